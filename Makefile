@@ -1,0 +1,46 @@
+# MonSisra bureau — the two commands of the README are `make demo` and `make test`.
+# Every target creates .venv on first use and installs the project (with its dev extra) into it.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DATA ?= $(CURDIR)/.demo-data
+
+.PHONY: demo test lint types contracts pytest bench screenshots system-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh test
+
+demo: $(STAMP)
+	$(BIN)/monsisra-server --demo --host 127.0.0.1 --port 0 --data $(DEMO_DATA)
+
+test: system-deps $(STAMP) lint types contracts pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python bench/directory.py
+
+screenshots: system-deps $(STAMP)
+	@echo "No screen yet: the desktop app arrives with the UI issue (#4)."
+
+clean:
+	rm -rf $(VENV) .demo-data .mypy_cache .ruff_cache

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Checks the Debian packages a target needs and installs the missing ones.
+# As root it runs apt-get; otherwise it stops and prints the exact line to run.
+# Usage: scripts/system-deps.sh test|screenshots
+set -euo pipefail
+
+# Qt's runtime libraries for offscreen tests, and fonts (without them text renders as empty boxes).
+QT_RUNTIME="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core"
+# A real window under Xvfb (screenshots, xcb platform).
+XVFB="xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
+libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxcb-glx0 \
+libxcb-util1 libxkbcommon-x11-0 libx11-xcb1"
+
+case "${1:-test}" in
+  test|screenshots) wanted="$QT_RUNTIME $XVFB" ;;
+  *) echo "usage: $0 test|screenshots" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "system-deps: not a Debian system; install Qt's runtime libraries, Xvfb and fonts yourself." >&2
+  exit 0
+fi
+
+missing=()
+for pkg in $wanted; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  echo "system-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  $line
+else
+  echo "system-deps: missing Debian packages. Run as root:" >&2
+  echo "  sudo $line" >&2
+  exit 1
+fi

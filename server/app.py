@@ -1,0 +1,51 @@
+"""The ASGI application: every area's routes on one sandbox."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from server.auth.routes import router as auth_router
+from server.context import Sandbox
+from server.directory.routes import router as directory_router
+from server.jmap.blob_routes import router as blob_router
+from server.jmap.push import router as push_router
+from server.jmap.routes import router as jmap_router
+from server.regional.routes import router as regional_router
+
+log = logging.getLogger("server")
+
+
+def create_app(sandbox: Sandbox) -> FastAPI:
+    app = FastAPI(
+        title="MonSisra regional server (sandbox)",
+        version="1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # the regional API publishes its own document (regional/routes.py)
+    )
+    app.state.sandbox = sandbox
+    app.include_router(auth_router)
+    app.include_router(jmap_router)
+    app.include_router(blob_router)
+    app.include_router(push_router)
+    app.include_router(directory_router)
+    app.include_router(regional_router)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not the client's fault: say so without leaking internals.
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {
+                "type": "urn:ietf:params:jmap:error:serverFail",
+                "status": 500,
+                "detail": "Internal server error.",
+            },
+            status_code=500,
+            media_type="application/problem+json",
+        )
+
+    return app

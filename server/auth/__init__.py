@@ -1,0 +1,1 @@
+"""Logins, passwords, tokens and throttling (DESIGN §2.1)."""

@@ -1,0 +1,43 @@
+"""Everything one sandbox instance holds, built once and reached by routes through get_sandbox."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from server.accounts import Accounts
+from server.auth.authenticate import Authenticator
+from server.auth.throttle import LoginThrottle
+from server.auth.tokens import Tokens
+from server.config import ServerConfig
+from server.directory.store import DirectoryStore
+from server.jmap.changes import ChangeLog
+from server.mail.blobs import BlobStore
+from server.mail.store import MailStore
+from server.notify import StateBroker
+from server.regional.store import RegionalStore
+from server.storage import Database
+
+
+class Sandbox:
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(config.database_path)
+        self.broker = StateBroker()
+        self.accounts = Accounts(self.db, config.password_hash_log_n)
+        self.tokens = Tokens(self.db, config.access_token_lifetime, config.refresh_token_lifetime)
+        self.throttle = LoginThrottle(config.login_failure_limit, config.login_failure_window)
+        self.auth = Authenticator(self)
+        self.changes = ChangeLog(self.db, self.broker.publish, config.changes_history)
+        self.blobs = BlobStore(self)
+        self.mail = MailStore(self)
+        self.directory = DirectoryStore(self)
+        self.regional = RegionalStore(self)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def get_sandbox(request: Request) -> Sandbox:
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox

@@ -1,0 +1,1 @@
+"""Mail storage: mailboxes, messages as real RFC 5322 MIME, threads, blobs, delivery."""

@@ -1,0 +1,1 @@
+"""Regional services: patients, teleconsultations, téléexpertise, équipes ressources."""

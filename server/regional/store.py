@@ -1,0 +1,13 @@
+"""Storage of the regional services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.context import Sandbox
+
+
+class RegionalStore:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox

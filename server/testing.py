@@ -1,0 +1,83 @@
+"""Runs a sandbox in a background thread on a free loopback port, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from server.app import create_app
+from server.config import ServerConfig
+from server.context import Sandbox
+
+
+def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class ServerThread:
+    """`with ServerThread(config) as server:` → server.base_url answers until the block ends."""
+
+    def __init__(self, config: ServerConfig, sandbox: Sandbox | None = None, **uvicorn_args: Any):
+        self.config = config
+        self.sandbox = sandbox or Sandbox(config)
+        self._sock = bind_loopback()
+        host, port = self._sock.getsockname()[:2]
+        self.base_url = f"http://{host}:{port}"
+        self._server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(self.sandbox),
+                log_level="warning",
+                lifespan="off",
+                timeout_graceful_shutdown=2,
+                **uvicorn_args,
+            )
+        )
+        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve(sockets=[self._sock]))
+
+    def start(self) -> ServerThread:
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._sock.close()
+        self.sandbox.close()
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def quick_config(data_dir: Path, **overrides: Any) -> ServerConfig:
+    """Short lifetimes and a cheap password hash, so tests are quick."""
+    defaults: dict[str, Any] = {"password_hash_log_n": 10, "access_token_lifetime": 600}
+    defaults.update(overrides)
+    return ServerConfig(data_dir=data_dir, **defaults)

@@ -1,0 +1,29 @@
+"""Where each service lives on the sandbox; the JMAP Session advertises them (DESIGN §2.1)."""
+
+from __future__ import annotations
+
+JMAP_SESSION_PATH = "/.well-known/jmap"
+JMAP_API_PATH = "/jmap/api"
+JMAP_UPLOAD_PATH = "/jmap/upload/{accountId}/"
+JMAP_DOWNLOAD_PATH = "/jmap/download/{accountId}/{blobId}/{name}?type={type}"
+JMAP_EVENTSOURCE_PATH = "/jmap/eventsource?types={types}&closeafter={closeafter}&ping={ping}"
+DIRECTORY_PATH = "/fhir"
+REGIONAL_API_PATH = "/regional/v1"
+PORTAL_PATH = "/portal"
+
+REGIONAL_CAPABILITY = "urn:monsisra:params:regional"
+
+
+def regional_capability(base_url: str) -> dict[str, str]:
+    """The URLs of the regional services, absolute, for the Session's regional capability."""
+    base = base_url.rstrip("/")
+    portal = base + PORTAL_PATH
+    return {
+        "directoryUrl": base + DIRECTORY_PATH,
+        "regionalApiUrl": base + REGIONAL_API_PATH,
+        "portalUrl": portal + "/mespatients",
+        "patientFileUrlTemplate": portal + "/mespatients/patients/{ins}",
+        "teleconsultationPortalUrl": portal + "/telemedecine",
+        "registrationUrl": portal + "/inscription",
+        "expertPreferencesUrl": portal + "/telemedecine/expert",
+    }

@@ -1,0 +1,98 @@
+"""Fixtures that run the real sandbox over loopback: tests talk HTTP to it, never call its code."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from server.testing import ServerThread, quick_config
+
+
+@dataclass(frozen=True)
+class User:
+    login: str
+    password: str
+    name: str
+    email: str
+
+
+ALICE = User("alice", "alice-secret-1", "Dr Alice Martin", "alice.martin@sisra-demo.mssante.fr")
+BOB = User("bob", "bob-secret-2", "Dr Bob Durand", "bob.durand@sisra-demo.mssante.fr")
+
+ServerFactory = Callable[..., ServerThread]
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
+    """Starts sandboxes (each on its own free port); all are stopped at teardown."""
+    started: list[ServerThread] = []
+
+    def start(
+        data_dir: Path | None = None, users: tuple[User, ...] = (ALICE, BOB), **overrides: Any
+    ) -> ServerThread:
+        data = data_dir or tmp_path / f"sandbox-{len(started)}"
+        thread = ServerThread(quick_config(data, **overrides))
+        for u in users:
+            if thread.sandbox.accounts.by_login(u.login) is None:
+                thread.sandbox.accounts.create(u.login, u.password, u.name, u.email)
+        started.append(thread.start())
+        return thread
+
+    yield start
+    for thread in reversed(started):
+        thread.stop()
+
+
+@pytest.fixture
+def server(server_factory: ServerFactory) -> ServerThread:
+    """A sandbox with two users, alice and bob, and nothing else."""
+    return server_factory()
+
+
+def get_token(base_url: str, user: User) -> str:
+    r = httpx.post(
+        base_url + "/auth/token",
+        data={"grant_type": "password", "username": user.login, "password": user.password},
+    )
+    assert r.status_code == 200, r.text
+    token: str = r.json()["access_token"]
+    return token
+
+
+@pytest.fixture
+def alice_token(server: ServerThread) -> str:
+    return get_token(server.base_url, ALICE)
+
+
+@pytest.fixture
+def bob_token(server: ServerThread) -> str:
+    return get_token(server.base_url, BOB)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo data generated once per test session (a smaller directory, to stay quick)."""
+    from server import demo
+    from server.context import Sandbox
+
+    path = tmp_path_factory.mktemp("demo-template")
+    sandbox = Sandbox(quick_config(path))
+    try:
+        demo.generate(sandbox, professionals=3_000)
+    finally:
+        sandbox.close()
+    return path
+
+
+@pytest.fixture
+def demo_server(server_factory: ServerFactory, demo_template: Path, tmp_path: Path) -> ServerThread:
+    """A sandbox started on a fresh copy of the demo data."""
+    data = tmp_path / "demo-data"
+    shutil.copytree(demo_template, data)
+    return server_factory(data_dir=data, users=())

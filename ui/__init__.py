@@ -1,0 +1,1 @@
+"""MonSisra bureau's desktop UI (PySide6), built on app/."""
