@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "accounts": demo.demo_logins() if args.demo else [],
     }
     print(json.dumps(info, ensure_ascii=False), flush=True)
+    _print_banner(url, info["accounts"])
     server = uvicorn.Server(
         uvicorn.Config(create_app(sandbox), log_level=args.log_level, lifespan="off")
     )
@@ -69,6 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sandbox.close()
     return 0
+
+
+def _print_banner(url: str, accounts: list[dict[str, str]]) -> None:
+    """A human-readable summary on stderr (stdout's first line stays machine-readable)."""
+    lines = [f"Serveur régional MonSisra (bac à sable) : {url}"]
+    if accounts:
+        lines.append("Comptes de démonstration (identifiant / mot de passe) :")
+        lines += [f"  {a['login']:<16} {a['password']}   {a['name']}, {a['role']}" for a in accounts]
+    lines.append("Ctrl+C pour arrêter.")
+    print("\n".join(lines), file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
