@@ -1,7 +1,57 @@
-"""HTTP routes of this area."""
+"""HTTP routes of JMAP: the Session, the API endpoint, and the sandbox's outbound record."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from server import urls
+from server.context import Sandbox, get_sandbox
+from server.jmap import api
+from server.jmap.session import session, session_state
 
 router = APIRouter()
+SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
+
+
+@router.get(urls.JMAP_SESSION_PATH)
+def get_session(request: Request, sandbox: SandboxDep) -> JSONResponse:
+    account = sandbox.auth.optional(request)
+    return JSONResponse(
+        session(sandbox.config, account, str(request.base_url)),
+        headers={"Cache-Control": "no-cache, no-store, must-revalidate"},
+    )
+
+
+@router.post(urls.JMAP_API_PATH)
+async def post_api(request: Request, sandbox: SandboxDep) -> Response:
+    account = await run_in_threadpool(sandbox.auth.required, request)
+    limit = sandbox.config.max_size_request
+    too_large = api.RequestProblem(
+        "limit", f"The request is larger than {limit} bytes.", limit="maxSizeRequest"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return too_large.response()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return too_large.response()
+    try:
+        parsed = api.parse_request(bytes(body), sandbox.config.max_calls_in_request)
+    except api.RequestProblem as e:
+        return e.response()
+    state = session_state(sandbox.config, account)
+    result = await run_in_threadpool(api.execute, sandbox, account, parsed, state)
+    return JSONResponse(result)
+
+
+@router.get("/sandbox/sent-outside")
+def sent_outside(request: Request, sandbox: SandboxDep) -> dict[str, Any]:
+    """What the caller sent to addresses outside the sandbox (nothing actually leaves)."""
+    account = sandbox.auth.required(request)
+    return {"list": sandbox.mail.sent_outside(account.id)}

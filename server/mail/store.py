@@ -1,13 +1,465 @@
-"""Mailboxes, emails and threads of every account."""
+"""Mailboxes, emails and threads of every account, delivery between them.
+
+A message is kept as its real RFC 5322 octets (a blob); what Email/get and Email/query need is
+parsed once at import and cached (a JSON column, an FTS5 row), so reads never re-parse MIME.
+Every change is recorded in the JMAP change log in the same transaction.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import email
+import email.policy
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from server.accounts import Account
+from server.mail import mime
 
 if TYPE_CHECKING:
     from server.context import Sandbox
+
+MIGRATIONS = [
+    """
+    CREATE TABLE mailboxes (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        parent_id TEXT,
+        role TEXT,
+        sort_order INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (account_id, role)
+    );
+    CREATE INDEX mailboxes_by_account ON mailboxes (account_id);
+    CREATE TABLE emails (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        blob_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        message_id TEXT,
+        subject TEXT NOT NULL DEFAULT '',
+        from_text TEXT NOT NULL DEFAULT '',
+        has_attachment INTEGER NOT NULL DEFAULT 0,
+        keywords TEXT NOT NULL DEFAULT '{}',
+        parsed TEXT NOT NULL
+    );
+    CREATE INDEX emails_by_received ON emails (account_id, received_at);
+    CREATE INDEX emails_by_thread ON emails (account_id, thread_id, received_at);
+    CREATE TABLE email_mailboxes (
+        email_seq INTEGER NOT NULL REFERENCES emails (seq) ON DELETE CASCADE,
+        mailbox_id TEXT NOT NULL,
+        PRIMARY KEY (email_seq, mailbox_id)
+    );
+    CREATE INDEX email_mailboxes_by_mailbox ON email_mailboxes (mailbox_id, email_seq);
+    CREATE TABLE thread_refs (
+        account_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        PRIMARY KEY (account_id, message_id)
+    );
+    CREATE VIRTUAL TABLE email_fts USING fts5 (
+        subject, sender, to_, cc, bcc, body, attachments,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        reply_to TEXT,
+        bcc TEXT,
+        text_signature TEXT NOT NULL DEFAULT '',
+        html_signature TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX identities_by_account ON identities (account_id);
+    CREATE TABLE submissions (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        identity_id TEXT NOT NULL,
+        email_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        send_at INTEGER NOT NULL,
+        undo_status TEXT NOT NULL,
+        delivery_status TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX submissions_by_account ON submissions (account_id);
+    CREATE TABLE sent_outside (
+        seq INTEGER PRIMARY KEY,
+        sender_account_id TEXT,
+        recipient TEXT NOT NULL,
+        message_id TEXT,
+        subject TEXT,
+        sent_at INTEGER NOT NULL
+    );
+    CREATE INDEX sent_outside_by_sender ON sent_outside (sender_account_id);
+    """
+]
+
+# Role, French name, sort order: the folders every account starts with.
+DEFAULT_MAILBOXES: list[tuple[str, str, int]] = [
+    ("inbox", "Boîte de réception", 1),
+    ("drafts", "Brouillons", 2),
+    ("sent", "Envoyés", 3),
+    ("archive", "Archives", 4),
+    ("trash", "Corbeille", 5),
+    ("junk", "Indésirables", 6),
+]
+
+
+@dataclass(frozen=True)
+class ImportedEmail:
+    email_id: str
+    thread_id: str
+    blob_id: str
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    local: list[str]
+    outside: list[str]
+
+
+class UnknownMailbox(LookupError):
+    pass
+
+
+def new_id(prefix: str) -> str:
+    return prefix + secrets.token_hex(8)
+
+
+def _epoch(value: datetime | None) -> int:
+    if value is None:
+        return int(datetime.now(UTC).timestamp())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+def _sent_epoch(sent_at: str | None) -> int | None:
+    if not sent_at:
+        return None
+    try:
+        return int(datetime.fromisoformat(sent_at.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return None
+
+
+def _address_text(addresses: list[dict[str, Any]] | None) -> str:
+    return " ".join(f"{a.get('name') or ''} {a.get('email') or ''}" for a in addresses or [])
 
 
 class MailStore:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
+        sandbox.db.migrate("mail", MIGRATIONS)
+        sandbox.accounts.on_created.append(self._set_up_account)
+
+    # --- accounts -------------------------------------------------------------------------
+
+    def _set_up_account(self, conn: sqlite3.Connection, account: Account) -> None:
+        """Default French folders and one identity, in the account-creating transaction."""
+        changes = self._sandbox.changes
+        for role, name, order in DEFAULT_MAILBOXES:
+            mailbox_id = new_id("M")
+            conn.execute(
+                "INSERT INTO mailboxes (id, account_id, name, role, sort_order) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (mailbox_id, account.id, name, role, order),
+            )
+            changes.record(conn, account.id, "Mailbox", mailbox_id, "created")
+        identity_id = new_id("I")
+        conn.execute(
+            "INSERT INTO identities (id, account_id, name, email) VALUES (?, ?, ?, ?)",
+            (identity_id, account.id, account.display_name, account.email),
+        )
+        changes.record(conn, account.id, "Identity", identity_id, "created")
+
+    # --- mailboxes ------------------------------------------------------------------------
+
+    def mailbox_id(self, account_id: str, role: str) -> str:
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT id FROM mailboxes WHERE account_id = ? AND role = ?", (account_id, role)
+            ).fetchone()
+        if row is None:
+            raise UnknownMailbox(role)
+        mailbox_id: str = row[0]
+        return mailbox_id
+
+    def mailbox_ids(self, conn: sqlite3.Connection, account_id: str) -> set[str]:
+        rows = conn.execute("SELECT id FROM mailboxes WHERE account_id = ?", (account_id,))
+        return {r[0] for r in rows}
+
+    # --- import ---------------------------------------------------------------------------
+
+    def import_message(
+        self,
+        account_id: str,
+        raw: bytes,
+        *,
+        mailbox_role: str = "inbox",
+        keywords: Iterable[str] = (),
+        received_at: datetime | None = None,
+    ) -> ImportedEmail:
+        with self._sandbox.db.write() as conn:
+            mailbox = conn.execute(
+                "SELECT id FROM mailboxes WHERE account_id = ? AND role = ?",
+                (account_id, mailbox_role),
+            ).fetchone()
+            if mailbox is None:
+                raise UnknownMailbox(mailbox_role)
+            return self.import_into(
+                conn, account_id, raw, [mailbox[0]], dict.fromkeys(keywords, True), received_at
+            )
+
+    def import_into(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        raw: bytes,
+        mailbox_ids: Sequence[str],
+        keywords: dict[str, bool],
+        received_at: datetime | None,
+    ) -> ImportedEmail:
+        """Import inside the caller's write transaction, into mailboxes already checked."""
+        blobs = self._sandbox.blobs
+        changes = self._sandbox.changes
+        blob = blobs.put_bytes(conn, account_id, raw, "message/rfc822")
+        parsed = mime.parse_message(raw)
+        data = parsed.data
+        types = {p["partId"]: p["type"] for p in mime.iter_parts(data["bodyStructure"])}
+        for part in mime.iter_parts(data["bodyStructure"]):
+            part_id = part["partId"]
+            if part_id is not None:
+                info = blobs.put_bytes(
+                    conn, account_id, parsed.contents[part_id], types[part_id] or "text/plain"
+                )
+                part["blobId"] = info.id
+        own_ids = data["messageId"] or []
+        related = own_ids + (data["inReplyTo"] or []) + (data["references"] or [])
+        thread_id = self._find_thread(conn, account_id, related)
+        thread_exists = thread_id is not None and (
+            conn.execute(
+                "SELECT 1 FROM emails WHERE account_id = ? AND thread_id = ? LIMIT 1",
+                (account_id, thread_id),
+            ).fetchone()
+            is not None
+        )
+        if thread_id is None:
+            thread_id = new_id("T")
+        for message_id in related:
+            conn.execute(
+                "INSERT OR IGNORE INTO thread_refs (account_id, message_id, thread_id) "
+                "VALUES (?, ?, ?)",
+                (account_id, message_id, thread_id),
+            )
+        email_id = new_id("E")
+        body_text = data.pop("bodyText")
+        attachment_names = data.pop("attachmentNames")
+        cursor = conn.execute(
+            "INSERT INTO emails (id, account_id, thread_id, blob_id, size, received_at, sent_at, "
+            "message_id, subject, from_text, has_attachment, keywords, parsed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                email_id,
+                account_id,
+                thread_id,
+                blob.id,
+                len(raw),
+                _epoch(received_at),
+                _sent_epoch(data["sentAt"]),
+                own_ids[0] if own_ids else None,
+                data["subject"] or "",
+                _address_text(data["from"]),
+                int(data["hasAttachment"]),
+                json.dumps({k: True for k, v in keywords.items() if v}),
+                json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            ),
+        )
+        seq = cursor.lastrowid
+        conn.execute(
+            "INSERT INTO email_fts (rowid, subject, sender, to_, cc, bcc, body, attachments) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                data["subject"] or "",
+                _address_text(data["from"]) + " " + _address_text(data["sender"]),
+                _address_text(data["to"]),
+                _address_text(data["cc"]),
+                _address_text(data["bcc"]),
+                body_text,
+                attachment_names,
+            ),
+        )
+        for mailbox_id in dict.fromkeys(mailbox_ids):
+            conn.execute(
+                "INSERT INTO email_mailboxes (email_seq, mailbox_id) VALUES (?, ?)",
+                (seq, mailbox_id),
+            )
+            changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
+        changes.record(conn, account_id, "Email", email_id, "created")
+        changes.record(
+            conn, account_id, "Thread", thread_id, "updated" if thread_exists else "created"
+        )
+        return ImportedEmail(email_id=email_id, thread_id=thread_id, blob_id=blob.id)
+
+    @staticmethod
+    def _find_thread(
+        conn: sqlite3.Connection, account_id: str, message_ids: list[str]
+    ) -> str | None:
+        for message_id in message_ids:
+            row = conn.execute(
+                "SELECT thread_id FROM thread_refs WHERE account_id = ? AND message_id = ?",
+                (account_id, message_id),
+            ).fetchone()
+            if row is not None:
+                found: str = row[0]
+                return found
+        return None
+
+    # --- updates --------------------------------------------------------------------------
+
+    def update_email(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        email_id: str,
+        keywords: dict[str, bool] | None,
+        mailbox_ids: set[str] | None,
+    ) -> None:
+        """New keywords and/or mailboxes of one email (already validated by the caller)."""
+        changes = self._sandbox.changes
+        row = conn.execute(
+            "SELECT seq, keywords, thread_id FROM emails WHERE account_id = ? AND id = ?",
+            (account_id, email_id),
+        ).fetchone()
+        if row is None:
+            raise KeyError(email_id)
+        seq = row["seq"]
+        before = {
+            r[0]
+            for r in conn.execute(
+                "SELECT mailbox_id FROM email_mailboxes WHERE email_seq = ?", (seq,)
+            )
+        }
+        touched: set[str] = set()
+        if keywords is not None:
+            old = json.loads(row["keywords"])
+            if set(old) != set(keywords):
+                conn.execute(
+                    "UPDATE emails SET keywords = ? WHERE seq = ?",
+                    (json.dumps(dict.fromkeys(sorted(keywords), True)), seq),
+                )
+                if ("$seen" in old) != ("$seen" in keywords):
+                    touched |= before  # unread counts changed
+        if mailbox_ids is not None and mailbox_ids != before:
+            for removed in before - mailbox_ids:
+                conn.execute(
+                    "DELETE FROM email_mailboxes WHERE email_seq = ? AND mailbox_id = ?",
+                    (seq, removed),
+                )
+            for added in mailbox_ids - before:
+                conn.execute(
+                    "INSERT INTO email_mailboxes (email_seq, mailbox_id) VALUES (?, ?)",
+                    (seq, added),
+                )
+            touched |= before ^ mailbox_ids
+        for mailbox_id in sorted(touched):
+            changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
+        changes.record(conn, account_id, "Email", email_id, "updated")
+
+    def destroy_email(self, conn: sqlite3.Connection, account_id: str, email_id: str) -> None:
+        changes = self._sandbox.changes
+        row = conn.execute(
+            "SELECT seq, thread_id FROM emails WHERE account_id = ? AND id = ?",
+            (account_id, email_id),
+        ).fetchone()
+        if row is None:
+            raise KeyError(email_id)
+        mailboxes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT mailbox_id FROM email_mailboxes WHERE email_seq = ?", (row["seq"],)
+            )
+        ]
+        conn.execute("DELETE FROM email_mailboxes WHERE email_seq = ?", (row["seq"],))
+        conn.execute("DELETE FROM email_fts WHERE rowid = ?", (row["seq"],))
+        conn.execute("DELETE FROM emails WHERE seq = ?", (row["seq"],))
+        for mailbox_id in mailboxes:
+            changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
+        changes.record(conn, account_id, "Email", email_id, "destroyed")
+        left = conn.execute(
+            "SELECT 1 FROM emails WHERE account_id = ? AND thread_id = ? LIMIT 1",
+            (account_id, row["thread_id"]),
+        ).fetchone()
+        changes.record(
+            conn, account_id, "Thread", row["thread_id"], "updated" if left else "destroyed"
+        )
+
+    # --- delivery -------------------------------------------------------------------------
+
+    def deliver(
+        self,
+        raw: bytes,
+        recipients: Sequence[str],
+        *,
+        sender_account_id: str | None = None,
+        received_at: datetime | None = None,
+    ) -> DeliveryReport:
+        """Sandbox addresses get a copy in their Inbox; the rest is recorded as sent outside."""
+        headers = email.message_from_bytes(raw, policy=email.policy.compat32)
+        message_ids = mime.as_message_ids(headers.get("message-id"))
+        subject = mime.as_text(headers.get("subject"))
+        local: list[str] = []
+        outside: list[str] = []
+        seen: set[str] = set()
+        with self._sandbox.db.write() as conn:
+            for recipient in recipients:
+                address = recipient.strip()
+                if not address or address.lower() in seen:
+                    continue
+                seen.add(address.lower())
+                account = self._sandbox.accounts.by_email(address)
+                if account is not None:
+                    self.import_message(account.id, raw, received_at=received_at)
+                    local.append(address)
+                    continue
+                conn.execute(
+                    "INSERT INTO sent_outside (sender_account_id, recipient, message_id, subject, "
+                    "sent_at) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        sender_account_id,
+                        address,
+                        message_ids[0] if message_ids else None,
+                        subject,
+                        _epoch(received_at),
+                    ),
+                )
+                outside.append(address)
+        return DeliveryReport(local=local, outside=outside)
+
+    def sent_outside(self, sender_account_id: str) -> list[dict[str, Any]]:
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                "SELECT recipient, message_id, subject, sent_at FROM sent_outside "
+                "WHERE sender_account_id = ? ORDER BY seq",
+                (sender_account_id,),
+            ).fetchall()
+        return [
+            {
+                "recipient": r["recipient"],
+                "messageId": r["message_id"],
+                "subject": r["subject"],
+                "sentAt": mime.utc_date(datetime.fromtimestamp(r["sent_at"], UTC)),
+            }
+            for r in rows
+        ]

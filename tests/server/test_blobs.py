@@ -20,7 +20,7 @@ def _session(base_url: str, token: str) -> dict[str, Any]:
 
 
 def _upload(session: dict[str, Any], token: str, data: bytes, content_type: str) -> httpx.Response:
-    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:core"]
+    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:mail"]
     url = session["uploadUrl"].replace("{accountId}", account_id)
     return httpx.post(
         url,
@@ -30,7 +30,7 @@ def _upload(session: dict[str, Any], token: str, data: bytes, content_type: str)
 
 
 def _download_url(session: dict[str, Any], blob_id: str, name: str, type_: str) -> str:
-    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:core"]
+    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:mail"]
     return (
         session["downloadUrl"]
         .replace("{accountId}", account_id)
@@ -71,7 +71,7 @@ def test_upload_larger_than_the_limit_is_refused(server_factory: ServerFactory) 
     assert r.status_code == 413
     assert r.json()["limit"] == "maxSizeUpload"
     # Without a Content-Length (chunked), the limit is enforced while streaming.
-    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:core"]
+    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:mail"]
     url = session["uploadUrl"].replace("{accountId}", account_id)
 
     def chunks() -> Any:
@@ -95,7 +95,7 @@ def test_blobs_are_private_to_their_account(
     # Bob with alice's account id: not found either.
     url = _download_url(alice, blob_id, "a.txt", "text/plain")
     assert httpx.get(url, headers={"Authorization": f"Bearer {bob_token}"}).status_code == 404
-    account_id = alice["primaryAccounts"]["urn:ietf:params:jmap:core"]
+    account_id = alice["primaryAccounts"]["urn:ietf:params:jmap:mail"]
     r = httpx.post(
         alice["uploadUrl"].replace("{accountId}", account_id),
         content=b"x",

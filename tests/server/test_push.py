@@ -93,7 +93,7 @@ def test_state_change_is_pushed_after_a_change(server: ServerThread, alice_token
     deadline = time.monotonic() + 5
     while (
         server.sandbox.broker.listener_count(
-            session["primaryAccounts"]["urn:ietf:params:jmap:core"]
+            session["primaryAccounts"]["urn:ietf:params:jmap:mail"]
         )
         == 0
     ):
@@ -106,7 +106,7 @@ def test_state_change_is_pushed_after_a_change(server: ServerThread, alice_token
     assert event == "state"
     change = json.loads(data)
     assert change["@type"] == "StateChange"
-    changed = change["changed"][session["primaryAccounts"]["urn:ietf:params:jmap:core"]]
+    changed = change["changed"][session["primaryAccounts"]["urn:ietf:params:jmap:mail"]]
     assert "Email" in changed
 
 

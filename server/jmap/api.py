@@ -1,0 +1,190 @@
+"""The JMAP API endpoint (RFC 8620 §3): request checks, method dispatch, result references.
+
+Request-level problems are answered as application/problem+json before any method runs;
+each method call then fails or succeeds on its own, and an unexpected exception in one call
+becomes a serverFail for that call only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from fastapi.responses import JSONResponse
+
+from server.accounts import Account
+from server.jmap.methods import CORE, METHODS, Call, Json, MethodError, load_all
+
+if TYPE_CHECKING:
+    from server.context import Sandbox
+
+log = logging.getLogger("server.jmap")
+
+load_all()
+
+ERROR_PREFIX = "urn:ietf:params:jmap:error:"
+
+
+class RequestProblem(Exception):
+    def __init__(self, type_: str, detail: str, status: int = 400, **extra: Any) -> None:
+        super().__init__(detail)
+        self.type = type_
+        self.detail = detail
+        self.status = status
+        self.extra = extra
+
+    def response(self) -> JSONResponse:
+        return problem(self.type, self.detail, self.status, **self.extra)
+
+
+def problem(type_: str, detail: str, status: int = 400, **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        {"type": ERROR_PREFIX + type_, "status": status, "detail": detail, **extra},
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+def supported_capabilities() -> set[str]:
+    from server.urls import REGIONAL_CAPABILITY
+
+    return {m.capability for m in METHODS.values()} | {CORE, REGIONAL_CAPABILITY}
+
+
+def parse_request(body: bytes, max_calls: int) -> Json:
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        raise RequestProblem("notJSON", "The request body is not valid JSON.") from None
+    if not isinstance(request, dict):
+        raise RequestProblem("notRequest", "The request must be a JSON object.")
+    using = request.get("using")
+    calls = request.get("methodCalls")
+    created = request.get("createdIds", {})
+    if not isinstance(using, list) or not all(isinstance(u, str) for u in using):
+        raise RequestProblem("notRequest", "`using` must be a list of capability strings.")
+    if not isinstance(calls, list) or not all(
+        isinstance(c, list)
+        and len(c) == 3
+        and isinstance(c[0], str)
+        and isinstance(c[1], dict)
+        and isinstance(c[2], str)
+        for c in calls
+    ):
+        raise RequestProblem("notRequest", "`methodCalls` must be a list of [name, args, id].")
+    if not isinstance(created, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in created.items()
+    ):
+        raise RequestProblem("notRequest", "`createdIds` must map creation ids to ids.")
+    unknown = sorted(set(using) - supported_capabilities())
+    if unknown:
+        raise RequestProblem(
+            "unknownCapability", f"Unsupported capabilities: {', '.join(unknown)}."
+        )
+    if len(calls) > max_calls:
+        raise RequestProblem(
+            "limit", f"At most {max_calls} method calls per request.", limit="maxCallsInRequest"
+        )
+    return request
+
+
+def execute(sandbox: Sandbox, account: Account, request: Json, session_state: str) -> Json:
+    using = set(request["using"])
+    created_ids: dict[str, str] = dict(request.get("createdIds", {}))
+    responses: list[list[Any]] = []
+    for name, args, call_id in request["methodCalls"]:
+        for response_name, response_args in _one_call(
+            sandbox, account, using, name, args, call_id, created_ids, responses
+        ):
+            responses.append([response_name, response_args, call_id])
+    result: Json = {"methodResponses": responses, "sessionState": session_state}
+    if "createdIds" in request:
+        result["createdIds"] = created_ids
+    return result
+
+
+def _one_call(
+    sandbox: Sandbox,
+    account: Account,
+    using: set[str],
+    name: str,
+    args: Json,
+    call_id: str,
+    created_ids: dict[str, str],
+    responses: list[list[Any]],
+) -> list[tuple[str, Json]]:
+    method = METHODS.get(name)
+    if method is None or method.capability not in using:
+        return [("error", {"type": "unknownMethod"})]
+    try:
+        resolved = resolve_references(args, responses)
+    except MethodError as e:
+        return [("error", e.response())]
+    call = Call(sandbox, account, name, resolved, call_id, created_ids)
+    try:
+        result = method.handler(call)
+    except MethodError as e:
+        return [("error", e.response())]
+    except Exception:
+        log.exception("method %s failed", name)
+        return [("error", {"type": "serverFail"})]
+    return [(name, result), *call.implicit]
+
+
+def resolve_references(args: Json, responses: list[list[Any]]) -> Json:
+    """Replaces `#name` arguments by the value they point to (RFC 8620 §3.7)."""
+    resolved: Json = {}
+    for key, value in args.items():
+        if not key.startswith("#"):
+            resolved[key] = value
+            continue
+        plain = key[1:]
+        if plain in args:
+            raise MethodError("invalidArguments", f"Both {plain} and #{plain} given.")
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(k), str) for k in ("resultOf", "name", "path")
+        ):
+            raise MethodError("invalidResultReference", f"#{plain} is not a result reference.")
+        source = next(
+            (r for r in responses if r[2] == value["resultOf"] and r[0] == value["name"]), None
+        )
+        if source is None:
+            raise MethodError("invalidResultReference", f"No response matches #{plain}.")
+        try:
+            resolved[plain] = json_pointer(source[1], value["path"])
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise MethodError("invalidResultReference", f"Bad path in #{plain}.") from None
+    return resolved
+
+
+def json_pointer(document: Any, pointer: str) -> Any:
+    """RFC 6901 plus JMAP's `*` (map over an array, flattening arrays)."""
+    if pointer == "":
+        return document
+    if not pointer.startswith("/"):
+        raise ValueError(pointer)
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+    return _walk(document, tokens)
+
+
+def _walk(value: Any, tokens: list[str]) -> Any:
+    if not tokens:
+        return value
+    token, rest = tokens[0], tokens[1:]
+    if isinstance(value, list):
+        if token == "*":  # noqa: S105 (a JSON pointer token, not a secret)
+            out: list[Any] = []
+            for item in value:
+                got = _walk(item, rest)
+                if isinstance(got, list):
+                    out.extend(got)
+                else:
+                    out.append(got)
+            return out
+        if not token.isdigit() or (len(token) > 1 and token[0] == "0"):
+            raise ValueError(token)
+        return _walk(value[int(token)], rest)
+    if isinstance(value, dict):
+        return _walk(value[token], rest)
+    raise TypeError(token)

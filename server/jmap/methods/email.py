@@ -1,0 +1,819 @@
+"""Email/get, /query, /changes, /set (RFC 8621 §4).
+
+Email/get reads the parse cached at import; Email/query lets FTS5 pick rowids first, then filters
+the emails table with them; Email/set builds real MIME with the email package.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
+from server.jmap.methods.mailbox import window
+from server.mail import mime
+
+DEFAULT_PROPERTIES = [
+    "id",
+    "blobId",
+    "threadId",
+    "mailboxIds",
+    "keywords",
+    "size",
+    "receivedAt",
+    "messageId",
+    "inReplyTo",
+    "references",
+    "sender",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "replyTo",
+    "subject",
+    "sentAt",
+    "hasAttachment",
+    "preview",
+    "bodyValues",
+    "textBody",
+    "htmlBody",
+    "attachments",
+]
+PROPERTIES = {*DEFAULT_PROPERTIES, "headers", "bodyStructure"}
+DEFAULT_BODY_PROPERTIES = [
+    "partId",
+    "blobId",
+    "size",
+    "name",
+    "type",
+    "charset",
+    "disposition",
+    "cid",
+    "language",
+    "location",
+]
+BODY_PROPERTIES = {*DEFAULT_BODY_PROPERTIES, "headers", "subParts"}
+_HEADER_PROP = re.compile(
+    r"^header:([!-9;-~]+)(?::(asRaw|asText|asAddresses|asGroupedAddresses|asMessageIds|asDate|asURLs))?(:all)?$"
+)
+_KEYWORD = re.compile(r"^[!#-'*+\-/-9=?A-Z^-~]{1,255}$")  # RFC 8621 §4.1.1, minus ( ) { ] % * " \
+QUERY_LIMIT = 10_000
+
+
+def _header_prop(name: str) -> tuple[str, str, bool] | None:
+    match = _HEADER_PROP.match(name)
+    if not match:
+        return None
+    return match.group(1), match.group(2) or "asRaw", match.group(3) is not None
+
+
+def _utc(epoch: int) -> str:
+    return mime.utc_date(datetime.fromtimestamp(epoch, UTC))
+
+
+def _part(node: Json, props: list[str]) -> Json:
+    out: Json = {}
+    for prop in props:
+        if prop == "subParts":
+            subs = node["subParts"]
+            out[prop] = [_part(s, props) for s in subs] if subs is not None else None
+        elif prop.startswith("header:"):
+            parsed = _header_prop(prop)
+            if parsed:
+                out[prop] = mime.header_value(node["headers"], *parsed)
+        elif prop in node:
+            out[prop] = node[prop]
+    return out
+
+
+def _truncate(value: str, max_bytes: int) -> tuple[str, bool]:
+    if max_bytes <= 0:
+        return value, False
+    encoded = value.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return value, False
+    return encoded[:max_bytes].decode("utf-8", errors="ignore"), True
+
+
+@method("Email/get", MAIL)
+def email_get(call: Call) -> Json:
+    account_id = call.account_id
+    call.check_keys(
+        {
+            "ids",
+            "properties",
+            "bodyProperties",
+            "fetchTextBodyValues",
+            "fetchHTMLBodyValues",
+            "fetchAllBodyValues",
+            "maxBodyValueBytes",
+        }
+    )
+    properties = call.properties("properties", DEFAULT_PROPERTIES, PROPERTIES)
+    body_props = call.properties("bodyProperties", DEFAULT_BODY_PROPERTIES, BODY_PROPERTIES)
+    for prop in properties + body_props:
+        if prop.startswith("header:") and _header_prop(prop) is None:
+            raise MethodError("invalidArguments", f"Bad header property {prop}.")
+    fetch_text = call.boolean("fetchTextBodyValues")
+    fetch_html = call.boolean("fetchHTMLBodyValues")
+    fetch_all = call.boolean("fetchAllBodyValues")
+    max_bytes = call.integer("maxBodyValueBytes", 0, minimum=0) or 0
+    ids = call.ids()
+    with call.sandbox.db.read() as conn:
+        state = call.sandbox.changes.state(conn, account_id, "Email")
+        if ids is None:
+            count = conn.execute(
+                "SELECT COUNT(*) FROM emails WHERE account_id = ?", (account_id,)
+            ).fetchone()[0]
+            if count > call.sandbox.config.max_objects_in_get:
+                raise MethodError("requestTooLarge", "Too many emails: give ids.")
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM emails WHERE account_id = ? ORDER BY seq", (account_id,)
+                )
+            ]
+        wanted = [call.resolve_id(i) or i for i in ids]
+        need_parse = any(p not in ("id", "threadId", "mailboxIds", "keywords") for p in properties)
+        columns = "seq, id, thread_id, blob_id, size, received_at, keywords" + (
+            ", parsed" if need_parse else ""
+        )
+        rows = {
+            r["id"]: r
+            for r in conn.execute(
+                f"SELECT {columns} FROM emails WHERE account_id = ? "
+                "AND id IN (SELECT value FROM json_each(?))",
+                (account_id, json.dumps(wanted)),
+            )
+        }
+        mailboxes: dict[int, dict[str, bool]] = {}
+        if "mailboxIds" in properties and rows:
+            for seq, mailbox_id in conn.execute(
+                "SELECT email_seq, mailbox_id FROM email_mailboxes "
+                "WHERE email_seq IN (SELECT value FROM json_each(?))",
+                (json.dumps([r["seq"] for r in rows.values()]),),
+            ):
+                mailboxes.setdefault(seq, {})[mailbox_id] = True
+    result: list[Json] = []
+    for email_id in wanted:
+        row = rows.get(email_id)
+        if row is None:
+            continue
+        data: Json = json.loads(row["parsed"]) if need_parse else {}
+        parts = {p["partId"]: p for p in mime.iter_parts(data["bodyStructure"])} if data else {}
+        out: Json = {"id": row["id"]}
+        for prop in properties:
+            if prop == "id":
+                continue
+            if prop == "blobId":
+                out[prop] = row["blob_id"]
+            elif prop == "threadId":
+                out[prop] = row["thread_id"]
+            elif prop == "mailboxIds":
+                out[prop] = mailboxes.get(row["seq"], {})
+            elif prop == "keywords":
+                out[prop] = json.loads(row["keywords"])
+            elif prop == "size":
+                out[prop] = row["size"]
+            elif prop == "receivedAt":
+                out[prop] = _utc(row["received_at"])
+            elif prop in ("textBody", "htmlBody", "attachments"):
+                out[prop] = [_part(parts[pid], body_props) for pid in data[prop]]
+            elif prop == "bodyStructure":
+                out[prop] = _part(data["bodyStructure"], [*body_props, "subParts"])
+            elif prop == "headers":
+                out[prop] = data["headers"]
+            elif prop == "bodyValues":
+                chosen: list[str] = []
+                if fetch_text or fetch_all:
+                    chosen += data["textBody"]
+                if fetch_html or fetch_all:
+                    chosen += data["htmlBody"]
+                if fetch_all:
+                    chosen += [pid for pid, p in parts.items() if p["type"].startswith("text/")]
+                values: Json = {}
+                for pid in dict.fromkeys(chosen):
+                    body = data["bodyValues"].get(pid)
+                    if body is None or not parts[pid]["type"].startswith("text/"):
+                        continue
+                    text, truncated = _truncate(body["value"], max_bytes)
+                    values[pid] = {
+                        "value": text,
+                        "isEncodingProblem": body["isEncodingProblem"],
+                        "isTruncated": truncated,
+                    }
+                out[prop] = values
+            elif prop.startswith("header:"):
+                parsed = _header_prop(prop)
+                if parsed:
+                    out[prop] = mime.header_value(data["headers"], *parsed)
+            else:
+                out[prop] = data.get(prop)
+        result.append(out)
+    return {
+        "accountId": account_id,
+        "state": state,
+        "list": result,
+        "notFound": [i for i in ids if (call.resolve_id(i) or i) not in rows],
+    }
+
+
+@method("Email/changes", MAIL)
+def email_changes(call: Call) -> Json:
+    return standard_changes(call, "Email")
+
+
+# --- query --------------------------------------------------------------------------------
+
+FTS_COLUMNS = {
+    "text": None,
+    "from": "sender",
+    "to": "to_",
+    "cc": "cc",
+    "bcc": "bcc",
+    "subject": "subject",
+    "body": "body",
+}
+
+
+def fts_query(text: str, column: str | None) -> str | None:
+    """User text as an FTS5 expression of quoted phrases: no operator can leak through."""
+    phrases = []
+    for chunk in text.split():
+        words = re.findall(r"\w+", chunk)
+        if words:
+            phrase = '"' + " ".join(words) + '"'
+            phrases.append(f"{column} : {phrase}" if column else phrase)
+    return " AND ".join(phrases) if phrases else None
+
+
+def _date(value: Any, name: str) -> int:
+    if not isinstance(value, str):
+        raise MethodError("invalidArguments", f"{name} must be a UTCDate.")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise MethodError("invalidArguments", f"{name} must be a UTCDate.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp())
+
+
+def _keyword_path(value: Any) -> str:
+    if not isinstance(value, str) or not _KEYWORD.match(value):
+        raise MethodError("invalidArguments", "Bad keyword.")
+    return '$."' + value.lower() + '"'
+
+
+class _FilterCompiler:
+    def __init__(self, call: Call, conn: sqlite3.Connection) -> None:
+        self.call = call
+        self.conn = conn
+        self.params: list[Any] = []
+
+    def compile(self, condition: Any, depth: int = 0) -> str:
+        if not isinstance(condition, dict) or depth > 20:
+            raise MethodError("invalidArguments", "A filter must be an object.")
+        if "operator" in condition:
+            operator = condition["operator"]
+            conditions = condition.get("conditions")
+            if set(condition) - {"operator", "conditions"}:
+                raise MethodError("invalidArguments", "Bad filter operator.")
+            if operator not in ("AND", "OR", "NOT") or not isinstance(conditions, list):
+                raise MethodError("invalidArguments", "Bad filter operator.")
+            if not conditions:
+                return "1" if operator != "OR" else "0"
+            parts = [self.compile(c, depth + 1) for c in conditions]
+            if operator == "AND":
+                return "(" + " AND ".join(parts) + ")"
+            if operator == "OR":
+                return "(" + " OR ".join(parts) + ")"
+            return "NOT (" + " OR ".join(parts) + ")"
+        clauses = [self._one(k, v) for k, v in condition.items()]
+        return "(" + " AND ".join(clauses) + ")" if clauses else "1"
+
+    def _bind(self, sql: str, *values: Any) -> str:
+        self.params.extend(values)
+        return sql
+
+    def _fts(self, text: Any, column: str | None, name: str) -> str:
+        if not isinstance(text, str):
+            raise MethodError("invalidArguments", f"{name} must be a string.")
+        expression = fts_query(text, column)
+        if expression is None:
+            return "0"
+        try:
+            rowids = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT rowid FROM email_fts WHERE email_fts MATCH ?", (expression,)
+                )
+            ]
+        except sqlite3.OperationalError:
+            raise MethodError("invalidArguments", f"Cannot search for {name}.") from None
+        return self._bind("e.seq IN (SELECT value FROM json_each(?))", json.dumps(rowids))
+
+    def _one(self, key: str, value: Any) -> str:
+        if key in FTS_COLUMNS:
+            return self._fts(value, FTS_COLUMNS[key], key)
+        if key == "inMailbox":
+            if not isinstance(value, str):
+                raise MethodError("invalidArguments", "inMailbox must be an id.")
+            mailbox = self.call.resolve_id(value) or value
+            return self._bind(
+                "e.seq IN (SELECT email_seq FROM email_mailboxes WHERE mailbox_id = ?)", mailbox
+            )
+        if key == "inMailboxOtherThan":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise MethodError("invalidArguments", "inMailboxOtherThan must be a list of ids.")
+            return self._bind(
+                "EXISTS (SELECT 1 FROM email_mailboxes o WHERE o.email_seq = e.seq AND "
+                "o.mailbox_id NOT IN (SELECT value FROM json_each(?)))",
+                json.dumps([self.call.resolve_id(v) or v for v in value]),
+            )
+        if key == "before":
+            return self._bind("e.received_at < ?", _date(value, key))
+        if key == "after":
+            return self._bind("e.received_at >= ?", _date(value, key))
+        if key in ("minSize", "maxSize"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise MethodError("invalidArguments", f"{key} must be a positive integer.")
+            return self._bind("e.size >= ?" if key == "minSize" else "e.size < ?", value)
+        if key == "hasAttachment":
+            if not isinstance(value, bool):
+                raise MethodError("invalidArguments", "hasAttachment must be a boolean.")
+            return self._bind("e.has_attachment = ?", int(value))
+        if key == "hasKeyword":
+            return self._bind("json_extract(e.keywords, ?) IS NOT NULL", _keyword_path(value))
+        if key == "notKeyword":
+            return self._bind("json_extract(e.keywords, ?) IS NULL", _keyword_path(value))
+        if key in ("allInThreadHaveKeyword", "someInThreadHaveKeyword", "noneInThreadHaveKeyword"):
+            path = _keyword_path(value)
+            same_thread = (
+                "SELECT 1 FROM emails t WHERE t.account_id = e.account_id "
+                "AND t.thread_id = e.thread_id AND json_extract(t.keywords, ?) IS "
+            )
+            if key == "allInThreadHaveKeyword":
+                return self._bind(f"NOT EXISTS ({same_thread} NULL)", path)
+            if key == "someInThreadHaveKeyword":
+                return self._bind(f"EXISTS ({same_thread} NOT NULL)", path)
+            return self._bind(f"NOT EXISTS ({same_thread} NOT NULL)", path)
+        if key == "header":
+            if (
+                not isinstance(value, list)
+                or not 1 <= len(value) <= 2
+                or not all(isinstance(v, str) for v in value)
+            ):
+                raise MethodError("invalidArguments", "header must be [name] or [name, value].")
+            sql = (
+                "EXISTS (SELECT 1 FROM json_each(e.parsed, '$.headers') h "
+                "WHERE lower(json_extract(h.value, '$.name')) = lower(?)"
+            )
+            self.params.append(value[0])
+            if len(value) == 2:
+                sql += " AND instr(lower(json_extract(h.value, '$.value')), lower(?)) > 0"
+                self.params.append(value[1])
+            return sql + ")"
+        raise MethodError("unsupportedFilter", f"Unknown filter {key}.")
+
+
+SORTS = {
+    "receivedAt": "e.received_at",
+    "sentAt": "COALESCE(e.sent_at, e.received_at)",
+    "size": "e.size",
+    "subject": "e.subject COLLATE NOCASE",
+    "from": "e.from_text COLLATE NOCASE",
+}
+
+
+def _order_by(sort: Any) -> str:
+    if sort is None:
+        return "e.received_at DESC, e.seq DESC"
+    if not isinstance(sort, list) or not all(isinstance(s, dict) for s in sort):
+        raise MethodError("invalidArguments", "sort must be a list of comparators.")
+    terms = []
+    last_desc = False
+    for comparator in sort:
+        prop = comparator.get("property")
+        if not isinstance(prop, str) or prop not in SORTS:
+            raise MethodError("unsupportedSort", f"Cannot sort by {prop}.")
+        ascending = comparator.get("isAscending", True)
+        if not isinstance(ascending, bool):
+            raise MethodError("invalidArguments", "isAscending must be a boolean.")
+        last_desc = not ascending
+        terms.append(SORTS[prop] + (" DESC" if last_desc else " ASC"))
+    terms.append("e.seq DESC" if last_desc else "e.seq ASC")
+    return ", ".join(terms)
+
+
+@method("Email/query", MAIL)
+def email_query(call: Call) -> Json:
+    account_id = call.account_id
+    call.check_keys(
+        {
+            "filter",
+            "sort",
+            "position",
+            "anchor",
+            "anchorOffset",
+            "limit",
+            "calculateTotal",
+            "collapseThreads",
+        }
+    )
+    collapse = call.boolean("collapseThreads")
+    order_by = _order_by(call.args.get("sort"))
+    limit = call.integer("limit", None, minimum=0)
+    with call.sandbox.db.read() as conn:
+        state = call.sandbox.changes.state(conn, account_id, "Email")
+        compiler = _FilterCompiler(call, conn)
+        where = "1"
+        if call.args.get("filter") is not None:
+            where = compiler.compile(call.args["filter"])
+        rows = conn.execute(
+            f"SELECT e.id, e.thread_id FROM emails e WHERE e.account_id = ? AND {where} "
+            f"ORDER BY {order_by}",
+            (account_id, *compiler.params),
+        ).fetchall()
+    if collapse:
+        seen: set[str] = set()
+        ids = []
+        for email_id, thread_id in rows:
+            if thread_id not in seen:
+                seen.add(thread_id)
+                ids.append(email_id)
+    else:
+        ids = [r[0] for r in rows]
+    result = window(call, ids, state)
+    if limit is not None and limit > QUERY_LIMIT:
+        result["ids"] = result["ids"][:QUERY_LIMIT]
+        result["limit"] = QUERY_LIMIT
+    result["collapseThreads"] = collapse
+    return result
+
+
+# --- set ----------------------------------------------------------------------------------
+
+
+def _addresses(value: Any) -> list[Json] | None:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return None
+    out = []
+    for a in value:
+        if not isinstance(a, dict) or not isinstance(a.get("email"), str):
+            return None
+        name = a.get("name")
+        if name is not None and not isinstance(name, str):
+            return None
+        if "\r" in a["email"] or "\n" in a["email"] or "\r" in (name or "") or "\n" in (name or ""):
+            return None
+        out.append({"name": name, "email": a["email"]})
+    return out
+
+
+CREATE_PROPERTIES = {
+    "mailboxIds",
+    "keywords",
+    "receivedAt",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "replyTo",
+    "sender",
+    "subject",
+    "sentAt",
+    "messageId",
+    "inReplyTo",
+    "references",
+    "textBody",
+    "htmlBody",
+    "bodyValues",
+    "attachments",
+}
+
+
+def _keywords(value: Any) -> dict[str, bool] | None:
+    if not isinstance(value, dict):
+        return None
+    out = {}
+    for k, v in value.items():
+        if v is not True or not _KEYWORD.match(k):
+            return None
+        out[k.lower()] = True
+    return out
+
+
+def _body_text(part: Any, body_values: Any, expected: str) -> str | bool | None:
+    """The text of a textBody/htmlBody list (one part); False when it is malformed."""
+    if part is None:
+        return None
+    if not isinstance(part, list) or len(part) != 1 or not isinstance(part[0], dict):
+        return False
+    item = part[0]
+    if item.get("type", expected) != expected or not isinstance(item.get("partId"), str):
+        return False
+    value = body_values.get(item["partId"]) if isinstance(body_values, dict) else None
+    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        return False
+    text: str = value["value"]
+    return text
+
+
+def _create_email(
+    call: Call, conn: sqlite3.Connection, account_id: str, props: Any
+) -> tuple[Json | None, Json | None]:
+    """(created, None) or (None, SetError)."""
+    if not isinstance(props, dict):
+        return None, {"type": "invalidProperties", "description": "Not an object."}
+    bad: list[str] = []
+    extra_headers: list[tuple[str, str]] = []
+    for key, value in props.items():
+        if key in CREATE_PROPERTIES:
+            continue
+        parsed = _header_prop(key)
+        if parsed and parsed[1] in ("asText", "asRaw") and not parsed[2] and isinstance(value, str):
+            if "\r" in value or "\n" in value:
+                bad.append(key)
+            else:
+                extra_headers.append((parsed[0], value))
+        else:
+            bad.append(key)
+    mailboxes = props.get("mailboxIds")
+    known = call.sandbox.mail.mailbox_ids(conn, account_id)
+    mailbox_ids: list[str] = []
+    if not isinstance(mailboxes, dict) or not mailboxes:
+        bad.append("mailboxIds")
+    else:
+        for raw_id, flag in mailboxes.items():
+            resolved = call.resolve_id(raw_id)
+            if flag is not True or resolved not in known:
+                bad.append("mailboxIds")
+                break
+            mailbox_ids.append(resolved)
+    keywords = _keywords(props.get("keywords", {}))
+    if keywords is None:
+        bad.append("keywords")
+    address_fields: dict[str, list[Json]] = {}
+    for key in ("from", "to", "cc", "bcc", "replyTo", "sender"):
+        value = _addresses(props.get(key))
+        if value is None:
+            bad.append(key)
+        else:
+            address_fields[key] = value
+    subject = props.get("subject")
+    if subject is not None and (not isinstance(subject, str) or "\n" in subject):
+        bad.append("subject")
+    id_lists: dict[str, list[str]] = {}
+    for key in ("messageId", "inReplyTo", "references"):
+        value = props.get(key)
+        if value is None:
+            id_lists[key] = []
+        elif isinstance(value, list) and all(
+            isinstance(v, str) and re.fullmatch(r"[^<>\s]+@?[^<>\s]*", v) for v in value
+        ):
+            id_lists[key] = value
+        else:
+            bad.append(key)
+    text = _body_text(props.get("textBody"), props.get("bodyValues"), "text/plain")
+    html = _body_text(props.get("htmlBody"), props.get("bodyValues"), "text/html")
+    if text is False:
+        bad.append("textBody")
+    if html is False:
+        bad.append("htmlBody")
+    sent_at = None
+    if props.get("sentAt") is not None:
+        try:
+            sent_at = datetime.fromtimestamp(_date(props["sentAt"], "sentAt"), UTC)
+        except MethodError:
+            bad.append("sentAt")
+    received_at = None
+    if props.get("receivedAt") is not None:
+        try:
+            received_at = datetime.fromtimestamp(_date(props["receivedAt"], "receivedAt"), UTC)
+        except MethodError:
+            bad.append("receivedAt")
+    attachments: list[mime.Attachment] = []
+    missing_blobs: list[str] = []
+    raw_attachments = props.get("attachments") or []
+    if not isinstance(raw_attachments, list):
+        bad.append("attachments")
+        raw_attachments = []
+    for item in raw_attachments:
+        if not isinstance(item, dict) or not isinstance(item.get("blobId"), str):
+            bad.append("attachments")
+            break
+        blob_id = call.resolve_id(item["blobId"]) or item["blobId"]
+        info = call.sandbox.blobs.info(conn, account_id, blob_id)
+        if info is None:
+            missing_blobs.append(item["blobId"])
+            continue
+        type_ = item.get("type") or info.type or "application/octet-stream"
+        name = item.get("name")
+        disposition = item.get("disposition") or "attachment"
+        description = item.get("header:Content-Description:asText")
+        cid = item.get("cid")
+        if (
+            not isinstance(type_, str)
+            or not re.fullmatch(r"[\w.+-]+/[\w.+-]+", type_)
+            or (name is not None and not isinstance(name, str))
+            or disposition not in ("attachment", "inline")
+            or (description is not None and not isinstance(description, str))
+            or (cid is not None and not isinstance(cid, str))
+        ):
+            bad.append("attachments")
+            break
+        attachments.append(
+            mime.Attachment(
+                content=call.sandbox.blobs.read_bytes(blob_id),
+                type=type_.lower(),
+                name=name,
+                disposition=disposition,
+                cid=cid,
+                description=description.replace("\r", " ").replace("\n", " ")
+                if description
+                else None,
+            )
+        )
+    if bad:
+        return None, {"type": "invalidProperties", "properties": sorted(set(bad))}
+    if missing_blobs:
+        return None, {"type": "blobNotFound", "notFound": missing_blobs}
+    if not address_fields["from"]:
+        row = conn.execute(
+            "SELECT name, email FROM identities WHERE account_id = ? ORDER BY rowid LIMIT 1",
+            (account_id,),
+        ).fetchone()
+        if row is not None:
+            address_fields["from"] = [{"name": row["name"], "email": row["email"]}]
+    draft = mime.Draft(
+        from_=address_fields["from"],
+        to=address_fields["to"],
+        cc=address_fields["cc"],
+        bcc=address_fields["bcc"],
+        reply_to=address_fields["replyTo"],
+        subject=subject,
+        text=text if isinstance(text, str) else None,
+        html=html if isinstance(html, str) else None,
+        attachments=attachments,
+        message_id=id_lists["messageId"][0] if id_lists["messageId"] else None,
+        in_reply_to=id_lists["inReplyTo"],
+        references=id_lists["references"],
+        sent_at=sent_at,
+        extra_headers=extra_headers,
+    )
+    try:
+        raw = mime.build_message(draft, call.sandbox.config.mail_domain)
+    except (ValueError, TypeError, UnicodeError, IndexError) as e:
+        return None, {"type": "invalidProperties", "description": f"Cannot build: {e}"}
+    if len(raw) > call.sandbox.config.max_size_upload:
+        return None, {"type": "tooLarge"}
+    imported = call.sandbox.mail.import_into(
+        conn, account_id, raw, mailbox_ids, keywords or {}, received_at
+    )
+    return {
+        "id": imported.email_id,
+        "blobId": imported.blob_id,
+        "threadId": imported.thread_id,
+        "size": len(raw),
+    }, None
+
+
+def _patched(
+    call: Call, conn: sqlite3.Connection, account_id: str, email_id: str, patch: Any
+) -> tuple[dict[str, bool] | None, set[str] | None, Json | None]:
+    """The keywords and mailboxes after a patch, or a SetError."""
+    if not isinstance(patch, dict):
+        return None, None, {"type": "invalidPatch"}
+    row = conn.execute(
+        "SELECT seq, keywords FROM emails WHERE account_id = ? AND id = ?", (account_id, email_id)
+    ).fetchone()
+    if row is None:
+        return None, None, {"type": "notFound"}
+    keywords: dict[str, bool] | None = None
+    mailboxes: set[str] | None = None
+    bad: list[str] = []
+    for path, value in patch.items():
+        head, _, rest = path.partition("/")
+        if head == "keywords" and not rest:
+            new = _keywords(value)
+            if new is None:
+                bad.append(path)
+            else:
+                keywords = new
+        elif head == "keywords":
+            keywords = keywords if keywords is not None else dict(json.loads(row["keywords"]))
+            keyword = rest.replace("~1", "/").replace("~0", "~")
+            if not _KEYWORD.match(keyword) or value not in (True, None):
+                bad.append(path)
+            elif value is True:
+                keywords[keyword.lower()] = True
+            else:
+                keywords.pop(keyword.lower(), None)
+        elif head == "mailboxIds" and not rest:
+            if not isinstance(value, dict) or not all(v is True for v in value.values()):
+                bad.append(path)
+            else:
+                mailboxes = {call.resolve_id(k) or k for k in value}
+        elif head == "mailboxIds":
+            if mailboxes is None:
+                mailboxes = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT mailbox_id FROM email_mailboxes WHERE email_seq = ?",
+                        (row["seq"],),
+                    )
+                }
+            mailbox_id = call.resolve_id(rest) or rest
+            if value is True:
+                mailboxes.add(mailbox_id)
+            elif value is None:
+                mailboxes.discard(mailbox_id)
+            else:
+                bad.append(path)
+        else:
+            bad.append(path)
+    if mailboxes is not None:
+        known = call.sandbox.mail.mailbox_ids(conn, account_id)
+        if not mailboxes or not mailboxes <= known:
+            bad.append("mailboxIds")
+    if bad:
+        return None, None, {"type": "invalidProperties", "properties": sorted(set(bad))}
+    return keywords, mailboxes, None
+
+
+def set_emails(call: Call) -> Json:
+    """Email/set, also run implicitly by EmailSubmission/set."""
+    account_id = call.account_id
+    call.check_keys({"ifInState", "create", "update", "destroy"})
+    create = call.args.get("create") or {}
+    update = call.args.get("update") or {}
+    limit = call.sandbox.config.max_objects_in_set
+    destroy = call.ids("destroy", limit) or []
+    if not isinstance(create, dict) or not isinstance(update, dict):
+        raise MethodError("invalidArguments", "create and update must be objects.")
+    if len(create) + len(update) + len(destroy) > limit:
+        raise MethodError("requestTooLarge", f"At most {limit} objects per call.")
+    mail = call.sandbox.mail
+    changes = call.sandbox.changes
+    created: Json = {}
+    updated: Json = {}
+    destroyed: list[str] = []
+    not_created: Json = {}
+    not_updated: Json = {}
+    not_destroyed: Json = {}
+    with call.sandbox.db.write() as conn:
+        old_state = changes.state(conn, account_id, "Email")
+        if_in_state = call.args.get("ifInState")
+        if if_in_state is not None and if_in_state != old_state:
+            raise MethodError("stateMismatch")
+        for creation_id, props in create.items():
+            done, error = _create_email(call, conn, account_id, props)
+            if done is None:
+                not_created[creation_id] = error
+                continue
+            created[creation_id] = done
+            call.created_ids[creation_id] = done["id"]
+        for raw_id, patch in update.items():
+            email_id = call.resolve_id(raw_id)
+            if email_id is None:
+                not_updated[raw_id] = {"type": "notFound"}
+                continue
+            keywords, mailboxes, error = _patched(call, conn, account_id, email_id, patch)
+            if error is not None:
+                not_updated[raw_id] = error
+                continue
+            mail.update_email(conn, account_id, email_id, keywords, mailboxes)
+            updated[raw_id] = None
+        for raw_id in destroy:
+            email_id = call.resolve_id(raw_id)
+            try:
+                if email_id is None:
+                    raise KeyError(raw_id)
+                mail.destroy_email(conn, account_id, email_id)
+            except KeyError:
+                not_destroyed[raw_id] = {"type": "notFound"}
+                continue
+            destroyed.append(raw_id)
+        new_state = changes.state(conn, account_id, "Email")
+    return {
+        "accountId": account_id,
+        "oldState": old_state,
+        "newState": new_state,
+        "created": created or None,
+        "updated": updated or None,
+        "destroyed": destroyed or None,
+        "notCreated": not_created or None,
+        "notUpdated": not_updated or None,
+        "notDestroyed": not_destroyed or None,
+    }
+
+
+@method("Email/set", MAIL)
+def email_set(call: Call) -> Json:
+    return set_emails(call)

@@ -1,0 +1,61 @@
+"""Identity/get and Identity/changes (RFC 8621 §6): who the account may send as."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from server.jmap.methods import SUBMISSION, Call, Json, method, standard_changes
+
+PROPERTIES = [
+    "id",
+    "name",
+    "email",
+    "replyTo",
+    "bcc",
+    "textSignature",
+    "htmlSignature",
+    "mayDelete",
+]
+
+
+@method("Identity/get", SUBMISSION)
+def identity_get(call: Call) -> Json:
+    account_id = call.account_id
+    call.check_keys({"ids", "properties"})
+    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
+    ids = call.ids()
+    with call.sandbox.db.read() as conn:
+        state = call.sandbox.changes.state(conn, account_id, "Identity")
+        rows = conn.execute(
+            "SELECT * FROM identities WHERE account_id = ? ORDER BY rowid", (account_id,)
+        ).fetchall()
+    by_id = {r["id"]: r for r in rows}
+    order = ids if ids is not None else list(by_id)
+    result: list[Json] = []
+    for identity_id in order:
+        row = by_id.get(identity_id)
+        if row is None:
+            continue
+        full: dict[str, Any] = {
+            "id": row["id"],
+            "name": row["name"],
+            "email": row["email"],
+            "replyTo": json.loads(row["reply_to"]) if row["reply_to"] else None,
+            "bcc": json.loads(row["bcc"]) if row["bcc"] else None,
+            "textSignature": row["text_signature"],
+            "htmlSignature": row["html_signature"],
+            "mayDelete": False,
+        }
+        result.append({p: full[p] for p in ["id", *properties] if p in full})
+    return {
+        "accountId": account_id,
+        "state": state,
+        "list": result,
+        "notFound": [i for i in order if i not in by_id],
+    }
+
+
+@method("Identity/changes", SUBMISSION)
+def identity_changes(call: Call) -> Json:
+    return standard_changes(call, "Identity")

@@ -1,0 +1,390 @@
+"""Mailbox/get, /changes, /query, /set (RFC 8621 §2).
+
+Counts are computed when asked (indexed), so importing mail never has to maintain them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
+from server.mail.store import new_id
+
+PROPERTIES = [
+    "id",
+    "name",
+    "parentId",
+    "role",
+    "sortOrder",
+    "totalEmails",
+    "unreadEmails",
+    "totalThreads",
+    "unreadThreads",
+    "myRights",
+    "isSubscribed",
+]
+COUNTS = ["totalEmails", "unreadEmails", "totalThreads", "unreadThreads"]
+RIGHTS = dict.fromkeys(
+    (
+        "mayReadItems",
+        "mayAddItems",
+        "mayRemoveItems",
+        "maySetSeen",
+        "maySetKeywords",
+        "mayCreateChild",
+        "mayRename",
+        "mayDelete",
+        "maySubmit",
+    ),
+    True,
+)
+UNSEEN = "json_extract(e.keywords, '$.\"$seen\"') IS NULL"
+
+
+def _counts(conn: sqlite3.Connection, mailbox_ids: list[str]) -> dict[str, dict[str, int]]:
+    rows = conn.execute(
+        f"SELECT em.mailbox_id, COUNT(*), SUM({UNSEEN}), COUNT(DISTINCT e.thread_id), "
+        f"COUNT(DISTINCT CASE WHEN {UNSEEN} THEN e.thread_id END) "
+        "FROM email_mailboxes em JOIN emails e ON e.seq = em.email_seq "
+        "WHERE em.mailbox_id IN (SELECT value FROM json_each(?)) GROUP BY em.mailbox_id",
+        (json.dumps(mailbox_ids),),
+    ).fetchall()
+    counts = {m: dict.fromkeys(COUNTS, 0) for m in mailbox_ids}
+    for r in rows:
+        counts[r[0]] = dict(
+            zip(COUNTS, (int(r[1]), int(r[2] or 0), int(r[3]), int(r[4])), strict=True)
+        )
+    return counts
+
+
+def _mailbox(row: sqlite3.Row, counts: dict[str, int]) -> Json:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "parentId": row["parent_id"],
+        "role": row["role"],
+        "sortOrder": row["sort_order"],
+        **counts,
+        "myRights": {**RIGHTS, "mayRename": row["role"] is None, "mayDelete": row["role"] is None},
+        "isSubscribed": True,
+    }
+
+
+@method("Mailbox/get", MAIL)
+def mailbox_get(call: Call) -> Json:
+    account_id = call.account_id
+    call.check_keys({"ids", "properties"})
+    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
+    ids = call.ids()
+    with call.sandbox.db.read() as conn:
+        state = call.sandbox.changes.state(conn, account_id, "Mailbox")
+        rows = conn.execute(
+            "SELECT * FROM mailboxes WHERE account_id = ? ORDER BY sort_order, name",
+            (account_id,),
+        ).fetchall()
+        by_id = {r["id"]: r for r in rows}
+        order = [call.resolve_id(i) or i for i in ids] if ids is not None else list(by_id)
+        wanted = [i for i in order if i in by_id]
+        need_counts = any(p in COUNTS for p in properties)
+        counts = _counts(conn, wanted) if need_counts else {}
+    empty = dict.fromkeys(COUNTS, 0)
+    result = []
+    for mailbox_id in wanted:
+        full = _mailbox(by_id[mailbox_id], counts.get(mailbox_id, empty))
+        result.append({p: full[p] for p in ["id", *properties]})
+    return {
+        "accountId": account_id,
+        "state": state,
+        "list": result,
+        "notFound": [i for i in order if i not in by_id],
+    }
+
+
+@method("Mailbox/changes", MAIL)
+def mailbox_changes(call: Call) -> Json:
+    result = standard_changes(call, "Mailbox")
+    result["updatedProperties"] = None
+    return result
+
+
+def _matches(mailbox: Json, condition: Json) -> bool:
+    if "operator" in condition:
+        operator = condition["operator"]
+        conditions = condition.get("conditions")
+        if operator not in ("AND", "OR", "NOT") or not isinstance(conditions, list):
+            raise MethodError("invalidArguments", "Bad filter operator.")
+        results = [_matches(mailbox, c) for c in _conditions(conditions)]
+        if operator == "AND":
+            return all(results)
+        if operator == "OR":
+            return any(results)
+        return not any(results)
+    for key, value in condition.items():
+        if key == "parentId":
+            if mailbox["parentId"] != value:
+                return False
+        elif key == "role":
+            if mailbox["role"] != value:
+                return False
+        elif key == "hasAnyRole":
+            if not isinstance(value, bool):
+                raise MethodError("invalidArguments", "hasAnyRole must be a boolean.")
+            if (mailbox["role"] is not None) != value:
+                return False
+        elif key == "name":
+            if not isinstance(value, str):
+                raise MethodError("invalidArguments", "name must be a string.")
+            if value.casefold() not in mailbox["name"].casefold():
+                return False
+        elif key == "isSubscribed":
+            if value is not True:
+                return False
+        else:
+            raise MethodError("unsupportedFilter", f"Unknown filter {key}.")
+    return True
+
+
+def _conditions(value: list[Any]) -> list[Json]:
+    if not all(isinstance(c, dict) for c in value):
+        raise MethodError("invalidArguments", "Filter conditions must be objects.")
+    return value
+
+
+@method("Mailbox/query", MAIL)
+def mailbox_query(call: Call) -> Json:
+    account_id = call.account_id
+    call.check_keys(
+        {
+            "filter",
+            "sort",
+            "position",
+            "anchor",
+            "anchorOffset",
+            "limit",
+            "calculateTotal",
+            "sortAsTree",
+            "filterAsTree",
+        }
+    )
+    filter_ = call.args.get("filter")
+    if filter_ is not None and not isinstance(filter_, dict):
+        raise MethodError("invalidArguments", "filter must be an object.")
+    sort = call.args.get("sort") or []
+    if not isinstance(sort, list) or not all(isinstance(s, dict) for s in sort):
+        raise MethodError("invalidArguments", "sort must be a list of comparators.")
+    with call.sandbox.db.read() as conn:
+        state = call.sandbox.changes.state(conn, account_id, "Mailbox")
+        rows = conn.execute(
+            "SELECT * FROM mailboxes WHERE account_id = ?", (account_id,)
+        ).fetchall()
+    mailboxes = [_mailbox(r, dict.fromkeys(COUNTS, 0)) for r in rows]
+    if filter_:
+        mailboxes = [m for m in mailboxes if _matches(m, filter_)]
+    mailboxes.sort(key=lambda m: m["id"])
+    for comparator in reversed(sort):
+        prop = comparator.get("property")
+        if prop not in ("name", "sortOrder"):
+            raise MethodError("unsupportedSort", f"Cannot sort by {prop}.")
+        ascending = comparator.get("isAscending", True) is not False
+        if prop == "name":
+            mailboxes.sort(key=lambda m: str(m["name"]).casefold(), reverse=not ascending)
+        else:
+            mailboxes.sort(key=lambda m: int(m["sortOrder"]), reverse=not ascending)
+    ids = [m["id"] for m in mailboxes]
+    return window(call, ids, state)
+
+
+def window(call: Call, ids: list[str], query_state: str) -> Json:
+    """position / anchor / anchorOffset / limit of any /query (RFC 8620 §5.5)."""
+    total = len(ids)
+    position = call.integer("position", 0) or 0
+    limit = call.integer("limit", None, minimum=0)
+    anchor = call.args.get("anchor")
+    if anchor is not None:
+        if not isinstance(anchor, str):
+            raise MethodError("invalidArguments", "anchor must be an id.")
+        if anchor not in ids:
+            raise MethodError("anchorNotFound")
+        position = max(0, ids.index(anchor) + (call.integer("anchorOffset", 0) or 0))
+    elif position < 0:
+        position = max(0, total + position)
+    end = total if limit is None else position + limit
+    result: Json = {
+        "accountId": call.account_id,
+        "queryState": query_state,
+        "canCalculateChanges": False,
+        "position": position,
+        "ids": ids[position:end],
+    }
+    if call.boolean("calculateTotal"):
+        result["total"] = total
+    return result
+
+
+@method("Mailbox/set", MAIL)
+def mailbox_set(call: Call) -> Json:
+    """User folders: create, rename or move, destroy. Role folders cannot be renamed or removed."""
+    account_id = call.account_id
+    call.check_keys({"ifInState", "create", "update", "destroy", "onDestroyRemoveEmails"})
+    create = call.args.get("create") or {}
+    update = call.args.get("update") or {}
+    destroy = call.ids("destroy", call.sandbox.config.max_objects_in_set) or []
+    if not isinstance(create, dict) or not isinstance(update, dict):
+        raise MethodError("invalidArguments", "create and update must be objects.")
+    if len(create) + len(update) + len(destroy) > call.sandbox.config.max_objects_in_set:
+        raise MethodError("requestTooLarge")
+    remove_emails = call.boolean("onDestroyRemoveEmails")
+    changes = call.sandbox.changes
+    created: Json = {}
+    updated: Json = {}
+    destroyed: list[str] = []
+    not_created: Json = {}
+    not_updated: Json = {}
+    not_destroyed: Json = {}
+    with call.sandbox.db.write() as conn:
+        old_state = changes.state(conn, account_id, "Mailbox")
+        if_in_state = call.args.get("ifInState")
+        if if_in_state is not None and if_in_state != old_state:
+            raise MethodError("stateMismatch")
+
+        def existing() -> dict[str, sqlite3.Row]:
+            rows = conn.execute("SELECT * FROM mailboxes WHERE account_id = ?", (account_id,))
+            return {r["id"]: r for r in rows}
+
+        for creation_id, props in create.items():
+            error = _check_props(call, props, existing(), creating=True)
+            if error:
+                not_created[creation_id] = error
+                continue
+            mailbox_id = new_id("M")
+            conn.execute(
+                "INSERT INTO mailboxes (id, account_id, name, parent_id, sort_order) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    mailbox_id,
+                    account_id,
+                    props["name"],
+                    call.resolve_id(props["parentId"]) if props.get("parentId") else None,
+                    props.get("sortOrder", 10),
+                ),
+            )
+            changes.record(conn, account_id, "Mailbox", mailbox_id, "created")
+            call.created_ids[creation_id] = mailbox_id
+            created[creation_id] = {"id": mailbox_id, **dict.fromkeys(COUNTS, 0)}
+        for raw_id, props in update.items():
+            mailbox_id = call.resolve_id(raw_id) or raw_id
+            boxes = existing()
+            row = boxes.get(mailbox_id)
+            if row is None:
+                not_updated[raw_id] = {"type": "notFound"}
+                continue
+            error = _check_props(call, props, boxes, creating=False, self_id=mailbox_id)
+            if not error and row["role"] is not None and ("name" in props or "parentId" in props):
+                error = {"type": "forbidden", "description": "Role folders keep their name."}
+            if error:
+                not_updated[raw_id] = error
+                continue
+            for key, column in (("name", "name"), ("sortOrder", "sort_order")):
+                if key in props:
+                    conn.execute(
+                        f"UPDATE mailboxes SET {column} = ? WHERE id = ?", (props[key], mailbox_id)
+                    )
+            if "parentId" in props:
+                parent = call.resolve_id(props["parentId"]) if props["parentId"] else None
+                conn.execute(
+                    "UPDATE mailboxes SET parent_id = ? WHERE id = ?", (parent, mailbox_id)
+                )
+            changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
+            updated[raw_id] = None
+        for raw_id in destroy:
+            mailbox_id = call.resolve_id(raw_id) or raw_id
+            row = existing().get(mailbox_id)
+            if row is None:
+                not_destroyed[raw_id] = {"type": "notFound"}
+                continue
+            if row["role"] is not None:
+                not_destroyed[raw_id] = {"type": "forbidden"}
+                continue
+            if conn.execute(
+                "SELECT 1 FROM mailboxes WHERE parent_id = ?", (mailbox_id,)
+            ).fetchone():
+                not_destroyed[raw_id] = {"type": "mailboxHasChild"}
+                continue
+            seqs = conn.execute(
+                "SELECT e.id, (SELECT COUNT(*) FROM email_mailboxes o WHERE o.email_seq = e.seq) "
+                "FROM email_mailboxes em JOIN emails e ON e.seq = em.email_seq "
+                "WHERE em.mailbox_id = ?",
+                (mailbox_id,),
+            ).fetchall()
+            if seqs and not remove_emails:
+                not_destroyed[raw_id] = {"type": "mailboxHasEmail"}
+                continue
+            for email_id, memberships in seqs:
+                if memberships > 1:
+                    call.sandbox.mail.update_email(
+                        conn, account_id, email_id, None, _others(conn, email_id, mailbox_id)
+                    )
+                else:
+                    call.sandbox.mail.destroy_email(conn, account_id, email_id)
+            conn.execute("DELETE FROM mailboxes WHERE id = ?", (mailbox_id,))
+            changes.record(conn, account_id, "Mailbox", mailbox_id, "destroyed")
+            destroyed.append(raw_id)
+        new_state = changes.state(conn, account_id, "Mailbox")
+    return {
+        "accountId": account_id,
+        "oldState": old_state,
+        "newState": new_state,
+        "created": created or None,
+        "updated": updated or None,
+        "destroyed": destroyed or None,
+        "notCreated": not_created or None,
+        "notUpdated": not_updated or None,
+        "notDestroyed": not_destroyed or None,
+    }
+
+
+def _others(conn: sqlite3.Connection, email_id: str, mailbox_id: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT em.mailbox_id FROM email_mailboxes em JOIN emails e ON e.seq = em.email_seq "
+        "WHERE e.id = ? AND em.mailbox_id != ?",
+        (email_id, mailbox_id),
+    )
+    return {r[0] for r in rows}
+
+
+def _check_props(
+    call: Call,
+    props: Any,
+    boxes: dict[str, sqlite3.Row],
+    *,
+    creating: bool,
+    self_id: str | None = None,
+) -> Json | None:
+    if not isinstance(props, dict):
+        return {"type": "invalidProperties", "description": "Not an object."}
+    allowed = {"name", "parentId", "sortOrder", "isSubscribed", "role"}
+    bad = [k for k in props if k not in allowed]
+    if "role" in props and props["role"] is not None:
+        bad.append("role")
+    if "name" in props and (
+        not isinstance(props["name"], str) or not props["name"].strip() or len(props["name"]) > 255
+    ):
+        bad.append("name")
+    if creating and "name" not in props:
+        bad.append("name")
+    if "sortOrder" in props and (
+        isinstance(props["sortOrder"], bool)
+        or not isinstance(props["sortOrder"], int)
+        or not 0 <= props["sortOrder"] < 2**31
+    ):
+        bad.append("sortOrder")
+    parent = props.get("parentId")
+    if parent is not None:
+        resolved = call.resolve_id(parent) if isinstance(parent, str) else None
+        if resolved is None or resolved not in boxes or resolved == self_id:
+            bad.append("parentId")
+    if bad:
+        return {"type": "invalidProperties", "properties": sorted(set(bad))}
+    return None

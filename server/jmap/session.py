@@ -1,0 +1,84 @@
+"""The JMAP Session resource (RFC 8620 §2), with the sandbox's regional capability."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from server import urls
+from server.accounts import Account
+from server.jmap.methods import CORE, MAIL, SUBMISSION
+
+if TYPE_CHECKING:
+    from server.config import ServerConfig
+
+EMAIL_SORT_OPTIONS = ["receivedAt", "sentAt", "size", "subject", "from"]
+
+
+def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
+    return {
+        CORE: {
+            "maxSizeUpload": config.max_size_upload,
+            "maxConcurrentUpload": config.max_concurrent_upload,
+            "maxSizeRequest": config.max_size_request,
+            "maxConcurrentRequests": config.max_concurrent_requests,
+            "maxCallsInRequest": config.max_calls_in_request,
+            "maxObjectsInGet": config.max_objects_in_get,
+            "maxObjectsInSet": config.max_objects_in_set,
+            "collationAlgorithms": ["i;ascii-casemap", "i;unicode-casemap"],
+        },
+        MAIL: {},
+        SUBMISSION: {},
+        urls.REGIONAL_CAPABILITY: urls.regional_capability(base_url),
+    }
+
+
+def account_capabilities(config: ServerConfig) -> dict[str, Any]:
+    return {
+        MAIL: {
+            "maxMailboxesPerEmail": None,
+            "maxMailboxDepth": 10,
+            "maxSizeMailboxName": 255,
+            "maxSizeAttachmentsPerEmail": config.max_size_upload,
+            "emailQuerySortOptions": EMAIL_SORT_OPTIONS,
+            "mayCreateTopLevelMailbox": True,
+        },
+        SUBMISSION: {"maxDelayedSend": 0, "submissionExtensions": {}},
+        urls.REGIONAL_CAPABILITY: {},
+    }
+
+
+def session_state(config: ServerConfig, account: Account | None) -> str:
+    """Changes whenever what the session says about the account or the limits changes."""
+    basis = [
+        capabilities(config, ""),
+        account_capabilities(config),
+        [account.id, account.login, account.display_name, account.email] if account else None,
+    ]
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def session(config: ServerConfig, account: Account | None, base_url: str) -> dict[str, Any]:
+    base = base_url.rstrip("/")
+    accounts: dict[str, Any] = {}
+    primary: dict[str, str] = {}
+    if account is not None:
+        accounts[account.id] = {
+            "name": account.email,
+            "isPersonal": True,
+            "isReadOnly": False,
+            "accountCapabilities": account_capabilities(config),
+        }
+        primary = {MAIL: account.id, SUBMISSION: account.id, urls.REGIONAL_CAPABILITY: account.id}
+    return {
+        "capabilities": capabilities(config, base),
+        "accounts": accounts,
+        "primaryAccounts": primary,
+        "username": account.login if account else "",
+        "apiUrl": base + urls.JMAP_API_PATH,
+        "downloadUrl": base + urls.JMAP_DOWNLOAD_PATH,
+        "uploadUrl": base + urls.JMAP_UPLOAD_PATH,
+        "eventSourceUrl": base + urls.JMAP_EVENTSOURCE_PATH,
+        "state": session_state(config, account),
+    }
