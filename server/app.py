@@ -13,6 +13,7 @@ from server.directory.routes import router as directory_router
 from server.jmap.blob_routes import router as blob_router
 from server.jmap.push import router as push_router
 from server.jmap.routes import router as jmap_router
+from server.portal.routes import router as portal_router
 from server.regional.routes import router as regional_router
 
 log = logging.getLogger("server")
@@ -33,6 +34,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.include_router(push_router)
     app.include_router(directory_router)
     app.include_router(regional_router)
+    app.include_router(portal_router)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

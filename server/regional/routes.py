@@ -1,7 +1,469 @@
-"""HTTP routes of this area."""
+"""HTTP routes of the regional API (DESIGN §2.4), under /regional/v1, and its OpenAPI document.
+
+Handlers are plain `def` (SQLite work runs in FastAPI's thread pool). Every route needs a caller
+and answers with that caller's data only; another user's ids get the same 404 as unknown ones.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from server.accounts import Account
+from server.context import Sandbox, get_sandbox
+from server.regional.errors import RegionalError, RegionalRoute, bad_request
+from server.regional.models import (
+    AnswerRequest,
+    CancelRequest,
+    CareTeam,
+    CloseRequest,
+    ErrorBody,
+    ExpertProfile,
+    ExpertProfileUpdate,
+    InvitationList,
+    Patient,
+    PatientCreate,
+    PatientList,
+    PortalCode,
+    PortalCodeRequest,
+    Quota,
+    ResourceTeam,
+    ResourceTeamCreate,
+    ResourceTeamList,
+    Teleconsultation,
+    TeleconsultationCreate,
+    TeleconsultationList,
+    Teleexpertise,
+    TeleexpertiseCreate,
+    TeleexpertiseList,
+    Template,
+)
+from server.regional.portal_codes import CODE_LIFETIME
+from server.regional.teams import TemplateFile
+from server.regional.validation import normalize_ins
+from server.urls import PORTAL_PATH, REGIONAL_API_PATH
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Requête invalide."},
+    401: {"model": ErrorBody, "description": "Authentification requise."},
+    404: {"model": ErrorBody, "description": "Introuvable (ou pas à moi)."},
+}
+
+router = APIRouter(prefix=REGIONAL_API_PATH, route_class=RegionalRoute, responses=_ERRORS)
+
+SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
+Id = Annotated[str, Query(max_length=64)]
+
+
+def _caller(request: Request, sandbox: Sandbox) -> Account:
+    return sandbox.auth.required(request)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+# --- Patients -------------------------------------------------------------------------------------
+
+
+@router.get("/patients", response_model=PatientList, summary="Chercher dans l'annuaire patient")
+def search_patients(
+    request: Request,
+    sandbox: SandboxDep,
+    name: Annotated[str | None, Query(max_length=200, description="Nom et/ou prénom.")] = None,
+    birth_date: Annotated[
+        str | None, Query(alias="birthDate", max_length=20, description="AAAA-MM-JJ.")
+    ] = None,
+    ins: Annotated[str | None, Query(max_length=80, description="INS (15 caractères).")] = None,
+) -> PatientList:
+    caller = _caller(request, sandbox)
+    return PatientList(patients=sandbox.regional.patients.search(caller, name, birth_date, ins))
+
+
+@router.post(
+    "/patients",
+    response_model=Patient,
+    status_code=201,
+    summary="Créer un dossier patient",
+    responses={409: {"model": ErrorBody, "description": "INS déjà connu."}},
+)
+def create_patient(request: Request, sandbox: SandboxDep, body: PatientCreate) -> Patient:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.patients.create(caller, body)
+
+
+@router.get("/patients/{patient_id}", response_model=Patient, summary="Un dossier patient")
+def get_patient(request: Request, sandbox: SandboxDep, patient_id: str) -> Patient:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.patients.get(caller, patient_id)
+
+
+@router.get(
+    "/patients/{patient_id}/care-team",
+    response_model=CareTeam,
+    summary="Les acteurs du dossier",
+    responses={403: {"model": ErrorBody, "description": "Patient hors de ma file active."}},
+)
+def care_team(request: Request, sandbox: SandboxDep, patient_id: str) -> CareTeam:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.patients.care_team(caller, patient_id)
+
+
+@router.get("/file-active", response_model=PatientList, summary="Ma file active")
+def file_active(request: Request, sandbox: SandboxDep) -> PatientList:
+    caller = _caller(request, sandbox)
+    return PatientList(patients=sandbox.regional.patients.file_active(caller))
+
+
+@router.put("/file-active/{patient_id}", response_model=Patient, summary="Suivre un patient")
+def follow_patient(request: Request, sandbox: SandboxDep, patient_id: str) -> Patient:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.patients.follow(caller, patient_id)
+
+
+@router.delete(
+    "/file-active/{patient_id}", status_code=204, summary="Retirer un patient de ma file active"
+)
+def unfollow_patient(request: Request, sandbox: SandboxDep, patient_id: str) -> Response:
+    caller = _caller(request, sandbox)
+    sandbox.regional.patients.unfollow(caller, patient_id)
+    return Response(status_code=204)
+
+
+# --- Teleconsultations ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/teleconsultations", response_model=TeleconsultationList, summary="Mes téléconsultations"
+)
+def list_teleconsultations(
+    request: Request,
+    sandbox: SandboxDep,
+    start_from: Annotated[
+        str | None, Query(alias="from", max_length=20, description="Depuis ce jour (AAAA-MM-JJ).")
+    ] = None,
+    start_to: Annotated[
+        str | None, Query(alias="to", max_length=20, description="Jusqu'à ce jour inclus.")
+    ] = None,
+    status: Annotated[
+        Literal["planned", "done", "cancelled"] | None, Query(description="Statut.")
+    ] = None,
+) -> TeleconsultationList:
+    caller = _caller(request, sandbox)
+    found = sandbox.regional.teleconsultations.mine(
+        caller, _base(request), start_from, start_to, status
+    )
+    return TeleconsultationList(teleconsultations=found)
+
+
+@router.post(
+    "/teleconsultations",
+    response_model=Teleconsultation,
+    status_code=201,
+    summary="Planifier une téléconsultation",
+)
+def plan_teleconsultation(
+    request: Request, sandbox: SandboxDep, body: TeleconsultationCreate
+) -> Teleconsultation:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.teleconsultations.plan(caller, body, _base(request))
+
+
+@router.get(
+    "/teleconsultations/{teleconsultation_id}",
+    response_model=Teleconsultation,
+    summary="Une téléconsultation",
+)
+def get_teleconsultation(
+    request: Request, sandbox: SandboxDep, teleconsultation_id: str
+) -> Teleconsultation:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.teleconsultations.get(caller, teleconsultation_id, _base(request))
+
+
+@router.post(
+    "/teleconsultations/{teleconsultation_id}/cancel",
+    response_model=Teleconsultation,
+    summary="Annuler une téléconsultation",
+    responses={
+        403: {"model": ErrorBody, "description": "Je ne fais que participer."},
+        409: {"model": ErrorBody, "description": "Déjà annulée ou passée."},
+    },
+)
+def cancel_teleconsultation(
+    request: Request, sandbox: SandboxDep, teleconsultation_id: str, body: CancelRequest
+) -> Teleconsultation:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.teleconsultations.cancel(
+        caller, teleconsultation_id, body.reason, _base(request)
+    )
+
+
+@router.get(
+    "/sandbox/invitations",
+    response_model=InvitationList,
+    summary="Invitations envoyées (bac à sable)",
+)
+def invitations(request: Request, sandbox: SandboxDep) -> InvitationList:
+    caller = _caller(request, sandbox)
+    return InvitationList(invitations=sandbox.regional.teleconsultations.invitations(caller))
+
+
+# --- Téléexpertise --------------------------------------------------------------------------------
+
+
+@router.get("/expert-profile", response_model=ExpertProfile, summary="Mes préférences d'expert")
+def get_expert_profile(request: Request, sandbox: SandboxDep) -> ExpertProfile:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.profile(caller)
+
+
+@router.put("/expert-profile", response_model=ExpertProfile, summary="Me déclarer téléexpert")
+def put_expert_profile(
+    request: Request, sandbox: SandboxDep, body: ExpertProfileUpdate
+) -> ExpertProfile:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.declare(caller, body)
+
+
+@router.get(
+    "/teleexpertises/quota",
+    response_model=Quota,
+    summary="Téléexpertises facturables restantes pour un patient cette année",
+)
+def teleexpertise_quota(
+    request: Request,
+    sandbox: SandboxDep,
+    patient_id: Annotated[str, Query(alias="patientId", max_length=64)],
+) -> Quota:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.quota(caller, patient_id)
+
+
+@router.get("/teleexpertises", response_model=TeleexpertiseList, summary="Mes téléexpertises")
+def list_teleexpertises(
+    request: Request,
+    sandbox: SandboxDep,
+    status: Annotated[
+        Literal["requested", "answered", "closed"] | None, Query(description="Statut.")
+    ] = None,
+) -> TeleexpertiseList:
+    caller = _caller(request, sandbox)
+    return TeleexpertiseList(teleexpertises=sandbox.regional.expertise.mine(caller, status))
+
+
+@router.post(
+    "/teleexpertises",
+    response_model=Teleexpertise,
+    status_code=201,
+    summary="Demander une téléexpertise",
+    responses={409: {"model": ErrorBody, "description": "Limite de 4 par patient et par an."}},
+)
+def request_teleexpertise(
+    request: Request, sandbox: SandboxDep, body: TeleexpertiseCreate
+) -> Teleexpertise:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.request(caller, body)
+
+
+@router.get(
+    "/teleexpertises/{teleexpertise_id}", response_model=Teleexpertise, summary="Une téléexpertise"
+)
+def get_teleexpertise(
+    request: Request, sandbox: SandboxDep, teleexpertise_id: str
+) -> Teleexpertise:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.get(caller, teleexpertise_id)
+
+
+_TRANSITION_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorBody, "description": "Pas le bon rôle."},
+    409: {"model": ErrorBody, "description": "Statut incompatible."},
+}
+
+
+@router.post(
+    "/teleexpertises/{teleexpertise_id}/answer",
+    response_model=Teleexpertise,
+    summary="Répondre (expert)",
+    responses=_TRANSITION_ERRORS,
+)
+def answer_teleexpertise(
+    request: Request, sandbox: SandboxDep, teleexpertise_id: str, body: AnswerRequest
+) -> Teleexpertise:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.answer(caller, teleexpertise_id, body.answer)
+
+
+@router.post(
+    "/teleexpertises/{teleexpertise_id}/close",
+    response_model=Teleexpertise,
+    summary="Clôturer avec un compte rendu",
+    responses=_TRANSITION_ERRORS,
+)
+def close_teleexpertise(
+    request: Request, sandbox: SandboxDep, teleexpertise_id: str, body: CloseRequest
+) -> Teleexpertise:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.close(caller, teleexpertise_id, body.report)
+
+
+# --- Équipes ressources ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/resource-teams",
+    response_model=ResourceTeam,
+    status_code=201,
+    summary="Déclarer une équipe ressource",
+)
+def declare_team(request: Request, sandbox: SandboxDep, body: ResourceTeamCreate) -> ResourceTeam:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.teams.declare(caller, body, _base(request))
+
+
+@router.get("/resource-teams", response_model=ResourceTeamList, summary="Les équipes ressources")
+def list_teams(
+    request: Request,
+    sandbox: SandboxDep,
+    q: Annotated[str | None, Query(max_length=200, description="Texte recherché.")] = None,
+) -> ResourceTeamList:
+    _caller(request, sandbox)
+    return ResourceTeamList(resource_teams=sandbox.regional.teams.search(q, _base(request)))
+
+
+@router.get("/resource-teams/{team_id}", response_model=ResourceTeam, summary="Une équipe")
+def get_team(request: Request, sandbox: SandboxDep, team_id: str) -> ResourceTeam:
+    _caller(request, sandbox)
+    return sandbox.regional.teams.get(team_id, _base(request))
+
+
+@router.post(
+    "/resource-teams/{team_id}/templates",
+    response_model=Template,
+    status_code=201,
+    summary="Téléverser un modèle de document",
+    responses={
+        403: {"model": ErrorBody, "description": "Pas le déclarant de l'équipe."},
+        413: {"model": ErrorBody, "description": "Fichier trop gros."},
+    },
+)
+def upload_template(
+    request: Request,
+    sandbox: SandboxDep,
+    team_id: str,
+    file: Annotated[UploadFile, File(description="Le modèle de document.")],
+) -> Template:
+    caller = _caller(request, sandbox)
+    teams = sandbox.regional.teams
+    limit = teams.template_limit()
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise RegionalError(
+            413,
+            "too_large",
+            f"Le modèle dépasse la taille maximale de {limit // (1024 * 1024)} Mo.",
+        )
+    upload = TemplateFile(
+        file_name=file.filename or "document",
+        content_type=file.content_type or "application/octet-stream",
+        data=data,
+    )
+    return teams.add_template(caller, team_id, upload, _base(request))
+
+
+@router.get(
+    "/resource-teams/{team_id}/templates/{template_id}",
+    summary="Télécharger un modèle de document",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "Le fichier."}},
+)
+def download_template(
+    request: Request, sandbox: SandboxDep, team_id: str, template_id: str
+) -> Response:
+    _caller(request, sandbox)
+    found = sandbox.regional.teams.template_file(team_id, template_id)
+    return Response(
+        content=found.data,
+        media_type=found.content_type,
+        headers={"Content-Disposition": content_disposition(found.file_name)},
+    )
+
+
+def content_disposition(file_name: str, disposition: str = "attachment") -> str:
+    """RFC 6266: an ASCII fallback for old clients, and the exact name in filename* (RFC 8187)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in file_name
+    )
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+# --- Portail --------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/portal-codes",
+    response_model=PortalCode,
+    status_code=201,
+    summary="Code à usage unique pour ouvrir le portail",
+)
+def portal_code(
+    request: Request, sandbox: SandboxDep, body: PortalCodeRequest | None = None
+) -> PortalCode:
+    caller = _caller(request, sandbox)
+    wanted = body or PortalCodeRequest()
+    path = {
+        "mespatients": "/mespatients",
+        "telemedecine": "/telemedecine",
+        "expert": "/telemedecine/expert",
+    }[wanted.page]
+    if wanted.ins:
+        ins = normalize_ins(wanted.ins)
+        if ins is None:
+            raise bad_request("INS invalide.", "invalid_ins")
+        path = f"/mespatients/patients/{ins}"
+    code = sandbox.regional.portal.issue(caller, path)
+    return PortalCode(
+        code=code,
+        expires_in=CODE_LIFETIME,
+        url=f"{_base(request)}{PORTAL_PATH}{path}?code={code}",
+    )
+
+
+# --- OpenAPI --------------------------------------------------------------------------------------
+
+
+def openapi_document() -> dict[str, Any]:
+    routes = [r for r in router.routes if isinstance(r, APIRoute) and r.name != "openapi"]
+    document = get_openapi(
+        title="MonSisra — API régionale (bac à sable)",
+        version="1.0",
+        description=(
+            "Services régionaux : annuaire patient, file active, acteurs du dossier, "
+            "téléconsultations, téléexpertise, équipes ressources. Authentification : jeton "
+            "Bearer obtenu sur /auth/token, ou HTTP Basic."
+        ),
+        routes=routes,
+    )
+    document.setdefault("components", {})["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer"},
+        "basic": {"type": "http", "scheme": "basic"},
+    }
+    document["security"] = [{"bearer": []}, {"basic": []}]
+    return document
+
+
+_OPENAPI: dict[str, Any] = {}
+
+
+@router.get("/openapi.json", include_in_schema=False, name="openapi")
+def openapi() -> JSONResponse:
+    """Public, like any OpenAPI document: it describes the API, not anyone's data."""
+    if not _OPENAPI:
+        _OPENAPI.update(openapi_document())
+    return JSONResponse(_OPENAPI)

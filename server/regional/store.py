@@ -1,13 +1,168 @@
-"""Storage of the regional services."""
+"""Storage of the regional services: one SQLite schema (area "regional"), one object per service.
+
+Routes reach the services as `sandbox.regional.patients`, `.teleconsultations`, `.expertise`,
+`.teams` and `.portal`; each method takes the caller's account and returns wire models, so that
+"each user sees only their own data" is decided in one place, next to the SQL.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from server.regional.expertise import Expertise
+from server.regional.patients import Patients
+from server.regional.portal_codes import PortalCodes
+from server.regional.teams import ResourceTeams
+from server.regional.teleconsultations import Teleconsultations
+
 if TYPE_CHECKING:
     from server.context import Sandbox
+
+MIGRATIONS = [
+    """
+    CREATE TABLE regional_patients (
+        id TEXT PRIMARY KEY,
+        ins TEXT UNIQUE,
+        ins_oid TEXT,
+        given TEXT NOT NULL,
+        family TEXT NOT NULL,
+        folded_name TEXT NOT NULL,
+        birth_date TEXT NOT NULL,
+        sex TEXT NOT NULL,
+        email TEXT,
+        mobile TEXT,
+        city TEXT NOT NULL DEFAULT '',
+        created_by TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX regional_patients_birth ON regional_patients (birth_date);
+    CREATE TABLE regional_file_active (
+        account_id TEXT NOT NULL,
+        patient_id TEXT NOT NULL REFERENCES regional_patients (id),
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, patient_id)
+    );
+    CREATE TABLE regional_care_team (
+        patient_id TEXT NOT NULL REFERENCES regional_patients (id),
+        position INTEGER NOT NULL,
+        account_id TEXT,
+        practitioner_id TEXT,
+        name TEXT NOT NULL,
+        profession_code TEXT,
+        specialty_code TEXT,
+        email TEXT,
+        PRIMARY KEY (patient_id, position)
+    );
+    CREATE TABLE regional_teleconsultations (
+        id TEXT PRIMARY KEY,
+        teleconsultant_account_id TEXT NOT NULL,
+        planner_account_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        motive TEXT NOT NULL,
+        channels TEXT NOT NULL,
+        payment_cents INTEGER,
+        status TEXT NOT NULL,
+        cancel_reason TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE regional_tc_participants (
+        teleconsultation_id TEXT NOT NULL REFERENCES regional_teleconsultations (id),
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        account_id TEXT,
+        practitioner_id TEXT,
+        patient_id TEXT,
+        name TEXT NOT NULL,
+        email TEXT,
+        mobile TEXT,
+        join_token TEXT NOT NULL UNIQUE,
+        PRIMARY KEY (teleconsultation_id, position)
+    );
+    CREATE INDEX regional_tc_participants_account ON regional_tc_participants (account_id);
+    CREATE TABLE regional_invitations (
+        id TEXT PRIMARY KEY,
+        teleconsultation_id TEXT NOT NULL REFERENCES regional_teleconsultations (id),
+        kind TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        recipient_name TEXT NOT NULL,
+        subject TEXT,
+        text TEXT NOT NULL,
+        sent_at INTEGER NOT NULL
+    );
+    CREATE TABLE regional_expert_profiles (
+        account_id TEXT PRIMARY KEY,
+        practitioner_id TEXT,
+        activity_description TEXT NOT NULL,
+        prerequisite_documents TEXT NOT NULL,
+        listed INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE regional_teleexpertises (
+        id TEXT PRIMARY KEY,
+        requester_account_id TEXT NOT NULL,
+        expert_account_id TEXT NOT NULL,
+        patient_id TEXT NOT NULL REFERENCES regional_patients (id),
+        year INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        blob_ids TEXT NOT NULL,
+        status TEXT NOT NULL,
+        answer TEXT,
+        report TEXT,
+        report_blob_id TEXT,
+        message_id TEXT NOT NULL,
+        last_message_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        requester_thread_id TEXT,
+        expert_thread_id TEXT,
+        created_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        closed_at INTEGER
+    );
+    CREATE INDEX regional_teleexpertises_quota
+        ON regional_teleexpertises (requester_account_id, patient_id, year);
+    CREATE TABLE regional_resource_teams (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        activity_description TEXT NOT NULL,
+        prerequisites TEXT NOT NULL,
+        contact_address TEXT NOT NULL,
+        folded_text TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE regional_team_templates (
+        id TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL REFERENCES regional_resource_teams (id),
+        blob_id TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE regional_portal_codes (
+        code TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        expires_at REAL NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE regional_portal_sessions (
+        token TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    """
+]
 
 
 class RegionalStore:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
+        sandbox.db.migrate("regional", MIGRATIONS)
+        self.patients = Patients(sandbox)
+        self.teleconsultations = Teleconsultations(sandbox)
+        self.expertise = Expertise(sandbox)
+        self.teams = ResourceTeams(sandbox)
+        self.portal = PortalCodes(sandbox)

@@ -1,0 +1,292 @@
+"""Portal pages under /portal (include `server.portal.routes.router` in the app).
+
+Pages with user data accept `?code=` (a one-time code from POST /regional/v1/portal-codes: the
+browser then gets an HttpOnly session cookie and is redirected to the same page without the code),
+the session cookie, or HTTP Basic; otherwise 401 with a Basic challenge. The registration page and
+the teleconsultation join pages are public.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from server.accounts import Account
+from server.context import Sandbox, get_sandbox
+from server.demo.names import mss_address
+from server.portal.pages import page, table, who
+from server.regional.errors import RegionalError
+from server.regional.portal_codes import SESSION_LIFETIME
+from server.regional.validation import normalize_ins
+from server.urls import PORTAL_PATH
+
+router = APIRouter(prefix=PORTAL_PATH, include_in_schema=False)
+
+SESSION_COOKIE = "monsisra_portal"
+SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
+_LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+class _Redirect(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _challenge(message: str) -> HTMLResponse:
+    return HTMLResponse(
+        page("Connexion requise", f"<p>{escape(message)}</p>"),
+        status_code=401,
+        headers={"WWW-Authenticate": 'Basic realm="Portail MonSisra", charset="UTF-8"'},
+    )
+
+
+def _viewer(request: Request, sandbox: Sandbox) -> Account | HTMLResponse:
+    """The logged-in account, a redirect that sets the session, or the 401 page."""
+    code = request.query_params.get("code")
+    if code is not None:
+        token = sandbox.regional.portal.redeem(code)
+        if token is None:
+            return _challenge("Ce code d'accès est invalide, expiré ou déjà utilisé.")
+        clean = request.url.remove_query_params("code")
+        response = RedirectResponse(clean.path + (f"?{clean.query}" if clean.query else ""), 303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=SESSION_LIFETIME,
+            httponly=True,
+            samesite="lax",
+            path=PORTAL_PATH,
+        )
+        raise _Redirect(response)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        account = sandbox.regional.portal.session_account(cookie)
+        if account is not None:
+            return account
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            found = sandbox.auth.optional(request)
+        except HTTPException:
+            found = None
+        if found is not None:
+            return found
+    return _challenge("Ouvrez le portail depuis MonSisra (Mon portail), ou identifiez-vous.")
+
+
+def _guarded(request: Request, sandbox: Sandbox) -> Account | Response:
+    try:
+        return _viewer(request, sandbox)
+    except _Redirect as redirect:
+        return redirect.response
+
+
+@router.get("/mespatients", response_model=None)
+def mespatients(request: Request, sandbox: SandboxDep) -> Response:
+    viewer = _guarded(request, sandbox)
+    if isinstance(viewer, Response):
+        return viewer
+    patients = sandbox.regional.patients.file_active(viewer)
+    rows = [
+        (
+            f'<a href="{PORTAL_PATH}/mespatients/patients/{escape(p.ins)}">'
+            f"{escape(p.family.upper())} {escape(p.given)}</a>"
+            if p.ins
+            else f"{escape(p.family.upper())} {escape(p.given)}",
+            escape(p.birth_date.strftime("%d/%m/%Y")),
+            escape(p.ins or ""),
+            escape(p.city),
+        )
+        for p in patients
+    ]
+    body = who(viewer.display_name) + (
+        f"<p>{len(patients)} patient(s) dans votre file active.</p>"
+        + table(("Patient", "Naissance", "INS", "Commune"), rows)
+    )
+    return HTMLResponse(page("MesPatients — ma file active", body))
+
+
+@router.get("/mespatients/patients/{ins}", response_model=None)
+def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
+    viewer = _guarded(request, sandbox)
+    if isinstance(viewer, Response):
+        return viewer
+    normalized = normalize_ins(ins)
+    try:
+        if normalized is None:
+            raise RegionalError(404, "not_found", "INS invalide.")
+        patient = sandbox.regional.patients.by_ins(viewer, normalized)
+        team = sandbox.regional.patients.care_team(viewer, patient.id)
+    except RegionalError as exc:
+        return HTMLResponse(page("Dossier patient", f"<p>{escape(exc.message)}</p>"), exc.status)
+    members = [
+        (
+            escape(m.name),
+            escape(m.profession or ""),
+            escape(m.specialty or ""),
+            escape(m.mssante_address or ""),
+        )
+        for m in team.members
+    ]
+    body = (
+        who(viewer.display_name)
+        + f"<p>{escape(patient.family.upper())} {escape(patient.given)}, né(e) le "
+        f"{patient.birth_date:%d/%m/%Y} — INS {escape(patient.ins or '')} "
+        f"(OID {escape(patient.ins_oid or '')})</p><h2>Acteurs du dossier</h2>"
+        + table(("Professionnel", "Profession", "Spécialité", "Adresse MSSanté"), members)
+    )
+    return HTMLResponse(page(f"Dossier de {patient.given} {patient.family}", body))
+
+
+@router.get("/telemedecine", response_model=None)
+def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
+    viewer = _guarded(request, sandbox)
+    if isinstance(viewer, Response):
+        return viewer
+    base = str(request.base_url).rstrip("/")
+    consultations = sandbox.regional.teleconsultations.mine(viewer, base, None, None, None)
+    statuses = {"planned": "Planifiée", "done": "Passée", "cancelled": "Annulée"}
+    tc_rows = [
+        (
+            escape(f"{t.start:%d/%m/%Y %H:%M}"),
+            escape(t.patient.name),
+            escape(t.teleconsultant.name),
+            escape(statuses[t.status]),
+            f'<a href="{escape(t.join_url)}">Rejoindre</a>'
+            if t.join_url and t.status == "planned"
+            else "",
+        )
+        for t in consultations
+    ]
+    expertises = sandbox.regional.expertise.mine(viewer, None)
+    te_statuses = {"requested": "Demandée", "answered": "Répondue", "closed": "Clôturée"}
+    te_rows = [
+        (
+            escape(f"{t.created_at:%d/%m/%Y}"),
+            escape(t.patient.name),
+            escape(t.requester.name),
+            escape(t.expert.name),
+            escape(te_statuses[t.status]),
+        )
+        for t in expertises
+    ]
+    body = (
+        who(viewer.display_name)
+        + "<h2>Téléconsultations</h2>"
+        + table(("Date", "Patient", "Téléconsultant", "Statut", ""), tc_rows)
+        + "<h2>Téléexpertises</h2>"
+        + table(("Date", "Patient", "Requérant", "Expert", "Statut"), te_rows)
+        + f'<p><a href="{PORTAL_PATH}/telemedecine/expert">Se déclarer comme téléexpert</a></p>'
+    )
+    return HTMLResponse(page("Portail régional de télémédecine", body))
+
+
+@router.get("/telemedecine/expert", response_model=None)
+def expert_preferences(request: Request, sandbox: SandboxDep) -> Response:
+    viewer = _guarded(request, sandbox)
+    if isinstance(viewer, Response):
+        return viewer
+    profile = sandbox.regional.expertise.profile(viewer)
+    state = (
+        "Vous êtes déclaré(e) téléexpert(e)."
+        if profile.declared
+        else "Vous n'êtes pas encore déclaré(e) téléexpert(e)."
+    )
+    listed = "oui" if profile.listed_in_directory else "non"
+    documents = "".join(f"<li>{escape(d)}</li>" for d in profile.prerequisite_documents)
+    body = (
+        who(viewer.display_name)
+        + f"<p>{escape(state)}</p>"
+        + f"<h2>Mon activité</h2><p>{escape(profile.activity_description) or '—'}</p>"
+        + f"<h2>Documents prérequis</h2><ul>{documents}</ul>"
+        + f"<p>Apparaître dans l'annuaire régional des experts : {listed}</p>"
+        + "<p>Ces préférences se modifient depuis MonSisra (Mon portail → Téléexpertise).</p>"
+    )
+    return HTMLResponse(page("Préférences expert", body))
+
+
+@router.get("/telemedecine/join/{token}", response_model=None)
+def join(sandbox: SandboxDep, token: str) -> Response:
+    info = sandbox.regional.teleconsultations.join_info(token)
+    if info is None:
+        body = "<p>Ce lien de téléconsultation n'est pas valide. Vérifiez l'invitation reçue.</p>"
+        return HTMLResponse(page("Téléconsultation", body), status_code=404)
+    if info.status == "cancelled":
+        state = "Cette téléconsultation a été annulée."
+    elif info.status == "done":
+        state = "Cette téléconsultation est terminée."
+    else:
+        state = (
+            "Le moment venu, restez sur cette page : la visio démarre dans votre navigateur "
+            "(Chrome, Edge ou Firefox). Sur smartphone, ouvrez ce lien avec l'application "
+            "eConsultSara."
+        )
+    body = (
+        f"<p>Bonjour {escape(info.name)},</p><p>Téléconsultation avec "
+        f"{escape(info.teleconsultant)} le {info.start:%d/%m/%Y} de {info.start:%H:%M} à "
+        f"{info.end:%H:%M}.</p><p>{escape(state)}</p>"
+    )
+    return HTMLResponse(page("Salle d'attente de téléconsultation", body))
+
+
+_FORM = (
+    '<form method="post"><label>Prénom <input name="given" required></label>'
+    '<label>Nom <input name="family" required></label>'
+    '<label>Identifiant <input name="login" required></label>'
+    "<label>Mot de passe (10 caractères au moins) "
+    '<input name="password" type="password" required></label>'
+    "<button>Créer mon compte Sara</button></form>"
+)
+
+
+@router.get("/inscription", response_model=None)
+def registration_form() -> Response:
+    intro = "<p>Sans carte CPS, créez ici votre compte Sara pour obtenir vos identifiants.</p>"
+    return HTMLResponse(page("Créer un compte Sara", intro + _FORM))
+
+
+@router.post("/inscription", response_model=None)
+def register(
+    sandbox: SandboxDep,
+    given: Annotated[str, Form(max_length=100)],
+    family: Annotated[str, Form(max_length=100)],
+    login: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    login = login.strip().lower()
+    given, family = given.strip(), family.strip()
+    problem = None
+    if not given or not family:
+        problem = "Le prénom et le nom sont obligatoires."
+    elif not _LOGIN_RE.match(login):
+        problem = "L'identifiant : 3 à 64 caractères, lettres minuscules, chiffres, . _ -"
+    elif len(password) < 10:
+        problem = "Le mot de passe doit contenir au moins 10 caractères."
+    if problem:
+        return HTMLResponse(page("Créer un compte Sara", f"<p>{escape(problem)}</p>" + _FORM), 400)
+    email = mss_address(given, family, sandbox.config.mail_domain)
+    if sandbox.accounts.by_login(login) or sandbox.accounts.by_email(email):
+        return HTMLResponse(
+            page(
+                "Créer un compte Sara",
+                "<p>Cet identifiant ou cette adresse existe déjà : choisissez-en un autre.</p>"
+                + _FORM,
+            ),
+            409,
+        )
+    try:
+        account = sandbox.accounts.create(login, password, f"{given} {family}", email)
+    except sqlite3.IntegrityError:  # the same login registered at the same moment
+        taken = "<p>Cet identifiant existe déjà.</p>"
+        return HTMLResponse(page("Créer un compte Sara", taken), 409)
+    body = (
+        f"<p>Votre compte est créé. Identifiant : <strong>{escape(account.login)}</strong>, "
+        f"adresse MSSanté : <strong>{escape(account.email)}</strong>.</p>"
+        "<p>Vous pouvez maintenant vous connecter à MonSisra.</p>"
+    )
+    return HTMLResponse(page("Compte Sara créé", body), status_code=201)

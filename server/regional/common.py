@@ -1,0 +1,23 @@
+"""Small helpers shared by the regional services: ids and time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def new_id(prefix: str) -> str:
+    return prefix + secrets.token_hex(8)
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def to_datetime(epoch: int) -> dt.datetime:
+    """Times are kept as UTC seconds and shown in Paris time, as users read them."""
+    return dt.datetime.fromtimestamp(epoch, PARIS)

@@ -1,0 +1,450 @@
+"""Téléexpertise: expert profiles, requests that open a conversation (a real MIME thread in both
+mailboxes), the statuses requested → answered → closed, and the 4-per-patient-per-year rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING
+
+from server.accounts import Account
+from server.regional.common import PARIS, new_id, now, to_datetime
+from server.regional.errors import bad_request, conflict, forbidden, not_found
+from server.regional.models import (
+    ExpertProfile,
+    ExpertProfileUpdate,
+    Party,
+    Quota,
+    Teleexpertise,
+    TeleexpertiseCreate,
+    TeleexpertisePatient,
+)
+
+if TYPE_CHECKING:
+    from server.context import Sandbox
+
+# Billed by the Assurance Maladie within 4 acts per patient, per calendar year, per requester.
+YEARLY_LIMIT = 4
+REPORT_TYPE_CODE = "85208-7"  # LOINC: compte rendu de télémédecine (DESIGN §2.5)
+REPORT_LABEL = "Compte rendu de télémédecine"
+TELEEXPERTISE_HEADER = "X-MonSisra-Teleexpertise"
+
+
+class Expertise:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    # --- expert profile --------------------------------------------------------------------------
+
+    def profile(self, caller: Account) -> ExpertProfile:
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT * FROM regional_expert_profiles WHERE account_id = ?", (caller.id,)
+            ).fetchone()
+        if row is None:
+            return ExpertProfile(
+                declared=False,
+                activity_description="",
+                prerequisite_documents=[],
+                listed_in_directory=False,
+                updated_at=None,
+            )
+        return ExpertProfile(
+            declared=True,
+            activity_description=row["activity_description"],
+            prerequisite_documents=json.loads(row["prerequisite_documents"]),
+            listed_in_directory=bool(row["listed"]),
+            updated_at=to_datetime(row["updated_at"]),
+        )
+
+    def declare(
+        self,
+        caller: Account,
+        body: ExpertProfileUpdate,
+        practitioner_id: str | None = None,
+    ) -> ExpertProfile:
+        documents = [d.strip() for d in body.prerequisite_documents if d.strip()]
+        if any(len(d) > 300 for d in documents):
+            raise bad_request("Chaque document prérequis tient en 300 caractères au plus.")
+        with self._sandbox.db.write() as conn:
+            old = conn.execute(
+                "SELECT practitioner_id FROM regional_expert_profiles WHERE account_id = ?",
+                (caller.id,),
+            ).fetchone()
+            known = practitioner_id or caller.practitioner_id or (old[0] if old else None)
+            conn.execute(
+                "INSERT INTO regional_expert_profiles (account_id, practitioner_id, "
+                "activity_description, prerequisite_documents, listed, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET "
+                "practitioner_id = excluded.practitioner_id, "
+                "activity_description = excluded.activity_description, "
+                "prerequisite_documents = excluded.prerequisite_documents, "
+                "listed = excluded.listed, updated_at = excluded.updated_at",
+                (
+                    caller.id,
+                    known,
+                    body.activity_description.strip(),
+                    json.dumps(documents, ensure_ascii=False),
+                    int(body.listed_in_directory),
+                    now(),
+                ),
+            )
+        if known:
+            self._publish_in_directory(known, body.listed_in_directory)
+        return self.profile(caller)
+
+    def _publish_in_directory(self, practitioner_id: str, listed: bool) -> None:
+        """The directory's "experts only" filter follows the flag."""
+        self._sandbox.directory.set_expert(practitioner_id, listed)
+
+    def _expert(self, conn: sqlite3.Connection, body: TeleexpertiseCreate) -> Account:
+        account_id: str | None = None
+        if body.expert_practitioner_id:
+            row = conn.execute(
+                "SELECT account_id FROM regional_expert_profiles WHERE practitioner_id = ? "
+                "UNION SELECT e.account_id FROM regional_expert_profiles e "
+                "JOIN accounts a ON a.id = e.account_id WHERE a.practitioner_id = ?",
+                (body.expert_practitioner_id, body.expert_practitioner_id),
+            ).fetchone()
+            account_id = row[0] if row else None
+        elif body.expert_address:
+            account = self._sandbox.accounts.by_email(body.expert_address.strip())
+            if (
+                account is not None
+                and conn.execute(
+                    "SELECT 1 FROM regional_expert_profiles WHERE account_id = ?", (account.id,)
+                ).fetchone()
+            ):
+                account_id = account.id
+        else:
+            raise bad_request(
+                "Choisissez l'expert (identifiant annuaire ou adresse MSSanté).", "missing_expert"
+            )
+        expert = self._sandbox.accounts.by_id(account_id) if account_id else None
+        if expert is None:
+            raise bad_request(
+                "Ce professionnel n'est pas déclaré téléexpert : choisissez un expert de "
+                "l'annuaire (filtre « Experts seulement »).",
+                "unknown_expert",
+            )
+        return expert
+
+    # --- requests --------------------------------------------------------------------------------
+
+    def quota(self, caller: Account, patient_id: str, year: int | None = None) -> Quota:
+        year = year or dt.datetime.now(PARIS).year
+        with self._sandbox.db.read() as conn:
+            if not conn.execute(
+                "SELECT 1 FROM regional_patients WHERE id = ?", (patient_id,)
+            ).fetchone():
+                raise not_found("Ce patient n'existe pas dans l'annuaire régional.")
+            used = self._used(conn, caller.id, patient_id, year)
+        return Quota(
+            patient_id=patient_id,
+            year=year,
+            limit=YEARLY_LIMIT,
+            used=used,
+            remaining=max(0, YEARLY_LIMIT - used),
+        )
+
+    @staticmethod
+    def _used(conn: sqlite3.Connection, account_id: str, patient_id: str, year: int) -> int:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM regional_teleexpertises "
+            "WHERE requester_account_id = ? AND patient_id = ? AND year = ?",
+            (account_id, patient_id, year),
+        ).fetchone()
+        return int(row[0])
+
+    def request(
+        self, caller: Account, body: TeleexpertiseCreate, at: int | None = None
+    ) -> Teleexpertise:
+        created = at or now()
+        year = to_datetime(created).year
+        mail = self._sandbox.mail
+        with self._sandbox.db.write() as conn:
+            expert = self._expert(conn, body)
+            if expert.id == caller.id:
+                raise bad_request("Vous ne pouvez pas vous demander une téléexpertise à vous-même.")
+            patient = conn.execute(
+                "SELECT * FROM regional_patients WHERE id = ?", (body.patient_id,)
+            ).fetchone()
+            if patient is None:
+                raise bad_request(
+                    "Ce patient n'existe pas dans l'annuaire régional.", "unknown_patient"
+                )
+            if self._used(conn, caller.id, patient["id"], year) >= YEARLY_LIMIT:
+                raise conflict(
+                    "teleexpertise_limit",
+                    "Limite atteinte : 4 téléexpertises par patient et par an pour un même "
+                    "professionnel requérant. Cette demande ne serait pas prise en charge par "
+                    "l'Assurance Maladie ; vous pouvez poser votre question dans une "
+                    "conversation simple.",
+                )
+            attachments: list[tuple[str, bytes, str]] = []
+            blob_ids = list(dict.fromkeys(body.blob_ids))
+            for blob_id in blob_ids:
+                info = self._sandbox.blobs.info(conn, caller.id, blob_id)
+                if info is None:
+                    raise bad_request(
+                        "Une pièce jointe est introuvable : téléversez-la à nouveau.",
+                        "unknown_blob",
+                    )
+                attachments.append(
+                    (
+                        info.type,
+                        self._sandbox.blobs.read_bytes(blob_id),
+                        f"piece-jointe-{len(attachments) + 1}",
+                    )
+                )
+            te_id = new_id("te")
+            name = f"{patient['given']} {patient['family']}"
+            subject = f"Demande de téléexpertise — {name}"
+            text = (
+                f"Bonjour,\n\nJe sollicite votre avis (téléexpertise) pour {name}, "
+                f"né(e) le {_french_date(patient['birth_date'])}"
+                + (f", INS {patient['ins']}" if patient["ins"] else "")
+                + f".\n\nQuestion :\n{body.question.strip()}\n\n"
+                f"Bien confraternellement,\n{caller.display_name}\n"
+            )
+            message = _message(caller, expert, subject, text, created, te_id)
+            for type_, data, filename in attachments:
+                maintype, _, subtype = type_.partition("/")
+                message.add_attachment(
+                    data,
+                    maintype=maintype or "application",
+                    subtype=subtype or "octet-stream",
+                    filename=filename,
+                )
+            raw = message.as_bytes()
+            when = to_datetime(created)
+            sent = mail.import_message(
+                caller.id, raw, mailbox_role="sent", keywords=["$seen"], received_at=when
+            )
+            received = mail.import_message(expert.id, raw, received_at=when)
+            conn.execute(
+                "INSERT INTO regional_teleexpertises (id, requester_account_id, "
+                "expert_account_id, patient_id, year, question, blob_ids, status, message_id, "
+                "last_message_id, subject, requester_thread_id, expert_thread_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?)",
+                (
+                    te_id,
+                    caller.id,
+                    expert.id,
+                    patient["id"],
+                    year,
+                    body.question.strip(),
+                    json.dumps(blob_ids),
+                    message["Message-ID"],
+                    message["Message-ID"],
+                    subject,
+                    sent.thread_id,
+                    received.thread_id,
+                    created,
+                ),
+            )
+        return self.get(caller, te_id)
+
+    def answer(
+        self, caller: Account, te_id: str, answer: str, at: int | None = None
+    ) -> Teleexpertise:
+        when = at or now()
+        with self._sandbox.db.write() as conn:
+            row = self._row_for(conn, caller, te_id)
+            if caller.id != row["expert_account_id"]:
+                raise forbidden("Seul l'expert sollicité peut répondre à cette téléexpertise.")
+            if row["status"] != "requested":
+                raise conflict(
+                    "invalid_transition",
+                    "Cette téléexpertise a déjà reçu une réponse : elle ne peut plus être "
+                    "modifiée.",
+                )
+            requester = self._account(row["requester_account_id"])
+            text = (
+                f"Bonjour,\n\n{answer.strip()}\n\nBien confraternellement,\n{caller.display_name}\n"
+            )
+            message = _message(caller, requester, "Re: " + row["subject"], text, when, te_id)
+            _thread(message, row)
+            self._send(caller, requester, message, when)
+            conn.execute(
+                "UPDATE regional_teleexpertises SET status = 'answered', answer = ?, "
+                "answered_at = ?, last_message_id = ? WHERE id = ?",
+                (answer.strip(), when, message["Message-ID"], te_id),
+            )
+        return self.get(caller, te_id)
+
+    def close(
+        self, caller: Account, te_id: str, report: str, at: int | None = None
+    ) -> Teleexpertise:
+        when = at or now()
+        with self._sandbox.db.write() as conn:
+            row = self._row_for(conn, caller, te_id)
+            if row["status"] == "requested":
+                raise conflict(
+                    "invalid_transition",
+                    "Cette téléexpertise n'a pas encore reçu de réponse de l'expert : elle ne "
+                    "peut pas être clôturée.",
+                )
+            if row["status"] == "closed":
+                raise conflict("invalid_transition", "Cette téléexpertise est déjà clôturée.")
+            requester = self._account(row["requester_account_id"])
+            expert = self._account(row["expert_account_id"])
+            other = expert if caller.id == requester.id else requester
+            patient = conn.execute(
+                "SELECT * FROM regional_patients WHERE id = ?", (row["patient_id"],)
+            ).fetchone()
+            document = _report_document(row, patient, requester, expert, report.strip(), when)
+            text = (
+                "Bonjour,\n\nVeuillez trouver ci-joint le compte rendu de cette téléexpertise, "
+                f"qui est désormais clôturée.\n\nBien confraternellement,\n{caller.display_name}\n"
+            )
+            message = _message(caller, other, "Re: " + row["subject"], text, when, te_id)
+            _thread(message, row)
+            message.add_attachment(
+                document,
+                subtype="plain",
+                charset="utf-8",
+                filename="compte-rendu-teleexpertise.txt",
+            )
+            part = list(message.iter_attachments())[-1]
+            part["Content-Description"] = REPORT_LABEL
+            self._send(caller, other, message, when)
+            data = document.encode("utf-8")
+            blob = self._sandbox.blobs.put_bytes(conn, requester.id, data, "text/plain")
+            self._sandbox.blobs.put_bytes(conn, expert.id, data, "text/plain")
+            conn.execute(
+                "UPDATE regional_teleexpertises SET status = 'closed', report = ?, "
+                "report_blob_id = ?, closed_at = ?, last_message_id = ? WHERE id = ?",
+                (report.strip(), blob.id, when, message["Message-ID"], te_id),
+            )
+        return self.get(caller, te_id)
+
+    def _send(self, sender: Account, recipient: Account, message: EmailMessage, when: int) -> None:
+        """Both parties live in the sandbox: the sender's Sent and the recipient's Inbox."""
+        raw = message.as_bytes()
+        at = to_datetime(when)
+        mail = self._sandbox.mail
+        mail.import_message(sender.id, raw, mailbox_role="sent", keywords=["$seen"], received_at=at)
+        mail.import_message(recipient.id, raw, received_at=at)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def get(self, caller: Account, te_id: str) -> Teleexpertise:
+        with self._sandbox.db.read() as conn:
+            row = self._row_for(conn, caller, te_id)
+            return self._model(conn, caller, row)
+
+    def mine(self, caller: Account, status: str | None) -> list[Teleexpertise]:
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                "SELECT * FROM regional_teleexpertises "
+                "WHERE (requester_account_id = ? OR expert_account_id = ?) "
+                "AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id",
+                (caller.id, caller.id, status, status),
+            ).fetchall()
+            return [self._model(conn, caller, r) for r in rows]
+
+    def _row_for(self, conn: sqlite3.Connection, caller: Account, te_id: str) -> sqlite3.Row:
+        row: sqlite3.Row | None = conn.execute(
+            "SELECT * FROM regional_teleexpertises WHERE id = ? "
+            "AND (requester_account_id = ? OR expert_account_id = ?)",
+            (te_id, caller.id, caller.id),
+        ).fetchone()
+        if row is None:
+            raise not_found("Téléexpertise introuvable.")
+        return row
+
+    def _account(self, account_id: str) -> Account:
+        account = self._sandbox.accounts.by_id(account_id)
+        if account is None:
+            raise not_found("Le compte de l'autre partie n'existe plus.")
+        return account
+
+    def _model(self, conn: sqlite3.Connection, caller: Account, row: sqlite3.Row) -> Teleexpertise:
+        requester = self._account(row["requester_account_id"])
+        expert = self._account(row["expert_account_id"])
+        patient = conn.execute(
+            "SELECT * FROM regional_patients WHERE id = ?", (row["patient_id"],)
+        ).fetchone()
+        mine = caller.id == requester.id
+        return Teleexpertise(
+            id=row["id"],
+            status=row["status"],
+            requester=_party(requester),
+            expert=_party(expert),
+            patient=TeleexpertisePatient(
+                id=patient["id"],
+                name=f"{patient['given']} {patient['family']}",
+                ins=patient["ins"],
+                birth_date=dt.date.fromisoformat(patient["birth_date"]),
+            ),
+            question=row["question"],
+            answer=row["answer"],
+            report=row["report"],
+            report_type_code=REPORT_TYPE_CODE if row["report"] else None,
+            report_blob_id=row["report_blob_id"],
+            blob_ids=json.loads(row["blob_ids"]),
+            message_id=row["message_id"],
+            thread_id=row["requester_thread_id"] if mine else row["expert_thread_id"],
+            year=row["year"],
+            created_at=to_datetime(row["created_at"]),
+            answered_at=to_datetime(row["answered_at"]) if row["answered_at"] else None,
+            closed_at=to_datetime(row["closed_at"]) if row["closed_at"] else None,
+        )
+
+
+def _party(account: Account) -> Party:
+    return Party(account_id=account.id, name=account.display_name, mssante_address=account.email)
+
+
+def _message(
+    sender: Account, recipient: Account, subject: str, text: str, when: int, te_id: str
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = Address(display_name=sender.display_name, addr_spec=sender.email)
+    message["To"] = Address(display_name=recipient.display_name, addr_spec=recipient.email)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(to_datetime(when))
+    message["Message-ID"] = make_msgid(domain=sender.email.rpartition("@")[2] or None)
+    message[TELEEXPERTISE_HEADER] = te_id
+    message.set_content(text)
+    return message
+
+
+def _thread(message: EmailMessage, row: sqlite3.Row) -> None:
+    """A reply: In-Reply-To the last message, References back to the request."""
+    message["In-Reply-To"] = row["last_message_id"]
+    references = [row["message_id"]]
+    if row["last_message_id"] != row["message_id"]:
+        references.append(row["last_message_id"])
+    message["References"] = " ".join(references)
+
+
+def _french_date(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def _report_document(
+    row: sqlite3.Row,
+    patient: sqlite3.Row,
+    requester: Account,
+    expert: Account,
+    report: str,
+    when: int,
+) -> str:
+    ins = f", INS {patient['ins']}" if patient["ins"] else ""
+    return (
+        f"{REPORT_LABEL} (téléexpertise) — LOINC {REPORT_TYPE_CODE}\n"
+        f"Date : {to_datetime(when):%d/%m/%Y}\n"
+        f"Patient : {patient['given']} {patient['family']}, né(e) le "
+        f"{_french_date(patient['birth_date'])}{ins}\n"
+        f"Requérant : {requester.display_name} <{requester.email}>\n"
+        f"Expert : {expert.display_name} <{expert.email}>\n\n"
+        f"Question :\n{row['question']}\n\n"
+        f"Avis de l'expert :\n{row['answer'] or ''}\n\n"
+        f"Conclusion :\n{report}\n"
+    )

@@ -1,0 +1,339 @@
+"""The regional API's wire shapes (DESIGN §2.4): camelCase JSON, described in French for the
+OpenAPI document the server publishes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+Sex = Literal["female", "male", "other", "unknown"]
+Channel = Literal["email", "sms"]
+TeleconsultationStatus = Literal["planned", "done", "cancelled"]
+ParticipantRole = Literal["teleconsultant", "planner", "patient", "participant"]
+TeleexpertiseStatus = Literal["requested", "answered", "closed"]
+InsOid = Literal[
+    "1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11"
+]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class ErrorBody(Wire):
+    error: str = Field(description="Code de l'erreur, stable, pour les programmes.")
+    message: str = Field(description="Phrase en français à montrer à l'utilisateur.")
+
+
+# --- Patients -----------------------------------------------------------------------------------
+
+
+class Patient(Wire):
+    id: str = Field(description="Identifiant du dossier patient dans l'annuaire régional.")
+    ins: str | None = Field(description="INS (NIR de 13 caractères + clé de 2 chiffres).")
+    ins_oid: str | None = Field(description="OID de l'INS (1.2.250.1.213.1.4.10/.11 : tests).")
+    ins_ihe: str | None = Field(description="Identifiant écrit à la manière IHE : INS^^^&OID&ISO.")
+    given: str = Field(description="Prénom.")
+    family: str = Field(description="Nom de famille.")
+    birth_date: dt.date = Field(description="Date de naissance.")
+    sex: Sex = Field(description="Sexe.")
+    email: str | None = Field(description="Adresse e-mail du patient.")
+    mobile: str | None = Field(description="Téléphone mobile (+33…).")
+    city: str = Field(description="Commune de résidence.")
+    in_file_active: bool = Field(description="Le patient est dans ma file active.")
+
+
+class PatientList(Wire):
+    patients: list[Patient] = Field(description="Les patients trouvés (50 au plus).")
+
+
+class PatientCreate(Wire):
+    given: str = Field(min_length=1, max_length=100, description="Prénom.")
+    family: str = Field(min_length=1, max_length=100, description="Nom de famille.")
+    birth_date: dt.date = Field(description="Date de naissance (pas dans le futur).")
+    sex: Sex = Field(default="unknown", description="Sexe.")
+    ins: str | None = Field(
+        default=None, max_length=20, description="INS : NIR + clé, 15 caractères."
+    )
+    ins_oid: InsOid | None = Field(
+        default=None, description="OID de l'INS ; par défaut l'OID de test."
+    )
+    email: str | None = Field(
+        default=None, max_length=254, description="Adresse e-mail du patient."
+    )
+    mobile: str | None = Field(default=None, max_length=30, description="Mobile (06…, 07…, +33…).")
+    city: str = Field(default="", max_length=100, description="Commune de résidence.")
+
+
+class CareTeamMember(Wire):
+    practitioner_id: str | None = Field(description="Identifiant du professionnel dans l'annuaire.")
+    name: str = Field(description="Nom affiché du professionnel.")
+    profession: str | None = Field(description="Profession (libellé TRE_G15).")
+    profession_code: str | None = Field(description="Code de profession (TRE_G15).")
+    specialty: str | None = Field(description="Spécialité (libellé TRE_R38).")
+    specialty_code: str | None = Field(description="Code de spécialité (TRE_R38).")
+    mssante_address: str | None = Field(description="Adresse de messagerie sécurisée MSSanté.")
+
+
+class CareTeam(Wire):
+    patient_id: str = Field(description="Le patient.")
+    members: list[CareTeamMember] = Field(description="Les acteurs du dossier.")
+
+
+# --- Teleconsultations --------------------------------------------------------------------------
+
+
+class ParticipantIn(Wire):
+    account_id: str | None = Field(
+        default=None, max_length=64, description="Compte de la plateforme."
+    )
+    practitioner_id: str | None = Field(
+        default=None, max_length=64, description="Professionnel de l'annuaire régional."
+    )
+    name: str | None = Field(default=None, max_length=200, description="Nom, en texte libre.")
+    email: str | None = Field(
+        default=None, max_length=254, description="Adresse e-mail pour l'invitation."
+    )
+    mobile: str | None = Field(
+        default=None, max_length=30, description="Mobile pour l'invitation par SMS."
+    )
+
+
+class Payment(Wire):
+    amount: float = Field(gt=0, le=1000, description="Montant demandé en euros.")
+    currency: Literal["EUR"] = Field(default="EUR", description="Devise.")
+
+
+class TeleconsultationCreate(Wire):
+    teleconsultant_account_id: str | None = Field(
+        default=None, max_length=64, description="Le téléconsultant (compte) ; par défaut, moi."
+    )
+    teleconsultant_practitioner_id: str | None = Field(
+        default=None, max_length=64, description="Le téléconsultant (identifiant annuaire)."
+    )
+    start: dt.datetime = Field(description="Début (ISO 8601 ; sans fuseau : heure de Paris).")
+    duration_minutes: int | None = Field(
+        default=None, ge=5, le=480, description="Durée en minutes."
+    )
+    end: dt.datetime | None = Field(default=None, description="Fin, à la place de la durée.")
+    online_payment: Payment | None = Field(
+        default=None, description="Demande de paiement en ligne."
+    )
+    patient_id: str | None = Field(
+        default=None, max_length=64, description="Patient de l'annuaire."
+    )
+    patient_name: str | None = Field(
+        default=None, max_length=200, description="Patient en texte libre."
+    )
+    patient_email: str | None = Field(
+        default=None, max_length=254, description="E-mail du patient."
+    )
+    patient_mobile: str | None = Field(
+        default=None, max_length=30, description="Mobile du patient."
+    )
+    channels: list[Channel] = Field(
+        min_length=1, max_length=2, description="Canaux d'invitation du patient : email, sms."
+    )
+    participants: list[ParticipantIn] = Field(
+        default_factory=list, max_length=10, description="Autres participants."
+    )
+    motive: str = Field(default="", max_length=500, description="Motif de la téléconsultation.")
+
+
+class Participant(Wire):
+    role: ParticipantRole = Field(description="Rôle dans la téléconsultation.")
+    name: str = Field(description="Nom affiché.")
+    account_id: str | None = Field(description="Compte de la plateforme, s'il en a un.")
+    practitioner_id: str | None = Field(description="Identifiant annuaire, s'il est connu.")
+    patient_id: str | None = Field(description="Dossier patient (pour le patient).")
+    email: str | None = Field(description="E-mail.")
+    mobile: str | None = Field(description="Mobile.")
+    join_url: str | None = Field(
+        description="Lien de connexion : le mien, et celui du patient pour qui a planifié."
+    )
+
+
+class Teleconsultation(Wire):
+    id: str = Field(description="Identifiant.")
+    status: TeleconsultationStatus = Field(description="planned, done ou cancelled.")
+    start: dt.datetime = Field(description="Début.")
+    end: dt.datetime = Field(description="Fin.")
+    duration_minutes: int = Field(description="Durée en minutes.")
+    motive: str = Field(description="Motif.")
+    teleconsultant: Participant = Field(description="Le professionnel qui téléconsulte.")
+    planner: Participant = Field(description="Qui a planifié (un secrétariat, par exemple).")
+    patient: Participant = Field(description="Le patient.")
+    participants: list[Participant] = Field(description="Les autres participants.")
+    channels: list[Channel] = Field(description="Canaux d'invitation du patient.")
+    online_payment: Payment | None = Field(description="Paiement en ligne demandé.")
+    join_url: str | None = Field(description="Mon lien de connexion.")
+    cancel_reason: str | None = Field(description="Motif d'annulation.")
+    created_at: dt.datetime = Field(description="Date de planification.")
+
+
+class TeleconsultationList(Wire):
+    teleconsultations: list[Teleconsultation] = Field(description="Mes téléconsultations.")
+
+
+class CancelRequest(Wire):
+    reason: str = Field(min_length=1, max_length=500, description="Motif de l'annulation.")
+
+
+class Invitation(Wire):
+    id: str = Field(description="Identifiant.")
+    teleconsultation_id: str = Field(description="La téléconsultation.")
+    kind: Literal["invitation", "cancellation"] = Field(description="Invitation ou annulation.")
+    channel: Channel = Field(description="email ou sms.")
+    recipient: str = Field(description="Adresse e-mail ou numéro de mobile.")
+    recipient_name: str = Field(description="Nom du destinataire.")
+    subject: str | None = Field(description="Objet (e-mail).")
+    text: str = Field(description="Texte envoyé.")
+    sent_at: dt.datetime = Field(description="Date d'envoi.")
+
+
+class InvitationList(Wire):
+    invitations: list[Invitation] = Field(description="Invitations envoyées.")
+
+
+# --- Téléexpertise ------------------------------------------------------------------------------
+
+
+class ExpertProfile(Wire):
+    declared: bool = Field(description="Je suis déclaré(e) téléexpert(e).")
+    activity_description: str = Field(description="Description de mon activité d'expertise.")
+    prerequisite_documents: list[str] = Field(description="Documents prérequis à la demande.")
+    listed_in_directory: bool = Field(
+        description="Apparaître dans l'annuaire régional des experts."
+    )
+    updated_at: dt.datetime | None = Field(description="Dernière modification.")
+
+
+class ExpertProfileUpdate(Wire):
+    activity_description: str = Field(max_length=4000, description="Description de l'activité.")
+    prerequisite_documents: list[str] = Field(
+        default_factory=list, max_length=20, description="Documents prérequis."
+    )
+    listed_in_directory: bool = Field(description="Apparaître dans l'annuaire des experts.")
+
+
+class TeleexpertiseCreate(Wire):
+    expert_practitioner_id: str | None = Field(
+        default=None, max_length=64, description="L'expert, par son identifiant annuaire."
+    )
+    expert_address: str | None = Field(
+        default=None, max_length=254, description="L'expert, par son adresse MSSanté."
+    )
+    patient_id: str = Field(max_length=64, description="Le patient (annuaire régional).")
+    question: str = Field(min_length=1, max_length=10_000, description="La question posée.")
+    blob_ids: list[str] = Field(
+        default_factory=list, max_length=10, description="Pièces jointes déjà téléversées."
+    )
+
+
+class Party(Wire):
+    account_id: str = Field(description="Compte.")
+    name: str = Field(description="Nom affiché.")
+    mssante_address: str = Field(description="Adresse MSSanté.")
+
+
+class TeleexpertisePatient(Wire):
+    id: str = Field(description="Dossier patient.")
+    name: str = Field(description="Prénom et nom.")
+    ins: str | None = Field(description="INS.")
+    birth_date: dt.date = Field(description="Date de naissance.")
+
+
+class Teleexpertise(Wire):
+    id: str = Field(description="Identifiant.")
+    status: TeleexpertiseStatus = Field(description="requested, answered puis closed.")
+    requester: Party = Field(description="Le professionnel requérant.")
+    expert: Party = Field(description="L'expert sollicité.")
+    patient: TeleexpertisePatient = Field(description="Le patient.")
+    question: str = Field(description="La question.")
+    answer: str | None = Field(description="La réponse de l'expert.")
+    report: str | None = Field(description="Le compte rendu de télémédecine.")
+    report_type_code: str | None = Field(description="Type LOINC du compte rendu (85208-7).")
+    report_blob_id: str | None = Field(description="Le compte rendu, en blob.")
+    blob_ids: list[str] = Field(description="Pièces jointes de la demande.")
+    message_id: str = Field(description="Message-ID du message de demande.")
+    thread_id: str | None = Field(description="Ma conversation JMAP liée à la demande.")
+    year: int = Field(description="Année civile de la demande (règle des 4 par an).")
+    created_at: dt.datetime = Field(description="Date de la demande.")
+    answered_at: dt.datetime | None = Field(description="Date de la réponse.")
+    closed_at: dt.datetime | None = Field(description="Date de clôture.")
+
+
+class TeleexpertiseList(Wire):
+    teleexpertises: list[Teleexpertise] = Field(description="Mes téléexpertises.")
+
+
+class AnswerRequest(Wire):
+    answer: str = Field(min_length=1, max_length=10_000, description="La réponse.")
+
+
+class CloseRequest(Wire):
+    report: str = Field(min_length=1, max_length=20_000, description="Le compte rendu.")
+
+
+class Quota(Wire):
+    patient_id: str = Field(description="Le patient.")
+    year: int = Field(description="L'année civile.")
+    limit: int = Field(description="Téléexpertises facturables par patient et par an.")
+    used: int = Field(description="Déjà demandées cette année.")
+    remaining: int = Field(description="Encore possibles cette année.")
+
+
+# --- Équipes ressources -------------------------------------------------------------------------
+
+
+class ResourceTeamCreate(Wire):
+    name: str = Field(min_length=1, max_length=200, description="Nom de l'équipe.")
+    activity_description: str = Field(max_length=4000, description="Description de l'activité.")
+    prerequisites: str = Field(
+        default="", max_length=4000, description="Prérequis pour les demandeurs."
+    )
+    contact_address: str = Field(max_length=254, description="Adresse MSSanté de contact.")
+
+
+class Template(Wire):
+    id: str = Field(description="Identifiant du modèle.")
+    file_name: str = Field(description="Nom du fichier.")
+    content_type: str = Field(description="Type MIME.")
+    size: int = Field(description="Taille en octets.")
+    download_url: str = Field(description="Adresse de téléchargement.")
+
+
+class ResourceTeam(Wire):
+    id: str = Field(description="Identifiant.")
+    name: str = Field(description="Nom de l'équipe.")
+    activity_description: str = Field(description="Description de l'activité.")
+    prerequisites: str = Field(description="Prérequis pour les demandeurs.")
+    contact_address: str = Field(description="Adresse MSSanté de contact.")
+    declared_by: str = Field(description="Qui a déclaré l'équipe.")
+    templates: list[Template] = Field(description="Modèles de documents à remplir.")
+    created_at: dt.datetime = Field(description="Date de déclaration.")
+
+
+class ResourceTeamList(Wire):
+    resource_teams: list[ResourceTeam] = Field(description="Les équipes ressources.")
+
+
+# --- Portail ------------------------------------------------------------------------------------
+
+
+class PortalCodeRequest(Wire):
+    page: Literal["mespatients", "telemedecine", "expert"] = Field(
+        default="mespatients", description="La page du portail à ouvrir."
+    )
+    ins: str | None = Field(
+        default=None, max_length=20, description="Ouvrir le dossier de ce patient."
+    )
+
+
+class PortalCode(Wire):
+    code: str = Field(description="Code à usage unique.")
+    expires_in: int = Field(description="Validité en secondes.")
+    url: str = Field(description="Adresse à ouvrir dans le navigateur.")

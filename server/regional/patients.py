@@ -1,0 +1,354 @@
+"""The regional patient directory, my file active and each patient's care team."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from server.accounts import Account
+from server.regional.common import PARIS, new_id, now
+from server.regional.errors import RegionalError, bad_request, conflict, forbidden, not_found
+from server.regional.models import CareTeam, CareTeamMember, Patient, PatientCreate
+from server.regional.nos import PROFESSIONS, SPECIALTIES
+from server.regional.validation import (
+    INS_NIR_TEST_OID,
+    fold,
+    ihe_patient_id,
+    is_email,
+    like_pattern,
+    normalize_ins,
+    normalize_mobile,
+)
+
+if TYPE_CHECKING:
+    from server.context import Sandbox
+
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    given: str
+    family: str
+    birth_date: str
+    sex: str
+    ins: str | None = None
+    ins_oid: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+    city: str = ""
+
+
+@dataclass(frozen=True)
+class NewMember:
+    name: str
+    email: str | None
+    practitioner_id: str | None = None
+    account_id: str | None = None
+    profession_code: str | None = None
+    specialty_code: str | None = None
+
+
+class Patients:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def search(
+        self, account: Account, name: str | None, birth_date: str | None, ins: str | None
+    ) -> list[Patient]:
+        where: list[str] = []
+        params: list[str] = []
+        if name is not None and name.strip():
+            words = fold(name).split()
+            if not words:
+                raise bad_request("Le nom recherché ne contient aucune lettre.")
+            for word in words[:8]:
+                where.append("folded_name LIKE ? ESCAPE '\\'")
+                params.append(like_pattern(word))
+        if birth_date is not None and birth_date.strip():
+            where.append("birth_date = ?")
+            params.append(parse_date(birth_date, "birthDate").isoformat())
+        if ins is not None and ins.strip():
+            digits = ins.split("^", 1)[0].replace(" ", "").upper()
+            where.append("ins = ?")
+            params.append(digits)
+        if not where:
+            raise bad_request(
+                "Indiquez au moins un critère de recherche : nom, date de naissance ou INS.",
+                "missing_criterion",
+            )
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                f"SELECT * FROM regional_patients WHERE {' AND '.join(where)} "
+                "ORDER BY folded_name, birth_date LIMIT ?",
+                (*params, SEARCH_LIMIT),
+            ).fetchall()
+            followed = self._followed(conn, account.id)
+        return [patient_model(r, r["id"] in followed) for r in rows]
+
+    def get(self, account: Account, patient_id: str) -> Patient:
+        with self._sandbox.db.read() as conn:
+            row = self._row(conn, patient_id)
+            followed = self._is_followed(conn, account.id, patient_id)
+        return patient_model(row, followed)
+
+    def by_ins(self, account: Account, ins: str) -> Patient:
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT * FROM regional_patients WHERE ins = ?", (ins.upper(),)
+            ).fetchone()
+            if row is None:
+                raise not_found("Aucun patient n'a cet INS dans l'annuaire régional.")
+            followed = self._is_followed(conn, account.id, row["id"])
+        return patient_model(row, followed)
+
+    def file_active(self, account: Account) -> list[Patient]:
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                "SELECT p.* FROM regional_file_active f "
+                "JOIN regional_patients p ON p.id = f.patient_id "
+                "WHERE f.account_id = ? ORDER BY p.folded_name, p.birth_date",
+                (account.id,),
+            ).fetchall()
+        return [patient_model(r, True) for r in rows]
+
+    def care_team(self, account: Account, patient_id: str) -> CareTeam:
+        with self._sandbox.db.read() as conn:
+            self._row(conn, patient_id)
+            rows = conn.execute(
+                "SELECT * FROM regional_care_team WHERE patient_id = ? ORDER BY position",
+                (patient_id,),
+            ).fetchall()
+            allowed = self._is_followed(conn, account.id, patient_id) or any(
+                r["account_id"] == account.id for r in rows
+            )
+        if not allowed:
+            raise forbidden(
+                "Ajoutez ce patient à votre file active pour voir les acteurs de son dossier."
+            )
+        return CareTeam(patient_id=patient_id, members=[member_model(r) for r in rows])
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def create(self, account: Account, body: PatientCreate) -> Patient:
+        birth = body.birth_date
+        if birth > dt.datetime.now(PARIS).date():
+            raise bad_request("La date de naissance ne peut pas être dans le futur.")
+        if birth.year < 1900:
+            raise bad_request("La date de naissance doit être postérieure à 1900.")
+        ins: str | None = None
+        if body.ins is not None and body.ins.strip():
+            ins = normalize_ins(body.ins)
+            if ins is None:
+                raise bad_request(
+                    "INS invalide : il faut 13 caractères de NIR suivis de sa clé de 2 chiffres.",
+                    "invalid_ins",
+                )
+        email = clean_email(body.email, "L'adresse e-mail du patient est invalide.")
+        mobile = clean_mobile(body.mobile)
+        if not body.given.strip() or not body.family.strip():
+            raise bad_request("Le prénom et le nom du patient sont obligatoires.")
+        new = NewPatient(
+            given=body.given.strip(),
+            family=body.family.strip(),
+            birth_date=birth.isoformat(),
+            sex=body.sex,
+            ins=ins,
+            # A patient created in the sandbox is synthetic: its INS goes under the test OID.
+            ins_oid=(body.ins_oid or INS_NIR_TEST_OID) if ins else None,
+            email=email,
+            mobile=mobile,
+            city=body.city.strip(),
+        )
+        with self._sandbox.db.write() as conn:
+            if (
+                ins
+                and conn.execute("SELECT 1 FROM regional_patients WHERE ins = ?", (ins,)).fetchone()
+            ):
+                raise conflict("patient_exists", "Un dossier patient existe déjà avec cet INS.")
+            patient_id = self.insert(conn, new, created_by=account.id)
+            self._follow(conn, account, patient_id)
+            row = self._row(conn, patient_id)
+        return patient_model(row, True)
+
+    def follow(self, account: Account, patient_id: str) -> Patient:
+        with self._sandbox.db.write() as conn:
+            row = self._row(conn, patient_id)
+            self._follow(conn, account, patient_id)
+        return patient_model(row, True)
+
+    def unfollow(self, account: Account, patient_id: str) -> None:
+        with self._sandbox.db.write() as conn:
+            self._row(conn, patient_id)
+            deleted = conn.execute(
+                "DELETE FROM regional_file_active WHERE account_id = ? AND patient_id = ?",
+                (account.id, patient_id),
+            ).rowcount
+        if not deleted:
+            raise not_found("Ce patient n'est pas dans votre file active.")
+
+    def insert(self, conn: sqlite3.Connection, new: NewPatient, created_by: str | None) -> str:
+        patient_id = new_id("p")
+        conn.execute(
+            "INSERT INTO regional_patients (id, ins, ins_oid, given, family, folded_name, "
+            "birth_date, sex, email, mobile, city, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                patient_id,
+                new.ins,
+                new.ins_oid,
+                new.given,
+                new.family,
+                fold(f"{new.family} {new.given}"),
+                new.birth_date,
+                new.sex,
+                new.email,
+                new.mobile,
+                new.city,
+                created_by,
+                now(),
+            ),
+        )
+        return patient_id
+
+    def add_member(self, conn: sqlite3.Connection, patient_id: str, member: NewMember) -> None:
+        """Adds a professional to the care team, once (by address, else by name)."""
+        rows = conn.execute(
+            "SELECT position, email, name FROM regional_care_team WHERE patient_id = ?",
+            (patient_id,),
+        ).fetchall()
+        for r in rows:
+            same_email = member.email and (r["email"] or "").lower() == member.email.lower()
+            if same_email or (not member.email and r["name"] == member.name):
+                return
+        conn.execute(
+            "INSERT INTO regional_care_team (patient_id, position, account_id, practitioner_id, "
+            "name, profession_code, specialty_code, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                patient_id,
+                len(rows),
+                member.account_id,
+                member.practitioner_id,
+                member.name,
+                member.profession_code,
+                member.specialty_code,
+                member.email,
+            ),
+        )
+
+    def add_to_file_active(
+        self, conn: sqlite3.Connection, account_id: str, patient_id: str
+    ) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO regional_file_active (account_id, patient_id, added_at) "
+            "VALUES (?, ?, ?)",
+            (account_id, patient_id, now()),
+        )
+
+    def _follow(self, conn: sqlite3.Connection, account: Account, patient_id: str) -> None:
+        """Following a patient makes me one of the "acteurs du dossier"."""
+        self.add_to_file_active(conn, account.id, patient_id)
+        self.add_member(
+            conn,
+            patient_id,
+            NewMember(
+                name=account.display_name,
+                email=account.email,
+                practitioner_id=account.practitioner_id,
+                account_id=account.id,
+            ),
+        )
+
+    def row(self, conn: sqlite3.Connection, patient_id: str) -> sqlite3.Row:
+        return self._row(conn, patient_id)
+
+    @staticmethod
+    def _row(conn: sqlite3.Connection, patient_id: str) -> sqlite3.Row:
+        row: sqlite3.Row | None = conn.execute(
+            "SELECT * FROM regional_patients WHERE id = ?", (patient_id,)
+        ).fetchone()
+        if row is None:
+            raise not_found("Ce patient n'existe pas dans l'annuaire régional.")
+        return row
+
+    @staticmethod
+    def _followed(conn: sqlite3.Connection, account_id: str) -> set[str]:
+        rows = conn.execute(
+            "SELECT patient_id FROM regional_file_active WHERE account_id = ?", (account_id,)
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    @staticmethod
+    def _is_followed(conn: sqlite3.Connection, account_id: str, patient_id: str) -> bool:
+        return (
+            conn.execute(
+                "SELECT 1 FROM regional_file_active WHERE account_id = ? AND patient_id = ?",
+                (account_id, patient_id),
+            ).fetchone()
+            is not None
+        )
+
+
+def patient_model(row: sqlite3.Row, followed: bool) -> Patient:
+    ins, oid = row["ins"], row["ins_oid"]
+    return Patient(
+        id=row["id"],
+        ins=ins,
+        ins_oid=oid,
+        ins_ihe=ihe_patient_id(ins, oid) if ins and oid else None,
+        given=row["given"],
+        family=row["family"],
+        birth_date=dt.date.fromisoformat(row["birth_date"]),
+        sex=row["sex"],
+        email=row["email"],
+        mobile=row["mobile"],
+        city=row["city"],
+        in_file_active=followed,
+    )
+
+
+def member_model(row: sqlite3.Row) -> CareTeamMember:
+    profession, specialty = row["profession_code"], row["specialty_code"]
+    return CareTeamMember(
+        practitioner_id=row["practitioner_id"],
+        name=row["name"],
+        profession=PROFESSIONS.get(profession) if profession else None,
+        profession_code=profession or None,
+        specialty=SPECIALTIES.get(specialty) if specialty else None,
+        specialty_code=specialty or None,
+        mssante_address=row["email"],
+    )
+
+
+def parse_date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise bad_request(
+            f"Le paramètre {field} doit être une date au format AAAA-MM-JJ."
+        ) from None
+
+
+def clean_email(value: str | None, message: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not is_email(value.strip()):
+        raise bad_request(message, "invalid_email")
+    return value.strip()
+
+
+def clean_mobile(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    mobile = normalize_mobile(value)
+    if mobile is None:
+        raise RegionalError(
+            400,
+            "invalid_mobile",
+            "Numéro de mobile invalide : saisissez un mobile français (06…, 07… ou +33…).",
+        )
+    return mobile

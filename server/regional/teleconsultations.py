@@ -1,0 +1,506 @@
+"""Teleconsultations: planning (possibly by a secretary on behalf of a professional), the
+invitations sent to the patient and participants, a join link per participant, cancellation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from server.accounts import Account
+from server.regional.common import PARIS, new_id, now, to_datetime
+from server.regional.errors import bad_request, conflict, forbidden, not_found
+from server.regional.models import (
+    Invitation,
+    Participant,
+    ParticipantIn,
+    ParticipantRole,
+    Payment,
+    Teleconsultation,
+    TeleconsultationCreate,
+    TeleconsultationStatus,
+)
+from server.regional.patients import clean_email, clean_mobile, parse_date
+from server.urls import PORTAL_PATH
+
+if TYPE_CHECKING:
+    from server.context import Sandbox
+
+DEFAULT_MINUTES = 20
+MAX_MINUTES = 480
+MAX_AHEAD_DAYS = 730
+_ROLES_THAT_MANAGE = ("teleconsultant", "planner")
+
+
+def join_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}{PORTAL_PATH}/telemedecine/join/{token}"
+
+
+@dataclass(frozen=True)
+class PersonIn:
+    name: str
+    account_id: str | None = None
+    practitioner_id: str | None = None
+    patient_id: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True)
+class JoinInfo:
+    """What the public join page shows: no more than the invitation itself said."""
+
+    teleconsultation_id: str
+    name: str
+    role: str
+    teleconsultant: str
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+
+
+class Teleconsultations:
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    # --- planning --------------------------------------------------------------------------------
+
+    def plan(
+        self, caller: Account, body: TeleconsultationCreate, base_url: str
+    ) -> Teleconsultation:
+        teleconsultant = self._teleconsultant(caller, body)
+        start, end = _times(body)
+        with self._sandbox.db.read() as conn:
+            patient = self._patient(conn, body)
+        for channel in dict.fromkeys(body.channels):
+            if channel == "email" and not patient.email:
+                raise bad_request(
+                    "Invitation par e-mail demandée : renseignez l'adresse e-mail du patient.",
+                    "missing_contact",
+                )
+            if channel == "sms" and not patient.mobile:
+                raise bad_request(
+                    "Invitation par SMS demandée : renseignez le numéro de mobile du patient.",
+                    "missing_contact",
+                )
+        others = [self._participant(p) for p in body.participants]
+        payment = (
+            round(body.online_payment.amount * 100) if body.online_payment is not None else None
+        )
+        tc_id = new_id("tc")
+        with self._sandbox.db.write() as conn:
+            conn.execute(
+                "INSERT INTO regional_teleconsultations (id, teleconsultant_account_id, "
+                "planner_account_id, start, end, motive, channels, payment_cents, status, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
+                (
+                    tc_id,
+                    teleconsultant.id,
+                    caller.id,
+                    start,
+                    end,
+                    body.motive.strip(),
+                    json.dumps(list(dict.fromkeys(body.channels))),
+                    payment,
+                    now(),
+                ),
+            )
+            people = [
+                ("teleconsultant", _account_person(teleconsultant)),
+                ("patient", patient),
+                *(("participant", p) for p in others),
+            ]
+            for position, (role, person) in enumerate(people):
+                self.insert_participant(conn, tc_id, position, role, person)
+            self.record_invitations(conn, tc_id, base_url, "invitation")
+        return self.get(caller, tc_id, base_url)
+
+    def insert_participant(
+        self, conn: sqlite3.Connection, tc_id: str, position: int, role: str, person: PersonIn
+    ) -> None:
+        conn.execute(
+            "INSERT INTO regional_tc_participants (teleconsultation_id, position, role, "
+            "account_id, practitioner_id, patient_id, name, email, mobile, join_token) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                tc_id,
+                position,
+                role,
+                person.account_id,
+                person.practitioner_id,
+                person.patient_id,
+                person.name,
+                person.email,
+                person.mobile,
+                secrets.token_urlsafe(18),
+            ),
+        )
+
+    def cancel(self, caller: Account, tc_id: str, reason: str, base_url: str) -> Teleconsultation:
+        with self._sandbox.db.write() as conn:
+            row = self._row_for(conn, caller, tc_id)
+            if caller.id not in (row["teleconsultant_account_id"], row["planner_account_id"]):
+                raise forbidden(
+                    "Seuls le téléconsultant et la personne qui a planifié peuvent annuler."
+                )
+            if row["status"] == "cancelled":
+                raise conflict("already_cancelled", "Cette téléconsultation est déjà annulée.")
+            if row["end"] < now():
+                raise conflict(
+                    "already_done",
+                    "Cette téléconsultation a déjà eu lieu : elle ne peut plus être annulée.",
+                )
+            conn.execute(
+                "UPDATE regional_teleconsultations SET status = 'cancelled', cancel_reason = ? "
+                "WHERE id = ?",
+                (reason.strip(), tc_id),
+            )
+            self.record_invitations(conn, tc_id, base_url, "cancellation")
+        return self.get(caller, tc_id, base_url)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def get(self, caller: Account, tc_id: str, base_url: str) -> Teleconsultation:
+        with self._sandbox.db.read() as conn:
+            row = self._row_for(conn, caller, tc_id)
+            return self._model(conn, caller, row, base_url)
+
+    def mine(
+        self,
+        caller: Account,
+        base_url: str,
+        start_from: str | None,
+        start_to: str | None,
+        status: str | None,
+    ) -> list[Teleconsultation]:
+        where = [
+            "(t.teleconsultant_account_id = :me OR t.planner_account_id = :me OR EXISTS ("
+            "SELECT 1 FROM regional_tc_participants p WHERE p.teleconsultation_id = t.id "
+            "AND p.account_id = :me))"
+        ]
+        params: dict[str, str | int] = {"me": caller.id}
+        if start_from:
+            where.append("t.start >= :from")
+            params["from"] = _day_start(parse_date(start_from, "from"))
+        if start_to:
+            where.append("t.start < :to")
+            params["to"] = _day_start(parse_date(start_to, "to") + dt.timedelta(days=1))
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                f"SELECT t.* FROM regional_teleconsultations t WHERE {' AND '.join(where)} "
+                "ORDER BY t.start, t.id",
+                params,
+            ).fetchall()
+            result = [self._model(conn, caller, r, base_url) for r in rows]
+        return [tc for tc in result if status is None or tc.status == status]
+
+    def invitations(self, caller: Account) -> list[Invitation]:
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                "SELECT i.* FROM regional_invitations i "
+                "JOIN regional_teleconsultations t ON t.id = i.teleconsultation_id "
+                "WHERE t.teleconsultant_account_id = ? OR t.planner_account_id = ? "
+                "ORDER BY i.sent_at, i.rowid",
+                (caller.id, caller.id),
+            ).fetchall()
+        return [
+            Invitation(
+                id=r["id"],
+                teleconsultation_id=r["teleconsultation_id"],
+                kind=r["kind"],
+                channel=r["channel"],
+                recipient=r["recipient"],
+                recipient_name=r["recipient_name"],
+                subject=r["subject"],
+                text=r["text"],
+                sent_at=to_datetime(r["sent_at"]),
+            )
+            for r in rows
+        ]
+
+    def join_info(self, token: str) -> JoinInfo | None:
+        if not token or len(token) > 64:
+            return None
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT p.name, p.role, t.* FROM regional_tc_participants p "
+                "JOIN regional_teleconsultations t ON t.id = p.teleconsultation_id "
+                "WHERE p.join_token = ?",
+                (token,),
+            ).fetchone()
+            if row is None:
+                return None
+            lead = conn.execute(
+                "SELECT name FROM regional_tc_participants WHERE teleconsultation_id = ? "
+                "AND role = 'teleconsultant'",
+                (row["id"],),
+            ).fetchone()
+        return JoinInfo(
+            teleconsultation_id=row["id"],
+            name=row["name"],
+            role=row["role"],
+            teleconsultant=lead["name"] if lead else "",
+            start=to_datetime(row["start"]),
+            end=to_datetime(row["end"]),
+            status=_status(row),
+        )
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _row_for(self, conn: sqlite3.Connection, caller: Account, tc_id: str) -> sqlite3.Row:
+        """The teleconsultation if the caller takes part in it; others get the same 404."""
+        row: sqlite3.Row | None = conn.execute(
+            "SELECT t.* FROM regional_teleconsultations t WHERE t.id = :id AND "
+            "(t.teleconsultant_account_id = :me OR t.planner_account_id = :me OR EXISTS ("
+            "SELECT 1 FROM regional_tc_participants p WHERE p.teleconsultation_id = t.id "
+            "AND p.account_id = :me))",
+            {"id": tc_id, "me": caller.id},
+        ).fetchone()
+        if row is None:
+            raise not_found("Téléconsultation introuvable.")
+        return row
+
+    def _model(
+        self, conn: sqlite3.Connection, caller: Account, row: sqlite3.Row, base_url: str
+    ) -> Teleconsultation:
+        parts = conn.execute(
+            "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
+            "ORDER BY position",
+            (row["id"],),
+        ).fetchall()
+        manages = caller.id in (row["teleconsultant_account_id"], row["planner_account_id"])
+
+        def participant(p: sqlite3.Row, role: str | None = None) -> Participant:
+            mine = p["account_id"] == caller.id
+            shown = mine or (manages and p["role"] == "patient")
+            return Participant(
+                role=cast(ParticipantRole, role or p["role"]),
+                name=p["name"],
+                account_id=p["account_id"],
+                practitioner_id=p["practitioner_id"],
+                patient_id=p["patient_id"],
+                email=p["email"],
+                mobile=p["mobile"],
+                join_url=join_url(base_url, p["join_token"]) if shown else None,
+            )
+
+        lead = next(p for p in parts if p["role"] == "teleconsultant")
+        patient = next(p for p in parts if p["role"] == "patient")
+        planner_account = self._sandbox.accounts.by_id(row["planner_account_id"])
+        planner = Participant(
+            role="planner",
+            name=planner_account.display_name if planner_account else "",
+            account_id=row["planner_account_id"],
+            practitioner_id=planner_account.practitioner_id if planner_account else None,
+            patient_id=None,
+            email=planner_account.email if planner_account else None,
+            mobile=None,
+            join_url=None,
+        )
+        own = next((p for p in parts if p["account_id"] == caller.id), None)
+        payment = row["payment_cents"]
+        return Teleconsultation(
+            id=row["id"],
+            status=cast(TeleconsultationStatus, _status(row)),
+            start=to_datetime(row["start"]),
+            end=to_datetime(row["end"]),
+            duration_minutes=(row["end"] - row["start"]) // 60,
+            motive=row["motive"],
+            teleconsultant=participant(lead),
+            planner=planner,
+            patient=participant(patient),
+            participants=[participant(p) for p in parts if p["role"] == "participant"],
+            channels=json.loads(row["channels"]),
+            online_payment=Payment(amount=payment / 100) if payment is not None else None,
+            join_url=join_url(base_url, own["join_token"]) if own else None,
+            cancel_reason=row["cancel_reason"],
+            created_at=to_datetime(row["created_at"]),
+        )
+
+    def _teleconsultant(self, caller: Account, body: TeleconsultationCreate) -> Account:
+        if body.teleconsultant_account_id:
+            account = self._sandbox.accounts.by_id(body.teleconsultant_account_id)
+            if account is None:
+                raise bad_request("Téléconsultant inconnu.", "unknown_teleconsultant")
+            return account
+        if body.teleconsultant_practitioner_id:
+            account = self.account_by_practitioner(body.teleconsultant_practitioner_id)
+            if account is None:
+                raise bad_request(
+                    "Ce professionnel n'a pas de compte de télémédecine : il ne peut pas "
+                    "téléconsulter.",
+                    "unknown_teleconsultant",
+                )
+            return account
+        return caller
+
+    def account_by_practitioner(self, practitioner_id: str) -> Account | None:
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT id FROM accounts WHERE practitioner_id = ?", (practitioner_id,)
+            ).fetchone()
+        return self._sandbox.accounts.by_id(row[0]) if row else None
+
+    def _patient(self, conn: sqlite3.Connection, body: TeleconsultationCreate) -> PersonIn:
+        email = clean_email(body.patient_email, "L'adresse e-mail du patient est invalide.")
+        mobile = clean_mobile(body.patient_mobile)
+        if body.patient_id:
+            row = conn.execute(
+                "SELECT * FROM regional_patients WHERE id = ?", (body.patient_id,)
+            ).fetchone()
+            if row is None:
+                raise bad_request(
+                    "Ce patient n'existe pas dans l'annuaire régional.", "unknown_patient"
+                )
+            return PersonIn(
+                name=f"{row['given']} {row['family']}",
+                patient_id=row["id"],
+                email=email or row["email"],
+                mobile=mobile or row["mobile"],
+            )
+        name = (body.patient_name or "").strip()
+        if not name:
+            raise bad_request(
+                "Choisissez le patient dans l'annuaire ou saisissez son nom.", "missing_patient"
+            )
+        return PersonIn(name=name, email=email, mobile=mobile)
+
+    def _participant(self, given: ParticipantIn) -> PersonIn:
+        email = clean_email(given.email, "L'adresse e-mail d'un participant est invalide.")
+        mobile = clean_mobile(given.mobile)
+        account: Account | None = None
+        if given.account_id:
+            account = self._sandbox.accounts.by_id(given.account_id)
+            if account is None:
+                raise bad_request("Participant inconnu.", "unknown_participant")
+        elif given.practitioner_id:
+            account = self.account_by_practitioner(given.practitioner_id)
+        if account is not None:
+            return PersonIn(
+                name=(given.name or "").strip() or account.display_name,
+                account_id=account.id,
+                practitioner_id=account.practitioner_id or given.practitioner_id,
+                email=email or account.email,
+                mobile=mobile,
+            )
+        name = (given.name or "").strip()
+        if not name:
+            raise bad_request("Indiquez le nom de chaque participant.", "missing_participant")
+        return PersonIn(
+            name=name, practitioner_id=given.practitioner_id, email=email, mobile=mobile
+        )
+
+    def record_invitations(
+        self, conn: sqlite3.Connection, tc_id: str, base_url: str, kind: str
+    ) -> None:
+        """Records the e-mails and SMS the platform sends (the sandbox sends nothing out)."""
+        tc = conn.execute(
+            "SELECT * FROM regional_teleconsultations WHERE id = ?", (tc_id,)
+        ).fetchone()
+        parts = conn.execute(
+            "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
+            "ORDER BY position",
+            (tc_id,),
+        ).fetchall()
+        lead = next(p for p in parts if p["role"] == "teleconsultant")
+        when = to_datetime(tc["start"])
+        day = f"{when:%d/%m/%Y} à {when:%H:%M}"
+        payment = tc["payment_cents"]
+        for p in parts:
+            if p["role"] == "teleconsultant" and tc["planner_account_id"] == p["account_id"]:
+                continue  # who planned it needs no invitation
+            channels: list[str] = []
+            if p["role"] == "patient":
+                channels = json.loads(tc["channels"])
+            else:
+                channels = [c for c, v in (("email", p["email"]), ("sms", p["mobile"])) if v]
+            url = join_url(base_url, p["join_token"])
+            for channel in channels:
+                recipient = p["email"] if channel == "email" else p["mobile"]
+                if not recipient:
+                    continue
+                if kind == "invitation":
+                    subject = f"Téléconsultation avec {lead['name']} le {day}"
+                    text = (
+                        f"Bonjour {p['name']},\n{lead['name']} vous propose une téléconsultation "
+                        f"le {day}. Le moment venu, ouvrez ce lien dans votre navigateur (Chrome, "
+                        f"Edge ou Firefox), ou avec l'application eConsultSara sur smartphone : "
+                        f"{url}"
+                    )
+                    if payment is not None and p["role"] == "patient":
+                        amount = f"{payment / 100:.2f}".replace(".", ",")
+                        text += f"\nUn paiement en ligne de {amount} € vous sera demandé."
+                else:
+                    subject = f"Annulation de la téléconsultation du {day}"
+                    text = (
+                        f"Bonjour {p['name']},\nla téléconsultation avec {lead['name']} prévue le "
+                        f"{day} est annulée. Motif : {tc['cancel_reason']}"
+                    )
+                conn.execute(
+                    "INSERT INTO regional_invitations (id, teleconsultation_id, kind, channel, "
+                    "recipient, recipient_name, subject, text, sent_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        new_id("inv"),
+                        tc_id,
+                        kind,
+                        channel,
+                        recipient,
+                        p["name"],
+                        subject if channel == "email" else None,
+                        text,
+                        now(),
+                    ),
+                )
+
+
+def _account_person(account: Account) -> PersonIn:
+    return PersonIn(
+        name=account.display_name,
+        account_id=account.id,
+        practitioner_id=account.practitioner_id,
+        email=account.email,
+    )
+
+
+def _status(row: sqlite3.Row) -> str:
+    if row["status"] == "cancelled":
+        return "cancelled"
+    return "done" if row["end"] < now() else "planned"
+
+
+def _day_start(day: dt.date) -> int:
+    return int(dt.datetime.combine(day, dt.time(), PARIS).timestamp())
+
+
+def _epoch(value: dt.datetime) -> int:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=PARIS)
+    try:
+        return int(aware.timestamp())
+    except (OverflowError, ValueError, OSError):
+        raise bad_request("Date et heure hors des limites acceptées.") from None
+
+
+def _times(body: TeleconsultationCreate) -> tuple[int, int]:
+    start = _epoch(body.start)
+    current = now()
+    if start < current - 60:
+        raise bad_request(
+            "La date de début est passée : choisissez une date à venir.", "start_in_past"
+        )
+    if start > current + MAX_AHEAD_DAYS * 86400:
+        raise bad_request("La téléconsultation ne peut pas être planifiée à plus de deux ans.")
+    if body.end is not None:
+        end = _epoch(body.end)
+        if end <= start:
+            raise bad_request("La fin doit être après le début.", "invalid_end")
+        if body.duration_minutes is not None and end - start != body.duration_minutes * 60:
+            raise bad_request("La durée et l'heure de fin ne concordent pas.", "invalid_end")
+    else:
+        end = start + 60 * (body.duration_minutes or DEFAULT_MINUTES)
+    if end - start > MAX_MINUTES * 60:
+        raise bad_request("Une téléconsultation dure au plus 8 heures.", "invalid_end")
+    return start, end

@@ -1,0 +1,57 @@
+"""The portal pages: public registration and join pages, the others behind code, cookie or Basic."""
+
+from __future__ import annotations
+
+import httpx
+
+from server.testing import ServerThread
+from tests.server.conftest import ALICE, get_token
+
+
+def test_registration_creates_a_sara_account_that_can_log_in(server: ServerThread) -> None:
+    form = httpx.get(server.base_url + "/portal/inscription")
+    assert form.status_code == 200
+    assert "compte Sara" in form.text
+    fields = {"given": "Zoé", "family": "Noël", "login": "zoe.noel", "password": "long-enough-1"}
+    created = httpx.post(server.base_url + "/portal/inscription", data=fields)
+    assert created.status_code == 201
+    assert "zoe.noel@sisra-demo.mssante.fr" in created.text
+    token = httpx.post(
+        server.base_url + "/auth/token",
+        data={"grant_type": "password", "username": "zoe.noel", "password": "long-enough-1"},
+    )
+    assert token.status_code == 200
+    again = httpx.post(server.base_url + "/portal/inscription", data=fields)
+    assert again.status_code == 409
+    short = httpx.post(server.base_url + "/portal/inscription", data={**fields, "password": "x"})
+    assert short.status_code == 400
+    missing = httpx.post(server.base_url + "/portal/inscription", data={"login": "abc"})
+    assert missing.status_code == 422
+
+
+def test_private_pages_challenge_and_unknown_join_links_are_404(server: ServerThread) -> None:
+    for path in ("/mespatients", "/telemedecine", "/telemedecine/expert"):
+        r = httpx.get(server.base_url + "/portal" + path)
+        assert r.status_code == 401
+        assert r.headers["www-authenticate"].startswith("Basic")
+        wrong = httpx.get(server.base_url + "/portal" + path, params={"code": "forged"})
+        assert wrong.status_code == 401
+    assert httpx.get(server.base_url + "/portal/telemedecine/join/nope").status_code == 404
+    page = httpx.get(
+        server.base_url + "/portal/telemedecine/expert", auth=(ALICE.login, ALICE.password)
+    )
+    assert page.status_code == 200
+    assert "pas encore déclaré" in page.text
+
+
+def test_a_code_opens_the_expert_preferences_page(server: ServerThread) -> None:
+    token = get_token(server.base_url, ALICE)
+    issued = httpx.post(
+        server.base_url + "/regional/v1/portal-codes",
+        json={"page": "expert"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert "/portal/telemedecine/expert?code=" in issued["url"]
+    page = httpx.get(issued["url"], follow_redirects=True)
+    assert page.status_code == 200
+    assert ALICE.name in page.text
