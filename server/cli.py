@@ -52,14 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     sock = bind_loopback(args.host, args.port)
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
+    accounts = demo.demo_logins() if args.demo else []
     info = {
         "url": url,
         "session": url + "/.well-known/jmap",
         "data": str(config.data_dir),
-        "accounts": demo.demo_logins() if args.demo else [],
+        "accounts": accounts,
     }
     print(json.dumps(info, ensure_ascii=False), flush=True)
-    _print_banner(url, info["accounts"])
+    _print_banner(url, accounts)
     server = uvicorn.Server(
         uvicorn.Config(create_app(sandbox), log_level=args.log_level, lifespan="off")
     )
