@@ -1,0 +1,123 @@
+"""Directory search speed over 100,000 professionals: over HTTP, and the store's search alone.
+
+    .venv/bin/python bench/directory.py [--count 100000] [--searches 1000] [--cache .bench-cache]
+
+The seeded sandbox is kept in the cache folder and reused by later runs with the same count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from server.context import Sandbox
+from server.demo.names import mss_address
+from server.demo.users import DEMO_USERS
+from server.demo.world import DemoAccount, DemoWorld
+from server.directory.demo import seed_directory
+from server.directory.search import parse
+from server.testing import ServerThread, quick_config
+
+USER, PASSWORD = "bench", "bench-secret-1"
+
+
+def build(path: Path, count: int) -> None:
+    if (path / "ready").exists():
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    sandbox = Sandbox(quick_config(path))
+    world = DemoWorld(seed=1)
+    for spec in DEMO_USERS:
+        email = mss_address(spec.given, spec.family, sandbox.config.mail_domain)
+        world.accounts[spec.key] = DemoAccount(spec=spec, account_id=f"a-{spec.key}", email=email)
+    started = time.perf_counter()
+    seed_directory(sandbox, world, random.Random(1), count)
+    print(f"seeded {count} professionals in {time.perf_counter() - started:.1f} s")
+    sandbox.accounts.create(USER, PASSWORD, "Bench", "bench@sisra-demo.mssante.fr")
+    sandbox.close()
+    (path / "ready").write_text("ok")
+
+
+def queries(rng: random.Random, n: int) -> list[dict[str, str]]:
+    families = ["martin", "gar", "lefevre", "rou", "dupont", "mo", "benali", "perrin"]
+    cities = [("45.757", "4.835"), ("45.179", "5.715"), ("45.434", "4.390"), ("48.85", "2.35")]
+    mixes: list[dict[str, str]] = []
+    for _ in range(n):
+        kind = rng.randrange(9)
+        lat, lon = rng.choice(cities)
+        q = [
+            {"family": rng.choice(families)},
+            {"name:contains": rng.choice(["ill", "arn", "ui"])},
+            {"specialty": rng.choice(["SM04", "SM15", "SM54", "SM42"]), "departement": "69"},
+            {"near": f"{lat}|{lon}|{rng.choice([2, 5, 10])}", "profession": "10"},
+            {"near": f"{lat}|{lon}|5"},
+            {"_text": rng.choice(["cardiologie", "plaies", "pharmacie du centre"])},
+            {"profession": rng.choice(["60", "70", "21"]), "address-postalcode": "690"},
+            {"expert": "true", "specialty": "SM15"},
+            {"family": rng.choice(families), "departement": "38", "_offset": "50"},
+        ][kind]
+        if rng.random() < 0.3:
+            q["_include"] = "PractitionerRole:practitioner,PractitionerRole:organization"
+        mixes.append(q)
+    return mixes
+
+
+def report(name: str, seconds: list[float]) -> None:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[int(len(ms) * 0.95) - 1]
+    print(
+        f"{name:<22} n={len(ms)}  p50={statistics.median(ms):.1f} ms  p95={p95:.1f} ms  "
+        f"max={ms[-1]:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--searches", type=int, default=1000)
+    parser.add_argument("--cache", type=Path, default=Path(".bench-cache"))
+    args = parser.parse_args()
+    path = args.cache / f"directory-{args.count}"
+    build(path, args.count)
+    mix = queries(random.Random(42), args.searches)
+    with ServerThread(quick_config(path)) as server:
+        store = server.sandbox.directory
+        store_times = []
+        for q in mix:
+            search = parse("PractitionerRole", q.items())
+            started = time.perf_counter()
+            with server.sandbox.db.read() as conn:
+                store.search(conn, "PractitionerRole", search.query, search.paging.offset, 50)
+            store_times.append(time.perf_counter() - started)
+        with httpx.Client(base_url=server.base_url) as client:
+            token = client.post(
+                "/auth/token",
+                data={"grant_type": "password", "username": USER, "password": PASSWORD},
+            ).json()["access_token"]
+            client.headers["Authorization"] = f"Bearer {token}"
+            http_times = []
+            for q in mix:
+                started = time.perf_counter()
+                r = client.get("/fhir/PractitionerRole", params=q)
+                http_times.append(time.perf_counter() - started)
+                assert r.status_code == 200, r.text
+    print(f"{args.count} professionals, {len(mix)} mixed searches")
+    report("store.search alone", store_times)
+    report("HTTP (page of 50)", http_times)
+    print(
+        "reproduce: .venv/bin/python bench/directory.py "
+        f"--count {args.count} --searches {args.searches} --cache {args.cache}"
+    )
+
+
+if __name__ == "__main__":
+    main()
