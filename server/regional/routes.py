@@ -54,14 +54,27 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Introuvable (ou pas à moi)."},
 }
 
-router = APIRouter(prefix=REGIONAL_API_PATH, route_class=RegionalRoute, responses=_ERRORS)
-
 SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
 Id = Annotated[str, Query(max_length=64)]
 
 
+def _authenticate(request: Request, sandbox: SandboxDep) -> None:
+    """A router dependency: it runs before the body is validated, so an anonymous caller gets a
+    401 and learns nothing about the shape of the request."""
+    request.state.account = sandbox.auth.required(request)
+
+
+router = APIRouter(
+    prefix=REGIONAL_API_PATH,
+    route_class=RegionalRoute,
+    responses=_ERRORS,
+    dependencies=[Depends(_authenticate)],
+)
+
+
 def _caller(request: Request, sandbox: Sandbox) -> Account:
-    return sandbox.auth.required(request)
+    account: Account = request.state.account
+    return account
 
 
 def _base(request: Request) -> str:

@@ -512,7 +512,10 @@ def test_portal_code_logs_the_browser_in_once(trio: Any) -> None:
 
 
 def test_openapi_document_is_published(server: ServerThread) -> None:
-    doc = httpx.get(server.base_url + API + "/openapi.json").json()
+    assert httpx.get(server.base_url + API + "/openapi.json").status_code == 401
+    doc = httpx.get(
+        server.base_url + API + "/openapi.json", auth=(ALICE.login, ALICE.password)
+    ).json()
     assert doc["openapi"].startswith("3.")
     assert f"{API}/teleexpertises/{{teleexpertise_id}}/close" in doc["paths"]
     schema = doc["components"]["schemas"]["TeleconsultationCreate"]
