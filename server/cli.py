@@ -78,7 +78,8 @@ def _print_banner(url: str, accounts: list[dict[str, str]]) -> None:
     lines = [f"Serveur régional MonSisra (bac à sable) : {url}"]
     if accounts:
         lines.append("Comptes de démonstration (identifiant / mot de passe) :")
-        lines += [f"  {a['login']:<16} {a['password']}   {a['name']}, {a['role']}" for a in accounts]
+        for a in accounts:
+            lines.append(f"  {a['login']:<16} {a['password']}   {a['name']}, {a['role']}")
     lines.append("Ctrl+C pour arrêter.")
     print("\n".join(lines), file=sys.stderr, flush=True)
 
