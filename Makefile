@@ -19,7 +19,7 @@ system-deps:
 	@scripts/system-deps.sh test
 
 demo: $(STAMP)
-	$(BIN)/monsisra-server --demo --host 127.0.0.1 --port 0 --data $(DEMO_DATA)
+	@$(BIN)/monsisra-server --demo --host 127.0.0.1 --port 0 --data $(DEMO_DATA)
 
 test: system-deps $(STAMP) lint types contracts pytest
 
