@@ -115,6 +115,14 @@ class Accounts:
                 "UPDATE accounts SET password_hash = ? WHERE id = ?", (password_hash, account_id)
             )
 
+    def link_practitioner(self, account_id: str, practitioner_id: str, rpps: str) -> None:
+        """Ties an account to its directory entry (the demo does it once the directory exists)."""
+        with self._db.write() as conn:
+            conn.execute(
+                "UPDATE accounts SET practitioner_id = ?, rpps = ? WHERE id = ?",
+                (practitioner_id, rpps, account_id),
+            )
+
     def _one(self, where: str, value: str) -> Account | None:
         with self._db.read() as conn:
             row = conn.execute(f"SELECT * FROM accounts WHERE {where}", (value,)).fetchone()

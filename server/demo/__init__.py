@@ -52,6 +52,13 @@ def generate(
         )
         world.accounts[spec.key] = DemoAccount(spec=spec, account_id=account.id, email=email)
     seed_directory(sandbox, world, random.Random(rng.random()), count=professionals)
+    for demo_account in world.accounts.values():
+        if demo_account.person is not None:
+            sandbox.accounts.link_practitioner(
+                demo_account.account_id,
+                demo_account.person.practitioner_id,
+                demo_account.person.rpps,
+            )
     seed_regional(sandbox, world, random.Random(rng.random()))
     seed_conversations(sandbox, world, random.Random(rng.random()), scale=scale)
     with sandbox.db.write() as conn:

@@ -39,8 +39,10 @@ class RequestProblem(Exception):
 
 
 def problem(type_: str, detail: str, status: int = 400, **extra: Any) -> JSONResponse:
+    """An RFC 7807 problem document; a bare JMAP error name gets the JMAP error prefix."""
+    full_type = type_ if ":" in type_ else ERROR_PREFIX + type_
     return JSONResponse(
-        {"type": ERROR_PREFIX + type_, "status": status, "detail": detail, **extra},
+        {"type": full_type, "status": status, "detail": detail, **extra},
         status_code=status,
         media_type="application/problem+json",
     )

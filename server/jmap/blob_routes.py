@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
+from server.jmap.api import problem
+from server.jmap.limits import Slots
 from server.mail.blobs import BlobTooLarge
 
 router = APIRouter(tags=["jmap"])
@@ -22,35 +22,7 @@ router = APIRouter(tags=["jmap"])
 _MIME_TYPE = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]{0,126}/[A-Za-z0-9][\w!#$&^.+-]{0,126}$")
 
 
-def problem(status: int, type_: str, detail: str, **extra: Any) -> JSONResponse:
-    """An RFC 7807 problem document, as JMAP request-level errors are."""
-    return JSONResponse(
-        {"type": type_, "status": status, "detail": detail, **extra},
-        status_code=status,
-        media_type="application/problem+json",
-    )
-
-
-class _UploadSlots:
-    """maxConcurrentUpload, per account."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._busy: dict[str, int] = defaultdict(int)
-
-    def take(self, account_id: str, limit: int) -> bool:
-        with self._lock:
-            if self._busy[account_id] >= limit:
-                return False
-            self._busy[account_id] += 1
-            return True
-
-    def give_back(self, account_id: str) -> None:
-        with self._lock:
-            self._busy[account_id] -= 1
-
-
-_slots = _UploadSlots()
+_slots = Slots()
 
 
 async def _caller(request: Request, sandbox: Sandbox) -> Account:
@@ -66,14 +38,14 @@ async def upload(
 ) -> JSONResponse:
     account = await _caller(request, sandbox)
     if account_id != account.id:
-        return problem(404, "urn:ietf:params:jmap:error:accountNotFound", "No such account.")
+        return problem("accountNotFound", status=404, detail="No such account.")
     limit = sandbox.config.max_size_upload
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         return problem(
-            413,
-            "urn:ietf:params:jmap:error:limit",
-            f"The upload is larger than maxSizeUpload ({limit} bytes).",
+            "limit",
+            status=413,
+            detail=f"The upload is larger than maxSizeUpload ({limit} bytes).",
             limit="maxSizeUpload",
         )
     content_type = request.headers.get("content-type", "application/octet-stream")
@@ -82,9 +54,9 @@ async def upload(
         content_type = "application/octet-stream"
     if not _slots.take(account.id, sandbox.config.max_concurrent_upload):
         return problem(
-            429,
-            "urn:ietf:params:jmap:error:limit",
-            "Too many concurrent uploads.",
+            "limit",
+            status=429,
+            detail="Too many concurrent uploads.",
             limit="maxConcurrentUpload",
         )
     try:
@@ -92,9 +64,9 @@ async def upload(
         blob = await sandbox.blobs.put_stream(account.id, chunks, content_type, limit)
     except BlobTooLarge:
         return problem(
-            413,
-            "urn:ietf:params:jmap:error:limit",
-            f"The upload is larger than maxSizeUpload ({limit} bytes).",
+            "limit",
+            status=413,
+            detail=f"The upload is larger than maxSizeUpload ({limit} bytes).",
             limit="maxSizeUpload",
         )
     finally:
@@ -118,11 +90,11 @@ def download(
 ) -> Any:
     account = sandbox.auth.required(request)
     if account_id != account.id:
-        return problem(404, "urn:ietf:params:jmap:error:accountNotFound", "No such account.")
+        return problem("accountNotFound", status=404, detail="No such account.")
     with sandbox.db.read() as conn:
         info = sandbox.blobs.info(conn, account.id, blob_id)
     if info is None:
-        return problem(404, "about:blank", "No such blob.")
+        return problem("about:blank", status=404, detail="No such blob.")
     media_type = type if type and _MIME_TYPE.match(type) else info.type
     return FileResponse(
         sandbox.blobs.path(blob_id),

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from server.context import Sandbox, get_sandbox
-from server.jmap.blob_routes import problem
+from server.jmap.api import problem
 
 router = APIRouter(tags=["jmap"])
 
@@ -30,7 +30,9 @@ async def eventsource(
     account = await run_in_threadpool(sandbox.auth.required, request)
     if closeafter not in {"state", "no"} or not ping.isdigit():
         return problem(
-            400, "about:blank", "closeafter must be state or no; ping a number of seconds."
+            "about:blank",
+            status=400,
+            detail="closeafter must be state or no; ping a number of seconds.",
         )
     wanted = set(PUSHED_TYPES) if types.strip() in {"", "*"} else set(types.split(","))
     interval = int(ping)

@@ -9,11 +9,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from server import urls
+from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.jmap import api
+from server.jmap.limits import Slots
 from server.jmap.session import session, session_state
 
 router = APIRouter()
+_requests = Slots()
 SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
 
 
@@ -29,6 +32,18 @@ def get_session(request: Request, sandbox: SandboxDep) -> JSONResponse:
 @router.post(urls.JMAP_API_PATH)
 async def post_api(request: Request, sandbox: SandboxDep) -> Response:
     account = await run_in_threadpool(sandbox.auth.required, request)
+    # A request holds its slot from the first byte of its body to its answer.
+    if not _requests.take(account.id, sandbox.config.max_concurrent_requests):
+        return api.problem(
+            "limit", "Too many concurrent requests.", status=429, limit="maxConcurrentRequests"
+        )
+    try:
+        return await _answer(request, sandbox, account)
+    finally:
+        _requests.give_back(account.id)
+
+
+async def _answer(request: Request, sandbox: Sandbox, account: Account) -> Response:
     limit = sandbox.config.max_size_request
     too_large = api.RequestProblem(
         "limit", f"The request is larger than {limit} bytes.", limit="maxSizeRequest"

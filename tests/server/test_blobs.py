@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -119,3 +121,51 @@ def test_odd_blob_ids_and_types_are_answered_cleanly(
     assert "x-evil" not in r.headers
     assert r.headers["content-type"].startswith("text/plain")
     assert httpx.get(url).status_code == 401
+
+
+def _slow_body(chunks: int, delay: float) -> Any:
+    for _ in range(chunks):
+        time.sleep(delay)
+        yield b"z" * 1000
+
+
+def test_concurrency_limits_answer_with_a_limit_problem(server_factory: ServerFactory) -> None:
+    server = server_factory(max_concurrent_upload=1, max_concurrent_requests=1)
+    token = get_token(server.base_url, ALICE)
+    session = _session(server.base_url, token)
+    account_id = session["primaryAccounts"]["urn:ietf:params:jmap:mail"]
+    auth = {"Authorization": f"Bearer {token}"}
+    upload_url = session["uploadUrl"].replace("{accountId}", account_id)
+    # A slow upload holds the only upload slot; a second one is told about the limit.
+    results: list[int] = []
+    slow = threading.Thread(
+        target=lambda: results.append(
+            httpx.post(upload_url, content=_slow_body(15, 0.1), headers=auth).status_code
+        )
+    )
+    slow.start()
+    time.sleep(0.5)
+    second = httpx.post(upload_url, content=b"x", headers=auth)
+    assert second.status_code == 429
+    assert second.json()["limit"] == "maxConcurrentUpload"
+    slow.join()
+    assert results == [201]
+    assert httpx.post(upload_url, content=b"x", headers=auth).status_code == 201
+    # The same for API requests: one whose body is still arriving holds the only slot.
+    api_results: list[int] = []
+    slow_api = threading.Thread(
+        target=lambda: api_results.append(
+            httpx.post(session["apiUrl"], content=_slow_body(10, 0.1), headers=auth).status_code
+        )
+    )
+    slow_api.start()
+    time.sleep(0.4)
+    r = httpx.post(
+        session["apiUrl"],
+        headers=auth,
+        json={"using": ["urn:ietf:params:jmap:core"], "methodCalls": [["Core/echo", {}, "0"]]},
+    )
+    assert r.status_code == 429
+    assert r.json()["limit"] == "maxConcurrentRequests"
+    slow_api.join()
+    assert api_results == [400]  # its body was not JSON, but it was answered
