@@ -18,6 +18,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 
+from server.regional.common import born
+
 LCM = "urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"
 RIM = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"
 RS = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0"
@@ -371,7 +373,7 @@ def _index_htm(patient: XdmPatient, documents: list[XdmDocument], title: str) ->
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         f"<title>{esc(title)}</title></head>\n<body>\n<h1>{esc(title)}</h1>\n"
         f"<p>Patient : {esc(patient.family.upper())} {esc(patient.given)}, "
-        f"né(e) le {patient.birth_date}</p>\n<ul>\n{items}\n</ul>\n"
+        f"{born(patient.sex)} le {patient.birth_date}</p>\n<ul>\n{items}\n</ul>\n"
         '<p>Métadonnées : <a href="IHE_XDM/SUBSET01/METADATA.XML">METADATA.XML</a></p>\n'
         "</body></html>\n"
     ).encode()

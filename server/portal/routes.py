@@ -20,6 +20,7 @@ from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.demo.names import mss_address
 from server.portal.pages import page, table, who
+from server.regional.common import born
 from server.regional.errors import RegionalError
 from server.regional.portal_codes import SESSION_LIFETIME
 from server.regional.validation import normalize_ins
@@ -135,7 +136,7 @@ def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
     ]
     body = (
         who(viewer.display_name)
-        + f"<p>{escape(patient.family.upper())} {escape(patient.given)}, né(e) le "
+        + f"<p>{escape(patient.family.upper())} {escape(patient.given)}, {born(patient.sex)} le "
         f"{patient.birth_date:%d/%m/%Y} — INS {escape(patient.ins or '')} "
         f"(OID {escape(patient.ins_oid or '')})</p><h2>Acteurs du dossier</h2>"
         + table(("Professionnel", "Profession", "Spécialité", "Adresse MSSanté"), members)

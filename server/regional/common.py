@@ -1,4 +1,4 @@
-"""Small helpers shared by the regional services: ids and time."""
+"""Small helpers shared by the regional services: ids, time and French wording."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ def now() -> int:
 def to_datetime(epoch: int) -> dt.datetime:
     """Times are kept as UTC seconds and shown in Paris time, as users read them."""
     return dt.datetime.fromtimestamp(epoch, PARIS)
+
+
+def born(sex: str) -> str:
+    """The participle as the patient's sex says ("né", "née"); "né(e)" only when unknown."""
+    return {"male": "né", "female": "née"}.get(sex, "né(e)")

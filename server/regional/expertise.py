@@ -12,7 +12,7 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
 from server.accounts import Account
-from server.regional.common import PARIS, new_id, now, to_datetime
+from server.regional.common import PARIS, born, new_id, now, to_datetime
 from server.regional.errors import bad_request, conflict, forbidden, not_found
 from server.regional.models import (
     ExpertProfile,
@@ -206,7 +206,7 @@ class Expertise:
             subject = f"Demande de téléexpertise — {name}"
             text = (
                 f"Bonjour,\n\nJe sollicite votre avis (téléexpertise) pour {name}, "
-                f"né(e) le {_french_date(patient['birth_date'])}"
+                f"{born(patient['sex'])} le {_french_date(patient['birth_date'])}"
                 + (f", INS {patient['ins']}" if patient["ins"] else "")
                 + f".\n\nQuestion :\n{body.question.strip()}\n\n"
                 f"Bien confraternellement,\n{caller.display_name}\n"
@@ -440,7 +440,7 @@ def _report_document(
     return (
         f"{REPORT_LABEL} (téléexpertise) — LOINC {REPORT_TYPE_CODE}\n"
         f"Date : {to_datetime(when):%d/%m/%Y}\n"
-        f"Patient : {patient['given']} {patient['family']}, né(e) le "
+        f"Patient : {patient['given']} {patient['family']}, {born(patient['sex'])} le "
         f"{_french_date(patient['birth_date'])}{ins}\n"
         f"Requérant : {requester.display_name} <{requester.email}>\n"
         f"Expert : {expert.display_name} <{expert.email}>\n\n"

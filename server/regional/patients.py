@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from server.accounts import Account
+from server.directory.codes import PROFESSIONS, SPECIALTIES
 from server.regional.common import PARIS, new_id, now
 from server.regional.errors import RegionalError, bad_request, conflict, forbidden, not_found
 from server.regional.models import CareTeam, CareTeamMember, Patient, PatientCreate
-from server.regional.nos import PROFESSIONS, SPECIALTIES
 from server.regional.validation import (
     INS_NIR_TEST_OID,
     fold,
@@ -130,7 +130,31 @@ class Patients:
             raise forbidden(
                 "Ajoutez ce patient à votre file active pour voir les acteurs de son dossier."
             )
-        return CareTeam(patient_id=patient_id, members=[member_model(r) for r in rows])
+        # A member added before the directory knew their address is completed on the way out.
+        members = [self._completed(member_of(r)) for r in rows]
+        return CareTeam(patient_id=patient_id, members=[member_model(m) for m in members])
+
+    def _completed(self, member: NewMember) -> NewMember:
+        """Fills practitioner id, profession and specialty from the directory, by address.
+
+        A member known by address only (a follower's account, a free-text correspondent) gets
+        what the directory says about that address; what the caller gave is kept.
+        """
+        if not member.email or (
+            member.practitioner_id and member.profession_code and member.specialty_code
+        ):
+            return member
+        entry = self._sandbox.directory.lookup_email(member.email)
+        if entry is None or entry.practitioner_id is None:
+            return member
+        if member.practitioner_id and member.practitioner_id != entry.practitioner_id:
+            return member  # the caller named someone else: do not mix two people
+        return replace(
+            member,
+            practitioner_id=entry.practitioner_id,
+            profession_code=member.profession_code or entry.profession_code,
+            specialty_code=member.specialty_code or entry.specialty_code,
+        )
 
     # --- writing ---------------------------------------------------------------------------------
 
@@ -217,6 +241,7 @@ class Patients:
 
     def add_member(self, conn: sqlite3.Connection, patient_id: str, member: NewMember) -> None:
         """Adds a professional to the care team, once (by address, else by name)."""
+        member = self._completed(member)
         rows = conn.execute(
             "SELECT position, email, name FROM regional_care_team WHERE patient_id = ?",
             (patient_id,),
@@ -311,16 +336,27 @@ def patient_model(row: sqlite3.Row, followed: bool) -> Patient:
     )
 
 
-def member_model(row: sqlite3.Row) -> CareTeamMember:
-    profession, specialty = row["profession_code"], row["specialty_code"]
-    return CareTeamMember(
-        practitioner_id=row["practitioner_id"],
+def member_of(row: sqlite3.Row) -> NewMember:
+    return NewMember(
         name=row["name"],
+        email=row["email"],
+        practitioner_id=row["practitioner_id"] or None,
+        account_id=row["account_id"],
+        profession_code=row["profession_code"] or None,
+        specialty_code=row["specialty_code"] or None,
+    )
+
+
+def member_model(member: NewMember) -> CareTeamMember:
+    profession, specialty = member.profession_code, member.specialty_code
+    return CareTeamMember(
+        practitioner_id=member.practitioner_id,
+        name=member.name,
         profession=PROFESSIONS.get(profession) if profession else None,
-        profession_code=profession or None,
+        profession_code=profession,
         specialty=SPECIALTIES.get(specialty) if specialty else None,
-        specialty_code=specialty or None,
-        mssante_address=row["email"],
+        specialty_code=specialty,
+        mssante_address=member.email,
     )
 
 

@@ -55,3 +55,35 @@ def test_a_code_opens_the_expert_preferences_page(server: ServerThread) -> None:
     page = httpx.get(issued["url"], follow_redirects=True)
     assert page.status_code == 200
     assert ALICE.name in page.text
+
+
+def _ins(nir: str) -> str:
+    return f"{nir}{97 - int(nir) % 97:02d}"
+
+
+def test_patient_file_says_ne_or_nee_as_the_patients_sex_says(server: ServerThread) -> None:
+    token = get_token(server.base_url, ALICE)
+    cases = [
+        ("female", "2800469123045", "Élodie", "Lefèvre", "LEFÈVRE Élodie, née le 02/04/1980"),
+        ("male", "1800469123046", "Jules", "Noël", "NOËL Jules, né le 02/04/1980"),
+        ("unknown", "1800469123047", "Camille", "Roy", "ROY Camille, né(e) le 02/04/1980"),
+    ]
+    for sex, nir, given, family, expected in cases:
+        created = httpx.post(
+            server.base_url + "/regional/v1/patients",
+            json={
+                "given": given,
+                "family": family,
+                "birthDate": "1980-04-02",
+                "sex": sex,
+                "ins": _ins(nir),
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert created.status_code == 201, created.text
+        page = httpx.get(
+            f"{server.base_url}/portal/mespatients/patients/{_ins(nir)}",
+            auth=(ALICE.login, ALICE.password),
+        )
+        assert page.status_code == 200
+        assert expected in page.text

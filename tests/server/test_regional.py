@@ -10,8 +10,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from server.directory.records import PractitionerRecord
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB, ServerFactory, User, get_token
+from tests.server.jmap_support import Jmap
 
 API = "/regional/v1"
 CAROL = User("carol", "carol-secret-3", "Dr Carol Petit", "carol.petit@sisra-demo.mssante.fr")
@@ -167,6 +169,70 @@ def test_file_active_is_per_user_and_care_team_lists_followers(trio: Any) -> Non
     assert_error(bob.delete(f"/file-active/{pid}"), 404)
     assert_error(carol.put("/file-active/nope"), 404)
     assert_error(carol.get("/patients/nope"), 404)
+
+
+def register_in_directory(
+    server: ServerThread, user: User, practitioner_id: str, profession: str, specialty: str | None
+) -> None:
+    """Test setup: the directory learns who is behind the user's address."""
+    given, family = user.name.split()[1:]
+    record = PractitionerRecord(
+        id=practitioner_id,
+        rpps="1" + practitioner_id[-10:].rjust(10, "0"),
+        prefix="Dr",
+        given=given,
+        family=family,
+        gender="female",
+        email=user.email,
+        profession=profession,
+        specialty=specialty,
+    )
+    server.sandbox.directory.insert([], [record], [])
+
+
+def test_care_team_members_known_by_address_carry_the_directory_entry(trio: Any) -> None:
+    server, alice, bob, carol = trio
+    register_in_directory(server, CAROL, "pr-carol-00000001", "10", "SM04")
+    patient = new_patient(alice, ins=make_ins("2800469123045"))
+    pid = patient["id"]
+    # Carol follows the patient: her member entry comes with what the directory knows.
+    assert carol.put(f"/file-active/{pid}").status_code == 200
+    # Alice followed before the directory knew her address: completed when the team is read.
+    register_in_directory(server, ALICE, "pr-alice-00000002", "21", None)
+    members = {
+        m["mssanteAddress"]: m for m in carol.get(f"/patients/{pid}/care-team").json()["members"]
+    }
+    assert members[CAROL.email] == {
+        "practitionerId": "pr-carol-00000001",
+        "name": CAROL.name,
+        "profession": "Médecin",
+        "professionCode": "10",
+        "specialty": "Cardiologie et Maladies vasculaires (SM)",
+        "specialtyCode": "SM04",
+        "mssanteAddress": CAROL.email,
+    }
+    assert members[ALICE.email]["practitionerId"] == "pr-alice-00000002"
+    assert (members[ALICE.email]["profession"], members[ALICE.email]["specialty"]) == (
+        "Pharmacien",
+        None,
+    )
+    # Bob is unknown to the directory: his entry stays as the account gives it.
+    assert bob.put(f"/file-active/{pid}").status_code == 200
+    unknown = bob.get(f"/patients/{pid}/care-team").json()["members"][-1]
+    assert unknown["mssanteAddress"] == BOB.email
+    assert (unknown["practitionerId"], unknown["profession"], unknown["specialty"]) == (
+        None,
+        None,
+        None,
+    )
+    # The portal page of the patient's file shows the same.
+    page = httpx.get(
+        f"{server.base_url}/portal/mespatients/patients/{patient['ins']}",
+        auth=(CAROL.login, CAROL.password),
+    )
+    assert page.status_code == 200
+    assert "Cardiologie et Maladies vasculaires (SM)" in page.text
+    assert "Pharmacien" in page.text
 
 
 def test_regional_api_needs_authentication(server: ServerThread) -> None:
@@ -355,16 +421,22 @@ def test_teleexpertise_lifecycle_with_its_thread(trio: Any) -> None:
     bob_view = bob.get(f"/teleexpertises/{te['id']}").json()
     assert bob_view["threadId"]
     assert bob_view["messageId"] == te["messageId"]
-    bob_id = server.sandbox.accounts.by_login(BOB.login).id
-    with server.sandbox.db.read() as conn:
-        subjects = [
-            row[0]
-            for row in conn.execute(
-                "SELECT subject FROM emails WHERE account_id = ? AND thread_id = ?",
-                (bob_id, bob_view["threadId"]),
-            )
-        ]
-    assert subjects == ["Demande de téléexpertise — Élodie Lefèvre"]
+    mail = Jmap(server.base_url, get_token(server.base_url, BOB))
+    inbox = mail.mailbox("inbox")
+    [request_id] = mail.call("Email/query", filter={"inMailbox": inbox})["ids"]
+    [request] = mail.call(
+        "Email/get",
+        ids=[request_id],
+        properties=["subject", "threadId", "mailboxIds", "messageId", "textBody", "bodyValues"],
+        fetchTextBodyValues=True,
+    )["list"]
+    assert request["subject"] == "Demande de téléexpertise — Élodie Lefèvre"
+    assert request["threadId"] == bob_view["threadId"]
+    assert request["mailboxIds"] == {inbox: True}
+    assert f"<{request['messageId'][0]}>" == te["messageId"]
+    text = request["bodyValues"][request["textBody"][0]["partId"]]["value"]
+    assert "Élodie Lefèvre, née le 02/04/1980" in text
+    assert "Mélanome ?" in text
     # Isolation and roles.
     assert_error(carol.get(f"/teleexpertises/{te['id']}"), 404)
     assert carol.get("/teleexpertises").json()["teleexpertises"] == []
@@ -385,20 +457,40 @@ def test_teleexpertise_lifecycle_with_its_thread(trio: Any) -> None:
     assert body["reportTypeCode"] == "85208-7"
     assert body["reportBlobId"].startswith("B")
     assert_error(alice.post(f"/teleexpertises/{te['id']}/close", json={"report": "x"}), 409)
-    # The whole conversation is one thread in Bob's mailbox: request, (his reply in Sent), report.
-    with server.sandbox.db.read() as conn:
-        count = conn.execute(
-            "SELECT COUNT(*) FROM emails WHERE account_id = ? AND thread_id = ?",
-            (bob_id, bob_view["threadId"]),
-        ).fetchone()[0]
-    assert count == 3
+    # The whole conversation is one thread in Bob's mailbox: request, his reply in Sent, report.
+    [thread] = mail.call("Thread/get", ids=[bob_view["threadId"]])["list"]
+    emails = mail.call(
+        "Email/get",
+        ids=thread["emailIds"],
+        properties=["subject", "mailboxIds", "attachments"],
+        bodyProperties=["partId", "blobId", "type", "header:Content-Description:asText"],
+    )["list"]
+    sent = mail.mailbox("sent")
+    assert [(e["subject"], e["mailboxIds"]) for e in emails] == [
+        ("Demande de téléexpertise — Élodie Lefèvre", {inbox: True}),
+        ("Re: Demande de téléexpertise — Élodie Lefèvre", {sent: True}),
+        ("Re: Demande de téléexpertise — Élodie Lefèvre", {inbox: True}),
+    ]
+    [report] = emails[2]["attachments"]
+    assert report["header:Content-Description:asText"] == "Compte rendu de télémédecine"
+    url = (
+        mail.session["downloadUrl"]
+        .replace("{accountId}", mail.account_id)
+        .replace("{blobId}", report["blobId"])
+        .replace("{name}", "cr.txt")
+        .replace("{type}", quote(report["type"], safe=""))
+    )
+    document = httpx.get(url, headers=mail.headers)
+    assert document.status_code == 200, document.text
+    assert "Élodie Lefèvre, née le 02/04/1980" in document.text
+    assert "Exérèse faite." in document.text
     assert [t["status"] for t in bob.get("/teleexpertises").json()["teleexpertises"]] == ["closed"]
 
 
 def test_fifth_teleexpertise_for_a_patient_in_a_year_is_refused(trio: Any) -> None:
-    _, alice, bob, carol = trio
+    server, alice, bob, carol = trio
     declare_expert(bob)
-    patient = new_patient(alice)
+    patient = new_patient(alice, given="Jules", family="Noël", sex="male")
     body = {"expertAddress": BOB.email, "patientId": patient["id"], "question": "Avis ?"}
     for n in range(4):
         assert alice.post("/teleexpertises", json=body).status_code == 201
@@ -411,6 +503,16 @@ def test_fifth_teleexpertise_for_a_patient_in_a_year_is_refused(trio: Any) -> No
     )
     # The rule is per requesting professional: Carol may still ask.
     assert carol.post("/teleexpertises", json=body).status_code == 201
+    # The requests say "né" for a man.
+    mail = Jmap(server.base_url, get_token(server.base_url, BOB))
+    ids = mail.call("Email/query", filter={"inMailbox": mail.mailbox("inbox")})["ids"]
+    assert len(ids) == 5
+    emails = mail.call(
+        "Email/get", ids=ids, properties=["textBody", "bodyValues"], fetchTextBodyValues=True
+    )["list"]
+    for email in emails:
+        text = email["bodyValues"][email["textBody"][0]["partId"]]["value"]
+        assert "Jules Noël, né le 02/04/1980." in text
     assert_error(alice.get("/teleexpertises/quota", params={"patientId": "nope"}), 404)
     assert_error(alice.get("/teleexpertises/quota"), 400)
 

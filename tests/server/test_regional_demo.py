@@ -12,6 +12,7 @@ from tests.server.conftest import User, get_token
 
 GP = User("helene.garnier", DEMO_PASSWORD, "Dr Hélène Garnier", "")
 DERMATO = User("nadia.lefevre", DEMO_PASSWORD, "Dr Nadia Lefèvre", "")
+CARDIO = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "")
 
 
 def api(server: ServerThread, user: User) -> httpx.Client:
@@ -40,6 +41,19 @@ def test_demo_gp_has_patients_teleconsultations_and_a_teleexpertise(
     teams = gp.get("/resource-teams", params={"q": "insuffisance cardiaque"}).json()
     template = teams["resourceTeams"][0]["templates"][0]
     assert gp.get(template["downloadUrl"]).content.startswith(b"%PDF")
+
+
+def test_a_follower_joins_the_care_team_with_the_directory_entry(
+    demo_server: ServerThread,
+) -> None:
+    cardio = api(demo_server, CARDIO)
+    patient = cardio.post(
+        "/patients", json={"given": "Jules", "family": "Noël", "birthDate": "1951-07-14"}
+    ).json()
+    [member] = cardio.get(f"/patients/{patient['id']}/care-team").json()["members"]
+    assert member["name"] == CARDIO.name
+    assert member["practitionerId"]
+    assert (member["profession"], member["specialtyCode"]) == ("Médecin", "SM04")
 
 
 def test_demo_teleexpertise_thread_is_in_the_experts_inbox(demo_server: ServerThread) -> None:
