@@ -8,6 +8,7 @@ The seeded sandbox is kept in the cache folder and reused by later runs with the
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import shutil
 import statistics
@@ -80,12 +81,20 @@ def report(name: str, seconds: list[float]) -> None:
     )
 
 
+def worst(store_times: list[float], http_times: list[float], mix: list[dict[str, str]]) -> None:
+    print("slowest searches (store ms, HTTP ms, parameters):")
+    ranked = sorted(range(len(mix)), key=lambda i: store_times[i] + http_times[i], reverse=True)
+    for i in ranked[:10]:
+        print(f"  {store_times[i] * 1000:6.1f} {http_times[i] * 1000:6.1f}  {mix[i]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--cache", type=Path, default=Path(".bench-cache"))
     args = parser.parse_args()
+    logging.getLogger("server.directory.slow").setLevel(logging.ERROR)  # the bench reports them
     path = args.cache / f"directory-{args.count}"
     build(path, args.count)
     mix = queries(random.Random(42), args.searches)
@@ -113,6 +122,7 @@ def main() -> None:
     print(f"{args.count} professionals, {len(mix)} mixed searches")
     report("store.search alone", store_times)
     report("HTTP (page of 50)", http_times)
+    worst(store_times, http_times, mix)
     print(
         "reproduce: .venv/bin/python bench/directory.py "
         f"--count {args.count} --searches {args.searches} --cache {args.cache}"
