@@ -1,0 +1,1 @@
+"""Clients of the server's protocols: JMAP, auth, directory, regional services."""

@@ -1,0 +1,256 @@
+"""Blob upload and download (RFC 8620 §6), streamed both ways so that a 200 MB attachment never
+sits whole in memory; file reads and writes run in threads to keep the event loop free."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Protocol
+
+import httpx
+
+from app import logs
+from app.remote.jmap import (
+    InvalidResponse,
+    JmapError,
+    NetworkError,
+    decode_json,
+    request_error,
+)
+
+if TYPE_CHECKING:
+    from app.remote.jmap import JmapClient
+
+log = logs.get("blobs")
+
+CHUNK = 256 * 1024
+Progress = Callable[[int, int], None]
+
+
+class ChunkSource(Protocol):
+    """Content produced piece by piece, of a known size (a document kept in the cache, say)."""
+
+    size: int
+
+    def chunks(self) -> AsyncIterator[bytes]: ...
+
+
+@dataclass(frozen=True)
+class UploadedBlob:
+    blob_id: str
+    type: str
+    size: int
+
+
+class UploadTooLarge(JmapError):
+    """Larger than the server's maxSizeUpload: refused before sending, or by the server (413)."""
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__(
+            f"upload over maxSizeUpload ({limit})",
+            "La pièce jointe dépasse la taille maximale autorisée par le serveur "
+            f"({megabytes(limit)} Mo)."
+            if limit is not None
+            else "La pièce jointe dépasse la taille maximale autorisée par le serveur.",
+        )
+        self.limit = limit
+
+
+class BlobNotFound(JmapError):
+    message_fr = "Cette pièce jointe n'existe plus sur le serveur."
+
+
+class BlobTooLarge(JmapError):
+    message_fr = "La pièce jointe est plus volumineuse que prévu ; elle n'a pas été ouverte."
+
+
+def megabytes(size: int) -> str:
+    """A size in Mo (MiB) the way a French user reads it: "25", "1,5", "0,001"."""
+    value = size / (1024 * 1024)
+    if value >= 10:
+        text = f"{value:.0f}"
+    elif value >= 0.1:
+        text = f"{value:.1f}".removesuffix(".0")
+    else:
+        text = f"{value:.3g}"
+    return text.replace(".", ",")
+
+
+async def upload(
+    client: JmapClient,
+    source: Path | bytes | ChunkSource,
+    type_: str,
+    progress: Progress | None = None,
+) -> UploadedBlob:
+    """Refused before sending past maxSizeUpload; at most maxConcurrentUpload at a time."""
+    session = await client.session()
+    if isinstance(source, Path):
+        size = (await asyncio.to_thread(source.stat)).st_size
+    elif isinstance(source, bytes):
+        size = len(source)
+    else:
+        size = source.size
+    limit = session.limits.max_size_upload
+    if size > limit:
+        raise UploadTooLarge(limit)
+    slots = await client.slots()
+    async with slots.uploads:
+        if progress is not None:
+            progress(0, size)
+        if isinstance(source, Path):
+            pieces = _file_chunks(source, size)
+        elif isinstance(source, bytes):
+            pieces = _bytes_chunks(source)
+        else:
+            pieces = source.chunks()
+        body = _counted(pieces, size, progress)
+        try:
+            response = await client.http.post(
+                session.upload_url_for(),
+                content=body,
+                headers={"Content-Type": type_, "Content-Length": str(size)},
+            )
+        except httpx.TransportError as e:
+            raise NetworkError(type(e).__name__) from None
+    if response.status_code == 413:
+        raise UploadTooLarge(limit)
+    if response.status_code >= 400:
+        raise request_error(response, response.content)
+    blob = parse_upload(decode_json(response.content))
+    log.info("uploaded a blob of %d bytes", blob.size)
+    return blob
+
+
+def parse_upload(document: object) -> UploadedBlob:
+    if not isinstance(document, dict):
+        raise InvalidResponse("upload answer is not an object")
+    blob_id, type_, size = document.get("blobId"), document.get("type"), document.get("size")
+    if not isinstance(blob_id, str) or not blob_id:
+        raise InvalidResponse("upload answer: blobId is not a string")
+    if not isinstance(type_, str):
+        raise InvalidResponse("upload answer: type is not a string")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise InvalidResponse("upload answer: size is not a size")
+    return UploadedBlob(blob_id, type_, size)
+
+
+async def _counted(
+    pieces: AsyncIterator[bytes], size: int, progress: Progress | None
+) -> AsyncIterator[bytes]:
+    """The body as sent, with progress; never more than the Content-Length announced."""
+    sent = 0
+    async for piece in pieces:
+        if sent + len(piece) > size:
+            raise ValueError("the upload source is longer than its announced size")
+        sent += len(piece)
+        yield piece
+        if progress is not None:
+            progress(sent, size)
+
+
+async def _file_chunks(path: Path, size: int) -> AsyncIterator[bytes]:
+    """Reads in small pieces in a thread; stops at the announced size if the file grows."""
+    handle: IO[bytes] = await asyncio.to_thread(path.open, "rb")
+    sent = 0
+    try:
+        while sent < size:
+            chunk = await asyncio.to_thread(handle.read, min(CHUNK, size - sent))
+            if not chunk:
+                break
+            sent += len(chunk)
+            yield chunk
+    finally:
+        await asyncio.to_thread(handle.close)
+
+
+async def _bytes_chunks(data: bytes) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK):
+        yield bytes(view[start : start + CHUNK])
+
+
+async def download(
+    client: JmapClient,
+    blob_id: str,
+    name: str,
+    type_: str,
+    dest: Path,
+    progress: Progress | None = None,
+) -> Path:
+    """Streams to a temporary file beside `dest`, renamed over it once complete: a failure
+    leaves no partial file."""
+    session = await client.session()
+    url = session.download_url_for(blob_id, name, type_)
+    fd, temp_name = await asyncio.to_thread(
+        tempfile.mkstemp, prefix=".download-", suffix=".part", dir=dest.parent
+    )
+    temp = Path(temp_name)
+    handle: IO[bytes] = os.fdopen(fd, "wb")
+    try:
+        try:
+            async with client.http.stream("GET", url) as response:
+                await _check_download(response)
+                total = _declared_length(response)
+                done = 0
+                async for chunk in response.aiter_bytes(CHUNK):
+                    await asyncio.to_thread(handle.write, chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total)
+        except httpx.TransportError as e:
+            raise NetworkError(type(e).__name__) from None
+        await asyncio.to_thread(_flush_and_close, handle)
+        await asyncio.to_thread(os.replace, temp, dest)
+    except BaseException:
+        handle.close()
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    log.info("downloaded a blob of %d bytes", done)
+    return dest
+
+
+async def download_bytes(
+    client: JmapClient, blob_id: str, name: str, type_: str, max_bytes: int
+) -> bytes:
+    """A small blob in memory (the XDM zip), refused past `max_bytes`."""
+    session = await client.session()
+    url = session.download_url_for(blob_id, name, type_)
+    data = bytearray()
+    try:
+        async with client.http.stream("GET", url) as response:
+            await _check_download(response)
+            if _declared_length(response) > max_bytes:
+                raise BlobTooLarge(f"declared length over {max_bytes}")
+            async for chunk in response.aiter_bytes(CHUNK):
+                data += chunk
+                if len(data) > max_bytes:
+                    raise BlobTooLarge(f"more than {max_bytes} bytes")
+    except httpx.TransportError as e:
+        raise NetworkError(type(e).__name__) from None
+    return bytes(data)
+
+
+async def _check_download(response: httpx.Response) -> None:
+    if response.status_code == 404:
+        raise BlobNotFound("blob not found")
+    if response.status_code >= 400:
+        body = await response.aread()
+        raise request_error(response, body[:65536])
+
+
+def _declared_length(response: httpx.Response) -> int:
+    """Content-Length when the server gives a sane one, else 0 (unknown)."""
+    value = response.headers.get("content-length", "")
+    return int(value) if value.isdigit() else 0
+
+
+def _flush_and_close(handle: IO[bytes]) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()

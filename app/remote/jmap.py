@@ -1,0 +1,704 @@
+"""The JMAP client (RFC 8620 core, RFC 8621 mail): Session discovery, method calls with result
+references, the Session's limits, and typed errors.
+
+Everything the server sends is validated here before the rest of the core sees it: a malformed
+answer becomes an `InvalidResponse`, never a KeyError from deep inside the sync engine.
+Blob transfer lives in `app.remote.blobs`, push in `app.remote.push`; `JmapClient` gives both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import httpx
+
+from app import logs
+from app.errors import CoreError
+
+if TYPE_CHECKING:
+    from app.remote.blobs import ChunkSource, UploadedBlob
+    from app.remote.push import StateChange
+
+log = logs.get("jmap")
+
+CORE = "urn:ietf:params:jmap:core"
+MAIL = "urn:ietf:params:jmap:mail"
+SUBMISSION = "urn:ietf:params:jmap:submission"
+VACATION = "urn:ietf:params:jmap:vacationresponse"
+REGIONAL = "urn:monsisra:params:regional"
+ERROR_PREFIX = "urn:ietf:params:jmap:error:"
+
+Invocation = tuple[str, dict[str, Any], str]
+
+# The capability each data type's methods need (RFC 8620 §2, RFC 8621 §1.3.1 and §1.3.2).
+_TYPE_CAPABILITY = {
+    "Core": CORE,
+    "Blob": CORE,
+    "PushSubscription": CORE,
+    "Mailbox": MAIL,
+    "Thread": MAIL,
+    "Email": MAIL,
+    "SearchSnippet": MAIL,
+    "Identity": SUBMISSION,
+    "EmailSubmission": SUBMISSION,
+    "VacationResponse": VACATION,
+}
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class JmapError(CoreError):
+    """Base of the JMAP client's errors."""
+
+    message_fr = "Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard."
+
+
+class NetworkError(JmapError):
+    """The server could not be reached or the connection broke (to be unified with
+    `app.remote.auth.ServerUnreachable`)."""
+
+    message_fr = (
+        "Le serveur est injoignable. Vérifiez votre connexion à Internet ; "
+        "vos messages restent consultables hors connexion."
+    )
+
+
+class InvalidResponse(JmapError):
+    """What the server sent does not have the shape JMAP promises."""
+
+
+class NoMailAccount(JmapError):
+    message_fr = "Ce compte n'a pas de messagerie sur le serveur. Contactez le support."
+
+
+class RequestError(JmapError):
+    """The whole request was refused (RFC 8620 §3.6.1, an application/problem+json answer)."""
+
+    message_fr = "Le serveur de messagerie a refusé la demande. Réessayez plus tard."
+
+    def __init__(self, type_: str, status: int, detail: str = "", limit: str | None = None) -> None:
+        super().__init__(f"{type_} (HTTP {status}){f' limit={limit}' if limit else ''}")
+        self.type = type_
+        self.status = status
+        self.detail = detail
+        self.limit = limit
+        if type_ == "limit":
+            self.message_fr = "La demande dépasse une limite du serveur de messagerie."
+
+
+class MethodError(JmapError):
+    """One method call failed (RFC 8620 §3.6.2); the other calls of the request may have worked."""
+
+    message_fr = "Le serveur de messagerie n'a pas pu traiter la demande."
+
+    def __init__(self, type_: str, description: str | None, call_id: str) -> None:
+        super().__init__(f"{type_} in call {call_id}")
+        self.type = type_
+        self.description = description
+        self.call_id = call_id
+
+    @staticmethod
+    def from_response(args: Mapping[str, Any], call_id: str) -> MethodError:
+        """The typed error for an ("error", args, call_id) response."""
+        type_ = args.get("type")
+        if not isinstance(type_, str):
+            type_ = "serverFail"
+        description = args.get("description")
+        cls = _METHOD_ERRORS.get(type_, MethodError)
+        return cls(type_, description if isinstance(description, str) else None, call_id)
+
+
+class CannotCalculateChanges(MethodError):
+    """/changes cannot bridge from the given state: resync that type."""
+
+
+class StateMismatch(MethodError):
+    """ifInState did not match: fetch the changes and retry."""
+
+
+class UnknownMethod(MethodError):
+    pass
+
+
+class InvalidArguments(MethodError):
+    pass
+
+
+class AccountNotFound(MethodError):
+    message_fr = "Le compte de messagerie est introuvable sur le serveur."
+
+
+class RequestTooLarge(MethodError):
+    pass
+
+
+class ServerFail(MethodError):
+    pass
+
+
+_METHOD_ERRORS: dict[str, type[MethodError]] = {
+    "cannotCalculateChanges": CannotCalculateChanges,
+    "stateMismatch": StateMismatch,
+    "unknownMethod": UnknownMethod,
+    "invalidArguments": InvalidArguments,
+    "accountNotFound": AccountNotFound,
+    "requestTooLarge": RequestTooLarge,
+    "serverFail": ServerFail,
+    "serverPartialFail": ServerFail,
+    "serverUnavailable": ServerFail,
+}
+
+
+# --- the Session --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The core capability's limits; conservative defaults where a server omits one."""
+
+    max_size_upload: int = 50_000_000
+    max_concurrent_upload: int = 4
+    max_size_request: int = 10_000_000
+    max_concurrent_requests: int = 4
+    max_calls_in_request: int = 16
+    max_objects_in_get: int = 500
+    max_objects_in_set: int = 500
+
+
+_LIMIT_NAMES = {
+    "max_size_upload": "maxSizeUpload",
+    "max_concurrent_upload": "maxConcurrentUpload",
+    "max_size_request": "maxSizeRequest",
+    "max_concurrent_requests": "maxConcurrentRequests",
+    "max_calls_in_request": "maxCallsInRequest",
+    "max_objects_in_get": "maxObjectsInGet",
+    "max_objects_in_set": "maxObjectsInSet",
+}
+
+
+@dataclass(frozen=True)
+class RegionalUrls:
+    """The regional services a MonSisra server advertises (DESIGN §2.1), absolute."""
+
+    directory_url: str
+    regional_api_url: str
+    portal_url: str
+    patient_file_url_template: str
+    teleconsultation_portal_url: str
+    registration_url: str
+    expert_preferences_url: str
+
+
+_REGIONAL_NAMES = {
+    "directory_url": "directoryUrl",
+    "regional_api_url": "regionalApiUrl",
+    "portal_url": "portalUrl",
+    "patient_file_url_template": "patientFileUrlTemplate",
+    "teleconsultation_portal_url": "teleconsultationPortalUrl",
+    "registration_url": "registrationUrl",
+    "expert_preferences_url": "expertPreferencesUrl",
+}
+
+
+@dataclass(frozen=True)
+class Session:
+    """The JMAP Session (RFC 8620 §2); URLs are absolute templates (see `expand`)."""
+
+    url: str
+    api_url: str
+    upload_url: str
+    download_url: str
+    event_source_url: str
+    username: str
+    account_id: str
+    capabilities: dict[str, Any]
+    limits: Limits
+    regional: RegionalUrls | None
+    state: str
+
+    def upload_url_for(self) -> str:
+        return expand(self.upload_url, accountId=self.account_id)
+
+    def download_url_for(self, blob_id: str, name: str, type_: str) -> str:
+        return expand(
+            self.download_url, accountId=self.account_id, blobId=blob_id, name=name, type=type_
+        )
+
+    def event_source_url_for(self, types: str, closeafter: str, ping: int) -> str:
+        return expand(self.event_source_url, types=types, closeafter=closeafter, ping=str(ping))
+
+
+def expand(template: str, **values: str) -> str:
+    """RFC 6570 level-1 expansion of the Session's URL templates: each `{name}` is replaced by its
+    value, percent-encoded (everything but unreserved characters)."""
+    out = template
+    for name, value in values.items():
+        out = out.replace("{" + name + "}", quote(value, safe=""))
+    return out
+
+
+def parse_session(document: object, session_url: str) -> Session:
+    """Validates a Session object; relative URLs are resolved against `session_url`."""
+    doc = _object(document, "Session")
+    capabilities = _object(doc.get("capabilities"), "capabilities")
+    core = _object(capabilities.get(CORE, None), "core capability")
+    limits = _limits(core)
+    primary = _object(doc.get("primaryAccounts", {}), "primaryAccounts")
+    accounts = _object(doc.get("accounts", {}), "accounts")
+    account_id = primary.get(MAIL)
+    if account_id is None:
+        raise NoMailAccount("no primary mail account")
+    if not isinstance(account_id, str) or not account_id:
+        raise InvalidResponse("primaryAccounts: mail account id is not a string")
+    if account_id not in accounts:
+        raise InvalidResponse("primaryAccounts: mail account not listed in accounts")
+
+    def url(key: str) -> str:
+        value = doc.get(key)
+        if not isinstance(value, str) or not value:
+            raise InvalidResponse(f"Session: {key} is not a string")
+        resolved = _resolve(session_url, value)
+        if resolved is None:
+            raise InvalidResponse(f"Session: {key} is not an http(s) URL")
+        return resolved
+
+    username = doc.get("username", "")
+    state = doc.get("state")
+    if not isinstance(username, str):
+        raise InvalidResponse("Session: username is not a string")
+    if not isinstance(state, str):
+        raise InvalidResponse("Session: state is not a string")
+    return Session(
+        url=session_url,
+        api_url=url("apiUrl"),
+        upload_url=url("uploadUrl"),
+        download_url=url("downloadUrl"),
+        event_source_url=url("eventSourceUrl"),
+        username=username,
+        account_id=account_id,
+        capabilities=capabilities,
+        limits=limits,
+        regional=_regional(capabilities.get(REGIONAL), session_url),
+        state=state,
+    )
+
+
+def _limits(core: dict[str, Any]) -> Limits:
+    defaults = Limits()
+    values: dict[str, int] = {}
+    for attribute, key in _LIMIT_NAMES.items():
+        value = core.get(key)
+        if value is None:
+            values[attribute] = getattr(defaults, attribute)
+        elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            values[attribute] = value
+        else:
+            raise InvalidResponse(f"core capability: {key} is not a positive integer")
+    return Limits(**values)
+
+
+def _regional(value: object, session_url: str) -> RegionalUrls | None:
+    """None when absent; a malformed capability is treated as absent (mail still works)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        log.warning("regional capability is not an object: ignored")
+        return None
+    urls: dict[str, str] = {}
+    for attribute, key in _REGIONAL_NAMES.items():
+        url = value.get(key)
+        resolved = _resolve(session_url, url) if isinstance(url, str) and url else None
+        if resolved is None:
+            log.warning("regional capability: %s is not a URL: ignored", key)
+            return None
+        urls[attribute] = resolved
+    return RegionalUrls(**urls)
+
+
+def _resolve(base: str, reference: str) -> str | None:
+    """`reference` made absolute against `base`; None unless it is an http(s) URL with a host.
+    urljoin leaves the `{…}` of templates alone (httpx.URL would encode them)."""
+    try:
+        resolved = urljoin(base, reference)
+        parts = urlsplit(resolved)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return None
+    return resolved if ok else None
+
+
+def _object(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidResponse(f"{what} is not an object")
+    return value
+
+
+def parse_response(document: object) -> tuple[list[Invocation], str, dict[str, str] | None]:
+    """Validates a JMAP Response: (methodResponses, sessionState, createdIds or None)."""
+    doc = _object(document, "Response")
+    responses = doc.get("methodResponses")
+    state = doc.get("sessionState")
+    if not isinstance(responses, list):
+        raise InvalidResponse("methodResponses is not a list")
+    if not isinstance(state, str):
+        raise InvalidResponse("sessionState is not a string")
+    out: list[Invocation] = []
+    for item in responses:
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and isinstance(item[0], str)
+            and isinstance(item[1], dict)
+            and isinstance(item[2], str)
+        ):
+            raise InvalidResponse("a method response is not [name, arguments, id]")
+        out.append((item[0], item[1], item[2]))
+    created = doc.get("createdIds")
+    if created is not None and not (
+        isinstance(created, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in created.items())
+    ):
+        raise InvalidResponse("createdIds is not a map of ids")
+    return out, state, created
+
+
+def decode_json(content: bytes) -> object:
+    """JSON from the wire; anything undecodable is an InvalidResponse."""
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        raise InvalidResponse("the server's answer is not JSON") from None
+
+
+def request_error(response: httpx.Response, body: bytes) -> RequestError:
+    """A RequestError from a 4xx/5xx answer, problem+json or not."""
+    type_, detail, limit = "about:blank", "", None
+    try:
+        problem = json.loads(body) if body else None
+    except (ValueError, RecursionError):
+        problem = None
+    if isinstance(problem, dict):
+        if isinstance(problem.get("type"), str):
+            type_ = problem["type"].removeprefix(ERROR_PREFIX)
+        if isinstance(problem.get("detail"), str):
+            detail = problem["detail"]
+        if isinstance(problem.get("limit"), str):
+            limit = problem["limit"]
+    return RequestError(type_, response.status_code, detail, limit)
+
+
+# --- result references --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A result reference (RFC 8620 §3.7): the value at `path` in the response of call
+    `result_of` named `name`."""
+
+    result_of: str
+    name: str
+    path: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"resultOf": self.result_of, "name": self.name, "path": self.path}
+
+
+def args_with_ref(key: str, ref: Ref, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`args` plus `#key` pointing at `ref`: `args_with_ref("ids", Ref("q", "Email/query", "/ids"))`
+    → `{"#ids": {"resultOf": "q", "name": "Email/query", "path": "/ids"}}`."""
+    out = dict(args or {})
+    out.pop(key, None)
+    out["#" + key] = ref.to_json()
+    return out
+
+
+def _references(args: Mapping[str, Any]) -> set[str]:
+    """The call ids an argument map refers to."""
+    out: set[str] = set()
+    for key, value in args.items():
+        if key.startswith("#") and isinstance(value, dict):
+            result_of = value.get("resultOf")
+            if isinstance(result_of, str):
+                out.add(result_of)
+    return out
+
+
+def split_calls(calls: Sequence[Invocation], max_calls: int) -> list[list[Invocation]]:
+    """Groups calls into requests of at most `max_calls`; calls linked by result references stay
+    in one request (ValueError when such a group is larger than `max_calls`). Calls without
+    references between them are treated as independent."""
+    if len(calls) <= max_calls:
+        return [list(calls)]
+    # Union-find over call positions; a reference links a call to every earlier call of that id.
+    parent = list(range(len(calls)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    positions: dict[str, list[int]] = {}
+    for index, (_, args, call_id) in enumerate(calls):
+        for target in _references(args):
+            for earlier in positions.get(target, []):
+                parent[find(index)] = find(earlier)
+        positions.setdefault(call_id, []).append(index)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(calls)):
+        groups.setdefault(find(index), []).append(index)
+    batches: list[list[int]] = []
+    for members in groups.values():  # in order of each group's first call
+        if len(members) > max_calls:
+            raise ValueError(
+                f"{len(members)} calls reference each other; the server accepts {max_calls}"
+            )
+        if batches and len(batches[-1]) + len(members) <= max_calls:
+            batches[-1].extend(members)
+        else:
+            batches.append(list(members))
+    return [[calls[i] for i in sorted(batch)] for batch in batches]
+
+
+# --- the client ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Slots:
+    """The client-wide semaphores sized from the Session's limits."""
+
+    requests: asyncio.Semaphore
+    uploads: asyncio.Semaphore
+
+
+class GetAllResult(list[dict[str, Any]]):
+    """The objects of a split /get, in the order of the ids asked for (a list), with what the
+    server did not find and the state (None when pieces saw different states: a change happened
+    meanwhile, so read /changes from an earlier state)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.not_found: list[str] = []
+        self.state: str | None = None
+
+
+class JmapClient:
+    """One account's JMAP conversation over an `httpx.AsyncClient` that already authenticates."""
+
+    def __init__(self, http: httpx.AsyncClient, session_url: str) -> None:
+        self.http = http
+        self.session_url = session_url
+        self._session: Session | None = None
+        self._stale = False
+        self._session_lock = asyncio.Lock()
+        self._slots: Slots | None = None
+
+    # Session -----------------------------------------------------------------------------------
+
+    async def session(self, refresh: bool = False) -> Session:
+        """The cached Session, fetched on first use, when asked, or after a call saw another
+        sessionState."""
+        async with self._session_lock:
+            if self._session is None or refresh or self._stale:
+                self._session = await self._fetch_session()
+                self._stale = False
+                if self._slots is None:
+                    limits = self._session.limits
+                    self._slots = Slots(
+                        asyncio.Semaphore(limits.max_concurrent_requests),
+                        asyncio.Semaphore(limits.max_concurrent_upload),
+                    )
+            return self._session
+
+    async def _fetch_session(self) -> Session:
+        try:
+            response = await self.http.get(self.session_url, follow_redirects=True)
+        except httpx.TransportError as e:
+            raise NetworkError(type(e).__name__) from None
+        if response.status_code >= 400:
+            raise request_error(response, response.content)
+        session = parse_session(decode_json(response.content), str(response.url))
+        log.info("session fetched (state %s)", session.state)
+        return session
+
+    async def slots(self) -> Slots:
+        await self.session()
+        assert self._slots is not None
+        return self._slots
+
+    # Calls -------------------------------------------------------------------------------------
+
+    async def call(self, calls: list[Invocation]) -> list[Invocation]:
+        """Runs method calls; past maxCallsInRequest, several requests in order, carrying
+        createdIds from one to the next. Method errors come back as ("error", {...}, id)."""
+        if not calls:
+            return []
+        session = await self.session()
+        batches = split_calls(calls, session.limits.max_calls_in_request)
+        if len(batches) == 1:
+            responses, _ = await self._request(batches[0], None)
+            return responses
+        out: list[Invocation] = []
+        created: dict[str, str] = {}
+        for batch in batches:
+            responses, created = await self._request(batch, created)
+            out.extend(responses)
+        order = {call_id: index for index, (_, _, call_id) in enumerate(calls)}
+        out.sort(key=lambda r: order.get(r[2], len(calls)))  # stable: implicit ones stay after
+        return out
+
+    async def _request(
+        self, calls: list[Invocation], created: dict[str, str] | None
+    ) -> tuple[list[Invocation], dict[str, str]]:
+        session = await self.session()
+        slots = await self.slots()
+        body: dict[str, Any] = {
+            "using": self._using(session, calls),
+            "methodCalls": [[name, args, call_id] for name, args, call_id in calls],
+        }
+        if created is not None:
+            body["createdIds"] = created
+        content = json.dumps(body, separators=(",", ":")).encode()
+        if len(content) > session.limits.max_size_request:
+            raise RequestError("limit", 0, "request larger than maxSizeRequest", "maxSizeRequest")
+        async with slots.requests:
+            try:
+                response = await self.http.post(
+                    session.api_url,
+                    content=content,
+                    headers={"Content-Type": "application/json", "Accept": "application/json"},
+                )
+            except httpx.TransportError as e:
+                raise NetworkError(type(e).__name__) from None
+        if response.status_code >= 400:
+            error = request_error(response, response.content)
+            log.warning("request refused: %s", error)
+            raise error
+        responses, state, new_created = parse_response(decode_json(response.content))
+        if state != session.state:
+            log.info("session state changed: the Session will be fetched again")
+            self._stale = True
+        return responses, new_created if new_created is not None else dict(created or {})
+
+    @staticmethod
+    def _using(session: Session, calls: Sequence[Invocation]) -> list[str]:
+        wanted = {CORE}
+        for name, _, _ in calls:
+            capability = _TYPE_CAPABILITY.get(name.split("/", 1)[0])
+            if capability is not None and capability in session.capabilities:
+                wanted.add(capability)
+        return sorted(wanted)
+
+    async def call_one(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        """One method call; its error raised as a MethodError subclass."""
+        session = await self.session()
+        args = {"accountId": session.account_id, **args}
+        for response_name, response_args, call_id in await self.call([(name, args, "0")]):
+            if call_id != "0":
+                continue
+            if response_name == "error":
+                raise MethodError.from_response(response_args, call_id)
+            if response_name == name:
+                return response_args
+        raise InvalidResponse(f"no response to {name}")
+
+    async def get_all(
+        self,
+        type_name: str,
+        ids: Sequence[str] | None,
+        properties: Sequence[str] | None = None,
+        **extra: Any,
+    ) -> GetAllResult:
+        """`type_name/get` of any number of ids: pieces of maxObjectsInGet run concurrently (within
+        maxConcurrentRequests); the result keeps the order of `ids`."""
+        session = await self.session()
+        method = f"{type_name}/get"
+        base: dict[str, Any] = {"accountId": session.account_id, **extra}
+        if properties is not None:
+            base["properties"] = list(properties)
+        if ids is None:
+            pieces: list[list[str] | None] = [None]
+        else:
+            unique = list(dict.fromkeys(ids))
+            size = session.limits.max_objects_in_get
+            pieces = [unique[i : i + size] for i in range(0, len(unique), size)]
+        if not pieces:
+            return GetAllResult()
+        answers = await asyncio.gather(
+            *(self.call_one(method, {**base, "ids": piece}) for piece in pieces)
+        )
+        found: dict[str, dict[str, Any]] = {}
+        result = GetAllResult()
+        states: set[object] = set()
+        for answer in answers:
+            objects, not_found = answer.get("list"), answer.get("notFound")
+            if not isinstance(objects, list) or not all(
+                isinstance(o, dict) and isinstance(o.get("id"), str) for o in objects
+            ):
+                raise InvalidResponse(f"{method}: list is not a list of objects with ids")
+            if not_found is None:
+                not_found = []
+            if not isinstance(not_found, list) or not all(isinstance(i, str) for i in not_found):
+                raise InvalidResponse(f"{method}: notFound is not a list of ids")
+            states.add(answer.get("state"))
+            result.not_found.extend(not_found)
+            for obj in objects:
+                found[obj["id"]] = obj
+        if ids is None:
+            result.extend(found.values())
+        else:
+            result.extend(found[i] for i in dict.fromkeys(ids) if i in found)
+        only = states.pop() if len(states) == 1 else None
+        result.state = only if isinstance(only, str) else None
+        return result
+
+    # Blobs and push (in their own modules) -------------------------------------------------------
+
+    async def upload(
+        self,
+        source: Path | bytes | ChunkSource,
+        type_: str,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> UploadedBlob:
+        """Streams `source` (a file, bytes, or a ChunkSource) to the server; see blobs.upload."""
+        from app.remote import blobs
+
+        return await blobs.upload(self, source, type_, progress)
+
+    async def download(
+        self,
+        blob_id: str,
+        name: str,
+        type_: str,
+        dest: Path,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
+        from app.remote import blobs
+
+        return await blobs.download(self, blob_id, name, type_, dest, progress)
+
+    async def download_bytes(self, blob_id: str, name: str, type_: str, max_bytes: int) -> bytes:
+        from app.remote import blobs
+
+        return await blobs.download_bytes(self, blob_id, name, type_, max_bytes)
+
+    def push(
+        self,
+        types: str | Sequence[str] = "*",
+        ping: int = 30,
+        *,
+        backoff_initial: float = 1.0,
+        backoff_max: float = 60.0,
+    ) -> AsyncGenerator[StateChange, None]:
+        from app.remote import push
+
+        return push.events(
+            self, types, ping, backoff_initial=backoff_initial, backoff_max=backoff_max
+        )
