@@ -1,0 +1,338 @@
+"""Opening an account: online login (token, or Basic), vault unlock or creation, cache opening; or
+offline, when the server cannot be reached and this machine already knows the account.
+
+Each account lives in its own folder (`app.paths.account_dir`) with its own vault and cache, so a
+secretary working for several doctors never mixes their data. "Remember me" keeps the refresh token
+in the OS keyring (never the password): `resume_account` then gets an access token without sending
+the password, which still unlocks the vault locally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from app import logs, paths
+from app.account.keychain import NO_KEYRING_FR, TokenStore
+from app.account.rebuild import REASON_FR, rebuild_cache
+from app.account.vault import Vault, WrongPassword
+from app.errors import CoreError
+from app.events import CacheRebuilt, ConnectionChanged, EventBus, ReauthNeeded
+from app.remote.auth import (
+    ReauthRequired,
+    ServerAuth,
+    Tokens,
+    basic_check,
+    password_grant,
+    refresh_grant,
+)
+from app.remote.http import ServerUnreachable, make_http_client
+from app.store.db import Cache, CacheCorrupt, WrongKey
+
+__all__ = [
+    "AccountRef",
+    "NoLocalAccount",
+    "OpenAccount",
+    "VaultPasswordMismatch",
+    "change_password",
+    "open_account",
+    "resume_account",
+]
+
+log = logs.get("account")
+
+CACHE_FILE_NAME = "cache.sqlite3"
+
+HttpFactory = Callable[[], httpx.AsyncClient]
+
+
+class NoLocalAccount(ServerUnreachable):
+    message_fr = (
+        "Le serveur est injoignable et ce compte n'a encore jamais été ouvert sur cet ordinateur : "
+        "la première connexion doit se faire en ligne. Vérifiez votre connexion et réessayez."
+    )
+
+
+class VaultPasswordMismatch(CoreError):
+    message_fr = (
+        "Votre mot de passe a changé sur le serveur, mais les données de cet ordinateur sont "
+        "protégées par l'ancien. Saisissez aussi votre ancien mot de passe pour les déverrouiller."
+    )
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    server_url: str
+    login: str
+    dir: Path
+
+    @classmethod
+    def make(cls, root: Path, server_url: str, login: str) -> AccountRef:
+        server_url = server_url.rstrip("/")
+        return cls(server_url, login, paths.account_dir(root, server_url, login))
+
+    @property
+    def cache_path(self) -> Path:
+        return self.dir / CACHE_FILE_NAME
+
+
+@dataclass
+class OpenAccount:
+    ref: AccountRef
+    cache: Cache
+    auth: ServerAuth | None
+    http: httpx.AsyncClient | None
+    online: bool
+    notice_fr: str | None = None  # e.g. "no keyring here": shown once after login
+    events: EventBus | None = field(default=None, repr=False)
+    http_factory: HttpFactory = field(default=make_http_client, repr=False)
+    token_store: TokenStore | None = field(default=None, repr=False)
+    remember: bool = False
+    # Kept in memory only while offline, so that the connection comes back by itself.
+    _password: str | None = field(default=None, repr=False)
+
+    async def reauthenticate(self, password: str) -> None:
+        """After ReauthRequired: logs in again; the work waiting on the session goes on."""
+        if self.auth is None or self.http is None:
+            raise ServerUnreachable("offline")
+        await self.auth.reauthenticate(password, http=self.http)
+
+    async def reconnect(self) -> bool:
+        """Offline → online when the server answers again. True when online afterwards."""
+        if self.online:
+            return True
+        http = self.http_factory()
+        try:
+            refresh = self.token_store.load() if self.token_store and self.remember else None
+            auth = await _authenticate(http, self.ref, self._password, refresh)
+        except ServerUnreachable:
+            await http.aclose()
+            return False
+        except BaseException:
+            await http.aclose()
+            raise
+        _wire(self, http, auth)
+        self._password = None
+        log.info("account back online")
+        if self.events is not None:
+            self.events.publish(ConnectionChanged(online=True))
+        return True
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()
+        await asyncio.to_thread(self.cache.close)
+
+
+async def open_account(
+    root: Path,
+    server_url: str,
+    login: str,
+    password: str,
+    *,
+    remember: bool = False,
+    http_factory: HttpFactory = make_http_client,
+    events: EventBus | None = None,
+    token_store: TokenStore | None = None,
+    previous_password: str | None = None,
+) -> OpenAccount:
+    """Online when the server answers (LoginRejected for a wrong password); offline when it does
+    not and the account is known here (WrongPassword for a wrong password); NoLocalAccount when
+    it does not and the account is new. `previous_password` re-wraps a vault whose password was
+    changed on the server."""
+    return await _open(
+        AccountRef.make(root, server_url, login),
+        password,
+        remember=remember,
+        http_factory=http_factory,
+        events=events,
+        token_store=token_store,
+        previous_password=previous_password,
+        resume=False,
+    )
+
+
+async def resume_account(
+    root: Path,
+    server_url: str,
+    login: str,
+    password: str,
+    *,
+    http_factory: HttpFactory = make_http_client,
+    events: EventBus | None = None,
+    token_store: TokenStore | None = None,
+) -> OpenAccount:
+    """A remembered account: the password unlocks the vault here, the keyring's refresh token
+    gets the access token (the password is sent only when the server refuses that token)."""
+    ref = AccountRef.make(root, server_url, login)
+    if not Vault.exists(ref.dir):
+        return await open_account(
+            root,
+            server_url,
+            login,
+            password,
+            remember=True,
+            http_factory=http_factory,
+            events=events,
+            token_store=token_store,
+        )
+    return await _open(
+        ref,
+        password,
+        remember=True,
+        http_factory=http_factory,
+        events=events,
+        token_store=token_store,
+        previous_password=None,
+        resume=True,
+    )
+
+
+async def _open(
+    ref: AccountRef,
+    password: str,
+    *,
+    remember: bool,
+    http_factory: HttpFactory,
+    events: EventBus | None,
+    token_store: TokenStore | None,
+    previous_password: str | None,
+    resume: bool,
+) -> OpenAccount:
+    store = token_store or TokenStore.for_account(ref.dir)
+    keyring_ok = store.available()
+    known = Vault.exists(ref.dir)
+    key: bytes | None = None
+    if resume and known:  # the password is checked locally first: nothing leaves the machine
+        key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
+
+    http = http_factory()
+    online = True
+    auth: ServerAuth | None = None
+    try:
+        refresh = store.load() if resume and keyring_ok else None
+        auth = await _authenticate(http, ref, password, refresh)
+    except ServerUnreachable:
+        await http.aclose()
+        if not known:
+            raise NoLocalAccount("server unreachable, no local vault") from None
+        online = False
+        log.info("server unreachable: opening the account offline")
+    except BaseException:
+        await http.aclose()
+        raise
+
+    try:
+        if key is None:
+            key = await _unlock_or_create(ref, password, previous_password, online=online)
+        cache = await asyncio.to_thread(_open_cache, ref.cache_path, key, events)
+    except BaseException:
+        if online:
+            await http.aclose()
+        raise
+
+    account = OpenAccount(
+        ref=ref,
+        cache=cache,
+        auth=None,
+        http=None,
+        online=False,
+        events=events,
+        http_factory=http_factory,
+        token_store=store,
+        remember=remember and keyring_ok,
+        _password=None if online else password,
+    )
+    if remember and not keyring_ok:
+        account.notice_fr = NO_KEYRING_FR
+    if not remember and keyring_ok:
+        store.delete()  # "remember me" unticked: forget the previous session too
+    if online and auth is not None:
+        _wire(account, http, auth)
+    elif events is not None:
+        events.publish(ConnectionChanged(online=False, reason_fr=ServerUnreachable.message_fr))
+    log.info("account opened (%s)", "online" if online else "offline")
+    return account
+
+
+async def _authenticate(
+    http: httpx.AsyncClient, ref: AccountRef, password: str | None, refresh: str | None
+) -> ServerAuth:
+    """A ServerAuth from the remembered refresh token, else the password (token or Basic)."""
+    if refresh is not None:
+        try:
+            tokens = await refresh_grant(http, ref.server_url, refresh)
+        except ReauthRequired:
+            log.info("remembered session refused: logging in with the password")
+        else:
+            return ServerAuth(ref.server_url, tokens=tokens, login=ref.login)
+    if password is None:
+        raise ReauthRequired("no password and no usable refresh token")
+    tokens_or_none = await password_grant(http, ref.server_url, ref.login, password)
+    if tokens_or_none is None:
+        await basic_check(http, ref.server_url, ref.login, password)
+        return ServerAuth(ref.server_url, basic=(ref.login, password))
+    return ServerAuth(ref.server_url, tokens=tokens_or_none, login=ref.login)
+
+
+def _wire(account: OpenAccount, http: httpx.AsyncClient, auth: ServerAuth) -> None:
+    """Attaches the session: callbacks for new tokens and for a refused session."""
+    store = account.token_store
+
+    def on_tokens(tokens: Tokens) -> None:
+        if account.remember and store is not None and tokens.refresh_token is not None:
+            store.save(tokens.refresh_token)
+
+    def on_reauth() -> None:
+        if account.events is not None:
+            account.events.publish(ReauthNeeded())
+
+    auth.on_tokens = on_tokens
+    auth.on_reauth = on_reauth
+    http.auth = auth
+    account.http, account.auth, account.online = http, auth, True
+    if auth.tokens is not None:
+        on_tokens(auth.tokens)
+
+
+async def _unlock_or_create(
+    ref: AccountRef, password: str, previous_password: str | None, *, online: bool
+) -> bytes:
+    paths.private_dir(ref.dir)
+    if not Vault.exists(ref.dir):
+        _, key = await asyncio.to_thread(Vault.create, ref.dir, password)
+        return key
+    vault = Vault(ref.dir)
+    try:
+        return await asyncio.to_thread(vault.unlock, password)
+    except WrongPassword:
+        if not online:
+            raise
+    # The server accepted this password but the vault did not: it was changed on the server.
+    if previous_password is None:
+        raise VaultPasswordMismatch("vault wrapped under another password")
+    await asyncio.to_thread(vault.change_password, previous_password, password)
+    log.info("vault re-wrapped after a password change on the server")
+    return await asyncio.to_thread(vault.unlock, password)
+
+
+def _open_cache(path: Path, key: bytes, events: EventBus | None) -> Cache:
+    """Cache.open; a cache unreadable with the vault's own key is rebuilt, unsent work kept."""
+    try:
+        return Cache.open(path, key)
+    except (WrongKey, CacheCorrupt) as exc:
+        log.warning("cache unreadable (%s): rebuilding", type(exc).__name__)
+    cache = rebuild_cache(path, key)
+    if events is not None:
+        events.publish(CacheRebuilt(REASON_FR))
+    return cache
+
+
+async def change_password(account: OpenAccount, old: str, new: str) -> None:
+    """Re-wraps the vault (the cache is not re-encrypted). The server's password is changed
+    through the server's own page; this keeps the local side in step."""
+    await asyncio.to_thread(Vault(account.ref.dir).change_password, old, new)
