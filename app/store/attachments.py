@@ -1,0 +1,145 @@
+"""Attachment content kept inside the encrypted database, in chunks, within a size budget.
+
+Stored in the database rather than as files so that a document is never in clear on disk; the
+least recently opened content goes first when the budget is exceeded, except what the outbox
+still has to send.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+
+from app import logs
+from app.errors import CoreError
+from app.store.db import Connection
+
+log = logs.get("store")
+
+CHUNK_SIZE = 256 * 1024
+
+
+class ContentMissing(CoreError):
+    message_fr = (
+        "Le contenu de cette pièce jointe n'est plus dans le cache. Il sera téléchargé à nouveau "
+        "à la prochaine connexion."
+    )
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        while len(buffer) >= size:
+            yield bytes(buffer[:size])
+            del buffer[:size]
+    if buffer:
+        yield bytes(buffer)
+
+
+def put_content(
+    conn: Connection, blob_id: str, chunks: Iterable[bytes], now_ms: int | None = None
+) -> int:
+    """Stores (or replaces) a blob's content from any stream of byte pieces; returns its size."""
+    now = _now_ms() if now_ms is None else now_ms
+    conn.execute("DELETE FROM content_blobs WHERE blob_id = ?", (blob_id,))
+    conn.execute(
+        "INSERT INTO content_blobs (blob_id, size, chunk_count, stored_at, last_access) "
+        "VALUES (?, 0, 0, ?, ?)",
+        (blob_id, now, now),
+    )
+    size = 0
+    count = 0
+    for piece in _rechunk(chunks, CHUNK_SIZE):
+        conn.execute(
+            "INSERT INTO attachment_content (blob_id, seq, data) VALUES (?, ?, ?)",
+            (blob_id, count, piece),
+        )
+        size += len(piece)
+        count += 1
+    conn.execute(
+        "UPDATE content_blobs SET size = ?, chunk_count = ? WHERE blob_id = ?",
+        (size, count, blob_id),
+    )
+    return size
+
+
+def has_content(conn: Connection, blob_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM content_blobs WHERE blob_id = ?", (blob_id,)).fetchone()
+    return row is not None
+
+
+def content_size(conn: Connection, blob_id: str) -> int | None:
+    row = conn.execute("SELECT size FROM content_blobs WHERE blob_id = ?", (blob_id,)).fetchone()
+    return int(row[0]) if row is not None else None
+
+
+def read_content(conn: Connection, blob_id: str) -> Iterator[bytes]:
+    """The content, chunk by chunk (one chunk in memory at a time); ContentMissing if evicted.
+
+    Read it within one `cache.read()` block. Record the access with `touch` (a write).
+    """
+    row = conn.execute(
+        "SELECT chunk_count FROM content_blobs WHERE blob_id = ?", (blob_id,)
+    ).fetchone()
+    if row is None:
+        raise ContentMissing("no content for this blob")
+    return _chunks(conn, blob_id, int(row[0]))
+
+
+open_content = read_content  # the name core-design.md uses
+
+
+def _chunks(conn: Connection, blob_id: str, count: int) -> Iterator[bytes]:
+    for seq in range(count):
+        part = conn.execute(
+            "SELECT data FROM attachment_content WHERE blob_id = ? AND seq = ?", (blob_id, seq)
+        ).fetchone()
+        if part is None:
+            raise ContentMissing("content evicted while reading")
+        yield bytes(part[0])
+
+
+def touch(conn: Connection, blob_id: str, now_ms: int | None = None) -> None:
+    """Marks the content as just used (it goes last when the budget is enforced)."""
+    conn.execute(
+        "UPDATE content_blobs SET last_access = ? WHERE blob_id = ?",
+        (_now_ms() if now_ms is None else now_ms, blob_id),
+    )
+
+
+def delete_content(conn: Connection, blob_id: str) -> None:
+    conn.execute("DELETE FROM content_blobs WHERE blob_id = ?", (blob_id,))
+
+
+def total_size(conn: Connection) -> int:
+    return int(conn.execute("SELECT coalesce(sum(size), 0) FROM content_blobs").fetchone()[0])
+
+
+def evict_to_budget(conn: Connection, budget_bytes: int) -> int:
+    """Deletes least recently used content until the total fits; returns the bytes freed.
+
+    Content linked to an outbox item is never evicted (it may not exist anywhere else).
+    """
+    excess = total_size(conn) - budget_bytes
+    freed = 0
+    if excess <= 0:
+        return 0
+    rows = conn.execute(
+        "SELECT blob_id, size FROM content_blobs c WHERE NOT EXISTS "
+        "(SELECT 1 FROM outbox_content o WHERE o.blob_id = c.blob_id) "
+        "ORDER BY last_access, stored_at, blob_id"
+    ).fetchall()
+    evicted = 0
+    for row in rows:
+        if freed >= excess:
+            break
+        conn.execute("DELETE FROM content_blobs WHERE blob_id = ?", (row[0],))
+        freed += int(row[1])
+        evicted += 1
+    log.info("evicted %d attachment contents (%d bytes)", evicted, freed)
+    return freed

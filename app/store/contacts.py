@@ -1,0 +1,162 @@
+"""Correspondents the user keeps at hand: favorites, recents, and directory entries used lately.
+
+Addresses are MSSanté addresses, compared without case. Display data is opaque JSON owned by the
+caller (the directory client's correspondent), so this module never needs to change with it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from app.store.db import Connection
+
+RECENCY_HALF_DAYS = 14.0  # a use this many days ago counts half as much as one today
+
+
+@dataclass(frozen=True)
+class Favorite:
+    address: str
+    display: dict[str, Any]
+    added_at: int  # epoch ms
+
+
+@dataclass(frozen=True)
+class Recent:
+    address: str
+    name: str | None
+    last_used: int  # epoch ms
+    count: int
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    key: str
+    data: dict[str, Any]
+    fetched_at: int  # epoch ms
+    used_at: int
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _key(address: str) -> str:
+    return address.strip().casefold()
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- favorites ---------------------------------------------------------------------------------
+
+
+def add_favorite(
+    conn: Connection, address: str, display: dict[str, Any], now_ms: int | None = None
+) -> None:
+    """Adds or updates a favorite (its display data is refreshed, its date kept)."""
+    conn.execute(
+        "INSERT INTO favorites (address, display, added_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (address) DO UPDATE SET display = excluded.display",
+        (_key(address), _dump(display), _now_ms() if now_ms is None else now_ms),
+    )
+
+
+def remove_favorite(conn: Connection, address: str) -> bool:
+    return bool(conn.execute("DELETE FROM favorites WHERE address = ?", (_key(address),)).rowcount)
+
+
+def is_favorite(conn: Connection, address: str) -> bool:
+    row = conn.execute("SELECT 1 FROM favorites WHERE address = ?", (_key(address),)).fetchone()
+    return row is not None
+
+
+def list_favorites(conn: Connection) -> list[Favorite]:
+    rows = conn.execute(
+        "SELECT address, display, added_at FROM favorites ORDER BY added_at, address"
+    )
+    return [Favorite(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+
+# --- recents -----------------------------------------------------------------------------------
+
+
+def note_used(
+    conn: Connection, address: str, name: str | None = None, now_ms: int | None = None
+) -> None:
+    """Records that a message was sent to this address."""
+    conn.execute(
+        "INSERT INTO recents (address, name, last_used, count) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (address) DO UPDATE SET last_used = excluded.last_used, "
+        "count = count + 1, name = coalesce(excluded.name, name)",
+        (_key(address), name, _now_ms() if now_ms is None else now_ms),
+    )
+
+
+def top_recents(conn: Connection, limit: int = 10, now_ms: int | None = None) -> list[Recent]:
+    """The `limit` best recents by frequency × recency (the weight halves every 14 days)."""
+    now = _now_ms() if now_ms is None else now_ms
+    # Scored here (SQLCipher's build has no math functions); the table stays small.
+    rows = [
+        Recent(r[0], r[1], r[2], r[3])
+        for r in conn.execute("SELECT address, name, last_used, count FROM recents")
+    ]
+
+    def score(recent: Recent) -> float:
+        age_days = max(0, now - recent.last_used) / 86_400_000
+        return float(recent.count * 0.5 ** (age_days / RECENCY_HALF_DAYS))
+
+    rows.sort(key=lambda r: (-score(r), -r.last_used, r.address))
+    return rows[:limit]
+
+
+def forget_recent(conn: Connection, address: str) -> bool:
+    return bool(conn.execute("DELETE FROM recents WHERE address = ?", (_key(address),)).rowcount)
+
+
+# --- directory entries -------------------------------------------------------------------------
+
+
+def put_directory_entry(
+    conn: Connection,
+    key: str,
+    data: dict[str, Any],
+    fetched_at_ms: int | None = None,
+) -> None:
+    """Keeps a directory result the user picked (key: a FHIR id or an address)."""
+    now = _now_ms() if fetched_at_ms is None else fetched_at_ms
+    conn.execute(
+        "INSERT INTO directory_entries (key, data, fetched_at, used_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at, "
+        "used_at = excluded.used_at",
+        (key, _dump(data), now, now),
+    )
+
+
+def get_directory_entry(conn: Connection, key: str) -> DirectoryEntry | None:
+    row = conn.execute(
+        "SELECT key, data, fetched_at, used_at FROM directory_entries WHERE key = ?", (key,)
+    ).fetchone()
+    return DirectoryEntry(row[0], json.loads(row[1]), row[2], row[3]) if row else None
+
+
+def recent_directory_entries(conn: Connection, limit: int = 50) -> list[DirectoryEntry]:
+    rows = conn.execute(
+        "SELECT key, data, fetched_at, used_at FROM directory_entries "
+        "ORDER BY used_at DESC, key LIMIT ?",
+        (limit,),
+    )
+    return [DirectoryEntry(r[0], json.loads(r[1]), r[2], r[3]) for r in rows]
+
+
+def prune_directory_entries(conn: Connection, keep: int) -> int:
+    """Keeps only the `keep` most recently used entries; returns how many were dropped."""
+    cursor = conn.execute(
+        "DELETE FROM directory_entries WHERE key NOT IN "
+        "(SELECT key FROM directory_entries ORDER BY used_at DESC, key LIMIT ?)",
+        (keep,),
+    )
+    return int(cursor.rowcount)

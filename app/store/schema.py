@@ -1,0 +1,279 @@
+"""Numbered schema migrations; the version lives in `PRAGMA user_version`.
+
+MIGRATIONS[i] takes the database from version i to i + 1. A step that has shipped is never edited:
+add a new one at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app import logs
+
+log = logs.get("store")
+
+_V1 = """
+CREATE TABLE mailboxes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id TEXT,
+    role TEXT,
+    sort_order INTEGER NOT NULL DEFAULT 0
+);
+
+-- Kept by triggers, independent of `mailboxes` (emails may arrive before their mailbox).
+CREATE TABLE mailbox_counts (
+    mailbox_id TEXT PRIMARY KEY,
+    total INTEGER NOT NULL DEFAULT 0,
+    unread INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE threads (
+    id TEXT PRIMARY KEY,
+    email_count INTEGER NOT NULL DEFAULT 0,
+    last_received_at INTEGER
+);
+
+CREATE TABLE emails (
+    -- received_at (ms) × 1024 + a counter: FTS5 returns newest matches first by walking rowids.
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL,
+    blob_id TEXT,
+    keywords TEXT NOT NULL DEFAULT '[]',
+    seen INTEGER NOT NULL DEFAULT 0,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    message_id TEXT NOT NULL DEFAULT '[]',
+    in_reply_to TEXT NOT NULL DEFAULT '[]',
+    refs TEXT NOT NULL DEFAULT '[]',
+    subject TEXT NOT NULL DEFAULT '',
+    sender_sort TEXT NOT NULL DEFAULT '',
+    subject_sort TEXT NOT NULL DEFAULT '',
+    from_json TEXT NOT NULL DEFAULT '[]',
+    to_json TEXT NOT NULL DEFAULT '[]',
+    cc_json TEXT NOT NULL DEFAULT '[]',
+    bcc_json TEXT NOT NULL DEFAULT '[]',
+    reply_to_json TEXT NOT NULL DEFAULT '[]',
+    sent_at INTEGER,
+    received_at INTEGER NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    preview TEXT NOT NULL DEFAULT '',
+    has_attachment INTEGER NOT NULL DEFAULT 0,
+    text_body TEXT,
+    html_body TEXT,
+    patient_ins TEXT,
+    patient_oid TEXT,
+    patient_given TEXT,
+    patient_family TEXT,
+    patient_birth_date TEXT
+);
+CREATE INDEX emails_received ON emails (received_at);
+CREATE INDEX emails_thread ON emails (thread_id, received_at);
+CREATE INDEX emails_patient ON emails (patient_ins);
+CREATE INDEX emails_message_id ON emails (message_id);
+
+-- One row per (mailbox, email), with copies (kept by the trigger below) of what the message list
+-- sorts and filters on, so that a page of a 100,000-message mailbox is an index range scan.
+CREATE TABLE email_mailboxes (
+    mailbox_id TEXT NOT NULL,
+    email_rowid INTEGER NOT NULL REFERENCES emails (rowid) ON DELETE CASCADE,
+    email_id TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    unread INTEGER NOT NULL,
+    flagged INTEGER NOT NULL,
+    has_attachment INTEGER NOT NULL,
+    patient_ins TEXT,
+    sender_sort TEXT NOT NULL,
+    subject_sort TEXT NOT NULL,
+    PRIMARY KEY (mailbox_id, email_rowid)
+) WITHOUT ROWID;
+CREATE INDEX email_mailboxes_email ON email_mailboxes (email_rowid);
+CREATE INDEX email_mailboxes_date ON email_mailboxes (mailbox_id, received_at, email_rowid);
+CREATE INDEX email_mailboxes_unread ON email_mailboxes (mailbox_id, received_at, email_rowid)
+    WHERE unread = 1;
+CREATE INDEX email_mailboxes_flagged ON email_mailboxes (mailbox_id, received_at, email_rowid)
+    WHERE flagged = 1;
+CREATE INDEX email_mailboxes_attachment ON email_mailboxes (mailbox_id, received_at, email_rowid)
+    WHERE has_attachment = 1;
+CREATE INDEX email_mailboxes_patient
+    ON email_mailboxes (mailbox_id, patient_ins, received_at, email_rowid)
+    WHERE patient_ins IS NOT NULL;
+CREATE INDEX email_mailboxes_sender
+    ON email_mailboxes (mailbox_id, sender_sort, received_at DESC, email_rowid DESC);
+CREATE INDEX email_mailboxes_subject
+    ON email_mailboxes (mailbox_id, subject_sort, received_at DESC, email_rowid DESC);
+
+CREATE TRIGGER email_mailboxes_insert AFTER INSERT ON email_mailboxes BEGIN
+    INSERT INTO mailbox_counts (mailbox_id, total, unread) VALUES (new.mailbox_id, 1, new.unread)
+    ON CONFLICT (mailbox_id) DO UPDATE SET total = total + 1, unread = unread + new.unread;
+END;
+CREATE TRIGGER email_mailboxes_delete AFTER DELETE ON email_mailboxes BEGIN
+    UPDATE mailbox_counts SET total = total - 1, unread = unread - old.unread
+    WHERE mailbox_id = old.mailbox_id;
+END;
+CREATE TRIGGER email_mailboxes_unread AFTER UPDATE OF unread ON email_mailboxes
+WHEN old.unread != new.unread BEGIN
+    UPDATE mailbox_counts SET unread = unread + new.unread - old.unread
+    WHERE mailbox_id = new.mailbox_id;
+END;
+CREATE TRIGGER emails_list_columns
+AFTER UPDATE OF seen, flagged, has_attachment, patient_ins, sender_sort, subject_sort,
+    received_at ON emails
+WHEN old.seen IS NOT new.seen OR old.flagged IS NOT new.flagged
+    OR old.has_attachment IS NOT new.has_attachment OR old.patient_ins IS NOT new.patient_ins
+    OR old.sender_sort IS NOT new.sender_sort OR old.subject_sort IS NOT new.subject_sort
+    OR old.received_at IS NOT new.received_at
+BEGIN
+    UPDATE email_mailboxes SET unread = 1 - new.seen, flagged = new.flagged,
+        has_attachment = new.has_attachment, patient_ins = new.patient_ins,
+        sender_sort = new.sender_sort, subject_sort = new.subject_sort,
+        received_at = new.received_at
+    WHERE email_rowid = new.rowid;
+END;
+
+CREATE TABLE attachments (
+    email_rowid INTEGER NOT NULL REFERENCES emails (rowid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    part_id TEXT,
+    blob_id TEXT NOT NULL,
+    name TEXT,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    disposition TEXT,
+    cid TEXT,
+    doc_type TEXT,
+    PRIMARY KEY (email_rowid, position)
+) WITHOUT ROWID;
+CREATE INDEX attachments_blob ON attachments (blob_id);
+
+-- Attachment content, in the encrypted database (never in clear on disk), in chunks.
+CREATE TABLE content_blobs (
+    blob_id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    stored_at INTEGER NOT NULL,
+    last_access INTEGER NOT NULL
+);
+CREATE INDEX content_blobs_access ON content_blobs (last_access);
+CREATE TABLE attachment_content (
+    blob_id TEXT NOT NULL REFERENCES content_blobs (blob_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (blob_id, seq)
+);
+
+CREATE TABLE jmap_state (
+    type TEXT PRIMARY KEY,
+    state TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE fts USING fts5 (
+    subject, participants, body, attachments, patient,
+    content = '', contentless_delete = 1,
+    tokenize = "unicode61 remove_diacritics 2"
+);
+
+CREATE TABLE favorites (
+    address TEXT PRIMARY KEY,
+    display TEXT NOT NULL,
+    added_at INTEGER NOT NULL
+);
+CREATE TABLE recents (
+    address TEXT PRIMARY KEY,
+    name TEXT,
+    last_used INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE directory_entries (
+    key TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL,
+    used_at INTEGER NOT NULL
+);
+CREATE INDEX directory_entries_used ON directory_entries (used_at);
+
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    email_id TEXT,
+    submission_id TEXT,
+    sent_at INTEGER
+);
+CREATE INDEX outbox_state ON outbox (state, created_at);
+-- Content an outbox item needs (its attachments, stored encrypted): never evicted.
+CREATE TABLE outbox_content (
+    outbox_id TEXT NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+    blob_id TEXT NOT NULL,
+    PRIMARY KEY (outbox_id, blob_id)
+) WITHOUT ROWID;
+CREATE INDEX outbox_content_blob ON outbox_content (blob_id);
+
+CREATE TABLE pending_actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    email_ids TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+"""
+
+# Append only. Each entry is one SQL script run in its own transaction.
+MIGRATIONS: list[str] = [_V1]
+
+
+def version(conn: Any) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Any) -> int:
+    """Brings the database to the latest version, one step per transaction; returns the version.
+
+    `conn` must be in autocommit mode (isolation_level None): each step has its own transaction.
+    """
+    current = version(conn)
+    if current > len(MIGRATIONS):
+        raise RuntimeError(f"cache schema {current} is newer than this program ({len(MIGRATIONS)})")
+    for number in range(current, len(MIGRATIONS)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("cache schema migrated to version %d", number + 1)
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Splits a script into complete statements (triggers contain `;`), with SQLite's own parser."""
+    import sqlcipher3
+
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.strip().startswith("--")):
+            continue
+        buffer += line
+        if sqlcipher3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError("incomplete SQL statement in a migration")
+    return statements

@@ -1,0 +1,91 @@
+"""Attachment content in the encrypted cache: chunked storage, reading back, the size budget."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.store import attachments, outbox
+from app.store.attachments import CHUNK_SIZE, ContentMissing
+from app.store.db import Cache
+
+
+def test_content_round_trips_in_chunks(cache: Cache) -> None:
+    data = os.urandom(CHUNK_SIZE * 2 + 12345)
+    pieces = [data[i : i + 1000] for i in range(0, len(data), 1000)]  # any piece size
+    assert cache.write_blocking(lambda c: attachments.put_content(c, "B1", pieces)) == len(data)
+    with cache.read() as conn:
+        assert attachments.has_content(conn, "B1")
+        assert attachments.content_size(conn, "B1") == len(data)
+        chunks = list(attachments.read_content(conn, "B1"))
+        rows = conn.execute("SELECT count(*) FROM attachment_content WHERE blob_id = 'B1'")
+        assert rows.fetchone()[0] == 3
+    assert [len(c) for c in chunks] == [CHUNK_SIZE, CHUNK_SIZE, 12345]
+    assert b"".join(chunks) == data
+
+
+def test_empty_and_replaced_content(cache: Cache) -> None:
+    cache.write_blocking(lambda c: attachments.put_content(c, "E", []))
+    cache.write_blocking(lambda c: attachments.put_content(c, "R", [b"old" * 100_000]))
+    cache.write_blocking(lambda c: attachments.put_content(c, "R", [b"new"]))
+    with cache.read() as conn:
+        assert b"".join(attachments.read_content(conn, "E")) == b""
+        assert b"".join(attachments.read_content(conn, "R")) == b"new"
+        assert attachments.total_size(conn) == 3
+
+
+def test_missing_content_is_a_clear_error(cache: Cache) -> None:
+    with cache.read() as conn:
+        assert not attachments.has_content(conn, "nope")
+        with pytest.raises(ContentMissing) as caught:
+            attachments.read_content(conn, "nope")
+    assert "téléchargé" in caught.value.message_fr
+
+
+def test_budget_evicts_least_recently_used_first(cache: Cache) -> None:
+    def store(c: object) -> None:
+        for number, blob in enumerate(("old", "middle", "new")):
+            attachments.put_content(c, blob, [b"x" * 1000], now_ms=1000 * (number + 1))
+
+    cache.write_blocking(store)
+    cache.write_blocking(lambda c: attachments.touch(c, "old", now_ms=10_000))  # opened again
+    freed = cache.write_blocking(lambda c: attachments.evict_to_budget(c, 2000))
+    assert freed == 1000
+    with cache.read() as conn:
+        assert not attachments.has_content(conn, "middle")
+        assert attachments.has_content(conn, "old")
+        assert attachments.has_content(conn, "new")
+        assert conn.execute("SELECT count(*) FROM attachment_content").fetchone()[0] == 2
+    assert cache.write_blocking(lambda c: attachments.evict_to_budget(c, 2000)) == 0
+    assert cache.write_blocking(lambda c: attachments.evict_to_budget(c, 0)) == 2000
+    with cache.read() as conn:
+        assert attachments.total_size(conn) == 0
+
+
+def test_outbox_content_is_never_evicted(cache: Cache) -> None:
+    def prepare(c: object) -> None:
+        attachments.put_content(c, "local-1", [b"y" * 5000], now_ms=1)
+        attachments.put_content(c, "server-1", [b"z" * 5000], now_ms=2)
+        outbox.add(c, "o1", "<m1@x>", {"subject": "envoi"})
+        outbox.link_content(c, "o1", "local-1")
+
+    cache.write_blocking(prepare)
+    assert cache.write_blocking(lambda c: attachments.evict_to_budget(c, 0)) == 5000
+    with cache.read() as conn:
+        assert attachments.has_content(conn, "local-1")
+        assert outbox.linked_content(conn, "o1") == ["local-1"]
+    # Once sent and deleted from the outbox, it becomes ordinary cached content.
+    cache.write_blocking(lambda c: outbox.delete(c, "o1"))
+    assert cache.write_blocking(lambda c: attachments.evict_to_budget(c, 0)) == 5000
+
+
+def test_content_survives_reopening(cache_path: Path, key: bytes) -> None:
+    first = Cache.open(cache_path, key)
+    first.write_blocking(lambda c: attachments.put_content(c, "keep", [b"document"]))
+    first.close()
+    again = Cache.open(cache_path, key)
+    with again.read() as conn:
+        assert b"".join(attachments.open_content(conn, "keep")) == b"document"
+    again.close()
