@@ -1,0 +1,1 @@
+"""MSSanté message format: document types, IHE XDM packages, HTML sanitising, composing, patient."""

@@ -1,0 +1,282 @@
+"""A message being sent, and the JMAP Email/set `create` object that puts it in Drafts.
+
+The Message-ID is made here, by the client, before anything is sent: the outbox finds the message
+again on the server by it after a crash (exactly once). Ids are written the JMAP way in the create
+object (`messageId`, `inReplyTo`, `references`: RFC 8621 §4.1.2.3, without angle brackets), which
+every JMAP server accepts in Email/set — the sandbox, like others, refuses `header:Message-ID:
+asMessageIds` on create, so the parsed-form properties are used instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from app.errors import CoreError
+from app.message import doctypes
+from app.message.patient import XDM_FILE_NAME, PatientIdentity
+from app.message.xdm import XdmDocument, build_xdm
+from app.store.records import Address
+
+XDM_MIME_TYPE = "application/zip"
+MAX_REFERENCES = 30
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|ref)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_FORWARD_PREFIX = re.compile(r"^\s*(?:(?:tr|fwd?|wg)\s*:\s*)+", re.IGNORECASE)
+_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$")
+
+
+class ComposeError(CoreError):
+    message_fr = "Le message ne peut pas être préparé pour l'envoi."
+
+
+@dataclass(frozen=True)
+class OutgoingAttachment:
+    path: Path
+    name: str
+    mime_type: str
+    type_code: str | None = None  # a doctypes code; None = untyped
+
+    @property
+    def type_label(self) -> str | None:
+        """What goes in Content-Description: the document type's label."""
+        if self.type_code is None:
+            return None
+        return doctypes.label_of(self.type_code)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    from_: Address
+    to: list[Address]
+    cc: list[Address] = field(default_factory=list)
+    bcc: list[Address] = field(default_factory=list)
+    subject: str = ""
+    text: str = ""
+    html: str | None = None
+    patient: PatientIdentity | None = None
+    attachments: list[OutgoingAttachment] = field(default_factory=list)
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    message_id: str = ""  # `<…@domain>`, from new_message_id()
+
+    @property
+    def needs_xdm(self) -> bool:
+        """A message about a patient with documents carries an IHE_XDM.ZIP (DESIGN §2.5)."""
+        return self.patient is not None and bool(self.attachments)
+
+
+def domain_of(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower()
+
+
+def new_message_id(domain: str) -> str:
+    """A fresh RFC 5322 Message-ID `<time.random@domain>`; random enough never to collide."""
+    domain = domain.strip().strip(".").lower()
+    if not _DOMAIN.fullmatch(domain):
+        domain = "monsisra.invalid"
+    stamp = format(time.time_ns() // 1_000_000, "x")
+    return f"<{stamp}.{secrets.token_hex(12)}@{domain}>"
+
+
+def bare_id(message_id: str) -> str:
+    """A Message-ID without its angle brackets, as JMAP writes ids."""
+    return message_id.strip().removeprefix("<").removesuffix(">").strip()
+
+
+def _address(address: Address) -> dict[str, Any]:
+    for value in (address.email, address.name or ""):
+        if "\r" in value or "\n" in value:
+            raise ComposeError("line break in an address", "Une adresse contient un saut de ligne.")
+    return {"name": address.name or None, "email": address.email.strip()}
+
+
+def _ids(values: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        bare = bare_id(value)
+        if not bare or re.search(r"[\s<>]", bare):
+            raise ComposeError("malformed message id")
+        if bare not in out:
+            out.append(bare)
+    return out
+
+
+def email_create(
+    msg: OutgoingMessage,
+    blob_ids: Mapping[str, str],
+    xdm_blob_id: str | None,
+    drafts_mailbox_id: str,
+) -> dict[str, Any]:
+    """The Email/set `create` object of `msg` as a draft.
+
+    `blob_ids` maps each attachment's `str(path)` to the blobId of its upload; `xdm_blob_id` is the
+    uploaded IHE_XDM.ZIP (see `build_message_xdm`), required when `msg.needs_xdm`.
+    """
+    if not msg.message_id:
+        raise ComposeError("no Message-ID: use new_message_id()")
+    if "\n" in msg.subject or "\r" in msg.subject:
+        raise ComposeError(
+            "line break in subject", "L'objet ne peut pas contenir de saut de ligne."
+        )
+    create: dict[str, Any] = {
+        "mailboxIds": {drafts_mailbox_id: True},
+        "keywords": {"$draft": True, "$seen": True},
+        "from": [_address(msg.from_)],
+        "to": [_address(a) for a in msg.to],
+        "subject": msg.subject,
+        "messageId": _ids([msg.message_id]),
+        "bodyValues": {"text": {"value": msg.text}},
+        "textBody": [{"partId": "text", "type": "text/plain"}],
+    }
+    if msg.cc:
+        create["cc"] = [_address(a) for a in msg.cc]
+    if msg.bcc:
+        create["bcc"] = [_address(a) for a in msg.bcc]
+    if msg.in_reply_to:
+        create["inReplyTo"] = _ids(msg.in_reply_to)
+    if msg.references:
+        create["references"] = _ids(msg.references)[-MAX_REFERENCES:]
+    if msg.html is not None:
+        create["bodyValues"]["html"] = {"value": msg.html}
+        create["htmlBody"] = [{"partId": "html", "type": "text/html"}]
+    attachments: list[dict[str, Any]] = []
+    for attachment in msg.attachments:
+        blob_id = blob_ids.get(str(attachment.path))
+        if blob_id is None:
+            raise ComposeError("attachment not uploaded")
+        part: dict[str, Any] = {
+            "blobId": blob_id,
+            "name": attachment.name,
+            "type": attachment.mime_type,
+            "disposition": "attachment",
+        }
+        if attachment.type_label is not None:
+            part["header:Content-Description:asText"] = attachment.type_label
+        attachments.append(part)
+    if msg.needs_xdm:
+        if xdm_blob_id is None:
+            raise ComposeError("a message about a patient needs its IHE_XDM.ZIP blob")
+        attachments.append(
+            {
+                "blobId": xdm_blob_id,
+                "name": XDM_FILE_NAME,
+                "type": XDM_MIME_TYPE,
+                "disposition": "attachment",
+            }
+        )
+    if attachments:
+        create["attachments"] = attachments
+    return create
+
+
+def build_message_xdm(msg: OutgoingMessage, created: dt.datetime | None = None) -> bytes:
+    """The IHE_XDM.ZIP of a message about a patient, from its attachment files (untyped ones as
+    "Autre"). Reads whole files: call it through `asyncio.to_thread`."""
+    if msg.patient is None or not msg.attachments:
+        raise ComposeError("no patient or no documents: no XDM package")
+    documents = [
+        XdmDocument(
+            file_name=a.name,
+            mime_type=a.mime_type,
+            type_code=a.type_code or doctypes.OTHER_CODE,
+            type_label=doctypes.label_of(a.type_code),
+            title=Path(a.name).stem or a.name,
+            content=a.path.read_bytes(),
+        )
+        for a in msg.attachments
+    ]
+    return build_xdm(
+        msg.patient,
+        documents,
+        msg.from_.name or msg.from_.email,
+        msg.from_.email,
+        created or dt.datetime.now(dt.UTC),
+        title=msg.subject,
+    )
+
+
+# --- Replies and forwards ---------------------------------------------------------------------
+
+
+def _addresses(value: Any) -> list[Address]:
+    """Addresses of a JMAP EmailAddress list, tolerating missing names and junk entries."""
+    out: list[Address] = []
+    if not isinstance(value, list):
+        return out
+    for item in value:
+        if isinstance(item, dict) and isinstance(item.get("email"), str) and item["email"]:
+            name = item.get("name")
+            out.append(Address(name if isinstance(name, str) and name else None, item["email"]))
+    return out
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
+
+
+def _dedupe(addresses: list[Address], exclude: set[str]) -> list[Address]:
+    out: list[Address] = []
+    for address in addresses:
+        key = address.email.lower()
+        if key not in exclude:
+            exclude.add(key)
+            out.append(address)
+    return out
+
+
+def reply_subject(subject: str) -> str:
+    """ "RE: x" without stacking "RE: RE:" (French clients write "RE :", English "Re:")."""
+    return "RE: " + _REPLY_PREFIX.sub("", subject).strip()
+
+
+def forward_subject(subject: str) -> str:
+    return "TR: " + _FORWARD_PREFIX.sub("", subject).strip()
+
+
+def reply_to(original: Mapping[str, Any], from_: Address, reply_all: bool) -> OutgoingMessage:
+    """A reply to a JMAP Email object: To the sender (or its Reply-To), Cc everyone else when
+    replying to all (never myself), threaded by In-Reply-To and References."""
+    me = {from_.email.lower()}
+    to = _addresses(original.get("replyTo")) or _addresses(original.get("from"))
+    if all(a.email.lower() in me for a in to):
+        # Replying to my own message: the conversation goes on with its recipients.
+        to = _addresses(original.get("to")) or to
+    to = _dedupe(to, set(me) if len(to) > 1 else set())
+    cc: list[Address] = []
+    if reply_all:
+        seen = me | {a.email.lower() for a in to}
+        cc = _dedupe(_addresses(original.get("to")) + _addresses(original.get("cc")), seen)
+    parent = _strings(original.get("messageId"))
+    references = _strings(original.get("references")) or _strings(original.get("inReplyTo"))
+    chain = [*references, *parent][-MAX_REFERENCES:]
+    subject = original.get("subject")
+    return OutgoingMessage(
+        from_=from_,
+        to=to,
+        cc=cc,
+        subject=reply_subject(subject if isinstance(subject, str) else ""),
+        in_reply_to=parent[:1],
+        references=list(dict.fromkeys(chain)),
+        message_id=new_message_id(domain_of(from_.email)),
+    )
+
+
+def forward(original: Mapping[str, Any], from_: Address) -> OutgoingMessage:
+    """A forward: "TR: " subject, no recipient yet; the caller adds the documents to pass on."""
+    subject = original.get("subject")
+    return OutgoingMessage(
+        from_=from_,
+        to=[],
+        subject=forward_subject(subject if isinstance(subject, str) else ""),
+        message_id=new_message_id(domain_of(from_.email)),
+    )
+
+
+def with_patient(msg: OutgoingMessage, patient: PatientIdentity | None) -> OutgoingMessage:
+    return replace(msg, patient=patient)

@@ -1,0 +1,118 @@
+"""The patient a message is about: identity, INS checks and the French way of writing it.
+
+A received message tells its patient through its IHE_XDM.ZIP (DESIGN §2.5); a message without one
+is plain mail and has no patient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from app.message.xdm import XdmPackage
+
+Sex = Literal["female", "male", "other", "unknown"]
+
+INS_NIR_OID = "1.2.250.1.213.1.4.8"
+INS_NIA_OID = "1.2.250.1.213.1.4.9"
+INS_NIR_TEST_OID = "1.2.250.1.213.1.4.10"
+INS_NIA_TEST_OID = "1.2.250.1.213.1.4.11"
+REAL_INS_OIDS = frozenset({INS_NIR_OID, INS_NIA_OID})
+TEST_INS_OIDS = frozenset({INS_NIR_TEST_OID, INS_NIA_TEST_OID})
+INS_OIDS = REAL_INS_OIDS | TEST_INS_OIDS
+
+XDM_FILE_NAME = "IHE_XDM.ZIP"
+
+# Sex (1-3, 7-8 for temporary numbers), year, month (or 20-42/50+ special values), département
+# (2 digits, 2A, 2B), commune, order, key.
+_INS_RE = re.compile(r"^[12378]\d{4}(?:\d{2}|2A|2B)\d{6}\d{2}$")
+
+
+def nir_key(nir13: str) -> int:
+    """The 2-digit key of a 13-character NIR: 97 - (n mod 97); Corsica's 2A/2B count as 19/18."""
+    digits = nir13.upper().replace("2A", "19", 1).replace("2B", "18", 1)
+    return 97 - int(digits) % 97
+
+
+def normalize_ins(value: str) -> str | None:
+    """The INS as its 15 characters (spaces and dots dropped), or None when the format or the key
+    is wrong — a mistyped INS must never identify someone else."""
+    ins = re.sub(r"[\s.]", "", value).upper()
+    if not _INS_RE.fullmatch(ins):
+        return None
+    if nir_key(ins[:13]) != int(ins[13:]):
+        return None
+    return ins
+
+
+def is_valid_ins(value: str) -> bool:
+    return normalize_ins(value) is not None
+
+
+def born(sex: str) -> str:
+    """The participle the patient's sex calls for; "né(e)" only when unknown."""
+    return {"male": "né", "female": "née"}.get(sex, "né(e)")
+
+
+@dataclass(frozen=True)
+class PatientIdentity:
+    ins: str | None  # 15 characters, or None when the sender had no INS
+    oid: str | None  # which INS (NIR/NIA, real or test), see INS_OIDS
+    given: str
+    family: str
+    birth_date: dt.date | None = None
+    sex: Sex = "unknown"
+
+    @property
+    def is_test(self) -> bool:
+        """True for the test OIDs: a synthetic patient that can never pass for a real one."""
+        return self.oid in TEST_INS_OIDS
+
+    @property
+    def is_qualified(self) -> bool:
+        """True when the INS is a real one (real OID and a valid key)."""
+        return self.oid in REAL_INS_OIDS and self.ins is not None and is_valid_ins(self.ins)
+
+    @property
+    def ihe_id(self) -> str | None:
+        """The IHE CX form `{INS}^^^&{OID}&ISO`, when the INS is known."""
+        if self.ins is None or self.oid is None:
+            return None
+        return f"{self.ins}^^^&{self.oid}&ISO"
+
+    def display(self) -> str:
+        """ "DUPONT Marie, née le 01/02/1960" — family name in capitals, as on French documents."""
+        name = " ".join(p for p in (self.family.upper(), self.given) if p)
+        if self.birth_date is None:
+            return name
+        return f"{name}, {born(self.sex)} le {self.birth_date.strftime('%d/%m/%Y')}"
+
+
+def xdm_attachment(email: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The IHE_XDM.ZIP part of a JMAP Email object (from `attachments`), if it has one."""
+    parts = email.get("attachments")
+    if not isinstance(parts, list):
+        return None
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        name = part.get("name")
+        if isinstance(name, str) and name.strip().upper() == XDM_FILE_NAME:
+            return part
+    return None
+
+
+def received_patient(email: Mapping[str, Any], xdm: XdmPackage | None) -> PatientIdentity | None:
+    """The patient of a received message: the one its IHE_XDM.ZIP names, else None (plain mail).
+
+    `email` is the JMAP Email object, `xdm` its parsed IHE_XDM.ZIP part (see `xdm_attachment`).
+    """
+    if xdm is None:
+        return None
+    if email.get("attachments") is not None and xdm_attachment(email) is None:
+        return None  # an XDM that is not this message's
+    return xdm.patient

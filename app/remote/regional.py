@@ -1,0 +1,814 @@
+"""The regional services (DESIGN §2.4): one typed call per route of the regional API.
+
+JSON over HTTP under `regionalApiUrl` (from the Session's regional capability). Answers are read
+into dataclasses; a shape that does not match is a RegionalError, never a KeyError. The server's
+errors are `{"error", "message"}` with a French message, which the RegionalError carries as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote, unquote
+
+import httpx
+
+from app import logs
+from app.errors import CoreError
+
+log = logs.get("regional")
+
+T = TypeVar("T")
+Sex = Literal["female", "male", "other", "unknown"]
+Channel = Literal["email", "sms"]
+PortalPage = Literal["mespatients", "telemedecine", "expert"]
+
+
+class RegionalError(CoreError):
+    """An answer of the regional API that is an error; `message_fr` is the server's sentence."""
+
+    message_fr = "Le service régional a renvoyé une réponse illisible. Réessayez plus tard."
+
+    def __init__(
+        self, detail: str = "", message_fr: str | None = None, status: int = 0, code: str = ""
+    ) -> None:
+        super().__init__(detail, message_fr)
+        self.status = status
+        self.code = code
+
+
+class RegionalUnreachable(RegionalError):
+    message_fr = "Les services régionaux sont injoignables. Vérifiez la connexion et réessayez."
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: str
+    ins: str | None
+    ins_oid: str | None
+    ins_ihe: str | None
+    given: str
+    family: str
+    birth_date: dt.date
+    sex: str
+    email: str | None
+    mobile: str | None
+    city: str
+    in_file_active: bool
+
+
+@dataclass(frozen=True)
+class CareTeamMember:
+    practitioner_id: str | None
+    name: str
+    profession: str | None
+    profession_code: str | None
+    specialty: str | None
+    specialty_code: str | None
+    mssante_address: str | None
+
+
+@dataclass(frozen=True)
+class CareTeam:
+    patient_id: str
+    members: list[CareTeamMember]
+
+
+@dataclass(frozen=True)
+class Payment:
+    amount: float
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True)
+class Participant:
+    role: str
+    name: str
+    account_id: str | None
+    practitioner_id: str | None
+    patient_id: str | None
+    email: str | None
+    mobile: str | None
+    join_url: str | None
+
+
+@dataclass(frozen=True)
+class Teleconsultation:
+    id: str
+    status: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_minutes: int
+    motive: str
+    teleconsultant: Participant
+    planner: Participant
+    patient: Participant
+    participants: list[Participant]
+    channels: list[str]
+    online_payment: Payment | None
+    join_url: str | None
+    cancel_reason: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: str
+    teleconsultation_id: str
+    kind: str
+    channel: str
+    recipient: str
+    recipient_name: str
+    subject: str | None
+    text: str
+    sent_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ExpertProfile:
+    declared: bool
+    activity_description: str
+    prerequisite_documents: list[str]
+    listed_in_directory: bool
+    updated_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Party:
+    account_id: str
+    name: str
+    mssante_address: str
+
+
+@dataclass(frozen=True)
+class TeleexpertisePatient:
+    id: str
+    name: str
+    ins: str | None
+    birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class Teleexpertise:
+    id: str
+    status: str
+    requester: Party
+    expert: Party
+    patient: TeleexpertisePatient
+    question: str
+    answer: str | None
+    report: str | None
+    report_type_code: str | None
+    report_blob_id: str | None
+    blob_ids: list[str]
+    message_id: str
+    thread_id: str | None
+    year: int
+    created_at: dt.datetime
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Quota:
+    patient_id: str
+    year: int
+    limit: int
+    used: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    file_name: str
+    content_type: str
+    size: int
+    download_url: str
+
+
+@dataclass(frozen=True)
+class ResourceTeam:
+    id: str
+    name: str
+    activity_description: str
+    prerequisites: str
+    contact_address: str
+    declared_by: str
+    templates: list[Template]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    file_name: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class PortalCode:
+    code: str
+    expires_in: int
+    url: str
+
+
+# --- Inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    """Another participant: a platform account, a directory professional, or free text."""
+
+    account_id: str | None = None
+    practitioner_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True)
+class TeleconsultationPlan:
+    start: dt.datetime  # naive = Paris time, as the server reads it
+    channels: Sequence[Channel]
+    duration_minutes: int | None = None
+    end: dt.datetime | None = None
+    teleconsultant_account_id: str | None = None  # a secretary plans for a professional
+    teleconsultant_practitioner_id: str | None = None
+    online_payment: Payment | None = None
+    patient_id: str | None = None
+    patient_name: str | None = None
+    patient_email: str | None = None
+    patient_mobile: str | None = None
+    participants: Sequence[ParticipantInput] = field(default_factory=tuple)
+    motive: str = ""
+
+
+# --- Reading answers --------------------------------------------------------------------------
+
+
+class _Shape(Exception):
+    """Internal: the answer does not have the documented shape."""
+
+
+class _Obj:
+    def __init__(self, value: Any) -> None:
+        if not isinstance(value, dict):
+            raise _Shape("object expected")
+        self.v: dict[str, Any] = value
+
+    def text(self, key: str) -> str:
+        value = self.v.get(key)
+        if not isinstance(value, str):
+            raise _Shape(key)
+        return value
+
+    def opt_text(self, key: str) -> str | None:
+        value = self.v.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise _Shape(key)
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.v.get(key)
+        if not isinstance(value, bool):
+            raise _Shape(key)
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self.v.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _Shape(key)
+        return value
+
+    def number(self, key: str) -> float:
+        value = self.v.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise _Shape(key)
+        return float(value)
+
+    def date(self, key: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(self.text(key))
+        except ValueError:
+            raise _Shape(key) from None
+
+    def datetime(self, key: str) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(self.text(key))
+        except ValueError:
+            raise _Shape(key) from None
+
+    def opt_datetime(self, key: str) -> dt.datetime | None:
+        return None if self.v.get(key) is None else self.datetime(key)
+
+    def texts(self, key: str) -> list[str]:
+        value = self.v.get(key)
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise _Shape(key)
+        return list(value)
+
+    def obj(self, key: str) -> _Obj:
+        return _Obj(self.v.get(key))
+
+    def opt_obj(self, key: str) -> _Obj | None:
+        return None if self.v.get(key) is None else _Obj(self.v[key])
+
+    def objs(self, key: str) -> list[_Obj]:
+        value = self.v.get(key)
+        if not isinstance(value, list):
+            raise _Shape(key)
+        return [_Obj(x) for x in value]
+
+
+def _patient(o: _Obj) -> Patient:
+    return Patient(
+        id=o.text("id"),
+        ins=o.opt_text("ins"),
+        ins_oid=o.opt_text("insOid"),
+        ins_ihe=o.opt_text("insIhe"),
+        given=o.text("given"),
+        family=o.text("family"),
+        birth_date=o.date("birthDate"),
+        sex=o.text("sex"),
+        email=o.opt_text("email"),
+        mobile=o.opt_text("mobile"),
+        city=o.text("city"),
+        in_file_active=o.flag("inFileActive"),
+    )
+
+
+def _care_team(o: _Obj) -> CareTeam:
+    return CareTeam(
+        patient_id=o.text("patientId"),
+        members=[
+            CareTeamMember(
+                practitioner_id=m.opt_text("practitionerId"),
+                name=m.text("name"),
+                profession=m.opt_text("profession"),
+                profession_code=m.opt_text("professionCode"),
+                specialty=m.opt_text("specialty"),
+                specialty_code=m.opt_text("specialtyCode"),
+                mssante_address=m.opt_text("mssanteAddress"),
+            )
+            for m in o.objs("members")
+        ],
+    )
+
+
+def _participant(o: _Obj) -> Participant:
+    return Participant(
+        role=o.text("role"),
+        name=o.text("name"),
+        account_id=o.opt_text("accountId"),
+        practitioner_id=o.opt_text("practitionerId"),
+        patient_id=o.opt_text("patientId"),
+        email=o.opt_text("email"),
+        mobile=o.opt_text("mobile"),
+        join_url=o.opt_text("joinUrl"),
+    )
+
+
+def _teleconsultation(o: _Obj) -> Teleconsultation:
+    payment = o.opt_obj("onlinePayment")
+    return Teleconsultation(
+        id=o.text("id"),
+        status=o.text("status"),
+        start=o.datetime("start"),
+        end=o.datetime("end"),
+        duration_minutes=o.integer("durationMinutes"),
+        motive=o.text("motive"),
+        teleconsultant=_participant(o.obj("teleconsultant")),
+        planner=_participant(o.obj("planner")),
+        patient=_participant(o.obj("patient")),
+        participants=[_participant(p) for p in o.objs("participants")],
+        channels=o.texts("channels"),
+        online_payment=Payment(payment.number("amount"), payment.text("currency"))
+        if payment
+        else None,
+        join_url=o.opt_text("joinUrl"),
+        cancel_reason=o.opt_text("cancelReason"),
+        created_at=o.datetime("createdAt"),
+    )
+
+
+def _invitation(o: _Obj) -> Invitation:
+    return Invitation(
+        id=o.text("id"),
+        teleconsultation_id=o.text("teleconsultationId"),
+        kind=o.text("kind"),
+        channel=o.text("channel"),
+        recipient=o.text("recipient"),
+        recipient_name=o.text("recipientName"),
+        subject=o.opt_text("subject"),
+        text=o.text("text"),
+        sent_at=o.datetime("sentAt"),
+    )
+
+
+def _expert_profile(o: _Obj) -> ExpertProfile:
+    return ExpertProfile(
+        declared=o.flag("declared"),
+        activity_description=o.text("activityDescription"),
+        prerequisite_documents=o.texts("prerequisiteDocuments"),
+        listed_in_directory=o.flag("listedInDirectory"),
+        updated_at=o.opt_datetime("updatedAt"),
+    )
+
+
+def _party(o: _Obj) -> Party:
+    return Party(o.text("accountId"), o.text("name"), o.text("mssanteAddress"))
+
+
+def _teleexpertise(o: _Obj) -> Teleexpertise:
+    patient = o.obj("patient")
+    return Teleexpertise(
+        id=o.text("id"),
+        status=o.text("status"),
+        requester=_party(o.obj("requester")),
+        expert=_party(o.obj("expert")),
+        patient=TeleexpertisePatient(
+            id=patient.text("id"),
+            name=patient.text("name"),
+            ins=patient.opt_text("ins"),
+            birth_date=patient.date("birthDate"),
+        ),
+        question=o.text("question"),
+        answer=o.opt_text("answer"),
+        report=o.opt_text("report"),
+        report_type_code=o.opt_text("reportTypeCode"),
+        report_blob_id=o.opt_text("reportBlobId"),
+        blob_ids=o.texts("blobIds"),
+        message_id=o.text("messageId"),
+        thread_id=o.opt_text("threadId"),
+        year=o.integer("year"),
+        created_at=o.datetime("createdAt"),
+        answered_at=o.opt_datetime("answeredAt"),
+        closed_at=o.opt_datetime("closedAt"),
+    )
+
+
+def _quota(o: _Obj) -> Quota:
+    return Quota(o.text("patientId"), o.integer("year"), o.integer("limit"), o.integer("used"),
+                 o.integer("remaining"))  # fmt: skip
+
+
+def _template(o: _Obj) -> Template:
+    return Template(
+        id=o.text("id"),
+        file_name=o.text("fileName"),
+        content_type=o.text("contentType"),
+        size=o.integer("size"),
+        download_url=o.text("downloadUrl"),
+    )
+
+
+def _team(o: _Obj) -> ResourceTeam:
+    return ResourceTeam(
+        id=o.text("id"),
+        name=o.text("name"),
+        activity_description=o.text("activityDescription"),
+        prerequisites=o.text("prerequisites"),
+        contact_address=o.text("contactAddress"),
+        declared_by=o.text("declaredBy"),
+        templates=[_template(t) for t in o.objs("templates")],
+        created_at=o.datetime("createdAt"),
+    )
+
+
+def _portal_code(o: _Obj) -> PortalCode:
+    return PortalCode(o.text("code"), o.integer("expiresIn"), o.text("url"))
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+# --- The client -------------------------------------------------------------------------------
+
+
+class RegionalClient:
+    """The regional API at `base_url` through `http` (which carries the login's auth)."""
+
+    def __init__(self, http: httpx.AsyncClient, base_url: str) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+
+    # Patients
+
+    async def search_patients(
+        self, name: str | None = None, birth_date: dt.date | None = None, ins: str | None = None
+    ) -> list[Patient]:
+        params = _drop_none(
+            {"name": name, "birthDate": birth_date.isoformat() if birth_date else None, "ins": ins}
+        )
+        body = await self._call("GET", "/patients", params=params)
+        return self._read(body, lambda o: [_patient(p) for p in o.objs("patients")])
+
+    async def create_patient(
+        self,
+        given: str,
+        family: str,
+        birth_date: dt.date,
+        *,
+        sex: Sex = "unknown",
+        ins: str | None = None,
+        ins_oid: str | None = None,
+        email: str | None = None,
+        mobile: str | None = None,
+        city: str = "",
+    ) -> Patient:
+        payload = _drop_none(
+            {
+                "given": given,
+                "family": family,
+                "birthDate": birth_date.isoformat(),
+                "sex": sex,
+                "ins": ins,
+                "insOid": ins_oid,
+                "email": email,
+                "mobile": mobile,
+                "city": city,
+            }
+        )
+        return self._read(await self._call("POST", "/patients", json=payload), _patient)
+
+    async def get_patient(self, patient_id: str) -> Patient:
+        return self._read(await self._call("GET", f"/patients/{_q(patient_id)}"), _patient)
+
+    async def care_team(self, patient_id: str) -> CareTeam:
+        body = await self._call("GET", f"/patients/{_q(patient_id)}/care-team")
+        return self._read(body, _care_team)
+
+    async def file_active(self) -> list[Patient]:
+        body = await self._call("GET", "/file-active")
+        return self._read(body, lambda o: [_patient(p) for p in o.objs("patients")])
+
+    async def follow_patient(self, patient_id: str) -> Patient:
+        return self._read(await self._call("PUT", f"/file-active/{_q(patient_id)}"), _patient)
+
+    async def unfollow_patient(self, patient_id: str) -> None:
+        await self._call("DELETE", f"/file-active/{_q(patient_id)}")
+
+    # Teleconsultations
+
+    async def teleconsultations(
+        self,
+        start_from: dt.date | None = None,
+        start_to: dt.date | None = None,
+        status: Literal["planned", "done", "cancelled"] | None = None,
+    ) -> list[Teleconsultation]:
+        params = _drop_none(
+            {
+                "from": start_from.isoformat() if start_from else None,
+                "to": start_to.isoformat() if start_to else None,
+                "status": status,
+            }
+        )
+        body = await self._call("GET", "/teleconsultations", params=params)
+        return self._read(
+            body, lambda o: [_teleconsultation(t) for t in o.objs("teleconsultations")]
+        )
+
+    async def plan_teleconsultation(self, plan: TeleconsultationPlan) -> Teleconsultation:
+        payload = _drop_none(
+            {
+                "start": plan.start.isoformat(),
+                "channels": list(plan.channels),
+                "durationMinutes": plan.duration_minutes,
+                "end": plan.end.isoformat() if plan.end else None,
+                "teleconsultantAccountId": plan.teleconsultant_account_id,
+                "teleconsultantPractitionerId": plan.teleconsultant_practitioner_id,
+                "onlinePayment": {
+                    "amount": plan.online_payment.amount,
+                    "currency": plan.online_payment.currency,
+                }
+                if plan.online_payment
+                else None,
+                "patientId": plan.patient_id,
+                "patientName": plan.patient_name,
+                "patientEmail": plan.patient_email,
+                "patientMobile": plan.patient_mobile,
+                "participants": [
+                    _drop_none(
+                        {
+                            "accountId": p.account_id,
+                            "practitionerId": p.practitioner_id,
+                            "name": p.name,
+                            "email": p.email,
+                            "mobile": p.mobile,
+                        }
+                    )
+                    for p in plan.participants
+                ],
+                "motive": plan.motive,
+            }
+        )
+        body = await self._call("POST", "/teleconsultations", json=payload)
+        return self._read(body, _teleconsultation)
+
+    async def get_teleconsultation(self, teleconsultation_id: str) -> Teleconsultation:
+        body = await self._call("GET", f"/teleconsultations/{_q(teleconsultation_id)}")
+        return self._read(body, _teleconsultation)
+
+    async def cancel_teleconsultation(
+        self, teleconsultation_id: str, reason: str
+    ) -> Teleconsultation:
+        body = await self._call(
+            "POST",
+            f"/teleconsultations/{_q(teleconsultation_id)}/cancel",
+            json={"reason": reason},
+        )
+        return self._read(body, _teleconsultation)
+
+    async def sandbox_invitations(self) -> list[Invitation]:
+        """What the sandbox 'sent' (emails and SMS of invitations); sandbox only."""
+        body = await self._call("GET", "/sandbox/invitations")
+        return self._read(body, lambda o: [_invitation(i) for i in o.objs("invitations")])
+
+    # Téléexpertise
+
+    async def expert_profile(self) -> ExpertProfile:
+        return self._read(await self._call("GET", "/expert-profile"), _expert_profile)
+
+    async def set_expert_profile(
+        self,
+        activity_description: str,
+        prerequisite_documents: Sequence[str] = (),
+        listed_in_directory: bool = True,
+    ) -> ExpertProfile:
+        payload = {
+            "activityDescription": activity_description,
+            "prerequisiteDocuments": list(prerequisite_documents),
+            "listedInDirectory": listed_in_directory,
+        }
+        body = await self._call("PUT", "/expert-profile", json=payload)
+        return self._read(body, _expert_profile)
+
+    async def teleexpertise_quota(self, patient_id: str) -> Quota:
+        body = await self._call("GET", "/teleexpertises/quota", params={"patientId": patient_id})
+        return self._read(body, _quota)
+
+    async def teleexpertises(
+        self, status: Literal["requested", "answered", "closed"] | None = None
+    ) -> list[Teleexpertise]:
+        body = await self._call("GET", "/teleexpertises", params=_drop_none({"status": status}))
+        return self._read(body, lambda o: [_teleexpertise(t) for t in o.objs("teleexpertises")])
+
+    async def request_teleexpertise(
+        self,
+        patient_id: str,
+        question: str,
+        *,
+        expert_practitioner_id: str | None = None,
+        expert_address: str | None = None,
+        blob_ids: Sequence[str] = (),
+    ) -> Teleexpertise:
+        payload = _drop_none(
+            {
+                "patientId": patient_id,
+                "question": question,
+                "expertPractitionerId": expert_practitioner_id,
+                "expertAddress": expert_address,
+                "blobIds": list(blob_ids),
+            }
+        )
+        body = await self._call("POST", "/teleexpertises", json=payload)
+        return self._read(body, _teleexpertise)
+
+    async def get_teleexpertise(self, teleexpertise_id: str) -> Teleexpertise:
+        body = await self._call("GET", f"/teleexpertises/{_q(teleexpertise_id)}")
+        return self._read(body, _teleexpertise)
+
+    async def answer_teleexpertise(self, teleexpertise_id: str, answer: str) -> Teleexpertise:
+        body = await self._call(
+            "POST", f"/teleexpertises/{_q(teleexpertise_id)}/answer", json={"answer": answer}
+        )
+        return self._read(body, _teleexpertise)
+
+    async def close_teleexpertise(self, teleexpertise_id: str, report: str) -> Teleexpertise:
+        body = await self._call(
+            "POST", f"/teleexpertises/{_q(teleexpertise_id)}/close", json={"report": report}
+        )
+        return self._read(body, _teleexpertise)
+
+    # Équipes ressources
+
+    async def create_resource_team(
+        self, name: str, activity_description: str, contact_address: str, prerequisites: str = ""
+    ) -> ResourceTeam:
+        payload = {
+            "name": name,
+            "activityDescription": activity_description,
+            "prerequisites": prerequisites,
+            "contactAddress": contact_address,
+        }
+        return self._read(await self._call("POST", "/resource-teams", json=payload), _team)
+
+    async def upload_template(
+        self, team_id: str, file_name: str, content: bytes, content_type: str
+    ) -> Template:
+        body = await self._call(
+            "POST",
+            f"/resource-teams/{_q(team_id)}/templates",
+            files={"file": (file_name, content, content_type)},
+        )
+        return self._read(body, _template)
+
+    async def resource_teams(self, text: str | None = None) -> list[ResourceTeam]:
+        body = await self._call("GET", "/resource-teams", params=_drop_none({"q": text}))
+        return self._read(body, lambda o: [_team(t) for t in o.objs("resourceTeams")])
+
+    async def get_resource_team(self, team_id: str) -> ResourceTeam:
+        return self._read(await self._call("GET", f"/resource-teams/{_q(team_id)}"), _team)
+
+    async def download_template(self, team_id: str, template_id: str) -> TemplateFile:
+        response = await self._send(
+            "GET", f"/resource-teams/{_q(team_id)}/templates/{_q(template_id)}"
+        )
+        return TemplateFile(
+            file_name=_file_name(response.headers.get("content-disposition", "")) or "document",
+            content_type=response.headers.get("content-type", "application/octet-stream"),
+            content=response.content,
+        )
+
+    # Portail
+
+    async def portal_code(
+        self, page: PortalPage = "mespatients", ins: str | None = None
+    ) -> PortalCode:
+        payload = _drop_none({"page": page, "ins": ins})
+        return self._read(await self._call("POST", "/portal-codes", json=payload), _portal_code)
+
+    # Plumbing
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._http.request(method, self._base + path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise RegionalUnreachable(type(exc).__name__) from None
+        if response.status_code >= 400:
+            raise _error(response)
+        return response
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._send(method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise RegionalError("answer is not JSON") from None
+
+    @staticmethod
+    def _read(body: Any, reader: Callable[[_Obj], T]) -> T:
+        try:
+            return reader(_Obj(body))
+        except _Shape as exc:
+            raise RegionalError(f"unexpected answer shape ({exc})") from None
+
+
+def _q(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _file_name(disposition: str) -> str | None:
+    """The file name of a Content-Disposition: RFC 8187 `filename*` first, then `filename`."""
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename*" and "''" in value:
+            return unquote(value.split("''", 1)[1]) or None
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename":
+            return value.strip('"') or None
+    return None
+
+
+def _error(response: httpx.Response) -> RegionalError:
+    status = response.status_code
+    code, message = "", None
+    try:
+        body = response.json()
+        if isinstance(body, dict):
+            raw_code = body.get("error")
+            code = raw_code if isinstance(raw_code, str) else ""
+            text = body.get("message")
+            message = text if isinstance(text, str) and text.strip() else None
+    except ValueError:
+        pass
+    if message is None:
+        message = {
+            401: "Authentification requise : connectez-vous à nouveau.",
+            403: "Vous n'avez pas accès à cette ressource.",
+            404: "Ressource introuvable.",
+        }.get(status, "Le service régional a refusé la demande. Réessayez plus tard.")
+    log.info("regional API refused a request: HTTP %d %s", status, code)
+    return RegionalError(f"HTTP {status} {code}", message, status=status, code=code)
