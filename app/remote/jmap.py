@@ -20,6 +20,7 @@ import httpx
 
 from app import logs
 from app.errors import CoreError
+from app.remote.http import ServerUnreachable
 
 if TYPE_CHECKING:
     from app.remote.blobs import ChunkSource, UploadedBlob
@@ -60,9 +61,9 @@ class JmapError(CoreError):
     message_fr = "Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard."
 
 
-class NetworkError(JmapError):
-    """The server could not be reached or the connection broke (to be unified with
-    `app.remote.auth.ServerUnreachable`)."""
+class NetworkError(JmapError, ServerUnreachable):
+    """The server could not be reached or the connection broke. A ServerUnreachable too, so that
+    callers catch one error for "offline" whichever layer noticed it."""
 
     message_fr = (
         "Le serveur est injoignable. Vérifiez votre connexion à Internet ; "

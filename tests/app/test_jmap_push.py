@@ -5,7 +5,6 @@ event data."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from app.remote.jmap import JmapClient, JmapError, RequestError
 from app.remote.push import Backoff, StateChange, parse_state_change
 from server.testing import ServerThread
 from tests.app.jmap_helpers import create_drafts, jmap_client
+from tests.app.netrelay import Relay
 from tests.server.conftest import ALICE
 
 SESSION = {
@@ -53,54 +53,6 @@ async def test_a_state_change_arrives_after_another_clients_change(server: Serve
     assert change.changed[account]["Email"] != initial.changed[account]["Email"]
 
 
-class _Proxy:
-    """A loopback TCP relay to whichever sandbox is current: the client keeps one address while
-    the server behind it is stopped and started again (a new ServerThread takes a new port)."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port: int | None = target_port
-        self.connections = 0
-        self._server: asyncio.Server | None = None
-        self._relays: set[asyncio.Task[None]] = set()
-
-    async def start(self) -> str:
-        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
-        port = self._server.sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for task in self._relays:
-            task.cancel()
-        await asyncio.gather(*self._relays, return_exceptions=True)
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        task = asyncio.current_task()
-        assert task is not None
-        self._relays.add(task)
-        try:
-            if self.target_port is None:
-                raise ConnectionRefusedError
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.close()
-            return
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.close()
-
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-        writer.close()
-        up_writer.close()
-
-
 @pytest.mark.asyncio
 async def test_push_reconnects_after_the_server_restarts(
     server_factory: Any, tmp_path: Path
@@ -109,7 +61,7 @@ async def test_push_reconnects_after_the_server_restarts(
     relay, so the Session's URLs stay valid. Basic auth, since it needs no token state."""
     data = tmp_path / "restart-data"
     first_server: ServerThread = server_factory(data_dir=data)
-    proxy = _Proxy(int(first_server.base_url.rsplit(":", 1)[1]))
+    proxy = Relay(int(first_server.base_url.rsplit(":", 1)[1]))
     base = await proxy.start()
     try:
         async with httpx.AsyncClient(auth=(ALICE.login, ALICE.password), timeout=30) as http:

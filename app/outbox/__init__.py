@@ -1,0 +1,1 @@
+"""Sending: composed messages wait (encrypted) in the outbox and go out exactly once."""

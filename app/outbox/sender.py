@@ -1,0 +1,363 @@
+"""The outbox: sending = persist, upload the documents, create the Email, submit it.
+
+Exactly once even if the process is killed at any step: the Message-ID is generated when the
+message is queued, and before creating or submitting again the server is asked (Email/query on
+the Message-ID header, then the found email's $draft keyword) whether that step already happened.
+Everything a message needs — its text and its documents — is copied into the encrypted cache when
+it is queued, so the files may move and the computer may restart: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from app import logs
+from app.crashpoints import crashpoint
+from app.errors import CoreError
+from app.events import EventBus, OutboxChanged
+from app.message.compose import (
+    OutgoingAttachment,
+    OutgoingMessage,
+    build_message_xdm,
+    domain_of,
+    email_create,
+    new_message_id,
+)
+from app.message.patient import PatientIdentity
+from app.remote.http import ServerUnreachable
+from app.remote.jmap import JmapClient, JmapError
+from app.store import attachments
+from app.store import outbox as rows
+from app.store.db import Cache, Connection
+from app.store.records import Address
+
+log = logs.get("outbox")
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+XDM_NAME = "IHE_XDM.ZIP"
+
+
+class OutboxError(CoreError):
+    message_fr = "Le message n'a pas pu être envoyé."
+
+
+class Outbox:
+    def __init__(self, cache: Cache, jmap: JmapClient | None, bus: EventBus | None = None) -> None:
+        """`jmap` is None offline: messages can still be queued."""
+        self.cache = cache
+        self._jmap = jmap
+        self.bus = bus or EventBus()
+        self._lock = asyncio.Lock()  # one sender at a time, in order
+
+    # Queueing ----------------------------------------------------------------------------------
+
+    async def queue(self, msg: OutgoingMessage) -> str:
+        """Persists `msg` with copies of its documents; returns the outbox id. Works offline."""
+        if not msg.message_id:
+            msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
+        outbox_id = uuid.uuid4().hex
+        xdm = await asyncio.to_thread(build_message_xdm, msg) if msg.needs_xdm else None
+        await asyncio.to_thread(self._store_contents, outbox_id, msg, xdm)
+        crashpoint("outbox.queued")
+        await self._publish_counts()
+        log.info("message queued (%d documents)", len(msg.attachments))
+        return outbox_id
+
+    def _store_contents(self, outbox_id: str, msg: OutgoingMessage, xdm: bytes | None) -> None:
+        """In a thread: one write transaction copies every file into the cache with the row."""
+        documents = [(a, _content_key(a.path)) for a in msg.attachments]
+        payload = _payload(msg, documents, xdm)
+
+        def write(c: Connection) -> None:
+            rows.add(c, outbox_id, msg.message_id, payload)
+            for attachment, key in documents:
+                attachments.put_content(c, key, _read_file(attachment.path))
+                rows.link_content(c, outbox_id, key)
+            if xdm is not None:
+                xdm_key = payload["xdm"]["key"]
+                attachments.put_content(c, xdm_key, [xdm])
+                rows.link_content(c, outbox_id, xdm_key)
+
+        self.cache.write_blocking(write)
+
+    @property
+    def jmap(self) -> JmapClient:
+        if self._jmap is None:
+            raise ServerUnreachable("offline")
+        return self._jmap
+
+    # Sending -----------------------------------------------------------------------------------
+
+    async def send_pending(self) -> int:
+        """Sends every queued message, oldest first; returns how many went out. Stops at the first
+        network error (the rest stays queued); a refused message is marked failed with its reason
+        and the next ones go on."""
+        sent = 0
+        async with self._lock:
+            waiting = await self.cache.write(lambda c: rows.list_rows(c, QUEUED, SENDING))
+            for row in waiting:
+                try:
+                    await self._send(row.id)
+                    sent += 1
+                except ServerUnreachable:
+                    await self.cache.write(partial(rows.update, outbox_id=row.id, state=QUEUED))
+                    log.info("server unreachable: outbox kept for later")
+                    await self._publish_counts()
+                    raise
+                except (JmapError, CoreError) as e:
+                    reason = getattr(e, "message_fr", OutboxError.message_fr)
+                    await self.cache.write(
+                        partial(
+                            rows.update,
+                            outbox_id=row.id,
+                            state=FAILED,
+                            error=reason,
+                            attempts=row.attempts + 1,
+                        )
+                    )
+                    log.warning("message refused by the server (%s)", type(e).__name__)
+                await self._publish_counts()
+        return sent
+
+    async def retry(self, outbox_id: str) -> None:
+        """Puts a failed message back in the queue (the user asked)."""
+        await self.cache.write(partial(rows.update, outbox_id=outbox_id, state=QUEUED, error=None))
+        await self._publish_counts()
+
+    async def _send(self, outbox_id: str) -> None:
+        row = await self.cache.write(partial(rows.get, outbox_id=outbox_id))
+        if row is None or row.state == SENT:
+            return
+        await self.cache.write(partial(rows.update, outbox_id=outbox_id, state=SENDING))
+        payload = row.payload
+        # 1. Documents: uploaded once each (the blob id is kept as soon as it is known).
+        for item in [*payload["attachments"], *([payload["xdm"]] if payload.get("xdm") else [])]:
+            if item.get("blob_id"):
+                continue
+            size = await self.cache.write(partial(attachments.content_size, blob_id=item["key"]))
+            if size is None:
+                raise OutboxError("content missing", "Un document du message a été perdu.")
+            uploaded = await self.jmap.upload(
+                _ContentSource(self.cache, item["key"], size), item["mime_type"]
+            )
+            item["blob_id"] = uploaded.blob_id
+            await self.cache.write(partial(rows.update, outbox_id=outbox_id, payload=payload))
+            crashpoint("outbox.uploaded")
+        mailboxes = await self._mailboxes()
+        # 2. The Email: created once (found by its Message-ID if a previous try created it).
+        email_id = row.email_id or await self._find_email(row.message_id)
+        if email_id is None:
+            crashpoint("outbox.before_create")
+            msg = _message(payload, row.message_id)
+            blob_ids = {str(Path(a["key"])): a["blob_id"] for a in payload["attachments"]}
+            create = email_create(
+                msg,
+                blob_ids,
+                payload["xdm"]["blob_id"] if payload.get("xdm") else None,
+                mailboxes["drafts"],
+            )
+            answer = await self.jmap.call_one("Email/set", {"create": {"m": create}})
+            created = answer.get("created")
+            if not isinstance(created, dict) or "m" not in created:
+                raise OutboxError("Email/set refused: " + _reason(answer.get("notCreated")))
+            email_id = str(created["m"]["id"])
+            crashpoint("outbox.created")
+        await self.cache.write(partial(rows.update, outbox_id=outbox_id, email_id=email_id))
+        crashpoint("outbox.email_recorded")
+        # 3. The submission: only if the email is still a draft (else it went out already).
+        if await self._still_draft(email_id):
+            identity_id = await self._identity(payload["from"]["email"])
+            crashpoint("outbox.before_submit")
+            answer = await self.jmap.call_one(
+                "EmailSubmission/set",
+                {
+                    "create": {"s": {"emailId": email_id, "identityId": identity_id}},
+                    "onSuccessUpdateEmail": {
+                        "#s": {
+                            f"mailboxIds/{mailboxes['drafts']}": None,
+                            f"mailboxIds/{mailboxes['sent']}": True,
+                            "keywords/$draft": None,
+                        }
+                    },
+                },
+            )
+            created = answer.get("created")
+            if not isinstance(created, dict) or "s" not in created:
+                raise OutboxError("submission refused: " + _reason(answer.get("notCreated")))
+            crashpoint("outbox.submitted")
+        await self.cache.write(partial(_mark_sent, outbox_id=outbox_id))
+        crashpoint("outbox.sent")
+        log.info("message sent")
+
+    async def _find_email(self, message_id: str) -> str | None:
+        answer = await self.jmap.call_one(
+            "Email/query", {"filter": {"header": ["Message-ID", message_id]}, "limit": 2}
+        )
+        ids = answer.get("ids")
+        if isinstance(ids, list) and ids and isinstance(ids[0], str):
+            return ids[0]
+        return None
+
+    async def _still_draft(self, email_id: str) -> bool:
+        got = await self.jmap.get_all("Email", [email_id], ["id", "keywords"])
+        if not got:  # gone: a server may destroy the draft once sent (onSuccessDestroyEmail)
+            return False
+        keywords = got[0].get("keywords")
+        return isinstance(keywords, dict) and keywords.get("$draft") is True
+
+    async def _mailboxes(self) -> dict[str, str]:
+        got = await self.jmap.get_all("Mailbox", None, ["id", "role"])
+        roles = {str(m.get("role")).lower(): m["id"] for m in got if m.get("role")}
+        if "drafts" not in roles or "sent" not in roles:
+            raise OutboxError(
+                "no drafts or sent mailbox",
+                "Le serveur n'a pas de dossier Brouillons ou Envoyés : envoi impossible.",
+            )
+        return roles
+
+    async def _identity(self, email: str) -> str:
+        got = await self.jmap.get_all("Identity", None, ["id", "email"])
+        for identity in got:
+            if str(identity.get("email", "")).lower() == email.lower():
+                return str(identity["id"])
+        if got:
+            return str(got[0]["id"])
+        raise OutboxError("no identity", "Aucune identité d'envoi sur ce compte.")
+
+    async def _publish_counts(self) -> None:
+        all_rows = await self.cache.write(rows.list_rows)
+        self.bus.publish(
+            OutboxChanged(
+                pending=sum(r.state in (QUEUED, SENDING) for r in all_rows),
+                failed=sum(r.state == FAILED for r in all_rows),
+            )
+        )
+
+
+def _mark_sent(c: Connection, outbox_id: str) -> None:
+    """Sent: the row stays (the list shows it) but its copies of the documents may go."""
+    rows.update(c, outbox_id, state=SENT, error=None, sent_at=int(time.time() * 1000))
+    c.execute("DELETE FROM outbox_content WHERE outbox_id = ?", (outbox_id,))
+
+
+class _ContentSource:
+    """A document kept in the cache, read chunk by chunk in a thread while it uploads."""
+
+    def __init__(self, cache: Cache, key: str, size: int) -> None:
+        self.cache = cache
+        self.key = key
+        self.size = size
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        seq = 0
+        while True:
+            piece = await asyncio.to_thread(self._chunk, seq)
+            if piece is None:
+                return
+            yield piece
+            seq += 1
+
+    def _chunk(self, seq: int) -> bytes | None:
+        with self.cache.read() as conn:
+            row = conn.execute(
+                "SELECT data FROM attachment_content WHERE blob_id = ? AND seq = ?",
+                (self.key, seq),
+            ).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+
+def _content_key(path: Path) -> str:
+    """A cache key for a document to send, unique to this copy."""
+    return "out:" + uuid.uuid4().hex + ":" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
+
+
+def _read_file(path: Path, chunk: int = 256 * 1024) -> Any:
+    with path.open("rb") as f:
+        while piece := f.read(chunk):
+            yield piece
+
+
+def _payload(
+    msg: OutgoingMessage, documents: list[tuple[OutgoingAttachment, str]], xdm: bytes | None
+) -> dict[str, Any]:
+    def addr(a: Address) -> dict[str, Any]:
+        return {"name": a.name, "email": a.email}
+
+    patient = msg.patient
+    return {
+        "from": addr(msg.from_),
+        "to": [addr(a) for a in msg.to],
+        "cc": [addr(a) for a in msg.cc],
+        "bcc": [addr(a) for a in msg.bcc],
+        "subject": msg.subject,
+        "text": msg.text,
+        "html": msg.html,
+        "in_reply_to": msg.in_reply_to,
+        "references": msg.references,
+        "patient": _patient_json(patient) if patient else None,
+        "attachments": [
+            {"key": key, "name": a.name, "mime_type": a.mime_type, "type_code": a.type_code}
+            for a, key in documents
+        ],
+        "xdm": {"key": "out:" + uuid.uuid4().hex + ":xdm", "mime_type": "application/zip"}
+        if xdm is not None
+        else None,
+    }
+
+
+def _message(payload: dict[str, Any], message_id: str) -> OutgoingMessage:
+    """The message back from its payload; attachments are named by their cache key."""
+
+    def addr(d: dict[str, Any]) -> Address:
+        return Address(d.get("name"), d["email"])
+
+    patient = payload.get("patient")
+    return OutgoingMessage(
+        from_=addr(payload["from"]),
+        to=[addr(a) for a in payload["to"]],
+        cc=[addr(a) for a in payload["cc"]],
+        bcc=[addr(a) for a in payload["bcc"]],
+        subject=payload["subject"],
+        text=payload["text"],
+        html=payload.get("html"),
+        patient=_patient(patient) if patient else None,
+        attachments=[
+            OutgoingAttachment(Path(a["key"]), a["name"], a["mime_type"], a.get("type_code"))
+            for a in payload["attachments"]
+        ],
+        in_reply_to=payload.get("in_reply_to", []),
+        references=payload.get("references", []),
+        message_id=message_id,
+    )
+
+
+def _patient_json(patient: PatientIdentity) -> dict[str, Any]:
+    data = dataclasses.asdict(patient)
+    if patient.birth_date is not None:
+        data["birth_date"] = patient.birth_date.isoformat()
+    return data
+
+
+def _patient(data: dict[str, Any]) -> PatientIdentity:
+    birth = data.get("birth_date")
+    values = dict(data)
+    if isinstance(birth, str):
+        values["birth_date"] = date.fromisoformat(birth)
+    return PatientIdentity(**values)
+
+
+def _reason(not_created: object) -> str:
+    if isinstance(not_created, dict):
+        for error in not_created.values():
+            if isinstance(error, dict):
+                return str(error.get("type", "unknown"))
+    return "unknown"

@@ -1,0 +1,517 @@
+"""The sync engine: makes the encrypted cache converge to the server's state, and sends local
+flag changes (seen, flagged, moved, deleted) to it.
+
+- Initial sync (and clean resync after cannotCalculateChanges) = "reconciliation": the server's
+  Email state is noted first, then the ids of every email newest first, then the emails the
+  cache lacks, page after page (the inbox is usable after the first page). It needs no progress
+  bookkeeping to resume after a crash: a restart asks for the ids again and fetches only what is
+  missing. The noted state then becomes the base of deltas, so nothing changed meanwhile is lost.
+- Delta sync follows Email/changes and Mailbox/changes, looping on hasMoreChanges.
+- Local actions are applied to the cache at once, kept in pending_actions, and replayed in order
+  when the server answers; until then, server updates of those emails' flags wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from app import logs
+from app.crashpoints import crashpoint
+from app.errors import CoreError
+from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
+from app.remote.auth import ReauthRequired
+from app.remote.http import ServerUnreachable
+from app.remote.jmap import (
+    CannotCalculateChanges,
+    JmapClient,
+    JmapError,
+    MethodError,
+)
+from app.store import mail, pending
+from app.store.db import Cache, Connection
+from app.store.records import EmailRecord, MailboxRecord
+from app.sync.mapping import (
+    EMAIL_GET_ARGS,
+    MAILBOX_PROPERTIES,
+    MUTABLE_PROPERTIES,
+    email_record,
+    id_set,
+    mailbox_record,
+)
+
+log = logs.get("sync")
+
+INITIAL_STATE_KEY = "Email.initial"  # the Email state noted when a (re)sync began
+IDS_PAGE = 2000
+MAX_ACTION_ATTEMPTS = 5
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    mailboxes: int = 0
+    full: bool = False
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class LocalAction:
+    """What the user did to some emails, as the server must be told."""
+
+    kind: str  # "keywords" | "move" | "destroy"
+    email_ids: tuple[str, ...]
+    keywords: dict[str, bool] = field(default_factory=dict)  # for "keywords": $seen → True…
+    mailbox_ids: tuple[str, ...] = ()  # for "move": the new set of mailboxes
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        cache: Cache,
+        jmap: JmapClient,
+        bus: EventBus | None = None,
+        *,
+        page_size: int = 250,
+        poll_interval: float = 60.0,
+    ) -> None:
+        self.cache = cache
+        self.jmap = jmap
+        self.bus = bus or EventBus()
+        self.page_size = page_size
+        self.poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()  # one sync at a time
+        self.online: bool | None = None
+
+    # One pass ----------------------------------------------------------------------------------
+
+    async def sync_once(self) -> SyncReport:
+        """Pending local actions first, then mailboxes, then emails. Network errors propagate
+        (ServerUnreachable); the cache stays consistent at every page."""
+        async with self._lock:
+            started = time.monotonic()
+            report = SyncReport()
+            await self._flush_actions()
+            report.mailboxes = await self._sync_mailboxes()
+            state = await self.cache.write(lambda c: mail.get_state(c, "Email"))
+            resuming = await self.cache.write(lambda c: mail.get_state(c, INITIAL_STATE_KEY))
+            if state is None or resuming is not None:
+                await self._reconcile(report)
+            else:
+                try:
+                    await self._email_changes(state, report)
+                except CannotCalculateChanges:
+                    log.info("email state too old: clean resync")
+                    await self.cache.write(lambda c: mail.clear_type(c, "Email"))
+                    await self._reconcile(report)
+            report.seconds = time.monotonic() - started
+            self._set_online(True)
+            return report
+
+    # Mailboxes ---------------------------------------------------------------------------------
+
+    async def _sync_mailboxes(self) -> int:
+        state = await self.cache.write(lambda c: mail.get_state(c, "Mailbox"))
+        if state is not None:
+            try:
+                return await self._mailbox_changes(state)
+            except CannotCalculateChanges:
+                log.info("mailbox state too old: fetching all mailboxes")
+        got = await self.jmap.get_all("Mailbox", None, MAILBOX_PROPERTIES)
+        records = [mailbox_record(m) for m in got]
+        new_state = got.state
+
+        def replace(c: Connection) -> None:
+            known = {m.id for m in mail.list_mailboxes(c)}
+            mail.delete_mailboxes(c, known - {r.id for r in records})
+            mail.upsert_mailboxes(c, records)
+            if new_state:
+                mail.set_state(c, "Mailbox", new_state)
+
+        await self.cache.write(replace)
+        self.bus.publish(MailChanged(mailbox_ids=frozenset(r.id for r in records)))
+        return len(records)
+
+    async def _mailbox_changes(self, state: str) -> int:
+        changed = 0
+        while True:
+            answer = await self.jmap.call_one(
+                "Mailbox/changes", {"sinceState": state, "maxChanges": 500}
+            )
+            ids = _ids(answer.get("created")) + _ids(answer.get("updated"))
+            destroyed = _ids(answer.get("destroyed"))
+            got = await self.jmap.get_all("Mailbox", ids, MAILBOX_PROPERTIES) if ids else []
+            records = [mailbox_record(m) for m in got]
+            new_state = _state(answer, "newState")
+            await self.cache.write(
+                partial(
+                    _apply_mailbox_changes, records=records, destroyed=destroyed, state=new_state
+                )
+            )
+            changed += len(records) + len(destroyed)
+            if records or destroyed:
+                self.bus.publish(MailChanged(mailbox_ids=frozenset(ids + destroyed)))
+            state = new_state
+            if answer.get("hasMoreChanges") is not True:
+                return changed
+
+    # Emails: reconciliation (initial sync and resync) ---------------------------------------------
+
+    async def _reconcile(self, report: SyncReport) -> None:
+        report.full = True
+        base = await self.cache.write(lambda c: mail.get_state(c, INITIAL_STATE_KEY))
+        if base is None:
+            answer = await self.jmap.call_one("Email/get", {"ids": [], "properties": ["id"]})
+            base = _state(answer, "state")
+            noted = base
+            await self.cache.write(lambda c: mail.set_state(c, INITIAL_STATE_KEY, noted))
+        crashpoint("sync.initial.state_noted")
+        server_ids = await self._all_email_ids()
+        crashpoint("sync.initial.ids_listed")
+        local = await self.cache.write(mail.email_ids)
+        listed = set(server_ids)
+        gone = local - listed
+        if gone:
+            report.removed += await self.cache.write(lambda c: mail.delete_emails(c, gone))
+            self.bus.publish(MailChanged(removed_email_ids=frozenset(gone)))
+        missing = [i for i in server_ids if i not in local]
+        total = len(server_ids)
+        done = total - len(missing)
+        self.bus.publish(SyncProgress("initial", done, total))
+        # The newest page first and alone, so that the inbox shows quickly; then the rest with
+        # several pages in flight (the writer keeps the order of writes).
+        first, rest = missing[: self.page_size], missing[self.page_size :]
+        if first:
+            done += await self._fetch_page(first, report)
+            self.bus.publish(SyncProgress("initial", done, total))
+        pages = [rest[i : i + self.page_size] for i in range(0, len(rest), self.page_size)]
+        window = 3
+        for start in range(0, len(pages), window):
+            counts = await asyncio.gather(
+                *(self._fetch_page(p, report) for p in pages[start : start + window])
+            )
+            done += sum(counts)
+            self.bus.publish(SyncProgress("initial", done, total))
+        known = [i for i in server_ids if i in local]
+        if known:  # a resync: flags of what we had may have changed meanwhile
+            await self._refresh_flags(known, report)
+        final = base
+
+        def finish(c: Connection) -> None:
+            mail.set_state(c, "Email", final)
+            mail.clear_type(c, INITIAL_STATE_KEY)
+
+        await self.cache.write(finish)
+        crashpoint("sync.initial.finished")
+        # Whatever changed since the noted state (including during this pass) comes now.
+        await self._email_changes(base, report)
+
+    async def _all_email_ids(self) -> list[str]:
+        """Every email id of the account, newest first (ids only: cheap even for 100,000)."""
+        ids: list[str] = []
+        position = 0
+        while True:
+            answer = await self.jmap.call_one(
+                "Email/query",
+                {
+                    "sort": [{"property": "receivedAt", "isAscending": False}],
+                    "position": position,
+                    "limit": IDS_PAGE,
+                },
+            )
+            page = _ids(answer.get("ids"))
+            ids.extend(page)
+            position += len(page)
+            if len(page) < IDS_PAGE:
+                return list(dict.fromkeys(ids))
+
+    async def _fetch_page(self, ids: Sequence[str], report: SyncReport) -> int:
+        got = await self.jmap.get_all("Email", ids, **EMAIL_GET_ARGS)
+        skip = await self._emails_with_pending_actions()
+        # An email deleted here but not yet on the server must not come back.
+        records = [r for r in map(email_record, got) if r.id not in skip]
+        await self.cache.write(partial(mail.upsert_emails, records=records))
+        crashpoint("sync.page_written")
+        report.added += len(records)
+        self.bus.publish(
+            MailChanged(
+                email_ids=frozenset(r.id for r in records),
+                thread_ids=frozenset(r.thread_id for r in records),
+                mailbox_ids=frozenset(m for r in records for m in r.mailbox_ids),
+            )
+        )
+        return len(ids)
+
+    async def _refresh_flags(self, ids: Sequence[str], report: SyncReport) -> None:
+        got = await self.jmap.get_all("Email", ids, MUTABLE_PROPERTIES)
+        skip = await self._emails_with_pending_actions()
+        rows = _flag_rows(got, skip)
+        await self.cache.write(
+            partial(_apply_email_changes, records=[], flag_rows=rows, destroyed=[], state=None)
+        )
+        report.updated += len(rows)
+        if rows:
+            self.bus.publish(MailChanged(email_ids=frozenset(r[0] for r in rows)))
+
+    # Emails: deltas ----------------------------------------------------------------------------
+
+    async def _email_changes(self, state: str, report: SyncReport) -> None:
+        while True:
+            answer = await self.jmap.call_one(
+                "Email/changes", {"sinceState": state, "maxChanges": self.page_size * 4}
+            )
+            created = _ids(answer.get("created"))
+            updated = _ids(answer.get("updated"))
+            destroyed = _ids(answer.get("destroyed"))
+            new_state = _state(answer, "newState")
+            local = await self.cache.write(mail.email_ids)
+            # An "updated" id the cache never saw (paging of /changes can report a creation so)
+            # is fetched whole, like a created one.
+            fetch = [i for i in created + updated if i not in local]
+            flags = [i for i in updated if i in local]
+            full = await self.jmap.get_all("Email", fetch, **EMAIL_GET_ARGS) if fetch else []
+            light = await self.jmap.get_all("Email", flags, MUTABLE_PROPERTIES) if flags else []
+            skip = await self._emails_with_pending_actions()
+            records = [r for r in map(email_record, full) if r.id not in skip]
+            flag_rows = _flag_rows(light, skip)
+            await self.cache.write(
+                partial(
+                    _apply_email_changes,
+                    records=records,
+                    flag_rows=flag_rows,
+                    destroyed=destroyed,
+                    state=new_state,
+                )
+            )
+            crashpoint("sync.delta_written")
+            report.added += len(records)
+            report.updated += len(flag_rows)
+            report.removed += len(destroyed)
+            if records or flag_rows or destroyed:
+                self.bus.publish(
+                    MailChanged(
+                        email_ids=frozenset([r.id for r in records] + [f[0] for f in flag_rows]),
+                        thread_ids=frozenset(r.thread_id for r in records),
+                        removed_email_ids=frozenset(destroyed),
+                    )
+                )
+            state = new_state
+            if answer.get("hasMoreChanges") is not True:
+                return
+
+    # Local actions -----------------------------------------------------------------------------
+
+    async def apply(self, action: LocalAction) -> None:
+        """Applies `action` to the cache now and queues it for the server; tries to send it
+        at once (quietly kept for later when offline)."""
+
+        def local(c: Connection) -> None:
+            for email_id in action.email_ids:
+                email = mail.get_email(c, email_id)
+                if email is None:
+                    continue
+                if action.kind == "keywords":
+                    keywords = set(email.keywords)
+                    for keyword, on in action.keywords.items():
+                        (keywords.add if on else keywords.discard)(keyword)
+                    mail.set_keywords(c, email_id, keywords)
+                elif action.kind == "move":
+                    mail.set_mailboxes(c, email_id, action.mailbox_ids)
+                elif action.kind == "destroy":
+                    mail.delete_emails(c, [email_id])
+            pending.add(
+                c,
+                action.kind,
+                action.email_ids,
+                {"keywords": action.keywords, "mailboxIds": list(action.mailbox_ids)},
+            )
+
+        await self.cache.write(local)
+        changed = frozenset(action.email_ids)
+        if action.kind == "destroy":
+            self.bus.publish(MailChanged(removed_email_ids=changed))
+        else:
+            self.bus.publish(MailChanged(email_ids=changed))
+        try:
+            await self._flush_actions()
+        except CoreError as e:  # offline, or the server wants the password again
+            log.info("local action kept for later (%s)", type(e).__name__)
+
+    async def _flush_actions(self) -> None:
+        actions = await self.cache.write(pending.list_actions)
+        for action in actions:
+            update: dict[str, Any] = {}
+            destroy: list[str] = []
+            for email_id in action.email_ids:
+                if action.kind == "keywords":
+                    update[email_id] = {
+                        f"keywords/{k}": (True if on else None)
+                        for k, on in action.payload.get("keywords", {}).items()
+                    }
+                elif action.kind == "move":
+                    update[email_id] = {
+                        "mailboxIds": dict.fromkeys(action.payload.get("mailboxIds", []), True)
+                    }
+                elif action.kind == "destroy":
+                    destroy.append(email_id)
+            args: dict[str, Any] = {}
+            if update:
+                args["update"] = update
+            if destroy:
+                args["destroy"] = destroy
+            try:
+                answer = await self.jmap.call_one("Email/set", args) if args else {}
+            except ServerUnreachable:
+                raise
+            except (MethodError, JmapError) as e:
+                reason = type(e).__name__
+                if action.attempts + 1 >= MAX_ACTION_ATTEMPTS:
+                    await self.cache.write(partial(pending.remove, action_id=action.id))
+                    log.warning("local action refused (%s): dropped", reason)
+                else:
+                    await self.cache.write(
+                        partial(pending.bump_attempts, action_id=action.id, error=reason)
+                    )
+                    log.warning("local action refused (%s): will retry", reason)
+                continue
+            refused = _refused(answer)
+            if refused:
+                # The server keeps its version; the next delta brings it back here.
+                log.info("server refused a local change for %d emails", len(refused))
+            await self.cache.write(partial(pending.remove, action_id=action.id))
+            crashpoint("sync.action_sent")
+
+    async def _emails_with_pending_actions(self) -> set[str]:
+        actions = await self.cache.write(pending.list_actions)
+        return {email_id for a in actions for email_id in a.email_ids}
+
+    # Running -----------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Asks for a sync soon (push told us something changed, or the user asked)."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Syncs, then waits for push or the poll timer, until `stop`; offline, retries with a
+        growing delay (and says so once through ConnectionChanged)."""
+        listener = asyncio.create_task(self._listen_push(stop))
+        delay = 1.0
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                try:
+                    await self.sync_once()
+                    delay = 1.0
+                    wait = self.poll_interval
+                except ReauthRequired:
+                    # The UI asks for the password (ReauthNeeded); sync resumes when woken.
+                    wait = self.poll_interval
+                except ServerUnreachable:
+                    self._set_online(False)
+                    wait = delay + random.uniform(0, delay / 2)  # jitter, not security
+                    delay = min(delay * 2, 60.0)
+                await _wait_any(stop, self._wake, wait)
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+
+    async def _listen_push(self, stop: asyncio.Event) -> None:
+        """Wakes the loop on every StateChange; ends quietly when the server has no push."""
+        while not stop.is_set():
+            try:
+                async for _change in self.jmap.push(types="Email,Mailbox"):
+                    self.wake()
+                return  # no push on this server: the poll timer does the work
+            except (JmapError, CoreError) as e:
+                log.info("push unavailable for now (%s)", type(e).__name__)
+                await _wait_any(stop, asyncio.Event(), 30.0)
+
+    def _set_online(self, online: bool) -> None:
+        if self.online is online:
+            return
+        self.online = online
+        reason = None if online else "Serveur injoignable : les messages en cache restent lisibles."
+        self.bus.publish(ConnectionChanged(online, reason))
+
+
+def _flag_rows(
+    emails: Sequence[dict[str, Any]], skip: set[str]
+) -> list[tuple[str, frozenset[str], frozenset[str]]]:
+    """(id, keywords, mailboxIds) of emails without local changes waiting for the server."""
+    return [
+        (e["id"], id_set(e.get("keywords")), id_set(e.get("mailboxIds")))
+        for e in emails
+        if e["id"] not in skip
+    ]
+
+
+def _apply_mailbox_changes(
+    c: Connection, *, records: list[MailboxRecord], destroyed: list[str], state: str
+) -> None:
+    mail.delete_mailboxes(c, destroyed)
+    mail.upsert_mailboxes(c, records)
+    mail.set_state(c, "Mailbox", state)
+
+
+def _apply_email_changes(
+    c: Connection,
+    *,
+    records: list[EmailRecord],
+    flag_rows: list[tuple[str, frozenset[str], frozenset[str]]],
+    destroyed: list[str],
+    state: str | None,
+) -> None:
+    """One transaction: what a page of changes did, and the state it brings the cache to."""
+    mail.delete_emails(c, destroyed)
+    mail.upsert_emails(c, records)
+    for email_id, keywords, mailbox_ids in flag_rows:
+        mail.set_keywords(c, email_id, keywords)
+        mail.set_mailboxes(c, email_id, mailbox_ids)
+    if state is not None:
+        mail.set_state(c, "Email", state)
+
+
+def _ids(value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidIds()
+    return list(value)
+
+
+def _state(answer: dict[str, Any], key: str) -> str:
+    value = answer.get(key)
+    if not isinstance(value, str):
+        raise InvalidIds(f"{key} is not a string")
+    return value
+
+
+def _refused(answer: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for key in ("notUpdated", "notDestroyed"):
+        value = answer.get(key)
+        if isinstance(value, dict):
+            out.extend(k for k in value if isinstance(k, str))
+    return out
+
+
+class InvalidIds(JmapError):
+    """A list of ids or a state the server sent is malformed."""
+
+
+async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)

@@ -1,0 +1,141 @@
+"""kill -9 at many points of an initial sync and of a send: after a restart the cache converges to
+the server and every message is delivered exactly once.
+
+The client runs as its own process (`monsisra-cli`); MONSISRA_CRASHPOINT makes it SIGKILL itself
+at a named point (app/crashpoints.py), the way a power cut or a killed task would stop it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from app.remote.jmap import JmapClient
+from server.testing import ServerThread
+from tests.app.cli_helpers import KILLED, cli, ok, opened
+from tests.app.jmap_helpers import jmap_client
+from tests.app.sync_helpers import assert_cache_equals_server
+from tests.server.conftest import ALICE, BOB
+
+SYNC_POINTS = [
+    "sync.initial.state_noted",
+    "sync.initial.ids_listed",
+    "sync.page_written#1",
+    "sync.page_written#2",
+    "sync.page_written#4",
+    "sync.initial.finished",
+    "store.before_commit#1",
+    "store.before_commit#3",
+    "store.before_commit#6",
+    "store.committed#2",
+    "store.committed#5",
+    "store.committed#9",
+]
+
+SEND_POINTS = [
+    "outbox.queued",
+    "outbox.uploaded#1",
+    "outbox.uploaded#2",
+    "outbox.before_create",
+    "outbox.created",
+    "outbox.email_recorded",
+    "outbox.before_submit",
+    "outbox.submitted",
+    "outbox.sent",
+    "store.committed#4",
+    "store.committed#7",
+    "store.before_commit#5",
+]
+
+
+def _fill_mailbox(server: ServerThread, count: int) -> None:
+    """Mail delivered to alice (as an incoming mail server would), 10 per minute back in time."""
+    account = server.sandbox.accounts.by_login(ALICE.login)
+    assert account is not None
+    start = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+    with server.sandbox.db.write():
+        for i in range(count):
+            msg = EmailMessage()
+            msg["From"] = BOB.email
+            msg["To"] = ALICE.email
+            msg["Subject"] = f"Résultats {i}"
+            msg["Message-ID"] = f"<fill-{i}@sisra-demo.mssante.fr>"
+            msg.set_content(f"Message numéro {i}.")
+            server.sandbox.mail.import_message(
+                account.id, msg.as_bytes(), received_at=start + timedelta(seconds=6 * i)
+            )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("point", SYNC_POINTS)
+async def test_initial_sync_killed_then_restarted_converges(
+    server: ServerThread, tmp_path: Path, point: str
+) -> None:
+    _fill_mailbox(server, 120)
+    data = tmp_path / "client"
+    killed = cli(
+        server.base_url,
+        ALICE.login,
+        ALICE.password,
+        data,
+        "sync",
+        "--page-size",
+        "20",
+        crashpoint=point,
+    )
+    assert killed.returncode == KILLED, (point, killed.stderr)
+    report = ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    assert report["messages"] == 120
+    async with (
+        opened(server.base_url, ALICE.login, ALICE.password, data) as account,
+        jmap_client(server, ALICE) as client,
+    ):
+        await assert_cache_equals_server(account.cache, client)
+
+
+async def _received(client: JmapClient, subject: str) -> int:
+    answer = await client.call_one("Email/query", {"filter": {"subject": subject}})
+    return len(answer["ids"])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("point", SEND_POINTS)
+async def test_send_killed_then_restarted_delivers_exactly_once(
+    server: ServerThread, tmp_path: Path, point: str
+) -> None:
+    data = tmp_path / "client"
+    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    report = tmp_path / "compte-rendu.pdf"
+    report.write_bytes(b"%PDF-1.4\n" + b"r" * 50_000 + b"\n%%EOF\n")
+    scan = tmp_path / "ecg.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"e" * 20_000)
+    subject = f"Envoi interrompu {point}"
+    killed = cli(
+        server.base_url,
+        ALICE.login,
+        ALICE.password,
+        data,
+        "send",
+        "--to",
+        BOB.email,
+        "--subject",
+        subject,
+        "--body",
+        "Cher confrère,",
+        "--attach",
+        f"{report}:11488-4",
+        "--attach",
+        f"{scan}:18748-4",
+        crashpoint=point,
+    )
+    assert killed.returncode == KILLED, (point, killed.stderr)
+    rows = ok(cli(server.base_url, ALICE.login, ALICE.password, data, "outbox", "--send"))
+    assert [r["state"] for r in rows] == ["sent"]
+    # A second restart sends nothing more.
+    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "outbox", "--send"))
+    async with jmap_client(server, BOB) as bob, jmap_client(server, ALICE) as alice:
+        assert await _received(bob, subject) == 1
+        assert await _received(alice, subject) == 1  # her copy, in Sent
