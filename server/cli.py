@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     server = uvicorn.Server(
         uvicorn.Config(create_app(sandbox), log_level=args.log_level, lifespan="off")
     )
+    gc.freeze()  # what start-up built lives as long as the server: keep it out of GC passes
     try:
         asyncio.run(server.serve(sockets=[sock]))
     except KeyboardInterrupt:

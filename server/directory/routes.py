@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from server.context import Sandbox, get_sandbox
 from server.directory import fhir
-from server.directory.search import Search, SearchError, parse
+from server.directory.search import MAX_DEPTH, NEAR_MAX_DEPTH, Search, SearchError, parse
 from server.directory.store import DirectoryStore
 from server.urls import DIRECTORY_PATH
 
@@ -72,11 +72,13 @@ def search(
         "entry": entries,
     }
     next_offset = parsed.paging.offset + parsed.paging.count
-    if parsed.paging.count > 0 and next_offset < page.total:
+    last = min(page.total, NEAR_MAX_DEPTH if parsed.query.near is not None else MAX_DEPTH)
+    if parsed.paging.count > 0 and next_offset < last:
         kept = [
             (k, v) for k, v in request.query_params.multi_items() if k not in ("_offset", "_count")
         ]
-        kept += [("_count", str(parsed.paging.count)), ("_offset", str(next_offset))]
+        count = min(parsed.paging.count, last - next_offset)
+        kept += [("_count", str(count)), ("_offset", str(next_offset))]
         bundle["link"].append(
             {"relation": "next", "url": f"{_base(request)}/{resource}?{urlencode(kept)}"}
         )

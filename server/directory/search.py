@@ -16,6 +16,13 @@ from server.directory.codes import PROFESSION_SYSTEM, PROFESSIONS, SPECIALTIES, 
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 500
+# Like the national directory and most search engines, results are served down to a depth: past
+# it the search must be refined. It keeps every search fast (a deep page of a huge result set
+# costs a sort of all of it) and no person pages through 10,000 professionals.
+MAX_DEPTH = 10_000
+# "Autour de moi" is sorted by distance: its deep pages would sort a whole region. The nearest
+# thousand are served; farther than that, a postal code or a smaller radius says what is meant.
+NEAR_MAX_DEPTH = 1_000
 MAX_VALUE_LENGTH = 200
 MAX_NEAR_KM = 2000.0
 RPPS_SYSTEM = "https://rpps.esante.gouv.fr"
@@ -129,6 +136,16 @@ def parse(resource: str, params: Iterable[tuple[str, str]]) -> Search:
             )
             raise SearchError(f"Unknown search parameter '{key}' on {resource}; use {supported}.")
         _apply(query, key, modifier, value)
+    if query.near is not None and paging.offset + paging.count > NEAR_MAX_DEPTH:
+        raise SearchError(
+            f"Only the {NEAR_MAX_DEPTH} nearest results are served: refine the search "
+            "(a smaller radius, a profession or a postal code)."
+        )
+    if paging.offset + paging.count > MAX_DEPTH:
+        raise SearchError(
+            f"Only the first {MAX_DEPTH} results are served: refine the search "
+            "(a name, a profession, a postal code or a smaller radius)."
+        )
     return Search(query=query, paging=paging, include=include, revinclude=revinclude)
 
 

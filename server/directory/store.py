@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -173,7 +173,43 @@ def _insert_points(conn: sqlite3.Connection, table: str, rows: Sequence[_Point])
     )
 
 
-MIGRATIONS: list[Migration] = [_SCHEMA, _add_points]
+def _add_search_keys(conn: sqlite3.Connection) -> None:
+    """Step 3: every criterion evaluated by SQLite over covering indexes, no id sets in Python.
+
+    Roles get the folded names of their practitioner (`name_key`, beside the sort key in the
+    index walked in name order), so 1- and 2-letter `:contains` words are found by scanning one
+    index. The address indexes end with `practitioner_n`, so a Practitioner search by place
+    collects its people without reading the roles. Practitioners get indexes on their profession,
+    specialty and téléexpert flag, which their roles copy.
+    """
+    conn.execute("ALTER TABLE dir_role ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "UPDATE dir_role SET name_key = "
+        "(SELECT p.name_key FROM dir_practitioner p WHERE p.n = dir_role.practitioner_n)"
+    )
+    for index in ("dir_role_sort", "dir_role_postal", "dir_role_dep", "dir_role_city"):
+        conn.execute(f"DROP INDEX {index}")
+    conn.execute("CREATE INDEX dir_role_sort ON dir_role (sort_key, name_key, practitioner_n)")
+    conn.execute(
+        "CREATE INDEX dir_role_postal ON dir_role "
+        "(postal_code, profession, specialty, practitioner_n)"
+    )
+    conn.execute(
+        "CREATE INDEX dir_role_dep ON dir_role "
+        "(departement, specialty, profession, expert, practitioner_n)"
+    )
+    conn.execute("CREATE INDEX dir_role_city ON dir_role (city_key, practitioner_n)")
+    for name, columns in (
+        ("profession", "profession, specialty, expert"),
+        ("specialty", "specialty, expert"),
+        ("expert", "expert) WHERE (expert = 1"),
+    ):
+        conn.execute(f"CREATE INDEX dir_practitioner_{name} ON dir_practitioner ({columns})")
+    if conn.execute("SELECT count(*) FROM dir_role").fetchone()[0] > 1000:
+        conn.execute("ANALYZE")
+
+
+MIGRATIONS: list[Migration] = [_SCHEMA, _add_points, _add_search_keys]
 
 
 @dataclass(frozen=True)
@@ -196,8 +232,10 @@ class _Where:
         self.clauses.append(clause)
         self.params.extend(params)
 
-    def key_in(self, column: str, keys: Iterable[int]) -> None:
-        self.add(f"{column} IN (SELECT value FROM json_each(?))", json.dumps(sorted(keys)))
+    def copy(self) -> _Where:
+        other = _Where()
+        other.clauses, other.params = list(self.clauses), list(self.params)
+        return other
 
     def any_of(self, column: str, values: Sequence[str]) -> None:
         self.add(f"{column} IN ({','.join('?' * len(values))})", *values)
@@ -211,6 +249,7 @@ class DirectoryStore:
         self._sandbox = sandbox
         self._db = sandbox.db
         self._db.migrate("directory", MIGRATIONS)
+        self._one_role_each: bool | None = None  # see _single_role; reset by insert
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -221,6 +260,7 @@ class DirectoryStore:
         roles: Sequence[RoleRecord],
     ) -> None:
         """Adds records in one transaction (the demo generator writes tens of thousands at once)."""
+        self._one_role_each = None
         with self._db.write() as conn:
             org_n = self._insert_organizations(conn, organizations)
             prac = self._insert_practitioners(conn, practitioners)
@@ -344,14 +384,15 @@ class DirectoryStore:
                     o["lat"],
                     o["lon"],
                     _person_sort_key(p.family, p.given, r.id),
+                    f"{fold(p.family)}\x1f{fold(p.given)}",
                 )
             )
             labels = [PROFESSIONS.get(p.profession, ""), SPECIALTIES.get(p.specialty or "", "")]
             body = " ".join([*labels, r.service, *r.competences, o["name"]])
             text.append((n, fold(body)))
             row = rows[-1]  # practitioner_n, profession, specialty, expert, postal, city, dep
-            points.append((n, o["lat"], o["lon"], row[-1], (*row[2:3], *row[4:6], *row[9:13])))
-        conn.executemany(f"INSERT INTO dir_role VALUES ({','.join('?' * 16)})", rows)
+            points.append((n, o["lat"], o["lon"], row[15], (*row[2:3], *row[4:6], *row[9:13])))
+        conn.executemany(f"INSERT INTO dir_role VALUES ({','.join('?' * 17)})", rows)
         conn.executemany("INSERT INTO dir_role_text (rowid, body) VALUES (?, ?)", text)
         _insert_points(conn, "dir_role_point", points)
 
@@ -480,75 +521,119 @@ class DirectoryStore:
     def search(
         self, conn: sqlite3.Connection, resource: str, query: Query, offset: int, count: int
     ) -> Page:
-        """The matches of `query` in order (by name, or by distance with `near`), one page."""
-        if query.near is not None and resource != "Organization":
-            return self._near_page(
-                conn, self._roles_near(conn, resource, query), query, offset, count
-            )
-        if resource == "Organization":
-            where, main = self._organization_where(conn, query), "dir_organization o"
-        else:
-            role_where = self._role_where(conn, query)
-            person_where = self._person_where(conn, query)
-            if resource == "PractitionerRole":
-                if person_where.clauses:
-                    role_where.add(
-                        f"r.practitioner_n IN (SELECT p.n FROM dir_practitioner p "
-                        f"WHERE {person_where.sql()})",
-                        *person_where.params,
-                    )
-                for ids in query.ids:
-                    role_where.any_of("r.id", ids)
-                where, main = role_where, "dir_role r"
-            else:
-                for ids in query.ids:
-                    person_where.any_of("p.id", ids)
-                if role_where.clauses:
-                    person_where.add(
-                        "p.n IN (SELECT r.practitioner_n FROM dir_role r "
-                        f"WHERE {role_where.sql()})",
-                        *role_where.params,
-                    )
-                where, main = person_where, "dir_practitioner p"
-        alias = main[-1]
-        if query.near is not None:
-            return self._near_page(conn, _OrganizationsNear(where), query, offset, count)
-        total = conn.execute(f"SELECT count(*) FROM {main} WHERE {where.sql()}", where.params)
-        keys = conn.execute(
-            f"SELECT {alias}.n FROM {main} WHERE {where.sql()} "
-            f"ORDER BY {alias}.sort_key LIMIT ? OFFSET ?",
-            [*where.params, count, offset],
-        )
-        return Page(int(total.fetchone()[0]), [int(r[0]) for r in keys], {})
+        """The matches of `query` in order (by name, or by distance with `near`), one page.
 
-    def _roles_near(self, conn: sqlite3.Connection, resource: str, query: Query) -> _Near:
-        """Every criterion of a role is a column of `dir_role_point`: no other table is read."""
-        where = self._role_where(conn, query, "q")
-        person_where = self._person_where(conn, query)
+        Every criterion is a clause SQLite evaluates (FTS tables hand their rowids to an IN
+        subquery, short `:contains` words are looked for in an index of folded names), and
+        SQLite counts and orders: sets of ids never travel through Python.
+        """
+        if query.near is not None and resource != "Organization":
+            near = self._roles_near(resource, query, self._single_role(conn))
+            return self._near_page(conn, near, query, offset, count)
+        if resource == "Organization":
+            where = self._organization_where(query)
+            if query.near is not None:
+                return self._near_page(conn, _OrganizationsNear(where), query, offset, count)
+            return self._sorted_page(conn, "dir_organization", "o", where, where, offset, count)
+        if resource == "PractitionerRole":
+            where = _Where()
+            _role_criteria(where, query, "r")
+            _place_criteria(where, query, "r")
+            _person_criteria(where, query, "r", "r.practitioner_n", "r.name_key", "r.email")
+            for ids in query.ids:
+                where.any_of("r.id", ids)
+            return self._sorted_page(conn, "dir_role", "r", where, where, offset, count)
+        # A practitioner's profession, specialty and téléexpert flag are copied on its roles:
+        # they are read on the practitioner; only places and free text need the roles.
+        person = _Where()
+        _role_criteria(person, query, "p")
+        _person_criteria(person, query, "p", "p.n", "p.name_key", "p.email")
         for ids in query.ids:
+            person.any_of("p.id", ids)
+        place, checked = _Where(), _Where()
+        _place_criteria(place, query, "r")
+        _place_criteria(checked, query, "r", "+r.n")
+        if not place.clauses:
+            return self._sorted_page(conn, "dir_practitioner", "p", person, person, offset, count)
+        counted, scanned = person.copy(), person.copy()
+        counted.add(
+            f"p.n IN (SELECT r.practitioner_n FROM dir_role r WHERE {place.sql()})", *place.params
+        )
+        scanned.add(
+            f"EXISTS (SELECT 1 FROM dir_role r WHERE r.practitioner_n = p.n AND {checked.sql()})",
+            *checked.params,
+        )
+        return self._sorted_page(conn, "dir_practitioner", "p", counted, scanned, offset, count)
+
+    def _sorted_page(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        alias: str,
+        where: _Where,
+        scan_where: _Where,
+        offset: int,
+        count: int,
+    ) -> Page:
+        """Counts the matches, then reads the page by the cheaper of two plans.
+
+        Walking the index in name order stops after about (offset + count) × rows / total
+        entries; collecting the matches and sorting them costs `total`. The exact count tells
+        which is smaller, which SQLite's planner cannot know for FTS or `instr` criteria.
+        `scan_where` is `where` written for the walk (EXISTS instead of IN where it matters).
+        """
+        total = int(
+            conn.execute(
+                f"SELECT count(*) FROM {table} {alias} WHERE {where.sql()}", where.params
+            ).fetchone()[0]
+        )
+        if count == 0 or offset >= total:
+            return Page(total, [], {})
+        rows = int(conn.execute(f"SELECT coalesce(max(n), 0) FROM {table}").fetchone()[0])
+        if (offset + count) * rows <= total * total:
+            sql = (
+                f"SELECT {alias}.n FROM {table} {alias} INDEXED BY {table}_sort "
+                f"WHERE {scan_where.sql()} ORDER BY {alias}.sort_key LIMIT ? OFFSET ?"
+            )
+            params = scan_where.params
+        else:
+            sql = (
+                f"WITH m AS MATERIALIZED (SELECT {alias}.n AS n, {alias}.sort_key AS s "
+                f"FROM {table} {alias} WHERE {where.sql()}) "
+                "SELECT n FROM m ORDER BY s LIMIT ? OFFSET ?"
+            )
+            params = where.params
+        keys = [int(r[0]) for r in conn.execute(sql, [*params, count, offset])]
+        return Page(total, keys, {})
+
+    def _roles_near(self, resource: str, query: Query, single_role: bool) -> _Near:
+        """Every criterion of a role is a column of `dir_role_point`: no other table is read."""
+        where = _Where()
+        _role_criteria(where, query, "q")
+        _place_criteria(where, query, "q")
+        _person_criteria(where, query, "q", "q.practitioner_n", None, None)
+        for ids in query.ids:
+            marks = ",".join("?" * len(ids))
             if resource == "Practitioner":
-                person_where.any_of("p.id", ids)
-            else:
                 where.add(
-                    f"q.n IN (SELECT n FROM dir_role WHERE id IN ({','.join('?' * len(ids))}))",
+                    f"q.practitioner_n IN (SELECT n FROM dir_practitioner WHERE id IN ({marks}))",
                     *ids,
                 )
-        if person_where.clauses:
-            where.add(
-                f"q.practitioner_n IN (SELECT p.n FROM dir_practitioner p "
-                f"WHERE {person_where.sql()})",
-                *person_where.params,
-            )
-        return _RolesNear(where, by_practitioner=resource == "Practitioner")
+            else:
+                where.add(f"q.n IN (SELECT n FROM dir_role WHERE id IN ({marks}))", *ids)
+        if resource == "Practitioner" and not single_role:
+            return _RolesNear(where, "practitioner")
+        return _RolesNear(where, "role" if resource == "PractitionerRole" else "single")
 
     def _near_page(
         self, conn: sqlite3.Connection, near: _Near, query: Query, offset: int, count: int
     ) -> Page:
-        """Counts the whole disc, then reads the page from the smallest disc that holds it.
+        """Counts the whole disc, then orders only as many rows as the page needs.
 
-        Ordering 17,000 roles to keep 50 costs as much as counting them again, so when the
-        page is a small part of the matches it is looked for in a disc sized for it, grown
-        until it holds a full page (every row outside is farther than every row inside).
+        Ordering 100,000 rows costs several times more than counting them. A page near the
+        start is looked for in the smallest disc that holds it, grown until it holds a full page
+        (every row outside is farther than every row inside); a page past the middle is read
+        from the far end (ORDER BY … DESC), so SQLite keeps only `total - offset` rows.
         """
         assert query.near is not None
         km = query.near.km
@@ -556,109 +641,156 @@ class DirectoryStore:
         if count == 0 or offset >= total:
             return Page(total, [], {})
         wanted = offset + count
-        radius = km if total <= 4 * wanted else km * math.sqrt(2 * wanted / total)
-        while True:
-            sql, params = near.sql(query, radius, "n, d")
+        if offset > total // 2:
+            sql, params = near.sql(query, km, "n, d, s")
+            first = max(total - wanted, 0)
             rows = conn.execute(
-                f"{sql} ORDER BY d, s LIMIT ? OFFSET ?", [*params, count, offset]
-            ).fetchall()
-            if radius >= km or len(rows) == min(count, total - offset):
-                break
-            radius = min(km, radius * 2)
+                f"{sql} ORDER BY d DESC, s DESC LIMIT ? OFFSET ?",
+                [*params, total - offset - first, first],
+            ).fetchall()[::-1]
+        else:
+            radius = km if total <= 4 * wanted else km * math.sqrt(2 * wanted / total)
+            while True:
+                sql, params = near.sql(query, radius, "n, d, s")
+                rows = conn.execute(
+                    f"{sql} ORDER BY d, s LIMIT ? OFFSET ?", [*params, count, offset]
+                ).fetchall()
+                if radius >= km or len(rows) == min(count, total - offset):
+                    break
+                radius = min(km, radius * 2)
         return Page(total, [int(r[0]) for r in rows], {int(r[0]): km_of_chord2(r[1]) for r in rows})
 
-    def _role_where(self, conn: sqlite3.Connection, query: Query, alias: str = "r") -> _Where:
-        """Criteria on roles, over `dir_role` or `dir_role_point` (which copies these columns)."""
-        w = _Where()
-        for codes in query.profession:
-            w.any_of(f"{alias}.profession", codes)
-        for codes in query.specialty:
-            w.any_of(f"{alias}.specialty", codes)
-        _address(w, alias, query)
-        if query.expert is not None:
-            w.add(f"{alias}.expert = ?", int(query.expert))
-        for text in query.text:
-            w.key_in(f"{alias}.n", self._fts(conn, "dir_role_text", prefix_query(text)))
-        return w
+    def _single_role(self, conn: sqlite3.Connection) -> bool:
+        """Whether no practitioner has two roles (then a practitioner is as near as its role)."""
+        if self._one_role_each is None:
+            self._one_role_each = (
+                conn.execute(
+                    "SELECT 1 FROM dir_role GROUP BY practitioner_n HAVING count(*) > 1 LIMIT 1"
+                ).fetchone()
+                is None
+            )
+        return self._one_role_each
 
-    def _person_where(self, conn: sqlite3.Connection, query: Query) -> _Where:
-        w = _Where()
-        for f in query.name:
-            w.key_in("p.n", self._names(conn, f, None))
-        for f in query.family:
-            w.key_in("p.n", self._names(conn, f, "family"))
-        for f in query.given:
-            w.key_in("p.n", self._names(conn, f, "given"))
-        for email in query.mailbox:
-            w.add("p.email = ?", email)
-        for values in query.identifier:
-            w.any_of("p.rpps", values)
-        return w
-
-    def _organization_where(self, conn: sqlite3.Connection, query: Query) -> _Where:
+    def _organization_where(self, query: Query) -> _Where:
         w = _Where()
         for f in query.name:
             if f.contains:
-                w.key_in("o.n", self._contains(conn, "dir_org_tri", f.value, ["name"]))
+                for word in words(f.value) or [""]:
+                    if len(word) >= 3:
+                        w.add(_fts_in("o.n", "dir_org_tri"), f'{{name}} : "{word}"')
+                    elif word:  # too short for trigrams: the folded name before the id
+                        name = "substr(o.sort_key, 1, length(o.sort_key) - length(o.id))"
+                        w.add(f"instr({name}, ?) > 0", word)
+                    else:
+                        w.add("0")
             else:
-                w.key_in("o.n", self._fts(conn, "dir_org_fts", prefix_query(f.value, "name")))
+                _match(w, "o.n", "dir_org_fts", prefix_query(f.value, "name"))
         for email in query.mailbox:
             w.add("o.n IN (SELECT organization_n FROM dir_mailbox WHERE email = ?)", email)
         _address(w, "o", query)
         for text in query.text:
-            w.key_in("o.n", self._fts(conn, "dir_org_fts", prefix_query(text)))
+            _match(w, "o.n", "dir_org_fts", prefix_query(text))
         for ids in query.ids:
             w.any_of("o.id", ids)
         for values in query.identifier:
             w.any_of("o.finess", values)
         return w
 
-    def _names(self, conn: sqlite3.Connection, f: StringFilter, column: str | None) -> set[int]:
-        columns = [column] if column else ["family", "given"]
-        if f.contains:
-            return self._contains(conn, "dir_name_tri", f.value, columns)
-        if len(words(f.value)) > 1 and column is None:
-            return self._fts(conn, "dir_name_fts", prefix_query(f.value))
-        return self._fts(conn, "dir_name_fts", prefix_query(f.value, "{" + " ".join(columns) + "}"))
 
-    def _fts(self, conn: sqlite3.Connection, table: str, match: str | None) -> set[int]:
-        if match is None:  # nothing searchable in the value: nothing matches
-            return set()
-        return {
-            int(r[0])
-            for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (match,))
-        }
+def _fts_in(key: str, table: str) -> str:
+    return f"{key} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
 
-    def _contains(
-        self, conn: sqlite3.Connection, table: str, value: str, columns: list[str]
-    ) -> set[int]:
-        """Rows where every word of `value` occurs inside one of `columns` (trigram index)."""
-        result: set[int] | None = None
-        for word in words(value):
-            if len(word) >= 3:
-                target = "{" + " ".join(columns) + "}"
-                rows: list[Any] = conn.execute(
-                    f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (f'{target} : "{word}"',)
-                ).fetchall()
-            elif table == "dir_name_tri":  # too short for trigrams: scan the folded names
-                part = {"family": 0, "given": 1}.get(columns[0]) if len(columns) == 1 else None
-                rows = [
-                    (r[0],)
-                    for r in conn.execute(
-                        "SELECT n, name_key FROM dir_practitioner WHERE instr(name_key, ?) > 0",
-                        (word,),
-                    )
-                    if part is None or word in r[1].split("\x1f")[part]
-                ]
-            else:
-                rows = list(
-                    conn.execute(f"SELECT rowid FROM {table} WHERE name LIKE ?", (f"%{word}%",))
-                )
-            found = {int(r[0]) for r in rows}
-            result = found if result is None else result & found
-            if not result:
-                return set()
-        return result or set()
+
+def _match(w: _Where, key: str, table: str, match: str | None) -> None:
+    if match is None:  # nothing searchable in the value: nothing matches
+        w.add("0")
+    else:
+        w.add(_fts_in(key, table), match)
+
+
+def _role_criteria(w: _Where, query: Query, alias: str) -> None:
+    """Profession, specialty, téléexpert: columns of roles, their positions and practitioners."""
+    for codes in query.profession:
+        w.any_of(f"{alias}.profession", codes)
+    for codes in query.specialty:
+        w.any_of(f"{alias}.specialty", codes)
+    if query.expert is not None:
+        w.add(f"{alias}.expert = ?", int(query.expert))
+
+
+def _place_criteria(w: _Where, query: Query, alias: str, key: str | None = None) -> None:
+    """Address and free text: criteria of a role, whose key is `key` (`alias.n` by default).
+
+    A key of "+r.n" keeps SQLite from looping over the FTS rowids for every row it checks.
+    """
+    _address(w, alias, query)
+    for text in query.text:
+        _match(w, key or f"{alias}.n", "dir_role_text", prefix_query(text))
+
+
+def _person_criteria(
+    w: _Where,
+    query: Query,
+    alias: str,
+    person: str,
+    name_key: str | None,
+    email: str | None,
+) -> None:
+    """Names, mailbox and RPPS of the practitioner whose key is the column `person`.
+
+    `name_key` is a column holding "family\x1fgiven" folded, scanned for words too short for
+    the trigram index; without it they are looked for in the practitioners' own.
+    """
+    for column, filters in ((None, query.name), ("family", query.family), ("given", query.given)):
+        for f in filters:
+            _name_criterion(w, f, column, person, name_key)
+    for value in query.mailbox:
+        if email is not None:
+            w.add(f"{email} = ?", value)
+        else:
+            w.add(f"{person} IN (SELECT n FROM dir_practitioner WHERE email = ?)", value)
+    for values in query.identifier:
+        marks = ",".join("?" * len(values))
+        w.add(f"{person} IN (SELECT n FROM dir_practitioner WHERE rpps IN ({marks}))", *values)
+
+
+def _name_criterion(
+    w: _Where, f: StringFilter, column: str | None, person: str, name_key: str | None
+) -> None:
+    columns = "{" + (column or "family given") + "}"
+    if not f.contains:
+        if len(words(f.value)) > 1 and column is None:  # words may spread over both names
+            _match(w, person, "dir_name_fts", prefix_query(f.value))
+        else:
+            _match(w, person, "dir_name_fts", prefix_query(f.value, columns))
+        return
+    terms = words(f.value)
+    if not terms:
+        w.add("0")
+    for word in terms:  # every word inside one of the names
+        if len(word) >= 3:
+            w.add(_fts_in(person, "dir_name_tri"), f'{columns} : "{word}"')
+        elif name_key is None:
+            w.add(
+                f"{person} IN (SELECT p.n FROM dir_practitioner p "
+                f"WHERE {_short_word('p.name_key', column)})",
+                word,
+            )
+        else:
+            w.add(_short_word(name_key, column), word)
+
+
+def _short_word(name_key: str, column: str | None) -> str:
+    """A clause true when the word `?` is inside the family and/or given part of `name_key`.
+
+    A word never holds the separator, so its first occurrence lies in the family part exactly
+    when the family holds it.
+    """
+    if column == "family":
+        return f"instr({name_key}, ?) BETWEEN 1 AND instr({name_key}, char(31))"
+    if column == "given":
+        return f"instr(substr({name_key}, instr({name_key}, char(31))), ?) > 0"
+    return f"instr({name_key}, ?) > 0"
 
 
 def _distance_sql(query: Query, km: float) -> tuple[str, str, list[Any]]:
@@ -700,21 +832,24 @@ class _OrganizationsNear:
 
 
 class _RolesNear:
-    """Roles, or practitioners at the distance of their nearest role meeting the criteria."""
+    """Roles, or practitioners at the distance of their nearest role meeting the criteria.
 
-    def __init__(self, where: _Where, by_practitioner: bool) -> None:
-        self._where, self._by_practitioner = where, by_practitioner
+    `key` is "role", "practitioner", or "single" for practitioners when none has two roles
+    (each is then at the distance of its only role, without grouping 100,000 rows).
+    """
+
+    def __init__(self, where: _Where, key: str) -> None:
+        self._where, self._key = where, key
 
     def sql(self, query: Query, km: float, columns: str) -> tuple[str, list[Any]]:
         distance, region, params = _distance_sql(query, km)
+        key = "q.n" if self._key == "role" else "q.practitioner_n"
         roles = (
-            f"SELECT q.n AS n, q.practitioner_n AS pn, {distance} AS d, q.sort_key AS s "
+            f"SELECT {key} AS n, {distance} AS d, q.sort_key AS s "
             f"FROM dir_role_point q WHERE {region} AND {self._where.sql()}"
         )
-        if self._by_practitioner:  # ties broken by the name-led sort key of the role
-            roles = (
-                f"SELECT pn AS n, min(d) AS d, min(s) AS s FROM ({roles}) WHERE d <= ? GROUP BY pn"
-            )
+        if self._key == "practitioner":  # ties broken by the name-led sort key of the role
+            roles = f"SELECT n, min(d) AS d, min(s) AS s FROM ({roles}) WHERE d <= ? GROUP BY n"
             return f"SELECT {columns} FROM ({roles})", [*params, *self._where.params, chord2(km)]
         sql = f"SELECT {columns} FROM ({roles}) WHERE d <= ?"
         return sql, [*params, *self._where.params, chord2(km)]

@@ -22,6 +22,7 @@ from server.demo.names import mss_address
 from server.demo.users import DEMO_USERS
 from server.demo.world import DemoAccount, DemoWorld
 from server.directory.demo import seed_directory
+from server.directory.text import fold
 from server.testing import ServerThread, quick_config
 from tests.server.conftest import ALICE, ServerFactory, get_token
 
@@ -394,3 +395,172 @@ def test_declaring_an_expert_shows_in_expert_searches(
         "url": "https://monsisra.example/fhir/StructureDefinition/teleexpert",
         "valueBoolean": True,
     } in read["extension"]
+
+
+# ---- broad searches: totals and pages against the database ------------------------------
+
+
+def _sort_key(family: str, given: str, resource_id: str) -> str:
+    return f"{fold(family)}\x1f{fold(given)}\x1f{resource_id}"
+
+
+def _people(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    return {
+        pid: (family, given)
+        for pid, family, given in db.execute("SELECT id, family, given FROM dir_practitioner")
+    }
+
+
+def _roles(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every role with its practitioner's names and the columns searches read."""
+    db.row_factory = sqlite3.Row
+    rows = db.execute(
+        "SELECT r.id, r.n, p.id AS pid, p.family, p.given, r.profession, r.postal_code, "
+        "r.departement, r.lat, r.lon FROM dir_role r "
+        "JOIN dir_practitioner p ON p.n = r.practitioner_n"
+    ).fetchall()
+    db.row_factory = None
+    return [dict(row) for row in rows]
+
+
+def _check_pages(
+    client: httpx.Client, resource: str, params: dict[str, str], expected: list[str]
+) -> None:
+    """The total, the first page and a page far inside are exactly those of `expected`."""
+    body = _search(client, resource, _count=20, **params)
+    assert body["total"] == len(expected)
+    matches = [e["resource"]["id"] for e in body.get("entry", []) if e["search"]["mode"] == "match"]
+    assert matches == expected[:20]
+    deep = max(len(expected) - 15, 0)
+    body = _search(client, resource, _count=20, _offset=deep, **params)
+    matches = [e["resource"]["id"] for e in body.get("entry", []) if e["search"]["mode"] == "match"]
+    assert matches == expected[deep : deep + 20]
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("name:contains", "e"),
+        ("name:contains", "A"),
+        ("family:contains", "u"),
+        ("given:contains", "é"),
+        ("given:contains", "an"),
+        ("family:contains", "ll"),
+    ],
+)
+def test_short_contains_over_every_name(
+    client: httpx.Client, db: sqlite3.Connection, param: str, value: str
+) -> None:
+    word = fold(value)
+    part = {"name:contains": (0, 1), "family:contains": (0,), "given:contains": (1,)}[param]
+
+    def hit(names: tuple[str, str]) -> bool:
+        return any(word in fold(names[i]) for i in part)
+
+    people = _people(db)
+    expected = sorted(
+        (pid for pid, names in people.items() if hit(names)),
+        key=lambda pid: _sort_key(*people[pid], pid),
+    )
+    assert len(expected) > 200, "a broad search"
+    _check_pages(client, "Practitioner", {param: value}, expected)
+    roles = [r for r in _roles(db) if hit((r["family"], r["given"]))]
+    ordered = [
+        r["id"] for r in sorted(roles, key=lambda r: _sort_key(r["family"], r["given"], r["id"]))
+    ]
+    _check_pages(client, "PractitionerRole", {param: value}, ordered)
+
+
+def test_short_contains_on_organisation_names(client: httpx.Client, db: sqlite3.Connection) -> None:
+    orgs = list(db.execute("SELECT id, name FROM dir_organization"))
+    expected = [
+        oid for oid, name in sorted(orgs, key=lambda o: f"{fold(o[1])} {o[0]}") if "e" in fold(name)
+    ]
+    assert len(expected) > len(orgs) // 2
+    _check_pages(client, "Organization", {"name:contains": "E"}, expected)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"profession": "10"},
+        {"address-postalcode": "6"},
+        {"departement": "69", "family:contains": "a"},
+        {"profession": "10", "address-postalcode": "3"},
+    ],
+)
+def test_broad_practitioner_searches_through_their_roles(
+    client: httpx.Client, db: sqlite3.Connection, params: dict[str, str]
+) -> None:
+    def hit(r: dict[str, Any]) -> bool:
+        return (
+            r["profession"] == params.get("profession", r["profession"])
+            and r["postal_code"].startswith(params.get("address-postalcode", ""))
+            and r["departement"] == params.get("departement", r["departement"])
+            and fold(params.get("family:contains", "")) in fold(r["family"])
+        )
+
+    roles = [r for r in _roles(db) if hit(r)]
+    people = {r["pid"]: (r["family"], r["given"]) for r in roles}
+    expected = sorted(people, key=lambda pid: _sort_key(*people[pid], pid))
+    assert len(expected) > 100, "a broad search"
+    _check_pages(client, "Practitioner", params, expected)
+    ordered = [
+        r["id"] for r in sorted(roles, key=lambda r: _sort_key(r["family"], r["given"], r["id"]))
+    ]
+    _check_pages(client, "PractitionerRole", params, ordered)
+
+
+def test_one_letter_free_text(client: httpx.Client, db: sqlite3.Connection) -> None:
+    matched = {
+        n
+        for (n,) in db.execute("SELECT rowid FROM dir_role_text WHERE dir_role_text MATCH '\"m\"*'")
+    }
+    roles = [r for r in _roles(db) if r["n"] in matched]
+    assert len(roles) > 300
+    ordered = [
+        r["id"] for r in sorted(roles, key=lambda r: _sort_key(r["family"], r["given"], r["id"]))
+    ]
+    _check_pages(client, "PractitionerRole", {"_text": "M"}, ordered)
+    people = {r["pid"]: (r["family"], r["given"]) for r in roles}
+    expected = sorted(people, key=lambda pid: _sort_key(*people[pid], pid))
+    _check_pages(client, "Practitioner", {"_text": "m"}, expected)
+
+
+@pytest.mark.parametrize("resource", ["PractitionerRole", "Practitioner"])
+def test_near_of_2000_km_pages_by_distance_down_to_the_served_depth(
+    client: httpx.Client, db: sqlite3.Connection, resource: str
+) -> None:
+    best: dict[str, float] = {}
+    for r in _roles(db):
+        key = r["id"] if resource == "PractitionerRole" else r["pid"]
+        d = _haversine(45.75, 4.85, r["lat"], r["lon"])
+        if d <= 2000:
+            best[key] = min(d, best.get(key, math.inf))
+    truth = sorted(best.values())
+    assert len(truth) > COUNT // 2
+    for offset in (0, 333, 507, 975):  # the nearest 1,000 are served (NEAR_MAX_DEPTH)
+        body = _search(client, resource, near="45.75|4.85|2000", _count=25, _offset=offset)
+        assert body["total"] == len(truth)
+        entries = [e for e in body["entry"] if e["search"]["mode"] == "match"]
+        found = [e["search"]["extension"][0]["valueDistance"]["value"] for e in entries]
+        assert found == pytest.approx([round(d, 3) for d in truth[offset : offset + 25]], abs=2e-3)
+        for e, d in zip(entries, found, strict=True):
+            assert best[e["resource"]["id"]] == pytest.approx(d, abs=2e-3)
+
+
+def test_results_are_served_down_to_a_depth_then_the_search_must_be_refined(
+    client: httpx.Client,
+) -> None:
+    deep = client.get("/PractitionerRole", params={"_offset": "9990", "_count": "20"})
+    assert deep.status_code == 400
+    assert deep.json()["resourceType"] == "OperationOutcome"
+    assert "refine" in deep.text
+    near = client.get(
+        "/PractitionerRole", params={"near": "45.75|4.85|2000", "_offset": "990", "_count": "20"}
+    )
+    assert near.status_code == 400
+    assert "nearest" in near.text
+    last = _search(client, "PractitionerRole", _offset=9950, _count=50)
+    assert "entry" not in last or len(last["entry"]) <= 50
+    assert not [link for link in last["link"] if link["relation"] == "next"]
