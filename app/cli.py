@@ -26,6 +26,7 @@ from typing import Any
 from app import logs
 from app.account.login import OpenAccount, open_account
 from app.errors import CoreError
+from app.events import CacheRebuilt, EventBus
 from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.doctypes import by_code
 from app.outbox.sender import Outbox
@@ -34,10 +35,13 @@ from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient
 from app.store import mail, search
 from app.store import outbox as outbox_rows
+from app.store.db import CacheCorrupt, UnsentCorrupt
 from app.store.records import Address
 from app.sync.engine import SyncEngine
 
 SESSION_PATH = "/.well-known/jmap"
+
+log = logs.get("cli")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -91,11 +95,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def run(args: argparse.Namespace, password: str) -> Any:
-    account = await open_account(args.data, args.server, args.login, password)
+    events = EventBus()
+    events.subscribe(CacheRebuilt, _say_rebuilt)
+    account = await open_account(args.data, args.server, args.login, password, events=events)
     try:
-        return await COMMANDS[args.command](account, args)
+        try:
+            return await COMMANDS[args.command](account, args)
+        except CacheCorrupt:
+            # Damage found while working: rebuild the cache (the unsent work is in its own file),
+            # say so, and try the command once more.
+            log.warning("cache damaged during %s: rebuilding, then retrying once", args.command)
+            await account.rebuild_cache()
+            return await COMMANDS[args.command](account, args)
     finally:
         await account.close()
+
+
+def _say_rebuilt(event: CacheRebuilt) -> None:
+    print(f"monsisra-cli: {event.reason_fr}", file=sys.stderr)
 
 
 def _jmap(account: OpenAccount) -> JmapClient:
@@ -108,7 +125,9 @@ async def cmd_sync(account: OpenAccount, args: argparse.Namespace) -> Any:
     started = time.monotonic()
     client = _jmap(account)
     sent = await Outbox(account.cache, client).send_pending()
-    report = await SyncEngine(account.cache, client, page_size=args.page_size).sync_once()
+    engine = SyncEngine(account.cache, client, page_size=args.page_size)
+    report = await engine.sync_once()
+    patients = await engine.read_patients()
     with account.cache.read() as conn:
         boxes = {m.id: m for m in mail.list_mailboxes(conn)}
         counts = mail.mailbox_counts(conn)
@@ -121,6 +140,7 @@ async def cmd_sync(account: OpenAccount, args: argparse.Namespace) -> Any:
         "updated": report.updated,
         "removed": report.removed,
         "sent": sent,
+        "patients": patients,
         "seconds": round(time.monotonic() - started, 3),
     }
 
@@ -153,14 +173,17 @@ async def cmd_send(account: OpenAccount, args: argparse.Namespace) -> Any:
         attachments=[_attachment(spec) for spec in args.attach],
     )
     outbox = Outbox(account.cache, _jmap(account) if account.online else None)
-    outbox_id = await outbox.queue(message)
+    # Retried after a cache rebuild: the message is already queued, it must not go twice.
+    outbox_id = getattr(args, "queued_id", None) or await outbox.queue(message)
+    args.queued_id = outbox_id
     if account.online:
         # Offline (or cut meanwhile), it stays queued: "sera envoyé au retour de la connexion".
         with contextlib.suppress(ServerUnreachable):
             await outbox.send_pending()
     with account.cache.read() as conn:
         row = outbox_rows.get(conn, outbox_id)
-    assert row is not None
+    if row is None:  # queued in an unsent file that was damaged since, and set aside
+        raise UnsentCorrupt("queued message set aside")
     return {"outboxId": row.id, "state": row.state, "messageId": row.message_id, "error": row.error}
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 
 from app import logs, paths
+from app.account import rebuild
 from app.account.keychain import NO_KEYRING_FR, TokenStore
-from app.account.rebuild import REASON_FR, rebuild_cache
 from app.account.vault import Vault, WrongPassword
 from app.errors import CoreError
 from app.events import CacheRebuilt, ConnectionChanged, EventBus, ReauthNeeded
@@ -31,7 +31,7 @@ from app.remote.auth import (
     refresh_grant,
 )
 from app.remote.http import ServerUnreachable, make_http_client
-from app.store.db import Cache, CacheCorrupt, WrongKey
+from app.store.db import Cache
 
 __all__ = [
     "AccountRef",
@@ -121,6 +121,16 @@ class OpenAccount:
         if self.events is not None:
             self.events.publish(ConnectionChanged(online=True))
         return True
+
+    async def rebuild_cache(self) -> None:
+        """After a read or a write raised CacheCorrupt: closes the cache, deletes and recreates the
+        cache file (the next sync is an initial one), keeps the unsent file (set aside when it is
+        the damaged one) and publishes CacheRebuilt."""
+        key = self.cache.key
+        await asyncio.to_thread(self.cache.close)
+        opened = await asyncio.to_thread(rebuild.rebuild, self.ref.cache_path, key)
+        self.cache = opened.cache
+        _announce(opened, self.events)
 
     async def close(self) -> None:
         if self.http is not None:
@@ -322,14 +332,15 @@ async def _unlock_or_create(
 
 def _open_cache(path: Path, key: bytes, events: EventBus | None) -> Cache:
     """Cache.open; a cache unreadable with the vault's own key is rebuilt, unsent work kept."""
-    try:
-        return Cache.open(path, key)
-    except (WrongKey, CacheCorrupt) as exc:
-        log.warning("cache unreadable (%s): rebuilding", type(exc).__name__)
-    cache = rebuild_cache(path, key)
-    if events is not None:
-        events.publish(CacheRebuilt(REASON_FR))
-    return cache
+    opened = rebuild.open_or_rebuild(path, key)
+    _announce(opened, events)
+    return opened.cache
+
+
+def _announce(opened: rebuild.Opened, events: EventBus | None) -> None:
+    for notice in opened.notices_fr:
+        if events is not None:
+            events.publish(CacheRebuilt(notice))
 
 
 async def change_password(account: OpenAccount, old: str, new: str) -> None:

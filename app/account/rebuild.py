@@ -1,10 +1,12 @@
 """Rebuilding a cache that cannot be read (DESIGN §3: say so, keep the outbox, rebuild from the
 server).
 
-Everything else in the cache comes back from the server with the next sync; what only exists here
-is the user's unsent work: the outbox (with the attachment content it needs) and the drafts. Those
-rows are read best-effort into memory, the files are deleted, a fresh cache is created with the
-same key and the rows are put back.
+The cache file only holds what the server can give back, so it is simply deleted and created
+again (its sync state goes with it: the next sync is an initial one). What only exists on this
+computer — the outbox with its documents, the drafts, the pending flag changes — lives in the
+unsent file beside it, which is never deleted: when that file is itself damaged it is set aside
+(`unsent.sqlite3.corrupt-<time>`), what can still be read from it is copied into a new one, and the
+user is told with a message of its own.
 """
 
 from __future__ import annotations
@@ -17,104 +19,143 @@ from typing import Any
 import sqlcipher3
 
 from app import logs
-from app.store.db import Cache, Connection
+from app.store.db import Cache, CacheCorrupt, Connection, UnsentCorrupt, WrongKey
 
 log = logs.get("rebuild")
 
 REASON_FR = (
     "Le cache local était illisible : il a été reconstruit et va être de nouveau rempli depuis le "
-    "serveur. Les messages en attente d'envoi et les brouillons ont été conservés quand ils "
-    "étaient lisibles."
+    "serveur. Les messages en attente d'envoi et les brouillons ont été conservés."
 )
+UNSENT_REASON_FR = UnsentCorrupt.message_fr
 
-# Parents before children (foreign keys), with the query that picks the rows worth keeping.
-_SALVAGE: tuple[tuple[str, str], ...] = (
-    ("outbox", "SELECT * FROM outbox"),
-    ("drafts", "SELECT * FROM drafts"),
-    (
-        "content_blobs",
-        "SELECT * FROM content_blobs WHERE blob_id IN (SELECT blob_id FROM outbox_content)",
-    ),
-    (
-        "attachment_content",
-        "SELECT * FROM attachment_content WHERE blob_id IN (SELECT blob_id FROM outbox_content)",
-    ),
-    ("outbox_content", "SELECT * FROM outbox_content"),
+# The unsent file's tables, parents before children (foreign keys).
+_SALVAGE: tuple[str, ...] = (
+    "outbox",
+    "drafts",
+    "pending_actions",
+    "outbox_documents",
+    "outbox_chunks",
+    "outbox_content",
 )
 
 
 @dataclass
-class Salvage:
-    """Rows read from a damaged cache, by table: column names and values."""
+class Opened:
+    """A usable cache, and what the user must be told about how it was obtained (French)."""
 
-    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
-
-    def count(self, table: str) -> int:
-        return len(self.tables.get(table, ([], []))[1])
+    cache: Cache
+    notices_fr: list[str] = field(default_factory=list)
 
 
-def export_unsent(path: Path, key: bytes) -> Salvage:
-    """Reads what can still be read (nothing when the key does not fit or the file is gone)."""
-    salvage = Salvage()
-    if not path.exists():
-        return salvage
+def open_or_rebuild(path: Path, key: bytes) -> Opened:
+    """Cache.open; an unreadable cache file is rebuilt, a damaged unsent file set aside and
+    salvaged. Blocking (a thread's work)."""
+    notices: list[str] = []
+    for _ in range(3):  # at most: the cache rebuilt, then the unsent file set aside
+        try:
+            cache = Cache.open(path, key)
+        except UnsentCorrupt:
+            log.warning("unsent file unreadable at open: setting it aside")
+            _set_aside_and_salvage(path, key)
+            notices.append(UNSENT_REASON_FR)
+        except (WrongKey, CacheCorrupt) as exc:
+            log.warning("cache unreadable (%s): rebuilding", type(exc).__name__)
+            Cache.destroy(path)
+            notices.append(REASON_FR)
+        else:
+            return Opened(cache, notices)
+    return Opened(Cache.open(path, key), notices)
+
+
+def rebuild(path: Path, key: bytes) -> Opened:
+    """After damage was found in a closed cache: checks the unsent file (set aside when damaged),
+    deletes and recreates the cache file. Blocking (a thread's work)."""
+    notices = [REASON_FR]
+    problems = Cache.check_unsent(path, key)
+    if problems:
+        log.warning("unsent file damaged (%d problems): setting it aside", len(problems))
+        _set_aside_and_salvage(path, key)
+        notices.append(UNSENT_REASON_FR)
+    Cache.destroy(path)
+    opened = open_or_rebuild(path, key)
+    opened.notices_fr[:0] = notices
+    log.info("cache rebuilt")
+    return opened
+
+
+def rebuild_cache(path: Path, key: bytes) -> Cache:
+    """`rebuild`, for callers that only need the cache."""
+    return rebuild(path, key).cache
+
+
+def _set_aside_and_salvage(path: Path, key: bytes) -> None:
+    aside = Cache.set_aside_unsent(path)
+    if aside is None:
+        return
+    salvage = _export(aside, key)
+    if not any(rows for _, rows in salvage.values()):
+        return
     try:
-        conn = sqlcipher3.connect(str(path), isolation_level=None)
+        fresh = Cache.open(path, key)
+    except (WrongKey, CacheCorrupt):
+        return  # the cache file is damaged too: the caller rebuilds it; the copy stays aside
+    try:
+        restored = fresh.write_blocking(lambda conn: _restore(conn, salvage))
+    finally:
+        fresh.close()
+    log.info("salvaged %d rows from the damaged unsent file", restored)
+
+
+def _export(aside: Path, key: bytes) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Whatever rows of a damaged unsent file can still be read, by table."""
+    out: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    try:
+        conn = sqlcipher3.connect(str(aside), isolation_level=None)
     except sqlcipher3.Error:
-        return salvage
+        return out
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("PRAGMA query_only = ON")
-        for table, query in _SALVAGE:
+        for table in _SALVAGE:
             try:
-                cursor = conn.execute(query)
+                cursor = conn.execute(f"SELECT * FROM {table}")
                 columns = [d[0] for d in cursor.description]
-                rows = [tuple(r) for r in cursor.fetchall()]
+                out[table] = (columns, [tuple(r) for r in cursor.fetchall()])
             except sqlcipher3.Error:
                 log.info("salvage: %s unreadable", table)
-                continue
-            salvage.tables[table] = (columns, rows)
     except sqlcipher3.Error:
-        log.info("salvage: cache unreadable")
+        log.info("salvage: unsent file unreadable")
     finally:
         with contextlib.suppress(sqlcipher3.Error):
             conn.close()
-    log.info("salvage: %d outbox rows, %d drafts", salvage.count("outbox"), salvage.count("drafts"))
-    return salvage
+    return out
 
 
-def _restore(conn: Connection, salvage: Salvage) -> int:
+def _restore(conn: Connection, salvage: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> int:
     restored = 0
-    for table, _ in _SALVAGE:
-        if table not in salvage.tables:
+    for table in _SALVAGE:
+        if table not in salvage:
             continue
-        columns, rows = salvage.tables[table]
-        current = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
+        columns, rows = salvage[table]
+        current = {str(r[1]) for r in conn.execute(f"PRAGMA unsent.table_info({table})")}
         keep = [i for i, c in enumerate(columns) if c in current]
         if not keep or not rows:
             continue
         names = ", ".join(f'"{columns[i]}"' for i in keep)
         marks = ", ".join("?" for _ in keep)
-        sql = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})"
+        sql = f"INSERT OR IGNORE INTO unsent.{table} ({names}) VALUES ({marks})"
         for row in rows:
             try:
                 conn.execute(sql, [row[i] for i in keep])
             except sqlcipher3.IntegrityError:
                 continue  # a child whose parent was unreadable
             restored += 1
+    # A document whose chunks were not all readable would go out truncated: drop it (the sender
+    # then reports the message as failed, "un document a été perdu").
+    conn.execute(
+        "DELETE FROM unsent.outbox_documents WHERE chunk_count != "
+        "(SELECT count(*) FROM unsent.outbox_chunks c WHERE c.key = outbox_documents.key)"
+    )
     return restored
-
-
-def rebuild_cache(path: Path, key: bytes) -> Cache:
-    """Salvage, delete, recreate, restore. Blocking (a thread's work)."""
-    salvage = export_unsent(path, key)
-    Cache.destroy(path)
-    cache = Cache.open(path, key)
-    try:
-        restored = cache.write_blocking(lambda conn: _restore(conn, salvage))
-    except BaseException:
-        cache.close()
-        raise
-    log.info("cache rebuilt, %d rows restored", restored)
-    return cache

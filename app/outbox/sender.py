@@ -3,8 +3,9 @@
 Exactly once even if the process is killed at any step: the Message-ID is generated when the
 message is queued, and before creating or submitting again the server is asked (Email/query on
 the Message-ID header, then the found email's $draft keyword) whether that step already happened.
-Everything a message needs — its text and its documents — is copied into the encrypted cache when
-it is queued, so the files may move and the computer may restart: nothing is lost.
+Everything a message needs — its text and its documents — is copied into the encrypted unsent file
+(beside the cache, never rebuilt) when it is queued, so the files may move, the computer may
+restart and the cache may be rebuilt: nothing is lost.
 """
 
 from __future__ import annotations
@@ -35,9 +36,8 @@ from app.message.compose import (
 from app.message.patient import PatientIdentity
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, JmapError
-from app.store import attachments
 from app.store import outbox as rows
-from app.store.db import Cache, Connection
+from app.store.db import Cache, CacheCorrupt, Connection, DiskError
 from app.store.records import Address
 
 log = logs.get("outbox")
@@ -73,18 +73,18 @@ class Outbox:
         return outbox_id
 
     def _store_contents(self, outbox_id: str, msg: OutgoingMessage, xdm: bytes | None) -> None:
-        """In a thread: one write transaction copies every file into the cache with the row."""
+        """In a thread: one transaction copies every file into the unsent file with the row."""
         documents = [(a, _content_key(a.path)) for a in msg.attachments]
         payload = _payload(msg, documents, xdm)
 
         def write(c: Connection) -> None:
             rows.add(c, outbox_id, msg.message_id, payload)
             for attachment, key in documents:
-                attachments.put_content(c, key, _read_file(attachment.path))
+                rows.put_document(c, key, _read_file(attachment.path))
                 rows.link_content(c, outbox_id, key)
             if xdm is not None:
                 xdm_key = payload["xdm"]["key"]
-                attachments.put_content(c, xdm_key, [xdm])
+                rows.put_document(c, xdm_key, [xdm])
                 rows.link_content(c, outbox_id, xdm_key)
 
         self.cache.write_blocking(write)
@@ -108,6 +108,8 @@ class Outbox:
                 try:
                     await self._send(row.id)
                     sent += 1
+                except (CacheCorrupt, DiskError):
+                    raise  # a local storage problem, not the server refusing this message
                 except ServerUnreachable:
                     await self.cache.write(partial(rows.update, outbox_id=row.id, state=QUEUED))
                     log.info("server unreachable: outbox kept for later")
@@ -143,7 +145,7 @@ class Outbox:
         for item in [*payload["attachments"], *([payload["xdm"]] if payload.get("xdm") else [])]:
             if item.get("blob_id"):
                 continue
-            size = await self.cache.write(partial(attachments.content_size, blob_id=item["key"]))
+            size = await self.cache.write(partial(rows.document_size, key=item["key"]))
             if size is None:
                 raise OutboxError("content missing", "Un document du message a été perdu.")
             uploaded = await self.jmap.upload(
@@ -246,11 +248,11 @@ class Outbox:
 def _mark_sent(c: Connection, outbox_id: str) -> None:
     """Sent: the row stays (the list shows it) but its copies of the documents may go."""
     rows.update(c, outbox_id, state=SENT, error=None, sent_at=int(time.time() * 1000))
-    c.execute("DELETE FROM outbox_content WHERE outbox_id = ?", (outbox_id,))
+    rows.release_content(c, outbox_id)
 
 
 class _ContentSource:
-    """A document kept in the cache, read chunk by chunk in a thread while it uploads."""
+    """A document kept in the unsent file, read chunk by chunk in a thread while it uploads."""
 
     def __init__(self, cache: Cache, key: str, size: int) -> None:
         self.cache = cache
@@ -268,11 +270,7 @@ class _ContentSource:
 
     def _chunk(self, seq: int) -> bytes | None:
         with self.cache.read() as conn:
-            row = conn.execute(
-                "SELECT data FROM attachment_content WHERE blob_id = ? AND seq = ?",
-                (self.key, seq),
-            ).fetchone()
-        return bytes(row[0]) if row is not None else None
+            return rows.read_document_chunk(conn, self.key, seq)
 
 
 def _content_key(path: Path) -> str:

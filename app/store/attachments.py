@@ -1,8 +1,8 @@
 """Attachment content kept inside the encrypted database, in chunks, within a size budget.
 
 Stored in the database rather than as files so that a document is never in clear on disk; the
-least recently opened content goes first when the budget is exceeded, except what the outbox
-still has to send.
+least recently opened content goes first when the budget is exceeded. The outbox keeps its own
+copies of the documents it sends in the unsent file (app/store/outbox.py), out of this budget.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+def rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """Pieces of any size regrouped into chunks of `size` bytes (the last one shorter)."""
     buffer = bytearray()
     for chunk in chunks:
         buffer += chunk
@@ -54,7 +55,7 @@ def put_content(
     )
     size = 0
     count = 0
-    for piece in _rechunk(chunks, CHUNK_SIZE):
+    for piece in rechunk(chunks, CHUNK_SIZE):
         conn.execute(
             "INSERT INTO attachment_content (blob_id, seq, data) VALUES (?, ?, ?)",
             (blob_id, count, piece),
@@ -121,18 +122,13 @@ def total_size(conn: Connection) -> int:
 
 
 def evict_to_budget(conn: Connection, budget_bytes: int) -> int:
-    """Deletes least recently used content until the total fits; returns the bytes freed.
-
-    Content linked to an outbox item is never evicted (it may not exist anywhere else).
-    """
+    """Deletes least recently used content until the total fits; returns the bytes freed."""
     excess = total_size(conn) - budget_bytes
     freed = 0
     if excess <= 0:
         return 0
     rows = conn.execute(
-        "SELECT blob_id, size FROM content_blobs c WHERE NOT EXISTS "
-        "(SELECT 1 FROM outbox_content o WHERE o.blob_id = c.blob_id) "
-        "ORDER BY last_access, stored_at, blob_id"
+        "SELECT blob_id, size FROM content_blobs ORDER BY last_access, stored_at, blob_id"
     ).fetchall()
     evicted = 0
     for row in rows:

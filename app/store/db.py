@@ -1,5 +1,9 @@
 """The encrypted cache: a SQLCipher database opened with a raw 32-byte key, written by ONE thread.
 
+Two files under the same key: the cache itself (replaceable: rebuilt from the server when damaged)
+and, attached to every connection as `unsent`, the file of what the server does not have yet
+(outbox, its documents, drafts, pending flag changes), which a rebuild never touches.
+
 Every write goes through a queue to the writer thread, one transaction per call, so the event loop
 never waits on SQLite's locks and two writers never race. Readers get one connection per thread,
 read-only, each `read()` block a consistent snapshot (WAL lets them read while the writer writes).
@@ -52,6 +56,16 @@ class DiskError(CoreError):
     message_fr = (
         "Impossible d'écrire sur le disque (disque plein ou en lecture seule). Libérez de "
         "l'espace ou vérifiez les droits du dossier, puis réessayez."
+    )
+
+
+class UnsentCorrupt(CacheCorrupt):
+    """The unsent file (not the cache) is unreadable: it is set aside, never deleted."""
+
+    message_fr = (
+        "Le fichier local des messages en attente d'envoi et des brouillons est endommagé. Il a "
+        "été mis de côté (il n'a pas été supprimé) et un nouveau fichier a été créé ; ce qui "
+        "était encore lisible a été récupéré. Vérifiez votre boîte d'envoi et vos brouillons."
     )
 
 
@@ -110,6 +124,14 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+UNSENT_FILE_NAME = "unsent.sqlite3"
+
+
+def unsent_path_for(path: Path) -> Path:
+    """The unsent file that goes with the cache file `path` (same folder)."""
+    return path.with_name(UNSENT_FILE_NAME)
+
+
 def _connect(path: Path, key: bytes, *, reader: bool) -> Connection:
     """Opens, keys and checks one connection; maps a wrong key or a damaged file to our errors."""
     try:
@@ -128,13 +150,17 @@ def _connect(path: Path, key: bytes, *, reader: bool) -> Connection:
             if _error_code(exc) == sqlcipher3.SQLITE_NOTADB:
                 raise _classify_unreadable(conn, path) from exc
             raise
+        _attach_unsent(conn, unsent_path_for(path), key, reader=reader)
         if reader:
             conn.execute("PRAGMA query_only = ON")
         else:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise DiskError(f"journal mode {mode}")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            for schema_name in ("main", schema.UNSENT):
+                mode = conn.execute(f"PRAGMA {schema_name}.journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise DiskError(f"journal mode {mode}")
+            conn.execute("PRAGMA main.synchronous = NORMAL")
+            # The user's own work: each commit reaches the disk before the call returns.
+            conn.execute(f"PRAGMA {schema.UNSENT}.synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
     except BaseException as exc:
         conn.close()
@@ -145,6 +171,23 @@ def _connect(path: Path, key: bytes, *, reader: bool) -> Connection:
             raise mapped from exc
         raise
     return conn
+
+
+def _attach_unsent(conn: Connection, unsent: Path, key: bytes, *, reader: bool) -> None:
+    """ATTACHes the unsent file (created by the writer when missing) under the same raw key."""
+    if reader and not unsent.exists():
+        raise UnsentCorrupt("unsent file missing")  # the writer created it: it was removed
+    try:
+        # A bound text key in the "x'…'" form is a raw key, as in PRAGMA key (no KDF).
+        conn.execute(
+            f"ATTACH DATABASE ? AS {schema.UNSENT} KEY ?", (str(unsent), f"x'{key.hex()}'")
+        )
+        conn.execute(f"SELECT count(*) FROM {schema.UNSENT}.sqlite_master").fetchone()
+    except sqlcipher3.Error as exc:
+        mapped = translate_error(exc)
+        if isinstance(mapped, CacheCorrupt):
+            raise UnsentCorrupt(str(mapped)) from exc
+        raise
 
 
 def _classify_unreadable(conn: Connection, path: Path) -> CoreError:
@@ -168,6 +211,7 @@ class Cache:
 
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
+        self.unsent_path = unsent_path_for(path)
         self._key = key
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = False
@@ -176,6 +220,11 @@ class Cache:
         self._readers: list[Connection] = []
         self._thread = threading.Thread(target=self._run_writer, name="cache-writer", daemon=True)
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+    @property
+    def key(self) -> bytes:
+        """The raw key: a rebuild recreates the cache file under the same one."""
+        return self._key
 
     @classmethod
     def open(cls, path: Path, key: bytes) -> Cache:
@@ -188,16 +237,64 @@ class Cache:
         cache = cls(path, key)
         cache._thread.start()
         cache._ready.result()
-        log.info("cache opened (schema %d)", len(schema.MIGRATIONS))
+        log.info(
+            "cache opened (schema %d, unsent schema %d)",
+            len(schema.MIGRATIONS),
+            len(schema.UNSENT_MIGRATIONS),
+        )
         return cache
 
     @staticmethod
     def destroy(path: Path) -> None:
-        """Deletes the database and its WAL and shared-memory files (rebuild after corruption)."""
+        """Deletes the cache file and its WAL and shared-memory files (rebuild after corruption).
+
+        The unsent file beside it is left alone: it is only ever set aside (`set_aside_unsent`).
+        """
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(f"{path}{suffix}")
         log.info("cache files deleted")
+
+    @staticmethod
+    def set_aside_unsent(path: Path) -> Path | None:
+        """Renames a damaged unsent file (with its WAL) to `<name>.corrupt-<time>`; its new name,
+        or None when there was none. Never deletes it: the user's work may still be recovered."""
+        unsent = unsent_path_for(path)
+        if not unsent.exists():
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = unsent.with_name(f"{unsent.name}.corrupt-{stamp}")
+        number = 1
+        while aside.exists():
+            number += 1
+            aside = unsent.with_name(f"{unsent.name}.corrupt-{stamp}-{number}")
+        for suffix in ("-wal", "-shm", "-journal", ""):  # the main file last: it marks the move
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(f"{unsent}{suffix}", f"{aside}{suffix}")
+        log.warning("damaged unsent file set aside")
+        return aside
+
+    @staticmethod
+    def check_unsent(path: Path, key: bytes) -> list[str]:
+        """Checks every page of the unsent file (small): problems, [] when healthy or absent."""
+        unsent = unsent_path_for(path)
+        if not unsent.exists():
+            return []
+        try:
+            conn = sqlcipher3.connect(str(unsent), isolation_level=None)
+        except sqlcipher3.Error as exc:
+            return [f"cannot open: {type(exc).__name__}"]
+        try:
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(_key_pragma(key))
+            conn.execute("PRAGMA query_only = ON")
+            problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"]
+            problems += [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+        except sqlcipher3.Error as exc:
+            problems = [f"unreadable: sqlite error {_error_code(exc)}"]
+        finally:
+            conn.close()
+        return problems
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -228,7 +325,7 @@ class Cache:
             else:
                 future.set_result(result)
         try:
-            conn.execute("PRAGMA optimize")
+            conn.execute("PRAGMA main.optimize")  # the unsent file is small: no statistics
         except sqlcipher3.Error:
             log.warning("PRAGMA optimize failed at close")
         conn.close()

@@ -21,7 +21,7 @@ def save(
     conn: Connection, draft_id: str, payload: dict[str, Any], now_ms: int | None = None
 ) -> None:
     conn.execute(
-        "INSERT INTO drafts (id, payload, updated_at) VALUES (?, ?, ?) "
+        "INSERT INTO unsent.drafts (id, payload, updated_at) VALUES (?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, "
         "updated_at = excluded.updated_at",
         (
@@ -34,16 +34,18 @@ def save(
 
 def load(conn: Connection, draft_id: str) -> Draft | None:
     row = conn.execute(
-        "SELECT id, payload, updated_at FROM drafts WHERE id = ?", (draft_id,)
+        "SELECT id, payload, updated_at FROM unsent.drafts WHERE id = ?", (draft_id,)
     ).fetchone()
     return Draft(row[0], json.loads(row[1]), row[2]) if row is not None else None
 
 
 def list_drafts(conn: Connection) -> list[Draft]:
     """Most recently edited first."""
-    rows = conn.execute("SELECT id, payload, updated_at FROM drafts ORDER BY updated_at DESC, id")
+    rows = conn.execute(
+        "SELECT id, payload, updated_at FROM unsent.drafts ORDER BY updated_at DESC, id"
+    )
     return [Draft(r[0], json.loads(r[1]), r[2]) for r in rows]
 
 
 def delete(conn: Connection, draft_id: str) -> bool:
-    return bool(conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,)).rowcount)
+    return bool(conn.execute("DELETE FROM unsent.drafts WHERE id = ?", (draft_id,)).rowcount)

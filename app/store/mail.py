@@ -6,6 +6,7 @@ Plain functions taking a connection: the sync engine composes several of them in
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import html
 import json
@@ -588,3 +589,26 @@ def clear_type(conn: Connection, type_name: str) -> None:
         conn.execute("DELETE FROM mailbox_counts")
     elif type_name == "Mailbox":
         conn.execute("DELETE FROM mailboxes")
+
+
+def emails_missing_patient(conn: Connection, limit: int = 200) -> list[tuple[str, str, int]]:
+    """(email id, blob id, size) of the IHE_XDM.ZIP of emails whose patient is not known yet,
+    newest first: the sync engine reads the patient from those packages."""
+    rows = conn.execute(
+        "SELECT e.id, a.blob_id, a.size FROM emails e "
+        "JOIN attachments a ON a.email_rowid = e.rowid "
+        "WHERE upper(trim(a.name)) = 'IHE_XDM.ZIP' "
+        "AND e.patient_family IS NULL AND e.patient_ins IS NULL "
+        "ORDER BY e.received_at DESC LIMIT ?",
+        (limit,),
+    )
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def set_patient(conn: Connection, email_id: str, patient: PatientRef | None) -> bool:
+    """Sets the patient an email is about (list filter, banner and search follow)."""
+    record = get_email(conn, email_id)
+    if record is None:
+        return False
+    upsert_emails(conn, [dataclasses.replace(record, patient=patient)])
+    return True

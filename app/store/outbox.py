@@ -1,12 +1,15 @@
-"""The outbox table: rows only. The sending logic (exactly once) lives in app/outbox/."""
+"""The outbox: rows, and the copies of the documents they send, in the unsent file (never in the
+replaceable cache). The sending logic (exactly once) lives in app/outbox/."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from app.store.attachments import CHUNK_SIZE, ContentMissing, rechunk
 from app.store.db import Connection
 
 
@@ -56,7 +59,8 @@ def add(
 ) -> OutboxRow:
     now = _now_ms() if now_ms is None else now_ms
     conn.execute(
-        f"INSERT INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, NULL, 0, ?, ?, NULL, NULL, NULL)",
+        f"INSERT INTO unsent.outbox ({_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, NULL, 0, ?, ?, NULL, NULL, NULL)",
         (outbox_id, message_id, state, json.dumps(payload, ensure_ascii=False), now, now),
     )
     row = get(conn, outbox_id)
@@ -65,7 +69,7 @@ def add(
 
 
 def get(conn: Connection, outbox_id: str) -> OutboxRow | None:
-    r = conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
+    r = conn.execute(f"SELECT {_COLUMNS} FROM unsent.outbox WHERE id = ?", (outbox_id,)).fetchone()
     return _row(r) if r is not None else None
 
 
@@ -74,11 +78,12 @@ def list_rows(conn: Connection, *states: str) -> list[OutboxRow]:
     if states:
         marks = ",".join("?" * len(states))
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE state IN ({marks}) ORDER BY created_at, id",
+            f"SELECT {_COLUMNS} FROM unsent.outbox WHERE state IN ({marks}) "
+            "ORDER BY created_at, id",
             states,
         )
     else:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY created_at, id")
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM unsent.outbox ORDER BY created_at, id")
     return [_row(r) for r in rows]
 
 
@@ -113,26 +118,109 @@ def update(
     changes["updated_at"] = _now_ms() if now_ms is None else now_ms
     assignments = ", ".join(f"{name} = ?" for name in changes)
     cursor = conn.execute(
-        f"UPDATE outbox SET {assignments} WHERE id = ?", (*changes.values(), outbox_id)
+        f"UPDATE unsent.outbox SET {assignments} WHERE id = ?", (*changes.values(), outbox_id)
     )
     return bool(cursor.rowcount)
 
 
 def delete(conn: Connection, outbox_id: str) -> bool:
-    """Removes the row; its linked content becomes evictable."""
-    return bool(conn.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,)).rowcount)
+    """Removes the row and the documents no other row needs."""
+    release_content(conn, outbox_id)
+    return bool(conn.execute("DELETE FROM unsent.outbox WHERE id = ?", (outbox_id,)).rowcount)
+
+
+def release_content(conn: Connection, outbox_id: str) -> int:
+    """Unlinks a row's documents (sent: the copies are no longer needed) and deletes those no
+    other row links; returns how many documents were deleted."""
+    keys = linked_content(conn, outbox_id)
+    conn.execute("DELETE FROM unsent.outbox_content WHERE outbox_id = ?", (outbox_id,))
+    deleted = 0
+    for key in keys:
+        still = conn.execute(
+            "SELECT 1 FROM unsent.outbox_content WHERE blob_id = ? LIMIT 1", (key,)
+        ).fetchone()
+        if still is None:
+            deleted += delete_document(conn, key)
+    return deleted
 
 
 def link_content(conn: Connection, outbox_id: str, blob_id: str) -> None:
-    """Pins attachment content (stored with attachments.put_content) to an outbox row."""
+    """Pins a document (stored with put_document) to an outbox row."""
     conn.execute(
-        "INSERT OR IGNORE INTO outbox_content (outbox_id, blob_id) VALUES (?, ?)",
+        "INSERT OR IGNORE INTO unsent.outbox_content (outbox_id, blob_id) VALUES (?, ?)",
         (outbox_id, blob_id),
     )
 
 
 def linked_content(conn: Connection, outbox_id: str) -> list[str]:
     rows = conn.execute(
-        "SELECT blob_id FROM outbox_content WHERE outbox_id = ? ORDER BY blob_id", (outbox_id,)
+        "SELECT blob_id FROM unsent.outbox_content WHERE outbox_id = ? ORDER BY blob_id",
+        (outbox_id,),
     )
     return [r[0] for r in rows]
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+def put_document(
+    conn: Connection, key: str, chunks: Iterable[bytes], now_ms: int | None = None
+) -> int:
+    """Stores (or replaces) a document to send from any stream of byte pieces; returns its size."""
+    conn.execute("DELETE FROM unsent.outbox_documents WHERE key = ?", (key,))
+    conn.execute(
+        "INSERT INTO unsent.outbox_documents (key, size, chunk_count, stored_at) "
+        "VALUES (?, 0, 0, ?)",
+        (key, _now_ms() if now_ms is None else now_ms),
+    )
+    size = 0
+    count = 0
+    for piece in rechunk(chunks, CHUNK_SIZE):
+        conn.execute(
+            "INSERT INTO unsent.outbox_chunks (key, seq, data) VALUES (?, ?, ?)",
+            (key, count, piece),
+        )
+        size += len(piece)
+        count += 1
+    conn.execute(
+        "UPDATE unsent.outbox_documents SET size = ?, chunk_count = ? WHERE key = ?",
+        (size, count, key),
+    )
+    return size
+
+
+def document_size(conn: Connection, key: str) -> int | None:
+    row = conn.execute("SELECT size FROM unsent.outbox_documents WHERE key = ?", (key,)).fetchone()
+    return int(row[0]) if row is not None else None
+
+
+def read_document_chunk(conn: Connection, key: str, seq: int) -> bytes | None:
+    """Chunk `seq` of a document, None past its end (one short read per chunk: for uploads that
+    read a little at a time from a thread)."""
+    row = conn.execute(
+        "SELECT data FROM unsent.outbox_chunks WHERE key = ? AND seq = ?", (key, seq)
+    ).fetchone()
+    return bytes(row[0]) if row is not None else None
+
+
+def read_document(conn: Connection, key: str) -> Iterator[bytes]:
+    """The document, chunk by chunk, within one `cache.read()` block; ContentMissing if absent."""
+    row = conn.execute(
+        "SELECT chunk_count FROM unsent.outbox_documents WHERE key = ?", (key,)
+    ).fetchone()
+    if row is None:
+        raise ContentMissing("no such outbox document")
+    return _document_chunks(conn, key, int(row[0]))
+
+
+def _document_chunks(conn: Connection, key: str, count: int) -> Iterator[bytes]:
+    for seq in range(count):
+        piece = read_document_chunk(conn, key, seq)
+        if piece is None:
+            raise ContentMissing("outbox document incomplete")
+        yield piece
+
+
+def delete_document(conn: Connection, key: str) -> int:
+    """Deletes a document and its chunks; 1 when it existed, else 0."""
+    return int(conn.execute("DELETE FROM unsent.outbox_documents WHERE key = ?", (key,)).rowcount)

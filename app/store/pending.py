@@ -33,7 +33,8 @@ def add(
     now_ms: int | None = None,
 ) -> int:
     cursor = conn.execute(
-        "INSERT INTO pending_actions (kind, email_ids, payload, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO unsent.pending_actions (kind, email_ids, payload, created_at) "
+        "VALUES (?, ?, ?, ?)",
         (
             kind,
             json.dumps(list(email_ids)),
@@ -48,7 +49,7 @@ def list_actions(conn: Connection) -> list[PendingAction]:
     """Oldest first: the order they must be replayed in."""
     rows = conn.execute(
         "SELECT id, kind, email_ids, payload, created_at, attempts, last_error "
-        "FROM pending_actions ORDER BY id"
+        "FROM unsent.pending_actions ORDER BY id"
     )
     return [
         PendingAction(r[0], r[1], json.loads(r[2]), json.loads(r[3]), r[4], r[5], r[6])
@@ -57,12 +58,14 @@ def list_actions(conn: Connection) -> list[PendingAction]:
 
 
 def remove(conn: Connection, action_id: int) -> bool:
-    return bool(conn.execute("DELETE FROM pending_actions WHERE id = ?", (action_id,)).rowcount)
+    return bool(
+        conn.execute("DELETE FROM unsent.pending_actions WHERE id = ?", (action_id,)).rowcount
+    )
 
 
 def bump_attempts(conn: Connection, action_id: int, error: str | None = None) -> None:
     """One more failed try, with its (technical, content-free) reason."""
     conn.execute(
-        "UPDATE pending_actions SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+        "UPDATE unsent.pending_actions SET attempts = attempts + 1, last_error = ? WHERE id = ?",
         (error, action_id),
     )

@@ -1,7 +1,12 @@
-"""Numbered schema migrations; the version lives in `PRAGMA user_version`.
+"""Numbered schema migrations of the two files; each file's version is its `PRAGMA user_version`.
 
-MIGRATIONS[i] takes the database from version i to i + 1. A step that has shipped is never edited:
-add a new one at the end.
+The cache file ("main") holds what the server can give back: it may be deleted and rebuilt at any
+time. The unsent file (attached as "unsent") holds what only this computer has — the outbox with
+its documents, the drafts, the pending flag changes — so that damage to the cache never costs the
+user's work.
+
+MIGRATIONS[i] takes the cache from version i to i + 1, UNSENT_MIGRATIONS[i] the unsent file. A step
+that has shipped is never edited: add a new one at the end.
 """
 
 from __future__ import annotations
@@ -231,34 +236,145 @@ CREATE TABLE pending_actions (
 );
 """
 
+# Version 2: the user's unsent work left the cache for the unsent file (copied by
+# _MOVE_UNSENT_V1 in its own transaction first, see BEFORE_STEP); the cached copies of the outbox's
+# documents go with their links.
+_V2 = """
+DELETE FROM main.content_blobs WHERE blob_id IN (SELECT blob_id FROM main.outbox_content);
+DROP TABLE main.outbox_content;
+DROP TABLE main.outbox;
+DROP TABLE main.drafts;
+DROP TABLE main.pending_actions;
+"""
+
+UNSENT = "unsent"  # the schema name the unsent file is attached under
+
+_UNSENT_V1 = """
+CREATE TABLE unsent.drafts (
+    id TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE unsent.outbox (
+    id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    email_id TEXT,
+    submission_id TEXT,
+    sent_at INTEGER
+);
+CREATE INDEX unsent.outbox_state ON outbox (state, created_at);
+
+-- The outbox's own copies of the documents to send, in chunks (never evicted, never rebuilt).
+CREATE TABLE unsent.outbox_documents (
+    key TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    stored_at INTEGER NOT NULL
+);
+CREATE TABLE unsent.outbox_chunks (
+    key TEXT NOT NULL REFERENCES outbox_documents (key) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (key, seq)
+);
+-- Which documents an outbox item needs.
+CREATE TABLE unsent.outbox_content (
+    outbox_id TEXT NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+    blob_id TEXT NOT NULL,
+    PRIMARY KEY (outbox_id, blob_id)
+) WITHOUT ROWID;
+CREATE INDEX unsent.outbox_content_blob ON outbox_content (blob_id);
+
+CREATE TABLE unsent.pending_actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    email_ids TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+"""
+
+# Copies a version-1 cache's unsent work into the unsent file. Idempotent (OR IGNORE): when the
+# process dies before the step that drops the old tables, the next open copies again. It writes
+# the unsent file only, and is committed before the cache drops anything: SQLite commits attached
+# WAL files one after the other, so one transaction writing both could lose the rows if killed.
+_MOVE_UNSENT_V1 = """
+INSERT OR IGNORE INTO unsent.outbox
+    (id, message_id, state, payload, error, attempts, created_at, updated_at, email_id,
+     submission_id, sent_at)
+SELECT id, message_id, state, payload, error, attempts, created_at, updated_at, email_id,
+    submission_id, sent_at
+FROM main.outbox;
+INSERT OR IGNORE INTO unsent.drafts (id, payload, updated_at)
+SELECT id, payload, updated_at FROM main.drafts;
+INSERT OR IGNORE INTO unsent.pending_actions
+    (id, kind, email_ids, payload, created_at, attempts, last_error)
+SELECT id, kind, email_ids, payload, created_at, attempts, last_error FROM main.pending_actions;
+INSERT OR IGNORE INTO unsent.outbox_documents (key, size, chunk_count, stored_at)
+SELECT blob_id, size, chunk_count, stored_at FROM main.content_blobs
+WHERE blob_id IN (SELECT blob_id FROM main.outbox_content);
+INSERT OR IGNORE INTO unsent.outbox_chunks (key, seq, data)
+SELECT blob_id, seq, data FROM main.attachment_content
+WHERE blob_id IN (SELECT blob_id FROM main.outbox_content);
+INSERT OR IGNORE INTO unsent.outbox_content (outbox_id, blob_id)
+SELECT outbox_id, blob_id FROM main.outbox_content;
+"""
+
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
+UNSENT_MIGRATIONS: list[str] = [_UNSENT_V1]
+# Scripts run (and committed) before MIGRATIONS[i], in a transaction of their own.
+BEFORE_STEP: dict[int, str] = {1: _MOVE_UNSENT_V1}
 
 
-def version(conn: Any) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+def version(conn: Any, schema_name: str = "main") -> int:
+    return int(conn.execute(f"PRAGMA {schema_name}.user_version").fetchone()[0])
 
 
 def migrate(conn: Any) -> int:
-    """Brings the database to the latest version, one step per transaction; returns the version.
+    """Brings both files to the latest version, the unsent file first (the cache's steps may copy
+    into it), one step per transaction; returns the cache's version.
 
-    `conn` must be in autocommit mode (isolation_level None): each step has its own transaction.
+    `conn` must be in autocommit mode (isolation_level None) with the unsent file attached.
     """
-    current = version(conn)
-    if current > len(MIGRATIONS):
-        raise RuntimeError(f"cache schema {current} is newer than this program ({len(MIGRATIONS)})")
-    for number in range(current, len(MIGRATIONS)):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(MIGRATIONS[number]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        log.info("cache schema migrated to version %d", number + 1)
-    return len(MIGRATIONS)
+    _migrate(conn, UNSENT, UNSENT_MIGRATIONS, {})
+    return _migrate(conn, "main", MIGRATIONS, BEFORE_STEP)
+
+
+def _migrate(conn: Any, schema_name: str, steps: list[str], before: dict[int, str]) -> int:
+    current = version(conn, schema_name)
+    if current > len(steps):
+        raise RuntimeError(
+            f"{schema_name} schema {current} is newer than this program ({len(steps)})"
+        )
+    for number in range(current, len(steps)):
+        if number in before:
+            _run(conn, before[number], None)
+        _run(conn, steps[number], f"PRAGMA {schema_name}.user_version = {number + 1}")
+        log.info("%s schema migrated to version %d", schema_name, number + 1)
+    return len(steps)
+
+
+def _run(conn: Any, script: str, final: str | None) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _statements(script):
+            conn.execute(statement)
+        if final is not None:
+            conn.execute(final)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _statements(script: str) -> list[str]:

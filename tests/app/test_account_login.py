@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlcipher3
 
 from app.account.keychain import NO_KEYRING_FR, SERVICE
 from app.account.login import (
@@ -330,7 +331,10 @@ async def test_undecryptable_cache_is_rebuilt_and_announced(
     await account.close()
     path = account.ref.cache_path
     Cache.destroy(path)
-    foreign = Cache.open(path, b"\x01" * 32)  # a cache that is not under the vault's key
+    # A cache file that is not under the vault's key (the unsent file beside it still is).
+    foreign = sqlcipher3.connect(str(path))
+    foreign.execute("PRAGMA key = \"x'" + "01" * 32 + "'\"")
+    foreign.execute("CREATE TABLE other (x)")
     foreign.close()
     events = EventBus()
     rebuilt: list[CacheRebuilt] = []

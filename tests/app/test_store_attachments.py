@@ -64,21 +64,21 @@ def test_budget_evicts_least_recently_used_first(cache: Cache) -> None:
         assert attachments.total_size(conn) == 0
 
 
-def test_outbox_content_is_never_evicted(cache: Cache) -> None:
+def test_outbox_documents_are_out_of_the_budget(cache: Cache) -> None:
     def prepare(c: object) -> None:
-        attachments.put_content(c, "local-1", [b"y" * 5000], now_ms=1)
         attachments.put_content(c, "server-1", [b"z" * 5000], now_ms=2)
         outbox.add(c, "o1", "<m1@x>", {"subject": "envoi"})
+        outbox.put_document(c, "local-1", [b"y" * 5000])
         outbox.link_content(c, "o1", "local-1")
 
     cache.write_blocking(prepare)
+    with cache.read() as conn:
+        assert attachments.total_size(conn) == 5000  # the outbox's copy is not cached content
     assert cache.write_blocking(lambda c: attachments.evict_to_budget(c, 0)) == 5000
     with cache.read() as conn:
-        assert attachments.has_content(conn, "local-1")
+        assert not attachments.has_content(conn, "server-1")
+        assert outbox.document_size(conn, "local-1") == 5000
         assert outbox.linked_content(conn, "o1") == ["local-1"]
-    # Once sent and deleted from the outbox, it becomes ordinary cached content.
-    cache.write_blocking(lambda c: outbox.delete(c, "o1"))
-    assert cache.write_blocking(lambda c: attachments.evict_to_budget(c, 0)) == 5000
 
 
 def test_content_survives_reopening(cache_path: Path, key: bytes) -> None:

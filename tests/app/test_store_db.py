@@ -14,7 +14,7 @@ import sqlcipher3
 from app.store import attachments, drafts, mail
 from app.store.db import Cache, CacheClosed, CacheCorrupt, DiskError, WrongKey
 from app.store.records import Address, AttachmentRecord, PatientRef
-from app.store.schema import MIGRATIONS
+from app.store.schema import MIGRATIONS, UNSENT_MIGRATIONS
 from tests.app.store_helpers import email
 
 SUBJECT = "Hospitalisation en cardiologie interventionnelle"
@@ -47,10 +47,19 @@ def _fill(cache: Cache, count: int = 200) -> None:
 def test_new_cache_is_migrated_from_zero(cache: Cache) -> None:
     with cache.read() as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    for table in ("emails", "email_mailboxes", "fts", "outbox", "pending_actions", "drafts"):
+        assert conn.execute("PRAGMA unsent.user_version").fetchone()[0] == len(UNSENT_MIGRATIONS)
+        tables = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master")}
+        unsent = {r[0] for r in conn.execute("SELECT name FROM unsent.sqlite_master")}
+        assert conn.execute("PRAGMA main.journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA unsent.journal_mode").fetchone()[0] == "wal"
+    for table in ("emails", "email_mailboxes", "fts", "attachment_content", "jmap_state"):
         assert table in tables
+    # The user's unsent work lives in its own file only.
+    for table in ("outbox", "pending_actions", "drafts", "outbox_documents", "outbox_chunks"):
+        assert table in unsent
+        assert table not in tables
+    assert cache.unsent_path.name == "unsent.sqlite3"
+    assert cache.unsent_path.parent == cache.path.parent
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(cache_path: Path, key: bytes) -> None:
