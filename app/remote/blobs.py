@@ -254,3 +254,18 @@ def _flush_and_close(handle: IO[bytes]) -> None:
     handle.flush()
     os.fsync(handle.fileno())
     handle.close()
+
+
+async def download_chunks(
+    client: JmapClient, blob_id: str, name: str, type_: str
+) -> AsyncIterator[bytes]:
+    """A blob as it arrives, piece by piece (the caller decides where it goes: never a file)."""
+    session = await client.session()
+    url = session.download_url_for(blob_id, name, type_)
+    try:
+        async with client.http.stream("GET", url) as response:
+            await _check_download(response)
+            async for chunk in response.aiter_bytes(CHUNK):
+                yield chunk
+    except httpx.TransportError as e:
+        raise NetworkError(type(e).__name__) from None

@@ -44,6 +44,7 @@ from app.sync.mapping import (
     id_set,
     mailbox_record,
 )
+from app.sync.patients import read_patients
 
 log = logs.get("sync")
 
@@ -89,6 +90,7 @@ class SyncEngine:
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()  # one sync at a time
+        self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
 
     # One pass ----------------------------------------------------------------------------------
@@ -115,6 +117,10 @@ class SyncEngine:
             report.seconds = time.monotonic() - started
             self._set_online(True)
             return report
+
+    async def read_patients(self) -> int:
+        """The patients of new messages, from their IHE_XDM.ZIP; returns how many were found."""
+        return await read_patients(self.cache, self.jmap, self.bus, self._unreadable_packages)
 
     # Mailboxes ---------------------------------------------------------------------------------
 
@@ -313,28 +319,18 @@ class SyncEngine:
         """Applies `action` to the cache now and queues it for the server; tries to send it
         at once (quietly kept for later when offline)."""
 
-        def local(c: Connection) -> None:
-            for email_id in action.email_ids:
-                email = mail.get_email(c, email_id)
-                if email is None:
-                    continue
-                if action.kind == "keywords":
-                    keywords = set(email.keywords)
-                    for keyword, on in action.keywords.items():
-                        (keywords.add if on else keywords.discard)(keyword)
-                    mail.set_keywords(c, email_id, keywords)
-                elif action.kind == "move":
-                    mail.set_mailboxes(c, email_id, action.mailbox_ids)
-                elif action.kind == "destroy":
-                    mail.delete_emails(c, [email_id])
-            pending.add(
-                c,
-                action.kind,
-                action.email_ids,
-                {"keywords": action.keywords, "mailboxIds": list(action.mailbox_ids)},
+        # The intent first, in the unsent file: killed right after, the action is still sent and
+        # the next sync brings its effect back here. (Each file commits on its own.)
+        await self.cache.write(
+            partial(
+                pending.add,
+                kind=action.kind,
+                email_ids=action.email_ids,
+                payload={"keywords": action.keywords, "mailboxIds": list(action.mailbox_ids)},
             )
-
-        await self.cache.write(local)
+        )
+        crashpoint("sync.action_queued")
+        await self.cache.write(partial(_apply_locally, action=action))
         changed = frozenset(action.email_ids)
         if action.kind == "destroy":
             self.bus.publish(MailChanged(removed_email_ids=changed))
@@ -409,6 +405,7 @@ class SyncEngine:
                 self._wake.clear()
                 try:
                     await self.sync_once()
+                    await self.read_patients()
                     delay = 1.0
                     wait = self.poll_interval
                 except ReauthRequired:
@@ -440,6 +437,22 @@ class SyncEngine:
         self.online = online
         reason = None if online else "Serveur injoignable : les messages en cache restent lisibles."
         self.bus.publish(ConnectionChanged(online, reason))
+
+
+def _apply_locally(c: Connection, action: LocalAction) -> None:
+    for email_id in action.email_ids:
+        email = mail.get_email(c, email_id)
+        if email is None:
+            continue
+        if action.kind == "keywords":
+            keywords = set(email.keywords)
+            for keyword, on in action.keywords.items():
+                (keywords.add if on else keywords.discard)(keyword)
+            mail.set_keywords(c, email_id, keywords)
+        elif action.kind == "move":
+            mail.set_mailboxes(c, email_id, action.mailbox_ids)
+        elif action.kind == "destroy":
+            mail.delete_emails(c, [email_id])
 
 
 def _flag_rows(

@@ -223,3 +223,37 @@ async def test_flag_changes_apply_at_once_and_reach_the_server_when_it_is_back(
             await assert_cache_equals_server(cache, direct)
     finally:
         await relay.close()
+
+
+@pytest.mark.asyncio
+async def test_patients_of_received_messages_come_from_their_xdm_packages(
+    demo_server: ServerThread, cache: Cache
+) -> None:
+    from app.store import mail, search
+
+    async with jmap_client(demo_server, GP) as client:
+        engine = SyncEngine(cache, client)
+        await engine.sync_once()
+        with cache.read() as conn:
+            waiting = mail.emails_missing_patient(conn, limit=10_000)
+        assert len(waiting) > 50
+        changes: list[MailChanged] = []
+        engine.bus.subscribe(MailChanged, changes.append)
+        found = await engine.read_patients()
+        assert found == len(waiting)
+        assert {i for c in changes for i in c.email_ids} == {w[0] for w in waiting}
+        with cache.read() as conn:
+            assert mail.emails_missing_patient(conn) == []
+            email = mail.get_email(conn, waiting[0][0])
+            assert email is not None
+            assert email.patient is not None
+            assert email.patient.oid in {"1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11"}
+            family = email.patient.family
+            assert family
+            # The list filter and the search know the patient now.
+            ins = email.patient.ins
+            hits = search.search(conn, family, 200)
+            assert waiting[0][0] in {h.email_id for h in hits}
+            filtered = mail.list_ids(conn, None, filters=mail.Filters(patient_ins=ins), limit=500)
+            assert waiting[0][0] in filtered
+        assert await engine.read_patients() == 0  # nothing left to read
