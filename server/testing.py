@@ -32,10 +32,17 @@ def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 class ServerThread:
     """`with ServerThread(config) as server:` → server.base_url answers until the block ends."""
 
-    def __init__(self, config: ServerConfig, sandbox: Sandbox | None = None, **uvicorn_args: Any):
+    def __init__(
+        self,
+        config: ServerConfig,
+        sandbox: Sandbox | None = None,
+        port: int = 0,
+        **uvicorn_args: Any,
+    ):
+        """`port` 0 picks a free one; a test restarting "the same server" passes the old one."""
         self.config = config
         self.sandbox = sandbox or Sandbox(config)
-        self._sock = bind_loopback()
+        self._sock = bind_loopback(port=port)
         host, port = self._sock.getsockname()[:2]
         self.base_url = f"http://{host}:{port}"
         self._server = uvicorn.Server(

@@ -10,6 +10,7 @@ the password, which still unlocks the vault locally.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,20 @@ class OpenAccount:
         opened = await asyncio.to_thread(rebuild.rebuild, self.ref.cache_path, key)
         self.cache = opened.cache
         _announce(opened, self.events)
+
+    async def reconnect_until_online(
+        self, stop: asyncio.Event, first_delay: float = 2.0, max_delay: float = 60.0
+    ) -> bool:
+        """Opened offline: tries again and again (growing delay) until the server answers — the
+        connection comes back by itself. False if `stop` is set first."""
+        delay = first_delay
+        while not stop.is_set():
+            if await self.reconnect():
+                return True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            delay = min(delay * 2, max_delay)
+        return False
 
     async def close(self) -> None:
         if self.http is not None:

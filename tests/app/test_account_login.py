@@ -172,15 +172,10 @@ async def test_offline_account_reconnects_when_the_server_is_back(
         assert not offline.online
         # The same sandbox comes back on the same port.
         port = int(url.rsplit(":", 1)[1])
-        from server.config import ServerConfig
         from server.testing import ServerThread as Thread
-        from server.testing import bind_loopback, quick_config
+        from server.testing import quick_config
 
-        config: ServerConfig = quick_config(data)
-        again = Thread(config)
-        again._sock.close()
-        again._sock = bind_loopback(port=port)
-        again.start()
+        again = Thread(quick_config(data), port=port).start()
         try:
             assert await offline.reconnect()
             assert offline.online
@@ -431,3 +426,37 @@ async def test_no_secret_in_the_account_folder_or_the_logs(
     assert "account opened" in logged
     for secret in secrets:
         assert secret.decode(errors="replace") not in logged
+
+
+@pytest.mark.asyncio
+async def test_the_connection_comes_back_by_itself(
+    server_factory: Callable[..., ServerThread],
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    import asyncio
+
+    from server.testing import ServerThread as Thread
+    from server.testing import quick_config
+
+    data = tmp_path / "sandbox"
+    first = server_factory(data_dir=data)
+    url = first.base_url
+    await (await open_account(tmp_path, url, ALICE.login, ALICE.password)).close()
+    first.stop()
+    offline = await open_account(tmp_path, url, ALICE.login, ALICE.password)
+    stop = asyncio.Event()
+    try:
+        waiting = asyncio.create_task(offline.reconnect_until_online(stop, first_delay=0.2))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # still down: it keeps trying
+        again = Thread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
+        try:
+            assert await asyncio.wait_for(waiting, timeout=10)
+            assert offline.online
+            assert await username(offline) == "alice"
+        finally:
+            again.stop()
+    finally:
+        stop.set()
+        await offline.close()
