@@ -38,6 +38,9 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/search.py --count 100000 --searches 200
+	$(BIN)/python bench/sync.py --scale 10000 --runs 3
+	$(BIN)/python bench/upload.py --size-mb 200
 
 screenshots: system-deps $(STAMP)
 	@echo "No screen yet: the desktop app arrives with the UI issue (#4)."
