@@ -318,24 +318,7 @@ class SyncEngine:
     async def apply(self, action: LocalAction) -> None:
         """Applies `action` to the cache now and queues it for the server; tries to send it
         at once (quietly kept for later when offline)."""
-
-        # The intent first, in the unsent file: killed right after, the action is still sent and
-        # the next sync brings its effect back here. (Each file commits on its own.)
-        await self.cache.write(
-            partial(
-                pending.add,
-                kind=action.kind,
-                email_ids=action.email_ids,
-                payload={"keywords": action.keywords, "mailboxIds": list(action.mailbox_ids)},
-            )
-        )
-        crashpoint("sync.action_queued")
-        await self.cache.write(partial(_apply_locally, action=action))
-        changed = frozenset(action.email_ids)
-        if action.kind == "destroy":
-            self.bus.publish(MailChanged(removed_email_ids=changed))
-        else:
-            self.bus.publish(MailChanged(email_ids=changed))
+        await record_action(self.cache, self.bus, action)
         try:
             await self._flush_actions()
         except CoreError as e:  # offline, or the server wants the password again
@@ -437,6 +420,27 @@ class SyncEngine:
         self.online = online
         reason = None if online else "Serveur injoignable : les messages en cache restent lisibles."
         self.bus.publish(ConnectionChanged(online, reason))
+
+
+async def record_action(cache: Cache, bus: EventBus, action: LocalAction) -> None:
+    """What the user did, kept for the server and applied to the cache (offline too)."""
+    # The intent first, in the unsent file: killed right after, the action is still sent and the
+    # next sync brings its effect back here. (Each file commits on its own.)
+    await cache.write(
+        partial(
+            pending.add,
+            kind=action.kind,
+            email_ids=action.email_ids,
+            payload={"keywords": action.keywords, "mailboxIds": list(action.mailbox_ids)},
+        )
+    )
+    crashpoint("sync.action_queued")
+    await cache.write(partial(_apply_locally, action=action))
+    changed = frozenset(action.email_ids)
+    if action.kind == "destroy":
+        bus.publish(MailChanged(removed_email_ids=changed))
+    else:
+        bus.publish(MailChanged(email_ids=changed))
 
 
 def _apply_locally(c: Connection, action: LocalAction) -> None:

@@ -1,0 +1,323 @@
+"""One open account, everything the desktop app needs from the core, without Qt.
+
+The UI talks to this object only: reads are small indexed queries it may run on its own thread
+(they return neutral records), actions are coroutines, and what changes is announced on the
+EventBus (MailChanged, SyncProgress, ConnectionChanged, OutboxChanged, ReauthNeeded…) so that no
+view polls the database. Network work runs in background tasks started by `start`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from app import logs
+from app.account.login import OpenAccount, open_account, resume_account
+from app.attachments import Attachments
+from app.errors import CoreError
+from app.events import EventBus, OutboxChanged
+from app.message.compose import OutgoingMessage
+from app.outbox.sender import Outbox
+from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
+from app.remote.http import ServerUnreachable
+from app.remote.jmap import JmapClient, RegionalUrls
+from app.remote.regional import RegionalClient
+from app.store import contacts, drafts, mail, search
+from app.store import outbox as outbox_rows
+from app.store.mail import NO_FILTERS, Filters, Sort
+from app.store.records import Address, EmailRecord, EmailSummary, MailboxRecord
+from app.sync.engine import LocalAction, SyncEngine, record_action
+
+log = logs.get("session")
+
+SESSION_PATH = "/.well-known/jmap"
+ROLE_ORDER = {"inbox": 0, "drafts": 1, "sent": 2, "archive": 3, "junk": 4, "trash": 5}
+
+
+@dataclass(frozen=True)
+class MailboxView:
+    id: str
+    name: str
+    role: str | None
+    total: int
+    unread: int
+
+
+class NoRegionalServices(CoreError):
+    message_fr = "Ce serveur ne propose pas les services régionaux (annuaire, téléconsultation…)."
+
+
+class AccountSession:
+    def __init__(self, account: OpenAccount, bus: EventBus) -> None:
+        self.account = account
+        self.bus = bus
+        self.jmap: JmapClient | None = None
+        self.engine: SyncEngine | None = None
+        self.outbox = Outbox(account.cache, None, bus)
+        self.attachments = Attachments(account.cache, None)
+        self.regional_urls: RegionalUrls | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._stop = asyncio.Event()
+        self._identity: Address | None = None
+        self._wire_online()
+
+    # Opening and closing ------------------------------------------------------------------------
+
+    @classmethod
+    async def open(
+        cls,
+        root: Path,
+        server_url: str,
+        login: str,
+        password: str,
+        *,
+        remember: bool = False,
+        bus: EventBus | None = None,
+    ) -> AccountSession:
+        """Online when the server answers, offline on the cache otherwise (errors: see login)."""
+        bus = bus or EventBus()
+        opener = resume_account if remember else open_account
+        account = await opener(root, server_url, login, password, events=bus)
+        return cls(account, bus)
+
+    def _wire_online(self) -> None:
+        if not self.account.online or self.account.http is None:
+            return
+        self.jmap = JmapClient(self.account.http, self.account.ref.server_url + SESSION_PATH)
+        self.engine = SyncEngine(self.account.cache, self.jmap, self.bus)
+        self.outbox = Outbox(self.account.cache, self.jmap, self.bus)
+        self.attachments = Attachments(
+            self.account.cache, self.jmap, budget_bytes=self.attachments.budget_bytes
+        )
+
+    def start(self) -> None:
+        """Background work: reconnect when offline, then sync (push + poll) and send the outbox."""
+        self._tasks.append(asyncio.ensure_future(self._run()))
+
+    async def _run(self) -> None:
+        if not self.account.online:
+            if not await self.account.reconnect_until_online(self._stop):
+                return
+            self._wire_online()
+        assert self.engine is not None
+        with contextlib.suppress(CoreError):
+            session = await self.engine.jmap.session()
+            self.regional_urls = session.regional
+        await self._send_outbox()
+        await self.engine.run(self._stop)
+
+    async def _send_outbox(self) -> None:
+        with contextlib.suppress(ServerUnreachable):
+            await self.outbox.send_pending()
+
+    def sync_now(self) -> None:
+        if self.engine is not None:
+            self.engine.wake()
+
+    async def close(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.attachments.wipe()
+        await self.account.close()
+
+    @property
+    def online(self) -> bool:
+        return self.account.online and (self.engine is None or self.engine.online is not False)
+
+    # Reading (small indexed queries) -------------------------------------------------------------
+
+    def mailboxes(self) -> list[MailboxView]:
+        with self.account.cache.read() as conn:
+            boxes = mail.list_mailboxes(conn)
+            counts = mail.mailbox_counts(conn)
+        views = [
+            MailboxView(
+                b.id,
+                b.name,
+                b.role,
+                counts[b.id].total if b.id in counts else 0,
+                counts[b.id].unread if b.id in counts else 0,
+            )
+            for b in boxes
+        ]
+        return sorted(views, key=lambda m: (ROLE_ORDER.get(m.role or "", 9), m.name.casefold()))
+
+    def mailbox_by_role(self, role: str) -> MailboxRecord | None:
+        with self.account.cache.read() as conn:
+            return next((b for b in mail.list_mailboxes(conn) if b.role == role), None)
+
+    def list_ids(
+        self,
+        mailbox_id: str | None,
+        sort: Sort = Sort.DATE_DESC,
+        filters: Filters = NO_FILTERS,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[str]:
+        with self.account.cache.read() as conn:
+            return mail.list_ids(conn, mailbox_id, sort, filters, offset, limit)
+
+    def count(self, mailbox_id: str | None, filters: Filters = NO_FILTERS) -> int:
+        with self.account.cache.read() as conn:
+            return mail.count_ids(conn, mailbox_id, filters)
+
+    def summaries(self, ids: list[str]) -> list[EmailSummary]:
+        with self.account.cache.read() as conn:
+            return mail.summaries(conn, ids)
+
+    def thread(self, thread_id: str) -> list[EmailRecord]:
+        with self.account.cache.read() as conn:
+            return mail.thread_emails(conn, thread_id)
+
+    def search(self, text: str, limit: int = 200, mailbox_id: str | None = None) -> list[str]:
+        with self.account.cache.read() as conn:
+            return [h.email_id for h in search.search(conn, text, limit, mailbox_id)]
+
+    def outbox_list(self) -> list[outbox_rows.OutboxRow]:
+        with self.account.cache.read() as conn:
+            return outbox_rows.list_rows(conn)
+
+    def unread_total(self) -> int:
+        box = self.mailbox_by_role("inbox")
+        if box is None:
+            return 0
+        with self.account.cache.read() as conn:
+            counts = mail.mailbox_counts(conn)
+        return counts[box.id].unread if box.id in counts else 0
+
+    # Acting on emails (applied at once, sent when possible) ---------------------------------------
+
+    async def _act(self, action: LocalAction) -> None:
+        if self.engine is not None:
+            await self.engine.apply(action)
+            return
+        # Offline from the start: no engine yet; the action waits in the cache for it.
+        await record_action(self.account.cache, self.bus, action)
+
+    async def set_seen(self, email_ids: list[str], seen: bool) -> None:
+        await self._act(LocalAction("keywords", tuple(email_ids), keywords={"$seen": seen}))
+
+    async def set_flagged(self, email_ids: list[str], flagged: bool) -> None:
+        await self._act(LocalAction("keywords", tuple(email_ids), keywords={"$flagged": flagged}))
+
+    async def move(self, email_ids: list[str], mailbox_id: str) -> None:
+        await self._act(LocalAction("move", tuple(email_ids), mailbox_ids=(mailbox_id,)))
+
+    async def archive(self, email_ids: list[str]) -> None:
+        box = self.mailbox_by_role("archive")
+        if box is None:
+            raise CoreError("no archive", "Ce compte n'a pas de dossier Archives.")
+        await self.move(email_ids, box.id)
+
+    async def delete(self, email_ids: list[str]) -> None:
+        """To the trash; from the trash, for good."""
+        trash = self.mailbox_by_role("trash")
+        with self.account.cache.read() as conn:
+            in_trash = [
+                i
+                for i in email_ids
+                if (e := mail.get_email(conn, i)) is not None
+                and trash is not None
+                and e.mailbox_ids == {trash.id}
+            ]
+        rest = [i for i in email_ids if i not in in_trash]
+        if in_trash:
+            await self._act(LocalAction("destroy", tuple(in_trash)))
+        if rest and trash is not None:
+            await self.move(rest, trash.id)
+
+    # Sending -------------------------------------------------------------------------------------
+
+    async def own_address(self) -> Address:
+        if self._identity is None and self.jmap is not None:
+            with contextlib.suppress(CoreError):
+                got = await self.jmap.get_all("Identity", None, ["name", "email"])
+                if got:
+                    self._identity = Address(got[0].get("name") or None, str(got[0]["email"]))
+        return self._identity or Address(None, self.account.ref.login)
+
+    async def send(self, message: OutgoingMessage) -> str:
+        """Queued at once (works offline); sent now when the server answers."""
+        outbox_id = await self.outbox.queue(message)
+        for r in [*message.to, *message.cc]:
+            await self.account.cache.write(
+                partial(contacts.note_used, address=r.email, name=r.name)
+            )
+        if self.engine is not None:
+            await self._send_outbox()
+        else:
+            self.bus.publish(OutboxChanged(pending=1, failed=0))
+        return outbox_id
+
+    async def retry(self, outbox_id: str) -> None:
+        await self.outbox.retry(outbox_id)
+        await self._send_outbox()
+
+    async def save_draft(self, draft_id: str | None, payload: dict[str, Any]) -> str:
+        draft_id = draft_id or uuid.uuid4().hex
+        await self.account.cache.write(partial(drafts.save, draft_id=draft_id, payload=payload))
+        return draft_id
+
+    def drafts(self) -> list[drafts.Draft]:
+        with self.account.cache.read() as conn:
+            return drafts.list_drafts(conn)
+
+    async def delete_draft(self, draft_id: str) -> None:
+        await self.account.cache.write(partial(drafts.delete, draft_id=draft_id))
+
+    # Documents -----------------------------------------------------------------------------------
+
+    async def open_document(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
+        return await self.attachments.open_copy(blob_id, name, type_, size)
+
+    async def save_document(
+        self, blob_id: str, name: str, type_: str, dest: Path, size: int = 0
+    ) -> Path:
+        return await self.attachments.save_as(blob_id, name, type_, dest, size)
+
+    # Correspondents: directory, favorites, recents -----------------------------------------------
+
+    async def _regional(self) -> RegionalUrls:
+        if self.regional_urls is None and self.jmap is not None:
+            self.regional_urls = (await self.jmap.session()).regional
+        if self.regional_urls is None:
+            raise NoRegionalServices("no regional capability")
+        return self.regional_urls
+
+    async def search_directory(self, query: DirectoryQuery) -> DirectoryPage:
+        urls = await self._regional()
+        assert self.account.http is not None
+        return await DirectoryClient(self.account.http, urls.directory_url).search(query)
+
+    async def next_directory_page(self, page: DirectoryPage) -> DirectoryPage | None:
+        urls = await self._regional()
+        assert self.account.http is not None
+        return await DirectoryClient(self.account.http, urls.directory_url).next_page(page)
+
+    async def regional(self) -> RegionalClient:
+        urls = await self._regional()
+        assert self.account.http is not None
+        return RegionalClient(self.account.http, urls.regional_api_url)
+
+    def favorites(self) -> list[contacts.Favorite]:
+        with self.account.cache.read() as conn:
+            return contacts.list_favorites(conn)
+
+    async def set_favorite(self, address: str, display: dict[str, Any], on: bool) -> None:
+        if on:
+            await self.account.cache.write(
+                partial(contacts.add_favorite, address=address, display=display)
+            )
+        else:
+            await self.account.cache.write(partial(contacts.remove_favorite, address=address))
+
+    def recents(self, limit: int = 10) -> list[contacts.Recent]:
+        with self.account.cache.read() as conn:
+            return contacts.top_recents(conn, limit)
