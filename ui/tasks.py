@@ -1,0 +1,50 @@
+"""Background work from the UI: coroutines on the qasync loop, with success and failure callbacks
+(the Anki CollectionOp idea). The UI never waits on I/O; failures reach the user as French
+sentences, never as tracebacks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from app.errors import CoreError
+
+log = logging.getLogger("monsisra.ui")
+
+T = TypeVar("T")
+
+UNEXPECTED_FR = "Une erreur inattendue s'est produite. Le détail est dans le Journal."
+
+
+def message_of(error: BaseException) -> str:
+    """What to tell the user about `error`."""
+    if isinstance(error, CoreError):
+        return error.message_fr
+    return UNEXPECTED_FR
+
+
+def run(
+    coro: Coroutine[Any, Any, T],
+    on_done: Callable[[T], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> asyncio.Future[T]:
+    """Schedules `coro`; calls `on_done(result)` or `on_error(french_message)` on the UI thread."""
+    future = asyncio.ensure_future(coro)
+
+    def finished(f: asyncio.Future[T]) -> None:
+        if f.cancelled():
+            return
+        error = f.exception()
+        if error is None:
+            if on_done is not None:
+                on_done(f.result())
+            return
+        if not isinstance(error, CoreError):
+            log.error("background task failed (%s)", type(error).__name__, exc_info=error)
+        if on_error is not None:
+            on_error(message_of(error))
+
+    future.add_done_callback(finished)
+    return future
