@@ -9,10 +9,14 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from app.account.login import OpenAccount, open_account
+from server.testing import ServerThread
+from tests.server.conftest import ALICE, BOB
 
 KILLED = -9
 
@@ -68,3 +72,22 @@ async def opened(
         yield account
     finally:
         await account.close()
+
+
+def deliver_to_alice(
+    server: ServerThread, prefix: str, tag: str, count: int, start: datetime
+) -> None:
+    """Mail delivered to alice, as an incoming mail server would (6 s apart)."""
+    account = server.sandbox.accounts.by_login(ALICE.login)
+    assert account is not None
+    with server.sandbox.db.write():
+        for i in range(count):
+            msg = EmailMessage()
+            msg["From"] = BOB.email
+            msg["To"] = ALICE.email
+            msg["Subject"] = f"{prefix} {i}"
+            msg["Message-ID"] = f"<{tag}-{i}@sisra-demo.mssante.fr>"
+            msg.set_content(f"Compte rendu numéro {i} : échographie cardiaque sans anomalie.")
+            server.sandbox.mail.import_message(
+                account.id, msg.as_bytes(), received_at=start + timedelta(seconds=6 * i)
+            )

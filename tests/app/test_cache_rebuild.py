@@ -12,8 +12,7 @@ import asyncio
 import os
 import re
 import subprocess
-from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,30 +24,13 @@ from app.remote.jmap import JmapClient
 from app.store import drafts, mail
 from app.store.db import UnsentCorrupt, unsent_path_for
 from server.testing import ServerThread
-from tests.app.cli_helpers import cli, ok, opened
+from tests.app.cli_helpers import cli, deliver_to_alice, ok, opened
 from tests.app.jmap_helpers import jmap_client
 from tests.app.netrelay import Relay
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.server.conftest import ALICE, BOB
 
 PAGE = 4096
-
-
-def _deliver(server: ServerThread, prefix: str, tag: str, count: int, start: datetime) -> None:
-    """Mail delivered to alice, as an incoming mail server would."""
-    account = server.sandbox.accounts.by_login(ALICE.login)
-    assert account is not None
-    with server.sandbox.db.write():
-        for i in range(count):
-            msg = EmailMessage()
-            msg["From"] = BOB.email
-            msg["To"] = ALICE.email
-            msg["Subject"] = f"{prefix} {i}"
-            msg["Message-ID"] = f"<{tag}-{i}@sisra-demo.mssante.fr>"
-            msg.set_content(f"Compte rendu numéro {i} : échographie cardiaque sans anomalie.")
-            server.sandbox.mail.import_message(
-                account.id, msg.as_bytes(), received_at=start + timedelta(seconds=6 * i)
-            )
 
 
 def _damage(path: Path, how: str) -> None:
@@ -85,7 +67,7 @@ async def test_damaged_cache_is_rebuilt_from_the_server_and_the_outbox_survives(
     relay = Relay(port)
     url = await relay.start()
     data = tmp_path / "client"
-    _deliver(server, "Résultats", "first", 150, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
+    deliver_to_alice(server, "Résultats", "first", 150, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     try:
         assert ok(await _run(url, data, "sync"))["messages"] == 150
         cache_path = AccountRef.make(data, url, ALICE.login).cache_path
@@ -115,7 +97,9 @@ async def test_damaged_cache_is_rebuilt_from_the_server_and_the_outbox_survives(
         document.unlink()  # the outbox has its own copy
 
         # Meanwhile the server gets new mail, and the cache file is damaged.
-        _deliver(server, "Nouveaux résultats", "later", 20, datetime(2026, 10, 2, 8, 0, tzinfo=UTC))
+        deliver_to_alice(
+            server, "Nouveaux résultats", "later", 20, datetime(2026, 10, 2, 8, 0, tzinfo=UTC)
+        )
         unsent_before = unsent.read_bytes()
         _damage(cache_path, how)
 
@@ -153,7 +137,7 @@ async def test_damaged_cache_is_rebuilt_from_the_server_and_the_outbox_survives(
 async def test_rebuild_cache_of_an_open_account_keeps_unsent_work_and_announces_it(
     server: ServerThread, tmp_path: Path
 ) -> None:
-    _deliver(server, "Résultats", "first", 30, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
+    deliver_to_alice(server, "Résultats", "first", 30, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     data = tmp_path / "client"
     assert ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))["messages"] == 30
     events = EventBus()

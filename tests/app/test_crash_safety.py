@@ -7,15 +7,14 @@ at a named point (app/crashpoints.py), the way a power cut or a killed task woul
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.remote.jmap import JmapClient
 from server.testing import ServerThread
-from tests.app.cli_helpers import KILLED, cli, ok, opened
+from tests.app.cli_helpers import KILLED, cli, deliver_to_alice, ok, opened
 from tests.app.jmap_helpers import jmap_client
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.server.conftest import ALICE, BOB
@@ -51,30 +50,12 @@ SEND_POINTS = [
 ]
 
 
-def _fill_mailbox(server: ServerThread, count: int) -> None:
-    """Mail delivered to alice (as an incoming mail server would), 10 per minute back in time."""
-    account = server.sandbox.accounts.by_login(ALICE.login)
-    assert account is not None
-    start = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-    with server.sandbox.db.write():
-        for i in range(count):
-            msg = EmailMessage()
-            msg["From"] = BOB.email
-            msg["To"] = ALICE.email
-            msg["Subject"] = f"Résultats {i}"
-            msg["Message-ID"] = f"<fill-{i}@sisra-demo.mssante.fr>"
-            msg.set_content(f"Message numéro {i}.")
-            server.sandbox.mail.import_message(
-                account.id, msg.as_bytes(), received_at=start + timedelta(seconds=6 * i)
-            )
-
-
 @pytest.mark.asyncio
 @pytest.mark.parametrize("point", SYNC_POINTS)
 async def test_initial_sync_killed_then_restarted_converges(
     server: ServerThread, tmp_path: Path, point: str
 ) -> None:
-    _fill_mailbox(server, 120)
+    deliver_to_alice(server, "Résultats", "fill", 120, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     data = tmp_path / "client"
     killed = cli(
         server.base_url,
