@@ -15,6 +15,9 @@ class ServerConfig:
     login_failure_limit: int = 5
     login_failure_window: int = 300
     max_size_upload: int = 25 * 1024 * 1024
+    # All the attachments of one Email together, unencoded (RFC 8621 maxSizeAttachmentsPerEmail);
+    # None: the same as max_size_upload.
+    max_size_attachments_per_email: int | None = None
     max_size_request: int = 10 * 1024 * 1024
     max_concurrent_upload: int = 4
     max_concurrent_requests: int = 8
@@ -28,6 +31,20 @@ class ServerConfig:
     mail_domain: str = "sisra-demo.mssante.fr"
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
+
+    @property
+    def attachments_limit(self) -> int:
+        """maxSizeAttachmentsPerEmail, as advertised and enforced by Email/set."""
+        if self.max_size_attachments_per_email is None:
+            return self.max_size_upload
+        return self.max_size_attachments_per_email
+
+    @property
+    def message_size_limit(self) -> int:
+        """The largest raw message Email/set builds: attachments within the advertised limit,
+        base64-encoded (78 bytes on the wire per 57), plus a request's worth of text and headers,
+        so that a message the client checked is never refused for its encoding."""
+        return self.attachments_limit * 78 // 57 + self.max_size_request
 
     @property
     def database_path(self) -> Path:

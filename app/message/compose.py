@@ -10,10 +10,11 @@ asMessageIds` on create, so the parsed-form properties are used instead.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,11 @@ from typing import Any
 from app.errors import CoreError
 from app.message import doctypes
 from app.message.patient import XDM_FILE_NAME, PatientIdentity
-from app.message.xdm import XdmDocument, build_xdm
+from app.message.xdm import XdmSink, XdmSource, write_xdm
 from app.store.records import Address
 
 XDM_MIME_TYPE = "application/zip"
+_FILE_CHUNK = 256 * 1024
 MAX_REFERENCES = 30
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|ref)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _FORWARD_PREFIX = re.compile(r"^\s*(?:(?:tr|fwd?|wg)\s*:\s*)+", re.IGNORECASE)
@@ -175,23 +177,47 @@ def email_create(
     return create
 
 
+# A document's bytes for the XDM: its size and a function yielding its pieces (read once).
+DocumentContent = tuple[int, Callable[[], Iterable[bytes]]]
+
+
 def build_message_xdm(msg: OutgoingMessage, created: dt.datetime | None = None) -> bytes:
-    """The IHE_XDM.ZIP of a message about a patient, from its attachment files (untyped ones as
-    "Autre"). Reads whole files: call it through `asyncio.to_thread`."""
+    """The IHE_XDM.ZIP of a message about a patient, in memory, from its attachment files: for
+    small documents (the outbox streams with `write_message_xdm`). Call it through a thread."""
+    buffer = io.BytesIO()
+    write_message_xdm(msg, buffer, None, created)
+    return buffer.getvalue()
+
+
+def write_message_xdm(
+    msg: OutgoingMessage,
+    out: XdmSink,
+    contents: Sequence[DocumentContent] | None = None,
+    created: dt.datetime | None = None,
+) -> None:
+    """Streams the IHE_XDM.ZIP of a message about a patient into `out` (untyped documents as
+    "Autre"). `contents` gives each attachment's bytes, in order (the outbox reads its own copies
+    in the encrypted unsent file); without it, the files are read piece by piece. Blocking."""
     if msg.patient is None or not msg.attachments:
         raise ComposeError("no patient or no documents: no XDM package")
+    if contents is None:
+        contents = [(a.path.stat().st_size, _file_reader(a.path)) for a in msg.attachments]
+    if len(contents) != len(msg.attachments):
+        raise ComposeError("one content per attachment")
     documents = [
-        XdmDocument(
+        XdmSource(
             file_name=a.name,
             mime_type=a.mime_type,
             type_code=a.type_code or doctypes.OTHER_CODE,
             type_label=doctypes.label_of(a.type_code),
             title=Path(a.name).stem or a.name,
-            content=a.path.read_bytes(),
+            size=size,
+            chunks=chunks,
         )
-        for a in msg.attachments
+        for a, (size, chunks) in zip(msg.attachments, contents, strict=True)
     ]
-    return build_xdm(
+    write_xdm(
+        out,
         msg.patient,
         documents,
         msg.from_.name or msg.from_.email,
@@ -199,6 +225,15 @@ def build_message_xdm(msg: OutgoingMessage, created: dt.datetime | None = None) 
         created or dt.datetime.now(dt.UTC),
         title=msg.subject,
     )
+
+
+def _file_reader(path: Path) -> Callable[[], Iterator[bytes]]:
+    def read() -> Iterator[bytes]:
+        with path.open("rb") as f:
+            while piece := f.read(_FILE_CHUNK):
+                yield piece
+
+    return read
 
 
 # --- Replies and forwards ---------------------------------------------------------------------

@@ -8,8 +8,10 @@ Layout (ITI TF-1 §16, TF-3 §4.2):
 Building writes the submission set (RegistryPackage) and one document entry (ExtrinsicObject) per
 document. Parsing reads what any sender writes: the zip comes from the network, so it is treated as
 hostile — bounded member count and uncompressed size, no absolute or `..` names, XML without DTD or
-entities, bounded depth — and every failure is an XdmError. Both functions are CPU work on whole
-files: call them through `asyncio.to_thread`.
+entities, bounded depth — and every failure is an XdmError. `write_xdm` streams each document from
+its source into any write-only file (the outbox writes it straight into encrypted chunk rows), so a
+document is never whole in memory; METADATA.XML, which needs each document's SHA-1 and size, is the
+last member. All of it is CPU work: call it through `asyncio.to_thread`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from xml.parsers import expat
 
 from app import logs
@@ -41,8 +44,10 @@ __all__ = [
     "XdmEntry",
     "XdmError",
     "XdmPackage",
+    "XdmSource",
     "build_xdm",
     "parse_xdm",
+    "write_xdm",
 ]
 
 log = logs.get("message")
@@ -91,6 +96,11 @@ _EXTENSIONS = {
     "application/hl7-v3+xml": "XML",
     "text/rtf": "RTF",
 }
+# Formats that are compressed already: stored as they are (deflating them again costs time for
+# nothing; a 200 MB scan would hold the cache's writer for seconds).
+_STORED_TYPES = frozenset(
+    {"application/pdf", "image/jpeg", "image/png", "image/gif", "application/zip", "video/mp4"}
+)
 _PID8 = {"female": "F", "male": "M", "other": "O", "unknown": "U"}
 _SEX_OF_PID8: dict[str, Sex] = {"F": "female", "M": "male", "O": "other", "A": "other"}
 
@@ -109,6 +119,31 @@ class XdmDocument:
     type_label: str
     title: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class XdmSource:
+    """A document to stream into a package: `chunks()` yields its bytes once, in pieces; `size` is
+    what it is expected to weigh (for the zip's 64-bit extensions): the real size and SHA-1 are
+    measured while it streams."""
+
+    file_name: str
+    mime_type: str
+    type_code: str
+    type_label: str
+    title: str
+    size: int
+    chunks: Callable[[], Iterable[bytes]]
+
+
+class XdmSink(Protocol):
+    """Where a package is written: a write-only file (zipfile needs only these)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -235,7 +270,7 @@ def _xcn_display(xcn: str) -> str:
     return " ".join(p for p in (given, family) if p) or (parts[0] if parts else "")
 
 
-def _member_name(index: int, document: XdmDocument) -> str:
+def _member_name(index: int, document: XdmSource) -> str:
     suffix = posixpath.splitext(document.file_name)[1].lstrip(".").upper()
     if not (suffix.isascii() and suffix.isalnum() and 1 <= len(suffix) <= 4):
         suffix = _EXTENSIONS.get(document.mime_type.lower(), "BIN")
@@ -250,8 +285,9 @@ def _author_slots(writer: _Writer, node: ET.Element, author_name: str, author_em
 
 def _metadata(
     patient: PatientIdentity,
-    documents: Sequence[XdmDocument],
+    documents: Sequence[XdmSource],
     names: list[str],
+    digests: list[tuple[str, int]],
     author_name: str,
     author_email: str,
     created: dt.datetime,
@@ -269,7 +305,7 @@ def _metadata(
     if pid is not None:
         patient_info.insert(0, f"PID-3|{pid}")
     entry_ids: list[str] = []
-    for document, name in zip(documents, names, strict=True):
+    for document, name, (sha1, size) in zip(documents, names, digests, strict=True):
         entry_id = f"urn:uuid:{uuid.uuid4()}"
         entry_ids.append(entry_id)
         entry = writer.sub(
@@ -281,8 +317,8 @@ def _metadata(
             status=APPROVED,
         )
         writer.slot(entry, "creationTime", when)
-        writer.slot(entry, "hash", hashlib.sha1(document.content).hexdigest())  # noqa: S324
-        writer.slot(entry, "size", str(len(document.content)))
+        writer.slot(entry, "hash", sha1)
+        writer.slot(entry, "size", str(size))
         writer.slot(entry, "languageCode", "fr-FR")
         if pid is not None:
             writer.slot(entry, "sourcePatientId", pid)
@@ -354,7 +390,7 @@ def _metadata(
 
 
 def _index_htm(
-    patient: PatientIdentity, documents: Sequence[XdmDocument], names: list[str], title: str
+    patient: PatientIdentity, documents: Sequence[XdmSource], names: list[str], title: str
 ) -> bytes:
     esc = html.escape
     items = "\n".join(
@@ -371,7 +407,7 @@ def _index_htm(
     ).encode()
 
 
-def _readme(author_name: str, documents: Sequence[XdmDocument], names: list[str]) -> bytes:
+def _readme(author_name: str, documents: Sequence[XdmSource], names: list[str]) -> bytes:
     lines = [
         "Paquet IHE XDM (IHE ITI TF-1 §16) produit par MonSisra bureau.",
         f"Émetteur : {author_name}",
@@ -394,12 +430,47 @@ def build_xdm(
     *,
     title: str = "",
 ) -> bytes:
-    """The IHE_XDM.ZIP of one message about `patient` holding `documents` (at least one)."""
+    """The IHE_XDM.ZIP of one message about `patient` holding `documents` (at least one), in
+    memory: for small documents; `write_xdm` streams large ones."""
+    sources = [
+        XdmSource(
+            file_name=d.file_name,
+            mime_type=d.mime_type,
+            type_code=d.type_code,
+            type_label=d.type_label,
+            title=d.title,
+            size=len(d.content),
+            chunks=_whole(d.content),
+        )
+        for d in documents
+    ]
+    buffer = io.BytesIO()
+    write_xdm(buffer, patient, sources, author_name, author_email, created, title=title)
+    return buffer.getvalue()
+
+
+def _whole(content: bytes) -> Callable[[], Iterable[bytes]]:
+    return lambda: (content,)
+
+
+def write_xdm(
+    out: XdmSink,
+    patient: PatientIdentity,
+    documents: Sequence[XdmSource],
+    author_name: str,
+    author_email: str,
+    created: dt.datetime,
+    *,
+    title: str = "",
+) -> None:
+    """Writes the IHE_XDM.ZIP of one message about `patient` into `out`, each document streamed
+    from its source (memory stays at a few chunks whatever the sizes). `out` needs only `write`
+    (and `tell`, when it has one): without `seek`, members carry data descriptors. Documents come
+    before METADATA.XML, whose hashes and sizes are those measured while streaming."""
     if not documents:
         raise XdmError("no documents", "Un paquet IHE XDM doit contenir au moins un document.")
     names = [_member_name(i, d) for i, d in enumerate(documents, start=1)]
     title = title or documents[0].title or "Documents"
-    metadata = _metadata(patient, documents, names, author_name, author_email, created, title)
     moment = created.astimezone(dt.UTC) if created.tzinfo else created
     stamp = (
         max(moment.year, 1980),
@@ -409,21 +480,35 @@ def build_xdm(
         moment.minute,
         moment.second,
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
 
-        def add(name: str, data: bytes) -> None:
-            info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+    def info(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+        member = zipfile.ZipInfo(name, stamp)
+        member.compress_type = compress
+        return member
 
-        add("INDEX.HTM", _index_htm(patient, documents, names, title))
-        add("README.TXT", _readme(author_name, documents, names))
-        add(METADATA_PATH, metadata)
+    digests: list[tuple[str, int]] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(info("INDEX.HTM"), _index_htm(patient, documents, names, title))
+        archive.writestr(info("README.TXT"), _readme(author_name, documents, names))
         for document, name in zip(documents, names, strict=True):
-            add(f"IHE_XDM/SUBSET01/{name}", document.content)
+            stored = document.mime_type.lower() in _STORED_TYPES
+            member = info(
+                f"IHE_XDM/SUBSET01/{name}", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            )
+            member.file_size = max(document.size, 0)  # decides the zip64 extensions
+            digest = hashlib.sha1()  # noqa: S324 (XDS's hash is SHA-1)
+            size = 0
+            with archive.open(member, "w") as stream:
+                for piece in document.chunks():
+                    digest.update(piece)
+                    size += len(piece)
+                    stream.write(piece)
+            digests.append((digest.hexdigest(), size))
+        metadata = _metadata(
+            patient, documents, names, digests, author_name, author_email, created, title
+        )
+        archive.writestr(info(METADATA_PATH), metadata)
     log.debug("built an XDM package with %d document(s)", len(documents))
-    return buffer.getvalue()
 
 
 # --- Parsing ----------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ message is queued, and before creating or submitting again the server is asked (
 the Message-ID header, then the found email's $draft keyword) whether that step already happened.
 Everything a message needs — its text and its documents — is copied into the encrypted unsent file
 (beside the cache, never rebuilt) when it is queued, so the files may move, the computer may
-restart and the cache may be rebuilt: nothing is lost.
+restart and the cache may be rebuilt: nothing is lost. Large documents never sit whole in memory:
+they are copied in chunks, the IHE_XDM.ZIP is streamed from those copies into chunk rows of its own,
+and the upload reads them back through one thread and one connection (app.outbox.reader). What the
+server would refuse for its size is refused before queueing (app.outbox.limits).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import dataclasses
 import hashlib
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -28,12 +31,19 @@ from app.events import EventBus, OutboxChanged
 from app.message.compose import (
     OutgoingAttachment,
     OutgoingMessage,
-    build_message_xdm,
     domain_of,
     email_create,
     new_message_id,
+    write_message_xdm,
 )
 from app.message.patient import PatientIdentity
+from app.outbox.limits import (
+    SendLimits,
+    check_sizes,
+    fetch_limits,
+    too_large_message,
+)
+from app.outbox.reader import UnsentReader
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, JmapError
 from app.store import outbox as rows
@@ -57,34 +67,67 @@ class Outbox:
         self._jmap = jmap
         self.bus = bus or EventBus()
         self._lock = asyncio.Lock()  # one sender at a time, in order
+        self._limits: tuple[str, SendLimits] | None = None  # (Session state, its limits)
 
     # Queueing ----------------------------------------------------------------------------------
 
     async def queue(self, msg: OutgoingMessage) -> str:
-        """Persists `msg` with copies of its documents; returns the outbox id. Works offline."""
+        """Persists `msg` with copies of its documents; returns the outbox id. Works offline.
+        MessageTooLarge when the server is known to refuse it for its size (offline, the limits
+        are unknown: the server's answer at sending time says it then)."""
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
+        await self.check_size(msg)
         outbox_id = uuid.uuid4().hex
-        xdm = await asyncio.to_thread(build_message_xdm, msg) if msg.needs_xdm else None
-        await asyncio.to_thread(self._store_contents, outbox_id, msg, xdm)
+        await asyncio.to_thread(self._store_contents, outbox_id, msg)
         crashpoint("outbox.queued")
         await self._publish_counts()
         log.info("message queued (%d documents)", len(msg.attachments))
         return outbox_id
 
-    def _store_contents(self, outbox_id: str, msg: OutgoingMessage, xdm: bytes | None) -> None:
-        """In a thread: one transaction copies every file into the unsent file with the row."""
+    async def check_size(self, msg: OutgoingMessage) -> None:
+        """MessageTooLarge when a document, the IHE_XDM.ZIP or all the attachments are over the
+        server's limits; nothing when offline (the limits are not known)."""
+        if not msg.attachments or self._jmap is None:
+            return
+        sizes = await asyncio.to_thread(lambda: [a.path.stat().st_size for a in msg.attachments])
+        try:
+            limits = await self._send_limits()
+        except ServerUnreachable:
+            log.info("server unreachable: message size not checked before queueing")
+            return
+        check_sizes(
+            [(a.name, size) for a, size in zip(msg.attachments, sizes, strict=True)],
+            msg.needs_xdm,
+            limits,
+        )
+
+    async def _send_limits(self) -> SendLimits:
+        session = await self.jmap.session()
+        if self._limits is None or self._limits[0] != session.state:
+            self._limits = (session.state, await fetch_limits(self.jmap))
+        return self._limits[1]
+
+    def _store_contents(self, outbox_id: str, msg: OutgoingMessage) -> None:
+        """In a thread: one transaction copies every file into the unsent file with the row, then
+        streams the IHE_XDM.ZIP from those copies into chunk rows of its own."""
         documents = [(a, _content_key(a.path)) for a in msg.attachments]
-        payload = _payload(msg, documents, xdm)
+        payload = _payload(msg, documents, msg.needs_xdm)
 
         def write(c: Connection) -> None:
             rows.add(c, outbox_id, msg.message_id, payload)
+            sizes: list[int] = []
             for attachment, key in documents:
-                rows.put_document(c, key, _read_file(attachment.path))
+                sizes.append(rows.put_document(c, key, _read_file(attachment.path)))
                 rows.link_content(c, outbox_id, key)
-            if xdm is not None:
+            if payload["xdm"] is not None:
                 xdm_key = payload["xdm"]["key"]
-                rows.put_document(c, xdm_key, [xdm])
+                contents = [
+                    (size, partial(rows.read_document, c, key))
+                    for size, (_, key) in zip(sizes, documents, strict=True)
+                ]
+                with rows.DocumentWriter(c, xdm_key) as sink:
+                    write_message_xdm(msg, sink, contents)
                 rows.link_content(c, outbox_id, xdm_key)
 
         self.cache.write_blocking(write)
@@ -142,18 +185,22 @@ class Outbox:
         await self.cache.write(partial(rows.update, outbox_id=outbox_id, state=SENDING))
         payload = row.payload
         # 1. Documents: uploaded once each (the blob id is kept as soon as it is known).
-        for item in [*payload["attachments"], *([payload["xdm"]] if payload.get("xdm") else [])]:
-            if item.get("blob_id"):
-                continue
-            size = await self.cache.write(partial(rows.document_size, key=item["key"]))
-            if size is None:
-                raise OutboxError("content missing", "Un document du message a été perdu.")
-            uploaded = await self.jmap.upload(
-                _ContentSource(self.cache, item["key"], size), item["mime_type"]
-            )
-            item["blob_id"] = uploaded.blob_id
-            await self.cache.write(partial(rows.update, outbox_id=outbox_id, payload=payload))
-            crashpoint("outbox.uploaded")
+        items = [*payload["attachments"], *([payload["xdm"]] if payload.get("xdm") else [])]
+        waiting = [item for item in items if not item.get("blob_id")]
+        if waiting:
+            async with UnsentReader(self.cache) as reader:
+                for item in waiting:
+                    size = await self.cache.write(partial(rows.document_size, key=item["key"]))
+                    if size is None:
+                        raise OutboxError("content missing", "Un document du message a été perdu.")
+                    uploaded = await self.jmap.upload(
+                        reader.source(item["key"], size), item["mime_type"]
+                    )
+                    item["blob_id"] = uploaded.blob_id
+                    await self.cache.write(
+                        partial(rows.update, outbox_id=outbox_id, payload=payload)
+                    )
+                    crashpoint("outbox.uploaded")
         mailboxes = await self._mailboxes()
         # 2. The Email: created once (found by its Message-ID if a previous try created it).
         email_id = row.email_id or await self._find_email(row.message_id)
@@ -170,7 +217,10 @@ class Outbox:
             answer = await self.jmap.call_one("Email/set", {"create": {"m": create}})
             created = answer.get("created")
             if not isinstance(created, dict) or "m" not in created:
-                raise OutboxError("Email/set refused: " + _reason(answer.get("notCreated")))
+                reason = _reason(answer.get("notCreated"))
+                if reason == "tooLarge":
+                    raise OutboxError("Email/set refused: tooLarge", await self._too_large(items))
+                raise OutboxError("Email/set refused: " + reason)
             email_id = str(created["m"]["id"])
             crashpoint("outbox.created")
         await self.cache.write(partial(rows.update, outbox_id=outbox_id, email_id=email_id))
@@ -199,6 +249,21 @@ class Outbox:
         await self.cache.write(partial(_mark_sent, outbox_id=outbox_id))
         crashpoint("outbox.sent")
         log.info("message sent")
+
+    async def _too_large(self, items: list[dict[str, Any]]) -> str:
+        """The French reason of a `tooLarge`, with the sizes when they can be had."""
+        keys = [item["key"] for item in items]
+
+        def total(c: Connection) -> int:
+            return sum(rows.document_size(c, key) or 0 for key in keys)
+
+        size = await self.cache.write(total)
+        limit = None
+        try:
+            limit = (await self._send_limits()).max_size_attachments
+        except CoreError:
+            log.info("limits unavailable for the tooLarge message")
+        return too_large_message(size, limit)
 
     async def _find_email(self, message_id: str) -> str | None:
         answer = await self.jmap.call_one(
@@ -251,41 +316,19 @@ def _mark_sent(c: Connection, outbox_id: str) -> None:
     rows.release_content(c, outbox_id)
 
 
-class _ContentSource:
-    """A document kept in the unsent file, read chunk by chunk in a thread while it uploads."""
-
-    def __init__(self, cache: Cache, key: str, size: int) -> None:
-        self.cache = cache
-        self.key = key
-        self.size = size
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        seq = 0
-        while True:
-            piece = await asyncio.to_thread(self._chunk, seq)
-            if piece is None:
-                return
-            yield piece
-            seq += 1
-
-    def _chunk(self, seq: int) -> bytes | None:
-        with self.cache.read() as conn:
-            return rows.read_document_chunk(conn, self.key, seq)
-
-
 def _content_key(path: Path) -> str:
     """A cache key for a document to send, unique to this copy."""
     return "out:" + uuid.uuid4().hex + ":" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
 
 
-def _read_file(path: Path, chunk: int = 256 * 1024) -> Any:
+def _read_file(path: Path, chunk: int = 256 * 1024) -> Iterator[bytes]:
     with path.open("rb") as f:
         while piece := f.read(chunk):
             yield piece
 
 
 def _payload(
-    msg: OutgoingMessage, documents: list[tuple[OutgoingAttachment, str]], xdm: bytes | None
+    msg: OutgoingMessage, documents: list[tuple[OutgoingAttachment, str]], with_xdm: bool
 ) -> dict[str, Any]:
     def addr(a: Address) -> dict[str, Any]:
         return {"name": a.name, "email": a.email}
@@ -307,7 +350,7 @@ def _payload(
             for a, key in documents
         ],
         "xdm": {"key": "out:" + uuid.uuid4().hex + ":xdm", "mime_type": "application/zip"}
-        if xdm is not None
+        if with_xdm
         else None,
     }
 

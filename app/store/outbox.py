@@ -9,8 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from app.store import db
 from app.store.attachments import CHUNK_SIZE, ContentMissing, rechunk
-from app.store.db import Connection
+from app.store.db import Cache, Connection
 
 
 class _Unset:
@@ -224,3 +225,80 @@ def _document_chunks(conn: Connection, key: str, count: int) -> Iterator[bytes]:
 def delete_document(conn: Connection, key: str) -> int:
     """Deletes a document and its chunks; 1 when it existed, else 0."""
     return int(conn.execute("DELETE FROM unsent.outbox_documents WHERE key = ?", (key,)).rowcount)
+
+
+class DocumentWriter:
+    """A document written as a stream (a zip being built): a write-only file whose bytes go
+    straight into chunk rows, so the whole never sits in memory and no plaintext touches the disk.
+    Use it inside one write transaction; `close()` records the size (and is what `with` calls)."""
+
+    def __init__(self, conn: Connection, key: str, now_ms: int | None = None) -> None:
+        self._conn = conn
+        self._key = key
+        self._buffer = bytearray()
+        self._written = 0
+        self._count = 0
+        self._closed = False
+        conn.execute("DELETE FROM unsent.outbox_documents WHERE key = ?", (key,))
+        conn.execute(
+            "INSERT INTO unsent.outbox_documents (key, size, chunk_count, stored_at) "
+            "VALUES (?, 0, 0, ?)",
+            (key, _now_ms() if now_ms is None else now_ms),
+        )
+
+    def write(self, data: bytes | bytearray | memoryview, /) -> int:
+        if self._closed:
+            raise ValueError("document already closed")
+        self._buffer += data
+        self._written += len(data)
+        while len(self._buffer) >= CHUNK_SIZE:
+            self._put(bytes(self._buffer[:CHUNK_SIZE]))
+            del self._buffer[:CHUNK_SIZE]
+        return len(data)
+
+    def tell(self) -> int:
+        """Bytes written so far (zipfile records member offsets with it; there is no seek)."""
+        return self._written
+
+    def flush(self) -> None:
+        """Nothing to do: full chunks are in the transaction already, the rest waits for close."""
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        if self._buffer:
+            self._put(bytes(self._buffer))
+            self._buffer.clear()
+        self._conn.execute(
+            "UPDATE unsent.outbox_documents SET size = ?, chunk_count = ? WHERE key = ?",
+            (self._written, self._count, self._key),
+        )
+        self._closed = True
+
+    @property
+    def size(self) -> int:
+        return self._written
+
+    def _put(self, piece: bytes) -> None:
+        self._conn.execute(
+            "INSERT INTO unsent.outbox_chunks (key, seq, data) VALUES (?, ?, ?)",
+            (self._key, self._count, piece),
+        )
+        self._count += 1
+
+    def __enter__(self) -> DocumentWriter:
+        return self
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            self.close()
+
+
+def reader_connection(cache: Cache) -> Connection:
+    """A read-only connection of the caller's own, to close when done: one thread streaming
+    documents to the server keeps it for the whole upload (`cache.read()` would open — and keep —
+    one per thread of the default executor). Its page cache is small: each chunk is read once."""
+    conn = db._connect(cache.path, cache.key, reader=True)
+    for schema_name in ("main", "unsent"):
+        conn.execute(f"PRAGMA {schema_name}.cache_size = -256")
+    return conn

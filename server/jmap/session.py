@@ -40,7 +40,7 @@ def account_capabilities(config: ServerConfig) -> dict[str, Any]:
             "maxMailboxesPerEmail": None,
             "maxMailboxDepth": 10,
             "maxSizeMailboxName": 255,
-            "maxSizeAttachmentsPerEmail": config.max_size_upload,
+            "maxSizeAttachmentsPerEmail": config.attachments_limit,
             "emailQuerySortOptions": EMAIL_SORT_OPTIONS,
             "mayCreateTopLevelMailbox": True,
         },

@@ -142,15 +142,17 @@ async def test_a_refused_message_is_kept_failed_with_its_reason_and_the_next_goe
 ) -> None:
     server = server_factory(max_size_upload=100_000)
     async with jmap_client(server, ALICE) as alice, jmap_client(server, BOB) as bob:
-        outbox = Outbox(cache, alice)
-        too_big = await outbox.queue(_message(tmp_path, "Trop gros"))
+        # Queued offline: the limits were not known, so the server's refusal comes at sending.
+        offline = Outbox(cache, None)
+        too_big = await offline.queue(_message(tmp_path, "Trop gros"))
         small = OutgoingMessage(
             from_=Address(ALICE.name, ALICE.email),
             to=[Address(BOB.name, BOB.email)],
             subject="Petit mot",
             text="Merci.",
         )
-        await outbox.queue(small)
+        await offline.queue(small)
+        outbox = Outbox(cache, alice)
         assert await outbox.send_pending() == 1
         with cache.read() as conn:
             row = rows.get(conn, too_big)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from server.testing import ServerThread
@@ -600,3 +601,54 @@ def test_another_users_account_is_never_readable(
     refused = alice.call("Email/set", update={secret: {"keywords/$seen": True}}, destroy=[secret])
     assert refused["notUpdated"][secret]["type"] == "notFound"
     assert refused["notDestroyed"][secret]["type"] == "notFound"
+
+
+def _upload_blob(jmap: Jmap, content: bytes) -> str:
+    url = jmap.session["uploadUrl"].replace("{accountId}", jmap.account_id)
+    r = httpx.post(
+        url, content=content, headers={**jmap.headers, "Content-Type": "application/pdf"}
+    )
+    assert r.status_code == 201, r.text
+    blob_id: str = r.json()["blobId"]
+    return blob_id
+
+
+def test_session_advertises_the_attachments_limit_and_email_set_enforces_it(
+    server_factory: ServerFactory,
+) -> None:
+    """maxSizeAttachmentsPerEmail (RFC 8621 §1.3.1) counts unencoded attachments: two 100 kB
+    blobs, each under maxSizeUpload, together over a 150 kB limit: tooLarge; one alone fits."""
+    server = server_factory(max_size_upload=200_000, max_size_attachments_per_email=150_000)
+    alice = Jmap(server.base_url, get_token(server.base_url, ALICE))
+    mail = alice.session["accounts"][alice.account_id]["accountCapabilities"][
+        "urn:ietf:params:jmap:mail"
+    ]
+    assert mail["maxSizeAttachmentsPerEmail"] == 150_000
+    blobs = [_upload_blob(alice, bytes([i]) * 100_000) for i in (1, 2)]
+    drafts = alice.mailbox("drafts")
+
+    def create(blob_ids: list[str]) -> dict[str, object]:
+        return {
+            "mailboxIds": {drafts: True},
+            "subject": "Documents",
+            "attachments": [
+                {"blobId": b, "type": "application/pdf", "name": f"d{i}.pdf"}
+                for i, b in enumerate(blob_ids)
+            ],
+        }
+
+    result = alice.call("Email/set", create={"two": create(blobs), "one": create(blobs[:1])})
+    assert result["notCreated"]["two"]["type"] == "tooLarge"
+    assert "one" in result["created"]
+    assert result["created"]["one"]["size"] > 100_000  # base64 and all: not refused for it
+
+
+def test_the_attachments_limit_follows_max_size_upload_by_default(
+    server_factory: ServerFactory,
+) -> None:
+    server = server_factory(max_size_upload=123_456)
+    alice = Jmap(server.base_url, get_token(server.base_url, ALICE))
+    mail = alice.session["accounts"][alice.account_id]["accountCapabilities"][
+        "urn:ietf:params:jmap:mail"
+    ]
+    assert mail["maxSizeAttachmentsPerEmail"] == 123_456

@@ -599,6 +599,7 @@ def _create_email(
         except MethodError:
             bad.append("receivedAt")
     attachments: list[mime.Attachment] = []
+    attachments_size = 0
     missing_blobs: list[str] = []
     raw_attachments = props.get("attachments") or []
     if not isinstance(raw_attachments, list):
@@ -613,6 +614,13 @@ def _create_email(
         if info is None:
             missing_blobs.append(item["blobId"])
             continue
+        attachments_size += info.size
+        if attachments_size > call.sandbox.config.attachments_limit:
+            # Checked before reading the blobs: no need to load what will be refused.
+            return None, {
+                "type": "tooLarge",
+                "description": "The attachments are over maxSizeAttachmentsPerEmail.",
+            }
         type_ = item.get("type") or info.type or "application/octet-stream"
         name = item.get("name")
         disposition = item.get("disposition") or "attachment"
@@ -671,7 +679,7 @@ def _create_email(
         raw = mime.build_message(draft, call.sandbox.config.mail_domain)
     except (ValueError, TypeError, UnicodeError, IndexError) as e:
         return None, {"type": "invalidProperties", "description": f"Cannot build: {e}"}
-    if len(raw) > call.sandbox.config.max_size_upload:
+    if len(raw) > call.sandbox.config.message_size_limit:
         return None, {"type": "tooLarge"}
     imported = call.sandbox.mail.import_into(
         conn, account_id, raw, mailbox_ids, keywords or {}, received_at

@@ -1,0 +1,128 @@
+"""What the server accepts in one message, checked before a message is queued.
+
+Two limits: each blob (each document, and the IHE_XDM.ZIP that holds them all again) must fit the
+core capability's maxSizeUpload; all the attachments of one Email together must fit the mail
+capability's maxSizeAttachmentsPerEmail (RFC 8621 §1.3.1). That one is an *account* capability,
+counted in unencoded bytes — the sizes the user sees on disk, not the base64 on the wire — and
+the parsed Session (app.remote.jmap) keeps only the server-wide capabilities, so it is read here
+from the Session document itself, once per Session state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app import logs
+from app.errors import CoreError
+from app.remote.blobs import megabytes
+from app.remote.jmap import JmapClient
+
+log = logs.get("outbox")
+
+MAIL = "urn:ietf:params:jmap:mail"
+XDM_NAME = "IHE_XDM.ZIP"
+# What an IHE_XDM.ZIP adds to its documents: METADATA.XML, INDEX.HTM, README.TXT, zip headers.
+XDM_BASE_OVERHEAD = 64 * 1024
+XDM_OVERHEAD_PER_DOCUMENT = 8 * 1024
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    max_size_upload: int
+    max_size_attachments: int | None  # None: the server does not say
+
+
+class MessageTooLarge(CoreError):
+    """Refused before queueing: the server would not take it; the message says the sizes in Mo."""
+
+    message_fr = "Le message est trop volumineux pour le serveur."
+
+
+def xdm_estimate(sizes: list[int]) -> int:
+    """An upper bound of the IHE_XDM.ZIP of documents of these sizes (stored or deflated, a zip
+    is never much larger than what it holds)."""
+    return sum(sizes) + XDM_BASE_OVERHEAD + XDM_OVERHEAD_PER_DOCUMENT * len(sizes)
+
+
+def attachments_limit(document: object, account_id: str) -> int | None:
+    """maxSizeAttachmentsPerEmail from a Session document: the account's mail capability, else
+    the server-wide one; None when absent or not a positive integer (never an exception: this
+    comes from the network)."""
+    if not isinstance(document, dict):
+        return None
+    candidates: list[Any] = []
+    accounts = document.get("accounts")
+    if isinstance(accounts, dict):
+        account = accounts.get(account_id)
+        if isinstance(account, dict):
+            capabilities = account.get("accountCapabilities")
+            if isinstance(capabilities, dict):
+                candidates.append(capabilities.get(MAIL))
+    capabilities = document.get("capabilities")
+    if isinstance(capabilities, dict):
+        candidates.append(capabilities.get(MAIL))
+    for mail in candidates:
+        if not isinstance(mail, dict):
+            continue
+        value = mail.get("maxSizeAttachmentsPerEmail")
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
+
+
+async def fetch_limits(jmap: JmapClient) -> SendLimits:
+    """The limits of the current Session; NetworkError (ServerUnreachable) when it cannot be had."""
+    session = await jmap.session()
+    limit: int | None = None
+    try:
+        response = await jmap.http.get(jmap.session_url, follow_redirects=True)
+        if response.status_code == 200:
+            limit = attachments_limit(response.json(), session.account_id)
+    except (httpx.HTTPError, ValueError) as e:
+        log.info("session limits unavailable (%s): attachments total not checked", type(e).__name__)
+    return SendLimits(session.limits.max_size_upload, limit)
+
+
+def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLimits) -> None:
+    """Raises MessageTooLarge when a document, the IHE_XDM.ZIP or all the attachments together
+    are over what the server accepts. `documents` are (name, size) pairs."""
+    upload = limits.max_size_upload
+    for name, size in documents:
+        if size > upload:
+            raise MessageTooLarge(
+                "a document is over maxSizeUpload",
+                f"Le document « {name} » fait {megabytes(size)} Mo : le serveur accepte au plus "
+                f"{megabytes(upload)} Mo par pièce jointe.",
+            )
+    sizes = [size for _, size in documents]
+    xdm = xdm_estimate(sizes) if with_xdm and documents else 0
+    if xdm > upload:
+        raise MessageTooLarge(
+            "the XDM package is over maxSizeUpload",
+            f"Le paquet {XDM_NAME}, qui reprend les documents du patient, ferait "
+            f"{megabytes(xdm)} Mo : le serveur accepte au plus {megabytes(upload)} Mo par pièce "
+            "jointe. Envoyez les documents en plusieurs messages.",
+        )
+    total = sum(sizes) + xdm
+    limit = limits.max_size_attachments
+    if limit is not None and total > limit:
+        also = f" (les documents et leur copie dans {XDM_NAME})" if xdm else ""
+        raise MessageTooLarge(
+            "attachments over maxSizeAttachmentsPerEmail",
+            f"Les pièces jointes du message font {megabytes(total)} Mo au total{also} : le "
+            f"serveur accepte au plus {megabytes(limit)} Mo par message. Envoyez les documents "
+            "en plusieurs messages.",
+        )
+
+
+def too_large_message(total: int | None, limit: int | None) -> str:
+    """The French reason kept in the outbox row when the server answers `tooLarge`."""
+    text = "Le serveur a refusé le message : il est trop volumineux"
+    if total is not None and limit is not None:
+        text += f" ({megabytes(total)} Mo de pièces jointes, au plus {megabytes(limit)} Mo)"
+    elif total is not None:
+        text += f" ({megabytes(total)} Mo de pièces jointes)"
+    return text + ". Envoyez les documents en plusieurs messages."
