@@ -20,7 +20,7 @@ from app import logs
 from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
 from app.errors import CoreError
-from app.events import EventBus, OutboxChanged
+from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.outbox.sender import Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
@@ -65,6 +65,7 @@ class AccountSession:
         self._stop = asyncio.Event()
         self._identity: Address | None = None
         self._wire_online()
+        bus.subscribe(ConnectionChanged, self._on_connection)
 
     # Opening and closing ------------------------------------------------------------------------
 
@@ -112,8 +113,16 @@ class AccountSession:
         await self.engine.run(self._stop)
 
     async def _send_outbox(self) -> None:
-        with contextlib.suppress(ServerUnreachable):
+        try:
             await self.outbox.send_pending()
+        except ServerUnreachable:
+            # The engine finds out (and says) that we are offline, and says when we are back.
+            self.sync_now()
+
+    def _on_connection(self, event: ConnectionChanged) -> None:
+        """Back online: what waited in the outbox goes now, once (the outbox's own guarantee)."""
+        if event.online and self.engine is not None and not self._stop.is_set():
+            self._tasks.append(asyncio.ensure_future(self._send_outbox()))
 
     def sync_now(self) -> None:
         if self.engine is not None:

@@ -1,0 +1,88 @@
+"""Helpers of the composer tests: real drops from the "file manager", the composer's style sheet
+(so that a bad rule warns, and warnings fail), and what a recipient finds in their inbox on the
+sandbox (asked over HTTP with their own token)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from server.testing import ServerThread
+from tests.server.conftest import User, get_token
+from ui import theme
+
+MAIL = "urn:ietf:params:jmap:mail"
+CORE = "urn:ietf:params:jmap:core"
+
+
+def styled(widget: QWidget) -> QWidget:
+    widget.setStyleSheet((theme.resources_dir() / "composer.qss").read_text(encoding="utf-8"))
+    return widget
+
+
+def drop_files(target: QWidget, paths: list[Path]) -> tuple[bool, bool]:
+    """Sends a real drag-enter then drop of these files; returns whether each was accepted."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    position = QPointF(40, 40)
+    enter = QDragEnterEvent(
+        position,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, enter)
+    drop = QDropEvent(
+        position,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, drop)
+    return enter.isAccepted(), drop.isAccepted()
+
+
+def inbox_emails(server: ServerThread, user: User, subject: str) -> list[dict[str, Any]]:
+    """The emails with this subject in `user`'s mailboxes, with their attachments' types."""
+    token = get_token(server.base_url, user)
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        session = http.get(server.base_url + "/.well-known/jmap").json()
+        account = session["primaryAccounts"][MAIL]
+        answer = http.post(
+            session["apiUrl"],
+            json={
+                "using": [CORE, MAIL],
+                "methodCalls": [
+                    [
+                        "Email/query",
+                        {"accountId": account, "filter": {"subject": subject}},
+                        "q",
+                    ],
+                    [
+                        "Email/get",
+                        {
+                            "accountId": account,
+                            "#ids": {"resultOf": "q", "name": "Email/query", "path": "/ids"},
+                            "properties": ["subject", "from", "to", "mailboxIds", "attachments"],
+                            "bodyProperties": [
+                                "name",
+                                "type",
+                                "size",
+                                "header:Content-Description:asText",
+                            ],
+                        },
+                        "g",
+                    ],
+                ],
+            },
+        )
+        answer.raise_for_status()
+        emails: list[dict[str, Any]] = answer.json()["methodResponses"][1][1]["list"]
+        return emails

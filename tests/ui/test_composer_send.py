@@ -1,0 +1,133 @@
+"""Writing and sending from the composer against the running sandbox: documents dropped from the
+file manager with their types, a patient from the regional directory, and the message found in
+the recipient's inbox; offline, the message waits and goes once when the server is back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.session import AccountSession
+from app.store.records import Address
+from server.demo.users import DEMO_PASSWORD
+from server.testing import ServerThread, quick_config
+from tests.server.conftest import ALICE, BOB, User
+from tests.ui.composer_helpers import drop_files, inbox_emails, styled
+from tests.ui.conftest import run_sync
+from ui.composer.composer import QUEUED_NOTICE, Composer
+from ui.composer.patient import PatientDialog
+
+KARIM = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")
+
+
+def test_dropped_documents_reach_the_recipient_with_their_types(
+    qtbot: QtBot, ui_session: AccountSession, demo_server: ServerThread, tmp_path: Path
+) -> None:
+    prescription = tmp_path / "ordonnance.pdf"
+    prescription.write_bytes(b"%PDF-1.4 ordonnance " + b"x" * 3000)
+    report = tmp_path / "compte-rendu.txt"
+    report.write_text("Compte rendu de consultation : RAS.", encoding="utf-8")
+    composer = styled(Composer(ui_session))
+    assert isinstance(composer, Composer)
+    qtbot.addWidget(composer)
+    composer.show()
+    asked: list[str] = []
+    types = {"ordonnance.pdf": "57833-6", "compte-rendu.txt": "11488-4"}
+
+    def answer(path: Path) -> str:
+        asked.append(path.name)
+        return types[path.name]
+
+    composer.choose_type = answer
+
+    # The patient, from the regional patient directory (the real dialog, driven as a user).
+    dialog = PatientDialog(ui_session, composer)
+    qtbot.addWidget(dialog)
+    dialog.chosen.connect(composer.set_patient)
+    qtbot.keyClicks(dialog.name_edit, "Andre Helene")  # QTest types ASCII only
+    qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=20_000)
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    assert composer.patient is not None
+    assert composer.patient.identity.family == "André"
+    assert composer.patient_chip is not None
+
+    entered, dropped = drop_files(composer, [prescription, report])
+    assert entered
+    assert dropped
+    qtbot.waitUntil(lambda: len(composer.documents.documents) == 2)
+    assert asked == ["ordonnance.pdf", "compte-rendu.txt"]  # one question per document
+    assert "2 documents" in composer.documents.total.text()
+
+    composer.to_field.add(Address(KARIM.name, KARIM.email))
+    subject = "Adressage avec deux documents"
+    qtbot.keyClicks(composer.subject_edit, subject)
+    qtbot.keyClicks(composer.body, "Cher confrere, voici les documents.")
+    composer.activateWindow()  # Ctrl+Entrée is the window's shortcut (no window manager here)
+    qtbot.waitUntil(composer.isActiveWindow)
+    with qtbot.waitSignal(composer.sent, timeout=60_000):
+        qtbot.keyClick(composer.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert composer.sending, composer.notice_text  # Ctrl+Entrée sends; progress bar shows
+        assert composer.progress.isVisible()
+    qtbot.waitUntil(lambda: not composer.isVisible())
+    assert composer.notice_box is None  # sent at once: nothing to tell
+
+    found = inbox_emails(demo_server, KARIM, subject)
+    assert len(found) == 1
+    parts = {a["name"]: a for a in found[0]["attachments"]}
+    assert parts["ordonnance.pdf"]["header:Content-Description:asText"] == "Ordonnance"
+    assert (
+        parts["compte-rendu.txt"]["header:Content-Description:asText"]
+        == "Compte rendu de consultation"
+    )
+    assert "IHE_XDM.ZIP" in parts  # about a patient: the package goes with the documents
+    assert ui_session.drafts() == []  # sending deleted the draft
+
+
+def test_offline_message_is_queued_then_sent_once_when_the_server_is_back(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    server_factory: Callable[..., ServerThread],
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "sandbox"
+    first = server_factory(data_dir=data)
+    url = first.base_url
+    session = run_sync(
+        qtbot, AccountSession.open(tmp_path / "client", url, ALICE.login, ALICE.password)
+    )
+    again: ServerThread | None = None
+    try:
+        session.start()
+        qtbot.waitUntil(lambda: bool(session.mailboxes()), timeout=20_000)
+        composer = Composer(session)
+        qtbot.addWidget(composer)
+        composer.show()
+        qtbot.waitUntil(lambda: composer.limits is not None, timeout=10_000)
+        first.stop()
+
+        composer.to_field.add(Address(BOB.name, BOB.email))
+        subject = "Écrit hors connexion"
+        composer.subject_edit.setText(subject)
+        composer.body.setPlainText("Partira au retour du serveur.")
+        qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: composer.notice_text == QUEUED_NOTICE, timeout=20_000)
+        assert composer.notice_box is not None
+        assert composer.notice_box.text() == QUEUED_NOTICE
+        assert not composer.isVisible()  # the window closes: the outbox has the message
+        assert [r.state for r in session.outbox_list()] == ["queued"]
+        composer.notice_box.close()
+
+        again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
+        qtbot.waitUntil(
+            lambda: [r.state for r in session.outbox_list()] == ["sent"], timeout=60_000
+        )
+        assert len(inbox_emails(again, BOB, subject)) == 1
+    finally:
+        run_sync(qtbot, session.close())
+        if again is not None:
+            again.stop()

@@ -1,0 +1,123 @@
+"""Chips (a recipient, the patient: a name, a detail, a cross to remove it) and the flow layout
+that wraps them like words, so that many recipients fit a field that stays one line when short."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+from ui import theme
+
+
+class FlowLayout(QLayout):
+    """Lays its items left to right and wraps to a new line when the width runs out."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def insertWidget(self, index: int, widget: QWidget) -> None:
+        """Qt's QLayout has no insert: add (adopting the widget), then move it to `index`."""
+        self.addWidget(widget)
+        self._items.insert(index, self._items.pop())
+        self.invalidate()
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, apply=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins: QMargins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, apply: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line_height = area.x(), area.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
+                continue
+            if x + hint.width() > area.right() + 1 and line_height > 0:
+                x = area.x()
+                y += line_height + self._spacing
+                line_height = 0
+            if apply:
+                width = min(hint.width(), max(area.width(), 0))
+                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            x += hint.width() + self._spacing
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y() + margins.bottom()
+
+
+class Chip(QFrame):
+    """A name with its detail (an address, a birth date) and a cross; `removed` when crossed."""
+
+    removed = Signal()
+
+    def __init__(
+        self, text: str, detail: str = "", kind: str = "recipient", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("chip")
+        self.setProperty("kind", kind)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 2, 4, 2)
+        layout.setSpacing(6)
+        self.label = QLabel(text)
+        self.label.setObjectName("chipName")
+        layout.addWidget(self.label)
+        self.detail = QLabel(detail)
+        self.detail.setObjectName("chipDetail")
+        self.detail.setVisible(bool(detail))
+        layout.addWidget(self.detail)
+        self.remove_button = QToolButton()
+        self.remove_button.setObjectName("chipRemove")
+        self.remove_button.setIcon(theme.icon("remove"))
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.remove_button.setToolTip(self.tr("Retirer"))
+        self.remove_button.setAccessibleName(self.tr("Retirer %1").replace("%1", text))
+        self.remove_button.clicked.connect(self.removed)
+        layout.addWidget(self.remove_button)
+        self.setToolTip(f"{text} — {detail}" if detail else text)

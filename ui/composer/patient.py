@@ -1,0 +1,240 @@
+"""The patient a message is about: chosen in the regional patient directory (name, birth date or
+INS), kept in drafts, and turned into the identity the IHE_XDM.ZIP carries."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.message.patient import PatientIdentity, Sex, normalize_ins
+from app.remote.regional import Patient
+from app.session import AccountSession
+from app.store.records import PatientRef
+from ui import tasks, theme
+from ui.composer.guard import guarded
+
+_SEXES = ("female", "male", "other", "unknown")
+
+
+@dataclass(frozen=True)
+class ChosenPatient:
+    """A patient picked for a message: the regional id (for the care team) and the identity."""
+
+    id: str | None
+    identity: PatientIdentity
+
+    @classmethod
+    def of(cls, patient: Patient) -> ChosenPatient:
+        sex = patient.sex if patient.sex in _SEXES else "unknown"
+        return cls(
+            patient.id,
+            PatientIdentity(
+                ins=patient.ins,
+                oid=patient.ins_oid,
+                given=patient.given,
+                family=patient.family,
+                birth_date=patient.birth_date,
+                sex=cast(Sex, sex),
+            ),
+        )
+
+    @classmethod
+    def of_ref(cls, ref: PatientRef) -> ChosenPatient:
+        """The patient of a message being answered (no regional id: no care team)."""
+        return cls(
+            None,
+            PatientIdentity(ref.ins, ref.oid, ref.given or "", ref.family or "", ref.birth_date),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.identity
+        return {
+            "id": self.id,
+            "ins": p.ins,
+            "oid": p.oid,
+            "given": p.given,
+            "family": p.family,
+            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+            "sex": p.sex,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ChosenPatient | None:
+        """Tolerant: a draft written by an older version (or damaged) gives no patient."""
+        if not isinstance(data, dict) or not isinstance(data.get("family"), str):
+            return None
+        try:
+            born = dt.date.fromisoformat(data["birth_date"]) if data.get("birth_date") else None
+        except (TypeError, ValueError):
+            born = None
+        sex = data.get("sex") if data.get("sex") in _SEXES else "unknown"
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        return cls(
+            text("id"),
+            PatientIdentity(
+                ins=text("ins"),
+                oid=text("oid"),
+                given=text("given") or "",
+                family=data["family"],
+                birth_date=born,
+                sex=cast(Sex, sex),
+            ),
+        )
+
+
+def parse_birth_date(text: str) -> dt.date | None:
+    """JJ/MM/AAAA (or AAAA-MM-JJ); None when it is not a date."""
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class PatientDialog(QDialog):
+    """Search the regional patient directory; `chosen(ChosenPatient)` then closes."""
+
+    chosen = Signal(object)
+
+    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("patientDialog")
+        self.setWindowTitle(self.tr("Choisir le patient"))
+        self.results: list[Patient] = []
+        self.search_task: asyncio.Future[list[Patient]] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 16)
+        layout.setSpacing(12)
+        title = QLabel(self.tr("Rechercher dans l'annuaire patient régional"))
+        title.setObjectName("dialogTitle")
+        layout.addWidget(title)
+        form = QFormLayout()
+        form.setSpacing(8)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText(self.tr("Nom, prénom"))
+        self.birth_edit = QLineEdit()
+        self.birth_edit.setPlaceholderText(self.tr("JJ/MM/AAAA"))
+        self.ins_edit = QLineEdit()
+        self.ins_edit.setPlaceholderText(self.tr("15 chiffres"))
+        form.addRow(self.tr("Nom"), self.name_edit)
+        form.addRow(self.tr("Date de naissance"), self.birth_edit)
+        form.addRow(self.tr("INS"), self.ins_edit)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        row.addWidget(self.status, 1)
+        self.search_button = QPushButton(theme.icon("search"), self.tr("Rechercher"))
+        self.search_button.setDefault(True)
+        self.search_button.clicked.connect(self.search)
+        row.addWidget(self.search_button)
+        layout.addLayout(row)
+        self.list = QListWidget()
+        self.list.setObjectName("patientResults")
+        self.list.itemDoubleClicked.connect(lambda _i: self.choose())
+        self.list.currentRowChanged.connect(lambda _r: self._update())
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(self.tr("Annuler"))
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        self.choose_button = QPushButton(theme.icon("check"), self.tr("Choisir"))
+        self.choose_button.setObjectName("primaryButton")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.choose_button)
+        layout.addLayout(buttons)
+        for edit in (self.name_edit, self.birth_edit, self.ins_edit):
+            edit.returnPressed.connect(self.search)
+        self.resize(520, 520)
+        self._update()
+
+    def _update(self) -> None:
+        self.choose_button.setEnabled(self.list.currentRow() >= 0)
+
+    def search(self) -> None:
+        name = self.name_edit.text().strip() or None
+        birth_text = self.birth_edit.text().strip()
+        birth = parse_birth_date(birth_text) if birth_text else None
+        if birth_text and birth is None:
+            self._say(self.tr("La date de naissance s'écrit JJ/MM/AAAA."), error=True)
+            return
+        ins_text = self.ins_edit.text().strip()
+        ins = normalize_ins(ins_text) if ins_text else None
+        if ins_text and ins is None:
+            self._say(self.tr("Cet INS n'est pas valide : vérifiez les 15 chiffres."), error=True)
+            return
+        if not (name or birth or ins):
+            self._say(self.tr("Indiquez un nom, une date de naissance ou un INS."), error=True)
+            return
+        if self.search_task is not None and not self.search_task.done():
+            self.search_task.cancel()
+        self._say(self.tr("Recherche…"))
+        self.search_task = tasks.run(
+            self._search(name, birth, ins),
+            on_done=guarded(self, self._show),
+            on_error=guarded(self, self._failed),
+        )
+
+    async def _search(
+        self, name: str | None, birth: dt.date | None, ins: str | None
+    ) -> list[Patient]:
+        regional = await self.session.regional()
+        return await regional.search_patients(name=name, birth_date=birth, ins=ins)
+
+    def _show(self, patients: list[Patient]) -> None:
+        self.results = patients
+        self.list.clear()
+        for patient in patients:
+            identity = ChosenPatient.of(patient).identity
+            item = QListWidgetItem(f"{identity.display()} — {patient.city}")
+            item.setData(Qt.ItemDataRole.UserRole, patient.id)
+            self.list.addItem(item)
+        if patients:
+            self.list.setCurrentRow(0)
+            count = len(patients)
+            self._say(self.tr("%n patient(s) trouvé(s).").replace("%n", str(count)))
+        else:
+            self._say(self.tr("Aucun patient ne correspond à ces critères."))
+        self._update()
+
+    def _failed(self, message: str) -> None:
+        self._say(message, error=True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setProperty("error", error)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def choose(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.results):
+            self.chosen.emit(ChosenPatient.of(self.results[row]))
+            self.accept()

@@ -1,0 +1,396 @@
+"""The À and Cc fields: chips for the chosen recipients, and completion as the user types.
+
+Proposals come from what is at hand first (favorites, recent correspondents, the patient's care
+team — "les acteurs du dossier") and then from the directory. Typing is debounced (250 ms) and a
+new keystroke cancels the directory search still running for the previous text, so that a slow
+answer never overwrites the proposals for what is typed now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFrame,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from app.remote.directory import Correspondent, DirectoryQuery
+from app.session import AccountSession
+from app.store.records import Address
+from ui import tasks
+from ui.composer.chips import Chip, FlowLayout
+from ui.composer.guard import guarded
+
+log = logging.getLogger("monsisra.ui.composer")
+
+DEBOUNCE_MS = 250
+DIRECTORY_MIN_CHARS = 2
+DIRECTORY_COUNT = 10
+MAX_PROPOSALS = 12
+CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_ADDRESS = re.compile(
+    r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+
+# Where a proposal comes from, in the order they are listed.
+FAVORITE, CARE_TEAM, RECENT, DIRECTORY = "Favori", "Acteur du dossier", "Récent", "Annuaire"
+_SOURCE_ORDER = {FAVORITE: 0, CARE_TEAM: 1, RECENT: 2, DIRECTORY: 3}
+
+_TEXT, _MUTED, _SELECTED = QColor("#1f2933"), QColor("#616e7c"), QColor("#e3f1f5")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposal: who, their MSSanté address, a line of detail and where it comes from."""
+
+    name: str | None
+    email: str
+    detail: str
+    source: str
+
+    @property
+    def address(self) -> Address:
+        return Address(self.name, self.email)
+
+
+def looks_like_address(text: str) -> bool:
+    return bool(_ADDRESS.fullmatch(text.strip()))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Hélène" is found by "helene"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def matches(candidate: Candidate, typed: str) -> bool:
+    """Every typed word starts a word of the name, or starts the address."""
+    words = fold(typed).split()
+    if not words:
+        return False
+    name_words = re.split(r"[\s'’-]+", fold(candidate.name or ""))
+    email = fold(candidate.email)
+    return all(email.startswith(w) or any(n.startswith(w) for n in name_words if n) for w in words)
+
+
+def merge(*groups: Iterable[Candidate]) -> list[Candidate]:
+    """One proposal per address, the first source winning, favorites first."""
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    for group in groups:
+        for candidate in group:
+            key = candidate.email.casefold()
+            if key not in seen:
+                seen.add(key)
+                out.append(candidate)
+    out.sort(key=lambda c: _SOURCE_ORDER.get(c.source, 9))
+    return out[:MAX_PROPOSALS]
+
+
+def from_correspondent(person: Correspondent, source: str = DIRECTORY) -> Candidate | None:
+    if not person.mailbox:
+        return None
+    detail = " · ".join(
+        part for part in (person.specialty_label or person.profession_label, person.city) if part
+    )
+    return Candidate(person.display_name, person.mailbox, detail, source)
+
+
+class CandidateDelegate(QStyledItemDelegate):
+    """Paints a proposal on two lines: the name, then address · detail · source."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        candidate = index.data(CANDIDATE_ROLE)
+        if not isinstance(candidate, Candidate):
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        rect: QRect = option.rect
+        painter.fillRect(rect, _SELECTED if selected else QColor("#ffffff"))
+        name_font = QFont(option.font)
+        name_font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(name_font)
+        painter.setPen(_TEXT)
+        top = rect.adjusted(12, 6, -12, -rect.height() // 2)
+        painter.drawText(
+            top,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            candidate.name or candidate.email,
+        )
+        painter.setFont(option.font)
+        painter.setPen(_MUTED)
+        bottom = rect.adjusted(12, rect.height() // 2, -12, -6)
+        line = " · ".join(p for p in (candidate.email, candidate.detail, candidate.source) if p)
+        elided = painter.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, bottom.width())
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        height = option.fontMetrics.height()
+        return QSize(360, 2 * height + 16)
+
+
+class RecipientField(QFrame):
+    """Chips plus a line edit; `changed` whenever the recipients change."""
+
+    changed = Signal()
+
+    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("recipientField")
+        self.care_team: list[Candidate] = []
+        self.candidates: list[Candidate] = []
+        self.last_error: str | None = None
+        self._recipients: list[Address] = []
+        self._chips: list[Chip] = []
+        self._search: asyncio.Future[list[Candidate]] | None = None
+
+        self.flow = FlowLayout(self)
+        self.flow.setContentsMargins(6, 4, 6, 4)
+        self.line_edit = QLineEdit()
+        self.line_edit.setObjectName("recipientInput")
+        self.line_edit.setFrame(False)
+        self.line_edit.setMinimumWidth(220)
+        self.line_edit.setPlaceholderText(self.tr("Nom ou adresse MSSanté"))
+        self.flow.addWidget(self.line_edit)
+
+        self.model = QStandardItemModel(self)
+        self.completer = QCompleter(self.model, self)
+        self.completer.setWidget(self.line_edit)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(8)
+        self.popup = QListView()
+        self.popup.setObjectName("recipientPopup")
+        self.popup.setUniformItemSizes(True)
+        self.completer.setPopup(self.popup)
+        # After setPopup, which puts its own delegate on the view.
+        self.popup.setItemDelegate(CandidateDelegate(self.popup))
+        self.completer.activated[QModelIndex].connect(self._activated)  # type: ignore[index]
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._propose)
+        self.line_edit.textEdited.connect(self._edited)
+        self.line_edit.returnPressed.connect(self.commit_typed)
+        self.line_edit.installEventFilter(self)
+
+    # Recipients --------------------------------------------------------------------------------
+
+    def recipients(self) -> list[Address]:
+        return list(self._recipients)
+
+    def set_recipients(self, addresses: Iterable[Address]) -> None:
+        for chip in self._chips:
+            chip.deleteLater()
+        self._chips.clear()
+        self._recipients.clear()
+        for address in addresses:
+            self.add(address, notify=False)
+        self.changed.emit()
+
+    def add(self, address: Address, notify: bool = True) -> bool:
+        """Adds a chip; False when that address is already there."""
+        if any(a.email.casefold() == address.email.casefold() for a in self._recipients):
+            return False
+        self._recipients.append(address)
+        chip = Chip(address.name or address.email, address.email if address.name else "")
+        chip.removed.connect(lambda a=address: self.remove(a.email))
+        self._chips.append(chip)
+        self.flow.insertWidget(len(self._chips) - 1, chip)
+        self.updateGeometry()
+        if notify:
+            self.changed.emit()
+        return True
+
+    def remove(self, email: str) -> None:
+        for i, address in enumerate(self._recipients):
+            if address.email.casefold() == email.casefold():
+                del self._recipients[i]
+                chip = self._chips.pop(i)
+                self.flow.removeWidget(chip)
+                chip.deleteLater()
+                self.updateGeometry()
+                self.changed.emit()
+                return
+
+    def pending_text(self) -> str:
+        return self.line_edit.text().strip()
+
+    def commit_typed(self) -> bool:
+        """The typed text becomes a chip when it looks like an address."""
+        text = self.pending_text().strip(",; ")
+        if not looks_like_address(text):
+            return False
+        self.add(Address(None, text))
+        self.line_edit.clear()
+        self._hide_proposals()
+        return True
+
+    def accept_candidate(self, candidate: Candidate) -> None:
+        self.add(candidate.address)
+        self.line_edit.clear()
+        self._hide_proposals()
+
+    # Completion --------------------------------------------------------------------------------
+
+    def _edited(self, _text: str) -> None:
+        self._cancel_search()
+        self._debounce.start()
+
+    def _cancel_search(self) -> None:
+        if self._search is not None and not self._search.done():
+            self._search.cancel()
+        self._search = None
+
+    def local_candidates(self, typed: str) -> list[Candidate]:
+        """Favorites, the care team and recents that match `typed` (small reads, UI thread)."""
+        favorites: list[Candidate] = []
+        for favorite in self.session.favorites():
+            name = favorite.display.get("name") or favorite.display.get("display_name")
+            detail = " · ".join(
+                str(p)
+                for p in (
+                    favorite.display.get("specialty_label")
+                    or favorite.display.get("profession_label"),
+                    favorite.display.get("city"),
+                )
+                if p
+            )
+            favorites.append(
+                Candidate(str(name) if name else None, favorite.address, detail, FAVORITE)
+            )
+        recents = [Candidate(r.name, r.address, "", RECENT) for r in self.session.recents(20)]
+        return merge(c for c in [*favorites, *self.care_team, *recents] if matches(c, typed))
+
+    def _propose(self) -> None:
+        typed = self.pending_text()
+        if len(typed) < DIRECTORY_MIN_CHARS:
+            self._show([])
+            return
+        self._show(self.local_candidates(typed))
+        self._search = tasks.run(
+            self._directory(typed),
+            on_done=guarded(self, lambda found: self._directory_done(typed, found)),
+            on_error=guarded(self, self._directory_failed),
+        )
+
+    async def _directory(self, typed: str) -> list[Candidate]:
+        page = await self.session.search_directory(
+            DirectoryQuery(name=typed, count=DIRECTORY_COUNT)
+        )
+        return [c for p in page.correspondents if (c := from_correspondent(p)) is not None]
+
+    def _directory_done(self, typed: str, found: list[Candidate]) -> None:
+        if typed != self.pending_text():
+            return
+        self.last_error = None
+        self._show(merge(self.candidates, found))
+
+    def _directory_failed(self, message: str) -> None:
+        # Offline or directory down: the local proposals stay; no dialog while typing.
+        self.last_error = message
+        log.info("directory completion unavailable")
+
+    def _show(self, candidates: list[Candidate]) -> None:
+        self.candidates = candidates
+        self.model.clear()
+        for candidate in candidates:
+            item = QStandardItem(candidate.name or candidate.email)
+            item.setData(candidate, CANDIDATE_ROLE)
+            item.setEditable(False)
+            self.model.appendRow(item)
+        if not candidates:
+            self.popup.hide()
+            return
+        if self.line_edit.isVisible():
+            rect = self.line_edit.rect()
+            rect.setWidth(max(420, rect.width()))
+            self.completer.complete(rect)
+
+    def _hide_proposals(self) -> None:
+        self._debounce.stop()
+        self._cancel_search()
+        self.candidates = []
+        self.model.clear()
+        self.popup.hide()
+
+    def _activated(self, index: QModelIndex) -> None:
+        candidate = index.data(CANDIDATE_ROLE)
+        if isinstance(candidate, Candidate):
+            # Deferred: QCompleter finishes its own handling of the key or click first.
+            QTimer.singleShot(0, lambda: self.accept_candidate(candidate))
+
+    # Keys: "," and ";" end an address, Backspace on an empty field removes the last chip --------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.line_edit
+            and isinstance(event, QKeyEvent)
+            and (event.type() == QEvent.Type.KeyPress)
+        ):
+            key = event.key()
+            if key in (Qt.Key.Key_Comma, Qt.Key.Key_Semicolon) and self.commit_typed():
+                return True
+            if key == Qt.Key.Key_Backspace and not self.line_edit.text() and self._recipients:
+                self.remove(self._recipients[-1].email)
+                return True
+            if key == Qt.Key.Key_Down and not self.popup.isVisible():
+                typed = self.pending_text()
+                self._show(
+                    self.local_candidates(typed)
+                    if typed
+                    else merge(self.care_team, self._all_local())
+                )
+                return True
+        if watched is self.line_edit and event.type() == QEvent.Type.FocusOut:
+            self.commit_typed()
+        return super().eventFilter(watched, event)
+
+    def _all_local(self) -> list[Candidate]:
+        """Favorites and recents with nothing typed (the Down key opens them)."""
+        favorites = [
+            Candidate(
+                str(f.display.get("name")) if f.display.get("name") else None,
+                f.address,
+                "",
+                FAVORITE,
+            )
+            for f in self.session.favorites()
+        ]
+        recents = [Candidate(r.name, r.address, "", RECENT) for r in self.session.recents(10)]
+        return [*favorites, *recents]
