@@ -1,0 +1,1 @@
+"""Directory search: criteria, results, favorites and recent correspondents."""

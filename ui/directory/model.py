@@ -1,0 +1,347 @@
+"""The directory's result list: a lazy model fed page by page from the network, and the delegate
+that paints each correspondent (no widget per row: thousands of results stay light)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from app.remote.directory import Correspondent, DirectoryPage
+from ui import theme
+from ui.directory.specialties import short_label
+
+CorrespondentRole = Qt.ItemDataRole.UserRole + 1
+FavoriteRole = Qt.ItemDataRole.UserRole + 2
+
+ROW_HEIGHT = 80
+STAR_SIZE = 22
+TEXT = QColor("#1f2933")
+MUTED = QColor("#52606d")
+ACCENT = QColor(theme.ACCENT)
+EXPERT_BG = QColor("#fdf3d7")
+EXPERT_FG = QColor("#8a5a00")
+SELECTED_BG = QColor("#e3f1f5")
+HOVER_BG = QColor("#f3f7f9")
+DIVIDER = QColor("#e4e7eb")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def address_key(address: str) -> str:
+    return address.strip().casefold()
+
+
+def to_display(correspondent: Correspondent) -> dict[str, Any]:
+    """What a favorite keeps (JSON): the whole correspondent, plus `name` and `address` for readers
+    that only need those (the composer's completion)."""
+    data = dataclasses.asdict(correspondent)
+    data["mailboxes"] = list(correspondent.mailboxes)
+    data["name"] = correspondent.display_name
+    data["address"] = correspondent.mailbox
+    return data
+
+
+def from_display(address: str, display: dict[str, Any]) -> Correspondent:
+    """A favorite back into a correspondent; tolerant of older or partial display data."""
+    known = {f.name for f in dataclasses.fields(Correspondent)}
+    values = {k: v for k, v in display.items() if k in known}
+    mailboxes = values.get("mailboxes")
+    values["mailboxes"] = (
+        tuple(str(m) for m in mailboxes)
+        if isinstance(mailboxes, list) and mailboxes
+        else (address,)
+    )
+    values.setdefault("kind", "practitioner")
+    values.setdefault("id", address)
+    values.setdefault("display_name", str(display.get("name") or address))
+    if values["kind"] not in ("practitioner", "organization"):
+        values["kind"] = "practitioner"
+    try:
+        return Correspondent(**values)
+    except TypeError:
+        return minimal(address, str(display.get("name") or "") or None)
+
+
+def minimal(address: str, name: str | None) -> Correspondent:
+    """A correspondent known only by address (a recent one)."""
+    return Correspondent(
+        kind="practitioner", id=address, display_name=name or address, mailboxes=(address,)
+    )
+
+
+class CorrespondentModel(QAbstractListModel):
+    """Rows of correspondents; when the view scrolls near the end and the directory has a next
+    page, `more_wanted(page)` asks the owner to fetch it (then `append_page`)."""
+
+    more_wanted = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Correspondent] = []
+        self._page: DirectoryPage | None = None
+        self._loading = False
+        self._favorites: set[str] = set()
+        self.total: int | None = None
+
+    # Filling
+
+    def set_rows(self, rows: list[Correspondent], page: DirectoryPage | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._page = page
+        self._loading = False
+        self.total = page.total if page is not None else len(rows)
+        self.endResetModel()
+
+    def append_page(self, page: DirectoryPage) -> None:
+        self._loading = False
+        self._page = page
+        if page.correspondents:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.correspondents) - 1)
+            self._rows.extend(page.correspondents)
+            self.endInsertRows()
+
+    def page_failed(self) -> None:
+        """A next page could not be fetched: stop asking for it (a new search starts over)."""
+        self._loading = False
+        self._page = None
+
+    def set_favorites(self, addresses: set[str]) -> None:
+        self._favorites = {address_key(a) for a in addresses}
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [FavoriteRole])
+
+    def is_favorite(self, correspondent: Correspondent) -> bool:
+        return correspondent.mailbox is not None and (
+            address_key(correspondent.mailbox) in self._favorites
+        )
+
+    def correspondent(self, row: int) -> Correspondent | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    # Qt's model interface
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        c = self._rows[index.row()]
+        if role == CorrespondentRole:
+            return c
+        if role == FavoriteRole:
+            return self.is_favorite(c)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return c.display_name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return c.mailbox or ""
+        return None
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        if parent.isValid():
+            return False
+        return self._page is not None and self._page.next_url is not None and not self._loading
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        self._loading = True
+        self.more_wanted.emit(self._page)
+
+
+_TITLES = {"dr", "dr.", "pr", "pr.", "m.", "mme", "mlle", "docteur", "professeur"}
+
+
+def initials(c: Correspondent) -> str:
+    if c.given or c.family:
+        return ((c.given[:1] or "") + (c.family[:1] or "")).upper()
+    words = [w for w in c.display_name.split() if w[:1].isalpha() and w.casefold() not in _TITLES]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def subtitle(c: Correspondent) -> str:
+    """Profession · specialty · organisation (what is known)."""
+    parts: list[str] = []
+    if c.kind == "organization":
+        parts.append(QCoreApplication.translate("Directory", "Établissement"))
+    if c.profession_label:
+        parts.append(c.profession_label)
+    if c.specialty_label:
+        parts.append(short_label(c.specialty_label))
+    if c.organization_name and c.organization_name != c.display_name:
+        parts.append(c.organization_name)
+    return " · ".join(parts)
+
+
+def address_text(c: Correspondent) -> str:
+    place = " ".join(p for p in (c.postal_code, c.city) if p)
+    return ", ".join(p for p in (c.address_line, place) if p)
+
+
+def distance_text(km: float) -> str:
+    if km < 1:
+        return f"{round(km * 1000):d} m"
+    return f"{km:.1f} km".replace(".", ",")
+
+
+class CorrespondentDelegate(QStyledItemDelegate):
+    """Paints a correspondent on three lines, with an avatar, an expert badge, the distance and a
+    favorite star; a click on the star emits `star_clicked(row)`."""
+
+    star_clicked = Signal(int)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        return QSize(320, ROW_HEIGHT)
+
+    @staticmethod
+    def star_rect(row_rect: QRect) -> QRect:
+        return QRect(
+            row_rect.right() - 16 - STAR_SIZE,
+            row_rect.top() + (row_rect.height() - STAR_SIZE) // 2,
+            STAR_SIZE,
+            STAR_SIZE,
+        )
+
+    def editorEvent(
+        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: _Index
+    ) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            c = index.data(CorrespondentRole)
+            hit = self.star_rect(option.rect).adjusted(-6, -6, 6, 6)
+            if (
+                isinstance(c, Correspondent)
+                and c.mailbox
+                and hit.contains(event.position().toPoint())
+            ):
+                self.star_clicked.emit(index.row())
+                return True
+        return super().editorEvent(event, model, option, index)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        c = index.data(CorrespondentRole)
+        if not isinstance(c, Correspondent):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect
+        state = option.state
+        if state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, SELECTED_BG)
+            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), ACCENT)
+        elif state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, HOVER_BG)
+        painter.setPen(QPen(DIVIDER))
+        painter.drawLine(rect.left() + 72, rect.bottom(), rect.right() - 16, rect.bottom())
+
+        # Avatar
+        avatar = QRect(rect.left() + 16, rect.top() + (rect.height() - 40) // 2, 40, 40)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#d9edf2") if c.kind == "practitioner" else QColor("#e6e9f2"))
+        painter.drawEllipse(avatar)
+        base = QFont(option.font)
+        small = QFont(base)
+        small.setPixelSize(12)
+        bold = QFont(base)
+        bold.setPixelSize(14)
+        bold.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(small)
+        painter.setPen(ACCENT)
+        painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(c))
+
+        star = self.star_rect(rect)
+        left = rect.left() + 72
+        right = star.left() - 12
+        top = rect.top() + 10
+
+        # Line 1: name, expert badge, distance
+        fm_bold = QFontMetrics(bold)
+        fm_small = QFontMetrics(small)
+        distance = distance_text(c.distance_km) if c.distance_km is not None else ""
+        distance_w = fm_small.horizontalAdvance(distance) + 8 if distance else 0
+        badge = QCoreApplication.translate("Directory", "Expert") if c.expert else ""
+        badge_w = fm_small.horizontalAdvance(badge) + 16 if badge else 0
+        name_room = max(40, right - left - distance_w - (badge_w + 8 if badge else 0))
+        name = fm_bold.elidedText(c.display_name, Qt.TextElideMode.ElideRight, name_room)
+        painter.setFont(bold)
+        painter.setPen(TEXT)
+        name_rect = QRect(left, top, name_room, 20)
+        painter.drawText(
+            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
+        )
+        if badge:
+            x = left + fm_bold.horizontalAdvance(name) + 8
+            pill = QRect(x, top + 1, badge_w, 18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(EXPERT_BG)
+            painter.drawRoundedRect(pill, 9, 9)
+            painter.setFont(small)
+            painter.setPen(EXPERT_FG)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, badge)
+        if distance:
+            painter.setFont(small)
+            painter.setPen(MUTED)
+            painter.drawText(
+                QRect(right - distance_w, top, distance_w, 20),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                distance,
+            )
+
+        # Line 2: profession · specialty · organisation
+        painter.setFont(small)
+        painter.setPen(TEXT)
+        line2 = fm_small.elidedText(subtitle(c), Qt.TextElideMode.ElideRight, right - left)
+        painter.drawText(
+            QRect(left, top + 22, right - left, 18),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            line2,
+        )
+
+        # Line 3: address · MSSanté address
+        mailbox = c.mailbox or QCoreApplication.translate(
+            "Directory", "Pas de messagerie sécurisée connue"
+        )
+        # The address to write to matters most: it gets its full width (+ slack for rounding).
+        mailbox_w = min(fm_small.horizontalAdvance(mailbox) + 4, (right - left) * 2 // 3)
+        place = address_text(c)
+        place_room = right - left - mailbox_w - 16
+        painter.setPen(MUTED)
+        if place and place_room > 40:
+            painter.drawText(
+                QRect(left, top + 40, place_room, 18),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm_small.elidedText(place, Qt.TextElideMode.ElideRight, place_room),
+            )
+        else:
+            mailbox_w = right - left
+        painter.setPen(ACCENT if c.mailbox else MUTED)
+        painter.drawText(
+            QRect(right - mailbox_w, top + 40, mailbox_w, 18),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            fm_small.elidedText(mailbox, Qt.TextElideMode.ElideMiddle, mailbox_w),
+        )
+
+        # Favorite star (only for someone we can write to)
+        if c.mailbox:
+            favorite = bool(index.data(FavoriteRole))
+            theme.icon("star-filled" if favorite else "star").paint(painter, star)
+        painter.restore()

@@ -1,0 +1,1 @@
+"""Teleconsultations: upcoming and past, join, copy the patient's link."""
