@@ -289,6 +289,11 @@ def instrumented(breakdown: Breakdown) -> Iterator[None]:
             breakdown.wrap("SQL mail.upsert_emails (writer thread)", mail.upsert_emails),
         ),
         (
+            mail,
+            "insert_new_emails",
+            breakdown.wrap("SQL mail.insert_new_emails (writer thread)", mail.insert_new_emails),
+        ),
+        (
             jmap_module,
             "decode_json",
             breakdown.wrap("JSON decode of responses", jmap_module.decode_json),

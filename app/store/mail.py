@@ -139,28 +139,36 @@ def _sender_sort(record: EmailRecord) -> str:
 
 
 def _refresh_threads(conn: Connection, thread_ids: Iterable[str]) -> None:
-    for thread_id in set(thread_ids):
-        row = conn.execute(
-            "SELECT count(*) AS n, max(received_at) AS last FROM emails WHERE thread_id = ?",
-            (thread_id,),
-        ).fetchone()
-        if row["n"] == 0:
-            conn.execute("DELETE FROM threads WHERE id = ?", (thread_id,))
-        else:
-            conn.execute(
-                "INSERT INTO threads (id, email_count, last_received_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET email_count = excluded.email_count, "
-                "last_received_at = excluded.last_received_at",
-                (thread_id, row["n"], row["last"]),
-            )
+    """Recounts these conversations from their emails, in two statements whatever their number."""
+    ids = _dump(sorted(set(thread_ids)))
+    if ids == "[]":
+        return
+    conn.execute(
+        "INSERT INTO threads (id, email_count, last_received_at) "
+        "SELECT thread_id, count(*), max(received_at) FROM emails "
+        "WHERE thread_id IN (SELECT value FROM json_each(?)) GROUP BY thread_id "
+        "ON CONFLICT (id) DO UPDATE SET email_count = excluded.email_count, "
+        "last_received_at = excluded.last_received_at",
+        (ids,),
+    )
+    conn.execute(
+        "DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?)) "
+        "AND NOT EXISTS (SELECT 1 FROM emails WHERE thread_id = threads.id)",
+        (ids,),
+    )
 
 
-_UPSERT = """
-INSERT INTO emails (rowid, id, thread_id, blob_id, keywords, seen, flagged, message_id,
+_COLUMNS = """rowid, id, thread_id, blob_id, keywords, seen, flagged, message_id,
     in_reply_to, refs, subject, sender_sort, subject_sort, from_json, to_json, cc_json,
     bcc_json, reply_to_json, sent_at, received_at, size, preview, has_attachment, text_body,
-    html_body, patient_ins, patient_oid, patient_given, patient_family, patient_birth_date)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    html_body, patient_ins, patient_oid, patient_given, patient_family, patient_birth_date"""
+_VALUES = f"VALUES ({_marks(30)})"
+
+_INSERT = f"INSERT INTO emails ({_COLUMNS})\n{_VALUES}"
+
+_UPSERT = f"""
+INSERT INTO emails ({_COLUMNS})
+{_VALUES}
 ON CONFLICT (id) DO UPDATE SET thread_id = excluded.thread_id, blob_id = excluded.blob_id,
     keywords = excluded.keywords, seen = excluded.seen, flagged = excluded.flagged,
     message_id = excluded.message_id, in_reply_to = excluded.in_reply_to, refs = excluded.refs,
@@ -177,105 +185,196 @@ ON CONFLICT (id) DO UPDATE SET thread_id = excluded.thread_id, blob_id = exclude
 RETURNING rowid
 """
 
+_INSERT_MEMBERSHIP = (
+    "INSERT INTO email_mailboxes (mailbox_id, email_rowid, email_id, received_at, unread, "
+    "flagged, has_attachment, patient_ins, sender_sort, subject_sort) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_ATTACHMENT = (
+    "INSERT INTO attachments (email_rowid, position, part_id, blob_id, name, type, size, "
+    "disposition, cid, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_FTS = (
+    "INSERT INTO fts (rowid, subject, participants, body, attachments, patient) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
 
 ROWID_SLOTS = 1024  # emails received in the same millisecond
 
 
-def _rowid_for(conn: Connection, received_at: datetime) -> int | None:
-    """A rowid that sorts like the date, so that search can take the newest matches first."""
-    base = to_ms(received_at) * ROWID_SLOTS
-    row = conn.execute(
-        "SELECT max(rowid) FROM emails WHERE rowid BETWEEN ? AND ?",
-        (base, base + ROWID_SLOTS - 1),
-    ).fetchone()
-    if row[0] is None:
-        return base
-    if row[0] < base + ROWID_SLOTS - 1:
-        return int(row[0]) + 1
-    return None  # every slot taken: SQLite picks one (only that email's search order suffers)
+def _rowids_for(conn: Connection, received: Sequence[datetime]) -> list[int | None]:
+    """Rowids that sort like the dates, so that search can take the newest matches first: the
+    next free slot of each millisecond (one query for all of them). None when every slot of a
+    millisecond is taken: SQLite picks one (only that email's search order suffers)."""
+    bases = [to_ms(moment) * ROWID_SLOTS for moment in received]
+    taken = conn.execute(
+        "SELECT b.value, (SELECT max(rowid) FROM emails "
+        f"WHERE rowid BETWEEN b.value AND b.value + {ROWID_SLOTS - 1}) "
+        "FROM json_each(?) b",
+        (_dump(sorted(set(bases))),),
+    )
+    next_free = {int(base): base if last is None else int(last) + 1 for base, last in taken}
+    out: list[int | None] = []
+    for base in bases:
+        candidate = next_free[base]
+        if candidate < base + ROWID_SLOTS:
+            next_free[base] = candidate + 1
+            out.append(candidate)
+        else:
+            out.append(None)
+    return out
+
+
+# One encoder for every column: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
+
+
+def _dump_strings(values: Sequence[str]) -> str:
+    return _ENCODER.encode(values) if values else "[]"
+
+
+def _dump_addresses(addresses: list[Address]) -> str:
+    return _ENCODER.encode(addresses_to_json(addresses)) if addresses else "[]"
+
+
+def _email_row(r: EmailRecord, rowid: int | None) -> tuple[Any, ...]:
+    """The emails row of a record, in _COLUMNS order."""
+    p = r.patient
+    keywords = r.keywords
+    return (
+        rowid,
+        r.id,
+        r.thread_id,
+        r.blob_id,
+        _dump_strings(sorted(keywords)),
+        int("$seen" in keywords),
+        int("$flagged" in keywords),
+        _dump_strings(r.message_id),
+        _dump_strings(r.in_reply_to),
+        _dump_strings(r.references),
+        r.subject,
+        _sender_sort(r),
+        r.subject.casefold(),
+        _dump_addresses(r.from_),
+        _dump_addresses(r.to),
+        _dump_addresses(r.cc),
+        _dump_addresses(r.bcc),
+        _dump_addresses(r.reply_to),
+        to_ms(r.sent_at) if r.sent_at is not None else None,
+        to_ms(r.received_at),
+        r.size,
+        r.preview,
+        int(r.has_attachment),
+        r.text_body,
+        r.html_body,
+        p.ins if p else None,
+        p.oid if p else None,
+        p.given if p else None,
+        p.family if p else None,
+        p.birth_date.isoformat() if p and p.birth_date else None,
+    )
+
+
+def _attachment_rows(rowid: int, r: EmailRecord) -> list[tuple[Any, ...]]:
+    return [
+        (rowid, i, a.part_id, a.blob_id, a.name, a.type, a.size, a.disposition, a.cid, a.doc_type)
+        for i, a in enumerate(r.attachments)
+    ]
+
+
+def insert_new_emails(conn: Connection, records: Iterable[EmailRecord]) -> None:
+    """Emails the cache does not have yet (the sync engine knows which), with their mailboxes,
+    attachments and index entries: each table filled by one executemany, threads recounted
+    once. An id already cached fails the call (UNIQUE) and so the writer's transaction: callers
+    that are not sure use upsert_emails."""
+    unique = list({r.id: r for r in records}.values())  # the last copy of an id wins
+    if not unique:
+        return
+    rowids = _rowids_for(conn, [r.received_at for r in unique])
+    placed: list[tuple[int, EmailRecord]] = []
+    crowded: list[EmailRecord] = []  # in a millisecond with 1,024 emails already
+    for r, rowid in zip(unique, rowids, strict=True):
+        if rowid is None:
+            crowded.append(r)
+        else:
+            placed.append((rowid, r))
+    # Ascending rowids: B-tree appends, and FTS5 flushes its pending terms whenever a rowid is
+    # lower than the previous one (pages come newest first).
+    placed.sort(key=lambda item: item[0])
+    conn.executemany(_INSERT, [_email_row(r, rowid) for rowid, r in placed])
+    for r in crowded:  # after the others: SQLite's rowid (max + 1) cannot take a planned one
+        row = conn.execute(_INSERT + " RETURNING rowid", _email_row(r, None)).fetchone()
+        placed.append((row[0], r))
+    memberships: list[tuple[Any, ...]] = []
+    attachment_rows: list[tuple[Any, ...]] = []
+    fts_rows: list[tuple[Any, ...]] = []
+    for rowid, r in placed:
+        unread = int("$seen" not in r.keywords)
+        flagged = int("$flagged" in r.keywords)
+        ins = r.patient.ins if r.patient else None
+        received = to_ms(r.received_at)
+        sender = _sender_sort(r)
+        subject = r.subject.casefold()
+        has_attachment = int(r.has_attachment)
+        for mailbox_id in r.mailbox_ids:
+            memberships.append(
+                (
+                    mailbox_id,
+                    rowid,
+                    r.id,
+                    received,
+                    unread,
+                    flagged,
+                    has_attachment,
+                    ins,
+                    sender,
+                    subject,
+                )
+            )
+        attachment_rows.extend(_attachment_rows(rowid, r))
+        fts_rows.append((rowid, *_fts_values(r)))
+    memberships.sort(key=lambda row: (row[0], row[1]))
+    conn.executemany(_INSERT_MEMBERSHIP, memberships)
+    conn.executemany(_INSERT_ATTACHMENT, attachment_rows)
+    conn.executemany(_INSERT_FTS, fts_rows)
+    _refresh_threads(conn, {r.thread_id for r in unique})
+
+
+def _cached(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """id → (rowid, thread id) of those of `ids` the cache has."""
+    found: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(
+            f"SELECT id, rowid, thread_id FROM emails WHERE id IN ({_marks(len(chunk))})", chunk
+        ):
+            found[row[0]] = (row[1], row[2])
+    return found
 
 
 def upsert_emails(conn: Connection, records: Iterable[EmailRecord]) -> None:
-    """Inserts or replaces emails with their mailboxes, attachments and index entry."""
+    """Inserts or replaces emails with their mailboxes, attachments and index entry: the new
+    ones in bulk (insert_new_emails), the known ones one by one."""
+    unique = list({r.id: r for r in records}.values())
+    cached = _cached(conn, [r.id for r in unique])
+    insert_new_emails(conn, [r for r in unique if r.id not in cached])
     touched_threads: set[str] = set()
-    for r in records:
-        previous = conn.execute(
-            "SELECT rowid, thread_id FROM emails WHERE id = ?", (r.id,)
-        ).fetchone()
-        if previous is not None:
-            touched_threads.add(previous["thread_id"])
-            new_rowid = previous["rowid"]  # JMAP's receivedAt never changes: neither does this
-        else:
-            new_rowid = _rowid_for(conn, r.received_at)
-        touched_threads.add(r.thread_id)
-        p = r.patient
-        rowid = conn.execute(
-            _UPSERT,
-            (
-                new_rowid,
-                r.id,
-                r.thread_id,
-                r.blob_id,
-                _dump(sorted(r.keywords)),
-                int("$seen" in r.keywords),
-                int("$flagged" in r.keywords),
-                _dump(r.message_id),
-                _dump(r.in_reply_to),
-                _dump(r.references),
-                r.subject,
-                _sender_sort(r),
-                r.subject.casefold(),
-                _dump(addresses_to_json(r.from_)),
-                _dump(addresses_to_json(r.to)),
-                _dump(addresses_to_json(r.cc)),
-                _dump(addresses_to_json(r.bcc)),
-                _dump(addresses_to_json(r.reply_to)),
-                to_ms(r.sent_at) if r.sent_at is not None else None,
-                to_ms(r.received_at),
-                r.size,
-                r.preview,
-                int(r.has_attachment),
-                r.text_body,
-                r.html_body,
-                p.ins if p else None,
-                p.oid if p else None,
-                p.given if p else None,
-                p.family if p else None,
-                p.birth_date.isoformat() if p and p.birth_date else None,
-            ),
-        ).fetchone()[0]
+    for r in unique:
+        if r.id not in cached:
+            continue
+        # JMAP's receivedAt never changes: neither does the rowid.
+        rowid, previous_thread = cached[r.id]
+        touched_threads.update((previous_thread, r.thread_id))
+        conn.execute(_UPSERT, _email_row(r, rowid)).fetchone()
         _set_memberships(conn, rowid, r.mailbox_ids)
         conn.execute("DELETE FROM attachments WHERE email_rowid = ?", (rowid,))
-        conn.executemany(
-            "INSERT INTO attachments (email_rowid, position, part_id, blob_id, name, type, size, "
-            "disposition, cid, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    rowid,
-                    i,
-                    a.part_id,
-                    a.blob_id,
-                    a.name,
-                    a.type,
-                    a.size,
-                    a.disposition,
-                    a.cid,
-                    a.doc_type,
-                )
-                for i, a in enumerate(r.attachments)
-            ],
-        )
-        if previous is not None:
-            conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
-        conn.execute(
-            "INSERT INTO fts (rowid, subject, participants, body, attachments, patient) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, *_fts_values(r)),
-        )
+        conn.executemany(_INSERT_ATTACHMENT, _attachment_rows(rowid, r))
+        conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+        conn.execute(_INSERT_FTS, (rowid, *_fts_values(r)))
     _refresh_threads(conn, touched_threads)
 
 

@@ -14,6 +14,7 @@ flag changes (seen, flagged, moved, deleted) to it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Sequence
@@ -199,13 +200,18 @@ class SyncEngine:
             done += await self._fetch_page(first, report)
             self.bus.publish(SyncProgress("initial", done, total))
         pages = [rest[i : i + self.page_size] for i in range(0, len(rest), self.page_size)]
-        window = 3
-        for start in range(0, len(pages), window):
-            counts = await asyncio.gather(
-                *(self._fetch_page(p, report) for p in pages[start : start + window])
-            )
-            done += sum(counts)
-            self.bus.publish(SyncProgress("initial", done, total))
+        # Up to three pages travel while the writer stores the ones already here.
+        gate = asyncio.Semaphore(3)
+        tasks = [asyncio.ensure_future(self._fetch_page(p, report, gate)) for p in pages]
+        try:
+            for finished in asyncio.as_completed(tasks):
+                done += await finished
+                self.bus.publish(SyncProgress("initial", done, total))
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         known = [i for i in server_ids if i in local]
         if known:  # a resync: flags of what we had may have changed meanwhile
             await self._refresh_flags(known, report)
@@ -239,12 +245,16 @@ class SyncEngine:
             if len(page) < IDS_PAGE:
                 return list(dict.fromkeys(ids))
 
-    async def _fetch_page(self, ids: Sequence[str], report: SyncReport) -> int:
-        got = await self.jmap.get_all("Email", ids, **EMAIL_GET_ARGS)
+    async def _fetch_page(
+        self, ids: Sequence[str], report: SyncReport, gate: asyncio.Semaphore | None = None
+    ) -> int:
+        async with gate or contextlib.nullcontext():
+            got = await self.jmap.get_all("Email", ids, **EMAIL_GET_ARGS)
         skip = await self._emails_with_pending_actions()
         # An email deleted here but not yet on the server must not come back.
         records = [r for r in map(email_record, got) if r.id not in skip]
-        await self.cache.write(partial(mail.upsert_emails, records=records))
+        # Ids the cache lacked (listed under the sync lock): the bulk insert.
+        await self.cache.write(partial(mail.insert_new_emails, records=records))
         crashpoint("sync.page_written")
         report.added += len(records)
         self.bus.publish(
@@ -486,9 +496,10 @@ def _apply_email_changes(
     destroyed: list[str],
     state: str | None,
 ) -> None:
-    """One transaction: what a page of changes did, and the state it brings the cache to."""
+    """One transaction: what a page of changes did, and the state it brings the cache to.
+    `records` are emails the cache lacked (listed under the sync lock): the bulk insert."""
     mail.delete_emails(c, destroyed)
-    mail.upsert_emails(c, records)
+    mail.insert_new_emails(c, records)
     for email_id, keywords, mailbox_ids in flag_rows:
         mail.set_keywords(c, email_id, keywords)
         mail.set_mailboxes(c, email_id, mailbox_ids)

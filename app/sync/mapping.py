@@ -124,6 +124,8 @@ def id_set(value: object) -> frozenset[str]:
 
 
 def addresses(value: object) -> list[Address]:
+    if not value:  # null or [] for most cc, bcc and replyTo: 5 calls per email
+        return []
     out: list[Address] = []
     for item in _list(value):
         email = item.get("email") if isinstance(item, dict) else None
@@ -180,6 +182,8 @@ def _str(value: object) -> str | None:
 
 
 def _strings(value: object) -> list[str]:
+    if not value:
+        return []
     return [v for v in _list(value) if isinstance(v, str)]
 
 
