@@ -1,5 +1,6 @@
 """The look: one style sheet and the icons, from resources/ (next to the packages in a checkout,
-bundled beside the executable in a frozen build)."""
+bundled beside the executable in a frozen build), the base font and a light palette so that
+what the style sheet does not cover (dialogs, menus, tooltips) matches it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,20 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#0f6e8c"
+ACCENT_DARK = "#0c5d77"
+TEXT = "#1f2933"
+MUTED = "#616e7c"
+BACKGROUND = "#ffffff"
+SURFACE = "#f5f7f9"
+BORDER = "#e4e8ec"
+DANGER = "#b42318"
+BASE_FONT_PX = 14
+FONT_FAMILY = "DejaVu Sans"
+ICONS_MARK = "@ICONS@"  # in a .qss: replaced by the icons folder, for url(@ICONS@/check.svg)
 
 
 def resources_dir() -> Path:
@@ -27,7 +38,50 @@ def icon(name: str) -> QIcon:
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
+def app_icon() -> QIcon:
+    return icon("monsisra")
+
+
+def style_sheet() -> str:
+    """style.qss first, then every other resources/*.qss (one per screen) in sorted order."""
+    base = resources_dir() / "style.qss"
+    sheets = [base] if base.exists() else []
+    sheets += [p for p in sorted(resources_dir().glob("*.qss")) if p.name != "style.qss"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sheets)
+    return text.replace(ICONS_MARK, (resources_dir() / "icons").as_posix())
+
+
+def palette() -> QPalette:
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: BACKGROUND,
+        QPalette.ColorRole.WindowText: TEXT,
+        QPalette.ColorRole.Base: BACKGROUND,
+        QPalette.ColorRole.AlternateBase: SURFACE,
+        QPalette.ColorRole.Text: TEXT,
+        QPalette.ColorRole.Button: SURFACE,
+        QPalette.ColorRole.ButtonText: TEXT,
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: TEXT,
+        QPalette.ColorRole.ToolTipText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#9aa5b1",
+        QPalette.ColorRole.Link: ACCENT,
+    }
+    for role, color in roles.items():
+        p.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9aa5b1"))
+    return p
+
+
 def apply(app: QApplication) -> None:
-    style = resources_dir() / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    """Fusion (the same on every OS, fully styleable), the palette, the 14 px base font, the
+    window icon and the style sheets."""
+    app.setStyle("Fusion")
+    app.setPalette(palette())
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(BASE_FONT_PX)
+    app.setFont(font)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(style_sheet())

@@ -20,7 +20,7 @@ import httpx
 
 from app import logs
 from app.errors import CoreError
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, make_http_client
 
 if TYPE_CHECKING:
     from app.remote.blobs import ChunkSource, UploadedBlob
@@ -34,6 +34,7 @@ SUBMISSION = "urn:ietf:params:jmap:submission"
 VACATION = "urn:ietf:params:jmap:vacationresponse"
 REGIONAL = "urn:monsisra:params:regional"
 ERROR_PREFIX = "urn:ietf:params:jmap:error:"
+SESSION_PATH = "/.well-known/jmap"
 
 Invocation = tuple[str, dict[str, Any], str]
 
@@ -466,6 +467,40 @@ def split_calls(calls: Sequence[Invocation], max_calls: int) -> list[list[Invoca
         else:
             batches.append(list(members))
     return [[calls[i] for i in sorted(batch)] for batch in batches]
+
+
+# --- before login --------------------------------------------------------------------------------
+
+
+async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> RegionalUrls | None:
+    """The regional services as the Session shows them before login (a MonSisra server answers
+    the public part without credentials): the login window's "Créer un compte Sara" link, and a
+    quick "does the server answer?" probe. None when the server does not advertise them or wants
+    credentials first; NetworkError (a ServerUnreachable) when it does not answer."""
+    try:
+        response = await http.get(session_url, follow_redirects=True)
+    except httpx.TransportError as e:
+        raise NetworkError(type(e).__name__) from None
+    if response.status_code >= 400:
+        log.info("public session refused (HTTP %s)", response.status_code)
+        return None
+    doc = decode_json(response.content)
+    capabilities = _object(_object(doc, "Session").get("capabilities"), "capabilities")
+    return _regional(capabilities.get(REGIONAL), str(response.url))
+
+
+class InvalidServerUrl(CoreError):
+    message_fr = "L'adresse du serveur n'est pas valide : elle commence par https:// (ou http://)."
+
+
+async def fetch_public_regional_urls(server_url: str, timeout: float = 5.0) -> RegionalUrls | None:
+    """`public_regional_urls` for a server URL typed by the user, on a short-lived client of its
+    own (no account is open yet). InvalidServerUrl when it is not an http(s) URL."""
+    base = server_url.strip().rstrip("/")
+    if _resolve(base + "/", base) is None:
+        raise InvalidServerUrl("not an http(s) URL")
+    async with make_http_client(timeout=timeout) as http:
+        return await public_regional_urls(http, base + SESSION_PATH)
 
 
 # --- the client ---------------------------------------------------------------------------------

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import sys
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,18 +29,46 @@ from tests.server.conftest import (  # noqa: F401
 
 T = TypeVar("T")
 GP_LOGIN = "helene.garnier"
+# The offscreen platform cannot pass a window's size constraints on, and says so whenever a shown
+# window's layout changes its minimum size: a limit of the test platform, not a bug of ours.
+OFFSCREEN_ONLY = r"This plugin does not support propagateSizeHints\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_ONLY))
+
+
+@pytest.fixture(scope="session")
+def _qasync_loop(qapp: Any) -> Iterator[qasync.QEventLoop]:
+    """One qasync loop for the whole run: a loop per test left Qt objects behind that Python's
+    final garbage collection then freed after Qt, aborting the process."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    # asyncio.to_thread runs on the loop's default executor, whose workers are QThreads: ours, so
+    # that they stop before Qt does ("QThread: Destroyed while thread '' is still running").
+    # Not loop.stop()/close(): on an "already running" loop stop() calls QApplication.exit().
+    executor = qasync.QThreadExecutor(max_workers=10)  # qasync's own default
+    loop.set_default_executor(executor)
+    yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture
-def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+def qloop(_qasync_loop: qasync.QEventLoop, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
     """asyncio on Qt's loop: coroutines progress whenever Qt processes events."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = _qasync_loop
+    asyncio.events._set_running_loop(loop)
     asyncio.set_event_loop(loop)
     yield loop
-    # asyncio.to_thread's workers are QThreads here: stop them before Qt goes.
-    executor = getattr(loop, "_default_executor", None)
-    if executor is not None:
-        executor.shutdown(wait=True)
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    qtbot.waitUntil(lambda: all(t.done() for t in pending), timeout=10_000)
+    # Unmarked between tests, or the next asyncio test (of tests/app, tests/server) would find
+    # "another loop is running".
+    asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
 
 
@@ -64,3 +94,39 @@ def ui_session(
     qtbot.waitUntil(lambda: session.unread_total() > 0, timeout=30_000)
     yield session
     run_sync(qtbot, session.close())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shut_qt_down_before_python(qapp: Any) -> Iterator[None]:
+    """Qt's objects go while Qt is still alive, before Python's final garbage collection (which
+    otherwise tears PySide's types down in an order that can abort the process)."""
+    yield
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.processEvents()
+    from ui import theme
+
+    theme.icon.cache_clear()
+    gc.collect()
+    qapp.shutdown()
+
+
+_exit_status: int | None = None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status  # noqa: PLW0603 - the status must outlive the session object
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """PySide6 6.12 can abort in Python's final garbage collection after a run of many widget
+    tests ("Fatal Python error: bool_dealloc", exit 134) — a teardown-order fault of the bindings
+    at interpreter exit, after every test has passed and pytest has reported. The test process
+    ends here instead, with pytest's own status; the app itself quits through Qt and exits 0
+    (tests/ui/test_app_demo.py runs it as a process)."""
+    if _exit_status is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)

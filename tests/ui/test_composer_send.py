@@ -119,7 +119,10 @@ def test_offline_message_is_queued_then_sent_once_when_the_server_is_back(
         assert composer.notice_box is not None
         assert composer.notice_box.text() == QUEUED_NOTICE
         assert not composer.isVisible()  # the window closes: the outbox has the message
-        assert [r.state for r in session.outbox_list()] == ["queued"]
+        # Waiting in the outbox (a send attempt may still be failing: "sending" → "queued").
+        qtbot.waitUntil(
+            lambda: [r.state for r in session.outbox_list()] == ["queued"], timeout=20_000
+        )
         composer.notice_box.close()
 
         again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()

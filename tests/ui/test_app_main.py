@@ -1,0 +1,105 @@
+"""`monsisra` as a process: the screenshot mode paints the login window to a PNG; a second
+launch on the same data folder tells the first to come forward and exits; --quit-after ends the
+app cleanly (the smoke test of a build)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def app_command(data: Path, *extra: str) -> list[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return [
+        sys.executable,
+        "-m",
+        "ui.app",
+        "--data",
+        str(data),
+        "--server",
+        f"http://127.0.0.1:{port}",
+        *extra,
+    ]
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def wait_for_line(log: Path, text: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and text in log.read_text(encoding="utf-8"):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never logged")
+
+
+def test_screenshot_mode_paints_the_login_window_to_a_png(tmp_path: Path) -> None:
+    hint = '{"login": "helene.garnier", "password": "sisra-demo-2026"}'
+    out = tmp_path / "shots"
+    done = subprocess.run(
+        app_command(
+            tmp_path / "data",
+            "--screenshot-mode",
+            "--screenshot-dir",
+            str(out),
+            "--demo-hint",
+            hint,
+        ),
+        env=env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out / "login.png"))
+    assert image.width() >= 480
+    assert image.height() >= 600
+    # The page background is the theme's light grey, not Qt's default.
+    assert image.pixelColor(5, 5).name() == "#eef2f5"
+
+
+def test_a_second_launch_brings_the_first_forward_and_exits(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    log = data / "logs" / "monsisra.log"
+    first = subprocess.Popen(
+        app_command(data, "--quit-after", "8"),
+        env=env(),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_line(log, "single-instance socket listening")
+        second = subprocess.run(
+            app_command(data),
+            env=env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert second.returncode == 0, second.stderr
+        assert "déjà ouvert" in second.stdout
+        wait_for_line(log, "asked to come forward by a second launch")
+        assert first.wait(timeout=30) == 0  # --quit-after: closed cleanly
+        assert "app closed" in log.read_text(encoding="utf-8")
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()

@@ -1,0 +1,206 @@
+"""The login window against the real sandbox: success opens the main window, a wrong password
+says so in French and keeps the fields, a stopped server opens a known account offline with the
+"Mode hors connexion" banner, a first login needs the server, "Créer un compte Sara" opens the
+server's registration page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from pytestqt.qtbot import QtBot
+
+from app.account.login import NoLocalAccount
+from app.remote.auth import LoginRejected
+from app.session import AccountSession
+from server.demo.users import DEMO_PASSWORD
+from server.testing import ServerThread
+from tests.ui.conftest import GP_LOGIN, run_sync
+from ui import settings as settings_mod
+from ui.app import ConnectedWindow, Controller
+from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
+
+
+@pytest.fixture
+def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data root of the test's own, made current (the module's state is restored after)."""
+    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
+    root = tmp_path / "client"
+    settings_mod.use(root)
+    return root
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+class UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+@pytest.fixture
+def url_catcher() -> Iterator[UrlCatcher]:
+    catcher = UrlCatcher()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    yield catcher
+    for scheme in ("http", "https"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def login_window(qtbot: QtBot, root: Path, server_url: str, password: str) -> LoginWindow:
+    settings_mod.override(server_url=server_url)
+    window = LoginWindow(root)
+    qtbot.addWidget(window)
+    window.login_edit.setText(GP_LOGIN)
+    window.password_edit.setText(password)
+    window.show()
+    qtbot.waitUntil(lambda: window.server_reachable is not None, timeout=10_000)
+    return window
+
+
+def open_by_enter(qtbot: QtBot, window: LoginWindow) -> list[AccountSession]:
+    opened: list[AccountSession] = []
+    window.opened.connect(opened.append)
+    qtbot.keyClick(window.password_edit, Qt.Key.Key_Return)
+    return opened
+
+
+def test_login_success_opens_the_main_window_and_closing_it_closes_the_session(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, data_root: Path
+) -> None:
+    settings_mod.override(server_url=demo_server.base_url)
+    controller = Controller(data_root, DemoHint(GP_LOGIN, DEMO_PASSWORD))
+    qtbot.addWidget(controller.login)
+    controller.start()
+    assert controller.login.password_edit.text() == DEMO_PASSWORD  # the demo pre-fills
+    assert GP_LOGIN in controller.login.demo_label.text()
+    qtbot.mouseClick(controller.login.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.login.busy or controller.window is not None)
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
+    window = controller.window
+    assert window is not None
+    assert window.isVisible()
+    assert not controller.login.isVisible()
+    assert controller.session is not None
+    assert controller.session.account.online
+    # What worked is remembered for the next start (never the password).
+    saved = json.loads((data_root / settings_mod.FILE_NAME).read_text(encoding="utf-8"))
+    assert saved["last_login"] == GP_LOGIN
+    assert saved["server_url"] == demo_server.base_url
+    assert DEMO_PASSWORD not in json.dumps(saved)
+
+    window.close()
+    qtbot.waitUntil(lambda: controller.done, timeout=30_000)
+    with pytest.raises(Exception, match="close"), controller.session.account.cache.read() as c:
+        c.execute("SELECT 1")
+
+
+def test_wrong_password_is_said_in_french_and_the_fields_are_kept(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, data_root: Path
+) -> None:
+    window = login_window(qtbot, data_root, demo_server.base_url, "pas-le-bon")
+    opened = open_by_enter(qtbot, window)
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=30_000)
+    assert window.error_banner.text.text() == LoginRejected.message_fr
+    assert window.login_edit.text() == GP_LOGIN
+    assert window.password_edit.text() == "pas-le-bon"
+    assert window.password_edit.isEnabled()
+    assert window.submit_button.isEnabled()
+    assert not window.progress.isVisible()
+    assert opened == []
+
+
+def test_server_down_with_a_cache_here_opens_offline_with_the_banner(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, data_root: Path
+) -> None:
+    first = run_sync(
+        qtbot, AccountSession.open(data_root, demo_server.base_url, GP_LOGIN, DEMO_PASSWORD)
+    )
+    run_sync(qtbot, first.close())
+    demo_server.stop()
+
+    window = login_window(qtbot, data_root, demo_server.base_url, DEMO_PASSWORD)
+    assert window.server_reachable is False
+    assert window.offline_banner.isVisible()
+    assert "Mode hors connexion" in window.offline_banner.text.text()
+    assert window.submit_button.text() == "Ouvrir hors ligne"
+
+    opened = open_by_enter(qtbot, window)
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    session = opened[0]
+    try:
+        assert not session.account.online
+        assert "Mode hors connexion" in window.offline_banner.text.text()
+        placeholder = ConnectedWindow(session)
+        qtbot.addWidget(placeholder)
+        placeholder.show()
+        assert placeholder.offline_banner.isVisible()
+    finally:
+        run_sync(qtbot, session.close())
+
+
+def test_first_login_with_the_server_down_says_it_must_be_online(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path
+) -> None:
+    window = login_window(qtbot, data_root, f"http://127.0.0.1:{closed_port()}", "secret")
+    assert window.submit_button.text() == "Se connecter"  # nothing to open offline here
+    opened = open_by_enter(qtbot, window)
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=30_000)
+    assert window.error_banner.text.text() == NoLocalAccount.message_fr
+    assert "première connexion" in window.error_banner.text.text()
+    assert opened == []
+
+
+def test_empty_fields_are_asked_for_without_calling_the_server(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path
+) -> None:
+    window = login_window(qtbot, data_root, f"http://127.0.0.1:{closed_port()}", "")
+    window.submit()
+    assert window.error_banner.isVisible()
+    assert window.error_banner.text.text() == "Saisissez le mot de passe."
+    assert not window.busy
+
+
+def test_create_a_sara_account_opens_the_servers_registration_page(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    demo_server: ServerThread,
+    data_root: Path,
+    url_catcher: UrlCatcher,
+) -> None:
+    window = login_window(qtbot, data_root, demo_server.base_url, "")
+    assert window.server_reachable is True
+    qtbot.mouseClick(window.register_button, Qt.MouseButton.LeftButton)
+    assert url_catcher.urls == [demo_server.base_url + "/portal/inscription"]
+
+
+def test_create_a_sara_account_falls_back_to_the_faq_address_when_the_server_is_down(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path, url_catcher: UrlCatcher
+) -> None:
+    window = login_window(qtbot, data_root, f"http://127.0.0.1:{closed_port()}", "")
+    qtbot.mouseClick(window.register_button, Qt.MouseButton.LeftButton)
+    assert url_catcher.urls == [FALLBACK_REGISTRATION_URL]
+
+
+def test_demo_hint_reads_the_sandbox_start_line() -> None:
+    line = json.dumps({"url": "http://x", "accounts": [{"login": "a", "password": "b"}]})
+    assert DemoHint.parse(line) == DemoHint("a", "b")
+    assert DemoHint.parse('{"login": "c", "password": "d"}') == DemoHint("c", "d")
+    with pytest.raises(ValueError, match="login"):
+        DemoHint.parse('{"accounts": []}')

@@ -1,0 +1,459 @@
+"""The login window: server, identifiant, mot de passe, "Se souvenir de moi", "Se connecter".
+
+Unlocking takes a visible moment (the key derivation runs in a thread): the form shows a busy bar
+meanwhile and the window stays responsive. Errors are the core's French sentences, shown as they
+are. When the server does not answer, the account opens offline on this computer's cache (the
+core does that by itself) and the window says "Mode hors connexion"; a first login needs the server
+and the core's "première connexion" message says so.
+
+Before login the window asks the server for the public part of its Session: that tells whether the
+server answers (the button then reads "Ouvrir hors ligne" for an account known here) and gives
+the address of "Créer un compte Sara".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app.account.vault import Vault, VaultThrottled
+from app.errors import CoreError
+from app.remote.auth import LoginThrottled
+from app.remote.http import ServerUnreachable
+from app.remote.jmap import fetch_public_regional_urls
+from app.session import AccountSession
+from ui import settings as settings_mod
+from ui import tasks, theme
+
+log = logging.getLogger("monsisra.ui.login")
+
+FALLBACK_REGISTRATION_URL = "https://sante-ara.fr/inscription/"
+
+Opener = Callable[..., Awaitable[AccountSession]]
+
+
+@dataclass(frozen=True)
+class DemoHint:
+    """The demo account, pre-filled and shown (only ever a sandbox's published demo login)."""
+
+    login: str
+    password: str
+
+    @classmethod
+    def parse(cls, text: str) -> DemoHint:
+        """From `{"login": …, "password": …}` or a sandbox's start line (`{"accounts": […]}`)."""
+        doc = json.loads(text)
+        if isinstance(doc, dict) and isinstance(doc.get("accounts"), list) and doc["accounts"]:
+            doc = doc["accounts"][0]
+        if not (
+            isinstance(doc, dict)
+            and isinstance(doc.get("login"), str)
+            and isinstance(doc.get("password"), str)
+        ):
+            raise ValueError("a demo hint needs a login and a password")
+        return cls(doc["login"], doc["password"])
+
+
+class Banner(QFrame):
+    """A calm band with an icon and a sentence (kinds: info, offline, error; see style.qss)."""
+
+    def __init__(self, kind: str, icon_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("banner", kind)
+        self.setObjectName(f"{kind}Banner")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.setSpacing(8)
+        icon = QLabel()
+        icon.setPixmap(theme.icon(icon_name).pixmap(QSize(18, 18)))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(icon)
+        row.addWidget(self.text, 1)
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.text.setText(text)
+        self.show()
+
+
+class LoginWindow(QWidget):
+    """Emits `opened(session)` once an account is open (online or offline), not yet started."""
+
+    opened = Signal(object)
+    closed = Signal()
+
+    def __init__(
+        self,
+        data_root: Path,
+        demo_hint: DemoHint | None = None,
+        opener: Opener | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.data_root = data_root
+        self.demo_hint = demo_hint
+        self.opener: Opener = opener or AccountSession.open
+        self.registration_url = FALLBACK_REGISTRATION_URL
+        self.server_reachable: bool | None = None
+        self.busy = False
+        self._probe: asyncio.Future[Any] | None = None
+        self._attempt: asyncio.Future[Any] | None = None
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._end_throttle)
+
+        self.setObjectName("loginWindow")
+        self.setWindowTitle(self.tr("MonSisra bureau — Connexion"))
+        self.setWindowIcon(theme.app_icon())
+        self.setMinimumSize(480, 640)
+        self.resize(960, 720)
+        self._build()
+        self._fill()
+
+    # Building -----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        card = QFrame()
+        card.setObjectName("loginCard")
+        card.setFixedWidth(432)
+        form = QVBoxLayout(card)
+        form.setContentsMargins(32, 32, 32, 24)
+        form.setSpacing(8)
+
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        logo = QLabel()
+        logo.setObjectName("loginLogo")
+        logo.setPixmap(theme.app_icon().pixmap(QSize(56, 56)))
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        title = QLabel(self.tr("MonSisra"))
+        title.setObjectName("loginTitle")
+        subtitle = QLabel(self.tr("Messagerie sécurisée de santé"))
+        subtitle.setObjectName("loginSubtitle")
+        titles.addWidget(title)
+        titles.addWidget(subtitle)
+        header.addWidget(logo)
+        header.addLayout(titles, 1)
+        form.addLayout(header)
+        form.addSpacing(16)
+
+        self.offline_banner = Banner("offline", "offline")
+        self.error_banner = Banner("error", "warning")
+        form.addWidget(self.offline_banner)
+        form.addWidget(self.error_banner)
+
+        self.server_edit = QLineEdit()
+        self.server_edit.setObjectName("serverEdit")
+        self.server_edit.setPlaceholderText("https://…")
+        self.login_edit = QLineEdit()
+        self.login_edit.setObjectName("loginEdit")
+        self.login_edit.setPlaceholderText(self.tr("prenom.nom"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("passwordEdit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, edit, icon in (
+            (self.tr("Serveur"), self.server_edit, "server"),
+            (self.tr("Identifiant"), self.login_edit, "user"),
+            (self.tr("Mot de passe"), self.password_edit, "lock"),
+        ):
+            caption = QLabel(label)
+            caption.setObjectName("fieldLabel")
+            caption.setBuddy(edit)
+            edit.addAction(theme.icon(icon), QLineEdit.ActionPosition.LeadingPosition)
+            edit.setMinimumHeight(36)
+            form.addWidget(caption)
+            form.addWidget(edit)
+            form.addSpacing(4)
+
+        self.remember_box = QCheckBox(self.tr("Se souvenir de moi"))
+        self.remember_box.setToolTip(
+            self.tr(
+                "Garde la session ouverte sur cet ordinateur (dans le trousseau du système). "
+                "Votre mot de passe reste demandé pour déverrouiller vos données."
+            )
+        )
+        form.addWidget(self.remember_box)
+        form.addSpacing(8)
+
+        self.submit_button = QPushButton(self.tr("Se connecter"))
+        self.submit_button.setObjectName("submitButton")
+        self.submit_button.setProperty("primary", True)
+        self.submit_button.setDefault(True)
+        self.submit_button.setMinimumHeight(40)
+        self.submit_button.clicked.connect(self.submit)
+        form.addWidget(self.submit_button)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("busyBar")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.busy_label = QLabel(self.tr("Connexion et déverrouillage de vos données…"))
+        self.busy_label.setObjectName("busyLabel")
+        self.busy_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Room kept for the busy bar so that the card does not jump when it appears.
+        busy_box = QWidget()
+        busy_layout = QVBoxLayout(busy_box)
+        busy_layout.setContentsMargins(0, 4, 0, 0)
+        busy_layout.setSpacing(4)
+        busy_layout.addWidget(self.progress)
+        busy_layout.addWidget(self.busy_label)
+        busy_box.setFixedHeight(28)
+        form.addWidget(busy_box)
+        self._show_busy(False)
+
+        self.demo_label = QLabel()
+        self.demo_label.setObjectName("demoHint")
+        self.demo_label.setWordWrap(True)
+        self.demo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_label.hide()
+        form.addWidget(self.demo_label)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setStyleSheet("color: #e4e8ec;")
+        form.addSpacing(8)
+        form.addWidget(line)
+        register_row = QHBoxLayout()
+        register_row.setSpacing(8)
+        no_account = QLabel(self.tr("Pas encore d'identifiants ?"))
+        no_account.setObjectName("loginSubtitle")
+        self.register_button = QPushButton(self.tr("Créer un compte Sara"))
+        self.register_button.setObjectName("registerButton")
+        self.register_button.setProperty("link", True)
+        self.register_button.setIcon(theme.icon("external-link"))
+        self.register_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.register_button.setAutoDefault(False)
+        self.register_button.clicked.connect(self.open_registration)
+        register_row.addWidget(no_account)
+        register_row.addWidget(self.register_button)
+        register_row.addStretch(1)
+        form.addLayout(register_row)
+
+        footer = QLabel(self.tr("MonSisra bureau · messagerie MSSanté de votre région"))
+        footer.setObjectName("loginFooter")
+        footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        # Centred by stretches, not by an alignment flag: an aligned widget gets its size hint,
+        # so the word-wrapped banners would be cut instead of taking the lines they need.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(card)
+        centred.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        outer.addStretch(1)
+        outer.addLayout(centred)
+        outer.addSpacing(16)
+        outer.addWidget(footer)
+        outer.addStretch(1)
+
+        self.server_edit.editingFinished.connect(self.probe_server)
+        self.login_edit.textChanged.connect(self._update_button)
+
+    def _fill(self) -> None:
+        current = settings_mod.current()
+        self.server_edit.setText(current.server_url)
+        self.login_edit.setText(current.last_login)
+        self.remember_box.setChecked(current.remember_me)
+        if self.demo_hint is not None:
+            self.login_edit.setText(self.demo_hint.login)
+            self.password_edit.setText(self.demo_hint.password)
+            self.demo_label.setTextFormat(Qt.TextFormat.RichText)
+            self.demo_label.setText(
+                self.tr("Compte de démonstration :<br><b>{login}</b> / <b>{password}</b>").format(
+                    login=html.escape(self.demo_hint.login),
+                    password=html.escape(self.demo_hint.password),
+                )
+            )
+            self.demo_label.show()
+
+    # Qt events ----------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        (self.password_edit if self.login_edit.text() else self.login_edit).setFocus()
+        if self._probe is None:
+            self.probe_server()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter anywhere in the form logs in (a QWidget window has no default-button handling).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for future in (self._probe, self._attempt):
+            if future is not None and not future.done():
+                future.cancel()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    # Server probe and registration --------------------------------------------------------------
+
+    def server_url(self) -> str:
+        return self.server_edit.text().strip().rstrip("/")
+
+    def probe_server(self) -> None:
+        """Asks the server's public Session: does it answer, where is its registration page."""
+        if self._probe is not None and not self._probe.done():
+            self._probe.cancel()
+        url = self.server_url()
+
+        async def probe() -> None:
+            try:
+                urls = await fetch_public_regional_urls(url)
+            except ServerUnreachable:
+                self._set_reachable(False)
+                return
+            except CoreError:  # not a URL, or an odd answer: the login will say what is wrong
+                self.server_reachable = None
+                self._update_button()
+                return
+            self.registration_url = (
+                urls.registration_url if urls is not None else FALLBACK_REGISTRATION_URL
+            )
+            self._set_reachable(True)
+
+        self._probe = tasks.run(probe())
+
+    def _set_reachable(self, reachable: bool) -> None:
+        self.server_reachable = reachable
+        if reachable:
+            self.offline_banner.hide()
+        else:
+            self.offline_banner.say(self._offline_text())
+        self._update_button()
+
+    def _offline_text(self) -> str:
+        if self._known_here():
+            return self.tr(
+                "Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre "
+                "compte hors ligne et consulter les messages enregistrés sur cet ordinateur."
+            )
+        return self.tr(
+            "Mode hors connexion : le serveur ne répond pas. Vérifiez votre connexion à Internet."
+        )
+
+    def _known_here(self) -> bool:
+        login = self.login_edit.text().strip()
+        url = self.server_url()
+        return bool(login and url) and Vault.exists(paths.account_dir(self.data_root, url, login))
+
+    def _update_button(self) -> None:
+        offline = self.server_reachable is False and self._known_here()
+        self.submit_button.setText(
+            self.tr("Ouvrir hors ligne") if offline else self.tr("Se connecter")
+        )
+        if self.server_reachable is False and self.offline_banner.isVisible():
+            self.offline_banner.say(self._offline_text())
+
+    def open_registration(self) -> None:
+        QDesktopServices.openUrl(QUrl(self.registration_url))
+
+    # Logging in ---------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self.busy or self._throttle.isActive():
+            return
+        server, login, password = (
+            self.server_url(),
+            self.login_edit.text().strip(),
+            self.password_edit.text(),
+        )
+        missing = [
+            name
+            for name, value in (
+                (self.tr("le serveur"), server),
+                (self.tr("l'identifiant"), login),
+                (self.tr("le mot de passe"), password),
+            )
+            if not value
+        ]
+        if missing:
+            self.error_banner.say(self.tr("Saisissez {what}.").format(what=", ".join(missing)))
+            return
+        self.error_banner.hide()
+        self._set_busy(True)
+        remember = self.remember_box.isChecked()
+
+        async def attempt() -> AccountSession:
+            try:
+                return await self.opener(self.data_root, server, login, password, remember=remember)
+            except (LoginThrottled, VaultThrottled) as e:
+                self._start_throttle(e.retry_after)
+                raise
+
+        def done(session: AccountSession) -> None:
+            self._set_busy(False)
+            settings_mod.update(server_url=server, last_login=login, remember_me=remember)
+            if not session.account.online:
+                self.offline_banner.say(
+                    self.tr(
+                        "Mode hors connexion : le serveur est injoignable. Vos messages "
+                        "enregistrés sur cet ordinateur restent consultables ; la connexion "
+                        "reviendra d'elle-même."
+                    )
+                )
+            log.info("account opened (%s)", "online" if session.account.online else "offline")
+            self.opened.emit(session)
+
+        self._attempt = tasks.run(attempt(), done, self._failed)
+
+    def _failed(self, message_fr: str) -> None:
+        self._set_busy(False)
+        self.error_banner.say(message_fr)
+        self.password_edit.setFocus()
+        self.password_edit.selectAll()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (
+            self.server_edit,
+            self.login_edit,
+            self.password_edit,
+            self.remember_box,
+            self.submit_button,
+        ):
+            widget.setEnabled(not busy and not (widget is self.submit_button and self.throttled))
+        self._show_busy(busy)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.busy_label.setVisible(busy)
+
+    @property
+    def throttled(self) -> bool:
+        return self._throttle.isActive()
+
+    def _start_throttle(self, seconds: float) -> None:
+        self._throttle.start(max(1, int(seconds * 1000)))
+        self.submit_button.setEnabled(False)
+
+    def _end_throttle(self) -> None:
+        self.submit_button.setEnabled(not self.busy)

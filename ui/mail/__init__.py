@@ -1,0 +1,1 @@
+"""The main window and the mail views: navigation, conversation list, reader, search, status."""

@@ -1,0 +1,251 @@
+"""The status bar: online or not, last synchronisation, initial-sync progress, and the outbox
+(messages waiting or refused, with "Réessayer")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.events import ConnectionChanged, MailChanged, OutboxChanged, SyncProgress
+from app.session import AccountSession
+from app.store.outbox import OutboxRow
+from ui import tasks, theme
+from ui.mail.bridge import EventBridge
+
+SENT, FAILED = "sent", "failed"
+
+
+def _state_fr(row: OutboxRow) -> str:
+    return {
+        "queued": "En attente",
+        "sending": "Envoi en cours",
+        "sent": "Envoyé",
+        "failed": "Échec : " + (row.error or "le serveur a refusé le message."),
+    }.get(row.state, row.state)
+
+
+def _recipients(row: OutboxRow) -> str:
+    people = [*row.payload.get("to", []), *row.payload.get("cc", [])]
+    return ", ".join(
+        str(p.get("name") or p.get("email") or "") for p in people if isinstance(p, dict)
+    )
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, session: AccountSession, bridge: EventBridge, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.bridge = bridge
+        self.setObjectName("mailStatus")
+        self.setSizeGripEnabled(False)
+
+        self.dot = QLabel()
+        self.dot.setObjectName("connectionDot")
+        self.dot.setFixedSize(10, 10)
+        self.connection = QLabel()
+        self.connection.setObjectName("connectionLabel")
+        self.last_sync = QLabel()
+        self.last_sync.setObjectName("lastSync")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("syncProgress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.outbox = QPushButton()
+        self.outbox.setObjectName("outboxButton")
+        self.outbox.setFlat(True)
+        self.outbox.setIcon(theme.icon("mail-outbox"))
+        self.outbox.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.outbox.clicked.connect(self.show_outbox)
+        self.outbox.hide()
+
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(8, 0, 8, 0)
+        row.setSpacing(8)
+        row.addWidget(self.dot)
+        row.addWidget(self.connection)
+        row.addSpacing(8)
+        row.addWidget(self.last_sync)
+        self.addWidget(box)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.outbox)
+
+        self.online = session.online
+        self.pending = 0
+        self.failed = 0
+        self._show_connection(session.online, None)
+        self._count_outbox()
+        bridge.connectionChanged.connect(self.on_connection)
+        bridge.syncProgress.connect(self.on_progress)
+        bridge.outboxChanged.connect(self.on_outbox)
+        bridge.mailChanged.connect(self.on_mail)
+
+    # Connection and synchronisation ----------------------------------------------------------
+
+    def _show_connection(self, online: bool, reason_fr: str | None) -> None:
+        self.online = online
+        self.connection.setText(self.tr("En ligne") if online else self.tr("Hors connexion"))
+        self.connection.setToolTip(reason_fr or "")
+        self.dot.setProperty("online", online)
+        self.dot.style().unpolish(self.dot)
+        self.dot.style().polish(self.dot)
+        if not online:
+            self.progress.hide()
+
+    def on_connection(self, event: ConnectionChanged) -> None:
+        self._show_connection(event.online, event.reason_fr)
+        if event.online:
+            self._synced_now()
+
+    def _synced_now(self) -> None:
+        now = dt.datetime.now().strftime("%H:%M")
+        self.last_sync.setText(self.tr("Synchronisé à {time}").format(time=now))
+
+    def on_progress(self, event: SyncProgress) -> None:
+        if event.phase != "initial" or not event.total:
+            return
+        if event.done >= event.total:
+            self.progress.hide()
+            self._synced_now()
+            return
+        self.progress.setRange(0, event.total)
+        self.progress.setValue(event.done)
+        self.progress.setFormat(self.tr("Synchronisation : %p\u00a0%"))
+        self.progress.setToolTip(
+            self.tr("{done} messages sur {total}").format(done=event.done, total=event.total)
+        )
+        self.progress.show()
+
+    def on_mail(self, _event: MailChanged) -> None:
+        if self.online:
+            self._synced_now()
+
+    # Outbox ----------------------------------------------------------------------------------
+
+    def _count_outbox(self) -> None:
+        rows = self.session.outbox_list()
+        self._show_outbox(
+            sum(r.state in ("queued", "sending") for r in rows),
+            sum(r.state == FAILED for r in rows),
+        )
+
+    def on_outbox(self, event: OutboxChanged) -> None:
+        self._show_outbox(event.pending, event.failed)
+
+    def _show_outbox(self, pending: int, failed: int) -> None:
+        self.pending, self.failed = pending, failed
+        parts = []
+        if pending:
+            parts.append(self.tr("{n} en attente").format(n=pending))
+        if failed:
+            parts.append(self.tr("{n} en échec").format(n=failed))
+        self.outbox.setText(self.tr("Boîte d'envoi : ") + " · ".join(parts))
+        self.outbox.setProperty("failed", bool(failed))
+        self.outbox.style().unpolish(self.outbox)
+        self.outbox.style().polish(self.outbox)
+        self.outbox.setVisible(bool(parts))
+
+    def show_outbox(self) -> OutboxDialog:
+        dialog = OutboxDialog(self.session, self.bridge, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+
+class OutboxDialog(QDialog):
+    """The messages not sent yet, and those the server refused (with their reason)."""
+
+    def __init__(self, session: AccountSession, bridge: EventBridge, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("outboxDialog")
+        self.setWindowTitle(self.tr("Boîte d'envoi"))
+        self.resize(640, 320)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(8)
+        intro = QLabel(
+            self.tr(
+                "Les messages en attente partent dès que le serveur répond. Un message refusé "
+                "peut être renvoyé avec « Réessayer »."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Objet"), self.tr("À"), self.tr("État")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table)
+        self.error = QLabel()
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
+        self.retry_button = buttons.addButton(
+            self.tr("Réessayer"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.retry_button.setIcon(theme.icon("action-retry"))
+        self.retry_button.clicked.connect(self.retry_selected)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)
+        self.rows: list[OutboxRow] = []
+        self.refresh()
+        bridge.outboxChanged.connect(self._on_outbox)
+
+    def _on_outbox(self, _event: OutboxChanged) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.rows = [r for r in self.session.outbox_list() if r.state != SENT]
+        self.table.setRowCount(len(self.rows))
+        for i, row in enumerate(self.rows):
+            subject = str(row.payload.get("subject") or self.tr("(sans objet)"))
+            for column, text in enumerate((subject, _recipients(row), _state_fr(row))):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(i, column, item)
+        self._update_buttons()
+
+    def _selected(self) -> OutboxRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        row = self._selected()
+        self.retry_button.setEnabled(row is not None and row.state == FAILED)
+
+    def retry_selected(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        self.error.hide()
+        tasks.run(self.session.retry(row.id), lambda _r: self.refresh(), self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.refresh()

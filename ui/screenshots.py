@@ -1,0 +1,81 @@
+"""Renders the app's main screens to PNG (for `make screenshots`, and for reviewing the look).
+
+Each screen module exposes `demo_screenshot(session) -> QWidget` (or a coroutine giving one); this
+module imports those lazily, shows each widget, lets it load and paint, and saves
+`QWidget.grab()`. A module that is not in this build is skipped with a printed line. The sandbox
+that feeds the screens is started by scripts/screenshots.py (ui/ never imports the server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from app.session import AccountSession
+
+SETTLE_SECONDS = 1.5  # lets a screen's first background load finish and paint
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str  # the PNG's name
+    module: str  # where `demo_screenshot` lives
+
+
+SESSION_SCREENS: tuple[Screen, ...] = (
+    Screen("main-window", "ui.mail.main_window"),
+    Screen("composer", "ui.composer.composer"),
+    Screen("directory", "ui.directory.view"),
+    Screen("teleconsultations", "ui.teleconsultations.view"),
+)
+
+
+async def settle(seconds: float = SETTLE_SECONDS) -> None:
+    """Waits while Qt (and the qasync loop) keep running: data loads, layouts settle, paints."""
+    await asyncio.sleep(seconds)  # the qasync loop is Qt's: events are processed meanwhile
+
+
+async def capture(widget: QWidget, path: Path, seconds: float = SETTLE_SECONDS) -> Path:
+    """Shows `widget`, lets it settle, saves its picture to `path` (PNG) and closes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    widget.show()
+    await settle(seconds)
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    widget.close()
+    widget.deleteLater()  # now, on Qt's loop: not at interpreter exit, after QApplication
+    await asyncio.sleep(0.1)
+    return path
+
+
+async def render_session_screens(
+    session: AccountSession,
+    out_dir: Path,
+    report: Callable[[str], None] = print,
+    screens: tuple[Screen, ...] = SESSION_SCREENS,
+) -> list[Path]:
+    """Every screen that needs an open account, one PNG each."""
+    saved = []
+    for screen in screens:
+        try:
+            module = importlib.import_module(screen.module)
+        except ModuleNotFoundError as e:
+            report(f"{screen.name} : ignoré ({screen.module} absent : {e.name})")
+            continue
+        make = getattr(module, "demo_screenshot", None)
+        if make is None:
+            report(f"{screen.name} : ignoré ({screen.module} n'a pas de demo_screenshot)")
+            continue
+        widget = make(session)
+        if inspect.isawaitable(widget):
+            widget = await widget
+        path = await capture(widget, out_dir / f"{screen.name}.png")
+        report(f"{screen.name} : {path}")
+        saved.append(path)
+    return saved
