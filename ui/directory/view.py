@@ -180,7 +180,7 @@ class DirectoryView(QWidget):
                 QRegularExpression(r"(2[AaBb]|[0-9]{0,3})"), self.departement_edit
             )
         )
-        self.departement_edit.setFixedWidth(112)
+        self.departement_edit.setFixedWidth(132)
 
         self.near_check = QCheckBox(self.tr("Autour de moi"))
         self.near_check.setIcon(theme.icon("location"))
