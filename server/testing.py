@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -55,9 +56,22 @@ class ServerThread:
             )
         )
         self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve(sockets=[self._sock]))
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await self._server.serve(sockets=[self._sock])
+
+    def _drop_connections(self) -> None:
+        """Like a server that dies: every open connection is reset at once (clients notice now,
+        not after their read timeout; push streams do not hold the shutdown)."""
+        for connection in list(self._server.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()
 
     def start(self) -> ServerThread:
         self._thread.start()
@@ -70,6 +84,10 @@ class ServerThread:
 
     def stop(self) -> None:
         self._server.should_exit = True
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+                loop.call_soon_threadsafe(self._drop_connections)
         self._thread.join(timeout=10)
         self._sock.close()
         self.sandbox.close()
