@@ -29,22 +29,25 @@ def run(
     coro: Coroutine[Any, Any, T],
     on_done: Callable[[T], None] | None = None,
     on_error: Callable[[str], None] | None = None,
-) -> asyncio.Future[T]:
-    """Schedules `coro`; calls `on_done(result)` or `on_error(french_message)` on the UI thread."""
-    future = asyncio.ensure_future(coro)
+) -> asyncio.Future[T | None]:
+    """Schedules `coro`; calls `on_done(result)` or `on_error(french_message)` on the UI thread.
 
-    def finished(f: asyncio.Future[T]) -> None:
-        if f.cancelled():
-            return
-        error = f.exception()
-        if error is None:
-            if on_done is not None:
-                on_done(f.result())
-            return
-        if not isinstance(error, CoreError):
-            log.error("background task failed (%s)", type(error).__name__, exc_info=error)
-        if on_error is not None:
-            on_error(message_of(error))
+    The returned future is done once the callback has run too (so a test, or a caller, that waits
+    for it sees the callback's effect); a failure it reported resolves it to None."""
 
-    future.add_done_callback(finished)
-    return future
+    async def runner() -> T | None:
+        try:
+            result = await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if not isinstance(error, CoreError):
+                log.error("background task failed (%s)", type(error).__name__, exc_info=error)
+            if on_error is not None:
+                on_error(message_of(error))
+            return None
+        if on_done is not None:
+            on_done(result)
+        return result
+
+    return asyncio.ensure_future(runner())
