@@ -50,4 +50,7 @@ def run(
             on_done(result)
         return result
 
-    return asyncio.ensure_future(runner())
+    future = asyncio.ensure_future(runner())
+    # Cancelled before it started, `coro` was never awaited: close it (no "never awaited").
+    future.add_done_callback(lambda f: coro.close() if f.cancelled() else None)
+    return future
