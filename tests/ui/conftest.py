@@ -26,6 +26,7 @@ from tests.server.conftest import (  # noqa: F401
     server,
     server_factory,
 )
+from tests.ui.browser import browser  # noqa: F401
 
 T = TypeVar("T")
 GP_LOGIN = "helene.garnier"

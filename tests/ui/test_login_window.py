@@ -8,12 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.account.login import NoLocalAccount
@@ -21,6 +19,7 @@ from app.remote.auth import LoginRejected
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
+from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import GP_LOGIN, run_sync
 from ui import settings as settings_mod
 from ui.app import ConnectedWindow, Controller
@@ -41,26 +40,6 @@ def closed_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
     return port
-
-
-class UrlCatcher(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def url_catcher() -> Iterator[UrlCatcher]:
-    catcher = UrlCatcher()
-    for scheme in ("http", "https"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
-    yield catcher
-    for scheme in ("http", "https"):
-        QDesktopServices.unsetUrlHandler(scheme)
 
 
 def login_window(qtbot: QtBot, root: Path, server_url: str, password: str) -> LoginWindow:
@@ -182,20 +161,20 @@ def test_create_a_sara_account_opens_the_servers_registration_page(
     qloop: asyncio.AbstractEventLoop,
     demo_server: ServerThread,
     data_root: Path,
-    url_catcher: UrlCatcher,
+    browser: UrlCatcher,
 ) -> None:
     window = login_window(qtbot, data_root, demo_server.base_url, "")
     assert window.server_reachable is True
     qtbot.mouseClick(window.register_button, Qt.MouseButton.LeftButton)
-    assert url_catcher.urls == [demo_server.base_url + "/portal/inscription"]
+    assert browser.urls == [demo_server.base_url + "/portal/inscription"]
 
 
 def test_create_a_sara_account_falls_back_to_the_faq_address_when_the_server_is_down(
-    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path, url_catcher: UrlCatcher
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path, browser: UrlCatcher
 ) -> None:
     window = login_window(qtbot, data_root, f"http://127.0.0.1:{closed_port()}", "")
     qtbot.mouseClick(window.register_button, Qt.MouseButton.LeftButton)
-    assert url_catcher.urls == [FALLBACK_REGISTRATION_URL]
+    assert browser.urls == [FALLBACK_REGISTRATION_URL]
 
 
 def test_demo_hint_reads_the_sandbox_start_line() -> None:

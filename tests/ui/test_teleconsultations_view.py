@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.remote.regional import Participant, Teleconsultation, TeleconsultationPlan
 from app.session import AccountSession
+from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from ui import theme
 from ui.teleconsultations.view import (
@@ -31,28 +32,6 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 WAIT = 20_000
 PARIS = dt.timezone(dt.timedelta(hours=1))
-
-
-class UrlCatcher(QObject):
-    """Stands in for the system browser."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
-@pytest.fixture
-def browser() -> Iterator[UrlCatcher]:
-    catcher = UrlCatcher()
-    for scheme in ("http", "https"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
-    yield catcher
-    for scheme in ("http", "https"):
-        QDesktopServices.unsetUrlHandler(scheme)
 
 
 @pytest.fixture
