@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCompleter,
     QFrame,
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from app.remote.directory import Correspondent, DirectoryQuery
 from app.session import AccountSession
 from app.store.records import Address
-from ui import tasks
+from ui import palette, tasks
 from ui.composer.chips import Chip, FlowLayout
 from ui.composer.guard import guarded
 
@@ -60,8 +60,6 @@ _ADDRESS = re.compile(
 # Where a proposal comes from, in the order they are listed.
 FAVORITE, CARE_TEAM, RECENT, DIRECTORY = "Favori", "Acteur du dossier", "Récent", "Annuaire"
 _SOURCE_ORDER = {FAVORITE: 0, CARE_TEAM: 1, RECENT: 2, DIRECTORY: 3}
-
-_TEXT, _MUTED, _SELECTED = QColor("#1f2933"), QColor("#616e7c"), QColor("#e3f1f5")
 
 
 @dataclass(frozen=True)
@@ -137,11 +135,11 @@ class CandidateDelegate(QStyledItemDelegate):
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         rect: QRect = option.rect
-        painter.fillRect(rect, _SELECTED if selected else QColor("#ffffff"))
+        painter.fillRect(rect, palette.SELECTED if selected else palette.WHITE)
         name_font = QFont(option.font)
         name_font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(name_font)
-        painter.setPen(_TEXT)
+        painter.setPen(palette.TEXT)
         top = rect.adjusted(12, 6, -12, -rect.height() // 2)
         painter.drawText(
             top,
@@ -149,7 +147,7 @@ class CandidateDelegate(QStyledItemDelegate):
             candidate.name or candidate.email,
         )
         painter.setFont(option.font)
-        painter.setPen(_MUTED)
+        painter.setPen(palette.MUTED)
         bottom = rect.adjusted(12, rect.height() // 2, -12, -6)
         line = " · ".join(p for p in (candidate.email, candidate.detail, candidate.source) if p)
         elided = painter.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, bottom.width())

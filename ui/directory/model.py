@@ -17,26 +17,21 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.remote.directory import Correspondent, DirectoryPage
 from ui import theme
 from ui.directory.specialties import short_label
+from ui.palette import ACCENT, MUTED, TEXT, paint_row
 
 CorrespondentRole = Qt.ItemDataRole.UserRole + 1
 FavoriteRole = Qt.ItemDataRole.UserRole + 2
 
 ROW_HEIGHT = 80
 STAR_SIZE = 22
-TEXT = QColor("#1f2933")
-MUTED = QColor("#52606d")
-ACCENT = QColor(theme.ACCENT)
 EXPERT_BG = QColor("#fdf3d7")
 EXPERT_FG = QColor("#8a5a00")
-SELECTED_BG = QColor("#e3f1f5")
-HOVER_BG = QColor("#f3f7f9")
-DIVIDER = QColor("#e4e7eb")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -244,14 +239,7 @@ class CorrespondentDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
-        state = option.state
-        if state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(rect, SELECTED_BG)
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), ACCENT)
-        elif state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, HOVER_BG)
-        painter.setPen(QPen(DIVIDER))
-        painter.drawLine(rect.left() + 72, rect.bottom(), rect.right() - 16, rect.bottom())
+        paint_row(painter, option, divider_left=72)
 
         # Avatar
         avatar = QRect(rect.left() + 16, rect.top() + (rect.height() - 40) // 2, 40, 40)

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -47,6 +46,7 @@ from app.session import AccountSession
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.records import Address, EmailSummary, PatientRef
 from ui import theme
+from ui.palette import ACCENT, FAINT, MUTED, TEXT, paint_row
 
 PAGE = 200  # ids per fetchMore
 WINDOW = 60  # summaries read at once around a drawn row
@@ -263,13 +263,6 @@ class ConversationModel(QAbstractListModel):
 
 # Painting -------------------------------------------------------------------------------------
 
-TEXT = QColor("#1f2933")
-MUTED = QColor("#616e7c")
-FAINT = QColor("#9aa5b1")
-ACCENT = QColor(theme.ACCENT)
-SELECTED = QColor("#e1eff3")
-HOVER = QColor("#f3f6f8")
-LINE = QColor("#e6eaee")
 CHIP_BG = QColor("#e8f3f6")
 CHIP_TEXT = QColor("#0b5269")
 FLAG = QColor("#d9822b")
@@ -304,14 +297,7 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRect(option.rect)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, SELECTED)
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), ACCENT)
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, HOVER)
-        painter.setPen(LINE)
-        painter.drawLine(rect.left() + 16, rect.bottom(), rect.right(), rect.bottom())
+        paint_row(painter, option, divider_left=16)
         if summary is None:
             painter.restore()
             return

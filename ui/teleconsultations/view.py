@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -39,17 +38,11 @@ from PySide6.QtWidgets import (
 from app.remote.regional import PortalCode, Teleconsultation
 from app.session import AccountSession
 from ui import tasks, theme
+from ui.palette import ACCENT, MUTED, TEXT, paint_row
 
 TeleconsultationRole = Qt.ItemDataRole.UserRole + 1
 ROW_HEIGHT = 80
 STALE_AFTER_S = 60.0
-
-TEXT = QColor("#1f2933")
-MUTED = QColor("#52606d")
-ACCENT = QColor(theme.ACCENT)
-SELECTED_BG = QColor("#e3f1f5")
-HOVER_BG = QColor("#f3f7f9")
-DIVIDER = QColor("#e4e7eb")
 
 STATUS_LABELS = {"planned": "Planifiée", "done": "Terminée", "cancelled": "Annulée"}
 STATUS_COLORS = {  # (background, text)
@@ -176,13 +169,7 @@ class TeleconsultationDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(rect, SELECTED_BG)
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), ACCENT)
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, HOVER_BG)
-        painter.setPen(DIVIDER)
-        painter.drawLine(rect.left() + 88, rect.bottom(), rect.right() - 16, rect.bottom())
+        paint_row(painter, option, divider_left=88)
 
         small = QFont(option.font)
         small.setPixelSize(12)
