@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -29,7 +29,8 @@ def drop_files(target: QWidget, paths: list[Path]) -> tuple[bool, bool]:
     """Sends a real drag-enter then drop of these files; returns whether each was accepted."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    position = QPointF(40, 40)
+    # PySide6 6.11 (pinned) builds a drag-enter from a QPoint only; 6.12 wants a QPointF there.
+    position = QPoint(40, 40)
     enter = QDragEnterEvent(
         position,
         Qt.DropAction.CopyAction,
@@ -39,7 +40,7 @@ def drop_files(target: QWidget, paths: list[Path]) -> tuple[bool, bool]:
     )
     QApplication.sendEvent(target, enter)
     drop = QDropEvent(
-        position,
+        QPointF(position),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
