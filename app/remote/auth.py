@@ -182,11 +182,15 @@ async def refresh_grant(http: httpx.AsyncClient, server_url: str, refresh_token:
 
 
 async def basic_check(http: httpx.AsyncClient, server_url: str, login: str, password: str) -> None:
-    """Verifies Basic credentials with the JMAP Session (servers without a token endpoint)."""
+    """Verifies Basic credentials with the JMAP Session (servers without a token endpoint).
+    The well-known URL may redirect (Cyrus answers 301 to /jmap); httpx keeps the credentials
+    only while the redirect stays on the same origin."""
     request = http.build_request(
         "GET", server_url.rstrip("/") + SESSION_PATH, headers=_basic_header(login, password)
     )
-    response = await send_with_backoff(http, request, retry_statuses={503}, without_auth=True)
+    response = await send_with_backoff(
+        http, request, retry_statuses={503}, without_auth=True, follow_redirects=True
+    )
     status = response.status_code
     if status == 200:
         return

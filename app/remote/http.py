@@ -127,22 +127,28 @@ async def send_with_backoff(
     retry_statuses: Iterable[int] = RETRY_STATUSES,
     stream: bool = False,
     without_auth: bool = False,
+    follow_redirects: bool = False,
 ) -> httpx.Response:
     """Sends `request`, retrying on 429/503 at most `attempts` times in all.
 
     Returns the last response (the caller looks at its status). When the server asks for a wait
     longer than MAX_WAIT the response is returned at once: the caller reports or reschedules.
     Transport failures raise ServerUnreachable. The request body must be replayable (bytes) when
-    retries may happen. `without_auth` skips the client's auth (token endpoint, credential checks).
+    retries may happen. `without_auth` skips the client's auth (token endpoint, credential checks);
+    `follow_redirects` is for GETs only (a JMAP Session may sit behind a redirect, RFC 8620 §2.2).
     """
     statuses = frozenset(retry_statuses)
     attempt = 0
     while True:
         async with network_errors():
             if without_auth:
-                response = await client.send(request, stream=stream, auth=None)
+                response = await client.send(
+                    request, stream=stream, auth=None, follow_redirects=follow_redirects
+                )
             else:
-                response = await client.send(request, stream=stream)
+                response = await client.send(
+                    request, stream=stream, follow_redirects=follow_redirects
+                )
         attempt += 1
         if response.status_code not in statuses or attempt >= attempts:
             return response

@@ -38,18 +38,20 @@ SESSION_PATH = "/.well-known/jmap"
 
 Invocation = tuple[str, dict[str, Any], str]
 
-# The capability each data type's methods need (RFC 8620 §2, RFC 8621 §1.3.1 and §1.3.2).
-_TYPE_CAPABILITY = {
-    "Core": CORE,
-    "Blob": CORE,
-    "PushSubscription": CORE,
-    "Mailbox": MAIL,
-    "Thread": MAIL,
-    "Email": MAIL,
-    "SearchSnippet": MAIL,
-    "Identity": SUBMISSION,
-    "EmailSubmission": SUBMISSION,
-    "VacationResponse": VACATION,
+# The capabilities each data type's methods need (RFC 8620 §2, RFC 8621 §1.3.1 and §1.3.2).
+# EmailSubmission/set's onSuccessUpdateEmail is an implicit Email/set: Cyrus refuses it unless
+# the request also uses the mail capability.
+_TYPE_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "Core": (CORE,),
+    "Blob": (CORE,),
+    "PushSubscription": (CORE,),
+    "Mailbox": (MAIL,),
+    "Thread": (MAIL,),
+    "Email": (MAIL,),
+    "SearchSnippet": (MAIL,),
+    "Identity": (SUBMISSION,),
+    "EmailSubmission": (SUBMISSION, MAIL),
+    "VacationResponse": (VACATION,),
 }
 
 
@@ -627,9 +629,9 @@ class JmapClient:
     def _using(session: Session, calls: Sequence[Invocation]) -> list[str]:
         wanted = {CORE}
         for name, _, _ in calls:
-            capability = _TYPE_CAPABILITY.get(name.split("/", 1)[0])
-            if capability is not None and capability in session.capabilities:
-                wanted.add(capability)
+            for capability in _TYPE_CAPABILITIES.get(name.split("/", 1)[0], ()):
+                if capability in session.capabilities:
+                    wanted.add(capability)
         return sorted(wanted)
 
     async def call_one(self, name: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,12 @@ or sends an odd value gets a sensible default; only what makes the record useles
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from app.message import html
 from app.remote.jmap import InvalidResponse
 from app.store.records import Address, AttachmentRecord, EmailRecord, MailboxRecord
 
@@ -62,6 +64,9 @@ EMAIL_GET_ARGS: dict[str, Any] = {
 
 MAILBOX_PROPERTIES = ["id", "name", "parentId", "role", "sortOrder"]
 
+PREVIEW_CHARS = 256  # RFC 8621 §4.1.4: a preview is at most 256 characters
+_MARKUP = re.compile(r"\s*<(?:!doctype|html|head|body|meta|div|p|table|style)\b", re.IGNORECASE)
+
 
 def mailbox_record(data: Mapping[str, Any]) -> MailboxRecord:
     mailbox_id = data.get("id")
@@ -90,6 +95,7 @@ def email_record(data: Mapping[str, Any]) -> EmailRecord:
     body_values = data.get("bodyValues")
     values = body_values if isinstance(body_values, dict) else {}
     size = data.get("size")
+    html_body = _body_text(data.get("htmlBody"), values, "text/html")
     return EmailRecord(
         id=email_id,
         thread_id=thread_id,
@@ -108,12 +114,20 @@ def email_record(data: Mapping[str, Any]) -> EmailRecord:
         reply_to=addresses(data.get("replyTo")),
         sent_at=_date(data.get("sentAt")),
         size=size if isinstance(size, int) and not isinstance(size, bool) else 0,
-        preview=_str(data.get("preview")) or "",
+        preview=_preview(_str(data.get("preview")) or "", html_body),
         has_attachment=data.get("hasAttachment") is True,
         text_body=_body_text(data.get("textBody"), values, "text/plain"),
-        html_body=_body_text(data.get("htmlBody"), values, "text/html"),
+        html_body=html_body,
         attachments=[a for a in map(_attachment, _list(data.get("attachments"))) if a],
     )
+
+
+def _preview(preview: str, html_body: str | None) -> str:
+    """RFC 8621's preview is plain text; Cyrus 3.6 sends the start of an HTML-only body as is
+    ("<!DOCTYPE html><html>…"). Such a preview is made again from the HTML body's text."""
+    if html_body is None or not _MARKUP.match(preview):
+        return preview
+    return " ".join(html.to_text(html_body).split())[:PREVIEW_CHARS]
 
 
 def id_set(value: object) -> frozenset[str]:

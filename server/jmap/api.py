@@ -123,7 +123,7 @@ def _one_call(
         resolved = resolve_references(args, responses)
     except MethodError as e:
         return [("error", e.response())]
-    call = Call(sandbox, account, name, resolved, call_id, created_ids)
+    call = Call(sandbox, account, name, resolved, call_id, created_ids, using=frozenset(using))
     try:
         result = method.handler(call)
     except MethodError as e:

@@ -66,6 +66,8 @@ class Call:
     created_ids: dict[str, str]
     # Responses a method adds after its own (EmailSubmission/set's implicit Email/set).
     implicit: list[tuple[str, Json]] = field(default_factory=list)
+    # The request's `using`: a method that reaches another data type checks it (as Cyrus does).
+    using: frozenset[str] = frozenset()
 
     @property
     def account_id(self) -> str:

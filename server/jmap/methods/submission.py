@@ -15,7 +15,15 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from server.jmap.methods import SUBMISSION, Call, Json, MethodError, method, standard_changes
+from server.jmap.methods import (
+    MAIL,
+    SUBMISSION,
+    Call,
+    Json,
+    MethodError,
+    method,
+    standard_changes,
+)
 from server.jmap.methods.email import set_emails
 from server.mail import mime
 from server.mail.store import new_id
@@ -217,6 +225,15 @@ def submission_set(call: Call) -> Json:
         raise MethodError("invalidArguments", "create, update and onSuccessUpdateEmail: objects.")
     if len(create) + len(update) + len(destroy) > limit:
         raise MethodError("requestTooLarge")
+    if (on_update or on_destroy) and MAIL not in call.using:
+        # The onSuccess actions are an Email/set: like Cyrus, refuse them unless the request
+        # uses the mail capability (RFC 8620 §3.3), so that clients never rely on leniency.
+        raise MethodError(
+            "invalidArguments",
+            "onSuccessUpdateEmail and onSuccessDestroyEmail need urn:ietf:params:jmap:mail "
+            "in using.",
+            arguments=["onSuccessUpdateEmail" if on_update else "onSuccessDestroyEmail"],
+        )
     changes = call.sandbox.changes
     created: Json = {}
     not_created: Json = {}
@@ -284,6 +301,7 @@ def submission_set(call: Call) -> Json:
             {"accountId": account_id, "update": email_update, "destroy": email_destroy},
             call.call_id,
             call.created_ids,
+            using=call.using,
         )
         call.implicit.append(("Email/set", set_emails(implicit)))
     return result

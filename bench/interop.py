@@ -1,0 +1,235 @@
+"""Initial sync of the same 1,000 and 10,000 messages from Cyrus IMAP and from the sandbox, side by
+side: the app's engine (SQLCipher cache + SyncEngine.sync_once) against a real third-party JMAP
+server and against ours.
+
+    .venv/bin/python bench/interop.py [--sizes 1000,10000] [--runs 1]
+
+Needs Cyrus (scripts/interop/cyrus installs it as root on Debian). The corpus is
+tests/interop/corpus.py's, generated once for the largest size: the first 1,000 messages of the
+10,000 are the 1,000. Cyrus gets them over LMTP (its receivedAt is the delivery time), the sandbox
+imports the same bytes; each server runs in its own processes, so this process's CPU is the
+client's.
+
+The Nagle point (../shared/interop/cyrus/README.md): over a reused HTTP/1.1 connection Cyrus's
+larger responses carry ~40 ms of extra latency (Nagle's algorithm meeting delayed ACKs). The app
+speaks HTTP/1.1 with keep-alive, so every Email/get page pays it; the "no keep-alive" row opens a
+connection per request instead, and the per-request times show the difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.remote import http as http_module
+from app.remote.auth import ServerAuth, password_grant
+from app.remote.http import make_http_client
+from app.remote.jmap import JmapClient
+from app.store import mail
+from app.store.db import Cache
+from app.sync.engine import SyncEngine
+from server.context import Sandbox
+from server.testing import quick_config
+from tests.interop import corpus, cyrus
+from tests.interop.cyrus import ALICE
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = hashlib.sha256(b"monsisra interop bench key").digest()  # synthetic data only
+SANDBOX_LOGIN, SANDBOX_PASSWORD = "alice", "alice-bench-password"
+
+
+@dataclass
+class Run:
+    server: str
+    count: int
+    seconds: float
+    cpu: float
+    request_ms: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
+
+
+# --- the servers --------------------------------------------------------------------------------
+
+
+def sandbox_data(path: Path, messages: list[bytes]) -> None:
+    """A sandbox whose alice holds `messages` (imported as delivered mail, in order)."""
+    sandbox = Sandbox(quick_config(path))
+    try:
+        account = sandbox.accounts.create(SANDBOX_LOGIN, SANDBOX_PASSWORD, "Dr Alice Martin", ALICE)
+        with sandbox.db.write():
+            for raw in messages:
+                sandbox.mail.import_message(account.id, raw)
+    finally:
+        sandbox.close()
+
+
+@contextlib.contextmanager
+def sandbox_process(data: Path) -> Iterator[str]:
+    """`monsisra-server` in a subprocess on a free loopback port; yields its base URL."""
+    log = (data.parent / "sandbox.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "--port", "0", "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        cwd=ROOT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        if not first:
+            raise RuntimeError(f"the sandbox did not start: see {log.name}")
+        yield str(json.loads(first)["url"])
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+# --- one sync ------------------------------------------------------------------------------------
+
+
+async def app_sync(
+    url: str, basic: tuple[str, str] | None, db_path: Path, timings: list[float]
+) -> int:
+    """Cache + SyncEngine.sync_once over the app's HTTP client, logged in as the app does (HTTP
+    Basic on Cyrus, a token on the sandbox); returns the emails cached."""
+    auth = ServerAuth(url, basic=basic) if basic else await sandbox_auth(url)
+    cache = await asyncio.to_thread(Cache.open, db_path, KEY)
+
+    async def timed(response: httpx.Response) -> None:
+        await response.aread()
+        timings.append(response.elapsed.total_seconds() * 1000)
+
+    try:
+        async with make_http_client(auth=auth) as http:
+            http.event_hooks["response"] = [timed]
+            jmap = JmapClient(http, url + "/.well-known/jmap")
+            await SyncEngine(cache, jmap).sync_once()
+        with cache.read() as conn:
+            return len(mail.email_ids(conn))
+    finally:
+        await asyncio.to_thread(cache.close)
+
+
+async def sandbox_auth(url: str) -> ServerAuth:
+    async with make_http_client() as http:
+        tokens = await password_grant(http, url, SANDBOX_LOGIN, SANDBOX_PASSWORD)
+    assert tokens is not None
+    return ServerAuth(url, tokens=tokens)
+
+
+def measure(name: str, url: str, basic: tuple[str, str] | None, work: Path) -> Run:
+    db = work / f"cache-{time.monotonic_ns()}.sqlite3"
+    timings: list[float] = []
+    started, cpu = time.perf_counter(), time.process_time()
+    count = asyncio.run(app_sync(url, basic, db, timings))
+    run = Run(name, count, time.perf_counter() - started, time.process_time() - cpu, timings)
+    for leftover in work.glob(db.name + "*"):
+        leftover.unlink()
+    return run
+
+
+@contextlib.contextmanager
+def without_keep_alive() -> Iterator[None]:
+    """Bench only: the app's HTTP client opens a connection per request while inside."""
+    original = http_module.DEFAULT_LIMITS
+    http_module.DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=0)
+    try:
+        yield
+    finally:
+        http_module.DEFAULT_LIMITS = original
+
+
+def best(runs: list[Run]) -> Run:
+    return min(runs, key=lambda r: r.seconds)
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000", help="mailbox sizes, ascending")
+    parser.add_argument("--runs", type=int, default=2, help="runs per row (the best is shown)")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    reason = cyrus.can_run_here()
+    if reason is not None:
+        sys.exit(f"bench/interop.py: {reason}")
+
+    started = time.perf_counter()
+    made = corpus.generate(sizes[-1], to=ALICE)
+    print(f"corpus of {sizes[-1]:,} messages generated in {time.perf_counter() - started:.1f} s")
+    work = Path(tempfile.mkdtemp(prefix="monsisra-bench-interop-"))
+    state = cyrus.new_state_dir()
+    rows: list[tuple[int, list[Run]]] = []
+    try:
+        server = cyrus.start(state)
+        basic = (ALICE, server.passwords[ALICE])
+        delivered = 0
+        for size in sizes:
+            started = time.perf_counter()
+            delivered += cyrus.deliver(server, made.messages[delivered:size], ALICE)
+            took = time.perf_counter() - started
+            print(f"Cyrus: {delivered:,} messages delivered over LMTP ({took:.1f} s for this step)")
+            data = work / f"sandbox-{size}"
+            started = time.perf_counter()
+            sandbox_data(data, made.messages[:size])
+            print(f"sandbox: {size:,} messages imported in {time.perf_counter() - started:.1f} s")
+            with sandbox_process(data) as url:
+                sandbox_runs = [measure("sandbox", url, None, work) for _ in range(args.runs)]
+            cyrus_runs = [
+                measure("Cyrus", server.server_url, basic, work) for _ in range(args.runs)
+            ]
+            with without_keep_alive():
+                fresh = [
+                    measure("Cyrus, no keep-alive", server.server_url, basic, work)
+                    for _ in range(args.runs)
+                ]
+            rows.append((size, [best(sandbox_runs), best(cyrus_runs), best(fresh)]))
+            shutil.rmtree(data, ignore_errors=True)
+    finally:
+        cyrus.stop(state)
+        shutil.rmtree(work, ignore_errors=True)
+
+    print("\ninitial sync, the app's engine (SQLCipher cache + SyncEngine.sync_once), same corpus")
+    header = f"{'messages':>9}  {'server':<22}{'seconds':>8}{'msg/s':>8}{'client CPU':>11}"
+    print(header + f"{'requests':>10}{'median ms':>11}{'max ms':>8}")
+    for size, runs in rows:
+        for run in runs:
+            timings = sorted(run.request_ms)
+            median = timings[len(timings) // 2] if timings else 0.0
+            print(
+                f"{size:>9,}  {run.server:<22}{run.seconds:>8.2f}{run.rate:>8.0f}"
+                f"{run.cpu:>10.2f}s{len(timings):>10}{median:>11.1f}{max(timings, default=0):>8.0f}"
+            )
+        sandbox, on_cyrus = runs[0], runs[1]
+        print(f"{'':>11}Cyrus / sandbox time: {on_cyrus.seconds / sandbox.seconds:.2f}×")
+    print(f"\nrun alone: .venv/bin/python bench/interop.py --sizes {args.sizes} --runs {args.runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The interop fixtures: one private Cyrus IMAP for the whole run (scripts/interop/cyrus), alice's
+mailbox filled over LMTP with the corpus, and the client core pointed at it.
+
+Outside Debian, or without root where Cyrus is not installed, the interop tests are skipped with
+the reason. With MONSISRA_INTEROP=required (make test, CI) they never skip: a Cyrus that cannot
+be started is an error.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+
+from tests.app.memory_keyring import memory_keyring  # noqa: F401
+from tests.app.store_helpers import cache, cache_path, key  # noqa: F401
+from tests.interop import corpus, cyrus
+from tests.interop.cyrus import ALICE, Cyrus
+
+# The desktop app's flow (test_cyrus_app.py) runs on the UI tests' one qasync loop.
+from tests.ui.conftest import _qasync_loop, qloop  # noqa: F401
+
+CORPUS_SIZE = 1000
+
+
+def _required() -> bool:
+    return os.environ.get("MONSISRA_INTEROP", "").lower() == "required"
+
+
+def _start(state: Path) -> Cyrus | Exception:
+    try:
+        return cyrus.start(state)
+    except (cyrus.CyrusUnavailable, cyrus.CyrusFailed) as e:
+        return e
+
+
+@pytest.fixture(scope="session")
+def cyrus_server() -> Iterator[Cyrus]:
+    """A fresh Cyrus for this run (about a second once installed), stopped and wiped at the end."""
+    reason = cyrus.can_run_here()
+    if reason is not None:
+        if _required():
+            pytest.fail(f"MONSISRA_INTEROP=required but {reason}", pytrace=False)
+        pytest.skip(reason)
+    state = cyrus.new_state_dir()
+    server = _start(state)
+    if isinstance(server, Exception):  # said outside the except block: no chained traceback
+        cyrus.stop(state)
+        if isinstance(server, cyrus.CyrusUnavailable):
+            if not _required():
+                pytest.skip(f"Cyrus cannot run here: {server}")
+            pytest.fail(f"MONSISRA_INTEROP=required but Cyrus cannot run here: {server}", False)
+        pytest.fail(f"Cyrus did not start: {server}", pytrace=False)
+    try:
+        yield server
+    finally:
+        cyrus.stop(state)
+
+
+@pytest.fixture(scope="session")
+def alice_corpus(cyrus_server: Cyrus) -> corpus.Corpus:
+    """Alice's inbox holds the corpus (delivered once per run, over LMTP)."""
+    made = corpus.generate(CORPUS_SIZE, to=ALICE)
+    assert cyrus.deliver(cyrus_server, made.messages, ALICE) == CORPUS_SIZE
+    return made
+
+
+@pytest.fixture(scope="session")
+def qt_shut_down_at_the_end(qapp: Any) -> Iterator[None]:
+    """As tests/ui does: Qt's objects go while Qt is alive, before Python's final collection —
+    unless tests/ui's own fixture did it already (both folders in one run)."""
+    yield
+    if not shiboken6.isValid(qapp):
+        return
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.processEvents()
+    from ui import theme
+
+    theme.icon.cache_clear()
+    gc.collect()
+    qapp.shutdown()
+
+
+_exit_status: int | None = None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status  # noqa: PLW0603 - the status must outlive the session object
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """tests/ui/conftest.py says why: PySide6 can abort in Python's final garbage collection
+    after widget tests; once pytest has reported, the process ends with pytest's own status."""
+    if _exit_status is not None and "PySide6" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)
