@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA ?= $(CURDIR)/.demo-data
 
-.PHONY: demo test lint types contracts pytest bench screenshots system-deps clean
+.PHONY: demo test lint types contracts pytest interop bench screenshots translations system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,23 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/system-deps.sh test
 
+# The compiled translations (.qm) the app loads: build products, remade when their .ts changes.
+# `make translations` first refreshes the .ts from the strings of ui/ (new ones come unfinished).
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+$(QM): %.qm: %.ts | $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py
+
 # The sandbox with demo data, then the app on its login window; quitting the app stops the sandbox.
 # Without a display: xvfb-run -a make demo
-demo: $(STAMP)
+demo: $(STAMP) $(QM)
 	@$(BIN)/python scripts/demo.py --data $(DEMO_DATA)
 
-test: system-deps $(STAMP) lint types contracts pytest
+test: system-deps $(STAMP) lint types contracts pytest interop
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,18 +46,27 @@ types: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+pytest: $(STAMP) $(QM)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/interop
 
-bench: $(STAMP)
+# The client against a real third-party JMAP server: a private Cyrus IMAP on loopback
+# (scripts/interop/cyrus; as root on Debian it installs the packages). Required by default: a Cyrus
+# that cannot start fails the run. `make interop MONSISRA_INTEROP=auto` skips where it cannot run.
+MONSISRA_INTEROP ?= required
+interop: $(STAMP) $(QM)
+	MONSISRA_INTEROP=$(MONSISRA_INTEROP) $(BIN)/python -m pytest -q -p no:cacheprovider tests/interop
+
+bench: system-deps $(STAMP)
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/search.py --count 100000 --searches 200
 	$(BIN)/python bench/sync.py --scale 10000 --runs 3
 	$(BIN)/python bench/upload.py --size-mb 200
+	$(BIN)/python bench/interop.py
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/ui.py --count 100000 --sync 10000 --runs 5
 
 # Every main screen to PNG in screenshots/ (a real X server: Xvfb, the xcb platform).
-screenshots: system-deps $(STAMP)
+screenshots: system-deps $(STAMP) $(QM)
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python scripts/screenshots.py --out screenshots
 
 clean:
-	rm -rf $(VENV) .demo-data .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo-data .mypy_cache .ruff_cache $(QM)

@@ -100,12 +100,30 @@ class Attachments:
                 stored = await self._stream_into_cache(blob_id, chunks)
         except ServerUnreachable:
             raise NotAvailableOffline("offline") from None
+        # The document just fetched stays even when it alone exceeds the budget: it is being
+        # opened. Older ones go first; it goes when the next one comes.
         freed = await self.cache.write(
-            partial(attachments.evict_to_budget, budget_bytes=self.budget_bytes)
+            partial(attachments.evict_to_budget, budget_bytes=max(self.budget_bytes, stored))
         )
         if freed:
             log.info("cache budget: %d bytes of older documents let go", freed)
         return stored
+
+    def used_bytes(self) -> int:
+        """What the kept documents take in the cache now (the settings show it)."""
+        with self.cache.read() as conn:
+            return attachments.total_size(conn)
+
+    async def set_budget(self, budget_bytes: int) -> int:
+        """A new budget, applied now: the least recently opened documents go until the rest fits
+        (they are downloaded again when opened online). Returns the bytes freed."""
+        self.budget_bytes = budget_bytes
+        freed = await self.cache.write(
+            partial(attachments.evict_to_budget, budget_bytes=budget_bytes)
+        )
+        if freed:
+            log.info("cache budget lowered: %d bytes of older documents let go", freed)
+        return freed
 
     async def _stream_into_cache(self, blob_id: str, chunks: AsyncIterator[bytes]) -> int:
         """A large document: the writer consumes pieces as they arrive (bounded queue)."""

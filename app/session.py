@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -26,17 +27,42 @@ from app.outbox.sender import Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, RegionalUrls
+from app.remote.places import Place, PlaceFinder
 from app.remote.regional import RegionalClient
 from app.store import contacts, drafts, mail, search
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
-from app.store.records import Address, EmailRecord, EmailSummary, MailboxRecord
+from app.store.records import (
+    Address,
+    EmailRecord,
+    EmailSummary,
+    MailboxRecord,
+    addresses_from_json,
+    addresses_to_json,
+)
 from app.sync.engine import LocalAction, SyncEngine, record_action
 
 log = logs.get("session")
 
 SESSION_PATH = "/.well-known/jmap"
+IDENTITY_KEY = "Identity.self"  # who I am, in jmap_state (read offline)
 ROLE_ORDER = {"inbox": 0, "drafts": 1, "sent": 2, "archive": 3, "junk": 4, "trash": 5}
+# Servers such as Cyrus name the special folders in English ("Inbox", "Sent"…): the app shows
+# the French names instead. A folder the user renamed keeps its own name.
+ROLE_NAMES_FR = {
+    "inbox": ("Boîte de réception", {"inbox"}),
+    "drafts": ("Brouillons", {"drafts", "draft"}),
+    "sent": ("Envoyés", {"sent", "sent items", "sent mail", "sent messages"}),
+    "archive": ("Archives", {"archive", "archives"}),
+    "junk": ("Indésirables", {"junk", "spam", "junk mail", "junk e-mail"}),
+    "trash": ("Corbeille", {"trash", "bin", "deleted items", "deleted messages"}),
+}
+
+
+def mailbox_display_name(name: str, role: str | None) -> str:
+    """The name the app shows: the French name of a special folder still named in English."""
+    french, english = ROLE_NAMES_FR.get(role or "", (None, set()))
+    return french if french is not None and name.casefold() in english else name
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,7 @@ class AccountSession:
         with contextlib.suppress(CoreError):
             session = await self.engine.jmap.session()
             self.regional_urls = session.regional
+        await self.own_address()  # remembered now: a message written offline later needs it
         await self._send_outbox()
         await self.engine.run(self._stop)
 
@@ -149,7 +176,7 @@ class AccountSession:
         views = [
             MailboxView(
                 b.id,
-                b.name,
+                mailbox_display_name(b.name, b.role),
                 b.role,
                 counts[b.id].total if b.id in counts else 0,
                 counts[b.id].unread if b.id in counts else 0,
@@ -245,12 +272,24 @@ class AccountSession:
     # Sending -------------------------------------------------------------------------------------
 
     async def own_address(self) -> Address:
+        """The server's identity, kept in the encrypted cache: a message written offline after
+        a restart goes out from the real address, not from the login."""
         if self._identity is None and self.jmap is not None:
             with contextlib.suppress(CoreError):
                 got = await self.jmap.get_all("Identity", None, ["name", "email"])
                 if got:
                     self._identity = Address(got[0].get("name") or None, str(got[0]["email"]))
-        return self._identity or Address(None, self.account.ref.login)
+                    kept = json.dumps(addresses_to_json([self._identity]))
+                    await self.account.cache.write(
+                        partial(mail.set_state, type_name=IDENTITY_KEY, state=kept)
+                    )
+        return self._identity or self._kept_identity() or Address(None, self.account.ref.login)
+
+    def _kept_identity(self) -> Address | None:
+        with self.account.cache.read() as conn:
+            kept = mail.get_state(conn, IDENTITY_KEY)
+        found = addresses_from_json(json.loads(kept)) if kept else []
+        return found[0] if found and "@" in found[0].email else None
 
     async def send(self, message: OutgoingMessage) -> str:
         """Queued at once (works offline); sent now when the server answers."""
@@ -291,6 +330,13 @@ class AccountSession:
     ) -> Path:
         return await self.attachments.save_as(blob_id, name, type_, dest, size)
 
+    def documents_used_bytes(self) -> int:
+        return self.attachments.used_bytes()
+
+    async def set_documents_budget(self, budget_bytes: int) -> int:
+        """Applied at once (older documents let go down to it); returns the bytes freed."""
+        return await self.attachments.set_budget(budget_bytes)
+
     # Correspondents: directory, favorites, recents -----------------------------------------------
 
     async def _regional(self) -> RegionalUrls:
@@ -314,6 +360,19 @@ class AccountSession:
         urls = await self._regional()
         assert self.account.http is not None
         return RegionalClient(self.account.http, urls.regional_api_url)
+
+    async def find_communes(self, text: str, limit: int = 8) -> list[Place]:
+        """Communes by name or postal code, with a position from the directory (settings)."""
+        urls = await self._regional()
+        assert self.account.http is not None
+        return await PlaceFinder(self.account.http, urls.directory_url).communes(text, limit)
+
+    async def own_practice(self) -> Place | None:
+        """Where the directory says this user practises (the default practice location)."""
+        urls = await self._regional()
+        assert self.account.http is not None
+        mailbox = (await self.own_address()).email
+        return await PlaceFinder(self.account.http, urls.directory_url).practice_of(mailbox)
 
     def favorites(self) -> list[contacts.Favorite]:
         with self.account.cache.read() as conn:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from app import logs  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from server import demo  # noqa: E402
 from server.context import Sandbox  # noqa: E402
@@ -65,6 +66,7 @@ async def shoot(server_url: str, work: Path, out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out: Path = args.out.resolve()
+    logs.setup(None)  # the in-memory ring the Journal shows, as the app sets it up
     app = make_application(sys.argv[:1])
     translators = install_translations(app)
     theme.apply(app)

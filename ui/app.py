@@ -4,7 +4,8 @@ Start-up, in order: the QApplication (name, organisation, icon), Qt's messages i
 (a Qt warning is a bug), the logs, the settings, Qt's own French translations, the look, one
 instance per user (a second launch brings the first forward and exits), then the login window on
 a qasync loop. Once an account is open the main window replaces it; closing the main window
-closes the session (its HTTP client and cache) before the loop ends.
+closes the session (its HTTP client and cache) before the loop ends. A lock (after inactivity, or
+asked) closes the main window and the session but not the app: the login window comes back.
 """
 
 from __future__ import annotations
@@ -16,18 +17,25 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import logs, paths
-from app.session import AccountSession
-from ui import qtlog, tasks, theme
+from ui import i18n, qtlog, tasks, theme
 from ui import settings as settings_mod
-from ui.login.window import Banner, DemoHint, LoginWindow
+from ui.desktop.autolock import AutoLock, locked_banner_fr
+from ui.desktop.locked import LockedLoginWindow
+from ui.desktop.tray import Tray
+from ui.login.window import DemoHint, LoginWindow
 from ui.single_instance import SingleInstance, key_for
+from ui.stall import StallWatch
+
+if TYPE_CHECKING:
+    from app.session import AccountSession
+    from ui.desktop.notifications import Notifier
 
 log = logging.getLogger("monsisra.ui.app")
 
@@ -59,18 +67,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own French strings (standard buttons, context menus of text fields). Our strings are
-    written in French in tr(): French is the source language for now."""
-    installed = []
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase_fr", "qt_fr"):
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
-            installed.append(translator)
-            break
-    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    return installed
+    """The translators of the `language` setting (ui/i18n.py; French, the source, by default)."""
+    return i18n.install(app, settings_mod.current().language)
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -85,54 +83,27 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
-class ConnectedWindow(QWidget):
-    """Shown after login while the main window is not part of this build."""
+def _load_keyring() -> bool:
+    from app.account.keychain import TokenStore
 
-    closed = Signal()
-
-    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("connectedWindow")
-        self.setWindowTitle(self.tr("MonSisra bureau"))
-        # An explicit minimum: otherwise the layout sets one when shown, which the offscreen
-        # platform (tests, screenshots) reports as a warning.
-        self.setMinimumSize(480, 240)
-        self.resize(640, 360)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 32, 32, 32)
-        layout.setSpacing(16)
-        self.offline_banner = Banner("offline", "offline", self)
-        title = QLabel(self.tr("Connexion réussie"))
-        title.setObjectName("connectedTitle")
-        layout.addWidget(self.offline_banner)
-        layout.addWidget(title)
-        if not session.account.online:
-            self.offline_banner.say(
-                self.tr("Mode hors connexion : vos messages enregistrés restent consultables.")
-            )
-        if session.account.notice_fr:
-            notice = QLabel(session.account.notice_fr)
-            notice.setWordWrap(True)
-            layout.addWidget(notice)
-        layout.addStretch(1)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)
-        self.closed.emit()
+    return TokenStore.available()
 
 
 def main_window_for(session: AccountSession) -> QWidget:
-    """The main window (ui/mail), or the placeholder when this build has none."""
-    try:
-        from ui.mail.main_window import MainWindow
-    except ImportError:
-        log.info("no main window in this build: placeholder shown")
-        return ConnectedWindow(session)
+    from ui.mail.main_window import MainWindow
+
     return MainWindow(session)
 
 
 class Controller(QObject):
-    """Login window → main window → session closed → `finished`."""
+    """Login window → main window → session closed → `finished`; the desktop life around them:
+    the tray (unread count, notifications), the auto-lock, and the lock itself.
+
+    Locking (after `autolock_minutes` without input, or asked): every composer saves its draft and
+    closes, the main window closes without ending the app, the session closes (its key goes with
+    it), and the login window comes back with the identifiant filled and a banner saying why.
+    Unlocking is an ordinary login: a new session and main window, which reopens the drafts.
+    """
 
     finished = Signal()
 
@@ -141,19 +112,46 @@ class Controller(QObject):
         data_root: Path,
         demo_hint: DemoHint | None = None,
         parent: QObject | None = None,
+        *,
+        autolock_ms: int | None = None,
+        notify_ms: int | None = None,
+        use_system_tray: bool | None = None,
     ) -> None:
+        """`autolock_ms` and `notify_ms` (the notifications' grouping delay) are for tests."""
         super().__init__(parent)
         self.data_root = data_root
+        self.demo_hint = demo_hint
         self.login = LoginWindow(data_root, demo_hint)
-        self.login.opened.connect(self._on_opened)
-        self.login.closed.connect(self._on_login_closed)
+        self._watch_login(self.login)
         self.session: AccountSession | None = None
         self.window: QWidget | None = None
+        self.notifier: Notifier | None = None  # while an account is open
+        self.notify_ms = notify_ms
         self.done = False
+        self.locking = False  # a lock is under way (drafts saved, session closing)
+        self.locked = False  # the login window is back after a lock
+        self._quit_asked = False
         self._closing: asyncio.Future[Any] | None = None
+        self.tray = Tray(self, use_system_tray)
+        self.tray.openRequested.connect(self.bring_forward)
+        self.tray.composeRequested.connect(self.compose)
+        self.tray.lockRequested.connect(self.lock_now)
+        self.tray.quitRequested.connect(self.quit)
+        self.tray.messageClicked.connect(self._notification_clicked)
+        self.autolock = AutoLock(settings_mod.current().autolock_minutes, self, ms=autolock_ms)
+        self.autolock.timedOut.connect(self.lock_idle)
+
+    def _watch_login(self, login: LoginWindow) -> None:
+        login.opened.connect(self._on_opened)
+        login.closed.connect(self._on_login_closed)
 
     def start(self) -> None:
         self.login.show()
+        # keyring's backend modules keep a traceback of their import (jaraco's ExceptionTrap),
+        # whose frames would pin the first login's call stack, and the session it opens (key
+        # included), for the life of the process: a lock must let the session go. Imported
+        # now, in a worker thread, they pin nothing of ours.
+        tasks.run(asyncio.to_thread(_load_keyring))
 
     def front_window(self) -> QWidget:
         return self.window if self.window is not None else self.login
@@ -169,18 +167,150 @@ class Controller(QObject):
 
     def _on_opened(self, session: AccountSession) -> None:
         self.session = session
+        self.locked = False
         session.start()
         window = main_window_for(session)
         closed = getattr(window, "closed", None)
         if closed is not None:
-            closed.connect(self.close_session)
+            closed.connect(self._on_window_closed)
         self.window = window
+        self._wire_desktop(window, session)
+        budget_mb = settings_mod.current().cache_budget_mb
+        tasks.run(session.set_documents_budget(budget_mb * 1024 * 1024))
         window.show()
         self.login.close()
+        self.autolock.minutes = settings_mod.current().autolock_minutes
+        self.autolock.start()
+
+    def _wire_desktop(self, window: QWidget, session: AccountSession) -> None:
+        """The main window's count to the tray, its lock and settings to us, and notifications."""
+        from ui.desktop.notifications import COALESCE_MS, Notifier
+        from ui.mail.main_window import MainWindow
+
+        if not isinstance(window, MainWindow):
+            return
+        window.lockRequested.connect(self.lock_now)
+        window.settingsChanged.connect(self._settings_changed)
+        window.unreadChanged.connect(self.tray.set_unread)
+        self.tray.set_locked(False)
+        self.tray.set_unread(window.unread)
+        notifier = Notifier(session, window.bridge, window, self.notify_ms or COALESCE_MS)
+        notifier.notify.connect(self.tray.show_message)
+        notifier.openRequested.connect(self.open_email)
+        window.closed.connect(notifier.stop)
+        self.notifier = notifier
 
     def _on_login_closed(self) -> None:
-        if self.session is None:  # closed without logging in
+        if self.session is None and not self.locking:  # closed without logging in
             self._finish()
+
+    def _on_window_closed(self) -> None:
+        if self.locking:
+            return  # the lock goes on: the app stays
+        self.autolock.stop()
+        self.close_session()
+
+    # The desktop: tray, notifications, settings -----------------------------------------------
+
+    def compose(self) -> None:
+        compose = getattr(self.window, "compose", None)
+        if compose is not None:
+            self.bring_forward()
+            compose()
+
+    def _notification_clicked(self) -> None:
+        if self.notifier is not None:
+            self.notifier.activate()
+
+    def open_email(self, email_id: str) -> None:
+        self.bring_forward()
+        open_email = getattr(self.window, "open_email", None)
+        if open_email is not None:
+            open_email(email_id)
+
+    def _settings_changed(self, new: settings_mod.Settings) -> None:
+        self.autolock.set_minutes(new.autolock_minutes)
+
+    # Locking -----------------------------------------------------------------------------------
+
+    def lock_now(self) -> None:
+        """ "Verrouiller" (menu, tray, Ctrl+Shift+L)."""
+        self.lock(None)
+
+    def lock_idle(self) -> None:
+        self.lock(self.autolock.minutes)
+
+    def lock(self, idle_minutes: int | None) -> None:
+        """Locks the open account (`idle_minutes`: after that long without input; None: asked)."""
+        session, window = self.session, self.window
+        if session is None or window is None or self.locking or self._closing is not None:
+            return
+        log.info("locking (%s)", "inactivity" if idle_minutes is not None else "asked")
+        self.locking = True
+        self.autolock.stop()
+        self.tray.set_locked(True)
+        from ui.mail.main_window import close_windows
+
+        composers: list[QWidget] = list(getattr(window, "composers", []))
+        self.window = None
+        self.notifier = None
+        window.close()  # its composers close with it, saving their drafts
+        running = close_windows(composers)
+        for other in QApplication.topLevelWidgets():  # dialogs left open (outbox, settings…)
+            if other.isVisible() and other is not self.login and other not in composers:
+                other.close()
+        window.deleteLater()
+        tasks.run(
+            self._close_for_lock(session, composers, running),
+            lambda _: self._show_locked(session, idle_minutes),
+            lambda _message: self._show_locked(session, idle_minutes),
+        )
+
+    async def _close_for_lock(
+        self,
+        session: AccountSession,
+        composers: list[QWidget],
+        running: list[asyncio.Future[Any]],
+    ) -> None:
+        """Drafts saved (a composer that was sending finishes first), then the session closed."""
+        from ui.mail.main_window import close_windows
+
+        for _ in range(3):  # a send that fails leaves its composer open: closed on the next turn
+            if not running:
+                break
+            await asyncio.gather(*running, return_exceptions=True)
+            running = close_windows(
+                [c for c in composers if shiboken6.isValid(c) and c.isVisible()]
+            )
+        for composer in composers:
+            if shiboken6.isValid(composer):
+                composer.deleteLater()
+        await session.close()
+
+    def _show_locked(self, session: AccountSession, idle_minutes: int | None) -> None:
+        self.session = None  # nothing of the account stays in memory
+        self.locking = False
+        if self._quit_asked:
+            self._finish()
+            return
+        ref = session.account.ref
+        login = LockedLoginWindow(
+            self.data_root,
+            ref.server_url,
+            ref.login,
+            locked_banner_fr(idle_minutes),
+            self.demo_hint,
+        )
+        self._watch_login(login)
+        old, self.login = self.login, login
+        old.deleteLater()
+        self.locked = True
+        login.show()
+        login.raise_()
+        login.activateWindow()
+        log.info("locked: login window shown")
+
+    # Closing -----------------------------------------------------------------------------------
 
     def close_session(self) -> None:
         """Closes the session (sync stopped, HTTP client and cache closed), then finishes."""
@@ -198,7 +328,9 @@ class Controller(QObject):
 
     def quit(self) -> None:
         """Closes whatever is open; `finished` follows."""
-        if self.window is not None:
+        if self.locking:
+            self._quit_asked = True  # once the session is closed
+        elif self.window is not None:
             self.window.close()
         else:
             self.login.close()
@@ -206,6 +338,8 @@ class Controller(QObject):
     def _finish(self) -> None:
         if not self.done:
             self.done = True
+            self.autolock.stop()
+            self.tray.close()
             self.finished.emit()
 
 
@@ -274,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     controller = Controller(data_root, demo_hint)
     instance.activated.connect(controller.bring_forward)
+    # Freezes of a second or more go to the Journal for support; a slow tick wakes little.
+    StallWatch(interval_ms=250, log_over_ms=1_000, parent=controller).start()
     try:
         qasync_run(_run(controller, args.quit_after))
     finally:

@@ -33,6 +33,10 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("composer", "ui.composer.composer"),
     Screen("directory", "ui.directory.view"),
     Screen("teleconsultations", "ui.teleconsultations.view"),
+    Screen("shortcuts", "ui.desktop.shortcuts"),
+    Screen("locked", "ui.desktop.locked"),
+    Screen("settings", "ui.desktop.settings_dialog"),
+    Screen("journal", "ui.desktop.journal"),  # last: it shows the lines of the whole run
 )
 
 

@@ -134,7 +134,7 @@ class OpenAccount:
         _announce(opened, self.events)
 
     async def reconnect_until_online(
-        self, stop: asyncio.Event, first_delay: float = 2.0, max_delay: float = 60.0
+        self, stop: asyncio.Event, first_delay: float = 2.0, max_delay: float = 30.0
     ) -> bool:
         """Opened offline: tries again and again (growing delay) until the server answers — the
         connection comes back by itself. False if `stop` is set first."""

@@ -52,6 +52,9 @@ log = logs.get("sync")
 INITIAL_STATE_KEY = "Email.initial"  # the Email state noted when a (re)sync began
 IDS_PAGE = 2000
 MAX_ACTION_ATTEMPTS = 5
+# Offline, the longest wait between two tries (plus jitter): once the server is back, mail flows
+# again within about half a minute (F5 tries at once).
+RETRY_MAX_S = 30.0
 
 
 @dataclass
@@ -407,7 +410,7 @@ class SyncEngine:
                 except ServerUnreachable:
                     self._set_online(False)
                     wait = delay + random.uniform(0, delay / 2)  # jitter, not security
-                    delay = min(delay * 2, 60.0)
+                    delay = min(delay * 2, RETRY_MAX_S)
                 await _wait_any(stop, self._wake, wait)
         finally:
             listener.cancel()

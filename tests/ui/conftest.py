@@ -39,7 +39,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_ONLY))
+            # pytest-qt reads the closest qt_log_ignore mark only: a test's own mark would hide
+            # this one, so the patterns are merged into one mark placed first.
+            own = [p for m in item.iter_markers("qt_log_ignore") for p in m.args]
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_ONLY, *own), append=False)
 
 
 @pytest.fixture(scope="session")

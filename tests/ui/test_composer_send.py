@@ -127,7 +127,9 @@ def test_offline_message_is_queued_then_sent_once_when_the_server_is_back(
 
         again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
         qtbot.waitUntil(
-            lambda: [r.state for r in session.outbox_list()] == ["sent"], timeout=60_000
+            # The session retries with a growing delay (at most 30 s, plus jitter).
+            lambda: [r.state for r in session.outbox_list()] == ["sent"],
+            timeout=90_000,
         )
         assert len(inbox_emails(again, BOB, subject)) == 1
     finally:

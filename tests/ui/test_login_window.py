@@ -22,8 +22,9 @@ from server.testing import ServerThread
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import GP_LOGIN, run_sync
 from ui import settings as settings_mod
-from ui.app import ConnectedWindow, Controller
+from ui.app import Controller
 from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
+from ui.mail.main_window import MainWindow
 
 
 @pytest.fixture
@@ -126,10 +127,11 @@ def test_server_down_with_a_cache_here_opens_offline_with_the_banner(
     try:
         assert not session.account.online
         assert "Mode hors connexion" in window.offline_banner.text.text()
-        placeholder = ConnectedWindow(session)
-        qtbot.addWidget(placeholder)
-        placeholder.show()
-        assert placeholder.offline_banner.isVisible()
+        main = MainWindow(session, restore_drafts=False)
+        qtbot.addWidget(main)
+        main.show()
+        assert main.status.connection.text() == "Hors connexion"
+        main.close()
     finally:
         run_sync(qtbot, session.close())
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import html
+import importlib
 import json
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
@@ -37,20 +39,26 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
-from app.account.vault import Vault, VaultThrottled
 from app.errors import CoreError
-from app.remote.auth import LoginThrottled
-from app.remote.http import ServerUnreachable
-from app.remote.jmap import fetch_public_regional_urls
-from app.session import AccountSession
+from ui import first_paint, tasks, theme
 from ui import settings as settings_mod
-from ui import tasks, theme
+
+if TYPE_CHECKING:
+    from app.session import AccountSession
 
 log = logging.getLogger("monsisra.ui.login")
 
 FALLBACK_REGISTRATION_URL = "https://sante-ara.fr/inscription/"
 
-Opener = Callable[..., Awaitable[AccountSession]]
+Opener = Callable[..., Awaitable["AccountSession"]]
+
+
+async def load_core() -> None:
+    """Imports the client core (HTTP, crypto, cache: about half a second) in a worker thread,
+    once: the window paints first and stays responsive meanwhile. The functions that need the
+    core await this, then import their names (already loaded, so at no cost)."""
+    if "app.session" not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, "app.session")
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ class LoginWindow(QWidget):
         super().__init__(parent)
         self.data_root = data_root
         self.demo_hint = demo_hint
-        self.opener: Opener = opener or AccountSession.open
+        self.opener: Opener | None = opener  # None: AccountSession.open
         self.registration_url = FALLBACK_REGISTRATION_URL
         self.server_reachable: bool | None = None
         self.busy = False
@@ -133,6 +141,7 @@ class LoginWindow(QWidget):
         self.resize(960, 720)
         self._build()
         self._fill()
+        first_paint.watch(self)  # start-up measure of bench/ui.py; off unless asked
 
     # Building -----------------------------------------------------------------------------------
 
@@ -200,7 +209,7 @@ class LoginWindow(QWidget):
         form.addWidget(self.remember_box)
         form.addSpacing(8)
 
-        self.submit_button = QPushButton(self.tr("Se connecter"))
+        self.submit_button = QPushButton(self.submit_label())
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setProperty("primary", True)
         self.submit_button.setDefault(True)
@@ -326,6 +335,10 @@ class LoginWindow(QWidget):
         url = self.server_url()
 
         async def probe() -> None:
+            await load_core()
+            from app.remote.http import ServerUnreachable
+            from app.remote.jmap import fetch_public_regional_urls
+
             try:
                 urls = await fetch_public_regional_urls(url)
             except ServerUnreachable:
@@ -361,15 +374,19 @@ class LoginWindow(QWidget):
         )
 
     def _known_here(self) -> bool:
+        from app.account.vault import Vault
+
         login = self.login_edit.text().strip()
         url = self.server_url()
         return bool(login and url) and Vault.exists(paths.account_dir(self.data_root, url, login))
 
+    def submit_label(self) -> str:
+        """The button's word while the server answers (the locked window says "Déverrouiller")."""
+        return self.tr("Se connecter")
+
     def _update_button(self) -> None:
         offline = self.server_reachable is False and self._known_here()
-        self.submit_button.setText(
-            self.tr("Ouvrir hors ligne") if offline else self.tr("Se connecter")
-        )
+        self.submit_button.setText(self.tr("Ouvrir hors ligne") if offline else self.submit_label())
         if self.server_reachable is False and self.offline_banner.isVisible():
             self.offline_banner.say(self._offline_text())
 
@@ -403,8 +420,14 @@ class LoginWindow(QWidget):
         remember = self.remember_box.isChecked()
 
         async def attempt() -> AccountSession:
+            await load_core()
+            from app.account.vault import VaultThrottled
+            from app.remote.auth import LoginThrottled
+            from app.session import AccountSession
+
+            opener = self.opener or AccountSession.open
             try:
-                return await self.opener(self.data_root, server, login, password, remember=remember)
+                return await opener(self.data_root, server, login, password, remember=remember)
             except (LoginThrottled, VaultThrottled) as e:
                 self._start_throttle(e.retry_after)
                 raise

@@ -269,10 +269,6 @@ FLAG = QColor("#d9822b")
 ROW_HEIGHT = 80
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConversationDelegate", text)
-
-
 class ConversationDelegate(QStyledItemDelegate):
     """participants + date / subject + patient chip / preview; unread dot, flag, paperclip."""
 
@@ -333,9 +329,10 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setFont(who_font)
         painter.setPen(TEXT)
         who = (
-            _tr("À : ") + people(summary.to)
+            QCoreApplication.translate("ConversationDelegate", "À : ") + people(summary.to)
             if self.model.show_recipients
-            else people(summary.from_) or _tr("(expéditeur inconnu)")
+            else people(summary.from_)
+            or QCoreApplication.translate("ConversationDelegate", "(expéditeur inconnu)")
         )
         if summary.thread_size > 1:
             who = f"{who}  ({summary.thread_size})"
@@ -355,7 +352,9 @@ class ConversationDelegate(QStyledItemDelegate):
         subject_font.setWeight(QFont.Weight.DemiBold if summary.unread else QFont.Weight.Normal)
         painter.setFont(subject_font)
         painter.setPen(TEXT)
-        subject = summary.subject or _tr("(sans objet)")
+        subject = summary.subject or QCoreApplication.translate(
+            "ConversationDelegate", "(sans objet)"
+        )
         subject_rect = QRect(left, top, max(0, subject_right - left), 20)
         painter.drawText(
             subject_rect,
@@ -383,7 +382,9 @@ class ConversationDelegate(QStyledItemDelegate):
     @staticmethod
     def _chip(painter: QPainter, font: QFont, patient: PatientRef, right: int, top: int) -> int:
         """Draws the patient chip ending at `right`; returns its left edge."""
-        name = patient.display_name() or _tr("Patient")
+        name = patient.display_name() or QCoreApplication.translate(
+            "ConversationDelegate", "Patient"
+        )
         metrics = QFontMetrics(font)
         name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, 160)
         width = metrics.horizontalAdvance(name) + 16

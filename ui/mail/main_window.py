@@ -8,8 +8,9 @@ EventBridge (so slots run on the UI thread).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -31,6 +32,8 @@ from app.events import MailChanged
 from app.session import AccountSession
 from app.store.records import EmailRecord, PatientRef
 from ui import tasks, theme
+from ui.desktop import shortcuts
+from ui.desktop.tray import window_title
 from ui.mail.bridge import EventBridge
 from ui.mail.conversations import ConversationList
 from ui.mail.navigation import NavigationPane
@@ -38,14 +41,14 @@ from ui.mail.reader import ReaderView, patient_file_url
 from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
 
+if TYPE_CHECKING:
+    from ui.desktop.journal import JournalDialog
+    from ui.desktop.settings_dialog import SettingsDialog
+
 log = logging.getLogger("monsisra.ui.main")
 
 COALESCE_MS = 50  # MailChanged events merged before the views update (initial sync: many)
 NOTICE_MS = 8_000
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 def soon_page(title: str, sentence: str) -> QWidget:
@@ -58,7 +61,7 @@ def soon_page(title: str, sentence: str) -> QWidget:
     heading = QLabel(title)
     heading.setObjectName("soonTitle")
     heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    badge = QLabel(_tr("Bientôt disponible"))
+    badge = QLabel(QCoreApplication.translate("MainWindow", "Bientôt disponible"))
     badge.setObjectName("soonBadge")
     badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
     text = QLabel(sentence)
@@ -82,9 +85,14 @@ def soon_page(title: str, sentence: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    """Emits `closed` when the user closes it (the app then closes the session)."""
+    """Emits `closed` when the user closes it (the app then closes the session), `lockRequested`
+    for "Verrouiller", `settingsChanged(Settings)` after "Paramètres…" and `unreadChanged(n)`
+    with the inbox's unread count (also shown in the title: "(3) MonSisra bureau")."""
 
     closed = Signal()
+    lockRequested = Signal()
+    settingsChanged = Signal(object)
+    unreadChanged = Signal(int)
 
     def __init__(
         self, session: AccountSession, parent: QWidget | None = None, restore_drafts: bool = True
@@ -97,6 +105,7 @@ class MainWindow(QMainWindow):
         self.bridge = EventBridge(session.bus, self)
         self.composers: list[QWidget] = []
         self._pending: list[MailChanged] = []
+        self.unread = -1  # the inbox's unread count, once known
 
         self.navigation = NavigationPane()
         self.navigation.setFixedWidth(264)
@@ -149,7 +158,7 @@ class MainWindow(QMainWindow):
         self._flush.setInterval(COALESCE_MS)
         self._flush.timeout.connect(self._apply_changes)
 
-        self.navigation.set_mailboxes(session.mailboxes())
+        self._show_mailboxes()
         inbox = session.mailbox_by_role("inbox")
         if inbox is not None:
             self.navigation.select_mailbox(inbox.id)
@@ -159,57 +168,64 @@ class MainWindow(QMainWindow):
 
     # Actions -----------------------------------------------------------------------------------
 
-    def _action(
-        self, icon: str, text: str, shortcut: QKeySequence | str | None, slot: Any, tip: str = ""
-    ) -> QAction:
+    def _action(self, icon: str, text: str, name: str | None, slot: Any, tip: str = "") -> QAction:
+        """An action of the window; `name` gives its keys from the shortcuts table."""
         action = QAction(theme.icon(icon), text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        tip = tip or text
+        if name is not None:
+            action.setShortcuts(shortcuts.sequences(name))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(
-            f"{tip or text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            if shortcut
-            else tip or text
-        )
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{tip} ({keys})"
+            self.actions_by_name[name] = action
+        action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 
     def _make_actions(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
         self.act_new = self._action(
-            "action-compose", self.tr("Nouveau message"), "Ctrl+N", self.compose
+            "action-compose", self.tr("Nouveau message"), "new", self.compose
         )
-        self.act_reply = self._action("action-reply", self.tr("Répondre"), "Ctrl+R", self.reply)
+        self.act_reply = self._action("action-reply", self.tr("Répondre"), "reply", self.reply)
         self.act_reply_all = self._action(
-            "action-reply-all", self.tr("Répondre à tous"), "Ctrl+Shift+R", self.reply_all
+            "action-reply-all", self.tr("Répondre à tous"), "reply_all", self.reply_all
         )
         self.act_forward = self._action(
-            "action-forward", self.tr("Transférer"), "Ctrl+L", self.forward
+            "action-forward", self.tr("Transférer"), "forward", self.forward
         )
         self.act_unread = self._action(
-            "action-unread", self.tr("Marquer comme non lu"), "Ctrl+U", self.mark_unread
+            "action-unread", self.tr("Marquer comme non lu"), "mark_unread", self.mark_unread
         )
-        self.act_flag = self._action(
-            "action-flag", self.tr("Suivre"), "Ctrl+Shift+G", self.toggle_flag
-        )
+        self.act_flag = self._action("action-flag", self.tr("Suivre"), "flag", self.toggle_flag)
         self.act_archive = self._action(
-            "action-archive", self.tr("Archiver"), "Ctrl+E", self.archive
+            "action-archive", self.tr("Archiver"), "archive", self.archive
         )
-        self.act_delete = self._action(
-            "action-delete",
-            self.tr("Supprimer"),
-            QKeySequence(QKeySequence.StandardKey.Delete),
-            self.delete,
-        )
+        self.act_delete = self._action("action-delete", self.tr("Supprimer"), "delete", self.delete)
         self.act_search = self._action(
-            "action-search",
-            self.tr("Rechercher"),
-            QKeySequence(QKeySequence.StandardKey.Find),
-            self.focus_search,
+            "action-search", self.tr("Rechercher"), "search", self.focus_search
         )
         self.act_sync = self._action(
-            "action-retry", self.tr("Synchroniser"), "F5", self.session.sync_now
+            "action-retry", self.tr("Synchroniser"), "sync", self.session.sync_now
         )
+        self.act_settings = self._action(
+            "settings", self.tr("Paramètres…"), "settings", self.open_settings
+        )
+        self.act_journal = self._action(
+            "journal",
+            self.tr("Journal"),
+            None,
+            self.open_journal,
+            self.tr("Les derniers événements de l'application, pour l'assistance"),
+        )
+        self.act_shortcuts = self._action(
+            "keyboard", self.tr("Raccourcis clavier"), "shortcuts", self.show_shortcuts
+        )
+        self.act_lock = self._action(
+            "lock", self.tr("Verrouiller"), "lock", self.lockRequested.emit
+        )
+        self.act_quit = self._action("quit", self.tr("Quitter"), "quit", self.close)
 
         bar = QToolBar(self.tr("Actions"))
         bar.setObjectName("mainToolbar")
@@ -237,6 +253,21 @@ class MainWindow(QMainWindow):
             button = bar.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.app_menu = QMenu(self)
+        self.app_menu.setObjectName("appMenu")
+        for action in (self.act_settings, self.act_journal, self.act_shortcuts):
+            self.app_menu.addAction(action)
+        self.app_menu.addSeparator()
+        self.app_menu.addAction(self.act_lock)
+        self.app_menu.addAction(self.act_quit)
+        self.menu_button = QToolButton()
+        self.menu_button.setObjectName("appMenuButton")
+        self.menu_button.setIcon(theme.icon("menu"))
+        self.menu_button.setToolTip(self.tr("Menu : paramètres, journal, verrouiller, quitter"))
+        self.menu_button.setAccessibleName(self.tr("Menu"))
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setMenu(self.app_menu)
+        bar.addWidget(self.menu_button)
         self.addToolBar(bar)
         self.toolbar = bar
 
@@ -357,11 +388,68 @@ class MainWindow(QMainWindow):
     def notify(self, message: str) -> None:
         self.status.showMessage(message, NOTICE_MS)
 
+    def _show_mailboxes(self) -> None:
+        """The navigation's mailboxes and counts, and the inbox's unread count in the title."""
+        boxes = self.session.mailboxes()
+        self.navigation.set_mailboxes(boxes)
+        if self.mailbox_id is None and self.pages.currentWidget() is self.mail_page:
+            # A first login: the inbox arrives with the first sync, and opens by itself.
+            inbox = next((b for b in boxes if b.role == "inbox"), None)
+            if inbox is not None and not self.search.text():
+                self.navigation.select_mailbox(inbox.id)
+        unread = next((b.unread for b in boxes if b.role == "inbox"), 0)
+        if unread != self.unread:
+            self.unread = unread
+            self.setWindowTitle(window_title(unread, self.tr("MonSisra bureau")))
+            self.unreadChanged.emit(unread)
+
+    # The app menu ------------------------------------------------------------------------------
+
+    def open_settings(self) -> SettingsDialog:
+        from ui.desktop.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.settingsChanged)
+        dialog.show()
+        return dialog
+
+    def open_journal(self) -> JournalDialog:
+        from ui.desktop.journal import JournalDialog
+
+        dialog = JournalDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_shortcuts(self) -> shortcuts.ShortcutsDialog:
+        dialog = shortcuts.ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     # Reading -----------------------------------------------------------------------------------
 
     def _open(self, email_id: str, thread_id: str) -> None:
         self.reader.show_thread(thread_id, email_id)
         self._update_actions()
+
+    def open_email(self, email_id: str) -> bool:
+        """Shows this message (a notification was clicked): its mailbox, selected, in the reader;
+        the inbox is where new messages are. False when it is no longer there."""
+        inbox = self.session.mailbox_by_role("inbox")
+        if inbox is None:
+            return False
+        self.search.clear()
+        self.conversations.search("")
+        self.show_mailbox(inbox.id)
+        for toggle in (self.conversations.unread_filter, self.conversations.attachment_filter):
+            toggle.setChecked(False)
+        self.conversations.set_patient_filter(None)
+        model = self.conversations.model
+        while model.row_of(email_id) < 0 and model.canFetchMore(model.index(0).parent()):
+            model.fetchMore(model.index(0).parent())
+        return self.conversations.select_id(email_id)
 
     def focus_search(self) -> None:
         self.navigation_to_mail()
@@ -408,7 +496,7 @@ class MainWindow(QMainWindow):
             mailbox_ids=frozenset().union(*(c.mailbox_ids for c in changes)),
             removed_email_ids=frozenset().union(*(c.removed_email_ids for c in changes)),
         )
-        self.navigation.set_mailboxes(self.session.mailboxes())
+        self._show_mailboxes()
         self.conversations.apply_change(merged)
         self.reader.apply_change(merged)
         self._update_actions()
@@ -506,12 +594,35 @@ class MainWindow(QMainWindow):
 
     # Closing -----------------------------------------------------------------------------------
 
+    def close_composers(self) -> list[asyncio.Future[Any]]:
+        """Closes every composer; see close_windows."""
+        return close_windows(list(self.composers))
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for window in list(self.composers):
             window.close()
         self.bridge.close()
+        # Timers that read or write the session must not reach it while it closes.
+        self.reader.hold_unread()
+        self._flush.stop()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def close_windows(composers: list[QWidget]) -> list[asyncio.Future[Any]]:
+    """Closes these composers if open (each saves its draft in the encrypted cache) and returns
+    the work still running for them (draft saves, a send in progress): the session must stay open
+    until it is done. A composer that is sending refuses to close and closes by itself once its
+    message is in the outbox."""
+    running: list[asyncio.Future[Any]] = []
+    for window in composers:
+        if window.isVisible():
+            window.close()
+        running += list(getattr(window, "pending_tasks", []))
+        send_task = getattr(window, "send_task", None)
+        if send_task is not None and not send_task.done():
+            running.append(send_task)
+    return running
 
 
 def demo_screenshot(session: AccountSession) -> QWidget:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QCoreApplication,
     QModelIndex,
@@ -44,7 +45,11 @@ TeleconsultationRole = Qt.ItemDataRole.UserRole + 1
 ROW_HEIGHT = 80
 STALE_AFTER_S = 60.0
 
-STATUS_LABELS = {"planned": "Planifiée", "done": "Terminée", "cancelled": "Annulée"}
+STATUS_LABELS = {
+    "planned": QT_TRANSLATE_NOOP("Teleconsultations", "Planifiée"),
+    "done": QT_TRANSLATE_NOOP("Teleconsultations", "Terminée"),
+    "cancelled": QT_TRANSLATE_NOOP("Teleconsultations", "Annulée"),
+}
 STATUS_COLORS = {  # (background, text)
     "planned": (QColor("#dcefe9"), QColor("#0b5e52")),
     "done": (QColor("#e9ecef"), QColor("#3e4c59")),

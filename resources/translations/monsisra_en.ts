@@ -1,0 +1,1785 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="fr">
+<context>
+    <name>AttachmentChip</name>
+    <message>
+        <location filename="../../ui/mail/reader.py" line="+153"/>
+        <source>Enregistrer le document</source>
+        <translation>Save the document</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>document</source>
+        <translation>document</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
+        <translation>Double-click to open; drag to the desktop to copy the document.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ouvrir</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enregistrer sous…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>Document enregistré : {name}</source>
+        <translation>Document saved: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>AutoLock</name>
+    <message>
+        <location filename="../../ui/desktop/autolock.py" line="+39"/>
+        <source>Session verrouillée.</source>
+        <translation>Session locked.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
+        <translation>Session locked after {delay} of inactivity: enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>Chip</name>
+    <message>
+        <location filename="../../ui/composer/chips.py" line="+119"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retirer %1</source>
+        <translation>Remove %1</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../ui/composer/composer.py" line="+147"/>
+        <location line="+180"/>
+        <source>Nouveau message</source>
+        <translation>New message</translation>
+    </message>
+    <message>
+        <location line="-116"/>
+        <source>Envoyer</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Envoyer (Ctrl+Entrée)</source>
+        <translation>Send (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+358"/>
+        <source>Insérer un document</source>
+        <translation>Insert a document</translation>
+    </message>
+    <message>
+        <location line="-355"/>
+        <source>Patient…</source>
+        <translation>Patient…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choisir le patient concerné</source>
+        <translation>Choose the patient concerned</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rechercher un destinataire</source>
+        <translation>Search for a recipient</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer ce brouillon et fermer</source>
+        <translation>Delete this draft and close</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Aucun patient — choisir…</source>
+        <translation>No patient — choose…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Objet du message</source>
+        <translation>Message subject</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>À</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objet</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Votre message…</source>
+        <translation>Your message…</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
+        <translation>Document(s) not found, removed from the draft: </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Modifié</source>
+        <translation>Modified</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Brouillon enregistré</source>
+        <translation>Draft saved</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
+        <translation>Sending: this window will close once the message has gone.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>La recherche dans l&apos;annuaire n&apos;est pas disponible.</source>
+        <translation>Directory search is not available.</translation>
+    </message>
+    <message>
+        <location line="+130"/>
+        <source>« %1 » n&apos;est pas un fichier.</source>
+        <translation>“%1” is not a file.</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
+        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ajoutez au moins un destinataire.</source>
+        <translation>Add at least one recipient.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Document introuvable : </source>
+        <translation>Document not found: </translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <location line="+5"/>
+        <source>Envoi en cours…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Envoi terminé</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Le message n&apos;a pas pu être envoyé</source>
+        <translation>The message could not be sent</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> Il reste dans la boîte d&apos;envoi.</source>
+        <translation> It remains in the outbox.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationDelegate</name>
+    <message>
+        <location filename="../../ui/mail/conversations.py" line="+332"/>
+        <source>À : </source>
+        <translation>To: </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(expéditeur inconnu)</source>
+        <translation>(unknown sender)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <location line="-326"/>
+        <source>Récents d&apos;abord</source>
+        <translation>Newest first</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Anciens d&apos;abord</source>
+        <translation>Oldest first</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expéditeur</source>
+        <translation>Sender</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objet</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location line="+372"/>
+        <source>Non lus</source>
+        <translation>Unread</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Avec pièces jointes</source>
+        <translation>With attachments</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Retirer le filtre patient</source>
+        <translation>Remove the patient filter</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Trier par</source>
+        <translation>Sort by</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <location line="+81"/>
+        <source>Aucun message.</source>
+        <translation>No messages.</translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>Patient : {name}  ✕</source>
+        <translation>Patient: {name}  ✕</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>{n} résultat(s) pour « {text} »</source>
+        <translation>{n} result(s) for “{text}”</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Aucun message ne correspond à la recherche.</source>
+        <translation>No message matches your search.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Messages de ce patient ({name})</source>
+        <translation>Messages about this patient ({name})</translation>
+    </message>
+</context>
+<context>
+    <name>Directory</name>
+    <message>
+        <location filename="../../ui/directory/model.py" line="+181"/>
+        <source>Établissement</source>
+        <translation>Healthcare facility</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>Expert</source>
+        <translation>Expert</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Pas de messagerie sécurisée connue</source>
+        <translation>No known secure messaging address</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryDialog</name>
+    <message>
+        <location filename="../../ui/directory/view.py" line="+620"/>
+        <source>Rechercher un destinataire</source>
+        <translation>Search for a recipient</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choisir</source>
+        <translation>Choose</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryView</name>
+    <message>
+        <location line="-505"/>
+        <source>Rechercher un correspondant</source>
+        <translation>Find a correspondent</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Nom, prénom</source>
+        <translation>Last name, first name</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Toutes les spécialités</source>
+        <translation>All specialties</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Spécialité</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Service ou compétence</source>
+        <translation>Department or expertise</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Code postal</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Département</source>
+        <translation>Département</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Autour de moi</source>
+        <translation>Near me</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{km} km</source>
+        <translation>{km} km</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rayon autour de votre lieu d&apos;exercice</source>
+        <translation>Radius around your place of practice</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Toutes les catégories</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Experts seulement</source>
+        <translation>Experts only</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Effacer</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
+        <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Les correspondants à qui vous écrivez apparaîtront ici.</source>
+        <translation>The correspondents you write to will appear here.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Favoris</source>
+        <translation>Favourites</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Correspondants récents</source>
+        <translation>Recent correspondents</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Écrire</source>
+        <translation>Write</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copier l&apos;adresse</source>
+        <translation>Copy address</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demander une téléexpertise</source>
+        <translation>Request a tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
+        <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Autour de moi : depuis {place}.</source>
+        <translation>Near me: from {place}.</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Recherche en cours…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Aucun résultat. Élargissez la recherche.</source>
+        <translation>No results. Try a broader search.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 résultat</source>
+        <translation>1 result</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} résultats</source>
+        <translation>{n} results</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Vos favoris et vos correspondants récents</source>
+        <translation>Your favourites and recent correspondents</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Ajouté à vos favoris.</source>
+        <translation>Added to your favourites.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Retiré de vos favoris.</source>
+        <translation>Removed from your favourites.</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Adresse copiée.</source>
+        <translation>Address copied.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Adresses copiées.</source>
+        <translation>Addresses copied.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentList</name>
+    <message>
+        <location filename="../../ui/composer/documents.py" line="+206"/>
+        <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
+        <translation>Drop the documents to attach here, or click to insert a document.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>document</source>
+        <translation>document</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>documents</source>
+        <translation>documents</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentRow</name>
+    <message>
+        <location line="-81"/>
+        <source>Type de document</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Retirer le document</source>
+        <translation>Remove the document</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentTypeDialog</name>
+    <message>
+        <location line="-101"/>
+        <source>Type de document</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>De quel type de document s&apos;agit-il ?</source>
+        <translation>What type of document is this?</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Insérer</source>
+        <translation>Insert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>JournalDialog</name>
+    <message>
+        <location filename="../../ui/desktop/journal.py" line="+102"/>
+        <location line="+11"/>
+        <source>Journal</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Les dernières lignes du journal de MonSisra. À transmettre au support : ne contient ni mot de passe ni donnée patient.</source>
+        <translation>The latest lines of MonSisra&apos;s log, to send to support: it contains no password and no patient data.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Tout</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Avertissements et erreurs</source>
+        <translation>Warnings and errors</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Afficher</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Copier</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enregistrer…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucune ligne pour l&apos;instant.</source>
+        <translation>No lines yet.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>aucune ligne</source>
+        <translation>no lines</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 ligne</source>
+        <translation>1 line</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} lignes</source>
+        <translation>{n} lines</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Journal copié dans le presse-papiers.</source>
+        <translation>Log copied to the clipboard.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enregistrer le journal</source>
+        <translation>Save the log</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Texte (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Le journal n&apos;a pas pu être enregistré à cet endroit. Choisissez un autre dossier.</source>
+        <translation>The log could not be saved there. Choose another folder.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Journal enregistré : {name}</source>
+        <translation>Log saved: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>LockedLoginWindow</name>
+    <message>
+        <location filename="../../ui/desktop/locked.py" line="+28"/>
+        <source>MonSisra bureau — Session verrouillée</source>
+        <translation>MonSisra bureau — Session locked</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Déverrouiller</source>
+        <translation>Unlock</translation>
+    </message>
+</context>
+<context>
+    <name>LoginWindow</name>
+    <message>
+        <location filename="../../ui/login/window.py" line="+130"/>
+        <source>MonSisra bureau — Connexion</source>
+        <translation>MonSisra bureau — Sign in</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>MonSisra</source>
+        <translation>MonSisra</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Messagerie sécurisée de santé</source>
+        <translation>Secure health messaging</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>prenom.nom</source>
+        <translation>firstname.lastname</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Serveur</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Identifiant</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mot de passe</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Se souvenir de moi</source>
+        <translation>Remember me</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Garde la session ouverte sur cet ordinateur (dans le trousseau du système). Votre mot de passe reste demandé pour déverrouiller vos données.</source>
+        <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
+    </message>
+    <message>
+        <location line="+174"/>
+        <source>Se connecter</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location line="-155"/>
+        <source>Connexion et déverrouillage de vos données…</source>
+        <translation>Signing in and unlocking your data…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Pas encore d&apos;identifiants ?</source>
+        <translation>No account yet?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Créer un compte Sara</source>
+        <translation>Create a Sara account</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>MonSisra bureau · messagerie MSSanté de votre région</source>
+        <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
+        <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
+        <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mode hors connexion : le serveur ne répond pas. Vérifiez votre connexion à Internet.</source>
+        <translation>Offline mode: the server is not responding. Check your Internet connection.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Ouvrir hors ligne</source>
+        <translation>Open offline</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>le serveur</source>
+        <translation>the server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>l&apos;identifiant</source>
+        <translation>the username</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>le mot de passe</source>
+        <translation>the password</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saisissez {what}.</source>
+        <translation>Enter {what}.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Mode hors connexion : le serveur est injoignable. Vos messages enregistrés sur cet ordinateur restent consultables ; la connexion reviendra d&apos;elle-même.</source>
+        <translation>Offline mode: the server cannot be reached. The messages saved on this computer can still be read; the connection will come back by itself.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/mail/main_window.py" line="+64"/>
+        <source>Bientôt disponible</source>
+        <translation>Coming soon</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <location line="+300"/>
+        <source>MonSisra bureau</source>
+        <translation>MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="-214"/>
+        <source>Nouveau message</source>
+        <translation>New message</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Répondre</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Répondre à tous</source>
+        <translation>Reply all</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Transférer</source>
+        <translation>Forward</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Marquer comme non lu</source>
+        <translation>Mark as unread</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+89"/>
+        <source>Suivre</source>
+        <translation>Flag</translation>
+    </message>
+    <message>
+        <location line="-87"/>
+        <source>Archiver</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Synchroniser</source>
+        <translation>Synchronise</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Paramètres…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Journal</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Les derniers événements de l&apos;application, pour l&apos;assistance</source>
+        <translation>The application&apos;s latest events, for support</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Verrouiller</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quitter</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actions</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Menu : paramètres, journal, verrouiller, quitter</source>
+        <translation>Menu: settings, log, lock, quit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Menu</source>
+        <translation>Menu</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Ne plus suivre</source>
+        <translation>Clear flag</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Téléconsultations</source>
+        <translation>Teleconsultations</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vos téléconsultations à venir et passées, avec «&#xa0;Rejoindre&#xa0;».</source>
+        <translation>Your upcoming and past teleconsultations, with “Join”.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Mes patients</source>
+        <translation>My patients</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ici, vos patients suivis, leur équipe de soins et les messages qui les concernent. En attendant, «&#xa0;Mon portail&#xa0;» ouvre MesPatients dans le navigateur.</source>
+        <translation>Here: the patients you follow, their care team and the messages about them. Meanwhile, “My portal” opens MesPatients in the browser.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Téléexpertise</source>
+        <translation>Tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ici, vos demandes de téléexpertise envoyées et reçues, et leur suivi. En attendant, l&apos;annuaire permet d&apos;écrire à un expert.</source>
+        <translation>Here: the tele-expertise requests you have sent and received, and their follow-up. Meanwhile, you can write to an expert from the directory.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Mon portail n&apos;est pas disponible hors connexion.</source>
+        <translation>My portal is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
+        <translation>The patient&apos;s record is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+169"/>
+        <source>La rédaction de messages n&apos;est pas encore disponible.</source>
+        <translation>Writing messages is not available yet.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageCard</name>
+    <message>
+        <location filename="../../ui/mail/reader.py" line="+103"/>
+        <source>(expéditeur inconnu)</source>
+        <translation>(unknown sender)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>À : </source>
+        <translation>To: </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cc : </source>
+        <translation>Cc: </translation>
+    </message>
+</context>
+<context>
+    <name>NavigationPane</name>
+    <message>
+        <location filename="../../ui/mail/navigation.py" line="+136"/>
+        <source>Nouveau message</source>
+        <translation>New message</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Ma messagerie</source>
+        <translation>My mailbox</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Téléconsultations</source>
+        <translation>Teleconsultations</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mes patients</source>
+        <translation>My patients</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Téléexpertise</source>
+        <translation>Tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mon portail</source>
+        <translation>My portal</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Ouvre MesPatients dans le navigateur</source>
+        <translation>Opens MesPatients in the browser</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>{total} messages, {unread} non lus</source>
+        <translation>{total} messages, {unread} unread</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../ui/desktop/notifications.py" line="+40"/>
+        <source>expéditeur inconnu</source>
+        <translation>unknown sender</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Nouveau message de {sender}</source>
+        <translation>New message from {sender}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cliquez pour l&apos;ouvrir.</source>
+        <translation>Click to open it.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+12"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Patient : {name}</source>
+        <translation>Patient: {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{n} nouveaux messages</source>
+        <translation>{n} new messages</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>De {senders}</source>
+        <translation>From {senders}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> et d&apos;autres</source>
+        <translation> and others</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxDialog</name>
+    <message>
+        <location filename="../../ui/mail/status.py" line="+179"/>
+        <source>Boîte d&apos;envoi</source>
+        <translation>Outbox</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Les messages en attente partent dès que le serveur répond. Un message refusé peut être renvoyé avec « Réessayer ».</source>
+        <translation>Pending messages are sent as soon as the server responds. A rejected message can be sent again with “Retry”.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Objet</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>À</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>État</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Réessayer</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+</context>
+<context>
+    <name>PatientBanner</name>
+    <message>
+        <location filename="../../ui/mail/reader.py" line="-46"/>
+        <source>Patient : </source>
+        <translation>Patient: </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ouvrir le dossier du patient dans le navigateur</source>
+        <translation>Open the patient&apos;s record in the browser</translation>
+    </message>
+</context>
+<context>
+    <name>PatientDialog</name>
+    <message>
+        <location filename="../../ui/composer/patient.py" line="+125"/>
+        <source>Choisir le patient</source>
+        <translation>Choose the patient</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Rechercher dans l&apos;annuaire patient régional</source>
+        <translation>Search the regional patient directory</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nom, prénom</source>
+        <translation>Last name, first name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>JJ/MM/AAAA</source>
+        <translation>DD/MM/YYYY</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>15 chiffres</source>
+        <translation>15 digits</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nom</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>INS</source>
+        <translation>INS</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choisir</source>
+        <translation>Choose</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>La date de naissance s&apos;écrit JJ/MM/AAAA.</source>
+        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cet INS n&apos;est pas valide : vérifiez les 15 chiffres.</source>
+        <translation>This INS is not valid: check the 15 digits.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Indiquez un nom, une date de naissance ou un INS.</source>
+        <translation>Enter a name, a date of birth or an INS.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Recherche…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%n patient(s) trouvé(s).</source>
+        <translation>%n patient(s) found.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Aucun patient ne correspond à ces critères.</source>
+        <translation>No patient matches these criteria.</translation>
+    </message>
+</context>
+<context>
+    <name>ReaderView</name>
+    <message>
+        <location filename="../../ui/mail/reader.py" line="+107"/>
+        <source>Sélectionnez un message pour le lire.</source>
+        <translation>Select a message to read it.</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientField</name>
+    <message>
+        <location filename="../../ui/composer/recipients.py" line="+186"/>
+        <source>Nom ou adresse MSSanté</source>
+        <translation>Name or MSSanté address</translation>
+    </message>
+</context>
+<context>
+    <name>SearchField</name>
+    <message>
+        <location filename="../../ui/mail/search.py" line="+23"/>
+        <source>Rechercher dans mes messages (Ctrl+F)</source>
+        <translation>Search my messages (Ctrl+F)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+134"/>
+        <location line="+17"/>
+        <source>Paramètres</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Compte et serveur</source>
+        <translation>Account and server</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Adresse du serveur</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un changement prend effet à la prochaine connexion.</source>
+        <translation>A change takes effect the next time you sign in.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Identifiant</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Documents hors connexion</source>
+        <translation>Offline documents</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Place réservée aux documents</source>
+        <translation>Space reserved for documents</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
+        <translation>Show patient names and the subject in notifications</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Désactivé par défaut : l&apos;écran peut être vu par d&apos;autres personnes, patients ou collègues. La notification dit alors seulement qu&apos;un message est arrivé.</source>
+        <translation>Off by default: the screen may be seen by other people, patients or colleagues. The notification then only says that a message has arrived.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sécurité</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Verrouillage après inactivité</source>
+        <translation>Lock after inactivity</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
+        <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Lieu d&apos;exercice</source>
+        <translation>Place of practice</translation>
+    </message>
+    <message>
+        <location line="-55"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
+        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
+    </message>
+    <message>
+        <location line="-222"/>
+        <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
+        <translation>Enter the server address, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cette adresse n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur.</source>
+        <translation>This address is not valid: it must start with https:// followed by the server name.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Utilisez une adresse en https:// : une connexion non chiffrée n&apos;est acceptée que pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).</source>
+        <translation>Use an https:// address: an unencrypted connection is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
+    </message>
+    <message>
+        <location line="+211"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
+        <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Point de départ de la recherche « autour de moi » dans l&apos;annuaire.</source>
+        <translation>Starting point of the “near me” directory search.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Code postal ou commune</source>
+        <translation>Postcode or town</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Changer de lieu</source>
+        <translation>Change location</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>aucun compte ouvert</source>
+        <translation>no account open</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{n} h</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{h} h {m:02d}</source>
+        <translation>{h} h {m:02d}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Utilisé actuellement : {used} sur {budget}.</source>
+        <translation>Currently used: {used} of {budget}.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucun lieu choisi</source>
+        <translation>No location chosen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire cherche alors autour du centre de Lyon. Tapez un code postal ou une commune ci-dessous.</source>
+        <translation>The directory then searches around the centre of Lyon. Type a postcode or a town below.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lieu sans nom</source>
+        <translation>Unnamed location</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Proposé d&apos;après votre fiche de l&apos;annuaire : {source}.</source>
+        <translation>Suggested from your directory entry: {source}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choisi par vous.</source>
+        <translation>Chosen by you.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>votre cabinet</source>
+        <translation>your practice</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Connectez-vous pour chercher une commune dans l&apos;annuaire.</source>
+        <translation>Sign in to look up a town in the directory.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>La recherche d&apos;une commune a besoin de la connexion au serveur.</source>
+        <translation>Looking up a town needs the connection to the server.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recherche…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Aucune commune de l&apos;annuaire ne correspond.</source>
+        <translation>No town in the directory matches.</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Une valeur n&apos;est pas acceptée : vérifiez le formulaire.</source>
+        <translation>A value is not accepted: check the form.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Les paramètres n&apos;ont pas pu être enregistrés sur le disque. Vérifiez la place disponible et réessayez.</source>
+        <translation>The settings could not be saved to disk. Check the free space and try again.</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <location filename="../../ui/desktop/shortcuts.py" line="+31"/>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rédaction</source>
+        <translation>Writing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Application</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Nouveau message</source>
+        <translation>New message</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Répondre</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Répondre à tous</source>
+        <translation>Reply all</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Transférer</source>
+        <translation>Forward</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marquer comme non lu</source>
+        <translation>Mark as unread</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Suivre / ne plus suivre</source>
+        <translation>Follow up / clear follow-up</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Archiver</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supprimer (vers la corbeille)</source>
+        <translation>Delete (to the bin)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Synchroniser</source>
+        <translation>Synchronise</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Envoyer le message</source>
+        <translation>Send the message</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Verrouiller</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paramètres</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quitter</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source> ou </source>
+        <translation> or </translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location line="+11"/>
+        <location line="+5"/>
+        <source>Raccourcis clavier</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dans la fenêtre principale, et dans la rédaction pour l&apos;envoi.</source>
+        <translation>In the main window, and in the message editor for sending.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../../ui/mail/status.py" line="-122"/>
+        <source>En ligne</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hors connexion</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Synchronisé à {time}</source>
+        <translation>Synchronised at {time}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Synchronisation : %p&#xa0;%</source>
+        <translation>Synchronising: %p%</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{done} messages sur {total}</source>
+        <translation>{done} of {total} messages</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{n} en attente</source>
+        <translation>{n} pending</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} en échec</source>
+        <translation>{n} failed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Boîte d&apos;envoi : </source>
+        <translation>Outbox: </translation>
+    </message>
+</context>
+<context>
+    <name>Teleconsultations</name>
+    <message>
+        <location filename="../../ui/teleconsultations/view.py" line="+49"/>
+        <source>Planifiée</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Terminée</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Annulée</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location line="+102"/>
+        <source>Motif d&apos;annulation : {reason}</source>
+        <translation>Reason for cancellation: {reason}</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>Patient non renseigné</source>
+        <translation>Patient not specified</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>annulée : {reason}</source>
+        <translation>cancelled: {reason}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Participants : {names}</source>
+        <translation>Participants: {names}</translation>
+    </message>
+</context>
+<context>
+    <name>TeleconsultationsView</name>
+    <message>
+        <location line="+46"/>
+        <source>Téléconsultations</source>
+        <translation>Teleconsultations</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Planifier sur le portail</source>
+        <translation>Schedule on the portal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>La planification se fait sur le portail régional, dans votre navigateur.</source>
+        <translation>Teleconsultations are scheduled on the regional portal, in your browser.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucune téléconsultation à venir.</source>
+        <translation>No upcoming teleconsultations.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Aucune téléconsultation passée.</source>
+        <translation>No past teleconsultations.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>À venir</source>
+        <translation>Upcoming</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passées</source>
+        <translation>Past</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Rejoindre</source>
+        <translation>Join</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Copier le lien du patient</source>
+        <translation>Copy the patient&apos;s link</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Chargement des téléconsultations…</source>
+        <translation>Loading teleconsultations…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Aucune téléconsultation planifiée.</source>
+        <translation>No teleconsultations scheduled.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 téléconsultation planifiée.</source>
+        <translation>1 teleconsultation scheduled.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} téléconsultations planifiées.</source>
+        <translation>{n} teleconsultations scheduled.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Cette téléconsultation est terminée ou annulée.</source>
+        <translation>This teleconsultation has ended or was cancelled.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Aucun lien de connexion pour vous dans cette téléconsultation.</source>
+        <translation>There is no join link for you in this teleconsultation.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ouvre la visio dans votre navigateur.</source>
+        <translation>Opens the video call in your browser.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le navigateur n&apos;a pas pu être ouvert.</source>
+        <translation>The browser could not be opened.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>La téléconsultation s&apos;ouvre dans votre navigateur.</source>
+        <translation>The teleconsultation is opening in your browser.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Lien du patient copié.</source>
+        <translation>Patient&apos;s link copied.</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../ui/desktop/tray.py" line="+39"/>
+        <source>Aucun message non lu</source>
+        <translation>No unread messages</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 message non lu</source>
+        <translation>1 unread message</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} messages non lus</source>
+        <translation>{n} unread messages</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Ouvrir MonSisra bureau</source>
+        <translation>Open MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nouveau message</source>
+        <translation>New message</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Verrouiller</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Quitter</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,246 @@
+"""The settings dialog on the demo GP's account: every setting changed and saved with OK (and
+announced), a bad server address refused in French with nothing saved, Annuler saving nothing,
+the space documents take, communes found in the sandbox's directory with their positions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QListWidget
+from pytestqt.qtbot import QtBot
+
+from app.session import AccountSession
+from app.store import mail
+from server.directory.communes import load_communes
+from server.directory.search import haversine_km
+from tests.ui.conftest import run_sync
+from ui import settings as settings_mod
+from ui.desktop.settings_dialog import MIB, SettingsDialog, server_url_error, size_text
+from ui.settings import PracticeLocation, Settings
+
+
+@pytest.fixture
+def settings_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fresh settings saved in a folder of this test (the app's are never touched)."""
+    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
+    root = tmp_path / "réglages"
+    settings_mod.use(root)
+    return root
+
+
+def saved_file(root: Path) -> dict[str, object] | None:
+    path = settings_mod.path_in(root)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def open_dialog(qtbot: QtBot, session: AccountSession | None) -> SettingsDialog:
+    dialog = SettingsDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def click(qtbot: QtBot, widget: object) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_row(qtbot: QtBot, view: QListWidget, row: int) -> None:
+    rect = view.visualItemRect(view.item(row))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def commune_position(insee: str) -> tuple[float, float]:
+    found = next(c for c in load_communes() if c.insee == insee)
+    return found.lat, found.lon
+
+
+def test_every_setting_changed_is_saved_with_ok_and_announced(
+    qtbot: QtBot, ui_session: AccountSession, settings_root: Path
+) -> None:
+    dialog = open_dialog(qtbot, ui_session)
+    assert dialog.login_value.text() == "helene.garnier"
+    assert dialog.autolock_combo.currentText() == "2 h"  # the default
+    assert not dialog.patient_names_check.isChecked()  # off by default
+    # No practice location yet: her practice, as the directory lists it, is proposed.
+    qtbot.waitUntil(lambda: dialog.location() is not None, timeout=15_000)
+    assert dialog.location_label.text() == "Lyon (69003)"
+    assert "Cabinet médical Garnier-Vasseur" in dialog.location_note.text()
+
+    dialog.server_edit.setText("https://mss.example.fr/")
+    dialog.budget_spin.setValue(800)
+    click(qtbot, dialog.patient_names_check)
+    dialog.autolock_combo.setCurrentIndex(dialog.autolock_combo.findText("30 min"))
+    qtbot.keyClicks(dialog.commune_edit, "Villeurb")
+    qtbot.waitUntil(lambda: bool(dialog.communes_shown()), timeout=15_000)
+    assert dialog.communes_shown()[0].commune == "Villeurbanne"
+    click_row(qtbot, dialog.commune_list, 0)
+    assert dialog.location_label.text().startswith("Villeurbanne (69")
+    assert dialog.location_note.text() == "Choisi par vous."
+    assert saved_file(settings_root) is None  # nothing written before OK
+
+    with qtbot.waitSignal(dialog.changed, timeout=5_000) as announced:
+        click(qtbot, dialog.ok_button)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = settings_mod.load(settings_root)
+    assert announced.args == [saved]
+    assert saved == settings_mod.current()
+    assert saved.server_url == "https://mss.example.fr"
+    assert saved.cache_budget_mb == 800
+    assert saved.notify_patient_names is True
+    assert saved.autolock_minutes == 30
+    place = saved.practice_location
+    assert place is not None
+    assert place.commune is not None
+    assert place.commune.startswith("Villeurbanne (69")
+    assert haversine_km(place.lat, place.lon, *commune_position("69266")) < 2
+    # The budget reached the session at once.
+    qtbot.waitUntil(lambda: ui_session.attachments.budget_bytes == 800 * MIB, timeout=5_000)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("http://sante-ara.fr", "Utilisez une adresse en https://"),
+        ("sante-ara.fr", "n'est pas valide"),
+        ("https://", "n'est pas valide"),
+        ("https://exa mple.fr", "n'est pas valide"),
+        ("https://example.fr:99999", "n'est pas valide"),
+        ("", "Indiquez l'adresse du serveur"),
+    ],
+)
+def test_bad_server_addresses_are_explained_in_french(typed: str, said: str) -> None:
+    message = server_url_error(typed)
+    assert message is not None
+    assert said in message
+
+
+@pytest.mark.parametrize(
+    "good",
+    [
+        "https://sante-ara.fr",
+        "https://mss.example.fr:8443/base/",
+        "http://127.0.0.1:8123",
+        "http://localhost:8000",
+        "http://[::1]:8000",
+    ],
+)
+def test_good_server_addresses_pass(good: str) -> None:
+    assert server_url_error(good) is None
+
+
+def test_a_bad_server_address_is_refused_inline_and_nothing_is_saved(
+    qtbot: QtBot, qloop: object, settings_root: Path
+) -> None:
+    dialog = open_dialog(qtbot, None)
+    announced: list[Settings] = []
+    dialog.changed.connect(announced.append)
+    dialog.server_edit.setText("http://sante-ara.fr")
+    dialog.autolock_combo.setCurrentIndex(dialog.autolock_combo.findText("15 min"))
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()  # still open, to be corrected
+    assert dialog.server_error.isVisible()
+    assert "https://" in dialog.server_error.text()
+    assert "127.0.0.1" in dialog.server_error.text()
+    assert saved_file(settings_root) is None
+    assert settings_mod.current() == Settings()
+    assert announced == []
+    # Corrected, the error goes as soon as the address is good, and OK saves.
+    dialog.server_edit.setText("http://127.0.0.1:8123")
+    assert not dialog.server_error.isVisible()
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert settings_mod.load(settings_root).server_url == "http://127.0.0.1:8123"
+    assert settings_mod.load(settings_root).autolock_minutes == 15
+    assert len(announced) == 1
+
+
+def test_annuler_saves_nothing(qtbot: QtBot, qloop: object, settings_root: Path) -> None:
+    settings_mod.update(autolock_minutes=45)  # a value off the presets is kept and shown
+    before = settings_mod.current()
+    dialog = open_dialog(qtbot, None)
+    assert dialog.autolock_combo.currentText() == "45 min"
+    announced: list[Settings] = []
+    dialog.changed.connect(announced.append)
+    dialog.server_edit.setText("https://autre.example.fr")
+    dialog.budget_spin.setValue(2000)
+    click(qtbot, dialog.patient_names_check)
+    click(qtbot, dialog.cancel_button)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert settings_mod.current() == before
+    assert settings_mod.load(settings_root) == before
+    assert announced == []
+
+
+def test_without_an_account_the_dialog_says_what_needs_one(
+    qtbot: QtBot, qloop: object, settings_root: Path
+) -> None:
+    settings_mod.update(practice_location=PracticeLocation(45.7, 4.9, "Bron (69500)"))
+    dialog = open_dialog(qtbot, None)
+    assert dialog.login_value.text() == "aucun compte ouvert"
+    assert not dialog.usage_label.isVisible()
+    assert dialog.location_label.text() == "Bron (69500)"
+    qtbot.keyClicks(dialog.commune_edit, "Lyon")
+    qtbot.waitUntil(dialog.commune_status.isVisible, timeout=5_000)
+    assert "Connectez-vous" in dialog.commune_status.text()
+    # "Retirer" forgets the place; OK saves that.
+    click(qtbot, dialog.clear_location_button)
+    assert dialog.location() is None
+    assert dialog.location_label.text() == "Aucun lieu choisi"
+    assert "centre de Lyon" in dialog.location_note.text()
+    click(qtbot, dialog.ok_button)
+    assert settings_mod.load(settings_root).practice_location is None
+
+
+def test_the_space_documents_take_is_shown_and_communes_are_found_by_postal_code(
+    qtbot: QtBot, ui_session: AccountSession, settings_root: Path
+) -> None:
+    with ui_session.account.cache.read() as conn:
+        document = next(
+            (a.blob_id, a.name or "document.pdf", a.type, a.size)
+            for email_id in mail.email_ids(conn)
+            if (email := mail.get_email(conn, email_id)) is not None
+            for a in email.attachments
+            if a.type == "application/pdf"
+        )
+    run_sync(qtbot, ui_session.open_document(*document))
+    assert ui_session.documents_used_bytes() == document[3] > 0
+
+    dialog = open_dialog(qtbot, ui_session)
+    assert dialog.usage_label.isVisible()
+    assert dialog.usage_label.text() == (
+        f"Utilisé actuellement : {size_text(document[3])} sur 500 Mo."
+    )
+    dialog.budget_spin.setValue(650)
+    assert dialog.usage_label.text().endswith("sur 650 Mo.")
+
+    # Entrée looks the commune up and picks it: it never presses OK.
+    qtbot.keyClicks(dialog.commune_edit, "69003")
+    qtbot.keyClick(dialog.commune_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: bool(dialog.communes_shown()), timeout=15_000)
+    assert [p.label for p in dialog.communes_shown()] == ["Lyon (69003)"]
+    qtbot.waitUntil(lambda: dialog.location_note.text() != "", timeout=15_000)
+    dialog.commune_list.setFocus()
+    dialog.commune_list.setCurrentRow(0)
+    qtbot.keyClick(dialog.commune_list, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.location_label.text() == "Lyon (69003)"
+    assert dialog.location_note.text() == "Choisi par vous."
+
+    qtbot.keyClicks(dialog.commune_edit, "Zzyzx")
+    qtbot.waitUntil(
+        lambda: (
+            "Aucune commune" in dialog.commune_status.text() and dialog.commune_status.isVisible()
+        ),
+        timeout=15_000,
+    )
+    assert not dialog.commune_list.isVisible()
+    click(qtbot, dialog.ok_button)
+    place = settings_mod.load(settings_root).practice_location
+    assert place is not None
+    assert place.commune == "Lyon (69003)"
+    assert haversine_km(place.lat, place.lon, *commune_position("69383")) < 2
+    qtbot.waitUntil(lambda: ui_session.attachments.budget_bytes == 650 * MIB, timeout=5_000)

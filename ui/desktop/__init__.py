@@ -1,0 +1,1 @@
+"""Desktop-level windows and dialogs: settings, journal, tray, lock."""

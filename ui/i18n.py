@@ -1,0 +1,76 @@
+"""The language of the desktop app (the `language` setting, applied at start-up).
+
+Our strings are written in French in tr(): French is the source language and needs no translator
+of ours, only Qt's own French strings (standard buttons, the context menus of text fields).
+Another language loads resources/translations/monsisra_<lang>.qm, compiled at build time by
+scripts/translations.py, with Qt's own qtbase_<lang>. A language without its .qm falls back to
+French with a warning: a missing file never stops the app.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from ui import theme
+
+log = logging.getLogger("monsisra.ui.i18n")
+
+SOURCE_LANGUAGE = "fr"
+# Dates and numbers follow the language (QLocale's default); English as written in Europe.
+LOCALES = {
+    "fr": (QLocale.Language.French, QLocale.Country.France),
+    "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
+}
+
+
+def translations_dir() -> Path:
+    return theme.resources_dir() / "translations"
+
+
+def qm_path(language: str, folder: Path | None = None) -> Path:
+    return (folder or translations_dir()) / f"monsisra_{language}.qm"
+
+
+def install(app: QCoreApplication, language: str, folder: Path | None = None) -> list[QTranslator]:
+    """Installs the translators of `language` (French when it cannot be honoured) and makes it
+    the default locale. Returns the translators: keep them alive, `uninstall` removes them."""
+    installed: list[QTranslator] = []
+    if language != SOURCE_LANGUAGE:
+        ours = QTranslator(app)
+        path = qm_path(language, folder)
+        if path.is_file() and ours.load(str(path)):
+            installed.append(ours)
+        else:
+            log.warning("no translation file %s: the app stays in French", path.name)
+            language = SOURCE_LANGUAGE
+    qt_own = _qt_translator(app, language)
+    if qt_own is not None:
+        installed.insert(0, qt_own)
+    for translator in installed:
+        app.installTranslator(translator)
+    QLocale.setDefault(_locale(language))
+    log.info("language: %s", language)
+    return installed
+
+
+def uninstall(app: QCoreApplication, translators: list[QTranslator]) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+def _qt_translator(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Qt's own strings in `language` (shipped with PySide6), or None (Qt's English then)."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in (f"qtbase_{language}", f"qt_{language}"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            return translator
+    return None
+
+
+def _locale(language: str) -> QLocale:
+    known = LOCALES.get(language)
+    return QLocale(*known) if known is not None else QLocale(language)
