@@ -460,6 +460,7 @@ def child_sync(args: argparse.Namespace) -> dict[str, Any]:
     from app.events import SyncProgress
     from app.session import AccountSession
     from app.store import mail
+    from ui import app as ui_app
     from ui.mail.main_window import MainWindow
     from ui.stall import StallWatch
 
@@ -471,6 +472,7 @@ def child_sync(args: argparse.Namespace) -> dict[str, Any]:
             loop = asyncio.get_running_loop()
             loop.set_debug(True)
             loop.slow_callback_duration = float(os.environ["BENCH_UI_SLOW"])
+        ui_app.freeze_long_lived()  # as the app does once its code is loaded, before the login
         session = await AccountSession.open(args.data, args.server, args.login, args.password)
         window = MainWindow(session, restore_drafts=False)
         painted = PaintWaiter(window)

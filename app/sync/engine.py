@@ -254,10 +254,17 @@ class SyncEngine:
         async with gate or contextlib.nullcontext():
             got = await self.jmap.get_all("Email", ids, **EMAIL_GET_ARGS)
         skip = await self._emails_with_pending_actions()
-        # An email deleted here but not yet on the server must not come back.
-        records = [r for r in map(email_record, got) if r.id not in skip]
-        # Ids the cache lacked (listed under the sync lock): the bulk insert.
-        await self.cache.write(partial(mail.insert_new_emails, records=records))
+
+        def store(c: Connection) -> list[EmailRecord]:
+            # Mapped on the writer thread, not the event loop's: a page is some 30 ms of Python
+            # that would freeze the window, and the interpreter switches threads every 5 ms.
+            # An email deleted here but not yet on the server must not come back.
+            records = [r for r in map(email_record, got) if r.id not in skip]
+            # Ids the cache lacked (listed under the sync lock): the bulk insert.
+            mail.insert_new_emails(c, records=records)
+            return records
+
+        records = await self.cache.write(store)
         crashpoint("sync.page_written")
         report.added += len(records)
         self.bus.publish(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import sys
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,23 +113,3 @@ def _shut_qt_down_before_python(qapp: Any) -> Iterator[None]:
     theme.icon.cache_clear()
     gc.collect()
     qapp.shutdown()
-
-
-_exit_status: int | None = None
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    global _exit_status  # noqa: PLW0603 - the status must outlive the session object
-    _exit_status = int(exitstatus)
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """PySide6 6.12 can abort in Python's final garbage collection after a run of many widget
-    tests ("Fatal Python error: bool_dealloc", exit 134) — a teardown-order fault of the bindings
-    at interpreter exit, after every test has passed and pytest has reported. The test process
-    ends here instead, with pytest's own status; the app itself quits through Qt and exits 0
-    (tests/ui/test_app_demo.py runs it as a process)."""
-    if _exit_status is not None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_exit_status)

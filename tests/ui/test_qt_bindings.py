@@ -22,3 +22,14 @@ def test_calls_returning_nothing_keep_none_alive(qapp: object) -> None:
     after = sys.getrefcount(None)
     painter.end()
     assert after - before >= 0
+
+
+def test_calls_returning_a_bool_keep_true_and_false_alive(qapp: object) -> None:
+    """The same fault on bools ended test runs with "Fatal Python error: bool_dealloc"."""
+    label = QLabel()
+    before = sys.getrefcount(True), sys.getrefcount(False)
+    for _ in range(200):
+        label.isVisible()
+        label.isEnabled()
+    assert sys.getrefcount(True) >= before[0]
+    assert sys.getrefcount(False) >= before[1]
