@@ -22,9 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +41,7 @@ from app.remote.jmap import JmapClient
 from app.store import mail
 from app.store.db import Cache
 from app.sync.engine import SyncEngine
+from bench.sync import server_process
 from server.context import Sandbox
 from server.testing import quick_config
 from tests.interop import corpus, cyrus
@@ -79,33 +78,6 @@ def sandbox_data(path: Path, messages: list[bytes]) -> None:
                 sandbox.mail.import_message(account.id, raw)
     finally:
         sandbox.close()
-
-
-@contextlib.contextmanager
-def sandbox_process(data: Path) -> Iterator[str]:
-    """`monsisra-server` in a subprocess on a free loopback port; yields its base URL."""
-    log = (data.parent / "sandbox.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "--port", "0", "--data", str(data)],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        cwd=ROOT,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        if not first:
-            raise RuntimeError(f"the sandbox did not start: see {log.name}")
-        yield str(json.loads(first)["url"])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 # --- one sync ------------------------------------------------------------------------------------
@@ -199,7 +171,7 @@ def main() -> None:
             started = time.perf_counter()
             sandbox_data(data, made.messages[:size])
             print(f"sandbox: {size:,} messages imported in {time.perf_counter() - started:.1f} s")
-            with sandbox_process(data) as url:
+            with server_process(data) as url:
                 sandbox_runs = [measure("sandbox", url, None, work) for _ in range(args.runs)]
             cyrus_runs = [
                 measure("Cyrus", server.server_url, basic, work) for _ in range(args.runs)

@@ -24,7 +24,7 @@ from tests.interop import corpus, cyrus
 from tests.interop.cyrus import ALICE, Cyrus
 
 # The desktop app's flow (test_cyrus_app.py) runs on the UI tests' one qasync loop.
-from tests.ui.conftest import _qasync_loop, qloop  # noqa: F401
+from tests.ui.conftest import _qasync_loop, data_root, qloop  # noqa: F401
 
 CORPUS_SIZE = 1000
 

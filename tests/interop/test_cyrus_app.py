@@ -38,14 +38,6 @@ SUBJECT = "Avis sur Mme Dupont — échographie"
 BOB_MESSAGE_ID = "<avis-dupont@example.com>"
 
 
-@pytest.fixture
-def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
-    root = tmp_path / "client"
-    settings_mod.use(root)
-    return root
-
-
 def _from_bob() -> bytes:
     msg = EmailMessage()
     msg["From"] = f"Dr Bob Durand <{BOB}>"

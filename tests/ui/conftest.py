@@ -26,6 +26,7 @@ from tests.server.conftest import (  # noqa: F401
     server_factory,
 )
 from tests.ui.browser import browser  # noqa: F401
+from ui import settings as settings_mod
 
 T = TypeVar("T")
 GP_LOGIN = "helene.garnier"
@@ -97,6 +98,16 @@ def ui_session(
     qtbot.waitUntil(lambda: session.unread_total() > 0, timeout=30_000)
     yield session
     run_sync(qtbot, session.close())
+
+
+@pytest.fixture
+def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data root of the test's own, made current (the settings module's state is restored
+    after)."""
+    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
+    root = tmp_path / "client"
+    settings_mod.use(root)
+    return root
 
 
 @pytest.fixture(scope="session", autouse=True)

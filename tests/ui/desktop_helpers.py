@@ -19,7 +19,6 @@ from app.store.records import Address
 from server.testing import ServerThread
 from tests.ui.conftest import GP_LOGIN
 from tests.ui.mail_helpers import synced
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.login.window import LoginWindow
 from ui.mail.main_window import MainWindow
@@ -38,15 +37,6 @@ OFFSCREEN_RAISE = pytest.mark.qt_log_ignore(
     r"This plugin does not support raise\(\)",
 )
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture
-def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data root of the test's own, made current (the module's state is restored after)."""
-    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
-    root = tmp_path / "client"
-    settings_mod.use(root)
-    return root
 
 
 def log_in(qtbot: QtBot, login: LoginWindow, password: str) -> None:

@@ -29,7 +29,6 @@ from ui.desktop.autolock import AutoLock, inactivity_fr, locked_banner_fr
 from ui.desktop.locked import LockedLoginWindow
 from ui.mail.main_window import MainWindow
 
-data_root = desktop_helpers.data_root  # fixture
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE
 
 IDLE_BANNER = "Session verrouillée après 2 h d'inactivité : saisissez votre mot de passe."

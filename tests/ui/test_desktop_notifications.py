@@ -19,7 +19,6 @@ from ui.app import Controller
 from ui.desktop.notifications import notification_for
 from ui.desktop.tray import Notification
 
-data_root = desktop_helpers.data_root  # fixture
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE
 
 

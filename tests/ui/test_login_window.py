@@ -27,15 +27,6 @@ from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
 from ui.mail.main_window import MainWindow
 
 
-@pytest.fixture
-def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data root of the test's own, made current (the module's state is restored after)."""
-    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
-    root = tmp_path / "client"
-    settings_mod.use(root)
-    return root
-
-
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -43,15 +43,6 @@ CONSULTATION_REPORT = "11488-4"  # "Compte rendu de consultation"
 
 
 @pytest.fixture
-def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The app's data root for this test; the settings module's state is restored after."""
-    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
-    root = tmp_path / "client"
-    settings_mod.use(root)
-    return root
-
-
-@pytest.fixture
 def restarted(demo_server: ServerThread) -> Iterator[list[ServerThread]]:
     """The sandbox started again by the test, stopped at the end."""
     servers: list[ServerThread] = []
