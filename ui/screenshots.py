@@ -33,6 +33,8 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("composer", "ui.composer.composer"),
     Screen("directory", "ui.directory.view"),
     Screen("teleconsultations", "ui.teleconsultations.view"),
+    Screen("patients", "ui.patients.view"),
+    Screen("teleexpertise", "ui.teleexpertise.view"),
     Screen("shortcuts", "ui.desktop.shortcuts"),
     Screen("locked", "ui.desktop.locked"),
     Screen("settings", "ui.desktop.settings_dialog"),

@@ -658,7 +658,7 @@
 <context>
     <name>LockedLoginWindow</name>
     <message>
-        <location filename="../../ui/desktop/locked.py" line="+28"/>
+        <location filename="../../ui/desktop/locked.py" line="+31"/>
         <source>MonSisra bureau — Session verrouillée</source>
         <translation>MonSisra bureau — Session locked</translation>
     </message>
@@ -671,7 +671,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+130"/>
+        <location filename="../../ui/login/window.py" line="+138"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -716,12 +716,12 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+180"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-161"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
@@ -746,7 +746,7 @@
         <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+72"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -756,7 +756,7 @@
         <translation>Offline mode: the server is not responding. Check your Internet connection.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Ouvrir hors ligne</source>
         <translation>Open offline</translation>
     </message>
@@ -781,7 +781,7 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Mode hors connexion : le serveur est injoignable. Vos messages enregistrés sur cet ordinateur restent consultables ; la connexion reviendra d&apos;elle-même.</source>
         <translation>Offline mode: the server cannot be reached. The messages saved on this computer can still be read; the connection will come back by itself.</translation>
     </message>
@@ -789,18 +789,18 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+64"/>
+        <location filename="../../ui/mail/main_window.py" line="+65"/>
         <source>Bientôt disponible</source>
         <translation>Coming soon</translation>
     </message>
     <message>
         <location line="+39"/>
-        <location line="+300"/>
+        <location line="+334"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-248"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -911,27 +911,7 @@
         <translation>Your upcoming and past teleconsultations, with “Join”.</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Mes patients</source>
-        <translation>My patients</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ici, vos patients suivis, leur équipe de soins et les messages qui les concernent. En attendant, «&#xa0;Mon portail&#xa0;» ouvre MesPatients dans le navigateur.</source>
-        <translation>Here: the patients you follow, their care team and the messages about them. Meanwhile, “My portal” opens MesPatients in the browser.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Téléexpertise</source>
-        <translation>Tele-expertise</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ici, vos demandes de téléexpertise envoyées et reçues, et leur suivi. En attendant, l&apos;annuaire permet d&apos;écrire à un expert.</source>
-        <translation>Here: the tele-expertise requests you have sent and received, and their follow-up. Meanwhile, you can write to an expert from the directory.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+59"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -1198,6 +1178,396 @@
         <location line="+2"/>
         <source>Aucun patient ne correspond à ces critères.</source>
         <translation>No patient matches these criteria.</translation>
+    </message>
+</context>
+<context>
+    <name>Patients</name>
+    <message>
+        <location filename="../../ui/patients/view.py" line="+65"/>
+        <location line="+6"/>
+        <source>Femme</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <location line="+6"/>
+        <source>Homme</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <location line="+6"/>
+        <source>Autre</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Non renseigné</source>
+        <translation>Not given</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>née le {day}</source>
+        <translation>born {day}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>né le {day}</source>
+        <translation>born {day}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>né(e) le {day}</source>
+        <translation>born {day}</translation>
+    </message>
+    <message>
+        <location line="+145"/>
+        <source>Suivi</source>
+        <translation>Followed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Suivre</source>
+        <translation>Follow</translation>
+    </message>
+    <message>
+        <location line="+127"/>
+        <source>Profession non renseignée</source>
+        <translation>Profession not given</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Pas d&apos;adresse MSSanté connue</source>
+        <translation>No known MSSanté address</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{name} (vous)</source>
+        <translation>{name} (you)</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsView</name>
+    <message>
+        <location line="+57"/>
+        <source>Mes patients</source>
+        <translation>My patients</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Ma file active</source>
+        <translation>My active list</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rechercher dans l&apos;annuaire patient régional</source>
+        <translation>Search the regional patient directory</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Filtrer ma file active : nom, date de naissance, INS</source>
+        <translation>Filter my active list: name, date of birth, INS</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Nom, prénom</source>
+        <translation>Last name, first name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+65"/>
+        <source>JJ/MM/AAAA</source>
+        <translation>DD/MM/YYYY</translation>
+    </message>
+    <message>
+        <location line="-64"/>
+        <location line="+72"/>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="-70"/>
+        <location line="+72"/>
+        <source>INS</source>
+        <translation>INS</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Ce patient ne possède pas de dossier ?</source>
+        <translation>This patient has no record?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Créer le dossier</source>
+        <translation>Create the record</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Créer le dossier du patient</source>
+        <translation>Create the patient&apos;s record</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Facultatif : 15 caractères</source>
+        <translation>Optional: 15 characters</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nom</source>
+        <translation>Last name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prénom</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sexe</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+402"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="-401"/>
+        <source>Créer et suivre</source>
+        <translation>Create and follow</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
+        <translation>Choose a patient to see their identity and care team.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Dans ma file active</source>
+        <translation>In my active list</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Équipe de soins</source>
+        <translation>Care team</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Écrire à l&apos;équipe de soins</source>
+        <translation>Write to the care team</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir les messages</source>
+        <translation>See the messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ouvrir le dossier</source>
+        <translation>Open the record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Le dossier du patient sur le portail régional</source>
+        <translation>The patient&apos;s record on the regional portal</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Chargement de votre file active…</source>
+        <translation>Loading your active list…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>La file active n&apos;a pas pu être chargée.</source>
+        <translation>The active list could not be loaded.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Mes patients n&apos;est pas disponible hors connexion : la file active et l&apos;annuaire patient sont sur le serveur régional. Réessayez une fois la connexion revenue.</source>
+        <translation>My patients is not available offline: the active list and the patient directory are on the regional server. Try again once the connection is back.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Hors connexion.</source>
+        <translation>Offline.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ma file active ({n})</source>
+        <translation>My active list ({n})</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Votre file active est vide : cherchez vos patients dans l&apos;annuaire patient régional et ajoutez-les.</source>
+        <translation>Your active list is empty: look for your patients in the regional patient directory and add them.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Vous suivez 1 patient.</source>
+        <translation>You follow 1 patient.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous suivez {n} patients.</source>
+        <translation>You follow {n} patients.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Aucun patient de votre file active ne correspond à « {text} ».</source>
+        <translation>No patient in your active list matches “{text}”.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucun patient dans votre file active.</source>
+        <translation>No patient in your active list.</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Date de naissance illisible : écrivez-la JJ/MM/AAAA.</source>
+        <translation>Unreadable date of birth: write it DD/MM/YYYY.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Indiquez un nom, une date de naissance ou un INS.</source>
+        <translation>Enter a name, a date of birth or an INS.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;annuaire patient régional n&apos;est pas disponible hors connexion.</source>
+        <translation>The regional patient directory is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Recherche dans l&apos;annuaire patient régional…</source>
+        <translation>Searching the regional patient directory…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucun patient de l&apos;annuaire régional ne correspond à ces critères.</source>
+        <translation>No patient in the regional directory matches these criteria.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 patient trouvé.</source>
+        <translation>1 patient found.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{n} patients trouvés.</source>
+        <translation>{n} patients found.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Le nom et le prénom sont obligatoires.</source>
+        <translation>Last name and first name are required.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Indiquez la date de naissance sous la forme JJ/MM/AAAA.</source>
+        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Création du dossier…</source>
+        <translation>Creating the record…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Dossier de {name} créé et ajouté à votre file active.</source>
+        <translation>Record of {name} created and added to your active list.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>{name} est dans votre file active.</source>
+        <translation>{name} is in your active list.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+10"/>
+        <location line="+92"/>
+        <source>Ne plus suivre</source>
+        <translation>Stop following</translation>
+    </message>
+    <message>
+        <location line="-100"/>
+        <source>Retirer {name} de votre file active ?</source>
+        <translation>Remove {name} from your active list?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Le dossier du patient reste dans l&apos;annuaire régional ; vous pourrez le suivre à nouveau.</source>
+        <translation>The patient&apos;s record stays in the regional directory; you can follow it again.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>{name} n&apos;est plus dans votre file active.</source>
+        <translation>{name} is no longer in your active list.</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>INS : {ins}</source>
+        <translation>INS: {ins}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>INS non renseigné</source>
+        <translation>INS not given</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Suivre</source>
+        <translation>Follow</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
+        <translation>This patient has no INS: their messages cannot be found.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Les messages de votre messagerie au sujet de ce patient</source>
+        <translation>The messages of your mailbox about this patient</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Chargement de l&apos;équipe de soins…</source>
+        <translation>Loading the care team…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucun professionnel n&apos;est encore rattaché à ce dossier.</source>
+        <translation>No professional is linked to this record yet.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
+        <translation>A message to {n} professional(s) of the care team</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
+        <translation>No known MSSanté address in the care team.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Le navigateur n&apos;a pas pu être ouvert.</source>
+        <translation>The browser could not be opened.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
+        <translation>The patient&apos;s record opens in your browser.</translation>
     </message>
 </context>
 <context>
@@ -1742,6 +2112,356 @@
         <location line="+8"/>
         <source>Lien du patient copié.</source>
         <translation>Patient&apos;s link copied.</translation>
+    </message>
+</context>
+<context>
+    <name>Teleexpertise</name>
+    <message>
+        <location filename="../../ui/teleexpertise/view.py" line="+58"/>
+        <source>Demandée</source>
+        <translation>Requested</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Répondue</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clôturée</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Tous les statuts</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Demandées</source>
+        <translation>Requested</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Répondues</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clôturées</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hors connexion : la téléexpertise sera disponible dès que le serveur répondra à nouveau.</source>
+        <translation>Offline: tele-expertise will be available as soon as the server answers again.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).</source>
+        <translation>No tele-expertise left this year for this patient ({used} of {limit}).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 téléexpertise restante cette année pour ce patient.</source>
+        <translation>1 tele-expertise left this year for this patient.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{n} téléexpertises restantes cette année pour ce patient.</source>
+        <translation>{n} tele-expertises left this year for this patient.</translation>
+    </message>
+</context>
+<context>
+    <name>TeleexpertiseRequestDialog</name>
+    <message>
+        <location line="+661"/>
+        <location line="+10"/>
+        <source>Demander une téléexpertise</source>
+        <translation>Request a tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Une demande d&apos;avis rémunérée sur le cas d&apos;un patient, prise en charge dans la limite de 4 par patient et par an.</source>
+        <translation>A paid request for an opinion on a patient&apos;s case, covered up to 4 per patient per year.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choisir un expert…</source>
+        <translation>Choose an expert…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choisir le patient…</source>
+        <translation>Choose the patient…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Votre question à l&apos;expert : contexte, antécédents, ce que vous attendez…</source>
+        <translation>Your question to the expert: context, history, what you expect…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Envoyer la demande</source>
+        <translation>Send the request</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Expert</source>
+        <translation>Expert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Aucun expert choisi.</source>
+        <translation>No expert chosen.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Aucun patient choisi.</source>
+        <translation>No patient chosen.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Choisir un expert</source>
+        <translation>Choose an expert</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Envoi de la demande…</source>
+        <translation>Sending the request…</translation>
+    </message>
+</context>
+<context>
+    <name>TeleexpertiseView</name>
+    <message>
+        <location line="-682"/>
+        <source>Téléexpertise</source>
+        <translation>Tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nouvelle demande</source>
+        <translation>New request</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Se déclarer comme télé-expert</source>
+        <translation>Declare yourself as a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>La déclaration se fait sur le portail régional, dans votre navigateur.</source>
+        <translation>The declaration is made on the regional portal, in your browser.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucune demande envoyée.</source>
+        <translation>No request sent.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Aucune demande reçue.</source>
+        <translation>No request received.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mes demandes</source>
+        <translation>My requests</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Demandes reçues</source>
+        <translation>Requests received</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>The expert&apos;s answer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Répondre</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir la conversation</source>
+        <translation>Show the conversation</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choisissez une téléexpertise pour voir son détail.</source>
+        <translation>Choose a tele-expertise to see its details.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Chargement des téléexpertises…</source>
+        <translation>Loading tele-expertises…</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>1 demande attend votre avis</source>
+        <translation>1 request awaits your opinion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} demandes attendent votre avis</source>
+        <translation>{n} requests await your opinion</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 réponse à clôturer</source>
+        <translation>1 answer to close</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} réponses à clôturer</source>
+        <translation>{n} answers to close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rien n&apos;attend d&apos;action de votre part.</source>
+        <translation>Nothing awaits action from you.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>visible dans l&apos;annuaire des experts</source>
+        <translation>shown in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>non visible dans l&apos;annuaire</source>
+        <translation>not shown in the directory</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
+        <translation>You are declared as a tele-expert ({listed}).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
+        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>{patient}, né(e) le {born}</source>
+        <translation>{patient}, born {born}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Demandée à {name}</source>
+        <translation>Requested from {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demandée par {name}</source>
+        <translation>Requested by {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Réponse reçue {when}</source>
+        <translation>Answer received {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturée {when}</source>
+        <translation>Closed {when}</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Votre avis</source>
+        <translation>Your opinion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Votre réponse à la question posée…</source>
+        <translation>Your answer to the question asked…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Compte rendu de téléexpertise</source>
+        <translation>Tele-expertise report</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
+        <translation>The report, filed in the patient&apos;s record on closing…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Répondre à la téléexpertise</source>
+        <translation>Answer the tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Envoyer votre avis à {name} ? Il ne pourra plus être modifié.</source>
+        <translation>Send your opinion to {name}? It can no longer be changed.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Votre avis a été envoyé à {name}.</source>
+        <translation>Your opinion has been sent to {name}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Clôturer la téléexpertise</source>
+        <translation>Close the tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturer cette téléexpertise ? Le compte rendu sera déposé dans le dossier du patient et envoyé à {name}.</source>
+        <translation>Close this tele-expertise? The report will be filed in the patient&apos;s record and sent to {name}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Téléexpertise clôturée : le compte rendu a été déposé.</source>
+        <translation>Tele-expertise closed: the report has been filed.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Envoi…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Demande envoyée à {name}.</source>
+        <translation>Request sent to {name}.</translation>
     </message>
 </context>
 <context>

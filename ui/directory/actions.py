@@ -1,5 +1,6 @@
 """What the directory takes from and hands to the rest of the app: the practice location for
-"autour de moi" (from the settings), and a composer opened for a correspondent."""
+"autour de moi" (from the settings), and a composer (or the téléexpertise form) opened for a
+correspondent."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from app.remote.directory import Correspondent
@@ -64,13 +66,32 @@ def practice_location(value: Any = None) -> PracticeLocation:
 ComposerOpener = Callable[[AccountSession, list[Correspondent], str, QWidget | None], QWidget]
 
 
+def open_teleexpertise_request(
+    session: AccountSession, expert: Correspondent, parent: QWidget | None = None
+) -> QWidget:
+    """Opens the téléexpertise request form with this expert chosen."""
+    # Imported here: the form itself opens the directory (DirectoryDialog) to choose an expert.
+    from ui.teleexpertise.view import TeleexpertiseRequestDialog
+
+    form = TeleexpertiseRequestDialog(session, expert, parent)
+    form.show()
+    return form
+
+
 def open_composer(
     session: AccountSession,
     recipients: list[Correspondent],
     subject: str = "",
     parent: QWidget | None = None,
 ) -> QWidget:
-    """Opens a composer addressed to these correspondents (and with this subject)."""
+    """Opens a composer addressed to these correspondents (and with this subject); "Demander une
+    téléexpertise" for one expert opens the téléexpertise form instead (a request, not a mail)."""
+    asked = (
+        TELEEXPERTISE_SUBJECT,
+        QCoreApplication.translate("DirectoryView", TELEEXPERTISE_SUBJECT),
+    )
+    if subject in asked and len(recipients) == 1 and recipients[0].expert:
+        return open_teleexpertise_request(session, recipients[0], parent)
     # Imported here: the composer itself opens the directory (DirectoryDialog).
     from ui.composer.composer import Composer
 

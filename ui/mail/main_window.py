@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import MailChanged
+from app.remote.regional import Patient
 from app.session import AccountSession
-from app.store.records import EmailRecord, PatientRef
+from app.store.records import Address, EmailRecord, PatientRef, addresses_to_json
 from ui import tasks, theme
 from ui.desktop import shortcuts
 from ui.desktop.tray import window_title
@@ -341,20 +342,54 @@ class MainWindow(QMainWindow):
                 )
             return TeleconsultationsView(self.session)
         if key == "patients":
-            return soon_page(
-                self.tr("Mes patients"),
-                self.tr(
-                    "Ici, vos patients suivis, leur équipe de soins et les messages qui les "
-                    "concernent. En attendant, «\u00a0Mon portail\u00a0» ouvre MesPatients dans le "
-                    "navigateur."
-                ),
+            from ui.patients.view import PatientsView
+
+            patients = PatientsView(self.session)
+            patients.composeRequested.connect(
+                lambda addresses: self.write_about_patient(addresses, patients.selected())
             )
-        return soon_page(
-            self.tr("Téléexpertise"),
-            self.tr(
-                "Ici, vos demandes de téléexpertise envoyées et reçues, et leur suivi. "
-                "En attendant, l'annuaire permet d'écrire à un expert."
-            ),
+            patients.messagesRequested.connect(
+                lambda ins: self.show_patient_messages(ins, patients.selected())
+            )
+            return patients
+        from ui.teleexpertise.view import TeleexpertiseView  # "teleexpertise", the last page
+
+        page = TeleexpertiseView(self.session)
+        page.openThread.connect(self._show_thread)
+        return page
+
+    def _show_thread(self, thread_id: str) -> None:
+        """A conversation asked for by another page (a téléexpertise's request): the mail page."""
+        self.navigation_to_mail()
+        self.reader.show_thread(thread_id)
+        self._update_actions()
+
+    def write_about_patient(self, addresses: list[Address], patient: Patient | None) -> None:
+        """A message to a patient's care team ("Mes patients"), about that patient."""
+        draft: dict[str, Any] = {"to": addresses_to_json(addresses)}
+        if patient is not None:
+            from ui.composer.patient import ChosenPatient
+
+            draft["patient"] = ChosenPatient.of(patient).to_json()
+        self.compose(draft=draft)
+
+    def show_patient_messages(self, ins: str, patient: Patient | None = None) -> None:
+        """The inbox, filtered to the messages about the patient with this INS."""
+        inbox = self.session.mailbox_by_role("inbox")
+        if inbox is None:
+            return
+        self.search.clear()
+        self.conversations.search("")
+        self.show_mailbox(inbox.id)
+        same = patient is not None and patient.ins == ins
+        self.conversations.set_patient_filter(
+            PatientRef(
+                ins,
+                patient.ins_oid if same and patient else None,
+                patient.given if same and patient else None,
+                patient.family if same and patient else None,
+                patient.birth_date if same and patient else None,
+            )
         )
 
     def open_portal(self) -> None:

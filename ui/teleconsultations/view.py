@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 from app.remote.regional import PortalCode, Teleconsultation
 from app.session import AccountSession
 from ui import tasks, theme
+from ui.cards import list_card
+from ui.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_day
 from ui.palette import ACCENT, MUTED, TEXT, paint_row
 
 TeleconsultationRole = Qt.ItemDataRole.UserRole + 1
@@ -55,51 +57,12 @@ STATUS_COLORS = {  # (background, text)
     "done": (QColor("#e9ecef"), QColor("#3e4c59")),
     "cancelled": (QColor("#fbe3e1"), QColor("#a12a1f")),
 }
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-MONTHS_SHORT = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def french_day(moment: dt.datetime) -> str:
-    """'jeudi 27 novembre 2026'"""
-    day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{WEEKDAYS[moment.weekday()]} {day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def french_hours(tc: Teleconsultation) -> str:
     """'09 h 40 – 10 h 00'"""
     return f"{tc.start:%H} h {tc.start:%M} – {tc.end:%H} h {tc.end:%M}"
-
-
-WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 
 def participants_text(tc: Teleconsultation, me: str | None = None) -> str:
@@ -341,20 +304,7 @@ class TeleconsultationsView(QWidget):
             (self.tr("À venir"), self.upcoming_list, self.upcoming_empty),
             (self.tr("Passées"), self.past_list, self.past_empty),
         ):
-            card = QFrame()
-            card.setObjectName("listCard")
-            box = QVBoxLayout(card)
-            box.setContentsMargins(0, 8, 0, 0)
-            box.setSpacing(0)
-            label = QLabel(heading)
-            label.setObjectName("sectionTitle")
-            empty.setObjectName("emptyState")
-            empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            empty.setVisible(False)
-            box.addWidget(label)
-            box.addWidget(lst, 1)
-            box.addWidget(empty, 1)
-            sections.addWidget(card, 1)
+            sections.addWidget(list_card(heading, lst, empty), 1)
 
         self.join_button = QPushButton(theme.icon("video-light"), self.tr("Rejoindre"))
         self.join_button.setObjectName("primaryButton")

@@ -1,0 +1,508 @@
+"""Mes patients against the demo sandbox: the demo GP's file active, the local filter, the
+regional patient directory (search, "Suivre", "Créer le dossier"), "Ne plus suivre" with its
+confirmation, the care team and its actions (write to it, the patient's messages in the main
+window, the patient's file in the browser), and the page offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.remote.regional import CareTeam, CareTeamMember, Patient, RegionalClient
+from app.session import AccountSession
+from app.store.records import Address
+from server.testing import ServerThread
+from tests.ui.browser import UrlCatcher
+from tests.ui.conftest import run_sync
+from tests.ui.mail_helpers import window  # noqa: F401
+from ui import theme
+from ui.mail.main_window import MainWindow
+from ui.mail.reader import patient_file_url
+from ui.patients.view import (
+    PatientsView,
+    demo_screenshot,
+    display_name,
+    format_ins,
+    matches,
+    parse_day,
+    team_addresses,
+)
+
+WAIT = 20_000
+
+
+@pytest.fixture
+def client(qtbot: QtBot, ui_session: AccountSession) -> RegionalClient:
+    return run_sync(qtbot, ui_session.regional())
+
+
+def style() -> str:
+    return (theme.resources_dir() / "patients.qss").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_view(qtbot: QtBot, ui_session: AccountSession) -> Callable[[], PatientsView]:
+    def make() -> PatientsView:
+        view = PatientsView(ui_session)
+        view.setStyleSheet(style())
+        qtbot.addWidget(view)
+        view.resize(1100, 760)
+        view.show()
+        qtbot.waitExposed(view)
+        qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+        assert not view.status_label.property("error"), view.status_label.text()
+        return view
+
+    return make
+
+
+def listed(view: PatientsView, results: bool = False) -> list[Patient]:
+    model = view.results_model if results else view.file_model
+    return [p for r in range(model.rowCount()) if (p := model.item(r)) is not None]
+
+
+def select(qtbot: QtBot, view: PatientsView, patient_id: str) -> Patient:
+    assert view.select_patient(patient_id)
+    selected = view.selected()
+    assert selected is not None
+    assert selected.id == patient_id
+    qtbot.waitUntil(lambda: view.team_task is not None and view.team_task.done(), timeout=WAIT)
+    return selected
+
+
+def not_followed(qtbot: QtBot, client: RegionalClient) -> Patient:
+    """A demo patient of the regional directory that the GP does not follow."""
+    found = run_sync(qtbot, client.search_patients(name="e"))
+    return next(p for p in found if not p.in_file_active and p.ins)
+
+
+# The file active ---------------------------------------------------------------------------------
+
+
+def test_file_active_lists_the_followed_patients(
+    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+) -> None:
+    view = make_view()
+    expected = run_sync(qtbot, client.file_active())
+    assert len(expected) >= 10
+    assert [p.id for p in listed(view)] == [p.id for p in expected]
+    assert view.file_tab.text() == f"Ma file active ({len(expected)})"
+    assert view.status_label.text() == f"Vous suivez {len(expected)} patients."
+    first = expected[0]
+    text = view.file_model.index(0).data()
+    assert text.startswith(f"{first.family.upper()} {first.given}, ")
+    assert first.birth_date.strftime("%d/%m/%Y") in text
+    if first.ins:
+        assert format_ins(first.ins) in text
+    assert view.file_list.isVisible()
+    assert not view.panel_body.isVisible()  # nothing selected yet
+
+
+def test_local_filter(
+    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+) -> None:
+    view = make_view()
+    everyone = listed(view)
+    target = next(p for p in everyone if p.ins)
+    # By family name (any case, no accents needed): a subset, all of which match.
+    view.filter_edit.setText(target.family.lower())
+    shown = listed(view)
+    assert target.id in {p.id for p in shown}
+    assert len(shown) < len(everyone)
+    assert all(target.family.lower() in f"{p.family} {p.given}".lower() for p in shown)
+    # By INS, spaced as it is printed: that patient only.
+    assert target.ins is not None
+    view.filter_edit.setText(format_ins(target.ins))
+    assert [p.id for p in listed(view)] == [target.id]
+    # By birth date.
+    view.filter_edit.setText(target.birth_date.strftime("%d/%m/%Y"))
+    assert target.id in {p.id for p in listed(view)}
+    # Nobody: a sentence instead of the list.
+    view.filter_edit.setText("zzqxw")
+    assert listed(view) == []
+    assert view.file_empty.isVisible()
+    assert "zzqxw" in view.file_empty.text()
+    view.filter_edit.clear()
+    assert len(listed(view)) == len(everyone)
+    # Local: nothing was asked of the server (the list is still the server's whole answer).
+    assert [p.id for p in listed(view)] == [p.id for p in run_sync(qtbot, client.file_active())]
+
+
+# The regional patient directory -----------------------------------------------------------------
+
+
+def click_follow(qtbot: QtBot, view: PatientsView, row: int) -> None:
+    """Clicks the "Suivre" button painted on a result row."""
+    index = view.results_model.index(row)
+    rect = view.results_list.visualRect(index)
+    patient = view.results_model.item(row)
+    assert patient is not None
+    button = view.results_delegate.follow_rect(rect, patient, view.results_list.font())
+    qtbot.mouseClick(
+        view.results_list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(button.center())
+    )
+
+
+def test_search_by_name_then_follow(
+    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+) -> None:
+    stranger = not_followed(qtbot, client)
+    view = make_view()
+    before = len(listed(view))
+    qtbot.mouseClick(view.directory_tab, Qt.MouseButton.LeftButton)
+    assert view.stack.currentIndex() == view.DIRECTORY
+    view.name_edit.setText(f"{stranger.family} {stranger.given}")  # keyClicks is ASCII only
+    qtbot.mouseClick(view.search_button, Qt.MouseButton.LeftButton)
+    assert view.search_task is not None
+    qtbot.waitUntil(view.search_task.done, timeout=WAIT)
+    results = listed(view, results=True)
+    row = next(i for i, p in enumerate(results) if p.id == stranger.id)
+    assert not results[row].in_file_active
+    assert "trouvé" in view.search_hint.text()
+
+    click_follow(qtbot, view, row)
+    qtbot.waitUntil(lambda: stranger.id in {p.id for p in listed(view)}, timeout=WAIT)
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    assert len(listed(view)) == before + 1
+    now = view.results_model.item(row)
+    assert now is not None
+    assert now.in_file_active
+    assert stranger.id in {p.id for p in run_sync(qtbot, client.file_active())}  # the server's
+    assert "est dans votre file active" in view.feedback_label.text()
+
+
+def test_search_needs_a_criterion_and_a_readable_date(
+    qtbot: QtBot, make_view: Callable[[], PatientsView]
+) -> None:
+    view = make_view()
+    view.show_tab(view.DIRECTORY)
+    assert view.search() is None
+    assert view.search_hint.text() == "Indiquez un nom, une date de naissance ou un INS."
+    assert view.search_hint.property("error")
+    view.birth_edit.setText("31 février")
+    assert view.search() is None
+    assert "JJ/MM/AAAA" in view.search_hint.text()
+
+
+def test_unfollow_asks_first(
+    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+) -> None:
+    view = make_view()
+    target = listed(view)[3]
+    select(qtbot, view, target.id)
+    assert view.follow_button.text() == "Ne plus suivre"
+    assert view.followed_mark.isVisible()
+
+    # Cancelled: nothing changes.
+    qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
+    box = view.confirm_box
+    assert isinstance(box, QMessageBox)
+    assert display_name(target) in box.text()
+    cancel = next(b for b in box.buttons() if b.text() == "Annuler")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.confirm_box is None, timeout=WAIT)
+    assert view.action_task is None
+    assert target.id in {p.id for p in run_sync(qtbot, client.file_active())}
+
+    # Confirmed: the server takes the patient out, the list follows.
+    qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
+    box = view.confirm_box
+    assert isinstance(box, QMessageBox)
+    confirm = next(b for b in box.buttons() if b.text() == "Ne plus suivre")
+    qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: target.id not in {p.id for p in listed(view)}, timeout=WAIT)
+    assert target.id not in {p.id for p in run_sync(qtbot, client.file_active())}
+    selected = view.selected()
+    assert selected is not None
+    assert selected.id == target.id
+    assert not selected.in_file_active
+    assert view.follow_button.text() == "Suivre"
+    assert "n'est plus dans votre file active" in view.feedback_label.text()
+
+
+def test_nobody_found_then_create_the_file(
+    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+) -> None:
+    family = f"Testeur{uuid.uuid4().hex[:6]}"
+    view = make_view()
+    before = len(listed(view))
+    view.show_tab(view.DIRECTORY)
+    view.name_edit.setText(f"{family} Anatole")
+    view.birth_edit.setText("07/04/1961")
+    future = view.search()
+    assert future is not None
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    assert listed(view, results=True) == []
+    assert "Aucun patient" in view.search_hint.text()
+    # "Créer le dossier": the form, filled with what was searched.
+    assert view.create_form.isVisible()
+    assert view.new_family.text() == family
+    assert view.new_given.text() == "Anatole"
+    assert view.new_birth.text() == "07/04/1961"
+    view.new_sex.setCurrentIndex(view.new_sex.findData("male"))
+    qtbot.mouseClick(view.create_submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(listed(view)) == before + 1, timeout=WAIT)
+
+    created = next(p for p in listed(view) if p.family == family)
+    assert created.given == "Anatole"
+    assert created.birth_date == dt.date(1961, 4, 7)
+    assert created.sex == "male"
+    assert not view.create_form.isVisible()
+    assert "créé et ajouté à votre file active" in view.search_hint.text()
+    on_server = run_sync(qtbot, client.search_patients(name=family))
+    assert [(p.id, p.in_file_active) for p in on_server] == [(created.id, True)]
+
+
+def test_create_form_says_what_is_missing(
+    qtbot: QtBot, make_view: Callable[[], PatientsView]
+) -> None:
+    view = make_view()
+    view.show_tab(view.DIRECTORY)
+    view.show_create_form()
+    view.new_family.setText("Durand")
+    assert view.create_patient() is None
+    assert view.create_hint.text() == "Le nom et le prénom sont obligatoires."
+    view.new_given.setText("Léa")
+    view.new_birth.setText("1990")
+    assert view.create_patient() is None
+    assert "JJ/MM/AAAA" in view.create_hint.text()
+    # The server's own refusal, in its French words: a bad INS.
+    view.new_birth.setText("02/02/1990")
+    view.new_ins.setText("123")
+    future = view.create_patient()
+    assert future is not None
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    assert view.create_hint.property("error")
+    assert view.create_hint.text().startswith("INS invalide")
+
+
+# The selected patient ---------------------------------------------------------------------------
+
+
+def test_care_team_shows_and_write_to_it(
+    qtbot: QtBot,
+    ui_session: AccountSession,
+    client: RegionalClient,
+    make_view: Callable[[], PatientsView],
+) -> None:
+    view = make_view()
+    target = listed(view)[0]
+    select(qtbot, view, target.id)
+    team = run_sync(qtbot, client.care_team(target.id))
+    assert team.members
+    assert view.team_model.rows() == team.members
+    assert view.team_list.isVisible()
+    assert view.name_label.text() == display_name(target)
+    assert target.birth_date.year
+    assert str(target.birth_date.year) in view.identity_label.text()
+    if target.ins:
+        assert format_ins(target.ins) in view.identity_label.text()
+    first = view.team_model.index(0).data()
+    assert first.startswith(team.members[0].name)
+
+    me = run_sync(qtbot, ui_session.own_address()).email
+    expected = team_addresses(team, me)
+    assert expected
+    assert me.casefold() not in {a.email.casefold() for a in expected}
+    emitted: list[list[Address]] = []
+    view.composeRequested.connect(emitted.append)
+    assert view.write_button.isEnabled()
+    qtbot.mouseClick(view.write_button, Qt.MouseButton.LeftButton)
+    assert emitted == [expected]
+    assert {a.email for a in expected} <= {m.mssante_address for m in team.members}
+
+
+def test_care_team_of_a_patient_not_followed_says_why(
+    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+) -> None:
+    stranger = not_followed(qtbot, client)
+    view = make_view()
+    view.show_tab(view.DIRECTORY)
+    view.ins_edit.setText(stranger.ins or "")
+    future = view.search()
+    assert future is not None
+    qtbot.waitUntil(future.done, timeout=WAIT)
+    assert [p.id for p in listed(view, results=True)] == [stranger.id]
+    view.results_list.setCurrentIndex(view.results_model.index(0))
+    qtbot.waitUntil(lambda: view.team_task is not None and view.team_task.done(), timeout=WAIT)
+    # The server's French sentence, not a traceback; writing needs a team.
+    assert "file active" in view.team_status.text()
+    assert view.team_status.property("error")
+    assert not view.write_button.isEnabled()
+    assert view.follow_button.text() == "Suivre"
+    # Following from the panel shows the team at once.
+    qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.team is not None, timeout=WAIT)
+    assert not view.team_status.property("error")
+
+
+def test_open_the_patients_file_in_the_browser(
+    qtbot: QtBot,
+    browser: UrlCatcher,
+    ui_session: AccountSession,
+    make_view: Callable[[], PatientsView],
+) -> None:
+    view = make_view()
+    target = next(p for p in listed(view) if p.ins)
+    select(qtbot, view, target.id)
+    assert view.file_button.isEnabled()
+    qtbot.mouseClick(view.file_button, Qt.MouseButton.LeftButton)
+    urls = ui_session.regional_urls
+    assert urls is not None
+    assert target.ins is not None
+    expected = patient_file_url(urls.patient_file_url_template, target.ins).toString()
+    assert browser.urls == [expected]
+    assert expected.endswith(f"/mespatients/patients/{target.ins}")
+    assert "navigateur" in view.feedback_label.text()
+
+
+def _inbox_patients(win: MainWindow) -> dict[str, int]:
+    """INS → how many inbox rows are about that patient (the whole inbox fetched)."""
+    model = win.conversations.model
+    while model.canFetchMore(model.index(0).parent()):
+        model.fetchMore(model.index(0).parent())
+    counts: dict[str, int] = {}
+    for row in range(model.rowCount()):
+        summary = model.summary(row)
+        if summary is not None and summary.patient is not None and summary.patient.ins:
+            counts[summary.patient.ins] = counts.get(summary.patient.ins, 0) + 1
+    return counts
+
+
+# The composer raises its window, which the offscreen platform cannot do (and says so).
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")
+def test_main_window_messages_and_writing_about_a_patient(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+) -> None:
+    inbox_rows = window.conversations.model.rowCount()
+    by_ins = _inbox_patients(window)
+    window.show_page("patients")
+    page = window.pages.currentWidget()
+    assert isinstance(page, PatientsView)
+    qtbot.waitUntil(lambda: not page.loading, timeout=WAIT)
+    target = next(p for p in listed(page) if p.ins in by_ins)
+    assert target.ins is not None
+    select(qtbot, page, target.id)
+
+    # "Voir les messages": the inbox, only the messages about this patient.
+    qtbot.mouseClick(page.messages_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.mail_page
+    model = window.conversations.model
+    qtbot.waitUntil(lambda: model.rowCount() == by_ins[target.ins], timeout=WAIT)
+    summaries = [model.summary(r) for r in range(model.rowCount())]
+    assert all(s is not None and s.patient and s.patient.ins == target.ins for s in summaries)
+    assert model.rowCount() < inbox_rows
+    assert window.conversations.patient_filter.isVisible()
+    assert display_name(target) in window.conversations.patient_filter.text()
+
+    # "Écrire à l'équipe de soins": a composer to the team, about the patient.
+    window.show_page("patients")
+    assert page.team is not None
+    qtbot.mouseClick(page.write_button, Qt.MouseButton.LeftButton)
+    assert len(window.composers) == 1
+    composer = window.composers[0]
+    to = composer.to_field.recipients()  # type: ignore[attr-defined]
+    assert [a.email for a in to] == [a.email for a in team_addresses(page.team, page.me)]
+    chosen = composer.patient  # type: ignore[attr-defined]
+    assert chosen is not None
+    assert chosen.identity.ins == target.ins
+    composer.keeps_draft = False  # type: ignore[attr-defined]
+    composer.close()
+
+
+def test_offline_says_so(
+    qtbot: QtBot, ui_session: AccountSession, demo_server: ServerThread
+) -> None:
+    demo_server.stop()
+    ui_session.sync_now()
+    qtbot.waitUntil(lambda: not ui_session.online, timeout=WAIT)
+    view = PatientsView(ui_session)
+    view.setStyleSheet(style())
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert "hors connexion" in view.status_label.text()
+    assert view.status_label.property("error")
+    assert not view.search_button.isEnabled()
+    assert view.file_empty.isVisible()
+    view.show_tab(view.DIRECTORY)
+    view.name_edit.setText("Martin")
+    assert view.search() is None
+    assert "hors connexion" in view.search_hint.text()
+
+
+def test_screenshot(qtbot: QtBot, ui_session: AccountSession, tmp_path: Path) -> None:
+    view = run_sync(qtbot, demo_screenshot(ui_session))
+    qtbot.addWidget(view)
+    view.setStyleSheet(style())
+    view.show()
+    selected = view.selected()
+    assert selected is not None
+    assert selected == listed(view)[0]
+    assert view.team_model.rowCount() > 0
+    image = view.grab()
+    assert image.save(str(tmp_path / "patients.png"))
+    assert image.width() >= 1000
+
+
+# Pure pieces ------------------------------------------------------------------------------------
+
+
+def _patient(family: str, given: str, ins: str | None = None) -> Patient:
+    return Patient(
+        id="p1",
+        ins=ins,
+        ins_oid=None,
+        ins_ihe=None,
+        given=given,
+        family=family,
+        birth_date=dt.date(1985, 3, 12),
+        sex="female",
+        email=None,
+        mobile=None,
+        city="Lyon",
+        in_file_active=True,
+    )
+
+
+def test_names_ins_and_filter_words() -> None:
+    p = _patient("Lefèvre", "Hélène", "285036912304567")
+    assert display_name(p) == "LEFÈVRE Hélène"
+    assert format_ins("285036912304567") == "2 85 03 69 123 045 67"
+    assert format_ins("ABC") == "ABC"
+    assert matches(p, "lefevre helene")
+    assert matches(p, "HÉLÈNE 12/03/1985")
+    assert matches(p, "2850369")
+    assert not matches(p, "martin")
+
+
+def test_parse_day() -> None:
+    assert parse_day("") is None
+    assert parse_day("12/03/1985") == dt.date(1985, 3, 12)
+    assert parse_day("1985-03-12") == dt.date(1985, 3, 12)
+    with pytest.raises(ValueError, match="31/02/1985"):
+        parse_day("31/02/1985")
+
+
+def test_team_addresses_leave_me_out_and_keep_each_once() -> None:
+    def member(name: str, address: str | None) -> CareTeamMember:
+        return CareTeamMember(None, name, None, None, None, None, address)
+
+    team = CareTeam(
+        "p1",
+        [
+            member("Dr A", "a@x.fr"),
+            member("Moi", "me@x.fr"),
+            member("Dr A bis", "A@x.fr"),
+            member("Sans adresse", None),
+        ],
+    )
+    assert team_addresses(team, "ME@x.fr") == [Address("Dr A", "a@x.fr")]

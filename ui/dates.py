@@ -1,0 +1,53 @@
+"""Dates in French words, written out by hand: the same on every machine, whatever its locale
+(Qt's and the C library's French names vary with the installed locales)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def day_number(day: dt.date) -> str:
+    """'1er' for the first of the month, as French writes it; the number otherwise."""
+    return "1er" if day.day == 1 else str(day.day)
+
+
+def french_day(moment: dt.date) -> str:
+    """'jeudi 27 novembre 2026'"""
+    weekday = WEEKDAYS[moment.weekday()]
+    return f"{weekday} {day_number(moment)} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def long_date(day: dt.date) -> str:
+    """'27 novembre 2026'"""
+    return f"{day_number(day)} {MONTHS[day.month - 1]} {day.year}"
