@@ -19,10 +19,10 @@ from app.remote.regional import CareTeam, CareTeamMember, Patient, RegionalClien
 from app.session import AccountSession
 from app.store.records import Address
 from server.testing import ServerThread
+from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import window  # noqa: F401
-from ui import theme
 from ui.mail.main_window import MainWindow
 from ui.mail.reader import patient_file_url
 from ui.patients.view import (
@@ -44,21 +44,13 @@ def client(qtbot: QtBot, ui_session: AccountSession) -> RegionalClient:
 
 
 def style() -> str:
-    return (theme.resources_dir() / "patients.qss").read_text(encoding="utf-8")
+    return page_helpers.style("patients.qss")
 
 
 @pytest.fixture
 def make_view(qtbot: QtBot, ui_session: AccountSession) -> Callable[[], PatientsView]:
     def make() -> PatientsView:
-        view = PatientsView(ui_session)
-        view.setStyleSheet(style())
-        qtbot.addWidget(view)
-        view.resize(1100, 760)
-        view.show()
-        qtbot.waitExposed(view)
-        qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
-        assert not view.status_label.property("error"), view.status_label.text()
-        return view
+        return page_helpers.shown(qtbot, PatientsView(ui_session), "patients.qss", (1100, 760))
 
     return make
 

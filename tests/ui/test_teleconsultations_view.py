@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.remote.regional import Participant, Teleconsultation, TeleconsultationPlan
 from app.session import AccountSession
+from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from ui import theme
@@ -36,18 +37,9 @@ PARIS = dt.timezone(dt.timedelta(hours=1))
 
 @pytest.fixture
 def make_view(qtbot: QtBot, ui_session: AccountSession) -> Callable[[], TeleconsultationsView]:
-    style = (theme.resources_dir() / "directory.qss").read_text(encoding="utf-8")
-
     def make() -> TeleconsultationsView:
         view = TeleconsultationsView(ui_session)
-        view.setStyleSheet(style)
-        qtbot.addWidget(view)
-        view.resize(1040, 720)
-        view.show()
-        qtbot.waitExposed(view)
-        qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
-        assert not view.status_label.property("error"), view.status_label.text()
-        return view
+        return page_helpers.shown(qtbot, view, "directory.qss", (1040, 720))
 
     return make
 

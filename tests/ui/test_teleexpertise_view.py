@@ -18,9 +18,9 @@ from app.remote.regional import RegionalClient, RegionalUnreachable, Teleexperti
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
+from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
-from ui import theme
 from ui.composer.patient import ChosenPatient
 from ui.teleexpertise.view import (
     OFFLINE_FR,
@@ -38,21 +38,14 @@ LIMIT_FR = "Limite atteinte : 4 téléexpertises par patient et par an"
 
 
 def style() -> str:
-    return (theme.resources_dir() / "teleexpertise.qss").read_text(encoding="utf-8")
+    return page_helpers.style("teleexpertise.qss")
 
 
 @pytest.fixture
 def make_view(qtbot: QtBot) -> Callable[[AccountSession], TeleexpertiseView]:
     def make(session: AccountSession) -> TeleexpertiseView:
         view = TeleexpertiseView(session)
-        view.setStyleSheet(style())
-        qtbot.addWidget(view)
-        view.resize(1120, 720)
-        view.show()
-        qtbot.waitExposed(view)
-        qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
-        assert not view.status_label.property("error"), view.status_label.text()
-        return view
+        return page_helpers.shown(qtbot, view, "teleexpertise.qss", (1120, 720))
 
     return make
 
