@@ -51,3 +51,14 @@ def french_day(moment: dt.date) -> str:
 def long_date(day: dt.date) -> str:
     """'27 novembre 2026'"""
     return f"{day_number(day)} {MONTHS[day.month - 1]} {day.year}"
+
+
+def parse_birth_date(text: str) -> dt.date | None:
+    """JJ/MM/AAAA (also with dots or dashes, or AAAA-MM-JJ); None when it is not a date."""
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -4,7 +4,7 @@ that the conversation list, the directory and the teleconsultations look like on
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from ui import theme
@@ -30,3 +30,13 @@ def paint_row(painter: QPainter, option: QStyleOptionViewItem, divider_left: int
         painter.fillRect(rect, HOVER)
     painter.setPen(DIVIDER)
     painter.drawLine(rect.left() + divider_left, rect.bottom(), rect.right() - 16, rect.bottom())
+
+
+def row_fonts(base: QFont) -> tuple[QFont, QFont]:
+    """(small, bold): a painted row's 12 px detail lines and its 14 px demi-bold title."""
+    small = QFont(base)
+    small.setPixelSize(12)
+    bold = QFont(base)
+    bold.setPixelSize(14)
+    bold.setWeight(QFont.Weight.DemiBold)
+    return small, bold

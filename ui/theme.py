@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 ACCENT = "#0f6e8c"
 ACCENT_DARK = "#0c5d77"
@@ -85,3 +85,12 @@ def apply(app: QApplication) -> None:
     app.setFont(font)
     app.setWindowIcon(app_icon())
     app.setStyleSheet(style_sheet())
+
+
+def restyle(widget: QWidget, **properties: object) -> None:
+    """Sets dynamic properties and has the style sheet read again, so that selectors such as
+    `QLabel[error="true"]` follow the new values (Qt does not re-polish by itself)."""
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

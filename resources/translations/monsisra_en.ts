@@ -216,7 +216,7 @@
         <translation> It remains in the outbox.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -334,7 +334,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+620"/>
+        <location filename="../../ui/directory/view.py" line="+617"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -352,7 +352,7 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location line="-505"/>
+        <location line="-502"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
@@ -492,7 +492,7 @@
         <translation>Your favourites and recent correspondents</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+52"/>
         <source>Ajouté à vos favoris.</source>
         <translation>Added to your favourites.</translation>
     </message>
@@ -1039,7 +1039,7 @@
 <context>
     <name>OutboxDialog</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+179"/>
+        <location filename="../../ui/mail/status.py" line="+175"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1095,7 +1095,7 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/composer/patient.py" line="+125"/>
+        <location filename="../../ui/composer/patient.py" line="+115"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>
@@ -1183,7 +1183,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+65"/>
+        <location filename="../../ui/patients/view.py" line="+66"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1206,7 +1206,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+23"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1221,7 +1221,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+145"/>
+        <location line="+105"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1231,12 +1231,12 @@
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+94"/>
         <source>Profession non renseignée</source>
         <translation>Profession not given</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+36"/>
         <source>Pas d&apos;adresse MSSanté connue</source>
         <translation>No known MSSanté address</translation>
     </message>
@@ -1249,7 +1249,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location line="+57"/>
+        <location line="+55"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -1530,7 +1530,7 @@
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
         <translation>This patient has no INS: their messages cannot be found.</translation>
     </message>
@@ -1933,7 +1933,7 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="-122"/>
+        <location filename="../../ui/mail/status.py" line="-118"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
@@ -1943,7 +1943,7 @@
         <translation>Offline</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>Synchronisé à {time}</source>
         <translation>Synchronised at {time}</translation>
     </message>
@@ -1976,7 +1976,7 @@
 <context>
     <name>Teleconsultations</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+49"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+52"/>
         <source>Planifiée</source>
         <translation>Scheduled</translation>
     </message>
@@ -1991,12 +1991,12 @@
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+41"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+84"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
@@ -2054,7 +2054,7 @@
         <translation>Past</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+4"/>
         <source>Rejoindre</source>
         <translation>Join</translation>
     </message>
@@ -2117,7 +2117,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+58"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+60"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2157,7 +2157,7 @@
         <translation>Offline: tele-expertise will be available as soon as the server answers again.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).</source>
         <translation>No tele-expertise left this year for this patient ({used} of {limit}).</translation>
     </message>
@@ -2175,7 +2175,7 @@
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+661"/>
+        <location line="+610"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2249,7 +2249,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-682"/>
+        <location line="-669"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2294,7 +2294,7 @@
         <translation>Requests received</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+52"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>

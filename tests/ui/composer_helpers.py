@@ -7,17 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from server.testing import ServerThread
-from tests.server.conftest import User, get_token
+from tests.server.conftest import User
+from tests.ui.server_probe import Probe
 from ui import theme
-
-MAIL = "urn:ietf:params:jmap:mail"
-CORE = "urn:ietf:params:jmap:core"
 
 
 def styled(widget: QWidget) -> QWidget:
@@ -52,38 +49,19 @@ def drop_files(target: QWidget, paths: list[Path]) -> tuple[bool, bool]:
 
 def inbox_emails(server: ServerThread, user: User, subject: str) -> list[dict[str, Any]]:
     """The emails with this subject in `user`'s mailboxes, with their attachments' types."""
-    token = get_token(server.base_url, user)
-    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
-        session = http.get(server.base_url + "/.well-known/jmap").json()
-        account = session["primaryAccounts"][MAIL]
-        answer = http.post(
-            session["apiUrl"],
-            json={
-                "using": [CORE, MAIL],
-                "methodCalls": [
-                    [
-                        "Email/query",
-                        {"accountId": account, "filter": {"subject": subject}},
-                        "q",
-                    ],
-                    [
-                        "Email/get",
-                        {
-                            "accountId": account,
-                            "#ids": {"resultOf": "q", "name": "Email/query", "path": "/ids"},
-                            "properties": ["subject", "from", "to", "mailboxIds", "attachments"],
-                            "bodyProperties": [
-                                "name",
-                                "type",
-                                "size",
-                                "header:Content-Description:asText",
-                            ],
-                        },
-                        "g",
-                    ],
-                ],
-            },
+    with Probe(server, user) as probe:
+        responses = probe.call(
+            ["Email/query", {"accountId": probe.account, "filter": {"subject": subject}}, "q"],
+            [
+                "Email/get",
+                {
+                    "accountId": probe.account,
+                    "#ids": {"resultOf": "q", "name": "Email/query", "path": "/ids"},
+                    "properties": ["subject", "from", "to", "mailboxIds", "attachments"],
+                    "bodyProperties": ["name", "type", "size", "header:Content-Description:asText"],
+                },
+                "g",
+            ],
         )
-        answer.raise_for_status()
-        emails: list[dict[str, Any]] = answer.json()["methodResponses"][1][1]["list"]
-        return emails
+    emails: list[dict[str, Any]] = responses[1][1]["list"]
+    return emails

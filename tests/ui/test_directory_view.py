@@ -16,7 +16,6 @@ from app.remote.directory import Correspondent
 from app.session import AccountSession
 from tests.ui.conftest import run_sync
 from ui import settings, theme
-from ui.directory import actions
 from ui.directory.actions import LYON, PracticeLocation, practice_location
 from ui.directory.model import CorrespondentDelegate, from_display, initials, minimal, to_display
 from ui.directory.specialties import SPECIALTIES, options, short_label
@@ -401,7 +400,6 @@ def test_favorite_display_round_trip() -> None:
 def test_french_count() -> None:
     assert french_count(3005) == "3\u202f005"
     assert french_count(12) == "12"
-    assert actions.TELEEXPERTISE_SUBJECT == "Demande de téléexpertise"
 
 
 def test_initials_skip_titles() -> None:

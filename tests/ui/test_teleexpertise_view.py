@@ -68,7 +68,7 @@ def client_of(qtbot: QtBot, session: AccountSession) -> RegionalClient:
 
 
 def items(view: TeleexpertiseView, received: bool = False) -> list[Teleexpertise]:
-    return (view.received_model if received else view.sent_model).items()
+    return (view.received_model if received else view.sent_model).rows()
 
 
 def a_patient(qtbot: QtBot, client: RegionalClient, index: int) -> ChosenPatient:

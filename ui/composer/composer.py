@@ -742,9 +742,7 @@ class Composer(QWidget):
         """A line above the text (not a dialog: the user keeps writing)."""
         self.notice_text = text
         self.notice.setText(text)
-        self.notice.setProperty("error", error)
-        self.notice.style().unpolish(self.notice)
-        self.notice.style().polish(self.notice)
+        theme.restyle(self.notice, error=error)
         self.notice.show()
 
     def notify_after_close(self, text: str) -> None:

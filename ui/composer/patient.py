@@ -28,6 +28,7 @@ from app.session import AccountSession
 from app.store.records import PatientRef
 from ui import tasks, theme
 from ui.composer.guard import guarded
+from ui.dates import parse_birth_date
 
 _SEXES = ("female", "male", "other", "unknown")
 
@@ -100,17 +101,6 @@ class ChosenPatient:
                 sex=cast(Sex, sex),
             ),
         )
-
-
-def parse_birth_date(text: str) -> dt.date | None:
-    """JJ/MM/AAAA (or AAAA-MM-JJ); None when it is not a date."""
-    text = text.strip()
-    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 class PatientDialog(QDialog):
@@ -229,9 +219,7 @@ class PatientDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setProperty("error", error)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        theme.restyle(self.status, error=error)
 
     def choose(self) -> None:
         row = self.list.currentRow()

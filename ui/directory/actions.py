@@ -8,15 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from app.remote.directory import Correspondent
 from app.session import AccountSession
 from app.store.records import Address, addresses_to_json
 from ui import settings
-
-TELEEXPERTISE_SUBJECT = "Demande de téléexpertise"
 
 
 @dataclass(frozen=True)
@@ -84,14 +81,7 @@ def open_composer(
     subject: str = "",
     parent: QWidget | None = None,
 ) -> QWidget:
-    """Opens a composer addressed to these correspondents (and with this subject); "Demander une
-    téléexpertise" for one expert opens the téléexpertise form instead (a request, not a mail)."""
-    asked = (
-        TELEEXPERTISE_SUBJECT,
-        QCoreApplication.translate("DirectoryView", TELEEXPERTISE_SUBJECT),
-    )
-    if subject in asked and len(recipients) == 1 and recipients[0].expert:
-        return open_teleexpertise_request(session, recipients[0], parent)
+    """Opens a composer addressed to these correspondents (and with this subject)."""
     # Imported here: the composer itself opens the directory (DirectoryDialog).
     from ui.composer.composer import Composer
 

@@ -477,9 +477,7 @@ class DirectoryView(QWidget):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setProperty("error", error)
-        self.status_label.style().unpolish(self.status_label)
-        self.status_label.style().polish(self.status_label)
+        theme.restyle(self.status_label, error=error)
 
     # Favorites and recents ------------------------------------------------------------------------
 
@@ -596,16 +594,15 @@ class DirectoryView(QWidget):
     def request_teleexpertise(self) -> None:
         chosen = self.selected()
         if len(chosen) == 1 and chosen[0].expert and chosen[0].mailbox:
-            self._compose(chosen, self.tr(actions.TELEEXPERTISE_SUBJECT))
+            # A request (the téléexpertise form), not a mail.
+            actions.open_teleexpertise_request(self.session, chosen[0], self.window())
 
     def _compose(self, people: list[Correspondent], subject: str) -> None:
         self.open_composer(self.session, people, subject, self.window())
 
     def _flash(self, text: str, error: bool = False) -> None:
         self.feedback_label.setText(text)
-        self.feedback_label.setProperty("error", error)
-        self.feedback_label.style().unpolish(self.feedback_label)
-        self.feedback_label.style().polish(self.feedback_label)
+        theme.restyle(self.feedback_label, error=error)
         self._feedback_timer.start()
 
 

@@ -103,9 +103,7 @@ class StatusBar(QStatusBar):
         self.online = online
         self.connection.setText(self.tr("En ligne") if online else self.tr("Hors connexion"))
         self.connection.setToolTip(reason_fr or "")
-        self.dot.setProperty("online", online)
-        self.dot.style().unpolish(self.dot)
-        self.dot.style().polish(self.dot)
+        theme.restyle(self.dot, online=online)
         if not online:
             self.progress.hide()
 
@@ -157,9 +155,7 @@ class StatusBar(QStatusBar):
         if failed:
             parts.append(self.tr("{n} en échec").format(n=failed))
         self.outbox.setText(self.tr("Boîte d'envoi : ") + " · ".join(parts))
-        self.outbox.setProperty("failed", bool(failed))
-        self.outbox.style().unpolish(self.outbox)
-        self.outbox.style().polish(self.outbox)
+        theme.restyle(self.outbox, failed=bool(failed))
         self.outbox.setVisible(bool(parts))
 
     def show_outbox(self) -> OutboxDialog:

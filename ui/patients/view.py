@@ -52,12 +52,12 @@ from app.remote.regional import CareTeam, CareTeamMember, Patient, Sex
 from app.session import AccountSession
 from app.store.records import Address
 from ui import tasks, theme
-from ui.dates import long_date
+from ui.dates import long_date, parse_birth_date
 from ui.mail.reader import patient_file_url
-from ui.palette import ACCENT, FAINT, MUTED, TEXT, WHITE, paint_row
+from ui.palette import ACCENT, FAINT, MUTED, TEXT, WHITE, paint_row, row_fonts
+from ui.record_list import RECORD_ROLE, RecordList
 
-PatientRole = Qt.ItemDataRole.UserRole + 1
-MemberRole = Qt.ItemDataRole.UserRole + 2
+PatientRole = MemberRole = RECORD_ROLE
 ROW_HEIGHT = 60
 MEMBER_HEIGHT = 64
 STALE_AFTER_S = 60.0
@@ -117,6 +117,11 @@ def row_details(patient: Patient) -> str:
     return " · ".join(parts)
 
 
+def patient_text(patient: Patient) -> str:
+    """What a screen reader says of a row."""
+    return f"{display_name(patient)}, {row_details(patient)}"
+
+
 def fold(text: str) -> str:
     """Lower case without accents: 'Hélène' and 'helene' match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -148,15 +153,12 @@ def parse_day(text: str) -> dt.date | None:
     """'12/03/1985', '12-03-1985', '12.03.1985' or '1985-03-12'; '' gives None.
 
     Raises ValueError for anything else."""
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    day = parse_birth_date(text)
+    if day is None:
+        raise ValueError(text)
+    return day
 
 
 def team_addresses(team: CareTeam, me: str | None = None) -> list[Address]:
@@ -176,48 +178,6 @@ def team_addresses(team: CareTeam, me: str | None = None) -> list[Address]:
 
 
 # --- Models and delegates -----------------------------------------------------------------------
-
-
-class PatientModel(QAbstractListModel):
-    """A file active or a page of search results: short lists (50 at most from the directory,
-    a practice's followed patients), kept whole and painted by the delegate."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Patient] = []
-
-    def set_rows(self, rows: list[Patient]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Patient]:
-        return list(self._rows)
-
-    def item(self, row: int) -> Patient | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, patient_id: str) -> int:
-        return next((i for i, p in enumerate(self._rows) if p.id == patient_id), -1)
-
-    def replace(self, patient: Patient) -> None:
-        row = self.row_of(patient.id)
-        if row >= 0:
-            self._rows[row] = patient
-            self.dataChanged.emit(self.index(row), self.index(row))
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        patient = self._rows[index.row()]
-        if role == PatientRole:
-            return patient
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{display_name(patient)}, {row_details(patient)}"
-        return None
 
 
 def _initials(patient: Patient) -> str:
@@ -259,11 +219,7 @@ class PatientDelegate(QStyledItemDelegate):
         rect = option.rect
         paint_row(painter, option, divider_left=64)
 
-        bold = QFont(option.font)
-        bold.setPixelSize(14)
-        bold.setWeight(QFont.Weight.DemiBold)
-        small = QFont(option.font)
-        small.setPixelSize(12)
+        small, bold = row_fonts(option.font)
         fm_bold = QFontMetrics(bold)
         fm_small = QFontMetrics(small)
 
@@ -333,41 +289,20 @@ class PatientDelegate(QStyledItemDelegate):
         return super().editorEvent(event, model, option, index)
 
 
-class CareTeamModel(QAbstractListModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[CareTeamMember] = []
-
-    def set_rows(self, rows: list[CareTeamMember]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[CareTeamMember]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        member = self._rows[index.row()]
-        if role == MemberRole:
-            return member
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{member.name}, {member_role(member)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return member.mssante_address or ""
-        return None
-
-
 def member_role(member: CareTeamMember) -> str:
     """'Médecin — Médecine générale', or what is known of it."""
     parts = [p for p in (member.profession, member.specialty) if p]
     if len(parts) == 2 and parts[0].casefold() == parts[1].casefold():
         parts = parts[:1]
     return " — ".join(parts) or QCoreApplication.translate("Patients", "Profession non renseignée")
+
+
+def member_text(member: CareTeamMember) -> str:
+    return f"{member.name}, {member_role(member)}"
+
+
+def member_tooltip(member: CareTeamMember) -> str:
+    return member.mssante_address or ""
 
 
 class CareTeamDelegate(QStyledItemDelegate):
@@ -385,11 +320,7 @@ class CareTeamDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         paint_row(painter, option, divider_left=16)
-        bold = QFont(option.font)
-        bold.setPixelSize(14)
-        bold.setWeight(QFont.Weight.DemiBold)
-        small = QFont(option.font)
-        small.setPixelSize(12)
+        small, bold = row_fonts(option.font)
         width = max(40, rect.width() - 32)
         left = rect.left() + 16
         lines = (
@@ -440,9 +371,7 @@ def _list(model: QAbstractListModel, delegate: QStyledItemDelegate, name: str) -
 def _set_error(label: QLabel, text: str, error: bool = False) -> None:
     label.setText(text)
     label.setVisible(bool(text))
-    label.setProperty("error", error)
-    label.style().unpolish(label)
-    label.style().polish(label)
+    theme.restyle(label, error=error)
 
 
 # --- The page -----------------------------------------------------------------------------------
@@ -552,7 +481,7 @@ class PatientsView(QWidget):
         row.setContentsMargins(16, 0, 16, 0)
         row.addWidget(self.filter_edit)
         column.addLayout(row)
-        self.file_model = PatientModel(self)
+        self.file_model = RecordList(patient_text, parent=self)
         self.file_list = _list(self.file_model, PatientDelegate(self), "fileActiveList")
         self.file_list.selectionModel().currentChanged.connect(
             lambda current, _previous: self._picked(current)
@@ -600,7 +529,7 @@ class PatientsView(QWidget):
         self.search_hint.hide()
         column.addWidget(self.search_hint)
 
-        self.results_model = PatientModel(self)
+        self.results_model = RecordList(patient_text, parent=self)
         self.results_delegate = PatientDelegate(self, with_follow=True)
         self.results_delegate.followClicked.connect(self.follow)
         self.results_list = _list(self.results_model, self.results_delegate, "patientResults")
@@ -726,7 +655,7 @@ class PatientsView(QWidget):
         self.team_status.setWordWrap(True)
         self.team_status.setContentsMargins(16, 0, 16, 0)
         body.addWidget(self.team_status)
-        self.team_model = CareTeamModel(self)
+        self.team_model = RecordList(member_text, member_tooltip, self)
         self.team_delegate = CareTeamDelegate(self)
         self.team_list = _list(self.team_model, self.team_delegate, "careTeamList")
         self.team_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -1158,8 +1087,7 @@ class PatientsView(QWidget):
             self.tr("Ne plus suivre") if patient.in_file_active else self.tr("Suivre")
         )
         self.follow_button.setObjectName("" if patient.in_file_active else "primaryButton")
-        self.follow_button.style().unpolish(self.follow_button)
-        self.follow_button.style().polish(self.follow_button)
+        theme.restyle(self.follow_button)
         has_ins = bool(patient.ins)
         self.messages_button.setEnabled(has_ins)
         self.file_button.setEnabled(has_ins and self.session.regional_urls is not None)

@@ -13,9 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractListModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -41,9 +41,10 @@ from app.session import AccountSession
 from ui import tasks, theme
 from ui.cards import list_card
 from ui.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_day
-from ui.palette import ACCENT, MUTED, TEXT, paint_row
+from ui.palette import ACCENT, MUTED, TEXT, paint_row, row_fonts
+from ui.record_list import RECORD_ROLE, RecordList
 
-TeleconsultationRole = Qt.ItemDataRole.UserRole + 1
+TeleconsultationRole = RECORD_ROLE
 ROW_HEIGHT = 80
 STALE_AFTER_S = 60.0
 
@@ -83,42 +84,23 @@ def split_by_time(
     return upcoming, past
 
 
-class TeleconsultationModel(QAbstractListModel):
-    """A short list (a practice's agenda): kept whole, painted by the delegate."""
+def teleconsultation_text(tc: Teleconsultation) -> str:
+    return f"{french_day(tc.start)} {french_hours(tc)} {tc.patient.name}"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Teleconsultation] = []
 
-    def set_rows(self, rows: list[Teleconsultation]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+def teleconsultation_tooltip(tc: Teleconsultation) -> str:
+    lines = [f"{french_day(tc.start)}, {french_hours(tc)}", tc.motive]
+    if tc.cancel_reason:
+        lines.append(
+            QCoreApplication.translate("Teleconsultations", "Motif d'annulation : {reason}").format(
+                reason=tc.cancel_reason
+            )
+        )
+    return "\n".join(line for line in lines if line)
 
-    def item(self, row: int) -> Teleconsultation | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        tc = self._rows[index.row()]
-        if role == TeleconsultationRole:
-            return tc
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{french_day(tc.start)} {french_hours(tc)} {tc.patient.name}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f"{french_day(tc.start)}, {french_hours(tc)}", tc.motive]
-            if tc.cancel_reason:
-                lines.append(
-                    QCoreApplication.translate(
-                        "Teleconsultations", "Motif d'annulation : {reason}"
-                    ).format(reason=tc.cancel_reason)
-                )
-            return "\n".join(line for line in lines if line)
-        return None
+def teleconsultation_model(parent: QObject) -> RecordList[Teleconsultation]:
+    return RecordList(teleconsultation_text, teleconsultation_tooltip, parent)
 
 
 class TeleconsultationDelegate(QStyledItemDelegate):
@@ -139,11 +121,7 @@ class TeleconsultationDelegate(QStyledItemDelegate):
         rect = option.rect
         paint_row(painter, option, divider_left=88)
 
-        small = QFont(option.font)
-        small.setPixelSize(12)
-        bold = QFont(option.font)
-        bold.setPixelSize(14)
-        bold.setWeight(QFont.Weight.DemiBold)
+        small, bold = row_fonts(option.font)
         big = QFont(option.font)
         big.setPixelSize(20)
         big.setWeight(QFont.Weight.DemiBold)
@@ -241,7 +219,7 @@ class TeleconsultationDelegate(QStyledItemDelegate):
 
 
 class _TeleconsultationList(QListView):
-    def __init__(self, model: TeleconsultationModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: RecordList[Teleconsultation], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("teleconsultationList")
         self.setModel(model)
@@ -291,8 +269,8 @@ class TeleconsultationsView(QWidget):
         self.status_label.setObjectName("statusLine")
         self.status_label.setWordWrap(True)
 
-        self.upcoming_model = TeleconsultationModel(self)
-        self.past_model = TeleconsultationModel(self)
+        self.upcoming_model = teleconsultation_model(self)
+        self.past_model = teleconsultation_model(self)
         self.upcoming_list = _TeleconsultationList(self.upcoming_model, self)
         self.past_list = _TeleconsultationList(self.past_model, self)
         self.upcoming_empty = QLabel(self.tr("Aucune téléconsultation à venir."))
@@ -463,15 +441,11 @@ class TeleconsultationsView(QWidget):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setProperty("error", error)
-        self.status_label.style().unpolish(self.status_label)
-        self.status_label.style().polish(self.status_label)
+        theme.restyle(self.status_label, error=error)
 
     def _flash(self, text: str, error: bool = False) -> None:
         self.feedback_label.setText(text)
-        self.feedback_label.setProperty("error", error)
-        self.feedback_label.style().unpolish(self.feedback_label)
-        self.feedback_label.style().polish(self.feedback_label)
+        theme.restyle(self.feedback_label, error=error)
 
 
 async def demo_screenshot(session: AccountSession) -> TeleconsultationsView:

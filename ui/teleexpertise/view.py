@@ -13,9 +13,9 @@ from typing import Any, ClassVar, Literal
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractListModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QDesktopServices, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -49,9 +49,10 @@ from ui import dates, tasks, theme
 from ui.cards import list_card
 from ui.composer.patient import ChosenPatient, PatientDialog
 from ui.dates import MONTHS_SHORT
-from ui.palette import MUTED, TEXT, paint_row
+from ui.palette import MUTED, TEXT, paint_row, row_fonts
+from ui.record_list import RECORD_ROLE, RecordList
 
-TeleexpertiseRole = Qt.ItemDataRole.UserRole + 1
+TeleexpertiseRole = RECORD_ROLE
 ROW_HEIGHT = 76
 Status = Literal["requested", "answered", "closed"]
 
@@ -119,50 +120,14 @@ def _same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and (a or "").casefold() == (b or "").casefold()
 
 
-def _polish(label: QLabel, error: bool) -> None:
-    label.setProperty("error", error)
-    label.style().unpolish(label)
-    label.style().polish(label)
-
-
 # --- The lists --------------------------------------------------------------------------------
 
 
-class TeleexpertiseModel(QAbstractListModel):
+def teleexpertise_model(parent: QObject) -> RecordList[Teleexpertise]:
     """A short list (a practice's requests): kept whole, painted by the delegate."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Teleexpertise] = []
-
-    def set_rows(self, rows: list[Teleexpertise]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def items(self) -> list[Teleexpertise]:
-        return list(self._rows)
-
-    def item(self, row: int) -> Teleexpertise | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, teleexpertise_id: str) -> int:
-        return next((i for i, t in enumerate(self._rows) if t.id == teleexpertise_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        te = self._rows[index.row()]
-        if role == TeleexpertiseRole:
-            return te
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{te.patient.name} {status_label(te.status)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return te.question
-        return None
+    return RecordList(
+        lambda te: f"{te.patient.name} {status_label(te.status)}", lambda te: te.question, parent
+    )
 
 
 class TeleexpertiseDelegate(QStyledItemDelegate):
@@ -183,11 +148,7 @@ class TeleexpertiseDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
         paint_row(painter, option, divider_left=16)
-        small = QFont(option.font)
-        small.setPixelSize(12)
-        bold = QFont(option.font)
-        bold.setPixelSize(14)
-        bold.setWeight(QFont.Weight.DemiBold)
+        small, bold = row_fonts(option.font)
         fm_small, fm_bold = QFontMetrics(small), QFontMetrics(bold)
 
         status = status_label(te.status)
@@ -229,7 +190,9 @@ class TeleexpertiseDelegate(QStyledItemDelegate):
 
 
 class _List(QListView):
-    def __init__(self, model: TeleexpertiseModel, received: bool, parent: QWidget | None) -> None:
+    def __init__(
+        self, model: RecordList[Teleexpertise], received: bool, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("teleexpertiseList")
         self.setModel(model)
@@ -310,8 +273,8 @@ class TeleexpertiseView(QWidget):
         self.status_label.setObjectName("statusLine")
         self.status_label.setWordWrap(True)
 
-        self.sent_model = TeleexpertiseModel(self)
-        self.received_model = TeleexpertiseModel(self)
+        self.sent_model = teleexpertise_model(self)
+        self.received_model = teleexpertise_model(self)
         self.sent_list = _List(self.sent_model, False, self)
         self.received_list = _List(self.received_model, True, self)
         self.sent_empty = QLabel(self.tr("Aucune demande envoyée."))
@@ -687,7 +650,7 @@ class TeleexpertiseView(QWidget):
 
     def _replace(self, updated: Teleexpertise) -> None:
         for model in (self.sent_model, self.received_model):
-            rows = model.items()
+            rows = model.rows()
             row = model.row_of(updated.id)
             if row >= 0:
                 rows[row] = updated
@@ -733,11 +696,11 @@ class TeleexpertiseView(QWidget):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
-        _polish(self.status_label, error)
+        theme.restyle(self.status_label, error=error)
 
     def _flash(self, text: str, error: bool = False) -> None:
         self.feedback_label.setText(text)
-        _polish(self.feedback_label, error)
+        theme.restyle(self.feedback_label, error=error)
 
 
 # --- A new request ----------------------------------------------------------------------------
@@ -883,11 +846,11 @@ class TeleexpertiseRequestDialog(QDialog):
             if self.patient is not None and self.patient.id == quota.patient_id:
                 self.quota = quota
                 self.quota_label.setText(quota_text(quota))
-                _polish(self.quota_label, quota.remaining <= 0)
+                theme.restyle(self.quota_label, error=quota.remaining <= 0)
 
         def failed(message: str) -> None:
             self.quota_label.setText(message)
-            _polish(self.quota_label, True)
+            theme.restyle(self.quota_label, error=True)
 
         self.quota_task = tasks.run(fetch(), shown, failed)
         return self.quota_task
@@ -942,11 +905,11 @@ class TeleexpertiseRequestDialog(QDialog):
 
         def failed(message: str) -> None:
             self.error_label.setText(message)
-            _polish(self.error_label, True)
+            theme.restyle(self.error_label, error=True)
             self._update()
 
         self.error_label.setText(self.tr("Envoi de la demande…"))
-        _polish(self.error_label, False)
+        theme.restyle(self.error_label, error=False)
         self.send_task = tasks.run(request(), done, failed)
         self._update()
         return self.send_task
@@ -960,7 +923,7 @@ async def demo_screenshot(session: AccountSession) -> TeleexpertiseView:
         if not view.loading:
             break
         await asyncio.sleep(0.05)
-    rows = view.sent_model.items()
+    rows = view.sent_model.rows()
     answered = next((i for i, t in enumerate(rows) if t.status == "answered"), 0 if rows else -1)
     if answered >= 0:
         view.sent_list.setCurrentIndex(view.sent_model.index(answered))
