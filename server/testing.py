@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import uvicorn
 
@@ -30,6 +30,13 @@ def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
+class TlsFiles(NamedTuple):
+    """A server certificate (PEM, chain first) and its private key (PEM)."""
+
+    cert: Path
+    key: Path
+
+
 class ServerThread:
     """`with ServerThread(config) as server:` → server.base_url answers until the block ends."""
 
@@ -38,14 +45,18 @@ class ServerThread:
         config: ServerConfig,
         sandbox: Sandbox | None = None,
         port: int = 0,
+        tls: TlsFiles | None = None,
         **uvicorn_args: Any,
     ):
-        """`port` 0 picks a free one; a test restarting "the same server" passes the old one."""
+        """`port` 0 picks a free one; a test restarting "the same server" passes the old one.
+        `tls` serves HTTPS with that certificate (base_url is then https://127.0.0.1:port)."""
         self.config = config
         self.sandbox = sandbox or Sandbox(config)
         self._sock = bind_loopback(port=port)
         host, port = self._sock.getsockname()[:2]
-        self.base_url = f"http://{host}:{port}"
+        self.base_url = f"{'https' if tls else 'http'}://{host}:{port}"
+        if tls is not None:
+            uvicorn_args.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
         self._server = uvicorn.Server(
             uvicorn.Config(
                 create_app(self.sandbox),
