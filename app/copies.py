@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from app import logs, paths
 from app.errors import CoreError
@@ -114,11 +115,12 @@ class PrivateCopies:
                 os.close(self._marker_fd)  # before the removal: Windows removes no open file
                 self._marker_fd = None
             if self.folder is not None:
-                shutil.rmtree(self.folder, ignore_errors=True)
+                _remove(self.folder)
                 self.folder = None
 
     def sweep(self) -> int:
-        """Removes the folders this account's crashed or killed processes left; returns how many."""
+        """Removes the folders this account's crashed or killed processes left (or whose copies
+        a viewer still held when their session ended); returns how many went."""
         try:
             entries = list(os.scandir(self.base))
         except OSError:
@@ -128,8 +130,7 @@ class PrivateCopies:
             if not entry.name.startswith(FOLDER_PREFIX) or entry.path == str(self.folder):
                 continue
             if self._left_behind(Path(entry.path)):
-                shutil.rmtree(entry.path, ignore_errors=True)
-                removed += 1
+                removed += _remove(Path(entry.path))
         if removed:
             log.info("%d folder(s) of copies left by an interrupted session removed", removed)
         return removed
@@ -147,16 +148,37 @@ class PrivateCopies:
             return False
         try:
             return os.read(fd, 64) == self.tag.encode("ascii") and _try_lock(fd)
+        except OSError:
+            return False
         finally:
             os.close(fd)  # released before the removal (Windows removes no open file)
 
 
-def zone_identifier(origin: str | None) -> bytes:
+def _remove(folder: Path) -> bool:
+    """The copies first, the marker last: on Windows a copy a viewer still has open cannot be
+    removed, and its folder then keeps its marker, for a later sweep. True when all went."""
+    try:
+        for entry in folder.iterdir():
+            if entry.name != MARKER:
+                shutil.rmtree(entry, ignore_errors=True)
+        if [p.name for p in folder.iterdir()] != [MARKER]:
+            return False
+        (folder / MARKER).unlink()
+        folder.rmdir()
+    except OSError:
+        return False
+    return True
+
+
+def zone_identifier(server_url: str | None) -> bytes:
     """The Mark-of-the-Web: zone 3 (Internet), so that Windows, SmartScreen and Office treat the
-    file as coming from elsewhere (Protected View, "Voulez-vous exécuter ce fichier ?")."""
+    file as coming from elsewhere (Protected View, "Voulez-vous exécuter ce fichier ?"), with the
+    server's origin (scheme and host, nothing else of its URL) as where it came from."""
     lines = ["[ZoneTransfer]", "ZoneId=3"]
-    if origin:
-        lines.append(f"HostUrl={origin}")
+    url = urlsplit(server_url or "")
+    if url.scheme and url.hostname:
+        host = url.netloc.rpartition("@")[2]  # never a user name or password
+        lines.append(f"HostUrl={url.scheme}://{host}/")
     return ("\r\n".join(lines) + "\r\n").encode("ascii", "replace")
 
 

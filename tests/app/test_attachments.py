@@ -21,7 +21,7 @@ from app.attachments import (
     runs_code,
     safe_file_name,
 )
-from app.copies import PrivateCopies
+from app.copies import PrivateCopies, zone_identifier
 from app.store import attachments as content
 from app.store import mail
 from app.store.db import Cache
@@ -244,7 +244,7 @@ async def test_on_windows_written_documents_carry_the_mark_of_the_web(
     """The Windows branch runs here; `name:Zone.Identifier` is an alternate data stream on NTFS
     and an ordinary file elsewhere, which lets this test read what Windows would get (the stream
     itself can only be checked on Windows)."""
-    mark = b"[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=" + demo_server.base_url.encode() + b"\r\n"
+    mark = b"[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=" + demo_server.base_url.encode() + b"/\r\n"
     async with jmap_client(demo_server, GP) as client:
         await SyncEngine(cache, client).sync_once()
         blob_id, name, type_, size = _documents(cache)[0]
@@ -259,3 +259,8 @@ async def test_on_windows_written_documents_carry_the_mark_of_the_web(
         for written in (copy, dest):
             assert Path(f"{written}:Zone.Identifier").read_bytes() == mark
         copies.wipe()
+    # The server's origin only: never a user name or password its URL might carry.
+    assert zone_identifier("https://jean:secret@mss.example.fr:8443/jmap?x=1") == (
+        b"[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=https://mss.example.fr:8443/\r\n"
+    )
+    assert zone_identifier(None) == b"[ZoneTransfer]\r\nZoneId=3\r\n"

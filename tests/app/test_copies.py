@@ -258,6 +258,33 @@ def test_a_sweep_takes_only_this_accounts_folders_that_nobody_holds(tmp_path: Pa
     other.wipe()
 
 
+def test_a_copy_a_viewer_still_holds_keeps_its_folder_marked_for_the_next_sweep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows a file open in another program cannot be removed (a viewer still showing the
+    document when the session ends); here the OS's refusal is played by a failing unlink."""
+    account = tmp_path / "a"
+    copies = PrivateCopies(account, base=tmp_path)
+    held = copies.new_place() / "compte rendu.pdf"
+    held.write_bytes(PDF)
+    folder = copies.folder
+    assert folder is not None
+    real_unlink = os.unlink
+
+    def viewer_holds(path: str, *, dir_fd: int | None = None) -> None:
+        if os.path.basename(path) == held.name:
+            raise PermissionError(13, "used by another process")
+        real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", viewer_holds)
+    copies.wipe()
+    assert held.exists()
+    assert (folder / MARKER).read_text() == account_tag(account)  # still ours, and not held
+    monkeypatch.setattr(os, "unlink", real_unlink)  # the viewer let it go
+    assert PrivateCopies(account, base=tmp_path).sweep() == 1
+    assert not folder.exists()
+
+
 def test_copies_go_to_the_runtime_folder_only_when_it_is_this_users_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
