@@ -113,6 +113,13 @@ class RunsCode(CoreError):
     )
 
 
+class NotSaved(CoreError):
+    message_fr = (
+        "Le document n'a pas pu être enregistré à cet endroit (dossier absent ou protégé, ou "
+        "disque plein). Choisissez un autre dossier."
+    )
+
+
 def safe_file_name(name: str | None, fallback: str = "document") -> str:
     """A name any file system accepts and that cannot escape its folder: no bidirectional or
     other control characters, no separators, no reserved Windows names, no leading or trailing
@@ -241,7 +248,7 @@ class Attachments:
     async def save_as(self, blob_id: str, name: str, type_: str, dest: Path, size: int = 0) -> Path:
         """Where the user chose (their choice of folder and name is kept): written beside under a
         temporary name, then renamed (no half file), with the permissions the user's umask gives
-        a new file, never writable by everyone."""
+        a new file, never writable by everyone. NotSaved when the place refuses it."""
         await self.ensure(blob_id, name, type_, size)
         await asyncio.to_thread(self._write_saved, blob_id, dest)
         return dest
@@ -257,8 +264,10 @@ class Attachments:
         try:
             self._write(blob_id, partial_path, SAVED_MODE)
             os.replace(partial_path, dest)
-        except BaseException:
+        except BaseException as e:
             partial_path.unlink(missing_ok=True)
+            if isinstance(e, OSError):
+                raise NotSaved(type(e).__name__) from None
             raise
         mark_of_the_web(dest, self.origin)
 

@@ -37,7 +37,7 @@ if sys.platform == "win32":
 else:
     import fcntl
 
-__all__ = ["PrivateCopies", "account_tag", "mark_of_the_web", "zone_identifier"]
+__all__ = ["PrivateCopies", "SessionClosed", "account_tag", "mark_of_the_web", "zone_identifier"]
 
 log = logs.get("copies")
 

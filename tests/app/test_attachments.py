@@ -17,6 +17,7 @@ from app.attachments import (
     MAX_NAME_CHARS,
     Attachments,
     NotAvailableOffline,
+    NotSaved,
     RunsCode,
     runs_code,
     safe_file_name,
@@ -73,6 +74,12 @@ async def test_a_document_opens_then_opens_again_offline_and_copies_are_wiped(
     saved = await offline.save_as(blob_id, name, type_, documents / "enregistré.pdf")
     assert saved.read_bytes() == data
     assert list(documents.iterdir()) == [saved]  # no partial file left beside it
+    (documents / "dossier").mkdir()
+    for refused_place in (tmp_path / "absent" / "x.pdf", documents / "dossier"):
+        with pytest.raises(NotSaved) as not_saved:
+            await offline.save_as(blob_id, name, type_, refused_place)
+        assert "Choisissez un autre dossier" in not_saved.value.message_fr
+    assert sorted(p.name for p in documents.iterdir()) == ["dossier", "enregistré.pdf"]
     # The user's file: what their umask gives a new file, never writable by everyone.
     umask = os.umask(0o022)
     os.umask(umask)
