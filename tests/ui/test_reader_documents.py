@@ -43,7 +43,11 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def chips_of(
-    qtbot: QtBot, window: MainWindow, server: ServerThread, subject: str, documents: list
+    qtbot: QtBot,
+    window: MainWindow,
+    server: ServerThread,
+    subject: str,
+    documents: list[tuple[str, str, bytes]],
 ) -> list[AttachmentChip]:
     """`documents` sent to the GP in one message, which is then selected: its chips."""
     deliver_to_gp(server, CARDIO, subject, documents=documents)
