@@ -3,7 +3,12 @@
 A document's content is fetched from the server the first time it is opened and kept in the
 encrypted cache (within the size budget the user chose), so it opens offline afterwards. The
 system's viewer needs a file: it gets a private copy in a folder only this user can read, wiped
-when the session ends.
+when the session ends (app/copies.py).
+
+A name comes from the sender: it is made safe once (`safe_file_name`) and that name is the one
+shown, checked, asked for in the download and written. A document whose name or declared type
+says the system would run it rather than show it (`runs_code`) is never handed to the system's
+opener: it can only be saved, to be checked before anyone opens it.
 """
 
 from __future__ import annotations
@@ -12,33 +17,86 @@ import asyncio
 import os
 import queue
 import re
-import shutil
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from pathlib import Path
 
 from app import logs
+from app.copies import PrivateCopies, mark_of_the_web
 from app.errors import CoreError
 from app.remote.blobs import download_chunks
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient
 from app.store import attachments
 from app.store.db import Cache
+from app.text import strip_bidi
 
 log = logs.get("attachments")
 
 DEFAULT_BUDGET = 500 * 1024 * 1024
 IN_MEMORY_LIMIT = 32 * 1024 * 1024
+MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 200  # UTF-8: file systems count bytes (255 on most), and a suffix may be added
+SAVED_MODE = 0o664  # a saved document is the user's file: the umask decides, never world-writable
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|]+')
+# Names Windows keeps for devices, whatever the extension (`CON.tar.gz`) or trailing spaces.
 _RESERVED = {
     "CON",
     "PRN",
     "AUX",
     "NUL",
-    *(f"COM{i}" for i in range(1, 10)),
-    *(f"LPT{i}" for i in range(1, 10)),
+    "CONIN$",
+    "CONOUT$",
+    *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"),
 }
+
+# What the system runs rather than shows when a file is opened, by the last extension of the
+# name as saved. Windows: programs, installers, scripts, shortcuts, help files and disk images
+# (whose contents lose the Mark-of-the-Web); macOS and Linux: bundles, scripts, launchers and
+# packages; and the interpreters' files (Java, Python, Perl) wherever they are installed.
+EXECUTABLE_EXTENSIONS = frozenset(
+    {
+        # Windows programs and installers
+        *("exe", "com", "scr", "pif", "cpl", "msi", "msp", "mst", "msu", "msix", "msixbundle"),
+        *("appx", "appxbundle", "appinstaller", "application", "appref-ms", "xbap", "gadget"),
+        # Windows scripts and what runs them
+        *("bat", "cmd", "js", "jse", "vb", "vbs", "vbe", "wsf", "wsh", "ws", "wsc", "sct", "hta"),
+        *("ps1", "ps1xml", "ps2", "ps2xml", "psc1", "psc2", "psd1", "psm1"),
+        *("msh", "msh1", "msh2", "mshxml", "msh1xml", "msh2xml"),
+        *("reg", "inf", "ins", "isp", "msc", "scf", "chm", "hlp", "xll", "diagcab", "wsb"),
+        # Windows shortcuts and links, disk images
+        *("lnk", "url", "website", "settingcontent-ms", "iso", "img", "vhd", "vhdx"),
+        # Interpreters
+        *("jar", "jnlp", "py", "pyw", "pyc", "pyo", "pyz", "pyzw", "pl"),
+        # macOS
+        *("app", "command", "tool", "terminal", "workflow", "action", "scpt", "applescript"),
+        *("dmg", "pkg", "mpkg", "webloc", "inetloc", "fileloc"),
+        # Linux and other Unix systems
+        *("sh", "bash", "zsh", "csh", "ksh", "run", "bin", "desktop", "appimage"),
+        *("deb", "rpm", "snap", "flatpak", "flatpakref"),
+    }
+)
+# Types a sender declares for programs. Declared, the type is believed even when the name looks
+# harmless: nobody sends a report as `application/x-msdownload` by mistake.
+EXECUTABLE_TYPES = frozenset(
+    {
+        *("application/x-msdownload", "application/x-msdos-program", "application/x-dosexec"),
+        *("application/vnd.microsoft.portable-executable", "application/x-ms-dos-executable"),
+        *("application/x-msi", "application/x-ms-installer", "application/x-ms-shortcut"),
+        *("application/x-ms-application", "application/x-ms-xbap", "application/hta"),
+        *("application/x-bat", "application/x-sh", "application/x-shellscript", "text/x-sh"),
+        *("text/x-shellscript", "application/x-csh", "application/x-executable"),
+        *("application/javascript", "application/x-javascript", "text/javascript"),
+        *("text/vbscript", "application/x-vbscript", "application/x-powershell"),
+        *("application/java-archive", "application/x-java-archive", "application/x-java-jnlp-file"),
+        *("text/x-python", "application/x-python-code", "application/x-desktop"),
+        *("application/x-apple-diskimage", "application/x-mach-binary", "application/x-rpm"),
+        *("application/x-debian-package", "application/vnd.debian.binary-package"),
+        *("application/vnd.appimage", "application/x-iso9660-appimage"),
+    }
+)
 
 
 class NotAvailableOffline(CoreError):
@@ -48,48 +106,83 @@ class NotAvailableOffline(CoreError):
     )
 
 
+class RunsCode(CoreError):
+    message_fr = (
+        "Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis "
+        "MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l'ouvrir."
+    )
+
+
+class NotSaved(CoreError):
+    message_fr = (
+        "Le document n'a pas pu être enregistré à cet endroit (dossier absent ou protégé, ou "
+        "disque plein). Choisissez un autre dossier."
+    )
+
+
 def safe_file_name(name: str | None, fallback: str = "document") -> str:
-    """A name any file system accepts and that cannot escape its folder: no separators, no
-    control characters, no reserved Windows names, no trailing dots or spaces, ≤ 120 chars."""
-    text = unicodedata.normalize("NFC", name or "")
+    """A name any file system accepts and that cannot escape its folder: no bidirectional or
+    other control characters, no separators, no reserved Windows names, no leading or trailing
+    dots or spaces, at most MAX_NAME_CHARS characters and MAX_NAME_BYTES bytes, the extension
+    (≤ 16 characters after the last dot) kept when it is shortened. Applied twice, it changes
+    nothing more."""
+    text = unicodedata.normalize("NFC", strip_bidi(name or ""))
     text = "".join(ch for ch in text if ch.isprintable())
-    text = re.sub(r'[\\/:*?"<>|]+', "_", text).strip().strip(".").strip()
-    if not text or text in {".", ".."}:
-        text = fallback
+    text = _FORBIDDEN.sub("_", text).strip(" .") or fallback
     stem, dot, suffix = text.rpartition(".")
-    if not dot:
+    if not dot or len(suffix) > 16:
         stem, suffix = text, ""
-    if stem.upper() in _RESERVED:
+    if stem.split(".")[0].rstrip(" ").upper() in _RESERVED:
         stem = "_" + stem
-    suffix = suffix[:16]
-    stem = stem[: 120 - len(suffix) - 1]
-    return f"{stem}.{suffix}" if suffix else stem
+    tail = f".{suffix}" if suffix else ""
+    stem = stem[: MAX_NAME_CHARS - len(tail)]
+    while len((stem + tail).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + tail).rstrip(" .") or fallback
+
+
+def runs_code(name: str | None, type_: str | None = None) -> bool:
+    """True when opening it would run a program rather than show a document: by the last
+    extension of the name as saved (`ordonnance.pdf.exe` is a program), or by a program type the
+    sender declared, whatever the name says."""
+    _stem, dot, suffix = safe_file_name(name).rpartition(".")
+    if dot and suffix.casefold() in EXECUTABLE_EXTENSIONS:
+        return True
+    declared = (type_ or "").split(";")[0].strip().casefold()
+    return declared in EXECUTABLE_TYPES
 
 
 class Attachments:
+    """The documents of one account: in the cache, as private copies for the viewer (in
+    `copies`, which the session owns and wipes), and saved where the user chooses. `origin` (the
+    server's URL) goes into the Mark-of-the-Web of what is written, on Windows."""
+
     def __init__(
         self,
         cache: Cache,
         jmap: JmapClient | None,
+        copies: PrivateCopies,
         *,
         budget_bytes: int = DEFAULT_BUDGET,
-        temp_root: Path | None = None,
+        origin: str | None = None,
     ) -> None:
         self.cache = cache
         self.jmap = jmap
+        self.copies = copies
         self.budget_bytes = budget_bytes
-        self._temp_root = temp_root
-        self._private: Path | None = None
+        self.origin = origin
 
     async def ensure(self, blob_id: str, name: str, type_: str, size: int = 0) -> int:
-        """The document's content in the cache (fetched now if needed); returns its size."""
+        """The document's content in the cache (fetched now if needed); returns its size. The
+        download asks for it under its safe name: the name is only a hint to the server, and a
+        raw one (`..`, `a/b`) would make the download URL point elsewhere."""
         stored = await self.cache.write(partial(attachments.content_size, blob_id=blob_id))
         if stored is not None:
             await self.cache.write(partial(attachments.touch, blob_id=blob_id))
             return stored
         if self.jmap is None:
             raise NotAvailableOffline("not cached")
-        chunks = download_chunks(self.jmap, blob_id, name, type_)
+        chunks = download_chunks(self.jmap, blob_id, safe_file_name(name), type_)
         try:
             if size <= IN_MEMORY_LIMIT:
                 data = b"".join([c async for c in chunks])
@@ -144,35 +237,44 @@ class Attachments:
         return await writing
 
     async def open_copy(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
-        """A private copy for the system's viewer (wiped by `wipe`)."""
-        await self.ensure(blob_id, name, type_, size)
-        folder = Path(tempfile.mkdtemp(dir=self._private_root()))
-        target = folder / safe_file_name(name)
-        await asyncio.to_thread(self._write_copy, blob_id, target)
-        return target
+        """A private copy for the system's viewer, under the document's safe name (wiped with
+        the session's copies). RunsCode for a program: it can be saved, not opened from here."""
+        safe = safe_file_name(name)
+        if runs_code(safe, type_):
+            raise RunsCode(f"refused to open a program ({type_})")
+        await self.ensure(blob_id, safe, type_, size)
+        return await asyncio.to_thread(self._write_copy, blob_id, safe)
 
     async def save_as(self, blob_id: str, name: str, type_: str, dest: Path, size: int = 0) -> Path:
-        """Where the user chose: written beside, then renamed (no half file)."""
+        """Where the user chose (their choice of folder and name is kept): written beside under a
+        temporary name, then renamed (no half file), with the permissions the user's umask gives
+        a new file, never writable by everyone. NotSaved when the place refuses it."""
         await self.ensure(blob_id, name, type_, size)
-        partial_path = dest.with_name(dest.name + ".part")
-        await asyncio.to_thread(self._write_copy, blob_id, partial_path)
-        os.replace(partial_path, dest)
+        await asyncio.to_thread(self._write_saved, blob_id, dest)
         return dest
 
-    def _write_copy(self, blob_id: str, target: Path) -> None:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    def _write_copy(self, blob_id: str, name: str) -> Path:
+        target = self.copies.new_place() / name
+        self._write(blob_id, target, 0o600)
+        mark_of_the_web(target, self.origin)
+        return target
+
+    def _write_saved(self, blob_id: str, dest: Path) -> None:
+        partial_path = dest.with_name(f".monsisra-{secrets.token_hex(6)}.part")
+        try:
+            self._write(blob_id, partial_path, SAVED_MODE)
+            os.replace(partial_path, dest)
+        except BaseException as e:
+            partial_path.unlink(missing_ok=True)
+            if isinstance(e, OSError):
+                raise NotSaved(type(e).__name__) from None
+            raise
+        mark_of_the_web(dest, self.origin)
+
+    def _write(self, blob_id: str, target: Path, mode: int) -> None:
+        """A new file (never one already there, nor through a link), in binary on Windows too."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(target, flags, mode)
         with os.fdopen(fd, "wb") as f, self.cache.read() as conn:
             for piece in attachments.read_content(conn, blob_id):
                 f.write(piece)
-
-    def _private_root(self) -> Path:
-        if self._private is None:
-            base = self._temp_root or Path(tempfile.gettempdir())
-            self._private = Path(tempfile.mkdtemp(prefix="monsisra-", dir=base))  # mode 0700
-        return self._private
-
-    def wipe(self) -> None:
-        """Deletes every private copy made in this session."""
-        if self._private is not None:
-            shutil.rmtree(self._private, ignore_errors=True)
-            self._private = None

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
+import sys
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -35,3 +38,27 @@ def private_dir(path: Path) -> Path:
     if os.name == "posix":
         path.chmod(0o700)
     return path
+
+
+def copies_base() -> Path:
+    """Where the decrypted copies handed to the system's viewer go (app/copies.py): the per-user
+    runtime folder when the OS gives one (XDG_RUNTIME_DIR on Linux and the BSDs: this user's
+    only, in memory, emptied at logout), else the temporary folder, which is per-user on Windows
+    (%TEMP%) and macOS ($TMPDIR) and shared (/tmp) elsewhere."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and sys.platform not in ("win32", "darwin") and _own_private_dir(Path(runtime)):
+        return Path(runtime)
+    return Path(tempfile.gettempdir())
+
+
+def _own_private_dir(path: Path) -> bool:
+    """A folder (not a link) of this user that nobody else can enter: XDG's promise, checked."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_uid == os.getuid()
+        and stat.S_IMODE(info.st_mode) & 0o077 == 0
+    )

@@ -20,6 +20,7 @@ from typing import Any
 from app import logs
 from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
+from app.copies import PrivateCopies
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
@@ -85,7 +86,12 @@ class AccountSession:
         self.jmap: JmapClient | None = None
         self.engine: SyncEngine | None = None
         self.outbox = Outbox(account.cache, None, bus)
-        self.attachments = Attachments(account.cache, None)
+        # The decrypted copies belong to the session, not to the Attachments object that going
+        # online replaces: whichever made them, they go when the session closes.
+        self.copies = PrivateCopies(account.ref.dir)
+        self.attachments = Attachments(
+            account.cache, None, self.copies, origin=account.ref.server_url
+        )
         self.regional_urls: RegionalUrls | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
@@ -106,11 +112,15 @@ class AccountSession:
         remember: bool = False,
         bus: EventBus | None = None,
     ) -> AccountSession:
-        """Online when the server answers, offline on the cache otherwise (errors: see login)."""
+        """Online when the server answers, offline on the cache otherwise (errors: see login).
+        The copies of documents a crashed or killed session of this account left behind go
+        first."""
         bus = bus or EventBus()
         opener = resume_account if remember else open_account
         account = await opener(root, server_url, login, password, events=bus)
-        return cls(account, bus)
+        session = cls(account, bus)
+        await asyncio.to_thread(session.copies.sweep)
+        return session
 
     def _wire_online(self) -> None:
         if not self.account.online or self.account.http is None:
@@ -119,7 +129,11 @@ class AccountSession:
         self.engine = SyncEngine(self.account.cache, self.jmap, self.bus)
         self.outbox = Outbox(self.account.cache, self.jmap, self.bus)
         self.attachments = Attachments(
-            self.account.cache, self.jmap, budget_bytes=self.attachments.budget_bytes
+            self.account.cache,
+            self.jmap,
+            self.copies,
+            budget_bytes=self.attachments.budget_bytes,
+            origin=self.account.ref.server_url,
         )
 
     def start(self) -> None:
@@ -156,11 +170,15 @@ class AccountSession:
             self.engine.wake()
 
     async def close(self) -> None:
+        """The end of the session (lock, quit): work stopped, copies of documents removed, HTTP
+        client and cache closed."""
         self._stop.set()
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self.attachments.wipe()
+        try:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        finally:
+            await asyncio.to_thread(self.copies.wipe)
         await self.account.close()
 
     @property

@@ -4,37 +4,53 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+153"/>
+        <location filename="../../ui/mail/reader.py" line="+172"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>document</source>
         <translation>document</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+52"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-29"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
+        <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
+        <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enregistrez ce fichier pour le faire vérifier.</source>
+        <translation>Save this file to have it checked.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Enregistrer…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Ouvrir</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Enregistrer sous…</source>
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+67"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>

@@ -1,14 +1,28 @@
 """Documents of received messages: fetched on first open, kept encrypted, opened offline, copied
-for the viewer in a private folder that is wiped."""
+for the viewer in a private folder that is wiped; hostile names made safe, programs never opened."""
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from app.attachments import Attachments, NotAvailableOffline, safe_file_name
+from app import copies as copies_mod
+from app.attachments import (
+    MAX_NAME_BYTES,
+    MAX_NAME_CHARS,
+    Attachments,
+    NotAvailableOffline,
+    NotSaved,
+    RunsCode,
+    runs_code,
+    safe_file_name,
+)
+from app.copies import PrivateCopies, zone_identifier
 from app.store import attachments as content
 from app.store import mail
 from app.store.db import Cache
@@ -41,26 +55,40 @@ async def test_a_document_opens_then_opens_again_offline_and_copies_are_wiped(
         blob_id, name, type_, size = _documents(cache)[0]
         temp = tmp_path / "tmp"
         temp.mkdir()
-        online = Attachments(cache, client, temp_root=temp)
+        copies = PrivateCopies(tmp_path / "account", base=temp)
+        online = Attachments(cache, client, copies)
         first = await online.open_copy(blob_id, name, type_, size)
         data = first.read_bytes()
         assert data.startswith(b"%PDF")
         assert len(data) == size
         assert stat.S_IMODE(first.stat().st_mode) == 0o600
+        assert first.parent.parent == copies.folder
         assert stat.S_IMODE(first.parent.parent.stat().st_mode) == 0o700
         expected = await client.download_bytes(blob_id, name, type_, 10_000_000)
         assert data == expected
-    offline = Attachments(cache, None, temp_root=temp)
+    offline = Attachments(cache, None, copies)
     again = await offline.open_copy(blob_id, name, type_, size)
     assert again.read_bytes() == data
-    saved = await offline.save_as(blob_id, name, type_, tmp_path / "enregistré.pdf")
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    saved = await offline.save_as(blob_id, name, type_, documents / "enregistré.pdf")
     assert saved.read_bytes() == data
+    assert list(documents.iterdir()) == [saved]  # no partial file left beside it
+    (documents / "dossier").mkdir()
+    for refused_place in (tmp_path / "absent" / "x.pdf", documents / "dossier"):
+        with pytest.raises(NotSaved) as not_saved:
+            await offline.save_as(blob_id, name, type_, refused_place)
+        assert "Choisissez un autre dossier" in not_saved.value.message_fr
+    assert sorted(p.name for p in documents.iterdir()) == ["dossier", "enregistré.pdf"]
+    # The user's file: what their umask gives a new file, never writable by everyone.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o664 & ~umask & ~0o002
     other = next(d for d in _documents(cache) if d[0] != blob_id)
     with pytest.raises(NotAvailableOffline) as refused:
         await offline.open_copy(*other)
     assert "connexion" in refused.value.message_fr
-    online.wipe()
-    offline.wipe()
+    copies.wipe()
     assert not first.exists()
     assert not again.exists()
     assert list(temp.iterdir()) == []
@@ -74,14 +102,14 @@ async def test_the_budget_lets_older_documents_go(
         await SyncEngine(cache, client).sync_once()
         documents = _documents(cache)[:6]
         budget = sum(d[3] for d in documents[:3]) + 10
-        store = Attachments(cache, client, budget_bytes=budget, temp_root=tmp_path)
+        copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+        store = Attachments(cache, client, copies, budget_bytes=budget)
         for document in documents:
             await store.ensure(*document)
         with cache.read() as conn:
             assert content.total_size(conn) <= budget
             assert content.has_content(conn, documents[-1][0])  # the newest stays
             assert not content.has_content(conn, documents[0][0])  # the oldest went
-        store.wipe()
 
 
 @pytest.mark.parametrize(
@@ -95,7 +123,151 @@ async def test_the_budget_lets_older_documents_go(
         ("...", "document"),
         ("", "document"),
         ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
+        # Shown as "ordonnanceexe.jpg", saved and run as a program: shown as saved instead.
+        ("ordonnance\u202egpj.exe", "ordonnancegpj.exe"),
+        ("\u2067rapport\u2069.pdf\u200f", "rapport.pdf"),
+        ("..", "document"),
+        ("../../.bashrc", "_.._.bashrc"),
+        (".", "document"),
+        ("   ", "document"),
+        # Windows ignores trailing dots and spaces: `x.exe. ` would be `x.exe` there.
+        ("lettre.exe. . ", "lettre.exe"),
+        # Device names, whatever follows the first dot.
+        ("con.tar.gz", "_con.tar.gz"),
+        ("LPT1 .txt", "_LPT1 .txt"),
+        ("COM\u00b9.pdf", "_COM\u00b9.pdf"),
+        ("CONIN$", "_CONIN$"),
+        ("compte rendu\r\nBcc: x@y.fr.pdf", "compte renduBcc_ x@y.fr.pdf"),
+        ("a\u200bb\ufeff.pdf", "ab.pdf"),
+        # Not an extension past 16 characters: nothing to keep, the end is cut.
+        ("a." + "b" * 200, "a." + "b" * 118),
+        # Bytes count too (4 bytes a character here): 200 at most.
+        ("\U0001f600" * 100 + ".pdf", "\U0001f600" * 49 + ".pdf"),
     ],
 )
 def test_odd_file_names_become_safe(given: str, expected: str) -> None:
     assert safe_file_name(given) == expected
+
+
+@given(st.text(max_size=400))
+def test_a_safe_name_stays_in_its_folder_and_is_stable(name: str) -> None:
+    safe = safe_file_name(name)
+    assert safe == safe_file_name(safe)
+    assert safe
+    assert safe not in {".", ".."}
+    assert not set(safe) & set('\\/:*?"<>|')
+    assert all(ch.isprintable() for ch in safe)
+    assert safe[0] not in " ."
+    assert safe[-1] not in " ."
+    assert len(safe) <= MAX_NAME_CHARS
+    assert len(safe.encode("utf-8")) <= MAX_NAME_BYTES
+
+
+@pytest.mark.parametrize(
+    ("name", "type_", "runs"),
+    [
+        ("compte rendu.pdf", "application/pdf", False),
+        ("radio.JPG", "image/jpeg", False),
+        ("synthese.docx", "application/octet-stream", False),
+        ("ordonnance\u202egpj.exe", "image/jpeg", True),  # the RTL trick
+        ("ordonnance.pdf.exe", "application/pdf", True),  # the last extension counts
+        ("ordonnance.exe.pdf", "application/pdf", False),
+        ("LETTRE.SCR", "application/pdf", True),
+        ("lettre.exe. . ", "application/pdf", True),  # what Windows would make of it
+        ("lettre.exe\u200b", "application/pdf", True),
+        ("setup.msi", "", True),
+        ("raccourci.lnk", None, True),
+        ("lanceur.desktop", "text/plain", True),
+        ("script.sh", "text/plain", True),
+        ("Installer.app", "", True),
+        ("../.config/autostart/x.desktop", "", True),
+        ("outil.ps1", "", True),
+        ("archive.jar", "", True),
+        ("paquet.AppImage", "", True),
+        # The sender says it is a program: believed, whatever the name claims.
+        ("compte rendu.pdf", "application/x-msdownload", True),
+        ("compte rendu.pdf", "Application/X-MSDownload; name=x.exe", True),
+        ("notes.txt", "application/x-sh", True),
+    ],
+)
+def test_programs_are_told_apart_from_documents(name: str, type_: str | None, runs: bool) -> None:
+    assert runs_code(name, type_) is runs
+
+
+@pytest.mark.asyncio
+async def test_hostile_names_open_and_save_under_their_safe_name(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    names = ["..", "../../.bashrc", "", ".", "a/b.pdf", "CON", "nuit\n2.pdf", "x" * 300 + ".pdf"]
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        documents = _documents(cache)
+        copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+        store = Attachments(cache, client, copies)
+        saved = tmp_path / "enregistrés"
+        saved.mkdir()
+        for name, (blob_id, _name, type_, size) in zip(names, documents, strict=False):
+            # Downloaded (not in the cache yet) under the hostile name as given.
+            copy = await store.open_copy(blob_id, name, type_, size)
+            assert copy.name == safe_file_name(name)
+            assert copy.parent.parent == copies.folder
+            assert copy.read_bytes().startswith(b"%PDF")
+            dest = saved / safe_file_name(name)
+            assert await store.save_as(blob_id, name, type_, dest, size) == dest
+            assert dest.read_bytes() == copy.read_bytes()
+        assert sorted(p.name for p in saved.iterdir()) == sorted(set(map(safe_file_name, names)))
+        copies.wipe()
+
+
+@pytest.mark.asyncio
+async def test_a_program_is_saved_but_never_copied_for_the_viewer(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        blob_id, _name, type_, size = _documents(cache)[0]
+        copies = PrivateCopies(tmp_path / "account", base=tmp_path / "copies")
+        store = Attachments(cache, client, copies)
+        for name, declared in [
+            ("ordonnance\u202egpj.exe", "image/jpeg"),
+            ("compte rendu.pdf", "application/x-msdownload"),
+        ]:
+            with pytest.raises(RunsCode) as refused:
+                await store.open_copy(blob_id, name, declared, size)
+            assert "Enregistrez-le" in refused.value.message_fr
+        assert copies.folder is None  # nothing written for the viewer
+        with cache.read() as conn:
+            assert not content.has_content(conn, blob_id)  # not even fetched
+        dest = tmp_path / "ordonnancegpj.exe"
+        assert await store.save_as(blob_id, "ordonnance\u202egpj.exe", type_, dest, size) == dest
+        assert dest.read_bytes().startswith(b"%PDF")
+        assert not os.access(dest, os.X_OK)
+
+
+@pytest.mark.asyncio
+async def test_on_windows_written_documents_carry_the_mark_of_the_web(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Windows branch runs here; `name:Zone.Identifier` is an alternate data stream on NTFS
+    and an ordinary file elsewhere, which lets this test read what Windows would get (the stream
+    itself can only be checked on Windows)."""
+    mark = b"[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=" + demo_server.base_url.encode() + b"/\r\n"
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        blob_id, name, type_, size = _documents(cache)[0]
+        copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+        store = Attachments(cache, client, copies, origin=demo_server.base_url)
+        unmarked = await store.open_copy(blob_id, name, type_, size)
+        assert list(unmarked.parent.iterdir()) == [unmarked]  # elsewhere: no mark
+        monkeypatch.setattr(copies_mod, "ON_WINDOWS", True)
+        copy = await store.open_copy(blob_id, name, type_, size)
+        dest = tmp_path / "enregistré.pdf"
+        await store.save_as(blob_id, name, type_, dest, size)
+        for written in (copy, dest):
+            assert Path(f"{written}:Zone.Identifier").read_bytes() == mark
+        copies.wipe()
+    # The server's origin only: never a user name or password its URL might carry.
+    assert zone_identifier("https://jean:secret@mss.example.fr:8443/jmap?x=1") == (
+        b"[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=https://mss.example.fr:8443/\r\n"
+    )
+    assert zone_identifier(None) == b"[ZoneTransfer]\r\nZoneId=3\r\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -68,8 +69,10 @@ def deliver_to_gp(
     subject: str,
     patient: PatientIdentity | None = None,
     tmp: Path | None = None,
+    documents: Sequence[tuple[str, str, bytes]] = (),
 ) -> str:
-    """A message from `sender` lands in the GP's inbox now; returns its Message-ID."""
+    """A message from `sender` lands in the GP's inbox now, with `documents` (name, type,
+    content) attached as they come; returns its Message-ID."""
     account = server.sandbox.accounts.by_login(GP_LOGIN)
     assert account is not None
     msg = EmailMessage()
@@ -97,6 +100,9 @@ def deliver_to_gp(
             subtype="zip",
             filename="IHE_XDM.ZIP",
         )
+    for name, type_, data in documents:
+        maintype, _, subtype = type_.partition("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     server.sandbox.mail.import_message(
         account.id, msg.as_bytes(), received_at=dt.datetime.now(dt.UTC)
     )

@@ -60,6 +60,18 @@ def window(qtbot: QtBot, ui_session: AccountSession) -> Iterator[MainWindow]:
     win.close()
 
 
+def a_pdf(session: AccountSession) -> tuple[str, str, str, int]:
+    """(blob id, name, type, size) of a PDF document in the cache, for open_document."""
+    with session.account.cache.read() as conn:
+        return next(
+            (a.blob_id, a.name or "document.pdf", a.type, a.size)
+            for email_id in sorted(mail.email_ids(conn))
+            if (email := mail.get_email(conn, email_id)) is not None
+            for a in email.attachments
+            if a.type == "application/pdf"
+        )
+
+
 def load_all(win: MainWindow) -> None:
     model = win.conversations.model
     while model.canFetchMore(model.index(0).parent()):

@@ -1,7 +1,7 @@
 """Auto-lock: input in any window keeps the account open; a delay without input (or
-"Verrouiller") saves the open drafts, closes the main window and the session (the app goes on),
-and brings the login window back with the identifiant and a banner; logging in again reopens the
-drafts."""
+"Verrouiller") saves the open drafts, closes the main window and the session (the app goes on;
+the copies of opened documents go) and brings the login window back with the identifiant and a
+banner; logging in again reopens the drafts."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.ui import desktop_helpers
-from tests.ui.conftest import GP_LOGIN
+from tests.ui.conftest import GP_LOGIN, run_sync
 from tests.ui.desktop_helpers import log_in, open_main_window
+from tests.ui.mail_helpers import a_pdf
 from ui import settings as settings_mod
 from ui.app import Controller
 from ui.composer.composer import Composer
@@ -199,6 +200,10 @@ def test_ctrl_shift_l_locks_at_once_and_closing_the_locked_window_quits(
     controller = Controller(data_root)
     controller.start()
     window = open_main_window(qtbot, controller, DEMO_PASSWORD)
+    session = controller.session
+    assert session is not None
+    copy = run_sync(qtbot, session.open_document(*a_pdf(session)))  # as the viewer got it
+    assert copy.exists()
     # New settings (from "Paramètres…") reach the auto-lock.
     dialog = window.open_settings()
     dialog.changed.emit(settings_mod.current().with_(autolock_minutes=5))
@@ -212,6 +217,7 @@ def test_ctrl_shift_l_locks_at_once_and_closing_the_locked_window_quits(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     qtbot.waitUntil(lambda: controller.locked, timeout=30_000)
+    assert not copy.parent.exists()  # the decrypted copy went with the session
     login = controller.login
     assert isinstance(login, LockedLoginWindow)
     assert login.lock_banner.text.text() == "Session verrouillée."

@@ -172,7 +172,8 @@ def test_a_document_opens_as_a_private_copy_saves_and_drags_out(
     copy = Path(url.toLocalFile())
     assert copy.read_bytes().startswith(b"%PDF")
     assert copy.name == chip.name
-    private = ui_session.attachments._private_root()
+    private = ui_session.copies.folder
+    assert private is not None
     assert private in copy.parents  # the session's private folder, wiped at logout
     assert private.stat().st_mode & 0o077 == 0
     # Dragging carries that private copy as a file URL.

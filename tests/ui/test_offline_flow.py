@@ -3,7 +3,7 @@ read a message and open its document; quit; the server stops; start the app agai
 offline, read the same message and open the same document from the cache; write a message with a
 dropped file, which waits in the outbox; the server comes back on the same port with the same data:
 the app reconnects by itself and the message reaches the colleague's inbox exactly once, with the
-document intact.
+document intact; quitting then removes the copy opened offline.
 
 The core does not prefetch documents: a document's content enters the encrypted cache the first
 time it is opened (app/attachments.py), so the first part opens it once, online.
@@ -150,7 +150,8 @@ def test_offline_restart_reads_the_cache_and_sends_the_queued_message_once(
     with Probe(demo_server, GP) as gp:
         on_server = gp.download(attachment.blob_id, chip.name, attachment.type)
     assert online_bytes == on_server
-    private = first.attachments._private_root()
+    private = first.copies.folder
+    assert private is not None
     quit_app(qtbot, app)
     assert not private.exists()  # the private copies went with the session
 
@@ -232,4 +233,9 @@ def test_offline_restart_reads_the_cache_and_sends_the_queued_message_once(
         assert document["name"] == letter.name
         assert document["header:Content-Description:asText"] == "Compte rendu de consultation"
         assert karim.download(document["blobId"], letter.name) == letter.read_bytes()
+    # The copy opened offline (step 4) goes with the session, though it came online since.
+    private = session.copies.folder
+    assert private is not None
+    assert private.exists()
     quit_app(qtbot, app)
+    assert not private.exists()

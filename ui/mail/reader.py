@@ -3,7 +3,10 @@
 HTML bodies are sanitised (app.message.html) and shown in a QTextBrowser that fetches nothing:
 `loadResource` answers only `cid:` images (parts of the same message, from the encrypted cache) and
 refuses every other URL; links open in the browser only when the user clicks them. Documents open
-through a private temporary copy (wiped at logout), can be saved elsewhere or dragged out.
+through a private temporary copy (wiped at logout), can be saved elsewhere or dragged out. A
+document is shown under the name it is saved and opened with (app.attachments.safe_file_name);
+one the system would run rather than show (app.attachments.runs_code) can only be saved: no
+"Ouvrir", no double-click, no drag, and a warning that says why.
 """
 
 from __future__ import annotations
@@ -41,12 +44,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.attachments import runs_code, safe_file_name
 from app.events import MailChanged
 from app.message.html import sanitize, text_to_html
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
 from ui.mail.conversations import people
+from ui.plain import PlainLabel
 
 log = logging.getLogger("monsisra.ui.reader")
 
@@ -146,18 +151,33 @@ class MessageBody(QTextBrowser):
             self.fit()
 
 
+def save_folder() -> Path:
+    """Where "Enregistrer sous…" starts: the user's Documents, else Téléchargements, else the
+    home folder. Never a folder a document's name would choose."""
+    for location in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.DownloadLocation,
+    ):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.home()
+
+
 def _ask_save_path(parent: QWidget, suggested: str) -> str:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    """The file dialog, on `save_folder()` and the document's safe name; the folder and name the
+    user then picks are theirs."""
     path, _filter = QFileDialog.getSaveFileName(
         parent,
         QApplication.translate("AttachmentChip", "Enregistrer le document"),
-        str(Path(folder) / suggested),
+        str(save_folder() / safe_file_name(suggested)),
     )
     return path
 
 
 class AttachmentChip(QFrame):
-    """A document: name, type and size; open, save as, or drag it out (to the desktop…)."""
+    """A document: name, type and size; open, save as, or drag it out (to the desktop…). A
+    program: save as only, with a warning."""
 
     notice = Signal(str)
     # Replaced in tests: (parent, suggested name) → chosen path, "" when cancelled.
@@ -169,21 +189,19 @@ class AttachmentChip(QFrame):
         super().__init__(parent)
         self.session = session
         self.attachment = attachment
-        self.name = attachment.name or self.tr("document")
+        self.name = safe_file_name(attachment.name, self.tr("document"))
+        self.runs_code = runs_code(self.name, attachment.type)
         self.copy: Path | None = None  # the private copy, once fetched
         self._waiting: list[Callable[[Path], None]] = []
         self._press: QPoint | None = None
         self.setObjectName("attachmentChip")
-        self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self.setToolTip(
-            self.tr("Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.")
-        )
+        self.setProperty("runsCode", self.runs_code)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 6, 6, 6)
         row.setSpacing(8)
         icon = QLabel()
-        icon.setPixmap(theme.icon("mail-document").pixmap(24, 24))
-        row.addWidget(icon)
+        icon.setPixmap(theme.icon("warning" if self.runs_code else "mail-document").pixmap(24, 24))
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.setSpacing(0)
         self.title = QLabel(self.name)
@@ -197,10 +215,38 @@ class AttachmentChip(QFrame):
         self.details.setObjectName("attachmentDetails")
         text.addWidget(self.title)
         text.addWidget(self.details)
+        self.warning: PlainLabel | None = None
+        self.open_button: QToolButton | None = None
+        if self.runs_code:
+            self.warning = PlainLabel(
+                self.tr(
+                    "Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert "
+                    "depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de "
+                    "l'ouvrir."
+                )
+            )
+            self.warning.setObjectName("attachmentWarning")
+            self.warning.setWordWrap(True)
+            self.warning.setFixedWidth(340)
+            text.addWidget(self.warning)
         row.addLayout(text)
-        self.open_button = self._button("action-open", self.tr("Ouvrir"), self.open)
-        self.save_button = self._button("action-save", self.tr("Enregistrer sous…"), self.save_as)
-        row.addWidget(self.open_button)
+        if self.runs_code:
+            self.setToolTip(self.tr("Enregistrez ce fichier pour le faire vérifier."))
+            self.save_button = self._button("action-save", self.tr("Enregistrer…"), self.save_as)
+            self.save_button.setText(self.tr("Enregistrer…"))
+            self.save_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        else:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            self.setToolTip(
+                self.tr(
+                    "Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document."
+                )
+            )
+            self.open_button = self._button("action-open", self.tr("Ouvrir"), self.open)
+            row.addWidget(self.open_button)
+            self.save_button = self._button(
+                "action-save", self.tr("Enregistrer sous…"), self.save_as
+            )
         row.addWidget(self.save_button)
 
     def _button(self, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
@@ -215,7 +261,10 @@ class AttachmentChip(QFrame):
     # The private copy ------------------------------------------------------------------------
 
     def prepare(self, then: Callable[[Path], None] | None = None) -> None:
-        """Fetches the private copy once (from the cache, or the server the first time)."""
+        """Fetches the private copy once (from the cache, or the server the first time). A
+        program gets none: there is nothing to open or drag."""
+        if self.runs_code:
+            return
         if self.copy is not None and self.copy.exists():
             if then is not None:
                 then(self.copy)
@@ -245,7 +294,10 @@ class AttachmentChip(QFrame):
         self.notice.emit(message)
 
     def open(self) -> None:
-        """With the system's viewer, from the private copy."""
+        """With the system's viewer, from the private copy (a program: the warning instead)."""
+        if self.warning is not None:
+            self.notice.emit(self.warning.text())
+            return
 
         def show(path: Path) -> None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,0 +1,35 @@
+"""The save dialog, answered as a user would: the test sees what it proposed (folder and name),
+then picks a path or cancels. The real QFileDialog runs (modal); a timer finds it once shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+
+class SaveDialogAnswer:
+    """Answers the next save dialog: `choose` (a path) or cancel (None)."""
+
+    def __init__(self, choose: Path | None) -> None:
+        self.choose = choose
+        self.proposed: str | None = None  # the full path the dialog offered first
+        self.title: str | None = None
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._answer)
+        self._timer.start()
+
+    def _answer(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog) or not dialog.isVisible():
+            return
+        self._timer.stop()
+        self.title = dialog.windowTitle()
+        [self.proposed] = dialog.selectedFiles()
+        if self.choose is None:
+            dialog.reject()
+        else:
+            dialog.selectFile(str(self.choose))
+            dialog.accept()
