@@ -181,6 +181,12 @@ def _usual_family(side: random.Random, sex: str, birth: dt.date) -> str | None:
     return person_name(side)[2]
 
 
+def _office_hours(side: random.Random, epoch: int) -> int:
+    """The same day, at a time a practice is open (8:00 to 19:00, Paris time)."""
+    day = dt.datetime.fromtimestamp(epoch, PARIS)
+    return int(day.replace(hour=side.randint(8, 18), minute=side.randrange(60)).timestamp())
+
+
 def _seed_file_active(
     sandbox: Sandbox,
     world: DemoWorld,
@@ -205,10 +211,11 @@ def _seed_file_active(
             if (account_id, patient_id) in followed:
                 return
             followed.add((account_id, patient_id))
+            at = _office_hours(side, at)
             store.add_to_file_active(conn, account_id, patient_id, reason, at=at)
             for _ in range(side.randint(0, 3)):
                 action: AccessAction = side.choice(("read", "care_team", "care_team"))
-                when = side.randint(at + 3600, today - 3600)
+                when = _office_hours(side, side.randint(at + DAY, today - DAY))
                 access_log.record(conn, account_id, patient_id, action, at=when)
 
         for patient in patients:
@@ -219,12 +226,12 @@ def _seed_file_active(
                 store.add_member(conn, patient.patient_id, member)
                 if member.account_id in key_of:
                     reason = REASONS_BY_ACCOUNT[key_of[member.account_id]]
-                    at = side.randint(since, today - 2 * DAY)
+                    at = side.randint(since, today - 3 * DAY)
                     follow(member.account_id, patient.patient_id, reason, at)
         # The pharmacist and the nurse follow a few of the GP's patients too.
         for key in ("pharma", "nurse"):
             for patient in rng.sample(patients, 8):
-                at = today - side.randint(2, 400) * DAY
+                at = today - side.randint(3, 400) * DAY
                 account_id = world.account(key).account_id
                 follow(account_id, patient.patient_id, REASONS_BY_ACCOUNT[key], at)
                 store.add_member(conn, patient.patient_id, _account_member(world, key))
