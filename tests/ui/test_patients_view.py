@@ -306,6 +306,10 @@ def test_unfollow_asks_first(
     assert selected is not None
     assert selected.id == target.id
     assert not selected.in_file_active
+    assert (selected.email, selected.mobile, selected.city) == (None, None, "")
+    assert target.city
+    assert target.city not in view.identity_label.text()
+    assert "visibles une fois le patient dans votre file active" in view.details_label.text()
     assert view.follow_button.text() == "Suivre"
     assert "n'est plus dans votre file active" in view.feedback_label.text()
 

@@ -170,6 +170,12 @@ def parse_day(text: str) -> dt.date | None:
     return day
 
 
+def unfollowed(patient: Patient) -> Patient:
+    """The patient as the directory shows them once I no longer follow them: no contact
+    details."""
+    return dataclasses.replace(patient, in_file_active=False, email=None, mobile=None, city="")
+
+
 def team_addresses(team: CareTeam, me: str | None = None) -> list[Address]:
     """The care team's MSSanté addresses, each once, without mine (one does not write to
     oneself)."""
@@ -806,7 +812,7 @@ class PatientsView(QWidget):
         if selected is not None:
             now = next((p for p in patients if p.id == selected.id), None)
             if now is not None or selected.in_file_active:
-                self._show_patient(now or dataclasses.replace(selected, in_file_active=False))
+                self._show_patient(now or unfollowed(selected))
 
     def _apply_filter(self) -> None:
         text = self.filter_edit.text()
@@ -1081,7 +1087,7 @@ class PatientsView(QWidget):
             await (await self.session.regional()).unfollow_patient(patient.id)
 
         def removed(_none: None) -> None:
-            now = dataclasses.replace(patient, in_file_active=False)
+            now = unfollowed(patient)
             self.results_model.replace(now)
             if self._selected is not None and self._selected.id == patient.id:
                 self._show_patient(now)
