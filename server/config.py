@@ -14,6 +14,10 @@ class ServerConfig:
     # 5 failed logins within 5 minutes lock the login out (DESIGN §2.1).
     login_failure_limit: int = 5
     login_failure_window: int = 300
+    # Searches of the regional patient directory per account within the window (seconds); past
+    # it, 429 with Retry-After (issue 9 §8: the directory is need-to-know, not a list to walk).
+    patient_search_limit: int = 20
+    patient_search_window: int = 60
     max_size_upload: int = 25 * 1024 * 1024
     # All the attachments of one Email together, unencoded (RFC 8621 maxSizeAttachmentsPerEmail);
     # None: the same as max_size_upload.

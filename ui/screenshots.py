@@ -26,6 +26,7 @@ SETTLE_SECONDS = 1.5  # lets a screen's first background load finish and paint
 class Screen:
     name: str  # the PNG's name
     module: str  # where `demo_screenshot` lives
+    function: str = "demo_screenshot"  # another state of the same screen: its own function
 
 
 SESSION_SCREENS: tuple[Screen, ...] = (
@@ -34,6 +35,7 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("directory", "ui.directory.view"),
     Screen("teleconsultations", "ui.teleconsultations.view"),
     Screen("patients", "ui.patients.view"),
+    Screen("patients-journal", "ui.patients.view", "demo_journal_screenshot"),
     Screen("teleexpertise", "ui.teleexpertise.view"),
     Screen("shortcuts", "ui.desktop.shortcuts"),
     Screen("locked", "ui.desktop.locked"),
@@ -74,9 +76,9 @@ async def render_session_screens(
         except ModuleNotFoundError as e:
             report(f"{screen.name} : ignoré ({screen.module} absent : {e.name})")
             continue
-        make = getattr(module, "demo_screenshot", None)
+        make = getattr(module, screen.function, None)
         if make is None:
-            report(f"{screen.name} : ignoré ({screen.module} n'a pas de demo_screenshot)")
+            report(f"{screen.name} : ignoré ({screen.module} n'a pas de {screen.function})")
             continue
         widget = make(session)
         if inspect.isawaitable(widget):

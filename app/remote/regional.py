@@ -2,7 +2,14 @@
 
 JSON over HTTP under `regionalApiUrl` (from the Session's regional capability). Answers are read
 into dataclasses; a shape that does not match is a RegionalError, never a KeyError. The server's
-errors are `{"error", "message"}` with a French message, which the RegionalError carries as it is.
+errors are `{"error", "message"}` with a French message, which the RegionalError carries as it is;
+the refusals a caller reacts to have their own types: a patient search too broad to single a
+patient out, too many requests (with the seconds to wait), information not for this professional.
+
+The patient directory is need-to-know (issue 9 §8): a search needs the family name and the birth
+date, or the INS, and gives identities only; contact details and the care team come to the
+professionals who follow the patient, and following takes a reason (`follow_reasons`); every
+access is in the patient's access journal (`access_log`), which followers read.
 """
 
 from __future__ import annotations
@@ -43,6 +50,37 @@ class RegionalUnreachable(RegionalError):
     message_fr = "Les services régionaux sont injoignables. Vérifiez la connexion et réessayez."
 
 
+class PatientSearchTooBroad(RegionalError):
+    message_fr = (
+        "Recherche trop large : indiquez le nom de naissance ou d'usage du patient avec sa date "
+        "de naissance, ou son INS."
+    )
+
+
+class RegionalRateLimited(RegionalError):
+    """429: `retry_after` seconds to wait (None when the server did not say)."""
+
+    message_fr = "Trop de demandes en peu de temps : patientez une minute, puis réessayez."
+
+    def __init__(
+        self,
+        detail: str = "",
+        message_fr: str | None = None,
+        status: int = 429,
+        code: str = "",
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(detail, message_fr, status, code)
+        self.retry_after = retry_after
+
+
+class RegionalForbidden(RegionalError):
+    message_fr = (
+        "Vous n'avez pas accès à ces informations : elles sont réservées aux professionnels "
+        "concernés (pour un patient, à ceux qui le suivent dans leur file active)."
+    )
+
+
 # --- Results ----------------------------------------------------------------------------------
 
 
@@ -53,13 +91,54 @@ class Patient:
     ins_oid: str | None
     ins_ihe: str | None
     given: str
-    family: str
+    family: str  # the birth name
+    usual_family: str | None
     birth_date: dt.date
     sex: str
-    email: str | None
+    email: str | None  # contact details: only for a follower, else None (and "" for the city)
     mobile: str | None
     city: str
     in_file_active: bool
+
+
+@dataclass(frozen=True)
+class PatientMatches:
+    """A search's identities (at most 20); `truncated`: more patients match, narrow it."""
+
+    patients: list[Patient]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class FollowReason:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class AccessActor:
+    name: str
+    mssante_address: str | None
+    profession: str | None
+    specialty: str | None
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    at: dt.datetime
+    action: str  # search, read, care_team, portal, follow, unfollow, create
+    actor: AccessActor
+    reason: str | None
+    reason_label: str | None
+
+
+@dataclass(frozen=True)
+class AccessLogPage:
+    """Newest first; `next_cursor` gives the next (older) page, None at the end."""
+
+    patient_id: str
+    entries: list[AccessLogEntry]
+    next_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -336,6 +415,7 @@ def _patient(o: _Obj) -> Patient:
         ins_ihe=o.opt_text("insIhe"),
         given=o.text("given"),
         family=o.text("family"),
+        usual_family=o.opt_text("usualFamily"),
         birth_date=o.date("birthDate"),
         sex=o.text("sex"),
         email=o.opt_text("email"),
@@ -343,6 +423,31 @@ def _patient(o: _Obj) -> Patient:
         city=o.text("city"),
         in_file_active=o.flag("inFileActive"),
     )
+
+
+def _matches(o: _Obj) -> PatientMatches:
+    return PatientMatches([_patient(p) for p in o.objs("patients")], o.flag("truncated"))
+
+
+def _access_log(o: _Obj) -> AccessLogPage:
+    entries = []
+    for e in o.objs("entries"):
+        actor = e.obj("actor")
+        entries.append(
+            AccessLogEntry(
+                at=e.datetime("at"),
+                action=e.text("action"),
+                actor=AccessActor(
+                    name=actor.text("name"),
+                    mssante_address=actor.opt_text("mssanteAddress"),
+                    profession=actor.opt_text("profession"),
+                    specialty=actor.opt_text("specialty"),
+                ),
+                reason=e.opt_text("reason"),
+                reason_label=e.opt_text("reasonLabel"),
+            )
+        )
+    return AccessLogPage(o.text("patientId"), entries, o.opt_text("nextCursor"))
 
 
 def _care_team(o: _Obj) -> CareTeam:
@@ -504,13 +609,24 @@ class RegionalClient:
     # Patients
 
     async def search_patients(
-        self, name: str | None = None, birth_date: dt.date | None = None, ins: str | None = None
-    ) -> list[Patient]:
+        self,
+        family: str | None = None,
+        birth_date: dt.date | None = None,
+        *,
+        given: str | None = None,
+        ins: str | None = None,
+    ) -> PatientMatches:
+        """By family name (birth or usual, whole) and birth date, narrowed by the beginning of
+        the first name; or by INS. Anything less: PatientSearchTooBroad."""
         params = _drop_none(
-            {"name": name, "birthDate": birth_date.isoformat() if birth_date else None, "ins": ins}
+            {
+                "family": family,
+                "birthDate": birth_date.isoformat() if birth_date else None,
+                "given": given,
+                "ins": ins,
+            }
         )
-        body = await self._call("GET", "/patients", params=params)
-        return self._read(body, lambda o: [_patient(p) for p in o.objs("patients")])
+        return self._read(await self._call("GET", "/patients", params=params), _matches)
 
     async def create_patient(
         self,
@@ -518,17 +634,22 @@ class RegionalClient:
         family: str,
         birth_date: dt.date,
         *,
+        reason: str,
         sex: Sex = "unknown",
+        usual_family: str | None = None,
         ins: str | None = None,
         ins_oid: str | None = None,
         email: str | None = None,
         mobile: str | None = None,
         city: str = "",
     ) -> Patient:
+        """Creates the patient's record; I follow the patient for `reason` (a FollowReason
+        code)."""
         payload = _drop_none(
             {
                 "given": given,
                 "family": family,
+                "usualFamily": usual_family,
                 "birthDate": birth_date.isoformat(),
                 "sex": sex,
                 "ins": ins,
@@ -536,6 +657,7 @@ class RegionalClient:
                 "email": email,
                 "mobile": mobile,
                 "city": city,
+                "followReason": reason,
             }
         )
         return self._read(await self._call("POST", "/patients", json=payload), _patient)
@@ -547,12 +669,29 @@ class RegionalClient:
         body = await self._call("GET", f"/patients/{_q(patient_id)}/care-team")
         return self._read(body, _care_team)
 
+    async def access_log(
+        self, patient_id: str, cursor: str | None = None, limit: int | None = None
+    ) -> AccessLogPage:
+        """The patient's access journal, newest first (for the patient's followers)."""
+        params = _drop_none({"cursor": cursor, "limit": limit})
+        body = await self._call("GET", f"/patients/{_q(patient_id)}/access-log", params=params)
+        return self._read(body, _access_log)
+
     async def file_active(self) -> list[Patient]:
         body = await self._call("GET", "/file-active")
         return self._read(body, lambda o: [_patient(p) for p in o.objs("patients")])
 
-    async def follow_patient(self, patient_id: str) -> Patient:
-        return self._read(await self._call("PUT", f"/file-active/{_q(patient_id)}"), _patient)
+    async def follow_reasons(self) -> list[FollowReason]:
+        body = await self._call("GET", "/follow-reasons")
+        return self._read(
+            body,
+            lambda o: [FollowReason(r.text("code"), r.text("label")) for r in o.objs("reasons")],
+        )
+
+    async def follow_patient(self, patient_id: str, reason: str) -> Patient:
+        """Adds the patient to my file active for `reason` (a FollowReason code)."""
+        body = await self._call("PUT", f"/file-active/{_q(patient_id)}", json={"reason": reason})
+        return self._read(body, _patient)
 
     async def unfollow_patient(self, patient_id: str) -> None:
         await self._call("DELETE", f"/file-active/{_q(patient_id)}")
@@ -804,11 +943,25 @@ def _error(response: httpx.Response) -> RegionalError:
             message = text if isinstance(text, str) and text.strip() else None
     except ValueError:
         pass
+    log.info("regional API refused a request: HTTP %d %s", status, code)
+    detail = f"HTTP {status} {code}"
+    if status == 429:
+        return RegionalRateLimited(
+            detail, message, status, code, retry_after=_retry_after(response)
+        )
+    if code == "search_too_broad":
+        return PatientSearchTooBroad(detail, message, status, code)
+    if status == 403:
+        return RegionalForbidden(detail, message, status, code)
     if message is None:
         message = {
             401: "Authentification requise : connectez-vous à nouveau.",
-            403: "Vous n'avez pas accès à cette ressource.",
             404: "Ressource introuvable.",
         }.get(status, "Le service régional a refusé la demande. Réessayez plus tard.")
-    log.info("regional API refused a request: HTTP %d %s", status, code)
-    return RegionalError(f"HTTP {status} {code}", message, status=status, code=code)
+    return RegionalError(detail, message, status=status, code=code)
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    """Retry-After in seconds (RFC 9110 §10.2.3; an HTTP date is not worth the guess here)."""
+    value = response.headers.get("retry-after", "").strip()
+    return int(value) if value.isdigit() and len(value) < 7 else None

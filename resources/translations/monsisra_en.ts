@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name>AccessLog</name>
+    <message>
+        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
+        <translation>Found the patient by a directory search</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A consulté le dossier</source>
+        <translation>Read the record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A consulté les acteurs du dossier</source>
+        <translation>Read the record&apos;s care team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A ouvert le dossier sur le portail</source>
+        <translation>Opened the record on the portal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A retiré le patient de sa file active</source>
+        <translation>Removed the patient from their active list</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A ajouté le patient à sa file active : {reason}</source>
+        <translation>Added the patient to their active list: {reason}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A créé le dossier et suit le patient : {reason}</source>
+        <translation>Created the record and follows the patient: {reason}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A accédé au dossier</source>
+        <translation>Accessed the record</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{day} à {time}</source>
+        <translation>{day} at {time}</translation>
+    </message>
+</context>
+<context>
+    <name>AccessLogPanel</name>
+    <message>
+        <location line="+87"/>
+        <source>Afficher les accès plus anciens</source>
+        <translation>Show older accesses</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Le journal des accès est visible des professionnels qui suivent ce patient.</source>
+        <translation>The access log is visible to the professionals who follow this patient.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Chargement du journal des accès…</source>
+        <translation>Loading the access log…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Aucun accès enregistré.</source>
+        <translation>No access recorded.</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
         <location filename="../../ui/mail/reader.py" line="+172"/>
@@ -583,6 +654,29 @@
     </message>
 </context>
 <context>
+    <name>FollowReasonDialog</name>
+    <message>
+        <location filename="../../ui/patients/follow_reason.py" line="+45"/>
+        <source>Motif du suivi</source>
+        <translation>Reason for following</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pourquoi suivez-vous {name} ?</source>
+        <translation>Why do you follow {name}?</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le motif est inscrit, avec votre nom et la date, au journal des accès du dossier, que les professionnels qui suivent ce patient peuvent consulter.</source>
+        <translation>The reason is written, with your name and the date, in the record&apos;s access log, which the professionals who follow this patient can read.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>JournalDialog</name>
     <message>
         <location filename="../../ui/desktop/journal.py" line="+102"/>
@@ -1121,42 +1215,12 @@
         <translation>Search the regional patient directory</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Nom, prénom</source>
-        <translation>Last name, first name</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>JJ/MM/AAAA</source>
-        <translation>DD/MM/YYYY</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>15 chiffres</source>
-        <translation>15 digits</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Nom</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Date de naissance</source>
-        <translation>Date of birth</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>INS</source>
-        <translation>INS</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+3"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
@@ -1166,40 +1230,93 @@
         <translation>Choose</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>La date de naissance s&apos;écrit JJ/MM/AAAA.</source>
-        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Cet INS n&apos;est pas valide : vérifiez les 15 chiffres.</source>
-        <translation>This INS is not valid: check the 15 digits.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Indiquez un nom, une date de naissance ou un INS.</source>
-        <translation>Enter a name, a date of birth or an INS.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+21"/>
         <source>Recherche…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>D&apos;autres correspondent : précisez le prénom.</source>
+        <translation>Others match: add the first name.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Aucun patient ne correspond à ces critères.</source>
         <translation>No patient matches these criteria.</translation>
     </message>
 </context>
 <context>
+    <name>PatientSearchForm</name>
+    <message>
+        <location filename="../../ui/patients/search_form.py" line="+54"/>
+        <source>Facultatif</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>JJ/MM/AAAA</source>
+        <translation>DD/MM/YYYY</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>15 caractères : NIR et clé</source>
+        <translation>15 characters: NIR and key</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nom de naissance ou d&apos;usage</source>
+        <translation>Birth name or used name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prénom</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>ou son INS seul</source>
+        <translation>or their INS alone</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Cet INS n&apos;est pas valide : il compte 15 caractères, les 13 du NIR puis sa clé de 2 chiffres. Vérifiez-le, ou cherchez par nom et date de naissance.</source>
+        <translation>This INS is not valid: it has 15 characters, the 13 of the NIR then its 2-digit key. Check it, or search by name and date of birth.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Date de naissance illisible : écrivez-la JJ/MM/AAAA.</source>
+        <translation>Unreadable date of birth: write it DD/MM/YYYY.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ajoutez la date de naissance : l&apos;annuaire patient cherche sur le nom et la date de naissance ensemble, ou sur l&apos;INS seul.</source>
+        <translation>Add the date of birth: the patient directory searches on the name and the date of birth together, or on the INS alone.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ajoutez le nom de naissance ou d&apos;usage du patient, en entier : la date de naissance seule ne suffit pas.</source>
+        <translation>Add the patient&apos;s birth name or used name, in full: the date of birth alone is not enough.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Indiquez le nom de naissance ou d&apos;usage et la date de naissance du patient, ou son INS.</source>
+        <translation>Enter the patient&apos;s birth name or used name and date of birth, or their INS.</translation>
+    </message>
+</context>
+<context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+66"/>
+        <location filename="../../ui/patients/view.py" line="+75"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1265,7 +1382,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -1290,25 +1407,17 @@
         <translation>Filter my active list: name, date of birth, INS</translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>Nom, prénom</source>
-        <translation>Last name, first name</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <location line="+65"/>
+        <location line="+88"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location line="-64"/>
-        <location line="+72"/>
+        <location line="+9"/>
         <source>Date de naissance</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location line="-70"/>
-        <location line="+72"/>
+        <location line="+2"/>
         <source>INS</source>
         <translation>INS</translation>
     </message>
@@ -1318,7 +1427,7 @@
         <translation>Search</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+30"/>
         <source>Ce patient ne possède pas de dossier ?</source>
         <translation>This patient has no record?</translation>
     </message>
@@ -1333,17 +1442,12 @@
         <translation>Create the patient&apos;s record</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Facultatif : 15 caractères</source>
         <translation>Optional: 15 characters</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Nom</source>
-        <translation>Last name</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Prénom</source>
         <translation>First name</translation>
     </message>
@@ -1354,32 +1458,38 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+402"/>
+        <location line="+473"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-401"/>
+        <location line="-472"/>
+        <location line="+394"/>
         <source>Créer et suivre</source>
         <translation>Create and follow</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-376"/>
         <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
         <translation>Choose a patient to see their identity and care team.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>Dans ma file active</source>
         <translation>In my active list</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
         <source>Équipe de soins</source>
         <translation>Care team</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+1"/>
+        <source>Journal des accès</source>
+        <translation>Access log</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Écrire à l&apos;équipe de soins</source>
         <translation>Write to the care team</translation>
     </message>
@@ -1395,11 +1505,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+472"/>
         <source>Le dossier du patient sur le portail régional</source>
         <translation>The patient&apos;s record on the regional portal</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="-434"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
@@ -1449,29 +1560,24 @@
         <translation>No patient in your active list.</translation>
     </message>
     <message>
-        <location line="+34"/>
-        <source>Date de naissance illisible : écrivez-la JJ/MM/AAAA.</source>
-        <translation>Unreadable date of birth: write it DD/MM/YYYY.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Indiquez un nom, une date de naissance ou un INS.</source>
-        <translation>Enter a name, a date of birth or an INS.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+31"/>
         <source>L&apos;annuaire patient régional n&apos;est pas disponible hors connexion.</source>
         <translation>The regional patient directory is not available offline.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Recherche dans l&apos;annuaire patient régional…</source>
         <translation>Searching the regional patient directory…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Aucun patient de l&apos;annuaire régional ne correspond à ces critères.</source>
         <translation>No patient in the regional directory matches these criteria.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Les {n} premiers patients trouvés : d&apos;autres correspondent, précisez le prénom ou cherchez par INS.</source>
+        <translation>The first {n} patients found: others match, add the first name or search by INS.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1494,29 +1600,29 @@
         <translation>Enter the date of birth as DD/MM/YYYY.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Création du dossier…</source>
         <translation>Creating the record…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Dossier de {name} créé et ajouté à votre file active.</source>
         <translation>Record of {name} created and added to your active list.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+65"/>
         <source>{name} est dans votre file active.</source>
         <translation>{name} is in your active list.</translation>
     </message>
     <message>
         <location line="+13"/>
         <location line="+10"/>
-        <location line="+92"/>
+        <location line="+97"/>
         <source>Ne plus suivre</source>
         <translation>Stop following</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-105"/>
         <source>Retirer {name} de votre file active ?</source>
         <translation>Remove {name} from your active list?</translation>
     </message>
@@ -1531,7 +1637,7 @@
         <translation>{name} is no longer in your active list.</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>INS : {ins}</source>
         <translation>INS: {ins}</translation>
     </message>
@@ -1541,12 +1647,33 @@
         <translation>INS not given</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-130"/>
+        <location line="+137"/>
         <source>Suivre</source>
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-592"/>
+        <source>Facultatif</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Nom de naissance</source>
+        <translation>Birth name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nom d&apos;usage</source>
+        <translation>Used name</translation>
+    </message>
+    <message>
+        <location line="+594"/>
+        <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
+        <translation>Follow this patient to open their record on the regional portal.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
         <translation>This patient has no INS: their messages cannot be found.</translation>
     </message>
@@ -1556,7 +1683,32 @@
         <translation>The messages of your mailbox about this patient</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
+        <source>Nom d&apos;usage : {name}</source>
+        <translation>Used name: {name}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>E-mail et mobile visibles une fois le patient dans votre file active.</source>
+        <translation>E-mail and mobile visible once the patient is in your active list.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>E-mail : {email}</source>
+        <translation>E-mail: {email}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mobile : {mobile}</source>
+        <translation>Mobile: {mobile}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ni e-mail ni mobile connus.</source>
+        <translation>No known e-mail or mobile.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Chargement de l&apos;équipe de soins…</source>
         <translation>Loading the care team…</translation>
     </message>
@@ -1566,7 +1718,7 @@
         <translation>No professional is linked to this record yet.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
         <translation>A message to {n} professional(s) of the care team</translation>
     </message>

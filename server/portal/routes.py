@@ -121,8 +121,7 @@ def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
     try:
         if normalized is None:
             raise RegionalError(404, "not_found", "INS invalide.")
-        patient = sandbox.regional.patients.by_ins(viewer, normalized)
-        team = sandbox.regional.patients.care_team(viewer, patient.id)
+        patient, team = sandbox.regional.patients.portal_file(viewer, normalized)
     except RegionalError as exc:
         return HTMLResponse(page("Dossier patient", f"<p>{escape(exc.message)}</p>"), exc.status)
     members = [

@@ -1,6 +1,7 @@
 """Demo data of the regional services: ~200 synthetic patients (INS under the test OID), the GP's
-file active and care teams, her teleconsultations, a téléexpertise in progress with its thread in
-both mailboxes, an équipe ressource with a template. Deterministic for a given PRNG."""
+file active and care teams — every follow with its reason and a past of reads in each patient's
+access journal —, her teleconsultations, a téléexpertise in progress with its thread in both
+mailboxes, an équipe ressource with a template. Deterministic for a given PRNG."""
 
 from __future__ import annotations
 
@@ -14,8 +15,15 @@ from server.context import Sandbox
 from server.demo.documents import PdfDocument, make_pdf
 from server.demo.names import ascii_slug, person_name
 from server.demo.world import DemoPatient, DemoPerson, DemoWorld
-from server.regional.common import PARIS
-from server.regional.models import ExpertProfileUpdate, ResourceTeamCreate, TeleexpertiseCreate
+from server.regional import access_log
+from server.regional.common import PARIS, now
+from server.regional.models import (
+    AccessAction,
+    ExpertProfileUpdate,
+    FollowReasonCode,
+    ResourceTeamCreate,
+    TeleexpertiseCreate,
+)
 from server.regional.patients import NewMember, NewPatient
 from server.regional.teams import TemplateFile
 from server.regional.teleconsultations import PersonIn
@@ -23,6 +31,23 @@ from server.regional.validation import INS_NIR_TEST_OID, nir_key
 
 PATIENT_COUNT = 200
 FILE_ACTIVE_COUNT = 60
+DAY = 86_400
+
+# Why each demo account follows the patients it follows.
+REASONS_BY_ACCOUNT: dict[str, FollowReasonCode] = {
+    "cardio": "avis",
+    "dermato": "avis",
+    "pharma": "soins_coordonnes",
+    "nurse": "soins_coordonnes",
+}
+# The GP's reasons, most often the care she gives.
+GP_REASONS: tuple[tuple[FollowReasonCode, int], ...] = (
+    ("prise_en_charge", 14),
+    ("soins_coordonnes", 3),
+    ("remplacement", 1),
+    ("urgence", 1),
+    ("avis", 1),
+)
 
 # Communes around Lyon, with their département and INSEE commune number (for the NIR's place).
 COMMUNES = (
@@ -47,9 +72,12 @@ COMMUNES = (
 
 
 def seed_regional(sandbox: Sandbox, world: DemoWorld, rng: random.Random) -> None:
-    patients = _seed_patients(sandbox, world, rng)
+    # Usual names and the access journals draw from their own PRNG, so that the patients, care
+    # teams and the rest stay what they were before those existed.
+    side = random.Random(f"{world.seed}-need-to-know")
+    patients = _seed_patients(sandbox, world, rng, side)
     gp = _account(sandbox, world, "gp")
-    _seed_file_active(sandbox, world, rng, gp, patients[:FILE_ACTIVE_COUNT])
+    _seed_file_active(sandbox, world, rng, side, gp, patients[:FILE_ACTIVE_COUNT])
     _seed_expert(sandbox, world)
     _seed_teleconsultations(sandbox, world, rng, gp, patients)
     _seed_teleexpertise(sandbox, world, gp, patients)
@@ -63,7 +91,9 @@ def _account(sandbox: Sandbox, world: DemoWorld, key: str) -> Account:
     return account
 
 
-def _seed_patients(sandbox: Sandbox, world: DemoWorld, rng: random.Random) -> list[DemoPatient]:
+def _seed_patients(
+    sandbox: Sandbox, world: DemoWorld, rng: random.Random, side: random.Random
+) -> list[DemoPatient]:
     store = sandbox.regional.patients
     seen: set[str] = set()
     out: list[DemoPatient] = []
@@ -98,6 +128,7 @@ def _seed_patients(sandbox: Sandbox, world: DemoWorld, rng: random.Random) -> li
                 email=email,
                 mobile=mobile,
                 city=city,
+                usual_family=_usual_family(side, sex, birth),
             )
             patient_id = store.insert(conn, new, created_by=None)
             out.append(
@@ -143,26 +174,66 @@ def _account_member(world: DemoWorld, key: str) -> NewMember:
     )
 
 
+def _usual_family(side: random.Random, sex: str, birth: dt.date) -> str | None:
+    """A married name for some women of the older generations, as many still use one."""
+    if sex != "female" or birth.year > 1990 or side.random() >= 0.3:
+        return None
+    return person_name(side)[2]
+
+
+def _office_hours(side: random.Random, epoch: int) -> int:
+    """The same day, at a time a practice is open (8:00 to 19:00, Paris time)."""
+    day = dt.datetime.fromtimestamp(epoch, PARIS)
+    return int(day.replace(hour=side.randint(8, 18), minute=side.randrange(60)).timestamp())
+
+
 def _seed_file_active(
     sandbox: Sandbox,
     world: DemoWorld,
     rng: random.Random,
+    side: random.Random,
     gp: Account,
     patients: list[DemoPatient],
 ) -> None:
+    """The GP follows her patients; the colleagues in their care teams follow them too; each
+    follow has its reason and, in the patient's journal, its date and some reads since."""
     store = sandbox.regional.patients
-    colleagues = [_account_member(world, k) for k in ("cardio", "dermato", "pharma", "nurse")]
+    keys = ("cardio", "dermato", "pharma", "nurse")
+    colleagues = [_account_member(world, k) for k in keys]
     pool = colleagues + [_member(p) for p in world.correspondents[:200]]
+    key_of = {world.account(k).account_id: k for k in keys}
+    reasons, weights = zip(*GP_REASONS, strict=True)
+    today = now()
+    followed: set[tuple[str, str]] = set()
     with sandbox.db.write() as conn:
+
+        def follow(account_id: str, patient_id: str, reason: FollowReasonCode, at: int) -> None:
+            if (account_id, patient_id) in followed:
+                return
+            followed.add((account_id, patient_id))
+            at = _office_hours(side, at)
+            store.add_to_file_active(conn, account_id, patient_id, reason, at=at)
+            for _ in range(side.randint(0, 3)):
+                action: AccessAction = side.choice(("read", "care_team", "care_team"))
+                when = _office_hours(side, side.randint(at + DAY, today - DAY))
+                access_log.record(conn, account_id, patient_id, action, at=when)
+
         for patient in patients:
-            store.add_to_file_active(conn, gp.id, patient.patient_id)
+            since = today - side.randint(30, 1500) * DAY
+            follow(gp.id, patient.patient_id, side.choices(reasons, weights)[0], since)
             store.add_member(conn, patient.patient_id, _account_member(world, "gp"))
             for member in rng.sample(pool, rng.randint(1, 4)):
                 store.add_member(conn, patient.patient_id, member)
+                if member.account_id in key_of:
+                    reason = REASONS_BY_ACCOUNT[key_of[member.account_id]]
+                    at = side.randint(since, today - 3 * DAY)
+                    follow(member.account_id, patient.patient_id, reason, at)
         # The pharmacist and the nurse follow a few of the GP's patients too.
         for key in ("pharma", "nurse"):
             for patient in rng.sample(patients, 8):
-                store.add_to_file_active(conn, world.account(key).account_id, patient.patient_id)
+                at = today - side.randint(3, 400) * DAY
+                account_id = world.account(key).account_id
+                follow(account_id, patient.patient_id, REASONS_BY_ACCOUNT[key], at)
                 store.add_member(conn, patient.patient_id, _account_member(world, key))
 
 

@@ -17,11 +17,14 @@ from fastapi.routing import APIRoute
 
 
 class RegionalError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
 
 
 def bad_request(message: str, code: str = "invalid_request") -> RegionalError:
@@ -38,6 +41,11 @@ def forbidden(message: str) -> RegionalError:
 
 def conflict(code: str, message: str) -> RegionalError:
     return RegionalError(409, code, message)
+
+
+def too_many(message: str, retry_after: int) -> RegionalError:
+    """429 with the seconds to wait in Retry-After (RFC 9110 §10.2.3), also said in `message`."""
+    return RegionalError(429, "rate_limited", message, {"Retry-After": str(retry_after)})
 
 
 def error_response(
@@ -75,7 +83,7 @@ class RegionalRoute(APIRoute):
             try:
                 return await handler(request)
             except RegionalError as exc:
-                return error_response(exc.status, exc.code, exc.message)
+                return error_response(exc.status, exc.code, exc.message, exc.headers)
             except RequestValidationError as exc:
                 return error_response(400, "invalid_request", _validation_message(exc))
             except HTTPException as exc:

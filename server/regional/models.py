@@ -14,6 +14,11 @@ Channel = Literal["email", "sms"]
 TeleconsultationStatus = Literal["planned", "done", "cancelled"]
 ParticipantRole = Literal["teleconsultant", "planner", "patient", "participant"]
 TeleexpertiseStatus = Literal["requested", "answered", "closed"]
+# Why a professional follows a patient (issue 9 §8): the reasons of French practice for joining a
+# patient's care team, recorded in the patient's access journal. Labels: server/regional/access_log.
+FollowReasonCode = Literal["prise_en_charge", "avis", "soins_coordonnes", "remplacement", "urgence"]
+# What an entry of the access journal records.
+AccessAction = Literal["search", "read", "care_team", "portal", "follow", "unfollow", "create"]
 InsOid = Literal[
     "1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11"
 ]
@@ -32,27 +37,51 @@ class ErrorBody(Wire):
 
 
 class Patient(Wire):
+    """A patient of the regional directory. Its identity (names, birth date, sex, INS) is what
+    any professional may see to match a patient; e-mail, mobile and commune only the
+    professionals who follow the patient see (null, or empty for the commune, otherwise)."""
+
     id: str = Field(description="Identifiant du dossier patient dans l'annuaire régional.")
     ins: str | None = Field(description="INS (NIR de 13 caractères + clé de 2 chiffres).")
     ins_oid: str | None = Field(description="OID de l'INS (1.2.250.1.213.1.4.10/.11 : tests).")
     ins_ihe: str | None = Field(description="Identifiant écrit à la manière IHE : INS^^^&OID&ISO.")
     given: str = Field(description="Prénom.")
-    family: str = Field(description="Nom de famille.")
+    family: str = Field(description="Nom de naissance.")
+    usual_family: str | None = Field(description="Nom d'usage, s'il est connu.")
     birth_date: dt.date = Field(description="Date de naissance.")
     sex: Sex = Field(description="Sexe.")
-    email: str | None = Field(description="Adresse e-mail du patient.")
-    mobile: str | None = Field(description="Téléphone mobile (+33…).")
-    city: str = Field(description="Commune de résidence.")
+    email: str | None = Field(
+        description="Adresse e-mail du patient ; seulement pour qui suit ce patient, sinon null."
+    )
+    mobile: str | None = Field(
+        description="Téléphone mobile (+33…) ; seulement pour qui suit ce patient, sinon null."
+    )
+    city: str = Field(
+        description="Commune de résidence ; seulement pour qui suit ce patient, sinon vide."
+    )
     in_file_active: bool = Field(description="Le patient est dans ma file active.")
 
 
 class PatientList(Wire):
-    patients: list[Patient] = Field(description="Les patients trouvés (50 au plus).")
+    patients: list[Patient] = Field(description="Les patients de ma file active.")
+
+
+class PatientMatches(Wire):
+    patients: list[Patient] = Field(
+        description="Les patients trouvés (20 au plus), identité seulement : ni e-mail, ni "
+        "mobile, ni commune, même pour ceux que je suis."
+    )
+    truncated: bool = Field(
+        description="D'autres patients correspondent : précisez la recherche (prénom, INS)."
+    )
 
 
 class PatientCreate(Wire):
     given: str = Field(min_length=1, max_length=100, description="Prénom.")
-    family: str = Field(min_length=1, max_length=100, description="Nom de famille.")
+    family: str = Field(min_length=1, max_length=100, description="Nom de naissance.")
+    usual_family: str | None = Field(
+        default=None, max_length=100, description="Nom d'usage, s'il diffère."
+    )
     birth_date: dt.date = Field(description="Date de naissance (pas dans le futur).")
     sex: Sex = Field(default="unknown", description="Sexe.")
     ins: str | None = Field(
@@ -66,6 +95,56 @@ class PatientCreate(Wire):
     )
     mobile: str | None = Field(default=None, max_length=30, description="Mobile (06…, 07…, +33…).")
     city: str = Field(default="", max_length=100, description="Commune de résidence.")
+    follow_reason: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Obligatoire : le motif pour lequel je suis ce patient (un code de "
+        "GET /follow-reasons) ; le créateur du dossier le suit.",
+    )
+
+
+class FollowRequest(Wire):
+    reason: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Obligatoire : le motif du suivi, un code de GET /follow-reasons.",
+    )
+
+
+class FollowReason(Wire):
+    code: FollowReasonCode = Field(description="Code du motif, à envoyer.")
+    label: str = Field(description="Libellé à montrer.")
+
+
+class FollowReasonList(Wire):
+    reasons: list[FollowReason] = Field(description="Les motifs de suivi, dans l'ordre à montrer.")
+
+
+class AccessActor(Wire):
+    name: str = Field(description="Nom affiché du professionnel.")
+    mssante_address: str | None = Field(description="Son adresse MSSanté.")
+    profession: str | None = Field(description="Sa profession, d'après l'annuaire.")
+    specialty: str | None = Field(description="Sa spécialité, d'après l'annuaire.")
+
+
+class AccessLogEntry(Wire):
+    at: dt.datetime = Field(description="Quand.")
+    action: AccessAction = Field(
+        description="Ce qui a été fait : search (trouvé par une recherche), read (dossier "
+        "consulté), care_team (acteurs du dossier consultés), portal (dossier ouvert sur le "
+        "portail), follow, unfollow (file active), create (dossier créé)."
+    )
+    actor: AccessActor = Field(description="Qui.")
+    reason: FollowReasonCode | None = Field(description="Motif du suivi (follow, create).")
+    reason_label: str | None = Field(description="Libellé du motif.")
+
+
+class AccessLog(Wire):
+    patient_id: str = Field(description="Le patient.")
+    entries: list[AccessLogEntry] = Field(description="Les accès, du plus récent au plus ancien.")
+    next_cursor: str | None = Field(
+        description="À passer en paramètre cursor pour la page suivante ; null à la fin."
+    )
 
 
 class CareTeamMember(Wire):

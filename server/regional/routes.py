@@ -16,8 +16,10 @@ from fastapi.routing import APIRoute
 
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
+from server.regional.access_log import PAGE_DEFAULT, PAGE_MAX, follow_reasons
 from server.regional.errors import RegionalError, RegionalRoute, bad_request
 from server.regional.models import (
+    AccessLog,
     AnswerRequest,
     CancelRequest,
     CareTeam,
@@ -25,10 +27,13 @@ from server.regional.models import (
     ErrorBody,
     ExpertProfile,
     ExpertProfileUpdate,
+    FollowReasonList,
+    FollowRequest,
     InvitationList,
     Patient,
     PatientCreate,
     PatientList,
+    PatientMatches,
     PortalCode,
     PortalCodeRequest,
     Quota,
@@ -84,25 +89,42 @@ def _base(request: Request) -> str:
 # --- Patients -------------------------------------------------------------------------------------
 
 
-@router.get("/patients", response_model=PatientList, summary="Chercher dans l'annuaire patient")
+@router.get(
+    "/patients",
+    response_model=PatientMatches,
+    summary="Chercher un patient dans l'annuaire patient",
+    description=(
+        "Il faut le nom de naissance ou d'usage (entier ; casse, accents, espaces et tirets "
+        "indifférents) avec la date de naissance, un prénom pouvant préciser (par son début), "
+        "ou bien l'INS. Sinon : 400 `search_too_broad`. 20 résultats au plus, identité "
+        "seulement ; chaque patient montré l'est dans son journal des accès. Quelques "
+        "recherches par minute et par compte ; au-delà : 429 avec Retry-After."
+    ),
+    responses={429: {"model": ErrorBody, "description": "Trop de recherches : patientez."}},
+)
 def search_patients(
     request: Request,
     sandbox: SandboxDep,
-    name: Annotated[str | None, Query(max_length=200, description="Nom et/ou prénom.")] = None,
+    family: Annotated[
+        str | None, Query(max_length=100, description="Nom de naissance ou d'usage, entier.")
+    ] = None,
     birth_date: Annotated[
         str | None, Query(alias="birthDate", max_length=20, description="AAAA-MM-JJ.")
     ] = None,
+    given: Annotated[
+        str | None, Query(max_length=100, description="Prénom, ou son début (facultatif).")
+    ] = None,
     ins: Annotated[str | None, Query(max_length=80, description="INS (15 caractères).")] = None,
-) -> PatientList:
+) -> PatientMatches:
     caller = _caller(request, sandbox)
-    return PatientList(patients=sandbox.regional.patients.search(caller, name, birth_date, ins))
+    return sandbox.regional.patients.search(caller, family, birth_date, ins, given)
 
 
 @router.post(
     "/patients",
     response_model=Patient,
     status_code=201,
-    summary="Créer un dossier patient",
+    summary="Créer un dossier patient (et le suivre, avec un motif)",
     responses={409: {"model": ErrorBody, "description": "INS déjà connu."}},
 )
 def create_patient(request: Request, sandbox: SandboxDep, body: PatientCreate) -> Patient:
@@ -110,7 +132,12 @@ def create_patient(request: Request, sandbox: SandboxDep, body: PatientCreate) -
     return sandbox.regional.patients.create(caller, body)
 
 
-@router.get("/patients/{patient_id}", response_model=Patient, summary="Un dossier patient")
+@router.get(
+    "/patients/{patient_id}",
+    response_model=Patient,
+    summary="Un dossier patient",
+    description="L'identité pour tous ; les coordonnées pour qui suit le patient. Journalisé.",
+)
 def get_patient(request: Request, sandbox: SandboxDep, patient_id: str) -> Patient:
     caller = _caller(request, sandbox)
     return sandbox.regional.patients.get(caller, patient_id)
@@ -120,11 +147,36 @@ def get_patient(request: Request, sandbox: SandboxDep, patient_id: str) -> Patie
     "/patients/{patient_id}/care-team",
     response_model=CareTeam,
     summary="Les acteurs du dossier",
+    description="Pour qui suit le patient. Journalisé.",
     responses={403: {"model": ErrorBody, "description": "Patient hors de ma file active."}},
 )
 def care_team(request: Request, sandbox: SandboxDep, patient_id: str) -> CareTeam:
     caller = _caller(request, sandbox)
     return sandbox.regional.patients.care_team(caller, patient_id)
+
+
+@router.get(
+    "/patients/{patient_id}/access-log",
+    response_model=AccessLog,
+    summary="Le journal des accès au dossier",
+    description=(
+        "Qui a vu le patient, quand, comment, et pourquoi il le suit ; du plus récent au plus "
+        "ancien. Pour qui suit le patient ; pour les autres, 404 comme un patient inconnu."
+    ),
+)
+def patient_access_log(
+    request: Request,
+    sandbox: SandboxDep,
+    patient_id: str,
+    cursor: Annotated[
+        str | None, Query(max_length=40, description="nextCursor de la page précédente.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="Entrées par page.")] = (
+        PAGE_DEFAULT
+    ),
+) -> AccessLog:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.patients.access_log(caller, patient_id, cursor, limit)
 
 
 @router.get("/file-active", response_model=PatientList, summary="Ma file active")
@@ -133,10 +185,26 @@ def file_active(request: Request, sandbox: SandboxDep) -> PatientList:
     return PatientList(patients=sandbox.regional.patients.file_active(caller))
 
 
-@router.put("/file-active/{patient_id}", response_model=Patient, summary="Suivre un patient")
-def follow_patient(request: Request, sandbox: SandboxDep, patient_id: str) -> Patient:
+@router.get(
+    "/follow-reasons", response_model=FollowReasonList, summary="Les motifs de suivi d'un patient"
+)
+def list_follow_reasons(request: Request, sandbox: SandboxDep) -> FollowReasonList:
+    _caller(request, sandbox)
+    return FollowReasonList(reasons=follow_reasons())
+
+
+@router.put(
+    "/file-active/{patient_id}",
+    response_model=Patient,
+    summary="Suivre un patient, pour un motif",
+    description="Le motif (GET /follow-reasons) est obligatoire : qui, quand et pourquoi vont au "
+    "journal des accès du patient.",
+)
+def follow_patient(
+    request: Request, sandbox: SandboxDep, patient_id: str, body: FollowRequest | None = None
+) -> Patient:
     caller = _caller(request, sandbox)
-    return sandbox.regional.patients.follow(caller, patient_id)
+    return sandbox.regional.patients.follow(caller, patient_id, body.reason if body else None)
 
 
 @router.delete(
@@ -457,9 +525,10 @@ def openapi_document() -> dict[str, Any]:
         title="MonSisra — API régionale (bac à sable)",
         version="1.0",
         description=(
-            "Services régionaux : annuaire patient, file active, acteurs du dossier, "
-            "téléconsultations, téléexpertise, équipes ressources. Authentification : jeton "
-            "Bearer obtenu sur /auth/token, ou HTTP Basic."
+            "Services régionaux : annuaire patient (accès selon le besoin d'en connaître, "
+            "journal des accès), file active, acteurs du dossier, téléconsultations, "
+            "téléexpertise, équipes ressources. Authentification : jeton Bearer obtenu sur "
+            "/auth/token, ou HTTP Basic."
         ),
         routes=routes,
     )

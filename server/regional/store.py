@@ -7,6 +7,7 @@ Routes reach the services as `sandbox.regional.patients`, `.teleconsultations`, 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from server.regional.expertise import Expertise
@@ -14,11 +15,51 @@ from server.regional.patients import Patients
 from server.regional.portal_codes import PortalCodes
 from server.regional.teams import ResourceTeams
 from server.regional.teleconsultations import Teleconsultations
+from server.regional.validation import name_key
+from server.storage import Migration
 
 if TYPE_CHECKING:
     from server.context import Sandbox
 
-MIGRATIONS = [
+
+def _need_to_know(conn: sqlite3.Connection) -> None:
+    """Issue 9 §8. The patient directory finds a patient by name and birth date, so names get
+    their comparison keys (the usual name beside the birth name); a follow records its reason;
+    every access to a patient's record goes to the access journal."""
+    for column in (
+        "usual_family TEXT",
+        "family_key TEXT NOT NULL DEFAULT ''",
+        "usual_key TEXT",
+        "given_key TEXT NOT NULL DEFAULT ''",
+    ):
+        conn.execute(f"ALTER TABLE regional_patients ADD COLUMN {column}")
+    rows = conn.execute("SELECT id, family, given FROM regional_patients").fetchall()
+    conn.executemany(
+        "UPDATE regional_patients SET family_key = ?, given_key = ? WHERE id = ?",
+        [(name_key(r["family"]), name_key(r["given"]), r["id"]) for r in rows],
+    )
+    conn.execute(
+        "CREATE INDEX regional_patients_family ON regional_patients (family_key, birth_date)"
+    )
+    conn.execute(
+        "CREATE INDEX regional_patients_usual ON regional_patients (usual_key, birth_date)"
+    )
+    conn.execute("ALTER TABLE regional_file_active ADD COLUMN reason TEXT")
+    conn.execute(
+        "CREATE TABLE regional_access_log ("
+        "n INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "patient_id TEXT NOT NULL REFERENCES regional_patients (id), "
+        "account_id TEXT NOT NULL, "
+        "at INTEGER NOT NULL, "
+        "action TEXT NOT NULL, "
+        "reason TEXT)"
+    )
+    conn.execute(
+        "CREATE INDEX regional_access_log_patient ON regional_access_log (patient_id, at, n)"
+    )
+
+
+MIGRATIONS: list[Migration] = [
     """
     CREATE TABLE regional_patients (
         id TEXT PRIMARY KEY,
@@ -153,7 +194,8 @@ MIGRATIONS = [
         account_id TEXT NOT NULL,
         expires_at REAL NOT NULL
     );
-    """
+    """,
+    _need_to_know,
 ]
 
 

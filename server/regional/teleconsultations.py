@@ -74,7 +74,7 @@ class Teleconsultations:
         teleconsultant = self._teleconsultant(caller, body)
         start, end = _times(body)
         with self._sandbox.db.read() as conn:
-            patient = self._patient(conn, body)
+            patient = self._patient(conn, body, {caller.id, teleconsultant.id})
         for channel in dict.fromkeys(body.channels):
             if channel == "email" and not patient.email:
                 raise bad_request(
@@ -344,7 +344,13 @@ class Teleconsultations:
             ).fetchone()
         return self._sandbox.accounts.by_id(row[0]) if row else None
 
-    def _patient(self, conn: sqlite3.Connection, body: TeleconsultationCreate) -> PersonIn:
+    def _patient(
+        self, conn: sqlite3.Connection, body: TeleconsultationCreate, accounts: set[str]
+    ) -> PersonIn:
+        """The patient, from the directory or in free text. The directory's e-mail and mobile
+        stand in for missing ones only when the planner or the teleconsultant follows the
+        patient: contact details are need-to-know (issue 9 §8), and the planner sees them in
+        the answer."""
         email = clean_email(body.patient_email, "L'adresse e-mail du patient est invalide.")
         mobile = clean_mobile(body.patient_mobile)
         if body.patient_id:
@@ -355,11 +361,15 @@ class Teleconsultations:
                 raise bad_request(
                     "Ce patient n'existe pas dans l'annuaire régional.", "unknown_patient"
                 )
+            followers = conn.execute(
+                "SELECT account_id FROM regional_file_active WHERE patient_id = ?", (row["id"],)
+            ).fetchall()
+            known = bool(accounts & {f["account_id"] for f in followers})
             return PersonIn(
                 name=f"{row['given']} {row['family']}",
                 patient_id=row["id"],
-                email=email or row["email"],
-                mobile=mobile or row["mobile"],
+                email=email or (row["email"] if known else None),
+                mobile=mobile or (row["mobile"] if known else None),
             )
         name = (body.patient_name or "").strip()
         if not name:

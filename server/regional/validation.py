@@ -52,10 +52,24 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().replace("-", " ").replace("'", " ").split())
 
 
+def name_key(text: str) -> str:
+    """A name as the patient directory compares it: folded, letters and digits only, so that
+    "Le Gall", "LE-GALL", "legall" (and "O’Neil", "O'NEIL") are the same name."""
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(word: str) -> str:
     """A LIKE pattern matching `word` anywhere, with LIKE's metacharacters escaped (ESCAPE '\\')."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_like_escaped(word)}%"
+
+
+def like_prefix(word: str) -> str:
+    """A LIKE pattern matching what starts with `word` (ESCAPE '\\')."""
+    return f"{_like_escaped(word)}%"
 
 
 _EMAIL_RE = re.compile(

@@ -3,6 +3,7 @@ French error messages carried by RegionalError."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,17 +17,21 @@ from hypothesis import strategies as st
 
 from app.remote.regional import (
     ParticipantInput,
+    PatientSearchTooBroad,
     Payment,
     RegionalClient,
     RegionalError,
+    RegionalForbidden,
+    RegionalRateLimited,
     RegionalUnreachable,
     TeleconsultationPlan,
+    _access_log,
     _Obj,
     _Shape,
     _teleexpertise,
 )
 from server.testing import ServerThread
-from tests.server.conftest import ALICE, BOB, get_token
+from tests.server.conftest import ALICE, BOB, ServerFactory, get_token
 
 # Synthetic INS (valid key) under the test OID: never a real person.
 INS = "260057512345684"
@@ -54,34 +59,69 @@ async def regional(server: ServerThread) -> AsyncIterator[Pair]:
 @pytest.mark.asyncio
 async def test_patients_create_search_get(regional: Pair) -> None:
     created = await regional.alice.create_patient(
-        "Marie", "Dupont", dt.date(1960, 2, 1), sex="female", ins=INS, ins_oid=TEST_OID,
-        email="marie.dupont@example.org", mobile="06 12 34 56 78", city="Lyon",
+        "Marie", "Dupont", dt.date(1960, 2, 1), reason="prise_en_charge", sex="female", ins=INS,
+        ins_oid=TEST_OID, usual_family="Martin", email="marie.dupont@example.org",
+        mobile="06 12 34 56 78", city="Lyon",
     )  # fmt: skip
     assert created.id
     assert created.ins == INS
     assert created.ins_oid == TEST_OID
     assert created.ins_ihe == f"{INS}^^^&{TEST_OID}&ISO"
-    assert (created.given, created.family, created.birth_date) == (
+    assert (created.given, created.family, created.usual_family, created.birth_date) == (
         "Marie",
         "Dupont",
+        "Martin",
         dt.date(1960, 2, 1),
     )
     assert created.mobile == "+33612345678"
+    assert created.in_file_active
     assert await regional.alice.get_patient(created.id) == created
-    by_name = await regional.alice.search_patients(name="dupont")
-    assert created.id in {p.id for p in by_name}
+    # Found by birth or usual name with the birth date, or by INS: identities only.
+    identity = dataclasses.replace(created, email=None, mobile=None, city="")
+    for family in ("dupont", "MARTIN"):
+        found = await regional.bob.search_patients(family, dt.date(1960, 2, 1), given="mar")
+        assert found.patients == [dataclasses.replace(identity, in_file_active=False)]
+        assert not found.truncated
     by_ins = await regional.alice.search_patients(ins=INS)
-    assert [p.id for p in by_ins] == [created.id]
-    by_birth = await regional.alice.search_patients(name="Marie", birth_date=dt.date(1960, 2, 1))
-    assert created.id in {p.id for p in by_birth}
+    assert by_ins.patients == [identity]
+    # Bob does not follow her: her identity, no contact details.
+    assert await regional.bob.get_patient(created.id) == dataclasses.replace(
+        identity, in_file_active=False
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_search_too_broad_has_its_own_error(regional: Pair) -> None:
+    for family, born in (("Dupont", None), (None, dt.date(1960, 2, 1)), (None, None)):
+        with pytest.raises(PatientSearchTooBroad) as caught:
+            await regional.alice.search_patients(family, born)
+        assert caught.value.status == 400
+        assert "date de naissance" in caught.value.message_fr
+
+
+@pytest.mark.asyncio
+async def test_too_many_searches_say_how_long_to_wait(server_factory: ServerFactory) -> None:
+    server = server_factory(patient_search_limit=1)
+    token = get_token(server.base_url, ALICE)
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+        client = RegionalClient(http, server.base_url + "/regional/v1")
+        await client.search_patients(ins=INS)
+        with pytest.raises(RegionalRateLimited) as caught:
+            await client.search_patients(ins=INS)
+    assert caught.value.status == 429
+    assert caught.value.retry_after is not None
+    assert 1 <= caught.value.retry_after <= 60
+    assert "réessayez" in caught.value.message_fr
 
 
 @pytest.mark.asyncio
 async def test_server_errors_carry_its_french_message(regional: Pair) -> None:
-    await regional.alice.create_patient("A", "B", dt.date(1990, 1, 1), ins=INS, ins_oid=TEST_OID)
+    await regional.alice.create_patient(
+        "A", "B", dt.date(1990, 1, 1), reason="urgence", ins=INS, ins_oid=TEST_OID
+    )
     with pytest.raises(RegionalError) as duplicate:
         await regional.alice.create_patient(
-            "C", "D", dt.date(1991, 1, 1), ins=INS, ins_oid=TEST_OID
+            "C", "D", dt.date(1991, 1, 1), reason="urgence", ins=INS, ins_oid=TEST_OID
         )
     assert duplicate.value.status == 409
     assert duplicate.value.code
@@ -91,19 +131,28 @@ async def test_server_errors_carry_its_french_message(regional: Pair) -> None:
     assert missing.value.status == 404
     assert missing.value.message_fr
     with pytest.raises(RegionalError) as invalid:
-        await regional.alice.create_patient("", "D", dt.date(1991, 1, 1))
+        await regional.alice.create_patient("", "D", dt.date(1991, 1, 1), reason="urgence")
     assert invalid.value.status == 400
     assert "invalide" in invalid.value.message_fr
+    with pytest.raises(RegionalError) as no_reason:
+        await regional.alice.create_patient("C", "D", dt.date(1991, 1, 1), reason="")
+    assert no_reason.value.code == "missing_reason"
+    assert "Prise en charge en cours" in no_reason.value.message_fr
 
 
 @pytest.mark.asyncio
-async def test_file_active_and_care_team(regional: Pair) -> None:
-    patient = await regional.alice.create_patient("Paul", "Roux", dt.date(1950, 3, 4), sex="male")
-    with pytest.raises(RegionalError) as hidden:
+async def test_file_active_care_team_and_access_log(regional: Pair) -> None:
+    patient = await regional.alice.create_patient(
+        "Paul", "Roux", dt.date(1950, 3, 4), reason="prise_en_charge", sex="male"
+    )
+    with pytest.raises(RegionalForbidden) as hidden:
         await regional.bob.care_team(patient.id)
     assert hidden.value.status == 403
     assert "file active" in hidden.value.message_fr
-    followed = await regional.bob.follow_patient(patient.id)
+    reasons = await regional.bob.follow_reasons()
+    assert [r.code for r in reasons][:2] == ["prise_en_charge", "avis"]
+    assert reasons[1].label == "Demande d'avis / téléexpertise"
+    followed = await regional.bob.follow_patient(patient.id, reasons[1].code)
     assert followed.in_file_active
     assert patient.id in {p.id for p in await regional.bob.file_active()}
     team = await regional.bob.care_team(patient.id)
@@ -112,13 +161,29 @@ async def test_file_active_and_care_team(regional: Pair) -> None:
     assert all(m.name for m in team.members)
     addresses = {m.mssante_address for m in team.members}
     assert BOB.email in addresses
+    log = await regional.alice.access_log(patient.id, limit=2)
+    assert [(e.actor.name, e.action, e.reason_label) for e in log.entries] == [
+        (BOB.name, "care_team", None),
+        (BOB.name, "follow", "Demande d'avis / téléexpertise"),
+    ]
+    assert log.entries[0].actor.mssante_address == BOB.email
+    assert log.entries[0].at.tzinfo is not None
+    assert log.next_cursor
+    older = await regional.alice.access_log(patient.id, cursor=log.next_cursor)
+    assert [e.action for e in older.entries] == ["follow", "create"]
+    assert older.next_cursor is None
     await regional.bob.unfollow_patient(patient.id)
     assert patient.id not in {p.id for p in await regional.bob.file_active()}
+    with pytest.raises(RegionalError) as outsider:
+        await regional.bob.access_log(patient.id)
+    assert outsider.value.status == 404
 
 
 @pytest.mark.asyncio
 async def test_teleconsultations_plan_list_get_cancel(regional: Pair) -> None:
-    patient = await regional.alice.create_patient("Léa", "Blanc", dt.date(1985, 5, 6), sex="female")
+    patient = await regional.alice.create_patient(
+        "Léa", "Blanc", dt.date(1985, 5, 6), reason="prise_en_charge", sex="female"
+    )
     start = (dt.datetime.now() + dt.timedelta(days=3)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
@@ -169,7 +234,9 @@ async def test_teleexpertise_profile_request_answer_close_and_quota(regional: Pa
     assert profile.listed_in_directory
     assert profile.prerequisite_documents == ["ECG récent", "Dernier bilan"]
     assert await regional.bob.expert_profile() == profile
-    patient = await regional.alice.create_patient("Jean", "Petit", dt.date(1948, 7, 8), sex="male")
+    patient = await regional.alice.create_patient(
+        "Jean", "Petit", dt.date(1948, 7, 8), reason="avis", sex="male"
+    )
     quota = await regional.alice.teleexpertise_quota(patient.id)
     assert (quota.limit, quota.used, quota.remaining) == (4, 0, 4)
     request = await regional.alice.request_teleexpertise(
@@ -204,7 +271,7 @@ async def test_teleexpertise_yearly_limit_is_refused_in_french(regional: Pair) -
     assert not_expert.value.message_fr
     await regional.bob.set_expert_profile("Avis de gériatrie.")
     patient = await regional.alice.create_patient(
-        "Rose", "Vidal", dt.date(1939, 1, 2), sex="female"
+        "Rose", "Vidal", dt.date(1939, 1, 2), reason="prise_en_charge", sex="female"
     )
     for n in range(4):
         await regional.alice.request_teleexpertise(
@@ -291,8 +358,9 @@ async def test_unreachable_regional_services() -> None:
     )
 )
 def test_unexpected_shapes_are_shape_errors_only(body: Any) -> None:
-    try:
-        _teleexpertise(_Obj(body))
-    except _Shape:
-        return
-    raise AssertionError("a random body cannot be a teleexpertise")
+    for reader in (_teleexpertise, _access_log):
+        try:
+            reader(_Obj(body))
+        except _Shape:
+            continue
+        raise AssertionError(f"a random body cannot be read by {reader.__name__}")

@@ -43,8 +43,10 @@ PUBLIC = {
     ("GET", "/portal/telemedecine/join/{token}"): "the patient joins with the link alone",
 }
 
-# Shared by design between professionals: the directory, the regional patient directory and
-# the déclared équipes ressources (with their templates, made to be downloaded by requesters).
+# Shared by design between professionals: the directory, the regional patient directory (the
+# identities a search or a record shows; contact details, care team and access journal are for
+# the patient's followers: tests/server/test_patient_need_to_know.py) and the déclared équipes
+# ressources (with their templates, made to be downloaded by requesters).
 SHARED = {
     ("GET", "/fhir/metadata"),
     ("GET", "/fhir/{resource}"),
@@ -209,6 +211,8 @@ def test_no_route_shows_the_gps_data_to_another_user(
             checked += 1
             continue
         body: dict[str, Any] | None = {} if method in {"POST", "PUT"} else None
+        if path == "/regional/v1/file-active/{patient_id}" and method == "PUT":
+            body = {"reason": "prise_en_charge"}  # following takes a reason
         # The portal is opened in a browser: Basic (or a one-time code), not a Bearer token.
         creds = basic if path.startswith("/portal/") else auth
         r = httpx.request(method, url, headers=creds, json=body)

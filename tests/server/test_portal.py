@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from server.testing import ServerThread
-from tests.server.conftest import ALICE, get_token
+from tests.server.conftest import ALICE, BOB, get_token
 
 
 def test_registration_creates_a_sara_account_that_can_log_in(server: ServerThread) -> None:
@@ -77,6 +77,7 @@ def test_patient_file_says_ne_or_nee_as_the_patients_sex_says(server: ServerThre
                 "birthDate": "1980-04-02",
                 "sex": sex,
                 "ins": _ins(nir),
+                "followReason": "prise_en_charge",
             },
             headers={"Authorization": f"Bearer {token}"},
         )
@@ -87,3 +88,47 @@ def test_patient_file_says_ne_or_nee_as_the_patients_sex_says(server: ServerThre
         )
         assert page.status_code == 200
         assert expected in page.text
+
+
+def test_patient_file_is_for_followers_and_journaled(server: ServerThread) -> None:
+    api = "/regional/v1"
+    alice = {"Authorization": f"Bearer {get_token(server.base_url, ALICE)}"}
+    bob = {"Authorization": f"Bearer {get_token(server.base_url, BOB)}"}
+    ins = _ins("2800469123045")
+    created = httpx.post(
+        server.base_url + api + "/patients",
+        json={
+            "given": "Élodie",
+            "family": "Lefèvre",
+            "birthDate": "1980-04-02",
+            "ins": ins,
+            "followReason": "prise_en_charge",
+        },
+        headers=alice,
+    ).json()
+    page = f"{server.base_url}/portal/mespatients/patients/{ins}"
+    # Bob does not follow the patient: the page answers as for an INS nobody has.
+    outsider = httpx.get(page, auth=(BOB.login, BOB.password))
+    unknown = httpx.get(
+        f"{server.base_url}/portal/mespatients/patients/{_ins('2800469123046')}",
+        auth=(BOB.login, BOB.password),
+    )
+    assert outsider.status_code == unknown.status_code == 404
+    assert outsider.text == unknown.text
+    assert "LEFÈVRE" not in outsider.text
+    assert "file active" in outsider.text
+    httpx.put(
+        f"{server.base_url}{api}/file-active/{created['id']}",
+        json={"reason": "remplacement"},
+        headers=bob,
+    )
+    shown = httpx.get(page, auth=(BOB.login, BOB.password))
+    assert shown.status_code == 200
+    assert "LEFÈVRE Élodie" in shown.text
+    entries = httpx.get(
+        f"{server.base_url}{api}/patients/{created['id']}/access-log", headers=alice
+    ).json()["entries"]
+    assert [(e["actor"]["name"], e["action"]) for e in entries[:2]] == [
+        (BOB.name, "portal"),
+        (BOB.name, "follow"),
+    ]

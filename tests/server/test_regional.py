@@ -47,7 +47,13 @@ def trio(
 
 
 def new_patient(api: httpx.Client, **over: Any) -> dict[str, Any]:
-    body = {"given": "Élodie", "family": "Lefèvre", "birthDate": "1980-04-02", "sex": "female"}
+    body = {
+        "given": "Élodie",
+        "family": "Lefèvre",
+        "birthDate": "1980-04-02",
+        "sex": "female",
+        "followReason": "prise_en_charge",
+    }
     body.update(over)
     r = api.post("/patients", json=body)
     assert r.status_code == 201, r.text
@@ -57,6 +63,10 @@ def new_patient(api: httpx.Client, **over: Any) -> dict[str, Any]:
 
 def in_days(days: float) -> str:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).isoformat()
+
+
+def follow(api: httpx.Client, patient_id: str, reason: str = "prise_en_charge") -> httpx.Response:
+    return api.put(f"/file-active/{patient_id}", json={"reason": reason})
 
 
 def assert_error(r: httpx.Response, status: int, code: str | None = None) -> None:
@@ -69,35 +79,6 @@ def assert_error(r: httpx.Response, status: int, code: str | None = None) -> Non
 
 
 # --- Patients -------------------------------------------------------------------------------------
-
-
-def test_patient_search_is_accent_and_case_insensitive(trio: Any) -> None:
-    _, alice, bob, _ = trio
-    ins = make_ins("2800469123045")
-    created = new_patient(alice, ins=ins)
-    assert created["insOid"] == "1.2.250.1.213.1.4.10"
-    assert created["insIhe"] == f"{ins}^^^&1.2.250.1.213.1.4.10&ISO"
-    assert created["inFileActive"] is True
-    for query in ({"name": "elodie LEFEVRE"}, {"name": "lefèv"}, {"ins": ins}):
-        found = bob.get("/patients", params=query).json()["patients"]
-        assert [p["id"] for p in found] == [created["id"]]
-        assert found[0]["inFileActive"] is False
-    assert bob.get("/patients", params={"birthDate": "1980-04-02"}).json()["patients"]
-    assert (
-        bob.get("/patients", params={"name": "Lefèvre", "birthDate": "1981-04-02"}).json()[
-            "patients"
-        ]
-        == []
-    )
-    # LIKE metacharacters are searched literally.
-    assert bob.get("/patients", params={"name": "%"}).json()["patients"] == []
-
-
-def test_patient_search_needs_a_criterion_and_valid_values(trio: Any) -> None:
-    _, alice, _, _ = trio
-    assert_error(alice.get("/patients"), 400, "missing_criterion")
-    assert_error(alice.get("/patients", params={"birthDate": "02/04/1980"}), 400)
-    assert_error(alice.get("/patients", params={"name": "---"}), 400)
 
 
 def test_patient_creation_checks_ins_key_and_birth_date(trio: Any) -> None:
@@ -145,7 +126,13 @@ def test_patient_creation_checks_ins_key_and_birth_date(trio: Any) -> None:
     assert_error(
         alice.post(
             "/patients",
-            json={"given": "A", "family": "B", "birthDate": "1975-02-01", "ins": make_ins(nir)},
+            json={
+                "given": "A",
+                "family": "B",
+                "birthDate": "1975-02-01",
+                "ins": make_ins(nir),
+                "followReason": "urgence",
+            },
         ),
         409,
         "patient_exists",
@@ -159,7 +146,7 @@ def test_file_active_is_per_user_and_care_team_lists_followers(trio: Any) -> Non
     assert [p["id"] for p in alice.get("/file-active").json()["patients"]] == [pid]
     assert bob.get("/file-active").json()["patients"] == []
     assert_error(bob.get(f"/patients/{pid}/care-team"), 403, "forbidden")
-    assert bob.put(f"/file-active/{pid}").json()["inFileActive"] is True
+    assert follow(bob, pid).json()["inFileActive"] is True
     team = bob.get(f"/patients/{pid}/care-team").json()
     addresses = [m["mssanteAddress"] for m in team["members"]]
     assert addresses == [ALICE.email, BOB.email]
@@ -167,7 +154,7 @@ def test_file_active_is_per_user_and_care_team_lists_followers(trio: Any) -> Non
     assert bob.delete(f"/file-active/{pid}").status_code == 204
     assert bob.get("/file-active").json()["patients"] == []
     assert_error(bob.delete(f"/file-active/{pid}"), 404)
-    assert_error(carol.put("/file-active/nope"), 404)
+    assert_error(follow(carol, "nope"), 404)
     assert_error(carol.get("/patients/nope"), 404)
 
 
@@ -196,7 +183,7 @@ def test_care_team_members_known_by_address_carry_the_directory_entry(trio: Any)
     patient = new_patient(alice, ins=make_ins("2800469123045"))
     pid = patient["id"]
     # Carol follows the patient: her member entry comes with what the directory knows.
-    assert carol.put(f"/file-active/{pid}").status_code == 200
+    assert follow(carol, pid, "avis").status_code == 200
     # Alice followed before the directory knew her address: completed when the team is read.
     register_in_directory(server, ALICE, "pr-alice-00000002", "21", None)
     members = {
@@ -217,7 +204,7 @@ def test_care_team_members_known_by_address_carry_the_directory_entry(trio: Any)
         None,
     )
     # Bob is unknown to the directory: his entry stays as the account gives it.
-    assert bob.put(f"/file-active/{pid}").status_code == 200
+    assert follow(bob, pid, "soins_coordonnes").status_code == 200
     unknown = bob.get(f"/patients/{pid}/care-team").json()["members"][-1]
     assert unknown["mssanteAddress"] == BOB.email
     assert (unknown["practitionerId"], unknown["profession"], unknown["specialty"]) == (
@@ -302,6 +289,28 @@ def test_secretary_plans_on_behalf_of_a_professional_with_invitations(trio: Any)
     page = httpx.get(tc["patient"]["joinUrl"])
     assert page.status_code == 200
     assert "Élodie Lefèvre" in page.text
+
+
+def test_a_planner_who_does_not_follow_the_patient_gets_no_contact_details(trio: Any) -> None:
+    _, alice, bob, _ = trio
+    patient = new_patient(alice, email="elodie@patient.example", mobile="+33 7 11 22 33 44")
+    # Bob does not follow the patient: the directory's e-mail and mobile are not his to use.
+    assert_error(plan(bob, patientId=patient["id"], patientEmail=None), 400, "missing_contact")
+    typed = plan(bob, patientId=patient["id"], patientEmail="autre@patient.example")
+    assert typed.status_code == 201, typed.text
+    assert (typed.json()["patient"]["email"], typed.json()["patient"]["mobile"]) == (
+        "autre@patient.example",
+        None,
+    )
+    assert "elodie@patient.example" not in typed.text
+    # Once he follows the patient, the directory fills them in.
+    assert follow(bob, patient["id"]).status_code == 200
+    known = plan(bob, patientId=patient["id"], patientEmail=None, channels=["email", "sms"])
+    assert known.status_code == 201, known.text
+    assert (known.json()["patient"]["email"], known.json()["patient"]["mobile"]) == (
+        "elodie@patient.example",
+        "+33711223344",
+    )
 
 
 def test_teleconsultation_validation_errors(trio: Any) -> None:

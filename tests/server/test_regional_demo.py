@@ -48,12 +48,35 @@ def test_a_follower_joins_the_care_team_with_the_directory_entry(
 ) -> None:
     cardio = api(demo_server, CARDIO)
     patient = cardio.post(
-        "/patients", json={"given": "Jules", "family": "Noël", "birthDate": "1951-07-14"}
+        "/patients",
+        json={
+            "given": "Jules",
+            "family": "Noël",
+            "birthDate": "1951-07-14",
+            "followReason": "prise_en_charge",
+        },
     ).json()
     [member] = cardio.get(f"/patients/{patient['id']}/care-team").json()["members"]
     assert member["name"] == CARDIO.name
     assert member["practitionerId"]
     assert (member["profession"], member["specialtyCode"]) == ("Médecin", "SM04")
+
+
+def test_demo_follows_have_reasons_and_each_journal_a_past(demo_server: ServerThread) -> None:
+    gp = api(demo_server, GP)
+    patients = gp.get("/file-active").json()["patients"]
+    reasons: set[str] = set()
+    others: set[str] = set()
+    for patient in patients:
+        entries = gp.get(f"/patients/{patient['id']}/access-log").json()["entries"]
+        follows = [e for e in entries if e["action"] == "follow"]
+        assert [e["actor"]["name"] for e in follows].count(GP.name) == 1
+        assert all(e["reason"] and e["reasonLabel"] for e in follows)
+        assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
+        reasons |= {e["reason"] for e in follows}
+        others |= {e["actor"]["name"] for e in entries} - {GP.name}
+    assert reasons >= {"prise_en_charge", "soins_coordonnes"}
+    assert {"Mme Julie Perrin", "M. Thomas Roux"} <= others  # the pharmacist and the nurse
 
 
 def test_demo_teleexpertise_thread_is_in_the_experts_inbox(demo_server: ServerThread) -> None:

@@ -48,7 +48,14 @@ def test_dropped_documents_reach_the_recipient_with_their_types(
     dialog = PatientDialog(ui_session, composer)
     qtbot.addWidget(dialog)
     dialog.chosen.connect(composer.set_patient)
-    qtbot.keyClicks(dialog.name_edit, "Andre Helene")  # QTest types ASCII only
+    regional = run_sync(qtbot, ui_session.regional())
+    helene = next(p for p in run_sync(qtbot, regional.file_active()) if p.family == "André")
+    # The directory needs the name with the birth date; QTest types ASCII only.
+    qtbot.keyClicks(dialog.form.family_edit, "Andre")
+    qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
+    assert "date de naissance" in dialog.status.text()  # said before asking the server
+    assert dialog.list.count() == 0
+    qtbot.keyClicks(dialog.form.birth_edit, f"{helene.birth_date:%d/%m/%Y}")
     qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=20_000)
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)

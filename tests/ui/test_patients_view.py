@@ -1,7 +1,8 @@
 """Mes patients against the demo sandbox: the demo GP's file active, the local filter, the
-regional patient directory (search, "Suivre", "Créer le dossier"), "Ne plus suivre" with its
-confirmation, the care team and its actions (write to it, the patient's messages in the main
-window, the patient's file in the browser), and the page offline."""
+regional patient directory (search by name and birth date or INS, "Suivre" with its reason,
+"Créer le dossier"), "Ne plus suivre" with its confirmation, the care team and its actions (write
+to it, the patient's messages in the main window, the patient's file in the browser), the
+contact details and the access journal of a followed patient, and the page offline."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -18,7 +21,9 @@ from pytestqt.qtbot import QtBot
 from app.remote.regional import CareTeam, CareTeamMember, Patient, RegionalClient
 from app.session import AccountSession
 from app.store.records import Address
+from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
+from tests.server.conftest import User, get_token
 from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
@@ -27,7 +32,7 @@ from ui.mail.main_window import MainWindow
 from ui.mail.reader import patient_file_url
 from ui.patients.view import (
     PatientsView,
-    demo_screenshot,
+    demo_journal_screenshot,
     display_name,
     format_ins,
     matches,
@@ -36,6 +41,7 @@ from ui.patients.view import (
 )
 
 WAIT = 20_000
+CARDIO = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "")
 
 
 @pytest.fixture
@@ -69,10 +75,41 @@ def select(qtbot: QtBot, view: PatientsView, patient_id: str) -> Patient:
     return selected
 
 
-def not_followed(qtbot: QtBot, client: RegionalClient) -> Patient:
-    """A demo patient of the regional directory that the GP does not follow."""
-    found = run_sync(qtbot, client.search_patients(name="e"))
-    return next(p for p in found if not p.in_file_active and p.ins)
+def not_followed(demo_server: ServerThread) -> dict[str, Any]:
+    """A patient of the regional directory that the GP does not follow: a colleague's, with
+    contact details (the directory cannot be browsed to find one)."""
+    nir = "2610369999001"  # commune 999: no demo patient's
+    body = {
+        "given": "Odile",
+        "family": f"Étranger{uuid.uuid4().hex[:6]}",
+        "usualFamily": "Marchand",
+        "birthDate": "1961-03-07",
+        "sex": "female",
+        "ins": f"{nir}{97 - int(nir) % 97:02d}",
+        "email": "odile@patient.example",
+        "mobile": "0611223344",
+        "followReason": "avis",
+    }
+    r = httpx.post(
+        demo_server.base_url + "/regional/v1/patients",
+        json=body,
+        headers={"Authorization": f"Bearer {get_token(demo_server.base_url, CARDIO)}"},
+    )
+    assert r.status_code == 201, r.text
+    created: dict[str, Any] = r.json()
+    return created
+
+
+def pick_reason(qtbot: QtBot, view: PatientsView, code: str = "prise_en_charge") -> None:
+    """Answers the "Motif du suivi" dialog, then waits for what it asked for."""
+    qtbot.waitUntil(lambda: view.reason_dialog is not None, timeout=WAIT)
+    dialog = view.reason_dialog
+    assert dialog is not None
+    assert not dialog.confirm_button.isEnabled()  # no reason is chosen beforehand
+    dialog.choose(code)
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    assert view.action_task is not None
+    qtbot.waitUntil(view.action_task.done, timeout=WAIT)
 
 
 # The file active ---------------------------------------------------------------------------------
@@ -142,45 +179,99 @@ def click_follow(qtbot: QtBot, view: PatientsView, row: int) -> None:
     )
 
 
-def test_search_by_name_then_follow(
-    qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
+def test_search_by_name_and_birth_date_then_follow_with_a_reason(
+    qtbot: QtBot,
+    client: RegionalClient,
+    demo_server: ServerThread,
+    make_view: Callable[[], PatientsView],
 ) -> None:
-    stranger = not_followed(qtbot, client)
+    stranger = not_followed(demo_server)
     view = make_view()
     before = len(listed(view))
     qtbot.mouseClick(view.directory_tab, Qt.MouseButton.LeftButton)
     assert view.stack.currentIndex() == view.DIRECTORY
-    view.name_edit.setText(f"{stranger.family} {stranger.given}")  # keyClicks is ASCII only
+    form = view.search_form
+    form.family_edit.setText(stranger["family"].upper())  # keyClicks is ASCII only
+    form.birth_edit.setText("07/03/1961")
     qtbot.mouseClick(view.search_button, Qt.MouseButton.LeftButton)
     assert view.search_task is not None
     qtbot.waitUntil(view.search_task.done, timeout=WAIT)
     results = listed(view, results=True)
-    row = next(i for i, p in enumerate(results) if p.id == stranger.id)
-    assert not results[row].in_file_active
-    assert "trouvé" in view.search_hint.text()
+    assert [p.id for p in results] == [stranger["id"]]
+    assert not results[0].in_file_active
+    assert (results[0].email, results[0].mobile) == (None, None)  # identities only
+    assert view.search_hint.text() == "1 patient trouvé."
 
-    click_follow(qtbot, view, row)
-    qtbot.waitUntil(lambda: stranger.id in {p.id for p in listed(view)}, timeout=WAIT)
+    click_follow(qtbot, view, 0)
+    pick_reason(qtbot, view, "avis")
+    qtbot.waitUntil(lambda: stranger["id"] in {p.id for p in listed(view)}, timeout=WAIT)
     qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
     assert len(listed(view)) == before + 1
-    now = view.results_model.item(row)
+    now = view.results_model.item(0)
     assert now is not None
     assert now.in_file_active
-    assert stranger.id in {p.id for p in run_sync(qtbot, client.file_active())}  # the server's
+    assert stranger["id"] in {p.id for p in run_sync(qtbot, client.file_active())}  # the server's
     assert "est dans votre file active" in view.feedback_label.text()
+    journal = run_sync(qtbot, client.access_log(stranger["id"]))
+    followed = next(e for e in journal.entries if e.action == "follow")
+    assert (followed.actor.name, followed.reason) == ("Dr Hélène Garnier", "avis")
 
 
-def test_search_needs_a_criterion_and_a_readable_date(
+def test_search_by_usual_name_or_ins(
+    qtbot: QtBot, demo_server: ServerThread, make_view: Callable[[], PatientsView]
+) -> None:
+    stranger = not_followed(demo_server)
+    view = make_view()
+    view.show_tab(view.DIRECTORY)
+    form = view.search_form
+    for family, birth, ins in (("marchand", "1961-03-07", ""), ("", "", stranger["ins"])):
+        form.family_edit.setText(family)
+        form.birth_edit.setText(birth)
+        form.ins_edit.setText(ins)
+        future = view.search()
+        assert future is not None
+        qtbot.waitUntil(future.done, timeout=WAIT)
+        assert [p.id for p in listed(view, results=True)] == [stranger["id"]]
+
+
+def test_search_says_what_is_missing(qtbot: QtBot, make_view: Callable[[], PatientsView]) -> None:
+    view = make_view()
+    view.show_tab(view.DIRECTORY)
+    form = view.search_form
+    cases = (
+        ("", "", "", "", "Indiquez le nom de naissance ou d'usage et la date de naissance"),
+        ("Martin", "", "", "", "Ajoutez la date de naissance"),
+        ("", "Marie", "", "", "Indiquez le nom de naissance ou d'usage"),
+        ("", "", "12/03/1985", "", "Ajoutez le nom de naissance ou d'usage"),
+        ("Martin", "", "31 février", "", "Date de naissance illisible"),
+        ("", "", "", "2 85 03 69", "Cet INS n'est pas valide"),
+    )
+    for family, given, birth, ins, expected in cases:
+        form.family_edit.setText(family)
+        form.given_edit.setText(given)
+        form.birth_edit.setText(birth)
+        form.ins_edit.setText(ins)
+        assert view.search() is None, expected  # the server is not asked
+        assert view.search_hint.text().startswith(expected)
+        assert view.search_hint.property("error")
+
+
+def test_too_many_searches_say_when_to_try_again(
     qtbot: QtBot, make_view: Callable[[], PatientsView]
 ) -> None:
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    assert view.search() is None
-    assert view.search_hint.text() == "Indiquez un nom, une date de naissance ou un INS."
-    assert view.search_hint.property("error")
-    view.birth_edit.setText("31 février")
-    assert view.search() is None
-    assert "JJ/MM/AAAA" in view.search_hint.text()
+    view.search_form.family_edit.setText("Personne")
+    view.search_form.birth_edit.setText("01/01/2001")
+    for _ in range(40):  # the demo sandbox answers 20 searches a minute per account
+        future = view.search()
+        assert future is not None
+        qtbot.waitUntil(future.done, timeout=WAIT)
+        if view.search_hint.property("error"):
+            break
+    assert "Trop de recherches" in view.search_hint.text()
+    assert "réessayez dans" in view.search_hint.text()
+    assert view.search_button.isEnabled()
 
 
 def test_unfollow_asks_first(
@@ -215,6 +306,10 @@ def test_unfollow_asks_first(
     assert selected is not None
     assert selected.id == target.id
     assert not selected.in_file_active
+    assert (selected.email, selected.mobile, selected.city) == (None, None, "")
+    assert target.city
+    assert target.city not in view.identity_label.text()
+    assert "visibles une fois le patient dans votre file active" in view.details_label.text()
     assert view.follow_button.text() == "Suivre"
     assert "n'est plus dans votre file active" in view.feedback_label.text()
 
@@ -226,8 +321,9 @@ def test_nobody_found_then_create_the_file(
     view = make_view()
     before = len(listed(view))
     view.show_tab(view.DIRECTORY)
-    view.name_edit.setText(f"{family} Anatole")
-    view.birth_edit.setText("07/04/1961")
+    view.search_form.family_edit.setText(family)
+    view.search_form.given_edit.setText("Anatole")
+    view.search_form.birth_edit.setText("07/04/1961")
     future = view.search()
     assert future is not None
     qtbot.waitUntil(future.done, timeout=WAIT)
@@ -239,17 +335,25 @@ def test_nobody_found_then_create_the_file(
     assert view.new_given.text() == "Anatole"
     assert view.new_birth.text() == "07/04/1961"
     view.new_sex.setCurrentIndex(view.new_sex.findData("male"))
+    view.new_usual.setText("Dubois")
     qtbot.mouseClick(view.create_submit, Qt.MouseButton.LeftButton)
+    pick_reason(qtbot, view, "urgence")
     qtbot.waitUntil(lambda: len(listed(view)) == before + 1, timeout=WAIT)
 
     created = next(p for p in listed(view) if p.family == family)
     assert created.given == "Anatole"
+    assert created.usual_family == "Dubois"
     assert created.birth_date == dt.date(1961, 4, 7)
     assert created.sex == "male"
     assert not view.create_form.isVisible()
     assert "créé et ajouté à votre file active" in view.search_hint.text()
-    on_server = run_sync(qtbot, client.search_patients(name=family))
-    assert [(p.id, p.in_file_active) for p in on_server] == [(created.id, True)]
+    on_server = run_sync(qtbot, client.search_patients("dubois", dt.date(1961, 4, 7)))
+    assert [(p.id, p.in_file_active) for p in on_server.patients] == [(created.id, True)]
+    journal = run_sync(qtbot, client.access_log(created.id))
+    assert [(e.action, e.reason) for e in journal.entries][-2:] == [
+        ("follow", "urgence"),
+        ("create", "urgence"),
+    ]
 
 
 def test_create_form_says_what_is_missing(
@@ -265,12 +369,12 @@ def test_create_form_says_what_is_missing(
     view.new_birth.setText("1990")
     assert view.create_patient() is None
     assert "JJ/MM/AAAA" in view.create_hint.text()
+    assert view.reason_dialog is None
     # The server's own refusal, in its French words: a bad INS.
     view.new_birth.setText("02/02/1990")
     view.new_ins.setText("123")
-    future = view.create_patient()
-    assert future is not None
-    qtbot.waitUntil(future.done, timeout=WAIT)
+    view.create_patient()
+    pick_reason(qtbot, view)
     assert view.create_hint.property("error")
     assert view.create_hint.text().startswith("INS invalide")
 
@@ -311,28 +415,87 @@ def test_care_team_shows_and_write_to_it(
     assert {a.email for a in expected} <= {m.mssante_address for m in team.members}
 
 
-def test_care_team_of_a_patient_not_followed_says_why(
+def test_a_followed_patient_shows_contact_details_and_the_access_journal(
     qtbot: QtBot, client: RegionalClient, make_view: Callable[[], PatientsView]
 ) -> None:
-    stranger = not_followed(qtbot, client)
+    view = make_view()
+    target = next(p for p in listed(view) if p.email or p.mobile)
+    select(qtbot, view, target.id)
+    details = view.details_label.text()
+    for value in (target.email, target.mobile):
+        if value:
+            assert value in details
+    journal = view.access_log
+    assert journal.task is not None
+    qtbot.waitUntil(journal.task.done, timeout=WAIT)
+    assert not journal.isVisible()  # the care team is shown first
+    qtbot.mouseClick(view.journal_tab, Qt.MouseButton.LeftButton)
+    assert journal.list.isVisible()
+    entries = journal.entries()
+    assert entries == run_sync(qtbot, client.access_log(target.id)).entries[: len(entries)]
+    # The newest: my reading of the care team, just now; the GP's follow, with its reason.
+    assert entries[0].action == "care_team"
+    assert journal.model.index(0).data().endswith(": A consulté les acteurs du dossier")
+    follow = next(
+        e for e in entries if e.action == "follow" and e.actor.name == entries[0].actor.name
+    )
+    assert follow.reason_label
+    row = entries.index(follow)
+    assert (
+        journal.model.index(row)
+        .data()
+        .endswith(f"A ajouté le patient à sa file active : {follow.reason_label}")
+    )
+
+
+def test_a_patient_not_followed_shows_why_the_rest_is_hidden(
+    qtbot: QtBot,
+    client: RegionalClient,
+    demo_server: ServerThread,
+    make_view: Callable[[], PatientsView],
+) -> None:
+    stranger = not_followed(demo_server)
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    view.ins_edit.setText(stranger.ins or "")
+    view.search_form.ins_edit.setText(stranger["ins"])
     future = view.search()
     assert future is not None
     qtbot.waitUntil(future.done, timeout=WAIT)
-    assert [p.id for p in listed(view, results=True)] == [stranger.id]
+    assert [p.id for p in listed(view, results=True)] == [stranger["id"]]
     view.results_list.setCurrentIndex(view.results_model.index(0))
     qtbot.waitUntil(lambda: view.team_task is not None and view.team_task.done(), timeout=WAIT)
     # The server's French sentence, not a traceback; writing needs a team.
     assert "file active" in view.team_status.text()
     assert view.team_status.property("error")
     assert not view.write_button.isEnabled()
+    assert not view.file_button.isEnabled()
     assert view.follow_button.text() == "Suivre"
-    # Following from the panel shows the team at once.
+    # No contact details, no journal: the page says why.
+    assert "odile@patient.example" not in view.details_label.text()
+    assert "Nom d'usage : Marchand" in view.details_label.text()
+    assert "visibles une fois le patient dans votre file active" in view.details_label.text()
+    qtbot.mouseClick(view.journal_tab, Qt.MouseButton.LeftButton)
+    assert not view.access_log.list.isVisible()
+    assert view.access_log.status.isVisible()
+    assert "qui suivent ce patient" in view.access_log.status.text()
+    # Following from the panel (with a reason) shows them at once.
     qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
+    pick_reason(qtbot, view, "remplacement")
     qtbot.waitUntil(lambda: view.team is not None, timeout=WAIT)
     assert not view.team_status.property("error")
+    assert "E-mail : odile@patient.example" in view.details_label.text()
+    assert "Mobile : +33611223344" in view.details_label.text()
+    assert view.file_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(view.access_log.entries()), timeout=WAIT)
+    texts = [view.access_log.model.index(r).data() for r in range(view.access_log.model.rowCount())]
+    assert any(
+        t.endswith("A ajouté le patient à sa file active : Remplacement d'un confrère")
+        for t in texts
+    )
+    assert any(
+        t.endswith("A créé le dossier et suit le patient : Demande d'avis / téléexpertise")
+        for t in texts
+    )
 
 
 def test_open_the_patients_file_in_the_browser(
@@ -426,13 +589,13 @@ def test_offline_says_so(
     assert not view.search_button.isEnabled()
     assert view.file_empty.isVisible()
     view.show_tab(view.DIRECTORY)
-    view.name_edit.setText("Martin")
+    view.search_form.family_edit.setText("Martin")
     assert view.search() is None
     assert "hors connexion" in view.search_hint.text()
 
 
 def test_screenshot(qtbot: QtBot, ui_session: AccountSession, tmp_path: Path) -> None:
-    view = run_sync(qtbot, demo_screenshot(ui_session))
+    view = run_sync(qtbot, demo_journal_screenshot(ui_session))
     qtbot.addWidget(view)
     view.setStyleSheet(style())
     view.show()
@@ -440,6 +603,8 @@ def test_screenshot(qtbot: QtBot, ui_session: AccountSession, tmp_path: Path) ->
     assert selected is not None
     assert selected == listed(view)[0]
     assert view.team_model.rowCount() > 0
+    assert view.access_log.model.rowCount() > 0
+    assert view.access_log.list.isVisible()
     image = view.grab()
     assert image.save(str(tmp_path / "patients.png"))
     assert image.width() >= 1000
@@ -456,6 +621,7 @@ def _patient(family: str, given: str, ins: str | None = None) -> Patient:
         ins_ihe=None,
         given=given,
         family=family,
+        usual_family=None,
         birth_date=dt.date(1985, 3, 12),
         sex="female",
         email=None,

@@ -181,8 +181,8 @@ def test_new_request_reaches_the_server_with_the_quota_shown(
 
     # The patient from the regional patient directory (the composer's picker).
     picker = form.choose_patient()
-    picker.name_edit.setText(target.identity.family)
-    picker.birth_edit.setText(f"{target.identity.birth_date:%d/%m/%Y}")
+    picker.form.family_edit.setText(target.identity.family)
+    picker.form.birth_edit.setText(f"{target.identity.birth_date:%d/%m/%Y}")
     picker.search()
     qtbot.waitUntil(lambda: picker.list.count() > 0, timeout=WAIT)
     picker.choose()

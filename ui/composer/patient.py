@@ -1,5 +1,6 @@
-"""The patient a message is about: chosen in the regional patient directory (name, birth date or
-INS), kept in drafts, and turned into the identity the IHE_XDM.ZIP carries."""
+"""The patient a message is about: chosen in the regional patient directory (name and birth date,
+or INS: the directory's rules, ui/patients/search_form.py), kept in drafts, and turned into the
+identity the IHE_XDM.ZIP carries."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from typing import Any, cast
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -22,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.message.patient import PatientIdentity, Sex, normalize_ins
-from app.remote.regional import Patient
+from app.message.patient import PatientIdentity, Sex
+from app.remote.regional import Patient, PatientMatches
 from app.session import AccountSession
 from app.store.records import PatientRef
 from ui import tasks, theme
 from ui.composer.guard import guarded
-from ui.dates import parse_birth_date
+from ui.patients.search_form import Criteria, IncompleteSearch, PatientSearchForm
+from ui.plain import PlainLabel, plain_text
 
 _SEXES = ("female", "male", "other", "unknown")
 
@@ -114,35 +114,23 @@ class PatientDialog(QDialog):
         self.setObjectName("patientDialog")
         self.setWindowTitle(self.tr("Choisir le patient"))
         self.results: list[Patient] = []
-        self.search_task: asyncio.Future[list[Patient]] | None = None
+        self.search_task: asyncio.Future[PatientMatches | None] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)
         title = QLabel(self.tr("Rechercher dans l'annuaire patient régional"))
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
-        form = QFormLayout()
-        form.setSpacing(8)
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(self.tr("Nom, prénom"))
-        self.birth_edit = QLineEdit()
-        self.birth_edit.setPlaceholderText(self.tr("JJ/MM/AAAA"))
-        self.ins_edit = QLineEdit()
-        self.ins_edit.setPlaceholderText(self.tr("15 chiffres"))
-        form.addRow(self.tr("Nom"), self.name_edit)
-        form.addRow(self.tr("Date de naissance"), self.birth_edit)
-        form.addRow(self.tr("INS"), self.ins_edit)
-        layout.addLayout(form)
-        row = QHBoxLayout()
-        self.status = QLabel()
-        self.status.setObjectName("hint")
-        self.status.setWordWrap(True)
-        row.addWidget(self.status, 1)
         self.search_button = QPushButton(theme.icon("search"), self.tr("Rechercher"))
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(self.search)
-        row.addWidget(self.search_button)
-        layout.addLayout(row)
+        self.form = PatientSearchForm(trailing=self.search_button)
+        self.form.submitted.connect(self.search)
+        layout.addWidget(self.form)
+        self.status = PlainLabel()  # may quote the server
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         self.list = QListWidget()
         self.list.setObjectName("patientResults")
         self.list.itemDoubleClicked.connect(lambda _i: self.choose())
@@ -160,56 +148,50 @@ class PatientDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.choose_button)
         layout.addLayout(buttons)
-        for edit in (self.name_edit, self.birth_edit, self.ins_edit):
-            edit.returnPressed.connect(self.search)
-        self.resize(520, 520)
+        self.resize(560, 540)
         self._update()
 
     def _update(self) -> None:
         self.choose_button.setEnabled(self.list.currentRow() >= 0)
 
     def search(self) -> None:
-        name = self.name_edit.text().strip() or None
-        birth_text = self.birth_edit.text().strip()
-        birth = parse_birth_date(birth_text) if birth_text else None
-        if birth_text and birth is None:
-            self._say(self.tr("La date de naissance s'écrit JJ/MM/AAAA."), error=True)
-            return
-        ins_text = self.ins_edit.text().strip()
-        ins = normalize_ins(ins_text) if ins_text else None
-        if ins_text and ins is None:
-            self._say(self.tr("Cet INS n'est pas valide : vérifiez les 15 chiffres."), error=True)
-            return
-        if not (name or birth or ins):
-            self._say(self.tr("Indiquez un nom, une date de naissance ou un INS."), error=True)
+        try:
+            criteria = self.form.criteria()
+        except IncompleteSearch as problem:
+            self._say(problem.message, error=True)
             return
         if self.search_task is not None and not self.search_task.done():
             self.search_task.cancel()
         self._say(self.tr("Recherche…"))
         self.search_task = tasks.run(
-            self._search(name, birth, ins),
+            self._search(criteria),
             on_done=guarded(self, self._show),
             on_error=guarded(self, self._failed),
         )
 
-    async def _search(
-        self, name: str | None, birth: dt.date | None, ins: str | None
-    ) -> list[Patient]:
+    async def _search(self, criteria: Criteria) -> PatientMatches:
         regional = await self.session.regional()
-        return await regional.search_patients(name=name, birth_date=birth, ins=ins)
+        return await regional.search_patients(
+            criteria.family, criteria.birth_date, given=criteria.given, ins=criteria.ins
+        )
 
-    def _show(self, patients: list[Patient]) -> None:
+    def _show(self, matches: PatientMatches) -> None:
+        patients = matches.patients
         self.results = patients
         self.list.clear()
         for patient in patients:
             identity = ChosenPatient.of(patient).identity
-            item = QListWidgetItem(f"{identity.display()} — {patient.city}")
+            text = identity.display() + (f" — INS {patient.ins}" if patient.ins else "")
+            item = QListWidgetItem(plain_text(text))
             item.setData(Qt.ItemDataRole.UserRole, patient.id)
             self.list.addItem(item)
         if patients:
             self.list.setCurrentRow(0)
             count = len(patients)
-            self._say(self.tr("%n patient(s) trouvé(s).").replace("%n", str(count)))
+            found = self.tr("%n patient(s) trouvé(s).").replace("%n", str(count))
+            if matches.truncated:
+                found += " " + self.tr("D'autres correspondent : précisez le prénom.")
+            self._say(found)
         else:
             self._say(self.tr("Aucun patient ne correspond à ces critères."))
         self._update()

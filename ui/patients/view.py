@@ -4,6 +4,10 @@ more, creates a patient's file when the directory has none, and shows the select
 identity and care team ("acteurs du dossier") with the ways to act on it: write to the team, see
 the messages about the patient, open the patient's file on the portal.
 
+The directory is need-to-know (issue 9 §8): a search takes the name and birth date or the INS
+(search_form.py), following takes a reason (follow_reason.py), and a followed patient's page
+shows their contact details and the journal of who accessed the record (access_log.py).
+
 Everything comes from the regional API through `session.regional()`: nothing about patients is
 written to disk or to the logs by this page."""
 
@@ -14,6 +18,7 @@ import dataclasses
 import datetime as dt
 import time
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -48,13 +53,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.remote.regional import CareTeam, CareTeamMember, Patient, Sex
+from app.remote.regional import CareTeam, CareTeamMember, FollowReason, Patient, PatientMatches, Sex
 from app.session import AccountSession
 from app.store.records import Address
 from ui import tasks, theme
 from ui.dates import long_date, parse_birth_date
 from ui.mail.reader import patient_file_url
 from ui.palette import ACCENT, FAINT, MUTED, TEXT, WHITE, paint_row, row_fonts
+from ui.patients.access_log import AccessLogPanel
+from ui.patients.follow_reason import FollowReasonDialog
+from ui.patients.search_form import Criteria, IncompleteSearch, PatientSearchForm
+from ui.plain import PlainLabel
 from ui.record_list import RECORD_ROLE, RecordList
 
 PatientRole = MemberRole = RECORD_ROLE
@@ -159,6 +168,12 @@ def parse_day(text: str) -> dt.date | None:
     if day is None:
         raise ValueError(text)
     return day
+
+
+def unfollowed(patient: Patient) -> Patient:
+    """The patient as the directory shows them once I no longer follow them: no contact
+    details."""
+    return dataclasses.replace(patient, in_file_active=False, email=None, mobile=None, city="")
 
 
 def team_addresses(team: CareTeam, me: str | None = None) -> list[Address]:
@@ -400,6 +415,8 @@ class PatientsView(QWidget):
         self.team_task: asyncio.Future[Any] | None = None
         self.action_task: asyncio.Future[Any] | None = None
         self.confirm_box: QMessageBox | None = None
+        self.reason_dialog: FollowReasonDialog | None = None
+        self.reasons: list[FollowReason] | None = None  # the server's, asked once
         self.team: CareTeam | None = None
         self._selected: Patient | None = None
         self._loaded_at = 0.0
@@ -501,25 +518,12 @@ class PatientsView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(8)
 
-        form = QHBoxLayout()
-        form.setContentsMargins(16, 0, 16, 0)
-        form.setSpacing(8)
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(self.tr("Nom, prénom"))
-        self.birth_edit = QLineEdit()
-        self.birth_edit.setPlaceholderText(self.tr("JJ/MM/AAAA"))
-        self.birth_edit.setToolTip(self.tr("Date de naissance"))
-        self.ins_edit = QLineEdit()
-        self.ins_edit.setPlaceholderText(self.tr("INS"))
         self.search_button = QPushButton(theme.icon("search-light"), self.tr("Rechercher"))
         self.search_button.setObjectName("primaryButton")
-        form.addWidget(self.name_edit, 3)
-        form.addWidget(self.birth_edit, 2)
-        form.addWidget(self.ins_edit, 2)
-        form.addWidget(self.search_button)
-        column.addLayout(form)
-        for edit in (self.name_edit, self.birth_edit, self.ins_edit):
-            edit.returnPressed.connect(self.search)
+        self.search_form = PatientSearchForm(trailing=self.search_button)
+        self.search_form.setContentsMargins(16, 0, 16, 0)
+        column.addWidget(self.search_form)
+        self.search_form.submitted.connect(self.search)
         self.search_button.clicked.connect(self.search)
 
         self.search_hint = QLabel()
@@ -531,7 +535,7 @@ class PatientsView(QWidget):
 
         self.results_model = RecordList(patient_text, parent=self)
         self.results_delegate = PatientDelegate(self, with_follow=True)
-        self.results_delegate.followClicked.connect(self.follow)
+        self.results_delegate.followClicked.connect(self.ask_follow)
         self.results_list = _list(self.results_model, self.results_delegate, "patientResults")
         self.results_list.selectionModel().currentChanged.connect(
             lambda current, _previous: self._picked(current)
@@ -570,6 +574,8 @@ class PatientsView(QWidget):
         grid.setSpacing(8)
         grid.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.new_family = QLineEdit()
+        self.new_usual = QLineEdit()
+        self.new_usual.setPlaceholderText(self.tr("Facultatif"))
         self.new_given = QLineEdit()
         self.new_birth = QLineEdit()
         self.new_birth.setPlaceholderText(self.tr("JJ/MM/AAAA"))
@@ -578,7 +584,8 @@ class PatientsView(QWidget):
             self.new_sex.addItem(QCoreApplication.translate("Patients", label), value)
         self.new_ins = QLineEdit()
         self.new_ins.setPlaceholderText(self.tr("Facultatif : 15 caractères"))
-        grid.addRow(self.tr("Nom"), self.new_family)
+        grid.addRow(self.tr("Nom de naissance"), self.new_family)
+        grid.addRow(self.tr("Nom d'usage"), self.new_usual)
         grid.addRow(self.tr("Prénom"), self.new_given)
         grid.addRow(self.tr("Date de naissance"), self.new_birth)
         grid.addRow(self.tr("Sexe"), self.new_sex)
@@ -632,8 +639,13 @@ class PatientsView(QWidget):
         self.identity_label.setObjectName("patientIdentity")
         self.identity_label.setWordWrap(True)
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label = PlainLabel()
+        self.details_label.setObjectName("patientDetails")
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         identity.addWidget(self.name_label)
         identity.addWidget(self.identity_label)
+        identity.addWidget(self.details_label)
         body.addLayout(identity)
 
         follow_row = QHBoxLayout()
@@ -647,19 +659,42 @@ class PatientsView(QWidget):
         follow_row.addWidget(self.follow_button)
         body.addLayout(follow_row)
 
-        team_title = QLabel(self.tr("Équipe de soins"))
-        team_title.setObjectName("sectionTitle")
-        body.addWidget(team_title)
+        # Two sections, one at a time: the care team, the access journal.
+        sections = QHBoxLayout()
+        sections.setContentsMargins(16, 0, 16, 0)
+        sections.setSpacing(0)
+        self.team_tab = QPushButton(self.tr("Équipe de soins"))
+        self.journal_tab = QPushButton(self.tr("Journal des accès"))
+        self.section_group = QButtonGroup(self)
+        for number, button in enumerate((self.team_tab, self.journal_tab)):
+            button.setObjectName("segment")
+            button.setCheckable(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.section_group.addButton(button, number)
+            sections.addWidget(button)
+        sections.addStretch(1)
+        self.team_tab.setChecked(True)
+        body.addLayout(sections)
+        self.sections = QStackedWidget()
+        team_page = QWidget()
+        team_box = QVBoxLayout(team_page)
+        team_box.setContentsMargins(0, 0, 0, 0)
+        team_box.setSpacing(8)
         self.team_status = QLabel()
         self.team_status.setObjectName("hint")
         self.team_status.setWordWrap(True)
         self.team_status.setContentsMargins(16, 0, 16, 0)
-        body.addWidget(self.team_status)
+        team_box.addWidget(self.team_status)
         self.team_model = RecordList(member_text, member_tooltip, self)
         self.team_delegate = CareTeamDelegate(self)
         self.team_list = _list(self.team_model, self.team_delegate, "careTeamList")
         self.team_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        body.addWidget(self.team_list, 1)
+        team_box.addWidget(self.team_list, 1)
+        self.sections.addWidget(team_page)
+        self.access_log = AccessLogPanel(self.session)
+        self.sections.addWidget(self.access_log)
+        self.section_group.idClicked.connect(self.sections.setCurrentIndex)
+        body.addWidget(self.sections, 1)
 
         actions = QVBoxLayout()
         actions.setContentsMargins(16, 0, 16, 0)
@@ -777,7 +812,7 @@ class PatientsView(QWidget):
         if selected is not None:
             now = next((p for p in patients if p.id == selected.id), None)
             if now is not None or selected.in_file_active:
-                self._show_patient(now or dataclasses.replace(selected, in_file_active=False))
+                self._show_patient(now or unfollowed(selected))
 
     def _apply_filter(self) -> None:
         text = self.filter_edit.text()
@@ -814,30 +849,13 @@ class PatientsView(QWidget):
         self.stack.setCurrentIndex(number)
         (self.file_tab if number == self.FILE_ACTIVE else self.directory_tab).setChecked(True)
         if number == self.DIRECTORY:
-            self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.search_form.family_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # The regional patient directory ------------------------------------------------------------
 
     def search(self) -> asyncio.Future[Any] | None:
-        """Searches the regional directory by name, birth date and/or INS."""
-        name = self.name_edit.text().strip()
-        ins = self.ins_edit.text().replace(" ", "").strip()
-        try:
-            born = parse_day(self.birth_edit.text())
-        except ValueError:
-            _set_error(
-                self.search_hint,
-                self.tr("Date de naissance illisible : écrivez-la JJ/MM/AAAA."),
-                error=True,
-            )
-            return None
-        if not (name or born or ins):
-            _set_error(
-                self.search_hint,
-                self.tr("Indiquez un nom, une date de naissance ou un INS."),
-                error=True,
-            )
-            return None
+        """Searches the regional directory by name and birth date, or by INS (search_form.py
+        says what is missing before the server is asked)."""
         if not self.session.online:
             _set_error(
                 self.search_hint,
@@ -845,15 +863,23 @@ class PatientsView(QWidget):
                 error=True,
             )
             return None
+        try:
+            criteria = self.search_form.criteria()
+        except IncompleteSearch as problem:
+            _set_error(self.search_hint, problem.message, error=True)
+            return None
         _set_error(self.search_hint, self.tr("Recherche dans l'annuaire patient régional…"))
         self.search_button.setEnabled(False)
         self.create_offer.hide()
 
-        async def find() -> list[Patient]:
+        async def find() -> PatientMatches:
             client = await self.session.regional()
-            return await client.search_patients(name or None, born, ins or None)
+            return await client.search_patients(
+                criteria.family, criteria.birth_date, given=criteria.given, ins=criteria.ins
+            )
 
-        def found(patients: list[Patient]) -> None:
+        def found(matches: PatientMatches) -> None:
+            patients = matches.patients
             self.search_button.setEnabled(True)
             self.results_model.set_rows(patients)
             self.results_list.setVisible(bool(patients))
@@ -863,8 +889,16 @@ class PatientsView(QWidget):
                     self.search_hint,
                     self.tr("Aucun patient de l'annuaire régional ne correspond à ces critères."),
                 )
-                self._prefill_create(name, born, ins)
+                self._prefill_create(criteria)
                 self.show_create_form()
+            elif matches.truncated:
+                _set_error(
+                    self.search_hint,
+                    self.tr(
+                        "Les {n} premiers patients trouvés : d'autres correspondent, précisez "
+                        "le prénom ou cherchez par INS."
+                    ).format(n=len(patients)),
+                )
             elif len(patients) == 1:
                 _set_error(self.search_hint, self.tr("1 patient trouvé."))
             else:
@@ -879,16 +913,14 @@ class PatientsView(QWidget):
         self.search_task = tasks.run(find(), found, failed)
         return self.search_task
 
-    def _prefill_create(self, name: str, born: dt.date | None, ins: str) -> None:
-        """What was searched goes into the form: 'Dupont Marie' → nom Dupont, prénom Marie."""
-        words = name.split()
-        if words:
-            self.new_family.setText(words[0])
-            self.new_given.setText(" ".join(words[1:]))
-        if born is not None:
-            self.new_birth.setText(short_date(born))
-        if ins:
-            self.new_ins.setText(ins)
+    def _prefill_create(self, criteria: Criteria) -> None:
+        """What was searched goes into the form."""
+        self.new_family.setText(criteria.family or "")
+        self.new_given.setText(criteria.given or "")
+        if criteria.birth_date is not None:
+            self.new_birth.setText(short_date(criteria.birth_date))
+        if criteria.ins:
+            self.new_ins.setText(criteria.ins)
 
     def show_create_form(self) -> None:
         _set_error(self.create_hint, "")
@@ -901,8 +933,10 @@ class PatientsView(QWidget):
         self.create_offer.show()
 
     def create_patient(self) -> asyncio.Future[Any] | None:
-        """Creates the patient's file in the regional directory, then follows the patient."""
+        """Asks why I follow the patient, then creates the patient's file in the regional
+        directory (its creator follows the patient)."""
         family = self.new_family.text().strip()
+        usual = self.new_usual.text().strip()
         given = self.new_given.text().strip()
         ins = self.new_ins.text().replace(" ", "").strip()
         if not family or not given:
@@ -922,21 +956,27 @@ class PatientsView(QWidget):
             )
             return None
         sex: Sex = self.new_sex.currentData() or "unknown"
-        _set_error(self.create_hint, self.tr("Création du dossier…"))
-        self.create_submit.setEnabled(False)
+        name = " ".join((family.upper(), given))
 
-        async def create() -> Patient:
-            client = await self.session.regional()
-            patient = await client.create_patient(given, family, born, sex=sex, ins=ins or None)
-            if not patient.in_file_active:
-                patient = await client.follow_patient(patient.id)
-            return patient
+        def create(reason: str) -> None:
+            _set_error(self.create_hint, self.tr("Création du dossier…"))
+            self.create_submit.setEnabled(False)
+
+            async def send() -> Patient:
+                client = await self.session.regional()
+                return await client.create_patient(
+                    given, family, born, reason=reason, sex=sex, usual_family=usual or None,
+                    ins=ins or None,
+                )  # fmt: skip
+
+            self.action_task = tasks.run(send(), created, failed)
 
         def created(patient: Patient) -> None:
             self.create_submit.setEnabled(True)
             self.create_form.hide()
-            for edit in (self.new_family, self.new_given, self.new_birth, self.new_ins):
+            for edit in (self.new_family, self.new_usual, self.new_given, self.new_birth):
                 edit.clear()
+            self.new_ins.clear()
             self.results_model.set_rows([patient])
             self.results_list.show()
             self.create_offer.hide()
@@ -953,16 +993,54 @@ class PatientsView(QWidget):
             self.create_submit.setEnabled(True)
             _set_error(self.create_hint, message, error=True)
 
-        self.action_task = tasks.run(create(), created, failed)
-        return self.action_task
+        return self.ask_reason(name, self.tr("Créer et suivre"), create, failed)
 
     # Following ---------------------------------------------------------------------------------
 
-    def follow(self, patient: Patient) -> asyncio.Future[Any]:
-        """Adds the patient to my file active (the server confirms), then reloads it."""
+    def ask_reason(
+        self,
+        name: str,
+        action: str,
+        then: Callable[[str], None],
+        failed: Callable[[str], None],
+    ) -> asyncio.Future[Any] | None:
+        """Opens the "Motif du suivi" dialog (the server's reasons, asked once); `then(code)`
+        once a reason is chosen. The future (None when the reasons are known) is the asking of
+        the reasons."""
+
+        def show(reasons: list[FollowReason]) -> None:
+            self.reasons = reasons
+            dialog = FollowReasonDialog(reasons, name, action, self)
+            dialog.chosen.connect(then)
+            self.reason_dialog = dialog
+            dialog.destroyed.connect(lambda *_: setattr(self, "reason_dialog", None))
+            dialog.open()
+
+        if self.reasons is not None:
+            show(self.reasons)
+            return None
+
+        async def fetch() -> list[FollowReason]:
+            return await (await self.session.regional()).follow_reasons()
+
+        self.action_task = tasks.run(fetch(), show, failed)
+        return self.action_task
+
+    def ask_follow(self, patient: Patient) -> asyncio.Future[Any] | None:
+        """ "Suivre": the reason first, then the patient joins my file active."""
+        return self.ask_reason(
+            display_name(patient),
+            self.tr("Suivre"),
+            lambda reason: self.follow(patient, reason),
+            lambda message: self._flash(message, error=True),
+        )
+
+    def follow(self, patient: Patient, reason: str) -> asyncio.Future[Any]:
+        """Adds the patient to my file active for `reason` (the server confirms), then reloads
+        it."""
 
         async def add() -> Patient:
-            return await (await self.session.regional()).follow_patient(patient.id)
+            return await (await self.session.regional()).follow_patient(patient.id, reason)
 
         def added(now: Patient) -> None:
             self.results_model.replace(now)
@@ -1009,7 +1087,7 @@ class PatientsView(QWidget):
             await (await self.session.regional()).unfollow_patient(patient.id)
 
         def removed(_none: None) -> None:
-            now = dataclasses.replace(patient, in_file_active=False)
+            now = unfollowed(patient)
             self.results_model.replace(now)
             if self._selected is not None and self._selected.id == patient.id:
                 self._show_patient(now)
@@ -1030,7 +1108,7 @@ class PatientsView(QWidget):
         if patient.in_file_active:
             self.ask_unfollow(patient)
         else:
-            self.follow(patient)
+            self.ask_follow(patient)
 
     # The selected patient ----------------------------------------------------------------------
 
@@ -1058,6 +1136,9 @@ class PatientsView(QWidget):
         return True
 
     def _show_patient(self, patient: Patient | None) -> None:
+        if patient is not None and patient.in_file_active:
+            # A search gives identities only: the file active's copy has the contact details.
+            patient = next((p for p in self.followed if p.id == patient.id), patient)
         changed = (
             patient is None
             or self._selected is None
@@ -1070,6 +1151,7 @@ class PatientsView(QWidget):
         if patient is None:
             self.team = None
             self.team_model.set_rows([])
+            self.access_log.hide_for(None)
             return
         self.name_label.setText(display_name(patient))
         lines = [born_text(patient, long_date(patient.birth_date))]
@@ -1082,6 +1164,7 @@ class PatientsView(QWidget):
         if patient.city:
             lines.append(patient.city)
         self.identity_label.setText("\n".join(lines))
+        self.details_label.setText(self._details(patient))
         self.followed_mark.setVisible(patient.in_file_active)
         self.follow_button.setText(
             self.tr("Ne plus suivre") if patient.in_file_active else self.tr("Suivre")
@@ -1090,7 +1173,14 @@ class PatientsView(QWidget):
         theme.restyle(self.follow_button)
         has_ins = bool(patient.ins)
         self.messages_button.setEnabled(has_ins)
-        self.file_button.setEnabled(has_ins and self.session.regional_urls is not None)
+        self.file_button.setEnabled(
+            has_ins and patient.in_file_active and self.session.regional_urls is not None
+        )
+        self.file_button.setToolTip(
+            self.tr("Le dossier du patient sur le portail régional")
+            if patient.in_file_active
+            else self.tr("Suivez ce patient pour ouvrir son dossier sur le portail régional.")
+        )
         no_ins = self.tr("Ce patient n'a pas d'INS : ses messages ne peuvent pas être retrouvés.")
         self.messages_button.setToolTip(
             self.tr("Les messages de votre messagerie au sujet de ce patient")
@@ -1099,8 +1189,27 @@ class PatientsView(QWidget):
         )
         if changed:
             _set_error(self.feedback_label, "")
+            self.access_log.hide_for(None if patient.in_file_active else patient)
             self.load_team(patient)
         self._update_write()
+
+    def _details(self, patient: Patient) -> str:
+        """The usual name, then the contact details, which the directory gives followers only."""
+        lines = []
+        if patient.usual_family:
+            lines.append(self.tr("Nom d'usage : {name}").format(name=patient.usual_family))
+        if not patient.in_file_active:
+            lines.append(
+                self.tr("E-mail et mobile visibles une fois le patient dans votre file active.")
+            )
+        elif patient.email or patient.mobile:
+            if patient.email:
+                lines.append(self.tr("E-mail : {email}").format(email=patient.email))
+            if patient.mobile:
+                lines.append(self.tr("Mobile : {mobile}").format(mobile=patient.mobile))
+        else:
+            lines.append(self.tr("Ni e-mail ni mobile connus."))
+        return "\n".join(lines)
 
     def load_team(self, patient: Patient) -> asyncio.Future[Any]:
         self.team = None
@@ -1125,6 +1234,8 @@ class PatientsView(QWidget):
                 else self.tr("Aucun professionnel n'est encore rattaché à ce dossier."),
             )
             self._update_write()
+            if patient.in_file_active:  # after the team: its reading is in the journal
+                self.access_log.load(patient)
 
         def failed(message: str) -> None:
             if self._selected is not None and self._selected.id == patient.id:
@@ -1184,8 +1295,8 @@ class PatientsView(QWidget):
 
 
 async def demo_screenshot(session: AccountSession) -> PatientsView:
-    """The page loaded, the first followed patient selected with their care team (for the
-    screenshot driver)."""
+    """The page loaded, the first followed patient selected with their care team and access
+    journal (for the screenshot driver)."""
     view = PatientsView(session)
     view.resize(1040, 720)
     for _ in range(200):  # at most 10 s
@@ -1195,7 +1306,14 @@ async def demo_screenshot(session: AccountSession) -> PatientsView:
     if view.file_model.rowCount():
         view.file_list.setCurrentIndex(view.file_model.index(0))
         for _ in range(200):
-            if view.team_task is None or view.team_task.done():
+            if all(t is not None and t.done() for t in (view.team_task, view.access_log.task)):
                 break
             await asyncio.sleep(0.05)
+    return view
+
+
+async def demo_journal_screenshot(session: AccountSession) -> PatientsView:
+    """The same, on the patient's access journal."""
+    view = await demo_screenshot(session)
+    view.journal_tab.click()
     return view
