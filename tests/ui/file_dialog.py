@@ -25,11 +25,16 @@ class SaveDialogAnswer:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QFileDialog) or not dialog.isVisible():
             return
-        self._timer.stop()
-        self.title = dialog.windowTitle()
-        [self.proposed] = dialog.selectedFiles()
-        if self.choose is None:
-            dialog.reject()
-        else:
+        if self.proposed is None:
+            self.title = dialog.windowTitle()
+            [self.proposed] = dialog.selectedFiles()
+            if self.choose is None:
+                self._timer.stop()
+                dialog.reject()
+                return
             dialog.selectFile(str(self.choose))
+        # The dialog takes a selection in its own time (it loads the folder first): accepted
+        # once it shows the chosen path, as a user would click "Enregistrer" after seeing it.
+        if dialog.selectedFiles() == [str(self.choose)]:
+            self._timer.stop()
             dialog.accept()
