@@ -30,6 +30,14 @@ def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
+def uvicorn_config(sandbox: Sandbox, **uvicorn_args: Any) -> uvicorn.Config:
+    """uvicorn's settings for a sandbox. uvicorn believes X-Forwarded-For from 127.0.0.1 by
+    default: off, since the login throttle counts by the socket's peer (the sandbox reads that
+    header itself when its config says it sits behind a proxy)."""
+    args: dict[str, Any] = {"lifespan": "off", "proxy_headers": False, **uvicorn_args}
+    return uvicorn.Config(create_app(sandbox), **args)
+
+
 class ServerThread:
     """`with ServerThread(config) as server:` → server.base_url answers until the block ends."""
 
@@ -47,12 +55,9 @@ class ServerThread:
         host, port = self._sock.getsockname()[:2]
         self.base_url = f"http://{host}:{port}"
         self._server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(self.sandbox),
-                log_level="warning",
-                lifespan="off",
-                timeout_graceful_shutdown=2,
-                **uvicorn_args,
+            uvicorn_config(
+                self.sandbox,
+                **{"log_level": "warning", "timeout_graceful_shutdown": 2, **uvicorn_args},
             )
         )
         self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)

@@ -46,6 +46,19 @@ def _challenge(message: str) -> HTMLResponse:
     )
 
 
+def _throttled(headers: dict[str, str]) -> HTMLResponse:
+    wait = headers.get("Retry-After", "60")
+    return HTMLResponse(
+        page(
+            "Connexion requise",
+            "<p>Trop de tentatives de connexion infructueuses. "
+            f"Réessayez dans {escape(wait)} s.</p>",
+        ),
+        status_code=429,
+        headers={"Retry-After": wait},
+    )
+
+
 def _viewer(request: Request, sandbox: Sandbox) -> Account | HTMLResponse:
     """The logged-in account, a redirect that sets the session, or the 401 page."""
     code = request.query_params.get("code")
@@ -73,7 +86,9 @@ def _viewer(request: Request, sandbox: Sandbox) -> Account | HTMLResponse:
     if header.lower().startswith("basic "):
         try:
             found = sandbox.auth.optional(request)
-        except HTTPException:
+        except HTTPException as exc:
+            if exc.status_code == 429:  # the login throttle: say when to try again
+                return _throttled(dict(exc.headers or {}))
             found = None
         if found is not None:
             return found

@@ -37,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 # Reachable without credentials, on purpose.
 PUBLIC = {
     ("POST", "/auth/token"): "the login itself",
+    ("POST", "/auth/revoke"): "the token to revoke is the credential (RFC 7009)",
     ("GET", "/.well-known/jmap"): "discovery before login (capabilities and URLs, no account)",
     ("GET", "/portal/inscription"): "creating an account (Sara) happens before having one",
     ("POST", "/portal/inscription"): "creating an account (Sara) happens before having one",
