@@ -249,6 +249,47 @@ async def test_remember_me_resumes_without_sending_the_password(
 
 
 @pytest.mark.asyncio
+async def test_a_remembered_session_resumes_twice_in_a_row_keeping_the_newest_token(
+    server: ServerThread,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    """The server rotates refresh tokens: each resume spends the one in the keyring, and the
+    keyring must hold its successor, or the next launch would present a spent token (and the
+    server would revoke the session as stolen)."""
+    first = await open_account(
+        tmp_path, server.base_url, ALICE.login, ALICE.password, remember=True
+    )
+    await first.close()
+    entry = (SERVICE, first.ref.dir.name)
+    stored = [memory_keyring.secrets[entry]]
+    for _ in range(2):
+        sent: list[str] = []
+        resumed = await resume_account(
+            tmp_path,
+            server.base_url,
+            ALICE.login,
+            ALICE.password,
+            http_factory=recording_factory(sent),
+        )
+        try:
+            assert resumed.online
+            assert await username(resumed) == "alice"
+            assert not any("grant_type=password" in body for body in sent)
+        finally:
+            await resumed.close()
+        stored.append(memory_keyring.secrets[entry])
+    assert len(set(stored)) == 3, "a new refresh token kept after each rotation"
+    async with make_http_client() as http:
+        for spent in stored[:2]:
+            r = await http.post(
+                server.base_url + "/auth/token",
+                data={"grant_type": "refresh_token", "refresh_token": spent},
+            )
+            assert r.status_code == 401
+
+
+@pytest.mark.asyncio
 async def test_no_keyring_says_so(
     server: ServerThread,
     tmp_path: Path,
