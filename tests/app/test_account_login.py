@@ -23,6 +23,7 @@ from app.account.login import (
 )
 from app.account.rebuild import rebuild_cache
 from app.account.vault import Vault, WrongPassword
+from app.errors import CoreError
 from app.events import CacheRebuilt, ConnectionChanged, EventBus
 from app.remote.auth import LoginRejected
 from app.remote.http import make_http_client
@@ -287,6 +288,41 @@ async def test_a_remembered_session_resumes_twice_in_a_row_keeping_the_newest_to
                 data={"grant_type": "refresh_token", "refresh_token": spent},
             )
             assert r.status_code == 401
+
+
+@pytest.mark.asyncio
+async def test_a_resume_that_fails_after_renewing_the_session_keeps_the_new_token(
+    server: ServerThread,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    """The refresh token is spent as soon as the server renews the session: if the cache then
+    cannot be opened (a disk error), the keyring must already hold its successor, or the next
+    launch would present a spent token and lose the remembered session."""
+    first = await open_account(
+        tmp_path, server.base_url, ALICE.login, ALICE.password, remember=True
+    )
+    await first.close()
+    cache = first.ref.cache_path
+    cache.unlink()
+    cache.mkdir()  # SQLite cannot open it: a disk error after the refresh grant
+    with pytest.raises(CoreError):
+        await resume_account(tmp_path, server.base_url, ALICE.login, ALICE.password)
+    cache.rmdir()
+
+    sent: list[str] = []
+    resumed = await resume_account(
+        tmp_path,
+        server.base_url,
+        ALICE.login,
+        ALICE.password,
+        http_factory=recording_factory(sent),
+    )
+    try:
+        assert resumed.online
+        assert not any("grant_type=password" in body for body in sent)
+    finally:
+        await resumed.close()
 
 
 @pytest.mark.asyncio
