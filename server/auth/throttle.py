@@ -20,15 +20,16 @@ counted in three tables, each a sliding window of failure times (`ServerConfig.t
 An attempt is counted as a failure when it is admitted, before its (slow) password check, so a
 burst of parallel guesses cannot all pass the check before the first failure is recorded; a
 success takes it back. Memory is bounded: each table keeps at most `throttle_max_keys` keys (the
-least recently failed are dropped first) and, per key, no more failure times than it takes to
-reach the longest delay. Failed logins and throttling are logged on `server.auth` with the login
-and the address, never the password; a refused attempt is logged once per delay, not once per
-request, so that hammering the endpoint does not flood the log.
+least recently failed are dropped first) of a few dozen bytes each and, per key, no more failure
+times than it takes to reach the longest delay. Failed logins and throttling are logged on
+`server.auth` with the login and the address, never the password; a refused attempt is logged
+once per delay, not once per request, so that hammering the endpoint does not flood the log.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import ipaddress
 import logging
 import math
@@ -80,8 +81,11 @@ class Attempt:
 
     @property
     def keys(self) -> tuple[str, str]:
-        """(login key, pair key): logins are case-insensitive."""
+        """(login key, pair key): logins are case-insensitive; an absurdly long one counts by
+        its digest, so that a key never weighs more than a few dozen bytes."""
         name = self.login.casefold()
+        if len(name) > _LOGGED_LOGIN_CHARS:
+            name = "sha256:" + hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()
         return name, f"{name}\n{self.address}"
 
     @property
@@ -214,12 +218,11 @@ class LoginThrottle:
             while len(self._known) > self._max_keys:
                 self._known.popitem(last=False)
 
-    def tracked_keys(self) -> int:
-        """How many keys the tables hold (memory stays bounded whatever callers send)."""
+    def tracked_keys(self) -> list[str]:
+        """The keys the tables hold (memory stays bounded whatever callers send)."""
         with self._lock:
-            return sum(len(t.entries) for t in (self._pairs, self._addresses, self._logins)) + len(
-                self._known
-            )
+            tables = (self._pairs.entries, self._addresses.entries, self._logins.entries)
+            return [key for table in (*tables, self._known) for key in table]
 
     def _is_known(self, pair: str, now: float) -> bool:
         last = self._known.get(pair)
