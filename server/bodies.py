@@ -1,6 +1,11 @@
 """Request bodies are capped before anything reads them — authentication and parsing included —
 and counted as they arrive, so that an anonymous 200 MB POST costs the sandbox nothing.
 
+Without a cap, Starlette's `request.body()` and `request.form()` (urlencoded) gather the whole
+body in memory, and FastAPI reads a route's body before it runs the route's dependencies — the
+regional API's authentication among them: 200 MB of JSON cost some 400 MB of RSS before the 401
+(bench/bodies.py).
+
 Each route has its cap (`cap_for`): the upload route `maxSizeUpload`, the JMAP API
 `maxSizeRequest`, a resource team's template upload its template limit plus the multipart
 envelope, the rest of the regional API 1 MB of JSON (a teleconsultation with its participants is
