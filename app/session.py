@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from app import logs
+from app.account import signout
 from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
 from app.copies import PrivateCopies
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
-from app.outbox.sender import Outbox
+from app.outbox.sender import SENT, Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, RegionalUrls
@@ -172,14 +173,34 @@ class AccountSession:
     async def close(self) -> None:
         """The end of the session (lock, quit): work stopped, copies of documents removed, HTTP
         client and cache closed."""
-        self._stop.set()
-        for task in self._tasks:
-            task.cancel()
         try:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._stop_background()
         finally:
             await asyncio.to_thread(self.copies.wipe)
         await self.account.close()
+
+    async def sign_out(self) -> bool:
+        """ "Se déconnecter": the background work stops (no refresh races the revocation), the
+        session is revoked on the server and forgotten by the keyring (app/account/signout.py),
+        then closed. True when the server was told; False when it could not be (offline)."""
+        await self._stop_background()
+        try:
+            return await signout.sign_out(self.account)
+        finally:
+            await self.close()
+
+    async def forget(self) -> bool:
+        """ "Oublier ce compte sur cet ordinateur": signed out, then the account's folder (vault,
+        cache, unsent messages, copies) deleted. True when the server was told."""
+        told = await self.sign_out()
+        await asyncio.to_thread(signout.forget_local_data, self.account.ref)
+        return told
+
+    async def _stop_background(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     @property
     def online(self) -> bool:
@@ -237,6 +258,10 @@ class AccountSession:
     def outbox_list(self) -> list[outbox_rows.OutboxRow]:
         with self.account.cache.read() as conn:
             return outbox_rows.list_rows(conn)
+
+    def unsent_count(self) -> int:
+        """Messages of the outbox not sent yet (queued, sending or failed)."""
+        return sum(row.state != SENT for row in self.outbox_list())
 
     def unread_total(self) -> int:
         box = self.mailbox_by_role("inbox")

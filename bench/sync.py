@@ -84,8 +84,11 @@ def build(path: Path, scale: int) -> float | None:
 
 
 @contextlib.contextmanager
-def server_process(data: Path, *extra: str) -> Iterator[str]:
-    """`monsisra-server` in a subprocess on a free loopback port; yields its base URL."""
+def server_process(
+    data: Path, *extra: str, on_start: Callable[[int], None] | None = None
+) -> Iterator[str]:
+    """`monsisra-server` in a subprocess on a free loopback port; yields its base URL
+    (`on_start` gets its process id, for a bench that watches its memory)."""
     log = (data.parent / f"{data.name}.log").open("w")  # its banner and warnings, if any
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "--port", "0", "--data", str(data), *extra],
@@ -99,6 +102,8 @@ def server_process(data: Path, *extra: str) -> Iterator[str]:
         first = process.stdout.readline()
         if not first:
             raise RuntimeError(f"the sandbox did not start: see {log.name}")
+        if on_start is not None:
+            on_start(process.pid)
         yield str(json.loads(first)["url"])
     finally:
         process.terminate()

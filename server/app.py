@@ -8,12 +8,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from server.auth.routes import router as auth_router
+from server.bodies import BodyCap
 from server.context import Sandbox
 from server.directory.routes import router as directory_router
+from server.headers import SECURITY_HEADERS, SecurityHeaders
 from server.jmap.blob_routes import router as blob_router
 from server.jmap.push import router as push_router
 from server.jmap.routes import router as jmap_router
 from server.portal.routes import router as portal_router
+from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
 
 log = logging.getLogger("server")
@@ -34,7 +37,11 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.include_router(push_router)
     app.include_router(directory_router)
     app.include_router(regional_router)
+    app.include_router(regional_public_router)
     app.include_router(portal_router)
+    # The last added runs first: headers on every answer, the 413s of the body cap included.
+    app.add_middleware(BodyCap, sandbox=sandbox)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -48,6 +55,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
             },
             status_code=500,
             media_type="application/problem+json",
+            headers=SECURITY_HEADERS,  # this handler runs outside the middlewares
         )
 
     return app

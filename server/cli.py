@@ -15,10 +15,9 @@ from pathlib import Path
 import uvicorn
 
 from server import demo
-from server.app import create_app
 from server.config import ServerConfig
 from server.context import Sandbox
-from server.testing import bind_loopback
+from server.testing import bind_loopback, uvicorn_config
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -32,6 +31,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
     p.add_argument("--token-lifetime", type=int, default=3600, help="access token, seconds")
     p.add_argument("--max-upload", type=int, default=25 * 1024 * 1024, help="bytes")
+    p.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="behind a reverse proxy: the client's address is the last one of X-Forwarded-For",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -43,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data.resolve(),
         access_token_lifetime=args.token_lifetime,
         max_size_upload=args.max_upload,
+        behind_proxy=args.behind_proxy,
     )
     sandbox = Sandbox(config)
     if args.demo and not demo.is_generated(sandbox):
@@ -62,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(info, ensure_ascii=False), flush=True)
     _print_banner(url, accounts)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(sandbox), log_level=args.log_level, lifespan="off")
-    )
+    server = uvicorn.Server(uvicorn_config(sandbox, log_level=args.log_level))
     gc.freeze()  # what start-up built lives as long as the server: keep it out of GC passes
     try:
         asyncio.run(server.serve(sockets=[sock]))

@@ -7,13 +7,35 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Backoff:
+    """A growing delay after failed logins (server/auth/throttle.py): the first `free` failures
+    within the window cost nothing; after that, each attempt waits `first` · 2^k seconds after the
+    last failure (k: failures beyond `free`), at most `longest`."""
+
+    free: int
+    first: float
+    longest: float
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     data_dir: Path
     access_token_lifetime: int = 3600
     refresh_token_lifetime: int = 30 * 24 * 3600
-    # 5 failed logins within 5 minutes lock the login out (DESIGN §2.1).
-    login_failure_limit: int = 5
-    login_failure_window: int = 300
+    # Failed logins slow down whoever fails, never lock the real user out (server/auth/throttle.py
+    # says why these numbers): per login and client address, per client address across logins,
+    # and a soft bound per login across addresses (addresses where the login succeeded lately
+    # are exempt from that one).
+    throttle_login_address: Backoff = Backoff(free=5, first=1.0, longest=60.0)
+    throttle_address: Backoff = Backoff(free=50, first=1.0, longest=300.0)
+    throttle_login: Backoff = Backoff(free=100, first=1.0, longest=5.0)
+    # Failures older than this are forgotten (seconds).
+    throttle_window: int = 900
+    # Keys (logins, addresses, pairs) each throttle table remembers at most: the oldest go first.
+    throttle_max_keys: int = 100_000
+    # True only when the sandbox sits behind a reverse proxy that appends the client's address to
+    # X-Forwarded-For; otherwise that header is the client's own claim and is ignored.
+    behind_proxy: bool = False
     # Searches of the regional patient directory per account within the window (seconds); past
     # it, 429 with Retry-After (issue 9 §8: the directory is need-to-know, not a list to walk).
     patient_search_limit: int = 20

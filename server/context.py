@@ -26,7 +26,7 @@ class Sandbox:
         self.broker = StateBroker()
         self.accounts = Accounts(self.db, config.password_hash_log_n)
         self.tokens = Tokens(self.db, config.access_token_lifetime, config.refresh_token_lifetime)
-        self.throttle = LoginThrottle(config.login_failure_limit, config.login_failure_window)
+        self.throttle = LoginThrottle(config)
         self.auth = Authenticator(self)
         self.changes = ChangeLog(self.db, self.broker.publish, config.changes_history)
         self.blobs = BlobStore(self)

@@ -37,6 +37,14 @@ class TlsFiles(NamedTuple):
     key: Path
 
 
+def uvicorn_config(sandbox: Sandbox, **uvicorn_args: Any) -> uvicorn.Config:
+    """uvicorn's settings for a sandbox. uvicorn believes X-Forwarded-For from 127.0.0.1 by
+    default: off, since the login throttle counts by the socket's peer (the sandbox reads that
+    header itself when its config says it sits behind a proxy)."""
+    args: dict[str, Any] = {"lifespan": "off", "proxy_headers": False, **uvicorn_args}
+    return uvicorn.Config(create_app(sandbox), **args)
+
+
 class ServerThread:
     """`with ServerThread(config) as server:` → server.base_url answers until the block ends."""
 
@@ -58,12 +66,9 @@ class ServerThread:
         if tls is not None:
             uvicorn_args.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
         self._server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(self.sandbox),
-                log_level="warning",
-                lifespan="off",
-                timeout_graceful_shutdown=2,
-                **uvicorn_args,
+            uvicorn_config(
+                self.sandbox,
+                **{"log_level": "warning", "timeout_graceful_shutdown": 2, **uvicorn_args},
             )
         )
         self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)

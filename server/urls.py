@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+AUTH_TOKEN_PATH = "/auth/token"  # noqa: S105 (a path, not a secret)
+AUTH_REVOKE_PATH = "/auth/revoke"
 JMAP_SESSION_PATH = "/.well-known/jmap"
 JMAP_API_PATH = "/jmap/api"
 JMAP_UPLOAD_PATH = "/jmap/upload/{accountId}/"

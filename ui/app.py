@@ -5,7 +5,8 @@ Start-up, in order: the QApplication (name, organisation, icon), Qt's messages i
 instance per user (a second launch brings the first forward and exits), then the login window on
 a qasync loop. Once an account is open the main window replaces it; closing the main window
 closes the session (its HTTP client and cache) before the loop ends. A lock (after inactivity, or
-asked) closes the main window and the session but not the app: the login window comes back.
+asked), a sign-out or forgetting the account closes the main window and the session but not the
+app: the login window comes back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import importlib
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -124,6 +126,8 @@ class Controller(QObject):
     closes, the main window closes without ending the app, the session closes (its key goes with
     it), and the login window comes back with the identifiant filled and a banner saying why.
     Unlocking is an ordinary login: a new session and main window, which reopens the drafts.
+    "Se déconnecter" and "Oublier ce compte sur cet ordinateur" leave the same way, but end the
+    session on the server too (and, for the latter, delete the account's data here).
     """
 
     finished = Signal()
@@ -211,6 +215,8 @@ class Controller(QObject):
         if not isinstance(window, MainWindow):
             return
         window.lockRequested.connect(self.lock_now)
+        window.signOutRequested.connect(self.sign_out)
+        window.forgetRequested.connect(self.forget_account)
         window.settingsChanged.connect(self._settings_changed)
         window.unreadChanged.connect(self.tray.set_unread)
         self.tray.set_locked(False)
@@ -263,10 +269,35 @@ class Controller(QObject):
 
     def lock(self, idle_minutes: int | None) -> None:
         """Locks the open account (`idle_minutes`: after that long without input; None: asked)."""
+        log.info("locking (%s)", "inactivity" if idle_minutes is not None else "asked")
+        self._leave(
+            lambda session: session.close(),
+            lambda session, _result, _error: self._show_locked(session, idle_minutes),
+        )
+
+    def sign_out(self) -> None:
+        """ "Se déconnecter" (app menu): like a lock, but the session is revoked on the server
+        and forgotten by the keyring, so that the next login sends the password; the login
+        window comes back with "Se souvenir de moi" unticked."""
+        log.info("signing out")
+        self._leave(lambda session: session.sign_out(), self._show_signed_out)
+
+    def forget_account(self) -> None:
+        """ "Oublier ce compte sur cet ordinateur" (Paramètres, once confirmed): signed out, and
+        the account's folder deleted."""
+        log.info("forgetting the account on this computer")
+        self._leave(lambda session: session.forget(), self._show_forgotten)
+
+    def _leave(
+        self,
+        end: Callable[[AccountSession], Awaitable[Any]],
+        then: Callable[[AccountSession, Any, str | None], None],
+    ) -> None:
+        """Closes the main window and its dialogs (every composer saves its draft), ends the
+        session with `end`, then calls `then(session, result, error_fr)`."""
         session, window = self.session, self.window
         if session is None or window is None or self.locking or self._closing is not None:
             return
-        log.info("locking (%s)", "inactivity" if idle_minutes is not None else "asked")
         self.locking = True
         self.autolock.stop()
         self.tray.set_locked(True)
@@ -281,19 +312,29 @@ class Controller(QObject):
             if other.isVisible() and other is not self.login and other not in composers:
                 other.close()
         window.deleteLater()
+
+        def done(result: Any, error_fr: str | None = None) -> None:
+            self.session = None  # nothing of the account stays in memory
+            self.locking = False
+            if self._quit_asked:
+                self._finish()
+                return
+            then(session, result, error_fr)
+
         tasks.run(
-            self._close_for_lock(session, composers, running),
-            lambda _: self._show_locked(session, idle_minutes),
-            lambda _message: self._show_locked(session, idle_minutes),
+            self._close_windows_then(session, composers, running, end),
+            done,
+            lambda message_fr: done(None, message_fr),
         )
 
-    async def _close_for_lock(
+    async def _close_windows_then(
         self,
         session: AccountSession,
         composers: list[QWidget],
         running: list[asyncio.Future[Any]],
-    ) -> None:
-        """Drafts saved (a composer that was sending finishes first), then the session closed."""
+        end: Callable[[AccountSession], Awaitable[Any]],
+    ) -> Any:
+        """Drafts saved (a composer that was sending finishes first), then `end(session)`."""
         from ui.mail.main_window import close_windows
 
         for _ in range(3):  # a send that fails leaves its composer open: closed on the next turn
@@ -306,30 +347,68 @@ class Controller(QObject):
         for composer in composers:
             if shiboken6.isValid(composer):
                 composer.deleteLater()
-        await session.close()
+        return await end(session)
 
     def _show_locked(self, session: AccountSession, idle_minutes: int | None) -> None:
-        self.session = None  # nothing of the account stays in memory
-        self.locking = False
-        if self._quit_asked:
-            self._finish()
-            return
         ref = session.account.ref
-        login = LockedLoginWindow(
-            self.data_root,
-            ref.server_url,
-            ref.login,
-            locked_banner_fr(idle_minutes),
-            self.demo_hint,
+        self._show_login(
+            LockedLoginWindow(
+                self.data_root,
+                ref.server_url,
+                ref.login,
+                locked_banner_fr(idle_minutes),
+                self.demo_hint,
+            )
         )
+        self.locked = True
+        log.info("locked: login window shown")
+
+    def _show_signed_out(self, session: AccountSession, told: Any, error_fr: str | None) -> None:
+        ref = session.account.ref
+        settings_mod.update(server_url=ref.server_url, last_login=ref.login, remember_me=False)
+        login = LoginWindow(self.data_root, self.demo_hint)
+        if told is True:
+            notice = self.tr(
+                "Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion."
+            )
+        else:
+            notice = self.tr(
+                "Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n'a pas "
+                "été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session."
+            )
+        login.notice_banner.say(notice)
+        self._show_login(login)
+        log.info("signed out: login window shown")
+
+    def _show_forgotten(self, session: AccountSession, told: Any, error_fr: str | None) -> None:
+        ref = session.account.ref
+        if error_fr is None and settings_mod.current().last_login == ref.login:
+            settings_mod.update(last_login="", remember_me=False)
+        login = LoginWindow(self.data_root, self.demo_hint)
+        if error_fr is not None:
+            login.error_banner.say(error_fr)
+        else:
+            notice = self.tr(
+                "Le compte {login} a été oublié : ses messages, brouillons et documents ont été "
+                "effacés de cet ordinateur."
+            ).format(login=ref.login)
+            if told is not True:
+                notice += " " + self.tr(
+                    "Le serveur, injoignable, n'a pas été prévenu : la session y expirera "
+                    "d'elle-même."
+                )
+            login.notice_banner.say(notice)
+        self._show_login(login)
+        log.info("account forgotten: login window shown")
+
+    def _show_login(self, login: LoginWindow) -> None:
+        """The login window back in place of the old one (after a lock or a sign-out)."""
         self._watch_login(login)
         old, self.login = self.login, login
         old.deleteLater()
-        self.locked = True
         login.show()
         login.raise_()
         login.activateWindow()
-        log.info("locked: login window shown")
 
     # Closing -----------------------------------------------------------------------------------
 

@@ -241,6 +241,9 @@ async def _open(
     try:
         refresh = store.load() if resume and keyring_ok else None
         auth = await _authenticate(http, ref, password, refresh)
+        # The refresh token just presented is spent (the server rotates them): its successor is
+        # kept now, before the cache opens, so that no failure there leaves a spent one behind.
+        _keep_refresh(store, remember and keyring_ok, auth.tokens)
     except ServerUnreachable:
         await http.aclose()
         if not known:
@@ -309,8 +312,7 @@ def _wire(account: OpenAccount, http: httpx.AsyncClient, auth: ServerAuth) -> No
     store = account.token_store
 
     def on_tokens(tokens: Tokens) -> None:
-        if account.remember and store is not None and tokens.refresh_token is not None:
-            store.save(tokens.refresh_token)
+        _keep_refresh(store, account.remember, tokens)
 
     def on_reauth() -> None:
         if account.events is not None:
@@ -322,6 +324,12 @@ def _wire(account: OpenAccount, http: httpx.AsyncClient, auth: ServerAuth) -> No
     account.http, account.auth, account.online = http, auth, True
     if auth.tokens is not None:
         on_tokens(auth.tokens)
+
+
+def _keep_refresh(store: TokenStore | None, remember: bool, tokens: Tokens | None) -> None:
+    """ "Se souvenir de moi": the newest refresh token in the keyring (each one works once)."""
+    if remember and store is not None and tokens is not None and tokens.refresh_token is not None:
+        store.save(tokens.refresh_token)
 
 
 async def _unlock_or_create(

@@ -43,12 +43,14 @@ __all__ = [
     "parse_token_response",
     "password_grant",
     "refresh_grant",
+    "revoke",
     "token_url",
 ]
 
 log = logs.get("auth")
 
 TOKEN_PATH = "/auth/token"  # noqa: S105 (a path, not a secret)
+REVOKE_PATH = "/auth/revoke"
 SESSION_PATH = "/.well-known/jmap"
 UNAVAILABLE = frozenset({502, 503, 504})
 
@@ -179,6 +181,30 @@ async def refresh_grant(http: httpx.AsyncClient, server_url: str, refresh_token:
     async with network_errors():
         response = await http.send(request, auth=None)
     return _refresh_result(response, refresh_token)
+
+
+async def revoke(http: httpx.AsyncClient, server_url: str, refresh_token: str) -> bool:
+    """Revokes a refresh token on the server (RFC 7009), and with it the access tokens issued
+    from it. True once the server confirmed; False when it has no revocation endpoint (nothing
+    more can be done there). ServerUnreachable when it cannot be reached."""
+    request = httpx.Request(
+        "POST",
+        server_url.rstrip("/") + REVOKE_PATH,
+        data={"token": refresh_token, "token_type_hint": "refresh_token"},
+        headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+    )
+    async with network_errors():
+        response = await http.send(request, auth=None)
+    status = response.status_code
+    if status == 200:
+        log.info("refresh token revoked on the server")
+        return True
+    if status in (404, 405, 501):
+        log.info("no revocation endpoint (HTTP %d)", status)
+        return False
+    if status in UNAVAILABLE:
+        raise ServerUnreachable(f"revocation endpoint answered {status}")
+    raise AuthProtocolError(f"revocation endpoint answered {status}")
 
 
 async def basic_check(http: httpx.AsyncClient, server_url: str, login: str, password: str) -> None:

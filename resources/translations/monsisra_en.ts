@@ -309,6 +309,29 @@
     </message>
 </context>
 <context>
+    <name>Controller</name>
+    <message>
+        <location filename="../../ui/app.py" line="+372"/>
+        <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
+        <translation>You are signed out. Your password will be asked at the next login.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
+        <translation>You are signed out on this computer, but the server could not be reached to be told: log in and sign out again to close the session there.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Le compte {login} a été oublié : ses messages, brouillons et documents ont été effacés de cet ordinateur.</source>
+        <translation>The account {login} was forgotten: its messages, drafts and documents were erased from this computer.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le serveur, injoignable, n&apos;a pas été prévenu : la session y expirera d&apos;elle-même.</source>
+        <translation>The server could not be reached to be told: the session there will expire by itself.</translation>
+    </message>
+</context>
+<context>
     <name>ConversationDelegate</name>
     <message>
         <location filename="../../ui/mail/conversations.py" line="+332"/>
@@ -796,7 +819,7 @@
         <translation>Secure health messaging</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>prenom.nom</source>
         <translation>firstname.lastname</translation>
     </message>
@@ -899,18 +922,18 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+65"/>
+        <location filename="../../ui/mail/main_window.py" line="+67"/>
         <source>Bientôt disponible</source>
         <translation>Coming soon</translation>
     </message>
     <message>
-        <location line="+39"/>
-        <location line="+334"/>
+        <location line="+43"/>
+        <location line="+348"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-261"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -936,12 +959,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+89"/>
+        <location line="+102"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-87"/>
+        <location line="-100"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
@@ -986,7 +1009,17 @@
         <translation>Lock</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>Se déconnecter</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la prochaine connexion</source>
+        <translation>Closes the session here and on the server: your password will be asked at the next login</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
@@ -996,12 +1029,12 @@
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>Menu : paramètres, journal, verrouiller, quitter</source>
-        <translation>Menu: settings, log, lock, quit</translation>
+        <location line="+38"/>
+        <source>Menu : paramètres, journal, verrouiller, se déconnecter, quitter</source>
+        <translation>Menu: settings, log, lock, sign out, quit</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Menu</source>
         <translation>Menu</translation>
     </message>
@@ -1031,7 +1064,38 @@
         <translation>The patient&apos;s record is not available offline.</translation>
     </message>
     <message>
-        <location line="+169"/>
+        <location line="+44"/>
+        <source>Attention : {n} message(s) de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
+        <translation>Warning: {n} message(s) in the outbox have not been sent yet. They will be lost.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{n} brouillon(s) seront perdus.</source>
+        <translation>{n} draft(s) will be lost.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Les messages, documents et brouillons enregistrés sur cet ordinateur seront effacés et la connexion mémorisée supprimée. Vos messages restent sur le serveur : vous pourrez vous reconnecter avec votre mot de passe.</source>
+        <translation>The messages, documents and drafts kept on this computer will be erased and the remembered login removed. Your messages stay on the server: you can log in again with your password.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+5"/>
+        <source>Oublier ce compte</source>
+        <translation>Forget this account</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Oublier le compte {login} sur cet ordinateur ?</source>
+        <translation>Forget the account {login} on this computer?</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+147"/>
         <source>La rédaction de messages n&apos;est pas encore disponible.</source>
         <translation>Writing messages is not available yet.</translation>
     </message>
@@ -1770,7 +1834,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+134"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+136"/>
         <location line="+17"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -1806,7 +1870,7 @@
         <translation>Username</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+26"/>
         <source>Documents hors connexion</source>
         <translation>Offline documents</translation>
     </message>
@@ -1856,7 +1920,7 @@
         <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
     </message>
     <message>
-        <location line="-222"/>
+        <location line="-242"/>
         <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
         <translation>Enter the server address, for example https://sante-ara.fr.</translation>
     </message>
@@ -1871,7 +1935,17 @@
         <translation>Use an https:// address: an unencrypted connection is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+184"/>
+        <source>Oublier ce compte sur cet ordinateur…</source>
+        <translation>Forget this account on this computer…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sur un poste partagé : efface d&apos;ici vos messages, documents et brouillons, et la connexion mémorisée. Vos messages restent sur le serveur.</source>
+        <translation>On a shared computer: erases your messages, documents and drafts from here, and the remembered login. Your messages stay on the server.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
         <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
     </message>

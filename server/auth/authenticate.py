@@ -1,4 +1,8 @@
-"""Who is calling: a Bearer access token, or HTTP Basic (as plain JMAP servers accept)."""
+"""Who is calling: a Bearer access token, or HTTP Basic (as plain JMAP servers accept).
+
+Every password check — the token endpoint's password grant, Basic on any route, the portal's
+Basic — goes through `check_login`, so the login throttle (throttle.py) sees them all.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,21 @@ from typing import TYPE_CHECKING
 from fastapi import HTTPException, Request
 
 from server.accounts import Account
+from server.auth.throttle import client_address
 from server.auth.tokens import TokenExpired, TokenUnknown
 
 if TYPE_CHECKING:
     from server.context import Sandbox
 
 _BASIC_CACHE_SECONDS = 60.0
+
+
+class LoginThrottled(Exception):
+    """Too many failures: try again in `retry_after` seconds (the password was not checked)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry in {retry_after} s")
+        self.retry_after = retry_after
 
 
 class Authenticator:
@@ -39,7 +52,7 @@ class Authenticator:
         if scheme == "bearer" and value:
             return self._bearer(value)
         if scheme == "basic" and value:
-            return self._basic(value)
+            return self._basic(value, request)
         raise unauthorized("invalid_request", "Unsupported Authorization header.")
 
     def required(self, request: Request) -> Account:
@@ -60,7 +73,7 @@ class Authenticator:
             raise unauthorized("invalid_token", "The access token is not valid.")
         return account
 
-    def _basic(self, value: str) -> Account:
+    def _basic(self, value: str, request: Request) -> Account:
         try:
             decoded = base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
@@ -76,23 +89,39 @@ class Authenticator:
             account = self._sandbox.accounts.by_id(cached[0])
             if account is not None:
                 return account
-        throttle = self._sandbox.throttle
-        wait = throttle.retry_after(login)
-        if wait is not None:
+        try:
+            account = self.check_login(login, password, self.address(request))
+        except LoginThrottled as e:
             raise HTTPException(
                 status_code=429,
-                detail={"error": "too_many_attempts", "retry_after": wait},
-                headers={"Retry-After": str(wait)},
-            )
-        account = self._sandbox.accounts.check_password(login, password)
+                detail={"error": "too_many_attempts", "retry_after": e.retry_after},
+                headers={"Retry-After": str(e.retry_after)},
+            ) from None
         if account is None:
-            throttle.failed(login)
             raise unauthorized(None, "Wrong login or password.")
-        throttle.succeeded(login)
         with self._lock:
             if len(self._basic_ok) > 10_000:
                 self._basic_ok.clear()
             self._basic_ok[key] = (account.id, now + _BASIC_CACHE_SECONDS)
+        return account
+
+    def address(self, request: Request) -> str:
+        """The caller's address, as the throttle counts it."""
+        return client_address(request, self._sandbox.config.behind_proxy)
+
+    def check_login(self, login: str, password: str, address: str) -> Account | None:
+        """The account when the password is right, None when it is wrong; LoginThrottled,
+        without checking it, while this login or this address must wait. A slow hash: call it
+        off the event loop."""
+        throttle = self._sandbox.throttle
+        attempt = throttle.admit(login, address)
+        if attempt.retry_after is not None:
+            raise LoginThrottled(attempt.retry_after)
+        account = self._sandbox.accounts.check_password(login, password)
+        if account is None:
+            throttle.failed(attempt)
+            return None
+        throttle.succeeded(attempt)
         return account
 
 

@@ -1,15 +1,22 @@
-"""POST /auth/token: the password and refresh_token grants (OAuth 2 style, DESIGN §2.1)."""
+"""POST /auth/token: the password and refresh_token grants (OAuth 2 style, DESIGN §2.1);
+POST /auth/revoke: token revocation (RFC 7009).
+
+The refresh grant rotates the refresh token (tokens.py); a 429 of the password grant comes from
+the login throttle, before the password is checked (throttle.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from server.auth.tokens import TokenExpired, TokenUnknown
+from server.auth.authenticate import LoginThrottled
+from server.auth.tokens import IssuedTokens, TokenExpired, TokenUnknown
 from server.context import Sandbox, get_sandbox
+from server.urls import AUTH_REVOKE_PATH, AUTH_TOKEN_PATH
 
 router = APIRouter(tags=["auth"])
 
@@ -24,17 +31,27 @@ def _error(status: int, error: str, description: str, **headers: str) -> JSONRes
     )
 
 
-@router.post("/auth/token", summary="Obtain or renew an access token")
-async def token(request: Request, sandbox: Sandbox = Depends(get_sandbox)) -> JSONResponse:  # noqa: B008
+async def _form(request: Request) -> dict[str, Any] | None:
     try:
         form = await request.form()
     except Exception:
+        return None
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@router.post(AUTH_TOKEN_PATH, summary="Obtain or renew an access token")
+async def token(request: Request, sandbox: Sandbox = Depends(get_sandbox)) -> JSONResponse:  # noqa: B008
+    fields = await _form(request)
+    if fields is None:
         return _error(400, "invalid_request", "Expected an application/x-www-form-urlencoded body.")
-    fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     grant = fields.get("grant_type")
     if grant == "password":  # a slow hash: keep it off the event loop
         return await run_in_threadpool(
-            _password_grant, sandbox, fields.get("username"), fields.get("password")
+            _password_grant,
+            sandbox,
+            fields.get("username"),
+            fields.get("password"),
+            sandbox.auth.address(request),
         )
     if grant == "refresh_token":
         return await run_in_threadpool(_refresh_grant, sandbox, fields.get("refresh_token"))
@@ -43,45 +60,56 @@ async def token(request: Request, sandbox: Sandbox = Depends(get_sandbox)) -> JS
     return _error(400, "unsupported_grant_type", "Use grant_type=password or refresh_token.")
 
 
-def _password_grant(sandbox: Sandbox, login: str | None, password: str | None) -> JSONResponse:
+@router.post(AUTH_REVOKE_PATH, summary="Revoke a token (RFC 7009)", response_model=None)
+async def revoke(request: Request, sandbox: Sandbox = Depends(get_sandbox)) -> Response:  # noqa: B008
+    """A refresh token takes its whole family with it (every access token issued from it). The
+    answer is 200 whether the token was known or not (RFC 7009 §2.2): it tells nothing."""
+    fields = await _form(request)
+    if fields is None:
+        return _error(400, "invalid_request", "Expected an application/x-www-form-urlencoded body.")
+    value = fields.get("token")
+    if not value:
+        return _error(400, "invalid_request", "token is required.")
+    await run_in_threadpool(sandbox.tokens.revoke, value)
+    return Response(status_code=200, headers=_NO_STORE)
+
+
+def _password_grant(
+    sandbox: Sandbox, login: str | None, password: str | None, address: str
+) -> JSONResponse:
     if not login or password is None:
         return _error(400, "invalid_request", "username and password are required.")
-    wait = sandbox.throttle.retry_after(login)
-    if wait is not None:
+    try:
+        account = sandbox.auth.check_login(login, password, address)
+    except LoginThrottled as e:
         return _error(
             429,
             "too_many_attempts",
-            f"Too many failed attempts; retry in {wait} s.",
-            **{"Retry-After": str(wait)},
+            f"Too many failed attempts; retry in {e.retry_after} s.",
+            **{"Retry-After": str(e.retry_after)},
         )
-    account = sandbox.accounts.check_password(login, password)
     if account is None:
-        sandbox.throttle.failed(login)
         return _error(401, "invalid_grant", "Wrong login or password.")
-    sandbox.throttle.succeeded(login)
-    return _issued(sandbox, account.id, with_refresh=True)
+    return _issued(sandbox.tokens.issue(account.id))
 
 
 def _refresh_grant(sandbox: Sandbox, refresh_token: str | None) -> JSONResponse:
     if not refresh_token:
         return _error(400, "invalid_request", "refresh_token is required.")
     try:
-        account_id = sandbox.tokens.account_for(refresh_token, "refresh")
+        issued = sandbox.tokens.rotate(refresh_token)
     except (TokenExpired, TokenUnknown):
-        return _error(401, "invalid_grant", "The refresh token is expired or unknown.")
-    return _issued(sandbox, account_id, with_refresh=False, refresh_token=refresh_token)
+        return _error(401, "invalid_grant", "The refresh token is expired, revoked or unknown.")
+    return _issued(issued)
 
 
-def _issued(
-    sandbox: Sandbox, account_id: str, with_refresh: bool, refresh_token: str | None = None
-) -> JSONResponse:
-    issued = sandbox.tokens.issue(account_id, with_refresh=with_refresh)
+def _issued(issued: IssuedTokens) -> JSONResponse:
     return JSONResponse(
         {
             "access_token": issued.access_token,
             "token_type": "Bearer",
             "expires_in": issued.expires_in,
-            "refresh_token": issued.refresh_token or refresh_token,
+            "refresh_token": issued.refresh_token,
         },
         headers=_NO_STORE,
     )

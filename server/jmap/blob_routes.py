@@ -15,7 +15,6 @@ from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.jmap.api import problem
 from server.jmap.limits import Slots
-from server.mail.blobs import BlobTooLarge
 
 router = APIRouter(tags=["jmap"])
 
@@ -39,15 +38,6 @@ async def upload(
     account = await _caller(request, sandbox)
     if account_id != account.id:
         return problem("accountNotFound", status=404, detail="No such account.")
-    limit = sandbox.config.max_size_upload
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        return problem(
-            "limit",
-            status=413,
-            detail=f"The upload is larger than maxSizeUpload ({limit} bytes).",
-            limit="maxSizeUpload",
-        )
     content_type = request.headers.get("content-type", "application/octet-stream")
     content_type = content_type.split(";")[0].strip().lower()
     if not _MIME_TYPE.match(content_type):
@@ -60,15 +50,9 @@ async def upload(
             limit="maxConcurrentUpload",
         )
     try:
+        # Within maxSizeUpload: server/bodies.py counts the bytes as they come.
         chunks: AsyncIterator[bytes] = request.stream()
-        blob = await sandbox.blobs.put_stream(account.id, chunks, content_type, limit)
-    except BlobTooLarge:
-        return problem(
-            "limit",
-            status=413,
-            detail=f"The upload is larger than maxSizeUpload ({limit} bytes).",
-            limit="maxSizeUpload",
-        )
+        blob = await sandbox.blobs.put_stream(account.id, chunks, content_type)
     finally:
         _slots.give_back(account.id)
     return JSONResponse(

@@ -44,20 +44,9 @@ async def post_api(request: Request, sandbox: SandboxDep) -> Response:
 
 
 async def _answer(request: Request, sandbox: Sandbox, account: Account) -> Response:
-    limit = sandbox.config.max_size_request
-    too_large = api.RequestProblem(
-        "limit", f"The request is larger than {limit} bytes.", limit="maxSizeRequest"
-    )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return too_large.response()
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return too_large.response()
+    body = await request.body()  # within maxSizeRequest: server/bodies.py caps it
     try:
-        parsed = api.parse_request(bytes(body), sandbox.config.max_calls_in_request)
+        parsed = api.parse_request(body, sandbox.config.max_calls_in_request)
     except api.RequestProblem as e:
         return e.response()
     state = session_state(sandbox.config, account)

@@ -2,8 +2,9 @@
 
 Pages with user data accept `?code=` (a one-time code from POST /regional/v1/portal-codes: the
 browser then gets an HttpOnly session cookie and is redirected to the same page without the code),
-the session cookie, or HTTP Basic; otherwise 401 with a Basic challenge. The registration page and
-the teleconsultation join pages are public.
+the session cookie, or HTTP Basic; otherwise 401 with a Basic challenge (429 while the login
+throttle makes that login or address wait). The registration page, the style sheet and the
+teleconsultation join pages are public.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.demo.names import mss_address
-from server.portal.pages import page, table, who
+from server.portal.pages import STYLE_SHEET, STYLE_SHEET_PATH, page, table, who
 from server.regional.common import born
 from server.regional.errors import RegionalError
 from server.regional.portal_codes import SESSION_LIFETIME
@@ -43,6 +44,19 @@ def _challenge(message: str) -> HTMLResponse:
         page("Connexion requise", f"<p>{escape(message)}</p>"),
         status_code=401,
         headers={"WWW-Authenticate": 'Basic realm="Portail MonSisra", charset="UTF-8"'},
+    )
+
+
+def _throttled(headers: dict[str, str]) -> HTMLResponse:
+    wait = headers.get("Retry-After", "60")
+    return HTMLResponse(
+        page(
+            "Connexion requise",
+            "<p>Trop de tentatives de connexion infructueuses. "
+            f"Réessayez dans {escape(wait)} s.</p>",
+        ),
+        status_code=429,
+        headers={"Retry-After": wait},
     )
 
 
@@ -73,7 +87,9 @@ def _viewer(request: Request, sandbox: Sandbox) -> Account | HTMLResponse:
     if header.lower().startswith("basic "):
         try:
             found = sandbox.auth.optional(request)
-        except HTTPException:
+        except HTTPException as exc:
+            if exc.status_code == 429:  # the login throttle: say when to try again
+                return _throttled(dict(exc.headers or {}))
             found = None
         if found is not None:
             return found
@@ -85,6 +101,13 @@ def _guarded(request: Request, sandbox: Sandbox) -> Account | Response:
         return _viewer(request, sandbox)
     except _Redirect as redirect:
         return redirect.response
+
+
+@router.get(STYLE_SHEET_PATH.removeprefix(PORTAL_PATH), response_model=None)
+def style_sheet() -> Response:
+    return Response(
+        STYLE_SHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 @router.get("/mespatients", response_model=None)

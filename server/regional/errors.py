@@ -71,7 +71,6 @@ _HTTP_MESSAGES = {
     401: "Authentification requise : connectez-vous à nouveau.",
     403: "Vous n'avez pas accès à cette ressource.",
     404: "Ressource introuvable.",
-    429: "Trop de tentatives de connexion : réessayez dans quelques minutes.",
 }
 
 
@@ -90,6 +89,11 @@ class RegionalRoute(APIRoute):
                 detail: dict[str, Any] = exc.detail if isinstance(exc.detail, dict) else {}
                 code = str(detail.get("error") or "http_error")
                 message = _HTTP_MESSAGES.get(exc.status_code, "Requête refusée.")
+                if exc.status_code == 429 and isinstance(detail.get("retry_after"), int):
+                    message = (  # the login throttle (server/auth/throttle.py)
+                        "Trop de tentatives de connexion : réessayez dans "
+                        f"{detail['retry_after']} s."
+                    )
                 return error_response(exc.status_code, code, message, dict(exc.headers or {}))
 
         return route

@@ -51,7 +51,7 @@ from server.regional.models import (
 from server.regional.portal_codes import CODE_LIFETIME
 from server.regional.teams import TemplateFile
 from server.regional.validation import normalize_ins
-from server.urls import PORTAL_PATH, REGIONAL_API_PATH
+from server.urls import AUTH_REVOKE_PATH, AUTH_TOKEN_PATH, PORTAL_PATH, REGIONAL_API_PATH
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Requête invalide."},
@@ -520,30 +520,47 @@ def portal_code(
 
 
 def openapi_document() -> dict[str, Any]:
-    routes = [r for r in router.routes if isinstance(r, APIRoute) and r.name != "openapi"]
+    routes = [r for r in router.routes if isinstance(r, APIRoute)]
     document = get_openapi(
         title="MonSisra — API régionale (bac à sable)",
         version="1.0",
         description=(
             "Services régionaux : annuaire patient (accès selon le besoin d'en connaître, "
             "journal des accès), file active, acteurs du dossier, téléconsultations, "
-            "téléexpertise, équipes ressources. Authentification : jeton Bearer obtenu sur "
-            "/auth/token, ou HTTP Basic."
+            "téléexpertise, équipes ressources. Authentification : jeton "
+            f"Bearer obtenu sur {AUTH_TOKEN_PATH} (formulaire grant_type=password ou "
+            "refresh_token ; chaque renouvellement donne un nouveau jeton de rafraîchissement "
+            "et retire l'ancien, dont la réutilisation révoque toute la lignée), révocable sur "
+            f"{AUTH_REVOKE_PATH} (RFC 7009, champ token), ou HTTP Basic. Après des échecs de "
+            "connexion, 429 et Retry-After."
         ),
         routes=routes,
     )
     document.setdefault("components", {})["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer"},
         "basic": {"type": "http", "scheme": "basic"},
+        "oauth2": {
+            "type": "oauth2",
+            "flows": {
+                "password": {
+                    "tokenUrl": AUTH_TOKEN_PATH,
+                    "refreshUrl": AUTH_TOKEN_PATH,
+                    "scopes": {},
+                }
+            },
+        },
     }
-    document["security"] = [{"bearer": []}, {"basic": []}]
+    document["security"] = [{"bearer": []}, {"oauth2": []}, {"basic": []}]
     return document
 
 
 _OPENAPI: dict[str, Any] = {}
 
+# Outside `router`, whose dependency asks every caller who they are.
+public_router = APIRouter(prefix=REGIONAL_API_PATH)
 
-@router.get("/openapi.json", include_in_schema=False, name="openapi")
+
+@public_router.get("/openapi.json", include_in_schema=False, name="openapi")
 def openapi() -> JSONResponse:
     """Public, like any OpenAPI document: it describes the API, not anyone's data."""
     if not _OPENAPI:

@@ -23,6 +23,7 @@ from app.account.login import (
 )
 from app.account.rebuild import rebuild_cache
 from app.account.vault import Vault, WrongPassword
+from app.errors import CoreError
 from app.events import CacheRebuilt, ConnectionChanged, EventBus
 from app.remote.auth import LoginRejected
 from app.remote.http import make_http_client
@@ -246,6 +247,82 @@ async def test_remember_me_resumes_without_sending_the_password(
     again = await open_account(tmp_path, server.base_url, ALICE.login, ALICE.password)
     await again.close()
     assert memory_keyring.secrets == {}
+
+
+@pytest.mark.asyncio
+async def test_a_remembered_session_resumes_twice_in_a_row_keeping_the_newest_token(
+    server: ServerThread,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    """The server rotates refresh tokens: each resume spends the one in the keyring, and the
+    keyring must hold its successor, or the next launch would present a spent token (and the
+    server would revoke the session as stolen)."""
+    first = await open_account(
+        tmp_path, server.base_url, ALICE.login, ALICE.password, remember=True
+    )
+    await first.close()
+    entry = (SERVICE, first.ref.dir.name)
+    stored = [memory_keyring.secrets[entry]]
+    for _ in range(2):
+        sent: list[str] = []
+        resumed = await resume_account(
+            tmp_path,
+            server.base_url,
+            ALICE.login,
+            ALICE.password,
+            http_factory=recording_factory(sent),
+        )
+        try:
+            assert resumed.online
+            assert await username(resumed) == "alice"
+            assert not any("grant_type=password" in body for body in sent)
+        finally:
+            await resumed.close()
+        stored.append(memory_keyring.secrets[entry])
+    assert len(set(stored)) == 3, "a new refresh token kept after each rotation"
+    async with make_http_client() as http:
+        for spent in stored[:2]:
+            r = await http.post(
+                server.base_url + "/auth/token",
+                data={"grant_type": "refresh_token", "refresh_token": spent},
+            )
+            assert r.status_code == 401
+
+
+@pytest.mark.asyncio
+async def test_a_resume_that_fails_after_renewing_the_session_keeps_the_new_token(
+    server: ServerThread,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    """The refresh token is spent as soon as the server renews the session: if the cache then
+    cannot be opened (a disk error), the keyring must already hold its successor, or the next
+    launch would present a spent token and lose the remembered session."""
+    first = await open_account(
+        tmp_path, server.base_url, ALICE.login, ALICE.password, remember=True
+    )
+    await first.close()
+    cache = first.ref.cache_path
+    cache.unlink()
+    cache.mkdir()  # SQLite cannot open it: a disk error after the refresh grant
+    with pytest.raises(CoreError):
+        await resume_account(tmp_path, server.base_url, ALICE.login, ALICE.password)
+    cache.rmdir()
+
+    sent: list[str] = []
+    resumed = await resume_account(
+        tmp_path,
+        server.base_url,
+        ALICE.login,
+        ALICE.password,
+        http_factory=recording_factory(sent),
+    )
+    try:
+        assert resumed.online
+        assert not any("grant_type=password" in body for body in sent)
+    finally:
+        await resumed.close()
 
 
 @pytest.mark.asyncio

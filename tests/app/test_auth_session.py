@@ -160,3 +160,40 @@ async def test_basic_mode_for_servers_without_token_endpoint(server: ServerThrea
         assert bad.needs_reauth
         await bad.reauthenticate(BOB.password, http=http)
         assert await session_username(http, server) == "bob"
+
+
+@pytest.mark.asyncio
+async def test_concurrent_refreshes_rotate_once_and_never_present_a_spent_token(
+    server_factory: ServerFactory,
+) -> None:
+    """The server revokes a session whose spent refresh token comes back (reuse detection): the
+    requests of one process that find the token expired, proactively or by a 401, share one
+    refresh, round after round, and the newest refresh token is the one handed to on_tokens."""
+    server = server_factory(access_token_lifetime=1)
+    async with make_http_client() as http:
+        tokens = await password_grant(http, server.base_url, ALICE.login, ALICE.password)
+        assert tokens is not None
+        seen: list[Tokens] = []
+        # The first round believes its token good for an hour: only the server's 401s tell.
+        believed = Tokens(tokens.access_token, tokens.refresh_token, time.time() + 3600)
+        auth = ServerAuth(
+            server.base_url, tokens=believed, login=ALICE.login, on_tokens=seen.append
+        )
+        http.auth = auth
+        grants = count_token_calls(http)
+        for _ in range(3):
+            await asyncio.sleep(1.2)
+            names = await asyncio.gather(*(session_username(http, server) for _ in range(8)))
+            assert names == ["alice"] * 8
+        assert not auth.needs_reauth
+    assert len(grants) == 3, "one refresh per round"
+    refresh_tokens = [tokens.refresh_token] + [t.refresh_token for t in seen]
+    assert len(set(refresh_tokens)) == 4, "each refresh rotated the token"
+    assert auth.tokens is not None
+    assert auth.tokens.refresh_token == refresh_tokens[-1]
+    async with make_http_client() as http:
+        spent = await http.post(
+            server.base_url + "/auth/token",
+            data={"grant_type": "refresh_token", "refresh_token": refresh_tokens[0]},
+        )
+    assert spent.status_code == 401

@@ -20,6 +20,7 @@ from server.jmap.blob_routes import router as blob_router
 from server.jmap.push import router as push_router
 from server.jmap.routes import router as jmap_router
 from server.portal.routes import router as portal_router
+from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
 from server.testing import ServerThread
 from tests.server.conftest import User, get_token
@@ -31,12 +32,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     push_router,
     directory_router,
     regional_router,
+    regional_public_router,
     portal_router,
 )
 
 # Reachable without credentials, on purpose.
 PUBLIC = {
     ("POST", "/auth/token"): "the login itself",
+    ("POST", "/auth/revoke"): "the token to revoke is the credential (RFC 7009)",
+    ("GET", "/regional/v1/openapi.json"): "it describes the API, not anyone's data",
+    ("GET", "/portal/portal.css"): "the portal pages' style sheet",
     ("GET", "/.well-known/jmap"): "discovery before login (capabilities and URLs, no account)",
     ("GET", "/portal/inscription"): "creating an account (Sara) happens before having one",
     ("POST", "/portal/inscription"): "creating an account (Sara) happens before having one",
@@ -56,7 +61,6 @@ SHARED = {
     ("GET", "/regional/v1/resource-teams"),
     ("GET", "/regional/v1/resource-teams/{team_id}"),
     ("GET", "/regional/v1/resource-teams/{team_id}/templates/{template_id}"),
-    ("GET", "/regional/v1/openapi.json"),
 }
 
 GP = User("helene.garnier", DEMO_PASSWORD, "Dr Hélène Garnier", "")

@@ -166,7 +166,15 @@ def test_the_app_menu_opens_settings_journal_and_shortcuts(
     menu = window.menu_button.menu()
     assert menu is window.app_menu
     labels = [a.text() for a in menu.actions()]
-    assert labels == ["Paramètres…", "Journal", "Raccourcis clavier", "", "Verrouiller", "Quitter"]
+    assert labels == [
+        "Paramètres…",
+        "Journal",
+        "Raccourcis clavier",
+        "",
+        "Verrouiller",
+        "Se déconnecter",
+        "Quitter",
+    ]
     for action, kind in (
         (window.act_settings, SettingsDialog),
         (window.act_journal, JournalDialog),

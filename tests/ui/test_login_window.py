@@ -1,7 +1,7 @@
 """The login window against the real sandbox: success opens the main window, a wrong password
 says so in French and keeps the fields, a stopped server opens a known account offline with the
-"Mode hors connexion" banner, a first login needs the server, "Créer un compte Sara" opens the
-server's registration page."""
+"Mode hors connexion" banner, a first login needs the server, the server's login throttle is said
+with the time to wait, "Créer un compte Sara" opens the server's registration page."""
 
 from __future__ import annotations
 
@@ -95,6 +95,32 @@ def test_wrong_password_is_said_in_french_and_the_fields_are_kept(
     assert window.submit_button.isEnabled()
     assert not window.progress.isVisible()
     assert opened == []
+
+
+def test_after_five_wrong_passwords_the_window_says_when_to_retry_then_lets_the_user_in(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, data_root: Path
+) -> None:
+    """The sandbox's login throttle (429 + Retry-After) in the user's words: the right password
+    waits the delay, then gets in."""
+    window = login_window(qtbot, data_root, demo_server.base_url, "pas le bon")
+    for _ in range(5):
+        window.error_banner.hide()
+        open_by_enter(qtbot, window)
+        qtbot.waitUntil(window.error_banner.isVisible, timeout=30_000)
+        assert window.error_banner.text.text() == LoginRejected.message_fr
+    window.password_edit.setText(DEMO_PASSWORD)
+    window.error_banner.hide()
+    open_by_enter(qtbot, window)
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=30_000)
+    assert window.error_banner.text.text() == (
+        "Trop de tentatives de connexion infructueuses. Réessayez dans 1 seconde."
+    )
+    assert window.throttled
+    assert not window.submit_button.isEnabled()
+    qtbot.waitUntil(window.submit_button.isEnabled, timeout=5_000)
+    opened = open_by_enter(qtbot, window)
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    run_sync(qtbot, opened[0].close())
 
 
 def test_server_down_with_a_cache_here_opens_offline_with_the_banner(

@@ -113,9 +113,11 @@ class _Location:
 
 class SettingsDialog(QDialog):
     """The user's preferences, saved through ui.settings.update() on OK (`changed` then gives
-    the new Settings)."""
+    the new Settings). "Oublier ce compte sur cet ordinateur…" closes it and emits
+    `forgetRequested` (the main window asks for confirmation)."""
 
     changed = Signal(object)
+    forgetRequested = Signal()
 
     def __init__(self, session: AccountSession | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -268,7 +270,25 @@ class SettingsDialog(QDialog):
         row.addWidget(self.login_value)
         layout.addSpacing(4)
         layout.addLayout(row)
+        if self._session is not None:
+            self.forget_button = QPushButton(self.tr("Oublier ce compte sur cet ordinateur…"))
+            self.forget_button.setObjectName("forgetButton")
+            self.forget_button.setAutoDefault(False)
+            self.forget_button.setToolTip(
+                self.tr(
+                    "Sur un poste partagé : efface d'ici vos messages, documents et "
+                    "brouillons, et la connexion mémorisée. Vos messages restent sur le "
+                    "serveur."
+                )
+            )
+            self.forget_button.clicked.connect(self._forget)
+            layout.addSpacing(4)
+            layout.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignLeft)
         return card
+
+    def _forget(self) -> None:
+        self.reject()
+        self.forgetRequested.emit()
 
     def _documents_section(self) -> QFrame:
         card, layout = self._section("settings-documents", self.tr("Documents hors connexion"))

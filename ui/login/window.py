@@ -171,8 +171,12 @@ class LoginWindow(QWidget):
         form.addLayout(header)
         form.addSpacing(16)
 
+        # What happened before this window came back ("Vous êtes déconnecté(e)…").
+        self.notice_banner = Banner("info", "info")
+        self.notice_banner.setObjectName("noticeBanner")
         self.offline_banner = Banner("offline", "offline")
         self.error_banner = Banner("error", "warning")
+        form.addWidget(self.notice_banner)
         form.addWidget(self.offline_banner)
         form.addWidget(self.error_banner)
 

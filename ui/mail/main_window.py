@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -41,6 +42,7 @@ from ui.mail.navigation import NavigationPane
 from ui.mail.reader import ReaderView, patient_file_url
 from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
+from ui.plain import plain_message_box
 
 if TYPE_CHECKING:
     from ui.desktop.journal import JournalDialog
@@ -87,11 +89,15 @@ def soon_page(title: str, sentence: str) -> QWidget:
 
 class MainWindow(QMainWindow):
     """Emits `closed` when the user closes it (the app then closes the session), `lockRequested`
-    for "Verrouiller", `settingsChanged(Settings)` after "Paramètres…" and `unreadChanged(n)`
-    with the inbox's unread count (also shown in the title: "(3) MonSisra bureau")."""
+    for "Verrouiller", `signOutRequested` for "Se déconnecter", `forgetRequested` once "Oublier
+    ce compte sur cet ordinateur" (Paramètres) is confirmed, `settingsChanged(Settings)` after
+    "Paramètres…" and `unreadChanged(n)` with the inbox's unread count (also shown in the title:
+    "(3) MonSisra bureau")."""
 
     closed = Signal()
     lockRequested = Signal()
+    signOutRequested = Signal()
+    forgetRequested = Signal()
     settingsChanged = Signal(object)
     unreadChanged = Signal(int)
 
@@ -107,6 +113,7 @@ class MainWindow(QMainWindow):
         self.composers: list[QWidget] = []
         self._pending: list[MailChanged] = []
         self.unread = -1  # the inbox's unread count, once known
+        self.forget_box: QMessageBox | None = None  # "Oublier ce compte…" asked, not answered
 
         self.navigation = NavigationPane()
         self.navigation.setFixedWidth(264)
@@ -226,6 +233,16 @@ class MainWindow(QMainWindow):
         self.act_lock = self._action(
             "lock", self.tr("Verrouiller"), "lock", self.lockRequested.emit
         )
+        self.act_sign_out = self._action(
+            "sign-out",
+            self.tr("Se déconnecter"),
+            None,
+            self.signOutRequested.emit,
+            self.tr(
+                "Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la "
+                "prochaine connexion"
+            ),
+        )
         self.act_quit = self._action("quit", self.tr("Quitter"), "quit", self.close)
 
         bar = QToolBar(self.tr("Actions"))
@@ -260,11 +277,14 @@ class MainWindow(QMainWindow):
             self.app_menu.addAction(action)
         self.app_menu.addSeparator()
         self.app_menu.addAction(self.act_lock)
+        self.app_menu.addAction(self.act_sign_out)
         self.app_menu.addAction(self.act_quit)
         self.menu_button = QToolButton()
         self.menu_button.setObjectName("appMenuButton")
         self.menu_button.setIcon(theme.icon("menu"))
-        self.menu_button.setToolTip(self.tr("Menu : paramètres, journal, verrouiller, quitter"))
+        self.menu_button.setToolTip(
+            self.tr("Menu : paramètres, journal, verrouiller, se déconnecter, quitter")
+        )
         self.menu_button.setAccessibleName(self.tr("Menu"))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_button.setMenu(self.app_menu)
@@ -446,8 +466,52 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.settingsChanged)
+        dialog.forgetRequested.connect(self.ask_forget)
         dialog.show()
         return dialog
+
+    def ask_forget(self) -> QMessageBox:
+        """Asks before "Oublier ce compte sur cet ordinateur", saying what would be lost here:
+        the messages still in the outbox above all (the box answers through its buttons)."""
+        ref = self.session.account.ref
+        unsent = self.session.unsent_count()
+        drafts = len(self.session.drafts())
+        lines = []
+        if unsent:
+            lines.append(
+                self.tr(
+                    "Attention : {n} message(s) de la boîte d'envoi n'ont pas encore été "
+                    "envoyés. Ils seront perdus."
+                ).format(n=unsent)
+            )
+        if drafts:
+            lines.append(self.tr("{n} brouillon(s) seront perdus.").format(n=drafts))
+        lines.append(
+            self.tr(
+                "Les messages, documents et brouillons enregistrés sur cet ordinateur seront "
+                "effacés et la connexion mémorisée supprimée. Vos messages restent sur le "
+                "serveur : vous pourrez vous reconnecter avec votre mot de passe."
+            )
+        )
+        box = plain_message_box(
+            self,
+            QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question,
+            self.tr("Oublier ce compte"),
+            self.tr("Oublier le compte {login} sur cet ordinateur ?").format(login=ref.login),
+            "\n\n".join(lines),
+        )
+        box.setObjectName("forgetBox")
+        confirm = box.addButton(self.tr("Oublier ce compte"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # losing data is never the default
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self.forgetRequested.emit() if button is confirm else None
+        )
+        self.forget_box = box
+        box.destroyed.connect(lambda *_: setattr(self, "forget_box", None))
+        box.open()
+        return box
 
     def open_journal(self) -> JournalDialog:
         from ui.desktop.journal import JournalDialog
