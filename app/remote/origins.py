@@ -172,9 +172,9 @@ class ForeignOrigin(OriginRefused):
         super().__init__(
             f"foreign origin: {names}",
             origins,
-            "Le serveur demande d'envoyer vos identifiants à une autre adresse que la sienne "
-            f"({names}), que vous n'avez pas autorisée pour ce compte : c'est refusé, rien n'y a "
-            "été envoyé. Vérifiez l'adresse du serveur, ou contactez votre support.",
+            f"Le serveur demande d'envoyer vos identifiants à {names}, une adresse que vous "
+            "n'avez pas autorisée pour ce compte : c'est refusé, rien n'y a été envoyé. Vérifiez "
+            "l'adresse du serveur ou contactez votre support.",
         )
 
 
@@ -186,8 +186,8 @@ class InsecureOrigin(OriginRefused):
             f"insecure origin: {origin}",
             (origin,),
             f"Le serveur demande d'envoyer vos identifiants sans chiffrement, à {origin} : c'est "
-            "toujours refusé, rien n'y a été envoyé. Vérifiez l'adresse du serveur (https://), "
-            "ou contactez votre support.",
+            "toujours refusé, rien n'y a été envoyé. Vérifiez l'adresse du serveur ou contactez "
+            "votre support.",
         )
 
 
