@@ -90,7 +90,7 @@ class AppThread:
         deadline = time.monotonic() + 20
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
+                raise RuntimeError(f"{self._thread.name} did not start")
             time.sleep(0.01)
         return self
 
