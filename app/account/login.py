@@ -379,7 +379,7 @@ async def _policy(ref: AccountRef, key: bytes | None, approve: Iterable[Origin])
     """Where this account's credentials may go. Until its first login has passed here (no record
     of approvals, or one that does not open), the login origin and `approve`, and the user is
     asked about any other; afterwards what was recorded then, and nothing more (`approve` is not
-    heeded); before the vault is open (`key` None), the login origin only."""
+    heeded) — the login origin only while the record is still sealed (`key` None)."""
     login = origin_of(ref.server_url)
     recorded = await asyncio.to_thread(approvals.load, ref.dir, key) if key is not None else None
     if recorded is not None:

@@ -176,9 +176,8 @@ async def get_following(
 ) -> httpx.Response:
     """GET `url`, following redirects one hop at a time (a JMAP Session may sit behind one,
     RFC 8620 §2.2). `check` is given each hop's URL before anything is sent there, and raises to
-    refuse it: httpx's own following sends first, and keeps credentials on the hops it deems the
-    same origin (http to https on the same host among them). The final answer's `url` says where
-    it came from. Retries and errors as `send_with_backoff`."""
+    refuse it (httpx's own following sends each hop first, by its own rules). The final answer's
+    `url` says where it came from. Retries and errors as `send_with_backoff`."""
     for _ in range(MAX_REDIRECTS + 1):
         check(url)
         request = client.build_request("GET", url, headers=headers)
