@@ -173,11 +173,13 @@ async def get_following(
     attempts: int = 4,
     retry_statuses: Iterable[int] = RETRY_STATUSES,
     without_auth: bool = False,
+    stream: bool = False,
 ) -> httpx.Response:
     """GET `url`, following redirects one hop at a time (a JMAP Session may sit behind one,
     RFC 8620 §2.2). `check` is given each hop's URL before anything is sent there, and raises to
     refuse it (httpx's own following sends each hop first, by its own rules). The final answer's
-    `url` says where it came from. Retries and errors as `send_with_backoff`."""
+    `url` says where it came from; with `stream` its body is still to be read (close it).
+    Retries and errors as `send_with_backoff`."""
     for _ in range(MAX_REDIRECTS + 1):
         check(url)
         request = client.build_request("GET", url, headers=headers)
@@ -186,10 +188,12 @@ async def get_following(
             request,
             attempts=attempts,
             retry_statuses=retry_statuses,
+            stream=stream,
             without_auth=without_auth,
         )
         if response.next_request is None:
             return response
+        await response.aclose()
         url = str(response.next_request.url)
         log.info("HTTP %d: redirected", response.status_code)
     raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")

@@ -16,6 +16,7 @@ from app.remote.jmap import (
     MAIL,
     REGIONAL,
     InvalidResponse,
+    JmapClient,
     parse_session,
     public_regional_urls,
 )
@@ -231,3 +232,31 @@ async def test_the_public_session_follows_redirects_but_never_to_cleartext() -> 
         assert urls.registration_url == "https://jmap.sante-ara.fr/portal/inscription"
         with pytest.raises(InsecureOrigin):
             await public_regional_urls(http, LOGIN + "/b")
+
+
+@pytest.mark.asyncio
+async def test_a_redirected_download_is_followed_within_the_origins_only() -> None:
+    """A blob may be served from another path (followed, each hop checked), never from another
+    origin; and a redirect is never saved as the document."""
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        path = request.url.path
+        if path == "/.well-known/jmap":
+            return httpx.Response(200, json=_session(downloadUrl="/dl/{blobId}"))
+        if path == "/dl/G1":
+            return httpx.Response(302, headers={"Location": "/blobs/G1"}, content=b"moved")
+        if path == "/blobs/G1":
+            return httpx.Response(200, content=b"%PDF-1.4")
+        if path == "/dl/G2":
+            return httpx.Response(302, headers={"Location": "https://cdn.example/G2"})
+        return httpx.Response(404)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        client = JmapClient(http, LOGIN + "/.well-known/jmap")
+        assert await client.download_bytes("G1", "cr.pdf", "application/pdf", 100) == b"%PDF-1.4"
+        with pytest.raises(ForeignOrigin):
+            await client.download_bytes("G2", "cr.pdf", "application/pdf", 100)
+    assert sent[-1] == LOGIN + "/dl/G2"
+    assert not any("cdn.example" in url for url in sent)
