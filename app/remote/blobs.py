@@ -16,7 +16,6 @@ from typing import IO, TYPE_CHECKING, Protocol
 import httpx
 
 from app import logs
-from app.remote.http import ServerUnreachable, get_following
 from app.remote.jmap import (
     InvalidResponse,
     JmapError,
@@ -195,7 +194,7 @@ async def download(
     handle: IO[bytes] = os.fdopen(fd, "wb")
     try:
         try:
-            async with _fetched(client, url) as response:
+            async with client.stream(url) as response:
                 await _check_download(response)
                 total = _declared_length(response)
                 done = 0
@@ -225,7 +224,7 @@ async def download_bytes(
     url = session.download_url_for(blob_id, name, type_)
     data = bytearray()
     try:
-        async with _fetched(client, url) as response:
+        async with client.stream(url) as response:
             await _check_download(response)
             if _declared_length(response) > max_bytes:
                 raise BlobTooLarge(f"declared length over {max_bytes}")
@@ -236,22 +235,6 @@ async def download_bytes(
     except httpx.TransportError as e:
         raise NetworkError(type(e).__name__) from None
     return bytes(data)
-
-
-@contextlib.asynccontextmanager
-async def _fetched(client: JmapClient, url: str) -> AsyncIterator[httpx.Response]:
-    """The blob's answer, its body still to be read; redirects followed hop by hop, each checked
-    by the account's policy before anything is sent there."""
-    try:
-        response = await get_following(
-            client.http, url, client.policy.check, attempts=1, stream=True
-        )
-    except ServerUnreachable as e:
-        raise NetworkError(str(e)) from None
-    try:
-        yield response
-    finally:
-        await response.aclose()
 
 
 async def _check_download(response: httpx.Response) -> None:
@@ -281,7 +264,7 @@ async def download_chunks(
     session = await client.session()
     url = session.download_url_for(blob_id, name, type_)
     try:
-        async with _fetched(client, url) as response:
+        async with client.stream(url) as response:
             await _check_download(response)
             async for chunk in response.aiter_bytes(CHUNK):
                 yield chunk

@@ -174,15 +174,20 @@ async def get_following(
     retry_statuses: Iterable[int] = RETRY_STATUSES,
     without_auth: bool = False,
     stream: bool = False,
+    timeout: httpx.Timeout | None = None,
 ) -> httpx.Response:
     """GET `url`, following redirects one hop at a time (a JMAP Session may sit behind one,
     RFC 8620 §2.2). `check` is given each hop's URL before anything is sent there, and raises to
     refuse it (httpx's own following sends each hop first, by its own rules). The final answer's
     `url` says where it came from; with `stream` its body is still to be read (close it).
-    Retries and errors as `send_with_backoff`."""
+    `timeout` replaces the client's for these requests. Retries and errors as `send_with_backoff`.
+    """
     for _ in range(MAX_REDIRECTS + 1):
         check(url)
-        request = client.build_request("GET", url, headers=headers)
+        if timeout is None:
+            request = client.build_request("GET", url, headers=headers)
+        else:
+            request = client.build_request("GET", url, headers=headers, timeout=timeout)
         response = await send_with_backoff(
             client,
             request,

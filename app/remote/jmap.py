@@ -11,8 +11,9 @@ Blob transfer lives in `app.remote.blobs`, push in `app.remote.push`; `JmapClien
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -605,6 +606,33 @@ class JmapClient:
         await self.session()
         assert self._slots is not None
         return self._slots
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """A GET of a URL of the Session (a blob, the push stream), its body still to be read;
+        a redirect is followed hop by hop, each hop checked by the policy before anything is sent
+        there. NetworkError when the server cannot be reached."""
+        try:
+            response = await get_following(
+                self.http,
+                url,
+                self.policy.check,
+                headers=headers,
+                attempts=1,
+                stream=True,
+                timeout=timeout,
+            )
+        except ServerUnreachable as e:
+            raise NetworkError(str(e)) from None
+        try:
+            yield response
+        finally:
+            await response.aclose()
 
     # Calls -------------------------------------------------------------------------------------
 

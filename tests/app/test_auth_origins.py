@@ -4,6 +4,7 @@ policy refuses never leaves, and an answer that came through an unchecked redire
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -260,3 +261,34 @@ async def test_a_redirected_download_is_followed_within_the_origins_only() -> No
             await client.download_bytes("G2", "cr.pdf", "application/pdf", 100)
     assert sent[-1] == LOGIN + "/dl/G2"
     assert not any("cdn.example" in url for url in sent)
+
+
+@pytest.mark.asyncio
+async def test_a_redirected_push_stream_is_followed_within_the_origins_only() -> None:
+    sent: list[str] = []
+    event = b'event: state\ndata: {"@type":"StateChange","changed":{"a1":{"Email":"s2"}}}\n\n'
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        path = request.url.path
+        if path == "/.well-known/jmap":
+            return httpx.Response(200, json=_session(eventSourceUrl=f"/{target}/es"))
+        if path == "/ici/es":
+            return httpx.Response(307, headers={"Location": "/push"})
+        if path == "/push":
+            headers = {"Content-Type": "text/event-stream"}
+            return httpx.Response(200, headers=headers, content=event)
+        return httpx.Response(307, headers={"Location": "https://push.example/es"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        target = "ici"
+        stream = JmapClient(http, LOGIN + "/.well-known/jmap").push(ping=0)
+        try:
+            change = await asyncio.wait_for(anext(stream), 10)
+        finally:
+            await stream.aclose()
+        assert change.changed == {"a1": {"Email": "s2"}}
+        target = "ailleurs"
+        with pytest.raises(ForeignOrigin):
+            await asyncio.wait_for(anext(JmapClient(http, LOGIN + "/.well-known/jmap").push()), 10)
+    assert not any("push.example" in url for url in sent)
