@@ -4,7 +4,9 @@ and benchmarks. Same code as the desktop app: login, encrypted cache, sync, outb
     monsisra-cli --server URL --login LOGIN --data DIR COMMAND …
 
 The password comes from MONSISRA_PASSWORD or is asked for. Output is JSON on stdout; errors are
-one line on stderr (in French, as the app would say them) and a non-zero exit code.
+one line on stderr (in French, as the app would say them) and a non-zero exit code. At the first
+login of an account whose server names other origins, the login stops and names them: run again
+with `--approve-origin URL` for each (what the desktop app asks in a dialog).
 """
 
 from __future__ import annotations
@@ -33,13 +35,12 @@ from app.outbox.sender import Outbox
 from app.remote.directory import DirectoryClient, DirectoryQuery, Near
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient
+from app.remote.origins import Origin, OriginApprovalNeeded, origin_of
 from app.store import mail, search
 from app.store import outbox as outbox_rows
 from app.store.db import CacheCorrupt, UnsentCorrupt
 from app.store.records import Address
 from app.sync.engine import SyncEngine
-
-SESSION_PATH = "/.well-known/jmap"
 
 log = logs.get("cli")
 
@@ -49,6 +50,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--server", required=True, help="URL du serveur régional")
     p.add_argument("--login", required=True, help="identifiant")
     p.add_argument("--data", type=Path, required=True, help="dossier des données locales")
+    p.add_argument(
+        "--approve-origin",
+        action="append",
+        default=[],
+        type=_origin,
+        metavar="URL",
+        help="première connexion : autoriser l'envoi des identifiants à cette autre adresse "
+        "du serveur (répétable)",
+    )
     commands = p.add_subparsers(dest="command", required=True)
     sync = commands.add_parser("sync", help="synchroniser le cache avec le serveur")
     sync.add_argument("--page-size", type=int, default=250, help="messages par page")
@@ -77,6 +87,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _origin(text: str) -> Origin:
+    try:
+        return origin_of(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"adresse non valide : {text}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logs.setup(args.data / "logs")
@@ -85,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         password = getpass.getpass("Mot de passe : ")
     try:
         result = asyncio.run(run(args, password))
+    except OriginApprovalNeeded as e:
+        flags = " ".join(f"--approve-origin {o}" for o in e.origins)
+        print(f"monsisra-cli: {e.message_fr} Pour les autoriser : {flags}", file=sys.stderr)
+        return 1
     except CoreError as e:
         print(f"monsisra-cli: {e.message_fr}", file=sys.stderr)
         return 1
@@ -97,7 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def run(args: argparse.Namespace, password: str) -> Any:
     events = EventBus()
     events.subscribe(CacheRebuilt, _say_rebuilt)
-    account = await open_account(args.data, args.server, args.login, password, events=events)
+    account = await open_account(
+        args.data, args.server, args.login, password, events=events, approve=args.approve_origin
+    )
     try:
         try:
             return await COMMANDS[args.command](account, args)
@@ -116,9 +139,9 @@ def _say_rebuilt(event: CacheRebuilt) -> None:
 
 
 def _jmap(account: OpenAccount) -> JmapClient:
-    if not account.online or account.http is None:
+    if not account.online:
         raise ServerUnreachable("offline")
-    return JmapClient(account.http, account.ref.server_url + SESSION_PATH)
+    return account.jmap_client()
 
 
 async def cmd_sync(account: OpenAccount, args: argparse.Namespace) -> Any:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,6 +30,7 @@ from app.outbox.sender import SENT, Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, RegionalUrls
+from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
 from app.remote.regional import RegionalClient
 from app.store import contacts, drafts, mail, search
@@ -46,7 +48,6 @@ from app.sync.engine import LocalAction, SyncEngine, record_action
 
 log = logs.get("session")
 
-SESSION_PATH = "/.well-known/jmap"
 IDENTITY_KEY = "Identity.self"  # who I am, in jmap_state (read offline)
 ROLE_ORDER = {"inbox": 0, "drafts": 1, "sent": 2, "archive": 3, "junk": 4, "trash": 5}
 # Servers such as Cyrus name the special folders in English ("Inbox", "Sent"…): the app shows
@@ -112,13 +113,14 @@ class AccountSession:
         *,
         remember: bool = False,
         bus: EventBus | None = None,
+        approve: Iterable[Origin] = (),
     ) -> AccountSession:
-        """Online when the server answers, offline on the cache otherwise (errors: see login).
-        The copies of documents a crashed or killed session of this account left behind go
-        first."""
+        """Online when the server answers, offline on the cache otherwise (errors: see login;
+        `approve`: after OriginApprovalNeeded, the origins the user accepted). The copies of
+        documents a crashed or killed session of this account left behind go first."""
         bus = bus or EventBus()
         opener = resume_account if remember else open_account
-        account = await opener(root, server_url, login, password, events=bus)
+        account = await opener(root, server_url, login, password, events=bus, approve=approve)
         session = cls(account, bus)
         await asyncio.to_thread(session.copies.sweep)
         return session
@@ -126,7 +128,7 @@ class AccountSession:
     def _wire_online(self) -> None:
         if not self.account.online or self.account.http is None:
             return
-        self.jmap = JmapClient(self.account.http, self.account.ref.server_url + SESSION_PATH)
+        self.jmap = self.account.jmap_client()
         self.engine = SyncEngine(self.account.cache, self.jmap, self.bus)
         self.outbox = Outbox(self.account.cache, self.jmap, self.bus)
         self.attachments = Attachments(
@@ -402,7 +404,7 @@ class AccountSession:
     async def regional(self) -> RegionalClient:
         urls = await self._regional()
         assert self.account.http is not None
-        return RegionalClient(self.account.http, urls.regional_api_url)
+        return RegionalClient(self.account.http, urls.regional_api_url, self.account.policy)
 
     async def find_communes(self, text: str, limit: int = 8) -> list[Place]:
         """Communes by name or postal code, with a position from the directory (settings)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import uvicorn
 
 from server import demo
+from server.app import create_app
 from server.config import ServerConfig
 from server.context import Sandbox
 from server.testing import bind_loopback, uvicorn_config
@@ -67,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(info, ensure_ascii=False), flush=True)
     _print_banner(url, accounts)
-    server = uvicorn.Server(uvicorn_config(sandbox, log_level=args.log_level))
+    server = uvicorn.Server(
+        uvicorn_config(
+            create_app(sandbox), behind_proxy=config.behind_proxy, log_level=args.log_level
+        )
+    )
     gc.freeze()  # what start-up built lives as long as the server: keep it out of GC passes
     try:
         asyncio.run(server.serve(sockets=[sock]))

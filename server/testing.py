@@ -1,4 +1,5 @@
-"""Runs a sandbox in a background thread on a free loopback port, for tests and benchmarks."""
+"""Runs a sandbox in a background thread on a free loopback port, for tests and benchmarks (and,
+for tests that need other servers beside it, any ASGI application the same way)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 import uvicorn
 
@@ -37,41 +38,41 @@ class TlsFiles(NamedTuple):
     key: Path
 
 
-def uvicorn_config(sandbox: Sandbox, **uvicorn_args: Any) -> uvicorn.Config:
-    """uvicorn's settings for a sandbox. uvicorn believes X-Forwarded-For from 127.0.0.1 by
-    default: off, since the login throttle counts by the socket's peer (the sandbox reads that
-    header itself when its config says it sits behind a proxy)."""
-    args: dict[str, Any] = {"lifespan": "off", "proxy_headers": False, **uvicorn_args}
-    return uvicorn.Config(create_app(sandbox), **args)
+def uvicorn_config(app: Any, *, behind_proxy: bool = False, **uvicorn_args: Any) -> uvicorn.Config:
+    """uvicorn's settings for the sandbox (or any ASGI app). uvicorn believes X-Forwarded-For and
+    X-Forwarded-Proto from 127.0.0.1 by default: only `behind_proxy`, since the login throttle
+    counts by the socket's peer and the Session names the origin the request came to."""
+    args: dict[str, Any] = {"lifespan": "off", "proxy_headers": behind_proxy, **uvicorn_args}
+    return uvicorn.Config(app, **args)
 
 
-class ServerThread:
-    """`with ServerThread(config) as server:` → server.base_url answers until the block ends."""
+class AppThread:
+    """`with AppThread(app) as server:` → the ASGI `app` answers at server.base_url until the
+    block ends."""
 
     def __init__(
         self,
-        config: ServerConfig,
-        sandbox: Sandbox | None = None,
+        app: Any,
         port: int = 0,
         tls: TlsFiles | None = None,
+        name: str = "asgi-server",
         **uvicorn_args: Any,
     ):
         """`port` 0 picks a free one; a test restarting "the same server" passes the old one.
         `tls` serves HTTPS with that certificate (base_url is then https://127.0.0.1:port)."""
-        self.config = config
-        self.sandbox = sandbox or Sandbox(config)
         self._sock = bind_loopback(port=port)
         host, port = self._sock.getsockname()[:2]
+        self.port: int = port
         self.base_url = f"{'https' if tls else 'http'}://{host}:{port}"
         if tls is not None:
             uvicorn_args.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
         self._server = uvicorn.Server(
             uvicorn_config(
-                self.sandbox,
+                app,
                 **{"log_level": "warning", "timeout_graceful_shutdown": 2, **uvicorn_args},
             )
         )
-        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def _run(self) -> None:
@@ -89,12 +90,12 @@ class ServerThread:
             if transport is not None:
                 transport.abort()
 
-    def start(self) -> ServerThread:
+    def start(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + 20
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
+                raise RuntimeError(f"{self._thread.name} did not start")
             time.sleep(0.01)
         return self
 
@@ -106,9 +107,8 @@ class ServerThread:
                 loop.call_soon_threadsafe(self._drop_connections)
         self._thread.join(timeout=10)
         self._sock.close()
-        self.sandbox.close()
 
-    def __enter__(self) -> ServerThread:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -118,6 +118,34 @@ class ServerThread:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class ServerThread(AppThread):
+    """`with ServerThread(config) as server:` → the sandbox answers at server.base_url until the
+    block ends."""
+
+    def __init__(
+        self,
+        config: ServerConfig,
+        sandbox: Sandbox | None = None,
+        port: int = 0,
+        tls: TlsFiles | None = None,
+        **uvicorn_args: Any,
+    ):
+        self.config = config
+        self.sandbox = sandbox or Sandbox(config)
+        super().__init__(
+            create_app(self.sandbox),
+            port,
+            tls,
+            "sandbox-server",
+            behind_proxy=config.behind_proxy,
+            **uvicorn_args,
+        )
+
+    def stop(self) -> None:
+        super().stop()
+        self.sandbox.close()
 
 
 def quick_config(data_dir: Path, **overrides: Any) -> ServerConfig:

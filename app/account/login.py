@@ -5,20 +5,27 @@ Each account lives in its own folder (`app.paths.account_dir`) with its own vaul
 secretary working for several doctors never mixes their data. "Remember me" keeps the refresh token
 in the OS keyring (never the password): `resume_account` then gets an access token without sending
 the password, which still unlocks the vault locally.
+
+An online login also reads the JMAP Session and checks every origin it names (app.remote.origins):
+a login fails with a clear sentence rather than a sync that breaks later. At the first login of an
+account, origins other than the login's raise OriginApprovalNeeded before anything is sent to them;
+the caller shows them and tries again with `approve`; what was approved is recorded with the
+account (app.account.approvals), and later logins refuse any other origin without asking. A new
+account's vault is created only once its Session is accepted: declining leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from app import logs, paths
-from app.account import rebuild
+from app.account import approvals, rebuild
 from app.account.keychain import NO_KEYRING_FR, TokenStore
 from app.account.vault import Vault, WrongPassword
 from app.errors import CoreError
@@ -32,6 +39,15 @@ from app.remote.auth import (
     refresh_grant,
 )
 from app.remote.http import ServerUnreachable, make_http_client
+from app.remote.jmap import SESSION_PATH, JmapClient, Session
+from app.remote.origins import (
+    ForeignOrigin,
+    Origin,
+    OriginPolicy,
+    OriginRefused,
+    check_server_url,
+    origin_of,
+)
 from app.store.db import Cache
 
 __all__ = [
@@ -73,7 +89,9 @@ class AccountRef:
 
     @classmethod
     def make(cls, root: Path, server_url: str, login: str) -> AccountRef:
-        server_url = server_url.rstrip("/")
+        """InvalidServerUrl (CleartextServerUrl for http:// to another computer) before anything
+        is sent or created."""
+        server_url = check_server_url(server_url)
         return cls(server_url, login, paths.account_dir(root, server_url, login))
 
     @property
@@ -88,6 +106,8 @@ class OpenAccount:
     auth: ServerAuth | None
     http: httpx.AsyncClient | None
     online: bool
+    policy: OriginPolicy  # where its credentials may go (the login origin and approved ones)
+    session: Session | None = None  # the Session read at login (None offline)
     notice_fr: str | None = None  # e.g. "no keyring here": shown once after login
     events: EventBus | None = field(default=None, repr=False)
     http_factory: HttpFactory = field(default=make_http_client, repr=False)
@@ -95,6 +115,15 @@ class OpenAccount:
     remember: bool = False
     # Kept in memory only while offline, so that the connection comes back by itself.
     _password: str | None = field(default=None, repr=False)
+
+    def jmap_client(self) -> JmapClient:
+        """A JMAP client on this account's connection, within its origins, starting from the
+        Session read at login."""
+        if self.http is None:
+            raise ServerUnreachable("offline")
+        return JmapClient(
+            self.http, self.ref.server_url + SESSION_PATH, self.policy, session=self.session
+        )
 
     async def reauthenticate(self, password: str) -> None:
         """After ReauthRequired: logs in again; the work waiting on the session goes on."""
@@ -109,9 +138,15 @@ class OpenAccount:
         http = self.http_factory()
         try:
             refresh = self.token_store.load() if self.token_store and self.remember else None
-            auth = await _authenticate(http, self.ref, self._password, refresh)
+            auth = await _authenticate(http, self.ref, self._password, refresh, self.policy)
         except ServerUnreachable:
             await http.aclose()
+            return False
+        except OriginRefused as e:  # nobody to ask in the background: said, tried again later
+            await http.aclose()
+            log.warning("reconnection refused: %s", e)
+            if self.events is not None:
+                self.events.publish(ConnectionChanged(online=False, reason_fr=e.message_fr))
             return False
         except BaseException:
             await http.aclose()
@@ -164,11 +199,13 @@ async def open_account(
     events: EventBus | None = None,
     token_store: TokenStore | None = None,
     previous_password: str | None = None,
+    approve: Iterable[Origin] = (),
 ) -> OpenAccount:
     """Online when the server answers (LoginRejected for a wrong password); offline when it does
     not and the account is known here (WrongPassword for a wrong password); NoLocalAccount when
     it does not and the account is new. `previous_password` re-wraps a vault whose password was
-    changed on the server."""
+    changed on the server. `approve`: the origins the user accepted after OriginApprovalNeeded
+    (heeded at the first login of the account only)."""
     return await _open(
         AccountRef.make(root, server_url, login),
         password,
@@ -178,6 +215,7 @@ async def open_account(
         token_store=token_store,
         previous_password=previous_password,
         resume=False,
+        approve=approve,
     )
 
 
@@ -190,6 +228,7 @@ async def resume_account(
     http_factory: HttpFactory = make_http_client,
     events: EventBus | None = None,
     token_store: TokenStore | None = None,
+    approve: Iterable[Origin] = (),
 ) -> OpenAccount:
     """A remembered account: the password unlocks the vault here, the keyring's refresh token
     gets the access token (the password is sent only when the server refuses that token)."""
@@ -204,6 +243,7 @@ async def resume_account(
             http_factory=http_factory,
             events=events,
             token_store=token_store,
+            approve=approve,
         )
     return await _open(
         ref,
@@ -214,6 +254,7 @@ async def resume_account(
         token_store=token_store,
         previous_password=None,
         resume=True,
+        approve=approve,
     )
 
 
@@ -227,6 +268,7 @@ async def _open(
     token_store: TokenStore | None,
     previous_password: str | None,
     resume: bool,
+    approve: Iterable[Origin],
 ) -> OpenAccount:
     store = token_store or TokenStore.for_account(ref.dir)
     keyring_ok = store.available()
@@ -238,9 +280,20 @@ async def _open(
     http = http_factory()
     online = True
     auth: ServerAuth | None = None
+    session: Session | None = None
+    policy = await _policy(ref, key, approve)
     try:
         refresh = store.load() if resume and keyring_ok else None
-        auth = await _authenticate(http, ref, password, refresh)
+        try:
+            auth = await _authenticate(http, ref, password, refresh, policy)
+        except ForeignOrigin:
+            if key is not None or not approvals.recorded(ref.dir):
+                raise
+            # Basic, and the Session lies on another origin: whether it was approved is kept
+            # under the vault's key, so the vault opens first (the same unlock, earlier).
+            key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
+            policy = await _policy(ref, key, approve)
+            auth = await _authenticate(http, ref, password, refresh, policy)
         # The refresh token just presented is spent (the server rotates them): its successor is
         # kept now, before the cache opens, so that no failure there leaves a spent one behind.
         _keep_refresh(store, remember and keyring_ok, auth.tokens)
@@ -255,8 +308,20 @@ async def _open(
         raise
 
     try:
-        if key is None:
+        if key is None and known:  # its recorded approvals open with its key
             key = await _unlock_or_create(ref, password, previous_password, online=online)
+            policy = await _policy(ref, key, approve)
+        if online:
+            assert auth is not None
+            session = await _discover(http, auth, policy)
+        if key is None:  # a new account: its vault once its Session is accepted
+            key = await _unlock_or_create(ref, password, previous_password, online=online)
+        if online and policy.asking:
+            await asyncio.to_thread(approvals.save, ref.dir, key, policy.approved)
+            log.info("first login: %d other origin(s) approved", len(policy.approved))
+        policy = policy.settled()
+        if auth is not None:
+            auth.policy = policy
         cache = await asyncio.to_thread(_open_cache, ref.cache_path, key, events)
     except BaseException:
         if online:
@@ -269,6 +334,8 @@ async def _open(
         auth=None,
         http=None,
         online=False,
+        policy=policy,
+        session=session,
         events=events,
         http_factory=http_factory,
         token_store=store,
@@ -288,7 +355,11 @@ async def _open(
 
 
 async def _authenticate(
-    http: httpx.AsyncClient, ref: AccountRef, password: str | None, refresh: str | None
+    http: httpx.AsyncClient,
+    ref: AccountRef,
+    password: str | None,
+    refresh: str | None,
+    policy: OriginPolicy,
 ) -> ServerAuth:
     """A ServerAuth from the remembered refresh token, else the password (token or Basic)."""
     if refresh is not None:
@@ -297,14 +368,35 @@ async def _authenticate(
         except ReauthRequired:
             log.info("remembered session refused: logging in with the password")
         else:
-            return ServerAuth(ref.server_url, tokens=tokens, login=ref.login)
+            return ServerAuth(ref.server_url, tokens=tokens, login=ref.login, policy=policy)
     if password is None:
         raise ReauthRequired("no password and no usable refresh token")
     tokens_or_none = await password_grant(http, ref.server_url, ref.login, password)
     if tokens_or_none is None:
-        await basic_check(http, ref.server_url, ref.login, password)
-        return ServerAuth(ref.server_url, basic=(ref.login, password))
-    return ServerAuth(ref.server_url, tokens=tokens_or_none, login=ref.login)
+        await basic_check(http, ref.server_url, ref.login, password, policy)
+        return ServerAuth(ref.server_url, basic=(ref.login, password), policy=policy)
+    return ServerAuth(ref.server_url, tokens=tokens_or_none, login=ref.login, policy=policy)
+
+
+async def _policy(ref: AccountRef, key: bytes | None, approve: Iterable[Origin]) -> OriginPolicy:
+    """Where this account's credentials may go. Until its first login has passed here (no record
+    of approvals, or one that does not open), the login origin and `approve`, and the user is
+    asked about any other; afterwards what was recorded then, and nothing more (`approve` is not
+    heeded) — the login origin only while the record is still sealed (`key` None)."""
+    login = origin_of(ref.server_url)
+    recorded = await asyncio.to_thread(approvals.load, ref.dir, key) if key is not None else None
+    if recorded is not None:
+        return OriginPolicy(login, recorded)
+    if key is None and approvals.recorded(ref.dir):
+        return OriginPolicy(login)
+    return OriginPolicy(login, frozenset(approve), asking=True)
+
+
+async def _discover(http: httpx.AsyncClient, auth: ServerAuth, policy: OriginPolicy) -> Session:
+    """The Session, read and checked at login (a refusal fails the login, in French)."""
+    auth.policy = policy
+    http.auth = auth
+    return await JmapClient(http, auth.server_url + SESSION_PATH, policy).session()
 
 
 def _wire(account: OpenAccount, http: httpx.AsyncClient, auth: ServerAuth) -> None:

@@ -78,7 +78,7 @@ async def fetch_limits(jmap: JmapClient) -> SendLimits:
     session = await jmap.session()
     limit: int | None = None
     try:
-        response = await jmap.http.get(jmap.session_url, follow_redirects=True)
+        response = await jmap.http.get(session.url)  # where the checked Session was found
         if response.status_code == 200:
             limit = attachments_limit(response.json(), session.account_id)
     except (httpx.HTTPError, ValueError) as e:

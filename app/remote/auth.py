@@ -6,6 +6,10 @@ Bearer without knowing about tokens. When the server refuses the refresh token t
 the password again: ReauthRequired is raised, nothing is retried against the server until
 `reauthenticate` succeeds, and workers that `await auth.wait_authenticated()` then carry on with
 their work where they left it.
+
+It is also where the account's credentials are held back: every request made with the account's
+client passes its flow, which refuses (before anything is sent) a URL whose origin the account's
+OriginPolicy does not allow, and refuses the answer of a redirect that httpx was asked to follow.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from app.errors import CoreError
 from app.remote.http import (
     USER_AGENT,
     ServerUnreachable,
+    get_following,
     network_errors,
     parse_retry_after,
     send_with_backoff,
 )
+from app.remote.origins import OriginPolicy, OriginRefused
 
 __all__ = [
     "AuthProtocolError",
@@ -207,15 +213,24 @@ async def revoke(http: httpx.AsyncClient, server_url: str, refresh_token: str) -
     raise AuthProtocolError(f"revocation endpoint answered {status}")
 
 
-async def basic_check(http: httpx.AsyncClient, server_url: str, login: str, password: str) -> None:
+async def basic_check(
+    http: httpx.AsyncClient,
+    server_url: str,
+    login: str,
+    password: str,
+    policy: OriginPolicy | None = None,
+) -> None:
     """Verifies Basic credentials with the JMAP Session (servers without a token endpoint).
-    The well-known URL may redirect (Cyrus answers 301 to /jmap); httpx keeps the credentials
-    only while the redirect stays on the same origin."""
-    request = http.build_request(
-        "GET", server_url.rstrip("/") + SESSION_PATH, headers=_basic_header(login, password)
-    )
-    response = await send_with_backoff(
-        http, request, retry_statuses={503}, without_auth=True, follow_redirects=True
+    The well-known URL may redirect (Cyrus answers 301 to /jmap): each hop is followed only where
+    `policy` (by default: the server's origin only) lets the password go."""
+    policy = policy or OriginPolicy.for_url(server_url)
+    response = await get_following(
+        http,
+        server_url.rstrip("/") + SESSION_PATH,
+        policy.check,
+        headers=_basic_header(login, password),
+        retry_statuses={503},
+        without_auth=True,
     )
     status = response.status_code
     if status == 200:
@@ -255,6 +270,14 @@ def _refresh_result(response: httpx.Response, refresh_token: str) -> Tokens:
     raise AuthProtocolError(f"refresh answered {status}")
 
 
+def _not_redirected(request: httpx.Request, response: httpx.Response) -> None:
+    """httpx follows redirects below the auth flow when a caller asks it to (follow_redirects):
+    the hops never pass here. The account's code never asks (`get_following` checks each hop);
+    should anything do so, the answer of another address is not taken for the server's."""
+    if response.request is not request:
+        raise OriginRefused("a redirect was followed without checking its origin")
+
+
 def _replayable(request: httpx.Request) -> bool:
     """Bytes bodies can be sent again after a refresh; streamed uploads cannot."""
     return isinstance(request.stream, httpx.ByteStream)
@@ -281,10 +304,13 @@ class ServerAuth(httpx.Auth):
         on_reauth: Callable[[], None] | None = None,
         login: str | None = None,
         refresh_margin: float = 30.0,
+        policy: OriginPolicy | None = None,
     ) -> None:
+        """`policy` says where the credentials may go: by default the origin of `server_url`."""
         if (tokens is None) == (basic is None):
             raise ValueError("ServerAuth needs tokens or Basic credentials, not both")
         self.server_url = server_url
+        self.policy = policy or OriginPolicy.for_url(server_url)
         self.on_tokens = on_tokens
         self.on_reauth = on_reauth
         self._margin_cap = refresh_margin
@@ -331,7 +357,7 @@ class ServerAuth(httpx.Auth):
                 raise ValueError("reauthenticating with a password needs an HTTP client")
             if self._basic is not None:
                 assert self._login is not None
-                await basic_check(http, self.server_url, self._login, credentials)
+                await basic_check(http, self.server_url, self._login, credentials, self.policy)
                 self._basic = _basic_header(self._login, credentials)
                 tokens = None
             else:
@@ -356,10 +382,14 @@ class ServerAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        # Not even without credentials: the request is the account's (its URL may hold what the
+        # server gave, its answer would be taken as the account's server's).
+        self.policy.check(str(request.url))
         self._raise_if_locked()
         if self._basic is not None:
             request.headers.update(self._basic)
             response = yield request
+            _not_redirected(request, response)
             if response.status_code == 401:
                 self._lock_session()
                 raise ReauthRequired("Basic credentials refused")
@@ -376,6 +406,7 @@ class ServerAuth(httpx.Auth):
 
         request.headers["Authorization"] = self._bearer()
         response = yield request
+        _not_redirected(request, response)
         if response.status_code != 401:
             return
         if not _replayable(request):
@@ -391,6 +422,7 @@ class ServerAuth(httpx.Auth):
                 self._accept_refresh(refresh_response, await refresh_response.aread())
         request.headers["Authorization"] = self._bearer()
         retried = yield request
+        _not_redirected(request, retried)
         if retried.status_code == 401:
             # A fresh token refused: the account's rights changed; the password decides.
             self._lock_session()

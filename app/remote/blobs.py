@@ -1,5 +1,6 @@
 """Blob upload and download (RFC 8620 §6), streamed both ways so that a 200 MB attachment never
-sits whole in memory; file reads and writes run in threads to keep the event loop free."""
+sits whole in memory; file reads and writes run in threads to keep the event loop free. A download
+that is redirected is followed hop by hop, within the account's origins (app.remote.origins)."""
 
 from __future__ import annotations
 
@@ -193,7 +194,7 @@ async def download(
     handle: IO[bytes] = os.fdopen(fd, "wb")
     try:
         try:
-            async with client.http.stream("GET", url) as response:
+            async with client.stream(url) as response:
                 await _check_download(response)
                 total = _declared_length(response)
                 done = 0
@@ -223,7 +224,7 @@ async def download_bytes(
     url = session.download_url_for(blob_id, name, type_)
     data = bytearray()
     try:
-        async with client.http.stream("GET", url) as response:
+        async with client.stream(url) as response:
             await _check_download(response)
             if _declared_length(response) > max_bytes:
                 raise BlobTooLarge(f"declared length over {max_bytes}")
@@ -263,7 +264,7 @@ async def download_chunks(
     session = await client.session()
     url = session.download_url_for(blob_id, name, type_)
     try:
-        async with client.http.stream("GET", url) as response:
+        async with client.stream(url) as response:
             await _check_download(response)
             async for chunk in response.aiter_bytes(CHUNK):
                 yield chunk

@@ -16,12 +16,13 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
 from app import logs
 from app.errors import CoreError
+from app.remote.origins import origin_of
 
 log = logs.get("directory")
 
@@ -505,7 +506,11 @@ class DirectoryClient:
         origin, so the API key never leaves for another host."""
         if page.next_url is None:
             return None
-        if _origin(page.next_url) != _origin(self._base):
+        try:
+            elsewhere = origin_of(page.next_url) != origin_of(self._base)
+        except ValueError:
+            elsewhere = True
+        if elsewhere:
             raise DirectoryError("next link on another origin")
         return parse_bundle(await self._get(page.next_url, None))
 
@@ -550,11 +555,6 @@ class DirectoryClient:
             return response.json()
         except ValueError:
             raise DirectoryError("response is not JSON") from None
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _refusal(response: httpx.Response) -> DirectoryRefused:

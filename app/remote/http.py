@@ -10,7 +10,7 @@ import math
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -35,10 +35,18 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=30.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8)
 RETRY_STATUSES = frozenset({429, 503})
 MAX_WAIT = 60.0  # never sleep longer than this for one retry; past it the caller decides
+MAX_REDIRECTS = 5
 
 
 class ServerUnreachable(CoreError):
     message_fr = "Le serveur est injoignable. Vérifiez votre connexion à Internet et réessayez."
+
+
+class TooManyRedirects(CoreError):
+    message_fr = (
+        "Le serveur renvoie d'adresse en adresse sans aboutir. Réessayez plus tard ou contactez "
+        "votre support."
+    )
 
 
 class TlsFailure(ServerUnreachable):
@@ -127,28 +135,23 @@ async def send_with_backoff(
     retry_statuses: Iterable[int] = RETRY_STATUSES,
     stream: bool = False,
     without_auth: bool = False,
-    follow_redirects: bool = False,
 ) -> httpx.Response:
     """Sends `request`, retrying on 429/503 at most `attempts` times in all.
 
     Returns the last response (the caller looks at its status). When the server asks for a wait
     longer than MAX_WAIT the response is returned at once: the caller reports or reschedules.
     Transport failures raise ServerUnreachable. The request body must be replayable (bytes) when
-    retries may happen. `without_auth` skips the client's auth (token endpoint, credential checks);
-    `follow_redirects` is for GETs only (a JMAP Session may sit behind a redirect, RFC 8620 §2.2).
+    retries may happen. `without_auth` skips the client's auth (token endpoint, credential checks).
+    Redirects are not followed: see `get_following`.
     """
     statuses = frozenset(retry_statuses)
     attempt = 0
     while True:
         async with network_errors():
             if without_auth:
-                response = await client.send(
-                    request, stream=stream, auth=None, follow_redirects=follow_redirects
-                )
+                response = await client.send(request, stream=stream, auth=None)
             else:
-                response = await client.send(
-                    request, stream=stream, follow_redirects=follow_redirects
-                )
+                response = await client.send(request, stream=stream)
         attempt += 1
         if response.status_code not in statuses or attempt >= attempts:
             return response
@@ -159,3 +162,43 @@ async def send_with_backoff(
         log.info("HTTP %d, retry %d in %.1f s", response.status_code, attempt, delay)
         await response.aclose()
         await asyncio.sleep(delay)
+
+
+async def get_following(
+    client: httpx.AsyncClient,
+    url: str,
+    check: Callable[[str], None],
+    *,
+    headers: dict[str, str] | None = None,
+    attempts: int = 4,
+    retry_statuses: Iterable[int] = RETRY_STATUSES,
+    without_auth: bool = False,
+    stream: bool = False,
+    timeout: httpx.Timeout | None = None,
+) -> httpx.Response:
+    """GET `url`, following redirects one hop at a time (a JMAP Session may sit behind one,
+    RFC 8620 §2.2). `check` is given each hop's URL before anything is sent there, and raises to
+    refuse it (httpx's own following sends each hop first, by its own rules). The final answer's
+    `url` says where it came from; with `stream` its body is still to be read (close it).
+    `timeout` replaces the client's for these requests. Retries and errors as `send_with_backoff`.
+    """
+    for _ in range(MAX_REDIRECTS + 1):
+        check(url)
+        if timeout is None:
+            request = client.build_request("GET", url, headers=headers)
+        else:
+            request = client.build_request("GET", url, headers=headers, timeout=timeout)
+        response = await send_with_backoff(
+            client,
+            request,
+            attempts=attempts,
+            retry_statuses=retry_statuses,
+            stream=stream,
+            without_auth=without_auth,
+        )
+        if response.next_request is None:
+            return response
+        await response.aclose()
+        url = str(response.next_request.url)
+        log.info("HTTP %d: redirected", response.status_code)
+    raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")

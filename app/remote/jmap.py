@@ -2,25 +2,29 @@
 references, the Session's limits, and typed errors.
 
 Everything the server sends is validated here before the rest of the core sees it: a malformed
-answer becomes an `InvalidResponse`, never a KeyError from deep inside the sync engine.
+answer becomes an `InvalidResponse`, never a KeyError from deep inside the sync engine. A Session
+is used only once every URL it names (and every redirect on the way to it) is on an origin the
+account's OriginPolicy allows (app.remote.origins).
 Blob transfer lives in `app.remote.blobs`, push in `app.remote.push`; `JmapClient` gives both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 import httpx
 
 from app import logs
 from app.errors import CoreError
-from app.remote.http import ServerUnreachable, make_http_client
+from app.remote.http import ServerUnreachable, get_following, make_http_client
+from app.remote.origins import OriginPolicy, check_server_url, origin_of
 
 if TYPE_CHECKING:
     from app.remote.blobs import ChunkSource, UploadedBlob
@@ -238,6 +242,19 @@ class Session:
     def event_source_url_for(self, types: str, closeafter: str, ping: int) -> str:
         return expand(self.event_source_url, types=types, closeafter=closeafter, ping=str(ping))
 
+    def urls(self) -> tuple[str, ...]:
+        """Every URL it names (templates as given): where the account's requests would go, and
+        the portal pages that receive one-time codes."""
+        regional = astuple(self.regional) if self.regional is not None else ()
+        return (
+            self.url,
+            self.api_url,
+            self.upload_url,
+            self.download_url,
+            self.event_source_url,
+            *regional,
+        )
+
 
 def expand(template: str, **values: str) -> str:
     """RFC 6570 level-1 expansion of the Session's URL templates: each `{name}` is replaced by its
@@ -327,15 +344,15 @@ def _regional(value: object, session_url: str) -> RegionalUrls | None:
 
 
 def _resolve(base: str, reference: str) -> str | None:
-    """`reference` made absolute against `base`; None unless it is an http(s) URL with a host.
+    """`reference` made absolute against `base`; None unless it is an http(s) URL with a host,
+    and no template in its scheme, host or port (where it points must be known before use).
     urljoin leaves the `{…}` of templates alone (httpx.URL would encode them)."""
     try:
         resolved = urljoin(base, reference)
-        parts = urlsplit(resolved)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        origin_of(resolved)
     except ValueError:
         return None
-    return resolved if ok else None
+    return resolved
 
 
 def _object(value: object, what: str) -> dict[str, Any]:
@@ -478,11 +495,13 @@ async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> Reg
     """The regional services as the Session shows them before login (a MonSisra server answers
     the public part without credentials): the login window's "Créer un compte Sara" link, and a
     quick "does the server answer?" probe. None when the server does not advertise them or wants
-    credentials first; NetworkError (a ServerUnreachable) when it does not answer."""
+    credentials first; NetworkError (a ServerUnreachable) when it does not answer. Redirects are
+    followed, never to http where the server is https (nor to http on another computer)."""
+    policy = OriginPolicy.for_url(session_url)
     try:
-        response = await http.get(session_url, follow_redirects=True)
-    except httpx.TransportError as e:
-        raise NetworkError(type(e).__name__) from None
+        response = await get_following(http, session_url, policy.check_encrypted, attempts=1)
+    except ServerUnreachable as e:
+        raise NetworkError(str(e)) from None
     if response.status_code >= 400:
         log.info("public session refused (HTTP %s)", response.status_code)
         return None
@@ -491,16 +510,11 @@ async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> Reg
     return _regional(capabilities.get(REGIONAL), str(response.url))
 
 
-class InvalidServerUrl(CoreError):
-    message_fr = "L'adresse du serveur n'est pas valide : elle commence par https:// (ou http://)."
-
-
 async def fetch_public_regional_urls(server_url: str, timeout: float = 5.0) -> RegionalUrls | None:
     """`public_regional_urls` for a server URL typed by the user, on a short-lived client of its
-    own (no account is open yet). InvalidServerUrl when it is not an http(s) URL."""
-    base = server_url.strip().rstrip("/")
-    if _resolve(base + "/", base) is None:
-        raise InvalidServerUrl("not an http(s) URL")
+    own (no account is open yet). InvalidServerUrl (app.remote.origins) when it is not a usable
+    server address, before anything is sent."""
+    base = check_server_url(server_url)
     async with make_http_client(timeout=timeout) as http:
         return await public_regional_urls(http, base + SESSION_PATH)
 
@@ -528,15 +542,28 @@ class GetAllResult(list[dict[str, Any]]):
 
 
 class JmapClient:
-    """One account's JMAP conversation over an `httpx.AsyncClient` that already authenticates."""
+    """One account's JMAP conversation over an `httpx.AsyncClient` that already authenticates.
 
-    def __init__(self, http: httpx.AsyncClient, session_url: str) -> None:
+    `policy` says which origins the Session may name (by default: the origin of `session_url`
+    only); `session`, one already fetched and checked (at login), saves fetching it again."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        session_url: str,
+        policy: OriginPolicy | None = None,
+        *,
+        session: Session | None = None,
+    ) -> None:
         self.http = http
         self.session_url = session_url
+        self.policy = policy or OriginPolicy.for_url(session_url)
         self._session: Session | None = None
         self._stale = False
         self._session_lock = asyncio.Lock()
         self._slots: Slots | None = None
+        if session is not None:
+            self._adopt(session)
 
     # Session -----------------------------------------------------------------------------------
 
@@ -545,24 +572,33 @@ class JmapClient:
         sessionState."""
         async with self._session_lock:
             if self._session is None or refresh or self._stale:
-                self._session = await self._fetch_session()
-                self._stale = False
-                if self._slots is None:
-                    limits = self._session.limits
-                    self._slots = Slots(
-                        asyncio.Semaphore(limits.max_concurrent_requests),
-                        asyncio.Semaphore(limits.max_concurrent_upload),
-                    )
+                self._adopt(await self._fetch_session())
+            assert self._session is not None
             return self._session
 
+    def _adopt(self, session: Session) -> None:
+        self._session = session
+        self._stale = False
+        if self._slots is None:
+            limits = session.limits
+            self._slots = Slots(
+                asyncio.Semaphore(limits.max_concurrent_requests),
+                asyncio.Semaphore(limits.max_concurrent_upload),
+            )
+
     async def _fetch_session(self) -> Session:
+        """Fetched hop by hop, and refused (OriginRefused, OriginApprovalNeeded at a first
+        login) as soon as it, or a redirect to it, names an origin the policy does not allow."""
         try:
-            response = await self.http.get(self.session_url, follow_redirects=True)
-        except httpx.TransportError as e:
-            raise NetworkError(type(e).__name__) from None
+            response = await get_following(
+                self.http, self.session_url, self.policy.check, attempts=1
+            )
+        except ServerUnreachable as e:
+            raise NetworkError(str(e)) from None
         if response.status_code >= 400:
             raise request_error(response, response.content)
         session = parse_session(decode_json(response.content), str(response.url))
+        self.policy.check(*session.urls())
         log.info("session fetched (state %s)", session.state)
         return session
 
@@ -570,6 +606,33 @@ class JmapClient:
         await self.session()
         assert self._slots is not None
         return self._slots
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> AsyncIterator[httpx.Response]:
+        """A GET of a URL of the Session (a blob, the push stream), its body still to be read;
+        a redirect is followed hop by hop, each hop checked by the policy before anything is sent
+        there. NetworkError when the server cannot be reached."""
+        try:
+            response = await get_following(
+                self.http,
+                url,
+                self.policy.check,
+                headers=headers,
+                attempts=1,
+                stream=True,
+                timeout=timeout,
+            )
+        except ServerUnreachable as e:
+            raise NetworkError(str(e)) from None
+        try:
+            yield response
+        finally:
+            await response.aclose()
 
     # Calls -------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 The iterator reconnects after a drop with exponential backoff and jitter (reset once a connection
 delivers an event), and ends quietly when the server has no push (Cyrus answers 204): the sync
-engine then polls.
+engine then polls. A redirected stream is followed within the account's origins only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import httpx
-from httpx_sse import SSEError, aconnect_sse
+from httpx_sse import EventSource, SSEError
 
 from app import logs
 from app.remote.jmap import InvalidResponse, JmapError, NetworkError, RequestError, request_error
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logs.get("push")
 
 NO_PUSH_STATUSES = frozenset({204, 404, 405})
+SSE_HEADERS = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,14 @@ async def events(
         try:
             session = await client.session()
             url = session.event_source_url_for(wanted, "no", ping)
-            async with aconnect_sse(client.http, "GET", url, timeout=timeout) as source:
-                status = source.response.status_code
+            async with client.stream(url, SSE_HEADERS, timeout) as response:
+                source = EventSource(response)
+                status = response.status_code
                 if status in NO_PUSH_STATUSES:
                     log.info("the server has no push (HTTP %d): polling instead", status)
                     return
                 if status in (401, 403):
-                    raise request_error(source.response, await source.response.aread())
+                    raise request_error(response, await response.aread())
                 if status >= 400:
                     raise _Retry(f"HTTP {status}")
                 log.info("push connected")

@@ -24,6 +24,7 @@ import httpx
 
 from app import logs
 from app.errors import CoreError
+from app.remote.origins import OriginPolicy
 
 log = logs.get("regional")
 
@@ -600,11 +601,15 @@ def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
 
 
 class RegionalClient:
-    """The regional API at `base_url` through `http` (which carries the login's auth)."""
+    """The regional API at `base_url` through `http` (which carries the login's auth). `policy`:
+    where the account's credentials may go (by default the origin of `base_url` only)."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, base_url: str, policy: OriginPolicy | None = None
+    ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
+        self._policy = policy or OriginPolicy.for_url(base_url)
 
     # Patients
 
@@ -883,8 +888,13 @@ class RegionalClient:
     async def portal_code(
         self, page: PortalPage = "mespatients", ins: str | None = None
     ) -> PortalCode:
+        """A one-time code and the portal URL that carries it, to open in the browser. The code
+        signs the user in: its URL must be one the account's credentials may go to
+        (OriginRefused otherwise)."""
         payload = _drop_none({"page": page, "ins": ins})
-        return self._read(await self._call("POST", "/portal-codes", json=payload), _portal_code)
+        code = self._read(await self._call("POST", "/portal-codes", json=payload), _portal_code)
+        self._policy.check(code.url)
+        return code
 
     # Plumbing
 

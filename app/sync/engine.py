@@ -34,6 +34,7 @@ from app.remote.jmap import (
     JmapError,
     MethodError,
 )
+from app.remote.origins import OriginRefused
 from app.store import mail, pending
 from app.store.db import Cache, Connection
 from app.store.records import EmailRecord, MailboxRecord
@@ -418,6 +419,12 @@ class SyncEngine:
                     self._set_online(False)
                     wait = delay + random.uniform(0, delay / 2)  # jitter, not security
                     delay = min(delay * 2, RETRY_MAX_S)
+                except OriginRefused as e:
+                    # The Session, fetched again, names an origin this account may not use:
+                    # nothing went there; said in the status bar, checked again at each poll.
+                    log.warning("session refused: %s", e)
+                    self._set_online(False, e.message_fr)
+                    wait = self.poll_interval
                 await _wait_any(stop, self._wake, wait)
         finally:
             listener.cancel()
@@ -434,12 +441,13 @@ class SyncEngine:
                 log.info("push unavailable for now (%s)", type(e).__name__)
                 await _wait_any(stop, asyncio.Event(), 30.0)
 
-    def _set_online(self, online: bool) -> None:
+    def _set_online(self, online: bool, reason_fr: str | None = None) -> None:
         if self.online is online:
             return
         self.online = online
-        reason = None if online else "Serveur injoignable : les messages en cache restent lisibles."
-        self.bus.publish(ConnectionChanged(online, reason))
+        if not online and reason_fr is None:
+            reason_fr = "Serveur injoignable : les messages en cache restent lisibles."
+        self.bus.publish(ConnectionChanged(online, reason_fr))
 
 
 async def record_action(cache: Cache, bus: EventBus, action: LocalAction) -> None:

@@ -85,7 +85,7 @@
         <translation>document</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+50"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
@@ -804,7 +804,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+138"/>
+        <location filename="../../ui/login/window.py" line="+158"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -839,7 +839,7 @@
         <translation>Password</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+17"/>
         <source>Se souvenir de moi</source>
         <translation>Remember me</translation>
     </message>
@@ -849,12 +849,12 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+200"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-181"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
@@ -874,12 +874,12 @@
         <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
         <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+91"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -914,7 +914,12 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+37"/>
+        <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
+        <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Mode hors connexion : le serveur est injoignable. Vos messages enregistrés sur cet ordinateur restent consultables ; la connexion reviendra d&apos;elle-même.</source>
         <translation>Offline mode: the server cannot be reached. The messages saved on this computer can still be read; the connection will come back by itself.</translation>
     </message>
@@ -1211,9 +1216,42 @@
     </message>
 </context>
 <context>
+    <name>OriginApprovalDialog</name>
+    <message>
+        <location filename="../../ui/login/approval.py" line="+24"/>
+        <source>Première connexion : autres adresses du serveur</source>
+        <translation>First sign-in: other addresses of the server</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Autoriser l&apos;envoi de vos identifiants à d&apos;autres adresses ?</source>
+        <translation>Allow your credentials to be sent to other addresses?</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le serveur auquel vous vous connectez demande que votre identifiant et votre mot de passe (ou votre session) soient aussi envoyés à :</source>
+        <translation>The server you are signing in to asks for your username and password (or your session) to be sent to these addresses too:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Rien ne leur a encore été envoyé. N&apos;autorisez ces adresses que si votre établissement ou votre support vous les a indiquées. Ce choix est gardé pour ce compte sur cet ordinateur : toute autre adresse sera ensuite refusée.</source>
+        <translation>Nothing has been sent to them yet. Only allow these addresses if your organisation or your support told you about them. This choice is kept for this account on this computer: any other address will then be refused.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Autoriser et continuer</source>
+        <translation>Allow and continue</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>OutboxDialog</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+175"/>
+        <location filename="../../ui/mail/status.py" line="+176"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1352,7 +1390,7 @@
         <translation>or their INS alone</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
         <source>Cet INS n&apos;est pas valide : il compte 15 caractères, les 13 du NIR puis sa clé de 2 chiffres. Vérifiez-le, ou cherchez par nom et date de naissance.</source>
         <translation>This INS is not valid: it has 15 characters, the 13 of the NIR then its 2-digit key. Check it, or search by name and date of birth.</translation>
     </message>
@@ -1418,7 +1456,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+111"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1832,9 +1870,27 @@
     </message>
 </context>
 <context>
+    <name>ServerAddress</name>
+    <message>
+        <location filename="../../ui/server_address.py" line="+17"/>
+        <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
+        <translation>Enter the server address, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Utilisez une adresse en https:// : une connexion non chiffrée ferait circuler votre mot de passe en clair ; elle n&apos;est acceptée que pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).</source>
+        <translation>Use an https:// address: an unencrypted connection would send your password in clear; it is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cette adresse n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur.</source>
+        <translation>This address is not valid: it must start with https:// followed by the server name.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+136"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+104"/>
         <location line="+17"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -1920,22 +1976,7 @@
         <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
     </message>
     <message>
-        <location line="-242"/>
-        <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
-        <translation>Enter the server address, for example https://sante-ara.fr.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cette adresse n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur.</source>
-        <translation>This address is not valid: it must start with https:// followed by the server name.</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Utilisez une adresse en https:// : une connexion non chiffrée n&apos;est acceptée que pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).</source>
-        <translation>Use an https:// address: an unencrypted connection is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
-    </message>
-    <message>
-        <location line="+184"/>
+        <location line="-41"/>
         <source>Oublier ce compte sur cet ordinateur…</source>
         <translation>Forget this account on this computer…</translation>
     </message>

@@ -193,7 +193,7 @@ async def test_a_cut_download_leaves_no_partial_file_and_keeps_the_old_one(
     dest = tmp_path / "cr.pdf"
     dest.write_bytes(b"previous")
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-        client = JmapClient(http, "http://s.example/jmap")
+        client = JmapClient(http, "https://s.example/jmap")
         with pytest.raises(NetworkError):
             await client.download("G1", "cr.pdf", "application/pdf", dest)
     assert list(tmp_path.iterdir()) == [dest]

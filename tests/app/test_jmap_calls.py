@@ -375,6 +375,6 @@ async def test_a_non_json_answer_is_an_invalid_response() -> None:
         return httpx.Response(200, content=b"[" * 100_000)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-        client = JmapClient(http, "http://s.example/jmap")
+        client = JmapClient(http, "https://s.example/jmap")
         with pytest.raises(InvalidResponse):
             await asyncio.wait_for(client.call_one("Core/echo", {}), 10)

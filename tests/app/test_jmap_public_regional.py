@@ -16,12 +16,12 @@ from app.remote.http import ServerUnreachable
 from app.remote.jmap import (
     REGIONAL,
     InvalidResponse,
-    InvalidServerUrl,
     NetworkError,
     RegionalUrls,
     fetch_public_regional_urls,
     public_regional_urls,
 )
+from app.remote.origins import InvalidServerUrl
 from server.testing import ServerThread
 
 

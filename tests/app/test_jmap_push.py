@@ -131,7 +131,7 @@ async def test_a_cut_stream_reconnects_and_pings_and_malformed_events_are_skippe
         return httpx.Response(200, headers=headers, stream=_Events([_state(2)], fail=False))
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-        client = JmapClient(http, "http://s.example/jmap")
+        client = JmapClient(http, "https://s.example/jmap")
         stream = client.push(["Email", "Mailbox"], ping=5, backoff_initial=0.01, backoff_max=0.05)
         try:
             got = [await _next(stream), await _next(stream)]
@@ -155,7 +155,7 @@ async def test_a_server_without_push_ends_the_iterator(status: int) -> None:
         return httpx.Response(status)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-        changes = [c async for c in JmapClient(http, "http://s.example/jmap").push()]
+        changes = [c async for c in JmapClient(http, "https://s.example/jmap").push()]
     assert changes == []
     assert calls == 1
 
@@ -169,7 +169,7 @@ async def test_a_refused_authentication_ends_push_with_an_error() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
         with pytest.raises(RequestError) as refused:
-            async for _ in JmapClient(http, "http://s.example/jmap").push():
+            async for _ in JmapClient(http, "https://s.example/jmap").push():
                 pass
     assert refused.value.status == 401
 

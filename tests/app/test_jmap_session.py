@@ -187,7 +187,7 @@ async def test_session_errors_are_typed() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as http:
         with pytest.raises(RequestError) as refused:
-            await JmapClient(http, "http://s.example/.well-known/jmap").session()
+            await JmapClient(http, "https://s.example/.well-known/jmap").session()
     assert refused.value.status == 401
 
     def not_json(request: httpx.Request) -> httpx.Response:
@@ -195,7 +195,7 @@ async def test_session_errors_are_typed() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(not_json)) as http:
         with pytest.raises(InvalidResponse):
-            await JmapClient(http, "http://s.example/.well-known/jmap").session()
+            await JmapClient(http, "https://s.example/.well-known/jmap").session()
 
     # Nothing listens on port 9 of loopback (discard) in the test machine: refused at once.
     async with httpx.AsyncClient() as http:

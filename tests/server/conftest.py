@@ -28,6 +28,17 @@ BOB = User("bob", "bob-secret-2", "Dr Bob Durand", "bob.durand@sisra-demo.mssant
 ServerFactory = Callable[..., ServerThread]
 
 
+def start_sandbox(
+    data: Path, users: tuple[User, ...] = (ALICE, BOB), **overrides: Any
+) -> ServerThread:
+    """A started sandbox on `data` with these users (created unless already there)."""
+    thread = ServerThread(quick_config(data, **overrides))
+    for u in users:
+        if thread.sandbox.accounts.by_login(u.login) is None:
+            thread.sandbox.accounts.create(u.login, u.password, u.name, u.email)
+    return thread.start()
+
+
 @pytest.fixture
 def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     """Starts sandboxes (each on its own free port); all are stopped at teardown."""
@@ -37,12 +48,8 @@ def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
         data_dir: Path | None = None, users: tuple[User, ...] = (ALICE, BOB), **overrides: Any
     ) -> ServerThread:
         data = data_dir or tmp_path / f"sandbox-{len(started)}"
-        thread = ServerThread(quick_config(data, **overrides))
-        for u in users:
-            if thread.sandbox.accounts.by_login(u.login) is None:
-                thread.sandbox.accounts.create(u.login, u.password, u.name, u.email)
-        started.append(thread.start())
-        return thread
+        started.append(start_sandbox(data, users, **overrides))
+        return started[-1]
 
     yield start
     for thread in reversed(started):

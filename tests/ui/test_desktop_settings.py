@@ -18,7 +18,8 @@ from server.directory.communes import load_communes
 from server.directory.search import haversine_km
 from tests.ui.conftest import run_sync
 from ui import settings as settings_mod
-from ui.desktop.settings_dialog import MIB, SettingsDialog, server_url_error, size_text
+from ui.desktop.settings_dialog import MIB, SettingsDialog, size_text
+from ui.server_address import server_url_error
 from ui.settings import PracticeLocation, Settings
 
 

@@ -7,12 +7,13 @@ import threading
 from PySide6.QtCore import Qt, QThread
 from pytestqt.qtbot import QtBot
 
-from app.events import OutboxChanged, SyncProgress
+from app.events import ConnectionChanged, OutboxChanged, SyncProgress
 from app.session import AccountSession
 from server.testing import ServerThread
 from tests.ui import mail_helpers
 from ui.mail.main_window import MainWindow
 from ui.mail.search import DEBOUNCE_MS
+from ui.plain import plain_tooltip
 
 window = mail_helpers.window  # the fixture
 
@@ -108,3 +109,14 @@ def test_closing_the_window_stops_listening_to_the_session(
     ui_session.bus.publish(OutboxChanged(pending=1, failed=0))
     qtbot.wait(50)
     assert received == []
+
+
+def test_the_reason_of_a_lost_connection_is_shown_as_plain_text(
+    qtbot: QtBot, window: MainWindow, ui_session: AccountSession
+) -> None:
+    """The reason may name an address a server gave (a refused Session): never markup."""
+    reason = "Le serveur demande d'envoyer vos identifiants à <img src=/dev/zero> : refusé."
+    ui_session.bus.publish(ConnectionChanged(False, reason))
+    qtbot.waitUntil(lambda: window.status.connection.text() == "Hors connexion")
+    assert window.status.connection.toolTip() == plain_tooltip(reason)
+    assert "&lt;img" in window.status.connection.toolTip()

@@ -14,10 +14,8 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QLocale,
     QObject,
@@ -49,13 +47,13 @@ from app.remote.places import Place
 from app.session import AccountSession
 from ui import settings as settings_mod
 from ui import tasks, theme
+from ui.server_address import server_url_error
 from ui.settings import PracticeLocation, Settings
 
 log = logging.getLogger("monsisra.ui.settings")
 
 MIB = 1024 * 1024
 MAX_BUDGET_MB = 100_000
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 AUTOLOCK_PRESETS = (15, 30, 60, 120, 240)  # minutes; 2 h is the MSSanté reference's default
 SEARCH_DELAY_MS = 300
 MIN_SEARCH_CHARS = 2
@@ -63,36 +61,6 @@ COMMUNE_ROW_PX = 32
 
 # Work started by OK that outlives the dialog (the budget's eviction): kept referenced until done.
 _pending: set[asyncio.Future[Any]] = set()
-
-
-def server_url_error(text: str) -> str | None:
-    """Why `text` is no usable server address (a French sentence), or None when it is one:
-    https://…, or plain http:// only for a server on this computer (the sandbox)."""
-    url = text.strip()
-    if not url:
-        return QCoreApplication.translate(
-            "SettingsDialog", "Indiquez l'adresse du serveur, par exemple https://sante-ara.fr."
-        )
-    invalid = QCoreApplication.translate(
-        "SettingsDialog",
-        "Cette adresse n'est pas valide : elle doit commencer par https:// suivi du nom du "
-        "serveur.",
-    )
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        _port = parts.port  # raises ValueError on a bad port
-    except ValueError:
-        return invalid
-    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        return invalid
-    if parts.scheme == "http" and host not in LOCAL_HOSTS:
-        return QCoreApplication.translate(
-            "SettingsDialog",
-            "Utilisez une adresse en https:// : une connexion non chiffrée n'est acceptée que "
-            "pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).",
-        )
-    return None
 
 
 def size_text(size_bytes: int) -> str:

@@ -8,7 +8,12 @@ and the core's "première connexion" message says so.
 
 Before login the window asks the server for the public part of its Session: that tells whether the
 server answers (the button then reads "Ouvrir hors ligne" for an account known here) and gives
-the address of "Créer un compte Sara".
+the address of "Créer un compte Sara". A server address that is not usable (http:// to another
+computer among them: the password would go in clear) is said under the field, and nothing is sent.
+
+At the first login of an account whose server names other addresses, the core stops before
+sending anything there (OriginApprovalNeeded): the window asks (OriginApprovalDialog) and, on
+approval, logs in again with them approved; cancelled, the login ends with a sentence that says so.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import importlib
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,8 +47,11 @@ from app import paths
 from app.errors import CoreError
 from ui import first_paint, tasks, theme
 from ui import settings as settings_mod
+from ui.login.approval import OriginApprovalDialog
+from ui.server_address import server_url_error
 
 if TYPE_CHECKING:
+    from app.remote.origins import Origin
     from app.session import AccountSession
 
 log = logging.getLogger("monsisra.ui.login")
@@ -106,6 +114,17 @@ class Banner(QFrame):
     def say(self, text: str) -> None:
         self.text.setText(text)
         self.show()
+        grow_to_fit(self.window())
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """A window does not grow for its word-wrapped labels: a long sentence (one naming an address
+    a server gave, say) would be cut at the bottom. Called once one is shown, it grows to fit."""
+    layout = window.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        needed = layout.heightForWidth(window.width())
+        if needed > window.height():
+            window.resize(window.width(), needed)
 
 
 class LoginWindow(QWidget):
@@ -128,6 +147,7 @@ class LoginWindow(QWidget):
         self.registration_url = FALLBACK_REGISTRATION_URL
         self.server_reachable: bool | None = None
         self.busy = False
+        self.approval_dialog: OriginApprovalDialog | None = None  # while the user is asked
         self._probe: asyncio.Future[Any] | None = None
         self._attempt: asyncio.Future[Any] | None = None
         self._throttle = QTimer(self)
@@ -201,6 +221,12 @@ class LoginWindow(QWidget):
             edit.setMinimumHeight(36)
             form.addWidget(caption)
             form.addWidget(edit)
+            if edit is self.server_edit:
+                self.server_error = QLabel()
+                self.server_error.setObjectName("fieldError")
+                self.server_error.setWordWrap(True)
+                self.server_error.hide()
+                form.addWidget(self.server_error)
             form.addSpacing(4)
 
         self.remember_box = QCheckBox(self.tr("Se souvenir de moi"))
@@ -286,6 +312,7 @@ class LoginWindow(QWidget):
         outer.addStretch(1)
 
         self.server_edit.editingFinished.connect(self.probe_server)
+        self.server_edit.textChanged.connect(self._server_changed)
         self.login_edit.textChanged.connect(self._update_button)
 
     def _fill(self) -> None:
@@ -332,11 +359,30 @@ class LoginWindow(QWidget):
     def server_url(self) -> str:
         return self.server_edit.text().strip().rstrip("/")
 
+    def _refuse_server(self, url: str) -> bool:
+        """Says under the field why `url` is not usable (True), or hides that (False)."""
+        error = server_url_error(url)
+        if error is None:
+            self.server_error.hide()
+            return False
+        self.server_error.setText(error)
+        self.server_error.show()
+        grow_to_fit(self)
+        return True
+
+    def _server_changed(self, _text: str) -> None:
+        if self.server_error.isVisible():
+            self._refuse_server(self.server_url())
+
     def probe_server(self) -> None:
         """Asks the server's public Session: does it answer, where is its registration page."""
         if self._probe is not None and not self._probe.done():
             self._probe.cancel()
         url = self.server_url()
+        if url and self._refuse_server(url):
+            self.server_reachable = None
+            self._update_button()
+            return
 
         async def probe() -> None:
             await load_core()
@@ -419,6 +465,10 @@ class LoginWindow(QWidget):
         if missing:
             self.error_banner.say(self.tr("Saisissez {what}.").format(what=", ".join(missing)))
             return
+        if self._refuse_server(server):  # before anything is sent: no password in clear
+            self.error_banner.hide()
+            self.server_edit.setFocus()
+            return
         self.error_banner.hide()
         self._set_busy(True)
         remember = self.remember_box.isChecked()
@@ -427,14 +477,35 @@ class LoginWindow(QWidget):
             await load_core()
             from app.account.vault import VaultThrottled
             from app.remote.auth import LoginThrottled
+            from app.remote.origins import OriginApprovalNeeded
             from app.session import AccountSession
 
             opener = self.opener or AccountSession.open
-            try:
-                return await opener(self.data_root, server, login, password, remember=remember)
-            except (LoginThrottled, VaultThrottled) as e:
-                self._start_throttle(e.retry_after)
-                raise
+            approved: tuple[Origin, ...] = ()
+            while True:
+                try:
+                    return await opener(
+                        self.data_root,
+                        server,
+                        login,
+                        password,
+                        remember=remember,
+                        approve=approved,
+                    )
+                except (LoginThrottled, VaultThrottled) as e:
+                    self._start_throttle(e.retry_after)
+                    raise
+                except OriginApprovalNeeded as e:
+                    if not await self.ask_approval(e.origins):
+                        raise CoreError(
+                            "other origins declined",
+                            self.tr(
+                                "Connexion annulée : les autres adresses demandées par le serveur "
+                                "n'ont pas été autorisées. Rien ne leur a été envoyé, et rien n'a "
+                                "été enregistré sur cet ordinateur."
+                            ),
+                        ) from None
+                    approved += e.origins
 
         def done(session: AccountSession) -> None:
             self._set_busy(False)
@@ -451,6 +522,23 @@ class LoginWindow(QWidget):
             self.opened.emit(session)
 
         self._attempt = tasks.run(attempt(), done, self._failed)
+
+    async def ask_approval(self, origins: Sequence[Origin]) -> bool:
+        """Shows the origins (OriginApprovalDialog, window-modal); True once approved."""
+        dialog = OriginApprovalDialog([str(o) for o in origins], self)
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        dialog.accepted.connect(lambda: answer.done() or answer.set_result(True))
+        dialog.rejected.connect(lambda: answer.done() or answer.set_result(False))
+        self.approval_dialog = dialog
+        self._show_busy(False)
+        dialog.open()
+        try:
+            return await answer
+        finally:
+            self.approval_dialog = None
+            dialog.close()
+            dialog.deleteLater()
+            self._show_busy(True)
 
     def _failed(self, message_fr: str) -> None:
         self._set_busy(False)

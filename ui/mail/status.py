@@ -27,6 +27,7 @@ from app.session import AccountSession
 from app.store.outbox import OutboxRow
 from ui import tasks, theme
 from ui.mail.bridge import EventBridge
+from ui.plain import plain_tooltip
 
 SENT, FAILED = "sent", "failed"
 
@@ -102,7 +103,7 @@ class StatusBar(QStatusBar):
     def _show_connection(self, online: bool, reason_fr: str | None) -> None:
         self.online = online
         self.connection.setText(self.tr("En ligne") if online else self.tr("Hors connexion"))
-        self.connection.setToolTip(reason_fr or "")
+        self.connection.setToolTip(plain_tooltip(reason_fr))  # may name a server's address
         theme.restyle(self.dot, online=online)
         if not online:
             self.progress.hide()
