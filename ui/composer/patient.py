@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -29,6 +28,7 @@ from app.store.records import PatientRef
 from ui import tasks, theme
 from ui.composer.guard import guarded
 from ui.dates import parse_birth_date
+from ui.plain import PlainLabel, plain_text
 
 _SEXES = ("female", "male", "other", "unknown")
 
@@ -118,7 +118,7 @@ class PatientDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)
-        title = QLabel(self.tr("Rechercher dans l'annuaire patient régional"))
+        title = PlainLabel(self.tr("Rechercher dans l'annuaire patient régional"))
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
         form = QFormLayout()
@@ -134,7 +134,7 @@ class PatientDialog(QDialog):
         form.addRow(self.tr("INS"), self.ins_edit)
         layout.addLayout(form)
         row = QHBoxLayout()
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         row.addWidget(self.status, 1)
@@ -203,7 +203,7 @@ class PatientDialog(QDialog):
         self.list.clear()
         for patient in patients:
             identity = ChosenPatient.of(patient).identity
-            item = QListWidgetItem(f"{identity.display()} — {patient.city}")
+            item = QListWidgetItem(plain_text(f"{identity.display()} — {patient.city}"))
             item.setData(Qt.ItemDataRole.UserRole, patient.id)
             self.list.addItem(item)
         if patients:
