@@ -12,6 +12,7 @@ import re
 import sqlite3
 from html import escape
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,9 +20,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.demo.names import mss_address
-from server.portal.pages import page, table, who
+from server.portal.pages import link, page, respond, table, who
 from server.regional.common import born
 from server.regional.errors import RegionalError
+from server.regional.models import Patient
 from server.regional.portal_codes import SESSION_LIFETIME
 from server.regional.validation import normalize_ins
 from server.urls import PORTAL_PATH
@@ -39,7 +41,7 @@ class _Redirect(Exception):
 
 
 def _challenge(message: str) -> HTMLResponse:
-    return HTMLResponse(
+    return respond(
         page("Connexion requise", f"<p>{escape(message)}</p>"),
         status_code=401,
         headers={"WWW-Authenticate": 'Basic realm="Portail MonSisra", charset="UTF-8"'},
@@ -87,6 +89,10 @@ def _guarded(request: Request, sandbox: Sandbox) -> Account | Response:
         return redirect.response
 
 
+def _name(patient: Patient) -> str:
+    return f"{patient.family.upper()} {patient.given}"
+
+
 @router.get("/mespatients", response_model=None)
 def mespatients(request: Request, sandbox: SandboxDep) -> Response:
     viewer = _guarded(request, sandbox)
@@ -95,13 +101,12 @@ def mespatients(request: Request, sandbox: SandboxDep) -> Response:
     patients = sandbox.regional.patients.file_active(viewer)
     rows = [
         (
-            f'<a href="{PORTAL_PATH}/mespatients/patients/{escape(p.ins)}">'
-            f"{escape(p.family.upper())} {escape(p.given)}</a>"
+            link(f"{PORTAL_PATH}/mespatients/patients/{quote(p.ins, safe='')}", _name(p))
             if p.ins
-            else f"{escape(p.family.upper())} {escape(p.given)}",
-            escape(p.birth_date.strftime("%d/%m/%Y")),
-            escape(p.ins or ""),
-            escape(p.city),
+            else _name(p),
+            p.birth_date.strftime("%d/%m/%Y"),
+            p.ins or "",
+            p.city,
         )
         for p in patients
     ]
@@ -109,7 +114,7 @@ def mespatients(request: Request, sandbox: SandboxDep) -> Response:
         f"<p>{len(patients)} patient(s) dans votre file active.</p>"
         + table(("Patient", "Naissance", "INS", "Commune"), rows)
     )
-    return HTMLResponse(page("MesPatients — ma file active", body))
+    return respond(page("MesPatients — ma file active", body))
 
 
 @router.get("/mespatients/patients/{ins}", response_model=None)
@@ -124,24 +129,18 @@ def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
         patient = sandbox.regional.patients.by_ins(viewer, normalized)
         team = sandbox.regional.patients.care_team(viewer, patient.id)
     except RegionalError as exc:
-        return HTMLResponse(page("Dossier patient", f"<p>{escape(exc.message)}</p>"), exc.status)
+        return respond(page("Dossier patient", f"<p>{escape(exc.message)}</p>"), exc.status)
     members = [
-        (
-            escape(m.name),
-            escape(m.profession or ""),
-            escape(m.specialty or ""),
-            escape(m.mssante_address or ""),
-        )
+        (m.name, m.profession or "", m.specialty or "", m.mssante_address or "")
         for m in team.members
     ]
     body = (
-        who(viewer.display_name)
-        + f"<p>{escape(patient.family.upper())} {escape(patient.given)}, {born(patient.sex)} le "
+        who(viewer.display_name) + f"<p>{escape(_name(patient))}, {born(patient.sex)} le "
         f"{patient.birth_date:%d/%m/%Y} — INS {escape(patient.ins or '')} "
         f"(OID {escape(patient.ins_oid or '')})</p><h2>Acteurs du dossier</h2>"
         + table(("Professionnel", "Profession", "Spécialité", "Adresse MSSanté"), members)
     )
-    return HTMLResponse(page(f"Dossier de {patient.given} {patient.family}", body))
+    return respond(page(f"Dossier de {patient.given} {patient.family}", body))
 
 
 @router.get("/telemedecine", response_model=None)
@@ -154,13 +153,11 @@ def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
     statuses = {"planned": "Planifiée", "done": "Passée", "cancelled": "Annulée"}
     tc_rows = [
         (
-            escape(f"{t.start:%d/%m/%Y %H:%M}"),
-            escape(t.patient.name),
-            escape(t.teleconsultant.name),
-            escape(statuses[t.status]),
-            f'<a href="{escape(t.join_url)}">Rejoindre</a>'
-            if t.join_url and t.status == "planned"
-            else "",
+            f"{t.start:%d/%m/%Y %H:%M}",
+            t.patient.name,
+            t.teleconsultant.name,
+            statuses[t.status],
+            link(t.join_url, "Rejoindre") if t.join_url and t.status == "planned" else "",
         )
         for t in consultations
     ]
@@ -168,11 +165,11 @@ def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
     te_statuses = {"requested": "Demandée", "answered": "Répondue", "closed": "Clôturée"}
     te_rows = [
         (
-            escape(f"{t.created_at:%d/%m/%Y}"),
-            escape(t.patient.name),
-            escape(t.requester.name),
-            escape(t.expert.name),
-            escape(te_statuses[t.status]),
+            f"{t.created_at:%d/%m/%Y}",
+            t.patient.name,
+            t.requester.name,
+            t.expert.name,
+            te_statuses[t.status],
         )
         for t in expertises
     ]
@@ -184,7 +181,7 @@ def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
         + table(("Date", "Patient", "Requérant", "Expert", "Statut"), te_rows)
         + f'<p><a href="{PORTAL_PATH}/telemedecine/expert">Se déclarer comme téléexpert</a></p>'
     )
-    return HTMLResponse(page("Portail régional de télémédecine", body))
+    return respond(page("Portail régional de télémédecine", body))
 
 
 @router.get("/telemedecine/expert", response_model=None)
@@ -208,7 +205,7 @@ def expert_preferences(request: Request, sandbox: SandboxDep) -> Response:
         + f"<p>Apparaître dans l'annuaire régional des experts : {listed}</p>"
         + "<p>Ces préférences se modifient depuis MonSisra (Mon portail → Téléexpertise).</p>"
     )
-    return HTMLResponse(page("Préférences expert", body))
+    return respond(page("Préférences expert", body))
 
 
 @router.get("/telemedecine/join/{token}", response_model=None)
@@ -216,7 +213,7 @@ def join(sandbox: SandboxDep, token: str) -> Response:
     info = sandbox.regional.teleconsultations.join_info(token)
     if info is None:
         body = "<p>Ce lien de téléconsultation n'est pas valide. Vérifiez l'invitation reçue.</p>"
-        return HTMLResponse(page("Téléconsultation", body), status_code=404)
+        return respond(page("Téléconsultation", body), status_code=404)
     if info.status == "cancelled":
         state = "Cette téléconsultation a été annulée."
     elif info.status == "done":
@@ -232,7 +229,7 @@ def join(sandbox: SandboxDep, token: str) -> Response:
         f"{escape(info.teleconsultant)} le {info.start:%d/%m/%Y} de {info.start:%H:%M} à "
         f"{info.end:%H:%M}.</p><p>{escape(state)}</p>"
     )
-    return HTMLResponse(page("Salle d'attente de téléconsultation", body))
+    return respond(page("Salle d'attente de téléconsultation", body))
 
 
 _FORM = (
@@ -248,7 +245,7 @@ _FORM = (
 @router.get("/inscription", response_model=None)
 def registration_form() -> Response:
     intro = "<p>Sans carte CPS, créez ici votre compte Sara pour obtenir vos identifiants.</p>"
-    return HTMLResponse(page("Créer un compte Sara", intro + _FORM))
+    return respond(page("Créer un compte Sara", intro + _FORM))
 
 
 @router.post("/inscription", response_model=None)
@@ -269,10 +266,10 @@ def register(
     elif len(password) < 10:
         problem = "Le mot de passe doit contenir au moins 10 caractères."
     if problem:
-        return HTMLResponse(page("Créer un compte Sara", f"<p>{escape(problem)}</p>" + _FORM), 400)
+        return respond(page("Créer un compte Sara", f"<p>{escape(problem)}</p>" + _FORM), 400)
     email = mss_address(given, family, sandbox.config.mail_domain)
     if sandbox.accounts.by_login(login) or sandbox.accounts.by_email(email):
-        return HTMLResponse(
+        return respond(
             page(
                 "Créer un compte Sara",
                 "<p>Cet identifiant ou cette adresse existe déjà : choisissez-en un autre.</p>"
@@ -284,10 +281,10 @@ def register(
         account = sandbox.accounts.create(login, password, f"{given} {family}", email)
     except sqlite3.IntegrityError:  # the same login registered at the same moment
         taken = "<p>Cet identifiant existe déjà.</p>"
-        return HTMLResponse(page("Créer un compte Sara", taken), 409)
+        return respond(page("Créer un compte Sara", taken), 409)
     body = (
         f"<p>Votre compte est créé. Identifiant : <strong>{escape(account.login)}</strong>, "
         f"adresse MSSanté : <strong>{escape(account.email)}</strong>.</p>"
         "<p>Vous pouvez maintenant vous connecter à MonSisra.</p>"
     )
-    return HTMLResponse(page("Compte Sara créé", body), status_code=201)
+    return respond(page("Compte Sara créé", body), status_code=201)
