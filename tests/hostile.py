@@ -9,7 +9,7 @@ memory runs out, `file:///etc/passwd` and a local path read a file, `//host/shar
 characters and many short ones.
 
 `Canary` is a FIFO: a program that opens it for reading blocks until a writer comes, so a watch
-thread keeps trying to open it for writing without blocking (which only succeeds while a reader
+process keeps trying to open it for writing without blocking (which only succeeds while a reader
 has it open), counts each success and closes at once — the reader sees an empty file and goes
 on, the test knows.
 """
@@ -17,12 +17,11 @@ on, the test knows.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -55,23 +54,35 @@ MARKUP = (
     "<table><tr><td>cellule</td></tr></table>",
 )
 # Raw markup that must never reach a rich-text widget unescaped (the start of each element).
-RAW_MARKUP = ("<img", "<a href", "<b>gras", "<table")
+RAW_MARKUP = ("<img", '<a href="javascript', "<b>gras", "<table")
 
 
 class Canary:
     """A FIFO in a short private folder (so that its path fits a 100-character name) and the
-    thread that notices readers. Use as a context manager."""
+    process that notices its readers. Use as a context manager; `opened` counts the readers.
+
+    The watch runs in its own process: a reader blocked in Qt's C++ code may hold Python's lock,
+    and a watch thread of this process could then never run to let it go."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="cn"))
         self.path = self.folder / "f"
+        self._log = self.folder / "opened"
         os.mkfifo(self.path, 0o600)
-        self.opened = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="canary", daemon=True)
+        self._log.write_text("")
+        self._watch: subprocess.Popen[bytes] | None = None
+
+    @property
+    def opened(self) -> int:
+        return len(self._log.read_text())
 
     def __enter__(self) -> Canary:
-        self._thread.start()
+        self._watch = subprocess.Popen(
+            [sys.executable, "-c", _WATCH, str(self.path), str(self._log), str(os.getpid())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # not the test's pipes: they would stay open after it
+            stderr=subprocess.DEVNULL,
+        )
         return self
 
     def __exit__(
@@ -80,22 +91,31 @@ class Canary:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        if self._watch is not None:
+            self._watch.terminate()
+            self._watch.wait(timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _watch(self) -> None:
-        while not self._stop.is_set():
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError as e:
-                if e.errno != errno.ENXIO:  # ENXIO: nobody reads it, the normal case
-                    raise
-                time.sleep(0.005)
-                continue
-            self.opened += 1
-            os.close(fd)  # the reader gets end of file and goes on
-            time.sleep(0.005)
+
+# Opening a FIFO for writing without blocking succeeds only while a reader has it open (ENXIO
+# otherwise): then one mark is logged and the FIFO closed at once, so the reader reads an empty
+# file and goes on. The watch ends with the process that started it (even one that aborted).
+_WATCH = """
+import errno, os, shutil, sys, time
+fifo, log, parent = sys.argv[1], sys.argv[2], int(sys.argv[3])
+while os.getppid() == parent:
+    try:
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as e:
+        if e.errno != errno.ENXIO:
+            raise
+    else:
+        os.close(fd)
+        with open(log, "a") as marks:
+            marks.write("x")
+    time.sleep(0.005)
+shutil.rmtree(os.path.dirname(fifo), ignore_errors=True)  # what the test could not clean
+"""
 
 
 class Hostile:
