@@ -26,6 +26,7 @@ from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient
 from app.store import attachments
 from app.store.db import Cache
+from app.text import strip_bidi
 
 log = logs.get("attachments")
 
@@ -50,8 +51,9 @@ class NotAvailableOffline(CoreError):
 
 def safe_file_name(name: str | None, fallback: str = "document") -> str:
     """A name any file system accepts and that cannot escape its folder: no separators, no
-    control characters, no reserved Windows names, no trailing dots or spaces, ≤ 120 chars."""
-    text = unicodedata.normalize("NFC", name or "")
+    control characters, no reserved Windows names, no trailing dots or spaces, ≤ 120 chars; and
+    no bidirectional controls, as on screen (the name shown is the name saved)."""
+    text = unicodedata.normalize("NFC", strip_bidi(name or ""))
     text = "".join(ch for ch in text if ch.isprintable())
     text = re.sub(r'[\\/:*?"<>|]+', "_", text).strip().strip(".").strip()
     if not text or text in {".", ".."}:

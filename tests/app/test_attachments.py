@@ -7,12 +7,15 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.attachments import Attachments, NotAvailableOffline, safe_file_name
 from app.store import attachments as content
 from app.store import mail
 from app.store.db import Cache
 from app.sync.engine import SyncEngine
+from app.text import BIDI_CONTROLS, strip_bidi
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.app.test_sync_engine import GP
@@ -99,3 +102,13 @@ async def test_the_budget_lets_older_documents_go(
 )
 def test_odd_file_names_become_safe(given: str, expected: str) -> None:
     assert safe_file_name(given) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("ab.é" + "".join(BIDI_CONTROLS)), max_size=40))
+def test_saved_name_is_the_name_shown(name: str) -> None:
+    """What the screen shows (bidirectional controls removed) is what is saved: an override
+    cannot make "ordonnance<U+202E>gpj.exe" saved as one name and read as another."""
+    shown = strip_bidi(name)
+    assert safe_file_name(name) == safe_file_name(shown)
+    assert not set(safe_file_name(name)) & BIDI_CONTROLS
+    assert safe_file_name("ordonnance\u202egpj.exe") == "ordonnancegpj.exe"
