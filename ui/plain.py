@@ -16,7 +16,7 @@ import html
 from typing import Any
 
 from PySide6 import QtGui
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
@@ -34,6 +34,10 @@ __all__ = [
     "plain_tooltip",
 ]
 
+# A word-wrapped label asks for no more width than this, whatever the longest word of its text
+# (Qt wraps at word boundaries only): one 400-character word from outside must not widen a whole
+# window or pane past the screen. Such a word is cut at the label's edge instead.
+WRAPPED_MIN_WIDTH = 200
 # What a freedesktop notification server (and a StatusNotifierItem tooltip) reads as markup,
 # replaced by look-alikes: Windows and macOS show the text as is, where entities would show raw.
 _NOTIFICATION_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
@@ -90,7 +94,17 @@ def paint_text(
     return shown
 
 
-class PlainLabel(QLabel):
+class _Label(QLabel):
+    """What both labels share: word-wrapped, they ask for at most WRAPPED_MIN_WIDTH."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.wordWrap():
+            hint.setWidth(min(hint.width(), WRAPPED_MIN_WIDTH))
+        return hint
+
+
+class PlainLabel(_Label):
     """A QLabel that never renders rich text, whatever `setText` is given."""
 
     def __init__(self, text: str | None = "", parent: QWidget | None = None) -> None:
@@ -102,7 +116,7 @@ class PlainLabel(QLabel):
         super().setText(plain_text(text))
 
 
-class RichLabel(QLabel):
+class RichLabel(_Label):
     """A label that mixes our markup (bold, a link) with outside text: `set_markup` takes a
     template of ours and escapes every value put into it; `setText` shows its text as
     characters (escaped)."""

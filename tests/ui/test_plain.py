@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ui.plain import (
+    WRAPPED_MIN_WIDTH,
     PlainLabel,
     RichLabel,
     escape,
@@ -110,3 +111,19 @@ def test_message_box_with_standard_buttons(qtbot: QtBot) -> None:
     qtbot.addWidget(box)
     assert box.standardButtons() == yes | no
     assert box.windowTitle() == "Titre"
+
+
+def test_a_long_word_from_outside_does_not_widen_its_window(qtbot: QtBot) -> None:
+    """Qt wraps at word boundaries only: a 400-character word would set the label's minimum
+    width, and so its pane's and window's. A wrapped label asks for WRAPPED_MIN_WIDTH at most."""
+    label = PlainLabel("Objet " + "x" * 400)
+    qtbot.addWidget(label)
+    label.setWordWrap(True)
+    assert label.minimumSizeHint().width() <= WRAPPED_MIN_WIDTH
+    label.setWordWrap(False)  # a one-line label keeps its whole text's width
+    assert label.minimumSizeHint().width() > WRAPPED_MIN_WIDTH
+    rich = RichLabel()
+    qtbot.addWidget(rich)
+    rich.setWordWrap(True)
+    rich.set_markup("<b>{name}</b>", name="y" * 400)
+    assert rich.minimumSizeHint().width() <= WRAPPED_MIN_WIDTH

@@ -195,6 +195,11 @@ class AttachmentChip(QFrame):
         details = [attachment.doc_type or self.tr("Document"), human_size(attachment.size)]
         self.details = PlainLabel(" · ".join(details))
         self.details.setObjectName("attachmentDetails")
+        self.details.setText(
+            self.details.fontMetrics().elidedText(
+                self.details.text(), Qt.TextElideMode.ElideMiddle, 300
+            )
+        )
         text.addWidget(self.title)
         text.addWidget(self.details)
         row.addLayout(text)
@@ -362,10 +367,12 @@ class MessageCard(QFrame):
             (sender.name or sender.email) if sender is not None else self.tr("(expéditeur inconnu)")
         )
         who.setObjectName("messageSender")
+        who.setWordWrap(True)  # a sender may call themselves anything, at any length
         names.addWidget(who)
         if sender is not None and sender.name:
             address = PlainLabel(sender.email)
             address.setObjectName("messageAddress")
+            address.setWordWrap(True)
             address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             names.addWidget(address)
         top.addLayout(names, 1)
