@@ -24,7 +24,10 @@ import sys
 import tempfile
 import uuid
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formataddr
 from pathlib import Path
 from types import TracebackType
@@ -346,21 +349,27 @@ def deliver(
         patient=world.patient,
         attachments=[OutgoingAttachment(report, name, "application/pdf", "11488-4")],
     )
-    msg = EmailMessage()
+    # The classic email API keeps the headers as written: fully encoded words, well formed
+    # (EmailMessage writes a display name full of specials half quoted, half encoded).
+    msg = MIMEMultipart()
     msg["From"] = _header_address(sender)
     msg["To"] = ", ".join(_header_address(a) for a in outgoing.to)
     msg["Cc"] = _header_address(
         Address(hostile.name("Copie"), "copie.hostile@sisra-demo.mssante.fr")
     )
-    msg["Subject"] = outgoing.subject
+    msg["Subject"] = Header(outgoing.subject, "utf-8").encode()
     message_id = f"<hostile-{uuid.uuid4().hex}@sisra-demo.mssante.fr>"
     msg["Message-ID"] = message_id
-    msg.set_content(hostile.text("Corps du message"))
-    msg.add_attachment(PDF, maintype="application", subtype="pdf", filename=name)
-    msg.get_payload()[-1]["Content-Description"] = description
-    msg.add_attachment(
-        build_message_xdm(outgoing), maintype="application", subtype="zip", filename="IHE_XDM.ZIP"
-    )
+    msg.attach(MIMEText(hostile.text("Corps du message"), "plain", "utf-8"))
+    for data, subtype, filename, about in (
+        (PDF, "pdf", name, description),
+        (build_message_xdm(outgoing), "zip", "IHE_XDM.ZIP", None),
+    ):
+        part = MIMEApplication(data, subtype)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", filename))
+        if about is not None:
+            part["Content-Description"] = Header(about, "utf-8").encode()
+        msg.attach(part)
     server.sandbox.mail.import_message(
         account.id, msg.as_bytes(), received_at=dt.datetime.now(dt.UTC)
     )
@@ -368,7 +377,7 @@ def deliver(
 
 
 def _header_address(address: Address) -> str:
-    return formataddr((address.name or "", address.email))
+    return formataddr((address.name or "", address.email), charset="utf-8")
 
 
 def _api(server: ServerThread, login: str, password: str) -> httpx.Client:
