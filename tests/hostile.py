@@ -151,6 +151,19 @@ class Hostile:
         ]
         return " ".join(parts)[:limit]
 
+    def html(self, label: str) -> str:
+        """An HTML body that reaches for the canary every way HTML can: images, a style sheet, a
+        background, a style, a cid: that climbs out of the message, an object."""
+        canary = self.canary
+        return (
+            f'<html><head><link rel="stylesheet" href="{canary}"></head>'
+            f'<body background="{canary}"><p>{label}</p>{"".join(self.images)}'
+            f'<img src="cid:../../{canary}"><div style="background:url({canary})">fond</div>'
+            f'<table background="file://{canary}"><tr><td>cellule</td></tr></table>'
+            f'<object data="{canary}"></object><iframe src="{canary}"></iframe>'
+            f"<p>ordonnance{RLO}gpj.exe</p></body></html>"
+        )
+
     def file_name(self, label: str) -> str:
         """A document's file name: markup, then an override that hides the real extension."""
         return f"{self.images[1]}<b>{label}</b>{RLO}fdp.exe"
@@ -360,7 +373,10 @@ def deliver(
     msg["Subject"] = Header(outgoing.subject, "utf-8").encode()
     message_id = f"<hostile-{uuid.uuid4().hex}@sisra-demo.mssante.fr>"
     msg["Message-ID"] = message_id
-    msg.attach(MIMEText(hostile.text("Corps du message"), "plain", "utf-8"))
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(hostile.text("Corps du message"), "plain", "utf-8"))
+    body.attach(MIMEText(hostile.html("Corps HTML"), "html", "utf-8"))
+    msg.attach(body)
     for data, subtype, filename, about in (
         (PDF, "pdf", name, description),
         (build_message_xdm(outgoing), "zip", "IHE_XDM.ZIP", None),

@@ -213,6 +213,10 @@ def test_hostile_fixture_is_plain_text_in_every_screen(
     window.conversations.select_row(row_where(window, lambda s: "Objet" in (s.subject or "")))
     qtbot.waitUntil(lambda: bool(window.reader.cards), timeout=WAIT)
     assert window.reader.cards[0].chips, "the hostile document is listed"
+    body = window.reader.cards[0].body
+    assert "Corps HTML" in body.toPlainText()  # the sanitised HTML body, not the text one
+    # Sanitised: it asks for no address at all (an <img> whose src was removed asks for "").
+    assert [u for u in body.refused if u] == []
     window.notify(hostile.text("Erreur du serveur"))  # an error that quotes the server
     window.grab()
     screens.append(walk(window, "inbox+reader"))
