@@ -239,9 +239,14 @@ class Attachments:
     async def open_copy(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
         """A private copy for the system's viewer, under the document's safe name (wiped with
         the session's copies). RunsCode for a program: it can be saved, not opened from here."""
-        safe = safe_file_name(name)
-        if runs_code(safe, type_):
+        if runs_code(safe_file_name(name), type_):
             raise RunsCode(f"refused to open a program ({type_})")
+        return await self.private_copy(blob_id, name, type_, size)
+
+    async def private_copy(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
+        """A private copy under the document's safe name for the app's own use (a forward attaches
+        it to a new message), never handed to the system's opener: programs too."""
+        safe = safe_file_name(name)
         await self.ensure(blob_id, safe, type_, size)
         return await asyncio.to_thread(self._write_copy, blob_id, safe)
 

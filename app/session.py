@@ -370,6 +370,11 @@ class AccountSession:
     async def open_document(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
         return await self.attachments.open_copy(blob_id, name, type_, size)
 
+    async def copy_document(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
+        """A private copy to attach to a new message (a forward): programs pass on too, since
+        the copy is never opened here; the recipient's client decides what to do with them."""
+        return await self.attachments.private_copy(blob_id, name, type_, size)
+
     async def save_document(
         self, blob_id: str, name: str, type_: str, dest: Path, size: int = 0
     ) -> Path:

@@ -4,7 +4,9 @@
 A sandbox with demo data runs in this process (this dev tool may import server/; ui/ never does);
 the login window is painted first, then the demo GP's account is opened and every screen module's
 `demo_screenshot(session)` is rendered by ui.screenshots (a module not in this build is skipped
-with a printed line).
+with a printed line). Last, the hostile fixture of the tests (tests/hostile.py) is put into the
+sandbox and the reader, Mes patients, Téléexpertise and the directory are shown with it
+(hostile-*.png): outside text must show as characters.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +45,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-async def shoot(server_url: str, work: Path, out: Path) -> list[Path]:
+async def shoot(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    server_url = server.base_url
     client = work / "client"
     settings_mod.use(client)
     settings_mod.override(server_url=server_url)
@@ -60,6 +64,70 @@ async def shoot(server_url: str, work: Path, out: Path) -> list[Path]:
         saved += await screenshots.render_session_screens(session, out)
     finally:
         await session.close()
+    return saved + await shoot_hostile(server, client, out)
+
+
+async def _until(ready: Callable[[], object], what: str) -> None:
+    deadline = time.monotonic() + SYNC_TIMEOUT
+    while not ready():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.2)
+
+
+async def shoot_hostile(server: ServerThread, client: Path, out: Path) -> list[Path]:
+    """The unhappy state that matters most: a colleague whose names, subject, documents, patient,
+    questions and motives are full of markup, bidirectional controls and length
+    (tests/hostile.py), shown as characters, elided or wrapped."""
+    from tests.hostile import Hostile, deliver, seed
+    from ui.directory.view import DirectoryView
+    from ui.mail.main_window import MainWindow
+    from ui.patients.view import PatientsView
+    from ui.teleexpertise.view import TeleexpertiseView
+
+    hostile = Hostile(Path("canari"))  # a path shown, never opened
+    world = seed(server, (GP_LOGIN, DEMO_PASSWORD), hostile)
+    deliver(server, GP_LOGIN, world, hostile, client)
+    session = await AccountSession.open(client, server.base_url, GP_LOGIN, DEMO_PASSWORD)
+    saved: list[Path] = []
+    try:
+        session.start()
+        window = MainWindow(session, restore_drafts=False)
+        window.resize(1280, 800)
+        model = window.conversations.model
+
+        def hostile_row() -> int:
+            rows = (model.summary(r) for r in range(min(model.rowCount(), 20)))
+            return next((i for i, s in enumerate(rows) if s and "Objet" in s.subject), -1)
+
+        await _until(lambda: hostile_row() >= 0, "the hostile message")
+        window.conversations.select_row(hostile_row())
+        saved.append(await screenshots.capture(window, out / "hostile-reader.png"))
+
+        patients = PatientsView(session)
+        patients.resize(1100, 760)
+        await _until(lambda: not patients.loading, "Mes patients")
+        patients.select_patient(world.patient_id)
+        saved.append(await screenshots.capture(patients, out / "hostile-patients.png"))
+
+        expertise = TeleexpertiseView(session)
+        expertise.resize(1120, 720)
+        await _until(lambda: not expertise.loading, "Téléexpertise")
+        asked = next(t for t in expertise.sent_model.rows() if t.patient.id == world.patient_id)
+        expertise.select(asked.id)
+        saved.append(await screenshots.capture(expertise, out / "hostile-teleexpertise.png"))
+
+        directory = DirectoryView(session)
+        directory.resize(1040, 720)
+        directory.name_edit.setText("Zorglub")
+        directory.search()
+        await _until(lambda: not directory.searching, "the directory")
+        directory.results.setCurrentIndex(directory.results_model.index(0))
+        saved.append(await screenshots.capture(directory, out / "hostile-directory.png"))
+    finally:
+        await session.close()
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
     return saved
 
 
@@ -82,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         with ServerThread(quick_config(data)) as server:
             import qasync
 
-            saved = qasync.run(shoot(server.base_url, work, out))
+            saved = qasync.run(shoot(server, work, out))
     del translators
     print(f"{len(saved)} captures dans {out}", flush=True)
     return 0

@@ -1,9 +1,11 @@
 """Security headers on every answer of the sandbox, HTML and API alike.
 
-- `Content-Security-Policy: default-src 'self'; frame-ancestors 'none'`: a page of the portal
-  runs nothing and loads nothing that does not come from the sandbox (its style sheet is a file
-  of its own, not inline: portal/pages.py), and no other site can frame it (clickjacking).
-  On a JSON answer it costs nothing and covers a browser that is tricked into rendering one.
+- `Content-Security-Policy: default-src 'self'; script-src 'none'; …; frame-ancestors 'none'`:
+  a page of the portal loads nothing that does not come from the sandbox (its style sheet is a
+  file of its own, not inline: portal/pages.py) and runs no script at all — not even one from
+  the sandbox, whose downloads hold what other users sent —, its forms post only to the sandbox,
+  and no other site can frame it (clickjacking). On a JSON answer it costs nothing and covers a
+  browser that is tricked into rendering one.
 - `X-Content-Type-Options: nosniff`: a downloaded blob or a JSON answer is never guessed to be
   HTML or script.
 - `Referrer-Policy: no-referrer`: a portal URL (a patient's INS in its path) never leaks to the
@@ -20,7 +22,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }

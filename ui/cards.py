@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from ui.plain import PlainLabel
+
 
 def list_card(heading: str, view: QWidget, empty: QLabel) -> QFrame:
     """The card (object name "listCard", styled by the pages' style sheets); `empty` starts hidden:
@@ -15,7 +17,7 @@ def list_card(heading: str, view: QWidget, empty: QLabel) -> QFrame:
     box = QVBoxLayout(card)
     box.setContentsMargins(0, 8, 0, 0)
     box.setSpacing(0)
-    title = QLabel(heading)
+    title = PlainLabel(heading)
     title.setObjectName("sectionTitle")
     empty.setObjectName("emptyState")
     empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

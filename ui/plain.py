@@ -5,20 +5,42 @@ as rich text, so `<img src="/dev/zero">` in a subject makes Qt read that file an
 `<img src="//host/share/x">` opens an SMB connection on Windows. Widgets that show outside text
 are built here, with the format fixed to plain text, and bidirectional controls removed
 (app/text.py) so that what is shown is what is stored. Where markup must be mixed with such
-text (a link around a patient's name), the text goes through `escape` first.
+text (a link around a patient's name), the markup is ours and the text goes through `escape`
+(`RichLabel.set_markup`). tests/ui/test_plain_source.py keeps ui/ to these rules: no bare QLabel,
+no QMessageBox, no tooltip built from outside text except through this module.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from app.text import strip_bidi
 
-__all__ = ["PlainLabel", "escape", "plain_message_box", "plain_text", "plain_tooltip"]
+__all__ = [
+    "PlainLabel",
+    "RichLabel",
+    "escape",
+    "notification_text",
+    "paint_text",
+    "plain_caption",
+    "plain_message_box",
+    "plain_text",
+    "plain_tooltip",
+]
+
+# A word-wrapped label asks for no more width than this, whatever the longest word of its text
+# (Qt wraps at word boundaries only): one 400-character word from outside must not widen a whole
+# window or pane past the screen. Such a word is cut at the label's edge instead.
+WRAPPED_MIN_WIDTH = 200
+# What a freedesktop notification server (and a StatusNotifierItem tooltip) reads as markup,
+# replaced by look-alikes: Windows and macOS show the text as is, where entities would show raw.
+_NOTIFICATION_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
 
 
 def plain_text(text: str | None) -> str:
@@ -32,16 +54,57 @@ def escape(text: str | None) -> str:
 
 
 def plain_tooltip(text: str | None) -> str:
-    """A tooltip string that Qt shows as the very characters of `text` (tooltips have no format
-    setting: they guess rich text, so the text is converted to escaped markup). Empty stays
+    """A tooltip string that Qt shows as the very characters of `text`. Tooltips have no format
+    setting: Qt renders them as rich text when `Qt.mightBeRichText` says so, and only then is the
+    text converted to escaped markup (the rest stays as is, for screen readers). Empty stays
     empty (no tooltip)."""
     text = plain_text(text)
-    if not text:
-        return ""
+    if not QtGui.Qt.mightBeRichText(text):
+        return text
     return QtGui.Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
-class PlainLabel(QLabel):
+def plain_caption(text: str | None) -> str:
+    """Outside text on a button, a tab or a menu entry (always plain): no bidirectional controls,
+    and "&" doubled, so that "Dupont & Fils" is not read as a shortcut marker."""
+    return plain_text(text).replace("&", "&&")
+
+
+def notification_text(text: str | None) -> str:
+    """Outside text for a desktop notification. On Linux Qt hands it to the freedesktop
+    notification server, which reads the body as markup (`<img src=…>` included) and shows it in
+    the tray icon's tooltip as markup too; the same text is shown as is on Windows and macOS. So
+    the three markup characters become look-alikes (‹ › ＆) rather than entities."""
+    return plain_text(text).translate(_NOTIFICATION_MARKUP)
+
+
+def paint_text(
+    painter: QPainter,
+    rect: QRect,
+    text: str | None,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+    elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+) -> str:
+    """Outside text painted on one line of `rect` (a delegate's row): no bidirectional controls,
+    line breaks as spaces, elided to the width. Returns what was painted. (QPainter.drawText
+    never reads markup.)"""
+    line = " ".join(plain_text(text).splitlines())
+    shown = painter.fontMetrics().elidedText(line, elide, max(0, rect.width()))
+    painter.drawText(rect, align, shown)
+    return shown
+
+
+class _Label(QLabel):
+    """What both labels share: word-wrapped, they ask for at most WRAPPED_MIN_WIDTH."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.wordWrap():
+            hint.setWidth(min(hint.width(), WRAPPED_MIN_WIDTH))
+        return hint
+
+
+class PlainLabel(_Label):
     """A QLabel that never renders rich text, whatever `setText` is given."""
 
     def __init__(self, text: str | None = "", parent: QWidget | None = None) -> None:
@@ -53,19 +116,40 @@ class PlainLabel(QLabel):
         super().setText(plain_text(text))
 
 
+class RichLabel(_Label):
+    """A label that mixes our markup (bold, a link) with outside text: `set_markup` takes a
+    template of ours and escapes every value put into it; `setText` shows its text as
+    characters (escaped)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+
+    def set_markup(self, template: str, **values: Any) -> None:
+        """`template` (our constant text, with `{name}` fields) filled with escaped `values`."""
+        super().setText(template.format(**{k: escape(str(v)) for k, v in values.items()}))
+
+    def setText(self, text: str | None) -> None:
+        super().setText(escape(text))
+
+
 def plain_message_box(
     parent: QWidget | None,
     icon: QMessageBox.Icon,
     title: str,
     text: str,
     informative: str = "",
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton,
 ) -> QMessageBox:
-    """A QMessageBox whose text and informative text are plain (both may quote a server)."""
+    """A QMessageBox whose text and informative text are plain (both may quote a server).
+    Without `buttons`, the caller adds its own (`addButton`), or Qt shows OK."""
     box = QMessageBox(parent)
     box.setIcon(icon)
-    box.setWindowTitle(title)
+    box.setWindowTitle(plain_text(title))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(plain_text(text))
+    if buttons != QMessageBox.StandardButton.NoButton:
+        box.setStandardButtons(buttons)
     if informative:
         box.setInformativeText(plain_text(informative))
         # The informative label has no format setting of its own; its QLabel is told directly.

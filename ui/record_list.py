@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from ui.plain import plain_text, plain_tooltip
+
 T = TypeVar("T")
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the record itself, for delegates and views
 
@@ -16,7 +18,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class RecordList(QAbstractListModel, Generic[T]):
-    """`text` is what screen readers and keyboard search read; `tooltip` what hovering shows."""
+    """`text` is what screen readers and keyboard search read; `tooltip` what hovering shows
+    (both may hold outside text: they are served as plain text)."""
 
     def __init__(
         self,
@@ -63,7 +66,7 @@ class RecordList(QAbstractListModel, Generic[T]):
         if role == RECORD_ROLE:
             return record
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(record)
+            return plain_text(self._text(record))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(record)
+            return plain_tooltip(self._tooltip(record)) or None
         return None

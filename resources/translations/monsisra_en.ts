@@ -75,7 +75,7 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+172"/>
+        <location filename="../../ui/mail/reader.py" line="+171"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
@@ -85,17 +85,17 @@
         <translation>document</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-34"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
         <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
     </message>
@@ -303,7 +303,7 @@
         <translation> It remains in the outbox.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -344,12 +344,12 @@
         <translation>(unknown sender)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+15"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+15"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
@@ -357,7 +357,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location line="-326"/>
+        <location line="-306"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -377,7 +377,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+372"/>
+        <location line="+352"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -398,17 +398,17 @@
     </message>
     <message>
         <location line="+25"/>
-        <location line="+81"/>
+        <location line="+83"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-42"/>
         <source>Patient : {name}  ✕</source>
         <translation>Patient: {name}  ✕</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>{n} résultat(s) pour « {text} »</source>
         <translation>{n} result(s) for “{text}”</translation>
     </message>
@@ -418,7 +418,7 @@
         <translation>No message matches your search.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>Messages de ce patient ({name})</source>
         <translation>Messages about this patient ({name})</translation>
     </message>
@@ -426,7 +426,7 @@
 <context>
     <name>Directory</name>
     <message>
-        <location filename="../../ui/directory/model.py" line="+181"/>
+        <location filename="../../ui/directory/model.py" line="+187"/>
         <source>Établissement</source>
         <translation>Healthcare facility</translation>
     </message>
@@ -436,7 +436,7 @@
         <translation>Expert</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+30"/>
         <source>Pas de messagerie sécurisée connue</source>
         <translation>No known secure messaging address</translation>
     </message>
@@ -679,7 +679,7 @@
 <context>
     <name>FollowReasonDialog</name>
     <message>
-        <location filename="../../ui/patients/follow_reason.py" line="+45"/>
+        <location filename="../../ui/patients/follow_reason.py" line="+44"/>
         <source>Motif du suivi</source>
         <translation>Reason for following</translation>
     </message>
@@ -804,7 +804,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+158"/>
+        <location filename="../../ui/login/window.py" line="+157"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -849,12 +849,12 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+200"/>
+        <location line="+198"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-179"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
@@ -874,12 +874,12 @@
         <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
         <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+90"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -927,7 +927,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+67"/>
+        <location filename="../../ui/mail/main_window.py" line="+66"/>
         <source>Bientôt disponible</source>
         <translation>Coming soon</translation>
     </message>
@@ -1108,12 +1108,12 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+103"/>
+        <location filename="../../ui/mail/reader.py" line="+99"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -1126,7 +1126,7 @@
 <context>
     <name>NavigationPane</name>
     <message>
-        <location filename="../../ui/mail/navigation.py" line="+136"/>
+        <location filename="../../ui/mail/navigation.py" line="+133"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -1166,7 +1166,7 @@
         <translation>Opens MesPatients in the browser</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>{total} messages, {unread} non lus</source>
         <translation>{total} messages, {unread} unread</translation>
     </message>
@@ -1251,7 +1251,7 @@
 <context>
     <name>OutboxDialog</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+176"/>
+        <location filename="../../ui/mail/status.py" line="+177"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1294,12 +1294,13 @@
 <context>
     <name>PatientBanner</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-46"/>
+        <location filename="../../ui/mail/reader.py" line="-49"/>
+        <location line="+2"/>
         <source>Patient : </source>
         <translation>Patient: </translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Ouvrir le dossier du patient dans le navigateur</source>
         <translation>Open the patient&apos;s record in the browser</translation>
     </message>
@@ -1307,7 +1308,7 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/composer/patient.py" line="+115"/>
+        <location filename="../../ui/composer/patient.py" line="+114"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>
@@ -1355,7 +1356,7 @@
 <context>
     <name>PatientSearchForm</name>
     <message>
-        <location filename="../../ui/patients/search_form.py" line="+54"/>
+        <location filename="../../ui/patients/search_form.py" line="+55"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1456,7 +1457,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+112"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1466,7 +1467,7 @@
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+84"/>
         <source>Profession non renseignée</source>
         <translation>Profession not given</translation>
     </message>
@@ -1476,7 +1477,7 @@
         <translation>No known MSSanté address</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
         <source>{name} (vous)</source>
         <translation>{name} (you)</translation>
     </message>
@@ -1560,12 +1561,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+473"/>
+        <location line="+471"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-472"/>
+        <location line="-470"/>
         <location line="+394"/>
         <source>Créer et suivre</source>
         <translation>Create and follow</translation>
@@ -1607,12 +1608,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+472"/>
+        <location line="+470"/>
         <source>Le dossier du patient sur le portail régional</source>
         <translation>The patient&apos;s record on the regional portal</translation>
     </message>
     <message>
-        <location line="-434"/>
+        <location line="-432"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
@@ -1718,23 +1719,23 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+10"/>
+        <location line="+8"/>
         <location line="+97"/>
         <source>Ne plus suivre</source>
         <translation>Stop following</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-104"/>
         <source>Retirer {name} de votre file active ?</source>
         <translation>Remove {name} from your active list?</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Le dossier du patient reste dans l&apos;annuaire régional ; vous pourrez le suivre à nouveau.</source>
         <translation>The patient&apos;s record stays in the regional directory; you can follow it again.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>{name} n&apos;est plus dans votre file active.</source>
         <translation>{name} is no longer in your active list.</translation>
     </message>
@@ -1749,13 +1750,13 @@
         <translation>INS not given</translation>
     </message>
     <message>
-        <location line="-130"/>
-        <location line="+137"/>
+        <location line="-128"/>
+        <location line="+135"/>
         <source>Suivre</source>
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="-592"/>
+        <location line="-590"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1770,17 +1771,17 @@
         <translation>Used name</translation>
     </message>
     <message>
-        <location line="+594"/>
+        <location line="+592"/>
         <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
         <translation>Follow this patient to open their record on the regional portal.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
         <translation>This patient has no INS: their messages cannot be found.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
         <source>Les messages de votre messagerie au sujet de ce patient</source>
         <translation>The messages of your mailbox about this patient</translation>
     </message>
@@ -1820,7 +1821,7 @@
         <translation>No professional is linked to this record yet.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
         <translation>A message to {n} professional(s) of the care team</translation>
     </message>
@@ -1830,7 +1831,7 @@
         <translation>No known MSSanté address in the care team.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Le navigateur n&apos;a pas pu être ouvert.</source>
         <translation>The browser could not be opened.</translation>
     </message>
@@ -1843,7 +1844,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+107"/>
+        <location filename="../../ui/mail/reader.py" line="+105"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -1856,7 +1857,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+186"/>
+        <location filename="../../ui/composer/recipients.py" line="+184"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -1890,7 +1891,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+104"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+105"/>
         <location line="+17"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -2203,12 +2204,12 @@
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Dans la fenêtre principale, et dans la rédaction pour l&apos;envoi.</source>
         <translation>In the main window, and in the message editor for sending.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
@@ -2216,7 +2217,7 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="-118"/>
+        <location filename="../../ui/mail/status.py" line="-120"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
@@ -2236,12 +2237,12 @@
         <translation>Synchronising: %p%</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{done} messages sur {total}</source>
         <translation>{done} of {total} messages</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>{n} en attente</source>
         <translation>{n} pending</translation>
     </message>
@@ -2279,17 +2280,17 @@
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+83"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>annulée : {reason}</source>
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+15"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
@@ -2297,7 +2298,7 @@
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location line="+46"/>
+        <location line="+41"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2400,7 +2401,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+60"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+61"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2458,7 +2459,7 @@
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+610"/>
+        <location line="+602"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2750,7 +2751,7 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/desktop/tray.py" line="+39"/>
+        <location filename="../../ui/desktop/tray.py" line="+43"/>
         <source>Aucun message non lu</source>
         <translation>No unread messages</translation>
     </message>

@@ -62,7 +62,10 @@ async def upload(
 
 
 @router.get(
-    "/jmap/download/{account_id}/{blob_id}/{name}", summary="Download a blob", response_model=None
+    # {name:path}: a name may hold "/" (sent as %2F, which the router sees decoded).
+    "/jmap/download/{account_id}/{blob_id}/{name:path}",
+    summary="Download a blob",
+    response_model=None,
 )
 def download(
     account_id: str,

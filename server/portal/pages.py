@@ -1,11 +1,15 @@
-"""HTML of the portal pages: a shared frame, everything user-given escaped.
+"""HTML of the portal pages: a shared frame, every value escaped.
 
-No inline style or script: the sandbox's Content-Security-Policy (`default-src 'self'`,
-server/headers.py) would block them; the style sheet is served beside the pages.
+Names, cities, questions and motives on these pages were typed by other users: `table` escapes
+every cell it is given as text, and only a `link` (markup of ours, its text and address escaped,
+its address a page of the portal or a web address) goes into a cell as it is. No inline style or
+script: the sandbox's Content-Security-Policy (no script at all, server/headers.py) would
+block them, should something ever slip through; the style sheet is served beside the pages.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -18,6 +22,21 @@ STYLE_SHEET = (
     "td,th{border-bottom:1px solid #d0d7de;padding:.4rem;text-align:left}\n"
     "label{display:block;margin:.6rem 0}\n"
 )
+# A page of ours (/portal/…) or a web address; javascript:, data:, //host… are not links.
+_LINKABLE = re.compile(r"^(?:https?://|/(?![/\\]))", re.IGNORECASE)
+
+
+class Html(str):
+    """Markup of ours (`link`): a table cell that holds it is not escaped again."""
+
+
+def link(href: str, text: str) -> Html:
+    """<a href> to `href` showing `text`, both escaped; the text alone when `href` is neither a
+    portal path nor an http(s) address. Browsers ignore spaces and control characters in a
+    scheme ("java\\tscript:"), so the address is judged without them."""
+    if not _LINKABLE.match("".join(ch for ch in href if ch > " ")):
+        return Html(escape(text))
+    return Html(f'<a href="{escape(href, quote=True)}">{escape(text)}</a>')
 
 
 def page(title: str, body: str) -> str:
@@ -32,10 +51,14 @@ def page(title: str, body: str) -> str:
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """`rows` hold HTML already escaped by the caller (cells may be links)."""
+    """Every cell is escaped, except a `link` (already escaped markup of ours)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    lines = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    lines = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
+
+
+def _cell(value: str) -> str:
+    return value if isinstance(value, Html) else escape(value)
 
 
 def who(name: str) -> str:

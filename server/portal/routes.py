@@ -13,6 +13,7 @@ import re
 import sqlite3
 from html import escape
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,9 +21,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.demo.names import mss_address
-from server.portal.pages import STYLE_SHEET, STYLE_SHEET_PATH, page, table, who
+from server.portal.pages import STYLE_SHEET, STYLE_SHEET_PATH, link, page, table, who
 from server.regional.common import born
 from server.regional.errors import RegionalError
+from server.regional.models import Patient
 from server.regional.portal_codes import SESSION_LIFETIME
 from server.regional.validation import normalize_ins
 from server.urls import PORTAL_PATH
@@ -103,6 +105,10 @@ def _guarded(request: Request, sandbox: Sandbox) -> Account | Response:
         return redirect.response
 
 
+def _name(patient: Patient) -> str:
+    return f"{patient.family.upper()} {patient.given}"
+
+
 @router.get(STYLE_SHEET_PATH.removeprefix(PORTAL_PATH), response_model=None)
 def style_sheet() -> Response:
     return Response(
@@ -118,13 +124,12 @@ def mespatients(request: Request, sandbox: SandboxDep) -> Response:
     patients = sandbox.regional.patients.file_active(viewer)
     rows = [
         (
-            f'<a href="{PORTAL_PATH}/mespatients/patients/{escape(p.ins)}">'
-            f"{escape(p.family.upper())} {escape(p.given)}</a>"
+            link(f"{PORTAL_PATH}/mespatients/patients/{quote(p.ins, safe='')}", _name(p))
             if p.ins
-            else f"{escape(p.family.upper())} {escape(p.given)}",
-            escape(p.birth_date.strftime("%d/%m/%Y")),
-            escape(p.ins or ""),
-            escape(p.city),
+            else _name(p),
+            p.birth_date.strftime("%d/%m/%Y"),
+            p.ins or "",
+            p.city,
         )
         for p in patients
     ]
@@ -148,17 +153,11 @@ def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
     except RegionalError as exc:
         return HTMLResponse(page("Dossier patient", f"<p>{escape(exc.message)}</p>"), exc.status)
     members = [
-        (
-            escape(m.name),
-            escape(m.profession or ""),
-            escape(m.specialty or ""),
-            escape(m.mssante_address or ""),
-        )
+        (m.name, m.profession or "", m.specialty or "", m.mssante_address or "")
         for m in team.members
     ]
     body = (
-        who(viewer.display_name)
-        + f"<p>{escape(patient.family.upper())} {escape(patient.given)}, {born(patient.sex)} le "
+        who(viewer.display_name) + f"<p>{escape(_name(patient))}, {born(patient.sex)} le "
         f"{patient.birth_date:%d/%m/%Y} — INS {escape(patient.ins or '')} "
         f"(OID {escape(patient.ins_oid or '')})</p><h2>Acteurs du dossier</h2>"
         + table(("Professionnel", "Profession", "Spécialité", "Adresse MSSanté"), members)
@@ -176,13 +175,11 @@ def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
     statuses = {"planned": "Planifiée", "done": "Passée", "cancelled": "Annulée"}
     tc_rows = [
         (
-            escape(f"{t.start:%d/%m/%Y %H:%M}"),
-            escape(t.patient.name),
-            escape(t.teleconsultant.name),
-            escape(statuses[t.status]),
-            f'<a href="{escape(t.join_url)}">Rejoindre</a>'
-            if t.join_url and t.status == "planned"
-            else "",
+            f"{t.start:%d/%m/%Y %H:%M}",
+            t.patient.name,
+            t.teleconsultant.name,
+            statuses[t.status],
+            link(t.join_url, "Rejoindre") if t.join_url and t.status == "planned" else "",
         )
         for t in consultations
     ]
@@ -190,11 +187,11 @@ def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
     te_statuses = {"requested": "Demandée", "answered": "Répondue", "closed": "Clôturée"}
     te_rows = [
         (
-            escape(f"{t.created_at:%d/%m/%Y}"),
-            escape(t.patient.name),
-            escape(t.requester.name),
-            escape(t.expert.name),
-            escape(te_statuses[t.status]),
+            f"{t.created_at:%d/%m/%Y}",
+            t.patient.name,
+            t.requester.name,
+            t.expert.name,
+            te_statuses[t.status],
         )
         for t in expertises
     ]

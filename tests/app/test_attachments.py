@@ -27,6 +27,7 @@ from app.store import attachments as content
 from app.store import mail
 from app.store.db import Cache
 from app.sync.engine import SyncEngine
+from app.text import BIDI_CONTROLS, strip_bidi
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.app.test_sync_engine import GP
@@ -242,6 +243,13 @@ async def test_a_program_is_saved_but_never_copied_for_the_viewer(
         assert await store.save_as(blob_id, "ordonnance\u202egpj.exe", type_, dest, size) == dest
         assert dest.read_bytes().startswith(b"%PDF")
         assert not os.access(dest, os.X_OK)
+        # Forwarded, it passes on: a private copy for the new message, never opened here.
+        copies.base.mkdir()
+        forwarded = await store.private_copy(blob_id, "ordonnance\u202egpj.exe", type_, size)
+        assert forwarded.name == "ordonnancegpj.exe"
+        assert copies.folder in forwarded.parents
+        assert forwarded.read_bytes() == dest.read_bytes()
+        copies.wipe()
 
 
 @pytest.mark.asyncio
@@ -271,3 +279,13 @@ async def test_on_windows_written_documents_carry_the_mark_of_the_web(
         b"[ZoneTransfer]\r\nZoneId=3\r\nHostUrl=https://mss.example.fr:8443/\r\n"
     )
     assert zone_identifier(None) == b"[ZoneTransfer]\r\nZoneId=3\r\n"
+
+
+@given(st.text(alphabet=st.sampled_from("ab.é" + "".join(BIDI_CONTROLS)), max_size=40))
+def test_saved_name_is_the_name_shown(name: str) -> None:
+    """What the screen shows (bidirectional controls removed) is what is saved: an override
+    cannot make "ordonnance<U+202E>gpj.exe" saved as one name and read as another."""
+    shown = strip_bidi(name)
+    assert safe_file_name(name) == safe_file_name(shown)
+    assert not set(safe_file_name(name)) & BIDI_CONTROLS
+    assert safe_file_name("ordonnance\u202egpj.exe") == "ordonnancegpj.exe"

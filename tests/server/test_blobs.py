@@ -169,3 +169,16 @@ def test_concurrency_limits_answer_with_a_limit_problem(server_factory: ServerFa
     assert r.json()["limit"] == "maxConcurrentRequests"
     slow_api.join()
     assert api_results == [400]  # its body was not JSON, but it was answered
+
+
+def test_a_name_with_slashes_still_downloads(server: ServerThread, alice_token: str) -> None:
+    """A sender may name a document anything, "/" included (the client quotes it as %2F, which
+    the server's router sees decoded): the name is the last segments of the path, not a 404."""
+    session = _session(server.base_url, alice_token)
+    body = _upload(session, alice_token, b"%PDF-1.4\n", "application/pdf").json()
+    for name in ('<img src="/dev/zero">cr.pdf', "a/b/c.pdf"):
+        url = _download_url(session, body["blobId"], name, "application/pdf")
+        got = httpx.get(url, headers={"Authorization": f"Bearer {alice_token}"})
+        assert got.status_code == 200, (name, got.text)
+        assert got.content == b"%PDF-1.4\n"
+        assert "/" not in got.headers["content-disposition"].split("filename*=")[0]

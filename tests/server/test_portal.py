@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from pathlib import Path
+
 import httpx
 
+from server.portal.pages import link, table
 from server.testing import ServerThread
+from tests.hostile import PATIENT_INS, Hostile, seed
 from tests.server.conftest import ALICE, BOB, get_token
 
 
@@ -132,3 +137,94 @@ def test_patient_file_is_for_followers_and_journaled(server: ServerThread) -> No
         (BOB.name, "portal"),
         (BOB.name, "follow"),
     ]
+
+
+class _Page(HTMLParser):
+    """The elements of a page, its links and its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+OUR_TAGS = {
+    "html", "head", "meta", "title", "link", "body", "header", "strong", "h1", "h2", "p",
+    "table", "thead", "tbody", "tr", "th", "td", "a", "ul", "li",
+}  # fmt: skip
+
+
+def test_hostile_values_are_shown_as_text_on_every_page(server: ServerThread) -> None:
+    """Names, cities, motives, descriptions typed by others (markup, quotes in attributes, links,
+    bidirectional controls) come out as text: no element nor link of theirs on any page, and a
+    policy that would run no script if one slipped through."""
+    hostile = Hostile(Path("canary"))  # rendered by no one here: no watch needed
+    world = seed(server, (ALICE.login, ALICE.password), hostile)
+    auth = (ALICE.login, ALICE.password)
+    pages = {
+        "mespatients": httpx.get(server.base_url + "/portal/mespatients", auth=auth),
+        "dossier": httpx.get(
+            f"{server.base_url}/portal/mespatients/patients/{PATIENT_INS}", auth=auth
+        ),
+        "telemedecine": httpx.get(server.base_url + "/portal/telemedecine", auth=auth),
+        "expert": httpx.get(server.base_url + "/portal/telemedecine/expert", auth=auth),
+    }
+    registered = httpx.post(
+        server.base_url + "/portal/inscription",
+        data={
+            "given": hostile.name("Zoé"),
+            "family": '"><img src=x onerror=alert(1)>',
+            "login": "zoe.hostile",
+            "password": "long-enough-1",
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    # Her own name, as the pages greet her.
+    pages["connectée"] = httpx.get(
+        server.base_url + "/portal/telemedecine/expert", auth=("zoe.hostile", "long-enough-1")
+    )
+    for name, answer in pages.items():
+        assert answer.status_code == 200, (name, answer.text)
+        assert "script-src 'none'" in answer.headers["content-security-policy"], name
+        page = _Page(answer.text)
+        assert page.tags <= OUR_TAGS, (name, page.tags - OUR_TAGS)
+        assert all(h.startswith(("/portal/", "http://127.0.0.1")) for h in page.hrefs), page.hrefs
+        assert "<img" in "".join(page.text), name  # their markup, shown as characters
+    assert _Page(registered.text).tags <= OUR_TAGS
+    texts = {name: "".join(_Page(a.text).text) for name, a in pages.items()}
+    assert world.patient.family.upper() in texts["mespatients"]
+    assert hostile.name("Patient libre") in texts["telemedecine"]
+    assert hostile.name("Dr Pair") in texts["telemedecine"]  # the expert, as text
+    assert hostile.text("Activité", 4000) in texts["expert"]
+    assert hostile.name("Dr Pair") in texts["dossier"]  # the care team
+    assert '"><img src=x onerror=alert(1)>' in texts["connectée"]
+
+
+def test_links_only_to_portal_pages_and_web_addresses() -> None:
+    assert link("/portal/mespatients", "<b>x</b>") == (
+        '<a href="/portal/mespatients">&lt;b&gt;x&lt;/b&gt;</a>'
+    )
+    assert link('https://a.example/?q="><b>', "ok") == (
+        '<a href="https://a.example/?q=&quot;&gt;&lt;b&gt;">ok</a>'
+    )
+    for href in (
+        "javascript:alert(1)",
+        " java\tscript:alert(1)",
+        "data:text/html,x",
+        "//evil.example/x",
+        "/\\evil.example",
+    ):
+        assert link(href, "<i>Rejoindre</i>") == "&lt;i&gt;Rejoindre&lt;/i&gt;", href
+    assert table(["<h>"], [["<td>", link("/portal/x", "y")]]) == (
+        "<table><thead><tr><th>&lt;h&gt;</th></tr></thead><tbody><tr><td>&lt;td&gt;</td>"
+        '<td><a href="/portal/x">y</a></td></tr></tbody></table>'
+    )

@@ -7,7 +7,6 @@ from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QLayoutItem,
     QSizePolicy,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.plain import PlainLabel, plain_text, plain_tooltip
 
 
 class FlowLayout(QLayout):
@@ -104,10 +104,10 @@ class Chip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 2, 4, 2)
         layout.setSpacing(6)
-        self.label = QLabel(text)
+        self.label = PlainLabel(text)
         self.label.setObjectName("chipName")
         layout.addWidget(self.label)
-        self.detail = QLabel(detail)
+        self.detail = PlainLabel(detail)
         self.detail.setObjectName("chipDetail")
         self.detail.setVisible(bool(detail))
         layout.addWidget(self.detail)
@@ -117,7 +117,7 @@ class Chip(QFrame):
         self.remove_button.setAutoRaise(True)
         self.remove_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.remove_button.setToolTip(self.tr("Retirer"))
-        self.remove_button.setAccessibleName(self.tr("Retirer %1").replace("%1", text))
+        self.remove_button.setAccessibleName(self.tr("Retirer %1").replace("%1", plain_text(text)))
         self.remove_button.clicked.connect(self.removed)
         layout.addWidget(self.remove_button)
-        self.setToolTip(f"{text} — {detail}" if detail else text)
+        self.setToolTip(plain_tooltip(f"{text} — {detail}" if detail else text))

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -55,6 +54,7 @@ from ui.composer.documents import Document, DocumentList, ask_type
 from ui.composer.guard import alive, guarded
 from ui.composer.patient import ChosenPatient, PatientDialog
 from ui.composer.recipients import CARE_TEAM, Candidate, RecipientField
+from ui.plain import PlainLabel, plain_message_box, plain_text
 
 log = logging.getLogger("monsisra.ui.composer")
 
@@ -236,7 +236,7 @@ class Composer(QWidget):
             button.setAutoDefault(False)
             bar_layout.addWidget(button)
         bar_layout.addStretch(1)
-        self.draft_label = QLabel()
+        self.draft_label = PlainLabel()
         self.draft_label.setObjectName("draftState")
         bar_layout.addWidget(self.draft_label)
         bar_layout.addWidget(self.discard_button)
@@ -274,14 +274,14 @@ class Composer(QWidget):
                 (self.tr("Objet"), self.subject_edit),
             )
         ):
-            caption = QLabel(label)
+            caption = PlainLabel(label)
             caption.setObjectName("fieldLabel")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
             grid.addWidget(widget, row, 1)
         grid.setColumnStretch(1, 1)
         page_layout.addLayout(grid)
 
-        self.notice = QLabel()
+        self.notice = PlainLabel()
         self.notice.setObjectName("composerNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
@@ -302,7 +302,7 @@ class Composer(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(6)
-        self.progress_label = QLabel()
+        self.progress_label = PlainLabel()
         self.progress_label.setObjectName("hint")
         progress_row.addWidget(self.progress_label)
         progress_row.addWidget(self.progress, 1)
@@ -324,7 +324,7 @@ class Composer(QWidget):
 
     def _retitle(self) -> None:
         subject = self.subject_edit.text().strip()
-        self.setWindowTitle(subject or self.tr("Nouveau message"))
+        self.setWindowTitle(plain_text(subject) or self.tr("Nouveau message"))
 
     def _track(self, future: asyncio.Future[Any]) -> None:
         self.pending_tasks.append(future)
@@ -547,7 +547,7 @@ class Composer(QWidget):
             name = attachment.name or "document"
             if name.upper() == "IHE_XDM.ZIP":
                 continue
-            path = await self.session.open_document(
+            path = await self.session.copy_document(
                 attachment.blob_id, name, attachment.type, attachment.size
             )
             if not alive(self):
@@ -748,12 +748,12 @@ class Composer(QWidget):
     def notify_after_close(self, text: str) -> None:
         """A notice that outlives the window (it closes once the message is in the outbox)."""
         self.notice_text = text
-        box = QMessageBox(
+        box = plain_message_box(
+            self.parentWidget(),
             QMessageBox.Icon.Information,
             self.tr("Message"),
             text,
-            QMessageBox.StandardButton.Ok,
-            self.parentWidget(),
+            buttons=QMessageBox.StandardButton.Ok,
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.NonModal)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QToolButton,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.message import doctypes
 from app.message.compose import OutgoingAttachment
 from ui import theme
+from ui.plain import PlainLabel, plain_tooltip
 
 
 def human_size(size: int) -> str:
@@ -83,10 +83,10 @@ class DocumentTypeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)
-        question = QLabel(self.tr("De quel type de document s'agit-il ?"))
+        question = PlainLabel(self.tr("De quel type de document s'agit-il ?"))
         question.setObjectName("dialogTitle")
         layout.addWidget(question)
-        name = QLabel(file_name)
+        name = PlainLabel(file_name)
         name.setObjectName("fileName")
         layout.addWidget(name)
         self.list = QListWidget()
@@ -158,12 +158,12 @@ class DocumentRow(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.setSpacing(8)
-        icon = QLabel()
+        icon = PlainLabel()
         icon.setPixmap(theme.icon("mail-document").pixmap(20, 20))
         layout.addWidget(icon)
-        self.name = QLabel(document.name)
+        self.name = PlainLabel(document.name)
         self.name.setObjectName("documentName")
-        self.name.setToolTip(str(document.path))
+        self.name.setToolTip(plain_tooltip(str(document.path)))
         layout.addWidget(self.name, 1)
         self.type_combo = _TypeCombo(document.type_code)
         self.type_combo.setToolTip(self.tr("Type de document"))
@@ -171,7 +171,7 @@ class DocumentRow(QFrame):
             lambda _i: self.type_changed.emit(str(self.type_combo.currentData()))
         )
         layout.addWidget(self.type_combo)
-        self.size_label = QLabel(human_size(document.size))
+        self.size_label = PlainLabel(human_size(document.size))
         self.size_label.setObjectName("documentSize")
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.size_label.setMinimumWidth(64)
@@ -202,14 +202,14 @@ class DocumentList(QFrame):
         self.rows_layout = QVBoxLayout()
         self.rows_layout.setSpacing(4)
         layout.addLayout(self.rows_layout)
-        self.hint = QLabel(
+        self.hint = PlainLabel(
             self.tr("Déposez ici les documents à joindre, ou cliquez pour insérer un document.")
         )
         self.hint.setObjectName("dropHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setCursor(Qt.CursorShape.PointingHandCursor)
         layout.addWidget(self.hint)
-        self.total = QLabel()
+        self.total = PlainLabel()
         self.total.setObjectName("documentTotal")
         layout.addWidget(self.total)
         self._refresh()

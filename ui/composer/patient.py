@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -118,7 +117,7 @@ class PatientDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)
-        title = QLabel(self.tr("Rechercher dans l'annuaire patient régional"))
+        title = PlainLabel(self.tr("Rechercher dans l'annuaire patient régional"))
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
         self.search_button = QPushButton(theme.icon("search"), self.tr("Rechercher"))

@@ -44,6 +44,7 @@ from app.store.records import Address
 from ui import palette, tasks
 from ui.composer.chips import Chip, FlowLayout
 from ui.composer.guard import guarded
+from ui.plain import paint_text, plain_text
 
 log = logging.getLogger("monsisra.ui.composer")
 
@@ -140,18 +141,15 @@ class CandidateDelegate(QStyledItemDelegate):
         name_font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(name_font)
         painter.setPen(palette.TEXT)
-        top = rect.adjusted(12, 6, -12, -rect.height() // 2)
-        painter.drawText(
-            top,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        paint_text(
+            painter,
+            rect.adjusted(12, 6, -12, -rect.height() // 2),
             candidate.name or candidate.email,
         )
         painter.setFont(option.font)
         painter.setPen(palette.MUTED)
-        bottom = rect.adjusted(12, rect.height() // 2, -12, -6)
         line = " · ".join(p for p in (candidate.email, candidate.detail, candidate.source) if p)
-        elided = painter.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, bottom.width())
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+        paint_text(painter, rect.adjusted(12, rect.height() // 2, -12, -6), line)
         painter.restore()
 
     def sizeHint(
@@ -328,7 +326,7 @@ class RecipientField(QFrame):
         self.candidates = candidates
         self.model.clear()
         for candidate in candidates:
-            item = QStandardItem(candidate.name or candidate.email)
+            item = QStandardItem(plain_text(candidate.name or candidate.email))
             item.setData(candidate, CANDIDATE_ROLE)
             item.setEditable(False)
             self.model.appendRow(item)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app import logs
 from ui import theme
+from ui.plain import PlainLabel
 
 CAPACITY = 2000  # lines kept in the view: the ring buffer's own size
 ALL = "all"
@@ -110,9 +110,9 @@ class JournalDialog(QDialog):
     # Building -----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        title = QLabel(self.tr("Journal"))
+        title = PlainLabel(self.tr("Journal"))
         title.setObjectName("journalTitle")
-        hint = QLabel(
+        hint = PlainLabel(
             self.tr(
                 "Les dernières lignes du journal de MonSisra. À transmettre au support : ne "
                 "contient ni mot de passe ni donnée patient."
@@ -126,9 +126,9 @@ class JournalDialog(QDialog):
         self.filter_combo.addItem(self.tr("Tout"), ALL)
         self.filter_combo.addItem(self.tr("Avertissements et erreurs"), WARNINGS)
         self.filter_combo.currentIndexChanged.connect(self._render)
-        show_label = QLabel(self.tr("Afficher"))
+        show_label = PlainLabel(self.tr("Afficher"))
         show_label.setBuddy(self.filter_combo)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         self.count_label.setObjectName("journalHint")
         self.copy_button = QPushButton(theme.icon("copy"), self.tr("Copier"))
         self.copy_button.setAutoDefault(False)
@@ -162,7 +162,7 @@ class JournalDialog(QDialog):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
 
-        self.feedback = QLabel()
+        self.feedback = PlainLabel()
         self.feedback.setObjectName("journalFeedback")
         self.feedback.setWordWrap(True)
         self._count_timer = QTimer(self)

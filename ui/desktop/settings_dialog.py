@@ -47,6 +47,7 @@ from app.remote.places import Place
 from app.session import AccountSession
 from ui import settings as settings_mod
 from ui import tasks, theme
+from ui.plain import PlainLabel, plain_text
 from ui.server_address import server_url_error
 from ui.settings import PracticeLocation, Settings
 
@@ -118,7 +119,7 @@ class SettingsDialog(QDialog):
         body = QVBoxLayout(column)
         body.setContentsMargins(24, 24, 24, 16)
         body.setSpacing(16)
-        title = QLabel(self.tr("Paramètres"))
+        title = PlainLabel(self.tr("Paramètres"))
         title.setObjectName("settingsTitle")
         body.addWidget(title)
         # Two columns of cards: everything visible at once on an ordinary screen.
@@ -194,9 +195,9 @@ class SettingsDialog(QDialog):
         layout.setSpacing(8)
         header = QHBoxLayout()
         header.setSpacing(8)
-        mark = QLabel()
+        mark = PlainLabel()
         mark.setPixmap(theme.icon(icon).pixmap(QSize(20, 20)))
-        caption = QLabel(title)
+        caption = PlainLabel(title)
         caption.setObjectName("sectionTitle")
         header.addWidget(mark)
         header.addWidget(caption, 1)
@@ -204,13 +205,13 @@ class SettingsDialog(QDialog):
         return card, layout
 
     def _field_label(self, text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
+        label = PlainLabel(text)
         label.setObjectName("fieldLabel")
         label.setBuddy(buddy)
         return label
 
     def _hint(self, text: str, error: bool = False) -> QLabel:
-        label = QLabel(text)
+        label = PlainLabel(text)
         label.setObjectName("settingsHint")
         label.setWordWrap(True)
         label.setProperty("error", error)
@@ -228,7 +229,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.server_edit)
         layout.addWidget(self.server_error)
         layout.addWidget(self._hint(self.tr("Un changement prend effet à la prochaine connexion.")))
-        self.login_value = QLabel()
+        self.login_value = PlainLabel()
         self.login_value.setObjectName("loginValue")
         self.login_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
@@ -275,7 +276,7 @@ class SettingsDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.budget_spin)
         layout.addLayout(row)
-        self.usage_label = QLabel()
+        self.usage_label = PlainLabel()
         self.usage_label.setObjectName("usageLabel")
         layout.addWidget(self.usage_label)
         if self._session is not None:
@@ -346,7 +347,7 @@ class SettingsDialog(QDialog):
         current.setSpacing(8)
         place_box = QVBoxLayout()
         place_box.setSpacing(2)
-        self.location_label = QLabel()
+        self.location_label = PlainLabel()
         self.location_label.setObjectName("locationValue")
         self.location_label.setWordWrap(True)
         self.location_note = self._hint("")
@@ -537,7 +538,7 @@ class SettingsDialog(QDialog):
             return
         self.commune_status.hide()
         for place in places:
-            item = QListWidgetItem(theme.icon("location"), place.label)
+            item = QListWidgetItem(theme.icon("location"), plain_text(place.label))
             item.setData(Qt.ItemDataRole.UserRole, place)
             item.setSizeHint(QSize(0, COMMUNE_ROW_PX))
             self.commune_list.addItem(item)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHeaderView,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.plain import PlainLabel
 
 MAIL = QT_TRANSLATE_NOOP("Shortcuts", "Messages")
 WRITING = QT_TRANSLATE_NOOP("Shortcuts", "Rédaction")
@@ -97,10 +97,12 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)
-        title = QLabel(self.tr("Raccourcis clavier"))
+        title = PlainLabel(self.tr("Raccourcis clavier"))
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
-        intro = QLabel(self.tr("Dans la fenêtre principale, et dans la rédaction pour l'envoi."))
+        intro = PlainLabel(
+            self.tr("Dans la fenêtre principale, et dans la rédaction pour l'envoi.")
+        )
         intro.setObjectName("dialogIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -1,6 +1,9 @@
 """The tray icon: the unread count drawn on the app icon, a tooltip that says it, a small menu
 (Ouvrir, Nouveau message, Verrouiller, Quitter) and the notifications' balloons.
 
+Notifications quote senders and, when allowed, subjects: what reaches the platform goes through
+`notification_text` (no markup a notification server would read, no bidirectional controls).
+
 The count also goes to the window title ("(3) MonSisra bureau") and to the platform's own badge
 (taskbar, dock) where Qt has one. Where there is no system tray (some Linux desktops, the
 offscreen platform of the tests) `Tray` keeps the same state without an icon on screen, so the
@@ -17,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixm
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ui import theme
+from ui.plain import notification_text, plain_tooltip
 
 log = logging.getLogger("monsisra.ui.tray")
 
@@ -124,7 +128,7 @@ class Tray(QObject):
         self.icon: QSystemTrayIcon | None = None
         if available:
             self.icon = QSystemTrayIcon(QIcon(self.pixmap), self)
-            self.icon.setToolTip(self.tooltip)
+            self.icon.setToolTip(plain_tooltip(self.tooltip))
             self.icon.setContextMenu(self.menu)
             self.icon.activated.connect(self._activated)
             self.icon.messageClicked.connect(self.messageClicked)
@@ -153,20 +157,24 @@ class Tray(QObject):
         self.pixmap = badge_pixmap(theme.app_icon(), self.unread)
         if self.icon is not None:
             self.icon.setIcon(QIcon(self.pixmap))
-            self.icon.setToolTip(self.tooltip)
+            self.icon.setToolTip(plain_tooltip(self.tooltip))
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.setBadgeNumber(self.unread)  # taskbar / dock, where the platform has one
 
     def show_message(self, notification: Notification) -> None:
-        self.shown.append(notification)
+        """Hands the balloon to the platform, as `notification_text` makes it (`shown` keeps
+        what was handed)."""
+        balloon = Notification(
+            notification_text(notification.title),
+            notification_text(notification.text),
+            notification.email_ids,
+        )
+        self.shown.append(balloon)
         del self.shown[:-KEEP_SHOWN]
         if self.icon is not None and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(
-                notification.title,
-                notification.text,
-                QSystemTrayIcon.MessageIcon.Information,
-                MESSAGE_MS,
+                balloon.title, balloon.text, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS
             )
 
     def close(self) -> None:

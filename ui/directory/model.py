@@ -24,6 +24,7 @@ from app.remote.directory import Correspondent, DirectoryPage
 from ui import theme
 from ui.directory.specialties import short_label
 from ui.palette import ACCENT, MUTED, TEXT, paint_row
+from ui.plain import paint_text, plain_text, plain_tooltip
 
 CorrespondentRole = Qt.ItemDataRole.UserRole + 1
 FavoriteRole = Qt.ItemDataRole.UserRole + 2
@@ -147,9 +148,9 @@ class CorrespondentModel(QAbstractListModel):
         if role == FavoriteRole:
             return self.is_favorite(c)
         if role == Qt.ItemDataRole.DisplayRole:
-            return c.display_name
+            return plain_text(c.display_name)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return c.mailbox or ""
+            return plain_tooltip(c.mailbox)
         return None
 
     def canFetchMore(self, parent: _Index) -> bool:
@@ -168,9 +169,14 @@ _TITLES = {"dr", "dr.", "pr", "pr.", "m.", "mme", "mlle", "docteur", "professeur
 
 
 def initials(c: Correspondent) -> str:
-    if c.given or c.family:
-        return ((c.given[:1] or "") + (c.family[:1] or "")).upper()
-    words = [w for w in c.display_name.split() if w[:1].isalpha() and w.casefold() not in _TITLES]
+    given, family = plain_text(c.given).strip(), plain_text(c.family).strip()
+    if given or family:
+        return (given[:1] + family[:1]).upper()
+    words = [
+        w
+        for w in plain_text(c.display_name).split()
+        if w[:1].isalpha() and w.casefold() not in _TITLES
+    ]
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
@@ -269,13 +275,9 @@ class CorrespondentDelegate(QStyledItemDelegate):
         badge = QCoreApplication.translate("Directory", "Expert") if c.expert else ""
         badge_w = fm_small.horizontalAdvance(badge) + 16 if badge else 0
         name_room = max(40, right - left - distance_w - (badge_w + 8 if badge else 0))
-        name = fm_bold.elidedText(c.display_name, Qt.TextElideMode.ElideRight, name_room)
         painter.setFont(bold)
         painter.setPen(TEXT)
-        name_rect = QRect(left, top, name_room, 20)
-        painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
-        )
+        name = paint_text(painter, QRect(left, top, name_room, 20), c.display_name)
         if badge:
             x = left + fm_bold.horizontalAdvance(name) + 8
             pill = QRect(x, top + 1, badge_w, 18)
@@ -297,15 +299,10 @@ class CorrespondentDelegate(QStyledItemDelegate):
         # Line 2: profession · specialty · organisation
         painter.setFont(small)
         painter.setPen(TEXT)
-        line2 = fm_small.elidedText(subtitle(c), Qt.TextElideMode.ElideRight, right - left)
-        painter.drawText(
-            QRect(left, top + 22, right - left, 18),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            line2,
-        )
+        paint_text(painter, QRect(left, top + 22, right - left, 18), subtitle(c))
 
         # Line 3: address · MSSanté address
-        mailbox = c.mailbox or QCoreApplication.translate(
+        mailbox = plain_text(c.mailbox) or QCoreApplication.translate(
             "Directory", "Pas de messagerie sécurisée connue"
         )
         # The address to write to matters most: it gets its full width (+ slack for rounding).
@@ -314,18 +311,16 @@ class CorrespondentDelegate(QStyledItemDelegate):
         place_room = right - left - mailbox_w - 16
         painter.setPen(MUTED)
         if place and place_room > 40:
-            painter.drawText(
-                QRect(left, top + 40, place_room, 18),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                fm_small.elidedText(place, Qt.TextElideMode.ElideRight, place_room),
-            )
+            paint_text(painter, QRect(left, top + 40, place_room, 18), place)
         else:
             mailbox_w = right - left
         painter.setPen(ACCENT if c.mailbox else MUTED)
-        painter.drawText(
+        paint_text(
+            painter,
             QRect(right - mailbox_w, top + 40, mailbox_w, 18),
+            mailbox,
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            fm_small.elidedText(mailbox, Qt.TextElideMode.ElideMiddle, mailbox_w),
+            Qt.TextElideMode.ElideMiddle,
         )
 
         # Favorite star (only for someone we can write to)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
@@ -44,6 +43,7 @@ from ui.directory.model import (
     to_display,
 )
 from ui.directory.specialties import options as specialty_options
+from ui.plain import PlainLabel, plain_tooltip
 
 SEARCH_DELAY_MS = 400
 PAGE_SIZE = 50
@@ -117,7 +117,7 @@ class DirectoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(16)
-        title = QLabel(self.tr("Rechercher un correspondant"))
+        title = PlainLabel(self.tr("Rechercher un correspondant"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         layout.addWidget(self.criteria)
@@ -206,7 +206,7 @@ class DirectoryView(QWidget):
         for button in (self.search_button, self.clear_button):
             button.setAutoDefault(False)
 
-        self.location_label = QLabel()
+        self.location_label = PlainLabel()
         self.location_label.setObjectName("hint")
         self.location_label.setWordWrap(True)
         self._describe_location()
@@ -248,7 +248,7 @@ class DirectoryView(QWidget):
         self.clear_button.clicked.connect(self.clear)
 
     def _build_lists(self) -> None:
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setObjectName("statusLine")
 
         self.results_model = CorrespondentModel(self)
@@ -264,13 +264,13 @@ class DirectoryView(QWidget):
         columns = QHBoxLayout(home)
         columns.setContentsMargins(0, 0, 0, 0)
         columns.setSpacing(16)
-        self.favorites_empty = QLabel(
+        self.favorites_empty = PlainLabel(
             self.tr(
                 "Aucun favori pour l'instant. Cliquez sur l'étoile à côté d'un professionnel "
                 "pour l'ajouter à vos favoris."
             )
         )
-        self.recents_empty = QLabel(
+        self.recents_empty = PlainLabel(
             self.tr("Les correspondants à qui vous écrivez apparaîtront ici.")
         )
         for title, lst, empty in (
@@ -282,7 +282,7 @@ class DirectoryView(QWidget):
             box = QVBoxLayout(card)
             box.setContentsMargins(0, 8, 0, 0)
             box.setSpacing(0)
-            heading = QLabel(title)
+            heading = PlainLabel(title)
             heading.setObjectName("sectionTitle")
             box.addWidget(heading)
             empty.setObjectName("emptyState")
@@ -319,7 +319,7 @@ class DirectoryView(QWidget):
         )
         self.teleexpertise_button.setObjectName("expertButton")
         self.write_button.setObjectName("primaryButton")
-        self.feedback_label = QLabel()
+        self.feedback_label = PlainLabel()
         self.feedback_label.setObjectName("hint")
         for button in (self.write_button, self.copy_button, self.teleexpertise_button):
             button.setAutoDefault(False)
@@ -347,7 +347,7 @@ class DirectoryView(QWidget):
         else:
             text = self.tr("Autour de moi : depuis {place}.").format(place=self.location.label)
         self.location_label.setText(text)
-        self.near_check.setToolTip(text)
+        self.near_check.setToolTip(plain_tooltip(text))
 
     # Criteria → query ---------------------------------------------------------------------------
 

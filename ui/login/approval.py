@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from ui.plain import PlainLabel
 
@@ -25,11 +25,11 @@ class OriginApprovalDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)
-        title = QLabel(self.tr("Autoriser l'envoi de vos identifiants à d'autres adresses ?"))
+        title = PlainLabel(self.tr("Autoriser l'envoi de vos identifiants à d'autres adresses ?"))
         title.setObjectName("dialogTitle")
         title.setWordWrap(True)
         layout.addWidget(title)
-        intro = QLabel(
+        intro = PlainLabel(
             self.tr(
                 "Le serveur auquel vous vous connectez demande que votre identifiant et votre "
                 "mot de passe (ou votre session) soient aussi envoyés à :"
@@ -41,7 +41,7 @@ class OriginApprovalDialog(QDialog):
         for label in self.origin_labels:
             label.setObjectName("approvalOrigin")
             layout.addWidget(label)
-        note = QLabel(
+        note = PlainLabel(
             self.tr(
                 "Rien ne leur a encore été envoyé. N'autorisez ces adresses que si votre "
                 "établissement ou votre support vous les a indiquées. Ce choix est gardé pour ce "

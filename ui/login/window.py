@@ -19,7 +19,6 @@ approval, logs in again with them approved; cancelled, the login ends with a sen
 from __future__ import annotations
 
 import asyncio
-import html
 import importlib
 import json
 import logging
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -48,6 +46,7 @@ from app.errors import CoreError
 from ui import first_paint, tasks, theme
 from ui import settings as settings_mod
 from ui.login.approval import OriginApprovalDialog
+from ui.plain import PlainLabel, RichLabel
 from ui.server_address import server_url_error
 
 if TYPE_CHECKING:
@@ -101,10 +100,10 @@ class Banner(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 12, 8)
         row.setSpacing(8)
-        icon = QLabel()
+        icon = PlainLabel()
         icon.setPixmap(theme.icon(icon_name).pixmap(QSize(18, 18)))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.text = QLabel()
+        self.text = PlainLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(icon)
@@ -175,14 +174,14 @@ class LoginWindow(QWidget):
 
         header = QHBoxLayout()
         header.setSpacing(16)
-        logo = QLabel()
+        logo = PlainLabel()
         logo.setObjectName("loginLogo")
         logo.setPixmap(theme.app_icon().pixmap(QSize(56, 56)))
         titles = QVBoxLayout()
         titles.setSpacing(0)
-        title = QLabel(self.tr("MonSisra"))
+        title = PlainLabel(self.tr("MonSisra"))
         title.setObjectName("loginTitle")
-        subtitle = QLabel(self.tr("Messagerie sécurisée de santé"))
+        subtitle = PlainLabel(self.tr("Messagerie sécurisée de santé"))
         subtitle.setObjectName("loginSubtitle")
         titles.addWidget(title)
         titles.addWidget(subtitle)
@@ -214,7 +213,7 @@ class LoginWindow(QWidget):
             (self.tr("Identifiant"), self.login_edit, "user"),
             (self.tr("Mot de passe"), self.password_edit, "lock"),
         ):
-            caption = QLabel(label)
+            caption = PlainLabel(label)
             caption.setObjectName("fieldLabel")
             caption.setBuddy(edit)
             edit.addAction(theme.icon(icon), QLineEdit.ActionPosition.LeadingPosition)
@@ -222,7 +221,7 @@ class LoginWindow(QWidget):
             form.addWidget(caption)
             form.addWidget(edit)
             if edit is self.server_edit:
-                self.server_error = QLabel()
+                self.server_error = PlainLabel()
                 self.server_error.setObjectName("fieldError")
                 self.server_error.setWordWrap(True)
                 self.server_error.hide()
@@ -251,7 +250,7 @@ class LoginWindow(QWidget):
         self.progress.setObjectName("busyBar")
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
-        self.busy_label = QLabel(self.tr("Connexion et déverrouillage de vos données…"))
+        self.busy_label = PlainLabel(self.tr("Connexion et déverrouillage de vos données…"))
         self.busy_label.setObjectName("busyLabel")
         self.busy_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # Room kept for the busy bar so that the card does not jump when it appears.
@@ -265,7 +264,7 @@ class LoginWindow(QWidget):
         form.addWidget(busy_box)
         self._show_busy(False)
 
-        self.demo_label = QLabel()
+        self.demo_label = RichLabel()
         self.demo_label.setObjectName("demoHint")
         self.demo_label.setWordWrap(True)
         self.demo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -279,7 +278,7 @@ class LoginWindow(QWidget):
         form.addWidget(line)
         register_row = QHBoxLayout()
         register_row.setSpacing(8)
-        no_account = QLabel(self.tr("Pas encore d'identifiants ?"))
+        no_account = PlainLabel(self.tr("Pas encore d'identifiants ?"))
         no_account.setObjectName("loginSubtitle")
         self.register_button = QPushButton(self.tr("Créer un compte Sara"))
         self.register_button.setObjectName("registerButton")
@@ -293,7 +292,7 @@ class LoginWindow(QWidget):
         register_row.addStretch(1)
         form.addLayout(register_row)
 
-        footer = QLabel(self.tr("MonSisra bureau · messagerie MSSanté de votre région"))
+        footer = PlainLabel(self.tr("MonSisra bureau · messagerie MSSanté de votre région"))
         footer.setObjectName("loginFooter")
         footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -323,12 +322,10 @@ class LoginWindow(QWidget):
         if self.demo_hint is not None:
             self.login_edit.setText(self.demo_hint.login)
             self.password_edit.setText(self.demo_hint.password)
-            self.demo_label.setTextFormat(Qt.TextFormat.RichText)
-            self.demo_label.setText(
-                self.tr("Compte de démonstration :<br><b>{login}</b> / <b>{password}</b>").format(
-                    login=html.escape(self.demo_hint.login),
-                    password=html.escape(self.demo_hint.password),
-                )
+            self.demo_label.set_markup(
+                self.tr("Compte de démonstration :<br><b>{login}</b> / <b>{password}</b>"),
+                login=self.demo_hint.login,
+                password=self.demo_hint.password,
             )
             self.demo_label.show()
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMenu,
     QPushButton,
@@ -47,6 +46,7 @@ from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.records import Address, EmailSummary, PatientRef
 from ui import theme
 from ui.palette import ACCENT, FAINT, MUTED, TEXT, paint_row
+from ui.plain import PlainLabel, paint_text, plain_caption, plain_text, plain_tooltip
 
 PAGE = 200  # ids per fetchMore
 WINDOW = 60  # summaries read at once around a drawn row
@@ -165,9 +165,9 @@ class ConversationModel(QAbstractListModel):
         if summary is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return summary.subject
+            return plain_text(summary.subject)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return summary.subject or None
+            return plain_tooltip(summary.subject) or None
         return summary
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -336,12 +336,7 @@ class ConversationDelegate(QStyledItemDelegate):
         )
         if summary.thread_size > 1:
             who = f"{who}  ({summary.thread_size})"
-        who_rect = QRect(left, top, max(0, marks_right - left - 8), 20)
-        painter.drawText(
-            who_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(who_font).elidedText(who, Qt.TextElideMode.ElideRight, who_rect.width()),
-        )
+        paint_text(painter, QRect(left, top, max(0, marks_right - left - 8), 20), who)
 
         # Line 2: subject, and the patient as a discreet chip on the right.
         top += 22
@@ -355,28 +350,13 @@ class ConversationDelegate(QStyledItemDelegate):
         subject = summary.subject or QCoreApplication.translate(
             "ConversationDelegate", "(sans objet)"
         )
-        subject_rect = QRect(left, top, max(0, subject_right - left), 20)
-        painter.drawText(
-            subject_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(subject_font).elidedText(
-                subject, Qt.TextElideMode.ElideRight, subject_rect.width()
-            ),
-        )
+        paint_text(painter, QRect(left, top, max(0, subject_right - left), 20), subject)
 
         # Line 3: the preview.
         top += 22
         painter.setFont(small)
         painter.setPen(FAINT if not summary.unread else MUTED)
-        preview = " ".join(summary.preview.split())
-        preview_rect = QRect(left, top, right - left, 18)
-        painter.drawText(
-            preview_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(small).elidedText(
-                preview, Qt.TextElideMode.ElideRight, preview_rect.width()
-            ),
-        )
+        paint_text(painter, QRect(left, top, right - left, 18), " ".join(summary.preview.split()))
         painter.restore()
 
     @staticmethod
@@ -386,7 +366,7 @@ class ConversationDelegate(QStyledItemDelegate):
             "ConversationDelegate", "Patient"
         )
         metrics = QFontMetrics(font)
-        name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, 160)
+        name = metrics.elidedText(plain_text(name), Qt.TextElideMode.ElideRight, 160)
         width = metrics.horizontalAdvance(name) + 16
         chip = QRect(right - width, top + 1, width, 18)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -426,7 +406,7 @@ class ConversationList(QWidget):
         column = QVBoxLayout(header)
         column.setContentsMargins(16, 12, 16, 8)
         column.setSpacing(8)
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setObjectName("conversationTitle")
         column.addWidget(self.title)
         tools = QHBoxLayout()
@@ -469,7 +449,7 @@ class ConversationList(QWidget):
             lambda pos: self.contextMenuRequested.emit(self.view.viewport().mapToGlobal(pos))
         )
         self.view.selectionModel().currentChanged.connect(self._on_current)
-        self.empty = QLabel(self.tr("Aucun message."))
+        self.empty = PlainLabel(self.tr("Aucun message."))
         self.empty.setObjectName("emptyList")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.hide()
@@ -509,7 +489,9 @@ class ConversationList(QWidget):
             self.patient_filter.hide()
         else:
             self.patient_filter.setText(
-                self.tr("Patient : {name}  ✕").format(name=self.patient.display_name())
+                plain_caption(
+                    self.tr("Patient : {name}  ✕").format(name=self.patient.display_name())
+                )
             )
             self.patient_filter.show()
         self.reload()
@@ -591,6 +573,8 @@ class ConversationList(QWidget):
         if summary is not None and summary.patient is not None and summary.patient.ins:
             patient = summary.patient
             action = menu.addAction(
-                self.tr("Messages de ce patient ({name})").format(name=patient.display_name())
+                plain_caption(
+                    self.tr("Messages de ce patient ({name})").format(name=patient.display_name())
+                )
             )
             action.triggered.connect(lambda: self.set_patient_filter(patient))

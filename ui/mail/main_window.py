@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -42,7 +41,7 @@ from ui.mail.navigation import NavigationPane
 from ui.mail.reader import ReaderView, patient_file_url
 from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
-from ui.plain import plain_message_box
+from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
 
 if TYPE_CHECKING:
     from ui.desktop.journal import JournalDialog
@@ -61,13 +60,13 @@ def soon_page(title: str, sentence: str) -> QWidget:
     column = QVBoxLayout(page)
     column.setContentsMargins(48, 48, 48, 48)
     column.addStretch(1)
-    heading = QLabel(title)
+    heading = PlainLabel(title)
     heading.setObjectName("soonTitle")
     heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    badge = QLabel(QCoreApplication.translate("MainWindow", "Bientôt disponible"))
+    badge = PlainLabel(QCoreApplication.translate("MainWindow", "Bientôt disponible"))
     badge.setObjectName("soonBadge")
     badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    text = QLabel(sentence)
+    text = PlainLabel(sentence)
     text.setObjectName("soonText")
     text.setWordWrap(True)
     text.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -186,7 +185,7 @@ class MainWindow(QMainWindow):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             tip = f"{tip} ({keys})"
             self.actions_by_name[name] = action
-        action.setToolTip(tip)
+        action.setToolTip(plain_tooltip(tip))
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -441,7 +440,7 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(patient_file_url(urls.patient_file_url_template, patient.ins))
 
     def notify(self, message: str) -> None:
-        self.status.showMessage(message, NOTICE_MS)
+        self.status.showMessage(plain_text(message), NOTICE_MS)
 
     def _show_mailboxes(self) -> None:
         """The navigation's mailboxes and counts, and the inbox's unread count in the title."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.session import MailboxView
 from ui import theme
+from ui.plain import paint_text, plain_text, plain_tooltip
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "header", "mailbox", "page"
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # mailbox id or page key
@@ -98,14 +99,10 @@ class NavigationDelegate(QStyledItemDelegate):
         font.setBold(unread > 0 or selected)
         painter.setFont(font)
         painter.setPen(ACCENT if selected else TEXT)
-        text_rect = rect.adjusted(indent + 28, 0, -(16 + badge_width + 8), 0)
-        text = painter.fontMetrics().elidedText(
+        paint_text(
+            painter,
+            rect.adjusted(indent + 28, 0, -(16 + badge_width + 8), 0),
             str(index.data(Qt.ItemDataRole.DisplayRole)),
-            Qt.TextElideMode.ElideRight,
-            text_rect.width(),
-        )
-        painter.drawText(
-            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text
         )
         if unread > 0:
             painter.setFont(badge_font)
@@ -200,13 +197,15 @@ class NavigationPane(QWidget):
             elif item.row() != position:
                 self.model.takeRow(item.row())
                 self.model.insertRow(position, item)
-            item.setText(box.name)
+            item.setText(plain_text(box.name))
             item.setIcon(theme.icon(ROLE_ICONS.get(box.role or "", "mail-folder")))
             if item.data(UNREAD_ROLE) != box.unread:
                 item.setData(box.unread, UNREAD_ROLE)
             item.setToolTip(
-                self.tr("{total} messages, {unread} non lus").format(
-                    total=box.total, unread=box.unread
+                plain_tooltip(
+                    self.tr("{total} messages, {unread} non lus").format(
+                        total=box.total, unread=box.unread
+                    )
                 )
             )
 

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QSizePolicy,
     QStackedLayout,
@@ -51,7 +50,7 @@ from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
 from ui.mail.conversations import people
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, RichLabel, plain_tooltip
 
 log = logging.getLogger("monsisra.ui.reader")
 
@@ -199,20 +198,25 @@ class AttachmentChip(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 6, 6, 6)
         row.setSpacing(8)
-        icon = QLabel()
+        icon = PlainLabel()
         icon.setPixmap(theme.icon("warning" if self.runs_code else "mail-document").pixmap(24, 24))
         row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.setSpacing(0)
-        self.title = QLabel(self.name)
+        self.title = PlainLabel(self.name)
         self.title.setObjectName("attachmentName")
         self.title.setText(
             self.title.fontMetrics().elidedText(self.name, Qt.TextElideMode.ElideMiddle, 300)
         )
-        self.title.setToolTip(self.name)
+        self.title.setToolTip(plain_tooltip(self.name))
         details = [attachment.doc_type or self.tr("Document"), human_size(attachment.size)]
-        self.details = QLabel(" · ".join(details))
+        self.details = PlainLabel(" · ".join(details))
         self.details.setObjectName("attachmentDetails")
+        self.details.setText(
+            self.details.fontMetrics().elidedText(
+                self.details.text(), Qt.TextElideMode.ElideMiddle, 300
+            )
+        )
         text.addWidget(self.title)
         text.addWidget(self.details)
         self.warning: PlainLabel | None = None
@@ -252,7 +256,7 @@ class AttachmentChip(QFrame):
     def _button(self, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
         button = QToolButton()
         button.setIcon(theme.icon(icon))
-        button.setToolTip(tip)
+        button.setToolTip(plain_tooltip(tip))
         button.setAccessibleName(tip)
         button.setAutoRaise(True)
         button.clicked.connect(lambda _checked=False: slot())
@@ -372,28 +376,24 @@ class PatientBanner(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 12, 8)
         row.setSpacing(8)
-        icon = QLabel()
+        icon = PlainLabel()
         icon.setPixmap(theme.icon("nav-patients").pixmap(20, 20))
         row.addWidget(icon)
         name, rest = patient_line(patient)
-        self.label = QLabel()
+        self.label = RichLabel()
         self.label.setObjectName("patientText")
         self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        link = (
-            f'<a href="patient:"><b>{_escape(name)}</b></a>'
+        self.label.set_markup(
+            self.tr("Patient : ") + '<a href="patient:"><b>{name}</b></a>{rest}'
             if patient.ins
-            else f"<b>{_escape(name)}</b>"
+            else self.tr("Patient : ") + "<b>{name}</b>{rest}",
+            name=name,
+            rest=rest,
         )
-        self.label.setText(self.tr("Patient : ") + link + _escape(rest))
         self.label.setToolTip(self.tr("Ouvrir le dossier du patient dans le navigateur"))
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.label.linkActivated.connect(lambda _link: self.patientRequested.emit(self.patient))
         row.addWidget(self.label, 1)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class MessageCard(QFrame):
@@ -414,25 +414,27 @@ class MessageCard(QFrame):
         sender = record.from_[0] if record.from_ else None
         names = QVBoxLayout()
         names.setSpacing(0)
-        who = QLabel(
+        who = PlainLabel(
             (sender.name or sender.email) if sender is not None else self.tr("(expéditeur inconnu)")
         )
         who.setObjectName("messageSender")
+        who.setWordWrap(True)  # a sender may call themselves anything, at any length
         names.addWidget(who)
         if sender is not None and sender.name:
-            address = QLabel(sender.email)
+            address = PlainLabel(sender.email)
             address.setObjectName("messageAddress")
+            address.setWordWrap(True)
             address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             names.addWidget(address)
         top.addLayout(names, 1)
-        when = QLabel(long_date(record.sent_at or record.received_at))
+        when = PlainLabel(long_date(record.sent_at or record.received_at))
         when.setObjectName("messageDate")
         top.addWidget(when, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)
         to_line = self.tr("À : ") + (people(record.to) or "—")
         if record.cc:
             to_line += "   " + self.tr("Cc : ") + people(record.cc)
-        recipients = QLabel(to_line)
+        recipients = PlainLabel(to_line)
         recipients.setObjectName("messageRecipients")
         recipients.setWordWrap(True)
         column.addWidget(recipients)
@@ -493,7 +495,7 @@ class ReaderView(QWidget):
         self.cards: list[MessageCard] = []
         self.banner: PatientBanner | None = None
         self._stack = QStackedLayout(self)
-        self.placeholder = QLabel(self.tr("Sélectionnez un message pour le lire."))
+        self.placeholder = PlainLabel(self.tr("Sélectionnez un message pour le lire."))
         self.placeholder.setObjectName("readerPlaceholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scroller = QScrollArea()
@@ -534,7 +536,7 @@ class ReaderView(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(24, 16, 24, 24)
         column.setSpacing(12)
-        subject = QLabel(records[-1].subject or self.tr("(sans objet)"))
+        subject = PlainLabel(records[-1].subject or self.tr("(sans objet)"))
         subject.setObjectName("readerSubject")
         subject.setWordWrap(True)
         subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QStatusBar,
@@ -27,7 +26,7 @@ from app.session import AccountSession
 from app.store.outbox import OutboxRow
 from ui import tasks, theme
 from ui.mail.bridge import EventBridge
-from ui.plain import plain_tooltip
+from ui.plain import PlainLabel, plain_text, plain_tooltip
 
 SENT, FAILED = "sent", "failed"
 
@@ -56,12 +55,12 @@ class StatusBar(QStatusBar):
         self.setObjectName("mailStatus")
         self.setSizeGripEnabled(False)
 
-        self.dot = QLabel()
+        self.dot = PlainLabel()
         self.dot.setObjectName("connectionDot")
         self.dot.setFixedSize(10, 10)
-        self.connection = QLabel()
+        self.connection = PlainLabel()
         self.connection.setObjectName("connectionLabel")
-        self.last_sync = QLabel()
+        self.last_sync = PlainLabel()
         self.last_sync.setObjectName("lastSync")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
@@ -128,7 +127,9 @@ class StatusBar(QStatusBar):
         self.progress.setValue(event.done)
         self.progress.setFormat(self.tr("Synchronisation : %p\u00a0%"))
         self.progress.setToolTip(
-            self.tr("{done} messages sur {total}").format(done=event.done, total=event.total)
+            plain_tooltip(
+                self.tr("{done} messages sur {total}").format(done=event.done, total=event.total)
+            )
         )
         self.progress.show()
 
@@ -178,7 +179,7 @@ class OutboxDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.setSpacing(8)
-        intro = QLabel(
+        intro = PlainLabel(
             self.tr(
                 "Les messages en attente partent dès que le serveur répond. Un message refusé "
                 "peut être renvoyé avec « Réessayer »."
@@ -195,7 +196,7 @@ class OutboxDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table)
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -222,8 +223,8 @@ class OutboxDialog(QDialog):
         for i, row in enumerate(self.rows):
             subject = str(row.payload.get("subject") or self.tr("(sans objet)"))
             for column, text in enumerate((subject, _recipients(row), _state_fr(row))):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(plain_text(text))
+                item.setToolTip(plain_tooltip(text))
                 self.table.setItem(i, column, item)
         self._update_buttons()
 

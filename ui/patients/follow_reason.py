@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -50,7 +49,7 @@ class FollowReasonDialog(QDialog):
         title.setObjectName("dialogTitle")
         title.setWordWrap(True)
         layout.addWidget(title)
-        explanation = QLabel(
+        explanation = PlainLabel(
             self.tr(
                 "Le motif est inscrit, avec votre nom et la date, au journal des accès du "
                 "dossier, que les professionnels qui suivent ce patient peuvent consulter."

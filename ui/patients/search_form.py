@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
 from app.message.patient import normalize_ins
 from ui.dates import parse_birth_date
+from ui.plain import PlainLabel
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class PatientSearchForm(QWidget):
 
     @staticmethod
     def _label(text: str, buddy: QLineEdit) -> QLabel:
-        label = QLabel(text)
+        label = PlainLabel(text)
         label.setObjectName("fieldLabel")
         label.setBuddy(buddy)
         return label

@@ -63,7 +63,7 @@ from ui.palette import ACCENT, FAINT, MUTED, TEXT, WHITE, paint_row, row_fonts
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.follow_reason import FollowReasonDialog
 from ui.patients.search_form import Criteria, IncompleteSearch, PatientSearchForm
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, paint_text, plain_message_box, plain_text, plain_tooltip
 from ui.record_list import RECORD_ROLE, RecordList
 
 PatientRole = MemberRole = RECORD_ROLE
@@ -196,7 +196,8 @@ def team_addresses(team: CareTeam, me: str | None = None) -> list[Address]:
 
 
 def _initials(patient: Patient) -> str:
-    return "".join(part[:1].upper() for part in (patient.family, patient.given) if part)
+    parts = (plain_text(patient.family).strip(), plain_text(patient.given).strip())
+    return "".join(part[:1].upper() for part in parts if part)
 
 
 class PatientDelegate(QStyledItemDelegate):
@@ -235,8 +236,6 @@ class PatientDelegate(QStyledItemDelegate):
         paint_row(painter, option, divider_left=64)
 
         small, bold = row_fonts(option.font)
-        fm_bold = QFontMetrics(bold)
-        fm_small = QFontMetrics(small)
 
         avatar = QRect(rect.left() + 16, rect.center().y() - 17, 34, 34)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -272,18 +271,10 @@ class PatientDelegate(QStyledItemDelegate):
         width = max(40, right - left)
         painter.setFont(bold)
         painter.setPen(TEXT)
-        painter.drawText(
-            QRect(left, rect.top() + 10, width, 20),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_bold.elidedText(display_name(patient), Qt.TextElideMode.ElideRight, width),
-        )
+        paint_text(painter, QRect(left, rect.top() + 10, width, 20), display_name(patient))
         painter.setFont(small)
         painter.setPen(MUTED)
-        painter.drawText(
-            QRect(left, rect.top() + 31, width, 18),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_small.elidedText(row_details(patient), Qt.TextElideMode.ElideRight, width),
-        )
+        paint_text(painter, QRect(left, rect.top() + 31, width, 18), row_details(patient))
         painter.restore()
 
     def editorEvent(
@@ -352,11 +343,7 @@ class CareTeamDelegate(QStyledItemDelegate):
         for font, color, text, top in lines:
             painter.setFont(font)
             painter.setPen(color)
-            painter.drawText(
-                QRect(left, top, width, 18),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width),
-            )
+            paint_text(painter, QRect(left, top, width, 18), text)
         painter.restore()
 
     def _name(self, member: CareTeamMember) -> str:
@@ -422,7 +409,7 @@ class PatientsView(QWidget):
         self._loaded_at = 0.0
         self._load_failed = False
 
-        title = QLabel(self.tr("Mes patients"))
+        title = PlainLabel(self.tr("Mes patients"))
         title.setObjectName("pageTitle")
         self.refresh_button = QPushButton(theme.icon("refresh"), self.tr("Actualiser"))
         header = QHBoxLayout()
@@ -430,7 +417,7 @@ class PatientsView(QWidget):
         header.addWidget(title, 1)
         header.addWidget(self.refresh_button)
 
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setObjectName("statusLine")
         self.status_label.setWordWrap(True)
 
@@ -503,7 +490,7 @@ class PatientsView(QWidget):
         self.file_list.selectionModel().currentChanged.connect(
             lambda current, _previous: self._picked(current)
         )
-        self.file_empty = QLabel()
+        self.file_empty = PlainLabel()
         self.file_empty.setObjectName("emptyState")
         self.file_empty.setWordWrap(True)
         self.file_empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -526,7 +513,7 @@ class PatientsView(QWidget):
         self.search_form.submitted.connect(self.search)
         self.search_button.clicked.connect(self.search)
 
-        self.search_hint = QLabel()
+        self.search_hint = PlainLabel()
         self.search_hint.setObjectName("hint")
         self.search_hint.setWordWrap(True)
         self.search_hint.setContentsMargins(16, 0, 16, 0)
@@ -548,7 +535,7 @@ class PatientsView(QWidget):
         offer = QHBoxLayout(self.create_offer)
         offer.setContentsMargins(16, 0, 16, 0)
         offer.setSpacing(8)
-        offer_text = QLabel(self.tr("Ce patient ne possède pas de dossier ?"))
+        offer_text = PlainLabel(self.tr("Ce patient ne possède pas de dossier ?"))
         offer_text.setObjectName("hint")
         self.create_button = QPushButton(theme.icon("patient"), self.tr("Créer le dossier"))
         self.create_button.clicked.connect(self.show_create_form)
@@ -567,7 +554,7 @@ class PatientsView(QWidget):
         outer = QVBoxLayout(self.create_form)
         outer.setContentsMargins(16, 12, 16, 12)
         outer.setSpacing(8)
-        heading = QLabel(self.tr("Créer le dossier du patient"))
+        heading = PlainLabel(self.tr("Créer le dossier du patient"))
         heading.setObjectName("panelHeading")
         outer.addWidget(heading)
         grid = QFormLayout()
@@ -591,7 +578,7 @@ class PatientsView(QWidget):
         grid.addRow(self.tr("Sexe"), self.new_sex)
         grid.addRow(self.tr("INS"), self.new_ins)
         outer.addLayout(grid)
-        self.create_hint = QLabel()
+        self.create_hint = PlainLabel()
         self.create_hint.setObjectName("hint")
         self.create_hint.setWordWrap(True)
         self.create_hint.hide()
@@ -616,7 +603,7 @@ class PatientsView(QWidget):
         column.setContentsMargins(0, 16, 0, 16)
         column.setSpacing(8)
 
-        self.panel_empty = QLabel(
+        self.panel_empty = PlainLabel(
             self.tr("Choisissez un patient pour voir son identité et son équipe de soins.")
         )
         self.panel_empty.setObjectName("emptyState")
@@ -631,11 +618,11 @@ class PatientsView(QWidget):
         identity = QVBoxLayout()
         identity.setContentsMargins(16, 0, 16, 0)
         identity.setSpacing(4)
-        self.name_label = QLabel()
+        self.name_label = PlainLabel()
         self.name_label.setObjectName("patientName")
         self.name_label.setWordWrap(True)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.identity_label = QLabel()
+        self.identity_label = PlainLabel()
         self.identity_label.setObjectName("patientIdentity")
         self.identity_label.setWordWrap(True)
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -650,7 +637,7 @@ class PatientsView(QWidget):
 
         follow_row = QHBoxLayout()
         follow_row.setContentsMargins(16, 0, 16, 0)
-        self.followed_mark = QLabel(self.tr("Dans ma file active"))
+        self.followed_mark = PlainLabel(self.tr("Dans ma file active"))
         self.followed_mark.setObjectName("followedMark")
         self.follow_button = QPushButton()
         self.follow_button.clicked.connect(self._toggle_follow)
@@ -680,7 +667,7 @@ class PatientsView(QWidget):
         team_box = QVBoxLayout(team_page)
         team_box.setContentsMargins(0, 0, 0, 0)
         team_box.setSpacing(8)
-        self.team_status = QLabel()
+        self.team_status = PlainLabel()
         self.team_status.setObjectName("hint")
         self.team_status.setWordWrap(True)
         self.team_status.setContentsMargins(16, 0, 16, 0)
@@ -712,7 +699,7 @@ class PatientsView(QWidget):
         second.addWidget(self.file_button)
         actions.addWidget(self.write_button)
         actions.addLayout(second)
-        self.feedback_label = QLabel()
+        self.feedback_label = PlainLabel()
         self.feedback_label.setObjectName("hint")
         self.feedback_label.setWordWrap(True)
         self.feedback_label.hide()
@@ -1057,19 +1044,17 @@ class PatientsView(QWidget):
     def ask_unfollow(self, patient: Patient) -> QMessageBox:
         """Asks before taking a patient out of the file active (the box is not modal-blocking:
         the answer arrives through its buttons)."""
-        box = QMessageBox(self)
-        box.setObjectName("unfollowBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Ne plus suivre"))
-        box.setText(
-            self.tr("Retirer {name} de votre file active ?").format(name=display_name(patient))
-        )
-        box.setInformativeText(
+        box = plain_message_box(
+            self,
+            QMessageBox.Icon.Question,
+            self.tr("Ne plus suivre"),
+            self.tr("Retirer {name} de votre file active ?").format(name=display_name(patient)),
             self.tr(
                 "Le dossier du patient reste dans l'annuaire régional ; vous pourrez le suivre "
                 "à nouveau."
-            )
+            ),
         )
+        box.setObjectName("unfollowBox")
         confirm = box.addButton(self.tr("Ne plus suivre"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(confirm)
@@ -1181,11 +1166,10 @@ class PatientsView(QWidget):
             if patient.in_file_active
             else self.tr("Suivez ce patient pour ouvrir son dossier sur le portail régional.")
         )
-        no_ins = self.tr("Ce patient n'a pas d'INS : ses messages ne peuvent pas être retrouvés.")
         self.messages_button.setToolTip(
             self.tr("Les messages de votre messagerie au sujet de ce patient")
             if has_ins
-            else no_ins
+            else self.tr("Ce patient n'a pas d'INS : ses messages ne peuvent pas être retrouvés.")
         )
         if changed:
             _set_error(self.feedback_label, "")
@@ -1248,11 +1232,13 @@ class PatientsView(QWidget):
         addresses = team_addresses(self.team, self.me) if self.team is not None else []
         self.write_button.setEnabled(bool(addresses))
         self.write_button.setToolTip(
-            self.tr("Un message à {n} professionnel(s) de l'équipe de soins").format(
-                n=len(addresses)
+            plain_tooltip(
+                self.tr("Un message à {n} professionnel(s) de l'équipe de soins").format(
+                    n=len(addresses)
+                )
+                if addresses
+                else self.tr("Aucune adresse MSSanté connue dans l'équipe de soins.")
             )
-            if addresses
-            else self.tr("Aucune adresse MSSanté connue dans l'équipe de soins.")
         )
 
     # Actions on the selected patient -----------------------------------------------------------

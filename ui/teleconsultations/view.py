@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListView,
     QPushButton,
     QStyledItemDelegate,
@@ -42,6 +41,7 @@ from ui import tasks, theme
 from ui.cards import list_card
 from ui.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_day
 from ui.palette import ACCENT, MUTED, TEXT, paint_row, row_fonts
+from ui.plain import PlainLabel, paint_text
 from ui.record_list import RECORD_ROLE, RecordList
 
 TeleconsultationRole = RECORD_ROLE
@@ -126,7 +126,6 @@ class TeleconsultationDelegate(QStyledItemDelegate):
         big.setPixelSize(20)
         big.setWeight(QFont.Weight.DemiBold)
         fm_small = QFontMetrics(small)
-        fm_bold = QFontMetrics(bold)
 
         # Date block: weekday, day, month (and the year when it is not this one)
         block = QRect(rect.left() + 16, rect.top() + 10, 56, rect.height() - 20)
@@ -180,11 +179,7 @@ class TeleconsultationDelegate(QStyledItemDelegate):
             "Teleconsultations", "Patient non renseigné"
         )
         first_w = max(40, pill.left() - 12 - left)
-        painter.drawText(
-            QRect(left, top, first_w, 20),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_bold.elidedText(patient, Qt.TextElideMode.ElideRight, first_w),
-        )
+        paint_text(painter, QRect(left, top, first_w, 20), patient)
         # Line 2: hours · motive (or why it was cancelled)
         if tc.status == "cancelled" and tc.cancel_reason:
             about = QCoreApplication.translate("Teleconsultations", "annulée : {reason}").format(
@@ -194,27 +189,18 @@ class TeleconsultationDelegate(QStyledItemDelegate):
             about = tc.motive
         line2 = f"{french_hours(tc)} · {about}" if about else french_hours(tc)
         painter.setFont(small)
-        painter.drawText(
-            QRect(left, top + 22, full, 18),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_small.elidedText(line2, Qt.TextElideMode.ElideRight, full),
-        )
+        paint_text(painter, QRect(left, top + 22, full, 18), line2)
         # Line 3: who takes part
         who = participants_text(tc, self.me)
         painter.setPen(MUTED)
-        painter.drawText(
-            QRect(left, top + 40, full, 18),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_small.elidedText(
+        if who:
+            paint_text(
+                painter,
+                QRect(left, top + 40, full, 18),
                 QCoreApplication.translate("Teleconsultations", "Participants : {names}").format(
                     names=who
-                )
-                if who
-                else "",
-                Qt.TextElideMode.ElideRight,
-                full,
-            ),
-        )
+                ),
+            )
         painter.restore()
 
 
@@ -252,7 +238,7 @@ class TeleconsultationsView(QWidget):
         self.load_task: asyncio.Future[Any] | None = None
         self._selected: Teleconsultation | None = None
 
-        title = QLabel(self.tr("Téléconsultations"))
+        title = PlainLabel(self.tr("Téléconsultations"))
         title.setObjectName("pageTitle")
         self.refresh_button = QPushButton(theme.icon("refresh"), self.tr("Actualiser"))
         self.plan_button = QPushButton(self.tr("Planifier sur le portail"))
@@ -265,7 +251,7 @@ class TeleconsultationsView(QWidget):
         header.addWidget(self.plan_button)
         header.addWidget(self.refresh_button)
 
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setObjectName("statusLine")
         self.status_label.setWordWrap(True)
 
@@ -273,8 +259,8 @@ class TeleconsultationsView(QWidget):
         self.past_model = teleconsultation_model(self)
         self.upcoming_list = _TeleconsultationList(self.upcoming_model, self)
         self.past_list = _TeleconsultationList(self.past_model, self)
-        self.upcoming_empty = QLabel(self.tr("Aucune téléconsultation à venir."))
-        self.past_empty = QLabel(self.tr("Aucune téléconsultation passée."))
+        self.upcoming_empty = PlainLabel(self.tr("Aucune téléconsultation à venir."))
+        self.past_empty = PlainLabel(self.tr("Aucune téléconsultation passée."))
 
         sections = QHBoxLayout()
         sections.setSpacing(16)
@@ -289,7 +275,7 @@ class TeleconsultationsView(QWidget):
         self.copy_link_button = QPushButton(
             theme.icon("link"), self.tr("Copier le lien du patient")
         )
-        self.feedback_label = QLabel()
+        self.feedback_label = PlainLabel()
         self.feedback_label.setObjectName("hint")
         actions = QHBoxLayout()
         actions.setSpacing(8)

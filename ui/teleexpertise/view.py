@@ -50,6 +50,7 @@ from ui.cards import list_card
 from ui.composer.patient import ChosenPatient, PatientDialog
 from ui.dates import MONTHS_SHORT
 from ui.palette import MUTED, TEXT, paint_row, row_fonts
+from ui.plain import PlainLabel, paint_text, plain_message_box
 from ui.record_list import RECORD_ROLE, RecordList
 
 TeleexpertiseRole = RECORD_ROLE
@@ -149,7 +150,7 @@ class TeleexpertiseDelegate(QStyledItemDelegate):
         rect = option.rect
         paint_row(painter, option, divider_left=16)
         small, bold = row_fonts(option.font)
-        fm_small, fm_bold = QFontMetrics(small), QFontMetrics(bold)
+        fm_small = QFontMetrics(small)
 
         status = status_label(te.status)
         background, foreground = STATUS_COLORS.get(te.status, STATUS_COLORS["closed"])
@@ -167,25 +168,13 @@ class TeleexpertiseDelegate(QStyledItemDelegate):
         first = max(40, pill.left() - 12 - left)
         painter.setFont(bold)
         painter.setPen(TEXT)
-        painter.drawText(
-            QRect(left, top, first, 20),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_bold.elidedText(te.patient.name, Qt.TextElideMode.ElideRight, first),
-        )
+        paint_text(painter, QRect(left, top, first, 20), te.patient.name)
         other = te.requester.name if self.received else te.expert.name
         line2 = f"{other} · {short_date(te.created_at)}"
         painter.setFont(small)
-        painter.drawText(
-            QRect(left, top + 22, full, 18),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_small.elidedText(line2, Qt.TextElideMode.ElideRight, full),
-        )
+        paint_text(painter, QRect(left, top + 22, full, 18), line2)
         painter.setPen(MUTED)
-        painter.drawText(
-            QRect(left, top + 40, full, 18),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            fm_small.elidedText(" ".join(te.question.split()), Qt.TextElideMode.ElideRight, full),
-        )
+        paint_text(painter, QRect(left, top + 40, full, 18), " ".join(te.question.split()))
         painter.restore()
 
 
@@ -210,14 +199,18 @@ class _List(QListView):
 
 
 def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
+    box = plain_message_box(
         parent,
+        QMessageBox.Icon.Question,
         title,
         text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
+        buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
     )
-    return answer == QMessageBox.StandardButton.Yes
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    try:
+        return box.exec() == QMessageBox.StandardButton.Yes
+    finally:
+        box.deleteLater()
 
 
 class TeleexpertiseView(QWidget):
@@ -239,7 +232,7 @@ class TeleexpertiseView(QWidget):
         self.request_dialog: TeleexpertiseRequestDialog | None = None
         self._selected: Teleexpertise | None = None
 
-        title = QLabel(self.tr("Téléexpertise"))
+        title = PlainLabel(self.tr("Téléexpertise"))
         title.setObjectName("pageTitle")
         self.filter_combo = QComboBox()
         for label, status in FILTERS:
@@ -254,7 +247,7 @@ class TeleexpertiseView(QWidget):
         header.addWidget(self.refresh_button)
         header.addWidget(self.new_button)
 
-        self.profile_label = QLabel()
+        self.profile_label = PlainLabel()
         self.profile_label.setObjectName("hint")
         self.profile_label.setWordWrap(True)
         self.declare_button = QPushButton(
@@ -269,7 +262,7 @@ class TeleexpertiseView(QWidget):
         profile_row.addWidget(self.profile_label, 1)
         profile_row.addWidget(self.declare_button)
 
-        self.status_label = QLabel()
+        self.status_label = PlainLabel()
         self.status_label.setObjectName("statusLine")
         self.status_label.setWordWrap(True)
 
@@ -277,8 +270,8 @@ class TeleexpertiseView(QWidget):
         self.received_model = teleexpertise_model(self)
         self.sent_list = _List(self.sent_model, False, self)
         self.received_list = _List(self.received_model, True, self)
-        self.sent_empty = QLabel(self.tr("Aucune demande envoyée."))
-        self.received_empty = QLabel(self.tr("Aucune demande reçue."))
+        self.sent_empty = PlainLabel(self.tr("Aucune demande envoyée."))
+        self.received_empty = PlainLabel(self.tr("Aucune demande reçue."))
         column = QVBoxLayout()
         column.setSpacing(16)
         for heading, lst, empty in (
@@ -325,10 +318,10 @@ class TeleexpertiseView(QWidget):
         box = QVBoxLayout(inner)
         box.setContentsMargins(20, 16, 20, 16)
         box.setSpacing(8)
-        self.detail_title = QLabel()
+        self.detail_title = PlainLabel()
         self.detail_title.setObjectName("detailTitle")
         self.detail_title.setWordWrap(True)
-        self.detail_meta = QLabel()
+        self.detail_meta = PlainLabel()
         self.detail_meta.setObjectName("hint")
         self.detail_meta.setWordWrap(True)
         box.addWidget(self.detail_title)
@@ -339,9 +332,9 @@ class TeleexpertiseView(QWidget):
             ("answer", self.tr("Réponse de l'expert")),
             ("report", self.tr("Compte rendu")),
         ):
-            head = QLabel(heading)
+            head = PlainLabel(heading)
             head.setObjectName("fieldTitle")
-            text = QLabel()
+            text = PlainLabel()
             text.setObjectName("fieldText")
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -349,7 +342,7 @@ class TeleexpertiseView(QWidget):
             box.addWidget(text)
             self.sections[key] = (head, text)
 
-        self.action_title = QLabel()
+        self.action_title = PlainLabel()
         self.action_title.setObjectName("fieldTitle")
         self.action_edit = QPlainTextEdit()
         self.action_edit.setObjectName("actionEdit")
@@ -362,7 +355,7 @@ class TeleexpertiseView(QWidget):
         self.thread_button = QPushButton(
             theme.icon("conversation"), self.tr("Voir la conversation")
         )
-        self.feedback_label = QLabel()
+        self.feedback_label = PlainLabel()
         self.feedback_label.setObjectName("hint")
         self.feedback_label.setWordWrap(True)
         box.addWidget(self.action_title)
@@ -376,7 +369,7 @@ class TeleexpertiseView(QWidget):
         box.addLayout(buttons)
         box.addWidget(self.feedback_label)
         box.addStretch(1)
-        self.placeholder = QLabel(self.tr("Choisissez une téléexpertise pour voir son détail."))
+        self.placeholder = PlainLabel(self.tr("Choisissez une téléexpertise pour voir son détail."))
         self.placeholder.setObjectName("emptyState")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(self.placeholder)
@@ -731,9 +724,9 @@ class TeleexpertiseRequestDialog(QDialog):
         self.expert_dialog: QDialog | None = None
         self.patient_dialog: PatientDialog | None = None
 
-        title = QLabel(self.tr("Demander une téléexpertise"))
+        title = PlainLabel(self.tr("Demander une téléexpertise"))
         title.setObjectName("dialogTitle")
-        intro = QLabel(
+        intro = PlainLabel(
             self.tr(
                 "Une demande d'avis rémunérée sur le cas d'un patient, prise en charge dans la "
                 "limite de 4 par patient et par an."
@@ -742,15 +735,15 @@ class TeleexpertiseRequestDialog(QDialog):
         intro.setObjectName("hint")
         intro.setWordWrap(True)
 
-        self.expert_label = QLabel()
+        self.expert_label = PlainLabel()
         self.expert_label.setObjectName("choice")
         self.expert_label.setWordWrap(True)
         self.expert_button = QPushButton(theme.icon("search"), self.tr("Choisir un expert…"))
-        self.patient_label = QLabel()
+        self.patient_label = PlainLabel()
         self.patient_label.setObjectName("choice")
         self.patient_label.setWordWrap(True)
         self.patient_button = QPushButton(theme.icon("patient"), self.tr("Choisir le patient…"))
-        self.quota_label = QLabel()
+        self.quota_label = PlainLabel()
         self.quota_label.setObjectName("hint")
         self.quota_label.setWordWrap(True)
         self.question_edit = QPlainTextEdit()
@@ -758,7 +751,7 @@ class TeleexpertiseRequestDialog(QDialog):
             self.tr("Votre question à l'expert : contexte, antécédents, ce que vous attendez…")
         )
         self.question_edit.setMinimumHeight(120)
-        self.error_label = QLabel()
+        self.error_label = PlainLabel()
         self.error_label.setObjectName("hint")
         self.error_label.setWordWrap(True)
         self.send_button = QPushButton(theme.icon("send"), self.tr("Envoyer la demande"))
@@ -777,7 +770,7 @@ class TeleexpertiseRequestDialog(QDialog):
             (self.tr("Expert"), self.expert_label, self.expert_button),
             (self.tr("Patient"), self.patient_label, self.patient_button),
         ):
-            head = QLabel(heading)
+            head = PlainLabel(heading)
             head.setObjectName("fieldTitle")
             layout.addWidget(head)
             row = QHBoxLayout()
@@ -786,7 +779,7 @@ class TeleexpertiseRequestDialog(QDialog):
             row.addWidget(button)
             layout.addLayout(row)
         layout.addWidget(self.quota_label)
-        head = QLabel(self.tr("Question"))
+        head = PlainLabel(self.tr("Question"))
         head.setObjectName("fieldTitle")
         layout.addWidget(head)
         layout.addWidget(self.question_edit, 1)
