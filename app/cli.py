@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.doctypes import by_code
 from app.outbox.sender import Outbox
 from app.remote.directory import DirectoryClient, DirectoryQuery, Near
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient
 from app.store import mail, search
 from app.store import outbox as outbox_rows
@@ -49,6 +50,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--server", required=True, help="URL du serveur régional")
     p.add_argument("--login", required=True, help="identifiant")
     p.add_argument("--data", type=Path, required=True, help="dossier des données locales")
+    p.add_argument(
+        "--ca-bundle",
+        type=Path,
+        metavar="FILE",
+        help="certificats d'autorité supplémentaires (PEM, IGC Santé), en plus de ceux du système",
+    )
     commands = p.add_subparsers(dest="command", required=True)
     sync = commands.add_parser("sync", help="synchroniser le cache avec le serveur")
     sync.add_argument("--page-size", type=int, default=250, help="messages par page")
@@ -97,7 +104,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def run(args: argparse.Namespace, password: str) -> Any:
     events = EventBus()
     events.subscribe(CacheRebuilt, _say_rebuilt)
-    account = await open_account(args.data, args.server, args.login, password, events=events)
+    account = await open_account(
+        args.data,
+        args.server,
+        args.login,
+        password,
+        events=events,
+        http_factory=partial(make_http_client, ca_bundle=args.ca_bundle),
+    )
     try:
         try:
             return await COMMANDS[args.command](account, args)

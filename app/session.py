@@ -25,7 +25,7 @@ from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.outbox.sender import Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient, RegionalUrls
 from app.remote.places import Place, PlaceFinder
 from app.remote.regional import RegionalClient
@@ -105,11 +105,23 @@ class AccountSession:
         *,
         remember: bool = False,
         bus: EventBus | None = None,
+        ca_bundle: Path | None = None,
+        offline: bool = False,
     ) -> AccountSession:
-        """Online when the server answers, offline on the cache otherwise (errors: see login)."""
+        """Online when the server answers, offline on the cache otherwise (errors: see login).
+        `ca_bundle`: the settings' extra certificate authorities; `offline`: the user chose to
+        open from this computer's cache (after a refused certificate)."""
         bus = bus or EventBus()
         opener = resume_account if remember else open_account
-        account = await opener(root, server_url, login, password, events=bus)
+        account = await opener(
+            root,
+            server_url,
+            login,
+            password,
+            events=bus,
+            http_factory=partial(make_http_client, ca_bundle=ca_bundle),
+            offline=offline,
+        )
         return cls(account, bus)
 
     def _wire_online(self) -> None:

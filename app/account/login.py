@@ -1,6 +1,13 @@
 """Opening an account: online login (token, or Basic), vault unlock or creation, cache opening; or
 offline, when the server cannot be reached and this machine already knows the account.
 
+A refused secure connection (a certificate expired, untrusted or for another host; a TLS version
+refused) is not "the server cannot be reached": the login fails with that reason, because a
+man-in-the-middle must not be taken for a network cut and hidden behind an offline session. The
+user may still choose to open the account from this computer's cache (`offline=True`): nothing is
+sent anywhere then, verification stays on for the reconnection attempts that follow, and the
+status bar keeps saying why the server is refused.
+
 Each account lives in its own folder (`app.paths.account_dir`) with its own vault and cache, so a
 secretary working for several doctors never mixes their data. "Remember me" keeps the refresh token
 in the OS keyring (never the password): `resume_account` then gets an access token without sending
@@ -31,7 +38,7 @@ from app.remote.auth import (
     password_grant,
     refresh_grant,
 )
-from app.remote.http import ServerUnreachable, make_http_client
+from app.remote.http import ServerUnreachable, TlsFailure, make_http_client
 from app.store.db import Cache
 
 __all__ = [
@@ -56,6 +63,12 @@ class NoLocalAccount(ServerUnreachable):
         "Le serveur est injoignable et ce compte n'a encore jamais été ouvert sur cet ordinateur : "
         "la première connexion doit se faire en ligne. Vérifiez votre connexion et réessayez."
     )
+
+
+OPENED_OFFLINE_FR = (
+    "Compte ouvert hors connexion, à votre demande : les messages enregistrés sur cet ordinateur "
+    "restent consultables. La connexion au serveur est retentée régulièrement."
+)
 
 
 class VaultPasswordMismatch(CoreError):
@@ -95,6 +108,7 @@ class OpenAccount:
     remember: bool = False
     # Kept in memory only while offline, so that the connection comes back by itself.
     _password: str | None = field(default=None, repr=False)
+    _offline_reason: str | None = field(default=None, repr=False)
 
     async def reauthenticate(self, password: str) -> None:
         """After ReauthRequired: logs in again; the work waiting on the session goes on."""
@@ -106,10 +120,18 @@ class OpenAccount:
         """Offline → online when the server answers again. True when online afterwards."""
         if self.online:
             return True
-        http = self.http_factory()
+        try:
+            http = self.http_factory()
+        except CoreError as e:  # the settings' CA bundle went missing meanwhile
+            self._say_offline(e.message_fr, tls_refused=True)
+            return False
         try:
             refresh = self.token_store.load() if self.token_store and self.remember else None
             auth = await _authenticate(http, self.ref, self._password, refresh)
+        except TlsFailure as e:
+            await http.aclose()
+            self._say_offline(e.message_fr, tls_refused=True)
+            return False
         except ServerUnreachable:
             await http.aclose()
             return False
@@ -118,10 +140,19 @@ class OpenAccount:
             raise
         _wire(self, http, auth)
         self._password = None
+        self._offline_reason = None
         log.info("account back online")
         if self.events is not None:
             self.events.publish(ConnectionChanged(online=True))
         return True
+
+    def _say_offline(self, reason_fr: str, tls_refused: bool = False) -> None:
+        """Tells the UI why the account is offline, once per reason."""
+        if reason_fr == self._offline_reason:
+            return
+        self._offline_reason = reason_fr
+        if self.events is not None:
+            self.events.publish(ConnectionChanged(False, reason_fr, tls_refused=tls_refused))
 
     async def rebuild_cache(self) -> None:
         """After a read or a write raised CacheCorrupt: closes the cache, deletes and recreates the
@@ -164,11 +195,14 @@ async def open_account(
     events: EventBus | None = None,
     token_store: TokenStore | None = None,
     previous_password: str | None = None,
+    offline: bool = False,
 ) -> OpenAccount:
     """Online when the server answers (LoginRejected for a wrong password); offline when it does
     not and the account is known here (WrongPassword for a wrong password); NoLocalAccount when
-    it does not and the account is new. `previous_password` re-wraps a vault whose password was
-    changed on the server."""
+    it does not and the account is new. A TlsFailure (refused certificate…) is raised, never
+    turned into offline. `offline` opens a known account from the cache without contacting the
+    server (the user's choice, e.g. after a TlsFailure). `previous_password` re-wraps a vault
+    whose password was changed on the server."""
     return await _open(
         AccountRef.make(root, server_url, login),
         password,
@@ -178,6 +212,7 @@ async def open_account(
         token_store=token_store,
         previous_password=previous_password,
         resume=False,
+        offline=offline,
     )
 
 
@@ -190,6 +225,7 @@ async def resume_account(
     http_factory: HttpFactory = make_http_client,
     events: EventBus | None = None,
     token_store: TokenStore | None = None,
+    offline: bool = False,
 ) -> OpenAccount:
     """A remembered account: the password unlocks the vault here, the keyring's refresh token
     gets the access token (the password is sent only when the server refuses that token)."""
@@ -204,6 +240,7 @@ async def resume_account(
             http_factory=http_factory,
             events=events,
             token_store=token_store,
+            offline=offline,
         )
     return await _open(
         ref,
@@ -214,6 +251,7 @@ async def resume_account(
         token_store=token_store,
         previous_password=None,
         resume=True,
+        offline=offline,
     )
 
 
@@ -227,36 +265,44 @@ async def _open(
     token_store: TokenStore | None,
     previous_password: str | None,
     resume: bool,
+    offline: bool,
 ) -> OpenAccount:
     store = token_store or TokenStore.for_account(ref.dir)
     keyring_ok = store.available()
     known = Vault.exists(ref.dir)
+    if offline and not known:
+        raise NoLocalAccount("offline asked, no local vault")
     key: bytes | None = None
-    if resume and known:  # the password is checked locally first: nothing leaves the machine
+    if (resume or offline) and known:  # checked locally first: nothing leaves the machine
         key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
 
-    http = http_factory()
-    online = True
+    http: httpx.AsyncClient | None = None
     auth: ServerAuth | None = None
-    try:
-        refresh = store.load() if resume and keyring_ok else None
-        auth = await _authenticate(http, ref, password, refresh)
-    except ServerUnreachable:
-        await http.aclose()
-        if not known:
-            raise NoLocalAccount("server unreachable, no local vault") from None
-        online = False
-        log.info("server unreachable: opening the account offline")
-    except BaseException:
-        await http.aclose()
-        raise
+    if not offline:
+        http = http_factory()
+        try:
+            refresh = store.load() if resume and keyring_ok else None
+            auth = await _authenticate(http, ref, password, refresh)
+        except TlsFailure:
+            await http.aclose()
+            raise  # never "offline" on a refused secure connection: the user must see it
+        except ServerUnreachable:
+            await http.aclose()
+            http = None
+            if not known:
+                raise NoLocalAccount("server unreachable, no local vault") from None
+            log.info("server unreachable: opening the account offline")
+        except BaseException:
+            await http.aclose()
+            raise
+    online = http is not None
 
     try:
         if key is None:
             key = await _unlock_or_create(ref, password, previous_password, online=online)
         cache = await asyncio.to_thread(_open_cache, ref.cache_path, key, events)
     except BaseException:
-        if online:
+        if http is not None:
             await http.aclose()
         raise
 
@@ -276,10 +322,10 @@ async def _open(
         account.notice_fr = NO_KEYRING_FR
     if not remember and keyring_ok:
         store.delete()  # "remember me" unticked: forget the previous session too
-    if online and auth is not None:
+    if http is not None and auth is not None:
         _wire(account, http, auth)
-    elif events is not None:
-        events.publish(ConnectionChanged(online=False, reason_fr=ServerUnreachable.message_fr))
+    else:
+        account._say_offline(OPENED_OFFLINE_FR if offline else ServerUnreachable.message_fr)
     log.info("account opened (%s)", "online" if online else "offline")
     return account
 

@@ -20,7 +20,7 @@ import httpx
 
 from app import logs
 from app.errors import CoreError
-from app.remote.http import ServerUnreachable, make_http_client
+from app.remote.http import ServerUnreachable, make_http_client, transport_error
 
 if TYPE_CHECKING:
     from app.remote.blobs import ChunkSource, UploadedBlob
@@ -482,7 +482,7 @@ async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> Reg
     try:
         response = await http.get(session_url, follow_redirects=True)
     except httpx.TransportError as e:
-        raise NetworkError(type(e).__name__) from None
+        raise await transport_error(e, NetworkError) from None
     if response.status_code >= 400:
         log.info("public session refused (HTTP %s)", response.status_code)
         return None
@@ -495,13 +495,16 @@ class InvalidServerUrl(CoreError):
     message_fr = "L'adresse du serveur n'est pas valide : elle commence par https:// (ou http://)."
 
 
-async def fetch_public_regional_urls(server_url: str, timeout: float = 5.0) -> RegionalUrls | None:
+async def fetch_public_regional_urls(
+    server_url: str, timeout: float = 5.0, ca_bundle: Path | None = None
+) -> RegionalUrls | None:
     """`public_regional_urls` for a server URL typed by the user, on a short-lived client of its
-    own (no account is open yet). InvalidServerUrl when it is not an http(s) URL."""
+    own (no account is open yet; `ca_bundle`: the settings' extra authorities). InvalidServerUrl
+    when it is not an http(s) URL; a TlsFailure when its certificate is refused."""
     base = server_url.strip().rstrip("/")
     if _resolve(base + "/", base) is None:
         raise InvalidServerUrl("not an http(s) URL")
-    async with make_http_client(timeout=timeout) as http:
+    async with make_http_client(timeout=timeout, ca_bundle=ca_bundle) as http:
         return await public_regional_urls(http, base + SESSION_PATH)
 
 
@@ -559,7 +562,7 @@ class JmapClient:
         try:
             response = await self.http.get(self.session_url, follow_redirects=True)
         except httpx.TransportError as e:
-            raise NetworkError(type(e).__name__) from None
+            raise await transport_error(e, NetworkError) from None
         if response.status_code >= 400:
             raise request_error(response, response.content)
         session = parse_session(decode_json(response.content), str(response.url))
@@ -614,7 +617,7 @@ class JmapClient:
                     headers={"Content-Type": "application/json", "Accept": "application/json"},
                 )
             except httpx.TransportError as e:
-                raise NetworkError(type(e).__name__) from None
+                raise await transport_error(e, NetworkError) from None
         if response.status_code >= 400:
             error = request_error(response, response.content)
             log.warning("request refused: %s", error)

@@ -27,7 +27,7 @@ from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
 from app.remote.auth import ReauthRequired
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import (
     CannotCalculateChanges,
     JmapClient,
@@ -55,6 +55,7 @@ MAX_ACTION_ATTEMPTS = 5
 # Offline, the longest wait between two tries (plus jitter): once the server is back, mail flows
 # again within about half a minute (F5 tries at once).
 RETRY_MAX_S = 30.0
+OFFLINE_REASON_FR = "Serveur injoignable : les messages en cache restent lisibles."
 
 
 @dataclass
@@ -96,6 +97,7 @@ class SyncEngine:
         self._lock = asyncio.Lock()  # one sync at a time
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
+        self._offline_reason: str | None = None
 
     # One pass ----------------------------------------------------------------------------------
 
@@ -414,8 +416,8 @@ class SyncEngine:
                 except ReauthRequired:
                     # The UI asks for the password (ReauthNeeded); sync resumes when woken.
                     wait = self.poll_interval
-                except ServerUnreachable:
-                    self._set_online(False)
+                except ServerUnreachable as e:
+                    self._set_online(False, e)
                     wait = delay + random.uniform(0, delay / 2)  # jitter, not security
                     delay = min(delay * 2, RETRY_MAX_S)
                 await _wait_any(stop, self._wake, wait)
@@ -434,12 +436,17 @@ class SyncEngine:
                 log.info("push unavailable for now (%s)", type(e).__name__)
                 await _wait_any(stop, asyncio.Event(), 30.0)
 
-    def _set_online(self, online: bool) -> None:
-        if self.online is online:
+    def _set_online(self, online: bool, error: ServerUnreachable | None = None) -> None:
+        """Says it once per change: back online, offline, or refused for another reason (a
+        certificate refused is said as such, never as "serveur injoignable")."""
+        refused = isinstance(error, TlsFailure)
+        reason = None
+        if not online:
+            reason = error.message_fr if refused and error is not None else OFFLINE_REASON_FR
+        if self.online is online and reason == self._offline_reason:
             return
-        self.online = online
-        reason = None if online else "Serveur injoignable : les messages en cache restent lisibles."
-        self.bus.publish(ConnectionChanged(online, reason))
+        self.online, self._offline_reason = online, reason
+        self.bus.publish(ConnectionChanged(online, reason, tls_refused=refused))
 
 
 async def record_action(cache: Cache, bus: EventBus, action: LocalAction) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.testing import ServerThread, quick_config
+from server.testing import ServerThread, TlsFiles, quick_config
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,14 @@ def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     started: list[ServerThread] = []
 
     def start(
-        data_dir: Path | None = None, users: tuple[User, ...] = (ALICE, BOB), **overrides: Any
+        data_dir: Path | None = None,
+        users: tuple[User, ...] = (ALICE, BOB),
+        tls: TlsFiles | None = None,
+        **overrides: Any,
     ) -> ServerThread:
+        """`tls`: serves HTTPS with that certificate (tests/tls_pki.py)."""
         data = data_dir or tmp_path / f"sandbox-{len(started)}"
-        thread = ServerThread(quick_config(data, **overrides))
+        thread = ServerThread(quick_config(data, **overrides), tls=tls)
         for u in users:
             if thread.sandbox.accounts.by_login(u.login) is None:
                 thread.sandbox.accounts.create(u.login, u.password, u.name, u.email)
