@@ -22,7 +22,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import logs, paths
@@ -165,6 +165,18 @@ class Controller(QObject):
     def _watch_login(self, login: LoginWindow) -> None:
         login.opened.connect(self._on_opened)
         login.closed.connect(self._on_login_closed)
+        login.settingsRequested.connect(self.open_login_settings)
+
+    def open_login_settings(self) -> QWidget:
+        """The settings before login (server, extra certificate authorities), over the window."""
+        from ui.desktop.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(None, self.login)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.login.apply_settings)
+        dialog.changed.connect(self._settings_changed)
+        dialog.show()
+        return dialog
 
     def start(self) -> None:
         self.login.show()

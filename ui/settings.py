@@ -62,6 +62,8 @@ SCHEMA: tuple[Setting, ...] = (
         "practice_location", PracticeLocation, None, "Lieu d'exercice (pour « autour de moi »)"
     ),
     Setting("language", str, "fr", "Langue"),
+    # Added in place (no version change): a file without it gets the default, none.
+    Setting("ca_bundle", str, "", "Certificats d'autorité supplémentaires (IGC Santé)"),
 )
 BY_NAME = {s.name: s for s in SCHEMA}
 
@@ -76,6 +78,11 @@ class Settings:
     autolock_minutes: int = 120
     practice_location: PracticeLocation | None = None
     language: str = "fr"
+    ca_bundle: str = ""  # a PEM file of extra certificate authorities, "" for none
+
+    def ca_bundle_path(self) -> Path | None:
+        """The extra authorities' file given to the core's clients (login, probe, session)."""
+        return Path(self.ca_bundle) if self.ca_bundle else None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": VERSION}

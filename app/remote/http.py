@@ -113,10 +113,9 @@ class CertificateNotTrusted(CertificateRefused):
     """Self-signed, or issued by an authority this computer does not trust."""
 
     message_fr = (
-        "Le certificat de sécurité du serveur n'est pas reconnu : il n'a pas été délivré par une "
-        "autorité de confiance de cet ordinateur (certificat auto-signé ou autorité inconnue). "
-        "La connexion a été refusée pour protéger vos données. Si votre établissement utilise "
-        "ses propres certificats (IGC Santé), ajoutez-les dans Paramètres, « Certificats "
+        "Le certificat de sécurité du serveur n'est pas reconnu (auto-signé ou d'une autorité "
+        "inconnue) : la connexion a été refusée pour protéger vos données. Si votre établissement "
+        "a ses propres certificats (IGC Santé), ajoutez-les dans Paramètres, « Certificats "
         "d'autorité supplémentaires » ; sinon, prévenez votre support : la connexion pourrait "
         "être interceptée."
     )

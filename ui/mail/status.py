@@ -1,5 +1,9 @@
 """The status bar: online or not, last synchronisation, initial-sync progress, and the outbox
-(messages waiting or refused, with "Réessayer")."""
+(messages waiting or refused, with "Réessayer").
+
+A server whose secure connection is refused (its certificate, a TLS version, the settings'
+authorities file) is not shown as "Hors connexion": the bar says "Connexion sécurisée refusée",
+shows the core's sentence for a while and keeps it as the label's tooltip."""
 
 from __future__ import annotations
 
@@ -27,8 +31,10 @@ from app.session import AccountSession
 from app.store.outbox import OutboxRow
 from ui import tasks, theme
 from ui.mail.bridge import EventBridge
+from ui.plain import plain_text, plain_tooltip
 
 SENT, FAILED = "sent", "failed"
+REFUSAL_SHOWN_MS = 30_000  # then the label stays, its tooltip the sentence
 
 
 def _state_fr(row: OutboxRow) -> str:
@@ -99,18 +105,26 @@ class StatusBar(QStatusBar):
 
     # Connection and synchronisation ----------------------------------------------------------
 
-    def _show_connection(self, online: bool, reason_fr: str | None) -> None:
+    def _show_connection(self, online: bool, reason_fr: str | None, refused: bool = False) -> None:
         self.online = online
-        self.connection.setText(self.tr("En ligne") if online else self.tr("Hors connexion"))
-        self.connection.setToolTip(reason_fr or "")
+        if online:
+            text = self.tr("En ligne")
+        elif refused:
+            text = self.tr("Connexion sécurisée refusée")
+        else:
+            text = self.tr("Hors connexion")
+        self.connection.setText(text)
+        self.connection.setToolTip(plain_tooltip(reason_fr))
         theme.restyle(self.dot, online=online)
         if not online:
             self.progress.hide()
 
     def on_connection(self, event: ConnectionChanged) -> None:
-        self._show_connection(event.online, event.reason_fr)
+        self._show_connection(event.online, event.reason_fr, event.tls_refused)
         if event.online:
             self._synced_now()
+        elif event.tls_refused and event.reason_fr:
+            self.showMessage(plain_text(event.reason_fr), REFUSAL_SHOWN_MS)
 
     def _synced_now(self) -> None:
         now = dt.datetime.now().strftime("%H:%M")
