@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import logs
+from app import logs, paths
 from app.account.login import OpenAccount, open_account
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
@@ -86,6 +86,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    paths.secure_data_root(args.data)
     logs.setup(args.data / "logs")
     password = os.environ.get("MONSISRA_PASSWORD")
     if password is None:

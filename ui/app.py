@@ -419,10 +419,12 @@ async def _screenshot_login(window: LoginWindow, out_dir: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_root: Path = args.data if args.data is not None else paths.data_root()
-    data_root.mkdir(parents=True, exist_ok=True)
+    fixed = paths.secure_data_root(data_root)  # folders 0700, files 0600 (older installs too)
     app = make_application(sys.argv[:1])
     qtlog.install()
     logs.setup(data_root / "logs")
+    if fixed:
+        log.info("data folder: %d permissions made private", fixed)
     settings_mod.use(data_root)
     if args.server:
         settings_mod.override(server_url=args.server)

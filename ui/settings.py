@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from app import paths
+
 log = logging.getLogger("monsisra.settings")
 
-FILE_NAME = "settings.json"
+FILE_NAME = paths.SETTINGS_FILE_NAME
 VERSION = 1
 DEFAULT_SERVER_URL = "https://sante-ara.fr"
 
@@ -177,8 +179,9 @@ def load(root: Path) -> Settings:
 
 def save(root: Path, settings: Settings) -> None:
     """Atomically (a crash mid-write leaves the previous file)."""
-    root.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(root)
     text = json.dumps(settings.to_json(), ensure_ascii=False, indent=2)
+    # mkstemp creates it 0600: the last login and the practice place are the user's business.
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".settings-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

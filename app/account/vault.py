@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from app import logs
+from app import logs, paths
 from app.errors import CoreError
 
 log = logs.get("vault")
@@ -224,7 +224,7 @@ class Vault:
         cls, account_dir: Path, password: str, kdf: KdfParams = DEFAULT_KDF
     ) -> tuple[Vault, bytes]:
         """A new random 256-bit key, wrapped under `password`. Replaces any previous vault."""
-        account_dir.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(account_dir)
         key = secrets.token_bytes(KEY_BYTES)
         vault = cls(account_dir)
         write_private_atomically(vault.path, _wrap(key, password, kdf).to_bytes())

@@ -24,7 +24,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import sqlcipher3
 
-from app import logs
+from app import logs, paths
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.store import schema
@@ -133,10 +133,15 @@ def unsent_path_for(path: Path) -> Path:
 
 
 def _connect(path: Path, key: bytes, *, reader: bool) -> Connection:
-    """Opens, keys and checks one connection; maps a wrong key or a damaged file to our errors."""
+    """Opens, keys and checks one connection; maps a wrong key or a damaged file to our errors.
+    The writer creates missing files 0600 first: SQLite gives its -wal and -shm files the
+    database file's mode."""
     try:
+        if not reader:
+            paths.create_private_file(path)
+            paths.create_private_file(unsent_path_for(path))
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
-    except sqlcipher3.Error as exc:
+    except (sqlcipher3.Error, OSError) as exc:
         raise translate_error(exc) or DiskError("cannot open") from exc
     try:
         conn.row_factory = sqlcipher3.Row
@@ -231,7 +236,7 @@ class Cache:
         """Opens (or creates) the cache and migrates it. Fast: callers may still use to_thread."""
         _key_pragma(key)  # refuse a bad key before starting a thread
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            paths.private_dir(path.parent)
         except OSError as exc:
             raise DiskError(type(exc).__name__) from exc
         cache = cls(path, key)
