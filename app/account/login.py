@@ -40,6 +40,7 @@ from app.remote.auth import (
 )
 from app.remote.http import ServerUnreachable, TlsFailure, make_http_client
 from app.store.db import Cache
+from app.store.key import CacheKey
 
 __all__ = [
     "AccountRef",
@@ -98,6 +99,7 @@ class AccountRef:
 class OpenAccount:
     ref: AccountRef
     cache: Cache
+    key: CacheKey = field(repr=False)  # owned: wiped by close() (a lock closes the account)
     auth: ServerAuth | None
     http: httpx.AsyncClient | None
     online: bool
@@ -158,9 +160,8 @@ class OpenAccount:
         """After a read or a write raised CacheCorrupt: closes the cache, deletes and recreates the
         cache file (the next sync is an initial one), keeps the unsent file (set aside when it is
         the damaged one) and publishes CacheRebuilt."""
-        key = self.cache.key
         await asyncio.to_thread(self.cache.close)
-        opened = await asyncio.to_thread(rebuild.rebuild, self.ref.cache_path, key)
+        opened = await asyncio.to_thread(rebuild.rebuild, self.ref.cache_path, self.key)
         self.cache = opened.cache
         _announce(opened, self.events)
 
@@ -179,9 +180,13 @@ class OpenAccount:
         return False
 
     async def close(self) -> None:
-        if self.http is not None:
-            await self.http.aclose()
-        await asyncio.to_thread(self.cache.close)
+        """Closes the connection and the cache, then zeroes the cache key."""
+        try:
+            if self.http is not None:
+                await self.http.aclose()
+            await asyncio.to_thread(self.cache.close)
+        finally:
+            self.key.wipe()
 
 
 async def open_account(
@@ -272,43 +277,40 @@ async def _open(
     known = Vault.exists(ref.dir)
     if offline and not known:
         raise NoLocalAccount("offline asked, no local vault")
-    key: bytes | None = None
-    if (resume or offline) and known:  # checked locally first: nothing leaves the machine
-        key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
-
+    key: CacheKey | None = None
     http: httpx.AsyncClient | None = None
     auth: ServerAuth | None = None
-    if not offline:
-        http = http_factory()
-        try:
-            refresh = store.load() if resume and keyring_ok else None
-            auth = await _authenticate(http, ref, password, refresh)
-        except TlsFailure:
-            await http.aclose()
-            raise  # never "offline" on a refused secure connection: the user must see it
-        except ServerUnreachable:
-            await http.aclose()
-            http = None
-            if not known:
-                raise NoLocalAccount("server unreachable, no local vault") from None
-            log.info("server unreachable: opening the account offline")
-        except BaseException:
-            await http.aclose()
-            raise
-    online = http is not None
-
     try:
+        if (resume or offline) and known:  # checked locally first: nothing leaves the machine
+            key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
+        if not offline:
+            http = http_factory()
+            try:
+                refresh = store.load() if resume and keyring_ok else None
+                auth = await _authenticate(http, ref, password, refresh)
+            except TlsFailure:
+                raise  # never "offline" on a refused secure connection: the user must see it
+            except ServerUnreachable:
+                await http.aclose()
+                http = None
+                if not known:
+                    raise NoLocalAccount("server unreachable, no local vault") from None
+                log.info("server unreachable: opening the account offline")
+        online = http is not None
         if key is None:
             key = await _unlock_or_create(ref, password, previous_password, online=online)
         cache = await asyncio.to_thread(_open_cache, ref.cache_path, key, events)
     except BaseException:
         if http is not None:
             await http.aclose()
+        if key is not None:
+            key.wipe()
         raise
 
     account = OpenAccount(
         ref=ref,
         cache=cache,
+        key=key,
         auth=None,
         http=None,
         online=False,
@@ -372,7 +374,7 @@ def _wire(account: OpenAccount, http: httpx.AsyncClient, auth: ServerAuth) -> No
 
 async def _unlock_or_create(
     ref: AccountRef, password: str, previous_password: str | None, *, online: bool
-) -> bytes:
+) -> CacheKey:
     paths.private_dir(ref.dir)
     if not Vault.exists(ref.dir):
         _, key = await asyncio.to_thread(Vault.create, ref.dir, password)
@@ -391,7 +393,7 @@ async def _unlock_or_create(
     return await asyncio.to_thread(vault.unlock, password)
 
 
-def _open_cache(path: Path, key: bytes, events: EventBus | None) -> Cache:
+def _open_cache(path: Path, key: CacheKey, events: EventBus | None) -> Cache:
     """Cache.open; a cache unreadable with the vault's own key is rebuilt, unsent work kept."""
     opened = rebuild.open_or_rebuild(path, key)
     _announce(opened, events)
