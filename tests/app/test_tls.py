@@ -5,6 +5,7 @@ certificate never turns a login into an offline opening."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import socketserver
@@ -13,7 +14,8 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +38,10 @@ from app.remote.http import (
 )
 from app.remote.jmap import fetch_public_regional_urls
 from app.remote.tls import CaBundleError, CertificateFacts, read_ca_bundle, trust_context
-from server.testing import ServerThread, TlsFiles
+from app.session import AccountSession
+from server.testing import ServerThread, TlsFiles, quick_config
 from tests.app.cli_helpers import cli, ok
-from tests.server.conftest import ALICE, ServerFactory
+from tests.server.conftest import ALICE, BOB, ServerFactory
 from tests.tls_pki import Pki, make_pki
 
 
@@ -317,6 +320,67 @@ async def test_a_server_really_down_still_opens_a_known_account_offline(
         assert not offline.online
     finally:
         await offline.close()
+
+
+def _deliver_a_document_to_alice(server: ServerThread) -> None:
+    account = server.sandbox.accounts.by_login(ALICE.login)
+    assert account is not None
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = BOB.email, ALICE.email, "Compte rendu"
+    msg["Message-ID"] = "<cr-tls@sisra-demo.mssante.fr>"
+    msg.set_content("Ci-joint le compte rendu.")
+    msg.add_attachment(b"%PDF-1.4\n%%EOF", maintype="application", subtype="pdf", filename="cr.pdf")
+    with server.sandbox.db.write():
+        server.sandbox.mail.import_message(
+            account.id, msg.as_bytes(), received_at=dt.datetime.now(dt.UTC)
+        )
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    for _ in range(int(timeout * 20)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached")
+
+
+@pytest.mark.asyncio
+async def test_a_certificate_changed_during_the_session_is_said_by_the_sync_and_the_documents(
+    pki: Pki, server_factory: ServerFactory, tmp_path: Path
+) -> None:
+    """The server's certificate turns into one this computer does not trust (a man-in-the-middle
+    on the way): the background sync says so, and a document not yet cached says so too, instead
+    of "not available offline"."""
+    data = tmp_path / "server"
+    server = server_factory(data_dir=data, tls=pki.good)
+    _deliver_a_document_to_alice(server)
+    session = await AccountSession.open(
+        tmp_path / "client", server.base_url, ALICE.login, ALICE.password, ca_bundle=pki.ca_cert
+    )
+    said: list[ConnectionChanged] = []
+    session.bus.subscribe(ConnectionChanged, said.append)
+    try:
+        session.start()
+        await _until(lambda: session.unread_total() > 0)
+        summary = session.summaries(session.list_ids(None))[0]
+        document = session.thread(summary.thread_id)[0].attachments[0]
+        server.stop()
+        port = int(server.base_url.rsplit(":", 1)[1])
+        forged = ServerThread(quick_config(data), port=port, tls=pki.self_signed).start()
+        try:
+            session.sync_now()
+            await _until(lambda: any(event.tls_refused for event in said))
+            refused = [event for event in said if event.tls_refused][-1]
+            assert not refused.online
+            assert refused.reason_fr == CertificateNotTrusted.message_fr
+            with pytest.raises(CertificateNotTrusted):
+                await session.open_document(
+                    document.blob_id, document.name or "cr.pdf", document.type, document.size
+                )
+        finally:
+            forged.stop()
+    finally:
+        await session.close()
 
 
 # --- the probe before login ----------------------------------------------------------------
