@@ -671,7 +671,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+163"/>
+        <location filename="../../ui/login/window.py" line="+164"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -1059,7 +1059,7 @@
 <context>
     <name>OutboxDialog</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+189"/>
+        <location filename="../../ui/mail/status.py" line="+211"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1638,7 +1638,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+63"/>
         <source>Compte et serveur</source>
         <translation>Account and server</translation>
     </message>
@@ -1653,7 +1653,7 @@
         <translation>A change takes effect the next time you sign in.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
         <source>Identifiant</source>
         <translation>Username</translation>
     </message>
@@ -1713,7 +1713,7 @@
         <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
     </message>
     <message>
-        <location line="-286"/>
+        <location line="-283"/>
         <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
         <translation>Enter the server address, for example https://sante-ara.fr.</translation>
     </message>
@@ -1728,7 +1728,7 @@
         <translation>Use an https:// address: an unencrypted connection is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
     </message>
     <message>
-        <location line="+275"/>
+        <location line="+272"/>
         <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
         <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
     </message>
@@ -1744,12 +1744,12 @@
         <translation>Remove</translation>
     </message>
     <message>
-        <location line="-159"/>
+        <location line="-157"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>Certificats d&apos;autorité supplémentaires (IGC Santé)</source>
         <translation>Additional certificate authorities (IGC Santé)</translation>
     </message>
@@ -2004,22 +2004,28 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="-125"/>
+        <location filename="../../ui/mail/status.py" line="-189"/>
+        <source>Détails</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+23"/>
         <source>Connexion sécurisée refusée</source>
         <translation>Secure connection refused</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-21"/>
         <source>Hors connexion</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+30"/>
         <source>Synchronisé à {time}</source>
         <translation>Synchronised at {time}</translation>
     </message>

@@ -149,7 +149,11 @@ def test_a_known_account_opens_offline_only_when_the_user_asks_and_the_bar_says_
             timeout=30_000,
         )
         assert "n'est pas reconnu" in main.status.connection.toolTip()
-        assert "n'est pas reconnu" in main.status.currentMessage()
+        assert main.status.refusal_button.isVisible()
+        box = main.status.show_refusal()
+        assert box is not None
+        assert box.text() == CertificateNotTrusted.message_fr
+        box.close()
         assert not session.online
         main.close()
     finally:

@@ -3,7 +3,7 @@
 
 A server whose secure connection is refused (its certificate, a TLS version, the settings'
 authorities file) is not shown as "Hors connexion": the bar says "Connexion sécurisée refusée",
-shows the core's sentence for a while and keeps it as the label's tooltip."""
+with the core's sentence as tooltip and behind "Détails" (too long for a status line)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStatusBar,
@@ -31,10 +32,9 @@ from app.session import AccountSession
 from app.store.outbox import OutboxRow
 from ui import tasks, theme
 from ui.mail.bridge import EventBridge
-from ui.plain import plain_text, plain_tooltip
+from ui.plain import plain_message_box, plain_tooltip
 
 SENT, FAILED = "sent", "failed"
-REFUSAL_SHOWN_MS = 30_000  # then the label stays, its tooltip the sentence
 
 
 def _state_fr(row: OutboxRow) -> str:
@@ -66,6 +66,13 @@ class StatusBar(QStatusBar):
         self.dot.setFixedSize(10, 10)
         self.connection = QLabel()
         self.connection.setObjectName("connectionLabel")
+        self.refusal_button = QPushButton(self.tr("Détails"))
+        self.refusal_button.setObjectName("refusalButton")
+        self.refusal_button.setProperty("link", True)
+        self.refusal_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.refusal_button.clicked.connect(self.show_refusal)
+        self.refusal_button.hide()
+        self._refusal: str | None = None
         self.last_sync = QLabel()
         self.last_sync.setObjectName("lastSync")
         self.progress = QProgressBar()
@@ -87,6 +94,7 @@ class StatusBar(QStatusBar):
         row.setSpacing(8)
         row.addWidget(self.dot)
         row.addWidget(self.connection)
+        row.addWidget(self.refusal_button)
         row.addSpacing(8)
         row.addWidget(self.last_sync)
         self.addWidget(box)
@@ -115,6 +123,8 @@ class StatusBar(QStatusBar):
             text = self.tr("Hors connexion")
         self.connection.setText(text)
         self.connection.setToolTip(plain_tooltip(reason_fr))
+        self._refusal = reason_fr if refused and not online else None
+        self.refusal_button.setVisible(self._refusal is not None)
         theme.restyle(self.dot, online=online)
         if not online:
             self.progress.hide()
@@ -123,8 +133,20 @@ class StatusBar(QStatusBar):
         self._show_connection(event.online, event.reason_fr, event.tls_refused)
         if event.online:
             self._synced_now()
-        elif event.tls_refused and event.reason_fr:
-            self.showMessage(plain_text(event.reason_fr), REFUSAL_SHOWN_MS)
+
+    def show_refusal(self) -> QMessageBox | None:
+        """ "Détails": the whole sentence of the refused secure connection."""
+        if self._refusal is None:
+            return None
+        box = plain_message_box(
+            self.window(),
+            QMessageBox.Icon.Warning,
+            self.tr("Connexion sécurisée refusée"),
+            self._refusal,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def _synced_now(self) -> None:
         now = dt.datetime.now().strftime("%H:%M")
