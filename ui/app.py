@@ -171,6 +171,9 @@ class Controller(QObject):
         """The settings before login (server, extra certificate authorities), over the window."""
         from ui.desktop.settings_dialog import SettingsDialog
 
+        typed = self.login.server_url()
+        if typed:  # the dialog starts from the server typed in the window, not the saved one
+            settings_mod.override(server_url=typed)
         dialog = SettingsDialog(None, self.login)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.login.apply_settings)

@@ -3,7 +3,6 @@ update path, rowids that follow the received date, and the index dropped by sche
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +69,7 @@ def _snapshot(conn: Connection) -> dict[str, Any]:
 
 
 def test_bulk_insert_equals_the_update_path(tmp_path: Path) -> None:
-    key = hashlib.sha256(b"bulk test").digest()
+    key = CacheKey.random()
     bulk = Cache.open(tmp_path / "bulk" / "cache.db", key)
     by_row = Cache.open(tmp_path / "rows" / "cache.db", key)
     try:

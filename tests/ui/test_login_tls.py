@@ -7,6 +7,7 @@ status bar then says "Connexion sécurisée refusée"."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ from ui.app import Controller
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.login.window import LoginWindow
 from ui.mail.main_window import MainWindow
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
 
 
 @pytest.fixture(scope="module")
@@ -258,19 +266,24 @@ def test_the_login_windows_settings_add_the_authorities_and_the_server_is_probed
     data_root: Path,
 ) -> None:
     server = server_factory(tls=pki.good)
-    settings_mod.override(server_url=server.base_url)
+    settings_mod.override(server_url=f"https://127.0.0.1:{closed_port()}")  # the saved one
     controller = Controller(data_root)
     qtbot.addWidget(controller.login)
     controller.start()
     window = controller.login
+    qtbot.waitUntil(lambda: window.server_reachable is False, timeout=15_000)
+    window.server_edit.setText(server.base_url)  # typed in the window
+    window.probe_server()
     qtbot.waitUntil(lambda: window.tls_refused, timeout=15_000)
     window.login_edit.setText(ALICE.login)
     qtbot.mouseClick(window.settings_button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(SettingsDialog)
     assert isinstance(dialog, SettingsDialog)
+    assert dialog.server_url() == server.base_url  # the typed server, not the saved one
     assert dialog.choose_ca_bundle(pki.ca_cert)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tls_refused and window.server_reachable is True)
     assert not window.error_banner.isVisible()
+    assert settings_mod.load(data_root).server_url == server.base_url
     controller.quit()
     qtbot.waitUntil(lambda: controller.done, timeout=10_000)
