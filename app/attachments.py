@@ -27,7 +27,7 @@ from app import logs
 from app.copies import PrivateCopies, mark_of_the_web
 from app.errors import CoreError
 from app.remote.blobs import download_chunks
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import JmapClient
 from app.store import attachments
 from app.store.db import Cache
@@ -191,6 +191,8 @@ class Attachments:
                 )
             else:
                 stored = await self._stream_into_cache(blob_id, chunks)
+        except TlsFailure:
+            raise  # not "offline": the server's secure connection is refused, say why
         except ServerUnreachable:
             raise NotAvailableOffline("offline") from None
         # The document just fetched stays even when it alone exceeds the budget: it is being

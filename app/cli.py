@@ -22,10 +22,11 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import logs
+from app import logs, paths
 from app.account.login import OpenAccount, open_account
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
@@ -33,7 +34,7 @@ from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.doctypes import by_code
 from app.outbox.sender import Outbox
 from app.remote.directory import DirectoryClient, DirectoryQuery, Near
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient
 from app.remote.origins import Origin, OriginApprovalNeeded, origin_of
 from app.store import mail, search
@@ -58,6 +59,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="URL",
         help="première connexion : autoriser l'envoi des identifiants à cette autre adresse "
         "du serveur (répétable)",
+    )
+    p.add_argument(
+        "--ca-bundle",
+        type=Path,
+        metavar="FILE",
+        help="certificats d'autorité supplémentaires (PEM, IGC Santé), en plus de ceux du système",
     )
     commands = p.add_subparsers(dest="command", required=True)
     sync = commands.add_parser("sync", help="synchroniser le cache avec le serveur")
@@ -96,6 +103,7 @@ def _origin(text: str) -> Origin:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    paths.secure_data_root(args.data)
     logs.setup(args.data / "logs")
     password = os.environ.get("MONSISRA_PASSWORD")
     if password is None:
@@ -119,7 +127,13 @@ async def run(args: argparse.Namespace, password: str) -> Any:
     events = EventBus()
     events.subscribe(CacheRebuilt, _say_rebuilt)
     account = await open_account(
-        args.data, args.server, args.login, password, events=events, approve=args.approve_origin
+        args.data,
+        args.server,
+        args.login,
+        password,
+        events=events,
+        http_factory=partial(make_http_client, ca_bundle=args.ca_bundle),
+        approve=args.approve_origin,
     )
     try:
         try:

@@ -61,6 +61,7 @@ class MailChanged:
 class ConnectionChanged:
     online: bool
     reason_fr: str | None = None
+    tls_refused: bool = False  # the server answered but its secure connection was refused
 
 
 @dataclass(frozen=True)

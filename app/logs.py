@@ -9,11 +9,15 @@ addresses, NIR/INS numbers, long hex keys.
 from __future__ import annotations
 
 import collections
+import io
 import logging
 import logging.handlers
+import os
 import re
 import threading
 from pathlib import Path
+
+from app import paths
 
 ROOT = "monsisra"
 
@@ -74,6 +78,14 @@ def ring() -> RingBuffer:
     return _ring
 
 
+class PrivateFileHandler(logging.handlers.TimedRotatingFileHandler):
+    """The daily file, created readable by its owner only (its rotated copies keep the mode)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, paths.PRIVATE_FILE)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def setup(log_dir: Path | None, level: int = logging.INFO) -> None:
     """Idempotent: installs the redaction filter, the ring buffer and (if given) the daily file."""
     root = logging.getLogger(ROOT)
@@ -84,8 +96,8 @@ def setup(log_dir: Path | None, level: int = logging.INFO) -> None:
     _ring.addFilter(redacting)
     root.addHandler(_ring)
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.TimedRotatingFileHandler(
+        paths.private_dir(log_dir)
+        handler = PrivateFileHandler(
             log_dir / "monsisra.log", when="midnight", backupCount=14, encoding="utf-8"
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

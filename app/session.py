@@ -28,7 +28,7 @@ from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.outbox.sender import SENT, Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient, RegionalUrls
 from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
@@ -114,13 +114,26 @@ class AccountSession:
         remember: bool = False,
         bus: EventBus | None = None,
         approve: Iterable[Origin] = (),
+        ca_bundle: Path | None = None,
+        offline: bool = False,
     ) -> AccountSession:
-        """Online when the server answers, offline on the cache otherwise (errors: see login;
-        `approve`: after OriginApprovalNeeded, the origins the user accepted). The copies of
-        documents a crashed or killed session of this account left behind go first."""
+        """Online when the server answers, offline on the cache otherwise (errors: see login).
+        `approve`: after OriginApprovalNeeded, the origins the user accepted; `ca_bundle`: the
+        settings' extra certificate authorities; `offline`: the user chose to open from this
+        computer's cache (after a refused certificate). The copies of documents a crashed or
+        killed session of this account left behind go first."""
         bus = bus or EventBus()
         opener = resume_account if remember else open_account
-        account = await opener(root, server_url, login, password, events=bus, approve=approve)
+        account = await opener(
+            root,
+            server_url,
+            login,
+            password,
+            events=bus,
+            http_factory=partial(make_http_client, ca_bundle=ca_bundle),
+            approve=approve,
+            offline=offline,
+        )
         session = cls(account, bus)
         await asyncio.to_thread(session.copies.sweep)
         return session

@@ -40,6 +40,7 @@ from app.remote.http import make_http_client
 from app.remote.jmap import JmapClient
 from app.store import mail
 from app.store.db import Cache
+from app.store.key import CacheKey
 from app.sync.engine import SyncEngine
 from bench.sync import server_process
 from server.context import Sandbox
@@ -48,7 +49,11 @@ from tests.interop import corpus, cyrus
 from tests.interop.cyrus import ALICE
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY = hashlib.sha256(b"monsisra interop bench key").digest()  # synthetic data only
+KEY = CacheKey(
+    lambda buffer: buffer.__setitem__(
+        slice(None), hashlib.sha256(b"monsisra interop bench key").digest()
+    )
+)  # synthetic data only
 SANDBOX_LOGIN, SANDBOX_PASSWORD = "alice", "alice-bench-password"
 
 

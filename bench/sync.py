@@ -51,9 +51,9 @@ from app.remote import jmap as jmap_module
 from app.remote.auth import ServerAuth, password_grant
 from app.remote.http import make_http_client
 from app.remote.jmap import JmapClient
-from app.store import db as db_module
 from app.store import mail
 from app.store.db import Cache
+from app.store.key import CacheKey
 from app.sync import engine as engine_module
 from app.sync.engine import IDS_PAGE, SyncEngine
 from app.sync.mapping import EMAIL_GET_ARGS
@@ -63,7 +63,9 @@ from server.demo.users import DEMO_PASSWORD
 from server.testing import quick_config
 
 LOGIN = "helene.garnier"
-KEY = hashlib.sha256(b"monsisra bench key").digest()  # synthetic data only
+KEY = CacheKey(
+    lambda buffer: buffer.__setitem__(slice(None), hashlib.sha256(b"monsisra bench key").digest())
+)  # synthetic data only
 WINDOW = 3  # pages in flight after the first, as SyncEngine._reconcile does
 
 
@@ -181,17 +183,16 @@ async def floor_sync(url: str, token: str, db_path: Path, page_size: int) -> int
 @contextlib.contextmanager
 def plain_sqlite() -> Iterator[None]:
     """Bench only: Cache.open keys nothing while inside (the file is plain SQLite)."""
-    original = db_module._key_pragma
+    original = CacheKey.apply
 
-    def no_key(key: bytes) -> str:
-        original(key)  # the same checks
-        return "PRAGMA cipher_log_level = NONE"  # a statement that does nothing
+    def no_key(key: CacheKey, conn: Any) -> None:
+        key.check()  # the same checks, and no key given to SQLCipher
 
-    db_module._key_pragma = no_key
+    CacheKey.apply = no_key  # type: ignore[method-assign]
     try:
         yield
     finally:
-        db_module._key_pragma = original
+        CacheKey.apply = original  # type: ignore[method-assign]
 
 
 async def app_sync(url: str, db_path: Path, page_size: int) -> int:

@@ -223,8 +223,10 @@ def account_template(cache_folder: Path, count: int) -> Path:
     account = paths.private_dir(paths.account_dir(template / "data", OFFLINE_SERVER, BENCH_LOGIN))
     for part in source.parent.glob("cache.db*"):
         shutil.copy2(part, account / part.name.replace("cache.db", CACHE_FILE_NAME))
-    vault_file = vault_module._wrap(search_bench.KEY, BENCH_PASSWORD, vault_module.DEFAULT_KDF)
-    vault_module.write_private_atomically(vault_module.Vault(account).path, vault_file.to_bytes())
+    vault_file = vault_module._wrap(
+        search_bench.KEY, BENCH_PASSWORD, vault_module.DEFAULT_KDF, None
+    )
+    vault_module.Vault(account)._write(vault_file, 0, 0.0)  # no failure so far
     cache = Cache.open(account / CACHE_FILE_NAME, search_bench.KEY)
     boxes = [
         MailboxRecord("inbox", "Boîte de réception", role="inbox", sort_order=1),
@@ -360,13 +362,14 @@ def child_unlock(args: argparse.Namespace) -> dict[str, Any]:
     from PySide6.QtWidgets import QAbstractSlider
 
     from app.account.vault import Vault
+    from app.store.key import CacheKey
     from ui.app import Controller
     from ui.login.window import DemoHint
 
     kdf: list[tuple[float, float]] = []
     unlock = Vault.unlock
 
-    def timed_unlock(self: Vault, password: str) -> bytes:
+    def timed_unlock(self: Vault, password: str) -> CacheKey:
         started = time.monotonic()
         try:
             return unlock(self, password)

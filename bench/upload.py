@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import hashlib
 import os
-import secrets
 import sys
 import tempfile
 import threading
@@ -42,6 +41,7 @@ from app.remote.http import make_http_client
 from app.remote.jmap import JmapClient
 from app.store import outbox as outbox_rows
 from app.store.db import Cache
+from app.store.key import CacheKey
 from app.store.records import Address
 from bench.sync import server_process
 from server.context import Sandbox
@@ -114,7 +114,7 @@ class Result:
 
 async def run_once(url: str, folder: Path, document: Path, with_patient: bool) -> Result:
     """Logs in, opens the cache, measures idle, then queues and sends the message."""
-    cache = await asyncio.to_thread(Cache.open, folder / "cache.db", secrets.token_bytes(32))
+    cache = await asyncio.to_thread(Cache.open, folder / "cache.db", CacheKey.random())
     sampler = Sampler()
     try:
         async with make_http_client() as login_http:

@@ -24,7 +24,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import logs, paths
@@ -169,6 +169,21 @@ class Controller(QObject):
     def _watch_login(self, login: LoginWindow) -> None:
         login.opened.connect(self._on_opened)
         login.closed.connect(self._on_login_closed)
+        login.settingsRequested.connect(self.open_login_settings)
+
+    def open_login_settings(self) -> QWidget:
+        """The settings before login (server, extra certificate authorities), over the window."""
+        from ui.desktop.settings_dialog import SettingsDialog
+
+        typed = self.login.server_url()
+        if typed:  # the dialog starts from the server typed in the window, not the saved one
+            settings_mod.override(server_url=typed)
+        dialog = SettingsDialog(None, self.login)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.login.apply_settings)
+        dialog.changed.connect(self._settings_changed)
+        dialog.show()
+        return dialog
 
     def start(self) -> None:
         self.login.show()
@@ -486,10 +501,12 @@ async def _screenshot_login(window: LoginWindow, out_dir: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_root: Path = args.data if args.data is not None else paths.data_root()
-    data_root.mkdir(parents=True, exist_ok=True)
+    fixed = paths.secure_data_root(data_root)  # folders 0700, files 0600 (older installs too)
     app = make_application(sys.argv[:1])
     qtlog.install()
     logs.setup(data_root / "logs")
+    if fixed:
+        log.info("data folder: %d permissions made private", fixed)
     settings_mod.use(data_root)
     if args.server:
         settings_mod.override(server_url=args.server)

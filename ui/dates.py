@@ -1,25 +1,25 @@
 """Dates in French words, written out by hand: the same on every machine, whatever its locale
-(Qt's and the C library's French names vary with the installed locales)."""
+(Qt's and the C library's French names vary with the installed locales). The month names and the
+long date are the core's (app/dates.py), shared with its sentences."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from app.dates import MONTHS, day_number, long_date
+
+__all__ = [
+    "MONTHS",
+    "MONTHS_SHORT",
+    "WEEKDAYS",
+    "WEEKDAYS_SHORT",
+    "day_number",
+    "french_day",
+    "long_date",
+    "parse_birth_date",
+]
+
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 MONTHS_SHORT = (
     "janv.",
     "févr.",
@@ -37,20 +37,10 @@ MONTHS_SHORT = (
 WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 
-def day_number(day: dt.date) -> str:
-    """'1er' for the first of the month, as French writes it; the number otherwise."""
-    return "1er" if day.day == 1 else str(day.day)
-
-
 def french_day(moment: dt.date) -> str:
     """'jeudi 27 novembre 2026'"""
     weekday = WEEKDAYS[moment.weekday()]
     return f"{weekday} {day_number(moment)} {MONTHS[moment.month - 1]} {moment.year}"
-
-
-def long_date(day: dt.date) -> str:
-    """'27 novembre 2026'"""
-    return f"{day_number(day)} {MONTHS[day.month - 1]} {day.year}"
 
 
 def parse_birth_date(text: str) -> dt.date | None:

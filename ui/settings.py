@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from app import paths
+
 log = logging.getLogger("monsisra.settings")
 
-FILE_NAME = "settings.json"
+FILE_NAME = paths.SETTINGS_FILE_NAME
 VERSION = 1
 DEFAULT_SERVER_URL = "https://sante-ara.fr"
 
@@ -62,6 +64,8 @@ SCHEMA: tuple[Setting, ...] = (
         "practice_location", PracticeLocation, None, "Lieu d'exercice (pour « autour de moi »)"
     ),
     Setting("language", str, "fr", "Langue"),
+    # Added in place (no version change): a file without it gets the default, none.
+    Setting("ca_bundle", str, "", "Certificats d'autorité supplémentaires (IGC Santé)"),
 )
 BY_NAME = {s.name: s for s in SCHEMA}
 
@@ -76,6 +80,11 @@ class Settings:
     autolock_minutes: int = 120
     practice_location: PracticeLocation | None = None
     language: str = "fr"
+    ca_bundle: str = ""  # a PEM file of extra certificate authorities, "" for none
+
+    def ca_bundle_path(self) -> Path | None:
+        """The extra authorities' file given to the core's clients (login, probe, session)."""
+        return Path(self.ca_bundle) if self.ca_bundle else None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": VERSION}
@@ -170,8 +179,9 @@ def load(root: Path) -> Settings:
 
 def save(root: Path, settings: Settings) -> None:
     """Atomically (a crash mid-write leaves the previous file)."""
-    root.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(root)
     text = json.dumps(settings.to_json(), ensure_ascii=False, indent=2)
+    # mkstemp creates it 0600: the last login and the practice place are the user's business.
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".settings-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

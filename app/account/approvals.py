@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from app import logs
 from app.account.vault import NONCE_BYTES, write_private_atomically
 from app.remote.origins import Origin, origin_of
+from app.store.key import CacheKey
 
 log = logs.get("account")
 
@@ -40,7 +41,7 @@ def recorded(account_dir: Path) -> bool:
     return path(account_dir).exists()
 
 
-def load(account_dir: Path, key: bytes) -> frozenset[Origin] | None:
+def load(account_dir: Path, key: CacheKey) -> frozenset[Origin] | None:
     """The approved origins; None when there is no record, or none that opens with this key."""
     try:
         data = path(account_dir).read_bytes()
@@ -55,7 +56,7 @@ def load(account_dir: Path, key: bytes) -> frozenset[Origin] | None:
         return None
 
 
-def save(account_dir: Path, key: bytes, origins: Iterable[Origin]) -> None:
+def save(account_dir: Path, key: CacheKey, origins: Iterable[Origin]) -> None:
     plain = json.dumps(sorted(str(o) for o in origins)).encode()
     nonce = os.urandom(NONCE_BYTES)
     write_private_atomically(
@@ -63,5 +64,7 @@ def save(account_dir: Path, key: bytes, origins: Iterable[Origin]) -> None:
     )
 
 
-def _key(key: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(key)
+def _key(key: CacheKey) -> bytes:
+    """The record's own key, derived from the cache key's buffer (no copy of the cache key)."""
+    with key.view() as material:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(material)

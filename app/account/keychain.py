@@ -1,4 +1,5 @@
-"""The refresh token in the OS keyring ("remember me"). Never the password.
+"""The refresh token in the OS keyring ("remember me"), and the secret that authenticates the
+vault's failure state. Never the password.
 
 Where no keyring service exists (a headless Linux without Secret Service), `keyring` falls back to
 a backend that fails; we then say so and the app asks for the password at each launch. Backends that
@@ -50,6 +51,11 @@ class TokenStore:
     @classmethod
     def for_account(cls, account_dir: Path) -> TokenStore:
         return cls(account_dir.name)
+
+    @classmethod
+    def for_vault(cls, account_dir: Path) -> TokenStore:
+        """The secret that authenticates the vault's failure state (app/account/vault.py)."""
+        return cls(f"{account_dir.name}.vault")
 
     @staticmethod
     def available() -> bool:

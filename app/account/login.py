@@ -1,6 +1,13 @@
 """Opening an account: online login (token, or Basic), vault unlock or creation, cache opening; or
 offline, when the server cannot be reached and this machine already knows the account.
 
+A refused secure connection (a certificate expired, untrusted or for another host; a TLS version
+refused) is not "the server cannot be reached": the login fails with that reason, because a
+man-in-the-middle must not be taken for a network cut and hidden behind an offline session. The
+user may still choose to open the account from this computer's cache (`offline=True`): nothing is
+sent anywhere then, verification stays on for the reconnection attempts that follow, and the
+status bar keeps saying why the server is refused.
+
 Each account lives in its own folder (`app.paths.account_dir`) with its own vault and cache, so a
 secretary working for several doctors never mixes their data. "Remember me" keeps the refresh token
 in the OS keyring (never the password): `resume_account` then gets an access token without sending
@@ -38,7 +45,7 @@ from app.remote.auth import (
     password_grant,
     refresh_grant,
 )
-from app.remote.http import ServerUnreachable, make_http_client
+from app.remote.http import ServerUnreachable, TlsFailure, make_http_client
 from app.remote.jmap import SESSION_PATH, JmapClient, Session
 from app.remote.origins import (
     ForeignOrigin,
@@ -49,6 +56,7 @@ from app.remote.origins import (
     origin_of,
 )
 from app.store.db import Cache
+from app.store.key import CacheKey
 
 __all__ = [
     "AccountRef",
@@ -72,6 +80,12 @@ class NoLocalAccount(ServerUnreachable):
         "Le serveur est injoignable et ce compte n'a encore jamais été ouvert sur cet ordinateur : "
         "la première connexion doit se faire en ligne. Vérifiez votre connexion et réessayez."
     )
+
+
+OPENED_OFFLINE_FR = (
+    "Compte ouvert hors connexion, à votre demande : les messages enregistrés sur cet ordinateur "
+    "restent consultables. La connexion au serveur est retentée régulièrement."
+)
 
 
 class VaultPasswordMismatch(CoreError):
@@ -103,6 +117,7 @@ class AccountRef:
 class OpenAccount:
     ref: AccountRef
     cache: Cache
+    key: CacheKey = field(repr=False)  # owned: wiped by close() (a lock closes the account)
     auth: ServerAuth | None
     http: httpx.AsyncClient | None
     online: bool
@@ -115,6 +130,7 @@ class OpenAccount:
     remember: bool = False
     # Kept in memory only while offline, so that the connection comes back by itself.
     _password: str | None = field(default=None, repr=False)
+    _offline_reason: str | None = field(default=None, repr=False)
 
     def jmap_client(self) -> JmapClient:
         """A JMAP client on this account's connection, within its origins, starting from the
@@ -135,10 +151,18 @@ class OpenAccount:
         """Offline → online when the server answers again. True when online afterwards."""
         if self.online:
             return True
-        http = self.http_factory()
+        try:
+            http = self.http_factory()
+        except CoreError as e:  # the settings' CA bundle went missing meanwhile
+            self._say_offline(e.message_fr, tls_refused=True)
+            return False
         try:
             refresh = self.token_store.load() if self.token_store and self.remember else None
             auth = await _authenticate(http, self.ref, self._password, refresh, self.policy)
+        except TlsFailure as e:
+            await http.aclose()
+            self._say_offline(e.message_fr, tls_refused=True)
+            return False
         except ServerUnreachable:
             await http.aclose()
             return False
@@ -153,18 +177,26 @@ class OpenAccount:
             raise
         _wire(self, http, auth)
         self._password = None
+        self._offline_reason = None
         log.info("account back online")
         if self.events is not None:
             self.events.publish(ConnectionChanged(online=True))
         return True
 
+    def _say_offline(self, reason_fr: str, tls_refused: bool = False) -> None:
+        """Tells the UI why the account is offline, once per reason."""
+        if reason_fr == self._offline_reason:
+            return
+        self._offline_reason = reason_fr
+        if self.events is not None:
+            self.events.publish(ConnectionChanged(False, reason_fr, tls_refused=tls_refused))
+
     async def rebuild_cache(self) -> None:
         """After a read or a write raised CacheCorrupt: closes the cache, deletes and recreates the
         cache file (the next sync is an initial one), keeps the unsent file (set aside when it is
         the damaged one) and publishes CacheRebuilt."""
-        key = self.cache.key
         await asyncio.to_thread(self.cache.close)
-        opened = await asyncio.to_thread(rebuild.rebuild, self.ref.cache_path, key)
+        opened = await asyncio.to_thread(rebuild.rebuild, self.ref.cache_path, self.key)
         self.cache = opened.cache
         _announce(opened, self.events)
 
@@ -183,9 +215,13 @@ class OpenAccount:
         return False
 
     async def close(self) -> None:
-        if self.http is not None:
-            await self.http.aclose()
-        await asyncio.to_thread(self.cache.close)
+        """Closes the connection and the cache, then zeroes the cache key."""
+        try:
+            if self.http is not None:
+                await self.http.aclose()
+            await asyncio.to_thread(self.cache.close)
+        finally:
+            self.key.wipe()
 
 
 async def open_account(
@@ -200,12 +236,15 @@ async def open_account(
     token_store: TokenStore | None = None,
     previous_password: str | None = None,
     approve: Iterable[Origin] = (),
+    offline: bool = False,
 ) -> OpenAccount:
     """Online when the server answers (LoginRejected for a wrong password); offline when it does
     not and the account is known here (WrongPassword for a wrong password); NoLocalAccount when
-    it does not and the account is new. `previous_password` re-wraps a vault whose password was
-    changed on the server. `approve`: the origins the user accepted after OriginApprovalNeeded
-    (heeded at the first login of the account only)."""
+    it does not and the account is new. A TlsFailure (refused certificate…) is raised, never
+    turned into offline. `offline` opens a known account from the cache without contacting the
+    server (the user's choice, e.g. after a TlsFailure). `previous_password` re-wraps a vault
+    whose password was changed on the server. `approve`: the origins the user accepted after
+    OriginApprovalNeeded (heeded at the first login of the account only)."""
     return await _open(
         AccountRef.make(root, server_url, login),
         password,
@@ -216,6 +255,7 @@ async def open_account(
         previous_password=previous_password,
         resume=False,
         approve=approve,
+        offline=offline,
     )
 
 
@@ -229,6 +269,7 @@ async def resume_account(
     events: EventBus | None = None,
     token_store: TokenStore | None = None,
     approve: Iterable[Origin] = (),
+    offline: bool = False,
 ) -> OpenAccount:
     """A remembered account: the password unlocks the vault here, the keyring's refresh token
     gets the access token (the password is sent only when the server refuses that token)."""
@@ -244,6 +285,7 @@ async def resume_account(
             events=events,
             token_store=token_store,
             approve=approve,
+            offline=offline,
         )
     return await _open(
         ref,
@@ -255,6 +297,7 @@ async def resume_account(
         previous_password=None,
         resume=True,
         approve=approve,
+        offline=offline,
     )
 
 
@@ -269,49 +312,53 @@ async def _open(
     previous_password: str | None,
     resume: bool,
     approve: Iterable[Origin],
+    offline: bool,
 ) -> OpenAccount:
     store = token_store or TokenStore.for_account(ref.dir)
     keyring_ok = store.available()
     known = Vault.exists(ref.dir)
-    key: bytes | None = None
-    if resume and known:  # the password is checked locally first: nothing leaves the machine
-        key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
-
-    http = http_factory()
-    online = True
+    if offline and not known:
+        raise NoLocalAccount("offline asked, no local vault")
+    key: CacheKey | None = None
+    http: httpx.AsyncClient | None = None
     auth: ServerAuth | None = None
     session: Session | None = None
-    policy = await _policy(ref, key, approve)
     try:
-        refresh = store.load() if resume and keyring_ok else None
-        try:
-            auth = await _authenticate(http, ref, password, refresh, policy)
-        except ForeignOrigin:
-            if key is not None or not approvals.recorded(ref.dir):
-                raise
-            # Basic, and the Session lies on another origin: whether it was approved is kept
-            # under the vault's key, so the vault opens first (the same unlock, earlier).
+        if (resume or offline) and known:  # checked locally first: nothing leaves the machine
             key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
-            policy = await _policy(ref, key, approve)
-            auth = await _authenticate(http, ref, password, refresh, policy)
-        # The refresh token just presented is spent (the server rotates them): its successor is
-        # kept now, before the cache opens, so that no failure there leaves a spent one behind.
-        _keep_refresh(store, remember and keyring_ok, auth.tokens)
-    except ServerUnreachable:
-        await http.aclose()
-        if not known:
-            raise NoLocalAccount("server unreachable, no local vault") from None
-        online = False
-        log.info("server unreachable: opening the account offline")
-    except BaseException:
-        await http.aclose()
-        raise
-
-    try:
+        policy = await _policy(ref, key, approve)
+        if not offline:
+            http = http_factory()
+            try:
+                refresh = store.load() if resume and keyring_ok else None
+                try:
+                    auth = await _authenticate(http, ref, password, refresh, policy)
+                except ForeignOrigin:
+                    if key is not None or not approvals.recorded(ref.dir):
+                        raise
+                    # Basic, and the Session lies on another origin: whether it was approved is
+                    # kept under the vault's key, so the vault opens first (the same unlock,
+                    # earlier).
+                    key = await asyncio.to_thread(Vault(ref.dir).unlock, password)
+                    policy = await _policy(ref, key, approve)
+                    auth = await _authenticate(http, ref, password, refresh, policy)
+                # The refresh token just presented is spent (the server rotates them): its
+                # successor is kept now, before the cache opens, so that no failure there leaves
+                # a spent one behind.
+                _keep_refresh(store, remember and keyring_ok, auth.tokens)
+            except TlsFailure:
+                raise  # never "offline" on a refused secure connection: the user must see it
+            except ServerUnreachable:
+                await http.aclose()
+                http = None
+                if not known:
+                    raise NoLocalAccount("server unreachable, no local vault") from None
+                log.info("server unreachable: opening the account offline")
+        online = http is not None
         if key is None and known:  # its recorded approvals open with its key
             key = await _unlock_or_create(ref, password, previous_password, online=online)
             policy = await _policy(ref, key, approve)
-        if online:
+        if http is not None:
             assert auth is not None
             session = await _discover(http, auth, policy)
         if key is None:  # a new account: its vault once its Session is accepted
@@ -324,13 +371,16 @@ async def _open(
             auth.policy = policy
         cache = await asyncio.to_thread(_open_cache, ref.cache_path, key, events)
     except BaseException:
-        if online:
+        if http is not None:
             await http.aclose()
+        if key is not None:
+            key.wipe()
         raise
 
     account = OpenAccount(
         ref=ref,
         cache=cache,
+        key=key,
         auth=None,
         http=None,
         online=False,
@@ -346,10 +396,10 @@ async def _open(
         account.notice_fr = NO_KEYRING_FR
     if not remember and keyring_ok:
         store.delete()  # "remember me" unticked: forget the previous session too
-    if online and auth is not None:
+    if http is not None and auth is not None:
         _wire(account, http, auth)
-    elif events is not None:
-        events.publish(ConnectionChanged(online=False, reason_fr=ServerUnreachable.message_fr))
+    else:
+        account._say_offline(OPENED_OFFLINE_FR if offline else ServerUnreachable.message_fr)
     log.info("account opened (%s)", "online" if online else "offline")
     return account
 
@@ -378,7 +428,7 @@ async def _authenticate(
     return ServerAuth(ref.server_url, tokens=tokens_or_none, login=ref.login, policy=policy)
 
 
-async def _policy(ref: AccountRef, key: bytes | None, approve: Iterable[Origin]) -> OriginPolicy:
+async def _policy(ref: AccountRef, key: CacheKey | None, approve: Iterable[Origin]) -> OriginPolicy:
     """Where this account's credentials may go. Until its first login has passed here (no record
     of approvals, or one that does not open), the login origin and `approve`, and the user is
     asked about any other; afterwards what was recorded then, and nothing more (`approve` is not
@@ -426,7 +476,7 @@ def _keep_refresh(store: TokenStore | None, remember: bool, tokens: Tokens | Non
 
 async def _unlock_or_create(
     ref: AccountRef, password: str, previous_password: str | None, *, online: bool
-) -> bytes:
+) -> CacheKey:
     paths.private_dir(ref.dir)
     if not Vault.exists(ref.dir):
         _, key = await asyncio.to_thread(Vault.create, ref.dir, password)
@@ -445,7 +495,7 @@ async def _unlock_or_create(
     return await asyncio.to_thread(vault.unlock, password)
 
 
-def _open_cache(path: Path, key: bytes, events: EventBus | None) -> Cache:
+def _open_cache(path: Path, key: CacheKey, events: EventBus | None) -> Cache:
     """Cache.open; a cache unreadable with the vault's own key is rebuilt, unsent work kept."""
     opened = rebuild.open_or_rebuild(path, key)
     _announce(opened, events)

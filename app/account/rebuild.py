@@ -20,6 +20,7 @@ import sqlcipher3
 
 from app import logs
 from app.store.db import Cache, CacheCorrupt, Connection, UnsentCorrupt, WrongKey
+from app.store.key import CacheKey
 
 log = logs.get("rebuild")
 
@@ -48,7 +49,7 @@ class Opened:
     notices_fr: list[str] = field(default_factory=list)
 
 
-def open_or_rebuild(path: Path, key: bytes) -> Opened:
+def open_or_rebuild(path: Path, key: CacheKey) -> Opened:
     """Cache.open; an unreadable cache file is rebuilt, a damaged unsent file set aside and
     salvaged. Blocking (a thread's work)."""
     notices: list[str] = []
@@ -68,7 +69,7 @@ def open_or_rebuild(path: Path, key: bytes) -> Opened:
     return Opened(Cache.open(path, key), notices)
 
 
-def rebuild(path: Path, key: bytes) -> Opened:
+def rebuild(path: Path, key: CacheKey) -> Opened:
     """After damage was found in a closed cache: checks the unsent file (set aside when damaged),
     deletes and recreates the cache file. Blocking (a thread's work)."""
     notices = [REASON_FR]
@@ -84,12 +85,12 @@ def rebuild(path: Path, key: bytes) -> Opened:
     return opened
 
 
-def rebuild_cache(path: Path, key: bytes) -> Cache:
+def rebuild_cache(path: Path, key: CacheKey) -> Cache:
     """`rebuild`, for callers that only need the cache."""
     return rebuild(path, key).cache
 
 
-def _set_aside_and_salvage(path: Path, key: bytes) -> None:
+def _set_aside_and_salvage(path: Path, key: CacheKey) -> None:
     aside = Cache.set_aside_unsent(path)
     if aside is None:
         return
@@ -107,7 +108,7 @@ def _set_aside_and_salvage(path: Path, key: bytes) -> None:
     log.info("salvaged %d rows from the damaged unsent file", restored)
 
 
-def _export(aside: Path, key: bytes) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+def _export(aside: Path, key: CacheKey) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
     """Whatever rows of a damaged unsent file can still be read, by table."""
     out: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     try:
@@ -116,7 +117,7 @@ def _export(aside: Path, key: bytes) -> dict[str, tuple[list[str], list[tuple[An
         return out
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        key.apply(conn)
         conn.execute("PRAGMA query_only = ON")
         for table in _SALVAGE:
             try:

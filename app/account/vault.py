@@ -1,41 +1,59 @@
 """The vault: the cache's random key, wrapped under a key derived from the user's password.
 
 Offline login is unwrapping it; a password change re-wraps it and never re-encrypts the cache.
-The file holds only the KDF parameters, the salt, the nonce and the wrapped key (AES-256-GCM, with
-the header as associated data so that nobody can lower the parameters unnoticed). Repeated wrong
-passwords cost a growing delay recorded beside the vault, so that restarting the app does not reset
-it.
+The file holds the KDF parameters, the salt, the nonce and the wrapped key (AES-256-GCM, with the
+header as associated data so that nobody can lower the parameters unnoticed). The key comes out
+straight into the account's CacheKey buffer (app/store/key.py), never as an immutable copy.
+
+Repeated wrong passwords cost a growing delay, kept inside vault.json itself (format 2): the one
+file that cannot be deleted without losing the key, so deleting a file no longer lifts the delay.
+The state is authenticated with a per-account secret kept in the OS keyring, so that editing it
+down is detected; missing, damaged or unverifiable state counts as the worst case (one attempt per
+five minutes), never as none. Without a keyring (a headless Linux) there is no secret to check
+with: the state is then only protected against deletion, not against hand-editing — the
+protection against guessing is then scrypt's cost, as it always is for someone who copies the
+file. Restoring an older copy of vault.json is not detected either (the same person could run
+scrypt on that copy anyway). Format 1 files, with their delay in vault-failures.json beside them,
+are migrated at first use.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import math
 import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from app import logs
+from app import logs, paths
+from app.account.keychain import TokenStore
 from app.errors import CoreError
+from app.store.key import CacheKey, zero
 
 log = logs.get("vault")
 
-VERSION = 1
+VERSION = 2  # the file's format: 2 keeps the failure state inside
+WRAP_VERSION = 1  # what the wrapped key's associated data says: the wrapping is format 1's
 KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
 MAX_DELAY = 300.0  # five minutes: the cap of the growing delay
 FREE_FAILURES = 2  # failures forgiven before the delay starts (typos happen)
+WORST_FAILURES = 10  # what missing or forged state counts as (the delay's cap)
+TAG_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,38 @@ def write_private_atomically(path: Path, data: bytes) -> None:
 
 
 @dataclass(frozen=True)
+class Throttle:
+    """The failure state of format 2: failures so far, no attempt before `not_before` (epoch
+    seconds, wall clock on purpose: it must survive a restart), and its MAC (None when written
+    without a keyring)."""
+
+    failures: int
+    not_before: float
+    mac: str | None
+
+    def signed_data(self, salt: bytes) -> bytes:
+        """What the MAC covers; the vault's salt ties it to this vault (a password change, which
+        changes the salt, rewrites it)."""
+        doc = {"failures": self.failures, "not_before": self.not_before, "salt": _b64(salt)}
+        return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"failures": self.failures, "not_before": self.not_before, "mac": self.mac}
+
+    @classmethod
+    def parse(cls, value: object) -> Throttle | None:
+        """None when absent or malformed (the caller counts that as the worst case)."""
+        if not isinstance(value, dict):
+            return None
+        failures, not_before, mac = value.get("failures"), value.get("not_before"), value.get("mac")
+        if not (_is_int(failures) and failures >= 0 and _is_number(not_before)):
+            return None
+        if mac is not None and not isinstance(mac, str):
+            return None
+        return cls(failures, float(not_before), mac)
+
+
+@dataclass(frozen=True)
 class VaultFile:
     """The parsed content of vault.json."""
 
@@ -125,10 +175,13 @@ class VaultFile:
     salt: bytes
     nonce: bytes
     wrapped_key: bytes
+    version: int = VERSION
+    throttle: Throttle | None = None  # None: absent or damaged (format 1 has none)
 
     def header(self) -> dict[str, Any]:
+        """The associated data of the wrapped key: format 1's header, whatever the format."""
         return {
-            "version": VERSION,
+            "version": WRAP_VERSION,
             "kdf": {**self.kdf.as_json(), "salt": _b64(self.salt)},
             "cipher": "AES-256-GCM",
         }
@@ -137,18 +190,28 @@ class VaultFile:
         return json.dumps(self.header(), sort_keys=True, separators=(",", ":")).encode()
 
     def to_bytes(self) -> bytes:
-        doc = {**self.header(), "nonce": _b64(self.nonce), "wrapped_key": _b64(self.wrapped_key)}
+        """Always format 2."""
+        doc: dict[str, Any] = {
+            **self.header(),
+            "version": VERSION,
+            "nonce": _b64(self.nonce),
+            "wrapped_key": _b64(self.wrapped_key),
+        }
+        if self.throttle is not None:
+            doc["throttle"] = self.throttle.as_json()
         return json.dumps(doc, indent=2, sort_keys=True).encode() + b"\n"
 
     @classmethod
     def parse(cls, data: bytes) -> VaultFile:
-        """Validates every field; anything unexpected is VaultCorrupt, never a KeyError."""
+        """Validates every field of the key's wrapping; anything unexpected is VaultCorrupt,
+        never a KeyError. The failure state is read leniently: damage there is not the key's."""
         try:
             doc = json.loads(data)
         except (ValueError, UnicodeDecodeError):
             raise VaultCorrupt("vault.json is not JSON") from None
-        if not isinstance(doc, dict) or doc.get("version") != VERSION:
+        if not isinstance(doc, dict) or doc.get("version") not in (1, VERSION):
             raise VaultCorrupt("unknown vault version")
+        version = doc["version"]
         kdf = doc.get("kdf")
         if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
             raise VaultCorrupt("unknown kdf")
@@ -161,8 +224,9 @@ class VaultFile:
             raise VaultCorrupt("kdf parameters out of range")
         salt = _unb64(kdf.get("salt"), SALT_BYTES)
         nonce = _unb64(doc.get("nonce"), NONCE_BYTES)
-        wrapped = _unb64(doc.get("wrapped_key"), KEY_BYTES + 16)
-        return cls(KdfParams(log_n=log_n, r=r, p=p), salt, nonce, wrapped)
+        wrapped = _unb64(doc.get("wrapped_key"), KEY_BYTES + TAG_BYTES)
+        throttle = Throttle.parse(doc.get("throttle")) if version == VERSION else None
+        return cls(KdfParams(log_n=log_n, r=r, p=p), salt, nonce, wrapped, version, throttle)
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -189,31 +253,60 @@ def _unb64(value: object, length: int) -> bytes:
     return data
 
 
-def _wrap(key: bytes, password: str, kdf: KdfParams) -> VaultFile:
+def _wrap(key: CacheKey, password: str, kdf: KdfParams, throttle: Throttle | None) -> VaultFile:
     salt, nonce = secrets.token_bytes(SALT_BYTES), secrets.token_bytes(NONCE_BYTES)
     draft = VaultFile(kdf, salt, nonce, b"")
     kek = kdf.derive(password, salt)
-    wrapped = AESGCM(kek).encrypt(nonce, key, draft.associated_data())
-    return VaultFile(kdf, salt, nonce, wrapped)
+    with key.view() as plain:
+        wrapped = AESGCM(kek).encrypt(nonce, plain, draft.associated_data())
+    return replace(draft, wrapped_key=wrapped, throttle=throttle)
+
+
+def _unwrap(vault_file: VaultFile, password: str) -> CacheKey | None:
+    """The key, decrypted straight into its CacheKey buffer; None for a wrong password. (The KEK
+    scrypt derives is an immutable bytes object of cryptography's: it cannot be wiped.)"""
+    kek = vault_file.kdf.derive(password, vault_file.salt)
+    ciphertext, tag = vault_file.wrapped_key[:-TAG_BYTES], vault_file.wrapped_key[-TAG_BYTES:]
+    decryptor = Cipher(algorithms.AES(kek), modes.GCM(vault_file.nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(vault_file.associated_data())
+    scratch = bytearray(len(ciphertext) + 15)  # update_into wants a block's room more
+    try:
+        written = decryptor.update_into(ciphertext, scratch)
+        decryptor.finalize()  # checks the tag: InvalidTag for a wrong password
+        if written != KEY_BYTES:
+            raise VaultCorrupt("unwrapped key has a wrong length")
+        with memoryview(scratch) as plain:
+            return CacheKey(lambda buffer: buffer.__setitem__(slice(None), plain[:KEY_BYTES]))
+    except InvalidTag:
+        return None
+    finally:
+        zero(scratch)
 
 
 class Vault:
-    """One account's vault. `unlock` and `create` are slow on purpose: call them via to_thread."""
+    """One account's vault. `unlock` and `create` are slow on purpose: call them via to_thread.
+    `keyring` holds the secret that authenticates the failure state (per account)."""
 
     FILE_NAME = "vault.json"
-    THROTTLE_FILE_NAME = "vault-failures.json"
+    LEGACY_THROTTLE_FILE_NAME = "vault-failures.json"  # format 1's failure state, beside it
 
-    def __init__(self, account_dir: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        account_dir: Path,
+        clock: Callable[[], float] = time.time,
+        keyring: TokenStore | None = None,
+    ) -> None:
         self.account_dir = account_dir
         self._clock = clock
+        self._keyring = keyring or TokenStore.for_vault(account_dir)
 
     @property
     def path(self) -> Path:
         return self.account_dir / self.FILE_NAME
 
     @property
-    def throttle_path(self) -> Path:
-        return self.account_dir / self.THROTTLE_FILE_NAME
+    def legacy_throttle_path(self) -> Path:
+        return self.account_dir / self.LEGACY_THROTTLE_FILE_NAME
 
     @staticmethod
     def exists(account_dir: Path) -> bool:
@@ -221,89 +314,134 @@ class Vault:
 
     @classmethod
     def create(
-        cls, account_dir: Path, password: str, kdf: KdfParams = DEFAULT_KDF
-    ) -> tuple[Vault, bytes]:
-        """A new random 256-bit key, wrapped under `password`. Replaces any previous vault."""
-        account_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(KEY_BYTES)
-        vault = cls(account_dir)
-        write_private_atomically(vault.path, _wrap(key, password, kdf).to_bytes())
-        vault._clear_failures()
+        cls,
+        account_dir: Path,
+        password: str,
+        kdf: KdfParams = DEFAULT_KDF,
+        keyring: TokenStore | None = None,
+    ) -> tuple[Vault, CacheKey]:
+        """A new random 256-bit key, wrapped under `password`. Replaces any previous vault. The
+        caller owns the key (and wipes it)."""
+        paths.private_dir(account_dir)
+        key = CacheKey.random()
+        vault = cls(account_dir, keyring=keyring)
+        try:
+            vault._write(_wrap(key, password, kdf, None), 0, 0.0)
+        except BaseException:
+            key.wipe()
+            raise
+        vault.legacy_throttle_path.unlink(missing_ok=True)
         log.info("vault created (scrypt log_n=%d)", kdf.log_n)
         return vault, key
 
     def read(self) -> VaultFile:
+        """The vault file, format 1 migrated to format 2 first (its failure state moved in)."""
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
             raise VaultCorrupt("no vault file") from None
-        return VaultFile.parse(data)
+        vault_file = VaultFile.parse(data)
+        if vault_file.version == VERSION:
+            return vault_file
+        failures, not_before = self._legacy_failures()
+        migrated = self._write(vault_file, failures, not_before)
+        self.legacy_throttle_path.unlink(missing_ok=True)
+        log.info("vault migrated to format %d (%d failures kept)", VERSION, failures)
+        return migrated
 
     def retry_after(self) -> float:
         """Seconds left before another attempt is allowed (0 when allowed now)."""
-        _, not_before = self._failures()
+        _, not_before = self._failures(self.read())
         return max(0.0, not_before - self._clock())
 
-    def unlock(self, password: str) -> bytes:
-        """The cache key; WrongPassword (and a longer delay next time) for a wrong password."""
-        wait = self.retry_after()
+    def unlock(self, password: str) -> CacheKey:
+        """The cache key (the caller owns it and wipes it); WrongPassword (and a longer delay
+        next time) for a wrong password."""
+        vault_file = self.read()
+        failures, not_before = self._failures(vault_file)
+        wait = not_before - self._clock()
         if wait > 0:
             raise VaultThrottled(wait)
-        vault_file = self.read()
-        key = self._try_unwrap(vault_file, password)
+        key = _unwrap(vault_file, password)
         if key is None:
-            failures = self._record_failure()
+            failures += 1
+            self._write(vault_file, failures, self._clock() + delay_after(failures))
             log.info("vault: wrong password (failure %d)", failures)
             raise WrongPassword("wrong vault password")
-        self._clear_failures()
+        if failures or not_before:
+            self._write(vault_file, 0, 0.0)
         return key
 
     def change_password(self, old: str, new: str) -> None:
         """Re-wraps the same key under `new` (fresh salt and nonce); the cache is untouched."""
         key = self.unlock(old)
-        vault_file = self.read()
-        write_private_atomically(self.path, _wrap(key, new, vault_file.kdf).to_bytes())
+        try:
+            vault_file = self.read()
+            self._write(_wrap(key, new, vault_file.kdf, None), 0, 0.0)
+        finally:
+            key.wipe()
         log.info("vault re-wrapped under a new password")
 
-    def _try_unwrap(self, vault_file: VaultFile, password: str) -> bytes | None:
-        kek = vault_file.kdf.derive(password, vault_file.salt)
-        try:
-            key = AESGCM(kek).decrypt(
-                vault_file.nonce, vault_file.wrapped_key, vault_file.associated_data()
-            )
-        except InvalidTag:
-            return None
-        if len(key) != KEY_BYTES:
-            raise VaultCorrupt("unwrapped key has a wrong length")
-        return key
+    # The failure state ---------------------------------------------------------------------------
 
-    # Failure bookkeeping: {"failures": n, "not_before": epoch seconds}. Wall clock on purpose:
-    # the delay must survive a restart (a monotonic clock restarts with the machine).
-    def _failures(self) -> tuple[int, float]:
+    def _failures(self, vault_file: VaultFile) -> tuple[int, float]:
+        """(failures, not_before) when the state is there and checks out; otherwise the worst
+        case is recorded once (rewritten, so that the wait ends) and returned."""
+        state = vault_file.throttle
+        if state is not None and self._authentic(state, vault_file.salt):
+            # A clock set back must not stretch the wait beyond the cap.
+            return state.failures, min(state.not_before, self._clock() + MAX_DELAY)
+        log.warning("vault: failure state missing or not authentic, the longest delay applies")
+        worst = self._clock() + MAX_DELAY
+        self._write(vault_file, WORST_FAILURES, worst)
+        return WORST_FAILURES, worst
+
+    def _authentic(self, state: Throttle, salt: bytes) -> bool:
+        secret = self._secret(create=False)
+        if state.mac is None:
+            return secret is None  # written without a keyring; with one, a MAC was removed
+        if secret is None:
+            return False  # signed, but the secret is gone (or the keyring is not there now)
+        return hmac.compare_digest(state.mac, _mac(secret, state.signed_data(salt)))
+
+    def _write(self, vault_file: VaultFile, failures: int, not_before: float) -> VaultFile:
+        state = Throttle(failures, not_before, None)
+        secret = self._secret(create=True)
+        if secret is not None:
+            state = replace(state, mac=_mac(secret, state.signed_data(vault_file.salt)))
+        written = replace(vault_file, version=VERSION, throttle=state)
+        write_private_atomically(self.path, written.to_bytes())
+        return written
+
+    def _secret(self, *, create: bool) -> bytes | None:
+        """The per-account secret in the OS keyring (made when first needed); None without a
+        keyring."""
+        stored = self._keyring.load()
+        if stored is not None:
+            try:
+                return base64.b64decode(stored, validate=True)
+            except (binascii.Error, ValueError):
+                return None  # damaged: whatever it signed cannot be trusted
+        if not create or not self._keyring.available():
+            return None
+        secret = secrets.token_bytes(32)
+        if not self._keyring.save(_b64(secret)):
+            return None
+        return secret
+
+    def _legacy_failures(self) -> tuple[int, float]:
+        """Format 1's state, from vault-failures.json: none when absent, the worst when damaged."""
         try:
-            doc = json.loads(self.throttle_path.read_bytes())
+            doc = json.loads(self.legacy_throttle_path.read_bytes())
         except FileNotFoundError:
             return 0, 0.0
         except (OSError, ValueError):
             doc = None
-        failures = doc.get("failures") if isinstance(doc, dict) else None
-        not_before = doc.get("not_before") if isinstance(doc, dict) else None
-        if not (_is_int(failures) and _is_number(not_before)):
-            # Damaged bookkeeping must not become a way around the delay: record the worst case
-            # once (rewritten, so that the wait ends).
-            return self._write_failures(10, self._clock() + MAX_DELAY)
-        # A clock set back must not stretch the wait beyond the cap.
-        return failures, min(float(not_before), self._clock() + MAX_DELAY)
+        state = Throttle.parse({**doc, "mac": None} if isinstance(doc, dict) else None)
+        if state is None:
+            return WORST_FAILURES, self._clock() + MAX_DELAY
+        return state.failures, min(state.not_before, self._clock() + MAX_DELAY)
 
-    def _write_failures(self, failures: int, not_before: float) -> tuple[int, float]:
-        doc = {"failures": failures, "not_before": not_before}
-        write_private_atomically(self.throttle_path, json.dumps(doc).encode())
-        return failures, not_before
 
-    def _record_failure(self) -> int:
-        failures = self._failures()[0] + 1
-        self._write_failures(failures, self._clock() + delay_after(failures))
-        return failures
-
-    def _clear_failures(self) -> None:
-        self.throttle_path.unlink(missing_ok=True)
+def _mac(secret: bytes, data: bytes) -> str:
+    return _b64(hmac.new(secret, data, hashlib.sha256).digest())

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 import httpx
 
 from app import logs
+from app.remote.http import transport_error
 from app.remote.jmap import (
     InvalidResponse,
     JmapError,
@@ -117,7 +118,7 @@ async def upload(
                 headers={"Content-Type": type_, "Content-Length": str(size)},
             )
         except httpx.TransportError as e:
-            raise NetworkError(type(e).__name__) from None
+            raise await transport_error(e, NetworkError) from None
     if response.status_code == 413:
         raise UploadTooLarge(limit)
     if response.status_code >= 400:
@@ -204,7 +205,7 @@ async def download(
                     if progress is not None:
                         progress(done, total)
         except httpx.TransportError as e:
-            raise NetworkError(type(e).__name__) from None
+            raise await transport_error(e, NetworkError) from None
         await asyncio.to_thread(_flush_and_close, handle)
         await asyncio.to_thread(os.replace, temp, dest)
     except BaseException:
@@ -233,7 +234,7 @@ async def download_bytes(
                 if len(data) > max_bytes:
                     raise BlobTooLarge(f"more than {max_bytes} bytes")
     except httpx.TransportError as e:
-        raise NetworkError(type(e).__name__) from None
+        raise await transport_error(e, NetworkError) from None
     return bytes(data)
 
 
@@ -269,4 +270,4 @@ async def download_chunks(
             async for chunk in response.aiter_bytes(CHUNK):
                 yield chunk
     except httpx.TransportError as e:
-        raise NetworkError(type(e).__name__) from None
+        raise await transport_error(e, NetworkError) from None

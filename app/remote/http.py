@@ -1,10 +1,19 @@
-"""The one way the core makes HTTP clients: TLS always verified, a User-Agent, bounded timeouts,
-and a polite retry on 429/503 that honours Retry-After. Every remote client builds on these."""
+"""The one way the core makes HTTP clients: TLS always verified (app/remote/tls.py: the OS store
+plus the settings' CA bundle), a User-Agent, bounded timeouts, and a polite retry on 429/503 that
+honours Retry-After. Every remote client builds on these.
+
+A failed connection is not always "the server is down": a certificate that is expired, untrusted
+or for another host, or a refused TLS version, is reported as what it is (TlsFailure and its
+kinds), because a man-in-the-middle must not look like a network cut. Those errors are still
+ServerUnreachable (nothing was exchanged: background work waits and retries as when offline), but
+the login refuses to go offline on them and the status bar says them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import email.utils
 import math
 import random
@@ -17,7 +26,9 @@ from pathlib import Path
 import httpx
 
 from app import logs
+from app.dates import long_date
 from app.errors import CoreError
+from app.remote.tls import CertificateFacts, peer_certificate, trust_context
 
 log = logs.get("http")
 
@@ -50,10 +61,182 @@ class TooManyRedirects(CoreError):
 
 
 class TlsFailure(ServerUnreachable):
+    """The secure connection could not be set up (a handshake refused for another reason than
+    the certificate): each subclass is one reason."""
+
     message_fr = (
-        "La connexion sécurisée au serveur a échoué : son certificat n'est pas reconnu. "
-        "Vérifiez l'adresse du serveur ou contactez votre support."
+        "La connexion sécurisée au serveur n'a pas pu être établie : la connexion a été refusée "
+        "pour protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, prévenez "
+        "votre support."
     )
+
+
+class TlsVersionRefused(TlsFailure):
+    message_fr = (
+        "Le serveur ne propose pas de connexion sécurisée assez récente (TLS 1.2 au minimum) : "
+        "la connexion a été refusée pour protéger vos données. Prévenez le support de votre "
+        "messagerie."
+    )
+
+
+class CertificateRefused(TlsFailure):
+    """The server's certificate failed verification (the base when the reason is unknown)."""
+
+    message_fr = (
+        "Le certificat de sécurité du serveur a été refusé : la connexion a été refusée pour "
+        "protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, prévenez votre "
+        "support."
+    )
+
+
+class CertificateExpired(CertificateRefused):
+    """Expired, or not valid yet (then the computer's clock is the usual suspect)."""
+
+    message_fr = (
+        "Le certificat de sécurité du serveur a expiré : la connexion a été refusée pour protéger "
+        "vos données. Vérifiez la date et l'heure de cet ordinateur ; si elles sont justes, "
+        "prévenez le support de votre messagerie."
+    )
+
+    @classmethod
+    def with_facts(cls, facts: CertificateFacts, now: dt.datetime) -> CertificateExpired:
+        if now < facts.not_before:
+            return cls(
+                "certificate not yet valid",
+                "Le certificat de sécurité du serveur n'est valable qu'à partir du "
+                f"{long_date(facts.not_before.date())} : la connexion a été refusée. Vérifiez la "
+                "date et l'heure de cet ordinateur ; si elles sont justes, prévenez le support de "
+                "votre messagerie.",
+            )
+        return cls(
+            "certificate expired",
+            "Le certificat de sécurité du serveur a expiré le "
+            f"{long_date(facts.not_after.date())} : la connexion a été refusée pour protéger vos "
+            "données. Vérifiez la date et l'heure de cet ordinateur ; si elles sont justes, "
+            "prévenez le support de votre messagerie.",
+        )
+
+
+class CertificateNotTrusted(CertificateRefused):
+    """Self-signed, or issued by an authority this computer does not trust."""
+
+    message_fr = (
+        "Le certificat de sécurité du serveur n'est pas reconnu (auto-signé ou d'une autorité "
+        "inconnue) : la connexion a été refusée pour protéger vos données. Si votre établissement "
+        "a ses propres certificats (IGC Santé), ajoutez-les dans Paramètres, « Certificats "
+        "d'autorité supplémentaires » ; sinon, prévenez votre support : la connexion pourrait "
+        "être interceptée."
+    )
+
+
+class CertificateWrongHost(CertificateRefused):
+    """Valid, but for another server name."""
+
+    message_fr = (
+        "Le certificat de sécurité présenté n'est pas celui de ce serveur : la connexion a été "
+        "refusée pour protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, "
+        "prévenez votre support : la connexion pourrait être interceptée."
+    )
+
+    @classmethod
+    def with_names(cls, host: str, names: tuple[str, ...]) -> CertificateWrongHost:
+        shown = ", ".join(f"« {n} »" for n in names[:3]) + (" …" if len(names) > 3 else "")
+        return cls(
+            "certificate for another host",
+            f"Le certificat de sécurité présenté est celui de {shown}, pas de « {host} » : la "
+            "connexion a été refusée pour protéger vos données. Vérifiez l'adresse du serveur ; "
+            "si elle est juste, prévenez votre support : la connexion pourrait être interceptée.",
+        )
+
+
+# verify_code of ssl.SSLCertVerificationError: OpenSSL's X509_V_ERR_* (Linux), and the codes
+# truststore passes on from CryptoAPI (Windows, CERT_E_*) and Security.framework (macOS).
+_EXPIRED_CODES = frozenset({9, 10, 0x800B0101, -67818, -67819})
+_UNTRUSTED_CODES = frozenset({2, 18, 19, 20, 21, 0x800B0109, 0x800B010A, -67843})
+_WRONG_HOST_CODES = frozenset({62, 64, 0x800B010F, -67602})
+# Handshake refusals that mean "no TLS version in common".
+_VERSION_REASONS = frozenset(
+    {"TLSV1_ALERT_PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE"}
+)
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def unreachable_from(
+    exc: httpx.TransportError,
+    facts: CertificateFacts | None = None,
+    fallback: type[ServerUnreachable] = ServerUnreachable,
+) -> ServerUnreachable:
+    """The user-facing error for a transport failure: each TLS problem its own, else `fallback`.
+    `facts` (the refused certificate, see `transport_error`) adds its date or its names."""
+    cause = _ssl_cause(exc)
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return _certificate_error(cause, _host(exc), facts)
+    if (
+        cause is not None
+        and isinstance(exc, httpx.ConnectError)
+        and not isinstance(cause, ssl.SSLEOFError | ssl.SSLZeroReturnError)
+    ):
+        if cause.reason in _VERSION_REASONS:
+            return TlsVersionRefused(str(cause.reason))
+        return TlsFailure(str(cause.reason or type(cause).__name__))
+    return fallback(type(exc).__name__)
+
+
+def _certificate_error(
+    error: ssl.SSLCertVerificationError, host: str | None, facts: CertificateFacts | None
+) -> CertificateRefused:
+    code = getattr(error, "verify_code", None)  # absent when raised by hand (truststore)
+    now = dt.datetime.now(dt.UTC)
+    if code in _EXPIRED_CODES or (code not in _KNOWN_CODES and facts and not facts.valid_at(now)):
+        if facts is not None and not facts.valid_at(now):
+            return CertificateExpired.with_facts(facts, now)
+        return CertificateExpired(str(code))  # e.g. an intermediate authority's certificate
+    if code in _WRONG_HOST_CODES or (
+        code not in _KNOWN_CODES and facts and host and not facts.matches(host)
+    ):
+        if facts and host and facts.names:
+            return CertificateWrongHost.with_names(host, facts.names)
+        return CertificateWrongHost(str(code))
+    if code in _UNTRUSTED_CODES or facts is not None:
+        return CertificateNotTrusted(str(code))
+    return CertificateRefused(str(code))
+
+
+_KNOWN_CODES = _EXPIRED_CODES | _UNTRUSTED_CODES | _WRONG_HOST_CODES
+
+
+def _host(exc: httpx.TransportError) -> str | None:
+    try:
+        return exc.request.url.host or None
+    except RuntimeError:  # an exception raised without its request
+        return None
+
+
+async def transport_error(
+    exc: httpx.TransportError, fallback: type[ServerUnreachable] = ServerUnreachable
+) -> ServerUnreachable:
+    """`unreachable_from`, with the refused certificate read (unverified, to describe it) when
+    the failure is a certificate's: its expiry date, the names it is valid for."""
+    facts = None
+    if isinstance(_ssl_cause(exc), ssl.SSLCertVerificationError):
+        try:
+            url = exc.request.url
+        except RuntimeError:
+            url = None
+        if url is not None and url.host:
+            facts = await peer_certificate(url.host, url.port or 443)
+    error = unreachable_from(exc, facts, fallback)
+    if isinstance(error, TlsFailure):
+        log.warning("TLS refused: %s (%s)", type(error).__name__, error)
+    return error
 
 
 def make_http_client(
@@ -65,14 +248,12 @@ def make_http_client(
 ) -> httpx.AsyncClient:
     """Create it inside the running loop and close it (`aclose`) before the loop ends.
 
-    `ca_bundle` replaces the default trust store (a private CA); verification is never off.
-    `transport` is for tests that must simulate a network failure.
+    Verification is never off: the OS store, plus the authorities of `ca_bundle` (the settings'
+    extra CA file; CaBundleError, in French, when it cannot be used). `transport` is for tests
+    that must simulate a network failure.
     """
-    verify: ssl.SSLContext | bool = True
-    if ca_bundle is not None:
-        verify = ssl.create_default_context(cafile=str(ca_bundle))
     return httpx.AsyncClient(
-        verify=verify,
+        verify=trust_context(ca_bundle),
         timeout=timeout,
         auth=auth,
         limits=DEFAULT_LIMITS,
@@ -81,24 +262,15 @@ def make_http_client(
     )
 
 
-def unreachable_from(exc: httpx.TransportError) -> ServerUnreachable:
-    """The user-facing error for a transport failure (TLS problems get their own sentence)."""
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return TlsFailure(type(exc).__name__)
-        cause = cause.__cause__ or cause.__context__
-    return ServerUnreachable(type(exc).__name__)
-
-
 @contextlib.asynccontextmanager
 async def network_errors() -> AsyncIterator[None]:
-    """Turns httpx transport errors (refused, reset, timed out, TLS) into ServerUnreachable."""
+    """Turns httpx transport errors (refused, reset, timed out, TLS) into ServerUnreachable (a
+    TlsFailure for TLS problems)."""
     try:
         yield
     except httpx.TransportError as exc:
         log.info("network failure: %s", type(exc).__name__)
-        raise unreachable_from(exc) from exc
+        raise await transport_error(exc) from exc
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

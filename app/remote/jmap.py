@@ -23,7 +23,13 @@ import httpx
 
 from app import logs
 from app.errors import CoreError
-from app.remote.http import ServerUnreachable, get_following, make_http_client
+from app.remote.http import (
+    ServerUnreachable,
+    TlsFailure,
+    get_following,
+    make_http_client,
+    transport_error,
+)
 from app.remote.origins import OriginPolicy, check_server_url, origin_of
 
 if TYPE_CHECKING:
@@ -500,6 +506,8 @@ async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> Reg
     policy = OriginPolicy.for_url(session_url)
     try:
         response = await get_following(http, session_url, policy.check_encrypted, attempts=1)
+    except TlsFailure:
+        raise  # said as what it is, never as "injoignable"
     except ServerUnreachable as e:
         raise NetworkError(str(e)) from None
     if response.status_code >= 400:
@@ -510,12 +518,15 @@ async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> Reg
     return _regional(capabilities.get(REGIONAL), str(response.url))
 
 
-async def fetch_public_regional_urls(server_url: str, timeout: float = 5.0) -> RegionalUrls | None:
+async def fetch_public_regional_urls(
+    server_url: str, timeout: float = 5.0, ca_bundle: Path | None = None
+) -> RegionalUrls | None:
     """`public_regional_urls` for a server URL typed by the user, on a short-lived client of its
-    own (no account is open yet). InvalidServerUrl (app.remote.origins) when it is not a usable
-    server address, before anything is sent."""
+    own (no account is open yet; `ca_bundle`: the settings' extra authorities). InvalidServerUrl
+    (app.remote.origins) when it is not a usable server address, before anything is sent; a
+    TlsFailure when its certificate is refused."""
     base = check_server_url(server_url)
-    async with make_http_client(timeout=timeout) as http:
+    async with make_http_client(timeout=timeout, ca_bundle=ca_bundle) as http:
         return await public_regional_urls(http, base + SESSION_PATH)
 
 
@@ -593,6 +604,8 @@ class JmapClient:
             response = await get_following(
                 self.http, self.session_url, self.policy.check, attempts=1
             )
+        except TlsFailure:
+            raise  # said as what it is, never as "injoignable"
         except ServerUnreachable as e:
             raise NetworkError(str(e)) from None
         if response.status_code >= 400:
@@ -677,7 +690,7 @@ class JmapClient:
                     headers={"Content-Type": "application/json", "Accept": "application/json"},
                 )
             except httpx.TransportError as e:
-                raise NetworkError(type(e).__name__) from None
+                raise await transport_error(e, NetworkError) from None
         if response.status_code >= 400:
             error = request_error(response, response.content)
             log.warning("request refused: %s", error)

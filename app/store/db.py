@@ -1,4 +1,5 @@
 """The encrypted cache: a SQLCipher database opened with a raw 32-byte key, written by ONE thread.
+The key is the account's CacheKey (app/store/key.py), borrowed: never copied, wiped by its owner.
 
 Two files under the same key: the cache itself (replaceable: rebuilt from the server when damaged)
 and, attached to every connection as `unsent`, the file of what the server does not have yet
@@ -24,10 +25,11 @@ from typing import Any, TypeAlias, TypeVar
 
 import sqlcipher3
 
-from app import logs
+from app import logs, paths
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.store import schema
+from app.store.key import CacheKey
 
 log = logs.get("store")
 
@@ -117,13 +119,6 @@ def timed(name: str) -> Iterator[None]:
             log.warning("slow query %s: %.0f ms", name, elapsed)
 
 
-def _key_pragma(key: bytes) -> str:
-    if len(key) != 32:
-        raise ValueError("the cache key must be 32 bytes")
-    # `PRAGMA key = ?` is a syntax error: the statement is built from the hex digits only.
-    return f"PRAGMA key = \"x'{key.hex()}'\""
-
-
 UNSENT_FILE_NAME = "unsent.sqlite3"
 
 
@@ -132,16 +127,21 @@ def unsent_path_for(path: Path) -> Path:
     return path.with_name(UNSENT_FILE_NAME)
 
 
-def _connect(path: Path, key: bytes, *, reader: bool) -> Connection:
-    """Opens, keys and checks one connection; maps a wrong key or a damaged file to our errors."""
+def _connect(path: Path, key: CacheKey, *, reader: bool) -> Connection:
+    """Opens, keys and checks one connection; maps a wrong key or a damaged file to our errors.
+    The writer creates missing files 0600 first: SQLite gives its -wal and -shm files the
+    database file's mode."""
     try:
+        if not reader:
+            paths.create_private_file(path)
+            paths.create_private_file(unsent_path_for(path))
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
-    except sqlcipher3.Error as exc:
+    except (sqlcipher3.Error, OSError) as exc:
         raise translate_error(exc) or DiskError("cannot open") from exc
     try:
         conn.row_factory = sqlcipher3.Row
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(_key_pragma(key))
+        key.apply(conn)
         conn.execute("PRAGMA temp_store = MEMORY")  # no sort or temp table ever spills to disk
         conn.execute("PRAGMA busy_timeout = 10000")
         try:
@@ -173,15 +173,14 @@ def _connect(path: Path, key: bytes, *, reader: bool) -> Connection:
     return conn
 
 
-def _attach_unsent(conn: Connection, unsent: Path, key: bytes, *, reader: bool) -> None:
-    """ATTACHes the unsent file (created by the writer when missing) under the same raw key."""
+def _attach_unsent(conn: Connection, unsent: Path, key: CacheKey, *, reader: bool) -> None:
+    """ATTACHes the unsent file (created by the writer when missing) under the same raw key, bound
+    from the key's buffer (an "x'…'" KEY is a raw key, as in sqlite3_key: no KDF)."""
     if reader and not unsent.exists():
         raise UnsentCorrupt("unsent file missing")  # the writer created it: it was removed
     try:
-        # A bound text key in the "x'…'" form is a raw key, as in PRAGMA key (no KDF).
-        conn.execute(
-            f"ATTACH DATABASE ? AS {schema.UNSENT} KEY ?", (str(unsent), f"x'{key.hex()}'")
-        )
+        with key.spelled() as spec:
+            conn.execute(f"ATTACH DATABASE ? AS {schema.UNSENT} KEY ?", (str(unsent), spec))
         conn.execute(f"SELECT count(*) FROM {schema.UNSENT}.sqlite_master").fetchone()
     except sqlcipher3.Error as exc:
         mapped = translate_error(exc)
@@ -209,7 +208,7 @@ _STOP = object()
 class Cache:
     """One account's cache. Build it with `Cache.open`; close it with `close()`."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
+    def __init__(self, path: Path, key: CacheKey) -> None:
         self.path = path
         self.unsent_path = unsent_path_for(path)
         self._key = key
@@ -222,16 +221,17 @@ class Cache:
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
 
     @property
-    def key(self) -> bytes:
-        """The raw key: a rebuild recreates the cache file under the same one."""
+    def key(self) -> CacheKey:
+        """The borrowed key: for connections of one's own (a long upload's reader)."""
         return self._key
 
     @classmethod
-    def open(cls, path: Path, key: bytes) -> Cache:
-        """Opens (or creates) the cache and migrates it. Fast: callers may still use to_thread."""
-        _key_pragma(key)  # refuse a bad key before starting a thread
+    def open(cls, path: Path, key: CacheKey) -> Cache:
+        """Opens (or creates) the cache and migrates it. Fast: callers may still use to_thread.
+        `key` is borrowed: its owner wipes it after `close`."""
+        key.check()  # refuse a wiped key before starting a thread
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            paths.private_dir(path.parent)
         except OSError as exc:
             raise DiskError(type(exc).__name__) from exc
         cache = cls(path, key)
@@ -275,7 +275,7 @@ class Cache:
         return aside
 
     @staticmethod
-    def check_unsent(path: Path, key: bytes) -> list[str]:
+    def check_unsent(path: Path, key: CacheKey) -> list[str]:
         """Checks every page of the unsent file (small): problems, [] when healthy or absent."""
         unsent = unsent_path_for(path)
         if not unsent.exists():
@@ -286,7 +286,7 @@ class Cache:
             return [f"cannot open: {type(exc).__name__}"]
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.execute(_key_pragma(key))
+            key.apply(conn)
             conn.execute("PRAGMA query_only = ON")
             problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check") if r[0] != "ok"]
             problems += [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]

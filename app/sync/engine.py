@@ -27,7 +27,7 @@ from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
 from app.remote.auth import ReauthRequired
-from app.remote.http import ServerUnreachable
+from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import (
     CannotCalculateChanges,
     JmapClient,
@@ -56,6 +56,7 @@ MAX_ACTION_ATTEMPTS = 5
 # Offline, the longest wait between two tries (plus jitter): once the server is back, mail flows
 # again within about half a minute (F5 tries at once).
 RETRY_MAX_S = 30.0
+OFFLINE_REASON_FR = "Serveur injoignable : les messages en cache restent lisibles."
 
 
 @dataclass
@@ -97,6 +98,7 @@ class SyncEngine:
         self._lock = asyncio.Lock()  # one sync at a time
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
+        self._offline_reason: str | None = None
 
     # One pass ----------------------------------------------------------------------------------
 
@@ -415,15 +417,15 @@ class SyncEngine:
                 except ReauthRequired:
                     # The UI asks for the password (ReauthNeeded); sync resumes when woken.
                     wait = self.poll_interval
-                except ServerUnreachable:
-                    self._set_online(False)
+                except ServerUnreachable as e:
+                    self._set_online(False, e)
                     wait = delay + random.uniform(0, delay / 2)  # jitter, not security
                     delay = min(delay * 2, RETRY_MAX_S)
                 except OriginRefused as e:
                     # The Session, fetched again, names an origin this account may not use:
                     # nothing went there; said in the status bar, checked again at each poll.
                     log.warning("session refused: %s", e)
-                    self._set_online(False, e.message_fr)
+                    self._set_online(False, e)
                     wait = self.poll_interval
                 await _wait_any(stop, self._wake, wait)
         finally:
@@ -441,13 +443,18 @@ class SyncEngine:
                 log.info("push unavailable for now (%s)", type(e).__name__)
                 await _wait_any(stop, asyncio.Event(), 30.0)
 
-    def _set_online(self, online: bool, reason_fr: str | None = None) -> None:
-        if self.online is online:
+    def _set_online(self, online: bool, error: CoreError | None = None) -> None:
+        """Says it once per change: back online, offline, or refused for another reason (a
+        certificate or a Session refused is said as such, never as "serveur injoignable")."""
+        refused = isinstance(error, TlsFailure)
+        reason = None
+        if not online:
+            said = refused or isinstance(error, OriginRefused)
+            reason = error.message_fr if said and error is not None else OFFLINE_REASON_FR
+        if self.online is online and reason == self._offline_reason:
             return
-        self.online = online
-        if not online and reason_fr is None:
-            reason_fr = "Serveur injoignable : les messages en cache restent lisibles."
-        self.bus.publish(ConnectionChanged(online, reason_fr))
+        self.online, self._offline_reason = online, reason
+        self.bus.publish(ConnectionChanged(online, reason, tls_refused=refused))
 
 
 async def record_action(cache: Cache, bus: EventBus, action: LocalAction) -> None:

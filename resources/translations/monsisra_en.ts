@@ -311,7 +311,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+372"/>
+        <location filename="../../ui/app.py" line="+387"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
@@ -804,7 +804,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+157"/>
+        <location filename="../../ui/login/window.py" line="+182"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -817,6 +817,16 @@
         <location line="+2"/>
         <source>Messagerie sécurisée de santé</source>
         <translation>Secure health messaging</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Paramètres</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Paramètres de connexion : serveur, certificats</source>
+        <translation>Connection settings: server, certificates</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -849,17 +859,27 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+240"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-203"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="-19"/>
+        <source>Ouvrir hors ligne malgré tout</source>
+        <translation>Open offline anyway</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ouvre les messages enregistrés sur cet ordinateur sans rien envoyer à ce serveur. La connexion est retentée régulièrement, avec les mêmes vérifications.</source>
+        <translation>Opens the messages saved on this computer without sending anything to this server. The connection is tried again regularly, with the same checks.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Pas encore d&apos;identifiants ?</source>
         <translation>No account yet?</translation>
     </message>
@@ -879,7 +899,7 @@
         <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+114"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -889,12 +909,12 @@
         <translation>Offline mode: the server is not responding. Check your Internet connection.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Ouvrir hors ligne</source>
         <translation>Open offline</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+28"/>
         <source>le serveur</source>
         <translation>the server</translation>
     </message>
@@ -914,12 +934,12 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+45"/>
         <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
         <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Mode hors connexion : le serveur est injoignable. Vos messages enregistrés sur cet ordinateur restent consultables ; la connexion reviendra d&apos;elle-même.</source>
         <translation>Offline mode: the server cannot be reached. The messages saved on this computer can still be read; the connection will come back by itself.</translation>
     </message>
@@ -1251,7 +1271,7 @@
 <context>
     <name>OutboxDialog</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+177"/>
+        <location filename="../../ui/mail/status.py" line="+212"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1891,13 +1911,13 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+105"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+118"/>
         <location line="+17"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+40"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -1907,7 +1927,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+63"/>
         <source>Compte et serveur</source>
         <translation>Account and server</translation>
     </message>
@@ -1922,12 +1942,17 @@
         <translation>A change takes effect the next time you sign in.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+14"/>
         <source>Identifiant</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+32"/>
+        <source>En plus des autorités de cet ordinateur, pour un serveur dont le certificat vient de l&apos;IGC Santé ou de votre établissement (fichier PEM de votre service informatique).</source>
+        <translation>Besides this computer&apos;s authorities, for a server whose certificate comes from IGC Santé or from your organisation (a PEM file from your IT department).</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>Documents hors connexion</source>
         <translation>Offline documents</translation>
     </message>
@@ -1977,17 +2002,12 @@
         <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
     </message>
     <message>
-        <location line="-41"/>
-        <source>Oublier ce compte sur cet ordinateur…</source>
-        <translation>Forget this account on this computer…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="-79"/>
         <source>Sur un poste partagé : efface d&apos;ici vos messages, documents et brouillons, et la connexion mémorisée. Vos messages restent sur le serveur.</source>
         <translation>On a shared computer: erases your messages, documents and drafts from here, and the remembered login. Your messages stay on the server.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+85"/>
         <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
         <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
     </message>
@@ -1997,12 +2017,33 @@
         <translation>Starting point of the “near me” directory search.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-96"/>
+        <location line="+110"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-175"/>
+        <source>Tester la connexion</source>
+        <translation>Test the connection</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Oublier ce compte sur cet ordinateur…</source>
+        <translation>Forget this account on this computer…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Certificats d&apos;autorité supplémentaires (IGC Santé)</source>
+        <translation>Additional certificate authorities (IGC Santé)</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Choisir un fichier…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <location line="+112"/>
         <source>Code postal ou commune</source>
         <translation>Postcode or town</translation>
     </message>
@@ -2017,7 +2058,7 @@
         <translation>no account open</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>{n} h</source>
         <translation>{n} h</translation>
     </message>
@@ -2032,7 +2073,37 @@
         <translation>{n} min</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+21"/>
+        <source>Connexion au serveur…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le serveur répond ; son certificat a été vérifié.</source>
+        <translation>The server answers; its certificate was verified.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Certificats d&apos;autorité supplémentaires</source>
+        <translation>Additional certificate authorities</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Aucun fichier choisi</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Autorités ajoutées : {names}</source>
+        <translation>Authorities added: {names}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Utilisé actuellement : {used} sur {budget}.</source>
         <translation>Currently used: {used} of {budget}.</translation>
     </message>
@@ -2087,7 +2158,7 @@
         <translation>No town in the directory matches.</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Une valeur n&apos;est pas acceptée : vérifiez le formulaire.</source>
         <translation>A value is not accepted: check the form.</translation>
     </message>
@@ -2217,17 +2288,28 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="-120"/>
+        <location filename="../../ui/mail/status.py" line="-191"/>
+        <source>Détails</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
+        <location line="+23"/>
+        <source>Connexion sécurisée refusée</source>
+        <translation>Secure connection refused</translation>
+    </message>
+    <message>
+        <location line="-21"/>
         <source>Hors connexion</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+30"/>
         <source>Synchronisé à {time}</source>
         <translation>Synchronised at {time}</translation>
     </message>

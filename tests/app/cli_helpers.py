@@ -30,8 +30,11 @@ def cli(
     crashpoint: str | None = None,
     tmp: Path | None = None,
     timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MONSISRA_")}
+    """`env`: more environment variables for the process."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MONSISRA_")}
+    env = {**environment, **(env or {})}
     env["MONSISRA_PASSWORD"] = password
     if crashpoint:
         env["MONSISRA_CRASHPOINT"] = crashpoint

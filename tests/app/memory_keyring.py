@@ -28,6 +28,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         if self.secrets.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError("not found")
 
+    def tokens(self) -> dict[tuple[str, str], str]:
+        """The refresh tokens only (not the secrets that sign the vaults' failure states)."""
+        return {k: v for k, v in self.secrets.items() if not k[1].endswith(".vault")}
+
 
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:

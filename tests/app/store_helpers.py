@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from app.store.db import Cache
+from app.store.key import CacheKey
 from app.store.records import Address, AttachmentRecord, EmailRecord, PatientRef
 
 BASE = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -18,8 +18,8 @@ ALICE = Address("Dr Alice Martin", "alice.martin@sisra-demo.mssante.fr")
 
 
 @pytest.fixture
-def key() -> bytes:
-    return os.urandom(32)
+def key() -> CacheKey:
+    return CacheKey.random()
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def cache_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cache(cache_path: Path, key: bytes) -> Iterator[Cache]:
+def cache(cache_path: Path, key: CacheKey) -> Iterator[Cache]:
     opened = Cache.open(cache_path, key)
     yield opened
     opened.close()

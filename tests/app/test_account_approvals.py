@@ -8,8 +8,9 @@ from pathlib import Path
 
 from app.account import approvals
 from app.remote.origins import origin_of
+from app.store.key import CacheKey
 
-KEY = bytes(range(32))
+KEY = CacheKey(lambda buffer: buffer.__setitem__(slice(None), bytes(range(32))))
 ORIGINS = {origin_of("https://jmap.sante-ara.fr"), origin_of("http://localhost:8123")}
 
 
@@ -34,7 +35,7 @@ def test_the_record_is_private_and_holds_no_origin_in_clear(tmp_path: Path) -> N
 
 def test_a_record_that_does_not_open_is_no_record(tmp_path: Path) -> None:
     approvals.save(tmp_path, KEY, ORIGINS)
-    assert approvals.load(tmp_path, bytes(32)) is None  # another account's key
+    assert approvals.load(tmp_path, CacheKey(lambda buffer: None)) is None  # another account's key
     record = approvals.path(tmp_path)
     for forged in (b'["https://ailleurs.example"]', b"", record.read_bytes()[:-1]):
         record.write_bytes(forged)

@@ -1,10 +1,13 @@
-"""The vault: key wrapping, wrong password, growing delay that survives restarts, re-wrap."""
+"""The vault: key wrapping, wrong password, growing delay that survives restarts — and deleting
+a file, and editing it down where a keyring holds the secret that signs it —, re-wrap, and the
+migration of format 1 files (with their vault-failures.json)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+import shutil
 import stat
 import time
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.account.keychain import SERVICE
 from app.account.vault import (
     DEFAULT_KDF,
     MAX_DELAY,
@@ -24,6 +28,12 @@ from app.account.vault import (
     delay_after,
     format_wait,
 )
+from app.store.key import CacheKey
+from tests.app.memory_keyring import MemoryKeyring, memory_keyring, no_keyring  # noqa: F401
+
+FORMAT_1 = Path(__file__).parent / "data" / "vault-format-1"  # written by the format 1 code
+FORMAT_1_PASSWORD = "mot-de-passe-format-1"
+FORMAT_1_KEY = "060304d537589d97cbae91386360c5f1395ecceb493e8f02c76b3cce8dd49be5"
 
 
 class FakeClock:
@@ -34,9 +44,24 @@ class FakeClock:
         return self.now
 
 
+def raw(key: CacheKey) -> bytes:
+    """The key's bytes, copied (in the tests only)."""
+    with key.view() as view:
+        return bytes(view)
+
+
+def vault_doc(folder: Path) -> dict[str, object]:
+    doc: dict[str, object] = json.loads((folder / Vault.FILE_NAME).read_text())
+    return doc
+
+
+def write_doc(folder: Path, doc: dict[str, object]) -> None:
+    (folder / Vault.FILE_NAME).write_text(json.dumps(doc))
+
+
 def test_create_then_unlock_gives_the_same_random_key(tmp_path: Path) -> None:
     _, key = Vault.create(tmp_path, "correct horse")
-    assert len(key) == 32
+    assert len(raw(key)) == 32
     assert Vault.exists(tmp_path)
     assert Vault(tmp_path).unlock("correct horse") == key
     _, other_key = Vault.create(tmp_path / "other", "correct horse")
@@ -48,11 +73,15 @@ def test_vault_file_is_private_and_holds_no_key_or_password(tmp_path: Path) -> N
     path = tmp_path / Vault.FILE_NAME
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     data = path.read_bytes()
-    assert key not in data
-    assert key.hex().encode() not in data
+    assert raw(key) not in data
+    assert raw(key).hex().encode() not in data
     assert b"mot-de-passe-1" not in data
     doc = json.loads(data)
-    assert doc["version"] == 1
+    assert doc["version"] == 2
+    assert {k: doc["throttle"][k] for k in ("failures", "not_before")} == {
+        "failures": 0,
+        "not_before": 0.0,
+    }
     assert doc["kdf"]["name"] == "scrypt"
     assert {"salt", "log_n", "r", "p"} <= set(doc["kdf"])
     assert {"nonce", "wrapped_key"} <= set(doc)
@@ -96,8 +125,10 @@ def test_growing_delay_persists_across_vault_instances(tmp_path: Path) -> None:
     assert Vault(tmp_path, clock=clock).retry_after() == pytest.approx(2.0)
     clock.now += 2.0
     key = Vault(tmp_path, clock=clock).unlock("right")  # success resets the count
-    assert len(key) == 32
-    assert not (tmp_path / Vault.THROTTLE_FILE_NAME).exists()
+    assert not key.wiped
+    cleared = vault_doc(tmp_path)["throttle"]
+    assert isinstance(cleared, dict)
+    assert (cleared["failures"], cleared["not_before"]) == (0, 0.0)
     with pytest.raises(WrongPassword):
         Vault(tmp_path, clock=clock).unlock("wrong")
     assert Vault(tmp_path, clock=clock).retry_after() == 0.0
@@ -110,14 +141,154 @@ def test_delay_schedule_grows_and_is_capped() -> None:
     assert format_wait(90) == "2 minutes"
 
 
-def test_damaged_failure_record_does_not_lift_the_delay(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: doc.pop("throttle"),  # removed
+        lambda doc: doc.update(throttle="beaucoup"),  # not a state
+        lambda doc: doc.update(throttle={"failures": -1, "not_before": 0}),
+    ],
+)
+def test_missing_or_damaged_failure_state_does_not_lift_the_delay(
+    tmp_path: Path, damage: object
+) -> None:
     clock = FakeClock()
     Vault.create(tmp_path, "right")
-    (tmp_path / Vault.THROTTLE_FILE_NAME).write_text("{not json")
-    with pytest.raises(VaultThrottled):
+    doc = vault_doc(tmp_path)
+    damage(doc)  # type: ignore[operator]
+    write_doc(tmp_path, doc)
+    with pytest.raises(VaultThrottled) as info:
         Vault(tmp_path, clock=clock).unlock("right")
+    assert info.value.retry_after == MAX_DELAY  # the worst case, never none
     clock.now += MAX_DELAY + 1
-    assert len(Vault(tmp_path, clock=clock).unlock("right")) == 32
+    assert raw(Vault(tmp_path, clock=clock).unlock("right"))  # the wait ends: worst, not forever
+
+
+def test_deleting_every_other_file_does_not_lift_the_delay(tmp_path: Path) -> None:
+    clock = FakeClock()
+    Vault.create(tmp_path, "right")
+    for _ in range(5):
+        with pytest.raises((WrongPassword, VaultThrottled)):
+            Vault(tmp_path, clock=clock).unlock("wrong")
+        clock.now += 10
+    clock.now -= 10
+    waiting = Vault(tmp_path, clock=clock).retry_after()
+    assert waiting > 0
+    for other in tmp_path.iterdir():  # what a user could delete, the key's file apart
+        if other.name != Vault.FILE_NAME:
+            other.unlink()
+    (tmp_path / Vault.LEGACY_THROTTLE_FILE_NAME).unlink(missing_ok=True)
+    assert Vault(tmp_path, clock=clock).retry_after() == waiting
+
+
+def test_with_a_keyring_the_state_is_signed_and_editing_it_down_is_detected(
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    clock = FakeClock()
+    Vault.create(tmp_path, "right")
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            Vault(tmp_path, clock=clock).unlock("wrong")
+        clock.now += 10
+    doc = vault_doc(tmp_path)
+    state = doc["throttle"]
+    assert isinstance(state, dict)
+    assert state["failures"] == 4
+    assert isinstance(state["mac"], str)
+    assert (SERVICE, f"{tmp_path.name}.vault") in memory_keyring.secrets  # the signing secret
+
+    state.update(failures=0, not_before=0.0)  # edited down, MAC kept
+    write_doc(tmp_path, doc)
+    with pytest.raises(VaultThrottled) as info:
+        Vault(tmp_path, clock=clock).unlock("right")
+    assert info.value.retry_after == MAX_DELAY
+
+    clock.now += MAX_DELAY
+    assert raw(Vault(tmp_path, clock=clock).unlock("right"))  # the right password, after it
+    cleared = vault_doc(tmp_path)["throttle"]
+    assert isinstance(cleared, dict)
+    assert cleared["failures"] == 0
+
+
+@pytest.mark.parametrize("forgery", ["mac removed", "secret deleted"])
+def test_with_a_keyring_an_unsigned_or_unverifiable_state_is_the_worst_case(
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+    forgery: str,
+) -> None:
+    clock = FakeClock()
+    Vault.create(tmp_path, "right")
+    if forgery == "mac removed":
+        doc = vault_doc(tmp_path)
+        state = doc["throttle"]
+        assert isinstance(state, dict)
+        state["mac"] = None
+        write_doc(tmp_path, doc)
+    else:
+        memory_keyring.secrets.clear()
+    assert Vault(tmp_path, clock=clock).retry_after() == MAX_DELAY
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_the_state_survives_deletion_but_not_hand_editing(
+    tmp_path: Path,
+) -> None:
+    """The documented limit: nothing to sign with. (Guessing is then slowed by scrypt only, as it
+    is for anyone who copies the file.)"""
+    clock = FakeClock()
+    Vault.create(tmp_path, "right")
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            Vault(tmp_path, clock=clock).unlock("wrong")
+        clock.now += 10
+    doc = vault_doc(tmp_path)
+    state = doc["throttle"]
+    assert isinstance(state, dict)
+    assert state["mac"] is None
+    state.update(failures=0, not_before=0.0)
+    write_doc(tmp_path, doc)
+    assert Vault(tmp_path, clock=clock).retry_after() == 0.0
+
+
+def test_a_format_1_vault_and_its_failures_file_are_migrated_at_first_use(
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    folder = tmp_path / "account"
+    shutil.copytree(FORMAT_1, folder)
+    clock = FakeClock()  # 1_700_000_000: the format 1 file says "not before 1_700_000_032"
+    vault = Vault(folder, clock=clock)
+    assert vault.retry_after() == 32.0  # its 4 failures kept…
+    assert not (folder / Vault.LEGACY_THROTTLE_FILE_NAME).exists()  # …inside vault.json now
+    doc = vault_doc(folder)
+    assert doc["version"] == 2
+    state = doc["throttle"]
+    assert isinstance(state, dict)
+    assert state["failures"] == 4
+    assert isinstance(state["mac"], str)
+    with pytest.raises(VaultThrottled):
+        vault.unlock(FORMAT_1_PASSWORD)
+    clock.now += 32
+    assert raw(vault.unlock(FORMAT_1_PASSWORD)).hex() == FORMAT_1_KEY  # the same key
+
+
+def test_a_format_1_vault_without_failures_migrates_with_none(tmp_path: Path) -> None:
+    folder = tmp_path / "account"
+    shutil.copytree(FORMAT_1, folder)
+    (folder / Vault.LEGACY_THROTTLE_FILE_NAME).unlink()
+    vault = Vault(folder, clock=FakeClock())
+    assert vault.retry_after() == 0.0
+    assert raw(vault.unlock(FORMAT_1_PASSWORD)).hex() == FORMAT_1_KEY
+
+
+def test_a_format_1_vault_with_a_damaged_failures_file_gets_the_worst_case(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "account"
+    shutil.copytree(FORMAT_1, folder)
+    (folder / Vault.LEGACY_THROTTLE_FILE_NAME).write_text("{pas du json")
+    assert Vault(folder, clock=FakeClock()).retry_after() == MAX_DELAY
 
 
 def test_password_change_rewraps_the_same_key(tmp_path: Path) -> None:
@@ -128,6 +299,9 @@ def test_password_change_rewraps_the_same_key(tmp_path: Path) -> None:
     assert after.salt != before.salt
     assert after.wrapped_key != before.wrapped_key
     assert Vault(tmp_path).unlock("new-password") == key
+    key.wipe()
+    assert key.wiped
+    assert raw(Vault(tmp_path).unlock("new-password")) != bytes(32)
     with pytest.raises(WrongPassword):
         Vault(tmp_path).unlock("old-password")
     with pytest.raises(WrongPassword):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import ssl
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -23,6 +22,7 @@ from app.remote.http import (
     parse_retry_after,
     send_with_backoff,
 )
+from app.remote.tls import CaBundleError
 
 
 def closed_port() -> int:
@@ -51,7 +51,7 @@ async def test_client_verifies_tls_and_names_itself() -> None:
 async def test_custom_ca_bundle_is_used_and_bad_bundle_fails(tmp_path: Path) -> None:
     bundle = tmp_path / "ca.pem"
     bundle.write_text("not a certificate")
-    with pytest.raises(ssl.SSLError):
+    with pytest.raises(CaBundleError):  # in French: tests/app/test_tls.py
         make_http_client(ca_bundle=bundle)
 
 

@@ -10,6 +10,7 @@ import pytest
 from app.store import attachments, outbox
 from app.store.attachments import CHUNK_SIZE, ContentMissing
 from app.store.db import Cache
+from app.store.key import CacheKey
 
 
 def test_content_round_trips_in_chunks(cache: Cache) -> None:
@@ -81,7 +82,7 @@ def test_outbox_documents_are_out_of_the_budget(cache: Cache) -> None:
         assert outbox.linked_content(conn, "o1") == ["local-1"]
 
 
-def test_content_survives_reopening(cache_path: Path, key: bytes) -> None:
+def test_content_survives_reopening(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     first.write_blocking(lambda c: attachments.put_content(c, "keep", [b"document"]))
     first.close()

@@ -3,7 +3,6 @@ update path, rowids that follow the received date, and the index dropped by sche
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import sqlcipher3
 
 from app.store import mail, schema, search
 from app.store.db import Cache, Connection, unsent_path_for
+from app.store.key import CacheKey
 from app.store.records import Address, AttachmentRecord, EmailRecord, PatientRef
 from tests.app.store_helpers import BASE, email
 
@@ -69,7 +69,7 @@ def _snapshot(conn: Connection) -> dict[str, Any]:
 
 
 def test_bulk_insert_equals_the_update_path(tmp_path: Path) -> None:
-    key = hashlib.sha256(b"bulk test").digest()
+    key = CacheKey.random()
     bulk = Cache.open(tmp_path / "bulk" / "cache.db", key)
     by_row = Cache.open(tmp_path / "rows" / "cache.db", key)
     try:
@@ -180,12 +180,13 @@ def _indexes(conn: Connection) -> set[str]:
 
 
 def test_step_3_drops_the_unused_message_id_index(tmp_path: Path) -> None:
-    key = hashlib.sha256(b"migration test").digest()
+    key = CacheKey.random()
     path = tmp_path / "cache.db"
     conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    key.apply(conn)
     unsent = str(unsent_path_for(path))
-    conn.execute(f"ATTACH DATABASE ? AS {schema.UNSENT} KEY ?", (unsent, f"x'{key.hex()}'"))
+    with key.spelled() as spec:
+        conn.execute(f"ATTACH DATABASE ? AS {schema.UNSENT} KEY ?", (unsent, spec))
     schema._migrate(conn, schema.UNSENT, schema.UNSENT_MIGRATIONS, {})
     schema._migrate(conn, "main", schema.MIGRATIONS[:2], schema.BEFORE_STEP)
     assert "emails_message_id" in _indexes(conn)

@@ -13,6 +13,7 @@ import sqlcipher3
 
 from app.store import attachments, drafts, mail
 from app.store.db import Cache, CacheClosed, CacheCorrupt, DiskError, WrongKey
+from app.store.key import CacheKey
 from app.store.records import Address, AttachmentRecord, PatientRef
 from app.store.schema import MIGRATIONS, UNSENT_MIGRATIONS
 from tests.app.store_helpers import email
@@ -62,7 +63,7 @@ def test_new_cache_is_migrated_from_zero(cache: Cache) -> None:
     assert cache.unsent_path.parent == cache.path.parent
 
 
-def test_reopening_keeps_data_and_does_not_migrate_again(cache_path: Path, key: bytes) -> None:
+def test_reopening_keeps_data_and_does_not_migrate_again(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     _fill(first, 3)
     first.close()
@@ -73,7 +74,7 @@ def test_reopening_keeps_data_and_does_not_migrate_again(cache_path: Path, key: 
     again.close()
 
 
-def test_a_cache_from_a_newer_program_is_refused(cache_path: Path, key: bytes) -> None:
+def test_a_cache_from_a_newer_program_is_refused(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     first.write_blocking(lambda c: c.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}"))
     first.close()
@@ -81,11 +82,11 @@ def test_a_cache_from_a_newer_program_is_refused(cache_path: Path, key: bytes) -
         Cache.open(cache_path, key)
 
 
-def test_wrong_key_is_reported_as_wrong_key(cache_path: Path, key: bytes) -> None:
+def test_wrong_key_is_reported_as_wrong_key(cache_path: Path, key: CacheKey) -> None:
     _fill(first := Cache.open(cache_path, key), 50)
     first.close()
     with pytest.raises(WrongKey) as caught:
-        Cache.open(cache_path, os.urandom(32))
+        Cache.open(cache_path, CacheKey.random())
     assert "déchiffré" in caught.value.message_fr
     # The right key still opens it: a wrong attempt changed nothing.
     again = Cache.open(cache_path, key)
@@ -94,12 +95,14 @@ def test_wrong_key_is_reported_as_wrong_key(cache_path: Path, key: bytes) -> Non
     again.close()
 
 
-def test_key_must_be_32_bytes(cache_path: Path) -> None:
-    with pytest.raises(ValueError, match="32 bytes"):
-        Cache.open(cache_path, b"short")
+def test_a_wiped_key_is_refused(cache_path: Path) -> None:
+    key = CacheKey.random()
+    key.wipe()
+    with pytest.raises(ValueError, match="wiped"):
+        Cache.open(cache_path, key)
 
 
-def _damaged(cache_path: Path, key: bytes, damage: str) -> None:
+def _damaged(cache_path: Path, key: CacheKey, damage: str) -> None:
     first = Cache.open(cache_path, key)
     _fill(first, 400)
     first.close()
@@ -121,7 +124,7 @@ def _damaged(cache_path: Path, key: bytes, damage: str) -> None:
     "damage", ["truncated-mid-page", "truncated-half", "truncated-tiny", "garbled-first-page"]
 )
 def test_damaged_file_is_reported_as_corrupt_on_open(
-    cache_path: Path, key: bytes, damage: str
+    cache_path: Path, key: CacheKey, damage: str
 ) -> None:
     _damaged(cache_path, key, damage)
     with pytest.raises(CacheCorrupt) as caught:
@@ -135,7 +138,7 @@ def _read_every_email(cache: Cache) -> None:
             mail.get_email(conn, email_id)
 
 
-def test_damage_deep_in_the_file_is_reported_when_read(cache_path: Path, key: bytes) -> None:
+def test_damage_deep_in_the_file_is_reported_when_read(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     _fill(first, 400)
     first.close()
@@ -155,7 +158,7 @@ def test_damage_deep_in_the_file_is_reported_when_read(cache_path: Path, key: by
         damaged.close()
 
 
-def test_destroy_then_open_rebuilds_an_empty_cache(cache_path: Path, key: bytes) -> None:
+def test_destroy_then_open_rebuilds_an_empty_cache(cache_path: Path, key: CacheKey) -> None:
     _damaged(cache_path, key, "garbled-first-page")
     Cache.destroy(cache_path)
     assert not any(cache_path.parent.glob("cache.db*"))
@@ -165,7 +168,7 @@ def test_destroy_then_open_rebuilds_an_empty_cache(cache_path: Path, key: bytes)
     fresh.close()
 
 
-def test_unwritable_folder_is_a_disk_error(tmp_path: Path, key: bytes) -> None:
+def test_unwritable_folder_is_a_disk_error(tmp_path: Path, key: CacheKey) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_bytes(b"x")
     with pytest.raises(DiskError) as caught:
@@ -276,7 +279,7 @@ def test_reader_sees_a_stable_snapshot_inside_one_block(cache: Cache) -> None:
 
 
 @pytest.mark.asyncio
-async def test_closed_cache_refuses_reads_and_writes(cache_path: Path, key: bytes) -> None:
+async def test_closed_cache_refuses_reads_and_writes(cache_path: Path, key: CacheKey) -> None:
     closing = Cache.open(cache_path, key)
     closing.close()
     closing.close()  # idempotent
@@ -286,7 +289,7 @@ async def test_closed_cache_refuses_reads_and_writes(cache_path: Path, key: byte
         pass
 
 
-def test_files_hold_no_plaintext_after_writes(cache_path: Path, key: bytes) -> None:
+def test_files_hold_no_plaintext_after_writes(cache_path: Path, key: CacheKey) -> None:
     opened = Cache.open(cache_path, key)
     _fill(opened, 300)
     opened.write_blocking(

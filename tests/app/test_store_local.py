@@ -9,15 +9,16 @@ import pytest
 
 from app.store import contacts, drafts, outbox, pending
 from app.store.db import Cache
+from app.store.key import CacheKey
 
 DAY = 86_400_000
 
 
-def _reopen(cache_path: Path, key: bytes) -> Cache:
+def _reopen(cache_path: Path, key: CacheKey) -> Cache:
     return Cache.open(cache_path, key)
 
 
-def test_drafts_crud_survives_reopening(cache_path: Path, key: bytes) -> None:
+def test_drafts_crud_survives_reopening(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     first.write_blocking(lambda c: drafts.save(c, "d1", {"subject": "Premier"}, now_ms=1))
     first.write_blocking(lambda c: drafts.save(c, "d2", {"subject": "Second"}, now_ms=2))
@@ -37,7 +38,7 @@ def test_drafts_crud_survives_reopening(cache_path: Path, key: bytes) -> None:
     again.close()
 
 
-def test_outbox_crud_survives_reopening(cache_path: Path, key: bytes) -> None:
+def test_outbox_crud_survives_reopening(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
 
     def add_two(c: object) -> None:
@@ -88,7 +89,7 @@ def test_outbox_message_ids_are_unique(cache: Cache) -> None:
         assert [r.id for r in outbox.list_rows(conn)] == ["o1"]
 
 
-def test_pending_actions_in_order_and_survive_reopening(cache_path: Path, key: bytes) -> None:
+def test_pending_actions_in_order_and_survive_reopening(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     ids = [
         first.write_blocking(lambda c, k=kind: pending.add(c, k, ["e1", "e2"], {"seen": True}))
@@ -109,7 +110,7 @@ def test_pending_actions_in_order_and_survive_reopening(cache_path: Path, key: b
     again.close()
 
 
-def test_favorites_survive_reopening(cache_path: Path, key: bytes) -> None:
+def test_favorites_survive_reopening(cache_path: Path, key: CacheKey) -> None:
     first = Cache.open(cache_path, key)
     card = {"name": "Dr Bob Durand", "specialty": "Cardiologie"}
     first.write_blocking(

@@ -14,6 +14,7 @@ from app.account.rebuild import REASON_FR, UNSENT_REASON_FR, open_or_rebuild, re
 from app.store import attachments, drafts, mail, outbox, pending
 from app.store.attachments import CHUNK_SIZE, ContentMissing
 from app.store.db import Cache, UnsentCorrupt, unsent_path_for
+from app.store.key import CacheKey
 from app.store.schema import BEFORE_STEP, MIGRATIONS, UNSENT_MIGRATIONS, _statements
 from tests.app.store_helpers import email
 
@@ -21,12 +22,12 @@ DOC = os.urandom(CHUNK_SIZE + 1000)
 SECRET_SUBJECT = "Bilan de sortie de Mme Quenouillère"
 
 
-def _v1_cache(path: Path, key: bytes) -> None:
+def _v1_cache(path: Path, key: CacheKey) -> None:
     """A cache as the first schema (and the code that shipped with it) left it: unsent work in
     the cache file itself, the outbox's documents among the cached attachment content."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    key.apply(conn)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("BEGIN")
     for statement in _statements(MIGRATIONS[0]):
@@ -85,7 +86,7 @@ def _assert_moved(cache: Cache) -> None:
 
 
 def test_a_first_schema_cache_moves_its_unsent_work_to_the_unsent_file(
-    cache_path: Path, key: bytes
+    cache_path: Path, key: CacheKey
 ) -> None:
     _v1_cache(cache_path, key)
     cache = Cache.open(cache_path, key)
@@ -105,16 +106,14 @@ def test_a_first_schema_cache_moves_its_unsent_work_to_the_unsent_file(
 
 
 def test_a_move_interrupted_before_the_drop_is_done_again_without_duplicates(
-    cache_path: Path, key: bytes
+    cache_path: Path, key: CacheKey
 ) -> None:
     _v1_cache(cache_path, key)
     # As if killed after the copy was committed and before the cache dropped its tables.
     conn = sqlcipher3.connect(str(cache_path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    conn.execute(
-        "ATTACH DATABASE ? AS unsent KEY ?",
-        (str(unsent_path_for(cache_path)), f"x'{key.hex()}'"),
-    )
+    key.apply(conn)
+    with key.spelled() as spec:
+        conn.execute("ATTACH DATABASE ? AS unsent KEY ?", (str(unsent_path_for(cache_path)), spec))
     conn.execute("BEGIN")
     for statement in _statements(UNSENT_MIGRATIONS[0]):
         conn.execute(statement)
@@ -175,7 +174,9 @@ def _unsent_work(cache: Cache) -> None:
     cache.write_blocking(work)
 
 
-def test_rebuilding_the_cache_keeps_the_unsent_file_untouched(cache_path: Path, key: bytes) -> None:
+def test_rebuilding_the_cache_keeps_the_unsent_file_untouched(
+    cache_path: Path, key: CacheKey
+) -> None:
     cache = Cache.open(cache_path, key)
     _unsent_work(cache)
     cache.write_blocking(lambda c: mail.upsert_emails(c, [email("e1"), email("e2", minutes=1)]))
@@ -199,7 +200,7 @@ def test_rebuilding_the_cache_keeps_the_unsent_file_untouched(cache_path: Path, 
 
 
 def test_an_unreadable_unsent_file_is_set_aside_with_its_own_message(
-    cache_path: Path, key: bytes
+    cache_path: Path, key: CacheKey
 ) -> None:
     cache = Cache.open(cache_path, key)
     _unsent_work(cache)
@@ -225,7 +226,7 @@ def test_an_unreadable_unsent_file_is_set_aside_with_its_own_message(
 
 
 def test_a_damaged_unsent_file_found_later_is_set_aside_and_salvaged(
-    cache_path: Path, key: bytes
+    cache_path: Path, key: CacheKey
 ) -> None:
     cache = Cache.open(cache_path, key)
     _unsent_work(cache)
@@ -255,7 +256,7 @@ def test_a_damaged_unsent_file_found_later_is_set_aside_and_salvaged(
     assert aside.read_bytes() == damaged
 
 
-def test_the_unsent_file_holds_no_plaintext(cache_path: Path, key: bytes) -> None:
+def test_the_unsent_file_holds_no_plaintext(cache_path: Path, key: CacheKey) -> None:
     cache = Cache.open(cache_path, key)
     cache.write_blocking(
         lambda c: (

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.testing import ServerThread, quick_config
+from server.testing import ServerThread, TlsFiles, quick_config
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,14 @@ ServerFactory = Callable[..., ServerThread]
 
 
 def start_sandbox(
-    data: Path, users: tuple[User, ...] = (ALICE, BOB), **overrides: Any
+    data: Path,
+    users: tuple[User, ...] = (ALICE, BOB),
+    tls: TlsFiles | None = None,
+    **overrides: Any,
 ) -> ServerThread:
-    """A started sandbox on `data` with these users (created unless already there)."""
-    thread = ServerThread(quick_config(data, **overrides))
+    """A started sandbox on `data` with these users (created unless already there); `tls`: over
+    HTTPS with that certificate."""
+    thread = ServerThread(quick_config(data, **overrides), tls=tls)
     for u in users:
         if thread.sandbox.accounts.by_login(u.login) is None:
             thread.sandbox.accounts.create(u.login, u.password, u.name, u.email)
@@ -45,10 +49,14 @@ def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     started: list[ServerThread] = []
 
     def start(
-        data_dir: Path | None = None, users: tuple[User, ...] = (ALICE, BOB), **overrides: Any
+        data_dir: Path | None = None,
+        users: tuple[User, ...] = (ALICE, BOB),
+        tls: TlsFiles | None = None,
+        **overrides: Any,
     ) -> ServerThread:
+        """`tls`: serves HTTPS with that certificate (tests/tls_pki.py)."""
         data = data_dir or tmp_path / f"sandbox-{len(started)}"
-        started.append(start_sandbox(data, users, **overrides))
+        started.append(start_sandbox(data, users, tls=tls, **overrides))
         return started[-1]
 
     yield start

@@ -34,6 +34,7 @@ def test_round_trip_through_the_file(tmp_path: Path) -> None:
         autolock_minutes=15,
         practice_location=PracticeLocation(45.76, 4.84, "Lyon"),
         language="fr",
+        ca_bundle="/etc/ssl/igc-sante.pem",
     )
     settings_mod.save(tmp_path, chosen)
     assert settings_mod.load(tmp_path) == chosen

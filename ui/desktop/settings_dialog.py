@@ -1,4 +1,5 @@
-"""Paramètres: server, documents kept offline, notification privacy, auto-lock, practice location.
+"""Paramètres: server (with a connection test), extra certificate authorities, documents kept
+offline, notification privacy, auto-lock, practice location.
 
 One calm column of sections. Nothing is written until OK, and only values the schema accepts
 (ui/settings.py) reach the file: a bad server address is refused inline, in French, with the
@@ -6,6 +7,12 @@ dialog left open. A lower document budget is applied at once when an account is 
 recently opened documents leave the cache). The practice location comes from the directory — a
 commune typed by name or postal code, or by default the user's own practice as the directory
 lists it — never from invented coordinates.
+
+The extra certificate authorities (IGC Santé roots, a hospital's own) are a PEM file chosen here,
+checked when chosen (at least one CA certificate; the authorities it holds are listed, as plain
+text: they come from the file) and added to this computer's store by the core, never replacing
+it. The dialog also opens from the login window (no account open), since a server refused for
+its certificate is where one needs it.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,6 +38,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -43,11 +52,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.remote.jmap import fetch_public_regional_urls
 from app.remote.places import Place
+from app.remote.tls import CaBundle, CaBundleError, read_ca_bundle
 from app.session import AccountSession
 from ui import settings as settings_mod
 from ui import tasks, theme
-from ui.plain import PlainLabel, plain_text
+from ui.plain import PlainLabel, plain_text, plain_tooltip
 from ui.server_address import server_url_error
 from ui.settings import PracticeLocation, Settings
 
@@ -93,6 +104,8 @@ class SettingsDialog(QDialog):
         self._session = session
         self._initial = settings_mod.current()
         self._location = _Location(self._initial.practice_location)
+        self._ca_bundle = self._initial.ca_bundle  # what OK saves ("" for none)
+        self._test: asyncio.Future[Any] | None = None
         self._search_generation = 0
         self._search: asyncio.Future[Any] | None = None
         self._own: asyncio.Future[Any] | None = None
@@ -129,9 +142,16 @@ class SettingsDialog(QDialog):
         for column_layout, sections in (
             (
                 left,
-                (self._account_section(), self._notifications_section(), self._security_section()),
+                (
+                    self._account_section(),
+                    self._certificates_section(),
+                    self._notifications_section(),
+                ),
             ),
-            (right, (self._documents_section(), self._location_section())),
+            (
+                right,
+                (self._documents_section(), self._security_section(), self._location_section()),
+            ),
         ):
             column_layout.setSpacing(16)
             for section in sections:
@@ -199,6 +219,7 @@ class SettingsDialog(QDialog):
         mark.setPixmap(theme.icon(icon).pixmap(QSize(20, 20)))
         caption = PlainLabel(title)
         caption.setObjectName("sectionTitle")
+        caption.setWordWrap(True)  # a long title wraps instead of widening its column
         header.addWidget(mark)
         header.addWidget(caption, 1)
         layout.addLayout(header)
@@ -211,7 +232,7 @@ class SettingsDialog(QDialog):
         return label
 
     def _hint(self, text: str, error: bool = False) -> QLabel:
-        label = PlainLabel(text)
+        label = PlainLabel(text)  # some say what came from outside (a file, a certificate)
         label.setObjectName("settingsHint")
         label.setWordWrap(True)
         label.setProperty("error", error)
@@ -229,6 +250,14 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.server_edit)
         layout.addWidget(self.server_error)
         layout.addWidget(self._hint(self.tr("Un changement prend effet à la prochaine connexion.")))
+        self.test_button = QPushButton(self.tr("Tester la connexion"))
+        self.test_button.setObjectName("testButton")
+        self.test_button.setAutoDefault(False)
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = self._hint("")
+        self.test_result.hide()
+        layout.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.test_result)
         self.login_value = PlainLabel()
         self.login_value.setObjectName("loginValue")
         self.login_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -258,6 +287,49 @@ class SettingsDialog(QDialog):
     def _forget(self) -> None:
         self.reject()
         self.forgetRequested.emit()
+
+    def _certificates_section(self) -> QFrame:
+        card, layout = self._section(
+            "settings-certificate", self.tr("Certificats d'autorité supplémentaires (IGC Santé)")
+        )
+        layout.addWidget(
+            self._hint(
+                self.tr(
+                    "En plus des autorités de cet ordinateur, pour un serveur dont le certificat "
+                    "vient de l'IGC Santé ou de votre établissement (fichier PEM de votre service "
+                    "informatique)."
+                )
+            )
+        )
+        current = QHBoxLayout()
+        current.setSpacing(8)
+        described = QVBoxLayout()
+        described.setSpacing(2)
+        self.ca_file_label = PlainLabel()
+        self.ca_file_label.setObjectName("caFileValue")
+        self.ca_file_label.setWordWrap(True)
+        self.ca_subjects = self._hint("")
+        self.ca_subjects.setObjectName("caSubjects")
+        self.ca_error = self._hint("", error=True)
+        self.ca_error.hide()
+        described.addWidget(self.ca_file_label)
+        described.addWidget(self.ca_subjects)
+        described.addWidget(self.ca_error)
+        self.clear_ca_button = QPushButton(self.tr("Retirer"))
+        self.clear_ca_button.setObjectName("clearCaButton")
+        self.clear_ca_button.setProperty("link", True)
+        self.clear_ca_button.setAutoDefault(False)
+        self.clear_ca_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.clear_ca_button.clicked.connect(self.clear_ca_bundle)
+        current.addLayout(described, 1)
+        current.addWidget(self.clear_ca_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(current)
+        self.choose_ca_button = QPushButton(self.tr("Choisir un fichier…"))
+        self.choose_ca_button.setObjectName("chooseCaButton")
+        self.choose_ca_button.setAutoDefault(False)
+        self.choose_ca_button.clicked.connect(self._ask_ca_bundle)
+        layout.addWidget(self.choose_ca_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return card
 
     def _documents_section(self) -> QFrame:
         card, layout = self._section("settings-documents", self.tr("Documents hors connexion"))
@@ -398,6 +470,7 @@ class SettingsDialog(QDialog):
         self.autolock_combo.setCurrentIndex(index)
         self._describe_usage()
         self._describe_location()
+        self._describe_ca_bundle()
 
     def _minutes_text(self, minutes: int) -> str:
         hours, rest = divmod(minutes, 60)
@@ -415,6 +488,99 @@ class SettingsDialog(QDialog):
     def _server_changed(self, _text: str) -> None:
         if self.server_error.isVisible() and server_url_error(self.server_url()) is None:
             self.server_error.hide()
+        self.test_result.hide()
+
+    def test_connection(self) -> None:
+        """Asks the server typed here, with the authorities chosen here, whether it answers over
+        a verified connection: the core's own sentence when it does not."""
+        if self._test is not None and not self._test.done():
+            self._test.cancel()
+        error = server_url_error(self.server_url())
+        if error is not None:
+            self._show_server_error(error)
+            return
+        self._say_test(self.tr("Connexion au serveur…"))
+        self.test_button.setEnabled(False)
+
+        def done(_urls: object) -> None:
+            self.test_button.setEnabled(True)
+            self._say_test(self.tr("Le serveur répond ; son certificat a été vérifié."))
+
+        def failed(message_fr: str) -> None:
+            self.test_button.setEnabled(True)
+            self._say_test(message_fr, error=True)
+
+        self._test = tasks.run(
+            fetch_public_regional_urls(self.server_url(), ca_bundle=self.ca_bundle_path()),
+            done,
+            failed,
+        )
+
+    def _say_test(self, text: str, error: bool = False) -> None:
+        self.test_result.setText(text)
+        self.test_result.setProperty("error", error)
+        self.test_result.style().polish(self.test_result)
+        self.test_result.show()
+
+    # Extra certificate authorities ---------------------------------------------------------------
+
+    def ca_bundle_path(self) -> Path | None:
+        """The authorities' file OK will save (None: this computer's store only)."""
+        return Path(self._ca_bundle) if self._ca_bundle else None
+
+    def _ask_ca_bundle(self) -> None:
+        start = str(self.ca_bundle_path().parent) if self.ca_bundle_path() else ""
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Certificats d'autorité supplémentaires"),
+            start,
+            self.tr("Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)"),
+        )
+        if chosen:
+            self.choose_ca_bundle(Path(chosen))
+
+    def choose_ca_bundle(self, path: Path) -> bool:
+        """Takes `path` when it holds at least one CA certificate (listed); otherwise says why
+        and keeps the previous choice. True when taken."""
+        try:
+            bundle = read_ca_bundle(path)
+        except CaBundleError as e:
+            self._describe_ca_bundle()
+            self._say_ca_error(e.message_fr)
+            return False
+        self._ca_bundle = str(path.absolute())
+        self._describe_ca_bundle(bundle)
+        return True
+
+    def clear_ca_bundle(self) -> None:
+        self._ca_bundle = ""
+        self._describe_ca_bundle()
+
+    def _describe_ca_bundle(self, bundle: CaBundle | None = None) -> None:
+        path = self.ca_bundle_path()
+        self.ca_error.hide()
+        self.clear_ca_button.setVisible(path is not None)
+        self.ca_subjects.setVisible(path is not None)
+        if path is None:
+            self.ca_file_label.setText(self.tr("Aucun fichier choisi"))
+            self.ca_file_label.setToolTip("")
+            return
+        self.ca_file_label.setText(path.name)
+        self.ca_file_label.setToolTip(plain_tooltip(str(path)))
+        if bundle is None:
+            try:
+                bundle = read_ca_bundle(path)
+            except CaBundleError as e:  # chosen earlier, gone or changed since
+                self.ca_subjects.hide()
+                self._say_ca_error(e.message_fr)
+                return
+        self.ca_subjects.setText(
+            self.tr("Autorités ajoutées : {names}").format(names=" ; ".join(bundle.subjects))
+        )
+
+    def _say_ca_error(self, message_fr: str) -> None:
+        self.ca_error.setText(message_fr)
+        self.ca_error.show()
 
     def _show_server_error(self, message: str) -> None:
         self.server_error.setText(message)
@@ -590,6 +756,7 @@ class SettingsDialog(QDialog):
             "notify_patient_names": self.patient_names_check.isChecked(),
             "autolock_minutes": minutes if isinstance(minutes, int) else 120,
             "practice_location": self.location(),
+            "ca_bundle": self._ca_bundle,
         }
 
     def accept(self) -> None:
@@ -636,7 +803,7 @@ class SettingsDialog(QDialog):
         future.add_done_callback(_pending.discard)
 
     def done(self, result: int) -> None:
-        for future in (self._search, self._own):
+        for future in (self._search, self._own, self._test):
             if future is not None and not future.done():
                 future.cancel()
         self._search_timer.stop()

@@ -14,6 +14,11 @@ computer among them: the password would go in clear) is said under the field, an
 At the first login of an account whose server names other addresses, the core stops before
 sending anything there (OriginApprovalNeeded): the window asks (OriginApprovalDialog) and, on
 approval, logs in again with them approved; cancelled, the login ends with a sentence that says so.
+
+A server whose secure connection is refused (certificate expired, not trusted, for another host;
+TLS version) is not "hors connexion": the window says the core's reason in its error banner, the
+login fails with it, and for an account known here a separate "Ouvrir hors ligne" lets the user
+choose to read this computer's cache anyway (nothing is sent to that server).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -90,6 +95,24 @@ class DemoHint:
         return cls(doc["login"], doc["password"])
 
 
+class WrappedText(PlainLabel):
+    """Word-wrapped plain text whose minimum height follows its width. Inside the fixed-width
+    card, layouts would otherwise give it the height of a guessed width and cut the sentence."""
+
+    def setText(self, text: str | None) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.width() > 0 else -1
+        if needed >= 0:  # -1: nothing to wrap yet
+            self.setMinimumHeight(needed)
+
+
 class Banner(QFrame):
     """A calm band with an icon and a sentence (kinds: info, offline, error; see style.qss)."""
 
@@ -103,7 +126,7 @@ class Banner(QFrame):
         icon = PlainLabel()
         icon.setPixmap(theme.icon(icon_name).pixmap(QSize(18, 18)))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.text = PlainLabel()
+        self.text = WrappedText()  # the core's sentences may quote a certificate's names
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(icon)
@@ -131,6 +154,7 @@ class LoginWindow(QWidget):
 
     opened = Signal(object)
     closed = Signal()
+    settingsRequested = Signal()  # "Paramètres…": the controller opens the settings dialog
 
     def __init__(
         self,
@@ -145,6 +169,7 @@ class LoginWindow(QWidget):
         self.opener: Opener | None = opener  # None: AccountSession.open
         self.registration_url = FALLBACK_REGISTRATION_URL
         self.server_reachable: bool | None = None
+        self.tls_refused = False  # the server answered but its secure connection was refused
         self.busy = False
         self.approval_dialog: OriginApprovalDialog | None = None  # while the user is asked
         self._probe: asyncio.Future[Any] | None = None
@@ -156,7 +181,7 @@ class LoginWindow(QWidget):
         self.setObjectName("loginWindow")
         self.setWindowTitle(self.tr("MonSisra bureau — Connexion"))
         self.setWindowIcon(theme.app_icon())
-        self.setMinimumSize(480, 640)
+        # No fixed minimum: the layout's, so that the window grows when a long sentence shows.
         self.resize(960, 720)
         self._build()
         self._fill()
@@ -185,6 +210,15 @@ class LoginWindow(QWidget):
         subtitle.setObjectName("loginSubtitle")
         titles.addWidget(title)
         titles.addWidget(subtitle)
+        # Before any account is open, what a connection needs: the server, the extra authorities.
+        self.settings_button = QPushButton(self.tr("Paramètres"))
+        self.settings_button.setObjectName("loginSettingsButton")
+        self.settings_button.setProperty("link", True)
+        self.settings_button.setIcon(theme.icon("settings"))
+        self.settings_button.setToolTip(self.tr("Paramètres de connexion : serveur, certificats"))
+        self.settings_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.settings_button.setAutoDefault(False)
+        self.settings_button.clicked.connect(self.settingsRequested)
         header.addWidget(logo)
         header.addLayout(titles, 1)
         form.addLayout(header)
@@ -235,7 +269,11 @@ class LoginWindow(QWidget):
                 "Votre mot de passe reste demandé pour déverrouiller vos données."
             )
         )
-        form.addWidget(self.remember_box)
+        options = QHBoxLayout()
+        options.addWidget(self.remember_box)
+        options.addStretch(1)
+        options.addWidget(self.settings_button)
+        form.addLayout(options)
         form.addSpacing(8)
 
         self.submit_button = QPushButton(self.submit_label())
@@ -245,6 +283,20 @@ class LoginWindow(QWidget):
         self.submit_button.setMinimumHeight(40)
         self.submit_button.clicked.connect(self.submit)
         form.addWidget(self.submit_button)
+        self.offline_button = QPushButton(self.tr("Ouvrir hors ligne malgré tout"))
+        self.offline_button.setObjectName("offlineButton")
+        self.offline_button.setProperty("link", True)
+        self.offline_button.setAutoDefault(False)
+        self.offline_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.offline_button.setToolTip(
+            self.tr(
+                "Ouvre les messages enregistrés sur cet ordinateur sans rien envoyer à ce serveur. "
+                "La connexion est retentée régulièrement, avec les mêmes vérifications."
+            )
+        )
+        self.offline_button.clicked.connect(self.open_offline)
+        self.offline_button.hide()
+        form.addWidget(self.offline_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("busyBar")
@@ -371,6 +423,11 @@ class LoginWindow(QWidget):
         if self.server_error.isVisible():
             self._refuse_server(self.server_url())
 
+    def apply_settings(self, new: settings_mod.Settings) -> None:
+        """Saved from "Paramètres de connexion…": the new server (and authorities) probed."""
+        self.server_edit.setText(new.server_url)
+        self.probe_server()
+
     def probe_server(self) -> None:
         """Asks the server's public Session: does it answer, where is its registration page."""
         if self._probe is not None and not self._probe.done():
@@ -380,20 +437,25 @@ class LoginWindow(QWidget):
             self.server_reachable = None
             self._update_button()
             return
+        ca_bundle = settings_mod.current().ca_bundle_path()
 
         async def probe() -> None:
             await load_core()
-            from app.remote.http import ServerUnreachable
+            from app.remote.http import ServerUnreachable, TlsFailure
             from app.remote.jmap import fetch_public_regional_urls
+            from app.remote.tls import CaBundleError
 
             try:
-                urls = await fetch_public_regional_urls(url)
+                urls = await fetch_public_regional_urls(url, ca_bundle=ca_bundle)
+            except (TlsFailure, CaBundleError) as e:
+                self._set_refused(e.message_fr)
+                return
             except ServerUnreachable:
                 self._set_reachable(False)
                 return
             except CoreError:  # not a URL, or an odd answer: the login will say what is wrong
                 self.server_reachable = None
-                self._update_button()
+                self._set_tls_refused(False)
                 return
             self.registration_url = (
                 urls.registration_url if urls is not None else FALLBACK_REGISTRATION_URL
@@ -408,6 +470,20 @@ class LoginWindow(QWidget):
             self.offline_banner.hide()
         else:
             self.offline_banner.say(self._offline_text())
+        if self.tls_refused:
+            self.error_banner.hide()  # that server (or another address) is fine now
+        self._set_tls_refused(False)
+
+    def _set_refused(self, message_fr: str) -> None:
+        """The server answered, but its secure connection is refused: its reason, not "hors
+        connexion"; offline only if the user asks for it."""
+        self.server_reachable = True
+        self.offline_banner.hide()
+        self.error_banner.say(message_fr)
+        self._set_tls_refused(True)
+
+    def _set_tls_refused(self, refused: bool) -> None:
+        self.tls_refused = refused
         self._update_button()
 
     def _offline_text(self) -> str:
@@ -432,8 +508,10 @@ class LoginWindow(QWidget):
         return self.tr("Se connecter")
 
     def _update_button(self) -> None:
-        offline = self.server_reachable is False and self._known_here()
+        known = self._known_here()
+        offline = self.server_reachable is False and known
         self.submit_button.setText(self.tr("Ouvrir hors ligne") if offline else self.submit_label())
+        self.offline_button.setVisible(self.tls_refused and known)
         if self.server_reachable is False and self.offline_banner.isVisible():
             self.offline_banner.say(self._offline_text())
 
@@ -443,6 +521,13 @@ class LoginWindow(QWidget):
     # Logging in ---------------------------------------------------------------------------------
 
     def submit(self) -> None:
+        self._submit(offline=False)
+
+    def open_offline(self) -> None:
+        """After a refused secure connection: this computer's cache, by the user's choice."""
+        self._submit(offline=True)
+
+    def _submit(self, offline: bool) -> None:
         if self.busy or self._throttle.isActive():
             return
         server, login, password = (
@@ -469,28 +554,36 @@ class LoginWindow(QWidget):
         self.error_banner.hide()
         self._set_busy(True)
         remember = self.remember_box.isChecked()
+        ca_bundle = settings_mod.current().ca_bundle_path()
 
         async def attempt() -> AccountSession:
             await load_core()
             from app.account.vault import VaultThrottled
             from app.remote.auth import LoginThrottled
+            from app.remote.http import TlsFailure
             from app.remote.origins import OriginApprovalNeeded
+            from app.remote.tls import CaBundleError
             from app.session import AccountSession
 
             opener = self.opener or AccountSession.open
             approved: tuple[Origin, ...] = ()
             while True:
                 try:
-                    return await opener(
+                    session = await opener(
                         self.data_root,
                         server,
                         login,
                         password,
                         remember=remember,
                         approve=approved,
+                        ca_bundle=ca_bundle,
+                        offline=offline,
                     )
                 except (LoginThrottled, VaultThrottled) as e:
                     self._start_throttle(e.retry_after)
+                    raise
+                except (TlsFailure, CaBundleError):
+                    self._set_tls_refused(True)
                     raise
                 except OriginApprovalNeeded as e:
                     if not await self.ask_approval(e.origins):
@@ -503,11 +596,14 @@ class LoginWindow(QWidget):
                             ),
                         ) from None
                     approved += e.origins
+                    continue
+                self._set_tls_refused(False)
+                return session
 
         def done(session: AccountSession) -> None:
             self._set_busy(False)
             settings_mod.update(server_url=server, last_login=login, remember_me=remember)
-            if not session.account.online:
+            if not session.account.online and not offline:
                 self.offline_banner.say(
                     self.tr(
                         "Mode hors connexion : le serveur est injoignable. Vos messages "
@@ -551,6 +647,7 @@ class LoginWindow(QWidget):
             self.password_edit,
             self.remember_box,
             self.submit_button,
+            self.offline_button,
         ):
             widget.setEnabled(not busy and not (widget is self.submit_button and self.throttled))
         self._show_busy(busy)

@@ -1,5 +1,9 @@
 """The status bar: online or not, last synchronisation, initial-sync progress, and the outbox
-(messages waiting or refused, with "Réessayer")."""
+(messages waiting or refused, with "Réessayer").
+
+A server whose secure connection is refused (its certificate, a TLS version, the settings'
+authorities file) is not shown as "Hors connexion": the bar says "Connexion sécurisée refusée",
+with the core's sentence as tooltip and behind "Détails" (too long for a status line)."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStatusBar,
@@ -26,7 +31,7 @@ from app.session import AccountSession
 from app.store.outbox import OutboxRow
 from ui import tasks, theme
 from ui.mail.bridge import EventBridge
-from ui.plain import PlainLabel, plain_text, plain_tooltip
+from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
 
 SENT, FAILED = "sent", "failed"
 
@@ -60,6 +65,13 @@ class StatusBar(QStatusBar):
         self.dot.setFixedSize(10, 10)
         self.connection = PlainLabel()
         self.connection.setObjectName("connectionLabel")
+        self.refusal_button = QPushButton(self.tr("Détails"))
+        self.refusal_button.setObjectName("refusalButton")
+        self.refusal_button.setProperty("link", True)
+        self.refusal_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.refusal_button.clicked.connect(self.show_refusal)
+        self.refusal_button.hide()
+        self._refusal: str | None = None
         self.last_sync = PlainLabel()
         self.last_sync.setObjectName("lastSync")
         self.progress = QProgressBar()
@@ -81,6 +93,7 @@ class StatusBar(QStatusBar):
         row.setSpacing(8)
         row.addWidget(self.dot)
         row.addWidget(self.connection)
+        row.addWidget(self.refusal_button)
         row.addSpacing(8)
         row.addWidget(self.last_sync)
         self.addWidget(box)
@@ -99,18 +112,40 @@ class StatusBar(QStatusBar):
 
     # Connection and synchronisation ----------------------------------------------------------
 
-    def _show_connection(self, online: bool, reason_fr: str | None) -> None:
+    def _show_connection(self, online: bool, reason_fr: str | None, refused: bool = False) -> None:
         self.online = online
-        self.connection.setText(self.tr("En ligne") if online else self.tr("Hors connexion"))
+        if online:
+            text = self.tr("En ligne")
+        elif refused:
+            text = self.tr("Connexion sécurisée refusée")
+        else:
+            text = self.tr("Hors connexion")
+        self.connection.setText(text)
         self.connection.setToolTip(plain_tooltip(reason_fr))  # may name a server's address
+        self._refusal = reason_fr if refused and not online else None
+        self.refusal_button.setVisible(self._refusal is not None)
         theme.restyle(self.dot, online=online)
         if not online:
             self.progress.hide()
 
     def on_connection(self, event: ConnectionChanged) -> None:
-        self._show_connection(event.online, event.reason_fr)
+        self._show_connection(event.online, event.reason_fr, event.tls_refused)
         if event.online:
             self._synced_now()
+
+    def show_refusal(self) -> QMessageBox | None:
+        """ "Détails": the whole sentence of the refused secure connection."""
+        if self._refusal is None:
+            return None
+        box = plain_message_box(
+            self.window(),
+            QMessageBox.Icon.Warning,
+            self.tr("Connexion sécurisée refusée"),
+            self._refusal,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def _synced_now(self) -> None:
         now = dt.datetime.now().strftime("%H:%M")
