@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,6 +271,18 @@ def expand(template: str, **values: str) -> str:
     return out
 
 
+@contextlib.contextmanager
+def _network_error() -> Iterator[None]:
+    """A transport failure as this client's NetworkError; a refused secure connection stays what
+    it is (a TlsFailure: said as such, never as "injoignable")."""
+    try:
+        yield
+    except TlsFailure:
+        raise
+    except ServerUnreachable as e:
+        raise NetworkError(str(e)) from None
+
+
 def parse_session(document: object, session_url: str) -> Session:
     """Validates a Session object; relative URLs are resolved against `session_url`."""
     doc = _object(document, "Session")
@@ -504,12 +516,8 @@ async def public_regional_urls(http: httpx.AsyncClient, session_url: str) -> Reg
     credentials first; NetworkError (a ServerUnreachable) when it does not answer. Redirects are
     followed, never to http where the server is https (nor to http on another computer)."""
     policy = OriginPolicy.for_url(session_url)
-    try:
+    with _network_error():
         response = await get_following(http, session_url, policy.check_encrypted, attempts=1)
-    except TlsFailure:
-        raise  # said as what it is, never as "injoignable"
-    except ServerUnreachable as e:
-        raise NetworkError(str(e)) from None
     if response.status_code >= 400:
         log.info("public session refused (HTTP %s)", response.status_code)
         return None
@@ -600,14 +608,10 @@ class JmapClient:
     async def _fetch_session(self) -> Session:
         """Fetched hop by hop, and refused (OriginRefused, OriginApprovalNeeded at a first
         login) as soon as it, or a redirect to it, names an origin the policy does not allow."""
-        try:
+        with _network_error():
             response = await get_following(
                 self.http, self.session_url, self.policy.check, attempts=1
             )
-        except TlsFailure:
-            raise  # said as what it is, never as "injoignable"
-        except ServerUnreachable as e:
-            raise NetworkError(str(e)) from None
         if response.status_code >= 400:
             raise request_error(response, response.content)
         session = parse_session(decode_json(response.content), str(response.url))
@@ -630,7 +634,7 @@ class JmapClient:
         """A GET of a URL of the Session (a blob, the push stream), its body still to be read;
         a redirect is followed hop by hop, each hop checked by the policy before anything is sent
         there. NetworkError when the server cannot be reached."""
-        try:
+        with _network_error():
             response = await get_following(
                 self.http,
                 url,
@@ -640,8 +644,6 @@ class JmapClient:
                 stream=True,
                 timeout=timeout,
             )
-        except ServerUnreachable as e:
-            raise NetworkError(str(e)) from None
         try:
             yield response
         finally:
