@@ -9,13 +9,15 @@ Links keep http, https and mailto only, with rel="noopener noreferrer".
 
 Nesting is bounded too, because depth costs far more than size: 10,000 nested `<ul><li>` took nh3
 0.9 s (its HTML5 tree builder looks through the open elements at each tag) and Qt 12 s to lay out,
-and Qt lays a nested table out twice per level (18 nested tables: 6 s; 32: minutes). Past
-MAX_DEPTH elements, MAX_TABLE_DEPTH nested tables or MAX_TABLES tables, tags are dropped and their
-text kept, with a line break where a block was. This is done before nh3, in one linear pass that
-reads the HTML as HTML's own tokenizer does and writes every element out closed explicitly, in
-order — so nh3's tree builder never sees a deep stack, nor elements to reopen in every paragraph
-(22 KB of those made it write 7 MB) — and checked again on nh3's output, at C speed, which is
-flattened the same way in the rare case it still goes past a limit (its builder adds table rows).
+Qt lays a nested table out twice per level (18 nested tables: 6 s; 32: minutes) and indents each
+quote or list by 40 px (ten quotes deep, a line holds one letter). Past MAX_DEPTH elements,
+MAX_TABLE_DEPTH nested tables, MAX_TABLES tables or MAX_INDENT quotes and lists, tags are dropped
+and their text kept, with a line break where a block was. This is done before nh3, in one linear
+pass that reads the HTML as HTML's own tokenizer does and writes every element out closed
+explicitly, in order — so nh3's tree builder never sees a deep stack, nor elements to reopen in
+every paragraph (22 KB of those made it write 7 MB) — and checked again on nh3's output, at C
+speed, which is flattened the same way in the rare case it still goes past a limit (its builder
+adds table rows).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from itertools import accumulate
 
@@ -89,6 +92,8 @@ _BLOCKS = {
 MAX_DEPTH = 64  # elements within elements
 MAX_TABLE_DEPTH = 6  # tables within tables
 MAX_TABLES = 100  # tables in a body: each costs Qt more the deeper it is
+MAX_INDENT = 8  # quotes and lists within one another: Qt indents each by 40 px
+_INDENTS = {"blockquote", "ol", "ul"}
 
 _VOID = {
     "area", "base", "br", "col", "embed", "hr", "image", "img", "input", "keygen", "link", "meta",
@@ -158,6 +163,7 @@ class _Tree:
         self.kept = 0  # kept elements open: the depth of the output
         self.flat_from: int | None = None  # the outermost open element dropped by a limit
         self.tables_open = 0
+        self.indents_open = 0
         self.tables = 0
         self.broken = True  # the output ends with a line break (or is empty)
 
@@ -194,6 +200,8 @@ class _Tree:
             if tag == "table":
                 self.tables_open += 1
                 self.tables += 1
+            elif tag in _INDENTS:
+                self.indents_open += 1
             self.out.append(self.render(tag, attributes))
             self.broken = False
         elif mode == _FLAT:
@@ -260,6 +268,8 @@ class _Tree:
     def _room(self, tag: str) -> bool:
         if self.kept + 1 + _LEVELS_TO_TEXT.get(tag, 0) > MAX_DEPTH:
             return False
+        if tag in _INDENTS:
+            return self.indents_open < MAX_INDENT
         return tag != "table" or (self.tables_open < MAX_TABLE_DEPTH and self.tables < MAX_TABLES)
 
     def _pop_to(self, position: int) -> None:
@@ -275,6 +285,8 @@ class _Tree:
                 self.kept -= 1
                 if tag == "table":
                     self.tables_open -= 1
+                elif tag in _INDENTS:
+                    self.indents_open -= 1
                 out.append(f"</{tag}>")
                 self.broken = False
             elif mode == _FLAT:
@@ -357,16 +369,25 @@ def _read_source(source: str, tree: _Tree) -> None:
 _OUTPUT_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)([^>]*)>")
 _OUTPUT_LEVEL = re.compile(r"<(/?)(?!(?:br|col|hr|img)\b)[a-z]")
 _OUTPUT_TABLE = re.compile(r"<(/?)table\b")
+_OUTPUT_INDENT = re.compile(r"<(/?)(?:blockquote|ol|ul)\b")
 _STEP = {"": 1, "/": -1}
 
 
+def _nesting(marks: list[str]) -> int:
+    return max(accumulate(map(_STEP.__getitem__, marks)), default=0)
+
+
 def _within_limits(cleaned: str) -> bool:
-    depth = max(accumulate(map(_STEP.__getitem__, _OUTPUT_LEVEL.findall(cleaned))), default=0)
+    depth = _nesting(_OUTPUT_LEVEL.findall(cleaned))
     if depth <= _LEVELS_TO_TEXT["table"]:
         return True  # not even room for one table's levels: fewer tables than that
     tables = _OUTPUT_TABLE.findall(cleaned)
-    nesting = max(accumulate(map(_STEP.__getitem__, tables)), default=0)
-    return depth <= MAX_DEPTH and nesting <= MAX_TABLE_DEPTH and tables.count("") <= MAX_TABLES
+    return (
+        depth <= MAX_DEPTH
+        and _nesting(tables) <= MAX_TABLE_DEPTH
+        and tables.count("") <= MAX_TABLES
+        and _nesting(_OUTPUT_INDENT.findall(cleaned)) <= MAX_INDENT
+    )
 
 
 def _bounded(cleaned: str) -> str:
@@ -447,8 +468,11 @@ def to_text(source: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+# An address starts where its run of name characters does (else a 200 KB word took minutes:
+# every position of it was a start to try).
 _LINK = re.compile(
-    r"(?P<url>(?:https?://|www\.)[^\s<>\"]+)|(?P<mail>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.IGNORECASE
+    r"(?P<url>(?:https?://|www\.)[^\s<>\"]+)|(?P<mail>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
 )
 _TRAILING = ".,;:!?)]}»'\""
 
@@ -480,3 +504,47 @@ def text_to_html(text: str) -> str:
         if paragraph.strip()
     ]
     return _CLEANER.clean("\n".join(blocks))  # flat by construction: <p>, <br>, <a>
+
+
+# --- What the reader lays out -------------------------------------------------------------------
+
+MAX_SHOWN = 200_000  # characters of a body given to the viewer: Qt lays out ~0.5 ms per KB
+LONG_RUN = 1_000  # characters without a space after which a break is offered
+# A tag, kept as it is, or a run of at least LONG_RUN characters of text without a space (an
+# entity counts as one), looked for only where a run starts: linear.
+_RUN = re.compile(rf"<[^>]*+>|(?<![^\s>])(?:&#?[a-zA-Z0-9]+;|[^\s<&]){{{LONG_RUN},}}+")
+_PIECE = re.compile(rf"(?:&#?[a-zA-Z0-9]+;|[^&]){{{LONG_RUN}}}")
+
+
+@dataclass(frozen=True)
+class Viewable:
+    html: str  # sanitised, nesting bounded, at most about MAX_SHOWN characters
+    truncated: bool  # the body goes on past what `html` shows
+
+
+def viewable(html_body: str | None, text_body: str) -> Viewable:
+    """A body as the reader shows it: its HTML sanitised, else its text as HTML; only its first
+    MAX_SHOWN characters (a 5 MB text took Qt seconds; the rest is reached through `full_text`),
+    with a zero-width break offered in every run of LONG_RUN characters without a space (Qt
+    searches a whole word for a break at each line: a 64 KB one took 0.5 s, 5 MB minutes)."""
+    if html_body:
+        shown, whole = sanitize(html_body[:MAX_SHOWN]), len(html_body)
+    else:
+        cut = text_body[:MAX_SHOWN]
+        if len(text_body) > MAX_SHOWN and cut.rfind("\n") > MAX_SHOWN // 2:
+            cut = cut[: cut.rfind("\n")]  # at the end of a line
+        shown, whole = text_to_html(cut), len(text_body)
+    return Viewable(_RUN.sub(_offer_break, shown), whole > MAX_SHOWN)
+
+
+def _offer_break(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if run.startswith("<"):
+        return run
+    return _PIECE.sub("\\g<0>\u200b", run).removesuffix("\u200b")
+
+
+def full_text(html_body: str | None, text_body: str | None) -> str:
+    """The whole of a body as plain text (what `viewable` may leave out): the text the sender
+    wrote, else the text of the HTML."""
+    return text_body or to_text(html_body or "")

@@ -4,12 +4,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+153"/>
+        <location filename="../../ui/mail/reader.py" line="+158"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+89"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -1573,7 +1573,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+107"/>
+        <location filename="../../ui/mail/reader.py" line="+110"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2500,6 +2500,44 @@
         <location line="+4"/>
         <source>Quitter</source>
         <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>TruncatedNotice</name>
+    <message>
+        <location filename="../../ui/mail/reader.py" line="-398"/>
+        <source>Enregistrer le texte du message</source>
+        <translation>Save the message text</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
+        <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copier le texte complet</source>
+        <translation>Copy the full text</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enregistrer le texte complet…</source>
+        <translation>Save the full text…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Texte complet du message copié.</source>
+        <translation>Full text of the message copied.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Texte du message.txt</source>
+        <translation>Message text.txt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Texte du message enregistré : {name}</source>
+        <translation>Message text saved: {name}</translation>
     </message>
 </context>
 </TS>

@@ -14,12 +14,17 @@ from app.message.html import (
     _CLEANER as nh3_only_cleaner,
 )
 from app.message.html import (
+    LONG_RUN,
     MAX_DEPTH,
+    MAX_INDENT,
+    MAX_SHOWN,
     MAX_TABLE_DEPTH,
     MAX_TABLES,
+    full_text,
     sanitize,
     text_to_html,
     to_text,
+    viewable,
 )
 from tests.app.html_corpus import DEEP, HOSTILE
 
@@ -85,7 +90,7 @@ class _Nesting(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=True)
         self.open: list[str] = []
-        self.depth = self.table_depth = self.tables = 0
+        self.depth = self.table_depth = self.tables = self.indent = 0
         self.text_in: list[tuple[str, str | None]] = []  # (text, innermost element)
         self.feed(source)
         self.close()
@@ -97,6 +102,7 @@ class _Nesting(HTMLParser):
         self.depth = max(self.depth, len(self.open))
         self.tables += tag == "table"
         self.table_depth = max(self.table_depth, self.open.count("table"))
+        self.indent = max(self.indent, sum(t in ("blockquote", "ol", "ul") for t in self.open))
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self.VOID:
@@ -113,6 +119,7 @@ def test_deep_nesting_is_flattened_past_the_limits_and_its_text_kept(name: str) 
     nesting = _Nesting(output)
     assert 0 < nesting.depth <= MAX_DEPTH
     assert nesting.table_depth <= MAX_TABLE_DEPTH
+    assert nesting.indent <= MAX_INDENT
     assert "profond" in to_text(output)
     assert len(output) < 2 * len(DEEP[name])  # nothing multiplied on the way
     assert sanitize(output) == output
@@ -155,6 +162,15 @@ def test_tables_nested_past_the_limit_flow_into_their_cell() -> None:
     assert nesting.table_depth == MAX_TABLE_DEPTH
     assert sorted(text for text, _ in nesting.text_in) == sorted(f"cellule {n}" for n in range(11))
     assert {holder for _, holder in nesting.text_in} == {"td"}
+
+
+def test_quotes_past_max_indent_keep_their_text_on_their_own_lines() -> None:
+    """Each reply quoting the one before: past MAX_INDENT quotes Qt would leave no width."""
+    thread = "".join(f"<div><p>Réponse {n}</p><blockquote>" for n in range(20)) + "Origine"
+    output = sanitize(thread)
+    assert _Nesting(output).indent == MAX_INDENT
+    lines = [line for line in to_text(output).split("\n") if line]
+    assert lines == [f"Réponse {n}" for n in range(20)] + ["Origine"]
 
 
 def test_past_max_tables_the_next_ones_are_flattened() -> None:
@@ -200,6 +216,7 @@ def test_random_nesting_stays_within_the_limits_and_keeps_its_text(source: str) 
     assert nesting.depth <= MAX_DEPTH
     assert nesting.table_depth <= MAX_TABLE_DEPTH
     assert nesting.tables <= MAX_TABLES
+    assert nesting.indent <= MAX_INDENT
     assert output.count("mot") == nh3_only(source).count("mot")  # the text nh3 keeps, kept
     _harmless(output)
 
@@ -305,3 +322,52 @@ _pieces = st.sampled_from(
 @given(st.lists(_pieces, max_size=40).map("".join))
 def test_random_tag_soup_comes_out_harmless(source: str) -> None:
     _harmless(sanitize(source))
+
+
+# --- What the reader lays out -------------------------------------------------------------------
+
+
+def test_a_body_is_shown_whole_up_to_max_shown_characters_then_in_part() -> None:
+    short = viewable(None, "Bonjour Docteur,\nvoici le compte rendu.")
+    assert (short.html, short.truncated) == (
+        text_to_html("Bonjour Docteur,\nvoici le compte rendu."),
+        False,
+    )
+    lines = "\n".join(f"Ligne {n}" for n in range(100_000))
+    long = viewable(None, lines)
+    assert long.truncated
+    assert to_text(long.html) == lines[: lines.rfind("\n", 0, MAX_SHOWN)]  # whole lines
+    html = "<p>Résultat <b>normal</b>.</p>" * 20_000
+    cut = viewable(html, "")
+    assert cut.truncated
+    assert cut.html.startswith("<p>Résultat <b>normal</b>.</p>")
+    assert len(cut.html) < MAX_SHOWN + 100  # the cut elements closed again
+    assert _Nesting(cut.html).depth == 2
+    assert viewable(html[:MAX_SHOWN], "") == viewable(html[:MAX_SHOWN], "other")
+
+
+def test_runs_without_a_space_are_offered_a_break_every_long_run_outside_tags() -> None:
+    """Only text is touched: a long link keeps its address, an entity is never cut."""
+    word = "x" * (3 * LONG_RUN + 10)
+    link = "https://ars.example/" + "q" * 1500
+    html = f'<p>{word} <a href="{link}">lien</a> {"&amp;" * (LONG_RUN + 1)}</p>'
+    shown = viewable(html, "").html
+    assert f'href="{link}"' in shown
+    assert ("x" * LONG_RUN + "\u200b") * 3 + "x" * 10 + " " in shown
+    assert "&amp;" * LONG_RUN + "\u200b&amp;" in shown
+    text = viewable(None, word).html
+    assert text.count("\u200b") == 3
+    assert viewable(None, "x" * LONG_RUN).html.count("\u200b") == 0
+
+
+def test_full_text_is_the_senders_text_else_the_text_of_the_html() -> None:
+    assert full_text("<p>a</p>", "le texte") == "le texte"
+    assert full_text("<p>Bonjour</p><p>Docteur</p>", None) == "Bonjour\n\nDocteur"
+    assert full_text(None, None) == ""
+
+
+def test_an_address_at_the_end_of_a_long_word_is_still_linked() -> None:
+    """Addresses are looked for from the start of a run of name characters only."""
+    output = text_to_html("ref " + "a" * 5000 + "@labo.example fin")
+    assert output.count("<a ") == 1
+    assert f'href="mailto:{"a" * 5000}@labo.example"' in output
