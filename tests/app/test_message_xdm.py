@@ -1,13 +1,19 @@
 """IHE XDM packages: our own round trip, a hand-written hospital sample, the sandbox's packages,
-and hostile zips (bombs, traversal, DTDs, random bytes) that must give XdmError and nothing else."""
+and hostile zips (bombs, sizes that lie, traversal, DTDs, random bytes) that must give XdmError and
+nothing else; parsing reads METADATA.XML alone and documents stream in bounded pieces."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import io
+import re
+import struct
+import tracemalloc
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,8 +31,11 @@ from app.message.xdm import (
     XdmEntry,
     XdmError,
     XdmPackage,
+    XdmReader,
+    XdmSource,
     build_xdm,
     parse_xdm,
+    write_xdm,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -48,6 +57,12 @@ def _docs() -> list[XdmDocument]:
         XdmDocument("cr consultation.pdf", "application/pdf", "11488-4", "", "CR du 14/03", PDF),
         XdmDocument("radio.png", "image/png", "18748-4", "CR d'imagerie médicale", "Radio", PNG),
     ]
+
+
+def _contents(data: bytes, **limits: int) -> list[bytes]:
+    """Every document of a package, streamed and checked against its metadata."""
+    with XdmReader(data, **limits) as reader:
+        return [b"".join(reader.document(entry)) for entry in reader.package.documents]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -73,8 +88,11 @@ def test_round_trip_keeps_patient_types_and_contents() -> None:
         "Compte rendu de consultation",
         "CR d'imagerie médicale",
     ]
-    assert [d.content for d in package.documents] == [PDF, PNG]
-    assert all(d.intact for d in package.documents)
+    assert _contents(data) == [PDF, PNG]
+    assert [d.member for d in package.documents] == [
+        "IHE_XDM/SUBSET01/DOC0001.PDF",
+        "IHE_XDM/SUBSET01/DOC0002.PNG",
+    ]
     assert package.documents[0].creation_time == WHEN
     assert package.documents[0].mime_type == "application/pdf"
     assert package.documents[0].title == "CR du 14/03"
@@ -167,21 +185,25 @@ def test_autre_is_not_written_as_a_loinc_code() -> None:
 # --- Parsing what others write ----------------------------------------------------------------
 
 
-def _hospital_zip(content: bytes = PDF) -> bytes:
+def _hospital_metadata(content: bytes) -> bytes:
     xml = (DATA / "xdm_metadata_hospital.xml").read_text(encoding="utf-8")
     xml = xml.replace("HASH_PLACEHOLDER", hashlib.sha1(content).hexdigest())  # noqa: S324
-    xml = xml.replace("SIZE_PLACEHOLDER", str(len(content)))
+    return xml.replace("SIZE_PLACEHOLDER", str(len(content))).encode()
+
+
+def _hospital_zip(content: bytes = PDF) -> bytes:
     return _zip(
         {
             "README.TXT": b"Export DPI",
-            "IHE_XDM/SUBSET01/METADATA.XML": xml.encode(),
+            "IHE_XDM/SUBSET01/METADATA.XML": _hospital_metadata(content),
             "IHE_XDM/SUBSET01/CRH_2025.PDF": content,
         }
     )
 
 
 def test_hand_written_hospital_metadata_is_read() -> None:
-    package = parse_xdm(_hospital_zip())
+    data = _hospital_zip()
+    package = parse_xdm(data)
     patient = package.patient
     assert patient is not None
     assert patient.ins == "260057512345684"
@@ -200,19 +222,34 @@ def test_hand_written_hospital_metadata_is_read() -> None:
     assert entry.document_type is not None
     assert entry.document_type.label == "CR hospitalier"
     assert entry.file_name == "CRH_2025.PDF"
-    assert entry.content == PDF
-    assert entry.intact
+    assert _contents(data) == [PDF]
     assert entry.title == "Compte rendu d'hospitalisation — cardiologie"
 
 
-def test_tampered_document_is_reported_not_intact() -> None:
+def test_tampered_document_is_refused_once_streamed() -> None:
     good = _hospital_zip()
     with zipfile.ZipFile(io.BytesIO(good)) as archive:
         members = {n: archive.read(n) for n in archive.namelist()}
     members["IHE_XDM/SUBSET01/CRH_2025.PDF"] = PDF.replace(b"1.4", b"1.7")
-    [entry] = parse_xdm(_zip(members)).documents
-    assert entry.content is not None
-    assert not entry.intact
+    with XdmReader(_zip(members)) as reader:
+        [entry] = reader.package.documents
+        pieces = reader.document(entry)
+        assert next(pieces) == PDF.replace(b"1.4", b"1.7")  # streamed, then judged at the end
+        with pytest.raises(XdmError) as caught:
+            next(pieces)
+    assert str(caught.value) == "document differs from its metadata"
+    assert "altéré" in caught.value.message_fr
+
+
+def test_document_missing_from_the_zip_has_no_member_and_cannot_be_streamed() -> None:
+    xml = (DATA / "xdm_metadata_hospital.xml").read_text(encoding="utf-8")
+    with XdmReader(_zip({"IHE_XDM/SUBSET01/METADATA.XML": xml.encode()})) as reader:
+        [entry] = reader.package.documents
+        assert entry.file_name == "CRH_2025.PDF"
+        assert entry.member is None
+        with pytest.raises(XdmError) as caught:
+            b"".join(reader.document(entry))
+    assert "absent" in caught.value.message_fr
 
 
 def test_sandbox_demo_packages_are_read() -> None:
@@ -235,9 +272,8 @@ def test_sandbox_demo_packages_are_read() -> None:
     assert package.patient.ins == "279051234567890"
     assert package.patient.is_test
     assert package.patient.display() == "ROUX Jeanne, née le 12/05/1979"
-    assert [(d.type_code, d.type_label, d.content) for d in package.documents] == [
-        ("57833-6", "Ordonnance", PDF)
-    ]
+    assert [(d.type_code, d.type_label) for d in package.documents] == [("57833-6", "Ordonnance")]
+    assert _contents(data) == [PDF]
     assert package.author == "Alice MARTIN"
 
 
@@ -248,8 +284,8 @@ def test_metadata_in_another_subset_folder_is_found() -> None:
     data = _zip(
         {"ihe_xdm/lot_a/metadata.xml": metadata, "ihe_xdm/lot_a/doc0001.pdf": PDF},
     )
-    package = parse_xdm(data)
-    assert package.documents[0].content == PDF
+    assert parse_xdm(data).documents[0].member == "IHE_XDM/LOT_A/DOC0001.PDF"
+    assert _contents(data) == [PDF]
 
 
 # --- Hostile input ----------------------------------------------------------------------------
@@ -287,21 +323,160 @@ def test_zip_bomb_is_stopped_by_the_size_cap() -> None:
     assert "volumineux" in caught.value.message_fr
 
 
-def test_lying_declared_sizes_do_not_bypass_the_cap() -> None:
-    """A member whose header claims 10 bytes but inflates to megabytes is still stopped."""
-    xml = build_xdm(PATIENT, _docs()[:1], "Dr A", "a@example.org", WHEN)
-    with zipfile.ZipFile(io.BytesIO(xml)) as archive:
-        metadata = archive.read("IHE_XDM/SUBSET01/METADATA.XML")
+def _declare_size(data: bytes, name: str, size: int) -> bytes:
+    """The zip with `name`'s uncompressed size changed to `size` in its local header and in the
+    central directory; its compressed bytes and CRC stay as written, so they stay correct."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        local = archive.getinfo(name).header_offset
+    assert out[local : local + 4] == b"PK\x03\x04"
+    struct.pack_into("<I", out, local + 22, size)
+    end = out.rfind(b"PK\x05\x06")
+    central = struct.unpack_from("<I", out, end + 16)[0]
+    patched = 0
+    while out[central : central + 4] == b"PK\x01\x02":
+        name_length, extra, comment = struct.unpack_from("<HHH", out, central + 28)
+        if out[central + 46 : central + 46 + name_length] == name.encode():
+            struct.pack_into("<I", out, central + 24, size)
+            patched += 1
+        central += 46 + name_length + extra + comment
+    assert patched == 1
+    return bytes(out)
+
+
+def _lying_package(content: bytes, declared: int) -> bytes:
+    """A valid package whose one document's headers declare `declared` bytes for `content`."""
+    metadata = _hospital_metadata(content)
+    data = _zip(
+        {"IHE_XDM/SUBSET01/METADATA.XML": metadata, "IHE_XDM/SUBSET01/CRH_2025.PDF": content}
+    )
+    lying = _declare_size(data, "IHE_XDM/SUBSET01/CRH_2025.PDF", declared)
+    with zipfile.ZipFile(io.BytesIO(lying)) as archive:
+        info = archive.getinfo("IHE_XDM/SUBSET01/CRH_2025.PDF")
+    assert (info.file_size, info.CRC) == (declared, zlib.crc32(content))  # the CRC is the truth
+    return lying
+
+
+def _stopped_after(error: XdmError) -> int:
+    """How many bytes our own count let through before the cap stopped the stream."""
+    match = re.fullmatch(r"too large once decompressed \(stopped after (\d+) bytes\)", str(error))
+    assert match is not None, str(error)
+    assert "volumineux" in error.message_fr
+    return int(match.group(1))
+
+
+def test_lying_document_sizes_meet_our_own_cap_not_a_crc_error() -> None:
+    """Headers that declare 10 bytes for 5 MB, with the right CRC: zipfile alone stops at 10 bytes
+    and fails on the CRC, which is why the old test passed; our count stops the stream itself."""
+    data = _lying_package(bytes(5_000_000), declared=10)
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as archive,
+        pytest.raises(zipfile.BadZipFile, match="CRC"),
+    ):
+        archive.read("IHE_XDM/SUBSET01/CRH_2025.PDF")
+    metadata_size = len(_hospital_metadata(bytes(5_000_000)))
+    cap = 1_000_000
+    with XdmReader(data, max_total_bytes=metadata_size + cap) as reader:
+        [entry] = reader.package.documents
+        with pytest.raises(XdmError) as caught:
+            for _ in reader.document(entry):
+                pass
+    stopped = _stopped_after(caught.value)
+    assert cap < stopped <= cap + 64 * 1024  # one piece past the cap, not the 5 MB
+
+
+def test_lying_metadata_size_meets_our_own_cap() -> None:
+    padding = b"<!--" + b" " * 5_000_000 + b"-->"
+    metadata = _hospital_metadata(PDF) + padding
+    data = _zip({"IHE_XDM/SUBSET01/METADATA.XML": metadata})
+    data = _declare_size(data, "IHE_XDM/SUBSET01/METADATA.XML", 100)
+    with pytest.raises(XdmError) as caught:
+        parse_xdm(data, max_metadata_bytes=1_000_000)
+    assert 1_000_000 < _stopped_after(caught.value) <= 1_000_000 + 64 * 1024
+
+
+def test_lying_size_under_the_cap_is_refused_once_the_stream_ends() -> None:
+    """Under the cap the stream runs to its real end (so the CRC matched): our size check refuses
+    the member, whose headers said something else."""
+    data = _lying_package(bytes(100_000), declared=10)
+    with XdmReader(data) as reader:
+        [entry] = reader.package.documents
+        with pytest.raises(XdmError) as caught:
+            b"".join(reader.document(entry))
+    assert str(caught.value) == "member size differs from its header"
+    assert "taille annoncée" in caught.value.message_fr
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    real=st.integers(min_value=0, max_value=400_000),
+    declared=st.integers(min_value=0, max_value=400_000),
+    cap=st.integers(min_value=0, max_value=400_000),
+    seed=st.binary(min_size=1, max_size=32),
+)
+def test_a_document_streams_whole_or_stops_at_our_cap_whatever_its_headers_say(
+    real: int, declared: int, cap: int, seed: bytes
+) -> None:
+    content = (seed * (real // len(seed) + 1))[:real]
+    data = _lying_package(content, declared)
+    metadata_size = len(_hospital_metadata(content))
+    with XdmReader(data, max_total_bytes=metadata_size + max(cap, declared)) as reader:
+        [entry] = reader.package.documents
+        pieces: list[bytes] = []
+        try:
+            for piece in reader.document(entry):
+                assert len(piece) <= 64 * 1024
+                pieces.append(piece)
+        except XdmError as error:
+            outcome: XdmError | bytes = error
+        else:
+            outcome = b"".join(pieces)
+    budget = max(cap, declared)
+    if real > budget:
+        assert isinstance(outcome, XdmError)
+        assert budget < _stopped_after(outcome) <= budget + 64 * 1024
+    elif real != declared:
+        assert isinstance(outcome, XdmError)
+        assert str(outcome) == "member size differs from its header"
+    else:
+        assert outcome == content
+
+
+def _zeros_package(size: int) -> bytes:
+    """A ~1/1000 zip: one text document of `size` zero bytes (a bomb with honest headers)."""
+
+    def chunks() -> Iterator[bytes]:
+        block = bytes(1024 * 1024)
+        for start in range(0, size, len(block)):
+            yield block[: min(len(block), size - start)]
+
+    source = XdmSource("zeros.txt", "text/plain", "11488-4", "", "Zéros", size, chunks)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("IHE_XDM/SUBSET01/METADATA.XML", metadata)
-        archive.writestr("IHE_XDM/SUBSET01/DOC0001.PDF", bytes(5_000_000))
-    data = bytearray(buffer.getvalue())
-    # Patch the uncompressed size of DOC0001.PDF in the central directory to 10 bytes.
-    central = data.rfind(b"PK\x01\x02IHE"[:4], 0, data.rfind(b"DOC0001.PDF"))
-    data[central + 24 : central + 28] = (10).to_bytes(4, "little")
-    with pytest.raises(XdmError):
-        parse_xdm(bytes(data), max_total_bytes=1_000_000)
+    write_xdm(buffer, PATIENT, [source], "Dr A", "a@example.org", WHEN)
+    return buffer.getvalue()
+
+
+def test_parsing_decompresses_metadata_only_and_documents_stream_in_small_pieces() -> None:
+    """The issue's package: ~66 KB that unpack to 64 MB. Reading its patient used to hold the
+    document twice (two copies); now it never decompresses it, and streaming it holds a piece."""
+    size = 64 * 1024 * 1024
+    data = _zeros_package(size)
+    assert len(data) < size // 500
+    tracemalloc.start()
+    try:
+        package = parse_xdm(data)
+        _, parse_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        with XdmReader(data) as reader:
+            [entry] = reader.package.documents
+            streamed = sum(len(piece) for piece in reader.document(entry))
+        _, stream_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert package.patient == PATIENT
+    assert streamed == size
+    assert parse_peak < 1024 * 1024
+    assert stream_peak < 1024 * 1024
 
 
 def test_too_many_members_is_refused() -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from app.message.compose import OutgoingAttachment, OutgoingMessage, build_message_xdm
 from app.message.patient import PatientIdentity
-from app.message.xdm import parse_xdm
+from app.message.xdm import XdmReader, parse_xdm
 from app.outbox.limits import MessageTooLarge, attachments_limit
 from app.outbox.sender import FAILED, QUEUED, SENT, Outbox
 from app.store import outbox as rows
@@ -187,14 +187,15 @@ async def test_the_streamed_xdm_equals_the_one_built_in_memory(
     first, second = parse_xdm(streamed), parse_xdm(in_memory)
     assert first.patient == second.patient == PATIENT
     described = [
-        (d.file_name, d.sha1, d.size, d.type_code, d.type_label, d.intact) for d in first.documents
+        (d.file_name, d.sha1, d.size, d.type_code, d.type_label, d.member) for d in first.documents
     ]
     assert described == [
-        (d.file_name, d.sha1, d.size, d.type_code, d.type_label, d.intact) for d in second.documents
+        (d.file_name, d.sha1, d.size, d.type_code, d.type_label, d.member) for d in second.documents
     ]
     assert [d.size for d in first.documents] == [700_000, note.stat().st_size]
-    assert all(d.intact for d in first.documents)
-    assert first.documents[0].content == report.read_bytes()
+    with XdmReader(streamed) as reader:  # each document checked against its hash as it streams
+        contents = [b"".join(reader.document(d)) for d in reader.package.documents]
+    assert contents == [report.read_bytes(), note.read_bytes()]
 
 
 @pytest.mark.asyncio
@@ -292,10 +293,9 @@ async def test_uploads_read_the_documents_through_their_own_connection(
         xdm = await bob.download_bytes(
             parts["IHE_XDM.ZIP"]["blobId"], "x.zip", "application/zip", 3 * MB
         )
-        package = parse_xdm(xdm)
-        assert package.patient == PATIENT
-        assert package.documents[0].intact
-        assert package.documents[0].content == got
+        with XdmReader(xdm) as reader:
+            assert reader.package.patient == PATIENT
+            assert b"".join(reader.document(reader.package.documents[0])) == got
 
 
 # --- The Session's limit, as sent by any server -----------------------------------------------

@@ -2,18 +2,22 @@
 
 HTML bodies are sanitised (app.message.html) and shown in a QTextBrowser that fetches nothing:
 `loadResource` answers only `cid:` images (parts of the same message, from the encrypted cache) and
-refuses every other URL; links open in the browser only when the user clicks them. Documents open
-through a private temporary copy (wiped at logout), can be saved elsewhere or dragged out. A
-document is shown under the name it is saved and opened with (app.attachments.safe_file_name);
-one the system would run rather than show (app.attachments.runs_code) can only be saved: no
-"Ouvrir", no double-click, no drag, and a warning that says why.
+refuses every other URL; links open in the browser only when the user clicks them. A body longer
+than the viewer can lay out at once is shown in part, and says so: its whole text can be copied or
+saved (the viewer would hold the window for seconds). Documents open through a private temporary
+copy (wiped at logout), can be saved elsewhere or dragged out. A document is shown under the name
+it is saved and opened with (app.attachments.safe_file_name); one the system would run rather
+than show (app.attachments.runs_code) can only be saved: no "Ouvrir", no double-click, no drag,
+and a warning that says why.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedLayout,
@@ -45,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from app.attachments import runs_code, safe_file_name
 from app.events import MailChanged
-from app.message.html import sanitize, text_to_html
+from app.message.html import full_text, viewable
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
@@ -103,13 +108,13 @@ class MessageBody(QTextBrowser):
         self.document().setDocumentMargin(0)
         self.refused: list[str] = []  # every non-cid URL the document asked for
         self.images: dict[str, QImage] = {}  # cid → image of a part of this message
+        self.truncated = False  # only the start of the body is shown
         self.anchorClicked.connect(self.open_link)
 
     def show_email(self, record: EmailRecord) -> None:
-        if record.html_body:
-            self.setHtml(sanitize(record.html_body))
-        else:
-            self.setHtml(text_to_html(record.text_body or record.preview or ""))
+        body = viewable(record.html_body, record.text_body or record.preview or "")
+        self.truncated = body.truncated
+        self.setHtml(body.html)
         self.fit()
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
@@ -163,15 +168,85 @@ def save_folder() -> Path:
     return Path.home()
 
 
-def _ask_save_path(parent: QWidget, suggested: str) -> str:
-    """The file dialog, on `save_folder()` and the document's safe name; the folder and name the
-    user then picks are theirs."""
+def _ask_save_path(parent: QWidget, suggested: str, title: str = "") -> str:
+    """The file dialog, on `save_folder()` and the safe form of `suggested`; the folder and name
+    the user then picks are theirs."""
     path, _filter = QFileDialog.getSaveFileName(
         parent,
-        QApplication.translate("AttachmentChip", "Enregistrer le document"),
+        title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
         str(save_folder() / safe_file_name(suggested)),
     )
     return path
+
+
+def _ask_text_path(parent: QWidget, suggested: str) -> str:
+    title = QApplication.translate("TruncatedNotice", "Enregistrer le texte du message")
+    return _ask_save_path(parent, suggested, title)
+
+
+def _save_text(path: Path, html_body: str | None, text_body: str | None) -> Path:
+    """The whole text of a body, written beside then renamed (no half file), readable by its
+    owner only, as documents are."""
+    partial = path.with_name(path.name + ".part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(full_text(html_body, text_body))
+    os.replace(partial, path)
+    return path
+
+
+class TruncatedNotice(QFrame):
+    """Under a body shown in part: says so, and hands over its whole text (copied or saved)."""
+
+    notice = Signal(str)
+    # Replaced in tests: (parent, suggested name) → chosen path, "" when cancelled.
+    ask_save_path: Callable[[QWidget, str], str] = staticmethod(_ask_text_path)
+
+    def __init__(self, record: EmailRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record = record
+        self.setObjectName("truncatedNotice")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 8, 8)
+        row.setSpacing(8)
+        self.label = PlainLabel(
+            self.tr(
+                "Message tronqué à l'affichage : il est trop long pour être affiché en entier. "
+                "Son texte complet peut être copié ou enregistré."
+            )
+        )
+        self.label.setObjectName("truncatedText")
+        self.label.setWordWrap(True)
+        row.addWidget(self.label, 1)
+        self.copy_button = QPushButton(self.tr("Copier le texte complet"))
+        self.copy_button.clicked.connect(lambda _checked=False: self.copy())
+        self.save_button = QPushButton(self.tr("Enregistrer le texte complet…"))
+        self.save_button.clicked.connect(lambda _checked=False: self.save_as())
+        row.addWidget(self.copy_button)
+        row.addWidget(self.save_button)
+
+    def copy(self) -> None:
+        r = self.record
+        tasks.run(
+            asyncio.to_thread(full_text, r.html_body, r.text_body), self._copied, self.notice.emit
+        )
+
+    def _copied(self, text: str) -> None:
+        QApplication.clipboard().setText(text)
+        self.notice.emit(self.tr("Texte complet du message copié."))
+
+    def save_as(self) -> None:
+        chosen = self.ask_save_path(self, self.tr("Texte du message.txt"))
+        if not chosen:
+            return
+        r = self.record
+        tasks.run(
+            asyncio.to_thread(_save_text, Path(chosen), r.html_body, r.text_body),
+            lambda path: self.notice.emit(
+                self.tr("Texte du message enregistré : {name}").format(name=path.name)
+            ),
+            self.notice.emit,
+        )
 
 
 class AttachmentChip(QFrame):
@@ -440,6 +515,9 @@ class MessageCard(QFrame):
         column.addWidget(recipients)
         self.body = MessageBody()
         self.body.show_email(record)
+        self.truncation = TruncatedNotice(record) if self.body.truncated else None
+        if self.truncation is not None:
+            column.addWidget(self.truncation)  # above: seen before the body is read
         column.addWidget(self.body)
         self.chips: list[AttachmentChip] = []
         documents = [
@@ -552,6 +630,8 @@ class ReaderView(QWidget):
             card = MessageCard(self.session, record, record.id == email_id, content)
             for chip in card.chips:
                 chip.notice.connect(self.notice)
+            if card.truncation is not None:
+                card.truncation.notice.connect(self.notice)
             self.cards.append(card)
             column.addWidget(card)
         column.addStretch(1)
