@@ -18,6 +18,7 @@ import asyncio
 import shutil
 
 from app import logs
+from app.account.keychain import TokenStore
 from app.account.login import AccountRef, OpenAccount
 from app.errors import CoreError
 from app.remote.auth import revoke
@@ -66,12 +67,14 @@ class ForgetFailed(CoreError):
 
 
 def forget_local_data(ref: AccountRef) -> None:
-    """Deletes the account's folder; call it once the account is closed. ForgetFailed when
-    something in it could not be deleted."""
+    """Deletes the account's folder, then the keyring's secret of its vault (which signs the
+    wrong-password delay: useless without the vault); call it once the account is closed.
+    ForgetFailed when something in the folder could not be deleted (the secret is then kept)."""
     try:
         shutil.rmtree(ref.dir)
     except FileNotFoundError:
         pass
     except OSError as e:
         raise ForgetFailed(f"account folder not deleted ({type(e).__name__})") from None
+    TokenStore.for_vault(ref.dir).delete()
     log.info("account folder deleted")

@@ -74,7 +74,9 @@ async def test_sign_out_revokes_the_session_and_the_next_login_sends_the_passwor
     assert memory_keyring.secrets[(SERVICE, ref.dir.name)] == refresh
 
     assert await session.sign_out() is True
-    assert memory_keyring.secrets == {}
+    # The session is forgotten; the vault's own secret (its wrong-password delay) stays with it.
+    assert memory_keyring.tokens() == {}
+    assert set(memory_keyring.secrets) == {(SERVICE, f"{ref.dir.name}.vault")}
     assert await refused(server.base_url, refresh)
     assert ref.cache_path.exists(), "signing out keeps this computer's data"
     with pytest.raises(Exception, match="close"), session.account.cache.read() as conn:
@@ -106,7 +108,7 @@ async def test_sign_out_offline_forgets_here_and_says_the_server_was_not_told(
     session, _ = await remembered_session(tmp_path, server)
     server.stop()  # the network is gone
     assert await session.sign_out() is False
-    assert memory_keyring.secrets == {}
+    assert memory_keyring.tokens() == {}
 
 
 @pytest.mark.asyncio
@@ -124,7 +126,8 @@ async def test_forget_deletes_the_account_folder_and_the_keyring_entry(
     assert await session.forget() is True
     assert not ref.dir.exists()
     assert other.account.ref.dir.exists()
-    assert memory_keyring.secrets.keys() == {(SERVICE, other.account.ref.dir.name)}
+    kept = other.account.ref.dir.name
+    assert memory_keyring.secrets.keys() == {(SERVICE, kept), (SERVICE, f"{kept}.vault")}
     assert await refused(server.base_url, refresh)
     async with httpx.AsyncClient() as http:  # the other session (another family) still works
         stored = memory_keyring.secrets[(SERVICE, other.account.ref.dir.name)]

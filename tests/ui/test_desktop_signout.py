@@ -82,7 +82,7 @@ def test_sign_out_revokes_the_session_keeps_the_draft_and_unticks_remember_me(
     assert menu[menu.index(window.act_lock) + 1] is window.act_sign_out
     assert window.act_sign_out.text() == "Se déconnecter"
     refresh = current_refresh(controller)
-    assert list(memory_keyring.secrets.values()) == [refresh]
+    assert list(memory_keyring.tokens().values()) == [refresh]
     window.compose()
     qtbot.waitUntil(lambda: len(window.composers) == 1)
     composer = window.composers[0]
@@ -93,7 +93,7 @@ def test_sign_out_revokes_the_session_keeps_the_draft_and_unticks_remember_me(
     login = back_at_login(qtbot, controller)
     assert type(login) is LoginWindow  # not the locked window: the next login is a new one
     assert refresh_refused(demo_server, refresh)
-    assert memory_keyring.secrets == {}
+    assert memory_keyring.tokens() == {}
     assert login.login_edit.text() == GP_LOGIN
     assert login.password_edit.text() == ""
     assert not login.remember_box.isChecked()
@@ -111,7 +111,7 @@ def test_sign_out_revokes_the_session_keeps_the_draft_and_unticks_remember_me(
     restored = again.composers[0]
     assert isinstance(restored, Composer)
     assert restored.subject_edit.text() == "Suivi de Mme Martin"
-    assert memory_keyring.secrets == {}, "not remembered any more"
+    assert memory_keyring.tokens() == {}, "not remembered any more"
     restored.discard()
     controller.quit()
     qtbot.waitUntil(lambda: controller.done, timeout=30_000)
@@ -130,7 +130,7 @@ def test_sign_out_offline_says_the_server_could_not_be_told(
     demo_server.stop()
     window.act_sign_out.trigger()
     login = back_at_login(qtbot, controller)
-    assert memory_keyring.secrets == {}
+    assert memory_keyring.tokens() == {}
     assert login.notice_banner.text.text() == (
         "Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n'a pas été "
         "prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session."
@@ -196,6 +196,7 @@ def test_forget_warns_about_unsent_messages_then_deletes_the_account_here(
     login = back_at_login(qtbot, controller)
     assert not account_dir.exists()
     assert (SERVICE, account_dir.name) not in memory_keyring.secrets
+    assert (SERVICE, f"{account_dir.name}.vault") not in memory_keyring.secrets
     assert refresh_refused(demo_server, refresh)
     assert not isinstance(login, LockedLoginWindow)
     assert login.login_edit.text() == ""
