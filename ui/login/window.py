@@ -176,6 +176,9 @@ class LoginWindow(QWidget):
         self._attempt: asyncio.Future[Any] | None = None
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
+        # Never early: a coarse timer may fire 5 % before the server's Retry-After has passed,
+        # and the retry is then refused again.
+        self._throttle.setTimerType(Qt.TimerType.PreciseTimer)
         self._throttle.timeout.connect(self._end_throttle)
 
         self.setObjectName("loginWindow")
