@@ -24,6 +24,7 @@ from app.copies import FOLDER_PREFIX, MARKER, PrivateCopies, SessionClosed, acco
 from app.session import AccountSession
 from server.testing import ServerThread, quick_config
 from tests.app.copies_child import first_document
+from tests.app.waiting import until
 from tests.server.conftest import ALICE, BOB, User
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -157,14 +158,6 @@ def test_copies_of_a_killed_session_go_at_the_next_opening_and_no_one_elses(
     )
 
 
-async def _until(condition: Callable[[], bool], timeout: float = 40) -> None:
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
-
-
 @pytest.mark.asyncio
 async def test_copies_opened_offline_then_online_all_go_when_the_session_closes(
     server_factory: Callable[..., ServerThread], runtime_dir: Path, tmp_path: Path
@@ -194,7 +187,7 @@ async def test_copies_opened_offline_then_online_all_go_when_the_session_closes(
         )
         assert offline_copy.read_bytes() == PDF
         again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
-        await _until(lambda: session.attachments is not offline_attachments)
+        await until(lambda: session.attachments is not offline_attachments, timeout=40)
         # Still open in the viewer, perhaps: the copy stays as long as the session does.
         assert offline_copy.exists()
         online_copy = await session.open_document(document.blob_id, "ordonnance.pdf", document.type)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,7 @@ from app.store.records import Address
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.app.test_sync_engine import GP
-
-
-async def _until(condition: object, timeout: float = 20) -> None:
-    for _ in range(int(timeout * 20)):
-        if callable(condition) and condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
+from tests.app.waiting import until
 
 
 @pytest.mark.asyncio
@@ -33,11 +25,11 @@ async def test_a_session_syncs_in_the_background_and_serves_the_views(
     session.bus.subscribe(MailChanged, changes.append)
     try:
         session.start()
-        await _until(lambda: session.unread_total() > 0)
+        await until(lambda: session.unread_total() > 0)
         boxes = session.mailboxes()
         assert [b.role for b in boxes][:3] == ["inbox", "drafts", "sent"]
         inbox = boxes[0]
-        await _until(lambda: session.count(inbox.id) == session.mailboxes()[0].total > 200)
+        await until(lambda: session.count(inbox.id) == session.mailboxes()[0].total > 200)
         ids = session.list_ids(inbox.id, limit=50)
         rows = session.summaries(ids)
         assert [r.id for r in rows] == ids
@@ -65,7 +57,7 @@ async def test_opened_offline_it_reads_the_cache_and_queues_what_is_written(
     url = server.base_url
     first = await AccountSession.open(tmp_path, url, ALICE.login, ALICE.password)
     first.start()
-    await _until(lambda: bool(first.mailboxes()))
+    await until(lambda: bool(first.mailboxes()))
     await first.close()
     server.stop()
     offline = await AccountSession.open(tmp_path, url, ALICE.login, ALICE.password)

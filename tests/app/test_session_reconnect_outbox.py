@@ -3,7 +3,6 @@ server comes back — without the user doing anything."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,15 +14,8 @@ from app.session import AccountSession
 from app.store.records import Address
 from server.testing import ServerThread, quick_config
 from tests.app.jmap_helpers import jmap_client
+from tests.app.waiting import until
 from tests.server.conftest import ALICE, BOB
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 40) -> None:
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
 
 
 @pytest.mark.asyncio
@@ -39,7 +31,7 @@ async def test_the_outbox_sends_once_when_the_server_comes_back(
     again: ServerThread | None = None
     try:
         session.start()
-        await _until(lambda: bool(session.mailboxes()))
+        await until(lambda: bool(session.mailboxes()), timeout=40)
         first.stop()
         await session.send(
             OutgoingMessage(
@@ -50,9 +42,9 @@ async def test_the_outbox_sends_once_when_the_server_comes_back(
             )
         )
         assert [r.state for r in session.outbox_list()] == ["queued"]
-        await _until(lambda: False in seen)  # the failed send made the engine look
+        await until(lambda: False in seen, timeout=40)  # the failed send made the engine look
         again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
-        await _until(lambda: [r.state for r in session.outbox_list()] == ["sent"])
+        await until(lambda: [r.state for r in session.outbox_list()] == ["sent"], timeout=40)
         async with jmap_client(again, BOB) as bob:
             found = await bob.call_one(
                 "Email/query", {"filter": {"subject": "Écrit pendant la coupure"}}

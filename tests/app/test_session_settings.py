@@ -3,7 +3,6 @@ once; communes and the user's own practice, with positions read from the directo
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,9 @@ from server.demo.users import DEMO_PASSWORD
 from server.directory.communes import load_communes
 from server.directory.search import haversine_km
 from server.testing import ServerThread
+from tests.app.waiting import until
 
 GP_LOGIN = "helene.garnier"
-
-
-async def _until(condition: Any, timeout: float = 30) -> None:
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
 
 
 def _first_document(session: AccountSession) -> tuple[str, str, str, int]:
@@ -51,7 +43,7 @@ async def test_documents_use_space_and_a_lower_budget_lets_them_go_at_once(
     session = await AccountSession.open(tmp_path, demo_server.base_url, GP_LOGIN, DEMO_PASSWORD)
     try:
         session.start()
-        await _until(lambda: session.unread_total() > 0)
+        await until(lambda: session.unread_total() > 0)
         assert session.documents_used_bytes() == 0
         blob_id, name, type_, size = _first_document(session)
         await session.open_document(blob_id, name, type_, size)

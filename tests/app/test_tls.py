@@ -5,7 +5,6 @@ certificate never turns a login into an offline opening."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import socketserver
@@ -14,7 +13,7 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from app.remote.tls import CaBundleError, CertificateFacts, read_ca_bundle, trus
 from app.session import AccountSession
 from server.testing import ServerThread, TlsFiles, quick_config
 from tests.app.cli_helpers import cli, ok
+from tests.app.waiting import until
 from tests.server.conftest import ALICE, BOB, ServerFactory
 from tests.tls_pki import Pki, make_pki
 
@@ -336,14 +336,6 @@ def _deliver_a_document_to_alice(server: ServerThread) -> None:
         )
 
 
-async def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
-
-
 @pytest.mark.asyncio
 async def test_a_certificate_changed_during_the_session_is_said_by_the_sync_and_the_documents(
     pki: Pki, server_factory: ServerFactory, tmp_path: Path
@@ -361,7 +353,7 @@ async def test_a_certificate_changed_during_the_session_is_said_by_the_sync_and_
     session.bus.subscribe(ConnectionChanged, said.append)
     try:
         session.start()
-        await _until(lambda: session.unread_total() > 0)
+        await until(lambda: session.unread_total() > 0)
         summary = session.summaries(session.list_ids(None))[0]
         document = session.thread(summary.thread_id)[0].attachments[0]
         server.stop()
@@ -369,7 +361,7 @@ async def test_a_certificate_changed_during_the_session_is_said_by_the_sync_and_
         forged = ServerThread(quick_config(data), port=port, tls=pki.self_signed).start()
         try:
             session.sync_now()
-            await _until(lambda: any(event.tls_refused for event in said))
+            await until(lambda: any(event.tls_refused for event in said))
             refused = [event for event in said if event.tls_refused][-1]
             assert not refused.online
             assert refused.reason_fr == CertificateNotTrusted.message_fr

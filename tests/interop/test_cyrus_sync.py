@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import imaplib
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from app.sync.engine import SyncEngine
 from tests.app.memory_keyring import MemoryKeyring
 from tests.app.netrelay import Relay
 from tests.app.sync_helpers import assert_cache_equals_server, cached_emails
+from tests.app.waiting import until
 from tests.interop import cyrus
 from tests.interop.corpus import Corpus
 from tests.interop.cyrus import ALICE, Cyrus
@@ -45,14 +46,6 @@ async def alice_account(
 def client_of(account: OpenAccount) -> JmapClient:
     assert account.http is not None
     return JmapClient(account.http, account.ref.server_url + SESSION_PATH)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
 
 
 @pytest.mark.asyncio

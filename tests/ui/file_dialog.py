@@ -22,8 +22,17 @@ class SaveDialogAnswer:
         self._timer.start()
 
     def _answer(self) -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog) or not dialog.isVisible():
+        # The visible file dialog, whatever else is open (another test's window may be the
+        # active modal widget).
+        dialog = next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, QFileDialog) and w.isVisible()
+            ),
+            None,
+        )
+        if dialog is None:
             return
         if self.proposed is None:
             self.title = dialog.windowTitle()
