@@ -6,7 +6,10 @@ the login window is painted first, then the demo GP's account is opened and ever
 `demo_screenshot(session)` is rendered by ui.screenshots (a module not in this build is skipped
 with a printed line). Last, the hostile fixture of the tests (tests/hostile.py) is put into the
 sandbox and the reader, Mes patients, Téléexpertise and the directory are shown with it
-(hostile-*.png): outside text must show as characters.
+(hostile-*.png): outside text must show as characters. And the refusals that protect the
+credentials (refused-*.png): an http:// address to another computer, a server whose certificate
+is not trusted (a sandbox over TLS with a self-signed certificate), and the question asked at a
+first login whose server names another address.
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-async def shoot(server: ServerThread, work: Path, out: Path) -> list[Path]:
+async def shoot(
+    server: ServerThread, tls_server: ServerThread, work: Path, out: Path
+) -> list[Path]:
     server_url = server.base_url
     client = work / "client"
     settings_mod.use(client)
@@ -64,7 +69,8 @@ async def shoot(server: ServerThread, work: Path, out: Path) -> list[Path]:
         saved += await screenshots.render_session_screens(session, out)
     finally:
         await session.close()
-    return saved + await shoot_hostile(server, client, out)
+    saved += await shoot_hostile(server, client, out)
+    return saved + await shoot_refusals(tls_server, work, out)
 
 
 async def _until(ready: Callable[[], object], what: str) -> None:
@@ -131,6 +137,36 @@ async def shoot_hostile(server: ServerThread, client: Path, out: Path) -> list[P
     return saved
 
 
+async def shoot_refusals(tls_server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """The login window refusing what would expose the password, in the user's words
+    (`tls_server`: a sandbox whose certificate nobody trusts)."""
+    from ui.login.approval import OriginApprovalDialog
+
+    client = work / "refusals"
+    saved: list[Path] = []
+    cleartext = LoginWindow(client)
+    cleartext.server_edit.setText("http://messagerie.exemple.fr")
+    cleartext.login_edit.setText(GP_LOGIN)
+    cleartext.password_edit.setText(DEMO_PASSWORD)
+    cleartext.submit()  # refused under the field, nothing sent
+    saved.append(await screenshots.capture(cleartext, out / "refused-cleartext.png"))
+
+    untrusted = LoginWindow(client)
+    untrusted.server_edit.setText(tls_server.base_url)
+    untrusted.login_edit.setText(GP_LOGIN)
+    untrusted.password_edit.setText(DEMO_PASSWORD)
+    untrusted.show()
+    untrusted.submit()
+    await _until(lambda: not untrusted.busy, "the certificate refusal")
+    saved.append(await screenshots.capture(untrusted, out / "refused-certificate.png"))
+
+    approval = OriginApprovalDialog(["https://api.messagerie-regionale.example"])
+    saved.append(await screenshots.capture(approval, out / "refused-until-approved.png"))
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out: Path = args.out.resolve()
@@ -147,10 +183,16 @@ def main(argv: list[str] | None = None) -> int:
             demo.generate(sandbox, professionals=args.professionals)
         finally:
             sandbox.close()
-        with ServerThread(quick_config(data)) as server:
+        from tests.tls_pki import make_pki
+
+        untrusted = make_pki(work / "pki").self_signed
+        with (
+            ServerThread(quick_config(data)) as server,
+            ServerThread(quick_config(work / "tls-server"), tls=untrusted) as tls_server,
+        ):
             import qasync
 
-            saved = qasync.run(shoot(server, work, out))
+            saved = qasync.run(shoot(server, tls_server, work, out))
     del translators
     print(f"{len(saved)} captures dans {out}", flush=True)
     return 0
