@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 
 class SaveDialogAnswer:
@@ -34,16 +34,16 @@ class SaveDialogAnswer:
         )
         if dialog is None:
             return
-        if self.proposed is None:
-            self.title = dialog.windowTitle()
-            [self.proposed] = dialog.selectedFiles()
-            if self.choose is None:
-                self._timer.stop()
-                dialog.reject()
-                return
-            dialog.selectFile(str(self.choose))
-        # The dialog takes a selection in its own time (it loads the folder first): accepted
-        # once it shows the chosen path, as a user would click "Enregistrer" after seeing it.
-        if dialog.selectedFiles() == [str(self.choose)]:
-            self._timer.stop()
-            dialog.accept()
+        self._timer.stop()
+        self.title = dialog.windowTitle()
+        [self.proposed] = dialog.selectedFiles()
+        if self.choose is None:
+            dialog.reject()
+            return
+        # Typed into the name field, as a user would, then "Enregistrer": the dialog reads the
+        # field at once (selectFile waits for the dialog to load the folder, which in a long run
+        # was seen never to happen: the test hung).
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name is not None, "not Qt's own file dialog"
+        name.setText(str(self.choose))
+        dialog.accept()
