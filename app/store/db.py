@@ -203,6 +203,7 @@ def _classify_unreadable(conn: Connection, path: Path) -> CoreError:
 
 
 _STOP = object()
+CLOSE_WAIT = 30.0  # seconds `close` waits for reads in progress (they are small queries)
 
 
 class Cache:
@@ -217,6 +218,9 @@ class Cache:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._readers: list[Connection] = []
+        # Read blocks in progress, on any thread: `close` waits for them (see there).
+        self._reads = 0
+        self._no_reads = threading.Condition(self._lock)
         self._thread = threading.Thread(target=self._run_writer, name="cache-writer", daemon=True)
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
 
@@ -376,6 +380,17 @@ class Cache:
         with self._lock:
             if self._closed:
                 raise CacheClosed("read after close")
+            self._reads += 1
+        self._local.reads = getattr(self._local, "reads", 0) + 1
+        try:
+            yield from self._read()
+        finally:
+            self._local.reads -= 1
+            with self._lock:
+                self._reads -= 1
+                self._no_reads.notify_all()
+
+    def _read(self) -> Iterator[Connection]:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = _connect(self.path, self._key, reader=True)
@@ -411,11 +426,16 @@ class Cache:
         return problems
 
     def close(self) -> None:
-        """Finishes queued writes, runs PRAGMA optimize, closes every connection. Idempotent."""
+        """Finishes queued writes, runs PRAGMA optimize, closes every connection. Idempotent.
+        Reads in progress on other threads (the UI's, while a session closes in a worker) end
+        first: SQLite aborts the process when a connection is closed under a running query."""
+        own = getattr(self._local, "reads", 0)
         with self._lock:
             if self._closed:
                 return
             self._closed = True
+            if not self._no_reads.wait_for(lambda: self._reads <= own, timeout=CLOSE_WAIT):
+                log.warning("cache closed while a read was still running")
             readers, self._readers = self._readers, []
         for conn in readers:
             with contextlib.suppress(sqlcipher3.Error):

@@ -289,6 +289,46 @@ async def test_closed_cache_refuses_reads_and_writes(cache_path: Path, key: Cach
         pass
 
 
+def test_close_waits_for_a_read_in_progress_on_another_thread(cache: Cache) -> None:
+    """A session closes in a worker while the UI reads: closing the UI thread's connection under
+    its query made SQLite abort the whole app. The read ends first, then the cache closes."""
+    _fill(cache, 3)
+    inside, leave = threading.Event(), threading.Event()
+    counted: list[int] = []
+
+    def reader() -> None:
+        with cache.read() as conn:
+            inside.set()
+            leave.wait(10)
+            counted.append(mail.count_ids(conn, "inbox"))
+
+    reading = threading.Thread(target=reader)
+    reading.start()
+    assert inside.wait(10)
+    closer = threading.Thread(target=cache.close)
+    closer.start()
+    closer.join(0.5)
+    assert closer.is_alive(), "close did not wait for the read"
+    leave.set()
+    reading.join(10)
+    closer.join(10)
+    assert counted == [3]
+    assert not closer.is_alive()
+    with pytest.raises(CacheClosed), cache.read():
+        pass
+
+
+def test_close_inside_a_read_of_its_own_thread_does_not_wait_for_itself(
+    cache: Cache, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only other threads' reads are waited for: this one would wait for ever."""
+    with pytest.raises(sqlcipher3.ProgrammingError), cache.read():
+        cache.close()  # its own connection goes too: the block's end says so
+    assert "still running" not in caplog.text
+    with pytest.raises(CacheClosed), cache.read():
+        pass
+
+
 def test_files_hold_no_plaintext_after_writes(cache_path: Path, key: CacheKey) -> None:
     opened = Cache.open(cache_path, key)
     _fill(opened, 300)
