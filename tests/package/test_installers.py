@@ -427,12 +427,44 @@ def test_the_three_jobs_build_and_smoke_test_the_bundle_the_same_way(
     install = str(step(workflow, "linux", "Build environment")["run"])
     assert "--require-hashes --no-deps -r requirements/build.lock" in install
     assert "pip check" in install  # a lock missing a platform's dependency stops here
-    assert "PyInstaller --noconfirm build.spec" in str(
-        step(workflow, "linux", "Frozen bundle")["run"]
-    )
+    assert "-m PyInstaller --noconfirm" in str(step(workflow, "linux", "Frozen bundle")["run"])
     smoke = step(workflow, "linux", "Smoke test")
     assert "tests/package/test_bundle.py" in str(smoke["run"])
     assert smoke["env"] == {"MONSISRA_BUNDLE": "dist/monsisra-bureau"}
+
+
+def makefile_recipe_lines(target: str) -> list[str]:
+    """The commands of one Makefile rule, with its variables (:= or ?=) replaced."""
+    makefile = (REPO / "Makefile").read_text()
+    variables = dict(re.findall(r"^(\w+) *[:?]?= *(.*)$", makefile, re.MULTILINE))
+    rule = re.search(rf"^{re.escape(target)}:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert rule, f"no rule {target} in the Makefile"
+    lines = [line.strip().lstrip("@") for line in rule[1].splitlines()]
+    for _ in range(3):  # variables defined with variables
+        lines = [re.sub(r"\$\((\w+)\)", lambda m: variables.get(m[1], m[0]), x) for x in lines]
+    return lines
+
+
+def test_the_shared_build_steps_are_the_makefiles_package_recipe(
+    workflow: dict[str, object],
+) -> None:
+    """Windows has no make: the workflow repeats `make package`'s commands, and must not drift."""
+    shared = "\n".join(
+        str(step(workflow, "linux", name)["run"]) for name in ("Build environment", "Frozen bundle")
+    )
+    venv_python = ".venv-build/bin/python"
+    recipe = [
+        line.replace(f"{venv_python} ", '"$BUILD_PY" ').replace(
+            ".venv-build/bin/pyinstaller ", '"$BUILD_PY" -m PyInstaller '
+        )
+        for line in makefile_recipe_lines("$(BUILD_STAMP)") + makefile_recipe_lines("package")
+    ]
+    in_build_venv = [line for line in recipe if line.startswith('"$BUILD_PY"')]
+    assert len(in_build_venv) >= 5
+    for line in in_build_venv:
+        assert line in shared.splitlines(), line
+    [deb] = [line for line in recipe if line.startswith("installer/linux/")]
+    assert deb in str(step(workflow, "linux", "Debian package")["run"])
 
 
 def test_each_build_job_makes_its_installers_and_uploads_them(workflow: dict[str, object]) -> None:
@@ -487,6 +519,11 @@ def test_workflow_names_only_files_that_exist_in_the_repository(
     assert "installer/windows/build-msi.sh" in referenced
     missing = sorted(path for path in referenced if not (REPO / path).is_file())
     assert missing == []
+    # the smoke tests it selects by name exist
+    [selection] = re.findall(r'-k "([^"]+)"', str(step(workflow, "linux", "Smoke test")["run"]))
+    smoke_tests = (REPO / "tests" / "package" / "test_bundle.py").read_text()
+    for name in selection.split(" or "):
+        assert re.search(rf"^def {name}\w*\(", smoke_tests, re.MULTILINE), name
 
 
 def test_workflow_bash_steps_are_shellcheck_clean(
