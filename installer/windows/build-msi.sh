@@ -59,6 +59,9 @@ for exe in monsisra.exe monsisra-cli.exe; do
     [[ -f $bundle/$exe ]] || fail "$bundle/$exe is missing: build the bundle first (pyinstaller build.spec)"
 done
 [[ -f $icon ]] || fail "$icon is missing: run scripts/icons.py --out build/icons first"
+# A Windows Installer package holds files only: a link would be left out without a word.
+links=$(find "$bundle" -type l)
+[[ -z $links ]] || fail "$bundle holds symbolic links, which an MSI cannot install (a bundle built on Windows has none): $links"
 
 version=$("${PYTHON:-python3}" -c '
 import re, sys, tomllib

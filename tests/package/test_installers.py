@@ -292,6 +292,27 @@ def test_a_bundle_without_its_executables_is_refused_with_a_message(tmp_path: Pa
     assert "monsisra-cli.exe is missing: build the bundle first" in result.stderr
 
 
+def test_a_bundle_with_a_symbolic_link_is_refused_rather_than_installed_without_it(
+    tmp_path: Path,
+) -> None:
+    bundle = make_fake_bundle(tmp_path)
+    (bundle / "_internal" / "python3.dll").symlink_to("python311.dll")
+    icon, out = tmp_path / "monsisra.ico", tmp_path / "out"
+    result = run(
+        BUILD_MSI,
+        "--bundle",
+        bundle,
+        "--icon",
+        icon,
+        "--out",
+        out,
+        env=without_signing_credentials(),
+    )
+    assert result.returncode == 1
+    assert "holds symbolic links, which an MSI cannot install" in result.stderr
+    assert "_internal/python3.dll" in result.stderr
+
+
 # macOS and the shell scripts
 
 
@@ -517,7 +538,7 @@ def test_workflow_names_only_files_that_exist_in_the_repository(
     )
     referenced = set(REFERENCED.findall(text))
     assert "installer/windows/build-msi.sh" in referenced
-    missing = sorted(path for path in referenced if not (REPO / path).is_file())
+    missing = sorted(path for path in referenced if not (REPO / path).exists())
     assert missing == []
     # the smoke tests it selects by name exist
     [selection] = re.findall(r'-k "([^"]+)"', str(step(workflow, "linux", "Smoke test")["run"]))
