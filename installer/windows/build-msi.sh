@@ -51,9 +51,11 @@ bundle=$(realpath --relative-to=. "$bundle")
 icon=$(realpath --relative-to=. "$icon")
 mkdir -p "$out"
 out=$(realpath --relative-to=. "$out")
-work=$(mktemp -d)
+# Inside the repository: a relative path from here to MSYS2's /tmp would not lead there for wixl,
+# a Windows program.
+mkdir -p build
+work=$(mktemp -d build/msi.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-work=$(realpath --relative-to=. "$work")
 
 for exe in monsisra.exe monsisra-cli.exe; do
     [[ -f $bundle/$exe ]] || fail "$bundle/$exe is missing: build the bundle first (pyinstaller build.spec)"

@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -106,7 +107,12 @@ def msis(built: tuple[dict[str, Path], str, str]) -> dict[str, Path]:
 
 def table(msi: Path, name: str) -> list[dict[str, str]]:
     """The rows of one table (msiinfo export: column names, types, table name, then rows)."""
-    result = run("msiinfo", "export", msi, name)
+    # msiinfo writes a table's binary streams (the icon) to files in its current folder
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run(
+            ["msiinfo", "export", str(msi), name], capture_output=True, text=True, cwd=scratch,
+            check=False,
+        )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     columns = lines[0].split("\t")
@@ -138,6 +144,11 @@ def test_msis_build_without_a_wixl_warning_and_say_that_signing_was_skipped(
     # the two executables (before they go into the packages), then each package
     assert len(skipped) == 3
     assert all("WINDOWS_SIGN_CERT_SHA1" in line and "WINDOWS_SIGN_PFX" in line for line in skipped)
+
+
+def test_msi_build_leaves_nothing_behind_in_the_repository(msis: dict[str, Path]) -> None:
+    assert all(msi.is_file() for msi in msis.values())
+    assert not list((REPO / "build").glob("msi.*"))  # the work folders
 
 
 def test_both_packages_name_the_product_its_publisher_and_the_pyproject_version(
@@ -239,6 +250,7 @@ def test_add_remove_programs_shows_the_icon_publisher_and_help_link(
     for msi in msis.values():
         props = properties(msi)
         assert props["ARPPRODUCTICON"] in {row["Name"] for row in table(msi, "Icon")}
+        assert props["ARPPRODUCTICON"].endswith(".ico")  # written to a file, read by its type
         assert props["ARPHELPLINK"] == "https://sante-ara.fr"
         assert props["ARPNOMODIFY"] == "1"
 
