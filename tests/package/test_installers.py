@@ -528,6 +528,11 @@ def test_the_release_of_a_tag_gets_every_artefact(workflow: dict[str, object]) -
     assert "gh release create" in str(release["steps"][-1]["run"])
 
 
+def test_workflow_uses_no_yaml_merge_key() -> None:
+    # GitHub expands anchors and aliases (the shared steps) but rejects the merge key.
+    assert "<<:" not in WORKFLOW.read_text()
+
+
 def test_actions_are_pinned_to_a_major_version(workflow: dict[str, object]) -> None:
     for job in (*BUILD_JOBS, "release"):
         for s in steps(workflow, job):
