@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the MonSisra bureau .app that PyInstaller's BUNDLE made into a compressed disk image, beside
 # a link to /Applications: the user drags the app onto the link. The app keeps no data inside
-# itself (it is in ~/Library, see README), so replacing it with a newer one keeps everything.
+# itself (it is in ~/Library/Application Support/MonSisra), so replacing it keeps everything.
 #
 #   installer/macos/make-dmg.sh [--app PATH] [--out DIR]
 #
