@@ -25,9 +25,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bundle=dist/monsisra-bureau
-icon=build/icons/monsisra.ico
-out=dist
+bundle=$root/dist/monsisra-bureau
+icon=$root/build/icons/monsisra.ico
+out=$root/dist
 
 while (($#)); do
     case $1 in
@@ -46,11 +46,11 @@ fail() {
 # wixl resolves sources relative to the current folder and refuses absolute paths: work from the
 # top of the repository with relative paths (which MSYS2 also leaves alone when it calls a native
 # program).
-cd "$root"
-bundle=$(realpath --relative-to=. "$bundle")
-icon=$(realpath --relative-to=. "$icon")
 mkdir -p "$out"
-out=$(realpath --relative-to=. "$out")
+bundle=$(realpath --relative-to="$root" "$bundle")
+icon=$(realpath --relative-to="$root" "$icon")
+out=$(realpath --relative-to="$root" "$out")
+cd "$root"
 # Inside the repository: a relative path from here to MSYS2's /tmp would not lead there for wixl,
 # a Windows program.
 mkdir -p build

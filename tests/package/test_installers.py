@@ -304,6 +304,17 @@ def test_a_bundle_without_its_executables_is_refused_with_a_message(tmp_path: Pa
     assert "monsisra-cli.exe is missing: build the bundle first" in result.stderr
 
 
+def test_paths_given_relative_to_the_callers_folder_are_found(tmp_path: Path) -> None:
+    make_fake_bundle(tmp_path)
+    result = subprocess.run(
+        [str(BUILD_MSI), "--bundle", "monsisra-bureau", "--icon", "monsisra.ico", "--out", "out"],
+        capture_output=True, text=True, cwd=tmp_path, env=without_signing_credentials(),
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out").glob("*.msi"))) == 2
+
+
 def test_a_bundle_with_a_symbolic_link_is_refused_rather_than_installed_without_it(
     tmp_path: Path,
 ) -> None:
