@@ -10,7 +10,7 @@ Two folders (`DataFolders`), so that only what is small roams with a Windows pro
   Linux: $XDG_CONFIG_HOME/MonSisra, ~/.config/MonSisra).
 MONSISRA_DATA or --data puts both in the one folder given (tests, portable installs).
 
-Up to 0.1.0 everything lived in the roaming data folder (`legacy_root`): %APPDATA% on Windows,
+Earlier builds kept everything in the roaming data folder (`legacy_root`): %APPDATA% on Windows,
 the data folder elsewhere. `adopt_legacy` moves what is there to its new folder at start, by
 renaming (instant on one volume; never a copy: a cache of gigabytes copied at start, or across a
 network share, would be worse than the roaming), and when a rename fails (another volume, a
@@ -78,7 +78,7 @@ def folders_for_run(
 
 
 def legacy_root(dirs: Dirs = platformdirs.PlatformDirs) -> Path:
-    """Where everything lived up to 0.1.0: the roaming data folder."""
+    """Where earlier builds kept everything: the roaming data folder."""
     return Path(dirs(APP_NAME, appauthor=False, roaming=True).user_data_dir)
 
 

@@ -33,7 +33,7 @@ def test_windows_keeps_the_data_local_and_roams_the_settings_only() -> None:
     folders = data_folders({}, Windows)
     assert windows(folders.data) == rf"{LOCAL}\MonSisra"
     assert windows(folders.settings) == rf"{ROAMING}\MonSisra"
-    assert windows(legacy_root(Windows)) == rf"{ROAMING}\MonSisra"  # where 0.1.0 put everything
+    assert windows(legacy_root(Windows)) == rf"{ROAMING}\MonSisra"  # where earlier builds put everything
 
 
 def windows(path: Path) -> str:
@@ -66,7 +66,7 @@ def test_monsisra_data_or_data_puts_everything_in_the_folder_given(tmp_path: Pat
 
 
 def old_install(root: Path) -> None:
-    """What 0.1.0 left in its one folder: an account, the logs, the settings."""
+    """What an earlier build left in its one folder: an account, the logs, the settings."""
     account = root / "accounts" / "helene-garnier-0123456789abcdef"
     account.mkdir(parents=True)
     (account / "cache.db").write_bytes(b"chiffr\xe9")
