@@ -33,7 +33,8 @@ def test_windows_keeps_the_data_local_and_roams_the_settings_only() -> None:
     folders = data_folders({}, Windows)
     assert windows(folders.data) == rf"{LOCAL}\MonSisra"
     assert windows(folders.settings) == rf"{ROAMING}\MonSisra"
-    assert windows(legacy_root(Windows)) == rf"{ROAMING}\MonSisra"  # where earlier builds put everything
+    # Where earlier builds put everything.
+    assert windows(legacy_root(Windows)) == rf"{ROAMING}\MonSisra"
 
 
 def windows(path: Path) -> str:

@@ -674,11 +674,11 @@ class LoginWindow(QWidget):
             self.server_edit,
             self.login_edit,
             self.password_edit,
-            self.remember_box,
             self.submit_button,
             self.offline_button,
         ):
             widget.setEnabled(not busy and not (widget is self.submit_button and self.throttled))
+        # Without a keyring the box stays disabled (set_keyring_available).
         self.remember_box.setEnabled(not busy and self.keyring_available is not False)
         self._show_busy(busy)
 
