@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import logs, paths
+from app import about, logs, paths
 from app.account.login import OpenAccount, open_account
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
@@ -48,6 +48,7 @@ log = logs.get("cli")
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="monsisra-cli", description=__doc__.split("\n\n")[0])
+    p.add_argument("--version", action="version", version=about.version_line())
     p.add_argument("--server", required=True, help="URL du serveur régional")
     p.add_argument("--login", required=True, help="identifiant")
     p.add_argument("--data", type=Path, required=True, help="dossier des données locales")
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     paths.secure_data_root(args.data)
     logs.setup(args.data / "logs")
+    log.info("%s", about.start_line("monsisra-cli"))
     password = os.environ.get("MONSISRA_PASSWORD")
     if password is None:
         password = getpass.getpass("Mot de passe : ")

@@ -1,6 +1,21 @@
 """Where the client keeps its files: one folder per account, so that several accounts on one
 machine (a secretary working for several doctors) never share a cache or a key.
 
+Two folders (`DataFolders`), so that only what is small roams with a Windows profile:
+- the data root: the accounts (cache, vault, documents) and the logs. Large and machine-bound:
+  platformdirs' local user data folder (Windows: %LOCALAPPDATA%\\MonSisra; macOS:
+  ~/Library/Application Support/MonSisra; Linux: $XDG_DATA_HOME/MonSisra, ~/.local/share/MonSisra);
+- the settings folder, for settings.json: platformdirs' roaming config folder (Windows:
+  %APPDATA%\\MonSisra, which follows a roaming profile; macOS: the same folder as the data;
+  Linux: $XDG_CONFIG_HOME/MonSisra, ~/.config/MonSisra).
+MONSISRA_DATA or --data puts both in the one folder given (tests, portable installs).
+
+Earlier builds kept everything in the roaming data folder (`legacy_root`): %APPDATA% on Windows,
+the data folder elsewhere. `adopt_legacy` moves what is there to its new folder at start, by
+renaming (instant on one volume; never a copy: a cache of gigabytes copied at start, or across a
+network share, would be worse than the roaming), and when a rename fails (another volume, a
+file in use) keeps reading it where it is for this run, and tries again at the next start.
+
 Everything under the data root is its user's only: folders 0700, files 0600 (caches and their
 -wal/-shm files, the vault, logs with their rotated copies, settings). Files are created so
 (never chmod'ed after being open to others for a moment), and `secure_data_root` fixes what an
@@ -18,19 +33,94 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from platformdirs.api import PlatformDirsABC
 
 APP_NAME = "MonSisra"
+Dirs = type[PlatformDirsABC]  # platformdirs' class for one OS (PlatformDirs: this one's)
 
 
-def data_root() -> Path:
-    """MONSISRA_DATA when set (tests, portable installs), else the OS's per-user data folder."""
-    override = os.environ.get("MONSISRA_DATA")
+@dataclass(frozen=True)
+class DataFolders:
+    data: Path  # accounts (cache, vault, documents) and logs: this computer's
+    settings: Path  # settings.json: roams with a Windows profile
+
+
+def data_folders(
+    environ: Mapping[str, str] = os.environ, dirs: Dirs = platformdirs.PlatformDirs
+) -> DataFolders:
+    """MONSISRA_DATA when set (both in it), else the OS's per-user folders (`dirs`' answers)."""
+    override = environ.get("MONSISRA_DATA")
     if override:
-        return Path(override)
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
+        return DataFolders(Path(override), Path(override))
+    local = dirs(APP_NAME, appauthor=False, roaming=False)
+    roaming = dirs(APP_NAME, appauthor=False, roaming=True)
+    return DataFolders(Path(local.user_data_dir), Path(roaming.user_config_dir))
+
+
+def folders_for_run(
+    given: Path | None,
+    environ: Mapping[str, str] = os.environ,
+    dirs: Dirs = platformdirs.PlatformDirs,
+) -> Adoption:
+    """The folders of this run: `given` (--data) or MONSISRA_DATA as they are (everything in
+    the one folder), else the OS's, with what an older version left moved in (`adopt_legacy`)."""
+    if given is not None:
+        return Adoption(DataFolders(given, given))
+    folders = data_folders(environ, dirs)
+    if environ.get("MONSISRA_DATA"):
+        return Adoption(folders)
+    return adopt_legacy(folders, legacy_root(dirs))
+
+
+def legacy_root(dirs: Dirs = platformdirs.PlatformDirs) -> Path:
+    """Where earlier builds kept everything: the roaming data folder."""
+    return Path(dirs(APP_NAME, appauthor=False, roaming=True).user_data_dir)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What `adopt_legacy` did (logged by the caller, once logging is set up)."""
+
+    folders: DataFolders  # to use for this run
+    moved: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()  # not moved (the rename failed): used where they are
+
+
+def adopt_legacy(folders: DataFolders, legacy: Path) -> Adoption:
+    """Moves what an older version left in `legacy` (accounts, logs, settings.json) to
+    `folders`, where the new folder has none yet. The folders to use for this run are the old
+    one for what could not be moved."""
+    data, settings = folders.data, folders.settings
+    moved: list[str] = []
+    left: list[str] = []
+    if legacy != data:
+        if _move(legacy, data, ACCOUNTS, moved, left):
+            _move(legacy, data, LOGS, moved, left)
+        else:
+            data = legacy  # the accounts read where they are, the logs beside them
+    if legacy != settings and not _move(legacy, settings, SETTINGS_FILE_NAME, moved, left):
+        settings = legacy
+    return Adoption(DataFolders(data, settings), tuple(moved), tuple(left))
+
+
+def _move(old_root: Path, new_root: Path, name: str, moved: list[str], left: list[str]) -> bool:
+    """False only when `old_root/name` is there, `new_root/name` not, and the rename failed."""
+    old, new = old_root / name, new_root / name
+    if not old.exists() or new.exists() or new.is_symlink():
+        return True
+    try:
+        private_dir(new_root)
+        old.rename(new)
+    except OSError as exc:
+        left.append(f"{name} ({type(exc).__name__})")
+        return False
+    moved.append(name)
+    return True
 
 
 def account_dir(root: Path, server_url: str, login: str) -> Path:
@@ -45,7 +135,9 @@ PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 # What lives in the data root (the rest of it, if the user pointed --data at a shared folder, is
 # not ours to change).
-_OURS = ("accounts", "logs")
+ACCOUNTS = "accounts"
+LOGS = "logs"
+_OURS = (ACCOUNTS, LOGS)
 SETTINGS_FILE_NAME = "settings.json"
 
 

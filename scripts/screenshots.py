@@ -2,7 +2,8 @@
 `xvfb-run -a -s "-screen 0 1280x800x24" python scripts/screenshots.py`).
 
 A sandbox with demo data runs in this process (this dev tool may import server/; ui/ never does);
-the login window is painted first, then the demo GP's account is opened and every screen module's
+the login window is painted first (also as on a computer without a usable keyring, at a small
+size too), then the demo GP's account is opened and every screen module's
 `demo_screenshot(session)` is rendered by ui.screenshots (a module not in this build is skipped
 with a printed line). Last, the hostile fixture of the tests (tests/hostile.py) is put into the
 sandbox and the reader, Mes patients, Téléexpertise and the directory are shown with it
@@ -58,6 +59,13 @@ async def shoot(
     login = LoginWindow(client, DemoHint(GP_LOGIN, DEMO_PASSWORD))
     saved = [await screenshots.capture(login, out / "login.png")]
     print(f"login : {saved[0]}", flush=True)
+    for name, size in (("login-no-keyring", None), ("login-no-keyring-small", (560, 640))):
+        bare = LoginWindow(client)  # on a computer without a usable keyring
+        if size is not None:
+            bare.resize(*size)
+        bare.set_keyring_available(False)
+        saved.append(await screenshots.capture(bare, out / f"{name}.png"))
+        print(f"{name} : {saved[-1]}", flush=True)
 
     session = await AccountSession.open(client, server_url, GP_LOGIN, DEMO_PASSWORD)
     try:

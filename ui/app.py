@@ -16,6 +16,7 @@ import asyncio
 import gc
 import importlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -24,10 +25,11 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, QTranslator, Signal
+from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QTranslator, Signal, qVersion
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import logs, paths
+from app import about, environment, logs, paths
 from ui import i18n, qtlog, tasks, theme
 from ui import settings as settings_mod
 from ui.desktop.autolock import AutoLock, locked_banner_fr
@@ -43,13 +45,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("monsisra.ui.app")
 
-APP_NAME = "MonSisra bureau"
+# Qt builds D-Bus object paths from the application name (the launcher badge's
+# /com/canonical/unity/launcherentry/<name>), where a space is invalid: the name people read is
+# the display name.
+APP_NAME = "MonSisraBureau"
 ORGANIZATION = "GCS SARA"
 ORGANIZATION_DOMAIN = "sante-ara.fr"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="monsisra", description="MonSisra bureau")
+    p = argparse.ArgumentParser(prog="monsisra", description=about.PRODUCT_NAME)
+    # Printed by argparse before any QApplication exists: no display needed.
+    p.add_argument("--version", action="version", version=about.version_line())
     p.add_argument("--server", help="adresse du serveur (préremplie dans la fenêtre de connexion)")
     p.add_argument("--data", type=Path, help="dossier des données (sinon celui de l'utilisateur)")
     p.add_argument(
@@ -77,14 +84,28 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 def make_application(argv: list[str]) -> QApplication:
     QApplication.setApplicationName(APP_NAME)
-    QApplication.setApplicationDisplayName(APP_NAME)
+    QApplication.setApplicationDisplayName(about.PRODUCT_NAME)
+    QApplication.setApplicationVersion(about.version())
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setOrganizationDomain(ORGANIZATION_DOMAIN)
-    QApplication.setDesktopFileName("monsisra")
+    # The installed .desktop file's name (without .desktop): how launchers match our windows.
+    QApplication.setDesktopFileName(about.APP_ID)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setQuitOnLastWindowClosed(False)  # the controller decides when the app ends
     return app
+
+
+def give_children_the_user_environment() -> None:
+    """When frozen, the programs we open (browser, PDF viewer, file manager, through Qt's
+    xdg-open) get the user's environment, not the bundle's (app/environment.py says why this is
+    safe for us). Called once the QApplication exists."""
+    bundle = environment.bundle_dir()
+    if bundle is None:
+        return
+    QCoreApplication.libraryPaths()  # Qt's plugin path read (and kept) before the change
+    changed = environment.restore_user_environment(os.environ, bundle)
+    log.info("environment of the programs opened: %s restored", ", ".join(changed) or "nothing")
 
 
 def freeze_long_lived() -> None:
@@ -146,6 +167,7 @@ class Controller(QObject):
         super().__init__(parent)
         self.data_root = data_root
         self.demo_hint = demo_hint
+        self.keyring_available: bool | None = None  # known once checked (in a worker, at start)
         self.login = LoginWindow(data_root, demo_hint)
         self._watch_login(self.login)
         self.session: AccountSession | None = None
@@ -170,6 +192,18 @@ class Controller(QObject):
         login.opened.connect(self._on_opened)
         login.closed.connect(self._on_login_closed)
         login.settingsRequested.connect(self.open_login_settings)
+        login.aboutRequested.connect(self.open_about)
+        if self.keyring_available is not None:
+            login.set_keyring_available(self.keyring_available)
+
+    def open_about(self) -> QWidget:
+        """ "À propos de MonSisra bureau", over the window in front."""
+        from ui.desktop.about import AboutDialog
+
+        dialog = AboutDialog(self.data_root, self.front_window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_login_settings(self) -> QWidget:
         """The settings before login (server, extra certificate authorities), over the window."""
@@ -190,8 +224,15 @@ class Controller(QObject):
         # keyring's backend modules keep a traceback of their import (jaraco's ExceptionTrap),
         # whose frames would pin the first login's call stack, and the session it opens (key
         # included), for the life of the process: a lock must let the session go. Imported
-        # now, in a worker thread, they pin nothing of ours.
-        tasks.run(asyncio.to_thread(_load_keyring))
+        # now, in a worker thread, they pin nothing of ours. The answer goes to the login window
+        # ("Se souvenir de moi" needs a keyring).
+        tasks.run(asyncio.to_thread(_load_keyring), self._keyring_checked)
+
+    def _keyring_checked(self, available: bool) -> None:
+        self.keyring_available = available
+        if not available:
+            log.warning("no usable keyring: sessions cannot be remembered")
+        self.login.set_keyring_available(available)
 
     def front_window(self) -> QWidget:
         return self.window if self.window is not None else self.login
@@ -500,14 +541,23 @@ async def _screenshot_login(window: LoginWindow, out_dir: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    data_root: Path = args.data if args.data is not None else paths.data_root()
+    adoption = paths.folders_for_run(args.data)
+    data_root = adoption.folders.data
     fixed = paths.secure_data_root(data_root)  # folders 0700, files 0600 (older installs too)
     app = make_application(sys.argv[:1])
     qtlog.install()
     logs.setup(data_root / "logs")
+    log.info("%s, Qt %s, PySide6 %s", about.start_line("monsisra"), qVersion(), PYSIDE_VERSION)
+    give_children_the_user_environment()
+    if adoption.moved:
+        log.info("moved from the older data folder: %s", ", ".join(adoption.moved))
+    if adoption.left:
+        log.warning(
+            "not moved from the older data folder, used there: %s", ", ".join(adoption.left)
+        )
     if fixed:
         log.info("data folder: %d permissions made private", fixed)
-    settings_mod.use(data_root)
+    settings_mod.use(adoption.folders.settings)
     if args.server:
         settings_mod.override(server_url=args.server)
     translators = install_translations(app)

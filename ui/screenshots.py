@@ -40,6 +40,8 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("shortcuts", "ui.desktop.shortcuts"),
     Screen("locked", "ui.desktop.locked"),
     Screen("settings", "ui.desktop.settings_dialog"),
+    Screen("about", "ui.desktop.about"),
+    Screen("about-notices-missing", "ui.desktop.about", "demo_missing_screenshot"),
     Screen("journal", "ui.desktop.journal"),  # last: it shows the lines of the whole run
 )
 

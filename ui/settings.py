@@ -214,6 +214,11 @@ def use(root: Path) -> Settings:
     return _state.settings
 
 
+def folder() -> Path | None:
+    """The folder the current settings are saved in (None: not saved)."""
+    return _state.root
+
+
 def override(**changes: Any) -> Settings:
     """Changes the current settings for this run only (command-line options)."""
     _state.settings = _state.settings.with_(**changes)

@@ -2,6 +2,129 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/desktop/about.py" line="+74"/>
+        <source>À propos de MonSisra bureau</source>
+        <translation>About MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Version {version}</source>
+        <translation>Version {version}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Messagerie sécurisée de santé · GCS SARA</source>
+        <translation>Secure health messaging · GCS SARA</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Versions</source>
+        <translation>Versions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Données</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Licence</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Composants tiers</source>
+        <translation>Third-party components</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Copier les versions</source>
+        <translation>Copy the versions</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pour les donner à l&apos;assistance</source>
+        <translation>To give them to support</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Chiffrement du cache (SQLCipher)</source>
+        <translation>Cache encryption (SQLCipher)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connexions sécurisées (TLS)</source>
+        <translation>Secure connections (TLS)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Système</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Dossier des données</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vos comptes : messages enregistrés, documents, clés chiffrées, journaux.</source>
+        <translation>Your accounts: saved messages, documents, encrypted keys, logs.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Dossier des paramètres</source>
+        <translation>Settings folder</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Les paramètres de l&apos;application (settings.json).</source>
+        <translation>The application&apos;s settings (settings.json).</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Ouvrir le dossier</source>
+        <translation>Open the folder</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Désinstaller l&apos;application laisse ces dossiers en place : vos données restent sur cet ordinateur. Pour les effacer, utilisez «&#xa0;Oublier ce compte sur cet ordinateur&#xa0;» dans les Paramètres, ou supprimez ces dossiers.</source>
+        <translation>Uninstalling the application leaves these folders in place: your data stays on this computer. To erase it, use “Forget this account on this computer” in the Settings, or delete these folders.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>MonSisra bureau est un logiciel libre, distribué sous la {name} ({spdx}). Le texte officiel, dans toutes les langues de l&apos;Union : {url}</source>
+        <translation>MonSisra bureau is free software, distributed under the {name} ({spdx}). The official text, in every language of the Union: {url}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>MonSisra bureau est construit avec des composants libres (Qt, Python, SQLCipher, OpenSSL…). Leurs licences et leurs mentions :</source>
+        <translation>MonSisra bureau is built with free components (Qt, Python, SQLCipher, OpenSSL…). Their licences and notices:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Les mentions des composants tiers ne sont pas livrées avec cette installation (fichier {name} absent). Réinstallez MonSisra bureau depuis le paquet officiel, ou signalez-le à l&apos;assistance.</source>
+        <translation>The third-party notices are not shipped with this installation (file {name} missing). Reinstall MonSisra bureau from the official package, or tell support.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Chargement…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>inconnue</source>
+        <translation>unknown</translation>
+    </message>
+</context>
+<context>
     <name>AccessLog</name>
     <message>
         <location filename="../../ui/patients/access_log.py" line="+51"/>
@@ -311,7 +434,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+387"/>
+        <location filename="../../ui/app.py" line="+428"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
@@ -804,7 +927,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+182"/>
+        <location filename="../../ui/login/window.py" line="+187"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -829,7 +952,7 @@
         <translation>Connection settings: server, certificates</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>prenom.nom</source>
         <translation>firstname.lastname</translation>
     </message>
@@ -859,7 +982,7 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+240"/>
+        <location line="+254"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
@@ -869,7 +992,22 @@
         <translation>Signing in and unlocking your data…</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-107"/>
+        <source>À propos</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Version, licences et dossier des données de MonSisra bureau</source>
+        <translation>Version, licences and data folder of MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Aucun trousseau sécurisé n&apos;est disponible : la connexion ne peut pas être mémorisée, votre mot de passe sera demandé à chaque lancement. Installez ou déverrouillez le trousseau de votre session (GNOME Keyring, KWallet…), puis relancez MonSisra bureau.</source>
+        <translation>No secure keyring is available: the connection cannot be remembered, and your password will be asked at each launch. Install or unlock your session&apos;s keyring (GNOME Keyring, KWallet…), then restart MonSisra bureau.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Ouvrir hors ligne malgré tout</source>
         <translation>Open offline anyway</translation>
     </message>
@@ -947,18 +1085,18 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+66"/>
+        <location filename="../../ui/mail/main_window.py" line="+67"/>
         <source>Bientôt disponible</source>
         <translation>Coming soon</translation>
     </message>
     <message>
         <location line="+43"/>
-        <location line="+348"/>
+        <location line="+351"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-264"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -984,12 +1122,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+102"/>
+        <location line="+105"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-103"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
@@ -1030,6 +1168,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>À propos de MonSisra bureau</source>
+        <translation>About MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Verrouiller</source>
         <translation>Lock</translation>
     </message>
@@ -1055,8 +1198,8 @@
     </message>
     <message>
         <location line="+38"/>
-        <source>Menu : paramètres, journal, verrouiller, se déconnecter, quitter</source>
-        <translation>Menu: settings, log, lock, sign out, quit</translation>
+        <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
+        <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1120,7 +1263,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location line="+156"/>
         <source>La rédaction de messages n&apos;est pas encore disponible.</source>
         <translation>Writing messages is not available yet.</translation>
     </message>

@@ -13,6 +13,7 @@ from tests.ui import desktop_helpers, mail_helpers
 from tests.ui.mail_helpers import row_where
 from ui.composer.composer import Composer
 from ui.desktop import shortcuts
+from ui.desktop.about import AboutDialog
 from ui.desktop.journal import JournalDialog
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.shortcuts import SHORTCUTS, ShortcutsDialog
@@ -160,7 +161,7 @@ def test_help_settings_lock_and_quit_by_keyboard(qtbot: QtBot, window: MainWindo
     assert not window.isVisible()
 
 
-def test_the_app_menu_opens_settings_journal_and_shortcuts(
+def test_the_app_menu_opens_settings_journal_shortcuts_and_about(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     menu = window.menu_button.menu()
@@ -170,6 +171,7 @@ def test_the_app_menu_opens_settings_journal_and_shortcuts(
         "Paramètres…",
         "Journal",
         "Raccourcis clavier",
+        "À propos de MonSisra bureau",
         "",
         "Verrouiller",
         "Se déconnecter",
@@ -179,6 +181,7 @@ def test_the_app_menu_opens_settings_journal_and_shortcuts(
         (window.act_settings, SettingsDialog),
         (window.act_journal, JournalDialog),
         (window.act_shortcuts, ShortcutsDialog),
+        (window.act_about, AboutDialog),
     ):
         action.trigger()
         dialog = window.findChild(kind)

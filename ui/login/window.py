@@ -155,6 +155,7 @@ class LoginWindow(QWidget):
     opened = Signal(object)
     closed = Signal()
     settingsRequested = Signal()  # "Paramètres…": the controller opens the settings dialog
+    aboutRequested = Signal()  # "À propos": the controller opens the About dialog
 
     def __init__(
         self,
@@ -171,6 +172,7 @@ class LoginWindow(QWidget):
         self.server_reachable: bool | None = None
         self.tls_refused = False  # the server answered but its secure connection was refused
         self.busy = False
+        self.keyring_available: bool | None = None  # None: not known yet (checked in a worker)
         self.approval_dialog: OriginApprovalDialog | None = None  # while the user is asked
         self._probe: asyncio.Future[Any] | None = None
         self._attempt: asyncio.Future[Any] | None = None
@@ -222,6 +224,16 @@ class LoginWindow(QWidget):
         self.settings_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.settings_button.setAutoDefault(False)
         self.settings_button.clicked.connect(self.settingsRequested)
+        self.about_button = QPushButton(self.tr("À propos"))
+        self.about_button.setObjectName("loginAboutButton")
+        self.about_button.setProperty("link", True)
+        self.about_button.setIcon(theme.icon("info"))
+        self.about_button.setToolTip(
+            self.tr("Version, licences et dossier des données de MonSisra bureau")
+        )
+        self.about_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.about_button.setAutoDefault(False)
+        self.about_button.clicked.connect(self.aboutRequested)
         header.addWidget(logo)
         header.addLayout(titles, 1)
         form.addLayout(header)
@@ -275,8 +287,22 @@ class LoginWindow(QWidget):
         options = QHBoxLayout()
         options.addWidget(self.remember_box)
         options.addStretch(1)
+        options.addWidget(self.about_button)
         options.addWidget(self.settings_button)
         form.addLayout(options)
+        # Said before login, not after: without a keyring "Se souvenir de moi" cannot work.
+        self.keyring_note = WrappedText(
+            self.tr(
+                "Aucun trousseau sécurisé n'est disponible : la connexion ne peut pas être "
+                "mémorisée, votre mot de passe sera demandé à chaque lancement. Installez ou "
+                "déverrouillez le trousseau de votre session (GNOME Keyring, KWallet…), puis "
+                "relancez MonSisra bureau."
+            )
+        )
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.hide()
+        form.addWidget(self.keyring_note)
         form.addSpacing(8)
 
         self.submit_button = QPushButton(self.submit_label())
@@ -648,12 +674,23 @@ class LoginWindow(QWidget):
             self.server_edit,
             self.login_edit,
             self.password_edit,
-            self.remember_box,
             self.submit_button,
             self.offline_button,
         ):
             widget.setEnabled(not busy and not (widget is self.submit_button and self.throttled))
+        # Without a keyring the box stays disabled (set_keyring_available).
+        self.remember_box.setEnabled(not busy and self.keyring_available is not False)
         self._show_busy(busy)
+
+    def set_keyring_available(self, available: bool) -> None:
+        """Without a keyring that can keep a token safely, "Se souvenir de moi" is unticked and
+        disabled, and the line under it says why and what to do."""
+        self.keyring_available = available
+        if not available:
+            self.remember_box.setChecked(False)
+        self.remember_box.setEnabled(available and not self.busy)
+        self.keyring_note.setVisible(not available)
+        grow_to_fit(self)
 
     def _show_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -44,6 +44,7 @@ from ui.mail.status import StatusBar
 from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
 
 if TYPE_CHECKING:
+    from ui.desktop.about import AboutDialog
     from ui.desktop.journal import JournalDialog
     from ui.desktop.settings_dialog import SettingsDialog
 
@@ -229,6 +230,9 @@ class MainWindow(QMainWindow):
         self.act_shortcuts = self._action(
             "keyboard", self.tr("Raccourcis clavier"), "shortcuts", self.show_shortcuts
         )
+        self.act_about = self._action(
+            "info", self.tr("À propos de MonSisra bureau"), None, self.open_about
+        )
         self.act_lock = self._action(
             "lock", self.tr("Verrouiller"), "lock", self.lockRequested.emit
         )
@@ -272,7 +276,7 @@ class MainWindow(QMainWindow):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.app_menu = QMenu(self)
         self.app_menu.setObjectName("appMenu")
-        for action in (self.act_settings, self.act_journal, self.act_shortcuts):
+        for action in (self.act_settings, self.act_journal, self.act_shortcuts, self.act_about):
             self.app_menu.addAction(action)
         self.app_menu.addSeparator()
         self.app_menu.addAction(self.act_lock)
@@ -282,7 +286,7 @@ class MainWindow(QMainWindow):
         self.menu_button.setObjectName("appMenuButton")
         self.menu_button.setIcon(theme.icon("menu"))
         self.menu_button.setToolTip(
-            self.tr("Menu : paramètres, journal, verrouiller, se déconnecter, quitter")
+            self.tr("Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter")
         )
         self.menu_button.setAccessibleName(self.tr("Menu"))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -516,6 +520,15 @@ class MainWindow(QMainWindow):
         from ui.desktop.journal import JournalDialog
 
         dialog = JournalDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_about(self) -> AboutDialog:
+        from ui.desktop.about import AboutDialog
+
+        root = self.session.account.ref.dir.parent.parent  # <root>/accounts/<account>
+        dialog = AboutDialog(root, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
