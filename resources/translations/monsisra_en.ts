@@ -804,7 +804,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+182"/>
+        <location filename="../../ui/login/window.py" line="+185"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -829,7 +829,7 @@
         <translation>Connection settings: server, certificates</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+28"/>
         <source>prenom.nom</source>
         <translation>firstname.lastname</translation>
     </message>
@@ -859,12 +859,12 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+240"/>
+        <location line="+247"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="-210"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
@@ -894,7 +894,12 @@
         <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+27"/>
+        <source>Fichiers de l&apos;application manquants : {files}. Réinstallez MonSisra bureau.</source>
+        <translation>Application files missing: {files}. Reinstall MonSisra bureau.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
         <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
     </message>
