@@ -84,7 +84,7 @@ screenshots: system-deps $(STAMP) $(QM) $(NOTICES)
 # --- The installed app -------------------------------------------------------------------------
 # A runtime-only venv made from the hashed lock (the runtime dependencies, PyInstaller and
 # setuptools; never the server's or the dev tools'), made anew when the lock changes. Refresh the
-# lock after changing a dependency (see requirements/README.md).
+# lock after changing a dependency (README, "The installed app").
 BUILD_VENV := .venv-build
 BUILD_BIN := $(BUILD_VENV)/bin
 BUILD_STAMP := $(BUILD_VENV)/.installed

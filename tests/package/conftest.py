@@ -31,3 +31,9 @@ def bundle() -> Path:
 def build_python() -> Path:
     """The build venv's Python (PyInstaller's archive reader, setuptools for the wheel)."""
     return built(BUILD_VENV / "bin" / "python", "the build venv")
+
+
+@pytest.fixture(scope="session")
+def icons() -> Path:
+    """The icons `make package` made (scripts/icons.py --out build/icons)."""
+    return built(ROOT / "build" / "icons", "the icons")

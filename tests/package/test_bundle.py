@@ -146,7 +146,16 @@ def test_no_link_in_the_bundle_is_dangling(bundle: Path) -> None:
 def test_every_resource_is_in_the_bundle(bundle: Path) -> None:
     folder = bundle / "_internal" / resource_files.PACKAGE
     assert resource_files.missing(folder) == []
-    assert (folder / theme.NOTICES).stat().st_size > 10_000  # the notices, not an empty file
+
+
+def test_the_notices_cover_what_is_bundled_and_what_wheels_link_in(bundle: Path) -> None:
+    notices = (bundle / "_internal" / resource_files.PACKAGE / theme.NOTICES).read_text()
+    for section in ("PySide6_Essentials ", "sqlcipher3 ", "httpx ", "pyinstaller ", "Python 3."):
+        assert f"\n{section}" in notices, section
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in notices  # Qt
+    assert "Apache License" in notices  # OpenSSL, in sqlcipher3
+    assert "ZETETIC LLC" in notices  # SQLCipher
+    assert "\nfastapi " not in notices  # the build venv's, not the dev venv's
 
 
 def test_every_elf_file_is_stripped(bundle: Path) -> None:

@@ -4,6 +4,7 @@ unstyled window without a word (what `pip install .` did before they were packag
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 from collections.abc import Iterator
@@ -42,7 +43,7 @@ def test_every_icon_the_style_sheets_name_is_checked(resources: Path) -> None:
 
 
 def test_login_window_with_every_resource_says_nothing_about_files(
-    qtbot: QtBot, data_root: Path
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path
 ) -> None:
     window = LoginWindow(data_root)
     qtbot.addWidget(window)
@@ -51,7 +52,7 @@ def test_login_window_with_every_resource_says_nothing_about_files(
 
 
 def test_login_window_names_the_missing_files_and_asks_to_reinstall(
-    qtbot: QtBot, data_root: Path, resources: Path
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path, resources: Path
 ) -> None:
     (resources / "style.qss").unlink()
     (resources / "translations" / "monsisra_en.qm").unlink()
