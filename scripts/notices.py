@@ -2,12 +2,13 @@
 has installed, written as one plain-text file the app ships and shows (resources/notices/).
 
 Run with the build venv's Python it lists what the frozen app bundles (the runtime dependencies,
-PyInstaller's bootloader); with the dev venv's, what a checkout runs on. For each distribution:
-its name, version, licence (the SPDX expression of PEP 639, else the older License field, else
-the licence classifiers) and the text of every licence file its metadata carries. Then Python's
-own licence, and the licences of code that wheels link in without shipping its text: Qt (LGPL-3.0,
-in PySide6's wheels) and SQLCipher and OpenSSL (statically in sqlcipher3's). Those texts come
-from scripts/licenses/ (SPDX texts, npm package spdx-license-list 6.12.0).
+PyInstaller's bootloader); with the dev venv's, what a checkout runs on. For each distribution
+but this project's own: its name, version, licence (the SPDX expression of PEP 639, else the
+older License field, else the licence classifiers) and the text of every licence file its
+metadata carries. Then Python's own licence, and the licences of code that wheels link in without
+shipping its text: Qt (LGPL-3.0, in PySide6's wheels) and SQLCipher and OpenSSL (statically in
+sqlcipher3's). Those texts come from scripts/licenses/ (SPDX texts, npm package
+spdx-license-list 6.12.0).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 LICENSES = Path(__file__).resolve().parent / "licenses"
 LICENSE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.IGNORECASE)
 RULE = "=" * 100
+OURS = "monsisra-bureau"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def python_licence() -> str:
 
 def notices() -> str:
     dists = {normalized(d.metadata["Name"]): d for d in importlib.metadata.distributions()}
+    dists.pop(OURS, None)  # not third-party (and installed after the notices, in a build)
     out = [
         "MonSisra bureau — licences des composants tiers / third-party notices\n\n"
         f"Python {sys.version.split()[0]} and {len(dists)} distributions, "

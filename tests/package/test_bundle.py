@@ -156,6 +156,7 @@ def test_the_notices_cover_what_is_bundled_and_what_wheels_link_in(bundle: Path)
     assert "Apache License" in notices  # OpenSSL, in sqlcipher3
     assert "ZETETIC LLC" in notices  # SQLCipher
     assert "\nfastapi " not in notices  # the build venv's, not the dev venv's
+    assert "\nmonsisra-bureau " not in notices  # ours is no third party
 
 
 def test_every_elf_file_is_stripped(bundle: Path) -> None:
