@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,20 @@ def resources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]
 def test_the_resolver_gives_the_folder_holding_every_resource() -> None:
     assert resource_files.missing(theme.resources_dir()) == []
     assert theme.missing_resources() == []
+
+
+def test_every_icon_the_code_names_is_a_resource() -> None:
+    """The names written in `theme.icon("…")` calls: a file missing from resources/icons would
+    leave the build's list (made from that folder) and show an empty icon without a word."""
+    ui = Path(theme.__file__).parent
+    named = {
+        name
+        for path in ui.rglob("*.py")
+        for name in re.findall(r"\bicon\(\s*\"([\w-]+)\"", path.read_text(encoding="utf-8"))
+    }
+    assert len(named) > 20
+    icons = {name.removeprefix("icons/").removesuffix(".svg") for name in resource_files.expected()}
+    assert named - icons == set()
 
 
 def test_every_icon_the_style_sheets_name_is_checked(resources: Path) -> None:
