@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DATA ?= $(CURDIR)/.demo-data
 
-.PHONY: demo test lint types contracts pytest interop bench screenshots translations system-deps clean
+.PHONY: demo test lint types contracts pytest interop bench screenshots translations system-deps clean \
+	package package-test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,12 +30,19 @@ $(QM): %.qm: %.ts | $(STAMP)
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py
 
+# The third-party notices the About dialog shows: a build product too, from the dev venv here
+# (make package writes them again from the build venv, which is what the bundle carries).
+NOTICES := resources/notices/THIRD-PARTY-NOTICES.txt
+
+$(NOTICES): $(STAMP)
+	$(BIN)/python scripts/notices.py --out $@
+
 # The sandbox with demo data, then the app on its login window; quitting the app stops the sandbox.
 # Without a display: xvfb-run -a make demo
-demo: $(STAMP) $(QM)
+demo: $(STAMP) $(QM) $(NOTICES)
 	@$(BIN)/python scripts/demo.py --data $(DEMO_DATA)
 
-test: system-deps $(STAMP) lint types contracts pytest interop
+test: system-deps $(STAMP) lint types contracts pytest interop package package-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,14 +54,14 @@ types: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) $(QM)
-	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/interop
+pytest: $(STAMP) $(QM) $(NOTICES)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/interop --ignore=tests/package
 
 # The client against a real third-party JMAP server: a private Cyrus IMAP on loopback
 # (scripts/interop/cyrus; as root on Debian it installs the packages). Required by default: a Cyrus
 # that cannot start fails the run. `make interop MONSISRA_INTEROP=auto` skips where it cannot run.
 MONSISRA_INTEROP ?= required
-interop: $(STAMP) $(QM)
+interop: $(STAMP) $(QM) $(NOTICES)
 	MONSISRA_INTEROP=$(MONSISRA_INTEROP) $(BIN)/python -m pytest -q -p no:cacheprovider tests/interop
 
 bench: system-deps $(STAMP)
@@ -67,10 +75,43 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/tls.py
 	$(BIN)/python bench/interop.py
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/ui.py --count 100000 --sync 10000 --runs 5
+	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/package.py --runs 5
 
 # Every main screen to PNG in screenshots/ (a real X server: Xvfb, the xcb platform).
-screenshots: system-deps $(STAMP) $(QM)
+screenshots: system-deps $(STAMP) $(QM) $(NOTICES)
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python scripts/screenshots.py --out screenshots
 
+# --- The installed app -------------------------------------------------------------------------
+# A runtime-only venv made from the hashed lock (the runtime dependencies, PyInstaller and
+# setuptools; never the server's or the dev tools'), made anew when the lock changes. Refresh the
+# lock after changing a dependency (README, "The installed app").
+BUILD_VENV := .venv-build
+BUILD_BIN := $(BUILD_VENV)/bin
+BUILD_STAMP := $(BUILD_VENV)/.installed
+BUNDLE := dist/monsisra-bureau
+ICONS_DIR := build/icons
+
+$(BUILD_STAMP): requirements/build.lock
+	rm -rf $(BUILD_VENV)
+	$(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.lock
+	@touch $(BUILD_STAMP)
+
+# The bundle dist/monsisra-bureau/ (build.spec), then the .deb beside it. The project is installed
+# into the build venv from this checkout each time (its wheel's build checks the resources).
+package: $(BUILD_STAMP)
+	@scripts/system-deps.sh package
+	$(BUILD_BIN)/python scripts/icons.py --out $(ICONS_DIR) >/dev/null
+	$(BUILD_BIN)/python scripts/translations.py --compile
+	$(BUILD_BIN)/python scripts/notices.py --out $(NOTICES)
+	$(BUILD_BIN)/python -m pip install --quiet --no-deps --no-build-isolation --no-index --force-reinstall .
+	$(BUILD_BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
+	installer/linux/build-deb.sh $(BUNDLE) $(ICONS_DIR) dist
+
+# The built bundle and packages, tested as they are (tests/package; run make package first).
+package-test: $(STAMP)
+	@scripts/system-deps.sh package
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/package
+
 clean:
-	rm -rf $(VENV) .demo-data .mypy_cache .ruff_cache $(QM)
+	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the Debian packages a target needs and installs the missing ones.
 # As root it runs apt-get; otherwise it stops and prints the exact line to run.
-# Usage: scripts/system-deps.sh test|screenshots
+# Usage: scripts/system-deps.sh test|screenshots|package
 set -euo pipefail
 
 # Qt's runtime libraries for offscreen tests, and fonts (without them text renders as empty boxes).
@@ -10,10 +10,15 @@ QT_RUNTIME="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0-
 XVFB="xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxcb-glx0 \
 libxcb-util1 libxkbcommon-x11-0 libx11-xcb1"
+# Building and checking the installed app: strip/objdump, the .deb and its checks, the MSI
+# tables (msitools, wixl), the installer scripts, a clean chroot, driving the installed window.
+PACKAGE="binutils dpkg-dev fakeroot desktop-file-utils appstream msitools wixl shellcheck \
+debootstrap xdotool file lintian"
 
 case "${1:-test}" in
   test|screenshots) wanted="$QT_RUNTIME $XVFB" ;;
-  *) echo "usage: $0 test|screenshots" >&2; exit 2 ;;
+  package) wanted="$QT_RUNTIME $XVFB $PACKAGE" ;;
+  *) echo "usage: $0 test|screenshots|package" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -1,10 +1,19 @@
-"""The look: one style sheet and the icons, from resources/ (next to the packages in a checkout,
-bundled beside the executable in a frozen build), the base font and a light palette so that
-what the style sheet does not cover (dialogs, menus, tooltips) matches it."""
+"""The look: one style sheet and the icons, from the resources, the base font and a light palette
+so that what the style sheet does not cover (dialogs, menus, tooltips) matches it.
+
+The resources (resources/ in the checkout) are installed as the package `monsisra_resources`, and
+found through importlib.resources wherever the app runs: an installed wheel, an editable install,
+the frozen app (PyInstaller serves the package's folder under _internal/). A checkout run without
+installing the project (PYTHONPATH) has no such package and reads its own resources/ folder.
+A build without them runs but looks broken, so their absence is logged at start and said on the
+login window (`missing_resources`).
+"""
 
 from __future__ import annotations
 
-import sys
+import importlib.resources
+import logging
+import re
 from functools import cache
 from pathlib import Path
 
@@ -22,13 +31,35 @@ DANGER = "#b42318"
 BASE_FONT_PX = 14
 FONT_FAMILY = "DejaVu Sans"
 ICONS_MARK = "@ICONS@"  # in a .qss: replaced by the icons folder, for url(@ICONS@/check.svg)
+RESOURCES_PACKAGE = "monsisra_resources"
+NOTICES = "notices/THIRD-PARTY-NOTICES.txt"  # made at build time by scripts/notices.py
+
+log = logging.getLogger("monsisra.ui.theme")
 
 
+@cache
 def resources_dir() -> Path:
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The one place the app reads its resources from (see the module's docstring)."""
+    try:
+        return Path(str(importlib.resources.files(RESOURCES_PACKAGE)))
+    except ModuleNotFoundError:  # a checkout, not installed
+        return Path(__file__).resolve().parent.parent / "resources"
+
+
+def missing_resources() -> list[str]:
+    """The files the app reads by name that are not there (relative to `resources_dir()`): the
+    main style sheet, the app's icon, the icons the style sheets name, the translation of each
+    language offered and the third-party notices."""
+    from ui import i18n
+
+    folder = resources_dir()
+    named = ["style.qss", "icons/monsisra.svg", NOTICES]
+    languages = [lang for lang in i18n.LOCALES if lang != i18n.SOURCE_LANGUAGE]
+    named += [i18n.qm_path(lang, Path("translations")).as_posix() for lang in languages]
+    for sheet in folder.glob("*.qss"):
+        text = sheet.read_text(encoding="utf-8")
+        named += [f"icons/{name}" for name in re.findall(rf"{ICONS_MARK}/([\w.-]+)", text)]
+    return sorted(name for name in set(named) if not (folder / name).is_file())
 
 
 @cache
@@ -85,6 +116,9 @@ def apply(app: QApplication) -> None:
     app.setFont(font)
     app.setWindowIcon(app_icon())
     app.setStyleSheet(style_sheet())
+    missing = missing_resources()
+    if missing:
+        log.error("resource files missing from %s: %s", resources_dir(), ", ".join(missing))
 
 
 def restyle(widget: QWidget, **properties: object) -> None:

@@ -952,7 +952,7 @@
         <translation>Connection settings: server, certificates</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>prenom.nom</source>
         <translation>firstname.lastname</translation>
     </message>
@@ -982,17 +982,17 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+254"/>
+        <location line="+261"/>
         <source>Se connecter</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="-210"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-112"/>
         <source>À propos</source>
         <translation>About</translation>
     </message>
@@ -1002,7 +1002,7 @@
         <translation>Version, licences and data folder of MonSisra bureau</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+69"/>
         <source>Aucun trousseau sécurisé n&apos;est disponible : la connexion ne peut pas être mémorisée, votre mot de passe sera demandé à chaque lancement. Installez ou déverrouillez le trousseau de votre session (GNOME Keyring, KWallet…), puis relancez MonSisra bureau.</source>
         <translation>No secure keyring is available: the connection cannot be remembered, and your password will be asked at each launch. Install or unlock your session&apos;s keyring (GNOME Keyring, KWallet…), then restart MonSisra bureau.</translation>
     </message>
@@ -1032,7 +1032,12 @@
         <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+27"/>
+        <source>Fichiers de l&apos;application manquants : {files}. Réinstallez MonSisra bureau.</source>
+        <translation>Application files missing: {files}. Reinstall MonSisra bureau.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
         <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
     </message>

@@ -244,6 +244,11 @@ class LoginWindow(QWidget):
         self.notice_banner.setObjectName("noticeBanner")
         self.offline_banner = Banner("offline", "offline")
         self.error_banner = Banner("error", "warning")
+        # An installation without its style sheets, icons or translations still runs, unstyled:
+        # the user is told to reinstall (theme.missing_resources; logged at start too).
+        self.resources_banner = Banner("error", "warning")
+        self.resources_banner.setObjectName("resourcesBanner")
+        form.addWidget(self.resources_banner)
         form.addWidget(self.notice_banner)
         form.addWidget(self.offline_banner)
         form.addWidget(self.error_banner)
@@ -396,6 +401,13 @@ class LoginWindow(QWidget):
         self.login_edit.textChanged.connect(self._update_button)
 
     def _fill(self) -> None:
+        missing = theme.missing_resources()
+        if missing:
+            self.resources_banner.say(
+                self.tr(
+                    "Fichiers de l'application manquants : {files}. Réinstallez MonSisra bureau."
+                ).format(files=", ".join(missing))
+            )
         current = settings_mod.current()
         self.server_edit.setText(current.server_url)
         self.login_edit.setText(current.last_login)

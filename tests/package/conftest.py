@@ -1,0 +1,39 @@
+"""The package tests check what `make package` built, as it is: they run after it (the Makefile's
+`package-test`), never in the main pytest run. What they need and cannot find fails them with
+"run make package first": a package test is never skipped."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_VENV = ROOT / ".venv-build"  # the Makefile's runtime-only build venv
+
+
+def built(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.fail(f"{what} not found at {path}: run make package first", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Path:
+    """The frozen app's folder (MONSISRA_BUNDLE, default dist/monsisra-bureau)."""
+    path = Path(os.environ.get("MONSISRA_BUNDLE", ROOT / "dist" / "monsisra-bureau"))
+    built(path / "monsisra", "the bundle's monsisra")
+    return path.resolve()
+
+
+@pytest.fixture(scope="session")
+def build_python() -> Path:
+    """The build venv's Python (PyInstaller's archive reader, setuptools for the wheel)."""
+    return built(BUILD_VENV / "bin" / "python", "the build venv")
+
+
+@pytest.fixture(scope="session")
+def icons() -> Path:
+    """The icons `make package` made (scripts/icons.py --out build/icons)."""
+    return built(ROOT / "build" / "icons", "the icons")
