@@ -10,14 +10,16 @@ QT_RUNTIME="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0-
 XVFB="xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxcb-glx0 \
 libxcb-util1 libxkbcommon-x11-0 libx11-xcb1"
+# A desktop session bus for the tests that check what the app says on D-Bus (dbus-run-session).
+DBUS="dbus-daemon"
 # Building and checking the installed app: strip/objdump, the .deb and its checks, the MSI
 # tables (msitools, wixl), the installer scripts, a clean chroot, driving the installed window.
 PACKAGE="binutils dpkg-dev fakeroot desktop-file-utils appstream msitools wixl shellcheck \
 debootstrap xdotool file lintian"
 
 case "${1:-test}" in
-  test|screenshots) wanted="$QT_RUNTIME $XVFB" ;;
-  package) wanted="$QT_RUNTIME $XVFB $PACKAGE" ;;
+  test|screenshots) wanted="$QT_RUNTIME $XVFB $DBUS" ;;
+  package) wanted="$QT_RUNTIME $XVFB $DBUS $PACKAGE" ;;
   *) echo "usage: $0 test|screenshots|package" >&2; exit 2 ;;
 esac
 

@@ -539,7 +539,23 @@ async def _screenshot_login(window: LoginWindow, out_dir: Path) -> Path:
     return await screenshots.capture(window, out_dir / "login.png")
 
 
+def windows_console_and_taskbar() -> None:
+    """Windows only. The windowed `monsisra.exe` has no standard output: typed in a console,
+    `monsisra --version` writes to that console (with output redirected to a pipe or a file,
+    Windows gives the process those handles and nothing is needed). And the process carries the
+    AppUserModelID of its start-menu shortcut (installer/windows), so the taskbar groups its
+    windows with the shortcut and notifications name the app."""
+    if sys.platform != "win32":
+        return
+    import ctypes
+
+    if sys.stdout is None and ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+        sys.stdout = sys.stderr = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+    ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(about.APP_ID)
+
+
 def main(argv: list[str] | None = None) -> int:
+    windows_console_and_taskbar()
     args = parse_args(argv)
     adoption = paths.folders_for_run(args.data)
     data_root = adoption.folders.data

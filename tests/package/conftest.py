@@ -5,12 +5,21 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_VENV = ROOT / ".venv-build"  # the Makefile's runtime-only build venv
+# The same smoke tests run on the Windows and macOS runners (.github/workflows/package.yml).
+EXE = ".exe" if sys.platform == "win32" else ""
+VENV_BIN = "Scripts" if sys.platform == "win32" else "bin"
+
+
+def program(bundle: Path, name: str) -> Path:
+    """One of the bundle's two programs (`monsisra`, `monsisra-cli`) as this OS names it."""
+    return bundle / f"{name}{EXE}"
 
 
 def built(path: Path, what: str) -> Path:
@@ -23,14 +32,14 @@ def built(path: Path, what: str) -> Path:
 def bundle() -> Path:
     """The frozen app's folder (MONSISRA_BUNDLE, default dist/monsisra-bureau)."""
     path = Path(os.environ.get("MONSISRA_BUNDLE", ROOT / "dist" / "monsisra-bureau"))
-    built(path / "monsisra", "the bundle's monsisra")
+    built(program(path, "monsisra"), "the bundle's monsisra")
     return path.resolve()
 
 
 @pytest.fixture(scope="session")
 def build_python() -> Path:
     """The build venv's Python (PyInstaller's archive reader, setuptools for the wheel)."""
-    return built(BUILD_VENV / "bin" / "python", "the build venv")
+    return built(BUILD_VENV / VENV_BIN / f"python{EXE}", "the build venv")
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from scripts import resource_files
-from tests.package.conftest import ROOT
+from tests.package.conftest import EXE, ROOT, program
 from ui import theme
 
 PROGRAMS = ("monsisra", "monsisra-cli")
@@ -41,6 +42,13 @@ def pyproject_version() -> str:
 
 def user_env(home: Path) -> dict[str, str]:
     """What a user's session gives a program: no PYTHONPATH, no venv, a home of its own."""
+    if sys.platform == "win32":  # Windows needs its own folder and profile variables to start
+        kept = ("SYSTEMROOT", "WINDIR", "TEMP", "TMP", "USERPROFILE", "LOCALAPPDATA", "APPDATA")
+        system = os.environ.get("SYSTEMROOT", r"C:\Windows")
+        return {
+            **{name: os.environ[name] for name in kept if name in os.environ},
+            "PATH": f"{system}\\system32;{system}",
+        }
     runtime = home / "runtime"
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     return {
@@ -53,9 +61,9 @@ def user_env(home: Path) -> dict[str, str]:
 
 def pyz_modules(bundle: Path, build_python: Path) -> set[str]:
     """The modules of the bundle's PYZ archive (PyInstaller's own reader, from the build venv)."""
-    viewer = build_python.parent / "pyi-archive_viewer"
+    viewer = build_python.parent / f"pyi-archive_viewer{EXE}"
     listing = subprocess.run(
-        [str(viewer), "--recursive", "--brief", str(bundle / "monsisra")],
+        [str(viewer), "--recursive", "--brief", str(program(bundle, "monsisra"))],
         capture_output=True,
         text=True,
         check=True,
@@ -88,12 +96,12 @@ def is_elf(path: Path) -> bool:
         return f.read(4) == b"\x7fELF"
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("name", PROGRAMS)
 def test_each_program_prints_the_version_of_pyproject(
-    bundle: Path, program: str, tmp_path: Path
+    bundle: Path, name: str, tmp_path: Path
 ) -> None:
     done = subprocess.run(
-        [str(bundle / program), "--version"],
+        [str(program(bundle, name)), "--version"],
         capture_output=True,
         text=True,
         env=user_env(tmp_path),
@@ -190,13 +198,16 @@ def test_frozen_app_starts_styled_under_x_and_says_nothing_unexpected(
     bundle: Path, tmp_path: Path
 ) -> None:
     shots = tmp_path / "shots"
-    xvfb = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24"]
-    app = [str(bundle / "monsisra"), "--screenshot-mode", "--screenshot-dir", str(shots)]
+    app = [str(program(bundle, "monsisra")), "--screenshot-mode", "--screenshot-dir", str(shots)]
+    env = user_env(tmp_path)
+    if sys.platform.startswith("linux"):  # Xvfb; the Windows and macOS runners have a desktop
+        app = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *app]
+        env["QT_QPA_PLATFORM"] = "xcb"
     done = subprocess.run(
-        [*xvfb, *app, "--data", str(tmp_path / "data"), "--server", OFFLINE_SERVER],
+        [*app, "--data", str(tmp_path / "data"), "--server", OFFLINE_SERVER],
         capture_output=True,
         text=True,
-        env={**user_env(tmp_path), "QT_QPA_PLATFORM": "xcb"},
+        env=env,
         timeout=120,
         check=False,
     )

@@ -38,14 +38,13 @@ from ui.plain import PlainLabel
 if TYPE_CHECKING:
     from app.session import AccountSession
 
-NOTICES = Path("notices") / "THIRD-PARTY-NOTICES.txt"  # in the resources, made at build time
 LICENCE_URL = "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12"
 PENDING = "…"  # a version not read yet
 NOTICES_TAB = 3
 
 
 def notices_path() -> Path:
-    return theme.resources_dir() / NOTICES
+    return theme.resources_dir() / theme.NOTICES
 
 
 def read_text(path: Path) -> str | None:
@@ -242,7 +241,7 @@ class AboutDialog(QDialog):
                 "Les mentions des composants tiers ne sont pas livrées avec cette installation "
                 "(fichier {name} absent). Réinstallez MonSisra bureau depuis le paquet officiel, "
                 "ou signalez-le à l'assistance."
-            ).format(name=NOTICES.name)
+            ).format(name=notices_path().name)
         )
         self.notices_missing.setObjectName("fieldError")
         self.notices_missing.setWordWrap(True)
