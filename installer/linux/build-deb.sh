@@ -13,8 +13,8 @@
 # support (Debian 12): the libraries PyInstaller copies from the build machine set the glibc floor.
 #
 # Layout: the bundle in /opt/monsisra-bureau, /usr/bin/monsisra and /usr/bin/monsisra-cli as
-# links to it (the bootloader finds its folder through its real path), the desktop file, hicolor
-# icons, AppStream metainfo, copyright and changelog. No maintainer scripts: the desktop database,
+# links to it (the bootloader finds its folder through its real path), their manual pages, the
+# desktop file, hicolor icons, AppStream metainfo, copyright and changelog. No maintainer scripts: the desktop database,
 # icon and AppStream caches are refreshed by the dpkg triggers of the packages that own them.
 #
 # Reproducible: every date is SOURCE_DATE_EPOCH (default: the last commit's time), files are
@@ -31,7 +31,10 @@ readonly ICON_SIZES="16 22 24 32 48 64 128 256 512"
 # Files the app reads at run time that no ELF names, so the NEEDED scan cannot see them:
 #   fonts-dejavu-core   the style sheets ask for "DejaVu Sans" (ui/theme.py FONT_FAMILY)
 #   fontconfig-config   /etc/fonts/fonts.conf, read by the bundled libfontconfig
-#   xkb-data            the keyboard maps the bundled libxkbcommon reads (typing in an X session)
+#   xkb-data            the keyboard maps the bundled libxkbcommon reads when the display server
+#                       gives it none (an X server or compositor normally does: the smoke test
+#                       types its login without xkb-data; kept for that fallback, as every
+#                       desktop has it)
 #   ca-certificates     the operating system's trust store, which every TLS connection uses
 #                       (truststore; hospital IT adds its roots there)
 readonly RUNTIME_FILES="ca-certificates fontconfig-config fonts-dejavu-core xkb-data"
@@ -96,6 +99,11 @@ for n in $ICON_SIZES; do
 done
 install -D -m 644 "$icons/hicolor/scalable/apps/$APP_ID.svg" \
     "$root/usr/share/icons/hicolor/scalable/apps/$APP_ID.svg"
+
+mkdir -p "$root/usr/share/man/man1"
+for page in monsisra.1 monsisra-cli.1; do
+    gzip -9n <"$here/$page" >"$root/usr/share/man/man1/$page.gz"
+done
 
 release_date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%F)
 mkdir -p "$root/usr/share/metainfo"

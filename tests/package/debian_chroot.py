@@ -50,11 +50,16 @@ def cached_base(cache_dir: Path, today: datetime.date | None = None) -> Path:
     root = work / "root"
     try:
         work.mkdir()
-        subprocess.run(
+        bootstrap = subprocess.run(
             ["debootstrap", "--variant=minbase", SUITE, str(root), MIRROR],
-            check=True,
             capture_output=True,
+            text=True,
+            check=False,
         )
+        if bootstrap.returncode != 0:
+            raise AssertionError(
+                f"debootstrap failed:\n{bootstrap.stdout[-2000:]}\n{bootstrap.stderr[-4000:]}"
+            )
         chroot = Chroot(root)
         chroot.run(["apt-get", "update", "-q"])
         chroot.run(["apt-get", "clean"])

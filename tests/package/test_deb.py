@@ -146,6 +146,8 @@ def test_layout_is_the_bundle_in_opt_with_its_programs_on_the_path(deb_path: Pat
         "/usr/share/doc/monsisra-bureau/copyright",
         "/usr/share/doc/monsisra-bureau/changelog.gz",
         "/usr/share/lintian/overrides/monsisra-bureau",
+        "/usr/share/man/man1/monsisra.1.gz",
+        "/usr/share/man/man1/monsisra-cli.1.gz",
         *(f"/usr/share/icons/hicolor/{n}x{n}/apps/{APP_ID}.png" for n in ICON_SIZES),
     ]
     for name in expected:
