@@ -1,6 +1,6 @@
-"""Package tests run on what `make package` made (never in the main pytest run): the bundle and the
-.deb, found through MONSISRA_BUNDLE and MONSISRA_DEB. Missing, they fail: a package test that
-skips would let a release go out untested."""
+"""The package tests check what `make package` built, as it is: they run after it (the Makefile's
+`package-test`), never in the main pytest run. What they need and cannot find fails them with
+"run make package first": a package test is never skipped."""
 
 from __future__ import annotations
 
@@ -10,27 +10,41 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "dist"
+BUILD_VENV = ROOT / ".venv-build"  # the Makefile's runtime-only build venv
+
+
+def built(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.fail(f"{what} not found at {path}: run make package first", pytrace=False)
+    return path
 
 
 @pytest.fixture(scope="session")
-def bundle_dir() -> Path:
-    """The frozen bundle: monsisra, monsisra-cli and _internal/."""
-    bundle = Path(os.environ.get("MONSISRA_BUNDLE", DIST / "monsisra-bureau"))
-    if not (bundle / "monsisra-cli").is_file():
-        pytest.fail(f"no bundle in {bundle}: run make package first")
-    return bundle
+def bundle() -> Path:
+    """The frozen app's folder (MONSISRA_BUNDLE, default dist/monsisra-bureau)."""
+    path = Path(os.environ.get("MONSISRA_BUNDLE", ROOT / "dist" / "monsisra-bureau"))
+    built(path / "monsisra", "the bundle's monsisra")
+    return path.resolve()
 
 
 @pytest.fixture(scope="session")
-def deb_path() -> Path:
-    """The Debian package: MONSISRA_DEB, or the one .deb in dist/."""
+def build_python() -> Path:
+    """The build venv's Python (PyInstaller's archive reader, setuptools for the wheel)."""
+    return built(BUILD_VENV / "bin" / "python", "the build venv")
+
+
+@pytest.fixture(scope="session")
+def icons() -> Path:
+    """The icons `make package` made (scripts/icons.py --out build/icons)."""
+    return built(ROOT / "build" / "icons", "the icons")
+
+
+@pytest.fixture(scope="session")
+def deb() -> Path:
+    """The Debian package (MONSISRA_DEB, default the one .deb in dist/)."""
     if "MONSISRA_DEB" in os.environ:
-        deb = Path(os.environ["MONSISRA_DEB"])
-        if not deb.is_file():
-            pytest.fail(f"MONSISRA_DEB={deb} does not exist: run make package first")
-        return deb
-    debs = sorted(DIST.glob("*.deb"))
+        return built(Path(os.environ["MONSISRA_DEB"]), "the .deb").resolve()
+    debs = sorted((ROOT / "dist").glob("*.deb"))
     if len(debs) != 1:
-        pytest.fail(f"expected one .deb in {DIST}, found {len(debs)}: run make package first")
+        pytest.fail(f"expected one .deb in dist/, found {len(debs)}: run make package first")
     return debs[0]

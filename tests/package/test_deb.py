@@ -41,7 +41,6 @@ from ui import palette
 APP_ID = "fr.sante_ara.MonSisraBureau"
 PREFIX = "/opt/monsisra-bureau"
 BUILD_DEB = ROOT / "installer" / "linux" / "build-deb.sh"
-ICONS = ROOT / "build" / "icons"  # written by `make package`
 CACHE = ROOT / ".package-cache"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 GP_LOGIN = "helene.garnier"  # the demo GP: an inbox with unread messages
@@ -72,10 +71,10 @@ def dpkg_field(deb: Path, field: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def unpacked(deb_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def unpacked(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package's files, as dpkg would install them, under a folder of their own."""
     root = tmp_path_factory.mktemp("deb-root")
-    subprocess.run(["dpkg-deb", "--extract", str(deb_path), str(root)], check=True)
+    subprocess.run(["dpkg-deb", "--extract", str(deb), str(root)], check=True)
     return root
 
 
@@ -87,27 +86,25 @@ def is_elf(path: Path) -> bool:
 # --- Fields and files ----------------------------------------------------------------------------
 
 
-def test_fields_name_the_bundles_version_and_this_architecture(
-    deb_path: Path, bundle_dir: Path
-) -> None:
+def test_fields_name_the_bundles_version_and_this_architecture(deb: Path, bundle: Path) -> None:
     banner = subprocess.run(
-        [str(bundle_dir / "monsisra-cli"), "--version"], capture_output=True, text=True, check=True
+        [str(bundle / "monsisra-cli"), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
     arch = subprocess.run(
         ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
     ).stdout.strip()
-    version = dpkg_field(deb_path, "Version")
+    version = dpkg_field(deb, "Version")
     assert banner == f"MonSisra bureau {version}"
-    assert dpkg_field(deb_path, "Package") == "monsisra-bureau"
-    assert dpkg_field(deb_path, "Architecture") == arch
-    assert deb_path.name == f"monsisra-bureau_{version}_{arch}.deb"
-    assert int(dpkg_field(deb_path, "Installed-Size")) > 50_000  # KiB: the whole bundle
+    assert dpkg_field(deb, "Package") == "monsisra-bureau"
+    assert dpkg_field(deb, "Architecture") == arch
+    assert deb.name == f"monsisra-bureau_{version}_{arch}.deb"
+    assert int(dpkg_field(deb, "Installed-Size")) > 50_000  # KiB: the whole bundle
 
 
 def test_depends_floors_libc6_at_the_newest_glibc_symbol_the_bundle_uses(
-    deb_path: Path, unpacked: Path
+    deb: Path, unpacked: Path
 ) -> None:
-    depends = [d.strip() for d in dpkg_field(deb_path, "Depends").split(",")]
+    depends = [d.strip() for d in dpkg_field(deb, "Depends").split(",")]
     versions: set[tuple[int, ...]] = set()
     for path in (unpacked / PREFIX.lstrip("/")).rglob("*"):
         if path.is_file() and not path.is_symlink() and is_elf(path):
@@ -125,9 +122,9 @@ def test_depends_floors_libc6_at_the_newest_glibc_symbol_the_bundle_uses(
     print(f"\nDepends: {', '.join(depends)}\nglibc needed: {glibc}")
 
 
-def test_layout_is_the_bundle_in_opt_with_its_programs_on_the_path(deb_path: Path) -> None:
+def test_layout_is_the_bundle_in_opt_with_its_programs_on_the_path(deb: Path) -> None:
     listing = subprocess.run(
-        ["dpkg-deb", "--contents", str(deb_path)], capture_output=True, text=True, check=True
+        ["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     entries = {}
     for line in listing:
@@ -156,9 +153,9 @@ def test_layout_is_the_bundle_in_opt_with_its_programs_on_the_path(deb_path: Pat
     assert outside == ["/"]
 
 
-def test_no_maintainer_scripts_the_caches_are_dpkg_triggers(deb_path: Path) -> None:
+def test_no_maintainer_scripts_the_caches_are_dpkg_triggers(deb: Path) -> None:
     control = subprocess.run(
-        ["dpkg-deb", "--ctrl-tarfile", str(deb_path)], capture_output=True, check=True
+        ["dpkg-deb", "--ctrl-tarfile", str(deb)], capture_output=True, check=True
     ).stdout
     names = subprocess.run(
         ["tar", "-t"], input=control, capture_output=True, check=True
@@ -186,7 +183,7 @@ def test_desktop_file_validates_and_names_the_window_class(unpacked: Path) -> No
         assert line in text.splitlines()
 
 
-def test_metainfo_validates_and_carries_this_release(deb_path: Path, unpacked: Path) -> None:
+def test_metainfo_validates_and_carries_this_release(deb: Path, unpacked: Path) -> None:
     metainfo = unpacked / "usr/share/metainfo" / f"{APP_ID}.metainfo.xml"
     result = subprocess.run(
         ["appstreamcli", "validate", "--no-net", str(metainfo)],
@@ -197,7 +194,7 @@ def test_metainfo_validates_and_carries_this_release(deb_path: Path, unpacked: P
     assert result.returncode == 0, result.stdout
     assert not re.search(r"^[EW]: ", result.stdout, re.MULTILINE), result.stdout
     text = metainfo.read_text(encoding="utf-8")
-    assert f'<release version="{dpkg_field(deb_path, "Version")}" date="' in text
+    assert f'<release version="{dpkg_field(deb, "Version")}" date="' in text
     assert f'<launchable type="desktop-id">{APP_ID}.desktop</launchable>' in text
     assert "<project_license>EUPL-1.2</project_license>" in text
 
@@ -227,9 +224,9 @@ def test_no_build_machine_path_in_the_package_text(unpacked: Path) -> None:
         assert "/tmp/" not in text, path  # noqa: S108 (looked for, not used)
 
 
-def test_lintian_reports_nothing_but_its_overrides(deb_path: Path) -> None:
+def test_lintian_reports_nothing_but_its_overrides(deb: Path) -> None:
     result = subprocess.run(
-        ["lintian", "--no-tag-display-limit", str(deb_path)],
+        ["lintian", "--no-tag-display-limit", str(deb)],
         capture_output=True,
         text=True,
         check=False,
@@ -238,21 +235,21 @@ def test_lintian_reports_nothing_but_its_overrides(deb_path: Path) -> None:
     assert found == [], "\n".join(found)
 
 
-def test_rebuilding_gives_the_same_bytes(deb_path: Path, bundle_dir: Path, tmp_path: Path) -> None:
-    if not ICONS.is_dir():
-        pytest.fail(f"no icons in {ICONS}: run make package first")
+def test_rebuilding_gives_the_same_bytes(
+    deb: Path, bundle: Path, icons: Path, tmp_path: Path
+) -> None:
     # The first ar member's date is the SOURCE_DATE_EPOCH the package was made with.
-    header = deb_path.read_bytes()[8 : 8 + 60]
+    header = deb.read_bytes()[8 : 8 + 60]
     epoch = header[16:28].decode().strip()
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     subprocess.run(
-        [str(BUILD_DEB), str(bundle_dir), str(ICONS), str(tmp_path)],
+        [str(BUILD_DEB), str(bundle), str(icons), str(tmp_path)],
         env=env,
         check=True,
         capture_output=True,
     )
-    rebuilt = tmp_path / deb_path.name
-    assert rebuilt.read_bytes() == deb_path.read_bytes()
+    rebuilt = tmp_path / deb.name
+    assert rebuilt.read_bytes() == deb.read_bytes()
 
 
 # --- The installed app ---------------------------------------------------------------------------
@@ -310,7 +307,7 @@ def grab(display: str, path: Path) -> collections.Counter[int]:
 
 
 def test_installed_app_logs_in_shows_the_inbox_and_purges_clean(
-    deb_path: Path,
+    deb: Path,
     demo_server: ServerThread,  # noqa: F811
     tmp_path: Path,
 ) -> None:
@@ -327,13 +324,13 @@ def test_installed_app_logs_in_shows_the_inbox_and_purges_clean(
         before = chroot.paths()
 
         # Depends is enough: apt may add only what the package declares (and their own needs).
-        shutil.copy(deb_path, chroot.root / "root")
+        shutil.copy(deb, chroot.root / "root")
         chroot.run(
-            ["apt-get", "install", "-y", "-q", "--no-install-recommends", f"/root/{deb_path.name}"],
+            ["apt-get", "install", "-y", "-q", "--no-install-recommends", f"/root/{deb.name}"],
             env={"DEBIAN_FRONTEND": "noninteractive"},
         )
-        (chroot.root / "root" / deb_path.name).unlink()
-        version = dpkg_field(deb_path, "Version")
+        (chroot.root / "root" / deb.name).unlink()
+        version = dpkg_field(deb, "Version")
         user_env = {
             "HOME": USER_HOME,
             "USER": "soignant",
