@@ -42,6 +42,7 @@ APP_ID = "fr.sante_ara.MonSisraBureau"
 PREFIX = "/opt/monsisra-bureau"
 BUILD_DEB = ROOT / "installer" / "linux" / "build-deb.sh"
 CACHE = ROOT / ".package-cache"
+X_SOCKETS = Path("/tmp/.X11-unix")  # noqa: S108 (where every X server puts its socket)
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 GP_LOGIN = "helene.garnier"  # the demo GP: an inbox with unread messages
 USER_UID = 1000
@@ -257,23 +258,39 @@ def test_rebuilding_gives_the_same_bytes(
 # --- The installed app ---------------------------------------------------------------------------
 
 
+def free_display() -> int:
+    """A display number nobody uses: no lock file in /tmp, and no socket of that name, abstract
+    or not. The abstract ones (@/tmp/.X11-unix/Xn, which clients try first) belong to the network
+    namespace, so an X server in another mount namespace (another chroot test) can hold one whose
+    lock file is not in our /tmp: taking its number would connect the app to that server."""
+    with open("/proc/net/unix", encoding="utf-8") as table:
+        sockets = {line.split()[-1].lstrip("@") for line in table if "X11-unix" in line}
+    for number in range(200, 1000):
+        lock = X_SOCKETS.parent / f".X{number}-lock"
+        if not lock.exists() and str(X_SOCKETS / f"X{number}") not in sockets:
+            return number
+    raise AssertionError("no free X display number")
+
+
 @contextlib.contextmanager
 def xvfb(log: Path) -> Iterator[str]:
     """An X server on the host (its socket in /tmp/.X11-unix, which the chroot mounts)."""
     read_end, write_end = os.pipe()
+    display = f":{free_display()}"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24"],
+            ["Xvfb", display, "-displayfd", str(write_end), "-screen", "0", "1280x800x24"],
             pass_fds=(write_end,),
             stdout=out,
             stderr=out,
         )
     os.close(write_end)
     try:
+        # Xvfb writes its number when it accepts connections (EOF if it fails).
         ready, _, _ = select.select([read_end], [], [], 30)
         number = os.read(read_end, 16).decode().strip() if ready else ""
-        assert number, f"Xvfb did not start: {log.read_text(errors='replace')}"
-        yield f":{number}"
+        assert f":{number}" == display, f"Xvfb did not start: {log.read_text(errors='replace')}"
+        yield display
     finally:
         os.close(read_end)
         server.terminate()
@@ -391,17 +408,23 @@ def run_installed_app(
             return grab(display, shots / "login.png")[ACCENT] >= LOGIN_ACCENT_MIN
 
         until(f"the styled login window (see {shots}/login.png)", login_styled, timeout=20)
-        wm_class = subprocess.run(
-            ["xprop", "-id", login, "WM_CLASS"],
+        # What ties the window to the desktop file (launcher icon, unread badge): the app id
+        # Qt names as the desktop file (GNOME, KDE), and the class of StartupWMClass (others).
+        properties = subprocess.run(
+            ["xprop", "-id", login, "WM_CLASS", "_GTK_APPLICATION_ID", "_KDE_NET_WM_DESKTOP_FILE"],
             env={**os.environ, "DISPLAY": display},
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
+        ).stdout.splitlines()
         desktop = (chroot.root / "usr/share/applications" / f"{APP_ID}.desktop").read_text()
         startup_class = re.search(r"^StartupWMClass=(.*)$", desktop, re.MULTILINE)
         assert startup_class is not None
-        assert wm_class.rstrip().endswith(f', "{startup_class[1]}"'), wm_class
+        assert properties == [
+            f'WM_CLASS(STRING) = "monsisra", "{startup_class[1]}"',
+            f'_GTK_APPLICATION_ID(UTF8_STRING) = "{APP_ID}"',
+            f'_KDE_NET_WM_DESKTOP_FILE(UTF8_STRING) = "{APP_ID}"',
+        ]
 
         xdotool(display, "windowfocus", "--sync", login)
         xdotool(display, "type", "--delay", "20", GP_LOGIN)
