@@ -106,6 +106,7 @@ package: $(BUILD_STAMP)
 	$(BUILD_BIN)/python scripts/notices.py --out $(NOTICES)
 	$(BUILD_BIN)/python -m pip install --quiet --no-deps --no-build-isolation --no-index --force-reinstall .
 	$(BUILD_BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
+	rm -f dist/*.deb  # the package tests take the one .deb there: not one of an older version
 	installer/linux/build-deb.sh $(BUNDLE) $(ICONS_DIR) dist
 
 # The built bundle and packages, tested as they are (tests/package; run make package first).

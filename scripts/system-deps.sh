@@ -13,9 +13,11 @@ libxcb-util1 libxkbcommon-x11-0 libx11-xcb1"
 # A desktop session bus for the tests that check what the app says on D-Bus (dbus-run-session).
 DBUS="dbus-daemon"
 # Building and checking the installed app: strip/objdump, the .deb and its checks, the MSI
-# tables (msitools, wixl), the installer scripts, a clean chroot, driving the installed window.
+# tables (msitools, wixl), the installer scripts, a clean chroot, driving the installed window;
+# and the libraries the bundle links to without shipping them (Qt's Wayland plugins), which the
+# .deb's Depends is computed from (installer/linux/build-deb.sh maps each to its package).
 PACKAGE="binutils dpkg-dev fakeroot desktop-file-utils appstream msitools wixl shellcheck \
-debootstrap xdotool file lintian"
+debootstrap xdotool file lintian libwayland-client0 libwayland-cursor0 libwayland-egl1"
 
 case "${1:-test}" in
   test|screenshots) wanted="$QT_RUNTIME $XVFB $DBUS" ;;

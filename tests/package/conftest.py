@@ -46,3 +46,14 @@ def build_python() -> Path:
 def icons() -> Path:
     """The icons `make package` made (scripts/icons.py --out build/icons)."""
     return built(ROOT / "build" / "icons", "the icons")
+
+
+@pytest.fixture(scope="session")
+def deb() -> Path:
+    """The Debian package (MONSISRA_DEB, default the one .deb in dist/)."""
+    if "MONSISRA_DEB" in os.environ:
+        return built(Path(os.environ["MONSISRA_DEB"]), "the .deb").resolve()
+    debs = sorted((ROOT / "dist").glob("*.deb"))
+    if len(debs) != 1:
+        pytest.fail(f"expected one .deb in dist/, found {len(debs)}: run make package first")
+    return debs[0]
