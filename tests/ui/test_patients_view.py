@@ -642,6 +642,12 @@ def test_names_ins_and_filter_words() -> None:
     assert not matches(p, "martin")
 
 
+def test_filter_finds_names_typed_without_their_ligature_or_curly_apostrophe() -> None:
+    p = _patient("D’Œillet", "Lætitia", None)
+    assert matches(p, "d'oeillet laetitia")
+    assert matches(p, "D’ŒILLET")
+
+
 def test_parse_day() -> None:
     assert parse_day("") is None
     assert parse_day("12/03/1985") == dt.date(1985, 3, 12)

@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import time
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +55,7 @@ from PySide6.QtWidgets import (
 from app.remote.regional import CareTeam, CareTeamMember, FollowReason, Patient, PatientMatches, Sex
 from app.session import AccountSession
 from app.store.records import Address
+from app.text import fold
 from ui import tasks, theme
 from ui.dates import long_date, parse_birth_date
 from ui.mail.reader import patient_file_url
@@ -129,12 +129,6 @@ def row_details(patient: Patient) -> str:
 def patient_text(patient: Patient) -> str:
     """What a screen reader says of a row."""
     return f"{display_name(patient)}, {row_details(patient)}"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Hélène' and 'helene' match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def matches(patient: Patient, text: str) -> bool:
