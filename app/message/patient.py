@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -51,6 +52,17 @@ def normalize_ins(value: str) -> str | None:
 
 def is_valid_ins(value: str) -> bool:
     return normalize_ins(value) is not None
+
+
+def format_ins(ins: str) -> str:
+    """An INS as people read it, in the groups of the NIR on the carte Vitale ('2 85 03 69 123 045
+    67': sex, year, month, département, commune, order, key); anything that is not 15 characters
+    as it was given, so that a malformed INS is shown, never hidden or reshaped."""
+    compact = ins.replace(" ", "")
+    if len(compact) != 15:
+        return ins
+    cuts = (0, 1, 3, 5, 7, 10, 13, 15)
+    return " ".join(compact[a:b] for a, b in pairwise(cuts))
 
 
 def born(sex: str) -> str:

@@ -30,6 +30,7 @@ from app.message.patient import (
     INS_NIA_TEST_OID,
     INS_NIR_OID,
     PatientIdentity,
+    format_ins,
     is_valid_ins,
     normalize_ins,
     received_patient,
@@ -89,6 +90,13 @@ def test_ins_key_is_checked() -> None:
     nir = "1850" + "72A" + "123" + "456"
     key = 97 - int(nir.replace("2A", "19")) % 97
     assert normalize_ins(f"{nir}{key:02d}") == f"{nir}{key:02d}"
+
+
+def test_an_ins_is_shown_in_the_groups_of_the_carte_vitale() -> None:
+    assert format_ins("285036912304567") == "2 85 03 69 123 045 67"
+    assert format_ins("1 850 72A 123 456 42") == "1 85 07 2A 123 456 42"  # spaces redone
+    assert format_ins("ABC") == "ABC"  # not an INS: shown as given
+    assert format_ins("") == ""
 
 
 def test_patient_display_in_french() -> None:

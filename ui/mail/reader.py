@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from app.attachments import runs_code, safe_file_name
 from app.events import MailChanged
 from app.message.html import full_text, viewable
+from app.message.patient import format_ins
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
@@ -83,7 +84,7 @@ def patient_line(patient: PatientRef) -> tuple[str, str]:
     if patient.birth_date is not None:
         rest += ", né(e) le " + patient.birth_date.strftime("%d/%m/%Y")
     if patient.ins:
-        rest += " — INS " + patient.ins
+        rest += " — INS " + format_ins(patient.ins)
     return patient.display_name() or "Patient sans nom", rest
 
 

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.message.patient import format_ins
 from app.remote.regional import CareTeam, CareTeamMember, FollowReason, Patient, PatientMatches, Sex
 from app.session import AccountSession
 from app.store.records import Address
@@ -104,16 +105,6 @@ def born_text(patient: Patient, day: str) -> str:
     if patient.sex == "male":
         return QCoreApplication.translate("Patients", "né le {day}").format(day=day)
     return QCoreApplication.translate("Patients", "né(e) le {day}").format(day=day)
-
-
-def format_ins(ins: str) -> str:
-    """A NIR-shaped INS in its usual groups ('2 85 03 69 123 045 67'); anything else as is."""
-    digits = ins.replace(" ", "")
-    if len(digits) != 15:
-        return ins
-    cuts = (1, 3, 5, 7, 10, 13)
-    parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, 15), strict=True)]
-    return " ".join(parts)
 
 
 def row_details(patient: Patient) -> str:
