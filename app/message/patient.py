@@ -26,6 +26,7 @@ REAL_INS_OIDS = frozenset({INS_NIR_OID, INS_NIA_OID})
 TEST_INS_OIDS = frozenset({INS_NIR_TEST_OID, INS_NIA_TEST_OID})
 INS_OIDS = REAL_INS_OIDS | TEST_INS_OIDS
 
+# The name of the attachment that carries the patient and the typed documents (DESIGN §2.5).
 XDM_FILE_NAME = "IHE_XDM.ZIP"
 
 # Sex (1-3, 7-8 for temporary numbers), year, month (or 20-42/50+ special values), département
@@ -113,9 +114,15 @@ def xdm_attachment(email: Mapping[str, Any]) -> dict[str, Any] | None:
         if not isinstance(part, dict):
             continue
         name = part.get("name")
-        if isinstance(name, str) and name.strip().upper() == XDM_FILE_NAME:
+        if isinstance(name, str) and is_xdm_file(name):
             return part
     return None
+
+
+def is_xdm_file(name: str) -> bool:
+    """True for the attachment named IHE_XDM.ZIP, whatever the case and surrounding spaces other
+    senders give it: the patient package, read for its content and not shown as a document."""
+    return name.strip().upper() == XDM_FILE_NAME
 
 
 def received_patient(email: Mapping[str, Any], xdm: XdmPackage | None) -> PatientIdentity | None:

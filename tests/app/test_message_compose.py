@@ -32,6 +32,7 @@ from app.message.patient import (
     PatientIdentity,
     format_ins,
     is_valid_ins,
+    is_xdm_file,
     normalize_ins,
     received_patient,
     xdm_attachment,
@@ -97,6 +98,13 @@ def test_an_ins_is_shown_in_the_groups_of_the_carte_vitale() -> None:
     assert format_ins("1 850 72A 123 456 42") == "1 85 07 2A 123 456 42"  # spaces redone
     assert format_ins("ABC") == "ABC"  # not an INS: shown as given
     assert format_ins("") == ""
+
+
+def test_the_patient_package_is_known_by_its_name_whatever_its_case_and_spaces() -> None:
+    assert is_xdm_file("IHE_XDM.ZIP")
+    assert is_xdm_file(" ihe_xdm.zip ")
+    assert not is_xdm_file("IHE_XDM.ZIP.pdf")
+    assert not is_xdm_file("")
 
 
 def test_patient_display_in_french() -> None:

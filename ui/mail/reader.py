@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 from app.attachments import runs_code, safe_file_name
 from app.events import MailChanged
 from app.message.html import full_text, viewable
-from app.message.patient import format_ins
+from app.message.patient import format_ins, is_xdm_file
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
@@ -61,7 +61,6 @@ from ui.plain import PlainLabel, RichLabel, plain_tooltip
 log = logging.getLogger("monsisra.ui.reader")
 
 MARK_READ_MS = 1_000
-HIDDEN_PARTS = {"ihe_xdm.zip"}  # the patient package: its content is the banner
 
 
 def human_size(size: int) -> str:
@@ -524,7 +523,8 @@ class MessageCard(QFrame):
         documents = [
             a
             for a in record.attachments
-            if (a.name or "").lower() not in HIDDEN_PARTS and not self._inline(a)
+            # The patient package is not a document: its content is the banner.
+            if not is_xdm_file(a.name or "") and not self._inline(a)
         ]
         if documents:
             grid = QVBoxLayout()
