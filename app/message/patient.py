@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
+from app.dates import numeric_date
+
 if TYPE_CHECKING:
     from app.message.xdm import XdmPackage
 
@@ -102,7 +104,7 @@ class PatientIdentity:
         name = " ".join(p for p in (self.family.upper(), self.given) if p)
         if self.birth_date is None:
             return name
-        return f"{name}, {born(self.sex)} le {self.birth_date.strftime('%d/%m/%Y')}"
+        return f"{name}, {born(self.sex)} le {numeric_date(self.birth_date)}"
 
 
 def xdm_attachment(email: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.attachments import runs_code, safe_file_name
+from app.dates import numeric_date
 from app.events import MailChanged
 from app.message.html import full_text, viewable
 from app.message.patient import format_ins, is_xdm_file
@@ -81,7 +82,7 @@ def patient_line(patient: PatientRef) -> tuple[str, str]:
     """(name, the rest): "DUPONT Marie", ", né(e) le 03/02/1939 — INS 1…"."""
     rest = ""
     if patient.birth_date is not None:
-        rest += ", né(e) le " + patient.birth_date.strftime("%d/%m/%Y")
+        rest += ", né(e) le " + numeric_date(patient.birth_date)
     if patient.ins:
         rest += " — INS " + format_ins(patient.ins)
     return patient.display_name() or "Patient sans nom", rest
