@@ -1,6 +1,7 @@
-"""Dates in French words, written out by hand: the same on every machine, whatever its locale
-(Qt's and the C library's French names vary with the installed locales). The core's sentences use
-them too (a certificate "a expiré le 3 mars 2026"); ui/dates.py builds on them."""
+"""Dates and counts in French, written out by hand: the same on every machine, whatever its locale
+(Qt's and the C library's French names vary with the installed locales). The one place for them:
+the core's sentences (a certificate "a expiré le 3 mars 2026", "réessayez dans 2 minutes") and
+every screen use these, so that a date or a count reads the same everywhere."""
 
 from __future__ import annotations
 
@@ -30,3 +31,49 @@ def day_number(day: dt.date) -> str:
 def long_date(day: dt.date) -> str:
     """'27 novembre 2026'"""
     return f"{day_number(day)} {MONTHS[day.month - 1]} {day.year}"
+
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+WEEKDAYS_SHORT = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def french_day(moment: dt.date) -> str:
+    """'jeudi 27 novembre 2026'"""
+    weekday = WEEKDAYS[moment.weekday()]
+    return f"{weekday} {day_number(moment)} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def numeric_date(day: dt.date) -> str:
+    """'12/03/1985' (JJ/MM/AAAA), as a birth date is written on French documents."""
+    return f"{day:%d/%m/%Y}"
+
+
+def parse_birth_date(text: str) -> dt.date | None:
+    """JJ/MM/AAAA (also with dots or dashes, or AAAA-MM-JJ); None when it is not a date."""
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def quantity(count: int, noun: str) -> str:
+    """'1 minute', '2 minutes', '0 seconde': French puts the plural from 2 on (0 and 1 are
+    singular). `noun` is one whose plural takes an s."""
+    return f"{count} {noun}{'s' if count > 1 else ''}"

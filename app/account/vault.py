@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from app import logs, paths
 from app.account.keychain import TokenStore
+from app.dates import quantity
 from app.errors import CoreError
 from app.store.key import CacheKey, zero
 
@@ -102,9 +103,9 @@ def format_wait(seconds: float) -> str:
     """'12 secondes', '3 minutes': French, rounded up so that the user never retries too early."""
     whole = max(1, math.ceil(seconds))
     if whole < 60:
-        return f"{whole} seconde{'s' if whole > 1 else ''}"
+        return quantity(whole, "seconde")
     minutes = math.ceil(whole / 60)
-    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    return quantity(minutes, "minute")
 
 
 def delay_after(failures: int) -> float:

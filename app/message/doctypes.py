@@ -7,8 +7,9 @@ accents and spacing because other senders type them by hand.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from app.text import fold
 
 LOINC_OID = "2.16.840.1.113883.6.1"
 OTHER_CODE = "autre"
@@ -53,14 +54,8 @@ _ALIASES: dict[str, str] = {
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
 _BY_CODE = {t.code: t for t in DOCUMENT_TYPES}
-_BY_LABEL = {_fold(t.label): t for t in DOCUMENT_TYPES} | {
+_BY_LABEL = {fold(t.label): t for t in DOCUMENT_TYPES} | {
     alias: _BY_CODE[code] for alias, code in _ALIASES.items()
 }
 
@@ -74,7 +69,7 @@ def by_code(code: str | None) -> DocumentType | None:
 def by_label(label: str | None) -> DocumentType | None:
     if label is None:
         return None
-    return _BY_LABEL.get(_fold(label))
+    return _BY_LABEL.get(fold(label))
 
 
 def label_of(code: str | None) -> str:

@@ -10,7 +10,10 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
+
+from app.dates import numeric_date
 
 if TYPE_CHECKING:
     from app.message.xdm import XdmPackage
@@ -25,6 +28,7 @@ REAL_INS_OIDS = frozenset({INS_NIR_OID, INS_NIA_OID})
 TEST_INS_OIDS = frozenset({INS_NIR_TEST_OID, INS_NIA_TEST_OID})
 INS_OIDS = REAL_INS_OIDS | TEST_INS_OIDS
 
+# The name of the attachment that carries the patient and the typed documents (DESIGN §2.5).
 XDM_FILE_NAME = "IHE_XDM.ZIP"
 
 # Sex (1-3, 7-8 for temporary numbers), year, month (or 20-42/50+ special values), département
@@ -51,6 +55,17 @@ def normalize_ins(value: str) -> str | None:
 
 def is_valid_ins(value: str) -> bool:
     return normalize_ins(value) is not None
+
+
+def format_ins(ins: str) -> str:
+    """An INS as people read it, in the groups of the NIR on the carte Vitale ('2 85 03 69 123 045
+    67': sex, year, month, département, commune, order, key); anything that is not 15 characters
+    as it was given, so that a malformed INS is shown, never hidden or reshaped."""
+    compact = ins.replace(" ", "")
+    if len(compact) != 15:
+        return ins
+    cuts = (0, 1, 3, 5, 7, 10, 13, 15)
+    return " ".join(compact[a:b] for a, b in pairwise(cuts))
 
 
 def born(sex: str) -> str:
@@ -89,7 +104,7 @@ class PatientIdentity:
         name = " ".join(p for p in (self.family.upper(), self.given) if p)
         if self.birth_date is None:
             return name
-        return f"{name}, {born(self.sex)} le {self.birth_date.strftime('%d/%m/%Y')}"
+        return f"{name}, {born(self.sex)} le {numeric_date(self.birth_date)}"
 
 
 def xdm_attachment(email: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -101,9 +116,15 @@ def xdm_attachment(email: Mapping[str, Any]) -> dict[str, Any] | None:
         if not isinstance(part, dict):
             continue
         name = part.get("name")
-        if isinstance(name, str) and name.strip().upper() == XDM_FILE_NAME:
+        if isinstance(name, str) and is_xdm_file(name):
             return part
     return None
+
+
+def is_xdm_file(name: str) -> bool:
+    """True for the attachment named IHE_XDM.ZIP, whatever the case and surrounding spaces other
+    senders give it: the patient package, read for its content and not shown as a document."""
+    return name.strip().upper() == XDM_FILE_NAME
 
 
 def received_patient(email: Mapping[str, Any], xdm: XdmPackage | None) -> PatientIdentity | None:

@@ -17,13 +17,12 @@ import httpx
 
 from app import logs
 from app.errors import CoreError
+from app.message.patient import XDM_FILE_NAME
 from app.remote.blobs import megabytes
-from app.remote.jmap import JmapClient
+from app.remote.jmap import MAIL, JmapClient
 
 log = logs.get("outbox")
 
-MAIL = "urn:ietf:params:jmap:mail"
-XDM_NAME = "IHE_XDM.ZIP"
 # What an IHE_XDM.ZIP adds to its documents: METADATA.XML, INDEX.HTM, README.TXT, zip headers.
 XDM_BASE_OVERHEAD = 64 * 1024
 XDM_OVERHEAD_PER_DOCUMENT = 8 * 1024
@@ -102,14 +101,14 @@ def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLi
     if xdm > upload:
         raise MessageTooLarge(
             "the XDM package is over maxSizeUpload",
-            f"Le paquet {XDM_NAME}, qui reprend les documents du patient, ferait "
+            f"Le paquet {XDM_FILE_NAME}, qui reprend les documents du patient, ferait "
             f"{megabytes(xdm)} Mo : le serveur accepte au plus {megabytes(upload)} Mo par pièce "
             "jointe. Envoyez les documents en plusieurs messages.",
         )
     total = sum(sizes) + xdm
     limit = limits.max_size_attachments
     if limit is not None and total > limit:
-        also = f" (les documents et leur copie dans {XDM_NAME})" if xdm else ""
+        also = f" (les documents et leur copie dans {XDM_FILE_NAME})" if xdm else ""
         raise MessageTooLarge(
             "attachments over maxSizeAttachmentsPerEmail",
             f"Les pièces jointes du message font {megabytes(total)} Mo au total{also} : le "

@@ -53,7 +53,6 @@ from app.store.records import Address
 log = logs.get("outbox")
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-XDM_NAME = "IHE_XDM.ZIP"
 
 
 class OutboxError(CoreError):

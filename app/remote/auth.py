@@ -35,6 +35,7 @@ from app.remote.http import (
     parse_retry_after,
     send_with_backoff,
 )
+from app.remote.jmap import SESSION_PATH
 from app.remote.origins import OriginPolicy, OriginRefused
 
 __all__ = [
@@ -57,7 +58,6 @@ log = logs.get("auth")
 
 TOKEN_PATH = "/auth/token"  # noqa: S105 (a path, not a secret)
 REVOKE_PATH = "/auth/revoke"
-SESSION_PATH = "/.well-known/jmap"
 UNAVAILABLE = frozenset({502, 503, 504})
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from app.message.patient import XDM_FILE_NAME
 from app.store.db import Connection, timed
 from app.store.records import (
     Address,
@@ -696,10 +697,10 @@ def emails_missing_patient(conn: Connection, limit: int = 200) -> list[tuple[str
     rows = conn.execute(
         "SELECT e.id, a.blob_id, a.size FROM emails e "
         "JOIN attachments a ON a.email_rowid = e.rowid "
-        "WHERE upper(trim(a.name)) = 'IHE_XDM.ZIP' "
+        "WHERE upper(trim(a.name)) = ? "
         "AND e.patient_family IS NULL AND e.patient_ins IS NULL "
         "ORDER BY e.received_at DESC LIMIT ?",
-        (limit,),
+        (XDM_FILE_NAME, limit),
     )
     return [(r[0], r[1], int(r[2])) for r in rows]
 

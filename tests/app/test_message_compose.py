@@ -30,7 +30,9 @@ from app.message.patient import (
     INS_NIA_TEST_OID,
     INS_NIR_OID,
     PatientIdentity,
+    format_ins,
     is_valid_ins,
+    is_xdm_file,
     normalize_ins,
     received_patient,
     xdm_attachment,
@@ -89,6 +91,20 @@ def test_ins_key_is_checked() -> None:
     nir = "1850" + "72A" + "123" + "456"
     key = 97 - int(nir.replace("2A", "19")) % 97
     assert normalize_ins(f"{nir}{key:02d}") == f"{nir}{key:02d}"
+
+
+def test_an_ins_is_shown_in_the_groups_of_the_carte_vitale() -> None:
+    assert format_ins("285036912304567") == "2 85 03 69 123 045 67"
+    assert format_ins("1 850 72A 123 456 42") == "1 85 07 2A 123 456 42"  # spaces redone
+    assert format_ins("ABC") == "ABC"  # not an INS: shown as given
+    assert format_ins("") == ""
+
+
+def test_the_patient_package_is_known_by_its_name_whatever_its_case_and_spaces() -> None:
+    assert is_xdm_file("IHE_XDM.ZIP")
+    assert is_xdm_file(" ihe_xdm.zip ")
+    assert not is_xdm_file("IHE_XDM.ZIP.pdf")
+    assert not is_xdm_file("")
 
 
 def test_patient_display_in_french() -> None:

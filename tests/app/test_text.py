@@ -1,11 +1,14 @@
-"""Bidirectional controls are removed, so that the name shown is the name stored."""
+"""Bidirectional controls are removed, so that the name shown is the name stored; text is folded
+the same way for every local search."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.text import BIDI_CONTROLS, strip_bidi
+from app.text import BIDI_CONTROLS, fold, strip_bidi
 
 
 def test_right_to_left_override_no_longer_hides_the_extension() -> None:
@@ -22,3 +25,50 @@ def test_result_never_holds_a_control_and_is_stable(text: str) -> None:
     once = strip_bidi(text)
     assert not set(once) & BIDI_CONTROLS
     assert strip_bidi(once) == once
+
+
+def test_fold_drops_accents_and_case_so_what_is_typed_finds_the_name() -> None:
+    assert fold("Hélène LEFÈVRE") == fold("helene lefevre") == "helene lefevre"
+    assert fold("Synthèse médicale") == "synthese medicale"
+
+
+def test_fold_writes_out_the_letters_a_french_keyboard_types_as_two() -> None:
+    assert fold("Cœur") == fold("COEUR") == "coeur"
+    assert fold("Lætitia") == "laetitia"
+    assert fold("straße") == "strasse"
+
+
+def test_fold_makes_typographic_and_plain_apostrophes_one() -> None:
+    assert fold("Lettre d’adressage") == fold("lettre d'adressage")
+
+
+def test_fold_collapses_the_white_space_of_labels_typed_by_hand() -> None:
+    assert fold("  Compte\u00a0rendu \t de  consultation ") == "compte rendu de consultation"
+
+
+def test_fold_folds_case_after_decomposing_so_no_capital_comes_back() -> None:
+    assert fold("Ⅻ") == "xii"  # decomposes to "XII"
+
+
+def test_fold_keeps_hyphens_and_digits_for_the_caller_to_split() -> None:
+    assert fold("Marie-Hélène 2 85 03") == "marie-helene 2 85 03"
+
+
+@given(st.text())
+def test_fold_is_stable_and_leaves_no_accent_capital_or_double_space(text: str) -> None:
+    once = fold(text)
+    assert fold(once) == once
+    assert not any(unicodedata.combining(c) for c in once)
+    assert once == once.casefold()
+    assert "  " not in once
+    assert once == once.strip()
+
+
+# The letters of French names and words, with and without accents, in both cases.
+_FRENCH = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ -'’"), max_size=30)
+
+
+@given(_FRENCH)
+def test_fold_ignores_case_and_accents_of_french_text(text: str) -> None:
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    assert fold(text.upper()) == fold(text) == fold(bare)

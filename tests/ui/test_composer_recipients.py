@@ -107,3 +107,9 @@ def test_what_looks_like_an_address() -> None:
     assert matches(helene, "helene")
     assert matches(helene, "gar hel")
     assert not matches(helene, "ben")
+
+
+def test_a_recipient_is_found_by_the_letters_a_keyboard_types() -> None:
+    someone = Candidate("Dr Lætitia Bœuf", "l.boeuf@x.fr", "", "Annuaire")
+    assert matches(someone, "laetitia")
+    assert matches(someone, "boeuf lae")

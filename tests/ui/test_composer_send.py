@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.message.patient import format_ins
 from app.session import AccountSession
 from app.store.records import Address
 from server.demo.users import DEMO_PASSWORD
@@ -58,10 +59,14 @@ def test_dropped_documents_reach_the_recipient_with_their_types(
     qtbot.keyClicks(dialog.form.birth_edit, f"{helene.birth_date:%d/%m/%Y}")
     qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=20_000)
+    assert helene.ins is not None
+    grouped = f"INS {format_ins(helene.ins)}"  # as every screen shows an INS
+    assert grouped in dialog.list.item(0).text()
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert composer.patient is not None
     assert composer.patient.identity.family == "André"
     assert composer.patient_chip is not None
+    assert grouped in composer.patient_chip.detail.text()
 
     entered, dropped = drop_files(composer, [prescription, report])
     assert entered

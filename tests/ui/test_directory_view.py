@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from app import text
 from app.remote.directory import Correspondent
 from app.session import AccountSession
 from tests.ui.conftest import run_sync
@@ -361,7 +362,7 @@ def test_specialty_list_is_the_whole_nomenclature_with_readable_labels() -> None
     assert shown["SCD02"] == "Chirurgie orale (SCD)"
     assert short_label("Gériatrie (SM)") == "Gériatrie"
     labels = [label for _, label in options()]
-    assert labels == sorted(labels, key=fold)
+    assert labels == sorted(labels, key=text.fold)
 
 
 def test_practice_location_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:

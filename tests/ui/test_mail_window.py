@@ -10,6 +10,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.message.patient import format_ins
 from app.session import AccountSession
 from tests.ui import mail_helpers
 from tests.ui.conftest import run_sync
@@ -126,7 +127,7 @@ def test_patient_banner_opens_the_patients_file_and_portal_opens_with_a_code(
     assert banner is not None
     text = banner.label.text()
     assert summary.patient.display_name() in text
-    assert f"INS {summary.patient.ins}" in text
+    assert f"INS {format_ins(summary.patient.ins)}" in text
     qtbot.waitUntil(lambda: ui_session.regional_urls is not None)
     banner.label.linkActivated.emit("patient:")
     assert len(opened_urls.urls) == 1

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.message.patient import format_ins
 from app.remote.regional import CareTeam, CareTeamMember, Patient, RegionalClient
 from app.session import AccountSession
 from app.store.records import Address
@@ -34,7 +35,6 @@ from ui.patients.view import (
     PatientsView,
     demo_journal_screenshot,
     display_name,
-    format_ins,
     matches,
     parse_day,
     team_addresses,
@@ -634,12 +634,16 @@ def _patient(family: str, given: str, ins: str | None = None) -> Patient:
 def test_names_ins_and_filter_words() -> None:
     p = _patient("Lefèvre", "Hélène", "285036912304567")
     assert display_name(p) == "LEFÈVRE Hélène"
-    assert format_ins("285036912304567") == "2 85 03 69 123 045 67"
-    assert format_ins("ABC") == "ABC"
     assert matches(p, "lefevre helene")
     assert matches(p, "HÉLÈNE 12/03/1985")
     assert matches(p, "2850369")
     assert not matches(p, "martin")
+
+
+def test_filter_finds_names_typed_without_their_ligature_or_curly_apostrophe() -> None:
+    p = _patient("D’Œillet", "Lætitia", None)
+    assert matches(p, "d'oeillet laetitia")
+    assert matches(p, "D’ŒILLET")
 
 
 def test_parse_day() -> None:

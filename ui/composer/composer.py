@@ -45,6 +45,7 @@ from app.message.compose import (
     new_message_id,
     reply_to,
 )
+from app.message.patient import format_ins, is_xdm_file
 from app.outbox.limits import SendLimits, check_sizes, fetch_limits
 from app.session import AccountSession
 from app.store.records import Address, EmailRecord, addresses_from_json, addresses_to_json
@@ -484,7 +485,8 @@ class Composer(QWidget):
             name = " ".join(p for p in (identity.family.upper(), identity.given) if p)
             detail = identity.display().removeprefix(name).lstrip(", ")
             if identity.ins:
-                detail = f"{detail} · INS {identity.ins}" if detail else f"INS {identity.ins}"
+                ins = f"INS {format_ins(identity.ins)}"
+                detail = f"{detail} · {ins}" if detail else ins
             self.patient_chip = Chip(name, detail, kind="patient")
             self.patient_chip.removed.connect(lambda: self.set_patient(None))
             layout = self.patient_box.layout()
@@ -545,7 +547,7 @@ class Composer(QWidget):
         # The documents pass on: fetched (or taken from the cache) into private copies.
         for attachment in record.attachments:
             name = attachment.name or "document"
-            if name.upper() == "IHE_XDM.ZIP":
+            if is_xdm_file(name):
                 continue
             path = await self.session.copy_document(
                 attachment.blob_id, name, attachment.type, attachment.size

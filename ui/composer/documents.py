@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import quantity
 from app.message import doctypes
 from app.message.compose import OutgoingAttachment
 from ui import theme
@@ -37,7 +38,7 @@ from ui.plain import PlainLabel, plain_tooltip
 def human_size(size: int) -> str:
     """A size the French way: "850 octets", "12 Ko", "1,4 Mo" (1 Ko = 1024 octets)."""
     if size < 1024:
-        return f"{size} octet" + ("s" if size > 1 else "")
+        return quantity(size, "octet")
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} Ko"
     value = size / (1024 * 1024)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.message.patient import PatientIdentity, Sex
+from app.message.patient import PatientIdentity, Sex, format_ins
 from app.remote.regional import Patient, PatientMatches
 from app.session import AccountSession
 from app.store.records import PatientRef
@@ -180,7 +180,7 @@ class PatientDialog(QDialog):
         self.list.clear()
         for patient in patients:
             identity = ChosenPatient.of(patient).identity
-            text = identity.display() + (f" — INS {patient.ins}" if patient.ins else "")
+            text = identity.display() + (f" — INS {format_ins(patient.ins)}" if patient.ins else "")
             item = QListWidgetItem(plain_text(text))
             item.setData(Qt.ItemDataRole.UserRole, patient.id)
             self.list.addItem(item)

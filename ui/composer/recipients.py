@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.remote.directory import Correspondent, DirectoryQuery
 from app.session import AccountSession
 from app.store.records import Address
+from app.text import fold
 from ui import palette, tasks
 from ui.composer.chips import Chip, FlowLayout
 from ui.composer.guard import guarded
@@ -79,12 +79,6 @@ class Candidate:
 
 def looks_like_address(text: str) -> bool:
     return bool(_ADDRESS.fullmatch(text.strip()))
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Hélène" is found by "helene"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def matches(candidate: Candidate, typed: str) -> bool:

@@ -4,7 +4,8 @@ filter: the client must offer the list before any search, and the core carries n
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from app.text import fold
 
 SPECIALTIES: tuple[tuple[str, str], ...] = (
     ("SCD01", "Orthopédie dento-faciale (SCD)"),
@@ -101,10 +102,6 @@ def short_label(label: str) -> str:
     return _SUFFIX.sub("", label).strip() or label
 
 
-def _sort_key(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
 def options() -> list[tuple[str, str]]:
     """(code, label) in alphabetical order; the suffix is kept only where two labels would clash."""
     shorts = [short_label(label) for _, label in SPECIALTIES]
@@ -113,4 +110,4 @@ def options() -> list[tuple[str, str]]:
         (code, label if short in clashing else short)
         for (code, label), short in zip(SPECIALTIES, shorts, strict=True)
     ]
-    return sorted(shown, key=lambda item: _sort_key(item[1]))
+    return sorted(shown, key=lambda item: fold(item[1]))

@@ -49,8 +49,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.attachments import runs_code, safe_file_name
+from app.dates import numeric_date
 from app.events import MailChanged
 from app.message.html import full_text, viewable
+from app.message.patient import format_ins, is_xdm_file
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
@@ -60,7 +62,6 @@ from ui.plain import PlainLabel, RichLabel, plain_tooltip
 log = logging.getLogger("monsisra.ui.reader")
 
 MARK_READ_MS = 1_000
-HIDDEN_PARTS = {"ihe_xdm.zip"}  # the patient package: its content is the banner
 
 
 def human_size(size: int) -> str:
@@ -81,9 +82,9 @@ def patient_line(patient: PatientRef) -> tuple[str, str]:
     """(name, the rest): "DUPONT Marie", ", né(e) le 03/02/1939 — INS 1…"."""
     rest = ""
     if patient.birth_date is not None:
-        rest += ", né(e) le " + patient.birth_date.strftime("%d/%m/%Y")
+        rest += ", né(e) le " + numeric_date(patient.birth_date)
     if patient.ins:
-        rest += " — INS " + patient.ins
+        rest += " — INS " + format_ins(patient.ins)
     return patient.display_name() or "Patient sans nom", rest
 
 
@@ -523,7 +524,8 @@ class MessageCard(QFrame):
         documents = [
             a
             for a in record.attachments
-            if (a.name or "").lower() not in HIDDEN_PARTS and not self._inline(a)
+            # The patient package is not a document: its content is the banner.
+            if not is_xdm_file(a.name or "") and not self._inline(a)
         ]
         if documents:
             grid = QVBoxLayout()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import numeric_date
 from app.remote.regional import AccessLogEntry, AccessLogPage, Patient
 from app.session import AccountSession
 from ui import tasks, theme
@@ -86,7 +87,7 @@ def when_text(entry: AccessLogEntry) -> str:
     """'12/03/2027 à 14:05', in the computer's time zone."""
     local = entry.at.astimezone()
     return QCoreApplication.translate("AccessLog", "{day} à {time}").format(
-        day=f"{local:%d/%m/%Y}", time=f"{local:%H:%M}"
+        day=numeric_date(local), time=f"{local:%H:%M}"
     )
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
+from app.dates import parse_birth_date
 from app.message.patient import normalize_ins
-from ui.dates import parse_birth_date
 from ui.plain import PlainLabel
 
 

@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import time
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -53,11 +52,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import long_date, numeric_date, parse_birth_date
+from app.message.patient import format_ins
 from app.remote.regional import CareTeam, CareTeamMember, FollowReason, Patient, PatientMatches, Sex
 from app.session import AccountSession
 from app.store.records import Address
+from app.text import fold
 from ui import tasks, theme
-from ui.dates import long_date, parse_birth_date
 from ui.mail.reader import patient_file_url
 from ui.palette import ACCENT, FAINT, MUTED, TEXT, WHITE, paint_row, row_fonts
 from ui.patients.access_log import AccessLogPanel
@@ -93,10 +94,6 @@ def display_name(patient: Patient) -> str:
     return " ".join(part for part in (patient.family.upper(), patient.given) if part)
 
 
-def short_date(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
 def born_text(patient: Patient, day: str) -> str:
     """'née le …' / 'né le …' / 'né(e) le …' by the patient's sex."""
     if patient.sex == "female":
@@ -106,19 +103,9 @@ def born_text(patient: Patient, day: str) -> str:
     return QCoreApplication.translate("Patients", "né(e) le {day}").format(day=day)
 
 
-def format_ins(ins: str) -> str:
-    """A NIR-shaped INS in its usual groups ('2 85 03 69 123 045 67'); anything else as is."""
-    digits = ins.replace(" ", "")
-    if len(digits) != 15:
-        return ins
-    cuts = (1, 3, 5, 7, 10, 13)
-    parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, 15), strict=True)]
-    return " ".join(parts)
-
-
 def row_details(patient: Patient) -> str:
     """The second line of a row: birth date, sex when known, INS when known."""
-    parts = [born_text(patient, short_date(patient.birth_date))]
+    parts = [born_text(patient, numeric_date(patient.birth_date))]
     if patient.sex in SEX_LABELS:
         parts.append(QCoreApplication.translate("Patients", SEX_LABELS[patient.sex]))
     if patient.ins:
@@ -129,12 +116,6 @@ def row_details(patient: Patient) -> str:
 def patient_text(patient: Patient) -> str:
     """What a screen reader says of a row."""
     return f"{display_name(patient)}, {row_details(patient)}"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Hélène' and 'helene' match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def matches(patient: Patient, text: str) -> bool:
@@ -148,7 +129,7 @@ def matches(patient: Patient, text: str) -> bool:
             (
                 patient.family,
                 patient.given,
-                short_date(patient.birth_date),
+                numeric_date(patient.birth_date),
                 patient.birth_date.isoformat(),
                 (patient.ins or ""),
                 patient.city,
@@ -905,7 +886,7 @@ class PatientsView(QWidget):
         self.new_family.setText(criteria.family or "")
         self.new_given.setText(criteria.given or "")
         if criteria.birth_date is not None:
-            self.new_birth.setText(short_date(criteria.birth_date))
+            self.new_birth.setText(numeric_date(criteria.birth_date))
         if criteria.ins:
             self.new_ins.setText(criteria.ins)
 

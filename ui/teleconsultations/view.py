@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_day
 from app.remote.regional import PortalCode, Teleconsultation
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.cards import list_card
-from ui.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_day
 from ui.palette import ACCENT, MUTED, TEXT, paint_row, row_fonts
 from ui.plain import PlainLabel, paint_text
 from ui.record_list import RECORD_ROLE, RecordList

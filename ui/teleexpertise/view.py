@@ -42,13 +42,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import dates
+from app.dates import MONTHS_SHORT, numeric_date
 from app.remote.directory import Correspondent
 from app.remote.regional import ExpertProfile, PortalCode, Quota, Teleexpertise
 from app.session import AccountSession
-from ui import dates, tasks, theme
+from ui import tasks, theme
 from ui.cards import list_card
 from ui.composer.patient import ChosenPatient, PatientDialog
-from ui.dates import MONTHS_SHORT
 from ui.palette import MUTED, TEXT, paint_row, row_fonts
 from ui.plain import PlainLabel, paint_text, plain_message_box
 from ui.record_list import RECORD_ROLE, RecordList
@@ -532,7 +533,7 @@ class TeleexpertiseView(QWidget):
             self._update_actions()
             return
         mine = self.is_mine(te)
-        born = f"{te.patient.birth_date:%d/%m/%Y}"
+        born = numeric_date(te.patient.birth_date)
         self.detail_title.setText(
             self.tr("{patient}, né(e) le {born}").format(patient=te.patient.name, born=born)
         )

@@ -1,0 +1,35 @@
+"""Dates and counts in French, the same on every machine: the one module every screen and the
+core's sentences use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.dates import french_day, long_date, numeric_date, parse_birth_date, quantity
+
+
+def test_days_read_as_french_writes_them() -> None:
+    assert long_date(dt.date(2026, 3, 1)) == "1er mars 2026"
+    assert french_day(dt.date(2026, 11, 27)) == "vendredi 27 novembre 2026"
+    assert numeric_date(dt.date(1985, 3, 2)) == "02/03/1985"
+
+
+def test_a_birth_date_is_read_in_the_ways_people_type_it() -> None:
+    for typed in ("12/03/1985", " 12.03.1985 ", "12-03-1985", "1985-03-12"):
+        assert parse_birth_date(typed) == dt.date(1985, 3, 12)
+    assert parse_birth_date("31/02/1985") is None
+    assert parse_birth_date("") is None
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)))
+def test_a_numeric_date_reads_back_as_the_same_day(day: dt.date) -> None:
+    assert parse_birth_date(numeric_date(day)) == day
+
+
+def test_plural_from_two_on_as_in_french() -> None:
+    assert quantity(0, "seconde") == "0 seconde"
+    assert quantity(1, "minute") == "1 minute"
+    assert quantity(2, "octet") == "2 octets"
