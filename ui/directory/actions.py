@@ -10,10 +10,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from app import settings
 from app.remote.directory import Correspondent
 from app.session import AccountSession
 from app.store.records import Address, addresses_to_json
-from ui import settings
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,10 @@
 """The app's settings: a declarative schema (name, type, default, French label), stored as JSON in
-the data root, versioned and migrated on upgrade (the qutebrowser configdata / Picard typed
-options idea). No secret ever goes here: passwords stay in the user's head, tokens in the keyring.
+the settings folder (app.paths: distinct from the data folder, it roams with a Windows profile),
+versioned and migrated on upgrade (the qutebrowser configdata / Picard typed options idea). No
+secret ever goes here: passwords stay in the user's head, tokens in the keyring.
+
+Qt-free, in the core: the desktop app, the command line and the tests read the same schema; the
+settings dialog (ui/desktop/settings_dialog.py) only shows and edits it.
 
 A value of the wrong type in the file (hand-edited, older build) falls back to its default
 instead of breaking the start-up; unknown keys are dropped.
