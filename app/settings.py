@@ -16,12 +16,12 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.versioned import Migration, upgrade
 
 log = logging.getLogger("monsisra.settings")
 
@@ -29,7 +29,6 @@ FILE_NAME = paths.SETTINGS_FILE_NAME
 VERSION = 1
 DEFAULT_SERVER_URL = "https://sante-ara.fr"
 
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
 # MIGRATIONS[n] turns a version-n file into a version-(n+1) one. Never edit a shipped step.
 MIGRATIONS: dict[int, Migration] = {}
 
@@ -112,13 +111,7 @@ class Settings:
         data = dict(doc)
         found = data.get("version", 1)
         found = found if isinstance(found, int) and not isinstance(found, bool) else 1
-        steps = MIGRATIONS if migrations is None else migrations
-        while found < version:
-            step = steps.get(found)
-            if step is not None:
-                data = step(data)
-                log.info("settings migrated from version %d", found)
-            found += 1
+        data = upgrade(data, found, version, MIGRATIONS if migrations is None else migrations, log)
         values = {s.name: _checked(s, data[s.name]) for s in SCHEMA if s.name in data}
         return cls(**{k: v for k, v in values.items() if v is not _INVALID})
 
