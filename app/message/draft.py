@@ -178,7 +178,8 @@ class Draft:
             raise DraftUnreadable("stored draft is not an object")
         found = doc.get("v", 1)  # "v" has been written since the first draft; 1 if it went missing
         if not isinstance(found, int) or isinstance(found, bool) or not 1 <= found <= version:
-            raise DraftUnreadable(f"draft format version {found!r} unknown to this build")
+            shown = found if isinstance(found, int) else type(found).__name__  # no stored text
+            raise DraftUnreadable(f"draft format version {shown} unknown to this build")
         data = upgrade(dict(doc), found, version, UPGRADES if upgrades is None else upgrades, log)
         return cls(
             to=tuple(addresses_from_json(data.get("to"))),

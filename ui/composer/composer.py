@@ -347,9 +347,6 @@ class Composer(QWidget):
             references=tuple(self.references),
         )
 
-    def is_empty(self) -> bool:
-        return self.draft().is_empty()
-
     def _restore(self, draft: Draft) -> None:
         self.to_field.set_recipients(list(draft.to))
         self.cc_field.set_recipients(list(draft.cc))
@@ -383,11 +380,12 @@ class Composer(QWidget):
         if self.done or self.sending or not self.keeps_draft:
             return None
         future: asyncio.Future[Any]
-        if self.is_empty():
+        draft = self.draft()
+        if draft.is_empty():
             future = tasks.run(self.session.delete_draft(self.draft_id))
         else:
             future = tasks.run(
-                self.session.save_draft(self.draft_id, self.draft()),
+                self.session.save_draft(self.draft_id, draft),
                 on_done=guarded(self, lambda _id: self._draft_saved()),
                 on_error=guarded(self, self.notify),
             )
