@@ -26,6 +26,7 @@ from app.copies import PrivateCopies
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
+from app.message.draft import Draft
 from app.outbox.sender import SENT, Outbox
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
@@ -366,12 +367,14 @@ class AccountSession:
         await self.outbox.retry(outbox_id)
         await self._send_outbox()
 
-    async def save_draft(self, draft_id: str | None, payload: dict[str, Any]) -> str:
+    async def save_draft(self, draft_id: str | None, draft: Draft) -> str:
         draft_id = draft_id or uuid.uuid4().hex
+        payload = draft.to_stored()
         await self.account.cache.write(partial(drafts.save, draft_id=draft_id, payload=payload))
         return draft_id
 
-    def drafts(self) -> list[drafts.Draft]:
+    def drafts(self) -> list[drafts.StoredDraft]:
+        """Most recently edited first; Draft.from_stored opens one."""
         with self.account.cache.read() as conn:
             return drafts.list_drafts(conn)
 

@@ -294,9 +294,9 @@ def sync_stalls(
 def app_setup(data: Path, server: str) -> Any:
     """What ui.app.main does before its first window, in the same order."""
     from app import logs
+    from app import settings as settings_mod
     from ui import app as ui_app
     from ui import qtlog, theme
-    from ui import settings as settings_mod
 
     app = ui_app.make_application(sys.argv[:1])
     qtlog.install()

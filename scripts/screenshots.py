@@ -28,13 +28,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app import logs  # noqa: E402
+from app import settings as settings_mod  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from server import demo  # noqa: E402
 from server.context import Sandbox  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
 from server.testing import ServerThread, quick_config  # noqa: E402
 from ui import screenshots, theme  # noqa: E402
-from ui import settings as settings_mod  # noqa: E402
 from ui.app import install_translations, make_application  # noqa: E402
 from ui.login.window import DemoHint, LoginWindow  # noqa: E402
 

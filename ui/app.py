@@ -30,8 +30,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QTranslator, S
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import about, environment, logs, paths
+from app import settings as settings_mod
 from ui import i18n, qtlog, tasks, theme
-from ui import settings as settings_mod
 from ui.desktop.autolock import AutoLock, locked_banner_fr
 from ui.desktop.locked import LockedLoginWindow
 from ui.desktop.tray import Tray

@@ -1,4 +1,5 @@
-"""Drafts being composed, kept encrypted in the cache and saved as the user types."""
+"""Drafts being composed, kept encrypted in the cache and saved as the user types. The payload is
+the JSON object app/message/draft.py writes and reads (its format and versions live there)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from app.store.db import Connection
 
 
 @dataclass(frozen=True)
-class Draft:
+class StoredDraft:
     id: str
     payload: dict[str, Any]
     updated_at: int  # epoch ms
@@ -32,19 +33,19 @@ def save(
     )
 
 
-def load(conn: Connection, draft_id: str) -> Draft | None:
+def load(conn: Connection, draft_id: str) -> StoredDraft | None:
     row = conn.execute(
         "SELECT id, payload, updated_at FROM unsent.drafts WHERE id = ?", (draft_id,)
     ).fetchone()
-    return Draft(row[0], json.loads(row[1]), row[2]) if row is not None else None
+    return StoredDraft(row[0], json.loads(row[1]), row[2]) if row is not None else None
 
 
-def list_drafts(conn: Connection) -> list[Draft]:
+def list_drafts(conn: Connection) -> list[StoredDraft]:
     """Most recently edited first."""
     rows = conn.execute(
         "SELECT id, payload, updated_at FROM unsent.drafts ORDER BY updated_at DESC, id"
     )
-    return [Draft(r[0], json.loads(r[1]), r[2]) for r in rows]
+    return [StoredDraft(r[0], json.loads(r[1]), r[2]) for r in rows]
 
 
 def delete(conn: Connection, draft_id: str) -> bool:

@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/desktop/about.py" line="+74"/>
+        <location filename="../../ui/desktop/about.py" line="+73"/>
         <source>À propos de MonSisra bureau</source>
         <translation>About MonSisra bureau</translation>
     </message>
@@ -278,8 +278,8 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+147"/>
-        <location line="+180"/>
+        <location filename="../../ui/composer/composer.py" line="+150"/>
+        <location line="+179"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -295,12 +295,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+358"/>
+        <location line="+365"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="-355"/>
+        <location line="-362"/>
         <source>Patient…</source>
         <translation>Patient…</translation>
     </message>
@@ -360,7 +360,7 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+76"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -375,7 +375,7 @@
         <translation>Draft saved</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+42"/>
         <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
@@ -426,7 +426,8 @@
         <translation> It remains in the outbox.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="-310"/>
+        <location line="+339"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -748,7 +749,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+206"/>
+        <location filename="../../ui/composer/documents.py" line="+203"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1090,18 +1091,18 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+67"/>
+        <location filename="../../ui/mail/main_window.py" line="+68"/>
         <source>Bientôt disponible</source>
         <translation>Coming soon</translation>
     </message>
     <message>
         <location line="+43"/>
-        <location line="+351"/>
+        <location line="+347"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-264"/>
+        <location line="-260"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -1227,7 +1228,7 @@
         <translation>Your upcoming and past teleconsultations, with “Join”.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+55"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -1476,7 +1477,7 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/composer/patient.py" line="+114"/>
+        <location filename="../../ui/composer/patient.py" line="+39"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from app import paths
+from app import settings as settings_mod
 from app.logs import PrivateFileHandler
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.app.cli_helpers import cli, ok
 from tests.app.test_sync_engine import GP
-from ui import settings as settings_mod
 
 
 def modes(root: Path) -> dict[str, int]:

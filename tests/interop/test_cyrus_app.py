@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.message.compose import reply_subject
 from app.remote.jmap import JmapClient
 from app.session import NoRegionalServices
@@ -23,7 +24,6 @@ from tests.interop.cyrus import ALICE, BOB, Cyrus
 from tests.ui.composer_helpers import drop_files
 from tests.ui.conftest import OFFSCREEN_ONLY, run_sync
 from tests.ui.mail_helpers import row_where, synced
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.mail.main_window import MainWindow

@@ -16,6 +16,7 @@ import pytest
 import qasync
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
@@ -26,7 +27,6 @@ from tests.server.conftest import (  # noqa: F401
     server_factory,
 )
 from tests.ui.browser import browser  # noqa: F401
-from ui import settings as settings_mod
 
 T = TypeVar("T")
 GP_LOGIN = "helene.garnier"

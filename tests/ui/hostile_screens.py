@@ -33,6 +33,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.session import AccountSession
 from app.text import BIDI_CONTROLS
 from server.demo.users import DEMO_PASSWORD
@@ -41,7 +42,6 @@ from tests.hostile import DEV_ZERO, RAW_MARKUP, Canary, Hostile, World, deliver,
 from tests.ui import page_helpers
 from tests.ui.conftest import GP_LOGIN, run_sync
 from tests.ui.mail_helpers import row_where, synced
-from ui import settings as settings_mod
 from ui.composer.composer import Composer
 from ui.desktop.notifications import notification_for
 from ui.desktop.tray import Tray

@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ui import settings as settings_mod
+from app import settings as settings_mod
 from ui.app import Controller
 from ui.desktop.about import NOTICES_TAB, AboutDialog
 

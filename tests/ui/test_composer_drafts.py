@@ -1,15 +1,25 @@
 """Drafts: saved in the encrypted cache a few seconds after typing and on close, reopened by
-restore_all (after a crash or the next login) with the same content; a reply is prefilled."""
+restore_all (after a crash or the next login) with the same content, including one saved by the
+composer before drafts were typed (tests/app/data/draft-v1.json); one written by a newer version
+stays in the cache unopened and the user is told; a reply is prefilled."""
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.message.draft import DraftUnreadable
 from app.session import AccountSession
+from app.store import drafts
 from app.store.records import Address
+from tests.ui.conftest import run_sync
 from ui.composer.composer import Composer
+
+V1_DRAFT = Path(__file__).parent.parent / "app" / "data" / "draft-v1.json"
 
 
 def test_a_draft_survives_closing_the_window_and_is_restored(
@@ -70,3 +80,53 @@ def test_a_reply_is_prefilled_from_the_message(qtbot: QtBot, ui_session: Account
     assert composer.subject_edit.text().startswith("RE: ")
     assert composer.in_reply_to == [m.strip("<>") for m in original.message_id][:1]
     assert "a écrit :" in composer.body.toPlainText()
+
+
+def test_a_draft_saved_by_the_first_composer_reopens_whole(
+    qtbot: QtBot, ui_session: AccountSession, tmp_path: Path
+) -> None:
+    stored = json.loads(V1_DRAFT.read_text(encoding="utf-8"))
+    for document in stored["documents"]:  # the files it names, where this test can make them
+        path = tmp_path / Path(document["path"]).name
+        path.write_bytes(b"%PDF-1.4")
+        document["path"] = str(path)
+    run_sync(
+        qtbot, ui_session.account.cache.write(partial(drafts.save, draft_id="v1", payload=stored))
+    )
+
+    (composer,) = Composer.restore_all(ui_session)
+    qtbot.addWidget(composer)
+    assert composer.draft_id == "v1"
+    assert composer.to_field.recipients() == [
+        Address("Dr Nadia Lefèvre", "nadia.lefevre@sisra-demo.mssante.fr")
+    ]
+    assert composer.cc_field.recipients() == [Address(None, "secretariat@sisra-demo.mssante.fr")]
+    assert composer.subject_edit.text() == stored["subject"]
+    assert composer.body.toPlainText() == stored["body"]
+    assert composer.patient is not None
+    assert composer.patient.identity.ins == "297016926678357"
+    assert [(d.name, d.type_code) for d in composer.documents.documents] == [
+        ("Courrier adressage é.pdf", "11488-4"),
+        ("photo_lesion.jpg", "autre"),
+    ]
+    assert composer.in_reply_to == stored["in_reply_to"]
+    assert composer.references == stored["references"]
+    assert composer.draft().to_stored() == stored  # saved again as it was
+
+
+def test_a_draft_from_a_newer_version_stays_in_the_cache_unopened_and_the_user_is_told(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    newer = {"v": 2, "subject": "Écrit par la version suivante", "corps": {"texte": "…"}}
+    run_sync(
+        qtbot, ui_session.account.cache.write(partial(drafts.save, draft_id="v2", payload=newer))
+    )
+
+    assert Composer.restore_all(ui_session) == []
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    assert [b.text() for b in boxes] == [DraftUnreadable.message_fr]
+    for box in boxes:
+        box.close()
+    assert [(d.id, d.payload) for d in ui_session.drafts()] == [("v2", newer)]  # kept as it was

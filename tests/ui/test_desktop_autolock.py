@@ -16,6 +16,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
@@ -23,7 +24,6 @@ from tests.ui import desktop_helpers
 from tests.ui.conftest import GP_LOGIN, run_sync
 from tests.ui.desktop_helpers import log_in, open_main_window
 from tests.ui.mail_helpers import a_pdf
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.desktop.autolock import AutoLock, inactivity_fr, locked_banner_fr

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.store.records import PatientRef
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.ui import desktop_helpers
 from tests.ui.desktop_helpers import CARDIO, PATIENT, PHARMA, deliver_to_gp, open_main_window
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.desktop.notifications import notification_for
 from ui.desktop.tray import Notification

@@ -12,15 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QListWidget
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.session import AccountSession
+from app.settings import PracticeLocation, Settings
 from app.store import mail
 from server.directory.communes import load_communes
 from server.directory.search import haversine_km
 from tests.ui.conftest import run_sync
-from ui import settings as settings_mod
 from ui.desktop.settings_dialog import MIB, SettingsDialog, size_text
 from ui.server_address import server_url_error
-from ui.settings import PracticeLocation, Settings
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.account.keychain import SERVICE
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
@@ -20,7 +21,6 @@ from tests.app.memory_keyring import MemoryKeyring, memory_keyring  # noqa: F401
 from tests.ui import desktop_helpers
 from tests.ui.conftest import GP_LOGIN
 from tests.ui.desktop_helpers import log_in, open_main_window
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.desktop.locked import LockedLoginWindow

@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app import text
+from app import settings, text
 from app.remote.directory import Correspondent
 from app.session import AccountSession
 from tests.ui.conftest import run_sync
-from ui import settings, theme
+from ui import theme
 from ui.directory.actions import LYON, PracticeLocation, practice_location
 from ui.directory.model import CorrespondentDelegate, from_display, initials, minimal, to_display
 from ui.directory.specialties import SPECIALTIES, options, short_label

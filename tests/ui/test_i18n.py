@@ -23,12 +23,12 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.session import AccountSession
 from scripts import translations
 from tests.ui.conftest import run_sync
 from tests.ui.test_login_window import closed_port
 from ui import i18n, screenshots
-from ui import settings as settings_mod
 from ui.app import install_translations
 from ui.login.window import LoginWindow
 

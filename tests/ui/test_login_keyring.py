@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from tests.app.memory_keyring import MemoryKeyring, memory_keyring, no_keyring  # noqa: F401
 from tests.ui.desktop_helpers import OFFSCREEN_RAISE
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.login.window import LoginWindow
 

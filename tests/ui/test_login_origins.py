@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.account import approvals
 from app.remote.origins import ForeignOrigin, origin_of
 from app.session import AccountSession
@@ -22,7 +23,6 @@ from server.testing import AppThread, ServerThread
 from tests.origin_peers import Front, rewrite, start
 from tests.server.conftest import ALICE
 from tests.ui.conftest import run_sync
-from ui import settings as settings_mod
 from ui.login.approval import OriginApprovalDialog
 from ui.login.window import LoginWindow
 

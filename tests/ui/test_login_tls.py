@@ -14,13 +14,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.remote.http import CertificateNotTrusted
 from app.session import AccountSession
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, ServerFactory
 from tests.tls_pki import Pki, make_pki
 from tests.ui.conftest import run_sync
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.login.window import LoginWindow

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.account.login import NoLocalAccount
 from app.remote.auth import LoginRejected
 from app.session import AccountSession
@@ -21,7 +22,6 @@ from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import GP_LOGIN, run_sync
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
 from ui.mail.main_window import MainWindow

@@ -19,6 +19,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app import settings as settings_mod
 from app.session import AccountSession
 from app.store.records import Address
 from server.demo.users import DEMO_PASSWORD
@@ -29,7 +30,6 @@ from tests.ui.composer_helpers import drop_files
 from tests.ui.conftest import GP_LOGIN, OFFSCREEN_ONLY
 from tests.ui.mail_helpers import UrlRecorder, row_where, synced
 from tests.ui.server_probe import Probe
-from ui import settings as settings_mod
 from ui.app import Controller
 from ui.composer.composer import QUEUED_NOTICE, Composer
 from ui.mail.main_window import MainWindow

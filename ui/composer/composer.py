@@ -6,13 +6,14 @@ online, later otherwise)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -45,22 +46,22 @@ from app.message.compose import (
     new_message_id,
     reply_to,
 )
-from app.message.patient import format_ins, is_xdm_file
+from app.message.draft import ChosenPatient, Draft, DraftDocument, DraftUnreadable
+from app.message.patient import PatientIdentity, format_ins, is_xdm_file
 from app.outbox.limits import SendLimits, check_sizes, fetch_limits
 from app.session import AccountSession
-from app.store.records import Address, EmailRecord, addresses_from_json, addresses_to_json
+from app.store.records import Address, EmailRecord, addresses_to_json
 from ui import tasks, theme
 from ui.composer.chips import Chip
 from ui.composer.documents import Document, DocumentList, ask_type
 from ui.composer.guard import alive, guarded
-from ui.composer.patient import ChosenPatient, PatientDialog
+from ui.composer.patient import PatientDialog
 from ui.composer.recipients import CARE_TEAM, Candidate, RecipientField
 from ui.plain import PlainLabel, plain_message_box, plain_text
 
 log = logging.getLogger("monsisra.ui.composer")
 
 DRAFT_DELAY_MS = 3000
-DRAFT_VERSION = 1
 QUEUED_NOTICE = "Le message sera envoyé au retour de la connexion."
 
 TypeChooser = Callable[[Path], str | None]
@@ -136,7 +137,8 @@ class Composer(QWidget):
     def __init__(
         self,
         session: AccountSession,
-        draft: dict[str, Any] | None = None,
+        draft: Draft | None = None,
+        draft_id: str | None = None,
         reply_to: EmailRecord | None = None,
         reply_all: bool = False,
         forward: EmailRecord | None = None,
@@ -148,8 +150,7 @@ class Composer(QWidget):
         self.setWindowTitle(self.tr("Nouveau message"))
         self.setAcceptDrops(True)
         self.resize(860, 720)
-        draft = draft or {}
-        self.draft_id: str = str(draft.get("id") or uuid.uuid4().hex)
+        self.draft_id: str = draft_id or uuid.uuid4().hex
         self.patient: ChosenPatient | None = None
         self.in_reply_to: list[str] = []
         self.references: list[str] = []
@@ -167,7 +168,7 @@ class Composer(QWidget):
         self.choose_files: FileChooser = self._file_dialog
 
         self._build()
-        self._restore(draft)
+        self._restore(draft or Draft())
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(DRAFT_DELAY_MS)
@@ -333,49 +334,34 @@ class Composer(QWidget):
 
     # Drafts ------------------------------------------------------------------------------------
 
-    def draft_payload(self) -> dict[str, Any]:
-        return {
-            "v": DRAFT_VERSION,
-            "to": addresses_to_json(self.to_field.recipients()),
-            "cc": addresses_to_json(self.cc_field.recipients()),
-            "subject": self.subject_edit.text(),
-            "body": self.body.toPlainText(),
-            "patient": self.patient.to_json() if self.patient else None,
-            "documents": [d.to_json() for d in self.documents.documents],
-            "in_reply_to": self.in_reply_to,
-            "references": self.references,
-        }
-
-    def is_empty(self) -> bool:
-        return not (
-            self.to_field.recipients()
-            or self.cc_field.recipients()
-            or self.subject_edit.text().strip()
-            or self.body.toPlainText().strip()
-            or self.patient
-            or self.documents.documents
+    def draft(self) -> Draft:
+        """What the window shows, as the draft kept in the cache."""
+        return Draft(
+            to=tuple(self.to_field.recipients()),
+            cc=tuple(self.cc_field.recipients()),
+            subject=self.subject_edit.text(),
+            body=self.body.toPlainText(),
+            patient=self.patient,
+            documents=tuple(DraftDocument(d.path, d.type_code) for d in self.documents.documents),
+            in_reply_to=tuple(self.in_reply_to),
+            references=tuple(self.references),
         )
 
-    def _restore(self, draft: dict[str, Any]) -> None:
-        self.to_field.set_recipients(addresses_from_json(draft.get("to")))
-        self.cc_field.set_recipients(addresses_from_json(draft.get("cc")))
-        self.subject_edit.setText(str(draft.get("subject") or ""))
-        self.body.setPlainText(str(draft.get("body") or ""))
-        self.in_reply_to = [s for s in draft.get("in_reply_to") or [] if isinstance(s, str)]
-        self.references = [s for s in draft.get("references") or [] if isinstance(s, str)]
-        patient = ChosenPatient.from_json(draft.get("patient"))
-        if patient is not None:
-            self.set_patient(patient)
+    def _restore(self, draft: Draft) -> None:
+        self.to_field.set_recipients(list(draft.to))
+        self.cc_field.set_recipients(list(draft.cc))
+        self.subject_edit.setText(draft.subject)
+        self.body.setPlainText(draft.body)
+        self.in_reply_to = list(draft.in_reply_to)
+        self.references = list(draft.references)
+        if draft.patient is not None:
+            self.set_patient(draft.patient)
         missing: list[str] = []
-        for item in draft.get("documents") or []:
-            if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+        for document in draft.documents:
+            if not document.path.is_file():
+                missing.append(document.path.name)
                 continue
-            path = Path(item["path"])
-            code = str(item.get("type_code") or doctypes.OTHER_CODE)
-            if not path.is_file():
-                missing.append(path.name)
-                continue
-            self.documents.add(Document.of(path, code if doctypes.by_code(code) else "autre"))
+            self.documents.add(Document.of(document.path, document.type_code))
         if missing:
             self.notify(
                 self.tr("Document(s) introuvable(s), retiré(s) du brouillon : ")
@@ -394,11 +380,12 @@ class Composer(QWidget):
         if self.done or self.sending or not self.keeps_draft:
             return None
         future: asyncio.Future[Any]
-        if self.is_empty():
+        draft = self.draft()
+        if draft.is_empty():
             future = tasks.run(self.session.delete_draft(self.draft_id))
         else:
             future = tasks.run(
-                self.session.save_draft(self.draft_id, self.draft_payload()),
+                self.session.save_draft(self.draft_id, draft),
                 on_done=guarded(self, lambda _id: self._draft_saved()),
                 on_error=guarded(self, self.notify),
             )
@@ -411,15 +398,34 @@ class Composer(QWidget):
 
     @classmethod
     def restore_all(cls, session: AccountSession, parent: QWidget | None = None) -> list[Composer]:
-        """Reopens every saved draft (after login, after a crash) not already open."""
+        """Reopens every saved draft (after login, after a crash) not already open. A draft this
+        build cannot read stays in the cache, unopened, and the user is told why."""
         already = {c.draft_id for c in cls._open if c.session is session}
         opened: list[Composer] = []
-        for draft in reversed(session.drafts()):
-            if draft.id in already:
+        unreadable: DraftUnreadable | None = None
+        for saved in reversed(session.drafts()):
+            if saved.id in already:
                 continue
-            composer = cls(session, draft={**draft.payload, "id": draft.id}, parent=parent)
+            try:
+                draft = Draft.from_stored(saved.payload)
+            except DraftUnreadable as e:
+                log.warning("draft left unopened: %s", e)
+                unreadable = e
+                continue
+            composer = cls(session, draft=draft, draft_id=saved.id, parent=parent)
             composer.show()
             opened.append(composer)
+        if unreadable is not None:
+            box = plain_message_box(
+                parent,
+                QMessageBox.Icon.Information,
+                QCoreApplication.translate("Composer", "Message"),
+                unreadable.message_fr,
+                buttons=QMessageBox.StandardButton.Ok,
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.show()
         return opened
 
     def showEvent(self, event: Any) -> None:
@@ -774,31 +780,33 @@ def demo_screenshot(session: AccountSession) -> QWidget:
     ecg.write_bytes(b"%PDF-1.4\n" + b"0" * 1_450_000)
     composer = Composer(
         session,
-        draft={
-            "to": [
-                {"name": "Dr Karim Benali", "email": "karim.benali@sisra-demo.mssante.fr"},
-                {"name": "Mme Julie Perrin", "email": "julie.perrin@sisra-demo.mssante.fr"},
-            ],
-            "subject": "Adressage pour avis cardiologique",
-            "body": (
+        draft=Draft(
+            to=(
+                Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr"),
+                Address("Mme Julie Perrin", "julie.perrin@sisra-demo.mssante.fr"),
+            ),
+            subject="Adressage pour avis cardiologique",
+            body=(
                 "Cher confrère,\n\nJe vous adresse Mme André pour un avis cardiologique : "
                 "palpitations à l'effort depuis trois semaines, ECG de repos ci-joint.\n\n"
                 "Bien confraternellement,\nDr Hélène Garnier"
             ),
-            "patient": {
-                "id": None,
-                "ins": "297016926678357",
-                "oid": "1.2.250.1.213.1.4.10",
-                "given": "Hélène",
-                "family": "André",
-                "birth_date": "1997-01-18",
-                "sex": "female",
-            },
-            "documents": [
-                {"path": str(letter), "type_code": "96349-6"},
-                {"path": str(ecg), "type_code": "11488-4"},
-            ],
-        },
+            patient=ChosenPatient(
+                None,
+                PatientIdentity(
+                    ins="297016926678357",
+                    oid="1.2.250.1.213.1.4.10",
+                    given="Hélène",
+                    family="André",
+                    birth_date=dt.date(1997, 1, 18),
+                    sex="female",
+                ),
+            ),
+            documents=(
+                DraftDocument(letter, "96349-6"),
+                DraftDocument(ecg, "11488-4"),
+            ),
+        ),
     )
     composer.keeps_draft = False
     composer.resize(900, 720)

@@ -70,9 +70,6 @@ class Document:
     def outgoing(self) -> OutgoingAttachment:
         return OutgoingAttachment(self.path, self.name, self.mime_type, self.type_code)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "type_code": self.type_code}
-
 
 class DocumentTypeDialog(QDialog):
     """Asks the type of one document; the list is DOCUMENT_TYPES in order ("Autre" last)."""

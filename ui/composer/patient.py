@@ -1,13 +1,11 @@
-"""The patient a message is about: chosen in the regional patient directory (name and birth date,
-or INS: the directory's rules, ui/patients/search_form.py), kept in drafts, and turned into the
-identity the IHE_XDM.ZIP carries."""
+"""The dialog that chooses the patient a message is about in the regional patient directory (name
+and birth date, or INS: the directory's rules, ui/patients/search_form.py). The choice, a
+ChosenPatient (app/message/draft.py), is kept in drafts and gives the identity the IHE_XDM.ZIP
+carries."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,86 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.message.patient import PatientIdentity, Sex, format_ins
+from app.message.draft import ChosenPatient
+from app.message.patient import format_ins
 from app.remote.regional import Patient, PatientMatches
 from app.session import AccountSession
-from app.store.records import PatientRef
 from ui import tasks, theme
 from ui.composer.guard import guarded
 from ui.patients.search_form import Criteria, IncompleteSearch, PatientSearchForm
 from ui.plain import PlainLabel, plain_text
-
-_SEXES = ("female", "male", "other", "unknown")
-
-
-@dataclass(frozen=True)
-class ChosenPatient:
-    """A patient picked for a message: the regional id (for the care team) and the identity."""
-
-    id: str | None
-    identity: PatientIdentity
-
-    @classmethod
-    def of(cls, patient: Patient) -> ChosenPatient:
-        sex = patient.sex if patient.sex in _SEXES else "unknown"
-        return cls(
-            patient.id,
-            PatientIdentity(
-                ins=patient.ins,
-                oid=patient.ins_oid,
-                given=patient.given,
-                family=patient.family,
-                birth_date=patient.birth_date,
-                sex=cast(Sex, sex),
-            ),
-        )
-
-    @classmethod
-    def of_ref(cls, ref: PatientRef) -> ChosenPatient:
-        """The patient of a message being answered (no regional id: no care team)."""
-        return cls(
-            None,
-            PatientIdentity(ref.ins, ref.oid, ref.given or "", ref.family or "", ref.birth_date),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        p = self.identity
-        return {
-            "id": self.id,
-            "ins": p.ins,
-            "oid": p.oid,
-            "given": p.given,
-            "family": p.family,
-            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
-            "sex": p.sex,
-        }
-
-    @classmethod
-    def from_json(cls, data: object) -> ChosenPatient | None:
-        """Tolerant: a draft written by an older version (or damaged) gives no patient."""
-        if not isinstance(data, dict) or not isinstance(data.get("family"), str):
-            return None
-        try:
-            born = dt.date.fromisoformat(data["birth_date"]) if data.get("birth_date") else None
-        except (TypeError, ValueError):
-            born = None
-        sex = data.get("sex") if data.get("sex") in _SEXES else "unknown"
-
-        def text(key: str) -> str | None:
-            value = data.get(key)
-            return value if isinstance(value, str) and value else None
-
-        return cls(
-            text("id"),
-            PatientIdentity(
-                ins=text("ins"),
-                oid=text("oid"),
-                given=text("given") or "",
-                family=data["family"],
-                birth_date=born,
-                sex=cast(Sex, sex),
-            ),
-        )
 
 
 class PatientDialog(QDialog):

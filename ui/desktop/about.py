@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import about, paths
-from ui import settings as settings_mod
+from app import settings as settings_mod
 from ui import tasks, theme
 from ui.plain import PlainLabel
 

@@ -19,11 +19,11 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from app import settings as settings_mod
 from app.events import CacheRebuilt, MailChanged, SyncProgress
 from app.session import AccountSession
 from app.store.mail import Sort
 from app.store.records import Address, EmailSummary
-from ui import settings as settings_mod
 from ui import tasks
 from ui.desktop.tray import Notification
 from ui.mail.bridge import EventBridge

@@ -52,15 +52,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import settings as settings_mod
 from app.remote.jmap import fetch_public_regional_urls
 from app.remote.places import Place
 from app.remote.tls import CaBundle, CaBundleError, read_ca_bundle
 from app.session import AccountSession
-from ui import settings as settings_mod
+from app.settings import PracticeLocation, Settings
 from ui import tasks, theme
 from ui.plain import PlainLabel, plain_text, plain_tooltip
 from ui.server_address import server_url_error
-from ui.settings import PracticeLocation, Settings
 
 log = logging.getLogger("monsisra.ui.settings")
 
@@ -92,7 +92,7 @@ class _Location:
 
 
 class SettingsDialog(QDialog):
-    """The user's preferences, saved through ui.settings.update() on OK (`changed` then gives
+    """The user's preferences, saved through app.settings.update() on OK (`changed` then gives
     the new Settings). "Oublier ce compte sur cet ordinateur…" closes it and emits
     `forgetRequested` (the main window asks for confirmation)."""
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from app import settings
+from app.message.draft import Draft
 from app.remote.directory import Correspondent
 from app.session import AccountSession
-from app.store.records import Address, addresses_to_json
-from ui import settings
+from app.store.records import Address
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,6 @@ def open_composer(
     from ui.composer.composer import Composer
 
     people = [Address(c.display_name, c.mailbox) for c in recipients if c.mailbox]
-    draft = {"to": addresses_to_json(people), "cc": [], "subject": subject, "body": ""}
-    composer = Composer(session, draft=draft, parent=parent)
+    composer = Composer(session, draft=Draft(to=tuple(people), subject=subject), parent=parent)
     composer.show()
     return composer

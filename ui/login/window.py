@@ -47,9 +47,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
+from app import settings as settings_mod
 from app.errors import CoreError
 from ui import first_paint, tasks, theme
-from ui import settings as settings_mod
 from ui.login.approval import OriginApprovalDialog
 from ui.plain import PlainLabel, RichLabel
 from ui.server_address import server_url_error

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import MailChanged
+from app.message.draft import ChosenPatient, Draft
 from app.remote.regional import Patient
 from app.session import AccountSession
-from app.store.records import Address, EmailRecord, PatientRef, addresses_to_json
+from app.store.records import Address, EmailRecord, PatientRef
 from ui import tasks, theme
 from ui.desktop import shortcuts
 from ui.desktop.tray import window_title
@@ -389,12 +390,8 @@ class MainWindow(QMainWindow):
 
     def write_about_patient(self, addresses: list[Address], patient: Patient | None) -> None:
         """A message to a patient's care team ("Mes patients"), about that patient."""
-        draft: dict[str, Any] = {"to": addresses_to_json(addresses)}
-        if patient is not None:
-            from ui.composer.patient import ChosenPatient
-
-            draft["patient"] = ChosenPatient.of(patient).to_json()
-        self.compose(draft=draft)
+        chosen = ChosenPatient.of(patient) if patient is not None else None
+        self.compose(draft=Draft(to=tuple(addresses), patient=chosen))
 
     def show_patient_messages(self, ins: str, patient: Patient | None = None) -> None:
         """The inbox, filtered to the messages about the patient with this INS."""

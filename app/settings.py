@@ -1,6 +1,10 @@
 """The app's settings: a declarative schema (name, type, default, French label), stored as JSON in
-the data root, versioned and migrated on upgrade (the qutebrowser configdata / Picard typed
-options idea). No secret ever goes here: passwords stay in the user's head, tokens in the keyring.
+the settings folder (app.paths: distinct from the data folder, it roams with a Windows profile),
+versioned and migrated on upgrade (the qutebrowser configdata / Picard typed options idea). No
+secret ever goes here: passwords stay in the user's head, tokens in the keyring.
+
+Qt-free, in the core: the desktop app, the command line and the tests read the same schema; the
+settings dialog (ui/desktop/settings_dialog.py) only shows and edits it.
 
 A value of the wrong type in the file (hand-edited, older build) falls back to its default
 instead of breaking the start-up; unknown keys are dropped.
@@ -12,12 +16,12 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.versioned import Migration, upgrade
 
 log = logging.getLogger("monsisra.settings")
 
@@ -25,7 +29,6 @@ FILE_NAME = paths.SETTINGS_FILE_NAME
 VERSION = 1
 DEFAULT_SERVER_URL = "https://sante-ara.fr"
 
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
 # MIGRATIONS[n] turns a version-n file into a version-(n+1) one. Never edit a shipped step.
 MIGRATIONS: dict[int, Migration] = {}
 
@@ -108,13 +111,7 @@ class Settings:
         data = dict(doc)
         found = data.get("version", 1)
         found = found if isinstance(found, int) and not isinstance(found, bool) else 1
-        steps = MIGRATIONS if migrations is None else migrations
-        while found < version:
-            step = steps.get(found)
-            if step is not None:
-                data = step(data)
-                log.info("settings migrated from version %d", found)
-            found += 1
+        data = upgrade(data, found, version, MIGRATIONS if migrations is None else migrations, log)
         values = {s.name: _checked(s, data[s.name]) for s in SCHEMA if s.name in data}
         return cls(**{k: v for k, v in values.items() if v is not _INVALID})
 

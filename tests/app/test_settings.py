@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from ui import settings as settings_mod
-from ui.settings import SCHEMA, PracticeLocation, Settings
+from app import settings as settings_mod
+from app.settings import SCHEMA, PracticeLocation, Settings
 
 
 def test_schema_and_settings_agree_on_names_and_defaults() -> None:
@@ -100,3 +100,17 @@ def test_update_saves_in_the_data_root_in_use(
     assert settings_mod.current().last_login == "helene.garnier"
     assert settings_mod.load(tmp_path).last_login == "helene.garnier"
     assert not list(tmp_path.glob(".settings-*"))  # no temporary file left behind
+
+
+def test_an_override_lasts_for_this_run_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings_mod, "_state", settings_mod.State())
+    settings_mod.use(tmp_path)
+    assert settings_mod.folder() == tmp_path
+    settings_mod.override(server_url="https://cli.example")  # --server on the command line
+    assert settings_mod.current().server_url == "https://cli.example"
+    assert not settings_mod.path_in(tmp_path).exists()
+    with pytest.raises(ValueError, match="autolock_minutes"):
+        settings_mod.override(autolock_minutes=0)  # below the schema's minimum
+    assert settings_mod.current().autolock_minutes == 120
