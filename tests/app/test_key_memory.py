@@ -62,18 +62,19 @@ def scan(pid: int, needles: dict[str, bytes]) -> dict[str, int]:
 def child_session(data: Path, server: ServerThread) -> Iterator[subprocess.Popen[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONSISRA_")}
     env["MONSISRA_PASSWORD"] = DEMO_PASSWORD
-    child = subprocess.Popen(
+    # As a context manager, Popen closes its pipes once the child has ended.
+    with subprocess.Popen(
         [sys.executable, "-m", "tests.app.key_memory_child", str(data), server.base_url, GP.login],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env=env,
-    )
-    try:
-        yield child
-    finally:
-        child.kill()
-        child.wait()
+    ) as child:
+        try:
+            yield child
+        finally:
+            child.kill()
+            child.wait()
 
 
 def step(child: subprocess.Popen[str], expected: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from server.testing import ServerThread, TlsFiles, quick_config
+from server.urls import REGIONAL_API_PATH
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ ALICE = User("alice", "alice-secret-1", "Dr Alice Martin", "alice.martin@sisra-d
 BOB = User("bob", "bob-secret-2", "Dr Bob Durand", "bob.durand@sisra-demo.mssante.fr")
 
 ServerFactory = Callable[..., ServerThread]
+RegionalApi = Callable[[ServerThread, User], httpx.Client]
 
 
 def start_sandbox(
@@ -78,6 +81,24 @@ def get_token(base_url: str, user: User) -> str:
     assert r.status_code == 200, r.text
     token: str = r.json()["access_token"]
     return token
+
+
+@pytest.fixture
+def regional_api() -> Iterator[RegionalApi]:
+    """`regional_api(server, user)`: a client of the server's regional API with `user`'s token.
+    Every client is closed at teardown: one left to the garbage collector leaks its sockets."""
+    with contextlib.ExitStack() as clients:
+
+        def open_client(server: ServerThread, user: User) -> httpx.Client:
+            token = get_token(server.base_url, user)
+            return clients.enter_context(
+                httpx.Client(
+                    base_url=server.base_url + REGIONAL_API_PATH,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            )
+
+        yield open_client
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import httpx
 
 @contextmanager
 def running_server(data: Path, *extra: str) -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
+    # As a context manager, Popen closes its pipes once the server has ended.
+    with subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -31,15 +32,15 @@ def running_server(data: Path, *extra: str) -> Iterator[dict[str, Any]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read() if proc.stderr else "no output"
-        yield json.loads(line)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else "no output"
+            yield json.loads(line)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def test_demo_server_prints_url_and_logins_and_the_session_answers(tmp_path: Path) -> None:

@@ -18,11 +18,10 @@ from server.demo.users import DEMO_PASSWORD
 from server.regional.store import MIGRATIONS
 from server.storage import Database
 from server.testing import ServerThread, quick_config
-from tests.server.conftest import ALICE, BOB, ServerFactory, User, get_token
+from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory, User
 from tests.server.test_regional import (
     CAROL,
     assert_error,
-    client,
     follow,
     make_ins,
     new_patient,
@@ -34,9 +33,11 @@ REASONS = ["prise_en_charge", "avis", "soins_coordonnes", "remplacement", "urgen
 
 
 @pytest.fixture
-def trio(server_factory: ServerFactory) -> tuple[ServerThread, httpx.Client, ...]:
+def trio(
+    server_factory: ServerFactory, regional_api: RegionalApi
+) -> tuple[ServerThread, httpx.Client, ...]:
     server = server_factory(users=(ALICE, BOB, CAROL))
-    return (server, *(client(server, get_token(server.base_url, u)) for u in (ALICE, BOB, CAROL)))
+    return (server, *(regional_api(server, u) for u in (ALICE, BOB, CAROL)))
 
 
 def ids(r: httpx.Response) -> list[str]:
@@ -48,14 +49,14 @@ def ids(r: httpx.Response) -> list[str]:
 
 
 def test_the_issues_two_letter_sweep_finds_nobody(
-    server_factory: ServerFactory, demo_template: Path, tmp_path: Path
+    server_factory: ServerFactory, regional_api: RegionalApi, demo_template: Path, tmp_path: Path
 ) -> None:
     """The issue's attack, 676 two-letter searches, on the demo directory with the rate limit
     out of the way: the search rules alone return nobody."""
     data = tmp_path / "demo-data"
     shutil.copytree(demo_template, data)
     server = server_factory(data_dir=data, users=(), patient_search_limit=10_000)
-    api = client(server, get_token(server.base_url, PHARMACIST))
+    api = regional_api(server, PHARMACIST)
     seen: set[str] = set()
     statuses: set[tuple[int, str]] = set()
     for a, b in itertools.product(string.ascii_lowercase, repeat=2):
@@ -167,10 +168,12 @@ def test_at_most_20_results(trio: Any) -> None:
     assert narrowed.json()["truncated"] is False
 
 
-def test_searches_are_rate_limited_per_account(server_factory: ServerFactory) -> None:
+def test_searches_are_rate_limited_per_account(
+    server_factory: ServerFactory, regional_api: RegionalApi
+) -> None:
     server = server_factory(patient_search_limit=3, patient_search_window=60)
-    alice = client(server, get_token(server.base_url, ALICE))
-    bob = client(server, get_token(server.base_url, BOB))
+    alice = regional_api(server, ALICE)
+    bob = regional_api(server, BOB)
     query = {"family": "Martin", "birthDate": "2001-01-01"}
     for _ in range(3):
         assert alice.get("/patients", params=query).status_code == 200
@@ -326,7 +329,7 @@ def test_the_journal_names_the_profession_the_directory_knows(trio: Any) -> None
 
 
 def test_a_directory_of_the_first_schema_is_migrated_and_searchable(
-    server_factory: ServerFactory, tmp_path: Path
+    server_factory: ServerFactory, regional_api: RegionalApi, tmp_path: Path
 ) -> None:
     data = tmp_path / "old"
     old = Database(quick_config(data).database_path)
@@ -339,7 +342,7 @@ def test_a_directory_of_the_first_schema_is_migrated_and_searchable(
         )
     old.close()
     server = server_factory(data_dir=data)
-    alice = client(server, get_token(server.base_url, ALICE))
+    alice = regional_api(server, ALICE)
     found = alice.get("/patients", params={"family": "SAINT ELOI", "birthDate": "1950-06-07"})
     assert ids(found) == ["p-old"]
     assert alice.get("/patients/p-old/access-log").status_code == 404

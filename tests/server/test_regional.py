@@ -12,10 +12,17 @@ import pytest
 
 from server.directory.records import PractitionerRecord
 from server.testing import ServerThread
-from tests.server.conftest import ALICE, BOB, ServerFactory, User, get_token
+from server.urls import REGIONAL_API_PATH
+from tests.server.conftest import (
+    ALICE,
+    BOB,
+    RegionalApi,
+    ServerFactory,
+    User,
+    get_token,
+)
 from tests.server.jmap_support import Jmap
 
-API = "/regional/v1"
 CAROL = User("carol", "carol-secret-3", "Dr Carol Petit", "carol.petit@sisra-demo.mssante.fr")
 
 
@@ -27,22 +34,16 @@ def make_ins(nir: str) -> str:
     return f"{nir}{nir_key(nir):02d}"
 
 
-def client(server: ServerThread, token: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=server.base_url + API, headers={"Authorization": f"Bearer {token}"}
-    )
-
-
 @pytest.fixture
 def trio(
-    server_factory: ServerFactory,
+    server_factory: ServerFactory, regional_api: RegionalApi
 ) -> tuple[ServerThread, httpx.Client, httpx.Client, httpx.Client]:
     server = server_factory(users=(ALICE, BOB, CAROL))
     return (
         server,
-        client(server, get_token(server.base_url, ALICE)),
-        client(server, get_token(server.base_url, BOB)),
-        client(server, get_token(server.base_url, CAROL)),
+        regional_api(server, ALICE),
+        regional_api(server, BOB),
+        regional_api(server, CAROL),
     )
 
 
@@ -223,10 +224,12 @@ def test_care_team_members_known_by_address_carry_the_directory_entry(trio: Any)
 
 
 def test_regional_api_needs_authentication(server: ServerThread) -> None:
-    r = httpx.get(server.base_url + API + "/file-active")
+    r = httpx.get(server.base_url + REGIONAL_API_PATH + "/file-active")
     assert_error(r, 401)
     assert "Basic" in r.headers["www-authenticate"]
-    basic = httpx.get(server.base_url + API + "/file-active", auth=(ALICE.login, ALICE.password))
+    basic = httpx.get(
+        server.base_url + REGIONAL_API_PATH + "/file-active", auth=(ALICE.login, ALICE.password)
+    )
     assert basic.status_code == 200
 
 
@@ -579,9 +582,11 @@ def test_resource_team_template_round_trip_with_an_odd_file_name(trio: Any) -> N
     )
 
 
-def test_template_upload_is_size_limited(server_factory: ServerFactory) -> None:
+def test_template_upload_is_size_limited(
+    server_factory: ServerFactory, regional_api: RegionalApi
+) -> None:
     server = server_factory(max_size_upload=1024)
-    api = client(server, get_token(server.base_url, ALICE))
+    api = regional_api(server, ALICE)
     team = api.post(
         "/resource-teams",
         json={"name": "T", "activityDescription": "d", "contactAddress": ALICE.email},
@@ -624,13 +629,13 @@ def test_portal_code_logs_the_browser_in_once(trio: Any) -> None:
 
 def test_openapi_document_is_published_without_credentials(server: ServerThread) -> None:
     """Public, as its route says: it describes the API, not anyone's data."""
-    r = httpx.get(server.base_url + API + "/openapi.json")
+    r = httpx.get(server.base_url + REGIONAL_API_PATH + "/openapi.json")
     assert r.status_code == 200
     doc = r.json()
     # The routes it describes still need a caller.
-    assert httpx.get(server.base_url + API + "/file-active").status_code == 401
+    assert httpx.get(server.base_url + REGIONAL_API_PATH + "/file-active").status_code == 401
     assert doc["openapi"].startswith("3.")
-    assert f"{API}/teleexpertises/{{teleexpertise_id}}/close" in doc["paths"]
+    assert f"{REGIONAL_API_PATH}/teleexpertises/{{teleexpertise_id}}/close" in doc["paths"]
     schema = doc["components"]["schemas"]["TeleconsultationCreate"]
     assert "teleconsultantAccountId" in schema["properties"]
     assert schema["properties"]["channels"]["description"]

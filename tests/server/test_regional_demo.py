@@ -8,24 +8,17 @@ import httpx
 
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
-from tests.server.conftest import User, get_token
+from tests.server.conftest import RegionalApi, User, get_token
 
 GP = User("helene.garnier", DEMO_PASSWORD, "Dr Hélène Garnier", "")
 DERMATO = User("nadia.lefevre", DEMO_PASSWORD, "Dr Nadia Lefèvre", "")
 CARDIO = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "")
 
 
-def api(server: ServerThread, user: User) -> httpx.Client:
-    token = get_token(server.base_url, user)
-    return httpx.Client(
-        base_url=server.base_url + "/regional/v1", headers={"Authorization": f"Bearer {token}"}
-    )
-
-
 def test_demo_gp_has_patients_teleconsultations_and_a_teleexpertise(
-    demo_server: ServerThread,
+    demo_server: ServerThread, regional_api: RegionalApi
 ) -> None:
-    gp = api(demo_server, GP)
+    gp = regional_api(demo_server, GP)
     patients = gp.get("/file-active").json()["patients"]
     assert 55 <= len(patients) <= 65
     assert all(p["insOid"] in ("1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11") for p in patients)
@@ -44,9 +37,9 @@ def test_demo_gp_has_patients_teleconsultations_and_a_teleexpertise(
 
 
 def test_a_follower_joins_the_care_team_with_the_directory_entry(
-    demo_server: ServerThread,
+    demo_server: ServerThread, regional_api: RegionalApi
 ) -> None:
-    cardio = api(demo_server, CARDIO)
+    cardio = regional_api(demo_server, CARDIO)
     patient = cardio.post(
         "/patients",
         json={
@@ -62,8 +55,10 @@ def test_a_follower_joins_the_care_team_with_the_directory_entry(
     assert (member["profession"], member["specialtyCode"]) == ("Médecin", "SM04")
 
 
-def test_demo_follows_have_reasons_and_each_journal_a_past(demo_server: ServerThread) -> None:
-    gp = api(demo_server, GP)
+def test_demo_follows_have_reasons_and_each_journal_a_past(
+    demo_server: ServerThread, regional_api: RegionalApi
+) -> None:
+    gp = regional_api(demo_server, GP)
     patients = gp.get("/file-active").json()["patients"]
     reasons: set[str] = set()
     others: set[str] = set()
@@ -79,8 +74,10 @@ def test_demo_follows_have_reasons_and_each_journal_a_past(demo_server: ServerTh
     assert {"Mme Julie Perrin", "M. Thomas Roux"} <= others  # the pharmacist and the nurse
 
 
-def test_demo_teleexpertise_thread_is_in_the_experts_inbox(demo_server: ServerThread) -> None:
-    dermato = api(demo_server, DERMATO)
+def test_demo_teleexpertise_thread_is_in_the_experts_inbox(
+    demo_server: ServerThread, regional_api: RegionalApi
+) -> None:
+    dermato = regional_api(demo_server, DERMATO)
     assert dermato.get("/expert-profile").json()["listedInDirectory"] is True
     answered = next(
         t

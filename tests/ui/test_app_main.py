@@ -75,31 +75,32 @@ def test_screenshot_mode_paints_the_login_window_to_a_png(tmp_path: Path) -> Non
 def test_a_second_launch_brings_the_first_forward_and_exits(tmp_path: Path) -> None:
     data = tmp_path / "data"
     log = data / "logs" / "monsisra.log"
-    first = subprocess.Popen(
+    # As a context manager, Popen closes its pipes once the app has ended.
+    with subprocess.Popen(
         app_command(data, "--quit-after", "8"),
         env=env(),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        wait_for_line(log, "single-instance socket listening")
-        second = subprocess.run(
-            app_command(data),
-            env=env(),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-        assert second.returncode == 0, second.stderr
-        assert "déjà ouvert" in second.stdout
-        wait_for_line(log, "asked to come forward by a second launch")
-        assert first.wait(timeout=30) == 0  # --quit-after: closed cleanly
-        assert "app closed" in log.read_text(encoding="utf-8")
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
+    ) as first:
+        try:
+            wait_for_line(log, "single-instance socket listening")
+            second = subprocess.run(
+                app_command(data),
+                env=env(),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+            assert second.returncode == 0, second.stderr
+            assert "déjà ouvert" in second.stdout
+            wait_for_line(log, "asked to come forward by a second launch")
+            assert first.wait(timeout=30) == 0  # --quit-after: closed cleanly
+            assert "app closed" in log.read_text(encoding="utf-8")
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
