@@ -46,10 +46,12 @@ def resources_dir() -> Path:
         return Path(__file__).resolve().parent.parent / "resources"
 
 
+@cache
 def missing_resources() -> list[str]:
     """The files the app reads by name that are not there (relative to `resources_dir()`): the
     main style sheet, the app's icon, the icons the style sheets name, the translation of each
-    language offered and the third-party notices."""
+    language offered and the third-party notices. Looked for once per run (the style sheets are
+    read again for it): start-up logs it, and every login window shown after a lock asks again."""
     from ui import i18n
 
     folder = resources_dir()

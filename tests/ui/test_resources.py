@@ -29,8 +29,10 @@ def resources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]
     shutil.copytree(theme.resources_dir(), folder)
     monkeypatch.setattr(theme, "resources_dir", lambda: folder)
     theme.icon.cache_clear()
+    theme.missing_resources.cache_clear()
     yield folder
     theme.icon.cache_clear()  # no icon of the copy (or none at all) for the next tests
+    theme.missing_resources.cache_clear()
 
 
 def test_the_resolver_gives_the_folder_holding_every_resource() -> None:
