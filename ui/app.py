@@ -36,6 +36,7 @@ from ui.desktop.autolock import AutoLock, locked_banner_fr
 from ui.desktop.locked import LockedLoginWindow
 from ui.desktop.tray import Tray
 from ui.login.window import DemoHint, LoginWindow, load_core
+from ui.shell import navigator as shell_navigator
 from ui.single_instance import SingleInstance, key_for
 from ui.stall import StallWatch
 
@@ -93,6 +94,7 @@ def make_application(argv: list[str]) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setQuitOnLastWindowClosed(False)  # the controller decides when the app ends
+    shell_navigator.install()
     return app
 
 
@@ -226,7 +228,7 @@ class Controller(QObject):
         # included), for the life of the process: a lock must let the session go. Imported
         # now, in a worker thread, they pin nothing of ours. The answer goes to the login window
         # ("Se souvenir de moi" needs a keyring).
-        tasks.run(asyncio.to_thread(_load_keyring), self._keyring_checked)
+        tasks.run(asyncio.to_thread(_load_keyring), self, self._keyring_checked)
 
     def _keyring_checked(self, available: bool) -> None:
         self.keyring_available = available
@@ -257,7 +259,7 @@ class Controller(QObject):
         self.window = window
         self._wire_desktop(window, session)
         budget_mb = settings_mod.current().cache_budget_mb
-        tasks.run(session.set_documents_budget(budget_mb * 1024 * 1024))
+        tasks.change(session.set_documents_budget(budget_mb * 1024 * 1024), self)
         window.show()
         self.login.close()
         self.autolock.minutes = settings_mod.current().autolock_minutes
@@ -377,8 +379,9 @@ class Controller(QObject):
                 return
             then(session, result, error_fr)
 
-        tasks.run(
+        tasks.change(
             self._close_windows_then(session, composers, running, end),
+            self,
             done,
             lambda message_fr: done(None, message_fr),
         )
@@ -390,7 +393,8 @@ class Controller(QObject):
         running: list[asyncio.Future[Any]],
         end: Callable[[AccountSession], Awaitable[Any]],
     ) -> Any:
-        """Drafts saved (a composer that was sending finishes first), then `end(session)`."""
+        """Drafts saved (a composer that was sending finishes first), the rest of the background
+        work settled, then `end(session)`."""
         from ui.mail.main_window import close_windows
 
         for _ in range(3):  # a send that fails leaves its composer open: closed on the next turn
@@ -403,6 +407,7 @@ class Controller(QObject):
         for composer in composers:
             if shiboken6.isValid(composer):
                 composer.deleteLater()
+        await tasks.settle()
         return await end(session)
 
     def _show_locked(self, session: AccountSession, idle_minutes: int | None) -> None:
@@ -476,7 +481,14 @@ class Controller(QObject):
         if session is None:
             self._finish()
             return
-        self._closing = tasks.run(session.close(), lambda _: self._finish(), self._close_failed)
+        self._closing = tasks.change(
+            self._settle_then_close(session), self, lambda _: self._finish(), self._close_failed
+        )
+
+    async def _settle_then_close(self, session: AccountSession) -> None:
+        """No background work may use the session (its HTTP client, its cache) once closed."""
+        await tasks.settle()
+        await session.close()
 
     def _close_failed(self, message_fr: str) -> None:
         log.error("session did not close cleanly")
@@ -526,7 +538,7 @@ async def _run(controller: Controller, quit_after: float | None) -> None:
     controller.finished.connect(on_finished)
     wake = quit_on_signals(controller)
     controller.start()
-    tasks.run(_settle(controller))
+    tasks.run(_settle(controller), controller)
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), controller.quit)
     await finished

@@ -1,6 +1,17 @@
-"""Background work from the UI: coroutines on the qasync loop, with success and failure callbacks
-(the Anki CollectionOp idea). The UI never waits on I/O; failures reach the user as French
-sentences, never as tracebacks."""
+"""Background work from the UI, each piece with an owner (the Anki QueryOp / CollectionOp idea).
+
+Coroutines run on the qasync loop; their results come back on the UI thread through callbacks,
+and failures reach the user as French sentences, never as tracebacks. Results may arrive after
+the widget that asked is gone (a page closed, a window deleted by Qt), and the session must not
+close under work still using it, so every task has an owner and one of two kinds:
+
+- `run` reads (a list, a search, a code): it is cancelled when its owner is destroyed, when a newer
+  request of the same `key` replaces it (a search typed further), and when the session closes.
+- `change` writes (a send, a draft saved, a flag set): it is never cancelled by its owner going
+  away; the app awaits it before it closes the session (`settle`).
+
+Either way, callbacks run only while the owner is alive. This module is the only place that
+guards against late results: a page needs no flag of its own."""
 
 from __future__ import annotations
 
@@ -8,6 +19,9 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject
 
 from app.errors import CoreError
 
@@ -17,6 +31,12 @@ T = TypeVar("T")
 
 UNEXPECTED_FR = "Une erreur inattendue s'est produite. Le détail est dans le Journal."
 
+# How long the app waits, at close, for changes still running (a send, a draft saved).
+SETTLE_TIMEOUT_S = 30.0
+
+_queries: dict[int, dict[str | None, set[asyncio.Future[Any]]]] = {}  # owner → key → reads
+_changes: dict[asyncio.Future[Any], int] = {}  # change → its owner
+
 
 def message_of(error: BaseException) -> str:
     """What to tell the user about `error`."""
@@ -25,16 +45,94 @@ def message_of(error: BaseException) -> str:
     return UNEXPECTED_FR
 
 
+def alive(obj: QObject) -> bool:
+    """False once Qt deleted the C++ object behind `obj` (its Python wrapper may outlive it)."""
+    return bool(shiboken6.isValid(obj))
+
+
 def run(
     coro: Coroutine[Any, Any, T],
+    owner: QObject,
+    on_done: Callable[[T], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    *,
+    key: str | None = None,
+) -> asyncio.Future[T | None]:
+    """Reads in the background for `owner`: `on_done(result)` or `on_error(french_message)` on
+    the UI thread. With a `key`, an unfinished read of the same owner and key is cancelled first.
+
+    The returned future is done once the callback has run too (so a caller or a test that waits
+    for it sees the callback's effect); a failure it reported resolves it to None."""
+    address = _address(owner)
+    if address not in _queries:
+        _queries[address] = {}
+        _watch(owner, address)
+    slots = _queries[address]
+    if key is not None:
+        for older in list(slots.get(key, ())):
+            older.cancel()
+    future = _start(coro, owner, on_done, on_error)
+    running = slots.setdefault(key, set())
+    running.add(future)
+    future.add_done_callback(running.discard)
+    return future
+
+
+def change(
+    coro: Coroutine[Any, Any, T],
+    owner: QObject,
     on_done: Callable[[T], None] | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> asyncio.Future[T | None]:
-    """Schedules `coro`; calls `on_done(result)` or `on_error(french_message)` on the UI thread.
+    """Writes in the background: finishes even if `owner` goes; awaited by `settle`."""
+    future = _start(coro, owner, on_done, on_error)
+    _changes[future] = _address(owner)
+    future.add_done_callback(lambda f: _changes.pop(f, None))
+    return future
 
-    The returned future is done once the callback has run too (so a test, or a caller, that waits
-    for it sees the callback's effect); a failure it reported resolves it to None."""
 
+def pending(owner: QObject | None = None) -> list[asyncio.Future[Any]]:
+    """Work not yet finished (of `owner`, or all): reads and changes."""
+    if owner is None:
+        reads = [f for slots in _queries.values() for fs in slots.values() for f in fs]
+        return [f for f in reads + list(_changes) if not f.done()]
+    address = _address(owner)
+    reads = [f for fs in _queries.get(address, {}).values() for f in fs]
+    changes = [f for f, of in _changes.items() if of == address]
+    return [f for f in reads + changes if not f.done()]
+
+
+async def settle(timeout: float = SETTLE_TIMEOUT_S) -> None:
+    """Before the session closes: every read cancelled, every change awaited (those still running
+    after `timeout` are cancelled, logged). Changes started meanwhile are awaited too."""
+    for slots in list(_queries.values()):
+        for running in list(slots.values()):
+            for future in list(running):
+                future.cancel()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    me = asyncio.current_task()  # a change that settles (the app closing) does not await itself
+    while True:
+        waiting = [f for f in _changes if not f.done() and f is not me]
+        reads = [f for f in pending() if f is not me]
+        if not waiting and not reads:
+            return
+        left = deadline - loop.time()
+        if left <= 0:
+            log.error("closing: %d change(s) cancelled after %.0f s", len(waiting), timeout)
+            for future in waiting:
+                future.cancel()
+            await asyncio.gather(*waiting, return_exceptions=True)
+            return
+        await asyncio.wait(waiting + reads, timeout=left)
+
+
+def _start(
+    coro: Coroutine[Any, Any, T],
+    owner: QObject,
+    on_done: Callable[[T], None] | None,
+    on_error: Callable[[str], None] | None,
+) -> asyncio.Future[T | None]:
     async def runner() -> T | None:
         try:
             result = await coro
@@ -43,10 +141,10 @@ def run(
         except Exception as error:
             if not isinstance(error, CoreError):
                 log.error("background task failed (%s)", type(error).__name__, exc_info=error)
-            if on_error is not None:
+            if on_error is not None and alive(owner):
                 on_error(message_of(error))
             return None
-        if on_done is not None:
+        if on_done is not None and alive(owner):
             on_done(result)
         return result
 
@@ -54,3 +152,28 @@ def run(
     # Cancelled before it started, `coro` was never awaited: close it (no "never awaited").
     future.add_done_callback(lambda f: coro.close() if f.cancelled() else None)
     return future
+
+
+def _address(owner: QObject) -> int:
+    """The C++ object's address: Python wrappers of one QObject may differ, the object does not."""
+    return int(shiboken6.getCppPointer(owner)[0])
+
+
+def _watch(owner: QObject, address: int) -> None:
+    def gone() -> None:
+        for running in _queries.pop(address, {}).values():
+            for future in list(running):
+                future.cancel()
+
+    owner.destroyed.connect(gone)
+
+
+__all__ = [
+    "UNEXPECTED_FR",
+    "alive",
+    "change",
+    "message_of",
+    "pending",
+    "run",
+    "settle",
+]

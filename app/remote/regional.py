@@ -16,317 +16,52 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote, unquote
 
 import httpx
 
 from app import logs
-from app.errors import CoreError
+from app.regional.errors import (
+    PatientSearchTooBroad,
+    RegionalError,
+    RegionalForbidden,
+    RegionalRateLimited,
+    RegionalUnreachable,
+)
+from app.regional.records import (
+    AccessActor,
+    AccessLogEntry,
+    AccessLogPage,
+    CareTeam,
+    CareTeamMember,
+    Channel,
+    ExpertProfile,
+    FollowReason,
+    Invitation,
+    Participant,
+    ParticipantInput,
+    Party,
+    Patient,
+    PatientMatches,
+    Payment,
+    PortalCode,
+    PortalPage,
+    Quota,
+    ResourceTeam,
+    Sex,
+    Teleconsultation,
+    TeleconsultationPlan,
+    Teleexpertise,
+    TeleexpertisePatient,
+    Template,
+    TemplateFile,
+)
 from app.remote.origins import OriginPolicy
 
 log = logs.get("regional")
 
 T = TypeVar("T")
-Sex = Literal["female", "male", "other", "unknown"]
-Channel = Literal["email", "sms"]
-PortalPage = Literal["mespatients", "telemedecine", "expert"]
-
-
-class RegionalError(CoreError):
-    """An answer of the regional API that is an error; `message_fr` is the server's sentence."""
-
-    message_fr = "Le service régional a renvoyé une réponse illisible. Réessayez plus tard."
-
-    def __init__(
-        self, detail: str = "", message_fr: str | None = None, status: int = 0, code: str = ""
-    ) -> None:
-        super().__init__(detail, message_fr)
-        self.status = status
-        self.code = code
-
-
-class RegionalUnreachable(RegionalError):
-    message_fr = "Les services régionaux sont injoignables. Vérifiez la connexion et réessayez."
-
-
-class PatientSearchTooBroad(RegionalError):
-    message_fr = (
-        "Recherche trop large : indiquez le nom de naissance ou d'usage du patient avec sa date "
-        "de naissance, ou son INS."
-    )
-
-
-class RegionalRateLimited(RegionalError):
-    """429: `retry_after` seconds to wait (None when the server did not say)."""
-
-    message_fr = "Trop de demandes en peu de temps : patientez une minute, puis réessayez."
-
-    def __init__(
-        self,
-        detail: str = "",
-        message_fr: str | None = None,
-        status: int = 429,
-        code: str = "",
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(detail, message_fr, status, code)
-        self.retry_after = retry_after
-
-
-class RegionalForbidden(RegionalError):
-    message_fr = (
-        "Vous n'avez pas accès à ces informations : elles sont réservées aux professionnels "
-        "concernés (pour un patient, à ceux qui le suivent dans leur file active)."
-    )
-
-
-# --- Results ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Patient:
-    id: str
-    ins: str | None
-    ins_oid: str | None
-    ins_ihe: str | None
-    given: str
-    family: str  # the birth name
-    usual_family: str | None
-    birth_date: dt.date
-    sex: str
-    email: str | None  # contact details: only for a follower, else None (and "" for the city)
-    mobile: str | None
-    city: str
-    in_file_active: bool
-
-
-@dataclass(frozen=True)
-class PatientMatches:
-    """A search's identities (at most 20); `truncated`: more patients match, narrow it."""
-
-    patients: list[Patient]
-    truncated: bool
-
-
-@dataclass(frozen=True)
-class FollowReason:
-    code: str
-    label: str
-
-
-@dataclass(frozen=True)
-class AccessActor:
-    name: str
-    mssante_address: str | None
-    profession: str | None
-    specialty: str | None
-
-
-@dataclass(frozen=True)
-class AccessLogEntry:
-    at: dt.datetime
-    action: str  # search, read, care_team, portal, follow, unfollow, create
-    actor: AccessActor
-    reason: str | None
-    reason_label: str | None
-
-
-@dataclass(frozen=True)
-class AccessLogPage:
-    """Newest first; `next_cursor` gives the next (older) page, None at the end."""
-
-    patient_id: str
-    entries: list[AccessLogEntry]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class CareTeamMember:
-    practitioner_id: str | None
-    name: str
-    profession: str | None
-    profession_code: str | None
-    specialty: str | None
-    specialty_code: str | None
-    mssante_address: str | None
-
-
-@dataclass(frozen=True)
-class CareTeam:
-    patient_id: str
-    members: list[CareTeamMember]
-
-
-@dataclass(frozen=True)
-class Payment:
-    amount: float
-    currency: str = "EUR"
-
-
-@dataclass(frozen=True)
-class Participant:
-    role: str
-    name: str
-    account_id: str | None
-    practitioner_id: str | None
-    patient_id: str | None
-    email: str | None
-    mobile: str | None
-    join_url: str | None
-
-
-@dataclass(frozen=True)
-class Teleconsultation:
-    id: str
-    status: str
-    start: dt.datetime
-    end: dt.datetime
-    duration_minutes: int
-    motive: str
-    teleconsultant: Participant
-    planner: Participant
-    patient: Participant
-    participants: list[Participant]
-    channels: list[str]
-    online_payment: Payment | None
-    join_url: str | None
-    cancel_reason: str | None
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Invitation:
-    id: str
-    teleconsultation_id: str
-    kind: str
-    channel: str
-    recipient: str
-    recipient_name: str
-    subject: str | None
-    text: str
-    sent_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class ExpertProfile:
-    declared: bool
-    activity_description: str
-    prerequisite_documents: list[str]
-    listed_in_directory: bool
-    updated_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Party:
-    account_id: str
-    name: str
-    mssante_address: str
-
-
-@dataclass(frozen=True)
-class TeleexpertisePatient:
-    id: str
-    name: str
-    ins: str | None
-    birth_date: dt.date
-
-
-@dataclass(frozen=True)
-class Teleexpertise:
-    id: str
-    status: str
-    requester: Party
-    expert: Party
-    patient: TeleexpertisePatient
-    question: str
-    answer: str | None
-    report: str | None
-    report_type_code: str | None
-    report_blob_id: str | None
-    blob_ids: list[str]
-    message_id: str
-    thread_id: str | None
-    year: int
-    created_at: dt.datetime
-    answered_at: dt.datetime | None
-    closed_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Quota:
-    patient_id: str
-    year: int
-    limit: int
-    used: int
-    remaining: int
-
-
-@dataclass(frozen=True)
-class Template:
-    id: str
-    file_name: str
-    content_type: str
-    size: int
-    download_url: str
-
-
-@dataclass(frozen=True)
-class ResourceTeam:
-    id: str
-    name: str
-    activity_description: str
-    prerequisites: str
-    contact_address: str
-    declared_by: str
-    templates: list[Template]
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class TemplateFile:
-    file_name: str
-    content_type: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class PortalCode:
-    code: str
-    expires_in: int
-    url: str
-
-
-# --- Inputs -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParticipantInput:
-    """Another participant: a platform account, a directory professional, or free text."""
-
-    account_id: str | None = None
-    practitioner_id: str | None = None
-    name: str | None = None
-    email: str | None = None
-    mobile: str | None = None
-
-
-@dataclass(frozen=True)
-class TeleconsultationPlan:
-    start: dt.datetime  # naive = Paris time, as the server reads it
-    channels: Sequence[Channel]
-    duration_minutes: int | None = None
-    end: dt.datetime | None = None
-    teleconsultant_account_id: str | None = None  # a secretary plans for a professional
-    teleconsultant_practitioner_id: str | None = None
-    online_payment: Payment | None = None
-    patient_id: str | None = None
-    patient_name: str | None = None
-    patient_email: str | None = None
-    patient_mobile: str | None = None
-    participants: Sequence[ParticipantInput] = field(default_factory=tuple)
-    motive: str = ""
 
 
 # --- Reading answers --------------------------------------------------------------------------
@@ -975,3 +710,39 @@ def _retry_after(response: httpx.Response) -> int | None:
     """Retry-After in seconds (RFC 9110 §10.2.3; an HTTP date is not worth the guess here)."""
     value = response.headers.get("retry-after", "").strip()
     return int(value) if value.isdigit() and len(value) < 7 else None
+
+
+__all__ = [
+    "AccessActor",
+    "AccessLogEntry",
+    "AccessLogPage",
+    "CareTeam",
+    "CareTeamMember",
+    "Channel",
+    "ExpertProfile",
+    "FollowReason",
+    "Invitation",
+    "Participant",
+    "ParticipantInput",
+    "Party",
+    "Patient",
+    "PatientMatches",
+    "PatientSearchTooBroad",
+    "Payment",
+    "PortalCode",
+    "PortalPage",
+    "Quota",
+    "RegionalClient",
+    "RegionalError",
+    "RegionalForbidden",
+    "RegionalRateLimited",
+    "RegionalUnreachable",
+    "ResourceTeam",
+    "Sex",
+    "Teleconsultation",
+    "TeleconsultationPlan",
+    "Teleexpertise",
+    "TeleexpertisePatient",
+    "Template",
+    "TemplateFile",
+]

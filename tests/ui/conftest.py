@@ -27,6 +27,8 @@ from tests.server.conftest import (  # noqa: F401
     server_factory,
 )
 from tests.ui.browser import browser  # noqa: F401
+from ui import tasks
+from ui.shell import navigator as shell_navigator
 
 T = TypeVar("T")
 GP_LOGIN = "helene.garnier"
@@ -97,6 +99,7 @@ def ui_session(
     session.start()
     qtbot.waitUntil(lambda: session.unread_total() > 0, timeout=30_000)
     yield session
+    run_sync(qtbot, tasks.settle())  # as the app does before it closes a session
     run_sync(qtbot, session.close())
 
 
@@ -108,6 +111,12 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "client"
     settings_mod.use(root)
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _navigator() -> None:
+    """Features open each other through the navigator, as in the app (ui.app.make_application)."""
+    shell_navigator.install()
 
 
 @pytest.fixture(scope="session", autouse=True)

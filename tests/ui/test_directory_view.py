@@ -16,7 +16,7 @@ from app import settings, text
 from app.remote.directory import Correspondent
 from app.session import AccountSession
 from tests.ui.conftest import run_sync
-from ui import theme
+from ui import tasks, theme
 from ui.directory.actions import LYON, PracticeLocation, practice_location
 from ui.directory.model import CorrespondentDelegate, from_display, initials, minimal, to_display
 from ui.directory.specialties import SPECIALTIES, options, short_label
@@ -219,7 +219,7 @@ def test_write_opens_the_composer_for_the_selection(
     ]
     assert composer.subject_edit.text() == ""
     composer.discard()
-    qtbot.waitUntil(lambda: all(t.done() for t in composer.pending_tasks), timeout=WAIT)
+    qtbot.waitUntil(lambda: not tasks.pending(composer), timeout=WAIT)
 
 
 def test_results_page_in_as_the_list_scrolls(

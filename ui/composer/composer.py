@@ -54,7 +54,6 @@ from app.store.records import Address, EmailRecord, addresses_to_json
 from ui import tasks, theme
 from ui.composer.chips import Chip
 from ui.composer.documents import Document, DocumentList, ask_type
-from ui.composer.guard import alive, guarded
 from ui.composer.patient import PatientDialog
 from ui.composer.recipients import CARE_TEAM, Candidate, RecipientField
 from ui.plain import PlainLabel, plain_message_box, plain_text
@@ -161,7 +160,6 @@ class Composer(QWidget):
         self.done = False
         self.keeps_draft = True  # False for the screenshot's demo window
         self.send_task: asyncio.Future[tuple[str, str, str | None]] | None = None
-        self.pending_tasks: list[asyncio.Future[Any]] = []
         self._loading = True
         # Injectable for tests (and other front ends): the type of a file, the files to insert.
         self.choose_type: TypeChooser = lambda path: ask_type(path, self)
@@ -183,18 +181,11 @@ class Composer(QWidget):
             signal.connect(self._changed)
         self.subject_edit.textChanged.connect(self._retitle)
         self._unsubscribe = session.bus.subscribe(OutboxChanged, self._outbox_changed)
-        self._track(tasks.run(self._load_limits()))
+        tasks.run(self._load_limits(), self)
         if reply_to is not None:
-            self._track(
-                tasks.run(
-                    self._prefill_reply(reply_to, reply_all),
-                    on_error=guarded(self, self.notify),
-                )
-            )
+            tasks.run(self._prefill_reply(reply_to, reply_all), self, on_error=self.notify)
         elif forward is not None:
-            self._track(
-                tasks.run(self._prefill_forward(forward), on_error=guarded(self, self.notify))
-            )
+            tasks.run(self._prefill_forward(forward), self, on_error=self.notify)
         self._loading = False
         self._retitle()
 
@@ -328,10 +319,6 @@ class Composer(QWidget):
         subject = self.subject_edit.text().strip()
         self.setWindowTitle(plain_text(subject) or self.tr("Nouveau message"))
 
-    def _track(self, future: asyncio.Future[Any]) -> None:
-        self.pending_tasks.append(future)
-        future.add_done_callback(self.pending_tasks.remove)
-
     # Drafts ------------------------------------------------------------------------------------
 
     def draft(self) -> Draft:
@@ -382,14 +369,14 @@ class Composer(QWidget):
         future: asyncio.Future[Any]
         draft = self.draft()
         if draft.is_empty():
-            future = tasks.run(self.session.delete_draft(self.draft_id))
+            future = tasks.change(self.session.delete_draft(self.draft_id), self)
         else:
-            future = tasks.run(
+            future = tasks.change(
                 self.session.save_draft(self.draft_id, draft),
-                on_done=guarded(self, lambda _id: self._draft_saved()),
-                on_error=guarded(self, self.notify),
+                self,
+                on_done=lambda _id: self._draft_saved(),
+                on_error=self.notify,
             )
-        self._track(future)
         return future
 
     def _draft_saved(self) -> None:
@@ -451,7 +438,7 @@ class Composer(QWidget):
         """Deletes the draft and closes, without sending."""
         self.done = True
         self._save_timer.stop()
-        self._track(tasks.run(self.session.delete_draft(self.draft_id)))
+        tasks.change(self.session.delete_draft(self.draft_id), self)
         self.close()
 
     # Recipients and patient --------------------------------------------------------------------
@@ -499,7 +486,7 @@ class Composer(QWidget):
             assert isinstance(layout, QHBoxLayout)
             layout.insertWidget(0, self.patient_chip)
             if patient.id is not None:
-                self._track(tasks.run(self._load_care_team(patient.id)))
+                tasks.run(self._load_care_team(patient.id), self, key="care-team")
         self._changed()
 
     async def _load_care_team(self, patient_id: str) -> None:
@@ -508,7 +495,7 @@ class Composer(QWidget):
         except CoreError:
             log.info("care team unavailable for completion")
             return
-        if not alive(self) or self.patient is None or self.patient.id != patient_id:
+        if not tasks.alive(self) or self.patient is None or self.patient.id != patient_id:
             return
         members = [
             Candidate(m.name, m.mssante_address, m.specialty or m.profession or "", CARE_TEAM)
@@ -522,7 +509,7 @@ class Composer(QWidget):
 
     async def _prefill_reply(self, record: EmailRecord, reply_all: bool) -> None:
         me = await self.session.own_address()
-        if not alive(self):
+        if not tasks.alive(self):
             return
         msg = reply_to(_email_view(record), me, reply_all)
         self._loading = True
@@ -539,7 +526,7 @@ class Composer(QWidget):
 
     async def _prefill_forward(self, record: EmailRecord) -> None:
         me = await self.session.own_address()
-        if not alive(self):
+        if not tasks.alive(self):
             return
         msg = forward(_email_view(record), me)
         self._loading = True
@@ -558,7 +545,7 @@ class Composer(QWidget):
             path = await self.session.copy_document(
                 attachment.blob_id, name, attachment.type, attachment.size
             )
-            if not alive(self):
+            if not tasks.alive(self):
                 return
             found = doctypes.by_label(attachment.doc_type)
             self._add_checked([(path, found.code if found else doctypes.OTHER_CODE)])
@@ -575,7 +562,7 @@ class Composer(QWidget):
         except CoreError:
             log.info("server limits unknown for now: checked again when sending")
             return
-        if alive(self):
+        if tasks.alive(self):
             self.limits = limits
 
     def _file_dialog(self) -> list[Path]:
@@ -680,10 +667,8 @@ class Composer(QWidget):
             self.notify(self.tr("Document introuvable : ") + ", ".join(missing), error=True)
             return
         self._set_sending(True)
-        self.send_task = tasks.run(
-            self._send(),
-            on_done=guarded(self, self._after_send),
-            on_error=guarded(self, self._failed),
+        self.send_task = tasks.change(
+            self._send(), self, on_done=self._after_send, on_error=self._failed
         )
 
     async def _send(self) -> tuple[str, str, str | None]:

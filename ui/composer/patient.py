@@ -23,7 +23,6 @@ from app.message.patient import format_ins
 from app.remote.regional import Patient, PatientMatches
 from app.session import AccountSession
 from ui import tasks, theme
-from ui.composer.guard import guarded
 from ui.patients.search_form import Criteria, IncompleteSearch, PatientSearchForm
 from ui.plain import PlainLabel, plain_text
 
@@ -89,9 +88,7 @@ class PatientDialog(QDialog):
             self.search_task.cancel()
         self._say(self.tr("Recherche…"))
         self.search_task = tasks.run(
-            self._search(criteria),
-            on_done=guarded(self, self._show),
-            on_error=guarded(self, self._failed),
+            self._search(criteria), self, self._show, self._failed, key="search"
         )
 
     async def _search(self, criteria: Criteria) -> PatientMatches:

@@ -43,7 +43,6 @@ from app.store.records import Address
 from app.text import fold
 from ui import palette, tasks
 from ui.composer.chips import Chip, FlowLayout
-from ui.composer.guard import guarded
 from ui.plain import paint_text, plain_text
 
 log = logging.getLogger("monsisra.ui.composer")
@@ -295,8 +294,10 @@ class RecipientField(QFrame):
         self._show(self.local_candidates(typed))
         self._search = tasks.run(
             self._directory(typed),
-            on_done=guarded(self, lambda found: self._directory_done(typed, found)),
-            on_error=guarded(self, self._directory_failed),
+            self,
+            lambda found: self._directory_done(typed, found),
+            self._directory_failed,
+            key="directory",
         )
 
     async def _directory(self, typed: str) -> list[Candidate]:

@@ -117,7 +117,9 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-        self.loaded = tasks.run(asyncio.to_thread(self._load), self._show_loaded, self._load_failed)
+        self.loaded = tasks.run(
+            asyncio.to_thread(self._load), self, self._show_loaded, self._load_failed
+        )
 
     # Pages --------------------------------------------------------------------------------------
 

@@ -111,7 +111,7 @@ class Notifier(QObject):
         bridge.mailChanged.connect(self._on_mail)
         bridge.syncProgress.connect(self._on_progress)
         bridge.cacheRebuilt.connect(self._on_rebuilt)
-        tasks.run(session.own_address(), self._note_me)
+        tasks.run(session.own_address(), self, self._note_me)
 
     def _note_me(self, me: Address) -> None:
         self._me.add(me.email.casefold())

@@ -512,6 +512,7 @@ class SettingsDialog(QDialog):
 
         self._test = tasks.run(
             fetch_public_regional_urls(self.server_url(), ca_bundle=self.ca_bundle_path()),
+            self,
             done,
             failed,
         )
@@ -652,7 +653,7 @@ class SettingsDialog(QDialog):
             if place is not None and self._location.place is None:
                 self._choose(place, place.organization or self.tr("votre cabinet"))
 
-        self._own = tasks.run(self._session.own_practice(), found, self._own_failed)
+        self._own = tasks.run(self._session.own_practice(), self, found, self._own_failed)
 
     def _own_failed(self, message_fr: str) -> None:
         log.info("own practice not found in the directory")
@@ -689,7 +690,9 @@ class SettingsDialog(QDialog):
             if generation == self._search_generation:
                 self._say(message_fr, error=True)
 
-        self._search = tasks.run(self._session.find_communes(text), done, failed)
+        self._search = tasks.run(
+            self._session.find_communes(text), self, done, failed, key="communes"
+        )
 
     def _say(self, text: str, error: bool = False) -> None:
         self.commune_status.setText(text)
@@ -794,8 +797,9 @@ class SettingsDialog(QDialog):
     def _apply_budget(self, saved: Settings) -> None:
         if self._session is None or saved.cache_budget_mb == self._initial.cache_budget_mb:
             return
-        future = tasks.run(
+        future = tasks.change(
             self._session.set_documents_budget(saved.cache_budget_mb * MIB),
+            self,
             None,
             lambda message_fr: log.warning("document budget not applied"),
         )

@@ -436,7 +436,9 @@ class DirectoryView(QWidget):
                 self.results_model.set_rows([])
                 self._set_status(message, error=True)
 
-        self._search_task = tasks.run(self.session.search_directory(query), done, failed)
+        self._search_task = tasks.run(
+            self.session.search_directory(query), self, done, failed, key="search"
+        )
 
     def _show_results(self, page: DirectoryPage) -> None:
         self.results_model.set_rows(page.correspondents, page)
@@ -467,7 +469,9 @@ class DirectoryView(QWidget):
                 self.results_model.page_failed()
                 self._set_status(message, error=True)
 
-        self._more_task = tasks.run(self.session.next_directory_page(page), done, failed)
+        self._more_task = tasks.run(
+            self.session.next_directory_page(page), self, done, failed, key="more"
+        )
 
     def _show_home(self) -> None:
         self.pages.setCurrentIndex(0)
@@ -527,8 +531,9 @@ class DirectoryView(QWidget):
                 self.tr("Ajouté à vos favoris.") if on else self.tr("Retiré de vos favoris.")
             )
 
-        return tasks.run(
+        return tasks.change(
             self.session.set_favorite(correspondent.mailbox, to_display(correspondent), on),
+            self,
             saved,
             lambda message: self._flash(message, error=True),
         )

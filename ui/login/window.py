@@ -503,7 +503,7 @@ class LoginWindow(QWidget):
             )
             self._set_reachable(True)
 
-        self._probe = tasks.run(probe())
+        self._probe = tasks.run(probe(), self, key="probe")
 
     def _set_reachable(self, reachable: bool) -> None:
         self.server_reachable = reachable
@@ -655,7 +655,7 @@ class LoginWindow(QWidget):
             log.info("account opened (%s)", "online" if session.account.online else "offline")
             self.opened.emit(session)
 
-        self._attempt = tasks.run(attempt(), done, self._failed)
+        self._attempt = tasks.change(attempt(), self, done, self._failed)
 
     async def ask_approval(self, origins: Sequence[Origin]) -> bool:
         """Shows the origins (OriginApprovalDialog, window-modal); True once approved."""

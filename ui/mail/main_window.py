@@ -431,7 +431,7 @@ class MainWindow(QMainWindow):
         def open_url(url: str) -> None:
             QDesktopServices.openUrl(QUrl(url))
 
-        tasks.run(portal_url(), open_url, fallback)
+        tasks.run(portal_url(), self, open_url, fallback)
 
     def open_patient_file(self, patient: PatientRef) -> None:
         urls = self.session.regional_urls
@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
         return self.conversations.selected_ids()
 
     def _act(self, coro: Any) -> None:
-        tasks.run(coro, None, self.notify)
+        tasks.change(coro, self, None, self.notify)
 
     def mark_unread(self) -> None:
         ids = self._selected()
@@ -726,10 +726,7 @@ def close_windows(composers: list[QWidget]) -> list[asyncio.Future[Any]]:
     for window in composers:
         if window.isVisible():
             window.close()
-        running += list(getattr(window, "pending_tasks", []))
-        send_task = getattr(window, "send_task", None)
-        if send_task is not None and not send_task.done():
-            running.append(send_task)
+        running += tasks.pending(window)
     return running
 
 

@@ -229,7 +229,10 @@ class TruncatedNotice(QFrame):
     def copy(self) -> None:
         r = self.record
         tasks.run(
-            asyncio.to_thread(full_text, r.html_body, r.text_body), self._copied, self.notice.emit
+            asyncio.to_thread(full_text, r.html_body, r.text_body),
+            self,
+            self._copied,
+            self.notice.emit,
         )
 
     def _copied(self, text: str) -> None:
@@ -241,8 +244,9 @@ class TruncatedNotice(QFrame):
         if not chosen:
             return
         r = self.record
-        tasks.run(
+        tasks.change(
             asyncio.to_thread(_save_text, Path(chosen), r.html_body, r.text_body),
+            self,
             lambda path: self.notice.emit(
                 self.tr("Texte du message enregistré : {name}").format(name=path.name)
             ),
@@ -357,6 +361,7 @@ class AttachmentChip(QFrame):
         a = self.attachment
         tasks.run(
             self.session.open_document(a.blob_id, self.name, a.type, a.size),
+            self,
             self._ready,
             self._failed,
         )
@@ -389,8 +394,9 @@ class AttachmentChip(QFrame):
         if not chosen:
             return
         a = self.attachment
-        tasks.run(
+        tasks.change(
             self.session.save_document(a.blob_id, self.name, a.type, Path(chosen), a.size),
+            self,
             lambda path: self.notice.emit(
                 self.tr("Document enregistré : {name}").format(name=path.name)
             ),
@@ -556,7 +562,9 @@ class MessageCard(QFrame):
                 if not image.isNull():
                     self.body.add_image(cid, image)
 
-            tasks.run(session.open_document(a.blob_id, a.name or "image", a.type, a.size), show)
+            tasks.run(
+                session.open_document(a.blob_id, a.name or "image", a.type, a.size), self, show
+            )
 
 
 class ReaderView(QWidget):
@@ -663,7 +671,7 @@ class ReaderView(QWidget):
     def _mark_read(self) -> None:
         unread = [r.id for r in self.records if "$seen" not in r.keywords]
         if unread:
-            tasks.run(self.session.set_seen(unread, True), None, self.notice.emit)
+            tasks.change(self.session.set_seen(unread, True), self, None, self.notice.emit)
 
     def apply_change(self, change: MailChanged) -> None:
         """Re-reads the conversation when one of its messages changed (new reply, flags…)."""

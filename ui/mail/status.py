@@ -276,7 +276,7 @@ class OutboxDialog(QDialog):
         if row is None:
             return
         self.error.hide()
-        tasks.run(self.session.retry(row.id), lambda _r: self.refresh(), self._failed)
+        tasks.change(self.session.retry(row.id), self, lambda _r: self.refresh(), self._failed)
 
     def _failed(self, message: str) -> None:
         self.error.setText(message)

@@ -225,7 +225,7 @@ class AccessLogPanel(QWidget):
                 self.more_button.setEnabled(True)
                 self._say(message, error=True)
 
-        self.task = tasks.run(fetch(), loaded, failed)
+        self.task = tasks.run(fetch(), self, loaded, failed)
         return self.task
 
     def _show(self, entries: list[AccessLogEntry], cursor: str | None) -> None:

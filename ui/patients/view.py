@@ -732,7 +732,7 @@ class PatientsView(QWidget):
             self.file_empty.show()
             self.file_list.hide()
 
-        self.load_task = tasks.run(self._fetch(), loaded, failed)
+        self.load_task = tasks.run(self._fetch(), self, loaded, failed)
         return self.load_task
 
     def _offline(self) -> None:
@@ -878,7 +878,7 @@ class PatientsView(QWidget):
             self.search_button.setEnabled(True)
             _set_error(self.search_hint, message, error=True)
 
-        self.search_task = tasks.run(find(), found, failed)
+        self.search_task = tasks.run(find(), self, found, failed, key="search")
         return self.search_task
 
     def _prefill_create(self, criteria: Criteria) -> None:
@@ -937,7 +937,7 @@ class PatientsView(QWidget):
                     ins=ins or None,
                 )  # fmt: skip
 
-            self.action_task = tasks.run(send(), created, failed)
+            self.action_task = tasks.change(send(), self, created, failed)
 
         def created(patient: Patient) -> None:
             self.create_submit.setEnabled(True)
@@ -991,7 +991,7 @@ class PatientsView(QWidget):
         async def fetch() -> list[FollowReason]:
             return await (await self.session.regional()).follow_reasons()
 
-        self.action_task = tasks.run(fetch(), show, failed)
+        self.action_task = tasks.run(fetch(), self, show, failed)
         return self.action_task
 
     def ask_follow(self, patient: Patient) -> asyncio.Future[Any] | None:
@@ -1019,7 +1019,7 @@ class PatientsView(QWidget):
             )
             self.refresh()
 
-        self.action_task = tasks.run(add(), added, lambda m: self._flash(m, error=True))
+        self.action_task = tasks.change(add(), self, added, lambda m: self._flash(m, error=True))
         return self.action_task
 
     def ask_unfollow(self, patient: Patient) -> QMessageBox:
@@ -1064,7 +1064,9 @@ class PatientsView(QWidget):
             )
             self.refresh()
 
-        self.action_task = tasks.run(remove(), removed, lambda m: self._flash(m, error=True))
+        self.action_task = tasks.change(
+            remove(), self, removed, lambda m: self._flash(m, error=True)
+        )
         return self.action_task
 
     def _toggle_follow(self) -> None:
@@ -1206,7 +1208,7 @@ class PatientsView(QWidget):
             if self._selected is not None and self._selected.id == patient.id:
                 _set_error(self.team_status, message, error=True)
 
-        self.team_task = tasks.run(fetch(), loaded, failed)
+        self.team_task = tasks.run(fetch(), self, loaded, failed, key="team")
         return self.team_task
 
     def _update_write(self) -> None:

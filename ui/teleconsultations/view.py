@@ -331,7 +331,7 @@ class TeleconsultationsView(QWidget):
             self.refresh_button.setEnabled(True)
             self._set_status(message, error=True)
 
-        self.load_task = tasks.run(self._fetch(), done, failed)
+        self.load_task = tasks.run(self._fetch(), self, done, failed)
         return self.load_task
 
     def show_items(self, items: list[Teleconsultation]) -> None:
@@ -423,7 +423,7 @@ class TeleconsultationsView(QWidget):
         def opened(portal: PortalCode) -> None:
             QDesktopServices.openUrl(QUrl(portal.url))
 
-        return tasks.run(code(), opened, lambda message: self._flash(message, error=True))
+        return tasks.run(code(), self, opened, lambda message: self._flash(message, error=True))
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)

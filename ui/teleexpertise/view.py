@@ -422,7 +422,9 @@ class TeleexpertiseView(QWidget):
             self.new_button.setEnabled(False)
             self._set_status(message, error=False)
 
-        self.load_task = tasks.run(self._fetch(self.status_filter()), done, failed)
+        self.load_task = tasks.run(
+            self._fetch(self.status_filter()), self, done, failed, key="list"
+        )
         return self.load_task
 
     def is_mine(self, te: Teleexpertise) -> bool:
@@ -638,7 +640,7 @@ class TeleexpertiseView(QWidget):
             self._update_actions()
 
         self._flash(self.tr("Envoi…"))
-        self.action_task = tasks.run(coro, done, failed)
+        self.action_task = tasks.change(coro, self, done, failed)
         self._update_actions()
         return self.action_task
 
@@ -686,7 +688,7 @@ class TeleexpertiseView(QWidget):
             else:
                 self._set_status(message)
 
-        return tasks.run(code(), opened, fallback)
+        return tasks.run(code(), self, opened, fallback)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
@@ -846,7 +848,7 @@ class TeleexpertiseRequestDialog(QDialog):
             self.quota_label.setText(message)
             theme.restyle(self.quota_label, error=True)
 
-        self.quota_task = tasks.run(fetch(), shown, failed)
+        self.quota_task = tasks.run(fetch(), self, shown, failed, key="quota")
         return self.quota_task
 
     def choose_expert(self) -> QDialog:
@@ -904,7 +906,7 @@ class TeleexpertiseRequestDialog(QDialog):
 
         self.error_label.setText(self.tr("Envoi de la demande…"))
         theme.restyle(self.error_label, error=False)
-        self.send_task = tasks.run(request(), done, failed)
+        self.send_task = tasks.change(request(), self, done, failed)
         self._update()
         return self.send_task
 

@@ -1,0 +1,62 @@
+"""How a feature opens another: through the one navigator the app installs, never by importing it.
+
+Features under `ui/` (mail, composer, directory, patients, téléexpertise, teleconsultations,
+desktop, login) do not import each other (an import-linter contract says so). When the directory
+opens a composer, or the composer opens the directory to pick recipients, it asks the navigator;
+the shell (`ui/shell/`), which may import every feature, implements it and the app installs it
+before any window shows (tests install it in their conftest)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QWidget
+
+    from app.message.draft import Draft
+    from app.remote.directory import Correspondent
+    from app.session import AccountSession
+
+
+class Navigator(Protocol):
+    def compose(
+        self, session: AccountSession, draft: Draft, parent: QWidget | None = None
+    ) -> QWidget:
+        """A composer, shown, starting from `draft` (recipients, subject, patient…)."""
+        ...
+
+    def choose_correspondents(
+        self,
+        session: AccountSession,
+        parent: QWidget,
+        on_chosen: Callable[[list[Correspondent]], None],
+        *,
+        title: str = "",
+        experts_only: bool = False,
+    ) -> QDialog:
+        """The directory as a picker (window-modal, opened): `on_chosen(people)` on "Choisir"."""
+        ...
+
+    def request_teleexpertise(
+        self, session: AccountSession, expert: Correspondent, parent: QWidget | None = None
+    ) -> QWidget:
+        """The téléexpertise request form, shown, with this expert chosen."""
+        ...
+
+
+class _Installed:
+    navigator: Navigator | None = None
+
+
+def install(navigator: Navigator) -> None:
+    _Installed.navigator = navigator
+
+
+def navigator() -> Navigator:
+    if _Installed.navigator is None:
+        raise RuntimeError("no navigator installed (ui.shell.navigator.install at start-up)")
+    return _Installed.navigator
+
+
+__all__ = ["Navigator", "install", "navigator"]

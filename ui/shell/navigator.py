@@ -1,0 +1,65 @@
+"""The navigator the app installs (see `ui/navigator.py`): the one place that knows which feature
+implements which screen. Each feature is imported when first opened, not at start-up: the login
+window paints before the composer, the directory and the téléexpertise are loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QWidget
+
+from app.message.draft import Draft
+from app.remote.directory import Correspondent
+from app.session import AccountSession
+from ui import navigator
+
+
+class AppNavigator:
+    def compose(
+        self, session: AccountSession, draft: Draft, parent: QWidget | None = None
+    ) -> QWidget:
+        from ui.composer.composer import Composer
+
+        composer = Composer(session, draft=draft, parent=parent)
+        composer.show()
+        return composer
+
+    def choose_correspondents(
+        self,
+        session: AccountSession,
+        parent: QWidget,
+        on_chosen: Callable[[list[Correspondent]], None],
+        *,
+        title: str = "",
+        experts_only: bool = False,
+    ) -> QDialog:
+        from ui.directory.view import DirectoryDialog
+
+        dialog = DirectoryDialog(session, parent)
+        if title:
+            dialog.setWindowTitle(title)
+        if experts_only:
+            dialog.view.experts_check.setChecked(True)
+        dialog.chosen.connect(on_chosen)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def request_teleexpertise(
+        self, session: AccountSession, expert: Correspondent, parent: QWidget | None = None
+    ) -> QWidget:
+        from ui.teleexpertise.view import TeleexpertiseRequestDialog
+
+        form = TeleexpertiseRequestDialog(session, expert, parent)
+        form.show()
+        return form
+
+
+def install() -> AppNavigator:
+    app_navigator = AppNavigator()
+    navigator.install(app_navigator)
+    return app_navigator
+
+
+__all__ = ["AppNavigator", "install"]
