@@ -580,6 +580,26 @@ def test_main_window_messages_and_writing_about_a_patient(
     composer.close()
 
 
+def test_the_page_reads_its_file_active_again_once_the_service_says_it_is_old(
+    qtbot: QtBot,
+    ui_session: AccountSession,
+    make_view: Callable[[], PatientsView],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view = make_view()
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    first = view.load_task
+    view.hide()
+    view.show()
+    assert view.load_task is first  # read a moment ago: not again
+    monkeypatch.setattr(ui_session.patients, "stale_after_s", -1.0)
+    view.hide()
+    view.show()
+    assert view.load_task is not first
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    assert listed(view)
+
+
 def test_offline_says_so(
     qtbot: QtBot, ui_session: AccountSession, demo_server: ServerThread
 ) -> None:

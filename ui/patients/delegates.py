@@ -5,9 +5,8 @@ Everything painted comes from the server and is drawn as plain text."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -105,7 +104,11 @@ class PatientDelegate(CardDelegate[Patient]):
         return button.left()
 
     def editorEvent(
-        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: _Index
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: _Index,
     ) -> bool:
         if (
             self.with_follow
