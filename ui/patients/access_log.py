@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 from app.dates import numeric_date
 from app.regional.records import AccessLogEntry, AccessLogPage, Patient
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import tasks
 from ui.card_delegate import CardDelegate, CardFonts, paint_line
 from ui.palette import MUTED, TEXT
+from ui.patients.widgets import say
 from ui.plain import PlainLabel, plain_text, plain_tooltip
 from ui.record_list import RECORD_ROLE, RecordList
 
@@ -226,6 +227,4 @@ class AccessLogPanel(QWidget):
         self.task = None
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setVisible(bool(text))
-        theme.restyle(self.status, error=error)
+        say(self.status, text, error)
