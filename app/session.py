@@ -28,6 +28,7 @@ from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
 from app.outbox.sender import SENT, Outbox
+from app.regional.patients import PatientsService
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient, RegionalUrls
@@ -96,6 +97,8 @@ class AccountSession:
             account.cache, None, self.copies, origin=account.ref.server_url
         )
         self.regional_urls: RegionalUrls | None = None
+        # Regional services
+        self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self._identity: Address | None = None

@@ -266,12 +266,14 @@ def test_hostile_fixture_is_plain_text_in_every_screen(
     # Mes patients: the file active, the patient's identity and care team, the unfollow box.
     patients = page_helpers.shown(qtbot, PatientsView(session), "patients.qss", (1100, 760))
     assert patients.select_patient(hostiles.world.patient_id)
-    qtbot.waitUntil(lambda: patients.team_task is not None and patients.team_task.done())
+    qtbot.waitUntil(
+        lambda: patients.care_team.team_task is not None and patients.care_team.team_task.done()
+    )
     patients.grab()
     screens.append(walk(patients, "patients"))
     selected = patients.selected()
     assert selected is not None
-    box = patients.ask_unfollow(selected)
+    box = patients.following.ask_unfollow(selected)
     screens.append(walk(box, "unfollow box"))
     box.reject()
 

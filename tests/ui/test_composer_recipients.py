@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.message.draft import ChosenPatient
 from app.session import AccountSession
 from app.store.records import Address
 from tests.ui.conftest import OFFSCREEN_ONLY, run_sync
 from ui.composer.composer import Composer
-from ui.composer.patient import ChosenPatient
 from ui.composer.recipients import CARE_TEAM, DIRECTORY, Candidate, looks_like_address, matches
 
 # The proposals are a popup window, which the offscreen test platform can neither raise nor give

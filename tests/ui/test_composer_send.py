@@ -20,7 +20,7 @@ from tests.server.conftest import ALICE, BOB, User
 from tests.ui.composer_helpers import drop_files, inbox_emails, styled
 from tests.ui.conftest import run_sync
 from ui.composer.composer import QUEUED_NOTICE, Composer
-from ui.composer.patient import PatientDialog
+from ui.patient_picker import PatientDialog
 
 KARIM = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.message.patient import format_ins
+from app.regional.links import patient_file_url
+from app.regional.patients import display_name, matches, team_addresses
 from app.remote.regional import CareTeam, CareTeamMember, Patient, RegionalClient
 from app.session import AccountSession
 from app.store.records import Address
@@ -30,15 +32,8 @@ from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import window  # noqa: F401
 from ui.mail.main_window import MainWindow
-from ui.mail.reader import patient_file_url
-from ui.patients.view import (
-    PatientsView,
-    demo_journal_screenshot,
-    display_name,
-    matches,
-    parse_day,
-    team_addresses,
-)
+from ui.patients.create_form import parse_day
+from ui.patients.view import PatientsView, demo_journal_screenshot
 
 WAIT = 20_000
 CARDIO = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "")
@@ -62,7 +57,7 @@ def make_view(qtbot: QtBot, ui_session: AccountSession) -> Callable[[], Patients
 
 
 def listed(view: PatientsView, results: bool = False) -> list[Patient]:
-    model = view.results_model if results else view.file_model
+    model = view.directory.results_model if results else view.file_active.file_model
     return [p for r in range(model.rowCount()) if (p := model.item(r)) is not None]
 
 
@@ -71,7 +66,10 @@ def select(qtbot: QtBot, view: PatientsView, patient_id: str) -> Patient:
     selected = view.selected()
     assert selected is not None
     assert selected.id == patient_id
-    qtbot.waitUntil(lambda: view.team_task is not None and view.team_task.done(), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: view.care_team.team_task is not None and view.care_team.team_task.done(),
+        timeout=WAIT,
+    )
     return selected
 
 
@@ -102,14 +100,14 @@ def not_followed(demo_server: ServerThread) -> dict[str, Any]:
 
 def pick_reason(qtbot: QtBot, view: PatientsView, code: str = "prise_en_charge") -> None:
     """Answers the "Motif du suivi" dialog, then waits for what it asked for."""
-    qtbot.waitUntil(lambda: view.reason_dialog is not None, timeout=WAIT)
-    dialog = view.reason_dialog
+    qtbot.waitUntil(lambda: view.following.reason_dialog is not None, timeout=WAIT)
+    dialog = view.following.reason_dialog
     assert dialog is not None
     assert not dialog.confirm_button.isEnabled()  # no reason is chosen beforehand
     dialog.choose(code)
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
-    assert view.action_task is not None
-    qtbot.waitUntil(view.action_task.done, timeout=WAIT)
+    assert view.following.task is not None
+    qtbot.waitUntil(view.following.task.done, timeout=WAIT)
 
 
 # The file active ---------------------------------------------------------------------------------
@@ -125,13 +123,13 @@ def test_file_active_lists_the_followed_patients(
     assert view.file_tab.text() == f"Ma file active ({len(expected)})"
     assert view.status_label.text() == f"Vous suivez {len(expected)} patients."
     first = expected[0]
-    text = view.file_model.index(0).data()
+    text = view.file_active.file_model.index(0).data()
     assert text.startswith(f"{first.family.upper()} {first.given}, ")
     assert first.birth_date.strftime("%d/%m/%Y") in text
     if first.ins:
         assert format_ins(first.ins) in text
-    assert view.file_list.isVisible()
-    assert not view.panel_body.isVisible()  # nothing selected yet
+    assert view.file_active.file_list.isVisible()
+    assert not view.panel.panel_body.isVisible()  # nothing selected yet
 
 
 def test_local_filter(
@@ -141,24 +139,24 @@ def test_local_filter(
     everyone = listed(view)
     target = next(p for p in everyone if p.ins)
     # By family name (any case, no accents needed): a subset, all of which match.
-    view.filter_edit.setText(target.family.lower())
+    view.file_active.filter_edit.setText(target.family.lower())
     shown = listed(view)
     assert target.id in {p.id for p in shown}
     assert len(shown) < len(everyone)
     assert all(target.family.lower() in f"{p.family} {p.given}".lower() for p in shown)
     # By INS, spaced as it is printed: that patient only.
     assert target.ins is not None
-    view.filter_edit.setText(format_ins(target.ins))
+    view.file_active.filter_edit.setText(format_ins(target.ins))
     assert [p.id for p in listed(view)] == [target.id]
     # By birth date.
-    view.filter_edit.setText(target.birth_date.strftime("%d/%m/%Y"))
+    view.file_active.filter_edit.setText(target.birth_date.strftime("%d/%m/%Y"))
     assert target.id in {p.id for p in listed(view)}
     # Nobody: a sentence instead of the list.
-    view.filter_edit.setText("zzqxw")
+    view.file_active.filter_edit.setText("zzqxw")
     assert listed(view) == []
-    assert view.file_empty.isVisible()
-    assert "zzqxw" in view.file_empty.text()
-    view.filter_edit.clear()
+    assert view.file_active.file_empty.isVisible()
+    assert "zzqxw" in view.file_active.file_empty.text()
+    view.file_active.filter_edit.clear()
     assert len(listed(view)) == len(everyone)
     # Local: nothing was asked of the server (the list is still the server's whole answer).
     assert [p.id for p in listed(view)] == [p.id for p in run_sync(qtbot, client.file_active())]
@@ -169,13 +167,17 @@ def test_local_filter(
 
 def click_follow(qtbot: QtBot, view: PatientsView, row: int) -> None:
     """Clicks the "Suivre" button painted on a result row."""
-    index = view.results_model.index(row)
-    rect = view.results_list.visualRect(index)
-    patient = view.results_model.item(row)
+    index = view.directory.results_model.index(row)
+    rect = view.directory.results_list.visualRect(index)
+    patient = view.directory.results_model.item(row)
     assert patient is not None
-    button = view.results_delegate.follow_rect(rect, patient, view.results_list.font())
+    button = view.directory.results_delegate.follow_rect(
+        rect, patient, view.directory.results_list.font()
+    )
     qtbot.mouseClick(
-        view.results_list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(button.center())
+        view.directory.results_list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(button.center()),
     )
 
 
@@ -190,28 +192,28 @@ def test_search_by_name_and_birth_date_then_follow_with_a_reason(
     before = len(listed(view))
     qtbot.mouseClick(view.directory_tab, Qt.MouseButton.LeftButton)
     assert view.stack.currentIndex() == view.DIRECTORY
-    form = view.search_form
+    form = view.directory.search_form
     form.family_edit.setText(stranger["family"].upper())  # keyClicks is ASCII only
     form.birth_edit.setText("07/03/1961")
-    qtbot.mouseClick(view.search_button, Qt.MouseButton.LeftButton)
-    assert view.search_task is not None
-    qtbot.waitUntil(view.search_task.done, timeout=WAIT)
+    qtbot.mouseClick(view.directory.search_button, Qt.MouseButton.LeftButton)
+    assert view.directory.search_task is not None
+    qtbot.waitUntil(view.directory.search_task.done, timeout=WAIT)
     results = listed(view, results=True)
     assert [p.id for p in results] == [stranger["id"]]
     assert not results[0].in_file_active
     assert (results[0].email, results[0].mobile) == (None, None)  # identities only
-    assert view.search_hint.text() == "1 patient trouvé."
+    assert view.directory.search_hint.text() == "1 patient trouvé."
 
     click_follow(qtbot, view, 0)
     pick_reason(qtbot, view, "avis")
     qtbot.waitUntil(lambda: stranger["id"] in {p.id for p in listed(view)}, timeout=WAIT)
     qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
     assert len(listed(view)) == before + 1
-    now = view.results_model.item(0)
+    now = view.directory.results_model.item(0)
     assert now is not None
     assert now.in_file_active
     assert stranger["id"] in {p.id for p in run_sync(qtbot, client.file_active())}  # the server's
-    assert "est dans votre file active" in view.feedback_label.text()
+    assert "est dans votre file active" in view.panel.feedback_label.text()
     journal = run_sync(qtbot, client.access_log(stranger["id"]))
     followed = next(e for e in journal.entries if e.action == "follow")
     assert (followed.actor.name, followed.reason) == ("Dr Hélène Garnier", "avis")
@@ -223,12 +225,12 @@ def test_search_by_usual_name_or_ins(
     stranger = not_followed(demo_server)
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    form = view.search_form
+    form = view.directory.search_form
     for family, birth, ins in (("marchand", "1961-03-07", ""), ("", "", stranger["ins"])):
         form.family_edit.setText(family)
         form.birth_edit.setText(birth)
         form.ins_edit.setText(ins)
-        future = view.search()
+        future = view.directory.search()
         assert future is not None
         qtbot.waitUntil(future.done, timeout=WAIT)
         assert [p.id for p in listed(view, results=True)] == [stranger["id"]]
@@ -237,7 +239,7 @@ def test_search_by_usual_name_or_ins(
 def test_search_says_what_is_missing(qtbot: QtBot, make_view: Callable[[], PatientsView]) -> None:
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    form = view.search_form
+    form = view.directory.search_form
     cases = (
         ("", "", "", "", "Indiquez le nom de naissance ou d'usage et la date de naissance"),
         ("Martin", "", "", "", "Ajoutez la date de naissance"),
@@ -251,9 +253,9 @@ def test_search_says_what_is_missing(qtbot: QtBot, make_view: Callable[[], Patie
         form.given_edit.setText(given)
         form.birth_edit.setText(birth)
         form.ins_edit.setText(ins)
-        assert view.search() is None, expected  # the server is not asked
-        assert view.search_hint.text().startswith(expected)
-        assert view.search_hint.property("error")
+        assert view.directory.search() is None, expected  # the server is not asked
+        assert view.directory.search_hint.text().startswith(expected)
+        assert view.directory.search_hint.property("error")
 
 
 def test_too_many_searches_say_when_to_try_again(
@@ -261,17 +263,17 @@ def test_too_many_searches_say_when_to_try_again(
 ) -> None:
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    view.search_form.family_edit.setText("Personne")
-    view.search_form.birth_edit.setText("01/01/2001")
+    view.directory.search_form.family_edit.setText("Personne")
+    view.directory.search_form.birth_edit.setText("01/01/2001")
     for _ in range(40):  # the demo sandbox answers 20 searches a minute per account
-        future = view.search()
+        future = view.directory.search()
         assert future is not None
         qtbot.waitUntil(future.done, timeout=WAIT)
-        if view.search_hint.property("error"):
+        if view.directory.search_hint.property("error"):
             break
-    assert "Trop de recherches" in view.search_hint.text()
-    assert "réessayez dans" in view.search_hint.text()
-    assert view.search_button.isEnabled()
+    assert "Trop de recherches" in view.directory.search_hint.text()
+    assert "réessayez dans" in view.directory.search_hint.text()
+    assert view.directory.search_button.isEnabled()
 
 
 def test_unfollow_asks_first(
@@ -280,23 +282,23 @@ def test_unfollow_asks_first(
     view = make_view()
     target = listed(view)[3]
     select(qtbot, view, target.id)
-    assert view.follow_button.text() == "Ne plus suivre"
-    assert view.followed_mark.isVisible()
+    assert view.panel.follow_button.text() == "Ne plus suivre"
+    assert view.panel.followed_mark.isVisible()
 
     # Cancelled: nothing changes.
-    qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
-    box = view.confirm_box
+    qtbot.mouseClick(view.panel.follow_button, Qt.MouseButton.LeftButton)
+    box = view.following.confirm_box
     assert isinstance(box, QMessageBox)
     assert display_name(target) in box.text()
     cancel = next(b for b in box.buttons() if b.text() == "Annuler")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.confirm_box is None, timeout=WAIT)
-    assert view.action_task is None
+    qtbot.waitUntil(lambda: view.following.confirm_box is None, timeout=WAIT)
+    assert view.following.task is None
     assert target.id in {p.id for p in run_sync(qtbot, client.file_active())}
 
     # Confirmed: the server takes the patient out, the list follows.
-    qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
-    box = view.confirm_box
+    qtbot.mouseClick(view.panel.follow_button, Qt.MouseButton.LeftButton)
+    box = view.following.confirm_box
     assert isinstance(box, QMessageBox)
     confirm = next(b for b in box.buttons() if b.text() == "Ne plus suivre")
     qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
@@ -308,10 +310,10 @@ def test_unfollow_asks_first(
     assert not selected.in_file_active
     assert (selected.email, selected.mobile, selected.city) == (None, None, "")
     assert target.city
-    assert target.city not in view.identity_label.text()
-    assert "visibles une fois le patient dans votre file active" in view.details_label.text()
-    assert view.follow_button.text() == "Suivre"
-    assert "n'est plus dans votre file active" in view.feedback_label.text()
+    assert target.city not in view.panel.identity_label.text()
+    assert "visibles une fois le patient dans votre file active" in view.panel.details_label.text()
+    assert view.panel.follow_button.text() == "Suivre"
+    assert "n'est plus dans votre file active" in view.panel.feedback_label.text()
 
 
 def test_nobody_found_then_create_the_file(
@@ -321,22 +323,24 @@ def test_nobody_found_then_create_the_file(
     view = make_view()
     before = len(listed(view))
     view.show_tab(view.DIRECTORY)
-    view.search_form.family_edit.setText(family)
-    view.search_form.given_edit.setText("Anatole")
-    view.search_form.birth_edit.setText("07/04/1961")
-    future = view.search()
+    view.directory.search_form.family_edit.setText(family)
+    view.directory.search_form.given_edit.setText("Anatole")
+    view.directory.search_form.birth_edit.setText("07/04/1961")
+    future = view.directory.search()
     assert future is not None
     qtbot.waitUntil(future.done, timeout=WAIT)
     assert listed(view, results=True) == []
-    assert "Aucun patient" in view.search_hint.text()
+    assert "Aucun patient" in view.directory.search_hint.text()
     # "Créer le dossier": the form, filled with what was searched.
-    assert view.create_form.isVisible()
-    assert view.new_family.text() == family
-    assert view.new_given.text() == "Anatole"
-    assert view.new_birth.text() == "07/04/1961"
-    view.new_sex.setCurrentIndex(view.new_sex.findData("male"))
-    view.new_usual.setText("Dubois")
-    qtbot.mouseClick(view.create_submit, Qt.MouseButton.LeftButton)
+    assert view.directory.create_form.isVisible()
+    assert view.directory.create_form.new_family.text() == family
+    assert view.directory.create_form.new_given.text() == "Anatole"
+    assert view.directory.create_form.new_birth.text() == "07/04/1961"
+    view.directory.create_form.new_sex.setCurrentIndex(
+        view.directory.create_form.new_sex.findData("male")
+    )
+    view.directory.create_form.new_usual.setText("Dubois")
+    qtbot.mouseClick(view.directory.create_form.create_submit, Qt.MouseButton.LeftButton)
     pick_reason(qtbot, view, "urgence")
     qtbot.waitUntil(lambda: len(listed(view)) == before + 1, timeout=WAIT)
 
@@ -345,8 +349,8 @@ def test_nobody_found_then_create_the_file(
     assert created.usual_family == "Dubois"
     assert created.birth_date == dt.date(1961, 4, 7)
     assert created.sex == "male"
-    assert not view.create_form.isVisible()
-    assert "créé et ajouté à votre file active" in view.search_hint.text()
+    assert not view.directory.create_form.isVisible()
+    assert "créé et ajouté à votre file active" in view.directory.search_hint.text()
     on_server = run_sync(qtbot, client.search_patients("dubois", dt.date(1961, 4, 7)))
     assert [(p.id, p.in_file_active) for p in on_server.patients] == [(created.id, True)]
     journal = run_sync(qtbot, client.access_log(created.id))
@@ -361,22 +365,22 @@ def test_create_form_says_what_is_missing(
 ) -> None:
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    view.show_create_form()
-    view.new_family.setText("Durand")
+    view.directory.show_create_form()
+    view.directory.create_form.new_family.setText("Durand")
     assert view.create_patient() is None
-    assert view.create_hint.text() == "Le nom et le prénom sont obligatoires."
-    view.new_given.setText("Léa")
-    view.new_birth.setText("1990")
+    assert view.directory.create_form.create_hint.text() == "Le nom et le prénom sont obligatoires."
+    view.directory.create_form.new_given.setText("Léa")
+    view.directory.create_form.new_birth.setText("1990")
     assert view.create_patient() is None
-    assert "JJ/MM/AAAA" in view.create_hint.text()
-    assert view.reason_dialog is None
+    assert "JJ/MM/AAAA" in view.directory.create_form.create_hint.text()
+    assert view.following.reason_dialog is None
     # The server's own refusal, in its French words: a bad INS.
-    view.new_birth.setText("02/02/1990")
-    view.new_ins.setText("123")
+    view.directory.create_form.new_birth.setText("02/02/1990")
+    view.directory.create_form.new_ins.setText("123")
     view.create_patient()
     pick_reason(qtbot, view)
-    assert view.create_hint.property("error")
-    assert view.create_hint.text().startswith("INS invalide")
+    assert view.directory.create_form.create_hint.property("error")
+    assert view.directory.create_form.create_hint.text().startswith("INS invalide")
 
 
 # The selected patient ---------------------------------------------------------------------------
@@ -393,14 +397,14 @@ def test_care_team_shows_and_write_to_it(
     select(qtbot, view, target.id)
     team = run_sync(qtbot, client.care_team(target.id))
     assert team.members
-    assert view.team_model.rows() == team.members
-    assert view.team_list.isVisible()
-    assert view.name_label.text() == display_name(target)
+    assert view.care_team.team_model.rows() == team.members
+    assert view.care_team.team_list.isVisible()
+    assert view.panel.name_label.text() == display_name(target)
     assert target.birth_date.year
-    assert str(target.birth_date.year) in view.identity_label.text()
+    assert str(target.birth_date.year) in view.panel.identity_label.text()
     if target.ins:
-        assert format_ins(target.ins) in view.identity_label.text()
-    first = view.team_model.index(0).data()
+        assert format_ins(target.ins) in view.panel.identity_label.text()
+    first = view.care_team.team_model.index(0).data()
     assert first.startswith(team.members[0].name)
 
     me = run_sync(qtbot, ui_session.own_address()).email
@@ -409,8 +413,8 @@ def test_care_team_shows_and_write_to_it(
     assert me.casefold() not in {a.email.casefold() for a in expected}
     emitted: list[list[Address]] = []
     view.composeRequested.connect(emitted.append)
-    assert view.write_button.isEnabled()
-    qtbot.mouseClick(view.write_button, Qt.MouseButton.LeftButton)
+    assert view.panel.write_button.isEnabled()
+    qtbot.mouseClick(view.panel.write_button, Qt.MouseButton.LeftButton)
     assert emitted == [expected]
     assert {a.email for a in expected} <= {m.mssante_address for m in team.members}
 
@@ -421,7 +425,7 @@ def test_a_followed_patient_shows_contact_details_and_the_access_journal(
     view = make_view()
     target = next(p for p in listed(view) if p.email or p.mobile)
     select(qtbot, view, target.id)
-    details = view.details_label.text()
+    details = view.panel.details_label.text()
     for value in (target.email, target.mobile):
         if value:
             assert value in details
@@ -429,7 +433,7 @@ def test_a_followed_patient_shows_contact_details_and_the_access_journal(
     assert journal.task is not None
     qtbot.waitUntil(journal.task.done, timeout=WAIT)
     assert not journal.isVisible()  # the care team is shown first
-    qtbot.mouseClick(view.journal_tab, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.panel.journal_tab, Qt.MouseButton.LeftButton)
     assert journal.list.isVisible()
     entries = journal.entries()
     assert entries == run_sync(qtbot, client.access_log(target.id)).entries[: len(entries)]
@@ -457,35 +461,38 @@ def test_a_patient_not_followed_shows_why_the_rest_is_hidden(
     stranger = not_followed(demo_server)
     view = make_view()
     view.show_tab(view.DIRECTORY)
-    view.search_form.ins_edit.setText(stranger["ins"])
-    future = view.search()
+    view.directory.search_form.ins_edit.setText(stranger["ins"])
+    future = view.directory.search()
     assert future is not None
     qtbot.waitUntil(future.done, timeout=WAIT)
     assert [p.id for p in listed(view, results=True)] == [stranger["id"]]
-    view.results_list.setCurrentIndex(view.results_model.index(0))
-    qtbot.waitUntil(lambda: view.team_task is not None and view.team_task.done(), timeout=WAIT)
+    view.directory.results_list.setCurrentIndex(view.directory.results_model.index(0))
+    qtbot.waitUntil(
+        lambda: view.care_team.team_task is not None and view.care_team.team_task.done(),
+        timeout=WAIT,
+    )
     # The server's French sentence, not a traceback; writing needs a team.
-    assert "file active" in view.team_status.text()
-    assert view.team_status.property("error")
-    assert not view.write_button.isEnabled()
-    assert not view.file_button.isEnabled()
-    assert view.follow_button.text() == "Suivre"
+    assert "file active" in view.care_team.team_status.text()
+    assert view.care_team.team_status.property("error")
+    assert not view.panel.write_button.isEnabled()
+    assert not view.panel.file_button.isEnabled()
+    assert view.panel.follow_button.text() == "Suivre"
     # No contact details, no journal: the page says why.
-    assert "odile@patient.example" not in view.details_label.text()
-    assert "Nom d'usage : Marchand" in view.details_label.text()
-    assert "visibles une fois le patient dans votre file active" in view.details_label.text()
-    qtbot.mouseClick(view.journal_tab, Qt.MouseButton.LeftButton)
+    assert "odile@patient.example" not in view.panel.details_label.text()
+    assert "Nom d'usage : Marchand" in view.panel.details_label.text()
+    assert "visibles une fois le patient dans votre file active" in view.panel.details_label.text()
+    qtbot.mouseClick(view.panel.journal_tab, Qt.MouseButton.LeftButton)
     assert not view.access_log.list.isVisible()
     assert view.access_log.status.isVisible()
     assert "qui suivent ce patient" in view.access_log.status.text()
     # Following from the panel (with a reason) shows them at once.
-    qtbot.mouseClick(view.follow_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.panel.follow_button, Qt.MouseButton.LeftButton)
     pick_reason(qtbot, view, "remplacement")
-    qtbot.waitUntil(lambda: view.team is not None, timeout=WAIT)
-    assert not view.team_status.property("error")
-    assert "E-mail : odile@patient.example" in view.details_label.text()
-    assert "Mobile : +33611223344" in view.details_label.text()
-    assert view.file_button.isEnabled()
+    qtbot.waitUntil(lambda: view.care_team.team is not None, timeout=WAIT)
+    assert not view.care_team.team_status.property("error")
+    assert "E-mail : odile@patient.example" in view.panel.details_label.text()
+    assert "Mobile : +33611223344" in view.panel.details_label.text()
+    assert view.panel.file_button.isEnabled()
     qtbot.waitUntil(lambda: bool(view.access_log.entries()), timeout=WAIT)
     texts = [view.access_log.model.index(r).data() for r in range(view.access_log.model.rowCount())]
     assert any(
@@ -507,15 +514,15 @@ def test_open_the_patients_file_in_the_browser(
     view = make_view()
     target = next(p for p in listed(view) if p.ins)
     select(qtbot, view, target.id)
-    assert view.file_button.isEnabled()
-    qtbot.mouseClick(view.file_button, Qt.MouseButton.LeftButton)
+    assert view.panel.file_button.isEnabled()
+    qtbot.mouseClick(view.panel.file_button, Qt.MouseButton.LeftButton)
     urls = ui_session.regional_urls
     assert urls is not None
     assert target.ins is not None
-    expected = patient_file_url(urls.patient_file_url_template, target.ins).toString()
+    expected = patient_file_url(urls.patient_file_url_template, target.ins)
     assert browser.urls == [expected]
     assert expected.endswith(f"/mespatients/patients/{target.ins}")
-    assert "navigateur" in view.feedback_label.text()
+    assert "navigateur" in view.panel.feedback_label.text()
 
 
 def _inbox_patients(win: MainWindow) -> dict[str, int]:
@@ -548,7 +555,7 @@ def test_main_window_messages_and_writing_about_a_patient(
     select(qtbot, page, target.id)
 
     # "Voir les messages": the inbox, only the messages about this patient.
-    qtbot.mouseClick(page.messages_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.panel.messages_button, Qt.MouseButton.LeftButton)
     assert window.pages.currentWidget() is window.mail_page
     model = window.conversations.model
     qtbot.waitUntil(lambda: model.rowCount() == by_ins[target.ins], timeout=WAIT)
@@ -560,17 +567,37 @@ def test_main_window_messages_and_writing_about_a_patient(
 
     # "Écrire à l'équipe de soins": a composer to the team, about the patient.
     window.show_page("patients")
-    assert page.team is not None
-    qtbot.mouseClick(page.write_button, Qt.MouseButton.LeftButton)
+    assert page.care_team.team is not None
+    qtbot.mouseClick(page.panel.write_button, Qt.MouseButton.LeftButton)
     assert len(window.composers) == 1
     composer = window.composers[0]
     to = composer.to_field.recipients()  # type: ignore[attr-defined]
-    assert [a.email for a in to] == [a.email for a in team_addresses(page.team, page.me)]
+    assert [a.email for a in to] == [a.email for a in team_addresses(page.care_team.team, page.me)]
     chosen = composer.patient  # type: ignore[attr-defined]
     assert chosen is not None
     assert chosen.identity.ins == target.ins
     composer.keeps_draft = False  # type: ignore[attr-defined]
     composer.close()
+
+
+def test_the_page_reads_its_file_active_again_once_the_service_says_it_is_old(
+    qtbot: QtBot,
+    ui_session: AccountSession,
+    make_view: Callable[[], PatientsView],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view = make_view()
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    first = view.load_task
+    view.hide()
+    view.show()
+    assert view.load_task is first  # read a moment ago: not again
+    monkeypatch.setattr(ui_session.patients, "stale_after_s", -1.0)
+    view.hide()
+    view.show()
+    assert view.load_task is not first
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    assert listed(view)
 
 
 def test_offline_says_so(
@@ -586,12 +613,12 @@ def test_offline_says_so(
     qtbot.waitExposed(view)
     assert "hors connexion" in view.status_label.text()
     assert view.status_label.property("error")
-    assert not view.search_button.isEnabled()
-    assert view.file_empty.isVisible()
+    assert not view.directory.search_button.isEnabled()
+    assert view.file_active.file_empty.isVisible()
     view.show_tab(view.DIRECTORY)
-    view.search_form.family_edit.setText("Martin")
-    assert view.search() is None
-    assert "hors connexion" in view.search_hint.text()
+    view.directory.search_form.family_edit.setText("Martin")
+    assert view.directory.search() is None
+    assert "hors connexion" in view.directory.search_hint.text()
 
 
 def test_screenshot(qtbot: QtBot, ui_session: AccountSession, tmp_path: Path) -> None:
@@ -602,7 +629,7 @@ def test_screenshot(qtbot: QtBot, ui_session: AccountSession, tmp_path: Path) ->
     selected = view.selected()
     assert selected is not None
     assert selected == listed(view)[0]
-    assert view.team_model.rowCount() > 0
+    assert view.care_team.team_model.rowCount() > 0
     assert view.access_log.model.rowCount() > 0
     assert view.access_log.list.isVisible()
     image = view.grab()

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.message.draft import ChosenPatient
 from app.remote.directory import Correspondent, DirectoryQuery
 from app.remote.regional import RegionalClient, RegionalUnreachable, Teleexpertise
 from app.session import AccountSession
@@ -21,7 +22,6 @@ from server.testing import ServerThread
 from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
-from ui.composer.patient import ChosenPatient
 from ui.teleexpertise.view import (
     OFFLINE_FR,
     TeleexpertiseRequestDialog,

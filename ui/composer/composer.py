@@ -54,8 +54,8 @@ from app.store.records import Address, EmailRecord, addresses_to_json
 from ui import tasks, theme
 from ui.composer.chips import Chip
 from ui.composer.documents import Document, DocumentList, ask_type
-from ui.composer.patient import PatientDialog
 from ui.composer.recipients import CARE_TEAM, Candidate, RecipientField
+from ui.patient_picker import PatientDialog
 from ui.plain import PlainLabel, plain_message_box, plain_text
 
 log = logging.getLogger("monsisra.ui.composer")

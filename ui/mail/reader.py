@@ -21,7 +21,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -53,6 +52,7 @@ from app.dates import numeric_date
 from app.events import MailChanged
 from app.message.html import full_text, viewable
 from app.message.patient import format_ins, is_xdm_file
+from app.regional.links import patient_file_url  # noqa: F401 (main_window imports it here)
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
@@ -692,7 +692,3 @@ class ReaderView(QWidget):
 
     def record(self, email_id: str) -> EmailRecord | None:
         return next((r for r in self.records if r.id == email_id), None)
-
-
-def patient_file_url(template: str, ins: str) -> QUrl:
-    return QUrl(template.replace("{ins}", quote(ins, safe="")))

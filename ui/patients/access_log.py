@@ -5,7 +5,8 @@ opened it on the portal, followed it (and why), stopped following it, created it
 The regional directory keeps it (issue 9 §8) and shows it only to the professionals who follow
 the patient, so the panel asks for it only for a followed patient and says why otherwise. It
 reads it a page at a time, newest first; "Afficher les accès plus anciens" fetches the next.
-Everything in it comes from the server and is painted as plain text.
+Everything in it comes from the server and is painted as plain text. It is read through
+`session.patients`.
 """
 
 from __future__ import annotations
@@ -19,26 +20,25 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
-    QSize,
     Qt,
 )
-from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QListView,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.dates import numeric_date
-from app.remote.regional import AccessLogEntry, AccessLogPage, Patient
+from app.regional.records import AccessLogEntry, AccessLogPage, Patient
 from app.session import AccountSession
-from ui import tasks, theme
-from ui.palette import MUTED, TEXT, paint_row, row_fonts
+from ui import tasks
+from ui.card_delegate import CardDelegate, CardFonts, paint_line
+from ui.palette import MUTED, TEXT
+from ui.patients.widgets import say
 from ui.plain import PlainLabel, plain_text, plain_tooltip
 from ui.record_list import RECORD_ROLE, RecordList
 
@@ -98,24 +98,22 @@ def entry_text(entry: AccessLogEntry) -> str:
     return f"{when_text(entry)}, {who} : {action_text(entry)}"
 
 
-class AccessLogDelegate(QStyledItemDelegate):
+class AccessLogDelegate(CardDelegate[AccessLogEntry]):
     """The name and the date, the profession, then what was done."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        return QSize(280, ENTRY_HEIGHT)
+    record_type = AccessLogEntry
+    role = RECORD_ROLE
+    row_height = 64
+    min_width = 280
+    antialiased = False
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        entry = index.data(RECORD_ROLE)
-        if not isinstance(entry, AccessLogEntry):
-            return
-        painter.save()
-        rect = option.rect
-        paint_row(painter, option, divider_left=16)
-        small, bold = row_fonts(option.font)
+    def paint_card(
+        self, painter: QPainter, rect: QRect, record: AccessLogEntry, fonts: CardFonts
+    ) -> None:
         left, right = rect.left() + 16, rect.right() - 16
-        when = when_text(entry)
-        when_width = QFontMetrics(small).horizontalAdvance(when)
-        painter.setFont(small)
+        when = when_text(record)
+        when_width = fonts.small_metrics.horizontalAdvance(when)
+        painter.setFont(fonts.small)
         painter.setPen(MUTED)
         painter.drawText(
             QRect(right - when_width, rect.top() + 6, when_width, 20),
@@ -125,19 +123,12 @@ class AccessLogDelegate(QStyledItemDelegate):
         name_room = max(40, right - when_width - 12 - left)
         width = right - left
         lines = (
-            (bold, TEXT, plain_text(entry.actor.name), rect.top() + 6, name_room),
-            (small, MUTED, actor_role(entry), rect.top() + 25, width),
-            (small, TEXT, action_text(entry), rect.top() + 42, width),
+            (fonts.bold, TEXT, record.actor.name, rect.top() + 6, name_room),
+            (fonts.small, MUTED, actor_role(record), rect.top() + 25, width),
+            (fonts.small, TEXT, action_text(record), rect.top() + 42, width),
         )
         for font, color, text, top, room in lines:
-            painter.setFont(font)
-            painter.setPen(color)
-            painter.drawText(
-                QRect(left, top, room, 18),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, room),
-            )
-        painter.restore()
+            paint_line(painter, QRect(left, top, room, 18), text, font, color)
 
 
 class AccessLogPanel(QWidget):
@@ -210,22 +201,17 @@ class AccessLogPanel(QWidget):
         return self._fetch(self.patient_id, self.next_cursor)
 
     def _fetch(self, patient_id: str, cursor: str | None) -> asyncio.Future[Any]:
-        async def fetch() -> AccessLogPage:
-            client = await self.session.regional()
-            return await client.access_log(patient_id, cursor, PAGE_SIZE)
-
         def loaded(page: AccessLogPage) -> None:
-            if self.patient_id != patient_id:
-                return  # another patient was chosen meanwhile
             self._show(self.model.rows() + page.entries, page.next_cursor)
             self._say("" if self.model.rowCount() else self.tr("Aucun accès enregistré."))
 
         def failed(message: str) -> None:
-            if self.patient_id == patient_id:
-                self.more_button.setEnabled(True)
-                self._say(message, error=True)
+            self.more_button.setEnabled(True)
+            self._say(message, error=True)
 
-        self.task = tasks.run(fetch(), self, loaded, failed)
+        # key: the journal of a patient chosen since replaces the one still being read.
+        coro = self.session.patients.access_log(patient_id, cursor, PAGE_SIZE)
+        self.task = tasks.run(coro, self, loaded, failed, key="journal")
         return self.task
 
     def _show(self, entries: list[AccessLogEntry], cursor: str | None) -> None:
@@ -241,6 +227,4 @@ class AccessLogPanel(QWidget):
         self.task = None
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setVisible(bool(text))
-        theme.restyle(self.status, error=error)
+        say(self.status, text, error)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.remote.regional import FollowReason
+from app.regional.records import FollowReason
 from ui.plain import PlainLabel, plain_text
 
 

@@ -49,8 +49,8 @@ from app.remote.regional import ExpertProfile, PortalCode, Quota, Teleexpertise
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.cards import list_card
-from ui.composer.patient import ChosenPatient, PatientDialog
 from ui.palette import MUTED, TEXT, paint_row, row_fonts
+from ui.patient_picker import ChosenPatient, PatientDialog
 from ui.plain import PlainLabel, paint_text, plain_message_box
 from ui.record_list import RECORD_ROLE, RecordList
 
