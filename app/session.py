@@ -28,6 +28,9 @@ from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
 from app.outbox.sender import SENT, Outbox
+from app.regional.expertise import ExpertiseService
+from app.regional.portal import PortalService
+from app.regional.teleconsultations import TeleconsultationService
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient, RegionalUrls
@@ -96,6 +99,10 @@ class AccountSession:
             account.cache, None, self.copies, origin=account.ref.server_url
         )
         self.regional_urls: RegionalUrls | None = None
+        # Regional services
+        self.expertise = ExpertiseService(self.regional, lambda: self.online)
+        self.teleconsultations = TeleconsultationService(self.regional, lambda: self.online)
+        self.portal = PortalService(self.regional, lambda: self.online)
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self._identity: Address | None = None
