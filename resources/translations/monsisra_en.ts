@@ -54,7 +54,7 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Chiffrement du cache (SQLCipher)</source>
         <translation>Cache encryption (SQLCipher)</translation>
     </message>
@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <location filename="../../ui/patients/access_log.py" line="+52"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -198,12 +198,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+176"/>
+        <location filename="../../ui/mail/reader.py" line="+177"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+94"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -244,7 +244,7 @@
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>
@@ -278,8 +278,8 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+150"/>
-        <location line="+179"/>
+        <location filename="../../ui/composer/composer.py" line="+149"/>
+        <location line="+171"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -295,12 +295,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+365"/>
+        <location line="+360"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="-362"/>
+        <location line="-357"/>
         <source>Patient…</source>
         <translation>Patient…</translation>
     </message>
@@ -360,7 +360,7 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+69"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -370,7 +370,7 @@
         <translation>Modified</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Brouillon enregistré</source>
         <translation>Draft saved</translation>
     </message>
@@ -385,7 +385,7 @@
         <translation>Directory search is not available.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+131"/>
         <source>« %1 » n&apos;est pas un fichier.</source>
         <translation>“%1” is not a file.</translation>
     </message>
@@ -405,7 +405,7 @@
         <translation>Document not found: </translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <location line="+5"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
@@ -426,8 +426,8 @@
         <translation> It remains in the outbox.</translation>
     </message>
     <message>
-        <location line="-310"/>
-        <location line="+339"/>
+        <location line="-309"/>
+        <location line="+338"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -435,7 +435,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+428"/>
+        <location filename="../../ui/app.py" line="+433"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
@@ -568,7 +568,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+617"/>
+        <location filename="../../ui/directory/view.py" line="+622"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -586,7 +586,7 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location line="-502"/>
+        <location line="-507"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
@@ -706,7 +706,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Aucun résultat. Élargissez la recherche.</source>
         <translation>No results. Try a broader search.</translation>
     </message>
@@ -721,7 +721,7 @@
         <translation>{n} results</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Vos favoris et vos correspondants récents</source>
         <translation>Your favourites and recent correspondents</translation>
     </message>
@@ -736,7 +736,7 @@
         <translation>Removed from your favourites.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -749,7 +749,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+203"/>
+        <location filename="../../ui/composer/documents.py" line="+204"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1507,7 +1507,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
@@ -1588,7 +1588,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+75"/>
+        <location filename="../../ui/patients/view.py" line="+76"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1611,7 +1611,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1626,7 +1626,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+96"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1777,12 +1777,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+470"/>
+        <location line="+472"/>
         <source>Le dossier du patient sur le portail régional</source>
         <translation>The patient&apos;s record on the regional portal</translation>
     </message>
     <message>
-        <location line="-432"/>
+        <location line="-434"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
@@ -1889,12 +1889,12 @@
     <message>
         <location line="+13"/>
         <location line="+8"/>
-        <location line="+97"/>
+        <location line="+99"/>
         <source>Ne plus suivre</source>
         <translation>Stop following</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-106"/>
         <source>Retirer {name} de votre file active ?</source>
         <translation>Remove {name} from your active list?</translation>
     </message>
@@ -1909,7 +1909,7 @@
         <translation>{name} is no longer in your active list.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>INS : {ins}</source>
         <translation>INS: {ins}</translation>
     </message>
@@ -1919,13 +1919,13 @@
         <translation>INS not given</translation>
     </message>
     <message>
-        <location line="-128"/>
-        <location line="+135"/>
+        <location line="-130"/>
+        <location line="+137"/>
         <source>Suivre</source>
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="-590"/>
+        <location line="-592"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1940,7 +1940,7 @@
         <translation>Used name</translation>
     </message>
     <message>
-        <location line="+592"/>
+        <location line="+594"/>
         <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
         <translation>Follow this patient to open their record on the regional portal.</translation>
     </message>
@@ -2013,7 +2013,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+108"/>
+        <location filename="../../ui/mail/reader.py" line="+111"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2026,7 +2026,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+184"/>
+        <location filename="../../ui/composer/recipients.py" line="+177"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -2232,7 +2232,7 @@
         <translation>The server answers; its certificate was verified.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Certificats d&apos;autorité supplémentaires</source>
         <translation>Additional certificate authorities</translation>
     </message>
@@ -2302,7 +2302,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Aucune commune de l&apos;annuaire ne correspond.</source>
         <translation>No town in the directory matches.</translation>
     </message>
@@ -2491,7 +2491,7 @@
 <context>
     <name>Teleconsultations</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+52"/>
+        <location filename="../../ui/teleconsultations/model.py" line="+15"/>
         <source>Planifiée</source>
         <translation>Scheduled</translation>
     </message>
@@ -2506,12 +2506,12 @@
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+35"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location filename="../../ui/teleconsultations/delegate.py" line="+48"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
@@ -2521,7 +2521,7 @@
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
@@ -2529,7 +2529,7 @@
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location line="+41"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+51"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2579,12 +2579,12 @@
         <translation>Copy the patient&apos;s link</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+38"/>
         <source>Chargement des téléconsultations…</source>
         <translation>Loading teleconsultations…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Aucune téléconsultation planifiée.</source>
         <translation>No teleconsultations scheduled.</translation>
     </message>
@@ -2599,7 +2599,7 @@
         <translation>{n} teleconsultations scheduled.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>Cette téléconsultation est terminée ou annulée.</source>
         <translation>This teleconsultation has ended or was cancelled.</translation>
     </message>
@@ -2632,7 +2632,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+61"/>
+        <location filename="../../ui/teleexpertise/labels.py" line="+13"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2672,7 +2672,7 @@
         <translation>Offline: tele-expertise will be available as soon as the server answers again.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+18"/>
         <source>Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).</source>
         <translation>No tele-expertise left this year for this patient ({used} of {limit}).</translation>
     </message>
@@ -2686,11 +2686,139 @@
         <source>{n} téléexpertises restantes cette année pour ce patient.</source>
         <translation>{n} tele-expertises left this year for this patient.</translation>
     </message>
+    <message>
+        <location line="+12"/>
+        <source>1 demande attend votre avis</source>
+        <translation>1 request awaits your opinion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} demandes attendent votre avis</source>
+        <translation>{n} requests await your opinion</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>1 réponse à clôturer</source>
+        <translation>1 answer to close</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} réponses à clôturer</source>
+        <translation>{n} answers to close</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Rien n&apos;attend d&apos;action de votre part.</source>
+        <translation>Nothing awaits action from you.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
+        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>visible dans l&apos;annuaire des experts</source>
+        <translation>shown in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>non visible dans l&apos;annuaire</source>
+        <translation>not shown in the directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
+        <translation>You are declared as a tele-expert ({listed}).</translation>
+    </message>
+</context>
+<context>
+    <name>TeleexpertiseDetail</name>
+    <message>
+        <location filename="../../ui/teleexpertise/detail.py" line="+51"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>The expert&apos;s answer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Répondre</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir la conversation</source>
+        <translation>Show the conversation</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choisissez une téléexpertise pour voir son détail.</source>
+        <translation>Choose a tele-expertise to see its details.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{patient}, né(e) le {born}</source>
+        <translation>{patient}, born {born}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Demandée à {name}</source>
+        <translation>Requested from {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demandée par {name}</source>
+        <translation>Requested by {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Réponse reçue {when}</source>
+        <translation>Answer received {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturée {when}</source>
+        <translation>Closed {when}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Votre avis</source>
+        <translation>Your opinion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Votre réponse à la question posée…</source>
+        <translation>Your answer to the question asked…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Compte rendu de téléexpertise</source>
+        <translation>Tele-expertise report</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
+        <translation>The report, filed in the patient&apos;s record on closing…</translation>
+    </message>
 </context>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+602"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+46"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2746,17 +2874,17 @@
         <translation>No expert chosen.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Aucun patient choisi.</source>
         <translation>No patient chosen.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+26"/>
         <source>Choisir un expert</source>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+43"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -2764,7 +2892,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-669"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+74"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2809,137 +2937,12 @@
         <translation>Requests received</translation>
     </message>
     <message>
-        <location line="+52"/>
-        <source>Question</source>
-        <translation>Question</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Réponse de l&apos;expert</source>
-        <translation>The expert&apos;s answer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Compte rendu</source>
-        <translation>Report</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Répondre</source>
-        <translation>Answer</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturer</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Voir la conversation</source>
-        <translation>Show the conversation</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Choisissez une téléexpertise pour voir son détail.</source>
-        <translation>Choose a tele-expertise to see its details.</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="+61"/>
         <source>Chargement des téléexpertises…</source>
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+46"/>
-        <source>1 demande attend votre avis</source>
-        <translation>1 request awaits your opinion</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} demandes attendent votre avis</source>
-        <translation>{n} requests await your opinion</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>1 réponse à clôturer</source>
-        <translation>1 answer to close</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} réponses à clôturer</source>
-        <translation>{n} answers to close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Rien n&apos;attend d&apos;action de votre part.</source>
-        <translation>Nothing awaits action from you.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>visible dans l&apos;annuaire des experts</source>
-        <translation>shown in the experts directory</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>non visible dans l&apos;annuaire</source>
-        <translation>not shown in the directory</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
-        <translation>You are declared as a tele-expert ({listed}).</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
-        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
-    </message>
-    <message>
-        <location line="+52"/>
-        <source>{patient}, né(e) le {born}</source>
-        <translation>{patient}, born {born}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Demandée à {name}</source>
-        <translation>Requested from {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Demandée par {name}</source>
-        <translation>Requested by {name}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Réponse reçue {when}</source>
-        <translation>Answer received {when}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturée {when}</source>
-        <translation>Closed {when}</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Votre avis</source>
-        <translation>Your opinion</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Votre réponse à la question posée…</source>
-        <translation>Your answer to the question asked…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Compte rendu de téléexpertise</source>
-        <translation>Tele-expertise report</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
-        <translation>The report, filed in the patient&apos;s record on closing…</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location line="+106"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -2949,7 +2952,7 @@
         <translation>Send your opinion to {name}? It can no longer be changed.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Votre avis a été envoyé à {name}.</source>
         <translation>Your opinion has been sent to {name}.</translation>
     </message>
@@ -2964,17 +2967,17 @@
         <translation>Close this tele-expertise? The report will be filed in the patient&apos;s record and sent to {name}.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
         <source>Téléexpertise clôturée : le compte rendu a été déposé.</source>
         <translation>Tele-expertise closed: the report has been filed.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+19"/>
         <source>Demande envoyée à {name}.</source>
         <translation>Request sent to {name}.</translation>
     </message>
@@ -3020,7 +3023,7 @@
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-434"/>
+        <location filename="../../ui/mail/reader.py" line="-443"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
@@ -3040,7 +3043,7 @@
         <translation>Save the full text…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Texte complet du message copié.</source>
         <translation>Full text of the message copied.</translation>
     </message>
@@ -3050,7 +3053,7 @@
         <translation>Message text.txt</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Texte du message enregistré : {name}</source>
         <translation>Message text saved: {name}</translation>
     </message>

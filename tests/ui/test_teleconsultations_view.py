@@ -13,20 +13,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from app.dates import french_day, french_hours
+from app.regional.teleconsultations import split_by_time
 from app.remote.regional import Participant, Teleconsultation, TeleconsultationPlan
 from app.session import AccountSession
 from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from ui import theme
-from ui.teleconsultations.view import (
-    TeleconsultationsView,
-    demo_screenshot,
-    french_day,
-    french_hours,
-    participants_text,
-    split_by_time,
-)
+from ui.teleconsultations.model import participants_text
+from ui.teleconsultations.view import TeleconsultationsView, demo_screenshot
 
 # The offscreen platform says this whenever a top-level window is shown; it is not our bug.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -208,7 +204,8 @@ def test_french_dates() -> None:
     monday = dt.datetime(2026, 6, 1, 9, 5, tzinfo=PARIS)
     assert french_day(monday) == "lundi 1er juin 2026"
     assert french_day(dt.datetime(2026, 11, 27, 9, 40, tzinfo=PARIS)) == "vendredi 27 novembre 2026"
-    assert french_hours(_tc("x", monday)) == "09 h 05 – 09 h 25"
+    tc = _tc("x", monday)
+    assert french_hours(tc.start, tc.end) == "09 h 05 – 09 h 25"
 
 
 def test_participants_name_me_as_vous() -> None:
