@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.dates import french_day, french_hours
-from app.regional.teleconsultations import split_by_time
+from app.regional.teleconsultations import TeleconsultationService, split_by_time
 from app.remote.regional import Participant, Teleconsultation, TeleconsultationPlan
 from app.session import AccountSession
 from tests.ui import page_helpers
@@ -141,6 +141,27 @@ def test_refresh_shows_a_newly_planned_one(
     qtbot.waitUntil(lambda: len(items(view, True)) == before + 1, timeout=WAIT)
     assert planned.id in {t.id for t in items(view, True)}
     assert view.refresh_button.isEnabled()
+
+
+def test_shown_again_once_the_list_is_a_minute_old_it_is_read_again(
+    qtbot: QtBot, ui_session: AccountSession, make_view: Callable[[], TeleconsultationsView]
+) -> None:
+    now = [1000.0]
+    ui_session.teleconsultations = TeleconsultationService(
+        ui_session.regional, lambda: ui_session.online, clock=lambda: now[0]
+    )
+    view = make_view()
+    view.hide()
+    now[0] += 30
+    view.show()
+    assert not view.loading  # half a minute old: kept
+    view.hide()
+    now[0] += 31
+    view.show()
+    assert view.loading  # older than a minute: read again
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    assert items(view, True)
+    assert not ui_session.teleconsultations.stale()
 
 
 def test_portal_button_opens_the_portal(
