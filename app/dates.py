@@ -57,6 +57,27 @@ def french_day(moment: dt.date) -> str:
     return f"{weekday} {day_number(moment)} {MONTHS[moment.month - 1]} {moment.year}"
 
 
+def short_date(day: dt.date, this_year: int | None = None) -> str:
+    """'24 nov.' this year (today's, unless `this_year` says), '24 nov. 2025' another year."""
+    text = f"{day.day} {MONTHS_SHORT[day.month - 1]}"
+    return text if day.year == (this_year or dt.date.today().year) else f"{text} {day.year}"
+
+
+def clock(moment: dt.datetime) -> str:
+    """'09 h 05'"""
+    return f"{moment:%H} h {moment:%M}"
+
+
+def french_hours(start: dt.datetime, end: dt.datetime) -> str:
+    """'09 h 40 – 10 h 00'"""
+    return f"{clock(start)} – {clock(end)}"
+
+
+def long_datetime(moment: dt.datetime) -> str:
+    """'le 24 novembre 2026 à 14 h 05'"""
+    return f"le {long_date(moment)} à {clock(moment)}"
+
+
 def numeric_date(day: dt.date) -> str:
     """'12/03/1985' (JJ/MM/AAAA), as a birth date is written on French documents."""
     return f"{day:%d/%m/%Y}"

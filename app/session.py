@@ -28,7 +28,10 @@ from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
 from app.outbox.sender import SENT, Outbox
+from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
+from app.regional.portal import PortalService
+from app.regional.teleconsultations import TeleconsultationService
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient, RegionalUrls
@@ -99,6 +102,9 @@ class AccountSession:
         self.regional_urls: RegionalUrls | None = None
         # Regional services
         self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
+        self.expertise = ExpertiseService(self.regional, lambda: self.online)
+        self.teleconsultations = TeleconsultationService(self.regional, lambda: self.online)
+        self.portal = PortalService(self.regional, lambda: self.online)
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self._identity: Address | None = None

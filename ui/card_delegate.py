@@ -4,7 +4,8 @@ and avatars the same way, and a delegate only says what goes where.
 
 A subclass names the record type and its role, the row height and where the divider starts, and
 implements `paint_card`; the base fetches the record (nothing painted for anything else), saves
-and restores the painter, and paints the row's background (`palette.paint_row`)."""
+and restores the painter, and paints the row's background (`palette.paint_row`). `CardList` is
+the list view that shows such cards."""
 
 from __future__ import annotations
 
@@ -12,10 +13,18 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QListView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from ui.palette import paint_row, row_fonts
 from ui.plain import paint_text
+from ui.record_list import RecordList
 
 R = TypeVar("R")
 
@@ -62,6 +71,36 @@ class CardDelegate(QStyledItemDelegate, Generic[R]):
         raise NotImplementedError
 
 
+class CardList(QListView, Generic[R]):
+    """A list of painted cards: one row selected at a time, scrolled by pixel, no frame;
+    `selected()` is the selected row's record."""
+
+    def __init__(
+        self,
+        model: RecordList[R],
+        delegate: CardDelegate[R],
+        name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setModel(model)
+        self.delegate = delegate
+        delegate.setParent(self)
+        self.setItemDelegate(delegate)
+        self.setUniformItemSizes(True)
+        self.setMouseTracking(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def selected(self) -> R | None:
+        indexes = self.selectionModel().selectedRows()
+        record = indexes[0].data(self.delegate.role) if indexes else None
+        return record if isinstance(record, self.delegate.record_type) else None
+
+
 def paint_line(
     painter: QPainter, rect: QRect, text: str, font: QFont, color: QColor | Qt.GlobalColor
 ) -> None:
@@ -93,4 +132,4 @@ def paint_pill(
     return pill
 
 
-__all__ = ["CardDelegate", "CardFonts", "paint_line", "paint_pill"]
+__all__ = ["CardDelegate", "CardFonts", "CardList", "paint_line", "paint_pill"]

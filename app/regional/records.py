@@ -7,11 +7,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 Sex = Literal["female", "male", "other", "unknown"]
 Channel = Literal["email", "sms"]
 PortalPage = Literal["mespatients", "telemedecine", "expert"]
+
+
+class TeleconsultationStatus(StrEnum):
+    """Planned until it ends (then done), unless cancelled: the server's three values."""
+
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class TeleexpertiseStatus(StrEnum):
+    """Requested of the expert, answered by the expert, closed with the compte rendu."""
+
+    REQUESTED = "requested"
+    ANSWERED = "answered"
+    CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -109,7 +126,7 @@ class Participant:
 @dataclass(frozen=True)
 class Teleconsultation:
     id: str
-    status: str
+    status: TeleconsultationStatus
     start: dt.datetime
     end: dt.datetime
     duration_minutes: int
@@ -165,7 +182,7 @@ class TeleexpertisePatient:
 @dataclass(frozen=True)
 class Teleexpertise:
     id: str
-    status: str
+    status: TeleexpertiseStatus
     requester: Party
     expert: Party
     patient: TeleexpertisePatient
@@ -281,8 +298,10 @@ __all__ = [
     "Sex",
     "Teleconsultation",
     "TeleconsultationPlan",
+    "TeleconsultationStatus",
     "Teleexpertise",
     "TeleexpertisePatient",
+    "TeleexpertiseStatus",
     "Template",
     "TemplateFile",
 ]

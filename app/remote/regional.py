@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 import httpx
@@ -52,8 +53,10 @@ from app.regional.records import (
     Sex,
     Teleconsultation,
     TeleconsultationPlan,
+    TeleconsultationStatus,
     Teleexpertise,
     TeleexpertisePatient,
+    TeleexpertiseStatus,
     Template,
     TemplateFile,
 )
@@ -62,6 +65,7 @@ from app.remote.origins import OriginPolicy
 log = logs.get("regional")
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 
 # --- Reading answers --------------------------------------------------------------------------
@@ -90,6 +94,13 @@ class _Obj:
         if not isinstance(value, str):
             raise _Shape(key)
         return value
+
+    def choice(self, key: str, values: type[E]) -> E:
+        """One of an enumeration's values: anything else is a shape the client cannot read."""
+        try:
+            return values(self.text(key))
+        except ValueError:
+            raise _Shape(key) from None
 
     def flag(self, key: str) -> bool:
         value = self.v.get(key)
@@ -221,7 +232,7 @@ def _teleconsultation(o: _Obj) -> Teleconsultation:
     payment = o.opt_obj("onlinePayment")
     return Teleconsultation(
         id=o.text("id"),
-        status=o.text("status"),
+        status=o.choice("status", TeleconsultationStatus),
         start=o.datetime("start"),
         end=o.datetime("end"),
         duration_minutes=o.integer("durationMinutes"),
@@ -272,7 +283,7 @@ def _teleexpertise(o: _Obj) -> Teleexpertise:
     patient = o.obj("patient")
     return Teleexpertise(
         id=o.text("id"),
-        status=o.text("status"),
+        status=o.choice("status", TeleexpertiseStatus),
         requester=_party(o.obj("requester")),
         expert=_party(o.obj("expert")),
         patient=TeleexpertisePatient(
@@ -442,7 +453,7 @@ class RegionalClient:
         self,
         start_from: dt.date | None = None,
         start_to: dt.date | None = None,
-        status: Literal["planned", "done", "cancelled"] | None = None,
+        status: TeleconsultationStatus | None = None,
     ) -> list[Teleconsultation]:
         params = _drop_none(
             {
@@ -536,7 +547,7 @@ class RegionalClient:
         return self._read(body, _quota)
 
     async def teleexpertises(
-        self, status: Literal["requested", "answered", "closed"] | None = None
+        self, status: TeleexpertiseStatus | None = None
     ) -> list[Teleexpertise]:
         body = await self._call("GET", "/teleexpertises", params=_drop_none({"status": status}))
         return self._read(body, lambda o: [_teleexpertise(t) for t in o.objs("teleexpertises")])
@@ -741,8 +752,10 @@ __all__ = [
     "Sex",
     "Teleconsultation",
     "TeleconsultationPlan",
+    "TeleconsultationStatus",
     "Teleexpertise",
     "TeleexpertisePatient",
+    "TeleexpertiseStatus",
     "Template",
     "TemplateFile",
 ]

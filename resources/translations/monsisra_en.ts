@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <location filename="../../ui/patients/access_log.py" line="+52"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -175,7 +175,7 @@
 <context>
     <name>AccessLogPanel</name>
     <message>
-        <location line="+78"/>
+        <location line="+87"/>
         <source>Afficher les accès plus anciens</source>
         <translation>Show older accesses</translation>
     </message>
@@ -190,7 +190,7 @@
         <translation>Loading the access log…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>Aucun accès enregistré.</source>
         <translation>No access recorded.</translation>
     </message>
@@ -260,19 +260,6 @@
         <location line="+1"/>
         <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
         <translation>Session locked after {delay} of inactivity: enter your password.</translation>
-    </message>
-</context>
-<context>
-    <name>CareTeamSection</name>
-    <message>
-        <location filename="../../ui/patients/care_team.py" line="+64"/>
-        <source>Chargement de l&apos;équipe de soins…</source>
-        <translation>Loading the care team…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Aucun professionnel n&apos;est encore rattaché à ce dossier.</source>
-        <translation>No professional is linked to this record yet.</translation>
     </message>
 </context>
 <context>
@@ -561,79 +548,6 @@
     </message>
 </context>
 <context>
-    <name>CreatePatientForm</name>
-    <message>
-        <location filename="../../ui/patients/create_form.py" line="+60"/>
-        <source>Créer le dossier du patient</source>
-        <translation>Create the patient's record</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Facultatif</source>
-        <translation>Optional</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>JJ/MM/AAAA</source>
-        <translation>DD/MM/YYYY</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Facultatif : 15 caractères</source>
-        <translation>Optional: 15 characters</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Nom de naissance</source>
-        <translation>Birth name</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Nom d&apos;usage</source>
-        <translation>Used name</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Prénom</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Date de naissance</source>
-        <translation>Date of birth</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sexe</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>INS</source>
-        <translation>INS</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Annuler</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Créer et suivre</source>
-        <translation>Create and follow</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Le nom et le prénom sont obligatoires.</source>
-        <translation>Last name and first name are required.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Indiquez la date de naissance sous la forme JJ/MM/AAAA.</source>
-        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
-    </message>
-</context>
-<context>
     <name>Directory</name>
     <message>
         <location filename="../../ui/directory/model.py" line="+187"/>
@@ -670,62 +584,9 @@
     </message>
 </context>
 <context>
-    <name>DirectorySearch</name>
-    <message>
-        <location filename="../../ui/patients/directory_search.py" line="+36"/>
-        <source>Rechercher</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Ce patient ne possède pas de dossier ?</source>
-        <translation>This patient has no record?</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Créer le dossier</source>
-        <translation>Create the record</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>L&apos;annuaire patient régional n&apos;est pas disponible hors connexion.</source>
-        <translation>The regional patient directory is not available offline.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Recherche dans l&apos;annuaire patient régional…</source>
-        <translation>Searching the regional patient directory…</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Aucun patient de l&apos;annuaire régional ne correspond à ces critères.</source>
-        <translation>No patient in the regional directory matches these criteria.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Les {n} premiers patients trouvés : d&apos;autres correspondent, précisez le prénom ou cherchez par INS.</source>
-        <translation>The first {n} patients found: others match, add the first name or search by INS.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>1 patient trouvé.</source>
-        <translation>1 patient found.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} patients trouvés.</source>
-        <translation>{n} patients found.</translation>
-    </message>
-    <message>
-        <location line="+29"/>
-        <source>Dossier de {name} créé et ajouté à votre file active.</source>
-        <translation>Record of {name} created and added to your active list.</translation>
-    </message>
-</context>
-<context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="-507"/>
+        <location line="-507"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
@@ -940,24 +801,6 @@
     </message>
 </context>
 <context>
-    <name>FileActiveList</name>
-    <message>
-        <location filename="../../ui/patients/file_active.py" line="+31"/>
-        <source>Filtrer ma file active : nom, date de naissance, INS</source>
-        <translation>Filter my active list: name, date of birth, INS</translation>
-    </message>
-    <message>
-        <location line="+31"/>
-        <source>Aucun patient de votre file active ne correspond à « {text} ».</source>
-        <translation>No patient in your active list matches “{text}”.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Aucun patient dans votre file active.</source>
-        <translation>No patient in your active list.</translation>
-    </message>
-</context>
-<context>
     <name>FollowReasonDialog</name>
     <message>
         <location filename="../../ui/patients/follow_reason.py" line="+44"/>
@@ -978,45 +821,6 @@
         <location line="+18"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
-    </message>
-</context>
-<context>
-    <name>Following</name>
-    <message>
-        <location filename="../../ui/patients/following.py" line="+62"/>
-        <source>Suivre</source>
-        <translation>Follow</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>{name} est dans votre file active.</source>
-        <translation>{name} is in your active list.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <location line="+8"/>
-        <source>Ne plus suivre</source>
-        <translation>Stop following</translation>
-    </message>
-    <message>
-        <location line="-7"/>
-        <source>Retirer {name} de votre file active ?</source>
-        <translation>Remove {name} from your active list?</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le dossier du patient reste dans l&apos;annuaire régional ; vous pourrez le suivre à nouveau.</source>
-        <translation>The patient's record stays in the regional directory; you can follow it again.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Annuler</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>{name} n&apos;est plus dans votre file active.</source>
-        <translation>{name} is no longer in your active list.</translation>
     </message>
 </context>
 <context>
@@ -1673,12 +1477,12 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/patient_picker.py" line="+152"/>
+        <location filename="../../ui/composer/patient.py" line="+39"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Rechercher dans l&apos;annuaire patient régional</source>
         <translation>Search the regional patient directory</translation>
     </message>
@@ -1698,12 +1502,12 @@
         <translation>Choose</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Recherche…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
@@ -1719,123 +1523,9 @@
     </message>
 </context>
 <context>
-    <name>PatientPanel</name>
-    <message>
-        <location filename="../../ui/patients/patient_panel.py" line="+45"/>
-        <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
-        <translation>Choose a patient to see their identity and care team.</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Dans ma file active</source>
-        <translation>In my active list</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Équipe de soins</source>
-        <translation>Care team</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Journal des accès</source>
-        <translation>Access log</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Écrire à l&apos;équipe de soins</source>
-        <translation>Write to the care team</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Voir les messages</source>
-        <translation>See the messages</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ouvrir le dossier</source>
-        <translation>Open the record</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+49"/>
-        <source>Le dossier du patient sur le portail régional</source>
-        <translation>The patient's record on the regional portal</translation>
-    </message>
-    <message>
-        <location line="-17"/>
-        <source>INS : {ins}</source>
-        <translation>INS: {ins}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>INS non renseigné</source>
-        <translation>INS not given</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Ne plus suivre</source>
-        <translation>Stop following</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Suivre</source>
-        <translation>Follow</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
-        <translation>Follow this patient to open their record on the regional portal.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Les messages de votre messagerie au sujet de ce patient</source>
-        <translation>The messages of your mailbox about this patient</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
-        <translation>This patient has no INS: their messages cannot be found.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Nom d&apos;usage : {name}</source>
-        <translation>Used name: {name}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>E-mail et mobile visibles une fois le patient dans votre file active.</source>
-        <translation>E-mail and mobile visible once the patient is in your active list.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>E-mail : {email}</source>
-        <translation>E-mail: {email}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Mobile : {mobile}</source>
-        <translation>Mobile: {mobile}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ni e-mail ni mobile connus.</source>
-        <translation>No known e-mail or mobile.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
-        <translation>A message to {n} professional(s) of the care team</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
-        <translation>No known MSSanté address in the care team.</translation>
-    </message>
-</context>
-<context>
     <name>PatientSearchForm</name>
     <message>
-        <location filename="../../ui/patient_picker.py" line="-164"/>
+        <location filename="../../ui/patients/search_form.py" line="+55"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1898,7 +1588,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/words.py" line="+16"/>
+        <location filename="../../ui/patients/view.py" line="+76"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1921,7 +1611,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1936,7 +1626,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location filename="../../ui/patients/delegates.py" line="+54"/>
+        <location line="+96"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1946,17 +1636,17 @@
         <translation>Follow</translation>
     </message>
     <message>
-        <location filename="../../ui/patients/words.py" line="+24"/>
+        <location line="+84"/>
         <source>Profession non renseignée</source>
         <translation>Profession not given</translation>
     </message>
     <message>
-        <location filename="../../ui/patients/delegates.py" line="+88"/>
+        <location line="+36"/>
         <source>Pas d&apos;adresse MSSanté connue</source>
         <translation>No known MSSanté address</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>{name} (vous)</source>
         <translation>{name} (you)</translation>
     </message>
@@ -1964,7 +1654,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+67"/>
+        <location line="+57"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -1974,7 +1664,7 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+37"/>
         <source>Ma file active</source>
         <translation>My active list</translation>
     </message>
@@ -1984,22 +1674,125 @@
         <translation>Search the regional patient directory</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+28"/>
+        <source>Filtrer ma file active : nom, date de naissance, INS</source>
+        <translation>Filter my active list: name, date of birth, INS</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>JJ/MM/AAAA</source>
+        <translation>DD/MM/YYYY</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>INS</source>
+        <translation>INS</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Ce patient ne possède pas de dossier ?</source>
+        <translation>This patient has no record?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Créer le dossier</source>
+        <translation>Create the record</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Créer le dossier du patient</source>
+        <translation>Create the patient&apos;s record</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Facultatif : 15 caractères</source>
+        <translation>Optional: 15 characters</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Prénom</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sexe</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+471"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="-470"/>
+        <location line="+394"/>
         <source>Créer et suivre</source>
         <translation>Create and follow</translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-376"/>
+        <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
+        <translation>Choose a patient to see their identity and care team.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Dans ma file active</source>
+        <translation>In my active list</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Équipe de soins</source>
+        <translation>Care team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Journal des accès</source>
+        <translation>Access log</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Écrire à l&apos;équipe de soins</source>
+        <translation>Write to the care team</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir les messages</source>
+        <translation>See the messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ouvrir le dossier</source>
+        <translation>Open the record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+472"/>
+        <source>Le dossier du patient sur le portail régional</source>
+        <translation>The patient&apos;s record on the regional portal</translation>
+    </message>
+    <message>
+        <location line="-434"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>La file active n&apos;a pas pu être chargée.</source>
         <translation>The active list could not be loaded.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Mes patients n&apos;est pas disponible hors connexion : la file active et l&apos;annuaire patient sont sur le serveur régional. Réessayez une fois la connexion revenue.</source>
         <translation>My patients is not available offline: the active list and the patient directory are on the regional server. Try again once the connection is back.</translation>
     </message>
@@ -2009,7 +1802,7 @@
         <translation>Offline.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Ma file active ({n})</source>
         <translation>My active list ({n})</translation>
     </message>
@@ -2029,19 +1822,192 @@
         <translation>You follow {n} patients.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+25"/>
+        <source>Aucun patient de votre file active ne correspond à « {text} ».</source>
+        <translation>No patient in your active list matches “{text}”.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucun patient dans votre file active.</source>
+        <translation>No patient in your active list.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>L&apos;annuaire patient régional n&apos;est pas disponible hors connexion.</source>
+        <translation>The regional patient directory is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Recherche dans l&apos;annuaire patient régional…</source>
+        <translation>Searching the regional patient directory…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Aucun patient de l&apos;annuaire régional ne correspond à ces critères.</source>
+        <translation>No patient in the regional directory matches these criteria.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Les {n} premiers patients trouvés : d&apos;autres correspondent, précisez le prénom ou cherchez par INS.</source>
+        <translation>The first {n} patients found: others match, add the first name or search by INS.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 patient trouvé.</source>
+        <translation>1 patient found.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{n} patients trouvés.</source>
+        <translation>{n} patients found.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Le nom et le prénom sont obligatoires.</source>
+        <translation>Last name and first name are required.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Indiquez la date de naissance sous la forme JJ/MM/AAAA.</source>
+        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Création du dossier…</source>
         <translation>Creating the record…</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+23"/>
+        <source>Dossier de {name} créé et ajouté à votre file active.</source>
+        <translation>Record of {name} created and added to your active list.</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>{name} est dans votre file active.</source>
+        <translation>{name} is in your active list.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+8"/>
+        <location line="+99"/>
+        <source>Ne plus suivre</source>
+        <translation>Stop following</translation>
+    </message>
+    <message>
+        <location line="-106"/>
+        <source>Retirer {name} de votre file active ?</source>
+        <translation>Remove {name} from your active list?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le dossier du patient reste dans l&apos;annuaire régional ; vous pourrez le suivre à nouveau.</source>
+        <translation>The patient&apos;s record stays in the regional directory; you can follow it again.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>{name} n&apos;est plus dans votre file active.</source>
+        <translation>{name} is no longer in your active list.</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>INS : {ins}</source>
+        <translation>INS: {ins}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>INS non renseigné</source>
+        <translation>INS not given</translation>
+    </message>
+    <message>
+        <location line="-130"/>
+        <location line="+137"/>
+        <source>Suivre</source>
+        <translation>Follow</translation>
+    </message>
+    <message>
+        <location line="-592"/>
+        <source>Facultatif</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Nom de naissance</source>
+        <translation>Birth name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nom d&apos;usage</source>
+        <translation>Used name</translation>
+    </message>
+    <message>
+        <location line="+594"/>
+        <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
+        <translation>Follow this patient to open their record on the regional portal.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
+        <translation>This patient has no INS: their messages cannot be found.</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Les messages de votre messagerie au sujet de ce patient</source>
+        <translation>The messages of your mailbox about this patient</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nom d&apos;usage : {name}</source>
+        <translation>Used name: {name}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>E-mail et mobile visibles une fois le patient dans votre file active.</source>
+        <translation>E-mail and mobile visible once the patient is in your active list.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>E-mail : {email}</source>
+        <translation>E-mail: {email}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mobile : {mobile}</source>
+        <translation>Mobile: {mobile}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ni e-mail ni mobile connus.</source>
+        <translation>No known e-mail or mobile.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Chargement de l&apos;équipe de soins…</source>
+        <translation>Loading the care team…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Aucun professionnel n&apos;est encore rattaché à ce dossier.</source>
+        <translation>No professional is linked to this record yet.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
+        <translation>A message to {n} professional(s) of the care team</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
+        <translation>No known MSSanté address in the care team.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Le navigateur n&apos;a pas pu être ouvert.</source>
         <translation>The browser could not be opened.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
-        <translation>The patient's record opens in your browser.</translation>
+        <translation>The patient&apos;s record opens in your browser.</translation>
     </message>
 </context>
 <context>
@@ -2525,7 +2491,7 @@
 <context>
     <name>Teleconsultations</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+52"/>
+        <location filename="../../ui/teleconsultations/model.py" line="+15"/>
         <source>Planifiée</source>
         <translation>Scheduled</translation>
     </message>
@@ -2540,12 +2506,12 @@
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+35"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location filename="../../ui/teleconsultations/delegate.py" line="+48"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
@@ -2555,7 +2521,7 @@
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
@@ -2563,7 +2529,7 @@
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location line="+41"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+51"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2613,12 +2579,12 @@
         <translation>Copy the patient&apos;s link</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+38"/>
         <source>Chargement des téléconsultations…</source>
         <translation>Loading teleconsultations…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Aucune téléconsultation planifiée.</source>
         <translation>No teleconsultations scheduled.</translation>
     </message>
@@ -2633,7 +2599,7 @@
         <translation>{n} teleconsultations scheduled.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>Cette téléconsultation est terminée ou annulée.</source>
         <translation>This teleconsultation has ended or was cancelled.</translation>
     </message>
@@ -2666,7 +2632,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+62"/>
+        <location filename="../../ui/teleexpertise/labels.py" line="+13"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2706,7 +2672,7 @@
         <translation>Offline: tele-expertise will be available as soon as the server answers again.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+18"/>
         <source>Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).</source>
         <translation>No tele-expertise left this year for this patient ({used} of {limit}).</translation>
     </message>
@@ -2720,11 +2686,139 @@
         <source>{n} téléexpertises restantes cette année pour ce patient.</source>
         <translation>{n} tele-expertises left this year for this patient.</translation>
     </message>
+    <message>
+        <location line="+12"/>
+        <source>1 demande attend votre avis</source>
+        <translation>1 request awaits your opinion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} demandes attendent votre avis</source>
+        <translation>{n} requests await your opinion</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>1 réponse à clôturer</source>
+        <translation>1 answer to close</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} réponses à clôturer</source>
+        <translation>{n} answers to close</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Rien n&apos;attend d&apos;action de votre part.</source>
+        <translation>Nothing awaits action from you.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
+        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>visible dans l&apos;annuaire des experts</source>
+        <translation>shown in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>non visible dans l&apos;annuaire</source>
+        <translation>not shown in the directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
+        <translation>You are declared as a tele-expert ({listed}).</translation>
+    </message>
+</context>
+<context>
+    <name>TeleexpertiseDetail</name>
+    <message>
+        <location filename="../../ui/teleexpertise/detail.py" line="+51"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>The expert&apos;s answer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Répondre</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir la conversation</source>
+        <translation>Show the conversation</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choisissez une téléexpertise pour voir son détail.</source>
+        <translation>Choose a tele-expertise to see its details.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{patient}, né(e) le {born}</source>
+        <translation>{patient}, born {born}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Demandée à {name}</source>
+        <translation>Requested from {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demandée par {name}</source>
+        <translation>Requested by {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Réponse reçue {when}</source>
+        <translation>Answer received {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturée {when}</source>
+        <translation>Closed {when}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Votre avis</source>
+        <translation>Your opinion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Votre réponse à la question posée…</source>
+        <translation>Your answer to the question asked…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Compte rendu de téléexpertise</source>
+        <translation>Tele-expertise report</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
+        <translation>The report, filed in the patient&apos;s record on closing…</translation>
+    </message>
 </context>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+604"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+46"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2780,17 +2874,17 @@
         <translation>No expert chosen.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Aucun patient choisi.</source>
         <translation>No patient chosen.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+26"/>
         <source>Choisir un expert</source>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+43"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -2798,7 +2892,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-671"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+74"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2843,137 +2937,12 @@
         <translation>Requests received</translation>
     </message>
     <message>
-        <location line="+52"/>
-        <source>Question</source>
-        <translation>Question</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Réponse de l&apos;expert</source>
-        <translation>The expert&apos;s answer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Compte rendu</source>
-        <translation>Report</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Répondre</source>
-        <translation>Answer</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturer</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Voir la conversation</source>
-        <translation>Show the conversation</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Choisissez une téléexpertise pour voir son détail.</source>
-        <translation>Choose a tele-expertise to see its details.</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="+61"/>
         <source>Chargement des téléexpertises…</source>
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+48"/>
-        <source>1 demande attend votre avis</source>
-        <translation>1 request awaits your opinion</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} demandes attendent votre avis</source>
-        <translation>{n} requests await your opinion</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>1 réponse à clôturer</source>
-        <translation>1 answer to close</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} réponses à clôturer</source>
-        <translation>{n} answers to close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Rien n&apos;attend d&apos;action de votre part.</source>
-        <translation>Nothing awaits action from you.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>visible dans l&apos;annuaire des experts</source>
-        <translation>shown in the experts directory</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>non visible dans l&apos;annuaire</source>
-        <translation>not shown in the directory</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
-        <translation>You are declared as a tele-expert ({listed}).</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
-        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
-    </message>
-    <message>
-        <location line="+52"/>
-        <source>{patient}, né(e) le {born}</source>
-        <translation>{patient}, born {born}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Demandée à {name}</source>
-        <translation>Requested from {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Demandée par {name}</source>
-        <translation>Requested by {name}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Réponse reçue {when}</source>
-        <translation>Answer received {when}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturée {when}</source>
-        <translation>Closed {when}</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Votre avis</source>
-        <translation>Your opinion</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Votre réponse à la question posée…</source>
-        <translation>Your answer to the question asked…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Compte rendu de téléexpertise</source>
-        <translation>Tele-expertise report</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
-        <translation>The report, filed in the patient&apos;s record on closing…</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location line="+106"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -2983,7 +2952,7 @@
         <translation>Send your opinion to {name}? It can no longer be changed.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Votre avis a été envoyé à {name}.</source>
         <translation>Your opinion has been sent to {name}.</translation>
     </message>
@@ -2998,17 +2967,17 @@
         <translation>Close this tele-expertise? The report will be filed in the patient&apos;s record and sent to {name}.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
         <source>Téléexpertise clôturée : le compte rendu a été déposé.</source>
         <translation>Tele-expertise closed: the report has been filed.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+19"/>
         <source>Demande envoyée à {name}.</source>
         <translation>Request sent to {name}.</translation>
     </message>

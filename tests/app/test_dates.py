@@ -8,13 +8,37 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.dates import french_day, long_date, numeric_date, parse_birth_date, quantity
+from app.dates import (
+    french_day,
+    french_hours,
+    long_date,
+    long_datetime,
+    numeric_date,
+    parse_birth_date,
+    quantity,
+    short_date,
+)
 
 
 def test_days_read_as_french_writes_them() -> None:
     assert long_date(dt.date(2026, 3, 1)) == "1er mars 2026"
     assert french_day(dt.date(2026, 11, 27)) == "vendredi 27 novembre 2026"
     assert numeric_date(dt.date(1985, 3, 2)) == "02/03/1985"
+
+
+def test_short_dates_name_the_year_only_when_it_is_not_this_one() -> None:
+    assert short_date(dt.date(2026, 11, 24), 2026) == "24 nov."
+    assert short_date(dt.date(2025, 2, 1), 2026) == "1 févr. 2025"
+    assert short_date(dt.datetime(2026, 7, 14, 23, 59), 2026) == "14 juil."
+    today = dt.date.today()
+    assert short_date(today) == short_date(today, today.year)  # this year: today's by default
+
+
+def test_hours_and_moments_read_with_the_french_h() -> None:
+    start = dt.datetime(2026, 6, 1, 9, 5)
+    assert french_hours(start, start + dt.timedelta(minutes=20)) == "09 h 05 – 09 h 25"
+    assert long_datetime(dt.datetime(2026, 3, 1, 9, 5)) == "le 1er mars 2026 à 09 h 05"
+    assert long_datetime(dt.datetime(2026, 11, 24, 14, 5)) == "le 24 novembre 2026 à 14 h 05"
 
 
 def test_a_birth_date_is_read_in_the_ways_people_type_it() -> None:

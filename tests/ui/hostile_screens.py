@@ -49,7 +49,8 @@ from ui.directory.view import DirectoryDialog, DirectoryView
 from ui.mail.main_window import MainWindow
 from ui.patients.view import PatientsView
 from ui.teleconsultations.view import TeleconsultationsView
-from ui.teleexpertise.view import TeleexpertiseRequestDialog, TeleexpertiseView
+from ui.teleexpertise.request import TeleexpertiseRequestDialog
+from ui.teleexpertise.view import TeleexpertiseView
 
 WAIT = 30_000
 MEMORY_BOUND = 150 * 1024 * 1024  # generous: the screens themselves, not an unbounded read

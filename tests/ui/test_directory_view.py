@@ -177,7 +177,7 @@ def test_search_by_category(qtbot: QtBot, make_view: Callable[..., DirectoryView
 def test_experts_only_and_the_teleexpertise_request(
     qtbot: QtBot, make_view: Callable[..., DirectoryView]
 ) -> None:
-    from ui.teleexpertise.view import TeleexpertiseRequestDialog
+    from ui.teleexpertise.request import TeleexpertiseRequestDialog
 
     view = make_view()
     view.experts_check.setChecked(True)

@@ -13,20 +13,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from app.dates import french_day, french_hours
+from app.regional.teleconsultations import TeleconsultationService, split_by_time
 from app.remote.regional import Participant, Teleconsultation, TeleconsultationPlan
 from app.session import AccountSession
 from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from ui import theme
-from ui.teleconsultations.view import (
-    TeleconsultationsView,
-    demo_screenshot,
-    french_day,
-    french_hours,
-    participants_text,
-    split_by_time,
-)
+from ui.teleconsultations.model import participants_text
+from ui.teleconsultations.view import TeleconsultationsView, demo_screenshot
 
 # The offscreen platform says this whenever a top-level window is shown; it is not our bug.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -147,6 +143,27 @@ def test_refresh_shows_a_newly_planned_one(
     assert view.refresh_button.isEnabled()
 
 
+def test_shown_again_once_the_list_is_a_minute_old_it_is_read_again(
+    qtbot: QtBot, ui_session: AccountSession, make_view: Callable[[], TeleconsultationsView]
+) -> None:
+    now = [1000.0]
+    ui_session.teleconsultations = TeleconsultationService(
+        ui_session.regional, lambda: ui_session.online, clock=lambda: now[0]
+    )
+    view = make_view()
+    view.hide()
+    now[0] += 30
+    view.show()
+    assert not view.loading  # half a minute old: kept
+    view.hide()
+    now[0] += 31
+    view.show()
+    assert view.loading  # older than a minute: read again
+    qtbot.waitUntil(lambda: not view.loading, timeout=WAIT)
+    assert items(view, True)
+    assert not ui_session.teleconsultations.stale()
+
+
 def test_portal_button_opens_the_portal(
     qtbot: QtBot, browser: UrlCatcher, make_view: Callable[[], TeleconsultationsView]
 ) -> None:
@@ -208,7 +225,8 @@ def test_french_dates() -> None:
     monday = dt.datetime(2026, 6, 1, 9, 5, tzinfo=PARIS)
     assert french_day(monday) == "lundi 1er juin 2026"
     assert french_day(dt.datetime(2026, 11, 27, 9, 40, tzinfo=PARIS)) == "vendredi 27 novembre 2026"
-    assert french_hours(_tc("x", monday)) == "09 h 05 – 09 h 25"
+    tc = _tc("x", monday)
+    assert french_hours(tc.start, tc.end) == "09 h 05 – 09 h 25"
 
 
 def test_participants_name_me_as_vous() -> None:

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.dates import long_datetime, short_date
 from app.message.draft import ChosenPatient
 from app.remote.directory import Correspondent, DirectoryQuery
 from app.remote.regional import RegionalClient, RegionalUnreachable, Teleexpertise
@@ -22,15 +23,9 @@ from server.testing import ServerThread
 from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
-from ui.teleexpertise.view import (
-    OFFLINE_FR,
-    TeleexpertiseRequestDialog,
-    TeleexpertiseView,
-    demo_screenshot,
-    long_date,
-    quota_text,
-    short_date,
-)
+from ui.teleexpertise.labels import OFFLINE_FR, quota_text
+from ui.teleexpertise.request import TeleexpertiseRequestDialog
+from ui.teleexpertise.view import TeleexpertiseView, demo_screenshot
 
 WAIT = 20_000
 EXPERT_LOGIN = "nadia.lefevre"
@@ -140,7 +135,7 @@ def test_detail_of_the_answered_request_and_its_conversation(
     assert view.sections["answer"][1].text() == te.answer
     assert not view.sections["report"][1].isVisibleTo(view)
     assert te.answered_at is not None
-    assert long_date(te.answered_at) in view.detail_meta.text()
+    assert long_datetime(te.answered_at) in view.detail_meta.text()
     assert "Dr Nadia Lefèvre" in view.detail_meta.text()
     # The requester may close; she cannot answer her own request.
     assert view.close_button.isVisibleTo(view)
@@ -411,7 +406,7 @@ def test_french_words() -> None:
     )
     assert short_date(dt.date(2026, 11, 24), 2026) == "24 nov."
     assert short_date(dt.date(2025, 2, 1), 2026) == "1 févr. 2025"
-    assert long_date(dt.datetime(2026, 3, 1, 9, 5)) == "le 1er mars 2026 à 09 h 05"
+    assert long_datetime(dt.datetime(2026, 3, 1, 9, 5)) == "le 1er mars 2026 à 09 h 05"
 
 
 def test_the_main_window_shows_the_page_and_the_requests_conversation(

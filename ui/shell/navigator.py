@@ -49,7 +49,7 @@ class AppNavigator:
     def request_teleexpertise(
         self, session: AccountSession, expert: Correspondent, parent: QWidget | None = None
     ) -> QWidget:
-        from ui.teleexpertise.view import TeleexpertiseRequestDialog
+        from ui.teleexpertise.request import TeleexpertiseRequestDialog
 
         form = TeleexpertiseRequestDialog(session, expert, parent)
         form.show()

@@ -1,202 +1,40 @@
 """Téléexpertise: a paid opinion asked of an expert about a patient (FAQ). "Mes demandes" (I am the
 requester) and "Demandes reçues" (I am the expert), filtered by status; the selected one in detail
 with what its state and my role allow: the expert answers a requested one, the requester closes an
-answered one with the compte rendu (the server files it as LOINC 85208-7). A new request names an
-expert, a patient and the question, and shows what is left of the 4 per patient and per year."""
+answered one with the compte rendu (the server files it as LOINC 85208-7). "Nouvelle demande"
+opens the request form (`request.py`).
+
+The page reads and acts through `session.expertise` (the offline and staleness rules are there);
+the lists, the detail card and the words of the states are in their own modules beside this one."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from collections.abc import Callable
-from typing import Any, ClassVar, Literal
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import QColor, QDesktopServices, QFontMetrics, QPainter
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from app import dates
-from app.dates import MONTHS_SHORT, numeric_date
+from app.regional.expertise import asked_by
+from app.regional.records import (
+    ExpertProfile,
+    PortalCode,
+    Teleexpertise,
+    TeleexpertiseStatus,
+)
 from app.remote.directory import Correspondent
-from app.remote.regional import ExpertProfile, PortalCode, Quota, Teleexpertise
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.cards import list_card
-from ui.palette import MUTED, TEXT, paint_row, row_fonts
-from ui.patient_picker import ChosenPatient, PatientDialog
-from ui.plain import PlainLabel, paint_text, plain_message_box
-from ui.record_list import RECORD_ROLE, RecordList
+from ui.plain import PlainLabel, plain_message_box
+from ui.teleexpertise.delegate import TeleexpertiseList, teleexpertise_model
+from ui.teleexpertise.detail import TeleexpertiseDetail
+from ui.teleexpertise.labels import FILTERS, OFFLINE_FR, profile_text, to_do_text, translated
+from ui.teleexpertise.request import TeleexpertiseRequestDialog
 
-TeleexpertiseRole = RECORD_ROLE
-ROW_HEIGHT = 76
-Status = Literal["requested", "answered", "closed"]
-
-STATUS_LABELS = {
-    "requested": QT_TRANSLATE_NOOP("Teleexpertise", "Demandée"),
-    "answered": QT_TRANSLATE_NOOP("Teleexpertise", "Répondue"),
-    "closed": QT_TRANSLATE_NOOP("Teleexpertise", "Clôturée"),
-}
-STATUS_COLORS = {  # (background, text)
-    "requested": (QColor("#fdf0d5"), QColor("#8a5a00")),
-    "answered": (QColor("#dcefe9"), QColor("#0b5e52")),
-    "closed": (QColor("#e9ecef"), QColor("#3e4c59")),
-}
-FILTERS: tuple[tuple[object, Status | None], ...] = (
-    (QT_TRANSLATE_NOOP("Teleexpertise", "Tous les statuts"), None),
-    (QT_TRANSLATE_NOOP("Teleexpertise", "Demandées"), "requested"),
-    (QT_TRANSLATE_NOOP("Teleexpertise", "Répondues"), "answered"),
-    (QT_TRANSLATE_NOOP("Teleexpertise", "Clôturées"), "closed"),
-)
-OFFLINE_FR = QT_TRANSLATE_NOOP(
-    "Teleexpertise",
-    "Hors connexion : la téléexpertise sera disponible dès que le serveur répondra à nouveau.",
-)
-
-_Index = QModelIndex | QPersistentModelIndex
-
-
-def _tr(text: object) -> str:
-    """A text marked with QT_TRANSLATE_NOOP in the "Teleexpertise" context, translated."""
-    return QCoreApplication.translate("Teleexpertise", str(text))
-
-
-def status_label(status: str) -> str:
-    return _tr(STATUS_LABELS.get(status, status))
-
-
-def short_date(moment: dt.datetime | dt.date, this_year: int | None = None) -> str:
-    """'24 nov.' this year, '24 nov. 2025' otherwise."""
-    text = f"{moment.day} {MONTHS_SHORT[moment.month - 1]}"
-    return text if moment.year == (this_year or dt.date.today().year) else f"{text} {moment.year}"
-
-
-def long_date(moment: dt.datetime) -> str:
-    """'le 24 novembre 2026 à 14 h 05'"""
-    return f"le {dates.long_date(moment)} à {moment:%H} h {moment:%M}"
-
-
-def quota_text(quota: Quota) -> str:
-    """What is left of the yearly limit, in the FAQ's terms."""
-    if quota.remaining <= 0:
-        return QCoreApplication.translate(
-            "Teleexpertise",
-            "Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).",
-        ).format(used=quota.used, limit=quota.limit)
-    if quota.remaining == 1:
-        return QCoreApplication.translate(
-            "Teleexpertise", "1 téléexpertise restante cette année pour ce patient."
-        )
-    return QCoreApplication.translate(
-        "Teleexpertise", "{n} téléexpertises restantes cette année pour ce patient."
-    ).format(n=quota.remaining)
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and (a or "").casefold() == (b or "").casefold()
-
-
-# --- The lists --------------------------------------------------------------------------------
-
-
-def teleexpertise_model(parent: QObject) -> RecordList[Teleexpertise]:
-    """A short list (a practice's requests): kept whole, painted by the delegate."""
-    return RecordList(
-        lambda te: f"{te.patient.name} {status_label(te.status)}", lambda te: te.question, parent
-    )
-
-
-class TeleexpertiseDelegate(QStyledItemDelegate):
-    """Patient and status chip; the other party and the date; the question (the motive)."""
-
-    def __init__(self, received: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.received = received  # rows where I am the expert: the other party is the requester
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        return QSize(320, ROW_HEIGHT)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        te = index.data(TeleexpertiseRole)
-        if not isinstance(te, Teleexpertise):
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect
-        paint_row(painter, option, divider_left=16)
-        small, bold = row_fonts(option.font)
-        fm_small = QFontMetrics(small)
-
-        status = status_label(te.status)
-        background, foreground = STATUS_COLORS.get(te.status, STATUS_COLORS["closed"])
-        pill_w = fm_small.horizontalAdvance(status) + 20
-        pill = QRect(rect.right() - 16 - pill_w, rect.top() + 10, pill_w, 22)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(background)
-        painter.drawRoundedRect(pill, 11, 11)
-        painter.setFont(small)
-        painter.setPen(foreground)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, status)
-
-        left, top = rect.left() + 16, rect.top() + 10
-        full = max(40, rect.right() - 16 - left)
-        first = max(40, pill.left() - 12 - left)
-        painter.setFont(bold)
-        painter.setPen(TEXT)
-        paint_text(painter, QRect(left, top, first, 20), te.patient.name)
-        other = te.requester.name if self.received else te.expert.name
-        line2 = f"{other} · {short_date(te.created_at)}"
-        painter.setFont(small)
-        paint_text(painter, QRect(left, top + 22, full, 18), line2)
-        painter.setPen(MUTED)
-        paint_text(painter, QRect(left, top + 40, full, 18), " ".join(te.question.split()))
-        painter.restore()
-
-
-class _List(QListView):
-    def __init__(
-        self, model: RecordList[Teleexpertise], received: bool, parent: QWidget | None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("teleexpertiseList")
-        self.setModel(model)
-        self.delegate = TeleexpertiseDelegate(received, self)
-        self.setItemDelegate(self.delegate)
-        self.setUniformItemSizes(True)
-        self.setMouseTracking(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-
-
-# --- The page ---------------------------------------------------------------------------------
+Loaded = tuple[list[Teleexpertise], str, ExpertProfile]  # the list, my address, my profile
 
 
 def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:
@@ -237,7 +75,7 @@ class TeleexpertiseView(QWidget):
         title.setObjectName("pageTitle")
         self.filter_combo = QComboBox()
         for label, status in FILTERS:
-            self.filter_combo.addItem(_tr(label), status)
+            self.filter_combo.addItem(translated(label), status.value if status else None)
         self.new_button = QPushButton(theme.icon("expert-light"), self.tr("Nouvelle demande"))
         self.new_button.setObjectName("primaryButton")
         self.refresh_button = QPushButton(theme.icon("refresh"), self.tr("Actualiser"))
@@ -269,8 +107,8 @@ class TeleexpertiseView(QWidget):
 
         self.sent_model = teleexpertise_model(self)
         self.received_model = teleexpertise_model(self)
-        self.sent_list = _List(self.sent_model, False, self)
-        self.received_list = _List(self.received_model, True, self)
+        self.sent_list = TeleexpertiseList(self.sent_model, False, self)
+        self.received_list = TeleexpertiseList(self.received_model, True, self)
         self.sent_empty = PlainLabel(self.tr("Aucune demande envoyée."))
         self.received_empty = PlainLabel(self.tr("Aucune demande reçue."))
         column = QVBoxLayout()
@@ -281,11 +119,16 @@ class TeleexpertiseView(QWidget):
         ):
             column.addWidget(list_card(heading, lst, empty), 1)
 
-        self._build_detail()
+        self.detail = TeleexpertiseDetail()
+        # The detail's parts the page drives (and tests and the main window with it).
+        self.sections, self.detail_meta = self.detail.sections, self.detail.meta
+        self.action_edit, self.feedback_label = self.detail.action_edit, self.detail.feedback_label
+        self.answer_button, self.close_button = self.detail.answer_button, self.detail.close_button
+        self.thread_button = self.detail.thread_button
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addLayout(column, 5)
-        body.addWidget(self.detail_card, 6)
+        body.addWidget(self.detail, 6)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
@@ -299,6 +142,10 @@ class TeleexpertiseView(QWidget):
         self.filter_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.new_button.clicked.connect(lambda _checked=False: self.new_request())
         self.declare_button.clicked.connect(self.declare_as_expert)
+        self.action_edit.textChanged.connect(self._update_actions)
+        self.answer_button.clicked.connect(self.answer)
+        self.close_button.clicked.connect(self.close_with_report)
+        self.thread_button.clicked.connect(self.open_thread)
         for lst in (self.sent_list, self.received_list):
             lst.selectionModel().selectionChanged.connect(
                 lambda *_a, lst=lst: self._selection_moved(lst)
@@ -306,102 +153,24 @@ class TeleexpertiseView(QWidget):
         self.show_detail(None)
         self.refresh()
 
-    def _build_detail(self) -> None:
-        self.detail_card = QFrame()
-        self.detail_card.setObjectName("detailCard")
-        outer = QVBoxLayout(self.detail_card)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inner = QWidget()
-        inner.setObjectName("detailContent")
-        box = QVBoxLayout(inner)
-        box.setContentsMargins(20, 16, 20, 16)
-        box.setSpacing(8)
-        self.detail_title = PlainLabel()
-        self.detail_title.setObjectName("detailTitle")
-        self.detail_title.setWordWrap(True)
-        self.detail_meta = PlainLabel()
-        self.detail_meta.setObjectName("hint")
-        self.detail_meta.setWordWrap(True)
-        box.addWidget(self.detail_title)
-        box.addWidget(self.detail_meta)
-        self.sections: dict[str, tuple[QLabel, QLabel]] = {}
-        for key, heading in (
-            ("question", self.tr("Question")),
-            ("answer", self.tr("Réponse de l'expert")),
-            ("report", self.tr("Compte rendu")),
-        ):
-            head = PlainLabel(heading)
-            head.setObjectName("fieldTitle")
-            text = PlainLabel()
-            text.setObjectName("fieldText")
-            text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            box.addWidget(head)
-            box.addWidget(text)
-            self.sections[key] = (head, text)
-
-        self.action_title = PlainLabel()
-        self.action_title.setObjectName("fieldTitle")
-        self.action_edit = QPlainTextEdit()
-        self.action_edit.setObjectName("actionEdit")
-        self.action_edit.setMinimumHeight(96)
-        self.action_edit.setMaximumHeight(150)  # the buttons stay in sight
-        self.answer_button = QPushButton(theme.icon("send"), self.tr("Répondre"))
-        self.answer_button.setObjectName("primaryButton")
-        self.close_button = QPushButton(theme.icon("check-light"), self.tr("Clôturer"))
-        self.close_button.setObjectName("primaryButton")
-        self.thread_button = QPushButton(
-            theme.icon("conversation"), self.tr("Voir la conversation")
-        )
-        self.feedback_label = PlainLabel()
-        self.feedback_label.setObjectName("hint")
-        self.feedback_label.setWordWrap(True)
-        box.addWidget(self.action_title)
-        box.addWidget(self.action_edit)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addWidget(self.thread_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.answer_button)
-        buttons.addWidget(self.close_button)
-        box.addLayout(buttons)
-        box.addWidget(self.feedback_label)
-        box.addStretch(1)
-        self.placeholder = PlainLabel(self.tr("Choisissez une téléexpertise pour voir son détail."))
-        self.placeholder.setObjectName("emptyState")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        box.addWidget(self.placeholder)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll)
-        self.detail_content = inner
-        self.action_edit.textChanged.connect(self._update_actions)
-        self.answer_button.clicked.connect(self.answer)
-        self.close_button.clicked.connect(self.close_with_report)
-        self.thread_button.clicked.connect(self.open_thread)
-
     # Loading ------------------------------------------------------------------------------------
 
-    def status_filter(self) -> Status | None:
+    def status_filter(self) -> TeleexpertiseStatus | None:
         value = self.filter_combo.currentData()
-        return value if value in ("requested", "answered", "closed") else None
+        return TeleexpertiseStatus(value) if value else None
 
-    async def _fetch(
-        self, status: Status | None
-    ) -> tuple[list[Teleexpertise], ExpertProfile | None]:
-        client = await self.session.regional()
-        items = await client.teleexpertises(status)
-        self.me = (await self.session.own_address()).email
-        return items, await client.expert_profile()
+    async def _fetch(self, status: TeleexpertiseStatus | None) -> Loaded:
+        items = await self.session.expertise.list(status)
+        me = (await self.session.own_address()).email
+        return items, me, await self.session.expertise.profile()
 
     def refresh(self) -> asyncio.Future[Any] | None:
-        if self.load_task is not None and not self.load_task.done():
-            self.load_task.cancel()
-        if not self.session.online:
+        """Reads the list again (a read still running is replaced); offline, says so at once."""
+        if not self.session.expertise.online:
+            if self.load_task is not None:
+                self.load_task.cancel()
             self.loading = False
-            self._set_status(_tr(OFFLINE_FR), error=False)
+            self._set_status(translated(OFFLINE_FR), error=False)
             self.profile_label.clear()
             self.declare_button.setVisible(False)
             self.new_button.setEnabled(False)
@@ -410,10 +179,10 @@ class TeleexpertiseView(QWidget):
         self._set_status(self.tr("Chargement des téléexpertises…"))
         self.loading = True
 
-        def done(result: tuple[list[Teleexpertise], ExpertProfile | None]) -> None:
+        def done(result: Loaded) -> None:
             self.loading = False
             self.new_button.setEnabled(True)
-            items, profile = result
+            items, self.me, profile = result
             self.show_profile(profile)
             self.show_items(items)
 
@@ -422,14 +191,13 @@ class TeleexpertiseView(QWidget):
             self.new_button.setEnabled(False)
             self._set_status(message, error=False)
 
-        self.load_task = tasks.run(
-            self._fetch(self.status_filter()), self, done, failed, key="list"
-        )
+        fetch = self._fetch(self.status_filter())
+        self.load_task = tasks.run(fetch, self, done, failed, key="list")
         return self.load_task
 
     def is_mine(self, te: Teleexpertise) -> bool:
         """I asked for it (else I am the expert asked)."""
-        return _same(te.requester.mssante_address, self.me)
+        return asked_by(te, self.me)
 
     def show_items(self, items: list[Teleexpertise]) -> None:
         keep = self._selected.id if self._selected else None
@@ -450,56 +218,20 @@ class TeleexpertiseView(QWidget):
                 found = model.item(row)
         self._selected = found
         self.show_detail(found)
-        waiting = sum(1 for t in received if t.status == "requested")
-        to_close = sum(1 for t in sent if t.status == "answered")
-        parts = []
-        if waiting:
-            parts.append(
-                self.tr("1 demande attend votre avis")
-                if waiting == 1
-                else self.tr("{n} demandes attendent votre avis").format(n=waiting)
-            )
-        if to_close:
-            parts.append(
-                self.tr("1 réponse à clôturer")
-                if to_close == 1
-                else self.tr("{n} réponses à clôturer").format(n=to_close)
-            )
-        self._set_status(
-            " · ".join(parts) + "." if parts else self.tr("Rien n'attend d'action de votre part.")
-        )
+        self._set_status(to_do_text(received, sent))
 
     def show_profile(self, profile: ExpertProfile | None) -> None:
         self.profile = profile
-        declared = profile is not None and profile.declared
-        if declared:
-            assert profile is not None
-            listed = (
-                self.tr("visible dans l'annuaire des experts")
-                if profile.listed_in_directory
-                else self.tr("non visible dans l'annuaire")
-            )
-            self.profile_label.setText(
-                self.tr("Vous êtes déclaré comme télé-expert ({listed}).").format(listed=listed)
-            )
-        else:
-            self.profile_label.setText(
-                self.tr(
-                    "Vous n'êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas "
-                    "vous solliciter."
-                )
-            )
-        self.declare_button.setVisible(not declared)
+        self.profile_label.setText(profile_text(profile))
+        self.declare_button.setVisible(profile is None or not profile.declared)
 
     # Selection and detail -----------------------------------------------------------------------
 
-    def _selection_moved(self, lst: _List) -> None:
-        indexes = lst.selectionModel().selectedRows()
-        if indexes:
+    def _selection_moved(self, lst: TeleexpertiseList) -> None:
+        if lst.selectionModel().hasSelection():
             other = self.received_list if lst is self.sent_list else self.sent_list
             other.clearSelection()
-            item = indexes[0].data(TeleexpertiseRole)
-            chosen = item if isinstance(item, Teleexpertise) else None
+            chosen = lst.selected()
             if chosen is None or self._selected is None or chosen.id != self._selected.id:
                 self.action_edit.clear()
                 self.feedback_label.clear()
@@ -525,67 +257,22 @@ class TeleexpertiseView(QWidget):
         return False
 
     def show_detail(self, te: Teleexpertise | None) -> None:
-        for widget in (self.detail_title, self.detail_meta, self.thread_button):
-            widget.setVisible(te is not None)
-        self.placeholder.setVisible(te is None)
-        if te is None:
-            for head, text in self.sections.values():
-                head.setVisible(False)
-                text.setVisible(False)
-            self._update_actions()
-            return
-        mine = self.is_mine(te)
-        born = numeric_date(te.patient.birth_date)
-        self.detail_title.setText(
-            self.tr("{patient}, né(e) le {born}").format(patient=te.patient.name, born=born)
-        )
-        lines = [
-            (
-                self.tr("Demandée à {name}").format(name=te.expert.name)
-                if mine
-                else self.tr("Demandée par {name}").format(name=te.requester.name)
-            )
-            + f" {long_date(te.created_at)} · {status_label(te.status)}"
-        ]
-        if te.answered_at:
-            lines.append(self.tr("Réponse reçue {when}").format(when=long_date(te.answered_at)))
-        if te.closed_at:
-            lines.append(self.tr("Clôturée {when}").format(when=long_date(te.closed_at)))
-        self.detail_meta.setText("\n".join(lines))
-        for key, value in (("question", te.question), ("answer", te.answer), ("report", te.report)):
-            head, text = self.sections[key]
-            head.setVisible(bool(value))
-            text.setVisible(bool(value))
-            text.setText(value or "")
-        self.thread_button.setEnabled(bool(te.thread_id))
+        self.detail.show_record(te, te is not None and self.is_mine(te))
         self._update_actions()
 
     def can_answer(self) -> bool:
         te = self._selected
-        return te is not None and not self.is_mine(te) and te.status == "requested"
+        return (
+            te is not None and not self.is_mine(te) and te.status is TeleexpertiseStatus.REQUESTED
+        )
 
     def can_close(self) -> bool:
         te = self._selected
-        return te is not None and self.is_mine(te) and te.status == "answered"
+        return te is not None and self.is_mine(te) and te.status is TeleexpertiseStatus.ANSWERED
 
     def _update_actions(self) -> None:
-        answering, closing = self.can_answer(), self.can_close()
         busy = self.action_task is not None and not self.action_task.done()
-        self.action_title.setVisible(answering or closing)
-        self.action_edit.setVisible(answering or closing)
-        self.answer_button.setVisible(answering)
-        self.close_button.setVisible(closing)
-        if answering:
-            self.action_title.setText(self.tr("Votre avis"))
-            self.action_edit.setPlaceholderText(self.tr("Votre réponse à la question posée…"))
-        elif closing:
-            self.action_title.setText(self.tr("Compte rendu de téléexpertise"))
-            self.action_edit.setPlaceholderText(
-                self.tr("Le compte rendu, déposé dans le dossier du patient à la clôture…")
-            )
-        filled = bool(self.action_edit.toPlainText().strip())
-        self.answer_button.setEnabled(answering and filled and not busy)
-        self.close_button.setEnabled(closing and filled and not busy)
+        self.detail.show_actions(self.can_answer(), self.can_close(), busy)
 
     # Actions ------------------------------------------------------------------------------------
 
@@ -601,13 +288,8 @@ class TeleexpertiseView(QWidget):
             ),
         ):
             return None
-
-        async def send() -> Teleexpertise:
-            return await (await self.session.regional()).answer_teleexpertise(te.id, text)
-
-        return self._act(
-            send(), self.tr("Votre avis a été envoyé à {name}.").format(name=te.requester.name)
-        )
+        success = self.tr("Votre avis a été envoyé à {name}.").format(name=te.requester.name)
+        return self._act(self.session.expertise.answer(te.id, text), success)
 
     def close_with_report(self) -> asyncio.Future[Any] | None:
         te, text = self._selected, self.action_edit.toPlainText().strip()
@@ -622,38 +304,28 @@ class TeleexpertiseView(QWidget):
             ).format(name=te.expert.name),
         ):
             return None
+        success = self.tr("Téléexpertise clôturée : le compte rendu a été déposé.")
+        return self._act(self.session.expertise.close(te.id, text), success)
 
-        async def close() -> Teleexpertise:
-            return await (await self.session.regional()).close_teleexpertise(te.id, text)
-
-        return self._act(close(), self.tr("Téléexpertise clôturée : le compte rendu a été déposé."))
-
-    def _act(self, coro: Any, success: str) -> asyncio.Future[Any]:
+    def _act(self, change: Coroutine[Any, Any, Teleexpertise], success: str) -> asyncio.Future[Any]:
         def done(updated: Teleexpertise) -> None:
             self.action_edit.clear()
-            self._replace(updated)
-            self._flash(success)
+            for model in (self.sent_model, self.received_model):
+                model.replace(updated)
+            self._selected = updated
+            self.select(updated.id)
+            self.show_detail(updated)
+            self.detail.flash(success)
             self.refresh()
 
         def failed(message: str) -> None:
-            self._flash(message, error=True)
+            self.detail.flash(message, error=True)
             self._update_actions()
 
-        self._flash(self.tr("Envoi…"))
-        self.action_task = tasks.change(coro, self, done, failed)
+        self.detail.flash(self.tr("Envoi…"))
+        self.action_task = tasks.change(change, self, done, failed)
         self._update_actions()
         return self.action_task
-
-    def _replace(self, updated: Teleexpertise) -> None:
-        for model in (self.sent_model, self.received_model):
-            rows = model.rows()
-            row = model.row_of(updated.id)
-            if row >= 0:
-                rows[row] = updated
-                model.set_rows(rows)
-        self._selected = updated
-        self.select(updated.id)
-        self.show_detail(updated)
 
     def open_thread(self) -> None:
         te = self._selected
@@ -669,15 +341,13 @@ class TeleexpertiseView(QWidget):
 
     def _requested(self, te: Teleexpertise) -> None:
         self._selected = te
-        self._flash(self.tr("Demande envoyée à {name}.").format(name=te.expert.name))
+        self.detail.flash(self.tr("Demande envoyée à {name}.").format(name=te.expert.name))
         self.refresh()
 
     def declare_as_expert(self) -> asyncio.Future[Any]:
-        """The expert preferences are filled on the portal (FAQ), signed in by a one-time code."""
+        """The expert preferences are filled on the portal (FAQ), signed in by a one-time code;
+        without a code (offline, refused), the portal's own page, where the user signs in."""
         urls = self.session.regional_urls
-
-        async def code() -> PortalCode:
-            return await (await self.session.regional()).portal_code("expert")
 
         def opened(portal: PortalCode) -> None:
             QDesktopServices.openUrl(QUrl(portal.url))
@@ -688,227 +358,11 @@ class TeleexpertiseView(QWidget):
             else:
                 self._set_status(message)
 
-        return tasks.run(code(), self, opened, fallback)
+        return tasks.run(self.session.portal.code("expert"), self, opened, fallback)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
         theme.restyle(self.status_label, error=error)
-
-    def _flash(self, text: str, error: bool = False) -> None:
-        self.feedback_label.setText(text)
-        theme.restyle(self.feedback_label, error=error)
-
-
-# --- A new request ----------------------------------------------------------------------------
-
-
-class TeleexpertiseRequestDialog(QDialog):
-    """Expert, patient, question → `requested(Teleexpertise)`; the quota left is shown once the
-    patient is known, and the server's refusal (past 4 a year) is shown as it says it."""
-
-    requested = Signal(object)
-    _open: ClassVar[list[TeleexpertiseRequestDialog]] = []  # alive while shown (no parent needed)
-
-    def __init__(
-        self,
-        session: AccountSession,
-        expert: Correspondent | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("teleexpertiseRequestDialog")
-        self.setWindowTitle(self.tr("Demander une téléexpertise"))
-        self.session = session
-        self.expert: Correspondent | None = None
-        self.patient: ChosenPatient | None = None
-        self.quota: Quota | None = None
-        self.quota_task: asyncio.Future[Any] | None = None
-        self.send_task: asyncio.Future[Any] | None = None
-        self.expert_dialog: QDialog | None = None
-        self.patient_dialog: PatientDialog | None = None
-
-        title = PlainLabel(self.tr("Demander une téléexpertise"))
-        title.setObjectName("dialogTitle")
-        intro = PlainLabel(
-            self.tr(
-                "Une demande d'avis rémunérée sur le cas d'un patient, prise en charge dans la "
-                "limite de 4 par patient et par an."
-            )
-        )
-        intro.setObjectName("hint")
-        intro.setWordWrap(True)
-
-        self.expert_label = PlainLabel()
-        self.expert_label.setObjectName("choice")
-        self.expert_label.setWordWrap(True)
-        self.expert_button = QPushButton(theme.icon("search"), self.tr("Choisir un expert…"))
-        self.patient_label = PlainLabel()
-        self.patient_label.setObjectName("choice")
-        self.patient_label.setWordWrap(True)
-        self.patient_button = QPushButton(theme.icon("patient"), self.tr("Choisir le patient…"))
-        self.quota_label = PlainLabel()
-        self.quota_label.setObjectName("hint")
-        self.quota_label.setWordWrap(True)
-        self.question_edit = QPlainTextEdit()
-        self.question_edit.setPlaceholderText(
-            self.tr("Votre question à l'expert : contexte, antécédents, ce que vous attendez…")
-        )
-        self.question_edit.setMinimumHeight(120)
-        self.error_label = PlainLabel()
-        self.error_label.setObjectName("hint")
-        self.error_label.setWordWrap(True)
-        self.send_button = QPushButton(theme.icon("send"), self.tr("Envoyer la demande"))
-        self.send_button.setObjectName("primaryButton")
-        self.cancel_button = QPushButton(self.tr("Annuler"))
-        for button in (self.send_button, self.cancel_button, self.expert_button):
-            button.setAutoDefault(False)
-        self.patient_button.setAutoDefault(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 16)
-        layout.setSpacing(10)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        for heading, label, button in (
-            (self.tr("Expert"), self.expert_label, self.expert_button),
-            (self.tr("Patient"), self.patient_label, self.patient_button),
-        ):
-            head = PlainLabel(heading)
-            head.setObjectName("fieldTitle")
-            layout.addWidget(head)
-            row = QHBoxLayout()
-            row.setSpacing(8)
-            row.addWidget(label, 1)
-            row.addWidget(button)
-            layout.addLayout(row)
-        layout.addWidget(self.quota_label)
-        head = PlainLabel(self.tr("Question"))
-        head.setObjectName("fieldTitle")
-        layout.addWidget(head)
-        layout.addWidget(self.question_edit, 1)
-        layout.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.send_button)
-        layout.addLayout(buttons)
-        self.resize(560, 600)
-
-        self.expert_button.clicked.connect(lambda _checked=False: self.choose_expert())
-        self.patient_button.clicked.connect(lambda _checked=False: self.choose_patient())
-        self.send_button.clicked.connect(self.send)
-        self.cancel_button.clicked.connect(self.reject)
-        self.question_edit.textChanged.connect(self._update)
-        self.finished.connect(self._forget)
-        TeleexpertiseRequestDialog._open.append(self)
-        self.set_expert(expert)
-        self.set_patient(None)
-
-    def _forget(self, _result: int) -> None:
-        if self in TeleexpertiseRequestDialog._open:
-            TeleexpertiseRequestDialog._open.remove(self)
-
-    def set_expert(self, expert: Correspondent | None) -> None:
-        self.expert = expert
-        if expert is None:
-            self.expert_label.setText(self.tr("Aucun expert choisi."))
-        else:
-            about = expert.specialty_label or expert.profession_label or ""
-            where = expert.city
-            details = " · ".join(x for x in (about, where) if x)
-            self.expert_label.setText(
-                f"{expert.display_name} — {details}" if details else expert.display_name
-            )
-        self._update()
-
-    def set_patient(self, patient: ChosenPatient | None) -> asyncio.Future[Any] | None:
-        self.patient = patient
-        self.quota = None
-        self.quota_label.clear()
-        if patient is None:
-            self.patient_label.setText(self.tr("Aucun patient choisi."))
-            self._update()
-            return None
-        self.patient_label.setText(patient.identity.display())
-        self._update()
-        if patient.id is None:
-            return None
-        patient_id = patient.id
-
-        async def fetch() -> Quota:
-            return await (await self.session.regional()).teleexpertise_quota(patient_id)
-
-        def shown(quota: Quota) -> None:
-            if self.patient is not None and self.patient.id == quota.patient_id:
-                self.quota = quota
-                self.quota_label.setText(quota_text(quota))
-                theme.restyle(self.quota_label, error=quota.remaining <= 0)
-
-        def failed(message: str) -> None:
-            self.quota_label.setText(message)
-            theme.restyle(self.quota_label, error=True)
-
-        self.quota_task = tasks.run(fetch(), self, shown, failed, key="quota")
-        return self.quota_task
-
-    def choose_expert(self) -> QDialog:
-        from ui.directory.view import DirectoryDialog  # the directory opens this form too
-
-        dialog = DirectoryDialog(self.session, self)
-        dialog.setWindowTitle(self.tr("Choisir un expert"))
-        dialog.view.experts_check.setChecked(True)
-        dialog.chosen.connect(lambda people: self.set_expert(people[0]) if people else None)
-        self.expert_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def choose_patient(self) -> PatientDialog:
-        dialog = PatientDialog(self.session, self)
-        dialog.chosen.connect(self.set_patient)
-        self.patient_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _update(self) -> None:
-        busy = self.send_task is not None and not self.send_task.done()
-        ready = (
-            self.expert is not None
-            and self.patient is not None
-            and self.patient.id is not None
-            and bool(self.question_edit.toPlainText().strip())
-        )
-        self.send_button.setEnabled(ready and not busy)
-
-    def send(self) -> asyncio.Future[Any] | None:
-        expert, patient = self.expert, self.patient
-        question = self.question_edit.toPlainText().strip()
-        if expert is None or patient is None or patient.id is None or not question:
-            return None
-        patient_id = patient.id
-
-        async def request() -> Teleexpertise:
-            client = await self.session.regional()
-            return await client.request_teleexpertise(
-                patient_id,
-                question,
-                expert_address=expert.mailbox,
-                expert_practitioner_id=None if expert.mailbox else expert.practitioner_id,
-            )
-
-        def done(te: Teleexpertise) -> None:
-            self.requested.emit(te)
-            self.accept()
-
-        def failed(message: str) -> None:
-            self.error_label.setText(message)
-            theme.restyle(self.error_label, error=True)
-            self._update()
-
-        self.error_label.setText(self.tr("Envoi de la demande…"))
-        theme.restyle(self.error_label, error=False)
-        self.send_task = tasks.change(request(), self, done, failed)
-        self._update()
-        return self.send_task
 
 
 async def demo_screenshot(session: AccountSession) -> TeleexpertiseView:
@@ -920,7 +374,10 @@ async def demo_screenshot(session: AccountSession) -> TeleexpertiseView:
             break
         await asyncio.sleep(0.05)
     rows = view.sent_model.rows()
-    answered = next((i for i, t in enumerate(rows) if t.status == "answered"), 0 if rows else -1)
+    answered = next(
+        (i for i, t in enumerate(rows) if t.status is TeleexpertiseStatus.ANSWERED),
+        0 if rows else -1,
+    )
     if answered >= 0:
         view.sent_list.setCurrentIndex(view.sent_model.index(answered))
     return view
