@@ -8,7 +8,14 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.dates import french_day, long_date, numeric_date, parse_birth_date, quantity
+from app.dates import (
+    french_day,
+    hours_minutes,
+    long_date,
+    numeric_date,
+    parse_birth_date,
+    quantity,
+)
 
 
 def test_days_read_as_french_writes_them() -> None:
@@ -33,3 +40,8 @@ def test_plural_from_two_on_as_in_french() -> None:
     assert quantity(0, "seconde") == "0 seconde"
     assert quantity(1, "minute") == "1 minute"
     assert quantity(2, "octet") == "2 octets"
+
+
+def test_a_delay_is_written_in_hours_and_minutes_as_the_settings_and_the_lock_say_it() -> None:
+    written = [hours_minutes(m) for m in (15, 45, 60, 90, 120, 60 * 24, -5)]
+    assert written == ["15 min", "45 min", "1 h", "1 h 30", "2 h", "24 h", "0 min"]
