@@ -54,7 +54,7 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Chiffrement du cache (SQLCipher)</source>
         <translation>Cache encryption (SQLCipher)</translation>
     </message>
@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <location filename="../../ui/patients/access_log.py" line="+52"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -196,14 +196,67 @@
     </message>
 </context>
 <context>
+    <name>AccountCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_server.py" line="+40"/>
+        <source>Compte et serveur</source>
+        <translation>Account and server</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Adresse du serveur</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un changement prend effet à la prochaine connexion.</source>
+        <translation>A change takes effect the next time you sign in.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tester la connexion</source>
+        <translation>Test the connection</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Identifiant</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Oublier ce compte sur cet ordinateur…</source>
+        <translation>Forget this account on this computer…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sur un poste partagé : efface d&apos;ici vos messages, documents et brouillons, et la connexion mémorisée. Vos messages restent sur le serveur.</source>
+        <translation>On a shared computer: erases your messages, documents and drafts from here, and the remembered login. Your messages stay on the server.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>aucun compte ouvert</source>
+        <translation>no account open</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Connexion au serveur…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le serveur répond ; son certificat a été vérifié.</source>
+        <translation>The server answers; its certificate was verified.</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+176"/>
+        <location filename="../../ui/mail/reader.py" line="+177"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+94"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -244,7 +297,7 @@
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>
@@ -252,7 +305,7 @@
 <context>
     <name>AutoLock</name>
     <message>
-        <location filename="../../ui/desktop/autolock.py" line="+39"/>
+        <location filename="../../ui/login/locked.py" line="+25"/>
         <source>Session verrouillée.</source>
         <translation>Session locked.</translation>
     </message>
@@ -260,6 +313,49 @@
         <location line="+1"/>
         <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
         <translation>Session locked after {delay} of inactivity: enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_server.py" line="+17"/>
+        <source>Certificats d&apos;autorité supplémentaires (IGC Santé)</source>
+        <translation>Additional certificate authorities (IGC Santé)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>En plus des autorités de cet ordinateur, pour un serveur dont le certificat vient de l&apos;IGC Santé ou de votre établissement (fichier PEM de votre service informatique).</source>
+        <translation>Besides this computer&apos;s authorities, for a server whose certificate comes from IGC Santé or from your organisation (a PEM file from your IT department).</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choisir un fichier…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Certificats d&apos;autorité supplémentaires</source>
+        <translation>Additional certificate authorities</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Aucun fichier choisi</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Autorités ajoutées : {names}</source>
+        <translation>Authorities added: {names}</translation>
     </message>
 </context>
 <context>
@@ -278,8 +374,8 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+150"/>
-        <location line="+179"/>
+        <location filename="../../ui/composer/composer.py" line="+149"/>
+        <location line="+171"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -295,12 +391,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+365"/>
+        <location line="+360"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="-362"/>
+        <location line="-357"/>
         <source>Patient…</source>
         <translation>Patient…</translation>
     </message>
@@ -360,7 +456,7 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+69"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -370,7 +466,7 @@
         <translation>Modified</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Brouillon enregistré</source>
         <translation>Draft saved</translation>
     </message>
@@ -385,7 +481,7 @@
         <translation>Directory search is not available.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+131"/>
         <source>« %1 » n&apos;est pas un fichier.</source>
         <translation>“%1” is not a file.</translation>
     </message>
@@ -405,7 +501,7 @@
         <translation>Document not found: </translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <location line="+5"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
@@ -426,8 +522,8 @@
         <translation> It remains in the outbox.</translation>
     </message>
     <message>
-        <location line="-310"/>
-        <location line="+339"/>
+        <location line="-309"/>
+        <location line="+338"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -435,7 +531,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+428"/>
+        <location filename="../../ui/app.py" line="+433"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
@@ -568,7 +664,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+617"/>
+        <location filename="../../ui/directory/view.py" line="+622"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -586,7 +682,7 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location line="-502"/>
+        <location line="-507"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
@@ -706,7 +802,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Aucun résultat. Élargissez la recherche.</source>
         <translation>No results. Try a broader search.</translation>
     </message>
@@ -721,7 +817,7 @@
         <translation>{n} results</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Vos favoris et vos correspondants récents</source>
         <translation>Your favourites and recent correspondents</translation>
     </message>
@@ -736,7 +832,7 @@
         <translation>Removed from your favourites.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -749,7 +845,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+203"/>
+        <location filename="../../ui/composer/documents.py" line="+204"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -798,6 +894,34 @@
         <location line="+3"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_local.py" line="+38"/>
+        <source>Documents hors connexion</source>
+        <translation>Offline documents</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Place réservée aux documents</source>
+        <translation>Space reserved for documents</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
+        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
+        <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Utilisé actuellement : {used} sur {budget}.</source>
+        <translation>Currently used: {used} of {budget}.</translation>
     </message>
 </context>
 <context>
@@ -913,9 +1037,87 @@
     </message>
 </context>
 <context>
+    <name>LocationCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_location.py" line="+50"/>
+        <source>Lieu d&apos;exercice</source>
+        <translation>Place of practice</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Point de départ de la recherche « autour de moi » dans l&apos;annuaire.</source>
+        <translation>Starting point of the “near me” directory search.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Code postal ou commune</source>
+        <translation>Postcode or town</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Changer de lieu</source>
+        <translation>Change location</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Aucun lieu choisi</source>
+        <translation>No location chosen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire cherche alors autour du centre de Lyon. Tapez un code postal ou une commune ci-dessous.</source>
+        <translation>The directory then searches around the centre of Lyon. Type a postcode or a town below.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lieu sans nom</source>
+        <translation>Unnamed location</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Proposé d&apos;après votre fiche de l&apos;annuaire : {source}.</source>
+        <translation>Suggested from your directory entry: {source}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choisi par vous.</source>
+        <translation>Chosen by you.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>votre cabinet</source>
+        <translation>your practice</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Connectez-vous pour chercher une commune dans l&apos;annuaire.</source>
+        <translation>Sign in to look up a town in the directory.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>La recherche d&apos;une commune a besoin de la connexion au serveur.</source>
+        <translation>Looking up a town needs the connection to the server.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recherche…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Aucune commune de l&apos;annuaire ne correspond.</source>
+        <translation>No town in the directory matches.</translation>
+    </message>
+</context>
+<context>
     <name>LockedLoginWindow</name>
     <message>
-        <location filename="../../ui/desktop/locked.py" line="+31"/>
+        <location filename="../../ui/login/locked.py" line="+18"/>
         <source>MonSisra bureau — Session verrouillée</source>
         <translation>MonSisra bureau — Session locked</translation>
     </message>
@@ -926,14 +1128,29 @@
     </message>
 </context>
 <context>
-    <name>LoginWindow</name>
+    <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+187"/>
+        <location filename="../../ui/login/form.py" line="+37"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+13"/>
+        <source>Fichiers de l&apos;application manquants : {files}. Réinstallez MonSisra bureau.</source>
+        <translation>Application files missing: {files}. Reinstall MonSisra bureau.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
+        <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Se connecter</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>MonSisra</source>
         <translation>MonSisra</translation>
     </message>
@@ -953,7 +1170,17 @@
         <translation>Connection settings: server, certificates</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+4"/>
+        <source>À propos</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Version, licences et dossier des données de MonSisra bureau</source>
+        <translation>Version, licences and data folder of MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>prenom.nom</source>
         <translation>firstname.lastname</translation>
     </message>
@@ -983,32 +1210,12 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+261"/>
-        <source>Se connecter</source>
-        <translation>Sign in</translation>
-    </message>
-    <message>
-        <location line="-210"/>
-        <source>Connexion et déverrouillage de vos données…</source>
-        <translation>Signing in and unlocking your data…</translation>
-    </message>
-    <message>
-        <location line="-112"/>
-        <source>À propos</source>
-        <translation>About</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Version, licences et dossier des données de MonSisra bureau</source>
-        <translation>Version, licences and data folder of MonSisra bureau</translation>
-    </message>
-    <message>
-        <location line="+69"/>
+        <location line="+13"/>
         <source>Aucun trousseau sécurisé n&apos;est disponible : la connexion ne peut pas être mémorisée, votre mot de passe sera demandé à chaque lancement. Installez ou déverrouillez le trousseau de votre session (GNOME Keyring, KWallet…), puis relancez MonSisra bureau.</source>
         <translation>No secure keyring is available: the connection cannot be remembered, and your password will be asked at each launch. Install or unlock your session&apos;s keyring (GNOME Keyring, KWallet…), then restart MonSisra bureau.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>Ouvrir hors ligne malgré tout</source>
         <translation>Open offline anyway</translation>
     </message>
@@ -1018,7 +1225,12 @@
         <translation>Opens the messages saved on this computer without sending anything to this server. The connection is tried again regularly, with the same checks.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+11"/>
+        <source>Connexion et déverrouillage de vos données…</source>
+        <translation>Signing in and unlocking your data…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Pas encore d&apos;identifiants ?</source>
         <translation>No account yet?</translation>
     </message>
@@ -1028,22 +1240,15 @@
         <translation>Create a Sara account</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>MonSisra bureau · messagerie MSSanté de votre région</source>
         <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
     </message>
+</context>
+<context>
+    <name>LoginWindow</name>
     <message>
-        <location line="+27"/>
-        <source>Fichiers de l&apos;application manquants : {files}. Réinstallez MonSisra bureau.</source>
-        <translation>Application files missing: {files}. Reinstall MonSisra bureau.</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
-        <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location line="+114"/>
+        <location filename="../../ui/login/window.py" line="+220"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -1053,7 +1258,7 @@
         <translation>Offline mode: the server is not responding. Check your Internet connection.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>Ouvrir hors ligne</source>
         <translation>Open offline</translation>
     </message>
@@ -1078,12 +1283,12 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+75"/>
         <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
         <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-36"/>
         <source>Mode hors connexion : le serveur est injoignable. Vos messages enregistrés sur cet ordinateur restent consultables ; la connexion reviendra d&apos;elle-même.</source>
         <translation>Offline mode: the server cannot be reached. The messages saved on this computer can still be read; the connection will come back by itself.</translation>
     </message>
@@ -1341,6 +1546,24 @@
     </message>
 </context>
 <context>
+    <name>NotificationsCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_local.py" line="+12"/>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
+        <translation>Show patient names and the subject in notifications</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Désactivé par défaut : l&apos;écran peut être vu par d&apos;autres personnes, patients ou collègues. La notification dit alors seulement qu&apos;un message est arrivé.</source>
+        <translation>Off by default: the screen may be seen by other people, patients or colleagues. The notification then only says that a message has arrived.</translation>
+    </message>
+</context>
+<context>
     <name>Notifier</name>
     <message>
         <location filename="../../ui/desktop/notifications.py" line="+40"/>
@@ -1507,7 +1730,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
@@ -1588,7 +1811,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+75"/>
+        <location filename="../../ui/patients/view.py" line="+76"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1611,7 +1834,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1626,7 +1849,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+96"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1777,12 +2000,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+470"/>
+        <location line="+472"/>
         <source>Le dossier du patient sur le portail régional</source>
         <translation>The patient&apos;s record on the regional portal</translation>
     </message>
     <message>
-        <location line="-432"/>
+        <location line="-434"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
@@ -1889,12 +2112,12 @@
     <message>
         <location line="+13"/>
         <location line="+8"/>
-        <location line="+97"/>
+        <location line="+99"/>
         <source>Ne plus suivre</source>
         <translation>Stop following</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-106"/>
         <source>Retirer {name} de votre file active ?</source>
         <translation>Remove {name} from your active list?</translation>
     </message>
@@ -1909,7 +2132,7 @@
         <translation>{name} is no longer in your active list.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>INS : {ins}</source>
         <translation>INS: {ins}</translation>
     </message>
@@ -1919,13 +2142,13 @@
         <translation>INS not given</translation>
     </message>
     <message>
-        <location line="-128"/>
-        <location line="+135"/>
+        <location line="-130"/>
+        <location line="+137"/>
         <source>Suivre</source>
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="-590"/>
+        <location line="-592"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1940,7 +2163,7 @@
         <translation>Used name</translation>
     </message>
     <message>
-        <location line="+592"/>
+        <location line="+594"/>
         <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
         <translation>Follow this patient to open their record on the regional portal.</translation>
     </message>
@@ -2013,7 +2236,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+108"/>
+        <location filename="../../ui/mail/reader.py" line="+111"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2026,7 +2249,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+184"/>
+        <location filename="../../ui/composer/recipients.py" line="+177"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -2037,6 +2260,24 @@
         <location filename="../../ui/mail/search.py" line="+23"/>
         <source>Rechercher dans mes messages (Ctrl+F)</source>
         <translation>Search my messages (Ctrl+F)</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_local.py" line="+15"/>
+        <source>Sécurité</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Verrouillage après inactivité</source>
+        <translation>Lock after inactivity</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
+        <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
     </message>
 </context>
 <context>
@@ -2060,13 +2301,13 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+118"/>
-        <location line="+17"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+58"/>
+        <location line="+30"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+29"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -2076,238 +2317,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+63"/>
-        <source>Compte et serveur</source>
-        <translation>Account and server</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Adresse du serveur</source>
-        <translation>Server address</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Un changement prend effet à la prochaine connexion.</source>
-        <translation>A change takes effect the next time you sign in.</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Identifiant</source>
-        <translation>Username</translation>
-    </message>
-    <message>
-        <location line="+32"/>
-        <source>En plus des autorités de cet ordinateur, pour un serveur dont le certificat vient de l&apos;IGC Santé ou de votre établissement (fichier PEM de votre service informatique).</source>
-        <translation>Besides this computer&apos;s authorities, for a server whose certificate comes from IGC Santé or from your organisation (a PEM file from your IT department).</translation>
-    </message>
-    <message>
-        <location line="+37"/>
-        <source>Documents hors connexion</source>
-        <translation>Offline documents</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Place réservée aux documents</source>
-        <translation>Space reserved for documents</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Notifications</source>
-        <translation>Notifications</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
-        <translation>Show patient names and the subject in notifications</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Désactivé par défaut : l&apos;écran peut être vu par d&apos;autres personnes, patients ou collègues. La notification dit alors seulement qu&apos;un message est arrivé.</source>
-        <translation>Off by default: the screen may be seen by other people, patients or colleagues. The notification then only says that a message has arrived.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Sécurité</source>
-        <translation>Security</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Verrouillage après inactivité</source>
-        <translation>Lock after inactivity</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
-        <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Lieu d&apos;exercice</source>
-        <translation>Place of practice</translation>
-    </message>
-    <message>
-        <location line="-55"/>
-        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
-        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
-    </message>
-    <message>
-        <location line="-79"/>
-        <source>Sur un poste partagé : efface d&apos;ici vos messages, documents et brouillons, et la connexion mémorisée. Vos messages restent sur le serveur.</source>
-        <translation>On a shared computer: erases your messages, documents and drafts from here, and the remembered login. Your messages stay on the server.</translation>
-    </message>
-    <message>
-        <location line="+85"/>
-        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
-        <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
-    </message>
-    <message>
-        <location line="+52"/>
-        <source>Point de départ de la recherche « autour de moi » dans l&apos;annuaire.</source>
-        <translation>Starting point of the “near me” directory search.</translation>
-    </message>
-    <message>
-        <location line="-96"/>
-        <location line="+110"/>
-        <source>Retirer</source>
-        <translation>Remove</translation>
-    </message>
-    <message>
-        <location line="-175"/>
-        <source>Tester la connexion</source>
-        <translation>Test the connection</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Oublier ce compte sur cet ordinateur…</source>
-        <translation>Forget this account on this computer…</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Certificats d&apos;autorité supplémentaires (IGC Santé)</source>
-        <translation>Additional certificate authorities (IGC Santé)</translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>Choisir un fichier…</source>
-        <translation>Choose a file…</translation>
-    </message>
-    <message>
-        <location line="+112"/>
-        <source>Code postal ou commune</source>
-        <translation>Postcode or town</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Changer de lieu</source>
-        <translation>Change location</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>aucun compte ouvert</source>
-        <translation>no account open</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>{n} h</source>
-        <translation>{n} h</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{h} h {m:02d}</source>
-        <translation>{h} h {m:02d}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{n} min</source>
-        <translation>{n} min</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Connexion au serveur…</source>
-        <translation>Connecting to the server…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Le serveur répond ; son certificat a été vérifié.</source>
-        <translation>The server answers; its certificate was verified.</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>Certificats d&apos;autorité supplémentaires</source>
-        <translation>Additional certificate authorities</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</source>
-        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>Aucun fichier choisi</source>
-        <translation>No file chosen</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Autorités ajoutées : {names}</source>
-        <translation>Authorities added: {names}</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Utilisé actuellement : {used} sur {budget}.</source>
-        <translation>Currently used: {used} of {budget}.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Aucun lieu choisi</source>
-        <translation>No location chosen</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>L&apos;annuaire cherche alors autour du centre de Lyon. Tapez un code postal ou une commune ci-dessous.</source>
-        <translation>The directory then searches around the centre of Lyon. Type a postcode or a town below.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Lieu sans nom</source>
-        <translation>Unnamed location</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Proposé d&apos;après votre fiche de l&apos;annuaire : {source}.</source>
-        <translation>Suggested from your directory entry: {source}.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Choisi par vous.</source>
-        <translation>Chosen by you.</translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <source>votre cabinet</source>
-        <translation>your practice</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Connectez-vous pour chercher une commune dans l&apos;annuaire.</source>
-        <translation>Sign in to look up a town in the directory.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>La recherche d&apos;une commune a besoin de la connexion au serveur.</source>
-        <translation>Looking up a town needs the connection to the server.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Recherche…</source>
-        <translation>Searching…</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Aucune commune de l&apos;annuaire ne correspond.</source>
-        <translation>No town in the directory matches.</translation>
-    </message>
-    <message>
-        <location line="+71"/>
+        <location line="+54"/>
         <source>Une valeur n&apos;est pas acceptée : vérifiez le formulaire.</source>
         <translation>A value is not accepted: check the form.</translation>
     </message>
@@ -2345,37 +2355,37 @@
         <translation>Reply</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Répondre à tous</source>
         <translation>Reply all</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Transférer</source>
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Suivre / ne plus suivre</source>
         <translation>Follow up / clear follow-up</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Supprimer (vers la corbeille)</source>
         <translation>Delete (to the bin)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
@@ -2400,12 +2410,12 @@
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
@@ -2632,7 +2642,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+61"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+62"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2690,7 +2700,7 @@
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+602"/>
+        <location line="+604"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2764,7 +2774,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-669"/>
+        <location line="-671"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2849,7 +2859,7 @@
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+48"/>
         <source>1 demande attend votre avis</source>
         <translation>1 request awaits your opinion</translation>
     </message>
@@ -3020,7 +3030,7 @@
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-434"/>
+        <location filename="../../ui/mail/reader.py" line="-443"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
@@ -3040,7 +3050,7 @@
         <translation>Save the full text…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Texte complet du message copié.</source>
         <translation>Full text of the message copied.</translation>
     </message>
@@ -3050,7 +3060,7 @@
         <translation>Message text.txt</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Texte du message enregistré : {name}</source>
         <translation>Message text saved: {name}</translation>
     </message>
