@@ -25,7 +25,7 @@ from app.settings import Settings
 from ui import tasks
 from ui.desktop.settings_card import SettingsCard, field_label, hint, say
 from ui.plain import PlainLabel, plain_tooltip
-from ui.server_address import server_url_error
+from ui.server_address import say_server_error, server_url_error
 
 
 class AccountCard(SettingsCard):
@@ -95,11 +95,8 @@ class AccountCard(SettingsCard):
     def refuse_bad_address(self) -> bool:
         """Says under the field why the address typed is not usable (True), with the focus
         there; False when it is usable."""
-        error = server_url_error(self.server_url())
-        if error is None:
+        if not say_server_error(self.server_error, self.server_url()):
             return False
-        self.server_error.setText(error)
-        self.server_error.show()
         self.server_edit.setFocus()
         return True
 

@@ -46,7 +46,7 @@ from ui import first_paint, tasks
 from ui.login.approval import OriginApprovalDialog
 from ui.login.banners import DemoHint, grow_to_fit
 from ui.login.form import LoginForm
-from ui.server_address import server_url_error
+from ui.server_address import say_server_error
 
 if TYPE_CHECKING:
     from app.account.sign_in import Opener, SignIn
@@ -143,12 +143,8 @@ class LoginWindow(LoginForm):
 
     def _refuse_server(self, url: str) -> bool:
         """Says under the field why `url` is not usable (True), or hides that (False)."""
-        error = server_url_error(url)
-        if error is None:
-            self.server_error.hide()
+        if not say_server_error(self.server_error, url):
             return False
-        self.server_error.setText(error)
-        self.server_error.show()
         grow_to_fit(self)
         return True
 
