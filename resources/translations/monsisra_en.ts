@@ -238,7 +238,7 @@
         <translation>no account open</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+27"/>
         <source>Connexion au serveur…</source>
         <translation>Connecting to the server…</translation>
     </message>
@@ -1248,7 +1248,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+220"/>
+        <location filename="../../ui/login/window.py" line="+215"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -2283,7 +2283,7 @@
 <context>
     <name>ServerAddress</name>
     <message>
-        <location filename="../../ui/server_address.py" line="+17"/>
+        <location filename="../../ui/server_address.py" line="+18"/>
         <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
         <translation>Enter the server address, for example https://sante-ara.fr.</translation>
     </message>
