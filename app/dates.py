@@ -98,3 +98,11 @@ def quantity(count: int, noun: str) -> str:
     """'1 minute', '2 minutes', '0 seconde': French puts the plural from 2 on (0 and 1 are
     singular). `noun` is one whose plural takes an s."""
     return f"{count} {noun}{'s' if count > 1 else ''}"
+
+
+def hours_minutes(minutes: int) -> str:
+    """'2 h', '1 h 30', '45 min': a delay as the settings and the lock banner write it."""
+    hours, rest = divmod(max(0, minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"

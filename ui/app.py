@@ -32,9 +32,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app import about, environment, logs, paths
 from app import settings as settings_mod
 from ui import i18n, qtlog, tasks, theme
-from ui.desktop.autolock import AutoLock, locked_banner_fr
-from ui.desktop.locked import LockedLoginWindow
+from ui.desktop.autolock import AutoLock
 from ui.desktop.tray import Tray
+from ui.login.locked import LockedLoginWindow, locked_banner_fr
 from ui.login.window import DemoHint, LoginWindow, load_core
 from ui.shell import navigator as shell_navigator
 from ui.single_instance import SingleInstance, key_for

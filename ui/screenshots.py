@@ -38,7 +38,7 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("patients-journal", "ui.patients.view", "demo_journal_screenshot"),
     Screen("teleexpertise", "ui.teleexpertise.view"),
     Screen("shortcuts", "ui.desktop.shortcuts"),
-    Screen("locked", "ui.desktop.locked"),
+    Screen("locked", "ui.login.locked"),
     Screen("settings", "ui.desktop.settings_dialog"),
     Screen("about", "ui.desktop.about"),
     Screen("about-notices-missing", "ui.desktop.about", "demo_missing_screenshot"),

@@ -6,6 +6,7 @@ is loaded."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
 
 from app.remote.origins import CleartextServerUrl, InvalidServerUrl, check_server_url
 
@@ -33,3 +34,14 @@ def server_url_error(text: str) -> str | None:
             "serveur.",
         )
     return None
+
+
+def say_server_error(label: QLabel, text: str) -> bool:
+    """Shows in `label` (the line under the field) why `text` is no usable server address: True
+    then; False, with the line hidden, when it is one."""
+    error = server_url_error(text)
+    label.setVisible(error is not None)
+    if error is None:
+        return False
+    label.setText(error)
+    return True

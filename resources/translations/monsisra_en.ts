@@ -196,6 +196,59 @@
     </message>
 </context>
 <context>
+    <name>AccountCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_server.py" line="+40"/>
+        <source>Compte et serveur</source>
+        <translation>Account and server</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Adresse du serveur</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un changement prend effet à la prochaine connexion.</source>
+        <translation>A change takes effect the next time you sign in.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tester la connexion</source>
+        <translation>Test the connection</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Identifiant</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Oublier ce compte sur cet ordinateur…</source>
+        <translation>Forget this account on this computer…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sur un poste partagé : efface d&apos;ici vos messages, documents et brouillons, et la connexion mémorisée. Vos messages restent sur le serveur.</source>
+        <translation>On a shared computer: erases your messages, documents and drafts from here, and the remembered login. Your messages stay on the server.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>aucun compte ouvert</source>
+        <translation>no account open</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Connexion au serveur…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le serveur répond ; son certificat a été vérifié.</source>
+        <translation>The server answers; its certificate was verified.</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
         <location filename="../../ui/mail/reader.py" line="+177"/>
@@ -252,7 +305,7 @@
 <context>
     <name>AutoLock</name>
     <message>
-        <location filename="../../ui/desktop/autolock.py" line="+39"/>
+        <location filename="../../ui/login/locked.py" line="+25"/>
         <source>Session verrouillée.</source>
         <translation>Session locked.</translation>
     </message>
@@ -260,6 +313,49 @@
         <location line="+1"/>
         <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
         <translation>Session locked after {delay} of inactivity: enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_server.py" line="+17"/>
+        <source>Certificats d&apos;autorité supplémentaires (IGC Santé)</source>
+        <translation>Additional certificate authorities (IGC Santé)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>En plus des autorités de cet ordinateur, pour un serveur dont le certificat vient de l&apos;IGC Santé ou de votre établissement (fichier PEM de votre service informatique).</source>
+        <translation>Besides this computer&apos;s authorities, for a server whose certificate comes from IGC Santé or from your organisation (a PEM file from your IT department).</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choisir un fichier…</source>
+        <translation>Choose a file…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Certificats d&apos;autorité supplémentaires</source>
+        <translation>Additional certificate authorities</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Aucun fichier choisi</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Autorités ajoutées : {names}</source>
+        <translation>Authorities added: {names}</translation>
     </message>
 </context>
 <context>
@@ -801,6 +897,34 @@
     </message>
 </context>
 <context>
+    <name>DocumentsCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_local.py" line="+38"/>
+        <source>Documents hors connexion</source>
+        <translation>Offline documents</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Place réservée aux documents</source>
+        <translation>Space reserved for documents</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
+        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
+        <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Utilisé actuellement : {used} sur {budget}.</source>
+        <translation>Currently used: {used} of {budget}.</translation>
+    </message>
+</context>
+<context>
     <name>FollowReasonDialog</name>
     <message>
         <location filename="../../ui/patients/follow_reason.py" line="+44"/>
@@ -913,9 +1037,87 @@
     </message>
 </context>
 <context>
+    <name>LocationCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_location.py" line="+50"/>
+        <source>Lieu d&apos;exercice</source>
+        <translation>Place of practice</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Point de départ de la recherche « autour de moi » dans l&apos;annuaire.</source>
+        <translation>Starting point of the “near me” directory search.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Code postal ou commune</source>
+        <translation>Postcode or town</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Changer de lieu</source>
+        <translation>Change location</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Aucun lieu choisi</source>
+        <translation>No location chosen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire cherche alors autour du centre de Lyon. Tapez un code postal ou une commune ci-dessous.</source>
+        <translation>The directory then searches around the centre of Lyon. Type a postcode or a town below.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lieu sans nom</source>
+        <translation>Unnamed location</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Proposé d&apos;après votre fiche de l&apos;annuaire : {source}.</source>
+        <translation>Suggested from your directory entry: {source}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choisi par vous.</source>
+        <translation>Chosen by you.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>votre cabinet</source>
+        <translation>your practice</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Connectez-vous pour chercher une commune dans l&apos;annuaire.</source>
+        <translation>Sign in to look up a town in the directory.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>La recherche d&apos;une commune a besoin de la connexion au serveur.</source>
+        <translation>Looking up a town needs the connection to the server.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recherche…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Aucune commune de l&apos;annuaire ne correspond.</source>
+        <translation>No town in the directory matches.</translation>
+    </message>
+</context>
+<context>
     <name>LockedLoginWindow</name>
     <message>
-        <location filename="../../ui/desktop/locked.py" line="+31"/>
+        <location filename="../../ui/login/locked.py" line="+18"/>
         <source>MonSisra bureau — Session verrouillée</source>
         <translation>MonSisra bureau — Session locked</translation>
     </message>
@@ -926,14 +1128,29 @@
     </message>
 </context>
 <context>
-    <name>LoginWindow</name>
+    <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+187"/>
+        <location filename="../../ui/login/form.py" line="+37"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+13"/>
+        <source>Fichiers de l&apos;application manquants : {files}. Réinstallez MonSisra bureau.</source>
+        <translation>Application files missing: {files}. Reinstall MonSisra bureau.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
+        <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Se connecter</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>MonSisra</source>
         <translation>MonSisra</translation>
     </message>
@@ -953,7 +1170,17 @@
         <translation>Connection settings: server, certificates</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+4"/>
+        <source>À propos</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Version, licences et dossier des données de MonSisra bureau</source>
+        <translation>Version, licences and data folder of MonSisra bureau</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>prenom.nom</source>
         <translation>firstname.lastname</translation>
     </message>
@@ -983,32 +1210,12 @@
         <translation>Keeps you signed in on this computer (in the system keyring). Your password is still required to unlock your data.</translation>
     </message>
     <message>
-        <location line="+261"/>
-        <source>Se connecter</source>
-        <translation>Sign in</translation>
-    </message>
-    <message>
-        <location line="-210"/>
-        <source>Connexion et déverrouillage de vos données…</source>
-        <translation>Signing in and unlocking your data…</translation>
-    </message>
-    <message>
-        <location line="-112"/>
-        <source>À propos</source>
-        <translation>About</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Version, licences et dossier des données de MonSisra bureau</source>
-        <translation>Version, licences and data folder of MonSisra bureau</translation>
-    </message>
-    <message>
-        <location line="+69"/>
+        <location line="+13"/>
         <source>Aucun trousseau sécurisé n&apos;est disponible : la connexion ne peut pas être mémorisée, votre mot de passe sera demandé à chaque lancement. Installez ou déverrouillez le trousseau de votre session (GNOME Keyring, KWallet…), puis relancez MonSisra bureau.</source>
         <translation>No secure keyring is available: the connection cannot be remembered, and your password will be asked at each launch. Install or unlock your session&apos;s keyring (GNOME Keyring, KWallet…), then restart MonSisra bureau.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>Ouvrir hors ligne malgré tout</source>
         <translation>Open offline anyway</translation>
     </message>
@@ -1018,7 +1225,12 @@
         <translation>Opens the messages saved on this computer without sending anything to this server. The connection is tried again regularly, with the same checks.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+11"/>
+        <source>Connexion et déverrouillage de vos données…</source>
+        <translation>Signing in and unlocking your data…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Pas encore d&apos;identifiants ?</source>
         <translation>No account yet?</translation>
     </message>
@@ -1028,22 +1240,15 @@
         <translation>Create a Sara account</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>MonSisra bureau · messagerie MSSanté de votre région</source>
         <translation>MonSisra bureau · your region&apos;s MSSanté secure messaging</translation>
     </message>
+</context>
+<context>
+    <name>LoginWindow</name>
     <message>
-        <location line="+27"/>
-        <source>Fichiers de l&apos;application manquants : {files}. Réinstallez MonSisra bureau.</source>
-        <translation>Application files missing: {files}. Reinstall MonSisra bureau.</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Compte de démonstration :&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</source>
-        <translation>Demo account:&lt;br&gt;&lt;b&gt;{login}&lt;/b&gt; / &lt;b&gt;{password}&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location line="+114"/>
+        <location filename="../../ui/login/window.py" line="+215"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -1053,7 +1258,7 @@
         <translation>Offline mode: the server is not responding. Check your Internet connection.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>Ouvrir hors ligne</source>
         <translation>Open offline</translation>
     </message>
@@ -1078,12 +1283,12 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+75"/>
         <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
         <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-36"/>
         <source>Mode hors connexion : le serveur est injoignable. Vos messages enregistrés sur cet ordinateur restent consultables ; la connexion reviendra d&apos;elle-même.</source>
         <translation>Offline mode: the server cannot be reached. The messages saved on this computer can still be read; the connection will come back by itself.</translation>
     </message>
@@ -1338,6 +1543,24 @@
         <location line="+39"/>
         <source>{total} messages, {unread} non lus</source>
         <translation>{total} messages, {unread} unread</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_local.py" line="+12"/>
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
+        <translation>Show patient names and the subject in notifications</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Désactivé par défaut : l&apos;écran peut être vu par d&apos;autres personnes, patients ou collègues. La notification dit alors seulement qu&apos;un message est arrivé.</source>
+        <translation>Off by default: the screen may be seen by other people, patients or colleagues. The notification then only says that a message has arrived.</translation>
     </message>
 </context>
 <context>
@@ -2040,9 +2263,27 @@
     </message>
 </context>
 <context>
+    <name>SecurityCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_local.py" line="+15"/>
+        <source>Sécurité</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Verrouillage après inactivité</source>
+        <translation>Lock after inactivity</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
+        <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
+    </message>
+</context>
+<context>
     <name>ServerAddress</name>
     <message>
-        <location filename="../../ui/server_address.py" line="+17"/>
+        <location filename="../../ui/server_address.py" line="+18"/>
         <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
         <translation>Enter the server address, for example https://sante-ara.fr.</translation>
     </message>
@@ -2060,13 +2301,13 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+118"/>
-        <location line="+17"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+58"/>
+        <location line="+30"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+29"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -2076,238 +2317,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+63"/>
-        <source>Compte et serveur</source>
-        <translation>Account and server</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Adresse du serveur</source>
-        <translation>Server address</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Un changement prend effet à la prochaine connexion.</source>
-        <translation>A change takes effect the next time you sign in.</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Identifiant</source>
-        <translation>Username</translation>
-    </message>
-    <message>
-        <location line="+32"/>
-        <source>En plus des autorités de cet ordinateur, pour un serveur dont le certificat vient de l&apos;IGC Santé ou de votre établissement (fichier PEM de votre service informatique).</source>
-        <translation>Besides this computer&apos;s authorities, for a server whose certificate comes from IGC Santé or from your organisation (a PEM file from your IT department).</translation>
-    </message>
-    <message>
-        <location line="+37"/>
-        <source>Documents hors connexion</source>
-        <translation>Offline documents</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Place réservée aux documents</source>
-        <translation>Space reserved for documents</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Notifications</source>
-        <translation>Notifications</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
-        <translation>Show patient names and the subject in notifications</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Désactivé par défaut : l&apos;écran peut être vu par d&apos;autres personnes, patients ou collègues. La notification dit alors seulement qu&apos;un message est arrivé.</source>
-        <translation>Off by default: the screen may be seen by other people, patients or colleagues. The notification then only says that a message has arrived.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Sécurité</source>
-        <translation>Security</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Verrouillage après inactivité</source>
-        <translation>Lock after inactivity</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
-        <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Lieu d&apos;exercice</source>
-        <translation>Place of practice</translation>
-    </message>
-    <message>
-        <location line="-55"/>
-        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
-        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
-    </message>
-    <message>
-        <location line="-79"/>
-        <source>Sur un poste partagé : efface d&apos;ici vos messages, documents et brouillons, et la connexion mémorisée. Vos messages restent sur le serveur.</source>
-        <translation>On a shared computer: erases your messages, documents and drafts from here, and the remembered login. Your messages stay on the server.</translation>
-    </message>
-    <message>
-        <location line="+85"/>
-        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. La nouvelle place s&apos;applique à la prochaine connexion.</source>
-        <translation>Kept encrypted on this computer so that they can be read offline. The new space applies at the next sign-in.</translation>
-    </message>
-    <message>
-        <location line="+52"/>
-        <source>Point de départ de la recherche « autour de moi » dans l&apos;annuaire.</source>
-        <translation>Starting point of the “near me” directory search.</translation>
-    </message>
-    <message>
-        <location line="-96"/>
-        <location line="+110"/>
-        <source>Retirer</source>
-        <translation>Remove</translation>
-    </message>
-    <message>
-        <location line="-175"/>
-        <source>Tester la connexion</source>
-        <translation>Test the connection</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Oublier ce compte sur cet ordinateur…</source>
-        <translation>Forget this account on this computer…</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Certificats d&apos;autorité supplémentaires (IGC Santé)</source>
-        <translation>Additional certificate authorities (IGC Santé)</translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>Choisir un fichier…</source>
-        <translation>Choose a file…</translation>
-    </message>
-    <message>
-        <location line="+112"/>
-        <source>Code postal ou commune</source>
-        <translation>Postcode or town</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Changer de lieu</source>
-        <translation>Change location</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>aucun compte ouvert</source>
-        <translation>no account open</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>{n} h</source>
-        <translation>{n} h</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{h} h {m:02d}</source>
-        <translation>{h} h {m:02d}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{n} min</source>
-        <translation>{n} min</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Connexion au serveur…</source>
-        <translation>Connecting to the server…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Le serveur répond ; son certificat a été vérifié.</source>
-        <translation>The server answers; its certificate was verified.</translation>
-    </message>
-    <message>
-        <location line="+29"/>
-        <source>Certificats d&apos;autorité supplémentaires</source>
-        <translation>Additional certificate authorities</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</source>
-        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>Aucun fichier choisi</source>
-        <translation>No file chosen</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Autorités ajoutées : {names}</source>
-        <translation>Authorities added: {names}</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Utilisé actuellement : {used} sur {budget}.</source>
-        <translation>Currently used: {used} of {budget}.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Aucun lieu choisi</source>
-        <translation>No location chosen</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>L&apos;annuaire cherche alors autour du centre de Lyon. Tapez un code postal ou une commune ci-dessous.</source>
-        <translation>The directory then searches around the centre of Lyon. Type a postcode or a town below.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Lieu sans nom</source>
-        <translation>Unnamed location</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Proposé d&apos;après votre fiche de l&apos;annuaire : {source}.</source>
-        <translation>Suggested from your directory entry: {source}.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Choisi par vous.</source>
-        <translation>Chosen by you.</translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <source>votre cabinet</source>
-        <translation>your practice</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Connectez-vous pour chercher une commune dans l&apos;annuaire.</source>
-        <translation>Sign in to look up a town in the directory.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>La recherche d&apos;une commune a besoin de la connexion au serveur.</source>
-        <translation>Looking up a town needs the connection to the server.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Recherche…</source>
-        <translation>Searching…</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Aucune commune de l&apos;annuaire ne correspond.</source>
-        <translation>No town in the directory matches.</translation>
-    </message>
-    <message>
-        <location line="+71"/>
+        <location line="+54"/>
         <source>Une valeur n&apos;est pas acceptée : vérifiez le formulaire.</source>
         <translation>A value is not accepted: check the form.</translation>
     </message>
@@ -2345,37 +2355,37 @@
         <translation>Reply</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Répondre à tous</source>
         <translation>Reply all</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Transférer</source>
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Suivre / ne plus suivre</source>
         <translation>Follow up / clear follow-up</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Supprimer (vers la corbeille)</source>
         <translation>Delete (to the bin)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
@@ -2400,12 +2410,12 @@
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
@@ -2491,7 +2501,7 @@
 <context>
     <name>Teleconsultations</name>
     <message>
-        <location filename="../../ui/teleconsultations/model.py" line="+15"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+52"/>
         <source>Planifiée</source>
         <translation>Scheduled</translation>
     </message>
@@ -2506,12 +2516,12 @@
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/teleconsultations/delegate.py" line="+48"/>
+        <location line="+83"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
@@ -2521,7 +2531,7 @@
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
@@ -2529,7 +2539,7 @@
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+51"/>
+        <location line="+41"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2579,12 +2589,12 @@
         <translation>Copy the patient&apos;s link</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Chargement des téléconsultations…</source>
         <translation>Loading teleconsultations…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>Aucune téléconsultation planifiée.</source>
         <translation>No teleconsultations scheduled.</translation>
     </message>
@@ -2599,7 +2609,7 @@
         <translation>{n} teleconsultations scheduled.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Cette téléconsultation est terminée ou annulée.</source>
         <translation>This teleconsultation has ended or was cancelled.</translation>
     </message>
@@ -2632,7 +2642,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/labels.py" line="+13"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+62"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2672,7 +2682,7 @@
         <translation>Offline: tele-expertise will be available as soon as the server answers again.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+31"/>
         <source>Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).</source>
         <translation>No tele-expertise left this year for this patient ({used} of {limit}).</translation>
     </message>
@@ -2686,139 +2696,11 @@
         <source>{n} téléexpertises restantes cette année pour ce patient.</source>
         <translation>{n} tele-expertises left this year for this patient.</translation>
     </message>
-    <message>
-        <location line="+12"/>
-        <source>1 demande attend votre avis</source>
-        <translation>1 request awaits your opinion</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} demandes attendent votre avis</source>
-        <translation>{n} requests await your opinion</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>1 réponse à clôturer</source>
-        <translation>1 answer to close</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} réponses à clôturer</source>
-        <translation>{n} answers to close</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Rien n&apos;attend d&apos;action de votre part.</source>
-        <translation>Nothing awaits action from you.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
-        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>visible dans l&apos;annuaire des experts</source>
-        <translation>shown in the experts directory</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>non visible dans l&apos;annuaire</source>
-        <translation>not shown in the directory</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
-        <translation>You are declared as a tele-expert ({listed}).</translation>
-    </message>
-</context>
-<context>
-    <name>TeleexpertiseDetail</name>
-    <message>
-        <location filename="../../ui/teleexpertise/detail.py" line="+51"/>
-        <source>Question</source>
-        <translation>Question</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Réponse de l&apos;expert</source>
-        <translation>The expert&apos;s answer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Compte rendu</source>
-        <translation>Report</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Répondre</source>
-        <translation>Answer</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturer</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Voir la conversation</source>
-        <translation>Show the conversation</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Choisissez une téléexpertise pour voir son détail.</source>
-        <translation>Choose a tele-expertise to see its details.</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>{patient}, né(e) le {born}</source>
-        <translation>{patient}, born {born}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Demandée à {name}</source>
-        <translation>Requested from {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Demandée par {name}</source>
-        <translation>Requested by {name}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Réponse reçue {when}</source>
-        <translation>Answer received {when}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturée {when}</source>
-        <translation>Closed {when}</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Votre avis</source>
-        <translation>Your opinion</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Votre réponse à la question posée…</source>
-        <translation>Your answer to the question asked…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Compte rendu de téléexpertise</source>
-        <translation>Tele-expertise report</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
-        <translation>The report, filed in the patient&apos;s record on closing…</translation>
-    </message>
 </context>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/request.py" line="+46"/>
+        <location line="+604"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2874,17 +2756,17 @@
         <translation>No expert chosen.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+15"/>
         <source>Aucun patient choisi.</source>
         <translation>No patient chosen.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>Choisir un expert</source>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+49"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -2892,7 +2774,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+74"/>
+        <location line="-671"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2937,12 +2819,137 @@
         <translation>Requests received</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+52"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>The expert&apos;s answer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Répondre</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir la conversation</source>
+        <translation>Show the conversation</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choisissez une téléexpertise pour voir son détail.</source>
+        <translation>Choose a tele-expertise to see its details.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>Chargement des téléexpertises…</source>
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+48"/>
+        <source>1 demande attend votre avis</source>
+        <translation>1 request awaits your opinion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} demandes attendent votre avis</source>
+        <translation>{n} requests await your opinion</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 réponse à clôturer</source>
+        <translation>1 answer to close</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} réponses à clôturer</source>
+        <translation>{n} answers to close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rien n&apos;attend d&apos;action de votre part.</source>
+        <translation>Nothing awaits action from you.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>visible dans l&apos;annuaire des experts</source>
+        <translation>shown in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>non visible dans l&apos;annuaire</source>
+        <translation>not shown in the directory</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
+        <translation>You are declared as a tele-expert ({listed}).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
+        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>{patient}, né(e) le {born}</source>
+        <translation>{patient}, born {born}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Demandée à {name}</source>
+        <translation>Requested from {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demandée par {name}</source>
+        <translation>Requested by {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Réponse reçue {when}</source>
+        <translation>Answer received {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturée {when}</source>
+        <translation>Closed {when}</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Votre avis</source>
+        <translation>Your opinion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Votre réponse à la question posée…</source>
+        <translation>Your answer to the question asked…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Compte rendu de téléexpertise</source>
+        <translation>Tele-expertise report</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
+        <translation>The report, filed in the patient&apos;s record on closing…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -2952,7 +2959,7 @@
         <translation>Send your opinion to {name}? It can no longer be changed.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Votre avis a été envoyé à {name}.</source>
         <translation>Your opinion has been sent to {name}.</translation>
     </message>
@@ -2967,17 +2974,17 @@
         <translation>Close this tele-expertise? The report will be filed in the patient&apos;s record and sent to {name}.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Téléexpertise clôturée : le compte rendu a été déposé.</source>
         <translation>Tele-expertise closed: the report has been filed.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+13"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+30"/>
         <source>Demande envoyée à {name}.</source>
         <translation>Request sent to {name}.</translation>
     </message>

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from app.dates import (
     french_day,
     french_hours,
+    hours_minutes,
     long_date,
     long_datetime,
     numeric_date,
@@ -57,3 +58,8 @@ def test_plural_from_two_on_as_in_french() -> None:
     assert quantity(0, "seconde") == "0 seconde"
     assert quantity(1, "minute") == "1 minute"
     assert quantity(2, "octet") == "2 octets"
+
+
+def test_a_delay_is_written_in_hours_and_minutes_as_the_settings_and_the_lock_say_it() -> None:
+    written = [hours_minutes(m) for m in (15, 45, 60, 90, 120, 60 * 24, -5)]
+    assert written == ["15 min", "45 min", "1 h", "1 h 30", "2 h", "24 h", "0 min"]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
+from app.dates import hours_minutes
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
@@ -26,8 +27,8 @@ from tests.ui.desktop_helpers import log_in, open_main_window
 from tests.ui.mail_helpers import a_pdf
 from ui.app import Controller
 from ui.composer.composer import Composer
-from ui.desktop.autolock import AutoLock, inactivity_fr, locked_banner_fr
-from ui.desktop.locked import LockedLoginWindow
+from ui.desktop.autolock import AutoLock
+from ui.login.locked import LockedLoginWindow, locked_banner_fr
 from ui.mail.main_window import MainWindow
 
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE
@@ -113,7 +114,7 @@ def test_a_new_delay_applies_at_once_and_the_banner_says_it() -> None:
         assert fired == [True]
     finally:
         autolock.stop()
-    assert [inactivity_fr(m) for m in (120, 90, 45, 60 * 24)] == ["2 h", "1 h 30", "45 min", "24 h"]
+    assert [hours_minutes(m) for m in (120, 90, 45, 60 * 24)] == ["2 h", "1 h 30", "45 min", "24 h"]
     assert locked_banner_fr(120) == IDLE_BANNER
     assert locked_banner_fr(None) == "Session verrouillée."
 

@@ -19,7 +19,8 @@ from app.store import mail
 from server.directory.communes import load_communes
 from server.directory.search import haversine_km
 from tests.ui.conftest import run_sync
-from ui.desktop.settings_dialog import MIB, SettingsDialog, size_text
+from ui.desktop.settings_dialog import SettingsDialog
+from ui.desktop.settings_local import MIB, size_text
 from ui.server_address import server_url_error
 
 
@@ -62,24 +63,26 @@ def test_every_setting_changed_is_saved_with_ok_and_announced(
     qtbot: QtBot, ui_session: AccountSession, settings_root: Path
 ) -> None:
     dialog = open_dialog(qtbot, ui_session)
-    assert dialog.login_value.text() == "helene.garnier"
-    assert dialog.autolock_combo.currentText() == "2 h"  # the default
-    assert not dialog.patient_names_check.isChecked()  # off by default
+    assert dialog.account.login_value.text() == "helene.garnier"
+    assert dialog.security.autolock_combo.currentText() == "2 h"  # the default
+    assert not dialog.notifications.patient_names_check.isChecked()  # off by default
     # No practice location yet: her practice, as the directory lists it, is proposed.
-    qtbot.waitUntil(lambda: dialog.location() is not None, timeout=15_000)
-    assert dialog.location_label.text() == "Lyon (69003)"
-    assert "Cabinet médical Garnier-Vasseur" in dialog.location_note.text()
+    qtbot.waitUntil(lambda: dialog.practice.location() is not None, timeout=15_000)
+    assert dialog.practice.location_label.text() == "Lyon (69003)"
+    assert "Cabinet médical Garnier-Vasseur" in dialog.practice.location_note.text()
 
-    dialog.server_edit.setText("https://mss.example.fr/")
-    dialog.budget_spin.setValue(800)
-    click(qtbot, dialog.patient_names_check)
-    dialog.autolock_combo.setCurrentIndex(dialog.autolock_combo.findText("30 min"))
-    qtbot.keyClicks(dialog.commune_edit, "Villeurb")
-    qtbot.waitUntil(lambda: bool(dialog.communes_shown()), timeout=15_000)
-    assert dialog.communes_shown()[0].commune == "Villeurbanne"
-    click_row(qtbot, dialog.commune_list, 0)
-    assert dialog.location_label.text().startswith("Villeurbanne (69")
-    assert dialog.location_note.text() == "Choisi par vous."
+    dialog.account.server_edit.setText("https://mss.example.fr/")
+    dialog.documents.budget_spin.setValue(800)
+    click(qtbot, dialog.notifications.patient_names_check)
+    dialog.security.autolock_combo.setCurrentIndex(
+        dialog.security.autolock_combo.findText("30 min")
+    )
+    qtbot.keyClicks(dialog.practice.commune_edit, "Villeurb")
+    qtbot.waitUntil(lambda: bool(dialog.practice.communes_shown()), timeout=15_000)
+    assert dialog.practice.communes_shown()[0].commune == "Villeurbanne"
+    click_row(qtbot, dialog.practice.commune_list, 0)
+    assert dialog.practice.location_label.text().startswith("Villeurbanne (69")
+    assert dialog.practice.location_note.text() == "Choisi par vous."
     assert saved_file(settings_root) is None  # nothing written before OK
 
     with qtbot.waitSignal(dialog.changed, timeout=5_000) as announced:
@@ -138,19 +141,21 @@ def test_a_bad_server_address_is_refused_inline_and_nothing_is_saved(
     dialog = open_dialog(qtbot, None)
     announced: list[Settings] = []
     dialog.changed.connect(announced.append)
-    dialog.server_edit.setText("http://sante-ara.fr")
-    dialog.autolock_combo.setCurrentIndex(dialog.autolock_combo.findText("15 min"))
+    dialog.account.server_edit.setText("http://sante-ara.fr")
+    dialog.security.autolock_combo.setCurrentIndex(
+        dialog.security.autolock_combo.findText("15 min")
+    )
     click(qtbot, dialog.ok_button)
     assert dialog.isVisible()  # still open, to be corrected
-    assert dialog.server_error.isVisible()
-    assert "https://" in dialog.server_error.text()
-    assert "127.0.0.1" in dialog.server_error.text()
+    assert dialog.account.server_error.isVisible()
+    assert "https://" in dialog.account.server_error.text()
+    assert "127.0.0.1" in dialog.account.server_error.text()
     assert saved_file(settings_root) is None
     assert settings_mod.current() == Settings()
     assert announced == []
     # Corrected, the error goes as soon as the address is good, and OK saves.
-    dialog.server_edit.setText("http://127.0.0.1:8123")
-    assert not dialog.server_error.isVisible()
+    dialog.account.server_edit.setText("http://127.0.0.1:8123")
+    assert not dialog.account.server_error.isVisible()
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
     assert settings_mod.load(settings_root).server_url == "http://127.0.0.1:8123"
@@ -162,12 +167,12 @@ def test_annuler_saves_nothing(qtbot: QtBot, qloop: object, settings_root: Path)
     settings_mod.update(autolock_minutes=45)  # a value off the presets is kept and shown
     before = settings_mod.current()
     dialog = open_dialog(qtbot, None)
-    assert dialog.autolock_combo.currentText() == "45 min"
+    assert dialog.security.autolock_combo.currentText() == "45 min"
     announced: list[Settings] = []
     dialog.changed.connect(announced.append)
-    dialog.server_edit.setText("https://autre.example.fr")
-    dialog.budget_spin.setValue(2000)
-    click(qtbot, dialog.patient_names_check)
+    dialog.account.server_edit.setText("https://autre.example.fr")
+    dialog.documents.budget_spin.setValue(2000)
+    click(qtbot, dialog.notifications.patient_names_check)
     click(qtbot, dialog.cancel_button)
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert settings_mod.current() == before
@@ -180,17 +185,17 @@ def test_without_an_account_the_dialog_says_what_needs_one(
 ) -> None:
     settings_mod.update(practice_location=PracticeLocation(45.7, 4.9, "Bron (69500)"))
     dialog = open_dialog(qtbot, None)
-    assert dialog.login_value.text() == "aucun compte ouvert"
-    assert not dialog.usage_label.isVisible()
-    assert dialog.location_label.text() == "Bron (69500)"
-    qtbot.keyClicks(dialog.commune_edit, "Lyon")
-    qtbot.waitUntil(dialog.commune_status.isVisible, timeout=5_000)
-    assert "Connectez-vous" in dialog.commune_status.text()
+    assert dialog.account.login_value.text() == "aucun compte ouvert"
+    assert not dialog.documents.usage_label.isVisible()
+    assert dialog.practice.location_label.text() == "Bron (69500)"
+    qtbot.keyClicks(dialog.practice.commune_edit, "Lyon")
+    qtbot.waitUntil(dialog.practice.commune_status.isVisible, timeout=5_000)
+    assert "Connectez-vous" in dialog.practice.commune_status.text()
     # "Retirer" forgets the place; OK saves that.
-    click(qtbot, dialog.clear_location_button)
-    assert dialog.location() is None
-    assert dialog.location_label.text() == "Aucun lieu choisi"
-    assert "centre de Lyon" in dialog.location_note.text()
+    click(qtbot, dialog.practice.clear_location_button)
+    assert dialog.practice.location() is None
+    assert dialog.practice.location_label.text() == "Aucun lieu choisi"
+    assert "centre de Lyon" in dialog.practice.location_note.text()
     click(qtbot, dialog.ok_button)
     assert settings_mod.load(settings_root).practice_location is None
 
@@ -210,35 +215,36 @@ def test_the_space_documents_take_is_shown_and_communes_are_found_by_postal_code
     assert ui_session.documents_used_bytes() == document[3] > 0
 
     dialog = open_dialog(qtbot, ui_session)
-    assert dialog.usage_label.isVisible()
-    assert dialog.usage_label.text() == (
+    assert dialog.documents.usage_label.isVisible()
+    assert dialog.documents.usage_label.text() == (
         f"Utilisé actuellement : {size_text(document[3])} sur 500 Mo."
     )
-    dialog.budget_spin.setValue(650)
-    assert dialog.usage_label.text().endswith("sur 650 Mo.")
+    dialog.documents.budget_spin.setValue(650)
+    assert dialog.documents.usage_label.text().endswith("sur 650 Mo.")
 
     # Entrée looks the commune up and picks it: it never presses OK.
-    qtbot.keyClicks(dialog.commune_edit, "69003")
-    qtbot.keyClick(dialog.commune_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.practice.commune_edit, "69003")
+    qtbot.keyClick(dialog.practice.commune_edit, Qt.Key.Key_Return)
     assert dialog.isVisible()
-    qtbot.waitUntil(lambda: bool(dialog.communes_shown()), timeout=15_000)
-    assert [p.label for p in dialog.communes_shown()] == ["Lyon (69003)"]
-    qtbot.waitUntil(lambda: dialog.location_note.text() != "", timeout=15_000)
-    dialog.commune_list.setFocus()
-    dialog.commune_list.setCurrentRow(0)
-    qtbot.keyClick(dialog.commune_list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(dialog.practice.communes_shown()), timeout=15_000)
+    assert [p.label for p in dialog.practice.communes_shown()] == ["Lyon (69003)"]
+    qtbot.waitUntil(lambda: dialog.practice.location_note.text() != "", timeout=15_000)
+    dialog.practice.commune_list.setFocus()
+    dialog.practice.commune_list.setCurrentRow(0)
+    qtbot.keyClick(dialog.practice.commune_list, Qt.Key.Key_Return)
     assert dialog.isVisible()
-    assert dialog.location_label.text() == "Lyon (69003)"
-    assert dialog.location_note.text() == "Choisi par vous."
+    assert dialog.practice.location_label.text() == "Lyon (69003)"
+    assert dialog.practice.location_note.text() == "Choisi par vous."
 
-    qtbot.keyClicks(dialog.commune_edit, "Zzyzx")
+    qtbot.keyClicks(dialog.practice.commune_edit, "Zzyzx")
     qtbot.waitUntil(
         lambda: (
-            "Aucune commune" in dialog.commune_status.text() and dialog.commune_status.isVisible()
+            "Aucune commune" in dialog.practice.commune_status.text()
+            and dialog.practice.commune_status.isVisible()
         ),
         timeout=15_000,
     )
-    assert not dialog.commune_list.isVisible()
+    assert not dialog.practice.commune_list.isVisible()
     click(qtbot, dialog.ok_button)
     place = settings_mod.load(settings_root).practice_location
     assert place is not None

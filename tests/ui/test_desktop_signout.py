@@ -23,7 +23,7 @@ from tests.ui.conftest import GP_LOGIN
 from tests.ui.desktop_helpers import log_in, open_main_window
 from ui.app import Controller
 from ui.composer.composer import Composer
-from ui.desktop.locked import LockedLoginWindow
+from ui.login.locked import LockedLoginWindow
 from ui.login.window import LoginWindow
 from ui.mail.main_window import MainWindow
 
@@ -141,8 +141,8 @@ def test_sign_out_offline_says_the_server_could_not_be_told(
 
 def forget_box(qtbot: QtBot, window: MainWindow) -> QMessageBox:
     dialog = window.open_settings()
-    assert dialog.forget_button.text() == "Oublier ce compte sur cet ordinateur…"
-    qtbot.mouseClick(dialog.forget_button, Qt.MouseButton.LeftButton)
+    assert dialog.account.forget_button.text() == "Oublier ce compte sur cet ordinateur…"
+    qtbot.mouseClick(dialog.account.forget_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.forget_box is not None and window.forget_box.isVisible())
     assert not dialog.isVisible()
     box = window.forget_box

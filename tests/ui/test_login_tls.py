@@ -192,20 +192,23 @@ def test_the_settings_take_a_ca_file_list_its_authorities_refuse_a_bad_one_and_r
     dialog = SettingsDialog(None)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.ca_file_label.text() == "Aucun fichier choisi"
-    assert not dialog.clear_ca_button.isVisible()
+    assert dialog.certificates.ca_file_label.text() == "Aucun fichier choisi"
+    assert not dialog.certificates.clear_ca_button.isVisible()
 
-    assert dialog.choose_ca_bundle(pki.ca_cert)
-    assert dialog.ca_file_label.text() == "ca.pem"
-    assert dialog.ca_subjects.text() == "Autorités ajoutées : MonSisra test CA"
-    assert dialog.clear_ca_button.isVisible()
+    assert dialog.certificates.choose_ca_bundle(pki.ca_cert)
+    assert dialog.certificates.ca_file_label.text() == "ca.pem"
+    assert dialog.certificates.ca_subjects.text() == "Autorités ajoutées : MonSisra test CA"
+    assert dialog.certificates.clear_ca_button.isVisible()
 
     bad = tmp_path / "serveur.pem"  # a server's certificate, not an authority's
     bad.write_bytes(pki.good.cert.read_bytes())
-    assert not dialog.choose_ca_bundle(bad)
-    assert dialog.ca_error.isVisible()
-    assert "« serveur.pem » ne contient aucun certificat d'autorité" in dialog.ca_error.text()
-    assert dialog.ca_file_label.text() == "ca.pem"  # the previous choice is kept
+    assert not dialog.certificates.choose_ca_bundle(bad)
+    assert dialog.certificates.ca_error.isVisible()
+    assert (
+        "« serveur.pem » ne contient aucun certificat d'autorité"
+        in dialog.certificates.ca_error.text()
+    )
+    assert dialog.certificates.ca_file_label.text() == "ca.pem"  # the previous choice is kept
 
     with qtbot.waitSignal(dialog.changed, timeout=5_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -214,9 +217,9 @@ def test_the_settings_take_a_ca_file_list_its_authorities_refuse_a_bad_one_and_r
     again = SettingsDialog(None)
     qtbot.addWidget(again)
     again.show()
-    assert again.ca_subjects.text() == "Autorités ajoutées : MonSisra test CA"
-    qtbot.mouseClick(again.clear_ca_button, Qt.MouseButton.LeftButton)
-    assert again.ca_file_label.text() == "Aucun fichier choisi"
+    assert again.certificates.ca_subjects.text() == "Autorités ajoutées : MonSisra test CA"
+    qtbot.mouseClick(again.certificates.clear_ca_button, Qt.MouseButton.LeftButton)
+    assert again.certificates.ca_file_label.text() == "Aucun fichier choisi"
     with qtbot.waitSignal(again.changed, timeout=5_000):
         qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
     assert settings_mod.load(data_root).ca_bundle == ""
@@ -229,9 +232,9 @@ def test_the_settings_say_when_the_chosen_file_is_gone(
     dialog = SettingsDialog(None)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.ca_error.isVisible()
-    assert "« igc-sante.pem » est introuvable" in dialog.ca_error.text()
-    assert dialog.clear_ca_button.isVisible()
+    assert dialog.certificates.ca_error.isVisible()
+    assert "« igc-sante.pem » est introuvable" in dialog.certificates.ca_error.text()
+    assert dialog.certificates.clear_ca_button.isVisible()
 
 
 def test_the_connection_test_uses_the_authorities_chosen_in_the_dialog(
@@ -245,17 +248,17 @@ def test_the_connection_test_uses_the_authorities_chosen_in_the_dialog(
     dialog = SettingsDialog(None)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.server_edit.setText(server.base_url)
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.test_button.isEnabled, timeout=15_000)
-    assert dialog.test_result.text() == CertificateNotTrusted.message_fr
-    assert dialog.test_result.property("error") is True
+    dialog.account.server_edit.setText(server.base_url)
+    qtbot.mouseClick(dialog.account.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.account.test_button.isEnabled, timeout=15_000)
+    assert dialog.account.test_result.text() == CertificateNotTrusted.message_fr
+    assert dialog.account.test_result.property("error") is True
 
-    dialog.choose_ca_bundle(pki.ca_cert)
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.test_button.isEnabled, timeout=15_000)
-    assert dialog.test_result.text() == "Le serveur répond ; son certificat a été vérifié."
-    assert dialog.test_result.property("error") is False
+    dialog.certificates.choose_ca_bundle(pki.ca_cert)
+    qtbot.mouseClick(dialog.account.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.account.test_button.isEnabled, timeout=15_000)
+    assert dialog.account.test_result.text() == "Le serveur répond ; son certificat a été vérifié."
+    assert dialog.account.test_result.property("error") is False
 
 
 def test_the_login_windows_settings_add_the_authorities_and_the_server_is_probed_again(
@@ -279,8 +282,8 @@ def test_the_login_windows_settings_add_the_authorities_and_the_server_is_probed
     qtbot.mouseClick(window.settings_button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(SettingsDialog)
     assert isinstance(dialog, SettingsDialog)
-    assert dialog.server_url() == server.base_url  # the typed server, not the saved one
-    assert dialog.choose_ca_bundle(pki.ca_cert)
+    assert dialog.account.server_url() == server.base_url  # the typed server, not the saved one
+    assert dialog.certificates.choose_ca_bundle(pki.ca_cert)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.tls_refused and window.server_reachable is True)
     assert not window.error_banner.isVisible()

@@ -287,8 +287,11 @@ class AboutDialog(QDialog):
         """One line per component, as shown: for support."""
         lines = []
         for row in range(self.versions_form.rowCount()):
-            label = self.versions_form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-            value = self.versions_form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+            label_item = self.versions_form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            value_item = self.versions_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label_item is None or value_item is None:
+                continue
+            label, value = label_item.widget(), value_item.widget()
             if isinstance(label, PlainLabel) and isinstance(value, PlainLabel):
                 lines.append(f"{label.text()} : {value.text()}")
         return "\n".join(lines)

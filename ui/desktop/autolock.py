@@ -4,7 +4,8 @@ An application-wide event filter notes the user's input (keys, mouse presses, th
 our windows; it only records a time, so it costs nothing per event. One single-shot timer wakes up
 when the delay could be over, checks the time of the last input, and either asks for the lock
 (`timedOut`) or sleeps again for what remains. The delay comes from the settings
-(`autolock_minutes`); tests give milliseconds instead.
+(`autolock_minutes`); tests give milliseconds instead. What the login window says after a lock is
+the login's (ui/login/locked.py).
 """
 
 from __future__ import annotations
@@ -23,24 +24,6 @@ INPUT_EVENTS = frozenset(
         QEvent.Type.TouchBegin,
     }
 )
-
-
-def inactivity_fr(minutes: int) -> str:
-    """ "2 h", "1 h 30", "45 min": the delay as the lock banner says it."""
-    hours, rest = divmod(max(0, minutes), 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
-
-
-def locked_banner_fr(minutes: int | None) -> str:
-    """The login window's banner after a lock: why, and what to do (None: a manual lock)."""
-    if minutes is None:
-        return QCoreApplication.translate("AutoLock", "Session verrouillée.")
-    return QCoreApplication.translate(
-        "AutoLock",
-        "Session verrouillée après {delay} d'inactivité : saisissez votre mot de passe.",
-    ).format(delay=inactivity_fr(minutes))
 
 
 class AutoLock(QObject):

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.plain import PlainLabel
 
-MAIL = QT_TRANSLATE_NOOP("Shortcuts", "Messages")
-WRITING = QT_TRANSLATE_NOOP("Shortcuts", "Rédaction")
-APP = QT_TRANSLATE_NOOP("Shortcuts", "Application")
+MAIL = str(QT_TRANSLATE_NOOP("Shortcuts", "Messages"))
+WRITING = str(QT_TRANSLATE_NOOP("Shortcuts", "Rédaction"))
+APP = str(QT_TRANSLATE_NOOP("Shortcuts", "Application"))
 GROUPS = (MAIL, WRITING, APP)
 
 
@@ -43,28 +43,39 @@ class Shortcut:
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut("new", QT_TRANSLATE_NOOP("Shortcuts", "Nouveau message"), ("Ctrl+N",)),
-    Shortcut("reply", QT_TRANSLATE_NOOP("Shortcuts", "Répondre"), ("Ctrl+R",)),
-    Shortcut("reply_all", QT_TRANSLATE_NOOP("Shortcuts", "Répondre à tous"), ("Ctrl+Shift+R",)),
-    Shortcut("forward", QT_TRANSLATE_NOOP("Shortcuts", "Transférer"), ("Ctrl+L",)),
-    Shortcut("mark_unread", QT_TRANSLATE_NOOP("Shortcuts", "Marquer comme non lu"), ("Ctrl+U",)),
-    Shortcut("flag", QT_TRANSLATE_NOOP("Shortcuts", "Suivre / ne plus suivre"), ("Ctrl+Shift+G",)),
-    Shortcut("archive", QT_TRANSLATE_NOOP("Shortcuts", "Archiver"), ("Ctrl+E",)),
-    Shortcut("delete", QT_TRANSLATE_NOOP("Shortcuts", "Supprimer (vers la corbeille)"), ("Del",)),
-    Shortcut("search", QT_TRANSLATE_NOOP("Shortcuts", "Rechercher"), ("Ctrl+F", "Ctrl+K")),
-    Shortcut("sync", QT_TRANSLATE_NOOP("Shortcuts", "Synchroniser"), ("F5",)),
+    Shortcut("new", str(QT_TRANSLATE_NOOP("Shortcuts", "Nouveau message")), ("Ctrl+N",)),
+    Shortcut("reply", str(QT_TRANSLATE_NOOP("Shortcuts", "Répondre")), ("Ctrl+R",)),
+    Shortcut(
+        "reply_all", str(QT_TRANSLATE_NOOP("Shortcuts", "Répondre à tous")), ("Ctrl+Shift+R",)
+    ),
+    Shortcut("forward", str(QT_TRANSLATE_NOOP("Shortcuts", "Transférer")), ("Ctrl+L",)),
+    Shortcut(
+        "mark_unread", str(QT_TRANSLATE_NOOP("Shortcuts", "Marquer comme non lu")), ("Ctrl+U",)
+    ),
+    Shortcut(
+        "flag", str(QT_TRANSLATE_NOOP("Shortcuts", "Suivre / ne plus suivre")), ("Ctrl+Shift+G",)
+    ),
+    Shortcut("archive", str(QT_TRANSLATE_NOOP("Shortcuts", "Archiver")), ("Ctrl+E",)),
+    Shortcut(
+        "delete", str(QT_TRANSLATE_NOOP("Shortcuts", "Supprimer (vers la corbeille)")), ("Del",)
+    ),
+    Shortcut("search", str(QT_TRANSLATE_NOOP("Shortcuts", "Rechercher")), ("Ctrl+F", "Ctrl+K")),
+    Shortcut("sync", str(QT_TRANSLATE_NOOP("Shortcuts", "Synchroniser")), ("F5",)),
     Shortcut(
         "send",
-        QT_TRANSLATE_NOOP("Shortcuts", "Envoyer le message"),
+        str(QT_TRANSLATE_NOOP("Shortcuts", "Envoyer le message")),
         ("Ctrl+Return", "Ctrl+Enter"),
         WRITING,
     ),
-    Shortcut("lock", QT_TRANSLATE_NOOP("Shortcuts", "Verrouiller"), ("Ctrl+Shift+L",), APP),
-    Shortcut("settings", QT_TRANSLATE_NOOP("Shortcuts", "Paramètres"), ("Ctrl+,",), APP),
+    Shortcut("lock", str(QT_TRANSLATE_NOOP("Shortcuts", "Verrouiller")), ("Ctrl+Shift+L",), APP),
+    Shortcut("settings", str(QT_TRANSLATE_NOOP("Shortcuts", "Paramètres")), ("Ctrl+,",), APP),
     Shortcut(
-        "shortcuts", QT_TRANSLATE_NOOP("Shortcuts", "Raccourcis clavier"), ("F1", "Ctrl+/"), APP
+        "shortcuts",
+        str(QT_TRANSLATE_NOOP("Shortcuts", "Raccourcis clavier")),
+        ("F1", "Ctrl+/"),
+        APP,
     ),
-    Shortcut("quit", QT_TRANSLATE_NOOP("Shortcuts", "Quitter"), ("Ctrl+Q",), APP),
+    Shortcut("quit", str(QT_TRANSLATE_NOOP("Shortcuts", "Quitter")), ("Ctrl+Q",), APP),
 )
 BY_NAME = {s.name: s for s in SHORTCUTS}
 

@@ -7,13 +7,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from ui.desktop.autolock import locked_banner_fr
-from ui.login.window import Banner, DemoHint, LoginWindow, Opener
+from app.dates import hours_minutes
+from ui.login.banners import Banner, DemoHint
+from ui.login.window import LoginWindow
 
 if TYPE_CHECKING:
+    from app.account.sign_in import Opener
     from app.session import AccountSession
+
+
+def locked_banner_fr(minutes: int | None) -> str:
+    """The login window's banner after a lock: why, and what to do (None: a manual lock)."""
+    if minutes is None:
+        return QCoreApplication.translate("AutoLock", "Session verrouillée.")
+    return QCoreApplication.translate(
+        "AutoLock",
+        "Session verrouillée après {delay} d'inactivité : saisissez votre mot de passe.",
+    ).format(delay=hours_minutes(minutes))
 
 
 class LockedLoginWindow(LoginWindow):

@@ -1,0 +1,121 @@
+"""What a login screen needs from the core before an account is open, in the screen's terms.
+
+A login window asks three things: does this server answer (and where does it register new
+users), is this account already kept on this computer, and open it — asking the user about the
+other addresses a first login may name. The core's answers are exceptions from several layers
+(HTTP, TLS, origins, vault, OAuth); this module turns them into what a screen reacts to — a
+`ServerProbe` (app/account/probe.py) with its state and French sentence, the seconds a throttled
+login must wait, whether a secure connection was refused — so that the UI neither reaches into
+`app.remote` nor keeps its own `except` ladder. Every other failure stays a CoreError whose
+`message_fr` the screen shows as it is.
+
+Importing this module loads the whole core (HTTP, crypto, cache): the login window does it in a
+worker thread (ui/login/window.py `load_core`) so that it paints first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import paths
+from app.account.probe import ServerProbe, ServerState
+from app.account.vault import Vault, VaultThrottled
+from app.errors import CoreError
+from app.remote.auth import LoginThrottled
+from app.remote.http import ServerUnreachable, TlsFailure
+from app.remote.jmap import fetch_public_regional_urls
+from app.remote.origins import Origin, OriginApprovalNeeded
+from app.remote.tls import CaBundleError
+from app.session import AccountSession
+
+__all__ = [
+    "Approver",
+    "Opener",
+    "SignIn",
+]
+
+Opener = Callable[..., Awaitable[AccountSession]]
+"""Opens an account: `AccountSession.open`'s signature (tests give their own)."""
+
+Approver = Callable[[tuple[str, ...]], Awaitable[None]]
+"""Shows the other addresses a first login names (as text, in their ASCII form: an
+internationalised look-alike shows as xn--…); returns once the user approved them, raises a
+CoreError (saying so, in the user's language) when they were not."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The accounts of one data root, as a login screen opens them."""
+
+    root: Path
+    opener: Opener | None = None  # None: AccountSession.open
+
+    @staticmethod
+    async def probe(server_url: str, ca_bundle: Path | None) -> ServerProbe:
+        """Asks `server_url` for its public Session over a verified connection (`ca_bundle`: the
+        settings' extra authorities). Never raises a CoreError: its state says what happened."""
+        try:
+            urls = await fetch_public_regional_urls(server_url, ca_bundle=ca_bundle)
+        except (TlsFailure, CaBundleError) as e:  # before ServerUnreachable: TlsFailure is one
+            return ServerProbe(ServerState.REFUSED, e.message_fr)
+        except ServerUnreachable as e:
+            return ServerProbe(ServerState.UNREACHABLE, e.message_fr)
+        except CoreError as e:
+            return ServerProbe(ServerState.UNKNOWN, e.message_fr)
+        return ServerProbe(
+            ServerState.ANSWERS,
+            registration_url=urls.registration_url if urls is not None else None,
+        )
+
+    @staticmethod
+    def retry_after(error: BaseException) -> float | None:
+        """The seconds to wait before another attempt when `error` is a throttled login (by the
+        server, or by this computer's vault after wrong passwords); None otherwise."""
+        if isinstance(error, (LoginThrottled, VaultThrottled)):
+            return error.retry_after
+        return None
+
+    @staticmethod
+    def tls_refused(error: BaseException) -> bool:
+        """True when `error` is a refused secure connection (certificate, TLS version, or the extra
+        authorities' file): not "hors connexion", and the user may still open the cache."""
+        return isinstance(error, (TlsFailure, CaBundleError))
+
+    def known_here(self, server_url: str, login: str) -> bool:
+        """Whether this computer keeps that account (it may then open offline)."""
+        if not (server_url and login):
+            return False
+        return Vault.exists(paths.account_dir(self.root, server_url, login))
+
+    async def open(
+        self,
+        server_url: str,
+        login: str,
+        password: str,
+        *,
+        remember: bool,
+        ca_bundle: Path | None,
+        offline: bool,
+        approve: Approver,
+    ) -> AccountSession:
+        """Opens the account (online, or offline on this computer's cache); at a first login
+        that names other addresses, `approve` is asked and the login is tried again with them."""
+        opener = self.opener or AccountSession.open
+        approved: tuple[Origin, ...] = ()
+        while True:
+            try:
+                return await opener(
+                    self.root,
+                    server_url,
+                    login,
+                    password,
+                    remember=remember,
+                    approve=approved,
+                    ca_bundle=ca_bundle,
+                    offline=offline,
+                )
+            except OriginApprovalNeeded as e:
+                await approve(tuple(str(origin) for origin in e.origins))
+                approved += e.origins
