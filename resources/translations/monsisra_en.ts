@@ -175,7 +175,7 @@
 <context>
     <name>AccessLogPanel</name>
     <message>
-        <location line="+87"/>
+        <location line="+78"/>
         <source>Afficher les accès plus anciens</source>
         <translation>Show older accesses</translation>
     </message>
@@ -190,7 +190,7 @@
         <translation>Loading the access log…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+12"/>
         <source>Aucun accès enregistré.</source>
         <translation>No access recorded.</translation>
     </message>
@@ -313,6 +313,19 @@
         <location line="+1"/>
         <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
         <translation>Session locked after {delay} of inactivity: enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>CareTeamSection</name>
+    <message>
+        <location filename="../../ui/patients/care_team.py" line="+64"/>
+        <source>Chargement de l&apos;équipe de soins…</source>
+        <translation>Loading the care team…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Aucun professionnel n&apos;est encore rattaché à ce dossier.</source>
+        <translation>No professional is linked to this record yet.</translation>
     </message>
 </context>
 <context>
@@ -644,6 +657,79 @@
     </message>
 </context>
 <context>
+    <name>CreatePatientForm</name>
+    <message>
+        <location filename="../../ui/patients/create_form.py" line="+60"/>
+        <source>Créer le dossier du patient</source>
+        <translation>Create the patient&apos;s record</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Facultatif</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>JJ/MM/AAAA</source>
+        <translation>DD/MM/YYYY</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Facultatif : 15 caractères</source>
+        <translation>Optional: 15 characters</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nom de naissance</source>
+        <translation>Birth name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nom d&apos;usage</source>
+        <translation>Used name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prénom</source>
+        <translation>First name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sexe</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>INS</source>
+        <translation>INS</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Créer et suivre</source>
+        <translation>Create and follow</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Le nom et le prénom sont obligatoires.</source>
+        <translation>Last name and first name are required.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Indiquez la date de naissance sous la forme JJ/MM/AAAA.</source>
+        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
+    </message>
+</context>
+<context>
     <name>Directory</name>
     <message>
         <location filename="../../ui/directory/model.py" line="+187"/>
@@ -680,9 +766,62 @@
     </message>
 </context>
 <context>
+    <name>DirectorySearch</name>
+    <message>
+        <location filename="../../ui/patients/directory_search.py" line="+36"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Ce patient ne possède pas de dossier ?</source>
+        <translation>This patient has no record?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Créer le dossier</source>
+        <translation>Create the record</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>L&apos;annuaire patient régional n&apos;est pas disponible hors connexion.</source>
+        <translation>The regional patient directory is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Recherche dans l&apos;annuaire patient régional…</source>
+        <translation>Searching the regional patient directory…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Aucun patient de l&apos;annuaire régional ne correspond à ces critères.</source>
+        <translation>No patient in the regional directory matches these criteria.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Les {n} premiers patients trouvés : d&apos;autres correspondent, précisez le prénom ou cherchez par INS.</source>
+        <translation>The first {n} patients found: others match, add the first name or search by INS.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 patient trouvé.</source>
+        <translation>1 patient found.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} patients trouvés.</source>
+        <translation>{n} patients found.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Dossier de {name} créé et ajouté à votre file active.</source>
+        <translation>Record of {name} created and added to your active list.</translation>
+    </message>
+</context>
+<context>
     <name>DirectoryView</name>
     <message>
-        <location line="-507"/>
+        <location filename="../../ui/directory/view.py" line="-507"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
@@ -925,6 +1064,24 @@
     </message>
 </context>
 <context>
+    <name>FileActiveList</name>
+    <message>
+        <location filename="../../ui/patients/file_active.py" line="+31"/>
+        <source>Filtrer ma file active : nom, date de naissance, INS</source>
+        <translation>Filter my active list: name, date of birth, INS</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Aucun patient de votre file active ne correspond à « {text} ».</source>
+        <translation>No patient in your active list matches “{text}”.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucun patient dans votre file active.</source>
+        <translation>No patient in your active list.</translation>
+    </message>
+</context>
+<context>
     <name>FollowReasonDialog</name>
     <message>
         <location filename="../../ui/patients/follow_reason.py" line="+44"/>
@@ -945,6 +1102,45 @@
         <location line="+18"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Following</name>
+    <message>
+        <location filename="../../ui/patients/following.py" line="+62"/>
+        <source>Suivre</source>
+        <translation>Follow</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{name} est dans votre file active.</source>
+        <translation>{name} is in your active list.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+8"/>
+        <source>Ne plus suivre</source>
+        <translation>Stop following</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Retirer {name} de votre file active ?</source>
+        <translation>Remove {name} from your active list?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le dossier du patient reste dans l&apos;annuaire régional ; vous pourrez le suivre à nouveau.</source>
+        <translation>The patient&apos;s record stays in the regional directory; you can follow it again.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{name} n&apos;est plus dans votre file active.</source>
+        <translation>{name} is no longer in your active list.</translation>
     </message>
 </context>
 <context>
@@ -1700,12 +1896,12 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/composer/patient.py" line="+39"/>
+        <location filename="../../ui/patient_picker.py" line="+152"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Rechercher dans l&apos;annuaire patient régional</source>
         <translation>Search the regional patient directory</translation>
     </message>
@@ -1725,12 +1921,12 @@
         <translation>Choose</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+19"/>
         <source>Recherche…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+19"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
@@ -1746,9 +1942,123 @@
     </message>
 </context>
 <context>
+    <name>PatientPanel</name>
+    <message>
+        <location filename="../../ui/patients/patient_panel.py" line="+45"/>
+        <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
+        <translation>Choose a patient to see their identity and care team.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Dans ma file active</source>
+        <translation>In my active list</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Équipe de soins</source>
+        <translation>Care team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Journal des accès</source>
+        <translation>Access log</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Écrire à l&apos;équipe de soins</source>
+        <translation>Write to the care team</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir les messages</source>
+        <translation>See the messages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ouvrir le dossier</source>
+        <translation>Open the record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+49"/>
+        <source>Le dossier du patient sur le portail régional</source>
+        <translation>The patient&apos;s record on the regional portal</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>INS : {ins}</source>
+        <translation>INS: {ins}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>INS non renseigné</source>
+        <translation>INS not given</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ne plus suivre</source>
+        <translation>Stop following</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Suivre</source>
+        <translation>Follow</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
+        <translation>Follow this patient to open their record on the regional portal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Les messages de votre messagerie au sujet de ce patient</source>
+        <translation>The messages of your mailbox about this patient</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
+        <translation>This patient has no INS: their messages cannot be found.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nom d&apos;usage : {name}</source>
+        <translation>Used name: {name}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>E-mail et mobile visibles une fois le patient dans votre file active.</source>
+        <translation>E-mail and mobile visible once the patient is in your active list.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>E-mail : {email}</source>
+        <translation>E-mail: {email}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mobile : {mobile}</source>
+        <translation>Mobile: {mobile}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ni e-mail ni mobile connus.</source>
+        <translation>No known e-mail or mobile.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
+        <translation>A message to {n} professional(s) of the care team</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
+        <translation>No known MSSanté address in the care team.</translation>
+    </message>
+</context>
+<context>
     <name>PatientSearchForm</name>
     <message>
-        <location filename="../../ui/patients/search_form.py" line="+55"/>
+        <location filename="../../ui/patient_picker.py" line="-164"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1811,7 +2121,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+76"/>
+        <location filename="../../ui/patients/words.py" line="+16"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1834,7 +2144,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1849,7 +2159,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location filename="../../ui/patients/delegates.py" line="+53"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1859,17 +2169,17 @@
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location filename="../../ui/patients/words.py" line="+24"/>
         <source>Profession non renseignée</source>
         <translation>Profession not given</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../../ui/patients/delegates.py" line="+92"/>
         <source>Pas d&apos;adresse MSSanté connue</source>
         <translation>No known MSSanté address</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>{name} (vous)</source>
         <translation>{name} (you)</translation>
     </message>
@@ -1877,7 +2187,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location line="+57"/>
+        <location filename="../../ui/patients/view.py" line="+67"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -1887,7 +2197,7 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+40"/>
         <source>Ma file active</source>
         <translation>My active list</translation>
     </message>
@@ -1897,125 +2207,22 @@
         <translation>Search the regional patient directory</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <source>Filtrer ma file active : nom, date de naissance, INS</source>
-        <translation>Filter my active list: name, date of birth, INS</translation>
-    </message>
-    <message>
-        <location line="+88"/>
-        <source>JJ/MM/AAAA</source>
-        <translation>DD/MM/YYYY</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Date de naissance</source>
-        <translation>Date of birth</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>INS</source>
-        <translation>INS</translation>
-    </message>
-    <message>
-        <location line="-71"/>
-        <source>Rechercher</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>Ce patient ne possède pas de dossier ?</source>
-        <translation>This patient has no record?</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Créer le dossier</source>
-        <translation>Create the record</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Créer le dossier du patient</source>
-        <translation>Create the patient&apos;s record</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Facultatif : 15 caractères</source>
-        <translation>Optional: 15 characters</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Prénom</source>
-        <translation>First name</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Sexe</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <location line="+471"/>
-        <source>Annuler</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location line="-470"/>
-        <location line="+394"/>
+        <location line="+151"/>
         <source>Créer et suivre</source>
         <translation>Create and follow</translation>
     </message>
     <message>
-        <location line="-376"/>
-        <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
-        <translation>Choose a patient to see their identity and care team.</translation>
-    </message>
-    <message>
-        <location line="+33"/>
-        <source>Dans ma file active</source>
-        <translation>In my active list</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Équipe de soins</source>
-        <translation>Care team</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Journal des accès</source>
-        <translation>Access log</translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <source>Écrire à l&apos;équipe de soins</source>
-        <translation>Write to the care team</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Voir les messages</source>
-        <translation>See the messages</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ouvrir le dossier</source>
-        <translation>Open the record</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+472"/>
-        <source>Le dossier du patient sur le portail régional</source>
-        <translation>The patient&apos;s record on the regional portal</translation>
-    </message>
-    <message>
-        <location line="-434"/>
+        <location line="-97"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>La file active n&apos;a pas pu être chargée.</source>
         <translation>The active list could not be loaded.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>Mes patients n&apos;est pas disponible hors connexion : la file active et l&apos;annuaire patient sont sur le serveur régional. Réessayez une fois la connexion revenue.</source>
         <translation>My patients is not available offline: the active list and the patient directory are on the regional server. Try again once the connection is back.</translation>
     </message>
@@ -2025,7 +2232,7 @@
         <translation>Offline.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>Ma file active ({n})</source>
         <translation>My active list ({n})</translation>
     </message>
@@ -2045,185 +2252,12 @@
         <translation>You follow {n} patients.</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <source>Aucun patient de votre file active ne correspond à « {text} ».</source>
-        <translation>No patient in your active list matches “{text}”.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Aucun patient dans votre file active.</source>
-        <translation>No patient in your active list.</translation>
-    </message>
-    <message>
-        <location line="+31"/>
-        <source>L&apos;annuaire patient régional n&apos;est pas disponible hors connexion.</source>
-        <translation>The regional patient directory is not available offline.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Recherche dans l&apos;annuaire patient régional…</source>
-        <translation>Searching the regional patient directory…</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Aucun patient de l&apos;annuaire régional ne correspond à ces critères.</source>
-        <translation>No patient in the regional directory matches these criteria.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Les {n} premiers patients trouvés : d&apos;autres correspondent, précisez le prénom ou cherchez par INS.</source>
-        <translation>The first {n} patients found: others match, add the first name or search by INS.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>1 patient trouvé.</source>
-        <translation>1 patient found.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>{n} patients trouvés.</source>
-        <translation>{n} patients found.</translation>
-    </message>
-    <message>
-        <location line="+38"/>
-        <source>Le nom et le prénom sont obligatoires.</source>
-        <translation>Last name and first name are required.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Indiquez la date de naissance sous la forme JJ/MM/AAAA.</source>
-        <translation>Enter the date of birth as DD/MM/YYYY.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+36"/>
         <source>Création du dossier…</source>
         <translation>Creating the record…</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>Dossier de {name} créé et ajouté à votre file active.</source>
-        <translation>Record of {name} created and added to your active list.</translation>
-    </message>
-    <message>
-        <location line="+65"/>
-        <source>{name} est dans votre file active.</source>
-        <translation>{name} is in your active list.</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <location line="+8"/>
-        <location line="+99"/>
-        <source>Ne plus suivre</source>
-        <translation>Stop following</translation>
-    </message>
-    <message>
-        <location line="-106"/>
-        <source>Retirer {name} de votre file active ?</source>
-        <translation>Remove {name} from your active list?</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le dossier du patient reste dans l&apos;annuaire régional ; vous pourrez le suivre à nouveau.</source>
-        <translation>The patient&apos;s record stays in the regional directory; you can follow it again.</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>{name} n&apos;est plus dans votre file active.</source>
-        <translation>{name} is no longer in your active list.</translation>
-    </message>
-    <message>
-        <location line="+68"/>
-        <source>INS : {ins}</source>
-        <translation>INS: {ins}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>INS non renseigné</source>
-        <translation>INS not given</translation>
-    </message>
-    <message>
-        <location line="-130"/>
-        <location line="+137"/>
-        <source>Suivre</source>
-        <translation>Follow</translation>
-    </message>
-    <message>
-        <location line="-592"/>
-        <source>Facultatif</source>
-        <translation>Optional</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Nom de naissance</source>
-        <translation>Birth name</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Nom d&apos;usage</source>
-        <translation>Used name</translation>
-    </message>
-    <message>
-        <location line="+594"/>
-        <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
-        <translation>Follow this patient to open their record on the regional portal.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Ce patient n&apos;a pas d&apos;INS : ses messages ne peuvent pas être retrouvés.</source>
-        <translation>This patient has no INS: their messages cannot be found.</translation>
-    </message>
-    <message>
-        <location line="-2"/>
-        <source>Les messages de votre messagerie au sujet de ce patient</source>
-        <translation>The messages of your mailbox about this patient</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Nom d&apos;usage : {name}</source>
-        <translation>Used name: {name}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>E-mail et mobile visibles une fois le patient dans votre file active.</source>
-        <translation>E-mail and mobile visible once the patient is in your active list.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>E-mail : {email}</source>
-        <translation>E-mail: {email}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Mobile : {mobile}</source>
-        <translation>Mobile: {mobile}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ni e-mail ni mobile connus.</source>
-        <translation>No known e-mail or mobile.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Chargement de l&apos;équipe de soins…</source>
-        <translation>Loading the care team…</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Aucun professionnel n&apos;est encore rattaché à ce dossier.</source>
-        <translation>No professional is linked to this record yet.</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
-        <translation>A message to {n} professional(s) of the care team</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
-        <translation>No known MSSanté address in the care team.</translation>
-    </message>
-    <message>
-        <location line="+29"/>
+        <location line="+112"/>
         <source>Le navigateur n&apos;a pas pu être ouvert.</source>
         <translation>The browser could not be opened.</translation>
     </message>
@@ -2501,7 +2535,7 @@
 <context>
     <name>Teleconsultations</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+52"/>
+        <location filename="../../ui/teleconsultations/model.py" line="+15"/>
         <source>Planifiée</source>
         <translation>Scheduled</translation>
     </message>
@@ -2516,12 +2550,12 @@
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+35"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location filename="../../ui/teleconsultations/delegate.py" line="+48"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
@@ -2531,7 +2565,7 @@
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
@@ -2539,7 +2573,7 @@
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location line="+41"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+51"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2589,12 +2623,12 @@
         <translation>Copy the patient&apos;s link</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+38"/>
         <source>Chargement des téléconsultations…</source>
         <translation>Loading teleconsultations…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Aucune téléconsultation planifiée.</source>
         <translation>No teleconsultations scheduled.</translation>
     </message>
@@ -2609,7 +2643,7 @@
         <translation>{n} teleconsultations scheduled.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <source>Cette téléconsultation est terminée ou annulée.</source>
         <translation>This teleconsultation has ended or was cancelled.</translation>
     </message>
@@ -2642,7 +2676,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+62"/>
+        <location filename="../../ui/teleexpertise/labels.py" line="+13"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2682,7 +2716,7 @@
         <translation>Offline: tele-expertise will be available as soon as the server answers again.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+18"/>
         <source>Aucune téléexpertise restante cette année pour ce patient ({used} sur {limit}).</source>
         <translation>No tele-expertise left this year for this patient ({used} of {limit}).</translation>
     </message>
@@ -2696,11 +2730,139 @@
         <source>{n} téléexpertises restantes cette année pour ce patient.</source>
         <translation>{n} tele-expertises left this year for this patient.</translation>
     </message>
+    <message>
+        <location line="+12"/>
+        <source>1 demande attend votre avis</source>
+        <translation>1 request awaits your opinion</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} demandes attendent votre avis</source>
+        <translation>{n} requests await your opinion</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>1 réponse à clôturer</source>
+        <translation>1 answer to close</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} réponses à clôturer</source>
+        <translation>{n} answers to close</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Rien n&apos;attend d&apos;action de votre part.</source>
+        <translation>Nothing awaits action from you.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
+        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>visible dans l&apos;annuaire des experts</source>
+        <translation>shown in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>non visible dans l&apos;annuaire</source>
+        <translation>not shown in the directory</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
+        <translation>You are declared as a tele-expert ({listed}).</translation>
+    </message>
+</context>
+<context>
+    <name>TeleexpertiseDetail</name>
+    <message>
+        <location filename="../../ui/teleexpertise/detail.py" line="+51"/>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>The expert&apos;s answer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compte rendu</source>
+        <translation>Report</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Répondre</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Voir la conversation</source>
+        <translation>Show the conversation</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choisissez une téléexpertise pour voir son détail.</source>
+        <translation>Choose a tele-expertise to see its details.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{patient}, né(e) le {born}</source>
+        <translation>{patient}, born {born}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Demandée à {name}</source>
+        <translation>Requested from {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Demandée par {name}</source>
+        <translation>Requested by {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Réponse reçue {when}</source>
+        <translation>Answer received {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clôturée {when}</source>
+        <translation>Closed {when}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Votre avis</source>
+        <translation>Your opinion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Votre réponse à la question posée…</source>
+        <translation>Your answer to the question asked…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Compte rendu de téléexpertise</source>
+        <translation>Tele-expertise report</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
+        <translation>The report, filed in the patient&apos;s record on closing…</translation>
+    </message>
 </context>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+604"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+46"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2756,17 +2918,17 @@
         <translation>No expert chosen.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>Aucun patient choisi.</source>
         <translation>No patient chosen.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+26"/>
         <source>Choisir un expert</source>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+43"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -2774,7 +2936,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-671"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+74"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2819,137 +2981,12 @@
         <translation>Requests received</translation>
     </message>
     <message>
-        <location line="+52"/>
-        <source>Question</source>
-        <translation>Question</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Réponse de l&apos;expert</source>
-        <translation>The expert&apos;s answer</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Compte rendu</source>
-        <translation>Report</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Répondre</source>
-        <translation>Answer</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturer</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Voir la conversation</source>
-        <translation>Show the conversation</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Choisissez une téléexpertise pour voir son détail.</source>
-        <translation>Choose a tele-expertise to see its details.</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="+61"/>
         <source>Chargement des téléexpertises…</source>
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+48"/>
-        <source>1 demande attend votre avis</source>
-        <translation>1 request awaits your opinion</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} demandes attendent votre avis</source>
-        <translation>{n} requests await your opinion</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>1 réponse à clôturer</source>
-        <translation>1 answer to close</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{n} réponses à clôturer</source>
-        <translation>{n} answers to close</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Rien n&apos;attend d&apos;action de votre part.</source>
-        <translation>Nothing awaits action from you.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>visible dans l&apos;annuaire des experts</source>
-        <translation>shown in the experts directory</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>non visible dans l&apos;annuaire</source>
-        <translation>not shown in the directory</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Vous êtes déclaré comme télé-expert ({listed}).</source>
-        <translation>You are declared as a tele-expert ({listed}).</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
-        <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
-    </message>
-    <message>
-        <location line="+52"/>
-        <source>{patient}, né(e) le {born}</source>
-        <translation>{patient}, born {born}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Demandée à {name}</source>
-        <translation>Requested from {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Demandée par {name}</source>
-        <translation>Requested by {name}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Réponse reçue {when}</source>
-        <translation>Answer received {when}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clôturée {when}</source>
-        <translation>Closed {when}</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Votre avis</source>
-        <translation>Your opinion</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Votre réponse à la question posée…</source>
-        <translation>Your answer to the question asked…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Compte rendu de téléexpertise</source>
-        <translation>Tele-expertise report</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
-        <translation>The report, filed in the patient&apos;s record on closing…</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location line="+106"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -2959,7 +2996,7 @@
         <translation>Send your opinion to {name}? It can no longer be changed.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Votre avis a été envoyé à {name}.</source>
         <translation>Your opinion has been sent to {name}.</translation>
     </message>
@@ -2974,17 +3011,17 @@
         <translation>Close this tele-expertise? The report will be filed in the patient&apos;s record and sent to {name}.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
         <source>Téléexpertise clôturée : le compte rendu a été déposé.</source>
         <translation>Tele-expertise closed: the report has been filed.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+19"/>
         <source>Demande envoyée à {name}.</source>
         <translation>Request sent to {name}.</translation>
     </message>
