@@ -26,7 +26,7 @@ from app.store.mail import Sort
 from app.store.records import Address, EmailSummary
 from ui import tasks
 from ui.desktop.tray import Notification
-from ui.mail.bridge import EventBridge
+from ui.bridge import EventBridge
 
 log = logging.getLogger("monsisra.ui.notifications")
 

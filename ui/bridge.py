@@ -1,4 +1,4 @@
-"""The core's events on the UI thread.
+"""The core's events on the UI thread, for every feature (mail, desktop notifications, composer).
 
 The EventBus runs callbacks on the publisher's thread (the store's writer, a sync task…); widgets
 may only be touched from the UI thread. Each event is re-emitted as a Qt signal of a QObject that
