@@ -19,7 +19,7 @@ from tests.ui import mail_helpers
 from tests.ui.conftest import GP_LOGIN
 from tests.ui.mail_helpers import load_all
 from ui.mail.main_window import MainWindow
-from ui.mail.reader import MessageBody, TruncatedNotice
+from ui.mail.message_body import MessageBody, TruncatedNotice
 
 window = mail_helpers.window  # fixture
 

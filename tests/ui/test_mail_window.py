@@ -15,10 +15,10 @@ from app.session import AccountSession
 from tests.ui import mail_helpers
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import UrlRecorder, row_where
-from ui.mail.conversations import PAGE
+from ui.mail.conversation_model import PAGE
+from ui.mail.documents import AttachmentChip
 from ui.mail.main_window import MainWindow, demo_screenshot
 from ui.mail.navigation import KEY_ROLE
-from ui.mail.reader import AttachmentChip
 from ui.patients.view import PatientsView
 
 window = mail_helpers.window  # fixtures

@@ -36,7 +36,7 @@ from app.store.records import Address, EmailRecord, PatientRef
 from ui import tasks, theme
 from ui.desktop import shortcuts
 from ui.desktop.tray import window_title
-from ui.mail.bridge import EventBridge
+from ui.bridge import EventBridge
 from ui.mail.conversations import ConversationList
 from ui.mail.navigation import NavigationPane
 from ui.mail.reader import ReaderView, patient_file_url
