@@ -43,6 +43,7 @@ from ui.stall import StallWatch
 if TYPE_CHECKING:
     from app.session import AccountSession
     from ui.desktop.notifications import Notifier
+    from ui.shell.main_window import MainWindow
 
 log = logging.getLogger("monsisra.ui.app")
 
@@ -124,7 +125,7 @@ async def _settle(controller: Controller) -> None:
     """The login window painted: the core and the main window's code loaded (the core in a worker
     thread), then the heap frozen — unless the user was quicker and an account is already open."""
     await load_core()
-    importlib.import_module("ui.mail.main_window")
+    importlib.import_module("ui.shell.main_window")
     if controller.session is None:
         freeze_long_lived()
 
@@ -135,8 +136,8 @@ def _load_keyring() -> bool:
     return TokenStore.available()
 
 
-def main_window_for(session: AccountSession) -> QWidget:
-    from ui.mail.main_window import MainWindow
+def main_window_for(session: AccountSession) -> MainWindow:
+    from ui.shell.main_window import MainWindow
 
     return MainWindow(session)
 
@@ -173,7 +174,7 @@ class Controller(QObject):
         self.login = LoginWindow(data_root, demo_hint)
         self._watch_login(self.login)
         self.session: AccountSession | None = None
-        self.window: QWidget | None = None
+        self.window: MainWindow | None = None
         self.notifier: Notifier | None = None  # while an account is open
         self.notify_ms = notify_ms
         self.done = False
@@ -253,9 +254,7 @@ class Controller(QObject):
         self.locked = False
         session.start()
         window = main_window_for(session)
-        closed = getattr(window, "closed", None)
-        if closed is not None:
-            closed.connect(self._on_window_closed)
+        window.closed.connect(self._on_window_closed)
         self.window = window
         self._wire_desktop(window, session)
         budget_mb = settings_mod.current().cache_budget_mb
@@ -265,13 +264,10 @@ class Controller(QObject):
         self.autolock.minutes = settings_mod.current().autolock_minutes
         self.autolock.start()
 
-    def _wire_desktop(self, window: QWidget, session: AccountSession) -> None:
+    def _wire_desktop(self, window: MainWindow, session: AccountSession) -> None:
         """The main window's count to the tray, its lock and settings to us, and notifications."""
         from ui.desktop.notifications import COALESCE_MS, Notifier
-        from ui.mail.main_window import MainWindow
 
-        if not isinstance(window, MainWindow):
-            return
         window.lockRequested.connect(self.lock_now)
         window.signOutRequested.connect(self.sign_out)
         window.forgetRequested.connect(self.forget_account)
@@ -298,10 +294,9 @@ class Controller(QObject):
     # The desktop: tray, notifications, settings -----------------------------------------------
 
     def compose(self) -> None:
-        compose = getattr(self.window, "compose", None)
-        if compose is not None:
+        if self.window is not None:
             self.bring_forward()
-            compose()
+            self.window.compose()
 
     def _notification_clicked(self) -> None:
         if self.notifier is not None:
@@ -309,9 +304,8 @@ class Controller(QObject):
 
     def open_email(self, email_id: str) -> None:
         self.bring_forward()
-        open_email = getattr(self.window, "open_email", None)
-        if open_email is not None:
-            open_email(email_id)
+        if self.window is not None:
+            self.window.open_email(email_id)
 
     def _settings_changed(self, new: settings_mod.Settings) -> None:
         self.autolock.set_minutes(new.autolock_minutes)
@@ -359,9 +353,9 @@ class Controller(QObject):
         self.locking = True
         self.autolock.stop()
         self.tray.set_locked(True)
-        from ui.mail.main_window import close_windows
+        from ui.shell.main_window import close_windows
 
-        composers: list[QWidget] = list(getattr(window, "composers", []))
+        composers: list[QWidget] = list(window.composers)
         self.window = None
         self.notifier = None
         window.close()  # its composers close with it, saving their drafts
@@ -395,7 +389,7 @@ class Controller(QObject):
     ) -> Any:
         """Drafts saved (a composer that was sending finishes first), the rest of the background
         work settled, then `end(session)`."""
-        from ui.mail.main_window import close_windows
+        from ui.shell.main_window import close_windows
 
         for _ in range(3):  # a send that fails leaves its composer open: closed on the next turn
             if not running:
@@ -616,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def qasync_run(coro: Any) -> Any:
-    import qasync
+    import qasync  # type: ignore[import-untyped]
 
     return qasync.run(coro)
 

@@ -54,7 +54,7 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Chiffrement du cache (SQLCipher)</source>
         <translation>Cache encryption (SQLCipher)</translation>
     </message>
@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <location filename="../../ui/patients/access_log.py" line="+52"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -198,12 +198,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+176"/>
+        <location filename="../../ui/mail/saving.py" line="+39"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location filename="../../ui/mail/documents.py" line="+64"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -244,7 +244,7 @@
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>
@@ -278,8 +278,8 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+150"/>
-        <location line="+179"/>
+        <location filename="../../ui/composer/composer.py" line="+149"/>
+        <location line="+171"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -295,12 +295,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+365"/>
+        <location line="+360"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="-362"/>
+        <location line="-357"/>
         <source>Patient…</source>
         <translation>Patient…</translation>
     </message>
@@ -360,7 +360,7 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+69"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -370,7 +370,7 @@
         <translation>Modified</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Brouillon enregistré</source>
         <translation>Draft saved</translation>
     </message>
@@ -385,7 +385,7 @@
         <translation>Directory search is not available.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+131"/>
         <source>« %1 » n&apos;est pas un fichier.</source>
         <translation>“%1” is not a file.</translation>
     </message>
@@ -405,7 +405,7 @@
         <translation>Document not found: </translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+34"/>
         <location line="+5"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
@@ -426,8 +426,8 @@
         <translation> It remains in the outbox.</translation>
     </message>
     <message>
-        <location line="-310"/>
-        <location line="+339"/>
+        <location line="-309"/>
+        <location line="+338"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -435,7 +435,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+428"/>
+        <location filename="../../ui/app.py" line="+427"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
@@ -458,7 +458,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+332"/>
+        <location filename="../../ui/mail/conversation_delegate.py" line="+106"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -481,7 +481,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location line="-306"/>
+        <location filename="../../ui/mail/conversations.py" line="+37"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -501,7 +501,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+352"/>
+        <location line="+34"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -568,7 +568,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+617"/>
+        <location filename="../../ui/directory/view.py" line="+622"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -586,7 +586,7 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location line="-502"/>
+        <location line="-507"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
@@ -706,7 +706,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Aucun résultat. Élargissez la recherche.</source>
         <translation>No results. Try a broader search.</translation>
     </message>
@@ -721,7 +721,7 @@
         <translation>{n} results</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Vos favoris et vos correspondants récents</source>
         <translation>Your favourites and recent correspondents</translation>
     </message>
@@ -736,7 +736,7 @@
         <translation>Removed from your favourites.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -749,7 +749,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+203"/>
+        <location filename="../../ui/composer/documents.py" line="+204"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1089,20 +1089,23 @@
     </message>
 </context>
 <context>
+    <name>MailPage</name>
+    <message>
+        <location filename="../../ui/mail/page.py" line="+91"/>
+        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
+        <translation>The patient&apos;s record is not available offline.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+68"/>
-        <source>Bientôt disponible</source>
-        <translation>Coming soon</translation>
-    </message>
-    <message>
-        <location line="+43"/>
-        <location line="+347"/>
+        <location filename="../../ui/shell/main_window.py" line="+78"/>
+        <location line="+327"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-247"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -1112,38 +1115,38 @@
         <translation>Reply</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Répondre à tous</source>
         <translation>Reply all</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Transférer</source>
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+105"/>
+        <location line="+5"/>
+        <location line="+111"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-108"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
@@ -1168,12 +1171,12 @@
         <translation>The application&apos;s latest events, for support</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>À propos de MonSisra bureau</source>
         <translation>About MonSisra bureau</translation>
     </message>
@@ -1218,66 +1221,46 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location line="+47"/>
-        <source>Téléconsultations</source>
-        <translation>Teleconsultations</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Vos téléconsultations à venir et passées, avec «&#xa0;Rejoindre&#xa0;».</source>
-        <translation>Your upcoming and past teleconsultations, with “Join”.</translation>
-    </message>
-    <message>
-        <location line="+55"/>
+        <location line="+85"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
-        <translation>The patient&apos;s record is not available offline.</translation>
-    </message>
-    <message>
-        <location line="+44"/>
+        <location filename="../../ui/shell/app_menu.py" line="+40"/>
         <source>Attention : {n} message(s) de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
         <translation>Warning: {n} message(s) in the outbox have not been sent yet. They will be lost.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>{n} brouillon(s) seront perdus.</source>
         <translation>{n} draft(s) will be lost.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Les messages, documents et brouillons enregistrés sur cet ordinateur seront effacés et la connexion mémorisée supprimée. Vos messages restent sur le serveur : vous pourrez vous reconnecter avec votre mot de passe.</source>
         <translation>The messages, documents and drafts kept on this computer will be erased and the remembered login removed. Your messages stay on the server: you can log in again with your password.</translation>
     </message>
     <message>
+        <location line="+10"/>
         <location line="+8"/>
-        <location line="+5"/>
         <source>Oublier ce compte</source>
         <translation>Forget this account</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-7"/>
         <source>Oublier le compte {login} sur cet ordinateur ?</source>
         <translation>Forget the account {login} on this computer?</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <location line="+156"/>
-        <source>La rédaction de messages n&apos;est pas encore disponible.</source>
-        <translation>Writing messages is not available yet.</translation>
     </message>
 </context>
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+99"/>
+        <location filename="../../ui/mail/reader.py" line="+105"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -1507,7 +1490,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
@@ -1588,7 +1571,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+75"/>
+        <location filename="../../ui/patients/view.py" line="+76"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1611,7 +1594,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1626,7 +1609,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+96"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1777,12 +1760,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+470"/>
+        <location line="+472"/>
         <source>Le dossier du patient sur le portail régional</source>
         <translation>The patient&apos;s record on the regional portal</translation>
     </message>
     <message>
-        <location line="-432"/>
+        <location line="-434"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
@@ -1889,12 +1872,12 @@
     <message>
         <location line="+13"/>
         <location line="+8"/>
-        <location line="+97"/>
+        <location line="+99"/>
         <source>Ne plus suivre</source>
         <translation>Stop following</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-106"/>
         <source>Retirer {name} de votre file active ?</source>
         <translation>Remove {name} from your active list?</translation>
     </message>
@@ -1909,7 +1892,7 @@
         <translation>{name} is no longer in your active list.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>INS : {ins}</source>
         <translation>INS: {ins}</translation>
     </message>
@@ -1919,13 +1902,13 @@
         <translation>INS not given</translation>
     </message>
     <message>
-        <location line="-128"/>
-        <location line="+135"/>
+        <location line="-130"/>
+        <location line="+137"/>
         <source>Suivre</source>
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="-590"/>
+        <location line="-592"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1940,7 +1923,7 @@
         <translation>Used name</translation>
     </message>
     <message>
-        <location line="+592"/>
+        <location line="+594"/>
         <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
         <translation>Follow this patient to open their record on the regional portal.</translation>
     </message>
@@ -2013,7 +1996,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+108"/>
+        <location filename="../../ui/mail/reader.py" line="+111"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2026,7 +2009,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+184"/>
+        <location filename="../../ui/composer/recipients.py" line="+177"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -2232,7 +2215,7 @@
         <translation>The server answers; its certificate was verified.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Certificats d&apos;autorité supplémentaires</source>
         <translation>Additional certificate authorities</translation>
     </message>
@@ -2302,7 +2285,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Aucune commune de l&apos;annuaire ne correspond.</source>
         <translation>No town in the directory matches.</translation>
     </message>
@@ -2632,7 +2615,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+61"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+62"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2690,7 +2673,7 @@
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+602"/>
+        <location line="+604"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2764,7 +2747,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-669"/>
+        <location line="-671"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2849,7 +2832,7 @@
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+48"/>
         <source>1 demande attend votre avis</source>
         <translation>1 request awaits your opinion</translation>
     </message>
@@ -3020,12 +3003,12 @@
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-434"/>
+        <location filename="../../ui/mail/saving.py" line="+7"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location filename="../../ui/mail/message_body.py" line="+128"/>
         <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
         <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
     </message>
@@ -3040,7 +3023,7 @@
         <translation>Save the full text…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Texte complet du message copié.</source>
         <translation>Full text of the message copied.</translation>
     </message>
@@ -3050,7 +3033,7 @@
         <translation>Message text.txt</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Texte du message enregistré : {name}</source>
         <translation>Message text saved: {name}</translation>
     </message>

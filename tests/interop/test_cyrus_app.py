@@ -26,7 +26,7 @@ from tests.ui.conftest import OFFSCREEN_ONLY, run_sync
 from tests.ui.mail_helpers import row_where, synced
 from ui.app import Controller
 from ui.composer.composer import Composer
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 pytestmark = [
     pytest.mark.interop,

@@ -28,7 +28,7 @@ from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.desktop.autolock import AutoLock, inactivity_fr, locked_banner_fr
 from ui.desktop.locked import LockedLoginWindow
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE
 

@@ -17,9 +17,9 @@ from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import UrlRecorder, row_where
 from ui.mail.conversation_model import PAGE
 from ui.mail.documents import AttachmentChip
-from ui.mail.main_window import MainWindow, demo_screenshot
 from ui.mail.navigation import KEY_ROLE
 from ui.patients.view import PatientsView
+from ui.shell.main_window import MainWindow, demo_screenshot
 
 window = mail_helpers.window  # fixtures
 opened_urls = mail_helpers.opened_urls

@@ -29,7 +29,6 @@ from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import window  # noqa: F401
-from ui.mail.main_window import MainWindow
 from ui.mail.reader import patient_file_url
 from ui.patients.view import (
     PatientsView,
@@ -39,6 +38,7 @@ from ui.patients.view import (
     parse_day,
     team_addresses,
 )
+from ui.shell.main_window import MainWindow
 
 WAIT = 20_000
 CARDIO = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "")

@@ -20,7 +20,7 @@ from tests.ui.file_dialog import SaveDialogAnswer
 from tests.ui.mail_helpers import UrlRecorder, row_where
 from ui.mail import saving
 from ui.mail.documents import AttachmentChip
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # fixtures
 opened_urls = mail_helpers.opened_urls

@@ -25,8 +25,8 @@ from app.session import AccountSession
 from app.store.mail import Sort
 from app.store.records import Address, EmailSummary
 from ui import tasks
-from ui.desktop.tray import Notification
 from ui.bridge import EventBridge
+from ui.desktop.tray import Notification
 
 log = logging.getLogger("monsisra.ui.notifications")
 

@@ -1,18 +1,22 @@
-"""The main window: navigation on the left, the current page (mail, teleconsultations…) on the
-right, the actions in a toolbar, the connection and the outbox in the status bar.
+"""The main window, the app's frame: navigation on the left, the current page (mail, patients,
+téléexpertise, teleconsultations) on the right, the actions in a toolbar and the app menu, the
+connection and the outbox in the status bar.
 
-It talks to the core through the AccountSession only: reads on the UI thread (small indexed
-queries), actions as background coroutines (ui.tasks.run), changes from the EventBus through the
-EventBridge (so slots run on the UI thread).
+It is the shell, not a feature: it may import every feature and wires them together (a page asks
+for a conversation, "Mes patients" writes about a patient); composers open through the navigator
+(`ui/navigator.py`) and are kept here, so that a lock or a sign-out can close them (each saves
+its draft). It talks to the core through the AccountSession only: reads on the UI thread (small
+indexed queries), actions as background coroutines (ui.tasks), changes from the EventBus through
+the EventBridge (so slots run on the UI thread).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,72 +24,35 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.events import MailChanged
 from app.message.draft import ChosenPatient, Draft
-from app.remote.regional import Patient
+from app.regional.records import Patient
 from app.session import AccountSession
-from app.store.records import Address, EmailRecord, PatientRef
+from app.store.records import Address
 from ui import tasks, theme
-from ui.desktop import shortcuts
-from ui.desktop.tray import window_title
 from ui.bridge import EventBridge
-from ui.mail.conversations import ConversationList
+from ui.desktop import shortcuts
+from ui.desktop.settings_dialog import SettingsDialog
+from ui.desktop.tray import window_title
 from ui.mail.navigation import NavigationPane
-from ui.mail.reader import ReaderView, patient_file_url
+from ui.mail.page import MailPage, merge
 from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
-from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
-
-if TYPE_CHECKING:
-    from ui.desktop.about import AboutDialog
-    from ui.desktop.journal import JournalDialog
-    from ui.desktop.settings_dialog import SettingsDialog
-
-log = logging.getLogger("monsisra.ui.main")
+from ui.navigator import navigator
+from ui.patients.view import PatientsView
+from ui.plain import plain_text, plain_tooltip
+from ui.shell import app_menu
+from ui.teleconsultations.view import TeleconsultationsView
+from ui.teleexpertise.view import TeleexpertiseView
 
 COALESCE_MS = 50  # MailChanged events merged before the views update (initial sync: many)
 NOTICE_MS = 8_000
-
-
-def soon_page(title: str, sentence: str) -> QWidget:
-    """A page for a service that comes later, saying what it will hold."""
-    page = QWidget()
-    page.setObjectName("soonPage")
-    column = QVBoxLayout(page)
-    column.setContentsMargins(48, 48, 48, 48)
-    column.addStretch(1)
-    heading = PlainLabel(title)
-    heading.setObjectName("soonTitle")
-    heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    badge = PlainLabel(QCoreApplication.translate("MainWindow", "Bientôt disponible"))
-    badge.setObjectName("soonBadge")
-    badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    text = PlainLabel(sentence)
-    text.setObjectName("soonText")
-    text.setWordWrap(True)
-    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    text.setFixedWidth(520)
-    column.addWidget(heading)
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(badge)
-    row.addStretch(1)
-    column.addLayout(row)
-    line = QHBoxLayout()
-    line.addStretch(1)
-    line.addWidget(text)
-    line.addStretch(1)
-    column.addLayout(line)
-    column.addStretch(2)
-    return page
 
 
 class MainWindow(QMainWindow):
@@ -118,17 +85,9 @@ class MainWindow(QMainWindow):
 
         self.navigation = NavigationPane()
         self.navigation.setFixedWidth(264)
-        self.conversations = ConversationList(session)
-        self.reader = ReaderView(session)
-        self.mail_page = QSplitter(Qt.Orientation.Horizontal)
-        self.mail_page.setObjectName("mailSplitter")
-        self.mail_page.setChildrenCollapsible(False)
-        self.mail_page.addWidget(self.conversations)
-        self.mail_page.addWidget(self.reader)
-        self.conversations.setMinimumWidth(340)
-        self.reader.setMinimumWidth(420)
-        self.mail_page.setSizes([420, 612])
-        self.mail_page.setStretchFactor(1, 1)
+        self.mail_page = MailPage(session)
+        self.conversations = self.mail_page.conversations
+        self.reader = self.mail_page.reader
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.mail_page)
@@ -157,8 +116,7 @@ class MainWindow(QMainWindow):
         self.conversations.openRequested.connect(self._open)
         self.conversations.selectionEmptied.connect(self._update_actions)
         self.conversations.contextMenuRequested.connect(self._context_menu)
-        self.reader.notice.connect(self.notify)
-        self.reader.patientRequested.connect(self.open_patient_file)
+        self.mail_page.notice.connect(self.notify)
         self.search.searchRequested.connect(self.run_search)
         self.bridge.mailChanged.connect(self._queue_change)
         self.bridge.cacheRebuilt.connect(lambda e: self.notify(e.reason_fr))
@@ -177,7 +135,9 @@ class MainWindow(QMainWindow):
 
     # Actions -----------------------------------------------------------------------------------
 
-    def _action(self, icon: str, text: str, name: str | None, slot: Any, tip: str = "") -> QAction:
+    def _action(
+        self, icon: str, text: str, name: str | None, slot: Callable[[], object], tip: str = ""
+    ) -> QAction:
         """An action of the window; `name` gives its keys from the shortcuts table."""
         action = QAction(theme.icon(icon), text, self)
         tip = tip or text
@@ -199,19 +159,29 @@ class MainWindow(QMainWindow):
         )
         self.act_reply = self._action("action-reply", self.tr("Répondre"), "reply", self.reply)
         self.act_reply_all = self._action(
-            "action-reply-all", self.tr("Répondre à tous"), "reply_all", self.reply_all
+            "action-reply-all",
+            self.tr("Répondre à tous"),
+            "reply_all",
+            lambda: self.reply(reply_all=True),
         )
         self.act_forward = self._action(
             "action-forward", self.tr("Transférer"), "forward", self.forward
         )
         self.act_unread = self._action(
-            "action-unread", self.tr("Marquer comme non lu"), "mark_unread", self.mark_unread
+            "action-unread",
+            self.tr("Marquer comme non lu"),
+            "mark_unread",
+            self.mail_page.mark_unread,
         )
-        self.act_flag = self._action("action-flag", self.tr("Suivre"), "flag", self.toggle_flag)
+        self.act_flag = self._action(
+            "action-flag", self.tr("Suivre"), "flag", self.mail_page.toggle_flag
+        )
         self.act_archive = self._action(
-            "action-archive", self.tr("Archiver"), "archive", self.archive
+            "action-archive", self.tr("Archiver"), "archive", self.mail_page.archive
         )
-        self.act_delete = self._action("action-delete", self.tr("Supprimer"), "delete", self.delete)
+        self.act_delete = self._action(
+            "action-delete", self.tr("Supprimer"), "delete", self.mail_page.delete
+        )
         self.act_search = self._action(
             "action-search", self.tr("Rechercher"), "search", self.focus_search
         )
@@ -225,14 +195,17 @@ class MainWindow(QMainWindow):
             "journal",
             self.tr("Journal"),
             None,
-            self.open_journal,
+            lambda: app_menu.open_journal(self),
             self.tr("Les derniers événements de l'application, pour l'assistance"),
         )
         self.act_shortcuts = self._action(
-            "keyboard", self.tr("Raccourcis clavier"), "shortcuts", self.show_shortcuts
+            "keyboard",
+            self.tr("Raccourcis clavier"),
+            "shortcuts",
+            lambda: app_menu.show_shortcuts(self),
         )
         self.act_about = self._action(
-            "info", self.tr("À propos de MonSisra bureau"), None, self.open_about
+            "info", self.tr("À propos de MonSisra bureau"), None, lambda: app_menu.open_about(self)
         )
         self.act_lock = self._action(
             "lock", self.tr("Verrouiller"), "lock", self.lockRequested.emit
@@ -314,7 +287,7 @@ class MainWindow(QMainWindow):
         flagged = summary is not None and summary.flagged
         self.act_flag.setText(self.tr("Ne plus suivre") if flagged else self.tr("Suivre"))
 
-    def _context_menu(self, where: Any) -> None:
+    def _context_menu(self, where: QPoint) -> None:
         menu = QMenu(self)
         for action in (self.act_reply, self.act_reply_all, self.act_forward):
             menu.addAction(action)
@@ -353,21 +326,8 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, key: str) -> QWidget:
         if key == "teleconsultations":
-            try:
-                from ui.teleconsultations.view import TeleconsultationsView
-            except ModuleNotFoundError as e:
-                if not (e.name or "").startswith("ui.teleconsultations"):
-                    raise
-                return soon_page(
-                    self.tr("Téléconsultations"),
-                    self.tr(
-                        "Vos téléconsultations à venir et passées, avec «\u00a0Rejoindre\u00a0»."
-                    ),
-                )
             return TeleconsultationsView(self.session)
         if key == "patients":
-            from ui.patients.view import PatientsView
-
             patients = PatientsView(self.session)
             patients.composeRequested.connect(
                 lambda addresses: self.write_about_patient(addresses, patients.selected())
@@ -376,9 +336,7 @@ class MainWindow(QMainWindow):
                 lambda ins: self.show_patient_messages(ins, patients.selected())
             )
             return patients
-        from ui.teleexpertise.view import TeleexpertiseView  # "teleexpertise", the last page
-
-        page = TeleexpertiseView(self.session)
+        page = TeleexpertiseView(self.session)  # "teleexpertise", the last page
         page.openThread.connect(self._show_thread)
         return page
 
@@ -395,22 +353,18 @@ class MainWindow(QMainWindow):
 
     def show_patient_messages(self, ins: str, patient: Patient | None = None) -> None:
         """The inbox, filtered to the messages about the patient with this INS."""
+        if self._show_inbox():
+            self.mail_page.filter_patient(ins, patient)
+
+    def _show_inbox(self) -> bool:
+        """The inbox, no search: False when there is none yet."""
         inbox = self.session.mailbox_by_role("inbox")
         if inbox is None:
-            return
+            return False
         self.search.clear()
         self.conversations.search("")
         self.show_mailbox(inbox.id)
-        same = patient is not None and patient.ins == ins
-        self.conversations.set_patient_filter(
-            PatientRef(
-                ins,
-                patient.ins_oid if same and patient else None,
-                patient.given if same and patient else None,
-                patient.family if same and patient else None,
-                patient.birth_date if same and patient else None,
-            )
-        )
+        return True
 
     def open_portal(self) -> None:
         """MesPatients in the browser, signed in with a one-time code when the server gives one."""
@@ -433,13 +387,6 @@ class MainWindow(QMainWindow):
 
         tasks.run(portal_url(), self, open_url, fallback)
 
-    def open_patient_file(self, patient: PatientRef) -> None:
-        urls = self.session.regional_urls
-        if urls is None or not patient.ins:
-            self.notify(self.tr("Le dossier du patient n'est pas disponible hors connexion."))
-            return
-        QDesktopServices.openUrl(patient_file_url(urls.patient_file_url_template, patient.ins))
-
     def notify(self, message: str) -> None:
         self.status.showMessage(plain_text(message), NOTICE_MS)
 
@@ -458,83 +405,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(window_title(unread, self.tr("MonSisra bureau")))
             self.unreadChanged.emit(unread)
 
-    # The app menu ------------------------------------------------------------------------------
-
     def open_settings(self) -> SettingsDialog:
-        from ui.desktop.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.session, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(self.settingsChanged)
-        dialog.forgetRequested.connect(self.ask_forget)
-        dialog.show()
-        return dialog
-
-    def ask_forget(self) -> QMessageBox:
-        """Asks before "Oublier ce compte sur cet ordinateur", saying what would be lost here:
-        the messages still in the outbox above all (the box answers through its buttons)."""
-        ref = self.session.account.ref
-        unsent = self.session.unsent_count()
-        drafts = len(self.session.drafts())
-        lines = []
-        if unsent:
-            lines.append(
-                self.tr(
-                    "Attention : {n} message(s) de la boîte d'envoi n'ont pas encore été "
-                    "envoyés. Ils seront perdus."
-                ).format(n=unsent)
-            )
-        if drafts:
-            lines.append(self.tr("{n} brouillon(s) seront perdus.").format(n=drafts))
-        lines.append(
-            self.tr(
-                "Les messages, documents et brouillons enregistrés sur cet ordinateur seront "
-                "effacés et la connexion mémorisée supprimée. Vos messages restent sur le "
-                "serveur : vous pourrez vous reconnecter avec votre mot de passe."
-            )
-        )
-        box = plain_message_box(
-            self,
-            QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question,
-            self.tr("Oublier ce compte"),
-            self.tr("Oublier le compte {login} sur cet ordinateur ?").format(login=ref.login),
-            "\n\n".join(lines),
-        )
-        box.setObjectName("forgetBox")
-        confirm = box.addButton(self.tr("Oublier ce compte"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("Annuler"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)  # losing data is never the default
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(
-            lambda button: self.forgetRequested.emit() if button is confirm else None
-        )
-        self.forget_box = box
-        box.destroyed.connect(lambda *_: setattr(self, "forget_box", None))
-        box.open()
-        return box
-
-    def open_journal(self) -> JournalDialog:
-        from ui.desktop.journal import JournalDialog
-
-        dialog = JournalDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def open_about(self) -> AboutDialog:
-        from ui.desktop.about import AboutDialog
-
-        root = self.session.account.ref.dir.parent.parent  # <root>/accounts/<account>
-        dialog = AboutDialog(root, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def show_shortcuts(self) -> shortcuts.ShortcutsDialog:
-        dialog = shortcuts.ShortcutsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return app_menu.open_settings(self)
 
     # Reading -----------------------------------------------------------------------------------
 
@@ -545,19 +417,7 @@ class MainWindow(QMainWindow):
     def open_email(self, email_id: str) -> bool:
         """Shows this message (a notification was clicked): its mailbox, selected, in the reader;
         the inbox is where new messages are. False when it is no longer there."""
-        inbox = self.session.mailbox_by_role("inbox")
-        if inbox is None:
-            return False
-        self.search.clear()
-        self.conversations.search("")
-        self.show_mailbox(inbox.id)
-        for toggle in (self.conversations.unread_filter, self.conversations.attachment_filter):
-            toggle.setChecked(False)
-        self.conversations.set_patient_filter(None)
-        model = self.conversations.model
-        while model.row_of(email_id) < 0 and model.canFetchMore(model.index(0).parent()):
-            model.fetchMore(model.index(0).parent())
-        return self.conversations.select_id(email_id)
+        return self._show_inbox() and self.mail_page.reveal(email_id)
 
     def focus_search(self) -> None:
         self.navigation_to_mail()
@@ -598,113 +458,41 @@ class MainWindow(QMainWindow):
         changes, self._pending = self._pending, []
         if not changes:
             return
-        merged = MailChanged(
-            email_ids=frozenset().union(*(c.email_ids for c in changes)),
-            thread_ids=frozenset().union(*(c.thread_ids for c in changes)),
-            mailbox_ids=frozenset().union(*(c.mailbox_ids for c in changes)),
-            removed_email_ids=frozenset().union(*(c.removed_email_ids for c in changes)),
-        )
         self._show_mailboxes()
-        self.conversations.apply_change(merged)
-        self.reader.apply_change(merged)
+        self.mail_page.apply_change(merge(changes))
         self._update_actions()
-
-    # Acting on the selection -------------------------------------------------------------------
-
-    def _selected(self) -> list[str]:
-        return self.conversations.selected_ids()
-
-    def _act(self, coro: Any) -> None:
-        tasks.change(coro, self, None, self.notify)
-
-    def mark_unread(self) -> None:
-        ids = self._selected()
-        if ids:
-            self.reader.hold_unread()
-            self._act(self.session.set_seen(ids, False))
-
-    def toggle_flag(self) -> None:
-        ids = self._selected()
-        if not ids:
-            return
-        summaries = self.session.summaries(ids)
-        self._act(self.session.set_flagged(ids, not all(s.flagged for s in summaries)))
-
-    def archive(self) -> None:
-        ids = self._selected()
-        if ids:
-            self._act(self.session.archive(ids))
-
-    def delete(self) -> None:
-        ids = self._selected()
-        if ids:
-            self._act(self.session.delete(ids))
 
     # Writing -----------------------------------------------------------------------------------
 
-    def _selected_record(self) -> EmailRecord | None:
-        summary = self.conversations.selected_summary()
-        if summary is None:
-            return None
-        found = self.reader.record(summary.id)
-        if found is not None:
-            return found
-        return next((r for r in self.session.thread(summary.thread_id) if r.id == summary.id), None)
+    def compose(self, draft: Draft | None = None) -> QWidget:
+        """Opens a composer (its own window), kept until it closes."""
+        return self._keep(navigator().compose(self.session, draft or Draft()))
 
-    def compose(self, **kwargs: Any) -> QWidget | None:
-        """Opens the composer (its own window); None when the composer is not available."""
-        try:
-            from ui.composer.composer import Composer
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("ui.composer"):
-                raise
-            self.notify(self.tr("La rédaction de messages n'est pas encore disponible."))
-            return None
-        composer = Composer(self.session, **kwargs)
-        self._keep(composer)
-        composer.show()
-        composer.raise_()
-        return composer
-
-    def _keep(self, window: QWidget) -> None:
+    def _keep(self, window: QWidget) -> QWidget:
         self.composers.append(window)
         window.destroyed.connect(lambda *_: self._forget(window))
+        window.raise_()
+        return window
 
     def _forget(self, window: QWidget) -> None:
         if window in self.composers:
             self.composers.remove(window)
 
-    def reply(self) -> None:
-        record = self._selected_record()
+    def reply(self, reply_all: bool = False) -> None:
+        record = self.mail_page.selected_record()
         if record is not None:
-            self.compose(reply_to=record)
-
-    def reply_all(self) -> None:
-        record = self._selected_record()
-        if record is not None:
-            self.compose(reply_to=record, reply_all=True)
+            self._keep(navigator().compose_reply(self.session, record, reply_all))
 
     def forward(self) -> None:
-        record = self._selected_record()
+        record = self.mail_page.selected_record()
         if record is not None:
-            self.compose(forward=record)
+            self._keep(navigator().compose_forward(self.session, record))
 
     def _restore_drafts(self) -> None:
-        try:
-            from ui.composer.composer import Composer
-        except ModuleNotFoundError:
-            return
-        restore = getattr(Composer, "restore_all", None)
-        if restore is None:
-            return
-        for window in restore(self.session, None) or []:
+        for window in navigator().restore_drafts(self.session):
             self._keep(window)
 
     # Closing -----------------------------------------------------------------------------------
-
-    def close_composers(self) -> list[asyncio.Future[Any]]:
-        """Closes every composer; see close_windows."""
-        return close_windows(list(self.composers))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for window in list(self.composers):
