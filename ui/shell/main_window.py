@@ -12,18 +12,15 @@ the EventBridge (so slots run on the UI thread).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QToolButton,
@@ -35,9 +32,8 @@ from app.message.draft import ChosenPatient, Draft
 from app.regional.records import Patient
 from app.session import AccountSession
 from app.store.records import Address
-from ui import tasks, theme
+from ui import tasks
 from ui.bridge import EventBridge
-from ui.desktop import shortcuts
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.tray import window_title
 from ui.mail.navigation import NavigationPane
@@ -46,8 +42,8 @@ from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
 from ui.navigator import navigator
 from ui.patients.view import PatientsView
-from ui.plain import plain_text, plain_tooltip
-from ui.shell import app_menu
+from ui.plain import plain_text
+from ui.shell import actions, app_menu
 from ui.teleconsultations.view import TeleconsultationsView
 from ui.teleexpertise.view import TeleexpertiseView
 
@@ -68,6 +64,29 @@ class MainWindow(QMainWindow):
     forgetRequested = Signal()
     settingsChanged = Signal(object)
     unreadChanged = Signal(int)
+
+    # Made by actions.install: what the toolbar, the app menu and the keys trigger.
+    actions_by_name: dict[str, QAction]  # by their name in the shortcuts table
+    act_new: QAction
+    act_reply: QAction
+    act_reply_all: QAction
+    act_forward: QAction
+    act_unread: QAction
+    act_flag: QAction
+    act_archive: QAction
+    act_delete: QAction
+    act_search: QAction
+    act_sync: QAction
+    act_settings: QAction
+    act_journal: QAction
+    act_shortcuts: QAction
+    act_about: QAction
+    act_lock: QAction
+    act_sign_out: QAction
+    act_quit: QAction
+    toolbar: QToolBar
+    app_menu: QMenu
+    menu_button: QToolButton
 
     def __init__(
         self, session: AccountSession, parent: QWidget | None = None, restore_drafts: bool = True
@@ -105,7 +124,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.search = SearchField()
-        self._make_actions()
+        actions.install(self)
         self.status = StatusBar(session, self.bridge, self)
         self.setStatusBar(self.status)
 
@@ -115,7 +134,9 @@ class MainWindow(QMainWindow):
         self.navigation.composeRequested.connect(self.compose)
         self.conversations.openRequested.connect(self._open)
         self.conversations.selectionEmptied.connect(self._update_actions)
-        self.conversations.contextMenuRequested.connect(self._context_menu)
+        self.conversations.contextMenuRequested.connect(
+            lambda where: actions.context_menu(self, where)
+        )
         self.mail_page.notice.connect(self.notify)
         self.search.searchRequested.connect(self.run_search)
         self.bridge.mailChanged.connect(self._queue_change)
@@ -133,171 +154,14 @@ class MainWindow(QMainWindow):
         if restore_drafts:
             QTimer.singleShot(0, self._restore_drafts)
 
-    # Actions -----------------------------------------------------------------------------------
-
-    def _action(
-        self, icon: str, text: str, name: str | None, slot: Callable[[], object], tip: str = ""
-    ) -> QAction:
-        """An action of the window; `name` gives its keys from the shortcuts table."""
-        action = QAction(theme.icon(icon), text, self)
-        tip = tip or text
-        if name is not None:
-            action.setShortcuts(shortcuts.sequences(name))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            tip = f"{tip} ({keys})"
-            self.actions_by_name[name] = action
-        action.setToolTip(plain_tooltip(tip))
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        self.actions_by_name: dict[str, QAction] = {}
-        self.act_new = self._action(
-            "action-compose", self.tr("Nouveau message"), "new", self.compose
-        )
-        self.act_reply = self._action("action-reply", self.tr("Répondre"), "reply", self.reply)
-        self.act_reply_all = self._action(
-            "action-reply-all",
-            self.tr("Répondre à tous"),
-            "reply_all",
-            lambda: self.reply(reply_all=True),
-        )
-        self.act_forward = self._action(
-            "action-forward", self.tr("Transférer"), "forward", self.forward
-        )
-        self.act_unread = self._action(
-            "action-unread",
-            self.tr("Marquer comme non lu"),
-            "mark_unread",
-            self.mail_page.mark_unread,
-        )
-        self.act_flag = self._action(
-            "action-flag", self.tr("Suivre"), "flag", self.mail_page.toggle_flag
-        )
-        self.act_archive = self._action(
-            "action-archive", self.tr("Archiver"), "archive", self.mail_page.archive
-        )
-        self.act_delete = self._action(
-            "action-delete", self.tr("Supprimer"), "delete", self.mail_page.delete
-        )
-        self.act_search = self._action(
-            "action-search", self.tr("Rechercher"), "search", self.focus_search
-        )
-        self.act_sync = self._action(
-            "action-retry", self.tr("Synchroniser"), "sync", self.session.sync_now
-        )
-        self.act_settings = self._action(
-            "settings", self.tr("Paramètres…"), "settings", self.open_settings
-        )
-        self.act_journal = self._action(
-            "journal",
-            self.tr("Journal"),
-            None,
-            lambda: app_menu.open_journal(self),
-            self.tr("Les derniers événements de l'application, pour l'assistance"),
-        )
-        self.act_shortcuts = self._action(
-            "keyboard",
-            self.tr("Raccourcis clavier"),
-            "shortcuts",
-            lambda: app_menu.show_shortcuts(self),
-        )
-        self.act_about = self._action(
-            "info", self.tr("À propos de MonSisra bureau"), None, lambda: app_menu.open_about(self)
-        )
-        self.act_lock = self._action(
-            "lock", self.tr("Verrouiller"), "lock", self.lockRequested.emit
-        )
-        self.act_sign_out = self._action(
-            "sign-out",
-            self.tr("Se déconnecter"),
-            None,
-            self.signOutRequested.emit,
-            self.tr(
-                "Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la "
-                "prochaine connexion"
-            ),
-        )
-        self.act_quit = self._action("quit", self.tr("Quitter"), "quit", self.close)
-
-        bar = QToolBar(self.tr("Actions"))
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setFloatable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
-        for action in (self.act_reply, self.act_reply_all, self.act_forward):
-            bar.addAction(action)
-        bar.addSeparator()
-        for action in (self.act_unread, self.act_flag, self.act_archive, self.act_delete):
-            bar.addAction(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.search.setMinimumWidth(320)
-        bar.addWidget(self.search)
-        for action in (
-            self.act_reply_all,
-            self.act_forward,
-            self.act_unread,
-            self.act_flag,
-            self.act_archive,
-        ):
-            button = bar.widgetForAction(action)
-            if isinstance(button, QToolButton):
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        self.app_menu = QMenu(self)
-        self.app_menu.setObjectName("appMenu")
-        for action in (self.act_settings, self.act_journal, self.act_shortcuts, self.act_about):
-            self.app_menu.addAction(action)
-        self.app_menu.addSeparator()
-        self.app_menu.addAction(self.act_lock)
-        self.app_menu.addAction(self.act_sign_out)
-        self.app_menu.addAction(self.act_quit)
-        self.menu_button = QToolButton()
-        self.menu_button.setObjectName("appMenuButton")
-        self.menu_button.setIcon(theme.icon("menu"))
-        self.menu_button.setToolTip(
-            self.tr("Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter")
-        )
-        self.menu_button.setAccessibleName(self.tr("Menu"))
-        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.menu_button.setMenu(self.app_menu)
-        bar.addWidget(self.menu_button)
-        self.addToolBar(bar)
-        self.toolbar = bar
+    # Actions: built by ui/shell/actions.py ----------------------------------------------------
 
     def _update_actions(self, *_args: Any) -> None:
-        has = (
+        selected = (
             bool(self.conversations.selected_ids()) and self.pages.currentWidget() is self.mail_page
         )
-        for action in (
-            self.act_reply,
-            self.act_reply_all,
-            self.act_forward,
-            self.act_unread,
-            self.act_flag,
-            self.act_archive,
-            self.act_delete,
-        ):
-            action.setEnabled(has)
         summary = self.conversations.selected_summary()
-        flagged = summary is not None and summary.flagged
-        self.act_flag.setText(self.tr("Ne plus suivre") if flagged else self.tr("Suivre"))
-
-    def _context_menu(self, where: QPoint) -> None:
-        menu = QMenu(self)
-        for action in (self.act_reply, self.act_reply_all, self.act_forward):
-            menu.addAction(action)
-        menu.addSeparator()
-        for action in (self.act_unread, self.act_flag, self.act_archive, self.act_delete):
-            menu.addAction(action)
-        menu.addSeparator()
-        self.conversations.context_menu(menu)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(where)
+        actions.enable_for_selection(self, selected, summary is not None and summary.flagged)
 
     # Pages -------------------------------------------------------------------------------------
 
@@ -503,19 +367,6 @@ class MainWindow(QMainWindow):
         self._flush.stop()
         super().closeEvent(event)
         self.closed.emit()
-
-
-def close_windows(composers: list[QWidget]) -> list[asyncio.Future[Any]]:
-    """Closes these composers if open (each saves its draft in the encrypted cache) and returns
-    the work still running for them (draft saves, a send in progress): the session must stay open
-    until it is done. A composer that is sending refuses to close and closes by itself once its
-    message is in the outbox."""
-    running: list[asyncio.Future[Any]] = []
-    for window in composers:
-        if window.isVisible():
-            window.close()
-        running += tasks.pending(window)
-    return running
 
 
 def demo_screenshot(session: AccountSession) -> QWidget:
