@@ -5,15 +5,18 @@ window paints before the composer, the directory and the téléexpertise are loa
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.message.draft import Draft
-from app.remote.directory import Correspondent
-from app.session import AccountSession
-from app.store.records import EmailRecord
 from ui import navigator
+
+if TYPE_CHECKING:  # the core loads in a worker once the login window painted (ui/app.py)
+    from app.message.draft import Draft
+    from app.remote.directory import Correspondent
+    from app.session import AccountSession
+    from app.store.records import EmailRecord
 
 
 class AppNavigator:
