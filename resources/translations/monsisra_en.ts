@@ -435,22 +435,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+427"/>
+        <location filename="../../ui/shell/leaving.py" line="+112"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
         <translation>You are signed out on this computer, but the server could not be reached to be told: log in and sign out again to close the session there.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+24"/>
         <source>Le compte {login} a été oublié : ses messages, brouillons et documents ont été effacés de cet ordinateur.</source>
         <translation>The account {login} was forgotten: its messages, drafts and documents were erased from this computer.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Le serveur, injoignable, n&apos;a pas été prévenu : la session y expirera d&apos;elle-même.</source>
         <translation>The server could not be reached to be told: the session there will expire by itself.</translation>
     </message>
@@ -1099,69 +1099,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+78"/>
-        <location line="+327"/>
+        <location filename="../../ui/shell/main_window.py" line="+97"/>
+        <location line="+172"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-247"/>
+        <location filename="../../ui/shell/actions.py" line="+52"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Répondre</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Répondre à tous</source>
         <translation>Reply all</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Transférer</source>
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+111"/>
+        <location line="+151"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-147"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Synchroniser</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Paramètres…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Journal</source>
         <translation>Log</translation>
     </message>
@@ -1171,57 +1171,57 @@
         <translation>The application&apos;s latest events, for support</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>À propos de MonSisra bureau</source>
         <translation>About MonSisra bureau</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Verrouiller</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la prochaine connexion</source>
         <translation>Closes the session here and on the server: your password will be asked at the next login</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
         <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Menu</source>
         <translation>Menu</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Ne plus suivre</source>
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location filename="../../ui/shell/main_window.py" line="-32"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
