@@ -266,7 +266,7 @@ class Controller(QObject):
     ) -> None:
         """Leaves the open account (ui/shell/leaving.py): the main window and its dialogs closed
         (every composer saves its draft), the session ended with `end`, then the login window
-        `then(session, told, error_fr)` makes shown in place of the old one."""
+        made by `then(session, told, error_fr)` shown in place of the old one."""
         session, window = self.session, self.window
         if session is None or window is None or self.locking or self._closing is not None:
             return
