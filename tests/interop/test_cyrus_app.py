@@ -31,7 +31,7 @@ from ui.shell.main_window import MainWindow
 pytestmark = [
     pytest.mark.interop,
     pytest.mark.qt_log_ignore(OFFSCREEN_ONLY, r"This plugin does not support raise\(\)"),
-    pytest.mark.usefixtures("qt_shut_down_at_the_end"),
+    pytest.mark.usefixtures("navigator_installed", "qt_shut_down_at_the_end"),
 ]
 
 SUBJECT = "Avis sur Mme Dupont — échographie"
