@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 from app.message.html import viewable
 from app.store.records import EmailRecord
 from tests.app.html_corpus import DEEP, HOSTILE
-from ui.mail.reader import MessageBody
+from ui.mail.message_body import MessageBody
 
 TARGET = 0.200  # seconds
 

@@ -464,7 +464,7 @@ def child_sync(args: argparse.Namespace) -> dict[str, Any]:
     from app.session import AccountSession
     from app.store import mail
     from ui import app as ui_app
-    from ui.mail.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
     from ui.stall import StallWatch
 
     _app, _translators = app_setup(args.data, args.server)

@@ -95,8 +95,8 @@ async def shoot_hostile(server: ServerThread, client: Path, out: Path) -> list[P
     (tests/hostile.py), shown as characters, elided or wrapped."""
     from tests.hostile import Hostile, deliver, seed
     from ui.directory.view import DirectoryView
-    from ui.mail.main_window import MainWindow
     from ui.patients.view import PatientsView
+    from ui.shell.main_window import MainWindow
     from ui.teleexpertise.view import TeleexpertiseView
 
     hostile = Hostile(Path("canari"))  # a path shown, never opened

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.message.draft import Draft
     from app.remote.directory import Correspondent
     from app.session import AccountSession
+    from app.store.records import EmailRecord
 
 
 class Navigator(Protocol):
@@ -24,6 +25,29 @@ class Navigator(Protocol):
         self, session: AccountSession, draft: Draft, parent: QWidget | None = None
     ) -> QWidget:
         """A composer, shown, starting from `draft` (recipients, subject, patient…)."""
+        ...
+
+    def compose_reply(
+        self,
+        session: AccountSession,
+        record: EmailRecord,
+        reply_all: bool = False,
+        parent: QWidget | None = None,
+    ) -> QWidget:
+        """A composer, shown, answering `record` (its sender, or everyone with `reply_all`)."""
+        ...
+
+    def compose_forward(
+        self, session: AccountSession, record: EmailRecord, parent: QWidget | None = None
+    ) -> QWidget:
+        """A composer, shown, forwarding `record` with its documents."""
+        ...
+
+    def restore_drafts(
+        self, session: AccountSession, parent: QWidget | None = None
+    ) -> list[QWidget]:
+        """A composer, shown, for each saved draft not already open (after login, after a
+        crash); the user is told of a draft this build cannot read."""
         ...
 
     def choose_correspondents(

@@ -30,7 +30,7 @@ class Screen:
 
 
 SESSION_SCREENS: tuple[Screen, ...] = (
-    Screen("main-window", "ui.mail.main_window"),
+    Screen("main-window", "ui.shell.main_window"),
     Screen("composer", "ui.composer.composer"),
     Screen("directory", "ui.directory.view"),
     Screen("teleconsultations", "ui.teleconsultations.view"),

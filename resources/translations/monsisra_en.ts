@@ -251,12 +251,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+177"/>
+        <location filename="../../ui/mail/saving.py" line="+39"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location filename="../../ui/mail/documents.py" line="+64"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -544,22 +544,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+433"/>
+        <location filename="../../ui/shell/leaving.py" line="+111"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
         <translation>You are signed out on this computer, but the server could not be reached to be told: log in and sign out again to close the session there.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+24"/>
         <source>Le compte {login} a été oublié : ses messages, brouillons et documents ont été effacés de cet ordinateur.</source>
         <translation>The account {login} was forgotten: its messages, drafts and documents were erased from this computer.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Le serveur, injoignable, n&apos;a pas été prévenu : la session y expirera d&apos;elle-même.</source>
         <translation>The server could not be reached to be told: the session there will expire by itself.</translation>
     </message>
@@ -567,7 +567,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+332"/>
+        <location filename="../../ui/mail/conversation_delegate.py" line="+106"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -590,7 +590,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location line="-306"/>
+        <location filename="../../ui/mail/conversations.py" line="+37"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -610,7 +610,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+352"/>
+        <location line="+34"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -1490,76 +1490,79 @@
     </message>
 </context>
 <context>
+    <name>MailPage</name>
+    <message>
+        <location filename="../../ui/mail/page.py" line="+92"/>
+        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
+        <translation>The patient&apos;s record is not available offline.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mail/main_window.py" line="+68"/>
-        <source>Bientôt disponible</source>
-        <translation>Coming soon</translation>
-    </message>
-    <message>
-        <location line="+43"/>
-        <location line="+347"/>
+        <location filename="../../ui/shell/main_window.py" line="+97"/>
+        <location line="+172"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location filename="../../ui/shell/actions.py" line="+52"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Répondre</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Répondre à tous</source>
         <translation>Reply all</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Transférer</source>
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+105"/>
+        <location line="+5"/>
+        <location line="+151"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-147"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Synchroniser</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Paramètres…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Journal</source>
         <translation>Log</translation>
     </message>
@@ -1569,116 +1572,96 @@
         <translation>The application&apos;s latest events, for support</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>À propos de MonSisra bureau</source>
         <translation>About MonSisra bureau</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Verrouiller</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la prochaine connexion</source>
         <translation>Closes the session here and on the server: your password will be asked at the next login</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
         <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Menu</source>
         <translation>Menu</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Ne plus suivre</source>
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location line="+47"/>
-        <source>Téléconsultations</source>
-        <translation>Teleconsultations</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Vos téléconsultations à venir et passées, avec «&#xa0;Rejoindre&#xa0;».</source>
-        <translation>Your upcoming and past teleconsultations, with “Join”.</translation>
-    </message>
-    <message>
-        <location line="+55"/>
+        <location filename="../../ui/shell/main_window.py" line="-32"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
-        <translation>The patient&apos;s record is not available offline.</translation>
-    </message>
-    <message>
-        <location line="+44"/>
+        <location filename="../../ui/shell/app_menu.py" line="+40"/>
         <source>Attention : {n} message(s) de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
         <translation>Warning: {n} message(s) in the outbox have not been sent yet. They will be lost.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>{n} brouillon(s) seront perdus.</source>
         <translation>{n} draft(s) will be lost.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Les messages, documents et brouillons enregistrés sur cet ordinateur seront effacés et la connexion mémorisée supprimée. Vos messages restent sur le serveur : vous pourrez vous reconnecter avec votre mot de passe.</source>
         <translation>The messages, documents and drafts kept on this computer will be erased and the remembered login removed. Your messages stay on the server: you can log in again with your password.</translation>
     </message>
     <message>
+        <location line="+10"/>
         <location line="+8"/>
-        <location line="+5"/>
         <source>Oublier ce compte</source>
         <translation>Forget this account</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-7"/>
         <source>Oublier le compte {login} sur cet ordinateur ?</source>
         <translation>Forget the account {login} on this computer?</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <location line="+156"/>
-        <source>La rédaction de messages n&apos;est pas encore disponible.</source>
-        <translation>Writing messages is not available yet.</translation>
     </message>
 </context>
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+99"/>
+        <location filename="../../ui/mail/reader.py" line="+104"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -3067,12 +3050,12 @@
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-443"/>
+        <location filename="../../ui/mail/saving.py" line="+7"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location filename="../../ui/mail/message_body.py" line="+128"/>
         <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
         <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
     </message>

@@ -72,6 +72,15 @@ def alice_corpus(cyrus_server: Cyrus) -> corpus.Corpus:
 
 
 @pytest.fixture(scope="session")
+def navigator_installed() -> None:
+    """Features open each other (the mail page a composer) through the navigator the app
+    installs at start-up (ui.app.make_application), as tests/ui's own fixture does."""
+    from ui.shell import navigator
+
+    navigator.install()
+
+
+@pytest.fixture(scope="session")
 def qt_shut_down_at_the_end(qapp: Any) -> Iterator[None]:
     """As tests/ui does: Qt's objects go while Qt is alive, before Python's final collection —
     unless tests/ui's own fixture did it already (both folders in one run)."""

@@ -26,12 +26,12 @@ from tests.ui.conftest import OFFSCREEN_ONLY, run_sync
 from tests.ui.mail_helpers import row_where, synced
 from ui.app import Controller
 from ui.composer.composer import Composer
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 pytestmark = [
     pytest.mark.interop,
     pytest.mark.qt_log_ignore(OFFSCREEN_ONLY, r"This plugin does not support raise\(\)"),
-    pytest.mark.usefixtures("qt_shut_down_at_the_end"),
+    pytest.mark.usefixtures("navigator_installed", "qt_shut_down_at_the_end"),
 ]
 
 SUBJECT = "Avis sur Mme Dupont — échographie"

@@ -22,7 +22,7 @@ from tests.ui.conftest import GP_LOGIN
 from tests.ui.mail_helpers import synced
 from ui.app import Controller
 from ui.login.window import LoginWindow
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 CARDIO = Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")
 PHARMA = Address("Mme Julie Perrin", "julie.perrin@sisra-demo.mssante.fr")

@@ -46,8 +46,8 @@ from ui.composer.composer import Composer
 from ui.desktop.notifications import notification_for
 from ui.desktop.tray import Tray
 from ui.directory.view import DirectoryDialog, DirectoryView
-from ui.mail.main_window import MainWindow
 from ui.patients.view import PatientsView
+from ui.shell.main_window import MainWindow
 from ui.teleconsultations.view import TeleconsultationsView
 from ui.teleexpertise.request import TeleexpertiseRequestDialog
 from ui.teleexpertise.view import TeleexpertiseView

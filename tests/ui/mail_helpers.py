@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.session import AccountSession
 from app.store import mail
 from app.sync.engine import INITIAL_STATE_KEY
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def synced(session: AccountSession) -> bool:

@@ -104,3 +104,23 @@ def test_a_second_launch_brings_the_first_forward_and_exits(tmp_path: Path) -> N
             if first.poll() is None:
                 first.kill()
                 first.wait()
+
+
+def test_the_entry_point_leaves_the_core_and_the_main_window_for_later() -> None:
+    """The core (HTTP, crypto, cache: about half a second) loads in a worker thread once the
+    login window painted, and the main window's features after it (ui/app.py `_settle`):
+    importing the entry point must load neither."""
+    probe = (
+        "import sys, ui.app; "
+        "print(sorted(m for m in ('app.session', 'app.store', 'ui.shell.main_window', "
+        "'ui.composer', 'ui.mail') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**env(), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

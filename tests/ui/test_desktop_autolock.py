@@ -29,7 +29,7 @@ from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.desktop.autolock import AutoLock
 from ui.login.locked import LockedLoginWindow, locked_banner_fr
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE
 

@@ -17,7 +17,7 @@ from ui.desktop.about import AboutDialog
 from ui.desktop.journal import JournalDialog
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.shortcuts import SHORTCUTS, ShortcutsDialog
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # fixture
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE  # composers come to the front

@@ -25,7 +25,7 @@ from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.login.locked import LockedLoginWindow
 from ui.login.window import LoginWindow
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE
 FAILED_ROW = (

@@ -19,7 +19,7 @@ from ui.desktop.tray import (
     tooltip_fr,
     window_title,
 )
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # fixture
 

@@ -24,7 +24,7 @@ from tests.ui.conftest import run_sync
 from ui.app import Controller
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.login.window import LoginWindow
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def closed_port() -> int:

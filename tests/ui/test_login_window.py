@@ -24,7 +24,7 @@ from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import GP_LOGIN, run_sync
 from ui.app import Controller
 from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
-from ui.mail.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def closed_port() -> int:

@@ -11,9 +11,9 @@ from app.events import ConnectionChanged, OutboxChanged, SyncProgress
 from app.session import AccountSession
 from server.testing import ServerThread
 from tests.ui import mail_helpers
-from ui.mail.main_window import MainWindow
 from ui.mail.search import DEBOUNCE_MS
 from ui.plain import plain_tooltip
+from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # the fixture
 

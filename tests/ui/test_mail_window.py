@@ -15,11 +15,11 @@ from app.session import AccountSession
 from tests.ui import mail_helpers
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import UrlRecorder, row_where
-from ui.mail.conversations import PAGE
-from ui.mail.main_window import MainWindow, demo_screenshot
+from ui.mail.conversation_model import PAGE
+from ui.mail.documents import AttachmentChip
 from ui.mail.navigation import KEY_ROLE
-from ui.mail.reader import AttachmentChip
 from ui.patients.view import PatientsView
+from ui.shell.main_window import MainWindow, demo_screenshot
 
 window = mail_helpers.window  # fixtures
 opened_urls = mail_helpers.opened_urls

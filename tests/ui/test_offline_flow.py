@@ -32,8 +32,9 @@ from tests.ui.mail_helpers import UrlRecorder, row_where, synced
 from tests.ui.server_probe import Probe
 from ui.app import Controller
 from ui.composer.composer import QUEUED_NOTICE, Composer
-from ui.mail.main_window import MainWindow
-from ui.mail.reader import AttachmentChip, MessageCard
+from ui.mail.documents import AttachmentChip
+from ui.mail.reader import MessageCard
+from ui.shell.main_window import MainWindow
 
 opened_urls = mail_helpers.opened_urls  # the system's viewer and browser, intercepted
 

@@ -31,9 +31,9 @@ from tests.ui import page_helpers
 from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import window  # noqa: F401
-from ui.mail.main_window import MainWindow
 from ui.patients.create_form import parse_day
 from ui.patients.view import PatientsView, demo_journal_screenshot
+from ui.shell.main_window import MainWindow
 
 WAIT = 20_000
 CARDIO = User("karim.benali", DEMO_PASSWORD, "Dr Karim Benali", "")

@@ -18,9 +18,9 @@ from tests.ui import mail_helpers
 from tests.ui.desktop_helpers import CARDIO, PDF, deliver_to_gp
 from tests.ui.file_dialog import SaveDialogAnswer
 from tests.ui.mail_helpers import UrlRecorder, row_where
-from ui.mail import reader
-from ui.mail.main_window import MainWindow
-from ui.mail.reader import AttachmentChip
+from ui.mail import saving
+from ui.mail.documents import AttachmentChip
+from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # fixtures
 opened_urls = mail_helpers.opened_urls
@@ -182,14 +182,14 @@ def test_the_save_dialog_starts_in_documents_whatever_the_name_says(
     parent = QWidget()
     qtbot.addWidget(parent)
     answer = SaveDialogAnswer(None)
-    assert reader._ask_save_path(parent, name) == ""  # cancelled
+    assert saving.ask_save_path(parent, name) == ""  # cancelled
     assert answer.proposed == str(home / "Documents" / proposed)
     assert answer.title == "Enregistrer le document"
 
 
 def test_without_documents_the_save_dialog_starts_in_downloads_then_home(home: Path) -> None:
-    assert reader.save_folder() == home
+    assert saving.save_folder() == home
     (home / "Téléchargements").mkdir()
-    assert reader.save_folder() == home / "Téléchargements"
+    assert saving.save_folder() == home / "Téléchargements"
     (home / "Documents").mkdir()
-    assert reader.save_folder() == home / "Documents"
+    assert saving.save_folder() == home / "Documents"

@@ -413,7 +413,7 @@ def test_the_main_window_shows_the_page_and_the_requests_conversation(
     qtbot: QtBot, ui_session: AccountSession
 ) -> None:
     from tests.ui.mail_helpers import synced
-    from ui.mail.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     qtbot.waitUntil(lambda: synced(ui_session), timeout=30_000)
     window = MainWindow(ui_session, restore_drafts=False)

@@ -1,76 +1,38 @@
 """The reading pane: a conversation's messages in order, the patient it is about, its documents.
 
-HTML bodies are sanitised (app.message.html) and shown in a QTextBrowser that fetches nothing:
-`loadResource` answers only `cid:` images (parts of the same message, from the encrypted cache) and
-refuses every other URL; links open in the browser only when the user clicks them. A body longer
-than the viewer can lay out at once is shown in part, and says so: its whole text can be copied or
-saved (the viewer would hold the window for seconds). Documents open through a private temporary
-copy (wiped at logout), can be saved elsewhere or dragged out. A document is shown under the name
-it is saved and opened with (app.attachments.safe_file_name); one the system would run rather
-than show (app.attachments.runs_code) can only be saved: no "Ouvrir", no double-click, no drag,
-and a warning that says why.
+Each message is a card (`MessageCard`): its header, its body (`message_body.py`: sanitised, fetches
+nothing, shown in part when too long) and its documents (`documents.py`). The conversation is
+marked read after a moment on screen, unless the user just marked it unread.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
-import math
-import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QDesktopServices,
-    QDrag,
-    QEnterEvent,
-    QImage,
-    QMouseEvent,
-    QResizeEvent,
-    QTextDocument,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedLayout,
-    QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.attachments import runs_code, safe_file_name
 from app.dates import numeric_date
 from app.events import MailChanged
-from app.message.html import full_text, viewable
 from app.message.patient import format_ins, is_xdm_file
-from app.regional.links import patient_file_url  # noqa: F401 (main_window imports it here)
 from app.session import AccountSession
 from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
-from ui.mail.conversations import people
-from ui.plain import PlainLabel, RichLabel, plain_tooltip
-
-log = logging.getLogger("monsisra.ui.reader")
+from ui.mail.conversation_model import people
+from ui.mail.documents import AttachmentChip
+from ui.mail.message_body import MessageBody, TruncatedNotice
+from ui.plain import PlainLabel, RichLabel
 
 MARK_READ_MS = 1_000
-
-
-def human_size(size: int) -> str:
-    """French units: octets, Ko, Mo."""
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def long_date(moment: dt.datetime) -> str:
@@ -86,364 +48,6 @@ def patient_line(patient: PatientRef) -> tuple[str, str]:
     if patient.ins:
         rest += " — INS " + format_ins(patient.ins)
     return patient.display_name() or "Patient sans nom", rest
-
-
-def _blank_image() -> QImage:
-    image = QImage(1, 1, QImage.Format.Format_ARGB32)
-    image.fill(0)
-    return image
-
-
-class MessageBody(QTextBrowser):
-    """A message body that never reaches the network and grows to its content's height."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageBody")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().setDocumentMargin(0)
-        self.refused: list[str] = []  # every non-cid URL the document asked for
-        self.images: dict[str, QImage] = {}  # cid → image of a part of this message
-        self.truncated = False  # only the start of the body is shown
-        self.anchorClicked.connect(self.open_link)
-
-    def show_email(self, record: EmailRecord) -> None:
-        body = viewable(record.html_body, record.text_body or record.preview or "")
-        self.truncated = body.truncated
-        self.setHtml(body.html)
-        self.fit()
-
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        url = QUrl(url)
-        if url.scheme().lower() == "cid" and url.path() in self.images:
-            return self.images[url.path()]
-        if url.scheme().lower() != "cid":
-            self.refused.append(url.toString())
-            log.info("resource refused (scheme %s)", url.scheme() or "none")
-        # Something, never nothing: given nothing, Qt would try the URL as a local file name.
-        if kind == QTextDocument.ResourceType.ImageResource.value:
-            return _blank_image()
-        return QByteArray()
-
-    def add_image(self, cid: str, image: QImage) -> None:
-        self.images[cid] = image
-        self.document().addResource(
-            QTextDocument.ResourceType.ImageResource.value, QUrl("cid:" + cid), image
-        )
-        self.setHtml(self.toHtml())
-        self.fit()
-
-    def open_link(self, url: QUrl) -> None:
-        """Only what the user clicked, only web and mail links, in the system's browser."""
-        if url.scheme().lower() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
-
-    def fit(self) -> None:
-        document = self.document()
-        document.setTextWidth(max(1, self.viewport().width()))
-        height = math.ceil(document.size().height()) + 2 * self.frameWidth() + 4
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.fit()
-
-
-def save_folder() -> Path:
-    """Where "Enregistrer sous…" starts: the user's Documents, else Téléchargements, else the
-    home folder. Never a folder a document's name would choose."""
-    for location in (
-        QStandardPaths.StandardLocation.DocumentsLocation,
-        QStandardPaths.StandardLocation.DownloadLocation,
-    ):
-        folder = QStandardPaths.writableLocation(location)
-        if folder and Path(folder).is_dir():
-            return Path(folder)
-    return Path.home()
-
-
-def _ask_save_path(parent: QWidget, suggested: str, title: str = "") -> str:
-    """The file dialog, on `save_folder()` and the safe form of `suggested`; the folder and name
-    the user then picks are theirs."""
-    path, _filter = QFileDialog.getSaveFileName(
-        parent,
-        title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
-        str(save_folder() / safe_file_name(suggested)),
-    )
-    return path
-
-
-def _ask_text_path(parent: QWidget, suggested: str) -> str:
-    title = QApplication.translate("TruncatedNotice", "Enregistrer le texte du message")
-    return _ask_save_path(parent, suggested, title)
-
-
-def _save_text(path: Path, html_body: str | None, text_body: str | None) -> Path:
-    """The whole text of a body, written beside then renamed (no half file), readable by its
-    owner only, as documents are."""
-    partial = path.with_name(path.name + ".part")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(full_text(html_body, text_body))
-    os.replace(partial, path)
-    return path
-
-
-class TruncatedNotice(QFrame):
-    """Under a body shown in part: says so, and hands over its whole text (copied or saved)."""
-
-    notice = Signal(str)
-    # Replaced in tests: (parent, suggested name) → chosen path, "" when cancelled.
-    ask_save_path: Callable[[QWidget, str], str] = staticmethod(_ask_text_path)
-
-    def __init__(self, record: EmailRecord, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.record = record
-        self.setObjectName("truncatedNotice")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 8, 8, 8)
-        row.setSpacing(8)
-        self.label = PlainLabel(
-            self.tr(
-                "Message tronqué à l'affichage : il est trop long pour être affiché en entier. "
-                "Son texte complet peut être copié ou enregistré."
-            )
-        )
-        self.label.setObjectName("truncatedText")
-        self.label.setWordWrap(True)
-        row.addWidget(self.label, 1)
-        self.copy_button = QPushButton(self.tr("Copier le texte complet"))
-        self.copy_button.clicked.connect(lambda _checked=False: self.copy())
-        self.save_button = QPushButton(self.tr("Enregistrer le texte complet…"))
-        self.save_button.clicked.connect(lambda _checked=False: self.save_as())
-        row.addWidget(self.copy_button)
-        row.addWidget(self.save_button)
-
-    def copy(self) -> None:
-        r = self.record
-        tasks.run(
-            asyncio.to_thread(full_text, r.html_body, r.text_body),
-            self,
-            self._copied,
-            self.notice.emit,
-        )
-
-    def _copied(self, text: str) -> None:
-        QApplication.clipboard().setText(text)
-        self.notice.emit(self.tr("Texte complet du message copié."))
-
-    def save_as(self) -> None:
-        chosen = self.ask_save_path(self, self.tr("Texte du message.txt"))
-        if not chosen:
-            return
-        r = self.record
-        tasks.change(
-            asyncio.to_thread(_save_text, Path(chosen), r.html_body, r.text_body),
-            self,
-            lambda path: self.notice.emit(
-                self.tr("Texte du message enregistré : {name}").format(name=path.name)
-            ),
-            self.notice.emit,
-        )
-
-
-class AttachmentChip(QFrame):
-    """A document: name, type and size; open, save as, or drag it out (to the desktop…). A
-    program: save as only, with a warning."""
-
-    notice = Signal(str)
-    # Replaced in tests: (parent, suggested name) → chosen path, "" when cancelled.
-    ask_save_path: Callable[[QWidget, str], str] = staticmethod(_ask_save_path)
-
-    def __init__(
-        self, session: AccountSession, attachment: AttachmentRecord, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.attachment = attachment
-        self.name = safe_file_name(attachment.name, self.tr("document"))
-        self.runs_code = runs_code(self.name, attachment.type)
-        self.copy: Path | None = None  # the private copy, once fetched
-        self._waiting: list[Callable[[Path], None]] = []
-        self._press: QPoint | None = None
-        self.setObjectName("attachmentChip")
-        self.setProperty("runsCode", self.runs_code)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 6, 6, 6)
-        row.setSpacing(8)
-        icon = PlainLabel()
-        icon.setPixmap(theme.icon("warning" if self.runs_code else "mail-document").pixmap(24, 24))
-        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        text = QVBoxLayout()
-        text.setSpacing(0)
-        self.title = PlainLabel(self.name)
-        self.title.setObjectName("attachmentName")
-        self.title.setText(
-            self.title.fontMetrics().elidedText(self.name, Qt.TextElideMode.ElideMiddle, 300)
-        )
-        self.title.setToolTip(plain_tooltip(self.name))
-        details = [attachment.doc_type or self.tr("Document"), human_size(attachment.size)]
-        self.details = PlainLabel(" · ".join(details))
-        self.details.setObjectName("attachmentDetails")
-        self.details.setText(
-            self.details.fontMetrics().elidedText(
-                self.details.text(), Qt.TextElideMode.ElideMiddle, 300
-            )
-        )
-        text.addWidget(self.title)
-        text.addWidget(self.details)
-        self.warning: PlainLabel | None = None
-        self.open_button: QToolButton | None = None
-        if self.runs_code:
-            self.warning = PlainLabel(
-                self.tr(
-                    "Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert "
-                    "depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de "
-                    "l'ouvrir."
-                )
-            )
-            self.warning.setObjectName("attachmentWarning")
-            self.warning.setWordWrap(True)
-            self.warning.setFixedWidth(340)
-            text.addWidget(self.warning)
-        row.addLayout(text)
-        if self.runs_code:
-            self.setToolTip(self.tr("Enregistrez ce fichier pour le faire vérifier."))
-            self.save_button = self._button("action-save", self.tr("Enregistrer…"), self.save_as)
-            self.save_button.setText(self.tr("Enregistrer…"))
-            self.save_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        else:
-            self.setCursor(Qt.CursorShape.OpenHandCursor)
-            self.setToolTip(
-                self.tr(
-                    "Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document."
-                )
-            )
-            self.open_button = self._button("action-open", self.tr("Ouvrir"), self.open)
-            row.addWidget(self.open_button)
-            self.save_button = self._button(
-                "action-save", self.tr("Enregistrer sous…"), self.save_as
-            )
-        row.addWidget(self.save_button)
-
-    def _button(self, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
-        button = QToolButton()
-        button.setIcon(theme.icon(icon))
-        button.setToolTip(plain_tooltip(tip))
-        button.setAccessibleName(tip)
-        button.setAutoRaise(True)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
-
-    # The private copy ------------------------------------------------------------------------
-
-    def prepare(self, then: Callable[[Path], None] | None = None) -> None:
-        """Fetches the private copy once (from the cache, or the server the first time). A
-        program gets none: there is nothing to open or drag."""
-        if self.runs_code:
-            return
-        if self.copy is not None and self.copy.exists():
-            if then is not None:
-                then(self.copy)
-            return
-        if then is not None:
-            self._waiting.append(then)
-        if getattr(self, "_fetching", False):
-            return
-        self._fetching = True
-        a = self.attachment
-        tasks.run(
-            self.session.open_document(a.blob_id, self.name, a.type, a.size),
-            self,
-            self._ready,
-            self._failed,
-        )
-
-    def _ready(self, path: Path) -> None:
-        self._fetching = False
-        self.copy = path
-        waiting, self._waiting = self._waiting, []
-        for callback in waiting:
-            callback(path)
-
-    def _failed(self, message: str) -> None:
-        self._fetching = False
-        self._waiting.clear()
-        self.notice.emit(message)
-
-    def open(self) -> None:
-        """With the system's viewer, from the private copy (a program: the warning instead)."""
-        if self.warning is not None:
-            self.notice.emit(self.warning.text())
-            return
-
-        def show(path: Path) -> None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-        self.prepare(show)
-
-    def save_as(self) -> None:
-        chosen = self.ask_save_path(self, self.name)
-        if not chosen:
-            return
-        a = self.attachment
-        tasks.change(
-            self.session.save_document(a.blob_id, self.name, a.type, Path(chosen), a.size),
-            self,
-            lambda path: self.notice.emit(
-                self.tr("Document enregistré : {name}").format(name=path.name)
-            ),
-            self.notice.emit,
-        )
-
-    # Drag out --------------------------------------------------------------------------------
-
-    def mime_data(self) -> QMimeData | None:
-        """What a drag carries: the private copy as a file URL (None until it is fetched)."""
-        if self.copy is None or not self.copy.exists():
-            return None
-        data = QMimeData()
-        data.setUrls([QUrl.fromLocalFile(str(self.copy))])
-        return data
-
-    def enterEvent(self, event: QEnterEvent) -> None:
-        self.prepare()  # the user may be about to drag it: have the copy ready
-        super().enterEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position().toPoint()
-            self.prepare()
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:
-            return
-        moved = (event.position().toPoint() - self._press).manhattanLength()
-        if moved < QApplication.startDragDistance():
-            return
-        data = self.mime_data()
-        if data is None:
-            return  # still fetching: the drag starts on the next move
-        self._press = None
-        drag = QDrag(self)
-        drag.setMimeData(data)
-        drag.setPixmap(theme.icon("mail-document").pixmap(32, 32))
-        drag.exec(Qt.DropAction.CopyAction)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._press = None
-        super().mouseReleaseEvent(event)
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        self.open()
 
 
 class PatientBanner(QFrame):

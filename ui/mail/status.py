@@ -30,7 +30,7 @@ from app.events import ConnectionChanged, MailChanged, OutboxChanged, SyncProgre
 from app.session import AccountSession
 from app.store.outbox import OutboxRow
 from ui import tasks, theme
-from ui.mail.bridge import EventBridge
+from ui.bridge import EventBridge
 from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
 
 SENT, FAILED = "sent", "failed"

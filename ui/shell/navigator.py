@@ -5,14 +5,18 @@ window paints before the composer, the directory and the téléexpertise are loa
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.message.draft import Draft
-from app.remote.directory import Correspondent
-from app.session import AccountSession
 from ui import navigator
+
+if TYPE_CHECKING:  # the core loads in a worker once the login window painted (ui/app.py)
+    from app.message.draft import Draft
+    from app.remote.directory import Correspondent
+    from app.session import AccountSession
+    from app.store.records import EmailRecord
 
 
 class AppNavigator:
@@ -24,6 +28,35 @@ class AppNavigator:
         composer = Composer(session, draft=draft, parent=parent)
         composer.show()
         return composer
+
+    def compose_reply(
+        self,
+        session: AccountSession,
+        record: EmailRecord,
+        reply_all: bool = False,
+        parent: QWidget | None = None,
+    ) -> QWidget:
+        from ui.composer.composer import Composer
+
+        composer = Composer(session, reply_to=record, reply_all=reply_all, parent=parent)
+        composer.show()
+        return composer
+
+    def compose_forward(
+        self, session: AccountSession, record: EmailRecord, parent: QWidget | None = None
+    ) -> QWidget:
+        from ui.composer.composer import Composer
+
+        composer = Composer(session, forward=record, parent=parent)
+        composer.show()
+        return composer
+
+    def restore_drafts(
+        self, session: AccountSession, parent: QWidget | None = None
+    ) -> list[QWidget]:
+        from ui.composer.composer import Composer
+
+        return list(Composer.restore_all(session, parent))
 
     def choose_correspondents(
         self,

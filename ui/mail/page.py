@@ -1,0 +1,134 @@
+"""The mail page: the conversation list beside the reader, and what the user does to the selected
+messages (mark unread, follow, archive, delete) or to a conversation's patient.
+
+The shell (`ui/shell/main_window.py`) places the page, its search field and its actions; the page
+knows the mail only: it opens no other feature (replies and forwards are the shell's, through the
+navigator). Changes reach it already merged (`merge`), on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QSplitter, QWidget
+
+from app.events import MailChanged
+from app.regional.links import patient_file_url
+from app.regional.records import Patient
+from app.session import AccountSession
+from app.store.records import EmailRecord, PatientRef
+from ui import tasks
+from ui.mail.conversations import ConversationList
+from ui.mail.reader import ReaderView
+
+
+def merge(changes: list[MailChanged]) -> MailChanged:
+    """One change for several (an initial sync announces many): the union of each set."""
+    return MailChanged(
+        email_ids=frozenset().union(*(c.email_ids for c in changes)),
+        thread_ids=frozenset().union(*(c.thread_ids for c in changes)),
+        mailbox_ids=frozenset().union(*(c.mailbox_ids for c in changes)),
+        removed_email_ids=frozenset().union(*(c.removed_email_ids for c in changes)),
+    )
+
+
+class MailPage(QSplitter):
+    """Emits `notice(message)` for the status bar (an action failed, a document saved…)."""
+
+    notice = Signal(str)
+
+    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.session = session
+        self.setObjectName("mailSplitter")
+        self.setChildrenCollapsible(False)
+        self.conversations = ConversationList(session)
+        self.reader = ReaderView(session)
+        self.addWidget(self.conversations)
+        self.addWidget(self.reader)
+        self.conversations.setMinimumWidth(340)
+        self.reader.setMinimumWidth(420)
+        self.setSizes([420, 612])
+        self.setStretchFactor(1, 1)
+        self.reader.notice.connect(self.notice)
+        self.reader.patientRequested.connect(self.open_patient_file)
+
+    def apply_change(self, change: MailChanged) -> None:
+        self.conversations.apply_change(change)
+        self.reader.apply_change(change)
+
+    # Reading -----------------------------------------------------------------------------------
+
+    def reveal(self, email_id: str) -> bool:
+        """Selects this message in the list shown (no filter left, pages fetched until it is
+        there); False when it is not in it."""
+        for toggle in (self.conversations.unread_filter, self.conversations.attachment_filter):
+            toggle.setChecked(False)
+        self.conversations.set_patient_filter(None)
+        model = self.conversations.model
+        while model.row_of(email_id) < 0 and model.canFetchMore(model.index(0).parent()):
+            model.fetchMore(model.index(0).parent())
+        return self.conversations.select_id(email_id)
+
+    def filter_patient(self, ins: str, patient: Patient | None = None) -> None:
+        """Only the messages about the patient with this INS (named when `patient` is that one)."""
+        same = patient is not None and patient.ins == ins
+        self.conversations.set_patient_filter(
+            PatientRef(
+                ins,
+                patient.ins_oid if same and patient else None,
+                patient.given if same and patient else None,
+                patient.family if same and patient else None,
+                patient.birth_date if same and patient else None,
+            )
+        )
+
+    def open_patient_file(self, patient: PatientRef) -> None:
+        urls = self.session.regional_urls
+        if urls is None or not patient.ins:
+            self.notice.emit(self.tr("Le dossier du patient n'est pas disponible hors connexion."))
+            return
+        QDesktopServices.openUrl(patient_file_url(urls.patient_file_url_template, patient.ins))
+
+    # Acting on the selection -------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        return self.conversations.selected_ids()
+
+    def selected_record(self) -> EmailRecord | None:
+        summary = self.conversations.selected_summary()
+        if summary is None:
+            return None
+        found = self.reader.record(summary.id)
+        if found is not None:
+            return found
+        return next((r for r in self.session.thread(summary.thread_id) if r.id == summary.id), None)
+
+    def _act(self, coro: Coroutine[Any, Any, Any]) -> None:
+        tasks.change(coro, self, None, self.notice.emit)
+
+    def mark_unread(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.reader.hold_unread()
+            self._act(self.session.set_seen(ids, False))
+
+    def toggle_flag(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        summaries = self.session.summaries(ids)
+        self._act(self.session.set_flagged(ids, not all(s.flagged for s in summaries)))
+
+    def archive(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._act(self.session.archive(ids))
+
+    def delete(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._act(self.session.delete(ids))

@@ -1,0 +1,58 @@
+"""Where the reader's files go when the user saves them: the file dialog starts in the user's
+Documents (never in a folder a document's name would choose), and a text is written beside then
+renamed, readable by its owner only, as documents are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QWidget,
+)
+
+from app.attachments import safe_file_name
+from app.message.html import full_text
+
+
+def save_folder() -> Path:
+    """Where "Enregistrer sous…" starts: the user's Documents, else Téléchargements, else the
+    home folder. Never a folder a document's name would choose."""
+    for location in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.DownloadLocation,
+    ):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return Path(folder)
+    return Path.home()
+
+
+def ask_save_path(parent: QWidget, suggested: str, title: str = "") -> str:
+    """The file dialog, on `save_folder()` and the safe form of `suggested`; the folder and name
+    the user then picks are theirs."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent,
+        title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
+        str(save_folder() / safe_file_name(suggested)),
+    )
+    return path
+
+
+def ask_text_path(parent: QWidget, suggested: str) -> str:
+    title = QApplication.translate("TruncatedNotice", "Enregistrer le texte du message")
+    return ask_save_path(parent, suggested, title)
+
+
+def save_text(path: Path, html_body: str | None, text_body: str | None) -> Path:
+    """The whole text of a body, written beside then renamed (no half file), readable by its
+    owner only, as documents are."""
+    partial = path.with_name(path.name + ".part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(full_text(html_body, text_body))
+    os.replace(partial, path)
+    return path

@@ -1,0 +1,107 @@
+"""The app menu's windows (Paramètres, Journal, À propos, Raccourcis clavier) and the question
+before "Oublier ce compte sur cet ordinateur", opened over the main window. The desktop feature
+makes them; the shell, which may import every feature, opens them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from ui.desktop import shortcuts
+from ui.desktop.about import AboutDialog
+from ui.desktop.journal import JournalDialog
+from ui.desktop.settings_dialog import SettingsDialog
+from ui.plain import plain_message_box
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
+
+
+def open_settings(window: MainWindow) -> SettingsDialog:
+    dialog = SettingsDialog(window.session, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.changed.connect(window.settingsChanged)
+    dialog.forgetRequested.connect(lambda: ask_forget(window))
+    dialog.show()
+    return dialog
+
+
+def ask_forget(window: MainWindow) -> QMessageBox:
+    """Asks before "Oublier ce compte sur cet ordinateur", saying what would be lost here:
+    the messages still in the outbox above all (the box answers through its buttons)."""
+    ref = window.session.account.ref
+    unsent = window.session.unsent_count()
+    drafts = len(window.session.drafts())
+    lines = []
+    if unsent:
+        lines.append(
+            QCoreApplication.translate(
+                "MainWindow",
+                "Attention : {n} message(s) de la boîte d'envoi n'ont pas encore été "
+                "envoyés. Ils seront perdus.",
+            ).format(n=unsent)
+        )
+    if drafts:
+        lines.append(
+            QCoreApplication.translate("MainWindow", "{n} brouillon(s) seront perdus.").format(
+                n=drafts
+            )
+        )
+    lines.append(
+        QCoreApplication.translate(
+            "MainWindow",
+            "Les messages, documents et brouillons enregistrés sur cet ordinateur seront "
+            "effacés et la connexion mémorisée supprimée. Vos messages restent sur le "
+            "serveur : vous pourrez vous reconnecter avec votre mot de passe.",
+        )
+    )
+    box = plain_message_box(
+        window,
+        QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question,
+        QCoreApplication.translate("MainWindow", "Oublier ce compte"),
+        QCoreApplication.translate(
+            "MainWindow", "Oublier le compte {login} sur cet ordinateur ?"
+        ).format(login=ref.login),
+        "\n\n".join(lines),
+    )
+    box.setObjectName("forgetBox")
+    confirm = box.addButton(
+        QCoreApplication.translate("MainWindow", "Oublier ce compte"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    cancel = box.addButton(
+        QCoreApplication.translate("MainWindow", "Annuler"), QMessageBox.ButtonRole.RejectRole
+    )
+    box.setDefaultButton(cancel)  # losing data is never the default
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.buttonClicked.connect(
+        lambda button: window.forgetRequested.emit() if button is confirm else None
+    )
+    window.forget_box = box
+    box.destroyed.connect(lambda *_: setattr(window, "forget_box", None))
+    box.open()
+    return box
+
+
+def open_journal(window: MainWindow) -> JournalDialog:
+    dialog = JournalDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
+def open_about(window: MainWindow) -> AboutDialog:
+    root = window.session.account.ref.dir.parent.parent  # <root>/accounts/<account>
+    dialog = AboutDialog(root, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
+def show_shortcuts(window: MainWindow) -> shortcuts.ShortcutsDialog:
+    dialog = shortcuts.ShortcutsDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
