@@ -54,7 +54,7 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Chiffrement du cache (SQLCipher)</source>
         <translation>Cache encryption (SQLCipher)</translation>
     </message>
@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <location filename="../../ui/patients/access_log.py" line="+52"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -198,12 +198,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+176"/>
+        <location filename="../../ui/mail/reader.py" line="+177"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+94"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -244,7 +244,7 @@
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>
@@ -278,13 +278,71 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+150"/>
-        <location line="+179"/>
+        <location filename="../../ui/composer/composer.py" line="+152"/>
+        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
+        <translation>Document(s) not found, removed from the draft: </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Modifié</source>
+        <translation>Modified</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Brouillon enregistré</source>
+        <translation>Draft saved</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
+        <translation>Sending: this window will close once the message has gone.</translation>
+    </message>
+    <message>
+        <location line="+107"/>
+        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
+        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ajoutez au moins un destinataire.</source>
+        <translation>Add at least one recipient.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Document introuvable : </source>
+        <translation>Document not found: </translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Envoi en cours…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Envoi terminé</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Le message n&apos;a pas pu être envoyé</source>
+        <translation>The message could not be sent</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> Il reste dans la boîte d&apos;envoi.</source>
+        <translation> It remains in the outbox.</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerView</name>
+    <message>
+        <location filename="../../ui/composer/view.py" line="+41"/>
+        <location line="+121"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-103"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
@@ -294,13 +352,12 @@
         <translation>Send (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+365"/>
+        <location line="+2"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="-362"/>
+        <location line="+2"/>
         <source>Patient…</source>
         <translation>Patient…</translation>
     </message>
@@ -310,12 +367,12 @@
         <translation>Choose the patient concerned</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
@@ -325,12 +382,12 @@
         <translation>Delete this draft and close</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>Aucun patient — choisir…</source>
         <translation>No patient — choose…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Objet du message</source>
         <translation>Message subject</translation>
     </message>
@@ -360,74 +417,12 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+76"/>
-        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
-        <translation>Document(s) not found, removed from the draft: </translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Modifié</source>
-        <translation>Modified</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Brouillon enregistré</source>
-        <translation>Draft saved</translation>
-    </message>
-    <message>
-        <location line="+42"/>
-        <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
-        <translation>Sending: this window will close once the message has gone.</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>La recherche dans l&apos;annuaire n&apos;est pas disponible.</source>
-        <translation>Directory search is not available.</translation>
-    </message>
-    <message>
-        <location line="+130"/>
-        <source>« %1 » n&apos;est pas un fichier.</source>
-        <translation>“%1” is not a file.</translation>
-    </message>
-    <message>
-        <location line="+76"/>
-        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
-        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Ajoutez au moins un destinataire.</source>
-        <translation>Add at least one recipient.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Document introuvable : </source>
-        <translation>Document not found: </translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <location line="+5"/>
+        <location line="+66"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Envoi terminé</source>
-        <translation>Sent</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Le message n&apos;a pas pu être envoyé</source>
-        <translation>The message could not be sent</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source> Il reste dans la boîte d&apos;envoi.</source>
-        <translation> It remains in the outbox.</translation>
-    </message>
-    <message>
-        <location line="-310"/>
-        <location line="+339"/>
+        <location line="+36"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -435,7 +430,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/app.py" line="+428"/>
+        <location filename="../../ui/app.py" line="+433"/>
         <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>You are signed out. Your password will be asked at the next login.</translation>
     </message>
@@ -568,7 +563,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+617"/>
+        <location filename="../../ui/directory/view.py" line="+342"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -586,97 +581,12 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location line="-502"/>
+        <location line="-261"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Nom, prénom</source>
-        <translation>Last name, first name</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Toutes les spécialités</source>
-        <translation>All specialties</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Spécialité</source>
-        <translation>Specialty</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Service ou compétence</source>
-        <translation>Department or expertise</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Code postal</source>
-        <translation>Postcode</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Département</source>
-        <translation>Département</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Autour de moi</source>
-        <translation>Near me</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>{km} km</source>
-        <translation>{km} km</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Rayon autour de votre lieu d&apos;exercice</source>
-        <translation>Radius around your place of practice</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Toutes les catégories</source>
-        <translation>All categories</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Experts seulement</source>
-        <translation>Experts only</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Rechercher</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Effacer</source>
-        <translation>Clear</translation>
-    </message>
-    <message>
-        <location line="+65"/>
-        <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
-        <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Les correspondants à qui vous écrivez apparaîtront ici.</source>
-        <translation>The correspondents you write to will appear here.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Favoris</source>
-        <translation>Favourites</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Correspondants récents</source>
-        <translation>Recent correspondents</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="+44"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
@@ -691,17 +601,7 @@
         <translation>Request a tele-expertise</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
-        <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Autour de moi : depuis {place}.</source>
-        <translation>Near me: from {place}.</translation>
-    </message>
-    <message>
-        <location line="+76"/>
+        <location line="+37"/>
         <source>Recherche en cours…</source>
         <translation>Searching…</translation>
     </message>
@@ -721,12 +621,12 @@
         <translation>{n} results</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Vos favoris et vos correspondants récents</source>
         <translation>Your favourites and recent correspondents</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+28"/>
         <source>Ajouté à vos favoris.</source>
         <translation>Added to your favourites.</translation>
     </message>
@@ -736,7 +636,7 @@
         <translation>Removed from your favourites.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+60"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -749,7 +649,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+203"/>
+        <location filename="../../ui/composer/documents.py" line="+204"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -821,6 +721,42 @@
         <location line="+18"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>HomeLists</name>
+    <message>
+        <location filename="../../ui/directory/home.py" line="+35"/>
+        <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
+        <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Les correspondants à qui vous écrivez apparaîtront ici.</source>
+        <translation>The correspondents you write to will appear here.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Favoris</source>
+        <translation>Favourites</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Correspondants récents</source>
+        <translation>Recent correspondents</translation>
+    </message>
+</context>
+<context>
+    <name>Inserter</name>
+    <message>
+        <location filename="../../ui/composer/inserting.py" line="+88"/>
+        <source>Insérer un document</source>
+        <translation>Insert a document</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>« %1 » n&apos;est pas un fichier.</source>
+        <translation>“%1” is not a file.</translation>
     </message>
 </context>
 <context>
@@ -1507,7 +1443,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>%n patient(s) trouvé(s).</source>
         <translation>%n patient(s) found.</translation>
     </message>
@@ -1588,7 +1524,7 @@
 <context>
     <name>Patients</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+75"/>
+        <location filename="../../ui/patients/view.py" line="+76"/>
         <location line="+6"/>
         <source>Femme</source>
         <translation>Female</translation>
@@ -1611,7 +1547,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -1626,7 +1562,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+96"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -1777,12 +1713,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+470"/>
+        <location line="+472"/>
         <source>Le dossier du patient sur le portail régional</source>
         <translation>The patient&apos;s record on the regional portal</translation>
     </message>
     <message>
-        <location line="-432"/>
+        <location line="-434"/>
         <source>Chargement de votre file active…</source>
         <translation>Loading your active list…</translation>
     </message>
@@ -1889,12 +1825,12 @@
     <message>
         <location line="+13"/>
         <location line="+8"/>
-        <location line="+97"/>
+        <location line="+99"/>
         <source>Ne plus suivre</source>
         <translation>Stop following</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-106"/>
         <source>Retirer {name} de votre file active ?</source>
         <translation>Remove {name} from your active list?</translation>
     </message>
@@ -1909,7 +1845,7 @@
         <translation>{name} is no longer in your active list.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>INS : {ins}</source>
         <translation>INS: {ins}</translation>
     </message>
@@ -1919,13 +1855,13 @@
         <translation>INS not given</translation>
     </message>
     <message>
-        <location line="-128"/>
-        <location line="+135"/>
+        <location line="-130"/>
+        <location line="+137"/>
         <source>Suivre</source>
         <translation>Follow</translation>
     </message>
     <message>
-        <location line="-590"/>
+        <location line="-592"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -1940,7 +1876,7 @@
         <translation>Used name</translation>
     </message>
     <message>
-        <location line="+592"/>
+        <location line="+594"/>
         <source>Suivez ce patient pour ouvrir son dossier sur le portail régional.</source>
         <translation>Follow this patient to open their record on the regional portal.</translation>
     </message>
@@ -2013,7 +1949,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+108"/>
+        <location filename="../../ui/mail/reader.py" line="+111"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2026,7 +1962,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+184"/>
+        <location filename="../../ui/composer/recipients.py" line="+177"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -2037,6 +1973,84 @@
         <location filename="../../ui/mail/search.py" line="+23"/>
         <source>Rechercher dans mes messages (Ctrl+F)</source>
         <translation>Search my messages (Ctrl+F)</translation>
+    </message>
+</context>
+<context>
+    <name>SearchForm</name>
+    <message>
+        <location filename="../../ui/directory/search_form.py" line="+55"/>
+        <source>Nom, prénom</source>
+        <translation>Last name, first name</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Toutes les spécialités</source>
+        <translation>All specialties</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Spécialité</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Service ou compétence</source>
+        <translation>Department or expertise</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Code postal</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Département</source>
+        <translation>Département</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Autour de moi</source>
+        <translation>Near me</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{km} km</source>
+        <translation>{km} km</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rayon autour de votre lieu d&apos;exercice</source>
+        <translation>Radius around your place of practice</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Toutes les catégories</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Experts seulement</source>
+        <translation>Experts only</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Effacer</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
+        <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Autour de moi : depuis {place}.</source>
+        <translation>Near me: from {place}.</translation>
     </message>
 </context>
 <context>
@@ -2232,7 +2246,7 @@
         <translation>The server answers; its certificate was verified.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Certificats d&apos;autorité supplémentaires</source>
         <translation>Additional certificate authorities</translation>
     </message>
@@ -2302,7 +2316,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Aucune commune de l&apos;annuaire ne correspond.</source>
         <translation>No town in the directory matches.</translation>
     </message>
@@ -2632,7 +2646,7 @@
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+61"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+62"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -2690,7 +2704,7 @@
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location line="+602"/>
+        <location line="+604"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -2764,7 +2778,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location line="-669"/>
+        <location line="-671"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -2849,7 +2863,7 @@
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+48"/>
         <source>1 demande attend votre avis</source>
         <translation>1 request awaits your opinion</translation>
     </message>
@@ -3020,7 +3034,7 @@
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-434"/>
+        <location filename="../../ui/mail/reader.py" line="-443"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
@@ -3040,7 +3054,7 @@
         <translation>Save the full text…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Texte complet du message copié.</source>
         <translation>Full text of the message copied.</translation>
     </message>
@@ -3050,7 +3064,7 @@
         <translation>Message text.txt</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Texte du message enregistré : {name}</source>
         <translation>Message text saved: {name}</translation>
     </message>
