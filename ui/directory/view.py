@@ -27,9 +27,9 @@ from app.remote.directory import Correspondent, DirectoryPage
 from app.session import AccountSession
 from app.store.records import Address
 from ui import tasks, theme
-from ui.directory.location import PracticeLocation, practice_location
 from ui.directory.home import HomeLists
 from ui.directory.lists import CorrespondentList
+from ui.directory.location import PracticeLocation, practice_location
 from ui.directory.model import (
     CorrespondentModel,
     CorrespondentRole,
