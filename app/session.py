@@ -27,7 +27,7 @@ from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
-from app.outbox.sender import SENT, Outbox
+from app.outbox.sender import Outbox
 from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
@@ -41,6 +41,7 @@ from app.remote.regional import RegionalClient
 from app.store import contacts, drafts, mail, search
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
+from app.store.outbox import OutboxState
 from app.store.records import (
     Address,
     EmailRecord,
@@ -286,7 +287,7 @@ class AccountSession:
 
     def unsent_count(self) -> int:
         """Messages of the outbox not sent yet (queued, sending or failed)."""
-        return sum(row.state != SENT for row in self.outbox_list())
+        return sum(row.state != OutboxState.SENT for row in self.outbox_list())
 
     def unread_total(self) -> int:
         box = self.mailbox_by_role("inbox")

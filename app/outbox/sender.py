@@ -48,11 +48,10 @@ from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, JmapError
 from app.store import outbox as rows
 from app.store.db import Cache, CacheCorrupt, Connection, DiskError
+from app.store.outbox import OutboxState
 from app.store.records import Address
 
 log = logs.get("outbox")
-
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 
 
 class OutboxError(CoreError):
@@ -145,7 +144,9 @@ class Outbox:
         and the next ones go on."""
         sent = 0
         async with self._lock:
-            waiting = await self.cache.write(lambda c: rows.list_rows(c, QUEUED, SENDING))
+            waiting = await self.cache.write(
+                lambda c: rows.list_rows(c, OutboxState.QUEUED, OutboxState.SENDING)
+            )
             for row in waiting:
                 try:
                     await self._send(row.id)
@@ -153,7 +154,9 @@ class Outbox:
                 except (CacheCorrupt, DiskError):
                     raise  # a local storage problem, not the server refusing this message
                 except ServerUnreachable:
-                    await self.cache.write(partial(rows.update, outbox_id=row.id, state=QUEUED))
+                    await self.cache.write(
+                        partial(rows.update, outbox_id=row.id, state=OutboxState.QUEUED)
+                    )
                     log.info("server unreachable: outbox kept for later")
                     await self._publish_counts()
                     raise
@@ -163,7 +166,7 @@ class Outbox:
                         partial(
                             rows.update,
                             outbox_id=row.id,
-                            state=FAILED,
+                            state=OutboxState.FAILED,
                             error=reason,
                             attempts=row.attempts + 1,
                         )
@@ -174,14 +177,16 @@ class Outbox:
 
     async def retry(self, outbox_id: str) -> None:
         """Puts a failed message back in the queue (the user asked)."""
-        await self.cache.write(partial(rows.update, outbox_id=outbox_id, state=QUEUED, error=None))
+        await self.cache.write(
+            partial(rows.update, outbox_id=outbox_id, state=OutboxState.QUEUED, error=None)
+        )
         await self._publish_counts()
 
     async def _send(self, outbox_id: str) -> None:
         row = await self.cache.write(partial(rows.get, outbox_id=outbox_id))
-        if row is None or row.state == SENT:
+        if row is None or row.state == OutboxState.SENT:
             return
-        await self.cache.write(partial(rows.update, outbox_id=outbox_id, state=SENDING))
+        await self.cache.write(partial(rows.update, outbox_id=outbox_id, state=OutboxState.SENDING))
         payload = row.payload
         # 1. Documents: uploaded once each (the blob id is kept as soon as it is known).
         items = [*payload["attachments"], *([payload["xdm"]] if payload.get("xdm") else [])]
@@ -303,15 +308,15 @@ class Outbox:
         all_rows = await self.cache.write(rows.list_rows)
         self.bus.publish(
             OutboxChanged(
-                pending=sum(r.state in (QUEUED, SENDING) for r in all_rows),
-                failed=sum(r.state == FAILED for r in all_rows),
+                pending=sum(r.state in (OutboxState.QUEUED, OutboxState.SENDING) for r in all_rows),
+                failed=sum(r.state == OutboxState.FAILED for r in all_rows),
             )
         )
 
 
 def _mark_sent(c: Connection, outbox_id: str) -> None:
     """Sent: the row stays (the list shows it) but its copies of the documents may go."""
-    rows.update(c, outbox_id, state=SENT, error=None, sent_at=int(time.time() * 1000))
+    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=int(time.time() * 1000))
     rows.release_content(c, outbox_id)
 
 

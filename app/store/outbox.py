@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from app.store import db
@@ -21,11 +22,21 @@ class _Unset:
 UNSET = _Unset()
 
 
+class OutboxState(StrEnum):
+    """Where a message of the outbox is; the `state` column holds these values, and only these
+    (the schema's version refuses a file written by a newer program, which might know more)."""
+
+    QUEUED = "queued"  # waiting for the connection (or for its turn)
+    SENDING = "sending"  # being uploaded and submitted (back to queued if the network goes)
+    SENT = "sent"  # submitted: the row stays for the list, its documents go
+    FAILED = "failed"  # refused by the server, with the reason in `error`; the user may retry
+
+
 @dataclass(frozen=True)
 class OutboxRow:
     id: str
     message_id: str
-    state: str
+    state: OutboxState
     payload: dict[str, Any]
     error: str | None
     attempts: int
@@ -43,7 +54,9 @@ _COLUMNS = (
 
 
 def _row(r: Any) -> OutboxRow:
-    return OutboxRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+    return OutboxRow(
+        r[0], r[1], OutboxState(r[2]), json.loads(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10]
+    )
 
 
 def _now_ms() -> int:
@@ -55,7 +68,7 @@ def add(
     outbox_id: str,
     message_id: str,
     payload: dict[str, Any],
-    state: str = "queued",
+    state: OutboxState = OutboxState.QUEUED,
     now_ms: int | None = None,
 ) -> OutboxRow:
     now = _now_ms() if now_ms is None else now_ms
@@ -74,7 +87,7 @@ def get(conn: Connection, outbox_id: str) -> OutboxRow | None:
     return _row(r) if r is not None else None
 
 
-def list_rows(conn: Connection, *states: str) -> list[OutboxRow]:
+def list_rows(conn: Connection, *states: OutboxState) -> list[OutboxRow]:
     """Rows in these states (all rows when none given), oldest first: the sending order."""
     if states:
         marks = ",".join("?" * len(states))
@@ -92,7 +105,7 @@ def update(
     conn: Connection,
     outbox_id: str,
     *,
-    state: str | _Unset = UNSET,
+    state: OutboxState | _Unset = UNSET,
     error: str | _Unset | None = UNSET,
     attempts: int | _Unset = UNSET,
     email_id: str | _Unset | None = UNSET,

@@ -13,10 +13,11 @@ import pytest
 from app.events import EventBus, OutboxChanged
 from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.patient import PatientIdentity
-from app.outbox.sender import FAILED, QUEUED, SENT, Outbox
+from app.outbox.sender import Outbox
 from app.remote.jmap import JmapClient, NetworkError
 from app.store import outbox as rows
 from app.store.db import Cache
+from app.store.outbox import OutboxState
 from app.store.records import Address
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
@@ -79,7 +80,7 @@ async def test_a_message_with_typed_documents_arrives_once_with_its_xdm(
         with cache.read() as conn:
             row = rows.get(conn, outbox_id)
         assert row is not None
-        assert row.state == SENT
+        assert row.state == OutboxState.SENT
         received = await _inbox_of(bob, "Compte rendu Mme Dupont")
         assert len(received) == 1
         parts = {a["name"]: a for a in received[0]["attachments"]}
@@ -125,11 +126,14 @@ async def test_composed_offline_it_waits_then_goes_once_when_the_server_is_back(
             with pytest.raises(NetworkError):
                 await outbox.send_pending()
             with cache.read() as conn:
-                assert [r.state for r in rows.list_rows(conn)] == [QUEUED, QUEUED]
+                assert [r.state for r in rows.list_rows(conn)] == [
+                    OutboxState.QUEUED,
+                    OutboxState.QUEUED,
+                ]
             relay.restore(port)
             assert await outbox.send_pending() == 2
             with cache.read() as conn:
-                assert {rows.get(conn, i).state for i in (first, second)} == {SENT}  # type: ignore[union-attr]
+                assert {rows.get(conn, i).state for i in (first, second)} == {OutboxState.SENT}  # type: ignore[union-attr]
             for subject in ("Hors ligne 1", "Hors ligne 2"):
                 assert len(await _inbox_of(bob, subject)) == 1
     finally:
@@ -157,7 +161,7 @@ async def test_a_refused_message_is_kept_failed_with_its_reason_and_the_next_goe
         with cache.read() as conn:
             row = rows.get(conn, too_big)
         assert row is not None
-        assert row.state == FAILED
+        assert row.state == OutboxState.FAILED
         assert "taille maximale" in (row.error or "")
         assert len(await _inbox_of(bob, "Petit mot")) == 1
         assert await _inbox_of(bob, "Trop gros") == []

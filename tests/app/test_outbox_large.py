@@ -19,9 +19,10 @@ from app.message.compose import OutgoingAttachment, OutgoingMessage, build_messa
 from app.message.patient import PatientIdentity
 from app.message.xdm import XdmReader, parse_xdm
 from app.outbox.limits import MessageTooLarge, attachments_limit
-from app.outbox.sender import FAILED, QUEUED, SENT, Outbox
+from app.outbox.sender import Outbox
 from app.store import outbox as rows
 from app.store.db import Cache
+from app.store.outbox import OutboxState
 from app.store.records import Address
 from tests.app.jmap_helpers import jmap_client
 from tests.server.conftest import ALICE, BOB, ServerFactory
@@ -127,7 +128,7 @@ async def test_the_servers_too_large_answer_gets_its_own_message(
     with cache.read() as conn:
         row = rows.get(conn, outbox_id)
     assert row is not None
-    assert row.state == FAILED
+    assert row.state == OutboxState.FAILED
     assert row.error == (
         "Le serveur a refusé le message : il est trop volumineux (3 Mo de pièces jointes, au plus "
         "2 Mo). Envoyez les documents en plusieurs messages."
@@ -142,7 +143,7 @@ async def test_offline_the_size_is_not_checked_and_the_message_waits(
     with cache.read() as conn:
         row = rows.get(conn, outbox_id)
     assert row is not None
-    assert row.state == QUEUED
+    assert row.state == OutboxState.QUEUED
 
 
 # --- The streamed IHE_XDM.ZIP -----------------------------------------------------------------
@@ -280,7 +281,7 @@ async def test_uploads_read_the_documents_through_their_own_connection(
         with cache.read() as conn:
             row = rows.get(conn, outbox_id)
         assert row is not None
-        assert row.state == SENT
+        assert row.state == OutboxState.SENT
         found = await bob.call_one("Email/query", {"filter": {"subject": "Scanner"}})
         [email] = await bob.get_all(
             "Email", found["ids"], ["attachments"], bodyProperties=["name", "blobId", "size"]

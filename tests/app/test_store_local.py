@@ -10,6 +10,7 @@ import pytest
 from app.store import contacts, drafts, outbox, pending
 from app.store.db import Cache
 from app.store.key import CacheKey
+from app.store.outbox import OutboxState
 
 DAY = 86_400_000
 
@@ -43,25 +44,42 @@ def test_outbox_crud_survives_reopening(cache_path: Path, key: CacheKey) -> None
 
     def add_two(c: object) -> None:
         outbox.add(c, "o1", "<one@x>", {"to": ["a@x.fr"]}, now_ms=10)
-        outbox.add(c, "o2", "<two@x>", {"to": ["b@x.fr"]}, state="failed", now_ms=20)
+        outbox.add(c, "o2", "<two@x>", {"to": ["b@x.fr"]}, state=OutboxState.FAILED, now_ms=20)
 
     first.write_blocking(add_two)
     first.write_blocking(
-        lambda c: outbox.update(c, "o1", state="created", attempts=1, email_id="M1", now_ms=30)
+        lambda c: outbox.update(
+            c, "o1", state=OutboxState.SENDING, attempts=1, email_id="M1", now_ms=30
+        )
     )
     first.close()
     again = _reopen(cache_path, key)
     with again.read() as conn:
         row = outbox.get(conn, "o1")
         assert [r.id for r in outbox.list_rows(conn)] == ["o1", "o2"]
-        assert [r.id for r in outbox.list_rows(conn, "failed")] == ["o2"]
-        assert [r.id for r in outbox.list_rows(conn, "failed", "created")] == ["o1", "o2"]
+        assert [r.id for r in outbox.list_rows(conn, OutboxState.FAILED)] == ["o2"]
+        assert [r.id for r in outbox.list_rows(conn, OutboxState.FAILED, OutboxState.SENDING)] == [
+            "o1",
+            "o2",
+        ]
     assert row is not None
-    assert (row.state, row.attempts, row.email_id, row.submission_id) == ("created", 1, "M1", None)
+    assert (row.state, row.attempts, row.email_id, row.submission_id) == (
+        OutboxState.SENDING,
+        1,
+        "M1",
+        None,
+    )
+    assert type(row.state) is OutboxState  # read back typed, not as a bare string
     assert (row.created_at, row.updated_at, row.payload) == (10, 30, {"to": ["a@x.fr"]})
     again.write_blocking(
         lambda c: outbox.update(
-            c, "o1", state="sent", submission_id="S1", sent_at=40, error=None, payload={"v": 2}
+            c,
+            "o1",
+            state=OutboxState.SENT,
+            submission_id="S1",
+            sent_at=40,
+            error=None,
+            payload={"v": 2},
         )
     )
     again.write_blocking(lambda c: outbox.update(c, "o2", error="Serveur injoignable"))
@@ -74,7 +92,7 @@ def test_outbox_crud_survives_reopening(cache_path: Path, key: CacheKey) -> None
     assert sent.payload == {"v": 2}
     assert failed is not None
     assert failed.error == "Serveur injoignable"
-    assert again.write_blocking(lambda c: outbox.update(c, "zz", state="x")) is False
+    assert again.write_blocking(lambda c: outbox.update(c, "zz", state=OutboxState.QUEUED)) is False
     assert again.write_blocking(lambda c: outbox.delete(c, "o1")) is True
     with again.read() as conn:
         assert outbox.get(conn, "o1") is None

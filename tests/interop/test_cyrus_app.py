@@ -118,7 +118,7 @@ def test_log_in_read_and_reply_with_a_document_on_cyrus(
         assert isinstance(composer, Composer)
         qtbot.waitUntil(lambda: [a.email for a in composer.to_field.recipients()] == [BOB])
         assert composer.subject_edit.text() == reply_subject(SUBJECT)
-        composer.choose_type = lambda path: "11488-4"
+        composer.inserter.choose_type = lambda path: "11488-4"
         entered, dropped = drop_files(composer, [report])
         assert entered
         assert dropped

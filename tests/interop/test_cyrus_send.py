@@ -22,10 +22,11 @@ from app.account.login import open_account
 from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.patient import PatientIdentity
 from app.message.xdm import parse_xdm
-from app.outbox.sender import QUEUED, SENT, Outbox
+from app.outbox.sender import Outbox
 from app.remote.jmap import JmapClient, NetworkError
 from app.store import outbox as rows
 from app.store.db import Cache
+from app.store.outbox import OutboxState
 from app.store.records import Address
 from tests.app.cli_helpers import KILLED, cli, ok
 from tests.app.netrelay import Relay
@@ -109,7 +110,7 @@ async def test_alice_sends_bob_typed_documents_that_arrive_intact_once(
         with cache.read() as conn:
             row = rows.get(conn, outbox_id)
         assert row is not None
-        assert row.state == SENT
+        assert row.state == OutboxState.SENT
         assert len(relayed(cyrus_server, row.message_id)) == 1
         [received] = await _by_message_id(bob, row.message_id)
         parts = {a["name"]: a for a in received["attachments"]}
@@ -158,12 +159,15 @@ async def test_written_offline_it_goes_once_when_the_network_is_back(
         with pytest.raises(NetworkError):
             await outbox.send_pending()
         with account.cache.read() as conn:
-            assert [r.state for r in rows.list_rows(conn)] == [QUEUED, QUEUED]
+            assert [r.state for r in rows.list_rows(conn)] == [
+                OutboxState.QUEUED,
+                OutboxState.QUEUED,
+            ]
         relay.restore(port)
         assert await outbox.send_pending() == 2
         with account.cache.read() as conn:
             sent = [rows.get(conn, i) for i in queued]
-        assert all(r is not None and r.state == SENT for r in sent)
+        assert all(r is not None and r.state == OutboxState.SENT for r in sent)
         async with cyrus.jmap_client(cyrus_server, BOB) as bob:
             for row in sent:
                 assert row is not None

@@ -5,10 +5,13 @@ stays in the cache unopened and the user is told; a reply is prefilled."""
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 from functools import partial
 from pathlib import Path
 
+from _pytest.logging import LogCaptureHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -30,12 +33,12 @@ def test_a_draft_survives_closing_the_window_and_is_restored(
     composer = Composer(ui_session)
     qtbot.addWidget(composer)
     composer.show()
-    composer.choose_type = lambda _path: "11502-2"
-    composer.choose_files = lambda: [report]
+    composer.inserter.choose_type = lambda _path: "11502-2"
+    composer.inserter.choose_files = lambda: [report]
     composer.to_field.add(Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr"))
     qtbot.keyClicks(composer.subject_edit, "Suivi tensionnel")
     qtbot.keyClicks(composer.body, "Tension a 15/9 ce matin.")
-    composer.insert_documents()
+    composer.inserter.insert_documents()
     assert [d.type_label for d in composer.documents.documents] == ["CR d'examens biologiques"]
 
     # Saved by itself about 3 s after the last change, without closing.
@@ -130,3 +133,28 @@ def test_a_draft_from_a_newer_version_stays_in_the_cache_unopened_and_the_user_i
     for box in boxes:
         box.close()
     assert [(d.id, d.payload) for d in ui_session.drafts()] == [("v2", newer)]  # kept as it was
+
+
+def test_the_notice_about_an_unreadable_draft_outlives_a_garbage_collection(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    """The notice has no parent here: only a reference kept until it closes keeps it on screen.
+    Not the record of the warning logged about the draft (the app's handlers keep lines, not
+    records; pytest's keep records, whose error holds the frame that made the notice)."""
+    newer = {"v": 2, "subject": "Écrit par la version suivante"}
+    run_sync(
+        qtbot, ui_session.account.cache.write(partial(drafts.save, draft_id="v2", payload=newer))
+    )
+
+    assert Composer.restore_all(ui_session) == []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, LogCaptureHandler):
+            handler.clear()
+    gc.collect()
+    qtbot.wait(10)
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    assert [b.text() for b in boxes] == [DraftUnreadable.message_fr]
+    for box in boxes:
+        box.close()

@@ -33,9 +33,9 @@ def test_a_file_over_the_upload_limit_is_refused_with_the_sizes(
         composer = Composer(session)
         qtbot.addWidget(composer)
         composer.show()
-        qtbot.waitUntil(lambda: composer.limits is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: composer.inserter.limits is not None, timeout=10_000)
         asked: list[str] = []
-        composer.choose_type = lambda path: asked.append(path.name) or "autre"
+        composer.inserter.choose_type = lambda path: asked.append(path.name) or "autre"
         big = tmp_path / "scanner.pdf"
         big.write_bytes(b"0" * 1_200_000)
         small = tmp_path / "courrier.pdf"

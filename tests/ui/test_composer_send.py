@@ -5,12 +5,14 @@ the recipient's inbox; offline, the message waits and goes once when the server 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.events import OutboxChanged
 from app.message.patient import format_ins
 from app.session import AccountSession
 from app.store.records import Address
@@ -43,7 +45,7 @@ def test_dropped_documents_reach_the_recipient_with_their_types(
         asked.append(path.name)
         return types[path.name]
 
-    composer.choose_type = answer
+    composer.inserter.choose_type = answer
 
     # The patient, from the regional patient directory (the real dialog, driven as a user).
     dialog = PatientDialog(ui_session, composer)
@@ -119,7 +121,7 @@ def test_offline_message_is_queued_then_sent_once_when_the_server_is_back(
         composer = Composer(session)
         qtbot.addWidget(composer)
         composer.show()
-        qtbot.waitUntil(lambda: composer.limits is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: composer.inserter.limits is not None, timeout=10_000)
         first.stop()
 
         composer.to_field.add(Address(BOB.name, BOB.email))
@@ -148,3 +150,25 @@ def test_offline_message_is_queued_then_sent_once_when_the_server_is_back(
         run_sync(qtbot, session.close())
         if again is not None:
             again.stop()
+
+
+def test_outbox_news_from_another_thread_reach_the_progress_line_on_the_ui_thread(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    """The bus calls back on the publisher's thread (the cache's writer, a sync task): the
+    composer hears of the outbox through the EventBridge, so widgets change on the UI thread."""
+    composer = Composer(ui_session)
+    qtbot.addWidget(composer)
+    composer.show()
+    composer._set_sending(True)  # as while a send is in flight
+    assert composer.progress_label.text() == "Envoi en cours…"
+
+    publisher = threading.Thread(
+        target=lambda: ui_session.bus.publish(OutboxChanged(pending=0, failed=0))
+    )
+    publisher.start()
+    publisher.join()
+    assert composer.progress_label.text() == "Envoi en cours…"  # not touched from that thread
+    qtbot.waitUntil(lambda: composer.progress_label.text() == "Envoi terminé", timeout=5_000)
+    composer._set_sending(False)
+    composer.discard()

@@ -17,7 +17,7 @@ from app.remote.directory import Correspondent
 from app.session import AccountSession
 from tests.ui.conftest import run_sync
 from ui import tasks, theme
-from ui.directory.actions import LYON, PracticeLocation, practice_location
+from ui.directory.location import LYON, PracticeLocation, practice_location
 from ui.directory.model import CorrespondentDelegate, from_display, initials, minimal, to_display
 from ui.directory.specialties import SPECIALTIES, options, short_label
 from ui.directory.view import DirectoryDialog, DirectoryView, demo_screenshot, french_count
@@ -72,7 +72,7 @@ def test_nothing_typed_shows_favorites_and_recents(make_view: Callable[..., Dire
     assert view.query() is None
     assert view.pages.currentIndex() == 0
     assert "favoris" in view.status_label.text().lower()
-    assert view.favorites_empty.isVisible()  # a fresh cache has no favorite yet
+    assert view.home.favorites_empty.isVisible()  # a fresh cache has no favorite yet
 
 
 def test_search_by_name(qtbot: QtBot, make_view: Callable[..., DirectoryView]) -> None:
@@ -262,22 +262,22 @@ def test_favorite_star_shows_in_favorites_and_survives_a_new_view(
     assert chosen.mailbox
     star = CorrespondentDelegate.star_rect(view.results.visualRect(view.results_model.index(0)))
     qtbot.mouseClick(view.results.viewport(), Qt.MouseButton.LeftButton, pos=star.center())
-    qtbot.waitUntil(lambda: view.favorites_model.rowCount() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: view.home.favorites_model.rowCount() == 1, timeout=WAIT)
     assert view.is_favorite(chosen)
     assert view.results_model.index(0).data(Qt.ItemDataRole.UserRole + 2) is True
     assert "favoris" in view.feedback_label.text()
 
     again = make_view()
     assert again.pages.currentIndex() == 0
-    assert again.favorites_list.isVisible()
-    assert not again.favorites_empty.isVisible()
-    assert again.favorites_model.correspondent(0) == chosen  # the whole card is kept
+    assert again.home.favorites_list.isVisible()
+    assert not again.home.favorites_empty.isVisible()
+    assert again.home.favorites_model.correspondent(0) == chosen  # the whole card is kept
     # Remove it from the Favoris section itself.
     future = again.toggle_favorite(chosen)
     assert future is not None
     qtbot.waitUntil(future.done, timeout=WAIT)
-    assert again.favorites_model.rowCount() == 0
-    assert again.favorites_empty.isVisible()
+    assert again.home.favorites_model.rowCount() == 0
+    assert again.home.favorites_empty.isVisible()
 
 
 def test_recent_correspondents_come_from_sent_mail(
@@ -294,12 +294,12 @@ def test_recent_correspondents_come_from_sent_mail(
         ),
     )
     view = make_view()
-    assert view.recents_model.rowCount() == 1
-    recent = view.recents_model.correspondent(0)
+    assert view.home.recents_model.rowCount() == 1
+    recent = view.home.recents_model.correspondent(0)
     assert recent is not None
     assert recent.mailbox == "karim.benali@x.mssante.fr"
     assert recent.display_name == "Dr Karim Benali"
-    view.recents_list.setCurrentIndex(view.recents_model.index(0))
+    view.home.recents_list.setCurrentIndex(view.home.recents_model.index(0))
     assert [c.mailbox for c in view.selected()] == ["karim.benali@x.mssante.fr"]
 
 

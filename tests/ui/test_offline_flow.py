@@ -190,7 +190,7 @@ def test_offline_restart_reads_the_cache_and_sends_the_queued_message_once(
     composer = window.composers[-1]
     assert isinstance(composer, Composer)
     qtbot.waitExposed(composer)
-    composer.choose_type = lambda _path: CONSULTATION_REPORT
+    composer.inserter.choose_type = lambda _path: CONSULTATION_REPORT
     letter = tmp_path / "compte-rendu-hors-ligne.pdf"
     letter.write_bytes(b"%PDF-1.4 compte rendu ecrit hors connexion\n" + bytes(range(256)) * 40)
     assert drop_files(composer, [letter]) == (True, True)

@@ -166,7 +166,7 @@ class RecipientField(QFrame):
         self.last_error: str | None = None
         self._recipients: list[Address] = []
         self._chips: list[Chip] = []
-        self._search: asyncio.Future[list[Candidate]] | None = None
+        self._search: asyncio.Future[list[Candidate] | None] | None = None
 
         self.flow = FlowLayout(self)
         self.flow.setContentsMargins(6, 4, 6, 4)

@@ -28,12 +28,10 @@ from PySide6.QtWidgets import (
 
 from app.events import ConnectionChanged, MailChanged, OutboxChanged, SyncProgress
 from app.session import AccountSession
-from app.store.outbox import OutboxRow
+from app.store.outbox import OutboxRow, OutboxState
 from ui import tasks, theme
 from ui.bridge import EventBridge
 from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
-
-SENT, FAILED = "sent", "failed"
 
 
 def _state_fr(row: OutboxRow) -> str:
@@ -178,7 +176,7 @@ class StatusBar(QStatusBar):
         rows = self.session.outbox_list()
         self._show_outbox(
             sum(r.state in ("queued", "sending") for r in rows),
-            sum(r.state == FAILED for r in rows),
+            sum(r.state is OutboxState.FAILED for r in rows),
         )
 
     def on_outbox(self, event: OutboxChanged) -> None:
@@ -253,7 +251,7 @@ class OutboxDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.rows = [r for r in self.session.outbox_list() if r.state != SENT]
+        self.rows = [r for r in self.session.outbox_list() if r.state is not OutboxState.SENT]
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
             subject = str(row.payload.get("subject") or self.tr("(sans objet)"))
@@ -269,7 +267,7 @@ class OutboxDialog(QDialog):
 
     def _update_buttons(self) -> None:
         row = self._selected()
-        self.retry_button.setEnabled(row is not None and row.state == FAILED)
+        self.retry_button.setEnabled(row is not None and row.state is OutboxState.FAILED)
 
     def retry_selected(self) -> None:
         row = self._selected()

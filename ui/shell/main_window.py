@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
             return
 
         async def portal_url() -> str:
-            return (await (await self.session.regional()).portal_code()).url
+            return (await self.session.portal.code()).url
 
         def fallback(message: str) -> None:
             if urls is not None:

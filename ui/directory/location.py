@@ -1,6 +1,6 @@
-"""What the directory takes from and hands to the rest of the app: the practice location for
-"autour de moi" (from the settings), and a composer (or the téléexpertise form) opened for a
-correspondent."""
+"""Where "autour de moi" searches from: the practice location of the settings, or the centre of
+Lyon when none is set (the search form says so). What the directory opens for a correspondent (a
+composer, the téléexpertise form) goes through the navigator (`ui/navigator.py`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
-
 from app import settings
-from app.message.draft import Draft
-from app.remote.directory import Correspondent
-from app.session import AccountSession
-from app.store.records import Address
 
 
 @dataclass(frozen=True)
@@ -61,32 +55,4 @@ def practice_location(value: Any = None) -> PracticeLocation:
     return _location_of(value) or LYON
 
 
-ComposerOpener = Callable[[AccountSession, list[Correspondent], str, QWidget | None], QWidget]
-
-
-def open_teleexpertise_request(
-    session: AccountSession, expert: Correspondent, parent: QWidget | None = None
-) -> QWidget:
-    """Opens the téléexpertise request form with this expert chosen."""
-    # Imported here: the form itself opens the directory (DirectoryDialog) to choose an expert.
-    from ui.teleexpertise.view import TeleexpertiseRequestDialog
-
-    form = TeleexpertiseRequestDialog(session, expert, parent)
-    form.show()
-    return form
-
-
-def open_composer(
-    session: AccountSession,
-    recipients: list[Correspondent],
-    subject: str = "",
-    parent: QWidget | None = None,
-) -> QWidget:
-    """Opens a composer addressed to these correspondents (and with this subject)."""
-    # Imported here: the composer itself opens the directory (DirectoryDialog).
-    from ui.composer.composer import Composer
-
-    people = [Address(c.display_name, c.mailbox) for c in recipients if c.mailbox]
-    composer = Composer(session, draft=Draft(to=tuple(people), subject=subject), parent=parent)
-    composer.show()
-    return composer
+__all__ = ["LYON", "PracticeLocation", "practice_location"]

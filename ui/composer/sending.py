@@ -1,0 +1,66 @@
+"""The composer's send path, without its widgets: the message the fields describe, handed to the
+outbox (queued at once, then sent now when online, later otherwise), and the draft deleted once
+the outbox owns the message — not before, so that a failure in between loses nothing, and not
+after the window is gone, since the hand-over is a `tasks.change` the app awaits at close.
+
+The composer then closes and says what became of the message (`Handed`): nothing when it went,
+"sera envoyé au retour de la connexion" when it waits, the server's reason when it was refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.message.compose import OutgoingAttachment, OutgoingMessage, domain_of, new_message_id
+from app.message.draft import Draft
+from app.session import AccountSession
+from app.store.outbox import OutboxState
+from app.store.records import Address
+
+QUEUED_NOTICE = "Le message sera envoyé au retour de la connexion."
+
+
+@dataclass(frozen=True)
+class Handed:
+    """A message in the outbox: its row, and where it stood when the composer last looked."""
+
+    outbox_id: str
+    state: OutboxState
+    error: str | None  # the server's reason, when it refused the message
+
+
+def outgoing(draft: Draft, attachments: list[OutgoingAttachment], me: Address) -> OutgoingMessage:
+    """The message to send, from what the composer shows (`draft`) and its documents."""
+    return OutgoingMessage(
+        from_=me,
+        to=list(draft.to),
+        cc=list(draft.cc),
+        subject=draft.subject.strip(),
+        text=draft.body,
+        patient=draft.patient.identity if draft.patient else None,
+        attachments=attachments,
+        in_reply_to=list(draft.in_reply_to),
+        references=list(draft.references),
+        message_id=new_message_id(domain_of(me.email)),
+    )
+
+
+async def hand_over(
+    session: AccountSession,
+    message: Callable[[Address], OutgoingMessage],
+    draft_id: str,
+    queued: Callable[[], None],
+) -> Handed:
+    """Queues `message(me)` (and sends it when online), calls `queued()` as soon as the outbox
+    owns it, then deletes the draft."""
+    me = await session.own_address()
+    outbox_id = await session.send(message(me))
+    queued()
+    await session.delete_draft(draft_id)
+    row = next((r for r in session.outbox_list() if r.id == outbox_id), None)
+    if row is None:
+        return Handed(outbox_id, OutboxState.QUEUED, None)
+    return Handed(outbox_id, row.state, row.error)
+
+
+__all__ = ["QUEUED_NOTICE", "Handed", "hand_over", "outgoing"]

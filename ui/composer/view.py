@@ -1,0 +1,248 @@
+"""The composer's window as the user sees it: the bar of actions, the fields (À, Cc, Patient,
+Objet), the text, the documents and the progress of a send, and how each looks in each state
+(sending, a notice above the text, the patient's chip). No session logic here: `Composer`
+(composer.py) derives from this view and says what the buttons do, the way a Qt Designer form
+is set up under the class that drives it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.message.draft import ChosenPatient
+from app.message.patient import format_ins
+from app.session import AccountSession
+from ui import theme
+from ui.composer.chips import Chip
+from ui.composer.documents import DocumentList
+from ui.composer.inserting import local_files
+from ui.composer.recipients import RecipientField
+from ui.plain import PlainLabel, plain_message_box, plain_text
+
+
+class ComposerView(QWidget):
+    """The widgets of a composer window; `Composer` connects them."""
+
+    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("composer")
+        self.setWindowTitle(self.tr("Nouveau message"))
+        self.setAcceptDrops(True)
+        self.resize(860, 720)
+        self.notice_text = ""
+        self.notice_box: QMessageBox | None = None
+        self.patient_chip: Chip | None = None
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addWidget(self._build_bar())
+        root.addWidget(self._build_page(session), 1)
+
+    def _build_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("composerBar")
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(16, 8, 16, 8)
+        bar_layout.setSpacing(8)
+        self.send_button = QPushButton(theme.icon("send"), self.tr("Envoyer"))
+        self.send_button.setObjectName("primaryButton")
+        self.send_button.setToolTip(self.tr("Envoyer (Ctrl+Entrée)"))
+        self.insert_button = QPushButton(
+            theme.icon("mail-attachment"), self.tr("Insérer un document")
+        )
+        self.patient_button = QPushButton(theme.icon("nav-patients"), self.tr("Patient…"))
+        self.patient_button.setToolTip(self.tr("Choisir le patient concerné"))
+        self.directory_button = QPushButton(
+            theme.icon("search"), self.tr("Rechercher un destinataire")
+        )
+        self.discard_button = QPushButton(theme.icon("action-delete"), self.tr("Supprimer"))
+        self.discard_button.setObjectName("quietButton")
+        self.discard_button.setToolTip(self.tr("Supprimer ce brouillon et fermer"))
+        for button in (
+            self.send_button,
+            self.insert_button,
+            self.patient_button,
+            self.directory_button,
+        ):
+            button.setAutoDefault(False)
+            bar_layout.addWidget(button)
+        bar_layout.addStretch(1)
+        self.draft_label = PlainLabel()
+        self.draft_label.setObjectName("draftState")
+        bar_layout.addWidget(self.draft_label)
+        bar_layout.addWidget(self.discard_button)
+        return bar
+
+    def _build_page(self, session: AccountSession) -> QFrame:
+        page = QFrame()
+        page.setObjectName("composerPage")
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(24, 16, 24, 16)
+        page_layout.setSpacing(8)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        self.to_field = RecipientField(session)
+        self.cc_field = RecipientField(session)
+        self.patient_box = QFrame()
+        self.patient_box.setObjectName("patientBox")
+        self.patient_layout = QHBoxLayout(self.patient_box)
+        self.patient_layout.setContentsMargins(0, 0, 0, 0)
+        self.patient_empty = QPushButton(self.tr("Aucun patient — choisir…"))
+        self.patient_empty.setObjectName("linkButton")
+        self.patient_empty.setAutoDefault(False)
+        self.patient_layout.addWidget(self.patient_empty)
+        self.patient_layout.addStretch(1)
+        self.subject_edit = QLineEdit()
+        self.subject_edit.setObjectName("subjectEdit")
+        self.subject_edit.setPlaceholderText(self.tr("Objet du message"))
+        for row, (label, widget) in enumerate(
+            (
+                (self.tr("À"), self.to_field),
+                (self.tr("Cc"), self.cc_field),
+                (self.tr("Patient"), self.patient_box),
+                (self.tr("Objet"), self.subject_edit),
+            )
+        ):
+            caption = PlainLabel(label)
+            caption.setObjectName("fieldLabel")
+            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(widget, row, 1)
+        grid.setColumnStretch(1, 1)
+        page_layout.addLayout(grid)
+
+        self.notice = PlainLabel()
+        self.notice.setObjectName("composerNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        page_layout.addWidget(self.notice)
+
+        self.body = QPlainTextEdit()
+        self.body.setObjectName("messageBody")
+        self.body.setPlaceholderText(self.tr("Votre message…"))
+        page_layout.addWidget(self.body, 1)
+
+        self.documents = DocumentList()
+        page_layout.addWidget(self.documents)
+
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("sendProgress")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
+        self.progress_label = PlainLabel()
+        self.progress_label.setObjectName("hint")
+        progress_row.addWidget(self.progress_label)
+        progress_row.addWidget(self.progress, 1)
+        self.progress.hide()
+        self.progress_label.hide()
+        page_layout.addLayout(progress_row)
+        return page
+
+    def add_send_shortcuts(self) -> list[QShortcut]:
+        """Ctrl+Entrée (either key) sends."""
+        return [QShortcut(QKeySequence(keys), self) for keys in ("Ctrl+Return", "Ctrl+Enter")]
+
+    def retitle(self) -> None:
+        """The window's title: the subject, once there is one."""
+        subject = self.subject_edit.text().strip()
+        self.setWindowTitle(plain_text(subject) or self.tr("Nouveau message"))
+
+    def show_patient(self, patient: ChosenPatient | None) -> Chip | None:
+        """The patient's chip (name, then birth, sex and INS), or "Aucun patient — choisir…"."""
+        if self.patient_chip is not None:
+            self.patient_chip.deleteLater()
+            self.patient_chip = None
+        self.patient_empty.setVisible(patient is None)
+        if patient is None:
+            return None
+        identity = patient.identity
+        name = " ".join(p for p in (identity.family.upper(), identity.given) if p)
+        detail = identity.display().removeprefix(name).lstrip(", ")
+        if identity.ins:
+            ins = f"INS {format_ins(identity.ins)}"
+            detail = f"{detail} · {ins}" if detail else ins
+        self.patient_chip = Chip(name, detail, kind="patient")
+        self.patient_layout.insertWidget(0, self.patient_chip)
+        return self.patient_chip
+
+    def show_sending(self, on: bool) -> None:
+        """While sending, nothing can be changed and the progress shows."""
+        for widget in (
+            self.send_button,
+            self.insert_button,
+            self.patient_button,
+            self.directory_button,
+            self.discard_button,
+            self.to_field,
+            self.cc_field,
+            self.subject_edit,
+            self.body,
+            self.documents,
+            self.patient_box,
+        ):
+            widget.setEnabled(not on)
+        self.progress.setVisible(on)
+        self.progress_label.setVisible(on)
+        self.progress_label.setText(self.tr("Envoi en cours…"))
+
+    def notify(self, text: str, error: bool = False) -> None:
+        """A line above the text (not a dialog: the user keeps writing)."""
+        self.notice_text = text
+        self.notice.setText(text)
+        theme.restyle(self.notice, error=error)
+        self.notice.show()
+
+    def notify_after_close(self, text: str) -> None:
+        """A notice that outlives the window (it closes once the message is in the outbox)."""
+        self.notice_text = text
+        self.notice_box = show_notice(self.parentWidget(), text)
+
+    # Files dragged from the file manager are welcome anywhere on the window.
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_files(event):
+            event.acceptProposedAction()
+
+
+_shown: set[QMessageBox] = set()  # notices without a parent, kept until closed
+
+
+def show_notice(parent: QWidget | None, text: str) -> QMessageBox:
+    """A message box that does not block: the user reads it when they like. It stays until closed
+    even with no parent and no reference kept by the caller (Python would collect it)."""
+    box = plain_message_box(
+        parent,
+        QMessageBox.Icon.Information,
+        QCoreApplication.translate("ComposerView", "Message"),
+        text,
+        buttons=QMessageBox.StandardButton.Ok,
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    _shown.add(box)
+    box.finished.connect(lambda _result: _shown.discard(box))
+    box.show()
+    return box
+
+
+__all__ = ["ComposerView", "show_notice"]

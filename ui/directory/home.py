@@ -1,0 +1,94 @@
+"""What the directory shows before anything is searched: the user's favorites and the
+correspondents they wrote to lately, side by side. Both come from the encrypted cache (no network):
+a favorite keeps the whole card it was starred from, and a recent correspondent who is also a
+favorite shows that card rather than the bare address."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from app.session import AccountSession
+from ui.directory.lists import CorrespondentList
+from ui.directory.model import CorrespondentModel, address_key, from_display, minimal
+from ui.plain import PlainLabel
+
+RECENTS = 20  # how many recent correspondents are listed
+
+
+class HomeLists(QWidget):
+    """The favorites and recents cards; `refresh()` reads both again from the cache."""
+
+    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.favorite_addresses: set[str] = set()  # address_key of each favorite
+        self.favorites_model = CorrespondentModel(self)
+        self.favorites_list = CorrespondentList(self.favorites_model, self)
+        self.recents_model = CorrespondentModel(self)
+        self.recents_list = CorrespondentList(self.recents_model, self)
+        columns = QHBoxLayout(self)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(16)
+        self.favorites_empty = PlainLabel(
+            self.tr(
+                "Aucun favori pour l'instant. Cliquez sur l'étoile à côté d'un professionnel "
+                "pour l'ajouter à vos favoris."
+            )
+        )
+        self.recents_empty = PlainLabel(
+            self.tr("Les correspondants à qui vous écrivez apparaîtront ici.")
+        )
+        for title, lst, empty in (
+            (self.tr("Favoris"), self.favorites_list, self.favorites_empty),
+            (self.tr("Correspondants récents"), self.recents_list, self.recents_empty),
+        ):
+            card = QFrame()
+            card.setObjectName("listCard")
+            box = QVBoxLayout(card)
+            box.setContentsMargins(0, 8, 0, 0)
+            box.setSpacing(0)
+            heading = PlainLabel(title)
+            heading.setObjectName("sectionTitle")
+            box.addWidget(heading)
+            empty.setObjectName("emptyState")
+            empty.setWordWrap(True)
+            empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            box.addWidget(lst, 1)
+            box.addWidget(empty, 1)
+            columns.addWidget(card, 1)
+
+    def refresh(self) -> None:
+        """Favorites first: the recents take their cards from them."""
+        self._refresh_favorites()
+        self._refresh_recents()
+
+    def _refresh_favorites(self) -> None:
+        favorites = self.session.favorites()
+        self.favorite_addresses = {address_key(f.address) for f in favorites}
+        people = [from_display(f.address, f.display) for f in favorites]
+        self.favorites_model.set_rows(people)
+        self.favorites_model.set_favorites(self.favorite_addresses)
+        self.favorites_list.setVisible(bool(people))
+        self.favorites_empty.setVisible(not people)
+
+    def _refresh_recents(self) -> None:
+        recents = self.session.recents(RECENTS)
+        favorites = {
+            address_key(c.mailbox): c
+            for c in (
+                self.favorites_model.correspondent(r)
+                for r in range(self.favorites_model.rowCount())
+            )
+            if c is not None and c.mailbox
+        }
+        people = [
+            favorites.get(address_key(r.address)) or minimal(r.address, r.name) for r in recents
+        ]
+        self.recents_model.set_rows(people)
+        self.recents_model.set_favorites(self.favorite_addresses)
+        self.recents_list.setVisible(bool(people))
+        self.recents_empty.setVisible(not people)
+
+
+__all__ = ["HomeLists"]
