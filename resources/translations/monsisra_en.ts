@@ -387,13 +387,71 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+149"/>
-        <location line="+171"/>
+        <location filename="../../ui/composer/composer.py" line="+152"/>
+        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
+        <translation>Document(s) not found, removed from the draft: </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Modifié</source>
+        <translation>Modified</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Brouillon enregistré</source>
+        <translation>Draft saved</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
+        <translation>Sending: this window will close once the message has gone.</translation>
+    </message>
+    <message>
+        <location line="+107"/>
+        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
+        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ajoutez au moins un destinataire.</source>
+        <translation>Add at least one recipient.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Document introuvable : </source>
+        <translation>Document not found: </translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Envoi en cours…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Envoi terminé</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Le message n&apos;a pas pu être envoyé</source>
+        <translation>The message could not be sent</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> Il reste dans la boîte d&apos;envoi.</source>
+        <translation> It remains in the outbox.</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerView</name>
+    <message>
+        <location filename="../../ui/composer/view.py" line="+41"/>
+        <location line="+121"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-103"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
@@ -403,13 +461,12 @@
         <translation>Send (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+360"/>
+        <location line="+2"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="-357"/>
+        <location line="+2"/>
         <source>Patient…</source>
         <translation>Patient…</translation>
     </message>
@@ -419,12 +476,12 @@
         <translation>Choose the patient concerned</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
@@ -434,12 +491,12 @@
         <translation>Delete this draft and close</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>Aucun patient — choisir…</source>
         <translation>No patient — choose…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Objet du message</source>
         <translation>Message subject</translation>
     </message>
@@ -469,74 +526,12 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+69"/>
-        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
-        <translation>Document(s) not found, removed from the draft: </translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Modifié</source>
-        <translation>Modified</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Brouillon enregistré</source>
-        <translation>Draft saved</translation>
-    </message>
-    <message>
-        <location line="+42"/>
-        <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
-        <translation>Sending: this window will close once the message has gone.</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>La recherche dans l&apos;annuaire n&apos;est pas disponible.</source>
-        <translation>Directory search is not available.</translation>
-    </message>
-    <message>
-        <location line="+131"/>
-        <source>« %1 » n&apos;est pas un fichier.</source>
-        <translation>“%1” is not a file.</translation>
-    </message>
-    <message>
-        <location line="+76"/>
-        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
-        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Ajoutez au moins un destinataire.</source>
-        <translation>Add at least one recipient.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Document introuvable : </source>
-        <translation>Document not found: </translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <location line="+5"/>
+        <location line="+66"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Envoi terminé</source>
-        <translation>Sent</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Le message n&apos;a pas pu être envoyé</source>
-        <translation>The message could not be sent</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source> Il reste dans la boîte d&apos;envoi.</source>
-        <translation> It remains in the outbox.</translation>
-    </message>
-    <message>
-        <location line="-309"/>
-        <location line="+338"/>
+        <location line="+36"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -750,7 +745,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+622"/>
+        <location filename="../../ui/directory/view.py" line="+342"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -821,97 +816,12 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="-507"/>
+        <location filename="../../ui/directory/view.py" line="-261"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Nom, prénom</source>
-        <translation>Last name, first name</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Toutes les spécialités</source>
-        <translation>All specialties</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Spécialité</source>
-        <translation>Specialty</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Service ou compétence</source>
-        <translation>Department or expertise</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Code postal</source>
-        <translation>Postcode</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Département</source>
-        <translation>Département</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Autour de moi</source>
-        <translation>Near me</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>{km} km</source>
-        <translation>{km} km</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Rayon autour de votre lieu d&apos;exercice</source>
-        <translation>Radius around your place of practice</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Toutes les catégories</source>
-        <translation>All categories</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Experts seulement</source>
-        <translation>Experts only</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Rechercher</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Effacer</source>
-        <translation>Clear</translation>
-    </message>
-    <message>
-        <location line="+65"/>
-        <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
-        <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Les correspondants à qui vous écrivez apparaîtront ici.</source>
-        <translation>The correspondents you write to will appear here.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Favoris</source>
-        <translation>Favourites</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Correspondants récents</source>
-        <translation>Recent correspondents</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="+44"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
@@ -926,22 +836,12 @@
         <translation>Request a tele-expertise</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
-        <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Autour de moi : depuis {place}.</source>
-        <translation>Near me: from {place}.</translation>
-    </message>
-    <message>
-        <location line="+76"/>
+        <location line="+37"/>
         <source>Recherche en cours…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+23"/>
         <source>Aucun résultat. Élargissez la recherche.</source>
         <translation>No results. Try a broader search.</translation>
     </message>
@@ -956,12 +856,12 @@
         <translation>{n} results</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>Vos favoris et vos correspondants récents</source>
         <translation>Your favourites and recent correspondents</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+28"/>
         <source>Ajouté à vos favoris.</source>
         <translation>Added to your favourites.</translation>
     </message>
@@ -1141,6 +1041,42 @@
         <location line="+16"/>
         <source>{name} n&apos;est plus dans votre file active.</source>
         <translation>{name} is no longer in your active list.</translation>
+    </message>
+</context>
+<context>
+    <name>HomeLists</name>
+    <message>
+        <location filename="../../ui/directory/home.py" line="+35"/>
+        <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
+        <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Les correspondants à qui vous écrivez apparaîtront ici.</source>
+        <translation>The correspondents you write to will appear here.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Favoris</source>
+        <translation>Favourites</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Correspondants récents</source>
+        <translation>Recent correspondents</translation>
+    </message>
+</context>
+<context>
+    <name>Inserter</name>
+    <message>
+        <location filename="../../ui/composer/inserting.py" line="+88"/>
+        <source>Insérer un document</source>
+        <translation>Insert a document</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>« %1 » n&apos;est pas un fichier.</source>
+        <translation>“%1” is not a file.</translation>
     </message>
 </context>
 <context>
@@ -1822,7 +1758,7 @@
 <context>
     <name>OutboxDialog</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+212"/>
+        <location filename="../../ui/mail/status.py" line="+210"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -2277,6 +2213,84 @@
         <location filename="../../ui/mail/search.py" line="+23"/>
         <source>Rechercher dans mes messages (Ctrl+F)</source>
         <translation>Search my messages (Ctrl+F)</translation>
+    </message>
+</context>
+<context>
+    <name>SearchForm</name>
+    <message>
+        <location filename="../../ui/directory/search_form.py" line="+55"/>
+        <source>Nom, prénom</source>
+        <translation>Last name, first name</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Toutes les spécialités</source>
+        <translation>All specialties</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Spécialité</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Service ou compétence</source>
+        <translation>Department or expertise</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Code postal</source>
+        <translation>Postcode</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Département</source>
+        <translation>Département</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Autour de moi</source>
+        <translation>Near me</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{km} km</source>
+        <translation>{km} km</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rayon autour de votre lieu d&apos;exercice</source>
+        <translation>Radius around your place of practice</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Toutes les catégories</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Experts seulement</source>
+        <translation>Experts only</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rechercher</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Effacer</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
+        <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Autour de moi : depuis {place}.</source>
+        <translation>Near me: from {place}.</translation>
     </message>
 </context>
 <context>
