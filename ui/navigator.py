@@ -15,9 +15,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QWidget
 
     from app.message.draft import Draft
-    from app.remote.directory import Correspondent
+    from app.records import Correspondent, EmailRecord
     from app.session import AccountSession
-    from app.store.records import EmailRecord
 
 
 class Navigator(Protocol):

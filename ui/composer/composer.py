@@ -25,10 +25,8 @@ from app.events import OutboxChanged
 from app.message import doctypes
 from app.message.draft import ChosenPatient, Draft, DraftDocument, DraftUnreadable
 from app.message.patient import is_xdm_file
-from app.remote.directory import Correspondent
+from app.records import Address, Correspondent, EmailRecord, OutboxState
 from app.session import AccountSession
-from app.store.outbox import OutboxState
-from app.store.records import Address, EmailRecord
 from ui import tasks
 from ui.bridge import EventBridge
 from ui.composer.demo import demo_draft

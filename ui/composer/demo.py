@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.message.draft import ChosenPatient, Draft, DraftDocument
 from app.message.patient import PatientIdentity
-from app.store.records import Address
+from app.records import Address
 
 
 def demo_draft(folder: Path) -> Draft:

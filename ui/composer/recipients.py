@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.remote.directory import Correspondent, DirectoryQuery
+from app.records import Address, Correspondent, DirectoryQuery
 from app.session import AccountSession
-from app.store.records import Address
 from app.text import fold
 from ui import palette, tasks
 from ui.composer.chips import Chip, FlowLayout

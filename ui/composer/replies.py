@@ -11,7 +11,7 @@ from typing import Any
 
 from app.message.compose import forward, reply_to
 from app.message.draft import ChosenPatient, Draft
-from app.store.records import Address, EmailRecord, addresses_to_json
+from app.records import Address, EmailRecord, addresses_to_json
 
 
 def reply_draft(record: EmailRecord, me: Address, reply_all: bool) -> Draft:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from app.message.compose import OutgoingAttachment, OutgoingMessage, domain_of, new_message_id
 from app.message.draft import Draft
+from app.records import Address, OutboxState
 from app.session import AccountSession
-from app.store.outbox import OutboxState
-from app.store.records import Address
 
 QUEUED_NOTICE = "Le message sera envoyé au retour de la connexion."
 

@@ -21,9 +21,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app import settings as settings_mod
 from app.events import CacheRebuilt, MailChanged, SyncProgress
+from app.records import Address, EmailSummary, Sort
 from app.session import AccountSession
-from app.store.mail import Sort
-from app.store.records import Address, EmailSummary
 from ui import tasks
 from ui.bridge import EventBridge
 from ui.desktop.tray import Notification

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.remote.places import Place
+from app.records import Place
 from app.session import AccountSession
 from app.settings import PracticeLocation, Settings
 from ui import tasks, theme

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
-from app.remote.directory import Correspondent
+from app.records import Correspondent
 from ui.directory.model import CorrespondentDelegate, CorrespondentModel, CorrespondentRole
 
 

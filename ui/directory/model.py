@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.remote.directory import Correspondent, DirectoryPage
+from app.records import Correspondent, DirectoryPage
 from ui import theme
 from ui.directory.specialties import short_label
 from ui.palette import ACCENT, MUTED, TEXT, paint_row

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.remote.directory import CATEGORY_LABELS, DirectoryQuery, Near
+from app.records import CATEGORY_LABELS, DirectoryQuery, Near
 from ui import theme
 from ui.directory.location import PracticeLocation
 from ui.directory.specialties import options as specialty_options

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.message.draft import Draft
-from app.remote.directory import Correspondent, DirectoryPage
+from app.records import Address, Correspondent, DirectoryPage
 from app.session import AccountSession
-from app.store.records import Address
 from ui import tasks, theme
 from ui.directory.home import HomeLists
 from ui.directory.lists import CorrespondentList

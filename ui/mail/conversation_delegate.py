@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from app.store.records import EmailSummary, PatientRef
+from app.records import EmailSummary, PatientRef
 from ui import theme
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel, people
 from ui.palette import ACCENT, FAINT, MUTED, TEXT, paint_row

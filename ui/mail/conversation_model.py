@@ -15,9 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.events import MailChanged
+from app.records import NO_FILTERS, Address, EmailSummary, Filters, Sort
 from app.session import AccountSession
-from app.store.mail import NO_FILTERS, Filters, Sort
-from app.store.records import Address, EmailSummary
 from ui.plain import plain_text, plain_tooltip
 
 PAGE = 200  # ids per fetchMore

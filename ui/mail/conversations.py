@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import MailChanged
+from app.records import EmailSummary, Filters, PatientRef, Sort
 from app.session import AccountSession
-from app.store.mail import Filters, Sort
-from app.store.records import EmailSummary, PatientRef
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
 from ui.plain import PlainLabel, plain_caption

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.attachments import runs_code, safe_file_name
+from app.records import AttachmentRecord
 from app.session import AccountSession
-from app.store.records import AttachmentRecord
 from ui import tasks, theme
 from ui.mail.saving import ask_save_path
 from ui.plain import PlainLabel, plain_tooltip

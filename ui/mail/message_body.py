@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.message.html import full_text, viewable
-from app.store.records import EmailRecord
+from app.records import EmailRecord
 from ui import tasks
 from ui.mail.saving import ask_text_path, save_text
 from ui.plain import PlainLabel

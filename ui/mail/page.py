@@ -16,10 +16,10 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.events import MailChanged
+from app.records import EmailRecord, PatientRef
 from app.regional.links import patient_file_url
 from app.regional.records import Patient
 from app.session import AccountSession
-from app.store.records import EmailRecord, PatientRef
 from ui import tasks
 from ui.mail.conversations import ConversationList
 from ui.mail.reader import ReaderView

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from app.dates import numeric_date
 from app.events import MailChanged
 from app.message.patient import format_ins, is_xdm_file
+from app.records import AttachmentRecord, EmailRecord, PatientRef
 from app.session import AccountSession
-from app.store.records import AttachmentRecord, EmailRecord, PatientRef
 from ui import tasks, theme
 from ui.mail.conversation_model import people
 from ui.mail.documents import AttachmentChip

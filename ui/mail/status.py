@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import ConnectionChanged, MailChanged, OutboxChanged, SyncProgress
+from app.records import OutboxRow, OutboxState
 from app.session import AccountSession
-from app.store.outbox import OutboxRow, OutboxState
 from ui import tasks, theme
 from ui.bridge import EventBridge
 from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from app.dates import long_date
 from app.message.patient import format_ins
+from app.records import Address
 from app.regional.patients import display_name
 from app.regional.records import Patient
-from app.store.records import Address
 from ui import theme
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.records import Address
 from app.regional.links import patient_file_url
 from app.regional.patients import team_addresses, unfollowed
 from app.regional.records import Patient
 from app.session import AccountSession
-from app.store.records import Address
 from ui import tasks, theme
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.events import MailChanged
 from app.message.draft import ChosenPatient, Draft
+from app.records import Address
 from app.regional.records import Patient
 from app.session import AccountSession
-from app.store.records import Address
 from ui import tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog

@@ -14,9 +14,8 @@ from ui import navigator
 
 if TYPE_CHECKING:  # the core loads in a worker once the login window painted (ui/app.py)
     from app.message.draft import Draft
-    from app.remote.directory import Correspondent
+    from app.records import Correspondent, EmailRecord
     from app.session import AccountSession
-    from app.store.records import EmailRecord
 
 
 class AppNavigator:

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.message.draft import ChosenPatient
+from app.records import Correspondent
 from app.regional.records import Quota, Teleexpertise
-from app.remote.directory import Correspondent
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.navigator import navigator

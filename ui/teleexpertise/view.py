@@ -17,6 +17,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from app.records import Correspondent
 from app.regional.expertise import asked_by
 from app.regional.records import (
     ExpertProfile,
@@ -24,7 +25,6 @@ from app.regional.records import (
     Teleexpertise,
     TeleexpertiseStatus,
 )
-from app.remote.directory import Correspondent
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.cards import list_card
