@@ -63,6 +63,24 @@ def short_date(day: dt.date, this_year: int | None = None) -> str:
     return text if day.year == (this_year or dt.date.today().year) else f"{text} {day.year}"
 
 
+def compact_date(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """A list's date, in local time: today the time ('14:05'), this year the day ('24/11'),
+    before the day and the year ('24/11/25')."""
+    local = moment.astimezone()
+    now = (now or dt.datetime.now().astimezone()).astimezone(local.tzinfo)
+    if local.date() == now.date():
+        return f"{local:%H:%M}"
+    if local.year == now.year:
+        return f"{local:%d/%m}"
+    return f"{local:%d/%m/%y}"
+
+
+def numeric_datetime(moment: dt.datetime) -> str:
+    """'24/11/2026 à 14:05', in local time: when a message was sent, as its header says it."""
+    local = moment.astimezone()
+    return f"{numeric_date(local)} à {local:%H:%M}"
+
+
 def clock(moment: dt.datetime) -> str:
     """'09 h 05'"""
     return f"{moment:%H} h {moment:%M}"

@@ -18,8 +18,8 @@ import httpx
 from app import logs
 from app.errors import CoreError
 from app.message.patient import XDM_FILE_NAME
-from app.remote.blobs import megabytes
 from app.remote.jmap import MAIL, JmapClient
+from app.units import megabytes
 
 log = logs.get("outbox")
 

@@ -25,6 +25,7 @@ from app.remote.jmap import (
     decode_json,
     request_error,
 )
+from app.units import megabytes
 
 if TYPE_CHECKING:
     from app.remote.jmap import JmapClient
@@ -70,18 +71,6 @@ class BlobNotFound(JmapError):
 
 class BlobTooLarge(JmapError):
     message_fr = "La pièce jointe est plus volumineuse que prévu ; elle n'a pas été ouverte."
-
-
-def megabytes(size: int) -> str:
-    """A size in Mo (MiB) the way a French user reads it: "25", "1,5", "0,001"."""
-    value = size / (1024 * 1024)
-    if value >= 10:
-        text = f"{value:.0f}"
-    elif value >= 0.1:
-        text = f"{value:.1f}".removesuffix(".0")
-    else:
-        text = f"{value:.3g}"
-    return text.replace(".", ",")
 
 
 async def upload(

@@ -9,12 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.dates import (
+    compact_date,
     french_day,
     french_hours,
     hours_minutes,
     long_date,
     long_datetime,
     numeric_date,
+    numeric_datetime,
     parse_birth_date,
     quantity,
     short_date,
@@ -63,3 +65,20 @@ def test_plural_from_two_on_as_in_french() -> None:
 def test_a_delay_is_written_in_hours_and_minutes_as_the_settings_and_the_lock_say_it() -> None:
     written = [hours_minutes(m) for m in (15, 45, 60, 90, 120, 60 * 24, -5)]
     assert written == ["15 min", "45 min", "1 h", "1 h 30", "2 h", "24 h", "0 min"]
+
+
+def test_a_list_date_is_the_time_today_the_day_this_year_and_the_year_before() -> None:
+    def local(*when: int) -> dt.datetime:
+        return dt.datetime(*when).astimezone()  # in this machine's time zone, as shown
+
+    now = local(2026, 11, 24, 18, 0)
+    assert compact_date(local(2026, 11, 24, 14, 5), now) == "14:05"
+    assert compact_date(local(2026, 3, 1, 9, 0), now) == "01/03"
+    assert compact_date(local(2025, 12, 31, 9, 0), now) == "31/12/25"
+
+
+def test_a_sent_date_reads_in_local_time_with_its_minutes() -> None:
+    moment = dt.datetime(2026, 11, 24, 13, 5, tzinfo=dt.UTC)
+    local = moment.astimezone()
+    assert numeric_datetime(moment) == f"{local:%d/%m/%Y} à {local:%H:%M}"
+    assert numeric_datetime(dt.datetime(2026, 3, 1, 9, 5).astimezone()) == "01/03/2026 à 09:05"

@@ -19,7 +19,6 @@ from app.remote.blobs import (
     BlobNotFound,
     BlobTooLarge,
     UploadTooLarge,
-    megabytes,
     parse_upload,
 )
 from app.remote.jmap import InvalidResponse, JmapClient, Limits, NetworkError
@@ -101,13 +100,6 @@ async def test_a_413_from_the_server_is_the_same_error(server_factory: Any) -> N
             await client.upload(b"z" * 5000, "application/octet-stream")
     assert refused.value.limit == 10**9
     assert "Mo" in refused.value.message_fr
-
-
-def test_sizes_read_as_french_megabytes() -> None:
-    assert megabytes(25 * 1024 * 1024) == "25"
-    assert megabytes(1024 * 1024 + 512 * 1024) == "1,5"
-    assert megabytes(1024 * 1024) == "1"
-    assert megabytes(1000) == "0,000954"
 
 
 @pytest.mark.asyncio

@@ -15,7 +15,6 @@ from tests.server.conftest import ALICE
 from tests.ui.composer_helpers import drop_files
 from tests.ui.conftest import run_sync
 from ui.composer.composer import Composer
-from ui.composer.documents import human_size
 
 
 def test_a_file_over_the_upload_limit_is_refused_with_the_sizes(
@@ -51,11 +50,3 @@ def test_a_file_over_the_upload_limit_is_refused_with_the_sizes(
         assert "0,2 Mo" in composer.notice_text  # the server's limit
     finally:
         run_sync(qtbot, session.close())
-
-
-def test_sizes_read_the_french_way() -> None:
-    assert human_size(1) == "1 octet"
-    assert human_size(850) == "850 octets"
-    assert human_size(12 * 1024) == "12 Ko"
-    assert human_size(1_450_000) == "1,4 Mo"
-    assert human_size(25 * 1024 * 1024) == "25 Mo"

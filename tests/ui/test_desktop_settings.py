@@ -16,11 +16,11 @@ from app import settings as settings_mod
 from app.session import AccountSession
 from app.settings import PracticeLocation, Settings
 from app.store import mail
+from app.units import MIB, file_size
 from server.directory.communes import load_communes
 from server.directory.search import haversine_km
 from tests.ui.conftest import run_sync
 from ui.desktop.settings_dialog import SettingsDialog
-from ui.desktop.settings_local import MIB, size_text
 from ui.server_address import server_url_error
 
 
@@ -217,7 +217,7 @@ def test_the_space_documents_take_is_shown_and_communes_are_found_by_postal_code
     dialog = open_dialog(qtbot, ui_session)
     assert dialog.documents.usage_label.isVisible()
     assert dialog.documents.usage_label.text() == (
-        f"Utilisé actuellement : {size_text(document[3])} sur 500 Mo."
+        f"Utilisé actuellement : {file_size(document[3])} sur 500 Mo."
     )
     dialog.documents.budget_spin.setValue(650)
     assert dialog.documents.usage_label.text().endswith("sur 650 Mo.")

@@ -20,7 +20,7 @@ from ui import tasks, theme
 from ui.directory.location import LYON, PracticeLocation, practice_location
 from ui.directory.model import CorrespondentDelegate, from_display, initials, minimal, to_display
 from ui.directory.specialties import SPECIALTIES, options, short_label
-from ui.directory.view import DirectoryDialog, DirectoryView, demo_screenshot, french_count
+from ui.directory.view import DirectoryDialog, DirectoryView, demo_screenshot
 
 # The offscreen platform says this whenever a top-level window is shown; it is not our bug.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -396,11 +396,6 @@ def test_favorite_display_round_trip() -> None:
     partial = from_display("x@y.fr", {"name": "X", "unknown": 1, "kind": "robot"})
     assert partial.mailbox == "x@y.fr"
     assert partial.display_name == "X"
-
-
-def test_french_count() -> None:
-    assert french_count(3005) == "3\u202f005"
-    assert french_count(12) == "12"
 
 
 def test_initials_skip_titles() -> None:

@@ -28,22 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import quantity
 from app.message import doctypes
 from app.message.compose import OutgoingAttachment
+from app.units import file_size
 from ui import theme
 from ui.plain import PlainLabel, plain_tooltip
-
-
-def human_size(size: int) -> str:
-    """A size the French way: "850 octets", "12 Ko", "1,4 Mo" (1 Ko = 1024 octets)."""
-    if size < 1024:
-        return quantity(size, "octet")
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} Ko"
-    value = size / (1024 * 1024)
-    text = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
-    return text.replace(".", ",") + " Mo"
 
 
 @dataclass(frozen=True)
@@ -169,7 +158,7 @@ class DocumentRow(QFrame):
             lambda _i: self.type_changed.emit(str(self.type_combo.currentData()))
         )
         layout.addWidget(self.type_combo)
-        self.size_label = PlainLabel(human_size(document.size))
+        self.size_label = PlainLabel(file_size(document.size))
         self.size_label.setObjectName("documentSize")
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.size_label.setMinimumWidth(64)
@@ -246,5 +235,5 @@ class DocumentList(QFrame):
         self.hint.setVisible(count == 0)
         self.total.setVisible(count > 0)
         noun = self.tr("document") if count == 1 else self.tr("documents")
-        self.total.setText(f"{count} {noun} · {human_size(self.total_size())}")
+        self.total.setText(f"{count} {noun} · {file_size(self.total_size())}")
         self.changed.emit()

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 from app import settings as settings_mod
 from app.session import AccountSession
 from app.settings import Settings
+from app.units import MIB
 from ui import tasks, theme
 from ui.desktop.settings_card import SettingsCard, hint
-from ui.desktop.settings_local import MIB, DocumentsCard, NotificationsCard, SecurityCard
+from ui.desktop.settings_local import DocumentsCard, NotificationsCard, SecurityCard
 from ui.desktop.settings_location import LocationCard
 from ui.desktop.settings_server import AccountCard, CertificatesCard
 from ui.plain import PlainLabel

@@ -7,28 +7,19 @@ say nothing of the patient unless the user allows it, since others may see the s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSpinBox
 
 from app import settings as settings_mod
 from app.dates import hours_minutes
 from app.session import AccountSession
 from app.settings import Settings
+from app.units import MIB, file_size
 from ui.desktop.settings_card import SettingsCard, field_label, hint
 from ui.plain import PlainLabel
 
-MIB = 1024 * 1024
 MAX_BUDGET_MB = 100_000
 AUTOLOCK_PRESETS = (15, 30, 60, 120, 240)  # minutes; 2 h is the MSSanté reference's default
 DEFAULT_AUTOLOCK = 120
-
-
-def size_text(size_bytes: int) -> str:
-    """'12,4 Mo' (French decimals)."""
-    locale = QLocale(QLocale.Language.French, QLocale.Country.France)
-    mb = size_bytes / MIB
-    decimals = 0 if mb == 0 or mb >= 100 else 1
-    return f"{locale.toString(mb, 'f', decimals)} Mo"
 
 
 class DocumentsCard(SettingsCard):
@@ -81,7 +72,7 @@ class DocumentsCard(SettingsCard):
         budget = self.budget_spin.value() * MIB
         self.usage_label.setText(
             self.tr("Utilisé actuellement : {used} sur {budget}.").format(
-                used=size_text(used), budget=size_text(budget)
+                used=file_size(used), budget=file_size(budget)
             )
         )
         self.usage_label.setProperty("over", used > budget)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.message.draft import Draft
 from app.records import Address, Correspondent, DirectoryPage
 from app.session import AccountSession
+from app.units import french_number
 from ui import tasks, theme
 from ui.directory.home import HomeLists
 from ui.directory.lists import CorrespondentList
@@ -40,11 +41,6 @@ from ui.navigator import navigator
 from ui.plain import PlainLabel
 
 SEARCH_DELAY_MS = 400
-
-
-def french_count(n: int) -> str:
-    """1234 → '1 234' (a narrow no-break space, as French typography wants)."""
-    return f"{n:,}".replace(",", "\u202f")
 
 
 class DirectoryView(SearchForm):
@@ -193,7 +189,7 @@ class DirectoryView(SearchForm):
         elif total == 1:
             self._set_status(self.tr("1 résultat"))
         else:
-            self._set_status(self.tr("{n} résultats").format(n=french_count(total)))
+            self._set_status(self.tr("{n} résultats").format(n=french_number(total)))
         self._update_actions()
 
     def _fetch_more(self, page: DirectoryPage) -> None:

@@ -4,7 +4,6 @@ the unread dot, the flag, the paperclip. Painted, not widgets: a list of 100,000
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,23 +18,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
+from app.dates import compact_date
 from app.records import EmailSummary, PatientRef
 from ui import theme
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel, people
 from ui.palette import ACCENT, FAINT, MUTED, TEXT, paint_row
 from ui.plain import paint_text, plain_text
-
-
-def short_date(moment: dt.datetime, now: dt.datetime | None = None) -> str:
-    """Today: the time (14:05); this year: dd/mm; before: dd/mm/yy."""
-    local = moment.astimezone()
-    now = (now or dt.datetime.now().astimezone()).astimezone(local.tzinfo)
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if local.year == now.year:
-        return local.strftime("%d/%m")
-    return local.strftime("%d/%m/%y")
-
 
 CHIP_BG = QColor("#e8f3f6")
 CHIP_TEXT = QColor("#0b5269")
@@ -85,7 +73,7 @@ class ConversationDelegate(QStyledItemDelegate):
 
         # Line 1: who, then the date and the marks on the right.
         painter.setFont(small)
-        date = short_date(summary.received_at)
+        date = compact_date(summary.received_at)
         date_width = QFontMetrics(small).horizontalAdvance(date)
         painter.setPen(ACCENT if summary.unread else MUTED)
         painter.drawText(

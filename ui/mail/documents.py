@@ -33,18 +33,10 @@ from PySide6.QtWidgets import (
 from app.attachments import runs_code, safe_file_name
 from app.records import AttachmentRecord
 from app.session import AccountSession
+from app.units import file_size
 from ui import tasks, theme
 from ui.mail.saving import ask_save_path
 from ui.plain import PlainLabel, plain_tooltip
-
-
-def human_size(size: int) -> str:
-    """French units: octets, Ko, Mo."""
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 class AttachmentChip(QFrame):
@@ -82,7 +74,7 @@ class AttachmentChip(QFrame):
             self.title.fontMetrics().elidedText(self.name, Qt.TextElideMode.ElideMiddle, 300)
         )
         self.title.setToolTip(plain_tooltip(self.name))
-        details = [attachment.doc_type or self.tr("Document"), human_size(attachment.size)]
+        details = [attachment.doc_type or self.tr("Document"), file_size(attachment.size)]
         self.details = PlainLabel(" · ".join(details))
         self.details.setObjectName("attachmentDetails")
         self.details.setText(

@@ -7,7 +7,6 @@ marked read after a moment on screen, unless the user just marked it unread.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import numeric_date
+from app.dates import numeric_date, numeric_datetime
 from app.events import MailChanged
 from app.message.patient import format_ins, is_xdm_file
 from app.records import AttachmentRecord, EmailRecord, PatientRef
@@ -33,11 +32,6 @@ from ui.mail.message_body import MessageBody, TruncatedNotice
 from ui.plain import PlainLabel, RichLabel
 
 MARK_READ_MS = 1_000
-
-
-def long_date(moment: dt.datetime) -> str:
-    local = moment.astimezone()
-    return local.strftime("%d/%m/%Y à %H:%M")
 
 
 def patient_line(patient: PatientRef) -> tuple[str, str]:
@@ -113,7 +107,7 @@ class MessageCard(QFrame):
             address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             names.addWidget(address)
         top.addLayout(names, 1)
-        when = PlainLabel(long_date(record.sent_at or record.received_at))
+        when = PlainLabel(numeric_datetime(record.sent_at or record.received_at))
         when.setObjectName("messageDate")
         top.addWidget(when, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)

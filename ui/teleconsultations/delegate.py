@@ -9,12 +9,12 @@ from PySide6.QtCore import QCoreApplication, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QWidget
 
-from app.dates import MONTHS_SHORT, WEEKDAYS_SHORT
+from app.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_hours
 from app.regional.records import Teleconsultation, TeleconsultationStatus
 from ui.card_delegate import CardDelegate, CardFonts, CardList, paint_line, paint_pill
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.record_list import RECORD_ROLE, RecordList
-from ui.teleconsultations.model import STATUS_COLORS, hours, participants_text, status_label
+from ui.teleconsultations.model import STATUS_COLORS, participants_text, status_label
 
 
 class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
@@ -57,7 +57,8 @@ class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
             )
         else:
             about = tc.motive
-        line2 = f"{hours(tc)} · {about}" if about else hours(tc)
+        hours = french_hours(tc.start, tc.end)
+        line2 = f"{hours} · {about}" if about else hours
         paint_line(painter, QRect(left, top + 22, full, 18), line2, fonts.small, TEXT)
         # Line 3: who takes part
         who = participants_text(tc, self.me)

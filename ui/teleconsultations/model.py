@@ -27,11 +27,6 @@ def status_label(status: TeleconsultationStatus) -> str:
     return QCoreApplication.translate("Teleconsultations", str(STATUS_LABELS[status]))
 
 
-def hours(tc: Teleconsultation) -> str:
-    """'09 h 40 – 10 h 00'"""
-    return french_hours(tc.start, tc.end)
-
-
 def participants_text(tc: Teleconsultation, me: str | None = None) -> str:
     """The professionals and others taking part (the patient is named apart); `me` (my address)
     is shown as "vous"."""
@@ -42,11 +37,11 @@ def participants_text(tc: Teleconsultation, me: str | None = None) -> str:
 
 
 def teleconsultation_text(tc: Teleconsultation) -> str:
-    return f"{french_day(tc.start)} {hours(tc)} {tc.patient.name}"
+    return f"{french_day(tc.start)} {french_hours(tc.start, tc.end)} {tc.patient.name}"
 
 
 def teleconsultation_tooltip(tc: Teleconsultation) -> str:
-    lines = [f"{french_day(tc.start)}, {hours(tc)}", tc.motive]
+    lines = [f"{french_day(tc.start)}, {french_hours(tc.start, tc.end)}", tc.motive]
     if tc.cancel_reason:
         lines.append(
             QCoreApplication.translate("Teleconsultations", "Motif d'annulation : {reason}").format(
@@ -63,7 +58,6 @@ def teleconsultation_model(parent: QObject) -> RecordList[Teleconsultation]:
 __all__ = [
     "STATUS_COLORS",
     "STATUS_LABELS",
-    "hours",
     "participants_text",
     "status_label",
     "teleconsultation_model",
