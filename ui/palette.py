@@ -18,6 +18,12 @@ SELECTED = QColor("#e1eff3")
 HOVER = QColor("#f3f6f8")
 DIVIDER = QColor("#e6eaee")
 
+# The pills that say a state (background, text): one pair per meaning, the same on every page.
+PILL_WAITING = (QColor("#fdf0d5"), QColor("#8a5a00"))  # a téléexpertise asked, not answered
+PILL_GOOD = (QColor("#dcefe9"), QColor("#0b5e52"))  # answered, planned, in my file active
+PILL_OVER = (QColor("#e9ecef"), QColor("#3e4c59"))  # closed, done
+PILL_CANCELLED = (QColor("#fbe3e1"), QColor("#a12a1f"))
+
 
 def paint_row(painter: QPainter, option: QStyleOptionViewItem, divider_left: int) -> None:
     """A list row's background: a tint and an accent bar when selected, a lighter tint under the

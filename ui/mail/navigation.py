@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.session import MailboxView
 from ui import theme
+from ui.palette import ACCENT, SELECTED, TEXT
 from ui.plain import paint_text, plain_text, plain_tooltip
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "header", "mailbox", "page"
@@ -37,10 +38,7 @@ ROLE_ICONS = {
     "junk": "mail-junk",
     "trash": "mail-trash",
 }
-TEXT = QColor("#1f2933")
-MUTED = QColor("#7b8794")
-ACCENT = QColor(theme.ACCENT)
-SELECTED = QColor("#e1eff3")
+MUTED = QColor("#7b8794")  # lighter than the rows' MUTED: the folder counts stay quiet
 HOVER = QColor("#eef2f5")
 
 

@@ -25,8 +25,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
-    QListView,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,7 +34,7 @@ from app.dates import numeric_date
 from app.regional.records import AccessLogEntry, AccessLogPage, Patient
 from app.session import AccountSession
 from ui import tasks
-from ui.card_delegate import CardDelegate, CardFonts, paint_line
+from ui.card_delegate import CardDelegate, CardFonts, CardList, paint_line
 from ui.palette import MUTED, TEXT
 from ui.patients.widgets import say
 from ui.plain import PlainLabel, plain_text, plain_tooltip
@@ -154,15 +152,8 @@ class AccessLogPanel(QWidget):
         self.model: RecordList[AccessLogEntry] = RecordList(
             entry_text, lambda e: plain_tooltip(e.actor.mssante_address), self
         )
-        self.list = QListView()
-        self.list.setObjectName("accessLogList")
-        self.list.setModel(self.model)
-        self.list.setItemDelegate(AccessLogDelegate(self.list))
-        self.list.setUniformItemSizes(True)
+        self.list = CardList(self.model, AccessLogDelegate(), "accessLogList")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setFrameShape(QFrame.Shape.NoFrame)
         layout.addWidget(self.list, 1)
         self.more_button = QPushButton(self.tr("Afficher les accès plus anciens"))
         self.more_button.setObjectName("linkButton")

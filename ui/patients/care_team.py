@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 from app.regional.records import CareTeam, CareTeamMember, Patient
 from app.session import AccountSession
 from ui import tasks
+from ui.card_delegate import CardList
 from ui.patients.delegates import CareTeamDelegate
-from ui.patients.widgets import card_list, say
+from ui.patients.widgets import say
 from ui.patients.words import member_text, member_tooltip
 from ui.plain import PlainLabel
 from ui.record_list import RecordList
@@ -42,7 +43,7 @@ class CareTeamSection(QWidget):
         box.addWidget(self.team_status)
         self.team_model: RecordList[CareTeamMember] = RecordList(member_text, member_tooltip, self)
         self.team_delegate = CareTeamDelegate(self)
-        self.team_list = card_list(self.team_model, self.team_delegate, "careTeamList")
+        self.team_list = CardList(self.team_model, self.team_delegate, "careTeamList")
         self.team_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         box.addWidget(self.team_list, 1)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 from app.regional.patients import display_name
 from app.regional.records import CareTeamMember, Patient
 from ui.card_delegate import CardDelegate, CardFonts, paint_line
-from ui.palette import ACCENT, FAINT, MUTED, TEXT, WHITE
+from ui.palette import ACCENT, FAINT, MUTED, PILL_GOOD, TEXT, WHITE
 from ui.patients.words import member_role, row_details
 from ui.plain import plain_text
 from ui.record_list import RECORD_ROLE
@@ -93,9 +93,10 @@ class PatientDelegate(CardDelegate[Patient]):
         painter.setFont(label)
         painter.setPen(Qt.PenStyle.NoPen)
         if patient.in_file_active:
-            painter.setBrush(QColor("#dcefe9"))
+            background, text = PILL_GOOD
+            painter.setBrush(background)
             painter.drawRoundedRect(button, 13, 13)
-            painter.setPen(QColor("#0b5e52"))
+            painter.setPen(text)
         else:
             painter.setBrush(ACCENT)
             painter.drawRoundedRect(button, 6, 6)

@@ -15,10 +15,11 @@ from app.regional.patients import display_name
 from app.regional.records import Patient, PatientMatches
 from app.session import AccountSession
 from ui import tasks, theme
+from ui.card_delegate import CardList
 from ui.patient_picker import IncompleteSearch, PatientSearchForm
 from ui.patients.create_form import CreatePatientForm
 from ui.patients.delegates import PatientDelegate
-from ui.patients.widgets import card_list, hint_label, say
+from ui.patients.widgets import hint_label, say
 from ui.patients.words import patient_text
 from ui.plain import PlainLabel
 from ui.record_list import RecordList
@@ -47,7 +48,7 @@ class DirectorySearch(QWidget):
 
         self.results_model: RecordList[Patient] = RecordList(patient_text, parent=self)
         self.results_delegate = PatientDelegate(self, with_follow=True)
-        self.results_list = card_list(self.results_model, self.results_delegate, "patientResults")
+        self.results_list = CardList(self.results_model, self.results_delegate, "patientResults")
         self.results_list.hide()
         column.addWidget(self.results_list, 1)
 

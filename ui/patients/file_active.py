@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 from app.regional.patients import matches
 from app.regional.records import Patient
 from ui import theme
+from ui.card_delegate import CardList
 from ui.patients.delegates import PatientDelegate
-from ui.patients.widgets import card_list
 from ui.patients.words import patient_text
 from ui.plain import PlainLabel
 from ui.record_list import RecordList
@@ -36,7 +36,7 @@ class FileActiveList(QWidget):
         row.addWidget(self.filter_edit)
         column.addLayout(row)
         self.file_model: RecordList[Patient] = RecordList(patient_text, parent=self)
-        self.file_list = card_list(self.file_model, PatientDelegate(self), "fileActiveList")
+        self.file_list = CardList(self.file_model, PatientDelegate(self), "fileActiveList")
         self.file_empty = PlainLabel()
         self.file_empty.setObjectName("emptyState")
         self.file_empty.setWordWrap(True)

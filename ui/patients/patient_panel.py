@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -24,6 +23,7 @@ from app.records import Address
 from app.regional.patients import display_name
 from app.regional.records import Patient
 from ui import theme
+from ui.cards import Segments
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection
 from ui.patients.widgets import hint_label, say
@@ -74,21 +74,11 @@ class PatientPanel(QFrame):
         body.addLayout(follow_row)
 
         # Two sections, one at a time: the care team, the access journal.
-        sections = QHBoxLayout()
-        sections.setContentsMargins(16, 0, 16, 0)
-        sections.setSpacing(0)
-        self.team_tab = QPushButton(self.tr("Équipe de soins"))
-        self.journal_tab = QPushButton(self.tr("Journal des accès"))
-        self.section_group = QButtonGroup(self)
-        for number, button in enumerate((self.team_tab, self.journal_tab)):
-            button.setObjectName("segment")
-            button.setCheckable(True)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.section_group.addButton(button, number)
-            sections.addWidget(button)
-        sections.addStretch(1)
-        self.team_tab.setChecked(True)
-        body.addLayout(sections)
+        self.section_group = Segments(
+            (self.tr("Équipe de soins"), self.tr("Journal des accès")), self
+        )
+        self.team_tab, self.journal_tab = self.section_group.tabs
+        body.addLayout(self.section_group.row)
         self.sections = QStackedWidget()
         self.sections.addWidget(care_team)
         self.sections.addWidget(access_log)

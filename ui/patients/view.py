@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -33,6 +32,7 @@ from app.regional.patients import team_addresses, unfollowed
 from app.regional.records import Patient
 from app.session import AccountSession
 from ui import tasks, theme
+from ui.cards import Segments
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection
 from ui.patients.create_form import IncompleteForm
@@ -103,21 +103,12 @@ class PatientsView(QWidget):
         box = QVBoxLayout(card)
         box.setContentsMargins(0, 12, 0, 0)
         box.setSpacing(8)
-        tabs = QHBoxLayout()
-        tabs.setContentsMargins(16, 0, 16, 0)
-        tabs.setSpacing(0)
-        self.file_tab = QPushButton(self.tr("Ma file active"))
-        self.directory_tab = QPushButton(self.tr("Rechercher dans l'annuaire patient régional"))
-        self.tab_group = QButtonGroup(self)
-        for number, button in enumerate((self.file_tab, self.directory_tab)):
-            button.setObjectName("segment")
-            button.setCheckable(True)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.tab_group.addButton(button, number)
-            tabs.addWidget(button)
-        tabs.addStretch(1)
-        self.file_tab.setChecked(True)
-        box.addLayout(tabs)
+        self.tab_group = Segments(
+            (self.tr("Ma file active"), self.tr("Rechercher dans l'annuaire patient régional")),
+            self,
+        )
+        self.file_tab, self.directory_tab = self.tab_group.tabs
+        box.addLayout(self.tab_group.row)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.file_active)
         self.stack.addWidget(self.directory)

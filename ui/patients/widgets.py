@@ -1,28 +1,13 @@
-"""The two widget habits every part of Mes patients shares: a list of painted cards (uniform rows,
-no frame, pixel scrolling) and a hint line that says a state or an error (hidden when empty; may
-quote the server, so it is a PlainLabel)."""
+"""The widget habit every part of Mes patients shares: a hint line that says a state or an error
+(hidden when empty; may quote the server, so it is a PlainLabel). Their lists of painted cards are
+`ui.card_delegate.CardList`, as on every regional page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QStyledItemDelegate
+from PySide6.QtWidgets import QLabel
 
 from ui import theme
 from ui.plain import PlainLabel
-
-
-def card_list(model: QAbstractListModel, delegate: QStyledItemDelegate, name: str) -> QListView:
-    view = QListView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setItemDelegate(delegate)
-    view.setUniformItemSizes(True)
-    view.setMouseTracking(True)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.setFrameShape(QFrame.Shape.NoFrame)
-    return view
 
 
 def hint_label(name: str = "hint") -> PlainLabel:

@@ -10,9 +10,9 @@ translation context ("MainWindow"), as before the split.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
@@ -23,6 +23,157 @@ from ui.shell import app_menu
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
+
+
+def _translated(text: object) -> str:
+    """A text marked with QT_TRANSLATE_NOOP in the "MainWindow" context, translated."""
+    return QCoreApplication.translate("MainWindow", str(text))
+
+
+class _Action(NamedTuple):
+    """One of the window's actions: the attribute that holds it, its icon, its words (in the
+    "MainWindow" context), its name in the shortcuts table (None: no keys), what it does, and its
+    tooltip when the words are not enough."""
+
+    attribute: str
+    icon: str
+    text: object  # QT_TRANSLATE_NOOP's type
+    shortcut: str | None
+    slot: Callable[[MainWindow], Callable[[], object]]
+    tip: object = ""
+
+
+def _actions() -> tuple[_Action, ...]:
+    """The table of the window's actions (a function: its slots are read once the window exists)."""
+    return (
+        _Action(
+            "act_new",
+            "action-compose",
+            QT_TRANSLATE_NOOP("MainWindow", "Nouveau message"),
+            "new",
+            lambda w: w.compose,
+        ),
+        _Action(
+            "act_reply",
+            "action-reply",
+            QT_TRANSLATE_NOOP("MainWindow", "Répondre"),
+            "reply",
+            lambda w: w.reply,
+        ),
+        _Action(
+            "act_reply_all",
+            "action-reply-all",
+            QT_TRANSLATE_NOOP("MainWindow", "Répondre à tous"),
+            "reply_all",
+            lambda w: lambda: w.reply(reply_all=True),
+        ),
+        _Action(
+            "act_forward",
+            "action-forward",
+            QT_TRANSLATE_NOOP("MainWindow", "Transférer"),
+            "forward",
+            lambda w: w.forward,
+        ),
+        _Action(
+            "act_unread",
+            "action-unread",
+            QT_TRANSLATE_NOOP("MainWindow", "Marquer comme non lu"),
+            "mark_unread",
+            lambda w: w.mail_page.mark_unread,
+        ),
+        _Action(
+            "act_flag",
+            "action-flag",
+            QT_TRANSLATE_NOOP("MainWindow", "Suivre"),
+            "flag",
+            lambda w: w.mail_page.toggle_flag,
+        ),
+        _Action(
+            "act_archive",
+            "action-archive",
+            QT_TRANSLATE_NOOP("MainWindow", "Archiver"),
+            "archive",
+            lambda w: w.mail_page.archive,
+        ),
+        _Action(
+            "act_delete",
+            "action-delete",
+            QT_TRANSLATE_NOOP("MainWindow", "Supprimer"),
+            "delete",
+            lambda w: w.mail_page.delete,
+        ),
+        _Action(
+            "act_search",
+            "action-search",
+            QT_TRANSLATE_NOOP("MainWindow", "Rechercher"),
+            "search",
+            lambda w: w.focus_search,
+        ),
+        _Action(
+            "act_sync",
+            "action-retry",
+            QT_TRANSLATE_NOOP("MainWindow", "Synchroniser"),
+            "sync",
+            lambda w: w.session.sync_now,
+        ),
+        _Action(
+            "act_settings",
+            "settings",
+            QT_TRANSLATE_NOOP("MainWindow", "Paramètres…"),
+            "settings",
+            lambda w: w.open_settings,
+        ),
+        _Action(
+            "act_journal",
+            "journal",
+            QT_TRANSLATE_NOOP("MainWindow", "Journal"),
+            None,
+            lambda w: lambda: app_menu.open_journal(w),
+            QT_TRANSLATE_NOOP(
+                "MainWindow", "Les derniers événements de l'application, pour l'assistance"
+            ),
+        ),
+        _Action(
+            "act_shortcuts",
+            "keyboard",
+            QT_TRANSLATE_NOOP("MainWindow", "Raccourcis clavier"),
+            "shortcuts",
+            lambda w: lambda: app_menu.show_shortcuts(w),
+        ),
+        _Action(
+            "act_about",
+            "info",
+            QT_TRANSLATE_NOOP("MainWindow", "À propos de MonSisra bureau"),
+            None,
+            lambda w: lambda: app_menu.open_about(w),
+        ),
+        _Action(
+            "act_lock",
+            "lock",
+            QT_TRANSLATE_NOOP("MainWindow", "Verrouiller"),
+            "lock",
+            lambda w: w.lockRequested.emit,
+        ),
+        _Action(
+            "act_sign_out",
+            "sign-out",
+            QT_TRANSLATE_NOOP("MainWindow", "Se déconnecter"),
+            None,
+            lambda w: w.signOutRequested.emit,
+            QT_TRANSLATE_NOOP(
+                "MainWindow",
+                "Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la "
+                "prochaine connexion",
+            ),
+        ),
+        _Action(
+            "act_quit",
+            "quit",
+            QT_TRANSLATE_NOOP("MainWindow", "Quitter"),
+            "quit",
+            lambda w: w.close,
+        ),
+    )
 
 
 def install(window: MainWindow) -> None:
@@ -46,108 +197,10 @@ def install(window: MainWindow) -> None:
         window.addAction(made)
         return made
 
-    page = window.mail_page
-    window.act_new = action(
-        "action-compose",
-        QCoreApplication.translate("MainWindow", "Nouveau message"),
-        "new",
-        window.compose,
-    )
-    window.act_reply = action(
-        "action-reply", QCoreApplication.translate("MainWindow", "Répondre"), "reply", window.reply
-    )
-    window.act_reply_all = action(
-        "action-reply-all",
-        QCoreApplication.translate("MainWindow", "Répondre à tous"),
-        "reply_all",
-        lambda: window.reply(reply_all=True),
-    )
-    window.act_forward = action(
-        "action-forward",
-        QCoreApplication.translate("MainWindow", "Transférer"),
-        "forward",
-        window.forward,
-    )
-    window.act_unread = action(
-        "action-unread",
-        QCoreApplication.translate("MainWindow", "Marquer comme non lu"),
-        "mark_unread",
-        page.mark_unread,
-    )
-    window.act_flag = action(
-        "action-flag", QCoreApplication.translate("MainWindow", "Suivre"), "flag", page.toggle_flag
-    )
-    window.act_archive = action(
-        "action-archive",
-        QCoreApplication.translate("MainWindow", "Archiver"),
-        "archive",
-        page.archive,
-    )
-    window.act_delete = action(
-        "action-delete",
-        QCoreApplication.translate("MainWindow", "Supprimer"),
-        "delete",
-        page.delete,
-    )
-    window.act_search = action(
-        "action-search",
-        QCoreApplication.translate("MainWindow", "Rechercher"),
-        "search",
-        window.focus_search,
-    )
-    window.act_sync = action(
-        "action-retry",
-        QCoreApplication.translate("MainWindow", "Synchroniser"),
-        "sync",
-        window.session.sync_now,
-    )
-    window.act_settings = action(
-        "settings",
-        QCoreApplication.translate("MainWindow", "Paramètres…"),
-        "settings",
-        window.open_settings,
-    )
-    window.act_journal = action(
-        "journal",
-        QCoreApplication.translate("MainWindow", "Journal"),
-        None,
-        lambda: app_menu.open_journal(window),
-        QCoreApplication.translate(
-            "MainWindow", "Les derniers événements de l'application, pour l'assistance"
-        ),
-    )
-    window.act_shortcuts = action(
-        "keyboard",
-        QCoreApplication.translate("MainWindow", "Raccourcis clavier"),
-        "shortcuts",
-        lambda: app_menu.show_shortcuts(window),
-    )
-    window.act_about = action(
-        "info",
-        QCoreApplication.translate("MainWindow", "À propos de MonSisra bureau"),
-        None,
-        lambda: app_menu.open_about(window),
-    )
-    window.act_lock = action(
-        "lock",
-        QCoreApplication.translate("MainWindow", "Verrouiller"),
-        "lock",
-        window.lockRequested.emit,
-    )
-    window.act_sign_out = action(
-        "sign-out",
-        QCoreApplication.translate("MainWindow", "Se déconnecter"),
-        None,
-        window.signOutRequested.emit,
-        QCoreApplication.translate(
-            "MainWindow",
-            "Ferme la session ici et sur le serveur : votre mot de passe sera demandé à la "
-            "prochaine connexion",
-        ),
-    )
-    window.act_quit = action(
-        "quit", QCoreApplication.translate("MainWindow", "Quitter"), "quit", window.close
-    )
+    for spec in _actions():
+        tip = _translated(spec.tip) if spec.tip else ""
+        made = action(spec.icon, _translated(spec.text), spec.shortcut, spec.slot(window), tip)
+        setattr(window, spec.attribute, made)
     window.toolbar = _toolbar(window)
     window.addToolBar(window.toolbar)
 

@@ -5,10 +5,10 @@ list model that holds them (short, kept whole)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
-from PySide6.QtGui import QColor
 
 from app.dates import french_day, french_hours
 from app.regional.records import Teleconsultation, TeleconsultationStatus
+from ui.palette import PILL_CANCELLED, PILL_GOOD, PILL_OVER
 from ui.record_list import RecordList
 
 STATUS_LABELS = {
@@ -17,9 +17,9 @@ STATUS_LABELS = {
     TeleconsultationStatus.CANCELLED: QT_TRANSLATE_NOOP("Teleconsultations", "Annulée"),
 }
 STATUS_COLORS = {  # (background, text)
-    TeleconsultationStatus.PLANNED: (QColor("#dcefe9"), QColor("#0b5e52")),
-    TeleconsultationStatus.DONE: (QColor("#e9ecef"), QColor("#3e4c59")),
-    TeleconsultationStatus.CANCELLED: (QColor("#fbe3e1"), QColor("#a12a1f")),
+    TeleconsultationStatus.PLANNED: PILL_GOOD,
+    TeleconsultationStatus.DONE: PILL_OVER,
+    TeleconsultationStatus.CANCELLED: PILL_CANCELLED,
 }
 
 

@@ -5,9 +5,9 @@ Marked with QT_TRANSLATE_NOOP in the "Teleexpertise" context, translated where s
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtGui import QColor
 
 from app.regional.records import ExpertProfile, Quota, Teleexpertise, TeleexpertiseStatus
+from ui.palette import PILL_GOOD, PILL_OVER, PILL_WAITING
 
 STATUS_LABELS = {
     TeleexpertiseStatus.REQUESTED: QT_TRANSLATE_NOOP("Teleexpertise", "Demandée"),
@@ -15,9 +15,9 @@ STATUS_LABELS = {
     TeleexpertiseStatus.CLOSED: QT_TRANSLATE_NOOP("Teleexpertise", "Clôturée"),
 }
 STATUS_COLORS = {  # (background, text)
-    TeleexpertiseStatus.REQUESTED: (QColor("#fdf0d5"), QColor("#8a5a00")),
-    TeleexpertiseStatus.ANSWERED: (QColor("#dcefe9"), QColor("#0b5e52")),
-    TeleexpertiseStatus.CLOSED: (QColor("#e9ecef"), QColor("#3e4c59")),
+    TeleexpertiseStatus.REQUESTED: PILL_WAITING,
+    TeleexpertiseStatus.ANSWERED: PILL_GOOD,
+    TeleexpertiseStatus.CLOSED: PILL_OVER,
 }
 FILTERS: tuple[tuple[object, TeleexpertiseStatus | None], ...] = (
     (QT_TRANSLATE_NOOP("Teleexpertise", "Tous les statuts"), None),
