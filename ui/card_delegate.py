@@ -1,10 +1,12 @@
-"""The painted card of a regional list row (patients, care team, access log, téléexpertises,
-teleconsultations): one base, so that every such list sizes, highlights and draws its lines, pills
-and avatars the same way, and a delegate only says what goes where.
+"""The painted card of a list row that shows one record (patients, care team, access log,
+téléexpertises, teleconsultations, the directory's correspondents): one base, so that every such
+list sizes, highlights and draws its lines, pills and avatars the same way, and a delegate only
+says what goes where.
 
 A subclass names the record type and its role, the row height and where the divider starts, and
-implements `paint_card`; the base fetches the record (nothing painted for anything else), saves
-and restores the painter, and paints the row's background (`palette.paint_row`). `CardList` is
+implements `paint_card` (and `paint_marks` for what the model knows beyond the record, such as a
+favorite); the base fetches the record (nothing painted for anything else), saves and restores
+the painter, and paints the row's background (`palette.paint_row`). `CardList` is
 the list view that shows such cards."""
 
 from __future__ import annotations
@@ -64,11 +66,16 @@ class CardDelegate(QStyledItemDelegate, Generic[R]):
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             paint_row(painter, option, self.divider_left)
             self.paint_card(painter, option.rect, record, CardFonts(option.font))
+            self.paint_marks(painter, option.rect, record, index)
         finally:
             painter.restore()
 
     def paint_card(self, painter: QPainter, rect: QRect, record: R, fonts: CardFonts) -> None:
         raise NotImplementedError
+
+    def paint_marks(self, painter: QPainter, rect: QRect, record: R, index: _Index) -> None:
+        """What the row shows from the model beyond its record (the directory's favorite star):
+        nothing by default."""
 
 
 class CardList(QListView, Generic[R]):

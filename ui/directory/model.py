@@ -13,17 +13,17 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
-    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter
+from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 
 from app.records import Correspondent, DirectoryPage
 from ui import theme
+from ui.card_delegate import CardDelegate, CardFonts
 from ui.directory.specialties import short_label
-from ui.palette import ACCENT, MUTED, TEXT, paint_row
+from ui.palette import ACCENT, MUTED, TEXT
 from ui.plain import paint_text, plain_text, plain_tooltip
 
 CorrespondentRole = Qt.ItemDataRole.UserRole + 1
@@ -205,14 +205,15 @@ def distance_text(km: float) -> str:
     return f"{km:.1f} km".replace(".", ",")
 
 
-class CorrespondentDelegate(QStyledItemDelegate):
+class CorrespondentDelegate(CardDelegate[Correspondent]):
     """Paints a correspondent on three lines, with an avatar, an expert badge, the distance and a
     favorite star; a click on the star emits `star_clicked(row)`."""
 
     star_clicked = Signal(int)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        return QSize(320, ROW_HEIGHT)
+    record_type = Correspondent
+    role = CorrespondentRole
+    row_height = ROW_HEIGHT
+    divider_left = 72
 
     @staticmethod
     def star_rect(row_rect: QRect) -> QRect:
@@ -238,26 +239,16 @@ class CorrespondentDelegate(QStyledItemDelegate):
                 return True
         return super().editorEvent(event, model, option, index)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        c = index.data(CorrespondentRole)
-        if not isinstance(c, Correspondent):
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect
-        paint_row(painter, option, divider_left=72)
+    def paint_card(
+        self, painter: QPainter, rect: QRect, c: Correspondent, fonts: CardFonts
+    ) -> None:
 
         # Avatar
         avatar = QRect(rect.left() + 16, rect.top() + (rect.height() - 40) // 2, 40, 40)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#d9edf2") if c.kind == "practitioner" else QColor("#e6e9f2"))
         painter.drawEllipse(avatar)
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPixelSize(12)
-        bold = QFont(base)
-        bold.setPixelSize(14)
-        bold.setWeight(QFont.Weight.DemiBold)
+        small, bold = fonts.small, fonts.bold
         painter.setFont(small)
         painter.setPen(ACCENT)
         painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(c))
@@ -269,7 +260,7 @@ class CorrespondentDelegate(QStyledItemDelegate):
 
         # Line 1: name, expert badge, distance
         fm_bold = QFontMetrics(bold)
-        fm_small = QFontMetrics(small)
+        fm_small = fonts.small_metrics
         distance = distance_text(c.distance_km) if c.distance_km is not None else ""
         distance_w = fm_small.horizontalAdvance(distance) + 8 if distance else 0
         badge = QCoreApplication.translate("Directory", "Expert") if c.expert else ""
@@ -323,8 +314,8 @@ class CorrespondentDelegate(QStyledItemDelegate):
             Qt.TextElideMode.ElideMiddle,
         )
 
-        # Favorite star (only for someone we can write to)
+    def paint_marks(self, painter: QPainter, rect: QRect, c: Correspondent, index: _Index) -> None:
+        """The favorite star (only for someone we can write to)."""
         if c.mailbox:
             favorite = bool(index.data(FavoriteRole))
-            theme.icon("star-filled" if favorite else "star").paint(painter, star)
-        painter.restore()
+            theme.icon("star-filled" if favorite else "star").paint(painter, self.star_rect(rect))
