@@ -19,14 +19,17 @@ class CoreError(Exception):
     """Base of every error the core raises on purpose.
 
     `message` says what happened and what to do, in the words of the service (a subclass names
-    its entry of the catalogue; a raise may pass a filled one, or a server's own sentence);
+    its entry of the catalogue; a raise may pass a filled one, or a sentence already in the
+    user's words: a server's, or one the UI translated itself, taken as `Message.said`);
     `str(error)` stays technical (for logs, without personal data).
     """
 
     message: Message = messages.UNEXPECTED
     message_fr = _French()
 
-    def __init__(self, detail: str = "", message: Message | None = None) -> None:
+    def __init__(self, detail: str = "", message: Message | str | None = None) -> None:
         super().__init__(detail or type(self).__name__)
+        if isinstance(message, str):
+            message = Message.said(message)
         if message is not None:
             self.message = message

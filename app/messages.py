@@ -10,8 +10,9 @@ values written the language's way (a date, a decimal number, a nested message su
 "3 minutes"). `Message.text()` without a language is the French sentence: the CLI, the stored
 reasons of the outbox and the tests use it.
 
-A sentence that a server wrote (the regional API explains its refusals) is no entry of ours: it
-travels as `Message.said(text)`, shown as it came, never translated nor formatted.
+A sentence that a server wrote (the regional API explains its refusals), or that the UI already
+translated, is no entry of ours: it travels as `Message.said(text)`, shown as it came, never
+translated nor formatted.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class Message:
 
     @classmethod
     def said(cls, text: str) -> Message:
-        """A sentence written by a server: no entry of the catalogue, never translated."""
+        """A sentence already in the user's words (a server's, or one the UI translated itself):
+        no entry of the catalogue, never translated nor formatted."""
         return cls(text, verbatim=True)
 
     @property

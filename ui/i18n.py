@@ -68,11 +68,11 @@ def uninstall(app: QCoreApplication, translators: list[QTranslator]) -> None:
 
 def core_text(message: Message) -> str:
     """A sentence of the core in the app's language: its template translated (context "core"),
-    then filled; dates and decimals written as the language writes them (French: as the core
-    writes them, so that a French screen says exactly what the CLI says)."""
-    locale = QLocale()
-    if locale.language() == QLocale.Language.French:
+    then filled, dates and decimals written the way of the app's locale. Untranslated (French,
+    the source), it is the core's own French sentence, word for word what the CLI says."""
+    if message.verbatim or _core_translation(message.template) == message.template:
         return message.text()
+    locale = QLocale()
     return message.text(
         messages.Language(
             translate=_core_translation,

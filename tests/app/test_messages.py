@@ -210,7 +210,9 @@ def test_sizes_in_a_refusal_are_numbers_of_the_language() -> None:
 
 
 def test_a_server_s_own_sentence_is_shown_as_it_came() -> None:
-    said = Message.said("Limite atteinte : {4} par an.")
+    raised = CoreError("HTTP 409", "Limite atteinte : {4} par an.")  # or the UI's, translated
+    assert raised.message == Message.said("Limite atteinte : {4} par an.")
+    said = raised.message
     assert said.text() == "Limite atteinte : {4} par an."
     assert said.text(Language(translate=str.upper, date=str, decimal_point=".")) == said.text()
     with pytest.raises(ValueError, match="fields"):
