@@ -3058,7 +3058,7 @@
 <context>
     <name>core</name>
     <message>
-        <location filename="../../app/messages.py" line="+119"/>
+        <location filename="../../app/messages.py" line="+121"/>
         <source>Une erreur inattendue s&apos;est produite.</source>
         <translation>An unexpected error occurred.</translation>
     </message>
