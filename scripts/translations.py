@@ -1,5 +1,5 @@
 """`make translations`: refreshes every resources/translations/monsisra_<lang>.ts from the strings
-of ui/ and from the core's catalogue of sentences, app/messages.py (context "core", marked there
+of ui/ and from the core's catalogue of sentences, app/messages/ (context "core", marked there
 with QT_TRANSLATE_NOOP) — lupdate: new strings come in unfinished, existing translations are kept,
 strings gone from the code are dropped — and compiles each into the .qm the app loads (lrelease).
 
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "resources" / "translations"
 SOURCES = ROOT / "ui"
-CATALOGUE = ROOT / "app" / "messages.py"  # the core's sentences (Qt-free: lupdate only reads it)
+CATALOGUE = ROOT / "app" / "messages"  # the core's sentences (Qt-free: lupdate only reads them)
 SOURCE_LANGUAGE = "fr"
 PREFIX = "monsisra_"
 
@@ -45,7 +45,7 @@ def ui_sources() -> list[Path]:
 
 def sources() -> list[Path]:
     """What lupdate reads: the desktop app, then the core's catalogue."""
-    return [*ui_sources(), CATALOGUE]
+    return [*ui_sources(), *sorted(CATALOGUE.glob("*.py"))]
 
 
 def ts_files() -> list[Path]:

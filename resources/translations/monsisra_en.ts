@@ -3058,7 +3058,7 @@
 <context>
     <name>core</name>
     <message>
-        <location filename="../../app/messages.py" line="+121"/>
+        <location filename="../../app/messages/connection.py" line="+10"/>
         <source>Une erreur inattendue s&apos;est produite.</source>
         <translation>An unexpected error occurred.</translation>
     </message>
@@ -3253,7 +3253,7 @@
         <translation>The file “{name}” contains no certificate authority in PEM format. Choose the file provided by your organisation (IGC Santé certificates), or remove it in Settings.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../app/messages/mail.py" line="+11"/>
         <source>Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard.</source>
         <translation>The mail server answered unexpectedly. Try again later.</translation>
     </message>
@@ -3528,7 +3528,7 @@
         <translation>The local cache is closed. Sign in again to continue.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../app/messages/regional.py" line="+11"/>
         <source>L&apos;annuaire a renvoyé une réponse illisible. Réessayez plus tard.</source>
         <translation>The directory sent back an unreadable answer. Try again later.</translation>
     </message>

@@ -297,7 +297,7 @@ def test_every_string_the_screens_look_up_has_an_english_translation(
     )
 
 
-# --- The core's sentences (app/messages.py, context "core") --------------------------------------
+# --- The core's sentences (app/messages/, context "core") ----------------------------------------
 
 
 def test_every_core_sentence_has_an_english_translation_that_keeps_its_fields() -> None:
