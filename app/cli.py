@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import about, logs, paths
+from app import about, logs, messages, paths
 from app.account.login import OpenAccount, open_account
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
@@ -251,13 +251,13 @@ async def cmd_directory(account: OpenAccount, args: argparse.Namespace) -> Any:
     client = _jmap(account)
     session = await client.session()
     if session.regional is None:
-        raise CoreError("no directory", "Ce serveur ne propose pas d'annuaire.")
+        raise CoreError("no directory", messages.CLI_NO_DIRECTORY)
     near = None
     if args.near:
         try:
             lat, lon, km = (float(x) for x in args.near.split(","))
         except ValueError:
-            raise CoreError("bad --near", "--near attend LAT,LON,KM.") from None
+            raise CoreError("bad --near", messages.CLI_BAD_NEAR) from None
         near = Near(lat, lon, km)
     query = DirectoryQuery(
         name=args.name,
@@ -290,9 +290,9 @@ def _attachment(spec: str) -> OutgoingAttachment:
         path_text, code = spec, ""
     path = Path(path_text)
     if not path.is_file():
-        raise CoreError("no such file", f"Fichier introuvable : {path.name}")
+        raise CoreError("no such file", messages.CLI_NO_SUCH_FILE.fill(name=path.name))
     if code and by_code(code) is None:
-        raise CoreError("unknown type code", f"Type de document inconnu : {code}")
+        raise CoreError("unknown type code", messages.CLI_UNKNOWN_DOCUMENT_TYPE.fill(code=code))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return OutgoingAttachment(path, path.name, mime, code or None)
 

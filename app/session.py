@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import logs
+from app import logs, messages
 from app.account import signout
 from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
@@ -84,7 +84,7 @@ class MailboxView:
 
 
 class NoRegionalServices(CoreError):
-    message_fr = "Ce serveur ne propose pas les services régionaux (annuaire, téléconsultation…)."
+    message = messages.NO_REGIONAL_SERVICES
 
 
 class AccountSession:
@@ -318,7 +318,7 @@ class AccountSession:
     async def archive(self, email_ids: list[str]) -> None:
         box = self.mailbox_by_role("archive")
         if box is None:
-            raise CoreError("no archive", "Ce compte n'a pas de dossier Archives.")
+            raise CoreError("no archive", messages.NO_ARCHIVE_FOLDER)
         await self.move(email_ids, box.id)
 
     async def delete(self, email_ids: list[str]) -> None:
