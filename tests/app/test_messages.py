@@ -80,14 +80,13 @@ _ARGPARSE_TEXTS = frozenset({"help", "description", "metavar"})
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-        if isinstance(node, kinds) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                found.add(id(first.value))
-    return found
+    """Every string standing alone as a statement: docstrings of modules, classes and functions,
+    and those under a module's or a class's attribute (nothing runs them, nobody is shown them)."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
 
 
 def _not_said(tree: ast.AST) -> set[int]:
