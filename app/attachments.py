@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from pathlib import Path
 
-from app import logs
+from app import logs, messages
 from app.copies import PrivateCopies, mark_of_the_web
 from app.errors import CoreError
 from app.remote.blobs import download_chunks
@@ -100,24 +100,15 @@ EXECUTABLE_TYPES = frozenset(
 
 
 class NotAvailableOffline(CoreError):
-    message_fr = (
-        "Ce document n'a pas encore été ouvert sur cet ordinateur : il sera disponible au retour "
-        "de la connexion."
-    )
+    message = messages.NOT_AVAILABLE_OFFLINE
 
 
 class RunsCode(CoreError):
-    message_fr = (
-        "Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis "
-        "MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l'ouvrir."
-    )
+    message = messages.RUNS_CODE
 
 
 class NotSaved(CoreError):
-    message_fr = (
-        "Le document n'a pas pu être enregistré à cet endroit (dossier absent ou protégé, ou "
-        "disque plein). Choisissez un autre dossier."
-    )
+    message = messages.NOT_SAVED
 
 
 def safe_file_name(name: str | None, fallback: str = "document") -> str:

@@ -1,5 +1,6 @@
 """`monsisra-cli`: the client core without a window, against any server, for support, scripts
-and benchmarks. Same code as the desktop app: login, encrypted cache, sync, outbox, directory.
+and benchmarks. The desktop app's own session object (`AccountSession`): login, encrypted cache,
+sync, outbox, directory — each command does its work once, without the background loop.
 
     monsisra-cli --server URL --login LOGIN --data DIR COMMAND …
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import getpass
 import json
 import mimetypes
@@ -22,26 +22,19 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import about, logs, paths
-from app.account.login import OpenAccount, open_account
+from app import about, logs, messages, paths
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
 from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.doctypes import by_code
-from app.outbox.sender import Outbox
-from app.remote.directory import DirectoryClient, DirectoryQuery, Near
-from app.remote.http import ServerUnreachable, make_http_client
-from app.remote.jmap import JmapClient
+from app.records import Address, DirectoryQuery, Near
+from app.remote.http import ServerUnreachable
 from app.remote.origins import Origin, OriginApprovalNeeded, origin_of
-from app.store import mail, search
-from app.store import outbox as outbox_rows
+from app.session import AccountSession, NoRegionalServices
 from app.store.db import CacheCorrupt, UnsentCorrupt
-from app.store.records import Address
-from app.sync.engine import SyncEngine
 
 log = logs.get("cli")
 
@@ -128,112 +121,92 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def run(args: argparse.Namespace, password: str) -> Any:
     events = EventBus()
     events.subscribe(CacheRebuilt, _say_rebuilt)
-    account = await open_account(
+    # The desktop app's session: the same login, cache, outbox and services, without a window
+    # (and without its background loop: each command does its work once).
+    session = await AccountSession.open(
         args.data,
         args.server,
         args.login,
         password,
-        events=events,
-        http_factory=partial(make_http_client, ca_bundle=args.ca_bundle),
+        bus=events,
         approve=args.approve_origin,
+        ca_bundle=args.ca_bundle,
     )
     try:
         try:
-            return await COMMANDS[args.command](account, args)
+            return await COMMANDS[args.command](session, args)
         except CacheCorrupt:
             # Damage found while working: rebuild the cache (the unsent work is in its own file),
             # say so, and try the command once more.
             log.warning("cache damaged during %s: rebuilding, then retrying once", args.command)
-            await account.rebuild_cache()
-            return await COMMANDS[args.command](account, args)
+            await session.rebuild_cache()
+            return await COMMANDS[args.command](session, args)
     finally:
-        await account.close()
+        await session.close()
 
 
 def _say_rebuilt(event: CacheRebuilt) -> None:
     print(f"monsisra-cli: {event.reason_fr}", file=sys.stderr)
 
 
-def _jmap(account: OpenAccount) -> JmapClient:
-    if not account.online:
+def _online(session: AccountSession) -> None:
+    if not session.online:
         raise ServerUnreachable("offline")
-    return account.jmap_client()
 
 
-async def cmd_sync(account: OpenAccount, args: argparse.Namespace) -> Any:
+async def cmd_sync(session: AccountSession, args: argparse.Namespace) -> Any:
     started = time.monotonic()
-    client = _jmap(account)
-    sent = await Outbox(account.cache, client).send_pending()
-    engine = SyncEngine(account.cache, client, page_size=args.page_size)
-    report = await engine.sync_once()
-    patients = await engine.read_patients()
-    with account.cache.read() as conn:
-        boxes = {m.id: m for m in mail.list_mailboxes(conn)}
-        counts = mail.mailbox_counts(conn)
+    _online(session)
+    done = await session.sync_once(page_size=args.page_size)
     return {
-        "mailboxes": {
-            (boxes[i].role or boxes[i].name): c.total for i, c in counts.items() if i in boxes
-        },
-        "messages": sum(1 for _ in _all_ids(account)),
-        "added": report.added,
-        "updated": report.updated,
-        "removed": report.removed,
-        "sent": sent,
-        "patients": patients,
+        "mailboxes": {(m.role or m.name): m.total for m in session.mailboxes()},
+        "messages": session.count(None),
+        "added": done.added,
+        "updated": done.updated,
+        "removed": done.removed,
+        "sent": done.sent,
+        "patients": done.patients,
         "seconds": round(time.monotonic() - started, 3),
     }
 
 
-def _all_ids(account: OpenAccount) -> set[str]:
-    with account.cache.read() as conn:
-        return mail.email_ids(conn)
-
-
-async def cmd_search(account: OpenAccount, args: argparse.Namespace) -> Any:
-    def query() -> list[search.SearchHit]:
-        with account.cache.read() as conn:
-            return search.search(conn, args.text, args.limit)
-
-    hits = await asyncio.to_thread(query)
+async def cmd_search(session: AccountSession, args: argparse.Namespace) -> Any:
+    hits = await asyncio.to_thread(session.search_hits, args.text, args.limit)
     return [
         {"emailId": h.email_id, "subject": h.subject, "receivedAt": h.received_at.isoformat()}
         for h in hits
     ]
 
 
-async def cmd_send(account: OpenAccount, args: argparse.Namespace) -> Any:
-    from_email = await _own_address(account)
+async def cmd_send(session: AccountSession, args: argparse.Namespace) -> Any:
     message = OutgoingMessage(
-        from_=Address(None, from_email),
+        from_=await session.own_address(),
         to=[Address(None, a) for a in args.to],
         cc=[Address(None, a) for a in args.cc],
         subject=args.subject,
         text=args.body,
         attachments=[_attachment(spec) for spec in args.attach],
     )
-    outbox = Outbox(account.cache, _jmap(account) if account.online else None)
     # Retried after a cache rebuild: the message is already queued, it must not go twice.
-    outbox_id = getattr(args, "queued_id", None) or await outbox.queue(message)
-    args.queued_id = outbox_id
-    if account.online:
-        # Offline (or cut meanwhile), it stays queued: "sera envoyé au retour de la connexion".
-        with contextlib.suppress(ServerUnreachable):
-            await outbox.send_pending()
-    with account.cache.read() as conn:
-        row = outbox_rows.get(conn, outbox_id)
+    queued = getattr(args, "queued_id", None)
+    if queued is None:
+        # Queued, then sent when the server answers; offline (or cut meanwhile) it stays queued:
+        # "sera envoyé au retour de la connexion".
+        args.queued_id = await session.send(message)
+    else:
+        await session.send_outbox()
+    row = session.outbox_row(args.queued_id)
     if row is None:  # queued in an unsent file that was damaged since, and set aside
         raise UnsentCorrupt("queued message set aside")
     return {"outboxId": row.id, "state": row.state, "messageId": row.message_id, "error": row.error}
 
 
-async def cmd_outbox(account: OpenAccount, args: argparse.Namespace) -> Any:
+async def cmd_outbox(session: AccountSession, args: argparse.Namespace) -> Any:
     if args.retry or args.send:
-        outbox = Outbox(account.cache, _jmap(account))
+        _online(session)
         if args.retry:
-            await outbox.retry(args.retry)
-        await outbox.send_pending()
-    with account.cache.read() as conn:
-        listed = outbox_rows.list_rows(conn)
+            await session.retry(args.retry)
+        await session.outbox.send_pending()
     return [
         {
             "id": r.id,
@@ -243,21 +216,18 @@ async def cmd_outbox(account: OpenAccount, args: argparse.Namespace) -> Any:
             "error": r.error,
             "attempts": r.attempts,
         }
-        for r in listed
+        for r in session.outbox_list()
     ]
 
 
-async def cmd_directory(account: OpenAccount, args: argparse.Namespace) -> Any:
-    client = _jmap(account)
-    session = await client.session()
-    if session.regional is None:
-        raise CoreError("no directory", "Ce serveur ne propose pas d'annuaire.")
+async def cmd_directory(session: AccountSession, args: argparse.Namespace) -> Any:
+    _online(session)
     near = None
     if args.near:
         try:
             lat, lon, km = (float(x) for x in args.near.split(","))
         except ValueError:
-            raise CoreError("bad --near", "--near attend LAT,LON,KM.") from None
+            raise CoreError("bad --near", messages.CLI_BAD_NEAR) from None
         near = Near(lat, lon, km)
     query = DirectoryQuery(
         name=args.name,
@@ -270,18 +240,11 @@ async def cmd_directory(account: OpenAccount, args: argparse.Namespace) -> Any:
         experts_only=args.experts,
         count=args.count,
     )
-    assert account.http is not None
-    page = await DirectoryClient(account.http, session.regional.directory_url).search(query)
+    try:
+        page = await session.search_directory(query)
+    except NoRegionalServices:
+        raise CoreError("no directory", messages.CLI_NO_DIRECTORY) from None
     return [asdict(c) for c in page.correspondents]
-
-
-async def _own_address(account: OpenAccount) -> str:
-    """The account's sending address: its JMAP identity when online, else the login."""
-    if account.online and account.http is not None:
-        got = await _jmap(account).get_all("Identity", None, ["email"])
-        if got and isinstance(got[0].get("email"), str):
-            return str(got[0]["email"])
-    return account.ref.login
 
 
 def _attachment(spec: str) -> OutgoingAttachment:
@@ -290,9 +253,9 @@ def _attachment(spec: str) -> OutgoingAttachment:
         path_text, code = spec, ""
     path = Path(path_text)
     if not path.is_file():
-        raise CoreError("no such file", f"Fichier introuvable : {path.name}")
+        raise CoreError("no such file", messages.CLI_NO_SUCH_FILE.fill(name=path.name))
     if code and by_code(code) is None:
-        raise CoreError("unknown type code", f"Type de document inconnu : {code}")
+        raise CoreError("unknown type code", messages.CLI_UNKNOWN_DOCUMENT_TYPE.fill(code=code))
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return OutgoingAttachment(path, path.name, mime, code or None)
 

@@ -29,7 +29,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app import logs, paths
+from app import logs, messages, paths
 from app.errors import CoreError
 
 if sys.platform == "win32":
@@ -70,7 +70,7 @@ def _try_lock(fd: int) -> bool:
 
 
 class SessionClosed(CoreError):
-    message_fr = "La session est fermée : reconnectez-vous pour ouvrir ce document."
+    message = messages.SESSION_CLOSED
 
 
 class PrivateCopies:

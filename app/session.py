@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import logs
+from app import logs, messages
 from app.account import signout
 from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
@@ -50,6 +50,7 @@ from app.store.records import (
     addresses_from_json,
     addresses_to_json,
 )
+from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
 
 log = logs.get("session")
@@ -83,8 +84,19 @@ class MailboxView:
     unread: int
 
 
+@dataclass(frozen=True)
+class SyncPass:
+    """One sync pass made on request (the CLI's `sync`): what was sent and what changed."""
+
+    sent: int
+    added: int
+    updated: int
+    removed: int
+    patients: int
+
+
 class NoRegionalServices(CoreError):
-    message_fr = "Ce serveur ne propose pas les services régionaux (annuaire, téléconsultation…)."
+    message = messages.NO_REGIONAL_SERVICES
 
 
 class AccountSession:
@@ -177,10 +189,11 @@ class AccountSession:
             session = await self.engine.jmap.session()
             self.regional_urls = session.regional
         await self.own_address()  # remembered now: a message written offline later needs it
-        await self._send_outbox()
+        await self.send_outbox()
         await self.engine.run(self._stop)
 
-    async def _send_outbox(self) -> None:
+    async def send_outbox(self) -> None:
+        """What waits in the outbox goes now; offline, it waits (and the engine is woken)."""
         try:
             await self.outbox.send_pending()
         except ServerUnreachable:
@@ -190,7 +203,29 @@ class AccountSession:
     def _on_connection(self, event: ConnectionChanged) -> None:
         """Back online: what waited in the outbox goes now, once (the outbox's own guarantee)."""
         if event.online and self.engine is not None and not self._stop.is_set():
-            self._tasks.append(asyncio.ensure_future(self._send_outbox()))
+            self._tasks.append(asyncio.ensure_future(self.send_outbox()))
+
+    async def sync_once(self, page_size: int = 250) -> SyncPass:
+        """One pass instead of the background loop (the CLI, scripts): the outbox sent, the cache
+        brought level with the server, the patients of new messages read from their packages.
+        Network errors propagate (ServerUnreachable)."""
+        if self.jmap is None:
+            raise ServerUnreachable("offline")
+        sent = await self.outbox.send_pending()
+        engine = SyncEngine(self.account.cache, self.jmap, self.bus, page_size=page_size)
+        report = await engine.sync_once()
+        patients = await engine.read_patients()
+        return SyncPass(sent, report.added, report.updated, report.removed, patients)
+
+    async def rebuild_cache(self) -> None:
+        """After CacheCorrupt while working: the cache file made again (app/account/rebuild.py;
+        the unsent file is kept) and every part of the session that held the old one re-made."""
+        await self.account.rebuild_cache()
+        self.outbox = Outbox(self.account.cache, None, self.bus)
+        self.attachments = Attachments(
+            self.account.cache, None, self.copies, origin=self.account.ref.server_url
+        )
+        self._wire_online()
 
     def sync_now(self) -> None:
         if self.engine is not None:
@@ -281,6 +316,15 @@ class AccountSession:
         with self.account.cache.read() as conn:
             return [h.email_id for h in search.search(conn, text, limit, mailbox_id)]
 
+    def search_hits(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """The newest `limit` messages matching `text`, with their subject and date."""
+        with self.account.cache.read() as conn:
+            return search.search(conn, text, limit)
+
+    def outbox_row(self, outbox_id: str) -> outbox_rows.OutboxRow | None:
+        with self.account.cache.read() as conn:
+            return outbox_rows.get(conn, outbox_id)
+
     def outbox_list(self) -> list[outbox_rows.OutboxRow]:
         with self.account.cache.read() as conn:
             return outbox_rows.list_rows(conn)
@@ -318,7 +362,7 @@ class AccountSession:
     async def archive(self, email_ids: list[str]) -> None:
         box = self.mailbox_by_role("archive")
         if box is None:
-            raise CoreError("no archive", "Ce compte n'a pas de dossier Archives.")
+            raise CoreError("no archive", messages.NO_ARCHIVE_FOLDER)
         await self.move(email_ids, box.id)
 
     async def delete(self, email_ids: list[str]) -> None:
@@ -368,14 +412,14 @@ class AccountSession:
                 partial(contacts.note_used, address=r.email, name=r.name)
             )
         if self.engine is not None:
-            await self._send_outbox()
+            await self.send_outbox()
         else:
             self.bus.publish(OutboxChanged(pending=1, failed=0))
         return outbox_id
 
     async def retry(self, outbox_id: str) -> None:
         await self.outbox.retry(outbox_id)
-        await self._send_outbox()
+        await self.send_outbox()
 
     async def save_draft(self, draft_id: str | None, draft: Draft) -> str:
         draft_id = draft_id or uuid.uuid4().hex

@@ -1,6 +1,7 @@
 """`make translations`: refreshes every resources/translations/monsisra_<lang>.ts from the strings
-of ui/ (lupdate: new strings come in unfinished, existing translations are kept, strings gone from
-the code are dropped) and compiles each into the .qm the app loads (lrelease).
+of ui/ and from the core's catalogue of sentences, app/messages/ (context "core", marked there
+with QT_TRANSLATE_NOOP) — lupdate: new strings come in unfinished, existing translations are kept,
+strings gone from the code are dropped — and compiles each into the .qm the app loads (lrelease).
 
 `--compile` only compiles, leaving the .ts as they are: what `make demo`, `make test` and
 `make screenshots` need. The .qm files are build products, never committed.
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "resources" / "translations"
 SOURCES = ROOT / "ui"
+CATALOGUE = ROOT / "app" / "messages"  # the core's sentences (Qt-free: lupdate only reads them)
 SOURCE_LANGUAGE = "fr"
 PREFIX = "monsisra_"
 
@@ -41,6 +43,11 @@ def ui_sources() -> list[Path]:
     return sorted(SOURCES.rglob("*.py"))
 
 
+def sources() -> list[Path]:
+    """What lupdate reads: the desktop app, then the core's catalogue."""
+    return [*ui_sources(), *sorted(CATALOGUE.glob("*.py"))]
+
+
 def ts_files() -> list[Path]:
     return sorted(TRANSLATIONS.glob(f"{PREFIX}*.ts"))
 
@@ -54,7 +61,8 @@ def qm_for(ts: Path, out_dir: Path | None = None) -> Path:
 
 
 def extract(ts: Path, language: str) -> None:
-    """Creates or updates `ts` with the strings of ui/ (translations already in it are kept).
+    """Creates or updates `ts` with the strings of ui/ and of the core's catalogue (translations
+    already in it are kept).
     Line locations are relative, so that an edit elsewhere in a file does not rewrite them all."""
     ts.parent.mkdir(parents=True, exist_ok=True)
     run_tool(
@@ -66,7 +74,7 @@ def extract(ts: Path, language: str) -> None:
         SOURCE_LANGUAGE,
         "-target-language",
         language,
-        *(str(p) for p in ui_sources()),
+        *(str(p) for p in sources()),
         "-ts",
         str(ts),
     )

@@ -5,6 +5,9 @@ of ours, only Qt's own French strings (standard buttons, the context menus of te
 Another language loads resources/translations/monsisra_<lang>.qm, compiled at build time by
 scripts/translations.py, with Qt's own qtbase_<lang>. A language without its .qm falls back to
 French with a warning: a missing file never stops the app.
+
+The core's sentences (app.messages, Qt-free) are in the same .ts, context "core": `core_text`
+translates their template there, then fills its fields the language's way.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
 
+from app import messages
+from app.messages import Message
 from ui import theme
 
 log = logging.getLogger("monsisra.ui.i18n")
@@ -59,6 +64,26 @@ def install(app: QCoreApplication, language: str, folder: Path | None = None) ->
 def uninstall(app: QCoreApplication, translators: list[QTranslator]) -> None:
     for translator in translators:
         app.removeTranslator(translator)
+
+
+def core_text(message: Message) -> str:
+    """A sentence of the core in the app's language: its template translated (context "core"),
+    then filled, dates and decimals written the way of the app's locale. Untranslated (French,
+    the source), it is the core's own French sentence, word for word what the CLI says."""
+    if message.verbatim or _core_translation(message.template) == message.template:
+        return message.text()
+    locale = QLocale()
+    return message.text(
+        messages.Language(
+            translate=_core_translation,
+            date=lambda day: locale.toString(QDate(day.year, day.month, day.day), "d MMMM yyyy"),
+            decimal_point=locale.decimalPoint(),
+        )
+    )
+
+
+def _core_translation(template: str) -> str:
+    return QCoreApplication.translate(messages.CONTEXT, template)
 
 
 def _qt_translator(app: QCoreApplication, language: str) -> QTranslator | None:

@@ -21,15 +21,20 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 from app.errors import CoreError
+from ui import i18n
 
 log = logging.getLogger("monsisra.ui")
 
 T = TypeVar("T")
 
-UNEXPECTED_FR = "Une erreur inattendue s'est produite. Le détail est dans le Journal."
+UNEXPECTED_FR = str(
+    QT_TRANSLATE_NOOP(
+        "tasks", "Une erreur inattendue s'est produite. Le détail est dans le Journal."
+    )
+)
 
 # How long the app waits, at close, for changes still running (a send, a draft saved).
 SETTLE_TIMEOUT_S = 30.0
@@ -39,10 +44,11 @@ _changes: dict[asyncio.Future[Any], int] = {}  # change → its owner
 
 
 def message_of(error: BaseException) -> str:
-    """What to tell the user about `error`."""
+    """What to tell the user about `error`, in the app's language: a core error's own sentence
+    (translated from the catalogue, `ui.i18n.core_text`), anything else as unexpected."""
     if isinstance(error, CoreError):
-        return error.message_fr
-    return UNEXPECTED_FR
+        return i18n.core_text(error.message)
+    return QCoreApplication.translate("tasks", UNEXPECTED_FR)
 
 
 def alive(obj: QObject) -> bool:

@@ -16,16 +16,13 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import fail
 
-from app import logs
+from app import logs, messages
 
 log = logs.get("keychain")
 
 SERVICE = "MonSisra bureau"
 
-NO_KEYRING_FR = (
-    "Aucun trousseau sécurisé n'est disponible sur cet ordinateur : la connexion ne peut pas être "
-    "mémorisée et votre mot de passe vous sera demandé à chaque lancement."
-)
+NO_KEYRING_FR = messages.NO_KEYRING.text()
 
 # Backends that store secrets in clear or merely encoded: never trusted with a token.
 _UNSAFE_BACKENDS = frozenset(

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from app import logs, paths
+from app import logs, messages, paths
 from app.account import approvals, rebuild
 from app.account.keychain import NO_KEYRING_FR, TokenStore
 from app.account.vault import Vault, WrongPassword
@@ -76,23 +76,14 @@ HttpFactory = Callable[[], httpx.AsyncClient]
 
 
 class NoLocalAccount(ServerUnreachable):
-    message_fr = (
-        "Le serveur est injoignable et ce compte n'a encore jamais été ouvert sur cet ordinateur : "
-        "la première connexion doit se faire en ligne. Vérifiez votre connexion et réessayez."
-    )
+    message = messages.NO_LOCAL_ACCOUNT
 
 
-OPENED_OFFLINE_FR = (
-    "Compte ouvert hors connexion, à votre demande : les messages enregistrés sur cet ordinateur "
-    "restent consultables. La connexion au serveur est retentée régulièrement."
-)
+OPENED_OFFLINE_FR = messages.OPENED_OFFLINE.text()
 
 
 class VaultPasswordMismatch(CoreError):
-    message_fr = (
-        "Votre mot de passe a changé sur le serveur, mais les données de cet ordinateur sont "
-        "protégées par l'ancien. Saisissez aussi votre ancien mot de passe pour les déverrouiller."
-    )
+    message = messages.VAULT_PASSWORD_MISMATCH
 
 
 @dataclass(frozen=True)

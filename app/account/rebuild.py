@@ -18,16 +18,13 @@ from typing import Any
 
 import sqlcipher3
 
-from app import logs
+from app import logs, messages
 from app.store.db import Cache, CacheCorrupt, Connection, UnsentCorrupt, WrongKey
 from app.store.key import CacheKey
 
 log = logs.get("rebuild")
 
-REASON_FR = (
-    "Le cache local était illisible : il a été reconstruit et va être de nouveau rempli depuis le "
-    "serveur. Les messages en attente d'envoi et les brouillons ont été conservés."
-)
+REASON_FR = messages.CACHE_REBUILT.text()
 UNSENT_REASON_FR = UnsentCorrupt.message_fr
 
 # The unsent file's tables, parents before children (foreign keys).

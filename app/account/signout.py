@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 
-from app import logs
+from app import logs, messages
 from app.account.keychain import TokenStore
 from app.account.login import AccountRef, OpenAccount
 from app.errors import CoreError
@@ -60,10 +60,7 @@ async def sign_out(account: OpenAccount) -> bool:
 
 
 class ForgetFailed(CoreError):
-    message_fr = (
-        "Les données de ce compte n'ont pas pu être toutes effacées de cet ordinateur. Fermez "
-        "MonSisra, puis réessayez ; si le problème persiste, contactez votre support."
-    )
+    message = messages.FORGET_FAILED
 
 
 def forget_local_data(ref: AccountRef) -> None:

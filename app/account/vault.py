@@ -38,10 +38,10 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from app import logs, paths
+from app import logs, messages, paths
 from app.account.keychain import TokenStore
-from app.dates import quantity
 from app.errors import CoreError
+from app.messages import Message
 from app.store.key import CacheKey, zero
 
 log = logs.get("vault")
@@ -80,7 +80,7 @@ _MIN_LOG_N, _MAX_LOG_N = 14, 20
 
 
 class WrongPassword(CoreError):
-    message_fr = "Mot de passe incorrect. Vérifiez la saisie (majuscules, clavier) et réessayez."
+    message = messages.WRONG_PASSWORD
 
 
 class VaultThrottled(CoreError):
@@ -88,24 +88,21 @@ class VaultThrottled(CoreError):
         self.retry_after = retry_after
         super().__init__(
             f"vault throttled for {retry_after:.0f} s",
-            f"Trop d'essais de mot de passe incorrects. Réessayez dans {format_wait(retry_after)}.",
+            messages.VAULT_THROTTLED.fill(wait=format_wait(retry_after)),
         )
 
 
 class VaultCorrupt(CoreError):
-    message_fr = (
-        "Le fichier de clé de ce compte est illisible. Reconnectez-vous au serveur pour "
-        "reconstruire les données locales."
-    )
+    message = messages.VAULT_CORRUPT
 
 
-def format_wait(seconds: float) -> str:
-    """'12 secondes', '3 minutes': French, rounded up so that the user never retries too early."""
+def format_wait(seconds: float) -> Message:
+    """'12 secondes', '3 minutes', rounded up so that the user never retries too early."""
     whole = max(1, math.ceil(seconds))
     if whole < 60:
-        return quantity(whole, "seconde")
+        return (messages.SECONDS_ONE if whole == 1 else messages.SECONDS_MANY).fill(count=whole)
     minutes = math.ceil(whole / 60)
-    return quantity(minutes, "minute")
+    return (messages.MINUTES_ONE if minutes == 1 else messages.MINUTES_MANY).fill(count=minutes)
 
 
 def delay_after(failures: int) -> float:

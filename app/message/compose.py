@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from app import messages
 from app.errors import CoreError
 from app.message import doctypes
 from app.message.patient import XDM_FILE_NAME, PatientIdentity
@@ -34,7 +35,7 @@ _DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-
 
 
 class ComposeError(CoreError):
-    message_fr = "Le message ne peut pas être préparé pour l'envoi."
+    message = messages.COMPOSE_FAILED
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def bare_id(message_id: str) -> str:
 def _address(address: Address) -> dict[str, Any]:
     for value in (address.email, address.name or ""):
         if "\r" in value or "\n" in value:
-            raise ComposeError("line break in an address", "Une adresse contient un saut de ligne.")
+            raise ComposeError("line break in an address", messages.ADDRESS_LINE_BREAK)
     return {"name": address.name or None, "email": address.email.strip()}
 
 
@@ -123,9 +124,7 @@ def email_create(
     if not msg.message_id:
         raise ComposeError("no Message-ID: use new_message_id()")
     if "\n" in msg.subject or "\r" in msg.subject:
-        raise ComposeError(
-            "line break in subject", "L'objet ne peut pas contenir de saut de ligne."
-        )
+        raise ComposeError("line break in subject", messages.SUBJECT_LINE_BREAK)
     create: dict[str, Any] = {
         "mailboxIds": {drafts_mailbox_id: True},
         "keywords": {"$draft": True, "$seen": True},

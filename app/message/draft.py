@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from app import messages
 from app.errors import CoreError
 from app.message import doctypes
 from app.message.patient import PatientIdentity, Sex
@@ -40,10 +41,7 @@ _SEXES = ("female", "male", "other", "unknown")
 
 
 class DraftUnreadable(CoreError):
-    message_fr = (
-        "Un brouillon a été enregistré par une version plus récente de MonSisra bureau : il est "
-        "conservé, et se rouvrira une fois l'application mise à jour."
-    )
+    message = messages.DRAFT_UNREADABLE
 
 
 @dataclass(frozen=True)

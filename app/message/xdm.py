@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from xml.parsers import expat
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
 from app.message import doctypes
 from app.message.patient import INS_OIDS, PatientIdentity, Sex
+from app.messages import Message
 
 __all__ = [
     "PatientIdentity",
@@ -113,7 +114,7 @@ _SEX_OF_PID8: dict[str, Sex] = {"F": "female", "M": "male", "O": "other", "A": "
 
 
 class XdmError(CoreError):
-    message_fr = "Le paquet IHE_XDM.ZIP joint au message est illisible ou invalide."
+    message = messages.XDM_INVALID
 
 
 @dataclass(frozen=True)
@@ -474,7 +475,7 @@ def write_xdm(
     (and `tell`, when it has one): without `seek`, members carry data descriptors. Documents come
     before METADATA.XML, whose hashes and sizes are those measured while streaming."""
     if not documents:
-        raise XdmError("no documents", "Un paquet IHE XDM doit contenir au moins un document.")
+        raise XdmError("no documents", messages.XDM_NO_DOCUMENT)
     names = [_member_name(i, d) for i, d in enumerate(documents, start=1)]
     title = title or documents[0].title or "Documents"
     moment = created.astimezone(dt.UTC) if created.tzinfo else created
@@ -536,17 +537,17 @@ _ZIP_ERRORS = (
 )
 
 
-def _bad(detail: str, message_fr: str | None = None) -> XdmError:
-    return XdmError(detail, message_fr)
+def _bad(detail: str, message: Message | None = None) -> XdmError:
+    return XdmError(detail, message)
 
 
 def _safe_member_name(name: str) -> str:
     """The member's path with `/` separators; refuses what could escape a folder."""
     path = name.replace("\\", "/")
     if "\x00" in path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
-        raise _bad("absolute member name", "Le paquet IHE_XDM.ZIP contient un chemin absolu.")
+        raise _bad("absolute member name", messages.XDM_ABSOLUTE_PATH)
     if any(part == ".." for part in path.split("/")):
-        raise _bad("member name with ..", "Le paquet IHE_XDM.ZIP contient un chemin interdit (..).")
+        raise _bad("member name with ..", messages.XDM_FORBIDDEN_PATH)
     return path
 
 
@@ -558,7 +559,7 @@ class _Archive:
         self.zip = zipfile.ZipFile(io.BytesIO(data))  # BytesIO shares `data`: no copy
         infos = self.zip.infolist()
         if len(infos) > max_members:
-            raise _bad("too many members", "Le paquet IHE_XDM.ZIP contient trop de fichiers.")
+            raise _bad("too many members", messages.XDM_TOO_MANY_FILES)
         self.by_name: dict[str, zipfile.ZipInfo] = {}
         declared = 0
         for info in infos:
@@ -566,11 +567,11 @@ class _Archive:
             if info.flag_bits & 0x1:
                 raise _bad(
                     "encrypted member",
-                    "Le paquet IHE_XDM.ZIP est chiffré ; il ne peut pas être lu.",
+                    messages.XDM_ENCRYPTED,
                 )
             key = path.upper()
             if key in self.by_name:
-                raise _bad("duplicate member", "Le paquet IHE_XDM.ZIP contient des doublons.")
+                raise _bad("duplicate member", messages.XDM_DUPLICATES)
             self.by_name[key] = info
             declared += max(info.file_size, 0)
         if declared > max_total:  # an honest bomb, refused before any work
@@ -602,14 +603,14 @@ class _Archive:
         if produced != info.file_size:
             raise _bad(
                 "member size differs from its header",
-                "Le paquet IHE_XDM.ZIP est incohérent : un fichier n'a pas la taille annoncée.",
+                messages.XDM_SIZE_MISMATCH,
             )
 
 
 def _too_big(detail: str) -> XdmError:
     return _bad(
         f"too large once decompressed ({detail})",
-        "Le paquet IHE_XDM.ZIP est trop volumineux une fois décompressé.",
+        messages.XDM_TOO_LARGE,
     )
 
 
@@ -625,7 +626,7 @@ def _parse_xml(data: bytes) -> ET.Element:
     def refuse(*_args: object) -> int:
         raise _bad(
             "DTD or entity in METADATA.XML",
-            "Le fichier METADATA.XML contient une DTD ou des entités : refusé.",
+            messages.XDM_METADATA_DTD,
         )
 
     def tag(name: str) -> str:
@@ -636,7 +637,7 @@ def _parse_xml(data: bytes) -> ET.Element:
         depth += 1
         count += 1 + len(attrs)
         if depth > MAX_XML_DEPTH or count > MAX_XML_NODES:
-            raise _bad("XML too deep or too large", "Le fichier METADATA.XML est trop complexe.")
+            raise _bad("XML too deep or too large", messages.XDM_METADATA_TOO_COMPLEX)
         builder.start(tag(name), {tag(k): v for k, v in attrs.items()})
 
     def end(name: str) -> None:
@@ -655,9 +656,7 @@ def _parse_xml(data: bytes) -> ET.Element:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise _bad(
-            f"bad XML ({exc.code})", "Le fichier METADATA.XML n'est pas un XML valide."
-        ) from None
+        raise _bad(f"bad XML ({exc.code})", messages.XDM_METADATA_NOT_XML) from None
     return builder.close()
 
 
@@ -836,7 +835,7 @@ def _metadata_path(archive: _Archive) -> str:
     if not found:
         raise _bad(
             "no METADATA.XML",
-            "Le fichier IHE_XDM.ZIP ne contient pas de métadonnées (METADATA.XML).",
+            messages.XDM_NO_METADATA,
         )
     return found[0]
 
@@ -899,7 +898,7 @@ class XdmReader:
         if _local(root) != "SubmitObjectsRequest":
             raise _bad(
                 "not a SubmitObjectsRequest",
-                "Le fichier METADATA.XML n'est pas une soumission IHE XDS.",
+                messages.XDM_NOT_SUBMISSION,
             )
         entries = _descendants(root, "ExtrinsicObject")
         packages = _descendants(root, "RegistryPackage")
@@ -925,7 +924,7 @@ class XdmReader:
         piece is out, an XdmError if it does not match the SHA-1 and size METADATA.XML gives."""
         info = self._archive.member(entry.member) if entry.member is not None else None
         if info is None:
-            raise _bad("document missing", "Un document annoncé est absent du paquet IHE_XDM.ZIP.")
+            raise _bad("document missing", messages.XDM_DOCUMENT_MISSING)
         digest = hashlib.sha1()  # noqa: S324 (XDS's hash is SHA-1)
         size = 0
         try:
@@ -940,8 +939,7 @@ class XdmReader:
         ):
             raise _bad(
                 "document differs from its metadata",
-                "Un document du paquet IHE_XDM.ZIP ne correspond pas à son empreinte : "
-                "il a pu être altéré.",
+                messages.XDM_DOCUMENT_ALTERED,
             )
 
     def close(self) -> None:

@@ -15,9 +15,10 @@ from typing import Any
 
 import httpx
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
 from app.message.patient import XDM_FILE_NAME
+from app.messages import Message, Number
 from app.remote.jmap import MAIL, JmapClient
 from app.units import megabytes
 
@@ -37,7 +38,7 @@ class SendLimits:
 class MessageTooLarge(CoreError):
     """Refused before queueing: the server would not take it; the message says the sizes in Mo."""
 
-    message_fr = "Le message est trop volumineux pour le serveur."
+    message = messages.MESSAGE_TOO_LARGE
 
 
 def xdm_estimate(sizes: list[int]) -> int:
@@ -93,35 +94,40 @@ def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLi
         if size > upload:
             raise MessageTooLarge(
                 "a document is over maxSizeUpload",
-                f"Le document « {name} » fait {megabytes(size)} Mo : le serveur accepte au plus "
-                f"{megabytes(upload)} Mo par pièce jointe.",
+                messages.DOCUMENT_TOO_LARGE.fill(name=name, size=_mb(size), limit=_mb(upload)),
             )
     sizes = [size for _, size in documents]
     xdm = xdm_estimate(sizes) if with_xdm and documents else 0
     if xdm > upload:
         raise MessageTooLarge(
             "the XDM package is over maxSizeUpload",
-            f"Le paquet {XDM_FILE_NAME}, qui reprend les documents du patient, ferait "
-            f"{megabytes(xdm)} Mo : le serveur accepte au plus {megabytes(upload)} Mo par pièce "
-            "jointe. Envoyez les documents en plusieurs messages.",
+            messages.XDM_PACKAGE_TOO_LARGE.fill(
+                package=XDM_FILE_NAME, size=_mb(xdm), limit=_mb(upload)
+            ),
         )
     total = sum(sizes) + xdm
     limit = limits.max_size_attachments
     if limit is not None and total > limit:
-        also = f" (les documents et leur copie dans {XDM_FILE_NAME})" if xdm else ""
+        sizes_said = {"size": _mb(total), "limit": _mb(limit)}
         raise MessageTooLarge(
             "attachments over maxSizeAttachmentsPerEmail",
-            f"Les pièces jointes du message font {megabytes(total)} Mo au total{also} : le "
-            f"serveur accepte au plus {megabytes(limit)} Mo par message. Envoyez les documents "
-            "en plusieurs messages.",
+            messages.ATTACHMENTS_WITH_XDM_TOO_LARGE.fill(package=XDM_FILE_NAME, **sizes_said)
+            if xdm
+            else messages.ATTACHMENTS_TOO_LARGE.fill(**sizes_said),
         )
 
 
-def too_large_message(total: int | None, limit: int | None) -> str:
-    """The French reason kept in the outbox row when the server answers `tooLarge`."""
-    text = "Le serveur a refusé le message : il est trop volumineux"
+def too_large_message(total: int | None, limit: int | None) -> Message:
+    """The reason kept (in French) in the outbox row when the server answers `tooLarge`."""
     if total is not None and limit is not None:
-        text += f" ({megabytes(total)} Mo de pièces jointes, au plus {megabytes(limit)} Mo)"
+        said = messages.REFUSED_TOO_LARGE_SIZE_LIMIT.fill(size=_mb(total), limit=_mb(limit))
     elif total is not None:
-        text += f" ({megabytes(total)} Mo de pièces jointes)"
-    return text + ". Envoyez les documents en plusieurs messages."
+        said = messages.REFUSED_TOO_LARGE_SIZE.fill(size=_mb(total))
+    else:
+        said = messages.REFUSED_TOO_LARGE
+    return said
+
+
+def _mb(size: int) -> Number:
+    """A size in Mo, as a number the sentence writes the language's way."""
+    return Number(megabytes(size))

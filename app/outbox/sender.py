@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app import logs
+from app import logs, messages
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.events import EventBus, OutboxChanged
@@ -37,6 +37,7 @@ from app.message.compose import (
     write_message_xdm,
 )
 from app.message.patient import PatientIdentity
+from app.messages import Message
 from app.outbox.limits import (
     SendLimits,
     check_sizes,
@@ -55,7 +56,7 @@ log = logs.get("outbox")
 
 
 class OutboxError(CoreError):
-    message_fr = "Le message n'a pas pu être envoyé."
+    message = messages.SEND_FAILED
 
 
 class Outbox:
@@ -196,7 +197,7 @@ class Outbox:
                 for item in waiting:
                     size = await self.cache.write(partial(rows.document_size, key=item["key"]))
                     if size is None:
-                        raise OutboxError("content missing", "Un document du message a été perdu.")
+                        raise OutboxError("content missing", messages.SEND_DOCUMENT_LOST)
                     uploaded = await self.jmap.upload(
                         reader.source(item["key"], size), item["mime_type"]
                     )
@@ -254,8 +255,8 @@ class Outbox:
         crashpoint("outbox.sent")
         log.info("message sent")
 
-    async def _too_large(self, items: list[dict[str, Any]]) -> str:
-        """The French reason of a `tooLarge`, with the sizes when they can be had."""
+    async def _too_large(self, items: list[dict[str, Any]]) -> Message:
+        """The reason of a `tooLarge`, with the sizes when they can be had."""
         keys = [item["key"] for item in items]
 
         def total(c: Connection) -> int:
@@ -291,7 +292,7 @@ class Outbox:
         if "drafts" not in roles or "sent" not in roles:
             raise OutboxError(
                 "no drafts or sent mailbox",
-                "Le serveur n'a pas de dossier Brouillons ou Envoyés : envoi impossible.",
+                messages.SEND_NO_FOLDERS,
             )
         return roles
 
@@ -302,7 +303,7 @@ class Outbox:
                 return str(identity["id"])
         if got:
             return str(got[0]["id"])
-        raise OutboxError("no identity", "Aucune identité d'envoi sur ce compte.")
+        raise OutboxError("no identity", messages.SEND_NO_IDENTITY)
 
     async def _publish_counts(self) -> None:
         all_rows = await self.cache.write(rows.list_rows)

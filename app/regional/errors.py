@@ -1,58 +1,54 @@
 """The regional API's refusals, typed so that a page reacts to the one it can act on (a search too
-broad, too many requests, information not for this professional); `message_fr` is the server's
-own sentence when it gave one."""
+broad, too many requests, information not for this professional); `message` is the server's
+own sentence when it gave one (`Message.said`), our catalogue's otherwise."""
 
 from __future__ import annotations
 
+from app import messages
 from app.errors import CoreError
+from app.messages import Message
 
 
 class RegionalError(CoreError):
-    """An answer of the regional API that is an error; `message_fr` is the server's sentence."""
+    """An answer of the regional API that is an error; `message` is the server's sentence."""
 
-    message_fr = "Le service régional a renvoyé une réponse illisible. Réessayez plus tard."
+    message = messages.REGIONAL_UNREADABLE
 
     def __init__(
-        self, detail: str = "", message_fr: str | None = None, status: int = 0, code: str = ""
+        self, detail: str = "", message: Message | None = None, status: int = 0, code: str = ""
     ) -> None:
-        super().__init__(detail, message_fr)
+        super().__init__(detail, message)
         self.status = status
         self.code = code
 
 
 class RegionalUnreachable(RegionalError):
-    message_fr = "Les services régionaux sont injoignables. Vérifiez la connexion et réessayez."
+    message = messages.REGIONAL_UNREACHABLE
 
 
 class PatientSearchTooBroad(RegionalError):
-    message_fr = (
-        "Recherche trop large : indiquez le nom de naissance ou d'usage du patient avec sa date "
-        "de naissance, ou son INS."
-    )
+    message = messages.PATIENT_SEARCH_TOO_BROAD
 
 
 class RegionalRateLimited(RegionalError):
     """429: `retry_after` seconds to wait (None when the server did not say)."""
 
-    message_fr = "Trop de demandes en peu de temps : patientez une minute, puis réessayez."
+    message = messages.REGIONAL_RATE_LIMITED
 
     def __init__(
         self,
         detail: str = "",
-        message_fr: str | None = None,
+        message: Message | None = None,
         status: int = 429,
         code: str = "",
         retry_after: int | None = None,
     ) -> None:
-        super().__init__(detail, message_fr, status, code)
+        super().__init__(detail, message, status, code)
         self.retry_after = retry_after
 
 
 class RegionalForbidden(RegionalError):
-    message_fr = (
-        "Vous n'avez pas accès à ces informations : elles sont réservées aux professionnels "
-        "concernés (pour un patient, à ceux qui le suivent dans leur file active)."
-    )
+    message = messages.REGIONAL_FORBIDDEN
 
 
 __all__ = [

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
+from app import messages
 from app.regional.errors import RegionalError
 from app.remote.regional import RegionalClient
 
@@ -17,10 +18,7 @@ Connect = Callable[[], Awaitable[RegionalClient]]
 class RegionalOffline(RegionalError):
     """Asked while offline: the regional services live on the server, nothing of them is cached."""
 
-    message_fr = (
-        "Les services régionaux ne sont pas disponibles hors connexion. Réessayez une fois la "
-        "connexion revenue."
-    )
+    message = messages.REGIONAL_OFFLINE
 
 
 class RegionalService:

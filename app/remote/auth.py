@@ -24,7 +24,7 @@ from typing import Literal
 
 import httpx
 
-from app import logs
+from app import logs, messages
 from app.account.vault import format_wait
 from app.errors import CoreError
 from app.remote.http import (
@@ -72,7 +72,7 @@ class Tokens:
 
 
 class LoginRejected(CoreError):
-    message_fr = "Identifiant ou mot de passe incorrect."
+    message = messages.LOGIN_REJECTED
 
 
 class LoginThrottled(CoreError):
@@ -80,23 +80,16 @@ class LoginThrottled(CoreError):
         self.retry_after = retry_after
         super().__init__(
             f"login throttled for {retry_after:.0f} s",
-            "Trop de tentatives de connexion infructueuses. "
-            f"Réessayez dans {format_wait(retry_after)}.",
+            messages.LOGIN_THROTTLED.fill(wait=format_wait(retry_after)),
         )
 
 
 class ReauthRequired(CoreError):
-    message_fr = (
-        "Votre session a expiré. Saisissez à nouveau votre mot de passe pour continuer ; "
-        "votre travail en cours est conservé."
-    )
+    message = messages.REAUTH_REQUIRED
 
 
 class AuthProtocolError(CoreError):
-    message_fr = (
-        "Le serveur a répondu de façon inattendue lors de la connexion. Réessayez plus tard ou "
-        "contactez votre support."
-    )
+    message = messages.AUTH_PROTOCOL
 
 
 def token_url(server_url: str) -> str:

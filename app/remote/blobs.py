@@ -16,7 +16,8 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 import httpx
 
-from app import logs
+from app import logs, messages
+from app.messages import Number
 from app.remote.http import transport_error
 from app.remote.jmap import (
     InvalidResponse,
@@ -57,20 +58,19 @@ class UploadTooLarge(JmapError):
     def __init__(self, limit: int | None) -> None:
         super().__init__(
             f"upload over maxSizeUpload ({limit})",
-            "La pièce jointe dépasse la taille maximale autorisée par le serveur "
-            f"({megabytes(limit)} Mo)."
+            messages.UPLOAD_TOO_LARGE_MB.fill(limit=Number(megabytes(limit)))
             if limit is not None
-            else "La pièce jointe dépasse la taille maximale autorisée par le serveur.",
+            else messages.UPLOAD_TOO_LARGE,
         )
         self.limit = limit
 
 
 class BlobNotFound(JmapError):
-    message_fr = "Cette pièce jointe n'existe plus sur le serveur."
+    message = messages.BLOB_NOT_FOUND
 
 
 class BlobTooLarge(JmapError):
-    message_fr = "La pièce jointe est plus volumineuse que prévu ; elle n'a pas été ouverte."
+    message = messages.BLOB_TOO_LARGE
 
 
 async def upload(

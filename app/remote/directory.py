@@ -20,8 +20,9 @@ from urllib.parse import quote
 
 import httpx
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
+from app.messages import Message
 from app.remote.origins import origin_of
 
 log = logs.get("directory")
@@ -59,20 +60,20 @@ _MAILBOX_ORDER = {"PER": 0, "ORG": 1, "APP": 2}
 
 
 class DirectoryError(CoreError):
-    message_fr = "L'annuaire a renvoyé une réponse illisible. Réessayez plus tard."
+    message = messages.DIRECTORY_UNREADABLE
 
 
 class DirectoryUnreachable(DirectoryError):
-    message_fr = "L'annuaire est injoignable. Vérifiez la connexion et réessayez."
+    message = messages.DIRECTORY_UNREACHABLE
 
 
 class DirectoryRefused(DirectoryError):
     """The directory answered with an error (bad criterion, key refused…)."""
 
-    message_fr = "L'annuaire a refusé la recherche. Vérifiez les critères saisis."
+    message = messages.DIRECTORY_REFUSED
 
-    def __init__(self, detail: str, status: int, message_fr: str | None = None) -> None:
-        super().__init__(detail, message_fr)
+    def __init__(self, detail: str, status: int, message: Message | None = None) -> None:
+        super().__init__(detail, message)
         self.status = status
 
 
@@ -570,14 +571,10 @@ def _refusal(response: httpx.Response) -> DirectoryRefused:
         return DirectoryRefused(
             f"HTTP {status}",
             status,
-            "L'annuaire refuse l'accès : vérifiez la connexion ou la clé d'API de l'annuaire.",
+            messages.DIRECTORY_ACCESS_REFUSED,
         )
     if status == 429:
-        return DirectoryRefused(
-            "HTTP 429", status, "L'annuaire reçoit trop de demandes : réessayez dans un instant."
-        )
+        return DirectoryRefused("HTTP 429", status, messages.DIRECTORY_RATE_LIMITED)
     if status >= 500:
-        return DirectoryRefused(
-            f"HTTP {status}", status, "L'annuaire rencontre un problème : réessayez plus tard."
-        )
+        return DirectoryRefused(f"HTTP {status}", status, messages.DIRECTORY_FAILING)
     return DirectoryRefused(f"HTTP {status}: {diagnostics[:200]}", status)

@@ -25,8 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from app import logs
-from app.dates import long_date
+from app import logs, messages
 from app.errors import CoreError
 from app.remote.tls import CertificateFacts, peer_certificate, trust_context
 
@@ -50,102 +49,64 @@ MAX_REDIRECTS = 5
 
 
 class ServerUnreachable(CoreError):
-    message_fr = "Le serveur est injoignable. Vérifiez votre connexion à Internet et réessayez."
+    message = messages.SERVER_UNREACHABLE
 
 
 class TooManyRedirects(CoreError):
-    message_fr = (
-        "Le serveur renvoie d'adresse en adresse sans aboutir. Réessayez plus tard ou contactez "
-        "votre support."
-    )
+    message = messages.TOO_MANY_REDIRECTS
 
 
 class TlsFailure(ServerUnreachable):
     """The secure connection could not be set up (a handshake refused for another reason than
     the certificate): each subclass is one reason."""
 
-    message_fr = (
-        "La connexion sécurisée au serveur n'a pas pu être établie : la connexion a été refusée "
-        "pour protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, prévenez "
-        "votre support."
-    )
+    message = messages.TLS_FAILURE
 
 
 class TlsVersionRefused(TlsFailure):
-    message_fr = (
-        "Le serveur ne propose pas de connexion sécurisée assez récente (TLS 1.2 au minimum) : "
-        "la connexion a été refusée pour protéger vos données. Prévenez le support de votre "
-        "messagerie."
-    )
+    message = messages.TLS_VERSION_REFUSED
 
 
 class CertificateRefused(TlsFailure):
     """The server's certificate failed verification (the base when the reason is unknown)."""
 
-    message_fr = (
-        "Le certificat de sécurité du serveur a été refusé : la connexion a été refusée pour "
-        "protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, prévenez votre "
-        "support."
-    )
+    message = messages.CERTIFICATE_REFUSED
 
 
 class CertificateExpired(CertificateRefused):
     """Expired, or not valid yet (then the computer's clock is the usual suspect)."""
 
-    message_fr = (
-        "Le certificat de sécurité du serveur a expiré : la connexion a été refusée pour protéger "
-        "vos données. Vérifiez la date et l'heure de cet ordinateur ; si elles sont justes, "
-        "prévenez le support de votre messagerie."
-    )
+    message = messages.CERTIFICATE_EXPIRED
 
     @classmethod
     def with_facts(cls, facts: CertificateFacts, now: dt.datetime) -> CertificateExpired:
         if now < facts.not_before:
             return cls(
                 "certificate not yet valid",
-                "Le certificat de sécurité du serveur n'est valable qu'à partir du "
-                f"{long_date(facts.not_before.date())} : la connexion a été refusée. Vérifiez la "
-                "date et l'heure de cet ordinateur ; si elles sont justes, prévenez le support de "
-                "votre messagerie.",
+                messages.CERTIFICATE_NOT_YET_VALID_ON.fill(day=facts.not_before.date()),
             )
         return cls(
-            "certificate expired",
-            "Le certificat de sécurité du serveur a expiré le "
-            f"{long_date(facts.not_after.date())} : la connexion a été refusée pour protéger vos "
-            "données. Vérifiez la date et l'heure de cet ordinateur ; si elles sont justes, "
-            "prévenez le support de votre messagerie.",
+            "certificate expired", messages.CERTIFICATE_EXPIRED_ON.fill(day=facts.not_after.date())
         )
 
 
 class CertificateNotTrusted(CertificateRefused):
     """Self-signed, or issued by an authority this computer does not trust."""
 
-    message_fr = (
-        "Le certificat de sécurité du serveur n'est pas reconnu (auto-signé ou d'une autorité "
-        "inconnue) : la connexion a été refusée pour protéger vos données. Si votre établissement "
-        "a ses propres certificats (IGC Santé), ajoutez-les dans Paramètres, « Certificats "
-        "d'autorité supplémentaires » ; sinon, prévenez votre support : la connexion pourrait "
-        "être interceptée."
-    )
+    message = messages.CERTIFICATE_NOT_TRUSTED
 
 
 class CertificateWrongHost(CertificateRefused):
     """Valid, but for another server name."""
 
-    message_fr = (
-        "Le certificat de sécurité présenté n'est pas celui de ce serveur : la connexion a été "
-        "refusée pour protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, "
-        "prévenez votre support : la connexion pourrait être interceptée."
-    )
+    message = messages.CERTIFICATE_WRONG_HOST
 
     @classmethod
     def with_names(cls, host: str, names: tuple[str, ...]) -> CertificateWrongHost:
         shown = ", ".join(f"« {n} »" for n in names[:3]) + (" …" if len(names) > 3 else "")
         return cls(
             "certificate for another host",
-            f"Le certificat de sécurité présenté est celui de {shown}, pas de « {host} » : la "
-            "connexion a été refusée pour protéger vos données. Vérifiez l'adresse du serveur ; "
-            "si elle est juste, prévenez votre support : la connexion pourrait être interceptée.",
+            messages.CERTIFICATE_WRONG_HOST_NAMES.fill(names=shown, host=host),
         )
 
 

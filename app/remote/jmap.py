@@ -21,7 +21,7 @@ from urllib.parse import quote, urljoin
 
 import httpx
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
 from app.remote.http import (
     ServerUnreachable,
@@ -71,17 +71,14 @@ _TYPE_CAPABILITIES: dict[str, tuple[str, ...]] = {
 class JmapError(CoreError):
     """Base of the JMAP client's errors."""
 
-    message_fr = "Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard."
+    message = messages.JMAP_UNEXPECTED
 
 
 class NetworkError(JmapError, ServerUnreachable):
     """The server could not be reached or the connection broke. A ServerUnreachable too, so that
     callers catch one error for "offline" whichever layer noticed it."""
 
-    message_fr = (
-        "Le serveur est injoignable. Vérifiez votre connexion à Internet ; "
-        "vos messages restent consultables hors connexion."
-    )
+    message = messages.NETWORK_ERROR
 
 
 class InvalidResponse(JmapError):
@@ -89,28 +86,29 @@ class InvalidResponse(JmapError):
 
 
 class NoMailAccount(JmapError):
-    message_fr = "Ce compte n'a pas de messagerie sur le serveur. Contactez le support."
+    message = messages.NO_MAIL_ACCOUNT
 
 
 class RequestError(JmapError):
     """The whole request was refused (RFC 8620 §3.6.1, an application/problem+json answer)."""
 
-    message_fr = "Le serveur de messagerie a refusé la demande. Réessayez plus tard."
+    message = messages.JMAP_REQUEST_REFUSED
 
     def __init__(self, type_: str, status: int, detail: str = "", limit: str | None = None) -> None:
-        super().__init__(f"{type_} (HTTP {status}){f' limit={limit}' if limit else ''}")
+        super().__init__(
+            f"{type_} (HTTP {status}){f' limit={limit}' if limit else ''}",
+            messages.JMAP_LIMIT if type_ == "limit" else None,
+        )
         self.type = type_
         self.status = status
         self.detail = detail
         self.limit = limit
-        if type_ == "limit":
-            self.message_fr = "La demande dépasse une limite du serveur de messagerie."
 
 
 class MethodError(JmapError):
     """One method call failed (RFC 8620 §3.6.2); the other calls of the request may have worked."""
 
-    message_fr = "Le serveur de messagerie n'a pas pu traiter la demande."
+    message = messages.JMAP_METHOD_FAILED
 
     def __init__(self, type_: str, description: str | None, call_id: str) -> None:
         super().__init__(f"{type_} in call {call_id}")
@@ -146,7 +144,7 @@ class InvalidArguments(MethodError):
 
 
 class AccountNotFound(MethodError):
-    message_fr = "Le compte de messagerie est introuvable sur le serveur."
+    message = messages.JMAP_ACCOUNT_NOT_FOUND
 
 
 class RequestTooLarge(MethodError):

@@ -22,7 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from app import messages
 from app.errors import CoreError
+from app.messages import Message
 
 __all__ = [
     "CleartextServerUrl",
@@ -109,18 +111,11 @@ def _host(host: str) -> str:
 
 
 class InvalidServerUrl(CoreError):
-    message_fr = (
-        "L'adresse du serveur n'est pas valide : elle doit commencer par https:// suivi du nom "
-        "du serveur, par exemple https://sante-ara.fr."
-    )
+    message = messages.INVALID_SERVER_URL
 
 
 class CleartextServerUrl(InvalidServerUrl):
-    message_fr = (
-        "L'adresse du serveur doit commencer par https:// : une connexion non chiffrée (http://) "
-        "ferait circuler votre mot de passe en clair ; elle n'est acceptée que pour un serveur "
-        "sur cet ordinateur (127.0.0.1 ou localhost)."
-    )
+    message = messages.CLEARTEXT_SERVER_URL
 
 
 def check_server_url(url: str) -> str:
@@ -152,15 +147,12 @@ def _names(origins: Iterable[Origin]) -> str:
 class OriginRefused(CoreError):
     """Something was to go where this account's credentials may not: refused, nothing sent."""
 
-    message_fr = (
-        "Le serveur a indiqué une adresse non valide : rien n'y a été envoyé. Contactez votre "
-        "support."
-    )
+    message = messages.ORIGIN_REFUSED
 
     def __init__(
-        self, detail: str, origins: Sequence[Origin] = (), message_fr: str | None = None
+        self, detail: str, origins: Sequence[Origin] = (), message: Message | None = None
     ) -> None:
-        super().__init__(detail, message_fr)
+        super().__init__(detail, message)
         self.origins = tuple(origins)
 
 
@@ -172,9 +164,7 @@ class ForeignOrigin(OriginRefused):
         super().__init__(
             f"foreign origin: {names}",
             origins,
-            f"Le serveur demande d'envoyer vos identifiants à {names}, une adresse que vous "
-            "n'avez pas autorisée pour ce compte : c'est refusé, rien n'y a été envoyé. Vérifiez "
-            "l'adresse du serveur ou contactez votre support.",
+            messages.FOREIGN_ORIGIN.fill(origins=names),
         )
 
 
@@ -185,9 +175,7 @@ class InsecureOrigin(OriginRefused):
         super().__init__(
             f"insecure origin: {origin}",
             (origin,),
-            f"Le serveur demande d'envoyer vos identifiants sans chiffrement, à {origin} : c'est "
-            "toujours refusé, rien n'y a été envoyé. Vérifiez l'adresse du serveur ou contactez "
-            "votre support.",
+            messages.INSECURE_ORIGIN.fill(origin=str(origin)),
         )
 
 
@@ -200,9 +188,7 @@ class OriginApprovalNeeded(CoreError):
         names = _names(origins)
         super().__init__(
             f"approval needed: {names}",
-            "Pour cette première connexion, le serveur demande que vos identifiants soient aussi "
-            f"envoyés à : {names}. Rien n'y a encore été envoyé. Ne les autorisez que si votre "
-            "support vous les a indiquées.",
+            messages.ORIGIN_APPROVAL_NEEDED.fill(origins=names),
         )
 
 

@@ -22,7 +22,8 @@ from urllib.parse import quote, unquote
 
 import httpx
 
-from app import logs
+from app import logs, messages
+from app.messages import Message
 from app.regional.errors import (
     PatientSearchTooBroad,
     RegionalError,
@@ -696,7 +697,7 @@ def _error(response: httpx.Response) -> RegionalError:
             raw_code = body.get("error")
             code = raw_code if isinstance(raw_code, str) else ""
             text = body.get("message")
-            message = text if isinstance(text, str) and text.strip() else None
+            message = Message.said(text) if isinstance(text, str) and text.strip() else None
     except ValueError:
         pass
     log.info("regional API refused a request: HTTP %d %s", status, code)
@@ -711,9 +712,9 @@ def _error(response: httpx.Response) -> RegionalError:
         return RegionalForbidden(detail, message, status, code)
     if message is None:
         message = {
-            401: "Authentification requise : connectez-vous à nouveau.",
-            404: "Ressource introuvable.",
-        }.get(status, "Le service régional a refusé la demande. Réessayez plus tard.")
+            401: messages.REGIONAL_AUTH_REQUIRED,
+            404: messages.REGIONAL_NOT_FOUND,
+        }.get(status, messages.REGIONAL_REFUSED)
     return RegionalError(detail, message, status=status, code=code)
 
 

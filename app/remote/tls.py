@@ -39,7 +39,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
 from app.text import strip_bidi
 
@@ -62,28 +62,16 @@ class CaBundleError(CoreError):
 
     @classmethod
     def missing(cls, path: Path) -> CaBundleError:
-        return cls(
-            "CA bundle missing",
-            f"Le fichier de certificats d'autorité supplémentaires « {_name(path)} » est "
-            "introuvable. Choisissez-le de nouveau dans Paramètres, ou retirez-le.",
-        )
+        return cls("CA bundle missing", messages.CA_BUNDLE_MISSING.fill(name=_name(path)))
 
     @classmethod
     def unreadable(cls, path: Path) -> CaBundleError:
-        return cls(
-            "CA bundle unreadable",
-            f"Le fichier de certificats d'autorité supplémentaires « {_name(path)} » ne peut pas "
-            "être lu (droits d'accès). Choisissez-en une copie lisible dans Paramètres, ou "
-            "retirez-le.",
-        )
+        return cls("CA bundle unreadable", messages.CA_BUNDLE_UNREADABLE.fill(name=_name(path)))
 
     @classmethod
     def invalid(cls, path: Path) -> CaBundleError:
         return cls(
-            "CA bundle without a CA certificate",
-            f"Le fichier « {_name(path)} » ne contient aucun certificat d'autorité au format PEM. "
-            "Choisissez le fichier fourni par votre établissement (certificats IGC Santé), ou "
-            "retirez-le dans Paramètres.",
+            "CA bundle without a CA certificate", messages.CA_BUNDLE_INVALID.fill(name=_name(path))
         )
 
 

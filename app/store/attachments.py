@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
 from app.store.db import Connection
 
@@ -20,10 +20,7 @@ CHUNK_SIZE = 256 * 1024
 
 
 class ContentMissing(CoreError):
-    message_fr = (
-        "Le contenu de cette pièce jointe n'est plus dans le cache. Il sera téléchargé à nouveau "
-        "à la prochaine connexion."
-    )
+    message = messages.CONTENT_MISSING
 
 
 def _now_ms() -> int:

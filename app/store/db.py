@@ -25,7 +25,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import sqlcipher3
 
-from app import logs, paths
+from app import logs, messages, paths
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.store import schema
@@ -41,38 +41,25 @@ SLOW_QUERY_MS = 40.0
 
 
 class WrongKey(CoreError):
-    message_fr = (
-        "Le cache local ne peut pas être déchiffré avec cette clé : il a été créé pour un autre "
-        "compte ou avec un autre mot de passe. Il sera reconstruit depuis le serveur."
-    )
+    message = messages.WRONG_KEY
 
 
 class CacheCorrupt(CoreError):
-    message_fr = (
-        "Le cache local est endommagé. Il va être reconstruit depuis le serveur ; les messages "
-        "en attente d'envoi sont conservés."
-    )
+    message = messages.CACHE_CORRUPT
 
 
 class DiskError(CoreError):
-    message_fr = (
-        "Impossible d'écrire sur le disque (disque plein ou en lecture seule). Libérez de "
-        "l'espace ou vérifiez les droits du dossier, puis réessayez."
-    )
+    message = messages.DISK_ERROR
 
 
 class UnsentCorrupt(CacheCorrupt):
     """The unsent file (not the cache) is unreadable: it is set aside, never deleted."""
 
-    message_fr = (
-        "Le fichier local des messages en attente d'envoi et des brouillons est endommagé. Il a "
-        "été mis de côté (il n'a pas été supprimé) et un nouveau fichier a été créé ; ce qui "
-        "était encore lisible a été récupéré. Vérifiez votre boîte d'envoi et vos brouillons."
-    )
+    message = messages.UNSENT_CORRUPT
 
 
 class CacheClosed(CoreError):
-    message_fr = "Le cache local est fermé. Reconnectez-vous pour continuer."
+    message = messages.CACHE_CLOSED
 
 
 def _error_code(exc: BaseException) -> int | None:

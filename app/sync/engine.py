@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from app import logs
+from app import logs, messages
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
@@ -56,7 +56,7 @@ MAX_ACTION_ATTEMPTS = 5
 # Offline, the longest wait between two tries (plus jitter): once the server is back, mail flows
 # again within about half a minute (F5 tries at once).
 RETRY_MAX_S = 30.0
-OFFLINE_REASON_FR = "Serveur injoignable : les messages en cache restent lisibles."
+OFFLINE_REASON_FR = messages.OFFLINE_CACHE_READABLE.text()
 
 
 @dataclass

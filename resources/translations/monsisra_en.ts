@@ -387,7 +387,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+152"/>
+        <location filename="../../ui/composer/composer.py" line="+150"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -585,7 +585,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+37"/>
+        <location filename="../../ui/mail/conversations.py" line="+36"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -745,7 +745,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+342"/>
+        <location filename="../../ui/directory/view.py" line="+341"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -1681,7 +1681,7 @@
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../ui/desktop/notifications.py" line="+40"/>
+        <location filename="../../ui/desktop/notifications.py" line="+39"/>
         <source>expéditeur inconnu</source>
         <translation>unknown sender</translation>
     </message>
@@ -2202,7 +2202,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+177"/>
+        <location filename="../../ui/composer/recipients.py" line="+176"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -3097,6 +3097,582 @@
         <location line="+8"/>
         <source>Texte du message enregistré : {name}</source>
         <translation>Message text saved: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <location filename="../../app/messages/connection.py" line="+10"/>
+        <source>Une erreur inattendue s&apos;est produite.</source>
+        <translation>An unexpected error occurred.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{count} seconde</source>
+        <translation>{count} second</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} secondes</source>
+        <translation>{count} seconds</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} minute</source>
+        <translation>{count} minute</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} minutes</source>
+        <translation>{count} minutes</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Identifiant ou mot de passe incorrect.</source>
+        <translation>Incorrect username or password.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Trop de tentatives de connexion infructueuses. Réessayez dans {wait}.</source>
+        <translation>Too many failed sign-in attempts. Try again in {wait}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Votre session a expiré. Saisissez à nouveau votre mot de passe pour continuer ; votre travail en cours est conservé.</source>
+        <translation>Your session has expired. Enter your password again to continue; your work in progress is kept.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur a répondu de façon inattendue lors de la connexion. Réessayez plus tard ou contactez votre support.</source>
+        <translation>The server answered unexpectedly while signing in. Try again later or contact your support.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur est injoignable et ce compte n&apos;a encore jamais été ouvert sur cet ordinateur : la première connexion doit se faire en ligne. Vérifiez votre connexion et réessayez.</source>
+        <translation>The server cannot be reached and this account has never been opened on this computer: the first sign-in must be made online. Check your connection and try again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Compte ouvert hors connexion, à votre demande : les messages enregistrés sur cet ordinateur restent consultables. La connexion au serveur est retentée régulièrement.</source>
+        <translation>Account opened offline, as you asked: the messages stored on this computer can still be read. The connection to the server is tried again regularly.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Votre mot de passe a changé sur le serveur, mais les données de cet ordinateur sont protégées par l&apos;ancien. Saisissez aussi votre ancien mot de passe pour les déverrouiller.</source>
+        <translation>Your password has changed on the server, but the data on this computer is protected by the old one. Also enter your old password to unlock it.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Mot de passe incorrect. Vérifiez la saisie (majuscules, clavier) et réessayez.</source>
+        <translation>Incorrect password. Check what you typed (caps lock, keyboard layout) and try again.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Trop d&apos;essais de mot de passe incorrects. Réessayez dans {wait}.</source>
+        <translation>Too many incorrect password attempts. Try again in {wait}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le fichier de clé de ce compte est illisible. Reconnectez-vous au serveur pour reconstruire les données locales.</source>
+        <translation>This account&apos;s key file is unreadable. Sign in to the server again to rebuild the local data.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Aucun trousseau sécurisé n&apos;est disponible sur cet ordinateur : la connexion ne peut pas être mémorisée et votre mot de passe vous sera demandé à chaque lancement.</source>
+        <translation>No secure keyring is available on this computer: the sign-in cannot be remembered and your password will be asked for at every start.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Les données de ce compte n&apos;ont pas pu être toutes effacées de cet ordinateur. Fermez MonSisra, puis réessayez ; si le problème persiste, contactez votre support.</source>
+        <translation>Not all of this account&apos;s data could be erased from this computer. Close MonSisra, then try again; if the problem persists, contact your support.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>La session est fermée : reconnectez-vous pour ouvrir ce document.</source>
+        <translation>The session is closed: sign in again to open this document.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>L&apos;adresse du serveur n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur, par exemple https://sante-ara.fr.</source>
+        <translation>The server address is not valid: it must start with https:// followed by the server&apos;s name, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur doit commencer par https:// : une connexion non chiffrée (http://) ferait circuler votre mot de passe en clair ; elle n&apos;est acceptée que pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).</source>
+        <translation>The server address must start with https://: an unencrypted connection (http://) would send your password in clear; it is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le serveur a indiqué une adresse non valide : rien n&apos;y a été envoyé. Contactez votre support.</source>
+        <translation>The server gave an invalid address: nothing was sent to it. Contact your support.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur demande d&apos;envoyer vos identifiants à {origins}, une adresse que vous n&apos;avez pas autorisée pour ce compte : c&apos;est refusé, rien n&apos;y a été envoyé. Vérifiez l&apos;adresse du serveur ou contactez votre support.</source>
+        <translation>The server asks to send your credentials to {origins}, an address you have not allowed for this account: this is refused, nothing was sent there. Check the server address or contact your support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le serveur demande d&apos;envoyer vos identifiants sans chiffrement, à {origin} : c&apos;est toujours refusé, rien n&apos;y a été envoyé. Vérifiez l&apos;adresse du serveur ou contactez votre support.</source>
+        <translation>The server asks to send your credentials without encryption, to {origin}: this is always refused, nothing was sent there. Check the server address or contact your support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Pour cette première connexion, le serveur demande que vos identifiants soient aussi envoyés à : {origins}. Rien n&apos;y a encore été envoyé. Ne les autorisez que si votre support vous les a indiquées.</source>
+        <translation>For this first sign-in, the server asks for your credentials to be sent also to: {origins}. Nothing has been sent there yet. Allow them only if your support gave them to you.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Le serveur est injoignable. Vérifiez votre connexion à Internet et réessayez.</source>
+        <translation>The server cannot be reached. Check your Internet connection and try again.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Serveur injoignable : les messages en cache restent lisibles.</source>
+        <translation>Server unreachable: the cached messages can still be read.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le serveur renvoie d&apos;adresse en adresse sans aboutir. Réessayez plus tard ou contactez votre support.</source>
+        <translation>The server redirects from address to address without end. Try again later or contact your support.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>La connexion sécurisée au serveur n&apos;a pas pu être établie : la connexion a été refusée pour protéger vos données. Vérifiez l&apos;adresse du serveur ; si elle est juste, prévenez votre support.</source>
+        <translation>The secure connection to the server could not be set up: the connection was refused to protect your data. Check the server address; if it is right, tell your support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le serveur ne propose pas de connexion sécurisée assez récente (TLS 1.2 au minimum) : la connexion a été refusée pour protéger vos données. Prévenez le support de votre messagerie.</source>
+        <translation>The server does not offer a recent enough secure connection (TLS 1.2 at least): the connection was refused to protect your data. Tell your messaging service&apos;s support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le certificat de sécurité du serveur a été refusé : la connexion a été refusée pour protéger vos données. Vérifiez l&apos;adresse du serveur ; si elle est juste, prévenez votre support.</source>
+        <translation>The server&apos;s security certificate was refused: the connection was refused to protect your data. Check the server address; if it is right, tell your support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le certificat de sécurité du serveur a expiré : la connexion a été refusée pour protéger vos données. Vérifiez la date et l&apos;heure de cet ordinateur ; si elles sont justes, prévenez le support de votre messagerie.</source>
+        <translation>The server&apos;s security certificate has expired: the connection was refused to protect your data. Check this computer&apos;s date and time; if they are right, tell your messaging service&apos;s support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le certificat de sécurité du serveur n&apos;est valable qu&apos;à partir du {day} : la connexion a été refusée. Vérifiez la date et l&apos;heure de cet ordinateur ; si elles sont justes, prévenez le support de votre messagerie.</source>
+        <translation>The server&apos;s security certificate is only valid from {day}: the connection was refused. Check this computer&apos;s date and time; if they are right, tell your messaging service&apos;s support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le certificat de sécurité du serveur a expiré le {day} : la connexion a été refusée pour protéger vos données. Vérifiez la date et l&apos;heure de cet ordinateur ; si elles sont justes, prévenez le support de votre messagerie.</source>
+        <translation>The server&apos;s security certificate expired on {day}: the connection was refused to protect your data. Check this computer&apos;s date and time; if they are right, tell your messaging service&apos;s support.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le certificat de sécurité du serveur n&apos;est pas reconnu (auto-signé ou d&apos;une autorité inconnue) : la connexion a été refusée pour protéger vos données. Si votre établissement a ses propres certificats (IGC Santé), ajoutez-les dans Paramètres, « Certificats d&apos;autorité supplémentaires » ; sinon, prévenez votre support : la connexion pourrait être interceptée.</source>
+        <translation>The server&apos;s security certificate is not recognised (self-signed or from an unknown authority): the connection was refused to protect your data. If your organisation has its own certificates (IGC Santé), add them in Settings, “Additional certificate authorities”; otherwise, tell your support: the connection could be intercepted.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Le certificat de sécurité présenté n&apos;est pas celui de ce serveur : la connexion a été refusée pour protéger vos données. Vérifiez l&apos;adresse du serveur ; si elle est juste, prévenez votre support : la connexion pourrait être interceptée.</source>
+        <translation>The security certificate presented is not this server&apos;s: the connection was refused to protect your data. Check the server address; if it is right, tell your support: the connection could be intercepted.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le certificat de sécurité présenté est celui de {names}, pas de « {host} » : la connexion a été refusée pour protéger vos données. Vérifiez l&apos;adresse du serveur ; si elle est juste, prévenez votre support : la connexion pourrait être interceptée.</source>
+        <translation>The security certificate presented is that of {names}, not of “{host}”: the connection was refused to protect your data. Check the server address; if it is right, tell your support: the connection could be intercepted.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le fichier de certificats d&apos;autorité supplémentaires « {name} » est introuvable. Choisissez-le de nouveau dans Paramètres, ou retirez-le.</source>
+        <translation>The additional certificate authorities file “{name}” cannot be found. Choose it again in Settings, or remove it.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le fichier de certificats d&apos;autorité supplémentaires « {name} » ne peut pas être lu (droits d&apos;accès). Choisissez-en une copie lisible dans Paramètres, ou retirez-le.</source>
+        <translation>The additional certificate authorities file “{name}” cannot be read (access rights). Choose a readable copy of it in Settings, or remove it.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le fichier « {name} » ne contient aucun certificat d&apos;autorité au format PEM. Choisissez le fichier fourni par votre établissement (certificats IGC Santé), ou retirez-le dans Paramètres.</source>
+        <translation>The file “{name}” contains no certificate authority in PEM format. Choose the file provided by your organisation (IGC Santé certificates), or remove it in Settings.</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages/mail.py" line="+11"/>
+        <source>Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard.</source>
+        <translation>The mail server answered unexpectedly. Try again later.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le serveur est injoignable. Vérifiez votre connexion à Internet ; vos messages restent consultables hors connexion.</source>
+        <translation>The server cannot be reached. Check your Internet connection; your messages can still be read offline.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ce compte n&apos;a pas de messagerie sur le serveur. Contactez le support.</source>
+        <translation>This account has no mailbox on the server. Contact support.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le serveur de messagerie a refusé la demande. Réessayez plus tard.</source>
+        <translation>The mail server refused the request. Try again later.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>La demande dépasse une limite du serveur de messagerie.</source>
+        <translation>The request exceeds a limit of the mail server.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le serveur de messagerie n&apos;a pas pu traiter la demande.</source>
+        <translation>The mail server could not process the request.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le compte de messagerie est introuvable sur le serveur.</source>
+        <translation>The mail account cannot be found on the server.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ce compte n&apos;a pas de dossier Archives.</source>
+        <translation>This account has no Archive folder.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ce serveur ne propose pas les services régionaux (annuaire, téléconsultation…).</source>
+        <translation>This server does not offer the regional services (directory, teleconsultation…).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>La pièce jointe dépasse la taille maximale autorisée par le serveur.</source>
+        <translation>The attachment is larger than the server allows.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>La pièce jointe dépasse la taille maximale autorisée par le serveur ({limit} Mo).</source>
+        <translation>The attachment is larger than the server allows ({limit} MB).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cette pièce jointe n&apos;existe plus sur le serveur.</source>
+        <translation>This attachment no longer exists on the server.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>La pièce jointe est plus volumineuse que prévu ; elle n&apos;a pas été ouverte.</source>
+        <translation>The attachment is larger than expected; it was not opened.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le contenu de cette pièce jointe n&apos;est plus dans le cache. Il sera téléchargé à nouveau à la prochaine connexion.</source>
+        <translation>This attachment&apos;s content is no longer in the cache. It will be downloaded again at the next connection.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ce document n&apos;a pas encore été ouvert sur cet ordinateur : il sera disponible au retour de la connexion.</source>
+        <translation>This document has not been opened on this computer yet: it will be available when the connection is back.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
+        <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le document n&apos;a pas pu être enregistré à cet endroit (dossier absent ou protégé, ou disque plein). Choisissez un autre dossier.</source>
+        <translation>The document could not be saved there (folder missing or protected, or disk full). Choose another folder.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Le paquet IHE_XDM.ZIP joint au message est illisible ou invalide.</source>
+        <translation>The IHE_XDM.ZIP package attached to the message is unreadable or invalid.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un paquet IHE XDM doit contenir au moins un document.</source>
+        <translation>An IHE XDM package must contain at least one document.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le paquet IHE_XDM.ZIP contient un chemin absolu.</source>
+        <translation>The IHE_XDM.ZIP package contains an absolute path.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le paquet IHE_XDM.ZIP contient un chemin interdit (..).</source>
+        <translation>The IHE_XDM.ZIP package contains a forbidden path (..).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le paquet IHE_XDM.ZIP contient trop de fichiers.</source>
+        <translation>The IHE_XDM.ZIP package contains too many files.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le paquet IHE_XDM.ZIP est chiffré ; il ne peut pas être lu.</source>
+        <translation>The IHE_XDM.ZIP package is encrypted; it cannot be read.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le paquet IHE_XDM.ZIP contient des doublons.</source>
+        <translation>The IHE_XDM.ZIP package contains duplicates.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le paquet IHE_XDM.ZIP est incohérent : un fichier n&apos;a pas la taille annoncée.</source>
+        <translation>The IHE_XDM.ZIP package is inconsistent: a file does not have its announced size.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le paquet IHE_XDM.ZIP est trop volumineux une fois décompressé.</source>
+        <translation>The IHE_XDM.ZIP package is too large once decompressed.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le fichier METADATA.XML contient une DTD ou des entités : refusé.</source>
+        <translation>The METADATA.XML file contains a DTD or entities: refused.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le fichier METADATA.XML est trop complexe.</source>
+        <translation>The METADATA.XML file is too complex.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le fichier METADATA.XML n&apos;est pas un XML valide.</source>
+        <translation>The METADATA.XML file is not valid XML.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le fichier IHE_XDM.ZIP ne contient pas de métadonnées (METADATA.XML).</source>
+        <translation>The IHE_XDM.ZIP file contains no metadata (METADATA.XML).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Le fichier METADATA.XML n&apos;est pas une soumission IHE XDS.</source>
+        <translation>The METADATA.XML file is not an IHE XDS submission.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un document annoncé est absent du paquet IHE_XDM.ZIP.</source>
+        <translation>An announced document is missing from the IHE_XDM.ZIP package.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un document du paquet IHE_XDM.ZIP ne correspond pas à son empreinte : il a pu être altéré.</source>
+        <translation>A document of the IHE_XDM.ZIP package does not match its fingerprint: it may have been altered.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Le message ne peut pas être préparé pour l&apos;envoi.</source>
+        <translation>The message cannot be prepared for sending.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Une adresse contient un saut de ligne.</source>
+        <translation>An address contains a line break.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>L&apos;objet ne peut pas contenir de saut de ligne.</source>
+        <translation>The subject cannot contain a line break.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Un brouillon a été enregistré par une version plus récente de MonSisra bureau : il est conservé, et se rouvrira une fois l&apos;application mise à jour.</source>
+        <translation>A draft was saved by a newer version of MonSisra bureau: it is kept, and will open again once the application is updated.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le message n&apos;a pas pu être envoyé.</source>
+        <translation>The message could not be sent.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Un document du message a été perdu.</source>
+        <translation>A document of the message was lost.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le serveur n&apos;a pas de dossier Brouillons ou Envoyés : envoi impossible.</source>
+        <translation>The server has no Drafts or Sent folder: the message cannot be sent.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucune identité d&apos;envoi sur ce compte.</source>
+        <translation>This account has no sending identity.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le message est trop volumineux pour le serveur.</source>
+        <translation>The message is too large for the server.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le document « {name} » fait {size} Mo : le serveur accepte au plus {limit} Mo par pièce jointe.</source>
+        <translation>The document “{name}” is {size} MB: the server accepts at most {limit} MB per attachment.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le paquet {package}, qui reprend les documents du patient, ferait {size} Mo : le serveur accepte au plus {limit} Mo par pièce jointe. Envoyez les documents en plusieurs messages.</source>
+        <translation>The {package} package, which holds the patient&apos;s documents, would be {size} MB: the server accepts at most {limit} MB per attachment. Send the documents in several messages.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Les pièces jointes du message font {size} Mo au total : le serveur accepte au plus {limit} Mo par message. Envoyez les documents en plusieurs messages.</source>
+        <translation>The message&apos;s attachments are {size} MB in total: the server accepts at most {limit} MB per message. Send the documents in several messages.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Les pièces jointes du message font {size} Mo au total (les documents et leur copie dans {package}) : le serveur accepte au plus {limit} Mo par message. Envoyez les documents en plusieurs messages.</source>
+        <translation>The message&apos;s attachments are {size} MB in total (the documents and their copy in {package}): the server accepts at most {limit} MB per message. Send the documents in several messages.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le serveur a refusé le message : il est trop volumineux. Envoyez les documents en plusieurs messages.</source>
+        <translation>The server refused the message: it is too large. Send the documents in several messages.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur a refusé le message : il est trop volumineux ({size} Mo de pièces jointes). Envoyez les documents en plusieurs messages.</source>
+        <translation>The server refused the message: it is too large ({size} MB of attachments). Send the documents in several messages.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur a refusé le message : il est trop volumineux ({size} Mo de pièces jointes, au plus {limit} Mo). Envoyez les documents en plusieurs messages.</source>
+        <translation>The server refused the message: it is too large ({size} MB of attachments, {limit} MB at most). Send the documents in several messages.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Le cache local ne peut pas être déchiffré avec cette clé : il a été créé pour un autre compte ou avec un autre mot de passe. Il sera reconstruit depuis le serveur.</source>
+        <translation>The local cache cannot be decrypted with this key: it was created for another account or with another password. It will be rebuilt from the server.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le cache local est endommagé. Il va être reconstruit depuis le serveur ; les messages en attente d&apos;envoi sont conservés.</source>
+        <translation>The local cache is damaged. It will be rebuilt from the server; the messages waiting to be sent are kept.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le cache local était illisible : il a été reconstruit et va être de nouveau rempli depuis le serveur. Les messages en attente d&apos;envoi et les brouillons ont été conservés.</source>
+        <translation>The local cache was unreadable: it has been rebuilt and will be filled again from the server. The messages waiting to be sent and the drafts have been kept.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Impossible d&apos;écrire sur le disque (disque plein ou en lecture seule). Libérez de l&apos;espace ou vérifiez les droits du dossier, puis réessayez.</source>
+        <translation>Cannot write to the disk (disk full or read-only). Free some space or check the folder&apos;s rights, then try again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le fichier local des messages en attente d&apos;envoi et des brouillons est endommagé. Il a été mis de côté (il n&apos;a pas été supprimé) et un nouveau fichier a été créé ; ce qui était encore lisible a été récupéré. Vérifiez votre boîte d&apos;envoi et vos brouillons.</source>
+        <translation>The local file of messages waiting to be sent and of drafts is damaged. It has been set aside (it was not deleted) and a new file has been created; what was still readable has been recovered. Check your outbox and your drafts.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Le cache local est fermé. Reconnectez-vous pour continuer.</source>
+        <translation>The local cache is closed. Sign in again to continue.</translation>
+    </message>
+    <message>
+        <location filename="../../app/messages/regional.py" line="+11"/>
+        <source>L&apos;annuaire a renvoyé une réponse illisible. Réessayez plus tard.</source>
+        <translation>The directory sent back an unreadable answer. Try again later.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire est injoignable. Vérifiez la connexion et réessayez.</source>
+        <translation>The directory cannot be reached. Check the connection and try again.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire a refusé la recherche. Vérifiez les critères saisis.</source>
+        <translation>The directory refused the search. Check the criteria you entered.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire refuse l&apos;accès : vérifiez la connexion ou la clé d&apos;API de l&apos;annuaire.</source>
+        <translation>The directory refuses access: check the connection or the directory&apos;s API key.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>L&apos;annuaire reçoit trop de demandes : réessayez dans un instant.</source>
+        <translation>The directory is receiving too many requests: try again in a moment.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;annuaire rencontre un problème : réessayez plus tard.</source>
+        <translation>The directory has a problem: try again later.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le service régional a renvoyé une réponse illisible. Réessayez plus tard.</source>
+        <translation>The regional service sent back an unreadable answer. Try again later.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Les services régionaux sont injoignables. Vérifiez la connexion et réessayez.</source>
+        <translation>The regional services cannot be reached. Check the connection and try again.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Les services régionaux ne sont pas disponibles hors connexion. Réessayez une fois la connexion revenue.</source>
+        <translation>The regional services are not available offline. Try again once the connection is back.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Recherche trop large : indiquez le nom de naissance ou d&apos;usage du patient avec sa date de naissance, ou son INS.</source>
+        <translation>Search too broad: enter the patient&apos;s birth name or used name with their date of birth, or their INS.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Trop de demandes en peu de temps : patientez une minute, puis réessayez.</source>
+        <translation>Too many requests in a short time: wait a minute, then try again.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Vous n&apos;avez pas accès à ces informations : elles sont réservées aux professionnels concernés (pour un patient, à ceux qui le suivent dans leur file active).</source>
+        <translation>You do not have access to this information: it is reserved for the professionals concerned (for a patient, those who follow them in their active list).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Authentification requise : connectez-vous à nouveau.</source>
+        <translation>Authentication required: sign in again.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ressource introuvable.</source>
+        <translation>Resource not found.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Le service régional a refusé la demande. Réessayez plus tard.</source>
+        <translation>The regional service refused the request. Try again later.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ce serveur ne propose pas d&apos;annuaire.</source>
+        <translation>This server offers no directory.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>--near attend LAT,LON,KM.</source>
+        <translation>--near expects LAT,LON,KM.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fichier introuvable : {name}</source>
+        <translation>File not found: {name}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type de document inconnu : {code}</source>
+        <translation>Unknown document type: {code}</translation>
+    </message>
+</context>
+<context>
+    <name>tasks</name>
+    <message>
+        <location filename="../../ui/tasks.py" line="+34"/>
+        <source>Une erreur inattendue s&apos;est produite. Le détail est dans le Journal.</source>
+        <translation>An unexpected error occurred. The details are in the Log.</translation>
     </message>
 </context>
 </TS>

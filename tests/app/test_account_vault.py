@@ -137,8 +137,8 @@ def test_growing_delay_persists_across_vault_instances(tmp_path: Path) -> None:
 def test_delay_schedule_grows_and_is_capped() -> None:
     assert [delay_after(n) for n in range(1, 8)] == [0, 0, 1, 2, 4, 8, 16]
     assert delay_after(50) == MAX_DELAY == 300
-    assert format_wait(0.2) == "1 seconde"
-    assert format_wait(90) == "2 minutes"
+    assert format_wait(0.2).text() == "1 seconde"
+    assert format_wait(90).text() == "2 minutes"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import datetime as dt
 import logging
 import re
 import shutil
@@ -19,16 +20,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from app import messages as catalogue
 from app import settings as settings_mod
+from app.errors import CoreError
+from app.messages import Message
+from app.outbox.limits import MessageTooLarge, SendLimits, check_sizes
+from app.regional.errors import RegionalError
+from app.remote.auth import LoginRejected, LoginThrottled
+from app.remote.http import CertificateExpired
+from app.remote.tls import CertificateFacts
 from app.session import AccountSession
 from scripts import translations
 from tests.ui.conftest import run_sync
 from tests.ui.test_login_window import closed_port
-from ui import i18n, screenshots
+from ui import i18n, screenshots, tasks
 from ui.app import install_translations
 from ui.login.window import LoginWindow
 
@@ -286,3 +295,81 @@ def test_every_string_the_screens_look_up_has_an_english_translation(
         "QT_TRANSLATE_NOOP, or call QCoreApplication.translate with the literal):\n"
         + "\n".join(shown(key) for key in missing)
     )
+
+
+# --- The core's sentences (app/messages/, context "core") ----------------------------------------
+
+
+def test_every_core_sentence_has_an_english_translation_that_keeps_its_fields() -> None:
+    committed = messages(EN_TS)
+    entries = catalogue.catalogue()
+    assert len(entries) > 100
+    missing, wrong = [], []
+    for name, entry in entries.items():
+        english = committed.get((catalogue.CONTEXT, entry.template, ""))
+        if english is None:
+            missing.append(f"  {name}: «{entry.template}»")
+        elif catalogue.fields_of(english) != entry.fields:
+            wrong.append(f"  {name}: «{english}»")
+    assert not missing, "core sentences without an English translation:\n" + "\n".join(missing)
+    assert not wrong, "English core sentences whose fields differ:\n" + "\n".join(wrong)
+
+
+async def _fails(error: CoreError) -> None:
+    raise error
+
+
+def said_through_a_task(qtbot: QtBot, error: CoreError) -> str:
+    """What a page shows when its background work fails with `error`."""
+    owner = QObject()
+    said: list[str] = []
+    tasks.run(_fails(error), owner, on_error=said.append)
+    qtbot.waitUntil(lambda: bool(said))
+    return said[0]
+
+
+def test_a_core_error_reaches_the_user_in_english_through_message_of(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, start_in: Callable[[str], Path]
+) -> None:
+    start_in("en")
+    assert said_through_a_task(qtbot, LoginRejected("401")) == "Incorrect username or password."
+    assert said_through_a_task(qtbot, LoginThrottled(90)) == (
+        "Too many failed sign-in attempts. Try again in 2 minutes."
+    )
+    expired = CertificateExpired.with_facts(
+        CertificateFacts(
+            not_before=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            not_after=dt.datetime(2027, 3, 1, tzinfo=dt.UTC),
+            names=("mss.example",),
+            subject="CN=mss.example",
+            issuer="CN=mss.example",
+            self_signed=True,
+        ),
+        dt.datetime(2028, 1, 1, tzinfo=dt.UTC),
+    )
+    assert tasks.message_of(expired).startswith(
+        "The server's security certificate expired on 1 March 2027: the connection was refused"
+    )
+    with pytest.raises(MessageTooLarge) as too_large:
+        check_sizes([("scanner.pdf", 1_150_000)], False, SendLimits(200_000, None))
+    assert tasks.message_of(too_large.value) == (
+        "The document “scanner.pdf” is 1.1 MB: the server accepts at most 0.2 MB per attachment."
+    )
+    server_said = RegionalError("HTTP 409", Message.said("Limite atteinte : 4 par an."))
+    assert tasks.message_of(server_said) == "Limite atteinte : 4 par an."  # the server's words
+    assert tasks.message_of(KeyError("x")) == (
+        "An unexpected error occurred. The details are in the Log."
+    )
+
+
+def test_in_french_message_of_says_the_core_s_french_sentence(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, start_in: Callable[[str], Path]
+) -> None:
+    start_in("fr")
+    throttled = LoginThrottled(90)
+    assert said_through_a_task(qtbot, throttled) == throttled.message_fr
+    assert throttled.message_fr.endswith("Réessayez dans 2 minutes.")
+    with pytest.raises(MessageTooLarge) as too_large:
+        check_sizes([("scanner.pdf", 1_150_000)], False, SendLimits(200_000, None))
+    assert tasks.message_of(too_large.value) == too_large.value.message_fr
+    assert "1,1 Mo" in tasks.message_of(too_large.value)

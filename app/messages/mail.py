@@ -1,0 +1,272 @@
+"""The core's sentences about the mail: the mail server (JMAP), attachments and documents, the
+IHE_XDM.ZIP package, writing and sending a message, the local cache."""
+
+from __future__ import annotations
+
+from app.messages.sentence import QT_TRANSLATE_NOOP, Message
+
+# --- The mail server (JMAP) ----------------------------------------------------------------------
+
+JMAP_UNEXPECTED = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard."
+    )
+)
+NETWORK_ERROR = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur est injoignable. Vérifiez votre connexion à Internet ; vos messages restent "
+        "consultables hors connexion.",
+    )
+)
+NO_MAIL_ACCOUNT = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Ce compte n'a pas de messagerie sur le serveur. Contactez le support."
+    )
+)
+JMAP_REQUEST_REFUSED = Message(
+    QT_TRANSLATE_NOOP("core", "Le serveur de messagerie a refusé la demande. Réessayez plus tard.")
+)
+JMAP_LIMIT = Message(
+    QT_TRANSLATE_NOOP("core", "La demande dépasse une limite du serveur de messagerie.")
+)
+JMAP_METHOD_FAILED = Message(
+    QT_TRANSLATE_NOOP("core", "Le serveur de messagerie n'a pas pu traiter la demande.")
+)
+JMAP_ACCOUNT_NOT_FOUND = Message(
+    QT_TRANSLATE_NOOP("core", "Le compte de messagerie est introuvable sur le serveur.")
+)
+NO_ARCHIVE_FOLDER = Message(QT_TRANSLATE_NOOP("core", "Ce compte n'a pas de dossier Archives."))
+NO_REGIONAL_SERVICES = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Ce serveur ne propose pas les services régionaux (annuaire, téléconsultation…)."
+    )
+)
+
+# --- Attachments and documents -------------------------------------------------------------------
+
+UPLOAD_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "La pièce jointe dépasse la taille maximale autorisée par le serveur."
+    )
+)
+UPLOAD_TOO_LARGE_MB = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La pièce jointe dépasse la taille maximale autorisée par le serveur ({limit} Mo).",
+    )
+)
+BLOB_NOT_FOUND = Message(
+    QT_TRANSLATE_NOOP("core", "Cette pièce jointe n'existe plus sur le serveur.")
+)
+BLOB_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "La pièce jointe est plus volumineuse que prévu ; elle n'a pas été ouverte."
+    )
+)
+CONTENT_MISSING = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le contenu de cette pièce jointe n'est plus dans le cache. Il sera téléchargé à nouveau "
+        "à la prochaine connexion.",
+    )
+)
+NOT_AVAILABLE_OFFLINE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ce document n'a pas encore été ouvert sur cet ordinateur : il sera disponible au retour "
+        "de la connexion.",
+    )
+)
+RUNS_CODE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis "
+        "MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l'ouvrir.",
+    )
+)
+NOT_SAVED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le document n'a pas pu être enregistré à cet endroit (dossier absent ou protégé, ou "
+        "disque plein). Choisissez un autre dossier.",
+    )
+)
+
+# --- The IHE_XDM.ZIP package ---------------------------------------------------------------------
+
+XDM_INVALID = Message(
+    QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP joint au message est illisible ou invalide.")
+)
+XDM_NO_DOCUMENT = Message(
+    QT_TRANSLATE_NOOP("core", "Un paquet IHE XDM doit contenir au moins un document.")
+)
+XDM_ABSOLUTE_PATH = Message(
+    QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP contient un chemin absolu.")
+)
+XDM_FORBIDDEN_PATH = Message(
+    QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP contient un chemin interdit (..).")
+)
+XDM_TOO_MANY_FILES = Message(
+    QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP contient trop de fichiers.")
+)
+XDM_ENCRYPTED = Message(
+    QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP est chiffré ; il ne peut pas être lu.")
+)
+XDM_DUPLICATES = Message(QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP contient des doublons."))
+XDM_SIZE_MISMATCH = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Le paquet IHE_XDM.ZIP est incohérent : un fichier n'a pas la taille annoncée."
+    )
+)
+XDM_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP("core", "Le paquet IHE_XDM.ZIP est trop volumineux une fois décompressé.")
+)
+XDM_METADATA_DTD = Message(
+    QT_TRANSLATE_NOOP("core", "Le fichier METADATA.XML contient une DTD ou des entités : refusé.")
+)
+XDM_METADATA_TOO_COMPLEX = Message(
+    QT_TRANSLATE_NOOP("core", "Le fichier METADATA.XML est trop complexe.")
+)
+XDM_METADATA_NOT_XML = Message(
+    QT_TRANSLATE_NOOP("core", "Le fichier METADATA.XML n'est pas un XML valide.")
+)
+XDM_NO_METADATA = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Le fichier IHE_XDM.ZIP ne contient pas de métadonnées (METADATA.XML)."
+    )
+)
+XDM_NOT_SUBMISSION = Message(
+    QT_TRANSLATE_NOOP("core", "Le fichier METADATA.XML n'est pas une soumission IHE XDS.")
+)
+XDM_DOCUMENT_MISSING = Message(
+    QT_TRANSLATE_NOOP("core", "Un document annoncé est absent du paquet IHE_XDM.ZIP.")
+)
+XDM_DOCUMENT_ALTERED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Un document du paquet IHE_XDM.ZIP ne correspond pas à son empreinte : il a pu être "
+        "altéré.",
+    )
+)
+
+# --- Writing and sending a message ---------------------------------------------------------------
+
+COMPOSE_FAILED = Message(
+    QT_TRANSLATE_NOOP("core", "Le message ne peut pas être préparé pour l'envoi.")
+)
+ADDRESS_LINE_BREAK = Message(QT_TRANSLATE_NOOP("core", "Une adresse contient un saut de ligne."))
+SUBJECT_LINE_BREAK = Message(
+    QT_TRANSLATE_NOOP("core", "L'objet ne peut pas contenir de saut de ligne.")
+)
+DRAFT_UNREADABLE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Un brouillon a été enregistré par une version plus récente de MonSisra bureau : il est "
+        "conservé, et se rouvrira une fois l'application mise à jour.",
+    )
+)
+SEND_FAILED = Message(QT_TRANSLATE_NOOP("core", "Le message n'a pas pu être envoyé."))
+SEND_DOCUMENT_LOST = Message(QT_TRANSLATE_NOOP("core", "Un document du message a été perdu."))
+SEND_NO_FOLDERS = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Le serveur n'a pas de dossier Brouillons ou Envoyés : envoi impossible."
+    )
+)
+SEND_NO_IDENTITY = Message(QT_TRANSLATE_NOOP("core", "Aucune identité d'envoi sur ce compte."))
+MESSAGE_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP("core", "Le message est trop volumineux pour le serveur.")
+)
+DOCUMENT_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le document « {name} » fait {size} Mo : le serveur accepte au plus {limit} Mo par pièce "
+        "jointe.",
+    )
+)
+XDM_PACKAGE_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le paquet {package}, qui reprend les documents du patient, ferait {size} Mo : le "
+        "serveur accepte au plus {limit} Mo par pièce jointe. Envoyez les documents en "
+        "plusieurs messages.",
+    )
+)
+ATTACHMENTS_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Les pièces jointes du message font {size} Mo au total : le serveur accepte au plus "
+        "{limit} Mo par message. Envoyez les documents en plusieurs messages.",
+    )
+)
+ATTACHMENTS_WITH_XDM_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Les pièces jointes du message font {size} Mo au total (les documents et leur copie "
+        "dans {package}) : le serveur accepte au plus {limit} Mo par message. Envoyez les "
+        "documents en plusieurs messages.",
+    )
+)
+REFUSED_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur a refusé le message : il est trop volumineux. Envoyez les documents en "
+        "plusieurs messages.",
+    )
+)
+REFUSED_TOO_LARGE_SIZE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur a refusé le message : il est trop volumineux ({size} Mo de pièces jointes). "
+        "Envoyez les documents en plusieurs messages.",
+    )
+)
+REFUSED_TOO_LARGE_SIZE_LIMIT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur a refusé le message : il est trop volumineux ({size} Mo de pièces jointes, "
+        "au plus {limit} Mo). Envoyez les documents en plusieurs messages.",
+    )
+)
+
+# --- The local cache -----------------------------------------------------------------------------
+
+WRONG_KEY = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le cache local ne peut pas être déchiffré avec cette clé : il a été créé pour un autre "
+        "compte ou avec un autre mot de passe. Il sera reconstruit depuis le serveur.",
+    )
+)
+CACHE_CORRUPT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le cache local est endommagé. Il va être reconstruit depuis le serveur ; les messages "
+        "en attente d'envoi sont conservés.",
+    )
+)
+CACHE_REBUILT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le cache local était illisible : il a été reconstruit et va être de nouveau rempli "
+        "depuis le serveur. Les messages en attente d'envoi et les brouillons ont été conservés.",
+    )
+)
+DISK_ERROR = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Impossible d'écrire sur le disque (disque plein ou en lecture seule). Libérez de "
+        "l'espace ou vérifiez les droits du dossier, puis réessayez.",
+    )
+)
+UNSENT_CORRUPT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le fichier local des messages en attente d'envoi et des brouillons est endommagé. Il a "
+        "été mis de côté (il n'a pas été supprimé) et un nouveau fichier a été créé ; ce qui "
+        "était encore lisible a été récupéré. Vérifiez votre boîte d'envoi et vos brouillons.",
+    )
+)
+CACHE_CLOSED = Message(
+    QT_TRANSLATE_NOOP("core", "Le cache local est fermé. Reconnectez-vous pour continuer.")
+)

@@ -1,0 +1,82 @@
+"""The core's sentences about the directory, the regional services, and the command-line
+client's own errors."""
+
+from __future__ import annotations
+
+from app.messages.sentence import QT_TRANSLATE_NOOP, Message
+
+# --- The directory -------------------------------------------------------------------------------
+
+DIRECTORY_UNREADABLE = Message(
+    QT_TRANSLATE_NOOP("core", "L'annuaire a renvoyé une réponse illisible. Réessayez plus tard.")
+)
+DIRECTORY_UNREACHABLE = Message(
+    QT_TRANSLATE_NOOP("core", "L'annuaire est injoignable. Vérifiez la connexion et réessayez.")
+)
+DIRECTORY_REFUSED = Message(
+    QT_TRANSLATE_NOOP("core", "L'annuaire a refusé la recherche. Vérifiez les critères saisis.")
+)
+DIRECTORY_ACCESS_REFUSED = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "L'annuaire refuse l'accès : vérifiez la connexion ou la clé d'API de l'annuaire."
+    )
+)
+DIRECTORY_RATE_LIMITED = Message(
+    QT_TRANSLATE_NOOP("core", "L'annuaire reçoit trop de demandes : réessayez dans un instant.")
+)
+DIRECTORY_FAILING = Message(
+    QT_TRANSLATE_NOOP("core", "L'annuaire rencontre un problème : réessayez plus tard.")
+)
+
+# --- The regional services -----------------------------------------------------------------------
+
+REGIONAL_UNREADABLE = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Le service régional a renvoyé une réponse illisible. Réessayez plus tard."
+    )
+)
+REGIONAL_UNREACHABLE = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Les services régionaux sont injoignables. Vérifiez la connexion et réessayez."
+    )
+)
+REGIONAL_OFFLINE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Les services régionaux ne sont pas disponibles hors connexion. Réessayez une fois la "
+        "connexion revenue.",
+    )
+)
+PATIENT_SEARCH_TOO_BROAD = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Recherche trop large : indiquez le nom de naissance ou d'usage du patient avec sa date "
+        "de naissance, ou son INS.",
+    )
+)
+REGIONAL_RATE_LIMITED = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Trop de demandes en peu de temps : patientez une minute, puis réessayez."
+    )
+)
+REGIONAL_FORBIDDEN = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Vous n'avez pas accès à ces informations : elles sont réservées aux professionnels "
+        "concernés (pour un patient, à ceux qui le suivent dans leur file active).",
+    )
+)
+REGIONAL_AUTH_REQUIRED = Message(
+    QT_TRANSLATE_NOOP("core", "Authentification requise : connectez-vous à nouveau.")
+)
+REGIONAL_NOT_FOUND = Message(QT_TRANSLATE_NOOP("core", "Ressource introuvable."))
+REGIONAL_REFUSED = Message(
+    QT_TRANSLATE_NOOP("core", "Le service régional a refusé la demande. Réessayez plus tard.")
+)
+
+# --- The command-line client (French only, like all of its output) -----------------------------
+
+CLI_NO_DIRECTORY = Message(QT_TRANSLATE_NOOP("core", "Ce serveur ne propose pas d'annuaire."))
+CLI_BAD_NEAR = Message(QT_TRANSLATE_NOOP("core", "--near attend LAT,LON,KM."))
+CLI_NO_SUCH_FILE = Message(QT_TRANSLATE_NOOP("core", "Fichier introuvable : {name}"))
+CLI_UNKNOWN_DOCUMENT_TYPE = Message(QT_TRANSLATE_NOOP("core", "Type de document inconnu : {code}"))
