@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+52"/>
+        <location filename="../../ui/patients/access_log.py" line="+50"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -175,7 +175,7 @@
 <context>
     <name>AccessLogPanel</name>
     <message>
-        <location line="+78"/>
+        <location line="+71"/>
         <source>Afficher les accès plus anciens</source>
         <translation>Show older accesses</translation>
     </message>
@@ -256,7 +256,7 @@
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+64"/>
+        <location filename="../../ui/mail/documents.py" line="+56"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -318,7 +318,7 @@
 <context>
     <name>CareTeamSection</name>
     <message>
-        <location filename="../../ui/patients/care_team.py" line="+64"/>
+        <location filename="../../ui/patients/care_team.py" line="+65"/>
         <source>Chargement de l&apos;équipe de soins…</source>
         <translation>Loading the care team…</translation>
     </message>
@@ -562,7 +562,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../ui/mail/conversation_delegate.py" line="+106"/>
+        <location filename="../../ui/mail/conversation_delegate.py" line="+94"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -732,7 +732,7 @@
         <translation>Healthcare facility</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+79"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
@@ -745,7 +745,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+341"/>
+        <location filename="../../ui/directory/view.py" line="+337"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -763,7 +763,7 @@
 <context>
     <name>DirectorySearch</name>
     <message>
-        <location filename="../../ui/patients/directory_search.py" line="+36"/>
+        <location filename="../../ui/patients/directory_search.py" line="+37"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
@@ -884,7 +884,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+204"/>
+        <location filename="../../ui/composer/documents.py" line="+193"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -938,7 +938,7 @@
 <context>
     <name>DocumentsCard</name>
     <message>
-        <location filename="../../ui/desktop/settings_local.py" line="+38"/>
+        <location filename="../../ui/desktop/settings_local.py" line="+29"/>
         <source>Documents hors connexion</source>
         <translation>Offline documents</translation>
     </message>
@@ -1447,58 +1447,58 @@
         <translation>New message</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Répondre</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>Répondre à tous</source>
         <translation>Reply all</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Transférer</source>
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+151"/>
+        <location line="+7"/>
+        <location line="+195"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-147"/>
+        <location line="-188"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Rechercher</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Synchroniser</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Paramètres…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Journal</source>
         <translation>Log</translation>
     </message>
@@ -1508,22 +1508,22 @@
         <translation>The application&apos;s latest events, for support</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Raccourcis clavier</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>À propos de MonSisra bureau</source>
         <translation>About MonSisra bureau</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Verrouiller</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Se déconnecter</source>
         <translation>Sign out</translation>
     </message>
@@ -1533,12 +1533,12 @@
         <translation>Closes the session here and on the server: your password will be asked at the next login</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+38"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
@@ -1597,7 +1597,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+104"/>
+        <location filename="../../ui/mail/reader.py" line="+98"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -1615,7 +1615,7 @@
 <context>
     <name>NavigationPane</name>
     <message>
-        <location filename="../../ui/mail/navigation.py" line="+133"/>
+        <location filename="../../ui/mail/navigation.py" line="+131"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -1873,17 +1873,17 @@
         <translation>In my active list</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Équipe de soins</source>
         <translation>Care team</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Journal des accès</source>
         <translation>Access log</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
         <source>Écrire à l&apos;équipe de soins</source>
         <translation>Write to the care team</translation>
     </message>
@@ -2093,7 +2093,7 @@
         <translation>Profession not given</translation>
     </message>
     <message>
-        <location filename="../../ui/patients/delegates.py" line="+92"/>
+        <location filename="../../ui/patients/delegates.py" line="+93"/>
         <source>Pas d&apos;adresse MSSanté connue</source>
         <translation>No known MSSanté address</translation>
     </message>
@@ -2116,17 +2116,17 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+38"/>
         <source>Ma file active</source>
         <translation>My active list</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Rechercher dans l&apos;annuaire patient régional</source>
         <translation>Search the regional patient directory</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+145"/>
         <source>Créer et suivre</source>
         <translation>Create and follow</translation>
     </message>
@@ -2332,7 +2332,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+58"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+59"/>
         <location line="+30"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -2547,7 +2547,7 @@
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+30"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
@@ -2562,7 +2562,7 @@
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
