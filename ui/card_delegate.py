@@ -5,15 +5,28 @@ says what goes where.
 
 A subclass names the record type and its role, the row height and where the divider starts, and
 implements `paint_card` (and `paint_marks` for what the model knows beyond the record, such as a
-favorite); the base fetches the record (nothing painted for anything else), saves and restores
-the painter, and paints the row's background (`palette.paint_row`). `CardList` is
-the list view that shows such cards."""
+favorite); the base fetches the record (nothing painted for anything else, unless the model is
+lazy and its rows not loaded yet keep their background: `blank_rows`), saves and restores the
+painter, and paints the row's background (`palette.paint_row`, or the subclass's
+`paint_background`). `CardList` is the list view that shows such cards.
+
+The painted bits every card shares live here too, each drawn one way: `paint_line` (a line of
+plain text), `paint_lines` (a card's stacked lines) and `paint_pill` (a rounded pill with its
+text centred: a status, a badge, a patient chip, an unread count)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from ui.palette import paint_row, row_fonts
 from ui.plain import paint_text
-from ui.record_list import RecordList
 
 R = TypeVar("R")
 
@@ -49,6 +61,7 @@ class CardDelegate(QStyledItemDelegate, Generic[R]):
     min_width: ClassVar[int] = 320
     divider_left: ClassVar[int] = 16
     antialiased: ClassVar[bool] = True
+    blank_rows: ClassVar[bool] = False  # a lazy model's rows not loaded yet: background only
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,17 +71,23 @@ class CardDelegate(QStyledItemDelegate, Generic[R]):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         record = index.data(self.role)
-        if not isinstance(record, self.record_type):
+        is_record = isinstance(record, self.record_type)
+        if not (is_record or self.blank_rows):
             return
         painter.save()
         try:
             if self.antialiased:
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            paint_row(painter, option, self.divider_left)
-            self.paint_card(painter, option.rect, record, CardFonts(option.font))
-            self.paint_marks(painter, option.rect, record, index)
+            self.paint_background(painter, option)
+            if is_record:
+                self.paint_card(painter, option.rect, record, CardFonts(option.font))
+                self.paint_marks(painter, option.rect, record, index)
         finally:
             painter.restore()
+
+    def paint_background(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
+        """The row's tint, accent bar and divider (`palette.paint_row`)."""
+        paint_row(painter, option, self.divider_left)
 
     def paint_card(self, painter: QPainter, rect: QRect, record: R, fonts: CardFonts) -> None:
         raise NotImplementedError
@@ -79,12 +98,13 @@ class CardDelegate(QStyledItemDelegate, Generic[R]):
 
 
 class CardList(QListView, Generic[R]):
-    """A list of painted cards: one row selected at a time, scrolled by pixel, no frame;
+    """A list of painted cards over a model of records (a `RecordList`, or a lazy one such as
+    the directory's results): one row selected at a time, scrolled by pixel, no frame;
     `selected()` is the selected row's record."""
 
     def __init__(
         self,
-        model: RecordList[R],
+        model: QAbstractItemModel,
         delegate: CardDelegate[R],
         name: str,
         parent: QWidget | None = None,
@@ -117,26 +137,55 @@ def paint_line(
     paint_text(painter, rect, text)
 
 
+def paint_lines(
+    painter: QPainter, left: int, lines: Iterable[tuple[QFont, QColor, str, int, int]]
+) -> None:
+    """A card's stacked lines, each (font, colour, text, top, width), 18 px high from `left`."""
+    for font, color, text, top, width in lines:
+        paint_line(painter, QRect(left, top, width, 18), text, font, color)
+
+
+def pill_width(text: str, font: QFont, padding: int = 20, min_width: int = 0) -> int:
+    """How wide `paint_pill` paints `text`: its advance plus `padding`, at least `min_width`."""
+    return max(min_width, QFontMetrics(font).horizontalAdvance(text) + padding)
+
+
 def paint_pill(
     painter: QPainter,
-    right: int,
+    x: int,
     top: int,
     text: str,
     colors: tuple[QColor, QColor],
-    fonts: CardFonts,
+    font: QFont,
+    *,
+    height: int = 22,
+    padding: int = 20,
+    min_width: int = 0,
+    anchor: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignRight,
 ) -> QRect:
-    """A status pill (background, text colour) ending at `right`; returns where it was painted,
-    so that the line beside it stops before it."""
+    """A pill (background, text colour), `height` high with round ends, `text` centred in it:
+    ending at `x` (a status at the end of a line, an unread count) or, with `anchor`
+    AlignLeft, starting at `x` (a badge after a name). Returns where it was painted, so that
+    what is beside it stops before it."""
     background, foreground = colors
-    width = fonts.small_metrics.horizontalAdvance(text) + 20
-    pill = QRect(right - width, top, width, 22)
+    width = pill_width(text, font, padding, min_width)
+    left = x if anchor == Qt.AlignmentFlag.AlignLeft else x - width
+    pill = QRect(left, top, width, height)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(background)
-    painter.drawRoundedRect(pill, 11, 11)
-    painter.setFont(fonts.small)
+    painter.drawRoundedRect(pill, height / 2, height / 2)
+    painter.setFont(font)
     painter.setPen(foreground)
     painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
     return pill
 
 
-__all__ = ["CardDelegate", "CardFonts", "CardList", "paint_line", "paint_pill"]
+__all__ = [
+    "CardDelegate",
+    "CardFonts",
+    "CardList",
+    "paint_line",
+    "paint_lines",
+    "paint_pill",
+    "pill_width",
+]

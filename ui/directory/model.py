@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 
 from app.records import Correspondent, DirectoryPage
 from ui import theme
-from ui.card_delegate import CardDelegate, CardFonts
+from ui.card_delegate import CardDelegate, CardFonts, paint_pill, pill_width
 from ui.directory.specialties import short_label
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.plain import paint_text, plain_text, plain_tooltip
@@ -31,8 +31,7 @@ FavoriteRole = Qt.ItemDataRole.UserRole + 2
 
 ROW_HEIGHT = 80
 STAR_SIZE = 22
-EXPERT_BG = QColor("#fdf3d7")
-EXPERT_FG = QColor("#8a5a00")
+EXPERT = (QColor("#fdf3d7"), QColor("#8a5a00"))  # the expert badge: background, text
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -264,20 +263,24 @@ class CorrespondentDelegate(CardDelegate[Correspondent]):
         distance = distance_text(c.distance_km) if c.distance_km is not None else ""
         distance_w = fm_small.horizontalAdvance(distance) + 8 if distance else 0
         badge = QCoreApplication.translate("Directory", "Expert") if c.expert else ""
-        badge_w = fm_small.horizontalAdvance(badge) + 16 if badge else 0
+        badge_w = pill_width(badge, small, padding=16) if badge else 0
         name_room = max(40, right - left - distance_w - (badge_w + 8 if badge else 0))
         painter.setFont(bold)
         painter.setPen(TEXT)
         name = paint_text(painter, QRect(left, top, name_room, 20), c.display_name)
         if badge:
             x = left + fm_bold.horizontalAdvance(name) + 8
-            pill = QRect(x, top + 1, badge_w, 18)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(EXPERT_BG)
-            painter.drawRoundedRect(pill, 9, 9)
-            painter.setFont(small)
-            painter.setPen(EXPERT_FG)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, badge)
+            paint_pill(
+                painter,
+                x,
+                top + 1,
+                badge,
+                EXPERT,
+                small,
+                height=18,
+                padding=16,
+                anchor=Qt.AlignmentFlag.AlignLeft,
+            )
         if distance:
             painter.setFont(small)
             painter.setPen(MUTED)

@@ -8,7 +8,7 @@ badges), no widget per row.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QFont, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.session import MailboxView
 from ui import theme
-from ui.palette import ACCENT, SELECTED, TEXT
+from ui.card_delegate import paint_pill
+from ui.palette import ACCENT, SELECTED, TEXT, WHITE
 from ui.plain import paint_text, plain_text, plain_tooltip
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "header", "mailbox", "page"
@@ -40,6 +41,7 @@ ROLE_ICONS = {
 }
 MUTED = QColor("#7b8794")  # lighter than the rows' MUTED: the folder counts stay quiet
 HOVER = QColor("#eef2f5")
+UNREAD = (ACCENT, WHITE)  # the unread count's pill: background, text
 
 
 class NavigationDelegate(QStyledItemDelegate):
@@ -86,30 +88,33 @@ class NavigationDelegate(QStyledItemDelegate):
         if icon is not None:
             icon.paint(painter, QRect(rect.left() + indent, rect.center().y() - 9, 18, 18))
         unread = int(index.data(UNREAD_ROLE) or 0)
-        badge_width = 0
-        badge_font = QFont(option.font)
-        badge_font.setPixelSize(12)
-        badge_font.setBold(True)
-        label = str(unread) if unread < 10_000 else "9999+"
+        text_right = rect.right() - 16  # where the unread count ends, or would
         if unread > 0:
-            badge_width = max(22, QFontMetrics(badge_font).horizontalAdvance(label) + 12)
+            badge_font = QFont(option.font)
+            badge_font.setPixelSize(12)
+            badge_font.setBold(True)
+            label = str(unread) if unread < 10_000 else "9999+"
+            badge = paint_pill(
+                painter,
+                text_right,
+                rect.center().y() - 10,
+                label,
+                UNREAD,
+                badge_font,
+                height=20,
+                padding=12,
+                min_width=22,
+            )
+            text_right = badge.left()
         font.setPixelSize(14)
         font.setBold(unread > 0 or selected)
         painter.setFont(font)
         painter.setPen(ACCENT if selected else TEXT)
         paint_text(
             painter,
-            rect.adjusted(indent + 28, 0, -(16 + badge_width + 8), 0),
+            rect.adjusted(indent + 28, 0, text_right - 8 - rect.right(), 0),
             str(index.data(Qt.ItemDataRole.DisplayRole)),
         )
-        if unread > 0:
-            painter.setFont(badge_font)
-            badge = QRect(rect.right() - 16 - badge_width, rect.center().y() - 10, badge_width, 20)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(ACCENT)
-            painter.drawRoundedRect(badge, 10, 10)
-            painter.setPen(QColor("#ffffff"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()
 
 

@@ -39,7 +39,7 @@ class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
             rect.top() + 10,
             status_label(tc.status),
             STATUS_COLORS[tc.status],
-            fonts,
+            fonts.small,
         )
         left = block.right() + 16
         full = max(40, rect.right() - 16 - left)

@@ -40,7 +40,12 @@ class TeleexpertiseDelegate(CardDelegate[Teleexpertise]):
         te = record
         status = status_label(te.status)
         pill = paint_pill(
-            painter, rect.right() - 16, rect.top() + 10, status, STATUS_COLORS[te.status], fonts
+            painter,
+            rect.right() - 16,
+            rect.top() + 10,
+            status,
+            STATUS_COLORS[te.status],
+            fonts.small,
         )
         left, top = rect.left() + 16, rect.top() + 10
         full = max(40, rect.right() - 16 - left)
