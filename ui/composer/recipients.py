@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
@@ -41,8 +40,9 @@ from app.records import Address, Correspondent, DirectoryQuery
 from app.session import AccountSession
 from app.text import fold
 from ui import palette, tasks
+from ui.card_delegate import CardDelegate, CardFonts, paint_line
 from ui.composer.chips import Chip, FlowLayout
-from ui.plain import paint_text, plain_text
+from ui.plain import plain_text
 
 log = logging.getLogger("monsisra.ui.composer")
 
@@ -112,43 +112,34 @@ def from_correspondent(person: Correspondent, source: str = DIRECTORY) -> Candid
     return Candidate(person.display_name, person.mailbox, detail, source)
 
 
-class CandidateDelegate(QStyledItemDelegate):
-    """Paints a proposal on two lines: the name, then address · detail · source."""
+class CandidateDelegate(CardDelegate[Candidate]):
+    """Paints a proposal on two lines, in the popup's font: the name, then
+    address · detail · source. Two text lines high, on white (tinted when selected)."""
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        candidate = index.data(CANDIDATE_ROLE)
-        if not isinstance(candidate, Candidate):
-            super().paint(painter, option, index)
-            return
-        painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        rect: QRect = option.rect
-        painter.fillRect(rect, palette.SELECTED if selected else palette.WHITE)
-        name_font = QFont(option.font)
-        name_font.setWeight(QFont.Weight.DemiBold)
-        painter.setFont(name_font)
-        painter.setPen(palette.TEXT)
-        paint_text(
-            painter,
-            rect.adjusted(12, 6, -12, -rect.height() // 2),
-            candidate.name or candidate.email,
-        )
-        painter.setFont(option.font)
-        painter.setPen(palette.MUTED)
-        line = " · ".join(p for p in (candidate.email, candidate.detail, candidate.source) if p)
-        paint_text(painter, rect.adjusted(12, rect.height() // 2, -12, -6), line)
-        painter.restore()
+    record_type = Candidate
+    role = CANDIDATE_ROLE
+    min_width = 360
+    antialiased = False
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        height = option.fontMetrics.height()
-        return QSize(360, 2 * height + 16)
+        return QSize(self.min_width, 2 * option.fontMetrics.height() + 16)
+
+    def paint_background(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(option.rect, palette.SELECTED if selected else palette.WHITE)
+
+    def paint_card(
+        self, painter: QPainter, rect: QRect, record: Candidate, fonts: CardFonts
+    ) -> None:
+        name_font = QFont(fonts.base)
+        name_font.setWeight(QFont.Weight.DemiBold)
+        half = rect.height() // 2
+        name = record.name or record.email
+        paint_line(painter, rect.adjusted(12, 6, -12, -half), name, name_font, palette.TEXT)
+        line = " · ".join(p for p in (record.email, record.detail, record.source) if p)
+        paint_line(painter, rect.adjusted(12, half, -12, -6), line, fonts.base, palette.MUTED)
 
 
 class RecipientField(QFrame):

@@ -1,38 +1,36 @@
 """How a conversation row is painted: participants and date, subject and patient chip, preview;
 the unread dot, the flag, the paperclip. Painted, not widgets: a list of 100,000 rows stays light.
+On the cards' base (ui/card_delegate.py) like every painted list; the model is lazy, so a row
+not loaded yet shows its background and divider only (`blank_rows`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from app.dates import compact_date
 from app.records import EmailSummary, PatientRef
 from ui import theme
+from ui.card_delegate import CardDelegate, CardFonts, paint_pill
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel, people
-from ui.palette import ACCENT, FAINT, MUTED, TEXT, paint_row
+from ui.palette import ACCENT, FAINT, MUTED, TEXT
 from ui.plain import paint_text, plain_text
 
-CHIP_BG = QColor("#e8f3f6")
-CHIP_TEXT = QColor("#0b5269")
+CHIP = (QColor("#e8f3f6"), QColor("#0b5269"))  # the patient chip: background, text
 FLAG = QColor("#d9822b")
 ROW_HEIGHT = 80
 
 
-class ConversationDelegate(QStyledItemDelegate):
+class ConversationDelegate(CardDelegate[EmailSummary]):
     """participants + date / subject + patient chip / preview; unread dot, flag, paperclip."""
+
+    record_type = EmailSummary
+    role = SUMMARY_ROLE
+    row_height = ROW_HEIGHT
+    blank_rows = True
 
     def __init__(self, model: ConversationModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -40,25 +38,9 @@ class ConversationDelegate(QStyledItemDelegate):
         self._clip = theme.icon("mail-attachment")
         self._flag = theme.icon("mail-flag-on")
 
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        return QSize(320, ROW_HEIGHT)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
+    def paint_card(
+        self, painter: QPainter, rect: QRect, summary: EmailSummary, fonts: CardFonts
     ) -> None:
-        summary: EmailSummary | None = index.data(SUMMARY_ROLE)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRect(option.rect)
-        paint_row(painter, option, divider_left=16)
-        if summary is None:
-            painter.restore()
-            return
         left, right = rect.left() + 24, rect.right() - 16
         top = rect.top() + 10
         if summary.unread:
@@ -66,15 +48,14 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.setBrush(ACCENT)
             painter.drawEllipse(QPoint(rect.left() + 12, top + 9), 4, 4)
 
-        base = QFont(option.font)
+        base = QFont(fonts.base)
         base.setPixelSize(14)
-        small = QFont(option.font)
-        small.setPixelSize(12)
+        small = fonts.small
 
         # Line 1: who, then the date and the marks on the right.
         painter.setFont(small)
         date = compact_date(summary.received_at)
-        date_width = QFontMetrics(small).horizontalAdvance(date)
+        date_width = fonts.small_metrics.horizontalAdvance(date)
         painter.setPen(ACCENT if summary.unread else MUTED)
         painter.drawText(
             QRect(right - date_width, top, date_width, 20),
@@ -119,25 +100,13 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(FAINT if not summary.unread else MUTED)
         paint_text(painter, QRect(left, top, right - left, 18), " ".join(summary.preview.split()))
-        painter.restore()
 
     @staticmethod
     def _chip(painter: QPainter, font: QFont, patient: PatientRef, right: int, top: int) -> int:
-        """Draws the patient chip ending at `right`; returns its left edge."""
+        """Draws the patient chip (its name cut at 160 px) ending at `right`; returns its left
+        edge."""
         name = patient.display_name() or QCoreApplication.translate(
             "ConversationDelegate", "Patient"
         )
-        metrics = QFontMetrics(font)
-        name = metrics.elidedText(plain_text(name), Qt.TextElideMode.ElideRight, 160)
-        width = metrics.horizontalAdvance(name) + 16
-        chip = QRect(right - width, top + 1, width, 18)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(CHIP_BG)
-        painter.drawRoundedRect(chip, 9, 9)
-        painter.setFont(font)
-        painter.setPen(CHIP_TEXT)
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
-        return chip.left()
-
-
-# The list with its sort and filters ----------------------------------------------------------
+        name = QFontMetrics(font).elidedText(plain_text(name), Qt.TextElideMode.ElideRight, 160)
+        return paint_pill(painter, right, top + 1, name, CHIP, font, height=18, padding=16).left()
