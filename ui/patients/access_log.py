@@ -34,11 +34,12 @@ from app.dates import numeric_date
 from app.regional.records import AccessLogEntry, AccessLogPage, Patient
 from app.session import AccountSession
 from ui import tasks
-from ui.card_delegate import CardDelegate, CardFonts, CardList, paint_line
+from ui.card_delegate import CardFonts, CardList, paint_lines
 from ui.palette import MUTED, TEXT
+from ui.patients.delegates import TextCard
 from ui.patients.widgets import say
 from ui.plain import PlainLabel, plain_text, plain_tooltip
-from ui.record_list import RECORD_ROLE, RecordList
+from ui.record_list import RecordList
 
 ENTRY_HEIGHT = 64
 PAGE_SIZE = 50
@@ -96,14 +97,10 @@ def entry_text(entry: AccessLogEntry) -> str:
     return f"{when_text(entry)}, {who} : {action_text(entry)}"
 
 
-class AccessLogDelegate(CardDelegate[AccessLogEntry]):
+class AccessLogDelegate(TextCard[AccessLogEntry]):
     """The name and the date, the profession, then what was done."""
 
     record_type = AccessLogEntry
-    role = RECORD_ROLE
-    row_height = 64
-    min_width = 280
-    antialiased = False
 
     def paint_card(
         self, painter: QPainter, rect: QRect, record: AccessLogEntry, fonts: CardFonts
@@ -120,13 +117,15 @@ class AccessLogDelegate(CardDelegate[AccessLogEntry]):
         )
         name_room = max(40, right - when_width - 12 - left)
         width = right - left
-        lines = (
-            (fonts.bold, TEXT, record.actor.name, rect.top() + 6, name_room),
-            (fonts.small, MUTED, actor_role(record), rect.top() + 25, width),
-            (fonts.small, TEXT, action_text(record), rect.top() + 42, width),
+        paint_lines(
+            painter,
+            left,
+            (
+                (fonts.bold, TEXT, record.actor.name, rect.top() + 6, name_room),
+                (fonts.small, MUTED, actor_role(record), rect.top() + 25, width),
+                (fonts.small, TEXT, action_text(record), rect.top() + 42, width),
+            ),
         )
-        for font, color, text, top, room in lines:
-            paint_line(painter, QRect(left, top, room, 18), text, font, color)
 
 
 class AccessLogPanel(QWidget):

@@ -1,9 +1,12 @@
 """The painted rows of Mes patients, on the regional lists' card base (ui/card_delegate.py): a
 patient (initials, 'NOM Prénom', birth date · sex · INS; in the directory's results a "Suivre"
-button or a "Suivi" mark) and a member of the care team (name, profession, MSSanté address).
-Everything painted comes from the server and is drawn as plain text."""
+button or a "Suivi" mark) and a member of the care team (name, profession, MSSanté address),
+a card of text lines like the access log's (`TextCard`). Everything painted comes from the
+server and is drawn as plain text."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -20,13 +23,14 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 
 from app.regional.patients import display_name
 from app.regional.records import CareTeamMember, Patient
-from ui.card_delegate import CardDelegate, CardFonts, paint_line
+from ui.card_delegate import CardDelegate, CardFonts, paint_line, paint_lines
 from ui.palette import ACCENT, FAINT, MUTED, PILL_GOOD, TEXT, WHITE
 from ui.patients.words import member_role, row_details
 from ui.plain import plain_text
 from ui.record_list import RECORD_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")
 
 
 def initials(patient: Patient) -> str:
@@ -126,14 +130,20 @@ class PatientDelegate(CardDelegate[Patient]):
         return super().editorEvent(event, model, option, index)
 
 
-class CareTeamDelegate(CardDelegate[CareTeamMember]):
-    """Name ('(vous)' for mine), profession, MSSanté address (or that none is known)."""
+class TextCard(CardDelegate[R]):
+    """A card of three lines of text under one another (the care team, the access log): 64 px
+    high, no shape to smooth."""
 
-    record_type = CareTeamMember
     role = RECORD_ROLE
     row_height = 64
     min_width = 280
     antialiased = False
+
+
+class CareTeamDelegate(TextCard[CareTeamMember]):
+    """Name ('(vous)' for mine), profession, MSSanté address (or that none is known)."""
+
+    record_type = CareTeamMember
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,13 +157,16 @@ class CareTeamDelegate(CardDelegate[CareTeamMember]):
         address = record.mssante_address or QCoreApplication.translate(
             "Patients", "Pas d'adresse MSSanté connue"
         )
-        lines = (
-            (fonts.bold, TEXT, self._name(record), rect.top() + 6),
-            (fonts.small, MUTED, member_role(record), rect.top() + 26),
-            (fonts.small, ACCENT if record.mssante_address else FAINT, address, rect.top() + 42),
+        address_color = ACCENT if record.mssante_address else FAINT
+        paint_lines(
+            painter,
+            left,
+            (
+                (fonts.bold, TEXT, self._name(record), rect.top() + 6, width),
+                (fonts.small, MUTED, member_role(record), rect.top() + 26, width),
+                (fonts.small, address_color, address, rect.top() + 42, width),
+            ),
         )
-        for font, color, text, top in lines:
-            paint_line(painter, QRect(left, top, width, 18), text, font, color)
 
     def _name(self, member: CareTeamMember) -> str:
         mine = (
