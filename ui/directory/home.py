@@ -5,10 +5,10 @@ favorite shows that card rather than the bare address."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from app.session import AccountSession
+from ui.cards import list_card
 from ui.directory.lists import CorrespondentList
 from ui.directory.model import CorrespondentModel, address_key, from_display, minimal
 from ui.plain import PlainLabel
@@ -43,20 +43,8 @@ class HomeLists(QWidget):
             (self.tr("Favoris"), self.favorites_list, self.favorites_empty),
             (self.tr("Correspondants récents"), self.recents_list, self.recents_empty),
         ):
-            card = QFrame()
-            card.setObjectName("listCard")
-            box = QVBoxLayout(card)
-            box.setContentsMargins(0, 8, 0, 0)
-            box.setSpacing(0)
-            heading = PlainLabel(title)
-            heading.setObjectName("sectionTitle")
-            box.addWidget(heading)
-            empty.setObjectName("emptyState")
             empty.setWordWrap(True)
-            empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            box.addWidget(lst, 1)
-            box.addWidget(empty, 1)
-            columns.addWidget(card, 1)
+            columns.addWidget(list_card(title, lst, empty), 1)
 
     def refresh(self) -> None:
         """Favorites first: the recents take their cards from them."""

@@ -1,28 +1,22 @@
-"""A list of correspondents (results, favorites, recents): uniform rows painted by the
-directory's delegate, no widget per row, several rows selectable for a message to many."""
+"""A list of correspondents (results, favorites, recents): the cards' list (ui/card_delegate.py)
+painted by the directory's delegate, no widget per row, but several rows selectable for a
+message to many."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from app.records import Correspondent
+from ui.card_delegate import CardList
 from ui.directory.model import CorrespondentDelegate, CorrespondentModel, CorrespondentRole
 
 
-class CorrespondentList(QListView):
+class CorrespondentList(CardList[Correspondent]):
+    delegate: CorrespondentDelegate
+
     def __init__(self, model: CorrespondentModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("directoryList")
-        self.setModel(model)
-        self.delegate = CorrespondentDelegate(self)
-        self.setItemDelegate(self.delegate)
-        self.setUniformItemSizes(True)
-        self.setMouseTracking(True)
+        super().__init__(model, CorrespondentDelegate(), "directoryList", parent)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QFrame.Shape.NoFrame)
 
     def correspondents(self) -> list[Correspondent]:
         """The selected correspondents, in the list's order."""
