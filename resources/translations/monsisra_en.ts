@@ -127,7 +127,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+50"/>
+        <location filename="../../ui/patients/access_log.py" line="+51"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -175,7 +175,7 @@
 <context>
     <name>AccessLogPanel</name>
     <message>
-        <location line="+71"/>
+        <location line="+69"/>
         <source>Afficher les accès plus anciens</source>
         <translation>Show older accesses</translation>
     </message>
@@ -562,7 +562,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../ui/mail/conversation_delegate.py" line="+94"/>
+        <location filename="../../ui/mail/conversation_delegate.py" line="+75"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -727,7 +727,7 @@
 <context>
     <name>Directory</name>
     <message>
-        <location filename="../../ui/directory/model.py" line="+187"/>
+        <location filename="../../ui/directory/model.py" line="+186"/>
         <source>Établissement</source>
         <translation>Healthcare facility</translation>
     </message>
@@ -737,7 +737,7 @@
         <translation>Expert</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+34"/>
         <source>Pas de messagerie sécurisée connue</source>
         <translation>No known secure messaging address</translation>
     </message>
@@ -1615,7 +1615,7 @@
 <context>
     <name>NavigationPane</name>
     <message>
-        <location filename="../../ui/mail/navigation.py" line="+131"/>
+        <location filename="../../ui/mail/navigation.py" line="+136"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -2078,7 +2078,7 @@
         <translation>born {day}</translation>
     </message>
     <message>
-        <location filename="../../ui/patients/delegates.py" line="+53"/>
+        <location filename="../../ui/patients/delegates.py" line="+57"/>
         <source>Suivi</source>
         <translation>Followed</translation>
     </message>
@@ -2093,12 +2093,12 @@
         <translation>Profession not given</translation>
     </message>
     <message>
-        <location filename="../../ui/patients/delegates.py" line="+93"/>
+        <location filename="../../ui/patients/delegates.py" line="+99"/>
         <source>Pas d&apos;adresse MSSanté connue</source>
         <translation>No known MSSanté address</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>{name} (vous)</source>
         <translation>{name} (you)</translation>
     </message>
@@ -2202,7 +2202,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+176"/>
+        <location filename="../../ui/composer/recipients.py" line="+167"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
