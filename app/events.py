@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from app.messages import Message
+
 log = logging.getLogger("monsisra.events")
 
 E = TypeVar("E")
@@ -60,8 +62,12 @@ class MailChanged:
 @dataclass(frozen=True)
 class ConnectionChanged:
     online: bool
-    reason_fr: str | None = None
+    reason: Message | None = None  # why offline, or refused: the catalogue's words (translatable)
     tls_refused: bool = False  # the server answered but its secure connection was refused
+
+    @property
+    def reason_fr(self) -> str | None:
+        return None if self.reason is None else self.reason.text()
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,11 @@ class OutboxChanged:
 
 @dataclass(frozen=True)
 class CacheRebuilt:
-    reason_fr: str
+    reason: Message
+
+    @property
+    def reason_fr(self) -> str:
+        return self.reason.text()
 
 
 @dataclass(frozen=True)

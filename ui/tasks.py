@@ -24,6 +24,7 @@ import shiboken6
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 from app.errors import CoreError
+from app.messages import Message
 from ui import i18n
 
 log = logging.getLogger("monsisra.ui")
@@ -49,6 +50,12 @@ def message_of(error: BaseException) -> str:
     if isinstance(error, CoreError):
         return i18n.core_text(error.message)
     return QCoreApplication.translate("tasks", UNEXPECTED_FR)
+
+
+def sentence(message: Message | None) -> str:
+    """A core sentence that is no error (an event's reason, a probe's answer) in the app's
+    language, like `message_of`; "" for none."""
+    return "" if message is None else i18n.core_text(message)
 
 
 def alive(obj: QObject) -> bool:
@@ -181,5 +188,6 @@ __all__ = [
     "message_of",
     "pending",
     "run",
+    "sentence",
     "settle",
 ]

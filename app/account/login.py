@@ -37,6 +37,7 @@ from app.account.keychain import NO_KEYRING_FR, TokenStore
 from app.account.vault import Vault, WrongPassword
 from app.errors import CoreError
 from app.events import CacheRebuilt, ConnectionChanged, EventBus, ReauthNeeded
+from app.messages import Message
 from app.remote.auth import (
     ReauthRequired,
     ServerAuth,
@@ -79,9 +80,6 @@ class NoLocalAccount(ServerUnreachable):
     message = messages.NO_LOCAL_ACCOUNT
 
 
-OPENED_OFFLINE_FR = messages.OPENED_OFFLINE.text()
-
-
 class VaultPasswordMismatch(CoreError):
     message = messages.VAULT_PASSWORD_MISMATCH
 
@@ -121,7 +119,7 @@ class OpenAccount:
     remember: bool = False
     # Kept in memory only while offline, so that the connection comes back by itself.
     _password: str | None = field(default=None, repr=False)
-    _offline_reason: str | None = field(default=None, repr=False)
+    _offline_reason: Message | None = field(default=None, repr=False)
 
     def jmap_client(self) -> JmapClient:
         """A JMAP client on this account's connection, within its origins, starting from the
@@ -145,14 +143,14 @@ class OpenAccount:
         try:
             http = self.http_factory()
         except CoreError as e:  # the settings' CA bundle went missing meanwhile
-            self._say_offline(e.message_fr, tls_refused=True)
+            self._say_offline(e.message, tls_refused=True)
             return False
         try:
             refresh = self.token_store.load() if self.token_store and self.remember else None
             auth = await _authenticate(http, self.ref, self._password, refresh, self.policy)
         except TlsFailure as e:
             await http.aclose()
-            self._say_offline(e.message_fr, tls_refused=True)
+            self._say_offline(e.message, tls_refused=True)
             return False
         except ServerUnreachable:
             await http.aclose()
@@ -161,7 +159,7 @@ class OpenAccount:
             await http.aclose()
             log.warning("reconnection refused: %s", e)
             if self.events is not None:
-                self.events.publish(ConnectionChanged(online=False, reason_fr=e.message_fr))
+                self.events.publish(ConnectionChanged(online=False, reason=e.message))
             return False
         except BaseException:
             await http.aclose()
@@ -174,13 +172,13 @@ class OpenAccount:
             self.events.publish(ConnectionChanged(online=True))
         return True
 
-    def _say_offline(self, reason_fr: str, tls_refused: bool = False) -> None:
+    def _say_offline(self, reason: Message, tls_refused: bool = False) -> None:
         """Tells the UI why the account is offline, once per reason."""
-        if reason_fr == self._offline_reason:
+        if reason == self._offline_reason:
             return
-        self._offline_reason = reason_fr
+        self._offline_reason = reason
         if self.events is not None:
-            self.events.publish(ConnectionChanged(False, reason_fr, tls_refused=tls_refused))
+            self.events.publish(ConnectionChanged(False, reason, tls_refused=tls_refused))
 
     async def rebuild_cache(self) -> None:
         """After a read or a write raised CacheCorrupt: closes the cache, deletes and recreates the
@@ -390,7 +388,7 @@ async def _open(
     if http is not None and auth is not None:
         _wire(account, http, auth)
     else:
-        account._say_offline(OPENED_OFFLINE_FR if offline else ServerUnreachable.message_fr)
+        account._say_offline(messages.OPENED_OFFLINE if offline else ServerUnreachable.message)
     log.info("account opened (%s)", "online" if online else "offline")
     return account
 
@@ -494,7 +492,7 @@ def _open_cache(path: Path, key: CacheKey, events: EventBus | None) -> Cache:
 
 
 def _announce(opened: rebuild.Opened, events: EventBus | None) -> None:
-    for notice in opened.notices_fr:
+    for notice in opened.notices:
         if events is not None:
             events.publish(CacheRebuilt(notice))
 

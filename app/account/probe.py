@@ -11,18 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.messages import Message
+
 
 class ServerState(StrEnum):
     """What a server typed by the user did when asked for its public Session."""
 
     ANSWERS = "answers"
     UNREACHABLE = "unreachable"  # no answer: an account known here may open offline
-    REFUSED = "refused"  # it answered, but its secure connection is refused (`message_fr`: why)
+    REFUSED = "refused"  # it answered, but its secure connection is refused (`message`: why)
     UNKNOWN = "unknown"  # not a server address, or an odd answer: the login will say what is wrong
 
 
 @dataclass(frozen=True)
 class ServerProbe:
     state: ServerState
-    message_fr: str = ""  # why, when it does not answer as it should
+    message: Message | None = None  # why, when it does not answer as it should
     registration_url: str | None = None  # "Créer un compte Sara", when the server names it
+
+    @property
+    def message_fr(self) -> str:
+        return "" if self.message is None else self.message.text()

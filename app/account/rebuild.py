@@ -19,6 +19,7 @@ from typing import Any
 import sqlcipher3
 
 from app import logs, messages
+from app.messages import Message
 from app.store.db import Cache, CacheCorrupt, Connection, UnsentCorrupt, WrongKey
 from app.store.key import CacheKey
 
@@ -40,27 +41,31 @@ _SALVAGE: tuple[str, ...] = (
 
 @dataclass
 class Opened:
-    """A usable cache, and what the user must be told about how it was obtained (French)."""
+    """A usable cache, and what the user must be told about how it was obtained."""
 
     cache: Cache
-    notices_fr: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
+
+    @property
+    def notices_fr(self) -> list[str]:
+        return [notice.text() for notice in self.notices]
 
 
 def open_or_rebuild(path: Path, key: CacheKey) -> Opened:
     """Cache.open; an unreadable cache file is rebuilt, a damaged unsent file set aside and
     salvaged. Blocking (a thread's work)."""
-    notices: list[str] = []
+    notices: list[Message] = []
     for _ in range(3):  # at most: the cache rebuilt, then the unsent file set aside
         try:
             cache = Cache.open(path, key)
         except UnsentCorrupt:
             log.warning("unsent file unreadable at open: setting it aside")
             _set_aside_and_salvage(path, key)
-            notices.append(UNSENT_REASON_FR)
+            notices.append(UnsentCorrupt.message)
         except (WrongKey, CacheCorrupt) as exc:
             log.warning("cache unreadable (%s): rebuilding", type(exc).__name__)
             Cache.destroy(path)
-            notices.append(REASON_FR)
+            notices.append(messages.CACHE_REBUILT)
         else:
             return Opened(cache, notices)
     return Opened(Cache.open(path, key), notices)
@@ -69,15 +74,15 @@ def open_or_rebuild(path: Path, key: CacheKey) -> Opened:
 def rebuild(path: Path, key: CacheKey) -> Opened:
     """After damage was found in a closed cache: checks the unsent file (set aside when damaged),
     deletes and recreates the cache file. Blocking (a thread's work)."""
-    notices = [REASON_FR]
+    notices: list[Message] = [messages.CACHE_REBUILT]
     problems = Cache.check_unsent(path, key)
     if problems:
         log.warning("unsent file damaged (%d problems): setting it aside", len(problems))
         _set_aside_and_salvage(path, key)
-        notices.append(UNSENT_REASON_FR)
+        notices.append(UnsentCorrupt.message)
     Cache.destroy(path)
     opened = open_or_rebuild(path, key)
-    opened.notices_fr[:0] = notices
+    opened.notices[:0] = notices
     log.info("cache rebuilt")
     return opened
 

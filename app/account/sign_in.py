@@ -2,12 +2,12 @@
 
 A login window asks three things: does this server answer (and where does it register new
 users), is this account already kept on this computer, and open it — asking the user about the
-other addresses a first login may name. The core's answers are exceptions from several layers
-(HTTP, TLS, origins, vault, OAuth); this module turns them into what a screen reacts to — a
-`ServerProbe` (app/account/probe.py) with its state and French sentence, the seconds a throttled
+other addresses a first login may name. The core's answers are exceptions from several layers (HTTP,
+TLS, origins, vault, OAuth); this module turns them into what a screen reacts to — a `ServerProbe`
+(app/account/probe.py) with its state and sentence (a catalogue `Message`), the seconds a throttled
 login must wait, whether a secure connection was refused — so that the UI neither reaches into
-`app.remote` nor keeps its own `except` ladder. Every other failure stays a CoreError whose
-`message_fr` the screen shows as it is.
+`app.remote` nor keeps its own `except` ladder. Every other failure stays a CoreError whose sentence
+the screen shows (`ui.tasks.message_of`).
 
 Importing this module loads the whole core (HTTP, crypto, cache): the login window does it in a
 worker thread (ui/login/window.py `load_core`) so that it paints first.
@@ -59,11 +59,11 @@ class SignIn:
         try:
             urls = await fetch_public_regional_urls(server_url, ca_bundle=ca_bundle)
         except (TlsFailure, CaBundleError) as e:  # before ServerUnreachable: TlsFailure is one
-            return ServerProbe(ServerState.REFUSED, e.message_fr)
+            return ServerProbe(ServerState.REFUSED, e.message)
         except ServerUnreachable as e:
-            return ServerProbe(ServerState.UNREACHABLE, e.message_fr)
+            return ServerProbe(ServerState.UNREACHABLE, e.message)
         except CoreError as e:
-            return ServerProbe(ServerState.UNKNOWN, e.message_fr)
+            return ServerProbe(ServerState.UNKNOWN, e.message)
         return ServerProbe(
             ServerState.ANSWERS,
             registration_url=urls.registration_url if urls is not None else None,

@@ -26,6 +26,7 @@ from app import logs, messages
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
+from app.messages import Message
 from app.remote.auth import ReauthRequired
 from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import (
@@ -56,7 +57,6 @@ MAX_ACTION_ATTEMPTS = 5
 # Offline, the longest wait between two tries (plus jitter): once the server is back, mail flows
 # again within about half a minute (F5 tries at once).
 RETRY_MAX_S = 30.0
-OFFLINE_REASON_FR = messages.OFFLINE_CACHE_READABLE.text()
 
 
 @dataclass
@@ -98,7 +98,7 @@ class SyncEngine:
         self._lock = asyncio.Lock()  # one sync at a time
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
-        self._offline_reason: str | None = None
+        self._offline_reason: Message | None = None
 
     # One pass ----------------------------------------------------------------------------------
 
@@ -447,10 +447,11 @@ class SyncEngine:
         """Says it once per change: back online, offline, or refused for another reason (a
         certificate or a Session refused is said as such, never as "serveur injoignable")."""
         refused = isinstance(error, TlsFailure)
-        reason = None
+        reason: Message | None = None
         if not online:
             said = refused or isinstance(error, OriginRefused)
-            reason = error.message_fr if said and error is not None else OFFLINE_REASON_FR
+            kept = messages.OFFLINE_CACHE_READABLE
+            reason = error.message if said and error is not None else kept
         if self.online is online and reason == self._offline_reason:
             return
         self.online, self._offline_reason = online, reason

@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.account.login import OPENED_OFFLINE_FR, NoLocalAccount, OpenAccount, open_account
+from app import messages
+from app.account.login import NoLocalAccount, OpenAccount, open_account
 from app.dates import long_date
 from app.events import ConnectionChanged, EventBus
 from app.remote.http import (
@@ -286,7 +287,7 @@ async def test_after_a_refusal_the_user_may_open_offline_and_the_reason_stays_sa
     offline = await log_in(server, tmp_path, None, events=events, offline=True)
     try:
         assert not offline.online
-        assert said == [ConnectionChanged(False, OPENED_OFFLINE_FR)]
+        assert said == [ConnectionChanged(False, messages.OPENED_OFFLINE)]
         # Trying again (what the session does in the background) is refused for the certificate
         # and says so, once: never "serveur injoignable".
         assert not await offline.reconnect()

@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 from app import messages as catalogue
 from app import settings as settings_mod
 from app.errors import CoreError
+from app.events import CacheRebuilt, ConnectionChanged
 from app.messages import Message
 from app.outbox.limits import MessageTooLarge, SendLimits, check_sizes
 from app.regional.errors import RegionalError
@@ -40,6 +41,8 @@ from tests.ui.test_login_window import closed_port
 from ui import i18n, screenshots, tasks
 from ui.app import install_translations
 from ui.login.window import LoginWindow
+from ui.plain import plain_tooltip
+from ui.shell.main_window import MainWindow
 
 EN_TS = translations.TRANSLATIONS / "monsisra_en.ts"
 Key = tuple[str, str, str]  # context, French source, disambiguation comment
@@ -373,3 +376,27 @@ def test_in_french_message_of_says_the_core_s_french_sentence(
         check_sizes([("scanner.pdf", 1_150_000)], False, SendLimits(200_000, None))
     assert tasks.message_of(too_large.value) == too_large.value.message_fr
     assert "1,1 Mo" in tasks.message_of(too_large.value)
+
+
+def test_the_core_s_news_reach_the_screen_in_english_too(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    start_in: Callable[[str], Path],
+    ui_session: AccountSession,
+) -> None:
+    """Not only errors: why the connection was lost (status bar) and why the cache was rebuilt
+    (a notice) travel as catalogue sentences and are said in the app's language."""
+    start_in("en")
+    window = MainWindow(ui_session, restore_drafts=False)
+    qtbot.addWidget(window)
+    window.show()
+    ui_session.bus.publish(ConnectionChanged(False, catalogue.OFFLINE_CACHE_READABLE))
+    qtbot.waitUntil(
+        lambda: "cached messages can still be read" in window.status.connection.toolTip()
+    )
+    assert window.status.connection.toolTip() == plain_tooltip(
+        "Server unreachable: the cached messages can still be read."
+    )
+    ui_session.bus.publish(CacheRebuilt(catalogue.CACHE_REBUILT))
+    qtbot.waitUntil(lambda: window.status.currentMessage().startswith("The local cache was"))
+    window.close()

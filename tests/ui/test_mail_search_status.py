@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QThread
 from pytestqt.qtbot import QtBot
 
 from app.events import ConnectionChanged, OutboxChanged, SyncProgress
+from app.messages import Message
 from app.session import AccountSession
 from server.testing import ServerThread
 from tests.ui import mail_helpers
@@ -116,7 +117,7 @@ def test_the_reason_of_a_lost_connection_is_shown_as_plain_text(
 ) -> None:
     """The reason may name an address a server gave (a refused Session): never markup."""
     reason = "Le serveur demande d'envoyer vos identifiants à <img src=/dev/zero> : refusé."
-    ui_session.bus.publish(ConnectionChanged(False, reason))
+    ui_session.bus.publish(ConnectionChanged(False, Message.said(reason)))
     qtbot.waitUntil(lambda: window.status.connection.text() == "Hors connexion")
     assert window.status.connection.toolTip() == plain_tooltip(reason)
     assert "&lt;img" in window.status.connection.toolTip()

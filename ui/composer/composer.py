@@ -196,7 +196,7 @@ class Composer(ComposerView):
             composer.show()
             opened.append(composer)
         if unreadable is not None:
-            show_notice(parent, unreadable.message_fr)
+            show_notice(parent, tasks.message_of(unreadable))
         return opened
 
     def showEvent(self, event: QShowEvent) -> None:

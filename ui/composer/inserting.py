@@ -125,7 +125,7 @@ class Inserter(QObject):
         try:
             check_sizes(documents, self.has_patient(), self.limits)
         except CoreError as e:
-            self.notify(e.message_fr, True)
+            self.notify(tasks.message_of(e), True)
             return True
         return False
 

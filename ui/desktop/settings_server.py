@@ -119,7 +119,7 @@ class AccountCard(SettingsCard):
             if probe.state is ServerState.ANSWERS:
                 say(self.test_result, self.tr("Le serveur répond ; son certificat a été vérifié."))
             else:
-                say(self.test_result, probe.message_fr, error=True)
+                say(self.test_result, tasks.sentence(probe.message), error=True)
 
         def failed(message_fr: str) -> None:
             self.test_button.setEnabled(True)
@@ -202,7 +202,7 @@ class CertificatesCard(SettingsCard):
             bundle = read_ca_bundle(path)
         except CaBundleError as e:
             self._describe_ca_bundle()
-            self._say_ca_error(e.message_fr)
+            self._say_ca_error(tasks.message_of(e))
             return False
         self._ca_bundle = str(path.absolute())
         self._describe_ca_bundle(bundle)
@@ -228,7 +228,7 @@ class CertificatesCard(SettingsCard):
                 bundle = read_ca_bundle(path)
             except CaBundleError as e:  # chosen earlier, gone or changed since
                 self.ca_subjects.hide()
-                self._say_ca_error(e.message_fr)
+                self._say_ca_error(tasks.message_of(e))
                 return
         self.ca_subjects.setText(
             self.tr("Autorités ajoutées : {names}").format(names=" ; ".join(bundle.subjects))

@@ -177,7 +177,7 @@ class LoginWindow(LoginForm):
 
     def _probed(self, probe: ServerProbe) -> None:
         if probe.state is ServerState.REFUSED:
-            self._set_refused(probe.message_fr)
+            self._set_refused(tasks.sentence(probe.message))
         elif probe.state is ServerState.UNREACHABLE:
             self._set_reachable(False)
         elif probe.state is ServerState.UNKNOWN:

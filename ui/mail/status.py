@@ -127,7 +127,7 @@ class StatusBar(QStatusBar):
             self.progress.hide()
 
     def on_connection(self, event: ConnectionChanged) -> None:
-        self._show_connection(event.online, event.reason_fr, event.tls_refused)
+        self._show_connection(event.online, tasks.sentence(event.reason) or None, event.tls_refused)
         if event.online:
             self._synced_now()
 

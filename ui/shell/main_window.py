@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self.mail_page.notice.connect(self.notify)
         self.search.searchRequested.connect(self.run_search)
         self.bridge.mailChanged.connect(self._queue_change)
-        self.bridge.cacheRebuilt.connect(lambda e: self.notify(e.reason_fr))
+        self.bridge.cacheRebuilt.connect(lambda e: self.notify(tasks.sentence(e.reason)))
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(COALESCE_MS)
