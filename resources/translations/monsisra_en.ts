@@ -1788,7 +1788,7 @@
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>

@@ -53,7 +53,7 @@ class OutboxView(QDialog):
         self.session = session
         self.setObjectName("outboxDialog")
         self.setWindowTitle(self.tr("Boîte d'envoi"))
-        self.resize(760, 340)
+        self.resize(820, 440)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.setSpacing(8)
@@ -71,8 +71,11 @@ class OutboxView(QDialog):
             [self.tr("Objet"), self.tr("Destinataires"), self.tr("État"), self.tr("Motif")]
         )
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(SUBJECT, 220)
+        header.resizeSection(RECIPIENTS, 170)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
