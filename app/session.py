@@ -27,7 +27,8 @@ from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
-from app.outbox.sender import Outbox
+from app.outbox import withdraw
+from app.outbox.sender import Outbox, counts
 from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
@@ -52,6 +53,7 @@ from app.store.records import (
 )
 from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
+from app.sync.reconnect import Reconnection
 
 log = logs.get("session")
 
@@ -120,6 +122,7 @@ class AccountSession:
         self.portal = PortalService(self.regional, lambda: self.online)
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
+        self.reconnection = Reconnection()
         self._identity: Address | None = None
         self._wire_online()
         bus.subscribe(ConnectionChanged, self._on_connection)
@@ -165,7 +168,13 @@ class AccountSession:
         if not self.account.online or self.account.http is None:
             return
         self.jmap = self.account.jmap_client()
-        self.engine = SyncEngine(self.account.cache, self.jmap, self.bus)
+        self.engine = SyncEngine(
+            self.account.cache, self.jmap, self.bus, reconnection=self.reconnection
+        )
+        hooks = self.account.http.event_hooks
+        if self._server_answered not in hooks["response"]:  # once per client (a rebuild re-wires)
+            hooks["response"] = [*hooks["response"], self._server_answered]
+            self.account.http.event_hooks = hooks
         self.outbox = Outbox(self.account.cache, self.jmap, self.bus)
         self.attachments = Attachments(
             self.account.cache,
@@ -179,9 +188,15 @@ class AccountSession:
         """Background work: reconnect when offline, then sync (push + poll) and send the outbox."""
         self._tasks.append(asyncio.ensure_future(self._run()))
 
+    async def _server_answered(self, response: Any) -> None:
+        """Every answer of the server (an httpx response hook): offline, the next try goes now."""
+        if response.status_code < 500:
+            self.reconnection.answered()
+
     async def _run(self) -> None:
         if not self.account.online:
-            if not await self.account.reconnect_until_online(self._stop):
+            # Opened offline: tried again on the reconnection's schedule (F5 tries at once).
+            if not await self.account.reconnect_until_online(self._stop, self.reconnection.wait):
                 return
             self._wire_online()
         assert self.engine is not None
@@ -228,8 +243,11 @@ class AccountSession:
         self._wire_online()
 
     def sync_now(self) -> None:
+        """A sync soon; offline, a new try to reach the server now."""
         if self.engine is not None:
             self.engine.wake()
+        else:
+            self.reconnection.try_now()
 
     async def close(self) -> None:
         """The end of the session (lock, quit): work stopped, copies of documents removed, HTTP
@@ -329,6 +347,11 @@ class AccountSession:
         with self.account.cache.read() as conn:
             return outbox_rows.list_rows(conn)
 
+    def outbox_counts(self) -> OutboxChanged:
+        """Messages waiting (queued or being sent) and refused, as the unsent file has them."""
+        with self.account.cache.read() as conn:
+            return counts(conn)
+
     def unsent_count(self) -> int:
         """Messages of the outbox not sent yet (queued, sending or failed)."""
         return sum(row.state != OutboxState.SENT for row in self.outbox_list())
@@ -414,12 +437,24 @@ class AccountSession:
         if self.engine is not None:
             await self.send_outbox()
         else:
-            self.bus.publish(OutboxChanged(pending=1, failed=0))
+            self.sync_now()  # opened offline: the queue's count is already said; try the server
         return outbox_id
 
     async def retry(self, outbox_id: str) -> None:
+        """ "Réessayer maintenant": a refused message back in the queue, and the queue sent now
+        (offline, a new try to reach the server)."""
         await self.outbox.retry(outbox_id)
         await self.send_outbox()
+
+    async def cancel_unsent(self, outbox_id: str) -> None:
+        """ "Annuler" in the outbox: a waiting or refused message removed (NotWithdrawable
+        when it is being sent or was sent)."""
+        await withdraw.cancel(self.outbox, outbox_id)
+
+    async def reopen_unsent(self, outbox_id: str) -> Draft:
+        """ "Modifier" in the outbox: the message back as a draft for a composer, its documents
+        as private copies (gone when the session closes), and out of the outbox."""
+        return await withdraw.reopen(self.outbox, outbox_id, self.copies.new_place)
 
     async def save_draft(self, draft_id: str | None, draft: Draft) -> str:
         draft_id = draft_id or uuid.uuid4().hex

@@ -14,6 +14,7 @@ from server.jmap.changes import ChangeLog
 from server.mail.blobs import BlobStore
 from server.mail.store import MailStore
 from server.notify import StateBroker
+from server.refusals import Refusals
 from server.regional.store import RegionalStore
 from server.storage import Database
 
@@ -33,6 +34,7 @@ class Sandbox:
         self.mail = MailStore(self)
         self.directory = DirectoryStore(self)
         self.regional = RegionalStore(self)
+        self.refusals = Refusals()  # tests only (server/refusals.py)
 
     def close(self) -> None:
         self.db.close()

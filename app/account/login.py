@@ -24,8 +24,7 @@ account's vault is created only once its Session is accepted: declining leaves n
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,17 +189,15 @@ class OpenAccount:
         _announce(opened, self.events)
 
     async def reconnect_until_online(
-        self, stop: asyncio.Event, first_delay: float = 2.0, max_delay: float = 30.0
+        self, stop: asyncio.Event, wait: Callable[[asyncio.Event], Awaitable[None]]
     ) -> bool:
-        """Opened offline: tries again and again (growing delay) until the server answers — the
-        connection comes back by itself. False if `stop` is set first."""
-        delay = first_delay
+        """Opened offline: tries again and again, `wait(stop)` between two tries (the session's
+        reconnection schedule, app/sync/reconnect.py), until the server answers — the connection
+        comes back by itself. False if `stop` is set first."""
         while not stop.is_set():
             if await self.reconnect():
                 return True
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
-            delay = min(delay * 2, max_delay)
+            await wait(stop)
         return False
 
     async def close(self) -> None:

@@ -173,7 +173,47 @@ SEND_NO_FOLDERS = Message(
         "core", "Le serveur n'a pas de dossier Brouillons ou Envoyés : envoi impossible."
     )
 )
-SEND_NO_IDENTITY = Message(QT_TRANSLATE_NOOP("core", "Aucune identité d'envoi sur ce compte."))
+SEND_NO_IDENTITY = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Aucune identité d'envoi sur ce compte : le message est gardé dans la boîte d'envoi. "
+        "Contactez le support de votre messagerie.",
+    )
+)
+SEND_EMAIL_REFUSED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur a refusé d'enregistrer le message (motif : {reason}). Vérifiez-le avec "
+        "« Modifier », puis renvoyez-le.",
+    )
+)
+SEND_SUBMISSION_REFUSED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur a refusé d'envoyer le message (motif : {reason}). Vérifiez-le avec "
+        "« Modifier », puis renvoyez-le.",
+    )
+)
+SEND_RECIPIENTS_REFUSED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur refuse un ou plusieurs destinataires. Vérifiez leurs adresses avec "
+        "« Modifier », puis renvoyez le message.",
+    )
+)
+SEND_SENDER_REFUSED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur n'autorise pas l'envoi depuis cette adresse. Contactez le support de votre "
+        "messagerie.",
+    )
+)
+OUTBOX_ALREADY_SENDING = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ce message est en cours d'envoi ou déjà envoyé : il ne peut plus être annulé ni modifié.",
+    )
+)
 MESSAGE_TOO_LARGE = Message(
     QT_TRANSLATE_NOOP("core", "Le message est trop volumineux pour le serveur.")
 )

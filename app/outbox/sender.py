@@ -65,7 +65,8 @@ class Outbox:
         self.cache = cache
         self._jmap = jmap
         self.bus = bus or EventBus()
-        self._lock = asyncio.Lock()  # one sender at a time, in order
+        # One sender at a time, in order; taking a message back holds it too (withdraw.py).
+        self.lock = asyncio.Lock()
         self._limits: tuple[str, SendLimits] | None = None  # (Session state, its limits)
 
     # Queueing ----------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class Outbox:
         outbox_id = uuid.uuid4().hex
         await asyncio.to_thread(self._store_contents, outbox_id, msg)
         crashpoint("outbox.queued")
-        await self._publish_counts()
+        await self.publish_counts()
         log.info("message queued (%d documents)", len(msg.attachments))
         return outbox_id
 
@@ -144,7 +145,7 @@ class Outbox:
         network error (the rest stays queued); a refused message is marked failed with its reason
         and the next ones go on."""
         sent = 0
-        async with self._lock:
+        async with self.lock:
             waiting = await self.cache.write(
                 lambda c: rows.list_rows(c, OutboxState.QUEUED, OutboxState.SENDING)
             )
@@ -159,7 +160,7 @@ class Outbox:
                         partial(rows.update, outbox_id=row.id, state=OutboxState.QUEUED)
                     )
                     log.info("server unreachable: outbox kept for later")
-                    await self._publish_counts()
+                    await self.publish_counts()
                     raise
                 except (JmapError, CoreError) as e:
                     reason = getattr(e, "message_fr", OutboxError.message_fr)
@@ -173,7 +174,7 @@ class Outbox:
                         )
                     )
                     log.warning("message refused by the server (%s)", type(e).__name__)
-                await self._publish_counts()
+                await self.publish_counts()
         return sent
 
     async def retry(self, outbox_id: str) -> None:
@@ -181,7 +182,7 @@ class Outbox:
         await self.cache.write(
             partial(rows.update, outbox_id=outbox_id, state=OutboxState.QUEUED, error=None)
         )
-        await self._publish_counts()
+        await self.publish_counts()
 
     async def _send(self, outbox_id: str) -> None:
         row = await self.cache.write(partial(rows.get, outbox_id=outbox_id))
@@ -225,7 +226,10 @@ class Outbox:
                 reason = _reason(answer.get("notCreated"))
                 if reason == "tooLarge":
                     raise OutboxError("Email/set refused: tooLarge", await self._too_large(items))
-                raise OutboxError("Email/set refused: " + reason)
+                raise OutboxError(
+                    "Email/set refused: " + reason,
+                    messages.SEND_EMAIL_REFUSED.fill(reason=reason),
+                )
             email_id = str(created["m"]["id"])
             crashpoint("outbox.created")
         await self.cache.write(partial(rows.update, outbox_id=outbox_id, email_id=email_id))
@@ -249,7 +253,8 @@ class Outbox:
             )
             created = answer.get("created")
             if not isinstance(created, dict) or "s" not in created:
-                raise OutboxError("submission refused: " + _reason(answer.get("notCreated")))
+                reason = _reason(answer.get("notCreated"))
+                raise OutboxError("submission refused: " + reason, _submission_refused(reason))
             crashpoint("outbox.submitted")
         await self.cache.write(partial(_mark_sent, outbox_id=outbox_id))
         crashpoint("outbox.sent")
@@ -305,14 +310,18 @@ class Outbox:
             return str(got[0]["id"])
         raise OutboxError("no identity", messages.SEND_NO_IDENTITY)
 
-    async def _publish_counts(self) -> None:
-        all_rows = await self.cache.write(rows.list_rows)
-        self.bus.publish(
-            OutboxChanged(
-                pending=sum(r.state in (OutboxState.QUEUED, OutboxState.SENDING) for r in all_rows),
-                failed=sum(r.state == OutboxState.FAILED for r in all_rows),
-            )
-        )
+    async def publish_counts(self) -> None:
+        """The counts as the unsent file has them, after each change: never a guess."""
+        self.bus.publish(await self.cache.write(counts))
+
+
+def counts(c: Connection) -> OutboxChanged:
+    """How many messages wait (queued or being sent) and how many the server refused."""
+    states = [r.state for r in rows.list_rows(c)]
+    return OutboxChanged(
+        pending=sum(s in (OutboxState.QUEUED, OutboxState.SENDING) for s in states),
+        failed=states.count(OutboxState.FAILED),
+    )
 
 
 def _mark_sent(c: Connection, outbox_id: str) -> None:
@@ -401,9 +410,24 @@ def _patient(data: dict[str, Any]) -> PatientIdentity:
     return PatientIdentity(**values)
 
 
+_RECIPIENT_REFUSALS = frozenset({"invalidRecipients", "noRecipients", "tooManyRecipients"})
+_SENDER_REFUSALS = frozenset({"forbiddenFrom", "forbiddenMailFrom"})
+
+
+def _submission_refused(reason: str) -> Message:
+    """What the user can do about a refused submission (RFC 8621 §7.5 SetError types)."""
+    if reason in _RECIPIENT_REFUSALS:
+        return messages.SEND_RECIPIENTS_REFUSED
+    if reason in _SENDER_REFUSALS:
+        return messages.SEND_SENDER_REFUSED
+    return messages.SEND_SUBMISSION_REFUSED.fill(reason=reason)
+
+
 def _reason(not_created: object) -> str:
+    """The SetError's type, as a short token (it is shown to the user inside a sentence)."""
     if isinstance(not_created, dict):
         for error in not_created.values():
             if isinstance(error, dict):
-                return str(error.get("type", "unknown"))
+                kind = str(error.get("type", "unknown"))
+                return kind if kind.isascii() and kind.isalnum() and len(kind) <= 40 else "unknown"
     return "unknown"

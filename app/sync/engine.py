@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,15 +47,13 @@ from app.sync.mapping import (
     mailbox_record,
 )
 from app.sync.patients import read_patients
+from app.sync.reconnect import RETRY_FIRST_S, RETRY_MAX_S, Reconnection, wait_any
 
 log = logs.get("sync")
 
 INITIAL_STATE_KEY = "Email.initial"  # the Email state noted when a (re)sync began
 IDS_PAGE = 2000
 MAX_ACTION_ATTEMPTS = 5
-# Offline, the longest wait between two tries (plus jitter): once the server is back, mail flows
-# again within about half a minute (F5 tries at once).
-RETRY_MAX_S = 30.0
 
 
 @dataclass
@@ -88,6 +85,7 @@ class SyncEngine:
         *,
         page_size: int = 250,
         poll_interval: float = 60.0,
+        reconnection: Reconnection | None = None,
     ) -> None:
         self.cache = cache
         self.jmap = jmap
@@ -95,6 +93,7 @@ class SyncEngine:
         self.page_size = page_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self.reconnection = reconnection or Reconnection()
         self._lock = asyncio.Lock()  # one sync at a time
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
@@ -110,6 +109,9 @@ class SyncEngine:
             report = SyncReport()
             await self._flush_actions()
             report.mailboxes = await self._sync_mailboxes()
+            # The server answers: said now (the outbox goes at once), not after the whole pass.
+            self.reconnection.answered()
+            self._set_online(True)
             state = await self.cache.write(lambda c: mail.get_state(c, "Email"))
             resuming = await self.cache.write(lambda c: mail.get_state(c, INITIAL_STATE_KEY))
             if state is None or resuming is not None:
@@ -400,34 +402,33 @@ class SyncEngine:
     def wake(self) -> None:
         """Asks for a sync soon (push told us something changed, or the user asked)."""
         self._wake.set()
+        self.reconnection.try_now()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Syncs, then waits for push or the poll timer, until `stop`; offline, retries with a
         growing delay (and says so once through ConnectionChanged)."""
         listener = asyncio.create_task(self._listen_push(stop))
-        delay = 1.0
         try:
             while not stop.is_set():
                 self._wake.clear()
                 try:
                     await self.sync_once()
                     await self.read_patients()
-                    delay = 1.0
                     wait = self.poll_interval
                 except ReauthRequired:
                     # The UI asks for the password (ReauthNeeded); sync resumes when woken.
                     wait = self.poll_interval
                 except ServerUnreachable as e:
                     self._set_online(False, e)
-                    wait = delay + random.uniform(0, delay / 2)  # jitter, not security
-                    delay = min(delay * 2, RETRY_MAX_S)
+                    await self.reconnection.wait(stop)  # short at first; ends when it answers
+                    continue
                 except OriginRefused as e:
                     # The Session, fetched again, names an origin this account may not use:
                     # nothing went there; said in the status bar, checked again at each poll.
                     log.warning("session refused: %s", e)
                     self._set_online(False, e)
                     wait = self.poll_interval
-                await _wait_any(stop, self._wake, wait)
+                await wait_any(stop, self._wake, wait)
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
@@ -436,12 +437,16 @@ class SyncEngine:
         """Wakes the loop on every StateChange; ends quietly when the server has no push."""
         while not stop.is_set():
             try:
-                async for _change in self.jmap.push(types="Email,Mailbox"):
+                # Reconnected on the same schedule as the sync (its answer ends the sync's wait).
+                changes = self.jmap.push(
+                    types="Email,Mailbox", backoff_initial=RETRY_FIRST_S, backoff_max=RETRY_MAX_S
+                )
+                async for _change in changes:
                     self.wake()
                 return  # no push on this server: the poll timer does the work
             except (JmapError, CoreError) as e:
                 log.info("push unavailable for now (%s)", type(e).__name__)
-                await _wait_any(stop, asyncio.Event(), 30.0)
+                await wait_any(stop, asyncio.Event(), RETRY_MAX_S)
 
     def _set_online(self, online: bool, error: CoreError | None = None) -> None:
         """Says it once per change: back online, offline, or refused for another reason (a
@@ -559,13 +564,3 @@ def _refused(answer: dict[str, Any]) -> list[str]:
 
 class InvalidIds(JmapError):
     """A list of ids or a state the server sent is malformed."""
-
-
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, timeout: float) -> None:
-    waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waiters:
-            w.cancel()
-        await asyncio.gather(*waiters, return_exceptions=True)

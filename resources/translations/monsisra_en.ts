@@ -1756,26 +1756,26 @@
     </message>
 </context>
 <context>
-    <name>OutboxDialog</name>
+    <name>OutboxView</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+210"/>
+        <location filename="../../ui/mail/outbox.py" line="+55"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>Les messages en attente partent dès que le serveur répond. Un message refusé peut être renvoyé avec « Réessayer ».</source>
-        <translation>Pending messages are sent as soon as the server responds. A rejected message can be sent again with “Retry”.</translation>
+        <source>Les messages en attente partent dès que le serveur répond. Un message refusé peut être corrigé avec « Modifier » ou renvoyé avec « Réessayer maintenant ».</source>
+        <translation>Waiting messages go as soon as the server answers. A refused message can be corrected with “Edit” or sent again with “Retry now”.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Objet</source>
         <translation>Subject</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>À</source>
-        <translation>To</translation>
+        <source>Destinataires</source>
+        <translation>Recipients</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -1783,19 +1783,72 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+0"/>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Réessayer</source>
-        <translation>Retry</translation>
+        <location line="+1"/>
+        <location line="+73"/>
+        <location line="+5"/>
+        <source>Annuler l&apos;envoi</source>
+        <translation>Cancel sending</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-76"/>
+        <source>Modifier</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Réessayer maintenant</source>
+        <translation>Retry now</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>En attente</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Envoi en cours</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Envoyé</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refusé</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+32"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Retirer « {subject} » de la boîte d&apos;envoi ?</source>
+        <translation>Remove “{subject}” from the outbox?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Le message ne sera pas envoyé, et ses documents joints seront retirés.</source>
+        <translation>The message will not be sent, and its attached documents will be removed.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Garder le message</source>
+        <translation>Keep the message</translation>
     </message>
 </context>
 <context>
@@ -2478,28 +2531,28 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="-191"/>
+        <location filename="../../ui/mail/status.py" line="+45"/>
         <source>Détails</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Connexion sécurisée refusée</source>
         <translation>Secure connection refused</translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-23"/>
         <source>Hors connexion</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Synchronisé à {time}</source>
         <translation>Synchronised at {time}</translation>
     </message>
@@ -2514,7 +2567,12 @@
         <translation>{done} of {total} messages</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+17"/>
+        <source>Le message sera envoyé au retour de la connexion.</source>
+        <translation>The message will be sent when the connection is back.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>{n} en attente</source>
         <translation>{n} pending</translation>
     </message>
@@ -3497,12 +3555,37 @@
         <translation>The server has no Drafts or Sent folder: the message cannot be sent.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Aucune identité d&apos;envoi sur ce compte.</source>
-        <translation>This account has no sending identity.</translation>
+        <location line="+5"/>
+        <source>Aucune identité d&apos;envoi sur ce compte : le message est gardé dans la boîte d&apos;envoi. Contactez le support de votre messagerie.</source>
+        <translation>This account has no sending identity: the message is kept in the outbox. Contact your mail service&apos;s support.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
+        <source>Le serveur a refusé d&apos;enregistrer le message (motif : {reason}). Vérifiez-le avec « Modifier », puis renvoyez-le.</source>
+        <translation>The server refused to store the message (reason: {reason}). Check it with “Edit”, then send it again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur a refusé d&apos;envoyer le message (motif : {reason}). Vérifiez-le avec « Modifier », puis renvoyez-le.</source>
+        <translation>The server refused to send the message (reason: {reason}). Check it with “Edit”, then send it again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur refuse un ou plusieurs destinataires. Vérifiez leurs adresses avec « Modifier », puis renvoyez le message.</source>
+        <translation>The server refuses one or more recipients. Check their addresses with “Edit”, then send the message again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le serveur n&apos;autorise pas l&apos;envoi depuis cette adresse. Contactez le support de votre messagerie.</source>
+        <translation>The server does not allow sending from this address. Contact your mail service&apos;s support.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ce message est en cours d&apos;envoi ou déjà envoyé : il ne peut plus être annulé ni modifié.</source>
+        <translation>This message is being sent or was sent: it can no longer be cancelled or edited.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Le message est trop volumineux pour le serveur.</source>
         <translation>The message is too large for the server.</translation>
     </message>

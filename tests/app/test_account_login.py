@@ -515,6 +515,7 @@ async def test_the_connection_comes_back_by_itself(
 ) -> None:
     import asyncio
 
+    from app.sync.reconnect import Reconnection
     from server.testing import ServerThread as Thread
     from server.testing import quick_config
 
@@ -526,7 +527,8 @@ async def test_the_connection_comes_back_by_itself(
     offline = await open_account(tmp_path, url, ALICE.login, ALICE.password)
     stop = asyncio.Event()
     try:
-        waiting = asyncio.create_task(offline.reconnect_until_online(stop, first_delay=0.2))
+        retry = Reconnection(first=0.2)
+        waiting = asyncio.create_task(offline.reconnect_until_online(stop, retry.wait))
         await asyncio.sleep(0.5)
         assert not waiting.done()  # still down: it keeps trying
         again = Thread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()

@@ -1,5 +1,7 @@
 """The status bar: online or not, last synchronisation, initial-sync progress, and the outbox
-(messages waiting or refused, with "Réessayer").
+(its counter opens the outbox view, ui/mail/outbox.py). A message queued while offline is said on
+a line of the bar, not in a box to close after each send; the line goes when the connection is
+back or nothing waits any more.
 
 A server whose secure connection is refused (its certificate, a TLS version, the settings'
 authorities file) is not shown as "Hors connexion": the bar says "Connexion sécurisée refusée",
@@ -11,43 +13,20 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QStatusBar,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.events import ConnectionChanged, MailChanged, OutboxChanged, SyncProgress
-from app.records import OutboxRow, OutboxState
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.bridge import EventBridge
-from ui.plain import PlainLabel, plain_message_box, plain_text, plain_tooltip
-
-
-def _state_fr(row: OutboxRow) -> str:
-    return {
-        "queued": "En attente",
-        "sending": "Envoi en cours",
-        "sent": "Envoyé",
-        "failed": "Échec : " + (row.error or "le serveur a refusé le message."),
-    }.get(row.state, row.state)
-
-
-def _recipients(row: OutboxRow) -> str:
-    people = [*row.payload.get("to", []), *row.payload.get("cc", [])]
-    return ", ".join(
-        str(p.get("name") or p.get("email") or "") for p in people if isinstance(p, dict)
-    )
+from ui.mail.outbox import OutboxView
+from ui.plain import PlainLabel, plain_message_box, plain_tooltip
 
 
 class StatusBar(QStatusBar):
@@ -72,6 +51,9 @@ class StatusBar(QStatusBar):
         self._refusal: str | None = None
         self.last_sync = PlainLabel()
         self.last_sync.setObjectName("lastSync")
+        self.queued_notice = PlainLabel()
+        self.queued_notice.setObjectName("queuedNotice")
+        self.queued_notice.hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
         self.progress.setMaximumWidth(220)
@@ -94,6 +76,8 @@ class StatusBar(QStatusBar):
         row.addWidget(self.refusal_button)
         row.addSpacing(8)
         row.addWidget(self.last_sync)
+        row.addSpacing(8)
+        row.addWidget(self.queued_notice)
         self.addWidget(box)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.outbox)
@@ -125,6 +109,8 @@ class StatusBar(QStatusBar):
         theme.restyle(self.dot, online=online)
         if not online:
             self.progress.hide()
+        else:
+            self.queued_notice.hide()
 
     def on_connection(self, event: ConnectionChanged) -> None:
         self._show_connection(event.online, tasks.sentence(event.reason) or None, event.tls_refused)
@@ -173,13 +159,15 @@ class StatusBar(QStatusBar):
     # Outbox ----------------------------------------------------------------------------------
 
     def _count_outbox(self) -> None:
-        rows = self.session.outbox_list()
-        self._show_outbox(
-            sum(r.state in ("queued", "sending") for r in rows),
-            sum(r.state is OutboxState.FAILED for r in rows),
-        )
+        counts = self.session.outbox_counts()
+        self._show_outbox(counts.pending, counts.failed)
 
     def on_outbox(self, event: OutboxChanged) -> None:
+        if event.pending > self.pending and not self.online:
+            self.queued_notice.setText(self.tr("Le message sera envoyé au retour de la connexion."))
+            self.queued_notice.show()
+        if not event.pending:
+            self.queued_notice.hide()
         self._show_outbox(event.pending, event.failed)
 
     def _show_outbox(self, pending: int, failed: int) -> None:
@@ -193,90 +181,8 @@ class StatusBar(QStatusBar):
         theme.restyle(self.outbox, failed=bool(failed))
         self.outbox.setVisible(bool(parts))
 
-    def show_outbox(self) -> OutboxDialog:
-        dialog = OutboxDialog(self.session, self.bridge, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-
-class OutboxDialog(QDialog):
-    """The messages not sent yet, and those the server refused (with their reason)."""
-
-    def __init__(self, session: AccountSession, bridge: EventBridge, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("outboxDialog")
-        self.setWindowTitle(self.tr("Boîte d'envoi"))
-        self.resize(640, 320)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.setSpacing(8)
-        intro = PlainLabel(
-            self.tr(
-                "Les messages en attente partent dès que le serveur répond. Un message refusé "
-                "peut être renvoyé avec « Réessayer »."
-            )
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Objet"), self.tr("À"), self.tr("État")])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        layout.addWidget(self.table)
-        self.error = PlainLabel()
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
-        self.retry_button = buttons.addButton(
-            self.tr("Réessayer"), QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.retry_button.setIcon(theme.icon("action-retry"))
-        self.retry_button.clicked.connect(self.retry_selected)
-        buttons.rejected.connect(self.close)
-        layout.addWidget(buttons)
-        self.rows: list[OutboxRow] = []
-        self.refresh()
-        bridge.outboxChanged.connect(self._on_outbox)
-
-    def _on_outbox(self, _event: OutboxChanged) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.rows = [r for r in self.session.outbox_list() if r.state is not OutboxState.SENT]
-        self.table.setRowCount(len(self.rows))
-        for i, row in enumerate(self.rows):
-            subject = str(row.payload.get("subject") or self.tr("(sans objet)"))
-            for column, text in enumerate((subject, _recipients(row), _state_fr(row))):
-                item = QTableWidgetItem(plain_text(text))
-                item.setToolTip(plain_tooltip(text))
-                self.table.setItem(i, column, item)
-        self._update_buttons()
-
-    def _selected(self) -> OutboxRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows else None
-
-    def _update_buttons(self) -> None:
-        row = self._selected()
-        self.retry_button.setEnabled(row is not None and row.state is OutboxState.FAILED)
-
-    def retry_selected(self) -> None:
-        row = self._selected()
-        if row is None:
-            return
-        self.error.hide()
-        tasks.change(self.session.retry(row.id), self, lambda _r: self.refresh(), self._failed)
-
-    def _failed(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-        self.refresh()
+    def show_outbox(self) -> OutboxView:
+        view = OutboxView(self.session, self.bridge, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        return view

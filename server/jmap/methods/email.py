@@ -781,6 +781,9 @@ def set_emails(call: Call) -> Json:
         if if_in_state is not None and if_in_state != old_state:
             raise MethodError("stateMismatch")
         for creation_id, props in create.items():
+            if call.sandbox.refusals.email_create is not None:
+                not_created[creation_id] = dict(call.sandbox.refusals.email_create)
+                continue
             done, error = _create_email(call, conn, account_id, props)
             if done is None:
                 not_created[creation_id] = error

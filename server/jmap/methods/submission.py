@@ -133,6 +133,8 @@ def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
 
 def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -> Json:
     """One submission; raises _SetError when it cannot be made."""
+    if call.sandbox.refusals.submission_create is not None:
+        raise _SetError(dict(call.sandbox.refusals.submission_create))
     if not isinstance(props, dict):
         raise _SetError({"type": "invalidProperties"})
     unknown = set(props) - {"identityId", "emailId", "envelope"}

@@ -1,0 +1,272 @@
+"""The outbox, through its real view against the real sandbox: the counter is the unsent file's
+(however many wait, are refused or are being sent), a message queued offline is said on the
+status bar, and each row can be cancelled (asked first), reopened in a composer, or retried now —
+and every refusal of the server (the email, the submission, no identity) shows a French reason on
+the row and loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from app import messages
+from app.message.compose import OutgoingAttachment, OutgoingMessage
+from app.records import Address
+from app.session import AccountSession
+from app.store import outbox as outbox_rows
+from app.store.outbox import OutboxState
+from server.testing import ServerThread
+from tests.app.jmap_helpers import jmap_client
+from tests.server.conftest import ALICE, BOB
+from tests.ui.conftest import run_sync
+from ui.bridge import EventBridge
+from ui.composer.composer import Composer
+from ui.mail.outbox import OutboxView
+from ui.mail.status import StatusBar
+
+LETTER = b"%PDF-1.4 compte rendu\n" + bytes(range(256)) * 8
+
+
+def message(subject: str, attachments: list[OutgoingAttachment] | None = None) -> OutgoingMessage:
+    return OutgoingMessage(
+        from_=Address(None, ALICE.email),
+        to=[Address("Bob Martin", BOB.email)],
+        subject=subject,
+        text="Cher confrère, voici le compte rendu.",
+        attachments=attachments or [],
+    )
+
+
+class Desk:
+    """Alice's session with a status bar, as the main window has them."""
+
+    def __init__(self, qtbot: QtBot, session: AccountSession) -> None:
+        self.qtbot = qtbot
+        self.session = session
+        self.window = QWidget()
+        qtbot.addWidget(self.window)
+        self.bridge = EventBridge(session.bus, self.window)
+        self.status = StatusBar(session, self.bridge, self.window)
+        self.window.show()
+
+    def send(self, msg: OutgoingMessage) -> str:
+        return run_sync(self.qtbot, self.session.send(msg))
+
+    def counter(self) -> str:
+        return self.status.outbox.text() if self.status.outbox.isVisible() else ""
+
+    def view(self) -> OutboxView:
+        view = self.status.show_outbox()
+        self.qtbot.waitExposed(view)
+        return view
+
+
+@pytest.fixture
+def desk(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    server: ServerThread,
+    tmp_path: Path,
+) -> Iterator[Desk]:
+    session = run_sync(
+        qtbot,
+        AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
+    )
+    run_sync(qtbot, session.own_address())
+    yield Desk(qtbot, session)
+    run_sync(qtbot, session.close())
+
+
+def row_texts(view: OutboxView, row: int) -> list[str]:
+    return [view.table.item(row, column).text() for column in range(view.table.columnCount())]
+
+
+def test_the_counter_counts_every_message_queued_offline_refused_or_sending(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    server_factory: Callable[..., ServerThread],
+    tmp_path: Path,
+) -> None:
+    server = server_factory()
+    known = run_sync(
+        qtbot,
+        AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
+    )
+    run_sync(qtbot, known.own_address())
+    run_sync(qtbot, known.close())
+    server.stop()
+    session = run_sync(
+        qtbot,
+        AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
+    )
+    try:
+        assert not session.online
+        desk = Desk(qtbot, session)
+        assert not desk.status.queued_notice.isVisible()
+        first = desk.send(message("Premier"))
+        second = desk.send(message("Deuxième"))
+        qtbot.waitUntil(lambda: desk.counter() == "Boîte d'envoi : 2 en attente")
+        # Said on the status bar, not in a box to close after each message.
+        assert desk.status.queued_notice.isVisible()
+        assert (
+            desk.status.queued_notice.text() == "Le message sera envoyé au retour de la connexion."
+        )
+        desk.send(message("Troisième"))
+        qtbot.waitUntil(lambda: desk.counter() == "Boîte d'envoi : 3 en attente")
+        assert session.outbox_counts().pending == 3
+
+        def mark(c: object, outbox_id: str, state: OutboxState) -> None:
+            outbox_rows.update(c, outbox_id, state=state, error="Refusé pour l'essai.")  # type: ignore[arg-type]
+
+        run_sync(
+            qtbot,
+            session.account.cache.write(partial(mark, outbox_id=first, state=OutboxState.FAILED)),
+        )
+        run_sync(
+            qtbot,
+            session.account.cache.write(partial(mark, outbox_id=second, state=OutboxState.SENDING)),
+        )
+        run_sync(qtbot, session.outbox.publish_counts())
+        qtbot.waitUntil(lambda: desk.counter() == "Boîte d'envoi : 2 en attente · 1 en échec")
+        # A new status bar (the window opened again) counts the same from the unsent file.
+        again = StatusBar(session, desk.bridge, desk.window)
+        assert again.outbox.text() == "Boîte d'envoi : 2 en attente · 1 en échec"
+        assert (again.pending, again.failed) == (2, 1)
+    finally:
+        run_sync(qtbot, session.close())
+
+
+def test_retry_now_sends_a_message_whose_submission_was_refused(
+    qtbot: QtBot, desk: Desk, server: ServerThread
+) -> None:
+    server.sandbox.refusals.submission_create = {"type": "forbiddenToSend"}
+    desk.send(message("Refusé puis renvoyé"))
+    [row] = desk.session.outbox_list()
+    assert row.state == OutboxState.FAILED
+    qtbot.waitUntil(lambda: desk.counter() == "Boîte d'envoi : 1 en échec")
+    view = desk.view()
+    assert row_texts(view, 0) == [
+        "Refusé puis renvoyé",
+        "Bob Martin",
+        "Refusé",
+        messages.SEND_SUBMISSION_REFUSED.fill(reason="forbiddenToSend").text(),
+    ]
+    assert not view.retry_button.isEnabled()  # nothing selected yet
+    server.sandbox.refusals.submission_create = None
+    view.select(row.id)
+    assert view.retry_button.isEnabled()
+    view.retry_button.click()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 0, timeout=10_000)
+    assert [r.state for r in desk.session.outbox_list()] == ["sent"]
+    qtbot.waitUntil(lambda: desk.counter() == "")
+
+    async def on_bob_side() -> list[str]:
+        async with jmap_client(server, BOB) as bob:
+            found = await bob.call_one(
+                "Email/query", {"filter": {"header": ["Message-ID", row.message_id]}}
+            )
+        return list(found["ids"])
+
+    assert len(run_sync(qtbot, on_bob_side())) == 1  # once, though created at the first try
+
+
+def test_refused_recipients_say_to_check_the_addresses(
+    qtbot: QtBot, desk: Desk, server: ServerThread
+) -> None:
+    server.sandbox.refusals.submission_create = {"type": "invalidRecipients"}
+    desk.send(message("Adresse refusée"))
+    view = desk.view()
+    assert row_texts(view, 0)[3] == messages.SEND_RECIPIENTS_REFUSED.text()
+
+
+def test_a_refused_email_is_reopened_in_a_composer_with_everything(
+    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+) -> None:
+    server.sandbox.refusals.email_create = {"type": "overQuota"}
+    letter = tmp_path / "compte-rendu.pdf"
+    letter.write_bytes(LETTER)
+    attachment = OutgoingAttachment(letter, "compte-rendu.pdf", "application/pdf", "autre")
+    desk.send(message("Avec un document", [attachment]))
+    letter.unlink()  # the outbox holds its own copy
+    [row] = desk.session.outbox_list()
+    view = desk.view()
+    reason = messages.SEND_EMAIL_REFUSED.fill(reason="overQuota").text()
+    assert row_texts(view, 0)[2:] == ["Refusé", reason]
+    view.select(row.id)
+    view.edit_button.click()
+    qtbot.waitUntil(lambda: any(isinstance(w, Composer) for w in QApplication.topLevelWidgets()))
+    composer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, Composer))
+    qtbot.addWidget(composer)
+    draft = composer.draft()
+    assert [a.email for a in draft.to] == [BOB.email]
+    assert draft.subject == "Avec un document"
+    assert draft.body == "Cher confrère, voici le compte rendu."
+    [document] = draft.documents
+    assert document.path.name == "compte-rendu.pdf"
+    assert document.path.read_bytes() == LETTER
+    # Out of the outbox once reopened; the counter says so.
+    qtbot.waitUntil(lambda: view.table.rowCount() == 0)
+    assert desk.session.outbox_list() == []
+    qtbot.waitUntil(lambda: desk.counter() == "")
+    composer.keeps_draft = False
+    composer.close()
+
+
+def test_no_identity_keeps_the_message_until_the_server_has_one(
+    qtbot: QtBot, desk: Desk, server: ServerThread
+) -> None:
+    with server.sandbox.db.write() as conn:
+        kept = [dict(r) for r in conn.execute("SELECT * FROM identities")]
+        conn.execute("DELETE FROM identities")
+    desk.send(message("Sans identité"))
+    view = desk.view()
+    assert row_texts(view, 0)[2:] == ["Refusé", messages.SEND_NO_IDENTITY.text()]
+    with server.sandbox.db.write() as conn:
+        for identity in kept:
+            columns = ", ".join(identity)
+            marks = ", ".join("?" for _ in identity)
+            conn.execute(
+                f"INSERT INTO identities ({columns}) VALUES ({marks})", tuple(identity.values())
+            )
+    view.select(desk.session.outbox_list()[0].id)
+    view.retry_button.click()
+    qtbot.waitUntil(
+        lambda: [r.state for r in desk.session.outbox_list()] == ["sent"], timeout=10_000
+    )
+
+
+def test_cancel_asks_first_then_removes_the_message_and_its_documents(
+    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+) -> None:
+    server.sandbox.refusals.email_create = {"type": "invalidProperties"}
+    letter = tmp_path / "ordonnance.pdf"
+    letter.write_bytes(LETTER)
+    desk.send(
+        message("À annuler", [OutgoingAttachment(letter, "ordonnance.pdf", "application/pdf")])
+    )
+    [row] = desk.session.outbox_list()
+    view = desk.view()
+    view.select(row.id)
+    box = view.ask_cancel()
+    assert isinstance(box, QMessageBox)
+    keep = next(b for b in box.buttons() if b.text() == "Garder le message")
+    keep.click()
+    qtbot.waitUntil(lambda: view.confirm_box is None)
+    assert [r.id for r in desk.session.outbox_list()] == [row.id]
+    box = view.ask_cancel()
+    assert box is not None
+    assert box.text() == "Retirer « À annuler » de la boîte d'envoi ?"
+    box.defaultButton().click()
+    qtbot.waitUntil(lambda: desk.session.outbox_list() == [])
+    qtbot.waitUntil(lambda: view.table.rowCount() == 0)
+    qtbot.waitUntil(lambda: desk.counter() == "")
+    with desk.session.account.cache.read() as conn:
+        assert outbox_rows.linked_content(conn, row.id) == []
+        left = conn.execute("SELECT COUNT(*) FROM unsent.outbox_documents").fetchone()[0]
+    assert left == 0
