@@ -3753,7 +3753,7 @@
 <context>
     <name>tasks</name>
     <message>
-        <location filename="../../ui/tasks.py" line="+34"/>
+        <location filename="../../ui/tasks.py" line="+35"/>
         <source>Une erreur inattendue s&apos;est produite. Le détail est dans le Journal.</source>
         <translation>An unexpected error occurred. The details are in the Log.</translation>
     </message>
