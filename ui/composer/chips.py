@@ -126,7 +126,11 @@ class Chip(QFrame):
         """The chip's cross just before `following` in the Tab order, as on screen (a widget
         added to a window goes wherever Qt puts it in the chain, e.g. after the text)."""
         previous = following.previousInFocusChain()
-        while not previous.focusPolicy() & Qt.FocusPolicy.TabFocus and previous is not following:
+        while (
+            previous is not None
+            and previous is not following
+            and not previous.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
             previous = previous.previousInFocusChain()  # Qt orders only widgets Tab reaches
-        if previous not in (self.remove_button, following):
+        if previous is not None and previous not in (self.remove_button, following):
             QWidget.setTabOrder(previous, self.remove_button)
