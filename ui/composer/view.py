@@ -2,7 +2,12 @@
 Objet), the text, the documents and the progress of a send, and how each looks in each state
 (sending, a notice above the text, the patient's chip). No session logic here: `Composer`
 (composer.py) derives from this view and says what the buttons do, the way a Qt Designer form
-is set up under the class that drives it."""
+is set up under the class that drives it.
+
+The keyboard belongs to the text: one keystroke once sent an empty reply, because "Envoyer",
+first in the window, had the focus and Space pressed it. So the focus opens where the user
+writes, no button takes it unless reached by Tab, and a message without subject or text is
+sent only after a question whose default answer is to go back to it."""
 
 from __future__ import annotations
 
