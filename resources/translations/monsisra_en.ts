@@ -430,7 +430,7 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+45"/>
+        <location filename="../../ui/composer/view.py" line="+50"/>
         <location line="+166"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
@@ -2496,12 +2496,12 @@
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Dans la fenêtre principale ; dans la rédaction, l&apos;envoi et la fermeture ; le verrouillage depuis toute fenêtre.</source>
-        <translation>In the main window; in a message being written, sending and closing; locking from any window.</translation>
+        <location line="+4"/>
+        <source>Dans la fenêtre principale et la rédaction ; le verrouillage, partout.</source>
+        <translation>In the main window and while writing; locking, everywhere.</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+50"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>

@@ -129,10 +129,7 @@ class ShortcutsDialog(QDialog):
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
         intro = PlainLabel(
-            self.tr(
-                "Dans la fenêtre principale ; dans la rédaction, l'envoi et la fermeture ; "
-                "le verrouillage depuis toute fenêtre."
-            )
+            self.tr("Dans la fenêtre principale et la rédaction ; le verrouillage, partout.")
         )
         intro.setObjectName("dialogIntro")
         intro.setWordWrap(True)
@@ -178,7 +175,7 @@ class ShortcutsDialog(QDialog):
             keys.setFont(font)
             keys.setForeground(QColor(theme.ACCENT_DARK))
             self.table.setItem(row, 1, keys)
-            self.table.setRowHeight(row, 30)
+            self.table.setRowHeight(row, 28)
         layout.addWidget(self.table, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
