@@ -26,6 +26,7 @@ from tests.ui.conftest import GP_LOGIN, OFFSCREEN_ONLY
 from tests.ui.desktop_helpers import GP, OFFSCREEN_RAISE
 from tests.ui.mail_helpers import row_where
 from ui.composer.composer import Composer
+from ui.composer.replies import own_text, written_end
 from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # fixture
@@ -286,3 +287,17 @@ def test_escape_in_the_recipients_proposals_closes_them_only(
     qtbot.keyClick(field.line_edit, Qt.Key.Key_Escape)
     assert not composer.isVisible()
     qtbot.waitUntil(lambda: ui_session.drafts() == [])  # nothing written: no draft
+
+
+def test_what_the_user_wrote_is_told_from_the_original_message() -> None:
+    reply = "\n\nLe 02/03/2026 à 09:15, Dr Karim Benali a écrit :\n> Bonjour\n> Tension ?\n"
+    forward = "\n\n-------- Message transféré --------\nDe : Dr Karim Benali\n\nBonjour\n"
+    assert own_text(reply) == ""  # only the quote
+    assert own_text(" " + reply) == ""
+    assert own_text("Vu." + reply) == "Vu."
+    assert own_text(reply + "15/9 ce matin.\n") == "15/9 ce matin."  # written below the quote
+    assert own_text(forward) == ""  # the forwarded text is not the user's
+    assert own_text("Pour avis." + forward) == "Pour avis."
+    assert own_text("Bonjour,\n> pas une citation") == "Bonjour,\n> pas une citation"
+    assert written_end("Vu.\n" + reply) == len("Vu.")
+    assert written_end("Vu.") == len("Vu.")
