@@ -387,7 +387,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+150"/>
+        <location filename="../../ui/composer/composer.py" line="+153"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -407,22 +407,7 @@
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+107"/>
-        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
-        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Ajoutez au moins un destinataire.</source>
-        <translation>Add at least one recipient.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Document introuvable : </source>
-        <translation>Document not found: </translation>
-    </message>
-    <message>
-        <location line="+28"/>
+        <location line="+143"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -445,18 +430,19 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+41"/>
-        <location line="+121"/>
+        <location filename="../../ui/composer/view.py" line="+50"/>
+        <location line="+166"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-146"/>
+        <location line="+221"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-219"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -491,12 +477,12 @@
         <translation>Delete this draft and close</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+54"/>
         <source>Aucun patient — choisir…</source>
         <translation>No patient — choose…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Objet du message</source>
         <translation>Message subject</translation>
     </message>
@@ -526,12 +512,52 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+88"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+10"/>
+        <source>« %1 » n&apos;est pas une adresse : choisissez un destinataire proposé.</source>
+        <translation>“%1” is not an address: choose one of the suggested recipients.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Ajoutez au moins un destinataire.</source>
+        <translation>Add at least one recipient.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Document introuvable : </source>
+        <translation>Document not found: </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ce message n&apos;a ni objet ni texte. L&apos;envoyer quand même&#xa0;?</source>
+        <translation>This message has neither a subject nor any text. Send it anyway?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ce message n&apos;a pas d&apos;objet. L&apos;envoyer quand même&#xa0;?</source>
+        <translation>This message has no subject. Send it anyway?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous n&apos;avez rien écrit dans ce message. L&apos;envoyer quand même&#xa0;?</source>
+        <translation>You have not written anything in this message. Send it anyway?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Envoyer quand même</source>
+        <translation>Send anyway</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Revenir au message</source>
+        <translation>Back to the message</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -1468,12 +1494,12 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+195"/>
+        <location line="+199"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-188"/>
+        <location line="-192"/>
         <source>Archiver</source>
         <translation>Archive</translation>
     </message>
@@ -1538,7 +1564,7 @@
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+42"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
@@ -2414,7 +2440,7 @@
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../ui/desktop/shortcuts.py" line="+31"/>
+        <location filename="../../ui/desktop/shortcuts.py" line="+35"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
@@ -2429,7 +2455,7 @@
         <translation>Application</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -2484,12 +2510,17 @@
         <translation>Send the message</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Fermer (le brouillon est gardé)</source>
+        <translation>Close (the draft is kept)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Verrouiller</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
@@ -2519,8 +2550,8 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>Dans la fenêtre principale, et dans la rédaction pour l&apos;envoi.</source>
-        <translation>In the main window, and in the message editor for sending.</translation>
+        <source>Dans la fenêtre principale et la rédaction ; le verrouillage, partout.</source>
+        <translation>In the main window and while writing; locking, everywhere.</translation>
     </message>
     <message>
         <location line="+50"/>

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
@@ -187,6 +187,46 @@ def test_inactivity_locks_with_the_draft_saved_and_unlocking_reopens_it(
     assert restored.body.toPlainText() == "Tension a revoir dans huit jours."
     assert controller.autolock.running
 
+    restored.discard()
+    qtbot.addWidget(controller.login)  # deleted on the UI thread after the test
+    controller.quit()
+    qtbot.waitUntil(lambda: controller.done, timeout=30_000)
+
+
+@OFFSCREEN_RAISE
+def test_ctrl_shift_l_in_a_composer_locks_with_its_draft_saved(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, data_root: Path
+) -> None:
+    settings_mod.override(server_url=demo_server.base_url)
+    controller = Controller(data_root)
+    controller.start()
+    window = open_main_window(qtbot, controller, DEMO_PASSWORD)
+    composer = window.compose()
+    assert isinstance(composer, Composer)
+    qtbot.keyClicks(composer.subject_edit, "Avis cardiologique")
+    qtbot.keyClicks(composer.body, "Merci de la voir rapidement.")
+    composer.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is composer)
+
+    qtbot.keyClick(
+        QApplication.focusWidget(),
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: controller.locked, timeout=30_000)
+    login = controller.login
+    assert isinstance(login, LockedLoginWindow)
+    assert login.lock_banner.text.text() == "Session verrouillée."
+
+    log_in(qtbot, login, DEMO_PASSWORD)  # unlocked: the draft was saved before the lock
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
+    again = controller.window
+    assert isinstance(again, MainWindow)
+    qtbot.waitUntil(lambda: len(again.composers) == 1, timeout=10_000)
+    restored = again.composers[0]
+    assert isinstance(restored, Composer)
+    assert restored.subject_edit.text() == "Avis cardiologique"
+    assert restored.body.toPlainText() == "Merci de la voir rapidement."
     restored.discard()
     qtbot.addWidget(controller.login)  # deleted on the UI thread after the test
     controller.quit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.session import AccountSession
@@ -161,6 +161,33 @@ def test_help_settings_lock_and_quit_by_keyboard(qtbot: QtBot, window: MainWindo
     assert not window.isVisible()
 
 
+@OFFSCREEN_RAISE
+def test_ctrl_shift_l_asks_a_lock_from_a_composer_and_from_a_dialog(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    locks: list[bool] = []
+    window.lockRequested.connect(lambda: locks.append(True))
+
+    def press_in(other: QWidget) -> None:
+        other.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is other)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        assert focused.window() is other  # the keys go to that window, not the main one
+        qtbot.keyClick(focused, Qt.Key.Key_L, CTRL | SHIFT)
+
+    composer = window.compose()
+    press_in(composer)
+    assert locks == [True]
+    composer.close()
+    window.act_about.trigger()  # "À propos", a dialog over the main window
+    about = window.findChild(AboutDialog)
+    assert about is not None
+    press_in(about)
+    assert locks == [True, True]
+    about.close()
+
+
 def test_the_app_menu_opens_settings_journal_shortcuts_and_about(
     qtbot: QtBot, window: MainWindow
 ) -> None:
@@ -196,7 +223,8 @@ def test_the_composer_sends_with_the_tables_keys(qtbot: QtBot, ui_session: Accou
     qtbot.addWidget(composer)
     composer.show()
     keys = sorted(s.key().toString() for s in composer.findChildren(QShortcut))
-    assert keys == sorted(QKeySequence(k).toString() for k in shortcuts.BY_NAME["send"].keys)
+    writing = [k for s in SHORTCUTS if s.group == shortcuts.WRITING for k in s.keys]
+    assert keys == sorted(QKeySequence(k).toString() for k in writing)  # send, and Escape
     composer.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is composer)
     qtbot.keyClick(composer.body, Qt.Key.Key_Return, CTRL)

@@ -121,3 +121,16 @@ class Chip(QFrame):
         self.remove_button.clicked.connect(self.removed)
         layout.addWidget(self.remove_button)
         self.setToolTip(plain_tooltip(f"{text} — {detail}" if detail else text))
+
+    def tab_before(self, following: QWidget) -> None:
+        """The chip's cross just before `following` in the Tab order, as on screen (a widget
+        added to a window goes wherever Qt puts it in the chain, e.g. after the text)."""
+        previous = following.previousInFocusChain()
+        while (
+            previous is not None
+            and previous is not following
+            and not previous.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            previous = previous.previousInFocusChain()  # Qt orders only widgets Tab reaches
+        if previous is not None and previous not in (self.remove_button, following):
+            QWidget.setTabOrder(previous, self.remove_button)

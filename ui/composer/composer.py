@@ -13,6 +13,7 @@ import asyncio
 import logging
 import tempfile
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -33,7 +34,7 @@ from ui.composer.demo import demo_draft
 from ui.composer.documents import Document
 from ui.composer.inserting import Inserter, local_files
 from ui.composer.recipients import CARE_TEAM, Candidate
-from ui.composer.replies import forward_draft, reply_draft
+from ui.composer.replies import forward_draft, own_text, reply_draft
 from ui.composer.sending import QUEUED_NOTICE, Handed, hand_over, outgoing
 from ui.composer.view import ComposerView, show_notice
 from ui.navigator import navigator
@@ -88,6 +89,7 @@ class Composer(ComposerView):
             clicked.connect(slot)
         for shortcut in self.add_send_shortcuts():
             shortcut.activated.connect(self.send)
+        self.add_close_shortcut().activated.connect(self.close)
 
         self._restore(draft or Draft())
         self._save_timer = QTimer(self)
@@ -113,6 +115,7 @@ class Composer(ComposerView):
             tasks.run(self._prefill_forward(forward), self, on_error=self.notify)
         self._loading = False
         self.retitle()
+        self.focus_on_open(answering=reply_to is not None or forward is not None)
 
     # Drafts ------------------------------------------------------------------------------------
 
@@ -288,12 +291,15 @@ class Composer(ComposerView):
             self.inserter.add_checked([(path, found.code if found else doctypes.OTHER_CODE)])
 
     def _fill(self, draft: Draft) -> None:
-        """The fields from what an answer starts from: not a change of the user's."""
+        """The fields from what an answer starts from: not a change of the user's. What the user
+        typed before the original message arrived stays above it, the cursor after it."""
+        typed = self.body.toPlainText()
         self._loading = True
         try:
-            self._restore(draft)
+            self._restore(replace(draft, body=typed + draft.body))
         finally:
             self._loading = False
+        self.put_cursor(len(typed))
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = local_files(event)
@@ -307,24 +313,19 @@ class Composer(ComposerView):
     # Sending -----------------------------------------------------------------------------------
 
     def send(self) -> None:
+        """Sends what the window shows, once it can go: recipients that are addresses, documents
+        still there, and a subject and a text — or the user's word that it goes without."""
+        if self.sending or self.done or self.question is not None or not self.can_go():
+            return
+        no_subject = not self.subject_edit.text().strip()
+        no_text = not own_text(self.body.toPlainText())
+        if no_subject or no_text:
+            self.ask_send_anyway(no_subject, no_text, self._hand_over)
+            return
+        self._hand_over()
+
+    def _hand_over(self) -> None:
         if self.sending or self.done:
-            return
-        for field in (self.to_field, self.cc_field):
-            field.commit_typed()
-            if field.pending_text():
-                self.notify(
-                    self.tr(
-                        "« %1 » n'est pas une adresse : choisissez un destinataire proposé."
-                    ).replace("%1", field.pending_text()),
-                    error=True,
-                )
-                return
-        if not self.to_field.recipients():
-            self.notify(self.tr("Ajoutez au moins un destinataire."), error=True)
-            return
-        missing = [d.name for d in self.documents.documents if not d.path.is_file()]
-        if missing:
-            self.notify(self.tr("Document introuvable : ") + ", ".join(missing), error=True)
             return
         self._set_sending(True)
         draft = self.draft()

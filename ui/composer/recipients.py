@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from app.records import Address, Correspondent, DirectoryQuery
 from app.session import AccountSession
 from app.text import fold
-from ui import palette, tasks
+from ui import palette, tasks, theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_line
 from ui.composer.chips import Chip, FlowLayout
 from ui.plain import plain_text
@@ -211,6 +211,7 @@ class RecipientField(QFrame):
         chip.removed.connect(lambda a=address: self.remove(a.email))
         self._chips.append(chip)
         self.flow.insertWidget(len(self._chips) - 1, chip)
+        chip.tab_before(self.line_edit)
         self.updateGeometry()
         if notify:
             self.changed.emit()
@@ -336,9 +337,21 @@ class RecipientField(QFrame):
             # Deferred: QCompleter finishes its own handling of the key or click first.
             QTimer.singleShot(0, lambda: self.accept_candidate(candidate))
 
-    # Keys: "," and ";" end an address, Backspace on an empty field removes the last chip --------
+    # Keys: "," and ";" end an address, Backspace (field empty) removes the last chip, Escape
+    # closes the proposals only ------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.line_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Escape
+            and self.popup.isVisible()
+        ):
+            # Escape is for the open proposals (the completer closes them), not the window's
+            # shortcut (Escape closes the composer): asked first, the field claims the key.
+            event.accept()
+            return True
         if (
             watched is self.line_edit
             and isinstance(event, QKeyEvent)
@@ -360,6 +373,12 @@ class RecipientField(QFrame):
                 return True
         if watched is self.line_edit and event.type() == QEvent.Type.FocusOut:
             self.commit_typed()
+        if watched is self.line_edit and event.type() in (
+            QEvent.Type.FocusIn,
+            QEvent.Type.FocusOut,
+        ):
+            # The field's frame shows where the keyboard is (its line edit has no frame).
+            theme.restyle(self, focused=event.type() == QEvent.Type.FocusIn)
         return super().eventFilter(watched, event)
 
     def _all_local(self) -> list[Candidate]:

@@ -3,10 +3,14 @@ it restores a saved draft, so that one mapping (draft ↔ fields) serves both.
 
 The recipients, subject and Message-IDs follow the rules of `app/message/compose.py`; the original
 text goes below (quoted with ">" for a reply, whole for a forward), and the patient of the original
-message stays the patient of the answer. Qt-free: a cached record in, a Draft out."""
+message stays the patient of the answer. Qt-free: a cached record in, a Draft out.
+
+`written_end` and `own_text` read an answer's text back: where the user's own words end (the
+composer puts the cursor there) and what they wrote (nothing written asks before sending)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.message.compose import forward, reply_to
@@ -53,6 +57,33 @@ def quote(record: EmailRecord, forwarding: bool) -> str:
     return f"\n\nLe {when.strftime('%d/%m/%Y à %H:%M')}, {who} a écrit :\n{quoted}\n"
 
 
+# The first line of what `quote` puts below an answer.
+_REPLY_HEAD = r"Le \d{2}/\d{2}/\d{4} à \d{2}:\d{2}, .* a écrit :"
+_FORWARD_HEAD = r"-------- Message transféré --------"
+_QUOTE_HEAD = re.compile(rf"^(?:(?P<reply>{_REPLY_HEAD})|{_FORWARD_HEAD})$", re.MULTILINE)
+
+
+def written_end(body: str) -> int:
+    """Where the user's own words above the original message end (the end of `body` when it
+    quotes nothing): the place to resume writing."""
+    head = _QUOTE_HEAD.search(body)
+    return len(body[: head.start()].rstrip()) if head else len(body)
+
+
+def own_text(body: str) -> str:
+    """What the user wrote in `body`: all of it for a new message; for an answer, the text
+    above the original message, and for a reply, the lines between or below its quoted lines
+    too (a forwarded text has no marks to tell it from the user's)."""
+    head = _QUOTE_HEAD.search(body)
+    if head is None:
+        return body.strip()
+    above = body[: head.start()]
+    if not head.group("reply"):
+        return above.strip()
+    below = body[head.end() :].splitlines()
+    return "\n".join([above, *(line for line in below if not line.startswith(">"))]).strip()
+
+
 def _patient(record: EmailRecord) -> ChosenPatient | None:
     """The patient of the original message (no regional id: no care team to propose)."""
     if record.patient is not None and record.patient.family:
@@ -74,4 +105,4 @@ def _email_view(record: EmailRecord) -> dict[str, Any]:
     }
 
 
-__all__ = ["forward_draft", "quote", "reply_draft"]
+__all__ = ["forward_draft", "own_text", "quote", "reply_draft", "written_end"]

@@ -2,9 +2,17 @@
 Objet), the text, the documents and the progress of a send, and how each looks in each state
 (sending, a notice above the text, the patient's chip). No session logic here: `Composer`
 (composer.py) derives from this view and says what the buttons do, the way a Qt Designer form
-is set up under the class that drives it."""
+is set up under the class that drives it.
+
+The keyboard belongs to the text: one keystroke once sent an empty reply, because "Envoyer",
+first in the window, had the focus and Space pressed it. So the focus opens where the user
+writes, no button takes it unless reached by Tab, and a message without subject or text is
+sent only after a question whose default answer is to go back to it."""
 
 from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QKeySequence, QShortcut
@@ -29,6 +37,7 @@ from ui.composer.chips import Chip
 from ui.composer.documents import DocumentList
 from ui.composer.inserting import local_files
 from ui.composer.recipients import RecipientField
+from ui.composer.replies import written_end
 from ui.plain import PlainLabel, plain_message_box, plain_text
 
 
@@ -44,11 +53,13 @@ class ComposerView(QWidget):
         self.notice_text = ""
         self.notice_box: QMessageBox | None = None
         self.patient_chip: Chip | None = None
+        self.question: QMessageBox | None = None  # "L'envoyer quand même ?", while asked
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
         root.addWidget(self._build_bar())
         root.addWidget(self._build_page(session), 1)
+        self._keys_for_typing()
 
     def _build_bar(self) -> QFrame:
         bar = QFrame()
@@ -76,7 +87,6 @@ class ComposerView(QWidget):
             self.patient_button,
             self.directory_button,
         ):
-            button.setAutoDefault(False)
             bar_layout.addWidget(button)
         bar_layout.addStretch(1)
         self.draft_label = PlainLabel()
@@ -84,6 +94,30 @@ class ComposerView(QWidget):
         bar_layout.addWidget(self.draft_label)
         bar_layout.addWidget(self.discard_button)
         return bar
+
+    def _keys_for_typing(self) -> None:
+        """A key meant for the text never presses a button: no button is the default one (Enter)
+        nor takes the focus on open or on a click (Space); Tab reaches them, in the order the
+        user reads the window — the fields, the text, then the actions."""
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.body.setTabChangesFocus(True)
+        chain: list[QWidget] = [
+            self.to_field.line_edit,
+            self.cc_field.line_edit,
+            self.patient_empty,
+            self.subject_edit,
+            self.body,
+            self.send_button,
+            self.insert_button,
+            self.patient_button,
+            self.directory_button,
+            self.discard_button,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _build_page(self, session: AccountSession) -> QFrame:
         page = QFrame()
@@ -102,7 +136,6 @@ class ComposerView(QWidget):
         self.patient_layout.setContentsMargins(0, 0, 0, 0)
         self.patient_empty = QPushButton(self.tr("Aucun patient — choisir…"))
         self.patient_empty.setObjectName("linkButton")
-        self.patient_empty.setAutoDefault(False)
         self.patient_layout.addWidget(self.patient_empty)
         self.patient_layout.addStretch(1)
         self.subject_edit = QLineEdit()
@@ -152,9 +185,30 @@ class ComposerView(QWidget):
         page_layout.addLayout(progress_row)
         return page
 
+    def focus_on_open(self, answering: bool) -> None:
+        """The keyboard where the user writes first: the text of an answer (above the original
+        message) and of a draft already addressed (where they stopped), À otherwise."""
+        if answering or self.to_field.recipients():
+            self.body.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.put_cursor(written_end(self.body.toPlainText()))
+        else:
+            self.to_field.line_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def put_cursor(self, position: int) -> None:
+        """The text cursor at `position` in the text, in view."""
+        cursor = self.body.textCursor()
+        cursor.setPosition(position)
+        self.body.setTextCursor(cursor)
+        self.body.ensureCursorVisible()
+
     def add_send_shortcuts(self) -> list[QShortcut]:
         """Ctrl+Entrée (either key) sends."""
         return [QShortcut(QKeySequence(keys), self) for keys in ("Ctrl+Return", "Ctrl+Enter")]
+
+    def add_close_shortcut(self) -> QShortcut:
+        """Escape closes the window. Its context is this window: while the recipients'
+        proposals are open (a popup, a window of its own), Escape closes them only."""
+        return QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
 
     def retitle(self) -> None:
         """The window's title: the subject, once there is one."""
@@ -177,6 +231,7 @@ class ComposerView(QWidget):
             detail = f"{detail} · {ins}" if detail else ins
         self.patient_chip = Chip(name, detail, kind="patient")
         self.patient_layout.insertWidget(0, self.patient_chip)
+        self.patient_chip.tab_before(self.subject_edit)
         return self.patient_chip
 
     def show_sending(self, on: bool) -> None:
@@ -198,6 +253,59 @@ class ComposerView(QWidget):
         self.progress.setVisible(on)
         self.progress_label.setVisible(on)
         self.progress_label.setText(self.tr("Envoi en cours…"))
+
+    def can_go(self) -> bool:
+        """Whether the fields can be sent as they are: recipients that are addresses (at least
+        one in À) and documents still on disk. If not, the notice says what to change."""
+        for field in (self.to_field, self.cc_field):
+            field.commit_typed()
+            if field.pending_text():
+                self.notify(
+                    self.tr(
+                        "« %1 » n'est pas une adresse : choisissez un destinataire proposé."
+                    ).replace("%1", field.pending_text()),
+                    error=True,
+                )
+                return False
+        if not self.to_field.recipients():
+            self.notify(self.tr("Ajoutez au moins un destinataire."), error=True)
+            return False
+        missing = [d.name for d in self.documents.documents if not d.path.is_file()]
+        if missing:
+            self.notify(self.tr("Document introuvable : ") + ", ".join(missing), error=True)
+            return False
+        return True
+
+    def ask_send_anyway(
+        self, no_subject: bool, no_text: bool, send: Callable[[], None]
+    ) -> QMessageBox:
+        """Asks before sending a message without subject or text (one question naming what is
+        missing); `send()` when confirmed. Going back is the default: Enter or Escape in the
+        question returns to the missing field, only a deliberate choice sends."""
+        if no_subject and no_text:
+            text = self.tr("Ce message n'a ni objet ni texte. L'envoyer quand même\u00a0?")
+        elif no_subject:
+            text = self.tr("Ce message n'a pas d'objet. L'envoyer quand même\u00a0?")
+        else:
+            text = self.tr("Vous n'avez rien écrit dans ce message. L'envoyer quand même\u00a0?")
+        box = plain_message_box(self, QMessageBox.Icon.Question, self.tr("Envoyer"), text)
+        box.setObjectName("sendAnywayQuestion")
+        go = box.addButton(self.tr("Envoyer quand même"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.tr("Revenir au message"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        go.clicked.connect(send)
+        missing = self.subject_edit if no_subject else self.body
+        back.clicked.connect(lambda: missing.setFocus(Qt.FocusReason.OtherFocusReason))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.question = box
+        box.finished.connect(self._answered)
+        box.open()
+        return box
+
+    def _answered(self) -> None:
+        self.question = None
 
     def notify(self, text: str, error: bool = False) -> None:
         """A line above the text (not a dialog: the user keeps writing)."""

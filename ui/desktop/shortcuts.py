@@ -1,5 +1,9 @@
 """The keyboard shortcuts: one table, read by the main window (its actions' keys) and by the
-"Raccourcis clavier" dialog (what it lists), so that the two never disagree.
+"Raccourcis clavier" dialog (what it lists), so that the two never disagree. The composer,
+a feature of its own, keeps its keys (send, Escape to close) and a test checks they are these.
+
+A shortcut acts in the window that has the keyboard, except the lock, which must not wait for the
+user to find the main window: it acts from every window of the app (a composer, a dialog).
 
 Keys are written in Qt's portable form ("Ctrl+Shift+R"); they are shown in the user's language
 (QKeySequence's native text: "Ctrl+Maj+R", "Suppr"). The choices follow Thunderbird where it has
@@ -40,6 +44,7 @@ class Shortcut:
     label: str  # French source text, translated where shown
     keys: tuple[str, ...]  # portable key sequences; the first is the one shown in tooltips
     group: str = MAIL
+    everywhere: bool = False  # in every window of the app (a composer, a dialog), not one
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
@@ -67,7 +72,19 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ("Ctrl+Return", "Ctrl+Enter"),
         WRITING,
     ),
-    Shortcut("lock", str(QT_TRANSLATE_NOOP("Shortcuts", "Verrouiller")), ("Ctrl+Shift+L",), APP),
+    Shortcut(
+        "close",
+        str(QT_TRANSLATE_NOOP("Shortcuts", "Fermer (le brouillon est gardé)")),
+        ("Esc",),
+        WRITING,
+    ),
+    Shortcut(
+        "lock",
+        str(QT_TRANSLATE_NOOP("Shortcuts", "Verrouiller")),
+        ("Ctrl+Shift+L",),
+        APP,
+        everywhere=True,
+    ),
     Shortcut("settings", str(QT_TRANSLATE_NOOP("Shortcuts", "Paramètres")), ("Ctrl+,",), APP),
     Shortcut(
         "shortcuts",
@@ -112,7 +129,7 @@ class ShortcutsDialog(QDialog):
         title.setObjectName("dialogTitle")
         layout.addWidget(title)
         intro = PlainLabel(
-            self.tr("Dans la fenêtre principale, et dans la rédaction pour l'envoi.")
+            self.tr("Dans la fenêtre principale et la rédaction ; le verrouillage, partout.")
         )
         intro.setObjectName("dialogIntro")
         intro.setWordWrap(True)
@@ -158,7 +175,7 @@ class ShortcutsDialog(QDialog):
             keys.setFont(font)
             keys.setForeground(QColor(theme.ACCENT_DARK))
             self.table.setItem(row, 1, keys)
-            self.table.setRowHeight(row, 30)
+            self.table.setRowHeight(row, 28)
         layout.addWidget(self.table, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

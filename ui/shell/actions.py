@@ -188,7 +188,11 @@ def install(window: MainWindow) -> None:
         tip = tip or text
         if name is not None:
             made.setShortcuts(shortcuts.sequences(name))
-            made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            made.setShortcutContext(
+                Qt.ShortcutContext.ApplicationShortcut
+                if shortcuts.BY_NAME[name].everywhere
+                else Qt.ShortcutContext.WindowShortcut
+            )
             keys = made.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             tip = f"{tip} ({keys})"
             window.actions_by_name[name] = made
