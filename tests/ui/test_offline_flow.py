@@ -31,7 +31,7 @@ from tests.ui.conftest import GP_LOGIN, OFFSCREEN_ONLY
 from tests.ui.mail_helpers import UrlRecorder, row_where, synced
 from tests.ui.server_probe import Probe
 from ui.app import Controller
-from ui.composer.composer import QUEUED_NOTICE, Composer
+from ui.composer.composer import Composer
 from ui.mail.documents import AttachmentChip
 from ui.mail.reader import MessageCard
 from ui.shell.main_window import MainWindow
@@ -200,11 +200,10 @@ def test_offline_restart_reads_the_cache_and_sends_the_queued_message_once(
     qtbot.keyClicks(composer.subject_edit, subject)
     qtbot.keyClicks(composer.body, "Cher confrere, le compte rendu est joint.")
     qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: composer.notice_text == QUEUED_NOTICE, timeout=20_000)
-    notice = composer.notice_box
-    assert notice is not None
-    assert "sera envoyé au retour de la connexion" in notice.text()
-    assert not composer.isVisible()  # the outbox has the message: the window closed
+    qtbot.waitUntil(lambda: not composer.isVisible(), timeout=20_000)  # the outbox has it
+    assert composer.notice_box is None  # no box to click away for each message sent offline
+    qtbot.waitUntil(window.status.queued_notice.isVisible, timeout=5_000)
+    assert window.status.queued_notice.text() == "Le message sera envoyé au retour de la connexion."
     qtbot.waitUntil(lambda: window.status.pending == 1, timeout=5_000)
     assert window.status.outbox.isVisible()
     assert window.status.outbox.text() == "Boîte d'envoi : 1 en attente"
@@ -213,7 +212,6 @@ def test_offline_restart_reads_the_cache_and_sends_the_queued_message_once(
     # From her address, kept in the cache since the online session (not from her login).
     assert queued.payload["from"]["email"] == GP.email
     assert queued.message_id.endswith("@sisra-demo.mssante.fr>")
-    notice.close()
 
     # 6. The server again, same port, same data: the app reconnects and sends, once. -----------
     port = int(url.rsplit(":", 1)[1])

@@ -35,7 +35,7 @@ from ui.composer.documents import Document
 from ui.composer.inserting import Inserter, local_files
 from ui.composer.recipients import CARE_TEAM, Candidate
 from ui.composer.replies import forward_draft, own_text, reply_draft
-from ui.composer.sending import QUEUED_NOTICE, Handed, hand_over, outgoing
+from ui.composer.sending import Handed, hand_over, outgoing
 from ui.composer.view import ComposerView, show_notice
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
@@ -366,8 +366,8 @@ class Composer(ComposerView):
                 + (f" : {handed.error}" if handed.error else ".")
                 + self.tr(" Il reste dans la boîte d'envoi.")
             )
-        elif handed.state != OutboxState.SENT:
-            self.notify_after_close(self.tr(QUEUED_NOTICE))
+        # Queued (offline, or the server did not answer): no box — the status bar says it and
+        # counts it, and the outbox view shows it.
         self.close()
 
     def _failed(self, message: str) -> None:
@@ -388,4 +388,4 @@ def demo_screenshot(session: AccountSession) -> QWidget:
     return composer
 
 
-__all__ = ["QUEUED_NOTICE", "Composer", "demo_screenshot"]
+__all__ = ["Composer", "demo_screenshot"]

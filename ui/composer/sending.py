@@ -16,8 +16,6 @@ from app.message.draft import Draft
 from app.records import Address, OutboxState
 from app.session import AccountSession
 
-QUEUED_NOTICE = "Le message sera envoyé au retour de la connexion."
-
 
 @dataclass(frozen=True)
 class Handed:
@@ -62,4 +60,4 @@ async def hand_over(
     return Handed(outbox_id, row.state, row.error)
 
 
-__all__ = ["QUEUED_NOTICE", "Handed", "hand_over", "outgoing"]
+__all__ = ["Handed", "hand_over", "outgoing"]
