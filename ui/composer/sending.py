@@ -3,8 +3,9 @@ outbox (queued at once, then sent now when online, later otherwise), and the dra
 the outbox owns the message — not before, so that a failure in between loses nothing, and not
 after the window is gone, since the hand-over is a `tasks.change` the app awaits at close.
 
-The composer then closes and says what became of the message (`Handed`): nothing when it went,
-"sera envoyé au retour de la connexion" when it waits, the server's reason when it was refused."""
+The composer then closes and says what became of the message (`Handed`): nothing when it went
+or waits (the status bar and the outbox view say that one), the server's reason when it was
+refused."""
 
 from __future__ import annotations
 
