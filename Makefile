@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 DEMO_DATA ?= $(CURDIR)/.demo-data
 
 .PHONY: demo test lint types contracts pytest interop bench screenshots translations system-deps clean \
-	package package-test
+	package package-test fresh-check
 
 # A venv without a working pip (python3-venv was missing when it was made, or it was copied from
 # elsewhere) would break every later run: it is made again.
@@ -126,6 +126,12 @@ package: $(BUILD_STAMP)
 package-test: $(STAMP)
 	@scripts/system-deps.sh package
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/package
+
+# The README's two commands in a minimal Debian 12 (debootstrap) with only python3 make git
+# ca-certificates, on a clone of HEAD (scripts/fresh_check.py; root, network, ~15 min).
+# Not part of make test.
+fresh-check:
+	$(PYTHON) -m scripts.fresh_check
 
 clean:
 	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist
