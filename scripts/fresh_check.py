@@ -14,6 +14,11 @@ Each step's output goes to a log under `.package-cache/fresh-check/`; the summar
 its time, ok or not) is printed at the end. Needs root (debootstrap, chroot, mounts) and the
 network (Debian's archive, PyPI). Too long for every CI run: not part of `make test`.
 The clone is of what is committed (HEAD), not of the working tree.
+
+The root trusts what this machine trusts: the certificate authorities its administrator added
+(`/usr/local/share/ca-certificates/`, a TLS-inspecting proxy's, a hospital's IT) are added there
+the same way, and pip is pointed at the system's store (PIP_CERT), as on this machine; without
+them, behind such a proxy, nothing could be downloaded and nothing would be checked.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +39,8 @@ CACHE = ROOT / ".package-cache"
 WHAT_THE_README_ASSUMES = ["python3", "make", "git", "ca-certificates"]
 USER_UID = 1000
 CLONE = "/home/soignant/monsisra-bureau"
+LOCAL_CAS = Path("/usr/local/share/ca-certificates")
+SYSTEM_STORE = "/etc/ssl/certs/ca-certificates.crt"
 # A quick but real `make test`: the checks, and the tests of what these commands touch.
 TEST_PARTS = "lint types contracts pytest"
 PYTEST_ARGS = "tests/server/test_cli.py tests/app/test_jmap_session.py tests/ui/test_app_demo.py"
@@ -55,10 +63,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def run_step(chroot: Chroot, name: str, command: str, logs: Path, *, user: int | None) -> Step:
-    """`command` (a shell line) inside, its output to logs/NAME.log; ok when it exits 0."""
+def run_step(
+    chroot: Chroot,
+    name: str,
+    command: str,
+    logs: Path,
+    *,
+    user: int | None,
+    expected: Callable[[int, str], bool] = lambda code, _said: code == 0,
+) -> Step:
+    """`command` (a shell line) inside, its output to logs/NAME.log; ok when `expected` says so
+    of its exit code and output."""
     home = "/root" if user is None else "/home/soignant"
-    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": home}
+    env = {
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": home,
+        "PIP_CERT": SYSTEM_STORE,
+    }
     log = logs / f"{name}.log"
     print(f"fresh-check: {name}: {command}", flush=True)
     started = time.monotonic()
@@ -69,9 +91,21 @@ def run_step(chroot: Chroot, name: str, command: str, logs: Path, *, user: int |
             stderr=subprocess.STDOUT,
             check=False,
         )
-    step = Step(name, done.returncode == 0, time.monotonic() - started, log)
-    print(f"fresh-check: {name}: {'ok' if step.ok else 'ÉCHEC'} ({step.seconds:.0f} s)", flush=True)
+    ok = expected(done.returncode, log.read_text(encoding="utf-8"))
+    step = Step(name, ok, time.monotonic() - started, log)
+    print(f"fresh-check: {name}: {'ok' if ok else 'ÉCHEC'} ({step.seconds:.0f} s)", flush=True)
     return step
+
+
+def trust_what_this_machine_trusts(chroot: Chroot) -> None:
+    local = sorted(LOCAL_CAS.glob("*.crt"))
+    if not local:
+        return
+    inside = chroot.root / LOCAL_CAS.relative_to("/")
+    inside.mkdir(parents=True, exist_ok=True)
+    for ca in local:
+        shutil.copyfile(ca, inside / ca.name)
+    chroot.run(["update-ca-certificates"])
 
 
 def check(argv: list[str] | None = None) -> int:
@@ -84,21 +118,31 @@ def check(argv: list[str] | None = None) -> int:
     steps: list[Step] = []
     try:
         chroot.run(["apt-get", "install", "-y", "-q", *WHAT_THE_README_ASSUMES], timeout=900)
+        trust_what_this_machine_trusts(chroot)
         chroot.run(["useradd", "--create-home", "--uid", str(USER_UID), "soignant"])
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)  # noqa: S603,S607
         chroot.run(["chown", "-R", f"{USER_UID}:{USER_UID}", CLONE])
         cd = f"cd {CLONE} && "
 
-        # 1. Not root: the exact apt line, and no .venv made by halves.
-        not_root = run_step(chroot, "make-test-not-root", cd + "make test", logs, user=USER_UID)
-        said = not_root.log.read_text(encoding="utf-8")
-        not_root.ok = (
-            not not_root.ok
-            and "sudo apt-get install" in said
-            and "python3-venv" in said
-            and not (clone / ".venv").exists()
+        # 1. Not root: it stops with the exact apt line, and makes no .venv by halves.
+        def says_what_to_install(code: int, said: str) -> bool:
+            return (
+                code != 0
+                and "apt-get install" in said
+                and "python3-venv" in said
+                and not (clone / ".venv").exists()
+            )
+
+        steps.append(
+            run_step(
+                chroot,
+                "make-test-not-root",
+                cd + "make test",
+                logs,
+                user=USER_UID,
+                expected=says_what_to_install,
+            )
         )
-        steps.append(not_root)
         chroot.run(["chown", "-R", "root:root", CLONE])
 
         # 2. and 3. As root, as the README says.
@@ -111,21 +155,25 @@ def check(argv: list[str] | None = None) -> int:
                 user=None,
             )
         )
-        demo = run_step(
-            chroot,
-            "make-demo",
-            cd + f'make demo DEMO_ARGS="--quit-after {DEMO_SECONDS}"',
-            logs,
-            user=None,
+
+        def demo_ran_and_stopped(code: int, said: str) -> bool:
+            return (
+                code == 0
+                and "Génération des données de démonstration" in said  # its progress, named
+                and "sous Xvfb" in said
+                and "serveur arrêté" in said
+            )
+
+        steps.append(
+            run_step(
+                chroot,
+                "make-demo",
+                cd + f'make demo DEMO_ARGS="--quit-after {DEMO_SECONDS}"',
+                logs,
+                user=None,
+                expected=demo_ran_and_stopped,
+            )
         )
-        said = demo.log.read_text(encoding="utf-8")
-        demo.ok = (
-            demo.ok
-            and "Génération des données de démonstration" in said  # its progress, named
-            and "sous Xvfb" in said
-            and "serveur arrêté" in said
-        )
-        steps.append(demo)
     finally:
         if not args.keep:
             chroot.remove()
@@ -133,8 +181,8 @@ def check(argv: list[str] | None = None) -> int:
     for step in steps:
         state = "ok" if step.ok else "ÉCHEC"
         print(f"  {step.name:<20} {state:<6} {step.seconds:6.0f} s   {step.log}")
-        for line in step.log.read_text(encoding="utf-8").splitlines():
-            if "faite en" in line or " passed" in line or " failed" in line:
+        for line in step.log.read_text(encoding="utf-8").splitlines()[-400:]:
+            if "faite en" in line or line.endswith("s ===") or " passed in " in line:
                 print(f"  {'':<20} {line.strip()}")
     return 0 if steps and all(step.ok for step in steps) else 1
 
