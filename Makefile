@@ -105,6 +105,7 @@ BUNDLE := dist/monsisra-bureau
 ICONS_DIR := build/icons
 
 $(BUILD_STAMP): requirements/build.lock
+	@scripts/system-deps.sh venv
 	rm -rf $(BUILD_VENV)
 	$(PYTHON) -m venv $(BUILD_VENV)
 	$(BUILD_BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.lock
