@@ -1,5 +1,7 @@
 # MonSisra bureau — the two commands of the README are `make demo` and `make test`.
-# Every target creates .venv on first use and installs the project (with its dev extra) into it.
+# Every target creates .venv on first use and installs the project (with its dev extra) into it;
+# each first installs the Debian packages it needs (scripts/system-deps.sh: as root with apt-get,
+# otherwise it prints the apt-get line to run and stops).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,10 +10,13 @@ STAMP := $(VENV)/.installed
 DEMO_DATA ?= $(CURDIR)/.demo-data
 
 .PHONY: demo test lint types contracts pytest interop bench screenshots translations system-deps clean \
-	package package-test
+	package package-test fresh-check
 
+# A venv without a working pip (python3-venv was missing when it was made, or it was copied from
+# elsewhere) would break every later run: it is made again.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@scripts/system-deps.sh venv
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
@@ -25,6 +30,7 @@ TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
 $(QM): %.qm: %.ts | $(STAMP)
+	@scripts/system-deps.sh qt
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
 translations: $(STAMP)
@@ -38,11 +44,18 @@ $(NOTICES): $(STAMP)
 	$(BIN)/python scripts/notices.py --out $@
 
 # The sandbox with demo data, then the app on its login window; quitting the app stops the sandbox.
-# Without a display: xvfb-run -a make demo
+# Without a display the app runs under Xvfb, invisible (scripts/demo.py says so).
+# DEMO_ARGS go to the app: `make demo DEMO_ARGS="--quit-after 20"` (a smoke run).
+DEMO_ARGS ?=
 demo: $(STAMP) $(QM) $(NOTICES)
-	@$(BIN)/python scripts/demo.py --data $(DEMO_DATA)
+	@scripts/system-deps.sh demo
+	@$(BIN)/python scripts/demo.py --data $(DEMO_DATA) -- $(DEMO_ARGS)
 
-test: system-deps $(STAMP) lint types contracts pytest interop package package-test
+# TEST_PARTS and PYTEST_ARGS narrow it (make fresh-check: a fresh Debian 12 cannot wait 20 min):
+# `make test TEST_PARTS="lint types pytest" PYTEST_ARGS="tests/server/test_cli.py"`.
+TEST_PARTS ?= lint types contracts pytest interop package package-test
+PYTEST_ARGS ?=
+test: system-deps $(STAMP) $(TEST_PARTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -55,7 +68,7 @@ contracts: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(STAMP) $(QM) $(NOTICES)
-	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/interop --ignore=tests/package
+	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/interop --ignore=tests/package $(PYTEST_ARGS)
 
 # The client against a real third-party JMAP server: a private Cyrus IMAP on loopback
 # (scripts/interop/cyrus; as root on Debian it installs the packages). Required by default: a Cyrus
@@ -92,6 +105,7 @@ BUNDLE := dist/monsisra-bureau
 ICONS_DIR := build/icons
 
 $(BUILD_STAMP): requirements/build.lock
+	@scripts/system-deps.sh venv
 	rm -rf $(BUILD_VENV)
 	$(PYTHON) -m venv $(BUILD_VENV)
 	$(BUILD_BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.lock
@@ -113,6 +127,12 @@ package: $(BUILD_STAMP)
 package-test: $(STAMP)
 	@scripts/system-deps.sh package
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/package
+
+# The README's two commands in a minimal Debian 12 (debootstrap) with only python3 make git
+# ca-certificates, on a clone of HEAD (scripts/fresh_check.py; root, network, ~15 min).
+# Not part of make test.
+fresh-check:
+	$(PYTHON) -m scripts.fresh_check
 
 clean:
 	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist

@@ -3,17 +3,23 @@ account pre-filled; quitting the app stops the sandbox.
 
 The sandbox's first stdout line is a JSON object (its URL and the demo logins); the app gets the
 URL and the GP's login as a hint. Data stay in --data (server/ and client/) across runs.
-Works on a desktop and under `xvfb-run -a`; Ctrl+C (or SIGTERM) ends both.
+Works on a desktop and under `xvfb-run -a`; Ctrl+C (or SIGTERM) ends both. On Linux without a
+display (no DISPLAY, no WAYLAND_DISPLAY: ssh, a container, CI), Qt would stop on an error about
+the "xcb" platform plugin that does not say why: the script says so and runs itself again under
+`xvfb-run` (the window is then invisible), or says what to install.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 
@@ -25,6 +31,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--data", type=Path, default=Path(".demo-data"))
     p.add_argument("app_args", nargs="*", help="more options for the app (after --)")
     return p.parse_args(argv)
+
+
+def virtual_display(environ: Mapping[str, str], platform: str, xvfb_run: str | None) -> list[str]:
+    """The command to put before this script's to give it a display: empty when it has one (or
+    Qt is told to draw elsewhere, QT_QPA_PLATFORM); SystemExit with what to do when none can be."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return []
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return []
+    if xvfb_run is None:
+        raise SystemExit(
+            "demo: pas d'écran (ni DISPLAY ni WAYLAND_DISPLAY) et pas de xvfb-run. Lancez "
+            "make demo dans une session graphique, ou installez Xvfb "
+            "(sudo apt-get install xvfb xauth) et relancez make demo."
+        )
+    return [xvfb_run, "-a", "-s", "-screen 0 1280x800x24"]
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen[str], dict[str, object]]:
@@ -64,6 +86,16 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    wrapper = virtual_display(os.environ, sys.platform, shutil.which("xvfb-run"))
+    if wrapper:
+        print(
+            "demo: pas d'écran (ni DISPLAY ni WAYLAND_DISPLAY) : l'application s'ouvre sous Xvfb, "
+            "invisible ; Ctrl+C pour arrêter. Pour la voir, lancez make demo dans une session "
+            "graphique.",
+            flush=True,
+        )
+        again = [sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
+        os.execv(wrapper[0], [*wrapper, sys.executable, *again])  # noqa: S606 (fixed argv)
     data: Path = args.data.resolve()
     server, info = start_server(data / "server")
     app: subprocess.Popen[str] | None = None

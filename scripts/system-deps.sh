@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Checks the Debian packages a target needs and installs the missing ones.
 # As root it runs apt-get; otherwise it stops and prints the exact line to run.
-# Usage: scripts/system-deps.sh test|screenshots|package
+# Usage: scripts/system-deps.sh venv|qt|demo|test|screenshots|package
 set -euo pipefail
+
+# `python3 -m venv` (Debian splits ensurepip out of python3: without it the venv has no pip).
+VENV="python3-venv"
 
 # Qt's runtime libraries for offscreen tests, and fonts (without them text renders as empty boxes).
 QT_RUNTIME="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core"
@@ -19,10 +22,15 @@ DBUS="dbus-daemon"
 PACKAGE="binutils dpkg-dev fakeroot desktop-file-utils appstream msitools wixl shellcheck \
 debootstrap xdotool file lintian libwayland-client0 libwayland-cursor0 libwayland-egl1"
 
+# Qt's own tools (pyside6-lrelease compiles the translations) need QT_RUNTIME; the demo's window
+# needs the xcb libraries on a desktop, and Xvfb without one (scripts/demo.py).
 case "${1:-test}" in
-  test|screenshots) wanted="$QT_RUNTIME $XVFB $DBUS" ;;
-  package) wanted="$QT_RUNTIME $XVFB $DBUS $PACKAGE" ;;
-  *) echo "usage: $0 test|screenshots|package" >&2; exit 2 ;;
+  venv) wanted="$VENV" ;;
+  qt) wanted="$QT_RUNTIME" ;;
+  demo) wanted="$VENV $QT_RUNTIME $XVFB" ;;
+  test|screenshots) wanted="$VENV $QT_RUNTIME $XVFB $DBUS" ;;
+  package) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $PACKAGE" ;;
+  *) echo "usage: $0 venv|qt|demo|test|screenshots|package" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

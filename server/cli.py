@@ -1,5 +1,11 @@
 """`monsisra-server`: run the sandbox. The first line on stdout is one JSON object with the base
-URL and the demo logins, so scripts and `make demo` can read it."""
+URL and the demo logins, so scripts and `make demo` can read it.
+
+SIGTERM (how `make demo` stops it) and Ctrl+C stop it within a second or two: uvicorn's graceful
+shutdown waits for open connections, and a push stream never ends by itself, so the server ends
+the streams first (`StateBroker.close`) and bounds the wait for any other request. It then exits
+with code 0: it was asked to stop and did.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,12 @@ import asyncio
 import gc
 import json
 import logging
+import signal
+import socket
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -18,7 +27,23 @@ from server import demo
 from server.app import create_app
 from server.config import ServerConfig
 from server.context import Sandbox
+from server.notify import StateBroker
 from server.testing import bind_loopback, uvicorn_config
+
+# What a request still running when the server stops gets before it is cancelled (seconds).
+GRACEFUL_SHUTDOWN = 1.0
+
+
+class SandboxServer(uvicorn.Server):
+    """uvicorn's server that ends the push streams when it starts stopping."""
+
+    def __init__(self, config: uvicorn.Config, broker: StateBroker) -> None:
+        super().__init__(config)
+        self._broker = broker
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._broker.close()
+        await super().shutdown(sockets)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -44,6 +69,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    # uvicorn catches SIGTERM while it serves and raises it again once stopped; this handler makes
+    # that (and a SIGTERM while the demo data is made) a clean exit, through the `finally` below.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     config = ServerConfig(
         data_dir=args.data.resolve(),
         access_token_lifetime=args.token_lifetime,
@@ -51,11 +79,36 @@ def main(argv: list[str] | None = None) -> int:
         behind_proxy=args.behind_proxy,
     )
     sandbox = Sandbox(config)
-    if args.demo and not demo.is_generated(sandbox):
-        started = time.monotonic()
-        print("Génération des données de démonstration…", file=sys.stderr, flush=True)
-        demo.generate(sandbox, seed=args.seed, scale=args.scale, professionals=args.professionals)
-        print(f"… faite en {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+    try:
+        if args.demo and not demo.is_generated(sandbox):
+            _generate_demo(sandbox, args)
+        _serve(sandbox, args)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.close()
+    return 0
+
+
+def _generate_demo(sandbox: Sandbox, args: argparse.Namespace) -> None:
+    """On stderr, each area as it starts: the first `make demo` waits here 10–20 s."""
+    started = time.monotonic()
+
+    def report(area: str) -> None:
+        print(f"  {time.monotonic() - started:5.1f} s  {area}…", file=sys.stderr, flush=True)
+
+    print("Génération des données de démonstration (une seule fois) :", file=sys.stderr, flush=True)
+    demo.generate(
+        sandbox,
+        seed=args.seed,
+        scale=args.scale,
+        professionals=args.professionals,
+        progress=report,
+    )
+    print(f"  … faite en {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+
+def _serve(sandbox: Sandbox, args: argparse.Namespace) -> None:
     sock = bind_loopback(args.host, args.port)
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
@@ -63,24 +116,26 @@ def main(argv: list[str] | None = None) -> int:
     info = {
         "url": url,
         "session": url + "/.well-known/jmap",
-        "data": str(config.data_dir),
+        "data": str(sandbox.config.data_dir),
         "accounts": accounts,
     }
     print(json.dumps(info, ensure_ascii=False), flush=True)
     _print_banner(url, accounts)
-    server = uvicorn.Server(
+    server = SandboxServer(
         uvicorn_config(
-            create_app(sandbox), behind_proxy=config.behind_proxy, log_level=args.log_level
-        )
+            create_app(sandbox),
+            behind_proxy=sandbox.config.behind_proxy,
+            log_level=args.log_level,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
+        ),
+        sandbox.broker,
     )
     gc.freeze()  # what start-up built lives as long as the server: keep it out of GC passes
-    try:
-        asyncio.run(server.serve(sockets=[sock]))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.close()
-    return 0
+    asyncio.run(server.serve(sockets=[sock]))
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _print_banner(url: str, accounts: list[dict[str, str]]) -> None:

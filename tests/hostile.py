@@ -68,7 +68,8 @@ class Canary:
     and a watch thread of this process could then never run to let it go."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="cn"))
+        # In /tmp itself: the run's temporary folder (tests/conftest.py) has too long a path.
+        self.folder = Path(tempfile.mkdtemp(prefix="cn", dir="/tmp"))
         self.path = self.folder / "f"
         self._log = self.folder / "opened"
         os.mkfifo(self.path, 0o600)

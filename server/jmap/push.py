@@ -59,6 +59,8 @@ async def eventsource(
                     if interval:
                         yield f"event: ping\ndata: {json.dumps({'interval': interval})}\n\n"
                     continue
+                if changed is None:  # the server is stopping
+                    return
                 relevant = {t: s for t, s in changed.items() if t in wanted}
                 if not relevant:
                     continue

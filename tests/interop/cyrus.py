@@ -63,8 +63,10 @@ def can_run_here() -> str | None:
 
 
 def new_state_dir() -> Path:
-    """A state folder Cyrus's own user can reach (pytest's tmp folders are private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="monsisra-cyrus-"))
+    """A state folder Cyrus's own user can reach: in the system's /tmp (Cyrus runs on Debian only),
+    not in the run's temporary folder (tests/conftest.py), which is inside pytest's, private to
+    root. `stop` removes it."""
+    path = Path(tempfile.mkdtemp(prefix="monsisra-cyrus-", dir="/tmp"))
     path.chmod(0o711)
     return path / "state"
 

@@ -1,10 +1,14 @@
-"""`monsisra-server` as a user starts it: the first stdout line, the demo logins, persistence."""
+"""`monsisra-server` as a user starts it: the first stdout line, the demo logins, persistence, and
+how it stops (SIGTERM with a push stream open)."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +18,10 @@ import httpx
 
 
 @contextmanager
-def running_server(data: Path, *extra: str) -> Iterator[dict[str, Any]]:
+def running_server(
+    data: Path, *extra: str, stderr: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The server's first stdout line, parsed; `stderr` gets what it wrote there once stopped."""
     # As a context manager, Popen closes its pipes once the server has ended.
     with subprocess.Popen(
         [
@@ -41,11 +48,14 @@ def running_server(data: Path, *extra: str) -> Iterator[dict[str, Any]]:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+            if stderr is not None and proc.stderr is not None:
+                stderr.extend(proc.stderr.read().splitlines())
 
 
 def test_demo_server_prints_url_and_logins_and_the_session_answers(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    with running_server(data, "--demo", "--professionals", "2000") as info:
+    said: list[str] = []
+    with running_server(data, "--demo", "--professionals", "2000", stderr=said) as info:
         assert info["url"].startswith("http://127.0.0.1:")
         logins = {a["login"]: a["password"] for a in info["accounts"]}
         assert "helene.garnier" in logins
@@ -72,8 +82,17 @@ def test_demo_server_prints_url_and_logins_and_the_session_answers(tmp_path: Pat
         )
         first_ids = r.json()["methodResponses"][0][1]["ids"]
         assert len(first_ids) == 5
+    # While the demo data is made (10–20 s the first time), each area is named as it starts.
+    areas = [line.split(" s  ", 1)[1] for line in said if " s  " in line]
+    assert areas == [
+        "comptes de démonstration…",
+        "annuaire (2000 professionnels)…",
+        "patients et services régionaux…",
+        "conversations et documents…",
+    ]
     # Restarted on the same folder: the data is kept, nothing is generated again.
-    with running_server(data, "--demo") as info:
+    said.clear()
+    with running_server(data, "--demo", stderr=said) as info:
         token = httpx.post(
             info["url"] + "/auth/token",
             data={
@@ -91,6 +110,7 @@ def test_demo_server_prints_url_and_logins_and_the_session_answers(tmp_path: Pat
             },
         )
         assert r.json()["methodResponses"][0][1]["ids"] == first_ids
+    assert not any("démonstration (une seule fois)" in line for line in said)
 
 
 def test_empty_server_starts_without_demo_accounts(tmp_path: Path) -> None:
@@ -102,3 +122,48 @@ def test_empty_server_starts_without_demo_accounts(tmp_path: Path) -> None:
             data={"grant_type": "password", "username": "x", "password": "y"},
         )
         assert r.status_code == 401
+
+
+def test_sigterm_ends_push_streams_and_stops_within_two_seconds(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """`make demo` stops the sandbox with SIGTERM while the app holds its push stream open: the
+    stream is ended (not left to a graceful wait without end) and the process exits, code 0."""
+    data = tmp_path / "demo"
+    shutil.copytree(demo_template, data)
+    with subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "--demo", "--port", "0", "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            info = json.loads(proc.stdout.readline())
+            login = next(a for a in info["accounts"] if a["login"] == "helene.garnier")
+            token = httpx.post(
+                info["url"] + "/auth/token",
+                data={
+                    "grant_type": "password",
+                    "username": login["login"],
+                    "password": login["password"],
+                },
+            ).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            session = httpx.get(info["session"], headers=auth).json()
+            url = session["eventSourceUrl"].format(types="*", closeafter="no", ping="0")
+            with httpx.stream("GET", url, headers=auth, timeout=30) as stream:
+                lines = stream.iter_lines()
+                assert next(lines).startswith(": MonSisra sandbox push")
+                proc.send_signal(signal.SIGTERM)
+                signalled = time.monotonic()
+                rest = list(lines)  # the server ends the stream: no read error, no timeout
+                code = proc.wait(timeout=10)
+                stopped = time.monotonic() - signalled
+            assert any(line.startswith("event: state") for line in rest)
+            assert code == 0
+            assert stopped < 2.0, f"stopped {stopped:.1f} s after SIGTERM"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

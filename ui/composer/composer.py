@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import tempfile
 import uuid
 from dataclasses import replace
@@ -383,6 +384,8 @@ def demo_screenshot(session: AccountSession) -> QWidget:
     """A reply-like message to two colleagues about a patient, with two typed documents."""
     folder = Path(tempfile.mkdtemp(prefix="monsisra-demo-"))
     composer = Composer(session, draft=demo_draft(folder))
+    # Its documents live as long as the window: `make screenshots` leaves nothing behind.
+    composer.destroyed.connect(lambda: shutil.rmtree(folder, ignore_errors=True))
     composer.keeps_draft = False
     composer.resize(900, 720)
     return composer
