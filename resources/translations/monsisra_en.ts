@@ -387,7 +387,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+153"/>
+        <location filename="../../ui/composer/composer.py" line="+154"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>

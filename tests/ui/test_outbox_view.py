@@ -200,8 +200,14 @@ def test_a_refused_email_is_reopened_in_a_composer_with_everything(
     assert row_texts(view, 0)[2:] == ["Refusé", reason]
     view.select(row.id)
     view.edit_button.click()
-    qtbot.waitUntil(lambda: any(isinstance(w, Composer) for w in QApplication.topLevelWidgets()))
-    composer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, Composer))
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, Composer) and w.isVisible() for w in QApplication.topLevelWidgets()
+        )
+    )
+    composer = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, Composer) and w.isVisible()
+    )
     qtbot.addWidget(composer)
     draft = composer.draft()
     assert [a.email for a in draft.to] == [BOB.email]
