@@ -21,6 +21,25 @@ from tests.app.waiting import until
 from tests.server.conftest import ALICE, BOB
 
 
+async def queue_to_bob(session: AccountSession, subject: str, text: str) -> None:
+    """A message from Alice to Bob, handed to the session (queued: the server is down)."""
+    message = OutgoingMessage(
+        from_=Address(None, ALICE.email), to=[Address(None, BOB.email)], subject=subject, text=text
+    )
+    await session.send(message)
+
+
+def restart(data: Path, url: str) -> ServerThread:
+    """The same sandbox (its data folder) again, on the same port."""
+    return ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
+
+
+async def bob_received(server: ServerThread, subject: str) -> int:
+    async with jmap_client(server, BOB) as bob:
+        found = await bob.call_one("Email/query", {"filter": {"subject": subject}})
+    return len(found["ids"])
+
+
 @pytest.mark.asyncio
 async def test_the_outbox_sends_once_when_the_server_comes_back(
     server_factory: Callable[..., ServerThread], tmp_path: Path
@@ -36,23 +55,12 @@ async def test_the_outbox_sends_once_when_the_server_comes_back(
         session.start()
         await until(lambda: bool(session.mailboxes()), timeout=40)
         first.stop()
-        await session.send(
-            OutgoingMessage(
-                from_=Address(None, ALICE.email),
-                to=[Address(None, BOB.email)],
-                subject="Écrit pendant la coupure",
-                text="Parti au retour du serveur.",
-            )
-        )
+        await queue_to_bob(session, "Écrit pendant la coupure", "Parti au retour du serveur.")
         assert [r.state for r in session.outbox_list()] == ["queued"]
         await until(lambda: False in seen, timeout=40)  # the failed send made the engine look
-        again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
+        again = restart(data, url)
         await until(lambda: [r.state for r in session.outbox_list()] == ["sent"], timeout=40)
-        async with jmap_client(again, BOB) as bob:
-            found = await bob.call_one(
-                "Email/query", {"filter": {"subject": "Écrit pendant la coupure"}}
-            )
-        assert len(found["ids"]) == 1
+        assert await bob_received(again, "Écrit pendant la coupure") == 1
     finally:
         await session.close()
         if again is not None:
@@ -80,17 +88,10 @@ async def test_after_a_long_outage_the_outbox_leaves_as_soon_as_the_server_answe
         session.start()
         await until(lambda: bool(session.mailboxes()), timeout=40)
         first.stop()
-        await session.send(
-            OutgoingMessage(
-                from_=Address(None, ALICE.email),
-                to=[Address(None, BOB.email)],
-                subject="Parti dès le retour",
-                text="Sans attendre la prochaine tentative.",
-            )
-        )
+        await queue_to_bob(session, "Parti dès le retour", "Sans attendre la prochaine tentative.")
         await until(lambda: False in seen, timeout=40)
         await until(lambda: session.reconnection.waiting, timeout=10)
-        again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
+        again = restart(data, url)
         await until(lambda: [r.state for r in session.outbox_list()] == ["sent"], timeout=5)
     finally:
         await session.close()
@@ -117,24 +118,13 @@ async def test_opened_offline_a_refresh_tries_the_server_at_once(
     try:
         assert not session.online
         session.start()
-        await session.send(
-            OutgoingMessage(
-                from_=Address(None, ALICE.email),
-                to=[Address(None, BOB.email)],
-                subject="Écrit hors connexion",
-                text="Parti au premier essai.",
-            )
-        )
+        await queue_to_bob(session, "Écrit hors connexion", "Parti au premier essai.")
         assert session.outbox_counts() == OutboxChanged(pending=1, failed=0)
         await until(lambda: session.reconnection.waiting, timeout=10)
-        again = ServerThread(quick_config(data), port=int(url.rsplit(":", 1)[1])).start()
+        again = restart(data, url)
         session.sync_now()
         await until(lambda: [r.state for r in session.outbox_list()] == ["sent"], timeout=5)
-        async with jmap_client(again, BOB) as bob:
-            found = await bob.call_one(
-                "Email/query", {"filter": {"subject": "Écrit hors connexion"}}
-            )
-        assert len(found["ids"]) == 1
+        assert await bob_received(again, "Écrit hors connexion") == 1
     finally:
         await session.close()
         if again is not None:

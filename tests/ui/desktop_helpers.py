@@ -21,6 +21,7 @@ from server.testing import ServerThread
 from tests.ui.conftest import GP_LOGIN
 from tests.ui.mail_helpers import synced
 from ui.app import Controller
+from ui.composer.composer import Composer
 from ui.login.window import LoginWindow
 from ui.shell.main_window import MainWindow
 
@@ -61,6 +62,21 @@ def open_main_window(qtbot: QtBot, controller: Controller, password: str) -> Mai
     assert session is not None
     qtbot.waitUntil(lambda: synced(session), timeout=60_000)
     return window
+
+
+def reopened_composer(
+    qtbot: QtBot, controller: Controller, password: str, login: LoginWindow
+) -> Composer:
+    """Logs in again (after a lock or a sign-out) and returns the one composer the new main
+    window reopened from its saved draft."""
+    log_in(qtbot, login, password)
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
+    again = controller.window
+    assert isinstance(again, MainWindow)
+    qtbot.waitUntil(lambda: len(again.composers) == 1, timeout=10_000)
+    restored = again.composers[0]
+    assert isinstance(restored, Composer)
+    return restored
 
 
 def deliver_to_gp(

@@ -23,7 +23,7 @@ from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.ui import desktop_helpers
 from tests.ui.conftest import GP_LOGIN, run_sync
-from tests.ui.desktop_helpers import log_in, open_main_window
+from tests.ui.desktop_helpers import open_main_window, reopened_composer
 from tests.ui.mail_helpers import a_pdf
 from ui.app import Controller
 from ui.composer.composer import Composer
@@ -174,14 +174,8 @@ def test_inactivity_locks_with_the_draft_saved_and_unlocking_reopens_it(
     assert session() is None
 
     # Unlocking is logging in: the draft comes back in its composer.
-    log_in(qtbot, login, DEMO_PASSWORD)
-    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
-    again = controller.window
-    assert isinstance(again, MainWindow)
+    restored = reopened_composer(qtbot, controller, DEMO_PASSWORD, login)
     assert not controller.locked
-    qtbot.waitUntil(lambda: len(again.composers) == 1, timeout=10_000)
-    restored = again.composers[0]
-    assert isinstance(restored, Composer)
     assert restored.draft_id == draft_id
     assert restored.subject_edit.text() == "Suivi de Mme Martin"
     assert restored.body.toPlainText() == "Tension a revoir dans huit jours."
@@ -218,13 +212,8 @@ def test_ctrl_shift_l_in_a_composer_locks_with_its_draft_saved(
     assert isinstance(login, LockedLoginWindow)
     assert login.lock_banner.text.text() == "Session verrouillée."
 
-    log_in(qtbot, login, DEMO_PASSWORD)  # unlocked: the draft was saved before the lock
-    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
-    again = controller.window
-    assert isinstance(again, MainWindow)
-    qtbot.waitUntil(lambda: len(again.composers) == 1, timeout=10_000)
-    restored = again.composers[0]
-    assert isinstance(restored, Composer)
+    # Unlocked: the draft was saved before the lock.
+    restored = reopened_composer(qtbot, controller, DEMO_PASSWORD, login)
     assert restored.subject_edit.text() == "Avis cardiologique"
     assert restored.body.toPlainText() == "Merci de la voir rapidement."
     restored.discard()

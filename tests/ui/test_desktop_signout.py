@@ -20,7 +20,7 @@ from server.testing import ServerThread
 from tests.app.memory_keyring import MemoryKeyring, memory_keyring  # noqa: F401
 from tests.ui import desktop_helpers
 from tests.ui.conftest import GP_LOGIN
-from tests.ui.desktop_helpers import log_in, open_main_window
+from tests.ui.desktop_helpers import open_main_window, reopened_composer
 from ui.app import Controller
 from ui.composer.composer import Composer
 from ui.login.locked import LockedLoginWindow
@@ -103,13 +103,8 @@ def test_sign_out_revokes_the_session_keeps_the_draft_and_unticks_remember_me(
         "Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion."
     )
 
-    log_in(qtbot, login, DEMO_PASSWORD)  # the draft was saved: it comes back
-    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
-    again = controller.window
-    assert isinstance(again, MainWindow)
-    qtbot.waitUntil(lambda: len(again.composers) == 1, timeout=10_000)
-    restored = again.composers[0]
-    assert isinstance(restored, Composer)
+    # The draft was saved: it comes back.
+    restored = reopened_composer(qtbot, controller, DEMO_PASSWORD, login)
     assert restored.subject_edit.text() == "Suivi de Mme Martin"
     assert memory_keyring.tokens() == {}, "not remembered any more"
     restored.discard()
