@@ -117,17 +117,18 @@ def pending(owner: QObject | None = None) -> list[asyncio.Future[Any]]:
 
 async def settle(timeout: float = SETTLE_TIMEOUT_S) -> None:
     """Before the session closes: every read cancelled, every change awaited (those still running
-    after `timeout` are cancelled, logged). Changes started meanwhile are awaited too."""
-    for slots in list(_queries.values()):
-        for running in list(slots.values()):
-            for future in list(running):
-                future.cancel()
+    after `timeout` are cancelled, logged). Work started meanwhile (a change's callback may start
+    a read or another change) is settled the same way."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     me = asyncio.current_task()  # a change that settles (the app closing) does not await itself
     while True:
+        for slots in list(_queries.values()):
+            for running in list(slots.values()):
+                for future in list(running):
+                    future.cancel()  # nothing for one cancelled or done already
         waiting = [f for f in _changes if not f.done() and f is not me]
-        reads = [f for f in pending() if f is not me]
+        reads = [f for f in pending() if f is not me and f not in _changes]
         if not waiting and not reads:
             return
         left = deadline - loop.time()
