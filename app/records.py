@@ -11,6 +11,7 @@ from app.store.outbox import OutboxRow, OutboxState
 from app.store.records import (
     Address,
     AttachmentRecord,
+    ConversationSummary,
     EmailRecord,
     EmailSummary,
     PatientRef,
@@ -22,6 +23,7 @@ __all__ = [
     "NO_FILTERS",
     "Address",
     "AttachmentRecord",
+    "ConversationSummary",
     "Correspondent",
     "DirectoryPage",
     "DirectoryQuery",

@@ -39,12 +39,13 @@ from app.remote.jmap import JmapClient, RegionalUrls
 from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
 from app.remote.regional import RegionalClient
-from app.store import contacts, drafts, mail, search
+from app.store import contacts, conversations, drafts, mail, search
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxState
 from app.store.records import (
     Address,
+    ConversationSummary,
     EmailRecord,
     EmailSummary,
     MailboxRecord,
@@ -329,6 +330,46 @@ class AccountSession:
     def thread(self, thread_id: str) -> list[EmailRecord]:
         with self.account.cache.read() as conn:
             return mail.thread_emails(conn, thread_id)
+
+    # The list by conversation (app/store/conversations.py): thread ids, rows, their messages.
+
+    def conversations(
+        self,
+        mailbox_id: str,
+        sort: Sort = Sort.DATE_DESC,
+        filters: Filters = NO_FILTERS,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[str]:
+        with self.account.cache.read() as conn:
+            return conversations.list_threads(conn, mailbox_id, sort, filters, offset, limit)
+
+    def count_conversations(self, mailbox_id: str, filters: Filters = NO_FILTERS) -> int:
+        with self.account.cache.read() as conn:
+            return conversations.count_threads(conn, mailbox_id, filters)
+
+    def conversation_summaries(
+        self, mailbox_id: str | None, thread_ids: list[str]
+    ) -> list[ConversationSummary]:
+        """Rows of these conversations in a mailbox (None: whole conversations, a search)."""
+        with self.account.cache.read() as conn:
+            return conversations.summaries(conn, mailbox_id, thread_ids)
+
+    def conversation_email_ids(self, mailbox_id: str | None, thread_ids: list[str]) -> list[str]:
+        """The messages an action on these rows applies to (those in the mailbox)."""
+        with self.account.cache.read() as conn:
+            return conversations.email_ids(conn, mailbox_id, thread_ids)
+
+    def search_conversations(self, text: str, limit: int = 500) -> list[str]:
+        """The conversations of the newest `limit` messages matching `text`, newest first."""
+        with self.account.cache.read() as conn:
+            hits = [h.email_id for h in search.search(conn, text, limit)]
+            return conversations.threads_of(conn, hits)
+
+    def thread_of(self, email_id: str) -> str | None:
+        with self.account.cache.read() as conn:
+            found = conversations.threads_of(conn, [email_id])
+        return found[0] if found else None
 
     def search(self, text: str, limit: int = 200, mailbox_id: str | None = None) -> list[str]:
         with self.account.cache.read() as conn:

@@ -188,8 +188,8 @@ RETURNING rowid
 
 _INSERT_MEMBERSHIP = (
     "INSERT INTO email_mailboxes (mailbox_id, email_rowid, email_id, received_at, unread, "
-    "flagged, has_attachment, patient_ins, sender_sort, subject_sort) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "flagged, has_attachment, patient_ins, sender_sort, subject_sort, thread_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_ATTACHMENT = (
     "INSERT INTO attachments (email_rowid, position, part_id, blob_id, name, type, size, "
@@ -335,6 +335,7 @@ def insert_new_emails(conn: Connection, records: Iterable[EmailRecord]) -> None:
                     ins,
                     sender,
                     subject,
+                    r.thread_id,
                 )
             )
         attachment_rows.extend(_attachment_rows(rowid, r))
@@ -370,6 +371,8 @@ def upsert_emails(conn: Connection, records: Iterable[EmailRecord]) -> None:
         # JMAP's receivedAt never changes: neither does the rowid.
         rowid, previous_thread = cached[r.id]
         touched_threads.update((previous_thread, r.thread_id))
+        if previous_thread != r.thread_id:  # its memberships carry the thread: made again below
+            _set_memberships(conn, rowid, ())
         conn.execute(_UPSERT, _email_row(r, rowid)).fetchone()
         _set_memberships(conn, rowid, r.mailbox_ids)
         conn.execute("DELETE FROM attachments WHERE email_rowid = ?", (rowid,))
@@ -393,9 +396,9 @@ def _set_memberships(conn: Connection, rowid: int, mailbox_ids: Iterable[str]) -
     )
     conn.executemany(
         "INSERT INTO email_mailboxes (mailbox_id, email_rowid, email_id, received_at, unread, "
-        "flagged, has_attachment, patient_ins, sender_sort, subject_sort) "
+        "flagged, has_attachment, patient_ins, sender_sort, subject_sort, thread_id) "
         "SELECT ?, rowid, id, received_at, 1 - seen, flagged, has_attachment, patient_ins, "
-        "sender_sort, subject_sort FROM emails WHERE rowid = ?",
+        "sender_sort, subject_sort, thread_id FROM emails WHERE rowid = ?",
         [(m, rowid) for m in sorted(wanted - current)],
     )
 
@@ -461,7 +464,8 @@ _SOURCES = {
 }
 
 
-def _order(sort: Sort, rowid: str) -> str:
+def order_clause(sort: Sort, rowid: str) -> str:
+    """ORDER BY of a list sorted by `sort`, `rowid` naming the email's rowid (the tie-break)."""
     latest = f"received_at DESC, {rowid} DESC"
     if sort is Sort.DATE_ASC:
         return f"received_at ASC, {rowid} ASC"
@@ -505,7 +509,7 @@ def list_ids(
     source, where, params = _list_query(mailbox_id, filters)
     sql = (
         f"SELECT {names['id']} FROM {source} WHERE {where} "
-        f"ORDER BY {_order(sort, names['rowid'])} LIMIT ? OFFSET ?"
+        f"ORDER BY {order_clause(sort, names['rowid'])} LIMIT ? OFFSET ?"
     )
     with timed("mail.list_ids"):
         rows = conn.execute(sql, (*params, limit, offset)).fetchall()
@@ -530,7 +534,7 @@ def count_ids(conn: Connection, mailbox_id: str | None, filters: Filters = NO_FI
         )
 
 
-def _patient(row: Any) -> PatientRef | None:
+def patient_from_row(row: Any) -> PatientRef | None:
     if not any(row[c] for c in ("patient_ins", "patient_given", "patient_family")):
         return None
     birth = row["patient_birth_date"]
@@ -572,7 +576,7 @@ def summaries(conn: Connection, ids: Sequence[str]) -> list[EmailSummary]:
                     has_attachment=bool(r["has_attachment"]),
                     unread=not r["seen"],
                     flagged=bool(r["flagged"]),
-                    patient=_patient(r),
+                    patient=patient_from_row(r),
                     thread_size=r["thread_size"],
                 )
     return [found[i] for i in ids if i in found]
@@ -627,7 +631,7 @@ def _email_from_row(conn: Connection, r: Any) -> EmailRecord:
         text_body=r["text_body"],
         html_body=r["html_body"],
         attachments=attachments,
-        patient=_patient(r),
+        patient=patient_from_row(r),
     )
 
 
@@ -683,6 +687,7 @@ def clear_type(conn: Connection, type_name: str) -> None:
     conn.execute("DELETE FROM jmap_state WHERE type = ?", (type_name,))
     if type_name == "Email":
         conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM conversations")  # first: the memberships' triggers find none
         conn.execute("DELETE FROM email_mailboxes")
         conn.execute("DELETE FROM emails")
         conn.execute("DELETE FROM threads")

@@ -95,6 +95,35 @@ class EmailSummary:
 
 
 @dataclass(frozen=True)
+class ConversationSummary:
+    """One row of the message list: a conversation (a JMAP thread) as a mailbox shows it.
+
+    What is said of one message (subject, date, preview, sender, recipients, `id`) is its newest
+    message in the list; the counts and marks add up its messages in the list (in one mailbox,
+    like Gmail's label view); the patients are those of the whole conversation.
+    """
+
+    thread_id: str
+    id: str  # the newest message in the list: the one the reader shows first
+    subject: str
+    from_: list[Address]
+    to: list[Address]
+    received_at: datetime
+    preview: str
+    senders: list[Address]  # who wrote the messages in the list, each once, oldest first
+    count: int
+    unread: bool  # any message unread
+    flagged: bool  # any message flagged
+    has_attachment: bool  # any message with documents
+    patients: list[PatientRef]  # newest first, each once
+
+    @property
+    def patient(self) -> PatientRef | None:
+        """The patient the conversation is about lately (its newest named one)."""
+        return self.patients[0] if self.patients else None
+
+
+@dataclass(frozen=True)
 class MailboxCounts:
     total: int
     unread: int

@@ -335,8 +335,124 @@ _V3 = """
 DROP INDEX IF EXISTS main.emails_message_id;
 """
 
+# Version 4: the message list shows conversations (JMAP threads), one row each. A page of a
+# 100,000-message mailbox must stay an index range scan, so the grouping is kept, not computed per
+# page: `conversations` holds one row per (mailbox, thread) with what the list sorts and filters
+# on (the newest message's date, rowid and sort keys; how many messages, unread, flagged, with
+# documents), kept by triggers on `email_mailboxes`, which now carries its email's thread. Adding a
+# message updates its row in place; removing one, or changing the newest, recounts that one
+# conversation from `email_mailboxes_thread`.
+_V4 = """
+ALTER TABLE main.email_mailboxes ADD COLUMN thread_id TEXT NOT NULL DEFAULT '';
+UPDATE main.email_mailboxes
+SET thread_id = (SELECT e.thread_id FROM main.emails e WHERE e.rowid = email_rowid);
+CREATE INDEX main.email_mailboxes_thread
+    ON email_mailboxes (mailbox_id, thread_id, received_at, email_rowid);
+
+CREATE TABLE main.conversations (
+    mailbox_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    unread INTEGER NOT NULL,
+    flagged INTEGER NOT NULL,
+    attachments INTEGER NOT NULL,
+    -- The newest message of the conversation in this mailbox, and its sort keys.
+    received_at INTEGER NOT NULL,
+    email_rowid INTEGER NOT NULL,
+    sender_sort TEXT NOT NULL,
+    subject_sort TEXT NOT NULL,
+    PRIMARY KEY (mailbox_id, thread_id)
+) WITHOUT ROWID;
+INSERT INTO main.conversations (mailbox_id, thread_id, total, unread, flagged, attachments,
+    received_at, email_rowid, sender_sort, subject_sort)
+SELECT m.mailbox_id, m.thread_id, count(*), sum(m.unread), sum(m.flagged), sum(m.has_attachment),
+    n.received_at, n.email_rowid, n.sender_sort, n.subject_sort
+FROM main.email_mailboxes m
+JOIN main.email_mailboxes n ON n.mailbox_id = m.mailbox_id AND n.email_rowid = (
+    SELECT l.email_rowid FROM main.email_mailboxes l
+    WHERE l.mailbox_id = m.mailbox_id AND l.thread_id = m.thread_id
+    ORDER BY l.received_at DESC, l.email_rowid DESC LIMIT 1)
+GROUP BY m.mailbox_id, m.thread_id;
+CREATE INDEX main.conversations_date
+    ON conversations (mailbox_id, received_at, email_rowid);
+CREATE INDEX main.conversations_unread
+    ON conversations (mailbox_id, received_at, email_rowid) WHERE unread > 0;
+CREATE INDEX main.conversations_flagged
+    ON conversations (mailbox_id, received_at, email_rowid) WHERE flagged > 0;
+CREATE INDEX main.conversations_attachment
+    ON conversations (mailbox_id, received_at, email_rowid) WHERE attachments > 0;
+CREATE INDEX main.conversations_sender
+    ON conversations (mailbox_id, sender_sort, received_at DESC, email_rowid DESC);
+CREATE INDEX main.conversations_subject
+    ON conversations (mailbox_id, subject_sort, received_at DESC, email_rowid DESC);
+
+CREATE TRIGGER main.conversations_add AFTER INSERT ON email_mailboxes BEGIN
+    INSERT INTO conversations (mailbox_id, thread_id, total, unread, flagged, attachments,
+        received_at, email_rowid, sender_sort, subject_sort)
+    VALUES (new.mailbox_id, new.thread_id, 1, new.unread, new.flagged, new.has_attachment,
+        new.received_at, new.email_rowid, new.sender_sort, new.subject_sort)
+    ON CONFLICT (mailbox_id, thread_id) DO UPDATE SET
+        total = total + 1,
+        unread = unread + excluded.unread,
+        flagged = flagged + excluded.flagged,
+        attachments = attachments + excluded.attachments,
+        received_at = iif(
+            (excluded.received_at, excluded.email_rowid) > (received_at, email_rowid),
+            excluded.received_at, received_at),
+        email_rowid = iif(
+            (excluded.received_at, excluded.email_rowid) > (received_at, email_rowid),
+            excluded.email_rowid, email_rowid),
+        sender_sort = iif(
+            (excluded.received_at, excluded.email_rowid) > (received_at, email_rowid),
+            excluded.sender_sort, sender_sort),
+        subject_sort = iif(
+            (excluded.received_at, excluded.email_rowid) > (received_at, email_rowid),
+            excluded.subject_sort, subject_sort);
+END;
+
+-- Removing a message recounts its conversation (or removes it with its last message).
+CREATE TRIGGER main.conversations_remove AFTER DELETE ON email_mailboxes BEGIN
+    DELETE FROM conversations
+    WHERE mailbox_id = old.mailbox_id AND thread_id = old.thread_id AND NOT EXISTS (
+        SELECT 1 FROM email_mailboxes
+        WHERE mailbox_id = old.mailbox_id AND thread_id = old.thread_id);
+    UPDATE conversations SET
+        (total, unread, flagged, attachments) = (
+            SELECT count(*), sum(unread), sum(flagged), sum(has_attachment) FROM email_mailboxes
+            WHERE mailbox_id = old.mailbox_id AND thread_id = old.thread_id),
+        (received_at, email_rowid, sender_sort, subject_sort) = (
+            SELECT received_at, email_rowid, sender_sort, subject_sort FROM email_mailboxes
+            WHERE mailbox_id = old.mailbox_id AND thread_id = old.thread_id
+            ORDER BY received_at DESC, email_rowid DESC LIMIT 1)
+    WHERE mailbox_id = old.mailbox_id AND thread_id = old.thread_id;
+END;
+
+-- Read, flagged, documents: the counts follow; the sort keys when the newest message changed.
+CREATE TRIGGER main.conversations_marks
+AFTER UPDATE OF unread, flagged, has_attachment, sender_sort, subject_sort ON email_mailboxes
+BEGIN
+    UPDATE conversations SET
+        unread = unread + new.unread - old.unread,
+        flagged = flagged + new.flagged - old.flagged,
+        attachments = attachments + new.has_attachment - old.has_attachment,
+        sender_sort = iif(email_rowid = new.email_rowid, new.sender_sort, sender_sort),
+        subject_sort = iif(email_rowid = new.email_rowid, new.subject_sort, subject_sort)
+    WHERE mailbox_id = new.mailbox_id AND thread_id = new.thread_id;
+END;
+
+-- A date that changed (JMAP says it never does) may change which message is the newest.
+CREATE TRIGGER main.conversations_date_changed AFTER UPDATE OF received_at ON email_mailboxes
+WHEN old.received_at IS NOT new.received_at BEGIN
+    UPDATE conversations SET (received_at, email_rowid, sender_sort, subject_sort) = (
+        SELECT received_at, email_rowid, sender_sort, subject_sort FROM email_mailboxes
+        WHERE mailbox_id = new.mailbox_id AND thread_id = new.thread_id
+        ORDER BY received_at DESC, email_rowid DESC LIMIT 1)
+    WHERE mailbox_id = new.mailbox_id AND thread_id = new.thread_id;
+END;
+"""
+
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 UNSENT_MIGRATIONS: list[str] = [_UNSENT_V1]
 # Scripts run (and committed) before MIGRATIONS[i], in a transaction of their own.
 BEFORE_STEP: dict[int, str] = {1: _MOVE_UNSENT_V1}
