@@ -86,9 +86,11 @@ def deliver_to_gp(
     patient: PatientIdentity | None = None,
     tmp: Path | None = None,
     documents: Sequence[tuple[str, str, bytes]] = (),
+    in_reply_to: str | None = None,
 ) -> str:
     """A message from `sender` lands in the GP's inbox now, with `documents` (name, type,
-    content) attached as they come; returns its Message-ID."""
+    content) attached as they come, in the conversation of the message `in_reply_to` names;
+    returns its Message-ID."""
     account = server.sandbox.accounts.by_login(GP_LOGIN)
     assert account is not None
     msg = EmailMessage()
@@ -97,6 +99,9 @@ def deliver_to_gp(
     msg["Subject"] = subject
     message_id = f"<desktop-{uuid.uuid4().hex}@sisra-demo.mssante.fr>"
     msg["Message-ID"] = message_id
+    if in_reply_to is not None:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
     msg.set_content("Chère consœur, veuillez trouver ci-joint le compte rendu.")
     if patient is not None:
         assert tmp is not None

@@ -43,7 +43,7 @@ def test_inbox_lists_newest_first_with_unread_marks(
     window: MainWindow, ui_session: AccountSession
 ) -> None:
     model = window.conversations.model
-    total = ui_session.count(inbox_id(ui_session))
+    total = ui_session.count_conversations(inbox_id(ui_session))
     assert total > PAGE  # the demo inbox needs more than one page
     assert model.rowCount() == PAGE
     assert window.conversations.title.text() == "Boîte de réception"
@@ -65,7 +65,7 @@ def test_scrolling_to_the_bottom_fetches_the_next_page(
 ) -> None:
     view = window.conversations.view
     model = window.conversations.model
-    total = ui_session.count(inbox_id(ui_session))
+    total = ui_session.count_conversations(inbox_id(ui_session))
 
     def scroll() -> bool:
         view.scrollToBottom()
@@ -197,13 +197,14 @@ def test_reading_marks_read_then_unread_flag_and_delete_update_list_and_counts(
     trash = ui_session.mailbox_by_role("trash")
     assert trash is not None
     model = window.conversations.model
-    row = row_where(window, lambda s: s.unread and s.thread_size == 1)
-    email_id = model.id_at(row)
-    assert email_id is not None
+    row = row_where(window, lambda s: s.unread and s.count == 1)
+    thread_id = model.id_at(row)
+    assert thread_id is not None
+    email_id = model.summary(row).id  # type: ignore[union-attr]
     unread_before = window.navigation.unread_of(inbox)
 
     def summary():  # type: ignore[no-untyped-def]
-        return model.summary(model.row_of(email_id))
+        return model.summary(model.row_of(thread_id))
 
     window.conversations.select_row(row)
     # Shown for about a second: read.
@@ -225,7 +226,7 @@ def test_reading_marks_read_then_unread_flag_and_delete_update_list_and_counts(
     total_before = model.total
     trash_before = next(m.total for m in ui_session.mailboxes() if m.id == trash.id)
     window.act_delete.trigger()
-    qtbot.waitUntil(lambda: model.row_of(email_id) == -1)
+    qtbot.waitUntil(lambda: model.row_of(thread_id) == -1)
     assert model.total == total_before - 1
     assert window.navigation.unread_of(inbox) == unread_before - 1  # it was unread
     assert next(m.total for m in ui_session.mailboxes() if m.id == trash.id) == trash_before + 1
@@ -247,11 +248,11 @@ def test_live_changes_keep_the_selection_and_the_scroll_position(
     assert first is not None
     assert second is not None
     total = model.total
-    # Another window (or another device) archives the two newest messages.
-    run_sync(qtbot, ui_session.archive([first, second]))
+    # Another window (or another device) archives the two newest conversations.
+    run_sync(qtbot, ui_session.archive(model.email_ids([first, second])))
     qtbot.waitUntil(lambda: model.row_of(first) == -1 and model.row_of(second) == -1)
     assert model.total == total - 2
-    assert window.conversations.selected_ids() == [chosen]
+    assert window.conversations.selected_threads() == [chosen]
     assert model.row_of(chosen) == row - 2
     assert view.verticalScrollBar().value() == position
 

@@ -1,5 +1,7 @@
-"""How a conversation row is painted: participants and date, subject and patient chip, preview;
-the unread dot, the flag, the paperclip. Painted, not widgets: a list of 100,000 rows stays light.
+"""How a conversation row is painted: who wrote (or, in sent mail, to whom) with the number of
+messages, and the date of the newest; the newest's subject with the conversation's patient
+chips; its preview; the unread dot (any message unread), the flag, the paperclip. Painted, not
+widgets: a list of 100,000 rows stays light.
 On the cards' base (ui/card_delegate.py) like every painted list; the model is lazy, so a row
 not loaded yet shows its background and divider only (`blank_rows`).
 """
@@ -12,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
 from app.dates import compact_date
-from app.records import EmailSummary, PatientRef
+from app.records import ConversationSummary, PatientRef
 from ui import theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_pill
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel, people
@@ -22,12 +24,13 @@ from ui.plain import paint_text, plain_text
 CHIP = (QColor("#e8f3f6"), QColor("#0b5269"))  # the patient chip: background, text
 FLAG = QColor("#d9822b")
 ROW_HEIGHT = 80
+SUBJECT_MIN = 140  # px of subject kept beside the patient chips
 
 
-class ConversationDelegate(CardDelegate[EmailSummary]):
-    """participants + date / subject + patient chip / preview; unread dot, flag, paperclip."""
+class ConversationDelegate(CardDelegate[ConversationSummary]):
+    """people (count) + date / subject + patient chips / preview; unread dot, flag, paperclip."""
 
-    record_type = EmailSummary
+    record_type = ConversationSummary
     role = SUMMARY_ROLE
     row_height = ROW_HEIGHT
     blank_rows = True
@@ -39,7 +42,7 @@ class ConversationDelegate(CardDelegate[EmailSummary]):
         self._flag = theme.icon("mail-flag-on")
 
     def paint_card(
-        self, painter: QPainter, rect: QRect, summary: EmailSummary, fonts: CardFonts
+        self, painter: QPainter, rect: QRect, summary: ConversationSummary, fonts: CardFonts
     ) -> None:
         left, right = rect.left() + 24, rect.right() - 16
         top = rect.top() + 10
@@ -74,18 +77,26 @@ class ConversationDelegate(CardDelegate[EmailSummary]):
         who = (
             QCoreApplication.translate("ConversationDelegate", "À : ") + people(summary.to)
             if self.model.show_recipients
-            else people(summary.from_)
+            else people(summary.senders)
             or QCoreApplication.translate("ConversationDelegate", "(expéditeur inconnu)")
         )
-        if summary.thread_size > 1:
-            who = f"{who}  ({summary.thread_size})"
-        paint_text(painter, QRect(left, top, max(0, marks_right - left - 8), 20), who)
+        count = str(summary.count) if summary.count > 1 else ""
+        count_width = fonts.small_metrics.horizontalAdvance(count) + 8 if count else 0
+        who_width = max(0, marks_right - left - 8 - count_width)
+        paint_text(painter, QRect(left, top, who_width, 20), who)
+        if count:  # the number of messages, just after the names (never cut with them)
+            shown = min(QFontMetrics(who_font).horizontalAdvance(plain_text(who)), who_width)
+            painter.setFont(small)
+            painter.setPen(MUTED)
+            painter.drawText(
+                QRect(left + shown + 6, top, count_width, 20),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                count,
+            )
 
-        # Line 2: subject, and the patient as a discreet chip on the right.
+        # Line 2: subject, and the conversation's patients as discreet chips on the right.
         top += 22
-        subject_right = right
-        if summary.patient is not None:
-            subject_right = self._chip(painter, small, summary.patient, right, top) - 8
+        subject_right = self._chips(painter, small, summary.patients, left, right, top)
         subject_font = QFont(base)
         subject_font.setWeight(QFont.Weight.DemiBold if summary.unread else QFont.Weight.Normal)
         painter.setFont(subject_font)
@@ -100,6 +111,30 @@ class ConversationDelegate(CardDelegate[EmailSummary]):
         painter.setFont(small)
         painter.setPen(FAINT if not summary.unread else MUTED)
         paint_text(painter, QRect(left, top, right - left, 18), " ".join(summary.preview.split()))
+
+    def _chips(
+        self,
+        painter: QPainter,
+        font: QFont,
+        patients: list[PatientRef],
+        left: int,
+        right: int,
+        top: int,
+    ) -> int:
+        """Draws a chip per patient, newest on the right, as many as leave the subject its room,
+        then "+n" for the others; returns where the subject ends."""
+        end = right
+        drawn = 0
+        for patient in patients:
+            if drawn and end - left < SUBJECT_MIN + 200:
+                break
+            end = self._chip(painter, font, patient, end, top) - 8
+            drawn += 1
+        if drawn < len(patients):
+            more = f"+{len(patients) - drawn}"
+            end = paint_pill(painter, end, top + 1, more, CHIP, font, height=18, padding=12).left()
+            end -= 8
+        return end
 
     @staticmethod
     def _chip(painter: QPainter, font: QFont, patient: PatientRef, right: int, top: int) -> int:

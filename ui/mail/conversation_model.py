@@ -1,10 +1,13 @@
-"""The conversation list's model: a lazy list of email ids, rows read when first drawn.
+"""The conversation list's model: a lazy list of conversations (thread ids), rows read when
+first drawn.
 
-The model holds ids only, fetched by pages of 200 as the view scrolls (canFetchMore/fetchMore);
-rows are read from the cache when first drawn, a screenful at a time, and kept in a bounded cache
-(the Anki browser's idea). Changes announced by the core (MailChanged) update the rows in place:
-removed rows go, new ones are inserted where they belong, the others keep their place, the
-selection and the scroll position.
+One row per conversation, as every mail client shows it: a mailbox lists a thread when any of its
+messages is in it, by its newest message there (`app/store/conversations.py` groups in SQL, with
+an index). The model holds thread ids only, fetched by pages of 200 as the view scrolls
+(canFetchMore/fetchMore); rows are read from the cache when first drawn, a screenful at a time,
+and kept in a bounded cache (the Anki browser's idea). Changes announced by the core (MailChanged)
+update the rows in place: removed rows go, new ones are inserted where they belong, a conversation
+with a new message moves up (no second row), the selection and the scroll position stay.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.events import MailChanged
-from app.records import NO_FILTERS, Address, EmailSummary, Filters, Sort
+from app.records import NO_FILTERS, Address, ConversationSummary, Filters, Sort
 from app.session import AccountSession
 from ui.plain import plain_text, plain_tooltip
 
@@ -32,7 +35,7 @@ def people(addresses: list[Address]) -> str:
 
 
 class ConversationModel(QAbstractListModel):
-    """Rows = emails of a mailbox (sorted, filtered) or the hits of a search."""
+    """Rows = conversations of a mailbox (sorted, filtered) or of the hits of a search."""
 
     def __init__(self, session: AccountSession, parent: Any = None) -> None:
         super().__init__(parent)
@@ -44,14 +47,14 @@ class ConversationModel(QAbstractListModel):
         self.show_recipients = False  # sent and drafts list who it went to
         self._ids: list[str] = []
         self._total = 0
-        self._rows: OrderedDict[str, EmailSummary] = OrderedDict()
+        self._rows: OrderedDict[str, ConversationSummary] = OrderedDict()
         self.summary_reads = 0  # how many times rows were read (tests check laziness)
 
     # Query ---------------------------------------------------------------------------------------
 
     def set_query(
         self,
-        mailbox_id: str | None,
+        mailbox_id: str,
         sort: Sort = Sort.DATE_DESC,
         filters: Filters = NO_FILTERS,
         show_recipients: bool = False,
@@ -61,23 +64,30 @@ class ConversationModel(QAbstractListModel):
         self.show_recipients = show_recipients
         self.search_text = None
         self._rows.clear()
-        self._total = self.session.count(mailbox_id, filters)
-        self._ids = self.session.list_ids(mailbox_id, sort, filters, 0, PAGE)
+        self._total = self.session.count_conversations(mailbox_id, filters)
+        self._ids = self.session.conversations(mailbox_id, sort, filters, 0, PAGE)
         self.endResetModel()
 
     def set_search(self, text: str) -> None:
-        """The hits of the local full-text index, newest first (every mailbox)."""
+        """The conversations of the local full-text index's hits, newest first (every mailbox;
+        each row stands for its whole conversation)."""
         self.beginResetModel()
         self.search_text = text
         self.show_recipients = False
         self._rows.clear()
-        self._ids = self.session.search(text, limit=500)
+        self._ids = self.session.search_conversations(text, limit=500)
         self._total = len(self._ids)
         self.endResetModel()
 
     @property
     def total(self) -> int:
         return self._total
+
+    @property
+    def scope(self) -> str | None:
+        """Which messages of a conversation a row stands for: those of the mailbox, or all of
+        them (None: a search spans every mailbox)."""
+        return self.mailbox_id if self.search_text is None else None
 
     # Qt model -----------------------------------------------------------------------------------
 
@@ -90,7 +100,8 @@ class ConversationModel(QAbstractListModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
         if not self.canFetchMore(parent):
             return
-        more = self.session.list_ids(
+        assert self.mailbox_id is not None  # canFetchMore: a mailbox is listed
+        more = self.session.conversations(
             self.mailbox_id, self.order, self.filters, len(self._ids), PAGE
         )
         known = set(self._ids)
@@ -109,9 +120,8 @@ class ConversationModel(QAbstractListModel):
     ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        email_id = self._ids[index.row()]
         if role == ID_ROLE:
-            return email_id
+            return self._ids[index.row()]
         if role not in (SUMMARY_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         summary = self.summary(index.row())
@@ -133,30 +143,34 @@ class ConversationModel(QAbstractListModel):
     def id_at(self, row: int) -> str | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
-    def row_of(self, email_id: str) -> int:
+    def row_of(self, thread_id: str) -> int:
         try:
-            return self._ids.index(email_id)
+            return self._ids.index(thread_id)
         except ValueError:
             return -1
 
     def ids(self) -> list[str]:
         return list(self._ids)
 
-    def summary(self, row: int) -> EmailSummary | None:
-        email_id = self._ids[row]
-        found = self._rows.get(email_id)
+    def summary(self, row: int) -> ConversationSummary | None:
+        thread_id = self._ids[row]
+        found = self._rows.get(thread_id)
         if found is not None:
-            self._rows.move_to_end(email_id)
+            self._rows.move_to_end(thread_id)
             return found
         # One read for the rows around this one: the view draws a screenful at a time.
         start = max(0, row - WINDOW // 4)
         wanted = [i for i in self._ids[start : start + WINDOW] if i not in self._rows]
         self.summary_reads += 1
-        for item in self.session.summaries(wanted):
-            self._rows[item.id] = item
+        for item in self.session.conversation_summaries(self.scope, wanted):
+            self._rows[item.thread_id] = item
         while len(self._rows) > CACHE_ROWS:
             self._rows.popitem(last=False)
-        return self._rows.get(email_id)
+        return self._rows.get(thread_id)
+
+    def email_ids(self, thread_ids: list[str]) -> list[str]:
+        """The messages these rows stand for: what an action on them applies to."""
+        return self.session.conversation_email_ids(self.scope, thread_ids) if thread_ids else []
 
     def cached_rows(self) -> int:
         return len(self._rows)
@@ -164,22 +178,25 @@ class ConversationModel(QAbstractListModel):
     # Live updates -------------------------------------------------------------------------------
 
     def apply_change(self, change: MailChanged) -> None:
-        """Brings the rows up to date with the cache without a reset."""
-        for email_id in change.email_ids | change.removed_email_ids:
-            self._rows.pop(email_id, None)
+        """Brings the rows up to date with the cache without a reset. Any row may have changed
+        (a removed message does not say its conversation): the rows read are forgotten, and
+        those on screen read again when drawn, one query."""
+        self._rows.clear()
         if self.search_text is not None:
-            gone = change.removed_email_ids
-            new_ids = [i for i in self._ids if i not in gone]
-        else:
-            self._total = self.session.count(self.mailbox_id, self.filters)
+            # The hits stay those of the search; a conversation left with no message goes.
+            new_ids = [t.thread_id for t in self.session.conversation_summaries(None, self._ids)]
+            self._total = len(new_ids)
+        elif self.mailbox_id is not None:
+            self._total = self.session.count_conversations(self.mailbox_id, self.filters)
             limit = max(len(self._ids), PAGE)
-            new_ids = self.session.list_ids(self.mailbox_id, self.order, self.filters, 0, limit)
+            new_ids = self.session.conversations(
+                self.mailbox_id, self.order, self.filters, 0, limit
+            )
+        else:
+            return
         self._move_to(new_ids)
-        changed = change.email_ids
-        if changed:
-            rows = [r for r, i in enumerate(self._ids) if i in changed]
-            if rows:
-                self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
 
     def _move_to(self, new_ids: list[str]) -> None:
         if new_ids == self._ids:
@@ -198,16 +215,16 @@ class ConversationModel(QAbstractListModel):
             self.endRemoveRows()
             row -= 1
         known = set(self._ids)
-        for wanted, email_id in enumerate(new_ids):  # insertions where they belong
-            if email_id not in known:
+        for wanted, thread_id in enumerate(new_ids):  # insertions where they belong
+            if thread_id not in known:
                 position = min(wanted, len(self._ids))
                 self.beginInsertRows(QModelIndex(), position, position)
-                self._ids.insert(position, email_id)
+                self._ids.insert(position, thread_id)
                 self.endInsertRows()
-        if self._ids != new_ids:  # the kept rows changed order (a sort by subject…)
+        if self._ids != new_ids:  # the kept rows changed order (a reply moved its conversation up)
             self.layoutAboutToBeChanged.emit()
             old = self.persistentIndexList()
-            place = {email_id: r for r, email_id in enumerate(new_ids)}
+            place = {thread_id: r for r, thread_id in enumerate(new_ids)}
             moved = [self._ids[i.row()] for i in old]
             self._ids = list(new_ids)
             self.changePersistentIndexList(old, [self.index(place[e]) for e in moved])

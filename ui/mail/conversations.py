@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import MailChanged
-from app.records import EmailSummary, Filters, PatientRef, Sort
+from app.records import ConversationSummary, Filters, PatientRef, Sort
 from app.session import AccountSession
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
@@ -41,8 +41,9 @@ SORTS = (
 
 
 class ConversationList(QWidget):
-    """Title, sort, filters and the list. Emits `openRequested(email_id, thread_id)` when the
-    current row changes and `contextMenuRequested(QPoint)` (global) for the actions menu."""
+    """Title, sort, filters and the list of conversations. Emits `openRequested(email_id,
+    thread_id)` (the conversation's newest message in the list) when the current row changes and
+    `contextMenuRequested(QPoint)` (global) for the actions menu."""
 
     openRequested = Signal(str, str)
     selectionEmptied = Signal()
@@ -198,7 +199,7 @@ class ConversationList(QWidget):
 
     # Selection ---------------------------------------------------------------------------------
 
-    def selected_ids(self) -> list[str]:
+    def selected_threads(self) -> list[str]:
         rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
         ids = [i for r in rows if (i := self.model.id_at(r)) is not None]
         if not ids:
@@ -206,15 +207,26 @@ class ConversationList(QWidget):
             ids = [current] if current is not None else []
         return ids
 
-    def selected_summary(self) -> EmailSummary | None:
+    def selected_ids(self) -> list[str]:
+        """The messages of the selected conversations (those the rows count): actions on a row
+        apply to its whole conversation, as in Gmail."""
+        return self.model.email_ids(self.selected_threads())
+
+    def selected_summaries(self) -> list[ConversationSummary]:
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        return [s for r in rows if (s := self.model.summary(r)) is not None]
+
+    def selected_summary(self) -> ConversationSummary | None:
         index = self.view.currentIndex()
         return index.data(SUMMARY_ROLE) if index.isValid() else None
 
     def select_row(self, row: int) -> None:
         self.view.setCurrentIndex(self.model.index(row))
 
-    def select_id(self, email_id: str) -> bool:
-        row = self.model.row_of(email_id)
+    def select_thread(self, thread_id: str) -> bool:
+        row = self.model.row_of(thread_id)
         if row >= 0:
             self.select_row(row)
         return row >= 0

@@ -63,15 +63,18 @@ class MailPage(QSplitter):
     # Reading -----------------------------------------------------------------------------------
 
     def reveal(self, email_id: str) -> bool:
-        """Selects this message in the list shown (no filter left, pages fetched until it is
-        there); False when it is not in it."""
+        """Selects this message's conversation in the list shown (no filter left, pages fetched
+        until it is there); False when it is not in it."""
+        thread_id = self.session.thread_of(email_id)
+        if thread_id is None:
+            return False
         for toggle in (self.conversations.unread_filter, self.conversations.attachment_filter):
             toggle.setChecked(False)
         self.conversations.set_patient_filter(None)
         model = self.conversations.model
-        while model.row_of(email_id) < 0 and model.canFetchMore(model.index(0).parent()):
+        while model.row_of(thread_id) < 0 and model.canFetchMore(model.index(0).parent()):
             model.fetchMore(model.index(0).parent())
-        return self.conversations.select_id(email_id)
+        return self.conversations.select_thread(thread_id)
 
     def filter_patient(self, ins: str, patient: Patient | None = None) -> None:
         """Only the messages about the patient with this INS (named when `patient` is that one)."""
@@ -96,6 +99,7 @@ class MailPage(QSplitter):
     # Acting on the selection -------------------------------------------------------------------
 
     def selected_ids(self) -> list[str]:
+        """The messages of the selected conversations (see ConversationList.selected_ids)."""
         return self.conversations.selected_ids()
 
     def selected_record(self) -> EmailRecord | None:
@@ -117,11 +121,15 @@ class MailPage(QSplitter):
             self._act(self.session.set_seen(ids, False))
 
     def toggle_flag(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
+        """Flags each selected conversation by its newest message (Gmail's star), or, when all
+        of them are flagged already, unflags every message of them."""
+        rows = self.conversations.selected_summaries()
+        if not rows:
             return
-        summaries = self.session.summaries(ids)
-        self._act(self.session.set_flagged(ids, not all(s.flagged for s in summaries)))
+        if all(r.flagged for r in rows):
+            self._act(self.session.set_flagged(self.selected_ids(), False))
+        else:
+            self._act(self.session.set_flagged([r.id for r in rows if not r.flagged], True))
 
     def archive(self) -> None:
         ids = self.selected_ids()

@@ -80,6 +80,10 @@ def _actions() -> tuple[_Action, ...]:
             QT_TRANSLATE_NOOP("MainWindow", "Marquer comme non lu"),
             "mark_unread",
             lambda w: w.mail_page.mark_unread,
+            QT_TRANSLATE_NOOP(
+                "MainWindow",
+                "Marquer comme non lue toute la conversation (ses messages de ce dossier)",
+            ),
         ),
         _Action(
             "act_flag",
@@ -87,6 +91,11 @@ def _actions() -> tuple[_Action, ...]:
             QT_TRANSLATE_NOOP("MainWindow", "Suivre"),
             "flag",
             lambda w: w.mail_page.toggle_flag,
+            QT_TRANSLATE_NOOP(
+                "MainWindow",
+                "Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour "
+                "tous ses messages",
+            ),
         ),
         _Action(
             "act_archive",
@@ -94,6 +103,9 @@ def _actions() -> tuple[_Action, ...]:
             QT_TRANSLATE_NOOP("MainWindow", "Archiver"),
             "archive",
             lambda w: w.mail_page.archive,
+            QT_TRANSLATE_NOOP(
+                "MainWindow", "Archiver toute la conversation (ses messages de ce dossier)"
+            ),
         ),
         _Action(
             "act_delete",
@@ -101,6 +113,9 @@ def _actions() -> tuple[_Action, ...]:
             QT_TRANSLATE_NOOP("MainWindow", "Supprimer"),
             "delete",
             lambda w: w.mail_page.delete,
+            QT_TRANSLATE_NOOP(
+                "MainWindow", "Supprimer toute la conversation (ses messages de ce dossier)"
+            ),
         ),
         _Action(
             "act_search",

@@ -158,7 +158,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, *_args: Any) -> None:
         selected = (
-            bool(self.conversations.selected_ids()) and self.pages.currentWidget() is self.mail_page
+            bool(self.conversations.selected_threads())
+            and self.pages.currentWidget() is self.mail_page
         )
         summary = self.conversations.selected_summary()
         actions.enable_for_selection(self, selected, summary is not None and summary.flagged)
@@ -381,7 +382,7 @@ def demo_screenshot(session: AccountSession) -> QWidget:
             summary is not None
             and summary.patient is not None
             and summary.has_attachment
-            and summary.thread_size > 1
+            and summary.count > 1
         ):
             window.conversations.select_row(row)
             break
