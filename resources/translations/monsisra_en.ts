@@ -588,7 +588,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../ui/mail/conversation_delegate.py" line="+75"/>
+        <location filename="../../ui/mail/conversation_delegate.py" line="+78"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -598,12 +598,12 @@
         <translation>(unknown sender)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+23"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+39"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
@@ -631,7 +631,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -672,7 +672,7 @@
         <translation>No message matches your search.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+55"/>
         <source>Messages de ce patient ({name})</source>
         <translation>Messages about this patient ({name})</translation>
     </message>
@@ -1454,7 +1454,7 @@
 <context>
     <name>MailPage</name>
     <message>
-        <location filename="../../ui/mail/page.py" line="+92"/>
+        <location filename="../../ui/mail/page.py" line="+95"/>
         <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
         <translation>The patient&apos;s record is not available offline.</translation>
     </message>
@@ -1463,7 +1463,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/shell/main_window.py" line="+97"/>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
@@ -1493,20 +1493,40 @@
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+199"/>
+        <location line="+3"/>
+        <source>Marquer comme non lue toute la conversation (ses messages de ce dossier)</source>
+        <translation>Mark the whole conversation as unread (its messages in this folder)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+210"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-207"/>
+        <source>Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour tous ses messages</source>
+        <translation>Follow the conversation (its latest message); “Stop following” applies to all its messages</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Archiver</source>
         <translation>Archive</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Archiver toute la conversation (ses messages de ce dossier)</source>
+        <translation>Archive the whole conversation (its messages in this folder)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Supprimer toute la conversation (ses messages de ce dossier)</source>
+        <translation>Delete the whole conversation (its messages in this folder)</translation>
     </message>
     <message>
         <location line="+7"/>
