@@ -80,6 +80,7 @@ interop: $(STAMP) $(QM) $(NOTICES)
 bench: system-deps $(STAMP)
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/search.py --count 100000 --searches 200
+	$(BIN)/python bench/conversations.py --count 100000
 	$(BIN)/python bench/sync.py --scale 10000 --runs 3
 	$(BIN)/python bench/upload.py --size-mb 200
 	$(BIN)/python bench/bodies.py --size-mb 200
