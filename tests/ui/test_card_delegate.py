@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
-from app.records import Address, EmailSummary
+from app.records import Address, ConversationSummary
 from ui import palette
 from ui.card_delegate import CardDelegate, paint_pill, pill_width
 from ui.composer.recipients import CANDIDATE_ROLE, Candidate, CandidateDelegate
@@ -129,8 +129,8 @@ def test_a_conversation_row_not_loaded_yet_shows_its_background_only(
     assert color_at(blank, 8, 79) == palette.SELECTED.name()  # from past the unread dot
     when = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     sender = [Address("Dr Alice MARTIN", "alice@x.mssante.fr")]
-    summary = EmailSummary(
-        "1", "t", "Compte rendu", sender, sender, when, "Voici", False, False, False, None, 1
+    summary = ConversationSummary(
+        "t", "1", "Compte rendu", sender, sender, when, "Voici", sender, 1, False, False, False, []
     )
     loaded = paint_row(delegate, {SUMMARY_ROLE: summary}, selected=True)
     assert loaded != blank  # and a loaded row its card on top

@@ -56,7 +56,11 @@ def test_the_actions_keys_come_from_the_one_table(window: MainWindow) -> None:
         ]
         assert action in window.actions()  # reachable by keyboard from anywhere in the window
     # The tooltips say the first key, as the user's keyboard names it ("Suppr" with Qt's French).
-    assert window.act_delete.toolTip() == f"Supprimer ({QKeySequence('Del').toString(NATIVE)})"
+    # Deleting takes the whole conversation: its tooltip says so.
+    delete = QKeySequence("Del").toString(NATIVE)
+    assert window.act_delete.toolTip() == (
+        f"Supprimer toute la conversation (ses messages de ce dossier) ({delete})"
+    )
     reply_all = QKeySequence("Ctrl+Shift+R").toString(NATIVE)
     assert window.act_reply_all.toolTip() == f"Répondre à tous ({reply_all})"
 
