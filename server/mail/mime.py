@@ -431,6 +431,10 @@ def _format_addresses(addresses: list[Json]) -> str:
     return ", ".join(email.utils.formataddr((a.get("name") or "", a["email"])) for a in addresses)
 
 
+# SMTP's policy, but headers read from a source (an attached message's) are written as they came.
+_AS_IS = email.policy.EmailPolicy(linesep="\r\n", refold_source="none")
+
+
 def _embedded_message(att: Attachment) -> EmailMessage:
     """A whole message as an attachment, its octets unchanged: message/rfc822 admits no
     transfer encoding but 7bit, 8bit or binary (RFC 2046 §5.2.1), so no base64."""
@@ -510,4 +514,4 @@ def build_message(draft: Draft, domain: str) -> bytes:
                 part.set_param("name", att.name)
         if att.description:
             part["Content-Description"] = att.description
-    return msg.as_bytes(policy=msg.policy.clone(refold_source="none"))
+    return msg.as_bytes(policy=_AS_IS)

@@ -33,13 +33,16 @@ from tests.ui.desktop_helpers import (
     PHARMA,
     deliver_to_gp,
 )
+from tests.ui.mail_helpers import UrlRecorder
 from tests.ui.server_probe import Probe
 from ui import tasks
 from ui.composer.composer import Composer
 from ui.desktop.settings_dialog import SettingsDialog
+from ui.mail.reader import ReaderView
 from ui.shell.main_window import MainWindow
 
-window = mail_helpers.window  # fixture
+window = mail_helpers.window  # fixtures
+opened_urls = mail_helpers.opened_urls
 
 SIGNATURE = "Dr Hélène Garnier\nMédecin généraliste — 04 72 00 00 00"
 CABINET = "cabinet.garnier@sisra-demo.mssante.fr"  # a second address of the GP's
@@ -261,3 +264,39 @@ def test_a_forward_as_attachment_carries_the_original_message_whole(
     assert CARDIO.email in str(inner["From"])
     names = [p.get_filename() for p in inner.iter_attachments()]  # type: ignore[attr-defined]
     assert names == ["compte-rendu.pdf", "IHE_XDM.ZIP"]
+
+
+def test_the_reader_says_what_an_attached_message_is_and_opens_it(
+    qtbot: QtBot, demo_server: ServerThread, ui_session: AccountSession, opened_urls: UrlRecorder
+) -> None:
+    inner = EmailMessage()
+    inner["From"] = f"{PHARMA.name} <{PHARMA.email}>"
+    inner["To"] = CARDIO.email
+    inner["Subject"] = "Interaction \u202eAVK"  # a bidirectional control is not shown
+    inner.set_content("Attention à l'association.")
+    outer = EmailMessage()
+    outer["From"] = f"{CARDIO.name} <{CARDIO.email}>"
+    outer["To"] = GP.email
+    subject = f"TR: Interaction {uuid.uuid4().hex[:6]}"
+    outer["Subject"] = subject
+    outer.set_content("Pour information.")
+    outer.add_attachment(inner)  # message/rfc822, without a file name, as many clients send it
+    account = demo_server.sandbox.accounts.by_login(GP_LOGIN)
+    assert account is not None
+    demo_server.sandbox.mail.import_message(account.id, outer.as_bytes())
+
+    record = received(ui_session, qtbot, subject)
+    reader = ReaderView(ui_session)
+    qtbot.addWidget(reader)
+    reader.show_thread(record.thread_id, record.id, mark_read=False)
+    [chip] = [c for card in reader.cards for c in card.chips]
+    assert chip.name == "message.eml"  # the system opens it with the mail program
+    qtbot.waitUntil(lambda: chip.title.text().startswith("Message : "), timeout=10_000)
+    assert chip.title.toolTip() == "Message : Interaction AVK"
+    assert chip.details.text().startswith(f"De : {PHARMA.name} <")  # elided: the tooltip has it
+    assert PHARMA.email in chip.details.toolTip()
+    chip.open()
+    qtbot.waitUntil(lambda: bool(opened_urls.urls))
+    opened_file = Path(opened_urls.urls[0].toLocalFile())
+    assert opened_file.name == "message.eml"
+    assert b"Attention" in opened_file.read_bytes()

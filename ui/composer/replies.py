@@ -27,11 +27,10 @@ from app.message import doctypes
 from app.message.compose import ComposeError, forward, reply_to
 from app.message.doctypes import OTHER_CODE
 from app.message.draft import ChosenPatient, Draft
+from app.message.embedded import RFC822
 from app.message.patient import is_xdm_file
 from app.records import Address, EmailRecord, addresses_to_json
 from app.session import AccountSession
-
-RFC822 = "message/rfc822"  # a whole message as an attachment (RFC 2046 §5.2.1)
 
 
 class Answer(enum.Enum):
