@@ -95,8 +95,8 @@ class SettingsDialog(QDialog):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         for cards in (
-            (self.account, self.certificates, self.notifications, self.signature),
-            (self.documents, self.security, self.practice),
+            (self.account, self.certificates, self.notifications),
+            (self.documents, self.security, self.practice, self.signature),
         ):
             column_layout = QVBoxLayout()
             column_layout.setSpacing(16)
