@@ -4,6 +4,7 @@ never reaches `app.store` (SQL) or `app.remote` (HTTP) itself — an import cont
 
 from __future__ import annotations
 
+from app.account.identities import Identity
 from app.remote.directory import CATEGORY_LABELS, Correspondent, DirectoryPage, DirectoryQuery, Near
 from app.remote.places import Place
 from app.store.mail import NO_FILTERS, Filters, Sort
@@ -30,6 +31,7 @@ __all__ = [
     "EmailRecord",
     "EmailSummary",
     "Filters",
+    "Identity",
     "Near",
     "OutboxRow",
     "OutboxState",

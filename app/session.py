@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from app import logs, messages
-from app.account import signout
+from app.account import identities, signout
+from app.account.identities import Identity
 from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
 from app.copies import PrivateCopies
@@ -49,8 +49,6 @@ from app.store.records import (
     EmailRecord,
     EmailSummary,
     MailboxRecord,
-    addresses_from_json,
-    addresses_to_json,
 )
 from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
@@ -124,7 +122,7 @@ class AccountSession:
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()
-        self._identity: Address | None = None
+        self._identities: list[Identity] | None = None
         self._wire_online()
         bus.subscribe(ConnectionChanged, self._on_connection)
 
@@ -448,25 +446,41 @@ class AccountSession:
 
     # Sending -------------------------------------------------------------------------------------
 
-    async def own_address(self) -> Address:
-        """The server's identity, kept in the encrypted cache: a message written offline after
-        a restart goes out from the real address, not from the login."""
-        if self._identity is None and self.jmap is not None:
+    async def identities(self) -> list[Identity]:
+        """My identities on the server (the first sends), kept in the encrypted cache: read
+        once from the server, then from the cache offline; none when never read."""
+        if self._identities is None and self.jmap is not None:
             with contextlib.suppress(CoreError):
-                got = await self.jmap.get_all("Identity", None, ["name", "email"])
+                got = identities.from_jmap(
+                    await self.jmap.get_all("Identity", None, list(identities.PROPERTIES))
+                )
                 if got:
-                    self._identity = Address(got[0].get("name") or None, str(got[0]["email"]))
-                    kept = json.dumps(addresses_to_json([self._identity]))
+                    self._identities = got
                     await self.account.cache.write(
-                        partial(mail.set_state, type_name=IDENTITY_KEY, state=kept)
+                        partial(
+                            mail.set_state, type_name=IDENTITY_KEY, state=identities.to_json(got)
+                        )
                     )
-        return self._identity or self._kept_identity() or Address(None, self.account.ref.login)
-
-    def _kept_identity(self) -> Address | None:
+        if self._identities is not None:
+            return self._identities
         with self.account.cache.read() as conn:
-            kept = mail.get_state(conn, IDENTITY_KEY)
-        found = addresses_from_json(json.loads(kept)) if kept else []
-        return found[0] if found and "@" in found[0].email else None
+            return identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+
+    async def own_address(self) -> Address:
+        """The address my messages go from: the server's first identity (the login without
+        one)."""
+        mine = await self.identities()
+        return mine[0].address if mine else Address(None, self.account.ref.login)
+
+    async def signature(self, local: str) -> str:
+        """The signature of the address I send from: the one the server keeps for it, else
+        `local` (the one set in the app's settings)."""
+        mine = await self.identities()
+        return (mine[0].text_signature if mine else "") or local
+
+    async def own_emails(self) -> frozenset[str]:
+        """Every address that is mine, lower-cased (a reply to all leaves them out)."""
+        return identities.own_emails(await self.identities(), self.account.ref.login)
 
     async def send(self, message: OutgoingMessage) -> str:
         """Queued at once (works offline); sent now when the server answers."""

@@ -69,6 +69,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("language", str, "fr", "Langue"),
     # Added in place (no version change): a file without it gets the default, none.
     Setting("ca_bundle", str, "", "Certificats d'autorité supplémentaires (IGC Santé)"),
+    # Added in place too: plain text, used when the server keeps no signature for my address.
+    Setting("signature", str, "", "Signature"),
 )
 BY_NAME = {s.name: s for s in SCHEMA}
 
@@ -84,6 +86,7 @@ class Settings:
     practice_location: PracticeLocation | None = None
     language: str = "fr"
     ca_bundle: str = ""  # a PEM file of extra certificate authorities, "" for none
+    signature: str = ""  # below my messages, when the server keeps none for my address
 
     def ca_bundle_path(self) -> Path | None:
         """The extra authorities' file given to the core's clients (login, probe, session)."""

@@ -37,9 +37,14 @@ class Navigator(Protocol):
         ...
 
     def compose_forward(
-        self, session: AccountSession, record: EmailRecord, parent: QWidget | None = None
+        self,
+        session: AccountSession,
+        record: EmailRecord,
+        attach: bool = False,
+        parent: QWidget | None = None,
     ) -> QWidget:
-        """A composer, shown, forwarding `record` with its documents."""
+        """A composer, shown, forwarding `record` with its documents (or, with `attach`, the
+        whole message as an attachment)."""
         ...
 
     def restore_drafts(

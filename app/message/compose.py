@@ -273,10 +273,13 @@ def forward_subject(subject: str) -> str:
     return "TR: " + _FORWARD_PREFIX.sub("", subject).strip()
 
 
-def reply_to(original: Mapping[str, Any], from_: Address, reply_all: bool) -> OutgoingMessage:
-    """A reply to a JMAP Email object: To the sender (or its Reply-To), Cc everyone else when
-    replying to all (never myself), threaded by In-Reply-To and References."""
-    me = {from_.email.lower()}
+def reply_to(
+    original: Mapping[str, Any], from_: Address, reply_all: bool, mine: Iterable[str] = ()
+) -> OutgoingMessage:
+    """A reply to a JMAP Email object, threaded by In-Reply-To and References: to the sender (or
+    its Reply-To); when replying to all, to its other recipients after the sender, and Cc to its
+    Cc — never to myself (`from_` and every address of `mine`), never twice, whatever the case."""
+    me = {from_.email.lower(), *(m.strip().lower() for m in mine)}
     to = _addresses(original.get("replyTo")) or _addresses(original.get("from"))
     if all(a.email.lower() in me for a in to):
         # Replying to my own message: the conversation goes on with its recipients.
@@ -285,7 +288,8 @@ def reply_to(original: Mapping[str, Any], from_: Address, reply_all: bool) -> Ou
     cc: list[Address] = []
     if reply_all:
         seen = me | {a.email.lower() for a in to}
-        cc = _dedupe(_addresses(original.get("to")) + _addresses(original.get("cc")), seen)
+        to += _dedupe(_addresses(original.get("to")), seen)
+        cc = _dedupe(_addresses(original.get("cc")), seen)
     parent = _strings(original.get("messageId"))
     references = _strings(original.get("references")) or _strings(original.get("inReplyTo"))
     chain = [*references, *parent][-MAX_REFERENCES:]

@@ -256,12 +256,12 @@
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+56"/>
+        <location filename="../../ui/mail/documents.py" line="+58"/>
         <source>document</source>
         <translation>document</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
@@ -297,7 +297,27 @@
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+4"/>
+        <source>Message transféré</source>
+        <translation>Forwarded message</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message : {subject}</source>
+        <translation>Message: {subject}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>De : {sender}</source>
+        <translation>From: {sender}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>
@@ -387,7 +407,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+154"/>
+        <location filename="../../ui/composer/composer.py" line="+155"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -407,7 +427,7 @@
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+148"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -1462,7 +1482,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+97"/>
+        <location filename="../../ui/shell/main_window.py" line="+98"/>
         <location line="+173"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
@@ -1489,6 +1509,16 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>Transférer en pièce jointe</source>
+        <translation>Forward as attachment</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Transférer le message entier, avec ses documents, en pièce jointe</source>
+        <translation>Forward the whole message, with its documents, as an attachment</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
@@ -1499,12 +1529,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+210"/>
+        <location line="+217"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-207"/>
+        <location line="-214"/>
         <source>Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour tous ses messages</source>
         <translation>Follow the conversation (its latest message); “Stop following” applies to all its messages</translation>
     </message>
@@ -1589,7 +1619,7 @@
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+49"/>
         <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
         <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
@@ -1599,7 +1629,7 @@
         <translation>Menu</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Ne plus suivre</source>
         <translation>Clear flag</translation>
     </message>
@@ -2431,8 +2461,8 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+59"/>
-        <location line="+30"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+60"/>
+        <location line="+32"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
@@ -2495,7 +2525,12 @@
         <translation>Forward</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Transférer en pièce jointe</source>
+        <translation>Forward as attachment</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
@@ -2577,6 +2612,38 @@
         <location line="+50"/>
         <source>Fermer</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_signature.py" line="+26"/>
+        <source>Signature</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Dr Prénom Nom
+Spécialité
+Téléphone</source>
+        <translation>Dr First Last
+Specialty
+Telephone</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ajoutée à vos messages</source>
+        <translation>Added to your messages</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>En texte simple, sous vos nouveaux messages et au-dessus du message d&apos;origine dans vos réponses et transferts, après une ligne « -- ».</source>
+        <translation>In plain text, below your new messages and above the original message in your replies and forwards, after a “-- ” line.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Le serveur garde une signature pour {address} : c&apos;est elle qui est ajoutée.</source>
+        <translation>The server keeps a signature for {address}: that one is added.</translation>
     </message>
 </context>
 <context>

@@ -431,6 +431,28 @@ def _format_addresses(addresses: list[Json]) -> str:
     return ", ".join(email.utils.formataddr((a.get("name") or "", a["email"])) for a in addresses)
 
 
+# SMTP's policy, but headers read from a source (an attached message's) are written as they came.
+_AS_IS = email.policy.EmailPolicy(linesep="\r\n", refold_source="none")
+
+
+def _embedded_message(att: Attachment) -> EmailMessage:
+    """A whole message as an attachment, its octets unchanged: message/rfc822 admits no
+    transfer encoding but 7bit, 8bit or binary (RFC 2046 §5.2.1), so no base64."""
+    part = EmailMessage(policy=email.policy.SMTP)
+    part["Content-Type"] = "message/rfc822"
+    part["Content-Disposition"] = "attachment"
+    if att.name:
+        part.set_param("filename", att.name, header="Content-Disposition")
+    part["Content-Transfer-Encoding"] = "7bit" if att.content.isascii() else "8bit"
+    if att.description:
+        part["Content-Description"] = att.description
+    # Parsed as it came (compat32 keeps raw header values and 8-bit text), written back as it
+    # came by `build_message` (no refolding of headers read from a source): only the line ends
+    # become CRLF, as on the wire.
+    part.set_payload([email.message_from_bytes(att.content, policy=email.policy.compat32)])
+    return part
+
+
 def build_message(draft: Draft, domain: str) -> bytes:
     """Real MIME, with the email package: text and/or HTML body plus attachments."""
     msg = EmailMessage(policy=email.policy.SMTP)
@@ -465,6 +487,10 @@ def build_message(draft: Draft, domain: str) -> bytes:
     else:
         msg.set_content(draft.html or "", subtype="html")
     for att in draft.attachments:
+        if att.type.lower() == "message/rfc822":
+            msg.make_mixed()
+            msg.attach(_embedded_message(att))
+            continue
         maintype, _, subtype = att.type.partition("/")
         if not subtype:
             maintype, subtype = "application", "octet-stream"
@@ -488,4 +514,4 @@ def build_message(draft: Draft, domain: str) -> bytes:
                 part.set_param("name", att.name)
         if att.description:
             part["Content-Description"] = att.description
-    return msg.as_bytes()
+    return msg.as_bytes(policy=_AS_IS)

@@ -183,6 +183,35 @@ class MailStore:
         )
         changes.record(conn, account.id, "Identity", identity_id, "created")
 
+    def set_identity(
+        self, account_id: str, email_address: str, name: str = "", text_signature: str = ""
+    ) -> str:
+        """The account's identity of this address, added or updated (tests and demo data: the
+        sandbox's users manage theirs on the portal, which it does not have)."""
+        changes = self._sandbox.changes
+        with self._sandbox.db.write() as conn:
+            row = conn.execute(
+                "SELECT id FROM identities WHERE account_id = ? AND lower(email) = lower(?)",
+                (account_id, email_address),
+            ).fetchone()
+            if row is None:
+                identity_id = new_id("I")
+                conn.execute(
+                    "INSERT INTO identities (id, account_id, name, email, text_signature) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (identity_id, account_id, name, email_address, text_signature),
+                )
+                changes.record(conn, account_id, "Identity", identity_id, "created")
+                return identity_id
+            identity_id = str(row[0])
+            conn.execute(
+                "UPDATE identities SET text_signature = ?, name = coalesce(nullif(?, ''), name) "
+                "WHERE id = ?",
+                (text_signature, name, identity_id),
+            )
+            changes.record(conn, account_id, "Identity", identity_id, "updated")
+            return identity_id
+
     # --- mailboxes ------------------------------------------------------------------------
 
     def mailbox_id(self, account_id: str, role: str) -> str:

@@ -184,10 +184,21 @@ def test_reply_goes_to_the_sender_and_threads() -> None:
     assert reply.message_id.endswith("@sisra-demo.mssante.fr>")
 
 
-def test_reply_all_copies_everyone_but_me_once() -> None:
+def test_reply_all_goes_to_the_sender_first_then_the_recipients_and_keeps_cc_as_cc() -> None:
     reply = reply_to(ORIGINAL, ME, reply_all=True)
-    assert [a.email for a in reply.to] == [BOB.email]
-    assert [a.email for a in reply.cc] == ["c@x.example", "d@x.example"]
+    assert [a.email for a in reply.to] == [BOB.email, "c@x.example"]  # me (upper-cased) left out
+    assert [a.email for a in reply.cc] == ["d@x.example"]  # c@ once, in To
+
+
+def test_reply_all_leaves_out_every_address_of_mine_whatever_its_case() -> None:
+    original = {
+        "from": [{"email": BOB.email}],
+        "to": [{"email": "Secretariat.Martin@X.example"}, {"email": "e@x.example"}],
+        "cc": [{"email": "E@X.example"}, {"email": ALICE.email}],
+    }
+    reply = reply_to(original, ME, True, mine=["secretariat.martin@x.example"])
+    assert [a.email for a in reply.to] == [BOB.email, "e@x.example"]
+    assert reply.cc == []
 
 
 def test_reply_prefers_reply_to_and_survives_junk() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from email import message_from_bytes
 from typing import Any
 
 import httpx
 
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB
-from tests.server.jmap_support import Jmap
+from tests.server.jmap_support import Jmap, mixed_with_pdf
 
 
 def _draft(jmap: Jmap, to: list[dict[str, str]], subject: str, **extra: Any) -> dict[str, Any]:
@@ -166,3 +167,37 @@ def test_submission_errors_and_on_success_destroy(server: ServerThread, alice_to
         ["EmailSubmission/set", {"accountId": alice.account_id, "create": [], "bogus": 1}, "0"]
     )
     assert (name, args["type"]) == ("error", "invalidArguments")
+
+
+def _download(jmap: Jmap, blob_id: str) -> bytes:
+    url = (
+        jmap.session["downloadUrl"]
+        .replace("{accountId}", jmap.account_id)
+        .replace("{blobId}", blob_id)
+        .replace("{name}", "message.eml")
+        .replace("{type}", "message%2Frfc822")
+    )
+    answer = httpx.get(url, headers=jmap.headers)
+    assert answer.status_code == 200, answer.text
+    return answer.content
+
+
+def test_a_message_forwarded_as_attachment_arrives_whole_and_unencoded(
+    server: ServerThread, alice_token: str, bob_token: str
+) -> None:
+    alice, bob = Jmap(server.base_url, alice_token), Jmap(server.base_url, bob_token)
+    original = mixed_with_pdf()
+    kept = server.sandbox.mail.import_message(alice.account_id, original)
+    attached = {"blobId": kept.blob_id, "type": "message/rfc822", "name": "Compte rendu.eml"}
+    _send(alice, _draft(alice, [{"email": BOB.email}], "TR: Compte rendu", attachments=[attached]))
+
+    [got] = bob.call("Email/query", filter={"subject": "TR: Compte rendu"})["ids"]
+    [email] = bob.call("Email/get", ids=[got], properties=["attachments", "blobId"])["list"]
+    [part] = email["attachments"]
+    assert (part["type"], part["name"]) == ("message/rfc822", "Compte rendu.eml")
+    # RFC 2046 §5.2.1: no base64 around a message; its octets are the original's, lines in CRLF.
+    sent = message_from_bytes(_download(bob, email["blobId"]))
+    [wrapper] = [p for p in sent.walk() if p.get_content_type() == "message/rfc822"]
+    assert wrapper["Content-Transfer-Encoding"] in ("7bit", "8bit")
+    inner = _download(bob, part["blobId"])
+    assert inner.replace(b"\r\n", b"\n") == original.replace(b"\r\n", b"\n")

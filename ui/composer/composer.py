@@ -19,14 +19,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDropEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from app.errors import CoreError
 from app.events import OutboxChanged
-from app.message import doctypes
 from app.message.draft import ChosenPatient, Draft, DraftDocument, DraftUnreadable
-from app.message.patient import is_xdm_file
 from app.records import Address, Correspondent, EmailRecord, OutboxState
 from app.session import AccountSession
 from ui import tasks
@@ -35,7 +33,7 @@ from ui.composer.demo import demo_draft
 from ui.composer.documents import Document
 from ui.composer.inserting import Inserter, local_files
 from ui.composer.recipients import CARE_TEAM, Candidate
-from ui.composer.replies import forward_draft, own_text, reply_draft
+from ui.composer.replies import Answer, answer_draft, own_text, passed_on, signature, signed
 from ui.composer.sending import Handed, hand_over, outgoing
 from ui.composer.view import ComposerView, show_notice
 from ui.navigator import navigator
@@ -60,6 +58,7 @@ class Composer(ComposerView):
         reply_to: EmailRecord | None = None,
         reply_all: bool = False,
         forward: EmailRecord | None = None,
+        attach: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(session, parent)
@@ -110,13 +109,15 @@ class Composer(ComposerView):
         self.bridge = EventBridge(session.bus, self)
         self.bridge.outboxChanged.connect(self._outbox_changed)
         self.inserter.load_limits()
-        if reply_to is not None:
-            tasks.run(self._prefill_reply(reply_to, reply_all), self, on_error=self.notify)
-        elif forward is not None:
-            tasks.run(self._prefill_forward(forward), self, on_error=self.notify)
+        answered = reply_to or forward
+        if answered is not None:
+            how = Answer.of(reply_to is not None, reply_all, attach)
+            tasks.run(self._prefill(answered, how), self, on_error=self.notify)
+        elif draft_id is None:  # a new message (a saved draft has its signature, or not)
+            tasks.run(self._sign(), self, on_error=self.notify)
         self._loading = False
         self.retitle()
-        self.focus_on_open(answering=reply_to is not None or forward is not None)
+        self.focus_on_open(answering=answered is not None)
 
     # Drafts ------------------------------------------------------------------------------------
 
@@ -167,7 +168,7 @@ class Composer(ComposerView):
         if self.done or self.sending or not self.keeps_draft:
             return None
         draft = self.draft()
-        if draft.is_empty():
+        if replace(draft, body=own_text(draft.body)).is_empty():  # a signature is no draft
             return tasks.change(self.session.delete_draft(self.draft_id), self)
         return tasks.change(
             self.session.save_draft(self.draft_id, draft),
@@ -275,21 +276,26 @@ class Composer(ComposerView):
 
     # Replies and forwards ----------------------------------------------------------------------
 
-    async def _prefill_reply(self, record: EmailRecord, reply_all: bool) -> None:
-        self._fill(reply_draft(record, await self.session.own_address(), reply_all))
+    async def _sign(self) -> None:
+        """The signature below a new message's text; the user's cursor stays where it is."""
+        body = self.body.toPlainText()
+        added = signed(body, await signature(self.session))[len(body) :]
+        user = self.body.textCursor()
+        anchor, position = user.anchor(), user.position()
+        end = QTextCursor(self.body.document())
+        end.movePosition(QTextCursor.MoveOperation.End)
+        self._loading = True  # not a change of the user's
+        end.insertText(added)
+        self._loading = False
+        user.setPosition(anchor)
+        user.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        self.body.setTextCursor(user)
 
-    async def _prefill_forward(self, record: EmailRecord) -> None:
-        self._fill(forward_draft(record, await self.session.own_address()))
-        # The documents pass on: fetched (or taken from the cache) into private copies.
-        for attachment in record.attachments:
-            name = attachment.name or "document"
-            if is_xdm_file(name):
-                continue
-            path = await self.session.copy_document(
-                attachment.blob_id, name, attachment.type, attachment.size
-            )
-            found = doctypes.by_label(attachment.doc_type)
-            self.inserter.add_checked([(path, found.code if found else doctypes.OTHER_CODE)])
+    async def _prefill(self, record: EmailRecord, how: Answer) -> None:
+        """The answer's fields, then the documents it passes on, each once fetched."""
+        self._fill(await answer_draft(self.session, record, how))
+        async for typed in passed_on(self.session, record, how):
+            self.inserter.add_checked([typed])
 
     def _fill(self, draft: Draft) -> None:
         """The fields from what an answer starts from: not a change of the user's. What the user

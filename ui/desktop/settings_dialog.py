@@ -1,5 +1,5 @@
 """Paramètres: server (with a connection test), extra certificate authorities, documents kept
-offline, notification privacy, auto-lock, practice location.
+offline, notification privacy, signature, auto-lock, practice location.
 
 Two columns of cards, everything visible at once on an ordinary screen. Each card owns its fields
 and checks (ui/desktop/settings_server.py, settings_local.py, settings_location.py); this dialog
@@ -37,6 +37,7 @@ from ui.desktop.settings_card import SettingsCard, hint
 from ui.desktop.settings_local import DocumentsCard, NotificationsCard, SecurityCard
 from ui.desktop.settings_location import LocationCard
 from ui.desktop.settings_server import AccountCard, CertificatesCard
+from ui.desktop.settings_signature import SignatureCard
 from ui.plain import PlainLabel
 
 log = logging.getLogger("monsisra.ui.settings")
@@ -67,12 +68,14 @@ class SettingsDialog(QDialog):
         self.account.forgetRequested.connect(self._forget)
         self.documents = DocumentsCard(current, session)
         self.notifications = NotificationsCard(current)
+        self.signature = SignatureCard(current, session)
         self.security = SecurityCard(current)
         self.practice = LocationCard(current, session)
         self.cards: tuple[SettingsCard, ...] = (
             self.account,
             self.certificates,
             self.notifications,
+            self.signature,
             self.documents,
             self.security,
             self.practice,
@@ -93,7 +96,7 @@ class SettingsDialog(QDialog):
         columns.setSpacing(16)
         for cards in (
             (self.account, self.certificates, self.notifications),
-            (self.documents, self.security, self.practice),
+            (self.documents, self.security, self.practice, self.signature),
         ):
             column_layout = QVBoxLayout()
             column_layout.setSpacing(16)

@@ -8,7 +8,7 @@ user to find the main window: it acts from every window of the app (a composer, 
 Keys are written in Qt's portable form ("Ctrl+Shift+R"); they are shown in the user's language
 (QKeySequence's native text: "Ctrl+Maj+R", "Suppr"). The choices follow Thunderbird where it has
 one (Ctrl+N, Ctrl+R, Ctrl+Shift+R, Ctrl+L to forward, Ctrl+K to search) and Outlook otherwise
-(Ctrl+U mark unread, Ctrl+Shift+G follow up).
+(Ctrl+U mark unread, Ctrl+Shift+G follow up, Ctrl+Alt+F forward as attachment).
 """
 
 from __future__ import annotations
@@ -54,6 +54,11 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "reply_all", str(QT_TRANSLATE_NOOP("Shortcuts", "Répondre à tous")), ("Ctrl+Shift+R",)
     ),
     Shortcut("forward", str(QT_TRANSLATE_NOOP("Shortcuts", "Transférer")), ("Ctrl+L",)),
+    Shortcut(
+        "forward_attached",
+        str(QT_TRANSLATE_NOOP("Shortcuts", "Transférer en pièce jointe")),
+        ("Ctrl+Alt+F",),
+    ),
     Shortcut(
         "mark_unread", str(QT_TRANSLATE_NOOP("Shortcuts", "Marquer comme non lu")), ("Ctrl+U",)
     ),

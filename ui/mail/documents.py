@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.attachments import runs_code, safe_file_name
+from app.message.embedded import Headline, is_message, read_headline
 from app.records import AttachmentRecord
 from app.session import AccountSession
 from app.units import file_size
@@ -53,7 +54,9 @@ class AttachmentChip(QFrame):
         super().__init__(parent)
         self.session = session
         self.attachment = attachment
-        self.name = safe_file_name(attachment.name, self.tr("document"))
+        self.is_message = is_message(attachment.type)  # a message attached whole
+        fallback = "message.eml" if self.is_message else self.tr("document")
+        self.name = safe_file_name(attachment.name, fallback)
         self.runs_code = runs_code(self.name, attachment.type)
         self.copy: Path | None = None  # the private copy, once fetched
         self._waiting: list[Callable[[Path], None]] = []
@@ -117,6 +120,9 @@ class AttachmentChip(QFrame):
                 "action-save", self.tr("Enregistrer sous…"), self.save_as
             )
         row.addWidget(self.save_button)
+        if self.is_message:
+            self.details.setText(self.tr("Message transféré") + " · " + file_size(attachment.size))
+            self.prepare(self._describe_message, quiet=True)
 
     def _button(self, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
         button = QToolButton()
@@ -129,9 +135,10 @@ class AttachmentChip(QFrame):
 
     # The private copy ------------------------------------------------------------------------
 
-    def prepare(self, then: Callable[[Path], None] | None = None) -> None:
-        """Fetches the private copy once (from the cache, or the server the first time). A
-        program gets none: there is nothing to open or drag."""
+    def prepare(self, then: Callable[[Path], None] | None = None, quiet: bool = False) -> None:
+        """Fetches the private copy once (from the cache, or the server the first time); a
+        `quiet` fetch, which the user did not ask for, says nothing when it fails. A program
+        gets none: there is nothing to open or drag."""
         if self.runs_code:
             return
         if self.copy is not None and self.copy.exists():
@@ -148,7 +155,7 @@ class AttachmentChip(QFrame):
             self.session.open_document(a.blob_id, self.name, a.type, a.size),
             self,
             self._ready,
-            self._failed,
+            self._failed if not quiet else lambda _message: self._failed(None),
         )
 
     def _ready(self, path: Path) -> None:
@@ -158,10 +165,30 @@ class AttachmentChip(QFrame):
         for callback in waiting:
             callback(path)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str | None) -> None:
         self._fetching = False
         self._waiting.clear()
-        self.notice.emit(message)
+        if message is not None:
+            self.notice.emit(message)
+
+    def _describe_message(self, path: Path) -> None:
+        """An attached message says what it is: its subject, and who wrote it."""
+        tasks.run(read_headline(path), self, self._show_headline)
+
+    def _show_headline(self, headline: Headline) -> None:
+        subject = headline.subject or self.tr("(sans objet)")
+        title = self.tr("Message : {subject}").format(subject=subject)
+        self.title.setText(
+            self.title.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, 300)
+        )
+        self.title.setToolTip(plain_tooltip(title))
+        if headline.sender:
+            details = self.tr("De : {sender}").format(sender=headline.sender)
+            details += " · " + file_size(self.attachment.size)
+            self.details.setText(
+                self.details.fontMetrics().elidedText(details, Qt.TextElideMode.ElideRight, 300)
+            )
+            self.details.setToolTip(plain_tooltip(details))
 
     def open(self) -> None:
         """With the system's viewer, from the private copy (a program: the warning instead)."""

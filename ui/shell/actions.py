@@ -75,6 +75,16 @@ def _actions() -> tuple[_Action, ...]:
             lambda w: w.forward,
         ),
         _Action(
+            "act_forward_attached",
+            "mail-attachment",
+            QT_TRANSLATE_NOOP("MainWindow", "Transférer en pièce jointe"),
+            "forward_attached",
+            lambda w: lambda: w.forward(attach=True),
+            QT_TRANSLATE_NOOP(
+                "MainWindow", "Transférer le message entier, avec ses documents, en pièce jointe"
+            ),
+        ),
+        _Action(
             "act_unread",
             "action-unread",
             QT_TRANSLATE_NOOP("MainWindow", "Marquer comme non lu"),
@@ -232,7 +242,12 @@ def _toolbar(window: MainWindow) -> QToolBar:
     bar.setFloatable(False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
-    for action in (window.act_reply, window.act_reply_all, window.act_forward):
+    for action in (
+        window.act_reply,
+        window.act_reply_all,
+        window.act_forward,
+        window.act_forward_attached,
+    ):
         bar.addAction(action)
     bar.addSeparator()
     for action in (window.act_unread, window.act_flag, window.act_archive, window.act_delete):
@@ -245,6 +260,7 @@ def _toolbar(window: MainWindow) -> QToolBar:
     for action in (
         window.act_reply_all,
         window.act_forward,
+        window.act_forward_attached,
         window.act_unread,
         window.act_flag,
         window.act_archive,
@@ -289,6 +305,7 @@ def enable_for_selection(window: MainWindow, selected: bool, flagged: bool) -> N
         window.act_reply,
         window.act_reply_all,
         window.act_forward,
+        window.act_forward_attached,
         window.act_unread,
         window.act_flag,
         window.act_archive,
@@ -305,7 +322,12 @@ def enable_for_selection(window: MainWindow, selected: bool, flagged: bool) -> N
 def context_menu(window: MainWindow, where: QPoint) -> None:
     """A right click on the list: the selection's actions, then the list's own."""
     menu = QMenu(window)
-    for action in (window.act_reply, window.act_reply_all, window.act_forward):
+    for action in (
+        window.act_reply,
+        window.act_reply_all,
+        window.act_forward,
+        window.act_forward_attached,
+    ):
         menu.addAction(action)
     menu.addSeparator()
     for action in (window.act_unread, window.act_flag, window.act_archive, window.act_delete):

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
     act_reply: QAction
     act_reply_all: QAction
     act_forward: QAction
+    act_forward_attached: QAction
     act_unread: QAction
     act_flag: QAction
     act_archive: QAction
@@ -348,10 +349,10 @@ class MainWindow(QMainWindow):
         if record is not None:
             self._keep(navigator().compose_reply(self.session, record, reply_all))
 
-    def forward(self) -> None:
+    def forward(self, attach: bool = False) -> None:
         record = self.mail_page.selected_record()
         if record is not None:
-            self._keep(navigator().compose_forward(self.session, record))
+            self._keep(navigator().compose_forward(self.session, record, attach))
 
     def _restore_drafts(self) -> None:
         for window in navigator().restore_drafts(self.session):

@@ -42,11 +42,15 @@ class AppNavigator:
         return composer
 
     def compose_forward(
-        self, session: AccountSession, record: EmailRecord, parent: QWidget | None = None
+        self,
+        session: AccountSession,
+        record: EmailRecord,
+        attach: bool = False,
+        parent: QWidget | None = None,
     ) -> QWidget:
         from ui.composer.composer import Composer
 
-        composer = Composer(session, forward=record, parent=parent)
+        composer = Composer(session, forward=record, attach=attach, parent=parent)
         composer.show()
         return composer
 
