@@ -4,6 +4,7 @@ never reaches `app.store` (SQL) or `app.remote` (HTTP) itself — an import cont
 
 from __future__ import annotations
 
+from app.outbox.withdraw import Reopened
 from app.remote.directory import CATEGORY_LABELS, Correspondent, DirectoryPage, DirectoryQuery, Near
 from app.remote.places import Place
 from app.store.mail import NO_FILTERS, Filters, Sort
@@ -33,6 +34,7 @@ __all__ = [
     "OutboxState",
     "PatientRef",
     "Place",
+    "Reopened",
     "Sort",
     "addresses_to_json",
 ]

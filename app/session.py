@@ -451,9 +451,10 @@ class AccountSession:
         when it is being sent or was sent)."""
         await withdraw.cancel(self.outbox, outbox_id)
 
-    async def reopen_unsent(self, outbox_id: str) -> Draft:
-        """ "Modifier" in the outbox: the message back as a draft for a composer, its documents
-        as private copies (gone when the session closes), and out of the outbox."""
+    async def reopen_unsent(self, outbox_id: str) -> withdraw.Reopened:
+        """ "Modifier" in the outbox: the message back as a saved draft for a composer, its
+        documents as private copies (gone when the session closes), out of the outbox in the same
+        transaction."""
         return await withdraw.reopen(self.outbox, outbox_id, self.copies.new_place)
 
     async def save_draft(self, draft_id: str | None, draft: Draft) -> str:

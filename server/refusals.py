@@ -3,9 +3,9 @@
 A real server refuses a submission (a recipient it will not deliver to, a sender it does not
 allow) or the creation of an email (invalid properties, a quota) for reasons the sandbox's own
 data rarely produces; and a draft may vanish between its creation and its submission (another
-client of the account deleted it, or the server lost it). A test sets them in Python on the running instance
-(`server_thread.sandbox.refusals`); nothing on the network nor the command line reaches them, so a
-demo server never refuses this way.
+client of the account deleted it, or the server lost it). A test sets them in Python on the
+running instance (`server_thread.sandbox.refusals`); nothing on the network nor the command line
+reaches them, so a demo server never refuses this way.
 """
 
 from __future__ import annotations
