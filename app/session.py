@@ -123,6 +123,7 @@ class AccountSession:
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()
+        self._release: asyncio.TimerHandle | None = None  # the end of the first undo delay
         self._identity: Address | None = None
         self._wire_online()
         bus.subscribe(ConnectionChanged, self._on_connection)
@@ -208,12 +209,26 @@ class AccountSession:
         await self.engine.run(self._stop)
 
     async def send_outbox(self) -> None:
-        """What waits in the outbox goes now; offline, it waits (and the engine is woken)."""
+        """What waits in the outbox goes now; offline, it waits (and the engine is woken). A
+        message in its undo delay goes when the delay ends (a pass is planned then)."""
         try:
             await self.outbox.send_pending()
         except ServerUnreachable:
             # The engine finds out (and says) that we are offline, and says when we are back.
             self.sync_now()
+        self._plan_release()
+
+    def _plan_release(self) -> None:
+        """A send pass when the first undo delay ends (one planned pass, the earliest)."""
+        if self._release is not None:
+            self._release.cancel()
+            self._release = None
+        wait = self.outbox.next_release()
+        if wait is None or self._stop.is_set():
+            return
+        self._release = asyncio.get_running_loop().call_later(
+            wait, lambda: self._tasks.append(asyncio.ensure_future(self.send_outbox()))
+        )
 
     def _on_connection(self, event: ConnectionChanged) -> None:
         """Back online: what waited in the outbox goes now, once (the outbox's own guarantee)."""
@@ -277,6 +292,8 @@ class AccountSession:
 
     async def _stop_background(self) -> None:
         self._stop.set()
+        if self._release is not None:
+            self._release.cancel()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -427,9 +444,13 @@ class AccountSession:
         found = addresses_from_json(json.loads(kept)) if kept else []
         return found[0] if found and "@" in found[0].email else None
 
-    async def send(self, message: OutgoingMessage) -> str:
-        """Queued at once (works offline); sent now when the server answers."""
-        outbox_id = await self.outbox.queue(message)
+    async def send(self, message: OutgoingMessage, delay_s: float = 0) -> str:
+        """Queued at once (works offline); sent now when the server answers — after `delay_s`
+        seconds when online (the undo delay: "Annuler" takes it back meanwhile; it is in the
+        unsent file, so a quit or a crash meanwhile sends it at the next start). Offline, it
+        waits for the connection as any queued message, with no delay."""
+        hold = delay_s if self.engine is not None and self.online else 0
+        outbox_id = await self.outbox.queue(message, hold_s=hold)
         for r in [*message.to, *message.cc]:
             await self.account.cache.write(
                 partial(contacts.note_used, address=r.email, name=r.name)

@@ -69,6 +69,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("language", str, "fr", "Langue"),
     # Added in place (no version change): a file without it gets the default, none.
     Setting("ca_bundle", str, "", "Certificats d'autorité supplémentaires (IGC Santé)"),
+    # Added in place: a file without it gets the default (10 s, as Gmail and Thunderbird).
+    Setting("send_delay_s", int, 10, "Délai d'annulation de l'envoi (secondes)", minimum=0),
 )
 BY_NAME = {s.name: s for s in SCHEMA}
 
@@ -84,6 +86,7 @@ class Settings:
     practice_location: PracticeLocation | None = None
     language: str = "fr"
     ca_bundle: str = ""  # a PEM file of extra certificate authorities, "" for none
+    send_delay_s: int = 10  # a message sent online leaves after this delay ("Annuler"); 0 = none
 
     def ca_bundle_path(self) -> Path | None:
         """The extra authorities' file given to the core's clients (login, probe, session)."""

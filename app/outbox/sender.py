@@ -88,15 +88,18 @@ class Outbox:
 
     # Queueing ----------------------------------------------------------------------------------
 
-    async def queue(self, msg: OutgoingMessage) -> str:
+    async def queue(self, msg: OutgoingMessage, hold_s: float = 0) -> str:
         """Persists `msg` with copies of its documents; returns the outbox id. Works offline.
         MessageTooLarge when the server is known to refuse it for its size (offline, the limits
-        are unknown: the server's answer at sending time says it then)."""
+        are unknown: the server's answer at sending time says it then). With `hold_s`, the undo
+        delay: no send pass takes the message before that many seconds (the time is kept with
+        it, so that a restart after the delay sends it at once)."""
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
         await self.check_size(msg)
         outbox_id = uuid.uuid4().hex
-        await asyncio.to_thread(self._store_contents, outbox_id, msg)
+        hold_until = _now_ms() + int(hold_s * 1000) if hold_s > 0 else None
+        await asyncio.to_thread(self._store_contents, outbox_id, msg, hold_until)
         crashpoint("outbox.queued")
         await self.publish_counts()
         log.info("message queued (%d documents)", len(msg.attachments))
@@ -125,11 +128,13 @@ class Outbox:
             self._limits = (session.state, await fetch_limits(self.jmap))
         return self._limits[1]
 
-    def _store_contents(self, outbox_id: str, msg: OutgoingMessage) -> None:
+    def _store_contents(self, outbox_id: str, msg: OutgoingMessage, hold_until: int | None) -> None:
         """In a thread: one transaction copies every file into the unsent file with the row, then
         streams the IHE_XDM.ZIP from those copies into chunk rows of its own."""
         documents = [(a, _content_key(a.path)) for a in msg.attachments]
         payload = _payload(msg, documents, msg.needs_xdm)
+        if hold_until is not None:
+            payload["hold_until"] = hold_until
 
         def write(c: Connection) -> None:
             rows.add(c, outbox_id, msg.message_id, payload)
@@ -158,15 +163,18 @@ class Outbox:
     # Sending -----------------------------------------------------------------------------------
 
     async def send_pending(self) -> int:
-        """Sends every queued message, oldest first; returns how many went out. Stops at the first
-        network error (the rest stays queued); a refused message is marked failed with its reason
-        and the next ones go on."""
+        """Sends every queued message not in its undo delay, oldest first; returns how many went
+        out. Stops at the first network error (the rest stays queued); a refused message is marked
+        failed with its reason and the next ones go on."""
         sent = 0
         async with self.lock:
             waiting = await self.cache.write(
                 lambda c: rows.list_rows(c, OutboxState.QUEUED, OutboxState.SENDING)
             )
+            now = _now_ms()
             for row in waiting:
+                if row.held(now):
+                    continue
                 try:
                     await self._send(row.id)
                     sent += 1
@@ -193,6 +201,14 @@ class Outbox:
                     log.warning("message refused by the server (%s)", type(e).__name__)
                 await self.publish_counts()
         return sent
+
+    def next_release(self) -> float | None:
+        """Seconds until the first message in its undo delay may leave (None: none is held)."""
+        now = _now_ms()
+        with self.cache.read() as c:
+            queued = rows.list_rows(c, OutboxState.QUEUED)
+        holds = [until for r in queued if r.held(now) and (until := r.held_until) is not None]
+        return (min(holds) - now) / 1000 if holds else None
 
     async def retry(self, outbox_id: str) -> None:
         """Puts a failed message back in the queue (the user asked)."""
@@ -379,9 +395,13 @@ def counts(c: Connection) -> OutboxChanged:
     )
 
 
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 def _mark_sent(c: Connection, outbox_id: str) -> None:
     """Sent: the row stays (the list shows it) but its copies of the documents may go."""
-    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=int(time.time() * 1000))
+    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=_now_ms())
     rows.release_content(c, outbox_id)
 
 

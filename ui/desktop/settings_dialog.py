@@ -36,6 +36,7 @@ from ui import tasks, theme
 from ui.desktop.settings_card import SettingsCard, hint
 from ui.desktop.settings_local import DocumentsCard, NotificationsCard, SecurityCard
 from ui.desktop.settings_location import LocationCard
+from ui.desktop.settings_sending import SendingCard
 from ui.desktop.settings_server import AccountCard, CertificatesCard
 from ui.plain import PlainLabel
 
@@ -67,12 +68,14 @@ class SettingsDialog(QDialog):
         self.account.forgetRequested.connect(self._forget)
         self.documents = DocumentsCard(current, session)
         self.notifications = NotificationsCard(current)
+        self.sending = SendingCard(current)
         self.security = SecurityCard(current)
         self.practice = LocationCard(current, session)
         self.cards: tuple[SettingsCard, ...] = (
             self.account,
             self.certificates,
             self.notifications,
+            self.sending,
             self.documents,
             self.security,
             self.practice,
@@ -92,7 +95,7 @@ class SettingsDialog(QDialog):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         for cards in (
-            (self.account, self.certificates, self.notifications),
+            (self.account, self.certificates, self.notifications, self.sending),
             (self.documents, self.security, self.practice),
         ):
             column_layout = QVBoxLayout()
