@@ -2435,7 +2435,7 @@
     </message>
     <message>
         <location line="+7"/>
-        <source>Un message envoyé attend ce délai avant de partir : « Annuler », dans la barre d&apos;état, le rouvre pour le modifier. Hors connexion, il attend le retour de la connexion.</source>
+        <source>Un message envoyé attend ce délai avant de partir : «&#xa0;Annuler&#xa0;», dans la barre d&apos;état, le rouvre pour le modifier. Hors connexion, il attend le retour de la connexion.</source>
         <translation>A sent message waits this long before it leaves: “Undo”, in the status bar, opens it again to edit it. Offline, it waits for the connection to come back.</translation>
     </message>
 </context>

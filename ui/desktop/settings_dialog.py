@@ -75,9 +75,9 @@ class SettingsDialog(QDialog):
             self.account,
             self.certificates,
             self.notifications,
-            self.sending,
             self.documents,
             self.security,
+            self.sending,
             self.practice,
         )
         self._build()
@@ -95,8 +95,8 @@ class SettingsDialog(QDialog):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         for cards in (
-            (self.account, self.certificates, self.notifications, self.sending),
-            (self.documents, self.security, self.practice),
+            (self.account, self.certificates, self.notifications),
+            (self.documents, self.security, self.sending, self.practice),
         ):
             column_layout = QVBoxLayout()
             column_layout.setSpacing(16)

@@ -34,9 +34,9 @@ class SendingCard(SettingsCard):
         self.body.addWidget(
             hint(
                 self.tr(
-                    "Un message envoyé attend ce délai avant de partir : « Annuler », dans la "
-                    "barre d'état, le rouvre pour le modifier. Hors connexion, il attend le "
-                    "retour de la connexion."
+                    "Un message envoyé attend ce délai avant de partir : «\u00a0Annuler\u00a0», "
+                    "dans la barre d'état, le rouvre pour le modifier. Hors connexion, il attend "
+                    "le retour de la connexion."
                 )
             )
         )
