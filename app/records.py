@@ -5,6 +5,7 @@ never reaches `app.store` (SQL) or `app.remote` (HTTP) itself — an import cont
 from __future__ import annotations
 
 from app.account.identities import Identity
+from app.outbox.withdraw import Reopened
 from app.remote.directory import CATEGORY_LABELS, Correspondent, DirectoryPage, DirectoryQuery, Near
 from app.remote.places import Place
 from app.store.mail import NO_FILTERS, Filters, Sort
@@ -37,6 +38,7 @@ __all__ = [
     "OutboxState",
     "PatientRef",
     "Place",
+    "Reopened",
     "Sort",
     "addresses_to_json",
 ]

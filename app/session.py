@@ -123,6 +123,7 @@ class AccountSession:
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()
         self._identities: list[Identity] | None = None
+        self._release: asyncio.TimerHandle | None = None  # the end of the first undo delay
         self._wire_online()
         bus.subscribe(ConnectionChanged, self._on_connection)
 
@@ -207,12 +208,26 @@ class AccountSession:
         await self.engine.run(self._stop)
 
     async def send_outbox(self) -> None:
-        """What waits in the outbox goes now; offline, it waits (and the engine is woken)."""
+        """What waits in the outbox goes now; offline, it waits (and the engine is woken). A
+        message in its undo delay goes when the delay ends (a pass is planned then)."""
         try:
             await self.outbox.send_pending()
         except ServerUnreachable:
             # The engine finds out (and says) that we are offline, and says when we are back.
             self.sync_now()
+        self._plan_release()
+
+    def _plan_release(self) -> None:
+        """A send pass when the first undo delay ends (one planned pass, the earliest)."""
+        if self._release is not None:
+            self._release.cancel()
+            self._release = None
+        wait = self.outbox.next_release()
+        if wait is None or self._stop.is_set():
+            return
+        self._release = asyncio.get_running_loop().call_later(
+            wait, lambda: self._tasks.append(asyncio.ensure_future(self.send_outbox()))
+        )
 
     def _on_connection(self, event: ConnectionChanged) -> None:
         """Back online: what waited in the outbox goes now, once (the outbox's own guarantee)."""
@@ -276,6 +291,8 @@ class AccountSession:
 
     async def _stop_background(self) -> None:
         self._stop.set()
+        if self._release is not None:
+            self._release.cancel()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -482,9 +499,13 @@ class AccountSession:
         """Every address that is mine, lower-cased (a reply to all leaves them out)."""
         return identities.own_emails(await self.identities(), self.account.ref.login)
 
-    async def send(self, message: OutgoingMessage) -> str:
-        """Queued at once (works offline); sent now when the server answers."""
-        outbox_id = await self.outbox.queue(message)
+    async def send(self, message: OutgoingMessage, delay_s: float = 0) -> str:
+        """Queued at once (works offline); sent now when the server answers — after `delay_s`
+        seconds when online (the undo delay: "Annuler" takes it back meanwhile; it is in the
+        unsent file, so a quit or a crash meanwhile sends it at the next start). Offline, it
+        waits for the connection as any queued message, with no delay."""
+        hold = delay_s if self.engine is not None and self.online else 0
+        outbox_id = await self.outbox.queue(message, hold_s=hold)
         for r in [*message.to, *message.cc]:
             await self.account.cache.write(
                 partial(contacts.note_used, address=r.email, name=r.name)
@@ -506,9 +527,10 @@ class AccountSession:
         when it is being sent or was sent)."""
         await withdraw.cancel(self.outbox, outbox_id)
 
-    async def reopen_unsent(self, outbox_id: str) -> Draft:
-        """ "Modifier" in the outbox: the message back as a draft for a composer, its documents
-        as private copies (gone when the session closes), and out of the outbox."""
+    async def reopen_unsent(self, outbox_id: str) -> withdraw.Reopened:
+        """ "Modifier" in the outbox: the message back as a saved draft for a composer, its
+        documents as private copies (gone when the session closes), out of the outbox in the same
+        transaction."""
         return await withdraw.reopen(self.outbox, outbox_id, self.copies.new_place)
 
     async def save_draft(self, draft_id: str | None, draft: Draft) -> str:

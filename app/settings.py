@@ -71,6 +71,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("ca_bundle", str, "", "Certificats d'autorité supplémentaires (IGC Santé)"),
     # Added in place too: plain text, used when the server keeps no signature for my address.
     Setting("signature", str, "", "Signature"),
+    # Added in place: a file without it gets the default (10 s, as Gmail and Thunderbird).
+    Setting("send_delay_s", int, 10, "Délai d'annulation de l'envoi (secondes)", minimum=0),
 )
 BY_NAME = {s.name: s for s in SCHEMA}
 
@@ -87,6 +89,7 @@ class Settings:
     language: str = "fr"
     ca_bundle: str = ""  # a PEM file of extra certificate authorities, "" for none
     signature: str = ""  # below my messages, when the server keeps none for my address
+    send_delay_s: int = 10  # a message sent online leaves after this delay ("Annuler"); 0 = none
 
     def ca_bundle_path(self) -> Path | None:
         """The extra authorities' file given to the core's clients (login, probe, session)."""

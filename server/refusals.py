@@ -2,9 +2,10 @@
 
 A real server refuses a submission (a recipient it will not deliver to, a sender it does not
 allow) or the creation of an email (invalid properties, a quota) for reasons the sandbox's own
-data rarely produces. A test sets them in Python on the running instance
-(`server_thread.sandbox.refusals`); nothing on the network nor the command line reaches them, so a
-demo server never refuses this way.
+data rarely produces; and a draft may vanish between its creation and its submission (another
+client of the account deleted it, or the server lost it). A test sets them in Python on the
+running instance (`server_thread.sandbox.refusals`); nothing on the network nor the command line
+reaches them, so a demo server never refuses this way.
 """
 
 from __future__ import annotations
@@ -19,3 +20,5 @@ class Refusals:
 
     email_create: dict[str, Any] | None = None  # Email/set create
     submission_create: dict[str, Any] | None = None  # EmailSubmission/set create
+    # The next `drafts_lost` emails created are destroyed at once, though the answer says created.
+    drafts_lost: int = 0

@@ -21,9 +21,14 @@ if TYPE_CHECKING:
 
 class Navigator(Protocol):
     def compose(
-        self, session: AccountSession, draft: Draft, parent: QWidget | None = None
+        self,
+        session: AccountSession,
+        draft: Draft,
+        parent: QWidget | None = None,
+        draft_id: str | None = None,
     ) -> QWidget:
-        """A composer, shown, starting from `draft` (recipients, subject, patient…)."""
+        """A composer, shown, starting from `draft` (recipients, subject, patient…); with
+        `draft_id`, the composer of that saved draft (it saves over it, discarding deletes it)."""
         ...
 
     def compose_reply(

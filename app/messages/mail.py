@@ -168,6 +168,14 @@ DRAFT_UNREADABLE = Message(
 )
 SEND_FAILED = Message(QT_TRANSLATE_NOOP("core", "Le message n'a pas pu être envoyé."))
 SEND_DOCUMENT_LOST = Message(QT_TRANSLATE_NOOP("core", "Un document du message a été perdu."))
+SEND_DRAFT_LOST = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le serveur a supprimé le message avant de l'envoyer (un autre logiciel de messagerie a "
+        "pu effacer le brouillon) : rien n'est parti. Il est gardé dans la boîte d'envoi : "
+        "renvoyez-le avec « Réessayer maintenant ».",
+    )
+)
 SEND_NO_FOLDERS = Message(
     QT_TRANSLATE_NOOP(
         "core", "Le serveur n'a pas de dossier Brouillons ou Envoyés : envoi impossible."

@@ -3,6 +3,10 @@
 Exactly once even if the process is killed at any step: the Message-ID is generated when the
 message is queued, and before creating or submitting again the server is asked (Email/query on
 the Message-ID header, then the found email's $draft keyword) whether that step already happened.
+A draft that vanished before its submission (another client deleted it, the server lost it) was
+not sent — the submission moves the email to Sent, it never destroys it — so the email is created
+again from the outbox's own copy; never is a message marked sent without a submission the server
+accepted (a second loss in one pass leaves it failed, with its reason, for "Réessayer").
 Everything a message needs — its text and its documents — is copied into the encrypted unsent file
 (beside the cache, never rebuilt) when it is queued, so the files may move, the computer may
 restart and the cache may be rebuilt: nothing is lost. Large documents never sit whole in memory:
@@ -20,6 +24,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,8 +60,20 @@ from app.store.records import Address
 log = logs.get("outbox")
 
 
+# How many times one send pass creates the email when its draft vanishes before the submission.
+DRAFT_ATTEMPTS = 2
+
+
 class OutboxError(CoreError):
     message = messages.SEND_FAILED
+
+
+class _Draft(Enum):
+    """Where the server's copy of a message being sent stands."""
+
+    DRAFT = "draft"  # created, not submitted yet
+    SENT = "sent"  # submitted (no longer a draft)
+    GONE = "gone"  # destroyed before its submission: nothing went
 
 
 class Outbox:
@@ -71,15 +88,18 @@ class Outbox:
 
     # Queueing ----------------------------------------------------------------------------------
 
-    async def queue(self, msg: OutgoingMessage) -> str:
+    async def queue(self, msg: OutgoingMessage, hold_s: float = 0) -> str:
         """Persists `msg` with copies of its documents; returns the outbox id. Works offline.
         MessageTooLarge when the server is known to refuse it for its size (offline, the limits
-        are unknown: the server's answer at sending time says it then)."""
+        are unknown: the server's answer at sending time says it then). With `hold_s`, the undo
+        delay: no send pass takes the message before that many seconds (the time is kept with
+        it, so that a restart after the delay sends it at once)."""
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
         await self.check_size(msg)
         outbox_id = uuid.uuid4().hex
-        await asyncio.to_thread(self._store_contents, outbox_id, msg)
+        hold_until = _now_ms() + int(hold_s * 1000) if hold_s > 0 else None
+        await asyncio.to_thread(self._store_contents, outbox_id, msg, hold_until)
         crashpoint("outbox.queued")
         await self.publish_counts()
         log.info("message queued (%d documents)", len(msg.attachments))
@@ -108,11 +128,13 @@ class Outbox:
             self._limits = (session.state, await fetch_limits(self.jmap))
         return self._limits[1]
 
-    def _store_contents(self, outbox_id: str, msg: OutgoingMessage) -> None:
+    def _store_contents(self, outbox_id: str, msg: OutgoingMessage, hold_until: int | None) -> None:
         """In a thread: one transaction copies every file into the unsent file with the row, then
         streams the IHE_XDM.ZIP from those copies into chunk rows of its own."""
         documents = [(a, _content_key(a.path)) for a in msg.attachments]
         payload = _payload(msg, documents, msg.needs_xdm)
+        if hold_until is not None:
+            payload["hold_until"] = hold_until
 
         def write(c: Connection) -> None:
             rows.add(c, outbox_id, msg.message_id, payload)
@@ -141,15 +163,18 @@ class Outbox:
     # Sending -----------------------------------------------------------------------------------
 
     async def send_pending(self) -> int:
-        """Sends every queued message, oldest first; returns how many went out. Stops at the first
-        network error (the rest stays queued); a refused message is marked failed with its reason
-        and the next ones go on."""
+        """Sends every queued message not in its undo delay, oldest first; returns how many went
+        out. Stops at the first network error (the rest stays queued); a refused message is marked
+        failed with its reason and the next ones go on."""
         sent = 0
         async with self.lock:
             waiting = await self.cache.write(
                 lambda c: rows.list_rows(c, OutboxState.QUEUED, OutboxState.SENDING)
             )
+            now = _now_ms()
             for row in waiting:
+                if row.held(now):
+                    continue
                 try:
                     await self._send(row.id)
                     sent += 1
@@ -176,6 +201,14 @@ class Outbox:
                     log.warning("message refused by the server (%s)", type(e).__name__)
                 await self.publish_counts()
         return sent
+
+    def next_release(self) -> float | None:
+        """Seconds until the first message in its undo delay may leave (None: none is held)."""
+        now = _now_ms()
+        with self.cache.read() as c:
+            queued = rows.list_rows(c, OutboxState.QUEUED)
+        holds = [until for r in queued if r.held(now) and (until := r.held_until) is not None]
+        return (min(holds) - now) / 1000 if holds else None
 
     async def retry(self, outbox_id: str) -> None:
         """Puts a failed message back in the queue (the user asked)."""
@@ -208,8 +241,33 @@ class Outbox:
                     )
                     crashpoint("outbox.uploaded")
         mailboxes = await self._mailboxes()
-        # 2. The Email: created once (found by its Message-ID if a previous try created it).
-        email_id = row.email_id or await self._find_email(row.message_id)
+        email_id = row.email_id
+        # 2 and 3, made again once if the draft vanished before its submission (another client
+        # deleted it, the server lost it): the message is created again from the outbox's copy.
+        for _ in range(DRAFT_ATTEMPTS):
+            email_id = await self._created(row, payload, items, mailboxes, email_id)
+            if await self._submitted(email_id, payload, mailboxes):
+                await self.cache.write(partial(_mark_sent, outbox_id=outbox_id))
+                crashpoint("outbox.sent")
+                log.info("message sent")
+                return
+            email_id = None
+            await self.cache.write(partial(rows.update, outbox_id=outbox_id, email_id=None))
+            crashpoint("outbox.draft_lost")
+            log.warning("the server's draft of a message vanished before its submission")
+        raise OutboxError("draft lost before submission", messages.SEND_DRAFT_LOST)
+
+    async def _created(
+        self,
+        row: rows.OutboxRow,
+        payload: dict[str, Any],
+        items: list[dict[str, Any]],
+        mailboxes: dict[str, str],
+        email_id: str | None,
+    ) -> str:
+        """2. The Email: created once (found by its Message-ID if a previous try created it),
+        its id recorded."""
+        email_id = email_id or await self._find_email(row.message_id)
         if email_id is None:
             crashpoint("outbox.before_create")
             msg = _message(payload, row.message_id)
@@ -232,33 +290,45 @@ class Outbox:
                 )
             email_id = str(created["m"]["id"])
             crashpoint("outbox.created")
-        await self.cache.write(partial(rows.update, outbox_id=outbox_id, email_id=email_id))
+        await self.cache.write(partial(rows.update, outbox_id=row.id, email_id=email_id))
         crashpoint("outbox.email_recorded")
-        # 3. The submission: only if the email is still a draft (else it went out already).
-        if await self._still_draft(email_id):
-            identity_id = await self._identity(payload["from"]["email"])
-            crashpoint("outbox.before_submit")
-            answer = await self.jmap.call_one(
-                "EmailSubmission/set",
-                {
-                    "create": {"s": {"emailId": email_id, "identityId": identity_id}},
-                    "onSuccessUpdateEmail": {
-                        "#s": {
-                            f"mailboxIds/{mailboxes['drafts']}": None,
-                            f"mailboxIds/{mailboxes['sent']}": True,
-                            "keywords/$draft": None,
-                        }
-                    },
+        return email_id
+
+    async def _submitted(
+        self, email_id: str, payload: dict[str, Any], mailboxes: dict[str, str]
+    ) -> bool:
+        """3. The submission, only if the email is still a draft. True once the message went
+        (now, or at an earlier try: the email is no longer a draft); False when the draft is
+        gone — nothing went, since our submission moves the email to Sent and never destroys it.
+        """
+        state = await self._draft_state(email_id)
+        if state is _Draft.SENT:
+            return True
+        if state is _Draft.GONE:
+            return False
+        identity_id = await self._identity(payload["from"]["email"])
+        crashpoint("outbox.before_submit")
+        answer = await self.jmap.call_one(
+            "EmailSubmission/set",
+            {
+                "create": {"s": {"emailId": email_id, "identityId": identity_id}},
+                "onSuccessUpdateEmail": {
+                    "#s": {
+                        f"mailboxIds/{mailboxes['drafts']}": None,
+                        f"mailboxIds/{mailboxes['sent']}": True,
+                        "keywords/$draft": None,
+                    }
                 },
-            )
-            created = answer.get("created")
-            if not isinstance(created, dict) or "s" not in created:
-                reason = _reason(answer.get("notCreated"))
-                raise OutboxError("submission refused: " + reason, _submission_refused(reason))
-            crashpoint("outbox.submitted")
-        await self.cache.write(partial(_mark_sent, outbox_id=outbox_id))
-        crashpoint("outbox.sent")
-        log.info("message sent")
+            },
+        )
+        created = answer.get("created")
+        if not isinstance(created, dict) or "s" not in created:
+            if await self._draft_state(email_id) is _Draft.GONE:
+                return False  # refused because the draft vanished in between
+            reason = _reason(answer.get("notCreated"))
+            raise OutboxError("submission refused: " + reason, _submission_refused(reason))
+        crashpoint("outbox.submitted")
+        return True
 
     async def _too_large(self, items: list[dict[str, Any]]) -> Message:
         """The reason of a `tooLarge`, with the sizes when they can be had."""
@@ -284,12 +354,13 @@ class Outbox:
             return ids[0]
         return None
 
-    async def _still_draft(self, email_id: str) -> bool:
+    async def _draft_state(self, email_id: str) -> _Draft:
         got = await self.jmap.get_all("Email", [email_id], ["id", "keywords"])
-        if not got:  # gone: a server may destroy the draft once sent (onSuccessDestroyEmail)
-            return False
+        if not got:
+            return _Draft.GONE
         keywords = got[0].get("keywords")
-        return isinstance(keywords, dict) and keywords.get("$draft") is True
+        draft = isinstance(keywords, dict) and keywords.get("$draft") is True
+        return _Draft.DRAFT if draft else _Draft.SENT
 
     async def _mailboxes(self) -> dict[str, str]:
         got = await self.jmap.get_all("Mailbox", None, ["id", "role"])
@@ -324,9 +395,13 @@ def counts(c: Connection) -> OutboxChanged:
     )
 
 
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 def _mark_sent(c: Connection, outbox_id: str) -> None:
     """Sent: the row stays (the list shows it) but its copies of the documents may go."""
-    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=int(time.time() * 1000))
+    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=_now_ms())
     rows.release_content(c, outbox_id)
 
 

@@ -46,6 +46,17 @@ class OutboxRow:
     submission_id: str | None
     sent_at: int | None
 
+    @property
+    def held_until(self) -> int | None:
+        """Epoch ms before which a message sent with an undo delay does not leave, or None."""
+        value = self.payload.get("hold_until")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def held(self, now_ms: int) -> bool:
+        """Waiting, and still in its undo delay at `now_ms`."""
+        until = self.held_until
+        return self.state is OutboxState.QUEUED and until is not None and until > now_ms
+
 
 _COLUMNS = (
     "id, message_id, state, payload, error, attempts, created_at, updated_at, email_id, "

@@ -1090,6 +1090,32 @@
     </message>
 </context>
 <context>
+    <name>HeldLine</name>
+    <message>
+        <location filename="../../ui/mail/undo_send.py" line="+45"/>
+        <source>Annuler</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ne pas envoyer ce message et le rouvrir pour le modifier</source>
+        <translation>Do not send this message, and open it again to edit it</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Envoi dans {n} s…</source>
+        <translation>Sending in {n} s…</translation>
+    </message>
+</context>
+<context>
+    <name>HeldSends</name>
+    <message>
+        <location line="+66"/>
+        <source>Annuler l&apos;envoi</source>
+        <translation>Cancel sending</translation>
+    </message>
+</context>
+<context>
     <name>HomeLists</name>
     <message>
         <location filename="../../ui/directory/home.py" line="+35"/>
@@ -1834,7 +1860,7 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/mail/outbox.py" line="+55"/>
+        <location filename="../../ui/mail/outbox.py" line="+54"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -2441,6 +2467,29 @@
     </message>
 </context>
 <context>
+    <name>SendingCard</name>
+    <message>
+        <location filename="../../ui/desktop/settings_sending.py" line="+21"/>
+        <source>Envoi</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Désactivé</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Délai d&apos;annulation de l&apos;envoi</source>
+        <translation>Undo send delay</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Un message envoyé attend ce délai avant de partir : «&#xa0;Annuler&#xa0;», dans la barre d&apos;état, le rouvre pour le modifier. Hors connexion, il attend le retour de la connexion.</source>
+        <translation>A sent message waits this long before it leaves: “Undo”, in the status bar, opens it again to edit it. Offline, it waits for the connection to come back.</translation>
+    </message>
+</context>
+<context>
     <name>ServerAddress</name>
     <message>
         <location filename="../../ui/server_address.py" line="+18"/>
@@ -2461,8 +2510,8 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+60"/>
-        <location line="+32"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+61"/>
+        <location line="+34"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
@@ -2649,12 +2698,12 @@ Telephone</translation>
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../ui/mail/status.py" line="+45"/>
+        <location filename="../../ui/mail/status.py" line="+47"/>
         <source>Détails</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
@@ -3669,6 +3718,11 @@ Telephone</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Le serveur a supprimé le message avant de l&apos;envoyer (un autre logiciel de messagerie a pu effacer le brouillon) : rien n&apos;est parti. Il est gardé dans la boîte d&apos;envoi : renvoyez-le avec « Réessayer maintenant ».</source>
+        <translation>The server deleted the message before sending it (another mail program may have erased the draft): nothing was sent. It is kept in the outbox: send it again with “Retry now”.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Le serveur n&apos;a pas de dossier Brouillons ou Envoyés : envoi impossible.</source>
         <translation>The server has no Drafts or Sent folder: the message cannot be sent.</translation>
     </message>

@@ -82,11 +82,69 @@ async def _received(client: JmapClient, subject: str) -> int:
     return len(answer["ids"])
 
 
+# Where a send whose draft the server lost (once) may be killed while it creates it again.
+DRAFT_LOST_POINTS = [
+    "outbox.draft_lost",
+    "outbox.before_create#2",
+    "outbox.created#2",
+    "outbox.email_recorded#2",
+    "outbox.submitted",
+]
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("point", SEND_POINTS)
 async def test_send_killed_then_restarted_delivers_exactly_once(
     server: ServerThread, tmp_path: Path, point: str
 ) -> None:
+    await _send_killed_then_restarted(server, tmp_path, point)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("point", DRAFT_LOST_POINTS)
+async def test_send_whose_draft_was_lost_killed_then_restarted_delivers_exactly_once(
+    server: ServerThread, tmp_path: Path, point: str
+) -> None:
+    server.sandbox.refusals.drafts_lost = 1
+    await _send_killed_then_restarted(server, tmp_path, point)
+
+
+@pytest.mark.asyncio
+async def test_a_draft_another_client_deleted_after_a_kill_is_sent_once_at_restart(
+    server: ServerThread, tmp_path: Path
+) -> None:
+    """Killed once the draft was on the server; another client of the account deletes that draft
+    before the restart: the restart sends the message (from the outbox's copy), once."""
+    data = tmp_path / "client"
+    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    subject = "Brouillon effacé ailleurs"
+    killed = cli(
+        server.base_url,
+        ALICE.login,
+        ALICE.password,
+        data,
+        "send",
+        "--to",
+        BOB.email,
+        "--subject",
+        subject,
+        "--body",
+        "Cher confrère,",
+        crashpoint="outbox.email_recorded",
+    )
+    assert killed.returncode == KILLED, killed.stderr
+    async with jmap_client(server, ALICE) as other:
+        found = await other.call_one("Email/query", {"filter": {"subject": subject}})
+        assert len(found["ids"]) == 1
+        await other.call_one("Email/set", {"destroy": found["ids"]})
+    rows = ok(cli(server.base_url, ALICE.login, ALICE.password, data, "outbox", "--send"))
+    assert [r["state"] for r in rows] == ["sent"]
+    async with jmap_client(server, BOB) as bob, jmap_client(server, ALICE) as alice:
+        assert await _received(bob, subject) == 1
+        assert await _received(alice, subject) == 1
+
+
+async def _send_killed_then_restarted(server: ServerThread, tmp_path: Path, point: str) -> None:
     data = tmp_path / "client"
     ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
     report = tmp_path / "compte-rendu.pdf"

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app import messages
 from app.events import EventBus, OutboxChanged
 from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.message.patient import PatientIdentity
@@ -165,3 +166,50 @@ async def test_a_refused_message_is_kept_failed_with_its_reason_and_the_next_goe
         assert "taille maximale" in (row.error or "")
         assert len(await _inbox_of(bob, "Petit mot")) == 1
         assert await _inbox_of(bob, "Trop gros") == []
+
+
+async def _drafts_and_sent(client: JmapClient, subject: str) -> list[dict]:
+    return [e for e in await _inbox_of(client, subject) if e["mailboxIds"]]
+
+
+@pytest.mark.asyncio
+async def test_a_draft_the_server_lost_before_its_submission_is_created_again_and_sent_once(
+    server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    server.sandbox.refusals.drafts_lost = 1
+    async with jmap_client(server, ALICE) as alice, jmap_client(server, BOB) as bob:
+        outbox = Outbox(cache, alice)
+        outbox_id = await outbox.queue(_message(tmp_path, "Brouillon perdu une fois"))
+        assert await outbox.send_pending() == 1
+        with cache.read() as conn:
+            row = rows.get(conn, outbox_id)
+        assert row is not None
+        assert row.state == OutboxState.SENT
+        [received] = await _inbox_of(bob, "Brouillon perdu une fois")
+        assert {a["name"] for a in received["attachments"]} == {
+            "compte rendu été.pdf",
+            "ordonnance.pdf",
+            "IHE_XDM.ZIP",
+        }
+        assert len(await _drafts_and_sent(alice, "Brouillon perdu une fois")) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_draft_lost_twice_stays_failed_with_its_reason_then_retry_sends_it(
+    server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    server.sandbox.refusals.drafts_lost = 2
+    async with jmap_client(server, ALICE) as alice, jmap_client(server, BOB) as bob:
+        outbox = Outbox(cache, alice)
+        outbox_id = await outbox.queue(_message(tmp_path, "Brouillon perdu deux fois"))
+        assert await outbox.send_pending() == 0
+        with cache.read() as conn:
+            row = rows.get(conn, outbox_id)
+        assert row is not None
+        assert row.state == OutboxState.FAILED  # never "sent" without an accepted submission
+        assert row.error == messages.SEND_DRAFT_LOST.text()
+        assert row.email_id is None
+        assert await _inbox_of(bob, "Brouillon perdu deux fois") == []
+        await outbox.retry(outbox_id)
+        assert await outbox.send_pending() == 1
+        assert len(await _inbox_of(bob, "Brouillon perdu deux fois")) == 1

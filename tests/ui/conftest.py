@@ -28,6 +28,7 @@ from tests.server.conftest import (  # noqa: F401
 )
 from tests.ui.browser import browser  # noqa: F401
 from ui import tasks
+from ui.composer import sending
 from ui.shell import navigator as shell_navigator
 
 T = TypeVar("T")
@@ -116,6 +117,15 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "client"
     settings_mod.use(root)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _sends_leave_at_once(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message sent from a composer leaves at once, as before the undo delay existed (its
+    default, 10 s, would only slow the tests of other things down); the tests of the delay, marked
+    `send_delay`, set the setting themselves."""
+    if "send_delay" not in request.keywords:
+        monkeypatch.setattr(sending, "undo_delay_s", lambda: 0)
 
 
 @pytest.fixture(scope="session", autouse=True)

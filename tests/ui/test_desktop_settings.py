@@ -66,6 +66,7 @@ def test_every_setting_changed_is_saved_with_ok_and_announced(
     assert dialog.account.login_value.text() == "helene.garnier"
     assert dialog.security.autolock_combo.currentText() == "2 h"  # the default
     assert not dialog.notifications.patient_names_check.isChecked()  # off by default
+    assert dialog.sending.delay_spin.text() == "10 s"  # the undo delay's default
     # No practice location yet: her practice, as the directory lists it, is proposed.
     qtbot.waitUntil(lambda: dialog.practice.location() is not None, timeout=15_000)
     assert dialog.practice.location_label.text() == "Lyon (69003)"
@@ -73,6 +74,8 @@ def test_every_setting_changed_is_saved_with_ok_and_announced(
 
     dialog.account.server_edit.setText("https://mss.example.fr/")
     dialog.documents.budget_spin.setValue(800)
+    dialog.sending.delay_spin.setValue(0)
+    assert dialog.sending.delay_spin.text() == "Désactivé"
     click(qtbot, dialog.notifications.patient_names_check)
     dialog.security.autolock_combo.setCurrentIndex(
         dialog.security.autolock_combo.findText("30 min")
@@ -95,6 +98,7 @@ def test_every_setting_changed_is_saved_with_ok_and_announced(
     assert saved.cache_budget_mb == 800
     assert saved.notify_patient_names is True
     assert saved.autolock_minutes == 30
+    assert saved.send_delay_s == 0
     place = saved.practice_location
     assert place is not None
     assert place.commune is not None

@@ -83,6 +83,19 @@ def desk(
     run_sync(qtbot, session.close())
 
 
+def received_by_bob(qtbot: QtBot, server: ServerThread, message_id: str) -> int:
+    """How many messages of this Message-ID Bob's account holds."""
+
+    async def query() -> int:
+        async with jmap_client(server, BOB) as bob:
+            found = await bob.call_one(
+                "Email/query", {"filter": {"header": ["Message-ID", message_id]}}
+            )
+        return len(found["ids"])
+
+    return run_sync(qtbot, query())
+
+
 def row_texts(view: OutboxView, row: int) -> list[str]:
     return [view.table.item(row, column).text() for column in range(view.table.columnCount())]
 
@@ -166,14 +179,9 @@ def test_retry_now_sends_a_message_whose_submission_was_refused(
     assert [r.state for r in desk.session.outbox_list()] == ["sent"]
     qtbot.waitUntil(lambda: desk.counter() == "")
 
-    async def on_bob_side() -> list[str]:
-        async with jmap_client(server, BOB) as bob:
-            found = await bob.call_one(
-                "Email/query", {"filter": {"header": ["Message-ID", row.message_id]}}
-            )
-        return list(found["ids"])
-
-    assert len(run_sync(qtbot, on_bob_side())) == 1  # once, though created at the first try
+    assert (
+        received_by_bob(qtbot, server, row.message_id) == 1
+    )  # once, though created at the first try
 
 
 def test_refused_recipients_say_to_check_the_addresses(
@@ -216,9 +224,10 @@ def test_a_refused_email_is_reopened_in_a_composer_with_everything(
     [document] = draft.documents
     assert document.path.name == "compte-rendu.pdf"
     assert document.path.read_bytes() == LETTER
-    # Out of the outbox once reopened; the counter says so.
+    # Out of the outbox once reopened, and already a saved draft: the composer's own.
     qtbot.waitUntil(lambda: view.table.rowCount() == 0)
     assert desk.session.outbox_list() == []
+    assert [d.id for d in desk.session.drafts()] == [composer.draft_id]
     qtbot.waitUntil(lambda: desk.counter() == "")
     composer.keeps_draft = False
     composer.close()
@@ -276,3 +285,22 @@ def test_cancel_asks_first_then_removes_the_message_and_its_documents(
         assert outbox_rows.linked_content(conn, row.id) == []
         left = conn.execute("SELECT COUNT(*) FROM unsent.outbox_documents").fetchone()[0]
     assert left == 0
+
+
+def test_a_draft_the_server_lost_twice_is_kept_with_its_reason_and_retry_sends_it_once(
+    qtbot: QtBot, desk: Desk, server: ServerThread
+) -> None:
+    server.sandbox.refusals.drafts_lost = 2
+    desk.send(message("Brouillon perdu par le serveur"))
+    [row] = desk.session.outbox_list()
+    assert row.state == OutboxState.FAILED  # not "sent": nothing was submitted
+    qtbot.waitUntil(lambda: desk.counter() == "Boîte d'envoi : 1 en échec")
+    view = desk.view()
+    assert row_texts(view, 0)[2:] == ["Refusé", messages.SEND_DRAFT_LOST.text()]
+    view.select(row.id)
+    view.retry_button.click()
+    qtbot.waitUntil(
+        lambda: [r.state for r in desk.session.outbox_list()] == ["sent"], timeout=10_000
+    )
+
+    assert received_by_bob(qtbot, server, row.message_id) == 1

@@ -5,13 +5,15 @@ after the window is gone, since the hand-over is a `tasks.change` the app awaits
 
 The composer then closes and says what became of the message (`Handed`): nothing when it went
 or waits (the status bar and the outbox view say that one), the server's reason when it was
-refused."""
+refused. Online, the message waits the undo delay of the settings ("Délai d'annulation de
+l'envoi", 0 = none) before it leaves: the status bar counts it down with "Annuler"."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import settings as settings_mod
 from app.message.compose import OutgoingAttachment, OutgoingMessage, domain_of, new_message_id
 from app.message.draft import Draft
 from app.records import Address, OutboxState
@@ -43,6 +45,11 @@ def outgoing(draft: Draft, attachments: list[OutgoingAttachment], me: Address) -
     )
 
 
+def undo_delay_s() -> int:
+    """The undo delay of the settings, in seconds (0: messages leave at once)."""
+    return settings_mod.current().send_delay_s
+
+
 async def hand_over(
     session: AccountSession,
     message: Callable[[Address], OutgoingMessage],
@@ -52,7 +59,7 @@ async def hand_over(
     """Queues `message(me)` (and sends it when online), calls `queued()` as soon as the outbox
     owns it, then deletes the draft."""
     me = await session.own_address()
-    outbox_id = await session.send(message(me))
+    outbox_id = await session.send(message(me), delay_s=undo_delay_s())
     queued()
     await session.delete_draft(draft_id)
     row = next((r for r in session.outbox_list() if r.id == outbox_id), None)

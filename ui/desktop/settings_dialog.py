@@ -36,6 +36,7 @@ from ui import tasks, theme
 from ui.desktop.settings_card import SettingsCard, hint
 from ui.desktop.settings_local import DocumentsCard, NotificationsCard, SecurityCard
 from ui.desktop.settings_location import LocationCard
+from ui.desktop.settings_sending import SendingCard
 from ui.desktop.settings_server import AccountCard, CertificatesCard
 from ui.desktop.settings_signature import SignatureCard
 from ui.plain import PlainLabel
@@ -69,6 +70,7 @@ class SettingsDialog(QDialog):
         self.documents = DocumentsCard(current, session)
         self.notifications = NotificationsCard(current)
         self.signature = SignatureCard(current, session)
+        self.sending = SendingCard(current)
         self.security = SecurityCard(current)
         self.practice = LocationCard(current, session)
         self.cards: tuple[SettingsCard, ...] = (
@@ -78,6 +80,7 @@ class SettingsDialog(QDialog):
             self.signature,
             self.documents,
             self.security,
+            self.sending,
             self.practice,
         )
         self._build()
@@ -95,8 +98,8 @@ class SettingsDialog(QDialog):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         for cards in (
-            (self.account, self.certificates, self.notifications),
-            (self.documents, self.security, self.practice, self.signature),
+            (self.account, self.certificates, self.notifications, self.signature),
+            (self.documents, self.security, self.sending, self.practice),
         ):
             column_layout = QVBoxLayout()
             column_layout.setSpacing(16)

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.events import OutboxChanged
-from app.message.draft import Draft
-from app.records import OutboxRow, OutboxState
+from app.records import OutboxRow, OutboxState, Reopened
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.bridge import EventBridge
@@ -182,13 +181,14 @@ class OutboxView(QDialog):
         self._start(self.session.cancel_unsent(row.id), lambda _none: self.refresh())
 
     def edit_selected(self) -> None:
-        """ "Modifier": a composer with the message; the outbox lets it go once it is open."""
+        """ "Modifier": the message becomes a saved draft (in the step that takes it out of the
+        outbox), then a composer opens on that draft."""
         row = self.selected()
         if row is not None:
             self._start(self.session.reopen_unsent(row.id), self._compose)
 
-    def _compose(self, draft: Draft) -> None:
-        navigator().compose(self.session, draft)
+    def _compose(self, reopened: Reopened) -> None:
+        navigator().compose(self.session, reopened.draft, draft_id=reopened.draft_id)
         self.refresh()
 
     def retry_selected(self) -> None:

@@ -1,7 +1,8 @@
 """The status bar: online or not, last synchronisation, initial-sync progress, and the outbox
 (its counter opens the outbox view, ui/mail/outbox.py). A message queued while offline is said on
 a line of the bar, not in a box to close after each send; the line goes when the connection is
-back or nothing waits any more.
+back or nothing waits any more. A message sent online counts down its undo delay there, with
+"Annuler" (ui/mail/undo_send.py).
 
 A server whose secure connection is refused (its certificate, a TLS version, the settings'
 authorities file) is not shown as "Hors connexion": the bar says "Connexion sécurisée refusée",
@@ -26,6 +27,7 @@ from app.session import AccountSession
 from ui import tasks, theme
 from ui.bridge import EventBridge
 from ui.mail.outbox import OutboxView
+from ui.mail.undo_send import HeldSends
 from ui.plain import PlainLabel, plain_message_box, plain_tooltip
 
 
@@ -78,6 +80,8 @@ class StatusBar(QStatusBar):
         row.addWidget(self.last_sync)
         row.addSpacing(8)
         row.addWidget(self.queued_notice)
+        self.held = HeldSends(session, bridge, box)
+        row.addWidget(self.held)
         self.addWidget(box)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.outbox)

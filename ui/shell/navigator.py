@@ -20,11 +20,15 @@ if TYPE_CHECKING:  # the core loads in a worker once the login window painted (u
 
 class AppNavigator:
     def compose(
-        self, session: AccountSession, draft: Draft, parent: QWidget | None = None
+        self,
+        session: AccountSession,
+        draft: Draft,
+        parent: QWidget | None = None,
+        draft_id: str | None = None,
     ) -> QWidget:
         from ui.composer.composer import Composer
 
-        composer = Composer(session, draft=draft, parent=parent)
+        composer = Composer(session, draft=draft, draft_id=draft_id, parent=parent)
         composer.show()
         return composer
 

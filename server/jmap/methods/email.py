@@ -790,6 +790,9 @@ def set_emails(call: Call) -> Json:
                 continue
             created[creation_id] = done
             call.created_ids[creation_id] = done["id"]
+            if call.sandbox.refusals.drafts_lost > 0:
+                call.sandbox.refusals.drafts_lost -= 1
+                mail.destroy_email(conn, account_id, done["id"])
         for raw_id, patch in update.items():
             email_id = call.resolve_id(raw_id)
             if email_id is None:

@@ -1,0 +1,79 @@
+"""kill -9 during "Modifier" (a message taken back from the outbox to a composer): after a restart
+the message is still in the outbox, or it is a saved draft — never gone. The client runs as its own
+process (tests/app/reopen_child.py), killed at a named crash point or as soon as "Modifier"
+returned, before a composer could have saved anything."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.message.draft import Draft
+from app.session import AccountSession
+from app.store.outbox import OutboxState
+from server.testing import ServerThread
+from tests.app.cli_helpers import KILLED, cli, ok
+from tests.server.conftest import ALICE, BOB
+
+SUBJECT = "Compte rendu à corriger"
+
+
+def _reopen_killed(server: ServerThread, data: Path, point: str | None) -> int:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONSISRA_")}
+    env["MONSISRA_PASSWORD"] = ALICE.password
+    if point is not None:
+        env["MONSISRA_CRASHPOINT"] = point
+    child = [sys.executable, "-m", "tests.app.reopen_child", server.base_url, ALICE.login]
+    done = subprocess.run(
+        [*child, str(data)], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == KILLED, done.stderr
+    return done.returncode
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("point", "kept_as"),
+    [("outbox.reopen_written", "outbox"), ("outbox.reopened", "draft"), (None, "draft")],
+)
+async def test_modifier_killed_leaves_the_message_in_the_outbox_or_a_draft(
+    server: ServerThread, tmp_path: Path, point: str | None, kept_as: str
+) -> None:
+    data = tmp_path / "client"
+    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    server.sandbox.refusals.submission_create = {"type": "invalidRecipients"}
+    cli(
+        server.base_url,
+        ALICE.login,
+        ALICE.password,
+        data,
+        "send",
+        "--to",
+        BOB.email,
+        "--subject",
+        SUBJECT,
+        "--body",
+        "Cher confrère,\nvoici le compte rendu.",
+    )
+    server.sandbox.refusals.submission_create = None
+    _reopen_killed(server, data, point)
+    session = await AccountSession.open(data, server.base_url, ALICE.login, ALICE.password)
+    try:
+        outbox = [r for r in session.outbox_list() if r.state is not OutboxState.SENT]
+        drafts = [Draft.from_stored(d.payload) for d in session.drafts()]
+        if kept_as == "outbox":
+            assert [r.payload["subject"] for r in outbox] == [SUBJECT]
+            assert outbox[0].state is OutboxState.FAILED
+            assert drafts == []
+        else:
+            assert outbox == []
+            [draft] = drafts
+            assert draft.subject == SUBJECT
+            assert [a.email for a in draft.to] == [BOB.email]
+            assert draft.body == "Cher confrère,\nvoici le compte rendu."
+    finally:
+        await session.close()
