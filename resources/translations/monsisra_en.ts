@@ -256,27 +256,27 @@
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+56"/>
+        <location filename="../../ui/mail/documents.py" line="+57"/>
         <source>document</source>
         <translation>document</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-38"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
         <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Enregistrez ce fichier pour le faire vérifier.</source>
         <translation>Save this file to have it checked.</translation>
     </message>
@@ -297,7 +297,17 @@
         <translation>Save as…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+19"/>
+        <source>Disponible hors connexion</source>
+        <translation>Available offline</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>À télécharger (connexion nécessaire)</source>
+        <translation>To download (connection needed)</translation>
+    </message>
+    <message>
+        <location line="+62"/>
         <source>Document enregistré : {name}</source>
         <translation>Document saved: {name}</translation>
     </message>

@@ -43,7 +43,8 @@ async def test_after_a_sync_the_documents_of_the_month_open_offline_and_older_on
     since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
     recent = [c for c in _everything(cache) if c.received_ms >= since]
     older = [c for c in _everything(cache) if c.received_ms < since]
-    assert recent and older
+    assert recent
+    assert older
     assert report.documents == len(recent)
     assert report.patients > 0  # read beside the pages, in the same call
     assert _kept(cache) == {c.blob_id for c in recent}
@@ -78,7 +79,8 @@ async def test_a_small_budget_keeps_the_newest_and_lets_other_documents_go_first
     expected = {c.blob_id for c in plan(recent, budget).keep}
     assert {c.blob_id for c in recent[:3]} <= expected
     assert _kept(cache) == expected
-    assert stored == len(expected) and again == 0  # a second pass undoes nothing
+    assert stored == len(expected)
+    assert again == 0
     with cache.read() as conn:
         assert content.total_size(conn) <= budget
 
