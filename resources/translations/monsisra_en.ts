@@ -974,7 +974,7 @@
 <context>
     <name>DocumentsCard</name>
     <message>
-        <location filename="../../ui/desktop/settings_local.py" line="+29"/>
+        <location filename="../../ui/desktop/settings_local.py" line="+31"/>
         <source>Documents hors connexion</source>
         <translation>Offline documents</translation>
     </message>
@@ -984,9 +984,19 @@
         <translation>Space reserved for documents</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
-        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
+        <location line="+7"/>
+        <source> jours</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Télécharger à l&apos;avance les documents reçus depuis</source>
+        <translation>Download ahead the documents received in the last</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion, les plus récents d&apos;abord. Au-delà de la place réservée, les plus anciens sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
+        <translation>Kept encrypted on this computer so that they can be read offline, the newest first. Beyond the reserved space, the oldest are removed as soon as you save (downloaded again when needed).</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3467,8 +3477,8 @@
     </message>
     <message>
         <location line="+7"/>
-        <source>Ce document n&apos;a pas encore été ouvert sur cet ordinateur : il sera disponible au retour de la connexion.</source>
-        <translation>This document has not been opened on this computer yet: it will be available when the connection is back.</translation>
+        <source>Ce document n&apos;est pas gardé sur cet ordinateur (reçu avant la période gardée hors connexion, ou au-delà de la place réservée) : il s&apos;ouvrira au retour de la connexion.</source>
+        <translation>This document is not kept on this computer (received before the period kept offline, or beyond the reserved space): it will open when the connection is back.</translation>
     </message>
     <message>
         <location line="+7"/>
