@@ -58,7 +58,10 @@ async def read_patients(
     while True:
         todo = [
             row
-            for row in await cache.write(partial(mail.emails_missing_patient, limit=batch))
+            # Past the ones skipped (broken packages stay without a patient): a batch of others.
+            for row in await cache.write(
+                partial(mail.emails_missing_patient, limit=batch + len(skip))
+            )
             if row[0] not in skip
         ]
         if not todo:
