@@ -19,7 +19,7 @@ import queue
 import re
 import secrets
 import unicodedata
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -164,28 +164,12 @@ class Attachments:
         self.origin = origin
 
     async def ensure(self, blob_id: str, name: str, type_: str, size: int = 0) -> int:
-        """The document's content in the cache (fetched now if needed); returns its size. The
-        download asks for it under its safe name: the name is only a hint to the server, and a
-        raw one (`..`, `a/b`) would make the download URL point elsewhere."""
+        """The document's content in the cache (fetched now if needed); returns its size."""
         stored = await self.cache.write(partial(attachments.content_size, blob_id=blob_id))
         if stored is not None:
             await self.cache.write(partial(attachments.touch, blob_id=blob_id))
             return stored
-        if self.jmap is None:
-            raise NotAvailableOffline("not cached")
-        chunks = download_chunks(self.jmap, blob_id, safe_file_name(name), type_)
-        try:
-            if size <= IN_MEMORY_LIMIT:
-                data = b"".join([c async for c in chunks])
-                stored = await self.cache.write(
-                    partial(attachments.put_content, blob_id=blob_id, chunks=[data])
-                )
-            else:
-                stored = await self._stream_into_cache(blob_id, chunks)
-        except TlsFailure:
-            raise  # not "offline": the server's secure connection is refused, say why
-        except ServerUnreachable:
-            raise NotAvailableOffline("offline") from None
+        stored = await self._download(blob_id, name, type_, size)
         # The document just fetched stays even when it alone exceeds the budget: it is being
         # opened. Older ones go first; it goes when the next one comes.
         freed = await self.cache.write(
@@ -194,6 +178,38 @@ class Attachments:
         if freed:
             log.info("cache budget: %d bytes of older documents let go", freed)
         return stored
+
+    async def keep_offline(self, blob_id: str, name: str, type_: str, size: int, at_ms: int) -> int:
+        """Fetched ahead, before anyone opens it (app/sync/prefetch.py): stored as opening it
+        would, with `at_ms` (its message's date) as its last access, so that documents never
+        opened go before opened ones, the oldest first. The caller keeps the budget."""
+        stored = await self._download(blob_id, name, type_, size)
+        await self.cache.write(partial(attachments.touch, blob_id=blob_id, now_ms=at_ms))
+        return stored
+
+    def available(self, blob_ids: Iterable[str]) -> set[str]:
+        """Those of `blob_ids` whose content is in the cache (they open offline)."""
+        with self.cache.read() as conn:
+            return {b for b in blob_ids if attachments.has_content(conn, b)}
+
+    async def _download(self, blob_id: str, name: str, type_: str, size: int) -> int:
+        """From the server into the cache; returns the size stored. The download asks for it
+        under its safe name: the name is only a hint to the server, and a raw one (`..`, `a/b`)
+        would make the download URL point elsewhere. NotAvailableOffline without the server."""
+        if self.jmap is None:
+            raise NotAvailableOffline("not cached")
+        chunks = download_chunks(self.jmap, blob_id, safe_file_name(name), type_)
+        try:
+            if size <= IN_MEMORY_LIMIT:
+                data = b"".join([c async for c in chunks])
+                return await self.cache.write(
+                    partial(attachments.put_content, blob_id=blob_id, chunks=[data])
+                )
+            return await self._stream_into_cache(blob_id, chunks)
+        except TlsFailure:
+            raise  # not "offline": the server's secure connection is refused, say why
+        except ServerUnreachable:
+            raise NotAvailableOffline("offline") from None
 
     def used_bytes(self) -> int:
         """What the kept documents take in the cache now (the settings show it)."""

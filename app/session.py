@@ -52,6 +52,7 @@ from app.store.records import (
 )
 from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
+from app.sync.prefetch import DEFAULT_DAYS
 from app.sync.reconnect import Reconnection
 
 log = logs.get("session")
@@ -114,6 +115,7 @@ class AccountSession:
             account.cache, None, self.copies, origin=account.ref.server_url
         )
         self.regional_urls: RegionalUrls | None = None
+        self.offline_days = DEFAULT_DAYS  # documents of these last days are kept offline
         # Regional services
         self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
         self.expertise = ExpertiseService(self.regional, lambda: self.online)
@@ -168,9 +170,6 @@ class AccountSession:
         if not self.account.online or self.account.http is None:
             return
         self.jmap = self.account.jmap_client()
-        self.engine = SyncEngine(
-            self.account.cache, self.jmap, self.bus, reconnection=self.reconnection
-        )
         hooks = self.account.http.event_hooks
         if self._server_answered not in hooks["response"]:  # once per client (a rebuild re-wires)
             hooks["response"] = [*hooks["response"], self._server_answered]
@@ -182,6 +181,19 @@ class AccountSession:
             self.copies,
             budget_bytes=self.attachments.budget_bytes,
             origin=self.account.ref.server_url,
+        )
+        self.engine = self._engine(reconnection=self.reconnection)
+
+    def _engine(self, **options: Any) -> SyncEngine:
+        """A sync engine of this session: it keeps the recent documents offline, in the budget."""
+        assert self.jmap is not None
+        return SyncEngine(
+            self.account.cache,
+            self.jmap,
+            self.bus,
+            documents=self.attachments,
+            offline_days=self.offline_days,
+            **options,
         )
 
     def start(self) -> None:
@@ -236,15 +248,13 @@ class AccountSession:
 
     async def sync_once(self, page_size: int = 250) -> SyncPass:
         """One pass instead of the background loop (the CLI, scripts): the outbox sent, the cache
-        brought level with the server, the patients of new messages read from their packages.
-        Network errors propagate (ServerUnreachable)."""
+        brought level with the server, the patients of new messages read from their packages,
+        the recent documents kept offline. Network errors propagate (ServerUnreachable)."""
         if self.jmap is None:
             raise ServerUnreachable("offline")
         sent = await self.outbox.send_pending()
-        engine = SyncEngine(self.account.cache, self.jmap, self.bus, page_size=page_size)
-        report = await engine.sync_once()
-        patients = await engine.read_patients()
-        return SyncPass(sent, report.added, report.updated, report.removed, patients)
+        report = await self._engine(page_size=page_size).sync_all()
+        return SyncPass(sent, report.added, report.updated, report.removed, report.patients)
 
     async def rebuild_cache(self) -> None:
         """After CacheCorrupt while working: the cache file made again (app/account/rebuild.py;
@@ -565,8 +575,17 @@ class AccountSession:
     def documents_used_bytes(self) -> int:
         return self.attachments.used_bytes()
 
-    async def set_documents_budget(self, budget_bytes: int) -> int:
-        """Applied at once (older documents let go down to it); returns the bytes freed."""
+    def documents_offline(self, blob_ids: Iterable[str]) -> set[str]:
+        """Those of `blob_ids` that open without the server (their content is in the cache)."""
+        return self.attachments.available(blob_ids)
+
+    async def set_documents_budget(self, budget_bytes: int, offline_days: int | None = None) -> int:
+        """Applied at once (older documents let go down to it); returns the bytes freed. With
+        `offline_days`, the documents of that many last days are the ones kept ahead."""
+        if offline_days is not None:
+            self.offline_days = offline_days
+            if self.engine is not None:
+                self.engine.offline_days = offline_days
         return await self.attachments.set_budget(budget_bytes)
 
     # Correspondents: directory, favorites, recents -----------------------------------------------

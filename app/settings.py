@@ -56,6 +56,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("last_login", str, "", "Dernier identifiant utilisé"),
     Setting("remember_me", bool, False, "Se souvenir de moi"),
     Setting("cache_budget_mb", int, 500, "Place réservée aux documents (Mo)", minimum=50),
+    # Added in place (no version change): a file without it gets the default, 30 days.
+    Setting("offline_days", int, 30, "Documents reçus gardés hors connexion (jours)", minimum=1),
     Setting(
         "notify_patient_names",
         bool,
@@ -83,6 +85,7 @@ class Settings:
     last_login: str = ""
     remember_me: bool = False
     cache_budget_mb: int = 500
+    offline_days: int = 30  # the documents of these last days are downloaded ahead
     notify_patient_names: bool = False
     autolock_minutes: int = 120
     practice_location: PracticeLocation | None = None

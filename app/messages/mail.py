@@ -74,8 +74,8 @@ CONTENT_MISSING = Message(
 NOT_AVAILABLE_OFFLINE = Message(
     QT_TRANSLATE_NOOP(
         "core",
-        "Ce document n'a pas encore été ouvert sur cet ordinateur : il sera disponible au retour "
-        "de la connexion.",
+        "Ce document n'est pas gardé sur cet ordinateur (reçu avant la période gardée hors "
+        "connexion, ou au-delà de la place réservée) : il s'ouvrira au retour de la connexion.",
     )
 )
 RUNS_CODE = Message(

@@ -2,13 +2,20 @@
 
 Stored in the database rather than as files so that a document is never in clear on disk; the
 least recently opened content goes first when the budget is exceeded. The outbox keeps its own
-copies of the documents it sends in the unsent file (app/store/outbox.py), out of this budget.
+copies of the documents it sends in the unsent file (app/store/outbox.py), out of this budget,
+and a draft's documents are files the user chose: neither is ever in this table, so eviction can
+only let go of received documents, which the server gives back.
+
+Documents fetched ahead for offline use (app/sync/prefetch.py) are stored here the same way, with
+their message's date as their last access: never opened, they go before the ones the user opened,
+the oldest first.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 
 from app import logs, messages
 from app.errors import CoreError
@@ -118,8 +125,9 @@ def total_size(conn: Connection) -> int:
     return int(conn.execute("SELECT coalesce(sum(size), 0) FROM content_blobs").fetchone()[0])
 
 
-def evict_to_budget(conn: Connection, budget_bytes: int) -> int:
-    """Deletes least recently used content until the total fits; returns the bytes freed."""
+def evict_to_budget(conn: Connection, budget_bytes: int, keep: Collection[str] = ()) -> int:
+    """Deletes least recently used content until the total fits, never the blobs of `keep`;
+    returns the bytes freed."""
     excess = total_size(conn) - budget_bytes
     freed = 0
     if excess <= 0:
@@ -131,8 +139,39 @@ def evict_to_budget(conn: Connection, budget_bytes: int) -> int:
     for row in rows:
         if freed >= excess:
             break
+        if row[0] in keep:
+            continue
         conn.execute("DELETE FROM content_blobs WHERE blob_id = ?", (row[0],))
         freed += int(row[1])
         evicted += 1
     log.info("evicted %d attachment contents (%d bytes)", evicted, freed)
     return freed
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A received document that may be kept for offline use, and what the cache has of it."""
+
+    blob_id: str
+    name: str | None
+    type: str
+    size: int  # as the server gave it
+    received_ms: int  # its newest message's
+    cached: int | None  # the size stored, None when not in the cache
+
+
+def offline_candidates(conn: Connection, since_ms: int) -> list[Candidate]:
+    """The documents of messages received since `since_ms`, newest first, each blob once."""
+    rows = conn.execute(
+        "SELECT a.blob_id, a.name, a.type, a.size, e.received_at, c.size FROM attachments a "
+        "JOIN emails e ON e.rowid = a.email_rowid "
+        "LEFT JOIN content_blobs c ON c.blob_id = a.blob_id "
+        "WHERE e.received_at >= ? ORDER BY e.received_at DESC, a.position",
+        (since_ms,),
+    )
+    found: dict[str, Candidate] = {}
+    for r in rows:
+        if r[0] not in found:
+            cached = int(r[5]) if r[5] is not None else None
+            found[r[0]] = Candidate(r[0], r[1], r[2], max(int(r[3]), 0), int(r[4]), cached)
+    return list(found.values())

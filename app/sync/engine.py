@@ -9,6 +9,11 @@ flag changes (seen, flagged, moved, deleted) to it.
 - Delta sync follows Email/changes and Mailbox/changes, looping on hasMoreChanges.
 - Local actions are applied to the cache at once, kept in pending_actions, and replayed in order
   when the server answers; until then, server updates of those emails' flags wait.
+- What follows a pass — the patients read from the messages' XDM packages (app/sync/patients.py)
+  and the documents kept for offline use (app/sync/prefetch.py) — runs beside it, not after it
+  (`sync_all`): each follower starts on the first page written and takes up every new one, so
+  that the first sync of a large mailbox ends with its patients, and its recent documents come
+  soon after, instead of one step waiting for the other.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from app import logs, messages
+from app.attachments import Attachments, NotAvailableOffline
 from app.crashpoints import crashpoint
 from app.errors import CoreError
 from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
@@ -47,6 +53,7 @@ from app.sync.mapping import (
     mailbox_record,
 )
 from app.sync.patients import read_patients
+from app.sync.prefetch import DEFAULT_DAYS, prefetch
 from app.sync.reconnect import RETRY_FIRST_S, RETRY_MAX_S, Reconnection, wait_any
 
 log = logs.get("sync")
@@ -64,6 +71,8 @@ class SyncReport:
     mailboxes: int = 0
     full: bool = False
     seconds: float = 0.0
+    patients: int = 0  # emails whose patient was read from their package (sync_all)
+    documents: int = 0  # documents stored for offline use (sync_all)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class SyncEngine:
         page_size: int = 250,
         poll_interval: float = 60.0,
         reconnection: Reconnection | None = None,
+        documents: Attachments | None = None,
+        offline_days: int = DEFAULT_DAYS,
     ) -> None:
         self.cache = cache
         self.jmap = jmap
@@ -98,6 +109,9 @@ class SyncEngine:
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
         self._offline_reason: Message | None = None
+        self.documents = documents  # None: nothing is kept ahead (the CLI, some tests)
+        self.offline_days = offline_days
+        self._followers: list[asyncio.Event] = []  # set when a page of emails is written
 
     # One pass ----------------------------------------------------------------------------------
 
@@ -130,6 +144,57 @@ class SyncEngine:
     async def read_patients(self) -> int:
         """The patients of new messages, from their IHE_XDM.ZIP; returns how many were found."""
         return await read_patients(self.cache, self.jmap, self.bus, self._unreadable_packages)
+
+    async def keep_documents(self) -> int:
+        """The recent documents the cache lacks, within the budget; returns how many came.
+        Offline, it stops quietly: the next pass resumes."""
+        if self.documents is None:
+            return 0
+        try:
+            return await prefetch(self.documents, self.offline_days)
+        except (NotAvailableOffline, TlsFailure) as e:
+            log.info("documents not kept ahead for now (%s)", type(e).__name__)
+            return 0
+
+    async def sync_all(self) -> SyncReport:
+        """A pass (sync_once) with the patients and the documents it brings read and kept
+        beside it: both start on the first page written. Returns when all three are done;
+        an error of any propagates and stops the others."""
+        finished = asyncio.Event()
+        followers = [
+            asyncio.ensure_future(self._follow(self.read_patients, finished)),
+            asyncio.ensure_future(self._follow(self.keep_documents, finished)),
+        ]
+        try:
+            report = await self.sync_once()
+            finished.set()
+            report.patients, report.documents = await asyncio.gather(*followers)
+        finally:
+            for task in followers:
+                task.cancel()
+            await asyncio.gather(*followers, return_exceptions=True)
+        return report
+
+    async def _follow(self, work: Callable[[], Awaitable[int]], finished: asyncio.Event) -> int:
+        """`work` run on what the cache has, again each time pages were written meanwhile, and
+        a last time once the pass is `finished`; the sum of what it returned."""
+        news = asyncio.Event()
+        self._followers.append(news)
+        total = 0
+        try:
+            while True:
+                news.clear()
+                last = finished.is_set()  # then this run sees every page
+                total += await work()
+                if last:
+                    return total
+                await wait_any(finished, news, self.poll_interval)
+        finally:
+            self._followers.remove(news)
+
+    def _written(self) -> None:
+        for news in self._followers:
+            news.set()
 
     # Mailboxes ---------------------------------------------------------------------------------
 
@@ -271,6 +336,7 @@ class SyncEngine:
 
         records = await self.cache.write(store)
         crashpoint("sync.page_written")
+        self._written()
         report.added += len(records)
         self.bus.publish(
             MailChanged(
@@ -323,6 +389,7 @@ class SyncEngine:
                 )
             )
             crashpoint("sync.delta_written")
+            self._written()
             report.added += len(records)
             report.updated += len(flag_rows)
             report.removed += len(destroyed)
@@ -412,8 +479,7 @@ class SyncEngine:
             while not stop.is_set():
                 self._wake.clear()
                 try:
-                    await self.sync_once()
-                    await self.read_patients()
+                    await self.sync_all()
                     wait = self.poll_interval
                 except ReauthRequired:
                     # The UI asks for the password (ReauthNeeded); sync resumes when woken.

@@ -8,7 +8,11 @@ budget before it is downloaded and keeps it until it is parsed (six 20 MB packag
 only METADATA.XML is decompressed (`parse_xdm`), and one package is parsed at a time — the parse
 is Python code under the GIL, so a second thread would add memory, not speed. What a sync holds
 for packages is thus at most MEMORY_BUDGET plus one parse, itself bounded by the XML limits of
-app.message.xdm (about 90 MB for the worst METADATA.XML they let through)."""
+app.message.xdm (about 90 MB for the worst METADATA.XML they let through).
+
+The patients found in a batch are written in one transaction of the cache's writer: one write per
+package made the writer the bottleneck of a first sync (over a thousand transactions, each
+re-indexing its email), and the sync engine runs this beside its own pages (SyncEngine.sync_all)."""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from app.message.xdm import XdmError, parse_xdm
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient
 from app.store import mail
-from app.store.db import Cache
+from app.store.db import Cache, Connection
 from app.store.records import PatientRef
 from app.sync.budget import ByteBudget
 
@@ -54,7 +58,10 @@ async def read_patients(
     while True:
         todo = [
             row
-            for row in await cache.write(partial(mail.emails_missing_patient, limit=batch))
+            # Past the ones skipped (broken packages stay without a patient): a batch of others.
+            for row in await cache.write(
+                partial(mail.emails_missing_patient, limit=batch + len(skip))
+            )
             if row[0] not in skip
         ]
         if not todo:
@@ -63,8 +70,11 @@ async def read_patients(
             *(_one(cache, jmap, gate, budget, parsing, *row) for row in todo)
         )
         ids = [row[0] for row in todo]
-        updated = [i for i, ok in zip(ids, results, strict=True) if ok]
-        skip.update(i for i, ok in zip(ids, results, strict=True) if not ok)
+        skip.update(i for i, patient in zip(ids, results, strict=True) if patient is None)
+        found_here = {i: p for i, p in zip(ids, results, strict=True) if p is not None}
+        updated = (
+            await cache.write(partial(_set_patients, patients=found_here)) if found_here else []
+        )
         found += len(updated)
         if updated:
             bus.publish(MailChanged(email_ids=frozenset(updated)))
@@ -79,9 +89,10 @@ async def _one(
     email_id: str,
     blob_id: str,
     size: int,
-) -> bool:
+) -> PatientRef | None:
+    """The patient of one package; None when it has none or cannot be read."""
     if size > MAX_XDM_BYTES:
-        return False
+        return None
     limit = min(max(size, 0) + SIZE_MARGIN, MAX_XDM_BYTES)
     async with gate, budget.hold(limit):
         try:
@@ -90,22 +101,26 @@ async def _one(
             raise
         except CoreError as e:
             log.info("package not fetched (%s)", type(e).__name__)
-            return False
+            return None
         try:
             async with parsing:
                 package = await asyncio.to_thread(parse_xdm, data)
         except XdmError as e:
             log.info("package not readable (%s)", type(e).__name__)
-            return False
+            return None
         del data  # what the reservation covered: not held past it
     identity = package.patient
     if identity is None:
-        return False
-    patient = PatientRef(
+        return None
+    return PatientRef(
         ins=identity.ins,
         oid=identity.oid,
         given=identity.given,
         family=identity.family,
         birth_date=identity.birth_date,
     )
-    return await cache.write(partial(mail.set_patient, email_id=email_id, patient=patient))
+
+
+def _set_patients(conn: Connection, patients: dict[str, PatientRef]) -> list[str]:
+    """One transaction; the ids of the emails still there (one may have been deleted since)."""
+    return [i for i, p in patients.items() if mail.set_patient(conn, email_id=i, patient=p)]

@@ -256,27 +256,27 @@
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+58"/>
+        <location filename="../../ui/mail/documents.py" line="+59"/>
         <source>document</source>
         <translation>document</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+60"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-38"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
         <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Enregistrez ce fichier pour le faire vérifier.</source>
         <translation>Save this file to have it checked.</translation>
     </message>
@@ -302,7 +302,17 @@
         <translation>Forwarded message</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+18"/>
+        <source>Disponible hors connexion</source>
+        <translation>Available offline</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>À télécharger (connexion nécessaire)</source>
+        <translation>To download (connection needed)</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
@@ -984,7 +994,7 @@
 <context>
     <name>DocumentsCard</name>
     <message>
-        <location filename="../../ui/desktop/settings_local.py" line="+29"/>
+        <location filename="../../ui/desktop/settings_local.py" line="+31"/>
         <source>Documents hors connexion</source>
         <translation>Offline documents</translation>
     </message>
@@ -994,9 +1004,19 @@
         <translation>Space reserved for documents</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. Au-delà, les plus anciennement ouverts sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
-        <translation>Kept encrypted on this computer so that they can be read offline. Beyond this, the documents opened longest ago are removed as soon as you save (downloaded again when needed).</translation>
+        <location line="+7"/>
+        <source> jours</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Télécharger à l&apos;avance les documents reçus depuis</source>
+        <translation>Download ahead the documents received in the last</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion, les plus récents d&apos;abord. Au-delà de la place réservée, les plus anciens sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
+        <translation>Kept encrypted on this computer so that they can be read offline, the newest first. Beyond the reserved space, the oldest are removed as soon as you save (downloaded again when needed).</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -3593,8 +3613,8 @@ Telephone</translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>Ce document n&apos;a pas encore été ouvert sur cet ordinateur : il sera disponible au retour de la connexion.</source>
-        <translation>This document has not been opened on this computer yet: it will be available when the connection is back.</translation>
+        <source>Ce document n&apos;est pas gardé sur cet ordinateur (reçu avant la période gardée hors connexion, ou au-delà de la place réservée) : il s&apos;ouvrira au retour de la connexion.</source>
+        <translation>This document is not kept on this computer (received before the period kept offline, or beyond the reserved space): it will open when the connection is back.</translation>
     </message>
     <message>
         <location line="+7"/>

@@ -15,7 +15,6 @@ from server.demo.users import DEMO_PASSWORD
 from server.directory.communes import load_communes
 from server.directory.search import haversine_km
 from server.testing import ServerThread
-from tests.app.waiting import until
 
 GP_LOGIN = "helene.garnier"
 
@@ -42,24 +41,23 @@ async def test_documents_use_space_and_a_lower_budget_lets_them_go_at_once(
 ) -> None:
     session = await AccountSession.open(tmp_path, demo_server.base_url, GP_LOGIN, DEMO_PASSWORD)
     try:
-        session.start()
-        await until(lambda: session.unread_total() > 0)
         assert session.documents_used_bytes() == 0
+        await session.sync_once()
+        used = session.documents_used_bytes()
+        assert used > 0  # the sync kept the recent documents (issue 12, defect 5)
         blob_id, name, type_, size = _first_document(session)
-        await session.open_document(blob_id, name, type_, size)
-        assert session.documents_used_bytes() == size > 0
-        # A budget above what is kept frees nothing; one below lets the document go now.
-        assert await session.set_documents_budget(size + 1) == 0
-        assert session.documents_used_bytes() == size
-        assert await session.set_documents_budget(size - 1) == size
+        # A budget above what is kept frees nothing; a tiny one lets every document go now.
+        assert await session.set_documents_budget(used + 1) == 0
+        assert session.documents_used_bytes() == used
+        assert await session.set_documents_budget(1) == used
         assert session.documents_used_bytes() == 0
-        assert session.attachments.budget_bytes == size - 1
+        assert session.attachments.budget_bytes == 1
         # Opened again, it comes back: a document larger than the budget still opens, and stays
         # until a lower budget or the next document lets it go.
         copy = await session.open_document(blob_id, name, type_, size)
         assert copy.stat().st_size == size
         assert session.documents_used_bytes() == size
-        assert await session.set_documents_budget(size - 1) == size
+        assert await session.set_documents_budget(1) == size
     finally:
         await session.close()
 

@@ -25,6 +25,7 @@ from app.sync.budget import ByteBudget
 from app.sync.engine import SyncEngine
 from server.testing import ServerThread
 from tests.app.jmap_helpers import drafts_mailbox, jmap_client
+from tests.app.test_sync_engine import GP
 from tests.server.conftest import ALICE, BOB
 
 PATIENT = PatientIdentity(
@@ -178,3 +179,17 @@ async def test_bomb_packages_give_their_patient_within_one_budget_one_parse_at_a
     assert weight <= budget.peak <= 2 * weight
     assert most_parsing == 1
     assert peak < 16 * MB  # the old code: 128 MB per package, several at once
+
+
+@pytest.mark.asyncio
+async def test_packages_skipped_before_do_not_hide_the_older_ones(
+    demo_server: ServerThread, cache: Cache
+) -> None:
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        with cache.read() as conn:
+            waiting = mail.emails_missing_patient(conn, limit=10_000)
+        assert len(waiting) > 2
+        skip = {waiting[0][0], waiting[1][0]}  # the newest: unreadable in an earlier pass
+        found = await patients.read_patients(cache, client, EventBus(), skip, batch=2)
+    assert found == len(waiting) - 2

@@ -5,6 +5,7 @@ the space documents take, communes found in the sandbox's directory with their p
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,11 @@ from pytestqt.qtbot import QtBot
 from app import settings as settings_mod
 from app.session import AccountSession
 from app.settings import PracticeLocation, Settings
-from app.store import mail
+from app.store import attachments as content
+from app.sync.prefetch import DAY_MS, DEFAULT_DAYS
 from app.units import MIB, file_size
 from server.directory.communes import load_communes
 from server.directory.search import haversine_km
-from tests.ui.conftest import run_sync
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.server_address import server_url_error
 
@@ -207,21 +208,17 @@ def test_without_an_account_the_dialog_says_what_needs_one(
 def test_the_space_documents_take_is_shown_and_communes_are_found_by_postal_code(
     qtbot: QtBot, ui_session: AccountSession, settings_root: Path
 ) -> None:
+    # The sync keeps the documents of the last 30 days (issue 12, defect 5): the line says so.
+    since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
     with ui_session.account.cache.read() as conn:
-        document = next(
-            (a.blob_id, a.name or "document.pdf", a.type, a.size)
-            for email_id in mail.email_ids(conn)
-            if (email := mail.get_email(conn, email_id)) is not None
-            for a in email.attachments
-            if a.type == "application/pdf"
-        )
-    run_sync(qtbot, ui_session.open_document(*document))
-    assert ui_session.documents_used_bytes() == document[3] > 0
+        recent = sum(c.size for c in content.offline_candidates(conn, since_ms=since))
+    assert recent > 0
+    qtbot.waitUntil(lambda: ui_session.documents_used_bytes() == recent, timeout=30_000)
 
     dialog = open_dialog(qtbot, ui_session)
     assert dialog.documents.usage_label.isVisible()
     assert dialog.documents.usage_label.text() == (
-        f"Utilisé actuellement : {file_size(document[3])} sur 500 Mo."
+        f"Utilisé actuellement : {file_size(recent)} sur 500 Mo."
     )
     dialog.documents.budget_spin.setValue(650)
     assert dialog.documents.usage_label.text().endswith("sur 650 Mo.")

@@ -18,6 +18,7 @@ from tests.ui import mail_helpers
 from tests.ui.desktop_helpers import CARDIO, PDF, deliver_to_gp
 from tests.ui.file_dialog import SaveDialogAnswer
 from tests.ui.mail_helpers import UrlRecorder, row_where
+from ui import tasks
 from ui.mail import saving
 from ui.mail.documents import AttachmentChip
 from ui.shell.main_window import MainWindow
@@ -193,3 +194,21 @@ def test_without_documents_the_save_dialog_starts_in_downloads_then_home(home: P
     assert saving.save_folder() == home / "Téléchargements"
     (home / "Documents").mkdir()
     assert saving.save_folder() == home / "Documents"
+
+
+def test_each_document_says_whether_it_opens_offline(
+    qtbot: QtBot, window: MainWindow, ui_session: AccountSession, demo_server: ServerThread
+) -> None:
+    documents = [("gardé.pdf", "application/pdf", PDF)]
+    (chip,) = chips_of(qtbot, window, demo_server, "Compte rendu gardé hors connexion", documents)
+    blob = [chip.attachment.blob_id]
+    # The sync keeps it ahead, nobody having opened it.
+    qtbot.waitUntil(lambda: bool(ui_session.documents_offline(blob)), timeout=20_000)
+    chip.show_availability()
+    assert chip.available_offline
+    assert chip.offline_mark.toolTip() == "Disponible hors connexion"
+    tasks.change(ui_session.set_documents_budget(1), window)  # every document let go
+    qtbot.waitUntil(lambda: not ui_session.documents_offline(blob), timeout=10_000)
+    chip.show_availability()
+    assert not chip.available_offline
+    assert chip.offline_mark.toolTip() == "À télécharger (connexion nécessaire)"

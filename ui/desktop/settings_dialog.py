@@ -201,10 +201,13 @@ class SettingsDialog(QDialog):
 
     def _apply_budget(self, saved: Settings) -> None:
         """A new budget reaches the open session at once (a change: it outlives the dialog)."""
-        if self._session is None or saved.cache_budget_mb == self._initial.cache_budget_mb:
+        same_days = saved.offline_days == self._initial.offline_days
+        if self._session is None or (
+            saved.cache_budget_mb == self._initial.cache_budget_mb and same_days
+        ):
             return
         tasks.change(
-            self._session.set_documents_budget(saved.cache_budget_mb * MIB),
+            self._session.set_documents_budget(saved.cache_budget_mb * MIB, saved.offline_days),
             self,
             None,
             lambda message_fr: log.warning("document budget not applied"),

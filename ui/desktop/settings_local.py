@@ -1,5 +1,6 @@
-"""The settings' cards about this computer: the room documents take offline, what a notification
-may show, and the lock after inactivity.
+"""The settings' cards about this computer: the room documents take offline and how many days of
+received documents are downloaded ahead, what a notification may show, and the lock after
+inactivity.
 
 A lower document budget is applied at once when an account is open (the least recently opened
 documents leave the cache: the dialog does it on OK); without one, at the next login. Notifications
@@ -18,6 +19,7 @@ from ui.desktop.settings_card import SettingsCard, field_label, hint
 from ui.plain import PlainLabel
 
 MAX_BUDGET_MB = 100_000
+MAX_DAYS = 3650
 AUTOLOCK_PRESETS = (15, 30, 60, 120, 240)  # minutes; 2 h is the MSSanté reference's default
 DEFAULT_AUTOLOCK = 120
 
@@ -42,14 +44,30 @@ class DocumentsCard(SettingsCard):
         row.addStretch(1)
         row.addWidget(self.budget_spin)
         self.body.addLayout(row)
+        self.days_spin = QSpinBox()
+        self.days_spin.setObjectName("offlineDaysSpin")
+        self.days_spin.setRange(settings_mod.BY_NAME["offline_days"].minimum or 1, MAX_DAYS)
+        self.days_spin.setSuffix(self.tr(" jours"))
+        self.days_spin.setMinimumWidth(140)
+        self.days_spin.setValue(max(current.offline_days, self.days_spin.minimum()))
+        days_row = QHBoxLayout()
+        days_row.setSpacing(12)
+        days_row.addWidget(
+            field_label(
+                self.tr("Télécharger à l'avance les documents reçus depuis"), self.days_spin
+            )
+        )
+        days_row.addStretch(1)
+        days_row.addWidget(self.days_spin)
+        self.body.addLayout(days_row)
         self.usage_label = PlainLabel()
         self.usage_label.setObjectName("usageLabel")
         self.body.addWidget(self.usage_label)
         if session is not None:
             rule = self.tr(
-                "Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion. "
-                "Au-delà, les plus anciennement ouverts sont retirés dès l'enregistrement "
-                "(téléchargés de nouveau au besoin)."
+                "Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion, "
+                "les plus récents d'abord. Au-delà de la place réservée, les plus anciens "
+                "sont retirés dès l'enregistrement (téléchargés de nouveau au besoin)."
             )
         else:
             rule = self.tr(
@@ -62,7 +80,7 @@ class DocumentsCard(SettingsCard):
         self._describe_usage()
 
     def changes(self) -> dict[str, object]:
-        return {"cache_budget_mb": self.budget_spin.value()}
+        return {"cache_budget_mb": self.budget_spin.value(), "offline_days": self.days_spin.value()}
 
     def _describe_usage(self) -> None:
         if self._session is None:

@@ -1,4 +1,5 @@
-"""A document of a message in the reader (`AttachmentChip`): name, type and size; open, save as,
+"""A document of a message in the reader (`AttachmentChip`): name, type and size; whether it opens
+without a connection (the sync keeps recent documents ahead: app/sync/prefetch.py); open, save as,
 or drag it out.
 
 Documents open through a private temporary copy (wiped at logout), can be saved elsewhere or
@@ -87,6 +88,9 @@ class AttachmentChip(QFrame):
         )
         text.addWidget(self.title)
         text.addWidget(self.details)
+        self.offline_mark = PlainLabel()
+        self.offline_mark.setObjectName("attachmentOffline")
+        self.show_availability()
         self.warning: PlainLabel | None = None
         self.open_button: QToolButton | None = None
         if self.runs_code:
@@ -102,6 +106,7 @@ class AttachmentChip(QFrame):
             self.warning.setFixedWidth(340)
             text.addWidget(self.warning)
         row.addLayout(text)
+        row.addWidget(self.offline_mark, 0, Qt.AlignmentFlag.AlignTop)
         if self.runs_code:
             self.setToolTip(self.tr("Enregistrez ce fichier pour le faire vérifier."))
             self.save_button = self._button("action-save", self.tr("Enregistrer…"), self.save_as)
@@ -133,6 +138,19 @@ class AttachmentChip(QFrame):
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
+    def show_availability(self) -> None:
+        """A mark and its tooltip: in the encrypted cache (opens offline) or still to download."""
+        kept = self.attachment.blob_id in self.session.documents_offline([self.attachment.blob_id])
+        self.available_offline = kept
+        self.offline_mark.setPixmap(theme.icon("check" if kept else "offline").pixmap(16, 16))
+        tip = (
+            self.tr("Disponible hors connexion")
+            if kept
+            else self.tr("À télécharger (connexion nécessaire)")
+        )
+        self.offline_mark.setToolTip(tip)
+        self.offline_mark.setAccessibleName(tip)
+
     # The private copy ------------------------------------------------------------------------
 
     def prepare(self, then: Callable[[Path], None] | None = None, quiet: bool = False) -> None:
@@ -161,6 +179,7 @@ class AttachmentChip(QFrame):
     def _ready(self, path: Path) -> None:
         self._fetching = False
         self.copy = path
+        self.show_availability()  # opened once, it is kept
         waiting, self._waiting = self._waiting, []
         for callback in waiting:
             callback(path)

@@ -161,8 +161,9 @@ class Controller(QObject):
         window.closed.connect(self._on_window_closed)
         self.window = window
         self._wire_desktop(window, session)
-        budget_mb = settings_mod.current().cache_budget_mb
-        tasks.change(session.set_documents_budget(budget_mb * 1024 * 1024), self)
+        current = settings_mod.current()
+        budget = current.cache_budget_mb * 1024 * 1024
+        tasks.change(session.set_documents_budget(budget, current.offline_days), self)
         window.show()
         self.login.close()
         self.autolock.minutes = settings_mod.current().autolock_minutes

@@ -1,0 +1,124 @@
+"""Documents kept for offline use by the sync (defect 5 of issue 12): after a sync, the documents
+of the last 30 days open without the server, older ones say why they do not, the budget keeps the
+newest, and stopping the sync leaves no download running."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from app.attachments import Attachments, NotAvailableOffline
+from app.copies import PrivateCopies
+from app.store import attachments as content
+from app.store.attachments import Candidate
+from app.store.db import Cache
+from app.sync.engine import SyncEngine
+from app.sync.prefetch import DAY_MS, DEFAULT_DAYS, plan
+from server.testing import ServerThread
+from tests.app.jmap_helpers import jmap_client
+from tests.app.test_sync_engine import GP
+
+
+def _everything(cache: Cache) -> list[Candidate]:
+    with cache.read() as conn:
+        return content.offline_candidates(conn, since_ms=0)
+
+
+def _kept(cache: Cache) -> set[str]:
+    with cache.read() as conn:
+        return {r[0] for r in conn.execute("SELECT blob_id FROM content_blobs")}
+
+
+@pytest.mark.asyncio
+async def test_after_a_sync_the_documents_of_the_month_open_offline_and_older_ones_say_why(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+    async with jmap_client(demo_server, GP) as client:
+        engine = SyncEngine(cache, client, documents=Attachments(cache, client, copies))
+        report = await engine.sync_all()
+    since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
+    recent = [c for c in _everything(cache) if c.received_ms >= since]
+    older = [c for c in _everything(cache) if c.received_ms < since]
+    assert recent
+    assert older
+    assert report.documents == len(recent)
+    assert report.patients > 0  # read beside the pages, in the same call
+    assert _kept(cache) == {c.blob_id for c in recent}
+    offline = Attachments(cache, None, copies)  # no server: what the cache has, only
+    for c in recent[:5]:
+        copy = await offline.private_copy(c.blob_id, c.name or "", c.type, c.size)
+        assert copy.stat().st_size == c.size
+    with pytest.raises(NotAvailableOffline) as refused:
+        await offline.open_copy(older[0].blob_id, older[0].name or "", older[0].type, older[0].size)
+    assert "connexion" in refused.value.message_fr
+    assert offline.available(c.blob_id for c in recent + older) == {c.blob_id for c in recent}
+    copies.wipe()
+
+
+@pytest.mark.asyncio
+async def test_a_small_budget_keeps_the_newest_and_lets_other_documents_go_first(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
+        recent = [c for c in _everything(cache) if c.received_ms >= since]
+        older = [c for c in _everything(cache) if c.received_ms < since]
+        budget = sum(c.size for c in recent[:3]) + 10
+        documents = Attachments(cache, client, copies, budget_bytes=budget)
+        # The user opened an old one: it goes to make room for the newest.
+        await documents.ensure(older[0].blob_id, older[0].name or "", older[0].type, older[0].size)
+        engine = SyncEngine(cache, client, documents=documents)
+        stored = await engine.keep_documents()
+        again = await engine.keep_documents()
+    expected = {c.blob_id for c in plan(recent, budget).keep}
+    assert {c.blob_id for c in recent[:3]} <= expected
+    assert _kept(cache) == expected
+    assert stored == len(expected)
+    assert again == 0
+    with cache.read() as conn:
+        assert content.total_size(conn) <= budget
+
+
+def test_the_plan_takes_the_newest_that_fit_and_counts_what_is_cached() -> None:
+    def doc(name: str, size: int, cached: int | None = None) -> Candidate:
+        return Candidate(name, name, "application/pdf", size, 0, cached)
+
+    chosen = plan([doc("a", 40), doc("b", 70), doc("c", 30, cached=30), doc("d", 50)], 100)
+    assert [c.blob_id for c in chosen.keep] == ["a", "c"]  # b is too large; d no longer fits
+    assert [c.blob_id for c in chosen.missing] == ["a"]
+    assert chosen.missing_bytes == 40
+
+
+@pytest.mark.asyncio
+async def test_stopping_the_sync_during_the_downloads_leaves_nothing_running(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+    async with jmap_client(demo_server, GP) as client:
+        documents = Attachments(cache, client, copies)
+        engine = SyncEngine(cache, client, documents=documents)
+        started = asyncio.Event()
+        original = documents.keep_offline
+
+        async def keep_offline(*args: object) -> int:
+            started.set()
+            return await original(*args)  # type: ignore[arg-type]
+
+        documents.keep_offline = keep_offline  # type: ignore[method-assign]
+        stop = asyncio.Event()
+        running = asyncio.ensure_future(engine.run(stop))
+        await asyncio.wait_for(started.wait(), 30)
+        stop.set()
+        running.cancel()  # as AccountSession does at lock and sign-out
+        await asyncio.gather(running, return_exceptions=True)
+        assert asyncio.all_tasks() == {asyncio.current_task()}
+        kept = _kept(cache)
+        await asyncio.sleep(0.3)
+        assert _kept(cache) == kept  # nothing still writes
+    copies.wipe()
