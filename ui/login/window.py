@@ -46,7 +46,7 @@ from ui import first_paint, tasks
 from ui.login.approval import OriginApprovalDialog
 from ui.login.banners import DemoHint, grow_to_fit
 from ui.login.form import LoginForm
-from ui.server_address import say_server_error
+from ui.server_address import complete_server_field, say_server_error, usable_server_url
 
 if TYPE_CHECKING:
     from app.account.sign_in import Opener, SignIn
@@ -139,7 +139,7 @@ class LoginWindow(LoginForm):
     # Server probe and registration --------------------------------------------------------------
 
     def server_url(self) -> str:
-        return self.server_edit.text().strip().rstrip("/")
+        return usable_server_url(self.server_edit.text())
 
     def _refuse_server(self, url: str) -> bool:
         """Says under the field why `url` is not usable (True), or hides that (False)."""
@@ -160,7 +160,7 @@ class LoginWindow(LoginForm):
     def probe_server(self) -> None:
         """Asks the server's public Session: does it answer, where is its registration page
         (a newer probe replaces one in flight)."""
-        url = self.server_url()
+        url = complete_server_field(self.server_edit)
         if url and self._refuse_server(url):
             if self._probe is not None:
                 self._probe.cancel()
