@@ -35,14 +35,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from app import settings as settings_mod
 from app.account.probe import ServerProbe, ServerState
 from app.errors import CoreError
-from ui import first_paint, tasks
+from ui import browser, first_paint, tasks
 from ui.login.approval import OriginApprovalDialog
 from ui.login.banners import DemoHint, grow_to_fit
 from ui.login.form import LoginForm
@@ -236,7 +236,7 @@ class LoginWindow(LoginForm):
             self.offline_banner.say(self._offline_text())
 
     def open_registration(self) -> None:
-        QDesktopServices.openUrl(QUrl(self.registration_url))
+        browser.open_link(self.registration_url, self)
 
     # Logging in ---------------------------------------------------------------------------------
 

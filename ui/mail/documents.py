@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QDesktopServices,
     QDrag,
     QEnterEvent,
     QMouseEvent,
@@ -34,7 +33,7 @@ from app.attachments import runs_code, safe_file_name
 from app.records import AttachmentRecord
 from app.session import AccountSession
 from app.units import file_size
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.mail.saving import ask_save_path
 from ui.plain import PlainLabel, plain_tooltip
 
@@ -170,7 +169,7 @@ class AttachmentChip(QFrame):
             return
 
         def show(path: Path) -> None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            browser.open_document(path, self, self.save_as)
 
         self.prepare(show)
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
@@ -32,7 +32,7 @@ from app.message.draft import ChosenPatient, Draft
 from app.records import Address
 from app.regional.records import Patient
 from app.session import AccountSession
-from ui import tasks
+from ui import browser, tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.tray import window_title
@@ -242,12 +242,12 @@ class MainWindow(QMainWindow):
 
         def fallback(message: str) -> None:
             if urls is not None:
-                QDesktopServices.openUrl(QUrl(urls.portal_url))
+                browser.open_link(urls.portal_url, self)
             else:
                 self.notify(message)
 
         def open_url(url: str) -> None:
-            QDesktopServices.openUrl(QUrl(url))
+            browser.open_link(url, self)
 
         tasks.run(portal_url(), self, open_url, fallback)
 
