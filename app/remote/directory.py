@@ -23,6 +23,7 @@ import httpx
 from app import logs, messages
 from app.errors import CoreError
 from app.messages import Message
+from app.remote.http import tls_reason
 from app.remote.origins import origin_of
 
 log = logs.get("directory")
@@ -547,7 +548,7 @@ class DirectoryClient:
             else:
                 response = await self._http.get(url, params=tuple(params), headers=self._headers)
         except httpx.HTTPError as exc:
-            raise DirectoryUnreachable(type(exc).__name__) from None
+            raise DirectoryUnreachable(type(exc).__name__, await tls_reason(exc)) from None
         if missing_ok and response.status_code in (404, 410):
             return None
         if response.status_code >= 400:

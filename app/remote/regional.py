@@ -61,6 +61,7 @@ from app.regional.records import (
     Template,
     TemplateFile,
 )
+from app.remote.http import tls_reason
 from app.remote.origins import OriginPolicy
 
 log = logs.get("regional")
@@ -649,7 +650,7 @@ class RegionalClient:
         try:
             response = await self._http.request(method, self._base + path, **kwargs)
         except httpx.HTTPError as exc:
-            raise RegionalUnreachable(type(exc).__name__) from None
+            raise RegionalUnreachable(type(exc).__name__, await tls_reason(exc)) from None
         if response.status_code >= 400:
             raise _error(response)
         return response
