@@ -15,6 +15,11 @@ At the first login of an account whose server names other addresses, the core st
 sending anything there (OriginApprovalNeeded): the window asks (OriginApprovalDialog) and, on
 approval, logs in again with them approved; cancelled, the login ends with a sentence that says so.
 
+A banner goes once what it says is no longer true: while the server does not answer, the window
+asks again every few seconds (the offline banner goes when it answers); after a failed login the
+server is asked again (an answer such as a wrong password proves it reachable), and a login that
+succeeds online leaves no offline banner behind.
+
 A server whose secure connection is refused (certificate expired, not trusted, for another host;
 TLS version) is not "hors connexion": the window says the core's reason in its error banner, the
 login fails with it, and for an account known here a separate "Ouvrir hors ligne" lets the user
@@ -58,6 +63,7 @@ log = logging.getLogger("monsisra.ui.login")
 
 FALLBACK_REGISTRATION_URL = "https://sante-ara.fr/inscription/"
 CORE = "app.account.sign_in"  # what the login needs from the core (it loads all the rest)
+REPROBE_MS = 5_000  # while the server does not answer, asked again this often
 
 
 async def load_core() -> type[SignIn]:
@@ -100,6 +106,10 @@ class LoginWindow(LoginForm):
         # and the retry is then refused again.
         self._throttle.setTimerType(Qt.TimerType.PreciseTimer)
         self._throttle.timeout.connect(self._end_throttle)
+        self.reprobe = QTimer(self)
+        self.reprobe.setSingleShot(True)
+        self.reprobe.setInterval(REPROBE_MS)
+        self.reprobe.timeout.connect(self.probe_server)
         self.submit_button.clicked.connect(self.submit)
         self.offline_button.clicked.connect(self.open_offline)
         self.register_button.clicked.connect(self.open_registration)
@@ -130,6 +140,7 @@ class LoginWindow(LoginForm):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.reprobe.stop()
         for future in (self._probe, self._attempt):
             if future is not None and not future.done():
                 future.cancel()
@@ -190,9 +201,12 @@ class LoginWindow(LoginForm):
     def _set_reachable(self, reachable: bool) -> None:
         self.server_reachable = reachable
         if reachable:
+            self.reprobe.stop()
             self.offline_banner.hide()
         else:
             self.offline_banner.say(self._offline_text())
+            if self.isVisible():
+                self.reprobe.start()
         if self.tls_refused:
             self.error_banner.hide()  # that server (or another address) is fine now
         self._set_tls_refused(False)
@@ -301,6 +315,8 @@ class LoginWindow(LoginForm):
         def done(session: AccountSession) -> None:
             self._set_busy(False)
             settings_mod.update(server_url=server, last_login=login, remember_me=remember)
+            if session.account.online:
+                self._set_reachable(True)
             if not session.account.online and not offline:
                 self.offline_banner.say(
                     self.tr(
@@ -349,6 +365,7 @@ class LoginWindow(LoginForm):
     def _failed(self, message_fr: str) -> None:
         self._set_busy(False)
         self.error_banner.say(message_fr)
+        self.probe_server()  # is the offline banner, if any, still true?
         self.password_edit.setFocus()
         self.password_edit.selectAll()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.events import MailChanged
+from app.events import ConnectionChanged, MailChanged
 from app.message.draft import ChosenPatient, Draft
 from app.records import Address
 from app.regional.records import Patient
@@ -47,6 +47,7 @@ from ui.shell import actions, app_menu
 from ui.teleconsultations.view import TeleconsultationsView
 from ui.teleexpertise.view import TeleexpertiseView
 
+RegionalPage = PatientsView | TeleconsultationsView | TeleexpertiseView
 COALESCE_MS = 50  # MailChanged events merged before the views update (initial sync: many)
 NOTICE_MS = 8_000
 
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.mail_page)
-        self._page_widgets: dict[str, QWidget] = {}
+        self._page_widgets: dict[str, RegionalPage] = {}
         self.mailbox_id: str | None = None
         self._keep_search = False
 
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.mail_page.notice.connect(self.notify)
         self.search.searchRequested.connect(self.run_search)
         self.bridge.mailChanged.connect(self._queue_change)
+        self.bridge.connectionChanged.connect(self._connection_changed)
         self.bridge.cacheRebuilt.connect(lambda e: self.notify(tasks.sentence(e.reason)))
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
@@ -188,7 +190,14 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
         self._update_actions()
 
-    def _make_page(self, key: str) -> QWidget:
+    def _connection_changed(self, event: ConnectionChanged) -> None:
+        """Back online: the pages opened so far read again, and the "hors connexion" they said
+        goes with it."""
+        if event.online:
+            for page in self._page_widgets.values():
+                page.refresh()
+
+    def _make_page(self, key: str) -> RegionalPage:
         if key == "teleconsultations":
             return TeleconsultationsView(self.session)
         if key == "patients":
