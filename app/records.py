@@ -4,7 +4,14 @@ never reaches `app.store` (SQL) or `app.remote` (HTTP) itself — an import cont
 
 from __future__ import annotations
 
-from app.remote.directory import CATEGORY_LABELS, Correspondent, DirectoryPage, DirectoryQuery, Near
+from app.remote.directory import (
+    CATEGORY_LABELS,
+    Correspondent,
+    DirectoryPage,
+    DirectoryQuery,
+    Near,
+    specialty_label,
+)
 from app.remote.places import Place
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxRow, OutboxState
@@ -35,4 +42,5 @@ __all__ = [
     "Place",
     "Sort",
     "addresses_to_json",
+    "specialty_label",
 ]

@@ -30,7 +30,7 @@ from app.message.patient import format_ins, normalize_ins
 from app.regional.patients import SearchCriteria
 from app.regional.records import Patient, PatientMatches
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import i18n, tasks, theme
 from ui.plain import PlainLabel, plain_text
 
 
@@ -215,7 +215,9 @@ class PatientDialog(QDialog):
         if patients:
             self.list.setCurrentRow(0)
             count = len(patients)
-            found = self.tr("%n patient(s) trouvé(s).").replace("%n", str(count))
+            found = i18n.plural(
+                count, self.tr("{n} patient trouvé."), self.tr("{n} patients trouvés.")
+            ).format(n=count)
             if matches.truncated:
                 found += " " + self.tr("D'autres correspondent : précisez le prénom.")
             self._say(found)

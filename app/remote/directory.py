@@ -13,6 +13,7 @@ KeyError.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -32,6 +33,17 @@ API_KEY_HEADER = "ESANTE-API-KEY"
 FHIR_JSON = "application/fhir+json"
 PROFESSION_SYSTEM_PART = "TRE_G15"
 SPECIALTY_SYSTEM_PART = "TRE_R38"
+_REGISTER_SUFFIX = re.compile(r"\s*\((SM|SCD|SI|SP)\)\s*$")
+
+
+def specialty_label(label: str | None) -> str | None:
+    """A TRE_R38 label as people say it: 'Cardiologie et Maladies vasculaires (SM)' without the
+    register it belongs to (a code no reader knows)."""
+    if label is None:
+        return None
+    return _REGISTER_SUFFIX.sub("", label).strip() or label
+
+
 EMAIL_TYPE_EXTENSION_PART = "contact-point-email-type"
 MAILBOX_METADATA_EXTENSION_PART = "mailbox-mss-metadata"
 ROLE_NAME_EXTENSION_PART = "practitionerrole-name"

@@ -256,7 +256,7 @@
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+56"/>
+        <location filename="../../ui/mail/documents.py" line="+55"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -313,6 +313,65 @@
         <location line="+1"/>
         <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
         <translation>Session locked after {delay} of inactivity: enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>Browser</name>
+    <message>
+        <location filename="../../ui/browser.py" line="+35"/>
+        <source>Lien</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Aucun navigateur n&apos;a pu ouvrir ce lien.</source>
+        <translation>No browser could open this link.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Installez un navigateur web ou choisissez-en un par défaut dans les paramètres de votre système, ou copiez le lien pour l&apos;ouvrir vous-même : {url}</source>
+        <translation>Install a web browser or choose a default one in your system settings, or copy the link to open it yourself: {url}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copier le lien</source>
+        <translation>Copy the link</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Aucune application n&apos;est installée pour ouvrir les fichiers {kind} sur cet ordinateur.</source>
+        <translation>No application is installed to open {kind} files on this computer.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Aucune application n&apos;est installée pour ouvrir ce document sur cet ordinateur.</source>
+        <translation>No application is installed to open this document on this computer.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Ouvrir le document</source>
+        <translation>Open the document</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enregistrez-le pour l&apos;ouvrir avec un autre programme ou le transmettre, ou installez une application qui lit ce type de fichier.</source>
+        <translation>Save it to open it with another program or to pass it on, or install an application that reads this type of file.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Enregistrer sous…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
+        <translation>The patient&apos;s file is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+8"/>
+        <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
+        <translation>The patient&apos;s file is opening in your browser.</translation>
     </message>
 </context>
 <context>
@@ -387,12 +446,17 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+154"/>
-        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
-        <translation>Document(s) not found, removed from the draft: </translation>
+        <location filename="../../ui/composer/composer.py" line="+156"/>
+        <source>Document introuvable, retiré du brouillon : </source>
+        <translation>Document not found, removed from the draft: </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>Documents introuvables, retirés du brouillon : </source>
+        <translation>Documents not found, removed from the draft: </translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Modifié</source>
         <translation>Modified</translation>
     </message>
@@ -566,13 +630,13 @@
     <name>Controller</name>
     <message>
         <location filename="../../ui/shell/leaving.py" line="+111"/>
-        <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
-        <translation>You are signed out. Your password will be asked at the next login.</translation>
+        <source>Session fermée. Votre mot de passe sera demandé à la prochaine connexion.</source>
+        <translation>Session closed. Your password will be asked at the next login.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
-        <translation>You are signed out on this computer, but the server could not be reached to be told: log in and sign out again to close the session there.</translation>
+        <source>Session fermée sur cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
+        <translation>Session closed on this computer, but the server, unreachable, was not told: log in again then sign out to close the session there.</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -611,7 +675,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+36"/>
+        <location filename="../../ui/mail/conversations.py" line="+37"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -652,22 +716,27 @@
     </message>
     <message>
         <location line="+25"/>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-43"/>
         <source>Patient : {name}  ✕</source>
         <translation>Patient: {name}  ✕</translation>
     </message>
     <message>
         <location line="+34"/>
-        <source>{n} résultat(s) pour « {text} »</source>
-        <translation>{n} result(s) for “{text}”</translation>
+        <source>{n} résultat pour « {text} »</source>
+        <translation>{n} result for “{text}”</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+0"/>
+        <source>{n} résultats pour « {text} »</source>
+        <translation>{n} results for “{text}”</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Aucun message ne correspond à la recherche.</source>
         <translation>No message matches your search.</translation>
     </message>
@@ -1406,7 +1475,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+215"/>
+        <location filename="../../ui/login/window.py" line="+229"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -1441,7 +1510,7 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+77"/>
         <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
         <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
     </message>
@@ -1452,18 +1521,10 @@
     </message>
 </context>
 <context>
-    <name>MailPage</name>
-    <message>
-        <location filename="../../ui/mail/page.py" line="+92"/>
-        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
-        <translation>The patient&apos;s record is not available offline.</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+97"/>
-        <location line="+172"/>
+        <location filename="../../ui/shell/main_window.py" line="+98"/>
+        <location line="+180"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
@@ -1589,17 +1650,27 @@
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/app_menu.py" line="+40"/>
-        <source>Attention : {n} message(s) de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
-        <translation>Warning: {n} message(s) in the outbox have not been sent yet. They will be lost.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>{n} brouillon(s) seront perdus.</source>
-        <translation>{n} draft(s) will be lost.</translation>
+        <location filename="../../ui/shell/app_menu.py" line="+43"/>
+        <source>Attention : {n} message de la boîte d&apos;envoi n&apos;a pas encore été envoyé. Il sera perdu.</source>
+        <translation>Warning: {n} message in the outbox has not been sent yet. It will be lost.</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>Attention : {n} messages de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
+        <translation>Warning: {n} messages in the outbox have not been sent yet. They will be lost.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{n} brouillon sera perdu.</source>
+        <translation>{n} draft will be lost.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} brouillons seront perdus.</source>
+        <translation>{n} drafts will be lost.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Les messages, documents et brouillons enregistrés sur cet ordinateur seront effacés et la connexion mémorisée supprimée. Vos messages restent sur le serveur : vous pourrez vous reconnecter avec votre mot de passe.</source>
         <translation>The messages, documents and drafts kept on this computer will be erased and the remembered login removed. Your messages stay on the server: you can log in again with your password.</translation>
     </message>
@@ -1623,7 +1694,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+98"/>
+        <location filename="../../ui/mail/reader.py" line="+99"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -1924,12 +1995,17 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>%n patient(s) trouvé(s).</source>
-        <translation>%n patient(s) found.</translation>
+        <location line="+20"/>
+        <source>{n} patient trouvé.</source>
+        <translation>{n} patient found.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
+        <source>{n} patients trouvés.</source>
+        <translation>{n} patients found.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>D&apos;autres correspondent : précisez le prénom.</source>
         <translation>Others match: add the first name.</translation>
     </message>
@@ -2043,12 +2119,17 @@
         <translation>No known e-mail or mobile.</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
-        <translation>A message to {n} professional(s) of the care team</translation>
+        <location line="+10"/>
+        <source>Un message à {n} professionnel de l&apos;équipe de soins</source>
+        <translation>A message to {n} professional of the care team</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>Un message à {n} professionnels de l&apos;équipe de soins</source>
+        <translation>A message to {n} professionals of the care team</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
         <translation>No known MSSanté address in the care team.</translation>
     </message>
@@ -2056,7 +2137,7 @@
 <context>
     <name>PatientSearchForm</name>
     <message>
-        <location filename="../../ui/patient_picker.py" line="-164"/>
+        <location filename="../../ui/patient_picker.py" line="-166"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -2142,7 +2223,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -2153,8 +2234,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>né(e) le {day}</source>
-        <translation>born {day}</translation>
+        <source>date de naissance : {day}</source>
+        <translation>date of birth: {day}</translation>
     </message>
     <message>
         <location filename="../../ui/patients/delegates.py" line="+57"/>
@@ -2185,7 +2266,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+67"/>
+        <location filename="../../ui/patients/view.py" line="+66"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -2253,16 +2334,6 @@
         <location line="+36"/>
         <source>Création du dossier…</source>
         <translation>Creating the record…</translation>
-    </message>
-    <message>
-        <location line="+112"/>
-        <source>Le navigateur n&apos;a pas pu être ouvert.</source>
-        <translation>The browser could not be opened.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
-        <translation>The patient&apos;s record opens in your browser.</translation>
     </message>
 </context>
 <context>
@@ -2393,19 +2464,9 @@
 <context>
     <name>ServerAddress</name>
     <message>
-        <location filename="../../ui/server_address.py" line="+18"/>
+        <location filename="../../ui/server_address.py" line="+21"/>
         <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
         <translation>Enter the server address, for example https://sante-ara.fr.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Utilisez une adresse en https:// : une connexion non chiffrée ferait circuler votre mot de passe en clair ; elle n&apos;est acceptée que pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).</source>
-        <translation>Use an https:// address: an unencrypted connection would send your password in clear; it is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Cette adresse n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur.</source>
-        <translation>This address is not valid: it must start with https:// followed by the server name.</translation>
     </message>
 </context>
 <context>
@@ -2659,7 +2720,7 @@
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+51"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+50"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2744,12 +2805,7 @@
         <translation>Opens the video call in your browser.</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Le navigateur n&apos;a pas pu être ouvert.</source>
-        <translation>The browser could not be opened.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+9"/>
         <source>La téléconsultation s&apos;ouvre dans votre navigateur.</source>
         <translation>The teleconsultation is opening in your browser.</translation>
     </message>
@@ -2865,7 +2921,7 @@
 <context>
     <name>TeleexpertiseDetail</name>
     <message>
-        <location filename="../../ui/teleexpertise/detail.py" line="+51"/>
+        <location filename="../../ui/teleexpertise/detail.py" line="+52"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
@@ -2900,12 +2956,7 @@
         <translation>Choose a tele-expertise to see its details.</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>{patient}, né(e) le {born}</source>
-        <translation>{patient}, born {born}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+21"/>
         <source>Demandée à {name}</source>
         <translation>Requested from {name}</translation>
     </message>
@@ -3022,7 +3073,7 @@
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+74"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+73"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -3158,7 +3209,7 @@
         <translation>Save the message text</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/message_body.py" line="+128"/>
+        <location filename="../../ui/mail/message_body.py" line="+127"/>
         <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
         <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
     </message>
@@ -3284,6 +3335,21 @@
         <location line="+6"/>
         <source>L&apos;adresse du serveur n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur, par exemple https://sante-ara.fr.</source>
         <translation>The server address is not valid: it must start with https:// followed by the server&apos;s name, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur contient une espace : écrivez-la d&apos;un seul tenant, par exemple https://sante-ara.fr.</source>
+        <translation>The server address contains a space: write it in one piece, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur doit commencer par https:// (pas {scheme}://), par exemple https://sante-ara.fr.</source>
+        <translation>The server address must start with https:// (not {scheme}://), for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur ne doit contenir ni identifiant, ni « ? », ni « # » : indiquez seulement https:// suivi du nom du serveur, par exemple https://sante-ara.fr.</source>
+        <translation>The server address must contain no user name, “?” or “#”: give only https:// followed by the server&apos;s name, for example https://sante-ara.fr.</translation>
     </message>
     <message>
         <location line="+7"/>
