@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.dates import parse_birth_date
 from app.message.draft import ChosenPatient
 from app.message.patient import format_ins, normalize_ins
@@ -149,7 +150,7 @@ class PatientDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setObjectName("patientDialog")
-        self.setWindowTitle(self.tr("Choisir le patient"))
+        self.setWindowTitle(window_title(self.tr("Choisir le patient")))
         self.results: list[Patient] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)

@@ -4,9 +4,9 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/desktop/about.py" line="+73"/>
-        <source>À propos de MonSisra bureau</source>
-        <translation>About MonSisra bureau</translation>
+        <location filename="../../ui/desktop/about.py" line="+74"/>
+        <source>À propos</source>
+        <translation>About</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -305,7 +305,7 @@
 <context>
     <name>AutoLock</name>
     <message>
-        <location filename="../../ui/login/locked.py" line="+25"/>
+        <location filename="../../ui/login/locked.py" line="+26"/>
         <source>Session verrouillée.</source>
         <translation>Session locked.</translation>
     </message>
@@ -494,7 +494,7 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+50"/>
+        <location filename="../../ui/composer/view.py" line="+51"/>
         <location line="+166"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
@@ -840,7 +840,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+337"/>
+        <location filename="../../ui/directory/view.py" line="+338"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -979,7 +979,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+193"/>
+        <location filename="../../ui/composer/documents.py" line="+194"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1079,7 +1079,7 @@
 <context>
     <name>FollowReasonDialog</name>
     <message>
-        <location filename="../../ui/patients/follow_reason.py" line="+44"/>
+        <location filename="../../ui/patients/follow_reason.py" line="+45"/>
         <source>Motif du suivi</source>
         <translation>Reason for following</translation>
     </message>
@@ -1177,7 +1177,7 @@
 <context>
     <name>JournalDialog</name>
     <message>
-        <location filename="../../ui/desktop/journal.py" line="+102"/>
+        <location filename="../../ui/desktop/journal.py" line="+103"/>
         <location line="+11"/>
         <source>Journal</source>
         <translation>Log</translation>
@@ -1345,8 +1345,8 @@
     <name>LockedLoginWindow</name>
     <message>
         <location filename="../../ui/login/locked.py" line="+18"/>
-        <source>MonSisra bureau — Session verrouillée</source>
-        <translation>MonSisra bureau — Session locked</translation>
+        <source>Session verrouillée</source>
+        <translation>Session locked</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1357,9 +1357,9 @@
 <context>
     <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/form.py" line="+37"/>
-        <source>MonSisra bureau — Connexion</source>
-        <translation>MonSisra bureau — Sign in</translation>
+        <location filename="../../ui/login/form.py" line="+38"/>
+        <source>Connexion</source>
+        <translation>Sign in</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1523,12 +1523,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+98"/>
-        <location line="+180"/>
-        <source>MonSisra bureau</source>
-        <translation>MonSisra bureau</translation>
-    </message>
-    <message>
         <location filename="../../ui/shell/actions.py" line="+52"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
@@ -1645,7 +1639,7 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="-32"/>
+        <location filename="../../ui/shell/main_window.py" line="+247"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -1822,12 +1816,12 @@
 <context>
     <name>OriginApprovalDialog</name>
     <message>
-        <location filename="../../ui/login/approval.py" line="+24"/>
+        <location filename="../../ui/login/approval.py" line="+26"/>
         <source>Première connexion : autres adresses du serveur</source>
         <translation>First sign-in: other addresses of the server</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Autoriser l&apos;envoi de vos identifiants à d&apos;autres adresses ?</source>
         <translation>Allow your credentials to be sent to other addresses?</translation>
     </message>
@@ -1855,7 +1849,7 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/mail/outbox.py" line="+55"/>
+        <location filename="../../ui/mail/outbox.py" line="+56"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1965,7 +1959,7 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/patient_picker.py" line="+152"/>
+        <location filename="../../ui/patient_picker.py" line="+153"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>
@@ -2472,7 +2466,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+59"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+60"/>
         <location line="+30"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -2501,7 +2495,7 @@
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../ui/desktop/shortcuts.py" line="+35"/>
+        <location filename="../../ui/desktop/shortcuts.py" line="+36"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
@@ -2999,7 +2993,7 @@
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/request.py" line="+46"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+47"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>

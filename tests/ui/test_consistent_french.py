@@ -4,17 +4,22 @@ own dialogs in French (its translations loaded at start-up, as the app does)."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QPushButton
 
+from app.about import window_title
 from app.message.patient import born_on, identity_text, sex_of_ins
 from app.records import PatientRef, specialty_label
 from ui import i18n
+from ui.login.form import LoginForm
 from ui.mail.reader import patient_line
+from ui.plain import plain_message_box
 
 BORN = dt.date(1960, 3, 2)
 
@@ -90,3 +95,44 @@ def test_qts_own_file_dialog_is_in_french(french_qt: None) -> None:
     assert "Annuler" in texts
     assert "Enregistrer" in texts
     dialog.deleteLater()
+
+
+def _title_calls() -> list[tuple[str, ast.Call]]:
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    calls = []
+    for path in sorted(ui.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "setWindowTitle"
+            ):
+                calls.append((f"{path.relative_to(ui.parent)}:{node.lineno}", node))
+    return calls
+
+
+def test_every_window_title_is_made_by_the_one_format() -> None:
+    calls = _title_calls()
+    assert len(calls) >= 15  # the scan sees the windows
+    wrong = [
+        where
+        for where, call in calls
+        if not (
+            len(call.args) == 1
+            and isinstance(call.args[0], ast.Call)
+            and isinstance(call.args[0].func, ast.Name)
+            and call.args[0].func.id in ("window_title", "unread_title")
+        )
+    ]
+    assert wrong == []
+
+
+def test_a_window_title_says_what_then_the_app_name_once(qapp: QApplication) -> None:
+    assert window_title("Paramètres") == "Paramètres — MonSisra bureau"
+    assert window_title() == "MonSisra bureau"
+    box = plain_message_box(None, QMessageBox.Icon.Warning, "Ouvrir le document", "Texte")
+    assert box.windowTitle() == "Ouvrir le document — MonSisra bureau"
+    form = LoginForm()
+    assert form.windowTitle() == "Connexion — MonSisra bureau"
+    form.deleteLater()
+    box.deleteLater()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import logs
+from app.about import window_title
 from ui import theme
 from ui.plain import PlainLabel
 
@@ -99,7 +100,7 @@ class JournalDialog(QDialog):
         self._entries: collections.deque[tuple[int, str]] = collections.deque(maxlen=CAPACITY)
         self._handler: _LiveHandler | None = None
         self.setObjectName("journalDialog")
-        self.setWindowTitle(self.tr("Journal"))
+        self.setWindowTitle(window_title(self.tr("Journal")))
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(560, 360)
         self.resize(920, 560)

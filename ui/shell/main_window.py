@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.events import ConnectionChanged, MailChanged
 from app.message.draft import ChosenPatient, Draft
 from app.records import Address
@@ -35,7 +36,7 @@ from app.session import AccountSession
 from ui import browser, tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog
-from ui.desktop.tray import window_title
+from ui.desktop.tray import window_title as unread_title
 from ui.mail.navigation import NavigationPane
 from ui.mail.page import MailPage, merge
 from ui.mail.search import SearchField
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("MonSisra bureau"))
+        self.setWindowTitle(window_title())
         self.resize(1280, 800)
         self.bridge = EventBridge(session.bus, self)
         self.composers: list[QWidget] = []
@@ -275,7 +276,7 @@ class MainWindow(QMainWindow):
         unread = next((b.unread for b in boxes if b.role == "inbox"), 0)
         if unread != self.unread:
             self.unread = unread
-            self.setWindowTitle(window_title(unread, self.tr("MonSisra bureau")))
+            self.setWindowTitle(unread_title(unread, window_title()))
             self.unreadChanged.emit(unread)
 
     def open_settings(self) -> SettingsDialog:
