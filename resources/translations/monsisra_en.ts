@@ -251,7 +251,7 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/saving.py" line="+39"/>
+        <location filename="../../ui/mail/saving.py" line="+36"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
@@ -1164,12 +1164,12 @@
 <context>
     <name>Inserter</name>
     <message>
-        <location filename="../../ui/composer/inserting.py" line="+88"/>
+        <location filename="../../ui/composer/inserting.py" line="+89"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>« %1 » n&apos;est pas un fichier.</source>
         <translation>“%1” is not a file.</translation>
     </message>
@@ -1253,7 +1253,7 @@
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Le journal n&apos;a pas pu être enregistré à cet endroit. Choisissez un autre dossier.</source>
         <translation>The log could not be saved there. Choose another folder.</translation>
     </message>
@@ -3198,7 +3198,7 @@
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/saving.py" line="+7"/>
+        <location filename="../../ui/mail/saving.py" line="+8"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>

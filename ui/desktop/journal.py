@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app import logs
 from app.about import window_title
-from ui import theme
+from ui import file_dialogs, theme
 from ui.plain import PlainLabel
 
 CAPACITY = 2000  # lines kept in the view: the ring buffer's own size
@@ -268,9 +268,10 @@ class JournalDialog(QDialog):
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Enregistrer le journal"),
-                str(Path.home() / f"monsisra-journal-{stamp}.txt"),
+                str(file_dialogs.start_folder("journal") / f"monsisra-journal-{stamp}.txt"),
                 self.tr("Texte (*.txt)"),
             )
+            file_dialogs.remember("journal", chosen)
             if not chosen:
                 return None
             path = Path(chosen)
