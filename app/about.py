@@ -27,6 +27,12 @@ LICENCE_NAME = "Licence publique de l'Union européenne (EUPL) 1.2"
 UNKNOWN = "inconnue"
 
 
+def window_title(what: str = "") -> str:
+    """Every window's title: "<what> — MonSisra bureau", the app's name once and last (what the
+    taskbar cuts is the end); the name alone for the main window."""
+    return f"{what} — {PRODUCT_NAME}" if what else PRODUCT_NAME
+
+
 def version() -> str:
     """The installed distribution's version ("inconnue" for code run without being installed)."""
     try:

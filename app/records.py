@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from app.account.identities import Identity
 from app.outbox.withdraw import Reopened
-from app.remote.directory import CATEGORY_LABELS, Correspondent, DirectoryPage, DirectoryQuery, Near
+from app.remote.directory import (
+    CATEGORY_LABELS,
+    Correspondent,
+    DirectoryPage,
+    DirectoryQuery,
+    Near,
+    specialty_label,
+)
 from app.remote.places import Place
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxRow, OutboxState
@@ -41,4 +48,5 @@ __all__ = [
     "Reopened",
     "Sort",
     "addresses_to_json",
+    "specialty_label",
 ]

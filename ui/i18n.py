@@ -61,6 +61,14 @@ def install(app: QCoreApplication, language: str, folder: Path | None = None) ->
     return installed
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """Of two sentences already translated, the one `n` calls for in the app's language: French
+    puts the singular on 0 and 1 ("0 résultat", "1 résultat", "2 résultats"), English on 1 only.
+    Never "résultat(s)": the caller writes both forms, then fills the one returned."""
+    french = QLocale().language() == QLocale.Language.French
+    return one if n == 1 or (n == 0 and french) else many
+
+
 def uninstall(app: QCoreApplication, translators: list[QTranslator]) -> None:
     for translator in translators:
         app.removeTranslator(translator)

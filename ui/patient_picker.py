@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.dates import parse_birth_date
 from app.message.draft import ChosenPatient
 from app.message.patient import format_ins, normalize_ins
 from app.regional.patients import SearchCriteria
 from app.regional.records import Patient, PatientMatches
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import i18n, tasks, theme
 from ui.plain import PlainLabel, plain_text
 
 
@@ -149,7 +150,7 @@ class PatientDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setObjectName("patientDialog")
-        self.setWindowTitle(self.tr("Choisir le patient"))
+        self.setWindowTitle(window_title(self.tr("Choisir le patient")))
         self.results: list[Patient] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
@@ -215,7 +216,9 @@ class PatientDialog(QDialog):
         if patients:
             self.list.setCurrentRow(0)
             count = len(patients)
-            found = self.tr("%n patient(s) trouvé(s).").replace("%n", str(count))
+            found = i18n.plural(
+                count, self.tr("{n} patient trouvé."), self.tr("{n} patients trouvés.")
+            ).format(n=count)
             if matches.truncated:
                 found += " " + self.tr("D'autres correspondent : précisez le prénom.")
             self._say(found)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from app.about import window_title
 from app.text import strip_bidi
 
 __all__ = [
@@ -145,7 +146,7 @@ def plain_message_box(
     Without `buttons`, the caller adds its own (`addButton`), or Qt shows OK."""
     box = QMessageBox(parent)
     box.setIcon(icon)
-    box.setWindowTitle(plain_text(title))
+    box.setWindowTitle(window_title(plain_text(title)))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(plain_text(text))
     if buttons != QMessageBox.StandardButton.NoButton:

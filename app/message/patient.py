@@ -68,9 +68,30 @@ def format_ins(ins: str) -> str:
     return " ".join(compact[a:b] for a, b in pairwise(cuts))
 
 
-def born(sex: str) -> str:
-    """The participle the patient's sex calls for; "né(e)" only when unknown."""
-    return {"male": "né", "female": "née"}.get(sex, "né(e)")
+# The first digit of a NIR (1, 2) or of a NIA (7, 8) is the sex registered for that INS.
+_INS_SEX: dict[str, Sex] = {"1": "male", "2": "female", "7": "male", "8": "female"}
+
+
+def sex_of_ins(ins: str | None) -> Sex:
+    """The sex an INS records (its first digit), "unknown" without a well-formed INS: what a
+    message's patient package says when it gives no sex of its own."""
+    compact = (ins or "").replace(" ", "")
+    return _INS_SEX.get(compact[:1], "unknown") if len(compact) == 15 else "unknown"
+
+
+def born_on(sex: str, day: dt.date) -> str:
+    """ "née le 02/03/1960" or "né le 02/03/1960" as the patient's sex says; without a known sex
+    "date de naissance : 02/03/1960" (never "né(e)")."""
+    if sex in ("male", "female"):
+        return f"{'née' if sex == 'female' else 'né'} le {numeric_date(day)}"
+    return f"date de naissance : {numeric_date(day)}"
+
+
+def identity_text(family: str | None, given: str | None, birth: dt.date | None, sex: str) -> str:
+    """The one way a patient is written: "DUPONT Marie, née le 01/02/1960" (family name in
+    capitals, as on French documents); the name alone without a birth date."""
+    name = " ".join(p for p in ((family or "").upper(), given or "") if p)
+    return name if birth is None else f"{name}, {born_on(sex, birth)}"
 
 
 @dataclass(frozen=True)
@@ -100,11 +121,8 @@ class PatientIdentity:
         return f"{self.ins}^^^&{self.oid}&ISO"
 
     def display(self) -> str:
-        """ "DUPONT Marie, née le 01/02/1960" — family name in capitals, as on French documents."""
-        name = " ".join(p for p in (self.family.upper(), self.given) if p)
-        if self.birth_date is None:
-            return name
-        return f"{name}, {born(self.sex)} le {numeric_date(self.birth_date)}"
+        """ "DUPONT Marie, née le 01/02/1960" (`identity_text`)."""
+        return identity_text(self.family, self.given, self.birth_date, self.sex)
 
 
 def xdm_attachment(email: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -102,6 +102,27 @@ INVALID_SERVER_URL = Message(
         "du serveur, par exemple https://sante-ara.fr.",
     )
 )
+SERVER_URL_SPACE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "L'adresse du serveur contient une espace : écrivez-la d'un seul tenant, par exemple "
+        "https://sante-ara.fr.",
+    )
+)
+SERVER_URL_SCHEME = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "L'adresse du serveur doit commencer par https:// (pas {scheme}://), par exemple "
+        "https://sante-ara.fr.",
+    )
+)
+SERVER_URL_EXTRA = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "L'adresse du serveur ne doit contenir ni identifiant, ni « ? », ni « # » : indiquez "
+        "seulement https:// suivi du nom du serveur, par exemple https://sante-ara.fr.",
+    )
+)
 CLEARTEXT_SERVER_URL = Message(
     QT_TRANSLATE_NOOP(
         "core",

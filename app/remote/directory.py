@@ -13,6 +13,7 @@ KeyError.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,6 +24,7 @@ import httpx
 from app import logs, messages
 from app.errors import CoreError
 from app.messages import Message
+from app.remote.http import tls_reason
 from app.remote.origins import origin_of
 
 log = logs.get("directory")
@@ -31,6 +33,17 @@ API_KEY_HEADER = "ESANTE-API-KEY"
 FHIR_JSON = "application/fhir+json"
 PROFESSION_SYSTEM_PART = "TRE_G15"
 SPECIALTY_SYSTEM_PART = "TRE_R38"
+_REGISTER_SUFFIX = re.compile(r"\s*\((SM|SCD|SI|SP)\)\s*$")
+
+
+def specialty_label(label: str | None) -> str | None:
+    """A TRE_R38 label as people say it: 'Cardiologie et Maladies vasculaires (SM)' without the
+    register it belongs to (a code no reader knows)."""
+    if label is None:
+        return None
+    return _REGISTER_SUFFIX.sub("", label).strip() or label
+
+
 EMAIL_TYPE_EXTENSION_PART = "contact-point-email-type"
 MAILBOX_METADATA_EXTENSION_PART = "mailbox-mss-metadata"
 ROLE_NAME_EXTENSION_PART = "practitionerrole-name"
@@ -547,7 +560,7 @@ class DirectoryClient:
             else:
                 response = await self._http.get(url, params=tuple(params), headers=self._headers)
         except httpx.HTTPError as exc:
-            raise DirectoryUnreachable(type(exc).__name__) from None
+            raise DirectoryUnreachable(type(exc).__name__, await tls_reason(exc)) from None
         if missing_ok and response.status_code in (404, 410):
             return None
         if response.status_code >= 400:

@@ -27,6 +27,7 @@ import httpx
 
 from app import logs, messages
 from app.errors import CoreError
+from app.messages import Message
 from app.remote.tls import CertificateFacts, peer_certificate, trust_context
 
 log = logs.get("http")
@@ -198,6 +199,16 @@ async def transport_error(
     if isinstance(error, TlsFailure):
         log.warning("TLS refused: %s (%s)", type(error).__name__, error)
     return error
+
+
+async def tls_reason(exc: httpx.HTTPError) -> Message | None:
+    """For a client whose own error says "unreachable" (the directory, the regional API): the
+    sentence of the TLS failure behind `exc` (its certificate expired, not trusted, for another
+    host…), so that it is said as such there too; None for a plain network failure."""
+    if not isinstance(exc, httpx.TransportError) or _ssl_cause(exc) is None:
+        return None
+    error = await transport_error(exc)
+    return error.message if isinstance(error, TlsFailure) else None
 
 
 def make_http_client(

@@ -119,19 +119,33 @@ class CleartextServerUrl(InvalidServerUrl):
 
 
 def check_server_url(url: str) -> str:
-    """The server address as typed, without surrounding spaces and final "/"; InvalidServerUrl
-    unless it is an http(s) URL of a host (no user name, query or fragment), CleartextServerUrl
-    for http:// to another computer. Nothing is sent before this passes."""
+    """The server address as typed, without surrounding spaces and final "/", and https:// put
+    before a bare host ("sante-ara.fr", "mss.example.fr:8443/base": what most people type, and
+    what the service's letters print). InvalidServerUrl unless it is then an http(s) URL of a
+    host (no user name, query or fragment), its sentence naming what is wrong (a space, another
+    scheme, a user name, a query); CleartextServerUrl for http:// to another computer. Nothing
+    is sent before this passes."""
     text = url.strip().rstrip("/")
-    if not text or any(c.isspace() or not c.isprintable() for c in text):
-        raise InvalidServerUrl("empty or with spaces")
+    if not text or any(not c.isprintable() for c in text):
+        raise InvalidServerUrl("empty or not printable")
+    if any(c.isspace() for c in text):
+        raise InvalidServerUrl("a space in the server address", messages.SERVER_URL_SPACE)
+    if "://" not in url:
+        text = "https://" + text
+    scheme = urlsplit(text).scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        # Shown in the sentence only when it is a word: no markup, nothing long, from the field.
+        shown = scheme if scheme.isascii() and scheme.isalpha() else "…"
+        raise InvalidServerUrl("not http(s)", messages.SERVER_URL_SCHEME.fill(scheme=shown))
     try:
         origin = origin_of(text)
         parts = urlsplit(text)
     except ValueError:
         raise InvalidServerUrl("not an http(s) URL of a host") from None
-    if parts.username is not None or parts.query or parts.fragment or "#" in text:
-        raise InvalidServerUrl("user name, query or fragment in the server address")
+    if parts.username is not None or parts.query or parts.fragment or "#" in text or "?" in text:
+        raise InvalidServerUrl(
+            "user name, query or fragment in the server address", messages.SERVER_URL_EXTRA
+        )
     if origin.scheme == "http" and not origin.loopback:
         raise CleartextServerUrl("http:// to another computer")
     return text

@@ -61,6 +61,8 @@ from app.regional.records import (
     Template,
     TemplateFile,
 )
+from app.remote.directory import specialty_label
+from app.remote.http import tls_reason
 from app.remote.origins import OriginPolicy
 
 log = logs.get("regional")
@@ -189,7 +191,7 @@ def _access_log(o: _Obj) -> AccessLogPage:
                     name=actor.text("name"),
                     mssante_address=actor.opt_text("mssanteAddress"),
                     profession=actor.opt_text("profession"),
-                    specialty=actor.opt_text("specialty"),
+                    specialty=specialty_label(actor.opt_text("specialty")),
                 ),
                 reason=e.opt_text("reason"),
                 reason_label=e.opt_text("reasonLabel"),
@@ -207,7 +209,7 @@ def _care_team(o: _Obj) -> CareTeam:
                 name=m.text("name"),
                 profession=m.opt_text("profession"),
                 profession_code=m.opt_text("professionCode"),
-                specialty=m.opt_text("specialty"),
+                specialty=specialty_label(m.opt_text("specialty")),
                 specialty_code=m.opt_text("specialtyCode"),
                 mssante_address=m.opt_text("mssanteAddress"),
             )
@@ -649,7 +651,7 @@ class RegionalClient:
         try:
             response = await self._http.request(method, self._base + path, **kwargs)
         except httpx.HTTPError as exc:
-            raise RegionalUnreachable(type(exc).__name__) from None
+            raise RegionalUnreachable(type(exc).__name__, await tls_reason(exc)) from None
         if response.status_code >= 400:
             raise _error(response)
         return response

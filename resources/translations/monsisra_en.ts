@@ -4,9 +4,9 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/desktop/about.py" line="+73"/>
-        <source>À propos de MonSisra bureau</source>
-        <translation>About MonSisra bureau</translation>
+        <location filename="../../ui/desktop/about.py" line="+74"/>
+        <source>À propos</source>
+        <translation>About</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -251,12 +251,12 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/saving.py" line="+39"/>
+        <location filename="../../ui/mail/saving.py" line="+36"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+59"/>
+        <location filename="../../ui/mail/documents.py" line="+58"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -335,7 +335,7 @@
 <context>
     <name>AutoLock</name>
     <message>
-        <location filename="../../ui/login/locked.py" line="+25"/>
+        <location filename="../../ui/login/locked.py" line="+26"/>
         <source>Session verrouillée.</source>
         <translation>Session locked.</translation>
     </message>
@@ -343,6 +343,65 @@
         <location line="+1"/>
         <source>Session verrouillée après {delay} d&apos;inactivité : saisissez votre mot de passe.</source>
         <translation>Session locked after {delay} of inactivity: enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>Browser</name>
+    <message>
+        <location filename="../../ui/browser.py" line="+35"/>
+        <source>Lien</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Aucun navigateur n&apos;a pu ouvrir ce lien.</source>
+        <translation>No browser could open this link.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Installez un navigateur web ou choisissez-en un par défaut dans les paramètres de votre système, ou copiez le lien pour l&apos;ouvrir vous-même : {url}</source>
+        <translation>Install a web browser or choose a default one in your system settings, or copy the link to open it yourself: {url}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copier le lien</source>
+        <translation>Copy the link</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Aucune application n&apos;est installée pour ouvrir les fichiers {kind} sur cet ordinateur.</source>
+        <translation>No application is installed to open {kind} files on this computer.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Aucune application n&apos;est installée pour ouvrir ce document sur cet ordinateur.</source>
+        <translation>No application is installed to open this document on this computer.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Ouvrir le document</source>
+        <translation>Open the document</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enregistrez-le pour l&apos;ouvrir avec un autre programme ou le transmettre, ou installez une application qui lit ce type de fichier.</source>
+        <translation>Save it to open it with another program or to pass it on, or install an application that reads this type of file.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Enregistrer sous…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
+        <translation>The patient&apos;s file is not available offline.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+8"/>
+        <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
+        <translation>The patient&apos;s file is opening in your browser.</translation>
     </message>
 </context>
 <context>
@@ -417,12 +476,17 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+155"/>
-        <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
-        <translation>Document(s) not found, removed from the draft: </translation>
+        <location filename="../../ui/composer/composer.py" line="+157"/>
+        <source>Document introuvable, retiré du brouillon : </source>
+        <translation>Document not found, removed from the draft: </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>Documents introuvables, retirés du brouillon : </source>
+        <translation>Documents not found, removed from the draft: </translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Modifié</source>
         <translation>Modified</translation>
     </message>
@@ -460,7 +524,7 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+50"/>
+        <location filename="../../ui/composer/view.py" line="+51"/>
         <location line="+166"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
@@ -596,13 +660,13 @@
     <name>Controller</name>
     <message>
         <location filename="../../ui/shell/leaving.py" line="+111"/>
-        <source>Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.</source>
-        <translation>You are signed out. Your password will be asked at the next login.</translation>
+        <source>Session fermée. Votre mot de passe sera demandé à la prochaine connexion.</source>
+        <translation>Session closed. Your password will be asked at the next login.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
-        <translation>You are signed out on this computer, but the server could not be reached to be told: log in and sign out again to close the session there.</translation>
+        <source>Session fermée sur cet ordinateur, mais le serveur, injoignable, n&apos;a pas été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.</source>
+        <translation>Session closed on this computer, but the server, unreachable, was not told: log in again then sign out to close the session there.</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -641,7 +705,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+36"/>
+        <location filename="../../ui/mail/conversations.py" line="+37"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -682,22 +746,27 @@
     </message>
     <message>
         <location line="+25"/>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-43"/>
         <source>Patient : {name}  ✕</source>
         <translation>Patient: {name}  ✕</translation>
     </message>
     <message>
         <location line="+34"/>
-        <source>{n} résultat(s) pour « {text} »</source>
-        <translation>{n} result(s) for “{text}”</translation>
+        <source>{n} résultat pour « {text} »</source>
+        <translation>{n} result for “{text}”</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+0"/>
+        <source>{n} résultats pour « {text} »</source>
+        <translation>{n} results for “{text}”</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Aucun message ne correspond à la recherche.</source>
         <translation>No message matches your search.</translation>
     </message>
@@ -801,7 +870,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+337"/>
+        <location filename="../../ui/directory/view.py" line="+338"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -940,7 +1009,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+193"/>
+        <location filename="../../ui/composer/documents.py" line="+194"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1050,7 +1119,7 @@
 <context>
     <name>FollowReasonDialog</name>
     <message>
-        <location filename="../../ui/patients/follow_reason.py" line="+44"/>
+        <location filename="../../ui/patients/follow_reason.py" line="+45"/>
         <source>Motif du suivi</source>
         <translation>Reason for following</translation>
     </message>
@@ -1161,12 +1230,12 @@
 <context>
     <name>Inserter</name>
     <message>
-        <location filename="../../ui/composer/inserting.py" line="+88"/>
+        <location filename="../../ui/composer/inserting.py" line="+89"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>« %1 » n&apos;est pas un fichier.</source>
         <translation>“%1” is not a file.</translation>
     </message>
@@ -1174,7 +1243,7 @@
 <context>
     <name>JournalDialog</name>
     <message>
-        <location filename="../../ui/desktop/journal.py" line="+102"/>
+        <location filename="../../ui/desktop/journal.py" line="+103"/>
         <location line="+11"/>
         <source>Journal</source>
         <translation>Log</translation>
@@ -1250,7 +1319,7 @@
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Le journal n&apos;a pas pu être enregistré à cet endroit. Choisissez un autre dossier.</source>
         <translation>The log could not be saved there. Choose another folder.</translation>
     </message>
@@ -1342,8 +1411,8 @@
     <name>LockedLoginWindow</name>
     <message>
         <location filename="../../ui/login/locked.py" line="+18"/>
-        <source>MonSisra bureau — Session verrouillée</source>
-        <translation>MonSisra bureau — Session locked</translation>
+        <source>Session verrouillée</source>
+        <translation>Session locked</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1354,9 +1423,9 @@
 <context>
     <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/form.py" line="+37"/>
-        <source>MonSisra bureau — Connexion</source>
-        <translation>MonSisra bureau — Sign in</translation>
+        <location filename="../../ui/login/form.py" line="+38"/>
+        <source>Connexion</source>
+        <translation>Sign in</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1472,7 +1541,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+215"/>
+        <location filename="../../ui/login/window.py" line="+229"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -1507,7 +1576,7 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+77"/>
         <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
         <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
     </message>
@@ -1518,21 +1587,7 @@
     </message>
 </context>
 <context>
-    <name>MailPage</name>
-    <message>
-        <location filename="../../ui/mail/page.py" line="+95"/>
-        <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
-        <translation>The patient&apos;s record is not available offline.</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
-    <message>
-        <location filename="../../ui/shell/main_window.py" line="+98"/>
-        <location line="+173"/>
-        <source>MonSisra bureau</source>
-        <translation>MonSisra bureau</translation>
-    </message>
     <message>
         <location filename="../../ui/shell/actions.py" line="+52"/>
         <source>Nouveau message</source>
@@ -1680,22 +1735,32 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="-32"/>
+        <location filename="../../ui/shell/main_window.py" line="+249"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/app_menu.py" line="+40"/>
-        <source>Attention : {n} message(s) de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
-        <translation>Warning: {n} message(s) in the outbox have not been sent yet. They will be lost.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>{n} brouillon(s) seront perdus.</source>
-        <translation>{n} draft(s) will be lost.</translation>
+        <location filename="../../ui/shell/app_menu.py" line="+43"/>
+        <source>Attention : {n} message de la boîte d&apos;envoi n&apos;a pas encore été envoyé. Il sera perdu.</source>
+        <translation>Warning: {n} message in the outbox has not been sent yet. It will be lost.</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>Attention : {n} messages de la boîte d&apos;envoi n&apos;ont pas encore été envoyés. Ils seront perdus.</source>
+        <translation>Warning: {n} messages in the outbox have not been sent yet. They will be lost.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{n} brouillon sera perdu.</source>
+        <translation>{n} draft will be lost.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} brouillons seront perdus.</source>
+        <translation>{n} drafts will be lost.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Les messages, documents et brouillons enregistrés sur cet ordinateur seront effacés et la connexion mémorisée supprimée. Vos messages restent sur le serveur : vous pourrez vous reconnecter avec votre mot de passe.</source>
         <translation>The messages, documents and drafts kept on this computer will be erased and the remembered login removed. Your messages stay on the server: you can log in again with your password.</translation>
     </message>
@@ -1719,7 +1784,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+98"/>
+        <location filename="../../ui/mail/reader.py" line="+99"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -1847,12 +1912,12 @@
 <context>
     <name>OriginApprovalDialog</name>
     <message>
-        <location filename="../../ui/login/approval.py" line="+24"/>
+        <location filename="../../ui/login/approval.py" line="+26"/>
         <source>Première connexion : autres adresses du serveur</source>
         <translation>First sign-in: other addresses of the server</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Autoriser l&apos;envoi de vos identifiants à d&apos;autres adresses ?</source>
         <translation>Allow your credentials to be sent to other addresses?</translation>
     </message>
@@ -1880,7 +1945,7 @@
 <context>
     <name>OutboxView</name>
     <message>
-        <location filename="../../ui/mail/outbox.py" line="+54"/>
+        <location filename="../../ui/mail/outbox.py" line="+55"/>
         <source>Boîte d&apos;envoi</source>
         <translation>Outbox</translation>
     </message>
@@ -1990,7 +2055,7 @@
 <context>
     <name>PatientDialog</name>
     <message>
-        <location filename="../../ui/patient_picker.py" line="+152"/>
+        <location filename="../../ui/patient_picker.py" line="+153"/>
         <source>Choisir le patient</source>
         <translation>Choose the patient</translation>
     </message>
@@ -2020,12 +2085,17 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>%n patient(s) trouvé(s).</source>
-        <translation>%n patient(s) found.</translation>
+        <location line="+20"/>
+        <source>{n} patient trouvé.</source>
+        <translation>{n} patient found.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
+        <source>{n} patients trouvés.</source>
+        <translation>{n} patients found.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>D&apos;autres correspondent : précisez le prénom.</source>
         <translation>Others match: add the first name.</translation>
     </message>
@@ -2139,12 +2209,17 @@
         <translation>No known e-mail or mobile.</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Un message à {n} professionnel(s) de l&apos;équipe de soins</source>
-        <translation>A message to {n} professional(s) of the care team</translation>
+        <location line="+10"/>
+        <source>Un message à {n} professionnel de l&apos;équipe de soins</source>
+        <translation>A message to {n} professional of the care team</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>Un message à {n} professionnels de l&apos;équipe de soins</source>
+        <translation>A message to {n} professionals of the care team</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Aucune adresse MSSanté connue dans l&apos;équipe de soins.</source>
         <translation>No known MSSanté address in the care team.</translation>
     </message>
@@ -2152,7 +2227,7 @@
 <context>
     <name>PatientSearchForm</name>
     <message>
-        <location filename="../../ui/patient_picker.py" line="-164"/>
+        <location filename="../../ui/patient_picker.py" line="-166"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
@@ -2238,7 +2313,7 @@
         <translation>Not given</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>née le {day}</source>
         <translation>born {day}</translation>
     </message>
@@ -2249,8 +2324,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>né(e) le {day}</source>
-        <translation>born {day}</translation>
+        <source>date de naissance : {day}</source>
+        <translation>date of birth: {day}</translation>
     </message>
     <message>
         <location filename="../../ui/patients/delegates.py" line="+57"/>
@@ -2281,7 +2356,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+67"/>
+        <location filename="../../ui/patients/view.py" line="+66"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -2349,16 +2424,6 @@
         <location line="+36"/>
         <source>Création du dossier…</source>
         <translation>Creating the record…</translation>
-    </message>
-    <message>
-        <location line="+112"/>
-        <source>Le navigateur n&apos;a pas pu être ouvert.</source>
-        <translation>The browser could not be opened.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
-        <translation>The patient&apos;s record opens in your browser.</translation>
     </message>
 </context>
 <context>
@@ -2512,25 +2577,15 @@
 <context>
     <name>ServerAddress</name>
     <message>
-        <location filename="../../ui/server_address.py" line="+18"/>
+        <location filename="../../ui/server_address.py" line="+21"/>
         <source>Indiquez l&apos;adresse du serveur, par exemple https://sante-ara.fr.</source>
         <translation>Enter the server address, for example https://sante-ara.fr.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Utilisez une adresse en https:// : une connexion non chiffrée ferait circuler votre mot de passe en clair ; elle n&apos;est acceptée que pour un serveur sur cet ordinateur (127.0.0.1 ou localhost).</source>
-        <translation>Use an https:// address: an unencrypted connection would send your password in clear; it is only accepted for a server on this computer (127.0.0.1 or localhost).</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Cette adresse n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur.</source>
-        <translation>This address is not valid: it must start with https:// followed by the server name.</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+61"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+62"/>
         <location line="+34"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -2559,7 +2614,7 @@
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../ui/desktop/shortcuts.py" line="+35"/>
+        <location filename="../../ui/desktop/shortcuts.py" line="+36"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
@@ -2815,7 +2870,7 @@ Telephone</translation>
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+51"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+50"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2900,12 +2955,7 @@ Telephone</translation>
         <translation>Opens the video call in your browser.</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Le navigateur n&apos;a pas pu être ouvert.</source>
-        <translation>The browser could not be opened.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+9"/>
         <source>La téléconsultation s&apos;ouvre dans votre navigateur.</source>
         <translation>The teleconsultation is opening in your browser.</translation>
     </message>
@@ -3021,7 +3071,7 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseDetail</name>
     <message>
-        <location filename="../../ui/teleexpertise/detail.py" line="+51"/>
+        <location filename="../../ui/teleexpertise/detail.py" line="+52"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
@@ -3056,12 +3106,7 @@ Telephone</translation>
         <translation>Choose a tele-expertise to see its details.</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>{patient}, né(e) le {born}</source>
-        <translation>{patient}, born {born}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+21"/>
         <source>Demandée à {name}</source>
         <translation>Requested from {name}</translation>
     </message>
@@ -3104,7 +3149,7 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/request.py" line="+46"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+47"/>
         <location line="+10"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -3178,7 +3223,7 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+74"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+73"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -3309,12 +3354,12 @@ Telephone</translation>
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/saving.py" line="+7"/>
+        <location filename="../../ui/mail/saving.py" line="+8"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/message_body.py" line="+128"/>
+        <location filename="../../ui/mail/message_body.py" line="+127"/>
         <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
         <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
     </message>
@@ -3440,6 +3485,21 @@ Telephone</translation>
         <location line="+6"/>
         <source>L&apos;adresse du serveur n&apos;est pas valide : elle doit commencer par https:// suivi du nom du serveur, par exemple https://sante-ara.fr.</source>
         <translation>The server address is not valid: it must start with https:// followed by the server&apos;s name, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur contient une espace : écrivez-la d&apos;un seul tenant, par exemple https://sante-ara.fr.</source>
+        <translation>The server address contains a space: write it in one piece, for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur doit commencer par https:// (pas {scheme}://), par exemple https://sante-ara.fr.</source>
+        <translation>The server address must start with https:// (not {scheme}://), for example https://sante-ara.fr.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;adresse du serveur ne doit contenir ni identifiant, ni « ? », ni « # » : indiquez seulement https:// suivi du nom du serveur, par exemple https://sante-ara.fr.</source>
+        <translation>The server address must contain no user name, “?” or “#”: give only https:// followed by the server&apos;s name, for example https://sante-ara.fr.</translation>
     </message>
     <message>
         <location line="+7"/>

@@ -112,7 +112,7 @@ def test_patient_display_in_french() -> None:
     male = PatientIdentity(None, None, "Paul", "Roux", dt.date(1950, 12, 3), "male")
     assert male.display() == "ROUX Paul, né le 03/12/1950"
     unknown = PatientIdentity(None, None, "Camille", "Petit", dt.date(2001, 1, 9))
-    assert unknown.display() == "PETIT Camille, né(e) le 09/01/2001"
+    assert unknown.display() == "PETIT Camille, date de naissance : 09/01/2001"
     assert PatientIdentity(None, None, "Léa", "Blanc").display() == "BLANC Léa"
     assert PATIENT.is_test
     assert not PATIENT.is_qualified

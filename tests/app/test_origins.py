@@ -100,6 +100,8 @@ def test_loopback_is_this_computer_only(host: str, loopback: bool) -> None:
         ("http://127.0.0.1:8123", "http://127.0.0.1:8123"),
         ("http://localhost:8000/", "http://localhost:8000"),
         ("http://[::1]:8000", "http://[::1]:8000"),
+        ("mss.sante-ara.fr", "https://mss.sante-ara.fr"),
+        (" mss.example.fr:8443/base/", "https://mss.example.fr:8443/base"),
     ],
 )
 def test_usable_server_addresses_are_kept_as_typed_without_the_final_slash(
@@ -112,7 +114,6 @@ def test_usable_server_addresses_are_kept_as_typed_without_the_final_slash(
     "typed",
     [
         "",
-        "sante-ara.fr",
         "ftp://sante-ara.fr",
         "https://",
         "https://exa mple.fr",
@@ -216,3 +217,18 @@ def test_a_url_without_origin_is_refused_not_crashed_on() -> None:
     with pytest.raises(OriginRefused) as caught:
         OriginPolicy.for_url(LOGIN).check("javascript:alert(1)")
     assert "rien n'y a été envoyé" in caught.value.message_fr
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("https://sante ara.fr", "contient une espace"),
+        ("ftp://sante-ara.fr", "(pas ftp://)"),
+        ("https://moi:secret@sante-ara.fr", "ni identifiant"),
+        ("sante-ara.fr/?x=1", "ni « ? »"),
+    ],
+)
+def test_a_refused_server_address_says_what_is_wrong_with_it(typed: str, said: str) -> None:
+    with pytest.raises(InvalidServerUrl) as caught:
+        check_server_url(typed)
+    assert said in caught.value.message_fr

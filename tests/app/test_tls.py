@@ -25,6 +25,8 @@ from app import messages
 from app.account.login import NoLocalAccount, OpenAccount, open_account
 from app.dates import long_date
 from app.events import ConnectionChanged, EventBus
+from app.regional.errors import RegionalUnreachable
+from app.remote.directory import DirectoryClient, DirectoryQuery, DirectoryUnreachable
 from app.remote.http import (
     CertificateExpired,
     CertificateNotTrusted,
@@ -37,6 +39,7 @@ from app.remote.http import (
     unreachable_from,
 )
 from app.remote.jmap import fetch_public_regional_urls
+from app.remote.regional import RegionalClient
 from app.remote.tls import CaBundleError, CertificateFacts, read_ca_bundle, trust_context
 from app.session import AccountSession
 from server.testing import ServerThread, TlsFiles, quick_config
@@ -523,3 +526,26 @@ def test_certificate_names_match_like_rfc_6125() -> None:
     assert not facts.matches("sante-ara.fr")
     assert facts.matches("127.0.0.1")
     assert not facts.matches("127.0.0.2")
+
+
+@pytest.mark.asyncio
+async def test_the_directory_and_the_regional_services_say_a_refused_certificate_as_such(
+    pki: Pki, server_factory: ServerFactory
+) -> None:
+    server = server_factory(tls=pki.expired)
+    async with make_http_client(ca_bundle=pki.ca_cert) as http:
+        with pytest.raises(DirectoryUnreachable) as directory:
+            await DirectoryClient(http, server.base_url + "/fhir").search(DirectoryQuery(text="x"))
+        with pytest.raises(RegionalUnreachable) as regional:
+            await RegionalClient(http, server.base_url + "/regional/v1").portal_code()
+    for caught in (directory, regional):
+        assert "a expiré le" in caught.value.message_fr
+        assert "injoignable" not in caught.value.message_fr
+
+
+@pytest.mark.asyncio
+async def test_a_closed_port_is_still_said_unreachable_by_the_directory() -> None:
+    async with make_http_client() as http:
+        with pytest.raises(DirectoryUnreachable) as caught:
+            await DirectoryClient(http, "http://127.0.0.1:9/fhir").search(DirectoryQuery(text="x"))
+    assert caught.value.message_fr == messages.DIRECTORY_UNREACHABLE.text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -29,3 +30,10 @@ def browser() -> Iterator[UrlCatcher]:
     yield catcher
     for scheme in ("http", "https"):
         QDesktopServices.unsetUrlHandler(scheme)
+
+
+def page_as_browser(url: str) -> httpx.Response:
+    """What a browser shows for `url`: no credentials of ours, cookies kept, redirects followed
+    (a portal code becomes a session cookie, then the page itself)."""
+    with httpx.Client(follow_redirects=True, timeout=10) as client:
+        return client.get(url)

@@ -43,7 +43,7 @@ def test_the_dialog_shows_every_version_and_sqlciphers_own(
     qtbot.addWidget(dialog)
     dialog.show()
     loaded(qtbot, dialog)
-    assert dialog.windowTitle() == "À propos de MonSisra bureau"
+    assert dialog.windowTitle() == "À propos — MonSisra bureau"
     assert dialog.version_label.text() == f"Version {VERSION}"
     shown = {key: label.text() for key, label in dialog.versions.items()}
     assert shown["app"] == VERSION

@@ -112,10 +112,10 @@ def test_every_setting_changed_is_saved_with_ok_and_announced(
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("http://sante-ara.fr", "Utilisez une adresse en https://"),
-        ("sante-ara.fr", "n'est pas valide"),
+        ("http://sante-ara.fr", "doit commencer par https://"),
+        ("ftp://sante-ara.fr", "(pas ftp://)"),
         ("https://", "n'est pas valide"),
-        ("https://exa mple.fr", "n'est pas valide"),
+        ("https://exa mple.fr", "contient une espace"),
         ("https://example.fr:99999", "n'est pas valide"),
         ("", "Indiquez l'adresse du serveur"),
     ],
@@ -130,6 +130,7 @@ def test_bad_server_addresses_are_explained_in_french(typed: str, said: str) -> 
     "good",
     [
         "https://sante-ara.fr",
+        "sante-ara.fr",
         "https://mss.example.fr:8443/base/",
         "http://127.0.0.1:8123",
         "http://localhost:8000",

@@ -100,7 +100,7 @@ def test_sign_out_revokes_the_session_keeps_the_draft_and_unticks_remember_me(
     assert settings_mod.current().remember_me is False
     assert login.notice_banner.isVisible()
     assert login.notice_banner.text.text() == (
-        "Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion."
+        "Session fermée. Votre mot de passe sera demandé à la prochaine connexion."
     )
 
     # The draft was saved: it comes back.
@@ -127,7 +127,7 @@ def test_sign_out_offline_says_the_server_could_not_be_told(
     login = back_at_login(qtbot, controller)
     assert memory_keyring.tokens() == {}
     assert login.notice_banner.text.text() == (
-        "Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n'a pas été "
+        "Session fermée sur cet ordinateur, mais le serveur, injoignable, n'a pas été "
         "prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session."
     )
     login.close()
@@ -173,8 +173,7 @@ def test_forget_warns_about_unsent_messages_then_deletes_the_account_here(
     details = informative(box)
     assert details.textFormat() == Qt.TextFormat.PlainText
     assert details.text().startswith(
-        "Attention : 1 message(s) de la boîte d'envoi n'ont pas encore été envoyés. "
-        "Ils seront perdus."
+        "Attention : 1 message de la boîte d'envoi n'a pas encore été envoyé. Il sera perdu."
     )
     assert box.icon() == QMessageBox.Icon.Warning
     cancel = box.defaultButton()

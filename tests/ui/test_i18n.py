@@ -204,7 +204,7 @@ def test_with_english_chosen_the_login_window_speaks_english(
     qtbot: QtBot, qloop: asyncio.AbstractEventLoop, start_in: Callable[[str], Path]
 ) -> None:
     window = offline_login_window(qtbot, start_in("en"))
-    assert window.windowTitle() == "MonSisra bureau — Sign in"
+    assert window.windowTitle() == "Sign in — MonSisra bureau"
     assert field_labels(window) == ["Server", "Username", "Password"]
     assert window.submit_button.text() == "Sign in"
     assert window.remember_box.text() == "Remember me"

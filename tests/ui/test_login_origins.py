@@ -169,3 +169,29 @@ def test_a_long_refusal_is_shown_whole_in_the_login_window(
 
     qtbot.waitUntil(whole)
     assert window.height() >= window.layout().heightForWidth(window.width())
+
+
+def test_a_bare_host_is_completed_with_https_in_the_field_and_nothing_is_said_wrong(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path
+) -> None:
+    window = window_for(qtbot, data_root, "serveur.invalid:8443")
+    assert window.server_edit.text() == "https://serveur.invalid:8443"
+    assert window.server_url() == "https://serveur.invalid:8443"
+    assert not window.server_error.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("https://serveur .fr", "contient une espace"),
+        ("ftp://serveur.fr", "(pas ftp://)"),
+        ("https://serveur.fr/?page=1", "ni « ? »"),
+    ],
+)
+def test_an_address_that_cannot_be_completed_says_what_is_wrong_under_the_field(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path, typed: str, said: str
+) -> None:
+    window = window_for(qtbot, data_root, typed)
+    assert window.server_error.isVisible()
+    assert said in window.server_error.text()
+    assert window.server_reachable is None  # no probe: nothing was sent

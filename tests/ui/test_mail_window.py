@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.message.patient import format_ins
 from app.session import AccountSession
 from tests.ui import mail_helpers
+from tests.ui.browser import page_as_browser
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import UrlRecorder, row_where
 from ui.mail.conversation_model import PAGE
@@ -130,12 +131,15 @@ def test_patient_banner_opens_the_patients_file_and_portal_opens_with_a_code(
     assert f"INS {format_ins(summary.patient.ins)}" in text
     qtbot.waitUntil(lambda: ui_session.regional_urls is not None)
     banner.label.linkActivated.emit("patient:")
-    assert len(opened_urls.urls) == 1
-    assert (
-        opened_urls.urls[0]
-        .toString()
-        .endswith(f"/portal/mespatients/patients/{summary.patient.ins}")
-    )
+    qtbot.waitUntil(lambda: len(opened_urls.urls) == 1)
+    opened = opened_urls.urls[0]
+    assert opened.path().endswith(f"/portal/mespatients/patients/{summary.patient.ins}")
+    assert "code=" in opened.query()
+    # The code signs the browser in on that patient's file, not on a login wall.
+    page = page_as_browser(opened.toString())
+    assert page.status_code == 200
+    assert "Dossier de" in page.text
+    assert summary.patient.ins in page.text
     # "Mon portail": MesPatients in the browser, with a one-time code.
     portal = next(
         window.navigation.model.index(r, 0)

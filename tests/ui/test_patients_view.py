@@ -14,12 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.message.patient import format_ins
-from app.regional.links import patient_file_url
 from app.regional.patients import display_name, matches, team_addresses
 from app.remote.regional import CareTeam, CareTeamMember, Patient, RegionalClient
 from app.session import AccountSession
@@ -28,7 +27,7 @@ from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.server.conftest import User, get_token
 from tests.ui import page_helpers
-from tests.ui.browser import UrlCatcher
+from tests.ui.browser import UrlCatcher, page_as_browser
 from tests.ui.conftest import run_sync
 from tests.ui.mail_helpers import window  # noqa: F401
 from ui.patients.create_form import parse_day
@@ -516,13 +515,16 @@ def test_open_the_patients_file_in_the_browser(
     select(qtbot, view, target.id)
     assert view.panel.file_button.isEnabled()
     qtbot.mouseClick(view.panel.file_button, Qt.MouseButton.LeftButton)
-    urls = ui_session.regional_urls
-    assert urls is not None
+    qtbot.waitUntil(lambda: len(browser.urls) == 1, timeout=WAIT)
     assert target.ins is not None
-    expected = patient_file_url(urls.patient_file_url_template, target.ins)
-    assert browser.urls == [expected]
-    assert expected.endswith(f"/mespatients/patients/{target.ins}")
+    opened = QUrl(browser.urls[0])
+    assert opened.path().endswith(f"/mespatients/patients/{target.ins}")
+    assert "code=" in opened.query()
     assert "navigateur" in view.panel.feedback_label.text()
+    # The code signs the browser in on that patient's file, not on a login wall.
+    page = page_as_browser(browser.urls[0])
+    assert page.status_code == 200
+    assert f"Dossier de {target.given} {target.family}" in page.text
 
 
 def _inbox_patients(win: MainWindow) -> dict[str, int]:

@@ -110,7 +110,7 @@ def test_message_box_with_standard_buttons(qtbot: QtBot) -> None:
     )
     qtbot.addWidget(box)
     assert box.standardButtons() == yes | no
-    assert box.windowTitle() == "Titre"
+    assert box.windowTitle() == "Titre — MonSisra bureau"
 
 
 def test_a_long_word_from_outside_does_not_widen_its_window(qtbot: QtBot) -> None:

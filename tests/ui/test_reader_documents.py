@@ -18,7 +18,7 @@ from tests.ui import mail_helpers
 from tests.ui.desktop_helpers import CARDIO, PDF, deliver_to_gp
 from tests.ui.file_dialog import SaveDialogAnswer
 from tests.ui.mail_helpers import UrlRecorder, row_where
-from ui import tasks
+from ui import file_dialogs, tasks
 from ui.mail import saving
 from ui.mail.documents import AttachmentChip
 from ui.shell.main_window import MainWindow
@@ -176,9 +176,10 @@ def test_names_that_point_elsewhere_open_under_a_safe_name(
         ("ordonnance\u202egpj.exe", "ordonnancegpj.exe"),
     ],
 )
-def test_the_save_dialog_starts_in_documents_whatever_the_name_says(
+def test_the_save_dialog_starts_in_a_standard_folder_whatever_the_name_says(
     qtbot: QtBot, home: Path, name: str, proposed: str
 ) -> None:
+    file_dialogs.forget()
     (home / "Documents").mkdir()
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -188,12 +189,38 @@ def test_the_save_dialog_starts_in_documents_whatever_the_name_says(
     assert answer.title == "Enregistrer le document"
 
 
-def test_without_documents_the_save_dialog_starts_in_downloads_then_home(home: Path) -> None:
-    assert saving.save_folder() == home
+def test_without_the_first_folder_a_dialog_starts_in_documents_downloads_then_home(
+    home: Path,
+) -> None:
+    file_dialogs.forget()
+    assert file_dialogs.start_folder("text") == home
     (home / "Téléchargements").mkdir()
-    assert saving.save_folder() == home / "Téléchargements"
+    assert file_dialogs.start_folder("text") == home / "Téléchargements"
     (home / "Documents").mkdir()
-    assert saving.save_folder() == home / "Documents"
+    assert file_dialogs.start_folder("text") == home / "Documents"
+    assert file_dialogs.start_folder("document", file_dialogs.DOWNLOADS) == (
+        home / "Téléchargements"
+    )
+
+
+def test_a_received_document_is_saved_from_downloads_then_where_the_user_chose_last(
+    qtbot: QtBot, home: Path
+) -> None:
+    file_dialogs.forget()
+    for folder in ("Documents", "Téléchargements", "Patients"):
+        (home / folder).mkdir()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    answer = SaveDialogAnswer(home / "Patients" / "cr.pdf")
+    assert saving.ask_save_path(parent, "cr.pdf") == str(home / "Patients" / "cr.pdf")
+    assert answer.proposed == str(home / "Téléchargements" / "cr.pdf")
+    answer = SaveDialogAnswer(None)
+    saving.ask_save_path(parent, "ordonnance.pdf")
+    assert answer.proposed == str(home / "Patients" / "ordonnance.pdf")  # remembered
+    answer = SaveDialogAnswer(None)
+    saving.ask_text_path(parent, "Texte du message.txt")
+    assert answer.proposed == str(home / "Documents" / "Texte du message.txt")  # its own use
+    file_dialogs.forget()
 
 
 def test_each_document_says_whether_it_opens_offline(

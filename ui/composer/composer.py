@@ -27,7 +27,7 @@ from app.events import OutboxChanged
 from app.message.draft import ChosenPatient, Draft, DraftDocument, DraftUnreadable
 from app.records import Address, Correspondent, EmailRecord, OutboxState
 from app.session import AccountSession
-from ui import tasks
+from ui import i18n, tasks
 from ui.bridge import EventBridge
 from ui.composer.demo import demo_draft
 from ui.composer.documents import Document
@@ -152,7 +152,11 @@ class Composer(ComposerView):
             self.documents.add(Document.of(document.path, document.type_code))
         if missing:
             self.notify(
-                self.tr("Document(s) introuvable(s), retiré(s) du brouillon : ")
+                i18n.plural(
+                    len(missing),
+                    self.tr("Document introuvable, retiré du brouillon : "),
+                    self.tr("Documents introuvables, retirés du brouillon : "),
+                )
                 + ", ".join(missing)
             )
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.message import doctypes
 from app.message.compose import OutgoingAttachment
 from app.units import file_size
@@ -66,7 +67,7 @@ class DocumentTypeDialog(QDialog):
     def __init__(self, file_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentTypeDialog")
-        self.setWindowTitle(self.tr("Type de document"))
+        self.setWindowTitle(window_title(self.tr("Type de document")))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from app.errors import CoreError
 from app.outbox.limits import SendLimits, check_sizes, fetch_limits
 from app.session import AccountSession
-from ui import tasks
+from ui import file_dialogs, tasks
 from ui.composer.documents import Document, DocumentList, ask_type
 
 log = logging.getLogger("monsisra.ui.composer")
@@ -85,7 +85,11 @@ class Inserter(QObject):
             widget.installEventFilter(drop_filter)
 
     def _file_dialog(self) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(self.window, self.tr("Insérer un document"))
+        names, _ = QFileDialog.getOpenFileNames(
+            self.window, self.tr("Insérer un document"), str(file_dialogs.start_folder("insert"))
+        )
+        if names:
+            file_dialogs.remember("insert", names[0])
         return [Path(n) for n in names]
 
     def insert_documents(self) -> None:

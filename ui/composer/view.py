@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.message.draft import ChosenPatient
 from app.message.patient import format_ins
 from app.session import AccountSession
@@ -47,7 +48,7 @@ class ComposerView(QWidget):
     def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("composer")
-        self.setWindowTitle(self.tr("Nouveau message"))
+        self.setWindowTitle(window_title(self.tr("Nouveau message")))
         self.setAcceptDrops(True)
         self.resize(860, 720)
         self.notice_text = ""
@@ -213,7 +214,7 @@ class ComposerView(QWidget):
     def retitle(self) -> None:
         """The window's title: the subject, once there is one."""
         subject = self.subject_edit.text().strip()
-        self.setWindowTitle(plain_text(subject) or self.tr("Nouveau message"))
+        self.setWindowTitle(window_title(plain_text(subject) or self.tr("Nouveau message")))
 
     def show_patient(self, patient: ChosenPatient | None) -> Chip | None:
         """The patient's chip (name, then birth, sex and INS), or "Aucun patient — choisir…"."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app import about, paths
 from app import settings as settings_mod
+from app.about import window_title
 from ui import tasks, theme
 from ui.plain import PlainLabel
 
@@ -70,7 +71,7 @@ class AboutDialog(QDialog):
         self.data_root = data_root
         self.notices_file = notices if notices is not None else notices_path()
         self.setObjectName("aboutDialog")
-        self.setWindowTitle(self.tr("À propos de MonSisra bureau"))
+        self.setWindowTitle(window_title(self.tr("À propos")))
         self.resize(640, 560)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import logs
-from ui import theme
+from app.about import window_title
+from ui import file_dialogs, theme
 from ui.plain import PlainLabel
 
 CAPACITY = 2000  # lines kept in the view: the ring buffer's own size
@@ -99,7 +100,7 @@ class JournalDialog(QDialog):
         self._entries: collections.deque[tuple[int, str]] = collections.deque(maxlen=CAPACITY)
         self._handler: _LiveHandler | None = None
         self.setObjectName("journalDialog")
-        self.setWindowTitle(self.tr("Journal"))
+        self.setWindowTitle(window_title(self.tr("Journal")))
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(560, 360)
         self.resize(920, 560)
@@ -267,9 +268,10 @@ class JournalDialog(QDialog):
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Enregistrer le journal"),
-                str(Path.home() / f"monsisra-journal-{stamp}.txt"),
+                str(file_dialogs.start_folder("journal") / f"monsisra-journal-{stamp}.txt"),
                 self.tr("Texte (*.txt)"),
             )
+            file_dialogs.remember("journal", chosen)
             if not chosen:
                 return None
             path = Path(chosen)

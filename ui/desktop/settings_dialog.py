@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as settings_mod
+from app.about import window_title
 from app.session import AccountSession
 from app.settings import Settings
 from app.units import MIB
@@ -58,7 +59,7 @@ class SettingsDialog(QDialog):
         self._initial = settings_mod.current()
 
         self.setObjectName("settingsDialog")
-        self.setWindowTitle(self.tr("Paramètres"))
+        self.setWindowTitle(window_title(self.tr("Paramètres")))
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(760, 480)
         self.resize(960, 720)

@@ -25,7 +25,7 @@ from app.settings import Settings
 from ui import tasks
 from ui.desktop.settings_card import SettingsCard, field_label, hint, say
 from ui.plain import PlainLabel, plain_tooltip
-from ui.server_address import say_server_error, server_url_error
+from ui.server_address import say_server_error, server_url_error, usable_server_url
 
 
 class AccountCard(SettingsCard):
@@ -87,7 +87,7 @@ class AccountCard(SettingsCard):
         self.login_value.setText(shown or self.tr("aucun compte ouvert"))
 
     def server_url(self) -> str:
-        return self.server_edit.text().strip().rstrip("/")
+        return usable_server_url(self.server_edit.text())
 
     def changes(self) -> dict[str, object]:
         return {"server_url": self.server_url()}

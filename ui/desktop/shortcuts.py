@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from ui import theme
 from ui.plain import PlainLabel
 
@@ -125,7 +126,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
-        self.setWindowTitle(self.tr("Raccourcis clavier"))
+        self.setWindowTitle(window_title(self.tr("Raccourcis clavier")))
         self.resize(560, 728)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)

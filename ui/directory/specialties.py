@@ -3,8 +3,7 @@ filter: the client must offer the list before any search, and the core carries n
 
 from __future__ import annotations
 
-import re
-
+from app.records import specialty_label
 from app.text import fold
 
 SPECIALTIES: tuple[tuple[str, str], ...] = (
@@ -94,12 +93,11 @@ SPECIALTIES: tuple[tuple[str, str], ...] = (
     ("SP04", "Hémovigilance (SP)"),
 )
 
-_SUFFIX = re.compile(r"\s*\((SM|SCD|SI|SP)\)\s*$")
-
 
 def short_label(label: str) -> str:
-    """'Cardiologie et Maladies vasculaires (SM)' without its register suffix, as people say it."""
-    return _SUFFIX.sub("", label).strip() or label
+    """'Cardiologie et Maladies vasculaires (SM)' without its register suffix, as people say it
+    (app.records.specialty_label)."""
+    return specialty_label(label) or label
 
 
 def options() -> list[tuple[str, str]]:

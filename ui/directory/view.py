@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.message.draft import Draft
 from app.records import Address, Correspondent, DirectoryPage
 from app.session import AccountSession
@@ -334,7 +335,7 @@ class DirectoryDialog(QDialog):
     def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("directoryDialog")
-        self.setWindowTitle(self.tr("Rechercher un destinataire"))
+        self.setWindowTitle(window_title(self.tr("Rechercher un destinataire")))
         self.resize(980, 680)
         self.view = DirectoryView(session, self, picking=True)
         self.choose_button = QPushButton(theme.icon("check-light"), self.tr("Choisir"))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from app.about import window_title
 from ui.plain import PlainLabel
 
 
@@ -21,7 +22,9 @@ class OriginApprovalDialog(QDialog):
     def __init__(self, origins: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("originApprovalDialog")
-        self.setWindowTitle(self.tr("Première connexion : autres adresses du serveur"))
+        self.setWindowTitle(
+            window_title(self.tr("Première connexion : autres adresses du serveur"))
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)

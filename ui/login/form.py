@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.settings import Settings
 from ui import theme
 from ui.login.banners import Banner, DemoHint, WrappedText
@@ -34,7 +35,7 @@ class LoginForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loginWindow")
-        self.setWindowTitle(self.tr("MonSisra bureau — Connexion"))
+        self.setWindowTitle(window_title(self.tr("Connexion")))
         self.setWindowIcon(theme.app_icon())
         # No fixed minimum: the layout's, so that the window grows when a long sentence shows.
         self.resize(960, 720)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from app.about import window_title
 from app.dates import hours_minutes
 from ui.login.banners import Banner, DemoHint
 from ui.login.window import LoginWindow
@@ -41,7 +42,7 @@ class LockedLoginWindow(LoginWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(data_root, demo_hint, opener, parent)
-        self.setWindowTitle(self.tr("MonSisra bureau — Session verrouillée"))
+        self.setWindowTitle(window_title(self.tr("Session verrouillée")))
         self.server_edit.setText(server_url)
         self.login_edit.setText(login)
         self.password_edit.clear()  # never kept: the lock asks for it again

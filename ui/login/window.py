@@ -15,6 +15,11 @@ At the first login of an account whose server names other addresses, the core st
 sending anything there (OriginApprovalNeeded): the window asks (OriginApprovalDialog) and, on
 approval, logs in again with them approved; cancelled, the login ends with a sentence that says so.
 
+A banner goes once what it says is no longer true: while the server does not answer, the window
+asks again every few seconds (the offline banner goes when it answers); after a failed login the
+server is asked again (an answer such as a wrong password proves it reachable), and a login that
+succeeds online leaves no offline banner behind.
+
 A server whose secure connection is refused (certificate expired, not trusted, for another host;
 TLS version) is not "hors connexion": the window says the core's reason in its error banner, the
 login fails with it, and for an account known here a separate "Ouvrir hors ligne" lets the user
@@ -35,18 +40,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QShowEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from app import settings as settings_mod
 from app.account.probe import ServerProbe, ServerState
 from app.errors import CoreError
-from ui import first_paint, tasks
+from ui import browser, first_paint, tasks
 from ui.login.approval import OriginApprovalDialog
 from ui.login.banners import DemoHint, grow_to_fit
 from ui.login.form import LoginForm
-from ui.server_address import say_server_error
+from ui.server_address import complete_server_field, say_server_error, usable_server_url
 
 if TYPE_CHECKING:
     from app.account.sign_in import Opener, SignIn
@@ -58,6 +63,7 @@ log = logging.getLogger("monsisra.ui.login")
 
 FALLBACK_REGISTRATION_URL = "https://sante-ara.fr/inscription/"
 CORE = "app.account.sign_in"  # what the login needs from the core (it loads all the rest)
+REPROBE_MS = 5_000  # while the server does not answer, asked again this often
 
 
 async def load_core() -> type[SignIn]:
@@ -100,6 +106,10 @@ class LoginWindow(LoginForm):
         # and the retry is then refused again.
         self._throttle.setTimerType(Qt.TimerType.PreciseTimer)
         self._throttle.timeout.connect(self._end_throttle)
+        self.reprobe = QTimer(self)
+        self.reprobe.setSingleShot(True)
+        self.reprobe.setInterval(REPROBE_MS)
+        self.reprobe.timeout.connect(self.probe_server)
         self.submit_button.clicked.connect(self.submit)
         self.offline_button.clicked.connect(self.open_offline)
         self.register_button.clicked.connect(self.open_registration)
@@ -130,6 +140,7 @@ class LoginWindow(LoginForm):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.reprobe.stop()
         for future in (self._probe, self._attempt):
             if future is not None and not future.done():
                 future.cancel()
@@ -139,7 +150,7 @@ class LoginWindow(LoginForm):
     # Server probe and registration --------------------------------------------------------------
 
     def server_url(self) -> str:
-        return self.server_edit.text().strip().rstrip("/")
+        return usable_server_url(self.server_edit.text())
 
     def _refuse_server(self, url: str) -> bool:
         """Says under the field why `url` is not usable (True), or hides that (False)."""
@@ -160,7 +171,7 @@ class LoginWindow(LoginForm):
     def probe_server(self) -> None:
         """Asks the server's public Session: does it answer, where is its registration page
         (a newer probe replaces one in flight)."""
-        url = self.server_url()
+        url = complete_server_field(self.server_edit)
         if url and self._refuse_server(url):
             if self._probe is not None:
                 self._probe.cancel()
@@ -190,9 +201,12 @@ class LoginWindow(LoginForm):
     def _set_reachable(self, reachable: bool) -> None:
         self.server_reachable = reachable
         if reachable:
+            self.reprobe.stop()
             self.offline_banner.hide()
         else:
             self.offline_banner.say(self._offline_text())
+            if self.isVisible():
+                self.reprobe.start()
         if self.tls_refused:
             self.error_banner.hide()  # that server (or another address) is fine now
         self._set_tls_refused(False)
@@ -236,7 +250,7 @@ class LoginWindow(LoginForm):
             self.offline_banner.say(self._offline_text())
 
     def open_registration(self) -> None:
-        QDesktopServices.openUrl(QUrl(self.registration_url))
+        browser.open_link(self.registration_url, self)
 
     # Logging in ---------------------------------------------------------------------------------
 
@@ -301,6 +315,8 @@ class LoginWindow(LoginForm):
         def done(session: AccountSession) -> None:
             self._set_busy(False)
             settings_mod.update(server_url=server, last_login=login, remember_me=remember)
+            if session.account.online:
+                self._set_reachable(True)
             if not session.account.online and not offline:
                 self.offline_banner.say(
                     self.tr(
@@ -349,6 +365,7 @@ class LoginWindow(LoginForm):
     def _failed(self, message_fr: str) -> None:
         self._set_busy(False)
         self.error_banner.say(message_fr)
+        self.probe_server()  # is the offline banner, if any, still true?
         self.password_edit.setFocus()
         self.password_edit.selectAll()
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.events import MailChanged
 from app.records import ConversationSummary, Filters, PatientRef, Sort
 from app.session import AccountSession
+from ui import i18n
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
 from ui.plain import PlainLabel, plain_caption
@@ -183,9 +184,10 @@ class ConversationList(QWidget):
     def _update_title(self, *_args: Any) -> None:
         if self.model.search_text is not None:
             n = self.model.total
-            self.title.setText(
-                self.tr("{n} résultat(s) pour « {text} »").format(n=n, text=self.model.search_text)
+            found = i18n.plural(
+                n, self.tr("{n} résultat pour « {text} »"), self.tr("{n} résultats pour « {text} »")
             )
+            self.title.setText(found.format(n=n, text=self.model.search_text))
         else:
             self.title.setText(self.mailbox_name)
         empty = self.model.rowCount() == 0

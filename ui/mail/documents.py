@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QDesktopServices,
     QDrag,
     QEnterEvent,
     QMouseEvent,
@@ -36,7 +35,7 @@ from app.message.embedded import Headline, is_message, read_headline
 from app.records import AttachmentRecord
 from app.session import AccountSession
 from app.units import file_size
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.mail.saving import ask_save_path
 from ui.plain import PlainLabel, plain_tooltip
 
@@ -216,7 +215,7 @@ class AttachmentChip(QFrame):
             return
 
         def show(path: Path) -> None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            browser.open_document(path, self, self.save_as)
 
         self.prepare(show)
 

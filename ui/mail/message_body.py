@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QDesktopServices,
     QImage,
     QResizeEvent,
     QTextDocument,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.message.html import full_text, viewable
 from app.records import EmailRecord
-from ui import tasks
+from ui import browser, tasks
 from ui.mail.saving import ask_text_path, save_text
 from ui.plain import PlainLabel
 
@@ -94,7 +93,7 @@ class MessageBody(QTextBrowser):
     def open_link(self, url: QUrl) -> None:
         """Only what the user clicked, only web and mail links, in the system's browser."""
         if url.scheme().lower() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
+            browser.open_link(url, self)
 
     def fit(self) -> None:
         document = self.document()

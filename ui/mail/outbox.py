@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.events import OutboxChanged
 from app.records import OutboxRow, OutboxState, Reopened
 from app.session import AccountSession
@@ -51,7 +52,7 @@ class OutboxView(QDialog):
         super().__init__(parent)
         self.session = session
         self.setObjectName("outboxDialog")
-        self.setWindowTitle(self.tr("Boîte d'envoi"))
+        self.setWindowTitle(window_title(self.tr("Boîte d'envoi")))
         self.resize(820, 440)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)

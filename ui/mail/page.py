@@ -12,15 +12,13 @@ from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.events import MailChanged
 from app.records import EmailRecord, PatientRef
-from app.regional.links import patient_file_url
 from app.regional.records import Patient
 from app.session import AccountSession
-from ui import tasks
+from ui import browser, tasks
 from ui.mail.conversations import ConversationList
 from ui.mail.reader import ReaderView
 
@@ -90,11 +88,7 @@ class MailPage(QSplitter):
         )
 
     def open_patient_file(self, patient: PatientRef) -> None:
-        urls = self.session.regional_urls
-        if urls is None or not patient.ins:
-            self.notice.emit(self.tr("Le dossier du patient n'est pas disponible hors connexion."))
-            return
-        QDesktopServices.openUrl(patient_file_url(urls.patient_file_url_template, patient.ins))
+        browser.open_patient_file(self.session, patient.ins or "", self, self.notice.emit)
 
     # Acting on the selection -------------------------------------------------------------------
 

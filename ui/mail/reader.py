@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import numeric_date, numeric_datetime
+from app.dates import numeric_datetime
 from app.events import MailChanged
-from app.message.patient import format_ins, is_xdm_file
+from app.message.patient import born_on, format_ins, is_xdm_file, sex_of_ins
 from app.records import AttachmentRecord, EmailRecord, PatientRef
 from app.session import AccountSession
 from ui import tasks, theme
@@ -35,17 +35,18 @@ MARK_READ_MS = 1_000
 
 
 def patient_line(patient: PatientRef) -> tuple[str, str]:
-    """(name, the rest): "DUPONT Marie", ", né(e) le 03/02/1939 — INS 1…"."""
+    """(name, the rest): "DUPONT Marie", ", née le 03/02/1939 — INS 2 39 02…" (the sex its INS
+    records: a package gives none)."""
     rest = ""
     if patient.birth_date is not None:
-        rest += ", né(e) le " + numeric_date(patient.birth_date)
+        rest += ", " + born_on(sex_of_ins(patient.ins), patient.birth_date)
     if patient.ins:
         rest += " — INS " + format_ins(patient.ins)
     return patient.display_name() or "Patient sans nom", rest
 
 
 class PatientBanner(QFrame):
-    """ "Patient : DUPONT Marie, né(e) le … — INS …"; the name opens the patient's file."""
+    """ "Patient : DUPONT Marie, née le … — INS …"; the name opens the patient's file."""
 
     patientRequested = Signal(object)  # PatientRef
 

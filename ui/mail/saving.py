@@ -1,6 +1,7 @@
-"""Where the reader's files go when the user saves them: the file dialog starts in the user's
-Documents (never in a folder a document's name would choose), and a text is written beside then
-renamed, readable by its owner only, as documents are."""
+"""Where the reader's files go when the user saves them: the file dialog starts in Téléchargements
+for a received document and in Documents for a message's text (ui/file_dialogs.py: then where the
+user chose last; never in a folder a document's name would choose), and a text is written beside
+then renamed, readable by its owner only, as documents are."""
 
 from __future__ import annotations
 
@@ -16,35 +17,32 @@ from PySide6.QtWidgets import (
 
 from app.attachments import safe_file_name
 from app.message.html import full_text
+from ui.file_dialogs import DOCUMENTS, DOWNLOADS, remember, start_folder
+
+Location = QStandardPaths.StandardLocation
 
 
-def save_folder() -> Path:
-    """Where "Enregistrer sous…" starts: the user's Documents, else Téléchargements, else the
-    home folder. Never a folder a document's name would choose."""
-    for location in (
-        QStandardPaths.StandardLocation.DocumentsLocation,
-        QStandardPaths.StandardLocation.DownloadLocation,
-    ):
-        folder = QStandardPaths.writableLocation(location)
-        if folder and Path(folder).is_dir():
-            return Path(folder)
-    return Path.home()
-
-
-def ask_save_path(parent: QWidget, suggested: str, title: str = "") -> str:
-    """The file dialog, on `save_folder()` and the safe form of `suggested`; the folder and name
-    the user then picks are theirs."""
+def ask_save_path(
+    parent: QWidget,
+    suggested: str,
+    title: str = "",
+    use: str = "document",
+    first: Location = DOWNLOADS,
+) -> str:
+    """The file dialog, on the start folder of `use` and the safe form of `suggested`; the folder
+    and name the user then picks are theirs (the folder remembered for `use`)."""
     path, _filter = QFileDialog.getSaveFileName(
         parent,
         title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
-        str(save_folder() / safe_file_name(suggested)),
+        str(start_folder(use, first) / safe_file_name(suggested)),
     )
+    remember(use, path)
     return path
 
 
 def ask_text_path(parent: QWidget, suggested: str) -> str:
     title = QApplication.translate("TruncatedNotice", "Enregistrer le texte du message")
-    return ask_save_path(parent, suggested, title)
+    return ask_save_path(parent, suggested, title, "text", DOCUMENTS)
 
 
 def save_text(path: Path, html_body: str | None, text_body: str | None) -> Path:

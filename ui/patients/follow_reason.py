@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.regional.records import FollowReason
 from ui.plain import PlainLabel, plain_text
 
@@ -41,7 +42,7 @@ class FollowReasonDialog(QDialog):
         """`action` is the confirm button's text ("Suivre", "Créer et suivre")."""
         super().__init__(parent)
         self.setObjectName("followReasonDialog")
-        self.setWindowTitle(self.tr("Motif du suivi"))
+        self.setWindowTitle(window_title(self.tr("Motif du suivi")))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 16)
         layout.setSpacing(12)

@@ -22,7 +22,7 @@ from app.message.patient import format_ins
 from app.records import Address
 from app.regional.patients import display_name
 from app.regional.records import Patient
-from ui import theme
+from ui import i18n, theme
 from ui.cards import Segments
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection
@@ -176,9 +176,11 @@ class PatientPanel(QFrame):
         self.write_button.setEnabled(bool(addresses))
         self.write_button.setToolTip(
             plain_tooltip(
-                self.tr("Un message à {n} professionnel(s) de l'équipe de soins").format(
-                    n=len(addresses)
-                )
+                i18n.plural(
+                    len(addresses),
+                    self.tr("Un message à {n} professionnel de l'équipe de soins"),
+                    self.tr("Un message à {n} professionnels de l'équipe de soins"),
+                ).format(n=len(addresses))
                 if addresses
                 else self.tr("Aucune adresse MSSanté connue dans l'équipe de soins.")
             )

@@ -16,7 +16,7 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.records import Address
-from app.regional.links import patient_file_url
 from app.regional.patients import team_addresses, unfollowed
 from app.regional.records import Patient
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.cards import Segments
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection
@@ -338,19 +337,12 @@ class PatientsView(QWidget):
         if patient is not None and patient.ins:
             self.messagesRequested.emit(patient.ins)
 
-    def open_file(self) -> bool:
-        """The patient's file on the regional portal, in the system browser."""
+    def open_file(self) -> asyncio.Future[Any] | None:
+        """The patient's file on the regional portal, in the system browser, signed in."""
         patient = self._selected
-        urls = self.session.regional_urls
-        if patient is None or not patient.ins or urls is None:
-            return False
-        if not QDesktopServices.openUrl(
-            patient_file_url(urls.patient_file_url_template, patient.ins)
-        ):
-            self._flash(self.tr("Le navigateur n'a pas pu être ouvert."), error=True)
-            return False
-        self._flash(self.tr("Le dossier du patient s'ouvre dans votre navigateur."))
-        return True
+        if patient is None or not patient.ins:
+            return None
+        return browser.open_patient_file(self.session, patient.ins, self, self._flash)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)

@@ -33,12 +33,13 @@ def sex_text(patient: Patient) -> str | None:
 
 
 def born_text(patient: Patient, day: str) -> str:
-    """'née le …' / 'né le …' / 'né(e) le …' by the patient's sex."""
+    """'née le …' / 'né le …' by the patient's sex; 'date de naissance : …' when not known
+    (as app.message.patient.born_on writes it)."""
     if patient.sex == "female":
         return QCoreApplication.translate("Patients", "née le {day}").format(day=day)
     if patient.sex == "male":
         return QCoreApplication.translate("Patients", "né le {day}").format(day=day)
-    return QCoreApplication.translate("Patients", "né(e) le {day}").format(day=day)
+    return QCoreApplication.translate("Patients", "date de naissance : {day}").format(day=day)
 
 
 def row_details(patient: Patient) -> str:

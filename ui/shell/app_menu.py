@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from ui import i18n
 from ui.desktop import shortcuts
 from ui.desktop.about import AboutDialog
 from ui.desktop.journal import JournalDialog
@@ -37,17 +38,27 @@ def ask_forget(window: MainWindow) -> QMessageBox:
     lines = []
     if unsent:
         lines.append(
-            QCoreApplication.translate(
-                "MainWindow",
-                "Attention : {n} message(s) de la boîte d'envoi n'ont pas encore été "
-                "envoyés. Ils seront perdus.",
+            i18n.plural(
+                unsent,
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Attention : {n} message de la boîte d'envoi n'a pas encore été envoyé. "
+                    "Il sera perdu.",
+                ),
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Attention : {n} messages de la boîte d'envoi n'ont pas encore été "
+                    "envoyés. Ils seront perdus.",
+                ),
             ).format(n=unsent)
         )
     if drafts:
         lines.append(
-            QCoreApplication.translate("MainWindow", "{n} brouillon(s) seront perdus.").format(
-                n=drafts
-            )
+            i18n.plural(
+                drafts,
+                QCoreApplication.translate("MainWindow", "{n} brouillon sera perdu."),
+                QCoreApplication.translate("MainWindow", "{n} brouillons seront perdus."),
+            ).format(n=drafts)
         )
     lines.append(
         QCoreApplication.translate(

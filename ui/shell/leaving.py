@@ -110,13 +110,13 @@ def signed_out_login(
     if told is True:
         notice = QCoreApplication.translate(
             "Controller",
-            "Vous êtes déconnecté(e). Votre mot de passe sera demandé à la prochaine connexion.",
+            "Session fermée. Votre mot de passe sera demandé à la prochaine connexion.",
         )
     else:
         notice = QCoreApplication.translate(
             "Controller",
-            "Vous êtes déconnecté(e) de cet ordinateur, mais le serveur, injoignable, n'a pas "
-            "été prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.",
+            "Session fermée sur cet ordinateur, mais le serveur, injoignable, n'a pas été "
+            "prévenu : reconnectez-vous puis déconnectez-vous pour y fermer la session.",
         )
     login.notice_banner.say(notice)
     return login

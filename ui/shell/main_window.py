@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
@@ -27,15 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.events import MailChanged
+from app.about import window_title
+from app.events import ConnectionChanged, MailChanged
 from app.message.draft import ChosenPatient, Draft
 from app.records import Address
 from app.regional.records import Patient
 from app.session import AccountSession
-from ui import tasks
+from ui import browser, tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog
-from ui.desktop.tray import window_title
+from ui.desktop.tray import window_title as unread_title
 from ui.mail.navigation import NavigationPane
 from ui.mail.page import MailPage, merge
 from ui.mail.search import SearchField
@@ -47,6 +48,7 @@ from ui.shell import actions, app_menu
 from ui.teleconsultations.view import TeleconsultationsView
 from ui.teleexpertise.view import TeleexpertiseView
 
+RegionalPage = PatientsView | TeleconsultationsView | TeleexpertiseView
 COALESCE_MS = 50  # MailChanged events merged before the views update (initial sync: many)
 NOTICE_MS = 8_000
 
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("MonSisra bureau"))
+        self.setWindowTitle(window_title())
         self.resize(1280, 800)
         self.bridge = EventBridge(session.bus, self)
         self.composers: list[QWidget] = []
@@ -111,7 +113,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.mail_page)
-        self._page_widgets: dict[str, QWidget] = {}
+        self._page_widgets: dict[str, RegionalPage] = {}
         self.mailbox_id: str | None = None
         self._keep_search = False
 
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
         self.mail_page.notice.connect(self.notify)
         self.search.searchRequested.connect(self.run_search)
         self.bridge.mailChanged.connect(self._queue_change)
+        self.bridge.connectionChanged.connect(self._connection_changed)
         self.bridge.cacheRebuilt.connect(lambda e: self.notify(tasks.sentence(e.reason)))
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
@@ -190,7 +193,14 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
         self._update_actions()
 
-    def _make_page(self, key: str) -> QWidget:
+    def _connection_changed(self, event: ConnectionChanged) -> None:
+        """Back online: the pages opened so far read again, and the "hors connexion" they said
+        goes with it."""
+        if event.online:
+            for page in self._page_widgets.values():
+                page.refresh()
+
+    def _make_page(self, key: str) -> RegionalPage:
         if key == "teleconsultations":
             return TeleconsultationsView(self.session)
         if key == "patients":
@@ -244,12 +254,12 @@ class MainWindow(QMainWindow):
 
         def fallback(message: str) -> None:
             if urls is not None:
-                QDesktopServices.openUrl(QUrl(urls.portal_url))
+                browser.open_link(urls.portal_url, self)
             else:
                 self.notify(message)
 
         def open_url(url: str) -> None:
-            QDesktopServices.openUrl(QUrl(url))
+            browser.open_link(url, self)
 
         tasks.run(portal_url(), self, open_url, fallback)
 
@@ -268,7 +278,7 @@ class MainWindow(QMainWindow):
         unread = next((b.unread for b in boxes if b.role == "inbox"), 0)
         if unread != self.unread:
             self.unread = unread
-            self.setWindowTitle(window_title(unread, self.tr("MonSisra bureau")))
+            self.setWindowTitle(unread_title(unread, window_title()))
             self.unreadChanged.emit(unread)
 
     def open_settings(self) -> SettingsDialog:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from app.about import window_title
 from ui import navigator
 
 if TYPE_CHECKING:  # the core loads in a worker once the login window painted (ui/app.py)
@@ -78,7 +79,7 @@ class AppNavigator:
 
         dialog = DirectoryDialog(session, parent)
         if title:
-            dialog.setWindowTitle(title)
+            dialog.setWindowTitle(window_title(title))
         if experts_only:
             dialog.view.experts_check.setChecked(True)
         dialog.chosen.connect(on_chosen)

@@ -14,14 +14,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.regional.records import PortalCode, Teleconsultation, TeleconsultationStatus
 from app.regional.teleconsultations import split_by_time
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.cards import list_card
 from ui.plain import PlainLabel
 from ui.teleconsultations.delegate import TeleconsultationList
@@ -207,8 +206,7 @@ class TeleconsultationsView(QWidget):
         tc = self._selected
         if tc is None or tc.status is not TeleconsultationStatus.PLANNED or not tc.join_url:
             return False
-        if not QDesktopServices.openUrl(QUrl(tc.join_url)):
-            self._flash(self.tr("Le navigateur n'a pas pu être ouvert."), error=True)
+        if not browser.open_link(tc.join_url, self):
             return False
         self._flash(self.tr("La téléconsultation s'ouvre dans votre navigateur."))
         return True
@@ -224,7 +222,7 @@ class TeleconsultationsView(QWidget):
         code = self.session.portal.code("telemedecine")
 
         def opened(portal: PortalCode) -> None:
-            QDesktopServices.openUrl(QUrl(portal.url))
+            browser.open_link(portal.url, self)
 
         return tasks.run(code, self, opened, lambda message: self._flash(message, error=True))
 

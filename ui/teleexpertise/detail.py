@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import long_datetime, numeric_date
+from app.dates import long_datetime
+from app.message.patient import born_on, sex_of_ins
 from app.regional.records import Teleexpertise
 from ui import theme
 from ui.plain import PlainLabel
@@ -106,10 +107,8 @@ class TeleexpertiseDetail(QFrame):
                 head.setVisible(False)
                 text.setVisible(False)
             return
-        born = numeric_date(te.patient.birth_date)
-        self.title.setText(
-            self.tr("{patient}, né(e) le {born}").format(patient=te.patient.name, born=born)
-        )
+        born = born_on(sex_of_ins(te.patient.ins), te.patient.birth_date)
+        self.title.setText(f"{te.patient.name}, {born}")
         lines = [
             (
                 self.tr("Demandée à {name}").format(name=te.expert.name)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.about import window_title
 from app.message.draft import ChosenPatient
 from app.records import Correspondent
 from app.regional.records import Quota, Teleexpertise
@@ -43,7 +44,7 @@ class TeleexpertiseRequestDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("teleexpertiseRequestDialog")
-        self.setWindowTitle(self.tr("Demander une téléexpertise"))
+        self.setWindowTitle(window_title(self.tr("Demander une téléexpertise")))
         self.session = session
         self.expert: Correspondent | None = None
         self.patient: ChosenPatient | None = None

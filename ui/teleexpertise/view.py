@@ -13,8 +13,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.records import Correspondent
@@ -26,7 +25,7 @@ from app.regional.records import (
     TeleexpertiseStatus,
 )
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.cards import list_card
 from ui.plain import PlainLabel, plain_message_box
 from ui.teleexpertise.delegate import TeleexpertiseList, teleexpertise_model
@@ -350,11 +349,11 @@ class TeleexpertiseView(QWidget):
         urls = self.session.regional_urls
 
         def opened(portal: PortalCode) -> None:
-            QDesktopServices.openUrl(QUrl(portal.url))
+            browser.open_link(portal.url, self)
 
         def fallback(message: str) -> None:
             if urls is not None:
-                QDesktopServices.openUrl(QUrl(urls.expert_preferences_url))
+                browser.open_link(urls.expert_preferences_url, self)
             else:
                 self._set_status(message)
 
