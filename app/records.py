@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from app.remote.directory import CATEGORY_LABELS, Correspondent, DirectoryPage, DirectoryQuery, Near
 from app.remote.places import Place
+from app.store.drafts import StoredDraft
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxRow, OutboxState
 from app.store.records import (
@@ -34,5 +35,6 @@ __all__ = [
     "PatientRef",
     "Place",
     "Sort",
+    "StoredDraft",
     "addresses_to_json",
 ]

@@ -387,7 +387,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+154"/>
+        <location filename="../../ui/composer/composer.py" line="+161"/>
         <source>Document(s) introuvable(s), retiré(s) du brouillon : </source>
         <translation>Document(s) not found, removed from the draft: </translation>
     </message>
@@ -402,12 +402,12 @@
         <translation>Draft saved</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+10"/>
         <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+155"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -631,7 +631,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -651,8 +651,8 @@
         <translation>Sort by</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+83"/>
+        <location line="+26"/>
+        <location line="+95"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
     </message>
@@ -672,7 +672,7 @@
         <translation>No message matches your search.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+49"/>
         <source>Messages de ce patient ({name})</source>
         <translation>Messages about this patient ({name})</translation>
     </message>
@@ -990,6 +990,35 @@
     </message>
 </context>
 <context>
+    <name>DraftDeletion</name>
+    <message>
+        <location filename="../../ui/mail/drafts.py" line="+45"/>
+        <source>Supprimer le brouillon</source>
+        <translation>Delete draft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supprimer ce brouillon ?</source>
+        <translation>Delete this draft?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+83"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>FileActiveList</name>
     <message>
         <location filename="../../ui/patients/file_active.py" line="+31"/>
@@ -1192,6 +1221,29 @@
         <location line="+6"/>
         <source>Journal enregistré : {name}</source>
         <translation>Log saved: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>LocalDrafts</name>
+    <message>
+        <location filename="../../ui/mail/drafts.py" line="+44"/>
+        <source>Reprendre</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Sur cet ordinateur (pas encore sur le serveur) : {n}</source>
+        <translation>On this computer (not on the server yet): {n}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(brouillon d&apos;une version plus récente)</source>
+        <translation>(draft from a newer version)</translation>
     </message>
 </context>
 <context>
@@ -1454,7 +1506,7 @@
 <context>
     <name>MailPage</name>
     <message>
-        <location filename="../../ui/mail/page.py" line="+92"/>
+        <location filename="../../ui/mail/page.py" line="+111"/>
         <source>Le dossier du patient n&apos;est pas disponible hors connexion.</source>
         <translation>The patient&apos;s record is not available offline.</translation>
     </message>
@@ -1463,7 +1515,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/shell/main_window.py" line="+97"/>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>MonSisra bureau</source>
         <translation>MonSisra bureau</translation>
     </message>
@@ -1623,12 +1675,17 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+98"/>
+        <location filename="../../ui/mail/reader.py" line="+99"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
+        <source>Reprendre le brouillon</source>
+        <translation>Resume draft</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -1880,7 +1937,7 @@
 <context>
     <name>PatientBanner</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-49"/>
+        <location filename="../../ui/mail/reader.py" line="-59"/>
         <location line="+2"/>
         <source>Patient : </source>
         <translation>Patient: </translation>
@@ -2268,7 +2325,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+111"/>
+        <location filename="../../ui/mail/reader.py" line="+122"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>

@@ -47,6 +47,8 @@ class ConversationList(QWidget):
     openRequested = Signal(str, str)
     selectionEmptied = Signal()
     contextMenuRequested = Signal(QPoint)
+    activated = Signal(str)  # email id: a row double-clicked or Enter pressed on it
+    mailboxShown = Signal(str)  # the role of the mailbox listed now ("" for none)
 
     def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +110,7 @@ class ConversationList(QWidget):
             lambda pos: self.contextMenuRequested.emit(self.view.viewport().mapToGlobal(pos))
         )
         self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.activated.connect(self._on_activated)
         self.empty = PlainLabel(self.tr("Aucun message."))
         self.empty.setObjectName("emptyList")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -134,6 +137,18 @@ class ConversationList(QWidget):
         self._role = role
         self._mailbox_id = mailbox_id
         self.reload()
+        self.mailboxShown.emit(role or "")
+
+    @property
+    def role(self) -> str | None:
+        return self._role
+
+    def add_above_list(self, widget: QWidget) -> None:
+        """A part of the mailbox's own between the header and the rows (Brouillons' local
+        drafts)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, widget)
 
     def filters(self) -> Filters:
         return Filters(
@@ -225,6 +240,11 @@ class ConversationList(QWidget):
             self.selectionEmptied.emit()
             return
         self.openRequested.emit(summary.id, summary.thread_id)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        summary = index.data(SUMMARY_ROLE) if index.isValid() else None
+        if summary is not None:
+            self.activated.emit(summary.id)
 
     def context_menu(self, menu: QMenu) -> None:
         """Adds the list's own entries (patient filter) to the actions menu."""
