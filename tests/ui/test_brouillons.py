@@ -117,17 +117,18 @@ def test_deleting_a_local_draft_asks_first_and_annuler_is_the_default(
     composer = Composer(ui_session)
     qtbot.addWidget(composer)
     composer.show()
-    qtbot.keyClicks(composer.subject_edit, "Certificat a finir")
+    qtbot.keyClicks(composer.body, "Certificat a finir")  # no subject yet
     composer.close()
     local = window.mail_page.local_drafts
     qtbot.waitUntil(lambda: local.list.count() == 1, timeout=10_000)
+    assert local.list.item(0).text().startswith("(sans objet)\n")
     local.list.setCurrentRow(0)
 
     box = local.ask_delete()
     assert box is not None
     assert box is open_box()
     assert box.text() == "Supprimer ce brouillon ?"
-    assert box.informativeText() == "Certificat a finir"
+    assert box.informativeText() == "(sans objet)"
     assert box.defaultButton().text() == "Annuler"
     qtbot.keyClick(box, Qt.Key.Key_Return)  # the default: nothing deleted
     qtbot.waitUntil(lambda: not box.isVisible())

@@ -188,6 +188,7 @@ class Composer(ComposerView):
             self.draft_label.setText(self.tr("Brouillon enregistré"))
 
     def showEvent(self, event: QShowEvent) -> None:
+        self.place()
         if self not in Composer._open:
             Composer._open.append(self)
         super().showEvent(event)

@@ -126,11 +126,7 @@ class LocalDrafts(QFrame):
         self.list.clear()
         for saved in self.drafts:
             subject, details = _summary(saved, self.tr("(brouillon d'une version plus récente)"))
-            text = (
-                (subject or self.QCoreApplication.translate("DraftDeletion", "(sans objet)"))
-                + "\n"
-                + details
-            )
+            text = (subject or self.tr("(sans objet)")) + "\n" + details
             item = QListWidgetItem(plain_text(text))
             item.setToolTip(plain_tooltip(text))
             self.list.addItem(item)
