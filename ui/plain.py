@@ -120,7 +120,7 @@ class ElidedLabel(PlainLabel):
     """One line of plain text that never widens its window: it asks for its whole width, takes
     what the layout gives, and is shortened with "…" only when that is too narrow — at the end,
     or before the extension of a file name ("compte-rendu-….pdf") — the whole text then in its
-    tooltip."""
+    tooltip (a file name's always)."""
 
     def __init__(
         self, text: str | None = "", file_name: bool = False, parent: QWidget | None = None
@@ -170,7 +170,8 @@ class ElidedLabel(PlainLabel):
             # Nothing at all when not even "…" fits: the ellipsis then, and the extension.
             shown = (metrics.elidedText(stem, Qt.TextElideMode.ElideRight, room) or "…") + kept
         QLabel.setText(self, shown)
-        self.setToolTip(plain_tooltip(self._full) if shown != self._full else "")
+        whole = shown != self._full or self._file_name  # a file's real name: always at hand
+        self.setToolTip(plain_tooltip(self._full) if whole else "")
 
 
 class RichLabel(_Label):

@@ -261,17 +261,17 @@
         <translation>document</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+47"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-29"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
         <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
     </message>
@@ -402,7 +402,7 @@
         <translation>Draft saved</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
@@ -430,8 +430,8 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+50"/>
-        <location line="+166"/>
+        <location filename="../../ui/composer/view.py" line="+52"/>
+        <location line="+167"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -557,7 +557,7 @@
         <translation>Back to the message</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+80"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -611,7 +611,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+36"/>
+        <location filename="../../ui/mail/conversations.py" line="+38"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -631,7 +631,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+42"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -641,28 +641,28 @@
         <translation>With attachments</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Retirer le filtre patient</source>
-        <translation>Remove the patient filter</translation>
+        <location line="+97"/>
+        <source>Filtré : {name}  ✕</source>
+        <translation>Filtered: {name}  ✕</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>Seuls les messages de {name} sont listés. Cliquez pour tout voir.</source>
+        <translation>Only the messages about {name} are listed. Click to see them all.</translation>
+    </message>
+    <message>
+        <location line="-86"/>
         <source>Trier par</source>
         <translation>Sort by</translation>
     </message>
     <message>
         <location line="+26"/>
-        <location line="+95"/>
+        <location line="+103"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
     </message>
     <message>
-        <location line="-42"/>
-        <source>Patient : {name}  ✕</source>
-        <translation>Patient: {name}  ✕</translation>
-    </message>
-    <message>
-        <location line="+34"/>
+        <location line="-8"/>
         <source>{n} résultat(s) pour « {text} »</source>
         <translation>{n} result(s) for “{text}”</translation>
     </message>
@@ -1003,12 +1003,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+83"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="+4"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
@@ -1245,6 +1244,11 @@
         <source>(brouillon d&apos;une version plus récente)</source>
         <translation>(draft from a newer version)</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
 </context>
 <context>
     <name>LocationCard</name>
@@ -1340,7 +1344,7 @@
 <context>
     <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/form.py" line="+37"/>
+        <location filename="../../ui/login/form.py" line="+38"/>
         <source>MonSisra bureau — Connexion</source>
         <translation>MonSisra bureau — Sign in</translation>
     </message>
@@ -3215,7 +3219,7 @@
         <translation>Save the message text</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/message_body.py" line="+128"/>
+        <location filename="../../ui/mail/message_body.py" line="+138"/>
         <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
         <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
     </message>

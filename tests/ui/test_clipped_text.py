@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.message.draft import Draft
-from app.records import AttachmentRecord, EmailRecord
+from app.records import AttachmentRecord, EmailRecord, PatientRef
 from app.session import AccountSession
 from tests.ui.conftest import run_sync
 from ui import theme
@@ -29,6 +29,7 @@ from ui.login.banners import Banner
 from ui.login.window import LoginWindow
 from ui.mail.documents import AttachmentChip
 from ui.mail.message_body import MessageBody
+from ui.shell.main_window import MainWindow
 
 OFFLINE = (
     "Serveur injoignable : mode hors connexion. Vos messages déjà synchronisés restent lisibles ; "
@@ -184,3 +185,38 @@ def test_a_restored_composer_opens_centred_on_the_main_window(
     assert (centre - main.frameGeometry().center()).manhattanLength() <= 2
     assert screen.contains(composer.frameGeometry())
     composer.discard()
+
+
+def test_a_patient_filter_says_the_list_is_filtered_and_nothing_in_the_header_is_cut(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    window = MainWindow(ui_session, restore_drafts=False)
+    window.setStyleSheet(theme.style_sheet())
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    inbox = ui_session.mailbox_by_role("inbox")
+    assert inbox is not None
+    window.show_mailbox(inbox.id)
+    born = dt.date(1939, 2, 3)
+    patient = PatientRef("239022A12345678", None, "Marie-Christine", "DUPONT-LAFORGE", born)
+    window.mail_page.conversations.set_patient_filter(patient)
+    QApplication.processEvents()
+
+    conversations = window.mail_page.conversations
+    chip = conversations.patient_filter
+    assert chip.isVisible()
+    assert chip.text().startswith("Filtré : DUPONT-LAFORGE Marie-Christine")
+    assert chip.text().endswith("✕")
+    header = chip.parentWidget()
+    assert header is not None
+    for widget in (
+        chip,
+        conversations.unread_filter,
+        conversations.attachment_filter,
+        conversations.sort_box,
+    ):
+        seen = widget.visibleRegion().boundingRect()
+        assert seen.size() == widget.size(), widget  # all of it on screen
+        assert widget.width() >= widget.sizeHint().width(), widget  # its text not cut

@@ -92,9 +92,6 @@ class ComposerView(QWidget):
         ):
             bar_layout.addWidget(button)
         bar_layout.addStretch(1)
-        self.draft_label = ElidedLabel()  # it appears as the user types: never widens the window
-        self.draft_label.setObjectName("draftState")
-        bar_layout.addWidget(self.draft_label)
         bar_layout.addWidget(self.discard_button)
         return bar
 
@@ -183,6 +180,12 @@ class ComposerView(QWidget):
         self.progress_label.setObjectName("hint")
         progress_row.addWidget(self.progress_label)
         progress_row.addWidget(self.progress, 1)
+        # The draft's state at the bottom, not in the button bar: there it took the room of the
+        # buttons, or widened the window past the screen's edge when it appeared.
+        self.draft_label = ElidedLabel()
+        self.draft_label.setObjectName("draftState")
+        progress_row.addStretch(0)
+        progress_row.addWidget(self.draft_label)
         self.progress.hide()
         self.progress_label.hide()
         page_layout.addLayout(progress_row)

@@ -30,7 +30,9 @@ from app.records import EmailSummary, Filters, PatientRef, Sort
 from app.session import AccountSession
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
-from ui.plain import PlainLabel, plain_caption
+from ui.plain import PlainLabel, plain_caption, plain_tooltip
+
+NAME_WIDTH = 240  # a longer patient name is shortened in the filter (whole in its tooltip)
 
 SORTS = (
     (Sort.DATE_DESC, QT_TRANSLATE_NOOP("ConversationList", "Récents d'abord")),
@@ -67,21 +69,31 @@ class ConversationList(QWidget):
         column = QVBoxLayout(header)
         column.setContentsMargins(16, 12, 16, 8)
         column.setSpacing(8)
+        # The title and the sort on the first line, the filters under them: in one row, the
+        # toggles were cut in a list pane of 1024 px wide window.
+        title_line = QHBoxLayout()
+        title_line.setSpacing(8)
         self.title = PlainLabel()
         self.title.setObjectName("conversationTitle")
-        column.addWidget(self.title)
+        self.title.setWordWrap(True)  # a search's title quotes what was typed, at any length
+        title_line.addWidget(self.title, 1)
+        column.addLayout(title_line)
         tools = QHBoxLayout()
         tools.setSpacing(8)
         self.unread_filter = self._toggle(self.tr("Non lus"))
         self.attachment_filter = self._toggle(self.tr("Avec pièces jointes"))
+        # On a line of its own under the title: beside the toggles and the sort it was cut at
+        # 1024 px, and the user could not tell that the list was filtered.
         self.patient_filter = QPushButton()
         self.patient_filter.setObjectName("patientFilter")
-        self.patient_filter.setToolTip(self.tr("Retirer le filtre patient"))
         self.patient_filter.clicked.connect(lambda: self.set_patient_filter(None))
         self.patient_filter.hide()
+        filter_line = QHBoxLayout()
+        filter_line.addWidget(self.patient_filter)
+        filter_line.addStretch(1)
+        column.addLayout(filter_line)
         tools.addWidget(self.unread_filter)
         tools.addWidget(self.attachment_filter)
-        tools.addWidget(self.patient_filter)
         tools.addStretch(1)
         self.sort_box = QComboBox()
         self.sort_box.setObjectName("sortBox")
@@ -90,7 +102,7 @@ class ConversationList(QWidget):
         for sort, label in SORTS:
             self.sort_box.addItem(QCoreApplication.translate("ConversationList", str(label)), sort)
         self.sort_box.currentIndexChanged.connect(lambda _i: self.reload())
-        tools.addWidget(self.sort_box)
+        title_line.addWidget(self.sort_box, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(tools)
         layout.addWidget(header)
 
@@ -162,9 +174,17 @@ class ConversationList(QWidget):
         if self.patient is None:
             self.patient_filter.hide()
         else:
+            name = self.patient.display_name()
+            metrics = self.patient_filter.fontMetrics()
+            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, NAME_WIDTH)
             self.patient_filter.setText(
-                plain_caption(
-                    self.tr("Patient : {name}  ✕").format(name=self.patient.display_name())
+                plain_caption(self.tr("Filtré : {name}  ✕").format(name=shown))
+            )
+            self.patient_filter.setToolTip(
+                plain_tooltip(
+                    self.tr(
+                        "Seuls les messages de {name} sont listés. Cliquez pour tout voir."
+                    ).format(name=name)
                 )
             )
             self.patient_filter.show()

@@ -91,6 +91,8 @@ class LocalDrafts(QFrame):
         self.list.setObjectName("localDraftsList")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         column.addWidget(self.list)
@@ -133,7 +135,7 @@ class LocalDrafts(QFrame):
             if selected is not None and saved.id == selected.id:
                 self.list.setCurrentItem(item)
         rows = min(len(self.drafts), ROWS_SHOWN)
-        row_height = self.list.sizeHintForRow(0) if self.drafts else 0
+        row_height = self.list.sizeHintForRow(0) + 2 * self.list.spacing() if self.drafts else 0
         self.list.setFixedHeight(rows * row_height + 2 * self.list.frameWidth())
         self.setVisible(self.wanted and bool(self.drafts))
         self._update_buttons()
