@@ -129,8 +129,12 @@ class ElidedLabel(PlainLabel):
         self._file_name = file_name
         super().__init__(text, parent)
 
-    def full_text(self) -> str:
+    def text(self) -> str:
+        """The whole text, as given (what is painted may be shortened: `shown_text`)."""
         return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
 
     def setText(self, text: str | None) -> None:
         self._full = plain_text(text)
