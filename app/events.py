@@ -77,6 +77,11 @@ class OutboxChanged:
 
 
 @dataclass(frozen=True)
+class DraftsChanged:
+    """A draft of this computer was saved or deleted (the "Brouillons" view lists them)."""
+
+
+@dataclass(frozen=True)
 class CacheRebuilt:
     reason: Message
 

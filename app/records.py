@@ -15,6 +15,7 @@ from app.remote.directory import (
     specialty_label,
 )
 from app.remote.places import Place
+from app.store.drafts import StoredDraft
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxRow, OutboxState
 from app.store.records import (
@@ -47,6 +48,7 @@ __all__ = [
     "Place",
     "Reopened",
     "Sort",
+    "StoredDraft",
     "addresses_to_json",
     "specialty_label",
 ]

@@ -24,7 +24,7 @@ from app.account.login import OpenAccount, open_account, resume_account
 from app.attachments import Attachments
 from app.copies import PrivateCopies
 from app.errors import CoreError
-from app.events import ConnectionChanged, EventBus, OutboxChanged
+from app.events import ConnectionChanged, DraftsChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
 from app.outbox import withdraw
@@ -547,6 +547,7 @@ class AccountSession:
         draft_id = draft_id or uuid.uuid4().hex
         payload = draft.to_stored()
         await self.account.cache.write(partial(drafts.save, draft_id=draft_id, payload=payload))
+        self.bus.publish(DraftsChanged())
         return draft_id
 
     def drafts(self) -> list[drafts.StoredDraft]:
@@ -556,6 +557,12 @@ class AccountSession:
 
     async def delete_draft(self, draft_id: str) -> None:
         await self.account.cache.write(partial(drafts.delete, draft_id=draft_id))
+        self.bus.publish(DraftsChanged())
+
+    async def discard_server_draft(self, email_id: str) -> None:
+        """A draft of the Drafts mailbox, taken up here and now sent: destroyed (when the server
+        answers, if offline), as every mail client does with the draft it sends."""
+        await self._act(LocalAction("destroy", (email_id,)))
 
     # Documents -----------------------------------------------------------------------------------
 

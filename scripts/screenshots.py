@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 import tempfile
 import time
@@ -66,6 +67,8 @@ async def shoot(
         bare.set_keyring_available(False)
         saved.append(await screenshots.capture(bare, out / f"{name}.png"))
         print(f"{name} : {saved[-1]}", flush=True)
+    saved += await shoot_login_banners(client, out)
+    settings_mod.override(server_url=server_url)  # the demo's server again
 
     session = await AccountSession.open(client, server_url, GP_LOGIN, DEMO_PASSWORD)
     try:
@@ -79,6 +82,34 @@ async def shoot(
         await session.close()
     saved += await shoot_hostile(server, client, out)
     return saved + await shoot_refusals(tls_server, work, out)
+
+
+async def shoot_login_banners(client: Path, out: Path) -> list[Path]:
+    """The login window at its default size with two long banners, and with its server down."""
+    two = LoginWindow(client)
+    two.show()
+    await _until(lambda: two.server_reachable is not None, "the probe of the demo server")
+    two.offline_banner.say(
+        "Serveur injoignable : mode hors connexion. Vos messages déjà synchronisés restent "
+        "lisibles ; l'envoi reprendra dès le retour du réseau."
+    )
+    two.error_banner.say(
+        "Le certificat du serveur n'est pas reconnu : il a été émis pour « autre.exemple.fr », "
+        "pas pour « messagerie.sante-ara.fr ». Vérifiez l'adresse du serveur, ou demandez à "
+        "votre service informatique d'ajouter l'autorité de certification."
+    )
+    saved = [await screenshots.capture(two, out / "login-two-banners.png")]
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{s.getsockname()[1]}"
+    settings_mod.override(server_url=down)
+    unreachable = LoginWindow(client)
+    unreachable.show()
+    await _until(lambda: unreachable.server_reachable is not None, "the probe of a server down")
+    saved.append(await screenshots.capture(unreachable, out / "login-unreachable.png"))
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
 
 
 async def _until(ready: Callable[[], object], what: str) -> None:

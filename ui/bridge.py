@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from app.events import (
     CacheRebuilt,
     ConnectionChanged,
+    DraftsChanged,
     EventBus,
     MailChanged,
     OutboxChanged,
@@ -29,6 +30,7 @@ class EventBridge(QObject):
     outboxChanged = Signal(object)  # OutboxChanged
     cacheRebuilt = Signal(object)  # CacheRebuilt
     reauthNeeded = Signal(object)  # ReauthNeeded
+    draftsChanged = Signal(object)  # DraftsChanged
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +41,7 @@ class EventBridge(QObject):
             bus.subscribe(OutboxChanged, self.outboxChanged.emit),
             bus.subscribe(CacheRebuilt, self.cacheRebuilt.emit),
             bus.subscribe(ReauthNeeded, self.reauthNeeded.emit),
+            bus.subscribe(DraftsChanged, self.draftsChanged.emit),
         ]
         # The bus outlives the widgets: never call into a deleted QObject.
         unsubscribe = self._unsubscribe

@@ -59,6 +59,19 @@ class Navigator(Protocol):
         crash); the user is told of a draft this build cannot read."""
         ...
 
+    def open_draft(
+        self, session: AccountSession, draft_id: str, parent: QWidget | None = None
+    ) -> QWidget | None:
+        """The composer of this computer's draft (the open one, brought forward); None when it
+        is gone or this build cannot read it."""
+        ...
+
+    def resume_draft(
+        self, session: AccountSession, record: EmailRecord, parent: QWidget | None = None
+    ) -> QWidget | None:
+        """A composer, shown, finishing a draft of the server's Drafts mailbox."""
+        ...
+
     def choose_correspondents(
         self,
         session: AccountSession,

@@ -117,6 +117,68 @@ class PlainLabel(_Label):
         super().setText(plain_text(text))
 
 
+class ElidedLabel(PlainLabel):
+    """One line of plain text that never widens its window: it asks for its whole width, takes
+    what the layout gives, and is shortened with "…" only when that is too narrow — at the end,
+    or before the extension of a file name ("compte-rendu-….pdf") — the whole text then in its
+    tooltip (a file name's always)."""
+
+    def __init__(
+        self, text: str | None = "", file_name: bool = False, parent: QWidget | None = None
+    ) -> None:
+        self._full = ""
+        self._file_name = file_name
+        super().__init__(text, parent)
+
+    def text(self) -> str:
+        """The whole text, as given (what is painted may be shortened: `shown_text`)."""
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def setText(self, text: str | None) -> None:
+        self._full = plain_text(text)
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        return QSize(width + 2 * self.margin(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """Nothing for a line of text (a state that appears asks no room of the window); "…"
+        and the extension for a file name (its type stays readable)."""
+        height = super().minimumSizeHint().height()
+        if not self._file_name:
+            return QSize(0, height)
+        width = self.fontMetrics().horizontalAdvance("…" + self._extension())
+        return QSize(min(width, self.sizeHint().width()), height)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _extension(self) -> str:
+        stem, dot, extension = self._full.rpartition(".")
+        return dot + extension if stem and dot and 0 < len(extension) <= 5 else ""
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        width = self.contentsRect().width() - 2 * self.margin()
+        shown = self._full
+        if metrics.horizontalAdvance(shown) > width:
+            kept = self._extension() if self._file_name else ""
+            room = max(0, width - metrics.horizontalAdvance(kept))
+            stem = self._full[: len(self._full) - len(kept)]
+            # Nothing at all when not even "…" fits: the ellipsis then, and the extension.
+            shown = (metrics.elidedText(stem, Qt.TextElideMode.ElideRight, room) or "…") + kept
+        QLabel.setText(self, shown)
+        whole = shown != self._full or self._file_name  # a file's real name: always at hand
+        self.setToolTip(plain_tooltip(self._full) if whole else "")
+
+
 class RichLabel(_Label):
     """A label that mixes our markup (bold, a link) with outside text: `set_markup` takes a
     template of ours and escapes every value put into it; `setText` shows its text as

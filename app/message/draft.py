@@ -28,7 +28,13 @@ from app.errors import CoreError
 from app.message import doctypes
 from app.message.patient import PatientIdentity, Sex
 from app.remote.regional import Patient
-from app.store.records import Address, PatientRef, addresses_from_json, addresses_to_json
+from app.store.records import (
+    Address,
+    EmailRecord,
+    PatientRef,
+    addresses_from_json,
+    addresses_to_json,
+)
 from app.versioned import Migration, upgrade
 
 log = logging.getLogger("monsisra.drafts")
@@ -125,7 +131,9 @@ class DraftDocument:
 @dataclass(frozen=True)
 class Draft:
     """Everything the composer shows: recipients, subject, text, patient, typed documents, and
-    the Message-IDs a reply answers (In-Reply-To, References)."""
+    the Message-IDs a reply answers (In-Reply-To, References), and the server draft it continues
+    (`replaces`: a draft of the Drafts mailbox, written elsewhere, destroyed once this one is
+    sent)."""
 
     to: tuple[Address, ...] = ()
     cc: tuple[Address, ...] = ()
@@ -135,6 +143,22 @@ class Draft:
     documents: tuple[DraftDocument, ...] = ()
     in_reply_to: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    replaces: str | None = None
+
+    @classmethod
+    def resuming(cls, record: EmailRecord) -> Draft:
+        """A draft of the server's Drafts mailbox (written on the web or another computer) as
+        the composer takes it up: its documents are added by the composer (fetched copies)."""
+        return cls(
+            to=tuple(record.to),
+            cc=tuple(record.cc),
+            subject=record.subject,
+            body=record.text_body or record.preview,
+            patient=ChosenPatient.of_ref(record.patient) if record.patient else None,
+            in_reply_to=tuple(record.in_reply_to),
+            references=tuple(record.references),
+            replaces=record.id,
+        )
 
     def is_empty(self) -> bool:
         """Nothing worth keeping (an emptied draft is deleted, not saved)."""
@@ -148,8 +172,10 @@ class Draft:
         )
 
     def to_stored(self) -> dict[str, Any]:
-        """The JSON object kept in the cache (version VERSION)."""
-        return {
+        """The JSON object kept in the cache (version VERSION). "replaces" is written only when
+        there is one: a draft of this computer's own is saved as version 1 always was (an older
+        build reading one that has it ignores it, and keeps the server draft)."""
+        stored = {
             "v": VERSION,
             "to": addresses_to_json(list(self.to)),
             "cc": addresses_to_json(list(self.cc)),
@@ -160,6 +186,9 @@ class Draft:
             "in_reply_to": list(self.in_reply_to),
             "references": list(self.references),
         }
+        if self.replaces:
+            stored["replaces"] = self.replaces
+        return stored
 
     @classmethod
     def from_stored(
@@ -188,6 +217,7 @@ class Draft:
             documents=tuple(_documents(data.get("documents"))),
             in_reply_to=_strings(data.get("in_reply_to")),
             references=_strings(data.get("references")),
+            replaces=data["replaces"] if isinstance(data.get("replaces"), str) else None,
         )
 
 

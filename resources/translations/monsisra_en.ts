@@ -261,17 +261,17 @@
         <translation>document</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+52"/>
         <source>Double-cliquez pour ouvrir ; glissez vers le bureau pour copier le document.</source>
         <translation>Double-click to open; drag to the desktop to copy the document.</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-33"/>
         <source>Document</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+13"/>
         <source>Ce type de fichier peut exécuter un programme : il ne peut pas être ouvert depuis MonSisra bureau. Enregistrez-le et faites-le vérifier avant de l&apos;ouvrir.</source>
         <translation>This type of file can run a program: it cannot be opened from MonSisra bureau. Save it and have it checked before opening it.</translation>
     </message>
@@ -476,7 +476,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+157"/>
+        <location filename="../../ui/composer/composer.py" line="+164"/>
         <source>Document introuvable, retiré du brouillon : </source>
         <translation>Document not found, removed from the draft: </translation>
     </message>
@@ -496,12 +496,12 @@
         <translation>Draft saved</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+11"/>
         <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+148"/>
+        <location line="+158"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -524,19 +524,19 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+51"/>
-        <location line="+166"/>
+        <location filename="../../ui/composer/view.py" line="+53"/>
+        <location line="+170"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-146"/>
-        <location line="+221"/>
+        <location line="-149"/>
+        <location line="+224"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="-219"/>
+        <location line="-222"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -571,7 +571,7 @@
         <translation>Delete this draft and close</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+51"/>
         <source>Aucun patient — choisir…</source>
         <translation>No patient — choose…</translation>
     </message>
@@ -606,7 +606,7 @@
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+94"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -651,7 +651,7 @@
         <translation>Back to the message</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+80"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -705,7 +705,7 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../ui/mail/conversations.py" line="+37"/>
+        <location filename="../../ui/mail/conversations.py" line="+39"/>
         <source>Récents d&apos;abord</source>
         <translation>Newest first</translation>
     </message>
@@ -725,7 +725,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+43"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -735,28 +735,28 @@
         <translation>With attachments</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Retirer le filtre patient</source>
-        <translation>Remove the patient filter</translation>
+        <location line="+97"/>
+        <source>Filtré : {name}  ✕</source>
+        <translation>Filtered: {name}  ✕</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
+        <source>Seuls les messages de {name} sont listés. Cliquez pour tout voir.</source>
+        <translation>Only the messages about {name} are listed. Click to see them all.</translation>
+    </message>
+    <message>
+        <location line="-86"/>
         <source>Trier par</source>
         <translation>Sort by</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+84"/>
+        <location line="+26"/>
+        <location line="+104"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
     </message>
     <message>
-        <location line="-43"/>
-        <source>Patient : {name}  ✕</source>
-        <translation>Patient: {name}  ✕</translation>
-    </message>
-    <message>
-        <location line="+34"/>
+        <location line="-9"/>
         <source>{n} résultat pour « {text} »</source>
         <translation>{n} result for “{text}”</translation>
     </message>
@@ -771,7 +771,7 @@
         <translation>No message matches your search.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+60"/>
         <source>Messages de ce patient ({name})</source>
         <translation>Messages about this patient ({name})</translation>
     </message>
@@ -1099,6 +1099,34 @@
     </message>
 </context>
 <context>
+    <name>DraftDeletion</name>
+    <message>
+        <location filename="../../ui/mail/drafts.py" line="+45"/>
+        <source>Supprimer le brouillon</source>
+        <translation>Delete draft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supprimer ce brouillon ?</source>
+        <translation>Delete this draft?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>FileActiveList</name>
     <message>
         <location filename="../../ui/patients/file_active.py" line="+31"/>
@@ -1330,6 +1358,34 @@
     </message>
 </context>
 <context>
+    <name>LocalDrafts</name>
+    <message>
+        <location filename="../../ui/mail/drafts.py" line="+46"/>
+        <source>Reprendre</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Sur cet ordinateur (pas encore sur le serveur) : {n}</source>
+        <translation>On this computer (not on the server yet): {n}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(brouillon d&apos;une version plus récente)</source>
+        <translation>(draft from a newer version)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+</context>
+<context>
     <name>LocationCard</name>
     <message>
         <location filename="../../ui/desktop/settings_location.py" line="+50"/>
@@ -1423,7 +1479,7 @@
 <context>
     <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/form.py" line="+38"/>
+        <location filename="../../ui/login/form.py" line="+39"/>
         <source>Connexion</source>
         <translation>Sign in</translation>
     </message>
@@ -1735,7 +1791,7 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+249"/>
+        <location filename="../../ui/shell/main_window.py" line="+250"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -1784,12 +1840,17 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+99"/>
+        <location filename="../../ui/mail/reader.py" line="+100"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
+        <source>Reprendre le brouillon</source>
+        <translation>Resume draft</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -2041,7 +2102,7 @@
 <context>
     <name>PatientBanner</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="-49"/>
+        <location filename="../../ui/mail/reader.py" line="-59"/>
         <location line="+2"/>
         <source>Patient : </source>
         <translation>Patient: </translation>
@@ -2429,7 +2490,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+111"/>
+        <location filename="../../ui/mail/reader.py" line="+122"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -3359,7 +3420,7 @@ Telephone</translation>
         <translation>Save the message text</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/message_body.py" line="+127"/>
+        <location filename="../../ui/mail/message_body.py" line="+137"/>
         <source>Message tronqué à l&apos;affichage : il est trop long pour être affiché en entier. Son texte complet peut être copié ou enregistré.</source>
         <translation>Message shortened on screen: it is too long to be shown in full. Its full text can be copied or saved.</translation>
     </message>

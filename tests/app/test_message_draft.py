@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from app.errors import CoreError
 from app.message.draft import ChosenPatient, Draft, DraftDocument, DraftUnreadable
 from app.message.patient import PatientIdentity
-from app.store.records import Address
+from app.store.records import Address, EmailRecord, PatientRef
 
 V1_BYTES = (Path(__file__).parent / "data" / "draft-v1.json").read_text(encoding="utf-8")
 
@@ -161,3 +161,37 @@ def test_any_stored_object_gives_a_draft_or_a_refusal_and_a_draft_survives_savin
     except DraftUnreadable:
         return
     assert Draft.from_stored(json.loads(stored_text(draft.to_stored()))) == draft
+
+
+def test_a_server_draft_taken_up_keeps_its_fields_and_names_what_it_replaces() -> None:
+    born = dt.date(1951, 4, 2)
+    record = EmailRecord(
+        id="Edraft1",
+        thread_id="T1",
+        mailbox_ids=frozenset({"drafts"}),
+        received_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+        keywords=frozenset({"$draft", "$seen"}),
+        in_reply_to=["m1@x"],
+        references=["m0@x", "m1@x"],
+        subject="Demande d'avis",
+        to=[Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")],
+        cc=[Address(None, "secretariat@sisra-demo.mssante.fr")],
+        text_body="Cher confrère,\n\n",
+        patient=PatientRef("297016926678357", "1.2.250.1.213.1.4.8", "Marie", "DUPONT", born),
+    )
+    draft = Draft.resuming(record)
+    assert (draft.to, draft.cc) == (tuple(record.to), tuple(record.cc))
+    assert (draft.subject, draft.body) == ("Demande d'avis", "Cher confrère,\n\n")
+    assert (draft.in_reply_to, draft.references) == (("m1@x",), ("m0@x", "m1@x"))
+    assert draft.patient is not None
+    assert draft.patient.id is None
+    assert draft.patient.identity.ins == "297016926678357"
+    assert draft.patient.identity.birth_date == born
+    assert draft.replaces == "Edraft1"
+    assert Draft.from_stored(draft.to_stored()) == draft  # kept with what it replaces
+
+
+def test_a_draft_of_this_computer_is_saved_without_a_replaces_field() -> None:
+    stored = Draft(subject="Certificat").to_stored()
+    assert "replaces" not in stored  # byte for byte the first composer's format
+    assert Draft.from_stored({**stored, "replaces": 12}).replaces is None  # damaged: none

@@ -21,6 +21,7 @@ from app.store import drafts
 from app.store.records import Address
 from tests.ui.conftest import run_sync
 from ui.composer.composer import Composer
+from ui.composer.reopening import restore_all
 
 V1_DRAFT = Path(__file__).parent.parent / "app" / "data" / "draft-v1.json"
 
@@ -54,7 +55,7 @@ def test_a_draft_survives_closing_the_window_and_is_restored(
         timeout=10_000,
     )
 
-    reopened = Composer.restore_all(ui_session)
+    reopened = restore_all(ui_session)
     assert len(reopened) == 1
     again = reopened[0]
     qtbot.addWidget(again)
@@ -65,7 +66,7 @@ def test_a_draft_survives_closing_the_window_and_is_restored(
         Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")
     ]
     assert [(d.path, d.type_code) for d in again.documents.documents] == [(report, "11502-2")]
-    assert Composer.restore_all(ui_session) == []  # already open: not twice
+    assert restore_all(ui_session) == []  # already open: not twice
 
     again.discard()
     qtbot.waitUntil(lambda: ui_session.drafts() == [], timeout=10_000)
@@ -97,7 +98,7 @@ def test_a_draft_saved_by_the_first_composer_reopens_whole(
         qtbot, ui_session.account.cache.write(partial(drafts.save, draft_id="v1", payload=stored))
     )
 
-    (composer,) = Composer.restore_all(ui_session)
+    (composer,) = restore_all(ui_session)
     qtbot.addWidget(composer)
     assert composer.draft_id == "v1"
     assert composer.to_field.recipients() == [
@@ -125,7 +126,7 @@ def test_a_draft_from_a_newer_version_stays_in_the_cache_unopened_and_the_user_i
         qtbot, ui_session.account.cache.write(partial(drafts.save, draft_id="v2", payload=newer))
     )
 
-    assert Composer.restore_all(ui_session) == []
+    assert restore_all(ui_session) == []
     boxes = [
         w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
     ]
@@ -146,7 +147,7 @@ def test_the_notice_about_an_unreadable_draft_outlives_a_garbage_collection(
         qtbot, ui_session.account.cache.write(partial(drafts.save, draft_id="v2", payload=newer))
     )
 
-    assert Composer.restore_all(ui_session) == []
+    assert restore_all(ui_session) == []
     for handler in logging.getLogger().handlers:
         if isinstance(handler, LogCaptureHandler):
             handler.clear()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.errors import CoreError
 from app.events import OutboxChanged
-from app.message.draft import ChosenPatient, Draft, DraftDocument, DraftUnreadable
+from app.message.draft import ChosenPatient, Draft, DraftDocument
 from app.records import Address, Correspondent, EmailRecord, OutboxState
 from app.session import AccountSession
 from ui import i18n, tasks
@@ -35,7 +35,7 @@ from ui.composer.inserting import Inserter, local_files
 from ui.composer.recipients import CARE_TEAM, Candidate
 from ui.composer.replies import Answer, answer_draft, own_text, passed_on, signature, signed
 from ui.composer.sending import Handed, hand_over, outgoing
-from ui.composer.view import ComposerView, show_notice
+from ui.composer.view import ComposerView
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 
@@ -59,6 +59,7 @@ class Composer(ComposerView):
         reply_all: bool = False,
         forward: EmailRecord | None = None,
         attach: bool = False,
+        resume: EmailRecord | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(session, parent)
@@ -67,6 +68,7 @@ class Composer(ComposerView):
         self.patient: ChosenPatient | None = None
         self.in_reply_to: list[str] = []
         self.references: list[str] = []
+        self.replaces: str | None = None  # the server draft this one continues
         self.sending = False
         self.done = False  # sent, or discarded: the draft is no longer saved
         self.keeps_draft = True  # False for the screenshot's demo window
@@ -113,6 +115,9 @@ class Composer(ComposerView):
         if answered is not None:
             how = Answer.of(reply_to is not None, reply_all, attach)
             tasks.run(self._prefill(answered, how), self, on_error=self.notify)
+        elif resume is not None:
+            self.replaces = resume.id  # at once: taking it up again finds this window
+            tasks.run(self._prefill_resumed(resume), self, on_error=self.notify)
         elif draft_id is None:  # a new message (a saved draft has its signature, or not)
             tasks.run(self._sign(), self, on_error=self.notify)
         self._loading = False
@@ -132,6 +137,7 @@ class Composer(ComposerView):
             documents=tuple(DraftDocument(d.path, d.type_code) for d in self.documents.documents),
             in_reply_to=tuple(self.in_reply_to),
             references=tuple(self.references),
+            replaces=self.replaces,
         )
 
     def _restore(self, draft: Draft) -> None:
@@ -142,6 +148,7 @@ class Composer(ComposerView):
         self.body.setPlainText(draft.body)
         self.in_reply_to = list(draft.in_reply_to)
         self.references = list(draft.references)
+        self.replaces = draft.replaces
         if draft.patient is not None:
             self.set_patient(draft.patient)
         missing: list[str] = []
@@ -185,30 +192,8 @@ class Composer(ComposerView):
         if not self.done:
             self.draft_label.setText(self.tr("Brouillon enregistré"))
 
-    @classmethod
-    def restore_all(cls, session: AccountSession, parent: QWidget | None = None) -> list[Composer]:
-        """Reopens every saved draft (after login, after a crash) not already open. A draft this
-        build cannot read stays in the cache, unopened, and the user is told why."""
-        already = {c.draft_id for c in cls._open if c.session is session}
-        opened: list[Composer] = []
-        unreadable: DraftUnreadable | None = None
-        for saved in reversed(session.drafts()):
-            if saved.id in already:
-                continue
-            try:
-                draft = Draft.from_stored(saved.payload)
-            except DraftUnreadable as e:
-                log.warning("draft left unopened: %s", e)
-                unreadable = e
-                continue
-            composer = cls(session, draft=draft, draft_id=saved.id, parent=parent)
-            composer.show()
-            opened.append(composer)
-        if unreadable is not None:
-            show_notice(parent, tasks.message_of(unreadable))
-        return opened
-
     def showEvent(self, event: QShowEvent) -> None:
+        self.place()
         if self not in Composer._open:
             Composer._open.append(self)
         super().showEvent(event)
@@ -301,6 +286,14 @@ class Composer(ComposerView):
         async for typed in passed_on(self.session, record, how):
             self.inserter.add_checked([typed])
 
+    async def _prefill_resumed(self, record: EmailRecord) -> None:
+        """A server draft taken up: its fields, its documents; saved on this computer from now
+        on, and the server's destroyed once this one is sent."""
+        self._fill(Draft.resuming(record))
+        self.put_cursor(len(self.body.toPlainText()))  # where the writing stopped
+        async for typed in passed_on(self.session, record, Answer.FORWARD):
+            self.inserter.add_checked([typed])
+
     def _fill(self, draft: Draft) -> None:
         """The fields from what an answer starts from: not a change of the user's. What the user
         typed before the original message arrived stays above it, the cursor after it."""
@@ -355,6 +348,8 @@ class Composer(ComposerView):
 
     def _queued(self) -> None:
         self.done = True  # from now on the outbox owns the message, not the draft
+        if self.replaces is not None:  # the server draft it continued is sent: it goes
+            tasks.change(self.session.discard_server_draft(self.replaces), self)
 
     def _set_sending(self, on: bool) -> None:
         self.sending = on

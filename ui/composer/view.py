@@ -17,10 +17,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -39,7 +41,7 @@ from ui.composer.documents import DocumentList
 from ui.composer.inserting import local_files
 from ui.composer.recipients import RecipientField
 from ui.composer.replies import written_end
-from ui.plain import PlainLabel, plain_message_box, plain_text
+from ui.plain import ElidedLabel, PlainLabel, plain_message_box, plain_text
 
 
 class ComposerView(QWidget):
@@ -51,6 +53,7 @@ class ComposerView(QWidget):
         self.setWindowTitle(window_title(self.tr("Nouveau message")))
         self.setAcceptDrops(True)
         self.resize(860, 720)
+        self.placed = False  # put beside the window it was opened from, once, on first show
         self.notice_text = ""
         self.notice_box: QMessageBox | None = None
         self.patient_chip: Chip | None = None
@@ -90,9 +93,6 @@ class ComposerView(QWidget):
         ):
             bar_layout.addWidget(button)
         bar_layout.addStretch(1)
-        self.draft_label = PlainLabel()
-        self.draft_label.setObjectName("draftState")
-        bar_layout.addWidget(self.draft_label)
         bar_layout.addWidget(self.discard_button)
         return bar
 
@@ -177,10 +177,16 @@ class ComposerView(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(6)
-        self.progress_label = PlainLabel()
+        self.progress_label = ElidedLabel()
         self.progress_label.setObjectName("hint")
         progress_row.addWidget(self.progress_label)
         progress_row.addWidget(self.progress, 1)
+        # The draft's state at the bottom, not in the button bar: there it took the room of the
+        # buttons, or widened the window past the screen's edge when it appeared.
+        self.draft_label = ElidedLabel()
+        self.draft_label.setObjectName("draftState")
+        progress_row.addStretch(0)
+        progress_row.addWidget(self.draft_label)
         self.progress.hide()
         self.progress_label.hide()
         page_layout.addLayout(progress_row)
@@ -307,6 +313,36 @@ class ComposerView(QWidget):
 
     def _answered(self) -> None:
         self.question = None
+
+    def place(self) -> None:
+        """Centred on the window the user works in (the main window when drafts are reopened
+        after login), within its screen: never at the screen's corner, never past its edge."""
+        if self.placed:
+            return
+        self.placed = True
+        anchor = QApplication.activeWindow()
+        if anchor is None or isinstance(anchor, ComposerView):
+            anchor = next(
+                (
+                    w
+                    for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMainWindow) and w.isVisible()
+                ),
+                None,
+            )
+        screen = (anchor or self).screen().availableGeometry()
+        border = self.frameGeometry().size() - self.size()  # the window manager's frame
+        self.resize(
+            min(self.width(), screen.width() - border.width()),
+            min(self.height(), screen.height() - border.height()),
+        )
+        frame = self.frameGeometry()
+        frame.moveCenter(anchor.frameGeometry().center() if anchor is not None else screen.center())
+        frame.moveRight(min(frame.right(), screen.right()))
+        frame.moveBottom(min(frame.bottom(), screen.bottom()))
+        frame.moveLeft(max(frame.left(), screen.left()))
+        frame.moveTop(max(frame.top(), screen.top()))
+        self.move(frame.topLeft())
 
     def notify(self, text: str, error: bool = False) -> None:
         """A line above the text (not a dialog: the user keeps writing)."""

@@ -85,10 +85,17 @@ class Banner(QFrame):
 
 
 def grow_to_fit(window: QWidget) -> None:
-    """A window does not grow for its word-wrapped labels: a long sentence (one naming an address
-    a server gave, say) would be cut at the bottom. Called once one is shown, it grows to fit."""
-    layout = window.layout()
-    if layout is not None and layout.hasHeightForWidth():
-        needed = layout.heightForWidth(window.width())
-        if needed > window.height():
-            window.resize(window.width(), needed)
+    """A window does not grow for its word-wrapped labels. Called once one is shown, it grows to
+    show the whole card — up to the screen's height, never past it: beyond, the card scrolls
+    (the login form's content is in a scroll area) rather than going under the screen's edge."""
+    content = window.findChild(QWidget, "loginContent")
+    layout = content.layout() if content is not None else None
+    if layout is None or not layout.hasHeightForWidth():
+        return
+    needed = layout.heightForWidth(window.width())
+    screen = window.screen()
+    if screen is not None:
+        frame = window.frameGeometry().height() - window.height()
+        needed = min(needed, screen.availableGeometry().height() - frame)
+    if needed > window.height():
+        window.resize(window.width(), needed)

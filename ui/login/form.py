@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -264,10 +265,24 @@ class LoginForm(QWidget):
         centred.addStretch(1)
         centred.addWidget(card)
         centred.addStretch(1)
-        outer = QVBoxLayout(self)
+        # In a scroll area: banners take the lines they need even when the screen is shorter
+        # than the card (two banners on a laptop): the card scrolls instead of being squeezed by
+        # a window manager that will not make the window taller than the screen.
+        self.content = QWidget()
+        self.content.setObjectName("loginContent")
+        outer = QVBoxLayout(self.content)
         outer.setContentsMargins(24, 24, 24, 24)
         outer.addStretch(1)
         outer.addLayout(centred)
         outer.addSpacing(16)
         outer.addWidget(footer)
         outer.addStretch(1)
+        self.scroller = QScrollArea()
+        self.scroller.setObjectName("loginScroll")
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(self.content)
+        window = QVBoxLayout(self)
+        window.setContentsMargins(0, 0, 0, 0)
+        window.addWidget(self.scroller)

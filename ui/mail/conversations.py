@@ -31,7 +31,9 @@ from app.session import AccountSession
 from ui import i18n
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
-from ui.plain import PlainLabel, plain_caption
+from ui.plain import PlainLabel, plain_caption, plain_tooltip
+
+NAME_WIDTH = 240  # a longer patient name is shortened in the filter (whole in its tooltip)
 
 SORTS = (
     (Sort.DATE_DESC, QT_TRANSLATE_NOOP("ConversationList", "Récents d'abord")),
@@ -49,6 +51,8 @@ class ConversationList(QWidget):
     openRequested = Signal(str, str)
     selectionEmptied = Signal()
     contextMenuRequested = Signal(QPoint)
+    activated = Signal(str)  # email id: a row double-clicked or Enter pressed on it
+    mailboxShown = Signal(str)  # the role of the mailbox listed now ("" for none)
 
     def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,21 +71,31 @@ class ConversationList(QWidget):
         column = QVBoxLayout(header)
         column.setContentsMargins(16, 12, 16, 8)
         column.setSpacing(8)
+        # The title and the sort on the first line, the filters under them: in one row, the
+        # toggles were cut in a list pane of 1024 px wide window.
+        title_line = QHBoxLayout()
+        title_line.setSpacing(8)
         self.title = PlainLabel()
         self.title.setObjectName("conversationTitle")
-        column.addWidget(self.title)
+        self.title.setWordWrap(True)  # a search's title quotes what was typed, at any length
+        title_line.addWidget(self.title, 1)
+        column.addLayout(title_line)
         tools = QHBoxLayout()
         tools.setSpacing(8)
         self.unread_filter = self._toggle(self.tr("Non lus"))
         self.attachment_filter = self._toggle(self.tr("Avec pièces jointes"))
+        # On a line of its own under the title: beside the toggles and the sort it was cut at
+        # 1024 px, and the user could not tell that the list was filtered.
         self.patient_filter = QPushButton()
         self.patient_filter.setObjectName("patientFilter")
-        self.patient_filter.setToolTip(self.tr("Retirer le filtre patient"))
         self.patient_filter.clicked.connect(lambda: self.set_patient_filter(None))
         self.patient_filter.hide()
+        filter_line = QHBoxLayout()
+        filter_line.addWidget(self.patient_filter)
+        filter_line.addStretch(1)
+        column.addLayout(filter_line)
         tools.addWidget(self.unread_filter)
         tools.addWidget(self.attachment_filter)
-        tools.addWidget(self.patient_filter)
         tools.addStretch(1)
         self.sort_box = QComboBox()
         self.sort_box.setObjectName("sortBox")
@@ -90,7 +104,7 @@ class ConversationList(QWidget):
         for sort, label in SORTS:
             self.sort_box.addItem(QCoreApplication.translate("ConversationList", str(label)), sort)
         self.sort_box.currentIndexChanged.connect(lambda _i: self.reload())
-        tools.addWidget(self.sort_box)
+        title_line.addWidget(self.sort_box, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(tools)
         layout.addWidget(header)
 
@@ -110,6 +124,7 @@ class ConversationList(QWidget):
             lambda pos: self.contextMenuRequested.emit(self.view.viewport().mapToGlobal(pos))
         )
         self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.activated.connect(self._on_activated)
         self.empty = PlainLabel(self.tr("Aucun message."))
         self.empty.setObjectName("emptyList")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -136,6 +151,18 @@ class ConversationList(QWidget):
         self._role = role
         self._mailbox_id = mailbox_id
         self.reload()
+        self.mailboxShown.emit(role or "")
+
+    @property
+    def role(self) -> str | None:
+        return self._role
+
+    def add_above_list(self, widget: QWidget) -> None:
+        """A part of the mailbox's own between the header and the rows (Brouillons' local
+        drafts)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, widget)
 
     def filters(self) -> Filters:
         return Filters(
@@ -149,9 +176,17 @@ class ConversationList(QWidget):
         if self.patient is None:
             self.patient_filter.hide()
         else:
+            name = self.patient.display_name()
+            metrics = self.patient_filter.fontMetrics()
+            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, NAME_WIDTH)
             self.patient_filter.setText(
-                plain_caption(
-                    self.tr("Patient : {name}  ✕").format(name=self.patient.display_name())
+                plain_caption(self.tr("Filtré : {name}  ✕").format(name=shown))
+            )
+            self.patient_filter.setToolTip(
+                plain_tooltip(
+                    self.tr(
+                        "Seuls les messages de {name} sont listés. Cliquez pour tout voir."
+                    ).format(name=name)
                 )
             )
             self.patient_filter.show()
@@ -239,6 +274,11 @@ class ConversationList(QWidget):
             self.selectionEmptied.emit()
             return
         self.openRequested.emit(summary.id, summary.thread_id)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        summary = index.data(SUMMARY_ROLE) if index.isValid() else None
+        if summary is not None:
+            self.activated.emit(summary.id)
 
     def context_menu(self, menu: QMenu) -> None:
         """Adds the list's own entries (patient filter) to the actions menu."""

@@ -37,7 +37,7 @@ from app.session import AccountSession
 from app.units import file_size
 from ui import browser, tasks, theme
 from ui.mail.saving import ask_save_path
-from ui.plain import PlainLabel, plain_tooltip
+from ui.plain import ElidedLabel, PlainLabel, plain_tooltip
 
 
 class AttachmentChip(QFrame):
@@ -71,20 +71,12 @@ class AttachmentChip(QFrame):
         row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.setSpacing(0)
-        self.title = PlainLabel(self.name)
+        # Shortened only when the reader is too narrow for it, before its extension.
+        self.title = ElidedLabel(self.name, file_name=True)
         self.title.setObjectName("attachmentName")
-        self.title.setText(
-            self.title.fontMetrics().elidedText(self.name, Qt.TextElideMode.ElideMiddle, 300)
-        )
-        self.title.setToolTip(plain_tooltip(self.name))
         details = [attachment.doc_type or self.tr("Document"), file_size(attachment.size)]
-        self.details = PlainLabel(" · ".join(details))
+        self.details = ElidedLabel(" · ".join(details))
         self.details.setObjectName("attachmentDetails")
-        self.details.setText(
-            self.details.fontMetrics().elidedText(
-                self.details.text(), Qt.TextElideMode.ElideMiddle, 300
-            )
-        )
         text.addWidget(self.title)
         text.addWidget(self.details)
         self.offline_mark = PlainLabel()

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QImage,
     QResizeEvent,
     QTextDocument,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -106,6 +107,15 @@ class MessageBody(QTextBrowser):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """The reading pane scrolls, never the body inside it: a body that scrolled on its own by
+        a few pixels hid its first line (its height is its text's, so it has nothing to show by
+        scrolling). Shift+wheel still moves a wide table sideways."""
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            super().wheelEvent(event)
+            return
+        event.ignore()  # on to the reading pane's scroll area
 
 
 class TruncatedNotice(QFrame):

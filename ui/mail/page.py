@@ -12,7 +12,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QMessageBox, QSplitter, QWidget
 
 from app.events import MailChanged
 from app.records import EmailRecord, PatientRef
@@ -20,6 +20,7 @@ from app.regional.records import Patient
 from app.session import AccountSession
 from ui import browser, tasks
 from ui.mail.conversations import ConversationList
+from ui.mail.drafts import LocalDrafts, ask_delete_draft
 from ui.mail.reader import ReaderView
 
 
@@ -34,9 +35,11 @@ def merge(changes: list[MailChanged]) -> MailChanged:
 
 
 class MailPage(QSplitter):
-    """Emits `notice(message)` for the status bar (an action failed, a document saved…)."""
+    """Emits `notice(message)` for the status bar (an action failed, a document saved…) and
+    `resumeRequested(record)` for a server draft to finish in a composer (the shell opens it)."""
 
     notice = Signal(str)
+    resumeRequested = Signal(object)  # EmailRecord
 
     def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -53,6 +56,22 @@ class MailPage(QSplitter):
         self.setStretchFactor(1, 1)
         self.reader.notice.connect(self.notice)
         self.reader.patientRequested.connect(self.open_patient_file)
+        self.reader.resumeRequested.connect(self.resumeRequested)
+        self.local_drafts = LocalDrafts(session)
+        self.local_drafts.set_wanted(False)
+        self.conversations.add_above_list(self.local_drafts)
+        self.conversations.mailboxShown.connect(
+            lambda role: self.local_drafts.set_wanted(role == "drafts")
+        )
+        self.conversations.activated.connect(self._activated)
+
+    def _activated(self, email_id: str) -> None:
+        """Double-click or Enter on a row: in "Brouillons", the draft opens to be finished."""
+        if self.conversations.role != "drafts":
+            return
+        record = self.selected_record()
+        if record is not None and record.id == email_id:
+            self.resumeRequested.emit(record)
 
     def apply_change(self, change: MailChanged) -> None:
         self.conversations.apply_change(change)
@@ -130,7 +149,17 @@ class MailPage(QSplitter):
         if ids:
             self._act(self.session.archive(ids))
 
-    def delete(self) -> None:
+    def delete(self) -> QMessageBox | None:
+        """To the trash (for good from the trash); a draft is asked first."""
         ids = self.selected_ids()
-        if ids:
+        if not ids:
+            return None
+        if self.conversations.role != "drafts":
             self._act(self.session.delete(ids))
+            return None
+        subjects = [s.subject for s in self.session.summaries(ids)]
+        return ask_delete_draft(
+            self,
+            subjects[0] if len(subjects) == 1 else "",
+            lambda: self._act(self.session.delete(ids)),
+        )

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QPushButton,
     QScrollArea,
     QStackedLayout,
     QVBoxLayout,
@@ -112,6 +113,16 @@ class MessageCard(QFrame):
         when.setObjectName("messageDate")
         top.addWidget(when, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)
+        self.resume_button: QPushButton | None = None
+        if "$draft" in record.keywords:
+            self.resume_button = QPushButton(
+                theme.icon("action-compose"), self.tr("Reprendre le brouillon")
+            )
+            self.resume_button.setObjectName("resumeDraft")
+            line = QHBoxLayout()
+            line.addWidget(self.resume_button)
+            line.addStretch(1)
+            column.addLayout(line)
         to_line = self.tr("À : ") + (people(record.to) or "—")
         if record.cc:
             to_line += "   " + self.tr("Cc : ") + people(record.cc)
@@ -171,6 +182,7 @@ class ReaderView(QWidget):
 
     notice = Signal(str)
     patientRequested = Signal(object)  # PatientRef
+    resumeRequested = Signal(object)  # EmailRecord: a server draft, to finish in a composer
 
     def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -241,6 +253,10 @@ class ReaderView(QWidget):
                 chip.notice.connect(self.notice)
             if card.truncation is not None:
                 card.truncation.notice.connect(self.notice)
+            if card.resume_button is not None:
+                card.resume_button.clicked.connect(
+                    lambda _c=False, r=record: self.resumeRequested.emit(r)
+                )
             self.cards.append(card)
             column.addWidget(card)
         column.addStretch(1)

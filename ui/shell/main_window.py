@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.about import window_title
 from app.events import ConnectionChanged, MailChanged
 from app.message.draft import ChosenPatient, Draft
-from app.records import Address
+from app.records import Address, EmailRecord
 from app.regional.records import Patient
 from app.session import AccountSession
 from ui import browser, tasks
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
             lambda where: actions.context_menu(self, where)
         )
         self.mail_page.notice.connect(self.notify)
+        self.mail_page.resumeRequested.connect(self.resume_draft)
         self.search.searchRequested.connect(self.run_search)
         self.bridge.mailChanged.connect(self._queue_change)
         self.bridge.connectionChanged.connect(self._connection_changed)
@@ -363,6 +364,12 @@ class MainWindow(QMainWindow):
         record = self.mail_page.selected_record()
         if record is not None:
             self._keep(navigator().compose_forward(self.session, record, attach))
+
+    def resume_draft(self, record: EmailRecord) -> None:
+        """A draft of "Brouillons" (the server's) finished in a composer."""
+        window = navigator().resume_draft(self.session, record)
+        if window is not None and window not in self.composers:
+            self._keep(window)
 
     def _restore_drafts(self) -> None:
         for window in navigator().restore_drafts(self.session):

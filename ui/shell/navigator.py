@@ -62,9 +62,23 @@ class AppNavigator:
     def restore_drafts(
         self, session: AccountSession, parent: QWidget | None = None
     ) -> list[QWidget]:
-        from ui.composer.composer import Composer
+        from ui.composer.reopening import restore_all
 
-        return list(Composer.restore_all(session, parent))
+        return list(restore_all(session, parent))
+
+    def open_draft(
+        self, session: AccountSession, draft_id: str, parent: QWidget | None = None
+    ) -> QWidget | None:
+        from ui.composer.reopening import open_saved
+
+        return open_saved(session, draft_id, parent)
+
+    def resume_draft(
+        self, session: AccountSession, record: EmailRecord, parent: QWidget | None = None
+    ) -> QWidget | None:
+        from ui.composer.reopening import resume
+
+        return resume(session, record, parent)
 
     def choose_correspondents(
         self,
