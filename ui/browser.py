@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.regional.links import patient_file_url
 from app.regional.records import PortalCode
-from app.session import AccountSession
 from ui import tasks
 from ui.plain import plain_message_box
+
+if TYPE_CHECKING:  # the login window uses this module before the core is loaded (ui/app.py)
+    from app.session import AccountSession
 
 
 def open_link(url: QUrl | str, parent: QWidget | None) -> bool:

@@ -45,7 +45,7 @@ async def test_a_closed_port_is_unreachable() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("typed", ["", "sante-ara.fr", "ftp://example.org", "https://"])
+@pytest.mark.parametrize("typed", ["", "sante ara.fr", "ftp://example.org", "https://"])
 async def test_a_server_address_that_is_not_an_url_is_refused_in_french(typed: str) -> None:
     with pytest.raises(InvalidServerUrl) as caught:
         await fetch_public_regional_urls(typed)

@@ -71,7 +71,7 @@ async def test_a_refused_certificate_is_not_offline_and_the_settings_authorities
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("typed", ["sante-ara.fr", "https://"])
+@pytest.mark.parametrize("typed", ["https://", "https://:443"])
 async def test_an_address_that_is_no_server_is_unknown_and_says_why(typed: str) -> None:
     probe = await SignIn.probe(typed, None)
     assert probe.state is ServerState.UNKNOWN

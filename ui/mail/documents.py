@@ -134,13 +134,11 @@ class AttachmentChip(QFrame):
         kept = self.attachment.blob_id in self.session.documents_offline([self.attachment.blob_id])
         self.available_offline = kept
         self.offline_mark.setPixmap(theme.icon("check" if kept else "offline").pixmap(16, 16))
-        tip = (
-            self.tr("Disponible hors connexion")
-            if kept
-            else self.tr("À télécharger (connexion nécessaire)")
-        )
-        self.offline_mark.setToolTip(tip)
-        self.offline_mark.setAccessibleName(tip)
+        if kept:
+            self.offline_mark.setToolTip(self.tr("Disponible hors connexion"))
+        else:
+            self.offline_mark.setToolTip(self.tr("À télécharger (connexion nécessaire)"))
+        self.offline_mark.setAccessibleName(self.offline_mark.toolTip())
 
     # The private copy ------------------------------------------------------------------------
 
