@@ -36,7 +36,6 @@ from typing import Any, TypeGuard
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from app import logs, messages, paths
 from app.account.keychain import TokenStore
@@ -65,9 +64,24 @@ class KdfParams:
     r: int = 8
     p: int = 1
 
+    @property
+    def memory(self) -> int:
+        """The bytes scrypt works in (OpenSSL's count: 128·r·(n + p + 2))."""
+        return 128 * self.r * ((1 << self.log_n) + self.p + 2)
+
     def derive(self, password: str, salt: bytes) -> bytes:
-        kdf = Scrypt(salt=salt, length=KEY_BYTES, n=1 << self.log_n, r=self.r, p=self.p)
-        return kdf.derive(password.encode("utf-8"))
+        # hashlib's scrypt (OpenSSL) lets other threads run while it works; cryptography's
+        # Scrypt holds the GIL for its whole 0.3–0.5 s, so the UI froze at every login and
+        # unlock although the derivation runs in a worker thread. Same function, same keys.
+        return hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=salt,
+            n=1 << self.log_n,
+            r=self.r,
+            p=self.p,
+            maxmem=self.memory,
+            dklen=KEY_BYTES,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {"name": "scrypt", "log_n": self.log_n, "r": self.r, "p": self.p}
@@ -77,6 +91,7 @@ DEFAULT_KDF = KdfParams()
 # What we accept from a file: enough to resist tampering that would make unlocking instant, and
 # bounded so that a hostile file cannot make us allocate gigabytes.
 _MIN_LOG_N, _MAX_LOG_N = 14, 20
+_MAX_MEMORY = 1 << 30  # 8 times what the default costs
 
 
 class WrongPassword(CoreError):
@@ -220,6 +235,8 @@ class VaultFile:
             raise VaultCorrupt("kdf parameters must be integers")
         if not (_MIN_LOG_N <= log_n <= _MAX_LOG_N and 1 <= r <= 32 and 1 <= p <= 16):
             raise VaultCorrupt("kdf parameters out of range")
+        if KdfParams(log_n=log_n, r=r, p=p).memory > _MAX_MEMORY:
+            raise VaultCorrupt("kdf parameters out of range (memory)")
         salt = _unb64(kdf.get("salt"), SALT_BYTES)
         nonce = _unb64(doc.get("nonce"), NONCE_BYTES)
         wrapped = _unb64(doc.get("wrapped_key"), KEY_BYTES + TAG_BYTES)

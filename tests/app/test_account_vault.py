@@ -9,10 +9,12 @@ import json
 import os
 import shutil
 import stat
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +22,7 @@ from app.account.keychain import SERVICE
 from app.account.vault import (
     DEFAULT_KDF,
     MAX_DELAY,
+    KdfParams,
     Vault,
     VaultCorrupt,
     VaultFile,
@@ -320,6 +323,37 @@ def test_tampered_parameters_are_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc))
     with pytest.raises(VaultCorrupt):
         Vault(tmp_path).unlock("pw")
+    doc["kdf"].update(log_n=20, r=32)  # each in range, together 4 GiB of memory
+    path.write_text(json.dumps(doc))
+    with pytest.raises(VaultCorrupt):
+        Vault(tmp_path).unlock("pw")
+
+
+@pytest.mark.parametrize(
+    "params", [DEFAULT_KDF, KdfParams(log_n=14, r=8, p=1), KdfParams(14, 4, 3)]
+)
+def test_the_key_derivation_is_scrypt_as_every_vault_was_made_with(params: KdfParams) -> None:
+    # Vaults written before hashlib's scrypt replaced cryptography's must open: same keys.
+    salt = bytes(range(16))
+    reference = Scrypt(salt=salt, length=32, n=1 << params.log_n, r=params.r, p=params.p)
+    assert params.derive("mot de passe é", salt) == reference.derive("mot de passe é".encode())
+
+
+def test_other_threads_run_while_a_key_is_derived() -> None:
+    # The UI thread froze for the whole derivation at each login and unlock (0.3–0.5 s): the
+    # derivation must let go of the GIL. Counted, not timed: the main thread runs Python code
+    # while the worker derives.
+    done = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (DEFAULT_KDF.derive("pw", bytes(16)), done.set()), daemon=True
+    )
+    steps = 0
+    worker.start()
+    while not done.is_set():
+        steps += 1
+        time.sleep(0.001)
+    worker.join()
+    assert steps >= 20  # a derivation holding the GIL lets this loop run once or twice
 
 
 def test_atomic_write_leaves_no_world_readable_file(tmp_path: Path) -> None:
