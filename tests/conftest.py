@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import sockets
+
+sockets.install()
+
 
 @pytest.fixture(scope="session", autouse=True)
 def run_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
