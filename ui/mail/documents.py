@@ -45,6 +45,7 @@ class AttachmentChip(QFrame):
     program: save as only, with a warning."""
 
     notice = Signal(str)
+    fetchFailed = Signal()  # the private copy could not be had (the reason went to `notice`)
     # Replaced in tests: (parent, suggested name) → chosen path, "" when cancelled.
     ask_save_path: Callable[[QWidget, str], str] = staticmethod(ask_save_path)
 
@@ -178,6 +179,7 @@ class AttachmentChip(QFrame):
         self._waiting.clear()
         if message is not None:
             self.notice.emit(message)
+        self.fetchFailed.emit()
 
     def _describe_message(self, path: Path) -> None:
         """An attached message says what it is: its subject, and who wrote it."""

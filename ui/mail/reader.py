@@ -30,6 +30,7 @@ from ui import tasks, theme
 from ui.mail.conversation_model import people
 from ui.mail.documents import AttachmentChip
 from ui.mail.message_body import MessageBody, TruncatedNotice
+from ui.mail.preview import ImagePreview, previewable
 from ui.plain import PlainLabel, RichLabel
 
 MARK_READ_MS = 1_000
@@ -137,6 +138,7 @@ class MessageCard(QFrame):
             column.addWidget(self.truncation)  # above: seen before the body is read
         column.addWidget(self.body)
         self.chips: list[AttachmentChip] = []
+        self.previews: list[ImagePreview] = []
         documents = [
             a
             for a in record.attachments
@@ -153,6 +155,9 @@ class MessageCard(QFrame):
                 line.addWidget(chip)
                 line.addStretch(1)
                 grid.addLayout(line)
+                if previewable(chip):
+                    self.previews.append(ImagePreview(chip))
+                    grid.addWidget(self.previews[-1])
             column.addLayout(grid)
         self._load_images(session)
 

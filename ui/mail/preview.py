@@ -1,0 +1,135 @@
+"""A thumbnail of an image document under its chip in the reader, so that a photo of a wound or a
+scanned page is seen without opening a viewer.
+
+The image comes through the chip's own private copy (`AttachmentChip.prepare`: the encrypted cache
+first, the server otherwise), the one "Ouvrir" uses, so it is fetched once. It is decoded off the
+UI thread (`asyncio.to_thread`) and never whole when large: the dimensions the file declares are
+read first and a file that claims more than `MAX_PIXELS` is refused before any pixel is decoded
+(a 20,000 × 20,000 "bomb" would take 1.6 GB), then the reader scales while decoding where the
+format allows (JPEG). A file that does not decode (truncated, lying about its type) shows
+"Aperçu indisponible" — the document itself can still be opened or saved. Not cached and offline:
+nothing is fetched until the user asks, so the reader does not promise what it cannot show.
+PDF first pages are not previewed: that needs a PDF renderer (Qt's is not in PySide6 Essentials).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QImageReader, QMouseEvent, QPixmap
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from ui import tasks
+from ui.mail.documents import AttachmentChip
+from ui.plain import PlainLabel
+
+PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg"})
+THUMBNAIL_SIDE = 240  # px, the longer side at most
+MAX_PIXELS = 50_000_000  # a 50-megapixel photo at most (200 MB decoded): any camera's
+
+
+def previewable(chip: AttachmentChip) -> bool:
+    """An image the reader may show: PNG or JPEG, and not a program dressed as one."""
+    return not chip.runs_code and chip.attachment.type.lower() in PREVIEWED_TYPES
+
+
+def thumbnail_size(declared: QSize, side: int = THUMBNAIL_SIDE) -> QSize:
+    """The thumbnail's size: within `side` × `side`, aspect kept, never enlarged."""
+    if declared.width() <= side and declared.height() <= side:
+        return QSize(declared)
+    return declared.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def decode_thumbnail(path: Path, side: int = THUMBNAIL_SIDE) -> QImage | None:
+    """The image at `path` at thumbnail size, or None when it cannot be shown safely (too large
+    by its own header, unreadable, truncated). Runs in a worker thread: QImageReader is not tied
+    to the UI thread."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    declared = reader.size()
+    if not declared.isValid() or declared.width() * declared.height() > MAX_PIXELS:
+        return None
+    reader.setScaledSize(thumbnail_size(declared, side))
+    image = reader.read()
+    return None if image.isNull() else image
+
+
+async def load_thumbnail(path: Path, side: int = THUMBNAIL_SIDE) -> QImage | None:
+    return await asyncio.to_thread(decode_thumbnail, path, side)
+
+
+class ImagePreview(QWidget):
+    """The thumbnail of `chip`'s image; a click opens the document, as the chip does."""
+
+    def __init__(self, chip: AttachmentChip, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chip = chip
+        self.setObjectName("imagePreview")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(40, 0, 0, 0)  # under the chip's text, past its icon
+        column.setSpacing(4)
+        self.picture = PlainLabel()
+        self.picture.setObjectName("imagePreviewPicture")
+        self.picture.setAccessibleName(self.tr("Aperçu de {name}").format(name=chip.name))
+        self.picture.hide()
+        column.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignLeft)
+        self.status = PlainLabel()
+        self.status.setObjectName("imagePreviewStatus")
+        self.status.hide()
+        column.addWidget(self.status, 0, Qt.AlignmentFlag.AlignLeft)
+        self.show_button = QPushButton(self.tr("Afficher l'aperçu"))
+        self.show_button.setObjectName("imagePreviewShow")
+        self.show_button.setToolTip(
+            self.tr("L'image n'est pas encore sur cet ordinateur : elle sera téléchargée.")
+        )
+        self.show_button.clicked.connect(lambda _checked=False: self.load())
+        self.show_button.hide()
+        column.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.image: QImage | None = None
+        chip.fetchFailed.connect(self._unavailable)  # its reason is in the status bar
+        if chip.available_offline or chip.session.online:
+            self.load()
+        else:
+            self.show_button.show()
+
+    def load(self) -> None:
+        """Fetches the private copy (once, shared with the chip), then decodes it off the UI
+        thread."""
+        self.show_button.hide()
+        self._say(self.tr("Chargement de l'aperçu…"))
+        self.chip.prepare(self._decode)
+
+    def _decode(self, path: Path) -> None:
+        tasks.run(load_thumbnail(path), self, self._show, self._unavailable)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+
+    def _show(self, image: QImage | None) -> None:
+        if image is None:
+            self._unavailable()
+            return
+        self.image = image
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.picture.setFixedSize(image.size())
+        self.picture.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.picture.setToolTip(self.tr("Cliquez pour ouvrir le document"))
+        self.picture.show()
+        self.status.hide()
+
+    def _unavailable(self, _message: str = "") -> None:
+        self.picture.hide()
+        self._say(self.tr("Aperçu indisponible"))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self.image is not None
+            and self.picture.geometry().contains(event.position().toPoint())
+        ):
+            self.chip.open()
+            return
+        super().mouseReleaseEvent(event)
