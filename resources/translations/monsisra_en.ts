@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../ui/mail/printing.py" line="+140"/>
+        <source>Imprimer</source>
+        <translation>Print</translation>
+    </message>
+</context>
+<context>
     <name>AboutDialog</name>
     <message>
         <location filename="../../ui/desktop/about.py" line="+74"/>
@@ -256,7 +264,7 @@
         <translation>Save the document</translation>
     </message>
     <message>
-        <location filename="../../ui/mail/documents.py" line="+58"/>
+        <location filename="../../ui/mail/documents.py" line="+59"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -312,7 +320,7 @@
         <translation>To download (connection needed)</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+48"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
@@ -348,7 +356,7 @@
 <context>
     <name>Browser</name>
     <message>
-        <location filename="../../ui/browser.py" line="+35"/>
+        <location filename="../../ui/browser.py" line="+37"/>
         <source>Lien</source>
         <translation>Link</translation>
     </message>
@@ -774,6 +782,54 @@
         <location line="+60"/>
         <source>Messages de ce patient ({name})</source>
         <translation>Messages about this patient ({name})</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPrint</name>
+    <message>
+        <location filename="../../ui/mail/printing.py" line="-74"/>
+        <source>(sans objet)</source>
+        <translation>(no subject)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Patient : </source>
+        <translation>Patient: </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>De : </source>
+        <translation>From: </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>À : </source>
+        <translation>To: </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cc : </source>
+        <translation>Cc: </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Date : </source>
+        <translation>Date: </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Objet : </source>
+        <translation>Subject: </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Documents :</source>
+        <translation>Documents:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>document</source>
+        <translation>document</translation>
     </message>
 </context>
 <context>
@@ -1256,6 +1312,39 @@
     </message>
 </context>
 <context>
+    <name>ImagePreview</name>
+    <message>
+        <location filename="../../ui/mail/preview.py" line="+75"/>
+        <source>Aperçu de {name}</source>
+        <translation>Preview of {name}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Afficher l&apos;aperçu</source>
+        <translation>Show the preview</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;image n&apos;est pas encore sur cet ordinateur : elle sera téléchargée.</source>
+        <translation>The image is not on this computer yet: it will be downloaded.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Chargement de l&apos;aperçu…</source>
+        <translation>Loading the preview…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cliquez pour ouvrir le document</source>
+        <translation>Click to open the document</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Aperçu indisponible</source>
+        <translation>Preview unavailable</translation>
+    </message>
+</context>
+<context>
     <name>Inserter</name>
     <message>
         <location filename="../../ui/composer/inserting.py" line="+89"/>
@@ -1645,7 +1734,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/actions.py" line="+52"/>
+        <location filename="../../ui/shell/actions.py" line="+53"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -1676,6 +1765,16 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>Imprimer…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Imprimer la conversation, ou l&apos;enregistrer en PDF : le patient, chaque message et la liste de ses documents</source>
+        <translation>Print the conversation, or save it as PDF: the patient, each message and the list of its documents</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
@@ -1686,12 +1785,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+217"/>
+        <location line="+220"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-217"/>
         <source>Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour tous ses messages</source>
         <translation>Follow the conversation (its latest message); “Stop following” applies to all its messages</translation>
     </message>
@@ -1776,7 +1875,7 @@
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+51"/>
         <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
         <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
@@ -1786,12 +1885,12 @@
         <translation>Menu</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Ne plus suivre</source>
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+250"/>
+        <location filename="../../ui/shell/main_window.py" line="+251"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -1840,7 +1939,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+100"/>
+        <location filename="../../ui/mail/reader.py" line="+101"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -2490,7 +2589,7 @@
 <context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+122"/>
+        <location filename="../../ui/mail/reader.py" line="+126"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -2728,6 +2827,11 @@
         <location line="+2"/>
         <source>Archiver</source>
         <translation>Archive</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Imprimer la conversation</source>
+        <translation>Print the conversation</translation>
     </message>
     <message>
         <location line="+2"/>

@@ -67,6 +67,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "flag", str(QT_TRANSLATE_NOOP("Shortcuts", "Suivre / ne plus suivre")), ("Ctrl+Shift+G",)
     ),
     Shortcut("archive", str(QT_TRANSLATE_NOOP("Shortcuts", "Archiver")), ("Ctrl+E",)),
+    Shortcut("print", str(QT_TRANSLATE_NOOP("Shortcuts", "Imprimer la conversation")), ("Ctrl+P",)),
     Shortcut(
         "delete", str(QT_TRANSLATE_NOOP("Shortcuts", "Supprimer (vers la corbeille)")), ("Del",)
     ),

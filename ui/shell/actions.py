@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from ui import theme
 from ui.desktop import shortcuts
+from ui.mail import printing
 from ui.plain import plain_tooltip
 from ui.shell import app_menu
 
@@ -82,6 +83,18 @@ def _actions() -> tuple[_Action, ...]:
             lambda w: lambda: w.forward(attach=True),
             QT_TRANSLATE_NOOP(
                 "MainWindow", "Transférer le message entier, avec ses documents, en pièce jointe"
+            ),
+        ),
+        _Action(
+            "act_print",
+            "action-print",
+            QT_TRANSLATE_NOOP("MainWindow", "Imprimer…"),
+            "print",
+            lambda w: lambda: printing.print_conversation(w, w.reader.records),
+            QT_TRANSLATE_NOOP(
+                "MainWindow",
+                "Imprimer la conversation, ou l'enregistrer en PDF : le patient, chaque message "
+                "et la liste de ses documents",
             ),
         ),
         _Action(
@@ -247,6 +260,7 @@ def _toolbar(window: MainWindow) -> QToolBar:
         window.act_reply_all,
         window.act_forward,
         window.act_forward_attached,
+        window.act_print,
     ):
         bar.addAction(action)
     bar.addSeparator()
@@ -261,6 +275,7 @@ def _toolbar(window: MainWindow) -> QToolBar:
         window.act_reply_all,
         window.act_forward,
         window.act_forward_attached,
+        window.act_print,
         window.act_unread,
         window.act_flag,
         window.act_archive,
@@ -306,6 +321,7 @@ def enable_for_selection(window: MainWindow, selected: bool, flagged: bool) -> N
         window.act_reply_all,
         window.act_forward,
         window.act_forward_attached,
+        window.act_print,
         window.act_unread,
         window.act_flag,
         window.act_archive,
@@ -327,6 +343,7 @@ def context_menu(window: MainWindow, where: QPoint) -> None:
         window.act_reply_all,
         window.act_forward,
         window.act_forward_attached,
+        window.act_print,
     ):
         menu.addAction(action)
     menu.addSeparator()

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
     act_reply_all: QAction
     act_forward: QAction
     act_forward_attached: QAction
+    act_print: QAction
     act_unread: QAction
     act_flag: QAction
     act_archive: QAction
