@@ -167,10 +167,21 @@ def test_local_proposals_rank_by_the_messages_written_to_each(
             ui_session.account.cache.write(partial(contacts.note_used, address=address, name=name)),
         )
 
+    run_sync(
+        qtbot,
+        ui_session.set_favorite(
+            "zephyrin.c@x.mssante.fr", {"name": "Dr Zéphyrin Chevalier"}, on=True
+        ),
+    )
     noted("zephyrin.a@x.mssante.fr", "Dr Zéphyrin Arnaud")
     for _ in range(3):
         noted("zephyrin.b@x.mssante.fr", "Dr Zéphyrin Barbier")
     composer = Composer(ui_session)
     qtbot.addWidget(composer)
     found = composer.to_field.local_candidates("zephyrin")
-    assert [c.email for c in found] == ["zephyrin.b@x.mssante.fr", "zephyrin.a@x.mssante.fr"]
+    # Written to 3 times, once, never (a favorite never written to comes after).
+    assert [c.email for c in found] == [
+        "zephyrin.b@x.mssante.fr",
+        "zephyrin.a@x.mssante.fr",
+        "zephyrin.c@x.mssante.fr",
+    ]
