@@ -136,3 +136,11 @@ def test_recent_correspondents_after_a_first_sync_are_the_people_of_sent_mail(
             assert not (later_count > count and later_last >= last), (i, order)
     assert page.home.recents_list.isVisible()
     assert not page.home.recents_empty.isVisible()
+
+
+def test_telephone_numbers_are_written_by_pairs_the_french_way() -> None:
+    assert phone_text("0478123456") == "04 78 12 34 56"
+    assert phone_text("04.78.12.34.56") == "04 78 12 34 56"
+    assert phone_text("+33478123456") == "+33 4 78 12 34 56"
+    assert phone_text("+33 (0)4 78") == "+33 (0)4 78"  # not a whole number: as written
+    assert phone_text("15") == "15"

@@ -203,7 +203,7 @@ def phone_text(phone: str) -> str:
     anything else (a short number, letters) as the directory wrote it."""
     digits = "".join(ch for ch in phone if ch.isdigit())
     if phone.strip().startswith("+33") and len(digits) == 11:
-        rest = digits[3:]
+        rest = digits[2:]  # after the 33
         return "+33 " + rest[0] + " " + " ".join(rest[i : i + 2] for i in range(1, 9, 2))
     if len(digits) == 10 and digits[0] == "0" and not phone.strip().startswith("+"):
         return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
