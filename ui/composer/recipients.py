@@ -105,7 +105,7 @@ class RecipientField(QFrame):
         self.setObjectName("recipientField")
         self.care_team: list[Candidate] = []
         self.candidates: list[Candidate] = []
-        self.counts: dict[str, int] = {}  # messages I wrote to each address, read as I type
+        self.counts: dict[str, int] | None = None  # messages I wrote to each address
         self.last_error: str | None = None
         self._recipients: list[Address] = []
         self._chips: list[Chip] = []
@@ -212,8 +212,10 @@ class RecipientField(QFrame):
 
     def local_candidates(self, typed: str) -> list[Candidate]:
         """Favorites, the care team and recents that match `typed` (small reads, UI thread);
-        the counts of messages written to each are read again for the ranking."""
-        self.counts = self.session.write_counts()
+        the counts of messages written to each are read once per field, for the ranking (they
+        change only when a message leaves)."""
+        if self.counts is None:
+            self.counts = self.session.write_counts()
         favorites: list[Candidate] = []
         for favorite in self.session.favorites():
             name = favorite.display.get("name") or favorite.display.get("display_name")
