@@ -647,3 +647,8 @@ class AccountSession:
     def recents(self, limit: int = 10) -> list[contacts.Recent]:
         with self.account.cache.read() as conn:
             return contacts.top_recents(conn, limit)
+
+    def write_counts(self) -> dict[str, int]:
+        """How many messages I wrote to each address (lower-case): Sent mailbox and sent here."""
+        with self.account.cache.read() as conn:
+            return contacts.write_counts(conn)

@@ -147,6 +147,7 @@ class Correspondent:
     expert: bool = False
     distance_km: float | None = None
     services: str = ""  # service / competences text
+    phone: str = ""  # the role's telephone, or its organisation's, as the directory writes it
 
     @property
     def mailbox(self) -> str | None:
@@ -249,6 +250,19 @@ def _mailboxes(*resources: dict[str, Any]) -> tuple[str, ...]:
             seen.add(address.lower())
             found.append((_MAILBOX_ORDER.get(_mailbox_kind(telecom), 3), rank, address))
     return tuple(address for _, _, address in sorted(found, key=lambda x: (x[0], x[1])))
+
+
+def _phone(*resources: dict[str, Any]) -> str:
+    """The first resource's best-ranked telephone (a role's own before its organisation's)."""
+    for resource in resources:
+        phones = [
+            (int(t["rank"]) if isinstance(t.get("rank"), int) else 99, _str(t.get("value")))
+            for t in _dicts(resource.get("telecom"))
+            if _str(t.get("system")) == "phone" and _str(t.get("value")).strip()
+        ]
+        if phones:
+            return min(phones)[1].strip()
+    return ""
 
 
 def _expert(*resources: dict[str, Any]) -> bool:
@@ -354,6 +368,7 @@ def _role_correspondent(
         expert=_expert(role, person),
         distance_km=_distance(entry),
         services=_services(role),
+        phone=_phone(role, organization),
     )
 
 
@@ -372,6 +387,7 @@ def _organization_correspondent(entry: dict[str, Any], org: dict[str, Any]) -> C
         mailboxes=_mailboxes(org),
         distance_km=_distance(entry),
         services=_services(org),
+        phone=_phone(org),
     )
 
 

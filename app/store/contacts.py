@@ -1,5 +1,10 @@
 """Correspondents the user keeps at hand: favorites, recents, and directory entries used lately.
 
+The recents are counted from the Sent mailbox in the cache (its messages' To and Cc), so they are
+there from the first sync, with what was written from the web service or another computer; the
+`recents` table adds the messages sent from here that the Sent mailbox does not hold yet (a count
+is the larger of the two, never their sum: a message sent from here lands in Sent too).
+
 Addresses are MSSanté addresses, compared without case. Display data is opaque JSON owned by the
 caller (the directory client's correspondent), so this module never needs to change with it.
 """
@@ -96,14 +101,56 @@ def note_used(
     )
 
 
+# To and Cc of each message of the Sent mailbox, grouped by address (JSON1 is in SQLCipher's build).
+_SENT_TO = """
+WITH sent AS (
+    SELECT e.rowid AS id, e.received_at AS at, e.to_json AS to_json, e.cc_json AS cc_json
+    FROM mailboxes b
+    JOIN email_mailboxes m ON m.mailbox_id = b.id
+    JOIN emails e ON e.rowid = m.email_rowid
+    WHERE b.role = 'sent'
+), people AS (
+    SELECT sent.id, sent.at, json_each.value AS who FROM sent, json_each(sent.to_json)
+    UNION ALL
+    SELECT sent.id, sent.at, json_each.value FROM sent, json_each(sent.cc_json)
+)
+SELECT lower(trim(json_extract(who, '$.email'))) AS address, max(json_extract(who, '$.name')),
+    max(at), count(DISTINCT id)
+FROM people
+WHERE json_type(who) = 'object' AND coalesce(json_extract(who, '$.email'), '') <> ''
+GROUP BY address
+"""
+
+
+def _written_to(conn: Connection) -> dict[str, Recent]:
+    """Everyone written to, by address: the Sent mailbox's counts, and the ones noted here."""
+    people: dict[str, Recent] = {}
+    for address, name, last_used, count in conn.execute(_SENT_TO):
+        key = _key(str(address))
+        people[key] = Recent(
+            key, name if isinstance(name, str) and name else None, last_used, count
+        )
+    for address, name, last_used, count in conn.execute(
+        "SELECT address, name, last_used, count FROM recents"
+    ):
+        sent = people.get(address)
+        if sent is None:
+            people[address] = Recent(address, name, last_used, count)
+        else:
+            people[address] = Recent(
+                address,
+                name or sent.name,
+                max(last_used, sent.last_used),
+                max(count, sent.count),
+            )
+    return people
+
+
 def top_recents(conn: Connection, limit: int = 10, now_ms: int | None = None) -> list[Recent]:
     """The `limit` best recents by frequency × recency (the weight halves every 14 days)."""
     now = _now_ms() if now_ms is None else now_ms
-    # Scored here (SQLCipher's build has no math functions); the table stays small.
-    rows = [
-        Recent(r[0], r[1], r[2], r[3])
-        for r in conn.execute("SELECT address, name, last_used, count FROM recents")
-    ]
+    # Scored here (SQLCipher's build has no math functions); one row per correspondent.
+    rows = list(_written_to(conn).values())
 
     def score(recent: Recent) -> float:
         age_days = max(0, now - recent.last_used) / 86_400_000
@@ -111,6 +158,11 @@ def top_recents(conn: Connection, limit: int = 10, now_ms: int | None = None) ->
 
     rows.sort(key=lambda r: (-score(r), -r.last_used, r.address))
     return rows[:limit]
+
+
+def write_counts(conn: Connection) -> dict[str, int]:
+    """How many messages were written to each address (lower-case), for ranking completions."""
+    return {address: recent.count for address, recent in _written_to(conn).items()}
 
 
 def forget_recent(conn: Connection, address: str) -> bool:

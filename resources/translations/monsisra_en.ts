@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/mail/printing.py" line="+140"/>
+        <location filename="../../ui/mail/printing.py" line="+152"/>
         <source>Imprimer</source>
         <translation>Print</translation>
     </message>
@@ -787,7 +787,7 @@
 <context>
     <name>ConversationPrint</name>
     <message>
-        <location filename="../../ui/mail/printing.py" line="-74"/>
+        <location filename="../../ui/mail/printing.py" line="-73"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
@@ -797,7 +797,7 @@
         <translation>Patient: </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>De : </source>
         <translation>From: </translation>
     </message>
@@ -913,12 +913,17 @@
         <translation>Healthcare facility</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+31"/>
+        <source>Tél. {number}</source>
+        <translation>Tel. {number}</translation>
+    </message>
+    <message>
+        <location line="+88"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+43"/>
         <source>Pas de messagerie sécurisée connue</source>
         <translation>No known secure messaging address</translation>
     </message>
@@ -926,7 +931,7 @@
 <context>
     <name>DirectoryDialog</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+338"/>
+        <location filename="../../ui/directory/dialog.py" line="+25"/>
         <source>Rechercher un destinataire</source>
         <translation>Search for a recipient</translation>
     </message>
@@ -997,17 +1002,18 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="-261"/>
+        <location filename="../../ui/directory/view.py" line="+82"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
         <location line="+44"/>
+        <location line="+193"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-192"/>
         <source>Copier l&apos;adresse</source>
         <translation>Copy address</translation>
     </message>
@@ -1042,7 +1048,7 @@
         <translation>Your favourites and recent correspondents</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+39"/>
         <source>Ajouté à vos favoris.</source>
         <translation>Added to your favourites.</translation>
     </message>
@@ -1052,7 +1058,17 @@
         <translation>Removed from your favourites.</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+25"/>
+        <source>Numéro copié : {number}</source>
+        <translation>Number copied: {number}</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Écrire à {name}</source>
+        <translation>Write to {name}</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -1890,7 +1906,7 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+251"/>
+        <location filename="../../ui/shell/main_window.py" line="+254"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -1978,6 +1994,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Annuaire</source>
+        <translation>Directory</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -2602,7 +2623,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+167"/>
+        <location filename="../../ui/composer/recipients.py" line="+120"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>

@@ -3,14 +3,18 @@ flag changes — all of it must survive closing and reopening the cache."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from app.store import contacts, drafts, outbox, pending
-from app.store.db import Cache
+from app.records import Address
+from app.store import contacts, drafts, mail, outbox, pending
+from app.store.db import Cache, Connection
 from app.store.key import CacheKey
 from app.store.outbox import OutboxState
+from app.store.records import MailboxRecord
+from tests.app.store_helpers import BASE, email
 
 DAY = 86_400_000
 
@@ -168,6 +172,70 @@ def test_recents_rank_by_frequency_and_recency(cache: Cache) -> None:
     cache.write_blocking(lambda c: contacts.forget_recent(c, "week@x.fr"))
     with cache.read() as conn:
         assert next(r.address for r in contacts.top_recents(conn, 10, now_ms=now)) == "today@x.fr"
+
+
+KARIM = Address("Dr Karim Benali", "Karim.Benali@chu-lyon.mssante.fr")
+NADIA = Address("Dr Nadia Lefèvre", "nadia.lefevre@clinique.mssante.fr")
+JULIE = Address(None, "julie.perrin@pharmacie.mssante.fr")
+
+
+def _sent(cache: Cache) -> None:
+    """A first sync's Sent mailbox: Karim 3 times (once in Cc), Nadia twice, Julie once; an inbox
+    message addressed to others, which counts for nothing."""
+    sent = [
+        dataclasses.replace(email("s1", mailboxes=("sent",)), to=[KARIM, NADIA]),
+        dataclasses.replace(email("s2", minutes=1, mailboxes=("sent",)), to=[KARIM]),
+        dataclasses.replace(email("s3", minutes=2, mailboxes=("sent",)), to=[NADIA], cc=[KARIM]),
+        dataclasses.replace(email("s4", minutes=3, mailboxes=("sent",)), to=[JULIE]),
+        dataclasses.replace(email("i1", minutes=4), to=[JULIE], cc=[JULIE, NADIA]),
+    ]
+
+    def write(c: Connection) -> None:
+        mail.upsert_mailboxes(
+            c,
+            [
+                MailboxRecord("inbox", "Réception", role="inbox"),
+                MailboxRecord("sent", "Envoyés", role="sent"),
+            ],
+        )
+        mail.upsert_emails(c, sent)
+
+    cache.write_blocking(write)
+
+
+def test_recents_count_the_sent_mailbox_most_written_to_first(cache: Cache) -> None:
+    _sent(cache)
+    now = int(BASE.timestamp() * 1000) + DAY
+    with cache.read() as conn:
+        top = contacts.top_recents(conn, 10, now_ms=now)
+        counts = contacts.write_counts(conn)
+    assert [(r.address, r.count) for r in top] == [
+        ("karim.benali@chu-lyon.mssante.fr", 3),
+        ("nadia.lefevre@clinique.mssante.fr", 2),
+        ("julie.perrin@pharmacie.mssante.fr", 1),
+    ]
+    assert top[0].name == "Dr Karim Benali"
+    assert counts == {r.address: r.count for r in top}
+
+
+def test_a_message_sent_here_and_found_in_sent_counts_once(cache: Cache) -> None:
+    _sent(cache)
+    now = int(BASE.timestamp() * 1000) + DAY
+
+    def noted(c: Connection) -> None:
+        contacts.note_used(c, "nadia.lefevre@clinique.mssante.fr", None, now_ms=now)
+        contacts.note_used(c, "new@x.fr", "Nouveau", now_ms=now)
+
+    cache.write_blocking(noted)
+    with cache.read() as conn:
+        counts = contacts.write_counts(conn)
+        top = contacts.top_recents(conn, 10, now_ms=now)
+    # Nadia: 2 in Sent, 1 noted here (the same message, not synced back yet): still 2.
+    assert counts["nadia.lefevre@clinique.mssante.fr"] == 2
+    assert counts["new@x.fr"] == 1
+    nadia = next(r for r in top if r.address.startswith("nadia"))
+    assert nadia.last_used == now  # the newer of the two dates
+    assert nadia.name == "Dr Nadia Lefèvre"
 
 
 def test_directory_entries_kept_by_recent_use(cache: Cache) -> None:

@@ -45,7 +45,8 @@ from tests.ui.mail_helpers import row_where, synced
 from ui.composer.composer import Composer
 from ui.desktop.notifications import notification_for
 from ui.desktop.tray import Tray
-from ui.directory.view import DirectoryDialog, DirectoryView
+from ui.directory.dialog import DirectoryDialog
+from ui.directory.view import DirectoryView
 from ui.patients.view import PatientsView
 from ui.shell.main_window import MainWindow
 from ui.teleconsultations.view import TeleconsultationsView

@@ -11,6 +11,7 @@ from app.message.draft import ChosenPatient
 from app.session import AccountSession
 from app.store.records import Address
 from tests.ui.conftest import OFFSCREEN_ONLY, run_sync
+from ui.composer.candidates import FAVORITE, RECENT, merge
 from ui.composer.composer import Composer
 from ui.composer.recipients import CARE_TEAM, DIRECTORY, Candidate, looks_like_address, matches
 
@@ -113,3 +114,74 @@ def test_a_recipient_is_found_by_the_letters_a_keyboard_types() -> None:
     someone = Candidate("Dr Lætitia Bœuf", "l.boeuf@x.fr", "", "Annuaire")
     assert matches(someone, "laetitia")
     assert matches(someone, "boeuf lae")
+
+
+@POPUP_OFFSCREEN
+@pytest.mark.parametrize("typed", ["benali cardio", "Cardio BENALI", "karim benali"])
+def test_several_words_in_any_order_complete_to_the_person(
+    qtbot: QtBot, ui_session: AccountSession, typed: str
+) -> None:
+    """A word may be a name or a specialty, in any order, in any case."""
+    composer = Composer(ui_session)
+    qtbot.addWidget(composer)
+    composer.show()
+    field = composer.to_field
+    qtbot.keyClicks(field.line_edit, typed)
+    # Dr Benali is one of the demo GP's recent correspondents: proposed from there or from the
+    # directory, whichever knows him first, always first.
+    qtbot.waitUntil(
+        lambda: bool(field.candidates) and field.candidates[0].name == "Dr Karim Benali",
+        timeout=20_000,
+    )
+    assert field.candidates[0].email.startswith("karim.benali@")
+    assert all(matches(c, typed) for c in field.candidates if c.source != DIRECTORY)
+
+
+def test_the_most_written_to_come_first_then_the_nearest() -> None:
+    near = Candidate("Dr Bernard Proche", "proche@x.fr", "", DIRECTORY, distance_km=1.5)
+    far = Candidate("Dr Bernard Loin", "loin@x.fr", "", DIRECTORY, distance_km=40.0)
+    unknown = Candidate("Dr Bernard Ailleurs", "ailleurs@x.fr", "", DIRECTORY)
+    often = Candidate("Dr Bernard Souvent", "Souvent@x.fr", "", RECENT)
+    favorite = Candidate("Dr Bernard Favori", "favori@x.fr", "", FAVORITE)
+    counts = {"souvent@x.fr": 7, "loin@x.fr": 2}
+    ranked = merge([favorite, often], [unknown, far, near], counts=counts)
+    assert [c.email for c in ranked] == [
+        "Souvent@x.fr",  # 7 messages
+        "loin@x.fr",  # 2 messages, although 40 km away
+        "favori@x.fr",  # never written to: a favorite first
+        "proche@x.fr",  # then by distance
+        "ailleurs@x.fr",  # distance unknown: last
+    ]
+
+
+def test_local_proposals_rank_by_the_messages_written_to_each(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    from functools import partial
+
+    from app.store import contacts
+
+    def noted(address: str, name: str) -> None:
+        run_sync(
+            qtbot,
+            ui_session.account.cache.write(partial(contacts.note_used, address=address, name=name)),
+        )
+
+    run_sync(
+        qtbot,
+        ui_session.set_favorite(
+            "zephyrin.c@x.mssante.fr", {"name": "Dr Zéphyrin Chevalier"}, on=True
+        ),
+    )
+    noted("zephyrin.a@x.mssante.fr", "Dr Zéphyrin Arnaud")
+    for _ in range(3):
+        noted("zephyrin.b@x.mssante.fr", "Dr Zéphyrin Barbier")
+    composer = Composer(ui_session)
+    qtbot.addWidget(composer)
+    found = composer.to_field.local_candidates("zephyrin")
+    # Written to 3 times, once, never (a favorite never written to comes after).
+    assert [c.email for c in found] == [
+        "zephyrin.b@x.mssante.fr",
+        "zephyrin.a@x.mssante.fr",
+        "zephyrin.c@x.mssante.fr",
+    ]

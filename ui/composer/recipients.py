@@ -1,7 +1,8 @@
 """The À and Cc fields: chips for the chosen recipients, and completion as the user types.
 
 Proposals come from what is at hand first (favorites, recent correspondents, the patient's care
-team — "les acteurs du dossier") and then from the directory. Typing is debounced (250 ms) and a
+team — "les acteurs du dossier") and then from the directory, matched and ranked as
+`ui/composer/candidates.py` says (the most written-to first). Typing is debounced (250 ms) and a
 new keystroke cancels the directory search still running for the previous text, so that a slow
 answer never overwrites the proposals for what is typed now.
 """
@@ -10,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QEvent,
@@ -36,11 +35,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.records import Address, Correspondent, DirectoryQuery
+from app import settings
+from app.records import Address, DirectoryQuery, Near
 from app.session import AccountSession
-from app.text import fold
 from ui import palette, tasks, theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_line
+from ui.composer.candidates import (
+    CARE_TEAM,
+    DIRECTORY,
+    FAVORITE,
+    RECENT,
+    Candidate,
+    from_correspondent,
+    looks_like_address,
+    matches,
+    merge,
+)
 from ui.composer.chips import Chip, FlowLayout
 from ui.plain import plain_text
 
@@ -49,67 +59,9 @@ log = logging.getLogger("monsisra.ui.composer")
 DEBOUNCE_MS = 250
 DIRECTORY_MIN_CHARS = 2
 DIRECTORY_COUNT = 10
-MAX_PROPOSALS = 12
+MAX_WORDS = 3  # up to this many words, each is also tried as a specialty or service
+NEAR_KM = 1000.0  # "near" only sorts by distance here: all of France is in range
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
-
-# Where a proposal comes from, in the order they are listed.
-FAVORITE, CARE_TEAM, RECENT, DIRECTORY = "Favori", "Acteur du dossier", "Récent", "Annuaire"
-_SOURCE_ORDER = {FAVORITE: 0, CARE_TEAM: 1, RECENT: 2, DIRECTORY: 3}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One proposal: who, their MSSanté address, a line of detail and where it comes from."""
-
-    name: str | None
-    email: str
-    detail: str
-    source: str
-
-    @property
-    def address(self) -> Address:
-        return Address(self.name, self.email)
-
-
-def looks_like_address(text: str) -> bool:
-    return bool(_ADDRESS.fullmatch(text.strip()))
-
-
-def matches(candidate: Candidate, typed: str) -> bool:
-    """Every typed word starts a word of the name, or starts the address."""
-    words = fold(typed).split()
-    if not words:
-        return False
-    name_words = re.split(r"[\s'’-]+", fold(candidate.name or ""))
-    email = fold(candidate.email)
-    return all(email.startswith(w) or any(n.startswith(w) for n in name_words if n) for w in words)
-
-
-def merge(*groups: Iterable[Candidate]) -> list[Candidate]:
-    """One proposal per address, the first source winning, favorites first."""
-    seen: set[str] = set()
-    out: list[Candidate] = []
-    for group in groups:
-        for candidate in group:
-            key = candidate.email.casefold()
-            if key not in seen:
-                seen.add(key)
-                out.append(candidate)
-    out.sort(key=lambda c: _SOURCE_ORDER.get(c.source, 9))
-    return out[:MAX_PROPOSALS]
-
-
-def from_correspondent(person: Correspondent, source: str = DIRECTORY) -> Candidate | None:
-    if not person.mailbox:
-        return None
-    detail = " · ".join(
-        part for part in (person.specialty_label or person.profession_label, person.city) if part
-    )
-    return Candidate(person.display_name, person.mailbox, detail, source)
 
 
 class CandidateDelegate(CardDelegate[Candidate]):
@@ -153,6 +105,7 @@ class RecipientField(QFrame):
         self.setObjectName("recipientField")
         self.care_team: list[Candidate] = []
         self.candidates: list[Candidate] = []
+        self.counts: dict[str, int] | None = None  # messages I wrote to each address
         self.last_error: str | None = None
         self._recipients: list[Address] = []
         self._chips: list[Chip] = []
@@ -258,7 +211,11 @@ class RecipientField(QFrame):
         self._search = None
 
     def local_candidates(self, typed: str) -> list[Candidate]:
-        """Favorites, the care team and recents that match `typed` (small reads, UI thread)."""
+        """Favorites, the care team and recents that match `typed` (small reads, UI thread);
+        the counts of messages written to each are read once per field, for the ranking (they
+        change only when a message leaves)."""
+        if self.counts is None:
+            self.counts = self.session.write_counts()
         favorites: list[Candidate] = []
         for favorite in self.session.favorites():
             name = favorite.display.get("name") or favorite.display.get("display_name")
@@ -275,7 +232,8 @@ class RecipientField(QFrame):
                 Candidate(str(name) if name else None, favorite.address, detail, FAVORITE)
             )
         recents = [Candidate(r.name, r.address, "", RECENT) for r in self.session.recents(20)]
-        return merge(c for c in [*favorites, *self.care_team, *recents] if matches(c, typed))
+        local = [*favorites, *self.care_team, *recents]
+        return merge((c for c in local if matches(c, typed)), counts=self.counts)
 
     def _propose(self) -> None:
         typed = self.pending_text()
@@ -292,16 +250,37 @@ class RecipientField(QFrame):
         )
 
     async def _directory(self, typed: str) -> list[Candidate]:
-        page = await self.session.search_directory(
-            DirectoryQuery(name=typed, count=DIRECTORY_COUNT)
-        )
-        return [c for p in page.correspondents if (c := from_correspondent(p)) is not None]
+        """The directory's people matching every typed word. Its name search takes the words of
+        names only: with several words, one of them may be a specialty, a service or a place
+        ("benali cardio"), so each is also tried as the free text (`_text`) with the others as
+        the name, all at once; the directory requires every word in each search."""
+        words = typed.split()
+        place = settings.current().practice_location
+        near = Near(place.lat, place.lon, NEAR_KM) if place is not None else None
+        queries = [DirectoryQuery(name=typed, near=near, count=DIRECTORY_COUNT)]
+        if 1 < len(words) <= MAX_WORDS:
+            queries += [
+                DirectoryQuery(
+                    name=" ".join(words[:i] + words[i + 1 :]),
+                    text=word,
+                    near=near,
+                    count=DIRECTORY_COUNT,
+                )
+                for i, word in enumerate(words)
+            ]
+        pages = await asyncio.gather(*(self.session.search_directory(q) for q in queries))
+        return [
+            c
+            for page in pages
+            for person in page.correspondents
+            if (c := from_correspondent(person))
+        ]
 
     def _directory_done(self, typed: str, found: list[Candidate]) -> None:
         if typed != self.pending_text():
             return
         self.last_error = None
-        self._show(merge(self.candidates, found))
+        self._show(merge(self.candidates, found, counts=self.counts))
 
     def _directory_failed(self, message: str) -> None:
         # Offline or directory down: the local proposals stay; no dialog while typing.
@@ -368,7 +347,7 @@ class RecipientField(QFrame):
                 self._show(
                     self.local_candidates(typed)
                     if typed
-                    else merge(self.care_team, self._all_local())
+                    else merge(self.care_team, self._all_local(), counts=self.counts)
                 )
                 return True
         if watched is self.line_edit and event.type() == QEvent.Type.FocusOut:
@@ -394,3 +373,15 @@ class RecipientField(QFrame):
         ]
         recents = [Candidate(r.name, r.address, "", RECENT) for r in self.session.recents(10)]
         return [*favorites, *recents]
+
+
+__all__ = [
+    "CANDIDATE_ROLE",
+    "CARE_TEAM",
+    "DIRECTORY",
+    "Candidate",
+    "CandidateDelegate",
+    "RecipientField",
+    "looks_like_address",
+    "matches",
+]

@@ -198,6 +198,27 @@ def address_text(c: Correspondent) -> str:
     return ", ".join(p for p in (c.address_line, place) if p)
 
 
+def phone_text(phone: str) -> str:
+    """A telephone number written the French way: "04 78 12 34 56" (by pairs), "+33 4 78 12 34 56";
+    anything else (a short number, letters) as the directory wrote it."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone.strip().startswith("+33") and len(digits) == 11:
+        rest = digits[2:]  # after the 33
+        return "+33 " + rest[0] + " " + " ".join(rest[i : i + 2] for i in range(1, 9, 2))
+    if len(digits) == 10 and digits[0] == "0" and not phone.strip().startswith("+"):
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return plain_text(phone).strip()
+
+
+def phone_label(c: Correspondent) -> str:
+    """What the card shows of the telephone ("Tél. 04 78 12 34 56"), or nothing."""
+    if not c.phone.strip():
+        return ""
+    return QCoreApplication.translate("Directory", "Tél. {number}").format(
+        number=phone_text(c.phone)
+    )
+
+
 def distance_text(km: float) -> str:
     if km < 1:
         return f"{round(km * 1000):d} m"
@@ -206,9 +227,11 @@ def distance_text(km: float) -> str:
 
 class CorrespondentDelegate(CardDelegate[Correspondent]):
     """Paints a correspondent on three lines, with an avatar, an expert badge, the distance and a
-    favorite star; a click on the star emits `star_clicked(row)`."""
+    favorite star; a click on the star emits `star_clicked(row)`, a click on the telephone number
+    `phone_clicked(row)` (the view copies it)."""
 
     star_clicked = Signal(int)
+    phone_clicked = Signal(int)
     record_type = Correspondent
     role = CorrespondentRole
     row_height = ROW_HEIGHT
@@ -223,6 +246,16 @@ class CorrespondentDelegate(CardDelegate[Correspondent]):
             STAR_SIZE,
         )
 
+    @staticmethod
+    def phone_rect(row_rect: QRect, c: Correspondent, fonts: CardFonts) -> QRect:
+        """Where the telephone is painted: the right end of the second line (empty: no phone)."""
+        label = phone_label(c)
+        if not label:
+            return QRect()
+        right = CorrespondentDelegate.star_rect(row_rect).left() - 12
+        width = fonts.small_metrics.horizontalAdvance(label) + 4
+        return QRect(right - width, row_rect.top() + 32, width, 18)
+
     def editorEvent(
         self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: _Index
     ) -> bool:
@@ -235,6 +268,13 @@ class CorrespondentDelegate(CardDelegate[Correspondent]):
                 and hit.contains(event.position().toPoint())
             ):
                 self.star_clicked.emit(index.row())
+                return True
+            if isinstance(c, Correspondent) and (
+                self.phone_rect(option.rect, c, CardFonts(option.font))
+                .adjusted(-4, -4, 4, 4)
+                .contains(event.position().toPoint())
+            ):
+                self.phone_clicked.emit(index.row())
                 return True
         return super().editorEvent(event, model, option, index)
 
@@ -290,10 +330,19 @@ class CorrespondentDelegate(CardDelegate[Correspondent]):
                 distance,
             )
 
-        # Line 2: profession · specialty · organisation
+        # Line 2: profession · specialty · organisation, the telephone at the right
+        phone = self.phone_rect(rect, c, fonts)
         painter.setFont(small)
+        if not phone.isNull():
+            painter.setPen(ACCENT)
+            painter.drawText(
+                phone,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                phone_label(c),
+            )
         painter.setPen(TEXT)
-        paint_text(painter, QRect(left, top + 22, right - left, 18), subtitle(c))
+        subtitle_room = (phone.left() - 12 if not phone.isNull() else right) - left
+        paint_text(painter, QRect(left, top + 22, subtitle_room, 18), subtitle(c))
 
         # Line 3: address · MSSanté address
         mailbox = plain_text(c.mailbox) or QCoreApplication.translate(

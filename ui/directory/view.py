@@ -1,9 +1,10 @@
 """The directory search ("Rechercher un destinataire"): the criteria of the search form, results
 painted by a delegate and fetched page by page as the list scrolls, favorites and recent
 correspondents when nothing is searched, and the actions on a correspondent (write, copy the
-address, ask for a téléexpertise: the composer and the form open through the navigator). The same
-view serves as a page of the main window and, in a dialog, as the recipient picker that the
-navigator opens for the composer and the téléexpertise form."""
+address, copy a telephone number, ask for a téléexpertise: the composer and the form open through
+the navigator). The same view is the "Annuaire" page of the main window and, in a dialog
+(ui/directory/dialog.py), the recipient picker that the navigator opens for the composer and the
+téléexpertise form."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.about import window_title
 from app.message.draft import Draft
 from app.records import Address, Correspondent, DirectoryPage
 from app.session import AccountSession
@@ -35,11 +34,12 @@ from ui.directory.model import (
     CorrespondentModel,
     CorrespondentRole,
     address_key,
+    phone_text,
     to_display,
 )
 from ui.directory.search_form import RADII_KM, SearchForm
 from ui.navigator import navigator
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_text
 
 SEARCH_DELAY_MS = 400
 
@@ -89,7 +89,6 @@ class DirectoryView(SearchForm):
 
         self.refresh_favorites()
         self._show_home()
-        self._update_actions()
 
     # Building -------------------------------------------------------------------------------------
 
@@ -115,6 +114,7 @@ class DirectoryView(SearchForm):
 
         for lst in (self.results, self.home.favorites_list, self.home.recents_list):
             lst.delegate.star_clicked.connect(lambda row, lst=lst: self._star_clicked(lst, row))
+            lst.delegate.phone_clicked.connect(lambda row, lst=lst: self._phone_clicked(lst, row))
             lst.selectionModel().selectionChanged.connect(
                 lambda *_args, lst=lst: self._selection_moved(lst)
             )
@@ -222,6 +222,17 @@ class DirectoryView(SearchForm):
         self.status_label.setText(text)
         theme.restyle(self.status_label, error=error)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_favorites()  # sent mail synced since: the recents changed
+
+    def refresh(self) -> None:
+        """Read again (the main window's page, back online or shown again): the favorites and
+        recents from the cache, the search on screen from the directory."""
+        self.refresh_favorites()
+        if self.pages.currentIndex() == 1:
+            self.search()
+
     # Favorites and recents ------------------------------------------------------------------------
 
     def refresh_favorites(self) -> None:
@@ -253,12 +264,22 @@ class DirectoryView(SearchForm):
             lambda message: self._flash(message, error=True),
         )
 
-    def _star_clicked(self, lst: CorrespondentList, row: int) -> None:
+    @staticmethod
+    def _at(lst: CorrespondentList, row: int) -> Correspondent | None:
         model = lst.model()
         assert isinstance(model, CorrespondentModel)
-        correspondent = model.correspondent(row)
-        if correspondent is not None:
+        return model.correspondent(row)
+
+    def _star_clicked(self, lst: CorrespondentList, row: int) -> None:
+        if (correspondent := self._at(lst, row)) is not None:
             self.toggle_favorite(correspondent)
+
+    def _phone_clicked(self, lst: CorrespondentList, row: int) -> None:
+        correspondent = self._at(lst, row)
+        if correspondent is not None and correspondent.phone:
+            number = phone_text(correspondent.phone)
+            QGuiApplication.clipboard().setText(number)
+            self._flash(self.tr("Numéro copié : {number}").format(number=number))
 
     # Selection and actions ------------------------------------------------------------------------
 
@@ -291,6 +312,11 @@ class DirectoryView(SearchForm):
         chosen = self.selected()
         reachable = [c for c in chosen if c.mailbox]
         self.write_button.setEnabled(bool(reachable))
+        if len(reachable) == 1:
+            name = plain_text(reachable[0].display_name).replace("&", "&&")
+            self.write_button.setText(self.tr("Écrire à {name}").format(name=name))
+        else:
+            self.write_button.setText(self.tr("Écrire"))
         self.copy_button.setEnabled(bool(reachable))
         self.teleexpertise_button.setEnabled(len(chosen) == 1 and chosen[0].expert)
         self.teleexpertise_button.setVisible(
@@ -325,47 +351,6 @@ class DirectoryView(SearchForm):
         self.feedback_label.setText(text)
         theme.restyle(self.feedback_label, error=error)
         self._feedback_timer.start()
-
-
-class DirectoryDialog(QDialog):
-    """The directory as the composer's recipient picker: "Choisir" → chosen(list[Correspondent])."""
-
-    chosen = Signal(list)
-
-    def __init__(self, session: AccountSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("directoryDialog")
-        self.setWindowTitle(window_title(self.tr("Rechercher un destinataire")))
-        self.resize(980, 680)
-        self.view = DirectoryView(session, self, picking=True)
-        self.choose_button = QPushButton(theme.icon("check-light"), self.tr("Choisir"))
-        self.choose_button.setObjectName("primaryButton")
-        self.cancel_button = QPushButton(self.tr("Annuler"))
-        for button in (self.choose_button, self.cancel_button):
-            button.setAutoDefault(False)
-        self.view.action_bar.addWidget(self.cancel_button)
-        self.view.action_bar.addWidget(self.choose_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
-        self.choose_button.clicked.connect(self._choose_clicked)
-        self.cancel_button.clicked.connect(self.reject)
-        self.view.selection_changed.connect(self._update)
-        self.view.activated.connect(lambda c: self.choose([c]))
-        self._update()
-
-    def _update(self) -> None:
-        self.choose_button.setEnabled(any(c.mailbox for c in self.view.selected()))
-
-    def _choose_clicked(self) -> None:
-        self.choose()
-
-    def choose(self, people: list[Correspondent] | None = None) -> None:
-        picked = [c for c in (people if people is not None else self.view.selected()) if c.mailbox]
-        if not picked:
-            return
-        self.chosen.emit(picked)
-        self.accept()
 
 
 async def demo_screenshot(session: AccountSession) -> DirectoryView:

@@ -1,5 +1,5 @@
 """The left navigation: "Ma messagerie" with its mailboxes and unread counts, then the other
-services (Téléconsultations, Mes patients, Téléexpertise, Mon portail).
+services (Annuaire, Téléconsultations, Mes patients, Téléexpertise, Mon portail).
 
 One QListView over a QStandardItemModel; a delegate paints the rows (section titles, icons, unread
 badges), no widget per row.
@@ -30,7 +30,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "header", "mailbox", "page"
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # mailbox id or page key
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 3
 
-PAGES = ("teleconsultations", "patients", "teleexpertise", "portal")
+PAGES = ("directory", "teleconsultations", "patients", "teleexpertise", "portal")
 ROLE_ICONS = {
     "inbox": "mail-inbox",
     "drafts": "mail-drafts",
@@ -156,6 +156,7 @@ class NavigationPane(QWidget):
         self.model.appendRow(self._mail_header)
         self.model.appendRow(self._services_header)
         for key, label, icon in (
+            ("directory", self.tr("Annuaire"), "nav-directory"),
             ("teleconsultations", self.tr("Téléconsultations"), "nav-teleconsultation"),
             ("patients", self.tr("Mes patients"), "nav-patients"),
             ("teleexpertise", self.tr("Téléexpertise"), "nav-teleexpertise"),

@@ -1,6 +1,6 @@
-"""The main window, the app's frame: navigation on the left, the current page (mail, patients,
-téléexpertise, teleconsultations) on the right, the actions in a toolbar and the app menu, the
-connection and the outbox in the status bar.
+"""The main window, the app's frame: navigation on the left, the current page (mail, directory,
+patients, téléexpertise, teleconsultations) on the right, the actions in a toolbar and the app
+menu, the connection and the outbox in the status bar.
 
 It is the shell, not a feature: it may import every feature and wires them together (a page asks
 for a conversation, "Mes patients" writes about a patient); composers open through the navigator
@@ -37,6 +37,7 @@ from ui import browser, tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.tray import window_title as unread_title
+from ui.directory.view import DirectoryView
 from ui.mail.navigation import NavigationPane
 from ui.mail.page import MailPage, merge
 from ui.mail.search import SearchField
@@ -48,7 +49,7 @@ from ui.shell import actions, app_menu
 from ui.teleconsultations.view import TeleconsultationsView
 from ui.teleexpertise.view import TeleexpertiseView
 
-RegionalPage = PatientsView | TeleconsultationsView | TeleexpertiseView
+RegionalPage = DirectoryView | PatientsView | TeleconsultationsView | TeleexpertiseView
 COALESCE_MS = 50  # MailChanged events merged before the views update (initial sync: many)
 NOTICE_MS = 8_000
 
@@ -203,6 +204,8 @@ class MainWindow(QMainWindow):
                 page.refresh()
 
     def _make_page(self, key: str) -> RegionalPage:
+        if key == "directory":
+            return DirectoryView(self.session)
         if key == "teleconsultations":
             return TeleconsultationsView(self.session)
         if key == "patients":

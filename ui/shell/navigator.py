@@ -89,7 +89,7 @@ class AppNavigator:
         title: str = "",
         experts_only: bool = False,
     ) -> QDialog:
-        from ui.directory.view import DirectoryDialog
+        from ui.directory.dialog import DirectoryDialog
 
         dialog = DirectoryDialog(session, parent)
         if title:

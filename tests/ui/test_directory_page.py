@@ -1,0 +1,146 @@
+"""The "Annuaire" page of the main window (issue 12): opened from the sidebar, a search shows the
+cards with their telephone numbers (a click copies one), "Écrire à …" opens a composer to that
+person, and the recent correspondents are the people of the Sent mailbox from the first sync."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app.records import Correspondent
+from app.session import AccountSession
+from tests.ui import mail_helpers
+from ui import tasks
+from ui.card_delegate import CardFonts
+from ui.composer.composer import Composer
+from ui.directory.model import CorrespondentDelegate, phone_label, phone_text
+from ui.directory.view import DirectoryView
+from ui.mail.navigation import KEY_ROLE
+from ui.shell.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+window = mail_helpers.window  # fixtures
+WAIT = 20_000
+
+
+def open_directory(qtbot: QtBot, window: MainWindow) -> DirectoryView:
+    """Clicks "Annuaire" in the sidebar, as a user does."""
+    nav = window.navigation
+    index = next(
+        nav.model.index(r, 0)
+        for r in range(nav.model.rowCount())
+        if nav.model.index(r, 0).data(KEY_ROLE) == "directory"
+    )
+    assert index.data() == "Annuaire"
+    rect = nav.view.visualRect(index)
+    qtbot.mouseClick(nav.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    page = window.pages.currentWidget()
+    assert isinstance(page, DirectoryView)
+    return page
+
+
+def search_benali(qtbot: QtBot, page: DirectoryView) -> int:
+    """Searches "Benali Karim" and returns the row of Dr Karim Benali."""
+    page.name_edit.setText("Karim Benali")
+    page.search()
+    qtbot.waitUntil(lambda: not page.searching, timeout=WAIT)
+    model = page.results_model
+    found = [model.correspondent(r) for r in range(model.rowCount())]
+    return next(r for r, c in enumerate(found) if c and c.display_name == "Dr Karim Benali")
+
+
+def test_the_sidebar_opens_the_directory_page_and_its_cards_show_telephones(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = open_directory(qtbot, window)
+    assert window.navigation.view.currentIndex().data(KEY_ROLE) == "directory"
+    row = search_benali(qtbot, page)
+    benali = page.results_model.correspondent(row)
+    assert benali is not None
+    assert benali.phone  # the practice's telephone, from the directory's Organization
+    digits = "".join(ch for ch in benali.phone if ch.isdigit())
+    assert phone_text(benali.phone) == " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    assert phone_label(benali) == f"Tél. {phone_text(benali.phone)}"
+
+    # A click on the number copies it, and says so.
+    QGuiApplication.clipboard().clear()
+    rect = page.results.visualRect(page.results_model.index(row))
+    phone = CorrespondentDelegate.phone_rect(rect, benali, CardFonts(page.results.font()))
+    assert phone.isValid()
+    qtbot.mouseClick(page.results.viewport(), Qt.MouseButton.LeftButton, pos=phone.center())
+    assert QGuiApplication.clipboard().text() == phone_text(benali.phone)
+    assert "Numéro copié" in page.feedback_label.text()
+
+    # Back to the mail and to the directory: the same page, its search kept.
+    window.navigation_to_mail()
+    assert open_directory(qtbot, window) is page
+    assert page.results_model.rowCount() > 0
+
+
+def test_write_to_opens_a_composer_to_that_person(qtbot: QtBot, window: MainWindow) -> None:
+    page = open_directory(qtbot, window)
+    row = search_benali(qtbot, page)
+    page.results.setCurrentIndex(page.results_model.index(row))
+    assert page.write_button.text() == "Écrire à Dr Karim Benali"
+    before = set(map(id, Composer._open))
+    qtbot.mouseClick(page.write_button, Qt.MouseButton.LeftButton)
+    opened = [c for c in Composer._open if id(c) not in before]
+    assert len(opened) == 1
+    composer = opened[0]
+    benali = page.results_model.correspondent(row)
+    assert isinstance(benali, Correspondent)
+    assert [(a.name, a.email) for a in composer.to_field.recipients()] == [
+        ("Dr Karim Benali", benali.mailbox)
+    ]
+    composer.discard()
+    qtbot.waitUntil(lambda: not tasks.pending(composer), timeout=WAIT)
+
+
+def sent_counts(session: AccountSession) -> dict[str, tuple[int, int]]:
+    """(messages, newest date) per address of the To and Cc of the Sent mailbox, read here
+    without the query under test."""
+    people: dict[str, tuple[int, int]] = {}
+    with session.account.cache.read() as conn:
+        rows = conn.execute(
+            "SELECT e.to_json, e.cc_json, e.received_at FROM emails e "
+            "JOIN email_mailboxes m ON m.email_rowid = e.rowid "
+            "JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.role = 'sent'"
+        ).fetchall()
+    for to_json, cc_json, at in rows:
+        for email in {a["email"].casefold() for a in json.loads(to_json) + json.loads(cc_json)}:
+            count, last = people.get(email, (0, 0))
+            people[email] = (count + 1, max(last, at))
+    return people
+
+
+def test_recent_correspondents_after_a_first_sync_are_the_people_of_sent_mail(
+    qtbot: QtBot, window: MainWindow, ui_session: AccountSession
+) -> None:
+    sent = sent_counts(ui_session)
+    assert len(sent) > 1, "the demo GP's Sent mailbox has messages to several people"
+    page = open_directory(qtbot, window)
+    model = page.home.recents_model
+    listed = [c.mailbox for r in range(model.rowCount()) if (c := model.correspondent(r))]
+    assert listed
+    assert all(address is not None and address.casefold() in sent for address in listed)
+    assert len(listed) == min(len(sent), 20)
+    # Most written-to first: nobody comes before someone written to more often and more lately.
+    order = [sent[a.casefold()] for a in listed if a]
+    for i, (count, last) in enumerate(order):
+        for later_count, later_last in order[i + 1 :]:
+            assert not (later_count > count and later_last >= last), (i, order)
+    assert page.home.recents_list.isVisible()
+    assert not page.home.recents_empty.isVisible()
+
+
+def test_telephone_numbers_are_written_by_pairs_the_french_way() -> None:
+    assert phone_text("0478123456") == "04 78 12 34 56"
+    assert phone_text("04.78.12.34.56") == "04 78 12 34 56"
+    assert phone_text("+33478123456") == "+33 4 78 12 34 56"
+    assert phone_text("+33 (0)4 78") == "+33 (0)4 78"  # not a whole number: as written
+    assert phone_text("15") == "15"
