@@ -355,11 +355,14 @@ async def test_a_certificate_changed_during_the_session_is_said_by_the_sync_and_
     )
     said: list[ConnectionChanged] = []
     session.bus.subscribe(ConnectionChanged, said.append)
+    # Nothing downloaded ahead (no day kept): the document stays one not yet cached.
+    await session.set_documents_budget(session.attachments.budget_bytes, offline_days=0)
     try:
         session.start()
         await until(lambda: session.unread_total() > 0)
         summary = session.summaries(session.list_ids(None))[0]
         document = session.thread(summary.thread_id)[0].attachments[0]
+        assert not session.documents_offline([document.blob_id])
         server.stop()
         port = int(server.base_url.rsplit(":", 1)[1])
         forged = ServerThread(quick_config(data), port=port, tls=pki.self_signed).start()
