@@ -33,16 +33,23 @@ def _shown(composer: Composer) -> Composer:
     return composer
 
 
+def _read(saved: StoredDraft) -> Draft | DraftUnreadable:
+    """The saved draft, or why this build cannot read it: such a draft stays in the cache,
+    unopened, so that it cannot be overwritten."""
+    try:
+        return Draft.from_stored(saved.payload)
+    except DraftUnreadable as e:
+        log.warning("draft left unopened: %s", e)
+        return e
+
+
 def _composer_of(
     session: AccountSession, saved: StoredDraft, parent: QWidget | None
 ) -> Composer | None:
-    """A composer on a saved draft; None (and the user told why) when this build cannot read it:
-    it stays in the cache, unopened, so that it cannot be overwritten."""
-    try:
-        draft = Draft.from_stored(saved.payload)
-    except DraftUnreadable as e:
-        log.warning("draft left unopened: %s", e)
-        show_notice(parent, tasks.message_of(e))
+    """A composer on a saved draft; None (and the user told why) when this build cannot read it."""
+    draft = _read(saved)
+    if isinstance(draft, DraftUnreadable):
+        show_notice(parent, tasks.message_of(draft))
         return None
     return Composer(session, draft=draft, draft_id=saved.id, parent=parent)
 
@@ -56,11 +63,9 @@ def restore_all(session: AccountSession, parent: QWidget | None = None) -> list[
     for saved in reversed(session.drafts()):
         if saved.id in already:
             continue
-        try:
-            draft = Draft.from_stored(saved.payload)
-        except DraftUnreadable as e:
-            log.warning("draft left unopened: %s", e)
-            unreadable = e
+        draft = _read(saved)
+        if isinstance(draft, DraftUnreadable):
+            unreadable = draft
             continue
         composer = Composer(session, draft=draft, draft_id=saved.id, parent=parent)
         composer.show()
