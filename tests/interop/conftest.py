@@ -23,8 +23,9 @@ from tests.app.store_helpers import cache, cache_path, key  # noqa: F401
 from tests.interop import corpus, cyrus
 from tests.interop.cyrus import ALICE, Cyrus
 
-# The desktop app's flow (test_cyrus_app.py) runs on the UI tests' one qasync loop.
-from tests.ui.conftest import _qasync_loop, data_root, qloop  # noqa: F401
+# The desktop app's flow (test_cyrus_app.py) runs on the UI tests' one qasync loop, and its
+# composer sends at once, as in tests/ui (the undo delay has its own tests there).
+from tests.ui.conftest import _qasync_loop, _sends_leave_at_once, data_root, qloop  # noqa: F401
 
 CORPUS_SIZE = 1000
 
