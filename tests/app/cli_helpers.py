@@ -61,6 +61,31 @@ def cli(
     )
 
 
+def as_alice(
+    server: ServerThread, data: Path, *args: str, crashpoint: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`monsisra-cli` run by alice on the sandbox `server`."""
+    return cli(server.base_url, ALICE.login, ALICE.password, data, *args, crashpoint=crashpoint)
+
+
+def send_as_alice(
+    server: ServerThread,
+    data: Path,
+    subject: str,
+    body: str = "Cher confrère,",
+    attach: tuple[str, ...] = (),
+    crashpoint: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """alice sends `subject` to bob with `monsisra-cli send`; `attach`: "path:LOINC type" each."""
+    documents = [arg for document in attach for arg in ("--attach", document)]
+    return as_alice(
+        server,
+        data,
+        *("send", "--to", BOB.email, "--subject", subject, "--body", body, *documents),
+        crashpoint=crashpoint,
+    )
+
+
 def ok(result: subprocess.CompletedProcess[str]) -> Any:
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

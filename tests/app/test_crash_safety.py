@@ -14,7 +14,7 @@ import pytest
 
 from app.remote.jmap import JmapClient
 from server.testing import ServerThread
-from tests.app.cli_helpers import KILLED, cli, deliver_to_alice, ok, opened
+from tests.app.cli_helpers import KILLED, as_alice, deliver_to_alice, ok, opened, send_as_alice
 from tests.app.jmap_helpers import jmap_client
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.server.conftest import ALICE, BOB
@@ -57,18 +57,9 @@ async def test_initial_sync_killed_then_restarted_converges(
 ) -> None:
     deliver_to_alice(server, "Résultats", "fill", 120, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     data = tmp_path / "client"
-    killed = cli(
-        server.base_url,
-        ALICE.login,
-        ALICE.password,
-        data,
-        "sync",
-        "--page-size",
-        "20",
-        crashpoint=point,
-    )
+    killed = as_alice(server, data, "sync", "--page-size", "20", crashpoint=point)
     assert killed.returncode == KILLED, (point, killed.stderr)
-    report = ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    report = ok(as_alice(server, data, "sync"))
     assert report["messages"] == 120
     async with (
         opened(server.base_url, ALICE.login, ALICE.password, data) as account,
@@ -116,28 +107,15 @@ async def test_a_draft_another_client_deleted_after_a_kill_is_sent_once_at_resta
     """Killed once the draft was on the server; another client of the account deletes that draft
     before the restart: the restart sends the message (from the outbox's copy), once."""
     data = tmp_path / "client"
-    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    ok(as_alice(server, data, "sync"))
     subject = "Brouillon effacé ailleurs"
-    killed = cli(
-        server.base_url,
-        ALICE.login,
-        ALICE.password,
-        data,
-        "send",
-        "--to",
-        BOB.email,
-        "--subject",
-        subject,
-        "--body",
-        "Cher confrère,",
-        crashpoint="outbox.email_recorded",
-    )
+    killed = send_as_alice(server, data, subject, crashpoint="outbox.email_recorded")
     assert killed.returncode == KILLED, killed.stderr
     async with jmap_client(server, ALICE) as other:
         found = await other.call_one("Email/query", {"filter": {"subject": subject}})
         assert len(found["ids"]) == 1
         await other.call_one("Email/set", {"destroy": found["ids"]})
-    rows = ok(cli(server.base_url, ALICE.login, ALICE.password, data, "outbox", "--send"))
+    rows = ok(as_alice(server, data, "outbox", "--send"))
     assert [r["state"] for r in rows] == ["sent"]
     async with jmap_client(server, BOB) as bob, jmap_client(server, ALICE) as alice:
         assert await _received(bob, subject) == 1
@@ -146,35 +124,19 @@ async def test_a_draft_another_client_deleted_after_a_kill_is_sent_once_at_resta
 
 async def _send_killed_then_restarted(server: ServerThread, tmp_path: Path, point: str) -> None:
     data = tmp_path / "client"
-    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    ok(as_alice(server, data, "sync"))
     report = tmp_path / "compte-rendu.pdf"
     report.write_bytes(b"%PDF-1.4\n" + b"r" * 50_000 + b"\n%%EOF\n")
     scan = tmp_path / "ecg.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"e" * 20_000)
     subject = f"Envoi interrompu {point}"
-    killed = cli(
-        server.base_url,
-        ALICE.login,
-        ALICE.password,
-        data,
-        "send",
-        "--to",
-        BOB.email,
-        "--subject",
-        subject,
-        "--body",
-        "Cher confrère,",
-        "--attach",
-        f"{report}:11488-4",
-        "--attach",
-        f"{scan}:18748-4",
-        crashpoint=point,
-    )
+    documents = (f"{report}:11488-4", f"{scan}:18748-4")
+    killed = send_as_alice(server, data, subject, attach=documents, crashpoint=point)
     assert killed.returncode == KILLED, (point, killed.stderr)
-    rows = ok(cli(server.base_url, ALICE.login, ALICE.password, data, "outbox", "--send"))
+    rows = ok(as_alice(server, data, "outbox", "--send"))
     assert [r["state"] for r in rows] == ["sent"]
     # A second restart sends nothing more.
-    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "outbox", "--send"))
+    ok(as_alice(server, data, "outbox", "--send"))
     async with jmap_client(server, BOB) as bob, jmap_client(server, ALICE) as alice:
         assert await _received(bob, subject) == 1
         assert await _received(alice, subject) == 1  # her copy, in Sent

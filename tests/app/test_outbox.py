@@ -18,7 +18,7 @@ from app.outbox.sender import Outbox
 from app.remote.jmap import JmapClient, NetworkError
 from app.store import outbox as rows
 from app.store.db import Cache
-from app.store.outbox import OutboxState
+from app.store.outbox import OutboxRow, OutboxState
 from app.store.records import Address
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
@@ -54,6 +54,14 @@ def _message(
     )
 
 
+def _row(cache: Cache, outbox_id: str) -> OutboxRow:
+    """The outbox's row `outbox_id`, as the unsent file holds it now."""
+    with cache.read() as conn:
+        row = rows.get(conn, outbox_id)
+    assert row is not None
+    return row
+
+
 async def _inbox_of(client: JmapClient, subject: str) -> list[dict]:
     answer = await client.call_one("Email/query", {"filter": {"subject": subject}})
     got = await client.get_all(
@@ -78,9 +86,7 @@ async def test_a_message_with_typed_documents_arrives_once_with_its_xdm(
         assert counts[-1] == OutboxChanged(pending=1, failed=0)
         assert await outbox.send_pending() == 1
         assert counts[-1] == OutboxChanged(pending=0, failed=0)
-        with cache.read() as conn:
-            row = rows.get(conn, outbox_id)
-        assert row is not None
+        row = _row(cache, outbox_id)
         assert row.state == OutboxState.SENT
         received = await _inbox_of(bob, "Compte rendu Mme Dupont")
         assert len(received) == 1
@@ -159,9 +165,7 @@ async def test_a_refused_message_is_kept_failed_with_its_reason_and_the_next_goe
         await offline.queue(small)
         outbox = Outbox(cache, alice)
         assert await outbox.send_pending() == 1
-        with cache.read() as conn:
-            row = rows.get(conn, too_big)
-        assert row is not None
+        row = _row(cache, too_big)
         assert row.state == OutboxState.FAILED
         assert "taille maximale" in (row.error or "")
         assert len(await _inbox_of(bob, "Petit mot")) == 1
@@ -181,9 +185,7 @@ async def test_a_draft_the_server_lost_before_its_submission_is_created_again_an
         outbox = Outbox(cache, alice)
         outbox_id = await outbox.queue(_message(tmp_path, "Brouillon perdu une fois"))
         assert await outbox.send_pending() == 1
-        with cache.read() as conn:
-            row = rows.get(conn, outbox_id)
-        assert row is not None
+        row = _row(cache, outbox_id)
         assert row.state == OutboxState.SENT
         [received] = await _inbox_of(bob, "Brouillon perdu une fois")
         assert {a["name"] for a in received["attachments"]} == {
@@ -203,9 +205,7 @@ async def test_a_draft_lost_twice_stays_failed_with_its_reason_then_retry_sends_
         outbox = Outbox(cache, alice)
         outbox_id = await outbox.queue(_message(tmp_path, "Brouillon perdu deux fois"))
         assert await outbox.send_pending() == 0
-        with cache.read() as conn:
-            row = rows.get(conn, outbox_id)
-        assert row is not None
+        row = _row(cache, outbox_id)
         assert row.state == OutboxState.FAILED  # never "sent" without an accepted submission
         assert row.error == messages.SEND_DRAFT_LOST.text()
         assert row.email_id is None

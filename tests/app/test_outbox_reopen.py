@@ -16,7 +16,7 @@ from app.message.draft import Draft
 from app.session import AccountSession
 from app.store.outbox import OutboxState
 from server.testing import ServerThread
-from tests.app.cli_helpers import KILLED, cli, ok
+from tests.app.cli_helpers import KILLED, as_alice, ok, send_as_alice
 from tests.server.conftest import ALICE, BOB
 
 SUBJECT = "Compte rendu à corriger"
@@ -44,21 +44,9 @@ async def test_modifier_killed_leaves_the_message_in_the_outbox_or_a_draft(
     server: ServerThread, tmp_path: Path, point: str | None, kept_as: str
 ) -> None:
     data = tmp_path / "client"
-    ok(cli(server.base_url, ALICE.login, ALICE.password, data, "sync"))
+    ok(as_alice(server, data, "sync"))
     server.sandbox.refusals.submission_create = {"type": "invalidRecipients"}
-    cli(
-        server.base_url,
-        ALICE.login,
-        ALICE.password,
-        data,
-        "send",
-        "--to",
-        BOB.email,
-        "--subject",
-        SUBJECT,
-        "--body",
-        "Cher confrère,\nvoici le compte rendu.",
-    )
+    send_as_alice(server, data, SUBJECT, "Cher confrère,\nvoici le compte rendu.")
     server.sandbox.refusals.submission_create = None
     _reopen_killed(server, data, point)
     session = await AccountSession.open(data, server.base_url, ALICE.login, ALICE.password)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,24 @@ def _everything(cache: Cache) -> list[Candidate]:
         return content.offline_candidates(conn, since_ms=0)
 
 
+def _recent_and_older(cache: Cache) -> tuple[list[Candidate], list[Candidate]]:
+    """The cache's documents received within the default offline days, and the older ones."""
+    since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
+    everything = _everything(cache)
+    return (
+        [c for c in everything if c.received_ms >= since],
+        [c for c in everything if c.received_ms < since],
+    )
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> Iterator[PrivateCopies]:
+    """The account's private copies of documents, wiped after the test."""
+    made = PrivateCopies(tmp_path / "account", base=tmp_path)
+    yield made
+    made.wipe()
+
+
 def _kept(cache: Cache) -> set[str]:
     with cache.read() as conn:
         return {r[0] for r in conn.execute("SELECT blob_id FROM content_blobs")}
@@ -34,15 +53,12 @@ def _kept(cache: Cache) -> set[str]:
 
 @pytest.mark.asyncio
 async def test_after_a_sync_the_documents_of_the_month_open_offline_and_older_ones_say_why(
-    demo_server: ServerThread, cache: Cache, tmp_path: Path
+    demo_server: ServerThread, cache: Cache, copies: PrivateCopies
 ) -> None:
-    copies = PrivateCopies(tmp_path / "account", base=tmp_path)
     async with jmap_client(demo_server, GP) as client:
         engine = SyncEngine(cache, client, documents=Attachments(cache, client, copies))
         report = await engine.sync_all()
-    since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
-    recent = [c for c in _everything(cache) if c.received_ms >= since]
-    older = [c for c in _everything(cache) if c.received_ms < since]
+    recent, older = _recent_and_older(cache)
     assert recent
     assert older
     assert report.documents == len(recent)
@@ -56,19 +72,15 @@ async def test_after_a_sync_the_documents_of_the_month_open_offline_and_older_on
         await offline.open_copy(older[0].blob_id, older[0].name or "", older[0].type, older[0].size)
     assert "connexion" in refused.value.message_fr
     assert offline.available(c.blob_id for c in recent + older) == {c.blob_id for c in recent}
-    copies.wipe()
 
 
 @pytest.mark.asyncio
 async def test_a_small_budget_keeps_the_newest_and_lets_other_documents_go_first(
-    demo_server: ServerThread, cache: Cache, tmp_path: Path
+    demo_server: ServerThread, cache: Cache, copies: PrivateCopies
 ) -> None:
-    copies = PrivateCopies(tmp_path / "account", base=tmp_path)
     async with jmap_client(demo_server, GP) as client:
         await SyncEngine(cache, client).sync_once()
-        since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
-        recent = [c for c in _everything(cache) if c.received_ms >= since]
-        older = [c for c in _everything(cache) if c.received_ms < since]
+        recent, older = _recent_and_older(cache)
         budget = sum(c.size for c in recent[:3]) + 10
         documents = Attachments(cache, client, copies, budget_bytes=budget)
         # The user opened an old one: it goes to make room for the newest.
@@ -97,9 +109,8 @@ def test_the_plan_takes_the_newest_that_fit_and_counts_what_is_cached() -> None:
 
 @pytest.mark.asyncio
 async def test_stopping_the_sync_during_the_downloads_leaves_nothing_running(
-    demo_server: ServerThread, cache: Cache, tmp_path: Path
+    demo_server: ServerThread, cache: Cache, copies: PrivateCopies
 ) -> None:
-    copies = PrivateCopies(tmp_path / "account", base=tmp_path)
     async with jmap_client(demo_server, GP) as client:
         documents = Attachments(cache, client, copies)
         engine = SyncEngine(cache, client, documents=documents)
@@ -121,4 +132,3 @@ async def test_stopping_the_sync_during_the_downloads_leaves_nothing_running(
         kept = _kept(cache)
         await asyncio.sleep(0.3)
         assert _kept(cache) == kept  # nothing still writes
-    copies.wipe()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.session import AccountSession
@@ -29,32 +30,30 @@ def _rows_about(window: MainWindow, marker: str) -> list[int]:
     ]
 
 
-def _conversation(
-    qtbot: QtBot, window: MainWindow, server: ServerThread, tmp_path: Path, marker: str
+@pytest.fixture
+def conversation(
+    qtbot: QtBot, window: MainWindow, demo_server: ServerThread, tmp_path: Path
 ) -> str:
     """A question about PATIENT and two replies (the second from the pharmacist) delivered one
-    after the other; returns the question's Message-ID once the list shows all three."""
-    question = deliver_to_gp(server, CARDIO, f"Avis {marker}", PATIENT, tmp_path)
+    after the other; once the list shows all three, the word of the test's own in their
+    subjects."""
+    marker = uuid.uuid4().hex[:8]
+    question = deliver_to_gp(demo_server, CARDIO, f"Avis {marker}", PATIENT, tmp_path)
     qtbot.waitUntil(lambda: len(_rows_about(window, marker)) == 1, timeout=20_000)
-    deliver_to_gp(server, CARDIO, f"Re: Avis {marker}", in_reply_to=question)
-    deliver_to_gp(server, PHARMA, f"Re: Avis {marker}", in_reply_to=question)
+    deliver_to_gp(demo_server, CARDIO, f"Re: Avis {marker}", in_reply_to=question)
+    deliver_to_gp(demo_server, PHARMA, f"Re: Avis {marker}", in_reply_to=question)
     model = window.conversations.model
     qtbot.waitUntil(
         lambda: (s := model.summary(0)) is not None and marker in s.subject and s.count == 3,
         timeout=20_000,
     )
-    return question
+    return marker
 
 
 def test_two_replies_make_one_row_counting_three_and_its_reader_shows_them_in_order(
-    qtbot: QtBot,
-    window: MainWindow,
-    ui_session: AccountSession,
-    demo_server: ServerThread,
-    tmp_path: Path,
+    qtbot: QtBot, window: MainWindow, ui_session: AccountSession, conversation: str
 ) -> None:
-    marker = uuid.uuid4().hex[:8]
-    _conversation(qtbot, window, demo_server, tmp_path, marker)
+    marker = conversation
     model = window.conversations.model
     assert _rows_about(window, marker) == [0]  # one row, not three
     row = model.summary(0)
@@ -113,15 +112,10 @@ def test_a_reply_moves_its_conversation_up_without_a_second_row_keeping_the_sele
     assert model.row_of(chosen) == 1  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("conversation")
 def test_filters_and_actions_take_the_whole_conversation(
-    qtbot: QtBot,
-    window: MainWindow,
-    ui_session: AccountSession,
-    demo_server: ServerThread,
-    tmp_path: Path,
+    qtbot: QtBot, window: MainWindow, ui_session: AccountSession
 ) -> None:
-    marker = uuid.uuid4().hex[:8]
-    _conversation(qtbot, window, demo_server, tmp_path, marker)
     model = window.conversations.model
     page = window.mail_page
     thread_id = model.id_at(0)

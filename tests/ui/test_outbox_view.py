@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import messages
@@ -25,7 +25,7 @@ from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.server.conftest import ALICE, BOB
 from tests.ui.conftest import run_sync
-from ui.bridge import EventBridge
+from tests.ui.desk import Desk
 from ui.composer.composer import Composer
 from ui.mail.outbox import OutboxView
 from ui.mail.status import StatusBar
@@ -43,28 +43,11 @@ def message(subject: str, attachments: list[OutgoingAttachment] | None = None) -
     )
 
 
-class Desk:
-    """Alice's session with a status bar, as the main window has them."""
-
-    def __init__(self, qtbot: QtBot, session: AccountSession) -> None:
-        self.qtbot = qtbot
-        self.session = session
-        self.window = QWidget()
-        qtbot.addWidget(self.window)
-        self.bridge = EventBridge(session.bus, self.window)
-        self.status = StatusBar(session, self.bridge, self.window)
-        self.window.show()
+class OutboxDesk(Desk):
+    """The desk where messages are sent by the session, as a composer hands them over."""
 
     def send(self, msg: OutgoingMessage) -> str:
         return run_sync(self.qtbot, self.session.send(msg))
-
-    def counter(self) -> str:
-        return self.status.outbox.text() if self.status.outbox.isVisible() else ""
-
-    def view(self) -> OutboxView:
-        view = self.status.show_outbox()
-        self.qtbot.waitExposed(view)
-        return view
 
 
 @pytest.fixture
@@ -73,13 +56,13 @@ def desk(
     qloop: asyncio.AbstractEventLoop,
     server: ServerThread,
     tmp_path: Path,
-) -> Iterator[Desk]:
+) -> Iterator[OutboxDesk]:
     session = run_sync(
         qtbot,
         AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
     )
     run_sync(qtbot, session.own_address())
-    yield Desk(qtbot, session)
+    yield OutboxDesk(qtbot, session)
     run_sync(qtbot, session.close())
 
 
@@ -120,7 +103,7 @@ def test_the_counter_counts_every_message_queued_offline_refused_or_sending(
     )
     try:
         assert not session.online
-        desk = Desk(qtbot, session)
+        desk = OutboxDesk(qtbot, session)
         assert not desk.status.queued_notice.isVisible()
         first = desk.send(message("Premier"))
         second = desk.send(message("Deuxième"))
@@ -156,7 +139,7 @@ def test_the_counter_counts_every_message_queued_offline_refused_or_sending(
 
 
 def test_retry_now_sends_a_message_whose_submission_was_refused(
-    qtbot: QtBot, desk: Desk, server: ServerThread
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread
 ) -> None:
     server.sandbox.refusals.submission_create = {"type": "forbiddenToSend"}
     desk.send(message("Refusé puis renvoyé"))
@@ -185,7 +168,7 @@ def test_retry_now_sends_a_message_whose_submission_was_refused(
 
 
 def test_refused_recipients_say_to_check_the_addresses(
-    qtbot: QtBot, desk: Desk, server: ServerThread
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread
 ) -> None:
     server.sandbox.refusals.submission_create = {"type": "invalidRecipients"}
     desk.send(message("Adresse refusée"))
@@ -194,7 +177,7 @@ def test_refused_recipients_say_to_check_the_addresses(
 
 
 def test_a_refused_email_is_reopened_in_a_composer_with_everything(
-    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread, tmp_path: Path
 ) -> None:
     server.sandbox.refusals.email_create = {"type": "overQuota"}
     letter = tmp_path / "compte-rendu.pdf"
@@ -234,7 +217,7 @@ def test_a_refused_email_is_reopened_in_a_composer_with_everything(
 
 
 def test_no_identity_keeps_the_message_until_the_server_has_one(
-    qtbot: QtBot, desk: Desk, server: ServerThread
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread
 ) -> None:
     with server.sandbox.db.write() as conn:
         kept = [dict(r) for r in conn.execute("SELECT * FROM identities")]
@@ -257,7 +240,7 @@ def test_no_identity_keeps_the_message_until_the_server_has_one(
 
 
 def test_cancel_asks_first_then_removes_the_message_and_its_documents(
-    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread, tmp_path: Path
 ) -> None:
     server.sandbox.refusals.email_create = {"type": "invalidProperties"}
     letter = tmp_path / "ordonnance.pdf"
@@ -288,7 +271,7 @@ def test_cancel_asks_first_then_removes_the_message_and_its_documents(
 
 
 def test_a_draft_the_server_lost_twice_is_kept_with_its_reason_and_retry_sends_it_once(
-    qtbot: QtBot, desk: Desk, server: ServerThread
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread
 ) -> None:
     server.sandbox.refusals.drafts_lost = 2
     desk.send(message("Brouillon perdu par le serveur"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
@@ -25,9 +25,8 @@ from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB
 from tests.ui.composer_helpers import inbox_emails
 from tests.ui.conftest import run_sync
-from ui.bridge import EventBridge
+from tests.ui.desk import Desk
 from ui.composer.composer import Composer
-from ui.mail.status import StatusBar
 
 pytestmark = pytest.mark.send_delay
 
@@ -40,21 +39,8 @@ PATIENT = ChosenPatient(
 LETTER = b"%PDF-1.4 compte rendu\n" + bytes(range(256)) * 4
 
 
-class Desk:
-    """Alice's session started (as after login), with the main window's status bar."""
-
-    def __init__(self, qtbot: QtBot, session: AccountSession) -> None:
-        self.qtbot = qtbot
-        self.session = session
-        self.window = QWidget()
-        qtbot.addWidget(self.window)
-        self.bridge = EventBridge(session.bus, self.window)
-        self.status = StatusBar(session, self.bridge, self.window)
-        layout = QVBoxLayout(self.window)
-        layout.addStretch(1)
-        layout.addWidget(self.status)
-        self.window.resize(1100, 120)
-        self.window.show()
+class ComposerDesk(Desk):
+    """The desk where messages are written in a composer."""
 
     def send(self, subject: str, folder: Path) -> Composer:
         """A composer with everything a message can have, sent with its "Envoyer"."""
@@ -75,12 +61,6 @@ class Desk:
         self.qtbot.waitUntil(lambda: not composer.isVisible(), timeout=10_000)
         return composer
 
-    def countdowns(self) -> list[str]:
-        held = self.status.held
-        if not held.isVisible():
-            return []
-        return [line.label.text() for line in held.lines.values()]
-
 
 @pytest.fixture
 def desk(
@@ -88,13 +68,13 @@ def desk(
     qloop: asyncio.AbstractEventLoop,
     server: ServerThread,
     data_root: Path,
-) -> Iterator[Desk]:
+) -> Iterator[ComposerDesk]:
     session = run_sync(
         qtbot, AccountSession.open(data_root, server.base_url, ALICE.login, ALICE.password)
     )
     session.start()
     qtbot.waitUntil(lambda: session.online and session.engine is not None, timeout=10_000)
-    yield Desk(qtbot, session)
+    yield ComposerDesk(qtbot, session)
     run_sync(qtbot, session.close())
 
 
@@ -110,7 +90,7 @@ def reopened_composer() -> Composer | None:
 
 
 def test_annuler_in_the_delay_sends_nothing_and_reopens_the_message_as_it_was(
-    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+    qtbot: QtBot, desk: ComposerDesk, server: ServerThread, tmp_path: Path
 ) -> None:
     settings_mod.update(send_delay_s=5)
     desk.send("Compte rendu à revoir", tmp_path)
@@ -147,7 +127,7 @@ def test_annuler_in_the_delay_sends_nothing_and_reopens_the_message_as_it_was(
 
 
 def test_left_alone_each_message_leaves_once_after_its_delay_unless_cancelled(
-    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+    qtbot: QtBot, desk: ComposerDesk, server: ServerThread, tmp_path: Path
 ) -> None:
     settings_mod.update(send_delay_s=3)
     first, second = tmp_path / "1", tmp_path / "2"
@@ -174,7 +154,7 @@ def test_left_alone_each_message_leaves_once_after_its_delay_unless_cancelled(
 
 
 def test_with_the_delay_at_zero_the_message_leaves_at_once(
-    qtbot: QtBot, desk: Desk, server: ServerThread, tmp_path: Path
+    qtbot: QtBot, desk: ComposerDesk, server: ServerThread, tmp_path: Path
 ) -> None:
     settings_mod.update(send_delay_s=0)
     desk.send("Sans délai", tmp_path)
