@@ -7,7 +7,9 @@ size too), then the demo GP's account is opened and every screen module's
 `demo_screenshot(session)` is rendered by ui.screenshots (a module not in this build is skipped
 with a printed line). Last, the hostile fixture of the tests (tests/hostile.py) is put into the
 sandbox and the reader, Mes patients, Téléexpertise and the directory are shown with it
-(hostile-*.png): outside text must show as characters. And the refusals that protect the
+(hostile-*.png): outside text must show as characters. Then the app offline with mail waiting
+(main-window-offline-queued.png, outbox.png): a message the server refused, the network cut, a
+message queued. And the refusals that protect the
 credentials (refused-*.png): an http:// address to another computer, a server whose certificate
 is not trusted (a sandbox over TLS with a self-signed certificate), and the question asked at a
 first login whose server names another address.
@@ -30,6 +32,7 @@ if str(ROOT) not in sys.path:
 
 from app import logs  # noqa: E402
 from app import settings as settings_mod  # noqa: E402
+from app.records import Address  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from server import demo  # noqa: E402
 from server.context import Sandbox  # noqa: E402
@@ -81,6 +84,7 @@ async def shoot(
     finally:
         await session.close()
     saved += await shoot_hostile(server, client, out)
+    saved += await shoot_offline(server, work, out)
     return saved + await shoot_refusals(tls_server, work, out)
 
 
@@ -173,6 +177,41 @@ async def shoot_hostile(server: ServerThread, client: Path, out: Path) -> list[P
         await session.close()
     for path in saved:
         print(f"{path.stem} : {path}", flush=True)
+    return saved
+
+
+async def shoot_offline(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """ui.screenshots.OFFLINE_SCREENS for the demo GP reaching the sandbox through a relay
+    (tests/app/netrelay.py): a message the server loses twice is kept in the outbox with its
+    reason (server/refusals.py), then the relay cuts the network."""
+    from app.message.compose import OutgoingMessage
+    from tests.app.netrelay import Relay
+
+    relay = Relay(server.port)
+    session = await AccountSession.open(
+        work / "offline", await relay.start(), GP_LOGIN, DEMO_PASSWORD
+    )
+    try:
+        session.start()
+        await _until(lambda: session.unread_total() > 0, "the offline account's sync")
+        server.sandbox.refusals.drafts_lost = 2
+        refused = OutgoingMessage(
+            from_=await session.own_address(),
+            to=[Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")],
+            subject="Ordonnance de sortie — M. Roux",
+            text="Cher confrère,\nci-joint l'ordonnance de sortie.",
+        )
+        await session.send(refused)
+        await _until(lambda: session.outbox_counts().failed == 1, "the refused message")
+        server.sandbox.refusals.drafts_lost = 0
+        relay.cut()
+        await _until(lambda: not session.online, "the session offline")
+        saved = await screenshots.render_session_screens(
+            session, out, screens=screenshots.OFFLINE_SCREENS
+        )
+    finally:
+        await session.close()
+        await relay.close()
     return saved
 
 

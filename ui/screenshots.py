@@ -47,6 +47,11 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("about-notices-missing", "ui.desktop.about", "demo_missing_screenshot"),
     Screen("journal", "ui.desktop.journal"),  # last: it shows the lines of the whole run
 )
+# For a session whose server stopped answering, with a message the server refused before.
+OFFLINE_SCREENS: tuple[Screen, ...] = (
+    Screen("main-window-offline-queued", "ui.shell.demo_states", "demo_offline_screenshot"),
+    Screen("outbox", "ui.shell.demo_states", "demo_outbox_screenshot"),
+)
 
 
 async def settle(seconds: float = SETTLE_SECONDS) -> None:

@@ -1,17 +1,23 @@
-"""The main window and the composer in the states a review must see (issue 12, defects 4 and 6),
+"""The main window and the composer in the states a review must see (issue 12, defects 2, 4 and 6),
 for `make screenshots`: a list filtered on a patient at 1024 px wide, "Brouillons" with drafts of
-this computer above the server's, and a composer saying a long error. Each builds the state
-through the app's own calls, as the user's clicks would."""
+this computer above the server's, a composer saying a long error, and — for a session whose server
+no longer answers (scripts/screenshots.py cuts it) — the window offline with a message queued, and
+the outbox view. Each builds the state through the app's own calls, as the user's clicks would."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
 from app.records import Address
 from app.session import AccountSession
+from ui.bridge import EventBridge
 from ui.composer.composer import Composer
+from ui.mail.outbox import OutboxView
 from ui.shell.main_window import MainWindow
+
+BENALI = Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr")
 
 
 def demo_filtered_screenshot(session: AccountSession) -> QWidget:
@@ -35,7 +41,7 @@ async def demo_drafts_screenshot(session: AccountSession) -> QWidget:
         ("demo-local-2", "", "Bilan à compléter avant envoi."),
     ):
         draft = Draft(
-            to=(Address("Dr Karim Benali", "karim.benali@sisra-demo.mssante.fr"),),
+            to=(BENALI,),
             subject=subject,
             body=body,
         )
@@ -61,3 +67,30 @@ def demo_error_screenshot(session: AccountSession) -> QWidget:
     )
     composer.draft_label.setText("Brouillon enregistré")
     return composer
+
+
+async def demo_offline_screenshot(session: AccountSession) -> QWidget:
+    """Offline, a message just sent: the window says the connection is lost, the status bar that
+    the message will leave when it is back, and the outbox counter."""
+    window = MainWindow(session, restore_drafts=False)
+    window.resize(1280, 800)
+    window.show()  # its status bar counts from here: the message below is news to it
+    await session.send(
+        OutgoingMessage(
+            from_=await session.own_address(),
+            to=[BENALI],
+            subject="Compte rendu de consultation — Mme Da Silva",
+            text="Cher confrère,\nvoici le compte rendu de la consultation de ce matin.",
+        )
+    )
+    return window
+
+
+def demo_outbox_screenshot(session: AccountSession) -> QWidget:
+    """The outbox view opened from the status bar: what waits, and what the server refused with
+    its reason."""
+    host = QWidget()  # the view's owner, as the status bar is in the window
+    view = OutboxView(session, EventBridge(session.bus, host), host)
+    # The lambda (held by the connection) keeps the host alive while its view is.
+    view.destroyed.connect(lambda: host.deleteLater())  # noqa: PLW0108 - not a bound method
+    return view
