@@ -12,7 +12,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle
 from pytestqt.qtbot import QtBot
 
 from app import messages
@@ -27,7 +28,7 @@ from tests.server.conftest import ALICE, BOB
 from tests.ui.conftest import run_sync
 from tests.ui.desk import Desk
 from ui.composer.composer import Composer
-from ui.mail.outbox import OutboxView
+from ui.mail.outbox import SUBJECT, OutboxView
 from ui.mail.status import StatusBar
 
 LETTER = b"%PDF-1.4 compte rendu\n" + bytes(range(256)) * 8
@@ -81,6 +82,23 @@ def received_by_bob(qtbot: QtBot, server: ServerThread, message_id: str) -> int:
 
 def row_texts(view: OutboxView, row: int) -> list[str]:
     return [view.table.item(row, column).text() for column in range(view.table.columnCount())]
+
+
+def fits_its_text(view: OutboxView, row: int) -> bool:
+    """Whether the row is as tall as its tallest text wrapped at its column's current width (to
+    within a line: the item's own margins are the style's)."""
+    table = view.table
+    metrics = table.fontMetrics()
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    needed = max(
+        metrics.boundingRect(
+            QRect(0, 0, table.columnWidth(column) - margin, 100_000),
+            Qt.TextFlag.TextWordWrap,
+            table.item(row, column).text(),
+        ).height()
+        for column in range(table.columnCount())
+    )
+    return abs(table.rowHeight(row) - needed) <= metrics.lineSpacing()
 
 
 def test_the_counter_counts_every_message_queued_offline_refused_or_sending(
@@ -153,7 +171,8 @@ def test_retry_now_sends_a_message_whose_submission_was_refused(
         "Refusé",
         messages.SEND_SUBMISSION_REFUSED.fill(reason="forbiddenToSend").text(),
     ]
-    assert not view.retry_button.isEnabled()  # nothing selected yet
+    # The list has the keyboard once the view is active: its first message is selected.
+    qtbot.waitUntil(lambda: view.selected() == row)
     server.sandbox.refusals.submission_create = None
     view.select(row.id)
     assert view.retry_button.isEnabled()
@@ -287,3 +306,36 @@ def test_a_draft_the_server_lost_twice_is_kept_with_its_reason_and_retry_sends_i
     )
 
     assert received_by_bob(qtbot, server, row.message_id) == 1
+
+
+def test_rows_are_as_tall_as_their_wrapped_text_and_fit_again_when_resized(
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread
+) -> None:
+    server.sandbox.refusals.drafts_lost = 4  # the longest reason the server gives, twice
+    desk.send(message("Ordonnance de sortie"))
+    desk.send(message("Compte rendu"))
+    view = desk.view()
+    assert row_texts(view, 0)[3] == messages.SEND_DRAFT_LOST.text()
+    qtbot.waitUntil(lambda: fits_its_text(view, 0) and fits_its_text(view, 1))
+    wide = view.table.rowHeight(0)
+    view.resize(640, 400)  # the reason's column narrower: more lines
+    qtbot.waitUntil(lambda: fits_its_text(view, 0) and view.table.rowHeight(0) > wide)
+    view.table.horizontalHeader().resizeSection(SUBJECT, 120)  # dragged by the user
+    qtbot.waitUntil(lambda: fits_its_text(view, 0) and fits_its_text(view, 1))
+
+
+def test_the_keyboard_selects_the_row_it_is_on_and_the_actions_follow(
+    qtbot: QtBot, desk: OutboxDesk, server: ServerThread
+) -> None:
+    server.sandbox.refusals.drafts_lost = 4
+    desk.send(message("Ordonnance de sortie"))
+    desk.send(message("Compte rendu"))
+    first, second = desk.session.outbox_list()
+    view = desk.view()
+    # The list has the keyboard once the view is active: its first message is the one selected.
+    qtbot.waitUntil(view.table.hasFocus)
+    assert view.selected() == first
+    assert view.retry_button.isEnabled()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.selected() == second
+    assert view.edit_button.isEnabled()

@@ -76,13 +76,26 @@ class OutboxView(QDialog):
         header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(SUBJECT, 220)
         header.resizeSection(RECIPIENTS, 170)
-        self.table.verticalHeader().hide()
+        # Each row as tall as its wrapped texts at the columns' current widths: Qt sizes the rows
+        # again whenever the view or a column is resized (sized once, in refresh, they kept the
+        # height of the narrow columns the table had before it was first laid out).
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.hide()
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        # The keyboard's current row is the selected one: reaching the list by Tab puts Qt's
+        # current row on the first message, unselected, and the arrows then skip it (or, alone,
+        # cannot select it) — the actions would stay greyed for a keyboard user.
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.table.selectRow(current.row())
+        )
         layout.addWidget(self.table)
+        self.table.setFocus()  # the keyboard on the list when the view opens
         self.error = PlainLabel()
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
@@ -136,7 +149,6 @@ class OutboxView(QDialog):
                 self.table.setItem(i, column, item)
             if selected is not None and row.id == selected.id:
                 self.table.selectRow(i)
-        self.table.resizeRowsToContents()
         self._update_buttons()
 
     def selected(self) -> OutboxRow | None:
