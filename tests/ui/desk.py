@@ -4,13 +4,32 @@ what is asserted is what the status bar says."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.session import AccountSession
+from server.testing import ServerThread
+from tests.server.conftest import ALICE
+from tests.ui.conftest import run_sync
 from ui.bridge import EventBridge
 from ui.mail.outbox import OutboxView
 from ui.mail.status import StatusBar
+
+
+@contextmanager
+def alice_session(qtbot: QtBot, server: ServerThread, root: Path) -> Iterator[AccountSession]:
+    """Alice's session on the sandbox (its files under `root`), closed when the block ends."""
+    session = run_sync(
+        qtbot, AccountSession.open(root, server.base_url, ALICE.login, ALICE.password)
+    )
+    try:
+        yield session
+    finally:
+        run_sync(qtbot, session.close())
 
 
 class Desk:

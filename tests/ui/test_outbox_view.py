@@ -19,14 +19,13 @@ from pytestqt.qtbot import QtBot
 from app import messages
 from app.message.compose import OutgoingAttachment, OutgoingMessage
 from app.records import Address
-from app.session import AccountSession
 from app.store import outbox as outbox_rows
 from app.store.outbox import OutboxState
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.server.conftest import ALICE, BOB
 from tests.ui.conftest import run_sync
-from tests.ui.desk import Desk
+from tests.ui.desk import Desk, alice_session
 from ui.composer.composer import Composer
 from ui.mail.outbox import SUBJECT, OutboxView
 from ui.mail.status import StatusBar
@@ -50,6 +49,14 @@ class OutboxDesk(Desk):
     def send(self, msg: OutgoingMessage) -> str:
         return run_sync(self.qtbot, self.session.send(msg))
 
+    def retry(self, view: OutboxView, outbox_id: str) -> None:
+        """ "Réessayer maintenant" on the message's row, until the server has taken it."""
+        view.select(outbox_id)
+        view.retry_button.click()
+        self.qtbot.waitUntil(
+            lambda: [r.state for r in self.session.outbox_list()] == ["sent"], timeout=10_000
+        )
+
 
 @pytest.fixture
 def desk(
@@ -58,13 +65,9 @@ def desk(
     server: ServerThread,
     tmp_path: Path,
 ) -> Iterator[OutboxDesk]:
-    session = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
-    )
-    run_sync(qtbot, session.own_address())
-    yield OutboxDesk(qtbot, session)
-    run_sync(qtbot, session.close())
+    with alice_session(qtbot, server, tmp_path / "client") as session:
+        run_sync(qtbot, session.own_address())
+        yield OutboxDesk(qtbot, session)
 
 
 def received_by_bob(qtbot: QtBot, server: ServerThread, message_id: str) -> int:
@@ -108,18 +111,10 @@ def test_the_counter_counts_every_message_queued_offline_refused_or_sending(
     tmp_path: Path,
 ) -> None:
     server = server_factory()
-    known = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
-    )
-    run_sync(qtbot, known.own_address())
-    run_sync(qtbot, known.close())
+    with alice_session(qtbot, server, tmp_path / "client") as known:
+        run_sync(qtbot, known.own_address())
     server.stop()
-    session = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "client", server.base_url, ALICE.login, ALICE.password),
-    )
-    try:
+    with alice_session(qtbot, server, tmp_path / "client") as session:
         assert not session.online
         desk = OutboxDesk(qtbot, session)
         assert not desk.status.queued_notice.isVisible()
@@ -152,8 +147,6 @@ def test_the_counter_counts_every_message_queued_offline_refused_or_sending(
         again = StatusBar(session, desk.bridge, desk.window)
         assert again.outbox.text() == "Boîte d'envoi : 2 en attente · 1 en échec"
         assert (again.pending, again.failed) == (2, 1)
-    finally:
-        run_sync(qtbot, session.close())
 
 
 def test_retry_now_sends_a_message_whose_submission_was_refused(
@@ -251,11 +244,7 @@ def test_no_identity_keeps_the_message_until_the_server_has_one(
             conn.execute(
                 f"INSERT INTO identities ({columns}) VALUES ({marks})", tuple(identity.values())
             )
-    view.select(desk.session.outbox_list()[0].id)
-    view.retry_button.click()
-    qtbot.waitUntil(
-        lambda: [r.state for r in desk.session.outbox_list()] == ["sent"], timeout=10_000
-    )
+    desk.retry(view, desk.session.outbox_list()[0].id)
 
 
 def test_cancel_asks_first_then_removes_the_message_and_its_documents(
@@ -299,11 +288,7 @@ def test_a_draft_the_server_lost_twice_is_kept_with_its_reason_and_retry_sends_i
     qtbot.waitUntil(lambda: desk.counter() == "Boîte d'envoi : 1 en échec")
     view = desk.view()
     assert row_texts(view, 0)[2:] == ["Refusé", messages.SEND_DRAFT_LOST.text()]
-    view.select(row.id)
-    view.retry_button.click()
-    qtbot.waitUntil(
-        lambda: [r.state for r in desk.session.outbox_list()] == ["sent"], timeout=10_000
-    )
+    desk.retry(view, row.id)
 
     assert received_by_bob(qtbot, server, row.message_id) == 1
 

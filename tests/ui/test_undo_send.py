@@ -20,12 +20,11 @@ from app import settings as settings_mod
 from app.message.draft import ChosenPatient, Draft, DraftDocument
 from app.message.patient import PatientIdentity
 from app.records import Address
-from app.session import AccountSession
 from server.testing import ServerThread
-from tests.server.conftest import ALICE, BOB
+from tests.server.conftest import BOB
 from tests.ui.composer_helpers import inbox_emails
 from tests.ui.conftest import run_sync
-from tests.ui.desk import Desk
+from tests.ui.desk import Desk, alice_session
 from ui.composer.composer import Composer
 
 pytestmark = pytest.mark.send_delay
@@ -69,13 +68,10 @@ def desk(
     server: ServerThread,
     data_root: Path,
 ) -> Iterator[ComposerDesk]:
-    session = run_sync(
-        qtbot, AccountSession.open(data_root, server.base_url, ALICE.login, ALICE.password)
-    )
-    session.start()
-    qtbot.waitUntil(lambda: session.online and session.engine is not None, timeout=10_000)
-    yield ComposerDesk(qtbot, session)
-    run_sync(qtbot, session.close())
+    with alice_session(qtbot, server, data_root) as session:
+        session.start()
+        qtbot.waitUntil(lambda: session.online and session.engine is not None, timeout=10_000)
+        yield ComposerDesk(qtbot, session)
 
 
 def received(server: ServerThread, subject: str) -> int:
