@@ -1,15 +1,16 @@
-"""A thumbnail of an image document under its chip in the reader, so that a photo of a wound or a
-scanned page is seen without opening a viewer.
+"""A thumbnail of a document under its chip in the reader — an image, or the first page of a PDF
+(ui/mail/pdf_page.py) —, so that a photo of a wound or a letter is seen without opening a viewer.
 
-The image comes through the chip's own private copy (`AttachmentChip.prepare`: the encrypted cache
-first, the server otherwise), the one "Ouvrir" uses, so it is fetched once. It is decoded off the
-UI thread (`asyncio.to_thread`) and never whole when large: the dimensions the file declares are
+The file comes through the chip's own private copy (`AttachmentChip.prepare`: the encrypted cache
+first, the server otherwise), the one "Ouvrir" uses, so it is fetched once. An image is decoded off
+the UI thread (`asyncio.to_thread`) and never whole when large: the dimensions the file declares are
 read first and a file that claims more than `MAX_PIXELS` is refused before any pixel is decoded
 (a 20,000 × 20,000 "bomb" would take 1.6 GB), then the reader scales while decoding where the
 format allows (JPEG). A file that does not decode (truncated, lying about its type) shows
-"Aperçu indisponible" — the document itself can still be opened or saved. Not cached and offline:
-nothing is fetched until the user asks, so the reader does not promise what it cannot show.
-PDF first pages are not previewed: that needs a PDF renderer (Qt's is not in PySide6 Essentials).
+"Aperçu indisponible" — the document itself can still be opened or saved. A PDF is rendered by
+PDFium on its own worker thread, with its own limits (ui/mail/pdf_page.py). Not cached and
+offline: nothing is fetched until the user asks, so the reader does not promise what it cannot
+show.
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ui import tasks
 from ui.mail.documents import AttachmentChip
+from ui.mail.pdf_page import load_first_page
 from ui.plain import PlainLabel
 
-PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg"})
+PDF_TYPE = "application/pdf"
+PREVIEWED_TYPES = frozenset({"image/png", "image/jpeg", PDF_TYPE})
 THUMBNAIL_SIDE = 240  # px, the longer side at most
 MAX_PIXELS = 50_000_000  # a 50-megapixel photo at most (200 MB decoded): any camera's
 
 
 def previewable(chip: AttachmentChip) -> bool:
-    """An image the reader may show: PNG or JPEG, and not a program dressed as one."""
+    """A document the reader may show: PNG, JPEG or PDF, and not a program dressed as one."""
     return not chip.runs_code and chip.attachment.type.lower() in PREVIEWED_TYPES
 
 
@@ -56,33 +59,36 @@ def decode_thumbnail(path: Path, side: int = THUMBNAIL_SIDE) -> QImage | None:
     return None if image.isNull() else image
 
 
-async def load_thumbnail(path: Path, side: int = THUMBNAIL_SIDE) -> QImage | None:
+async def load_thumbnail(path: Path, type_: str, side: int = THUMBNAIL_SIDE) -> QImage | None:
+    """The thumbnail of the document at `path`, of MIME type `type_`, made off the UI thread."""
+    if type_.lower() == PDF_TYPE:
+        return await load_first_page(path, side)
     return await asyncio.to_thread(decode_thumbnail, path, side)
 
 
-class ImagePreview(QWidget):
-    """The thumbnail of `chip`'s image; a click opens the document, as the chip does."""
+class DocumentPreview(QWidget):
+    """The thumbnail of `chip`'s document; a click opens the document, as the chip does."""
 
     def __init__(self, chip: AttachmentChip, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.chip = chip
-        self.setObjectName("imagePreview")
+        self.setObjectName("documentPreview")
         column = QVBoxLayout(self)
         column.setContentsMargins(40, 0, 0, 0)  # under the chip's text, past its icon
         column.setSpacing(4)
         self.picture = PlainLabel()
-        self.picture.setObjectName("imagePreviewPicture")
+        self.picture.setObjectName("documentPreviewPicture")
         self.picture.setAccessibleName(self.tr("Aperçu de {name}").format(name=chip.name))
         self.picture.hide()
         column.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignLeft)
         self.status = PlainLabel()
-        self.status.setObjectName("imagePreviewStatus")
+        self.status.setObjectName("documentPreviewStatus")
         self.status.hide()
         column.addWidget(self.status, 0, Qt.AlignmentFlag.AlignLeft)
         self.show_button = QPushButton(self.tr("Afficher l'aperçu"))
-        self.show_button.setObjectName("imagePreviewShow")
+        self.show_button.setObjectName("documentPreviewShow")
         self.show_button.setToolTip(
-            self.tr("L'image n'est pas encore sur cet ordinateur : elle sera téléchargée.")
+            self.tr("Le document n'est pas encore sur cet ordinateur : il sera téléchargé.")
         )
         self.show_button.clicked.connect(lambda _checked=False: self.load())
         self.show_button.hide()
@@ -102,7 +108,9 @@ class ImagePreview(QWidget):
         self.chip.prepare(self._decode)
 
     def _decode(self, path: Path) -> None:
-        tasks.run(load_thumbnail(path), self, self._show, self._unavailable)
+        tasks.run(
+            load_thumbnail(path, self.chip.attachment.type), self, self._show, self._unavailable
+        )
 
     def _say(self, text: str) -> None:
         self.status.setText(text)

@@ -30,7 +30,7 @@ from ui import tasks, theme
 from ui.mail.conversation_model import people
 from ui.mail.documents import AttachmentChip
 from ui.mail.message_body import MessageBody, TruncatedNotice
-from ui.mail.preview import ImagePreview, previewable
+from ui.mail.preview import DocumentPreview, previewable
 from ui.plain import PlainLabel, RichLabel
 
 MARK_READ_MS = 1_000
@@ -138,7 +138,7 @@ class MessageCard(QFrame):
             column.addWidget(self.truncation)  # above: seen before the body is read
         column.addWidget(self.body)
         self.chips: list[AttachmentChip] = []
-        self.previews: list[ImagePreview] = []
+        self.previews: list[DocumentPreview] = []
         documents = [
             a
             for a in record.attachments
@@ -156,7 +156,7 @@ class MessageCard(QFrame):
                 line.addStretch(1)
                 grid.addLayout(line)
                 if previewable(chip):
-                    self.previews.append(ImagePreview(chip))
+                    self.previews.append(DocumentPreview(chip))
                     grid.addWidget(self.previews[-1])
             column.addLayout(grid)
         self._load_images(session)
