@@ -1,8 +1,9 @@
 """The first page of a PDF under its chip in the reader (PDFium, ui/mail/pdf_page.py): a letter
-shows as a thumbnail within 240 px with its page's aspect and what is drawn on it, and a click
-opens it; a corrupt PDF, one locked by a password, one claiming a page larger than PDF allows and
-one too long to draw say "Aperçu indisponible", the gigantic page refused before anything is
-drawn; every PDFium call runs on its one worker thread."""
+shows as a thumbnail within 240 px with its page's aspect and what is drawn on it, read in place
+from the encrypted cache (no decrypted copy on disk), and a click opens it; a corrupt PDF, one
+locked by a password, one claiming a page larger than PDF allows and one too long to draw say
+"Aperçu indisponible", the gigantic page refused before anything is drawn; every PDFium call
+runs on its one worker thread."""
 
 from __future__ import annotations
 
@@ -69,6 +70,11 @@ def test_a_pdf_letter_shows_its_first_page_within_240_px_that_opens_it(
     assert dark_pixels(preview.image) > 200  # the letter's text, not a white page
     assert preview.picture.isVisible()
     assert not preview.status.isVisible()
+    # Drawn from the encrypted cache, in place: no decrypted copy on disk, and kept offline.
+    copies = preview.chip.session.copies.folder
+    assert preview.chip.copy is None
+    assert copies is None or not any(p.is_file() for p in copies.rglob("*"))
+    assert preview.chip.available_offline
     opened: list[Any] = []
     monkeypatch.setattr(preview.chip, "open", lambda: opened.append(True))
     qtbot.mouseClick(preview, Qt.MouseButton.LeftButton, pos=preview.picture.geometry().center())

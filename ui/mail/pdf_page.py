@@ -3,9 +3,10 @@ own PDF module is not in PySide6 Essentials), for the reader's document previews
 
 A PDF is the document a GP receives most, and the one most often sent by strangers, so it is
 treated as hostile:
-- PDFium reads the file from its path (`FPDF_LoadDocument`), object by object as it needs them:
-  a 200 MB PDF is never loaded whole into memory, and the decrypted private copy the chip already
-  made for "Ouvrir" is the only one on disk (no second copy, no bytes through Python);
+- PDFium reads the document in place, block by block as it needs them: from the encrypted cache
+  (`AccountSession.document_content`, `FPDF_LoadCustomDocument`), so nothing decrypted is
+  written to disk for a preview, or from a file's path; a 200 MB PDF is never loaded whole into
+  memory;
 - the page's size is checked before anything is drawn: a page larger than PDF itself allows
   (14,400 units a side, ISO 32000-1 annex C), empty, or a strip that would be a line of pixels is
   refused; otherwise the page is scaled into `side` × `side`, so the bitmap is never larger;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import io
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -52,13 +54,15 @@ def page_pixels(width: float, height: float, side: int) -> tuple[int, int] | Non
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def render_first_page(path: Path, side: int, seconds: float = RENDER_SECONDS) -> QImage | None:
-    """Page 1 of the PDF at `path` within `side` × `side` pixels on white, or None when it
-    cannot be shown safely. Call it on `PDFIUM` only."""
+def render_first_page(
+    source: Path | io.RawIOBase, side: int, seconds: float = RENDER_SECONDS
+) -> QImage | None:
+    """Page 1 of the PDF at `source` (a path, or a seekable reader) within `side` × `side`
+    pixels on white, or None when it cannot be shown safely. Call it on `PDFIUM` only."""
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(path)
+        document = pdfium.PdfDocument(source)
     except pdfium.PdfiumError:  # not a PDF, damaged past repair, or a password is needed
         return None
     try:
@@ -106,5 +110,6 @@ def _draw(page: object, width: int, height: int, seconds: float) -> QImage | Non
         c.FPDFBitmap_Destroy(bitmap)
 
 
-async def load_first_page(path: Path, side: int) -> QImage | None:
-    return await asyncio.get_running_loop().run_in_executor(PDFIUM, render_first_page, path, side)
+async def load_first_page(source: Path | io.RawIOBase, side: int) -> QImage | None:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(PDFIUM, render_first_page, source, side)

@@ -22,6 +22,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from app.records import AttachmentRecord
+from app.session import AccountSession
 from ui import tasks
 from ui.mail.documents import AttachmentChip
 from ui.mail.pdf_page import load_first_page
@@ -59,11 +61,19 @@ def decode_thumbnail(path: Path, side: int = THUMBNAIL_SIDE) -> QImage | None:
     return None if image.isNull() else image
 
 
-async def load_thumbnail(path: Path, type_: str, side: int = THUMBNAIL_SIDE) -> QImage | None:
-    """The thumbnail of the document at `path`, of MIME type `type_`, made off the UI thread."""
-    if type_.lower() == PDF_TYPE:
-        return await load_first_page(path, side)
+async def load_thumbnail(path: Path, side: int = THUMBNAIL_SIDE) -> QImage | None:
     return await asyncio.to_thread(decode_thumbnail, path, side)
+
+
+async def load_pdf_thumbnail(
+    session: AccountSession, attachment: AttachmentRecord, name: str, side: int = THUMBNAIL_SIDE
+) -> QImage | None:
+    """Page 1 of a PDF read in place from the encrypted cache (fetched into it first if needed):
+    no decrypted copy on disk, only the blocks PDFium asks for in memory."""
+    a = attachment
+    content = await session.document_content(a.blob_id, name, a.type, a.size)
+    with content:
+        return await load_first_page(content, side)
 
 
 class DocumentPreview(QWidget):
@@ -94,6 +104,7 @@ class DocumentPreview(QWidget):
         self.show_button.hide()
         column.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.image: QImage | None = None
+        self.loading = False  # fetching or drawing: neither the thumbnail nor a reason yet
         chip.fetchFailed.connect(self._unavailable)  # its reason is in the status bar
         if chip.available_offline or chip.session.online:
             self.load()
@@ -101,22 +112,38 @@ class DocumentPreview(QWidget):
             self.show_button.show()
 
     def load(self) -> None:
-        """Fetches the private copy (once, shared with the chip), then decodes it off the UI
-        thread."""
+        """An image: fetches the private copy (once, shared with the chip), then decodes it off
+        the UI thread. A PDF: drawn from the cache, with no copy (`load_pdf_thumbnail`)."""
         self.show_button.hide()
+        self.loading = True
         self._say(self.tr("Chargement de l'aperçu…"))
-        self.chip.prepare(self._decode)
+        if self.chip.attachment.type.lower() == PDF_TYPE:
+            tasks.run(
+                load_pdf_thumbnail(self.chip.session, self.chip.attachment, self.chip.name),
+                self,
+                self._drawn,
+                self._fetch_failed,
+            )
+        else:
+            self.chip.prepare(self._decode)
 
     def _decode(self, path: Path) -> None:
-        tasks.run(
-            load_thumbnail(path, self.chip.attachment.type), self, self._show, self._unavailable
-        )
+        tasks.run(load_thumbnail(path), self, self._show, self._unavailable)
+
+    def _drawn(self, image: QImage | None) -> None:
+        self.chip.show_availability()  # fetched for the preview, it is kept
+        self._show(image)
+
+    def _fetch_failed(self, message: str) -> None:
+        self.chip.notice.emit(message)  # the reason, in the status bar, as for "Ouvrir"
+        self._unavailable()
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
         self.status.show()
 
     def _show(self, image: QImage | None) -> None:
+        self.loading = False
         if image is None:
             self._unavailable()
             return
@@ -129,6 +156,7 @@ class DocumentPreview(QWidget):
         self.status.hide()
 
     def _unavailable(self, _message: str = "") -> None:
+        self.loading = False
         self.picture.hide()
         self._say(self.tr("Aperçu indisponible"))
 
