@@ -7,6 +7,7 @@ marked read after a moment on screen, unless the user just marked it unread.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -312,3 +313,28 @@ class ReaderView(QWidget):
 
     def record(self, email_id: str) -> EmailRecord | None:
         return next((r for r in self.records if r.id == email_id), None)
+
+
+async def demo_preview_screenshot(session: AccountSession) -> QWidget:
+    """`make screenshots`: the reader on the newest conversation of the inbox with both a PDF
+    and an image among its documents, their thumbnails loaded (or saying why not)."""
+    reader = ReaderView(session)
+    reader.resize(900, 800)
+    inbox = session.mailbox_by_role("inbox")
+    threads = session.conversations(inbox.id, limit=500) if inbox is not None else []
+
+    def both(thread_id: str) -> bool:
+        types = {a.type.lower() for r in session.thread(thread_id) for a in r.attachments}
+        return "application/pdf" in types and bool(types & {"image/png", "image/jpeg"})
+
+    chosen = next((t for t in threads if both(t)), threads[0] if threads else None)
+    if chosen is not None:
+        reader.show_thread(chosen, mark_read=False)
+    previews = [p for card in reader.cards for p in card.previews]
+    for _ in range(100):  # 10 s at most: fetched from the server, then drawn
+        if not any(p.loading for p in previews):
+            break
+        await asyncio.sleep(0.1)
+    if previews:  # the last one whole, with what is above it
+        reader.scroller.ensureWidgetVisible(previews[-1], 0, 0)
+    return reader
