@@ -24,6 +24,7 @@ from tests.ui.conftest import run_sync
 from tests.ui.desktop_helpers import CARDIO, deliver_to_gp
 from tests.ui.pdf_make import one_page_pdf
 from tests.ui.test_print_preview import open_message, previews_of
+from ui import theme
 from ui.mail import pdf_page
 from ui.mail.pdf_page import page_pixels, render_first_page
 from ui.shell.main_window import MainWindow
@@ -45,10 +46,11 @@ LETTER = make_pdf(
 
 
 def dark_pixels(image: QImage) -> int:
+    """Within the page, its grey edge left out."""
     return sum(
         1
-        for y in range(image.height())
-        for x in range(image.width())
+        for y in range(1, image.height() - 1)
+        for x in range(1, image.width() - 1)
         if QColor(image.pixel(x, y)).lightness() < 160
     )
 
@@ -68,6 +70,7 @@ def test_a_pdf_letter_shows_its_first_page_within_240_px_that_opens_it(
     assert preview.image is not None
     assert preview.image.size() == QSize(170, 240)  # A4's 595 × 842, aspect kept
     assert dark_pixels(preview.image) > 200  # the letter's text, not a white page
+    assert QColor(preview.image.pixel(0, 0)).name() == theme.MUTED  # the page's edge
     assert preview.picture.isVisible()
     assert not preview.status.isVisible()
     # Drawn from the encrypted cache, in place: no decrypted copy on disk, and kept offline.

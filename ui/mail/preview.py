@@ -19,12 +19,12 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QImageReader, QMouseEvent, QPixmap
+from PySide6.QtGui import QColor, QImage, QImageReader, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from app.records import AttachmentRecord
 from app.session import AccountSession
-from ui import tasks
+from ui import tasks, theme
 from ui.mail.documents import AttachmentChip
 from ui.mail.pdf_page import load_first_page
 from ui.plain import PlainLabel
@@ -74,6 +74,17 @@ async def load_pdf_thumbnail(
     content = await session.document_content(a.blob_id, name, a.type, a.size)
     with content:
         return await load_first_page(content, side)
+
+
+def page_edge(page: QImage) -> QImage:
+    """A page drawn with a grey edge, so that a white page stands out from the white card it lies
+    on."""
+    framed = page.copy()
+    painter = QPainter(framed)
+    painter.setPen(QColor(theme.MUTED))
+    painter.drawRect(framed.rect().adjusted(0, 0, -1, -1))
+    painter.end()
+    return framed
 
 
 class DocumentPreview(QWidget):
@@ -132,7 +143,7 @@ class DocumentPreview(QWidget):
 
     def _drawn(self, image: QImage | None) -> None:
         self.chip.show_availability()  # fetched for the preview, it is kept
-        self._show(image)
+        self._show(None if image is None else page_edge(image))
 
     def _fetch_failed(self, message: str) -> None:
         self.chip.notice.emit(message)  # the reason, in the status bar, as for "Ouvrir"

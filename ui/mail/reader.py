@@ -319,7 +319,7 @@ async def demo_preview_screenshot(session: AccountSession) -> QWidget:
     """`make screenshots`: the reader on the newest conversation of the inbox with both a PDF
     and an image among its documents, their thumbnails loaded (or saying why not)."""
     reader = ReaderView(session)
-    reader.resize(900, 800)
+    reader.resize(900, 1150)  # both documents, whole
     inbox = session.mailbox_by_role("inbox")
     threads = session.conversations(inbox.id, limit=500) if inbox is not None else []
 
@@ -335,6 +335,4 @@ async def demo_preview_screenshot(session: AccountSession) -> QWidget:
         if not any(p.loading for p in previews):
             break
         await asyncio.sleep(0.1)
-    if previews:  # the last one whole, with what is above it
-        reader.scroller.ensureWidgetVisible(previews[-1], 0, 0)
     return reader
