@@ -86,6 +86,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/bodies.py --size-mb 200
 	$(BIN)/python bench/xdm.py --messages 6
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/render.py --runs 3
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/pdf_preview.py --size-mb 200 --runs 3
 	$(BIN)/python bench/tls.py
 	$(BIN)/python bench/interop.py
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/ui.py --count 100000 --sync 10000 --runs 5

@@ -14,6 +14,7 @@ opener: it can only be saved, to be checked before anyone opens it.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import queue
 import re
@@ -22,6 +23,7 @@ import unicodedata
 from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from app import logs, messages
 from app.copies import PrivateCopies, mark_of_the_web
@@ -143,6 +145,47 @@ def runs_code(name: str | None, type_: str | None = None) -> bool:
     return declared in EXECUTABLE_TYPES
 
 
+class CachedContent(io.RawIOBase):
+    """A document's content read from the encrypted cache as it is asked for: seekable and
+    read-only, for a reader that pulls blocks (PDFium, for the reader's PDF previews). Nothing
+    decrypted is written to disk and only the chunks a read spans are in memory. A read of a
+    document evicted meanwhile, or after the cache closed, is short (an error to the reader)."""
+
+    def __init__(self, cache: Cache, blob_id: str, size: int) -> None:
+        super().__init__()
+        self.cache = cache
+        self.blob_id = blob_id
+        self.size = size
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative position")
+        self.position = base + offset
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = min(len(memoryview(buffer).cast("B")), max(0, self.size - self.position))
+        try:
+            with self.cache.read() as conn:
+                data = attachments.read_range(conn, self.blob_id, self.position, wanted)
+        except CoreError:  # evicted, or the session closed: nothing more to read
+            return 0
+        memoryview(buffer).cast("B")[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+
 class Attachments:
     """The documents of one account: in the cache, as private copies for the viewer (in
     `copies`, which the session owns and wipes), and saved where the user chooses. `origin` (the
@@ -244,6 +287,12 @@ class Attachments:
         finally:
             await asyncio.to_thread(pieces.put, None)
         return await writing
+
+    async def content(self, blob_id: str, name: str, type_: str, size: int = 0) -> CachedContent:
+        """The document's content to read in place from the cache (fetched first if needed), for
+        the app's own previews: no copy on disk."""
+        stored = await self.ensure(blob_id, safe_file_name(name), type_, size)
+        return CachedContent(self.cache, blob_id, stored)
 
     async def open_copy(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
         """A private copy for the system's viewer, under the document's safe name (wiped with

@@ -21,7 +21,7 @@ from app import logs, messages
 from app.account import identities, signout
 from app.account.identities import Identity
 from app.account.login import OpenAccount, open_account, resume_account
-from app.attachments import Attachments
+from app.attachments import Attachments, CachedContent
 from app.copies import PrivateCopies
 from app.errors import CoreError
 from app.events import ConnectionChanged, DraftsChanged, EventBus, OutboxChanged
@@ -568,6 +568,13 @@ class AccountSession:
 
     async def open_document(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
         return await self.attachments.open_copy(blob_id, name, type_, size)
+
+    async def document_content(
+        self, blob_id: str, name: str, type_: str, size: int = 0
+    ) -> CachedContent:
+        """The document read in place from the encrypted cache (fetched first if needed): what a
+        preview reads, without a decrypted copy on disk."""
+        return await self.attachments.content(blob_id, name, type_, size)
 
     async def copy_document(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
         """A private copy to attach to a new message (a forward): programs pass on too, since

@@ -5,10 +5,11 @@ Run with the build venv's Python it lists what the frozen app bundles (the runti
 PyInstaller's bootloader); with the dev venv's, what a checkout runs on. For each distribution
 but this project's own: its name, version, licence (the SPDX expression of PEP 639, else the
 older License field, else the licence classifiers) and the text of every licence file its
-metadata carries. Then Python's own licence, and the licences of code that wheels link in without
-shipping its text: Qt (LGPL-3.0, in PySide6's wheels) and SQLCipher and OpenSSL (statically in
-sqlcipher3's). Those texts come from scripts/licenses/ (SPDX texts, npm package
-spdx-license-list 6.12.0).
+metadata carries: those named so (LICENSE, COPYING…) and everything in its `licenses/` folder
+(PEP 639), where pypdfium2 puts its own and PDFium's under their SPDX or project names. Then
+Python's own licence, and the licences of code that wheels link in without shipping its text:
+Qt (LGPL-3.0, in PySide6's wheels) and SQLCipher and OpenSSL (statically in sqlcipher3's). Those
+texts come from scripts/licenses/ (SPDX texts, npm package spdx-license-list 6.12.0).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def licence_files(dist: importlib.metadata.Distribution) -> list[tuple[str, str]
         parts = file.parts
         if not parts or not parts[0].endswith(".dist-info"):
             continue
-        if LICENSE_FILE.search(file.name):
+        if LICENSE_FILE.search(file.name) or parts[1:2] == ("licenses",):
             path = Path(str(dist.locate_file(file)))
             if path.is_file():
                 name = "/".join(parts[1:])

@@ -33,6 +33,7 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("main-window", "ui.shell.main_window"),
     Screen("main-window-filtered-1024", "ui.shell.demo_states", "demo_filtered_screenshot"),
     Screen("brouillons", "ui.shell.demo_states", "demo_drafts_screenshot"),
+    Screen("reader-document-preview", "ui.mail.reader", "demo_preview_screenshot"),
     Screen("composer", "ui.composer.composer"),
     Screen("composer-long-error", "ui.shell.demo_states", "demo_error_screenshot"),
     Screen("directory", "ui.directory.view"),

@@ -109,6 +109,25 @@ def _chunks(conn: Connection, blob_id: str, count: int) -> Iterator[bytes]:
         yield bytes(part[0])
 
 
+def read_range(conn: Connection, blob_id: str, offset: int, length: int) -> bytes:
+    """`length` bytes of the content from `offset` (fewer past its end), reading only the chunks
+    that hold them (all but the last are CHUNK_SIZE long: `put_content`); ContentMissing if it is
+    not, or no longer, in the cache."""
+    if offset < 0 or length < 0:
+        raise ValueError("negative offset or length")
+    first, last = offset // CHUNK_SIZE, (offset + length - 1) // CHUNK_SIZE
+    rows = conn.execute(
+        "SELECT seq, data FROM attachment_content WHERE blob_id = ? AND seq BETWEEN ? AND ? "
+        "ORDER BY seq",
+        (blob_id, first, last),
+    ).fetchall()
+    if not rows and not has_content(conn, blob_id):
+        raise ContentMissing("no content for this blob")
+    data = b"".join(bytes(row[1]) for row in rows)
+    start = offset - first * CHUNK_SIZE
+    return data[start : start + length] if length else b""
+
+
 def touch(conn: Connection, blob_id: str, now_ms: int | None = None) -> None:
     """Marks the content as just used (it goes last when the budget is enforced)."""
     conn.execute(

@@ -1097,9 +1097,42 @@
     </message>
 </context>
 <context>
+    <name>DocumentPreview</name>
+    <message>
+        <location filename="../../ui/mail/preview.py" line="+81"/>
+        <source>Aperçu de {name}</source>
+        <translation>Preview of {name}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Afficher l&apos;aperçu</source>
+        <translation>Show the preview</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Le document n&apos;est pas encore sur cet ordinateur : il sera téléchargé.</source>
+        <translation>The document is not on this computer yet: it will be downloaded.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Chargement de l&apos;aperçu…</source>
+        <translation>Loading the preview…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Cliquez pour ouvrir le document</source>
+        <translation>Click to open the document</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Aperçu indisponible</source>
+        <translation>Preview unavailable</translation>
+    </message>
+</context>
+<context>
     <name>DocumentRow</name>
     <message>
-        <location line="-81"/>
+        <location filename="../../ui/composer/documents.py" line="-81"/>
         <source>Type de document</source>
         <translation>Document type</translation>
     </message>
@@ -1325,39 +1358,6 @@
         <location line="+1"/>
         <source>Correspondants récents</source>
         <translation>Recent correspondents</translation>
-    </message>
-</context>
-<context>
-    <name>ImagePreview</name>
-    <message>
-        <location filename="../../ui/mail/preview.py" line="+75"/>
-        <source>Aperçu de {name}</source>
-        <translation>Preview of {name}</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Afficher l&apos;aperçu</source>
-        <translation>Show the preview</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>L&apos;image n&apos;est pas encore sur cet ordinateur : elle sera téléchargée.</source>
-        <translation>The image is not on this computer yet: it will be downloaded.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Chargement de l&apos;aperçu…</source>
-        <translation>Loading the preview…</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Cliquez pour ouvrir le document</source>
-        <translation>Click to open the document</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Aperçu indisponible</source>
-        <translation>Preview unavailable</translation>
     </message>
 </context>
 <context>

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 
+from app.attachments import CachedContent
 from app.store import attachments, outbox
 from app.store.attachments import CHUNK_SIZE, ContentMissing
 from app.store.db import Cache
@@ -90,3 +92,43 @@ def test_content_survives_reopening(cache_path: Path, key: CacheKey) -> None:
     with again.read() as conn:
         assert b"".join(attachments.open_content(conn, "keep")) == b"document"
     again.close()
+
+
+def test_a_range_reads_only_the_chunks_it_spans_and_stops_at_the_end(cache: Cache) -> None:
+    data = os.urandom(CHUNK_SIZE * 3 + 100)
+    cache.write_blocking(lambda c: attachments.put_content(c, "R", [data]))
+    with cache.read() as conn:
+        for offset, length in (
+            (0, 10),
+            (CHUNK_SIZE - 5, 10),
+            (5, CHUNK_SIZE * 2),
+            (len(data) - 50, 500),
+        ):
+            assert (
+                attachments.read_range(conn, "R", offset, length) == data[offset : offset + length]
+            )
+        assert attachments.read_range(conn, "R", len(data) + 10, 10) == b""
+        assert attachments.read_range(conn, "R", 7, 0) == b""
+        with pytest.raises(ContentMissing):
+            attachments.read_range(conn, "absent", 0, 10)
+
+
+def test_cached_content_is_a_seekable_reader_that_writes_nothing_to_disk(
+    cache: Cache, tmp_path: Path
+) -> None:
+    data = os.urandom(CHUNK_SIZE + 4321)
+    cache.write_blocking(lambda c: attachments.put_content(c, "C", [data]))
+    before = sorted(p for p in tmp_path.rglob("*"))
+    reader = CachedContent(cache, "C", len(data))
+    assert reader.seek(0, io.SEEK_END) == len(data)
+    reader.seek(CHUNK_SIZE - 3)
+    buffer = bytearray(10)
+    assert reader.readinto(buffer) == 10
+    assert bytes(buffer) == data[CHUNK_SIZE - 3 : CHUNK_SIZE + 7]
+    assert reader.tell() == CHUNK_SIZE + 7
+    reader.seek(0)
+    assert reader.read() == data
+    assert sorted(p for p in tmp_path.rglob("*")) == before  # read in place: no copy
+    cache.write_blocking(lambda c: attachments.delete_content(c, "C"))
+    reader.seek(0)
+    assert reader.readinto(bytearray(10)) == 0  # evicted meanwhile: a short read, no error

@@ -24,7 +24,7 @@ from tests.ui import mail_helpers, pdf_text
 from tests.ui.desktop_helpers import CARDIO, deliver_to_gp
 from tests.ui.mail_helpers import row_where
 from ui.mail import printing
-from ui.mail.preview import ImagePreview, decode_thumbnail
+from ui.mail.preview import DocumentPreview, decode_thumbnail
 from ui.shell.main_window import MainWindow
 
 window = mail_helpers.window  # fixture
@@ -162,7 +162,7 @@ def test_a_long_message_prints_as_plain_text_on_numbered_pages_with_every_line_i
     assert numbers == list(range(1, count + 1))
 
 
-def previews_of(qtbot: QtBot, window: MainWindow) -> list[ImagePreview]:
+def previews_of(qtbot: QtBot, window: MainWindow) -> list[DocumentPreview]:
     qtbot.waitUntil(lambda: any(card.previews for card in window.reader.cards), timeout=10_000)
     return [p for card in window.reader.cards for p in card.previews]
 

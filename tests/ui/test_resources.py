@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from scripts import resource_files
+from scripts import notices, resource_files
 from ui import theme
 from ui.login.window import LoginWindow
 
@@ -99,3 +99,15 @@ def test_starting_without_the_resources_logs_an_error(
     assert len(errors) == 1
     assert "icons/monsisra.svg" in errors[0]
     assert str(resources) in errors[0]
+
+
+def test_the_notices_carry_pypdfium2s_and_pdfiums_licences_from_its_licenses_folder() -> None:
+    """pypdfium2 keeps its licences in its metadata's licenses/ folder (PEP 639) under names like
+    Apache-2.0.txt and pdfium.txt, which the file-name rule alone (LICENSE, COPYING…) missed."""
+    text = notices.notices()
+    start = text.index("\npypdfium2 5.")
+    section = text[start : text.index("\n" + notices.RULE, start + 1 + len(notices.RULE))]
+    assert "--- licenses/LICENSES/Apache-2.0.txt ---" in section
+    assert "--- licenses/LICENSES/BSD-3-Clause.txt ---" in section
+    assert "--- licenses/BUILD_LICENSES/pdfium.txt ---" in section
+    assert "Copyright 2014 The PDFium Authors" in section

@@ -7,6 +7,7 @@ marked read after a moment on screen, unless the user just marked it unread.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,7 +31,7 @@ from ui import tasks, theme
 from ui.mail.conversation_model import people
 from ui.mail.documents import AttachmentChip
 from ui.mail.message_body import MessageBody, TruncatedNotice
-from ui.mail.preview import ImagePreview, previewable
+from ui.mail.preview import DocumentPreview, previewable
 from ui.plain import PlainLabel, RichLabel
 
 MARK_READ_MS = 1_000
@@ -138,7 +139,7 @@ class MessageCard(QFrame):
             column.addWidget(self.truncation)  # above: seen before the body is read
         column.addWidget(self.body)
         self.chips: list[AttachmentChip] = []
-        self.previews: list[ImagePreview] = []
+        self.previews: list[DocumentPreview] = []
         documents = [
             a
             for a in record.attachments
@@ -156,7 +157,7 @@ class MessageCard(QFrame):
                 line.addStretch(1)
                 grid.addLayout(line)
                 if previewable(chip):
-                    self.previews.append(ImagePreview(chip))
+                    self.previews.append(DocumentPreview(chip))
                     grid.addWidget(self.previews[-1])
             column.addLayout(grid)
         self._load_images(session)
@@ -312,3 +313,26 @@ class ReaderView(QWidget):
 
     def record(self, email_id: str) -> EmailRecord | None:
         return next((r for r in self.records if r.id == email_id), None)
+
+
+async def demo_preview_screenshot(session: AccountSession) -> QWidget:
+    """`make screenshots`: the reader on the newest conversation of the inbox with both a PDF
+    and an image among its documents, their thumbnails loaded (or saying why not)."""
+    reader = ReaderView(session)
+    reader.resize(900, 1150)  # both documents, whole
+    inbox = session.mailbox_by_role("inbox")
+    threads = session.conversations(inbox.id, limit=500) if inbox is not None else []
+
+    def both(thread_id: str) -> bool:
+        types = {a.type.lower() for r in session.thread(thread_id) for a in r.attachments}
+        return "application/pdf" in types and bool(types & {"image/png", "image/jpeg"})
+
+    chosen = next((t for t in threads if both(t)), threads[0] if threads else None)
+    if chosen is not None:
+        reader.show_thread(chosen, mark_read=False)
+    previews = [p for card in reader.cards for p in card.previews]
+    for _ in range(100):  # 10 s at most: fetched from the server, then drawn
+        if not any(p.loading for p in previews):
+            break
+        await asyncio.sleep(0.1)
+    return reader
