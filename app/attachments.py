@@ -36,7 +36,7 @@ from app.remote.blobs import BlobTooLarge, download_chunks
 from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import JmapClient
 from app.store import attachments
-from app.store.db import Cache
+from app.store.db import Cache, Connection
 from app.text import strip_bidi
 
 log = logs.get("attachments")
@@ -203,8 +203,9 @@ class Attachments:
     ) -> bytes:
         """The whole content of a small document for the app's own reading (an XDM package),
         from the cache when it is there, else downloaded (BlobTooLarge past `max_bytes`) and,
-        with `keep_at_ms`, kept in the cache as keep_offline keeps it. ServerUnreachable (not
-        NotAvailableOffline) when the server does not answer: the caller stops its run."""
+        with `keep_at_ms`, kept in the cache as keep_offline keeps it when the budget has room
+        for it (nothing is let go for it: the prefetch decides what stays). ServerUnreachable
+        (not NotAvailableOffline) when the server does not answer: the caller stops its run."""
         while True:
             await self._no_download_of(blob_id)
             data = await asyncio.to_thread(self._cached_bytes, blob_id, max_bytes)
@@ -219,7 +220,11 @@ class Attachments:
             if keep_at_ms is not None:
                 await self.cache.write(
                     partial(
-                        attachments.put_content, blob_id=blob_id, chunks=[data], now_ms=keep_at_ms
+                        _keep_if_room,
+                        blob_id=blob_id,
+                        data=data,
+                        at_ms=keep_at_ms,
+                        budget=self.budget_bytes,
                     )
                 )
         return data
@@ -372,3 +377,9 @@ class Attachments:
         with os.fdopen(fd, "wb") as f, self.cache.read() as conn:
             for piece in attachments.read_content(conn, blob_id):
                 f.write(piece)
+
+
+def _keep_if_room(conn: Connection, blob_id: str, data: bytes, at_ms: int, budget: int) -> None:
+    """Stored (last access `at_ms`) when the budget has room for it: nothing is let go for it."""
+    if attachments.total_size(conn) + len(data) <= budget:
+        attachments.put_content(conn, blob_id, [data], now_ms=at_ms)

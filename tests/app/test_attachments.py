@@ -129,6 +129,21 @@ async def test_a_document_asked_for_by_several_at_once_is_downloaded_once(
 
 
 @pytest.mark.asyncio
+async def test_a_package_read_is_kept_only_where_the_budget_has_room(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        (blob_a, name_a, type_a, size_a), (blob_b, name_b, type_b, size_b) = _documents(cache)[:2]
+        copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+        documents = Attachments(cache, client, copies, budget_bytes=size_a + size_b - 1)
+        await documents.read_small(blob_a, name_a, type_a, size_a, keep_at_ms=1)
+        data = await documents.read_small(blob_b, name_b, type_b, size_b, keep_at_ms=1)
+    assert len(data) == size_b  # read all the same, not kept: nothing was let go for it
+    assert documents.available([blob_a, blob_b]) == {blob_a}
+
+
+@pytest.mark.asyncio
 async def test_a_package_over_its_limit_in_the_cache_is_refused(
     demo_server: ServerThread, cache: Cache, tmp_path: Path
 ) -> None:
