@@ -9,11 +9,17 @@ A name comes from the sender: it is made safe once (`safe_file_name`) and that n
 shown, checked, asked for in the download and written. A document whose name or declared type
 says the system would run it rather than show it (`runs_code`) is never handed to the system's
 opener: it can only be saved, to be checked before anyone opens it.
+
+A document is downloaded once, whoever asks: opening it, the prefetch (app/sync/prefetch.py) and
+the patient reader (app/sync/patients.py, which reads the XDM packages of the same recent
+messages while the prefetch keeps them) wait for a download of the same blob under way, then take
+it from the cache.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import queue
@@ -28,11 +34,11 @@ from typing import Any
 from app import logs, messages
 from app.copies import PrivateCopies, mark_of_the_web
 from app.errors import CoreError
-from app.remote.blobs import download_chunks
+from app.remote.blobs import BlobTooLarge, download_chunks
 from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import JmapClient
 from app.store import attachments
-from app.store.db import Cache
+from app.store.db import Cache, Connection
 from app.text import strip_bidi
 
 log = logs.get("attachments")
@@ -205,14 +211,16 @@ class Attachments:
         self.copies = copies
         self.budget_bytes = budget_bytes
         self.origin = origin
+        self._downloads: dict[str, asyncio.Event] = {}  # blob id → set when its download ends
 
     async def ensure(self, blob_id: str, name: str, type_: str, size: int = 0) -> int:
         """The document's content in the cache (fetched now if needed); returns its size."""
-        stored = await self.cache.write(partial(attachments.content_size, blob_id=blob_id))
+        stored = await self._cached_size(blob_id)
         if stored is not None:
             await self.cache.write(partial(attachments.touch, blob_id=blob_id))
             return stored
-        stored = await self._download(blob_id, name, type_, size)
+        with self._downloading(blob_id):
+            stored = await self._download(blob_id, name, type_, size)
         # The document just fetched stays even when it alone exceeds the budget: it is being
         # opened. Older ones go first; it goes when the next one comes.
         freed = await self.cache.write(
@@ -225,20 +233,93 @@ class Attachments:
     async def keep_offline(self, blob_id: str, name: str, type_: str, size: int, at_ms: int) -> int:
         """Fetched ahead, before anyone opens it (app/sync/prefetch.py): stored as opening it
         would, with `at_ms` (its message's date) as its last access, so that documents never
-        opened go before opened ones, the oldest first. The caller keeps the budget."""
-        stored = await self._download(blob_id, name, type_, size)
-        await self.cache.write(partial(attachments.touch, blob_id=blob_id, now_ms=at_ms))
-        return stored
+        opened go before opened ones, the oldest first. The caller keeps the budget. Already
+        there (the patient reader kept it meanwhile): not downloaded again."""
+        stored = await self._cached_size(blob_id)
+        if stored is not None:
+            return stored
+        with self._downloading(blob_id):
+            return await self._download(blob_id, name, type_, size, at_ms)
+
+    async def read_small(
+        self, blob_id: str, name: str, type_: str, max_bytes: int, keep_at_ms: int | None
+    ) -> bytes:
+        """The whole content of a small document for the app's own reading (an XDM package),
+        from the cache when it is there, else downloaded (BlobTooLarge past `max_bytes`) and,
+        with `keep_at_ms`, kept in the cache as keep_offline keeps it when the budget has room
+        for it (nothing is let go for it: the prefetch decides what stays). ServerUnreachable
+        (not NotAvailableOffline) when the server does not answer: the caller stops its run."""
+        while True:
+            await self._no_download_of(blob_id)
+            data = await asyncio.to_thread(self._cached_bytes, blob_id, max_bytes)
+            if data is not None:
+                return data
+            if blob_id not in self._downloads:  # nobody started it while we looked
+                break
+        if self.jmap is None:
+            raise NotAvailableOffline("not cached")
+        with self._downloading(blob_id):
+            data = await self.jmap.download_bytes(blob_id, safe_file_name(name), type_, max_bytes)
+            if keep_at_ms is not None:
+                await self.cache.write(
+                    partial(
+                        _keep_if_room,
+                        blob_id=blob_id,
+                        data=data,
+                        at_ms=keep_at_ms,
+                        budget=self.budget_bytes,
+                    )
+                )
+        return data
+
+    async def _cached_size(self, blob_id: str) -> int | None:
+        """The size of the blob's content in the cache (after a download of it under way)."""
+        while True:
+            await self._no_download_of(blob_id)
+            stored = await self.cache.write(partial(attachments.content_size, blob_id=blob_id))
+            if stored is not None or blob_id not in self._downloads:
+                return stored
+
+    async def _no_download_of(self, blob_id: str) -> None:
+        while (running := self._downloads.get(blob_id)) is not None:
+            await running.wait()
+
+    @contextlib.contextmanager
+    def _downloading(self, blob_id: str) -> Iterator[None]:
+        """Marks a download of `blob_id` under way: others asking for it wait for its end."""
+        ended = asyncio.Event()
+        self._downloads[blob_id] = ended
+        try:
+            yield
+        finally:
+            del self._downloads[blob_id]
+            ended.set()
+
+    def _cached_bytes(self, blob_id: str, max_bytes: int) -> bytes | None:
+        """In a worker thread: the cached content whole, None when the cache lacks it."""
+        with self.cache.read() as conn:
+            stored = attachments.content_size(conn, blob_id)
+            if stored is None:
+                return None
+            if stored > max_bytes:
+                raise BlobTooLarge(f"cached content over {max_bytes}")
+            try:
+                return b"".join(attachments.read_content(conn, blob_id))
+            except attachments.ContentMissing:  # let go since: downloaded again
+                return None
 
     def available(self, blob_ids: Iterable[str]) -> set[str]:
         """Those of `blob_ids` whose content is in the cache (they open offline)."""
         with self.cache.read() as conn:
             return {b for b in blob_ids if attachments.has_content(conn, b)}
 
-    async def _download(self, blob_id: str, name: str, type_: str, size: int) -> int:
-        """From the server into the cache; returns the size stored. The download asks for it
-        under its safe name: the name is only a hint to the server, and a raw one (`..`, `a/b`)
-        would make the download URL point elsewhere. NotAvailableOffline without the server."""
+    async def _download(
+        self, blob_id: str, name: str, type_: str, size: int, at_ms: int | None = None
+    ) -> int:
+        """From the server into the cache (last access `at_ms`, else now); returns the size
+        stored. The download asks for it under its safe name: the name is only a hint to the
+        server, and a raw one (`..`, `a/b`) would make the download URL point elsewhere.
+        NotAvailableOffline without the server."""
         if self.jmap is None:
             raise NotAvailableOffline("not cached")
         chunks = download_chunks(self.jmap, blob_id, safe_file_name(name), type_)
@@ -246,9 +327,9 @@ class Attachments:
             if size <= IN_MEMORY_LIMIT:
                 data = b"".join([c async for c in chunks])
                 return await self.cache.write(
-                    partial(attachments.put_content, blob_id=blob_id, chunks=[data])
+                    partial(attachments.put_content, blob_id=blob_id, chunks=[data], now_ms=at_ms)
                 )
-            return await self._stream_into_cache(blob_id, chunks)
+            return await self._stream_into_cache(blob_id, chunks, at_ms)
         except TlsFailure:
             raise  # not "offline": the server's secure connection is refused, say why
         except ServerUnreachable:
@@ -270,7 +351,9 @@ class Attachments:
             log.info("cache budget lowered: %d bytes of older documents let go", freed)
         return freed
 
-    async def _stream_into_cache(self, blob_id: str, chunks: AsyncIterator[bytes]) -> int:
+    async def _stream_into_cache(
+        self, blob_id: str, chunks: AsyncIterator[bytes], at_ms: int | None
+    ) -> int:
         """A large document: the writer consumes pieces as they arrive (bounded queue)."""
         pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
 
@@ -279,7 +362,9 @@ class Attachments:
                 yield piece
 
         writing = asyncio.ensure_future(
-            self.cache.write(partial(attachments.put_content, blob_id=blob_id, chunks=feed()))
+            self.cache.write(
+                partial(attachments.put_content, blob_id=blob_id, chunks=feed(), now_ms=at_ms)
+            )
         )
         try:
             async for piece in chunks:
@@ -341,3 +426,9 @@ class Attachments:
         with os.fdopen(fd, "wb") as f, self.cache.read() as conn:
             for piece in attachments.read_content(conn, blob_id):
                 f.write(piece)
+
+
+def _keep_if_room(conn: Connection, blob_id: str, data: bytes, at_ms: int, budget: int) -> None:
+    """Stored (last access `at_ms`) when the budget has room for it: nothing is let go for it."""
+    if attachments.total_size(conn) + len(data) <= budget:
+        attachments.put_content(conn, blob_id, [data], now_ms=at_ms)

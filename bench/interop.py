@@ -2,7 +2,7 @@
 side: the app's engine (SQLCipher cache + SyncEngine.sync_once) against a real third-party JMAP
 server and against ours.
 
-    .venv/bin/python bench/interop.py [--sizes 1000,10000] [--runs 1]
+    .venv/bin/python bench/interop.py [--sizes 1000,10000] [--runs 1] [--whole]
 
 Needs Cyrus (scripts/interop/cyrus installs it as root on Debian). The corpus is
 tests/interop/corpus.py's, generated once for the largest size: the first 1,000 messages of the
@@ -14,6 +14,11 @@ The Nagle point (../shared/interop/cyrus/README.md): over a reused HTTP/1.1 conn
 larger responses carry ~40 ms of extra latency (Nagle's algorithm meeting delayed ACKs). The app
 speaks HTTP/1.1 with keep-alive, so every Email/get page pays it; the "no keep-alive" row opens a
 connection per request instead, and the per-request times show the difference.
+
+`--whole` measures the whole first sync instead (issue 12, defect 15): SyncEngine.sync_all, with
+the patients read from the XDM packages (the corpus has 1,126 in 10,000 messages) and the
+documents of the last 30 days kept offline, with the app's default budget. On Cyrus every message
+was delivered just now: all of its documents are of the month.
 """
 
 from __future__ import annotations
@@ -34,14 +39,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.attachments import Attachments
+from app.copies import PrivateCopies
 from app.remote import http as http_module
 from app.remote.auth import ServerAuth, password_grant
 from app.remote.http import make_http_client
 from app.remote.jmap import JmapClient
-from app.store import mail
 from app.store.db import Cache
 from app.store.key import CacheKey
-from app.sync.engine import SyncEngine
+from app.sync.engine import SyncEngine, SyncReport
 from bench.sync import server_process
 from server.context import Sandbox
 from server.testing import quick_config
@@ -64,6 +70,8 @@ class Run:
     seconds: float
     cpu: float
     request_ms: list[float] = field(default_factory=list)
+    patients: int = 0  # --whole: emails whose patient was read, documents kept offline
+    documents: int = 0
 
     @property
     def rate(self) -> float:
@@ -89,10 +97,10 @@ def sandbox_data(path: Path, messages: list[bytes]) -> None:
 
 
 async def app_sync(
-    url: str, basic: tuple[str, str] | None, db_path: Path, timings: list[float]
-) -> int:
-    """Cache + SyncEngine.sync_once over the app's HTTP client, logged in as the app does (HTTP
-    Basic on Cyrus, a token on the sandbox); returns the emails cached."""
+    url: str, basic: tuple[str, str] | None, db_path: Path, timings: list[float], whole: bool
+) -> SyncReport:
+    """Cache + SyncEngine.sync_once (sync_all with documents kept when `whole`) over the app's
+    HTTP client, logged in as the app does (HTTP Basic on Cyrus, a token on the sandbox)."""
     auth = ServerAuth(url, basic=basic) if basic else await sandbox_auth(url)
     cache = await asyncio.to_thread(Cache.open, db_path, KEY)
 
@@ -104,9 +112,12 @@ async def app_sync(
         async with make_http_client(auth=auth) as http:
             http.event_hooks["response"] = [timed]
             jmap = JmapClient(http, url + "/.well-known/jmap")
-            await SyncEngine(cache, jmap).sync_once()
-        with cache.read() as conn:
-            return len(mail.email_ids(conn))
+            if not whole:
+                return await SyncEngine(cache, jmap).sync_once()
+            copies = PrivateCopies(db_path.with_suffix(".copies"))
+            return await SyncEngine(
+                cache, jmap, documents=Attachments(cache, jmap, copies)
+            ).sync_all()
     finally:
         await asyncio.to_thread(cache.close)
 
@@ -118,14 +129,17 @@ async def sandbox_auth(url: str) -> ServerAuth:
     return ServerAuth(url, tokens=tokens)
 
 
-def measure(name: str, url: str, basic: tuple[str, str] | None, work: Path) -> Run:
+def measure(
+    name: str, url: str, basic: tuple[str, str] | None, work: Path, whole: bool = False
+) -> Run:
     db = work / f"cache-{time.monotonic_ns()}.sqlite3"
     timings: list[float] = []
     started, cpu = time.perf_counter(), time.process_time()
-    count = asyncio.run(app_sync(url, basic, db, timings))
-    run = Run(name, count, time.perf_counter() - started, time.process_time() - cpu, timings)
-    for leftover in work.glob(db.name + "*"):
-        leftover.unlink()
+    report = asyncio.run(app_sync(url, basic, db, timings, whole))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    run = Run(name, report.added, seconds, cpu, timings, report.patients, report.documents)
+    for leftover in work.glob(db.stem + "*"):
+        shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     return run
 
 
@@ -151,6 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000", help="mailbox sizes, ascending")
     parser.add_argument("--runs", type=int, default=2, help="runs per row (the best is shown)")
+    parser.add_argument("--whole", action="store_true", help="sync_all: patients and documents")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     reason = cyrus.can_run_here()
@@ -176,14 +191,17 @@ def main() -> None:
             started = time.perf_counter()
             sandbox_data(data, made.messages[:size])
             print(f"sandbox: {size:,} messages imported in {time.perf_counter() - started:.1f} s")
+            whole = args.whole
             with server_process(data) as url:
-                sandbox_runs = [measure("sandbox", url, None, work) for _ in range(args.runs)]
+                sandbox_runs = [
+                    measure("sandbox", url, None, work, whole) for _ in range(args.runs)
+                ]
             cyrus_runs = [
-                measure("Cyrus", server.server_url, basic, work) for _ in range(args.runs)
+                measure("Cyrus", server.server_url, basic, work, whole) for _ in range(args.runs)
             ]
             with without_keep_alive():
                 fresh = [
-                    measure("Cyrus, no keep-alive", server.server_url, basic, work)
+                    measure("Cyrus, no keep-alive", server.server_url, basic, work, whole)
                     for _ in range(args.runs)
                 ]
             rows.append((size, [best(sandbox_runs), best(cyrus_runs), best(fresh)]))
@@ -192,9 +210,11 @@ def main() -> None:
         cyrus.stop(state)
         shutil.rmtree(work, ignore_errors=True)
 
-    print("\ninitial sync, the app's engine (SQLCipher cache + SyncEngine.sync_once), same corpus")
+    what = "sync_all: patients and documents kept" if args.whole else "sync_once"
+    print(f"\ninitial sync, the app's engine (SQLCipher cache + SyncEngine.{what}), same corpus")
     header = f"{'messages':>9}  {'server':<22}{'seconds':>8}{'msg/s':>8}{'client CPU':>11}"
-    print(header + f"{'requests':>10}{'median ms':>11}{'max ms':>8}")
+    whole_header = f"{'patients':>9}{'documents':>10}" if args.whole else ""
+    print(header + f"{'requests':>10}{'median ms':>11}{'max ms':>8}" + whole_header)
     for size, runs in rows:
         for run in runs:
             timings = sorted(run.request_ms)
@@ -202,10 +222,12 @@ def main() -> None:
             print(
                 f"{size:>9,}  {run.server:<22}{run.seconds:>8.2f}{run.rate:>8.0f}"
                 f"{run.cpu:>10.2f}s{len(timings):>10}{median:>11.1f}{max(timings, default=0):>8.0f}"
+                + (f"{run.patients:>9}{run.documents:>10}" if args.whole else "")
             )
         sandbox, on_cyrus = runs[0], runs[1]
         print(f"{'':>11}Cyrus / sandbox time: {on_cyrus.seconds / sandbox.seconds:.2f}×")
-    print(f"\nrun alone: .venv/bin/python bench/interop.py --sizes {args.sizes} --runs {args.runs}")
+    again = f"--sizes {args.sizes} --runs {args.runs}" + (" --whole" if args.whole else "")
+    print(f"\nrun alone: .venv/bin/python bench/interop.py {again}")
 
 
 if __name__ == "__main__":

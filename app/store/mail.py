@@ -11,7 +11,7 @@ import enum
 import html
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -273,12 +273,16 @@ def _email_row(r: EmailRecord, rowid: int | None) -> tuple[Any, ...]:
         int(r.has_attachment),
         r.text_body,
         r.html_body,
-        p.ins if p else None,
-        p.oid if p else None,
-        p.given if p else None,
-        p.family if p else None,
-        p.birth_date.isoformat() if p and p.birth_date else None,
+        *_patient_columns(p),
     )
+
+
+def _patient_columns(p: PatientRef | None) -> tuple[str | None, ...]:
+    """patient_ins, _oid, _given, _family, _birth_date."""
+    if p is None:
+        return (None,) * 5
+    birth = p.birth_date.isoformat() if p.birth_date else None
+    return (p.ins, p.oid, p.given, p.family, birth)
 
 
 def _attachment_rows(rowid: int, r: EmailRecord) -> list[tuple[Any, ...]]:
@@ -696,24 +700,41 @@ def clear_type(conn: Connection, type_name: str) -> None:
         conn.execute("DELETE FROM mailboxes")
 
 
-def emails_missing_patient(conn: Connection, limit: int = 200) -> list[tuple[str, str, int]]:
-    """(email id, blob id, size) of the IHE_XDM.ZIP of emails whose patient is not known yet,
-    newest first: the sync engine reads the patient from those packages."""
+def emails_missing_patient(conn: Connection, limit: int = 200) -> list[tuple[str, str, int, int]]:
+    """(email id, blob id, size, received at in ms) of the IHE_XDM.ZIP of emails whose patient
+    is not known yet, newest first: the sync engine reads the patient from those packages."""
     rows = conn.execute(
-        "SELECT e.id, a.blob_id, a.size FROM emails e "
+        "SELECT e.id, a.blob_id, a.size, e.received_at FROM emails e "
         "JOIN attachments a ON a.email_rowid = e.rowid "
         "WHERE upper(trim(a.name)) = ? "
         "AND e.patient_family IS NULL AND e.patient_ins IS NULL "
         "ORDER BY e.received_at DESC LIMIT ?",
         (XDM_FILE_NAME, limit),
     )
-    return [(r[0], r[1], int(r[2])) for r in rows]
+    return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
 
-def set_patient(conn: Connection, email_id: str, patient: PatientRef | None) -> bool:
-    """Sets the patient an email is about (list filter, banner and search follow)."""
-    record = get_email(conn, email_id)
-    if record is None:
-        return False
-    upsert_emails(conn, [dataclasses.replace(record, patient=patient)])
-    return True
+def set_patients(conn: Connection, patients: Mapping[str, PatientRef | None]) -> list[str]:
+    """Sets the patient each email is about (list filter, banner and search follow): its patient
+    columns and its index entry, not the whole row (the patient reader sets a thousand of them
+    during a first sync). Returns the ids of the emails still there."""
+    found = [
+        (row["rowid"], _email_from_row(conn, row))
+        for email_id in patients
+        if (row := conn.execute("SELECT rowid, * FROM emails WHERE id = ?", (email_id,)).fetchone())
+    ]
+    conn.executemany(
+        "UPDATE emails SET patient_ins = ?, patient_oid = ?, patient_given = ?, "
+        "patient_family = ?, patient_birth_date = ? WHERE rowid = ?",
+        [(*_patient_columns(patients[r.id]), rowid) for rowid, r in found],
+    )
+    # The index keeps no content to update one column of: the entry is made again, whole.
+    conn.executemany("DELETE FROM fts WHERE rowid = ?", [(rowid,) for rowid, _r in found])
+    conn.executemany(
+        _INSERT_FTS,
+        [
+            (rowid, *_fts_values(dataclasses.replace(r, patient=patients[r.id])))
+            for rowid, r in found
+        ],
+    )
+    return [r.id for _rowid, r in found]

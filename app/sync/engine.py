@@ -53,7 +53,7 @@ from app.sync.mapping import (
     mailbox_record,
 )
 from app.sync.patients import read_patients
-from app.sync.prefetch import DEFAULT_DAYS, prefetch
+from app.sync.prefetch import DEFAULT_DAYS, prefetch, window_start
 from app.sync.reconnect import RETRY_FIRST_S, RETRY_MAX_S, Reconnection, wait_any
 
 log = logs.get("sync")
@@ -142,8 +142,18 @@ class SyncEngine:
             return report
 
     async def read_patients(self) -> int:
-        """The patients of new messages, from their IHE_XDM.ZIP; returns how many were found."""
-        return await read_patients(self.cache, self.jmap, self.bus, self._unreadable_packages)
+        """The patients of new messages, from their IHE_XDM.ZIP; returns how many were found.
+        With documents kept offline, the packages go through their cache: the recent ones are
+        the prefetch's too, and each is downloaded once."""
+        since = window_start(self.offline_days) if self.documents is not None else None
+        return await read_patients(
+            self.cache,
+            self.jmap,
+            self.bus,
+            self._unreadable_packages,
+            documents=self.documents,
+            keep_since_ms=since,
+        )
 
     async def keep_documents(self) -> int:
         """The recent documents the cache lacks, within the budget; returns how many came.

@@ -10,6 +10,12 @@ is Python code under the GIL, so a second thread would add memory, not speed. Wh
 for packages is thus at most MEMORY_BUDGET plus one parse, itself bounded by the XML limits of
 app.message.xdm (about 90 MB for the worst METADATA.XML they let through).
 
+A package goes through the documents' cache (Attachments.read_small) when the sync keeps
+documents: the prefetch wants the same packages (those of the last days), so each is downloaded
+once — taken from the cache, or awaited when the prefetch is fetching it, or fetched here and kept
+for the prefetch (a recent one only: an older one is read and dropped, the cache is not filled
+with packages nobody asked to keep).
+
 The patients found in a batch are written in one transaction of the cache's writer: one write per
 package made the writer the bottleneck of a first sync (over a thousand transactions, each
 re-indexing its email), and the sync engine runs this beside its own pages (SyncEngine.sync_all)."""
@@ -17,9 +23,11 @@ re-indexing its email), and the sync engine runs this beside its own pages (Sync
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from app import logs
+from app.attachments import Attachments
 from app.errors import CoreError
 from app.events import EventBus, MailChanged
 from app.message.patient import XDM_FILE_NAME
@@ -27,12 +35,13 @@ from app.message.xdm import XdmError, parse_xdm
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient
 from app.store import mail
-from app.store.db import Cache, Connection
+from app.store.db import Cache
 from app.store.records import PatientRef
 from app.sync.budget import ByteBudget
 
 log = logs.get("sync.patients")
 
+XDM_TYPE = "application/zip"
 MAX_XDM_BYTES = 20 * 1024 * 1024
 MEMORY_BUDGET = 2 * MAX_XDM_BYTES  # package bytes held at once by one sync
 CONCURRENCY = 6
@@ -48,9 +57,13 @@ async def read_patients(
     skip: set[str],
     batch: int = 200,
     budget: ByteBudget | None = None,
+    documents: Attachments | None = None,
+    keep_since_ms: int | None = None,
 ) -> int:
     """Fills in the patients the cache lacks; returns how many emails got one. `skip` collects
-    the emails whose package could not be read (kept across calls by the caller)."""
+    the emails whose package could not be read (kept across calls by the caller). With
+    `documents`, packages come through its cache, and those of messages received since
+    `keep_since_ms` stay there."""
     found = 0
     budget = budget or ByteBudget(MEMORY_BUDGET)
     gate = asyncio.Semaphore(CONCURRENCY)
@@ -66,29 +79,44 @@ async def read_patients(
         ]
         if not todo:
             return found
-        results = await asyncio.gather(
-            *(_one(cache, jmap, gate, budget, parsing, *row) for row in todo)
-        )
+        fetch = partial(_fetch, jmap, documents, keep_since_ms)
+        results = await asyncio.gather(*(_one(fetch, gate, budget, parsing, *row) for row in todo))
         ids = [row[0] for row in todo]
         skip.update(i for i, patient in zip(ids, results, strict=True) if patient is None)
         found_here = {i: p for i, p in zip(ids, results, strict=True) if p is not None}
         updated = (
-            await cache.write(partial(_set_patients, patients=found_here)) if found_here else []
+            await cache.write(partial(mail.set_patients, patients=found_here)) if found_here else []
         )
         found += len(updated)
         if updated:
             bus.publish(MailChanged(email_ids=frozenset(updated)))
 
 
-async def _one(
-    cache: Cache,
+async def _fetch(
     jmap: JmapClient,
+    documents: Attachments | None,
+    keep_since_ms: int | None,
+    blob_id: str,
+    received_ms: int,
+    limit: int,
+) -> bytes:
+    """A package's bytes (at most `limit`): through the documents' cache when there is one."""
+    if documents is None:
+        return await jmap.download_bytes(blob_id, XDM_FILE_NAME, XDM_TYPE, limit)
+    recent = keep_since_ms is not None and received_ms >= keep_since_ms
+    keep_at = received_ms if recent else None
+    return await documents.read_small(blob_id, XDM_FILE_NAME, XDM_TYPE, limit, keep_at)
+
+
+async def _one(
+    fetch: Callable[[str, int, int], Awaitable[bytes]],
     gate: asyncio.Semaphore,
     budget: ByteBudget,
     parsing: asyncio.Lock,
     email_id: str,
     blob_id: str,
     size: int,
+    received_ms: int,
 ) -> PatientRef | None:
     """The patient of one package; None when it has none or cannot be read."""
     if size > MAX_XDM_BYTES:
@@ -96,7 +124,7 @@ async def _one(
     limit = min(max(size, 0) + SIZE_MARGIN, MAX_XDM_BYTES)
     async with gate, budget.hold(limit):
         try:
-            data = await jmap.download_bytes(blob_id, XDM_FILE_NAME, "application/zip", limit)
+            data = await fetch(blob_id, received_ms, limit)
         except ServerUnreachable:
             raise
         except CoreError as e:
@@ -119,8 +147,3 @@ async def _one(
         family=identity.family,
         birth_date=identity.birth_date,
     )
-
-
-def _set_patients(conn: Connection, patients: dict[str, PatientRef]) -> list[str]:
-    """One transaction; the ids of the emails still there (one may have been deleted since)."""
-    return [i for i, p in patients.items() if mail.set_patient(conn, email_id=i, patient=p)]

@@ -60,11 +60,16 @@ def plan(candidates: list[Candidate], budget_bytes: int) -> Plan:
     return Plan(tuple(keep), tuple(c for c in keep if c.cached is None))
 
 
+def window_start(days: int, now_ms: int | None = None) -> int:
+    """When the documents kept offline begin (ms): `days` days before now."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    return now - days * DAY_MS
+
+
 async def prefetch(documents: Attachments, days: int, now_ms: int | None = None) -> int:
     """One pass: the plan's missing documents downloaded; returns how many were stored.
     NotAvailableOffline (or TlsFailure) when the server stops answering: the pass ends there."""
-    now = int(time.time() * 1000) if now_ms is None else now_ms
-    since = now - days * DAY_MS
+    since = window_start(days, now_ms)
     cache, budget = documents.cache, documents.budget_bytes
     candidates = await cache.write(partial(store.offline_candidates, since_ms=since))
     chosen = plan(candidates, budget)

@@ -3,10 +3,12 @@ for the viewer in a private folder that is wiped; hostile names made safe, progr
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,6 +25,7 @@ from app.attachments import (
     safe_file_name,
 )
 from app.copies import PrivateCopies, zone_identifier
+from app.remote.blobs import BlobTooLarge
 from app.store import attachments as content
 from app.store import mail
 from app.store.db import Cache
@@ -93,6 +96,64 @@ async def test_a_document_opens_then_opens_again_offline_and_copies_are_wiped(
     assert not first.exists()
     assert not again.exists()
     assert list(temp.iterdir()) == []
+
+
+@pytest.mark.asyncio
+async def test_a_document_asked_for_by_several_at_once_is_downloaded_once(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    # Opening it, the prefetch and the patient reader: the others wait for the first download.
+    downloads: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        if "/download/" in request.url.path:
+            downloads.append(request.url.path)
+
+    async with jmap_client(demo_server, GP, event_hooks={"request": [count]}) as client:
+        await SyncEngine(cache, client).sync_once()
+        blob_id, name, type_, size = _documents(cache)[0]
+        documents = Attachments(cache, client, PrivateCopies(tmp_path / "account", base=tmp_path))
+        opened, kept, read, read_old = await asyncio.gather(
+            documents.ensure(blob_id, name, type_, size),
+            documents.keep_offline(blob_id, name, type_, size, at_ms=1),
+            documents.read_small(blob_id, name, type_, size, keep_at_ms=2),
+            documents.read_small(blob_id, name, type_, size, keep_at_ms=None),
+        )
+        again = await documents.read_small(blob_id, name, type_, size, keep_at_ms=None)
+        expected = await client.download_bytes(blob_id, name, type_, size)
+    assert len(downloads) == 2  # one for the four, and the check just above
+    assert opened == kept == size
+    assert read == read_old == again == expected
+    with cache.read() as conn:
+        assert b"".join(content.read_content(conn, blob_id)) == expected
+
+
+@pytest.mark.asyncio
+async def test_a_package_read_is_kept_only_where_the_budget_has_room(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        (blob_a, name_a, type_a, size_a), (blob_b, name_b, type_b, size_b) = _documents(cache)[:2]
+        copies = PrivateCopies(tmp_path / "account", base=tmp_path)
+        documents = Attachments(cache, client, copies, budget_bytes=size_a + size_b - 1)
+        await documents.read_small(blob_a, name_a, type_a, size_a, keep_at_ms=1)
+        data = await documents.read_small(blob_b, name_b, type_b, size_b, keep_at_ms=1)
+    assert len(data) == size_b  # read all the same, not kept: nothing was let go for it
+    assert documents.available([blob_a, blob_b]) == {blob_a}
+
+
+@pytest.mark.asyncio
+async def test_a_package_over_its_limit_in_the_cache_is_refused(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    async with jmap_client(demo_server, GP) as client:
+        await SyncEngine(cache, client).sync_once()
+        blob_id, name, type_, size = _documents(cache)[0]
+        documents = Attachments(cache, client, PrivateCopies(tmp_path / "account", base=tmp_path))
+        await documents.ensure(blob_id, name, type_, size)
+        with pytest.raises(BlobTooLarge):
+            await documents.read_small(blob_id, name, type_, size - 1, keep_at_ms=None)
 
 
 @pytest.mark.asyncio

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.store import mail
-from app.store.db import Cache
+from app.store import mail, search
+from app.store.db import Cache, Connection
 from app.store.mail import Filters, Sort
 from app.store.records import (
     Address,
@@ -268,3 +268,39 @@ def test_naive_dates_are_refused(cache: Cache) -> None:
     naive = replace(email("n"), received_at=BASE.replace(tzinfo=None))
     with pytest.raises(ValueError, match="naive"):
         _store(cache, naive)
+
+
+def test_setting_patients_changes_their_columns_and_index_entry_not_the_rest(
+    mailbox_cache: Cache,
+) -> None:
+    # The patient reader sets a thousand patients in a first sync: no rewrite of whole emails.
+    def watch(c: Connection) -> None:
+        c.execute("CREATE TEMP TABLE rewritten (what TEXT)")
+        for table in ("attachments", "email_mailboxes"):
+            c.execute(
+                f"CREATE TEMP TRIGGER {table}_gone AFTER DELETE ON main.{table} "
+                f"BEGIN INSERT INTO rewritten VALUES ('{table}'); END"
+            )
+
+    mailbox_cache.write_blocking(watch)
+    other = PatientRef("190017512345678", None, "Paul", "Lefèvre", date(1990, 1, 2))
+    updated = mailbox_cache.write_blocking(
+        lambda c: mail.set_patients(c, {"b": other, "c": other, "gone": other})
+    )
+    assert updated == ["b", "c"]  # an email deleted meanwhile is left out
+    assert (
+        mailbox_cache.write_blocking(
+            lambda c: [r[0] for r in c.execute("SELECT what FROM rewritten")]
+        )
+        == []
+    )
+    with mailbox_cache.read() as conn:
+        b = mail.get_email(conn, "b")
+        assert b is not None
+        assert b.patient == other
+        assert b.attachments == [PDF]
+        assert {h.email_id for h in search.search(conn, "Lefèvre")} == {"b", "c"}
+        assert {h.email_id for h in search.search(conn, "Jeanne")} == {"d"}  # b's is replaced
+        assert {h.email_id for h in search.search(conn, "avis")} == {"b"}  # the rest indexed
+        by_patient = Filters(patient_ins=other.ins)
+        assert mail.list_ids(conn, "inbox", filters=by_patient) == ["c", "b"]

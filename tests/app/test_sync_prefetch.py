@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.attachments import Attachments, NotAvailableOffline
 from app.copies import PrivateCopies
+from app.message.patient import XDM_FILE_NAME
 from app.store import attachments as content
 from app.store.attachments import Candidate
 from app.store.db import Cache
@@ -132,3 +135,27 @@ async def test_stopping_the_sync_during_the_downloads_leaves_nothing_running(
         kept = _kept(cache)
         await asyncio.sleep(0.3)
         assert _kept(cache) == kept  # nothing still writes
+
+
+@pytest.mark.asyncio
+async def test_a_first_sync_downloads_each_package_once_and_keeps_the_recent_ones(
+    demo_server: ServerThread, cache: Cache, copies: PrivateCopies
+) -> None:
+    # The patient reader and the prefetch both want the packages of the month: one download each.
+    downloads: Counter[str] = Counter()
+
+    async def count(request: httpx.Request) -> None:
+        if "/download/" in request.url.path:
+            downloads[request.url.path.split("/")[4]] += 1  # /jmap/download/{account}/{blob}/…
+
+    async with jmap_client(demo_server, GP, event_hooks={"request": [count]}) as client:
+        engine = SyncEngine(cache, client, documents=Attachments(cache, client, copies))
+        report = await engine.sync_all()
+    since = int(time.time() * 1000) - DEFAULT_DAYS * DAY_MS
+    packages = [c for c in _everything(cache) if (c.name or "").upper() == XDM_FILE_NAME]
+    recent = {c.blob_id for c in packages if c.received_ms >= since}
+    assert recent  # the month has packages: both readers wanted them
+    assert report.patients == len(packages)
+    assert {b: n for b, n in downloads.items() if n > 1} == {}
+    assert {c.blob_id for c in packages} <= set(downloads)
+    assert recent <= _kept(cache)  # kept by whichever came first, for offline reading
