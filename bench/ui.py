@@ -363,8 +363,11 @@ def child_unlock(args: argparse.Namespace) -> dict[str, Any]:
 
     from app.account.vault import Vault
     from app.store.key import CacheKey
+    from ui import app as ui_app
+    from ui import tasks
     from ui.app import Controller
     from ui.login.window import DemoHint
+    from ui.shell import controller as controller_module
     from ui.stall import StallWatch
 
     kdf: list[tuple[float, float]] = []
@@ -387,17 +390,25 @@ def child_unlock(args: argparse.Namespace) -> dict[str, Any]:
         controller.finished.connect(lambda: finished.done() or finished.set_result(None))
         login_painted = PaintWaiter(controller.login)
         controller.start()
+        settled = tasks.run(ui_app._settle(controller), controller)  # as ui/app.py's _run does
         await login_painted.future
-        await asyncio.sleep(0.5)  # the login window's server probe has its answer (none)
+        # The user types the password meanwhile: the app loads the core and the main window's
+        # code in worker threads (ui/app.py `_settle`), and the probe has its answer (none).
+        waited = time.monotonic()
+        await settled
+        result["login_settled"] = time.monotonic() - waited
+        await asyncio.sleep(0.5)
         opened: asyncio.Future[PaintWaiter] = asyncio.get_running_loop().create_future()
+        make_window = controller_module.main_window_for
 
-        def on_opened(_session: Any) -> None:  # after the controller's slot: the window exists
-            window = controller.window
-            model = window.conversations.model  # type: ignore[union-attr]
-            viewport = window.conversations.view.viewport()  # type: ignore[union-attr]
+        def main_window_for(session: Any) -> Any:  # the first page's paint, watched from the start
+            window = make_window(session)
+            model = window.conversations.model
+            viewport = window.conversations.view.viewport()
             opened.set_result(PaintWaiter(viewport, lambda: model.rowCount() > 0))
+            return window
 
-        controller.login.opened.connect(on_opened)
+        controller_module.main_window_for = main_window_for
         watch = StallWatch(interval_ms=5, log_over_ms=None)
         with profiled(args.profile, "password submitted → first page painted"):
             submitted = time.monotonic()
@@ -597,7 +608,8 @@ def main() -> None:
             stalls = ", ".join(f"{r['unlock_longest_stall_ms']:.0f}" for r in results)
             print(
                 f"b. unlock → first inbox page painted, {results[0]['total']:,} messages in the "
-                f"inbox (offline, medians of {len(results)}): before the KDF "
+                f"inbox (offline, medians of {len(results)}; the login window settled in "
+                f"{median([r['login_settled'] for r in results]):.2f} s): before the KDF "
                 f"{median([r['to_kdf'] for r in results]) * 1000:.0f} ms, KDF "
                 f"{median([r['kdf'] for r in results]):.2f} s, beyond the KDF {beyond:.2f} s "
                 f"(runs: {each} s; target ≤ 0.5 s, {mark(beyond <= 0.5)}); submitted → painted "

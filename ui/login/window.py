@@ -67,11 +67,16 @@ REPROBE_MS = 5_000  # while the server does not answer, asked again this often
 
 
 async def load_core() -> type[SignIn]:
-    """Imports the client core (HTTP, crypto, cache: about half a second) in a worker thread,
-    once: the window paints first and stays responsive meanwhile. Gives what the login needs."""
+    """Imports the client core (HTTP, crypto, cache: about half a second) and prepares the
+    network (SignIn.prepare_network) in a worker thread, once: the window paints first and stays
+    responsive meanwhile. Gives what the login needs."""
     if CORE not in sys.modules:
-        await asyncio.to_thread(importlib.import_module, CORE)
+        await asyncio.to_thread(_load_core, settings_mod.current().ca_bundle_path())
     return cast("type[SignIn]", sys.modules[CORE].SignIn)
+
+
+def _load_core(ca_bundle: Path | None) -> None:
+    importlib.import_module(CORE).SignIn.prepare_network(ca_bundle)
 
 
 class LoginWindow(LoginForm):
