@@ -269,6 +269,23 @@ def unlock_run(
 # --- d. stalls during an initial sync ------------------------------------------------------------
 
 
+def online_login(env: dict[str, str], cache_folder: Path, folder: Path) -> dict[str, Any]:
+    """A first login (online, password) to bench/sync.py's sandbox without extra messages."""
+    from bench import sync as sync_bench
+    from server.demo.users import DEMO_PASSWORD
+
+    built_path = (cache_folder / "sync-sandbox-0").resolve()
+    built = sync_bench.build(built_path, 0)
+    if built is not None:
+        print(f"built bench/sync.py's sandbox (demo data only) in {built:.0f} s")
+    shutil.rmtree(folder / "login-server", ignore_errors=True)
+    shutil.copytree(built_path, folder / "login-server", ignore=shutil.ignore_patterns("ready"))
+    with sync_bench.server_process(folder / "login-server") as url:
+        options = ["--data", str(folder / "login-data"), "--server", url]
+        options += ["--login", SYNC_LOGIN, "--password", DEMO_PASSWORD]
+        return run_child("unlock", options, env, timeout=600)
+
+
 def sync_stalls(
     env: dict[str, str], cache_folder: Path, scale: int, folder: Path, profile: bool
 ) -> dict[str, Any]:
@@ -380,12 +397,24 @@ def child_unlock(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             kdf.append((started, time.monotonic()))
 
+    create = Vault.create
+
+    def timed_create(*options: Any, **named: Any) -> Any:  # a first login derives a new key
+        started = time.monotonic()
+        try:
+            return create(*options, **named)
+        finally:
+            kdf.append((started, time.monotonic()))
+
     Vault.unlock = timed_unlock  # type: ignore[method-assign]  # bench only: times the KDF
-    _app, _translators = app_setup(args.data, OFFLINE_SERVER)
+    Vault.create = staticmethod(timed_create)  # type: ignore[method-assign,assignment]
+    online = args.server is not None  # a first login to a sandbox, else the offline unlock
+    _app, _translators = app_setup(args.data, args.server or OFFLINE_SERVER)
     result: dict[str, Any] = {}
 
     async def drive() -> None:
-        controller = Controller(args.data, DemoHint(BENCH_LOGIN, BENCH_PASSWORD))
+        hint = DemoHint(args.login, args.password) if online else None
+        controller = Controller(args.data, hint or DemoHint(BENCH_LOGIN, BENCH_PASSWORD))
         finished = asyncio.get_running_loop().create_future()
         controller.finished.connect(lambda: finished.done() or finished.set_result(None))
         login_painted = PaintWaiter(controller.login)
@@ -405,7 +434,8 @@ def child_unlock(args: argparse.Namespace) -> dict[str, Any]:
             window = make_window(session)
             model = window.conversations.model
             viewport = window.conversations.view.viewport()
-            opened.set_result(PaintWaiter(viewport, lambda: model.rowCount() > 0))
+            # A first login's inbox comes with the sync (bench (d)): its window painted is enough.
+            opened.set_result(PaintWaiter(viewport, lambda: online or model.rowCount() > 0))
             return window
 
         controller_module.main_window_for = main_window_for
@@ -617,6 +647,15 @@ def main() -> None:
                 f"of the event loop meanwhile {longest:.0f} ms (runs: {stalls} ms; "
                 f"target ≤ 100 ms, "
                 f"{mark(longest <= 100)})"
+            )
+            login = online_login(env, args.cache, folder)
+            verdicts.append(login["unlock_longest_stall_ms"] <= 100)
+            print(
+                f"b. online first login (password, KDF {login['kdf']:.2f} s; the login window "
+                f"settled in {login['login_settled']:.2f} s) → main window painted in "
+                f"{login['submitted_to_painted']:.2f} s: longest stall of the event loop "
+                f"{login['unlock_longest_stall_ms']:.0f} ms (target ≤ 100 ms, "
+                f"{mark(login['unlock_longest_stall_ms'] <= 100)})"
             )
         if "c" in args.parts:
             try:

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import QApplication
 from app import about, environment, logs, paths
 from app import settings as settings_mod
 from ui import i18n, qtlog, tasks, theme
-from ui.login.window import DemoHint, LoginWindow, load_core
+from ui.login.core import load_core
+from ui.login.window import DemoHint, LoginWindow
 from ui.shell import navigator as shell_navigator
 from ui.shell.controller import Controller, load_account_modules
 from ui.single_instance import SingleInstance, key_for

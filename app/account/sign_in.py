@@ -10,7 +10,7 @@ login must wait, whether a secure connection was refused — so that the UI neit
 the screen shows (`ui.tasks.message_of`).
 
 Importing this module loads the whole core (HTTP, crypto, cache): the login window does it in a
-worker thread (ui/login/window.py `load_core`) so that it paints first, then `prepare_network`
+worker thread (ui/login/core.py `load_core`) so that it paints first, then `prepare_network`
 there too: the first connection would otherwise import httpx's transport and read the trust store
 on the UI thread (0.1-0.3 s), at the login window's first probe or at the login itself.
 """

@@ -132,7 +132,7 @@ def test_the_first_connection_imports_nothing_and_reads_no_trust_store_on_the_ui
     core's loading (`load_core`, in a worker thread) does both before."""
     probe = (
         "import asyncio, sys\n"
-        "from ui.login.window import load_core\n"
+        "from ui.login.core import load_core\n"
         "from app.remote import tls\n"
         "core = asyncio.run(load_core())\n"
         "before, built = set(sys.modules), tls._context.cache_info().misses\n"

@@ -186,10 +186,14 @@ class Controller(QObject):
         window = main_window_for(session)
         window.closed.connect(self._on_window_closed)
         self.window = window
+        # In steps, each its own turn of the event loop (the UI answers between them): the
+        # window, then the desktop around it, then its first show.
+        await asyncio.sleep(0)
         self._wire_desktop(window, session)
         current = settings_mod.current()
         budget = current.cache_budget_mb * 1024 * 1024
         tasks.change(session.set_documents_budget(budget, current.offline_days), self)
+        await asyncio.sleep(0)
         window.show()
         self.login.close()
         self.autolock.minutes = settings_mod.current().autolock_minutes
