@@ -176,24 +176,22 @@ class Controller(QObject):
 
     async def _open_window(self, session: AccountSession) -> None:
         await load_account_modules()
+        window = main_window_for(session)
+        await asyncio.sleep(0)  # the UI answers between the window's making and its first show
         if self._quit_asked:  # meanwhile (SIGTERM, the tray's "Quitter")
+            window.deleteLater()
             self.session = None
             await session.close()
             self._finish()
             return
         self.locked = False
         session.start()
-        window = main_window_for(session)
         window.closed.connect(self._on_window_closed)
         self.window = window
-        # In steps, each its own turn of the event loop (the UI answers between them): the
-        # window, then the desktop around it, then its first show.
-        await asyncio.sleep(0)
         self._wire_desktop(window, session)
         current = settings_mod.current()
         budget = current.cache_budget_mb * 1024 * 1024
         tasks.change(session.set_documents_budget(budget, current.offline_days), self)
-        await asyncio.sleep(0)
         window.show()
         self.login.close()
         self.autolock.minutes = settings_mod.current().autolock_minutes
