@@ -15,6 +15,7 @@ from app.remote.directory import (
     specialty_label,
 )
 from app.remote.places import Place
+from app.store.contacts import AtHand
 from app.store.drafts import StoredDraft
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxRow, OutboxState
@@ -32,6 +33,7 @@ __all__ = [
     "CATEGORY_LABELS",
     "NO_FILTERS",
     "Address",
+    "AtHand",
     "AttachmentRecord",
     "ConversationSummary",
     "Correspondent",

@@ -655,7 +655,12 @@ class AccountSession:
         with self.account.cache.read() as conn:
             return contacts.top_recents(conn, limit)
 
-    def write_counts(self) -> dict[str, int]:
-        """How many messages I wrote to each address (lower-case): Sent mailbox and sent here."""
+    async def at_hand(self, recents: int = 10) -> contacts.AtHand:
+        """Favorites, the best recents and the counts of messages written to each, read in a
+        worker thread: counting the Sent mailbox takes 40-70 ms with 10,000 sent messages, a
+        stall of the UI if it ran there (the recipients' completion asks for it)."""
+        return await asyncio.to_thread(self._at_hand, recents)
+
+    def _at_hand(self, recents: int) -> contacts.AtHand:
         with self.account.cache.read() as conn:
-            return contacts.write_counts(conn)
+            return contacts.at_hand(conn, recents)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import importlib
 import logging
 import os
 import signal
@@ -34,9 +33,10 @@ from PySide6.QtWidgets import QApplication
 from app import about, environment, logs, paths
 from app import settings as settings_mod
 from ui import i18n, qtlog, tasks, theme
-from ui.login.window import DemoHint, LoginWindow, load_core
+from ui.login.core import load_core
+from ui.login.window import DemoHint, LoginWindow
 from ui.shell import navigator as shell_navigator
-from ui.shell.controller import Controller
+from ui.shell.controller import Controller, load_account_modules
 from ui.single_instance import SingleInstance, key_for
 from ui.stall import StallWatch
 
@@ -117,10 +117,10 @@ def freeze_long_lived() -> None:
 
 
 async def _settle(controller: Controller) -> None:
-    """The login window painted: the core and the main window's code loaded (the core in a worker
-    thread), then the heap frozen — unless the user was quicker and an account is already open."""
+    """The login window painted: the core and the main window's code loaded in worker threads,
+    then the heap frozen — unless the user was quicker and an account is already open."""
     await load_core()
-    importlib.import_module("ui.shell.main_window")
+    await load_account_modules()
     if controller.session is None:
         freeze_long_lived()
 

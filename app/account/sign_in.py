@@ -10,11 +10,15 @@ login must wait, whether a secure connection was refused — so that the UI neit
 the screen shows (`ui.tasks.message_of`).
 
 Importing this module loads the whole core (HTTP, crypto, cache): the login window does it in a
-worker thread (ui/login/window.py `load_core`) so that it paints first.
+worker thread (ui/login/core.py `load_core`) so that it paints first, then `prepare_network`
+there too: the first connection would otherwise import httpx's transport and read the trust store
+on the UI thread (0.1-0.3 s), at the login window's first probe or at the login itself.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +31,11 @@ from app.remote.auth import LoginThrottled
 from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import fetch_public_regional_urls
 from app.remote.origins import Origin, OriginApprovalNeeded
-from app.remote.tls import CaBundleError
+from app.remote.tls import CaBundleError, trust_context
 from app.session import AccountSession
+
+# What httpx imports at its first client and its first request (the asyncio backend of anyio).
+_TRANSPORT_MODULES = ("httpcore", "anyio._backends._asyncio")
 
 __all__ = [
     "Approver",
@@ -51,6 +58,16 @@ class SignIn:
 
     root: Path
     opener: Opener | None = None  # None: AccountSession.open
+
+    @staticmethod
+    def prepare_network(ca_bundle: Path | None) -> None:
+        """Does now, on this thread (a worker's), what the first connection would do on the UI
+        thread: import httpx's transport and build the trust context (the OS store, plus
+        `ca_bundle`'s authorities). An unusable bundle is said by the probe, not here."""
+        for name in _TRANSPORT_MODULES:
+            importlib.import_module(name)
+        with contextlib.suppress(CaBundleError):
+            trust_context(ca_bundle)
 
     @staticmethod
     async def probe(server_url: str, ca_bundle: Path | None) -> ServerProbe:

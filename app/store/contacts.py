@@ -148,9 +148,13 @@ def _written_to(conn: Connection) -> dict[str, Recent]:
 
 def top_recents(conn: Connection, limit: int = 10, now_ms: int | None = None) -> list[Recent]:
     """The `limit` best recents by frequency × recency (the weight halves every 14 days)."""
+    return _best(_written_to(conn), limit, now_ms)
+
+
+def _best(people: dict[str, Recent], limit: int, now_ms: int | None) -> list[Recent]:
     now = _now_ms() if now_ms is None else now_ms
     # Scored here (SQLCipher's build has no math functions); one row per correspondent.
-    rows = list(_written_to(conn).values())
+    rows = list(people.values())
 
     def score(recent: Recent) -> float:
         age_days = max(0, now - recent.last_used) / 86_400_000
@@ -160,9 +164,25 @@ def top_recents(conn: Connection, limit: int = 10, now_ms: int | None = None) ->
     return rows[:limit]
 
 
-def write_counts(conn: Connection) -> dict[str, int]:
-    """How many messages were written to each address (lower-case), for ranking completions."""
-    return {address: recent.count for address, recent in _written_to(conn).items()}
+@dataclass(frozen=True)
+class AtHand:
+    """What the recipients' completion proposes before the directory answers: the favorites, the
+    best recents, and how many messages were written to each address (lower-case) to rank them."""
+
+    favorites: list[Favorite]
+    recents: list[Recent]
+    counts: dict[str, int]
+
+
+def at_hand(conn: Connection, recents: int, now_ms: int | None = None) -> AtHand:
+    """Favorites, the `recents` best recents and the counts, from one count of the Sent mailbox
+    (tens of milliseconds with 10,000 sent messages: read it in a worker thread)."""
+    people = _written_to(conn)
+    return AtHand(
+        favorites=list_favorites(conn),
+        recents=_best(people, recents, now_ms),
+        counts={address: recent.count for address, recent in people.items()},
+    )
 
 
 def forget_recent(conn: Connection, address: str) -> bool:

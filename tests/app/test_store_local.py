@@ -208,7 +208,9 @@ def test_recents_count_the_sent_mailbox_most_written_to_first(cache: Cache) -> N
     now = int(BASE.timestamp() * 1000) + DAY
     with cache.read() as conn:
         top = contacts.top_recents(conn, 10, now_ms=now)
-        counts = contacts.write_counts(conn)
+        at_hand = contacts.at_hand(conn, 10, now_ms=now)
+        counts = at_hand.counts
+    assert at_hand.recents == top
     assert [(r.address, r.count) for r in top] == [
         ("karim.benali@chu-lyon.mssante.fr", 3),
         ("nadia.lefevre@clinique.mssante.fr", 2),
@@ -228,7 +230,7 @@ def test_a_message_sent_here_and_found_in_sent_counts_once(cache: Cache) -> None
 
     cache.write_blocking(noted)
     with cache.read() as conn:
-        counts = contacts.write_counts(conn)
+        counts = contacts.at_hand(conn, 10, now_ms=now).counts
         top = contacts.top_recents(conn, 10, now_ms=now)
     # Nadia: 2 in Sent, 1 noted here (the same message, not synced back yet): still 2.
     assert counts["nadia.lefevre@clinique.mssante.fr"] == 2

@@ -124,3 +124,27 @@ def test_the_entry_point_leaves_the_core_and_the_main_window_for_later() -> None
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_first_connection_imports_nothing_and_reads_no_trust_store_on_the_ui_thread() -> None:
+    """The login window's first probe (or the login itself) would import httpx's transport and
+    read the system's trust store on the UI thread (0.1-0.3 s, a stall at the first login): the
+    core's loading (`load_core`, in a worker thread) does both before."""
+    probe = (
+        "import asyncio, sys\n"
+        "from ui.login.core import load_core\n"
+        "from app.remote import tls\n"
+        "core = asyncio.run(load_core())\n"
+        "before, built = set(sys.modules), tls._context.cache_info().misses\n"
+        "asyncio.run(core.probe('http://127.0.0.1:9', None))\n"
+        "print(sorted(set(sys.modules) - before), tls._context.cache_info().misses - built)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**env(), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "[] 0"

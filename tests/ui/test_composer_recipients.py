@@ -92,7 +92,7 @@ def test_the_care_team_of_the_chosen_patient_is_proposed(
     )
     assert member.source == CARE_TEAM
     word = (member.name or "").split()[-1]
-    assert member in composer.to_field.local_candidates(word)
+    assert member in composer.to_field.local_candidates(word)  # before the rest is read too
     composer.set_patient(None)
     assert composer.to_field.care_team == []
     assert composer.patient_chip is None
@@ -178,6 +178,7 @@ def test_local_proposals_rank_by_the_messages_written_to_each(
         noted("zephyrin.b@x.mssante.fr", "Dr Zéphyrin Barbier")
     composer = Composer(ui_session)
     qtbot.addWidget(composer)
+    qtbot.waitUntil(composer.to_field.load_at_hand().done, timeout=10_000)
     found = composer.to_field.local_candidates("zephyrin")
     # Written to 3 times, once, never (a favorite never written to comes after).
     assert [c.email for c in found] == [
@@ -185,3 +186,37 @@ def test_local_proposals_rank_by_the_messages_written_to_each(
         "zephyrin.a@x.mssante.fr",
         "zephyrin.c@x.mssante.fr",
     ]
+
+
+@POPUP_OFFSCREEN
+def test_the_sent_mailbox_is_counted_in_a_worker_thread_not_at_each_keystroke(
+    qtbot: QtBot, ui_session: AccountSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting the Sent mailbox takes tens of milliseconds with 10,000 sent messages: the UI
+    thread never runs it, and a field counts once however much is typed; the recents it finds
+    are still proposed, first."""
+    import threading
+
+    from app.store import contacts
+
+    counted_on: list[threading.Thread] = []
+    written_to = contacts._written_to
+
+    def watched(conn: object) -> object:
+        counted_on.append(threading.current_thread())
+        return written_to(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(contacts, "_written_to", watched)
+    composer = Composer(ui_session)
+    qtbot.addWidget(composer)
+    composer.show()
+    field = composer.to_field
+    qtbot.keyClicks(field.line_edit, "ben")
+    qtbot.waitUntil(lambda: any(c.source == RECENT for c in field.candidates), timeout=20_000)
+    qtbot.keyClicks(field.line_edit, "a")
+    qtbot.waitUntil(lambda: any(c.source == DIRECTORY for c in field.candidates), timeout=20_000)
+    assert counted_on, "the Sent mailbox was counted"
+    assert threading.main_thread() not in counted_on
+    assert len(counted_on) == 1  # once per field
+    assert field.candidates[0].name == "Dr Karim Benali"  # written to most: first
+    assert field.candidates[0].source == RECENT

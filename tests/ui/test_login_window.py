@@ -6,9 +6,14 @@ with the time to wait, "Créer un compte Sara" opens the server's registration p
 from __future__ import annotations
 
 import asyncio
+import importlib.abc
 import json
 import socket
+import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from PySide6.QtCore import Qt
@@ -24,6 +29,7 @@ from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import GP_LOGIN, run_sync
 from ui.app import Controller
 from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
+from ui.shell.controller import ACCOUNT_MODULES
 from ui.shell.main_window import MainWindow
 
 
@@ -80,6 +86,53 @@ def test_login_success_opens_the_main_window_and_closing_it_closes_the_session(
     qtbot.waitUntil(lambda: controller.done, timeout=30_000)
     with pytest.raises(Exception, match="close"), controller.session.account.cache.read() as c:
         c.execute("SELECT 1")
+
+
+class ImportWatch(importlib.abc.MetaPathFinder):
+    """Notes which thread imports each module it is told about (and finds nothing itself)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = set(names)
+        self.threads: dict[str, threading.Thread] = {}
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> None:
+        if fullname in self.names:
+            self.threads[fullname] = threading.current_thread()
+
+
+def test_an_account_opened_before_its_modules_are_loaded_loads_them_in_a_worker_thread(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    demo_server: ServerThread,
+    data_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A user quicker than the app's loading (ui/app.py `_settle`): what opening the account
+    runs is imported in a worker thread, never on the UI thread (a stall of 0.3-1 s at unlock),
+    and the main window opens once it is there."""
+    import ui.composer
+
+    late = "ui.composer.reopening"  # imported when the main window reopens the drafts
+    assert late in ACCOUNT_MODULES
+    monkeypatch.delitem(sys.modules, late, raising=False)
+    monkeypatch.delattr(ui.composer, "reopening", raising=False)
+    watch = ImportWatch(ACCOUNT_MODULES)
+    monkeypatch.setattr(sys, "meta_path", [watch, *sys.meta_path])
+    settings_mod.override(server_url=demo_server.base_url)
+    controller = Controller(data_root, DemoHint(GP_LOGIN, DEMO_PASSWORD))
+    qtbot.addWidget(controller.login)
+    controller.start()
+    qtbot.mouseClick(controller.login.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
+    window = controller.window
+    assert window is not None
+    qtbot.waitUntil(lambda: late in sys.modules, timeout=10_000)
+    assert late in watch.threads
+    assert threading.main_thread() not in watch.threads.values()
+    window.close()
+    qtbot.waitUntil(lambda: controller.done, timeout=30_000)
 
 
 def test_wrong_password_is_said_in_french_and_the_fields_are_kept(

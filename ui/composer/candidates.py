@@ -1,7 +1,7 @@
 """The composer's recipient proposals as data: who a proposal is, whether it matches what is typed,
 and their order.
 
-Ranked by how often I wrote to each (the Sent mailbox's counts, `session.write_counts()`), then
+Ranked by how often I wrote to each (the Sent mailbox's counts, `session.at_hand()`), then
 favorites, then by distance from the practice where the directory knows it. Every typed word, in
 any order, starts a word of the name, the address, the specialty or the city ("benali cardio"
 finds Dr Karim Benali, cardiologue), folded the project's one way (`app.text.fold`: no accents, no
@@ -11,10 +11,11 @@ case).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from app.records import Address, Correspondent
+from app.records import Address, AtHand, Correspondent
 from app.text import fold
 
 MAX_PROPOSALS = 12
@@ -89,3 +90,28 @@ def from_correspondent(person: Correspondent, source: str = DIRECTORY) -> Candid
         part for part in (person.specialty_label or person.profession_label, person.city) if part
     )
     return Candidate(person.display_name, person.mailbox, detail, source, person.distance_km)
+
+
+def from_favorite(address: str, display: Mapping[str, Any]) -> Candidate:
+    """A favorite, from the card it was starred from."""
+    name = display.get("name") or display.get("display_name")
+    detail = " · ".join(
+        str(p)
+        for p in (
+            display.get("specialty_label") or display.get("profession_label"),
+            display.get("city"),
+        )
+        if p
+    )
+    return Candidate(str(name) if name else None, address, detail, FAVORITE)
+
+
+def at_hand(found: AtHand | None, recents: int) -> list[Candidate]:
+    """The favorites and the `recents` best recent correspondents (none before they are read)."""
+    if found is None:
+        return []
+    favorites = [from_favorite(f.address, f.display) for f in found.favorites]
+    return [
+        *favorites,
+        *(Candidate(r.name, r.address, "", RECENT) for r in found.recents[:recents]),
+    ]

@@ -34,11 +34,9 @@ sentence. The form itself is ui/login/form.py, its banners ui/login/banners.py.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
@@ -50,6 +48,7 @@ from app.errors import CoreError
 from ui import browser, first_paint, tasks
 from ui.login.approval import OriginApprovalDialog
 from ui.login.banners import DemoHint, grow_to_fit
+from ui.login.core import load_core
 from ui.login.form import LoginForm
 from ui.server_address import complete_server_field, say_server_error, usable_server_url
 
@@ -62,16 +61,7 @@ __all__ = ["FALLBACK_REGISTRATION_URL", "DemoHint", "LoginWindow", "load_core"]
 log = logging.getLogger("monsisra.ui.login")
 
 FALLBACK_REGISTRATION_URL = "https://sante-ara.fr/inscription/"
-CORE = "app.account.sign_in"  # what the login needs from the core (it loads all the rest)
 REPROBE_MS = 5_000  # while the server does not answer, asked again this often
-
-
-async def load_core() -> type[SignIn]:
-    """Imports the client core (HTTP, crypto, cache: about half a second) in a worker thread,
-    once: the window paints first and stays responsive meanwhile. Gives what the login needs."""
-    if CORE not in sys.modules:
-        await asyncio.to_thread(importlib.import_module, CORE)
-    return cast("type[SignIn]", sys.modules[CORE].SignIn)
 
 
 class LoginWindow(LoginForm):

@@ -3,7 +3,8 @@ patients, téléexpertise, teleconsultations) on the right, the actions in a too
 menu, the connection and the outbox in the status bar.
 
 It is the shell, not a feature: it may import every feature and wires them together (a page asks
-for a conversation, "Mes patients" writes about a patient); composers open through the navigator
+for a conversation, "Mes patients" writes about a patient; the regional pages are made when first
+shown, `ui/shell/pages.py`); composers open through the navigator
 (`ui/navigator.py`) and are kept here, so that a lock or a sign-out can close them (each saves
 its draft). It talks to the core through the AccountSession only: reads on the UI thread (small
 indexed queries), actions as background coroutines (ui.tasks), changes from the EventBus through
@@ -33,23 +34,18 @@ from app.message.draft import ChosenPatient, Draft
 from app.records import Address, EmailRecord
 from app.regional.records import Patient
 from app.session import AccountSession
-from ui import browser, tasks
+from ui import tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.tray import window_title as unread_title
-from ui.directory.view import DirectoryView
 from ui.mail.navigation import NavigationPane
 from ui.mail.page import MailPage, merge
 from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
 from ui.navigator import navigator
-from ui.patients.view import PatientsView
 from ui.plain import plain_text
-from ui.shell import actions, app_menu
-from ui.teleconsultations.view import TeleconsultationsView
-from ui.teleexpertise.view import TeleexpertiseView
+from ui.shell import actions, app_menu, pages
 
-RegionalPage = DirectoryView | PatientsView | TeleconsultationsView | TeleexpertiseView
 COALESCE_MS = 50  # MailChanged events merged before the views update (initial sync: many)
 NOTICE_MS = 8_000
 
@@ -115,7 +111,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.mail_page)
-        self._page_widgets: dict[str, RegionalPage] = {}
+        self.regional = pages.RegionalPages(self)
         self.mailbox_id: str | None = None
         self._keep_search = False
 
@@ -188,40 +184,14 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.navigation.select_page(key)
-        page = self._page_widgets.get(key)
-        if page is None:
-            page = self._make_page(key)
-            self._page_widgets[key] = page
-            self.pages.addWidget(page)
-        self.pages.setCurrentWidget(page)
+        self.pages.setCurrentWidget(self.regional.page(key))
         self._update_actions()
 
     def _connection_changed(self, event: ConnectionChanged) -> None:
-        """Back online: the pages opened so far read again, and the "hors connexion" they said
-        goes with it."""
         if event.online:
-            for page in self._page_widgets.values():
-                page.refresh()
+            self.regional.refresh()
 
-    def _make_page(self, key: str) -> RegionalPage:
-        if key == "directory":
-            return DirectoryView(self.session)
-        if key == "teleconsultations":
-            return TeleconsultationsView(self.session)
-        if key == "patients":
-            patients = PatientsView(self.session)
-            patients.composeRequested.connect(
-                lambda addresses: self.write_about_patient(addresses, patients.selected())
-            )
-            patients.messagesRequested.connect(
-                lambda ins: self.show_patient_messages(ins, patients.selected())
-            )
-            return patients
-        page = TeleexpertiseView(self.session)  # "teleexpertise", the last page
-        page.openThread.connect(self._show_thread)
-        return page
-
-    def _show_thread(self, thread_id: str) -> None:
+    def show_thread(self, thread_id: str) -> None:
         """A conversation asked for by another page (a téléexpertise's request): the mail page."""
         self.navigation_to_mail()
         self.reader.show_thread(thread_id)
@@ -248,25 +218,10 @@ class MainWindow(QMainWindow):
         return True
 
     def open_portal(self) -> None:
-        """MesPatients in the browser, signed in with a one-time code when the server gives one."""
-        urls = self.session.regional_urls
         if not self.session.online:
             self.notify(self.tr("Mon portail n'est pas disponible hors connexion."))
             return
-
-        async def portal_url() -> str:
-            return (await self.session.portal.code()).url
-
-        def fallback(message: str) -> None:
-            if urls is not None:
-                browser.open_link(urls.portal_url, self)
-            else:
-                self.notify(message)
-
-        def open_url(url: str) -> None:
-            browser.open_link(url, self)
-
-        tasks.run(portal_url(), self, open_url, fallback)
+        pages.open_portal(self)
 
     def notify(self, message: str) -> None:
         self.status.showMessage(plain_text(message), NOTICE_MS)
