@@ -93,11 +93,6 @@ class ClosingTransport(httpx.AsyncHTTPTransport):
         self._tracking = _TrackingBackend(self._pool._network_backend)
         self._pool._network_backend = self._tracking  # before any connection is made
 
-    @property
-    def open_connections(self) -> int:
-        """The connections opened and not closed yet, in the pool or not."""
-        return len(self._tracking.opened)
-
     async def aclose(self) -> None:
         try:
             await super().aclose()
