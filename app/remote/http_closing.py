@@ -6,7 +6,9 @@ under anyio's shield, which does not hold against asyncio's own `Task.cancel()`:
 cancelled while its pool closes several connections (a sign-out while the push stream reconnects
 to a server that just went away) stops after the first, and the others, already out of the pool,
 stay open until the garbage collector finds them. So each client's network backend keeps the
-streams it opened until they are closed, and the client's `aclose` closes those still open.
+streams it opened until they are closed, and the client's `aclose` closes those still open (at
+sign-out, lock and quit). One let go of that way during a session, which is rare, waits until
+then; its server has usually closed its end already.
 """
 
 from __future__ import annotations
