@@ -1,23 +1,27 @@
-"""Where each socket of the test run was made, said by its repr.
+"""Where each socket of the test run was made, said by its repr, and `no_socket_left_open`.
 
 A socket that is garbage-collected open is reported by Python as "unclosed <socket.socket …>",
 at whatever moment the collector runs — often in a later test, far from the code that leaked it.
-Its repr here names the code that made it, so the report points at the leak. One is known: a
-connection made during the first sync of `test_sign_out_offline_says_the_server_could_not_be_told`
-(the server is stopped, then the user signs out) is left open although every HTTP client is
-closed — it failed whichever test the collector ran in. It is reported in the warnings summary
-with where it was made (pyproject's filterwarnings), not failed, until its cause is found.
+Its repr here names the code that made it, so the report points at the leak. A test that must
+leave no connection open says so directly with `no_socket_left_open` (the collector run at its
+end, not at random later).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import socket
 import traceback
+import warnings
+import weakref
+from collections.abc import Iterator
 from typing import Any
 
 # By id, not by weak reference: the collector clears weak references before it finalizes, and the
 # warning is written by the finalizer. A new socket at a reused id replaces the entry.
 _made_at: dict[int, str] = {}
+_alive: weakref.WeakSet[socket.socket] = weakref.WeakSet()
 _init = socket.socket.__init__
 _repr = socket.socket.__repr__
 
@@ -31,6 +35,7 @@ def _where() -> str:
 def _recording_init(self: socket.socket, *args: Any, **kwargs: Any) -> None:
     _init(self, *args, **kwargs)
     _made_at[id(self)] = _where()
+    _alive.add(self)
 
 
 def _telling_repr(self: socket.socket) -> str:
@@ -41,3 +46,24 @@ def _telling_repr(self: socket.socket) -> str:
 def install() -> None:
     socket.socket.__init__ = _recording_init  # type: ignore[method-assign]
     socket.socket.__repr__ = _telling_repr  # type: ignore[method-assign]
+
+
+def _peer_port(sock: socket.socket) -> int | None:
+    try:
+        return int(sock.getpeername()[1])
+    except (OSError, IndexError):
+        return None
+
+
+@contextlib.contextmanager
+def no_socket_left_open(port: int) -> Iterator[None]:
+    """Fails unless every connection to `port` made inside was closed by its owner: one still
+    open at the end, or one found open by the collector (inside, or run at the end)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        yield
+        gc.collect()
+    to_port = f"raddr=('127.0.0.1', {port})"
+    collected = [str(w.message) for w in caught if to_port in str(w.message)]
+    still_open = [repr(s) for s in list(_alive) if s.fileno() != -1 and _peer_port(s) == port]
+    assert not collected + still_open, "\n".join(collected + still_open)

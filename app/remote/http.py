@@ -28,6 +28,7 @@ import httpx
 from app import logs, messages
 from app.errors import CoreError
 from app.messages import Message
+from app.remote.http_closing import ClosingClient
 from app.remote.tls import CertificateFacts, peer_certificate, trust_context
 
 log = logs.get("http")
@@ -222,9 +223,10 @@ def make_http_client(
 
     Verification is never off: the OS store, plus the authorities of `ca_bundle` (the settings'
     extra CA file; CaBundleError, in French, when it cannot be used). `transport` is for tests
-    that must simulate a network failure.
+    that must simulate a network failure. Closing it closes every connection it opened
+    (app/remote/http_closing.py), even one its pool let go of during a cancelled request.
     """
-    return httpx.AsyncClient(
+    return ClosingClient(
         verify=trust_context(ca_bundle),
         timeout=timeout,
         auth=auth,

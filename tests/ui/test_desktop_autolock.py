@@ -21,6 +21,7 @@ from app.dates import hours_minutes
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
+from tests.sockets import no_socket_left_open
 from tests.ui import desktop_helpers
 from tests.ui.conftest import GP_LOGIN, run_sync
 from tests.ui.desktop_helpers import open_main_window, reopened_composer
@@ -254,6 +255,27 @@ def test_ctrl_shift_l_locks_at_once_and_closing_the_locked_window_quits(
     assert not controller.tray.act_lock.isEnabled()
     assert not controller.tray.act_compose.isEnabled()
     assert controller.tray.unread == 0  # no count shown while locked
+    qtbot.addWidget(login)  # deleted on the UI thread after the test
+    login.close()
+    qtbot.waitUntil(lambda: controller.done, timeout=10_000)
+
+
+@OFFSCREEN_RAISE
+def test_locking_with_the_server_gone_leaves_no_connection_open(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, data_root: Path
+) -> None:
+    settings_mod.override(server_url=demo_server.base_url)
+    controller = Controller(data_root)
+    controller.start()
+    # The lock cancels the push stream while it reconnects to the stopped server, its pool then
+    # closing the dead connections of the first sync: closing the session closes them all.
+    with no_socket_left_open(demo_server.port):
+        window = open_main_window(qtbot, controller, DEMO_PASSWORD)
+        demo_server.stop()
+        window.act_lock.trigger()
+        qtbot.waitUntil(lambda: controller.locked, timeout=30_000)
+    login = controller.login
+    assert isinstance(login, LockedLoginWindow)
     qtbot.addWidget(login)  # deleted on the UI thread after the test
     login.close()
     qtbot.waitUntil(lambda: controller.done, timeout=10_000)

@@ -18,6 +18,7 @@ from app.account.keychain import SERVICE
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.app.memory_keyring import MemoryKeyring, memory_keyring  # noqa: F401
+from tests.sockets import no_socket_left_open
 from tests.ui import desktop_helpers
 from tests.ui.conftest import GP_LOGIN
 from tests.ui.desktop_helpers import open_main_window, reopened_composer
@@ -121,10 +122,13 @@ def test_sign_out_offline_says_the_server_could_not_be_told(
     memory_keyring: MemoryKeyring,  # noqa: F811
 ) -> None:
     controller = remembered_controller(qtbot, demo_server, data_root)
-    window = open_main_window(qtbot, controller, DEMO_PASSWORD)
-    demo_server.stop()
-    window.act_sign_out.trigger()
-    login = back_at_login(qtbot, controller)
+    # No connection left open: signing out cancels the push stream while it reconnects to the
+    # stopped server, and its pool is then closing the dead connections of the first sync.
+    with no_socket_left_open(demo_server.port):
+        window = open_main_window(qtbot, controller, DEMO_PASSWORD)
+        demo_server.stop()
+        window.act_sign_out.trigger()
+        login = back_at_login(qtbot, controller)
     assert memory_keyring.tokens() == {}
     assert login.notice_banner.text.text() == (
         "Session fermée sur cet ordinateur, mais le serveur, injoignable, n'a pas été "

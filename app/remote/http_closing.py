@@ -1,0 +1,117 @@
+"""Every connection an HTTP client opened is closed when the client is closed, whatever the
+server did and wherever a task was cancelled.
+
+httpcore's pool closes the connections it lets go of (expired, surplus idle, the server gone)
+under anyio's shield, which does not hold against asyncio's own `Task.cancel()`: a request
+cancelled while its pool closes several connections (a sign-out while the push stream reconnects
+to a server that just went away) stops after the first, and the others, already out of the pool,
+stay open until the garbage collector finds them. So each client's network backend keeps the
+streams it opened until they are closed, and the client's `aclose` closes those still open (at
+sign-out, lock and quit). One let go of that way during a session, which is rare, waits until
+then; its server has usually closed its end already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+
+class _TrackedStream(httpcore.AsyncNetworkStream):
+    """A stream that stays in `opened` until its own close went through."""
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream, opened: set[_TrackedStream]) -> None:
+        self._stream = stream
+        self._opened = opened
+        opened.add(self)
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+        self._opened.discard(self)  # not before: a close cancelled half-way is done again later
+
+    async def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        # The TLS stream wraps the same socket: closing it closes both.
+        self._stream = await self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _TrackingBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+        self.opened: set[_TrackedStream] = set()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._backend.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+        return _TrackedStream(stream, self.opened)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._backend.connect_unix_socket(
+            path, timeout=timeout, socket_options=socket_options
+        )
+        return _TrackedStream(stream, self.opened)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+    async def aclose(self) -> None:
+        for stream in list(self.opened):
+            await stream.aclose()
+
+
+class ClosingTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport (its pool, or a proxy's), whose `aclose` also closes the connections
+    its pool let go of without closing them."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._tracking = _TrackingBackend(self._pool._network_backend)
+        self._pool._network_backend = self._tracking  # before any connection is made
+
+    async def aclose(self) -> None:
+        try:
+            await super().aclose()
+        finally:
+            await self._tracking.aclose()
+
+
+class ClosingClient(httpx.AsyncClient):
+    """An AsyncClient whose transports, direct and through the environment's proxies, are
+    ClosingTransports (a transport given by a test is used as it is)."""
+
+    def _init_transport(  # type: ignore[override]
+        self, transport: httpx.AsyncBaseTransport | None = None, **options: Any
+    ) -> httpx.AsyncBaseTransport:
+        return transport if transport is not None else ClosingTransport(**options)
+
+    def _init_proxy_transport(  # type: ignore[override]
+        self, proxy: httpx.Proxy, **options: Any
+    ) -> httpx.AsyncBaseTransport:
+        return ClosingTransport(proxy=proxy, **options)
