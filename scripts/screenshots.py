@@ -5,11 +5,11 @@ A sandbox with demo data runs in this process (this dev tool may import server/;
 the login window is painted first (also as on a computer without a usable keyring, at a small
 size too), then the demo GP's account is opened and every screen module's
 `demo_screenshot(session)` is rendered by ui.screenshots (a module not in this build is skipped
-with a printed line). Last, the hostile fixture of the tests (tests/hostile.py) is put into the
-sandbox and the reader, Mes patients, Téléexpertise and the directory are shown with it
-(hostile-*.png): outside text must show as characters. Then the app offline with mail waiting
-(main-window-offline-queued.png, outbox.png): a message the server refused, the network cut, a
-message queued. And the refusals that protect the
+with a printed line). Then the app offline with mail waiting (main-window-offline-queued.png,
+outbox.png): a message the server refused, the network cut, a message queued. Then the hostile
+fixture of the tests (tests/hostile.py) is put into the sandbox and the reader, Mes patients,
+Téléexpertise and the directory are shown with it (hostile-*.png): outside text must show as
+characters. And the refusals that protect the
 credentials (refused-*.png): an http:// address to another computer, a server whose certificate
 is not trusted (a sandbox over TLS with a self-signed certificate), and the question asked at a
 first login whose server names another address.
@@ -83,8 +83,8 @@ async def shoot(
         saved += await screenshots.render_session_screens(session, out)
     finally:
         await session.close()
+    saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
-    saved += await shoot_offline(server, work, out)
     return saved + await shoot_refusals(tls_server, work, out)
 
 
