@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QListWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
@@ -253,3 +263,36 @@ def test_the_space_documents_take_is_shown_and_communes_are_found_by_postal_code
     assert place.commune == "Lyon (69003)"
     assert haversine_km(place.lat, place.lon, *commune_position("69383")) < 2
     qtbot.waitUntil(lambda: ui_session.attachments.budget_bytes == 650 * MIB, timeout=5_000)
+
+
+def widgets_beyond_the_viewport(dialog: SettingsDialog) -> list[str]:
+    """Every label, field and button of the cards whose right edge lies beyond the width the
+    scroll area shows (it never scrolls sideways: what is beyond is cut off)."""
+    viewport = dialog.findChild(QScrollArea, "settingsScroll").viewport()
+    kinds = (QLabel, QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QListWidget)
+    cut = [
+        f"{type(widget).__name__} {widget.objectName() or getattr(widget, 'text', str)()!r}"
+        for widget in viewport.findChildren(QWidget)
+        if isinstance(widget, kinds)
+        and widget.isVisibleTo(dialog)
+        and widget.mapTo(viewport, widget.rect().topRight()).x() >= viewport.width()
+    ]
+    if dialog.findChild(QWidget, "settingsColumn").width() > viewport.width():
+        cut.append("the column itself")
+    return cut
+
+
+@pytest.mark.parametrize("size", [(960, 720), (800, 600), None])  # None: the smallest allowed
+def test_every_card_fits_the_width_of_the_dialog(
+    qtbot: QtBot, ui_session: AccountSession, settings_root: Path, size: tuple[int, int] | None
+) -> None:
+    dialog = open_dialog(qtbot, ui_session)
+    qtbot.waitUntil(lambda: dialog.practice.location() is not None, timeout=15_000)
+    width, height = size or (dialog.minimumWidth(), dialog.minimumHeight())
+    dialog.resize(width, height)
+    qtbot.waitUntil(lambda: dialog.width() == width)
+    qtbot.wait(50)  # the layouts take the new width in
+    assert widgets_beyond_the_viewport(dialog) == []
+    # Two columns at the default size; one when two do not fit (the cards then one under another).
+    side_by_side = dialog.documents.x() > dialog.account.x()
+    assert side_by_side == (size == (960, 720))

@@ -1,5 +1,9 @@
 """One card of the settings dialog: an icon and a title over its fields, and the small pieces
-every card writes the same way (a field's label, a hint under it, a status line).
+every card writes the same way (a field's label, a field's row, a hint under it, a status line).
+
+Labels wrap instead of widening their card: a card is never wider than the dialog's column (the
+scroll area shows no horizontal scroll bar, so a wider card was cut off on the right). A check
+box cannot wrap its text, so a long one is a check box with a wrapping label beside it.
 
 The dialog (ui/desktop/settings_dialog.py) lays the cards out and saves on OK what each card's
 `changes()` gives; a card owns its widgets, its checks and its background reads (`tasks.run` with
@@ -7,8 +11,9 @@ the card as owner), which `stop()` cancels when the dialog closes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui import tasks, theme
 from ui.plain import PlainLabel
@@ -45,8 +50,46 @@ class SettingsCard(QFrame):
 def field_label(text: str, buddy: QWidget) -> QLabel:
     label = PlainLabel(text)
     label.setObjectName("fieldLabel")
+    label.setWordWrap(True)
     label.setBuddy(buddy)
     return label
+
+
+def field_row(text: str, field: QWidget) -> QHBoxLayout:
+    """A label and its field on one line, the field on the right: the label takes the room left
+    and wraps when there is not enough."""
+    row = QHBoxLayout()
+    row.setSpacing(12)
+    row.addWidget(field_label(text, field), 1)
+    row.addWidget(field)
+    return row
+
+
+class _CheckText(PlainLabel):
+    """The text of a check box, wrapping; a click on it toggles the box, as on a check box's own
+    text."""
+
+    def __init__(self, text: str, check: QCheckBox) -> None:
+        super().__init__(text)
+        self._check = check
+        self.setWordWrap(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.pos()):
+            self._check.toggle()
+            self._check.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mouseReleaseEvent(event)
+
+
+def check_row(text: str, check: QCheckBox) -> QHBoxLayout:
+    """`check` with `text` beside it, wrapping (its accessible name is the text)."""
+    check.setAccessibleName(text)
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    row.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
+    row.addWidget(_CheckText(text, check), 1)
+    return row
 
 
 def hint(text: str, error: bool = False) -> QLabel:

@@ -1,7 +1,9 @@
 """Paramètres: server (with a connection test), extra certificate authorities, documents kept
 offline, notification privacy, signature, auto-lock, practice location.
 
-Two columns of cards, everything visible at once on an ordinary screen. Each card owns its fields
+Two columns of cards, everything visible at once on an ordinary screen; one column, scrolled
+vertically, when two cards do not fit side by side (a narrow window): the scroll area never
+scrolls sideways, so the cards are laid out to the width it shows. Each card owns its fields
 and checks (ui/desktop/settings_server.py, settings_local.py, settings_location.py); this dialog
 lays them out and saves. Nothing is written until OK, and only values the schema accepts
 (app/settings.py) reach the file: a bad server address is refused inline, in French, with the
@@ -17,8 +19,9 @@ import asyncio
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -43,6 +46,8 @@ from ui.desktop.settings_signature import SignatureCard
 from ui.plain import PlainLabel
 
 log = logging.getLogger("monsisra.ui.settings")
+
+COLUMN_WIDTH = 400  # a card narrower than this wraps its field labels on three lines or more
 
 
 class SettingsDialog(QDialog):
@@ -96,7 +101,7 @@ class SettingsDialog(QDialog):
         title = PlainLabel(self.tr("Paramètres"))
         title.setObjectName("settingsTitle")
         body.addWidget(title)
-        columns = QHBoxLayout()
+        columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # or TopToBottom: _arrange()
         columns.setSpacing(16)
         for cards in (
             (self.account, self.certificates, self.notifications, self.signature),
@@ -146,7 +151,32 @@ class SettingsDialog(QDialog):
         outer.addWidget(footer)
         self._column = column
         self._column_layout = body
+        self._columns = columns
+        self._scroll = scroll
         self._footer = footer
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Two columns when two cards fit side by side in the dialog's width, else one.
+
+        Measured on the dialog's width less the vertical scroll bar, shown or not: whether it
+        shows depends on the arrangement, which must not flip back and forth because of it."""
+        margins = self._column_layout.contentsMargins()
+        room = (
+            self.width()
+            - margins.left()
+            - margins.right()
+            - self._scroll.verticalScrollBar().sizeHint().width()
+        )
+        card = max(COLUMN_WIDTH, *(card.minimumSizeHint().width() for card in self.cards))
+        two = room >= 2 * card + self._columns.spacing()
+        direction = QBoxLayout.Direction.LeftToRight if two else QBoxLayout.Direction.TopToBottom
+        if self._columns.direction() != direction:
+            self._columns.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange()
+        super().resizeEvent(event)
 
     def fit_height(self, limit: int | None = None) -> None:
         """As tall as the cards need (no scrolling), within `limit` (default: the screen)."""

@@ -8,14 +8,14 @@ say nothing of the patient unless the user allows it, since others may see the s
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
 from app import settings as settings_mod
 from app.dates import hours_minutes
 from app.session import AccountSession
 from app.settings import Settings
 from app.units import MIB, file_size
-from ui.desktop.settings_card import SettingsCard, field_label, hint
+from ui.desktop.settings_card import SettingsCard, check_row, field_row, hint
 from ui.plain import PlainLabel
 
 MAX_BUDGET_MB = 100_000
@@ -38,28 +38,16 @@ class DocumentsCard(SettingsCard):
         self.budget_spin.setSuffix(" Mo")
         self.budget_spin.setGroupSeparatorShown(True)
         self.budget_spin.setMinimumWidth(140)
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addWidget(field_label(self.tr("Place réservée aux documents"), self.budget_spin))
-        row.addStretch(1)
-        row.addWidget(self.budget_spin)
-        self.body.addLayout(row)
+        self.body.addLayout(field_row(self.tr("Place réservée aux documents"), self.budget_spin))
         self.days_spin = QSpinBox()
         self.days_spin.setObjectName("offlineDaysSpin")
         self.days_spin.setRange(settings_mod.BY_NAME["offline_days"].minimum or 1, MAX_DAYS)
         self.days_spin.setSuffix(self.tr(" jours"))
         self.days_spin.setMinimumWidth(140)
         self.days_spin.setValue(max(current.offline_days, self.days_spin.minimum()))
-        days_row = QHBoxLayout()
-        days_row.setSpacing(12)
-        days_row.addWidget(
-            field_label(
-                self.tr("Télécharger à l'avance les documents reçus depuis"), self.days_spin
-            )
+        self.body.addLayout(
+            field_row(self.tr("Télécharger à l'avance les documents reçus depuis"), self.days_spin)
         )
-        days_row.addStretch(1)
-        days_row.addWidget(self.days_spin)
-        self.body.addLayout(days_row)
         self.usage_label = PlainLabel()
         self.usage_label.setObjectName("usageLabel")
         self.body.addWidget(self.usage_label)
@@ -102,11 +90,14 @@ class NotificationsCard(SettingsCard):
 
     def __init__(self, current: Settings) -> None:
         super().__init__("settings-bell", self.tr("Notifications"))
-        self.patient_names_check = QCheckBox(
-            self.tr("Afficher le nom des patients et l'objet dans les notifications")
-        )
+        self.patient_names_check = QCheckBox()
         self.patient_names_check.setObjectName("patientNamesCheck")
-        self.body.addWidget(self.patient_names_check)
+        self.body.addLayout(
+            check_row(
+                self.tr("Afficher le nom des patients et l'objet dans les notifications"),
+                self.patient_names_check,
+            )
+        )
         self.body.addWidget(
             hint(
                 self.tr(
@@ -131,12 +122,9 @@ class SecurityCard(SettingsCard):
         self.autolock_combo.setMinimumWidth(140)
         for minutes in AUTOLOCK_PRESETS:
             self.autolock_combo.addItem(hours_minutes(minutes), minutes)
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addWidget(field_label(self.tr("Verrouillage après inactivité"), self.autolock_combo))
-        row.addStretch(1)
-        row.addWidget(self.autolock_combo)
-        self.body.addLayout(row)
+        self.body.addLayout(
+            field_row(self.tr("Verrouillage après inactivité"), self.autolock_combo)
+        )
         self.body.addWidget(
             hint(
                 self.tr(

@@ -6,10 +6,10 @@ range stops at a minute: longer, a message the user believes sent would sit unse
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QSpinBox
+from PySide6.QtWidgets import QSpinBox
 
 from app.settings import Settings
-from ui.desktop.settings_card import SettingsCard, field_label, hint
+from ui.desktop.settings_card import SettingsCard, field_row, hint
 
 MAX_DELAY_S = 60
 
@@ -25,12 +25,7 @@ class SendingCard(SettingsCard):
         self.delay_spin.setSuffix(" s")
         self.delay_spin.setSpecialValueText(self.tr("Désactivé"))
         self.delay_spin.setMinimumWidth(140)
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addWidget(field_label(self.tr("Délai d'annulation de l'envoi"), self.delay_spin))
-        row.addStretch(1)
-        row.addWidget(self.delay_spin)
-        self.body.addLayout(row)
+        self.body.addLayout(field_row(self.tr("Délai d'annulation de l'envoi"), self.delay_spin))
         self.body.addWidget(
             hint(
                 self.tr(

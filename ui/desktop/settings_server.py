@@ -23,7 +23,7 @@ from app.account.sign_in import SignIn
 from app.remote.tls import CaBundle, CaBundleError, read_ca_bundle
 from app.settings import Settings
 from ui import tasks
-from ui.desktop.settings_card import SettingsCard, field_label, hint, say
+from ui.desktop.settings_card import SettingsCard, field_label, field_row, hint, say
 from ui.plain import PlainLabel, plain_tooltip
 from ui.server_address import say_server_error, server_url_error, usable_server_url
 
@@ -61,13 +61,8 @@ class AccountCard(SettingsCard):
         self.login_value = PlainLabel()
         self.login_value.setObjectName("loginValue")
         self.login_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addWidget(field_label(self.tr("Identifiant"), self.login_value))
-        row.addStretch(1)
-        row.addWidget(self.login_value)
         layout.addSpacing(4)
-        layout.addLayout(row)
+        layout.addLayout(field_row(self.tr("Identifiant"), self.login_value))
         if login is not None:  # an account is open
             self.forget_button = QPushButton(self.tr("Oublier ce compte sur cet ordinateur…"))
             self.forget_button.setObjectName("forgetButton")
