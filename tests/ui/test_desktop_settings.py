@@ -296,3 +296,21 @@ def test_every_card_fits_the_width_of_the_dialog(
     # Two columns at the default size; one when two do not fit (the cards then one under another).
     side_by_side = dialog.documents.x() > dialog.account.x()
     assert side_by_side == (size == (960, 720))
+
+
+def test_a_click_on_the_wrapping_text_of_the_notifications_check_toggles_it(
+    qtbot: QtBot, qloop: object, settings_root: Path
+) -> None:
+    dialog = open_dialog(qtbot, None)
+    check = dialog.notifications.patient_names_check
+    text = next(
+        label
+        for label in dialog.notifications.findChildren(QLabel)
+        if label.text().startswith("Afficher le nom des patients")
+    )
+    assert text.wordWrap()
+    assert check.accessibleName() == text.text()
+    click(qtbot, text)
+    assert check.isChecked()
+    click(qtbot, text)
+    assert not check.isChecked()

@@ -73,10 +73,11 @@ class _CheckText(PlainLabel):
         super().__init__(text)
         self._check = check
         self.setWordWrap(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.pos()):
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
             self._check.toggle()
             self._check.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mouseReleaseEvent(event)
