@@ -162,7 +162,7 @@ class ElidedLabel(PlainLabel):
         return self._full
 
     def shown_text(self) -> str:
-        return super().text()
+        return QLabel.text(self)
 
     def setText(self, text: str | None) -> None:
         self._full = plain_text(text)

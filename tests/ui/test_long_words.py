@@ -65,12 +65,14 @@ def assert_within_the_pane(reader: ReaderView) -> None:
     for card in reader.cards:
         assert across(card, viewport), (card.geometry(), viewport.size())
         date = card.findChild(QWidget, "messageDate")
-        assert date is not None and date.isVisible()
+        assert date is not None
+        assert date.isVisible()
         assert card.rect().contains(QRect(date.mapTo(card, date.rect().topLeft()), date.size()))
         assert date.width() >= date.sizeHint().width()  # the whole date, not "03:0"
         for chip in card.chips:
             assert across(chip, viewport)
-            assert chip.save_button.isVisible() and across(chip.save_button, viewport)
+            assert chip.save_button.isVisible()
+            assert across(chip.save_button, viewport)
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
