@@ -13,6 +13,7 @@ no QMessageBox, no tooltip built from outside text except through this module.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from PySide6 import QtGui
@@ -33,12 +34,19 @@ __all__ = [
     "plain_message_box",
     "plain_text",
     "plain_tooltip",
+    "wrappable",
 ]
 
-# A word-wrapped label asks for no more width than this, whatever the longest word of its text
-# (Qt wraps at word boundaries only): one 400-character word from outside must not widen a whole
-# window or pane past the screen. Such a word is cut at the label's edge instead.
+# A word-wrapped label asks for no more width than this, whatever the longest word of its text:
+# one 400-character word from outside must not widen a whole window or pane past the screen.
 WRAPPED_MIN_WIDTH = 200
+# A QLabel wraps at spaces only (no QTextOption wrap mode reaches it): a longer word than the line
+# would be cut at the label's edge. A word this long is shown with a zero-width space after each
+# character, so that it wraps anywhere, as mail clients wrap such a subject; ordinary words and
+# addresses (shorter) are shown as they are.
+LONG_WORD = 30
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
+_ZERO_WIDTH_SPACE = "\u200b"
 # What a freedesktop notification server (and a StatusNotifierItem tooltip) reads as markup,
 # replaced by look-alikes: Windows and macOS show the text as is, where entities would show raw.
 _NOTIFICATION_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
@@ -52,6 +60,12 @@ def plain_text(text: str | None) -> str:
 def escape(text: str | None) -> str:
     """Outside text ready to sit inside markup we wrote ourselves."""
     return html.escape(plain_text(text), quote=True)
+
+
+def wrappable(text: str) -> str:
+    """`text` as a wrapped label shows it: every word of LONG_WORD characters or more may break
+    after any of its characters (a zero-width space, which takes no room)."""
+    return _LONG_WORD.sub(lambda word: _ZERO_WIDTH_SPACE.join(word.group(0)), text)
 
 
 def plain_tooltip(text: str | None) -> str:
@@ -106,15 +120,28 @@ class _Label(QLabel):
 
 
 class PlainLabel(_Label):
-    """A QLabel that never renders rich text, whatever `setText` is given."""
+    """A QLabel that never renders rich text, whatever `setText` is given. Word-wrapped, it wraps
+    a word longer than its line anywhere (`wrappable`, in what is shown: `text` is the text)."""
 
     def __init__(self, text: str | None = "", parent: QWidget | None = None) -> None:
+        self._text = ""
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText(text or "")
 
+    def text(self) -> str:
+        return self._text
+
     def setText(self, text: str | None) -> None:
-        super().setText(plain_text(text))
+        self._text = plain_text(text)
+        self._show()
+
+    def setWordWrap(self, on: bool) -> None:
+        super().setWordWrap(on)
+        self._show()
+
+    def _show(self) -> None:
+        QLabel.setText(self, wrappable(self._text) if self.wordWrap() else self._text)
 
 
 class ElidedLabel(PlainLabel):
@@ -135,7 +162,7 @@ class ElidedLabel(PlainLabel):
         return self._full
 
     def shown_text(self) -> str:
-        return super().text()
+        return QLabel.text(self)
 
     def setText(self, text: str | None) -> None:
         self._full = plain_text(text)
@@ -181,8 +208,8 @@ class ElidedLabel(PlainLabel):
 
 class RichLabel(_Label):
     """A label that mixes our markup (bold, a link) with outside text: `set_markup` takes a
-    template of ours and escapes every value put into it; `setText` shows its text as
-    characters (escaped)."""
+    template of ours and escapes every value put into it (wrappable anywhere when the label is
+    word-wrapped: set that first); `setText` shows its text as characters (escaped)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,7 +217,8 @@ class RichLabel(_Label):
 
     def set_markup(self, template: str, **values: Any) -> None:
         """`template` (our constant text, with `{name}` fields) filled with escaped `values`."""
-        super().setText(template.format(**{k: escape(str(v)) for k, v in values.items()}))
+        shown = wrappable if self.wordWrap() else str
+        super().setText(template.format(**{k: escape(shown(str(v))) for k, v in values.items()}))
 
     def setText(self, text: str | None) -> None:
         super().setText(escape(text))

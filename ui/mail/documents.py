@@ -95,7 +95,7 @@ class AttachmentChip(QFrame):
             )
             self.warning.setObjectName("attachmentWarning")
             self.warning.setWordWrap(True)
-            self.warning.setFixedWidth(340)
+            self.warning.setMaximumWidth(340)  # narrower in a narrow pane: more lines
             text.addWidget(self.warning)
         row.addLayout(text)
         row.addWidget(self.offline_mark, 0, Qt.AlignmentFlag.AlignTop)
