@@ -12,7 +12,7 @@ import pytest
 from app.remote.http import make_http_client
 from server.testing import ServerThread
 from tests.server.conftest import ServerFactory
-from tests.sockets import no_socket_left_open
+from tests.sockets import no_socket_left_open, silent_tls_server
 
 CONNECTIONS = 4
 
@@ -47,3 +47,24 @@ async def test_closing_the_client_closes_its_idle_connections(server: ServerThre
     with no_socket_left_open(server.port):
         async with make_http_client() as client:
             await asyncio.gather(*(client.get(server.base_url + "/") for _ in range(CONNECTIONS)))
+
+
+@pytest.mark.asyncio
+async def test_a_request_cancelled_in_its_tls_handshake_leaves_no_connection_open() -> None:
+    # httpcore closes a stream whose handshake failed, not one whose handshake was cancelled (a
+    # login window's probe replaced or closed): the client's close must, also when it is closed
+    # by `async with` (httpx's __aexit__, not aclose).
+    handshake_begun = asyncio.Event()
+    server = await silent_tls_server(handshake_begun)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with no_socket_left_open(port):
+            async with make_http_client() as client:
+                request = asyncio.ensure_future(client.get(f"https://127.0.0.1:{port}/"))
+                await handshake_begun.wait()
+                request.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await request
+    finally:
+        server.close()
+        await server.wait_closed()
