@@ -67,8 +67,13 @@ def no_socket_left_open(port: int) -> Iterator[None]:
         gc.collect()
     to_port = f"raddr=('127.0.0.1', {port})"
     collected = [str(w.message) for w in caught if to_port in str(w.message)]
-    still_open = [repr(s) for s in list(_alive) if s.fileno() != -1 and _peer_port(s) == port]
+    still_open = open_to(port)
     assert not collected + still_open, "\n".join(collected + still_open)
+
+
+def open_to(port: int) -> list[str]:
+    """The connections to `port` still open, each said with where it was made."""
+    return [repr(s) for s in list(_alive) if s.fileno() != -1 and _peer_port(s) == port]
 
 
 async def silent_tls_server(handshake_begun: asyncio.Event) -> asyncio.Server:
