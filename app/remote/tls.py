@@ -268,3 +268,5 @@ async def peer_certificate(host: str, port: int, timeout: float = 3.0) -> Certif
     finally:
         if writer is not None:
             writer.transport.abort()
+            with contextlib.suppress(OSError, ssl.SSLError):
+                await writer.wait_closed()  # the next turns of the loop: the socket closed
