@@ -4,11 +4,13 @@ A socket that is garbage-collected open is reported by Python as "unclosed <sock
 at whatever moment the collector runs — often in a later test, far from the code that leaked it.
 Its repr here names the code that made it, so the report points at the leak. A test that must
 leave no connection open says so directly with `no_socket_left_open` (the collector run at its
-end, not at random later).
+end, not at random later). `silent_tls_server` holds a client in its TLS handshake, to cancel it
+there.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import socket
@@ -65,5 +67,23 @@ def no_socket_left_open(port: int) -> Iterator[None]:
         gc.collect()
     to_port = f"raddr=('127.0.0.1', {port})"
     collected = [str(w.message) for w in caught if to_port in str(w.message)]
-    still_open = [repr(s) for s in list(_alive) if s.fileno() != -1 and _peer_port(s) == port]
+    still_open = open_to(port)
     assert not collected + still_open, "\n".join(collected + still_open)
+
+
+def open_to(port: int) -> list[str]:
+    """The connections to `port` still open, each said with where it was made."""
+    return [repr(s) for s in list(_alive) if s.fileno() != -1 and _peer_port(s) == port]
+
+
+async def silent_tls_server(handshake_begun: asyncio.Event) -> asyncio.Server:
+    """A loopback server that takes each connection and the client's first TLS message, sets
+    `handshake_begun`, and never answers: the client waits in its handshake until it gives up."""
+
+    async def take(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1)
+        handshake_begun.set()
+        await reader.read()  # until the client closes its end
+        writer.close()
+
+    return await asyncio.start_server(take, "127.0.0.1", 0)

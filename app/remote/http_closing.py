@@ -1,19 +1,22 @@
-"""Every connection an HTTP client opened is closed when the client is closed, whatever the
-server did and wherever a task was cancelled.
+"""Every connection an HTTP client opened is closed when the client is closed, whatever the server
+did and wherever a task was cancelled.
 
-httpcore's pool closes the connections it lets go of (expired, surplus idle, the server gone)
-under anyio's shield, which does not hold against asyncio's own `Task.cancel()`: a request
-cancelled while its pool closes several connections (a sign-out while the push stream reconnects
-to a server that just went away) stops after the first, and the others, already out of the pool,
-stay open until the garbage collector finds them. So each client's network backend keeps the
-streams it opened until they are closed, and the client's `aclose` closes those still open (at
-sign-out, lock and quit). One let go of that way during a session, which is rare, waits until
-then; its server has usually closed its end already.
+httpcore's pool closes the connections it lets go of (expired, surplus idle, the server gone) under
+anyio's shield, which does not hold against asyncio's own `Task.cancel()`: a request cancelled while
+its pool closes several connections (a sign-out while the push stream reconnects to a server that
+just went away) stops after the first, and the others, already out of the pool, stay open until the
+garbage collector finds them. The same for a connection whose TLS handshake is cancelled (the login
+window's probe, replaced or closed during the handshake): httpcore closes a stream whose handshake
+failed, not one whose handshake was cancelled. So each client's network backend keeps the streams it
+opened until they are closed, and closing the client (`aclose`, or the end of `async with`, which
+does not call it) closes those still open (at sign-out, lock and quit). One let go of that way
+during a session, which is rare, waits until then; its server has usually closed its end already.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import TracebackType
 from typing import Any
 
 import httpcore
@@ -98,6 +101,18 @@ class ClosingTransport(httpx.AsyncHTTPTransport):
     async def aclose(self) -> None:
         try:
             await super().aclose()
+        finally:
+            await self._tracking.aclose()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        # A client closed by `async with` closes its transport here, not through `aclose`.
+        try:
+            await super().__aexit__(exc_type, exc_value, traceback)
         finally:
             await self._tracking.aclose()
 

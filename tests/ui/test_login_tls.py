@@ -19,8 +19,10 @@ from app.remote.http import CertificateNotTrusted
 from app.session import AccountSession
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, ServerFactory
+from tests.sockets import no_socket_left_open, open_to, silent_tls_server
 from tests.tls_pki import Pki, make_pki
 from tests.ui.conftest import run_sync
+from ui import tasks
 from ui.app import Controller
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.login.window import LoginWindow
@@ -112,9 +114,35 @@ def test_a_refused_certificate_is_said_in_its_own_words_and_the_login_fails(
     assert window.submit_button.text() == "Se connecter"
     assert not window.offline_button.isVisible()  # nothing known here to open offline
 
-    assert submit(qtbot, window) == []
-    assert window.error_banner.text.text() == said
-    assert not window.offline_button.isVisible()
+    with no_socket_left_open(server.port):
+        assert submit(qtbot, window) == []
+        assert window.error_banner.text.text() == said
+        assert not window.offline_button.isVisible()
+        # The probe that follows the failed login, cancelled wherever it is (in its handshake,
+        # or reading the certificate to describe it): every connection it made is closed.
+        window.close()
+        qtbot.waitUntil(lambda: not tasks.pending(window) and not open_to(server.port))
+
+
+def test_closing_the_window_during_the_servers_handshake_leaves_no_connection_open(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, data_root: Path
+) -> None:
+    # The probe cancelled in its TLS handshake (as when the window closes, or a newer probe
+    # replaces it, while the server is slow to present its certificate).
+    handshake_begun = asyncio.Event()
+    silent = run_sync(qtbot, silent_tls_server(handshake_begun))
+    port = silent.sockets[0].getsockname()[1]
+    try:
+        with no_socket_left_open(port):
+            settings_mod.override(server_url=f"https://127.0.0.1:{port}")
+            window = LoginWindow(data_root)
+            qtbot.addWidget(window)
+            window.show()
+            qtbot.waitUntil(handshake_begun.is_set, timeout=10_000)
+            window.close()
+            qtbot.waitUntil(lambda: not tasks.pending(window))
+    finally:
+        silent.close()
 
 
 def test_a_known_account_opens_offline_only_when_the_user_asks_and_the_bar_says_why(
