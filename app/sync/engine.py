@@ -9,17 +9,23 @@ flag changes (seen, flagged, moved, deleted) to it.
 - Delta sync follows Email/changes and Mailbox/changes, looping on hasMoreChanges.
 - Local actions are applied to the cache at once, kept in pending_actions, and replayed in order
   when the server answers; until then, server updates of those emails' flags wait.
-- What follows a pass — the patients read from the messages' XDM packages (app/sync/patients.py)
-  and the documents kept for offline use (app/sync/prefetch.py) — runs beside it, not after it
-  (`sync_all`): each follower starts on the first page written and takes up every new one, so
-  that the first sync of a large mailbox ends with its patients, and its recent documents come
-  soon after, instead of one step waiting for the other.
+- A first sync stores its pages in as few transactions as the writer's pace allows: the pages
+  that arrived while the writer stored the previous ones go together (up to WRITE_GROUP). Each
+  COMMIT writes again every page of the cache's indexes it touched (random ids, senders,
+  subjects), so one transaction per page of 250 wrote 12 times the cache's size (351 MB for a
+  30 MB cache of 10,000 emails); by four pages, 152 MB, and the COMMITs' time fell from
+  1.3-2.4 s to 0.9 s (synchronous is already NORMAL: no fsync per COMMIT in WAL mode).
+- What follows a pass (`sync_all`): the patients read from the messages' XDM packages
+  (app/sync/patients.py) start on the first page written and take up every new one, so that the
+  first sync of a large mailbox ends with its patients; the documents kept for offline use
+  (app/sync/prefetch.py) come after the patients, newest first: the packages are what the
+  mailbox's list needs, and documents downloaded beside them only slowed both (the connection,
+  the writer and the interpreter are shared).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +66,8 @@ log = logs.get("sync")
 
 INITIAL_STATE_KEY = "Email.initial"  # the Email state noted when a (re)sync began
 IDS_PAGE = 2000
+WRITE_GROUP = 4  # pages of a first sync stored in one transaction at most
+FETCHING = 3  # pages of a first sync travelling at once while the writer stores others
 MAX_ACTION_ATTEMPTS = 5
 
 
@@ -73,6 +81,10 @@ class SyncReport:
     seconds: float = 0.0
     patients: int = 0  # emails whose patient was read from their package (sync_all)
     documents: int = 0  # documents stored for offline use (sync_all)
+    # sync_all: seconds from its start to the end of the pass, of the patients, of the documents
+    pass_ended: float = 0.0
+    patients_ended: float = 0.0
+    documents_ended: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -167,22 +179,23 @@ class SyncEngine:
             return 0
 
     async def sync_all(self) -> SyncReport:
-        """A pass (sync_once) with the patients and the documents it brings read and kept
-        beside it: both start on the first page written. Returns when all three are done;
-        an error of any propagates and stops the others."""
+        """A pass (sync_once) with the patients it brings read beside it (from the first page
+        written), then the documents it brings kept offline. Returns when all three are done;
+        an error of either of the first two propagates and stops the other."""
+        started = time.monotonic()
         finished = asyncio.Event()
-        followers = [
-            asyncio.ensure_future(self._follow(self.read_patients, finished)),
-            asyncio.ensure_future(self._follow(self.keep_documents, finished)),
-        ]
+        patients = asyncio.ensure_future(self._follow(self.read_patients, finished))
         try:
             report = await self.sync_once()
+            report.pass_ended = time.monotonic() - started
             finished.set()
-            report.patients, report.documents = await asyncio.gather(*followers)
+            report.patients = await patients
+            report.patients_ended = time.monotonic() - started
         finally:
-            for task in followers:
-                task.cancel()
-            await asyncio.gather(*followers, return_exceptions=True)
+            patients.cancel()
+            await asyncio.gather(patients, return_exceptions=True)
+        report.documents = await self.keep_documents()
+        report.documents_ended = time.monotonic() - started
         return report
 
     async def _follow(self, work: Callable[[], Awaitable[int]], finished: asyncio.Event) -> int:
@@ -277,19 +290,35 @@ class SyncEngine:
         done = total - len(missing)
         self.bus.publish(SyncProgress("initial", done, total))
         # The newest page first and alone, so that the inbox shows quickly; then the rest with
-        # several pages in flight (the writer keeps the order of writes).
+        # several pages in flight, stored by groups (the writer keeps the order of writes).
         first, rest = missing[: self.page_size], missing[self.page_size :]
         if first:
-            done += await self._fetch_page(first, report)
+            done += await self._store_pages([(len(first), await self._fetch_page(first))], report)
             self.bus.publish(SyncProgress("initial", done, total))
         pages = [rest[i : i + self.page_size] for i in range(0, len(rest), self.page_size)]
-        # Up to three pages travel while the writer stores the ones already here.
-        gate = asyncio.Semaphore(3)
-        tasks = [asyncio.ensure_future(self._fetch_page(p, report, gate)) for p in pages]
-        try:
-            for finished in asyncio.as_completed(tasks):
-                done += await finished
+        fetched: asyncio.Queue[tuple[int, list[dict[str, Any]]]] = asyncio.Queue()
+        gate = asyncio.Semaphore(FETCHING)
+
+        async def fetch(ids: list[str]) -> None:
+            async with gate:
+                fetched.put_nowait((len(ids), await self._fetch_page(ids)))
+
+        async def store() -> None:
+            nonlocal done
+            left = len(pages)
+            while left:
+                # What arrived while the last group was written goes in the next transaction.
+                group = [await fetched.get()]
+                while len(group) < WRITE_GROUP and not fetched.empty():
+                    group.append(fetched.get_nowait())
+                left -= len(group)
+                done += await self._store_pages(group, report)
                 self.bus.publish(SyncProgress("initial", done, total))
+
+        tasks = [asyncio.ensure_future(fetch(p)) for p in pages]
+        tasks.append(asyncio.ensure_future(store()))
+        try:
+            await asyncio.gather(*tasks)
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -328,12 +357,16 @@ class SyncEngine:
             if len(page) < IDS_PAGE:
                 return list(dict.fromkeys(ids))
 
-    async def _fetch_page(
-        self, ids: Sequence[str], report: SyncReport, gate: asyncio.Semaphore | None = None
+    async def _fetch_page(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        return list(await self.jmap.get_all("Email", ids, **EMAIL_GET_ARGS))
+
+    async def _store_pages(
+        self, pages: Sequence[tuple[int, list[dict[str, Any]]]], report: SyncReport
     ) -> int:
-        async with gate or contextlib.nullcontext():
-            got = await self.jmap.get_all("Email", ids, **EMAIL_GET_ARGS)
+        """Pages of emails the cache lacked, each (ids asked for, emails got), in one
+        transaction; returns how many ids they answered."""
         skip = await self._emails_with_pending_actions()
+        got = [email for _asked, page in pages for email in page]
 
         def store(c: Connection) -> list[EmailRecord]:
             # Mapped on the writer thread, not the event loop's: a page is some 30 ms of Python
@@ -355,7 +388,7 @@ class SyncEngine:
                 mailbox_ids=frozenset(m for r in records for m in r.mailbox_ids),
             )
         )
-        return len(ids)
+        return sum(asked for asked, _page in pages)
 
     async def _refresh_flags(self, ids: Sequence[str], report: SyncReport) -> None:
         got = await self.jmap.get_all("Email", ids, MUTABLE_PROPERTIES)

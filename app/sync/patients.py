@@ -44,7 +44,11 @@ log = logs.get("sync.patients")
 XDM_TYPE = "application/zip"
 MAX_XDM_BYTES = 20 * 1024 * 1024
 MEMORY_BUDGET = 2 * MAX_XDM_BYTES  # package bytes held at once by one sync
-CONCURRENCY = 6
+# Packages in flight. Cyrus answers each ~40 ms late over a kept-alive connection (Nagle meeting
+# delayed ACKs, ../shared/interop/cyrus): a latency, not a load, that only more of them at once
+# hide. With the first sync's 3 pages, 15 of the HTTP client's 16 connections; memory stays bound
+# by MEMORY_BUDGET whatever their number.
+CONCURRENCY = 12
 # Over the size the server gives for the part: room for a server that rounds it. More than that
 # and the download stops (the reservation would no longer hold what the download does).
 SIZE_MARGIN = 64 * 1024

@@ -8,10 +8,10 @@ holds outside the plan (older, or opened long ago) is let go, least recently use
 room for the plan, and nothing in the plan is ever evicted for another of it — so a budget too
 small for the month keeps the newest, and two passes never undo each other.
 
-A few downloads at a time (the sync's pages go first on the connection and the writer), each
-written by the cache's one writer. Offline, the pass ends with NotAvailableOffline and the next
-sync pass (when the server answers again) resumes where the cache stands; a closed session
-cancels the task that runs it.
+A few downloads at a time, each written by the cache's one writer; during a sync, they begin once
+its pass and its patients are done (SyncEngine.sync_all): the list needs those first. Offline,
+the pass ends with NotAvailableOffline and the next sync pass (when the server answers again)
+resumes where the cache stands; a closed session cancels the task that runs it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from app.store.attachments import Candidate
 log = logs.get("sync.prefetch")
 
 DEFAULT_DAYS = 30
-CONCURRENCY = 3
+CONCURRENCY = 6  # after the patients, nothing else of the sync shares the connections
 DAY_MS = 24 * 3600 * 1000
 
 
