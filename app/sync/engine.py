@@ -298,8 +298,12 @@ class SyncEngine:
         pages = [rest[i : i + self.page_size] for i in range(0, len(rest), self.page_size)]
         fetched: asyncio.Queue[tuple[int, list[dict[str, Any]]]] = asyncio.Queue()
         gate = asyncio.Semaphore(FETCHING)
+        # Pages in memory (travelling, or waiting for the writer) stay bounded when the writer
+        # is slower than the network: a page's place is given back once it is stored.
+        held = asyncio.Semaphore(FETCHING + WRITE_GROUP)
 
         async def fetch(ids: list[str]) -> None:
+            await held.acquire()
             async with gate:
                 fetched.put_nowait((len(ids), await self._fetch_page(ids)))
 
@@ -313,6 +317,8 @@ class SyncEngine:
                     group.append(fetched.get_nowait())
                 left -= len(group)
                 done += await self._store_pages(group, report)
+                for _ in group:
+                    held.release()
                 self.bus.publish(SyncProgress("initial", done, total))
 
         tasks = [asyncio.ensure_future(fetch(p)) for p in pages]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import math
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.message.patient import XDM_FILE_NAME
 from app.store import mail
 from app.store.db import Cache, Connection
 from app.store.records import EmailRecord
-from app.sync.engine import WRITE_GROUP, SyncEngine
+from app.sync.engine import FETCHING, WRITE_GROUP, SyncEngine
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.app.sync_helpers import assert_cache_equals_server, server_emails
@@ -29,17 +30,21 @@ PAGE = 50
 
 
 @pytest.mark.asyncio
-async def test_pages_that_arrive_while_the_writer_is_busy_are_stored_together(
+async def test_pages_that_arrive_while_the_writer_is_busy_are_stored_together_and_bounded(
     demo_server: ServerThread, cache: Cache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stored: list[int] = []  # emails per transaction of the pass
-    all_fetched = threading.Event()
+    bound = 1 + FETCHING + WRITE_GROUP  # the first page, then the pages held in memory at most
+    bound_reached = threading.Event()
+    fetched_while_held: list[int] = []
     insert = mail.insert_new_emails
 
     def spy(conn: Connection, records: list[EmailRecord]) -> None:
         stored.append(len(records))
-        if len(stored) == 2:  # the writer is held (on its thread) until every page is here
-            all_fetched.wait(30)
+        if len(stored) == 2:  # the writer is held (on its thread): the pages pile up, bounded
+            bound_reached.wait(30)
+            time.sleep(0.5)  # time for more fetches, were they not bounded
+            fetched_while_held.append(fetched)
         insert(conn, records)
 
     monkeypatch.setattr(mail, "insert_new_emails", spy)
@@ -53,15 +58,16 @@ async def test_pages_that_arrive_while_the_writer_is_busy_are_stored_together(
             got = await get_all(*args, **kwargs)
             if "bodyProperties" in kwargs:
                 fetched += 1
-                if fetched == pages:
-                    all_fetched.set()
+                if fetched == bound:
+                    bound_reached.set()
             return got
 
         monkeypatch.setattr(client, "get_all", counting)
         report = await SyncEngine(cache, client, page_size=PAGE).sync_once()
         monkeypatch.setattr(client, "get_all", get_all)
         await assert_cache_equals_server(cache, client)
-    assert pages > 2 + WRITE_GROUP
+    assert pages > bound + 1  # more pages than may be held: the bound shows
+    assert fetched_while_held == [bound]  # no more pages in memory while the writer was busy
     assert report.added == sum(stored) == total
     assert stored[0] == PAGE  # the newest page alone and first: the inbox shows at once
     assert max(stored) == WRITE_GROUP * PAGE  # the pages that waited: by groups
