@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.message.patient import format_ins
@@ -317,6 +317,7 @@ def test_the_window_is_made_in_steps_its_first_paint_needs_neither_reader_nor_ap
     window = MainWindow(ui_session, restore_drafts=False)
     qtbot.addWidget(window)
     assert not window.mail_page.reader_made
+    assert window.findChild(QWidget, "localDrafts") is None  # made when "Brouillons" is shown
     assert window.menu_button.menu() is None
     assert window.menu_button.accessibleName() == "Menu"
     assert window.actions_by_name["search"].shortcut().toString() == "Ctrl+F"

@@ -58,12 +58,8 @@ class MailPage(QSplitter):
         self.conversations.setMinimumWidth(340)
         self.setSizes([420, 612])
         self.setStretchFactor(1, 1)
-        self.local_drafts = LocalDrafts(session)
-        self.local_drafts.set_wanted(False)
-        self.conversations.add_above_list(self.local_drafts)
-        self.conversations.mailboxShown.connect(
-            lambda role: self.local_drafts.set_wanted(role == "drafts")
-        )
+        self._local_drafts: LocalDrafts | None = None  # made when "Brouillons" is first shown
+        self.conversations.mailboxShown.connect(self._mailbox_shown)
         self.conversations.activated.connect(self._activated)
 
     @property
@@ -83,6 +79,23 @@ class MailPage(QSplitter):
                 placeholder.deleteLater()
             self._reader = reader
         return self._reader
+
+    @property
+    def local_drafts(self) -> LocalDrafts:
+        """ "Sur cet ordinateur", above the list of "Brouillons": made when first shown there (it
+        reads this computer's drafts), not with the window."""
+        if self._local_drafts is None:
+            drafts = LocalDrafts(self.session)
+            drafts.set_wanted(False)
+            self.conversations.add_above_list(drafts)
+            self._local_drafts = drafts
+        return self._local_drafts
+
+    def _mailbox_shown(self, role: str) -> None:
+        if role == "drafts":
+            self.local_drafts.set_wanted(True)
+        elif self._local_drafts is not None:
+            self._local_drafts.set_wanted(False)
 
     @property
     def reader_made(self) -> bool:
