@@ -32,7 +32,7 @@ class AfterFirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)
+            QTimer.singleShot(0, self, self.then)  # not once the widget is gone
         return False
 
 

@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         if self._later:
             self._later.pop(0)()
         if self._later:
-            QTimer.singleShot(0, self._next_step)
+            QTimer.singleShot(0, self, self._next_step)  # not once the window is gone
         else:
             self.madeInFull.emit()
 
