@@ -651,14 +651,11 @@ class AccountSession:
         else:
             await self.account.cache.write(partial(contacts.remove_favorite, address=address))
 
-    def recents(self, limit: int = 10) -> list[contacts.Recent]:
-        with self.account.cache.read() as conn:
-            return contacts.top_recents(conn, limit)
-
     async def at_hand(self, recents: int = 10) -> contacts.AtHand:
         """Favorites, the best recents and the counts of messages written to each, read in a
         worker thread: counting the Sent mailbox takes 40-70 ms with 10,000 sent messages, a
-        stall of the UI if it ran there (the recipients' completion asks for it)."""
+        stall of the UI if it ran there (the recipients' completion and the Annuaire page ask
+        for it)."""
         return await asyncio.to_thread(self._at_hand, recents)
 
     def _at_hand(self, recents: int) -> contacts.AtHand:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -17,24 +18,30 @@ from PySide6.QtWidgets import QWidget
 ENV = "MONSISRA_FIRST_PAINT"
 
 
-class _FirstPaint(QObject):
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self.window = window
+class AfterFirstPaint(QObject):
+    """Calls `then()` once after `widget`'s first paint pass (a zero-delay timer queued at its
+    first paint event): the main window makes what its first paint did not need then."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then = then
         self.seen = False
+        widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
-            QTimer.singleShot(0, self._painted)
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.then)  # not once the widget is gone
         return False
-
-    def _painted(self) -> None:
-        print(f"first-paint {time.monotonic():.6f}", flush=True)
-        self.window.close()
 
 
 def watch(window: QWidget) -> None:
     """Does nothing unless MONSISRA_FIRST_PAINT is set (the bench sets it)."""
     if os.environ.get(ENV):
-        window.installEventFilter(_FirstPaint(window))
+
+        def painted() -> None:
+            print(f"first-paint {time.monotonic():.6f}", flush=True)
+            window.close()
+
+        AfterFirstPaint(window, painted)

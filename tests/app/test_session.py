@@ -73,6 +73,6 @@ async def test_opened_offline_it_reads_the_cache_and_queues_what_is_written(
             )
         )
         assert [r.state for r in offline.outbox_list()] == ["queued"]
-        assert [r.address for r in offline.recents()] == [BOB.email]
+        assert [r.address for r in (await offline.at_hand()).recents] == [BOB.email]
     finally:
         await offline.close()

@@ -195,6 +195,7 @@ def test_ctrl_shift_l_asks_a_lock_from_a_composer_and_from_a_dialog(
 def test_the_app_menu_opens_settings_journal_shortcuts_and_about(
     qtbot: QtBot, window: MainWindow
 ) -> None:
+    qtbot.waitUntil(lambda: window.menu_button.menu() is not None)  # a turn after the paint
     menu = window.menu_button.menu()
     assert menu is window.app_menu
     labels = [a.text() for a in menu.actions()]

@@ -125,6 +125,7 @@ def test_recent_correspondents_after_a_first_sync_are_the_people_of_sent_mail(
     assert len(sent) > 1, "the demo GP's Sent mailbox has messages to several people"
     page = open_directory(qtbot, window)
     model = page.home.recents_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=WAIT)  # read in a worker thread
     listed = [c.mailbox for r in range(model.rowCount()) if (c := model.correspondent(r))]
     assert listed
     assert all(address is not None and address.casefold() in sent for address in listed)
@@ -136,6 +137,35 @@ def test_recent_correspondents_after_a_first_sync_are_the_people_of_sent_mail(
             assert not (later_count > count and later_last >= last), (i, order)
     assert page.home.recents_list.isVisible()
     assert not page.home.recents_empty.isVisible()
+
+
+def test_the_sent_mailbox_is_counted_in_a_worker_thread_each_time_the_page_is_shown(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recents count the Sent mailbox (tens of milliseconds with 10,000 sent messages): the
+    Annuaire page reads them again each time it is shown, never on the UI thread; until they
+    first arrive, the page says neither that there are none nor shows an empty list."""
+    import threading
+
+    from app.store import contacts
+
+    counted_on: list[threading.Thread] = []
+    written_to = contacts._written_to
+
+    def watched(conn: object) -> object:
+        counted_on.append(threading.current_thread())
+        return written_to(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(contacts, "_written_to", watched)
+    page = open_directory(qtbot, window)
+    home = page.home
+    assert not home.recents_empty.isVisible()  # not "nobody yet" before they are read
+    qtbot.waitUntil(lambda: home.recents_model.rowCount() > 0, timeout=WAIT)
+    assert home.recents_list.isVisible()
+    window.navigation_to_mail()  # away, and back: read again
+    open_directory(qtbot, window)
+    qtbot.waitUntil(lambda: len(counted_on) >= 2, timeout=WAIT)
+    assert threading.main_thread() not in counted_on
 
 
 def test_telephone_numbers_are_written_by_pairs_the_french_way() -> None:

@@ -298,6 +298,7 @@ def test_a_correspondent_written_to_from_here_is_a_recent_one(
     )
     view = make_view()
     model = view.home.recents_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=WAIT)  # read in a worker thread
     row = next(
         r
         for r in range(model.rowCount())

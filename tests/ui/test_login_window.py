@@ -29,7 +29,7 @@ from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import GP_LOGIN, run_sync
 from ui.app import Controller
 from ui.login.window import FALLBACK_REGISTRATION_URL, DemoHint, LoginWindow
-from ui.shell.controller import ACCOUNT_MODULES
+from ui.shell.controller import ACCOUNT_MODULES, load_account_modules
 from ui.shell.main_window import MainWindow
 
 
@@ -118,6 +118,7 @@ def test_an_account_opened_before_its_modules_are_loaded_loads_them_in_a_worker_
     assert late in ACCOUNT_MODULES
     monkeypatch.delitem(sys.modules, late, raising=False)
     monkeypatch.delattr(ui.composer, "reopening", raising=False)
+    monkeypatch.setattr(load_account_modules, "ready", False)  # as before the app loaded them
     watch = ImportWatch(ACCOUNT_MODULES)
     monkeypatch.setattr(sys, "meta_path", [watch, *sys.meta_path])
     settings_mod.override(server_url=demo_server.base_url)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.message.patient import format_ins
@@ -306,3 +306,38 @@ def test_reply_opens_the_composer_on_the_selected_message(qtbot: QtBot, window: 
     assert composer.isWindow()  # its own window, not inside the main one
     window.close()  # closing the main window closes its composers
     qtbot.waitUntil(lambda: not composer.isVisible())
+
+
+def test_the_window_is_made_in_steps_its_first_paint_needs_neither_reader_nor_app_menu(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    """Defect 9: no long loop turn at an unlock. The constructor makes what the first paint shows
+    and every action with its keys (they work from the first moment); the reader and the app menu
+    come on the turns after that paint."""
+    window = MainWindow(ui_session, restore_drafts=False)
+    qtbot.addWidget(window)
+    assert not window.mail_page.reader_made
+    assert window.findChild(QWidget, "localDrafts") is None  # made when "Brouillons" is shown
+    assert window.menu_button.menu() is None
+    assert window.menu_button.accessibleName() == "Menu"
+    assert window.actions_by_name["search"].shortcut().toString() == "Ctrl+F"
+    assert all(a.parent() is window for a in window.actions_by_name.values())
+    with qtbot.waitSignal(window.madeInFull, timeout=10_000):
+        window.show()
+    assert window.mail_page.reader_made
+    assert window.mail_page.widget(1) is window.reader
+    assert window.menu_button.menu() is window.app_menu
+    assert "Quitter" in [a.text() for a in window.app_menu.actions()]
+    window.close()
+
+
+def test_a_conversation_opened_before_the_steps_makes_the_reader_then(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    qtbot.waitUntil(lambda: mail_helpers.synced(ui_session), timeout=30_000)
+    window = MainWindow(ui_session, restore_drafts=False)
+    qtbot.addWidget(window)
+    assert not window.mail_page.reader_made
+    window.conversations.select_row(0)
+    qtbot.waitUntil(lambda: window.mail_page.reader_made and bool(window.reader.records))
+    assert window.mail_page.selected_record() is not None

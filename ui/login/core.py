@@ -2,19 +2,19 @@
 second to import) and what its first connection would otherwise do on the UI thread (httpx's
 transport imported, the trust store read: `SignIn.prepare_network`), in a worker thread, once. The
 login window paints first and stays responsive meanwhile; the app starts it as soon as the window
-painted (ui/app.py), the window's probe and login wait for it.
+painted (ui/app.py), the window's probe and login wait for it (ui/loading.py: never a core half
+imported).
 """
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from app import settings as settings_mod
+from ui.loading import LoadOnce
 
 if TYPE_CHECKING:
     from app.account.sign_in import SignIn
@@ -28,25 +28,12 @@ async def load_core() -> type[SignIn]:
     """Imports the client core (HTTP, crypto, cache: about half a second) and prepares the
     network (SignIn.prepare_network) in a worker thread, once: the window paints first and stays
     responsive meanwhile. Gives what the login needs."""
-    if not _core.ready:
-        await asyncio.to_thread(_load_core, settings_mod.current().ca_bundle_path())
+    await _core(settings_mod.current().ca_bundle_path())
     return cast("type[SignIn]", sys.modules[CORE].SignIn)
 
 
-class _Core:
-    """Loaded once: a second caller (the probe, while the app's own loading runs) waits in its
-    worker thread for the first, instead of finding the module half imported or the network not
-    prepared yet."""
-
-    lock = threading.Lock()
-    ready = False
-
-
-_core = _Core()
-
-
 def _load_core(ca_bundle: Path | None) -> None:
-    with _core.lock:
-        if not _core.ready:
-            importlib.import_module(CORE).SignIn.prepare_network(ca_bundle)
-            _core.ready = True
+    importlib.import_module(CORE).SignIn.prepare_network(ca_bundle)
+
+
+_core = LoadOnce(_load_core)

@@ -23,6 +23,8 @@ from ui.mail.conversations import ConversationList
 from ui.mail.drafts import LocalDrafts, ask_delete_draft
 from ui.mail.reader import ReaderView
 
+READER_MIN_WIDTH = 420
+
 
 def merge(changes: list[MailChanged]) -> MailChanged:
     """One change for several (an initial sync announces many): the union of each set."""
@@ -47,23 +49,57 @@ class MailPage(QSplitter):
         self.setObjectName("mailSplitter")
         self.setChildrenCollapsible(False)
         self.conversations = ConversationList(session)
-        self.reader = ReaderView(session)
+        self._reader: ReaderView | None = None  # made when first needed (`reader`)
+        placeholder = QWidget()  # the reader's place, kept until it is made
+        placeholder.setObjectName("readerPlaceholder")
+        placeholder.setMinimumWidth(READER_MIN_WIDTH)
         self.addWidget(self.conversations)
-        self.addWidget(self.reader)
+        self.addWidget(placeholder)
         self.conversations.setMinimumWidth(340)
-        self.reader.setMinimumWidth(420)
         self.setSizes([420, 612])
         self.setStretchFactor(1, 1)
-        self.reader.notice.connect(self.notice)
-        self.reader.patientRequested.connect(self.open_patient_file)
-        self.reader.resumeRequested.connect(self.resumeRequested)
-        self.local_drafts = LocalDrafts(session)
-        self.local_drafts.set_wanted(False)
-        self.conversations.add_above_list(self.local_drafts)
-        self.conversations.mailboxShown.connect(
-            lambda role: self.local_drafts.set_wanted(role == "drafts")
-        )
+        self._local_drafts: LocalDrafts | None = None  # made when "Brouillons" is first shown
+        self.conversations.mailboxShown.connect(self._mailbox_shown)
         self.conversations.activated.connect(self._activated)
+
+    @property
+    def reader(self) -> ReaderView:
+        """The reader, made when first needed: the main window asks for it on the loop turn after
+        its first paint (that paint is the list's), a conversation opened sooner makes it then."""
+        if self._reader is None:
+            reader = ReaderView(self.session)
+            reader.setMinimumWidth(READER_MIN_WIDTH)
+            reader.notice.connect(self.notice)
+            reader.patientRequested.connect(self.open_patient_file)
+            reader.resumeRequested.connect(self.resumeRequested)
+            sizes = self.sizes()  # the list keeps its width: no jump when the reader comes
+            placeholder = self.replaceWidget(1, reader)
+            self.setSizes(sizes)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self._reader = reader
+        return self._reader
+
+    @property
+    def local_drafts(self) -> LocalDrafts:
+        """ "Sur cet ordinateur", above the list of "Brouillons": made when first shown there (it
+        reads this computer's drafts), not with the window."""
+        if self._local_drafts is None:
+            drafts = LocalDrafts(self.session)
+            drafts.set_wanted(False)
+            self.conversations.add_above_list(drafts)
+            self._local_drafts = drafts
+        return self._local_drafts
+
+    def _mailbox_shown(self, role: str) -> None:
+        if role == "drafts":
+            self.local_drafts.set_wanted(True)
+        elif self._local_drafts is not None:
+            self._local_drafts.set_wanted(False)
+
+    @property
+    def reader_made(self) -> bool:
+        return self._reader is not None
 
     def _activated(self, email_id: str) -> None:
         """Double-click or Enter on a row: in "Brouillons", the draft opens to be finished."""
@@ -75,7 +111,8 @@ class MailPage(QSplitter):
 
     def apply_change(self, change: MailChanged) -> None:
         self.conversations.apply_change(change)
-        self.reader.apply_change(change)
+        if self._reader is not None:
+            self._reader.apply_change(change)
 
     # Reading -----------------------------------------------------------------------------------
 
@@ -119,7 +156,7 @@ class MailPage(QSplitter):
         summary = self.conversations.selected_summary()
         if summary is None:
             return None
-        found = self.reader.record(summary.id)
+        found = self._reader.record(summary.id) if self._reader is not None else None
         if found is not None:
             return found
         return next((r for r in self.session.thread(summary.thread_id) if r.id == summary.id), None)
@@ -130,7 +167,8 @@ class MailPage(QSplitter):
     def mark_unread(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self.reader.hold_unread()
+            if self._reader is not None:
+                self._reader.hold_unread()
             self._act(self.session.set_seen(ids, False))
 
     def toggle_flag(self) -> None:

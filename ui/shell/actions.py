@@ -215,7 +215,7 @@ def _actions() -> tuple[_Action, ...]:
 
 
 def install(window: MainWindow) -> None:
-    """Makes the window's actions, its toolbar and its app menu."""
+    """Makes the window's actions (their keys work at once) and its toolbar."""
     window.actions_by_name = {}
 
     def action(
@@ -283,19 +283,6 @@ def _toolbar(window: MainWindow) -> QToolBar:
         button = bar.widgetForAction(action)
         if isinstance(button, QToolButton):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-    window.app_menu = QMenu(window)
-    window.app_menu.setObjectName("appMenu")
-    for action in (
-        window.act_settings,
-        window.act_journal,
-        window.act_shortcuts,
-        window.act_about,
-    ):
-        window.app_menu.addAction(action)
-    window.app_menu.addSeparator()
-    window.app_menu.addAction(window.act_lock)
-    window.app_menu.addAction(window.act_sign_out)
-    window.app_menu.addAction(window.act_quit)
     button = QToolButton()
     button.setObjectName("appMenuButton")
     button.setIcon(theme.icon("menu"))
@@ -307,7 +294,6 @@ def _toolbar(window: MainWindow) -> QToolBar:
     )
     button.setAccessibleName(QCoreApplication.translate("MainWindow", "Menu"))
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-    button.setMenu(window.app_menu)
     bar.addWidget(button)
     window.menu_button = button
     return bar

@@ -1,13 +1,14 @@
-"""The app menu's windows (Paramètres, Journal, À propos, Raccourcis clavier) and the question
-before "Oublier ce compte sur cet ordinateur", opened over the main window. The desktop feature
-makes them; the shell, which may import every feature, opens them."""
+"""The app menu (`make`: on a loop turn after the main window's first paint, which does not need
+it), its windows (Paramètres, Journal, À propos, Raccourcis clavier) and the question before
+"Oublier ce compte sur cet ordinateur", opened over the main window. The desktop feature makes
+the windows; the shell, which may import every feature, opens them."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from ui import i18n
 from ui.desktop import shortcuts
@@ -116,3 +117,22 @@ def show_shortcuts(window: MainWindow) -> shortcuts.ShortcutsDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def make(window: MainWindow) -> QMenu:
+    """The app menu, on the menu button (made on a loop turn after the window's first paint)."""
+    menu = QMenu(window)
+    menu.setObjectName("appMenu")
+    for action in (
+        window.act_settings,
+        window.act_journal,
+        window.act_shortcuts,
+        window.act_about,
+    ):
+        menu.addAction(action)
+    menu.addSeparator()
+    menu.addAction(window.act_lock)
+    menu.addAction(window.act_sign_out)
+    menu.addAction(window.act_quit)
+    window.menu_button.setMenu(menu)
+    return menu

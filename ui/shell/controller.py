@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from app import settings as settings_mod
 from ui import tasks
 from ui.desktop.autolock import AutoLock
 from ui.desktop.tray import Tray
+from ui.loading import LoadOnce
 from ui.login.window import DemoHint, LoginWindow
 from ui.shell import leaving
 
@@ -49,10 +49,14 @@ def _load_keyring() -> bool:
 ACCOUNT_MODULES = ("ui.shell.main_window", "ui.desktop.notifications", "ui.composer.reopening")
 
 
-async def load_account_modules() -> None:
-    """Imports what opening an account runs, in a worker thread (at once when it is loaded)."""
-    if not all(name in sys.modules for name in ACCOUNT_MODULES):
-        await asyncio.to_thread(lambda: [importlib.import_module(n) for n in ACCOUNT_MODULES])
+def _import_account_modules() -> None:
+    for name in ACCOUNT_MODULES:
+        importlib.import_module(name)
+
+
+# In a worker thread, once: an account opened while the app's own loading runs waits for it to
+# end (a module is in sys.modules from the start of its import: ui/loading.py).
+load_account_modules = LoadOnce(_import_account_modules)
 
 
 def main_window_for(session: AccountSession) -> MainWindow:

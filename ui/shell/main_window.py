@@ -9,10 +9,15 @@ shown, `ui/shell/pages.py`); composers open through the navigator
 its draft). It talks to the core through the AccountSession only: reads on the UI thread (small
 indexed queries), actions as background coroutines (ui.tasks), changes from the EventBus through
 the EventBridge (so slots run on the UI thread).
+
+Made in steps (no long loop turn at an unlock, defect 9): first what the first paint shows and
+every action with its keys; the reader, the app menu and the drafts reopened each on a turn after
+that paint, or when first needed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -38,8 +43,10 @@ from ui import tasks
 from ui.bridge import EventBridge
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.tray import window_title as unread_title
+from ui.first_paint import AfterFirstPaint
 from ui.mail.navigation import NavigationPane
 from ui.mail.page import MailPage, merge
+from ui.mail.reader import ReaderView
 from ui.mail.search import SearchField
 from ui.mail.status import StatusBar
 from ui.navigator import navigator
@@ -63,6 +70,7 @@ class MainWindow(QMainWindow):
     forgetRequested = Signal()
     settingsChanged = Signal(object)
     unreadChanged = Signal(int)
+    madeInFull = Signal()  # the steps after the first paint are done (the reader, the menu…)
 
     # Made by actions.install: what the toolbar, the app menu and the keys trigger.
     actions_by_name: dict[str, QAction]  # by their name in the shortcuts table
@@ -86,8 +94,7 @@ class MainWindow(QMainWindow):
     act_sign_out: QAction
     act_quit: QAction
     toolbar: QToolBar
-    app_menu: QMenu
-    menu_button: QToolButton
+    menu_button: QToolButton  # its menu, `app_menu`, made on a later turn
 
     def __init__(
         self, session: AccountSession, parent: QWidget | None = None, restore_drafts: bool = True
@@ -107,7 +114,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(264)
         self.mail_page = MailPage(session)
         self.conversations = self.mail_page.conversations
-        self.reader = self.mail_page.reader
+        self._app_menu: QMenu | None = None
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.mail_page)
@@ -154,8 +161,32 @@ class MainWindow(QMainWindow):
         if inbox is not None:
             self.navigation.select_mailbox(inbox.id)
         self._update_actions()
+        # What the first paint does not need, a loop turn each after it (or when first needed).
+        self._later: list[Callable[[], object]] = [lambda: self.reader, lambda: self.app_menu]
         if restore_drafts:
-            QTimer.singleShot(0, self._restore_drafts)
+            self._later.append(self._restore_drafts)
+        AfterFirstPaint(self.conversations.view.viewport(), self._next_step)
+
+    # Made in steps ----------------------------------------------------------------------------
+    @property
+    def reader(self) -> ReaderView:
+        return self.mail_page.reader
+
+    @property
+    def app_menu(self) -> QMenu:
+        """The app menu ("Paramètres…", "Journal", … "Quitter"), on the menu button."""
+        if self._app_menu is None:
+            self._app_menu = app_menu.make(self)
+        return self._app_menu
+
+    def _next_step(self) -> None:
+        """One step of what the first paint did not need; the next on the following turn."""
+        if self._later:
+            self._later.pop(0)()
+        if self._later:
+            QTimer.singleShot(0, self, self._next_step)  # not once the window is gone
+        else:
+            self.madeInFull.emit()
 
     # Actions: built by ui/shell/actions.py ----------------------------------------------------
 
@@ -179,7 +210,8 @@ class MainWindow(QMainWindow):
         if self.search.text() and not self._keep_search:
             self.search.clear()  # the user left the search for a mailbox
         self.conversations.set_mailbox(box.id, box.name, box.role)
-        self.reader.clear()
+        if self.mail_page.reader_made:
+            self.reader.clear()
         self._update_actions()
 
     def show_page(self, key: str) -> None:
@@ -280,7 +312,8 @@ class MainWindow(QMainWindow):
         if text:
             self.navigation_to_mail()
         self.conversations.search(text)
-        self.reader.clear()
+        if self.mail_page.reader_made:
+            self.reader.clear()
         self._update_actions()
 
     # Live updates ------------------------------------------------------------------------------
@@ -341,7 +374,8 @@ class MainWindow(QMainWindow):
             window.close()
         self.bridge.close()
         # Timers that read or write the session must not reach it while it closes.
-        self.reader.hold_unread()
+        if self.mail_page.reader_made:
+            self.reader.hold_unread()
         self._flush.stop()
         super().closeEvent(event)
         self.closed.emit()
