@@ -22,11 +22,12 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QWidget
 
 from app.about import window_title
-from app.text import strip_bidi
+from app.text import strip_bidi, strip_invisible
 
 __all__ = [
     "PlainLabel",
     "RichLabel",
+    "VisibleOnly",
     "escape",
     "notification_text",
     "paint_text",
@@ -281,6 +282,19 @@ class RichLabel(_Label):
     def setText(self, text: str | None) -> None:
         super().setText(escape(text))
         self._name_for_readers("", "")
+
+
+class VisibleOnly(QtGui.QValidator):
+    """A line edit's text without invisible characters (`strip_invisible`), however they come:
+    typed, pasted from another program or a label's break points, dropped. Text the user cannot
+    see is text they cannot check, and no address holds any."""
+
+    def validate(self, text: str, pos: int) -> tuple[QtGui.QValidator.State, str, int]:
+        return (
+            QtGui.QValidator.State.Acceptable,
+            strip_invisible(text),
+            len(strip_invisible(text[:pos])),
+        )
 
 
 def plain_message_box(
