@@ -329,7 +329,7 @@ class DirectoryView(SearchForm):
             self.write_button.setText(self.tr("Écrire à {name}").format(name=plain_caption(shown)))
         else:
             self.write_button.setText(self.tr("Écrire"))
-        self.write_button.setToolTip(plain_tooltip(name) if name and shown != name else "")
+        self.write_button.setToolTip(plain_tooltip(name if shown != name else ""))
 
     def _name_room(self) -> int:
         """The width left for a name on the write button (its text without one now): the view's
