@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["BIDI_CONTROLS", "fold", "strip_bidi"]
+__all__ = ["BIDI_CONTROLS", "fold", "strip_bidi", "strip_invisible"]
 
 # Embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), the left-to-right and
 # right-to-left marks (U+200E, U+200F) and the Arabic letter mark (U+061C).
@@ -29,6 +29,13 @@ _BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 def strip_bidi(text: str) -> str:
     """`text` without bidirectional controls: shown in the order its characters are stored."""
     return _BIDI.sub("", text)
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without format characters (Unicode category Cf: zero-width spaces and joiners, the
+    byte-order mark, soft hyphens, bidirectional controls), which no address holds: text pasted
+    from a web page, a document or a label's break points (ui/plain.py) may carry them unseen."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 # French letters that no Unicode decomposition takes apart, and the typographic apostrophe: typed

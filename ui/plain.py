@@ -19,14 +19,15 @@ from typing import Any
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QWidget
 
 from app.about import window_title
-from app.text import strip_bidi
+from app.text import strip_bidi, strip_invisible
 
 __all__ = [
     "PlainLabel",
     "RichLabel",
+    "VisibleOnly",
     "escape",
     "notification_text",
     "paint_text",
@@ -43,7 +44,9 @@ WRAPPED_MIN_WIDTH = 200
 # A QLabel wraps at spaces only (no QTextOption wrap mode reaches it): a longer word than the line
 # would be cut at the label's edge. A word this long is shown with a zero-width space after each
 # character, so that it wraps anywhere, as mail clients wrap such a subject; ordinary words and
-# addresses (shorter) are shown as they are.
+# addresses (shorter) are shown as they are. Those break points are for the eye only: what the user
+# copies from the label (Ctrl+C, its menu's "Copier", the X11 selection) and what a screen reader
+# reads is the text without them (`_Label`).
 LONG_WORD = 30
 _LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
 _ZERO_WIDTH_SPACE = "\u200b"
@@ -110,13 +113,62 @@ def paint_text(
 
 
 class _Label(QLabel):
-    """What both labels share: word-wrapped, they ask for at most WRAPPED_MIN_WIDTH."""
+    """What both labels share: word-wrapped, they ask for at most WRAPPED_MIN_WIDTH; the break
+    points they show (`wrappable`) never leave them.
+
+    Qt's label copies its selection from what it shows, in a text control of its own that no
+    public API reaches: a selected 44-character address would be copied with 43 invisible
+    characters, and an address pasted so does not work. Not inserting them in selectable labels
+    would cut a long word at the label's edge (a QLabel wraps at spaces only), and eliding it
+    would copy the "…". So the label puts right, just after Qt, what Qt has just copied from it:
+    after a key (Ctrl+C), its context menu ("Copier") and a mouse release (the X11 selection),
+    clipboard text that is its selection is replaced by that selection without break points.
+    Screen readers are given the text as well (`accessibleName`), not a character at a time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._reader_name: str | None = None  # the accessible name we gave, if any
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         if self.wordWrap():
             hint.setWidth(min(hint.width(), WRAPPED_MIN_WIDTH))
         return hint
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        self._copied_without_breaks()
+
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
+        super().contextMenuEvent(event)
+        # Qt's label pops its menu up and returns: its actions are chosen later. Connected after
+        # Qt's own (an action's "Copier"), the check runs after the copy.
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            for action in menu.actions():
+                action.triggered.connect(self._copied_without_breaks)
+
+    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self._copied_without_breaks()
+
+    def _copied_without_breaks(self, *_chosen: object) -> None:
+        # selectedText() ends paragraphs with U+2029 where the clipboard has "\n".
+        selected = self.selectedText().replace("\u2029", "\n")
+        if _ZERO_WIDTH_SPACE not in selected:
+            return
+        clipboard = QtGui.QGuiApplication.clipboard()
+        for mode in (QtGui.QClipboard.Mode.Clipboard, QtGui.QClipboard.Mode.Selection):
+            if clipboard.text(mode) == selected:
+                clipboard.setText(selected.replace(_ZERO_WIDTH_SPACE, ""), mode)
+
+    def _name_for_readers(self, shown: str, text: str) -> None:
+        """The accessible name is `text` while break points are shown, Qt's own (what is shown)
+        otherwise; a name given by the caller is kept."""
+        ours = self.accessibleName() in ("", self._reader_name)
+        self._reader_name = None if shown == text else text
+        if ours:
+            self.setAccessibleName(self._reader_name or "")
 
 
 class PlainLabel(_Label):
@@ -141,7 +193,9 @@ class PlainLabel(_Label):
         self._show()
 
     def _show(self) -> None:
-        QLabel.setText(self, wrappable(self._text) if self.wordWrap() else self._text)
+        shown = wrappable(self._text) if self.wordWrap() else self._text
+        QLabel.setText(self, shown)
+        self._name_for_readers(shown, self._text)
 
 
 class ElidedLabel(PlainLabel):
@@ -218,10 +272,29 @@ class RichLabel(_Label):
     def set_markup(self, template: str, **values: Any) -> None:
         """`template` (our constant text, with `{name}` fields) filled with escaped `values`."""
         shown = wrappable if self.wordWrap() else str
-        super().setText(template.format(**{k: escape(shown(str(v))) for k, v in values.items()}))
+        markup = template.format(**{k: escape(shown(str(v))) for k, v in values.items()})
+        super().setText(markup)
+        document = QtGui.QTextDocument()
+        document.setHtml(markup)
+        read = document.toPlainText()
+        self._name_for_readers(read, read.replace(_ZERO_WIDTH_SPACE, ""))
 
     def setText(self, text: str | None) -> None:
         super().setText(escape(text))
+        self._name_for_readers("", "")
+
+
+class VisibleOnly(QtGui.QValidator):
+    """A line edit's text without invisible characters (`strip_invisible`), however they come:
+    typed, pasted from another program or a label's break points, dropped. Text the user cannot
+    see is text they cannot check, and no address holds any."""
+
+    def validate(self, text: str, pos: int) -> tuple[QtGui.QValidator.State, str, int]:
+        return (
+            QtGui.QValidator.State.Acceptable,
+            strip_invisible(text),
+            len(strip_invisible(text[:pos])),
+        )
 
 
 def plain_message_box(

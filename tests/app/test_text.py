@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.text import BIDI_CONTROLS, fold, strip_bidi
+from app.text import BIDI_CONTROLS, fold, strip_bidi, strip_invisible
 
 
 def test_right_to_left_override_no_longer_hides_the_extension() -> None:
@@ -25,6 +25,11 @@ def test_result_never_holds_a_control_and_is_stable(text: str) -> None:
     once = strip_bidi(text)
     assert not set(once) & BIDI_CONTROLS
     assert strip_bidi(once) == once
+
+
+def test_invisible_characters_go_and_what_is_seen_stays() -> None:
+    pasted = "\ufeffDr\u00a0Ma\u00adrtin <m\u200bartin@x\u200d.fr>\u202e\u2060"
+    assert strip_invisible(pasted) == "Dr\u00a0Martin <martin@x.fr>"  # the no-break space is seen
 
 
 def test_fold_drops_accents_and_case_so_what_is_typed_finds_the_name() -> None:

@@ -5,6 +5,8 @@ care team proposed once a patient is chosen."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.message.draft import ChosenPatient
@@ -96,6 +98,32 @@ def test_the_care_team_of_the_chosen_patient_is_proposed(
     composer.set_patient(None)
     assert composer.to_field.care_team == []
     assert composer.patient_chip is None
+
+
+@POPUP_OFFSCREEN
+def test_an_address_pasted_with_invisible_characters_becomes_the_address(
+    qtbot: QtBot, ui_session: AccountSession
+) -> None:
+    # Copied from a label's break points, a web page (soft hyphen, byte-order mark, joiners).
+    composer = Composer(ui_session)
+    qtbot.addWidget(composer)
+    composer.show()
+    field = composer.to_field
+    address = "thierry.da-silva@ch-villefontaine.mssante.fr"
+    pasted = "\ufeff" + "\u200b".join(address[:20]) + "\u00ad\u200d" + address[20:] + "\u2060"
+    QGuiApplication.clipboard().setText(pasted)
+    field.line_edit.setFocus()
+    qtbot.keyClicks(field.line_edit, "x")
+    field.line_edit.setCursorPosition(0)
+    qtbot.keyClick(field.line_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert field.line_edit.text() == address + "x"
+    assert field.line_edit.cursorPosition() == len(address)  # just after what was pasted
+    qtbot.keyClick(field.line_edit, Qt.Key.Key_Backspace)  # nothing invisible left to erase
+    assert field.line_edit.text() == address[:-1] + "x"
+    field.line_edit.setText("")
+    qtbot.keyClick(field.line_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field.line_edit, Qt.Key.Key_Comma)
+    assert [a.email for a in field.recipients()] == [address]
 
 
 def test_what_looks_like_an_address() -> None:

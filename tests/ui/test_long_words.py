@@ -20,6 +20,9 @@ from tests.hostile import Hostile, deliver, seed
 from tests.ui.conftest import GP_LOGIN
 from tests.ui.mail_helpers import row_where
 from ui import theme
+from ui.composer.chips import Chip
+from ui.composer.composer import Composer
+from ui.directory.view import DirectoryView
 from ui.mail.reader import ReaderView
 from ui.plain import plain_text
 from ui.shell.main_window import MainWindow
@@ -116,3 +119,53 @@ def test_a_narrow_reading_pane_wraps_the_subject_and_keeps_each_card_whole(
 
 def hostile_subject(reader: ReaderView) -> str:
     return plain_text(reader.records[-1].subject)  # without its bidirectional controls
+
+
+def test_at_1024_pixels_the_other_views_of_the_hostile_message_stay_within_their_views(
+    qtbot: QtBot, ui_session: AccountSession, hostile_thread: str
+) -> None:
+    """Its row in the list, a reply to all (its subject and recipients' chips) and the directory's
+    card of its sender: nothing wider than its view."""
+    window = MainWindow(ui_session, restore_drafts=False)
+    window.setStyleSheet(theme.style_sheet())
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    before = window.width()  # 1024, or the window's minimum if more (1028 offscreen)
+    window.conversations.select_row(row_where(window, lambda s: "x" * 400 in (s.subject or "")))
+    qtbot.waitUntil(lambda: bool(window.reader.records), timeout=WAIT)
+    rows = window.conversations.view
+    assert rows.horizontalScrollBar().maximum() == 0
+    assert across(rows, window)
+
+    reply = Composer(ui_session, reply_to=window.reader.records[-1], reply_all=True)
+    reply.setStyleSheet(theme.style_sheet())
+    qtbot.addWidget(reply)
+    reply.resize(1024, 720)
+    reply.show()
+    qtbot.waitExposed(reply)
+    QApplication.processEvents()
+    assert reply.width() <= 1024
+    assert reply.minimumSizeHint().width() <= 1024
+    assert "x" * 400 in reply.subject_edit.text()
+    assert across(reply.subject_edit, reply)
+    chips = reply.to_field.findChildren(Chip)
+    assert chips
+    for chip in chips:
+        assert across(chip, reply.to_field), (chip.geometry(), reply.to_field.width())
+
+    window.show_page("directory")
+    directory = window.findChild(DirectoryView)
+    assert directory is not None
+    directory.name_edit.setText("Zorglub")
+    directory.search()
+    qtbot.waitUntil(lambda: directory.results_model.rowCount() > 0, timeout=WAIT)
+    directory.results.setCurrentIndex(directory.results_model.index(0))  # "Écrire à <name>"
+    QApplication.processEvents()
+    assert window.width() == before  # its search card widened it to 1513 px
+    assert directory.results.horizontalScrollBar().maximum() == 0
+    assert across(directory.results, window)
+    assert across(directory.write_button, window)
+    reply.keeps_draft = False
+    reply.discard()

@@ -55,7 +55,7 @@ from ui.composer.candidates import (
     merge,
 )
 from ui.composer.chips import Chip, FlowLayout
-from ui.plain import plain_text
+from ui.plain import VisibleOnly, plain_text
 
 log = logging.getLogger("monsisra.ui.composer")
 
@@ -125,6 +125,7 @@ class RecipientField(QFrame):
         self.line_edit.setObjectName("recipientInput")
         self.line_edit.setFrame(False)
         self.line_edit.setMinimumWidth(220)
+        self.line_edit.setValidator(VisibleOnly(self.line_edit))  # no address holds invisibles
         self.line_edit.setPlaceholderText(self.tr("Nom ou adresse MSSanté"))
         self.flow.addWidget(self.line_edit)
 
@@ -215,8 +216,7 @@ class RecipientField(QFrame):
         self._debounce.start()
 
     def load_at_hand(self, then: Callable[[], None] | None = None) -> asyncio.Future[AtHand | None]:
-        """Reads what is at hand in a worker thread, once; `then()` once it is there (at once if
-        it is already)."""
+        """Reads what is at hand in a worker thread, once, then calls `then()` (at once if read)."""
         if self._at_hand_read is None:
             self._at_hand_read = tasks.run(
                 self.session.at_hand(RECENTS), self, self._at_hand_arrived, key="at_hand"

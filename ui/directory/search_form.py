@@ -30,6 +30,9 @@ from ui.plain import PlainLabel, plain_tooltip
 PAGE_SIZE = 50
 DEFAULT_RADIUS_KM = 10
 RADII_KM = (1, 2, 5, 10, 20, 50, 100)
+# A choice list asks room for this many characters, not for its longest choice (a specialty has
+# 75: "Biologie médicale option médecine moléculaire…"); wider when the window is, elided below.
+CHOICE_CHARACTERS = 16
 
 
 class SearchForm(QWidget):
@@ -106,6 +109,11 @@ class SearchForm(QWidget):
         self.category_combo.addItem(self.tr("Toutes les catégories"), None)
         for key, label in CATEGORY_LABELS.items():
             self.category_combo.addItem(label, key)
+        for combo in (self.specialty_combo, self.category_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(CHOICE_CHARACTERS)
 
         self.experts_check = QCheckBox(self.tr("Experts seulement"))
 
@@ -126,22 +134,27 @@ class SearchForm(QWidget):
         grid.addWidget(self.name_edit, 0, 0)
         grid.addWidget(self.specialty_combo, 0, 1)
         grid.addWidget(self.text_edit, 0, 2)
-        second = QHBoxLayout()
-        second.setSpacing(8)
-        second.addWidget(self.postal_edit)
-        second.addWidget(self.departement_edit)
-        second.addSpacing(8)
-        second.addWidget(self.near_check)
-        second.addWidget(self.radius_combo)
-        second.addSpacing(8)
-        second.addWidget(self.category_combo, 1)
-        second.addSpacing(8)
-        second.addWidget(self.experts_check)
-        second.addStretch(1)
-        second.addWidget(self.clear_button)
-        second.addWidget(self.search_button)
-        grid.addLayout(second, 1, 0, 1, 3)
+        # Where, then who and the buttons: on one line, these filters asked 1,170 px and the
+        # Annuaire widened a 1024-pixel window past the screen.
+        where = QHBoxLayout()
+        where.setSpacing(8)
+        where.addWidget(self.postal_edit)
+        where.addWidget(self.departement_edit)
+        where.addSpacing(8)
+        where.addWidget(self.near_check)
+        where.addWidget(self.radius_combo)
+        where.addStretch(1)
+        who = QHBoxLayout()
+        who.setSpacing(8)
+        who.addWidget(self.category_combo, 1)
+        who.addSpacing(8)
+        who.addWidget(self.experts_check)
+        who.addStretch(1)
+        who.addWidget(self.clear_button)
+        who.addWidget(self.search_button)
+        grid.addLayout(where, 1, 0, 1, 3)
         grid.addWidget(self.location_label, 2, 0, 1, 3)
+        grid.addLayout(who, 3, 0, 1, 3)
         for column in range(3):
             grid.setColumnStretch(column, 1)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -39,9 +39,13 @@ from ui.directory.model import (
 )
 from ui.directory.search_form import RADII_KM, SearchForm
 from ui.navigator import navigator
-from ui.plain import PlainLabel, plain_text
+from ui.plain import PlainLabel, plain_caption, plain_text, plain_tooltip
 
 SEARCH_DELAY_MS = 400
+# "Écrire à …" shows as much of the name as the action bar has room for (the whole name in its
+# tooltip when cut), and none below this: a long name widened the button, and the window, past
+# the screen.
+NAME_MIN_PX = 60
 
 
 class DirectoryView(SearchForm):
@@ -312,16 +316,39 @@ class DirectoryView(SearchForm):
         chosen = self.selected()
         reachable = [c for c in chosen if c.mailbox]
         self.write_button.setEnabled(bool(reachable))
-        if len(reachable) == 1:
-            name = plain_text(reachable[0].display_name).replace("&", "&&")
-            self.write_button.setText(self.tr("Écrire à {name}").format(name=name))
-        else:
-            self.write_button.setText(self.tr("Écrire"))
         self.copy_button.setEnabled(bool(reachable))
         self.teleexpertise_button.setEnabled(len(chosen) == 1 and chosen[0].expert)
         self.teleexpertise_button.setVisible(
             not self.picking and len(chosen) == 1 and chosen[0].expert
         )
+        name = plain_text(reachable[0].display_name) if len(reachable) == 1 else ""
+        self.write_button.setText(self.tr("Écrire à {name}").format(name=""))
+        room = self._name_room()
+        shown = self.write_button.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, room)
+        if name and room >= NAME_MIN_PX:
+            self.write_button.setText(self.tr("Écrire à {name}").format(name=plain_caption(shown)))
+        else:
+            self.write_button.setText(self.tr("Écrire"))
+        self.write_button.setToolTip(plain_tooltip(name if shown != name else ""))
+
+    def _name_room(self) -> int:
+        """The width left for a name on the write button (its text without one now): the view's
+        width less its margins and what the action bar shows."""
+        room = self.contentsRect().width()
+        layout = self.layout()
+        if layout is not None:
+            margins = layout.contentsMargins()
+            room -= margins.left() + margins.right()
+        bar = self.action_bar
+        for i in range(bar.count()):
+            item = bar.itemAt(i)
+            if item is not None and not item.isEmpty():
+                room -= item.sizeHint().width() + bar.spacing()
+        return room
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_actions()  # the name on the write button, to the new width
 
     def copy_address(self) -> None:
         addresses = [c.mailbox for c in self.selected() if c.mailbox]
