@@ -46,7 +46,7 @@ from app.remote.jmap import JmapClient
 from app.store.db import Cache
 from app.sync import engine as engine_module
 from app.sync.engine import SyncEngine
-from bench.sync import KEY, LOGIN, Breakdown, build, ends, server_process
+from bench.sync import KEY, LOGIN, Breakdown, build, ends, patched, server_process
 from server.demo.users import DEMO_PASSWORD
 
 
@@ -146,14 +146,8 @@ def instrumented(breakdown: Breakdown, first_page: list[float], started: float) 
             breakdown.wrap_async("patients, a run", engine_module.read_patients),
         ),
     ]
-    originals = [(owner, attr, owner.__dict__[attr]) for owner, attr, _ in patches]
-    for owner, attr, new in patches:
-        setattr(owner, attr, new)
-    try:
+    with patched(patches):
         yield
-    finally:
-        for owner, attr, old in originals:
-            setattr(owner, attr, old)
 
 
 def profile(url: str, folder: Path, server_pid: int) -> None:

@@ -26,6 +26,7 @@ import contextlib
 import cProfile
 import functools
 import hashlib
+import inspect
 import io
 import json
 import pstats
@@ -37,7 +38,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,6 +291,20 @@ class Breakdown:
 
 
 @contextlib.contextmanager
+def patched(patches: Sequence[tuple[Any, str, Any]]) -> Iterator[None]:
+    """Each (owner, name, new) in place for the block, then the original put back as it was
+    defined (a staticmethod stays one: `inspect.getattr_static`)."""
+    originals = [(owner, attr, inspect.getattr_static(owner, attr)) for owner, attr, _ in patches]
+    for owner, attr, new in patches:
+        setattr(owner, attr, new)
+    try:
+        yield
+    finally:
+        for owner, attr, old in originals:
+            setattr(owner, attr, old)
+
+
+@contextlib.contextmanager
 def instrumented(breakdown: Breakdown) -> Iterator[None]:
     """Wraps the engine's mapping, the store's writes and the JMAP client's HTTP and JSON."""
     patches: list[tuple[Any, str, Any]] = [
@@ -324,14 +339,8 @@ def instrumented(breakdown: Breakdown) -> Iterator[None]:
             breakdown.wrap_async("HTTP POST, summed (concurrent)", httpx.AsyncClient.post),
         ),
     ]
-    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
-    for owner, attr, new in patches:
-        setattr(owner, attr, new)
-    try:
+    with patched(patches):
         yield
-    finally:
-        for owner, attr, old in originals:
-            setattr(owner, attr, old)
 
 
 def profile_app(url: str, folder: Path, page_size: int) -> None:

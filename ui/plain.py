@@ -274,6 +274,9 @@ class RichLabel(_Label):
         shown = wrappable if self.wordWrap() else str
         markup = template.format(**{k: escape(shown(str(v))) for k, v in values.items()})
         super().setText(markup)
+        if _ZERO_WIDTH_SPACE not in markup:  # nothing to take out: Qt's own name
+            self._name_for_readers("", "")
+            return
         document = QtGui.QTextDocument()
         document.setHtml(markup)
         read = document.toPlainText()

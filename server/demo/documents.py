@@ -140,6 +140,18 @@ def make_pdf(doc: PdfDocument) -> bytes:
             % (PAGE_WIDTH, PAGE_HEIGHT, page_id + 1)
         )
         objects.append(b"<< /Length %d >>\nstream\n%sendstream" % (len(stream), stream))
+    out, xref_at = pdf_body(objects)
+    file_id = zlib.crc32(bytes(out)).to_bytes(4, "big").hex().encode() * 4
+    out += (
+        b"trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, file_id, file_id, xref_at)
+    )
+    return bytes(out)
+
+
+def pdf_body(objects: list[bytes]) -> tuple[bytearray, int]:
+    """A PDF file up to its trailer: the header, `objects` numbered from 1, and their
+    cross-reference table; with where that table starts (the trailer's startxref)."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets: list[int] = []
     for number, body in enumerate(objects, start=1):
@@ -149,12 +161,7 @@ def make_pdf(doc: PdfDocument) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    file_id = zlib.crc32(bytes(out)).to_bytes(4, "big").hex().encode() * 4
-    out += (
-        b"trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, file_id, file_id, xref_at)
-    )
-    return bytes(out)
+    return out, xref_at
 
 
 # --- PNG ---------------------------------------------------------------------------------------

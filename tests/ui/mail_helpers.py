@@ -87,3 +87,19 @@ def row_where(win: MainWindow, predicate: object) -> int:
         if summary is not None and predicate(summary):  # type: ignore[operator]
             return row
     raise AssertionError("no such row in the list")
+
+
+def open_message(qtbot: QtBot, window: MainWindow, subject: str) -> None:
+    """Waits until the list holds the message titled `subject` (the sync brings it), selects it
+    and waits until the reader shows it."""
+
+    def listed() -> bool:
+        try:
+            row_where(window, lambda s: s.subject == subject)
+        except AssertionError:
+            return False
+        return True
+
+    qtbot.waitUntil(listed, timeout=20_000)
+    window.conversations.select_row(row_where(window, lambda s: s.subject == subject))
+    qtbot.waitUntil(lambda: bool(window.reader.cards), timeout=10_000)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 
+from server.demo.documents import pdf_body
+
 # ISO 32000-1 §7.6.3.3, algorithm 2, step a: the padding of passwords.
 PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 FILE_ID = bytes.fromhex("5c0a0b1e2f3a4b5c6d7e8f9012345678")
@@ -69,15 +71,7 @@ def one_page_pdf(width: float, height: float, user_password: str | None = None) 
     else:
         objects.append(b"")
     objects[3] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(drawing), drawing)
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref_at = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
+    out, xref_at = pdf_body(objects)
     out += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]%s >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
         FILE_ID.hex().encode(),

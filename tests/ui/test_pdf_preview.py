@@ -22,8 +22,9 @@ from server.testing import ServerThread
 from tests.ui import mail_helpers
 from tests.ui.conftest import run_sync
 from tests.ui.desktop_helpers import CARDIO, deliver_to_gp
+from tests.ui.mail_helpers import open_message
 from tests.ui.pdf_make import one_page_pdf
-from tests.ui.test_print_preview import open_message, previews_of
+from tests.ui.test_print_preview import previews_of
 from ui import theme
 from ui.mail import pdf_page
 from ui.mail.pdf_page import page_pixels, render_first_page

@@ -22,7 +22,7 @@ from app.records import Address, AttachmentRecord, EmailRecord, PatientRef
 from server.testing import ServerThread
 from tests.ui import mail_helpers, pdf_text
 from tests.ui.desktop_helpers import CARDIO, deliver_to_gp
-from tests.ui.mail_helpers import row_where
+from tests.ui.mail_helpers import open_message, row_where
 from ui.mail import printing
 from ui.mail.preview import DocumentPreview, decode_thumbnail
 from ui.shell.main_window import MainWindow
@@ -54,19 +54,6 @@ def png_declaring(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )
-
-
-def open_message(qtbot: QtBot, window: MainWindow, subject: str) -> None:
-    def listed() -> bool:
-        try:
-            row_where(window, lambda s: s.subject == subject)
-        except AssertionError:
-            return False
-        return True
-
-    qtbot.waitUntil(listed, timeout=20_000)
-    window.conversations.select_row(row_where(window, lambda s: s.subject == subject))
-    qtbot.waitUntil(lambda: bool(window.reader.cards), timeout=10_000)
 
 
 class PdfDialog:

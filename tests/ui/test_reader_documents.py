@@ -17,7 +17,7 @@ from server.testing import ServerThread
 from tests.ui import mail_helpers
 from tests.ui.desktop_helpers import CARDIO, PDF, deliver_to_gp
 from tests.ui.file_dialog import SaveDialogAnswer
-from tests.ui.mail_helpers import UrlRecorder, row_where
+from tests.ui.mail_helpers import UrlRecorder, open_message
 from ui import file_dialogs, tasks
 from ui.mail import saving
 from ui.mail.documents import AttachmentChip
@@ -52,16 +52,7 @@ def chips_of(
 ) -> list[AttachmentChip]:
     """`documents` sent to the GP in one message, which is then selected: its chips."""
     deliver_to_gp(server, CARDIO, subject, documents=documents)
-
-    def listed() -> bool:
-        try:
-            row_where(window, lambda s: s.subject == subject)
-        except AssertionError:
-            return False
-        return True
-
-    qtbot.waitUntil(listed, timeout=20_000)
-    window.conversations.select_row(row_where(window, lambda s: s.subject == subject))
+    open_message(qtbot, window, subject)
     qtbot.waitUntil(lambda: any(card.chips for card in window.reader.cards), timeout=10_000)
     return [chip for card in window.reader.cards for chip in card.chips]
 
