@@ -57,7 +57,9 @@ async def test_initial_sync_killed_then_restarted_converges(
 ) -> None:
     deliver_to_alice(server, "Résultats", "fill", 120, datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
     data = tmp_path / "client"
-    killed = as_alice(server, data, "sync", "--page-size", "20", crashpoint=point)
+    # Pages that wait for the writer are stored together (up to WRITE_GROUP a transaction): 24
+    # pages of 5 give at least 6 page writes, so every crash point above is reached.
+    killed = as_alice(server, data, "sync", "--page-size", "5", crashpoint=point)
     assert killed.returncode == KILLED, (point, killed.stderr)
     report = ok(as_alice(server, data, "sync"))
     assert report["messages"] == 120
