@@ -27,6 +27,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import JmapClient
 from app.store import attachments
 from app.store.db import Cache, Connection
+from app.store.grouped import GroupedWrites
 from app.text import strip_bidi
 
 log = logs.get("attachments")
@@ -212,6 +214,9 @@ class Attachments:
         self.budget_bytes = budget_bytes
         self.origin = origin
         self._downloads: dict[str, asyncio.Event] = {}  # blob id → set when its download ends
+        self._kept: GroupedWrites[_Kept] = GroupedWrites(
+            cache, lambda conn, kept: _keep_if_room(conn, kept, self.budget_bytes)
+        )
 
     async def ensure(self, blob_id: str, name: str, type_: str, size: int = 0) -> int:
         """The document's content in the cache (fetched now if needed); returns its size."""
@@ -242,14 +247,26 @@ class Attachments:
             return await self._download(blob_id, name, type_, size, at_ms)
 
     async def read_small(
-        self, blob_id: str, name: str, type_: str, max_bytes: int, keep_at_ms: int | None
+        self,
+        blob_id: str,
+        name: str,
+        type_: str,
+        max_bytes: int,
+        keep_at_ms: int | None,
+        *,
+        cached: bool = True,
+        gate: asyncio.Semaphore | None = None,
     ) -> bytes:
         """The whole content of a small document for the app's own reading (an XDM package),
         from the cache when it is there, else downloaded (BlobTooLarge past `max_bytes`) and,
         with `keep_at_ms`, kept in the cache as keep_offline keeps it when the budget has room
-        for it (nothing is let go for it: the prefetch decides what stays). ServerUnreachable
-        (not NotAvailableOffline) when the server does not answer: the caller stops its run."""
-        while True:
+        for it (nothing is let go for it: the prefetch decides what stays). `cached=False` when
+        the caller just learnt that the cache lacks it (`available`, for many at once): the cache
+        is then read only after a download of it that was under way. `gate` bounds the caller's
+        downloads in flight, not its waits for the cache's writer (which stores the pages of a
+        first sync meanwhile). ServerUnreachable (not NotAvailableOffline) when the server does
+        not answer: the caller stops its run."""
+        while cached or blob_id in self._downloads:
             await self._no_download_of(blob_id)
             data = await asyncio.to_thread(self._cached_bytes, blob_id, max_bytes)
             if data is not None:
@@ -259,17 +276,13 @@ class Attachments:
         if self.jmap is None:
             raise NotAvailableOffline("not cached")
         with self._downloading(blob_id):
-            data = await self.jmap.download_bytes(blob_id, safe_file_name(name), type_, max_bytes)
-            if keep_at_ms is not None:
-                await self.cache.write(
-                    partial(
-                        _keep_if_room,
-                        blob_id=blob_id,
-                        data=data,
-                        at_ms=keep_at_ms,
-                        budget=self.budget_bytes,
-                    )
+            async with gate or contextlib.nullcontext():
+                data = await self.jmap.download_bytes(
+                    blob_id, safe_file_name(name), type_, max_bytes
                 )
+            if keep_at_ms is not None:
+                # With the other packages that came meanwhile: one transaction for them all.
+                await self._kept.add(_Kept(blob_id, data, keep_at_ms))
         return data
 
     async def _cached_size(self, blob_id: str) -> int | None:
@@ -428,7 +441,17 @@ class Attachments:
                 f.write(piece)
 
 
-def _keep_if_room(conn: Connection, blob_id: str, data: bytes, at_ms: int, budget: int) -> None:
-    """Stored (last access `at_ms`) when the budget has room for it: nothing is let go for it."""
-    if attachments.total_size(conn) + len(data) <= budget:
-        attachments.put_content(conn, blob_id, [data], now_ms=at_ms)
+@dataclass(frozen=True)
+class _Kept:
+    blob_id: str
+    data: bytes
+    at_ms: int  # its last access: its message's date
+
+
+def _keep_if_room(conn: Connection, kept: list[_Kept], budget: int) -> None:
+    """Each stored (last access `at_ms`) while the budget has room for it: nothing is let go for
+    them."""
+    used = attachments.total_size(conn)
+    for one in kept:
+        if used + len(one.data) <= budget:
+            used += attachments.put_content(conn, one.blob_id, [one.data], now_ms=one.at_ms)

@@ -14,7 +14,9 @@ A package goes through the documents' cache (Attachments.read_small) when the sy
 documents: the prefetch wants the same packages (those of the last days), so each is downloaded
 once — taken from the cache, or awaited when the prefetch is fetching it, or fetched here and kept
 for the prefetch (a recent one only: an older one is read and dropped, the cache is not filled
-with packages nobody asked to keep).
+with packages nobody asked to keep). Which of a batch the cache has is asked once for the batch,
+and the packages kept are stored together (app/store/grouped.py); a package waiting for the
+writer, busy with the sync's pages, holds its memory but not its place among the downloads.
 
 The patients found in a batch are written in one transaction of the cache's writer: one write per
 package made the writer the bottleneck of a first sync (over a thousand transactions, each
@@ -44,11 +46,12 @@ log = logs.get("sync.patients")
 XDM_TYPE = "application/zip"
 MAX_XDM_BYTES = 20 * 1024 * 1024
 MEMORY_BUDGET = 2 * MAX_XDM_BYTES  # package bytes held at once by one sync
-# Packages in flight. Cyrus answers each ~40 ms late over a kept-alive connection (Nagle meeting
-# delayed ACKs, ../shared/interop/cyrus): a latency, not a load, that only more of them at once
-# hide. With the first sync's 3 pages, 15 of the HTTP client's 16 connections; memory stays bound
-# by MEMORY_BUDGET whatever their number.
-CONCURRENCY = 12
+# Package downloads in flight (not those waiting for the cache's writer: see `read_small`'s gate).
+# The client's own work per download is the limit now that the connections acknowledge at once
+# (app/remote/http_closing.py): 6, 8 and 12 gave the same first sync of Cyrus's 10,000 messages
+# within the noise, 4 a slower one. With the first sync's 3 pages, 11 of the HTTP client's 16
+# connections; memory stays bound by MEMORY_BUDGET whatever their number.
+CONCURRENCY = 8
 # Over the size the server gives for the part: room for a server that rounds it. More than that
 # and the download stops (the reservation would no longer hold what the download does).
 SIZE_MARGIN = 64 * 1024
@@ -83,8 +86,14 @@ async def read_patients(
         ]
         if not todo:
             return found
-        fetch = partial(_fetch, jmap, documents, keep_since_ms)
-        results = await asyncio.gather(*(_one(fetch, gate, budget, parsing, *row) for row in todo))
+        # Asked for them all at once: those the cache lacks are not looked for one by one.
+        cached = (
+            await asyncio.to_thread(documents.available, [row[1] for row in todo])
+            if documents is not None
+            else set()
+        )
+        fetch = partial(_fetch, jmap, documents, keep_since_ms, gate, cached)
+        results = await asyncio.gather(*(_one(fetch, budget, parsing, *row) for row in todo))
         ids = [row[0] for row in todo]
         skip.update(i for i, patient in zip(ids, results, strict=True) if patient is None)
         found_here = {i: p for i, p in zip(ids, results, strict=True) if p is not None}
@@ -100,21 +109,26 @@ async def _fetch(
     jmap: JmapClient,
     documents: Attachments | None,
     keep_since_ms: int | None,
+    gate: asyncio.Semaphore,
+    cached: set[str],
     blob_id: str,
     received_ms: int,
     limit: int,
 ) -> bytes:
-    """A package's bytes (at most `limit`): through the documents' cache when there is one."""
+    """A package's bytes (at most `limit`): through the documents' cache when there is one
+    (`cached`: those it had when the batch began)."""
     if documents is None:
-        return await jmap.download_bytes(blob_id, XDM_FILE_NAME, XDM_TYPE, limit)
+        async with gate:
+            return await jmap.download_bytes(blob_id, XDM_FILE_NAME, XDM_TYPE, limit)
     recent = keep_since_ms is not None and received_ms >= keep_since_ms
     keep_at = received_ms if recent else None
-    return await documents.read_small(blob_id, XDM_FILE_NAME, XDM_TYPE, limit, keep_at)
+    return await documents.read_small(
+        blob_id, XDM_FILE_NAME, XDM_TYPE, limit, keep_at, cached=blob_id in cached, gate=gate
+    )
 
 
 async def _one(
     fetch: Callable[[str, int, int], Awaitable[bytes]],
-    gate: asyncio.Semaphore,
     budget: ByteBudget,
     parsing: asyncio.Lock,
     email_id: str,
@@ -126,7 +140,7 @@ async def _one(
     if size > MAX_XDM_BYTES:
         return None
     limit = min(max(size, 0) + SIZE_MARGIN, MAX_XDM_BYTES)
-    async with gate, budget.hold(limit):
+    async with budget.hold(limit):
         try:
             data = await fetch(blob_id, received_ms, limit)
         except ServerUnreachable:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+import threading
 from pathlib import Path
 
 import httpx
@@ -126,6 +127,73 @@ async def test_a_document_asked_for_by_several_at_once_is_downloaded_once(
     assert read == read_old == again == expected
     with cache.read() as conn:
         assert b"".join(content.read_content(conn, blob_id)) == expected
+
+
+@pytest.mark.asyncio
+async def test_packages_waiting_for_the_writer_do_not_hold_back_the_next_downloads(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    """The gate bounds downloads in flight: during a first sync the writer stores pages, and a
+    package downloaded and waiting to be kept must not stop the next from downloading."""
+    downloads: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        if "/download/" in request.url.path:
+            downloads.append(request.url.path)
+
+    async with jmap_client(demo_server, GP, event_hooks={"request": [count]}) as client:
+        await SyncEngine(cache, client).sync_once()
+        wanted = _documents(cache)[:3]
+        documents = Attachments(cache, client, PrivateCopies(tmp_path / "account", base=tmp_path))
+        release, started = threading.Event(), threading.Event()
+
+        def busy(_conn: object) -> None:
+            started.set()
+            release.wait(10)
+
+        holding = asyncio.ensure_future(cache.write(busy))
+        await asyncio.to_thread(started.wait, 10)
+        gate = asyncio.Semaphore(1)
+        reading = [
+            asyncio.ensure_future(
+                documents.read_small(b, n, t, s, keep_at_ms=1, cached=False, gate=gate)
+            )
+            for b, n, t, s in wanted
+        ]
+        for _ in range(200):  # all three downloaded, one at a time, the writer still busy
+            if len(downloads) == 3 and not gate.locked():
+                break
+            await asyncio.sleep(0.02)
+        assert len(downloads) == 3
+        assert not any(r.done() for r in reading)  # each waits until it is kept
+        release.set()
+        await holding
+        got = await asyncio.gather(*reading)
+    assert [len(g) for g in got] == [s for _b, _n, _t, s in wanted]
+    assert documents.available([b for b, *_ in wanted]) == {b for b, *_ in wanted}
+
+
+@pytest.mark.asyncio
+async def test_a_package_said_absent_is_taken_from_a_download_under_way_not_fetched_again(
+    demo_server: ServerThread, cache: Cache, tmp_path: Path
+) -> None:
+    downloads: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        if "/download/" in request.url.path:
+            downloads.append(request.url.path)
+
+    async with jmap_client(demo_server, GP, event_hooks={"request": [count]}) as client:
+        await SyncEngine(cache, client).sync_once()
+        blob_id, name, type_, size = _documents(cache)[0]
+        documents = Attachments(cache, client, PrivateCopies(tmp_path / "account", base=tmp_path))
+        opening = asyncio.ensure_future(documents.ensure(blob_id, name, type_, size))
+        while not downloads:  # the opening's download has started
+            await asyncio.sleep(0.001)
+        read = await documents.read_small(blob_id, name, type_, size, None, cached=False)
+        assert await opening == size
+    assert len(read) == size
+    assert len(downloads) == 1
 
 
 @pytest.mark.asyncio

@@ -19,6 +19,8 @@ from app.remote.blobs import (
     BlobNotFound,
     BlobTooLarge,
     UploadTooLarge,
+    download,
+    download_chunks,
     parse_upload,
 )
 from app.remote.jmap import InvalidResponse, JmapClient, Limits, NetworkError
@@ -254,3 +256,27 @@ async def test_a_chunk_source_uploads_and_may_not_exceed_its_size(server: Server
             await client.upload(_Pieces([b"abc", b"defg"], 5), "text/plain")
     assert back == b"abcdefg"
     assert sent == [(0, 7), (3, 7), (7, 7)]
+
+
+@pytest.mark.asyncio
+async def test_blobs_are_asked_for_as_stored_whichever_way_they_are_downloaded(
+    server: ServerThread, tmp_path: Path
+) -> None:
+    """Accept-Encoding: identity: a PDF or a zip compressed again costs both ends for nothing,
+    and the progress and the size limits count what the server declares."""
+    asked: list[str | None] = []
+
+    async def note(request: httpx.Request) -> None:
+        if "/download/" in request.url.path:
+            asked.append(request.headers.get("accept-encoding"))
+
+    data = b"compte rendu " * 10_000
+    async with jmap_client(server, event_hooks={"request": [note]}) as client:
+        blob = await client.upload(data, "text/plain")
+        got_bytes = await client.download_bytes(blob.blob_id, "a.txt", "text/plain", 10**6)
+        got_chunks = b"".join(
+            [c async for c in download_chunks(client, blob.blob_id, "a.txt", "text/plain")]
+        )
+        path = await download(client, blob.blob_id, "a.txt", "text/plain", tmp_path / "a.txt")
+    assert got_bytes == got_chunks == path.read_bytes() == data
+    assert asked == ["identity"] * 3
