@@ -358,6 +358,13 @@ WHEN old.received_at IS NOT new.received_at BEGIN
 END;
 """
 
+# The XDM packages of emails whose patient is still unknown (mail.emails_missing_patient): asked
+# for after each page of a first sync, it read every attachment of the cache each time (45 ms
+# of the writer's time at 10,000 emails, eleven times in a row).
+_V5 = """
+CREATE INDEX main.attachments_name ON attachments (upper(trim(name)));
+"""
+
 
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]

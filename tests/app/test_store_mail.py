@@ -304,3 +304,30 @@ def test_setting_patients_changes_their_columns_and_index_entry_not_the_rest(
         assert {h.email_id for h in search.search(conn, "avis")} == {"b"}  # the rest indexed
         by_patient = Filters(patient_ins=other.ins)
         assert mail.list_ids(conn, "inbox", filters=by_patient) == ["c", "b"]
+
+
+def test_packages_without_a_patient_are_found_through_an_index_not_by_reading_every_document(
+    cache: Cache,
+) -> None:
+    """Asked for after each page of a first sync: a scan of every attachment was 45 ms at 10,000
+    emails each time."""
+    xdm = AttachmentRecord("p2", "xdm-blob", " ihe_xdm.zip ", "application/zip", 900, None, None)
+    pdf = AttachmentRecord("p3", "pdf-blob", "compte-rendu.pdf", "application/pdf", 800, None, None)
+    _store(
+        cache,
+        email("old", minutes=1, attachments=(xdm,)),
+        email("new", minutes=2, attachments=(pdf, xdm)),
+        email("plain", minutes=3, attachments=(pdf,)),
+    )
+    with cache.read() as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT e.id FROM emails e "
+                "JOIN attachments a ON a.email_rowid = e.rowid WHERE upper(trim(a.name)) = ?",
+                ("IHE_XDM.ZIP",),
+            )
+        )
+        assert "attachments_name" in plan
+        found = mail.emails_missing_patient(conn)
+    assert [(row[0], row[1]) for row in found] == [("new", "xdm-blob"), ("old", "xdm-blob")]
