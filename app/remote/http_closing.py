@@ -17,11 +17,12 @@ The same wrapper does two things on each socket that httpcore would do at a high
   headers and its body in two small writes without TCP_NODELAY (Cyrus does) holds the body back
   until the headers are acknowledged (Nagle), and Linux delays that acknowledgement by up to 40 ms
   on a kept-alive connection: every JMAP call and download paid it (a median of 46 ms per request
-  to Cyrus on loopback, 2 ms with it). The flag does not stay set, so it is set again around each
-  read and write.
+  to Cyrus on loopback in a first sync, 5 ms with it: bench/interop.py --whole). The flag does not
+  stay set, so it is set again around each read and write.
 - It answers "is the connection still readable" (asked for every pooled connection on every
   request, to drop those the server closed) from the socket it keeps, where anyio rebuilt its
-  table of attributes each time: a fifth of the client's work per download of a small package.
+  table of attributes each time. With both, and blobs asked for as stored (app/remote/blobs.py),
+  downloading Cyrus's 1,126 XDM packages costs the client 0.9 ms each, down from 2.1 ms.
 """
 
 from __future__ import annotations
