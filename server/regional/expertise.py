@@ -12,7 +12,7 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
 from server.accounts import Account
-from server.regional.common import PARIS, born, new_id, now, to_datetime
+from server.regional.common import Clock, born, new_id, to_datetime
 from server.regional.errors import bad_request, conflict, forbidden, not_found
 from server.regional.models import (
     ExpertProfile,
@@ -35,8 +35,9 @@ TELEEXPERTISE_HEADER = "X-MonSisra-Teleexpertise"
 
 
 class Expertise:
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, clock: Clock) -> None:
         self._sandbox = sandbox
+        self._clock = clock
 
     # --- expert profile --------------------------------------------------------------------------
 
@@ -90,7 +91,7 @@ class Expertise:
                     body.activity_description.strip(),
                     json.dumps(documents, ensure_ascii=False),
                     int(body.listed_in_directory),
-                    now(),
+                    self._clock.now(),
                 ),
             )
         if known:
@@ -136,7 +137,8 @@ class Expertise:
     # --- requests --------------------------------------------------------------------------------
 
     def quota(self, caller: Account, patient_id: str, year: int | None = None) -> Quota:
-        year = year or dt.datetime.now(PARIS).year
+        """`year`: this calendar year in Paris, the year of a request made now, unless given."""
+        year = year or to_datetime(self._clock.now()).year
         with self._sandbox.db.read() as conn:
             if not conn.execute(
                 "SELECT 1 FROM regional_patients WHERE id = ?", (patient_id,)
@@ -163,7 +165,7 @@ class Expertise:
     def request(
         self, caller: Account, body: TeleexpertiseCreate, at: int | None = None
     ) -> Teleexpertise:
-        created = at or now()
+        created = at or self._clock.now()
         year = to_datetime(created).year
         mail = self._sandbox.mail
         with self._sandbox.db.write() as conn:
@@ -252,7 +254,7 @@ class Expertise:
     def answer(
         self, caller: Account, te_id: str, answer: str, at: int | None = None
     ) -> Teleexpertise:
-        when = at or now()
+        when = at or self._clock.now()
         with self._sandbox.db.write() as conn:
             row = self._row_for(conn, caller, te_id)
             if caller.id != row["expert_account_id"]:
@@ -280,7 +282,7 @@ class Expertise:
     def close(
         self, caller: Account, te_id: str, report: str, at: int | None = None
     ) -> Teleexpertise:
-        when = at or now()
+        when = at or self._clock.now()
         with self._sandbox.db.write() as conn:
             row = self._row_for(conn, caller, te_id)
             if row["status"] == "requested":

@@ -321,9 +321,13 @@ def teleexpertise_quota(
     request: Request,
     sandbox: SandboxDep,
     patient_id: Annotated[str, Query(alias="patientId", max_length=64)],
+    year: Annotated[
+        int | None,
+        Query(ge=2000, le=2100, description="Année civile (par défaut : l'année en cours)."),
+    ] = None,
 ) -> Quota:
     caller = _caller(request, sandbox)
-    return sandbox.regional.expertise.quota(caller, patient_id)
+    return sandbox.regional.expertise.quota(caller, patient_id, year)
 
 
 @router.get("/teleexpertises", response_model=TeleexpertiseList, summary="Mes téléexpertises")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from server.regional.common import Clock
 from server.regional.expertise import Expertise
 from server.regional.patients import Patients
 from server.regional.portal_codes import PortalCodes
@@ -203,8 +204,9 @@ class RegionalStore:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
         sandbox.db.migrate("regional", MIGRATIONS)
+        self.clock = Clock()  # tests only (server/regional/common.py)
         self.patients = Patients(sandbox)
         self.teleconsultations = Teleconsultations(sandbox)
-        self.expertise = Expertise(sandbox)
+        self.expertise = Expertise(sandbox, self.clock)
         self.teams = ResourceTeams(sandbox)
         self.portal = PortalCodes(sandbox)

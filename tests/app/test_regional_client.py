@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -32,6 +33,8 @@ from app.remote.regional import (
 )
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB, ServerFactory, get_token
+
+PARIS = ZoneInfo("Europe/Paris")
 
 # Synthetic INS (valid key) under the test OID: never a real person.
 INS = "260057512345684"
@@ -239,6 +242,7 @@ async def test_teleexpertise_profile_request_answer_close_and_quota(regional: Pa
     )
     quota = await regional.alice.teleexpertise_quota(patient.id)
     assert (quota.limit, quota.used, quota.remaining) == (4, 0, 4)
+    asked_in = dt.datetime.now(PARIS).year
     request = await regional.alice.request_teleexpertise(
         patient.id, "Faut-il adapter le traitement ?", expert_address=BOB.email
     )
@@ -247,7 +251,10 @@ async def test_teleexpertise_profile_request_answer_close_and_quota(regional: Pa
     assert request.requester.mssante_address == ALICE.email
     assert request.patient.id == patient.id
     assert request.message_id
-    assert request.year == dt.date.today().year
+    # The rule's calendar year is Paris's: in the last hour of 31 December, the machine's UTC
+    # date is still in the old year and the server already in the new one.
+    assert request.year == request.created_at.astimezone(PARIS).year
+    assert request.year in {asked_in, dt.datetime.now(PARIS).year}
     assert (await regional.alice.teleexpertise_quota(patient.id)).used == 1
     assert request.id in {t.id for t in await regional.bob.teleexpertises(status="requested")}
     with pytest.raises(RegionalError) as wrong_role:
