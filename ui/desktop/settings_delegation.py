@@ -8,6 +8,8 @@ they are shown as plain text."""
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QWidget,
 )
 
 from app.records import Correspondent
@@ -27,7 +30,7 @@ from app.text import strip_bidi
 from ui import tasks
 from ui.desktop.settings_card import SettingsCard, hint, say
 from ui.navigator import navigator
-from ui.plain import VisibleOnly, plain_message_box
+from ui.plain import VisibleOnly, plain_message_box, plain_tooltip
 
 ROWS_SHOWN = 4
 
@@ -53,6 +56,8 @@ class DelegationCard(SettingsCard):
         )
         self.delegate_list = QListWidget()
         self.delegate_list.setObjectName("delegateList")
+        self.delegate_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # whole in the tooltip
+        self.delegate_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.delegate_list.setFixedHeight(
             self.delegate_list.fontMetrics().lineSpacing() * ROWS_SHOWN + 24
         )
@@ -127,6 +132,7 @@ class DelegationCard(SettingsCard):
         self.delegate_list.clear()
         for delegate in delegates:
             item = QListWidgetItem(delegate_text(delegate))
+            item.setToolTip(plain_tooltip(delegate_text(delegate)))  # a long address is cut
             item.setData(Qt.ItemDataRole.UserRole, delegate.account_id)
             self.delegate_list.addItem(item)
         if delegates:
@@ -224,3 +230,38 @@ class DelegationCard(SettingsCard):
         online = self._session is not None
         self.remove_button.setEnabled(online and self.selected() is not None)
         self.add_address_button.setEnabled(online and bool(self.address_edit.text().strip()))
+
+
+async def _demo_card(session: AccountSession) -> DelegationCard:
+    card = DelegationCard(session)
+    card.setFixedWidth(460)
+    card.show()
+    await asyncio.gather(*tasks.pending(card))
+    card.adjustSize()
+    return card
+
+
+async def demo_screenshot(session: AccountSession) -> QWidget:
+    """The demo GP's card: her secretary plans for her."""
+    card = await _demo_card(session)
+    card.delegate_list.setCurrentRow(0)
+    return card
+
+
+async def demo_empty_screenshot(session: AccountSession) -> QWidget:
+    """The card as it shows when nobody plans for me (the demo GP has her secretary: the list
+    the server gave is shown empty, as it would be after "Retirer")."""
+    card = await _demo_card(session)
+    card.show_delegates([])
+    card.adjustSize()
+    return card
+
+
+async def demo_error_screenshot(session: AccountSession) -> QWidget:
+    """The server's sentence for an address that has no account."""
+    card = await _demo_card(session)
+    card.address_edit.setText("inconnu@sisra-demo.mssante.fr")
+    card.add_address()
+    await asyncio.gather(*tasks.pending(card))
+    card.adjustSize()
+    return card
