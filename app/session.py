@@ -29,6 +29,7 @@ from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
 from app.outbox import withdraw
 from app.outbox.sender import Outbox, counts
+from app.regional.delegations import DelegationService
 from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
@@ -120,6 +121,7 @@ class AccountSession:
         self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
         self.expertise = ExpertiseService(self.regional, lambda: self.online)
         self.teleconsultations = TeleconsultationService(self.regional, lambda: self.online)
+        self.delegations = DelegationService(self.regional, lambda: self.online)
         self.portal = PortalService(self.regional, lambda: self.online)
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()

@@ -325,6 +325,8 @@ def seed(server: ServerThread, viewer: tuple[str, str], hostile: Hostile) -> Wor
                 },
             )
         )
+        # The peer plans in my name: I let them (the server refuses anyone not delegated).
+        _ok(me.post("/delegates", json={"address": peer.email}))
         _ok(
             peer_api.post(
                 "/teleconsultations",

@@ -44,6 +44,9 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("shortcuts", "ui.desktop.shortcuts"),
     Screen("locked", "ui.login.locked"),
     Screen("settings", "ui.desktop.settings_dialog"),
+    Screen("settings-delegation", "ui.desktop.settings_delegation"),
+    Screen("settings-delegation-empty", "ui.desktop.settings_delegation", "demo_empty_screenshot"),
+    Screen("settings-delegation-error", "ui.desktop.settings_delegation", "demo_error_screenshot"),
     Screen("about", "ui.desktop.about"),
     Screen("about-notices-missing", "ui.desktop.about", "demo_missing_screenshot"),
     Screen("journal", "ui.desktop.journal"),  # last: it shows the lines of the whole run

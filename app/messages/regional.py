@@ -66,6 +66,13 @@ REGIONAL_FORBIDDEN = Message(
         "concernés (pour un patient, à ceux qui le suivent dans leur file active).",
     )
 )
+NOT_DELEGATED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ce professionnel ne vous a pas délégué la planification de ses téléconsultations : "
+        "demandez-lui de vous ajouter dans ses réglages (Délégation de la planification).",
+    )
+)
 REGIONAL_AUTH_REQUIRED = Message(
     QT_TRANSLATE_NOOP("core", "Authentification requise : connectez-vous à nouveau.")
 )

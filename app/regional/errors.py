@@ -51,7 +51,14 @@ class RegionalForbidden(RegionalError):
     message = messages.REGIONAL_FORBIDDEN
 
 
+class NotDelegated(RegionalForbidden):
+    """Planning or cancelling in the name of a professional who has not delegated it to me."""
+
+    message = messages.NOT_DELEGATED
+
+
 __all__ = [
+    "NotDelegated",
     "PatientSearchTooBroad",
     "RegionalError",
     "RegionalForbidden",

@@ -143,6 +143,18 @@ class Teleconsultation:
 
 
 @dataclass(frozen=True)
+class Delegate:
+    """Someone in a delegation of teleconsultation planning: a person who may plan in my name, or
+    a professional in whose name I may plan."""
+
+    account_id: str
+    name: str
+    mssante_address: str
+    practitioner_id: str | None
+    since: dt.datetime
+
+
+@dataclass(frozen=True)
 class Invitation:
     id: str
     teleconsultation_id: str

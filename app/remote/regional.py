@@ -25,6 +25,7 @@ import httpx
 from app import logs, messages
 from app.messages import Message
 from app.regional.errors import (
+    NotDelegated,
     PatientSearchTooBroad,
     RegionalError,
     RegionalForbidden,
@@ -38,6 +39,7 @@ from app.regional.records import (
     CareTeam,
     CareTeamMember,
     Channel,
+    Delegate,
     ExpertProfile,
     FollowReason,
     Invitation,
@@ -251,6 +253,16 @@ def _teleconsultation(o: _Obj) -> Teleconsultation:
         join_url=o.opt_text("joinUrl"),
         cancel_reason=o.opt_text("cancelReason"),
         created_at=o.datetime("createdAt"),
+    )
+
+
+def _delegate(o: _Obj) -> Delegate:
+    return Delegate(
+        account_id=o.text("accountId"),
+        name=o.text("name"),
+        mssante_address=o.text("mssanteAddress"),
+        practitioner_id=o.opt_text("practitionerId"),
+        since=o.datetime("since"),
     )
 
 
@@ -526,6 +538,28 @@ class RegionalClient:
         body = await self._call("GET", "/sandbox/invitations")
         return self._read(body, lambda o: [_invitation(i) for i in o.objs("invitations")])
 
+    # Delegation of teleconsultation planning
+
+    async def delegates(self) -> list[Delegate]:
+        """Who may plan teleconsultations in my name."""
+        body = await self._call("GET", "/delegates")
+        return self._read(body, lambda o: [_delegate(d) for d in o.objs("delegates")])
+
+    async def add_delegate(
+        self, *, address: str | None = None, practitioner_id: str | None = None
+    ) -> Delegate:
+        """Lets someone plan in my name, named by MSSanté address or directory id."""
+        payload = _drop_none({"address": address, "practitionerId": practitioner_id})
+        return self._read(await self._call("POST", "/delegates", json=payload), _delegate)
+
+    async def remove_delegate(self, account_id: str) -> None:
+        await self._call("DELETE", f"/delegates/{_q(account_id)}")
+
+    async def delegators(self) -> list[Delegate]:
+        """The professionals in whose name I may plan (besides my own)."""
+        body = await self._call("GET", "/delegators")
+        return self._read(body, lambda o: [_delegate(d) for d in o.objs("delegates")])
+
     # Téléexpertise
 
     async def expert_profile(self) -> ExpertProfile:
@@ -710,6 +744,8 @@ def _error(response: httpx.Response) -> RegionalError:
         )
     if code == "search_too_broad":
         return PatientSearchTooBroad(detail, message, status, code)
+    if status == 403 and code == "not_delegated":
+        return NotDelegated(detail, message, status, code)
     if status == 403:
         return RegionalForbidden(detail, message, status, code)
     if message is None:
@@ -733,9 +769,11 @@ __all__ = [
     "CareTeam",
     "CareTeamMember",
     "Channel",
+    "Delegate",
     "ExpertProfile",
     "FollowReason",
     "Invitation",
+    "NotDelegated",
     "Participant",
     "ParticipantInput",
     "Party",

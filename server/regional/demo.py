@@ -19,6 +19,7 @@ from server.regional import access_log
 from server.regional.common import PARIS, now
 from server.regional.models import (
     AccessAction,
+    DelegateAdd,
     ExpertProfileUpdate,
     FollowReasonCode,
     ResourceTeamCreate,
@@ -79,6 +80,7 @@ def seed_regional(sandbox: Sandbox, world: DemoWorld, rng: random.Random) -> Non
     gp = _account(sandbox, world, "gp")
     _seed_file_active(sandbox, world, rng, side, gp, patients[:FILE_ACTIVE_COUNT])
     _seed_expert(sandbox, world)
+    _seed_delegation(sandbox, world, gp)
     _seed_teleconsultations(sandbox, world, rng, gp, patients)
     _seed_teleexpertise(sandbox, world, gp, patients)
     _seed_resource_team(sandbox, world)
@@ -258,6 +260,13 @@ def _seed_expert(sandbox: Sandbox, world: DemoWorld) -> None:
             ),
             practitioner_id=demo.person.practitioner_id if demo.person else None,
         )
+
+
+def _seed_delegation(sandbox: Sandbox, world: DemoWorld, gp: Account) -> None:
+    """The practice's secretary plans the GP's teleconsultations (some of the seeded ones are
+    hers): signed in as her, the planning form offers "au nom de" the GP."""
+    secretary = _account(sandbox, world, "secretary")
+    sandbox.regional.delegations.add(gp, DelegateAdd(address=secretary.email))
 
 
 def _seed_teleconsultations(

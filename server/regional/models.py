@@ -277,6 +277,30 @@ class InvitationList(Wire):
     invitations: list[Invitation] = Field(description="Invitations envoyées.")
 
 
+# --- Delegation of planning ---------------------------------------------------------------------
+
+
+class DelegateAdd(Wire):
+    practitioner_id: str | None = Field(
+        default=None, max_length=64, description="La personne, par son identifiant annuaire."
+    )
+    address: str | None = Field(
+        default=None, max_length=254, description="La personne, par son adresse MSSanté."
+    )
+
+
+class Delegate(Wire):
+    account_id: str = Field(description="Compte de la plateforme.")
+    name: str = Field(description="Nom affiché.")
+    mssante_address: str = Field(description="Adresse MSSanté.")
+    practitioner_id: str | None = Field(description="Identifiant annuaire, s'il en a un.")
+    since: dt.datetime = Field(description="Date de la délégation.")
+
+
+class DelegateList(Wire):
+    delegates: list[Delegate] = Field(description="Les personnes, de la plus ancienne délégation.")
+
+
 # --- Téléexpertise ------------------------------------------------------------------------------
 
 

@@ -24,6 +24,9 @@ from server.regional.models import (
     CancelRequest,
     CareTeam,
     CloseRequest,
+    Delegate,
+    DelegateAdd,
+    DelegateList,
     ErrorBody,
     ExpertProfile,
     ExpertProfileUpdate,
@@ -247,6 +250,11 @@ def list_teleconsultations(
     response_model=Teleconsultation,
     status_code=201,
     summary="Planifier une téléconsultation",
+    description=(
+        "En mon nom, ou au nom d'un professionnel qui m'a délégué la planification "
+        "(GET /delegators) ; sinon : 403 `not_delegated`."
+    ),
+    responses={403: {"model": ErrorBody, "description": "Planification non déléguée."}},
 )
 def plan_teleconsultation(
     request: Request, sandbox: SandboxDep, body: TeleconsultationCreate
@@ -272,7 +280,7 @@ def get_teleconsultation(
     response_model=Teleconsultation,
     summary="Annuler une téléconsultation",
     responses={
-        403: {"model": ErrorBody, "description": "Je ne fais que participer."},
+        403: {"model": ErrorBody, "description": "Je ne fais que participer, ou plus délégué."},
         409: {"model": ErrorBody, "description": "Déjà annulée ou passée."},
     },
 )
@@ -293,6 +301,56 @@ def cancel_teleconsultation(
 def invitations(request: Request, sandbox: SandboxDep) -> InvitationList:
     caller = _caller(request, sandbox)
     return InvitationList(invitations=sandbox.regional.teleconsultations.invitations(caller))
+
+
+# --- Délégation de la planification --------------------------------------------------------------
+
+
+@router.get(
+    "/delegates",
+    response_model=DelegateList,
+    summary="Qui peut planifier mes téléconsultations",
+)
+def list_delegates(request: Request, sandbox: SandboxDep) -> DelegateList:
+    caller = _caller(request, sandbox)
+    return DelegateList(delegates=sandbox.regional.delegations.delegates(caller))
+
+
+@router.post(
+    "/delegates",
+    response_model=Delegate,
+    status_code=201,
+    summary="Permettre à quelqu'un de planifier mes téléconsultations",
+    description=(
+        "La personne est désignée par son identifiant annuaire ou son adresse MSSanté ; elle "
+        "pourra planifier, modifier et annuler des téléconsultations en mon nom."
+    ),
+)
+def add_delegate(request: Request, sandbox: SandboxDep, body: DelegateAdd) -> Delegate:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.delegations.add(caller, body)
+
+
+@router.delete(
+    "/delegates/{account_id}",
+    status_code=204,
+    summary="Retirer à quelqu'un la planification de mes téléconsultations",
+)
+def remove_delegate(request: Request, sandbox: SandboxDep, account_id: str) -> Response:
+    caller = _caller(request, sandbox)
+    sandbox.regional.delegations.remove(caller, account_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/delegators",
+    response_model=DelegateList,
+    summary="Pour qui je peux planifier",
+    description="Les professionnels qui m'ont délégué la planification (« au nom de »).",
+)
+def list_delegators(request: Request, sandbox: SandboxDep) -> DelegateList:
+    caller = _caller(request, sandbox)
+    return DelegateList(delegates=sandbox.regional.delegations.delegators(caller))
 
 
 # --- Téléexpertise --------------------------------------------------------------------------------

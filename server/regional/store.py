@@ -1,8 +1,8 @@
 """Storage of the regional services: one SQLite schema (area "regional"), one object per service.
 
 Routes reach the services as `sandbox.regional.patients`, `.teleconsultations`, `.expertise`,
-`.teams` and `.portal`; each method takes the caller's account and returns wire models, so that
-"each user sees only their own data" is decided in one place, next to the SQL.
+`.teams`, `.portal` and `.delegations`; each method takes the caller's account and returns wire
+models, so that "each user sees only their own data" is decided in one place, next to the SQL.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from server.regional.common import Clock
+from server.regional.delegations import Delegations
 from server.regional.expertise import Expertise
 from server.regional.patients import Patients
 from server.regional.portal_codes import PortalCodes
@@ -197,6 +198,16 @@ MIGRATIONS: list[Migration] = [
     );
     """,
     _need_to_know,
+    # Delegation of teleconsultation planning (issue 13 §1): who may plan in whose name.
+    """
+    CREATE TABLE regional_delegations (
+        owner_account_id TEXT NOT NULL,
+        delegate_account_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (owner_account_id, delegate_account_id)
+    );
+    CREATE INDEX regional_delegations_delegate ON regional_delegations (delegate_account_id);
+    """,
 ]
 
 
@@ -210,3 +221,4 @@ class RegionalStore:
         self.expertise = Expertise(sandbox, self.clock)
         self.teams = ResourceTeams(sandbox)
         self.portal = PortalCodes(sandbox)
+        self.delegations = Delegations(sandbox)

@@ -1,5 +1,6 @@
-"""Teleconsultations: planning (possibly by a secretary on behalf of a professional), the
-invitations sent to the patient and participants, a join link per participant, cancellation."""
+"""Teleconsultations: planning (possibly by a secretary on behalf of a professional who delegated
+it to them: server/regional/delegations.py), the invitations sent to the patient and participants,
+a join link per participant, cancellation."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from server.accounts import Account
 from server.regional.common import PARIS, new_id, now, to_datetime
+from server.regional.delegations import delegated, not_delegated
 from server.regional.errors import bad_request, conflict, forbidden, not_found
 from server.regional.models import (
     Invitation,
@@ -74,6 +76,8 @@ class Teleconsultations:
         teleconsultant = self._teleconsultant(caller, body)
         start, end = _times(body)
         with self._sandbox.db.read() as conn:
+            if not delegated(conn, teleconsultant.id, caller.id):
+                raise not_delegated(teleconsultant.display_name)
             patient = self._patient(conn, body, {caller.id, teleconsultant.id})
         for channel in dict.fromkeys(body.channels):
             if channel == "email" and not patient.email:
@@ -142,10 +146,7 @@ class Teleconsultations:
     def cancel(self, caller: Account, tc_id: str, reason: str, base_url: str) -> Teleconsultation:
         with self._sandbox.db.write() as conn:
             row = self._row_for(conn, caller, tc_id)
-            if caller.id not in (row["teleconsultant_account_id"], row["planner_account_id"]):
-                raise forbidden(
-                    "Seuls le téléconsultant et la personne qui a planifié peuvent annuler."
-                )
+            self.require_manager(conn, caller, row)
             if row["status"] == "cancelled":
                 raise conflict("already_cancelled", "Cette téléconsultation est déjà annulée.")
             if row["end"] < now():
@@ -160,6 +161,17 @@ class Teleconsultations:
             )
             self.record_invitations(conn, tc_id, base_url, "cancellation")
         return self.get(caller, tc_id, base_url)
+
+    def require_manager(self, conn: sqlite3.Connection, caller: Account, row: sqlite3.Row) -> None:
+        """Changing a teleconsultation (editing, cancelling) is for its teleconsultant, and for
+        the one who planned it while the teleconsultant's delegation still holds."""
+        if caller.id not in (row["teleconsultant_account_id"], row["planner_account_id"]):
+            raise forbidden(
+                "Seuls le téléconsultant et la personne qui a planifié peuvent annuler."
+            )
+        if not delegated(conn, row["teleconsultant_account_id"], caller.id):
+            lead = self._sandbox.accounts.by_id(row["teleconsultant_account_id"])
+            raise not_delegated(lead.display_name if lead else "Le téléconsultant")
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -271,7 +283,10 @@ class Teleconsultations:
             "ORDER BY position",
             (row["id"],),
         ).fetchall()
-        manages = caller.id in (row["teleconsultant_account_id"], row["planner_account_id"])
+        manages = caller.id in (
+            row["teleconsultant_account_id"],
+            row["planner_account_id"],
+        ) and delegated(conn, row["teleconsultant_account_id"], caller.id)
 
         def participant(p: sqlite3.Row, role: str | None = None) -> Participant:
             mine = p["account_id"] == caller.id

@@ -252,8 +252,9 @@ def test_secretary_plans_on_behalf_of_a_professional_with_invitations(trio: Any)
     server, alice, bob, carol = trio
     accounts = {u.login: server.sandbox.accounts.by_login(u.login).id for u in (ALICE, BOB, CAROL)}
     patient = new_patient(alice, mobile="+33 7 11 22 33 44", email="elodie@patient.example")
+    assert alice.post("/delegates", json={"address": CAROL.email}).status_code == 201
     r = plan(
-        carol,  # the secretary
+        carol,  # the secretary, whom Alice lets plan for her
         teleconsultantAccountId=accounts["alice"],
         patientId=patient["id"],
         patientEmail=None,

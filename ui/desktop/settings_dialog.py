@@ -1,5 +1,6 @@
 """Paramètres: server (with a connection test), extra certificate authorities, documents kept
-offline, notification privacy, signature, auto-lock, practice location.
+offline, notification privacy, signature, auto-lock, practice location, who may plan my
+teleconsultations (ui/desktop/settings_delegation.py: kept on the server, changed at once).
 
 Two columns of cards, everything visible at once on an ordinary screen; one column, scrolled
 vertically, when two cards do not fit side by side (a narrow window): the scroll area never
@@ -38,6 +39,7 @@ from app.settings import Settings
 from app.units import MIB
 from ui import tasks, theme
 from ui.desktop.settings_card import SettingsCard, hint
+from ui.desktop.settings_delegation import DelegationCard
 from ui.desktop.settings_local import DocumentsCard, NotificationsCard, SecurityCard
 from ui.desktop.settings_location import LocationCard
 from ui.desktop.settings_sending import SendingCard
@@ -79,11 +81,13 @@ class SettingsDialog(QDialog):
         self.sending = SendingCard(current)
         self.security = SecurityCard(current)
         self.practice = LocationCard(current, session)
+        self.delegation = DelegationCard(session)
         self.cards: tuple[SettingsCard, ...] = (
             self.account,
             self.certificates,
             self.notifications,
             self.signature,
+            self.delegation,
             self.documents,
             self.security,
             self.sending,
@@ -104,7 +108,7 @@ class SettingsDialog(QDialog):
         columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # or TopToBottom: _arrange()
         columns.setSpacing(16)
         for cards in (
-            (self.account, self.certificates, self.notifications, self.signature),
+            (self.account, self.certificates, self.notifications, self.signature, self.delegation),
             (self.documents, self.security, self.sending, self.practice),
         ):
             column_layout = QVBoxLayout()
