@@ -96,6 +96,9 @@ class Teleconsultations:
         )
         tc_id = new_id("tc")
         with self._sandbox.db.write() as conn:
+            # Asked again where it counts: a delegation withdrawn since the check above holds.
+            if not delegated(conn, teleconsultant.id, caller.id):
+                raise not_delegated(teleconsultant.display_name)
             conn.execute(
                 "INSERT INTO regional_teleconsultations (id, teleconsultant_account_id, "
                 "planner_account_id, start, end, motive, channels, payment_cents, status, "
