@@ -189,7 +189,14 @@ class DirectoryView(SearchForm):
         self.results_model.set_favorites(self.home.favorite_addresses)
         self.results.scrollToTop()
         total = page.total if page.total is not None else len(page.correspondents)
-        if total == 0:
+        searched = self.query()
+        if total == 0 and searched is not None and searched.mailbox:
+            self._set_status(
+                self.tr(
+                    "Aucun professionnel ni service n'a l'adresse {address} dans l'annuaire."
+                ).format(address=searched.mailbox)
+            )
+        elif total == 0:
             self._set_status(self.tr("Aucun résultat. Élargissez la recherche."))
         elif total == 1:
             self._set_status(self.tr("1 résultat"))
