@@ -229,6 +229,15 @@ class SearchForm(QWidget):
             return None
         return query
 
+    def nothing_found(self) -> str:
+        """What a search that found no one says: an address's search names the address."""
+        query = self.query()
+        if query is not None and query.mailbox:
+            return self.tr(
+                "Aucun professionnel ni service n'a l'adresse {address} dans l'annuaire."
+            ).format(address=query.mailbox)
+        return self.tr("Aucun résultat. Élargissez la recherche.")
+
     def _near_toggled(self, on: bool) -> None:
         self.radius_combo.setEnabled(on)
         self.location_label.setVisible(on)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.events import MailChanged
 from app.records import ConversationSummary, Filters, PatientRef, Sort
 from app.session import AccountSession
-from ui import i18n
+from ui import browser, i18n
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
 from ui.plain import PlainLabel, plain_caption, plain_tooltip
@@ -79,6 +79,8 @@ class ConversationList(QWidget):
         self.title.setObjectName("conversationTitle")
         self.title.setWordWrap(True)  # a search's title quotes what was typed, at any length
         title_line.addWidget(self.title, 1)
+        self.help_link = browser.HelpLink(session, "mail")
+        title_line.addWidget(self.help_link, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(title_line)
         tools = QHBoxLayout()
         tools.setSpacing(8)
