@@ -226,12 +226,12 @@
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Identifiant</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>Oublier ce compte sur cet ordinateur…</source>
         <translation>Forget this account on this computer…</translation>
     </message>
@@ -410,6 +410,16 @@
         <location line="+8"/>
         <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
         <translation>The patient&apos;s file is opening in your browser.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Aide</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>La réponse de la FAQ, dans votre navigateur</source>
+        <translation>The FAQ's answer, in your browser</translation>
     </message>
 </context>
 <context>
@@ -733,7 +743,7 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Non lus</source>
         <translation>Unread</translation>
     </message>
@@ -1002,18 +1012,18 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+82"/>
+        <location filename="../../ui/directory/view.py" line="+79"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <location line="+193"/>
+        <location line="+47"/>
+        <location line="+201"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-200"/>
         <source>Copier l&apos;adresse</source>
         <translation>Copy address</translation>
     </message>
@@ -1028,12 +1038,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>Aucun résultat. Élargissez la recherche.</source>
-        <translation>No results. Try a broader search.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+25"/>
         <source>1 résultat</source>
         <translation>1 result</translation>
     </message>
@@ -1063,12 +1068,13 @@
         <translation>Number copied: {number}</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+39"/>
+        <location line="+4"/>
         <source>Écrire à {name}</source>
         <translation>Write to {name}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+30"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -1099,7 +1105,7 @@
 <context>
     <name>DocumentPreview</name>
     <message>
-        <location filename="../../ui/mail/preview.py" line="+81"/>
+        <location filename="../../ui/mail/preview.py" line="+102"/>
         <source>Aperçu de {name}</source>
         <translation>Preview of {name}</translation>
     </message>
@@ -1114,17 +1120,17 @@
         <translation>The document is not on this computer yet: it will be downloaded.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Chargement de l&apos;aperçu…</source>
         <translation>Loading the preview…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+35"/>
         <source>Cliquez pour ouvrir le document</source>
         <translation>Click to open the document</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
@@ -1173,22 +1179,22 @@
         <translation>Offline documents</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Place réservée aux documents</source>
         <translation>Space reserved for documents</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source> jours</source>
         <translation> days</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Télécharger à l&apos;avance les documents reçus depuis</source>
         <translation>Download ahead the documents received in the last</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion, les plus récents d&apos;abord. Au-delà de la place réservée, les plus anciens sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
         <translation>Kept encrypted on this computer so that they can be read offline, the newest first. Beyond the reserved space, the oldest are removed as soon as you save (downloaded again when needed).</translation>
     </message>
@@ -1340,7 +1346,7 @@
 <context>
     <name>HomeLists</name>
     <message>
-        <location filename="../../ui/directory/home.py" line="+35"/>
+        <location filename="../../ui/directory/home.py" line="+45"/>
         <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
         <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
     </message>
@@ -1702,7 +1708,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+229"/>
+        <location filename="../../ui/login/window.py" line="+219"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -1801,12 +1807,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+220"/>
+        <location line="+206"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-217"/>
+        <location line="-203"/>
         <source>Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour tous ses messages</source>
         <translation>Follow the conversation (its latest message); “Stop following” applies to all its messages</translation>
     </message>
@@ -1891,7 +1897,7 @@
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+38"/>
         <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
         <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
@@ -1901,7 +1907,7 @@
         <translation>Menu</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+23"/>
         <source>Ne plus suivre</source>
         <translation>Clear flag</translation>
     </message>
@@ -1911,7 +1917,7 @@
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/app_menu.py" line="+43"/>
+        <location filename="../../ui/shell/app_menu.py" line="+44"/>
         <source>Attention : {n} message de la boîte d&apos;envoi n&apos;a pas encore été envoyé. Il sera perdu.</source>
         <translation>Warning: {n} message in the outbox has not been sent yet. It will be lost.</translation>
     </message>
@@ -1955,7 +1961,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+101"/>
+        <location filename="../../ui/mail/reader.py" line="+102"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -2036,7 +2042,7 @@
         <translation>Notifications</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
         <translation>Show patient names and the subject in notifications</translation>
     </message>
@@ -2156,19 +2162,19 @@
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+34"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+73"/>
+        <location line="+72"/>
         <location line="+5"/>
         <source>Annuler l&apos;envoi</source>
         <translation>Cancel sending</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-75"/>
         <source>Modifier</source>
         <translation>Edit</translation>
     </message>
@@ -2199,7 +2205,7 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
@@ -2547,7 +2553,7 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Ma file active</source>
         <translation>My active list</translation>
     </message>
@@ -2623,7 +2629,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+120"/>
+        <location filename="../../ui/composer/recipients.py" line="+129"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -2639,9 +2645,9 @@
 <context>
     <name>SearchForm</name>
     <message>
-        <location filename="../../ui/directory/search_form.py" line="+55"/>
-        <source>Nom, prénom</source>
-        <translation>Last name, first name</translation>
+        <location filename="../../ui/directory/search_form.py" line="+60"/>
+        <source>Nom, prénom ou adresse MSSanté</source>
+        <translation>Last name, first name or MSSanté address</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2689,7 +2695,7 @@
         <translation>All categories</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Experts seulement</source>
         <translation>Experts only</translation>
     </message>
@@ -2704,7 +2710,7 @@
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
         <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
     </message>
@@ -2712,6 +2718,16 @@
         <location line="+4"/>
         <source>Autour de moi : depuis {place}.</source>
         <translation>Near me: from {place}.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Aucun professionnel ni service n&apos;a l&apos;adresse {address} dans l&apos;annuaire.</source>
+        <translation>No professional or service has the address {address} in the directory.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Aucun résultat. Élargissez la recherche.</source>
+        <translation>No results. Try a broader search.</translation>
     </message>
 </context>
 <context>
@@ -2722,12 +2738,12 @@
         <translation>Security</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Verrouillage après inactivité</source>
         <translation>Lock after inactivity</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
         <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
     </message>
@@ -2745,12 +2761,12 @@
         <translation>Off</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Délai d&apos;annulation de l&apos;envoi</source>
         <translation>Undo send delay</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Un message envoyé attend ce délai avant de partir : «&#xa0;Annuler&#xa0;», dans la barre d&apos;état, le rouvre pour le modifier. Hors connexion, il attend le retour de la connexion.</source>
         <translation>A sent message waits this long before it leaves: “Undo”, in the status bar, opens it again to edit it. Offline, it waits for the connection to come back.</translation>
     </message>
@@ -2766,13 +2782,13 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+62"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+67"/>
         <location line="+34"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -2782,7 +2798,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+79"/>
         <source>Une valeur n&apos;est pas acceptée : vérifiez le formulaire.</source>
         <translation>A value is not accepted: check the form.</translation>
     </message>
@@ -3076,7 +3092,7 @@ Telephone</translation>
         <translation>Teleconsultations are scheduled on the regional portal, in your browser.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Aucune téléconsultation à venir.</source>
         <translation>No upcoming teleconsultations.</translation>
     </message>
@@ -3424,7 +3440,7 @@ Telephone</translation>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
     </message>
