@@ -79,8 +79,6 @@ class ConversationList(QWidget):
         self.title.setObjectName("conversationTitle")
         self.title.setWordWrap(True)  # a search's title quotes what was typed, at any length
         title_line.addWidget(self.title, 1)
-        self.help_link = browser.HelpLink(session, "mail")
-        title_line.addWidget(self.help_link, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(title_line)
         tools = QHBoxLayout()
         tools.setSpacing(8)
@@ -107,6 +105,7 @@ class ConversationList(QWidget):
             self.sort_box.addItem(QCoreApplication.translate("ConversationList", str(label)), sort)
         self.sort_box.currentIndexChanged.connect(lambda _i: self.reload())
         title_line.addWidget(self.sort_box, 0, Qt.AlignmentFlag.AlignTop)
+        title_line.addWidget(browser.HelpLink(session, "mail"), 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(tools)
         layout.addWidget(header)
 
