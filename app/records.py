@@ -12,6 +12,7 @@ from app.remote.directory import (
     DirectoryPage,
     DirectoryQuery,
     Near,
+    mailbox_in,
     specialty_label,
 )
 from app.remote.places import Place
@@ -52,5 +53,6 @@ __all__ = [
     "Sort",
     "StoredDraft",
     "addresses_to_json",
+    "mailbox_in",
     "specialty_label",
 ]

@@ -15,6 +15,7 @@ from server.headers import SECURITY_HEADERS, SecurityHeaders
 from server.jmap.blob_routes import router as blob_router
 from server.jmap.push import router as push_router
 from server.jmap.routes import router as jmap_router
+from server.portal.help import router as help_router
 from server.portal.routes import router as portal_router
 from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
@@ -39,6 +40,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.include_router(regional_router)
     app.include_router(regional_public_router)
     app.include_router(portal_router)
+    app.include_router(help_router)
     # The last added runs first: headers on every answer, the 413s of the body cap included.
     app.add_middleware(BodyCap, sandbox=sandbox)
     app.add_middleware(SecurityHeaders)

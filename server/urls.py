@@ -12,6 +12,7 @@ JMAP_EVENTSOURCE_PATH = "/jmap/eventsource?types={types}&closeafter={closeafter}
 DIRECTORY_PATH = "/fhir"
 REGIONAL_API_PATH = "/regional/v1"
 PORTAL_PATH = "/portal"
+HELP_PATH = PORTAL_PATH + "/aide"
 
 REGIONAL_CAPABILITY = "urn:monsisra:params:regional"
 
@@ -28,4 +29,5 @@ def regional_capability(base_url: str) -> dict[str, str]:
         "teleconsultationPortalUrl": portal + "/telemedecine",
         "registrationUrl": portal + "/inscription",
         "expertPreferencesUrl": portal + "/telemedecine/expert",
+        "helpUrl": base + HELP_PATH,
     }

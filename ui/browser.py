@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from app.regional.links import patient_file_url
+from app.regional.links import help_url, patient_file_url
 from app.regional.records import PortalCode
 from ui import tasks
 from ui.plain import plain_message_box
@@ -132,4 +132,26 @@ def open_patient_file(
     return tasks.run(code, owner, opened, fallback, key="patient-file")
 
 
-__all__ = ["document_kind", "open_document", "open_link", "open_patient_file"]
+class HelpLink(QPushButton):
+    """ "Aide" in a page's header: the FAQ's topic of that page (`page`, a key of
+    app.regional.links.HELP_TOPICS) on the server's help page, in the browser. Hidden on a
+    server that has no help page (Cyrus: no regional capability), as the regional pages are."""
+
+    def __init__(self, session: AccountSession | None, page: str, parent: QWidget | None = None):
+        super().__init__(QCoreApplication.translate("Browser", "Aide"), parent)
+        self.setObjectName("helpLink")
+        self.setProperty("link", True)
+        urls = session.regional_urls if session is not None else None
+        self.url = help_url(urls.help_url, page) if urls is not None and urls.help_url else None
+        self.setToolTip(
+            QCoreApplication.translate("Browser", "La réponse de la FAQ, dans votre navigateur")
+        )
+        self.setVisible(self.url is not None)
+        self.clicked.connect(self._open)
+
+    def _open(self) -> None:
+        if self.url is not None:
+            open_link(self.url, self)
+
+
+__all__ = ["HelpLink", "document_kind", "open_document", "open_link", "open_patient_file"]

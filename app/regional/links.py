@@ -13,4 +13,21 @@ def patient_file_url(template: str, ins: str) -> str:
     return template.replace("{ins}", quote(ins, safe=""))
 
 
-__all__ = ["patient_file_url"]
+# The FAQ's topic of each page of the app ("Aide"): anchors of the portal's help page, which
+# makes them from the FAQ's questions (server/portal/help.py, `topic_anchor`).
+HELP_TOPICS: dict[str, str] = {
+    "mail": "comment-envoyer-des-courriers-avec-monsisra",
+    "directory": "comment-envoyer-des-courriers-avec-monsisra",
+    "teleexpertise": "comment-solliciter-un-expert",
+    "teleconsultations": "comment-planifier-une-teleconsultation",
+    "patients": "comment-trouver-et-suivre-mes-patients",
+    "settings": "quels-sont-les-differents-modes-de-connexion-a-monsisra",
+}
+
+
+def help_url(base: str, page: str) -> str:
+    """The help page at the FAQ's topic of `page` (a key of HELP_TOPICS)."""
+    return f"{base.partition('#')[0]}#{HELP_TOPICS[page]}"
+
+
+__all__ = ["HELP_TOPICS", "help_url", "patient_file_url"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -26,6 +26,7 @@ from app.errors import CoreError
 from app.messages import Message
 from app.remote.http import tls_reason
 from app.remote.origins import origin_of
+from app.text import strip_invisible
 
 log = logs.get("directory")
 
@@ -70,6 +71,17 @@ CATEGORY_LABELS: dict[str, str] = {k: v[1] for k, v in CATEGORIES.items()} | {
     ORGANIZATION: "Établissement"
 }
 _MAILBOX_ORDER = {"PER": 0, "ORG": 1, "APP": 2}
+_MAILBOX_ADDRESS = re.compile(
+    r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
+)
+
+
+def mailbox_in(text: str) -> str | None:
+    """The MSSanté address that `text` is (pasted from a letter: surrounding spaces, any case,
+    invisible characters of a web page or a label), lower-cased; None when it is not one address
+    (a name, a service)."""
+    address = strip_invisible(text).strip().strip("<>").strip()
+    return address.lower() if _MAILBOX_ADDRESS.fullmatch(address) else None
 
 
 class DirectoryError(CoreError):
@@ -514,6 +526,17 @@ def search_params(query: DirectoryQuery) -> list[tuple[str, str]]:
     return params
 
 
+def _searched_first(page: DirectoryPage, address: str) -> DirectoryPage:
+    key = address.strip().lower()
+
+    def first(c: Correspondent) -> Correspondent:
+        found = [m for m in c.mailboxes if m.lower() == key]
+        others = tuple(m for m in c.mailboxes if m.lower() != key)
+        return replace(c, mailboxes=(*found, *others)) if found else c
+
+    return replace(page, correspondents=[first(c) for c in page.correspondents])
+
+
 class DirectoryClient:
     """Searches the directory at `base_url` through `http` (which carries the login's auth)."""
 
@@ -525,6 +548,18 @@ class DirectoryClient:
             self._headers[API_KEY_HEADER] = api_key
 
     async def search(self, query: DirectoryQuery) -> DirectoryPage:
+        """One page of results. An MSSanté address that no professional's role holds is looked
+        for among the organisations: a service's or an establishment's box is an Organization's
+        telecom in the Annuaire Santé's shapes. The searched address comes first in each result's
+        addresses, so that the row shows the one the user has."""
+        page = await self._search(query)
+        if query.mailbox and query.category is None and not page.correspondents:
+            page = await self._search(replace(query, category=ORGANIZATION))
+        if query.mailbox:
+            page = _searched_first(page, query.mailbox)
+        return page
+
+    async def _search(self, query: DirectoryQuery) -> DirectoryPage:
         resource = "Organization" if query.searches_organizations else "PractitionerRole"
         body = await self._get(f"{self._base}/{resource}", search_params(query))
         page = parse_bundle(body)

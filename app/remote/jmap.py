@@ -206,6 +206,7 @@ class RegionalUrls:
     teleconsultation_portal_url: str
     registration_url: str
     expert_preferences_url: str
+    help_url: str | None = None  # the FAQ page, anchors by topic (app.regional.links.help_url)
 
 
 _REGIONAL_NAMES = {
@@ -250,6 +251,7 @@ class Session:
         """Every URL it names (templates as given): where the account's requests would go, and
         the portal pages that receive one-time codes."""
         regional = astuple(self.regional) if self.regional is not None else ()
+        regional = tuple(url for url in regional if url is not None)  # help_url is optional
         return (
             self.url,
             self.api_url,
@@ -356,7 +358,9 @@ def _regional(value: object, session_url: str) -> RegionalUrls | None:
             log.warning("regional capability: %s is not a URL: ignored", key)
             return None
         urls[attribute] = resolved
-    return RegionalUrls(**urls)
+    help_url = value.get("helpUrl")  # optional: a server without it has no "Aide" links
+    resolved_help = _resolve(session_url, help_url) if isinstance(help_url, str) else None
+    return RegionalUrls(**urls, help_url=resolved_help)
 
 
 def _resolve(base: str, reference: str) -> str | None:

@@ -411,6 +411,16 @@
         <source>Le dossier du patient s&apos;ouvre dans votre navigateur.</source>
         <translation>The patient&apos;s file is opening in your browser.</translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>Aide</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>La réponse de la FAQ, dans votre navigateur</source>
+        <translation>The FAQ&apos;s answer, in your browser</translation>
+    </message>
 </context>
 <context>
     <name>CareTeamSection</name>
@@ -743,7 +753,7 @@
         <translation>With attachments</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Filtré : {name}  ✕</source>
         <translation>Filtered: {name}  ✕</translation>
     </message>
@@ -753,12 +763,12 @@
         <translation>Only the messages about {name} are listed. Click to see them all.</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-87"/>
         <source>Trier par</source>
         <translation>Sort by</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <location line="+104"/>
         <source>Aucun message.</source>
         <translation>No messages.</translation>
@@ -908,7 +918,7 @@
 <context>
     <name>DelegationCard</name>
     <message>
-        <location filename="../../ui/desktop/settings_delegation.py" line="+41"/>
+        <location filename="../../ui/desktop/settings_delegation.py" line="+44"/>
         <source>Délégation de la planification</source>
         <translation>Scheduling delegation</translation>
     </message>
@@ -918,7 +928,7 @@
         <translation>The people who may schedule, edit and cancel your teleconsultations on your behalf (a secretary, a colleague). Each change is saved on the server at once.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>ou son adresse MSSanté</source>
         <translation>or their MSSanté address</translation>
     </message>
@@ -944,18 +954,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+111"/>
+        <location line="+112"/>
         <location line="+10"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-101"/>
         <source>Connectez-vous pour gérer votre délégation.</source>
         <translation>Sign in to manage your delegation.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Personne ne planifie vos téléconsultations à votre place.</source>
         <translation>Nobody schedules your teleconsultations on your behalf.</translation>
     </message>
@@ -1077,12 +1087,12 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+86"/>
+        <location filename="../../ui/directory/view.py" line="+79"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+47"/>
         <location line="+201"/>
         <source>Écrire</source>
         <translation>Write</translation>
@@ -1103,12 +1113,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>Aucun résultat. Élargissez la recherche.</source>
-        <translation>No results. Try a broader search.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+25"/>
         <source>1 résultat</source>
         <translation>1 result</translation>
     </message>
@@ -2623,7 +2628,7 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Ma file active</source>
         <translation>My active list</translation>
     </message>
@@ -2715,9 +2720,9 @@
 <context>
     <name>SearchForm</name>
     <message>
-        <location filename="../../ui/directory/search_form.py" line="+58"/>
-        <source>Nom, prénom</source>
-        <translation>Last name, first name</translation>
+        <location filename="../../ui/directory/search_form.py" line="+60"/>
+        <source>Nom, prénom ou adresse MSSanté</source>
+        <translation>Last name, first name or MSSanté address</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2789,6 +2794,16 @@
         <source>Autour de moi : depuis {place}.</source>
         <translation>Near me: from {place}.</translation>
     </message>
+    <message>
+        <location line="+53"/>
+        <source>Aucun professionnel ni service n&apos;a l&apos;adresse {address} dans l&apos;annuaire.</source>
+        <translation>No professional or service has the address {address} in the directory.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Aucun résultat. Élargissez la recherche.</source>
+        <translation>No results. Try a broader search.</translation>
+    </message>
 </context>
 <context>
     <name>SecurityCard</name>
@@ -2848,7 +2863,7 @@
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -3152,7 +3167,7 @@ Telephone</translation>
         <translation>Teleconsultations are scheduled on the regional portal, in your browser.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Aucune téléconsultation à venir.</source>
         <translation>No upcoming teleconsultations.</translation>
     </message>
@@ -3500,7 +3515,7 @@ Telephone</translation>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
     </message>

@@ -5,6 +5,7 @@ person, and the recent correspondents are the people of the Sent mailbox from th
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,6 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from app.records import Correspondent
 from app.session import AccountSession
+from server.demo.names import mss_address
+from server.testing import ServerThread
 from tests.ui import mail_helpers
 from ui import tasks
 from ui.card_delegate import CardFonts
@@ -174,3 +177,56 @@ def test_telephone_numbers_are_written_by_pairs_the_french_way() -> None:
     assert phone_text("+33478123456") == "+33 4 78 12 34 56"
     assert phone_text("+33 (0)4 78") == "+33 (0)4 78"  # not a whole number: as written
     assert phone_text("15") == "15"
+
+
+def search_typed(qtbot: QtBot, page: DirectoryView, typed: str) -> list[Correspondent]:
+    """`typed` in the name field, as a user pastes it, searched; the results."""
+    page.name_edit.setText(typed)
+    page.search()
+    qtbot.waitUntil(lambda: not page.searching, timeout=WAIT)
+    model = page.results_model
+    return [c for r in range(model.rowCount()) if (c := model.correspondent(r)) is not None]
+
+
+def a_service_mailbox(server: ServerThread) -> str:
+    """A service's box of the demo directory (an organisation's 'secretariat.…' address), read
+    straight from the sandbox's database."""
+    conn = sqlite3.connect(f"file:{server.config.database_path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT email FROM dir_mailbox WHERE email LIKE 'secretariat.%' ORDER BY email"
+        ).fetchone()
+    finally:
+        conn.close()
+    return str(row[0])
+
+
+def test_an_mssante_address_pasted_in_the_name_field_finds_its_owner(
+    qtbot: QtBot, window: MainWindow, demo_server: ServerThread
+) -> None:
+    page = open_directory(qtbot, window)
+    assert "adresse MSSanté" in page.name_edit.placeholderText()
+
+    # A professional's own address, pasted from a letter: another case, spaces around.
+    benali = mss_address("Karim", "Benali", "sisra-demo.mssante.fr")
+    found = search_typed(qtbot, page, f"  {benali.upper()}\u200b ")
+    assert [c.display_name for c in found] == ["Dr Karim Benali"]
+    assert found[0].mailbox == benali
+    assert page.status_label.text() == "1 résultat"
+    rect = page.results.visualRect(page.results_model.index(0))
+    assert rect.isValid()
+
+    # A service's box: its organisation, with that box first (the row shows it).
+    service = a_service_mailbox(demo_server)
+    found = search_typed(qtbot, page, service.title())
+    assert len(found) == 1
+    assert found[0].kind == "organization"
+    assert found[0].mailbox == service
+
+    # An address nobody has: said in French, with the address.
+    found = search_typed(qtbot, page, "Personne@Nulle-Part.mssante.fr")
+    assert found == []
+    assert page.status_label.text() == (
+        "Aucun professionnel ni service n'a l'adresse personne@nulle-part.mssante.fr "
+        "dans l'annuaire."
+    )

@@ -37,7 +37,7 @@ from app.about import window_title
 from app.session import AccountSession
 from app.settings import Settings
 from app.units import MIB
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.desktop.settings_card import SettingsCard, hint
 from ui.desktop.settings_delegation import DelegationCard
 from ui.desktop.settings_local import DocumentsCard, NotificationsCard, SecurityCard
@@ -104,7 +104,10 @@ class SettingsDialog(QDialog):
         body.setSpacing(16)
         title = PlainLabel(self.tr("Paramètres"))
         title.setObjectName("settingsTitle")
-        body.addWidget(title)
+        header = QHBoxLayout()
+        header.addWidget(title, 1)
+        header.addWidget(browser.HelpLink(self._session, "settings"))
+        body.addLayout(header)
         columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # or TopToBottom: _arrange()
         columns.setSpacing(16)
         for cards in (

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.records import CATEGORY_LABELS, DirectoryQuery, Near
+from app.records import CATEGORY_LABELS, DirectoryQuery, Near, mailbox_in
 from ui import theme
 from ui.directory.location import PracticeLocation
 from ui.directory.specialties import options as specialty_options
@@ -55,7 +55,9 @@ class SearchForm(QWidget):
         grid.setVerticalSpacing(8)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(self.tr("Nom, prénom"))
+        # An MSSanté address pasted here is searched as one (query()): the field the user is in,
+        # rather than one more field in a card that must fit a 1024-pixel window.
+        self.name_edit.setPlaceholderText(self.tr("Nom, prénom ou adresse MSSanté"))
         self.name_edit.setClearButtonEnabled(True)
         self.name_edit.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
 
@@ -197,6 +199,9 @@ class SearchForm(QWidget):
     def query(self) -> DirectoryQuery | None:
         """The query the criteria describe; None when nothing is asked (home page)."""
         name = self.name_edit.text().strip() or None
+        mailbox = mailbox_in(name) if name else None
+        if mailbox is not None:
+            name = None
         text = self.text_edit.text().strip() or None
         postal = self.postal_edit.text().strip() or None
         departement = self.departement_edit.text().strip().upper() or None
@@ -216,12 +221,22 @@ class SearchForm(QWidget):
             postal_code=postal,
             departement=departement,
             near=near,
+            mailbox=mailbox,
             experts_only=self.experts_check.isChecked(),
             count=PAGE_SIZE,
         )
         if query == DirectoryQuery(count=PAGE_SIZE):
             return None
         return query
+
+    def nothing_found(self) -> str:
+        """What a search that found no one says: an address's search names the address."""
+        query = self.query()
+        if query is not None and query.mailbox:
+            return self.tr(
+                "Aucun professionnel ni service n'a l'adresse {address} dans l'annuaire."
+            ).format(address=query.mailbox)
+        return self.tr("Aucun résultat. Élargissez la recherche.")
 
     def _near_toggled(self, on: bool) -> None:
         self.radius_combo.setEnabled(on)

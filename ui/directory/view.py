@@ -13,20 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.message.draft import Draft
 from app.records import Address, Correspondent, DirectoryPage
 from app.session import AccountSession
 from app.units import french_number
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.directory.home import HomeLists
 from ui.directory.lists import CorrespondentList
 from ui.directory.location import PracticeLocation, practice_location
@@ -85,7 +78,10 @@ class DirectoryView(SearchForm):
         layout.setSpacing(16)
         title = PlainLabel(self.tr("Rechercher un correspondant"))
         title.setObjectName("pageTitle")
-        layout.addWidget(title)
+        header = QHBoxLayout()
+        header.addWidget(title, 1)
+        header.addWidget(browser.HelpLink(self.session, "directory"))
+        layout.addLayout(header)
         layout.addWidget(self.criteria)
         layout.addWidget(self.status_label)
         layout.addWidget(self.pages, 1)
@@ -190,7 +186,7 @@ class DirectoryView(SearchForm):
         self.results.scrollToTop()
         total = page.total if page.total is not None else len(page.correspondents)
         if total == 0:
-            self._set_status(self.tr("Aucun résultat. Élargissez la recherche."))
+            self._set_status(self.nothing_found())
         elif total == 1:
             self._set_status(self.tr("1 résultat"))
         else:

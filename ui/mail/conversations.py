@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.events import MailChanged
 from app.records import ConversationSummary, Filters, PatientRef, Sort
 from app.session import AccountSession
-from ui import i18n
+from ui import browser, i18n
 from ui.mail.conversation_delegate import ConversationDelegate
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel
 from ui.plain import PlainLabel, plain_caption, plain_tooltip
@@ -105,6 +105,7 @@ class ConversationList(QWidget):
             self.sort_box.addItem(QCoreApplication.translate("ConversationList", str(label)), sort)
         self.sort_box.currentIndexChanged.connect(lambda _i: self.reload())
         title_line.addWidget(self.sort_box, 0, Qt.AlignmentFlag.AlignTop)
+        title_line.addWidget(browser.HelpLink(session, "mail"), 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(tools)
         layout.addWidget(header)
 

@@ -69,6 +69,7 @@ class PatientsView(QWidget):
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(title, 1)
+        header.addWidget(browser.HelpLink(session, "patients"))
         header.addWidget(self.refresh_button)
 
         self.status_label = PlainLabel()

@@ -57,6 +57,7 @@ class TeleconsultationsView(QWidget):
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(title, 1)
+        header.addWidget(browser.HelpLink(session, "teleconsultations"))
         header.addWidget(self.plan_button)
         header.addWidget(self.refresh_button)
 

@@ -81,6 +81,7 @@ class TeleexpertiseView(QWidget):
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(title, 1)
+        header.addWidget(browser.HelpLink(session, "teleexpertise"))
         header.addWidget(self.filter_combo)
         header.addWidget(self.refresh_button)
         header.addWidget(self.new_button)
