@@ -45,21 +45,40 @@ class Expertise:
             row = conn.execute(
                 "SELECT * FROM regional_expert_profiles WHERE account_id = ?", (caller.id,)
             ).fetchone()
+        return _profile(row)
+
+    def listed_profile(
+        self, practitioner_id: str | None = None, address: str | None = None
+    ) -> ExpertProfile:
+        """What a requester reads of an expert listed in the directory (by directory id or
+        MSSanté address): activity, specialties, prerequisite documents and delay."""
+        account = self._sandbox.accounts.by_email(address.strip()) if address else None
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT e.* FROM regional_expert_profiles e JOIN accounts a ON a.id = e.account_id "
+                "WHERE e.listed = 1 AND (e.account_id = ? OR e.practitioner_id = ? "
+                "OR a.practitioner_id = ?)",
+                (account.id if account else None, practitioner_id, practitioner_id),
+            ).fetchone()
         if row is None:
-            return ExpertProfile(
-                declared=False,
-                activity_description="",
-                prerequisite_documents=[],
-                listed_in_directory=False,
-                updated_at=None,
-            )
-        return ExpertProfile(
-            declared=True,
-            activity_description=row["activity_description"],
-            prerequisite_documents=json.loads(row["prerequisite_documents"]),
-            listed_in_directory=bool(row["listed"]),
-            updated_at=to_datetime(row["updated_at"]),
-        )
+            raise not_found("Ce professionnel n'apparaît pas dans l'annuaire des experts.")
+        return _profile(row)
+
+    def withdraw(self, caller: Account) -> ExpertProfile:
+        """No longer an expert: the profile is removed and the directory no longer lists me.
+        Téléexpertises already asked of me stay, with their conversations."""
+        with self._sandbox.db.write() as conn:
+            old = conn.execute(
+                "DELETE FROM regional_expert_profiles WHERE account_id = ? "
+                "RETURNING practitioner_id",
+                (caller.id,),
+            ).fetchone()
+        if old is None:
+            raise not_found("Vous n'êtes pas déclaré(e) téléexpert(e).")
+        known = old[0] or caller.practitioner_id
+        if known:
+            self._publish_in_directory(known, False)
+        return self.profile(caller)
 
     def declare(
         self,
@@ -78,17 +97,22 @@ class Expertise:
             known = practitioner_id or caller.practitioner_id or (old[0] if old else None)
             conn.execute(
                 "INSERT INTO regional_expert_profiles (account_id, practitioner_id, "
-                "activity_description, prerequisite_documents, listed, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET "
+                "activity_description, prerequisite_documents, specialties, "
+                "response_delay_days, listed, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET "
                 "practitioner_id = excluded.practitioner_id, "
                 "activity_description = excluded.activity_description, "
                 "prerequisite_documents = excluded.prerequisite_documents, "
+                "specialties = excluded.specialties, "
+                "response_delay_days = excluded.response_delay_days, "
                 "listed = excluded.listed, updated_at = excluded.updated_at",
                 (
                     caller.id,
                     known,
                     body.activity_description.strip(),
                     json.dumps(documents, ensure_ascii=False),
+                    json.dumps(list(dict.fromkeys(body.specialties))),
+                    body.response_delay_days,
                     int(body.listed_in_directory),
                     now(),
                 ),
@@ -395,6 +419,26 @@ class Expertise:
             answered_at=to_datetime(row["answered_at"]) if row["answered_at"] else None,
             closed_at=to_datetime(row["closed_at"]) if row["closed_at"] else None,
         )
+
+
+def _profile(row: sqlite3.Row | None) -> ExpertProfile:
+    if row is None:
+        return ExpertProfile(
+            declared=False,
+            activity_description="",
+            prerequisite_documents=[],
+            listed_in_directory=False,
+            updated_at=None,
+        )
+    return ExpertProfile(
+        declared=True,
+        activity_description=row["activity_description"],
+        prerequisite_documents=json.loads(row["prerequisite_documents"]),
+        specialties=json.loads(row["specialties"]),
+        response_delay_days=row["response_delay_days"],
+        listed_in_directory=bool(row["listed"]),
+        updated_at=to_datetime(row["updated_at"]),
+    )
 
 
 def _party(account: Account) -> Party:

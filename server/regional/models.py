@@ -4,9 +4,9 @@ OpenAPI document the server publishes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 Sex = Literal["female", "male", "other", "unknown"]
@@ -284,6 +284,12 @@ class ExpertProfile(Wire):
     declared: bool = Field(description="Je suis déclaré(e) téléexpert(e).")
     activity_description: str = Field(description="Description de mon activité d'expertise.")
     prerequisite_documents: list[str] = Field(description="Documents prérequis à la demande.")
+    specialties: list[str] = Field(
+        default_factory=list, description="Spécialités proposées (codes TRE_R38)."
+    )
+    response_delay_days: int | None = Field(
+        default=None, description="Délai de réponse annoncé, en jours."
+    )
     listed_in_directory: bool = Field(
         description="Apparaître dans l'annuaire régional des experts."
     )
@@ -294,6 +300,12 @@ class ExpertProfileUpdate(Wire):
     activity_description: str = Field(max_length=4000, description="Description de l'activité.")
     prerequisite_documents: list[str] = Field(
         default_factory=list, max_length=20, description="Documents prérequis."
+    )
+    specialties: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}[0-9]{2}$")]] = Field(
+        default_factory=list, max_length=10, description="Spécialités proposées (TRE_R38)."
+    )
+    response_delay_days: int | None = Field(
+        default=None, ge=1, le=60, description="Délai de réponse annoncé, en jours."
     )
     listed_in_directory: bool = Field(description="Apparaître dans l'annuaire des experts.")
 

@@ -196,6 +196,11 @@ MIGRATIONS: list[Migration] = [
     );
     """,
     _need_to_know,
+    # Issue 13 §3: what an expert offers (specialties, TRE_R38 codes) and the delay announced.
+    """
+    ALTER TABLE regional_expert_profiles ADD COLUMN specialties TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE regional_expert_profiles ADD COLUMN response_delay_days INTEGER;
+    """,
 ]
 
 

@@ -1,0 +1,93 @@
+"""Issue 13 §3, "Se déclarer comme télé-expert": the profile carries the specialties offered and
+the delay announced; a requester reads a listed expert's prerequisites (not an unlisted one's);
+withdrawing removes the profile and the directory's téléexpert flag, in French when there is
+nothing to withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from server.testing import ServerThread
+from server.urls import DIRECTORY_PATH
+from tests.server.conftest import BOB
+from tests.server.test_regional import assert_error, register_in_directory, trio
+
+__all__ = ["trio"]
+
+PROFILE = {
+    "activityDescription": "Avis dermatologiques sur photographies",
+    "prerequisiteDocuments": ["Photographies de la lésion", "Dernier bilan biologique"],
+    "specialties": ["SM15", "SM04"],
+    "responseDelayDays": 3,
+    "listedInDirectory": True,
+}
+
+
+def is_listed_expert(server: ServerThread, api: httpx.Client, practitioner_id: str) -> bool:
+    """The directory's FHIR Practitioner carries the téléexpert extension."""
+    r = httpx.get(
+        f"{server.base_url}{DIRECTORY_PATH}/Practitioner/{practitioner_id}",
+        headers={"Authorization": api.headers["Authorization"]},
+    )
+    assert r.status_code == 200, r.text
+    return any(e.get("valueBoolean") for e in r.json().get("extension", []))
+
+
+def test_the_profile_keeps_specialties_and_delay(trio: Any) -> None:
+    _, _, bob, _ = trio
+    r = bob.put("/expert-profile", json=PROFILE)
+    assert r.status_code == 200, r.text
+    profile = bob.get("/expert-profile").json()
+    assert profile["specialties"] == ["SM15", "SM04"]
+    assert profile["responseDelayDays"] == 3
+    assert profile["prerequisiteDocuments"] == PROFILE["prerequisiteDocuments"]
+    # Edited later: what is sent replaces what was there.
+    r = bob.put("/expert-profile", json={**PROFILE, "specialties": [], "responseDelayDays": None})
+    assert (r.json()["specialties"], r.json()["responseDelayDays"]) == ([], None)
+
+
+def test_an_unknown_specialty_code_or_delay_is_refused(trio: Any) -> None:
+    _, _, bob, _ = trio
+    assert_error(bob.put("/expert-profile", json={**PROFILE, "specialties": ["<b>"]}), 400)
+    assert_error(bob.put("/expert-profile", json={**PROFILE, "responseDelayDays": 0}), 400)
+    assert bob.get("/expert-profile").json()["declared"] is False
+
+
+def test_a_requester_reads_a_listed_experts_prerequisites(trio: Any) -> None:
+    _, alice, bob, _ = trio
+    assert_error(alice.get("/experts/profile", params={"address": BOB.email}), 404)
+    bob.put("/expert-profile", json=PROFILE)
+    r = alice.get("/experts/profile", params={"address": BOB.email.upper()})
+    assert r.status_code == 200, r.text
+    assert r.json()["prerequisiteDocuments"] == PROFILE["prerequisiteDocuments"]
+    assert r.json()["responseDelayDays"] == 3
+    # Not listed in the directory: not shown to others.
+    bob.put("/expert-profile", json={**PROFILE, "listedInDirectory": False})
+    assert_error(alice.get("/experts/profile", params={"address": BOB.email}), 404)
+    assert_error(alice.get("/experts/profile"), 400)
+
+
+def test_withdrawing_removes_the_profile_and_the_directory_flag(trio: Any) -> None:
+    server, alice, bob, _ = trio
+    register_in_directory(server, BOB, "pr-bob-000000003", "10", "SM15")
+    server.sandbox.accounts.link_practitioner(
+        server.sandbox.accounts.by_email(BOB.email).id,  # type: ignore[union-attr]
+        "pr-bob-000000003",
+        "10000000003",
+    )
+    bob.put("/expert-profile", json=PROFILE)
+    assert is_listed_expert(server, alice, "pr-bob-000000003")
+    r = alice.get("/experts/profile", params={"practitionerId": "pr-bob-000000003"})
+    assert r.status_code == 200, r.text
+
+    r = bob.delete("/expert-profile")
+    assert r.status_code == 200, r.text
+    assert r.json()["declared"] is False
+    assert bob.get("/expert-profile").json()["declared"] is False
+    assert not is_listed_expert(server, alice, "pr-bob-000000003")
+    assert_error(alice.get("/experts/profile", params={"address": BOB.email}), 404)
+    r = bob.delete("/expert-profile")
+    assert_error(r, 404)
+    assert "téléexpert" in r.json()["message"]
