@@ -68,11 +68,29 @@ class ExpertiseService(RegionalService):
         activity_description: str,
         prerequisite_documents: Sequence[str] = (),
         listed_in_directory: bool = True,
+        specialties: Sequence[str] = (),
+        response_delay_days: int | None = None,
     ) -> ExpertProfile:
+        """Declares me as téléexpert, or edits my declaration (what is sent replaces it)."""
         client = await self.client()
         return await client.set_expert_profile(
-            activity_description, prerequisite_documents, listed_in_directory
+            activity_description,
+            prerequisite_documents,
+            listed_in_directory,
+            specialties,
+            response_delay_days,
         )
+
+    async def withdraw(self) -> ExpertProfile:
+        """ "Ne plus être télé-expert": my profile removed, the experts' directory without me."""
+        return await (await self.client()).withdraw_expert_profile()
+
+    async def expert_profile(
+        self, *, practitioner_id: str | None = None, address: str | None = None
+    ) -> ExpertProfile:
+        """The prerequisite documents and delay of an expert listed in the directory."""
+        client = await self.client()
+        return await client.listed_expert_profile(practitioner_id=practitioner_id, address=address)
 
 
 __all__ = ["ExpertiseService", "asked_by"]

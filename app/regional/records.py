@@ -162,6 +162,8 @@ class ExpertProfile:
     prerequisite_documents: list[str]
     listed_in_directory: bool
     updated_at: dt.datetime | None
+    specialties: list[str] = field(default_factory=list)  # TRE_R38 codes offered
+    response_delay_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,9 @@ class _Obj:
             raise _Shape(key)
         return value
 
+    def opt_int(self, key: str) -> int | None:
+        return None if self.v.get(key) is None else self.integer(key)
+
     def number(self, key: str) -> float:
         value = self.v.get(key)
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -275,6 +278,8 @@ def _expert_profile(o: _Obj) -> ExpertProfile:
         prerequisite_documents=o.texts("prerequisiteDocuments"),
         listed_in_directory=o.flag("listedInDirectory"),
         updated_at=o.opt_datetime("updatedAt"),
+        specialties=o.texts("specialties"),
+        response_delay_days=o.opt_int("responseDelayDays"),
     )
 
 
@@ -536,13 +541,28 @@ class RegionalClient:
         activity_description: str,
         prerequisite_documents: Sequence[str] = (),
         listed_in_directory: bool = True,
+        specialties: Sequence[str] = (),
+        response_delay_days: int | None = None,
     ) -> ExpertProfile:
         payload = {
             "activityDescription": activity_description,
             "prerequisiteDocuments": list(prerequisite_documents),
+            "specialties": list(specialties),
+            "responseDelayDays": response_delay_days,
             "listedInDirectory": listed_in_directory,
         }
         body = await self._call("PUT", "/expert-profile", json=payload)
+        return self._read(body, _expert_profile)
+
+    async def withdraw_expert_profile(self) -> ExpertProfile:
+        return self._read(await self._call("DELETE", "/expert-profile"), _expert_profile)
+
+    async def listed_expert_profile(
+        self, *, practitioner_id: str | None = None, address: str | None = None
+    ) -> ExpertProfile:
+        """A listed expert's profile (prerequisite documents, delay), by id or address."""
+        params = _drop_none({"practitionerId": practitioner_id, "address": address})
+        body = await self._call("GET", "/experts/profile", params=params)
         return self._read(body, _expert_profile)
 
     async def teleexpertise_quota(self, patient_id: str) -> Quota:
