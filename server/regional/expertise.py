@@ -12,6 +12,7 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
 from server.accounts import Account
+from server.directory.codes import SPECIALTIES
 from server.regional.common import PARIS, born, new_id, now, to_datetime
 from server.regional.errors import bad_request, conflict, forbidden, not_found
 from server.regional.models import (
@@ -89,6 +90,12 @@ class Expertise:
         documents = [d.strip() for d in body.prerequisite_documents if d.strip()]
         if any(len(d) > 300 for d in documents):
             raise bad_request("Chaque document prérequis tient en 300 caractères au plus.")
+        if any(code not in SPECIALTIES for code in body.specialties):
+            raise bad_request(
+                "Une spécialité proposée n'existe pas dans la nomenclature : choisissez-la dans "
+                "la liste de l'annuaire.",
+                "unknown_specialty",
+            )
         with self._sandbox.db.write() as conn:
             old = conn.execute(
                 "SELECT practitioner_id FROM regional_expert_profiles WHERE account_id = ?",

@@ -48,9 +48,12 @@ def test_the_profile_keeps_specialties_and_delay(trio: Any) -> None:
     assert (r.json()["specialties"], r.json()["responseDelayDays"]) == ([], None)
 
 
-def test_an_unknown_specialty_code_or_delay_is_refused(trio: Any) -> None:
+def test_an_unknown_specialty_code_or_delay_is_refused_in_french(trio: Any) -> None:
     _, _, bob, _ = trio
     assert_error(bob.put("/expert-profile", json={**PROFILE, "specialties": ["<b>"]}), 400)
+    unknown = bob.put("/expert-profile", json={**PROFILE, "specialties": ["SM99"]})
+    assert_error(unknown, 400, "unknown_specialty")
+    assert "nomenclature" in unknown.json()["message"]
     assert_error(bob.put("/expert-profile", json={**PROFILE, "responseDelayDays": 0}), 400)
     assert bob.get("/expert-profile").json()["declared"] is False
 
@@ -91,3 +94,23 @@ def test_withdrawing_removes_the_profile_and_the_directory_flag(trio: Any) -> No
     r = bob.delete("/expert-profile")
     assert_error(r, 404)
     assert "téléexpert" in r.json()["message"]
+
+
+def test_the_portal_page_shows_the_declaration_and_where_to_edit_it(trio: Any) -> None:
+    """Fetched like a browser (a one-time portal code, redirects followed): the profile read-only,
+    text escaped, the app named as where it is edited, a way back to the portal."""
+    _, _, bob, _ = trio
+    hostile = {**PROFILE, "prerequisiteDocuments": ["<script>alert(1)</script>"]}
+    assert bob.put("/expert-profile", json=hostile).status_code == 200
+    issued = bob.post("/portal-codes", json={"page": "expert"}).json()
+    page = httpx.get(issued["url"], follow_redirects=True)
+    assert page.status_code == 200
+    assert "Vous êtes déclaré(e) téléexpert(e)." in page.text
+    assert "Dermatologie et Vénéréologie (SM)" in page.text  # SM15, by its label
+    assert "Cardiologie et Maladies vasculaires" in page.text
+    assert "Délai de réponse : 3 jour(s)" in page.text
+    assert "&lt;script&gt;" in page.text
+    assert "<script>" not in page.text
+    assert "Modifier dans MonSisra bureau" in page.text
+    assert 'href="/portal/telemedecine"' in page.text
+    assert "Ces préférences se modifient depuis MonSisra (Mon portail" not in page.text
