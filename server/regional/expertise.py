@@ -22,6 +22,7 @@ from server.regional.models import (
     Quota,
     Teleexpertise,
     TeleexpertiseCreate,
+    TeleexpertiseDocument,
     TeleexpertisePatient,
 )
 
@@ -216,22 +217,28 @@ class Expertise:
                     "l'Assurance Maladie ; vous pouvez poser votre question dans une "
                     "conversation simple.",
                 )
-            attachments: list[tuple[str, bytes, str]] = []
-            blob_ids = list(dict.fromkeys(body.blob_ids))
-            for blob_id in blob_ids:
-                info = self._sandbox.blobs.info(conn, caller.id, blob_id)
+            documents = [
+                *(
+                    TeleexpertiseDocument(blob_id=b, name=f"piece-jointe-{n}")
+                    for n, b in enumerate(dict.fromkeys(body.blob_ids), start=1)
+                ),
+                *body.documents,
+            ]
+            attachments: list[tuple[TeleexpertiseDocument, str, bytes]] = []
+            for document in documents:
+                if not document.name.strip() or any(c < " " or c in "/\\" for c in document.name):
+                    raise bad_request(
+                        "Le nom d'un document joint n'est pas valable : renommez le fichier.",
+                        "invalid_document_name",
+                    )
+                info = self._sandbox.blobs.info(conn, caller.id, document.blob_id)
                 if info is None:
                     raise bad_request(
                         "Une pièce jointe est introuvable : téléversez-la à nouveau.",
                         "unknown_blob",
                     )
-                attachments.append(
-                    (
-                        info.type,
-                        self._sandbox.blobs.read_bytes(blob_id),
-                        f"piece-jointe-{len(attachments) + 1}",
-                    )
-                )
+                data = self._sandbox.blobs.read_bytes(document.blob_id)
+                attachments.append((document, info.type, data))
             te_id = new_id("te")
             name = f"{patient['given']} {patient['family']}"
             subject = f"Demande de téléexpertise — {name}"
@@ -243,14 +250,17 @@ class Expertise:
                 f"Bien confraternellement,\n{caller.display_name}\n"
             )
             message = _message(caller, expert, subject, text, created, te_id)
-            for type_, data, filename in attachments:
+            for document, type_, data in attachments:
                 maintype, _, subtype = type_.partition("/")
                 message.add_attachment(
                     data,
                     maintype=maintype or "application",
                     subtype=subtype or "octet-stream",
-                    filename=filename,
+                    filename=document.name.strip(),
                 )
+                if document.type_label:  # as the composer's documents: the type in clear
+                    part = list(message.iter_attachments())[-1]
+                    part["Content-Description"] = document.type_label.strip()
             raw = message.as_bytes()
             when = to_datetime(created)
             sent = mail.import_message(
@@ -260,8 +270,8 @@ class Expertise:
             conn.execute(
                 "INSERT INTO regional_teleexpertises (id, requester_account_id, "
                 "expert_account_id, patient_id, year, question, blob_ids, status, message_id, "
-                "last_message_id, subject, requester_thread_id, expert_thread_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?)",
+                "last_message_id, subject, requester_thread_id, expert_thread_id, created_at, "
+                "documents) VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?)",
                 (
                     te_id,
                     caller.id,
@@ -269,13 +279,17 @@ class Expertise:
                     patient["id"],
                     year,
                     body.question.strip(),
-                    json.dumps(blob_ids),
+                    json.dumps([d.blob_id for d, _, _ in attachments]),
                     message["Message-ID"],
                     message["Message-ID"],
                     subject,
                     sent.thread_id,
                     received.thread_id,
                     created,
+                    json.dumps(
+                        [d.model_dump(mode="json", by_alias=True) for d, _, _ in attachments],
+                        ensure_ascii=False,
+                    ),
                 ),
             )
         return self.get(caller, te_id)
@@ -419,6 +433,9 @@ class Expertise:
             report_type_code=REPORT_TYPE_CODE if row["report"] else None,
             report_blob_id=row["report_blob_id"],
             blob_ids=json.loads(row["blob_ids"]),
+            documents=[
+                TeleexpertiseDocument.model_validate(d) for d in json.loads(row["documents"])
+            ],
             message_id=row["message_id"],
             thread_id=row["requester_thread_id"] if mine else row["expert_thread_id"],
             year=row["year"],

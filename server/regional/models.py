@@ -310,6 +310,14 @@ class ExpertProfileUpdate(Wire):
     listed_in_directory: bool = Field(description="Apparaître dans l'annuaire des experts.")
 
 
+class TeleexpertiseDocument(Wire):
+    blob_id: str = Field(max_length=200, description="Le document, déjà téléversé.")
+    name: str = Field(min_length=1, max_length=255, description="Nom du fichier.")
+    type_label: str | None = Field(
+        default=None, max_length=200, description="Type de document (JDV_J07), en clair."
+    )
+
+
 class TeleexpertiseCreate(Wire):
     expert_practitioner_id: str | None = Field(
         default=None, max_length=64, description="L'expert, par son identifiant annuaire."
@@ -321,6 +329,9 @@ class TeleexpertiseCreate(Wire):
     question: str = Field(min_length=1, max_length=10_000, description="La question posée.")
     blob_ids: list[str] = Field(
         default_factory=list, max_length=10, description="Pièces jointes déjà téléversées."
+    )
+    documents: list[TeleexpertiseDocument] = Field(
+        default_factory=list, max_length=10, description="Documents joints, nommés et typés."
     )
 
 
@@ -349,6 +360,9 @@ class Teleexpertise(Wire):
     report_type_code: str | None = Field(description="Type LOINC du compte rendu (85208-7).")
     report_blob_id: str | None = Field(description="Le compte rendu, en blob.")
     blob_ids: list[str] = Field(description="Pièces jointes de la demande.")
+    documents: list[TeleexpertiseDocument] = Field(
+        default_factory=list, description="Les documents joints, nommés et typés."
+    )
     message_id: str = Field(description="Message-ID du message de demande.")
     thread_id: str | None = Field(description="Ma conversation JMAP liée à la demande.")
     year: int = Field(description="Année civile de la demande (règle des 4 par an).")

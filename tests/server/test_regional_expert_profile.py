@@ -5,14 +5,17 @@ nothing to withdraw."""
 
 from __future__ import annotations
 
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 import httpx
 
 from server.testing import ServerThread
 from server.urls import DIRECTORY_PATH
-from tests.server.conftest import BOB
-from tests.server.test_regional import assert_error, register_in_directory, trio
+from tests.server.conftest import ALICE, BOB, get_token
+from tests.server.jmap_support import Jmap
+from tests.server.test_regional import assert_error, new_patient, register_in_directory, trio
 
 __all__ = ["trio"]
 
@@ -114,3 +117,42 @@ def test_the_portal_page_shows_the_declaration_and_where_to_edit_it(trio: Any) -
     assert "Modifier dans MonSisra bureau" in page.text
     assert 'href="/portal/telemedecine"' in page.text
     assert "Ces préférences se modifient depuis MonSisra (Mon portail" not in page.text
+
+
+def test_documents_of_a_request_arrive_named_and_typed(trio: Any) -> None:
+    server, alice, bob, _ = trio
+    bob.put("/expert-profile", json=PROFILE)
+    patient = new_patient(alice)
+    alice_mail = Jmap(server.base_url, get_token(server.base_url, ALICE))
+    blob = httpx.post(
+        alice_mail.session["uploadUrl"].replace("{accountId}", alice_mail.account_id),
+        content=b"%PDF-1.4 bilan",
+        headers={**alice_mail.headers, "Content-Type": "application/pdf"},
+    ).json()["blobId"]
+    ask = {"expertAddress": BOB.email, "patientId": patient["id"], "question": "Plaie ?"}
+    bad = {"blobId": blob, "name": "a/b.pdf"}
+    assert_error(alice.post("/teleexpertises", json={**ask, "documents": [bad]}), 400)
+    document = {"blobId": blob, "name": "bilan.pdf", "typeLabel": "CR d'examens biologiques"}
+    r = alice.post("/teleexpertises", json={**ask, "documents": [document]})
+    assert r.status_code == 201, r.text
+    assert r.json()["documents"] == [document]
+    seen = bob.get(f"/teleexpertises/{r.json()['id']}").json()
+    assert [d["name"] for d in seen["documents"]] == ["bilan.pdf"]
+    # In the expert's Inbox: the attachment with its name and type, as the composer sends.
+    mail = Jmap(server.base_url, get_token(server.base_url, BOB))
+    [email_id] = mail.call("Email/query", filter={"inMailbox": mail.mailbox("inbox")})["ids"]
+    [email] = mail.call("Email/get", ids=[email_id], properties=["attachments", "blobId"])["list"]
+    [attachment] = email["attachments"]
+    assert (attachment["name"], attachment["type"]) == ("bilan.pdf", "application/pdf")
+    raw = httpx.get(
+        mail.session["downloadUrl"]
+        .replace("{accountId}", mail.account_id)
+        .replace("{blobId}", email["blobId"])
+        .replace("{name}", "message.eml")
+        .replace("{type}", "message/rfc822"),
+        headers=mail.headers,
+    )
+    message = BytesParser(policy=policy.default).parsebytes(raw.content)
+    [part] = list(message.iter_attachments())  # type: ignore[attr-defined]
+    assert part["Content-Description"] == "CR d'examens biologiques"
+    assert part.get_content() == b"%PDF-1.4 bilan"
