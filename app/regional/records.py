@@ -182,6 +182,15 @@ class TeleexpertisePatient:
 
 
 @dataclass(frozen=True)
+class TeleexpertiseDocument:
+    """A document joined to a request: its file name and its type's label (JDV_J07)."""
+
+    blob_id: str
+    name: str
+    type_label: str | None
+
+
+@dataclass(frozen=True)
 class Teleexpertise:
     id: str
     status: TeleexpertiseStatus
@@ -200,6 +209,7 @@ class Teleexpertise:
     created_at: dt.datetime
     answered_at: dt.datetime | None
     closed_at: dt.datetime | None
+    documents: list[TeleexpertiseDocument] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from app.regional.records import (
     TeleconsultationPlan,
     TeleconsultationStatus,
     Teleexpertise,
+    TeleexpertiseDocument,
     TeleexpertisePatient,
     TeleexpertiseStatus,
     Template,
@@ -312,6 +313,10 @@ def _teleexpertise(o: _Obj) -> Teleexpertise:
         created_at=o.datetime("createdAt"),
         answered_at=o.opt_datetime("answeredAt"),
         closed_at=o.opt_datetime("closedAt"),
+        documents=[
+            TeleexpertiseDocument(d.text("blobId"), d.text("name"), d.opt_text("typeLabel"))
+            for d in o.objs("documents")
+        ],
     )
 
 
@@ -583,6 +588,7 @@ class RegionalClient:
         expert_practitioner_id: str | None = None,
         expert_address: str | None = None,
         blob_ids: Sequence[str] = (),
+        documents: Sequence[TeleexpertiseDocument] = (),
     ) -> Teleexpertise:
         payload = _drop_none(
             {
@@ -591,6 +597,10 @@ class RegionalClient:
                 "expertPractitionerId": expert_practitioner_id,
                 "expertAddress": expert_address,
                 "blobIds": list(blob_ids),
+                "documents": [
+                    _drop_none({"blobId": d.blob_id, "name": d.name, "typeLabel": d.type_label})
+                    for d in documents
+                ],
             }
         )
         body = await self._call("POST", "/teleexpertises", json=payload)
