@@ -226,12 +226,12 @@
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Identifiant</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>Oublier ce compte sur cet ordinateur…</source>
         <translation>Forget this account on this computer…</translation>
     </message>
@@ -1002,18 +1002,18 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+82"/>
+        <location filename="../../ui/directory/view.py" line="+86"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
         <location line="+44"/>
-        <location line="+193"/>
+        <location line="+201"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-200"/>
         <source>Copier l&apos;adresse</source>
         <translation>Copy address</translation>
     </message>
@@ -1063,12 +1063,13 @@
         <translation>Number copied: {number}</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+39"/>
+        <location line="+4"/>
         <source>Écrire à {name}</source>
         <translation>Write to {name}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+30"/>
         <source>Adresse copiée.</source>
         <translation>Address copied.</translation>
     </message>
@@ -1081,7 +1082,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+194"/>
+        <location filename="../../ui/documents.py" line="+195"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1099,7 +1100,7 @@
 <context>
     <name>DocumentPreview</name>
     <message>
-        <location filename="../../ui/mail/preview.py" line="+81"/>
+        <location filename="../../ui/mail/preview.py" line="+102"/>
         <source>Aperçu de {name}</source>
         <translation>Preview of {name}</translation>
     </message>
@@ -1114,17 +1115,17 @@
         <translation>The document is not on this computer yet: it will be downloaded.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Chargement de l&apos;aperçu…</source>
         <translation>Loading the preview…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+35"/>
         <source>Cliquez pour ouvrir le document</source>
         <translation>Click to open the document</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
@@ -1132,7 +1133,7 @@
 <context>
     <name>DocumentRow</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="-81"/>
+        <location filename="../../ui/documents.py" line="-81"/>
         <source>Type de document</source>
         <translation>Document type</translation>
     </message>
@@ -1173,22 +1174,22 @@
         <translation>Offline documents</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Place réservée aux documents</source>
         <translation>Space reserved for documents</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source> jours</source>
         <translation> days</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Télécharger à l&apos;avance les documents reçus depuis</source>
         <translation>Download ahead the documents received in the last</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>Gardés chiffrés sur cet ordinateur pour rester consultables hors connexion, les plus récents d&apos;abord. Au-delà de la place réservée, les plus anciens sont retirés dès l&apos;enregistrement (téléchargés de nouveau au besoin).</source>
         <translation>Kept encrypted on this computer so that they can be read offline, the newest first. Beyond the reserved space, the oldest are removed as soon as you save (downloaded again when needed).</translation>
     </message>
@@ -1229,6 +1230,85 @@
         <location line="+4"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertProfileDialog</name>
+    <message>
+        <location filename="../../ui/teleexpertise/declare.py" line="+60"/>
+        <location line="+5"/>
+        <source>Se déclarer comme télé-expert</source>
+        <translation>Declare yourself as a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Votre activité d&apos;expertise : ce sur quoi vos confrères vous sollicitent</source>
+        <translation>Your expertise: what colleagues may ask you about</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Un document par ligne, par exemple : dernier bilan biologique</source>
+        <translation>One document per line, for example: latest blood test results</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Non précisé</source>
+        <translation>Not specified</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> jours</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Apparaître dans l&apos;annuaire des experts</source>
+        <translation>Appear in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ne plus être télé-expert</source>
+        <translation>Stop being a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Description de l&apos;activité</source>
+        <translation>Description of the activity</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spécialités proposées</source>
+        <translation>Specialties offered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Documents prérequis à la demande</source>
+        <translation>Documents required with a request</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Délai de réponse</source>
+        <translation>Response time</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>Enregistrement…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Retrait…</source>
+        <translation>Withdrawing…</translation>
     </message>
 </context>
 <context>
@@ -1340,7 +1420,7 @@
 <context>
     <name>HomeLists</name>
     <message>
-        <location filename="../../ui/directory/home.py" line="+35"/>
+        <location filename="../../ui/directory/home.py" line="+45"/>
         <source>Aucun favori pour l&apos;instant. Cliquez sur l&apos;étoile à côté d&apos;un professionnel pour l&apos;ajouter à vos favoris.</source>
         <translation>No favourites yet. Click the star next to a professional to add them to your favourites.</translation>
     </message>
@@ -1363,7 +1443,7 @@
 <context>
     <name>Inserter</name>
     <message>
-        <location filename="../../ui/composer/inserting.py" line="+89"/>
+        <location filename="../../ui/inserting.py" line="+90"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
@@ -1702,7 +1782,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+229"/>
+        <location filename="../../ui/login/window.py" line="+219"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -1801,12 +1881,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+220"/>
+        <location line="+206"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-217"/>
+        <location line="-203"/>
         <source>Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour tous ses messages</source>
         <translation>Follow the conversation (its latest message); “Stop following” applies to all its messages</translation>
     </message>
@@ -1891,7 +1971,7 @@
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+38"/>
         <source>Menu : paramètres, journal, à propos, verrouiller, se déconnecter, quitter</source>
         <translation>Menu: settings, log, about, lock, sign out, quit</translation>
     </message>
@@ -1901,7 +1981,7 @@
         <translation>Menu</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+23"/>
         <source>Ne plus suivre</source>
         <translation>Clear flag</translation>
     </message>
@@ -1911,7 +1991,7 @@
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/app_menu.py" line="+43"/>
+        <location filename="../../ui/shell/app_menu.py" line="+44"/>
         <source>Attention : {n} message de la boîte d&apos;envoi n&apos;a pas encore été envoyé. Il sera perdu.</source>
         <translation>Warning: {n} message in the outbox has not been sent yet. It will be lost.</translation>
     </message>
@@ -1955,7 +2035,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+101"/>
+        <location filename="../../ui/mail/reader.py" line="+102"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -2036,7 +2116,7 @@
         <translation>Notifications</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Afficher le nom des patients et l&apos;objet dans les notifications</source>
         <translation>Show patient names and the subject in notifications</translation>
     </message>
@@ -2156,19 +2236,19 @@
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+34"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+73"/>
+        <location line="+72"/>
         <location line="+5"/>
         <source>Annuler l&apos;envoi</source>
         <translation>Cancel sending</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-75"/>
         <source>Modifier</source>
         <translation>Edit</translation>
     </message>
@@ -2199,7 +2279,7 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
     </message>
@@ -2623,7 +2703,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+120"/>
+        <location filename="../../ui/composer/recipients.py" line="+129"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -2639,7 +2719,7 @@
 <context>
     <name>SearchForm</name>
     <message>
-        <location filename="../../ui/directory/search_form.py" line="+55"/>
+        <location filename="../../ui/directory/search_form.py" line="+58"/>
         <source>Nom, prénom</source>
         <translation>Last name, first name</translation>
     </message>
@@ -2689,7 +2769,7 @@
         <translation>All categories</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Experts seulement</source>
         <translation>Experts only</translation>
     </message>
@@ -2704,7 +2784,7 @@
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+55"/>
         <source>Autour de moi : depuis {place}, lieu par défaut. Indiquez votre lieu d&apos;exercice dans les Paramètres pour chercher autour de votre cabinet.</source>
         <translation>Near me: from {place}, the default location. Set your place of practice in Settings to search around your practice.</translation>
     </message>
@@ -2722,12 +2802,12 @@
         <translation>Security</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Verrouillage après inactivité</source>
         <translation>Lock after inactivity</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
         <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
     </message>
@@ -2745,12 +2825,12 @@
         <translation>Off</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Délai d&apos;annulation de l&apos;envoi</source>
         <translation>Undo send delay</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Un message envoyé attend ce délai avant de partir : «&#xa0;Annuler&#xa0;», dans la barre d&apos;état, le rouvre pour le modifier. Hors connexion, il attend le retour de la connexion.</source>
         <translation>A sent message waits this long before it leaves: “Undo”, in the status bar, opens it again to edit it. Offline, it waits for the connection to come back.</translation>
     </message>
@@ -2766,7 +2846,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/desktop/settings_dialog.py" line="+62"/>
+        <location filename="../../ui/desktop/settings_dialog.py" line="+67"/>
         <location line="+34"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
@@ -2782,7 +2862,7 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+79"/>
         <source>Une valeur n&apos;est pas acceptée : vérifiez le formulaire.</source>
         <translation>A value is not accepted: check the form.</translation>
     </message>
@@ -3234,7 +3314,22 @@ Telephone</translation>
         <translation>Nothing awaits action from you.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>Documents demandés par l&apos;expert :</source>
+        <translation>Documents the expert asks for:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>L&apos;expert ne demande pas de document.</source>
+        <translation>The expert asks for no document.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Délai de réponse annoncé : {days} jour(s).</source>
+        <translation>Announced response time: {days} day(s).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
         <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
     </message>
@@ -3260,6 +3355,11 @@ Telephone</translation>
         <location filename="../../ui/teleexpertise/detail.py" line="+52"/>
         <source>Question</source>
         <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Documents joints (dans la conversation)</source>
+        <translation>Attached documents (in the conversation)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3312,7 +3412,7 @@ Telephone</translation>
         <translation>Closed {when}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+25"/>
         <source>Votre avis</source>
         <translation>Your opinion</translation>
     </message>
@@ -3335,8 +3435,8 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/request.py" line="+47"/>
-        <location line="+10"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+52"/>
+        <location line="+11"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
     </message>
@@ -3356,7 +3456,12 @@ Telephone</translation>
         <translation>Choose the patient…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
+        <source>Joindre un document</source>
+        <translation>Attach a document</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Votre question à l&apos;expert : contexte, antécédents, ce que vous attendez…</source>
         <translation>Your question to the expert: context, history, what you expect…</translation>
     </message>
@@ -3381,17 +3486,22 @@ Telephone</translation>
         <translation>Patient</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+5"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <source>Aucun expert choisi.</source>
         <translation>No expert chosen.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+34"/>
         <source>Aucun patient choisi.</source>
         <translation>No patient chosen.</translation>
     </message>
@@ -3401,7 +3511,7 @@ Telephone</translation>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+47"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -3424,17 +3534,13 @@ Telephone</translation>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
+        <location line="+134"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>La déclaration se fait sur le portail régional, dans votre navigateur.</source>
-        <translation>The declaration is made on the regional portal, in your browser.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
+        <location line="-118"/>
         <source>Aucune demande envoyée.</source>
         <translation>No request sent.</translation>
     </message>
@@ -3459,7 +3565,12 @@ Telephone</translation>
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+49"/>
+        <source>Modifier mes préférences d&apos;expert</source>
+        <translation>Edit my expert preferences</translation>
+    </message>
+    <message>
+        <location line="+62"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -4186,6 +4297,19 @@ Telephone</translation>
         <location line="+1"/>
         <source>Type de document inconnu : {code}</source>
         <translation>Unknown document type: {code}</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../ui/teleexpertise/declare.py" line="-140"/>
+        <source>Ne plus être télé-expert</source>
+        <translation>Stop being a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous n&apos;apparaîtrez plus dans l&apos;annuaire des experts et vos confrères ne pourront plus vous solliciter. Les téléexpertises en cours restent dans vos conversations.</source>
+        <translation>You will no longer appear in the experts directory and colleagues will no longer be able to ask you. Ongoing tele-expertises stay in your conversations.</translation>
     </message>
 </context>
 <context>
