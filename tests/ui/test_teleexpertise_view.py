@@ -2,7 +2,9 @@
 (nadia.lefevre, the demo's declared expert) twice — one answered, one waiting. Lists and filter
 match the regional API; a new request reaches the server with the quota shown; the expert answers
 in her own session and the GP closes with a compte rendu; the fifth request for a patient in a
-year is refused in the server's words; the directory opens the form prefilled; offline is said."""
+year is refused in the server's words; the directory opens the form prefilled; the GP declares
+herself as expert in the app (found among the directory's experts), edits and withdraws; offline
+is said."""
 
 from __future__ import annotations
 
