@@ -33,6 +33,7 @@ from app.regional.delegations import DelegationService
 from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
+from app.regional.service import RegionalOffline
 from app.regional.teleconsultations import TeleconsultationService
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
@@ -119,7 +120,9 @@ class AccountSession:
         self.offline_days = DEFAULT_DAYS  # documents of these last days are kept offline
         # Regional services
         self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
-        self.expertise = ExpertiseService(self.regional, lambda: self.online)
+        self.expertise = ExpertiseService(
+            self.regional, lambda: self.online, upload=self._upload_document
+        )
         self.teleconsultations = TeleconsultationService(self.regional, lambda: self.online)
         self.delegations = DelegationService(self.regional, lambda: self.online)
         self.portal = PortalService(self.regional, lambda: self.online)
@@ -185,6 +188,12 @@ class AccountSession:
             origin=self.account.ref.server_url,
         )
         self.engine = self._engine(reconnection=self.reconnection)
+
+    async def _upload_document(self, path: Path, mime_type: str) -> str:
+        """A document for a regional request (téléexpertise), uploaded to my mail account."""
+        if self.jmap is None:
+            raise RegionalOffline("offline")
+        return (await self.jmap.upload(path, mime_type)).blob_id
 
     def _engine(self, **options: Any) -> SyncEngine:
         """A sync engine of this session: it keeps the recent documents offline, in the budget."""

@@ -83,9 +83,62 @@ async def shoot(
         saved += await screenshots.render_session_screens(session, out)
     finally:
         await session.close()
+    saved += await shoot_expertise(server, work, out)
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     return saved + await shoot_refusals(tls_server, work, out)
+
+
+async def shoot_expertise(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """« Se déclarer comme télé-expert » filled, then refused by the server (a prerequisite too
+    long), and a request to the demo's expert with her prerequisites and a document joined."""
+    from app.records import DirectoryQuery
+    from ui.documents import Document
+    from ui.teleexpertise.declare import ExpertProfileDialog
+    from ui.teleexpertise.request import TeleexpertiseRequestDialog
+
+    expert = await AccountSession.open(
+        work / "expert", server.base_url, "nadia.lefevre", DEMO_PASSWORD
+    )
+    session = await AccountSession.open(work / "gp", server.base_url, GP_LOGIN, DEMO_PASSWORD)
+    saved: list[Path] = []
+    try:
+        profile = await expert.expertise.set_profile(
+            "Avis dermatologiques sur photographies : lésions pigmentées, plaies chroniques.",
+            [
+                "Photographies de la lésion (vue d'ensemble et rapprochée)",
+                "Dernier bilan biologique",
+            ],
+            specialties=["SM15"],
+            response_delay_days=3,
+        )
+        form = ExpertProfileDialog(expert, profile)
+        saved.append(await screenshots.capture(form, out / "expert-declaration.png"))
+        refused = ExpertProfileDialog(expert, profile)
+        refused.documents_edit.setPlainText("Dernier bilan biologique " * 13)
+        refused.show()
+        task = refused.save()
+        await _until(lambda: task is not None and task.done(), "the server's refusal")
+        saved.append(await screenshots.capture(refused, out / "expert-declaration-error.png"))
+
+        page = await session.search_directory(DirectoryQuery(name="Lefèvre", experts_only=True))
+        nadia = next(c for c in page.correspondents if c.expert and c.mailbox)
+        request = TeleexpertiseRequestDialog(session, nadia)
+        request.question_edit.setPlainText(
+            "Lésion pigmentée du dos, apparue il y a 3 mois : avis ?"
+        )
+        document = work / "bilan-biologique.pdf"
+        document.write_bytes(b"%PDF-1.4 bilan")
+        request.documents.add(Document.of(document, "11502-2"))
+        request.show()
+        await _until(lambda: "Photographies" in request.prerequisites_label.text(), "prereqs")
+        saved.append(await screenshots.capture(request, out / "teleexpertise-request.png"))
+    finally:
+        await session.close()
+        await expert.close()
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
 
 
 async def shoot_login_banners(client: Path, out: Path) -> list[Path]:

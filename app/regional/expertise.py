@@ -5,10 +5,22 @@ and the "read again when old" rule are the base's, so that no page keeps its own
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
-from app.regional.records import ExpertProfile, Quota, Teleexpertise, TeleexpertiseStatus
-from app.regional.service import RegionalService
+from app.message.compose import OutgoingAttachment
+from app.regional.records import (
+    ExpertProfile,
+    Quota,
+    Teleexpertise,
+    TeleexpertiseDocument,
+    TeleexpertiseStatus,
+)
+from app.regional.service import Connect, RegionalService
+
+# (file, MIME type) -> the blob id of the uploaded file, on my mail account (the session's JMAP).
+Upload = Callable[[Path, str], Awaitable[str]]
 
 
 def asked_by(te: Teleexpertise, address: str | None) -> bool:
@@ -18,6 +30,16 @@ def asked_by(te: Teleexpertise, address: str | None) -> bool:
 
 
 class ExpertiseService(RegionalService):
+    def __init__(
+        self,
+        connect: Connect,
+        online: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+        upload: Upload | None = None,
+    ) -> None:
+        super().__init__(connect, online, clock)
+        self._upload = upload
+
     async def list(self, status: TeleexpertiseStatus | None = None) -> list[Teleexpertise]:
         """Mine, as requester and as expert (of this status only, when given)."""
         items = await (await self.client()).teleexpertises(status)
@@ -38,17 +60,24 @@ class ExpertiseService(RegionalService):
         *,
         expert_address: str | None = None,
         expert_practitioner_id: str | None = None,
-        blob_ids: Sequence[str] = (),
+        documents: Sequence[OutgoingAttachment] = (),
     ) -> Teleexpertise:
         """Asks the expert: by MSSanté address when the directory gives one, else by the
-        practitioner's directory id (the server refuses past the yearly limit, in French)."""
+        practitioner's directory id (the server refuses past the yearly limit, in French). The
+        documents are uploaded first, then travel with the request, named and typed."""
         client = await self.client()
+        joined: list[TeleexpertiseDocument] = []
+        for d in documents:
+            if self._upload is None:
+                raise ValueError("documents need the session's upload")
+            blob_id = await self._upload(d.path, d.mime_type)
+            joined.append(TeleexpertiseDocument(blob_id, d.name, d.type_label))
         return await client.request_teleexpertise(
             patient_id,
             question,
             expert_address=expert_address,
             expert_practitioner_id=None if expert_address else expert_practitioner_id,
-            blob_ids=blob_ids,
+            documents=joined,
         )
 
     async def answer(self, teleexpertise_id: str, answer: str) -> Teleexpertise:
@@ -68,11 +97,29 @@ class ExpertiseService(RegionalService):
         activity_description: str,
         prerequisite_documents: Sequence[str] = (),
         listed_in_directory: bool = True,
+        specialties: Sequence[str] = (),
+        response_delay_days: int | None = None,
     ) -> ExpertProfile:
+        """Declares me as téléexpert, or edits my declaration (what is sent replaces it)."""
         client = await self.client()
         return await client.set_expert_profile(
-            activity_description, prerequisite_documents, listed_in_directory
+            activity_description,
+            prerequisite_documents,
+            listed_in_directory,
+            specialties,
+            response_delay_days,
         )
+
+    async def withdraw(self) -> ExpertProfile:
+        """ "Ne plus être télé-expert": my profile removed, the experts' directory without me."""
+        return await (await self.client()).withdraw_expert_profile()
+
+    async def expert_profile(
+        self, *, practitioner_id: str | None = None, address: str | None = None
+    ) -> ExpertProfile:
+        """The prerequisite documents and delay of an expert listed in the directory."""
+        client = await self.client()
+        return await client.listed_expert_profile(practitioner_id=practitioner_id, address=address)
 
 
 __all__ = ["ExpertiseService", "asked_by"]

@@ -174,6 +174,8 @@ class ExpertProfile:
     prerequisite_documents: list[str]
     listed_in_directory: bool
     updated_at: dt.datetime | None
+    specialties: list[str] = field(default_factory=list)  # TRE_R38 codes offered
+    response_delay_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,15 @@ class TeleexpertisePatient:
     name: str
     ins: str | None
     birth_date: dt.date
+
+
+@dataclass(frozen=True)
+class TeleexpertiseDocument:
+    """A document joined to a request: its file name and its type's label (JDV_J07)."""
+
+    blob_id: str
+    name: str
+    type_label: str | None
 
 
 @dataclass(frozen=True)
@@ -210,6 +221,7 @@ class Teleexpertise:
     created_at: dt.datetime
     answered_at: dt.datetime | None
     closed_at: dt.datetime | None
+    documents: list[TeleexpertiseDocument] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from app.regional.records import (
     TeleconsultationPlan,
     TeleconsultationStatus,
     Teleexpertise,
+    TeleexpertiseDocument,
     TeleexpertisePatient,
     TeleexpertiseStatus,
     Template,
@@ -118,6 +119,9 @@ class _Obj:
         if not isinstance(value, int) or isinstance(value, bool):
             raise _Shape(key)
         return value
+
+    def opt_int(self, key: str) -> int | None:
+        return None if self.v.get(key) is None else self.integer(key)
 
     def number(self, key: str) -> float:
         value = self.v.get(key)
@@ -287,6 +291,8 @@ def _expert_profile(o: _Obj) -> ExpertProfile:
         prerequisite_documents=o.texts("prerequisiteDocuments"),
         listed_in_directory=o.flag("listedInDirectory"),
         updated_at=o.opt_datetime("updatedAt"),
+        specialties=o.texts("specialties"),
+        response_delay_days=o.opt_int("responseDelayDays"),
     )
 
 
@@ -319,6 +325,10 @@ def _teleexpertise(o: _Obj) -> Teleexpertise:
         created_at=o.datetime("createdAt"),
         answered_at=o.opt_datetime("answeredAt"),
         closed_at=o.opt_datetime("closedAt"),
+        documents=[
+            TeleexpertiseDocument(d.text("blobId"), d.text("name"), d.opt_text("typeLabel"))
+            for d in o.objs("documents")
+        ],
     )
 
 
@@ -570,13 +580,28 @@ class RegionalClient:
         activity_description: str,
         prerequisite_documents: Sequence[str] = (),
         listed_in_directory: bool = True,
+        specialties: Sequence[str] = (),
+        response_delay_days: int | None = None,
     ) -> ExpertProfile:
         payload = {
             "activityDescription": activity_description,
             "prerequisiteDocuments": list(prerequisite_documents),
+            "specialties": list(specialties),
+            "responseDelayDays": response_delay_days,
             "listedInDirectory": listed_in_directory,
         }
         body = await self._call("PUT", "/expert-profile", json=payload)
+        return self._read(body, _expert_profile)
+
+    async def withdraw_expert_profile(self) -> ExpertProfile:
+        return self._read(await self._call("DELETE", "/expert-profile"), _expert_profile)
+
+    async def listed_expert_profile(
+        self, *, practitioner_id: str | None = None, address: str | None = None
+    ) -> ExpertProfile:
+        """A listed expert's profile (prerequisite documents, delay), by id or address."""
+        params = _drop_none({"practitionerId": practitioner_id, "address": address})
+        body = await self._call("GET", "/experts/profile", params=params)
         return self._read(body, _expert_profile)
 
     async def teleexpertise_quota(self, patient_id: str) -> Quota:
@@ -597,6 +622,7 @@ class RegionalClient:
         expert_practitioner_id: str | None = None,
         expert_address: str | None = None,
         blob_ids: Sequence[str] = (),
+        documents: Sequence[TeleexpertiseDocument] = (),
     ) -> Teleexpertise:
         payload = _drop_none(
             {
@@ -605,6 +631,10 @@ class RegionalClient:
                 "expertPractitionerId": expert_practitioner_id,
                 "expertAddress": expert_address,
                 "blobIds": list(blob_ids),
+                "documents": [
+                    _drop_none({"blobId": d.blob_id, "name": d.name, "typeLabel": d.type_label})
+                    for d in documents
+                ],
             }
         )
         body = await self._call("POST", "/teleexpertises", json=payload)

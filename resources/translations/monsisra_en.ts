@@ -1162,7 +1162,7 @@
 <context>
     <name>DocumentList</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="+194"/>
+        <location filename="../../ui/documents.py" line="+195"/>
         <source>Déposez ici les documents à joindre, ou cliquez pour insérer un document.</source>
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
@@ -1213,7 +1213,7 @@
 <context>
     <name>DocumentRow</name>
     <message>
-        <location filename="../../ui/composer/documents.py" line="-81"/>
+        <location filename="../../ui/documents.py" line="-81"/>
         <source>Type de document</source>
         <translation>Document type</translation>
     </message>
@@ -1310,6 +1310,85 @@
         <location line="+4"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertProfileDialog</name>
+    <message>
+        <location filename="../../ui/teleexpertise/declare.py" line="+60"/>
+        <location line="+5"/>
+        <source>Se déclarer comme télé-expert</source>
+        <translation>Declare yourself as a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Votre activité d&apos;expertise : ce sur quoi vos confrères vous sollicitent</source>
+        <translation>Your expertise: what colleagues may ask you about</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Un document par ligne, par exemple : dernier bilan biologique</source>
+        <translation>One document per line, for example: latest blood test results</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Non précisé</source>
+        <translation>Not specified</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> jours</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Apparaître dans l&apos;annuaire des experts</source>
+        <translation>Appear in the experts directory</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ne plus être télé-expert</source>
+        <translation>Stop being a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Description de l&apos;activité</source>
+        <translation>Description of the activity</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spécialités proposées</source>
+        <translation>Specialties offered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Documents prérequis à la demande</source>
+        <translation>Documents required with a request</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Délai de réponse</source>
+        <translation>Response time</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>Enregistrement…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Retrait…</source>
+        <translation>Withdrawing…</translation>
     </message>
 </context>
 <context>
@@ -1444,7 +1523,7 @@
 <context>
     <name>Inserter</name>
     <message>
-        <location filename="../../ui/composer/inserting.py" line="+89"/>
+        <location filename="../../ui/inserting.py" line="+90"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
@@ -3325,7 +3404,22 @@ Telephone</translation>
         <translation>Nothing awaits action from you.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>Documents demandés par l&apos;expert :</source>
+        <translation>Documents the expert asks for:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>L&apos;expert ne demande pas de document.</source>
+        <translation>The expert asks for no document.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Délai de réponse annoncé : {days} jour(s).</source>
+        <translation>Announced response time: {days} day(s).</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Vous n&apos;êtes pas déclaré comme télé-expert : vos confrères ne peuvent pas vous solliciter.</source>
         <translation>You are not declared as a tele-expert: colleagues cannot ask you.</translation>
     </message>
@@ -3351,6 +3445,11 @@ Telephone</translation>
         <location filename="../../ui/teleexpertise/detail.py" line="+52"/>
         <source>Question</source>
         <translation>Question</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Documents joints (dans la conversation)</source>
+        <translation>Attached documents (in the conversation)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3403,7 +3502,7 @@ Telephone</translation>
         <translation>Closed {when}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+25"/>
         <source>Votre avis</source>
         <translation>Your opinion</translation>
     </message>
@@ -3426,8 +3525,8 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/request.py" line="+47"/>
-        <location line="+10"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+52"/>
+        <location line="+11"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
     </message>
@@ -3447,7 +3546,12 @@ Telephone</translation>
         <translation>Choose the patient…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
+        <source>Joindre un document</source>
+        <translation>Attach a document</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Votre question à l&apos;expert : contexte, antécédents, ce que vous attendez…</source>
         <translation>Your question to the expert: context, history, what you expect…</translation>
     </message>
@@ -3472,17 +3576,22 @@ Telephone</translation>
         <translation>Patient</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+4"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Aucun expert choisi.</source>
         <translation>No expert chosen.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+34"/>
         <source>Aucun patient choisi.</source>
         <translation>No patient chosen.</translation>
     </message>
@@ -3492,7 +3601,7 @@ Telephone</translation>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+47"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -3515,17 +3624,13 @@ Telephone</translation>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
+        <location line="+134"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>La déclaration se fait sur le portail régional, dans votre navigateur.</source>
-        <translation>The declaration is made on the regional portal, in your browser.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
+        <location line="-118"/>
         <source>Aucune demande envoyée.</source>
         <translation>No request sent.</translation>
     </message>
@@ -3550,7 +3655,12 @@ Telephone</translation>
         <translation>Loading tele-expertises…</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+49"/>
+        <source>Modifier mes préférences d&apos;expert</source>
+        <translation>Edit my expert preferences</translation>
+    </message>
+    <message>
+        <location line="+62"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -4282,6 +4392,19 @@ Telephone</translation>
         <location line="+1"/>
         <source>Type de document inconnu : {code}</source>
         <translation>Unknown document type: {code}</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../ui/teleexpertise/declare.py" line="-140"/>
+        <source>Ne plus être télé-expert</source>
+        <translation>Stop being a tele-expert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous n&apos;apparaîtrez plus dans l&apos;annuaire des experts et vos confrères ne pourront plus vous solliciter. Les téléexpertises en cours restent dans vos conversations.</source>
+        <translation>You will no longer appear in the experts directory and colleagues will no longer be able to ask you. Ongoing tele-expertises stay in your conversations.</translation>
     </message>
 </context>
 <context>

@@ -21,10 +21,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.demo.names import mss_address
+from server.directory.codes import SPECIALTIES
 from server.portal.pages import STYLE_SHEET, STYLE_SHEET_PATH, link, page, table, who
 from server.regional.common import born
 from server.regional.errors import RegionalError
-from server.regional.models import Patient
+from server.regional.models import ExpertProfile, Patient
 from server.regional.portal_codes import SESSION_LIFETIME
 from server.regional.validation import normalize_ins
 from server.urls import PORTAL_PATH
@@ -206,27 +207,49 @@ def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
     return HTMLResponse(page("Portail régional de télémédecine", body))
 
 
+def _expert_profile_html(profile: ExpertProfile) -> str:
+    """The declaration, read-only: it is made and edited in MonSisra bureau, where the form is
+    (FAQ: « Se déclarer comme télé-expert »); the page says where, and leads back to the portal."""
+    where = (
+        "<p>Pour modifier ces préférences ou ne plus être télé-expert : <strong>Modifier dans "
+        "MonSisra bureau</strong>, page « Téléexpertise », bouton « Modifier mes préférences "
+        "d'expert ».</p>"
+    )
+    back = f"<p>{link(PORTAL_PATH + '/telemedecine', 'Retour au portail de télémédecine')}</p>"
+    if not profile.declared:
+        return (
+            "<p>Vous n'êtes pas encore déclaré(e) téléexpert(e).</p>"
+            "<p>Pour vous déclarer : <strong>MonSisra bureau</strong>, page « Téléexpertise », "
+            "bouton « Se déclarer comme télé-expert » (activité, spécialités proposées, "
+            "documents prérequis, délai de réponse).</p>" + back
+        )
+    specialties = "".join(
+        f"<li>{escape(SPECIALTIES.get(code, code))}</li>" for code in profile.specialties
+    )
+    documents = "".join(f"<li>{escape(d)}</li>" for d in profile.prerequisite_documents)
+    delay = (
+        f"{profile.response_delay_days} jour(s)" if profile.response_delay_days else "non précisé"
+    )
+    listed = "oui" if profile.listed_in_directory else "non"
+    return (
+        "<p>Vous êtes déclaré(e) téléexpert(e).</p>"
+        + f"<h2>Mon activité</h2><p>{escape(profile.activity_description) or '—'}</p>"
+        + f"<h2>Spécialités proposées</h2><ul>{specialties or '<li>—</li>'}</ul>"
+        + f"<h2>Documents prérequis</h2><ul>{documents or '<li>—</li>'}</ul>"
+        + f"<p>Délai de réponse : {delay}</p>"
+        + f"<p>Apparaître dans l'annuaire des experts : {listed}</p>"
+        + where
+        + back
+    )
+
+
 @router.get("/telemedecine/expert", response_model=None)
 def expert_preferences(request: Request, sandbox: SandboxDep) -> Response:
     viewer = _guarded(request, sandbox)
     if isinstance(viewer, Response):
         return viewer
     profile = sandbox.regional.expertise.profile(viewer)
-    state = (
-        "Vous êtes déclaré(e) téléexpert(e)."
-        if profile.declared
-        else "Vous n'êtes pas encore déclaré(e) téléexpert(e)."
-    )
-    listed = "oui" if profile.listed_in_directory else "non"
-    documents = "".join(f"<li>{escape(d)}</li>" for d in profile.prerequisite_documents)
-    body = (
-        who(viewer.display_name)
-        + f"<p>{escape(state)}</p>"
-        + f"<h2>Mon activité</h2><p>{escape(profile.activity_description) or '—'}</p>"
-        + f"<h2>Documents prérequis</h2><ul>{documents}</ul>"
-        + f"<p>Apparaître dans l'annuaire régional des experts : {listed}</p>"
-        + "<p>Ces préférences se modifient depuis MonSisra (Mon portail → Téléexpertise).</p>"
-    )
+    body = who(viewer.display_name) + _expert_profile_html(profile)
     return HTMLResponse(page("Préférences expert", body))
 
 

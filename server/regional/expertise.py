@@ -12,6 +12,7 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING
 
 from server.accounts import Account
+from server.directory.codes import SPECIALTIES
 from server.regional.common import Clock, born, new_id, to_datetime
 from server.regional.errors import bad_request, conflict, forbidden, not_found
 from server.regional.models import (
@@ -21,6 +22,7 @@ from server.regional.models import (
     Quota,
     Teleexpertise,
     TeleexpertiseCreate,
+    TeleexpertiseDocument,
     TeleexpertisePatient,
 )
 
@@ -46,21 +48,40 @@ class Expertise:
             row = conn.execute(
                 "SELECT * FROM regional_expert_profiles WHERE account_id = ?", (caller.id,)
             ).fetchone()
+        return _profile(row)
+
+    def listed_profile(
+        self, practitioner_id: str | None = None, address: str | None = None
+    ) -> ExpertProfile:
+        """What a requester reads of an expert listed in the directory (by directory id or
+        MSSanté address): activity, specialties, prerequisite documents and delay."""
+        account = self._sandbox.accounts.by_email(address.strip()) if address else None
+        with self._sandbox.db.read() as conn:
+            row = conn.execute(
+                "SELECT e.* FROM regional_expert_profiles e JOIN accounts a ON a.id = e.account_id "
+                "WHERE e.listed = 1 AND (e.account_id = ? OR e.practitioner_id = ? "
+                "OR a.practitioner_id = ?)",
+                (account.id if account else None, practitioner_id, practitioner_id),
+            ).fetchone()
         if row is None:
-            return ExpertProfile(
-                declared=False,
-                activity_description="",
-                prerequisite_documents=[],
-                listed_in_directory=False,
-                updated_at=None,
-            )
-        return ExpertProfile(
-            declared=True,
-            activity_description=row["activity_description"],
-            prerequisite_documents=json.loads(row["prerequisite_documents"]),
-            listed_in_directory=bool(row["listed"]),
-            updated_at=to_datetime(row["updated_at"]),
-        )
+            raise not_found("Ce professionnel n'apparaît pas dans l'annuaire des experts.")
+        return _profile(row)
+
+    def withdraw(self, caller: Account) -> ExpertProfile:
+        """No longer an expert: the profile is removed and the directory no longer lists me.
+        Téléexpertises already asked of me stay, with their conversations."""
+        with self._sandbox.db.write() as conn:
+            old = conn.execute(
+                "DELETE FROM regional_expert_profiles WHERE account_id = ? "
+                "RETURNING practitioner_id",
+                (caller.id,),
+            ).fetchone()
+        if old is None:
+            raise not_found("Vous n'êtes pas déclaré(e) téléexpert(e).")
+        known = old[0] or caller.practitioner_id
+        if known:
+            self._publish_in_directory(known, False)
+        return self.profile(caller)
 
     def declare(
         self,
@@ -71,6 +92,12 @@ class Expertise:
         documents = [d.strip() for d in body.prerequisite_documents if d.strip()]
         if any(len(d) > 300 for d in documents):
             raise bad_request("Chaque document prérequis tient en 300 caractères au plus.")
+        if any(code not in SPECIALTIES for code in body.specialties):
+            raise bad_request(
+                "Une spécialité proposée n'existe pas dans la nomenclature : choisissez-la dans "
+                "la liste de l'annuaire.",
+                "unknown_specialty",
+            )
         with self._sandbox.db.write() as conn:
             old = conn.execute(
                 "SELECT practitioner_id FROM regional_expert_profiles WHERE account_id = ?",
@@ -79,17 +106,22 @@ class Expertise:
             known = practitioner_id or caller.practitioner_id or (old[0] if old else None)
             conn.execute(
                 "INSERT INTO regional_expert_profiles (account_id, practitioner_id, "
-                "activity_description, prerequisite_documents, listed, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET "
+                "activity_description, prerequisite_documents, specialties, "
+                "response_delay_days, listed, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET "
                 "practitioner_id = excluded.practitioner_id, "
                 "activity_description = excluded.activity_description, "
                 "prerequisite_documents = excluded.prerequisite_documents, "
+                "specialties = excluded.specialties, "
+                "response_delay_days = excluded.response_delay_days, "
                 "listed = excluded.listed, updated_at = excluded.updated_at",
                 (
                     caller.id,
                     known,
                     body.activity_description.strip(),
                     json.dumps(documents, ensure_ascii=False),
+                    json.dumps(list(dict.fromkeys(body.specialties))),
+                    body.response_delay_days,
                     int(body.listed_in_directory),
                     self._clock.now(),
                 ),
@@ -187,22 +219,28 @@ class Expertise:
                     "l'Assurance Maladie ; vous pouvez poser votre question dans une "
                     "conversation simple.",
                 )
-            attachments: list[tuple[str, bytes, str]] = []
-            blob_ids = list(dict.fromkeys(body.blob_ids))
-            for blob_id in blob_ids:
-                info = self._sandbox.blobs.info(conn, caller.id, blob_id)
+            documents = [
+                *(
+                    TeleexpertiseDocument(blob_id=b, name=f"piece-jointe-{n}")
+                    for n, b in enumerate(dict.fromkeys(body.blob_ids), start=1)
+                ),
+                *body.documents,
+            ]
+            attachments: list[tuple[TeleexpertiseDocument, str, bytes]] = []
+            for document in documents:
+                if not document.name.strip() or any(c < " " or c in "/\\" for c in document.name):
+                    raise bad_request(
+                        "Le nom d'un document joint n'est pas valable : renommez le fichier.",
+                        "invalid_document_name",
+                    )
+                info = self._sandbox.blobs.info(conn, caller.id, document.blob_id)
                 if info is None:
                     raise bad_request(
                         "Une pièce jointe est introuvable : téléversez-la à nouveau.",
                         "unknown_blob",
                     )
-                attachments.append(
-                    (
-                        info.type,
-                        self._sandbox.blobs.read_bytes(blob_id),
-                        f"piece-jointe-{len(attachments) + 1}",
-                    )
-                )
+                data = self._sandbox.blobs.read_bytes(document.blob_id)
+                attachments.append((document, info.type, data))
             te_id = new_id("te")
             name = f"{patient['given']} {patient['family']}"
             subject = f"Demande de téléexpertise — {name}"
@@ -214,14 +252,17 @@ class Expertise:
                 f"Bien confraternellement,\n{caller.display_name}\n"
             )
             message = _message(caller, expert, subject, text, created, te_id)
-            for type_, data, filename in attachments:
+            for document, type_, data in attachments:
                 maintype, _, subtype = type_.partition("/")
                 message.add_attachment(
                     data,
                     maintype=maintype or "application",
                     subtype=subtype or "octet-stream",
-                    filename=filename,
+                    filename=document.name.strip(),
                 )
+                if document.type_label:  # as the composer's documents: the type in clear
+                    part = list(message.iter_attachments())[-1]
+                    part["Content-Description"] = document.type_label.strip()
             raw = message.as_bytes()
             when = to_datetime(created)
             sent = mail.import_message(
@@ -231,8 +272,8 @@ class Expertise:
             conn.execute(
                 "INSERT INTO regional_teleexpertises (id, requester_account_id, "
                 "expert_account_id, patient_id, year, question, blob_ids, status, message_id, "
-                "last_message_id, subject, requester_thread_id, expert_thread_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?)",
+                "last_message_id, subject, requester_thread_id, expert_thread_id, created_at, "
+                "documents) VALUES (?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, ?, ?)",
                 (
                     te_id,
                     caller.id,
@@ -240,13 +281,17 @@ class Expertise:
                     patient["id"],
                     year,
                     body.question.strip(),
-                    json.dumps(blob_ids),
+                    json.dumps([d.blob_id for d, _, _ in attachments]),
                     message["Message-ID"],
                     message["Message-ID"],
                     subject,
                     sent.thread_id,
                     received.thread_id,
                     created,
+                    json.dumps(
+                        [d.model_dump(mode="json", by_alias=True) for d, _, _ in attachments],
+                        ensure_ascii=False,
+                    ),
                 ),
             )
         return self.get(caller, te_id)
@@ -390,6 +435,9 @@ class Expertise:
             report_type_code=REPORT_TYPE_CODE if row["report"] else None,
             report_blob_id=row["report_blob_id"],
             blob_ids=json.loads(row["blob_ids"]),
+            documents=[
+                TeleexpertiseDocument.model_validate(d) for d in json.loads(row["documents"])
+            ],
             message_id=row["message_id"],
             thread_id=row["requester_thread_id"] if mine else row["expert_thread_id"],
             year=row["year"],
@@ -397,6 +445,26 @@ class Expertise:
             answered_at=to_datetime(row["answered_at"]) if row["answered_at"] else None,
             closed_at=to_datetime(row["closed_at"]) if row["closed_at"] else None,
         )
+
+
+def _profile(row: sqlite3.Row | None) -> ExpertProfile:
+    if row is None:
+        return ExpertProfile(
+            declared=False,
+            activity_description="",
+            prerequisite_documents=[],
+            listed_in_directory=False,
+            updated_at=None,
+        )
+    return ExpertProfile(
+        declared=True,
+        activity_description=row["activity_description"],
+        prerequisite_documents=json.loads(row["prerequisite_documents"]),
+        specialties=json.loads(row["specialties"]),
+        response_delay_days=row["response_delay_days"],
+        listed_in_directory=bool(row["listed"]),
+        updated_at=to_datetime(row["updated_at"]),
+    )
 
 
 def _party(account: Account) -> Party:

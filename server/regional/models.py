@@ -4,9 +4,9 @@ OpenAPI document the server publishes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 Sex = Literal["female", "male", "other", "unknown"]
@@ -308,6 +308,12 @@ class ExpertProfile(Wire):
     declared: bool = Field(description="Je suis déclaré(e) téléexpert(e).")
     activity_description: str = Field(description="Description de mon activité d'expertise.")
     prerequisite_documents: list[str] = Field(description="Documents prérequis à la demande.")
+    specialties: list[str] = Field(
+        default_factory=list, description="Spécialités proposées (codes TRE_R38)."
+    )
+    response_delay_days: int | None = Field(
+        default=None, description="Délai de réponse annoncé, en jours."
+    )
     listed_in_directory: bool = Field(
         description="Apparaître dans l'annuaire régional des experts."
     )
@@ -319,7 +325,21 @@ class ExpertProfileUpdate(Wire):
     prerequisite_documents: list[str] = Field(
         default_factory=list, max_length=20, description="Documents prérequis."
     )
+    specialties: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}[0-9]{2}$")]] = Field(
+        default_factory=list, max_length=10, description="Spécialités proposées (TRE_R38)."
+    )
+    response_delay_days: int | None = Field(
+        default=None, ge=1, le=60, description="Délai de réponse annoncé, en jours."
+    )
     listed_in_directory: bool = Field(description="Apparaître dans l'annuaire des experts.")
+
+
+class TeleexpertiseDocument(Wire):
+    blob_id: str = Field(max_length=200, description="Le document, déjà téléversé.")
+    name: str = Field(min_length=1, max_length=255, description="Nom du fichier.")
+    type_label: str | None = Field(
+        default=None, max_length=200, description="Type de document (JDV_J07), en clair."
+    )
 
 
 class TeleexpertiseCreate(Wire):
@@ -333,6 +353,9 @@ class TeleexpertiseCreate(Wire):
     question: str = Field(min_length=1, max_length=10_000, description="La question posée.")
     blob_ids: list[str] = Field(
         default_factory=list, max_length=10, description="Pièces jointes déjà téléversées."
+    )
+    documents: list[TeleexpertiseDocument] = Field(
+        default_factory=list, max_length=10, description="Documents joints, nommés et typés."
     )
 
 
@@ -361,6 +384,9 @@ class Teleexpertise(Wire):
     report_type_code: str | None = Field(description="Type LOINC du compte rendu (85208-7).")
     report_blob_id: str | None = Field(description="Le compte rendu, en blob.")
     blob_ids: list[str] = Field(description="Pièces jointes de la demande.")
+    documents: list[TeleexpertiseDocument] = Field(
+        default_factory=list, description="Les documents joints, nommés et typés."
+    )
     message_id: str = Field(description="Message-ID du message de demande.")
     thread_id: str | None = Field(description="Ma conversation JMAP liée à la demande.")
     year: int = Field(description="Année civile de la demande (règle des 4 par an).")

@@ -370,6 +370,29 @@ def put_expert_profile(
     return sandbox.regional.expertise.declare(caller, body)
 
 
+@router.delete("/expert-profile", response_model=ExpertProfile, summary="Ne plus être télé-expert")
+def delete_expert_profile(request: Request, sandbox: SandboxDep) -> ExpertProfile:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.expertise.withdraw(caller)
+
+
+@router.get(
+    "/experts/profile",
+    response_model=ExpertProfile,
+    summary="Les préférences d'un expert de l'annuaire (documents prérequis, délai)",
+)
+def listed_expert_profile(
+    request: Request,
+    sandbox: SandboxDep,
+    practitioner_id: Annotated[str | None, Query(alias="practitionerId", max_length=64)] = None,
+    address: Annotated[str | None, Query(max_length=254)] = None,
+) -> ExpertProfile:
+    _caller(request, sandbox)
+    if not practitioner_id and not address:
+        raise bad_request("Choisissez l'expert (identifiant annuaire ou adresse MSSanté).")
+    return sandbox.regional.expertise.listed_profile(practitioner_id, address)
+
+
 @router.get(
     "/teleexpertises/quota",
     response_model=Quota,

@@ -208,6 +208,13 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE INDEX regional_delegations_delegate ON regional_delegations (delegate_account_id);
     """,
+    # Issue 13 §3: what an expert offers (specialties, TRE_R38 codes) and the delay announced;
+    # the documents of a request keep their names and types.
+    """
+    ALTER TABLE regional_expert_profiles ADD COLUMN specialties TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE regional_expert_profiles ADD COLUMN response_delay_days INTEGER;
+    ALTER TABLE regional_teleexpertises ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 

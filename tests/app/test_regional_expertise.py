@@ -197,3 +197,25 @@ async def test_a_list_is_read_again_once_older_than_a_minute(alice: AccountSessi
         assert service.stale()
         await service.list()
         assert not service.stale()
+
+
+@pytest.mark.asyncio
+async def test_an_expert_declares_edits_and_withdraws_and_requesters_read_the_prerequisites(
+    alice: AccountSession, bob: AccountSession
+) -> None:
+    declared = await bob.expertise.set_profile(
+        "Avis de gériatrie",
+        ["Dernier bilan biologique"],
+        specialties=["SM22"],
+        response_delay_days=5,
+    )
+    assert (declared.specialties, declared.response_delay_days) == (["SM22"], 5)
+    seen = await alice.expertise.expert_profile(address=BOB.email)
+    assert (seen.prerequisite_documents, seen.response_delay_days) == (
+        ["Dernier bilan biologique"],
+        5,
+    )
+    assert not (await bob.expertise.withdraw()).declared
+    with pytest.raises(RegionalError) as refused:
+        await alice.expertise.expert_profile(address=BOB.email)
+    assert "annuaire des experts" in refused.value.message_fr

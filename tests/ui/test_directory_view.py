@@ -20,8 +20,8 @@ from ui import tasks, theme
 from ui.directory.dialog import DirectoryDialog
 from ui.directory.location import LYON, PracticeLocation, practice_location
 from ui.directory.model import CorrespondentDelegate, from_display, initials, minimal, to_display
-from ui.directory.specialties import SPECIALTIES, options, short_label
 from ui.directory.view import DirectoryView, demo_screenshot
+from ui.specialties import SPECIALTIES, options, short_label
 
 # The offscreen platform says this whenever a top-level window is shown; it is not our bug.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

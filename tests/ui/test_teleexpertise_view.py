@@ -2,7 +2,9 @@
 (nadia.lefevre, the demo's declared expert) twice — one answered, one waiting. Lists and filter
 match the regional API; a new request reaches the server with the quota shown; the expert answers
 in her own session and the GP closes with a compte rendu; the fifth request for a patient in a
-year is refused in the server's words; the directory opens the form prefilled; offline is said."""
+year is refused in the server's words; the directory opens the form prefilled; the GP declares
+herself as expert in the app (found among the directory's experts), edits and withdraws; offline
+is said."""
 
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.ui import page_helpers
-from tests.ui.browser import UrlCatcher
 from tests.ui.conftest import run_sync
 from ui.teleexpertise.labels import OFFLINE_FR, quota_text
 from ui.teleexpertise.request import TeleexpertiseRequestDialog
@@ -221,7 +222,7 @@ def test_the_expert_answers_and_the_requester_closes_with_a_report(
     # The dermatologist's page: the GP's waiting request is among those she received.
     expert_view = make_view(expert_session)
     assert "Vous êtes déclaré comme télé-expert" in expert_view.profile_label.text()
-    assert not expert_view.declare_button.isVisibleTo(expert_view)
+    assert expert_view.declare_button.text() == "Modifier mes préférences d'expert"
     assert expert_view.status_label.text() == "1 demande attend votre avis."
     received = items(expert_view, received=True)
     row = next(i for i, t in enumerate(received) if t.status == "requested")
@@ -353,16 +354,72 @@ def test_the_directory_opens_the_form_with_the_expert(
     assert form not in TeleexpertiseRequestDialog._open
 
 
-def test_declaring_oneself_as_expert_opens_the_portal(
+def found_among_experts(qtbot: QtBot, session: AccountSession, me: str) -> bool:
+    page = run_sync(
+        qtbot, session.search_directory(DirectoryQuery(name="Garnier", experts_only=True))
+    )
+    return any((c.mailbox or "").casefold() == me.casefold() for c in page.correspondents)
+
+
+def test_declaring_editing_and_withdrawing_as_expert_in_the_app(
     qtbot: QtBot,
     ui_session: AccountSession,
-    browser: UrlCatcher,
     make_view: Callable[[AccountSession], TeleexpertiseView],
 ) -> None:
     view = make_view(ui_session)
+    qtbot.waitUntil(lambda: view.declare_button.isVisibleTo(view), timeout=WAIT)
+    assert not found_among_experts(qtbot, ui_session, view.me)
     qtbot.mouseClick(view.declare_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(browser.urls), timeout=WAIT)
-    assert browser.urls[0].startswith("http://127.0.0.1")
+    form = view.profile_dialog
+    assert form is not None
+    assert not form.withdraw_button.isVisibleTo(form)
+    assert not form.save_button.isEnabled()  # the activity is needed
+    form.activity_edit.setPlainText("Avis sur les plaies chroniques")
+    cardio = next(
+        form.specialty_list.item(i)
+        for i in range(form.specialty_list.count())
+        if form.specialty_list.item(i).data(Qt.ItemDataRole.UserRole) == "SM04"
+    )
+    cardio.setCheckState(Qt.CheckState.Checked)
+    form.documents_edit.setPlainText("Dernier bilan biologique\n\nPhotographies de la plaie")
+    form.delay_spin.setValue(3)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT)
+    saved = run_sync(qtbot, ui_session.expertise.profile())
+    assert saved.declared
+    assert saved.listed_in_directory
+    assert saved.specialties == ["SM04"]
+    assert saved.prerequisite_documents == ["Dernier bilan biologique", "Photographies de la plaie"]
+    assert saved.response_delay_days == 3
+    assert "Vous êtes déclaré comme télé-expert" in view.profile_label.text()
+    # A colleague searching the directory's experts finds me.
+    assert found_among_experts(qtbot, ui_session, view.me)
+
+    # Edit: the form opens filled; an error from the server is shown in French, form kept.
+    qtbot.mouseClick(view.declare_button, Qt.MouseButton.LeftButton)
+    form = view.profile_dialog
+    assert form is not None
+    assert form.withdraw_button.isVisibleTo(form)
+    assert form.activity_edit.toPlainText() == "Avis sur les plaies chroniques"
+    assert form.specialties() == ["SM04"]
+    assert form.delay_spin.value() == 3
+    form.documents_edit.setPlainText("x" * 301)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(form.error_label.property("error")), timeout=WAIT)
+    assert "300 caractères" in form.error_label.text()
+    assert form.isVisible()
+
+    # Withdraw: asked first (no → nothing), then yes → no longer among the experts.
+    form.confirm_withdraw = lambda _parent: False
+    qtbot.mouseClick(form.withdraw_button, Qt.MouseButton.LeftButton)
+    assert form.isVisible()
+    assert form.task is None
+    form.confirm_withdraw = lambda _parent: True
+    qtbot.mouseClick(form.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT)
+    assert not run_sync(qtbot, ui_session.expertise.profile()).declared
+    assert "pas déclaré comme télé-expert" in view.profile_label.text()
+    assert not found_among_experts(qtbot, ui_session, view.me)
 
 
 def test_offline_says_so_calmly(

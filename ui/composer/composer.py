@@ -30,12 +30,12 @@ from app.session import AccountSession
 from ui import i18n, tasks
 from ui.bridge import EventBridge
 from ui.composer.demo import demo_draft
-from ui.composer.documents import Document
-from ui.composer.inserting import Inserter, local_files
 from ui.composer.recipients import CARE_TEAM, Candidate
 from ui.composer.replies import Answer, answer_draft, own_text, passed_on, signature, signed
 from ui.composer.sending import Handed, hand_over, outgoing
 from ui.composer.view import ComposerView
+from ui.documents import Document
+from ui.inserting import Inserter, local_files
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 

@@ -37,10 +37,10 @@ from app.message.patient import format_ins
 from app.session import AccountSession
 from ui import theme
 from ui.composer.chips import Chip
-from ui.composer.documents import DocumentList
-from ui.composer.inserting import local_files
 from ui.composer.recipients import RecipientField
 from ui.composer.replies import written_end
+from ui.documents import DocumentList
+from ui.inserting import local_files
 from ui.plain import ElidedLabel, PlainLabel, plain_message_box, plain_text
 
 

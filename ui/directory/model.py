@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 from app.records import Correspondent, DirectoryPage
 from ui import theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_pill, pill_width
-from ui.directory.specialties import short_label
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.plain import paint_text, plain_text, plain_tooltip
+from ui.specialties import short_label
 
 CorrespondentRole = Qt.ItemDataRole.UserRole + 1
 FavoriteRole = Qt.ItemDataRole.UserRole + 2

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from app.records import CATEGORY_LABELS, DirectoryQuery, Near, mailbox_in
 from ui import theme
 from ui.directory.location import PracticeLocation
-from ui.directory.specialties import options as specialty_options
 from ui.plain import PlainLabel, plain_tooltip
+from ui.specialties import options as specialty_options
 
 PAGE_SIZE = 50
 DEFAULT_RADIUS_KM = 10

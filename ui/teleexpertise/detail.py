@@ -50,6 +50,7 @@ class TeleexpertiseDetail(QFrame):
         self.sections: dict[str, tuple[QLabel, QLabel]] = {}
         for key, heading in (
             ("question", self.tr("Question")),
+            ("documents", self.tr("Documents joints (dans la conversation)")),
             ("answer", self.tr("Réponse de l'expert")),
             ("report", self.tr("Compte rendu")),
         ):
@@ -122,7 +123,15 @@ class TeleexpertiseDetail(QFrame):
         if te.closed_at:
             lines.append(self.tr("Clôturée {when}").format(when=long_datetime(te.closed_at)))
         self.meta.setText("\n".join(lines))
-        for key, value in (("question", te.question), ("answer", te.answer), ("report", te.report)):
+        documents = "\n".join(
+            f"{d.name} — {d.type_label}" if d.type_label else d.name for d in te.documents
+        )
+        for key, value in (
+            ("question", te.question),
+            ("documents", documents),
+            ("answer", te.answer),
+            ("report", te.report),
+        ):
             head, text = self.sections[key]
             head.setVisible(bool(value))
             text.setVisible(bool(value))

@@ -84,6 +84,23 @@ def to_do_text(received: list[Teleexpertise], sent: list[Teleexpertise]) -> str:
     )
 
 
+def prerequisites_text(profile: ExpertProfile) -> str:
+    """What an expert asks of a request: the documents to join and the delay announced."""
+    documents = "".join(f"\n • {d}" for d in profile.prerequisite_documents)
+    lines = [
+        QCoreApplication.translate("Teleexpertise", "Documents demandés par l'expert :") + documents
+        if documents
+        else QCoreApplication.translate("Teleexpertise", "L'expert ne demande pas de document.")
+    ]
+    if profile.response_delay_days:
+        lines.append(
+            QCoreApplication.translate(
+                "Teleexpertise", "Délai de réponse annoncé : {days} jour(s)."
+            ).format(days=profile.response_delay_days)
+        )
+    return "\n".join(lines)
+
+
 def profile_text(profile: ExpertProfile | None) -> str:
     """Whether colleagues can ask me (declared as an expert, listed in the directory)."""
     if profile is None or not profile.declared:

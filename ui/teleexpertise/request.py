@@ -1,14 +1,17 @@
 """A new téléexpertise request: the expert (from the directory, through the navigator, experts
-only), the patient (the regional patient picker), the question. The quota left for the patient
-shows as soon as the patient is known; past 4 a year the server refuses, and its sentence is shown
-with the form kept open, the question not lost."""
+only), the patient (the regional patient picker), the question and the documents. Once the expert
+is chosen, the documents they ask for and their delay show; the requester joins documents typed,
+by « Joindre un document » or by dropping files, with the composer's own list and inserter. The
+quota left for the patient shows as soon as the patient is known; past 4 a year the server
+refuses, and its sentence is shown with the form kept open, the question not lost."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -21,13 +24,15 @@ from PySide6.QtWidgets import (
 from app.about import window_title
 from app.message.draft import ChosenPatient
 from app.records import Correspondent
-from app.regional.records import Quota, Teleexpertise
+from app.regional.records import ExpertProfile, Quota, Teleexpertise
 from app.session import AccountSession
 from ui import tasks, theme
+from ui.documents import DocumentList
+from ui.inserting import Inserter, local_files
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 from ui.plain import PlainLabel
-from ui.teleexpertise.labels import quota_text
+from ui.teleexpertise.labels import prerequisites_text, quota_text
 
 
 class TeleexpertiseRequestDialog(QDialog):
@@ -50,6 +55,7 @@ class TeleexpertiseRequestDialog(QDialog):
         self.patient: ChosenPatient | None = None
         self.quota: Quota | None = None
         self.quota_task: asyncio.Future[Any] | None = None
+        self.prerequisites_task: asyncio.Future[Any] | None = None
         self.send_task: asyncio.Future[Any] | None = None
         self.expert_dialog: QDialog | None = None
         self.patient_dialog: PatientDialog | None = None
@@ -76,6 +82,17 @@ class TeleexpertiseRequestDialog(QDialog):
         self.quota_label = PlainLabel()
         self.quota_label.setObjectName("hint")
         self.quota_label.setWordWrap(True)
+        self.prerequisites_label = PlainLabel()
+        self.prerequisites_label.setObjectName("hint")
+        self.prerequisites_label.setWordWrap(True)
+        self.documents = DocumentList()
+        self.attach_button = QPushButton(
+            theme.icon("mail-attachment"), self.tr("Joindre un document")
+        )
+        self.attach_button.setAutoDefault(False)
+        self.inserter = Inserter(
+            session, self.documents, self._notify, has_patient=lambda: False, window=self
+        )
         self.question_edit = QPlainTextEdit()
         self.question_edit.setPlaceholderText(
             self.tr("Votre question à l'expert : contexte, antécédents, ce que vous attendez…")
@@ -108,23 +125,35 @@ class TeleexpertiseRequestDialog(QDialog):
             row.addWidget(label, 1)
             row.addWidget(button)
             layout.addLayout(row)
+            if label is self.expert_label:
+                layout.addWidget(self.prerequisites_label)
         layout.addWidget(self.quota_label)
         head = PlainLabel(self.tr("Question"))
         head.setObjectName("fieldTitle")
         layout.addWidget(head)
         layout.addWidget(self.question_edit, 1)
+        documents_title = PlainLabel(self.tr("Documents"))
+        documents_title.setObjectName("fieldTitle")
+        layout.addWidget(documents_title)
+        layout.addWidget(self.documents)
         layout.addWidget(self.error_label)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.attach_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.send_button)
         layout.addLayout(buttons)
-        self.resize(560, 600)
+        self.resize(600, 720)
+        self.setAcceptDrops(True)
+        self.inserter.watch_drops((self.question_edit.viewport(),))
+        self.inserter.load_limits()
 
         self.expert_button.clicked.connect(lambda _checked=False: self.choose_expert())
         self.patient_button.clicked.connect(lambda _checked=False: self.choose_patient())
         self.send_button.clicked.connect(self.send)
         self.cancel_button.clicked.connect(self.reject)
+        self.attach_button.clicked.connect(lambda _checked=False: self.inserter.insert_documents())
+        self.documents.insert_requested.connect(self.inserter.insert_documents)
         self.question_edit.textChanged.connect(self._update)
         self.finished.connect(self._forget)
         TeleexpertiseRequestDialog._open.append(self)
@@ -135,8 +164,33 @@ class TeleexpertiseRequestDialog(QDialog):
         if self in TeleexpertiseRequestDialog._open:
             TeleexpertiseRequestDialog._open.remove(self)
 
-    def set_expert(self, expert: Correspondent | None) -> None:
+    def _notify(self, text: str, error: bool) -> None:
+        self.error_label.setText(text)
+        theme.restyle(self.error_label, error=error)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if local_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = local_files(event)
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # After the drop returns: the file manager must not wait on the type dialogs.
+        QTimer.singleShot(0, lambda: self.inserter.insert_files(files))
+
+    def set_expert(self, expert: Correspondent | None) -> asyncio.Future[Any] | None:
+        """The expert, and what they ask of a request (documents, delay), read for each one."""
+        if self.prerequisites_task is not None:
+            self.prerequisites_task.cancel()
         self.expert = expert
+        self.prerequisites_label.setText("")
         if expert is None:
             self.expert_label.setText(self.tr("Aucun expert choisi."))
         else:
@@ -147,6 +201,21 @@ class TeleexpertiseRequestDialog(QDialog):
                 f"{expert.display_name} — {details}" if details else expert.display_name
             )
         self._update()
+        if expert is None:
+            return None
+
+        def shown(profile: ExpertProfile) -> None:
+            self.prerequisites_label.setText(prerequisites_text(profile))
+
+        def failed(message: str) -> None:
+            self.prerequisites_label.setText(message)
+
+        profile = self.session.expertise.expert_profile(
+            practitioner_id=None if expert.mailbox else expert.practitioner_id,
+            address=expert.mailbox,
+        )
+        self.prerequisites_task = tasks.run(profile, self, shown, failed)
+        return self.prerequisites_task
 
     def set_patient(self, patient: ChosenPatient | None) -> asyncio.Future[Any] | None:
         """The patient, and the quota left for them, read for each patient chosen: a read still
@@ -182,11 +251,14 @@ class TeleexpertiseRequestDialog(QDialog):
         self.expert_dialog = navigator().choose_correspondents(
             self.session,
             self,
-            lambda people: self.set_expert(people[0]) if people else None,
+            lambda people: self._chosen(people[0]) if people else None,
             title=self.tr("Choisir un expert"),
             experts_only=True,
         )
         return self.expert_dialog
+
+    def _chosen(self, expert: Correspondent) -> None:
+        self.set_expert(expert)
 
     def choose_patient(self) -> PatientDialog:
         dialog = PatientDialog(self.session, self)
@@ -215,6 +287,7 @@ class TeleexpertiseRequestDialog(QDialog):
             question,
             expert_address=expert.mailbox,
             expert_practitioner_id=expert.practitioner_id,
+            documents=[d.outgoing() for d in self.documents.documents],
         )
 
         def done(te: Teleexpertise) -> None:

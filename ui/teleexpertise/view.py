@@ -20,14 +20,14 @@ from app.records import Correspondent
 from app.regional.expertise import asked_by
 from app.regional.records import (
     ExpertProfile,
-    PortalCode,
     Teleexpertise,
     TeleexpertiseStatus,
 )
 from app.session import AccountSession
-from ui import browser, tasks, theme
+from ui import tasks, theme
 from ui.cards import list_card
 from ui.plain import PlainLabel, plain_message_box
+from ui.teleexpertise.declare import ExpertProfileDialog
 from ui.teleexpertise.delegate import TeleexpertiseList, teleexpertise_model
 from ui.teleexpertise.detail import TeleexpertiseDetail
 from ui.teleexpertise.labels import FILTERS, OFFLINE_FR, profile_text, to_do_text, translated
@@ -89,13 +89,9 @@ class TeleexpertiseView(QWidget):
         self.profile_label = PlainLabel()
         self.profile_label.setObjectName("hint")
         self.profile_label.setWordWrap(True)
-        self.declare_button = QPushButton(
-            theme.icon("external-link"), self.tr("Se déclarer comme télé-expert")
-        )
-        self.declare_button.setToolTip(
-            self.tr("La déclaration se fait sur le portail régional, dans votre navigateur.")
-        )
+        self.declare_button = QPushButton(self.tr("Se déclarer comme télé-expert"))
         self.declare_button.setVisible(False)
+        self.profile_dialog: ExpertProfileDialog | None = None
         profile_row = QHBoxLayout()
         profile_row.setSpacing(8)
         profile_row.addWidget(self.profile_label, 1)
@@ -223,7 +219,12 @@ class TeleexpertiseView(QWidget):
     def show_profile(self, profile: ExpertProfile | None) -> None:
         self.profile = profile
         self.profile_label.setText(profile_text(profile))
-        self.declare_button.setVisible(profile is None or not profile.declared)
+        self.declare_button.setVisible(profile is not None)
+        self.declare_button.setText(
+            self.tr("Modifier mes préférences d'expert")
+            if profile is not None and profile.declared
+            else self.tr("Se déclarer comme télé-expert")
+        )
 
     # Selection and detail -----------------------------------------------------------------------
 
@@ -344,21 +345,13 @@ class TeleexpertiseView(QWidget):
         self.detail.flash(self.tr("Demande envoyée à {name}.").format(name=te.expert.name))
         self.refresh()
 
-    def declare_as_expert(self) -> asyncio.Future[Any]:
-        """The expert preferences are filled on the portal (FAQ), signed in by a one-time code;
-        without a code (offline, refused), the portal's own page, where the user signs in."""
-        urls = self.session.regional_urls
-
-        def opened(portal: PortalCode) -> None:
-            browser.open_link(portal.url, self)
-
-        def fallback(message: str) -> None:
-            if urls is not None:
-                browser.open_link(urls.expert_preferences_url, self)
-            else:
-                self._set_status(message)
-
-        return tasks.run(self.session.portal.code("expert"), self, opened, fallback)
+    def declare_as_expert(self) -> ExpertProfileDialog:
+        """The declaration form, filled with my profile (declare, edit, withdraw)."""
+        dialog = ExpertProfileDialog(self.session, self.profile, self)
+        dialog.saved.connect(self.show_profile)
+        self.profile_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)

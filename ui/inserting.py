@@ -1,9 +1,10 @@
-"""Documents into the message being written: "Insérer un document" (the file dialog), or files
-dropped from the file manager, then the type of each file (one question per file), each checked
-against the server's size limits before it joins the list — the server would refuse the whole
-message later, after the upload, and the user is better told now which file is too large.
+"""Documents into the message being written (the composer, the téléexpertise request):
+"Insérer un document" (the file dialog), or files dropped from the file manager, then the type of
+each file (one question per file), each checked against the server's size limits before it joins
+the list — the server would refuse the whole message later, after the upload, and the user is
+better told now which file is too large.
 
-An `Inserter` belongs to one composer (its QObject parent): the composer gives it the document
+An `Inserter` belongs to one window (its QObject parent): the window gives it the document
 list, a way to tell the user and whether a patient is chosen (the patient's package counts in the
 sizes). What asks the type and what chooses the files are attributes, so that tests (and other
 front ends) can answer without a dialog."""
@@ -22,7 +23,7 @@ from app.errors import CoreError
 from app.outbox.limits import SendLimits, check_sizes, fetch_limits
 from app.session import AccountSession
 from ui import file_dialogs, tasks
-from ui.composer.documents import Document, DocumentList, ask_type
+from ui.documents import Document, DocumentList, ask_type
 
 log = logging.getLogger("monsisra.ui.composer")
 

@@ -1,5 +1,6 @@
-"""Documents of a message: the type dialog ("de quel type de document s'agit-il ?"), the list with
-name, type, size and a cross to remove, and French sizes (Ko, Mo).
+"""Documents of a message or of a téléexpertise request: the type dialog ("de quel type de
+document s'agit-il ?"), the list with name, type, size and a cross to remove, and French sizes
+(Ko, Mo).
 
 Every document carries a type from the JDV_J07 list (DESIGN §2.5): its label travels in the
 attachment's Content-Description and in the IHE_XDM.ZIP. "Autre" is last, and is what a document
