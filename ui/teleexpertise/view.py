@@ -24,7 +24,7 @@ from app.regional.records import (
     TeleexpertiseStatus,
 )
 from app.session import AccountSession
-from ui import tasks, theme
+from ui import browser, tasks, theme
 from ui.cards import list_card
 from ui.plain import PlainLabel, plain_message_box
 from ui.teleexpertise.declare import ExpertProfileDialog
