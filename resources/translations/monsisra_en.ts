@@ -3324,7 +3324,7 @@ Telephone</translation>
 <context>
     <name>Teleexpertise</name>
     <message>
-        <location filename="../../ui/teleexpertise/labels.py" line="+13"/>
+        <location filename="../../ui/teleexpertise/labels.py" line="+14"/>
         <source>Demandée</source>
         <translation>Requested</translation>
     </message>
@@ -3414,9 +3414,14 @@ Telephone</translation>
         <translation>The expert asks for no document.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Délai de réponse annoncé : {days} jour(s).</source>
-        <translation>Announced response time: {days} day(s).</translation>
+        <location line="+3"/>
+        <source>Délai de réponse annoncé : {days} jour.</source>
+        <translation>Announced response time: {days} day.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Délai de réponse annoncé : {days} jours.</source>
+        <translation>Announced response time: {days} days.</translation>
     </message>
     <message>
         <location line="+10"/>

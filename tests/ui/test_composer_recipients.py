@@ -248,3 +248,25 @@ def test_the_sent_mailbox_is_counted_in_a_worker_thread_not_at_each_keystroke(
     assert len(counted_on) == 1  # once per field
     assert field.candidates[0].name == "Dr Karim Benali"  # written to most: first
     assert field.candidates[0].source == RECENT
+
+
+def test_a_suggestion_names_the_specialty_as_people_say_it_without_its_register_code() -> None:
+    from app.records import Correspondent
+    from ui.composer.candidates import from_correspondent, from_favorite
+
+    person = Correspondent(
+        kind="practitioner",
+        id="role-1",
+        display_name="Dr Karim Benali",
+        specialty_label="Cardiologie et Maladies vasculaires (SM)",
+        city="Lyon",
+        mailboxes=("karim.benali@ch-lyon.mssante.fr",),
+    )
+    suggested = from_correspondent(person)
+    assert suggested is not None
+    assert suggested.detail == "Cardiologie et Maladies vasculaires · Lyon"
+    starred = from_favorite(
+        "karim.benali@ch-lyon.mssante.fr",
+        {"name": "Dr Karim Benali", "specialty_label": "Cardiologie et Maladies vasculaires (SM)"},
+    )
+    assert starred.detail == "Cardiologie et Maladies vasculaires"

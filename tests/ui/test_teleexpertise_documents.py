@@ -51,8 +51,11 @@ def test_the_request_form_shows_the_experts_prerequisites_and_delay(
     qtbot.waitUntil(lambda: "Photographies" in form.prerequisites_label.text(), timeout=WAIT)
     assert form.prerequisites_label.text() == (
         "Documents demandés par l'expert :\n • Photographies de la lésion\n"
-        " • Dernier bilan biologique\nDélai de réponse annoncé : 2 jour(s)."
+        " • Dernier bilan biologique\nDélai de réponse annoncé : 2 jours."
     )
+    # The expert's specialty as people say it, without its register code ("(SM)").
+    assert "(SM)" not in form.expert_label.text()
+    assert "Dermatologie" in form.expert_label.text()
     form.set_expert(None)
     assert form.prerequisites_label.text() == ""
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.records import Address, AtHand, Correspondent
+from app.records import Address, AtHand, Correspondent, specialty_label
 from app.text import fold
 
 MAX_PROPOSALS = 12
@@ -86,9 +86,8 @@ def merge(*groups: Iterable[Candidate], counts: dict[str, int] | None = None) ->
 def from_correspondent(person: Correspondent, source: str = DIRECTORY) -> Candidate | None:
     if not person.mailbox:
         return None
-    detail = " · ".join(
-        part for part in (person.specialty_label or person.profession_label, person.city) if part
-    )
+    about = specialty_label(person.specialty_label) or person.profession_label
+    detail = " · ".join(part for part in (about, person.city) if part)
     return Candidate(person.display_name, person.mailbox, detail, source, person.distance_km)
 
 
@@ -98,7 +97,7 @@ def from_favorite(address: str, display: Mapping[str, Any]) -> Candidate:
     detail = " · ".join(
         str(p)
         for p in (
-            display.get("specialty_label") or display.get("profession_label"),
+            specialty_label(display.get("specialty_label")) or display.get("profession_label"),
             display.get("city"),
         )
         if p

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.regional.records import ExpertProfile, Quota, Teleexpertise, TeleexpertiseStatus
+from ui.i18n import plural
 from ui.palette import PILL_GOOD, PILL_OVER, PILL_WAITING
 
 STATUS_LABELS = {
@@ -92,12 +93,12 @@ def prerequisites_text(profile: ExpertProfile) -> str:
         if documents
         else QCoreApplication.translate("Teleexpertise", "L'expert ne demande pas de document.")
     ]
-    if profile.response_delay_days:
-        lines.append(
-            QCoreApplication.translate(
-                "Teleexpertise", "Délai de réponse annoncé : {days} jour(s)."
-            ).format(days=profile.response_delay_days)
+    if days := profile.response_delay_days:
+        one = QCoreApplication.translate("Teleexpertise", "Délai de réponse annoncé : {days} jour.")
+        many = QCoreApplication.translate(
+            "Teleexpertise", "Délai de réponse annoncé : {days} jours."
         )
+        lines.append(plural(days, one, many).format(days=days))
     return "\n".join(lines)
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.about import window_title
 from app.message.draft import ChosenPatient
-from app.records import Correspondent
+from app.records import Correspondent, specialty_label
 from app.regional.records import ExpertProfile, Quota, Teleexpertise
 from app.session import AccountSession
 from ui import tasks, theme
@@ -194,7 +194,7 @@ class TeleexpertiseRequestDialog(QDialog):
         if expert is None:
             self.expert_label.setText(self.tr("Aucun expert choisi."))
         else:
-            about = expert.specialty_label or expert.profession_label or ""
+            about = specialty_label(expert.specialty_label) or expert.profession_label or ""
             where = expert.city
             details = " · ".join(x for x in (about, where) if x)
             self.expert_label.setText(
