@@ -188,6 +188,10 @@ class PlainLabel(_Label):
         self._text = plain_text(text)
         self._show()
 
+    def clear(self) -> None:
+        """Empty, `text` included: QLabel's own would leave the text kept here to come back."""
+        self.setText("")
+
     def setWordWrap(self, on: bool) -> None:
         super().setWordWrap(on)
         self._show()

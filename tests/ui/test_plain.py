@@ -127,3 +127,15 @@ def test_a_long_word_from_outside_does_not_widen_its_window(qtbot: QtBot) -> Non
     rich.setWordWrap(True)
     rich.set_markup("<b>{name}</b>", name="y" * 400)
     assert rich.minimumSizeHint().width() <= WRAPPED_MIN_WIDTH
+
+
+def test_a_cleared_label_stays_empty_for_its_readers_and_when_it_wraps_again(
+    qtbot: QtBot,
+) -> None:
+    label = PlainLabel("Quota : 3 téléexpertises restantes")
+    qtbot.addWidget(label)
+    label.clear()
+    assert label.text() == ""
+    label.setWordWrap(True)  # shows its text again: none
+    assert QLabel.text(label) == ""
+    assert label.accessibleName() == ""
