@@ -291,6 +291,7 @@ def test_an_error_of_the_server_is_shown_in_french(
     qtbot.waitUntil(lambda: bool(view.feedback_label.property("error")), timeout=WAIT)
     assert view.feedback_label.text() == "Cette téléexpertise est déjà clôturée."
     assert view.action_edit.toPlainText() == "Un second compte rendu."  # not lost
+    assert view.close_button.isEnabled()  # not stuck "busy" after the refusal
 
 
 def test_the_fifth_request_for_a_patient_is_refused_in_french(
@@ -323,6 +324,7 @@ def test_the_fifth_request_for_a_patient_is_refused_in_french(
     assert form.error_label.property("error")
     assert form.isVisible()  # kept open: the question is not lost
     assert form.question_edit.toPlainText() == "Une cinquième question."
+    assert form.send_button.isEnabled()  # for another patient, or next year: not stuck "busy"
     mine = run_sync(qtbot, client.teleexpertises())
     assert sum(1 for t in mine if t.patient.id == target.id) == 4
 

@@ -295,6 +295,8 @@ class TeleexpertiseRequestDialog(QDialog):
             self.accept()
 
         def failed(message: str) -> None:
+            # Called from within the task, not yet done: it must not count as busy any more.
+            self.send_task = None
             self.error_label.setText(message)
             theme.restyle(self.error_label, error=True)
             self._update()

@@ -309,7 +309,9 @@ class TeleexpertiseView(QWidget):
         return self._act(self.session.expertise.close(te.id, text), success)
 
     def _act(self, change: Coroutine[Any, Any, Teleexpertise], success: str) -> asyncio.Future[Any]:
+        # Both run from within the task, not yet done: it must not count as busy any more.
         def done(updated: Teleexpertise) -> None:
+            self.action_task = None
             self.action_edit.clear()
             for model in (self.sent_model, self.received_model):
                 model.replace(updated)
@@ -320,6 +322,7 @@ class TeleexpertiseView(QWidget):
             self.refresh()
 
         def failed(message: str) -> None:
+            self.action_task = None
             self.detail.flash(message, error=True)
             self._update_actions()
 
