@@ -233,6 +233,12 @@ class Expertise:
                         "Le nom d'un document joint n'est pas valable : renommez le fichier.",
                         "invalid_document_name",
                     )
+                if any(c < " " for c in document.type_label or ""):  # it becomes a header
+                    raise bad_request(
+                        "Le type d'un document joint n'est pas valable : choisissez-le dans la "
+                        "liste.",
+                        "invalid_document_type",
+                    )
                 info = self._sandbox.blobs.info(conn, caller.id, document.blob_id)
                 if info is None:
                     raise bad_request(

@@ -132,6 +132,9 @@ def test_documents_of_a_request_arrive_named_and_typed(trio: Any) -> None:
     ask = {"expertAddress": BOB.email, "patientId": patient["id"], "question": "Plaie ?"}
     bad = {"blobId": blob, "name": "a/b.pdf"}
     assert_error(alice.post("/teleexpertises", json={**ask, "documents": [bad]}), 400)
+    # The type becomes a header of the message: a line break in it is refused, not a 500.
+    forged = {"blobId": blob, "name": "b.pdf", "typeLabel": "CR\r\nBcc: x@example.com"}
+    assert_error(alice.post("/teleexpertises", json={**ask, "documents": [forged]}), 400)
     document = {"blobId": blob, "name": "bilan.pdf", "typeLabel": "CR d'examens biologiques"}
     r = alice.post("/teleexpertises", json={**ask, "documents": [document]})
     assert r.status_code == 201, r.text
