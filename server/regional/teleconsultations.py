@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from server.accounts import Account
+from server.regional import invitations
 from server.regional.common import PARIS, new_id, now, to_datetime
 from server.regional.delegations import delegated, not_delegated
 from server.regional.errors import bad_request, conflict, forbidden, not_found
@@ -29,7 +30,6 @@ from server.regional.models import (
     TeleconsultationUpdate,
 )
 from server.regional.patients import clean_email, clean_mobile, parse_date
-from server.urls import PORTAL_PATH
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -38,10 +38,6 @@ DEFAULT_MINUTES = 20
 MAX_MINUTES = 480
 MAX_AHEAD_DAYS = 730
 _ROLES_THAT_MANAGE = ("teleconsultant", "planner")
-
-
-def join_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{PORTAL_PATH}/telemedecine/join/{token}"
 
 
 @dataclass(frozen=True)
@@ -231,8 +227,8 @@ class Teleconsultations:
             self.require_manager(conn, caller, row)
             _require_changeable(row, "annulée")
             conn.execute(
-                "UPDATE regional_teleconsultations SET status = 'cancelled', cancel_reason = ? "
-                "WHERE id = ?",
+                "UPDATE regional_teleconsultations SET status = 'cancelled', cancel_reason = ?, "
+                "sequence = sequence + 1 WHERE id = ?",
                 (reason.strip(), tc_id),
             )
             self.record_invitations(conn, tc_id, base_url, "cancellation")
@@ -376,7 +372,7 @@ class Teleconsultations:
                 patient_id=p["patient_id"],
                 email=p["email"],
                 mobile=p["mobile"],
-                join_url=join_url(base_url, p["join_token"]) if shown else None,
+                join_url=invitations.join_url(base_url, p["join_token"]) if shown else None,
             )
 
         lead = next(p for p in parts if p["role"] == "teleconsultant")
@@ -409,7 +405,7 @@ class Teleconsultations:
             online_payment=Payment(amount=payment / 100) if payment is not None else None,
             payment_status=_payment_status(row),
             sequence=row["sequence"],
-            join_url=join_url(base_url, own["join_token"]) if own else None,
+            join_url=invitations.join_url(base_url, own["join_token"]) if own else None,
             cancel_reason=row["cancel_reason"],
             created_at=to_datetime(row["created_at"]),
         )
@@ -505,69 +501,8 @@ class Teleconsultations:
         kind: str,
         only: list[sqlite3.Row] | None = None,
     ) -> None:
-        """Records the e-mails and SMS the platform sends (the sandbox sends nothing out)."""
-        tc = conn.execute(
-            "SELECT * FROM regional_teleconsultations WHERE id = ?", (tc_id,)
-        ).fetchone()
-        parts = conn.execute(
-            "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
-            "ORDER BY position",
-            (tc_id,),
-        ).fetchall()
-        lead = next(p for p in parts if p["role"] == "teleconsultant")
-        if only is not None:
-            parts = only
-        when = to_datetime(tc["start"])
-        day = f"{when:%d/%m/%Y} à {when:%H:%M}"
-        payment = tc["payment_cents"]
-        for p in parts:
-            if p["role"] == "teleconsultant" and tc["planner_account_id"] == p["account_id"]:
-                continue  # who planned it needs no invitation
-            channels: list[str] = []
-            if p["role"] == "patient":
-                channels = json.loads(tc["channels"])
-            else:
-                channels = [c for c, v in (("email", p["email"]), ("sms", p["mobile"])) if v]
-            url = join_url(base_url, p["join_token"])
-            for channel in channels:
-                recipient = p["email"] if channel == "email" else p["mobile"]
-                if not recipient:
-                    continue
-                if kind != "cancellation":
-                    subject = f"Téléconsultation avec {lead['name']} le {day}"
-                    if kind == "update":
-                        subject = f"Modifiée : {subject}"
-                    text = (
-                        f"Bonjour {p['name']},\n{lead['name']} vous propose une téléconsultation "
-                        f"le {day}. Le moment venu, ouvrez ce lien dans votre navigateur (Chrome, "
-                        f"Edge ou Firefox), ou avec l'application eConsultSara sur smartphone : "
-                        f"{url}"
-                    )
-                    if payment is not None and p["role"] == "patient":
-                        amount = f"{payment / 100:.2f}".replace(".", ",")
-                        text += f"\nUn paiement en ligne de {amount} € vous sera demandé."
-                else:
-                    subject = f"Annulation de la téléconsultation du {day}"
-                    text = (
-                        f"Bonjour {p['name']},\nla téléconsultation avec {lead['name']} prévue le "
-                        f"{day} est annulée. Motif : {tc['cancel_reason']}"
-                    )
-                conn.execute(
-                    "INSERT INTO regional_invitations (id, teleconsultation_id, kind, channel, "
-                    "recipient, recipient_name, subject, text, sent_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        new_id("inv"),
-                        tc_id,
-                        kind,
-                        channel,
-                        recipient,
-                        p["name"],
-                        subject if channel == "email" else None,
-                        text,
-                        now(),
-                    ),
-                )
+        """Tells the participants (server/regional/invitations.py)."""
+        invitations.send(self._sandbox, conn, tc_id, base_url, kind, only)
 
 
 def _require_changeable(row: sqlite3.Row, done: str) -> None:
