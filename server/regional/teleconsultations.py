@@ -61,6 +61,8 @@ class JoinInfo:
     start: dt.datetime
     end: dt.datetime
     status: str
+    # The online payment asked of the patient (cents), None when none is asked of this reader.
+    payment_due: int | None = None
 
 
 class Teleconsultations:
@@ -323,6 +325,7 @@ class Teleconsultations:
                 "AND role = 'teleconsultant'",
                 (row["id"],),
             ).fetchone()
+        asked = row["role"] == "patient" and row["paid_at"] is None
         return JoinInfo(
             teleconsultation_id=row["id"],
             name=row["name"],
@@ -331,7 +334,22 @@ class Teleconsultations:
             start=to_datetime(row["start"]),
             end=to_datetime(row["end"]),
             status=_status(row),
+            payment_due=row["payment_cents"] if asked else None,
         )
+
+    def pay(self, token: str) -> JoinInfo | None:
+        """Records the patient's online payment (the sandbox's simulated provider): only the
+        patient's link pays, once, while the teleconsultation is still to come."""
+        info = self.join_info(token)
+        if info is None or info.payment_due is None or info.status != "planned":
+            return info
+        with self._sandbox.db.write() as conn:
+            conn.execute(
+                "UPDATE regional_teleconsultations SET paid_at = ? WHERE id = ? "
+                "AND paid_at IS NULL AND payment_cents IS NOT NULL",
+                (now(), info.teleconsultation_id),
+            )
+        return self.join_info(token)
 
     # --- helpers ---------------------------------------------------------------------------------
 
