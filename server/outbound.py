@@ -12,8 +12,10 @@ import logging
 import smtplib
 import sqlite3
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from server.mail.mime import utc_date
 from server.storage import Database
 
 log = logging.getLogger(__name__)
@@ -99,4 +101,11 @@ class SmsNotifier:
                 "ORDER BY seq",
                 (sender_account_id,),
             ).fetchall()
-        return [{"recipient": r[0], "text": r[1], "sentAt": r[2]} for r in rows]
+        return [
+            {
+                "recipient": r["recipient"],
+                "text": r["text"],
+                "sentAt": utc_date(datetime.fromtimestamp(r["sent_at"], UTC)),
+            }
+            for r in rows
+        ]
