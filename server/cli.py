@@ -62,6 +62,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="behind a reverse proxy: the client's address is the last one of X-Forwarded-For",
     )
+    p.add_argument(
+        "--smtp-relay",
+        metavar="HOST:PORT",
+        help="relay mail to outside addresses through this SMTP server (else only recorded)",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -77,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         access_token_lifetime=args.token_lifetime,
         max_size_upload=args.max_upload,
         behind_proxy=args.behind_proxy,
+        smtp_relay=args.smtp_relay,
     )
     sandbox = Sandbox(config)
     try:

@@ -55,6 +55,9 @@ class ServerConfig:
     changes_history: int = 10_000
     # The domain of the mailboxes hosted by this sandbox; other domains are "outside".
     mail_domain: str = "sisra-demo.mssante.fr"
+    # Mail to addresses outside the sandbox is recorded (GET /sandbox/sent-outside) and, when
+    # this is set ("host:port"), also relayed through that SMTP server (server/outbound.py).
+    smtp_relay: str | None = None
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
 

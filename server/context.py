@@ -14,6 +14,7 @@ from server.jmap.changes import ChangeLog
 from server.mail.blobs import BlobStore
 from server.mail.store import MailStore
 from server.notify import StateBroker
+from server.outbound import OutboundMail, SmsNotifier
 from server.refusals import Refusals
 from server.regional.store import RegionalStore
 from server.storage import Database
@@ -31,6 +32,8 @@ class Sandbox:
         self.auth = Authenticator(self)
         self.changes = ChangeLog(self.db, self.broker.publish, config.changes_history)
         self.blobs = BlobStore(self)
+        self.outbound = OutboundMail(self.db, config.smtp_relay)
+        self.sms = SmsNotifier(self.db)
         self.mail = MailStore(self)
         self.directory = DirectoryStore(self)
         self.regional = RegionalStore(self)

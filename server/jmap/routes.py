@@ -59,3 +59,10 @@ def sent_outside(request: Request, sandbox: SandboxDep) -> dict[str, Any]:
     """What the caller sent to addresses outside the sandbox (nothing actually leaves)."""
     account = sandbox.auth.required(request)
     return {"list": sandbox.mail.sent_outside(account.id)}
+
+
+@router.get("/sandbox/sms")
+def sent_sms(request: Request, sandbox: SandboxDep) -> dict[str, Any]:
+    """The SMS the caller sent (teleconsultation invitations): recorded, never sent anywhere."""
+    account = sandbox.auth.required(request)
+    return {"list": sandbox.sms.sent(account.id)}

@@ -515,3 +515,10 @@ def build_message(draft: Draft, domain: str) -> bytes:
         if att.description:
             part["Content-Description"] = att.description
     return msg.as_bytes(policy=_AS_IS)
+
+
+def plain_text(raw: bytes) -> str:
+    """The text a reader shows first: the message's text body parts, decoded."""
+    data = parse_message(raw).data
+    values: dict[str, Json] = data["bodyValues"]
+    return "\n".join(values[pid]["value"] for pid in data["textBody"] if pid in values)

@@ -101,7 +101,9 @@ MIGRATIONS = [
         sent_at INTEGER NOT NULL
     );
     CREATE INDEX sent_outside_by_sender ON sent_outside (sender_account_id);
-    """
+    """,
+    # Issue 13 §1: what an outside recipient reads (the patient's invitation), for the demo.
+    "ALTER TABLE sent_outside ADD COLUMN text TEXT",
 ]
 
 # Role, French name, sort order: the folders every account starts with.
@@ -444,7 +446,9 @@ class MailStore:
         sender_account_id: str | None = None,
         received_at: datetime | None = None,
     ) -> DeliveryReport:
-        """Sandbox addresses get a copy in their Inbox; the rest is recorded as sent outside."""
+        """Sandbox addresses get a copy in their Inbox; the rest goes out through the sandbox's
+        outbound path (recorded, relayed when a relay is set: server/outbound.py). Joins the
+        caller's write transaction when there is one."""
         headers = email.message_from_bytes(raw, policy=email.policy.compat32)
         message_ids = mime.as_message_ids(headers.get("message-id"))
         subject = mime.as_text(headers.get("subject"))
@@ -462,24 +466,23 @@ class MailStore:
                     self.import_message(account.id, raw, received_at=received_at)
                     local.append(address)
                     continue
-                conn.execute(
-                    "INSERT INTO sent_outside (sender_account_id, recipient, message_id, subject, "
-                    "sent_at) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        sender_account_id,
-                        address,
-                        message_ids[0] if message_ids else None,
-                        subject,
-                        _epoch(received_at),
-                    ),
-                )
                 outside.append(address)
+            self._sandbox.outbound.send(
+                conn,
+                sender_account_id,
+                outside,
+                raw,
+                message_ids[0] if message_ids else None,
+                subject,
+                mime.plain_text(raw),
+                _epoch(received_at),
+            )
         return DeliveryReport(local=local, outside=outside)
 
     def sent_outside(self, sender_account_id: str) -> list[dict[str, Any]]:
         with self._sandbox.db.read() as conn:
             rows = conn.execute(
-                "SELECT recipient, message_id, subject, sent_at FROM sent_outside "
+                "SELECT recipient, message_id, subject, text, sent_at FROM sent_outside "
                 "WHERE sender_account_id = ? ORDER BY seq",
                 (sender_account_id,),
             ).fetchall()
@@ -488,6 +491,7 @@ class MailStore:
                 "recipient": r["recipient"],
                 "messageId": r["message_id"],
                 "subject": r["subject"],
+                "text": r["text"],
                 "sentAt": mime.utc_date(datetime.fromtimestamp(r["sent_at"], UTC)),
             }
             for r in rows

@@ -27,6 +27,7 @@ from server.regional.common import born
 from server.regional.errors import RegionalError
 from server.regional.models import ExpertProfile, Patient
 from server.regional.portal_codes import SESSION_LIFETIME
+from server.regional.teleconsultations import JoinInfo
 from server.regional.validation import normalize_ins
 from server.urls import PORTAL_PATH
 
@@ -269,12 +270,43 @@ def join(sandbox: SandboxDep, token: str) -> Response:
             "(Chrome, Edge ou Firefox). Sur smartphone, ouvrez ce lien avec l'application "
             "eConsultSara."
         )
-    body = (
+    greeting = (
         f"<p>Bonjour {escape(info.name)},</p><p>Téléconsultation avec "
         f"{escape(info.teleconsultant)} le {info.start:%d/%m/%Y} de {info.start:%H:%M} à "
-        f"{info.end:%H:%M}.</p><p>{escape(state)}</p>"
+        f"{info.end:%H:%M}.</p>"
     )
-    return HTMLResponse(page("Salle d'attente de téléconsultation", body))
+    if info.payment_due is not None and info.status == "planned":
+        return HTMLResponse(
+            page("Paiement de la téléconsultation", greeting + _payment(info, token))
+        )
+    return HTMLResponse(
+        page("Salle d'attente de téléconsultation", greeting + f"<p>{escape(state)}</p>")
+    )
+
+
+def _payment(info: JoinInfo, token: str) -> str:
+    """The sandbox's stand-in for a payment provider's page: nothing is charged, and it says so."""
+    amount = f"{(info.payment_due or 0) / 100:.2f}".replace(".", ",")
+    action = f"{PORTAL_PATH}/telemedecine/join/{token}/pay"
+    return (
+        '<p class="simulated"><strong>Paiement simulé — environnement de démonstration</strong> : '
+        "aucune somme n'est prélevée, aucune carte n'est demandée.</p>"
+        f"<p>Avant d'entrer en salle d'attente, réglez la téléconsultation : "
+        f"<strong>{amount} €</strong>.</p>"
+        f'<form method="post" action="{escape(action, quote=True)}">'
+        f"<button>Payer {amount} € (simulation)</button></form>"
+    )
+
+
+@router.post("/telemedecine/join/{token}/pay", response_model=None)
+def pay(sandbox: SandboxDep, token: str) -> Response:
+    """Records the payment, then back to the join link: the waiting room (303, so that a
+    reload does not post again)."""
+    info = sandbox.regional.teleconsultations.pay(token)
+    if info is None:
+        body = "<p>Ce lien de téléconsultation n'est pas valide. Vérifiez l'invitation reçue.</p>"
+        return HTMLResponse(page("Téléconsultation", body), status_code=404)
+    return RedirectResponse(f"{PORTAL_PATH}/telemedecine/join/{token}", status_code=303)
 
 
 _FORM = (

@@ -235,6 +235,38 @@ class Participant(Wire):
     )
 
 
+PaymentStatus = Literal["pending", "paid"]
+
+
+class TeleconsultationUpdate(Wire):
+    """A change to a planned teleconsultation: only the fields given change; `onlinePayment`
+    given as null withdraws the payment request, `participants` replaces the other participants."""
+
+    start: dt.datetime | None = Field(
+        default=None, description="Début (ISO 8601 ; sans fuseau : heure de Paris)."
+    )
+    duration_minutes: int | None = Field(
+        default=None, ge=5, le=480, description="Durée en minutes."
+    )
+    end: dt.datetime | None = Field(default=None, description="Fin, à la place de la durée.")
+    motive: str | None = Field(default=None, max_length=500, description="Motif.")
+    online_payment: Payment | None = Field(
+        default=None, description="Demande de paiement en ligne (null : aucune)."
+    )
+    patient_email: str | None = Field(
+        default=None, max_length=254, description="E-mail du patient."
+    )
+    patient_mobile: str | None = Field(
+        default=None, max_length=30, description="Mobile du patient."
+    )
+    channels: list[Channel] | None = Field(
+        default=None, min_length=1, max_length=2, description="Canaux d'invitation du patient."
+    )
+    participants: list[ParticipantIn] | None = Field(
+        default=None, max_length=10, description="Les autres participants (remplace la liste)."
+    )
+
+
 class Teleconsultation(Wire):
     id: str = Field(description="Identifiant.")
     status: TeleconsultationStatus = Field(description="planned, done ou cancelled.")
@@ -248,6 +280,10 @@ class Teleconsultation(Wire):
     participants: list[Participant] = Field(description="Les autres participants.")
     channels: list[Channel] = Field(description="Canaux d'invitation du patient.")
     online_payment: Payment | None = Field(description="Paiement en ligne demandé.")
+    payment_status: PaymentStatus | None = Field(
+        default=None, description="pending (en attente) ou paid (payé) ; null sans paiement."
+    )
+    sequence: int = Field(default=0, description="Nombre de modifications (SEQUENCE iCalendar).")
     join_url: str | None = Field(description="Mon lien de connexion.")
     cancel_reason: str | None = Field(description="Motif d'annulation.")
     created_at: dt.datetime = Field(description="Date de planification.")
@@ -264,7 +300,9 @@ class CancelRequest(Wire):
 class Invitation(Wire):
     id: str = Field(description="Identifiant.")
     teleconsultation_id: str = Field(description="La téléconsultation.")
-    kind: Literal["invitation", "cancellation"] = Field(description="Invitation ou annulation.")
+    kind: Literal["invitation", "update", "cancellation"] = Field(
+        description="Invitation, modification ou annulation."
+    )
     channel: Channel = Field(description="email ou sms.")
     recipient: str = Field(description="Adresse e-mail ou numéro de mobile.")
     recipient_name: str = Field(description="Nom du destinataire.")

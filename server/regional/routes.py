@@ -46,6 +46,7 @@ from server.regional.models import (
     Teleconsultation,
     TeleconsultationCreate,
     TeleconsultationList,
+    TeleconsultationUpdate,
     Teleexpertise,
     TeleexpertiseCreate,
     TeleexpertiseList,
@@ -290,6 +291,25 @@ def cancel_teleconsultation(
     caller = _caller(request, sandbox)
     return sandbox.regional.teleconsultations.cancel(
         caller, teleconsultation_id, body.reason, _base(request)
+    )
+
+
+@router.patch(
+    "/teleconsultations/{teleconsultation_id}",
+    response_model=Teleconsultation,
+    summary="Modifier une téléconsultation",
+    responses={
+        400: {"model": ErrorBody, "description": "Données invalides."},
+        403: {"model": ErrorBody, "description": "Je ne fais que participer, ou plus délégué."},
+        409: {"model": ErrorBody, "description": "Annulée ou passée."},
+    },
+)
+def edit_teleconsultation(
+    request: Request, sandbox: SandboxDep, teleconsultation_id: str, body: TeleconsultationUpdate
+) -> Teleconsultation:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.teleconsultations.edit(
+        caller, teleconsultation_id, body, _base(request)
     )
 
 

@@ -215,6 +215,12 @@ MIGRATIONS: list[Migration] = [
     ALTER TABLE regional_expert_profiles ADD COLUMN response_delay_days INTEGER;
     ALTER TABLE regional_teleexpertises ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';
     """,
+    # Issue 13 §1: a teleconsultation is edited (its iCalendar SEQUENCE counts the changes) and
+    # its online payment is recorded when the patient pays.
+    """
+    ALTER TABLE regional_teleconsultations ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE regional_teleconsultations ADD COLUMN paid_at INTEGER;
+    """,
 ]
 
 

@@ -8,10 +8,12 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from server.accounts import Account
+from server.regional import invitations
 from server.regional.common import PARIS, new_id, now, to_datetime
 from server.regional.delegations import delegated, not_delegated
 from server.regional.errors import bad_request, conflict, forbidden, not_found
@@ -21,12 +23,13 @@ from server.regional.models import (
     ParticipantIn,
     ParticipantRole,
     Payment,
+    PaymentStatus,
     Teleconsultation,
     TeleconsultationCreate,
     TeleconsultationStatus,
+    TeleconsultationUpdate,
 )
 from server.regional.patients import clean_email, clean_mobile, parse_date
-from server.urls import PORTAL_PATH
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -35,10 +38,6 @@ DEFAULT_MINUTES = 20
 MAX_MINUTES = 480
 MAX_AHEAD_DAYS = 730
 _ROLES_THAT_MANAGE = ("teleconsultant", "planner")
-
-
-def join_url(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}{PORTAL_PATH}/telemedecine/join/{token}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,8 @@ class JoinInfo:
     start: dt.datetime
     end: dt.datetime
     status: str
+    # The online payment asked of the patient (cents), None when none is asked of this reader.
+    payment_due: int | None = None
 
 
 class Teleconsultations:
@@ -74,26 +75,14 @@ class Teleconsultations:
         self, caller: Account, body: TeleconsultationCreate, base_url: str
     ) -> Teleconsultation:
         teleconsultant = self._teleconsultant(caller, body)
-        start, end = _times(body)
+        start, end = _times(body.start, body.duration_minutes, body.end)
         with self._sandbox.db.read() as conn:
             if not delegated(conn, teleconsultant.id, caller.id):
                 raise not_delegated(teleconsultant.display_name)
             patient = self._patient(conn, body, {caller.id, teleconsultant.id})
-        for channel in dict.fromkeys(body.channels):
-            if channel == "email" and not patient.email:
-                raise bad_request(
-                    "Invitation par e-mail demandée : renseignez l'adresse e-mail du patient.",
-                    "missing_contact",
-                )
-            if channel == "sms" and not patient.mobile:
-                raise bad_request(
-                    "Invitation par SMS demandée : renseignez le numéro de mobile du patient.",
-                    "missing_contact",
-                )
+        _check_contact(body.channels, patient.email, patient.mobile)
         others = [self._participant(p) for p in body.participants]
-        payment = (
-            round(body.online_payment.amount * 100) if body.online_payment is not None else None
-        )
+        payment = _cents(body.online_payment)
         tc_id = new_id("tc")
         with self._sandbox.db.write() as conn:
             # Asked again where it counts: a delegation withdrawn since the check above holds.
@@ -126,7 +115,13 @@ class Teleconsultations:
         return self.get(caller, tc_id, base_url)
 
     def insert_participant(
-        self, conn: sqlite3.Connection, tc_id: str, position: int, role: str, person: PersonIn
+        self,
+        conn: sqlite3.Connection,
+        tc_id: str,
+        position: int,
+        role: str,
+        person: PersonIn,
+        token: str | None = None,
     ) -> None:
         conn.execute(
             "INSERT INTO regional_tc_participants (teleconsultation_id, position, role, "
@@ -142,24 +137,100 @@ class Teleconsultations:
                 person.name,
                 person.email,
                 person.mobile,
-                secrets.token_urlsafe(18),
+                token or secrets.token_urlsafe(18),
             ),
         )
+
+    def edit(
+        self, caller: Account, tc_id: str, body: TeleconsultationUpdate, base_url: str
+    ) -> Teleconsultation:
+        """Changes what was given; everyone invited is told again (the same iCalendar UID with
+        the next SEQUENCE), and participants taken off are told it is cancelled for them."""
+        given = body.model_fields_set
+        others = [self._participant(p) for p in body.participants or []]
+        with self._sandbox.db.write() as conn:
+            row = self._row_for(conn, caller, tc_id)
+            self.require_manager(conn, caller, row)
+            _require_changeable(row, "modifiée")
+            duration = body.duration_minutes
+            if duration is None and body.end is None:
+                duration = (row["end"] - row["start"]) // 60
+            start, end = (
+                _times(body.start or to_datetime(row["start"]), duration, body.end)
+                if given & {"start", "duration_minutes", "end"}
+                else (row["start"], row["end"])
+            )
+            patient = conn.execute(
+                "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
+                "AND role = 'patient'",
+                (tc_id,),
+            ).fetchone()
+            email, mobile = patient["email"], patient["mobile"]
+            if "patient_email" in given:
+                email = clean_email(body.patient_email, "L'adresse e-mail du patient est invalide.")
+            if "patient_mobile" in given:
+                mobile = clean_mobile(body.patient_mobile)
+            channels = body.channels or json.loads(row["channels"])
+            _check_contact(channels, email, mobile)
+            payment = row["payment_cents"]
+            if "online_payment" in given:
+                payment = _cents(body.online_payment)
+            conn.execute(
+                "UPDATE regional_teleconsultations SET start = ?, end = ?, motive = ?, "
+                "channels = ?, payment_cents = ?, sequence = sequence + 1 WHERE id = ?",
+                (
+                    start,
+                    end,
+                    row["motive"] if body.motive is None else body.motive.strip(),
+                    json.dumps(list(dict.fromkeys(channels))),
+                    payment,
+                    tc_id,
+                ),
+            )
+            conn.execute(
+                "UPDATE regional_tc_participants SET email = ?, mobile = ? "
+                "WHERE teleconsultation_id = ? AND role = 'patient'",
+                (email, mobile, tc_id),
+            )
+            if body.participants is not None:
+                removed = self._replace_participants(conn, tc_id, others)
+                self.record_invitations(conn, tc_id, base_url, "cancellation", removed)
+            self.record_invitations(conn, tc_id, base_url, "update")
+        return self.get(caller, tc_id, base_url)
+
+    def _replace_participants(
+        self, conn: sqlite3.Connection, tc_id: str, others: list[PersonIn]
+    ) -> list[sqlite3.Row]:
+        """The new list of other participants; who stays keeps their join link. Returns the
+        rows of those taken off, for their cancellation."""
+        before = conn.execute(
+            "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
+            "AND role = 'participant' ORDER BY position",
+            (tc_id,),
+        ).fetchall()
+        kept: dict[str, sqlite3.Row] = {_person_key(r["account_id"], r["name"]): r for r in before}
+        conn.execute(
+            "DELETE FROM regional_tc_participants WHERE teleconsultation_id = ? "
+            "AND role = 'participant'",
+            (tc_id,),
+        )
+        staying: set[str] = set()
+        for position, person in enumerate(others, start=2):
+            key = _person_key(person.account_id, person.name)
+            old = kept.get(key)
+            staying.add(key)
+            token = old["join_token"] if old is not None else None
+            self.insert_participant(conn, tc_id, position, "participant", person, token)
+        return [r for k, r in kept.items() if k not in staying]
 
     def cancel(self, caller: Account, tc_id: str, reason: str, base_url: str) -> Teleconsultation:
         with self._sandbox.db.write() as conn:
             row = self._row_for(conn, caller, tc_id)
             self.require_manager(conn, caller, row)
-            if row["status"] == "cancelled":
-                raise conflict("already_cancelled", "Cette téléconsultation est déjà annulée.")
-            if row["end"] < now():
-                raise conflict(
-                    "already_done",
-                    "Cette téléconsultation a déjà eu lieu : elle ne peut plus être annulée.",
-                )
+            _require_changeable(row, "annulée")
             conn.execute(
-                "UPDATE regional_teleconsultations SET status = 'cancelled', cancel_reason = ? "
-                "WHERE id = ?",
+                "UPDATE regional_teleconsultations SET status = 'cancelled', cancel_reason = ?, "
+                "sequence = sequence + 1 WHERE id = ?",
                 (reason.strip(), tc_id),
             )
             self.record_invitations(conn, tc_id, base_url, "cancellation")
@@ -170,7 +241,8 @@ class Teleconsultations:
         the one who planned it while the teleconsultant's delegation still holds."""
         if caller.id not in (row["teleconsultant_account_id"], row["planner_account_id"]):
             raise forbidden(
-                "Seuls le téléconsultant et la personne qui a planifié peuvent annuler."
+                "Seuls le téléconsultant et la personne qui a planifié peuvent modifier ou "
+                "annuler cette téléconsultation."
             )
         if not delegated(conn, row["teleconsultant_account_id"], caller.id):
             lead = self._sandbox.accounts.by_id(row["teleconsultant_account_id"])
@@ -253,6 +325,7 @@ class Teleconsultations:
                 "AND role = 'teleconsultant'",
                 (row["id"],),
             ).fetchone()
+        asked = row["role"] == "patient" and row["paid_at"] is None
         return JoinInfo(
             teleconsultation_id=row["id"],
             name=row["name"],
@@ -261,7 +334,22 @@ class Teleconsultations:
             start=to_datetime(row["start"]),
             end=to_datetime(row["end"]),
             status=_status(row),
+            payment_due=row["payment_cents"] if asked else None,
         )
+
+    def pay(self, token: str) -> JoinInfo | None:
+        """Records the patient's online payment (the sandbox's simulated provider): only the
+        patient's link pays, once, while the teleconsultation is still to come."""
+        info = self.join_info(token)
+        if info is None or info.payment_due is None or info.status != "planned":
+            return info
+        with self._sandbox.db.write() as conn:
+            conn.execute(
+                "UPDATE regional_teleconsultations SET paid_at = ? WHERE id = ? "
+                "AND paid_at IS NULL AND payment_cents IS NOT NULL",
+                (now(), info.teleconsultation_id),
+            )
+        return self.join_info(token)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -302,7 +390,7 @@ class Teleconsultations:
                 patient_id=p["patient_id"],
                 email=p["email"],
                 mobile=p["mobile"],
-                join_url=join_url(base_url, p["join_token"]) if shown else None,
+                join_url=invitations.join_url(base_url, p["join_token"]) if shown else None,
             )
 
         lead = next(p for p in parts if p["role"] == "teleconsultant")
@@ -333,7 +421,9 @@ class Teleconsultations:
             participants=[participant(p) for p in parts if p["role"] == "participant"],
             channels=json.loads(row["channels"]),
             online_payment=Payment(amount=payment / 100) if payment is not None else None,
-            join_url=join_url(base_url, own["join_token"]) if own else None,
+            payment_status=_payment_status(row),
+            sequence=row["sequence"],
+            join_url=invitations.join_url(base_url, own["join_token"]) if own else None,
             cancel_reason=row["cancel_reason"],
             created_at=to_datetime(row["created_at"]),
         )
@@ -422,67 +512,55 @@ class Teleconsultations:
         )
 
     def record_invitations(
-        self, conn: sqlite3.Connection, tc_id: str, base_url: str, kind: str
+        self,
+        conn: sqlite3.Connection,
+        tc_id: str,
+        base_url: str,
+        kind: str,
+        only: list[sqlite3.Row] | None = None,
     ) -> None:
-        """Records the e-mails and SMS the platform sends (the sandbox sends nothing out)."""
-        tc = conn.execute(
-            "SELECT * FROM regional_teleconsultations WHERE id = ?", (tc_id,)
-        ).fetchone()
-        parts = conn.execute(
-            "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
-            "ORDER BY position",
-            (tc_id,),
-        ).fetchall()
-        lead = next(p for p in parts if p["role"] == "teleconsultant")
-        when = to_datetime(tc["start"])
-        day = f"{when:%d/%m/%Y} à {when:%H:%M}"
-        payment = tc["payment_cents"]
-        for p in parts:
-            if p["role"] == "teleconsultant" and tc["planner_account_id"] == p["account_id"]:
-                continue  # who planned it needs no invitation
-            channels: list[str] = []
-            if p["role"] == "patient":
-                channels = json.loads(tc["channels"])
-            else:
-                channels = [c for c, v in (("email", p["email"]), ("sms", p["mobile"])) if v]
-            url = join_url(base_url, p["join_token"])
-            for channel in channels:
-                recipient = p["email"] if channel == "email" else p["mobile"]
-                if not recipient:
-                    continue
-                if kind == "invitation":
-                    subject = f"Téléconsultation avec {lead['name']} le {day}"
-                    text = (
-                        f"Bonjour {p['name']},\n{lead['name']} vous propose une téléconsultation "
-                        f"le {day}. Le moment venu, ouvrez ce lien dans votre navigateur (Chrome, "
-                        f"Edge ou Firefox), ou avec l'application eConsultSara sur smartphone : "
-                        f"{url}"
-                    )
-                    if payment is not None and p["role"] == "patient":
-                        amount = f"{payment / 100:.2f}".replace(".", ",")
-                        text += f"\nUn paiement en ligne de {amount} € vous sera demandé."
-                else:
-                    subject = f"Annulation de la téléconsultation du {day}"
-                    text = (
-                        f"Bonjour {p['name']},\nla téléconsultation avec {lead['name']} prévue le "
-                        f"{day} est annulée. Motif : {tc['cancel_reason']}"
-                    )
-                conn.execute(
-                    "INSERT INTO regional_invitations (id, teleconsultation_id, kind, channel, "
-                    "recipient, recipient_name, subject, text, sent_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        new_id("inv"),
-                        tc_id,
-                        kind,
-                        channel,
-                        recipient,
-                        p["name"],
-                        subject if channel == "email" else None,
-                        text,
-                        now(),
-                    ),
-                )
+        """Tells the participants (server/regional/invitations.py)."""
+        invitations.send(self._sandbox, conn, tc_id, base_url, kind, only)
+
+
+def _require_changeable(row: sqlite3.Row, done: str) -> None:
+    if row["status"] == "cancelled":
+        raise conflict(
+            "already_cancelled",
+            f"Cette téléconsultation est annulée : elle ne peut plus être {done}.",
+        )
+    if row["end"] < now():
+        raise conflict(
+            "already_done",
+            f"Cette téléconsultation a déjà eu lieu : elle ne peut plus être {done}.",
+        )
+
+
+def _check_contact(channels: Sequence[str], email: str | None, mobile: str | None) -> None:
+    if "email" in channels and not email:
+        raise bad_request(
+            "Invitation par e-mail demandée : renseignez l'adresse e-mail du patient.",
+            "missing_contact",
+        )
+    if "sms" in channels and not mobile:
+        raise bad_request(
+            "Invitation par SMS demandée : renseignez le numéro de mobile du patient.",
+            "missing_contact",
+        )
+
+
+def _payment_status(row: sqlite3.Row) -> PaymentStatus | None:
+    if row["payment_cents"] is None:
+        return None
+    return "pending" if row["paid_at"] is None else "paid"
+
+
+def _cents(payment: Payment | None) -> int | None:
+    return round(payment.amount * 100) if payment is not None else None
+
+
+def _person_key(account_id: str | None, name: str) -> str:
+    return f"account:{account_id}" if account_id else f"name:{name.strip().casefold()}"
 
 
 def _account_person(account: Account) -> PersonIn:
@@ -512,8 +590,10 @@ def _epoch(value: dt.datetime) -> int:
         raise bad_request("Date et heure hors des limites acceptées.") from None
 
 
-def _times(body: TeleconsultationCreate) -> tuple[int, int]:
-    start = _epoch(body.start)
+def _times(
+    start_at: dt.datetime, duration_minutes: int | None, end_at: dt.datetime | None
+) -> tuple[int, int]:
+    start = _epoch(start_at)
     current = now()
     if start < current - 60:
         raise bad_request(
@@ -521,14 +601,14 @@ def _times(body: TeleconsultationCreate) -> tuple[int, int]:
         )
     if start > current + MAX_AHEAD_DAYS * 86400:
         raise bad_request("La téléconsultation ne peut pas être planifiée à plus de deux ans.")
-    if body.end is not None:
-        end = _epoch(body.end)
+    if end_at is not None:
+        end = _epoch(end_at)
         if end <= start:
             raise bad_request("La fin doit être après le début.", "invalid_end")
-        if body.duration_minutes is not None and end - start != body.duration_minutes * 60:
+        if duration_minutes is not None and end - start != duration_minutes * 60:
             raise bad_request("La durée et l'heure de fin ne concordent pas.", "invalid_end")
     else:
-        end = start + 60 * (body.duration_minutes or DEFAULT_MINUTES)
+        end = start + 60 * (duration_minutes or DEFAULT_MINUTES)
     if end - start > MAX_MINUTES * 60:
         raise bad_request("Une téléconsultation dure au plus 8 heures.", "invalid_end")
     return start, end
