@@ -206,6 +206,7 @@ def _tc(ident: str, start: dt.datetime, status: str = "planned") -> Teleconsulta
         join_url=None,
         cancel_reason=None,
         created_at=start,
+        can_manage=True,
     )
 
 
