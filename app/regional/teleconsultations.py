@@ -17,7 +17,12 @@ from zoneinfo import ZoneInfo
 
 from app import messages
 from app.messages import Message
-from app.regional.records import Teleconsultation, TeleconsultationPlan, TeleconsultationStatus
+from app.regional.records import (
+    Patient,
+    Teleconsultation,
+    TeleconsultationPlan,
+    TeleconsultationStatus,
+)
 from app.regional.service import RegionalService
 
 PARIS = ZoneInfo("Europe/Paris")  # the server reads a start without a time zone as Paris time
@@ -127,6 +132,11 @@ class TeleconsultationService(RegionalService):
 
     async def get(self, teleconsultation_id: str) -> Teleconsultation:
         return await (await self.client()).get_teleconsultation(teleconsultation_id)
+
+    async def patient(self, patient_id: str) -> Patient:
+        """The patient's record, whose e-mail and mobile prefill the invitation: the directory
+        gives them only to those who follow the patient (None otherwise)."""
+        return await (await self.client()).get_patient(patient_id)
 
     async def plan(self, plan: TeleconsultationPlan) -> Teleconsultation:
         """Plans it (the server invites the patient and the participants); the list is read

@@ -25,7 +25,7 @@ class CancelDialog(QDialog):
         self.setObjectName("cancelTeleconsultationDialog")
         self.setWindowTitle(window_title(self.tr("Annuler la téléconsultation")))
         start, end = tc.start.astimezone(PARIS), tc.end.astimezone(PARIS)
-        question = PlainLabel(
+        self.question_label = question = PlainLabel(
             self.tr("Annuler la téléconsultation du {day}, {hours}, avec {patient} ?").format(
                 day=french_day(start),
                 hours=french_hours(start, end),

@@ -10,6 +10,9 @@ with it. Names and addresses from the directory are shown as plain text."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from app.message.draft import ChosenPatient
 from app.records import Correspondent
-from app.regional.records import ParticipantInput
+from app.regional.records import ParticipantInput, Patient
 from app.regional.teleconsultations import participant_problem
 from app.session import AccountSession
 from app.text import strip_bidi
-from ui import i18n, theme
+from ui import i18n, tasks, theme
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 from ui.plain import PlainLabel, VisibleOnly, plain_text
@@ -60,6 +63,7 @@ class PatientBox(QWidget):
         self.session = session
         self.chosen: ChosenPatient | None = None
         self.patient_dialog: PatientDialog | None = None
+        self.contacts_task: asyncio.Future[Any] | None = None
         self.chosen_label = PlainLabel()
         self.chosen_label.setObjectName("choice")
         self.name_edit = QLineEdit()
@@ -108,20 +112,34 @@ class PatientBox(QWidget):
 
     def choose(self) -> PatientDialog:
         dialog = PatientDialog(self.session, self)
-        dialog.chosen.connect(lambda chosen: self._chosen(dialog, chosen))
+        dialog.chosen.connect(self._chosen)
         self.patient_dialog = dialog
         dialog.open()
         return dialog
 
-    def _chosen(self, dialog: PatientDialog, chosen: ChosenPatient) -> None:
-        """The picker's patient, with the contact details the directory gave it (if any)."""
-        found = next((p for p in dialog.results if p.id == chosen.id), None)
+    def _chosen(self, chosen: ChosenPatient) -> None:
+        """The picker's patient; the contacts the directory gives me fill the empty fields."""
         self.set_patient(chosen)
-        if found is not None:
-            if found.email:
-                self.email_edit.setText(strip_bidi(found.email))
-            if found.mobile:
-                self.mobile_edit.setText(strip_bidi(found.mobile))
+        if chosen.id is None:
+            return
+
+        def prefill(patient: Patient) -> None:
+            if self.chosen is None or self.chosen.id != patient.id:
+                return  # another patient since
+            for edit, value in (
+                (self.email_edit, patient.email),
+                (self.mobile_edit, patient.mobile),
+            ):
+                if value and not edit.text().strip():
+                    edit.setText(strip_bidi(value))
+
+        self.contacts_task = tasks.run(
+            self.session.teleconsultations.patient(chosen.id),
+            self,
+            prefill,
+            lambda message: say(self.patient_error, message),
+            key="contacts",
+        )
 
     def set_patient(self, chosen: ChosenPatient | None) -> None:
         self.chosen = chosen
