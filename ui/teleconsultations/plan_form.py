@@ -15,7 +15,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -160,7 +160,7 @@ class PlanDialog(QDialog):
         for row, (heading, parts) in enumerate(rows):
             head = PlainLabel(heading)
             head.setObjectName("fieldTitle")
-            grid.addWidget(head, row, 0)
+            grid.addWidget(head, row, 0, Qt.AlignmentFlag.AlignTop)
             column = QVBoxLayout()
             column.setSpacing(4)
             for part in parts:
@@ -271,6 +271,8 @@ class PlanDialog(QDialog):
         self._show_conflicts(plan)
         busy = self.send_task is not None and not self.send_task.done()
         self.plan_button.setEnabled(not problems and not busy)
+        first = next(iter(problems.values()), None)  # why it is disabled
+        self.plan_button.setToolTip(i18n.core_text(first) if first else "")
 
     def _show_conflicts(self, plan: TeleconsultationPlan) -> None:
         lead = self.teleconsultant()
