@@ -96,6 +96,8 @@ def conflicts(
     """The planned teleconsultations among `items` that overlap [start, end) and in which
     `address` (the teleconsultant's) takes part, soonest first."""
     who = address.casefold()
+    if not who:
+        return []  # not known yet: nobody is "them"
 
     def takes_part(tc: Teleconsultation) -> bool:
         people = [tc.teleconsultant, *tc.participants]

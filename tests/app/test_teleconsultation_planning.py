@@ -236,3 +236,5 @@ def test_conflicts_are_planned_overlapping_ones_of_that_teleconsultant() -> None
     ]
     found = conflicts(items, start, start + dt.timedelta(minutes=20), "MOI@exemple.fr")
     assert [t.id for t in found] == ["overlapping"]
+    no_address = dataclasses.replace(items[0], teleconsultant=items[0].patient)
+    assert conflicts([no_address], start, start + dt.timedelta(minutes=20), "") == []
