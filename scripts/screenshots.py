@@ -147,7 +147,8 @@ async def shoot_planning(server: ServerThread, work: Path, out: Path) -> list[Pa
     """« Planifier une téléconsultation »: the form as it opens, filled at the time of one of
     the GP's teleconsultations (the conflict warning) with the patient's contacts wrong, the
     secretary's planning « au nom de » the GP refused by the server (the delegation withdrawn
-    meanwhile, then given back), and the page after planning, the new one selected."""
+    meanwhile, then given back), the page after planning (the new one selected) and the question
+    « Annuler la téléconsultation » about it."""
     import datetime as dt
 
     from PySide6.QtCore import QDate, QTime
@@ -216,6 +217,10 @@ async def shoot_planning(server: ServerThread, work: Path, out: Path) -> list[Pa
         planning.send()
         await _until(lambda: not planning.isVisible(), "the planning")
         await _until(lambda: not page.loading, "the list read again")
+        question = page.ask_cancel()  # the new one is selected, and hers to cancel
+        assert question is not None
+        question.reason_edit.setText("Patient hospitalisé")
+        saved.append(await screenshots.capture(question, out / "teleconsultation-cancel.png"))
         saved.append(await screenshots.capture(page, out / "teleconsultations-planned.png"))
     finally:
         await secretary.close()

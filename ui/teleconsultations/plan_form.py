@@ -178,7 +178,7 @@ class PlanDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.plan_button)
         layout.addLayout(buttons)
-        self.resize(760, 720)
+        self.resize(760, 660)
 
         self.plan_button.clicked.connect(lambda _checked=False: self.send())
         self.cancel_button.clicked.connect(self.reject)
