@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -84,6 +85,7 @@ async def shoot(
     finally:
         await session.close()
     saved += await shoot_expertise(server, work, out)
+    saved += await shoot_planning(server, work, out)
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     return saved + await shoot_refusals(tls_server, work, out)
@@ -136,6 +138,93 @@ async def shoot_expertise(server: ServerThread, work: Path, out: Path) -> list[P
     finally:
         await session.close()
         await expert.close()
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
+
+
+async def shoot_planning(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """« Planifier une téléconsultation »: the form as it opens, filled at the time of one of
+    the GP's teleconsultations (the conflict warning) with the patient's contacts wrong, the
+    secretary's planning « au nom de » the GP refused by the server (the delegation withdrawn
+    meanwhile, then given back), the page after planning (the new one selected) and the question
+    « Annuler la téléconsultation » about it."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate, QTime
+
+    from app.regional.teleconsultations import PARIS
+    from ui.teleconsultations.view import TeleconsultationsView
+
+    def at(dialog: Any, start: dt.datetime) -> None:
+        dialog.date_edit.setDate(QDate(start.year, start.month, start.day))
+        dialog.time_edit.setTime(QTime(start.hour, start.minute))
+
+    gp = await AccountSession.open(work / "plan-gp", server.base_url, GP_LOGIN, DEMO_PASSWORD)
+    secretary = await AccountSession.open(
+        work / "plan-secretary", server.base_url, "sandrine.morel", DEMO_PASSWORD
+    )
+    saved: list[Path] = []
+    try:
+        page = TeleconsultationsView(gp)
+        page.resize(1040, 720)
+        page.show()
+        await _until(lambda: not page.loading, "the teleconsultations")
+        empty = page.open_plan()
+        saved.append(await screenshots.capture(empty, out / "teleconsultation-plan.png"))
+
+        busy = next(t for t in page.items if t.status == "planned")
+        filled = page.open_plan()
+        at(filled, busy.start.astimezone(PARIS) + dt.timedelta(minutes=10))
+        filled.payment_check.setChecked(True)
+        filled.sms_check.setChecked(True)
+        filled.patient_box.name_edit.setText("Marcel Durand")
+        filled.patient_box.email_edit.setText("marcel.durand@")
+        filled.patient_box.mobile_edit.setText("04 12 34 56 78")
+        filled.participants_box.name_edit.setText("Claire Durand (sa fille)")
+        filled.participants_box.add_typed()
+        filled.motive_edit.setText("Suivi tensionnel")
+        saved.append(await screenshots.capture(filled, out / "teleconsultation-plan-conflict.png"))
+
+        hers = TeleconsultationsView(secretary)
+        hers.show()
+        await _until(lambda: not hers.loading, "the secretary's teleconsultations")
+        refused = hers.open_plan()
+        await _until(lambda: refused.teleconsultant_combo.count() > 1, "the GP's delegation")
+        refused.teleconsultant_combo.setCurrentIndex(1)
+        at(refused, dt.datetime.now(PARIS) + dt.timedelta(days=3))
+        refused.patient_box.name_edit.setText("Jeanne Petit")
+        refused.patient_box.email_edit.setText("jeanne.petit@patient.example")
+        refused.motive_edit.setText("Renouvellement d'ordonnance")
+        (delegate,) = await gp.delegations.list()
+        await gp.delegations.remove(delegate.account_id)
+        try:
+            task = refused.send()
+            await _until(lambda: task is not None and task.done(), "the server's refusal")
+            saved.append(
+                await screenshots.capture(refused, out / "teleconsultation-plan-error.png")
+            )
+        finally:
+            await gp.delegations.add(address=delegate.mssante_address)
+        hers.close()
+        hers.deleteLater()
+
+        planning = page.open_plan()
+        at(planning, dt.datetime.now(PARIS) + dt.timedelta(hours=2))
+        planning.patient_box.name_edit.setText("Marcel Durand")
+        planning.patient_box.email_edit.setText("marcel.durand@patient.example")
+        planning.motive_edit.setText("Suivi tensionnel")
+        planning.send()
+        await _until(lambda: not planning.isVisible(), "the planning")
+        await _until(lambda: not page.loading, "the list read again")
+        question = page.ask_cancel()  # the new one is selected, and hers to cancel
+        assert question is not None
+        question.reason_edit.setText("Patient hospitalisé")
+        saved.append(await screenshots.capture(question, out / "teleconsultation-cancel.png"))
+        saved.append(await screenshots.capture(page, out / "teleconsultations-planned.png"))
+    finally:
+        await secretary.close()
+        await gp.close()
     for path in saved:
         print(f"{path.stem} : {path}", flush=True)
     return saved

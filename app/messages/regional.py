@@ -87,3 +87,38 @@ CLI_NO_DIRECTORY = Message(QT_TRANSLATE_NOOP("core", "Ce serveur ne propose pas 
 CLI_BAD_NEAR = Message(QT_TRANSLATE_NOOP("core", "--near attend LAT,LON,KM."))
 CLI_NO_SUCH_FILE = Message(QT_TRANSLATE_NOOP("core", "Fichier introuvable : {name}"))
 CLI_UNKNOWN_DOCUMENT_TYPE = Message(QT_TRANSLATE_NOOP("core", "Type de document inconnu : {code}"))
+
+# --- Planning a teleconsultation -----------------------------------------------------------------
+
+PLAN_NO_PATIENT = Message(
+    QT_TRANSLATE_NOOP("core", "Choisissez le patient dans l'annuaire ou saisissez son nom.")
+)
+PLAN_NO_CHANNEL = Message(
+    QT_TRANSLATE_NOOP("core", "Choisissez au moins un moyen d'invitation : e-mail ou SMS.")
+)
+PLAN_EMAIL_NEEDED = Message(
+    QT_TRANSLATE_NOOP("core", "Invitation par e-mail : renseignez l'adresse e-mail du patient.")
+)
+PLAN_MOBILE_NEEDED = Message(
+    QT_TRANSLATE_NOOP("core", "Invitation par SMS : renseignez le numéro de mobile du patient.")
+)
+PLAN_START_PAST = Message(
+    QT_TRANSLATE_NOOP("core", "La date de début est passée : choisissez une date à venir.")
+)
+INVALID_EMAIL = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Adresse e-mail invalide : vérifiez-la (elle s'écrit nom@domaine.fr)."
+    )
+)
+INVALID_MOBILE = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Numéro de mobile invalide : saisissez un mobile français (06…, 07… ou +33…)."
+    )
+)
+PARTICIPANT_NO_NAME = Message(QT_TRANSLATE_NOOP("core", "Indiquez le nom du participant."))
+PARTICIPANT_NO_CONTACT = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "Indiquez l'adresse e-mail ou le mobile du participant, pour son invitation."
+    )
+)
+CANCEL_NO_REASON = Message(QT_TRANSLATE_NOOP("core", "Motif non précisé."))

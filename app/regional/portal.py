@@ -1,8 +1,9 @@
 """The regional portal opened in the browser already signed in: the server gives a one-time code
 and the URL that carries it (`RegionalClient.portal_code` checks that URL is one the account's
-credentials may go to). The "Ouvrir le portail", "Planifier sur le portail" and "Se déclarer comme
-télé-expert" buttons ask here; offline, RegionalOffline at once (the caller falls back to the
-portal's plain address, where the user signs in)."""
+credentials may go to). "Ouvrir le portail" and a patient's record on the portal ask here
+(teleconsultations are planned, and the téléexpert declared, in the app itself); offline,
+RegionalOffline at once (the caller falls back to the portal's plain address, where the user
+signs in)."""
 
 from __future__ import annotations
 

@@ -140,6 +140,7 @@ class Teleconsultation:
     join_url: str | None
     cancel_reason: str | None
     created_at: dt.datetime
+    can_manage: bool  # the server says I may edit and cancel it
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,7 @@ def _teleconsultation(o: _Obj) -> Teleconsultation:
         join_url=o.opt_text("joinUrl"),
         cancel_reason=o.opt_text("cancelReason"),
         created_at=o.datetime("createdAt"),
+        can_manage=o.flag("canManage"),
     )
 
 

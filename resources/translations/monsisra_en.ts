@@ -423,6 +423,35 @@
     </message>
 </context>
 <context>
+    <name>CancelDialog</name>
+    <message>
+        <location filename="../../ui/teleconsultations/cancel_dialog.py" line="+26"/>
+        <location line="+23"/>
+        <source>Annuler la téléconsultation</source>
+        <translation>Cancel the teleconsultation</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Annuler la téléconsultation du {day}, {hours}, avec {patient} ?</source>
+        <translation>Cancel the teleconsultation of {day}, {hours}, with {patient}?</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Le patient et les autres participants sont prévenus, avec le motif.</source>
+        <translation>The patient and the other participants are told, with the reason.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Motif de l&apos;annulation (facultatif)</source>
+        <translation>Reason for cancelling (optional)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ne pas annuler</source>
+        <translation>Do not cancel</translation>
+    </message>
+</context>
+<context>
     <name>CareTeamSection</name>
     <message>
         <location filename="../../ui/patients/care_team.py" line="+65"/>
@@ -2380,6 +2409,44 @@
     </message>
 </context>
 <context>
+    <name>ParticipantsBox</name>
+    <message>
+        <location filename="../../ui/teleconsultations/plan_people.py" line="+172"/>
+        <source>Depuis l&apos;annuaire…</source>
+        <translation>From the directory…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nom d&apos;un proche</source>
+        <translation>Name of a relative</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ou mobile</source>
+        <translation>or mobile</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ajouter</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Ajouter un participant</source>
+        <translation>Add a participant</translation>
+    </message>
+</context>
+<context>
     <name>PatientBanner</name>
     <message>
         <location filename="../../ui/mail/reader.py" line="-59"/>
@@ -2391,6 +2458,34 @@
         <location line="+4"/>
         <source>Ouvrir le dossier du patient dans le navigateur</source>
         <translation>Open the patient&apos;s record in the browser</translation>
+    </message>
+</context>
+<context>
+    <name>PatientBox</name>
+    <message>
+        <location filename="../../ui/teleconsultations/plan_people.py" line="-151"/>
+        <source>ou son nom (hors annuaire)</source>
+        <translation>or their name (not in the directory)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choisir dans l&apos;annuaire…</source>
+        <translation>Choose in the directory…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>E-mail du patient</source>
+        <translation>Patient&apos;s e-mail</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mobile du patient (06…, 07…)</source>
+        <translation>Patient&apos;s mobile (06…, 07…)</translation>
     </message>
 </context>
 <context>
@@ -2765,6 +2860,125 @@
         <location line="+36"/>
         <source>Création du dossier…</source>
         <translation>Creating the record…</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <location filename="../../ui/teleconsultations/plan_form.py" line="+66"/>
+        <location line="+8"/>
+        <source>Planifier une téléconsultation</source>
+        <translation>Plan a teleconsultation</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Moi-même</source>
+        <translation>Myself</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Demander un paiement en ligne</source>
+        <translation>Request an online payment</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Par e-mail</source>
+        <translation>By e-mail</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Par SMS</source>
+        <translation>By SMS</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Motif de la téléconsultation</source>
+        <translation>Reason for the teleconsultation</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Planifier</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Le</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>à</source>
+        <translation>at</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>heure de Paris, durée</source>
+        <translation>Paris time, duration</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Inviter le patient :</source>
+        <translation>Invite the patient:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Téléconsultant</source>
+        <translation>Teleconsultant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paiement</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invitation</source>
+        <translation>Invitation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Autres participants</source>
+        <translation>Other participants</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Motif</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Au nom de {name}</source>
+        <translation>On behalf of {name}</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>Déjà planifiée à ce moment : {day}, {start} – {end}, {patient}</source>
+        <translation>Already planned at that time: {day}, {start} – {end}, {patient}</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Planification…</source>
+        <translation>Planning…</translation>
     </message>
 </context>
 <context>
@@ -3226,7 +3440,7 @@ Telephone</translation>
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+50"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+59"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -3236,14 +3450,9 @@ Telephone</translation>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Planifier sur le portail</source>
-        <translation>Schedule on the portal</translation>
-    </message>
-    <message>
         <location line="+2"/>
-        <source>La planification se fait sur le portail régional, dans votre navigateur.</source>
-        <translation>Teleconsultations are scheduled on the regional portal, in your browser.</translation>
+        <source>Planifier une téléconsultation</source>
+        <translation>Plan a teleconsultation</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -3276,12 +3485,17 @@ Telephone</translation>
         <translation>Copy the patient&apos;s link</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+3"/>
+        <source>Annuler la téléconsultation</source>
+        <translation>Cancel the teleconsultation</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Chargement des téléconsultations…</source>
         <translation>Loading teleconsultations…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
         <source>Aucune téléconsultation planifiée.</source>
         <translation>No teleconsultations scheduled.</translation>
     </message>
@@ -3296,7 +3510,13 @@ Telephone</translation>
         <translation>{n} teleconsultations scheduled.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+38"/>
+        <source>Seuls le téléconsultant et la personne qui l&apos;a planifiée peuvent l&apos;annuler.</source>
+        <translation>Only the teleconsultant and the person who planned it can cancel it.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+4"/>
         <source>Cette téléconsultation est terminée ou annulée.</source>
         <translation>This teleconsultation has ended or was cancelled.</translation>
     </message>
@@ -3319,6 +3539,21 @@ Telephone</translation>
         <location line="+8"/>
         <source>Lien du patient copié.</source>
         <translation>Patient&apos;s link copied.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Téléconsultation planifiée : les invitations sont envoyées.</source>
+        <translation>Teleconsultation planned: the invitations are sent.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Téléconsultation annulée : les participants sont prévenus.</source>
+        <translation>Teleconsultation cancelled: the participants are told.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Annulation…</source>
+        <translation>Cancelling…</translation>
     </message>
 </context>
 <context>
@@ -3606,7 +3841,7 @@ Telephone</translation>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -3695,7 +3930,7 @@ Telephone</translation>
         <translation>Tele-expertise closed: the report has been filed.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
@@ -4397,6 +4632,56 @@ Telephone</translation>
         <location line="+1"/>
         <source>Type de document inconnu : {code}</source>
         <translation>Unknown document type: {code}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choisissez le patient dans l&apos;annuaire ou saisissez son nom.</source>
+        <translation>Choose the patient in the directory or type their name.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choisissez au moins un moyen d&apos;invitation : e-mail ou SMS.</source>
+        <translation>Choose at least one way to invite: e-mail or SMS.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Invitation par e-mail : renseignez l&apos;adresse e-mail du patient.</source>
+        <translation>Invitation by e-mail: enter the patient&apos;s e-mail address.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Invitation par SMS : renseignez le numéro de mobile du patient.</source>
+        <translation>Invitation by SMS: enter the patient&apos;s mobile number.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>La date de début est passée : choisissez une date à venir.</source>
+        <translation>The start date is past: choose a date to come.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Adresse e-mail invalide : vérifiez-la (elle s&apos;écrit nom@domaine.fr).</source>
+        <translation>Invalid e-mail address: check it (it is written name@domain.fr).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Numéro de mobile invalide : saisissez un mobile français (06…, 07… ou +33…).</source>
+        <translation>Invalid mobile number: enter a French mobile (06…, 07… or +33…).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Indiquez le nom du participant.</source>
+        <translation>Enter the participant&apos;s name.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Indiquez l&apos;adresse e-mail ou le mobile du participant, pour son invitation.</source>
+        <translation>Enter the participant&apos;s e-mail address or mobile, for their invitation.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Motif non précisé.</source>
+        <translation>No reason given.</translation>
     </message>
 </context>
 <context>

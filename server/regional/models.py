@@ -287,6 +287,10 @@ class Teleconsultation(Wire):
     join_url: str | None = Field(description="Mon lien de connexion.")
     cancel_reason: str | None = Field(description="Motif d'annulation.")
     created_at: dt.datetime = Field(description="Date de planification.")
+    can_manage: bool = Field(
+        description="Puis-je la modifier et l'annuler (téléconsultant, ou qui l'a planifiée "
+        "tant que la délégation tient) ?"
+    )
 
 
 class TeleconsultationList(Wire):

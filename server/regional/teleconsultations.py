@@ -426,6 +426,7 @@ class Teleconsultations:
             join_url=invitations.join_url(base_url, own["join_token"]) if own else None,
             cancel_reason=row["cancel_reason"],
             created_at=to_datetime(row["created_at"]),
+            can_manage=manages,
         )
 
     def _teleconsultant(self, caller: Account, body: TeleconsultationCreate) -> Account:

@@ -164,16 +164,6 @@ def test_shown_again_once_the_list_is_a_minute_old_it_is_read_again(
     assert not ui_session.teleconsultations.stale()
 
 
-def test_portal_button_opens_the_portal(
-    qtbot: QtBot, browser: UrlCatcher, make_view: Callable[[], TeleconsultationsView]
-) -> None:
-    view = make_view()
-    future = view.open_portal()
-    qtbot.waitUntil(future.done, timeout=WAIT)
-    assert len(browser.urls) == 1
-    assert "/portal" in browser.urls[0]
-
-
 def test_screenshot(qtbot: QtBot, ui_session: AccountSession, tmp_path: Path) -> None:
     view = run_sync(qtbot, demo_screenshot(ui_session))
     qtbot.addWidget(view)
@@ -206,6 +196,7 @@ def _tc(ident: str, start: dt.datetime, status: str = "planned") -> Teleconsulta
         join_url=None,
         cancel_reason=None,
         created_at=start,
+        can_manage=True,
     )
 
 

@@ -1,7 +1,10 @@
 """Téléconsultations: the ones to come and the past ones, each with its date, patient,
 participants and status; "Rejoindre" opens the video link in the system browser and the patient's
-link can be copied to be sent again. Planning happens on the regional portal (FAQ): a button
-opens it, signed in through a one-time portal code.
+link can be copied to be sent again. « Planifier une téléconsultation » opens the planning form
+(plan_form.py), given the list shown here for its conflict warning; « Annuler la téléconsultation »
+asks (cancel_dialog.py) and is offered only where the server says I may manage it (`can_manage`:
+the teleconsultant, or who planned it while the delegation holds). The list is read again after
+either.
 
 The page reads through `session.teleconsultations`, which owns the offline rule and says when the
 list is old enough to read again when the page shows; the rows are painted by `delegate.py`, and
@@ -17,14 +20,16 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.regional.records import PortalCode, Teleconsultation, TeleconsultationStatus
+from app.regional.records import Teleconsultation, TeleconsultationStatus
 from app.regional.teleconsultations import split_by_time
 from app.session import AccountSession
 from ui import browser, tasks, theme
 from ui.cards import list_card
 from ui.plain import PlainLabel
+from ui.teleconsultations.cancel_dialog import CancelDialog
 from ui.teleconsultations.delegate import TeleconsultationList
 from ui.teleconsultations.model import teleconsultation_model
+from ui.teleconsultations.plan_form import PlanDialog
 
 Loaded = tuple[list[Teleconsultation], str]  # the list, my address
 
@@ -46,13 +51,16 @@ class TeleconsultationsView(QWidget):
         self.loading = False  # a load is running (its result not shown yet)
         self.load_task: asyncio.Future[Any] | None = None
         self._selected: Teleconsultation | None = None
+        self.items: list[Teleconsultation] = []  # as last read
+        self.me = ""  # my address
+        self.plan_dialog: PlanDialog | None = None
+        self.cancel_dialog: CancelDialog | None = None
 
         title = PlainLabel(self.tr("Téléconsultations"))
         title.setObjectName("pageTitle")
         self.refresh_button = QPushButton(theme.icon("refresh"), self.tr("Actualiser"))
-        self.plan_button = QPushButton(self.tr("Planifier sur le portail"))
-        self.plan_button.setToolTip(
-            self.tr("La planification se fait sur le portail régional, dans votre navigateur.")
+        self.plan_button = QPushButton(
+            theme.icon("nav-teleconsultation"), self.tr("Planifier une téléconsultation")
         )
         header = QHBoxLayout()
         header.setSpacing(8)
@@ -85,11 +93,15 @@ class TeleconsultationsView(QWidget):
         self.copy_link_button = QPushButton(
             theme.icon("link"), self.tr("Copier le lien du patient")
         )
+        self.cancel_button = QPushButton(
+            theme.icon("remove"), self.tr("Annuler la téléconsultation")
+        )
         self.feedback_label = PlainLabel()
         self.feedback_label.setObjectName("hint")
         actions = QHBoxLayout()
         actions.setSpacing(8)
         actions.addWidget(self.feedback_label, 1)
+        actions.addWidget(self.cancel_button)
         actions.addWidget(self.copy_link_button)
         actions.addWidget(self.join_button)
 
@@ -102,7 +114,8 @@ class TeleconsultationsView(QWidget):
         layout.addLayout(actions)
 
         self.refresh_button.clicked.connect(self.refresh)
-        self.plan_button.clicked.connect(self.open_portal)
+        self.plan_button.clicked.connect(lambda _checked=False: self.open_plan())
+        self.cancel_button.clicked.connect(lambda _checked=False: self.ask_cancel())
         self.join_button.clicked.connect(self.join)
         self.copy_link_button.clicked.connect(self.copy_patient_link)
         for lst in (self.upcoming_list, self.past_list):
@@ -129,6 +142,7 @@ class TeleconsultationsView(QWidget):
             self.loading = False
             self.refresh_button.setEnabled(True)
             items, me = result
+            self.me = me
             for lst in (self.upcoming_list, self.past_list):
                 lst.delegate.me = me
             self.show_items(items)
@@ -142,6 +156,7 @@ class TeleconsultationsView(QWidget):
         return self.load_task
 
     def show_items(self, items: list[Teleconsultation]) -> None:
+        self.items = items
         upcoming, past = split_by_time(items, self._now())
         keep = self._selected.id if self._selected else None
         self.upcoming_model.set_rows(upcoming)
@@ -193,6 +208,17 @@ class TeleconsultationsView(QWidget):
         can_join = planned and tc is not None and bool(tc.join_url)
         self.join_button.setEnabled(can_join)
         self.copy_link_button.setEnabled(planned and tc is not None and bool(tc.patient.join_url))
+        can_cancel = planned and tc is not None and tc.can_manage
+        self.cancel_button.setEnabled(can_cancel)
+        self.cancel_button.setToolTip(
+            ""
+            if can_cancel or tc is None
+            else self.tr(
+                "Seuls le téléconsultant et la personne qui l'a planifiée peuvent l'annuler."
+            )
+            if planned
+            else self.tr("Cette téléconsultation est terminée ou annulée.")
+        )
         if tc is not None and not can_join:
             self.join_button.setToolTip(
                 self.tr("Cette téléconsultation est terminée ou annulée.")
@@ -219,13 +245,41 @@ class TeleconsultationsView(QWidget):
         QGuiApplication.clipboard().setText(tc.patient.join_url)
         self._flash(self.tr("Lien du patient copié."))
 
-    def open_portal(self) -> asyncio.Future[Any]:
-        code = self.session.portal.code("telemedecine")
+    def open_plan(self) -> PlanDialog:
+        """The planning form, window-modal; once planned, the list is read again and shows it."""
+        dialog = PlanDialog(self.session, self.items, self.me, self)
+        dialog.planned.connect(self._planned)
+        self.plan_dialog = dialog
+        dialog.open()
+        return dialog
 
-        def opened(portal: PortalCode) -> None:
-            browser.open_link(portal.url, self)
+    def _planned(self, tc: Teleconsultation) -> None:
+        self._selected = tc
+        self._flash(self.tr("Téléconsultation planifiée : les invitations sont envoyées."))
+        self.refresh()
 
-        return tasks.run(code, self, opened, lambda message: self._flash(message, error=True))
+    def ask_cancel(self) -> CancelDialog | None:
+        tc = self._selected
+        if tc is None or tc.status is not TeleconsultationStatus.PLANNED or not tc.can_manage:
+            return None
+        dialog = CancelDialog(tc, self)
+        dialog.confirmed.connect(lambda reason: self.cancel(tc, reason))
+        self.cancel_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def cancel(self, tc: Teleconsultation, reason: str) -> asyncio.Future[Any]:
+        def done(_cancelled: Teleconsultation) -> None:
+            self._flash(self.tr("Téléconsultation annulée : les participants sont prévenus."))
+            self.refresh()
+
+        self._flash(self.tr("Annulation…"))
+        return tasks.change(
+            self.session.teleconsultations.cancel(tc.id, reason),
+            self,
+            done,
+            lambda message: self._flash(message, error=True),
+        )
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
