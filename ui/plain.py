@@ -328,3 +328,19 @@ def plain_message_box(
         if label is not None:
             label.setTextFormat(Qt.TextFormat.PlainText)
     return box
+
+
+def plain_question(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes or No, No by default, the question plain (it may name someone from the server)."""
+    box = plain_message_box(
+        parent,
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    try:
+        return box.exec() == QMessageBox.StandardButton.Yes
+    finally:
+        box.deleteLater()

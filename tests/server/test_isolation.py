@@ -46,6 +46,7 @@ PUBLIC = {
     ("GET", "/portal/inscription"): "creating an account (Sara) happens before having one",
     ("POST", "/portal/inscription"): "creating an account (Sara) happens before having one",
     ("GET", "/portal/telemedecine/join/{token}"): "the patient joins with the link alone",
+    ("POST", "/portal/telemedecine/join/{token}/pay"): "the patient pays with the link alone",
 }
 
 # Shared by design between professionals: the directory, the regional patient directory (the

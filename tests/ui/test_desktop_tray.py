@@ -79,7 +79,13 @@ def test_count_tooltip_and_title_follow_reading_and_marking_unread(
     assert tray.tooltip == f"MonSisra bureau — {before - 2} messages non lus"
     assert window.windowTitle() == f"({before - 2}) MonSisra bureau"
     badge = tray.pixmap.toImage()
-    assert badge.pixelColor(ICON_SIZE - 8, 16).name() == BADGE_COLOR
+    # Somewhere in the top right quarter, wherever the digits of this count fall.
+    corner = {
+        badge.pixelColor(x, y).name()
+        for x in range(ICON_SIZE // 2, ICON_SIZE)
+        for y in range(ICON_SIZE // 2)
+    }
+    assert BADGE_COLOR in corner
 
     run_sync(qtbot, ui_session.set_seen(unread[:1], False))
     qtbot.waitUntil(lambda: tray.unread == before - 1)

@@ -45,7 +45,7 @@ from app.regional.teleconsultations import PARIS, PlanField, conflicts, plan_pro
 from app.session import AccountSession
 from app.text import strip_bidi
 from ui import i18n, tasks, theme
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_tooltip
 from ui.teleconsultations.plan_people import ParticipantsBox, PatientBox, field_error, say
 
 
@@ -272,7 +272,7 @@ class PlanDialog(QDialog):
         busy = self.send_task is not None and not self.send_task.done()
         self.plan_button.setEnabled(not problems and not busy)
         first = next(iter(problems.values()), None)  # why it is disabled
-        self.plan_button.setToolTip(i18n.core_text(first) if first else "")
+        self.plan_button.setToolTip(plain_tooltip(i18n.core_text(first) if first else ""))
 
     def _show_conflicts(self, plan: TeleconsultationPlan) -> None:
         lead = self.teleconsultant()

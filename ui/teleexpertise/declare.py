@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -29,22 +28,21 @@ from app.about import window_title
 from app.regional.records import ExpertProfile
 from app.session import AccountSession
 from ui import tasks, theme
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_question
 from ui.specialties import options as specialty_options
 
 Confirm = Callable[[QWidget], bool]
 
 
 def ask_withdraw(parent: QWidget) -> bool:
-    answer = QMessageBox.question(
+    return plain_question(
         parent,
-        window_title(parent.tr("Ne plus être télé-expert")),
+        parent.tr("Ne plus être télé-expert"),
         parent.tr(
             "Vous n'apparaîtrez plus dans l'annuaire des experts et vos confrères ne pourront "
             "plus vous solliciter. Les téléexpertises en cours restent dans vos conversations."
         ),
     )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class ExpertProfileDialog(QDialog):

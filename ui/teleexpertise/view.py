@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.records import Correspondent
 from app.regional.expertise import asked_by
@@ -26,7 +26,7 @@ from app.regional.records import (
 from app.session import AccountSession
 from ui import browser, tasks, theme
 from ui.cards import list_card
-from ui.plain import PlainLabel, plain_message_box
+from ui.plain import PlainLabel, plain_question
 from ui.teleexpertise.declare import ExpertProfileDialog
 from ui.teleexpertise.delegate import TeleexpertiseList, teleexpertise_model
 from ui.teleexpertise.detail import TeleexpertiseDetail
@@ -34,21 +34,6 @@ from ui.teleexpertise.labels import FILTERS, OFFLINE_FR, profile_text, to_do_tex
 from ui.teleexpertise.request import TeleexpertiseRequestDialog
 
 Loaded = tuple[list[Teleexpertise], str, ExpertProfile]  # the list, my address, my profile
-
-
-def ask_confirmation(parent: QWidget, title: str, text: str) -> bool:
-    box = plain_message_box(
-        parent,
-        QMessageBox.Icon.Question,
-        title,
-        text,
-        buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-    )
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    try:
-        return box.exec() == QMessageBox.StandardButton.Yes
-    finally:
-        box.deleteLater()
 
 
 class TeleexpertiseView(QWidget):
@@ -61,7 +46,7 @@ class TeleexpertiseView(QWidget):
         self.setObjectName("teleexpertiseView")
         self.session = session
         # Replaceable (tests): asks "are you sure?" before an act that cannot be undone.
-        self.confirm: Callable[[QWidget, str, str], bool] = ask_confirmation
+        self.confirm: Callable[[QWidget, str, str], bool] = plain_question
         self.me: str | None = None  # my MSSanté address: tells my role in each record
         self.profile: ExpertProfile | None = None
         self.loading = False
