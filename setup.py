@@ -30,7 +30,7 @@ setup(
     packages=[*find_packages(include=["app*", "ui*", "server*"]), resource_files.PACKAGE],
     package_dir={resource_files.PACKAGE: "resources"},
     package_data={
-        "server": ["demo/data/*.csv", "demo/data/*.txt", "portal/data/*.txt"],
+        "server": ["demo/data/*.csv", "demo/data/*.txt", "portal/data/*.txt", "portal/static/*"],
         resource_files.PACKAGE: ["*.qss", "icons/*.svg", "translations/*.qm", "notices/*.txt"],
     },
     cmdclass={"build_py": BuildWithResources},

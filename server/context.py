@@ -15,6 +15,7 @@ from server.mail.blobs import BlobStore
 from server.mail.store import MailStore
 from server.notify import StateBroker
 from server.outbound import OutboundMail, SmsNotifier
+from server.portal.room_hub import RoomHub
 from server.refusals import Refusals
 from server.regional.store import RegionalStore
 from server.storage import Database
@@ -38,6 +39,7 @@ class Sandbox:
         self.directory = DirectoryStore(self)
         self.regional = RegionalStore(self)
         self.refusals = Refusals()  # tests only (server/refusals.py)
+        self.rooms = RoomHub()  # the teleconsultation rooms' signalling (issue 13 §2)
 
     def close(self) -> None:
         self.db.close()

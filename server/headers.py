@@ -5,7 +5,9 @@
   file of its own, not inline: portal/pages.py) and runs no script at all — not even one from
   the sandbox, whose downloads hold what other users sent —, its forms post only to the sandbox,
   and no other site can frame it (clickjacking). On a JSON answer it costs nothing and covers a
-  browser that is tricked into rendering one.
+  browser that is tricked into rendering one. One page runs a script: the teleconsultation
+  room (server/portal/room.py) sends its own policy, which lets in the sandbox's scripts (its
+  room.js file; never inline) and the room's WebSocket, and that policy is kept.
 - `X-Content-Type-Options: nosniff`: a downloaded blob or a JSON answer is never guessed to be
   HTML or script.
 - `Referrer-Policy: no-referrer`: a portal URL (a patient's INS in its path) never leaks to the
@@ -29,6 +31,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+_POLICY = "Content-Security-Policy"
 
 
 class SecurityHeaders:
@@ -44,6 +47,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
+                    if name == _POLICY and name in headers:
+                        continue  # the room page's own policy (see above)
                     headers[name] = value  # replaces a route's own copy: one of each
             await send(message)
 

@@ -17,6 +17,7 @@ import uvicorn
 from server.app import create_app
 from server.config import ServerConfig
 from server.context import Sandbox
+from server.portal.room import MAX_MESSAGE_BYTES
 
 
 def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -41,8 +42,14 @@ class TlsFiles(NamedTuple):
 def uvicorn_config(app: Any, *, behind_proxy: bool = False, **uvicorn_args: Any) -> uvicorn.Config:
     """uvicorn's settings for the sandbox (or any ASGI app). uvicorn believes X-Forwarded-For and
     X-Forwarded-Proto from 127.0.0.1 by default: only `behind_proxy`, since the login throttle
-    counts by the socket's peer and the Session names the origin the request came to."""
-    args: dict[str, Any] = {"lifespan": "off", "proxy_headers": behind_proxy, **uvicorn_args}
+    counts by the socket's peer and the Session names the origin the request came to. The
+    WebSocket of the teleconsultation room takes no frame larger than its messages may be."""
+    args: dict[str, Any] = {
+        "lifespan": "off",
+        "proxy_headers": behind_proxy,
+        "ws_max_size": MAX_MESSAGE_BYTES,
+        **uvicorn_args,
+    }
     return uvicorn.Config(app, **args)
 
 

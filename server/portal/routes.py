@@ -23,6 +23,7 @@ from server.context import Sandbox, get_sandbox
 from server.demo.names import mss_address
 from server.directory.codes import SPECIALTIES
 from server.portal.pages import STYLE_SHEET, STYLE_SHEET_PATH, link, page, table, who
+from server.portal.room import can_enter, room_page
 from server.regional.common import born
 from server.regional.errors import RegionalError
 from server.regional.models import ExpertProfile, Patient
@@ -255,21 +256,11 @@ def expert_preferences(request: Request, sandbox: SandboxDep) -> Response:
 
 
 @router.get("/telemedecine/join/{token}", response_model=None)
-def join(sandbox: SandboxDep, token: str) -> Response:
+def join(request: Request, sandbox: SandboxDep, token: str) -> Response:
     info = sandbox.regional.teleconsultations.join_info(token)
     if info is None:
         body = "<p>Ce lien de téléconsultation n'est pas valide. Vérifiez l'invitation reçue.</p>"
         return HTMLResponse(page("Téléconsultation", body), status_code=404)
-    if info.status == "cancelled":
-        state = "Cette téléconsultation a été annulée."
-    elif info.status == "done":
-        state = "Cette téléconsultation est terminée."
-    else:
-        state = (
-            "Le moment venu, restez sur cette page : la visio démarre dans votre navigateur "
-            "(Chrome, Edge ou Firefox). Sur smartphone, ouvrez ce lien avec l'application "
-            "eConsultSara."
-        )
     greeting = (
         f"<p>Bonjour {escape(info.name)},</p><p>Téléconsultation avec "
         f"{escape(info.teleconsultant)} le {info.start:%d/%m/%Y} de {info.start:%H:%M} à "
@@ -279,9 +270,14 @@ def join(sandbox: SandboxDep, token: str) -> Response:
         return HTMLResponse(
             page("Paiement de la téléconsultation", greeting + _payment(info, token))
         )
-    return HTMLResponse(
-        page("Salle d'attente de téléconsultation", greeting + f"<p>{escape(state)}</p>")
+    if can_enter(info):  # the video room (server/portal/room.py)
+        return room_page(request, info, token, greeting)
+    state = (
+        "Cette téléconsultation a été annulée."
+        if info.status == "cancelled"
+        else "Cette téléconsultation est terminée."
     )
+    return HTMLResponse(page("Téléconsultation", greeting + f"<p>{escape(state)}</p>"))
 
 
 def _payment(info: JoinInfo, token: str) -> str:
