@@ -92,9 +92,12 @@ bench: system-deps $(STAMP)
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/ui.py --count 100000 --sync 10000 --runs 5
 	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python bench/package.py --runs 5
 
-# Every main screen to PNG in screenshots/ (a real X server: Xvfb, the xcb platform).
+# Every main screen to PNG in screenshots/ (a real X server: Xvfb, the xcb platform); then the
+# teleconsultation room in headless Chromium, a call between two of them (room-*.png).
 screenshots: system-deps $(STAMP) $(QM) $(NOTICES)
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python scripts/screenshots.py --out screenshots
+	unshare --user --map-root-user --net $(BIN)/python -m tests.server.room_call --netns \
+		--result screenshots/room-call.json --shots screenshots
 
 # --- The installed app -------------------------------------------------------------------------
 # A runtime-only venv made from the hashed lock (the runtime dependencies, PyInstaller and

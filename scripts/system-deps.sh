@@ -15,6 +15,9 @@ libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb
 libxcb-util1 libxkbcommon-x11-0 libx11-xcb1"
 # A desktop session bus for the tests that check what the app says on D-Bus (dbus-run-session).
 DBUS="dbus-daemon"
+# Issue 13 §2: the teleconsultation room's test runs two headless Chromiums (fake camera) in a
+# network namespace of loopback only (unshare, from util-linux; `ip` brings loopback up).
+BROWSER="chromium iproute2"
 # Building and checking the installed app: strip/objdump, the .deb and its checks, the MSI
 # tables (msitools, wixl), the installer scripts, a clean chroot, driving the installed window;
 # and the libraries the bundle links to without shipping them (Qt's Wayland plugins), which the
@@ -28,8 +31,8 @@ case "${1:-test}" in
   venv) wanted="$VENV" ;;
   qt) wanted="$QT_RUNTIME" ;;
   demo) wanted="$VENV $QT_RUNTIME $XVFB" ;;
-  test|screenshots) wanted="$VENV $QT_RUNTIME $XVFB $DBUS" ;;
-  package) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $PACKAGE" ;;
+  test|screenshots) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $BROWSER" ;;
+  package) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $BROWSER $PACKAGE" ;;
   *) echo "usage: $0 venv|qt|demo|test|screenshots|package" >&2; exit 2 ;;
 esac
 

@@ -86,7 +86,7 @@ def room_page(request: Request, info: JoinInfo, token: str, greeting: str) -> Re
         '<p id="lobby-empty">Personne n\'attend pour l\'instant.</p><ul id="waiting"></ul>'
         "</section>"
         '<div id="videos"><figure class="tile self"><video id="self-video" autoplay muted '
-        'playsinline></video><figcaption>Vous</figcaption></figure></div>'
+        "playsinline></video><figcaption>Vous</figcaption></figure></div>"
         '<div class="controls">'
         '<button type="button" id="mic" aria-pressed="false">Couper le micro</button>'
         '<button type="button" id="camera" aria-pressed="false">Couper la caméra</button>'
@@ -134,7 +134,9 @@ def script() -> Response:
 @router.get("/room.css", response_model=None)
 def style() -> Response:
     return Response(
-        _static("room.css"), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+        _static("room.css"),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600"},
     )
 
 

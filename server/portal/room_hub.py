@@ -145,9 +145,6 @@ class RoomHub:
             return None
         return "Message inconnu."
 
-    def rooms(self) -> int:
-        return len(self._rooms)
-
     def _enter(self, room: Room, member: Member) -> None:
         """The newcomer is told who is inside, and calls each of them (it makes the offers);
         those inside are told to expect its call."""

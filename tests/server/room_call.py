@@ -6,7 +6,7 @@ a sandbox on 127.0.0.1 there, Dr Alice Martin plans a teleconsultation, the pati
 join link and waits, Alice opens hers, sees the patient waiting and admits them, both pages
 reach a connected RTCPeerConnection with the other's video playing (Chromium's fake camera),
 then Alice ends the call and both pages say so. What was seen is written as JSON (`--result`);
-`--shots DIR` also saves the pages' screenshots (scripts/room-screenshots.sh).
+`--shots DIR` also saves the pages' screenshots, and some of unhappy states (make screenshots).
 
 `python -m tests.server.room_call --result out.json [--shots DIR]` from the checkout.
 """

@@ -18,7 +18,7 @@ from app.regional.teleconsultations import TeleconsultationService, split_by_tim
 from app.remote.regional import Participant, Teleconsultation, TeleconsultationPlan
 from app.session import AccountSession
 from tests.ui import page_helpers
-from tests.ui.browser import UrlCatcher
+from tests.ui.browser import UrlCatcher, page_as_browser
 from tests.ui.conftest import run_sync
 from ui import theme
 from ui.teleconsultations.model import participants_text
@@ -84,6 +84,12 @@ def test_join_opens_my_link_in_the_browser(
     qtbot.mouseClick(view.join_button, Qt.MouseButton.LeftButton)
     assert browser.urls == [tc.join_url]
     assert "navigateur" in view.feedback_label.text()
+    # The link opens the video room (issue 13 §2), its socket for this very link.
+    room = page_as_browser(tc.join_url)
+    assert room.status_code == 200
+    assert '<script src="/portal/telemedecine/room.js">' in room.text
+    token = tc.join_url.rsplit("/", 1)[1]
+    assert f'data-socket="/portal/telemedecine/room/{token}/ws"' in room.text
 
 
 def test_copy_the_patients_link(
