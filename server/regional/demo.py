@@ -12,7 +12,7 @@ import time
 
 from server.accounts import Account
 from server.context import Sandbox
-from server.demo.documents import PdfDocument, make_pdf
+from server.documents.pdf import PdfDocument, make_pdf
 from server.demo.names import ascii_slug, person_name
 from server.demo.world import DemoPatient, DemoPerson, DemoWorld
 from server.regional import access_log

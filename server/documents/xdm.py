@@ -1,4 +1,5 @@
-"""IHE ITI XDM packages (`IHE_XDM.ZIP`) for the demo's messages about a patient (DESIGN §2.5).
+"""IHE ITI XDM packages (`IHE_XDM.ZIP`) for the sandbox's messages about a patient (DESIGN §2.5):
+the demo's, and the compte rendu that closes a téléexpertise (server/regional/report.py).
 
 Layout (ITI TF-1 §16, TF-3 §4.2 for the metadata):
     INDEX.HTM, README.TXT                      at the root
