@@ -45,7 +45,7 @@ def origin_text(document: DocumentAbout) -> str:
         return QCoreApplication.translate(
             "PatientDocuments", "Déposé dans le dossier par {author}"
         ).format(author=document.author)
-    text = QCoreApplication.translate("PatientDocuments", "Reçu par message de {author}").format(
+    text = QCoreApplication.translate("PatientDocuments", "Par message de {author}").format(
         author=document.author or QCoreApplication.translate("PatientDocuments", "inconnu")
     )
     if document.offline:
@@ -113,6 +113,7 @@ class DocumentsSection(QWidget):
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         self.status.setContentsMargins(16, 0, 16, 0)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         box.addWidget(self.status)
         self.model: RecordList[DocumentAbout] = RecordList(document_text, document_tooltip, self)
         self.list = _DocumentList(self.model, DocumentDelegate(self), "patientDocumentsList")
