@@ -414,6 +414,23 @@ class Attachments:
         await asyncio.to_thread(self._write_saved, blob_id, dest)
         return dest
 
+    async def copy_of(self, data: bytes, name: str, type_: str) -> Path:
+        """A private copy, for the system's viewer, of a document that is no message's (one
+        filed in a patient's record on the regional service): the same safe name and the same
+        refusal of programs (RunsCode) as `open_copy`."""
+        safe = safe_file_name(name)
+        if runs_code(safe, type_):
+            raise RunsCode(f"refused to open a program ({type_})")
+        return await asyncio.to_thread(self._write_bytes_copy, data, safe)
+
+    def _write_bytes_copy(self, data: bytes, name: str) -> Path:
+        target = self.copies.new_place() / name
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(target, flags, 0o600), "wb") as f:
+            f.write(data)
+        mark_of_the_web(target, self.origin)
+        return target
+
     def _write_copy(self, blob_id: str, name: str) -> Path:
         target = self.copies.new_place() / name
         self._write(blob_id, target, 0o600)

@@ -30,6 +30,7 @@ from app.message.draft import Draft
 from app.outbox import withdraw
 from app.outbox.sender import Outbox, counts
 from app.regional.delegations import DelegationService
+from app.regional.documents import PatientDocumentsService
 from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
@@ -45,6 +46,7 @@ from app.store import contacts, conversations, drafts, mail, search
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxState
+from app.store.patient_documents import ReceivedDocument, about_patient
 from app.store.records import (
     Address,
     ConversationSummary,
@@ -126,6 +128,14 @@ class AccountSession:
         self.teleconsultations = TeleconsultationService(self.regional, lambda: self.online)
         self.delegations = DelegationService(self.regional, lambda: self.online)
         self.portal = PortalService(self.regional, lambda: self.online)
+        # Issue 13 §3: the documents about a patient, the record's and the cached messages'.
+        self.patient_documents = PatientDocumentsService(
+            self.regional,
+            lambda: self.online,
+            self._documents_about,
+            self._copy_of,
+            self.open_document,
+        )
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()
@@ -576,6 +586,16 @@ class AccountSession:
         await self._act(LocalAction("destroy", (email_id,)))
 
     # Documents -----------------------------------------------------------------------------------
+
+    def _documents_about(self, ins: str) -> list[ReceivedDocument]:
+        """The documents of the cached messages about the patient with this INS (issue 13 §3)."""
+        with self.account.cache.read() as conn:
+            return about_patient(conn, ins)
+
+    async def _copy_of(self, data: bytes, name: str, type_: str) -> Path:
+        """A private copy of a document filed on the regional service (self.attachments is
+        replaced when the session goes online: asked at the time)."""
+        return await self.attachments.copy_of(data, name, type_)
 
     async def open_document(self, blob_id: str, name: str, type_: str, size: int = 0) -> Path:
         return await self.attachments.open_copy(blob_id, name, type_, size)

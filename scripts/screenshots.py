@@ -6,7 +6,9 @@ the login window is painted first (also as on a computer without a usable keyrin
 size too), then the demo GP's account is opened and every screen module's
 `demo_screenshot(session)` is rendered by ui.screenshots (a module not in this build is skipped
 with a printed line). Then the app offline with mail waiting (main-window-offline-queued.png,
-outbox.png): a message the server refused, the network cut, a message queued. Then the hostile
+outbox.png): a message the server refused, the network cut, a message queued. Before that, the
+compte rendu of a téléexpertise filed in the patient's record (teleexpertise-report.png,
+patients-documents*.png: with documents, none, offline, small). Then the hostile
 fixture of the tests (tests/hostile.py) is put into the sandbox and the reader, Mes patients,
 Téléexpertise and the directory are shown with it (hostile-*.png): outside text must show as
 characters. And the refusals that protect the
@@ -86,6 +88,7 @@ async def shoot(
         await session.close()
     saved += await shoot_expertise(server, work, out)
     saved += await shoot_planning(server, work, out)
+    saved += await shoot_report(server, work, out)  # issue 13 §3
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     return saved + await shoot_refusals(tls_server, work, out)
@@ -317,6 +320,87 @@ async def shoot_hostile(server: ServerThread, client: Path, out: Path) -> list[P
         saved.append(await screenshots.capture(directory, out / "hostile-directory.png"))
     finally:
         await session.close()
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
+
+
+async def shoot_report(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """Issue 13 §3, the compte rendu filed in the patient's record: the GP closes her answered
+    téléexpertise (the detail with its report, filed), then Mes patients on that patient's
+    documents, on a patient without any, and offline (the network cut by a relay: the documents
+    received by message only), at a small size too."""
+    from tests.app.netrelay import Relay
+    from ui.patients.view import PatientsView
+    from ui.teleexpertise.view import TeleexpertiseView
+
+    relay = Relay(server.port)
+    gp = await AccountSession.open(work / "report-gp", await relay.start(), GP_LOGIN, DEMO_PASSWORD)
+    saved: list[Path] = []
+
+    async def grab(widget: Any, name: str) -> None:
+        widget.show()
+        await screenshots.settle(1.0)
+        path = out / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not widget.grab().save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        saved.append(path)
+
+    try:
+        gp.start()
+        await _until(lambda: gp.unread_total() > 0, "the GP's sync")
+        expertise = TeleexpertiseView(gp)
+        expertise.resize(1120, 720)
+        expertise.show()
+        await _until(lambda: not expertise.loading, "the téléexpertises")
+        te = next(t for t in expertise.sent_model.rows() if t.status == "answered")
+        expertise.select(te.id)
+        expertise.action_edit.setPlainText(
+            "Exérèse complète réalisée : naevus dysplasique, marges saines à l'histologie. "
+            "Surveillance dermatoscopique annuelle ; reconsulter si une lésion change."
+        )
+        expertise.confirm = lambda _parent, _title, _text: True
+        expertise.close_with_report()
+        await _until(lambda: "clôturée" in expertise.feedback_label.text(), "the closing")
+        await _until(lambda: not expertise.loading, "the list read again")
+        await grab(expertise, "teleexpertise-report")
+        expertise.close()
+
+        ins = te.patient.ins or ""
+        gp.sync_now()
+        await _until(
+            lambda: any(d.doc_type == "CR de télémédecine" for d in gp._documents_about(ins)),
+            "the report's message in the cache",
+        )
+        page = PatientsView(gp)
+        page.resize(1100, 760)
+        page.show()
+        await _until(lambda: not page.loading, "Mes patients")
+        page.select_patient(te.patient.id)
+        task = page.show_documents()
+        await _until(lambda: task is not None and task.done(), "the patient's documents")
+        await grab(page, "patients-documents")
+        bare = next(
+            p for p in page.file_active.followed if p.ins and not gp._documents_about(p.ins)
+        )
+        page.select_patient(bare.id)
+        task = page.documents.task
+        await _until(lambda: task is not None and task.done(), "a patient without documents")
+        await grab(page, "patients-documents-empty")
+
+        relay.cut()
+        await _until(lambda: not gp.online, "the session offline")
+        page.select_patient(te.patient.id)
+        task = page.documents.task
+        await _until(lambda: task is not None and task.done(), "the documents offline")
+        await grab(page, "patients-documents-offline")
+        page.resize(820, 600)
+        await grab(page, "patients-documents-offline-small")
+        page.close()
+    finally:
+        await gp.close()
+        await relay.close()
     for path in saved:
         print(f"{path.stem} : {path}", flush=True)
     return saved

@@ -2,13 +2,17 @@
 the journal) or picks (documents to insert), in Téléchargements for a received document — the
 folders QStandardPaths knows for this system and language —, and, once the user chose another
 folder for one use, there again for that use until the app quits (never a folder a document's
-name would choose). One place, so that every dialog of the app starts the same way."""
+name would choose). One place, so that every dialog of the app starts the same way; the save
+dialog of a document (`ask_save_path`) is here too, for every page that saves one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+from app.attachments import safe_file_name
 
 DOCUMENTS = QStandardPaths.StandardLocation.DocumentsLocation
 DOWNLOADS = QStandardPaths.StandardLocation.DownloadLocation
@@ -33,6 +37,24 @@ def remember(use: str, chosen: str) -> None:
     """The file the user chose for `use` (empty: cancelled, nothing changes)."""
     if chosen:
         _chosen[use] = Path(chosen).parent
+
+
+def ask_save_path(
+    parent: QWidget,
+    suggested: str,
+    title: str = "",
+    use: str = "document",
+    first: QStandardPaths.StandardLocation = DOWNLOADS,
+) -> str:
+    """The file dialog, on the start folder of `use` and the safe form of `suggested`; the folder
+    and name the user then picks are theirs (the folder remembered for `use`)."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent,
+        title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
+        str(start_folder(use, first) / safe_file_name(suggested)),
+    )
+    remember(use, path)
+    return path
 
 
 def forget() -> None:

@@ -73,7 +73,7 @@ class AccessActor:
 @dataclass(frozen=True)
 class AccessLogEntry:
     at: dt.datetime
-    action: str  # search, read, care_team, portal, follow, unfollow, create
+    action: str  # search, read, care_team, portal, follow, unfollow, create, filed, documents…
     actor: AccessActor
     reason: str | None
     reason_label: str | None
@@ -330,3 +330,25 @@ __all__ = [
     "Template",
     "TemplateFile",
 ]
+
+
+# Issue 13 §3: the documents filed in a patient's record on the regional service.
+
+
+@dataclass(frozen=True)
+class PatientDocument:
+    """A document filed in the patient's record (the compte rendu of a téléexpertise…)."""
+
+    id: str
+    patient_id: str
+    type_code: str  # LOINC (JDV_J07)
+    type_label: str
+    title: str
+    file_name: str
+    content_type: str
+    size: int
+    author: str
+    author_address: str | None
+    source: str  # "teleexpertise"
+    source_id: str | None
+    filed_at: dt.datetime

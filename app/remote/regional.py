@@ -47,6 +47,7 @@ from app.regional.records import (
     ParticipantInput,
     Party,
     Patient,
+    PatientDocument,
     PatientMatches,
     Payment,
     PortalCode,
@@ -363,6 +364,25 @@ def _team(o: _Obj) -> ResourceTeam:
 
 def _portal_code(o: _Obj) -> PortalCode:
     return PortalCode(o.text("code"), o.integer("expiresIn"), o.text("url"))
+
+
+# Issue 13 §3: a patient's filed documents.
+def _patient_document(o: _Obj) -> PatientDocument:
+    return PatientDocument(
+        id=o.text("id"),
+        patient_id=o.text("patientId"),
+        type_code=o.text("typeCode"),
+        type_label=o.text("typeLabel"),
+        title=o.text("title"),
+        file_name=o.text("fileName"),
+        content_type=o.text("contentType"),
+        size=o.integer("size"),
+        author=o.text("author"),
+        author_address=o.opt_text("authorAddress"),
+        source=o.text("source"),
+        source_id=o.opt_text("sourceId"),
+        filed_at=o.datetime("filedAt"),
+    )
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -691,11 +711,7 @@ class RegionalClient:
         response = await self._send(
             "GET", f"/resource-teams/{_q(team_id)}/templates/{_q(template_id)}"
         )
-        return TemplateFile(
-            file_name=_file_name(response.headers.get("content-disposition", "")) or "document",
-            content_type=response.headers.get("content-type", "application/octet-stream"),
-            content=response.content,
-        )
+        return _downloaded(response)
 
     # Portail
 
@@ -737,9 +753,32 @@ class RegionalClient:
         except _Shape as exc:
             raise RegionalError(f"unexpected answer shape ({exc})") from None
 
+    # Issue 13 §3: the documents filed in a patient's record (need-to-know: RegionalForbidden
+    # for a professional who neither follows the patient nor is one of the acteurs du dossier).
+
+    async def patient_documents(self, patient_id: str) -> list[PatientDocument]:
+        body = await self._call("GET", f"/patients/{_q(patient_id)}/documents")
+        return self._read(body, lambda o: [_patient_document(d) for d in o.objs("documents")])
+
+    async def patient_document_file(self, patient_id: str, document_id: str) -> TemplateFile:
+        """One filed document's file (its name, type and bytes)."""
+        response = await self._send(
+            "GET", f"/patients/{_q(patient_id)}/documents/{_q(document_id)}"
+        )
+        return _downloaded(response)
+
 
 def _q(value: str) -> str:
     return quote(value, safe="")
+
+
+def _downloaded(response: httpx.Response) -> TemplateFile:
+    """A file the server sends: its name (Content-Disposition), type and bytes."""
+    return TemplateFile(
+        file_name=_file_name(response.headers.get("content-disposition", "")) or "document",
+        content_type=response.headers.get("content-type", "application/octet-stream"),
+        content=response.content,
+    )
 
 
 def _file_name(disposition: str) -> str | None:
@@ -809,6 +848,7 @@ __all__ = [
     "ParticipantInput",
     "Party",
     "Patient",
+    "PatientDocument",
     "PatientMatches",
     "PatientSearchTooBroad",
     "Payment",

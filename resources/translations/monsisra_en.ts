@@ -135,7 +135,7 @@
 <context>
     <name>AccessLog</name>
     <message>
-        <location filename="../../ui/patients/access_log.py" line="+51"/>
+        <location filename="../../ui/patients/access_log.py" line="+52"/>
         <source>A trouvé le patient par une recherche dans l&apos;annuaire</source>
         <translation>Found the patient by a directory search</translation>
     </message>
@@ -158,6 +158,21 @@
         <location line="+1"/>
         <source>A retiré le patient de sa file active</source>
         <translation>Removed the patient from their active list</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A déposé un document dans le dossier</source>
+        <translation>Filed a document in the record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A consulté la liste des documents</source>
+        <translation>Read the list of documents</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A ouvert un document du dossier</source>
+        <translation>Opened a document of the record</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -259,7 +274,7 @@
 <context>
     <name>AttachmentChip</name>
     <message>
-        <location filename="../../ui/mail/saving.py" line="+36"/>
+        <location filename="../../ui/file_dialogs.py" line="+53"/>
         <source>Enregistrer le document</source>
         <translation>Save the document</translation>
     </message>
@@ -1314,6 +1329,49 @@
     </message>
 </context>
 <context>
+    <name>DocumentsSection</name>
+    <message>
+        <location filename="../../ui/patients/documents.py" line="+124"/>
+        <source>Ouvrir</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ouvrir le document choisi</source>
+        <translation>Open the chosen document</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Chargement des documents…</source>
+        <translation>Loading the documents…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Hors connexion : seuls les documents reçus par message sont listés. Ceux du dossier sur le serveur régional reviendront avec la connexion.</source>
+        <translation>Offline: only the documents received by message are listed. Those of the record on the regional server will come back with the connection.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Suivez ce patient pour voir les documents déposés dans son dossier ; seuls les documents reçus par message sont listés.</source>
+        <translation>Follow this patient to see the documents filed in their record; only the documents received by message are listed.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Aucun document pour ce patient : ni déposé dans son dossier, ni reçu par message.</source>
+        <translation>No document for this patient: none filed in their record, none received by message.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Ouverture de « {name} »…</source>
+        <translation>Opening “{name}”…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Document enregistré : {name}</source>
+        <translation>Document saved: {name}</translation>
+    </message>
+</context>
+<context>
     <name>DraftDeletion</name>
     <message>
         <location filename="../../ui/mail/drafts.py" line="+45"/>
@@ -1344,7 +1402,7 @@
 <context>
     <name>ExpertProfileDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/declare.py" line="+60"/>
+        <location filename="../../ui/teleexpertise/declare.py" line="+58"/>
         <location line="+5"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
@@ -2542,9 +2600,37 @@
     </message>
 </context>
 <context>
+    <name>PatientDocuments</name>
+    <message>
+        <location filename="../../ui/patients/documents.py" line="-190"/>
+        <source>Déposé dans le dossier par {author}</source>
+        <translation>Filed in the record by {author}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Par message de {author}</source>
+        <translation>By message from {author}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>inconnu</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>disponible hors connexion</source>
+        <translation>available offline</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Message : {subject}</source>
+        <translation>Message: {subject}</translation>
+    </message>
+</context>
+<context>
     <name>PatientPanel</name>
     <message>
-        <location filename="../../ui/patients/patient_panel.py" line="+45"/>
+        <location filename="../../ui/patients/patient_panel.py" line="+53"/>
         <source>Choisissez un patient pour voir son identité et son équipe de soins.</source>
         <translation>Choose a patient to see their identity and care team.</translation>
     </message>
@@ -2564,7 +2650,12 @@
         <translation>Access log</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+0"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Écrire à l&apos;équipe de soins</source>
         <translation>Write to the care team</translation>
     </message>
@@ -2792,7 +2883,7 @@
 <context>
     <name>PatientsView</name>
     <message>
-        <location filename="../../ui/patients/view.py" line="+66"/>
+        <location filename="../../ui/patients/view.py" line="+68"/>
         <source>Mes patients</source>
         <translation>My patients</translation>
     </message>
@@ -2802,7 +2893,7 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Ma file active</source>
         <translation>My active list</translation>
     </message>
@@ -2812,7 +2903,7 @@
         <translation>Search the regional patient directory</translation>
     </message>
     <message>
-        <location line="+145"/>
+        <location line="+146"/>
         <source>Créer et suivre</source>
         <translation>Create and follow</translation>
     </message>
@@ -3682,14 +3773,24 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseDetail</name>
     <message>
-        <location filename="../../ui/teleexpertise/detail.py" line="+52"/>
+        <location filename="../../ui/teleexpertise/detail.py" line="+72"/>
         <source>Question</source>
         <translation>Question</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Documents joints (dans la conversation)</source>
-        <translation>Attached documents (in the conversation)</translation>
+        <location line="-7"/>
+        <source>Ouvrir le compte rendu (PDF)</source>
+        <translation>Open the report (PDF)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Le compte rendu de télémédecine déposé dans le dossier du patient</source>
+        <translation>The telemedicine report filed in the patient&apos;s record</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Documents joints</source>
+        <translation>Attached documents</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3702,7 +3803,7 @@ Telephone</translation>
         <translation>Report</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>Répondre</source>
         <translation>Answer</translation>
     </message>
@@ -3722,7 +3823,7 @@ Telephone</translation>
         <translation>Choose a tele-expertise to see its details.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+25"/>
         <source>Demandée à {name}</source>
         <translation>Requested from {name}</translation>
     </message>
@@ -3742,7 +3843,22 @@ Telephone</translation>
         <translation>Closed {when}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+3"/>
+        <source>Joints à la demande, dans la conversation ; cliquez pour ouvrir.</source>
+        <translation>Attached to the request, in the conversation; click to open.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Déposé dans le dossier du patient le {day} (CR de télémédecine, LOINC {code}) et envoyé dans la conversation.</source>
+        <translation>Filed in the patient&apos;s record on {day} (telemedicine report, LOINC {code}) and sent in the conversation.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Ouvrir {name}</source>
+        <translation>Open {name}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Votre avis</source>
         <translation>Your opinion</translation>
     </message>
@@ -3760,6 +3876,11 @@ Telephone</translation>
         <location line="+2"/>
         <source>Le compte rendu, déposé dans le dossier du patient à la clôture…</source>
         <translation>The report, filed in the patient&apos;s record on closing…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>CR de télémédecine</source>
+        <translation>Telemedicine report</translation>
     </message>
 </context>
 <context>
@@ -3849,7 +3970,7 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+73"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+64"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -3865,12 +3986,12 @@ Telephone</translation>
     </message>
     <message>
         <location line="+12"/>
-        <location line="+134"/>
+        <location line="+135"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-119"/>
         <source>Aucune demande envoyée.</source>
         <translation>No request sent.</translation>
     </message>
@@ -3890,7 +4011,7 @@ Telephone</translation>
         <translation>Requests received</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+62"/>
         <source>Chargement des téléexpertises…</source>
         <translation>Loading tele-expertises…</translation>
     </message>
@@ -3925,17 +4046,27 @@ Telephone</translation>
         <translation>Close this tele-expertise? The report will be filed in the patient&apos;s record and sent to {name}.</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Téléexpertise clôturée : le compte rendu a été déposé.</source>
-        <translation>Tele-expertise closed: the report has been filed.</translation>
+        <location line="+6"/>
+        <source>Téléexpertise clôturée : le compte rendu a été déposé dans le dossier du patient.</source>
+        <translation>Tele-expertise closed: the report has been filed in the patient&apos;s record.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+9"/>
+        <source>Ouverture de « {name} »…</source>
+        <translation>Opening “{name}”…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Document enregistré.</source>
+        <translation>Document saved.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Demande envoyée à {name}.</source>
         <translation>Request sent to {name}.</translation>
     </message>
@@ -3981,7 +4112,7 @@ Telephone</translation>
 <context>
     <name>TruncatedNotice</name>
     <message>
-        <location filename="../../ui/mail/saving.py" line="+8"/>
+        <location filename="../../ui/mail/saving.py" line="+23"/>
         <source>Enregistrer le texte du message</source>
         <translation>Save the message text</translation>
     </message>
@@ -4687,7 +4818,7 @@ Telephone</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../ui/teleexpertise/declare.py" line="-140"/>
+        <location filename="../../ui/teleexpertise/declare.py" line="-139"/>
         <source>Ne plus être télé-expert</source>
         <translation>Stop being a tele-expert</translation>
     </message>

@@ -28,10 +28,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from server.demo import corpus
-from server.demo.documents import PdfDocument, ecg_png, lesion_png, make_pdf, scan_png
+from server.demo.images import ecg_png, lesion_png, scan_png
 from server.demo.names import ascii_slug
 from server.demo.world import DemoPatient, DemoPerson, DemoWorld
-from server.demo.xdm import TYPE_LABELS, XdmAuthor, XdmDocument, XdmPatient, build_xdm_zip
+from server.documents.pdf import PdfDocument, make_pdf
+from server.documents.xdm import TYPE_LABELS, XdmAuthor, XdmDocument, XdmPatient, build_xdm_zip
 
 if TYPE_CHECKING:
     from server.context import Sandbox

@@ -28,6 +28,7 @@ from server.regional.common import born
 from server.regional.errors import RegionalError
 from server.regional.models import ExpertProfile, Patient
 from server.regional.portal_codes import SESSION_LIFETIME
+from server.regional.routes import content_disposition
 from server.regional.teleconsultations import JoinInfo
 from server.regional.validation import normalize_ins
 from server.urls import PORTAL_PATH
@@ -164,6 +165,7 @@ def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
         f"{patient.birth_date:%d/%m/%Y} — INS {escape(patient.ins or '')} "
         f"(OID {escape(patient.ins_oid or '')})</p><h2>Acteurs du dossier</h2>"
         + table(("Professionnel", "Profession", "Spécialité", "Adresse MSSanté"), members)
+        + _documents_html(sandbox, patient)
     )
     return HTMLResponse(page(f"Dossier de {patient.given} {patient.family}", body))
 
@@ -361,3 +363,43 @@ def register(
         "<p>Vous pouvez maintenant vous connecter à MonSisra.</p>"
     )
     return HTMLResponse(page("Compte Sara créé", body), status_code=201)
+
+
+# --- Issue 13 §3: the documents filed in the patient's record -------------------------------------
+
+
+def _documents_html(sandbox: Sandbox, patient: Patient) -> str:
+    """The record's documents (the page's access is journaled already), each downloadable."""
+    documents = sandbox.regional.documents.portal_listing(patient.id)
+    if not documents:
+        return "<h2>Documents du dossier</h2><p>Aucun document n'a été déposé dans ce dossier.</p>"
+    base = f"{PORTAL_PATH}/mespatients/patients/{quote(patient.ins or '', safe='')}/documents"
+    rows = [
+        (
+            f"{d.filed_at:%d/%m/%Y %H:%M}",
+            link(f"{base}/{quote(d.id, safe='')}", d.title),
+            d.type_label,
+            d.author,
+        )
+        for d in documents
+    ]
+    return "<h2>Documents du dossier</h2>" + table(("Date", "Document", "Type", "Auteur"), rows)
+
+
+@router.get("/mespatients/patients/{ins}/documents/{document_id}", response_model=None)
+def patient_document(request: Request, sandbox: SandboxDep, ins: str, document_id: str) -> Response:
+    """One document of the record, downloaded (journaled), for those who need to know."""
+    viewer = _guarded(request, sandbox)
+    if isinstance(viewer, Response):
+        return viewer
+    try:
+        found = sandbox.regional.documents.portal_content(viewer, normalize_ins(ins), document_id)
+    except RegionalError as exc:
+        return HTMLResponse(
+            page("Document du dossier", f"<p>{escape(exc.message)}</p>"), exc.status
+        )
+    return Response(
+        content=found.data,
+        media_type=found.content_type,
+        headers={"Content-Disposition": content_disposition(found.file_name)},
+    )

@@ -12,9 +12,9 @@ import time
 
 from server.accounts import Account
 from server.context import Sandbox
-from server.demo.documents import PdfDocument, make_pdf
 from server.demo.names import ascii_slug, person_name
 from server.demo.world import DemoPatient, DemoPerson, DemoWorld
+from server.documents.pdf import PdfDocument, make_pdf
 from server.regional import access_log
 from server.regional.common import PARIS, now
 from server.regional.models import (

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from server.accounts import Account
 from server.directory.codes import SPECIALTIES
+from server.documents.xdm import XDM_FILE_NAME
 from server.regional.common import Clock, born, new_id, to_datetime
 from server.regional.errors import bad_request, conflict, forbidden, not_found
 from server.regional.models import (
@@ -25,14 +26,22 @@ from server.regional.models import (
     TeleexpertiseDocument,
     TeleexpertisePatient,
 )
+from server.regional.patient_documents import NewDocument
+from server.regional.patients import NewMember
+from server.regional.report import (
+    REPORT_TITLE,
+    REPORT_TYPE_CODE,
+    REPORT_TYPE_LABEL,
+    ReportFiles,
+    ReportText,
+    report_files,
+)
 
 if TYPE_CHECKING:
     from server.context import Sandbox
 
 # Billed by the Assurance Maladie within 4 acts per patient, per calendar year, per requester.
 YEARLY_LIMIT = 4
-REPORT_TYPE_CODE = "85208-7"  # LOINC: compte rendu de télémédecine (DESIGN §2.5)
-REPORT_LABEL = "Compte rendu de télémédecine"
 TELEEXPERTISE_HEADER = "X-MonSisra-Teleexpertise"
 
 
@@ -350,31 +359,70 @@ class Expertise:
             patient = conn.execute(
                 "SELECT * FROM regional_patients WHERE id = ?", (row["patient_id"],)
             ).fetchone()
-            document = _report_document(row, patient, requester, expert, report.strip(), when)
             text = (
                 "Bonjour,\n\nVeuillez trouver ci-joint le compte rendu de cette téléexpertise, "
-                f"qui est désormais clôturée.\n\nBien confraternellement,\n{caller.display_name}\n"
+                "qui est désormais clôturée. Il a été déposé dans le dossier du patient sur le "
+                f"service régional.\n\nBien confraternellement,\n{caller.display_name}\n"
             )
             message = _message(caller, other, "Re: " + row["subject"], text, when, te_id)
             _thread(message, row)
+            about = ReportText(
+                row["question"], row["answer"] or "", report.strip(), requester, expert
+            )
+            entry = self._sandbox.directory.lookup_email(caller.email)
+            files = report_files(about, patient, caller, entry, when, message["Message-ID"])
+            # As the composer sends a document about a patient: the readable PDF, typed in its
+            # Content-Description, and the IHE_XDM.ZIP that carries it with the patient.
             message.add_attachment(
-                document,
-                subtype="plain",
-                charset="utf-8",
-                filename="compte-rendu-teleexpertise.txt",
+                files.pdf, maintype="application", subtype="pdf", filename=files.file_name
             )
             part = list(message.iter_attachments())[-1]
-            part["Content-Description"] = REPORT_LABEL
+            part["Content-Description"] = REPORT_TYPE_LABEL
+            message.add_attachment(
+                files.xdm, maintype="application", subtype="zip", filename=XDM_FILE_NAME
+            )
             self._send(caller, other, message, when)
-            data = document.encode("utf-8")
-            blob = self._sandbox.blobs.put_bytes(conn, requester.id, data, "text/plain")
-            self._sandbox.blobs.put_bytes(conn, expert.id, data, "text/plain")
+            blob = self._sandbox.blobs.put_bytes(conn, requester.id, files.pdf, "application/pdf")
+            self._sandbox.blobs.put_bytes(conn, expert.id, files.pdf, "application/pdf")
+            self._file_report(conn, patient["id"], files, caller, (requester, expert), te_id, when)
             conn.execute(
                 "UPDATE regional_teleexpertises SET status = 'closed', report = ?, "
                 "report_blob_id = ?, closed_at = ?, last_message_id = ? WHERE id = ?",
                 (report.strip(), blob.id, when, message["Message-ID"], te_id),
             )
         return self.get(caller, te_id)
+
+    def _file_report(
+        self,
+        conn: sqlite3.Connection,
+        patient_id: str,
+        files: ReportFiles,
+        author: Account,
+        parties: tuple[Account, Account],
+        te_id: str,
+        when: int,
+    ) -> None:
+        """The compte rendu in the patient's record; the two parties become acteurs du dossier
+        (the record's need-to-know lets them read it there)."""
+        regional = self._sandbox.regional
+        report = NewDocument(
+            type_code=REPORT_TYPE_CODE,
+            title=REPORT_TITLE,
+            file_name=files.file_name,
+            content_type="application/pdf",
+            data=files.pdf,
+            source="teleexpertise",
+            source_id=te_id,
+        )
+        regional.documents.file(conn, patient_id, report, author, when)
+        for party in parties:
+            member = NewMember(
+                name=party.display_name,
+                email=party.email,
+                practitioner_id=party.practitioner_id,
+                account_id=party.id,
+            )
+            regional.patients.add_member(conn, patient_id, member)
 
     def _send(self, sender: Account, recipient: Account, message: EmailMessage, when: int) -> None:
         """Both parties live in the sandbox: the sender's Sent and the recipient's Inbox."""
@@ -502,25 +550,3 @@ def _thread(message: EmailMessage, row: sqlite3.Row) -> None:
 
 def _french_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-def _report_document(
-    row: sqlite3.Row,
-    patient: sqlite3.Row,
-    requester: Account,
-    expert: Account,
-    report: str,
-    when: int,
-) -> str:
-    ins = f", INS {patient['ins']}" if patient["ins"] else ""
-    return (
-        f"{REPORT_LABEL} (téléexpertise) — LOINC {REPORT_TYPE_CODE}\n"
-        f"Date : {to_datetime(when):%d/%m/%Y}\n"
-        f"Patient : {patient['given']} {patient['family']}, {born(patient['sex'])} le "
-        f"{_french_date(patient['birth_date'])}{ins}\n"
-        f"Requérant : {requester.display_name} <{requester.email}>\n"
-        f"Expert : {expert.display_name} <{expert.email}>\n\n"
-        f"Question :\n{row['question']}\n\n"
-        f"Avis de l'expert :\n{row['answer'] or ''}\n\n"
-        f"Conclusion :\n{report}\n"
-    )

@@ -18,7 +18,19 @@ TeleexpertiseStatus = Literal["requested", "answered", "closed"]
 # patient's care team, recorded in the patient's access journal. Labels: server/regional/access_log.
 FollowReasonCode = Literal["prise_en_charge", "avis", "soins_coordonnes", "remplacement", "urgence"]
 # What an entry of the access journal records.
-AccessAction = Literal["search", "read", "care_team", "portal", "follow", "unfollow", "create"]
+AccessAction = Literal[
+    "search",
+    "read",
+    "care_team",
+    "portal",
+    "follow",
+    "unfollow",
+    "create",
+    # Issue 13 §3: a document filed in the record, the record's documents listed, one downloaded.
+    "filed",
+    "documents",
+    "document",
+]
 InsOid = Literal[
     "1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11"
 ]
@@ -508,3 +520,29 @@ class PortalCode(Wire):
     code: str = Field(description="Code à usage unique.")
     expires_in: int = Field(description="Validité en secondes.")
     url: str = Field(description="Adresse à ouvrir dans le navigateur.")
+
+
+# --- Issue 13 §3: documents filed in a patient's record ----------------------------------------
+
+
+class PatientDocument(Wire):
+    """A document filed in the patient's record on the regional service."""
+
+    id: str = Field(description="Identifiant du document.")
+    patient_id: str = Field(description="Le dossier patient.")
+    type_code: str = Field(description="Type de document, code LOINC (JDV_J07), ex. 85208-7.")
+    type_label: str = Field(description="Libellé du type, ex. « CR de télémédecine ».")
+    title: str = Field(description="Titre du document.")
+    file_name: str = Field(description="Nom du fichier.")
+    content_type: str = Field(description="Type MIME.")
+    size: int = Field(description="Taille en octets.")
+    author: str = Field(description="Qui l'a déposé (nom affiché).")
+    author_address: str | None = Field(description="Son adresse MSSanté.")
+    source: Literal["teleexpertise"] = Field(description="D'où il vient.")
+    source_id: str | None = Field(description="L'identifiant de la source (la téléexpertise).")
+    filed_at: dt.datetime = Field(description="Date du dépôt.")
+
+
+class PatientDocumentList(Wire):
+    patient_id: str = Field(description="Le dossier patient.")
+    documents: list[PatientDocument] = Field(description="Du plus récent au plus ancien.")

@@ -35,6 +35,7 @@ from server.regional.models import (
     InvitationList,
     Patient,
     PatientCreate,
+    PatientDocumentList,
     PatientList,
     PatientMatches,
     PortalCode,
@@ -671,3 +672,46 @@ def openapi() -> JSONResponse:
     if not _OPENAPI:
         _OPENAPI.update(openapi_document())
     return JSONResponse(_OPENAPI)
+
+
+# --- Issue 13 §3: documents filed in a patient's record ------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/documents",
+    response_model=PatientDocumentList,
+    summary="Les documents déposés dans le dossier du patient",
+    description=(
+        "Du plus récent au plus ancien (le compte rendu d'une téléexpertise clôturée…). Pour qui "
+        "suit le patient ou fait partie des acteurs du dossier. Journalisé."
+    ),
+    responses={403: {"model": ErrorBody, "description": "Pas d'accès à ce dossier."}},
+)
+def patient_documents(
+    request: Request, sandbox: SandboxDep, patient_id: str
+) -> PatientDocumentList:
+    caller = _caller(request, sandbox)
+    documents = sandbox.regional.documents.listing(caller, patient_id)
+    return PatientDocumentList(patient_id=patient_id, documents=documents)
+
+
+@router.get(
+    "/patients/{patient_id}/documents/{document_id}",
+    summary="Télécharger un document du dossier du patient",
+    description="Pour qui suit le patient ou fait partie des acteurs du dossier. Journalisé.",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "Le fichier."},
+        403: {"model": ErrorBody, "description": "Pas d'accès à ce dossier."},
+    },
+)
+def patient_document(
+    request: Request, sandbox: SandboxDep, patient_id: str, document_id: str
+) -> Response:
+    caller = _caller(request, sandbox)
+    found = sandbox.regional.documents.content(caller, patient_id, document_id)
+    return Response(
+        content=found.data,
+        media_type=found.content_type,
+        headers={"Content-Disposition": content_disposition(found.file_name)},
+    )

@@ -1,8 +1,9 @@
 """Storage of the regional services: one SQLite schema (area "regional"), one object per service.
 
 Routes reach the services as `sandbox.regional.patients`, `.teleconsultations`, `.expertise`,
-`.teams`, `.portal` and `.delegations`; each method takes the caller's account and returns wire
-models, so that "each user sees only their own data" is decided in one place, next to the SQL.
+`.teams`, `.portal`, `.delegations` and `.documents` (a patient's filed documents); each method
+takes the caller's account and returns wire models, so that "each user sees only their own
+data" is decided in one place, next to the SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from server.regional.common import Clock
 from server.regional.delegations import Delegations
 from server.regional.expertise import Expertise
+from server.regional.patient_documents import PatientDocuments
 from server.regional.patients import Patients
 from server.regional.portal_codes import PortalCodes
 from server.regional.teams import ResourceTeams
@@ -221,6 +223,27 @@ MIGRATIONS: list[Migration] = [
     ALTER TABLE regional_teleconsultations ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE regional_teleconsultations ADD COLUMN paid_at INTEGER;
     """,
+    # Issue 13 §3: the documents filed in a patient's record (the compte rendu of a téléexpertise).
+    """
+    CREATE TABLE regional_patient_documents (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES regional_patients (id),
+        type_code TEXT NOT NULL,
+        title TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        blob_id TEXT NOT NULL,
+        author_account_id TEXT,
+        author_name TEXT NOT NULL,
+        author_address TEXT,
+        source TEXT NOT NULL,
+        source_id TEXT,
+        filed_at INTEGER NOT NULL
+    );
+    CREATE INDEX regional_patient_documents_patient
+        ON regional_patient_documents (patient_id, filed_at);
+    """,
 ]
 
 
@@ -235,3 +258,4 @@ class RegionalStore:
         self.teams = ResourceTeams(sandbox)
         self.portal = PortalCodes(sandbox)
         self.delegations = Delegations(sandbox)
+        self.documents = PatientDocuments(sandbox)  # issue 13 §3

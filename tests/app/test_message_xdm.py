@@ -253,8 +253,8 @@ def test_document_missing_from_the_zip_has_no_member_and_cannot_be_streamed() ->
 
 
 def test_sandbox_demo_packages_are_read() -> None:
-    from server.demo.xdm import XdmAuthor, XdmPatient, build_xdm_zip
-    from server.demo.xdm import XdmDocument as DemoDocument
+    from server.documents.xdm import XdmAuthor, XdmPatient, build_xdm_zip
+    from server.documents.xdm import XdmDocument as DemoDocument
 
     data = build_xdm_zip(
         XdmPatient(

@@ -6,7 +6,8 @@ import re
 import struct
 import zlib
 
-from server.demo.documents import PdfDocument, ecg_png, lesion_png, make_pdf, scan_png, wrap
+from server.demo.images import ecg_png, lesion_png, scan_png
+from server.documents.pdf import PdfDocument, make_pdf, wrap
 
 
 def _document(paragraphs: tuple[str, ...]) -> bytes:

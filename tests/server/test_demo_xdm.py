@@ -7,8 +7,9 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from server.demo.documents import PdfDocument, ecg_png, make_pdf
-from server.demo.xdm import (
+from server.demo.images import ecg_png
+from server.documents.pdf import PdfDocument, make_pdf
+from server.documents.xdm import (
     DE_PATIENT_ID,
     DE_TYPE_CODE,
     LCM,

@@ -151,6 +151,8 @@ def gp_ids(demo_server: ServerThread) -> dict[str, str]:
         "resource": "Practitioner",
         "resource_id": "does-not-matter",
         "token": "unknown-join-token",
+        # No demo record has a filed document: the need-to-know check comes before the lookup.
+        "document_id": "doc-of-the-gps-patient",
     }
 
 

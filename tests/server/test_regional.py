@@ -484,19 +484,23 @@ def test_teleexpertise_lifecycle_with_its_thread(trio: Any) -> None:
         ("Re: Demande de téléexpertise — Élodie Lefèvre", {sent: True}),
         ("Re: Demande de téléexpertise — Élodie Lefèvre", {inbox: True}),
     ]
-    [report] = emails[2]["attachments"]
-    assert report["header:Content-Description:asText"] == "Compte rendu de télémédecine"
+    # The compte rendu: a PDF typed as the composer types it, and the patient's IHE_XDM.ZIP
+    # (their content: tests/server/test_patient_documents.py).
+    report, package = emails[2]["attachments"]
+    assert report["type"] == "application/pdf"
+    assert report["header:Content-Description:asText"] == "CR de télémédecine"
+    assert report["blobId"] == body["reportBlobId"]
+    assert package["type"] == "application/zip"
     url = (
         mail.session["downloadUrl"]
         .replace("{accountId}", mail.account_id)
         .replace("{blobId}", report["blobId"])
-        .replace("{name}", "cr.txt")
+        .replace("{name}", "cr.pdf")
         .replace("{type}", quote(report["type"], safe=""))
     )
     document = httpx.get(url, headers=mail.headers)
     assert document.status_code == 200, document.text
-    assert "Élodie Lefèvre, née le 02/04/1980" in document.text
-    assert "Exérèse faite." in document.text
+    assert document.content.startswith(b"%PDF-1.4")
     assert [t["status"] for t in bob.get("/teleexpertises").json()["teleexpertises"]] == ["closed"]
 
 

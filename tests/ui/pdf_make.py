@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from server.demo.documents import pdf_body
+from server.documents.pdf import pdf_body
 
 # ISO 32000-1 §7.6.3.3, algorithm 2, step a: the padding of passwords.
 PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")

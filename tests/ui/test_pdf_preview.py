@@ -17,7 +17,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from server.demo.documents import PdfDocument, make_pdf
+from server.documents.pdf import PdfDocument, make_pdf
 from server.testing import ServerThread
 from tests.ui import mail_helpers
 from tests.ui.conftest import run_sync

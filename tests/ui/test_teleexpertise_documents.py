@@ -1,7 +1,7 @@
 """The request form against the demo sandbox (issue 13 §3): once the expert is chosen, the
 documents they ask for and their delay show; a file dropped on the form joins the request typed,
 with the composer's list and inserter, and arrives with it: the expert sees it in the detail card,
-named and typed (the MIME part itself: tests/server/test_regional_expert_profile.py)."""
+named and typed, to open (the MIME part itself: tests/server/test_regional_expert_profile.py)."""
 
 from __future__ import annotations
 
@@ -97,9 +97,12 @@ def test_a_dropped_document_travels_with_the_request_and_the_expert_sees_it(
     received = expert_view.received_model.rows()
     row = next(i for i, t in enumerate(received) if t.id == te.id)
     expert_view.received_list.setCurrentIndex(expert_view.received_model.index(row))
-    head, text = expert_view.sections["documents"]
+    head, _hint = expert_view.sections["documents"]
     assert head.isVisibleTo(expert_view)
-    assert text.text() == "bilan-2026-11.pdf — CR d'examens biologiques"
+    # One button each, which opens it (tests/ui/test_patient_documents.py).
+    assert [b.text() for b in expert_view.detail.document_buttons] == [
+        "bilan-2026-11.pdf — CR d'examens biologiques"
+    ]
     client = client_of(qtbot, expert_session)
     assert [d.name for d in run_sync(qtbot, client.get_teleexpertise(te.id)).documents] == [
         "bilan-2026-11.pdf"

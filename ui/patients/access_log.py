@@ -1,6 +1,7 @@
 """The "Journal des accès" of a patient's record: who saw the patient (name and profession, from
 the directory), when, and what they did — found by a search, read the record or its care team,
-opened it on the portal, followed it (and why), stopped following it, created it.
+opened it on the portal, followed it (and why), stopped following it, created it, filed a
+document in it, listed or opened its documents.
 
 The regional directory keeps it (issue 9 §8) and shows it only to the professionals who follow
 the patient, so the panel asks for it only for a followed patient and says why otherwise. It
@@ -54,6 +55,10 @@ ACTIONS: dict[str, str] = {
     "care_team": str(QT_TRANSLATE_NOOP("AccessLog", "A consulté les acteurs du dossier")),
     "portal": str(QT_TRANSLATE_NOOP("AccessLog", "A ouvert le dossier sur le portail")),
     "unfollow": str(QT_TRANSLATE_NOOP("AccessLog", "A retiré le patient de sa file active")),
+    # Issue 13 §3: the documents of the record.
+    "filed": str(QT_TRANSLATE_NOOP("AccessLog", "A déposé un document dans le dossier")),
+    "documents": str(QT_TRANSLATE_NOOP("AccessLog", "A consulté la liste des documents")),
+    "document": str(QT_TRANSLATE_NOOP("AccessLog", "A ouvert un document du dossier")),
 }
 
 

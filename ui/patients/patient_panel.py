@@ -1,7 +1,8 @@
 """The selected patient's side of Mes patients: identity (name, birth, sex, INS, city), the usual
 name and contact details (the directory gives them to followers only), "Suivre" / "Ne plus suivre",
-two sections shown one at a time (the care team, the access journal), and the actions: write to
-the care team, see the messages about the patient, open the patient's file on the portal.
+three sections shown one at a time (the care team, the access journal, the documents), and the
+actions: write to the care team, see the messages about the patient, open the patient's file on
+the portal.
 
 The panel shows; the page (view.py) decides what happens when a button is pressed."""
 
@@ -26,14 +27,21 @@ from ui import i18n, theme
 from ui.cards import Segments
 from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection
+from ui.patients.documents import DocumentsSection
 from ui.patients.widgets import hint_label, say
 from ui.patients.words import born_text, sex_text
 from ui.plain import PlainLabel, plain_tooltip
 
 
 class PatientPanel(QFrame):
+    TEAM, JOURNAL, DOCUMENTS = 0, 1, 2
+
     def __init__(
-        self, care_team: CareTeamSection, access_log: AccessLogPanel, parent: QWidget | None = None
+        self,
+        care_team: CareTeamSection,
+        access_log: AccessLogPanel,
+        documents: DocumentsSection,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("patientPanel")
@@ -73,15 +81,16 @@ class PatientPanel(QFrame):
         follow_row.addWidget(self.follow_button)
         body.addLayout(follow_row)
 
-        # Two sections, one at a time: the care team, the access journal.
+        # Three sections, one at a time: the care team, the access journal, the documents.
         self.section_group = Segments(
-            (self.tr("Équipe de soins"), self.tr("Journal des accès")), self
+            (self.tr("Équipe de soins"), self.tr("Journal des accès"), self.tr("Documents")), self
         )
-        self.team_tab, self.journal_tab = self.section_group.tabs
+        self.team_tab, self.journal_tab, self.documents_tab = self.section_group.tabs
         body.addLayout(self.section_group.row)
         self.sections = QStackedWidget()
         self.sections.addWidget(care_team)
         self.sections.addWidget(access_log)
+        self.sections.addWidget(documents)
         self.section_group.idClicked.connect(self.sections.setCurrentIndex)
         body.addWidget(self.sections, 1)
 

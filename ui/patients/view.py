@@ -1,8 +1,9 @@
 """Mes patients: "la file active référence les dossiers patients que vous suivez" (FAQ). The
 page lists them (file_active.py, filtered locally as one types), searches the regional patient
 directory to follow more and creates a patient's file when the directory has none
-(directory_search.py, create_form.py), and shows the selected patient's identity, care team and
-access journal with the ways to act on them (patient_panel.py, care_team.py, access_log.py).
+(directory_search.py, create_form.py), and shows the selected patient's identity, care team,
+access journal and documents with the ways to act on them (patient_panel.py, care_team.py,
+access_log.py, documents.py).
 
 This module assembles the parts and owns what crosses them: which patient is selected, following
 and unfollowing (with a reason, follow_reason.py), creating, and the requests to the main window
@@ -36,6 +37,7 @@ from ui.patients.access_log import AccessLogPanel
 from ui.patients.care_team import CareTeamSection
 from ui.patients.create_form import IncompleteForm
 from ui.patients.directory_search import DirectorySearch
+from ui.patients.documents import DocumentsSection
 from ui.patients.file_active import FileActiveList
 from ui.patients.following import Following
 from ui.patients.patient_panel import PatientPanel
@@ -80,7 +82,8 @@ class PatientsView(QWidget):
         self.directory = DirectorySearch(session)
         self.care_team = CareTeamSection(session)
         self.access_log = AccessLogPanel(session)
-        self.panel = PatientPanel(self.care_team, self.access_log)
+        self.documents = DocumentsSection(session)
+        self.panel = PatientPanel(self.care_team, self.access_log, self.documents)
         self.following = Following(session, self)
 
         layout = QVBoxLayout(self)
@@ -134,6 +137,7 @@ class PatientsView(QWidget):
         panel.write_button.clicked.connect(self.write_to_team)
         panel.messages_button.clicked.connect(self.show_messages)
         panel.file_button.clicked.connect(self.open_file)
+        panel.section_group.idClicked.connect(lambda _n: self._documents_shown())
 
     # The file active ---------------------------------------------------------------------------
 
@@ -306,12 +310,28 @@ class PatientsView(QWidget):
         if patient is None:
             self.care_team.clear()
             self.access_log.hide_for(None)
+            self.documents.clear()
             return
         if changed:
             self._flash("")
             self.access_log.hide_for(None if patient.in_file_active else patient)
             self.care_team.load(patient)
+            self.documents.clear()
+            self._documents_shown()
         self._update_write()
+
+    def _documents_shown(self) -> None:
+        """The documents are read when their section shows (each read is in the patient's
+        journal: choosing a patient to see the care team does not list them)."""
+        patient = self._selected
+        showing = self.panel.sections.currentIndex() == self.panel.DOCUMENTS
+        if showing and patient is not None and self.documents.patient is None:
+            self.documents.load(patient)
+
+    def show_documents(self) -> asyncio.Future[Any] | None:
+        """The selected patient's documents section, read."""
+        self.panel.documents_tab.click()
+        return self.documents.task
 
     def _team_read(self, patient: Patient) -> None:
         if patient.in_file_active:  # after the team: its reading is in the journal

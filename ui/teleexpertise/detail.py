@@ -1,11 +1,13 @@
 """The detail card of the téléexpertise page: who asked whom about which patient and when, the
-question, the expert's answer and the compte rendu, then what my role and the state allow (the
-expert answers a requested one, the requester closes an answered one with the compte rendu).
-The card only shows; the page decides and acts (it connects the buttons)."""
+question, the documents joined to it, the expert's answer and the compte rendu (the PDF filed in
+the patient's record), then what my role and the state allow (the expert answers a requested one,
+the requester closes an answered one with the compte rendu). Each document and the compte rendu
+open from here, for the requester and the expert alike. The card only shows; the page decides and
+acts (it connects the buttons and `openDocument`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,15 +19,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import long_datetime
+from app.dates import long_datetime, numeric_date
 from app.message.patient import born_on, sex_of_ins
-from app.regional.records import Teleexpertise
+from app.regional.records import Teleexpertise, TeleexpertiseDocument
 from ui import theme
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_text, plain_tooltip
 from ui.teleexpertise.labels import status_label
+
+REPORT_FILE_NAME = "compte-rendu-teleexpertise.pdf"
+SHOWN_NAME = 64  # characters of a document's "name — type" on its button
 
 
 class TeleexpertiseDetail(QFrame):
+    """`openDocument(TeleexpertiseDocument)`: a joined document or the compte rendu (whose
+    blob is the report's) was clicked."""
+
+    openDocument = Signal(object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailCard")
@@ -48,21 +58,40 @@ class TeleexpertiseDetail(QFrame):
         box.addWidget(self.title)
         box.addWidget(self.meta)
         self.sections: dict[str, tuple[QLabel, QLabel]] = {}
+        self.document_buttons: list[QPushButton] = []
+        self.documents_box = QVBoxLayout()
+        self.documents_box.setSpacing(4)
+        self.report_button = QPushButton(
+            theme.icon("mail-document"), self.tr("Ouvrir le compte rendu (PDF)")
+        )
+        self.report_button.setObjectName("documentButton")
+        self.report_button.setToolTip(
+            self.tr("Le compte rendu de télémédecine déposé dans le dossier du patient")
+        )
         for key, heading in (
             ("question", self.tr("Question")),
-            ("documents", self.tr("Documents joints (dans la conversation)")),
+            ("documents", self.tr("Documents joints")),
             ("answer", self.tr("Réponse de l'expert")),
             ("report", self.tr("Compte rendu")),
         ):
             head = PlainLabel(heading)
             head.setObjectName("fieldTitle")
             text = PlainLabel()
-            text.setObjectName("fieldText")
+            text.setObjectName("hint" if key == "documents" else "fieldText")
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.addWidget(head)
             box.addWidget(text)
+            if key == "documents":
+                box.addLayout(self.documents_box)
             self.sections[key] = (head, text)
+        self.report_filed = PlainLabel()
+        self.report_filed.setObjectName("hint")
+        self.report_filed.setWordWrap(True)
+        box.addWidget(self.report_filed)
+        box.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.report_button.clicked.connect(lambda _checked=False: self._open_report())
+        self._shown: Teleexpertise | None = None
 
         self.action_title = PlainLabel()
         self.action_title.setObjectName("fieldTitle")
@@ -100,9 +129,13 @@ class TeleexpertiseDetail(QFrame):
 
     def show_record(self, te: Teleexpertise | None, mine: bool) -> None:
         """`te` in detail (`mine`: I asked for it), or the placeholder when None."""
+        self._shown = te
         for widget in (self.title, self.meta, self.thread_button):
             widget.setVisible(te is not None)
         self.placeholder.setVisible(te is None)
+        self._show_documents(te.documents if te is not None else [])
+        self.report_filed.setVisible(te is not None and te.closed_at is not None)
+        self.report_button.setVisible(te is not None and bool(te.report_blob_id))
         if te is None:
             for head, text in self.sections.values():
                 head.setVisible(False)
@@ -123,8 +156,18 @@ class TeleexpertiseDetail(QFrame):
         if te.closed_at:
             lines.append(self.tr("Clôturée {when}").format(when=long_datetime(te.closed_at)))
         self.meta.setText("\n".join(lines))
-        documents = "\n".join(
-            f"{d.name} — {d.type_label}" if d.type_label else d.name for d in te.documents
+        documents = (
+            self.tr("Joints à la demande, dans la conversation ; cliquez pour ouvrir.")
+            if te.documents
+            else ""
+        )
+        filed = (
+            self.tr(
+                "Déposé dans le dossier du patient le {day} (CR de télémédecine, LOINC "
+                "{code}) et envoyé dans la conversation."
+            ).format(day=numeric_date(te.closed_at), code=te.report_type_code or "85208-7")
+            if te.report and te.closed_at
+            else ""
         )
         for key, value in (
             ("question", te.question),
@@ -136,7 +179,35 @@ class TeleexpertiseDetail(QFrame):
             head.setVisible(bool(value))
             text.setVisible(bool(value))
             text.setText(value or "")
+        self.report_filed.setText(filed)
         self.thread_button.setEnabled(bool(te.thread_id))
+
+    def _show_documents(self, documents: list[TeleexpertiseDocument]) -> None:
+        """One button per joined document ("name — type"), which asks for it to be opened."""
+        for button in self.document_buttons:
+            self.documents_box.removeWidget(button)
+            button.deleteLater()
+        self.document_buttons = []
+        for document in documents:
+            label = (
+                f"{document.name} — {document.type_label}"
+                if document.type_label
+                else (document.name)
+            )
+            shown = plain_text(label)
+            if len(shown) > SHOWN_NAME:  # the card's width: the end (the type) stays
+                shown = shown[: SHOWN_NAME - 25] + "…" + shown[-24:]
+            button = QPushButton(theme.icon("mail-document"), shown.replace("&", "&&"))
+            button.setObjectName("documentButton")
+            button.setToolTip(plain_tooltip(self.tr("Ouvrir {name}").format(name=label)))
+            button.clicked.connect(lambda _checked=False, d=document: self.openDocument.emit(d))
+            self.documents_box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.document_buttons.append(button)
+
+    def _open_report(self) -> None:
+        te = self._shown
+        if te is not None and te.report_blob_id:
+            self.openDocument.emit(report_document(te))
 
     def show_actions(self, answering: bool, closing: bool, busy: bool) -> None:
         """The editor and the button of what may be done now (nothing, answer, or close); the
@@ -162,4 +233,13 @@ class TeleexpertiseDetail(QFrame):
         theme.restyle(self.feedback_label, error=error)
 
 
-__all__ = ["TeleexpertiseDetail"]
+def report_document(te: Teleexpertise) -> TeleexpertiseDocument:
+    """The compte rendu as a document to open: the PDF the server filed (its blob)."""
+    return TeleexpertiseDocument(
+        te.report_blob_id or "",
+        REPORT_FILE_NAME,
+        QCoreApplication.translate("TeleexpertiseDetail", "CR de télémédecine"),
+    )
+
+
+__all__ = ["REPORT_FILE_NAME", "TeleexpertiseDetail", "report_document"]

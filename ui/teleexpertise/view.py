@@ -1,8 +1,9 @@
 """Téléexpertise: a paid opinion asked of an expert about a patient (FAQ). "Mes demandes" (I am the
 requester) and "Demandes reçues" (I am the expert), filtered by status; the selected one in detail
 with what its state and my role allow: the expert answers a requested one, the requester closes an
-answered one with the compte rendu (the server files it as LOINC 85208-7). "Nouvelle demande"
-opens the request form (`request.py`).
+answered one with the compte rendu (the server makes it a PDF typed LOINC 85208-7, sends it in
+the conversation and files it in the patient's record); its documents and its compte rendu open
+from the detail, for both parties. "Nouvelle demande" opens the request form (`request.py`).
 
 The page reads and acts through `session.expertise` (the offline and staleness rules are there);
 the lists, the detail card and the words of the states are in their own modules beside this one."""
@@ -10,7 +11,10 @@ the lists, the detail card and the words of the states are in their own modules 
 from __future__ import annotations
 
 import asyncio
+import mimetypes
+import shutil
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -21,11 +25,13 @@ from app.regional.expertise import asked_by
 from app.regional.records import (
     ExpertProfile,
     Teleexpertise,
+    TeleexpertiseDocument,
     TeleexpertiseStatus,
 )
 from app.session import AccountSession
 from ui import browser, tasks, theme
 from ui.cards import list_card
+from ui.file_dialogs import ask_save_path
 from ui.plain import PlainLabel, plain_question
 from ui.teleexpertise.declare import ExpertProfileDialog
 from ui.teleexpertise.delegate import TeleexpertiseList, teleexpertise_model
@@ -127,6 +133,7 @@ class TeleexpertiseView(QWidget):
         self.answer_button.clicked.connect(self.answer)
         self.close_button.clicked.connect(self.close_with_report)
         self.thread_button.clicked.connect(self.open_thread)
+        self.detail.openDocument.connect(self.open_document)
         for lst in (self.sent_list, self.received_list):
             lst.selectionModel().selectionChanged.connect(
                 lambda *_a, lst=lst: self._selection_moved(lst)
@@ -290,7 +297,9 @@ class TeleexpertiseView(QWidget):
             ).format(name=te.expert.name),
         ):
             return None
-        success = self.tr("Téléexpertise clôturée : le compte rendu a été déposé.")
+        success = self.tr(
+            "Téléexpertise clôturée : le compte rendu a été déposé dans le dossier du patient."
+        )
         return self._act(self.session.expertise.close(te.id, text), success)
 
     def _act(self, change: Coroutine[Any, Any, Teleexpertise], success: str) -> asyncio.Future[Any]:
@@ -315,6 +324,37 @@ class TeleexpertiseView(QWidget):
         self.action_task = tasks.change(change, self, done, failed)
         self._update_actions()
         return self.action_task
+
+    def open_document(self, document: TeleexpertiseDocument) -> asyncio.Future[Any]:
+        """A joined document or the compte rendu, in the system's viewer: both parties have it
+        in their mailbox (its blob), so it opens as the reader opens a message's document."""
+        mime, _ = mimetypes.guess_type(document.name)
+        self.detail.flash(self.tr("Ouverture de « {name} »…").format(name=document.name))
+
+        def opened(path: Path) -> None:
+            self.detail.flash("")
+            browser.open_document(path, self, lambda: self._save(document, path))
+
+        return tasks.run(
+            self.session.open_document(
+                document.blob_id, document.name, mime or "application/octet-stream"
+            ),
+            self,
+            opened,
+            lambda message: self.detail.flash(message, error=True),
+            key="document",
+        )
+
+    def _save(self, document: TeleexpertiseDocument, copy: Path) -> None:
+        """ "Enregistrer sous…" when no viewer opens it: the private copy, where the user says."""
+        chosen = ask_save_path(self, document.name)
+        if chosen:
+            tasks.change(
+                asyncio.to_thread(shutil.copyfile, copy, chosen),
+                self,
+                lambda _path: self.detail.flash(self.tr("Document enregistré.")),
+                lambda message: self.detail.flash(message, error=True),
+            )
 
     def open_thread(self) -> None:
         te = self._selected

@@ -1,4 +1,5 @@
-"""IHE ITI XDM packages (`IHE_XDM.ZIP`) for the demo's messages about a patient (DESIGN §2.5).
+"""IHE ITI XDM packages (`IHE_XDM.ZIP`) for the sandbox's messages about a patient (DESIGN §2.5):
+the demo's, and the compte rendu that closes a téléexpertise (server/regional/report.py).
 
 Layout (ITI TF-1 §16, TF-3 §4.2 for the metadata):
     INDEX.HTM, README.TXT                      at the root
@@ -48,6 +49,7 @@ REGISTRY_PACKAGE = "urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Re
 HAS_MEMBER = "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember"
 APPROVED = "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved"
 
+XDM_FILE_NAME = "IHE_XDM.ZIP"  # the attachment's name in a message (DESIGN §2.5)
 LOINC = "2.16.840.1.113883.6.1"
 RPPS_OID = "1.2.250.1.71.4.2.1"
 # Where the demo's unique ids live: a made-up branch, never a real registry's.
