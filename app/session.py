@@ -34,6 +34,7 @@ from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
 from app.regional.service import RegionalOffline
+from app.regional.teams import TeamService
 from app.regional.teleconsultations import TeleconsultationService
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
@@ -126,6 +127,7 @@ class AccountSession:
         self.teleconsultations = TeleconsultationService(self.regional, lambda: self.online)
         self.delegations = DelegationService(self.regional, lambda: self.online)
         self.portal = PortalService(self.regional, lambda: self.online)
+        self.teams = TeamService(self.regional, lambda: self.online)  # issue 13 §4
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()

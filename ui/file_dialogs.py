@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+from app.attachments import safe_file_name
 
 DOCUMENTS = QStandardPaths.StandardLocation.DocumentsLocation
 DOWNLOADS = QStandardPaths.StandardLocation.DownloadLocation
@@ -38,3 +41,21 @@ def remember(use: str, chosen: str) -> None:
 def forget() -> None:
     """Back to the standard folders (tests; a new session starts that way)."""
     _chosen.clear()
+
+
+def ask_save_path(
+    parent: QWidget,
+    suggested: str,
+    title: str = "",
+    use: str = "document",
+    first: QStandardPaths.StandardLocation = DOWNLOADS,
+) -> str:
+    """The file dialog, on the start folder of `use` and the safe form of `suggested`; the folder
+    and name the user then picks are theirs (the folder remembered for `use`). Empty: cancelled."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent,
+        title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
+        str(start_folder(use, first) / safe_file_name(suggested)),
+    )
+    remember(use, path)
+    return path

@@ -8,36 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
 
-from app.attachments import safe_file_name
 from app.message.html import full_text
-from ui.file_dialogs import DOCUMENTS, DOWNLOADS, remember, start_folder
-
-Location = QStandardPaths.StandardLocation
-
-
-def ask_save_path(
-    parent: QWidget,
-    suggested: str,
-    title: str = "",
-    use: str = "document",
-    first: Location = DOWNLOADS,
-) -> str:
-    """The file dialog, on the start folder of `use` and the safe form of `suggested`; the folder
-    and name the user then picks are theirs (the folder remembered for `use`)."""
-    path, _filter = QFileDialog.getSaveFileName(
-        parent,
-        title or QApplication.translate("AttachmentChip", "Enregistrer le document"),
-        str(start_folder(use, first) / safe_file_name(suggested)),
-    )
-    remember(use, path)
-    return path
+from ui.file_dialogs import DOCUMENTS, ask_save_path
 
 
 def ask_text_path(parent: QWidget, suggested: str) -> str:
@@ -54,3 +28,6 @@ def save_text(path: Path, html_body: str | None, text_body: str | None) -> Path:
         f.write(full_text(html_body, text_body))
     os.replace(partial, path)
     return path
+
+
+__all__ = ["ask_save_path", "ask_text_path", "save_text"]
