@@ -44,12 +44,20 @@ class TemplateRow(QFrame):
         name.setWordWrap(True)
         size = PlainLabel(file_size(template.size))
         size.setObjectName("hint")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
+        # The name and size on a line, the buttons under them: a narrow window keeps both whole.
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.setSpacing(4)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(theme_icon_label("mail-document"))
+        top.addWidget(name, 1)
+        top.addWidget(size)
+        box.addLayout(top)
+        row = QHBoxLayout()
         row.setSpacing(8)
-        row.addWidget(theme_icon_label("mail-document"))
-        row.addWidget(name, 1)
-        row.addWidget(size)
+        row.addStretch(1)
+        box.addLayout(row)
         self.buttons: dict[str, QPushButton] = {}
         if role == DECLARANT:
             self._button(row, "delete", self.tr("Supprimer"), card.deleteTemplate.emit)
@@ -99,6 +107,8 @@ class TeamCard(QScrollArea):
         self.setObjectName("teamCard")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # As wide as the page gives: the labels wrap (long words too), nothing scrolls sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.team: ResourceTeam | None = None
         self.role = REQUESTER
         self.limits: TeamLimits | None = None

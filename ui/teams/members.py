@@ -5,7 +5,7 @@ cannot be reached, so the picker's choice is refused for them, in French."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -38,6 +38,8 @@ class MembersBox(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("memberList")
         self.list.setFixedHeight(self.list.fontMetrics().lineSpacing() * 4 + 16)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.add_button = QPushButton(theme.icon("search"), self.tr("Ajouter depuis l'annuaire…"))
         self.remove_button = QPushButton(self.tr("Retirer"))
         self.error = PlainLabel()
@@ -52,7 +54,7 @@ class MembersBox(QWidget):
         side.addWidget(self.remove_button)
         side.addStretch(1)
         row = QHBoxLayout()
-        row.addWidget(self.list, 1)
+        row.addWidget(self.list, 1, Qt.AlignmentFlag.AlignTop)
         row.addLayout(side)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -105,9 +106,7 @@ class TeamsView(QWidget):
         self.refresh()
 
     def _mine_page(self) -> QWidget:
-        self.mine_list = QListWidget()
-        self.mine_list.setObjectName("teamList")
-        self.mine_list.setWordWrap(True)
+        self.mine_list = team_list()
         self.mine_empty = PlainLabel(
             self.tr(
                 "Vous n'avez déclaré aucune équipe ressource et n'êtes membre d'aucune. "
@@ -124,9 +123,7 @@ class TeamsView(QWidget):
         self.search_edit.setPlaceholderText(self.tr("Nom, activité, prérequis ou adresse"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.found_list = QListWidget()
-        self.found_list.setObjectName("teamList")
-        self.found_list.setWordWrap(True)
+        self.found_list = team_list()
         self.found_empty = PlainLabel(self.tr("Aucune équipe ressource ne correspond."))
         self.found_empty.setWordWrap(True)
         self.found_card = TeamCard(
@@ -211,11 +208,21 @@ class TeamsView(QWidget):
 
     def _summary(self, items: list[ResourceTeam]) -> str:
         declared = sum(1 for t in items if self.role_of(t) == DECLARANT)
-        if not items:
-            return self.tr("Trouvez une équipe ressource, ou déclarez la vôtre.")
-        return self.tr("{declared} équipe(s) déclarée(s) par vous, membre de {member}.").format(
-            declared=declared, member=len(items) - declared
-        )
+        member = len(items) - declared
+        parts = []
+        if declared:
+            parts.append(
+                self.tr("Vous avez déclaré 1 équipe.")
+                if declared == 1
+                else self.tr("Vous avez déclaré {n} équipes.").format(n=declared)
+            )
+        if member:
+            parts.append(
+                self.tr("Vous êtes membre de 1 équipe.")
+                if member == 1
+                else self.tr("Vous êtes membre de {n} équipes.").format(n=member)
+            )
+        return " ".join(parts) or self.tr("Trouvez une équipe ressource, ou déclarez la vôtre.")
 
     def role_of(self, team: ResourceTeam) -> str:
         if declared_by(team, self.me):
@@ -254,8 +261,16 @@ class TeamsView(QWidget):
     def _line(self, team: ResourceTeam) -> str:
         members, templates = len(team.members), len(team.templates)
         parts = [
-            self.tr("{n} membre(s)").format(n=members),
-            self.tr("{n} modèle(s)").format(n=templates),
+            self.tr("aucun membre")
+            if not members
+            else self.tr("1 membre")
+            if members == 1
+            else self.tr("{n} membres").format(n=members),
+            self.tr("aucun modèle")
+            if not templates
+            else self.tr("1 modèle")
+            if templates == 1
+            else self.tr("{n} modèles").format(n=templates),
         ]
         role = self.role_of(team)
         if role == DECLARANT:
@@ -425,6 +440,17 @@ class TeamsView(QWidget):
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
         theme.restyle(self.status_label, error=error)
+
+
+def team_list() -> QListWidget:
+    """A list of teams whose rows wrap their long names at the list's width, whatever it is."""
+    lst = QListWidget()
+    lst.setObjectName("teamList")
+    lst.setWordWrap(True)
+    lst.setResizeMode(QListView.ResizeMode.Adjust)
+    lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    lst.setTextElideMode(Qt.TextElideMode.ElideNone)
+    return lst
 
 
 def _side_by_side(left: QWidget, right: QWidget) -> QWidget:
