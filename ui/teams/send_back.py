@@ -47,7 +47,6 @@ class TemplateErrands(QObject):
         self.say = say
         self.compose = compose
         self.ask_path: AskPath = _ask  # tests answer without the dialog
-        self.opened: list[Path] = []  # the files handed to the system (for the page's tests)
 
     def download(self, team: ResourceTeam, template: Template) -> None:
         target = self.ask_path(
@@ -75,8 +74,6 @@ class TemplateErrands(QObject):
             opened = opens_safely(template) and QDesktopServices.openUrl(
                 QUrl.fromLocalFile(str(path))
             )
-            if opened:
-                self.opened.append(path)
             composer = self.compose(send_back_draft(team, path))
             notify = getattr(composer, "notify", None)
             if callable(notify):
