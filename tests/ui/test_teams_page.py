@@ -172,8 +172,9 @@ def test_declare_find_and_send_back_a_filled_template(
 
     def arrived() -> list[dict[str, Any]]:
         with Probe(demo_server, CARDIO) as probe:
+            about = {"accountId": probe.account, "filter": {"subject": "douleur"}}
             got = probe.call(
-                ["Email/query", {"accountId": probe.account, "filter": {"subject": "douleur"}}, "q"],
+                ["Email/query", about, "q"],
                 [
                     "Email/get",
                     {
@@ -248,9 +249,7 @@ def test_edit_delete_a_template_and_withdraw(
     assert team.id not in mine.mine
 
 
-def test_a_refused_declaration_keeps_what_was_typed(
-    qtbot: QtBot, cardio: AccountSession
-) -> None:
+def test_a_refused_declaration_keeps_what_was_typed(qtbot: QtBot, cardio: AccountSession) -> None:
     mine = page(qtbot, cardio)
     form = mine.declare()
     qtbot.waitUntil(lambda: "@" in form.contact_edit.text(), timeout=WAIT)
