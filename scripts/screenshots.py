@@ -279,9 +279,7 @@ async def shoot_teams(server: ServerThread, work: Path, out: Path) -> list[Path]
             view = await loaded(TeamsView(gp))
             view.resize(*size)
             view.show_tab(1)
-            view.found_list.setCurrentRow(
-                0
-            )  # the long one: sorted by name, « Équipe ressource r… »
+            view.found_list.setCurrentRow(1)  # the long one, after « …insuffisance… »
             saved.append(await screenshots.capture(view, out / f"{name}.png"))
 
         directory = DirectoryView(gp)
