@@ -35,6 +35,7 @@ from app.regional.expertise import ExpertiseService
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
 from app.regional.service import RegionalOffline
+from app.regional.teams import TeamService
 from app.regional.teleconsultations import TeleconsultationService
 from app.remote.directory import DirectoryClient, DirectoryPage, DirectoryQuery
 from app.remote.http import ServerUnreachable, make_http_client
@@ -136,6 +137,7 @@ class AccountSession:
             self._copy_of,
             self.open_document,
         )
+        self.teams = TeamService(self.regional, lambda: self.online)  # issue 13 §4
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()

@@ -89,6 +89,7 @@ async def shoot(
     saved += await shoot_expertise(server, work, out)
     saved += await shoot_planning(server, work, out)
     saved += await shoot_report(server, work, out)  # issue 13 §3
+    saved += await shoot_teams(server, work, out)  # issue 13 §4
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     return saved + await shoot_refusals(tls_server, work, out)
@@ -228,6 +229,105 @@ async def shoot_planning(server: ServerThread, work: Path, out: Path) -> list[Pa
     finally:
         await secretary.close()
         await gp.close()
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
+
+
+async def shoot_teams(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """Issue 13 §4, « Équipes ressources »: the cardiologist's teams (the demo's, his to edit:
+    templates and limits), the GP's page empty, a team with a long name and long words found and
+    open (also in a small window), the Annuaire finding the teams, the declaration form filled
+    then refused by the server, a template over the limit refused, and the page offline."""
+    from app.records import DirectoryQuery
+    from app.regional.teams import TeamService
+    from ui.directory.view import DirectoryView
+    from ui.teams.view import TeamsView
+
+    cardio = await AccountSession.open(
+        work / "teams-cardio", server.base_url, "karim.benali", DEMO_PASSWORD
+    )
+    gp = await AccountSession.open(work / "teams-gp", server.base_url, GP_LOGIN, DEMO_PASSWORD)
+    saved: list[Path] = []
+
+    async def loaded(view: TeamsView) -> TeamsView:
+        view.show()
+        await _until(lambda: not (view.loading or view.searching), "the teams")
+        return view
+
+    try:
+        found = await cardio.search_directory(DirectoryQuery(name="Lefèvre"))
+        members = [c.mailbox for c in found.correspondents if c.mailbox][:2]
+        await cardio.teams.declare(
+            "Équipe ressource régionale de coordination des parcours complexes en "
+            "insuffisance cardiaque, rénale et respiratoire chronique — Hospices Civils de Lyon",
+            "Coordination des parcours complexes : évaluation pluriprofessionnelle, "
+            "télésurveillance, éducation thérapeutique, hospitalisations programmées.",
+            (await cardio.own_address()).email,
+            "Dernier courrier du médecin traitant ; ECG, échographie et bilan biologique de "
+            "moins d'un mois ; liste des traitements (DCI, doses) ; "
+            "coordonnées-de-l-aidant-principal-et-de-l-infirmier-libéral-référent.",
+            members,
+        )
+        mine = await loaded(TeamsView(cardio))
+        mine.resize(1180, 760)
+        mine.mine_list.setCurrentRow(0)  # the demo team, with its template
+        saved.append(await screenshots.capture(mine, out / "teams-mine.png"))
+
+        empty = await loaded(TeamsView(gp))
+        empty.resize(1180, 760)
+        saved.append(await screenshots.capture(empty, out / "teams-empty.png"))
+
+        for name, size in (("teams-find-long", (1180, 760)), ("teams-find-small", (900, 600))):
+            view = await loaded(TeamsView(gp))
+            view.resize(*size)
+            view.show_tab(1)
+            view.found_list.setCurrentRow(1)  # the long one, after « …insuffisance… »
+            saved.append(await screenshots.capture(view, out / f"{name}.png"))
+
+        directory = DirectoryView(gp)
+        directory.resize(1040, 720)
+        directory.show()
+        directory.category_combo.setCurrentIndex(
+            directory.category_combo.findData("equipe-ressource")
+        )
+        directory.search()
+        await _until(lambda: not directory.searching, "the teams in the directory")
+        directory.results.setCurrentIndex(directory.results_model.index(0))
+        saved.append(await screenshots.capture(directory, out / "directory-teams.png"))
+
+        form = (await loaded(TeamsView(gp))).declare()
+        await _until(lambda: "@" in form.contact_edit.text(), "my address in the form")
+        form.name_edit.setText("Équipe mobile de soins palliatifs — Centre hospitalier de Vienne")
+        form.activity_edit.setPlainText("Avis et accompagnement des patients en soins palliatifs.")
+        form.prerequisites_edit.setPlainText("Dernier courrier, traitements en cours.")
+        form.members.add_correspondents(found.correspondents[:1])
+        saved.append(await screenshots.capture(form, out / "teams-declare.png"))
+        refused = (await loaded(TeamsView(gp))).declare()
+        await _until(lambda: "@" in refused.contact_edit.text(), "my address in the form")
+        refused.name_edit.setText("Équipe mobile de soins palliatifs")
+        refused.activity_edit.setPlainText("Avis et accompagnement.")
+        refused.contact_edit.setText("soins-palliatifs@ch-vienne")
+        task = refused.save()
+        await _until(lambda: task is not None and task.done(), "the server's refusal")
+        saved.append(await screenshots.capture(refused, out / "teams-declare-error.png"))
+
+        too_big = await loaded(TeamsView(cardio))
+        too_big.resize(1180, 760)
+        too_big.mine_list.setCurrentRow(too_big.mine_list.count() - 1)
+        scan = work / "Dossier complet numérisé.pdf"
+        scan.write_bytes(b"%PDF-1.4 " + b"x" * (12 * 1024 * 1024))
+        upload = too_big.add_templates(too_big.mine_card, [scan])
+        await _until(lambda: upload is not None and upload.done(), "the limit")
+        saved.append(await screenshots.capture(too_big, out / "teams-template-too-large.png"))
+
+        gp.teams = TeamService(gp.regional, lambda: False)  # as the session is when offline
+        offline = await loaded(TeamsView(gp))
+        offline.resize(1180, 760)
+        saved.append(await screenshots.capture(offline, out / "teams-offline.png"))
+    finally:
+        await gp.close()
+        await cardio.close()
     for path in saved:
         print(f"{path.stem} : {path}", flush=True)
     return saved

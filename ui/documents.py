@@ -227,6 +227,22 @@ class DocumentList(QFrame):
         row.deleteLater()
         self._refresh()
 
+    def sizes_from_disk(self) -> None:
+        """The documents' sizes read again: a file attached then filled in another program (an
+        équipe ressource's template) is sent as it is when sending, and shown so."""
+        grown = False
+        for i, old in enumerate(self.documents):
+            try:
+                size = old.path.stat().st_size
+            except OSError:
+                continue  # gone: said when sending ("Document introuvable")
+            if size != old.size:
+                self.documents[i] = Document(old.path, old.type_code, size, old.name, old.mime_type)
+                self._rows[i].size_label.setText(file_size(size))
+                grown = True
+        if grown:
+            self._refresh()
+
     def _retype(self, index: int, code: str) -> None:
         old = self.documents[index]
         self.documents[index] = Document(old.path, code, old.size, old.name, old.mime_type)

@@ -122,3 +122,20 @@ PARTICIPANT_NO_CONTACT = Message(
     )
 )
 CANCEL_NO_REASON = Message(QT_TRANSLATE_NOOP("core", "Motif non précisé."))
+# Issue 13 §4: équipes ressources, the templates' limits said before an upload
+TEMPLATE_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "« {name} » pèse {size} : un modèle de document ne peut pas dépasser {limit}.",
+    )
+)
+TEMPLATE_EMPTY = Message(
+    QT_TRANSLATE_NOOP("core", "« {name} » est vide : choisissez un autre fichier.")
+)
+TEMPLATES_FULL = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "L'équipe propose déjà {count} modèles, le nombre maximal : supprimez-en un avant d'en "
+        "ajouter un autre.",
+    )
+)

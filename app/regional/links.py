@@ -21,6 +21,7 @@ HELP_TOPICS: dict[str, str] = {
     "teleexpertise": "comment-solliciter-un-expert",
     "teleconsultations": "comment-planifier-une-teleconsultation",
     "patients": "comment-trouver-et-suivre-mes-patients",
+    "teams": "comment-se-declarer-comme-equipe-ressource",
     "settings": "quels-sont-les-differents-modes-de-connexion-a-monsisra",
 }
 

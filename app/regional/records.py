@@ -244,6 +244,24 @@ class Template:
 
 
 @dataclass(frozen=True)
+class TeamMember:
+    """A professional of an équipe ressource, by MSSanté address (the name the directory gives)."""
+
+    mssante_address: str
+    name: str
+    practitioner_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamLimits:
+    """What the server accepts of a team: said before an upload, not learnt from its refusal."""
+
+    max_template_bytes: int
+    max_templates: int
+    max_members: int
+
+
+@dataclass(frozen=True)
 class ResourceTeam:
     id: str
     name: str
@@ -253,6 +271,9 @@ class ResourceTeam:
     declared_by: str
     templates: list[Template]
     created_at: dt.datetime
+    declarant_address: str = ""  # only the declarant edits the team and withdraws it
+    members: list[TeamMember] = field(default_factory=list)
+    updated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

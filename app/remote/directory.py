@@ -2,7 +2,8 @@
 
 A search asks for PractitionerRole with its Practitioner and Organization included, and flattens
 each role into a `Correspondent` — what the composer and the address book show. Organisations
-("établissement") are searched as Organization. The same code can query the national API: the
+("établissement") are searched as Organization, équipes ressources as HealthcareService (issue 13
+§4: a team's card itself comes from the regional API). The same code can query the national API: the
 base URL and the `ESANTE-API-KEY` header are settings.
 
 What comes back is parsed tolerantly (missing fields, several names, unknown extensions are
@@ -67,8 +68,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "orthophoniste": ("91", "Orthophoniste"),
     "psychologue": ("93", "Psychologue"),
 }
+TEAMS = "equipe-ressource"  # searches the équipes ressources (HealthcareService)
 CATEGORY_LABELS: dict[str, str] = {k: v[1] for k, v in CATEGORIES.items()} | {
-    ORGANIZATION: "Établissement"
+    ORGANIZATION: "Établissement",
+    TEAMS: "Équipe ressource",
 }
 _MAILBOX_ORDER = {"PER": 0, "ORG": 1, "APP": 2}
 _MAILBOX_ADDRESS = re.compile(
@@ -119,7 +122,7 @@ class DirectoryQuery:
     contains: bool = False  # names match anywhere, not only at the start
     specialty: str | None = None  # TRE_R38 code (SM04…)
     profession: str | None = None  # TRE_G15 code (10…)
-    category: str | None = None  # a key of CATEGORIES, or ORGANIZATION
+    category: str | None = None  # a key of CATEGORIES, ORGANIZATION or TEAMS
     text: str | None = None  # service or competence, free text
     postal_code: str | None = None  # a code or its start
     city: str | None = None
@@ -133,13 +136,18 @@ class DirectoryQuery:
     def searches_organizations(self) -> bool:
         return self.category == ORGANIZATION
 
+    @property
+    def searches_teams(self) -> bool:
+        return self.category == TEAMS
+
 
 @dataclass(frozen=True)
 class Correspondent:
-    """A professional (one of their roles) or an organisation, flattened for display."""
+    """A professional (one of their roles), an organisation or an équipe ressource, flattened for
+    display."""
 
-    kind: Literal["practitioner", "organization"]
-    id: str  # PractitionerRole id, or Organization id
+    kind: Literal["practitioner", "organization", "team"]
+    id: str  # PractitionerRole id, Organization id, or HealthcareService id (the team's)
     display_name: str
     practitioner_id: str | None = None
     prefix: str = ""
@@ -403,6 +411,19 @@ def _organization_correspondent(entry: dict[str, Any], org: dict[str, Any]) -> C
     )
 
 
+def _team_correspondent(entry: dict[str, Any], service: dict[str, Any]) -> Correspondent:
+    """An équipe ressource: its name, its contact box, its activity where a role has services."""
+    name = _str(service.get("name"))
+    return Correspondent(
+        kind="team",
+        id=_str(service.get("id")),
+        display_name=name or "Équipe sans nom",
+        mailboxes=_mailboxes(service),
+        services=_str(service.get("comment")),
+        distance_km=_distance(entry),
+    )
+
+
 def parse_bundle(body: Any) -> DirectoryPage:
     """A searchset Bundle → a page of correspondents. Entries that are not usable (no id, wrong
     type) are skipped; a body that is not a Bundle is a DirectoryError."""
@@ -443,6 +464,9 @@ def parse_bundle(body: Any) -> DirectoryPage:
         elif kind == "Practitioner":
             resource_type = "Practitioner"
             people.append(_practitioner_correspondent(entry, resource, included))
+        elif kind == "HealthcareService":
+            resource_type = "HealthcareService"
+            people.append(_team_correspondent(entry, resource))
         else:
             skipped += 1  # OperationOutcome warnings and the like
     return DirectoryPage(people, total, next_url, resource_type, skipped)
@@ -488,8 +512,24 @@ def _practitioner_correspondent(
 # --- The client -------------------------------------------------------------------------------
 
 
+def _team_params(query: DirectoryQuery) -> list[tuple[str, str]]:
+    """A team has a name, words and a box: the criteria of places and professions are not its."""
+    params: list[tuple[str, str]] = []
+    if query.name and query.name.strip():
+        params.append(("name:contains" if query.contains else "name", query.name.strip()))
+    if query.text and query.text.strip():
+        params.append(("_text", query.text.strip()))
+    if query.mailbox and query.mailbox.strip():
+        params.append(("mailbox-mss", query.mailbox.strip()))
+    params.append(("_count", str(max(1, min(query.count, MAX_COUNT)))))
+    return params
+
+
 def search_params(query: DirectoryQuery) -> list[tuple[str, str]]:
-    """The FHIR search parameters of a query (PractitionerRole, or Organization)."""
+    """The FHIR search parameters of a query (PractitionerRole, Organization or, for the
+    équipes ressources, HealthcareService)."""
+    if query.searches_teams:
+        return _team_params(query)
     params: list[tuple[str, str]] = []
     suffix = ":contains" if query.contains else ""
     organizations = query.searches_organizations
@@ -555,12 +595,20 @@ class DirectoryClient:
         page = await self._search(query)
         if query.mailbox and query.category is None and not page.correspondents:
             page = await self._search(replace(query, category=ORGANIZATION))
+        if query.mailbox and query.category is None and not page.correspondents:
+            page = await self._search(replace(query, category=TEAMS))  # a team's contact box
         if query.mailbox:
             page = _searched_first(page, query.mailbox)
         return page
 
     async def _search(self, query: DirectoryQuery) -> DirectoryPage:
-        resource = "Organization" if query.searches_organizations else "PractitionerRole"
+        resource = (
+            "HealthcareService"
+            if query.searches_teams
+            else "Organization"
+            if query.searches_organizations
+            else "PractitionerRole"
+        )
         body = await self._get(f"{self._base}/{resource}", search_params(query))
         page = parse_bundle(body)
         log.debug("directory search on %s: %d result(s)", resource, len(page.correspondents))

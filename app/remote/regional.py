@@ -55,6 +55,8 @@ from app.regional.records import (
     Quota,
     ResourceTeam,
     Sex,
+    TeamLimits,
+    TeamMember,
     Teleconsultation,
     TeleconsultationPlan,
     TeleconsultationStatus,
@@ -359,6 +361,9 @@ def _team(o: _Obj) -> ResourceTeam:
         declared_by=o.text("declaredBy"),
         templates=[_template(t) for t in o.objs("templates")],
         created_at=o.datetime("createdAt"),
+        declarant_address=o.opt_text("declarantAddress") or "",
+        members=[_team_member(m) for m in o.objs("members")] if "members" in o.v else [],
+        updated_at=o.opt_datetime("updatedAt"),
     )
 
 
@@ -382,6 +387,19 @@ def _patient_document(o: _Obj) -> PatientDocument:
         source=o.text("source"),
         source_id=o.opt_text("sourceId"),
         filed_at=o.datetime("filedAt"),
+    )
+
+
+# Issue 13 §4: équipes ressources (members, limits)
+
+
+def _team_member(o: _Obj) -> TeamMember:
+    return TeamMember(o.text("mssanteAddress"), o.text("name"), o.opt_text("practitionerId"))
+
+
+def _team_limits(o: _Obj) -> TeamLimits:
+    return TeamLimits(
+        o.integer("maxTemplateBytes"), o.integer("maxTemplates"), o.integer("maxMembers")
     )
 
 
@@ -680,13 +698,19 @@ class RegionalClient:
     # Équipes ressources
 
     async def create_resource_team(
-        self, name: str, activity_description: str, contact_address: str, prerequisites: str = ""
+        self,
+        name: str,
+        activity_description: str,
+        contact_address: str,
+        prerequisites: str = "",
+        members: Sequence[str] = (),
     ) -> ResourceTeam:
         payload = {
             "name": name,
             "activityDescription": activity_description,
             "prerequisites": prerequisites,
             "contactAddress": contact_address,
+            "members": list(members),
         }
         return self._read(await self._call("POST", "/resource-teams", json=payload), _team)
 
@@ -725,6 +749,48 @@ class RegionalClient:
         code = self._read(await self._call("POST", "/portal-codes", json=payload), _portal_code)
         self._policy.check(code.url)
         return code
+
+    # Issue 13 §4: équipes ressources edited, withdrawn, left; templates deleted; limits
+
+    async def my_resource_teams(self) -> list[ResourceTeam]:
+        """The teams I declared, then those I am a member of."""
+        body = await self._call("GET", "/resource-teams", params={"mine": "true"})
+        return self._read(body, lambda o: [_team(t) for t in o.objs("resourceTeams")])
+
+    async def update_resource_team(
+        self,
+        team_id: str,
+        *,
+        name: str | None = None,
+        activity_description: str | None = None,
+        prerequisites: str | None = None,
+        contact_address: str | None = None,
+        members: Sequence[str] | None = None,
+    ) -> ResourceTeam:
+        """The fields given replace the team's (`members`: the whole list); declarant only."""
+        payload = _drop_none(
+            {
+                "name": name,
+                "activityDescription": activity_description,
+                "prerequisites": prerequisites,
+                "contactAddress": contact_address,
+                "members": None if members is None else list(members),
+            }
+        )
+        body = await self._call("PATCH", f"/resource-teams/{_q(team_id)}", json=payload)
+        return self._read(body, _team)
+
+    async def withdraw_resource_team(self, team_id: str) -> None:
+        await self._call("DELETE", f"/resource-teams/{_q(team_id)}")
+
+    async def leave_resource_team(self, team_id: str) -> None:
+        await self._call("DELETE", f"/resource-teams/{_q(team_id)}/membership")
+
+    async def delete_template(self, team_id: str, template_id: str) -> None:
+        await self._call("DELETE", f"/resource-teams/{_q(team_id)}/templates/{_q(template_id)}")
+
+    async def team_limits(self) -> TeamLimits:
+        return self._read(await self._call("GET", "/resource-team-limits"), _team_limits)
 
     # Plumbing
 

@@ -558,7 +558,7 @@
         <translation>Draft saved</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+17"/>
         <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
@@ -1042,7 +1042,12 @@
         <translation>Healthcare facility</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+2"/>
+        <source>Équipe ressource</source>
+        <translation>Resource team</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Tél. {number}</source>
         <translation>Tel. {number}</translation>
     </message>
@@ -1131,18 +1136,18 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+79"/>
+        <location filename="../../ui/directory/view.py" line="+81"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
         <location line="+47"/>
-        <location line="+201"/>
+        <location line="+215"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
     <message>
-        <location line="-200"/>
+        <location line="-214"/>
         <source>Copier l&apos;adresse</source>
         <translation>Copy address</translation>
     </message>
@@ -1152,7 +1157,12 @@
         <translation>Request a tele-expertise</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+3"/>
+        <source>Voir l&apos;équipe</source>
+        <translation>View the team</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Recherche en cours…</source>
         <translation>Searching…</translation>
     </message>
@@ -1187,7 +1197,7 @@
         <translation>Number copied: {number}</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+44"/>
         <location line="+4"/>
         <source>Écrire à {name}</source>
         <translation>Write to {name}</translation>
@@ -1211,7 +1221,7 @@
         <translation>Drop the documents to attach here, or click to insert a document.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+60"/>
         <source>document</source>
         <translation>document</translation>
     </message>
@@ -1257,7 +1267,7 @@
 <context>
     <name>DocumentRow</name>
     <message>
-        <location filename="../../ui/documents.py" line="-81"/>
+        <location filename="../../ui/documents.py" line="-97"/>
         <source>Type de document</source>
         <translation>Document type</translation>
     </message>
@@ -2200,6 +2210,29 @@
     </message>
 </context>
 <context>
+    <name>MembersBox</name>
+    <message>
+        <location filename="../../ui/teams/members.py" line="+43"/>
+        <source>Ajouter depuis l&apos;annuaire…</source>
+        <translation>Add from the directory…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retirer</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Ajouter un membre</source>
+        <translation>Add a member</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Sans adresse MSSanté, pas membre d&apos;une équipe : {names}</source>
+        <translation>Without an MSSanté address, not a team member: {names}</translation>
+    </message>
+</context>
+<context>
     <name>MessageCard</name>
     <message>
         <location filename="../../ui/mail/reader.py" line="+102"/>
@@ -2225,7 +2258,7 @@
 <context>
     <name>NavigationPane</name>
     <message>
-        <location filename="../../ui/mail/navigation.py" line="+136"/>
+        <location filename="../../ui/mail/navigation.py" line="+137"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -2258,6 +2291,11 @@
         <location line="+1"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Équipes ressources</source>
+        <translation>Resource teams</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3491,6 +3529,376 @@ Telephone</translation>
     </message>
 </context>
 <context>
+    <name>TeamCard</name>
+    <message>
+        <location filename="../../ui/teams/card.py" line="+138"/>
+        <source>Activité</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prérequis pour les demandeurs</source>
+        <translation>Prerequisites for requesters</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Membres</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Modèles de documents</source>
+        <translation>Document templates</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Ajouter un modèle…</source>
+        <translation>Add a template…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Retirer l&apos;équipe</source>
+        <translation>Withdraw the team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quitter l&apos;équipe</source>
+        <translation>Leave the team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Modifier</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Écrire à l&apos;équipe</source>
+        <translation>Write to the team</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Déclarée par {name} · Contact : {address}</source>
+        <translation>Declared by {name} · Contact: {address}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>inconnu</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Aucun prérequis indiqué.</source>
+        <translation>No prerequisites given.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Aucun membre indiqué.</source>
+        <translation>No members given.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Aucun modèle pour l&apos;instant : ajoutez ceux que vos demandeurs rempliront.</source>
+        <translation>No template yet: add those your requesters will fill in.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cette équipe ne propose pas de modèle de document.</source>
+        <translation>This team offers no document template.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Glissez ici vos modèles de documents (PDF, traitement de texte…).</source>
+        <translation>Drop your document templates here (PDF, word processor…).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Glissez ici vos modèles de documents, ou ajoutez-les : {size} au plus par modèle, {max} modèles au plus ({count} pour l&apos;instant).</source>
+        <translation>Drop your document templates here, or add them: at most {size} per template, at most {max} templates ({count} so far).</translation>
+    </message>
+</context>
+<context>
+    <name>TeamForm</name>
+    <message>
+        <location filename="../../ui/teams/form.py" line="+46"/>
+        <source>Modifier l&apos;équipe ressource</source>
+        <translation>Edit the resource team</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Déclarer une équipe ressource</source>
+        <translation>Declare a resource team</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Par exemple : Équipe ressource douleur chronique — CHU de Lyon</source>
+        <translation>For example: Chronic pain resource team — CHU de Lyon</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ce que fait l&apos;équipe, pour quels patients, comment la solliciter</source>
+        <translation>What the team does, for which patients, how to ask it</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ce que le demandeur doit fournir, par exemple : dernier courrier, bilans</source>
+        <translation>What the requester must provide, for example: latest letter, test results</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Adresse MSSanté où les demandes arrivent</source>
+        <translation>MSSanté address where requests arrive</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Nom de l&apos;équipe</source>
+        <translation>Team name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Description de l&apos;activité</source>
+        <translation>Description of the activity</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prérequis pour les demandeurs</source>
+        <translation>Prerequisites for requesters</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adresse MSSanté de contact</source>
+        <translation>Contact MSSanté address</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Membres de l&apos;équipe</source>
+        <translation>Team members</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>La description et les prérequis font chacun au plus {n} caractères : raccourcissez-les.</source>
+        <translation>The description and the prerequisites are each at most {n} characters long: shorten them.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Enregistrement…</source>
+        <translation>Saving…</translation>
+    </message>
+</context>
+<context>
+    <name>TeamsView</name>
+    <message>
+        <location filename="../../ui/teams/view.py" line="+72"/>
+        <source>Équipes ressources</source>
+        <translation>Resource teams</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Actualiser</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Déclarer une équipe</source>
+        <translation>Declare a team</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+31"/>
+        <source>Mes équipes</source>
+        <translation>My teams</translation>
+    </message>
+    <message>
+        <location line="-31"/>
+        <source>Trouver une équipe</source>
+        <translation>Find a team</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Vous n&apos;avez déclaré aucune équipe ressource et n&apos;êtes membre d&apos;aucune. Déclarez la vôtre pour que vos confrères vous trouvent et vous sollicitent.</source>
+        <translation>You have declared no resource team and are a member of none. Declare yours so that colleagues find you and ask you.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choisissez une équipe pour voir sa fiche.</source>
+        <translation>Choose a team to see its card.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nom, activité, prérequis ou adresse</source>
+        <translation>Name, activity, prerequisites or address</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucune équipe ressource ne correspond.</source>
+        <translation>No resource team matches.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choisissez une équipe pour voir son activité, ses prérequis et ses modèles.</source>
+        <translation>Choose a team to see its activity, prerequisites and templates.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Équipes trouvées</source>
+        <translation>Teams found</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Chargement des équipes ressources…</source>
+        <translation>Loading the resource teams…</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Vous avez déclaré 1 équipe.</source>
+        <translation>You have declared 1 team.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous avez déclaré {n} équipes.</source>
+        <translation>You have declared {n} teams.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Vous êtes membre de 1 équipe.</source>
+        <translation>You are a member of 1 team.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous êtes membre de {n} équipes.</source>
+        <translation>You are a member of {n} teams.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Trouvez une équipe ressource, ou déclarez la vôtre.</source>
+        <translation>Find a resource team, or declare yours.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>aucun membre</source>
+        <translation>no members</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 membre</source>
+        <translation>1 member</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} membres</source>
+        <translation>{n} members</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>aucun modèle</source>
+        <translation>no templates</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 modèle</source>
+        <translation>1 template</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} modèles</source>
+        <translation>{n} templates</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Déclarée par vous</source>
+        <translation>Declared by you</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vous en êtes membre</source>
+        <translation>You are a member</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Chargement de l&apos;équipe…</source>
+        <translation>Loading the team…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Équipe « {name} » enregistrée.</source>
+        <translation>Team “{name}” saved.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Retirer l&apos;équipe</source>
+        <translation>Withdraw the team</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retirer « {name} » ? Les demandeurs ne la trouveront plus et ses modèles de documents seront supprimés.</source>
+        <translation>Withdraw “{name}”? Requesters will no longer find it and its document templates will be deleted.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Équipe « {name} » retirée.</source>
+        <translation>Team “{name}” withdrawn.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Quitter l&apos;équipe</source>
+        <translation>Leave the team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ne plus être membre de « {name} » ?</source>
+        <translation>No longer be a member of “{name}”?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Vous n&apos;êtes plus membre de « {name} ».</source>
+        <translation>You are no longer a member of “{name}”.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Modèle ajouté.</source>
+        <translation>Template added.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Modèles ajoutés.</source>
+        <translation>Templates added.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Supprimer le modèle</source>
+        <translation>Delete the template</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Supprimer « {name} » ? Les demandeurs ne pourront plus le télécharger.</source>
+        <translation>Delete “{name}”? Requesters will no longer be able to download it.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Modèle « {name} » supprimé.</source>
+        <translation>Template “{name}” deleted.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Ajouter un modèle de document</source>
+        <translation>Add a document template</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Envoi…</source>
+        <translation>Sending…</translation>
+    </message>
+</context>
+<context>
     <name>Teleconsultations</name>
     <message>
         <location filename="../../ui/teleconsultations/model.py" line="+15"/>
@@ -4069,6 +4477,62 @@ Telephone</translation>
         <location line="+18"/>
         <source>Demande envoyée à {name}.</source>
         <translation>Request sent to {name}.</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateErrands</name>
+    <message>
+        <location filename="../../ui/teams/send_back.py" line="+53"/>
+        <source>Enregistrer le modèle</source>
+        <translation>Save the template</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Modèle enregistré : {path}</source>
+        <translation>Template saved: {path}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Enregistrer le modèle à remplir</source>
+        <translation>Save the template to fill in</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Remplissez « {name} » dans le programme qui vient de l&apos;ouvrir et enregistrez-le : le message part avec le fichier tel qu&apos;il est enregistré quand vous cliquez sur « Envoyer ».</source>
+        <translation>Fill in “{name}” in the program that just opened it and save it: the message leaves with the file as it is saved when you click “Send”.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>« {name} » est enregistré dans {folder} mais ne s&apos;ouvre pas ici : remplissez-le avec le programme de votre choix et enregistrez-le, puis cliquez sur « Envoyer ».</source>
+        <translation>“{name}” is saved in {folder} but does not open here: fill it in with the program of your choice and save it, then click “Send”.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Téléchargement du modèle…</source>
+        <translation>Downloading the template…</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateRow</name>
+    <message>
+        <location filename="../../ui/teams/card.py" line="-214"/>
+        <source>Supprimer</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Télécharger</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remplir et renvoyer</source>
+        <translation>Fill in and send back</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Enregistre le modèle, l&apos;ouvre pour que vous le remplissiez et prépare un message à l&apos;équipe avec le fichier joint.</source>
+        <translation>Saves the template, opens it for you to fill in and prepares a message to the team with the file attached.</translation>
     </message>
 </context>
 <context>
@@ -4813,6 +5277,21 @@ Telephone</translation>
         <location line="+4"/>
         <source>Motif non précisé.</source>
         <translation>No reason given.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>« {name} » pèse {size} : un modèle de document ne peut pas dépasser {limit}.</source>
+        <translation>“{name}” weighs {size}: a document template cannot exceed {limit}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>« {name} » est vide : choisissez un autre fichier.</source>
+        <translation>“{name}” is empty: choose another file.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>L&apos;équipe propose déjà {count} modèles, le nombre maximal : supprimez-en un avant d&apos;en ajouter un autre.</source>
+        <translation>The team already offers {count} templates, the maximum: delete one before adding another.</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from server.context import Sandbox, get_sandbox
-from server.directory import fhir
+from server.directory import fhir, services
 from server.directory.search import MAX_DEPTH, NEAR_MAX_DEPTH, Search, SearchError, parse
 from server.directory.store import DirectoryStore
 from server.urls import DIRECTORY_PATH
@@ -21,7 +21,7 @@ router = APIRouter(prefix=DIRECTORY_PATH)
 # Searches slower than SLOW_SEARCH_SECONDS are logged (resource type only, never the values);
 # its own logger so a bench can silence it.
 slow_log = logging.getLogger("server.directory.slow")
-RESOURCES = ("Practitioner", "PractitionerRole", "Organization")
+RESOURCES = ("Practitioner", "PractitionerRole", "Organization", services.RESOURCE)
 SLOW_SEARCH_SECONDS = 0.04
 
 
@@ -55,6 +55,8 @@ def search(
         parsed = parse(resource, request.query_params.multi_items())
     except SearchError as exc:
         return _fhir(fhir.outcome("invalid", str(exc)), 400)
+    if resource == services.RESOURCE:
+        return _fhir(_services_bundle(sandbox, request, parsed))
     started = time.perf_counter()
     store = sandbox.directory
     with sandbox.db.read() as conn:
@@ -97,6 +99,13 @@ def read(
     sandbox.auth.required(request)
     if resource not in RESOURCES:
         return _fhir(fhir.outcome("not-supported", f"Unknown resource type {resource!r}."), 404)
+    if resource == services.RESOURCE:
+        team = services.get(sandbox, resource_id, str(request.base_url))
+        if team is None:
+            return _fhir(
+                fhir.outcome("not-found", f"{resource}/{resource_id} does not exist."), 404
+            )
+        return _fhir(services.healthcare_service(team))
     store = sandbox.directory
     with sandbox.db.read() as conn:
         key = store.key_of(conn, resource, resource_id)
@@ -173,3 +182,34 @@ def _included(
         roles = store.roles_of_practitioners(conn, keys)
         out += _entries(store, conn, "PractitionerRole", roles, base, {}, "include")
     return out
+
+
+def _services_bundle(sandbox: Sandbox, request: Request, parsed: Search) -> dict[str, Any]:
+    """A searchset of équipes ressources (server/directory/services.py), one page of it."""
+    teams = services.find(sandbox, parsed.query, str(request.base_url))
+    offset, count = parsed.paging.offset, parsed.paging.count
+    shown = teams[offset : offset + count]
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(teams),
+        "link": [{"relation": "self", "url": str(request.url)}],
+    }
+    if shown:
+        bundle["entry"] = [
+            {
+                "fullUrl": f"{_base(request)}/{services.RESOURCE}/{t.id}",
+                "resource": services.healthcare_service(t),
+                "search": {"mode": "match"},
+            }
+            for t in shown
+        ]
+    if count > 0 and offset + count < len(teams):
+        kept = [
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("_offset", "_count")
+        ]
+        kept += [("_count", str(count)), ("_offset", str(offset + count))]
+        bundle["link"].append(
+            {"relation": "next", "url": f"{_base(request)}/{services.RESOURCE}?{urlencode(kept)}"}
+        )
+    return bundle

@@ -93,16 +93,20 @@ PARAMETERS: dict[str, set[str]] = {
     "PractitionerRole": COMMON | PERSON | {"identifier"},
     "Practitioner": COMMON | PERSON | {"identifier"},
     "Organization": COMMON | {"name", "mailbox-mss", "identifier"},
+    # Équipes ressources (issue 13 §4, server/directory/services.py): no place, no profession.
+    "HealthcareService": {"name", "_text", "mailbox-mss", "_id"},
 }
 INCLUDES: dict[str, set[str]] = {
     "PractitionerRole": {"PractitionerRole:practitioner", "PractitionerRole:organization"},
     "Practitioner": set(),
     "Organization": set(),
+    "HealthcareService": set(),
 }
 REVINCLUDES: dict[str, set[str]] = {
     "PractitionerRole": set(),
     "Practitioner": {"PractitionerRole:practitioner"},
     "Organization": set(),
+    "HealthcareService": set(),
 }
 
 

@@ -479,6 +479,41 @@ class ResourceTeamCreate(Wire):
         default="", max_length=4000, description="Prérequis pour les demandeurs."
     )
     contact_address: str = Field(max_length=254, description="Adresse MSSanté de contact.")
+    members: list[Annotated[str, StringConstraints(max_length=254)]] = Field(
+        default=[], max_length=50, description="Adresses MSSanté des membres de l'équipe."
+    )
+
+
+class ResourceTeamUpdate(Wire):
+    """What changes (fields left out stay as they are); `members` replaces the whole list."""
+
+    name: str | None = Field(default=None, max_length=200, description="Nom de l'équipe.")
+    activity_description: str | None = Field(
+        default=None, max_length=4000, description="Description de l'activité."
+    )
+    prerequisites: str | None = Field(
+        default=None, max_length=4000, description="Prérequis pour les demandeurs."
+    )
+    contact_address: str | None = Field(
+        default=None, max_length=254, description="Adresse MSSanté de contact."
+    )
+    members: list[Annotated[str, StringConstraints(max_length=254)]] | None = Field(
+        default=None, max_length=50, description="Adresses MSSanté des membres (toute la liste)."
+    )
+
+
+class TeamMember(Wire):
+    mssante_address: str = Field(description="Adresse MSSanté du membre.")
+    name: str = Field(description="Nom du membre, tel que l'annuaire l'écrit.")
+    practitioner_id: str | None = Field(default=None, description="Identifiant dans l'annuaire.")
+
+
+class TeamLimits(Wire):
+    """What the server accepts, for the app to say before an upload is refused."""
+
+    max_template_bytes: int = Field(description="Taille maximale d'un modèle, en octets.")
+    max_templates: int = Field(description="Nombre maximal de modèles par équipe.")
+    max_members: int = Field(description="Nombre maximal de membres par équipe.")
 
 
 class Template(Wire):
@@ -496,8 +531,11 @@ class ResourceTeam(Wire):
     prerequisites: str = Field(description="Prérequis pour les demandeurs.")
     contact_address: str = Field(description="Adresse MSSanté de contact.")
     declared_by: str = Field(description="Qui a déclaré l'équipe.")
+    declarant_address: str = Field(description="Adresse MSSanté du déclarant (seul à modifier).")
+    members: list[TeamMember] = Field(description="Les membres de l'équipe.")
     templates: list[Template] = Field(description="Modèles de documents à remplir.")
     created_at: dt.datetime = Field(description="Date de déclaration.")
+    updated_at: dt.datetime | None = Field(default=None, description="Dernière modification.")
 
 
 class ResourceTeamList(Wire):

@@ -44,6 +44,8 @@ from server.regional.models import (
     ResourceTeam,
     ResourceTeamCreate,
     ResourceTeamList,
+    ResourceTeamUpdate,
+    TeamLimits,
     Teleconsultation,
     TeleconsultationCreate,
     TeleconsultationList,
@@ -519,9 +521,15 @@ def list_teams(
     request: Request,
     sandbox: SandboxDep,
     q: Annotated[str | None, Query(max_length=200, description="Texte recherché.")] = None,
+    mine: Annotated[
+        bool, Query(description="Mes équipes : déclarées par moi, ou dont je suis membre.")
+    ] = False,
 ) -> ResourceTeamList:
-    _caller(request, sandbox)
-    return ResourceTeamList(resource_teams=sandbox.regional.teams.search(q, _base(request)))
+    caller = _caller(request, sandbox)
+    teams = sandbox.regional.teams
+    if mine:
+        return ResourceTeamList(resource_teams=teams.mine(caller, _base(request)))
+    return ResourceTeamList(resource_teams=teams.search(q, _base(request)))
 
 
 @router.get("/resource-teams/{team_id}", response_model=ResourceTeam, summary="Une équipe")
@@ -715,3 +723,70 @@ def patient_document(
         media_type=found.content_type,
         headers={"Content-Disposition": content_disposition(found.file_name)},
     )
+
+
+# --- Issue 13 §4: équipes ressources edited, withdrawn, left; templates deleted; limits --------
+
+_DECLARANT_ONLY: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorBody, "description": "Pas le déclarant de l'équipe."}
+}
+
+
+@router.get(
+    "/resource-team-limits",
+    response_model=TeamLimits,
+    summary="Limites des équipes : taille et nombre des modèles, nombre de membres",
+)
+def team_limits(request: Request, sandbox: SandboxDep) -> TeamLimits:
+    _caller(request, sandbox)
+    return sandbox.regional.teams.limits()
+
+
+@router.patch(
+    "/resource-teams/{team_id}",
+    response_model=ResourceTeam,
+    summary="Modifier une équipe ressource (son déclarant)",
+    responses=_DECLARANT_ONLY,
+)
+def update_team(
+    request: Request, sandbox: SandboxDep, team_id: str, body: ResourceTeamUpdate
+) -> ResourceTeam:
+    caller = _caller(request, sandbox)
+    return sandbox.regional.teams.update(caller, team_id, body, _base(request))
+
+
+@router.delete(
+    "/resource-teams/{team_id}",
+    status_code=204,
+    summary="Retirer une équipe ressource (son déclarant)",
+    responses=_DECLARANT_ONLY,
+)
+def withdraw_team(request: Request, sandbox: SandboxDep, team_id: str) -> Response:
+    caller = _caller(request, sandbox)
+    sandbox.regional.teams.withdraw(caller, team_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/resource-teams/{team_id}/membership",
+    status_code=204,
+    summary="Quitter une équipe dont je suis membre",
+)
+def leave_team(request: Request, sandbox: SandboxDep, team_id: str) -> Response:
+    caller = _caller(request, sandbox)
+    sandbox.regional.teams.leave(caller, team_id)
+    return Response(status_code=204)
+
+
+@router.delete(
+    "/resource-teams/{team_id}/templates/{template_id}",
+    status_code=204,
+    summary="Supprimer un modèle de document (le déclarant de l'équipe)",
+    responses=_DECLARANT_ONLY,
+)
+def delete_template(
+    request: Request, sandbox: SandboxDep, team_id: str, template_id: str
+) -> Response:
+    caller = _caller(request, sandbox)
+    sandbox.regional.teams.delete_template(caller, team_id, template_id)
+    return Response(status_code=204)

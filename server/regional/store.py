@@ -244,6 +244,22 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX regional_patient_documents_patient
         ON regional_patient_documents (patient_id, filed_at);
     """,
+    # Issue 13 §4: an équipe ressource has members (professionals, by MSSanté address) and is
+    # edited by its declarant.
+    """
+    ALTER TABLE regional_resource_teams ADD COLUMN updated_at INTEGER;
+    CREATE TABLE regional_team_members (
+        team_id TEXT NOT NULL REFERENCES regional_resource_teams (id),
+        address TEXT NOT NULL COLLATE NOCASE,
+        name TEXT NOT NULL,
+        practitioner_id TEXT,
+        account_id TEXT,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (team_id, address)
+    );
+    CREATE INDEX regional_team_members_account ON regional_team_members (account_id);
+    CREATE INDEX regional_team_templates_team ON regional_team_templates (team_id);
+    """,
 ]
 
 

@@ -1,4 +1,9 @@
-"""Équipes ressources: declared teams that requesters can find, with document templates to fill."""
+"""Équipes ressources: declared teams that requesters can find, with document templates to fill.
+
+Only the declarant edits a team (its words, its members, its templates) and withdraws it: the
+team speaks in the declarant's name, and a member withdrawing it would undo a colleague's work. A
+member may leave it (their name then no longer shows). Any professional reads the teams and
+downloads their templates: that is what they are for."""
 
 from __future__ import annotations
 
@@ -7,9 +12,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from server.accounts import Account
+from server.regional import team_members
 from server.regional.common import new_id, now, to_datetime
 from server.regional.errors import RegionalError, bad_request, forbidden, not_found
-from server.regional.models import ResourceTeam, ResourceTeamCreate, Template
+from server.regional.models import (
+    ResourceTeam,
+    ResourceTeamCreate,
+    ResourceTeamUpdate,
+    TeamLimits,
+    Template,
+)
 from server.regional.patients import clean_email
 from server.regional.validation import fold, like_pattern, safe_filename
 from server.urls import REGIONAL_API_PATH
@@ -35,14 +47,20 @@ class ResourceTeams:
     def template_limit(self) -> int:
         return min(MAX_TEMPLATE_BYTES, self._sandbox.config.max_size_upload)
 
+    def limits(self) -> TeamLimits:
+        return TeamLimits(
+            max_template_bytes=self.template_limit(),
+            max_templates=MAX_TEMPLATES_PER_TEAM,
+            max_members=team_members.MAX_MEMBERS,
+        )
+
     def declare(self, caller: Account, body: ResourceTeamCreate, base_url: str) -> ResourceTeam:
-        contact = clean_email(body.contact_address, "L'adresse MSSanté de contact est invalide.")
-        name = body.name.strip()
-        if not name or contact is None:
-            raise bad_request("Le nom de l'équipe et son adresse MSSanté de contact sont requis.")
+        name, contact = self._name_and_contact(body.name, body.contact_address)
+        members = team_members.resolve(self._sandbox, body.members)
         team_id = new_id("rt")
         with self._sandbox.db.write() as conn:
             self.insert(conn, team_id, caller.id, name, body, contact)
+            team_members.replace(conn, team_id, members)
         return self.get(team_id, base_url)
 
     def insert(
@@ -67,10 +85,109 @@ class ResourceTeams:
                 description,
                 prerequisites,
                 contact,
-                fold(f"{name} {description} {prerequisites} {contact}"),
+                _folded(name, description, prerequisites, contact),
                 now(),
             ),
         )
+
+    def update(
+        self, caller: Account, team_id: str, body: ResourceTeamUpdate, base_url: str
+    ) -> ResourceTeam:
+        """The fields sent replace the team's; `members` replaces the whole list."""
+        with self._sandbox.db.read() as conn:
+            row = self._own_row(conn, caller, team_id, "modifier")
+        name, contact = self._name_and_contact(
+            row["name"] if body.name is None else body.name,
+            row["contact_address"] if body.contact_address is None else body.contact_address,
+        )
+        description = (
+            row["activity_description"]
+            if body.activity_description is None
+            else body.activity_description.strip()
+        )
+        prerequisites = (
+            row["prerequisites"] if body.prerequisites is None else body.prerequisites.strip()
+        )
+        members = (
+            None if body.members is None else team_members.resolve(self._sandbox, body.members)
+        )
+        with self._sandbox.db.write() as conn:
+            self._own_row(conn, caller, team_id, "modifier")
+            conn.execute(
+                "UPDATE regional_resource_teams SET name = ?, activity_description = ?, "
+                "prerequisites = ?, contact_address = ?, folded_text = ?, updated_at = ? "
+                "WHERE id = ?",
+                (
+                    name,
+                    description,
+                    prerequisites,
+                    contact,
+                    _folded(name, description, prerequisites, contact),
+                    now(),
+                    team_id,
+                ),
+            )
+            if members is not None:
+                team_members.replace(conn, team_id, members)
+        return self.get(team_id, base_url)
+
+    def withdraw(self, caller: Account, team_id: str) -> None:
+        """The team, its members and its templates removed: requesters no longer find it."""
+        with self._sandbox.db.write() as conn:
+            self._own_row(conn, caller, team_id, "retirer")
+            for table in ("regional_team_templates", "regional_team_members"):
+                conn.execute(f"DELETE FROM {table} WHERE team_id = ?", (team_id,))
+            conn.execute("DELETE FROM regional_resource_teams WHERE id = ?", (team_id,))
+
+    def leave(self, caller: Account, team_id: str) -> None:
+        """A member takes their name off a team they did not declare."""
+        with self._sandbox.db.write() as conn:
+            self._row(conn, team_id)
+            gone = conn.execute(
+                "DELETE FROM regional_team_members WHERE team_id = ? "
+                "AND (account_id = ? OR address = ?)",
+                (team_id, caller.id, caller.email),
+            ).rowcount
+        if not gone:
+            raise not_found("Vous n'êtes pas membre de cette équipe.")
+
+    def delete_template(self, caller: Account, team_id: str, template_id: str) -> None:
+        with self._sandbox.db.write() as conn:
+            self._own_row(conn, caller, team_id, "modifier")
+            gone = conn.execute(
+                "DELETE FROM regional_team_templates WHERE id = ? AND team_id = ?",
+                (template_id, team_id),
+            ).rowcount
+        if not gone:
+            raise not_found("Modèle de document introuvable.")
+
+    def mine(self, caller: Account, base_url: str) -> list[ResourceTeam]:
+        """The teams I declared, then those I am a member of."""
+        with self._sandbox.db.read() as conn:
+            rows = conn.execute(
+                "SELECT t.* FROM regional_resource_teams t WHERE t.account_id = ? "
+                "OR t.id IN (SELECT team_id FROM regional_team_members "
+                "WHERE account_id = ? OR address = ?) "
+                "ORDER BY t.account_id != ?, t.name, t.id",
+                (caller.id, caller.id, caller.email, caller.id),
+            ).fetchall()
+            return [self._model(conn, r, base_url) for r in rows]
+
+    def _own_row(
+        self, conn: sqlite3.Connection, caller: Account, team_id: str, verb: str
+    ) -> sqlite3.Row:
+        row = self._row(conn, team_id)
+        if row["account_id"] != caller.id:
+            raise forbidden(f"Seul le déclarant de l'équipe peut la {verb}.")
+        return row
+
+    @staticmethod
+    def _name_and_contact(name: str, contact_address: str) -> tuple[str, str]:
+        contact = clean_email(contact_address, "L'adresse MSSanté de contact est invalide.")
+        name = name.strip()
+        if not name or contact is None:
+            raise bad_request("Le nom de l'équipe et son adresse MSSanté de contact sont requis.")
+        return name, contact
 
     def search(self, text: str | None, base_url: str) -> list[ResourceTeam]:
         where: list[str] = []
@@ -105,7 +222,11 @@ class ResourceTeams:
                 "SELECT COUNT(*) FROM regional_team_templates WHERE team_id = ?", (team_id,)
             ).fetchone()[0]
             if count >= MAX_TEMPLATES_PER_TEAM:
-                raise bad_request("Une équipe propose au plus 20 modèles de documents.")
+                raise bad_request(
+                    f"Une équipe propose au plus {MAX_TEMPLATES_PER_TEAM} modèles de documents : "
+                    "supprimez-en un avant d'en ajouter un autre.",
+                    "too_many_templates",
+                )
             template_id = self.insert_template(conn, caller.id, team_id, upload)
         return self._template(team_id, template_id, base_url)
 
@@ -163,6 +284,7 @@ class ResourceTeams:
             (row["id"],),
         ).fetchall()
         account = self._sandbox.accounts.by_id(row["account_id"])
+        updated = row["updated_at"]
         base = f"{base_url.rstrip('/')}{REGIONAL_API_PATH}/resource-teams/{row['id']}/templates/"
         return ResourceTeam(
             id=row["id"],
@@ -171,6 +293,8 @@ class ResourceTeams:
             prerequisites=row["prerequisites"],
             contact_address=row["contact_address"],
             declared_by=account.display_name if account else "",
+            declarant_address=account.email if account else "",
+            members=team_members.of_team(conn, row["id"]),
             templates=[
                 Template(
                     id=t["id"],
@@ -182,7 +306,12 @@ class ResourceTeams:
                 for t in templates
             ],
             created_at=to_datetime(row["created_at"]),
+            updated_at=to_datetime(updated) if updated is not None else None,
         )
+
+
+def _folded(name: str, description: str, prerequisites: str, contact: str) -> str:
+    return fold(f"{name} {description} {prerequisites} {contact}")
 
 
 def too_large(limit: int) -> RegionalError:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from app.remote.directory import (
     API_KEY_HEADER,
     ORGANIZATION,
+    TEAMS,
     Correspondent,
     DirectoryClient,
     DirectoryError,
@@ -213,6 +214,24 @@ async def test_organizations_are_searched_as_etablissements(directory: Fixture) 
         assert org.postal_code.startswith("69")
     boxes = [o for o in page.correspondents if o.mailboxes]
     assert boxes, "some organisations have service mailboxes"
+
+
+@pytest.mark.asyncio
+async def test_resource_teams_are_searched_as_healthcare_services(directory: Fixture) -> None:
+    """Issue 13 §4: an équipe ressource is a result of its own kind, with its contact box and
+    its activity; the criteria of places and professions are not a team's, and are not sent."""
+    page = await directory.search(category=TEAMS, text="NT-proBNP", postal_code="69003")
+    assert page.resource == "HealthcareService"
+    [team] = page.correspondents
+    assert team.kind == "team"
+    assert team.display_name == "Équipe ressource insuffisance cardiaque — CHU de Lyon"
+    assert team.mailbox == "karim.benali@sisra-demo.mssante.fr"
+    assert "insuffisants cardiaques" in team.services
+    sent = directory.sent[-1].url
+    assert sent.path.endswith("/HealthcareService")
+    assert "address-postalcode" not in sent.params
+    assert (await directory.search(category=TEAMS, name="insuff")).correspondents == [team]
+    assert (await directory.search(category=TEAMS, name="cardiologie")).correspondents == []
 
 
 @pytest.mark.asyncio

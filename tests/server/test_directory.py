@@ -119,7 +119,8 @@ def test_metadata_is_a_valid_capability_statement(client: httpx.Client) -> None:
     assert r.status_code == 200
     statement = CapabilityStatement.model_validate(r.json())
     types = {res.type for res in statement.rest[0].resource}
-    assert types == {"Practitioner", "PractitionerRole", "Organization"}
+    # HealthcareService: the équipes ressources (issue 13 §4, server/directory/services.py).
+    assert types == {"Practitioner", "PractitionerRole", "Organization", "HealthcareService"}
 
 
 def test_read_gives_the_demo_account_practitioner_with_its_mssante_box(

@@ -22,6 +22,7 @@ QUESTIONS = {
     "teleexpertise": "Comment solliciter un expert ?",
     "teleconsultations": "Comment planifier une téléconsultation ?",
     "patients": "Comment trouver et suivre mes patients ?",
+    "teams": "Comment se déclarer comme équipe ressource ?",
     "settings": "Quels sont les différents modes de connexion à MonSisra ?",
 }
 

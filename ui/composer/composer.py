@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDropEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QWidget
 
@@ -197,6 +197,12 @@ class Composer(ComposerView):
         if self not in Composer._open:
             Composer._open.append(self)
         super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Back in the window (from the program a document was filled in): its sizes, anew."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.documents.sizes_from_disk()
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.sending:

@@ -63,7 +63,7 @@ def from_display(address: str, display: dict[str, Any]) -> Correspondent:
     values.setdefault("kind", "practitioner")
     values.setdefault("id", address)
     values.setdefault("display_name", str(display.get("name") or address))
-    if values["kind"] not in ("practitioner", "organization"):
+    if values["kind"] not in ("practitioner", "organization", "team"):
         values["kind"] = "practitioner"
     try:
         return Correspondent(**values)
@@ -184,6 +184,9 @@ def subtitle(c: Correspondent) -> str:
     parts: list[str] = []
     if c.kind == "organization":
         parts.append(QCoreApplication.translate("Directory", "Établissement"))
+    if c.kind == "team":
+        parts.append(QCoreApplication.translate("Directory", "Équipe ressource"))
+        parts.append(c.services)  # its activity
     if c.profession_label:
         parts.append(c.profession_label)
     if c.specialty_label:

@@ -2,9 +2,10 @@
 painted by a delegate and fetched page by page as the list scrolls, favorites and recent
 correspondents when nothing is searched, and the actions on a correspondent (write, copy the
 address, copy a telephone number, ask for a téléexpertise: the composer and the form open through
-the navigator). The same view is the "Annuaire" page of the main window and, in a dialog
-(ui/directory/dialog.py), the recipient picker that the navigator opens for the composer and the
-téléexpertise form."""
+the navigator; an équipe ressource found opens its card on the "Équipes ressources" page, through
+`teamRequested`, which the main window wires). The same view is the "Annuaire" page of the main
+window and, in a dialog (ui/directory/dialog.py), the recipient picker that the navigator opens for
+the composer and the téléexpertise form."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class DirectoryView(SearchForm):
 
     activated = Signal(object)  # a Correspondent double-clicked (the dialog chooses it)
     selection_changed = Signal()
+    teamRequested = Signal(str)  # an équipe ressource's id: its card, on the teams page
 
     def __init__(
         self,
@@ -129,14 +131,22 @@ class DirectoryView(SearchForm):
             theme.icon("expert"), self.tr("Demander une téléexpertise")
         )
         self.teleexpertise_button.setObjectName("expertButton")
+        self.team_button = QPushButton(theme.icon("nav-teams"), self.tr("Voir l'équipe"))
+        self.team_button.setVisible(False)
         self.write_button.setObjectName("primaryButton")
         self.feedback_label = PlainLabel()
         self.feedback_label.setObjectName("hint")
-        for button in (self.write_button, self.copy_button, self.teleexpertise_button):
+        for button in (
+            self.write_button,
+            self.copy_button,
+            self.teleexpertise_button,
+            self.team_button,
+        ):
             button.setAutoDefault(False)
         self.action_bar.addWidget(self.feedback_label, 1)
         self.action_bar.addWidget(self.copy_button)
         self.action_bar.addWidget(self.teleexpertise_button)
+        self.action_bar.addWidget(self.team_button)
         self.action_bar.addWidget(self.write_button)
         if self.picking:
             self.write_button.hide()
@@ -144,6 +154,7 @@ class DirectoryView(SearchForm):
         self.write_button.clicked.connect(self.write_to_selected)
         self.copy_button.clicked.connect(self.copy_address)
         self.teleexpertise_button.clicked.connect(self.request_teleexpertise)
+        self.team_button.clicked.connect(self.open_team)
         self._feedback_timer = QTimer(self)
         self._feedback_timer.setSingleShot(True)
         self._feedback_timer.setInterval(4000)
@@ -298,6 +309,8 @@ class DirectoryView(SearchForm):
             return
         if self.picking:
             self.activated.emit(correspondent)
+        elif correspondent.kind == "team":
+            self.teamRequested.emit(correspondent.id)
         elif correspondent.mailbox:
             self._compose([correspondent])
 
@@ -316,6 +329,9 @@ class DirectoryView(SearchForm):
         self.teleexpertise_button.setEnabled(len(chosen) == 1 and chosen[0].expert)
         self.teleexpertise_button.setVisible(
             not self.picking and len(chosen) == 1 and chosen[0].expert
+        )
+        self.team_button.setVisible(
+            not self.picking and len(chosen) == 1 and chosen[0].kind == "team"
         )
         name = plain_text(reachable[0].display_name) if len(reachable) == 1 else ""
         self.write_button.setText(self.tr("Écrire à {name}").format(name=""))
@@ -365,6 +381,12 @@ class DirectoryView(SearchForm):
         if len(chosen) == 1 and chosen[0].expert and chosen[0].mailbox:
             # A request (the téléexpertise form), not a mail.
             navigator().request_teleexpertise(self.session, chosen[0], self.window())
+
+    def open_team(self) -> None:
+        """The selected équipe ressource's card (activity, prerequisites, templates)."""
+        chosen = self.selected()
+        if len(chosen) == 1 and chosen[0].kind == "team":
+            self.teamRequested.emit(chosen[0].id)
 
     def _compose(self, people: list[Correspondent]) -> None:
         to = tuple(Address(c.display_name, c.mailbox) for c in people if c.mailbox)

@@ -1,5 +1,6 @@
 """The left navigation: "Ma messagerie" with its mailboxes and unread counts, then the other
-services (Annuaire, Téléconsultations, Mes patients, Téléexpertise, Mon portail).
+services (Annuaire, Téléconsultations, Mes patients, Téléexpertise, Équipes ressources, Mon
+portail).
 
 One QListView over a QStandardItemModel; a delegate paints the rows (section titles, icons, unread
 badges), no widget per row.
@@ -30,7 +31,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "header", "mailbox", "page"
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # mailbox id or page key
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 3
 
-PAGES = ("directory", "teleconsultations", "patients", "teleexpertise", "portal")
+PAGES = ("directory", "teleconsultations", "patients", "teleexpertise", "teams", "portal")
 ROLE_ICONS = {
     "inbox": "mail-inbox",
     "drafts": "mail-drafts",
@@ -160,6 +161,7 @@ class NavigationPane(QWidget):
             ("teleconsultations", self.tr("Téléconsultations"), "nav-teleconsultation"),
             ("patients", self.tr("Mes patients"), "nav-patients"),
             ("teleexpertise", self.tr("Téléexpertise"), "nav-teleexpertise"),
+            ("teams", self.tr("Équipes ressources"), "nav-teams"),  # issue 13 §4
             ("portal", self.tr("Mon portail"), "nav-portal"),
         ):
             item = QStandardItem(theme.icon(icon), label)

@@ -1,7 +1,7 @@
-"""The main window's regional pages — the directory ("Annuaire"), "Mes patients", téléexpertise
-and teleconsultations — and "Mon portail": each page is made the first time the user shows it (its
-widgets and first reads wait until asked: an unlock builds the mail page only), kept in the main
-window's stack after that, and read again when the connection comes back.
+"""The main window's regional pages — the directory ("Annuaire"), "Mes patients", téléexpertise,
+teleconsultations and the équipes ressources — and "Mon portail": each page is made the first time
+the user shows it (its widgets and first reads wait until asked: an unlock builds the mail page
+only), kept in the main window's stack after that, and read again when the connection comes back.
 
 Part of the shell (it wires one page's requests to another: "Mes patients" writes about a patient
 or lists their messages, a téléexpertise opens its conversation), split from
@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from ui import browser, tasks
 from ui.directory.view import DirectoryView
 from ui.patients.view import PatientsView
+from ui.teams.view import TeamsView
 from ui.teleconsultations.view import TeleconsultationsView
 from ui.teleexpertise.view import TeleexpertiseView
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
 
-RegionalPage = DirectoryView | PatientsView | TeleconsultationsView | TeleexpertiseView
+RegionalPage = DirectoryView | PatientsView | TeleconsultationsView | TeleexpertiseView | TeamsView
 
 
 class RegionalPages:
@@ -48,7 +49,13 @@ class RegionalPages:
     def _make(self, key: str) -> RegionalPage:
         window, session = self.window, self.window.session
         if key == "directory":
-            return DirectoryView(session)
+            directory = DirectoryView(session)
+            directory.teamRequested.connect(self.show_team)  # issue 13 §4
+            return directory
+        if key == "teams":  # issue 13 §4: the team's "Remplir et renvoyer" writes from here
+            teams = TeamsView(session)
+            teams.compose = window.compose
+            return teams
         if key == "teleconsultations":
             return TeleconsultationsView(session)
         if key == "patients":
@@ -63,6 +70,13 @@ class RegionalPages:
         page = TeleexpertiseView(session)  # "teleexpertise", the last page
         page.openThread.connect(window.show_thread)
         return page
+
+    def show_team(self, team_id: str) -> None:
+        """An équipe ressource found in the directory: its card, on the teams page."""
+        self.window.show_page("teams")
+        page = self.page("teams")
+        assert isinstance(page, TeamsView)
+        page.open_team(team_id)
 
 
 def open_portal(window: MainWindow) -> None:

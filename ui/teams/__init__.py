@@ -1,0 +1,1 @@
+"""Équipes ressources (issue 13 §4): my teams, finding a team, its templates."""
