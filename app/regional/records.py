@@ -330,3 +330,17 @@ __all__ = [
     "Template",
     "TemplateFile",
 ]
+
+
+# Issue 13 §5: favorites kept on the server ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FavoriteChange:
+    """A favorite as a computer and the server exchange it: added or removed (`removed`), when
+    the user did it (`changed_at`, epoch ms), and the card shown (opaque JSON)."""
+
+    address: str
+    display: dict[str, object]
+    changed_at: int
+    removed: bool = False

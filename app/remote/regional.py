@@ -41,6 +41,7 @@ from app.regional.records import (
     Channel,
     Delegate,
     ExpertProfile,
+    FavoriteChange,
     FollowReason,
     Invitation,
     Participant,
@@ -363,6 +364,26 @@ def _team(o: _Obj) -> ResourceTeam:
 
 def _portal_code(o: _Obj) -> PortalCode:
     return PortalCode(o.text("code"), o.integer("expiresIn"), o.text("url"))
+
+
+# Favoris (issue 13 §5)
+
+
+def _favorites(o: _Obj) -> list[FavoriteChange]:
+    found = []
+    for f in o.objs("favorites"):
+        display = f.v.get("display")
+        if not isinstance(display, dict):
+            raise _Shape("display")
+        changed = f.datetime("changedAt")
+        if changed.tzinfo is None:
+            raise _Shape("changedAt")
+        found.append(
+            FavoriteChange(
+                f.text("address"), display, int(changed.timestamp() * 1000), f.flag("removed")
+            )
+        )
+    return found
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -736,6 +757,31 @@ class RegionalClient:
             return reader(_Obj(body))
         except _Shape as exc:
             raise RegionalError(f"unexpected answer shape ({exc})") from None
+
+    # Favoris (issue 13 §5): kept on the server, merged with each computer's
+
+    async def favorites(self) -> list[FavoriteChange]:
+        """My favorites on the server, and the traces of those removed."""
+        return self._read(await self._call("GET", "/favorites"), _favorites)
+
+    async def send_favorite_changes(
+        self, changes: Sequence[FavoriteChange]
+    ) -> list[FavoriteChange]:
+        """This computer's changes; the answer is the merged list (the latest change wins)."""
+        payload = {
+            "changes": [
+                {
+                    "address": c.address,
+                    "display": c.display,
+                    "changedAt": dt.datetime.fromtimestamp(c.changed_at / 1000, dt.UTC).isoformat(
+                        timespec="milliseconds"
+                    ),
+                    "removed": c.removed,
+                }
+                for c in changes
+            ]
+        }
+        return self._read(await self._call("POST", "/favorites", json=payload), _favorites)
 
 
 def _q(value: str) -> str:

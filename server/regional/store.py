@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from server.regional.common import Clock
 from server.regional.delegations import Delegations
 from server.regional.expertise import Expertise
+from server.regional.favorites import Favorites
 from server.regional.patients import Patients
 from server.regional.portal_codes import PortalCodes
 from server.regional.teams import ResourceTeams
@@ -221,6 +222,18 @@ MIGRATIONS: list[Migration] = [
     ALTER TABLE regional_teleconsultations ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE regional_teleconsultations ADD COLUMN paid_at INTEGER;
     """,
+    # Issue 13 §5: favorites follow the user (server/regional/favorites.py); a removed one stays
+    # as a trace (removed = 1) so that the other computers learn of the removal.
+    """
+    CREATE TABLE regional_favorites (
+        account_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        display TEXT NOT NULL,
+        changed_at INTEGER NOT NULL,
+        removed INTEGER NOT NULL,
+        PRIMARY KEY (account_id, address)
+    );
+    """,
 ]
 
 
@@ -235,3 +248,4 @@ class RegionalStore:
         self.teams = ResourceTeams(sandbox)
         self.portal = PortalCodes(sandbox)
         self.delegations = Delegations(sandbox)
+        self.favorites = Favorites(sandbox)  # issue 13 §5

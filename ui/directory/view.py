@@ -20,6 +20,7 @@ from app.records import Address, Correspondent, DirectoryPage
 from app.session import AccountSession
 from app.units import french_number
 from ui import browser, tasks, theme
+from ui.bridge import EventBridge
 from ui.directory.home import HomeLists
 from ui.directory.lists import CorrespondentList
 from ui.directory.location import PracticeLocation, practice_location
@@ -89,6 +90,9 @@ class DirectoryView(SearchForm):
 
         self.refresh_favorites()
         self._show_home()
+        # Favorites starred or removed on the user's other computers (issue 13 §5).
+        self.bridge = EventBridge(session.bus, self)
+        self.bridge.favoritesChanged.connect(lambda _event: self.refresh_favorites())
 
     # Building -------------------------------------------------------------------------------------
 
