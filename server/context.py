@@ -17,6 +17,7 @@ from server.notify import StateBroker
 from server.outbound import OutboundMail, SmsNotifier
 from server.refusals import Refusals
 from server.regional.store import RegionalStore
+from server.registration import Registration
 from server.storage import Database
 
 
@@ -37,6 +38,7 @@ class Sandbox:
         self.mail = MailStore(self)
         self.directory = DirectoryStore(self)
         self.regional = RegionalStore(self)
+        self.registration = Registration(self)  # issue 13 §5: Sara accounts and their activation
         self.refusals = Refusals()  # tests only (server/refusals.py)
 
     def close(self) -> None:
