@@ -37,9 +37,15 @@ IN_APP = "Dans MonSisra bureau : "
 
 def _actions(rows: list[tuple[str, str, str]]) -> str:
     """What is done where: the action (in the FAQ's words), the place in the app, its help."""
-    return table(
-        ("Pour…", "Où", ""), [(action, IN_APP + where, help_link(q)) for action, where, q in rows]
+    return "<p>Où faire quoi :</p>" + table(
+        ("Pour…", "Où", ""),
+        [(action, _guillemets(IN_APP + where), help_link(q)) for action, where, q in rows],
     )
+
+
+def _guillemets(text: str) -> str:
+    """« » kept with their words on one line, as French typography wants (no-break spaces)."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
 
 
 def _euros(amount: float) -> str:
