@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
-from typing import Any
 
 import httpx
 from PySide6.QtCore import Qt
@@ -17,30 +16,13 @@ from pytestqt.qtbot import QtBot
 
 from app.remote.auth import AccountInactive
 from app.session import AccountSession
-from server.demo.users import DEMO_PASSWORD, DEMO_USERS
 from server.testing import ServerThread
-from tests.server.conftest import User, get_token
+from tests.registration_helpers import someone_without_an_account
 from tests.ui.browser import UrlCatcher
-from tests.ui.conftest import GP_LOGIN, run_sync
+from tests.ui.conftest import run_sync
 from tests.ui.test_login_window import login_window, open_by_enter
 
 PASSWORD = "un-mot-de-passe-sur"
-
-
-def someone_without_an_account(server: ServerThread) -> dict[str, Any]:
-    """A professional of the demo directory who is none of the demo accounts."""
-    gp = User(GP_LOGIN, DEMO_PASSWORD, "", "")
-    found = httpx.get(
-        server.base_url + "/fhir/Practitioner",
-        params={"address-postalcode": "69003", "_count": "20"},
-        headers={"Authorization": f"Bearer {get_token(server.base_url, gp)}"},
-    ).json()
-    demo = {u.family for u in DEMO_USERS}
-    for entry in found["entry"]:
-        resource = entry["resource"]
-        if resource["name"][0]["family"] not in demo:
-            return dict(resource)
-    raise AssertionError("no one in the directory but the demo accounts")
 
 
 def test_a_sara_account_created_from_the_login_window_opens_once_activated(
@@ -55,15 +37,11 @@ def test_a_sara_account_created_from_the_login_window_opens_once_activated(
     [registration] = browser.urls
     form = httpx.get(registration)
     assert 'name="rpps"' in form.text
-    person = someone_without_an_account(demo_server)
-    rpps = next(i["value"] for i in person["identifier"] if len(i["value"]) == 11)
-    name = person["name"][0]
+    person = someone_without_an_account(demo_server.base_url)
     created = httpx.post(
         registration,
         data={
-            "rpps": rpps,
-            "given": name["given"][0],
-            "family": name["family"],
+            **person,
             "email": "perso@example.org",
             "login": "nouveau.compte",
             "password": PASSWORD,
