@@ -1116,12 +1116,12 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+79"/>
+        <location filename="../../ui/directory/view.py" line="+80"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+50"/>
         <location line="+201"/>
         <source>Écrire</source>
         <translation>Write</translation>
@@ -1344,7 +1344,7 @@
 <context>
     <name>ExpertProfileDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/declare.py" line="+60"/>
+        <location filename="../../ui/teleexpertise/declare.py" line="+58"/>
         <location line="+5"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
@@ -3849,7 +3849,7 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseView</name>
     <message>
-        <location filename="../../ui/teleexpertise/view.py" line="+73"/>
+        <location filename="../../ui/teleexpertise/view.py" line="+58"/>
         <source>Téléexpertise</source>
         <translation>Tele-expertise</translation>
     </message>
@@ -4049,7 +4049,12 @@ Telephone</translation>
         <translation>Incorrect username or password.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Ce compte Sara n&apos;est pas encore activé : ouvrez le lien d&apos;activation reçu par e-mail, puis connectez-vous.</source>
+        <translation>This Sara account is not activated yet: open the activation link you received by e-mail, then sign in.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Trop de tentatives de connexion infructueuses. Réessayez dans {wait}.</source>
         <translation>Too many failed sign-in attempts. Try again in {wait}.</translation>
     </message>
@@ -4687,7 +4692,7 @@ Telephone</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../ui/teleexpertise/declare.py" line="-140"/>
+        <location filename="../../ui/teleexpertise/declare.py" line="-139"/>
         <source>Ne plus être télé-expert</source>
         <translation>Stop being a tele-expert</translation>
     </message>
