@@ -93,3 +93,8 @@ class CacheRebuilt:
 @dataclass(frozen=True)
 class ReauthNeeded:
     """The server refused the session: ask the password again; nothing in progress is lost."""
+
+
+@dataclass(frozen=True)
+class FavoritesChanged:
+    """The favorites shown changed through a sync (made on another computer): issue 13 §5."""

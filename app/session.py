@@ -32,6 +32,7 @@ from app.outbox.sender import Outbox, counts
 from app.regional.delegations import DelegationService
 from app.regional.documents import PatientDocumentsService
 from app.regional.expertise import ExpertiseService
+from app.regional.favorites import FavoritesSync
 from app.regional.patients import PatientsService
 from app.regional.portal import PortalService
 from app.regional.service import RegionalOffline
@@ -138,6 +139,11 @@ class AccountSession:
             self.open_document,
         )
         self.teams = TeamService(self.regional, lambda: self.online)  # issue 13 §4
+        # Issue 13 §5: favorites follow the user through the server (app/regional/favorites.py).
+        self.favorite_sync = FavoritesSync(
+            lambda: self.account.cache, bus, self.regional, lambda: self.online
+        )
+        bus.subscribe(ConnectionChanged, self.favorite_sync.back_online)
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()
@@ -240,6 +246,7 @@ class AccountSession:
             self.regional_urls = session.regional
         await self.own_address()  # remembered now: a message written offline later needs it
         await self.send_outbox()
+        self._tasks.append(asyncio.ensure_future(self.favorite_sync.run(self._stop)))
         await self.engine.run(self._stop)
 
     async def send_outbox(self) -> None:
@@ -295,6 +302,7 @@ class AccountSession:
             self.engine.wake()
         else:
             self.reconnection.try_now()
+        self.favorite_sync.wake.set()
 
     async def close(self) -> None:
         """The end of the session (lock, quit): work stopped, copies of documents removed, HTTP
@@ -677,12 +685,19 @@ class AccountSession:
             return contacts.list_favorites(conn)
 
     async def set_favorite(self, address: str, display: dict[str, Any], on: bool) -> None:
+        """Kept here at once (offline too), then sent to the server by the favorites' sync."""
         if on:
             await self.account.cache.write(
                 partial(contacts.add_favorite, address=address, display=display)
             )
         else:
             await self.account.cache.write(partial(contacts.remove_favorite, address=address))
+        self.favorite_sync.wake.set()
+
+    async def sync_favorites(self) -> bool:
+        """The favorites sent to the server and merged with those of the user's other computers
+        now (the background sync does it on its own); True when the ones shown changed."""
+        return await self.favorite_sync.sync()
 
     async def at_hand(self, recents: int = 10) -> contacts.AtHand:
         """Favorites, the best recents and the counts of messages written to each, read in a

@@ -23,7 +23,10 @@ MIGRATIONS = [
         practitioner_id TEXT,
         created_at INTEGER NOT NULL
     );
-    """
+    """,
+    # Issue 13 §5: an account created from the registration page ("Créer un compte Sara") waits
+    # for the activation link sent to its e-mail (server/registration.py); the others are active.
+    "ALTER TABLE accounts ADD COLUMN active INTEGER NOT NULL DEFAULT 1",
 ]
 
 
@@ -35,6 +38,7 @@ class Account:
     email: str
     rpps: str | None
     practitioner_id: str | None
+    active: bool = True  # False until a registered account's activation link is opened
 
 
 AccountHook = Callable[[sqlite3.Connection, Account], None]
@@ -58,6 +62,7 @@ class Accounts:
         rpps: str | None = None,
         practitioner_id: str | None = None,
         account_id: str | None = None,
+        active: bool = True,
     ) -> Account:
         account = Account(
             id=account_id or "a" + secrets.token_hex(6),
@@ -66,12 +71,13 @@ class Accounts:
             email=email,
             rpps=rpps,
             practitioner_id=practitioner_id,
+            active=active,
         )
         password_hash = hash_password(password, self._log_n)
         with self._db.write() as conn:
             conn.execute(
                 "INSERT INTO accounts (id, login, password_hash, display_name, email, rpps, "
-                "practitioner_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "practitioner_id, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     account.id,
                     login,
@@ -81,6 +87,7 @@ class Accounts:
                     rpps,
                     practitioner_id,
                     int(time.time()),
+                    int(active),
                 ),
             )
             for hook in self.on_created:
@@ -95,6 +102,9 @@ class Accounts:
 
     def by_email(self, email: str) -> Account | None:
         return self._one("email = ?", email)
+
+    def by_rpps(self, rpps: str) -> Account | None:
+        return self._one("rpps = ?", rpps)
 
     def all(self) -> list[Account]:
         with self._db.read() as conn:
@@ -123,6 +133,14 @@ class Accounts:
                 (practitioner_id, rpps, account_id),
             )
 
+    def activate(self, conn: sqlite3.Connection, account_id: str, practitioner_id: str) -> None:
+        """A registered account, activated (in the caller's transaction) and tied to its
+        directory entry."""
+        conn.execute(
+            "UPDATE accounts SET active = 1, practitioner_id = ? WHERE id = ?",
+            (practitioner_id, account_id),
+        )
+
     def _one(self, where: str, value: str) -> Account | None:
         with self._db.read() as conn:
             row = conn.execute(f"SELECT * FROM accounts WHERE {where}", (value,)).fetchone()
@@ -137,4 +155,5 @@ def _account(row: sqlite3.Row) -> Account:
         email=row["email"],
         rpps=row["rpps"],
         practitioner_id=row["practitioner_id"],
+        active=bool(row["active"]),
     )

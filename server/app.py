@@ -16,8 +16,10 @@ from server.jmap.blob_routes import router as blob_router
 from server.jmap.push import router as push_router
 from server.jmap.routes import router as jmap_router
 from server.portal.help import router as help_router
+from server.portal.registration import router as registration_router
 from server.portal.room import router as room_router
 from server.portal.routes import router as portal_router
+from server.portal.telemedicine import router as telemedicine_router
 from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
 
@@ -43,6 +45,8 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.include_router(portal_router)
     app.include_router(help_router)
     app.include_router(room_router)  # the teleconsultation room and its WebSocket
+    app.include_router(registration_router)  # issue 13 §5
+    app.include_router(telemedicine_router)  # issue 13 §5
     # The last added runs first: headers on every answer, the 413s of the body cap included.
     app.add_middleware(BodyCap, sandbox=sandbox)
     app.add_middleware(SecurityHeaders)

@@ -18,6 +18,7 @@ from server.outbound import OutboundMail, SmsNotifier
 from server.portal.room_hub import RoomHub
 from server.refusals import Refusals
 from server.regional.store import RegionalStore
+from server.registration import Registration
 from server.storage import Database
 
 
@@ -38,6 +39,7 @@ class Sandbox:
         self.mail = MailStore(self)
         self.directory = DirectoryStore(self)
         self.regional = RegionalStore(self)
+        self.registration = Registration(self)  # issue 13 §5: Sara accounts and their activation
         self.refusals = Refusals()  # tests only (server/refusals.py)
         self.rooms = RoomHub()  # the teleconsultation rooms' signalling (issue 13 §2)
 

@@ -16,6 +16,7 @@ from app.events import (
     ConnectionChanged,
     DraftsChanged,
     EventBus,
+    FavoritesChanged,
     MailChanged,
     OutboxChanged,
     ReauthNeeded,
@@ -31,6 +32,7 @@ class EventBridge(QObject):
     cacheRebuilt = Signal(object)  # CacheRebuilt
     reauthNeeded = Signal(object)  # ReauthNeeded
     draftsChanged = Signal(object)  # DraftsChanged
+    favoritesChanged = Signal(object)  # FavoritesChanged
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +44,7 @@ class EventBridge(QObject):
             bus.subscribe(CacheRebuilt, self.cacheRebuilt.emit),
             bus.subscribe(ReauthNeeded, self.reauthNeeded.emit),
             bus.subscribe(DraftsChanged, self.draftsChanged.emit),
+            bus.subscribe(FavoritesChanged, self.favoritesChanged.emit),
         ]
         # The bus outlives the widgets: never call into a deleted QObject.
         unsubscribe = self._unsubscribe

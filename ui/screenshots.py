@@ -37,6 +37,7 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("composer", "ui.composer.composer"),
     Screen("composer-long-error", "ui.shell.demo_states", "demo_error_screenshot"),
     Screen("directory", "ui.directory.view"),
+    Screen("directory-favorites", "ui.directory.view", "demo_favorites_screenshot"),  # §5
     Screen("teleconsultations", "ui.teleconsultations.view"),
     Screen("patients", "ui.patients.view"),
     Screen("patients-journal", "ui.patients.view", "demo_journal_screenshot"),

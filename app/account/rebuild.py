@@ -3,10 +3,10 @@ server).
 
 The cache file only holds what the server can give back, so it is simply deleted and created
 again (its sync state goes with it: the next sync is an initial one). What only exists on this
-computer — the outbox with its documents, the drafts, the pending flag changes — lives in the
-unsent file beside it, which is never deleted: when that file is itself damaged it is set aside
-(`unsent.sqlite3.corrupt-<time>`), what can still be read from it is copied into a new one, and the
-user is told with a message of its own.
+computer — the outbox with its documents, the drafts, the pending flag changes, the favorites —
+lives in the unsent file beside it, which is never deleted: when that file is itself damaged it is
+set aside (`unsent.sqlite3.corrupt-<time>`), what can still be read from it is copied into a new
+one, and the user is told with a message of its own.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ _SALVAGE: tuple[str, ...] = (
     "outbox_documents",
     "outbox_chunks",
     "outbox_content",
+    "favorites",
 )
 
 

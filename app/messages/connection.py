@@ -19,6 +19,14 @@ MINUTES_MANY = Message(QT_TRANSLATE_NOOP("core", "{count} minutes"))
 # --- Signing in, the account, its password ------------------------------------------------------
 
 LOGIN_REJECTED = Message(QT_TRANSLATE_NOOP("core", "Identifiant ou mot de passe incorrect."))
+# Issue 13 §5: a Sara account created from the registration page, its activation link not used.
+ACCOUNT_INACTIVE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ce compte Sara n'est pas encore activé : ouvrez le lien d'activation reçu par e-mail, "
+        "puis connectez-vous.",
+    )
+)
 LOGIN_THROTTLED = Message(
     QT_TRANSLATE_NOOP(
         "core", "Trop de tentatives de connexion infructueuses. Réessayez dans {wait}."

@@ -373,3 +373,17 @@ class PatientDocument:
     source: str  # "teleexpertise"
     source_id: str | None
     filed_at: dt.datetime
+
+
+# Issue 13 §5: favorites kept on the server ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FavoriteChange:
+    """A favorite as a computer and the server exchange it: added or removed (`removed`), when
+    the user did it (`changed_at`, epoch ms), and the card shown (opaque JSON)."""
+
+    address: str
+    display: dict[str, object]
+    changed_at: int
+    removed: bool = False

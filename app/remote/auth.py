@@ -39,6 +39,7 @@ from app.remote.jmap import SESSION_PATH
 from app.remote.origins import OriginPolicy, OriginRefused
 
 __all__ = [
+    "AccountInactive",
     "AuthProtocolError",
     "LoginRejected",
     "LoginThrottled",
@@ -73,6 +74,13 @@ class Tokens:
 
 class LoginRejected(CoreError):
     message = messages.LOGIN_REJECTED
+
+
+class AccountInactive(LoginRejected):
+    """The password is right, but the account waits for its activation link (a Sara account
+    just created): the server says so with `error_reason` beside `invalid_grant`."""
+
+    message = messages.ACCOUNT_INACTIVE
 
 
 class LoginThrottled(CoreError):
@@ -124,17 +132,22 @@ def parse_token_response(body: bytes, now: float, previous_refresh: str | None =
 
 
 def _oauth_error(response: httpx.Response) -> str | None:
+    return _oauth_field(response, "error")
+
+
+def _oauth_field(response: httpx.Response, name: str) -> str | None:
+    """A text field of an OAuth error answer (`error`, or an extension such as `error_reason`)."""
     try:
         doc = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
     if isinstance(doc, dict):
-        error = doc.get("error")
-        if isinstance(error, str):
-            return error
+        value = doc.get(name)
+        if isinstance(value, str):
+            return value
         detail = doc.get("detail")  # FastAPI-style wrapping
-        if isinstance(detail, dict) and isinstance(detail.get("error"), str):
-            return str(detail["error"])
+        if isinstance(detail, dict) and isinstance(detail.get(name), str):
+            return str(detail[name])
     return None
 
 
@@ -167,6 +180,8 @@ async def password_grant(
         raise _throttled(response)
     if status in (400, 401) and (status == 401 or _oauth_error(response) == "invalid_grant"):
         log.info("password grant rejected")
+        if _oauth_field(response, "error_reason") == "account_inactive":
+            raise AccountInactive(f"token endpoint answered {status}: account not activated")
         raise LoginRejected(f"token endpoint answered {status}")
     if status in UNAVAILABLE:
         raise ServerUnreachable(f"token endpoint answered {status}")

@@ -41,6 +41,7 @@ from app.regional.records import (
     Channel,
     Delegate,
     ExpertProfile,
+    FavoriteChange,
     FollowReason,
     Invitation,
     Participant,
@@ -401,6 +402,26 @@ def _team_limits(o: _Obj) -> TeamLimits:
     return TeamLimits(
         o.integer("maxTemplateBytes"), o.integer("maxTemplates"), o.integer("maxMembers")
     )
+
+
+# Favoris (issue 13 §5)
+
+
+def _favorites(o: _Obj) -> list[FavoriteChange]:
+    found = []
+    for f in o.objs("favorites"):
+        display = f.v.get("display")
+        if not isinstance(display, dict):
+            raise _Shape("display")
+        changed = f.datetime("changedAt")
+        if changed.tzinfo is None:
+            raise _Shape("changedAt")
+        found.append(
+            FavoriteChange(
+                f.text("address"), display, int(changed.timestamp() * 1000), f.flag("removed")
+            )
+        )
+    return found
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -832,6 +853,31 @@ class RegionalClient:
             "GET", f"/patients/{_q(patient_id)}/documents/{_q(document_id)}"
         )
         return _downloaded(response)
+
+    # Favoris (issue 13 §5): kept on the server, merged with each computer's
+
+    async def favorites(self) -> list[FavoriteChange]:
+        """My favorites on the server, and the traces of those removed."""
+        return self._read(await self._call("GET", "/favorites"), _favorites)
+
+    async def send_favorite_changes(
+        self, changes: Sequence[FavoriteChange]
+    ) -> list[FavoriteChange]:
+        """This computer's changes; the answer is the merged list (the latest change wins)."""
+        payload = {
+            "changes": [
+                {
+                    "address": c.address,
+                    "display": c.display,
+                    "changedAt": dt.datetime.fromtimestamp(c.changed_at / 1000, dt.UTC).isoformat(
+                        timespec="milliseconds"
+                    ),
+                    "removed": c.removed,
+                }
+                for c in changes
+            ]
+        }
+        return self._read(await self._call("POST", "/favorites", json=payload), _favorites)
 
 
 def _q(value: str) -> str:

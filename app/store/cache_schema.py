@@ -365,6 +365,13 @@ _V5 = """
 CREATE INDEX main.attachments_name ON attachments (upper(trim(name)));
 """
 
+# Version 6 (issue 13 §5): the favorites left the cache for the unsent file (copied first by
+# _MOVE_FAVORITES, see BEFORE_STEP): their changes not yet sent to the server are this
+# computer's only copy, and the cache may be rebuilt.
+_V6 = """
+DROP TABLE main.favorites;
+"""
+
 
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]

@@ -5,6 +5,9 @@ there from the first sync, with what was written from the web service or another
 `recents` table adds the messages sent from here that the Sent mailbox does not hold yet (a count
 is the larger of the two, never their sum: a message sent from here lands in Sent too).
 
+The favorites follow the user from one computer to another through the server (issue 13 §5):
+they live in the unsent file with the changes not yet sent, see `merge_favorites`.
+
 Addresses are MSSanté addresses, compared without case. Display data is opaque JSON owned by the
 caller (the directory client's correspondent), so this module never needs to change with it.
 """
@@ -16,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from app.regional.records import FavoriteChange
 from app.store.db import Connection
 
 RECENCY_HALF_DAYS = 14.0  # a use this many days ago counts half as much as one today
@@ -57,33 +61,104 @@ def _dump(value: dict[str, Any]) -> str:
 
 
 # --- favorites ---------------------------------------------------------------------------------
+# In the unsent file (they may hold changes the server has not had yet), merged with the server's
+# list by app/regional/favorites.py: per address the latest change wins, and a removal stays
+# here as a trace (`removed`) until the server has it.
 
 
 def add_favorite(
     conn: Connection, address: str, display: dict[str, Any], now_ms: int | None = None
 ) -> None:
-    """Adds or updates a favorite (its display data is refreshed, its date kept)."""
+    """Adds or updates a favorite (its display data is refreshed, its date kept), to be sent.
+    A change is always later than the one before it here, whatever the clock did meanwhile."""
+    now = _now_ms() if now_ms is None else now_ms
     conn.execute(
-        "INSERT INTO favorites (address, display, added_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (address) DO UPDATE SET display = excluded.display",
-        (_key(address), _dump(display), _now_ms() if now_ms is None else now_ms),
+        "INSERT INTO unsent.favorites (address, display, added_at, changed_at, removed, dirty) "
+        "VALUES (?, ?, ?, ?, 0, 1) ON CONFLICT (address) DO UPDATE SET "
+        "display = excluded.display, added_at = iif(removed, excluded.added_at, added_at), "
+        "changed_at = max(excluded.changed_at, changed_at + 1), removed = 0, dirty = 1",
+        (_key(address), _dump(display), now, now),
     )
 
 
-def remove_favorite(conn: Connection, address: str) -> bool:
-    return bool(conn.execute("DELETE FROM favorites WHERE address = ?", (_key(address),)).rowcount)
+def remove_favorite(conn: Connection, address: str, now_ms: int | None = None) -> bool:
+    """Removes a favorite; the trace left is what tells the other computers."""
+    now = _now_ms() if now_ms is None else now_ms
+    cursor = conn.execute(
+        "UPDATE unsent.favorites SET removed = 1, display = '{}', dirty = 1, "
+        "changed_at = max(?, changed_at + 1) WHERE address = ? AND NOT removed",
+        (now, _key(address)),
+    )
+    return bool(cursor.rowcount)
 
 
 def is_favorite(conn: Connection, address: str) -> bool:
-    row = conn.execute("SELECT 1 FROM favorites WHERE address = ?", (_key(address),)).fetchone()
+    row = conn.execute(
+        "SELECT 1 FROM unsent.favorites WHERE address = ? AND NOT removed", (_key(address),)
+    ).fetchone()
     return row is not None
 
 
 def list_favorites(conn: Connection) -> list[Favorite]:
     rows = conn.execute(
-        "SELECT address, display, added_at FROM favorites ORDER BY added_at, address"
+        "SELECT address, display, added_at FROM unsent.favorites WHERE NOT removed "
+        "ORDER BY added_at, address"
     )
     return [Favorite(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+
+def favorite_changes(conn: Connection) -> list[FavoriteChange]:
+    """What changed here since the server was last told: additions, updates and removals."""
+    rows = conn.execute(
+        "SELECT address, display, changed_at, removed FROM unsent.favorites WHERE dirty "
+        "ORDER BY changed_at, address"
+    )
+    return [FavoriteChange(r[0], json.loads(r[1]), r[2], bool(r[3])) for r in rows]
+
+
+def merge_favorites(conn: Connection, server: list[FavoriteChange], sent: dict[str, int]) -> bool:
+    """Takes the server's merged list (answer to `sent`: address → the `changed_at` sent); True
+    when the favorites shown here changed.
+
+    The server's entry replaces ours unless ours changed after it was sent (then it is sent at
+    the next sync); a trace the server has is no longer needed here. A favorite of ours the
+    server does not know (its data was reset) is sent again at the next sync.
+    """
+    shown_before = list_favorites(conn)
+    known: set[str] = set()
+    for entry in server:
+        address = _key(entry.address)
+        known.add(address)
+        row = conn.execute(
+            "SELECT changed_at, removed, dirty FROM unsent.favorites WHERE address = ?",
+            (address,),
+        ).fetchone()
+        if row is not None and row[2] and sent.get(address) != row[0]:
+            continue  # changed here while the server was answering
+        if entry.removed:
+            conn.execute("DELETE FROM unsent.favorites WHERE address = ?", (address,))
+        elif row is None:
+            conn.execute(
+                "INSERT INTO unsent.favorites (address, display, added_at, changed_at, removed, "
+                "dirty) VALUES (?, ?, ?, ?, 0, 0)",
+                (address, _dump(entry.display), entry.changed_at, entry.changed_at),
+            )
+        else:
+            conn.execute(
+                "UPDATE unsent.favorites SET display = ?, changed_at = ?, dirty = 0, "
+                "added_at = iif(removed, ?, added_at), removed = 0 WHERE address = ?",
+                (_dump(entry.display), entry.changed_at, entry.changed_at, address),
+            )
+    for address, removed in conn.execute(
+        "SELECT address, removed FROM unsent.favorites WHERE NOT dirty"
+    ).fetchall():
+        if address in known:
+            continue
+        if removed:
+            conn.execute("DELETE FROM unsent.favorites WHERE address = ?", (address,))
+        else:
+            conn.execute("UPDATE unsent.favorites SET dirty = 1 WHERE address = ?", (address,))
+    return list_favorites(conn) != shown_before
 
 
 # --- recents -----------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 The cache file ("main") holds what the server can give back: it may be deleted and rebuilt at any
 time. The unsent file (attached as "unsent") holds what only this computer has — the outbox with
-its documents, the drafts, the pending flag changes — so that damage to the cache never costs the
-user's work.
+its documents, the drafts, the pending flag changes, the favorites — so that damage to the cache
+never costs the user's work.
 
 MIGRATIONS[i] takes the cache from version i to i + 1 (app/store/cache_schema.py),
 UNSENT_MIGRATIONS[i] the unsent file (app/store/unsent_schema.py); this module runs them. A step

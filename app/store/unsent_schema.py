@@ -1,7 +1,8 @@
 """The unsent file's numbered schema steps (attached as "unsent"): what only this computer has —
-the outbox with its documents, the drafts, the pending flag changes. UNSENT_MIGRATIONS[i] takes it
-from version i to i + 1; BEFORE_STEP holds the copies from the cache into it that must be
-committed before a cache step (app/store/cache_schema.py) drops their source.
+the outbox with its documents, the drafts, the pending flag changes, the favorites (some changes
+of which the server may not have yet). UNSENT_MIGRATIONS[i] takes it from version i to i + 1;
+BEFORE_STEP holds the copies from the cache into it that must be committed before a cache step
+(app/store/cache_schema.py) drops their source.
 
 A step that has shipped is never edited: add a new one at the end.
 """
@@ -88,7 +89,30 @@ INSERT OR IGNORE INTO unsent.outbox_content (outbox_id, blob_id)
 SELECT outbox_id, blob_id FROM main.outbox_content;
 """
 
+# Version 2 (issue 13 §5): favorites follow the user through the server, merged per address
+# (the latest change wins, app/regional/favorites.py). A change made here and not yet sent is
+# this computer's only copy of it, so the favorites move out of the cache, which may be rebuilt:
+# `changed_at` is when the user added or removed one (epoch ms), a removed one stays as a trace
+# (`removed`) until the server has it, and `dirty` marks what the server has not been told.
+_UNSENT_V2 = """
+CREATE TABLE unsent.favorites (
+    address TEXT PRIMARY KEY,
+    display TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    dirty INTEGER NOT NULL DEFAULT 1
+);
+"""
+
+# Copies the cache's favorites into the unsent file before the cache drops them (step 6), to be
+# sent to the server at the next sync and merged with the favorites made on other computers.
+_MOVE_FAVORITES = """
+INSERT OR IGNORE INTO unsent.favorites (address, display, added_at, changed_at, removed, dirty)
+SELECT address, display, added_at, added_at, 0, 1 FROM main.favorites;
+"""
+
 # Append only. Each entry is one SQL script run in its own transaction.
-UNSENT_MIGRATIONS: list[str] = [_UNSENT_V1]
+UNSENT_MIGRATIONS: list[str] = [_UNSENT_V1, _UNSENT_V2]
 # Scripts run (and committed) before the cache's MIGRATIONS[i], in a transaction of their own.
-BEFORE_STEP: dict[int, str] = {1: _MOVE_UNSENT_V1}
+BEFORE_STEP: dict[int, str] = {1: _MOVE_UNSENT_V1, 5: _MOVE_FAVORITES}

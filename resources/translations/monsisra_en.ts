@@ -1136,12 +1136,12 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+81"/>
+        <location filename="../../ui/directory/view.py" line="+82"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+50"/>
         <location line="+215"/>
         <source>Écrire</source>
         <translation>Write</translation>
@@ -4644,7 +4644,12 @@ Telephone</translation>
         <translation>Incorrect username or password.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Ce compte Sara n&apos;est pas encore activé : ouvrez le lien d&apos;activation reçu par e-mail, puis connectez-vous.</source>
+        <translation>This Sara account is not activated yet: open the activation link you received by e-mail, then sign in.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Trop de tentatives de connexion infructueuses. Réessayez dans {wait}.</source>
         <translation>Too many failed sign-in attempts. Try again in {wait}.</translation>
     </message>

@@ -33,6 +33,16 @@ class LoginThrottled(Exception):
         self.retry_after = retry_after
 
 
+class AccountInactive(Exception):
+    """The password is right but the account waits for its activation link (a Sara account
+    created from the registration page, server/registration.py)."""
+
+    message = (
+        "Ce compte Sara n'est pas encore activé : ouvrez le lien d'activation reçu par e-mail, "
+        "puis connectez-vous."
+    )
+
+
 class Authenticator:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
@@ -97,6 +107,8 @@ class Authenticator:
                 detail={"error": "too_many_attempts", "retry_after": e.retry_after},
                 headers={"Retry-After": str(e.retry_after)},
             ) from None
+        except AccountInactive as e:
+            raise unauthorized("account_inactive", e.message) from None
         if account is None:
             raise unauthorized(None, "Wrong login or password.")
         with self._lock:
@@ -111,8 +123,9 @@ class Authenticator:
 
     def check_login(self, login: str, password: str, address: str) -> Account | None:
         """The account when the password is right, None when it is wrong; LoginThrottled,
-        without checking it, while this login or this address must wait. A slow hash: call it
-        off the event loop."""
+        without checking it, while this login or this address must wait; AccountInactive when
+        it is right for an account not activated yet (said only to who knows the password). A
+        slow hash: call it off the event loop."""
         throttle = self._sandbox.throttle
         attempt = throttle.admit(login, address)
         if attempt.retry_after is not None:
@@ -122,6 +135,8 @@ class Authenticator:
             throttle.failed(attempt)
             return None
         throttle.succeeded(attempt)
+        if not account.active:
+            raise AccountInactive(account.login)
         return account
 
 

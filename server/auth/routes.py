@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from server.auth.authenticate import LoginThrottled
+from server.auth.authenticate import AccountInactive, LoginThrottled
 from server.auth.tokens import IssuedTokens, TokenExpired, TokenUnknown
 from server.context import Sandbox, get_sandbox
 from server.urls import AUTH_REVOKE_PATH, AUTH_TOKEN_PATH
@@ -87,6 +87,18 @@ def _password_grant(
             "too_many_attempts",
             f"Too many failed attempts; retry in {e.retry_after} s.",
             **{"Retry-After": str(e.retry_after)},
+        )
+    except AccountInactive as e:
+        # invalid_grant for any OAuth client; `error_reason` (an extension parameter, RFC 6749
+        # §8.2) lets ours say why, in French.
+        return JSONResponse(
+            {
+                "error": "invalid_grant",
+                "error_description": e.message,
+                "error_reason": "account_inactive",
+            },
+            status_code=400,
+            headers=_NO_STORE,
         )
     if account is None:
         return _error(401, "invalid_grant", "Wrong login or password.")

@@ -415,7 +415,26 @@ class DirectoryStore:
             )
         return cursor.rowcount > 0
 
+    def set_mailbox(self, conn: sqlite3.Connection, practitioner_id: str, email: str) -> None:
+        """The practitioner's MSSanté address is now `email` (a Sara account just activated,
+        server/registration.py), on the practitioner and its roles, in the caller's
+        transaction. The sandbox's directory keeps one personal address per professional."""
+        conn.execute("UPDATE dir_practitioner SET email = ? WHERE id = ?", (email, practitioner_id))
+        conn.execute(
+            "UPDATE dir_role SET email = ? WHERE practitioner_n = "
+            "(SELECT n FROM dir_practitioner WHERE id = ?)",
+            (email, practitioner_id),
+        )
+
     # ---- reading -------------------------------------------------------------------------
+
+    def practitioner_by_rpps(self, rpps: str) -> sqlite3.Row | None:
+        """The directory's entry of an RPPS number (the registration checks the identity)."""
+        with self._db.read() as conn:
+            row: sqlite3.Row | None = conn.execute(
+                "SELECT * FROM dir_practitioner WHERE rpps = ?", (rpps,)
+            ).fetchone()
+        return row
 
     def lookup_email(self, email: str) -> DirectoryEntry | None:
         """Who is behind an MSSanté address: a practitioner's box or an organisation's."""

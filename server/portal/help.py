@@ -19,7 +19,7 @@ from importlib.resources import files
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from server.portal.pages import page
+from server.portal.pages import Html, link, page
 from server.urls import HELP_PATH, PORTAL_PATH
 
 router = APIRouter(prefix=PORTAL_PATH, include_in_schema=False)
@@ -90,4 +90,10 @@ def aide() -> HTMLResponse:
     return HTMLResponse(help_page(topics()), headers={"Cache-Control": "public, max-age=3600"})
 
 
-__all__ = ["Topic", "help_page", "parse_faq", "router", "topic_anchor", "topics"]
+def help_link(question: str) -> Html:
+    """A portal page's "Aide" link to the FAQ's section of `question` (one of its questions,
+    word for word: the tests of each page check that its sections exist)."""
+    return link(f"{HELP_PATH}#{topic_anchor(question)}", "Aide")
+
+
+__all__ = ["Topic", "help_link", "help_page", "parse_faq", "router", "topic_anchor", "topics"]

@@ -21,6 +21,9 @@ STYLE_SHEET = (
     "color:#1d2733}\ntable{border-collapse:collapse;width:100%}\n"
     "td,th{border-bottom:1px solid #d0d7de;padding:.4rem;text-align:left}\n"
     "label{display:block;margin:.6rem 0}\n"
+    # Issue 13 §5: a refused form's reason, and fields wide enough for an e-mail address.
+    ".error{color:#a4262c;font-weight:600}\ninput{min-width:16rem}\n"
+    "@media (max-width:40rem){table{display:block;overflow-x:auto}input{min-width:0}}\n"
 )
 # A page of ours (/portal/…) or a web address; javascript:, data:, //host… are not links.
 _LINKABLE = re.compile(r"^(?:https?://|/(?![/\\]))", re.IGNORECASE)

@@ -3,24 +3,21 @@
 Pages with user data accept `?code=` (a one-time code from POST /regional/v1/portal-codes: the
 browser then gets an HttpOnly session cookie and is redirected to the same page without the code),
 the session cookie, or HTTP Basic; otherwise 401 with a Basic challenge (429 while the login
-throttle makes that login or address wait). The registration page, the style sheet and the
-teleconsultation join pages are public.
+throttle makes that login or address wait). The style sheet and the teleconsultation join pages
+are public (the registration pages too: server/portal/registration.py).
 """
 
 from __future__ import annotations
 
-import re
-import sqlite3
 from html import escape
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from server.accounts import Account
 from server.context import Sandbox, get_sandbox
-from server.demo.names import mss_address
 from server.directory.codes import SPECIALTIES
 from server.portal.pages import STYLE_SHEET, STYLE_SHEET_PATH, link, page, table, who
 from server.portal.room import can_enter, room_page
@@ -37,7 +34,6 @@ router = APIRouter(prefix=PORTAL_PATH, include_in_schema=False)
 
 SESSION_COOKIE = "monsisra_portal"
 SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
-_LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
 class _Redirect(Exception):
@@ -170,47 +166,6 @@ def patient_file(request: Request, sandbox: SandboxDep, ins: str) -> Response:
     return HTMLResponse(page(f"Dossier de {patient.given} {patient.family}", body))
 
 
-@router.get("/telemedecine", response_model=None)
-def telemedecine(request: Request, sandbox: SandboxDep) -> Response:
-    viewer = _guarded(request, sandbox)
-    if isinstance(viewer, Response):
-        return viewer
-    base = str(request.base_url).rstrip("/")
-    consultations = sandbox.regional.teleconsultations.mine(viewer, base, None, None, None)
-    statuses = {"planned": "Planifiée", "done": "Passée", "cancelled": "Annulée"}
-    tc_rows = [
-        (
-            f"{t.start:%d/%m/%Y %H:%M}",
-            t.patient.name,
-            t.teleconsultant.name,
-            statuses[t.status],
-            link(t.join_url, "Rejoindre") if t.join_url and t.status == "planned" else "",
-        )
-        for t in consultations
-    ]
-    expertises = sandbox.regional.expertise.mine(viewer, None)
-    te_statuses = {"requested": "Demandée", "answered": "Répondue", "closed": "Clôturée"}
-    te_rows = [
-        (
-            f"{t.created_at:%d/%m/%Y}",
-            t.patient.name,
-            t.requester.name,
-            t.expert.name,
-            te_statuses[t.status],
-        )
-        for t in expertises
-    ]
-    body = (
-        who(viewer.display_name)
-        + "<h2>Téléconsultations</h2>"
-        + table(("Date", "Patient", "Téléconsultant", "Statut", ""), tc_rows)
-        + "<h2>Téléexpertises</h2>"
-        + table(("Date", "Patient", "Requérant", "Expert", "Statut"), te_rows)
-        + f'<p><a href="{PORTAL_PATH}/telemedecine/expert">Se déclarer comme téléexpert</a></p>'
-    )
-    return HTMLResponse(page("Portail régional de télémédecine", body))
-
-
 def _expert_profile_html(profile: ExpertProfile) -> str:
     """The declaration, read-only: it is made and edited in MonSisra bureau, where the form is
     (FAQ: « Se déclarer comme télé-expert »); the page says where, and leads back to the portal."""
@@ -305,64 +260,6 @@ def pay(sandbox: SandboxDep, token: str) -> Response:
         body = "<p>Ce lien de téléconsultation n'est pas valide. Vérifiez l'invitation reçue.</p>"
         return HTMLResponse(page("Téléconsultation", body), status_code=404)
     return RedirectResponse(f"{PORTAL_PATH}/telemedecine/join/{token}", status_code=303)
-
-
-_FORM = (
-    '<form method="post"><label>Prénom <input name="given" required></label>'
-    '<label>Nom <input name="family" required></label>'
-    '<label>Identifiant <input name="login" required></label>'
-    "<label>Mot de passe (10 caractères au moins) "
-    '<input name="password" type="password" required></label>'
-    "<button>Créer mon compte Sara</button></form>"
-)
-
-
-@router.get("/inscription", response_model=None)
-def registration_form() -> Response:
-    intro = "<p>Sans carte CPS, créez ici votre compte Sara pour obtenir vos identifiants.</p>"
-    return HTMLResponse(page("Créer un compte Sara", intro + _FORM))
-
-
-@router.post("/inscription", response_model=None)
-def register(
-    sandbox: SandboxDep,
-    given: Annotated[str, Form(max_length=100)],
-    family: Annotated[str, Form(max_length=100)],
-    login: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=200)],
-) -> Response:
-    login = login.strip().lower()
-    given, family = given.strip(), family.strip()
-    problem = None
-    if not given or not family:
-        problem = "Le prénom et le nom sont obligatoires."
-    elif not _LOGIN_RE.match(login):
-        problem = "L'identifiant : 3 à 64 caractères, lettres minuscules, chiffres, . _ -"
-    elif len(password) < 10:
-        problem = "Le mot de passe doit contenir au moins 10 caractères."
-    if problem:
-        return HTMLResponse(page("Créer un compte Sara", f"<p>{escape(problem)}</p>" + _FORM), 400)
-    email = mss_address(given, family, sandbox.config.mail_domain)
-    if sandbox.accounts.by_login(login) or sandbox.accounts.by_email(email):
-        return HTMLResponse(
-            page(
-                "Créer un compte Sara",
-                "<p>Cet identifiant ou cette adresse existe déjà : choisissez-en un autre.</p>"
-                + _FORM,
-            ),
-            409,
-        )
-    try:
-        account = sandbox.accounts.create(login, password, f"{given} {family}", email)
-    except sqlite3.IntegrityError:  # the same login registered at the same moment
-        taken = "<p>Cet identifiant existe déjà.</p>"
-        return HTMLResponse(page("Créer un compte Sara", taken), 409)
-    body = (
-        f"<p>Votre compte est créé. Identifiant : <strong>{escape(account.login)}</strong>, "
-        f"adresse MSSanté : <strong>{escape(account.email)}</strong>.</p>"
-        "<p>Vous pouvez maintenant vous connecter à MonSisra.</p>"
-    )
-    return HTMLResponse(page("Compte Sara créé", body), status_code=201)
 
 
 # --- Issue 13 §3: the documents filed in the patient's record -------------------------------------

@@ -584,3 +584,32 @@ class PatientDocument(Wire):
 class PatientDocumentList(Wire):
     patient_id: str = Field(description="Le dossier patient.")
     documents: list[PatientDocument] = Field(description="Du plus récent au plus ancien.")
+
+
+# --- Favoris (issue 13 §5: they follow the user from one computer to another) ----------------
+
+
+class FavoriteEntry(Wire):
+    """One favorite, or the trace of one removed (`removed`), so that another computer learns
+    of the removal; the latest change wins (`changed_at`)."""
+
+    address: str = Field(min_length=3, max_length=254, description="Adresse MSSanté.")
+    display: dict[str, object] = Field(
+        default_factory=dict,
+        description="Ce que le poste affiche (la carte du correspondant), gardé tel quel "
+        "(4 Ko au plus).",
+    )
+    changed_at: dt.datetime = Field(description="Quand l'utilisateur l'a ajouté ou retiré.")
+    removed: bool = Field(default=False, description="Retiré des favoris.")
+
+
+class FavoriteChanges(Wire):
+    changes: list[FavoriteEntry] = Field(
+        max_length=500, description="Les changements faits sur ce poste depuis le dernier envoi."
+    )
+
+
+class FavoriteList(Wire):
+    favorites: list[FavoriteEntry] = Field(
+        description="Mes favoris, et les traces de ceux retirés, par adresse."
+    )

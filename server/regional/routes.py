@@ -30,6 +30,8 @@ from server.regional.models import (
     ErrorBody,
     ExpertProfile,
     ExpertProfileUpdate,
+    FavoriteChanges,
+    FavoriteList,
     FollowReasonList,
     FollowRequest,
     InvitationList,
@@ -790,3 +792,32 @@ def delete_template(
     caller = _caller(request, sandbox)
     sandbox.regional.teams.delete_template(caller, team_id, template_id)
     return Response(status_code=204)
+
+
+# --- Favoris (issue 13 §5) ------------------------------------------------------------------------
+
+
+@router.get(
+    "/favorites",
+    response_model=FavoriteList,
+    summary="Mes favoris",
+    description="Mes favoris, et les traces de ceux que j'ai retirés (`removed`).",
+)
+def list_favorites(request: Request, sandbox: SandboxDep) -> FavoriteList:
+    caller = _caller(request, sandbox)
+    return FavoriteList(favorites=sandbox.regional.favorites.mine(caller))
+
+
+@router.post(
+    "/favorites",
+    response_model=FavoriteList,
+    summary="Envoyer les changements de favoris d'un poste",
+    description=(
+        "Les ajouts et retraits faits sur un poste depuis son dernier envoi. Par adresse, le "
+        "changement le plus récent (`changedAt`) l'emporte ; un retrait reste comme trace pour "
+        "les autres postes. Réponse : tous mes favoris, comme GET."
+    ),
+)
+def merge_favorites(request: Request, sandbox: SandboxDep, body: FavoriteChanges) -> FavoriteList:
+    caller = _caller(request, sandbox)
+    return FavoriteList(favorites=sandbox.regional.favorites.merge(caller, body.changes))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from server.regional.common import Clock
 from server.regional.delegations import Delegations
 from server.regional.expertise import Expertise
+from server.regional.favorites import Favorites
 from server.regional.patient_documents import PatientDocuments
 from server.regional.patients import Patients
 from server.regional.portal_codes import PortalCodes
@@ -260,6 +261,18 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX regional_team_members_account ON regional_team_members (account_id);
     CREATE INDEX regional_team_templates_team ON regional_team_templates (team_id);
     """,
+    # Issue 13 §5: favorites follow the user (server/regional/favorites.py); a removed one stays
+    # as a trace (removed = 1) so that the other computers learn of the removal.
+    """
+    CREATE TABLE regional_favorites (
+        account_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        display TEXT NOT NULL,
+        changed_at INTEGER NOT NULL,
+        removed INTEGER NOT NULL,
+        PRIMARY KEY (account_id, address)
+    );
+    """,
 ]
 
 
@@ -275,3 +288,4 @@ class RegionalStore:
         self.portal = PortalCodes(sandbox)
         self.delegations = Delegations(sandbox)
         self.documents = PatientDocuments(sandbox)  # issue 13 §3
+        self.favorites = Favorites(sandbox)  # issue 13 §5

@@ -19,7 +19,9 @@ from server.directory.routes import router as directory_router
 from server.jmap.blob_routes import router as blob_router
 from server.jmap.push import router as push_router
 from server.jmap.routes import router as jmap_router
+from server.portal.registration import router as registration_router
 from server.portal.routes import router as portal_router
+from server.portal.telemedicine import router as telemedicine_router
 from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
 from server.testing import ServerThread
@@ -34,6 +36,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     regional_router,
     regional_public_router,
     portal_router,
+    registration_router,
+    telemedicine_router,
 )
 
 # Reachable without credentials, on purpose.
@@ -45,6 +49,8 @@ PUBLIC = {
     ("GET", "/.well-known/jmap"): "discovery before login (capabilities and URLs, no account)",
     ("GET", "/portal/inscription"): "creating an account (Sara) happens before having one",
     ("POST", "/portal/inscription"): "creating an account (Sara) happens before having one",
+    ("GET", "/portal/inscription/activation/{token}"): "the activation link is the credential",
+    ("POST", "/portal/inscription/activation/{token}"): "the activation link is the credential",
     ("GET", "/portal/telemedecine/join/{token}"): "the patient joins with the link alone",
     ("POST", "/portal/telemedecine/join/{token}/pay"): "the patient pays with the link alone",
 }

@@ -17,10 +17,11 @@ from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.message.draft import Draft
-from app.records import Address, Correspondent, DirectoryPage
+from app.records import Address, Correspondent, DirectoryPage, DirectoryQuery
 from app.session import AccountSession
 from app.units import french_number
 from ui import browser, tasks, theme
+from ui.bridge import EventBridge
 from ui.directory.home import HomeLists
 from ui.directory.lists import CorrespondentList
 from ui.directory.location import PracticeLocation, practice_location
@@ -91,6 +92,9 @@ class DirectoryView(SearchForm):
 
         self.refresh_favorites()
         self._show_home()
+        # Favorites starred or removed on the user's other computers (issue 13 §5).
+        self.bridge = EventBridge(session.bus, self)
+        self.bridge.favoritesChanged.connect(lambda _event: self.refresh_favorites())
 
     # Building -------------------------------------------------------------------------------------
 
@@ -413,4 +417,18 @@ async def demo_screenshot(session: AccountSession) -> DirectoryView:
         await asyncio.sleep(0.05)
     if view.results_model.rowCount():
         view.results.setCurrentIndex(view.results_model.index(0))
+    return view
+
+
+async def demo_favorites_screenshot(session: AccountSession) -> DirectoryView:
+    """The page with nothing searched: the favorites (three cardiologists starred, kept on the
+    server by the favorites' sync) beside the recent correspondents (for the screenshot
+    driver)."""
+    found = await session.search_directory(DirectoryQuery(specialty="SM04", postal_code="69"))
+    for correspondent in found.correspondents[:3]:
+        if correspondent.mailbox:
+            await session.set_favorite(correspondent.mailbox, to_display(correspondent), True)
+    await session.sync_favorites()
+    view = DirectoryView(session)
+    view.resize(1040, 720)
     return view
