@@ -69,8 +69,9 @@ NOT_SAID: dict[str, set[str]] = {
         '\n</ul>\n<p>Métadonnées : <a href="IHE_XDM/SUBSET01/METADATA.XML">METADATA.XML</a>'
         "</p>\n</body></html>\n",
     },
-    # A directory record's name when the directory gives none (data, not a sentence).
-    "app/remote/directory.py": {"Établissement sans nom"},
+    # A directory record's name when the directory gives none, and the directory's category
+    # labels (data, not sentences).
+    "app/remote/directory.py": {"Établissement sans nom", "Équipe sans nom", "Équipe ressource"},
     # The French names of the special folders (data of the folder list).
     "app/session.py": {"Boîte de réception"},
     # The CLI speaks French only: its prompts (its help texts are argparse's `help=`).
