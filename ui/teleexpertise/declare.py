@@ -57,7 +57,7 @@ class ExpertProfileDialog(QDialog):
         self.setObjectName("expertProfileDialog")
         self.setWindowTitle(window_title(self.tr("Se déclarer comme télé-expert")))
         self.session = session
-        self.task: asyncio.Future[Any] | None = None
+        self.saving = tasks.Running(self)  # the save or withdraw under way
         self.confirm_withdraw: Confirm = ask_withdraw  # tests answer without a dialog
 
         title = PlainLabel(self.tr("Se déclarer comme télé-expert"))
@@ -151,17 +151,14 @@ class ExpertProfileDialog(QDialog):
             if item.checkState() == Qt.CheckState.Checked
         ]
 
-    def _busy(self) -> bool:
-        return self.task is not None and not self.task.done()
-
     def _update(self) -> None:
-        ready = bool(self.activity_edit.toPlainText().strip()) and not self._busy()
+        ready = bool(self.activity_edit.toPlainText().strip()) and not self.saving.busy
         self.save_button.setEnabled(ready)
-        self.withdraw_button.setEnabled(not self._busy())
+        self.withdraw_button.setEnabled(not self.saving.busy)
 
     def save(self) -> asyncio.Future[Any] | None:
         activity = self.activity_edit.toPlainText().strip()
-        if not activity or self._busy():
+        if not activity or self.saving.busy:
             return None
         documents = [d.strip() for d in self.documents_edit.toPlainText().splitlines()]
         change = self.session.expertise.set_profile(
@@ -174,26 +171,25 @@ class ExpertProfileDialog(QDialog):
         return self._run(change, self.tr("Enregistrement…"))
 
     def withdraw(self) -> asyncio.Future[Any] | None:
-        if self._busy() or not self.confirm_withdraw(self):
+        if self.saving.busy or not self.confirm_withdraw(self):
             return None
         return self._run(self.session.expertise.withdraw(), self.tr("Retrait…"))
 
-    def _run(self, change: Any, doing: str) -> asyncio.Future[Any]:
+    def _run(self, change: Any, doing: str) -> asyncio.Future[Any] | None:
         def done(profile: ExpertProfile) -> None:
             self.saved.emit(profile)
             self.accept()
 
         def failed(message: str) -> None:
-            self.task = None  # over (this runs before the future says so)
             self.error_label.setText(message)
             theme.restyle(self.error_label, error=True)
             self._update()
 
         self.error_label.setText(doing)
         theme.restyle(self.error_label, error=False)
-        self.task = tasks.change(change, self, done, failed)
+        future = self.saving.change(change, done, failed)
         self._update()
-        return self.task
+        return future
 
 
 __all__ = ["ExpertProfileDialog", "ask_withdraw"]

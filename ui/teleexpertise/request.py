@@ -56,7 +56,7 @@ class TeleexpertiseRequestDialog(QDialog):
         self.quota: Quota | None = None
         self.quota_task: asyncio.Future[Any] | None = None
         self.prerequisites_task: asyncio.Future[Any] | None = None
-        self.send_task: asyncio.Future[Any] | None = None
+        self.sending = tasks.Running(self)
         self.expert_dialog: QDialog | None = None
         self.patient_dialog: PatientDialog | None = None
 
@@ -268,14 +268,13 @@ class TeleexpertiseRequestDialog(QDialog):
         return dialog
 
     def _update(self) -> None:
-        busy = self.send_task is not None and not self.send_task.done()
         ready = (
             self.expert is not None
             and self.patient is not None
             and self.patient.id is not None
             and bool(self.question_edit.toPlainText().strip())
         )
-        self.send_button.setEnabled(ready and not busy)
+        self.send_button.setEnabled(ready and not self.sending.busy)
 
     def send(self) -> asyncio.Future[Any] | None:
         expert, patient = self.expert, self.patient
@@ -295,17 +294,15 @@ class TeleexpertiseRequestDialog(QDialog):
             self.accept()
 
         def failed(message: str) -> None:
-            # Called from within the task, not yet done: it must not count as busy any more.
-            self.send_task = None
             self.error_label.setText(message)
             theme.restyle(self.error_label, error=True)
             self._update()
 
         self.error_label.setText(self.tr("Envoi de la demande…"))
         theme.restyle(self.error_label, error=False)
-        self.send_task = tasks.change(request, self, done, failed)
+        future = self.sending.change(request, done, failed)
         self._update()
-        return self.send_task
+        return future
 
 
 __all__ = ["TeleexpertiseRequestDialog"]
