@@ -381,12 +381,14 @@ def test_declaring_editing_and_withdrawing_as_expert_in_the_app(
     assert not form.withdraw_button.isVisibleTo(form)
     assert not form.save_button.isEnabled()  # the activity is needed
     form.activity_edit.setPlainText("Avis sur les plaies chroniques")
-    cardio = next(
-        form.specialty_list.item(i)
-        for i in range(form.specialty_list.count())
-        if form.specialty_list.item(i).data(Qt.ItemDataRole.UserRole) == "SM04"
+    qtbot.keyClicks(form.specialty_list.filter_edit, "cardio")
+    (cardio,) = (
+        item
+        for item in form.specialty_list.items()
+        if not item.isHidden() and item.text().startswith("Cardio")
     )
     cardio.setCheckState(Qt.CheckState.Checked)
+    form.specialty_list.filter_edit.clear()
     form.documents_edit.setPlainText("Dernier bilan biologique\n\nPhotographies de la plaie")
     form.delay_spin.setValue(3)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
