@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from app.regional.records import ExpertProfile, Quota, Teleexpertise
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.documents import DocumentList
-from ui.inserting import Inserter, local_files
+from ui.inserting import Inserter
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 from ui.plain import PlainLabel
@@ -144,8 +143,7 @@ class TeleexpertiseRequestDialog(QDialog):
         buttons.addWidget(self.send_button)
         layout.addLayout(buttons)
         self.resize(600, 720)
-        self.setAcceptDrops(True)
-        self.inserter.watch_drops((self.question_edit.viewport(),))
+        self.inserter.watch_drops((self, self.question_edit.viewport()))
         self.inserter.load_limits()
 
         self.expert_button.clicked.connect(lambda _checked=False: self.choose_expert())
@@ -167,23 +165,6 @@ class TeleexpertiseRequestDialog(QDialog):
     def _notify(self, text: str, error: bool) -> None:
         self.error_label.setText(text)
         theme.restyle(self.error_label, error=error)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event)
-        if not files:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        # After the drop returns: the file manager must not wait on the type dialogs.
-        QTimer.singleShot(0, lambda: self.inserter.insert_files(files))
 
     def set_expert(self, expert: Correspondent | None) -> asyncio.Future[Any] | None:
         """The expert, and what they ask of a request (documents, delay), read for each one."""
