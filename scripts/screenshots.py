@@ -129,6 +129,17 @@ async def shoot_expertise(server: ServerThread, work: Path, out: Path) -> list[P
         task = refused.save()
         await _until(lambda: task is not None and task.done(), "the server's refusal")
         saved.append(await screenshots.capture(refused, out / "expert-declaration-error.png"))
+        # Issue 13, mends: « Rechercher une spécialité » typed, the ticked one kept in view; then
+        # nothing found, in a small window.
+        for name, typed, size in (
+            ("expert-declaration-filtered", "cardio", None),
+            ("expert-declaration-no-specialty", "xylophone", (460, 560)),
+        ):
+            filtered = ExpertProfileDialog(expert, profile)
+            filtered.specialty_list.filter_edit.setText(typed)
+            if size is not None:
+                filtered.resize(*size)
+            saved.append(await screenshots.capture(filtered, out / f"{name}.png"))
 
         page = await session.search_directory(DirectoryQuery(name="Lefèvre", experts_only=True))
         nadia = next(c for c in page.correspondents if c.expert and c.mailbox)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
@@ -140,7 +140,8 @@ class HelpLink(QPushButton):
     def __init__(self, session: AccountSession | None, page: str, parent: QWidget | None = None):
         super().__init__(QCoreApplication.translate("Browser", "Aide"), parent)
         self.setObjectName("helpLink")
-        self.setProperty("link", True)
+        self.setProperty("link", True)  # drawn as a link on every page (resources/style.qss)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         urls = session.regional_urls if session is not None else None
         self.url = help_url(urls.help_url, page) if urls is not None and urls.help_url else None
         self.setToolTip(

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -80,9 +80,11 @@ class Inserter(QObject):
             self.limits = limits
 
     def watch_drops(self, widgets: Iterable[QWidget]) -> None:
-        """Files dropped on these (text fields) become documents instead of text (their paths)."""
+        """Files dropped on these (the window, anywhere on it, and its text fields, which would
+        take their paths as text) become documents."""
         drop_filter = _FileDropFilter(self)
         for widget in widgets:
+            widget.setAcceptDrops(True)
             widget.installEventFilter(drop_filter)
 
     def _file_dialog(self) -> list[Path]:
@@ -148,7 +150,8 @@ class _FileDropFilter(QObject):
             files = local_files(event)
             if files:
                 event.acceptProposedAction()
-                self.inserter.insert_files(files)
+                # After the drop returns: the file manager must not wait on the type dialogs.
+                QTimer.singleShot(0, lambda: self.inserter.insert_files(files))
                 return True
         return super().eventFilter(watched, event)
 

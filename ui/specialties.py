@@ -1,10 +1,18 @@
 """Ordinal specialties (ANS nomenclature TRE_R38, dated 2022-08), for the directory's specialty
-filter: the client must offer the list before any search, and the core carries no copy of it."""
+filter and the specialties a téléexpert offers (`SpecialtyChecklist`): the client must offer the
+list before any search, and the core carries no copy of it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
 from app.records import specialty_label
 from app.text import fold
+from ui import theme
+from ui.plain import PlainLabel
 
 SPECIALTIES: tuple[tuple[str, str], ...] = (
     ("SCD01", "Orthopédie dento-faciale (SCD)"),
@@ -109,3 +117,92 @@ def options() -> list[tuple[str, str]]:
         for (code, label), short in zip(SPECIALTIES, shorts, strict=True)
     ]
     return sorted(shown, key=lambda item: fold(item[1]))
+
+
+def _searchable(text: str) -> str:
+    """`fold` without hyphens: "neurochirurgie" and "neuro chirurgie" find "Neuro-chirurgie"."""
+    return fold(text).replace("-", "")
+
+
+def matches(label: str, query: str) -> bool:
+    """Every word typed is somewhere in `label`, whatever the accents and capitals."""
+    words = _searchable(query).split()
+    shown = _searchable(label)
+    return all(word in shown for word in words)
+
+
+class SpecialtyChecklist(QWidget):
+    """The specialties to tick (over 80), with « Rechercher une spécialité » above them: the
+    field only narrows the list, so a ticked specialty stays ticked, and shown, whatever is
+    typed."""
+
+    changed = Signal()  # a specialty ticked or unticked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("specialtyChecklist")
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(self.tr("Rechercher une spécialité"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.addAction(theme.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.list = QListWidget()
+        self.list.setObjectName("specialtyList")
+        self.list.setMinimumHeight(120)
+        # Long names ("Biologie médicale option médecine moléculaire…") wrap, never cut.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for code, label in options():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.none_label = PlainLabel()
+        self.none_label.setObjectName("hint")
+        self.none_label.setWordWrap(True)
+        self.none_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.list)
+        layout.addWidget(self.none_label)
+        self.filter_edit.textChanged.connect(self.filter)
+        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+
+    def items(self) -> list[QListWidgetItem]:
+        return [self.list.item(row) for row in range(self.list.count())]
+
+    def checked(self) -> list[str]:
+        """The codes ticked, shown or not, in the list's order."""
+        return [
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in self.items()
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_checked(self, codes: Iterable[str]) -> None:
+        wanted = set(codes)
+        for item in self.items():
+            ticked = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        self.filter(self.filter_edit.text())
+
+    def filter(self, query: str) -> None:
+        """Shows the specialties whose name has every word of `query`, and the ticked ones."""
+        found = 0
+        for item in self.items():
+            hit = matches(item.text(), query)
+            found += hit
+            item.setHidden(not hit and item.checkState() != Qt.CheckState.Checked)
+        self.none_label.setVisible(not found)
+        if not found:
+            self.none_label.setText(
+                self.tr("Aucune spécialité ne correspond à « {query} ».").format(
+                    query=query.strip()
+                )
+            )
+
+
+__all__ = ["SPECIALTIES", "SpecialtyChecklist", "matches", "options", "short_label"]

@@ -11,7 +11,8 @@ close under work still using it, so every task has an owner and one of two kinds
   away; the app awaits it before it closes the session (`settle`).
 
 Either way, callbacks run only while the owner is alive. This module is the only place that
-guards against late results: a page needs no flag of its own."""
+guards against late results: a page needs no flag of its own. A page that runs one change at a
+time (a send button) keeps it in a `Running`, which also knows when it is over."""
 
 from __future__ import annotations
 
@@ -141,6 +142,55 @@ async def settle(timeout: float = SETTLE_TIMEOUT_S) -> None:
         await asyncio.wait(waiting + reads, timeout=left)
 
 
+class Running:
+    """The one change a page runs at a time (a send, a save): while it runs, another is refused (a
+    second click starts nothing); once it ended, success or error, a new one may start.
+
+    It counts as over from the moment its callback starts: a callback runs inside the task, before
+    the future itself is done, and it is there that the page re-enables its buttons — a page that
+    asked `future.done()` would still see itself busy and leave them disabled."""
+
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        self.future: asyncio.Future[Any] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.future is not None and not self.future.done()
+
+    def change(
+        self,
+        coro: Coroutine[Any, Any, T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> asyncio.Future[T | None] | None:
+        """`change(coro, owner, on_done, on_error)`, unless one is running: then `coro` is closed
+        unstarted and None returned."""
+        if self.busy:
+            coro.close()
+            return None
+
+        def done(result: T) -> None:
+            self.future = None
+            if on_done is not None:
+                on_done(result)
+
+        def failed(message: str) -> None:
+            self.future = None
+            if on_error is not None:
+                on_error(message)
+
+        future = change(coro, self.owner, done, failed)
+        self.future = future
+        # Also over when no callback ran: cancelled at close, or its owner gone.
+        future.add_done_callback(self._ended)
+        return future
+
+    def _ended(self, future: asyncio.Future[Any]) -> None:
+        if self.future is future:
+            self.future = None
+
+
 def _start(
     coro: Coroutine[Any, Any, T],
     owner: QObject,
@@ -184,6 +234,7 @@ def _watch(owner: QObject, address: int) -> None:
 
 __all__ = [
     "UNEXPECTED_FR",
+    "Running",
     "alive",
     "change",
     "message_of",

@@ -432,7 +432,7 @@
         <translation>Help</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>La réponse de la FAQ, dans votre navigateur</source>
         <translation>The FAQ&apos;s answer, in your browser</translation>
     </message>
@@ -563,7 +563,7 @@
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+149"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -586,8 +586,8 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+53"/>
-        <location line="+170"/>
+        <location filename="../../ui/composer/view.py" line="+52"/>
+        <location line="+169"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
@@ -713,7 +713,7 @@
         <translation>Back to the message</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+68"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
@@ -1412,7 +1412,7 @@
 <context>
     <name>ExpertProfileDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/declare.py" line="+58"/>
+        <location filename="../../ui/teleexpertise/declare.py" line="+56"/>
         <location line="+5"/>
         <source>Se déclarer comme télé-expert</source>
         <translation>Declare yourself as a tele-expert</translation>
@@ -1423,7 +1423,7 @@
         <translation>Your expertise: what colleagues may ask you about</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+6"/>
         <source>Un document par ligne, par exemple : dernier bilan biologique</source>
         <translation>One document per line, for example: latest blood test results</translation>
     </message>
@@ -1478,7 +1478,7 @@
         <translation>Response time</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+55"/>
         <source>Enregistrement…</source>
         <translation>Saving…</translation>
     </message>
@@ -1620,7 +1620,7 @@
 <context>
     <name>Inserter</name>
     <message>
-        <location filename="../../ui/inserting.py" line="+90"/>
+        <location filename="../../ui/inserting.py" line="+92"/>
         <source>Insérer un document</source>
         <translation>Insert a document</translation>
     </message>
@@ -3100,12 +3100,12 @@
         <translation>On behalf of {name}</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+81"/>
         <source>Déjà planifiée à ce moment : {day}, {start} – {end}, {patient}</source>
         <translation>Already planned at that time: {day}, {start} – {end}, {patient}</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>Planification…</source>
         <translation>Planning…</translation>
     </message>
@@ -3467,6 +3467,19 @@ Telephone</translation>
         <location line="+18"/>
         <source>Le serveur garde une signature pour {address} : c&apos;est elle qui est ajoutée.</source>
         <translation>The server keeps a signature for {address}: that one is added.</translation>
+    </message>
+</context>
+<context>
+    <name>SpecialtyChecklist</name>
+    <message>
+        <location filename="../../ui/specialties.py" line="+145"/>
+        <source>Rechercher une spécialité</source>
+        <translation>Search for a specialty</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Aucune spécialité ne correspond à « {query} ».</source>
+        <translation>No specialty matches “{query}”.</translation>
     </message>
 </context>
 <context>
@@ -4294,7 +4307,7 @@ Telephone</translation>
 <context>
     <name>TeleexpertiseRequestDialog</name>
     <message>
-        <location filename="../../ui/teleexpertise/request.py" line="+52"/>
+        <location filename="../../ui/teleexpertise/request.py" line="+51"/>
         <location line="+11"/>
         <source>Demander une téléexpertise</source>
         <translation>Request a tele-expertise</translation>
@@ -4355,7 +4368,7 @@ Telephone</translation>
         <translation>Documents</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+42"/>
         <source>Aucun expert choisi.</source>
         <translation>No expert chosen.</translation>
     </message>
@@ -4370,7 +4383,7 @@ Telephone</translation>
         <translation>Choose an expert</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+46"/>
         <source>Envoi de la demande…</source>
         <translation>Sending the request…</translation>
     </message>
@@ -4429,7 +4442,7 @@ Telephone</translation>
         <translation>Edit my expert preferences</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+61"/>
         <source>Répondre à la téléexpertise</source>
         <translation>Answer the tele-expertise</translation>
     </message>
@@ -4459,7 +4472,7 @@ Telephone</translation>
         <translation>Tele-expertise closed: the report has been filed in the patient&apos;s record.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>Envoi…</source>
         <translation>Sending…</translation>
     </message>
@@ -5302,7 +5315,7 @@ Telephone</translation>
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../ui/teleexpertise/declare.py" line="-139"/>
+        <location filename="../../ui/teleexpertise/declare.py" line="-120"/>
         <source>Ne plus être télé-expert</source>
         <translation>Stop being a tele-expert</translation>
     </message>
@@ -5315,7 +5328,7 @@ Telephone</translation>
 <context>
     <name>tasks</name>
     <message>
-        <location filename="../../ui/tasks.py" line="+35"/>
+        <location filename="../../ui/tasks.py" line="+36"/>
         <source>Une erreur inattendue s&apos;est produite. Le détail est dans le Journal.</source>
         <translation>An unexpected error occurred. The details are in the Log.</translation>
     </message>

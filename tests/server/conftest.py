@@ -26,9 +26,11 @@ class User:
 
 ALICE = User("alice", "alice-secret-1", "Dr Alice Martin", "alice.martin@sisra-demo.mssante.fr")
 BOB = User("bob", "bob-secret-2", "Dr Bob Durand", "bob.durand@sisra-demo.mssante.fr")
+CAROL = User("carol", "carol-secret-3", "Dr Carol Petit", "carol.petit@sisra-demo.mssante.fr")
 
 ServerFactory = Callable[..., ServerThread]
 RegionalApi = Callable[[ServerThread, User], httpx.Client]
+Trio = tuple[ServerThread, httpx.Client, httpx.Client, httpx.Client]
 
 
 def start_sandbox(
@@ -99,6 +101,21 @@ def regional_api() -> Iterator[RegionalApi]:
             )
 
         yield open_client
+
+
+@pytest.fixture
+def trio(server_factory: ServerFactory, regional_api: RegionalApi) -> Trio:
+    """A sandbox with alice, bob and carol, and a regional API client logged in as each."""
+    server = server_factory(users=(ALICE, BOB, CAROL))
+    alice, bob, carol = (regional_api(server, u) for u in (ALICE, BOB, CAROL))
+    return server, alice, bob, carol
+
+
+def account_id(server: ServerThread, user: User) -> str:
+    """`user`'s account id on `server` (a planning or a delegation names accounts by id)."""
+    account = server.sandbox.accounts.by_login(user.login)
+    assert account is not None
+    return account.id
 
 
 @pytest.fixture

@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from server.demo.users import DEMO_PASSWORD
 from server.regional.store import MIGRATIONS
 from server.storage import Database
-from server.testing import ServerThread, quick_config
+from server.testing import quick_config
 from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory, User
 from tests.server.test_regional import (
-    CAROL,
     assert_error,
     follow,
     make_ins,
@@ -30,14 +28,6 @@ from tests.server.test_regional import (
 
 PHARMACIST = User("julie.perrin", DEMO_PASSWORD, "Julie Perrin", "")
 REASONS = ["prise_en_charge", "avis", "soins_coordonnes", "remplacement", "urgence"]
-
-
-@pytest.fixture
-def trio(
-    server_factory: ServerFactory, regional_api: RegionalApi
-) -> tuple[ServerThread, httpx.Client, ...]:
-    server = server_factory(users=(ALICE, BOB, CAROL))
-    return (server, *(regional_api(server, u) for u in (ALICE, BOB, CAROL)))
 
 
 def ids(r: httpx.Response) -> list[str]:

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 
 from server.directory.records import PractitionerRecord
 from server.testing import ServerThread
@@ -16,14 +15,14 @@ from server.urls import REGIONAL_API_PATH
 from tests.server.conftest import (
     ALICE,
     BOB,
+    CAROL,
     RegionalApi,
     ServerFactory,
     User,
+    account_id,
     get_token,
 )
 from tests.server.jmap_support import Jmap
-
-CAROL = User("carol", "carol-secret-3", "Dr Carol Petit", "carol.petit@sisra-demo.mssante.fr")
 
 
 def nir_key(nir: str) -> int:
@@ -32,19 +31,6 @@ def nir_key(nir: str) -> int:
 
 def make_ins(nir: str) -> str:
     return f"{nir}{nir_key(nir):02d}"
-
-
-@pytest.fixture
-def trio(
-    server_factory: ServerFactory, regional_api: RegionalApi
-) -> tuple[ServerThread, httpx.Client, httpx.Client, httpx.Client]:
-    server = server_factory(users=(ALICE, BOB, CAROL))
-    return (
-        server,
-        regional_api(server, ALICE),
-        regional_api(server, BOB),
-        regional_api(server, CAROL),
-    )
 
 
 def new_patient(api: httpx.Client, **over: Any) -> dict[str, Any]:
@@ -250,7 +236,7 @@ def plan(api: httpx.Client, **over: Any) -> httpx.Response:
 
 def test_secretary_plans_on_behalf_of_a_professional_with_invitations(trio: Any) -> None:
     server, alice, bob, carol = trio
-    accounts = {u.login: server.sandbox.accounts.by_login(u.login).id for u in (ALICE, BOB, CAROL)}
+    accounts = {u.login: account_id(server, u) for u in (ALICE, BOB, CAROL)}
     patient = new_patient(alice, mobile="+33 7 11 22 33 44", email="elodie@patient.example")
     assert alice.post("/delegates", json={"address": CAROL.email}).status_code == 201
     r = plan(
@@ -376,7 +362,7 @@ def test_teleconsultations_are_isolated_and_cancellable(trio: Any) -> None:
 
 def test_a_participant_cannot_cancel(trio: Any) -> None:
     server, alice, bob, _ = trio
-    bob_id = server.sandbox.accounts.by_login(BOB.login).id
+    bob_id = account_id(server, BOB)
     tc = plan(alice, participants=[{"accountId": bob_id}]).json()
     assert_error(bob.post(f"/teleconsultations/{tc['id']}/cancel", json={"reason": "x"}), 403)
 

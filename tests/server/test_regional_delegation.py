@@ -6,44 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-import pytest
-
 from server.regional.store import MIGRATIONS
 from server.storage import Database
-from server.testing import ServerThread, quick_config
-from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory
+from server.testing import quick_config
+from tests.server.conftest import ALICE, BOB, CAROL, RegionalApi, ServerFactory, Trio, account_id
 from tests.server.test_regional import (
-    CAROL,
     assert_error,
     in_days,
     plan,
     register_in_directory,
 )
 
-Trio = tuple[ServerThread, httpx.Client, httpx.Client, httpx.Client]
-
-
-@pytest.fixture
-def trio(server_factory: ServerFactory, regional_api: RegionalApi) -> Trio:
-    server = server_factory(users=(ALICE, BOB, CAROL))
-    return (
-        server,
-        regional_api(server, ALICE),
-        regional_api(server, BOB),
-        regional_api(server, CAROL),
-    )
-
-
-def account_id(server: ServerThread, login: str) -> str:
-    account = server.sandbox.accounts.by_login(login)
-    assert account is not None
-    return account.id
-
 
 def test_planning_in_a_professionals_name_needs_their_delegation(trio: Trio) -> None:
     server, alice, bob, carol = trio
-    alice_id = account_id(server, ALICE.login)
+    alice_id = account_id(server, ALICE)
     refused = plan(carol, teleconsultantAccountId=alice_id)
     assert_error(refused, 403, "not_delegated")
     assert refused.json()["message"].startswith("Dr Alice Martin ne vous a pas délégué")
@@ -58,21 +35,21 @@ def test_planning_in_a_professionals_name_needs_their_delegation(trio: Trio) -> 
 
     added = alice.post("/delegates", json={"address": CAROL.email})
     assert added.status_code == 201, added.text
-    assert added.json()["accountId"] == account_id(server, CAROL.login)
+    assert added.json()["accountId"] == account_id(server, CAROL)
     allowed = plan(carol, teleconsultantPractitionerId="pr-alice-00000002")
     assert allowed.status_code == 201, allowed.text
     assert allowed.json()["teleconsultant"]["accountId"] == alice_id
     # Alice's delegation is to Carol, not to Bob.
     assert_error(plan(bob, teleconsultantAccountId=alice_id), 403, "not_delegated")
 
-    assert alice.delete(f"/delegates/{account_id(server, CAROL.login)}").status_code == 204
+    assert alice.delete(f"/delegates/{account_id(server, CAROL)}").status_code == 204
     assert_error(plan(carol, teleconsultantAccountId=alice_id), 403, "not_delegated")
 
 
 def test_cancelling_in_a_professionals_name_needs_their_delegation(trio: Trio) -> None:
     server, alice, bob, carol = trio
-    alice_id = account_id(server, ALICE.login)
-    carol_id = account_id(server, CAROL.login)
+    alice_id = account_id(server, ALICE)
+    carol_id = account_id(server, CAROL)
     assert alice.post("/delegates", json={"address": CAROL.email}).status_code == 201
     first = plan(carol, teleconsultantAccountId=alice_id).json()
     second = plan(carol, teleconsultantAccountId=alice_id, start=in_days(3)).json()
@@ -97,7 +74,7 @@ def test_cancelling_in_a_professionals_name_needs_their_delegation(trio: Trio) -
 def test_delegates_and_delegators_are_listed_for_each_side(trio: Trio) -> None:
     server, alice, bob, carol = trio
     register_in_directory(server, BOB, "pr-bob-00000003", "10", "SM54")
-    bob_id = account_id(server, BOB.login)
+    bob_id = account_id(server, BOB)
     server.sandbox.accounts.link_practitioner(bob_id, "pr-bob-00000003", "10000000003")
     assert alice.get("/delegates").json() == {"delegates": []}
     assert alice.post("/delegates", json={"address": CAROL.email}).status_code == 201

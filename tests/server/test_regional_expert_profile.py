@@ -15,9 +15,7 @@ from server.testing import ServerThread
 from server.urls import DIRECTORY_PATH
 from tests.server.conftest import ALICE, BOB, get_token
 from tests.server.jmap_support import Jmap
-from tests.server.test_regional import assert_error, new_patient, register_in_directory, trio
-
-__all__ = ["trio"]
+from tests.server.test_regional import assert_error, new_patient, register_in_directory
 
 PROFILE = {
     "activityDescription": "Avis dermatologiques sur photographies",

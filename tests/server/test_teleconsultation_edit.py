@@ -7,38 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import httpx
-import pytest
-
-from server.testing import ServerThread
-from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory
-from tests.server.test_regional import CAROL, assert_error, in_days, plan
-
-Trio = tuple[ServerThread, httpx.Client, httpx.Client, httpx.Client]
-
-
-@pytest.fixture
-def trio(server_factory: ServerFactory, regional_api: RegionalApi) -> Trio:
-    server = server_factory(users=(ALICE, BOB, CAROL))
-    return (
-        server,
-        regional_api(server, ALICE),
-        regional_api(server, BOB),
-        regional_api(server, CAROL),
-    )
-
-
-def account_id(server: ServerThread, login: str) -> str:
-    account = server.sandbox.accounts.by_login(login)
-    assert account is not None
-    return account.id
+from tests.server.conftest import ALICE, BOB, CAROL, Trio, account_id
+from tests.server.test_regional import assert_error, in_days, plan
 
 
 def test_the_teleconsultant_edits_each_field_and_the_sequence_counts_the_changes(
     trio: Trio,
 ) -> None:
     server, alice, bob, _ = trio
-    bob_id = account_id(server, BOB.login)
+    bob_id = account_id(server, BOB)
     tc = plan(alice, participants=[{"name": "Sa fille", "email": "fille@famille.example"}]).json()
     assert (tc["sequence"], tc["paymentStatus"]) == (0, None)
     new_start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=4)).replace(microsecond=0)
@@ -90,19 +67,19 @@ def test_edits_are_checked_like_planning(trio: Trio) -> None:
 
 def test_only_the_teleconsultant_or_a_delegated_planner_may_edit(trio: Trio) -> None:
     server, alice, bob, carol = trio
-    alice_id = account_id(server, ALICE.login)
+    alice_id = account_id(server, ALICE)
     assert alice.post("/delegates", json={"address": CAROL.email}).status_code == 201
     tc = plan(
         carol,
         teleconsultantAccountId=alice_id,
-        participants=[{"accountId": account_id(server, BOB.login)}],
+        participants=[{"accountId": account_id(server, BOB)}],
     ).json()
     url = f"/teleconsultations/{tc['id']}"
     refused = bob.patch(url, json={"motive": "x"})  # a participant
     assert_error(refused, 403)
     assert "téléconsultant" in refused.json()["message"]
     assert carol.patch(url, json={"motive": "Par le secrétariat"}).status_code == 200
-    assert alice.delete(f"/delegates/{account_id(server, CAROL.login)}").status_code == 204
+    assert alice.delete(f"/delegates/{account_id(server, CAROL)}").status_code == 204
     assert_error(carol.patch(url, json={"motive": "Plus délégué"}), 403, "not_delegated")
     assert alice.patch(url, json={"motive": "Par elle-même"}).status_code == 200
     assert alice.get(url).json()["motive"] == "Par elle-même"

@@ -23,9 +23,18 @@ import pytest
 
 from server.regional import ical
 from server.testing import ServerThread
-from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory, User, get_token
+from tests.server.conftest import (
+    ALICE,
+    BOB,
+    CAROL,
+    RegionalApi,
+    ServerFactory,
+    User,
+    account_id,
+    get_token,
+)
 from tests.server.jmap_support import Jmap
-from tests.server.test_regional import CAROL, plan
+from tests.server.test_regional import plan
 
 PATIENT = "elodie@patient.example"
 DAUGHTER = "fille@famille.example"
@@ -75,24 +84,10 @@ def text_of(message: EmailMessage) -> str:
     return str(body.get_content())
 
 
-@pytest.fixture
-def trio(
-    server_factory: ServerFactory, regional_api: RegionalApi
-) -> tuple[ServerThread, httpx.Client, httpx.Client, httpx.Client]:
-    server = server_factory(users=(ALICE, BOB, CAROL))
-    return (
-        server,
-        regional_api(server, ALICE),
-        regional_api(server, BOB),
-        regional_api(server, CAROL),
-    )
-
-
 def planned_by_carol_for_alice(
     server: ServerThread, alice: httpx.Client, carol: httpx.Client
 ) -> Any:
-    alice_id = server.sandbox.accounts.by_login(ALICE.login).id
-    bob_id = server.sandbox.accounts.by_login(BOB.login).id
+    alice_id, bob_id = account_id(server, ALICE), account_id(server, BOB)
     assert alice.post("/delegates", json={"address": CAROL.email}).status_code == 201
     start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
     r = plan(
@@ -254,7 +249,7 @@ def test_outside_mail_is_relayed_through_the_configured_smtp_relay(
     port = smtp.server_address[1]
     server = server_factory(users=(ALICE, BOB), smtp_relay=f"127.0.0.1:{port}")
     alice = regional_api(server, ALICE)
-    bob_id = server.sandbox.accounts.by_login(BOB.login).id
+    bob_id = account_id(server, BOB)
     r = plan(
         alice,
         patientEmail=PATIENT,

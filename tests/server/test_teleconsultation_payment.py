@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory
+from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory, account_id
 from tests.server.test_regional import plan
 
 SIMULATED = "Paiement simulé — environnement de démonstration"
@@ -37,7 +37,7 @@ def form_action(html: str) -> str:
 
 def test_the_patient_pays_on_the_simulated_page_then_reaches_the_waiting_room(duo: Any) -> None:
     server, alice, bob = duo
-    bob_id = server.sandbox.accounts.by_login(BOB.login).id
+    bob_id = account_id(server, BOB)
     tc = plan(alice, onlinePayment={"amount": 25}, participants=[{"accountId": bob_id}]).json()
     assert tc["paymentStatus"] == "pending"
     link = tc["patient"]["joinUrl"]
@@ -65,7 +65,7 @@ def test_the_patient_pays_on_the_simulated_page_then_reaches_the_waiting_room(du
 
 def test_only_the_patients_link_pays_and_never_once_cancelled(duo: Any) -> None:
     server, alice, bob = duo
-    bob_id = server.sandbox.accounts.by_login(BOB.login).id
+    bob_id = account_id(server, BOB)
     tc = plan(alice, onlinePayment={"amount": 40}, participants=[{"accountId": bob_id}]).json()
     bob_link = bob.get(f"/teleconsultations/{tc['id']}").json()["joinUrl"]
     assert httpx.post(bob_link + "/pay").status_code == 303

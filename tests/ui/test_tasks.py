@@ -89,3 +89,46 @@ def test_settle_gives_up_on_a_change_that_outlasts_its_timeout(
     stuck = tasks.change(after(60, "jamais"), owner)
     run_sync(qtbot, tasks.settle(timeout=0.2), timeout=5_000)
     assert stuck.cancelled()
+
+
+def test_running_refuses_a_second_change_while_one_runs_and_frees_itself_as_it_ends(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
+    owner = QObject()
+    sending = tasks.Running(owner)
+    written: list[str] = []
+    seen_busy: list[bool] = []  # as each callback saw it: where a page re-enables its buttons
+
+    async def refused() -> str:
+        raise CoreError("test", "Le serveur a refusé.")
+
+    first = sending.change(after(0.1, "envoi", written), lambda _: seen_busy.append(sending.busy))
+    assert first is not None
+    assert sending.busy
+    assert sending.change(after(0, "double clic", written)) is None  # a second click: nothing
+    qtbot.waitUntil(first.done)
+    assert written == ["envoi"]
+    assert seen_busy == [False]
+    assert not sending.busy
+
+    failing = sending.change(refused(), on_error=lambda _: seen_busy.append(sending.busy))
+    assert failing is not None  # after a success, a new one starts
+    qtbot.waitUntil(failing.done)
+    assert seen_busy == [False, False]
+    again = sending.change(after(0, "nouvel essai", written))
+    assert again is not None  # and after an error too
+    qtbot.waitUntil(again.done)
+    assert written == ["envoi", "nouvel essai"]
+
+
+def test_running_is_free_again_after_a_change_cancelled_at_close(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
+    sending = tasks.Running(QObject())
+    stuck = sending.change(after(60, "jamais"))
+    assert stuck is not None
+    assert sending.busy
+    run_sync(qtbot, tasks.settle(timeout=0.1), timeout=5_000)
+    assert stuck.cancelled()
+    assert not sending.busy
+    assert sending.future is None

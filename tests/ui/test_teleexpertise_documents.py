@@ -84,6 +84,14 @@ def test_a_dropped_document_travels_with_the_request_and_the_expert_sees_it(
     assert form.question_edit.toPlainText() == "Lésion pigmentée du dos : avis ?"
     [document] = form.documents.documents
     assert document.type_label == "CR d'examens biologiques"
+    # Dropped anywhere else on the form: its type asked too (here the question is cancelled).
+    photo = tmp_path / "photo-du-dos.jpg"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    form.inserter.choose_type = lambda path: asked.append(path.name) and None
+    assert drop_files(form, [photo]) == (True, True)
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=WAIT)
+    assert asked[1] == "photo-du-dos.jpg"
+    assert len(form.documents.documents) == 1
 
     with qtbot.waitSignal(form.requested, timeout=WAIT) as sent:
         qtbot.mouseClick(form.send_button, Qt.MouseButton.LeftButton)

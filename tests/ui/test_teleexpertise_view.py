@@ -288,6 +288,8 @@ def test_an_error_of_the_server_is_shown_in_french(
     view.action_edit.setPlainText("Un second compte rendu.")
     view.confirm = lambda _parent, _title, _text: True
     qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert not view.close_button.isEnabled()
+    assert view.close_with_report() is None  # a second click while it runs: nothing
     qtbot.waitUntil(lambda: bool(view.feedback_label.property("error")), timeout=WAIT)
     assert view.feedback_label.text() == "Cette téléexpertise est déjà clôturée."
     assert view.action_edit.toPlainText() == "Un second compte rendu."  # not lost
@@ -320,6 +322,8 @@ def test_the_fifth_request_for_a_patient_is_refused_in_french(
     assert form.quota_label.property("error")
     form.question_edit.setPlainText("Une cinquième question.")
     qtbot.mouseClick(form.send_button, Qt.MouseButton.LeftButton)
+    assert not form.send_button.isEnabled()
+    assert form.send() is None  # a second click while it runs sends nothing more
     qtbot.waitUntil(lambda: LIMIT_FR in form.error_label.text(), timeout=WAIT)
     assert form.error_label.property("error")
     assert form.isVisible()  # kept open: the question is not lost
@@ -377,12 +381,14 @@ def test_declaring_editing_and_withdrawing_as_expert_in_the_app(
     assert not form.withdraw_button.isVisibleTo(form)
     assert not form.save_button.isEnabled()  # the activity is needed
     form.activity_edit.setPlainText("Avis sur les plaies chroniques")
-    cardio = next(
-        form.specialty_list.item(i)
-        for i in range(form.specialty_list.count())
-        if form.specialty_list.item(i).data(Qt.ItemDataRole.UserRole) == "SM04"
+    qtbot.keyClicks(form.specialty_list.filter_edit, "cardio")
+    (cardio,) = (
+        item
+        for item in form.specialty_list.items()
+        if not item.isHidden() and item.text().startswith("Cardio")
     )
     cardio.setCheckState(Qt.CheckState.Checked)
+    form.specialty_list.filter_edit.clear()
     form.documents_edit.setPlainText("Dernier bilan biologique\n\nPhotographies de la plaie")
     form.delay_spin.setValue(3)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
@@ -407,15 +413,23 @@ def test_declaring_editing_and_withdrawing_as_expert_in_the_app(
     assert form.delay_spin.value() == 3
     form.documents_edit.setPlainText("x" * 301)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    # While it runs, a second click starts nothing.
+    assert not form.save_button.isEnabled()
+    assert not form.withdraw_button.isEnabled()
+    assert form.save() is None
+    assert form.withdraw() is None
     qtbot.waitUntil(lambda: bool(form.error_label.property("error")), timeout=WAIT)
     assert "300 caractères" in form.error_label.text()
     assert form.isVisible()
+    # Over, though with an error: both buttons work again.
+    assert form.save_button.isEnabled()
+    assert form.withdraw_button.isEnabled()
 
     # Withdraw: asked first (no → nothing), then yes → no longer among the experts.
     form.confirm_withdraw = lambda _parent: False
     qtbot.mouseClick(form.withdraw_button, Qt.MouseButton.LeftButton)
     assert form.isVisible()
-    assert form.task is None
+    assert not form.saving.busy  # nothing started
     form.confirm_withdraw = lambda _parent: True
     qtbot.mouseClick(form.withdraw_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT)

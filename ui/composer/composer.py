@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDropEvent, QShowEvent, QTextCursor
+from PySide6.QtGui import QCloseEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from app.errors import CoreError
@@ -35,7 +35,7 @@ from ui.composer.replies import Answer, answer_draft, own_text, passed_on, signa
 from ui.composer.sending import Handed, hand_over, outgoing
 from ui.composer.view import ComposerView
 from ui.documents import Document
-from ui.inserting import Inserter, local_files
+from ui.inserting import Inserter
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 
@@ -78,7 +78,7 @@ class Composer(ComposerView):
             session, self.documents, self.notify, lambda: self.patient is not None, self
         )
         fields = (self.subject_edit, self.to_field.line_edit, self.cc_field.line_edit)
-        self.inserter.watch_drops((self.body.viewport(), *fields))
+        self.inserter.watch_drops((self, self.body.viewport(), *fields))
         for clicked, slot in (
             (self.send_button.clicked, self.send),
             (self.insert_button.clicked, self.inserter.insert_documents),
@@ -310,15 +310,6 @@ class Composer(ComposerView):
         finally:
             self._loading = False
         self.put_cursor(len(typed))
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event)
-        if not files:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        # After the drop returns: the file manager must not wait on the type dialogs.
-        QTimer.singleShot(0, lambda: self.inserter.insert_files(files))
 
     # Sending -----------------------------------------------------------------------------------
 

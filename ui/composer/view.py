@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -40,7 +40,6 @@ from ui.composer.chips import Chip
 from ui.composer.recipients import RecipientField
 from ui.composer.replies import written_end
 from ui.documents import DocumentList
-from ui.inserting import local_files
 from ui.plain import ElidedLabel, PlainLabel, plain_message_box, plain_text
 
 
@@ -51,7 +50,6 @@ class ComposerView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("composer")
         self.setWindowTitle(window_title(self.tr("Nouveau message")))
-        self.setAcceptDrops(True)
         self.resize(860, 720)
         self.placed = False  # put beside the window it was opened from, once, on first show
         self.notice_text = ""
@@ -355,18 +353,6 @@ class ComposerView(QWidget):
         """A notice that outlives the window (it closes once the message is in the outbox)."""
         self.notice_text = text
         self.notice_box = show_notice(self.parentWidget(), text)
-
-    # Files dragged from the file manager are welcome anywhere on the window.
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
 
 
 _shown: set[QMessageBox] = set()  # notices without a parent, kept until closed

@@ -68,7 +68,7 @@ class PlanDialog(QDialog):
         self.items = items  # the page's list, for the conflicts
         self.me = me  # my address
         self.touched = False  # missing fields are said once the user has started
-        self.send_task: asyncio.Future[Any] | None = None
+        self.sending = tasks.Running(self)
         self.delegators_task: asyncio.Future[Any] | None = None
 
         title = PlainLabel(self.tr("Planifier une téléconsultation"))
@@ -269,8 +269,7 @@ class PlanDialog(QDialog):
             problem = shown.get(field)
             say(label, i18n.core_text(problem) if problem else "")
         self._show_conflicts(plan)
-        busy = self.send_task is not None and not self.send_task.done()
-        self.plan_button.setEnabled(not problems and not busy)
+        self.plan_button.setEnabled(not problems and not self.sending.busy)
         first = next(iter(problems.values()), None)  # why it is disabled
         self.plan_button.setToolTip(plain_tooltip(i18n.core_text(first) if first else ""))
 
@@ -303,17 +302,15 @@ class PlanDialog(QDialog):
             self.accept()
 
         def failed(message: str) -> None:
-            # Called from within the task, not yet done: it must not count as busy any more.
-            self.send_task = None
             self.error_label.setText(message)
             theme.restyle(self.error_label, error=True)
             self._update()
 
         self.error_label.setText(self.tr("Planification…"))
         theme.restyle(self.error_label, error=False)
-        self.send_task = tasks.change(self.session.teleconsultations.plan(plan), self, done, failed)
+        future = self.sending.change(self.session.teleconsultations.plan(plan), done, failed)
         self._update()
-        return self.send_task
+        return future
 
 
 __all__ = ["PlanDialog"]

@@ -10,13 +10,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -29,7 +27,7 @@ from app.regional.records import ExpertProfile
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.plain import PlainLabel, plain_question
-from ui.specialties import options as specialty_options
+from ui.specialties import SpecialtyChecklist
 
 Confirm = Callable[[QWidget], bool]
 
@@ -57,7 +55,7 @@ class ExpertProfileDialog(QDialog):
         self.setObjectName("expertProfileDialog")
         self.setWindowTitle(window_title(self.tr("Se déclarer comme télé-expert")))
         self.session = session
-        self.task: asyncio.Future[Any] | None = None
+        self.saving = tasks.Running(self)  # the save or withdraw under way
         self.confirm_withdraw: Confirm = ask_withdraw  # tests answer without a dialog
 
         title = PlainLabel(self.tr("Se déclarer comme télé-expert"))
@@ -67,14 +65,7 @@ class ExpertProfileDialog(QDialog):
             self.tr("Votre activité d'expertise : ce sur quoi vos confrères vous sollicitent")
         )
         self.activity_edit.setMaximumHeight(90)
-        self.specialty_list = QListWidget()
-        self.specialty_list.setMinimumHeight(120)
-        for code, label in specialty_options():
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.specialty_list.addItem(item)
+        self.specialty_list = SpecialtyChecklist()  # « Rechercher une spécialité » above
         self.documents_edit = QPlainTextEdit()
         self.documents_edit.setPlaceholderText(
             self.tr("Un document par ligne, par exemple : dernier bilan biologique")
@@ -133,35 +124,23 @@ class ExpertProfileDialog(QDialog):
             self._update()
             return
         self.activity_edit.setPlainText(profile.activity_description)
-        offered = set(profile.specialties)
-        for row in range(self.specialty_list.count()):
-            item = self.specialty_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) in offered:
-                item.setCheckState(Qt.CheckState.Checked)
+        self.specialty_list.set_checked(profile.specialties)
         self.documents_edit.setPlainText("\n".join(profile.prerequisite_documents))
         self.delay_spin.setValue(profile.response_delay_days or 0)
         self.listed_check.setChecked(profile.listed_in_directory)
         self._update()
 
     def specialties(self) -> list[str]:
-        items = (self.specialty_list.item(row) for row in range(self.specialty_list.count()))
-        return [
-            str(item.data(Qt.ItemDataRole.UserRole))
-            for item in items
-            if item.checkState() == Qt.CheckState.Checked
-        ]
-
-    def _busy(self) -> bool:
-        return self.task is not None and not self.task.done()
+        return self.specialty_list.checked()
 
     def _update(self) -> None:
-        ready = bool(self.activity_edit.toPlainText().strip()) and not self._busy()
+        ready = bool(self.activity_edit.toPlainText().strip()) and not self.saving.busy
         self.save_button.setEnabled(ready)
-        self.withdraw_button.setEnabled(not self._busy())
+        self.withdraw_button.setEnabled(not self.saving.busy)
 
     def save(self) -> asyncio.Future[Any] | None:
         activity = self.activity_edit.toPlainText().strip()
-        if not activity or self._busy():
+        if not activity or self.saving.busy:
             return None
         documents = [d.strip() for d in self.documents_edit.toPlainText().splitlines()]
         change = self.session.expertise.set_profile(
@@ -174,26 +153,25 @@ class ExpertProfileDialog(QDialog):
         return self._run(change, self.tr("Enregistrement…"))
 
     def withdraw(self) -> asyncio.Future[Any] | None:
-        if self._busy() or not self.confirm_withdraw(self):
+        if self.saving.busy or not self.confirm_withdraw(self):
             return None
         return self._run(self.session.expertise.withdraw(), self.tr("Retrait…"))
 
-    def _run(self, change: Any, doing: str) -> asyncio.Future[Any]:
+    def _run(self, change: Any, doing: str) -> asyncio.Future[Any] | None:
         def done(profile: ExpertProfile) -> None:
             self.saved.emit(profile)
             self.accept()
 
         def failed(message: str) -> None:
-            self.task = None  # over (this runs before the future says so)
             self.error_label.setText(message)
             theme.restyle(self.error_label, error=True)
             self._update()
 
         self.error_label.setText(doing)
         theme.restyle(self.error_label, error=False)
-        self.task = tasks.change(change, self, done, failed)
+        future = self.saving.change(change, done, failed)
         self._update()
-        return self.task
+        return future
 
 
 __all__ = ["ExpertProfileDialog", "ask_withdraw"]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from app.regional.records import ExpertProfile, Quota, Teleexpertise
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.documents import DocumentList
-from ui.inserting import Inserter, local_files
+from ui.inserting import Inserter
 from ui.navigator import navigator
 from ui.patient_picker import PatientDialog
 from ui.plain import PlainLabel
@@ -56,7 +55,7 @@ class TeleexpertiseRequestDialog(QDialog):
         self.quota: Quota | None = None
         self.quota_task: asyncio.Future[Any] | None = None
         self.prerequisites_task: asyncio.Future[Any] | None = None
-        self.send_task: asyncio.Future[Any] | None = None
+        self.sending = tasks.Running(self)
         self.expert_dialog: QDialog | None = None
         self.patient_dialog: PatientDialog | None = None
 
@@ -144,8 +143,7 @@ class TeleexpertiseRequestDialog(QDialog):
         buttons.addWidget(self.send_button)
         layout.addLayout(buttons)
         self.resize(600, 720)
-        self.setAcceptDrops(True)
-        self.inserter.watch_drops((self.question_edit.viewport(),))
+        self.inserter.watch_drops((self, self.question_edit.viewport()))
         self.inserter.load_limits()
 
         self.expert_button.clicked.connect(lambda _checked=False: self.choose_expert())
@@ -167,23 +165,6 @@ class TeleexpertiseRequestDialog(QDialog):
     def _notify(self, text: str, error: bool) -> None:
         self.error_label.setText(text)
         theme.restyle(self.error_label, error=error)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event)
-        if not files:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        # After the drop returns: the file manager must not wait on the type dialogs.
-        QTimer.singleShot(0, lambda: self.inserter.insert_files(files))
 
     def set_expert(self, expert: Correspondent | None) -> asyncio.Future[Any] | None:
         """The expert, and what they ask of a request (documents, delay), read for each one."""
@@ -268,14 +249,13 @@ class TeleexpertiseRequestDialog(QDialog):
         return dialog
 
     def _update(self) -> None:
-        busy = self.send_task is not None and not self.send_task.done()
         ready = (
             self.expert is not None
             and self.patient is not None
             and self.patient.id is not None
             and bool(self.question_edit.toPlainText().strip())
         )
-        self.send_button.setEnabled(ready and not busy)
+        self.send_button.setEnabled(ready and not self.sending.busy)
 
     def send(self) -> asyncio.Future[Any] | None:
         expert, patient = self.expert, self.patient
@@ -295,17 +275,15 @@ class TeleexpertiseRequestDialog(QDialog):
             self.accept()
 
         def failed(message: str) -> None:
-            # Called from within the task, not yet done: it must not count as busy any more.
-            self.send_task = None
             self.error_label.setText(message)
             theme.restyle(self.error_label, error=True)
             self._update()
 
         self.error_label.setText(self.tr("Envoi de la demande…"))
         theme.restyle(self.error_label, error=False)
-        self.send_task = tasks.change(request, self, done, failed)
+        future = self.sending.change(request, done, failed)
         self._update()
-        return self.send_task
+        return future
 
 
 __all__ = ["TeleexpertiseRequestDialog"]

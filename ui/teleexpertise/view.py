@@ -57,7 +57,7 @@ class TeleexpertiseView(QWidget):
         self.profile: ExpertProfile | None = None
         self.loading = False
         self.load_task: asyncio.Future[Any] | None = None
-        self.action_task: asyncio.Future[Any] | None = None
+        self.acting = tasks.Running(self)  # an answer or a close under way
         self.request_dialog: TeleexpertiseRequestDialog | None = None
         self._selected: Teleexpertise | None = None
 
@@ -264,8 +264,7 @@ class TeleexpertiseView(QWidget):
         return te is not None and self.is_mine(te) and te.status is TeleexpertiseStatus.ANSWERED
 
     def _update_actions(self) -> None:
-        busy = self.action_task is not None and not self.action_task.done()
-        self.detail.show_actions(self.can_answer(), self.can_close(), busy)
+        self.detail.show_actions(self.can_answer(), self.can_close(), self.acting.busy)
 
     # Actions ------------------------------------------------------------------------------------
 
@@ -302,10 +301,10 @@ class TeleexpertiseView(QWidget):
         )
         return self._act(self.session.expertise.close(te.id, text), success)
 
-    def _act(self, change: Coroutine[Any, Any, Teleexpertise], success: str) -> asyncio.Future[Any]:
-        # Both run from within the task, not yet done: it must not count as busy any more.
+    def _act(
+        self, change: Coroutine[Any, Any, Teleexpertise], success: str
+    ) -> asyncio.Future[Any] | None:
         def done(updated: Teleexpertise) -> None:
-            self.action_task = None
             self.action_edit.clear()
             for model in (self.sent_model, self.received_model):
                 model.replace(updated)
@@ -316,14 +315,13 @@ class TeleexpertiseView(QWidget):
             self.refresh()
 
         def failed(message: str) -> None:
-            self.action_task = None
             self.detail.flash(message, error=True)
             self._update_actions()
 
         self.detail.flash(self.tr("Envoi…"))
-        self.action_task = tasks.change(change, self, done, failed)
+        future = self.acting.change(change, done, failed)
         self._update_actions()
-        return self.action_task
+        return future
 
     def open_document(self, document: TeleexpertiseDocument) -> asyncio.Future[Any]:
         """A joined document or the compte rendu, in the system's viewer: both parties have it
