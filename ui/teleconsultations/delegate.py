@@ -1,5 +1,6 @@
 """The painted card of a teleconsultation row: a date block (weekday, day, month), the patient
-and the status pill, the hours and the motive (or why it was cancelled), who takes part."""
+and the status pill, the hours and the motive (or why it was cancelled), who takes part and, when
+a payment was asked of the patient, its state in a pill at the end of that line."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from app.regional.records import Teleconsultation, TeleconsultationStatus
 from ui.card_delegate import CardDelegate, CardFonts, CardList, paint_line, paint_pill
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.record_list import RECORD_ROLE, RecordList
-from ui.teleconsultations.model import STATUS_COLORS, participants_text, status_label
+from ui.teleconsultations.model import (
+    PAYMENT_COLORS,
+    STATUS_COLORS,
+    participants_text,
+    payment_text,
+    status_label,
+)
 
 
 class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
@@ -60,12 +67,20 @@ class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
         hours = french_hours(tc.start, tc.end)
         line2 = f"{hours} · {about}" if about else hours
         paint_line(painter, QRect(left, top + 22, full, 18), line2, fonts.small, TEXT)
-        # Line 3: who takes part
+        # Line 3: who takes part, and the payment at its end
+        third = full
+        paid = payment_text(tc)
+        if paid and tc.payment_status is not None:
+            colors = PAYMENT_COLORS[tc.payment_status]
+            pay = paint_pill(
+                painter, rect.right() - 16, top + 40, paid, colors, fonts.small, height=18
+            )
+            third = max(40, pay.left() - 8 - left)
         who = participants_text(tc, self.me)
         if who:
             text = QCoreApplication.translate("Teleconsultations", "Participants : {names}")
             line3 = text.format(names=who)
-            paint_line(painter, QRect(left, top + 40, full, 18), line3, fonts.small, MUTED)
+            paint_line(painter, QRect(left, top + 40, third, 18), line3, fonts.small, MUTED)
 
     def _paint_date(
         self, painter: QPainter, rect: QRect, tc: Teleconsultation, fonts: CardFonts
