@@ -326,7 +326,7 @@ def _seed_teleconsultations(
                     "cancelled" if cancelled else "planned",
                     "Patiente hospitalisée entre-temps" if cancelled else None,
                     begin - 6 * 86400,
-                    begin - 5 * 86400 if n in (1, 5) else None,  # paid; the others pending
+                    begin - 5 * 86400 if n in (1, 9) else None,  # paid; the others pending
                 ),
             )
             people = [

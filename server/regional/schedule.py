@@ -36,8 +36,8 @@ def require_free(
     who = "Vous avez" if by_lead else f"{lead_name} a"
     raise conflict(
         "overlapping",
-        f"{who} déjà une téléconsultation le {begin:%d/%m/%Y} de {begin:%H:%M} à "
-        f"{finish:%H:%M} (heure de Paris) : choisissez un autre horaire.",
+        f"{who} déjà une téléconsultation le {begin:%d/%m/%Y} de {begin:%H} h {begin:%M} à "
+        f"{finish:%H} h {finish:%M} (heure de Paris) : choisissez un autre horaire.",
     )
 
 

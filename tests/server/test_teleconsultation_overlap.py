@@ -58,7 +58,7 @@ def test_planning_over_another_of_the_same_teleconsultant_is_refused_with_its_ti
         assert_error(refused, 409, "overlapping")
         day = f"{at(10):%d/%m/%Y}"
         assert refused.json()["message"] == (
-            f"Vous avez déjà une téléconsultation le {day} de 10:00 à 10:30 (heure de Paris) : "
+            f"Vous avez déjà une téléconsultation le {day} de 10 h 00 à 10 h 30 (heure de Paris) : "
             "choisissez un autre horaire."
         )
     assert len(alice.get("/teleconsultations").json()["teleconsultations"]) == 1
@@ -90,7 +90,7 @@ def test_a_secretary_is_told_the_professional_is_busy_without_the_patients_name(
     assert_error(refused, 409, "overlapping")
     message = refused.json()["message"]
     assert message.startswith("Dr Alice Martin a déjà une téléconsultation le ")
-    assert "de 11:00 à 11:30" in message
+    assert "de 11 h 00 à 11 h 30" in message
     assert "Lefèvre" not in message
 
 
@@ -102,7 +102,7 @@ def test_moving_one_onto_another_is_refused_and_changes_nothing(trio: Trio) -> N
     told = sent(server)
     refused = alice.patch(url, json={"start": at(10, 20).isoformat()})
     assert_error(refused, 409, "overlapping")
-    assert "de 10:00 à 10:30" in refused.json()["message"]
+    assert "de 10 h 00 à 10 h 30" in refused.json()["message"]
     # Made longer from 9:30, it would run into 10:00 too.
     assert_error(
         alice.patch(url, json={"start": at(9, 30).isoformat(), "durationMinutes": 45}),

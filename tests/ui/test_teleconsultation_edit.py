@@ -264,7 +264,7 @@ def test_another_teleconsultation_at_that_time_is_refused_in_the_form_which_keep
     dialog.motive_edit.setText("Contrôle")
     message = refused(qtbot, dialog)
     assert message.startswith("Vous avez déjà une téléconsultation le ")
-    assert "de 10:00 à 10:20 (heure de Paris)" in message
+    assert "de 10 h 00 à 10 h 20 (heure de Paris)" in message
     assert dialog.patient_box.name_edit.text() == "Bruno Caron"
     assert dialog.motive_edit.text() == "Contrôle"
     assert dialog.plan_button.isEnabled()  # another time may be tried
@@ -275,7 +275,7 @@ def test_another_teleconsultation_at_that_time_is_refused_in_the_form_which_keep
     select(view, second.id)
     edit = open_edit(qtbot, view)
     set_start(edit, in_days(36, 10) + dt.timedelta(minutes=5))
-    assert "de 10:00 à 10:20" in refused(qtbot, edit)
+    assert "de 10 h 00 à 10 h 20" in refused(qtbot, edit)
     assert edit.start() == in_days(36, 10) + dt.timedelta(minutes=5)
     edit.reject()
     assert {t.id: t.start for t in view.items}[first.id] == first.start

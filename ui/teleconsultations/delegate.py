@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QWidget
 
 from app.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_hours
 from app.regional.records import Teleconsultation, TeleconsultationStatus
-from ui.card_delegate import CardDelegate, CardFonts, CardList, paint_line, paint_pill
+from ui.card_delegate import (
+    CardDelegate,
+    CardFonts,
+    CardList,
+    paint_line,
+    paint_pill,
+    pill_width,
+)
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.record_list import RECORD_ROLE, RecordList
 from ui.teleconsultations.model import (
@@ -22,6 +29,8 @@ from ui.teleconsultations.model import (
     payment_text,
     status_label,
 )
+
+NAMES_MIN_WIDTH = 200  # below, the payment pill says it short
 
 
 class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
@@ -71,6 +80,8 @@ class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
         third = full
         paid = payment_text(tc)
         if paid and tc.payment_status is not None:
+            if full - pill_width(paid, fonts.small) < NAMES_MIN_WIDTH:
+                paid = payment_text(tc, short=True)  # the names keep some room
             colors = PAYMENT_COLORS[tc.payment_status]
             pay = paint_pill(
                 painter, rect.right() - 16, top + 40, paid, colors, fonts.small, height=18

@@ -48,7 +48,6 @@ class EditDialog(PlanDialog):
 
     def prepare(self) -> None:
         tc = self.before
-        self.setObjectName("editTeleconsultationDialog")
         self.setWindowTitle(window_title(self.tr("Modifier la téléconsultation")))
         self.title_label.setText(self.tr("Modifier la téléconsultation"))
         self.plan_button.setText(self.tr("Enregistrer"))

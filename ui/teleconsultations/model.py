@@ -30,6 +30,10 @@ PAYMENT_LABELS = {
         "Teleconsultations", "Paiement : en attente ({amount})"
     ),
 }
+PAYMENT_SHORT = {  # in a narrow card
+    PaymentStatus.PAID: QT_TRANSLATE_NOOP("Teleconsultations", "Payé ({amount})"),
+    PaymentStatus.PENDING: QT_TRANSLATE_NOOP("Teleconsultations", "En attente ({amount})"),
+}
 PAYMENT_COLORS = {PaymentStatus.PAID: PILL_GOOD, PaymentStatus.PENDING: PILL_WAITING}
 
 
@@ -51,13 +55,13 @@ def euros(amount: float) -> str:
     return f"{amount:.2f}".replace(".", ",") + "\u00a0€"
 
 
-def payment_text(tc: Teleconsultation) -> str:
-    """ "Paiement : payé (25,00 €)" or "… en attente …"; "" when no payment was asked."""
+def payment_text(tc: Teleconsultation, short: bool = False) -> str:
+    """The payment asked: « Paiement : payé (25,00 €) » or « … en attente … » (« Payé (25,00 €) »
+    when `short`); "" when none was asked."""
     if tc.payment_status is None or tc.online_payment is None:
         return ""
-    template = QCoreApplication.translate(
-        "Teleconsultations", str(PAYMENT_LABELS[tc.payment_status])
-    )
+    labels = PAYMENT_SHORT if short else PAYMENT_LABELS
+    template = QCoreApplication.translate("Teleconsultations", str(labels[tc.payment_status]))
     return template.format(amount=euros(tc.online_payment.amount))
 
 
@@ -93,6 +97,7 @@ def teleconsultation_model(parent: QObject) -> RecordList[Teleconsultation]:
 __all__ = [
     "PAYMENT_COLORS",
     "PAYMENT_LABELS",
+    "PAYMENT_SHORT",
     "STATUS_COLORS",
     "STATUS_LABELS",
     "euros",

@@ -28,7 +28,7 @@ from app.regional.teleconsultations import split_by_time
 from app.session import AccountSession
 from ui import browser, tasks, theme
 from ui.cards import list_card
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_tooltip
 from ui.teleconsultations.cancel_dialog import CancelDialog
 from ui.teleconsultations.delegate import TeleconsultationList
 from ui.teleconsultations.edit_form import EditDialog
@@ -246,11 +246,13 @@ class TeleconsultationsView(QWidget):
         ):
             button.setEnabled(can_manage)
             button.setToolTip(
-                ""
-                if can_manage or tc is None
-                else why
-                if planned
-                else self.tr("Cette téléconsultation est terminée ou annulée.")
+                plain_tooltip(
+                    ""
+                    if can_manage or tc is None
+                    else why
+                    if planned
+                    else self.tr("Cette téléconsultation est terminée ou annulée.")
+                )
             )
         if tc is not None and not can_join:
             self.join_button.setToolTip(
