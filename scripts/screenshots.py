@@ -91,6 +91,7 @@ async def shoot(
     saved += await shoot_planning(server, work, out)
     saved += await shoot_report(server, work, out)  # issue 13 §3
     saved += await shoot_teams(server, work, out)  # issue 13 §4
+    saved += await shoot_editing(server, work, out)  # issue 13 §1 (planedit)
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     # Issue 13 §5: the registration and telemedicine portal pages (scripts/screenshots_portal.py).
@@ -228,7 +229,8 @@ async def shoot_planning(server: ServerThread, work: Path, out: Path) -> list[Pa
         hers.deleteLater()
 
         planning = page.open_plan()
-        at(planning, dt.datetime.now(PARIS) + dt.timedelta(hours=2))
+        # 3 hours on: after the demo's own of today (2 hours on the hour), never at its time.
+        at(planning, dt.datetime.now(PARIS) + dt.timedelta(hours=3))
         planning.patient_box.name_edit.setText("Marcel Durand")
         planning.patient_box.email_edit.setText("marcel.durand@patient.example")
         planning.motive_edit.setText("Suivi tensionnel")
@@ -342,6 +344,73 @@ async def shoot_teams(server: ServerThread, work: Path, out: Path) -> list[Path]
     finally:
         await gp.close()
         await cardio.close()
+
+
+# Issue 13 §1 (planedit) ---------------------------------------------------------------------------
+
+
+async def shoot_editing(server: ServerThread, work: Path, out: Path) -> list[Path]:
+    """« Modifier » a teleconsultation: the form filled in with one that asks a payment and has
+    other participants; the same moved onto another of the GP's and refused by the server (the
+    form keeps everything); the planning form refused the same way; the list with « payé » and
+    « en attente » (a paid one selected), also in a small window."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate, QTime
+
+    from app.regional.teleconsultations import PARIS
+    from ui.teleconsultations.view import TeleconsultationsView
+
+    def at(dialog: Any, start: dt.datetime) -> None:
+        local = start.astimezone(PARIS)
+        dialog.date_edit.setDate(QDate(local.year, local.month, local.day))
+        dialog.time_edit.setTime(QTime(local.hour, local.minute))
+
+    gp = await AccountSession.open(work / "edit-gp", server.base_url, GP_LOGIN, DEMO_PASSWORD)
+    saved: list[Path] = []
+    try:
+        page = TeleconsultationsView(gp)
+        page.resize(1040, 720)
+        page.show()
+        await _until(lambda: not page.loading, "the teleconsultations")
+        planned = [t for t in page.items if t.status == "planned" and t.can_manage]
+        chosen = next((t for t in planned if t.online_payment and t.participants), planned[0])
+        other = next(t for t in planned if t.id != chosen.id)
+        model = page.upcoming_model
+        rows = [model.item(r) for r in range(model.rowCount())]
+        page.upcoming_list.setCurrentIndex(model.index(rows.index(chosen)))
+        edit = page.open_edit()
+        assert edit is not None
+        saved.append(await screenshots.capture(edit, out / "teleconsultation-edit.png"))
+        moved = page.open_edit()
+        assert moved is not None
+        at(moved, other.start + dt.timedelta(minutes=5))
+        task = moved.send()
+        await _until(lambda: task is not None and task.done(), "the server's refusal")
+        saved.append(await screenshots.capture(moved, out / "teleconsultation-edit-overlap.png"))
+
+        plan = page.open_plan()
+        at(plan, other.start)
+        plan.patient_box.name_edit.setText("Marcel Durand")
+        plan.patient_box.email_edit.setText("marcel.durand@patient.example")
+        plan.motive_edit.setText("Suivi tensionnel")
+        task = plan.send()
+        await _until(lambda: task is not None and task.done(), "the server's refusal")
+        saved.append(await screenshots.capture(plan, out / "teleconsultation-plan-overlap.png"))
+
+        paid = next((r for r, t in enumerate(rows) if t and t.payment_status == "paid"), 0)
+        for name, size in (("", (1040, 720)), ("-small", (760, 560))):
+            shown = TeleconsultationsView(gp)
+            shown.resize(*size)
+            shown.show()
+            await _until(lambda shown=shown: not shown.loading, "the teleconsultations")
+            shown.upcoming_list.setCurrentIndex(shown.upcoming_model.index(paid))
+            path = out / f"teleconsultations-payment{name}.png"
+            saved.append(await screenshots.capture(shown, path))
+        page.close()
+        page.deleteLater()
+    finally:
+        await gp.close()
     for path in saved:
         print(f"{path.stem} : {path}", flush=True)
     return saved

@@ -67,6 +67,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="HOST:PORT",
         help="relay mail to outside addresses through this SMTP server (else only recorded)",
     )
+    p.add_argument(
+        "--smtp-sender",
+        metavar="ADDRESS",
+        help="envelope sender of relayed mail (default: ne-pas-repondre@ the mail domain)",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -83,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         max_size_upload=args.max_upload,
         behind_proxy=args.behind_proxy,
         smtp_relay=args.smtp_relay,
+        smtp_sender=args.smtp_sender,
     )
     sandbox = Sandbox(config)
     try:

@@ -58,8 +58,15 @@ class ServerConfig:
     # Mail to addresses outside the sandbox is recorded (GET /sandbox/sent-outside) and, when
     # this is set ("host:port"), also relayed through that SMTP server (server/outbound.py).
     smtp_relay: str | None = None
+    # The envelope sender (MAIL FROM) of what is relayed: where bounces go, an address of the
+    # service rather than the professional's (None: `ne-pas-repondre@` the mail domain).
+    smtp_sender: str | None = None
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
+
+    @property
+    def envelope_sender(self) -> str:
+        return self.smtp_sender or f"ne-pas-repondre@{self.mail_domain}"
 
     @property
     def attachments_limit(self) -> int:

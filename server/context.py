@@ -34,7 +34,7 @@ class Sandbox:
         self.auth = Authenticator(self)
         self.changes = ChangeLog(self.db, self.broker.publish, config.changes_history)
         self.blobs = BlobStore(self)
-        self.outbound = OutboundMail(self.db, config.smtp_relay)
+        self.outbound = OutboundMail(self.db, config.smtp_relay, config.envelope_sender)
         self.sms = SmsNotifier(self.db)
         self.mail = MailStore(self)
         self.directory = DirectoryStore(self)

@@ -4,7 +4,9 @@ Both are recorded, so that a demo or a test sees what a patient or a family memb
 received (GET /sandbox/sent-outside, GET /sandbox/sms, each showing the caller only what they
 sent). Mail is also relayed through an SMTP server when `ServerConfig.smtp_relay` is set, after
 the transaction that sent it commits: a refused request sends nothing, and no socket is held
-while the database is locked. SMS are never sent anywhere: the sandbox has no SMS gateway."""
+while the database is locked. Its envelope sender is the service's own address
+(`ServerConfig.envelope_sender`): bounces go to the service, not to a professional's mailbox.
+SMS are never sent anywhere: the sandbox has no SMS gateway."""
 
 from __future__ import annotations
 
@@ -36,9 +38,10 @@ MIGRATIONS = [
 
 
 class OutboundMail:
-    def __init__(self, db: Database, relay: str | None) -> None:
+    def __init__(self, db: Database, relay: str | None, sender: str) -> None:
         self._db = db
         self._relay = relay
+        self._sender = sender
 
     def send(
         self,
@@ -60,15 +63,15 @@ class OutboundMail:
                 (sender_account_id, recipient, message_id, subject, text, at),
             )
         if self._relay and recipients:
-            relay = self._relay
-            self._db.after_commit(lambda: _relay(relay, list(recipients), raw))
+            relay, sender = self._relay, self._sender
+            self._db.after_commit(lambda: _relay(relay, sender, list(recipients), raw))
 
 
-def _relay(relay: str, recipients: list[str], raw: bytes) -> None:
+def _relay(relay: str, sender: str, recipients: list[str], raw: bytes) -> None:
     host, _, port = relay.rpartition(":")
     try:
         with smtplib.SMTP(host, int(port), timeout=RELAY_TIMEOUT) as smtp:
-            smtp.sendmail("", recipients, raw)
+            smtp.sendmail(sender, recipients, raw)
     except (OSError, smtplib.SMTPException, ValueError) as e:
         # The message stays recorded; no address nor content in the log (patient data).
         log.warning("SMTP relay %s refused or unreachable: %s", relay, type(e).__name__)

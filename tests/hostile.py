@@ -32,6 +32,7 @@ from email.utils import formataddr
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -43,6 +44,8 @@ from server.directory.records import Mailbox, OrganizationRecord, PractitionerRe
 from server.testing import ServerThread
 from server.urls import REGIONAL_API_PATH
 from tests.server.conftest import User, get_token
+
+PARIS = ZoneInfo("Europe/Paris")
 
 RLO, PDF_, RLI, PDI, RLM = "\u202e", "\u202c", "\u2067", "\u2069", "\u200f"
 BIDI = (RLO, PDF_, RLI, PDI, RLM)
@@ -308,7 +311,11 @@ def seed(server: ServerThread, viewer: tuple[str, str], hostile: Hostile) -> Wor
                 },
             )
         )
-        tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=0)
+        # Tomorrow at 7:00 in Paris, then 7:40: before the demo's own teleconsultations (9:00 at
+        # the earliest), since the server refuses two of one teleconsultant at the same time.
+        tomorrow = dt.datetime.combine(
+            dt.datetime.now(PARIS).date() + dt.timedelta(days=1), dt.time(7, 0), PARIS
+        )
         _ok(
             me.post(
                 "/teleconsultations",
@@ -332,7 +339,7 @@ def seed(server: ServerThread, viewer: tuple[str, str], hostile: Hostile) -> Wor
                 "/teleconsultations",
                 json={
                     "teleconsultantAccountId": me_account.id,
-                    "start": (tomorrow + dt.timedelta(hours=2)).isoformat(),
+                    "start": (tomorrow + dt.timedelta(minutes=40)).isoformat(),
                     "durationMinutes": 20,
                     "patientId": patient_id,
                     "patientEmail": "jeanne@example.org",

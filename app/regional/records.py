@@ -23,6 +23,13 @@ class TeleconsultationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class PaymentStatus(StrEnum):
+    """The online payment asked of the patient: waiting for the patient, or paid."""
+
+    PENDING = "pending"
+    PAID = "paid"
+
+
 class TeleexpertiseStatus(StrEnum):
     """Requested of the expert, answered by the expert, closed with the compte rendu."""
 
@@ -141,6 +148,7 @@ class Teleconsultation:
     cancel_reason: str | None
     created_at: dt.datetime
     can_manage: bool  # the server says I may edit and cancel it
+    payment_status: PaymentStatus | None = None  # None when no payment was asked
 
 
 @dataclass(frozen=True)
@@ -321,6 +329,23 @@ class TeleconsultationPlan:
     motive: str = ""
 
 
+@dataclass(frozen=True)
+class TeleconsultationEdit:
+    """What changes in a planned teleconsultation; None leaves a field as it is. An e-mail or
+    mobile given as "" removes it; `online_payment` is sent only when `payment_changed` (None
+    then withdraws the request); `participants` replaces the other participants."""
+
+    start: dt.datetime | None = None  # naive = Paris time
+    duration_minutes: int | None = None
+    motive: str | None = None
+    payment_changed: bool = False
+    online_payment: Payment | None = None
+    patient_email: str | None = None
+    patient_mobile: str | None = None
+    channels: Sequence[Channel] | None = None
+    participants: Sequence[ParticipantInput] | None = None
+
+
 __all__ = [
     "AccessActor",
     "AccessLogEntry",
@@ -337,12 +362,14 @@ __all__ = [
     "Patient",
     "PatientMatches",
     "Payment",
+    "PaymentStatus",
     "PortalCode",
     "PortalPage",
     "Quota",
     "ResourceTeam",
     "Sex",
     "Teleconsultation",
+    "TeleconsultationEdit",
     "TeleconsultationPlan",
     "TeleconsultationStatus",
     "Teleexpertise",

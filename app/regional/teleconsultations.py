@@ -1,8 +1,8 @@
 """Teleconsultations as the app uses them: the signed-in professional's, read from the regional
 server, split into those to come and those past; planning one (for myself or "au nom" of a
-professional who delegated it to me) and cancelling one. The offline rule and the "read again
-when older than a minute" rule are the base's (`stale`), so that the page only asks whether to
-read again when it shows.
+professional who delegated it to me), editing one (only what changed is sent) and cancelling
+one. The offline rule and the "read again when older than a minute" rule are the base's
+(`stale`), so that the page only asks whether to read again when it shows.
 
 The server decides (delegation, contacts, dates) and says why in French; the checks here are the
 same rules asked before sending, so that the form can say next to each field what is missing
@@ -18,8 +18,12 @@ from zoneinfo import ZoneInfo
 from app import messages
 from app.messages import Message
 from app.regional.records import (
+    Participant,
+    ParticipantInput,
     Patient,
+    Payment,
     Teleconsultation,
+    TeleconsultationEdit,
     TeleconsultationPlan,
     TeleconsultationStatus,
 )
@@ -90,6 +94,59 @@ def plan_problems(plan: TeleconsultationPlan, now: dt.datetime) -> dict[PlanFiel
     return problems
 
 
+def edit_problems(
+    before: Teleconsultation, plan: TeleconsultationPlan, now: dt.datetime
+) -> dict[PlanField, Message]:
+    """As `plan_problems`, except that a start left as it was is not checked: one that has
+    begun may still be edited (its motive, its participants)."""
+    problems = plan_problems(plan, now)
+    if plan.start.replace(tzinfo=PARIS) == before.start:
+        problems.pop(PlanField.START, None)
+    return problems
+
+
+def participant_input(person: Participant) -> ParticipantInput:
+    """A participant as the edit sends it back: who stays is recognised (and keeps their link)."""
+    return ParticipantInput(
+        account_id=person.account_id,
+        practitioner_id=person.practitioner_id,
+        name=person.name,
+        email=person.email,
+        mobile=person.mobile,
+    )
+
+
+def edit_of(before: Teleconsultation, plan: TeleconsultationPlan) -> TeleconsultationEdit | None:
+    """What the form changed in `before` (None: nothing). Each field is sent only when changed,
+    so that an unchanged start that has passed is not refused."""
+
+    def amount(payment: Payment | None) -> float | None:
+        return round(payment.amount, 2) if payment else None
+
+    def changed(new: str | None, old: str | None) -> str | None:
+        """The new contact ("" removes it) when it differs."""
+        return None if (new or "") == (old or "") else new or ""
+
+    start = plan.start.replace(tzinfo=PARIS)
+    people = list(plan.participants)
+    edit = TeleconsultationEdit(
+        start=plan.start if start != before.start else None,
+        duration_minutes=plan.duration_minutes
+        if plan.duration_minutes != before.duration_minutes
+        else None,
+        motive=plan.motive if plan.motive != before.motive else None,
+        payment_changed=amount(plan.online_payment) != amount(before.online_payment),
+        online_payment=plan.online_payment,
+        patient_email=changed(plan.patient_email, before.patient.email),
+        patient_mobile=changed(plan.patient_mobile, before.patient.mobile),
+        channels=plan.channels if set(plan.channels) != set(before.channels) else None,
+        participants=people
+        if people != [participant_input(p) for p in before.participants]
+        else None,
+    )
+    return None if edit == TeleconsultationEdit(online_payment=plan.online_payment) else edit
+
+
 def conflicts(
     items: list[Teleconsultation], start: dt.datetime, end: dt.datetime, address: str
 ) -> list[Teleconsultation]:
@@ -147,6 +204,14 @@ class TeleconsultationService(RegionalService):
         self._loaded_at = None  # read again when the page next shows
         return planned
 
+    async def edit(self, teleconsultation_id: str, edit: TeleconsultationEdit) -> Teleconsultation:
+        """Changes it (the server tells the participants: the update, a cancellation to those
+        taken off, an invitation to those added); the list is read again when the page next
+        shows."""
+        edited = await (await self.client()).edit_teleconsultation(teleconsultation_id, edit)
+        self._loaded_at = None
+        return edited
+
     async def cancel(self, teleconsultation_id: str, reason: str = "") -> Teleconsultation:
         """Cancels it; the server tells the participants, with the reason (said as not given
         when empty)."""
@@ -162,8 +227,11 @@ __all__ = [
     "PlanField",
     "TeleconsultationService",
     "conflicts",
+    "edit_of",
+    "edit_problems",
     "email_problem",
     "mobile_problem",
+    "participant_input",
     "participant_problem",
     "plan_problems",
     "split_by_time",

@@ -51,6 +51,7 @@ from app.regional.records import (
     PatientDocument,
     PatientMatches,
     Payment,
+    PaymentStatus,
     PortalCode,
     PortalPage,
     Quota,
@@ -59,6 +60,7 @@ from app.regional.records import (
     TeamLimits,
     TeamMember,
     Teleconsultation,
+    TeleconsultationEdit,
     TeleconsultationPlan,
     TeleconsultationStatus,
     Teleexpertise,
@@ -262,6 +264,9 @@ def _teleconsultation(o: _Obj) -> Teleconsultation:
         cancel_reason=o.opt_text("cancelReason"),
         created_at=o.datetime("createdAt"),
         can_manage=o.flag("canManage"),
+        payment_status=o.choice("paymentStatus", PaymentStatus)
+        if o.opt_text("paymentStatus")
+        else None,
     )
 
 
@@ -424,6 +429,22 @@ def _favorites(o: _Obj) -> list[FavoriteChange]:
     return found
 
 
+# Issue 13 §1 (planedit): the other participants as planning and editing send them
+def _participants_wire(people: Sequence[ParticipantInput]) -> list[dict[str, Any]]:
+    return [
+        _drop_none(
+            {
+                "accountId": p.account_id,
+                "practitionerId": p.practitioner_id,
+                "name": p.name,
+                "email": p.email,
+                "mobile": p.mobile,
+            }
+        )
+        for p in people
+    ]
+
+
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -571,18 +592,7 @@ class RegionalClient:
                 "patientName": plan.patient_name,
                 "patientEmail": plan.patient_email,
                 "patientMobile": plan.patient_mobile,
-                "participants": [
-                    _drop_none(
-                        {
-                            "accountId": p.account_id,
-                            "practitionerId": p.practitioner_id,
-                            "name": p.name,
-                            "email": p.email,
-                            "mobile": p.mobile,
-                        }
-                    )
-                    for p in plan.participants
-                ],
+                "participants": _participants_wire(plan.participants),
                 "motive": plan.motive,
             }
         )
@@ -878,6 +888,35 @@ class RegionalClient:
             ]
         }
         return self._read(await self._call("POST", "/favorites", json=payload), _favorites)
+
+    # Issue 13 §1 (planedit): editing a teleconsultation
+
+    async def edit_teleconsultation(
+        self, teleconsultation_id: str, edit: TeleconsultationEdit
+    ) -> Teleconsultation:
+        """PATCH: only what `edit` gives is sent (the server tells the participants)."""
+        payload: dict[str, Any] = _drop_none(
+            {
+                "start": edit.start.isoformat() if edit.start else None,
+                "durationMinutes": edit.duration_minutes,
+                "motive": edit.motive,
+                "patientEmail": edit.patient_email,
+                "patientMobile": edit.patient_mobile,
+                "channels": list(edit.channels) if edit.channels is not None else None,
+                "participants": _participants_wire(edit.participants)
+                if edit.participants is not None
+                else None,
+            }
+        )
+        if edit.payment_changed:
+            payment = edit.online_payment
+            payload["onlinePayment"] = (
+                {"amount": payment.amount, "currency": payment.currency} if payment else None
+            )
+        body = await self._call(
+            "PATCH", f"/teleconsultations/{_q(teleconsultation_id)}", json=payload
+        )
+        return self._read(body, _teleconsultation)
 
 
 def _q(value: str) -> str:

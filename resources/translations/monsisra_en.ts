@@ -1410,6 +1410,40 @@
     </message>
 </context>
 <context>
+    <name>EditDialog</name>
+    <message>
+        <location filename="../../ui/teleconsultations/edit_form.py" line="+51"/>
+        <location line="+1"/>
+        <source>Modifier la téléconsultation</source>
+        <translation>Edit the teleconsultation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Le patient et les participants reçoivent l&apos;invitation modifiée ; ceux que vous retirez sont prévenus.</source>
+        <translation>The patient and the participants receive the updated invitation; those you remove are told.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Moi-même</source>
+        <translation>Myself</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Enregistrement…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Aucune modification à enregistrer.</source>
+        <translation>No change to save.</translation>
+    </message>
+</context>
+<context>
     <name>ExpertProfileDialog</name>
     <message>
         <location filename="../../ui/teleexpertise/declare.py" line="+56"/>
@@ -2507,7 +2541,7 @@
 <context>
     <name>ParticipantsBox</name>
     <message>
-        <location filename="../../ui/teleconsultations/plan_people.py" line="+172"/>
+        <location filename="../../ui/teleconsultations/plan_people.py" line="+190"/>
         <source>Depuis l&apos;annuaire…</source>
         <translation>From the directory…</translation>
     </message>
@@ -2559,7 +2593,7 @@
 <context>
     <name>PatientBox</name>
     <message>
-        <location filename="../../ui/teleconsultations/plan_people.py" line="-151"/>
+        <location filename="../../ui/teleconsultations/plan_people.py" line="-166"/>
         <source>ou son nom (hors annuaire)</source>
         <translation>or their name (not in the directory)</translation>
     </message>
@@ -2994,7 +3028,7 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../ui/teleconsultations/plan_form.py" line="+66"/>
+        <location filename="../../ui/teleconsultations/plan_form.py" line="+71"/>
         <location line="+8"/>
         <source>Planifier une téléconsultation</source>
         <translation>Plan a teleconsultation</translation>
@@ -3095,17 +3129,17 @@
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+69"/>
         <source>Au nom de {name}</source>
         <translation>On behalf of {name}</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+80"/>
         <source>Déjà planifiée à ce moment : {day}, {start} – {end}, {patient}</source>
         <translation>Already planned at that time: {day}, {start} – {end}, {patient}</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-89"/>
         <source>Planification…</source>
         <translation>Planning…</translation>
     </message>
@@ -3914,7 +3948,7 @@ Telephone</translation>
 <context>
     <name>Teleconsultations</name>
     <message>
-        <location filename="../../ui/teleconsultations/model.py" line="+15"/>
+        <location filename="../../ui/teleconsultations/model.py" line="+16"/>
         <source>Planifiée</source>
         <translation>Scheduled</translation>
     </message>
@@ -3929,12 +3963,32 @@ Telephone</translation>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+10"/>
+        <source>Paiement : payé ({amount})</source>
+        <translation>Payment: paid ({amount})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paiement : en attente ({amount})</source>
+        <translation>Payment: pending ({amount})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Payé ({amount})</source>
+        <translation>Paid ({amount})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>En attente ({amount})</source>
+        <translation>Pending ({amount})</translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>Motif d&apos;annulation : {reason}</source>
         <translation>Reason for cancellation: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/teleconsultations/delegate.py" line="+48"/>
+        <location filename="../../ui/teleconsultations/delegate.py" line="+64"/>
         <source>Patient non renseigné</source>
         <translation>Patient not specified</translation>
     </message>
@@ -3944,7 +3998,7 @@ Telephone</translation>
         <translation>cancelled: {reason}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+21"/>
         <source>Participants : {names}</source>
         <translation>Participants: {names}</translation>
     </message>
@@ -3952,7 +4006,7 @@ Telephone</translation>
 <context>
     <name>TeleconsultationsView</name>
     <message>
-        <location filename="../../ui/teleconsultations/view.py" line="+59"/>
+        <location filename="../../ui/teleconsultations/view.py" line="+64"/>
         <source>Téléconsultations</source>
         <translation>Teleconsultations</translation>
     </message>
@@ -3997,12 +4051,17 @@ Telephone</translation>
         <translation>Copy the patient&apos;s link</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>Modifier</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Annuler la téléconsultation</source>
         <translation>Cancel the teleconsultation</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+55"/>
         <source>Chargement des téléconsultations…</source>
         <translation>Loading teleconsultations…</translation>
     </message>
@@ -4022,13 +4081,18 @@ Telephone</translation>
         <translation>{n} teleconsultations scheduled.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+37"/>
+        <source>Seuls le téléconsultant et la personne qui l&apos;a planifiée peuvent la modifier.</source>
+        <translation>Only the teleconsultant and the person who planned it can edit it.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Seuls le téléconsultant et la personne qui l&apos;a planifiée peuvent l&apos;annuler.</source>
         <translation>Only the teleconsultant and the person who planned it can cancel it.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+4"/>
+        <location line="+11"/>
+        <location line="+5"/>
         <source>Cette téléconsultation est terminée ou annulée.</source>
         <translation>This teleconsultation has ended or was cancelled.</translation>
     </message>
@@ -4043,7 +4107,7 @@ Telephone</translation>
         <translation>Opens the video call in your browser.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>La téléconsultation s&apos;ouvre dans votre navigateur.</source>
         <translation>The teleconsultation is opening in your browser.</translation>
     </message>
@@ -4056,6 +4120,11 @@ Telephone</translation>
         <location line="+12"/>
         <source>Téléconsultation planifiée : les invitations sont envoyées.</source>
         <translation>Teleconsultation planned: the invitations are sent.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Téléconsultation modifiée : les participants sont prévenus.</source>
+        <translation>Teleconsultation edited: the participants are told.</translation>
     </message>
     <message>
         <location line="+15"/>

@@ -292,6 +292,7 @@ def _seed_teleconsultations(
     offsets = [-9, -4, -2, 0, 1, 1, 2, 3, 5, 7, 9, 12, 15, 21]
     reachable = [p for p in patients[:FILE_ACTIVE_COUNT] if p.email or p.mobile]
     base_url = "http://127.0.0.1"  # join links are rebuilt from each request's own base URL
+    taken: list[tuple[dt.datetime, dt.datetime]] = []
     with sandbox.db.write() as conn:
         for n, days in enumerate(offsets):
             hour = rng.choice((9, 10, 11, 14, 15, 16, 17))
@@ -300,6 +301,9 @@ def _seed_teleconsultations(
             )
             if days == 0:
                 start = today + dt.timedelta(hours=2)
+            while any(start < e and s < start + dt.timedelta(minutes=20) for s, e in taken):
+                start += dt.timedelta(hours=1)  # one at a time, as planning requires
+            taken.append((start, start + dt.timedelta(minutes=20)))
             patient = reachable[n % len(reachable)]
             channels = [c for c, v in (("email", patient.email), ("sms", patient.mobile)) if v]
             tc_id = f"tc{rng.getrandbits(64):016x}"
@@ -309,7 +313,7 @@ def _seed_teleconsultations(
             conn.execute(
                 "INSERT INTO regional_teleconsultations (id, teleconsultant_account_id, "
                 "planner_account_id, start, end, motive, channels, payment_cents, status, "
-                "cancel_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "cancel_reason, created_at, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     tc_id,
                     gp.id,
@@ -322,6 +326,7 @@ def _seed_teleconsultations(
                     "cancelled" if cancelled else "planned",
                     "Patiente hospitalisée entre-temps" if cancelled else None,
                     begin - 6 * 86400,
+                    begin - 5 * 86400 if n in (1, 9) else None,  # paid; the others pending
                 ),
             )
             people = [

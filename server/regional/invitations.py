@@ -38,8 +38,9 @@ def send(
     kind: str,
     only: list[sqlite3.Row] | None = None,
 ) -> None:
-    """`kind`: invitation, update or cancellation; `only`: the participants to tell (those
-    taken off by an edit), else everyone but the planner."""
+    """`kind`: invitation, update or cancellation; `only`: the participants to tell (after an
+    edit: those taken off are told of the cancellation, those added get an invitation, the
+    others the update), else everyone; never the planner."""
     tc = conn.execute("SELECT * FROM regional_teleconsultations WHERE id = ?", (tc_id,)).fetchone()
     parts = conn.execute(
         "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? ORDER BY position",
@@ -60,7 +61,7 @@ def send(
             channels: list[str] = json.loads(tc["channels"])
         else:
             channels = [c for c, v in (("email", p["email"]), ("sms", p["mobile"])) if v]
-        removed = only is not None
+        removed = only is not None and kind == "cancellation"  # taken off by an edit
         url = join_url(base_url, p["join_token"])
         subject, text = _wording(tc, lead["name"], p, kind, removed, url)
         at = now()

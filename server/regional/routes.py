@@ -260,7 +260,10 @@ def list_teleconsultations(
         "En mon nom, ou au nom d'un professionnel qui m'a délégué la planification "
         "(GET /delegators) ; sinon : 403 `not_delegated`."
     ),
-    responses={403: {"model": ErrorBody, "description": "Planification non déléguée."}},
+    responses={
+        403: {"model": ErrorBody, "description": "Planification non déléguée."},
+        409: {"model": ErrorBody, "description": "Le téléconsultant est déjà pris (overlapping)."},
+    },
 )
 def plan_teleconsultation(
     request: Request, sandbox: SandboxDep, body: TeleconsultationCreate
@@ -306,7 +309,10 @@ def cancel_teleconsultation(
     responses={
         400: {"model": ErrorBody, "description": "Données invalides."},
         403: {"model": ErrorBody, "description": "Je ne fais que participer, ou plus délégué."},
-        409: {"model": ErrorBody, "description": "Annulée ou passée."},
+        409: {
+            "model": ErrorBody,
+            "description": "Annulée ou passée, ou le téléconsultant déjà pris (overlapping).",
+        },
     },
 )
 def edit_teleconsultation(

@@ -30,6 +30,7 @@ from server.regional.models import (
     TeleconsultationUpdate,
 )
 from server.regional.patients import clean_email, clean_mobile, parse_date
+from server.regional.schedule import require_free
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -88,6 +89,14 @@ class Teleconsultations:
             # Asked again where it counts: a delegation withdrawn since the check above holds.
             if not delegated(conn, teleconsultant.id, caller.id):
                 raise not_delegated(teleconsultant.display_name)
+            require_free(
+                conn,
+                teleconsultant.id,
+                start,
+                end,
+                lead_name=teleconsultant.display_name,
+                by_lead=caller.id == teleconsultant.id,
+            )
             conn.execute(
                 "INSERT INTO regional_teleconsultations (id, teleconsultant_account_id, "
                 "planner_account_id, start, end, motive, channels, payment_cents, status, "
@@ -155,11 +164,23 @@ class Teleconsultations:
             duration = body.duration_minutes
             if duration is None and body.end is None:
                 duration = (row["end"] - row["start"]) // 60
+            moved = bool(given & {"start", "duration_minutes", "end"})
             start, end = (
                 _times(body.start or to_datetime(row["start"]), duration, body.end)
-                if given & {"start", "duration_minutes", "end"}
+                if moved
                 else (row["start"], row["end"])
             )
+            if moved:
+                lead = self._sandbox.accounts.by_id(row["teleconsultant_account_id"])
+                require_free(
+                    conn,
+                    row["teleconsultant_account_id"],
+                    start,
+                    end,
+                    lead_name=lead.display_name if lead else "Le téléconsultant",
+                    by_lead=caller.id == row["teleconsultant_account_id"],
+                    moving=tc_id,
+                )
             patient = conn.execute(
                 "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
                 "AND role = 'patient'",
@@ -192,11 +213,25 @@ class Teleconsultations:
                 "WHERE teleconsultation_id = ? AND role = 'patient'",
                 (email, mobile, tc_id),
             )
+            before = {r["join_token"] for r in self._participants(conn, tc_id)}
             if body.participants is not None:
                 removed = self._replace_participants(conn, tc_id, others)
                 self.record_invitations(conn, tc_id, base_url, "cancellation", removed)
-            self.record_invitations(conn, tc_id, base_url, "update")
+            # Those already invited get the update; those just added, their first invitation.
+            now_in = self._participants(conn, tc_id)
+            kept = [r for r in now_in if r["join_token"] in before]
+            added = [r for r in now_in if r["join_token"] not in before]
+            self.record_invitations(conn, tc_id, base_url, "update", kept)
+            if added:
+                self.record_invitations(conn, tc_id, base_url, "invitation", added)
         return self.get(caller, tc_id, base_url)
+
+    def _participants(self, conn: sqlite3.Connection, tc_id: str) -> list[sqlite3.Row]:
+        return conn.execute(
+            "SELECT * FROM regional_tc_participants WHERE teleconsultation_id = ? "
+            "ORDER BY position",
+            (tc_id,),
+        ).fetchall()
 
     def _replace_participants(
         self, conn: sqlite3.Connection, tc_id: str, others: list[PersonIn]

@@ -94,8 +94,9 @@ async def test_teleconsultations_are_listed_typed_and_split_by_time(alice: Accou
     )  # fmt: skip
     await client.cancel_teleconsultation(
         (await client.plan_teleconsultation(
-            TeleconsultationPlan(start=start, channels=("email",), duration_minutes=15,
-                                 patient_name="Autre", patient_email="autre@patient.example")
+            TeleconsultationPlan(start=start + dt.timedelta(hours=1), channels=("email",),
+                                 duration_minutes=15, patient_name="Autre",
+                                 patient_email="autre@patient.example")
         )).id,
         "Indisponible",
     )  # fmt: skip

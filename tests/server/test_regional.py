@@ -295,7 +295,13 @@ def test_a_planner_who_does_not_follow_the_patient_gets_no_contact_details(trio:
     assert "elodie@patient.example" not in typed.text
     # Once he follows the patient, the directory fills them in.
     assert follow(bob, patient["id"]).status_code == 200
-    known = plan(bob, patientId=patient["id"], patientEmail=None, channels=["email", "sms"])
+    known = plan(
+        bob,
+        patientId=patient["id"],
+        patientEmail=None,
+        channels=["email", "sms"],
+        start=in_days(3),  # not at the time of the first
+    )
     assert known.status_code == 201, known.text
     assert (known.json()["patient"]["email"], known.json()["patient"]["mobile"]) == (
         "elodie@patient.example",

@@ -10,16 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import socketserver
-import threading
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
-import pytest
 
 from server.regional import ical
 from server.testing import ServerThread
@@ -34,6 +30,7 @@ from tests.server.conftest import (
     get_token,
 )
 from tests.server.jmap_support import Jmap
+from tests.server.smtp_support import SmtpServer, smtp_fixture  # noqa: F401
 from tests.server.test_regional import plan
 
 PATIENT = "elodie@patient.example"
@@ -199,55 +196,10 @@ def test_outside_mail_and_sms_are_recorded_and_the_patient_is_asked_to_pay(trio:
     assert alice_view.json() == {"list": []}
 
 
-class _Smtp(socketserver.StreamRequestHandler):
-    """Just enough of an SMTP server (RFC 5321) to receive one message per session."""
-
-    def handle(self) -> None:
-        server: Any = self.server
-        self.wfile.write(b"220 test ESMTP\r\n")
-        recipients: list[str] = []
-        while line := self.rfile.readline():
-            verb = line[:4].upper()
-            if verb in (b"HELO", b"EHLO"):
-                self.wfile.write(b"250 test\r\n")
-            elif verb == b"MAIL":
-                self.wfile.write(b"250 OK\r\n")
-            elif verb == b"RCPT":
-                recipients.append(line.split(b"<", 1)[1].split(b">", 1)[0].decode())
-                self.wfile.write(b"250 OK\r\n")
-            elif verb == b"DATA":
-                self.wfile.write(b"354 go on\r\n")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk[1:] if chunk.startswith(b"..") else chunk
-                server.received.append((recipients, data))
-                recipients = []
-                self.wfile.write(b"250 OK\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 OK\r\n")
-
-
-@pytest.fixture
-def smtp() -> Iterator[Any]:
-    server: Any = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
-    server.daemon_threads = True
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
 def test_outside_mail_is_relayed_through_the_configured_smtp_relay(
-    server_factory: ServerFactory, regional_api: RegionalApi, smtp: Any
+    server_factory: ServerFactory, regional_api: RegionalApi, smtp: SmtpServer
 ) -> None:
-    port = smtp.server_address[1]
-    server = server_factory(users=(ALICE, BOB), smtp_relay=f"127.0.0.1:{port}")
+    server = server_factory(users=(ALICE, BOB), smtp_relay=smtp.relay)
     alice = regional_api(server, ALICE)
     bob_id = account_id(server, BOB)
     r = plan(
@@ -258,9 +210,11 @@ def test_outside_mail_is_relayed_through_the_configured_smtp_relay(
     )
     assert r.status_code == 201, r.text
     # Only the outside address is relayed; Bob's invitation stayed in the sandbox.
-    [(recipients, data)] = smtp.received
-    assert recipients == [PATIENT]
-    message = email.message_from_bytes(data, policy=email.policy.default)
+    [received] = smtp.received
+    assert received.recipients == [PATIENT]
+    # Sent from the service's own address: bounces go to it, not to the null sender.
+    assert received.sender == "ne-pas-repondre@sisra-demo.mssante.fr"
+    message = email.message_from_bytes(received.data, policy=email.policy.default)
     assert r.json()["patient"]["joinUrl"] in text_of(message)  # type: ignore[arg-type]
     assert "12,50 €" in text_of(message)  # type: ignore[arg-type]
     method, cal = calendar_of(message)  # type: ignore[arg-type]

@@ -129,7 +129,8 @@ def test_refresh_shows_a_newly_planned_one(
     view = make_view()
     before = len(items(view, True))
     client = run_sync(qtbot, ui_session.regional())
-    start = (dt.datetime.now() + dt.timedelta(days=1)).replace(microsecond=0)
+    # Tomorrow at 7:00 (Paris): before the demo's own (the server refuses two at once).
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=1), dt.time(7, 0))
     planned = run_sync(
         qtbot,
         client.plan_teleconsultation(

@@ -1,5 +1,6 @@
 """The painted card of a teleconsultation row: a date block (weekday, day, month), the patient
-and the status pill, the hours and the motive (or why it was cancelled), who takes part."""
+and the status pill, the hours and the motive (or why it was cancelled), who takes part and, when
+a payment was asked of the patient, its state in a pill at the end of that line."""
 
 from __future__ import annotations
 
@@ -11,10 +12,25 @@ from PySide6.QtWidgets import QWidget
 
 from app.dates import MONTHS_SHORT, WEEKDAYS_SHORT, french_hours
 from app.regional.records import Teleconsultation, TeleconsultationStatus
-from ui.card_delegate import CardDelegate, CardFonts, CardList, paint_line, paint_pill
+from ui.card_delegate import (
+    CardDelegate,
+    CardFonts,
+    CardList,
+    paint_line,
+    paint_pill,
+    pill_width,
+)
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.record_list import RECORD_ROLE, RecordList
-from ui.teleconsultations.model import STATUS_COLORS, participants_text, status_label
+from ui.teleconsultations.model import (
+    PAYMENT_COLORS,
+    STATUS_COLORS,
+    participants_text,
+    payment_text,
+    status_label,
+)
+
+NAMES_MIN_WIDTH = 200  # below, the payment pill says it short
 
 
 class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
@@ -60,12 +76,22 @@ class TeleconsultationDelegate(CardDelegate[Teleconsultation]):
         hours = french_hours(tc.start, tc.end)
         line2 = f"{hours} · {about}" if about else hours
         paint_line(painter, QRect(left, top + 22, full, 18), line2, fonts.small, TEXT)
-        # Line 3: who takes part
+        # Line 3: who takes part, and the payment at its end
+        third = full
+        paid = payment_text(tc)
+        if paid and tc.payment_status is not None:
+            if full - pill_width(paid, fonts.small) < NAMES_MIN_WIDTH:
+                paid = payment_text(tc, short=True)  # the names keep some room
+            colors = PAYMENT_COLORS[tc.payment_status]
+            pay = paint_pill(
+                painter, rect.right() - 16, top + 40, paid, colors, fonts.small, height=18
+            )
+            third = max(40, pay.left() - 8 - left)
         who = participants_text(tc, self.me)
         if who:
             text = QCoreApplication.translate("Teleconsultations", "Participants : {names}")
             line3 = text.format(names=who)
-            paint_line(painter, QRect(left, top + 40, full, 18), line3, fonts.small, MUTED)
+            paint_line(painter, QRect(left, top + 40, third, 18), line3, fonts.small, MUTED)
 
     def _paint_date(
         self, painter: QPainter, rect: QRect, tc: Teleconsultation, fonts: CardFonts

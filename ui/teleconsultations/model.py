@@ -1,14 +1,15 @@
 """What the teleconsultations page says about one: its status (words and colours keyed by
-`TeleconsultationStatus`), who takes part, the text screen readers read and the tooltip; and the
-list model that holds them (short, kept whole)."""
+`TeleconsultationStatus`), the online payment asked of the patient (« payé » / « en attente », with
+the amount), who takes part, the text screen readers read and the tooltip; and the list model
+that holds them (short, kept whole)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 from app.dates import french_day, french_hours
-from app.regional.records import Teleconsultation, TeleconsultationStatus
-from ui.palette import PILL_CANCELLED, PILL_GOOD, PILL_OVER
+from app.regional.records import PaymentStatus, Teleconsultation, TeleconsultationStatus
+from ui.palette import PILL_CANCELLED, PILL_GOOD, PILL_OVER, PILL_WAITING
 from ui.record_list import RecordList
 
 STATUS_LABELS = {
@@ -21,6 +22,19 @@ STATUS_COLORS = {  # (background, text)
     TeleconsultationStatus.DONE: PILL_OVER,
     TeleconsultationStatus.CANCELLED: PILL_CANCELLED,
 }
+
+
+PAYMENT_LABELS = {
+    PaymentStatus.PAID: QT_TRANSLATE_NOOP("Teleconsultations", "Paiement : payé ({amount})"),
+    PaymentStatus.PENDING: QT_TRANSLATE_NOOP(
+        "Teleconsultations", "Paiement : en attente ({amount})"
+    ),
+}
+PAYMENT_SHORT = {  # in a narrow card
+    PaymentStatus.PAID: QT_TRANSLATE_NOOP("Teleconsultations", "Payé ({amount})"),
+    PaymentStatus.PENDING: QT_TRANSLATE_NOOP("Teleconsultations", "En attente ({amount})"),
+}
+PAYMENT_COLORS = {PaymentStatus.PAID: PILL_GOOD, PaymentStatus.PENDING: PILL_WAITING}
 
 
 def status_label(status: TeleconsultationStatus) -> str:
@@ -36,12 +50,37 @@ def participants_text(tc: Teleconsultation, me: str | None = None) -> str:
     return ", ".join(n for n in names if n)
 
 
+def euros(amount: float) -> str:
+    """25,00 € (a no-break space before the sign, as French writes it)."""
+    return f"{amount:.2f}".replace(".", ",") + "\u00a0€"
+
+
+def payment_text(tc: Teleconsultation, short: bool = False) -> str:
+    """The payment asked: « Paiement : payé (25,00 €) » or « … en attente … » (« Payé (25,00 €) »
+    when `short`); "" when none was asked."""
+    if tc.payment_status is None or tc.online_payment is None:
+        return ""
+    labels = PAYMENT_SHORT if short else PAYMENT_LABELS
+    template = QCoreApplication.translate("Teleconsultations", str(labels[tc.payment_status]))
+    return template.format(amount=euros(tc.online_payment.amount))
+
+
 def teleconsultation_text(tc: Teleconsultation) -> str:
-    return f"{french_day(tc.start)} {french_hours(tc.start, tc.end)} {tc.patient.name}"
+    parts = [
+        french_day(tc.start),
+        french_hours(tc.start, tc.end),
+        tc.patient.name,
+        payment_text(tc),
+    ]
+    return " ".join(p for p in parts if p)
 
 
 def teleconsultation_tooltip(tc: Teleconsultation) -> str:
-    lines = [f"{french_day(tc.start)}, {french_hours(tc.start, tc.end)}", tc.motive]
+    lines = [
+        f"{french_day(tc.start)}, {french_hours(tc.start, tc.end)}",
+        tc.motive,
+        payment_text(tc),
+    ]
     if tc.cancel_reason:
         lines.append(
             QCoreApplication.translate("Teleconsultations", "Motif d'annulation : {reason}").format(
@@ -56,9 +95,14 @@ def teleconsultation_model(parent: QObject) -> RecordList[Teleconsultation]:
 
 
 __all__ = [
+    "PAYMENT_COLORS",
+    "PAYMENT_LABELS",
+    "PAYMENT_SHORT",
     "STATUS_COLORS",
     "STATUS_LABELS",
+    "euros",
     "participants_text",
+    "payment_text",
     "status_label",
     "teleconsultation_model",
     "teleconsultation_text",

@@ -5,14 +5,18 @@ are invited (e-mail and/or SMS), the other participants, the motive.
 
 The checks of the core (`plan_problems`) say next to each field what is missing while the form is
 filled in, and « Planifier » stays disabled until nothing is. My other teleconsultations at that
-time, taken from the list the page already has, show as a warning that does not block. The server
-decides last (delegation, contacts): its refusal is shown in French and the form stays open with
-everything typed."""
+time, taken from the list the page already has, show as a warning; the server decides last
+(delegation, contacts, another teleconsultation of the teleconsultant at that time): its refusal
+is shown in French and the form stays open with everything typed.
+
+« Modifier » opens the same form on a planned teleconsultation (edit_form.py): it overrides the
+hooks `prepare`, `problems`, `lead_address`, `submit` and `sent`."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
@@ -34,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.about import window_title
 from app.dates import clock, french_day
+from app.messages import Message
 from app.regional.records import (
     Channel,
     Delegate,
@@ -71,7 +76,7 @@ class PlanDialog(QDialog):
         self.sending = tasks.Running(self)
         self.delegators_task: asyncio.Future[Any] | None = None
 
-        title = PlainLabel(self.tr("Planifier une téléconsultation"))
+        self.title_label = title = PlainLabel(self.tr("Planifier une téléconsultation"))
         title.setObjectName("dialogTitle")
         self.teleconsultant_combo = QComboBox()
         self.teleconsultant_combo.setObjectName("teleconsultantCombo")
@@ -191,8 +196,31 @@ class PlanDialog(QDialog):
             check.toggled.connect(lambda _on: self._touched())
         self.patient_box.changed.connect(self._touched)
         self.participants_box.changed.connect(self._update)
-        self.load_delegators()
+        self.prepare()
         self._update()
+
+    # Hooks (edit_form.py changes them) ------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Before the first check: the professionals I may plan for."""
+        self.load_delegators()
+
+    def problems(self, plan: TeleconsultationPlan) -> dict[PlanField, Message]:
+        return plan_problems(plan, dt.datetime.now(dt.UTC))
+
+    def lead_address(self) -> str:
+        """The teleconsultant's address, for the conflicts."""
+        lead = self.teleconsultant()
+        return lead.mssante_address if lead else self.me
+
+    def submit(self, plan: TeleconsultationPlan) -> Coroutine[Any, Any, Teleconsultation]:
+        return self.session.teleconsultations.plan(plan)
+
+    def sent(self, tc: Teleconsultation) -> None:
+        self.planned.emit(tc)
+
+    def busy_text(self) -> str:
+        return self.tr("Planification…")
 
     # The teleconsultant ---------------------------------------------------------------------------
 
@@ -256,7 +284,7 @@ class PlanDialog(QDialog):
     def _update(self) -> None:
         self.amount_spin.setEnabled(self.payment_check.isChecked())
         plan = self.plan()
-        problems = plan_problems(plan, dt.datetime.now(dt.UTC))
+        problems = self.problems(plan)
         shown = problems if self.touched else {PlanField.START: problems.get(PlanField.START)}
         box = self.patient_box
         for field, label in (
@@ -274,10 +302,9 @@ class PlanDialog(QDialog):
         self.plan_button.setToolTip(plain_tooltip(i18n.core_text(first) if first else ""))
 
     def _show_conflicts(self, plan: TeleconsultationPlan) -> None:
-        lead = self.teleconsultant()
         start = plan.start.replace(tzinfo=PARIS)
         end = start + dt.timedelta(minutes=plan.duration_minutes or 0)
-        found = conflicts(self.items, start, end, lead.mssante_address if lead else self.me)
+        found = conflicts(self.items, start, end, self.lead_address())
         if not found:
             say(self.conflict_label, "")
             return
@@ -294,11 +321,12 @@ class PlanDialog(QDialog):
 
     def send(self) -> asyncio.Future[Any] | None:
         plan = self.plan()
-        if plan_problems(plan, dt.datetime.now(dt.UTC)):
+        if self.problems(plan):
             return None
+        job = self.submit(plan)
 
         def done(tc: Teleconsultation) -> None:
-            self.planned.emit(tc)
+            self.sent(tc)
             self.accept()
 
         def failed(message: str) -> None:
@@ -306,9 +334,9 @@ class PlanDialog(QDialog):
             theme.restyle(self.error_label, error=True)
             self._update()
 
-        self.error_label.setText(self.tr("Planification…"))
+        self.error_label.setText(self.busy_text())
         theme.restyle(self.error_label, error=False)
-        future = self.sending.change(self.session.teleconsultations.plan(plan), done, failed)
+        future = self.sending.change(job, done, failed)
         self._update()
         return future
 

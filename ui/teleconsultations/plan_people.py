@@ -6,7 +6,9 @@ e-mail or a mobile).
 
 The patient's contact details come prefilled from the directory when it gives them (only to those
 who follow the patient) and stay editable; each field says next to it, in French, what is wrong
-with it. Names and addresses from the directory are shown as plain text."""
+with it. Names and addresses from the directory are shown as plain text. When a planned
+teleconsultation is edited, its patient is fixed (`PatientBox.fix`: only the contacts change) and
+its participants are listed first (`ParticipantsBox.show_existing`)."""
 
 from __future__ import annotations
 
@@ -28,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.message.draft import ChosenPatient
 from app.records import Correspondent
-from app.regional.records import ParticipantInput, Patient
-from app.regional.teleconsultations import participant_problem
+from app.regional.records import Participant, ParticipantInput, Patient
+from app.regional.teleconsultations import participant_input, participant_problem
 from app.session import AccountSession
 from app.text import strip_bidi
 from ui import i18n, tasks, theme
@@ -62,6 +64,7 @@ class PatientBox(QWidget):
         super().__init__(parent)
         self.session = session
         self.chosen: ChosenPatient | None = None
+        self.fixed: Participant | None = None  # the patient of a teleconsultation being edited
         self.patient_dialog: PatientDialog | None = None
         self.contacts_task: asyncio.Future[Any] | None = None
         self.chosen_label = PlainLabel()
@@ -149,10 +152,25 @@ class PatientBox(QWidget):
         self.name_edit.setVisible(chosen is None)
         self.changed.emit()
 
+    def fix(self, patient: Participant) -> None:
+        """The patient of a planned teleconsultation: shown, not changed; the contacts stay
+        editable."""
+        self.fixed = patient
+        self.chosen_label.setText(strip_bidi(patient.name))
+        self.chosen_label.show()
+        for widget in (self.name_edit, self.choose_button, self.forget_button):
+            widget.hide()
+        self.email_edit.setText(strip_bidi(patient.email or ""))
+        self.mobile_edit.setText(strip_bidi(patient.mobile or ""))
+
     def patient_id(self) -> str | None:
+        if self.fixed is not None:
+            return self.fixed.patient_id
         return self.chosen.id if self.chosen else None
 
     def name(self) -> str | None:
+        if self.fixed is not None:
+            return self.fixed.name
         return None if self.chosen else self.name_edit.text().strip() or None
 
 
@@ -232,6 +250,14 @@ class ParticipantsBox(QWidget):
                 ),
                 f"{name} — {strip_bidi(person.mailbox)}" if person.mailbox else name,
             )
+
+    def show_existing(self, people: list[Participant]) -> None:
+        """The participants already invited (editing): sent back as they are, they keep their
+        join link."""
+        for person in people:
+            contact = " · ".join(strip_bidi(c) for c in (person.email, person.mobile) if c)
+            name = strip_bidi(person.name)
+            self._add(participant_input(person), f"{name} — {contact}" if contact else name)
 
     def add_typed(self) -> bool:
         """The free-text participant, once named with a way to invite them."""

@@ -1,10 +1,12 @@
 """Téléconsultations: the ones to come and the past ones, each with its date, patient,
 participants and status; "Rejoindre" opens the video link in the system browser and the patient's
 link can be copied to be sent again. « Planifier une téléconsultation » opens the planning form
-(plan_form.py), given the list shown here for its conflict warning; « Annuler la téléconsultation »
-asks (cancel_dialog.py) and is offered only where the server says I may manage it (`can_manage`:
-the teleconsultant, or who planned it while the delegation holds). The list is read again after
-either.
+(plan_form.py), given the list shown here for its conflict warning; « Modifier » opens it filled
+in with the selected one (edit_form.py); « Annuler la téléconsultation » asks (cancel_dialog.py).
+Both are offered only on one still to come where the server says I may manage it (`can_manage`:
+the teleconsultant, or who planned it while the delegation holds), also from the row's context
+menu. The list is read again after each change, and shows the payment asked of the patient
+(« payé » / « en attente »).
 
 The page reads through `session.teleconsultations`, which owns the offline rule and says when the
 list is old enough to read again when the page shows; the rows are painted by `delegate.py`, and
@@ -17,7 +19,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.regional.records import Teleconsultation, TeleconsultationStatus
@@ -25,9 +28,10 @@ from app.regional.teleconsultations import split_by_time
 from app.session import AccountSession
 from ui import browser, tasks, theme
 from ui.cards import list_card
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_tooltip
 from ui.teleconsultations.cancel_dialog import CancelDialog
 from ui.teleconsultations.delegate import TeleconsultationList
+from ui.teleconsultations.edit_form import EditDialog
 from ui.teleconsultations.model import teleconsultation_model
 from ui.teleconsultations.plan_form import PlanDialog
 
@@ -54,6 +58,7 @@ class TeleconsultationsView(QWidget):
         self.items: list[Teleconsultation] = []  # as last read
         self.me = ""  # my address
         self.plan_dialog: PlanDialog | None = None
+        self.edit_dialog: EditDialog | None = None
         self.cancel_dialog: CancelDialog | None = None
 
         title = PlainLabel(self.tr("Téléconsultations"))
@@ -93,6 +98,7 @@ class TeleconsultationsView(QWidget):
         self.copy_link_button = QPushButton(
             theme.icon("link"), self.tr("Copier le lien du patient")
         )
+        self.edit_button = QPushButton(theme.icon("pen"), self.tr("Modifier"))
         self.cancel_button = QPushButton(
             theme.icon("remove"), self.tr("Annuler la téléconsultation")
         )
@@ -101,6 +107,7 @@ class TeleconsultationsView(QWidget):
         actions = QHBoxLayout()
         actions.setSpacing(8)
         actions.addWidget(self.feedback_label, 1)
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.copy_link_button)
         actions.addWidget(self.join_button)
@@ -115,7 +122,19 @@ class TeleconsultationsView(QWidget):
 
         self.refresh_button.clicked.connect(self.refresh)
         self.plan_button.clicked.connect(lambda _checked=False: self.open_plan())
+        self.edit_button.clicked.connect(lambda _checked=False: self.open_edit())
         self.cancel_button.clicked.connect(lambda _checked=False: self.ask_cancel())
+        # The same actions on a row's context menu (a right click selects the row first).
+        self.row_actions: list[tuple[QAction, QPushButton]] = []
+        for button, run in (
+            (self.join_button, self.join),
+            (self.edit_button, self.open_edit),
+            (self.cancel_button, self.ask_cancel),
+            (self.copy_link_button, self.copy_patient_link),
+        ):
+            action = QAction(button.icon(), button.text(), self)
+            action.triggered.connect(lambda _checked=False, run=run: run())
+            self.row_actions.append((action, button))
         self.join_button.clicked.connect(self.join)
         self.copy_link_button.clicked.connect(self.copy_patient_link)
         for lst in (self.upcoming_list, self.past_list):
@@ -123,6 +142,8 @@ class TeleconsultationsView(QWidget):
                 lambda *_a, lst=lst: self._selection_moved(lst)
             )
             lst.doubleClicked.connect(lambda _index: self.join())
+            lst.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            lst.addActions([action for action, _button in self.row_actions])
         self._update_actions()
         self.refresh()
 
@@ -208,17 +229,31 @@ class TeleconsultationsView(QWidget):
         can_join = planned and tc is not None and bool(tc.join_url)
         self.join_button.setEnabled(can_join)
         self.copy_link_button.setEnabled(planned and tc is not None and bool(tc.patient.join_url))
-        can_cancel = planned and tc is not None and tc.can_manage
-        self.cancel_button.setEnabled(can_cancel)
-        self.cancel_button.setToolTip(
-            ""
-            if can_cancel or tc is None
-            else self.tr(
-                "Seuls le téléconsultant et la personne qui l'a planifiée peuvent l'annuler."
+        can_manage = planned and tc is not None and tc.can_manage
+        for button, why in (
+            (
+                self.edit_button,
+                self.tr(
+                    "Seuls le téléconsultant et la personne qui l'a planifiée peuvent la modifier."
+                ),
+            ),
+            (
+                self.cancel_button,
+                self.tr(
+                    "Seuls le téléconsultant et la personne qui l'a planifiée peuvent l'annuler."
+                ),
+            ),
+        ):
+            button.setEnabled(can_manage)
+            button.setToolTip(
+                plain_tooltip(
+                    ""
+                    if can_manage or tc is None
+                    else why
+                    if planned
+                    else self.tr("Cette téléconsultation est terminée ou annulée.")
+                )
             )
-            if planned
-            else self.tr("Cette téléconsultation est terminée ou annulée.")
-        )
         if tc is not None and not can_join:
             self.join_button.setToolTip(
                 self.tr("Cette téléconsultation est terminée ou annulée.")
@@ -227,6 +262,8 @@ class TeleconsultationsView(QWidget):
             )
         else:
             self.join_button.setToolTip(self.tr("Ouvre la visio dans votre navigateur."))
+        for action, button in self.row_actions:
+            action.setEnabled(button.isEnabled())
 
     def join(self) -> bool:
         """Opens my link of the selected teleconsultation in the system browser."""
@@ -256,6 +293,23 @@ class TeleconsultationsView(QWidget):
     def _planned(self, tc: Teleconsultation) -> None:
         self._selected = tc
         self._flash(self.tr("Téléconsultation planifiée : les invitations sont envoyées."))
+        self.refresh()
+
+    def open_edit(self) -> EditDialog | None:
+        """The planning form filled in with the selected one; once saved, the list is read
+        again and shows the change."""
+        tc = self._selected
+        if tc is None or tc.status is not TeleconsultationStatus.PLANNED or not tc.can_manage:
+            return None
+        dialog = EditDialog(self.session, tc, self.items, self.me, self)
+        dialog.edited.connect(self._edited)
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _edited(self, tc: Teleconsultation) -> None:
+        self._selected = tc
+        self._flash(self.tr("Téléconsultation modifiée : les participants sont prévenus."))
         self.refresh()
 
     def ask_cancel(self) -> CancelDialog | None:
