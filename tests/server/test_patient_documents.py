@@ -19,16 +19,9 @@ import pypdfium2 as pdfium
 from app.message.xdm import parse_xdm
 from server.regional.report import REGIONAL_PATIENT_OID
 from server.testing import ServerThread
-from tests.server.conftest import ALICE, BOB, get_token
+from tests.server.conftest import ALICE, BOB, CAROL, get_token
 from tests.server.jmap_support import Jmap
-from tests.server.test_regional import (
-    CAROL,
-    assert_error,
-    declare_expert,
-    make_ins,
-    new_patient,
-    trio,  # noqa: F401  (the fixture)
-)
+from tests.server.test_regional import assert_error, declare_expert, make_ins, new_patient
 
 INS = make_ins("2800469123046")
 TEST_OID = "1.2.250.1.213.1.4.10"
@@ -92,7 +85,7 @@ def download(mail: Jmap, part: dict[str, Any]) -> bytes:
     return r.content
 
 
-def test_the_report_is_a_pdf_with_its_xdm_in_the_conversation(trio: Any) -> None:  # noqa: F811
+def test_the_report_is_a_pdf_with_its_xdm_in_the_conversation(trio: Any) -> None:
     server, alice, bob, _ = trio
     closed_teleexpertise(alice, bob, ins=INS, insOid=TEST_OID)
     mail, pdf, package = report_attachments(server)
@@ -136,7 +129,7 @@ def test_the_report_is_a_pdf_with_its_xdm_in_the_conversation(trio: Any) -> None
     assert entry.title == "Compte rendu de téléexpertise"
 
 
-def test_a_patient_without_ins_is_named_by_the_regional_directory(trio: Any) -> None:  # noqa: F811
+def test_a_patient_without_ins_is_named_by_the_regional_directory(trio: Any) -> None:
     server, alice, bob, _ = trio
     patient, _ = closed_teleexpertise(alice, bob, given="Jules", family="Noël", sex="male")
     mail, _, package = report_attachments(server)
@@ -152,7 +145,7 @@ def test_a_patient_without_ins_is_named_by_the_regional_directory(trio: Any) -> 
     assert [d["typeCode"] for d in listed] == ["85208-7"]
 
 
-def test_the_report_is_filed_for_those_who_need_to_know(trio: Any) -> None:  # noqa: F811
+def test_the_report_is_filed_for_those_who_need_to_know(trio: Any) -> None:
     server, alice, bob, carol = trio
     patient, te = closed_teleexpertise(alice, bob, ins=INS, insOid=TEST_OID)
     pid = patient["id"]
@@ -199,7 +192,7 @@ def test_the_report_is_filed_for_those_who_need_to_know(trio: Any) -> None:  # n
     assert all(name != CAROL.name for name, _ in actions)
 
 
-def test_the_portals_patient_file_lists_the_documents_to_download(trio: Any) -> None:  # noqa: F811
+def test_the_portals_patient_file_lists_the_documents_to_download(trio: Any) -> None:
     server, alice, bob, _ = trio
     patient, _ = closed_teleexpertise(alice, bob, ins=INS, insOid=TEST_OID)
     page_url = f"{server.base_url}/portal/mespatients/patients/{INS}"
@@ -225,7 +218,7 @@ def test_the_portals_patient_file_lists_the_documents_to_download(trio: Any) -> 
     assert (journal[0]["actor"]["name"], journal[0]["action"]) == (ALICE.name, "document")
 
 
-def test_a_record_without_documents_says_so_on_the_portal(trio: Any) -> None:  # noqa: F811
+def test_a_record_without_documents_says_so_on_the_portal(trio: Any) -> None:
     server, alice, _, _ = trio
     new_patient(alice, ins=INS, insOid=TEST_OID)
     page = httpx.get(

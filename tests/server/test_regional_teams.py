@@ -12,9 +12,7 @@ from server.directory.records import PractitionerRecord
 from server.testing import ServerThread
 from server.urls import DIRECTORY_PATH
 from tests.server.conftest import ALICE, BOB, ServerFactory, get_token
-from tests.server.test_regional import CAROL, assert_error, trio
-
-__all__ = ["trio"]
+from tests.server.test_regional import CAROL, assert_error
 
 ZOE = "zoe.roux@hopital-demo.mssante.fr"  # in the directory, without an account here
 

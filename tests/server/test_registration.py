@@ -20,7 +20,7 @@ from server.directory.records import OrganizationRecord, PractitionerRecord, Rol
 from server.registration import ACTIVATION_LIFETIME
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, ServerFactory, get_token
-from tests.server.test_teleconsultation_invitations import smtp  # noqa: F401 (a fixture)
+from tests.server.smtp_support import SmtpServer, smtp_fixture  # noqa: F401 (the `smtp` fixture)
 
 RPPS = "10101010101"
 PRACTITIONER = "pra-registration-1"
@@ -76,8 +76,8 @@ def in_directory(server: ServerThread, email_address: str = "z.noel@ch-vienne.ms
 
 
 @pytest.fixture
-def relayed(server_factory: ServerFactory, smtp: Any) -> tuple[ServerThread, Any]:  # noqa: F811
-    server = server_factory(smtp_relay=f"127.0.0.1:{smtp.server_address[1]}")
+def relayed(server_factory: ServerFactory, smtp: SmtpServer) -> tuple[ServerThread, SmtpServer]:
+    server = server_factory(smtp_relay=smtp.relay)
     in_directory(server)
     return server, smtp
 
@@ -134,7 +134,8 @@ def test_the_account_waits_for_the_link_sent_to_the_email_given_then_is_in_the_d
     assert "zoe.perso@example.org" in shown_text(created)
     assert "zoe.noel-d-arc@sisra-demo.mssante.fr" in shown_text(created)  # the directory's spelling
     # The activation mail went to the address given, through the outbound path.
-    [(recipients, message)] = relay.received
+    [sent] = relay.received
+    recipients, message = sent.recipients, sent.data
     assert recipients == ["zoe.perso@example.org"]
     link = link_in(message)
     # Before the link: the password is right, and the login is refused with its own sentence.
@@ -192,7 +193,7 @@ def test_an_unknown_rpps_names_that_do_not_match_and_duplicates_are_refused_keep
         httpx.post(server.base_url + "/portal/inscription", data={"login": "x"}).status_code == 422
     )
     assert post(server).status_code == 201
-    httpx.post(link_in(relay.received[-1][1]))
+    httpx.post(link_in(relay.received[-1].data))
     duplicate = post(server, login="zoe.noel2")
     assert duplicate.status_code == 409
     assert "existe déjà pour ce numéro RPPS" in shown_text(duplicate)
@@ -205,7 +206,7 @@ def test_an_expired_link_activates_nothing_and_registering_again_sends_a_new_one
     clock = server.sandbox.registration.clock
     clock.fixed = 1_800_000_000
     assert post(server).status_code == 201
-    first = link_in(relay.received[-1][1])
+    first = link_in(relay.received[-1].data)
     clock.fixed += ACTIVATION_LIFETIME - 1
     assert httpx.get(first).status_code == 200  # still valid, one second before the end
     clock.fixed += 1
@@ -217,7 +218,7 @@ def test_an_expired_link_activates_nothing_and_registering_again_sends_a_new_one
     again = post(server, email="quelqu.un@autre.example", login="autre.login")
     assert again.status_code == 200
     assert "z•••@example.org" in shown_text(again)
-    recipients, message = relay.received[-1]
+    recipients, message = relay.received[-1].recipients, relay.received[-1].data
     assert recipients == ["zoe.perso@example.org"]
     assert httpx.post(link_in(message)).status_code == 200
     assert login(server).status_code == 200
