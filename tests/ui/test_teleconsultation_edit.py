@@ -24,9 +24,15 @@ from app.regional.teleconsultations import PARIS
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
-from tests.ui import page_helpers
 from tests.ui.conftest import run_sync
-from tests.ui.test_teleconsultation_plan import in_days, open_form, plan_and_wait, select, set_start
+from tests.ui.test_teleconsultation_plan import (
+    in_days,
+    make_view_fixture,  # noqa: F401 (the `make_view` fixture)
+    open_form,
+    plan_and_wait,
+    select,
+    set_start,
+)
 from ui import tasks
 from ui.teleconsultations.edit_form import EditDialog
 from ui.teleconsultations.plan_form import PlanDialog
@@ -36,15 +42,6 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 WAIT = 20_000
 NURSE_LOGIN = "thomas.roux"
-
-
-@pytest.fixture
-def make_view(qtbot: QtBot) -> Callable[[AccountSession], TeleconsultationsView]:
-    def make(session: AccountSession) -> TeleconsultationsView:
-        view = TeleconsultationsView(session)
-        return page_helpers.shown(qtbot, view, "directory.qss", (1040, 720))
-
-    return make
 
 
 @pytest.fixture

@@ -37,8 +37,8 @@ SECRETARY_LOGIN = "sandrine.morel"
 NURSE_LOGIN = "thomas.roux"
 
 
-@pytest.fixture
-def make_view(qtbot: QtBot) -> Callable[[AccountSession], TeleconsultationsView]:
+@pytest.fixture(name="make_view")
+def make_view_fixture(qtbot: QtBot) -> Callable[[AccountSession], TeleconsultationsView]:
     def make(session: AccountSession) -> TeleconsultationsView:
         view = TeleconsultationsView(session)
         return page_helpers.shown(qtbot, view, "directory.qss", (1040, 720))
