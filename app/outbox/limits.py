@@ -76,14 +76,25 @@ def attachments_limit(document: object, account_id: str) -> int | None:
 async def fetch_limits(jmap: JmapClient) -> SendLimits:
     """The limits of the current Session; NetworkError (ServerUnreachable) when it cannot be had."""
     session = await jmap.session()
-    limit: int | None = None
+    document = await session_document(jmap)
+    limit = attachments_limit(document, session.account_id)
+    if document is None:
+        log.info("session limits unavailable: attachments total not checked")
+    return SendLimits(session.limits.max_size_upload, limit)
+
+
+async def session_document(jmap: JmapClient) -> object | None:
+    """The Session document itself, for what the parsed Session leaves out (the account's own
+    capabilities); None when it cannot be had (never an exception but ServerUnreachable)."""
+    session = await jmap.session()
     try:
         response = await jmap.http.get(session.url)  # where the checked Session was found
         if response.status_code == 200:
-            limit = attachments_limit(response.json(), session.account_id)
+            document: object = response.json()
+            return document
     except (httpx.HTTPError, ValueError) as e:
-        log.info("session limits unavailable (%s): attachments total not checked", type(e).__name__)
-    return SendLimits(session.limits.max_size_upload, limit)
+        log.info("session document unavailable (%s)", type(e).__name__)
+    return None
 
 
 def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLimits) -> None:

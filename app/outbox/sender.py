@@ -43,6 +43,7 @@ from app.message.compose import (
 )
 from app.message.patient import PatientIdentity
 from app.messages import Message
+from app.outbox.conventions import fetch_sender_facts, nil_of
 from app.outbox.limits import (
     SendLimits,
     check_sizes,
@@ -97,6 +98,7 @@ class Outbox:
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
         await self.check_size(msg)
+        msg = await self._with_author(msg)
         outbox_id = uuid.uuid4().hex
         hold_until = _now_ms() + int(hold_s * 1000) if hold_s > 0 else None
         await asyncio.to_thread(self._store_contents, outbox_id, msg, hold_until)
@@ -121,6 +123,18 @@ class Outbox:
             msg.needs_xdm,
             limits,
         )
+
+    async def _with_author(self, msg: OutgoingMessage) -> OutgoingMessage:
+        """`msg` with the sender's RPPS, for the author of its CDA documents (written when it is
+        queued); offline it goes without (the CDA says the author's identifier is unknown)."""
+        if msg.author_rpps is not None or not msg.needs_xdm or self._jmap is None:
+            return msg
+        try:
+            rpps = (await fetch_sender_facts(self.jmap)).rpps
+        except ServerUnreachable:
+            log.info("server unreachable: CDA author written without RPPS")
+            return msg
+        return dataclasses.replace(msg, author_rpps=rpps)
 
     async def _send_limits(self) -> SendLimits:
         session = await self.jmap.session()
@@ -277,6 +291,7 @@ class Outbox:
                 blob_ids,
                 payload["xdm"]["blob_id"] if payload.get("xdm") else None,
                 mailboxes["drafts"],
+                nil_of(await self.jmap.session()),
             )
             answer = await self.jmap.call_one("Email/set", {"create": {"m": create}})
             created = answer.get("created")
@@ -441,6 +456,8 @@ def _payload(
         "xdm": {"key": "out:" + uuid.uuid4().hex + ":xdm", "mime_type": "application/zip"}
         if with_xdm
         else None,
+        "author_rpps": msg.author_rpps,
+        "patient_cannot_reply": msg.patient_cannot_reply,
     }
 
 
@@ -467,6 +484,8 @@ def _message(payload: dict[str, Any], message_id: str) -> OutgoingMessage:
         in_reply_to=payload.get("in_reply_to", []),
         references=payload.get("references", []),
         message_id=message_id,
+        author_rpps=payload.get("author_rpps"),
+        patient_cannot_reply=bool(payload.get("patient_cannot_reply")),
     )
 
 
