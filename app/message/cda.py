@@ -113,7 +113,7 @@ def base64_size(size: int) -> int:
     return 4 * (-(-size // 3)) + lines
 
 
-def cda_chunks(header: str, chunks: Callable[[], Iterable[bytes]]) -> Callable[[], Iterator[bytes]]:
+def cda_chunks(header: str, chunks: Callable[[], Iterable[bytes]]) -> Callable[[], Iterable[bytes]]:
     """The CDA's bytes, in pieces: the header, the document in base64 as it streams, the end."""
 
     def read() -> Iterator[bytes]:
