@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.message import doctypes
 from app.message.patient import PatientIdentity, normalize_ins
-from app.text import fold
 
 NIL_HEADER = "X-MSS-NIL"
 CODECDA_HEADER = "X-MSS-CODECDA"
@@ -120,7 +120,8 @@ def shown_subject(subject: str) -> str:
 
 def _name_piece(text: str) -> str:
     """A piece of a file name: accents dropped, anything but letters and digits as one hyphen."""
-    return _NAME_UNSAFE.sub("-", fold(text).replace("'", " ")).strip("-")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NAME_UNSAFE.sub("-", plain).strip("-")
 
 
 def pdf_name(day: dt.date, type_code: str | None, patient: PatientIdentity) -> str:
