@@ -58,6 +58,17 @@ def _message(
     )
 
 
+def _cda(archive: zipfile.ZipFile) -> ET.Element:
+    """The first document of the package, a CDA we wrote ourselves."""
+    return ET.fromstring(archive.read("IHE_XDM/SUBSET01/DOC0001.XML"))  # noqa: S314 (ours)
+
+
+def _attrs(root: ET.Element, path: str, *names: str) -> tuple[str | None, ...]:
+    node = root.find(path, V3)
+    assert node is not None, path
+    return tuple(node.get(name) for name in names)
+
+
 def _headers(create: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in create.items() if k.startswith("header:")}
 
@@ -118,32 +129,22 @@ def test_the_cda_of_a_pdf_has_the_n1_header_and_the_pdf_as_its_non_xml_body(
     names = archive.namelist()
     assert "IHE_XDM/SUBSET01/DOC0001.XML" in names  # the PDF, as a CDA
     assert "IHE_XDM/SUBSET01/DOC0002.DOCX" in names  # not a nonXMLBody type: as it is
-    root = ET.fromstring(archive.read("IHE_XDM/SUBSET01/DOC0001.XML"))
+    root = _cda(archive)
     assert root.tag == "{urn:hl7-org:v3}ClinicalDocument"
-    code = root.find("v3:code", V3)
-    assert code is not None
-    assert (code.get("code"), code.get("codeSystem")) == ("11488-4", "2.16.840.1.113883.6.1")
-    effective = root.find("v3:effectiveTime", V3)
-    assert effective is not None and effective.get("value") == "20261207093000+0000"
-    confidentiality = root.find("v3:confidentialityCode", V3)
-    assert confidentiality is not None and confidentiality.get("code") == "N"
-    role = root.find("v3:recordTarget/v3:patientRole", V3)
-    assert role is not None
-    pid = role.find("v3:id", V3)
-    assert pid is not None
-    assert (pid.get("root"), pid.get("extension")) == (INS_NIR_OID, "248017512345626")
-    person = role.find("v3:patient", V3)
-    assert person is not None
-    family = person.find("v3:name/v3:family", V3)
-    assert family is not None and (family.text, family.get("qualifier")) == ("DUPONT", "BR")
-    assert person.findtext("v3:name/v3:given", namespaces=V3) == "Marie"
-    gender = person.find("v3:administrativeGenderCode", V3)
-    assert gender is not None and gender.get("code") == "F"
-    birth = person.find("v3:birthTime", V3)
-    assert birth is not None and birth.get("value") == "19480107"
-    author = root.find("v3:author/v3:assignedAuthor/v3:id", V3)
-    assert author is not None
-    assert (author.get("root"), author.get("extension")) == ("1.2.250.1.71.4.2.1", "810001234567")
+    assert _attrs(root, "v3:code", "code", "codeSystem") == ("11488-4", "2.16.840.1.113883.6.1")
+    assert _attrs(root, "v3:effectiveTime", "value") == ("20261207093000+0000",)
+    assert _attrs(root, "v3:confidentialityCode", "code") == ("N",)
+    role = "v3:recordTarget/v3:patientRole"
+    assert _attrs(root, role + "/v3:id", "root", "extension") == (INS_NIR_OID, "248017512345626")
+    assert root.findtext(role + "/v3:patient/v3:name/v3:family", namespaces=V3) == "DUPONT"
+    assert _attrs(root, role + "/v3:patient/v3:name/v3:family", "qualifier") == ("BR",)
+    assert root.findtext(role + "/v3:patient/v3:name/v3:given", namespaces=V3) == "Marie"
+    assert _attrs(root, role + "/v3:patient/v3:administrativeGenderCode", "code") == ("F",)
+    assert _attrs(root, role + "/v3:patient/v3:birthTime", "value") == ("19480107",)
+    assert _attrs(root, "v3:author/v3:assignedAuthor/v3:id", "root", "extension") == (
+        "1.2.250.1.71.4.2.1",
+        "810001234567",
+    )
     text = root.find("v3:component/v3:nonXMLBody/v3:text", V3)
     assert text is not None
     assert (text.get("mediaType"), text.get("representation")) == ("application/pdf", "B64")
@@ -158,10 +159,12 @@ def test_the_cda_of_a_pdf_has_the_n1_header_and_the_pdf_as_its_non_xml_body(
 
 def test_a_cda_without_a_known_rpps_says_the_author_id_is_unknown(tmp_path: Path) -> None:
     archive = zipfile.ZipFile(io.BytesIO(build_message_xdm(_message(tmp_path, QUALIFIED))))
-    root = ET.fromstring(archive.read("IHE_XDM/SUBSET01/DOC0001.XML"))
-    author = root.find("v3:author/v3:assignedAuthor/v3:id", V3)
-    assert author is not None and author.get("nullFlavor") == "UNK"
-    assert author.get("extension") is None
+    assert _attrs(
+        _cda(archive), "v3:author/v3:assignedAuthor/v3:id", "nullFlavor", "extension"
+    ) == (
+        "UNK",
+        None,
+    )
 
 
 def test_a_patient_message_gets_the_xdm_subject_and_pdf_names(tmp_path: Path) -> None:
