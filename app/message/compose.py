@@ -81,6 +81,17 @@ class OutgoingMessage:
         return mss.mss_headers(nil, self.patient, documents, self.patient_cannot_reply)
 
 
+def check_patient_mailboxes(msg: OutgoingMessage) -> mss.PatientMailboxCheck:
+    """ComposeError, said in French, when a patient mailbox among the recipients cannot take
+    this message: one patient per message, a qualified INS only (DESIGN §2.5)."""
+    recipients = [a.email for a in (*msg.to, *msg.cc, *msg.bcc)]
+    check = mss.check_patient_mailboxes(recipients, msg.patient)
+    refusal = None if check.ok else check.refusal(msg.patient)
+    if refusal is not None:
+        raise ComposeError("patient mailbox rules", refusal)
+    return check
+
+
 def domain_of(email: str) -> str:
     return email.rpartition("@")[2].strip().lower()
 

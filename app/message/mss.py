@@ -15,8 +15,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app import messages
 from app.message import doctypes
 from app.message.patient import PatientIdentity, normalize_ins
+from app.messages import Message
 
 NIL_HEADER = "X-MSS-NIL"
 CODECDA_HEADER = "X-MSS-CODECDA"
@@ -160,6 +162,20 @@ class PatientMailboxCheck:
     @property
     def ok(self) -> bool:
         return not (self.other_patient or self.no_patient or self.not_qualified)
+
+    def refusal(self, patient: PatientIdentity | None) -> Message | None:
+        """What to tell the user when the message cannot go as it is (None: it can)."""
+        if self.no_patient or patient is None:
+            return messages.PATIENT_MAILBOX_NO_PATIENT.fill(address=self.mailboxes[0])
+        ins = normalize_ins(patient.ins or "")
+        if self.other_patient:
+            other = next((m for m in self.mailboxes if mailbox_ins(m) != ins), self.mailboxes[0])
+            return messages.PATIENT_MAILBOX_OTHER_PATIENT.fill(
+                address=other, patient=patient.display()
+            )
+        if self.not_qualified:
+            return messages.PATIENT_MAILBOX_NOT_QUALIFIED.fill(patient=patient.display())
+        return None
 
 
 def check_patient_mailboxes(

@@ -17,6 +17,7 @@ import httpx
 
 from app import logs, messages
 from app.errors import CoreError
+from app.message.mss import PATIENT_MAILBOX_MAX_BYTES
 from app.message.patient import XDM_FILE_NAME
 from app.messages import Message, Number
 from app.remote.jmap import MAIL, JmapClient
@@ -125,6 +126,19 @@ def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLi
             messages.ATTACHMENTS_WITH_XDM_TOO_LARGE.fill(package=XDM_FILE_NAME, **sizes_said)
             if xdm
             else messages.ATTACHMENTS_TOO_LARGE.fill(**sizes_said),
+        )
+
+
+def check_patient_mailbox_size(sizes: list[int], with_xdm: bool) -> None:
+    """MessageTooLarge when a message to a patient's mailbox would be over what Mon espace santé
+    takes (25 Mo, its documents and their IHE_XDM.ZIP together, before encoding)."""
+    total = sum(sizes) + (xdm_estimate(sizes) if with_xdm and sizes else 0)
+    if total > PATIENT_MAILBOX_MAX_BYTES:
+        raise MessageTooLarge(
+            "over the patient mailbox limit",
+            messages.PATIENT_MAILBOX_TOO_LARGE.fill(
+                size=_mb(total), limit=_mb(PATIENT_MAILBOX_MAX_BYTES)
+            ),
         )
 
 

@@ -36,6 +36,7 @@ from app.events import EventBus, OutboxChanged
 from app.message.compose import (
     OutgoingAttachment,
     OutgoingMessage,
+    check_patient_mailboxes,
     domain_of,
     email_create,
     new_message_id,
@@ -46,6 +47,7 @@ from app.messages import Message
 from app.outbox.conventions import fetch_sender_facts, nil_of
 from app.outbox.limits import (
     SendLimits,
+    check_patient_mailbox_size,
     check_sizes,
     fetch_limits,
     too_large_message,
@@ -97,6 +99,7 @@ class Outbox:
         it, so that a restart after the delay sends it at once)."""
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
+        await self.check_patient_mailbox(msg)
         await self.check_size(msg)
         msg = await self._with_author(msg)
         outbox_id = uuid.uuid4().hex
@@ -123,6 +126,14 @@ class Outbox:
             msg.needs_xdm,
             limits,
         )
+
+    async def check_patient_mailbox(self, msg: OutgoingMessage) -> None:
+        """ComposeError or MessageTooLarge when a patient's mailbox cannot take `msg` (its rules
+        need no server: checked offline too)."""
+        if not check_patient_mailboxes(msg).mailboxes or not msg.attachments:
+            return
+        sizes = await asyncio.to_thread(lambda: [a.path.stat().st_size for a in msg.attachments])
+        check_patient_mailbox_size(sizes, msg.needs_xdm)
 
     async def _with_author(self, msg: OutgoingMessage) -> OutgoingMessage:
         """`msg` with the sender's RPPS, for the author of its CDA documents (written when it is
