@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from app import messages
 from app.message import doctypes
-from app.message.patient import PatientIdentity, normalize_ins
+from app.message.patient import PatientIdentity, identity_text, normalize_ins
 from app.messages import Message
 
 NIL_HEADER = "X-MSS-NIL"
@@ -168,13 +168,12 @@ class PatientMailboxCheck:
         if self.no_patient or patient is None:
             return messages.PATIENT_MAILBOX_NO_PATIENT.fill(address=self.mailboxes[0])
         ins = normalize_ins(patient.ins or "")
+        name = identity_text(patient.family, patient.given, None, patient.sex)  # "DUPONT Marie"
         if self.other_patient:
             other = next((m for m in self.mailboxes if mailbox_ins(m) != ins), self.mailboxes[0])
-            return messages.PATIENT_MAILBOX_OTHER_PATIENT.fill(
-                address=other, patient=patient.display()
-            )
+            return messages.PATIENT_MAILBOX_OTHER_PATIENT.fill(address=other, patient=name)
         if self.not_qualified:
-            return messages.PATIENT_MAILBOX_NOT_QUALIFIED.fill(patient=patient.display())
+            return messages.PATIENT_MAILBOX_NOT_QUALIFIED.fill(patient=name)
         return None
 
 

@@ -345,6 +345,6 @@ PATIENT_MAILBOX_TOO_LARGE = Message(
     QT_TRANSLATE_NOOP(
         "core",
         "Un message à la messagerie d'un patient ne peut pas dépasser {limit} Mo : celui-ci en "
-        "ferait {size} avec ses documents. Envoyez-les en plusieurs messages.",
+        "ferait {size} Mo avec ses documents. Envoyez-les en plusieurs messages.",
     )
 )
