@@ -72,6 +72,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="ADDRESS",
         help="envelope sender of relayed mail (default: ne-pas-repondre@ the mail domain)",
     )
+    p.add_argument(
+        "--mss-product-reference",
+        default="",
+        metavar="REF",
+        help="X-MSS-NIL of the clients' messages: the product reference declared to ANS",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -89,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         behind_proxy=args.behind_proxy,
         smtp_relay=args.smtp_relay,
         smtp_sender=args.smtp_sender,
+        mss_product_reference=args.mss_product_reference,
     )
     sandbox = Sandbox(config)
     try:

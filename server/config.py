@@ -61,6 +61,9 @@ class ServerConfig:
     # The envelope sender (MAIL FROM) of what is relayed: where bounces go, an address of the
     # service rather than the professional's (None: `ne-pas-repondre@` the mail domain).
     smtp_sender: str | None = None
+    # Issue 14 §1: the product reference ANS gave this deployment's client (X-MSS-NIL of every
+    # message), in the Session's regional capability; empty: the header is omitted.
+    mss_product_reference: str = ""
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
 

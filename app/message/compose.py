@@ -21,7 +21,7 @@ from typing import Any
 
 from app import messages
 from app.errors import CoreError
-from app.message import doctypes
+from app.message import cda, doctypes, mss
 from app.message.patient import XDM_FILE_NAME, PatientIdentity
 from app.message.xdm import XdmSink, XdmSource, write_xdm
 from app.store.records import Address
@@ -67,11 +67,29 @@ class OutgoingMessage:
     in_reply_to: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     message_id: str = ""  # `<…@domain>`, from new_message_id()
+    author_rpps: str | None = None  # the sender's RPPS, for the CDA documents' author
+    patient_cannot_reply: bool = False  # X-MSS-MES: FIN, for a patient's mailbox
 
     @property
     def needs_xdm(self) -> bool:
         """A message about a patient with documents carries an IHE_XDM.ZIP (DESIGN §2.5)."""
         return self.patient is not None and bool(self.attachments)
+
+    def mss_headers(self, nil: str = "") -> dict[str, str]:
+        """Its X-MSS-* headers (app.message.mss), `nil` being the deployment's reference."""
+        documents = [mss.TypedDocument(a.type_code, a.mime_type) for a in self.attachments]
+        return mss.mss_headers(nil, self.patient, documents, self.patient_cannot_reply)
+
+
+def check_patient_mailboxes(msg: OutgoingMessage) -> mss.PatientMailboxCheck:
+    """ComposeError, said in French, when a patient mailbox among the recipients cannot take
+    this message: one patient per message, a qualified INS only (DESIGN §2.5)."""
+    recipients = [a.email for a in (*msg.to, *msg.cc, *msg.bcc)]
+    check = mss.check_patient_mailboxes(recipients, msg.patient)
+    refusal = None if check.ok else check.refusal(msg.patient)
+    if refusal is not None:
+        raise ComposeError("patient mailbox rules", refusal)
+    return check
 
 
 def domain_of(email: str) -> str:
@@ -115,11 +133,13 @@ def email_create(
     blob_ids: Mapping[str, str],
     xdm_blob_id: str | None,
     drafts_mailbox_id: str,
+    mss_nil: str = "",
 ) -> dict[str, Any]:
     """The Email/set `create` object of `msg` as a draft.
 
     `blob_ids` maps each attachment's `str(path)` to the blobId of its upload; `xdm_blob_id` is the
-    uploaded IHE_XDM.ZIP (see `build_message_xdm`), required when `msg.needs_xdm`.
+    uploaded IHE_XDM.ZIP (see `build_message_xdm`), required when `msg.needs_xdm`; `mss_nil` the
+    product reference the server's Session gives (X-MSS-NIL, omitted when empty).
     """
     if not msg.message_id:
         raise ComposeError("no Message-ID: use new_message_id()")
@@ -135,6 +155,10 @@ def email_create(
         "bodyValues": {"text": {"value": msg.text}},
         "textBody": [{"partId": "text", "type": "text/plain"}],
     }
+    for name, value in msg.mss_headers(mss_nil).items():
+        if "\r" in value or "\n" in value:
+            raise ComposeError("line break in an X-MSS header")
+        create[f"header:{name}:asText"] = value
     if msg.cc:
         create["cc"] = [_address(a) for a in msg.cc]
     if msg.bcc:
@@ -203,27 +227,43 @@ def write_message_xdm(
         contents = [(a.path.stat().st_size, _file_reader(a.path)) for a in msg.attachments]
     if len(contents) != len(msg.attachments):
         raise ComposeError("one content per attachment")
-    documents = [
-        XdmSource(
-            file_name=a.name,
-            mime_type=a.mime_type,
-            type_code=a.type_code or doctypes.OTHER_CODE,
-            type_label=doctypes.label_of(a.type_code),
-            title=Path(a.name).stem or a.name,
-            size=size,
-            chunks=chunks,
-        )
-        for a, (size, chunks) in zip(msg.attachments, contents, strict=True)
-    ]
-    write_xdm(
-        out,
-        msg.patient,
-        documents,
-        msg.from_.name or msg.from_.email,
-        msg.from_.email,
-        created or dt.datetime.now(dt.UTC),
-        title=msg.subject,
+    created = created or dt.datetime.now(dt.UTC)
+    author = msg.from_.name or msg.from_.email
+    documents: list[XdmSource] = []
+    for a, (raw_size, raw_chunks) in zip(msg.attachments, contents, strict=True):
+        title = Path(a.name).stem or a.name
+        code = a.type_code or doctypes.OTHER_CODE
+        if mss.wraps_in_cda(msg.patient, a.type_code, a.mime_type):
+            header = cda.cda_header(
+                msg.patient, code, title, author, msg.author_rpps, created, a.mime_type
+            )
+            file_name, mime_type = f"{title}.xml", cda.CDA_MIME_TYPE
+            size, chunks = cda.cda_size(header, raw_size), cda.cda_chunks(header, raw_chunks)
+        else:
+            file_name, mime_type, size, chunks = a.name, a.mime_type, raw_size, raw_chunks
+        label = doctypes.label_of(a.type_code)
+        documents.append(XdmSource(file_name, mime_type, code, label, title, size, chunks))
+    write_xdm(out, msg.patient, documents, author, msg.from_.email, created, title=msg.subject)
+
+
+def with_conventions(msg: OutgoingMessage, today: dt.date) -> OutgoingMessage:
+    """A message about a patient as MSSanté names it: the subject `XDM/1.0/DDM+…` when the user
+    wrote none, and its PDFs named `<date>_<type>_<NOM>_<prénom>.pdf` (DESIGN §2.5)."""
+    patient = msg.patient
+    if patient is None or not msg.attachments:
+        return msg
+    subject = msg.subject.strip() or mss.default_subject(
+        patient, [a.type_code for a in msg.attachments]
     )
+    pdf = "application/pdf"
+    names = mss.unique_names(
+        [
+            mss.pdf_name(today, a.type_code, patient) if a.mime_type == pdf else a.name
+            for a in msg.attachments
+        ]
+    )
+    attachments = [replace(a, name=n) for a, n in zip(msg.attachments, names, strict=True)]
+    return replace(msg, subject=subject, attachments=attachments)
 
 
 def _file_reader(path: Path) -> Callable[[], Iterator[bytes]]:
@@ -266,11 +306,11 @@ def _dedupe(addresses: list[Address], exclude: set[str]) -> list[Address]:
 
 def reply_subject(subject: str) -> str:
     """ "RE: x" without stacking "RE: RE:" (French clients write "RE :", English "Re:")."""
-    return "RE: " + _REPLY_PREFIX.sub("", subject).strip()
+    return "RE: " + _REPLY_PREFIX.sub("", mss.shown_subject(subject)).strip()
 
 
 def forward_subject(subject: str) -> str:
-    return "TR: " + _FORWARD_PREFIX.sub("", subject).strip()
+    return "TR: " + _FORWARD_PREFIX.sub("", mss.shown_subject(subject)).strip()
 
 
 def reply_to(

@@ -318,3 +318,33 @@ UNSENT_CORRUPT = Message(
 CACHE_CLOSED = Message(
     QT_TRANSLATE_NOOP("core", "Le cache local est fermé. Reconnectez-vous pour continuer.")
 )
+
+# Issue 14 §1: messages to a patient's mailbox (Mon espace santé) and one patient per message.
+PATIENT_MAILBOX_NO_PATIENT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "{address} est la messagerie d'un patient : choisissez ce patient dans « Patient » avant "
+        "d'envoyer.",
+    )
+)
+PATIENT_MAILBOX_OTHER_PATIENT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Un message ne concerne qu'un seul patient : {address} n'est pas la messagerie de "
+        "{patient}. Retirez ce destinataire ou écrivez-lui un message à part.",
+    )
+)
+PATIENT_MAILBOX_NOT_QUALIFIED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La messagerie d'un patient ne reçoit que des messages dont l'INS est qualifiée : "
+        "l'INS de {patient} ne l'est pas.",
+    )
+)
+PATIENT_MAILBOX_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Un message à la messagerie d'un patient ne peut pas dépasser {limit} Mo : celui-ci en "
+        "ferait {size} Mo avec ses documents. Envoyez-les en plusieurs messages.",
+    )
+)

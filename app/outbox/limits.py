@@ -17,6 +17,7 @@ import httpx
 
 from app import logs, messages
 from app.errors import CoreError
+from app.message.mss import PATIENT_MAILBOX_MAX_BYTES
 from app.message.patient import XDM_FILE_NAME
 from app.messages import Message, Number
 from app.remote.jmap import MAIL, JmapClient
@@ -43,8 +44,10 @@ class MessageTooLarge(CoreError):
 
 def xdm_estimate(sizes: list[int]) -> int:
     """An upper bound of the IHE_XDM.ZIP of documents of these sizes (stored or deflated, a zip
-    is never much larger than what it holds)."""
-    return sum(sizes) + XDM_BASE_OVERHEAD + XDM_OVERHEAD_PER_DOCUMENT * len(sizes)
+    is never much larger than what it holds; a document wrapped in a CDA is base64 that deflate
+    brings back to about 1.012 times the document, for incompressible ones: counted 1.02)."""
+    total = sum(sizes)
+    return total + total // 50 + XDM_BASE_OVERHEAD + XDM_OVERHEAD_PER_DOCUMENT * len(sizes)
 
 
 def attachments_limit(document: object, account_id: str) -> int | None:
@@ -76,14 +79,25 @@ def attachments_limit(document: object, account_id: str) -> int | None:
 async def fetch_limits(jmap: JmapClient) -> SendLimits:
     """The limits of the current Session; NetworkError (ServerUnreachable) when it cannot be had."""
     session = await jmap.session()
-    limit: int | None = None
+    document = await session_document(jmap)
+    limit = attachments_limit(document, session.account_id)
+    if document is None:
+        log.info("session limits unavailable: attachments total not checked")
+    return SendLimits(session.limits.max_size_upload, limit)
+
+
+async def session_document(jmap: JmapClient) -> object | None:
+    """The Session document itself, for what the parsed Session leaves out (the account's own
+    capabilities); None when it cannot be had (never an exception but ServerUnreachable)."""
+    session = await jmap.session()
     try:
         response = await jmap.http.get(session.url)  # where the checked Session was found
         if response.status_code == 200:
-            limit = attachments_limit(response.json(), session.account_id)
+            document: object = response.json()
+            return document
     except (httpx.HTTPError, ValueError) as e:
-        log.info("session limits unavailable (%s): attachments total not checked", type(e).__name__)
-    return SendLimits(session.limits.max_size_upload, limit)
+        log.info("session document unavailable (%s)", type(e).__name__)
+    return None
 
 
 def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLimits) -> None:
@@ -114,6 +128,19 @@ def check_sizes(documents: list[tuple[str, int]], with_xdm: bool, limits: SendLi
             messages.ATTACHMENTS_WITH_XDM_TOO_LARGE.fill(package=XDM_FILE_NAME, **sizes_said)
             if xdm
             else messages.ATTACHMENTS_TOO_LARGE.fill(**sizes_said),
+        )
+
+
+def check_patient_mailbox_size(sizes: list[int], with_xdm: bool) -> None:
+    """MessageTooLarge when a message to a patient's mailbox would be over what Mon espace santé
+    takes (25 Mo, its documents and their IHE_XDM.ZIP together, before encoding)."""
+    total = sum(sizes) + (xdm_estimate(sizes) if with_xdm and sizes else 0)
+    if total > PATIENT_MAILBOX_MAX_BYTES:
+        raise MessageTooLarge(
+            "over the patient mailbox limit",
+            messages.PATIENT_MAILBOX_TOO_LARGE.fill(
+                size=_mb(total), limit=_mb(PATIENT_MAILBOX_MAX_BYTES)
+            ),
         )
 
 

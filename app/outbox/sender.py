@@ -36,6 +36,7 @@ from app.events import EventBus, OutboxChanged
 from app.message.compose import (
     OutgoingAttachment,
     OutgoingMessage,
+    check_patient_mailboxes,
     domain_of,
     email_create,
     new_message_id,
@@ -43,8 +44,10 @@ from app.message.compose import (
 )
 from app.message.patient import PatientIdentity
 from app.messages import Message
+from app.outbox.conventions import fetch_sender_facts, nil_of
 from app.outbox.limits import (
     SendLimits,
+    check_patient_mailbox_size,
     check_sizes,
     fetch_limits,
     too_large_message,
@@ -96,7 +99,9 @@ class Outbox:
         it, so that a restart after the delay sends it at once)."""
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
+        await self.check_patient_mailbox(msg)
         await self.check_size(msg)
+        msg = await self._with_author(msg)
         outbox_id = uuid.uuid4().hex
         hold_until = _now_ms() + int(hold_s * 1000) if hold_s > 0 else None
         await asyncio.to_thread(self._store_contents, outbox_id, msg, hold_until)
@@ -121,6 +126,26 @@ class Outbox:
             msg.needs_xdm,
             limits,
         )
+
+    async def check_patient_mailbox(self, msg: OutgoingMessage) -> None:
+        """ComposeError or MessageTooLarge when a patient's mailbox cannot take `msg` (its rules
+        need no server: checked offline too)."""
+        if not check_patient_mailboxes(msg).mailboxes or not msg.attachments:
+            return
+        sizes = await asyncio.to_thread(lambda: [a.path.stat().st_size for a in msg.attachments])
+        check_patient_mailbox_size(sizes, msg.needs_xdm)
+
+    async def _with_author(self, msg: OutgoingMessage) -> OutgoingMessage:
+        """`msg` with the sender's RPPS, for the author of its CDA documents (written when it is
+        queued); offline it goes without (the CDA says the author's identifier is unknown)."""
+        if msg.author_rpps is not None or not msg.needs_xdm or self._jmap is None:
+            return msg
+        try:
+            rpps = (await fetch_sender_facts(self.jmap)).rpps
+        except ServerUnreachable:
+            log.info("server unreachable: CDA author written without RPPS")
+            return msg
+        return dataclasses.replace(msg, author_rpps=rpps)
 
     async def _send_limits(self) -> SendLimits:
         session = await self.jmap.session()
@@ -277,6 +302,7 @@ class Outbox:
                 blob_ids,
                 payload["xdm"]["blob_id"] if payload.get("xdm") else None,
                 mailboxes["drafts"],
+                nil_of(await self.jmap.session()),
             )
             answer = await self.jmap.call_one("Email/set", {"create": {"m": create}})
             created = answer.get("created")
@@ -441,6 +467,8 @@ def _payload(
         "xdm": {"key": "out:" + uuid.uuid4().hex + ":xdm", "mime_type": "application/zip"}
         if with_xdm
         else None,
+        "author_rpps": msg.author_rpps,
+        "patient_cannot_reply": msg.patient_cannot_reply,
     }
 
 
@@ -467,6 +495,8 @@ def _message(payload: dict[str, Any], message_id: str) -> OutgoingMessage:
         in_reply_to=payload.get("in_reply_to", []),
         references=payload.get("references", []),
         message_id=message_id,
+        author_rpps=payload.get("author_rpps"),
+        patient_cannot_reply=bool(payload.get("patient_cannot_reply")),
     )
 
 

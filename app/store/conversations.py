@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from app.message.mss import shown_subject
 from app.store.db import Connection, timed
 from app.store.mail import NO_FILTERS, Filters, Sort, order_clause, patient_from_row
 from app.store.records import (
@@ -127,7 +128,7 @@ def _summary(thread_id: str, rows: list[Any], patients: list[PatientRef]) -> Con
     return ConversationSummary(
         thread_id=thread_id,
         id=newest["id"],
-        subject=newest["subject"],
+        subject=shown_subject(newest["subject"]),  # without XDM/1.0/DDM+ (DESIGN §2.5)
         from_=addresses_from_json(json.loads(newest["from_json"])),
         to=addresses_from_json(json.loads(newest["to_json"])),
         received_at=from_ms(newest["received_at"]),

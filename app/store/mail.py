@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from app.message.mss import shown_subject
 from app.message.patient import XDM_FILE_NAME
 from app.store.db import Connection, timed
 from app.store.records import (
@@ -260,7 +261,7 @@ def _email_row(r: EmailRecord, rowid: int | None) -> tuple[Any, ...]:
         _dump_strings(r.references),
         r.subject,
         _sender_sort(r),
-        r.subject.casefold(),
+        shown_subject(r.subject).casefold(),
         _dump_addresses(r.from_),
         _dump_addresses(r.to),
         _dump_addresses(r.cc),
@@ -324,7 +325,7 @@ def insert_new_emails(conn: Connection, records: Iterable[EmailRecord]) -> None:
         ins = r.patient.ins if r.patient else None
         received = to_ms(r.received_at)
         sender = _sender_sort(r)
-        subject = r.subject.casefold()
+        subject = shown_subject(r.subject).casefold()
         has_attachment = int(r.has_attachment)
         for mailbox_id in r.mailbox_ids:
             memberships.append(

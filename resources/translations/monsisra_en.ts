@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../ui/mail/printing.py" line="+152"/>
+        <location filename="../../ui/mail/printing.py" line="+153"/>
         <source>Imprimer</source>
         <translation>Print</translation>
     </message>
@@ -538,7 +538,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+164"/>
+        <location filename="../../ui/composer/composer.py" line="+168"/>
         <source>Document introuvable, retiré du brouillon : </source>
         <translation>Document not found, removed from the draft: </translation>
     </message>
@@ -563,7 +563,7 @@
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+154"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -586,19 +586,19 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+52"/>
-        <location line="+169"/>
+        <location filename="../../ui/composer/view.py" line="+53"/>
+        <location line="+177"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-149"/>
-        <location line="+224"/>
+        <location line="-157"/>
+        <location line="+240"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="-222"/>
+        <location line="-238"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -663,12 +663,22 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+8"/>
+        <source>Le patient ne peut pas répondre</source>
+        <translation>The patient cannot reply</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mon espace santé ne proposera pas au patient de répondre à ce message.</source>
+        <translation>Mon espace santé will not offer the patient to reply to this message.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Votre message…</source>
         <translation>Your message…</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+102"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -2269,7 +2279,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+102"/>
+        <location filename="../../ui/mail/reader.py" line="+103"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -5214,6 +5224,26 @@ Telephone</translation>
         <location line="+8"/>
         <source>Le cache local est fermé. Reconnectez-vous pour continuer.</source>
         <translation>The local cache is closed. Sign in again to continue.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{address} est la messagerie d&apos;un patient : choisissez ce patient dans « Patient » avant d&apos;envoyer.</source>
+        <translation>{address} is a patient&apos;s mailbox: choose this patient under “Patient” before sending.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Un message ne concerne qu&apos;un seul patient : {address} n&apos;est pas la messagerie de {patient}. Retirez ce destinataire ou écrivez-lui un message à part.</source>
+        <translation>A message is about one patient only: {address} is not the mailbox of {patient}. Remove this recipient or write them a separate message.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>La messagerie d&apos;un patient ne reçoit que des messages dont l&apos;INS est qualifiée : l&apos;INS de {patient} ne l&apos;est pas.</source>
+        <translation>A patient&apos;s mailbox only receives messages with a qualified INS: the INS of {patient} is not qualified.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Un message à la messagerie d&apos;un patient ne peut pas dépasser {limit} Mo : celui-ci en ferait {size} Mo avec ses documents. Envoyez-les en plusieurs messages.</source>
+        <translation>A message to a patient&apos;s mailbox cannot exceed {limit} MB: this one would be {size} MB with its documents. Send them in several messages.</translation>
     </message>
     <message>
         <location filename="../../app/messages/regional.py" line="+11"/>

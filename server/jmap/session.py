@@ -30,11 +30,18 @@ def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
         },
         MAIL: {},
         SUBMISSION: {},
-        urls.REGIONAL_CAPABILITY: urls.regional_capability(base_url),
+        # Issue 14 §1: the X-MSS-NIL of the deployment's messages ("" when it has none).
+        urls.REGIONAL_CAPABILITY: {
+            **urls.regional_capability(base_url),
+            "mssProductReference": config.mss_product_reference,
+        },
     }
 
 
-def account_capabilities(config: ServerConfig) -> dict[str, Any]:
+def account_capabilities(config: ServerConfig, account: Account | None = None) -> dict[str, Any]:
+    """The account's capabilities; its regional one gives the RPPS (Issue 14 §1: the author of
+    the CDA documents the client writes)."""
+    regional: dict[str, Any] = {"rpps": account.rpps} if account and account.rpps else {}
     return {
         MAIL: {
             "maxMailboxesPerEmail": None,
@@ -45,7 +52,7 @@ def account_capabilities(config: ServerConfig) -> dict[str, Any]:
             "mayCreateTopLevelMailbox": True,
         },
         SUBMISSION: {"maxDelayedSend": 0, "submissionExtensions": {}},
-        urls.REGIONAL_CAPABILITY: {},
+        urls.REGIONAL_CAPABILITY: regional,
     }
 
 
@@ -53,7 +60,7 @@ def session_state(config: ServerConfig, account: Account | None) -> str:
     """Changes whenever what the session says about the account or the limits changes."""
     basis = [
         capabilities(config, ""),
-        account_capabilities(config),
+        account_capabilities(config, account),
         [account.id, account.login, account.display_name, account.email] if account else None,
     ]
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
@@ -68,7 +75,7 @@ def session(config: ServerConfig, account: Account | None, base_url: str) -> dic
             "name": account.email,
             "isPersonal": True,
             "isReadOnly": False,
-            "accountCapabilities": account_capabilities(config),
+            "accountCapabilities": account_capabilities(config, account),
         }
         primary = {MAIL: account.id, SUBMISSION: account.id, urls.REGIONAL_CAPABILITY: account.id}
     return {

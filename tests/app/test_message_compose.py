@@ -305,7 +305,9 @@ def test_message_xdm_carries_every_attachment(tmp_path: Path) -> None:
         ("11488-4", "Compte rendu de consultation"),
         ("autre", "Autre"),
     ]
-    assert package.entry_for(PDF) is package.documents[0]
+    # The typed PDF travels as a CDA R2 N1 (its body), the untyped one as it is (issue 14 §1).
+    assert package.documents[0].mime_type == "text/xml"
+    assert package.entry_for(PDF) is None
     assert package.title == "Patiente DUPONT"
     with pytest.raises(ComposeError):
         build_message_xdm(_message(tmp_path, patient=None))

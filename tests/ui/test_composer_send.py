@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.events import OutboxChanged
+from app.message.mss import pdf_name
 from app.message.patient import format_ins
 from app.session import AccountSession
 from app.store.records import Address
@@ -67,6 +69,7 @@ def test_dropped_documents_reach_the_recipient_with_their_types(
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert composer.patient is not None
     assert composer.patient.identity.family == "André"
+    helene_identity = composer.patient.identity
     assert composer.patient_chip is not None
     assert grouped in composer.patient_chip.detail.text()
 
@@ -93,7 +96,10 @@ def test_dropped_documents_reach_the_recipient_with_their_types(
     found = inbox_emails(demo_server, KARIM, subject)
     assert len(found) == 1
     parts = {a["name"]: a for a in found[0]["attachments"]}
-    assert parts["ordonnance.pdf"]["header:Content-Description:asText"] == "Ordonnance"
+    # About a patient, a PDF is named `<date>_<type>_<NOM>_<prénom>.pdf` (issue 14 §1).
+    pdf = pdf_name(date.today(), "57833-6", helene_identity)
+    assert pdf.endswith("_Ordonnance_ANDRE_Helene.pdf")
+    assert parts[pdf]["header:Content-Description:asText"] == "Ordonnance"
     assert (
         parts["compte-rendu.txt"]["header:Content-Description:asText"]
         == "Compte rendu de consultation"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 from app.errors import CoreError
 from app.events import OutboxChanged
 from app.message.draft import ChosenPatient, Draft, DraftDocument
+from app.message.mss import is_patient_mailbox
 from app.records import Address, Correspondent, EmailRecord, OutboxState
 from app.session import AccountSession
 from ui import i18n, tasks
@@ -107,6 +108,9 @@ class Composer(ComposerView):
         ):
             signal.connect(self._changed)
         self.subject_edit.textChanged.connect(self.retitle)
+        for field in (self.to_field, self.cc_field):
+            field.changed.connect(self._recipients_changed)
+        self._recipients_changed()
         # The bus calls back on the publisher's thread: the bridge brings the event to this one.
         self.bridge = EventBridge(session.bus, self)
         self.bridge.outboxChanged.connect(self._outbox_changed)
@@ -230,6 +234,10 @@ class Composer(ComposerView):
     def open_directory(self) -> None:
         navigator().choose_correspondents(self.session, self, self._directory_chosen)
 
+    def _recipients_changed(self) -> None:
+        recipients = [*self.to_field.recipients(), *self.cc_field.recipients()]
+        self.show_patient_mailbox(any(is_patient_mailbox(a.email) for a in recipients))
+
     def _directory_chosen(self, people: list[Correspondent]) -> None:
         for person in people:
             if person.mailbox:
@@ -331,10 +339,11 @@ class Composer(ComposerView):
         self._set_sending(True)
         draft = self.draft()
         attachments = [d.outgoing() for d in self.documents.documents]
+        no_reply = self.no_reply_check.isChecked()
         self.send_task = tasks.change(
             hand_over(
                 self.session,
-                lambda me: outgoing(draft, attachments, me),
+                lambda me: outgoing(draft, attachments, me, no_reply),
                 self.draft_id,
                 self._queued,
             ),

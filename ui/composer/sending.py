@@ -10,12 +10,20 @@ l'envoi", 0 = none) before it leaves: the status bar counts it down with "Annule
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import settings as settings_mod
-from app.message.compose import OutgoingAttachment, OutgoingMessage, domain_of, new_message_id
+from app.message.compose import (
+    OutgoingAttachment,
+    OutgoingMessage,
+    domain_of,
+    new_message_id,
+    with_conventions,
+)
 from app.message.draft import Draft
+from app.message.mss import is_patient_mailbox
 from app.records import Address, OutboxState
 from app.session import AccountSession
 
@@ -29,9 +37,17 @@ class Handed:
     error: str | None  # the server's reason, when it refused the message
 
 
-def outgoing(draft: Draft, attachments: list[OutgoingAttachment], me: Address) -> OutgoingMessage:
-    """The message to send, from what the composer shows (`draft`) and its documents."""
-    return OutgoingMessage(
+def outgoing(
+    draft: Draft,
+    attachments: list[OutgoingAttachment],
+    me: Address,
+    patient_cannot_reply: bool = False,
+) -> OutgoingMessage:
+    """The message to send, from what the composer shows (`draft`) and its documents, named as
+    MSSanté asks when it is about a patient (subject, PDF names: `with_conventions`);
+    `patient_cannot_reply` only counts for a message to a patient's mailbox (X-MSS-MES: FIN)."""
+    to_patient = any(is_patient_mailbox(a.email) for a in (*draft.to, *draft.cc))
+    message = OutgoingMessage(
         from_=me,
         to=list(draft.to),
         cc=list(draft.cc),
@@ -42,7 +58,9 @@ def outgoing(draft: Draft, attachments: list[OutgoingAttachment], me: Address) -
         in_reply_to=list(draft.in_reply_to),
         references=list(draft.references),
         message_id=new_message_id(domain_of(me.email)),
+        patient_cannot_reply=patient_cannot_reply and to_patient,
     )
+    return with_conventions(message, dt.date.today())
 
 
 def undo_delay_s() -> int:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -152,6 +153,14 @@ class ComposerView(QWidget):
             caption.setObjectName("fieldLabel")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
             grid.addWidget(widget, row, 1)
+        # Issue 14 §1: shown only when a recipient is a patient's mailbox (Mon espace santé).
+        self.no_reply_check = QCheckBox(self.tr("Le patient ne peut pas répondre"))
+        self.no_reply_check.setObjectName("patientNoReply")
+        self.no_reply_check.setToolTip(
+            self.tr("Mon espace santé ne proposera pas au patient de répondre à ce message.")
+        )
+        self.no_reply_check.hide()
+        grid.addWidget(self.no_reply_check, 4, 1)
         grid.setColumnStretch(1, 1)
         page_layout.addLayout(grid)
 
@@ -239,6 +248,13 @@ class ComposerView(QWidget):
         self.patient_chip.tab_before(self.subject_edit)
         return self.patient_chip
 
+    def show_patient_mailbox(self, on: bool) -> None:
+        """The option « Le patient ne peut pas répondre », while a patient's mailbox is among
+        the recipients (unchecked once there is none: it would mean nothing)."""
+        self.no_reply_check.setVisible(on)
+        if not on:
+            self.no_reply_check.setChecked(False)
+
     def show_sending(self, on: bool) -> None:
         """While sending, nothing can be changed and the progress shows."""
         for widget in (
@@ -253,6 +269,7 @@ class ComposerView(QWidget):
             self.body,
             self.documents,
             self.patient_box,
+            self.no_reply_check,
         ):
             widget.setEnabled(not on)
         self.progress.setVisible(on)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from app.about import window_title
 from app.dates import numeric_datetime
 from app.message.html import full_text
+from app.message.mss import shown_subject
 from app.message.patient import format_ins, identity_text, is_xdm_file, sex_of_ins
 from app.records import Address, EmailRecord, PatientRef
 from app.units import file_size
@@ -75,7 +76,7 @@ class ConversationPrint(QObject):
             QTextFormat.Property.BlockTrailingHorizontalRulerWidth,
             QTextLength(QTextLength.Type.PercentageLength, 100),
         )
-        subject = records[-1].subject if records else ""
+        subject = shown_subject(records[-1].subject) if records else ""
         cursor.insertText(subject or self.tr("(sans objet)"), title)
         patient = next((r.patient for r in reversed(records) if r.patient is not None), None)
         if patient is not None:
@@ -91,8 +92,8 @@ class ConversationPrint(QObject):
                 self._line(cursor, self.tr("Cc : "), _people(record.cc), bold, plain)
             when = numeric_datetime(record.sent_at or record.received_at)
             self._line(cursor, self.tr("Date : "), when, bold, plain)
-            if record.subject != subject:
-                self._line(cursor, self.tr("Objet : "), record.subject, bold, plain)
+            if shown_subject(record.subject) != subject:
+                self._line(cursor, self.tr("Objet : "), shown_subject(record.subject), bold, plain)
             cursor.insertBlock()
             cursor.insertText(body.replace("\r\n", "\n"), plain)
             documents = [a for a in record.attachments if not is_xdm_file(a.name or "")]
@@ -135,7 +136,7 @@ def print_document(
     """Prints the conversation on `printer` (a real one or a PDF file)."""
     document = ConversationPrint().document(records, bodies)
     document.setDefaultFont(QFont(document.defaultFont().family(), 10))
-    printer.setDocName(records[-1].subject if records else window_title())
+    printer.setDocName(shown_subject(records[-1].subject) if records else window_title())
     document.print_(printer)
 
 

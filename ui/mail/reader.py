@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.dates import numeric_datetime
 from app.events import MailChanged
+from app.message.mss import shown_subject
 from app.message.patient import born_on, format_ins, is_xdm_file, sex_of_ins
 from app.records import AttachmentRecord, EmailRecord, PatientRef
 from app.session import AccountSession
@@ -241,7 +242,7 @@ class ReaderView(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(24, 16, 24, 24)
         column.setSpacing(12)
-        subject = PlainLabel(records[-1].subject or self.tr("(sans objet)"))
+        subject = PlainLabel(shown_subject(records[-1].subject) or self.tr("(sans objet)"))
         subject.setObjectName("readerSubject")
         subject.setWordWrap(True)
         subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
