@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from server import urls
 from server.accounts import Account
 from server.jmap.methods import CORE, MAIL, SUBMISSION
+from server.jmap.methods.mdn import MDN
 
 if TYPE_CHECKING:
     from server.config import ServerConfig
@@ -31,6 +32,7 @@ def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
         MAIL: {},
         SUBMISSION: {},
         urls.REGIONAL_CAPABILITY: urls.regional_capability(base_url),
+        **({MDN: {}} if config.jmap_mdn else {}),
     }
 
 
@@ -46,6 +48,7 @@ def account_capabilities(config: ServerConfig) -> dict[str, Any]:
         },
         SUBMISSION: {"maxDelayedSend": 0, "submissionExtensions": {}},
         urls.REGIONAL_CAPABILITY: {},
+        **({MDN: {}} if config.jmap_mdn else {}),
     }
 
 
@@ -71,6 +74,8 @@ def session(config: ServerConfig, account: Account | None, base_url: str) -> dic
             "accountCapabilities": account_capabilities(config),
         }
         primary = {MAIL: account.id, SUBMISSION: account.id, urls.REGIONAL_CAPABILITY: account.id}
+        if config.jmap_mdn:
+            primary[MDN] = account.id
     return {
         "capabilities": capabilities(config, base),
         "accounts": accounts,
