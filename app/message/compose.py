@@ -21,7 +21,7 @@ from typing import Any
 
 from app import messages
 from app.errors import CoreError
-from app.message import doctypes
+from app.message import doctypes, receipt
 from app.message.patient import XDM_FILE_NAME, PatientIdentity
 from app.message.xdm import XdmSink, XdmSource, write_xdm
 from app.store.records import Address
@@ -67,6 +67,7 @@ class OutgoingMessage:
     in_reply_to: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
     message_id: str = ""  # `<…@domain>`, from new_message_id()
+    read_receipt: bool = False  # issue 14 §2: Disposition-Notification-To (RFC 8098) to me
 
     @property
     def needs_xdm(self) -> bool:
@@ -143,6 +144,8 @@ def email_create(
         create["inReplyTo"] = _ids(msg.in_reply_to)
     if msg.references:
         create["references"] = _ids(msg.references)[-MAX_REFERENCES:]
+    if msg.read_receipt:
+        create[receipt.REQUEST_PROPERTY] = [_address(msg.from_)]
     if msg.html is not None:
         create["bodyValues"]["html"] = {"value": msg.html}
         create["htmlBody"] = [{"partId": "html", "type": "text/html"}]

@@ -318,3 +318,10 @@ UNSENT_CORRUPT = Message(
 CACHE_CLOSED = Message(
     QT_TRANSLATE_NOOP("core", "Le cache local est fermé. Reconnectez-vous pour continuer.")
 )
+
+
+# --- Read receipts (issue 14 §2) ------------------------------------------------------------------
+
+RECEIPT_FAILED = Message(
+    QT_TRANSLATE_NOOP("core", "L'accusé de lecture n'a pas pu être envoyé. Réessayez plus tard.")
+)

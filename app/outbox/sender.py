@@ -441,6 +441,7 @@ def _payload(
         "xdm": {"key": "out:" + uuid.uuid4().hex + ":xdm", "mime_type": "application/zip"}
         if with_xdm
         else None,
+        "read_receipt": msg.read_receipt,  # issue 14 §2
     }
 
 
@@ -467,6 +468,7 @@ def _message(payload: dict[str, Any], message_id: str) -> OutgoingMessage:
         in_reply_to=payload.get("in_reply_to", []),
         references=payload.get("references", []),
         message_id=message_id,
+        read_receipt=payload.get("read_receipt") is True,
     )
 
 
