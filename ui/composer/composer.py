@@ -331,10 +331,11 @@ class Composer(ComposerView):
         self._set_sending(True)
         draft = self.draft()
         attachments = [d.outgoing() for d in self.documents.documents]
+        receipt = self.read_receipt_box.isChecked()
         self.send_task = tasks.change(
             hand_over(
                 self.session,
-                lambda me: outgoing(draft, attachments, me),
+                lambda me: outgoing(draft, attachments, me, receipt),
                 self.draft_id,
                 self._queued,
             ),

@@ -29,8 +29,11 @@ class Handed:
     error: str | None  # the server's reason, when it refused the message
 
 
-def outgoing(draft: Draft, attachments: list[OutgoingAttachment], me: Address) -> OutgoingMessage:
-    """The message to send, from what the composer shows (`draft`) and its documents."""
+def outgoing(
+    draft: Draft, attachments: list[OutgoingAttachment], me: Address, read_receipt: bool = False
+) -> OutgoingMessage:
+    """The message to send, from what the composer shows (`draft`), its documents and whether it
+    asks for a read receipt."""
     return OutgoingMessage(
         from_=me,
         to=list(draft.to),
@@ -42,6 +45,7 @@ def outgoing(draft: Draft, attachments: list[OutgoingAttachment], me: Address) -
         in_reply_to=list(draft.in_reply_to),
         references=list(draft.references),
         message_id=new_message_id(domain_of(me.email)),
+        read_receipt=read_receipt,
     )
 
 

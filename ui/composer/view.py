@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -152,6 +153,10 @@ class ComposerView(QWidget):
             caption.setObjectName("fieldLabel")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
             grid.addWidget(widget, row, 1)
+        # Issue 14 §2: a read receipt (RFC 8098), which the recipient may send or not.
+        self.read_receipt_box = QCheckBox(self.tr("Demander un accusé de lecture"))
+        self.read_receipt_box.setObjectName("readReceiptBox")
+        grid.addWidget(self.read_receipt_box, 4, 1)
         grid.setColumnStretch(1, 1)
         page_layout.addLayout(grid)
 
