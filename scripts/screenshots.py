@@ -38,6 +38,7 @@ from app import settings as settings_mod  # noqa: E402
 from app.records import Address  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
+from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
 from server import demo  # noqa: E402
 from server.context import Sandbox  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
@@ -92,6 +93,7 @@ async def shoot(
     saved += await shoot_report(server, work, out)  # issue 13 §3
     saved += await shoot_teams(server, work, out)  # issue 13 §4
     saved += await shoot_editing(server, work, out)  # issue 13 §1 (planedit)
+    saved += await shoot_receipts(server, work, out)  # issue 14 §2 (mdn)
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     # Issue 13 §5: the registration and telemedicine portal pages (scripts/screenshots_portal.py).
