@@ -563,7 +563,7 @@
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+150"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -586,19 +586,19 @@
 <context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+52"/>
-        <location line="+169"/>
+        <location filename="../../ui/composer/view.py" line="+53"/>
+        <location line="+173"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-149"/>
-        <location line="+224"/>
+        <location line="-153"/>
+        <location line="+228"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="-222"/>
+        <location line="-226"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -663,7 +663,12 @@
         <translation>Subject</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+8"/>
+        <source>Demander un accusé de lecture</source>
+        <translation>Request a read receipt</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Votre message…</source>
         <translation>Your message…</translation>
     </message>
@@ -2269,7 +2274,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+102"/>
+        <location filename="../../ui/mail/reader.py" line="+103"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -3145,9 +3150,22 @@
     </message>
 </context>
 <context>
+    <name>ReadStatus</name>
+    <message>
+        <location filename="../../ui/mail/receipts.py" line="+86"/>
+        <source>Supprimé sans être lu par %1 le %2</source>
+        <translation>Deleted without being read by %1 on %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lu par %1 le %2</source>
+        <translation>Read by %1 on %2</translation>
+    </message>
+</context>
+<context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+126"/>
+        <location filename="../../ui/mail/reader.py" line="+133"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -3155,6 +3173,29 @@
         <location line="+41"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptQuestion</name>
+    <message>
+        <location filename="../../ui/mail/receipts.py" line="-49"/>
+        <source>%1 demande un accusé de lecture</source>
+        <translation>%1 requests a read receipt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Envoyer</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ignorer</source>
+        <translation>Ignore</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Accusé de lecture envoyé.</source>
+        <translation>Read receipt sent.</translation>
     </message>
 </context>
 <context>
@@ -5214,6 +5255,11 @@ Telephone</translation>
         <location line="+8"/>
         <source>Le cache local est fermé. Reconnectez-vous pour continuer.</source>
         <translation>The local cache is closed. Sign in again to continue.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>L&apos;accusé de lecture n&apos;a pas pu être envoyé. Réessayez plus tard.</source>
+        <translation>The read receipt could not be sent. Try again later.</translation>
     </message>
     <message>
         <location filename="../../app/messages/regional.py" line="+11"/>
