@@ -148,3 +148,41 @@ def test_a_sandbox_without_jmap_mdn_neither_advertises_nor_serves_it(
         ["MDN/parse", {"accountId": bob.account_id, "blobIds": []}, "0"], using=WITH_MDN
     )
     assert (name, error["type"]) == ("error", "unknownMethod")
+
+
+def test_email_import_files_a_built_message_and_refuses_unknown_blobs_and_mailboxes(
+    server: ServerThread, alice_token: str
+) -> None:
+    """What a client without JMAP MDN sends its own receipts with (RFC 8621 §4.8)."""
+    alice = Jmap(server.base_url, alice_token)
+    raw = (
+        b"From: alice.martin@sisra-demo.mssante.fr\r\nTo: bob@sisra-demo.mssante.fr\r\n"
+        b"Subject: Import\r\nMessage-ID: <imp.1@sisra-demo.mssante.fr>\r\n\r\nBonjour.\r\n"
+    )
+    upload = httpx.post(
+        alice.session["uploadUrl"].replace("{accountId}", alice.account_id),
+        headers={**alice.headers, "Content-Type": "message/rfc822"},
+        content=raw,
+    ).json()
+    sent = alice.mailbox("sent")
+    answer = alice.call(
+        "Email/import",
+        emails={
+            "ok": {
+                "blobId": upload["blobId"],
+                "mailboxIds": {sent: True},
+                "keywords": {"$seen": True},
+            },
+            "noblob": {"blobId": "Gnothere", "mailboxIds": {sent: True}},
+            "nobox": {"blobId": upload["blobId"], "mailboxIds": {"Mnothere": True}},
+        },
+    )
+    created = answer["created"]["ok"]
+    assert answer["notCreated"]["noblob"]["type"] == "blobNotFound"
+    assert answer["notCreated"]["nobox"]["type"] == "invalidProperties"
+    [email] = alice.call(
+        "Email/get", ids=[created["id"]], properties=["mailboxIds", "keywords", "messageId"]
+    )["list"]
+    assert email["mailboxIds"] == {sent: True}
+    assert email["keywords"] == {"$seen": True}
+    assert email["messageId"] == ["imp.1@sisra-demo.mssante.fr"]
