@@ -27,7 +27,7 @@ from app.errors import CoreError
 from app.events import ConnectionChanged, DraftsChanged, EventBus, OutboxChanged
 from app.message.compose import OutgoingMessage
 from app.message.draft import Draft
-from app.outbox import withdraw
+from app.outbox import receipts, withdraw
 from app.outbox.sender import Outbox, counts
 from app.regional.delegations import DelegationService
 from app.regional.documents import PatientDocumentsService
@@ -539,6 +539,25 @@ class AccountSession:
     async def own_emails(self) -> frozenset[str]:
         """Every address that is mine, lower-cased (a reply to all leaves them out)."""
         return identities.own_emails(await self.identities(), self.account.ref.login)
+
+    # Read receipts (issue 14 §2) -------------------------------------------------------------
+
+    def receipt_asked(self, record: EmailRecord) -> bool:
+        """Whether to offer to send a read receipt for `record` (asked, not yet answered)."""
+        mine = self._identities
+        if mine is None:
+            with self.account.cache.read() as conn:
+                mine = identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+        return receipts.asks_receipt(record, identities.own_emails(mine, self.account.ref.login))
+
+    async def send_read_receipt(self, record: EmailRecord) -> None:
+        """Sends my read receipt for `record` (the user chose to), then never asks again."""
+        await receipts.send_receipt(self.outbox, record, await self.own_address())
+        await self.ignore_read_receipt(record)
+
+    async def ignore_read_receipt(self, record: EmailRecord) -> None:
+        """No receipt, and the question is not asked again (`$mdnsent`, RFC 3503)."""
+        await self._act(LocalAction("keywords", (record.id,), keywords={receipts.MDN_SENT: True}))
 
     async def send(self, message: OutgoingMessage, delay_s: float = 0) -> str:
         """Queued at once (works offline); sent now when the server answers — after `delay_s`

@@ -39,6 +39,7 @@ from app.records import Address  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from scripts.screenshots_mss import shoot_patient_mailbox  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
+from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
 from server import demo  # noqa: E402
 from server.context import Sandbox  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
@@ -94,6 +95,7 @@ async def shoot(
     saved += await shoot_teams(server, work, out)  # issue 13 §4
     saved += await shoot_editing(server, work, out)  # issue 13 §1 (planedit)
     saved += await shoot_patient_mailbox(server, work, out)  # issue 14 §1 (mssout)
+    saved += await shoot_receipts(server, work, out)  # issue 14 §2 (mdn)
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     # Issue 13 §5: the registration and telemedicine portal pages (scripts/screenshots_portal.py).

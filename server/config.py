@@ -66,6 +66,9 @@ class ServerConfig:
     mss_product_reference: str = ""
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
+    # Issue 14 §2: JMAP MDN (RFC 9007) advertised and served; off, clients build receipts
+    # themselves (as against a server without it).
+    jmap_mdn: bool = True
 
     @property
     def envelope_sender(self) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from app import messages
 from app.errors import CoreError
-from app.message import cda, doctypes, mss
+from app.message import cda, doctypes, mss, receipt
 from app.message.patient import XDM_FILE_NAME, PatientIdentity
 from app.message.xdm import XdmSink, XdmSource, write_xdm
 from app.store.records import Address
@@ -69,6 +69,7 @@ class OutgoingMessage:
     message_id: str = ""  # `<…@domain>`, from new_message_id()
     author_rpps: str | None = None  # the sender's RPPS, for the CDA documents' author
     patient_cannot_reply: bool = False  # X-MSS-MES: FIN, for a patient's mailbox
+    read_receipt: bool = False  # issue 14 §2: Disposition-Notification-To (RFC 8098) to me
 
     @property
     def needs_xdm(self) -> bool:
@@ -167,6 +168,8 @@ def email_create(
         create["inReplyTo"] = _ids(msg.in_reply_to)
     if msg.references:
         create["references"] = _ids(msg.references)[-MAX_REFERENCES:]
+    if msg.read_receipt:
+        create[receipt.REQUEST_PROPERTY] = [_address(msg.from_)]
     if msg.html is not None:
         create["bodyValues"]["html"] = {"value": msg.html}
         create["htmlBody"] = [{"partId": "html", "type": "text/html"}]

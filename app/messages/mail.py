@@ -348,3 +348,10 @@ PATIENT_MAILBOX_TOO_LARGE = Message(
         "ferait {size} Mo avec ses documents. Envoyez-les en plusieurs messages.",
     )
 )
+
+
+# --- Read receipts (issue 14 §2) ------------------------------------------------------------------
+
+RECEIPT_FAILED = Message(
+    QT_TRANSLATE_NOOP("core", "L'accusé de lecture n'a pas pu être envoyé. Réessayez plus tard.")
+)

@@ -469,6 +469,7 @@ def _payload(
         else None,
         "author_rpps": msg.author_rpps,
         "patient_cannot_reply": msg.patient_cannot_reply,
+        "read_receipt": msg.read_receipt,  # issue 14 §2
     }
 
 
@@ -497,6 +498,7 @@ def _message(payload: dict[str, Any], message_id: str) -> OutgoingMessage:
         message_id=message_id,
         author_rpps=payload.get("author_rpps"),
         patient_cannot_reply=bool(payload.get("patient_cannot_reply")),
+        read_receipt=payload.get("read_receipt") is True,
     )
 
 

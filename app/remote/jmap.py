@@ -43,6 +43,7 @@ MAIL = "urn:ietf:params:jmap:mail"
 SUBMISSION = "urn:ietf:params:jmap:submission"
 VACATION = "urn:ietf:params:jmap:vacationresponse"
 REGIONAL = "urn:monsisra:params:regional"
+MDN = "urn:ietf:params:jmap:mdn"  # RFC 9007: read receipts sent and parsed by the server
 ERROR_PREFIX = "urn:ietf:params:jmap:error:"
 SESSION_PATH = "/.well-known/jmap"
 
@@ -62,6 +63,8 @@ _TYPE_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "Identity": (SUBMISSION,),
     "EmailSubmission": (SUBMISSION, MAIL),
     "VacationResponse": (VACATION,),
+    # MDN/send's onSuccessUpdateEmail is an implicit Email/set, like EmailSubmission's.
+    "MDN": (MDN, MAIL),
 }
 
 

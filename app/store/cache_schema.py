@@ -372,6 +372,23 @@ _V6 = """
 DROP TABLE main.favorites;
 """
 
+# Issue 14 §2: read receipts. Who asked for one, per received email (Disposition-Notification-To),
+# and the receipts received, per Message-ID of the message they answer (the MDNs themselves are
+# not stored as messages). Both are read again from the server when the cache is rebuilt.
+_V7 = """
+CREATE TABLE main.receipt_requests (
+    email_id TEXT PRIMARY KEY,
+    asked_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE main.read_receipts (
+    message_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    disposition TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (message_id, recipient)
+) WITHOUT ROWID;
+"""
+
 
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]

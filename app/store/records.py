@@ -41,6 +41,15 @@ class AttachmentRecord:
 
 
 @dataclass(frozen=True)
+class ReadBy:
+    """A read receipt (RFC 8098 MDN) received for a sent message: who read it, when."""
+
+    recipient: str
+    at: datetime
+    disposition: str = "displayed"  # or deleted, dispatched, processed
+
+
+@dataclass(frozen=True)
 class MailboxRecord:
     id: str
     name: str
@@ -74,6 +83,11 @@ class EmailRecord:
     html_body: str | None = None
     attachments: list[AttachmentRecord] = field(default_factory=list)
     patient: PatientRef | None = None
+    # Issue 14 §2: who asked for a read receipt (Disposition-Notification-To), the receipts this
+    # message got, and whether it is itself a receipt (never stored as a message).
+    receipt_to: list[Address] = field(default_factory=list)
+    read_by: list[ReadBy] = field(default_factory=list)
+    is_receipt: bool = False
 
 
 @dataclass(frozen=True)

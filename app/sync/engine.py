@@ -47,7 +47,7 @@ from app.remote.jmap import (
     MethodError,
 )
 from app.remote.origins import OriginRefused
-from app.store import mail, pending
+from app.store import mail, pending, receipts
 from app.store.db import Cache, Connection
 from app.store.records import EmailRecord, MailboxRecord
 from app.sync.mapping import (
@@ -60,6 +60,7 @@ from app.sync.mapping import (
 )
 from app.sync.patients import read_patients
 from app.sync.prefetch import DEFAULT_DAYS, prefetch, window_start
+from app.sync.receipts import read_receipts
 from app.sync.reconnect import RETRY_FIRST_S, RETRY_MAX_S, Reconnection, wait_any
 
 log = logs.get("sync")
@@ -380,10 +381,12 @@ class SyncEngine:
             # An email deleted here but not yet on the server must not come back.
             records = [r for r in map(email_record, got) if r.id not in skip]
             # Ids the cache lacked (listed under the sync lock): the bulk insert.
-            mail.insert_new_emails(c, records=records)
+            kept = [r for r in records if not r.is_receipt]
+            mail.insert_new_emails(c, records=kept)
+            receipts.note_requests(c, kept)
             return records
 
-        records = await self.cache.write(store)
+        records = await self._receipts_apart(await self.cache.write(store))
         crashpoint("sync.page_written")
         self._written()
         report.added += len(records)
@@ -426,7 +429,9 @@ class SyncEngine:
             full = await self.jmap.get_all("Email", fetch, **EMAIL_GET_ARGS) if fetch else []
             light = await self.jmap.get_all("Email", flags, MUTABLE_PROPERTIES) if flags else []
             skip = await self._emails_with_pending_actions()
-            records = [r for r in map(email_record, full) if r.id not in skip]
+            records = await self._receipts_apart(
+                [r for r in map(email_record, full) if r.id not in skip]
+            )
             flag_rows = _flag_rows(light, skip)
             await self.cache.write(
                 partial(
@@ -453,6 +458,24 @@ class SyncEngine:
             state = new_state
             if answer.get("hasMoreChanges") is not True:
                 return
+
+    async def _receipts_apart(self, records: list[EmailRecord]) -> list[EmailRecord]:
+        """Issue 14 §2: read receipts update the messages they answer and are not messages; the
+        others are returned."""
+        mdns = [r for r in records if r.is_receipt]
+        if not mdns:
+            return records
+        got = await read_receipts(self.jmap, mdns)
+
+        def store(c: Connection) -> tuple[set[str], set[str]]:
+            return receipts.thread_of(c, receipts.record_receipts(c, got))
+
+        email_ids, thread_ids = await self.cache.write(store)
+        if email_ids:
+            self.bus.publish(
+                MailChanged(email_ids=frozenset(email_ids), thread_ids=frozenset(thread_ids))
+            )
+        return [r for r in records if not r.is_receipt]
 
     # Local actions -----------------------------------------------------------------------------
 
@@ -646,6 +669,7 @@ def _apply_email_changes(
     `records` are emails the cache lacked (listed under the sync lock): the bulk insert."""
     mail.delete_emails(c, destroyed)
     mail.insert_new_emails(c, records)
+    receipts.note_requests(c, records)
     for email_id, keywords, mailbox_ids in flag_rows:
         mail.set_keywords(c, email_id, keywords)
         mail.set_mailboxes(c, email_id, mailbox_ids)

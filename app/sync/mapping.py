@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from app.message import html
+from app.message import html, receipt
 from app.remote.jmap import InvalidResponse
 from app.store.records import Address, AttachmentRecord, EmailRecord, MailboxRecord
 
@@ -23,6 +23,9 @@ BODY_PROPERTIES = [
     "cid",
     "header:Content-Description:asText",
 ]
+
+RECEIPT_TO = receipt.REQUEST_PROPERTY
+CONTENT_TYPE = "header:Content-Type:asRaw"
 
 EMAIL_PROPERTIES = [
     "id",
@@ -48,6 +51,9 @@ EMAIL_PROPERTIES = [
     "textBody",
     "htmlBody",
     "attachments",
+    # Issue 14 §2: a read receipt asked for, or a read receipt itself.
+    RECEIPT_TO,
+    CONTENT_TYPE,
 ]
 
 # What can change on an email once it exists (RFC 8621 §4: the rest is immutable).
@@ -119,6 +125,8 @@ def email_record(data: Mapping[str, Any]) -> EmailRecord:
         text_body=_body_text(data.get("textBody"), values, "text/plain"),
         html_body=html_body,
         attachments=[a for a in map(_attachment, _list(data.get("attachments"))) if a],
+        receipt_to=addresses(data.get(RECEIPT_TO)),
+        is_receipt=receipt.is_report_type(_str(data.get(CONTENT_TYPE)) or ""),
     )
 
 

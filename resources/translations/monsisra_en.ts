@@ -563,7 +563,7 @@
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+154"/>
+        <location line="+157"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -587,18 +587,18 @@
     <name>ComposerView</name>
     <message>
         <location filename="../../ui/composer/view.py" line="+53"/>
-        <location line="+177"/>
+        <location line="+185"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-157"/>
-        <location line="+240"/>
+        <location line="-165"/>
+        <location line="+248"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="-238"/>
+        <location line="-246"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -673,7 +673,12 @@
         <translation>Mon espace santé will not offer the patient to reply to this message.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+4"/>
+        <source>Demander un accusé de lecture</source>
+        <translation>Request a read receipt</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Votre message…</source>
         <translation>Your message…</translation>
     </message>
@@ -2279,7 +2284,7 @@
 <context>
     <name>MessageCard</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+103"/>
+        <location filename="../../ui/mail/reader.py" line="+104"/>
         <source>(expéditeur inconnu)</source>
         <translation>(unknown sender)</translation>
     </message>
@@ -3155,9 +3160,22 @@
     </message>
 </context>
 <context>
+    <name>ReadStatus</name>
+    <message>
+        <location filename="../../ui/mail/receipts.py" line="+86"/>
+        <source>Supprimé sans être lu par %1 le %2</source>
+        <translation>Deleted without being read by %1 on %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lu par %1 le %2</source>
+        <translation>Read by %1 on %2</translation>
+    </message>
+</context>
+<context>
     <name>ReaderView</name>
     <message>
-        <location filename="../../ui/mail/reader.py" line="+126"/>
+        <location filename="../../ui/mail/reader.py" line="+133"/>
         <source>Sélectionnez un message pour le lire.</source>
         <translation>Select a message to read it.</translation>
     </message>
@@ -3165,6 +3183,29 @@
         <location line="+41"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptQuestion</name>
+    <message>
+        <location filename="../../ui/mail/receipts.py" line="-49"/>
+        <source>%1 demande un accusé de lecture</source>
+        <translation>%1 requests a read receipt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Envoyer</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ignorer</source>
+        <translation>Ignore</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Accusé de lecture envoyé.</source>
+        <translation>Read receipt sent.</translation>
     </message>
 </context>
 <context>
@@ -5244,6 +5285,11 @@ Telephone</translation>
         <location line="+7"/>
         <source>Un message à la messagerie d&apos;un patient ne peut pas dépasser {limit} Mo : celui-ci en ferait {size} Mo avec ses documents. Envoyez-les en plusieurs messages.</source>
         <translation>A message to a patient&apos;s mailbox cannot exceed {limit} MB: this one would be {size} MB with its documents. Send them in several messages.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>L&apos;accusé de lecture n&apos;a pas pu être envoyé. Réessayez plus tard.</source>
+        <translation>The read receipt could not be sent. Try again later.</translation>
     </message>
     <message>
         <location filename="../../app/messages/regional.py" line="+11"/>

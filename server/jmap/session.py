@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from server import urls
 from server.accounts import Account
 from server.jmap.methods import CORE, MAIL, SUBMISSION
+from server.jmap.methods.mdn import MDN
 
 if TYPE_CHECKING:
     from server.config import ServerConfig
@@ -35,6 +36,7 @@ def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
             **urls.regional_capability(base_url),
             "mssProductReference": config.mss_product_reference,
         },
+        **({MDN: {}} if config.jmap_mdn else {}),
     }
 
 
@@ -53,6 +55,7 @@ def account_capabilities(config: ServerConfig, account: Account | None = None) -
         },
         SUBMISSION: {"maxDelayedSend": 0, "submissionExtensions": {}},
         urls.REGIONAL_CAPABILITY: regional,
+        **({MDN: {}} if config.jmap_mdn else {}),
     }
 
 
@@ -78,6 +81,8 @@ def session(config: ServerConfig, account: Account | None, base_url: str) -> dic
             "accountCapabilities": account_capabilities(config, account),
         }
         primary = {MAIL: account.id, SUBMISSION: account.id, urls.REGIONAL_CAPABILITY: account.id}
+        if config.jmap_mdn:
+            primary[MDN] = account.id
     return {
         "capabilities": capabilities(config, base),
         "accounts": accounts,

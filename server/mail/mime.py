@@ -427,7 +427,7 @@ class Draft:
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _format_addresses(addresses: list[Json]) -> str:
+def format_addresses(addresses: list[Json]) -> str:
     return ", ".join(email.utils.formataddr((a.get("name") or "", a["email"])) for a in addresses)
 
 
@@ -456,7 +456,7 @@ def _embedded_message(att: Attachment) -> EmailMessage:
 def build_message(draft: Draft, domain: str) -> bytes:
     """Real MIME, with the email package: text and/or HTML body plus attachments."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = _format_addresses(draft.from_)
+    msg["From"] = format_addresses(draft.from_)
     for header, addresses in (
         ("To", draft.to),
         ("Cc", draft.cc),
@@ -464,7 +464,7 @@ def build_message(draft: Draft, domain: str) -> bytes:
         ("Reply-To", draft.reply_to),
     ):
         if addresses:
-            msg[header] = _format_addresses(addresses)
+            msg[header] = format_addresses(addresses)
     if draft.subject is not None:
         msg["Subject"] = draft.subject
     msg["Date"] = email.utils.format_datetime(draft.sent_at or datetime.now(UTC))

@@ -69,6 +69,14 @@ NOT_SAID: dict[str, set[str]] = {
         '\n</ul>\n<p>Métadonnées : <a href="IHE_XDM/SUBSET01/METADATA.XML">METADATA.XML</a>'
         "</p>\n</body></html>\n",
     },
+    # The subject and text of a read receipt, written into the message sent to who asked for it.
+    "app/message/receipt.py": {
+        "Accusé de lecture",
+        "Accusé de lecture : ",
+        "Le message « ",
+        " » a été affiché par ",
+        ". Cela ne garantit pas qu'il a été lu ni compris.\r\n",
+    },
     # A directory record's name when the directory gives none, and the directory's category
     # labels (data, not sentences).
     "app/remote/directory.py": {"Établissement sans nom", "Équipe sans nom", "Équipe ressource"},

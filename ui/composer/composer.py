@@ -340,10 +340,13 @@ class Composer(ComposerView):
         draft = self.draft()
         attachments = [d.outgoing() for d in self.documents.documents]
         no_reply = self.no_reply_check.isChecked()
+        receipt = self.read_receipt_box.isChecked()
         self.send_task = tasks.change(
             hand_over(
                 self.session,
-                lambda me: outgoing(draft, attachments, me, no_reply),
+                lambda me: outgoing(
+                    draft, attachments, me, patient_cannot_reply=no_reply, read_receipt=receipt
+                ),
                 self.draft_id,
                 self._queued,
             ),

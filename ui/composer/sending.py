@@ -41,11 +41,14 @@ def outgoing(
     draft: Draft,
     attachments: list[OutgoingAttachment],
     me: Address,
+    *,
     patient_cannot_reply: bool = False,
+    read_receipt: bool = False,
 ) -> OutgoingMessage:
     """The message to send, from what the composer shows (`draft`) and its documents, named as
-    MSSanté asks when it is about a patient (subject, PDF names: `with_conventions`);
-    `patient_cannot_reply` only counts for a message to a patient's mailbox (X-MSS-MES: FIN)."""
+    MSSanté asks when it is about a patient (subject, PDF names: `with_conventions`), and whether
+    it asks for a read receipt; `patient_cannot_reply` only counts for a message to a patient's
+    mailbox (X-MSS-MES: FIN)."""
     to_patient = any(is_patient_mailbox(a.email) for a in (*draft.to, *draft.cc))
     message = OutgoingMessage(
         from_=me,
@@ -59,6 +62,7 @@ def outgoing(
         references=list(draft.references),
         message_id=new_message_id(domain_of(me.email)),
         patient_cannot_reply=patient_cannot_reply and to_patient,
+        read_receipt=read_receipt,
     )
     return with_conventions(message, dt.date.today())
 

@@ -160,7 +160,15 @@ class ComposerView(QWidget):
             self.tr("Mon espace santé ne proposera pas au patient de répondre à ce message.")
         )
         self.no_reply_check.hide()
-        grid.addWidget(self.no_reply_check, 4, 1)
+        # Issue 14 §2: a read receipt (RFC 8098), which the recipient may send or not.
+        self.read_receipt_box = QCheckBox(self.tr("Demander un accusé de lecture"))
+        self.read_receipt_box.setObjectName("readReceiptBox")
+        options = QHBoxLayout()
+        options.setContentsMargins(0, 0, 0, 0)
+        options.addWidget(self.read_receipt_box)
+        options.addWidget(self.no_reply_check)
+        options.addStretch(1)
+        grid.addLayout(options, 4, 1)
         grid.setColumnStretch(1, 1)
         page_layout.addLayout(grid)
 

@@ -33,6 +33,7 @@ from ui.mail.conversation_model import people
 from ui.mail.documents import AttachmentChip
 from ui.mail.message_body import MessageBody, TruncatedNotice
 from ui.mail.preview import DocumentPreview, previewable
+from ui.mail.receipts import ReadStatus, ReceiptQuestion
 from ui.plain import PlainLabel, RichLabel
 
 MARK_READ_MS = 1_000
@@ -133,6 +134,13 @@ class MessageCard(QFrame):
         recipients.setObjectName("messageRecipients")
         recipients.setWordWrap(True)
         column.addWidget(recipients)
+        self.read_status = ReadStatus(record) if record.read_by else None
+        if self.read_status is not None:
+            column.addWidget(self.read_status)
+        self.receipt_question: ReceiptQuestion | None = None
+        if session.receipt_asked(record):
+            self.receipt_question = ReceiptQuestion(session, record)
+            column.addWidget(self.receipt_question)
         self.body = MessageBody()
         self.body.show_email(record)
         self.truncation = TruncatedNotice(record) if self.body.truncated else None
@@ -260,6 +268,8 @@ class ReaderView(QWidget):
                 chip.notice.connect(self.notice)
             if card.truncation is not None:
                 card.truncation.notice.connect(self.notice)
+            if card.receipt_question is not None:
+                card.receipt_question.notice.connect(self.notice)
             if card.resume_button is not None:
                 card.resume_button.clicked.connect(
                     lambda _c=False, r=record: self.resumeRequested.emit(r)
@@ -307,7 +317,7 @@ class ReaderView(QWidget):
         if self.thread_id not in change.thread_ids and not touched:
             return
         records = self.session.thread(self.thread_id)
-        if [r.id for r in records] == [r.id for r in self.records]:
+        if [(r.id, r.read_by) for r in records] == [(r.id, r.read_by) for r in self.records]:
             self.records = records  # flags only: nothing on screen to redraw
             return
         self.show_thread(self.thread_id, self.email_id, mark_read=False)

@@ -168,5 +168,14 @@ def load_all() -> None:
     """Imports every method module, so their decorators fill METHODS."""
     import importlib
 
-    for name in ("core", "email", "identity", "mailbox", "submission", "thread"):
+    for name in (
+        "core",
+        "email",
+        "email_import",
+        "identity",
+        "mailbox",
+        "mdn",
+        "submission",
+        "thread",
+    ):
         importlib.import_module(f"server.jmap.methods.{name}")

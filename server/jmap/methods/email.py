@@ -542,6 +542,9 @@ def _create_email(
                 bad.append(key)
             else:
                 extra_headers.append((parsed[0], value))
+        elif parsed and parsed[1] == "asAddresses" and not parsed[2] and _addresses(value):
+            # Disposition-Notification-To (issue 14 §2) and the like, RFC 8621 §4.1.2.3.
+            extra_headers.append((parsed[0], mime.format_addresses(_addresses(value) or [])))
         else:
             bad.append(key)
     mailboxes = props.get("mailboxIds")
