@@ -61,6 +61,9 @@ class ServerConfig:
     # The envelope sender (MAIL FROM) of what is relayed: where bounces go, an address of the
     # service rather than the professional's (None: `ne-pas-repondre@` the mail domain).
     smtp_sender: str | None = None
+    # Issue 14 §3: the domains of the trust space's whitelist (server/trust/whitelist.py); None:
+    # the mail domain, patient.mssante.fr and the domains of the directory's addresses.
+    trusted_domains: tuple[str, ...] | None = None
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
 
