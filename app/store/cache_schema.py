@@ -372,6 +372,17 @@ _V6 = """
 DROP TABLE main.favorites;
 """
 
+# Issue 14 §3: the trust space's whitelist of domains as last received (app/trust/space.py),
+# one row: what the server can give again, so the cache is its place.
+_V7 = """
+CREATE TABLE main.trust_space (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    domains TEXT NOT NULL,
+    etag TEXT,
+    fetched_at REAL NOT NULL
+);
+"""
+
 
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
