@@ -111,6 +111,10 @@ class Chip(QFrame):
         self.detail.setObjectName("chipDetail")
         self.detail.setVisible(bool(detail))
         layout.addWidget(self.detail)
+        self.warning = PlainLabel("")  # what is wrong with it (ui/composer/trust.py)
+        self.warning.setObjectName("chipWarning")
+        self.warning.hide()
+        layout.addWidget(self.warning)
         self.remove_button = QToolButton()
         self.remove_button.setObjectName("chipRemove")
         self.remove_button.setIcon(theme.icon("remove"))
@@ -120,7 +124,17 @@ class Chip(QFrame):
         self.remove_button.setAccessibleName(self.tr("Retirer %1").replace("%1", plain_text(text)))
         self.remove_button.clicked.connect(self.removed)
         layout.addWidget(self.remove_button)
-        self.setToolTip(plain_tooltip(f"{text} — {detail}" if detail else text))
+        self.base_tooltip = f"{text} — {detail}" if detail else text
+        self.setToolTip(plain_tooltip(self.base_tooltip))
+
+    def set_warning(self, warning: str, explanation: str) -> None:
+        """Shows `warning` in the chip (red) and `explanation` in its tooltip; empty: none."""
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        theme.restyle(self, warning=bool(warning))
+        shown = f"{self.base_tooltip}\n{explanation}" if explanation else self.base_tooltip
+        self.setToolTip(plain_tooltip(shown))
+        self.updateGeometry()
 
     def tab_before(self, following: QWidget) -> None:
         """The chip's cross just before `following` in the Tab order, as on screen (a widget
