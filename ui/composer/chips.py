@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.plain import PlainLabel, plain_text, plain_tooltip
+from ui.plain import ElidedLabel, PlainLabel, plain_text, plain_tooltip
 
 
 class FlowLayout(QLayout):
@@ -104,10 +104,12 @@ class Chip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 2, 4, 2)
         layout.setSpacing(6)
-        self.label = PlainLabel(text)
+        # Elided when the field is narrower than the chip (a long name, an address, a warning):
+        # the whole of it is in the tooltip, and the window is never widened by a chip.
+        self.label = ElidedLabel(text)
         self.label.setObjectName("chipName")
         layout.addWidget(self.label)
-        self.detail = PlainLabel(detail)
+        self.detail = ElidedLabel(detail)
         self.detail.setObjectName("chipDetail")
         self.detail.setVisible(bool(detail))
         layout.addWidget(self.detail)
