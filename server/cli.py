@@ -72,6 +72,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="ADDRESS",
         help="envelope sender of relayed mail (default: ne-pas-repondre@ the mail domain)",
     )
+    p.add_argument(
+        "--trusted-domain",
+        action="append",
+        metavar="DOMAIN",
+        help="a domain of the trust space's whitelist (repeat it; default: the mail domain, "
+        "patient.mssante.fr and the directory's domains)",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -89,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         behind_proxy=args.behind_proxy,
         smtp_relay=args.smtp_relay,
         smtp_sender=args.smtp_sender,
+        trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
     )
     sandbox = Sandbox(config)
     try:

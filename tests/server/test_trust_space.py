@@ -5,6 +5,7 @@ santé's and its directory's), and a client's copy is confirmed by 304 on a cond
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import httpx
 
@@ -72,3 +73,12 @@ def test_by_default_the_sandbox_the_patient_mailboxes_and_the_directory_are_insi
     assert any(d.startswith("chu-") for d in domains)  # and the establishments'
     assert domains == sorted(set(domains))
     assert "example.org" not in domains
+
+
+def test_the_command_line_sets_the_trusted_domains(tmp_path: Path) -> None:
+    from tests.server.test_cli import running_server
+
+    domains = ("--trusted-domain", "a.mssante.fr", "--trusted-domain", "b.mssante.fr")
+    with running_server(tmp_path / "cli", *domains) as info:
+        body = httpx.get(info["url"] + TRUST_SPACE_PATH).content
+    assert _domains(body) == ["a.mssante.fr", "b.mssante.fr"]
