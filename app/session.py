@@ -60,6 +60,7 @@ from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
 from app.sync.prefetch import DEFAULT_DAYS
 from app.sync.reconnect import Reconnection
+from app.trust.space import TrustSpace
 
 log = logs.get("session")
 
@@ -144,6 +145,9 @@ class AccountSession:
             lambda: self.account.cache, bus, self.regional, lambda: self.online
         )
         bus.subscribe(ConnectionChanged, self.favorite_sync.back_online)
+        # Issue 14 §3: the trust space's whitelist, kept in the cache, refreshed daily.
+        self.trust_space = TrustSpace(lambda: self.account.cache, account.ref.server_url)
+        self.trust_space.load()
         self._tasks: list[asyncio.Task[Any]] = []
         self._stop = asyncio.Event()
         self.reconnection = Reconnection()
@@ -247,7 +251,16 @@ class AccountSession:
         await self.own_address()  # remembered now: a message written offline later needs it
         await self.send_outbox()
         self._tasks.append(asyncio.ensure_future(self.favorite_sync.run(self._stop)))
+        self._tasks.append(asyncio.ensure_future(self._refresh_trust_space()))
         await self.engine.run(self._stop)
+
+    async def _refresh_trust_space(self) -> None:
+        """Issue 14 §3: the whitelist, fetched when due, from the Session's regional URL."""
+        await self.trust_space.run(
+            self._stop,
+            lambda: self.account.http if self.online else None,
+            lambda: self.regional_urls.trust_space_url if self.regional_urls else None,
+        )
 
     async def send_outbox(self) -> None:
         """What waits in the outbox goes now; offline, it waits (and the engine is woken). A
@@ -275,6 +288,7 @@ class AccountSession:
         """Back online: what waited in the outbox goes now, once (the outbox's own guarantee)."""
         if event.online and self.engine is not None and not self._stop.is_set():
             self._tasks.append(asyncio.ensure_future(self.send_outbox()))
+            self.trust_space.back_online()
 
     async def sync_once(self, page_size: int = 250) -> SyncPass:
         """One pass instead of the background loop (the CLI, scripts): the outbox sent, the cache

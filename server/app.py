@@ -22,6 +22,7 @@ from server.portal.routes import router as portal_router
 from server.portal.telemedicine import router as telemedicine_router
 from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
+from server.trust.whitelist import router as trust_space_router
 
 log = logging.getLogger("server")
 
@@ -47,6 +48,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.include_router(room_router)  # the teleconsultation room and its WebSocket
     app.include_router(registration_router)  # issue 13 §5
     app.include_router(telemedicine_router)  # issue 13 §5
+    app.include_router(trust_space_router)  # issue 14 §3
     # The last added runs first: headers on every answer, the 413s of the body cap included.
     app.add_middleware(BodyCap, sandbox=sandbox)
     app.add_middleware(SecurityHeaders)

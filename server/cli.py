@@ -78,6 +78,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="REF",
         help="X-MSS-NIL of the clients' messages: the product reference declared to ANS",
     )
+    p.add_argument(
+        "--trusted-domain",
+        action="append",
+        metavar="DOMAIN",
+        help="a domain of the trust space's whitelist (repeat it; default: the mail domain, "
+        "patient.mssante.fr and the directory's domains)",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -96,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         smtp_relay=args.smtp_relay,
         smtp_sender=args.smtp_sender,
         mss_product_reference=args.mss_product_reference,
+        trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
     )
     sandbox = Sandbox(config)
     try:

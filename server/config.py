@@ -64,6 +64,9 @@ class ServerConfig:
     # Issue 14 §1: the product reference ANS gave this deployment's client (X-MSS-NIL of every
     # message), in the Session's regional capability; empty: the header is omitted.
     mss_product_reference: str = ""
+    # Issue 14 §3: the domains of the trust space's whitelist (server/trust/whitelist.py); None:
+    # the mail domain, patient.mssante.fr and the domains of the directory's addresses.
+    trusted_domains: tuple[str, ...] | None = None
     # scrypt cost of stored password hashes (n = 2**password_hash_log_n).
     password_hash_log_n: int = 14
     # Issue 14 §2: JMAP MDN (RFC 9007) advertised and served; off, clients build receipts

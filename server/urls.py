@@ -13,6 +13,7 @@ DIRECTORY_PATH = "/fhir"
 REGIONAL_API_PATH = "/regional/v1"
 PORTAL_PATH = "/portal"
 HELP_PATH = PORTAL_PATH + "/aide"
+TRUST_SPACE_PATH = "/espace-de-confiance/liste-blanche.xml"  # issue 14 §3
 
 REGIONAL_CAPABILITY = "urn:monsisra:params:regional"
 
@@ -30,4 +31,5 @@ def regional_capability(base_url: str) -> dict[str, str]:
         "registrationUrl": portal + "/inscription",
         "expertPreferencesUrl": portal + "/telemedecine/expert",
         "helpUrl": base + HELP_PATH,
+        "trustSpaceUrl": base + TRUST_SPACE_PATH,  # issue 14 §3: the whitelist of domains
     }

@@ -36,6 +36,9 @@ SESSION_SCREENS: tuple[Screen, ...] = (
     Screen("reader-document-preview", "ui.mail.reader", "demo_preview_screenshot"),
     Screen("composer", "ui.composer.composer"),
     Screen("composer-long-error", "ui.shell.demo_states", "demo_error_screenshot"),
+    # Issue 14 §3: a recipient outside the trust space, sending refused.
+    Screen("composer-trust-space", "ui.composer.trust_demo", "demo_refused_screenshot"),
+    Screen("composer-trust-space-small", "ui.composer.trust_demo", "demo_refused_small_screenshot"),
     Screen("directory", "ui.directory.view"),
     Screen("directory-favorites", "ui.directory.view", "demo_favorites_screenshot"),  # §5
     Screen("teleconsultations", "ui.teleconsultations.view"),

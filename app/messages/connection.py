@@ -262,6 +262,24 @@ CERTIFICATE_WRONG_HOST_NAMES = Message(
         "elle est juste, prévenez votre support : la connexion pourrait être interceptée.",
     )
 )
+# Issue 14 §3: revocation, which the systems' verifiers check (Windows, macOS; OpenSSL with CRLs).
+CERTIFICATE_REVOKED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le certificat de sécurité du serveur a été révoqué par l'autorité qui l'avait délivré "
+        "(IGC Santé ou autre) : il n'est plus valable, la connexion a été refusée pour protéger "
+        "vos données. Ne vous connectez pas à ce serveur et prévenez le support de votre "
+        "messagerie.",
+    )
+)
+CERTIFICATE_REVOCATION_UNKNOWN = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La révocation du certificat de sécurité du serveur n'a pas pu être vérifiée (le service "
+        "de l'autorité de certification ne répond pas) : la connexion a été refusée par "
+        "précaution. Réessayez plus tard ; si cela dure, prévenez votre support.",
+    )
+)
 CA_BUNDLE_MISSING = Message(
     QT_TRANSLATE_NOOP(
         "core",

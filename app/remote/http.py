@@ -92,6 +92,18 @@ class CertificateExpired(CertificateRefused):
         )
 
 
+class CertificateRevoked(CertificateRefused):
+    """Revoked by its authority (issue 14 §3): no longer valid, whatever its dates say."""
+
+    message = messages.CERTIFICATE_REVOKED
+
+
+class CertificateRevocationUnknown(CertificateRefused):
+    """Whether it is revoked could not be learnt (the authority's CRL or OCSP unreachable)."""
+
+    message = messages.CERTIFICATE_REVOCATION_UNKNOWN
+
+
 class CertificateNotTrusted(CertificateRefused):
     """Self-signed, or issued by an authority this computer does not trust."""
 
@@ -117,6 +129,11 @@ class CertificateWrongHost(CertificateRefused):
 _EXPIRED_CODES = frozenset({9, 10, 0x800B0101, -67818, -67819})
 _UNTRUSTED_CODES = frozenset({2, 18, 19, 20, 21, 0x800B0109, 0x800B010A, -67843})
 _WRONG_HOST_CODES = frozenset({62, 64, 0x800B010F, -67602})
+# Revoked: OpenSSL X509_V_ERR_CERT_REVOKED, Windows CRYPT_E_REVOKED and CERT_E_REVOKED, macOS
+# errSecCertificateRevoked. Revocation unknown: OpenSSL's CRL missing, not yet valid or expired,
+# Windows CRYPT_E_NO_REVOCATION_CHECK and CRYPT_E_REVOCATION_OFFLINE.
+_REVOKED_CODES = frozenset({23, 0x80092010, 0x800B010C, -67820})
+_REVOCATION_UNKNOWN_CODES = frozenset({3, 11, 12, 0x80092012, 0x80092013})
 # Handshake refusals that mean "no TLS version in common".
 _VERSION_REASONS = frozenset(
     {"TLSV1_ALERT_PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE"}
@@ -157,6 +174,10 @@ def _certificate_error(
     error: ssl.SSLCertVerificationError, host: str | None, facts: CertificateFacts | None
 ) -> CertificateRefused:
     code = getattr(error, "verify_code", None)  # absent when raised by hand (truststore)
+    if code in _REVOKED_CODES:
+        return CertificateRevoked(str(code))
+    if code in _REVOCATION_UNKNOWN_CODES:
+        return CertificateRevocationUnknown(str(code))
     now = dt.datetime.now(dt.UTC)
     if code in _EXPIRED_CODES or (code not in _KNOWN_CODES and facts and not facts.valid_at(now)):
         if facts is not None and not facts.valid_at(now):
@@ -173,7 +194,13 @@ def _certificate_error(
     return CertificateRefused(str(code))
 
 
-_KNOWN_CODES = _EXPIRED_CODES | _UNTRUSTED_CODES | _WRONG_HOST_CODES
+_KNOWN_CODES = (
+    _EXPIRED_CODES
+    | _UNTRUSTED_CODES
+    | _WRONG_HOST_CODES
+    | _REVOKED_CODES
+    | _REVOCATION_UNKNOWN_CODES
+)
 
 
 def _host(exc: httpx.TransportError) -> str | None:

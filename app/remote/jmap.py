@@ -210,6 +210,7 @@ class RegionalUrls:
     registration_url: str
     expert_preferences_url: str
     help_url: str | None = None  # the FAQ page, anchors by topic (app.regional.links.help_url)
+    trust_space_url: str | None = None  # issue 14 §3: the whitelist of domains (app/trust)
 
 
 _REGIONAL_NAMES = {
@@ -254,7 +255,7 @@ class Session:
         """Every URL it names (templates as given): where the account's requests would go, and
         the portal pages that receive one-time codes."""
         regional = astuple(self.regional) if self.regional is not None else ()
-        regional = tuple(url for url in regional if url is not None)  # help_url is optional
+        regional = tuple(url for url in regional if url is not None)  # help_url… are optional
         return (
             self.url,
             self.api_url,
@@ -363,7 +364,9 @@ def _regional(value: object, session_url: str) -> RegionalUrls | None:
         urls[attribute] = resolved
     help_url = value.get("helpUrl")  # optional: a server without it has no "Aide" links
     resolved_help = _resolve(session_url, help_url) if isinstance(help_url, str) else None
-    return RegionalUrls(**urls, help_url=resolved_help)
+    trust = value.get("trustSpaceUrl")  # optional: without it, no recipient is checked
+    resolved_trust = _resolve(session_url, trust) if isinstance(trust, str) else None
+    return RegionalUrls(**urls, help_url=resolved_help, trust_space_url=resolved_trust)
 
 
 def _resolve(base: str, reference: str) -> str | None:

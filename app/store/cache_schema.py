@@ -389,6 +389,17 @@ CREATE TABLE main.read_receipts (
 ) WITHOUT ROWID;
 """
 
+# Issue 14 §3: the trust space's whitelist of domains as last received (app/trust/space.py),
+# one row: what the server can give again, so the cache is its place.
+_V8 = """
+CREATE TABLE main.trust_space (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    domains TEXT NOT NULL,
+    etag TEXT,
+    fetched_at REAL NOT NULL
+);
+"""
+
 
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]

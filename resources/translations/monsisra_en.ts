@@ -525,7 +525,7 @@
 <context>
     <name>Chip</name>
     <message>
-        <location filename="../../ui/composer/chips.py" line="+119"/>
+        <location filename="../../ui/composer/chips.py" line="+125"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
@@ -584,21 +584,49 @@
     </message>
 </context>
 <context>
+    <name>ComposerTrust</name>
+    <message>
+        <location filename="../../ui/composer/trust.py" line="+20"/>
+        <source>hors espace de confiance</source>
+        <translation>outside the trust space</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Le domaine « %1 » n&apos;est pas dans la liste blanche de l&apos;espace de confiance MSSanté : aucun message ne peut y être envoyé.</source>
+        <translation>The domain “%1” is not on the whitelist of the MSSanté trust space: no message can be sent there.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>La liste de l&apos;espace de confiance MSSanté n&apos;a pas encore été reçue : cette adresse n&apos;a pas pu être vérifiée, l&apos;envoi reste possible.</source>
+        <translation>The list of the MSSanté trust space has not been received yet: this address could not be checked; sending is still possible.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Envoi impossible : %1 est hors de l&apos;espace de confiance MSSanté. La messagerie sécurisée de santé n&apos;échange qu&apos;avec les domaines de sa liste blanche : retirez ce destinataire ou vérifiez son adresse dans l&apos;annuaire. Votre message est conservé.</source>
+        <translation>Cannot send: %1 is outside the MSSanté trust space. Secure health messaging only exchanges with the domains on its whitelist: remove this recipient or check their address in the directory. Your message is kept.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Envoi impossible : %1 sont hors de l&apos;espace de confiance MSSanté. La messagerie sécurisée de santé n&apos;échange qu&apos;avec les domaines de sa liste blanche : retirez ces destinataires ou vérifiez leurs adresses dans l&apos;annuaire. Votre message est conservé.</source>
+        <translation>Cannot send: %1 are outside the MSSanté trust space. Secure health messaging only exchanges with the domains on its whitelist: remove these recipients or check their addresses in the directory. Your message is kept.</translation>
+    </message>
+</context>
+<context>
     <name>ComposerView</name>
     <message>
-        <location filename="../../ui/composer/view.py" line="+53"/>
+        <location filename="../../ui/composer/view.py" line="+54"/>
         <location line="+185"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
         <location line="-165"/>
-        <location line="+248"/>
+        <location line="+252"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="-246"/>
+        <location line="-250"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -698,7 +726,7 @@
         <translation>Add at least one recipient.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>Document introuvable : </source>
         <translation>Document not found: </translation>
     </message>
@@ -3211,7 +3239,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+129"/>
+        <location filename="../../ui/composer/recipients.py" line="+131"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -4945,6 +4973,16 @@ Telephone</translation>
         <location line="+8"/>
         <source>Le certificat de sécurité présenté est celui de {names}, pas de « {host} » : la connexion a été refusée pour protéger vos données. Vérifiez l&apos;adresse du serveur ; si elle est juste, prévenez votre support : la connexion pourrait être interceptée.</source>
         <translation>The security certificate presented is that of {names}, not of “{host}”: the connection was refused to protect your data. Check the server address; if it is right, tell your support: the connection could be intercepted.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Le certificat de sécurité du serveur a été révoqué par l&apos;autorité qui l&apos;avait délivré (IGC Santé ou autre) : il n&apos;est plus valable, la connexion a été refusée pour protéger vos données. Ne vous connectez pas à ce serveur et prévenez le support de votre messagerie.</source>
+        <translation>The server’s security certificate has been revoked by the authority that issued it (IGC Santé or another): it is no longer valid, and the connection was refused to protect your data. Do not connect to this server, and tell your messaging service’s support.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>La révocation du certificat de sécurité du serveur n&apos;a pas pu être vérifiée (le service de l&apos;autorité de certification ne répond pas) : la connexion a été refusée par précaution. Réessayez plus tard ; si cela dure, prévenez votre support.</source>
+        <translation>Whether the server’s security certificate has been revoked could not be checked (the certificate authority’s service does not answer): the connection was refused as a precaution. Try again later; if this goes on, tell your support.</translation>
     </message>
     <message>
         <location line="+8"/>

@@ -31,6 +31,8 @@ from app.remote.http import (
     CertificateExpired,
     CertificateNotTrusted,
     CertificateRefused,
+    CertificateRevocationUnknown,
+    CertificateRevoked,
     CertificateWrongHost,
     ServerUnreachable,
     TlsFailure,
@@ -498,6 +500,11 @@ def _facts(valid: bool = True, names: tuple[str, ...] = ("mss.example",)) -> Cer
         (62, CertificateWrongHost),
         (0x800B010F, CertificateWrongHost),  # CERT_E_CN_NO_MATCH
         (-67602, CertificateWrongHost),  # errSecHostNameMismatch
+        (23, CertificateRevoked),  # OpenSSL X509_V_ERR_CERT_REVOKED (issue 14 §3)
+        (0x80092010, CertificateRevoked),  # Windows CRYPT_E_REVOKED
+        (-67820, CertificateRevoked),  # macOS errSecCertificateRevoked
+        (3, CertificateRevocationUnknown),  # OpenSSL: the CRL could not be had
+        (0x80092013, CertificateRevocationUnknown),  # Windows CRYPT_E_REVOCATION_OFFLINE
         (12345, CertificateRefused),  # unknown, and nothing known of the certificate
     ],
 )
@@ -505,6 +512,15 @@ def test_each_systems_verification_codes_have_their_words(
     code: int, error: type[CertificateRefused]
 ) -> None:
     assert type(unreachable_from(_verify_error(code))) is error
+
+
+def test_a_revoked_certificate_is_said_revoked_even_within_its_dates() -> None:
+    error = unreachable_from(_verify_error(23), _facts(valid=True))
+    assert type(error) is CertificateRevoked
+    assert "révoqué" in error.message_fr
+    assert "Ne vous connectez pas" in error.message_fr
+    unknown = unreachable_from(_verify_error(0x80092013), _facts(valid=True))
+    assert "n'a pas pu être vérifiée" in unknown.message_fr
 
 
 def test_an_unknown_code_is_explained_by_the_certificate_itself() -> None:

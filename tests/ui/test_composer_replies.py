@@ -198,7 +198,7 @@ def test_reply_all_goes_to_everyone_but_any_of_my_addresses_sender_first_cc_as_c
     msg = EmailMessage()
     msg["From"] = f"{CARDIO.name} <{CARDIO.email}>"
     msg["To"] = f"{GP.name} <{GP.email.upper()}>, {PHARMA.name} <{PHARMA.email}>"
-    msg["Cc"] = f"Cabinet <{CABINET}>, {PHARMA.email.upper()}, secretariat@hopital.example"
+    msg["Cc"] = f"Cabinet <{CABINET}>, {PHARMA.email.upper()}, secretariat@pro.mssante.fr"
     msg["Subject"] = subject
     msg["Message-ID"] = f"<all-{uuid.uuid4().hex}@sisra-demo.mssante.fr>"
     msg.set_content("Avis de chacun ?")
@@ -209,13 +209,13 @@ def test_reply_all_goes_to_everyone_but_any_of_my_addresses_sender_first_cc_as_c
     record = received(ui_session, qtbot, subject)
     reply = opened(qtbot, Composer(ui_session, reply_to=record, reply_all=True), "a écrit :")
     assert [a.email for a in reply.to_field.recipients()] == [CARDIO.email, PHARMA.email]
-    assert [a.email for a in reply.cc_field.recipients()] == ["secretariat@hopital.example"]
+    assert [a.email for a in reply.cc_field.recipients()] == ["secretariat@pro.mssante.fr"]
     reply.body.insertPlainText("D'accord.")
     send(qtbot, reply)
 
     [got] = sent_emails(demo_server, KARIM, "RE: " + subject)
     assert [a["email"] for a in got["to"]] == [CARDIO.email, PHARMA.email]
-    assert [a["email"] for a in got["cc"]] == ["secretariat@hopital.example"]
+    assert [a["email"] for a in got["cc"]] == ["secretariat@pro.mssante.fr"]
     assert got["from"][0]["email"] == GP.email
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.plain import PlainLabel, plain_text, plain_tooltip
+from ui.plain import ElidedLabel, PlainLabel, plain_text, plain_tooltip
 
 
 class FlowLayout(QLayout):
@@ -104,13 +104,19 @@ class Chip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 2, 4, 2)
         layout.setSpacing(6)
-        self.label = PlainLabel(text)
+        # Elided when the field is narrower than the chip (a long name, an address, a warning):
+        # the whole of it is in the tooltip, and the window is never widened by a chip.
+        self.label = ElidedLabel(text)
         self.label.setObjectName("chipName")
         layout.addWidget(self.label)
-        self.detail = PlainLabel(detail)
+        self.detail = ElidedLabel(detail)
         self.detail.setObjectName("chipDetail")
         self.detail.setVisible(bool(detail))
         layout.addWidget(self.detail)
+        self.warning = PlainLabel("")  # what is wrong with it (ui/composer/trust.py)
+        self.warning.setObjectName("chipWarning")
+        self.warning.hide()
+        layout.addWidget(self.warning)
         self.remove_button = QToolButton()
         self.remove_button.setObjectName("chipRemove")
         self.remove_button.setIcon(theme.icon("remove"))
@@ -120,7 +126,17 @@ class Chip(QFrame):
         self.remove_button.setAccessibleName(self.tr("Retirer %1").replace("%1", plain_text(text)))
         self.remove_button.clicked.connect(self.removed)
         layout.addWidget(self.remove_button)
-        self.setToolTip(plain_tooltip(f"{text} — {detail}" if detail else text))
+        self.base_tooltip = f"{text} — {detail}" if detail else text
+        self.setToolTip(plain_tooltip(self.base_tooltip))
+
+    def set_warning(self, warning: str, explanation: str) -> None:
+        """Shows `warning` in the chip (red) and `explanation` in its tooltip; empty: none."""
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        theme.restyle(self, warning=bool(warning))
+        shown = f"{self.base_tooltip}\n{explanation}" if explanation else self.base_tooltip
+        self.setToolTip(plain_tooltip(shown))
+        self.updateGeometry()
 
     def tab_before(self, following: QWidget) -> None:
         """The chip's cross just before `following` in the Tab order, as on screen (a widget

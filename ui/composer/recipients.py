@@ -42,8 +42,10 @@ from PySide6.QtWidgets import (
 from app import settings
 from app.records import Address, AtHand, DirectoryQuery, Near
 from app.session import AccountSession
+from app.trust.space import Verdict
 from ui import palette, tasks, theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_line
+from ui.composer import trust
 from ui.composer.candidates import (
     CARE_TEAM,
     DIRECTORY,
@@ -171,6 +173,7 @@ class RecipientField(QFrame):
         self._recipients.append(address)
         chip = Chip(address.name or address.email, address.email if address.name else "")
         chip.removed.connect(lambda a=address: self.remove(a.email))
+        trust.mark(chip, address.email, self.session.trust_space)
         self._chips.append(chip)
         self.flow.insertWidget(len(self._chips) - 1, chip)
         chip.tab_before(self.line_edit)
@@ -189,6 +192,13 @@ class RecipientField(QFrame):
                 self.updateGeometry()
                 self.changed.emit()
                 return
+
+    def outside_trust_space(self) -> list[str]:
+        """The recipients outside the trust space, their chips marked again from the list of
+        now (it may have arrived or changed since they were added)."""
+        space = self.session.trust_space
+        pairs = zip(self._recipients, self._chips, strict=True)
+        return [a.email for a, c in pairs if trust.mark(c, a.email, space) is Verdict.OUTSIDE]
 
     def pending_text(self) -> str:
         return self.line_edit.text().strip()

@@ -37,6 +37,7 @@ from app.message.draft import ChosenPatient
 from app.message.patient import format_ins
 from app.session import AccountSession
 from ui import theme
+from ui.composer import trust
 from ui.composer.chips import Chip
 from ui.composer.recipients import RecipientField
 from ui.composer.replies import written_end
@@ -299,6 +300,10 @@ class ComposerView(QWidget):
                 return False
         if not self.to_field.recipients():
             self.notify(self.tr("Ajoutez au moins un destinataire."), error=True)
+            return False
+        outside = self.to_field.outside_trust_space() + self.cc_field.outside_trust_space()
+        if outside:  # issue 14 §3
+            self.notify(trust.refusal(outside), error=True)
             return False
         missing = [d.name for d in self.documents.documents if not d.path.is_file()]
         if missing:

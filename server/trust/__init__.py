@@ -1,0 +1,1 @@
+"""The MSSanté trust space the sandbox publishes (issue 14 §3)."""
