@@ -72,6 +72,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="ADDRESS",
         help="envelope sender of relayed mail (default: ne-pas-repondre@ the mail domain)",
     )
+    p.add_argument(
+        "--directory-rate-limit",
+        type=int,
+        metavar="N",
+        help="directory requests per second per application, 429 beyond (national API: 17)",
+    )
+    p.add_argument(
+        "--directory-no-near",
+        action="store_true",
+        help="no `near` search in the directory, as on the national API",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -89,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         behind_proxy=args.behind_proxy,
         smtp_relay=args.smtp_relay,
         smtp_sender=args.smtp_sender,
+        directory_rate_limit=args.directory_rate_limit,
+        directory_near=not args.directory_no_near,
     )
     sandbox = Sandbox(config)
     try:
