@@ -332,7 +332,9 @@ class _Builder:
             # A cabinet's shared box (CAB); every other one is on the liste rouge, so the demo
             # has boxes that clients must never show (issue 14 §4). No draw from rng: the rest of
             # the demo stays the same.
-            address = self.address(f"cabinet.{ascii_slug(commune.city)}", domain)
+            address = self.address(
+                f"cabinet.{ascii_slug(commune.city)}", domain or "pro.mssante.fr"
+            )
             org.mailboxes.append(Mailbox(address, MAILBOX_CABINET, "Cabinet", n % 8 == 0))
         elif kind in ("centre-sante", "ehpad"):
             box = "accueil" if kind == "centre-sante" else "infirmerie"
