@@ -70,7 +70,7 @@ async def shoot_national_directory(server: ServerThread, work: Path, out: Path) 
         # A burst past the limit (another window's searches, with no pacing here): the sandbox
         # answers 429 and the page says it waits before trying again.
         session.directory_bucket = TokenBucket(rate=1000, burst=1000)
-        session._directory = None  # noqa: SLF001 (the next client takes the eager bucket)
+        session._directory = None  # the next client takes the eager bucket
         waiting = _view(session)
         waiting.name_edit.setText("Martin")
         burst = [

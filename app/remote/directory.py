@@ -78,13 +78,7 @@ CATEGORY_LABELS: dict[str, str] = {k: v[1] for k, v in CATEGORIES.items()} | {
     ORGANIZATION: "Établissement",
     TEAMS: "Équipe ressource",
 }
-# TRE_R257-TypeBAL, the type of an MSSanté box, as the directory page says it next to the address.
-MAILBOX_TYPE_LABELS: dict[str, str] = {
-    "PER": "personnelle",
-    "CAB": "cabinet",
-    "ORG": "organisationnelle",
-    "APP": "applicative",
-}
+# TRE_R257-TypeBAL, the type of an MSSanté box: a person's own first, an application's last.
 _MAILBOX_ORDER = {"PER": 0, "CAB": 1, "ORG": 2, "APP": 3}
 # 429 from the directory (the national API allows 17 requests per second): waits Retry-After
 # (at most RETRY_AFTER_MAX seconds; DEFAULT_RETRY_AFTER when it is missing), RETRIES times.
@@ -146,7 +140,7 @@ class DirectoryQuery:
     departement: str | None = None
     near: Near | None = None  # "autour de moi"
     mailbox: str | None = None  # an MSSanté address (whole: exact; a part: contains)
-    mailbox_type: str | None = None  # PER, CAB, ORG or APP (MAILBOX_TYPE_LABELS)
+    mailbox_type: str | None = None  # TRE_R257: PER, CAB, ORG or APP
     experts_only: bool = False
     count: int = 50
 

@@ -277,9 +277,7 @@ def capability_statement(base_url: str, near: bool = True) -> dict[str, Any]:
             "type": resource,
             "interaction": [{"code": "read"}, {"code": "search-type"}],
             "searchParam": [
-                {"name": p, "type": param_type(p)}
-                for p in sorted(params)
-                if near or p != "near"
+                {"name": p, "type": param_type(p)} for p in sorted(params) if near or p != "near"
             ],
         }
         if resource == "PractitionerRole":

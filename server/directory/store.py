@@ -287,7 +287,7 @@ class DirectoryStore:
         fts: list[tuple[int, str, str]] = []
         tri: list[tuple[int, str]] = []
         points: list[_Point] = []
-        boxes: list[tuple[str, str, str, int]] = []
+        boxes: list[tuple[str, str, str, int, int]] = []
         for n, o in enumerate(organizations, start=start):
             rows.append(
                 (
