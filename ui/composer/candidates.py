@@ -17,7 +17,7 @@ from typing import Any
 
 from app.records import Address, AtHand, Correspondent, specialty_label
 from app.text import fold
-from ui.directory.model import mailbox_type_label
+from ui.mailbox_types import mailbox_type_label
 
 MAX_PROPOSALS = 12
 

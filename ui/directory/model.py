@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 from app.records import Correspondent, DirectoryPage
 from ui import theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_pill, pill_width
+from ui.mailbox_types import mailbox_type_label
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.plain import paint_text, plain_text, plain_tooltip
 from ui.specialties import short_label
@@ -202,17 +203,6 @@ def subtitle(c: Correspondent) -> str:
     if c.organization_name and c.organization_name != c.display_name:
         parts.append(c.organization_name)
     return " · ".join(parts)
-
-
-def mailbox_type_label(kind: str | None) -> str:
-    """The type of an MSSanté box (TRE_R257), as said next to the address; '' when unknown."""
-    labels = {
-        "PER": QCoreApplication.translate("Directory", "boîte personnelle"),
-        "CAB": QCoreApplication.translate("Directory", "boîte de cabinet"),
-        "ORG": QCoreApplication.translate("Directory", "boîte organisationnelle"),
-        "APP": QCoreApplication.translate("Directory", "boîte applicative"),
-    }
-    return labels.get(kind or "", "")
 
 
 def mailbox_text(c: Correspondent) -> str:
