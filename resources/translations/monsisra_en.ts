@@ -1037,7 +1037,7 @@
 <context>
     <name>Directory</name>
     <message>
-        <location filename="../../ui/directory/model.py" line="+194"/>
+        <location filename="../../ui/directory/model.py" line="+195"/>
         <source>Établissement</source>
         <translation>Healthcare facility</translation>
     </message>
@@ -1047,7 +1047,7 @@
         <translation>Resource team</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../ui/mailbox_types.py" line="+12"/>
         <source>boîte personnelle</source>
         <translation>personal mailbox</translation>
     </message>
@@ -1067,7 +1067,7 @@
         <translation>application mailbox</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location filename="../../ui/directory/model.py" line="+40"/>
         <source>Tél. {number}</source>
         <translation>Tel. {number}</translation>
     </message>
