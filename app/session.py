@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -43,6 +43,7 @@ from app.remote.http import ServerUnreachable, make_http_client
 from app.remote.jmap import JmapClient, RegionalUrls
 from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
+from app.remote.rate import TokenBucket
 from app.remote.regional import RegionalClient
 from app.store import contacts, conversations, drafts, mail, search
 from app.store import outbox as outbox_rows
@@ -122,6 +123,11 @@ class AccountSession:
             account.cache, None, self.copies, origin=account.ref.server_url
         )
         self.regional_urls: RegionalUrls | None = None
+        # Issue 14 §4: every directory request of the session takes a token of one bucket (the
+        # national API counts requests per application); listeners hear of a 429's wait.
+        self.directory_bucket = TokenBucket()
+        self.directory_wait_listeners: list[Callable[[messages.Message], None]] = []
+        self._directory: DirectoryClient | None = None
         self.offline_days = DEFAULT_DAYS  # documents of these last days are kept offline
         # Regional services
         self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
@@ -685,15 +691,28 @@ class AccountSession:
             raise NoRegionalServices("no regional capability")
         return self.regional_urls
 
-    async def search_directory(self, query: DirectoryQuery) -> DirectoryPage:
+    async def directory(self) -> DirectoryClient:
+        """The session's one directory client: its bucket and what /metadata said are kept."""
         urls = await self._regional()
         assert self.account.http is not None
-        return await DirectoryClient(self.account.http, urls.directory_url).search(query)
+        if self._directory is None or self._directory.base_url != urls.directory_url.rstrip("/"):
+            self._directory = DirectoryClient(
+                self.account.http,
+                urls.directory_url,
+                bucket=self.directory_bucket,
+                on_wait=self._directory_waits,
+            )
+        return self._directory
+
+    def _directory_waits(self, message: messages.Message) -> None:
+        for listener in list(self.directory_wait_listeners):
+            listener(message)
+
+    async def search_directory(self, query: DirectoryQuery) -> DirectoryPage:
+        return await (await self.directory()).search(query)
 
     async def next_directory_page(self, page: DirectoryPage) -> DirectoryPage | None:
-        urls = await self._regional()
-        assert self.account.http is not None
-        return await DirectoryClient(self.account.http, urls.directory_url).next_page(page)
+        return await (await self.directory()).next_page(page)
 
     async def regional(self) -> RegionalClient:
         urls = await self._regional()
@@ -704,14 +723,16 @@ class AccountSession:
         """Communes by name or postal code, with a position from the directory (settings)."""
         urls = await self._regional()
         assert self.account.http is not None
-        return await PlaceFinder(self.account.http, urls.directory_url).communes(text, limit)
+        finder = PlaceFinder(self.account.http, urls.directory_url, bucket=self.directory_bucket)
+        return await finder.communes(text, limit)
 
     async def own_practice(self) -> Place | None:
         """Where the directory says this user practises (the default practice location)."""
         urls = await self._regional()
         assert self.account.http is not None
         mailbox = (await self.own_address()).email
-        return await PlaceFinder(self.account.http, urls.directory_url).practice_of(mailbox)
+        finder = PlaceFinder(self.account.http, urls.directory_url, bucket=self.directory_bucket)
+        return await finder.practice_of(mailbox)
 
     def favorites(self) -> list[contacts.Favorite]:
         with self.account.cache.read() as conn:

@@ -37,6 +37,7 @@ from app import logs  # noqa: E402
 from app import settings as settings_mod  # noqa: E402
 from app.records import Address  # noqa: E402
 from app.session import AccountSession  # noqa: E402
+from scripts.screenshots_directory import national_sandbox, shoot_national_directory  # noqa: E402
 from scripts.screenshots_mss import shoot_patient_mailbox  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
 from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
@@ -60,7 +61,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def shoot(
-    server: ServerThread, tls_server: ServerThread, work: Path, out: Path
+    server: ServerThread,
+    tls_server: ServerThread,
+    work: Path,
+    out: Path,
+    national: ServerThread | None = None,
 ) -> list[Path]:
     server_url = server.base_url
     client = work / "client"
@@ -100,6 +105,8 @@ async def shoot(
     saved += await shoot_hostile(server, client, out)
     # Issue 13 §5: the registration and telemedicine portal pages (scripts/screenshots_portal.py).
     saved += await shoot_registration_and_portal(server, work / "portal", out)
+    if national is not None:  # issue 14 §4: the directory under the national API's rules
+        saved += await shoot_national_directory(national, work, out)
     return saved + await shoot_refusals(tls_server, work, out)
 
 
@@ -680,10 +687,11 @@ def main(argv: list[str] | None = None) -> int:
         with (
             ServerThread(quick_config(data)) as server,
             ServerThread(quick_config(work / "tls-server"), tls=untrusted) as tls_server,
+            national_sandbox(data, work) as national,
         ):
             import qasync
 
-            saved = qasync.run(shoot(server, tls_server, work, out))
+            saved = qasync.run(shoot(server, tls_server, work, out, national))
     del translators
     print(f"{len(saved)} captures dans {out}", flush=True)
     return 0

@@ -85,6 +85,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a domain of the trust space's whitelist (repeat it; default: the mail domain, "
         "patient.mssante.fr and the directory's domains)",
     )
+    p.add_argument(
+        "--directory-rate-limit",
+        type=int,
+        metavar="N",
+        help="directory requests per second per application, 429 beyond (national API: 17)",
+    )
+    p.add_argument(
+        "--directory-no-near",
+        action="store_true",
+        help="no `near` search in the directory, as on the national API",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -104,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         smtp_sender=args.smtp_sender,
         mss_product_reference=args.mss_product_reference,
         trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
+        directory_rate_limit=args.directory_rate_limit,
+        directory_near=not args.directory_no_near,
     )
     sandbox = Sandbox(config)
     try:

@@ -40,6 +40,11 @@ class ServerConfig:
     # it, 429 with Retry-After (issue 9 §8: the directory is need-to-know, not a list to walk).
     patient_search_limit: int = 20
     patient_search_window: int = 60
+    # The directory's limits (issue 14 §4). Requests per second per application (its
+    # ESANTE-API-KEY, else its account), 429 + Retry-After beyond; None: no limit. The national
+    # API allows 17. `directory_near` False: no `near` search, as on the national API.
+    directory_rate_limit: int | None = None
+    directory_near: bool = True
     max_size_upload: int = 25 * 1024 * 1024
     # All the attachments of one Email together, unencoded (RFC 8621 maxSizeAttachmentsPerEmail);
     # None: the same as max_size_upload.

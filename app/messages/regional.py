@@ -24,6 +24,13 @@ DIRECTORY_ACCESS_REFUSED = Message(
 DIRECTORY_RATE_LIMITED = Message(
     QT_TRANSLATE_NOOP("core", "L'annuaire reçoit trop de demandes : réessayez dans un instant.")
 )
+# Issue 14 §4: the directory answered 429 (the national API allows 17 requests per second); the
+# search goes on by itself after `wait` ("2 secondes").
+DIRECTORY_WAITING = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "L'annuaire limite le nombre de recherches : nouvel essai dans {wait}…"
+    )
+)
 DIRECTORY_FAILING = Message(
     QT_TRANSLATE_NOOP("core", "L'annuaire rencontre un problème : réessayez plus tard.")
 )

@@ -13,9 +13,12 @@ KeyError.
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
 import math
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote
@@ -25,8 +28,10 @@ import httpx
 from app import logs, messages
 from app.errors import CoreError
 from app.messages import Message
+from app.remote.around import distance_km, position_of, postal_prefixes_around
 from app.remote.http import tls_reason
 from app.remote.origins import origin_of
+from app.remote.rate import TokenBucket
 from app.text import strip_invisible
 
 log = logs.get("directory")
@@ -73,7 +78,13 @@ CATEGORY_LABELS: dict[str, str] = {k: v[1] for k, v in CATEGORIES.items()} | {
     ORGANIZATION: "Établissement",
     TEAMS: "Équipe ressource",
 }
-_MAILBOX_ORDER = {"PER": 0, "ORG": 1, "APP": 2}
+# TRE_R257-TypeBAL, the type of an MSSanté box: a person's own first, an application's last.
+_MAILBOX_ORDER = {"PER": 0, "CAB": 1, "ORG": 2, "APP": 3}
+# 429 from the directory (the national API allows 17 requests per second): waits Retry-After
+# (at most RETRY_AFTER_MAX seconds; DEFAULT_RETRY_AFTER when it is missing), RETRIES times.
+RETRIES = 3
+DEFAULT_RETRY_AFTER = 1.0
+RETRY_AFTER_MAX = 30.0
 _MAILBOX_ADDRESS = re.compile(
     r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
 )
@@ -128,7 +139,8 @@ class DirectoryQuery:
     city: str | None = None
     departement: str | None = None
     near: Near | None = None  # "autour de moi"
-    mailbox: str | None = None  # an MSSanté address
+    mailbox: str | None = None  # an MSSanté address (whole: exact; a part: contains)
+    mailbox_type: str | None = None  # TRE_R257: PER, CAB, ORG or APP
     experts_only: bool = False
     count: int = 50
 
@@ -163,15 +175,25 @@ class Correspondent:
     postal_code: str = ""
     city: str = ""
     mailboxes: tuple[str, ...] = ()  # MSSanté addresses, the person's own first
+    # (address in lower case, TRE_R257 type) of each address the directory typed.
+    mailbox_types: tuple[tuple[str, str], ...] = ()
     rpps: str | None = None
     expert: bool = False
     distance_km: float | None = None
     services: str = ""  # service / competences text
     phone: str = ""  # the role's telephone, or its organisation's, as the directory writes it
+    position: tuple[float, float] | None = (
+        None  # (lat, lon) of the address, when the directory has it
+    )
 
     @property
     def mailbox(self) -> str | None:
         return self.mailboxes[0] if self.mailboxes else None
+
+    def mailbox_type(self, address: str | None = None) -> str | None:
+        """The type (PER, CAB, ORG, APP) of `address` (the first box by default), if known."""
+        key = (address or self.mailbox or "").lower()
+        return next((kind for box, kind in self.mailbox_types if box == key), None)
 
 
 @dataclass(frozen=True)
@@ -181,6 +203,8 @@ class DirectoryPage:
     next_url: str | None = None
     resource: str = "PractitionerRole"
     skipped: int = field(default=0, compare=False)  # entries that were not usable
+    # "Autour de moi" searched the départements around (the directory has no `near`).
+    near_fallback: bool = False
 
 
 # --- Tolerant readers -------------------------------------------------------------------------
@@ -246,30 +270,45 @@ def _is_mssante(telecom: dict[str, Any]) -> bool:
     return False
 
 
-def _mailbox_kind(telecom: dict[str, Any]) -> str:
+def _mailbox_metadata(telecom: dict[str, Any]) -> tuple[str, bool]:
+    """(TRE_R257 type, on the liste rouge) of an MSSanté telecom."""
+    kind, liste_rouge = "PER", False
     for extension in _extensions(telecom, MAILBOX_METADATA_EXTENSION_PART):
         for sub in _dicts(extension.get("extension")):
-            if _str(sub.get("url")) == "type":
+            url = _str(sub.get("url"))
+            if url == "type":
                 code, _ = _coding(sub.get("valueCodeableConcept"), "TRE_R257")
-                if code:
-                    return code
-    return "PER"
+                kind = code.upper() if code else kind
+            elif url == "listeRouge" and sub.get("valueBoolean") is True:
+                liste_rouge = True
+    return kind, liste_rouge
 
 
-def _mailboxes(*resources: dict[str, Any]) -> tuple[str, ...]:
-    """MSSanté addresses of the resources, in order: personal boxes before service boxes."""
-    found: list[tuple[int, int, str]] = []
+def _mailboxes(*resources: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(address, type) of the MSSanté boxes of the resources, personal boxes before service
+    boxes. A box on the liste rouge is never listed: its holder asked not to be found."""
+    found: list[tuple[int, int, str, str]] = []
     seen: set[str] = set()
     for rank, resource in enumerate(resources):
         for telecom in _dicts(resource.get("telecom")):
             if not _is_mssante(telecom):
                 continue
             address = _str(telecom.get("value"))
-            if address.lower() in seen:
+            kind, liste_rouge = _mailbox_metadata(telecom)
+            if liste_rouge or address.lower() in seen:
                 continue
             seen.add(address.lower())
-            found.append((_MAILBOX_ORDER.get(_mailbox_kind(telecom), 3), rank, address))
-    return tuple(address for _, _, address in sorted(found, key=lambda x: (x[0], x[1])))
+            found.append((_MAILBOX_ORDER.get(kind, 4), rank, address, kind))
+    return tuple((a, k) for _, _, a, k in sorted(found, key=lambda x: (x[0], x[1])))
+
+
+def _boxes(*resources: dict[str, Any]) -> dict[str, Any]:
+    """The `mailboxes` and `mailbox_types` fields of a Correspondent."""
+    boxes = _mailboxes(*resources)
+    return {
+        "mailboxes": tuple(a for a, _ in boxes),
+        "mailbox_types": tuple((a.lower(), k) for a, k in boxes),
+    }
 
 
 def _phone(*resources: dict[str, Any]) -> str:
@@ -324,6 +363,12 @@ def _address(organization: dict[str, Any]) -> tuple[str, str, str]:
         lines = [_str(line) for line in _list(address.get("line")) if _str(line)]
         return ", ".join(lines), _str(address.get("postalCode")), _str(address.get("city"))
     return "", "", ""
+
+
+def _position(organization: dict[str, Any]) -> tuple[float, float] | None:
+    for address in _dicts(organization.get("address")):
+        return position_of(address)
+    return None
 
 
 def _services(resource: dict[str, Any]) -> str:
@@ -383,12 +428,13 @@ def _role_correspondent(
         address_line=line,
         postal_code=postal_code,
         city=city,
-        mailboxes=_mailboxes(role, person, organization),
+        **_boxes(role, person, organization),
         rpps=_rpps(role, person),
         expert=_expert(role, person),
         distance_km=_distance(entry),
         services=_services(role),
         phone=_phone(role, organization),
+        position=_position(organization),
     )
 
 
@@ -404,10 +450,11 @@ def _organization_correspondent(entry: dict[str, Any], org: dict[str, Any]) -> C
         address_line=line,
         postal_code=postal_code,
         city=city,
-        mailboxes=_mailboxes(org),
+        **_boxes(org),
         distance_km=_distance(entry),
         services=_services(org),
         phone=_phone(org),
+        position=_position(org),
     )
 
 
@@ -418,7 +465,7 @@ def _team_correspondent(entry: dict[str, Any], service: dict[str, Any]) -> Corre
         kind="team",
         id=_str(service.get("id")),
         display_name=name or "Équipe sans nom",
-        mailboxes=_mailboxes(service),
+        **_boxes(service),
         services=_str(service.get("comment")),
         distance_km=_distance(entry),
     )
@@ -502,7 +549,7 @@ def _practitioner_correspondent(
         profession_label=profession_label,
         specialty_code=specialty_code,
         specialty_label=specialty_label,
-        mailboxes=_mailboxes(person),
+        **_boxes(person),
         rpps=_rpps(person),
         expert=_expert(person),
         distance_km=_distance(entry),
@@ -519,9 +566,21 @@ def _team_params(query: DirectoryQuery) -> list[tuple[str, str]]:
         params.append(("name:contains" if query.contains else "name", query.name.strip()))
     if query.text and query.text.strip():
         params.append(("_text", query.text.strip()))
-    if query.mailbox and query.mailbox.strip():
-        params.append(("mailbox-mss", query.mailbox.strip()))
+    params += _mailbox_params(query)
     params.append(("_count", str(max(1, min(query.count, MAX_COUNT)))))
+    return params
+
+
+def _mailbox_params(query: DirectoryQuery) -> list[tuple[str, str]]:
+    """`mailbox-mss:exact` for a whole address, `:contains` for a part of one (both on the
+    national API), and the box type."""
+    params: list[tuple[str, str]] = []
+    typed = (query.mailbox or "").strip()
+    if typed:
+        whole = mailbox_in(typed)
+        params.append(("mailbox-mss:exact", whole) if whole else ("mailbox-mss:contains", typed))
+    if query.mailbox_type:
+        params.append(("mailbox-mss-type", query.mailbox_type))
     return params
 
 
@@ -557,8 +616,7 @@ def search_params(query: DirectoryQuery) -> list[tuple[str, str]]:
     if query.near is not None:
         near = query.near
         params.append(("near", f"{near.lat:.6f}|{near.lon:.6f}|{near.km:g}|km"))
-    if query.mailbox and query.mailbox.strip():
-        params.append(("mailbox-mss", query.mailbox.strip()))
+    params += _mailbox_params(query)
     if not organizations:
         params.append(("_include", "PractitionerRole:practitioner"))
         params.append(("_include", "PractitionerRole:organization"))
@@ -577,21 +635,61 @@ def _searched_first(page: DirectoryPage, address: str) -> DirectoryPage:
     return replace(page, correspondents=[first(c) for c in page.correspondents])
 
 
-class DirectoryClient:
-    """Searches the directory at `base_url` through `http` (which carries the login's auth)."""
+WaitListener = Callable[[Message], None]
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, api_key: str | None = None) -> None:
+
+class DirectoryClient:
+    """Searches the directory at `base_url` through `http` (which carries the login's auth).
+
+    Every request takes a token of `bucket` (one per session: the national API counts the
+    requests of the application, 17 per second), and a 429 pauses the bucket for its
+    Retry-After, tells `on_wait` (a French status for the user) and tries again."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        api_key: str | None = None,
+        bucket: TokenBucket | None = None,
+        on_wait: WaitListener | None = None,
+    ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
         self._headers = {"Accept": FHIR_JSON}
         if api_key:
             self._headers[API_KEY_HEADER] = api_key
+        self._bucket = bucket or TokenBucket()
+        self._on_wait = on_wait
+        self._search_params: dict[str, frozenset[str]] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return self._base
+
+    async def search_parameters(self) -> dict[str, frozenset[str]]:
+        """The search parameters of each resource type, from the CapabilityStatement
+        (`/metadata`), read once per client."""
+        if self._search_params is None:
+            body = await self._get(f"{self._base}/metadata", None)
+            found: dict[str, frozenset[str]] = {}
+            for rest in _dicts(_dict(body).get("rest")):
+                for resource in _dicts(rest.get("resource")):
+                    names = {_str(p.get("name")) for p in _dicts(resource.get("searchParam"))}
+                    found[_str(resource.get("type"))] = frozenset(names - {""})
+            self._search_params = found
+        return self._search_params
+
+    async def offers_near(self, resource: str = "PractitionerRole") -> bool:
+        """Whether the directory searches by distance (`near`, a regional extension)."""
+        return "near" in (await self.search_parameters()).get(resource, frozenset())
 
     async def search(self, query: DirectoryQuery) -> DirectoryPage:
         """One page of results. An MSSanté address that no professional's role holds is looked
         for among the organisations: a service's or an establishment's box is an Organization's
         telecom in the Annuaire Santé's shapes. The searched address comes first in each result's
         addresses, so that the row shows the one the user has."""
+        if query.near is not None and not await self.offers_near(_resource_of(query)):
+            return await self._search_around(query, query.near)
         page = await self._search(query)
         if query.mailbox and query.category is None and not page.correspondents:
             page = await self._search(replace(query, category=ORGANIZATION))
@@ -601,14 +699,16 @@ class DirectoryClient:
             page = _searched_first(page, query.mailbox)
         return page
 
+    async def _search_around(self, query: DirectoryQuery, near: Near) -> DirectoryPage:
+        """ "Autour de moi" without `near`: the postal codes of the départements around the
+        practice (app/remote/around.py), each result's distance computed from the position of
+        its address where the directory gives one."""
+        postal_code = query.postal_code or postal_prefixes_around(near.lat, near.lon, near.km)
+        page = await self._search(replace(query, near=None, postal_code=postal_code))
+        return replace(_with_distances(page, near), near_fallback=True)
+
     async def _search(self, query: DirectoryQuery) -> DirectoryPage:
-        resource = (
-            "HealthcareService"
-            if query.searches_teams
-            else "Organization"
-            if query.searches_organizations
-            else "PractitionerRole"
-        )
+        resource = _resource_of(query)
         body = await self._get(f"{self._base}/{resource}", search_params(query))
         page = parse_bundle(body)
         log.debug("directory search on %s: %d result(s)", resource, len(page.correspondents))
@@ -652,14 +752,30 @@ class DirectoryClient:
     async def _get(
         self, url: str, params: list[tuple[str, str]] | None, missing_ok: bool = False
     ) -> Any:
-        try:
-            # No `params` at all for a next link: an empty one would wipe the link's query.
-            if params is None:
-                response = await self._http.get(url, headers=self._headers)
-            else:
-                response = await self._http.get(url, params=tuple(params), headers=self._headers)
-        except httpx.HTTPError as exc:
-            raise DirectoryUnreachable(type(exc).__name__, await tls_reason(exc)) from None
+        for attempt in range(RETRIES + 1):
+            await self._bucket.take()
+            try:
+                # No `params` at all for a next link: an empty one would wipe the link's query.
+                if params is None:
+                    response = await self._http.get(url, headers=self._headers)
+                else:
+                    response = await self._http.get(
+                        url, params=tuple(params), headers=self._headers
+                    )
+            except httpx.HTTPError as exc:
+                raise DirectoryUnreachable(type(exc).__name__, await tls_reason(exc)) from None
+            if response.status_code != 429 or attempt == RETRIES:
+                break
+            wait = retry_after(response.headers.get("Retry-After"))
+            log.info("directory: 429, waiting %.1f s", wait)
+            self._bucket.pause(wait)
+            if self._on_wait is not None:
+                seconds = max(1, math.ceil(wait))
+                count = (messages.SECONDS_ONE if seconds == 1 else messages.SECONDS_MANY).fill(
+                    count=seconds
+                )
+                self._on_wait(messages.DIRECTORY_WAITING.fill(wait=count))
+            await asyncio.sleep(0)  # the next take() waits out the pause
         if missing_ok and response.status_code in (404, 410):
             return None
         if response.status_code >= 400:
@@ -668,6 +784,36 @@ class DirectoryClient:
             return response.json()
         except ValueError:
             raise DirectoryError("response is not JSON") from None
+
+
+def _resource_of(query: DirectoryQuery) -> str:
+    if query.searches_teams:
+        return "HealthcareService"
+    return "Organization" if query.searches_organizations else "PractitionerRole"
+
+
+def _with_distances(page: DirectoryPage, near: Near) -> DirectoryPage:
+    def placed(c: Correspondent) -> Correspondent:
+        if c.position is None:
+            return c
+        return replace(c, distance_km=distance_km(near.lat, near.lon, *c.position))
+
+    return replace(page, correspondents=[placed(c) for c in page.correspondents])
+
+
+def retry_after(value: str | None) -> float:
+    """The seconds a Retry-After asks for (RFC 9110 §10.2.3: seconds or an HTTP date), within
+    0 and RETRY_AFTER_MAX; DEFAULT_RETRY_AFTER when missing or unreadable."""
+    text = (value or "").strip()
+    if text.isdigit():
+        return min(float(text), RETRY_AFTER_MAX)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return DEFAULT_RETRY_AFTER
+    if when.tzinfo is None:
+        return DEFAULT_RETRY_AFTER
+    return min(max(when.timestamp() - time.time(), 0.0), RETRY_AFTER_MAX)
 
 
 def _refusal(response: httpx.Response) -> DirectoryRefused:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import logs
+from app.remote.around import position_of as _position
 from app.remote.directory import DirectoryClient
 
 log = logs.get("directory")
 
-GEOLOCATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/geolocation"
 SEARCH_COUNT = 200  # organisations read to gather the communes matching what was typed
 
 
@@ -35,27 +35,6 @@ class Place:
     @property
     def label(self) -> str:
         return f"{self.commune} ({self.postal_code})" if self.postal_code else self.commune
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
-def _position(address: dict[str, Any]) -> tuple[float, float] | None:
-    for extension in address.get("extension") or []:
-        if not isinstance(extension, dict) or extension.get("url") != GEOLOCATION_EXTENSION:
-            continue
-        parts = {
-            e.get("url"): _number(e.get("valueDecimal"))
-            for e in extension.get("extension") or []
-            if isinstance(e, dict)
-        }
-        lat, lon = parts.get("latitude"), parts.get("longitude")
-        if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
-            return lat, lon
-    return None
 
 
 def organization_place(org: dict[str, Any]) -> Place | None:

@@ -1080,7 +1080,7 @@
 <context>
     <name>Directory</name>
     <message>
-        <location filename="../../ui/directory/model.py" line="+186"/>
+        <location filename="../../ui/directory/model.py" line="+195"/>
         <source>Établissement</source>
         <translation>Healthcare facility</translation>
     </message>
@@ -1090,7 +1090,27 @@
         <translation>Resource team</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location filename="../../ui/mailbox_types.py" line="+12"/>
+        <source>boîte personnelle</source>
+        <translation>personal mailbox</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>boîte de cabinet</source>
+        <translation>practice mailbox</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>boîte organisationnelle</source>
+        <translation>organisational mailbox</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>boîte applicative</source>
+        <translation>application mailbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/directory/model.py" line="+40"/>
         <source>Tél. {number}</source>
         <translation>Tel. {number}</translation>
     </message>
@@ -1179,18 +1199,18 @@
 <context>
     <name>DirectoryView</name>
     <message>
-        <location filename="../../ui/directory/view.py" line="+82"/>
+        <location filename="../../ui/directory/view.py" line="+84"/>
         <source>Rechercher un correspondant</source>
         <translation>Find a correspondent</translation>
     </message>
     <message>
         <location line="+50"/>
-        <location line="+215"/>
+        <location line="+234"/>
         <source>Écrire</source>
         <translation>Write</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-233"/>
         <source>Copier l&apos;adresse</source>
         <translation>Copy address</translation>
     </message>
@@ -1210,7 +1230,7 @@
         <translation>Searching…</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+37"/>
         <source>1 résultat</source>
         <translation>1 result</translation>
     </message>
@@ -1220,7 +1240,12 @@
         <translation>{n} results</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+4"/>
+        <source>{count} dans les départements autour de votre lieu d&apos;exercice (l&apos;annuaire ne propose pas la recherche par distance)</source>
+        <translation>{count} in the départements around your practice (the directory does not search by distance)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Vos favoris et vos correspondants récents</source>
         <translation>Your favourites and recent correspondents</translation>
     </message>
@@ -5355,7 +5380,12 @@ Telephone</translation>
         <translation>The directory is receiving too many requests: try again in a moment.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>L&apos;annuaire limite le nombre de recherches : nouvel essai dans {wait}…</source>
+        <translation>The directory limits the number of searches: trying again in {wait}…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>L&apos;annuaire rencontre un problème : réessayez plus tard.</source>
         <translation>The directory has a problem: try again later.</translation>
     </message>

@@ -21,6 +21,7 @@ from server.directory.codes import SPECIALTIES
 from server.directory.communes import SPLIT_COMMUNES, Commune, load_communes
 from server.directory.records import (
     MAILBOX_APPLICATION,
+    MAILBOX_CABINET,
     MAILBOX_ORGANIZATION,
     Mailbox,
     OrganizationRecord,
@@ -327,6 +328,14 @@ class _Builder:
         if kind == "laboratoire":
             address = self.address("resultats", domain)
             org.mailboxes.append(Mailbox(address, MAILBOX_APPLICATION, "Résultats"))
+        elif kind == "cabinet" and n % 4 == 0:
+            # A cabinet's shared box (CAB); every other one is on the liste rouge, so the demo
+            # has boxes that clients must never show (issue 14 §4). No draw from rng: the rest of
+            # the demo stays the same.
+            address = self.address(
+                f"cabinet.{ascii_slug(commune.city)}", domain or "pro.mssante.fr"
+            )
+            org.mailboxes.append(Mailbox(address, MAILBOX_CABINET, "Cabinet", n % 8 == 0))
         elif kind in ("centre-sante", "ehpad"):
             box = "accueil" if kind == "centre-sante" else "infirmerie"
             address = self.address(box, domain)

@@ -34,8 +34,12 @@ DISTANCE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/location-distance"
 SOURCE = "https://annuaire.sante.fr"
 
 
-def mailbox_telecom(email: str, kind: str, rank: int | None = 1) -> dict[str, Any]:
-    """An MSSanté address as Practitioner-mss-example.json writes it."""
+def mailbox_telecom(
+    email: str, kind: str, rank: int | None = 1, liste_rouge: bool = False
+) -> dict[str, Any]:
+    """An MSSanté address as Practitioner-mss-example.json writes it, with the `listeRouge`
+    flag of the ANS example AsOrganizationExampleNancy (a box on the liste rouge is served
+    flagged; no client shows it)."""
     telecom: dict[str, Any] = {
         "extension": [
             {
@@ -49,7 +53,8 @@ def mailbox_telecom(email: str, kind: str, rank: int | None = 1) -> dict[str, An
                         "valueCodeableConcept": {
                             "coding": [{"system": MAILBOX_TYPE_SYSTEM, "code": kind}]
                         },
-                    }
+                    },
+                    {"url": "listeRouge", "valueBoolean": liste_rouge},
                 ],
                 "url": IG + "as-ext-mailbox-mss-metadata",
             },
@@ -180,7 +185,10 @@ def organization(row: sqlite3.Row, mailboxes: list[sqlite3.Row]) -> dict[str, An
     telecom: list[dict[str, Any]] = []
     if row["phone"]:
         telecom.append({"system": "phone", "value": row["phone"], "rank": 1})
-    telecom.extend(mailbox_telecom(m["email"], m["kind"], rank=None) for m in mailboxes)
+    telecom.extend(
+        mailbox_telecom(m["email"], m["kind"], rank=None, liste_rouge=bool(m["liste_rouge"]))
+        for m in mailboxes
+    )
     resource: dict[str, Any] = {
         "resourceType": "Organization",
         "id": row["id"],
@@ -240,9 +248,19 @@ def outcome(code: str, message: str) -> dict[str, Any]:
     }
 
 
-def capability_statement(base_url: str) -> dict[str, Any]:
+def capability_statement(base_url: str, near: bool = True) -> dict[str, Any]:
+    """What the sandbox searches; without `near` when it runs like the national API (clients
+    read this to decide how to search "autour de moi")."""
     types = {
-        "token": {"specialty", "role", "profession", "mailbox-mss", "_id", "identifier"},
+        "token": {
+            "specialty",
+            "role",
+            "profession",
+            "mailbox-mss",
+            "mailbox-mss-type",
+            "_id",
+            "identifier",
+        },
         "special": {"near"},
         "string": {"name", "family", "given", "address-postalcode", "address-city", "_text"},
     }
@@ -258,7 +276,9 @@ def capability_statement(base_url: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "type": resource,
             "interaction": [{"code": "read"}, {"code": "search-type"}],
-            "searchParam": [{"name": p, "type": param_type(p)} for p in sorted(params)],
+            "searchParam": [
+                {"name": p, "type": param_type(p)} for p in sorted(params) if near or p != "near"
+            ],
         }
         if resource == "PractitionerRole":
             entry["searchInclude"] = [

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 MAILBOX_PERSON = "PER"
 MAILBOX_ORGANIZATION = "ORG"
 MAILBOX_APPLICATION = "APP"
+MAILBOX_CABINET = "CAB"
 
 
 @dataclass(frozen=True)
 class Mailbox:
     email: str
-    kind: str  # PER, ORG or APP
+    kind: str  # PER, CAB, ORG or APP
     label: str = ""  # "Secrétariat de cardiologie"
+    # "Liste rouge": the holder asked not to be listed; served flagged, never shown by clients.
+    liste_rouge: bool = False
 
 
 @dataclass

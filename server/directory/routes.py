@@ -29,6 +29,29 @@ def _fhir(body: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=fhir.FHIR_JSON)
 
 
+def _guarded(sandbox: Sandbox, request: Request) -> JSONResponse | None:
+    """Authentication, then the national API's rate limit (issue 14 §4): at most
+    `directory_rate_limit` requests per second per application — its ESANTE-API-KEY, else its
+    account — and 429 with Retry-After beyond. None: go on."""
+    account = sandbox.auth.required(request)
+    window = sandbox.directory.rate_window
+    if window is None:
+        return None
+    api_key = request.headers.get("ESANTE-API-KEY")
+    wait = window.hit(f"key:{api_key}" if api_key else f"account:{account.id}")
+    if wait is None:
+        return None
+    response = _fhir(
+        fhir.outcome(
+            "throttled",
+            f"At most {window.limit} requests per second; retry in {wait} s.",
+        ),
+        429,
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/") + DIRECTORY_PATH
 
@@ -38,8 +61,10 @@ def metadata(
     request: Request,
     sandbox: Sandbox = Depends(get_sandbox),  # noqa: B008
 ) -> JSONResponse:
-    sandbox.auth.required(request)
-    return _fhir(fhir.capability_statement(_base(request)))
+    refused = _guarded(sandbox, request)
+    if refused is not None:
+        return refused
+    return _fhir(fhir.capability_statement(_base(request), sandbox.config.directory_near))
 
 
 @router.get("/{resource}")
@@ -48,11 +73,13 @@ def search(
     request: Request,
     sandbox: Sandbox = Depends(get_sandbox),  # noqa: B008
 ) -> JSONResponse:
-    sandbox.auth.required(request)
+    refused = _guarded(sandbox, request)
+    if refused is not None:
+        return refused
     if resource not in RESOURCES:
         return _fhir(fhir.outcome("not-supported", f"Unknown resource type {resource!r}."), 404)
     try:
-        parsed = parse(resource, request.query_params.multi_items())
+        parsed = parse(resource, request.query_params.multi_items(), sandbox.config.directory_near)
     except SearchError as exc:
         return _fhir(fhir.outcome("invalid", str(exc)), 400)
     if resource == services.RESOURCE:
@@ -96,7 +123,9 @@ def read(
     request: Request,
     sandbox: Sandbox = Depends(get_sandbox),  # noqa: B008
 ) -> JSONResponse:
-    sandbox.auth.required(request)
+    refused = _guarded(sandbox, request)
+    if refused is not None:
+        return refused
     if resource not in RESOURCES:
         return _fhir(fhir.outcome("not-supported", f"Unknown resource type {resource!r}."), 404)
     if resource == services.RESOURCE:

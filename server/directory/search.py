@@ -30,6 +30,7 @@ FINESS_SYSTEM = "https://finess.esante.gouv.fr"
 
 _DEPARTEMENT = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$")
 _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+MAILBOX_TYPES = frozenset({"PER", "CAB", "ORG", "APP"})  # TRE_R257-TypeBAL
 # Standard parameters a client may send that change nothing here.
 IGNORED = frozenset({"_format", "_pretty", "_total"})
 
@@ -59,7 +60,9 @@ class Query:
     name: list[StringFilter] = field(default_factory=list)
     family: list[StringFilter] = field(default_factory=list)
     given: list[StringFilter] = field(default_factory=list)
-    mailbox: list[str] = field(default_factory=list)
+    mailbox: list[str] = field(default_factory=list)  # whole addresses (plain or :exact)
+    mailbox_contains: list[str] = field(default_factory=list)  # mailbox-mss:contains
+    mailbox_type: list[list[str]] = field(default_factory=list)  # TRE_R257: PER, CAB, ORG, APP
     specialty: list[list[str]] = field(default_factory=list)  # inner list: OR of codes
     profession: list[list[str]] = field(default_factory=list)
     postal_code: list[list[str]] = field(default_factory=list)  # prefixes
@@ -88,13 +91,23 @@ class Search:
 
 # Which parameters each resource type accepts (besides the paging and include ones).
 COMMON = {"_id", "address-postalcode", "address-city", "departement", "near", "_text"}
-PERSON = {"name", "family", "given", "mailbox-mss", "specialty", "role", "profession", "expert"}
+PERSON = {
+    "name",
+    "family",
+    "given",
+    "mailbox-mss",
+    "mailbox-mss-type",
+    "specialty",
+    "role",
+    "profession",
+    "expert",
+}
 PARAMETERS: dict[str, set[str]] = {
     "PractitionerRole": COMMON | PERSON | {"identifier"},
     "Practitioner": COMMON | PERSON | {"identifier"},
-    "Organization": COMMON | {"name", "mailbox-mss", "identifier"},
+    "Organization": COMMON | {"name", "mailbox-mss", "mailbox-mss-type", "identifier"},
     # Équipes ressources (issue 13 §4, server/directory/services.py): no place, no profession.
-    "HealthcareService": {"name", "_text", "mailbox-mss", "_id"},
+    "HealthcareService": {"name", "_text", "mailbox-mss", "mailbox-mss-type", "_id"},
 }
 INCLUDES: dict[str, set[str]] = {
     "PractitionerRole": {"PractitionerRole:practitioner", "PractitionerRole:organization"},
@@ -110,12 +123,13 @@ REVINCLUDES: dict[str, set[str]] = {
 }
 
 
-def parse(resource: str, params: Iterable[tuple[str, str]]) -> Search:
+def parse(resource: str, params: Iterable[tuple[str, str]], near: bool = True) -> Search:
+    """`near` False: the server runs like the national API, which has no `near` search."""
     query = Query()
     paging = Paging()
     include: set[str] = set()
     revinclude: set[str] = set()
-    allowed = PARAMETERS[resource]
+    allowed = PARAMETERS[resource] if near else PARAMETERS[resource] - {"near"}
     for raw_key, value in params:
         key, _, modifier = raw_key.partition(":")
         if len(value) > MAX_VALUE_LENGTH:
@@ -157,7 +171,7 @@ def _apply(query: Query, key: str, modifier: str, value: str) -> None:
     string_keys = {"name", "family", "given", "address-city"}
     if modifier and not (
         (key in string_keys and modifier == "contains")
-        or (key, modifier) == ("address-city", "exact")
+        or (key in ("address-city", "mailbox-mss") and modifier in ("contains", "exact"))
     ):
         raise SearchError(f"Modifier ':{modifier}' is not supported on '{key}'.")
     if key in string_keys:
@@ -168,8 +182,15 @@ def _apply(query: Query, key: str, modifier: str, value: str) -> None:
             "address-city": query.city,
         }[key]
         target.append(StringFilter(value, modifier == "contains", modifier == "exact"))
-    elif key == "mailbox-mss":
+    elif key == "mailbox-mss" and modifier == "contains":
+        query.mailbox_contains.append(value.strip())
+    elif key == "mailbox-mss":  # plain and :exact: the whole address, in any case
         query.mailbox.append(value.strip())
+    elif key == "mailbox-mss-type":
+        kinds = [v.rpartition("|")[2].strip().upper() for v in value.split(",")]
+        if not all(k in MAILBOX_TYPES for k in kinds):
+            raise SearchError("mailbox-mss-type is PER, CAB, ORG or APP (TRE_R257-TypeBAL).")
+        query.mailbox_type.append(kinds)
     elif key == "specialty":
         query.specialty.append(_codes(key, value, SPECIALTY_SYSTEM, SPECIALTIES))
     elif key in ("role", "profession"):

@@ -49,6 +49,10 @@ def _matches(team: ResourceTeam, query: Query) -> bool:
     contact = team.contact_address.casefold()
     if not all(box.casefold() == contact for box in query.mailbox):
         return False
+    if not all(part.casefold() in contact for part in query.mailbox_contains):
+        return False
+    if not all(MAILBOX_ORGANIZATION in kinds for kinds in query.mailbox_type):
+        return False
     return all(team.id in ids for ids in query.ids)
 
 

@@ -27,6 +27,7 @@ from server.directory.records import (
 )
 from server.directory.search import Query, StringFilter
 from server.directory.text import fold, prefix_query, words
+from server.regional.rate_limit import SlidingWindow
 from server.storage import Migration
 
 if TYPE_CHECKING:
@@ -209,7 +210,10 @@ def _add_search_keys(conn: sqlite3.Connection) -> None:
         conn.execute("ANALYZE")
 
 
-MIGRATIONS: list[Migration] = [_SCHEMA, _add_points, _add_search_keys]
+# Issue 14 §4: a box may be on the "liste rouge" (served flagged, never found by a search).
+_ADD_LISTE_ROUGE = "ALTER TABLE dir_mailbox ADD COLUMN liste_rouge INTEGER NOT NULL DEFAULT 0"
+
+MIGRATIONS: list[Migration] = [_SCHEMA, _add_points, _add_search_keys, _ADD_LISTE_ROUGE]
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,9 @@ class DirectoryStore:
         self._db = sandbox.db
         self._db.migrate("directory", MIGRATIONS)
         self._one_role_each: bool | None = None  # see _single_role; reset by insert
+        # Requests per second per application, as the national API counts them (issue 14 §4).
+        limit = sandbox.config.directory_rate_limit
+        self.rate_window = SlidingWindow(limit, 1.0) if limit else None
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -280,7 +287,7 @@ class DirectoryStore:
         fts: list[tuple[int, str, str]] = []
         tri: list[tuple[int, str]] = []
         points: list[_Point] = []
-        boxes: list[tuple[str, str, str, int]] = []
+        boxes: list[tuple[str, str, str, int, int]] = []
         for n, o in enumerate(organizations, start=start):
             rows.append(
                 (
@@ -306,12 +313,16 @@ class DirectoryStore:
             fts.append((n, fold(o.name), fold(body)))
             tri.append((n, fold(o.name)))
             points.append((n, o.lat, o.lon, rows[-1][-1], ()))
-            boxes.extend((b.email, b.kind, b.label, n) for b in o.mailboxes)
+            boxes.extend((b.email, b.kind, b.label, n, int(b.liste_rouge)) for b in o.mailboxes)
         conn.executemany(f"INSERT INTO dir_organization VALUES ({','.join('?' * 16)})", rows)
         conn.executemany("INSERT INTO dir_org_fts (rowid, name, body) VALUES (?, ?, ?)", fts)
         conn.executemany("INSERT INTO dir_org_tri (rowid, name) VALUES (?, ?)", tri)
         _insert_points(conn, "dir_org_point", points)
-        conn.executemany("INSERT INTO dir_mailbox VALUES (?, ?, ?, ?)", boxes)
+        conn.executemany(
+            "INSERT INTO dir_mailbox (email, kind, label, organization_n, liste_rouge) "
+            "VALUES (?, ?, ?, ?, ?)",
+            boxes,
+        )
         return {o.id: o for o in organizations}
 
     def _insert_practitioners(
@@ -704,8 +715,13 @@ class DirectoryStore:
                         w.add("0")
             else:
                 _match(w, "o.n", "dir_org_fts", prefix_query(f.value, "name"))
+        listed = "SELECT organization_n FROM dir_mailbox WHERE liste_rouge = 0"
         for email in query.mailbox:
-            w.add("o.n IN (SELECT organization_n FROM dir_mailbox WHERE email = ?)", email)
+            w.add(f"o.n IN ({listed} AND email = ?)", email)
+        for part in query.mailbox_contains:
+            w.add(f"o.n IN ({listed} AND instr(lower(email), lower(?)) > 0)", part)
+        for kinds in query.mailbox_type:
+            w.add(f"o.n IN ({listed} AND kind IN ({','.join('?' * len(kinds))}))", *kinds)
         _address(w, "o", query)
         for text in query.text:
             _match(w, "o.n", "dir_org_fts", prefix_query(text))
@@ -768,6 +784,18 @@ def _person_criteria(
             w.add(f"{email} = ?", value)
         else:
             w.add(f"{person} IN (SELECT n FROM dir_practitioner WHERE email = ?)", value)
+    for part in query.mailbox_contains:
+        if email is not None:
+            w.add(f"instr(lower({email}), lower(?)) > 0", part)
+        else:
+            w.add(
+                f"{person} IN (SELECT n FROM dir_practitioner "
+                "WHERE instr(lower(email), lower(?)) > 0)",
+                part,
+            )
+    for kinds in query.mailbox_type:  # a professional's own box is personal (PER)
+        if MAILBOX_PERSON not in kinds:
+            w.add("0")
     for values in query.identifier:
         marks = ",".join("?" * len(values))
         w.add(f"{person} IN (SELECT n FROM dir_practitioner WHERE rpps IN ({marks}))", *values)

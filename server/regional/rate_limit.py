@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 
 class SlidingWindow:
     def __init__(self, limit: int, window: float) -> None:
-        self._limit = limit
+        self.limit = limit
         self._window = window
         self._events: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -28,7 +28,7 @@ class SlidingWindow:
             events = self._events[key]
             while events and events[0] <= now - self._window:
                 events.popleft()
-            if len(events) >= self._limit:
+            if len(events) >= self.limit:
                 return max(1, math.ceil(events[0] + self._window - now))
             events.append(now)
             return None

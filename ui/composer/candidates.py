@@ -17,6 +17,7 @@ from typing import Any
 
 from app.records import Address, AtHand, Correspondent, specialty_label
 from app.text import fold
+from ui.mailbox_types import mailbox_type_label
 
 MAX_PROPOSALS = 12
 
@@ -87,7 +88,8 @@ def from_correspondent(person: Correspondent, source: str = DIRECTORY) -> Candid
     if not person.mailbox:
         return None
     about = specialty_label(person.specialty_label) or person.profession_label
-    detail = " · ".join(part for part in (about, person.city) if part)
+    kind = mailbox_type_label(person.mailbox_type())
+    detail = " · ".join(part for part in (about, person.city, kind) if part)
     return Candidate(person.display_name, person.mailbox, detail, source, person.distance_km)
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 from app.records import Correspondent, DirectoryPage
 from ui import theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_pill, pill_width
+from ui.mailbox_types import mailbox_type_label
 from ui.palette import ACCENT, MUTED, TEXT
 from ui.plain import paint_text, plain_text, plain_tooltip
 from ui.specialties import short_label
@@ -60,6 +61,14 @@ def from_display(address: str, display: dict[str, Any]) -> Correspondent:
         if isinstance(mailboxes, list) and mailboxes
         else (address,)
     )
+    types = values.get("mailbox_types")
+    values["mailbox_types"] = (
+        tuple((str(t[0]), str(t[1])) for t in types if isinstance(t, list | tuple) and len(t) == 2)
+        if isinstance(types, list)
+        else ()
+    )
+    position = values.get("position")
+    values["position"] = tuple(position) if isinstance(position, list) else None
     values.setdefault("kind", "practitioner")
     values.setdefault("id", address)
     values.setdefault("display_name", str(display.get("name") or address))
@@ -194,6 +203,14 @@ def subtitle(c: Correspondent) -> str:
     if c.organization_name and c.organization_name != c.display_name:
         parts.append(c.organization_name)
     return " · ".join(parts)
+
+
+def mailbox_text(c: Correspondent) -> str:
+    """The address to write to, with its type: "x@pro.mssante.fr · boîte de cabinet"."""
+    if not c.mailbox:
+        return ""
+    kind = mailbox_type_label(c.mailbox_type())
+    return f"{plain_text(c.mailbox)} · {kind}" if kind else plain_text(c.mailbox)
 
 
 def address_text(c: Correspondent) -> str:
@@ -348,7 +365,7 @@ class CorrespondentDelegate(CardDelegate[Correspondent]):
         paint_text(painter, QRect(left, top + 22, subtitle_room, 18), subtitle(c))
 
         # Line 3: address · MSSanté address
-        mailbox = plain_text(c.mailbox) or QCoreApplication.translate(
+        mailbox = mailbox_text(c) or QCoreApplication.translate(
             "Directory", "Pas de messagerie sécurisée connue"
         )
         # The address to write to matters most: it gets its full width (+ slack for rounding).

@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.message.draft import Draft
+from app.messages import Message
 from app.records import Address, Correspondent, DirectoryPage, DirectoryQuery
 from app.session import AccountSession
 from app.units import french_number
@@ -33,6 +34,7 @@ from ui.directory.model import (
     to_display,
 )
 from ui.directory.search_form import RADII_KM, SearchForm
+from ui.i18n import core_text
 from ui.navigator import navigator
 from ui.plain import PlainLabel, plain_caption, plain_text, plain_tooltip
 
@@ -181,6 +183,8 @@ class DirectoryView(SearchForm):
         self._set_status(self.tr("Recherche en cours…"))
         self.pages.setCurrentIndex(1)
         self.searching = True
+        if self._directory_waiting not in self.session.directory_wait_listeners:
+            self.session.directory_wait_listeners.append(self._directory_waiting)
         self._search_task = tasks.run(
             self.session.search_directory(query),
             self,
@@ -189,13 +193,23 @@ class DirectoryView(SearchForm):
             key="search",
         )
 
-    def _search_failed(self, message: str) -> None:
+    def _directory_waiting(self, message: Message) -> None:
+        """The directory answered 429: the search goes on after the wait, the status says so."""
+        if self.searching:
+            self._set_status(core_text(message))
+
+    def _search_done(self) -> None:
         self.searching = False
+        if self._directory_waiting in self.session.directory_wait_listeners:
+            self.session.directory_wait_listeners.remove(self._directory_waiting)
+
+    def _search_failed(self, message: str) -> None:
+        self._search_done()
         self.results_model.set_rows([])
         self._set_status(message, error=True)
 
     def _show_results(self, page: DirectoryPage) -> None:
-        self.searching = False
+        self._search_done()
         self.results_model.set_rows(page.correspondents, page)
         self.results_model.set_favorites(self.home.favorite_addresses)
         self.results.scrollToTop()
@@ -206,6 +220,13 @@ class DirectoryView(SearchForm):
             self._set_status(self.tr("1 résultat"))
         else:
             self._set_status(self.tr("{n} résultats").format(n=french_number(total)))
+        if page.near_fallback and total:
+            self._set_status(
+                self.tr(
+                    "{count} dans les départements autour de votre lieu d'exercice (l'annuaire "
+                    "ne propose pas la recherche par distance)"
+                ).format(count=self.status_label.text())
+            )
         self._update_actions()
 
     def _fetch_more(self, page: DirectoryPage) -> None:
