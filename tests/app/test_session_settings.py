@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.remote.places import GEOLOCATION_EXTENSION, communes_in
+from app.remote.around import GEOLOCATION_EXTENSION
+from app.remote.places import communes_in
 from app.session import AccountSession
 from app.store import mail
 from server.demo.users import DEMO_PASSWORD
