@@ -17,7 +17,7 @@ from server.portal.telemedicine import QUESTIONS
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB, RegionalApi, ServerFactory, get_token
 from tests.server.jmap_support import Jmap
-from tests.server.test_regional import declare_expert, new_patient, plan
+from tests.server.test_regional import declare_expert, in_days, new_patient, plan
 
 Pair = tuple[ServerThread, httpx.Client, httpx.Client]
 
@@ -56,8 +56,8 @@ def test_the_page_lists_teleconsultations_with_payment_and_join_link(people: Pai
     patient = new_patient(alice, email="elodie@patient.example")
     planned = plan(alice, patientId=patient["id"], onlinePayment={"amount": 12.5})
     assert planned.status_code == 201, planned.text
-    free = plan(alice, patientName="Jean Valjean")
-    assert free.status_code == 201
+    free = plan(alice, start=in_days(3), patientName="Jean Valjean")  # not at the same time
+    assert free.status_code == 201, free.text
     cancel = alice.post(
         f"/teleconsultations/{free.json()['id']}/cancel", json={"reason": "Reportée"}
     )
