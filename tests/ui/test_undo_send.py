@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
 from app.message.draft import ChosenPatient, Draft, DraftDocument
+from app.message.mss import pdf_name
 from app.message.patient import PatientIdentity
 from app.records import Address
 from server.testing import ServerThread
@@ -108,7 +109,9 @@ def test_annuler_in_the_delay_sends_nothing_and_reopens_the_message_as_it_was(
     assert draft.patient is not None
     assert draft.patient.identity == PATIENT.identity
     [document] = draft.documents
-    assert (document.path.name, document.type_code) == ("compte-rendu.pdf", "11488-4")
+    # The document comes back under the name it was queued with: the MSSanté one (issue 14 §1).
+    named = pdf_name(date.today(), "11488-4", PATIENT.identity)
+    assert (document.path.name, document.type_code) == (named, "11488-4")
     assert document.path.read_bytes() == LETTER
     qtbot.waitUntil(lambda: desk.countdowns() == [])
     assert desk.session.outbox_list() == []
