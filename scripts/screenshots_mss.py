@@ -7,11 +7,9 @@ scripts/screenshots_mss.py --out DIR`, under Xvfb), which generates a smaller de
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,13 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app import settings as settings_mod  # noqa: E402
 from app.message.draft import ChosenPatient  # noqa: E402
 from app.message.patient import INS_NIR_OID, INS_NIR_TEST_OID, PatientIdentity  # noqa: E402
 from app.records import Address  # noqa: E402
 from app.session import AccountSession  # noqa: E402
+from scripts.screenshots_alone import run_alone  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
-from server.testing import ServerThread, quick_config  # noqa: E402
+from server.testing import ServerThread  # noqa: E402
 from ui import screenshots  # noqa: E402
 
 GP_LOGIN = "helene.garnier"
@@ -98,35 +96,7 @@ async def shoot_patient_mailbox(server: ServerThread, work: Path, out: Path) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=Path("screenshots"))
-    args = parser.parse_args(argv)
-    out: Path = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-
-    import qasync
-
-    from server import demo
-    from server.context import Sandbox
-    from ui import theme
-    from ui.app import install_translations, make_application
-
-    app = make_application(sys.argv[:1])
-    translators = install_translations(app)
-    theme.apply(app)
-    with tempfile.TemporaryDirectory(prefix="monsisra-mss-shots-") as tmp:
-        work = Path(tmp)
-        sandbox = Sandbox(quick_config(work / "server"))
-        try:
-            demo.generate(sandbox, professionals=1_000)
-        finally:
-            sandbox.close()
-        settings_mod.use(work / "client")
-        with ServerThread(quick_config(work / "server")) as server:
-            saved = qasync.run(shoot_patient_mailbox(server, work, out))
-    del translators
-    print(f"{len(saved)} captures dans {out}", flush=True)
-    return 0
+    return run_alone(shoot_patient_mailbox, __doc__, argv)
 
 
 if __name__ == "__main__":

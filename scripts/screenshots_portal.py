@@ -11,12 +11,10 @@ scripts/screenshots.py with its demo sandbox, or alone (`python scripts/screensh
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import httpx
@@ -26,9 +24,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app import settings as settings_mod  # noqa: E402
+from scripts.screenshots_alone import run_alone  # noqa: E402
 from server.demo.names import ascii_slug  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
-from server.testing import ServerThread, quick_config  # noqa: E402
+from server.testing import ServerThread  # noqa: E402
 from tests.registration_helpers import someone_without_an_account  # noqa: E402
 from ui import screenshots  # noqa: E402
 from ui.login.window import LoginWindow  # noqa: E402
@@ -131,35 +130,7 @@ async def shoot_registration_and_portal(server: ServerThread, work: Path, out: P
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=Path("screenshots"))
-    args = parser.parse_args(argv)
-    out: Path = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-
-    import qasync
-
-    from server import demo
-    from server.context import Sandbox
-    from ui import theme
-    from ui.app import install_translations, make_application
-
-    app = make_application(sys.argv[:1])
-    translators = install_translations(app)
-    theme.apply(app)
-    with tempfile.TemporaryDirectory(prefix="monsisra-portal-shots-") as tmp:
-        work = Path(tmp)
-        sandbox = Sandbox(quick_config(work / "server"))
-        try:
-            demo.generate(sandbox, professionals=1_000)
-        finally:
-            sandbox.close()
-        settings_mod.use(work / "client")
-        with ServerThread(quick_config(work / "server")) as server:
-            saved = qasync.run(shoot_registration_and_portal(server, work / "pages", out))
-    del translators
-    print(f"{len(saved)} captures dans {out}", flush=True)
-    return 0
+    return run_alone(shoot_registration_and_portal, __doc__, argv)
 
 
 if __name__ == "__main__":
