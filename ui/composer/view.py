@@ -166,6 +166,7 @@ class ComposerView(QWidget):
         self.read_receipt_box.setObjectName("readReceiptBox")
         options = QHBoxLayout()
         options.setContentsMargins(0, 0, 0, 0)
+        options.setSpacing(24)  # two options side by side, each label clear of the next box
         options.addWidget(self.read_receipt_box)
         options.addWidget(self.no_reply_check)
         options.addStretch(1)
