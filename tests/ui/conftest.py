@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,6 +90,20 @@ def run_sync(qtbot: QtBot, coro: Coroutine[Any, Any, T], timeout: int = 30_000) 
     task = asyncio.ensure_future(coro)
     qtbot.waitUntil(task.done, timeout=timeout)
     return task.result()
+
+
+@contextmanager
+def opened_session(
+    qtbot: QtBot, base_url: str, root: Path, login: str, password: str = DEMO_PASSWORD
+) -> Iterator[AccountSession]:
+    """`login`'s session on the sandbox at `base_url`, its files under `root` (not started: no
+    background sync); settled and closed when the block ends, as the app closes one."""
+    session = run_sync(qtbot, AccountSession.open(root, base_url, login, password))
+    try:
+        yield session
+    finally:
+        run_sync(qtbot, tasks.settle())
+        run_sync(qtbot, session.close())
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.session import AccountSession
-from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
-from tests.ui.conftest import GP_LOGIN, run_sync
+from tests.ui.conftest import GP_LOGIN, opened_session
 from tests.ui.test_directory_view import LYON_PRESQUILE, search
-from ui import tasks, theme
+from ui import theme
 from ui.directory.model import CorrespondentDelegate
 from ui.directory.view import DirectoryView
 
@@ -32,14 +31,9 @@ def laptop(
     qtbot: QtBot, qloop: asyncio.AbstractEventLoop, demo_server: ServerThread, tmp_path: Path
 ) -> Iterator[AccountSession]:
     """The same GP on a second computer: its own data folder, started (background sync)."""
-    session = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "laptop", demo_server.base_url, GP_LOGIN, DEMO_PASSWORD),
-    )
-    session.start()
-    yield session
-    run_sync(qtbot, tasks.settle())
-    run_sync(qtbot, session.close())
+    with opened_session(qtbot, demo_server.base_url, tmp_path / "laptop", GP_LOGIN) as session:
+        session.start()
+        yield session
 
 
 def page(qtbot: QtBot, session: AccountSession) -> DirectoryView:

@@ -24,7 +24,7 @@ from server.testing import ServerThread
 from tests.server.conftest import User
 from tests.ui import mail_helpers
 from tests.ui.composer_helpers import drop_files
-from tests.ui.conftest import run_sync
+from tests.ui.conftest import opened_session, run_sync
 from tests.ui.page_helpers import WAIT, shown
 from tests.ui.server_probe import Probe
 from ui.composer.composer import Composer
@@ -45,12 +45,8 @@ def cardio(
 ) -> Iterator[AccountSession]:
     """The cardiologist's own session on the same sandbox (not started: no background sync),
     beside the GP's (whose fixture runs the event loop both use)."""
-    session = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "cardio", demo_server.base_url, CARDIO.login, DEMO_PASSWORD),
-    )
-    yield session
-    run_sync(qtbot, session.close())
+    with opened_session(qtbot, demo_server.base_url, tmp_path / "cardio", CARDIO.login) as session:
+        yield session
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from pytestqt.qtbot import QtBot
 from app.regional.records import PaymentStatus, Teleconsultation, TeleconsultationStatus
 from app.regional.teleconsultations import PARIS
 from app.session import AccountSession
-from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
-from tests.ui.conftest import run_sync
+from tests.ui.conftest import opened_session, run_sync
 from tests.ui.test_teleconsultation_plan import (
     in_days,
     make_view_fixture,  # noqa: F401 (the `make_view` fixture)
@@ -33,7 +32,6 @@ from tests.ui.test_teleconsultation_plan import (
     select,
     set_start,
 )
-from ui import tasks
 from ui.teleconsultations.edit_form import EditDialog
 from ui.teleconsultations.plan_form import PlanDialog
 from ui.teleconsultations.view import TeleconsultationsView
@@ -49,13 +47,8 @@ def nurse(
     qtbot: QtBot, demo_server: ServerThread, tmp_path: Path, qloop: object
 ) -> Iterator[AccountSession]:
     """The demo's nurse: a participant in some of the GP's teleconsultations."""
-    session = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "nurse", demo_server.base_url, NURSE_LOGIN, DEMO_PASSWORD),
-    )
-    yield session
-    run_sync(qtbot, tasks.settle())
-    run_sync(qtbot, session.close())
+    with opened_session(qtbot, demo_server.base_url, tmp_path / "nurse", NURSE_LOGIN) as session:
+        yield session
 
 
 def open_edit(qtbot: QtBot, view: TeleconsultationsView) -> EditDialog:

@@ -20,12 +20,10 @@ from app.records import DirectoryQuery
 from app.regional.records import Teleconsultation, TeleconsultationStatus
 from app.regional.teleconsultations import PARIS
 from app.session import AccountSession
-from server.demo.users import DEMO_PASSWORD
 from server.regional.delegations import delegated
 from server.testing import ServerThread
 from tests.ui import page_helpers
-from tests.ui.conftest import run_sync
-from ui import tasks
+from tests.ui.conftest import opened_session, run_sync
 from ui.directory.dialog import DirectoryDialog
 from ui.teleconsultations.plan_form import PlanDialog
 from ui.teleconsultations.view import TeleconsultationsView
@@ -50,15 +48,8 @@ def make_view_fixture(qtbot: QtBot) -> Callable[[AccountSession], Teleconsultati
 def secretary(
     qtbot: QtBot, demo_server: ServerThread, tmp_path: Path, qloop: object
 ) -> Iterator[AccountSession]:
-    session = run_sync(
-        qtbot,
-        AccountSession.open(
-            tmp_path / "secretary", demo_server.base_url, SECRETARY_LOGIN, DEMO_PASSWORD
-        ),
-    )
-    yield session
-    run_sync(qtbot, tasks.settle())
-    run_sync(qtbot, session.close())
+    with opened_session(qtbot, demo_server.base_url, tmp_path / "secretary", SECRETARY_LOGIN) as s:
+        yield s
 
 
 def open_form(qtbot: QtBot, view: TeleconsultationsView) -> PlanDialog:

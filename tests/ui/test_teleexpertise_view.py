@@ -20,10 +20,9 @@ from app.message.draft import ChosenPatient
 from app.remote.directory import Correspondent, DirectoryQuery
 from app.remote.regional import RegionalClient, RegionalUnreachable, Teleexpertise
 from app.session import AccountSession
-from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.ui import page_helpers
-from tests.ui.conftest import run_sync
+from tests.ui.conftest import opened_session, run_sync
 from ui.teleexpertise.labels import OFFLINE_FR, quota_text
 from ui.teleexpertise.request import TeleexpertiseRequestDialog
 from ui.teleexpertise.view import TeleexpertiseView, demo_screenshot
@@ -51,12 +50,8 @@ def expert_session(
     qtbot: QtBot, ui_session: AccountSession, demo_server: ServerThread, tmp_path: Path
 ) -> Iterator[AccountSession]:
     """The dermatologist's own session on the same sandbox (not started: no background sync)."""
-    session = run_sync(
-        qtbot,
-        AccountSession.open(tmp_path / "expert", demo_server.base_url, EXPERT_LOGIN, DEMO_PASSWORD),
-    )
-    yield session
-    run_sync(qtbot, session.close())
+    with opened_session(qtbot, demo_server.base_url, tmp_path / "expert", EXPERT_LOGIN) as session:
+        yield session
 
 
 def client_of(qtbot: QtBot, session: AccountSession) -> RegionalClient:
