@@ -95,6 +95,11 @@ def patients_page(qtbot: QtBot, session: AccountSession) -> PatientsView:
 
 def documents_of(qtbot: QtBot, view: PatientsView, patient_id: str) -> list[DocumentAbout]:
     assert view.select_patient(patient_id)
+    # The care team's read (or its failure, offline) goes first: both reads are in the
+    # patient's journal, in the order they happened.
+    team = view.care_team.team_task
+    assert team is not None
+    qtbot.waitUntil(team.done, timeout=WAIT)
     task = view.show_documents()
     assert task is not None
     qtbot.waitUntil(task.done, timeout=WAIT)
