@@ -184,3 +184,21 @@ async def test_to_a_patient_mailbox_the_patient_cannot_reply(
     assert got["X-MSS-MES"] == "FIN"
     assert got["X-MSS-INS"] == "O"
     assert got["Disposition-Notification-To"] is None
+
+
+def test_offline_a_patient_cannot_be_looked_up_and_nothing_is_queued(
+    mss_server: ServerThread, tmp_path: Path
+) -> None:
+    data = tmp_path / "alice"
+    ok(as_alice(mss_server, data, "outbox"))  # a first login, then the server goes away
+    mss_server.stop()
+    pdf = report(tmp_path)
+    result = as_alice(
+        mss_server,
+        data,
+        *("send", "--to", BOB.email, "--body", "x", "--attach", f"{pdf}:11502-2"),
+        *("--patient", INS),
+    )
+    assert result.returncode != 0
+    assert "Les services régionaux ne sont pas disponibles hors connexion" in result.stderr
+    assert ok(as_alice(mss_server, data, "outbox")) == []
