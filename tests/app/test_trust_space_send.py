@@ -5,12 +5,14 @@ the composer does); patient mailboxes are judged by the list like any domain."""
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from app.message.compose import OutgoingMessage
 from app.session import AccountSession
+from app.store import mail
 from app.store.records import Address
 from app.trust.space import OutsideTrustSpace, Verdict
 from tests.server.conftest import ALICE, BOB, ServerFactory
@@ -86,5 +88,37 @@ async def test_with_no_list_ever_received_the_message_goes(
         assert not session.trust_space.received  # not fetched yet: not checked
         queued = await session.send(message("dr.x@gmail.com"))
         assert [r.id for r in session.outbox_list()] == [queued]
+    finally:
+        await session.close()
+
+
+@pytest.mark.asyncio
+async def test_no_read_receipt_goes_outside_the_trust_space(
+    server_factory: ServerFactory, tmp_path: Path
+) -> None:
+    server = server_factory(trusted_domains=("sisra-demo.mssante.fr",))
+    asked = EmailMessage()
+    asked["From"] = "Dr X <dr.x@gmail.com>"
+    asked["To"] = BOB.email
+    asked["Subject"] = "Demande d'avis"
+    asked["Message-ID"] = "<outside-1@gmail.com>"
+    asked["Disposition-Notification-To"] = "dr.x@gmail.com"
+    asked.set_content("Merci de confirmer la lecture.")
+    account = server.sandbox.accounts.by_login(BOB.login)
+    assert account is not None
+    with server.sandbox.db.write():
+        server.sandbox.mail.import_message(account.id, asked.as_bytes())
+    session = await AccountSession.open(tmp_path, server.base_url, BOB.login, BOB.password)
+    try:
+        await session.sync_once()
+        await session.refresh_trust_space_once()
+        with session.account.cache.read() as conn:
+            [record] = [r for i in mail.email_ids(conn) if (r := mail.get_email(conn, i))]
+        assert session.receipt_asked(record)
+        with pytest.raises(OutsideTrustSpace) as caught:
+            await session.send_read_receipt(record)
+        assert "hors espace de confiance MSSanté : dr.x@gmail.com" in caught.value.message_fr
+        assert session.receipt_asked(record)  # not sent, not marked: the question stays
+        assert session.outbox_list() == []
     finally:
         await session.close()
