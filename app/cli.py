@@ -28,9 +28,12 @@ from typing import Any
 from app import about, logs, messages, paths
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
-from app.message.compose import OutgoingAttachment, OutgoingMessage
+from app.message.compose import OutgoingAttachment
 from app.message.doctypes import by_code
+from app.message.draft import ChosenPatient, Draft, outgoing
+from app.message.patient import normalize_ins
 from app.records import Address, DirectoryQuery, Near
+from app.regional.patients import SearchCriteria
 from app.remote.http import ServerUnreachable
 from app.remote.origins import Origin, OriginApprovalNeeded, origin_of
 from app.session import AccountSession, NoRegionalServices
@@ -69,9 +72,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     send = commands.add_parser("send", help="envoyer un message (mis en attente hors ligne)")
     send.add_argument("--to", action="append", required=True)
     send.add_argument("--cc", action="append", default=[])
-    send.add_argument("--subject", required=True)
+    send.add_argument(
+        "--subject",
+        default="",
+        help="objet ; avec --patient, « XDM/1.0/DDM+<type> <NOM> <prénom> <naissance> » "
+        "s'il manque",
+    )
     send.add_argument("--body", required=True)
     send.add_argument("--attach", action="append", default=[], metavar="FILE[:TYPECODE]")
+    send.add_argument(
+        "--patient",
+        metavar="INS",
+        help="le patient du message (annuaire patient régional) : ses documents partent en CDA "
+        "dans IHE_XDM.ZIP, avec X-MSS-CODECDA et X-MSS-INS",
+    )
+    send.add_argument(
+        "--read-receipt",
+        action="store_true",
+        help="demander un accusé de lecture (Disposition-Notification-To)",
+    )
+    send.add_argument(
+        "--patient-no-reply",
+        action="store_true",
+        help="vers la messagerie d'un patient : le patient ne peut pas répondre (X-MSS-MES: FIN)",
+    )
     o = commands.add_parser("outbox", help="la boîte d'envoi (états), et l'envoi des messages")
     o.add_argument("--send", action="store_true", help="envoyer ce qui attend")
     o.add_argument("--retry", metavar="ID", help="remettre un message échoué dans la file")
@@ -179,13 +203,26 @@ async def cmd_search(session: AccountSession, args: argparse.Namespace) -> Any:
 
 
 async def cmd_send(session: AccountSession, args: argparse.Namespace) -> Any:
-    message = OutgoingMessage(
-        from_=await session.own_address(),
-        to=[Address(None, a) for a in args.to],
-        cc=[Address(None, a) for a in args.cc],
+    """The composer's path (app.message.draft.outgoing): the same conventions, the same checks
+    (patient mailboxes, trust space) before anything is queued."""
+    if not args.subject.strip() and not args.patient:
+        raise CoreError("no subject", messages.CLI_NO_SUBJECT)
+    attachments = [_attachment(spec) for spec in args.attach]
+    patient = await _patient(session, args.patient) if args.patient else None
+    draft = Draft(
+        to=tuple(Address(None, a) for a in args.to),
+        cc=tuple(Address(None, a) for a in args.cc),
         subject=args.subject,
-        text=args.body,
-        attachments=[_attachment(spec) for spec in args.attach],
+        body=args.body,
+        patient=patient,
+    )
+    await session.refresh_trust_space_once()  # what the app's background loop does
+    message = outgoing(
+        draft,
+        attachments,
+        await session.own_address(),
+        patient_cannot_reply=args.patient_no_reply,
+        read_receipt=args.read_receipt,
     )
     # Retried after a cache rebuild: the message is already queued, it must not go twice.
     queued = getattr(args, "queued_id", None)
@@ -245,6 +282,19 @@ async def cmd_directory(session: AccountSession, args: argparse.Namespace) -> An
     except NoRegionalServices:
         raise CoreError("no directory", messages.CLI_NO_DIRECTORY) from None
     return [asdict(c) for c in page.correspondents]
+
+
+async def _patient(session: AccountSession, text: str) -> ChosenPatient:
+    """The patient with this INS in the regional patient directory, as the composer's patient
+    picker gets it (the same search, the same identity)."""
+    ins = normalize_ins(text)
+    if ins is None:
+        raise CoreError("malformed INS", messages.CLI_BAD_INS.fill(ins=text))
+    found = (await session.patients.search(SearchCriteria(ins=ins))).patients
+    match = next((p for p in found if p.ins is not None and normalize_ins(p.ins) == ins), None)
+    if match is None:
+        raise CoreError("no patient with this INS", messages.CLI_UNKNOWN_PATIENT)
+    return ChosenPatient.of(match)
 
 
 def _attachment(spec: str) -> OutgoingAttachment:

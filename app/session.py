@@ -268,6 +268,19 @@ class AccountSession:
             lambda: self.regional_urls.trust_space_url if self.regional_urls else None,
         )
 
+    async def refresh_trust_space_once(self) -> None:
+        """The whitelist fetched now when due, instead of the background loop (the CLI, scripts):
+        a failure keeps the last good list (or none), as in the loop."""
+        if self.jmap is None or not self.trust_space.due():
+            return
+        try:
+            urls = (await self.jmap.session()).regional
+        except CoreError:
+            return
+        url = urls.trust_space_url if urls else None
+        if self.account.http is not None:
+            await self.trust_space.refresh(self.account.http, url)
+
     async def send_outbox(self) -> None:
         """What waits in the outbox goes now; offline, it waits (and the engine is woken). A
         message in its undo delay goes when the delay ends (a pass is planned then)."""
@@ -571,7 +584,9 @@ class AccountSession:
         return receipts.asks_receipt(record, identities.own_emails(mine, self.account.ref.login))
 
     async def send_read_receipt(self, record: EmailRecord) -> None:
-        """Sends my read receipt for `record` (the user chose to), then never asks again."""
+        """Sends my read receipt for `record` (the user chose to), then never asks again; not to
+        an address outside the trust space (OutsideTrustSpace, issue 14 §3)."""
+        self.trust_space.check([a.email for a in record.receipt_to])
         await receipts.send_receipt(self.outbox, record, await self.own_address())
         await self.ignore_read_receipt(record)
 
@@ -583,7 +598,10 @@ class AccountSession:
         """Queued at once (works offline); sent now when the server answers — after `delay_s`
         seconds when online (the undo delay: "Annuler" takes it back meanwhile; it is in the
         unsent file, so a quit or a crash meanwhile sends it at the next start). Offline, it
-        waits for the connection as any queued message, with no delay."""
+        waits for the connection as any queued message, with no delay. OutsideTrustSpace, and
+        nothing queued, when a recipient is outside the trust space's list (app.trust.space)."""
+        # Issue 14 §3: no path (composer, CLI, scripts) queues a message outside the trust space.
+        self.trust_space.check([a.email for a in (*message.to, *message.cc, *message.bcc)])
         hold = delay_s if self.engine is not None and self.online else 0
         outbox_id = await self.outbox.queue(message, hold_s=hold)
         for r in [*message.to, *message.cc]:

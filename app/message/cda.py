@@ -33,8 +33,11 @@ _GENDER = {"female": "F", "male": "M", "other": "UN", "unknown": "UN"}
 _LINE = 57 * 12  # bytes of document per base64 line group (whole multiples of 3)
 
 
-def _uuid_oid() -> str:
-    return "2.25." + str(uuid.uuid4().int)
+NewUuid = Callable[[], uuid.UUID]
+
+
+def _uuid_oid(new_uuid: NewUuid) -> str:
+    return "2.25." + str(new_uuid().int)
 
 
 def _ts(moment: dt.datetime) -> str:
@@ -54,8 +57,10 @@ def cda_header(
     author_rpps: str | None,
     created: dt.datetime,
     media_type: str,
+    new_uuid: NewUuid = uuid.uuid4,
 ) -> str:
-    """Everything of the CDA before the base64 body (the body's `<text>` opened)."""
+    """Everything of the CDA before the base64 body (the body's `<text>` opened). `new_uuid`
+    makes its ids (fixed ones give the same bytes: the golden messages' tests)."""
     if patient.ins is None or patient.oid is None:
         raise ValueError("a CDA document needs the patient's INS")
     label = doctypes.label_of(type_code)
@@ -77,13 +82,13 @@ def cda_header(
 <templateId root="{HL7_FRANCE_TEMPLATE}"/>
 <templateId root="{CISIS_HEADER_TEMPLATE}"/>
 <templateId root="{CISIS_N1_TEMPLATE}"/>
-<id root={_a(_uuid_oid())}/>
+<id root={_a(_uuid_oid(new_uuid))}/>
 <code code={_a(type_code)} codeSystem="{doctypes.LOINC_OID}" displayName={_a(label)}/>
 <title>{escape(title or label)}</title>
 <effectiveTime value="{when}"/>
 <confidentialityCode code="N" codeSystem="{CONFIDENTIALITY_OID}" displayName="Normal"/>
 <languageCode code="fr-FR"/>
-<setId root={_a(_uuid_oid())}/>
+<setId root={_a(_uuid_oid(new_uuid))}/>
 <versionNumber value="1"/>
 <recordTarget><patientRole>
 <id root={_a(patient.oid)} extension={_a(patient.ins)}/>
@@ -99,7 +104,7 @@ def cda_header(
 <assignedPerson><name><family>{escape(author_name)}</family></name></assignedPerson>
 </assignedAuthor></author>
 <custodian><assignedCustodian><representedCustodianOrganization>
-<id root={_a(_uuid_oid())}/><name>MonSisra</name>
+<id root={_a(_uuid_oid(new_uuid))}/><name>MonSisra</name>
 </representedCustodianOrganization></assignedCustodian></custodian>
 <component><nonXMLBody><text mediaType={_a(media_type)} representation="B64">"""
 

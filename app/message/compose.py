@@ -14,6 +14,7 @@ import io
 import re
 import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -207,11 +208,15 @@ def email_create(
 DocumentContent = tuple[int, Callable[[], Iterable[bytes]]]
 
 
-def build_message_xdm(msg: OutgoingMessage, created: dt.datetime | None = None) -> bytes:
+def build_message_xdm(
+    msg: OutgoingMessage,
+    created: dt.datetime | None = None,
+    new_uuid: Callable[[], uuid.UUID] = uuid.uuid4,
+) -> bytes:
     """The IHE_XDM.ZIP of a message about a patient, in memory, from its attachment files: for
     small documents (the outbox streams with `write_message_xdm`). Call it through a thread."""
     buffer = io.BytesIO()
-    write_message_xdm(msg, buffer, None, created)
+    write_message_xdm(msg, buffer, None, created, new_uuid)
     return buffer.getvalue()
 
 
@@ -220,10 +225,12 @@ def write_message_xdm(
     out: XdmSink,
     contents: Sequence[DocumentContent] | None = None,
     created: dt.datetime | None = None,
+    new_uuid: Callable[[], uuid.UUID] = uuid.uuid4,
 ) -> None:
     """Streams the IHE_XDM.ZIP of a message about a patient into `out` (untyped documents as
     "Autre"). `contents` gives each attachment's bytes, in order (the outbox reads its own copies
-    in the encrypted unsent file); without it, the files are read piece by piece. Blocking."""
+    in the encrypted unsent file); without it, the files are read piece by piece. Blocking.
+    `created` and `new_uuid` fixed give the same bytes (the golden messages' tests)."""
     if msg.patient is None or not msg.attachments:
         raise ComposeError("no patient or no documents: no XDM package")
     if contents is None:
@@ -238,7 +245,7 @@ def write_message_xdm(
         code = a.type_code or doctypes.OTHER_CODE
         if mss.wraps_in_cda(msg.patient, a.type_code, a.mime_type):
             header = cda.cda_header(
-                msg.patient, code, title, author, msg.author_rpps, created, a.mime_type
+                msg.patient, code, title, author, msg.author_rpps, created, a.mime_type, new_uuid
             )
             file_name, mime_type = f"{title}.xml", cda.CDA_MIME_TYPE
             size, chunks = cda.cda_size(header, raw_size), cda.cda_chunks(header, raw_chunks)
@@ -246,7 +253,16 @@ def write_message_xdm(
             file_name, mime_type, size, chunks = a.name, a.mime_type, raw_size, raw_chunks
         label = doctypes.label_of(a.type_code)
         documents.append(XdmSource(file_name, mime_type, code, label, title, size, chunks))
-    write_xdm(out, msg.patient, documents, author, msg.from_.email, created, title=msg.subject)
+    write_xdm(
+        out,
+        msg.patient,
+        documents,
+        author,
+        msg.from_.email,
+        created,
+        title=msg.subject,
+        new_uuid=new_uuid,
+    )
 
 
 def with_conventions(msg: OutgoingMessage, today: dt.date) -> OutgoingMessage:

@@ -26,6 +26,14 @@ from typing import Any, cast
 from app import messages
 from app.errors import CoreError
 from app.message import doctypes
+from app.message.compose import (
+    OutgoingAttachment,
+    OutgoingMessage,
+    domain_of,
+    new_message_id,
+    with_conventions,
+)
+from app.message.mss import is_patient_mailbox
 from app.message.patient import PatientIdentity, Sex
 from app.remote.regional import Patient
 from app.store.records import (
@@ -240,3 +248,33 @@ def _documents(items: object) -> list[DraftDocument]:
 
 def _strings(items: object) -> tuple[str, ...]:
     return tuple(s for s in items if isinstance(s, str)) if isinstance(items, list) else ()
+
+
+def outgoing(
+    draft: Draft,
+    attachments: list[OutgoingAttachment],
+    me: Address,
+    *,
+    patient_cannot_reply: bool = False,
+    read_receipt: bool = False,
+) -> OutgoingMessage:
+    """The message to send, from what the composer shows (`draft`) and its documents, named as
+    MSSanté asks when it is about a patient (subject, PDF names: `with_conventions`), and whether
+    it asks for a read receipt; `patient_cannot_reply` only counts for a message to a patient's
+    mailbox (X-MSS-MES: FIN). The composer and `monsisra-cli send` both build their message here."""
+    to_patient = any(is_patient_mailbox(a.email) for a in (*draft.to, *draft.cc))
+    message = OutgoingMessage(
+        from_=me,
+        to=list(draft.to),
+        cc=list(draft.cc),
+        subject=draft.subject.strip(),
+        text=draft.body,
+        patient=draft.patient.identity if draft.patient else None,
+        attachments=attachments,
+        in_reply_to=list(draft.in_reply_to),
+        references=list(draft.references),
+        message_id=new_message_id(domain_of(me.email)),
+        patient_cannot_reply=patient_cannot_reply and to_patient,
+        read_receipt=read_receipt,
+    )
+    return with_conventions(message, dt.date.today())

@@ -64,8 +64,10 @@ def build_mdn(
     original_subject: str,
     message_id: str,
     now: datetime | None = None,
+    boundary: str | None = None,
 ) -> bytes:
-    """The MDN of `reader` for the message `original_message_id` (bare), to who asked for it."""
+    """The MDN of `reader` for the message `original_message_id` (bare), to who asked for it.
+    `boundary` fixed (with `now`) gives the same bytes: the golden messages' tests."""
     mdn = EmailMessage(policy=email.policy.SMTP)
     mdn["From"] = email.utils.formataddr((reader.name or "", reader.email))
     mdn["To"] = ", ".join(email.utils.formataddr((a.name or "", a.email)) for a in to)
@@ -88,6 +90,8 @@ def build_mdn(
         "Disposition: manual-action/MDN-sent-manually; displayed\r\n"
     )
     mdn.attach(fields)
+    if boundary is not None:
+        mdn.set_boundary(boundary)
     return mdn.as_bytes()
 
 

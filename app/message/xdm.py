@@ -198,14 +198,15 @@ def _ts(moment: dt.datetime) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def _oid_from_uuid() -> str:
-    return f"2.25.{uuid.uuid4().int}"
+def _oid_from_uuid(new_uuid: Callable[[], uuid.UUID]) -> str:
+    return f"2.25.{new_uuid().int}"
 
 
 class _Writer:
     """ElementTree helpers for the rim: namespace."""
 
-    def __init__(self) -> None:
+    def __init__(self, new_uuid: Callable[[], uuid.UUID]) -> None:
+        self.new_uuid = new_uuid
         self.root = ET.Element(f"{{{LCM}}}SubmitObjectsRequest")
         self.objects = self.sub(self.root, "RegistryObjectList")
 
@@ -231,7 +232,7 @@ class _Writer:
         return self.sub(
             parent,
             "Classification",
-            id=f"urn:uuid:{uuid.uuid4()}",
+            id=f"urn:uuid:{self.new_uuid()}",
             objectType=CLASSIFICATION,
             classificationScheme=scheme,
             classifiedObject=target,
@@ -244,7 +245,7 @@ class _Writer:
         node = self.sub(
             parent,
             "ExternalIdentifier",
-            id=f"urn:uuid:{uuid.uuid4()}",
+            id=f"urn:uuid:{self.new_uuid()}",
             objectType=EXTERNAL_IDENTIFIER,
             identificationScheme=scheme,
             registryObject=target,
@@ -299,8 +300,9 @@ def _metadata(
     author_email: str,
     created: dt.datetime,
     title: str,
+    new_uuid: Callable[[], uuid.UUID],
 ) -> bytes:
-    writer = _Writer()
+    writer = _Writer(new_uuid)
     when = _ts(created)
     pid = patient.ihe_id
     patient_info = [
@@ -313,7 +315,7 @@ def _metadata(
         patient_info.insert(0, f"PID-3|{pid}")
     entry_ids: list[str] = []
     for document, name, (sha1, size) in zip(documents, names, digests, strict=True):
-        entry_id = f"urn:uuid:{uuid.uuid4()}"
+        entry_id = f"urn:uuid:{new_uuid()}"
         entry_ids.append(entry_id)
         entry = writer.sub(
             writer.objects,
@@ -345,10 +347,10 @@ def _metadata(
         if pid is not None:
             writer.external_id(entry, DE_PATIENT_ID, entry_id, pid, "XDSDocumentEntry.patientId")
         writer.external_id(
-            entry, DE_UNIQUE_ID, entry_id, _oid_from_uuid(), "XDSDocumentEntry.uniqueId"
+            entry, DE_UNIQUE_ID, entry_id, _oid_from_uuid(new_uuid), "XDSDocumentEntry.uniqueId"
         )
 
-    set_id = f"urn:uuid:{uuid.uuid4()}"
+    set_id = f"urn:uuid:{new_uuid()}"
     package = writer.sub(writer.objects, "RegistryPackage", id=set_id, objectType=REGISTRY_PACKAGE)
     writer.slot(package, "submissionTime", when)
     writer.localized(package, "Name", title)
@@ -366,14 +368,16 @@ def _metadata(
         else LOCAL_TYPE_SCHEME,
     )
     writer.localized(content_type, "Name", doctypes.label_of(first))
-    writer.external_id(package, SS_UNIQUE_ID, set_id, _oid_from_uuid(), "XDSSubmissionSet.uniqueId")
+    writer.external_id(
+        package, SS_UNIQUE_ID, set_id, _oid_from_uuid(new_uuid), "XDSSubmissionSet.uniqueId"
+    )
     writer.external_id(package, SS_SOURCE_ID, set_id, SOURCE_OID, "XDSSubmissionSet.sourceId")
     if pid is not None:
         writer.external_id(package, SS_PATIENT_ID, set_id, pid, "XDSSubmissionSet.patientId")
     writer.sub(
         writer.objects,
         "Classification",
-        id=f"urn:uuid:{uuid.uuid4()}",
+        id=f"urn:uuid:{new_uuid()}",
         objectType=CLASSIFICATION,
         classifiedObject=set_id,
         classificationNode=SUBMISSION_SET,
@@ -382,7 +386,7 @@ def _metadata(
         association = writer.sub(
             writer.objects,
             "Association",
-            id=f"urn:uuid:{uuid.uuid4()}",
+            id=f"urn:uuid:{new_uuid()}",
             objectType=ASSOCIATION,
             associationType=HAS_MEMBER,
             sourceObject=set_id,
@@ -469,11 +473,13 @@ def write_xdm(
     created: dt.datetime,
     *,
     title: str = "",
+    new_uuid: Callable[[], uuid.UUID] = uuid.uuid4,
 ) -> None:
     """Writes the IHE_XDM.ZIP of one message about `patient` into `out`, each document streamed
     from its source (memory stays at a few chunks whatever the sizes). `out` needs only `write`
     (and `tell`, when it has one): without `seek`, members carry data descriptors. Documents come
-    before METADATA.XML, whose hashes and sizes are those measured while streaming."""
+    before METADATA.XML, whose hashes and sizes are those measured while streaming. `new_uuid`
+    makes its ids (fixed ones, with `created`, give the same bytes: the golden messages' tests)."""
     if not documents:
         raise XdmError("no documents", messages.XDM_NO_DOCUMENT)
     names = [_member_name(i, d) for i, d in enumerate(documents, start=1)]
@@ -512,7 +518,7 @@ def write_xdm(
                     stream.write(piece)
             digests.append((digest.hexdigest(), size))
         metadata = _metadata(
-            patient, documents, names, digests, author_name, author_email, created, title
+            patient, documents, names, digests, author_name, author_email, created, title, new_uuid
         )
         archive.writestr(info(METADATA_PATH), metadata)
     log.debug("built an XDM package with %d document(s)", len(documents))

@@ -350,6 +350,16 @@ PATIENT_MAILBOX_TOO_LARGE = Message(
 )
 
 
+# Issue 14 §3: every send path refuses recipients outside the MSSanté trust space.
+OUTSIDE_TRUST_SPACE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Envoi impossible, hors espace de confiance MSSanté : {addresses}. La messagerie "
+        "sécurisée de santé n'échange qu'avec les domaines de sa liste blanche : retirez ces "
+        "destinataires ou vérifiez leurs adresses dans l'annuaire.",
+    )
+)
+
 # --- Read receipts (issue 14 §2) ------------------------------------------------------------------
 
 RECEIPT_FAILED = Message(

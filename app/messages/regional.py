@@ -94,6 +94,24 @@ CLI_NO_DIRECTORY = Message(QT_TRANSLATE_NOOP("core", "Ce serveur ne propose pas 
 CLI_BAD_NEAR = Message(QT_TRANSLATE_NOOP("core", "--near attend LAT,LON,KM."))
 CLI_NO_SUCH_FILE = Message(QT_TRANSLATE_NOOP("core", "Fichier introuvable : {name}"))
 CLI_UNKNOWN_DOCUMENT_TYPE = Message(QT_TRANSLATE_NOOP("core", "Type de document inconnu : {code}"))
+CLI_BAD_INS = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "--patient attend l'INS du patient (15 caractères, clé comprise) : « {ins} » n'en est "
+        "pas un.",
+    )
+)
+CLI_UNKNOWN_PATIENT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Aucun patient n'a cet INS dans l'annuaire patient régional : rien n'a été envoyé.",
+    )
+)
+CLI_NO_SUBJECT = Message(
+    QT_TRANSLATE_NOOP(
+        "core", "--subject est nécessaire, sauf pour un message sur un patient (--patient)."
+    )
+)
 
 # --- Planning a teleconsultation -----------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import httpx
 
-from app import logs
+from app import logs, messages
 from app.errors import CoreError
 from app.remote.http import get_following
 from app.remote.origins import origin_of
@@ -37,6 +37,12 @@ class Verdict(enum.Enum):
     INSIDE = "inside"
     OUTSIDE = "outside"
     UNKNOWN = "unknown"  # no list received yet: not checked
+
+
+class OutsideTrustSpace(CoreError):
+    """A message with recipients outside the whitelist: refused before it is queued."""
+
+    message = messages.OUTSIDE_TRUST_SPACE
 
 
 class ForeignWhitelist(CoreError):
@@ -76,6 +82,18 @@ class TrustSpace:
     def outside(self, addresses: list[str]) -> list[str]:
         """Those of `addresses` outside the trust space (none while no list was received)."""
         return [a for a in addresses if self.verdict(a) is Verdict.OUTSIDE]
+
+    def check(self, addresses: list[str]) -> None:
+        """OutsideTrustSpace naming those of `addresses` outside the list. While no list was
+        ever received nothing is refused (Verdict.UNKNOWN): a server that publishes none must
+        not stop the mail — the composer lets such a message go too. Patient mailboxes
+        (`@patient.mssante.fr`) are judged by the list like any domain, as in the composer."""
+        outside = self.outside(addresses)
+        if outside:
+            raise OutsideTrustSpace(
+                f"{len(outside)} recipient(s) outside the trust space",
+                messages.OUTSIDE_TRUST_SPACE.fill(addresses=", ".join(outside)),
+            )
 
     def due(self) -> bool:
         """Whether a fetch is due now: never fetched, a day old, or an hour after a failure."""
@@ -144,4 +162,4 @@ class TrustSpace:
             await wait_any(stop, self.wake, RETRY_S)
 
 
-__all__ = ["REFRESH_S", "RETRY_S", "ForeignWhitelist", "TrustSpace", "Verdict"]
+__all__ = ["REFRESH_S", "RETRY_S", "ForeignWhitelist", "OutsideTrustSpace", "TrustSpace", "Verdict"]

@@ -14,6 +14,7 @@ import email.utils
 import hashlib
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
@@ -453,8 +454,10 @@ def _embedded_message(att: Attachment) -> EmailMessage:
     return part
 
 
-def build_message(draft: Draft, domain: str) -> bytes:
-    """Real MIME, with the email package: text and/or HTML body plus attachments."""
+def build_message(draft: Draft, domain: str, boundaries: Iterator[str] | None = None) -> bytes:
+    """Real MIME, with the email package: text and/or HTML body plus attachments. `boundaries`
+    gives the multipart boundaries, outermost first (fixed ones, with `sent_at` and the
+    Message-ID, give the same bytes: the golden messages' tests); random otherwise."""
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = format_addresses(draft.from_)
     for header, addresses in (
@@ -514,7 +517,18 @@ def build_message(draft: Draft, domain: str) -> bytes:
                 part.set_param("name", att.name)
         if att.description:
             part["Content-Description"] = att.description
+    if boundaries is not None:
+        _set_boundaries(msg, boundaries)
     return msg.as_bytes(policy=_AS_IS)
+
+
+def _set_boundaries(part: EmailMessage, boundaries: Iterator[str]) -> None:
+    """Depth first; an attached message keeps its own (its octets go unchanged)."""
+    if part.get_content_maintype() != "multipart":
+        return
+    part.set_boundary(next(boundaries))
+    for child in part.iter_parts():
+        _set_boundaries(cast(EmailMessage, child), boundaries)
 
 
 def plain_text(raw: bytes) -> str:

@@ -10,20 +10,12 @@ l'envoi", 0 = none) before it leaves: the status bar counts it down with "Annule
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import settings as settings_mod
-from app.message.compose import (
-    OutgoingAttachment,
-    OutgoingMessage,
-    domain_of,
-    new_message_id,
-    with_conventions,
-)
-from app.message.draft import Draft
-from app.message.mss import is_patient_mailbox
+from app.message.compose import OutgoingMessage
+from app.message.draft import outgoing
 from app.records import Address, OutboxState
 from app.session import AccountSession
 
@@ -35,36 +27,6 @@ class Handed:
     outbox_id: str
     state: OutboxState
     error: str | None  # the server's reason, when it refused the message
-
-
-def outgoing(
-    draft: Draft,
-    attachments: list[OutgoingAttachment],
-    me: Address,
-    *,
-    patient_cannot_reply: bool = False,
-    read_receipt: bool = False,
-) -> OutgoingMessage:
-    """The message to send, from what the composer shows (`draft`) and its documents, named as
-    MSSanté asks when it is about a patient (subject, PDF names: `with_conventions`), and whether
-    it asks for a read receipt; `patient_cannot_reply` only counts for a message to a patient's
-    mailbox (X-MSS-MES: FIN)."""
-    to_patient = any(is_patient_mailbox(a.email) for a in (*draft.to, *draft.cc))
-    message = OutgoingMessage(
-        from_=me,
-        to=list(draft.to),
-        cc=list(draft.cc),
-        subject=draft.subject.strip(),
-        text=draft.body,
-        patient=draft.patient.identity if draft.patient else None,
-        attachments=attachments,
-        in_reply_to=list(draft.in_reply_to),
-        references=list(draft.references),
-        message_id=new_message_id(domain_of(me.email)),
-        patient_cannot_reply=patient_cannot_reply and to_patient,
-        read_receipt=read_receipt,
-    )
-    return with_conventions(message, dt.date.today())
 
 
 def undo_delay_s() -> int:
