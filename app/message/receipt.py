@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage, Message
 
+from app.message.mss import shown_subject
 from app.store.records import Address
 
 REPORT_TYPE = "disposition-notification"
@@ -36,14 +37,17 @@ class Receipt:
 
 
 def subject_for(original_subject: str) -> str:
-    return f"Accusé de lecture : {original_subject}" if original_subject else "Accusé de lecture"
+    """The original's subject as a reader sees it: without the `XDM/1.0/DDM+` prefix, which
+    would make the receipt look like a message carrying a document."""
+    shown = shown_subject(original_subject)
+    return f"Accusé de lecture : {shown}" if shown else "Accusé de lecture"
 
 
 def text_for(original_subject: str, reader: str) -> str:
     """The readable part: what any mail client shows of the receipt."""
     return (
-        f"Le message « {original_subject} » a été affiché par {reader}. Cela ne garantit pas "
-        "qu'il a été lu ni compris.\r\n"
+        f"Le message « {shown_subject(original_subject)} » a été affiché par {reader}. "
+        "Cela ne garantit pas qu'il a été lu ni compris.\r\n"
     )
 
 

@@ -511,6 +511,7 @@ def build_message(draft: Draft, domain: str, boundaries: Iterator[str] | None = 
             cid=f"<{att.cid}>" if att.cid else None,
         )
         part = cast(EmailMessage, msg.get_payload()[-1])  # type: ignore[index]
+        del part["MIME-Version"]  # the email package adds it to parts too; it belongs on top
         if declared:
             part.replace_header("Content-Type", declared)
             if att.name:

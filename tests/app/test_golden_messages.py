@@ -294,7 +294,10 @@ def test_the_read_receipt_is_a_manual_displayed_mdn() -> None:
     assert got.get_content_type() == "multipart/report"
     assert got.get_param("report-type") == "disposition-notification"
     assert got["In-Reply-To"] == f"<golden-patient@{DOMAIN}>"
+    # The original's subject as a reader sees it: the document prefix is not carried over.
+    assert str(got["Subject"]).startswith("Accusé de lecture : CR d'examens biologiques DUPONT")
     text, fields = got.iter_parts()
+    assert "« CR d'examens biologiques DUPONT" in text.get_content()
     assert text.get_content_type() == "text/plain"
     assert fields.get_content_type() == "message/disposition-notification"
     block = golden("mdn").decode()
