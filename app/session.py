@@ -248,8 +248,12 @@ class AccountSession:
 
     @property
     def _me(self) -> str:
-        """Who acts in this session, for the trace: my first identity's address, else the login."""
+        """Who acts in this session, for the trace: my first identity's address (as last read from
+        the server, kept in the cache), else the login."""
         mine = self._identities
+        if mine is None:
+            with self.account.cache.read() as conn:
+                mine = identities.from_json(mail.get_state(conn, IDENTITY_KEY))
         return mine[0].address.email if mine else self.account.ref.login
 
     async def purge_traces(self) -> int:
@@ -355,6 +359,7 @@ class AccountSession:
         the recent documents kept offline. Network errors propagate (ServerUnreachable)."""
         if self.jmap is None:
             raise ServerUnreachable("offline")
+        await self.own_address()  # remembered, as by the background work (the traces' actor)
         sent = await self.outbox.send_pending()
         report = await self._engine(page_size=page_size).sync_all()
         return SyncPass(sent, report.added, report.updated, report.removed, report.patients)

@@ -449,7 +449,7 @@ def _sent_trace(row: rows.OutboxRow, at: datetime) -> traces.Trace:
         at=at,
         action=traces.Action.SENT,
         actor=str(payload["from"]["email"]),
-        message_id=row.message_id,
+        message_id=row.message_id.strip("<>"),  # as the received copies' (JMAP's form)
         subject=str(payload.get("subject") or ""),
         correspondents=traces.addresses(recipients),
         once=f"sent:{row.message_id}",
