@@ -1,7 +1,7 @@
 """The app menu (`make`: on a loop turn after the main window's first paint, which does not need
 it), its windows (Paramètres, Journal, Traces de la messagerie, À propos, Raccourcis clavier) and
-the question before "Oublier ce compte sur cet ordinateur", opened over the main window. The desktop feature makes
-the windows; the shell, which may import every feature, opens them."""
+the question before "Oublier ce compte sur cet ordinateur", opened over the main window. The
+desktop feature makes the windows; the shell, which may import every feature, opens them."""
 
 from __future__ import annotations
 
