@@ -88,7 +88,8 @@ def test_the_dialog_lists_filters_and_exports_the_traces(
     answer = SaveDialogAnswer(chosen)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(chosen.exists, timeout=10_000)
-    assert answer.proposed is not None and answer.proposed.endswith(".csv")
+    assert answer.proposed is not None
+    assert answer.proposed.endswith(".csv")
     qtbot.waitUntil(lambda: "exportée" in dialog.feedback.text(), timeout=10_000)
     assert dialog.feedback.text() == "1 trace exportée dans export.csv."
     with chosen.open(encoding="utf-8-sig", newline="") as f:

@@ -45,7 +45,7 @@ class TracesDialog(QDialog):
         self.setWindowTitle(window_title(self.tr("Traces de la messagerie")))
         self.setWindowIcon(theme.app_icon())
         self.setMinimumSize(480, 320)
-        self.resize(1000, 600)
+        self.resize(1100, 600)
         self.model = TracesModel(session, self)
         self.export_task: asyncio.Future[int | None] | None = None
         self._build()
@@ -99,12 +99,18 @@ class TracesDialog(QDialog):
         self.export_button.setObjectName("tracesExport")
         self.export_button.setAutoDefault(False)
         self.export_button.clicked.connect(self._export_clicked)
-        tools = QHBoxLayout()
-        tools.setSpacing(8)
-        tools.addWidget(self.action_combo)
-        tools.addWidget(self.period_combo)
-        tools.addWidget(self.search_edit, 1)
-        tools.addWidget(self.export_button)
+        # Two lines: a narrow window keeps every field readable.
+        search_line = QHBoxLayout()
+        search_line.setSpacing(8)
+        search_line.addWidget(self.search_edit, 1)
+        search_line.addWidget(self.export_button)
+        filter_line = QHBoxLayout()
+        filter_line.setSpacing(8)
+        filter_line.addWidget(self.action_combo)
+        filter_line.addWidget(self.period_combo)
+        filter_line.addStretch(1)
+        for combo in (self.action_combo, self.period_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
         self.table = QTableView()
         self.table.setObjectName("tracesTable")
@@ -116,18 +122,19 @@ class TracesDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
+        digits = self.table.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 24
         for column, width in (
-            (TracesModel.DATE, 130),
-            (TracesModel.ACTION, 120),
-            (TracesModel.WHO, 180),
-            (TracesModel.CORRESPONDENTS, 200),
-            (TracesModel.MAILBOXES, 160),
+            (TracesModel.DATE, digits),
+            (TracesModel.ACTION, 110),
+            (TracesModel.CORRESPONDENTS, 180),
+            (TracesModel.WHO, 160),
+            (TracesModel.MAILBOXES, 140),
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(TracesModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(120)  # a subject stays readable
 
         self.empty_label = PlainLabel()
         self.empty_label.setObjectName("tracesEmpty")
@@ -149,7 +156,8 @@ class TracesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(hint)
-        layout.addLayout(tools)
+        layout.addLayout(search_line)
+        layout.addLayout(filter_line)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label, 1)
         layout.addLayout(bottom)
@@ -201,7 +209,15 @@ class TracesDialog(QDialog):
             if not chosen:
                 return None
             path = Path(chosen)
-        headers = [*self.model.headers()[:2], *self.model.headers()[2:], self.tr("Message-ID")]
+        headers = [  # the order of app/store/traces.write_csv's columns
+            self.tr("Date"),
+            self.tr("Action"),
+            self.tr("Par"),
+            self.tr("Correspondants"),
+            self.tr("Objet"),
+            self.tr("Dossiers"),
+            self.tr("Message-ID"),
+        ]
         filters = self.model.filters
         self.export_button.setEnabled(False)
         self.feedback.setText(self.tr("Export en cours…"))

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.dates import numeric_datetime
 from app.records import Trace, TraceAction, TraceFilter
 from app.session import AccountSession
 from ui.plain import plain_tooltip
@@ -50,11 +49,13 @@ def action_text(action: TraceAction) -> str:
 
 
 def when_text(trace: Trace) -> str:
-    return numeric_datetime(trace.at)
+    """'24/11/2026 14:05', local time."""
+    return f"{trace.at.astimezone():%d/%m/%Y %H:%M}"
 
 
 class TracesModel(QAbstractTableModel):
-    DATE, ACTION, WHO, CORRESPONDENTS, SUBJECT, MAILBOXES = range(6)
+    # The subject and the other side first: what the user looks for; who acted and where last.
+    DATE, ACTION, SUBJECT, CORRESPONDENTS, WHO, MAILBOXES = range(6)
 
     def __init__(self, session: AccountSession, parent: Any = None) -> None:
         super().__init__(parent)
@@ -67,9 +68,9 @@ class TracesModel(QAbstractTableModel):
         return [
             self.tr("Date"),
             self.tr("Action"),
-            self.tr("Par"),
-            self.tr("Correspondants"),
             self.tr("Objet"),
+            self.tr("Correspondants"),
+            self.tr("Par"),
             self.tr("Dossiers"),
         ]
 
