@@ -29,6 +29,8 @@ from app.store.records import (
     PatientRef,
     addresses_to_json,
 )
+from app.store.traces import Action as TraceAction
+from app.store.traces import Trace, TraceFilter
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -52,6 +54,9 @@ __all__ = [
     "Reopened",
     "Sort",
     "StoredDraft",
+    "Trace",
+    "TraceAction",
+    "TraceFilter",
     "addresses_to_json",
     "mailbox_in",
     "specialty_label",

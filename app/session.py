@@ -13,6 +13,7 @@ import contextlib
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
 from app.remote.rate import TokenBucket
 from app.remote.regional import RegionalClient
-from app.store import contacts, conversations, drafts, mail, search
+from app.store import contacts, conversations, drafts, mail, search, traces
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxState
@@ -65,6 +66,8 @@ from app.trust.space import TrustSpace
 
 log = logs.get("session")
 
+TRACES_KEEP_DAYS = 365  # issue 14 §5: traces kept a year by default
+TRACES_PURGE_EVERY_S = 24 * 3600.0
 IDENTITY_KEY = "Identity.self"  # who I am, in jmap_state (read offline)
 ROLE_ORDER = {"inbox": 0, "drafts": 1, "sent": 2, "archive": 3, "junk": 4, "trash": 5}
 # Servers such as Cyrus name the special folders in English ("Inbox", "Sent"…): the app shows
@@ -129,6 +132,7 @@ class AccountSession:
         self.directory_wait_listeners: list[Callable[[messages.Message], None]] = []
         self._directory: DirectoryClient | None = None
         self.offline_days = DEFAULT_DAYS  # documents of these last days are kept offline
+        self.traces_keep_days = TRACES_KEEP_DAYS  # the settings' « Conserver les traces »
         # Regional services
         self.patients = PatientsService(self.regional, lambda: self.online, self.own_address)
         self.expertise = ExpertiseService(
@@ -238,6 +242,59 @@ class AccountSession:
     def start(self) -> None:
         """Background work: reconnect when offline, then sync (push + poll) and send the outbox."""
         self._tasks.append(asyncio.ensure_future(self._run()))
+        self._tasks.append(asyncio.ensure_future(self._keep_traces()))
+
+    # The trace of mailbox actions (issue 14 §5) -------------------------------------------------
+
+    @property
+    def _me(self) -> str:
+        """Who acts in this session, for the trace: my first identity's address (as last read from
+        the server, kept in the cache), else the login."""
+        mine = self._identities
+        if mine is None:
+            with self.account.cache.read() as conn:
+                mine = identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+        return mine[0].address.email if mine else self.account.ref.login
+
+    async def purge_traces(self) -> int:
+        """The traces older than `traces_keep_days` deleted; how many."""
+        before = traces.cutoff(datetime.now(UTC), self.traces_keep_days)
+        return await self.account.cache.write(lambda c: traces.purge(c, before))
+
+    async def _keep_traces(self) -> None:
+        """At the start, then once a day while the session runs (an indexed DELETE)."""
+        while not self._stop.is_set():
+            try:
+                removed = await self.purge_traces()
+            except CoreError as exc:
+                log.warning("trace purge failed (%s)", type(exc).__name__)
+            else:
+                if removed:
+                    log.info("%d traces past their retention deleted", removed)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), TRACES_PURGE_EVERY_S)
+
+    def trace_ids(self, filters: traces.TraceFilter = traces.ALL) -> list[int]:
+        with self.account.cache.read() as conn:
+            return traces.ids(conn, filters)
+
+    def trace_rows(self, trace_ids: list[int]) -> dict[int, traces.Trace]:
+        with self.account.cache.read() as conn:
+            return traces.get(conn, trace_ids)
+
+    def export_traces(
+        self,
+        path: Path,
+        filters: traces.TraceFilter,
+        headers: list[str],
+        label: Callable[[traces.Action], str],
+        when: Callable[[datetime], str],
+    ) -> int:
+        """The matching traces written to `path` as CSV (app/store/traces.write_csv); how many.
+        Blocking: a thread's work."""
+        with self.account.cache.read() as conn:
+            found = traces.matching(conn, filters)
+        return traces.write_csv(path, found, headers, label, when)
 
     async def _server_answered(self, response: Any) -> None:
         """Every answer of the server (an httpx response hook): offline, the next try goes now."""
@@ -315,6 +372,7 @@ class AccountSession:
         the recent documents kept offline. Network errors propagate (ServerUnreachable)."""
         if self.jmap is None:
             raise ServerUnreachable("offline")
+        await self.own_address()  # remembered, as by the background work (the traces' actor)
         sent = await self.outbox.send_pending()
         report = await self._engine(page_size=page_size).sync_all()
         return SyncPass(sent, report.added, report.updated, report.removed, report.patients)
@@ -504,13 +562,21 @@ class AccountSession:
         await record_action(self.account.cache, self.bus, action)
 
     async def set_seen(self, email_ids: list[str], seen: bool) -> None:
-        await self._act(LocalAction("keywords", tuple(email_ids), keywords={"$seen": seen}))
+        await self._act(
+            LocalAction("keywords", tuple(email_ids), keywords={"$seen": seen}, actor=self._me)
+        )
 
     async def set_flagged(self, email_ids: list[str], flagged: bool) -> None:
-        await self._act(LocalAction("keywords", tuple(email_ids), keywords={"$flagged": flagged}))
+        await self._act(
+            LocalAction(
+                "keywords", tuple(email_ids), keywords={"$flagged": flagged}, actor=self._me
+            )
+        )
 
     async def move(self, email_ids: list[str], mailbox_id: str) -> None:
-        await self._act(LocalAction("move", tuple(email_ids), mailbox_ids=(mailbox_id,)))
+        await self._act(
+            LocalAction("move", tuple(email_ids), mailbox_ids=(mailbox_id,), actor=self._me)
+        )
 
     async def archive(self, email_ids: list[str]) -> None:
         box = self.mailbox_by_role("archive")
@@ -531,7 +597,7 @@ class AccountSession:
             ]
         rest = [i for i in email_ids if i not in in_trash]
         if in_trash:
-            await self._act(LocalAction("destroy", tuple(in_trash)))
+            await self._act(LocalAction("destroy", tuple(in_trash), actor=self._me))
         if rest and trash is not None:
             await self.move(rest, trash.id)
 
@@ -587,7 +653,10 @@ class AccountSession:
         """Sends my read receipt for `record` (the user chose to), then never asks again; not to
         an address outside the trust space (OutsideTrustSpace, issue 14 §3)."""
         self.trust_space.check([a.email for a in record.receipt_to])
-        await receipts.send_receipt(self.outbox, record, await self.own_address())
+        me = await self.own_address()
+        await receipts.send_receipt(self.outbox, record, me)
+        trace = traces.about(record, traces.Action.RECEIPT_SENT, me.email, datetime.now(UTC))
+        await self.account.cache.write(lambda c: traces.add(c, [trace]))
         await self.ignore_read_receipt(record)
 
     async def ignore_read_receipt(self, record: EmailRecord) -> None:

@@ -75,6 +75,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("signature", str, "", "Signature"),
     # Added in place: a file without it gets the default (10 s, as Gmail and Thunderbird).
     Setting("send_delay_s", int, 10, "Délai d'annulation de l'envoi (secondes)", minimum=0),
+    # Added in place (issue 14 §5): a file without it gets the default, a year.
+    Setting("traces_keep_days", int, 365, "Conserver les traces (jours)", minimum=1),
 )
 BY_NAME = {s.name: s for s in SCHEMA}
 
@@ -93,6 +95,7 @@ class Settings:
     ca_bundle: str = ""  # a PEM file of extra certificate authorities, "" for none
     signature: str = ""  # below my messages, when the server keeps none for my address
     send_delay_s: int = 10  # a message sent online leaves after this delay ("Annuler"); 0 = none
+    traces_keep_days: int = 365  # issue 14 §5: the trace of mailbox actions, kept this long
 
     def ca_bundle_path(self) -> Path | None:
         """The extra authorities' file given to the core's clients (login, probe, session)."""

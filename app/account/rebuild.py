@@ -37,6 +37,7 @@ _SALVAGE: tuple[str, ...] = (
     "outbox_chunks",
     "outbox_content",
     "favorites",
+    "traces",
 )
 
 

@@ -23,7 +23,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -56,9 +56,10 @@ from app.outbox.reader import UnsentReader
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, JmapError
 from app.store import outbox as rows
+from app.store import traces
 from app.store.db import Cache, CacheCorrupt, Connection, DiskError
 from app.store.outbox import OutboxState
-from app.store.records import Address
+from app.store.records import Address, from_ms
 
 log = logs.get("outbox")
 
@@ -426,9 +427,33 @@ def _now_ms() -> int:
 
 
 def _mark_sent(c: Connection, outbox_id: str) -> None:
-    """Sent: the row stays (the list shows it) but its copies of the documents may go."""
-    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=_now_ms())
+    """Sent: the row stays (the list shows it) but its copies of the documents may go. The trace
+    (issue 14 §5) is written in the same transaction of the unsent file, keyed by the Message-ID:
+    a retry after a crash before this commit finds the submission done and comes here again, and
+    one after it stops at the row's state — one trace per message sent, whatever happened."""
+    row = rows.get(c, outbox_id)
+    now = _now_ms()
+    rows.update(c, outbox_id, state=OutboxState.SENT, error=None, sent_at=now)
     rows.release_content(c, outbox_id)
+    if row is not None:
+        traces.add(c, [_sent_trace(row, from_ms(now))])
+
+
+def _sent_trace(row: rows.OutboxRow, at: datetime) -> traces.Trace:
+    payload = row.payload
+    recipients = [
+        Address(a.get("name"), a["email"])
+        for a in [*payload["to"], *payload["cc"], *payload["bcc"]]
+    ]
+    return traces.Trace(
+        at=at,
+        action=traces.Action.SENT,
+        actor=str(payload["from"]["email"]),
+        message_id=row.message_id.strip("<>"),  # as the received copies' (JMAP's form)
+        subject=str(payload.get("subject") or ""),
+        correspondents=traces.addresses(recipients),
+        once=f"sent:{row.message_id}",
+    )
 
 
 def _content_key(path: Path) -> str:

@@ -112,7 +112,26 @@ INSERT OR IGNORE INTO unsent.favorites (address, display, added_at, changed_at, 
 SELECT address, display, added_at, added_at, 0, 1 FROM main.favorites;
 """
 
+# Version 3 (issue 14 §5): the trace of mailbox actions (app/store/traces.py). Here, not in the
+# cache: a rebuilt cache must not lose the user's history of what was sent, read, moved or deleted
+# on this computer (the server keeps no such record to give back). `once` keys the traces that
+# may be written again after a crash or a rebuild (a send, a received email): written once only.
+_UNSENT_V3 = """
+CREATE TABLE unsent.traces (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    message_id TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    correspondents TEXT NOT NULL DEFAULT '',
+    mailboxes TEXT NOT NULL DEFAULT '',
+    once TEXT UNIQUE
+);
+CREATE INDEX unsent.traces_at ON traces (at);
+"""
+
 # Append only. Each entry is one SQL script run in its own transaction.
-UNSENT_MIGRATIONS: list[str] = [_UNSENT_V1, _UNSENT_V2]
+UNSENT_MIGRATIONS: list[str] = [_UNSENT_V1, _UNSENT_V2, _UNSENT_V3]
 # Scripts run (and committed) before the cache's MIGRATIONS[i], in a transaction of their own.
 BEFORE_STEP: dict[int, str] = {1: _MOVE_UNSENT_V1, 5: _MOVE_FAVORITES}

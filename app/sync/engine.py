@@ -29,6 +29,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -47,7 +48,7 @@ from app.remote.jmap import (
     MethodError,
 )
 from app.remote.origins import OriginRefused
-from app.store import mail, pending, receipts
+from app.store import mail, pending, receipts, traces
 from app.store.db import Cache, Connection
 from app.store.records import EmailRecord, MailboxRecord
 from app.sync.mapping import (
@@ -96,6 +97,7 @@ class LocalAction:
     email_ids: tuple[str, ...]
     keywords: dict[str, bool] = field(default_factory=dict)  # for "keywords": $seen → True…
     mailbox_ids: tuple[str, ...] = ()  # for "move": the new set of mailboxes
+    actor: str = ""  # issue 14 §5: who did it (this account's address), for the trace
 
 
 class SyncEngine:
@@ -384,6 +386,7 @@ class SyncEngine:
             kept = [r for r in records if not r.is_receipt]
             mail.insert_new_emails(c, records=kept)
             receipts.note_requests(c, kept)
+            traces.add(c, traces.received(kept, traces.inbox_id(c)))
             return records
 
         records = await self._receipts_apart(await self.cache.write(store))
@@ -603,16 +606,20 @@ class SyncEngine:
 
 async def record_action(cache: Cache, bus: EventBus, action: LocalAction) -> None:
     """What the user did, kept for the server and applied to the cache (offline too)."""
+
     # The intent first, in the unsent file: killed right after, the action is still sent and the
-    # next sync brings its effect back here. (Each file commits on its own.)
-    await cache.write(
-        partial(
-            pending.add,
+    # next sync brings its effect back here. (Each file commits on its own.) Its trace (issue 14
+    # §5) goes in the same file and transaction: one exists exactly when the action does.
+    def intent(c: Connection) -> None:
+        pending.add(
+            c,
             kind=action.kind,
             email_ids=action.email_ids,
             payload={"keywords": action.keywords, "mailboxIds": list(action.mailbox_ids)},
         )
-    )
+        traces.add(c, _traces_of(c, action))
+
+    await cache.write(intent)
     crashpoint("sync.action_queued")
     await cache.write(partial(_apply_locally, action=action))
     changed = frozenset(action.email_ids)
@@ -620,6 +627,34 @@ async def record_action(cache: Cache, bus: EventBus, action: LocalAction) -> Non
         bus.publish(MailChanged(removed_email_ids=changed))
     else:
         bus.publish(MailChanged(email_ids=changed))
+
+
+def _traces_of(c: Connection, action: LocalAction) -> list[traces.Trace]:
+    """What the action changes, before it is applied: a read email marked read again, a move to
+    where the email already is, leave no trace. A move to the trash is a deletion."""
+    now = datetime.now(UTC)
+    names, roles = traces.mailbox_names(c)
+    found: list[traces.Trace] = []
+    for email_id in action.email_ids:
+        email = mail.get_email(c, email_id)
+        if email is None:
+            continue
+        was = " / ".join(sorted(names.get(m, m) for m in email.mailbox_ids))
+        if action.kind == "keywords" and "$seen" in action.keywords:
+            seen = action.keywords["$seen"]
+            if seen != ("$seen" in email.keywords):
+                kind = traces.Action.READ if seen else traces.Action.UNREAD
+                found.append(traces.about(email, kind, action.actor, now))
+        elif action.kind == "move" and set(action.mailbox_ids) != set(email.mailbox_ids):
+            to = " / ".join(sorted(names.get(m, m) for m in action.mailbox_ids))
+            trash = any(roles.get(m) == "trash" for m in action.mailbox_ids)
+            kind = traces.Action.DELETED if trash else traces.Action.MOVED
+            found.append(traces.about(email, kind, action.actor, now, mailboxes=f"{was} → {to}"))
+        elif action.kind == "destroy":
+            found.append(
+                traces.about(email, traces.Action.DELETED, action.actor, now, mailboxes=was)
+            )
+    return found
 
 
 def _apply_locally(c: Connection, action: LocalAction) -> None:
@@ -670,6 +705,7 @@ def _apply_email_changes(
     mail.delete_emails(c, destroyed)
     mail.insert_new_emails(c, records)
     receipts.note_requests(c, records)
+    traces.add(c, traces.received(records, traces.inbox_id(c)))
     for email_id, keywords, mailbox_ids in flag_rows:
         mail.set_keywords(c, email_id, keywords)
         mail.set_mailboxes(c, email_id, mailbox_ids)

@@ -18,6 +18,7 @@ from ui.desktop.journal import JournalDialog
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.desktop.shortcuts import SHORTCUTS, ShortcutsDialog
 from ui.shell.main_window import MainWindow
+from ui.traces.dialog import TracesDialog
 
 window = mail_helpers.window  # fixture
 OFFSCREEN_RAISE = desktop_helpers.OFFSCREEN_RAISE  # composers come to the front
@@ -202,6 +203,7 @@ def test_the_app_menu_opens_settings_journal_shortcuts_and_about(
     assert labels == [
         "Paramètres…",
         "Journal",
+        "Traces de la messagerie",
         "Raccourcis clavier",
         "À propos de MonSisra bureau",
         "",
@@ -212,6 +214,7 @@ def test_the_app_menu_opens_settings_journal_shortcuts_and_about(
     for action, kind in (
         (window.act_settings, SettingsDialog),
         (window.act_journal, JournalDialog),
+        (window.act_traces, TracesDialog),
         (window.act_shortcuts, ShortcutsDialog),
         (window.act_about, AboutDialog),
     ):

@@ -229,6 +229,8 @@ class SettingsDialog(QDialog):
             )
             return
         self._apply_budget(saved)
+        if self._session is not None:  # issue 14 §5: the next daily purge uses it
+            self._session.traces_keep_days = saved.traces_keep_days
         log.info("settings saved")
         self.changed.emit(saved)
         super().accept()

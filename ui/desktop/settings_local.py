@@ -22,6 +22,8 @@ MAX_BUDGET_MB = 100_000
 MAX_DAYS = 3650
 AUTOLOCK_PRESETS = (15, 30, 60, 120, 240)  # minutes; 2 h is the MSSanté reference's default
 DEFAULT_AUTOLOCK = 120
+TRACES_PRESETS = (91, 182, 365, 1095, 3650)  # days: 3 months … 10 years; a year by default
+DEFAULT_TRACES_DAYS = 365
 
 
 class DocumentsCard(SettingsCard):
@@ -140,7 +142,43 @@ class SecurityCard(SettingsCard):
             )
             index = self.autolock_combo.count() - 1
         self.autolock_combo.setCurrentIndex(index)
+        # Issue 14 §5: how long the trace of mailbox actions is kept (older ones are deleted).
+        self.traces_combo = QComboBox()
+        self.traces_combo.setObjectName("tracesKeepCombo")
+        self.traces_combo.setMinimumWidth(140)
+        for days in TRACES_PRESETS:
+            self.traces_combo.addItem(self._period(days), days)
+        self.body.addLayout(field_row(self.tr("Conserver les traces"), self.traces_combo))
+        self.body.addWidget(
+            hint(
+                self.tr(
+                    "Les traces de la messagerie (envois, réceptions, lectures, déplacements, "
+                    "suppressions) sont gardées chiffrées sur cet ordinateur pendant cette durée."
+                )
+            )
+        )
+        index = self.traces_combo.findData(current.traces_keep_days)
+        if index < 0:  # a value set elsewhere than the presets: kept and shown as it is
+            self.traces_combo.addItem(
+                self._period(current.traces_keep_days), current.traces_keep_days
+            )
+            index = self.traces_combo.count() - 1
+        self.traces_combo.setCurrentIndex(index)
+
+    def _period(self, days: int) -> str:
+        names = {
+            91: self.tr("3 mois"),
+            182: self.tr("6 mois"),
+            365: self.tr("1 an"),
+            1095: self.tr("3 ans"),
+            3650: self.tr("10 ans"),
+        }
+        return names.get(days) or self.tr("{days} jours").format(days=days)
 
     def changes(self) -> dict[str, object]:
         minutes = self.autolock_combo.currentData()
-        return {"autolock_minutes": minutes if isinstance(minutes, int) else DEFAULT_AUTOLOCK}
+        days = self.traces_combo.currentData()
+        return {
+            "autolock_minutes": minutes if isinstance(minutes, int) else DEFAULT_AUTOLOCK,
+            "traces_keep_days": days if isinstance(days, int) else DEFAULT_TRACES_DAYS,
+        }

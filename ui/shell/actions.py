@@ -172,6 +172,16 @@ def _actions() -> tuple[_Action, ...]:
             ),
         ),
         _Action(
+            "act_traces",
+            "journal",
+            QT_TRANSLATE_NOOP("MainWindow", "Traces de la messagerie"),
+            None,
+            lambda w: lambda: app_menu.open_traces(w),
+            QT_TRANSLATE_NOOP(
+                "MainWindow", "Ce que cet ordinateur a fait dans la messagerie, exportable en CSV"
+            ),
+        ),
+        _Action(
             "act_shortcuts",
             "keyboard",
             QT_TRANSLATE_NOOP("MainWindow", "Raccourcis clavier"),

@@ -1,7 +1,7 @@
 """The app menu (`make`: on a loop turn after the main window's first paint, which does not need
-it), its windows (Paramètres, Journal, À propos, Raccourcis clavier) and the question before
-"Oublier ce compte sur cet ordinateur", opened over the main window. The desktop feature makes
-the windows; the shell, which may import every feature, opens them."""
+it), its windows (Paramètres, Journal, Traces de la messagerie, À propos, Raccourcis clavier) and
+the question before "Oublier ce compte sur cet ordinateur", opened over the main window. The
+desktop feature makes the windows; the shell, which may import every feature, opens them."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ui.desktop.about import AboutDialog
 from ui.desktop.journal import JournalDialog
 from ui.desktop.settings_dialog import SettingsDialog
 from ui.plain import plain_message_box
+from ui.traces.dialog import TracesDialog
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -104,6 +105,14 @@ def open_journal(window: MainWindow) -> JournalDialog:
     return dialog
 
 
+def open_traces(window: MainWindow) -> TracesDialog:
+    """Issue 14 §5: the trace of mailbox actions, beside the Journal."""
+    dialog = TracesDialog(window.session, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
 def open_about(window: MainWindow) -> AboutDialog:
     root = window.session.account.ref.dir.parent.parent  # <root>/accounts/<account>
     dialog = AboutDialog(root, window)
@@ -126,6 +135,7 @@ def make(window: MainWindow) -> QMenu:
     for action in (
         window.act_settings,
         window.act_journal,
+        window.act_traces,
         window.act_shortcuts,
         window.act_about,
     ):

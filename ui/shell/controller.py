@@ -189,6 +189,7 @@ class Controller(QObject):
             self._finish()
             return
         self.locked = False
+        session.traces_keep_days = settings_mod.current().traces_keep_days  # issue 14 §5
         session.start()
         window.closed.connect(self._on_window_closed)
         self.window = window

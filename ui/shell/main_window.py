@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
     act_sync: QAction
     act_settings: QAction
     act_journal: QAction
+    act_traces: QAction
     act_shortcuts: QAction
     act_about: QAction
     act_lock: QAction
