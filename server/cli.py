@@ -73,6 +73,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="envelope sender of relayed mail (default: ne-pas-repondre@ the mail domain)",
     )
     p.add_argument(
+        "--max-delivered-size",
+        type=int,
+        default=50 * 1024 * 1024,
+        metavar="BYTES",
+        help="largest message delivered to one recipient; larger ones bounce (552 5.3.4)",
+    )
+    p.add_argument(
         "--mss-product-reference",
         default="",
         metavar="REF",
@@ -114,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         smtp_relay=args.smtp_relay,
         smtp_sender=args.smtp_sender,
         mss_product_reference=args.mss_product_reference,
+        max_delivered_size=args.max_delivered_size,
         trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
         directory_rate_limit=args.directory_rate_limit,
         directory_near=not args.directory_no_near,
