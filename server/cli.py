@@ -107,13 +107,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-    # uvicorn catches SIGTERM while it serves and raises it again once stopped; this handler makes
-    # that (and a SIGTERM while the demo data is made) a clean exit, through the `finally` below.
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    config = ServerConfig(
+def config_from(args: argparse.Namespace) -> ServerConfig:
+    """The settings the command line gives (the rest keep their defaults)."""
+    return ServerConfig(
         data_dir=args.data.resolve(),
         access_token_lifetime=args.token_lifetime,
         max_size_upload=args.max_upload,
@@ -126,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
         directory_rate_limit=args.directory_rate_limit,
         directory_near=not args.directory_no_near,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    # uvicorn catches SIGTERM while it serves and raises it again once stopped; this handler makes
+    # that (and a SIGTERM while the demo data is made) a clean exit, through the `finally` below.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    config = config_from(args)
     sandbox = Sandbox(config)
     try:
         if args.demo and not demo.is_generated(sandbox):
