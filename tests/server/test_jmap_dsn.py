@@ -329,3 +329,44 @@ def test_the_generator_reproduces_the_golden_dsn_byte_for_byte() -> None:
     assert recipient["Status"] == "5.1.1"
     assert headers.get_content_type() == "text/rfc822-headers"
     assert b"\n" not in built.replace(b"\r\n", b"")
+
+
+def test_a_receipt_built_by_the_client_and_submitted_also_marks_displayed(
+    server_factory: ServerFactory,
+) -> None:
+    """Against a server without JMAP MDN the client sends its own `multipart/report` with
+    EmailSubmission; the sender's submission learns `displayed` all the same."""
+    server = server_factory(jmap_mdn=False)
+    alice = Jmap(server.base_url, get_token(server.base_url, ALICE))
+    bob = Jmap(server.base_url, get_token(server.base_url, BOB))
+    result = _submit(alice, [BOB.email], "Résultats")
+    submission_id = result["created"]["s"]["id"]
+    [got] = alice.call("EmailSubmission/get", ids=[submission_id])["list"]
+    [sent] = alice.call("Email/get", ids=[got["emailId"]], properties=["messageId"])["list"]
+    original = sent["messageId"][0]
+    receipt = (
+        f"From: {BOB.email}\r\nTo: {ALICE.email}\r\nSubject: Accuse de lecture\r\n"
+        f"Message-ID: <mdn.1@sisra-demo.mssante.fr>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=disposition-notification; boundary="b"\r\n'
+        "\r\n--b\r\nContent-Type: text/plain\r\n\r\nLu.\r\n"
+        "--b\r\nContent-Type: message/disposition-notification\r\n\r\n"
+        f"Final-Recipient: rfc822;{BOB.email}\r\nOriginal-Message-ID: <{original}>\r\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\r\n--b--\r\n"
+    ).encode()
+    upload = httpx.post(
+        bob.session["uploadUrl"].replace("{accountId}", bob.account_id),
+        headers={**bob.headers, "Content-Type": "message/rfc822"},
+        content=receipt,
+    ).json()
+    imported = bob.call(
+        "Email/import",
+        emails={"r": {"blobId": upload["blobId"], "mailboxIds": {bob.mailbox("sent"): True}}},
+    )["created"]["r"]
+    before = alice.state("EmailSubmission")
+    bob.call(
+        "EmailSubmission/set",
+        create={"s": {"emailId": imported["id"], "identityId": bob.identity()}},
+    )
+    assert alice.call("EmailSubmission/changes", sinceState=before)["updated"] == [submission_id]
+    [after] = alice.call("EmailSubmission/get", ids=[submission_id])["list"]
+    assert after["deliveryStatus"][BOB.email]["displayed"] == "yes"
