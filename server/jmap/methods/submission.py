@@ -4,8 +4,8 @@ Recipients hosted here get the message in their Inbox at once; the others are on
 (nothing leaves the sandbox). Addresses of the sandbox's domain that nobody has, and messages over
 the size limit, are refused per recipient, and the sender gets an RFC 3464 delivery status
 notification in her Inbox when the envelope's NOTIFY asks for one (by default, for failures).
-onSuccessUpdateEmail / onSuccessDestroyEmail run as an implicit
-Email/set whose response follows the EmailSubmission/set one (RFC 8621 §7.5).
+onSuccessUpdateEmail / onSuccessDestroyEmail run as an implicit Email/set whose response follows
+the EmailSubmission/set one (RFC 8621 §7.5).
 """
 
 from __future__ import annotations
