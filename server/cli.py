@@ -73,6 +73,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="envelope sender of relayed mail (default: ne-pas-repondre@ the mail domain)",
     )
     p.add_argument(
+        "--max-delivered-size",
+        type=int,
+        default=50 * 1024 * 1024,
+        metavar="BYTES",
+        help="largest message delivered to one recipient; larger ones bounce (552 5.3.4)",
+    )
+    p.add_argument(
         "--mss-product-reference",
         default="",
         metavar="REF",
@@ -100,13 +107,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-    # uvicorn catches SIGTERM while it serves and raises it again once stopped; this handler makes
-    # that (and a SIGTERM while the demo data is made) a clean exit, through the `finally` below.
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    config = ServerConfig(
+def config_from(args: argparse.Namespace) -> ServerConfig:
+    """The settings the command line gives (the rest keep their defaults)."""
+    return ServerConfig(
         data_dir=args.data.resolve(),
         access_token_lifetime=args.token_lifetime,
         max_size_upload=args.max_upload,
@@ -114,10 +117,20 @@ def main(argv: list[str] | None = None) -> int:
         smtp_relay=args.smtp_relay,
         smtp_sender=args.smtp_sender,
         mss_product_reference=args.mss_product_reference,
+        max_delivered_size=args.max_delivered_size,
         trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
         directory_rate_limit=args.directory_rate_limit,
         directory_near=not args.directory_no_near,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    # uvicorn catches SIGTERM while it serves and raises it again once stopped; this handler makes
+    # that (and a SIGTERM while the demo data is made) a clean exit, through the `finally` below.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    config = config_from(args)
     sandbox = Sandbox(config)
     try:
         if args.demo and not demo.is_generated(sandbox):

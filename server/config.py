@@ -66,6 +66,9 @@ class ServerConfig:
     # The envelope sender (MAIL FROM) of what is relayed: where bounces go, an address of the
     # service rather than the professional's (None: `ne-pas-repondre@` the mail domain).
     smtp_sender: str | None = None
+    # Issue 14 §2: the largest message (raw octets) delivered to one recipient; larger ones are
+    # refused (552 5.3.4) and their sender gets a delivery status notification.
+    max_delivered_size: int = 50 * 1024 * 1024
     # Issue 14 §1: the product reference ANS gave this deployment's client (X-MSS-NIL of every
     # message), in the Session's regional capability; empty: the header is omitted.
     mss_product_reference: str = ""

@@ -53,7 +53,12 @@ def account_capabilities(config: ServerConfig, account: Account | None = None) -
             "emailQuerySortOptions": EMAIL_SORT_OPTIONS,
             "mayCreateTopLevelMailbox": True,
         },
-        SUBMISSION: {"maxDelayedSend": 0, "submissionExtensions": {}},
+        # EHLO keywords of the submission MTA (RFC 8621 §1.3.2): DSN's envelope parameters
+        # (RFC 3461) are honoured, SIZE says the per-recipient limit.
+        SUBMISSION: {
+            "maxDelayedSend": 0,
+            "submissionExtensions": {"DSN": [], "SIZE": [str(config.max_delivered_size)]},
+        },
         urls.REGIONAL_CAPABILITY: regional,
         **({MDN: {}} if config.jmap_mdn else {}),
     }

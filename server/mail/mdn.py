@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from server.mail import mime
@@ -75,7 +75,7 @@ def build(receipt: Receipt, sender: str, to: list[str], domain: str) -> bytes:
     report["From"] = sender
     report["To"] = ", ".join(to)
     report["Subject"] = receipt.subject or "Accusé de lecture"
-    report["Date"] = mime.format_date(datetime.now(UTC))
+    report["Date"] = format_datetime(datetime.now(UTC))  # RFC 5322, not RFC 3339
     report["Message-ID"] = make_msgid(domain=domain)
     if receipt.original_message_id:
         report["In-Reply-To"] = f"<{receipt.original_message_id}>"

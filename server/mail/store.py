@@ -13,12 +13,12 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from server.accounts import Account
-from server.mail import mime
+from server.mail import mdn, mime
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -104,6 +104,8 @@ MIGRATIONS = [
     """,
     # Issue 13 §1: what an outside recipient reads (the patient's invitation), for the demo.
     "ALTER TABLE sent_outside ADD COLUMN text TEXT",
+    # Issue 14 §2: the delivery status notifications each submission produced (dsnBlobIds).
+    "ALTER TABLE submissions ADD COLUMN dsn_blob_ids TEXT NOT NULL DEFAULT '[]'",
 ]
 
 # Role, French name, sort order: the folders every account starts with.
@@ -126,8 +128,13 @@ class ImportedEmail:
 
 @dataclass(frozen=True)
 class DeliveryReport:
+    """Where each recipient's copy went. `unknown`: addresses of the sandbox's own domain that
+    no account or identity has (550 5.1.1); `too_big`: refused by the size limit (552 5.3.4)."""
+
     local: list[str]
     outside: list[str]
+    unknown: list[str] = field(default_factory=list)
+    too_big: list[str] = field(default_factory=list)
 
 
 class UnknownMailbox(LookupError):
@@ -452,8 +459,11 @@ class MailStore:
         headers = email.message_from_bytes(raw, policy=email.policy.compat32)
         message_ids = mime.as_message_ids(headers.get("message-id"))
         subject = mime.as_text(headers.get("subject"))
+        config = self._sandbox.config
         local: list[str] = []
         outside: list[str] = []
+        unknown: list[str] = []
+        too_big: list[str] = []
         seen: set[str] = set()
         with self._sandbox.db.write() as conn:
             for recipient in recipients:
@@ -462,8 +472,15 @@ class MailStore:
                     continue
                 seen.add(address.lower())
                 account = self._sandbox.accounts.by_email(address)
+                if account is None and self._unknown_here(conn, address):
+                    unknown.append(address)
+                    continue
+                if len(raw) > config.max_delivered_size:
+                    too_big.append(address)
+                    continue
                 if account is not None:
                     self.import_message(account.id, raw, received_at=received_at)
+                    self._note_receipt(conn, account.id, raw)
                     local.append(address)
                     continue
                 outside.append(address)
@@ -477,7 +494,54 @@ class MailStore:
                 mime.plain_text(raw),
                 _epoch(received_at),
             )
-        return DeliveryReport(local=local, outside=outside)
+        return DeliveryReport(local=local, outside=outside, unknown=unknown, too_big=too_big)
+
+    def _unknown_here(self, conn: sqlite3.Connection, address: str) -> bool:
+        """An address of the sandbox's own mail domain that nobody has: a real MTA refuses it
+        (550 5.1.1) instead of sending it anywhere. A second address (identity) of an account is
+        known."""
+        domain = address.rpartition("@")[2].lower()
+        if domain != self._sandbox.config.mail_domain.lower():
+            return False
+        identity = conn.execute(
+            "SELECT 1 FROM identities WHERE lower(email) = lower(?) LIMIT 1", (address,)
+        ).fetchone()
+        return identity is None
+
+    def _note_receipt(self, conn: sqlite3.Connection, account_id: str, raw: bytes) -> None:
+        """A read receipt (`displayed`) reaching a sender marks her submission of that message
+        `displayed: yes` for the reader (RFC 8621 §7 deliveryStatus), whoever built the MDN."""
+        if b"disposition-notification" not in raw[:4096].lower():
+            return
+        receipt = mdn.parse(raw)
+        if (
+            receipt is None
+            or receipt.disposition["type"] != "displayed"
+            or not receipt.original_message_id
+        ):
+            return
+        rows = conn.execute(
+            "SELECT s.id, s.delivery_status FROM submissions s JOIN emails e "
+            "ON e.account_id = s.account_id AND e.id = s.email_id "
+            "WHERE s.account_id = ? AND e.message_id = ?",
+            (account_id, receipt.original_message_id),
+        ).fetchall()
+        reader = receipt.final_recipient.lower()
+        for row in rows:
+            status = json.loads(row["delivery_status"])
+            changed = False
+            for address, entry in status.items():
+                if address.lower() == reader and entry.get("displayed") != "yes":
+                    entry["displayed"] = "yes"
+                    changed = True
+            if changed:
+                conn.execute(
+                    "UPDATE submissions SET delivery_status = ? WHERE id = ?",
+                    (json.dumps(status), row["id"]),
+                )
+                self._sandbox.changes.record(
+                    conn, account_id, "EmailSubmission", row["id"], "updated"
+                )
 
     def sent_outside(self, sender_account_id: str) -> list[dict[str, Any]]:
         with self._sandbox.db.read() as conn:

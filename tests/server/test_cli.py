@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from server.cli import config_from, parse_args
+
 
 @contextmanager
 def running_server(
@@ -167,3 +169,10 @@ def test_sigterm_ends_push_streams_and_stops_within_two_seconds(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+def test_the_delivered_size_limit_is_a_command_line_setting(tmp_path: Path) -> None:
+    base = ["--data", str(tmp_path)]
+    assert config_from(parse_args(base)).max_delivered_size == 50 * 1024 * 1024
+    limited = config_from(parse_args([*base, "--max-delivered-size", "1048576"]))
+    assert limited.max_delivered_size == 1048576

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email import message_from_bytes
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -97,6 +98,7 @@ def test_bob_sends_the_receipt_alice_asked_for_and_she_parses_it(
     assert message.get_param("report-type") == "disposition-notification"
     original = alice.call("Email/get", ids=[sent_id], properties=["messageId"])["list"][0]
     assert message["In-Reply-To"] == f"<{original['messageId'][0]}>"
+    assert parsedate_to_datetime(message["Date"]).tzinfo is not None  # an RFC 5322 date
 
     parsed = _parse(alice, [report["blobId"], "Gnothere"])
     mdn = parsed["parsed"][report["blobId"]]

@@ -1,8 +1,11 @@
 """EmailSubmission/get, /changes, /set (RFC 8621 §7): sending is delivery inside the sandbox.
 
 Recipients hosted here get the message in their Inbox at once; the others are only recorded
-(nothing leaves the sandbox). onSuccessUpdateEmail / onSuccessDestroyEmail run as an implicit
-Email/set whose response follows the EmailSubmission/set one (RFC 8621 §7.5).
+(nothing leaves the sandbox). Addresses of the sandbox's domain that nobody has, and messages over
+the size limit, are refused per recipient, and the sender gets an RFC 3464 delivery status
+notification in her Inbox when the envelope's NOTIFY asks for one (by default, for failures).
+onSuccessUpdateEmail / onSuccessDestroyEmail run as an implicit Email/set whose response follows
+the EmailSubmission/set one (RFC 8621 §7.5).
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from server.jmap.methods import (
     standard_changes,
 )
 from server.jmap.methods.email import set_emails
-from server.mail import mime
-from server.mail.store import new_id
+from server.mail import dsn, mime
+from server.mail.store import DeliveryReport, new_id
 
 PROPERTIES = [
     "id",
@@ -52,7 +55,7 @@ def _submission(row: sqlite3.Row) -> Json:
         "sendAt": mime.utc_date(datetime.fromtimestamp(row["send_at"], UTC)),
         "undoStatus": row["undo_status"],
         "deliveryStatus": json.loads(row["delivery_status"]),
-        "dsnBlobIds": [],
+        "dsnBlobIds": json.loads(row["dsn_blob_ids"]),
         "mdnBlobIds": [],
     }
 
@@ -96,6 +99,8 @@ def submission_changes(call: Call) -> Json:
 
 
 def _envelope(value: Any, identity_email: str, headers: email.message.Message) -> Json | None:
+    """The SMTP envelope, given or made from the headers; None when the given one is malformed or
+    carries parameters the sandbox's MTA would refuse (RFC 3461 for DSN's)."""
     if value is not None:
         if (
             not isinstance(value, dict)
@@ -108,9 +113,19 @@ def _envelope(value: Any, identity_email: str, headers: email.message.Message) -
             )
         ):
             return None
+        mail_parameters = dsn.check_mail_parameters(value["mailFrom"].get("parameters"))
+        rcpt_parameters = [dsn.check_rcpt_parameters(r.get("parameters")) for r in value["rcptTo"]]
+        if mail_parameters is None or any(p is None for p in rcpt_parameters):
+            return None
         return {
-            "mailFrom": {"email": value["mailFrom"]["email"], "parameters": None},
-            "rcptTo": [{"email": r["email"], "parameters": None} for r in value["rcptTo"]],
+            "mailFrom": {
+                "email": value["mailFrom"]["email"],
+                "parameters": mail_parameters or None,
+            },
+            "rcptTo": [
+                {"email": r["email"], "parameters": p or None}
+                for r, p in zip(value["rcptTo"], rcpt_parameters, strict=True)
+            ],
         }
     recipients: list[str] = []
     for header in ("to", "cc", "bcc"):
@@ -121,6 +136,64 @@ def _envelope(value: Any, identity_email: str, headers: email.message.Message) -
         "mailFrom": {"email": identity_email, "parameters": None},
         "rcptTo": [{"email": r, "parameters": None} for r in recipients],
     }
+
+
+def _status(report: DeliveryReport, limit: int) -> Json:
+    """deliveryStatus per recipient (RFC 8621 §7): what the sandbox's MTA answered each."""
+    ok = {"smtpReply": "250 2.0.0 OK", "displayed": "unknown"}
+    status: Json = {a: {**ok, "delivered": "yes"} for a in report.local}
+    status |= {a: {**ok, "delivered": "unknown"} for a in report.outside}
+    for address in report.unknown:
+        reply = f"550 5.1.1 <{address}>: adresse inconnue"
+        status[address] = {"smtpReply": reply, "delivered": "no", "displayed": "unknown"}
+    for address in report.too_big:
+        reply = f"552 5.3.4 <{address}>: message trop volumineux (limite {limit} octets)"
+        status[address] = {"smtpReply": reply, "delivered": "no", "displayed": "unknown"}
+    return status
+
+
+def _notifications(
+    call: Call, account_id: str, envelope: Json, raw: bytes, report: DeliveryReport, status: Json
+) -> list[str]:
+    """The DSN the recipients' NOTIFY asks for, delivered to the sender's Inbox; its blob ids."""
+    notify = {
+        r["email"].strip().lower(): dsn.notify_of(r["parameters"]) for r in envelope["rcptTo"]
+    }
+    orcpt = {
+        r["email"].strip().lower(): (r["parameters"] or {}).get("ORCPT") for r in envelope["rcptTo"]
+    }
+    reports: list[dsn.RecipientReport] = []
+    for address in report.unknown + report.too_big:
+        if "FAILURE" in notify.get(address.lower(), set()):
+            code = "5.1.1" if address in report.unknown else "5.3.4"
+            reports.append(
+                dsn.RecipientReport(
+                    address, "failed", code, status[address]["smtpReply"], orcpt[address.lower()]
+                )
+            )
+    for address in report.local:
+        if "SUCCESS" in notify.get(address.lower(), set()):
+            reports.append(
+                dsn.RecipientReport(address, "delivered", "2.0.0", None, orcpt[address.lower()])
+            )
+    if not reports:
+        return []
+    config = call.sandbox.config
+    mail_parameters = envelope["mailFrom"]["parameters"] or {}
+    now = datetime.now(UTC)
+    message = dsn.build(
+        original=raw,
+        reports=reports,
+        to=envelope["mailFrom"]["email"],
+        domain=config.mail_domain,
+        arrival=now,
+        now=now,
+        envelope_id=mail_parameters.get("ENVID"),
+        ret=mail_parameters.get("RET"),
+        full_limit=config.max_delivered_size,
+        size_limit=config.max_delivered_size,
+    )
+    return [call.sandbox.mail.import_message(account_id, message).blob_id]
 
 
 def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
@@ -164,21 +237,16 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
     if not envelope["rcptTo"]:
         raise _SetError({"type": "noRecipients"})
     recipients = [r["email"] for r in envelope["rcptTo"]]
-    report = call.sandbox.mail.deliver(
-        _without_bcc(raw, message), recipients, sender_account_id=account_id
-    )
-    status = {
-        address: {
-            "smtpReply": "250 2.0.0 OK",
-            "delivered": "yes" if address in report.local else "unknown",
-            "displayed": "unknown",
-        }
-        for address in report.local + report.outside
-    }
+    delivered = _without_bcc(raw, message)
+    report = call.sandbox.mail.deliver(delivered, recipients, sender_account_id=account_id)
+    status = _status(report, call.sandbox.config.max_delivered_size)
+    dsn_blob_ids = _notifications(call, account_id, envelope, delivered, report, status)
     submission_id = new_id("S")
+    send_at = int(time.time())
     conn.execute(
         "INSERT INTO submissions (id, account_id, identity_id, email_id, thread_id, envelope, "
-        "send_at, undo_status, delivery_status) VALUES (?, ?, ?, ?, ?, ?, ?, 'final', ?)",
+        "send_at, undo_status, delivery_status, dsn_blob_ids) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'final', ?, ?)",
         (
             submission_id,
             account_id,
@@ -186,12 +254,21 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
             row["id"],
             row["thread_id"],
             json.dumps(envelope),
-            int(time.time()),
+            send_at,
             json.dumps(status),
+            json.dumps(dsn_blob_ids),
         ),
     )
     call.sandbox.changes.record(conn, account_id, "EmailSubmission", submission_id, "created")
-    return {"id": submission_id, "threadId": row["thread_id"], "undoStatus": "final"}
+    # The server-set properties (RFC 8621 §7.5): sending is immediate and final here.
+    return {
+        "id": submission_id,
+        "threadId": row["thread_id"],
+        "sendAt": mime.utc_date(datetime.fromtimestamp(send_at, UTC)),
+        "undoStatus": "final",
+        "deliveryStatus": status,
+        "dsnBlobIds": dsn_blob_ids,
+    }
 
 
 class _SetError(Exception):
