@@ -45,7 +45,7 @@ from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
 from app.remote.rate import TokenBucket
 from app.remote.regional import RegionalClient
-from app.store import contacts, conversations, drafts, mail, search
+from app.store import contacts, conversations, delivery, drafts, mail, search
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxState
@@ -455,6 +455,14 @@ class AccountSession:
         """The newest `limit` messages matching `text`, with their subject and date."""
         with self.account.cache.read() as conn:
             return search.search(conn, text, limit)
+
+    def email_by_message_id(self, message_id: str) -> EmailRecord | None:
+        """The cached message with this Message-ID (angle brackets or not), with its
+        per-recipient delivery status (issue 14 §6: `monsisra-cli status`)."""
+        bare = message_id.strip().strip("<>").strip()
+        with self.account.cache.read() as conn:
+            email_id = delivery.email_id_of(conn, bare)
+            return mail.get_email(conn, email_id) if email_id is not None else None
 
     def outbox_row(self, outbox_id: str) -> outbox_rows.OutboxRow | None:
         with self.account.cache.read() as conn:
