@@ -27,6 +27,7 @@ from app.store.records import (
     EmailRecord,
     EmailSummary,
     PatientRef,
+    RecipientStatus,
     addresses_to_json,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "OutboxState",
     "PatientRef",
     "Place",
+    "RecipientStatus",
     "Reopened",
     "Sort",
     "StoredDraft",

@@ -56,6 +56,7 @@ from app.store.records import (
     EmailRecord,
     EmailSummary,
     MailboxRecord,
+    RecipientStatus,
 )
 from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
@@ -430,6 +431,11 @@ class AccountSession:
         """Rows of these conversations in a mailbox (None: whole conversations, a search)."""
         with self.account.cache.read() as conn:
             return conversations.summaries(conn, mailbox_id, thread_ids)
+
+    def delivery_of(self, email_ids: list[str]) -> dict[str, list[RecipientStatus]]:
+        """Issue 14 §2: where these sent messages stand for each recipient (those known)."""
+        with self.account.cache.read() as conn:
+            return delivery.of_emails(conn, email_ids)
 
     def conversation_email_ids(self, mailbox_id: str | None, thread_ids: list[str]) -> list[str]:
         """The messages an action on these rows applies to (those in the mailbox)."""

@@ -9,7 +9,14 @@ import json
 from collections.abc import Iterable, Sequence
 
 from app.store.db import Connection
-from app.store.records import EmailRecord, RecipientStatus, from_ms, to_ms
+from app.store.receipts import with_receipts
+from app.store.records import (
+    EmailRecord,
+    RecipientStatus,
+    addresses_from_json,
+    from_ms,
+    to_ms,
+)
 
 # lu > non distribué > remis > envoyé: a failure wins over sent and delivered, not over read.
 RANK = {"sent": 0, "delivered": 1, "failed": 2, "read": 3}
@@ -88,3 +95,26 @@ def email_id_of(conn: Connection, message_id: str) -> str | None:
         (message_id,),
     ).fetchone()
     return str(row[0]) if row else None
+
+
+def of_emails(conn: Connection, email_ids: Sequence[str]) -> dict[str, list[RecipientStatus]]:
+    """The per-recipient status of these emails (those that have one): for the Envoyés list,
+    read without bodies nor attachments."""
+    light = [
+        EmailRecord(
+            id=row[0],
+            thread_id=row[1],
+            mailbox_ids=frozenset(),
+            received_at=from_ms(row[2]),
+            message_id=json.loads(row[3]),
+            to=addresses_from_json(json.loads(row[4])),
+            cc=addresses_from_json(json.loads(row[5])),
+            bcc=addresses_from_json(json.loads(row[6])),
+        )
+        for row in conn.execute(
+            "SELECT id, thread_id, received_at, message_id, to_json, cc_json, bcc_json "
+            "FROM emails WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(email_ids)),),
+        )
+    ]
+    return {r.id: r.delivery for r in with_delivery(conn, with_receipts(conn, light)) if r.delivery}
