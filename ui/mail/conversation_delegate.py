@@ -79,7 +79,9 @@ class ConversationDelegate(CardDelegate[ConversationSummary]):
             if on:
                 icon.paint(painter, QRect(marks_right - 16, top + 2, 16, 16))
                 marks_right -= 20
-        status = overall(self.model.delivery(summary.thread_id))
+        status = (
+            overall(self.model.delivery(summary.thread_id)) if self.model.show_recipients else None
+        )
         if status is not None:  # Envoyés: « Lu », « Remis », « Non distribué »…
             kind, label = status
             pill = paint_pill(
