@@ -245,15 +245,33 @@ def test_a_report_names_its_recipients_and_the_original() -> None:
 
 @pytest.mark.asyncio
 async def test_the_envelope_asks_for_reports_only_where_dsn_is_offered(pair: Pair) -> None:
-    alice, _bob, _server = pair
+    alice, _bob, server = pair
     document = await session_document(alice.jmap)
     account_id = (await alice.jmap.session()).account_id
-    assert not dsn_offered(document, account_id)  # the sandbox today: no envelope is sent
     submission = document["accounts"][account_id]["accountCapabilities"][
         "urn:ietf:params:jmap:submission"
     ]
+    offered = dsn_offered(document, account_id)
+    assert offered is any(k.upper() == "DSN" for k in submission["submissionExtensions"])
+    # What the server received: the envelope, with the RFC 3461 parameters only where offered.
+    await sent(alice, "Avec enveloppe", [BOB.email, OUTSIDE])
+    with server.sandbox.db.read() as conn:
+        [row] = conn.execute("SELECT envelope FROM submissions").fetchall()
+    envelope = json.loads(row["envelope"])
+    assert [r["email"] for r in envelope["rcptTo"]] == [BOB.email, OUTSIDE]
+    notify = [(r.get("parameters") or {}).get("NOTIFY") for r in envelope["rcptTo"]]
+    ret = (envelope["mailFrom"].get("parameters") or {}).get("RET")
+    if offered:
+        assert (notify, ret) == (["SUCCESS,FAILURE"] * 2, "HDRS")
+    else:
+        assert (notify, ret) == ([None, None], None)
+    # Either way: the same Session with and without DSN in submissionExtensions.
     submission["submissionExtensions"] = {"dsn": [], "SIZE": ["52428800"]}
     assert dsn_offered(document, account_id)
+    submission["submissionExtensions"] = {"SIZE": ["52428800"]}
+    assert not dsn_offered(document, account_id)
+    cyrus = json.loads((Path(__file__).parent / "data" / "cyrus-session.json").read_text())
+    assert not dsn_offered(cyrus, "alice@example.com")  # Cyrus 3.6 lists only "size"
     payload = {
         "from": {"email": ALICE.email},
         "to": [{"email": BOB.email}],
