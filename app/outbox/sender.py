@@ -91,6 +91,7 @@ class Outbox:
         # One sender at a time, in order; taking a message back holds it too (withdraw.py).
         self.lock = asyncio.Lock()
         self._limits: tuple[str, SendLimits] | None = None  # (Session state, its limits)
+        self._dsn: tuple[str, bool] | None = None  # (Session state, DSN offered)
 
     # Queueing ----------------------------------------------------------------------------------
 
@@ -370,7 +371,10 @@ class Outbox:
         """Whether the server's submission capability lists the DSN extension (RFC 8621
         §1.3.2 submissionExtensions, RFC 3461): then our envelope asks for delivery reports."""
         session = await self.jmap.session()
-        return dsn_offered(await session_document(self.jmap), session.account_id)
+        if self._dsn is None or self._dsn[0] != session.state:
+            offered = dsn_offered(await session_document(self.jmap), session.account_id)
+            self._dsn = (session.state, offered)
+        return self._dsn[1]
 
     async def _note_delivery(
         self, message_id: str, payload: dict[str, Any], submission: dict[str, Any] | None
@@ -467,9 +471,12 @@ def counts(c: Connection) -> OutboxChanged:
 
 
 def _recipients(payload: dict[str, Any]) -> list[str]:
-    """Every To, Cc and Bcc address once, in order (lower case: how the status is keyed)."""
-    found = [str(a["email"]).lower() for k in ("to", "cc", "bcc") for a in payload.get(k, [])]
-    return list(dict.fromkeys(found))
+    """Every To, Cc and Bcc address once (whatever its case), in order, as written first."""
+    found = [str(a["email"]) for k in ("to", "cc", "bcc") for a in payload.get(k, [])]
+    seen: dict[str, str] = {}
+    for email in found:
+        seen.setdefault(email.lower(), email)
+    return list(seen.values())
 
 
 def dsn_envelope(payload: dict[str, Any], outbox_id: str) -> dict[str, Any]:
@@ -498,7 +505,7 @@ def statuses_of_submission(
         if isinstance(v, dict)
     }
     out = []
-    for recipient in list(dict.fromkeys([*recipients, *given])):
+    for recipient in dict.fromkeys([*(r.lower() for r in recipients), *given]):
         status = given.get(recipient, {})
         delivered = status.get("delivered")
         if delivered == "yes":
