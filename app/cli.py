@@ -31,6 +31,7 @@ from app.events import CacheRebuilt, EventBus
 from app.message.compose import OutgoingAttachment
 from app.message.doctypes import by_code
 from app.message.draft import ChosenPatient, Draft, outgoing
+from app.message.dsn import reason_of
 from app.message.patient import normalize_ins
 from app.records import Address, DirectoryQuery, Near
 from app.regional.patients import SearchCriteria
@@ -109,6 +110,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     d.add_argument("--near", metavar="LAT,LON,KM")
     d.add_argument("--experts", action="store_true")
     d.add_argument("--count", type=int, default=50)
+    st = commands.add_parser("status", help="état de remise d'un message envoyé, par destinataire")
+    st.add_argument("message_id", metavar="MESSAGE-ID")
     return p.parse_args(argv)
 
 
@@ -297,6 +300,31 @@ async def _patient(session: AccountSession, text: str) -> ChosenPatient:
     return ChosenPatient.of(match)
 
 
+async def cmd_status(session: AccountSession, args: argparse.Namespace) -> Any:
+    """Issue 14 §6: where a sent message stands for each recipient, as the cache knows it after
+    a sync (from the cache alone when offline)."""
+    if session.online:
+        await session.sync_once()
+    record = await asyncio.to_thread(session.email_by_message_id, args.message_id)
+    if record is None:
+        raise CoreError(
+            "unknown message",
+            messages.DELIVERY_UNKNOWN_MESSAGE.fill(message_id=args.message_id),
+        )
+    return {
+        "messageId": record.message_id[0] if record.message_id else args.message_id,
+        "recipients": [
+            {
+                "email": s.recipient,
+                "state": s.state,
+                "reason": reason.text() if (reason := reason_of(s.code)) else None,
+                "at": s.at.isoformat(),
+            }
+            for s in record.delivery
+        ],
+    }
+
+
 def _attachment(spec: str) -> OutgoingAttachment:
     path_text, _, code = spec.rpartition(":") if ":" in spec else (spec, "", "")
     if not path_text:
@@ -316,6 +344,7 @@ COMMANDS = {
     "send": cmd_send,
     "outbox": cmd_outbox,
     "directory": cmd_directory,
+    "status": cmd_status,
 }
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from app.store.records import (
     EmailRecord,
     EmailSummary,
     PatientRef,
+    RecipientStatus,
     addresses_to_json,
 )
 from app.store.traces import Action as TraceAction
@@ -51,6 +52,7 @@ __all__ = [
     "OutboxState",
     "PatientRef",
     "Place",
+    "RecipientStatus",
     "Reopened",
     "Sort",
     "StoredDraft",

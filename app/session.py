@@ -46,7 +46,7 @@ from app.remote.origins import Origin
 from app.remote.places import Place, PlaceFinder
 from app.remote.rate import TokenBucket
 from app.remote.regional import RegionalClient
-from app.store import contacts, conversations, drafts, mail, search, traces
+from app.store import contacts, conversations, delivery, drafts, mail, search, traces
 from app.store import outbox as outbox_rows
 from app.store.mail import NO_FILTERS, Filters, Sort
 from app.store.outbox import OutboxState
@@ -57,6 +57,7 @@ from app.store.records import (
     EmailRecord,
     EmailSummary,
     MailboxRecord,
+    RecipientStatus,
 )
 from app.store.search import SearchHit
 from app.sync.engine import LocalAction, SyncEngine, record_action
@@ -502,6 +503,11 @@ class AccountSession:
         with self.account.cache.read() as conn:
             return conversations.summaries(conn, mailbox_id, thread_ids)
 
+    def delivery_of(self, email_ids: list[str]) -> dict[str, list[RecipientStatus]]:
+        """Issue 14 §2: where these sent messages stand for each recipient (those known)."""
+        with self.account.cache.read() as conn:
+            return delivery.of_emails(conn, email_ids)
+
     def conversation_email_ids(self, mailbox_id: str | None, thread_ids: list[str]) -> list[str]:
         """The messages an action on these rows applies to (those in the mailbox)."""
         with self.account.cache.read() as conn:
@@ -526,6 +532,14 @@ class AccountSession:
         """The newest `limit` messages matching `text`, with their subject and date."""
         with self.account.cache.read() as conn:
             return search.search(conn, text, limit)
+
+    def email_by_message_id(self, message_id: str) -> EmailRecord | None:
+        """The cached message with this Message-ID (angle brackets or not), with its
+        per-recipient delivery status (issue 14 §6: `monsisra-cli status`)."""
+        bare = message_id.strip().strip("<>").strip()
+        with self.account.cache.read() as conn:
+            email_id = delivery.email_id_of(conn, bare)
+            return mail.get_email(conn, email_id) if email_id is not None else None
 
     def outbox_row(self, outbox_id: str) -> outbox_rows.OutboxRow | None:
         with self.account.cache.read() as conn:

@@ -365,3 +365,19 @@ OUTSIDE_TRUST_SPACE = Message(
 RECEIPT_FAILED = Message(
     QT_TRANSLATE_NOOP("core", "L'accusé de lecture n'a pas pu être envoyé. Réessayez plus tard.")
 )
+
+
+# --- Delivery status (issue 14 §2): why a message was not delivered to a recipient ------------
+
+DELIVERY_UNKNOWN_ADDRESS = Message(QT_TRANSLATE_NOOP("core", "adresse inconnue"))
+DELIVERY_UNKNOWN_DOMAIN = Message(QT_TRANSLATE_NOOP("core", "domaine inconnu"))
+DELIVERY_MAILBOX_FULL = Message(QT_TRANSLATE_NOOP("core", "boîte du destinataire pleine"))
+DELIVERY_TOO_LARGE = Message(
+    QT_TRANSLATE_NOOP("core", "message trop volumineux pour le destinataire")
+)
+DELIVERY_REFUSED = Message(QT_TRANSLATE_NOOP("core", "refusé par le serveur du destinataire"))
+DELIVERY_DELAYED = Message(QT_TRANSLATE_NOOP("core", "remise retardée"))
+DELIVERY_OTHER = Message(QT_TRANSLATE_NOOP("core", "non distribué (code {code})"))
+DELIVERY_UNKNOWN_MESSAGE = Message(
+    QT_TRANSLATE_NOOP("core", "Aucun message envoyé n'a cet identifiant : {message_id}.")
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.outbox.limits import session_document
-from app.remote.jmap import REGIONAL, JmapClient, Session
+from app.remote.jmap import REGIONAL, SUBMISSION, JmapClient, Session
 
 
 @dataclass(frozen=True)
@@ -37,3 +37,15 @@ async def fetch_sender_facts(jmap: JmapClient) -> SenderFacts:
     """ServerUnreachable when offline (the outbox then writes the CDA author without RPPS)."""
     session = await jmap.session()
     return SenderFacts(nil_of(session), rpps_of(await session_document(jmap), session.account_id))
+
+
+def dsn_offered(document: object, account_id: str) -> bool:
+    """Whether the account's submission capability lists `DSN` in its submissionExtensions
+    (RFC 8621 §1.3.2, any case): only then may the envelope carry RFC 3461 parameters."""
+    accounts = document.get("accounts") if isinstance(document, dict) else None
+    account = accounts.get(account_id) if isinstance(accounts, dict) else None
+    capabilities = account.get("accountCapabilities") if isinstance(account, dict) else None
+    submission = capabilities.get(SUBMISSION) if isinstance(capabilities, dict) else None
+    extensions = submission.get("submissionExtensions") if isinstance(submission, dict) else None
+    names = extensions if isinstance(extensions, dict | list) else ()
+    return any(isinstance(n, str) and n.upper() == "DSN" for n in names)

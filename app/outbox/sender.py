@@ -23,7 +23,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -42,24 +42,26 @@ from app.message.compose import (
     new_message_id,
     write_message_xdm,
 )
+from app.message.dsn import status_code
 from app.message.patient import PatientIdentity
 from app.messages import Message
-from app.outbox.conventions import fetch_sender_facts, nil_of
+from app.outbox.conventions import dsn_offered, fetch_sender_facts, nil_of
 from app.outbox.limits import (
     SendLimits,
     check_patient_mailbox_size,
     check_sizes,
     fetch_limits,
+    session_document,
     too_large_message,
 )
 from app.outbox.reader import UnsentReader
 from app.remote.http import ServerUnreachable
 from app.remote.jmap import JmapClient, JmapError
+from app.store import delivery, traces
 from app.store import outbox as rows
-from app.store import traces
 from app.store.db import Cache, CacheCorrupt, Connection, DiskError
 from app.store.outbox import OutboxState
-from app.store.records import Address, from_ms
+from app.store.records import Address, RecipientStatus, from_ms
 
 log = logs.get("outbox")
 
@@ -89,6 +91,7 @@ class Outbox:
         # One sender at a time, in order; taking a message back holds it too (withdraw.py).
         self.lock = asyncio.Lock()
         self._limits: tuple[str, SendLimits] | None = None  # (Session state, its limits)
+        self._dsn: tuple[str, bool] | None = None  # (Session state, DSN offered)
 
     # Queueing ----------------------------------------------------------------------------------
 
@@ -272,10 +275,12 @@ class Outbox:
         # deleted it, the server lost it): the message is created again from the outbox's copy.
         for _ in range(DRAFT_ATTEMPTS):
             email_id = await self._created(row, payload, items, mailboxes, email_id)
-            if await self._submitted(email_id, payload, mailboxes):
+            went, submission = await self._submitted(email_id, payload, mailboxes, outbox_id)
+            if went:
                 await self.cache.write(partial(_mark_sent, outbox_id=outbox_id))
                 crashpoint("outbox.sent")
                 log.info("message sent")
+                await self._note_delivery(row.message_id, payload, submission)
                 return
             email_id = None
             await self.cache.write(partial(rows.update, outbox_id=outbox_id, email_id=None))
@@ -322,23 +327,27 @@ class Outbox:
         return email_id
 
     async def _submitted(
-        self, email_id: str, payload: dict[str, Any], mailboxes: dict[str, str]
-    ) -> bool:
+        self, email_id: str, payload: dict[str, Any], mailboxes: dict[str, str], outbox_id: str
+    ) -> tuple[bool, dict[str, Any] | None]:
         """3. The submission, only if the email is still a draft. True once the message went
         (now, or at an earlier try: the email is no longer a draft); False when the draft is
         gone — nothing went, since our submission moves the email to Sent and never destroys it.
+        With True, the created EmailSubmission when this try made it (else None).
         """
         state = await self._draft_state(email_id)
         if state is _Draft.SENT:
-            return True
+            return True, None
         if state is _Draft.GONE:
-            return False
+            return False, None
         identity_id = await self._identity(payload["from"]["email"])
+        submission: dict[str, Any] = {"emailId": email_id, "identityId": identity_id}
+        if await self._dsn_offered():
+            submission["envelope"] = dsn_envelope(payload, outbox_id)
         crashpoint("outbox.before_submit")
         answer = await self.jmap.call_one(
             "EmailSubmission/set",
             {
-                "create": {"s": {"emailId": email_id, "identityId": identity_id}},
+                "create": {"s": submission},
                 "onSuccessUpdateEmail": {
                     "#s": {
                         f"mailboxIds/{mailboxes['drafts']}": None,
@@ -351,11 +360,50 @@ class Outbox:
         created = answer.get("created")
         if not isinstance(created, dict) or "s" not in created:
             if await self._draft_state(email_id) is _Draft.GONE:
-                return False  # refused because the draft vanished in between
+                return False, None  # refused because the draft vanished in between
             reason = _reason(answer.get("notCreated"))
             raise OutboxError("submission refused: " + reason, _submission_refused(reason))
         crashpoint("outbox.submitted")
-        return True
+        made = created["s"]
+        return True, made if isinstance(made, dict) else None
+
+    async def _dsn_offered(self) -> bool:
+        """Whether the server's submission capability lists the DSN extension (RFC 8621
+        §1.3.2 submissionExtensions, RFC 3461): then our envelope asks for delivery reports."""
+        session = await self.jmap.session()
+        if self._dsn is None or self._dsn[0] != session.state:
+            offered = dsn_offered(await session_document(self.jmap), session.account_id)
+            self._dsn = (session.state, offered)
+        return self._dsn[1]
+
+    async def _note_delivery(
+        self, message_id: str, payload: dict[str, Any], submission: dict[str, Any] | None
+    ) -> None:
+        """Issue 14 §2: « envoyé » for each recipient of a message that went, or what the
+        submission's deliveryStatus already says. After the send is recorded: a failure here
+        is logged, never a send failure, and never makes the message go again."""
+        try:
+            status = await self._delivery_status(submission)
+            statuses = statuses_of_submission(_recipients(payload), status, datetime.now(UTC))
+            bare = message_id.strip().strip("<>")
+            await self.cache.write(
+                partial(delivery.record_statuses, message_id=bare, statuses=statuses)
+            )
+            crashpoint("outbox.status_written")
+        except (CoreError, JmapError) as e:
+            log.info("delivery status of a sent message not recorded (%s)", type(e).__name__)
+
+    async def _delivery_status(self, submission: dict[str, Any] | None) -> object:
+        """The deliveryStatus of the submission: from its creation's answer, else asked for."""
+        if submission is None:
+            return None
+        if "deliveryStatus" in submission:
+            return submission["deliveryStatus"]
+        submission_id = submission.get("id")
+        if not isinstance(submission_id, str):
+            return None
+        got = await self.jmap.get_all("EmailSubmission", [submission_id], ["deliveryStatus"])
+        return got[0].get("deliveryStatus") if got else None
 
     async def _too_large(self, items: list[dict[str, Any]]) -> Message:
         """The reason of a `tooLarge`, with the sizes when they can be had."""
@@ -420,6 +468,55 @@ def counts(c: Connection) -> OutboxChanged:
         pending=sum(s in (OutboxState.QUEUED, OutboxState.SENDING) for s in states),
         failed=states.count(OutboxState.FAILED),
     )
+
+
+def _recipients(payload: dict[str, Any]) -> list[str]:
+    """Every To, Cc and Bcc address once (whatever its case), in order, as written first."""
+    found = [str(a["email"]) for k in ("to", "cc", "bcc") for a in payload.get(k, [])]
+    seen: dict[str, str] = {}
+    for email in found:
+        seen.setdefault(email.lower(), email)
+    return list(seen.values())
+
+
+def dsn_envelope(payload: dict[str, Any], outbox_id: str) -> dict[str, Any]:
+    """The SMTP envelope that asks for delivery reports (RFC 3461): headers only back, our
+    outbox id as the envelope id, a report on success and on failure for each recipient."""
+    return {
+        "mailFrom": {
+            "email": payload["from"]["email"],
+            "parameters": {"RET": "HDRS", "ENVID": outbox_id},
+        },
+        "rcptTo": [
+            {"email": email, "parameters": {"NOTIFY": "SUCCESS,FAILURE"}}
+            for email in _recipients(payload)
+        ],
+    }
+
+
+def statuses_of_submission(
+    recipients: list[str], delivery_status: object, now: datetime
+) -> list[RecipientStatus]:
+    """« envoyé » for each recipient, « remis » where the server says `delivered: yes`,
+    « non distribué » where it says `no` (the code of its SMTP reply as the reason)."""
+    given = {
+        str(k).lower(): v
+        for k, v in (delivery_status.items() if isinstance(delivery_status, dict) else ())
+        if isinstance(v, dict)
+    }
+    out = []
+    for recipient in dict.fromkeys([*(r.lower() for r in recipients), *given]):
+        status = given.get(recipient, {})
+        delivered = status.get("delivered")
+        if delivered == "yes":
+            out.append(RecipientStatus(recipient, "delivered", now))
+        elif delivered == "no":
+            reply = status.get("smtpReply")
+            code = status_code(reply if isinstance(reply, str) else None) or "5.0.0"
+            out.append(RecipientStatus(recipient, "failed", now, code))
+        else:
+            out.append(RecipientStatus(recipient, "sent", now))
+    return out
 
 
 def _now_ms() -> int:

@@ -400,6 +400,20 @@ CREATE TABLE main.trust_space (
 );
 """
 
+# Issue 14 §2: where each message I sent stands for each recipient (sent, delivered, failed), per
+# Message-ID like the read receipts; from the submission's deliveryStatus and the DSNs received
+# (which are not stored as messages). `code` is the RFC 3463 status explaining a failure or delay.
+_V9 = """
+CREATE TABLE main.delivery_status (
+    message_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    state TEXT NOT NULL,
+    code TEXT,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (message_id, recipient)
+) WITHOUT ROWID;
+"""
+
 
 # Append only. Each entry is one SQL script run in its own transaction.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]

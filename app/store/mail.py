@@ -18,7 +18,7 @@ from typing import Any
 
 from app.message.mss import shown_subject
 from app.message.patient import XDM_FILE_NAME
-from app.store import receipts
+from app.store import delivery, receipts
 from app.store.db import Connection, timed
 from app.store.records import (
     Address,
@@ -643,7 +643,11 @@ def _email_from_row(conn: Connection, r: Any) -> EmailRecord:
 
 def get_email(conn: Connection, email_id: str) -> EmailRecord | None:
     row = conn.execute("SELECT rowid, * FROM emails WHERE id = ?", (email_id,)).fetchone()
-    return receipts.with_receipts(conn, [_email_from_row(conn, row)])[0] if row else None
+    if row is None:
+        return None
+    return delivery.with_delivery(conn, receipts.with_receipts(conn, [_email_from_row(conn, row)]))[
+        0
+    ]
 
 
 def thread_emails(conn: Connection, thread_id: str) -> list[EmailRecord]:
@@ -653,7 +657,9 @@ def thread_emails(conn: Connection, thread_id: str) -> list[EmailRecord]:
             "SELECT rowid, * FROM emails WHERE thread_id = ? ORDER BY received_at, rowid",
             (thread_id,),
         ).fetchall()
-        return receipts.with_receipts(conn, [_email_from_row(conn, r) for r in rows])
+        return delivery.with_delivery(
+            conn, receipts.with_receipts(conn, [_email_from_row(conn, r) for r in rows])
+        )
 
 
 def email_ids(conn: Connection) -> set[str]:

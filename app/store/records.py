@@ -50,6 +50,18 @@ class ReadBy:
 
 
 @dataclass(frozen=True)
+class RecipientStatus:
+    """Where a sent message stands for one recipient (issue 14 §2): sent (envoyé), delivered
+    (remis), read (lu) or failed (non distribué); `code` is the RFC 3463 status (or SMTP code)
+    that explains a failure or a delay, translated when shown (app.message.dsn.reason_of)."""
+
+    recipient: str
+    state: str  # sent, delivered, read, failed
+    at: datetime
+    code: str | None = None
+
+
+@dataclass(frozen=True)
 class MailboxRecord:
     id: str
     name: str
@@ -88,6 +100,14 @@ class EmailRecord:
     receipt_to: list[Address] = field(default_factory=list)
     read_by: list[ReadBy] = field(default_factory=list)
     is_receipt: bool = False
+    # Issue 14 §2: per-recipient delivery of a message I sent; whether this is itself a DSN.
+    delivery: list[RecipientStatus] = field(default_factory=list)
+    is_dsn: bool = False
+
+    @property
+    def is_report(self) -> bool:
+        """A read receipt or a delivery report: it updates another message, it is not listed."""
+        return self.is_receipt or self.is_dsn
 
 
 @dataclass(frozen=True)

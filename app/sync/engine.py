@@ -48,9 +48,10 @@ from app.remote.jmap import (
     MethodError,
 )
 from app.remote.origins import OriginRefused
-from app.store import mail, pending, receipts, traces
+from app.store import delivery, mail, pending, receipts, traces
 from app.store.db import Cache, Connection
 from app.store.records import EmailRecord, MailboxRecord
+from app.sync.delivery import read_reports
 from app.sync.mapping import (
     EMAIL_GET_ARGS,
     MAILBOX_PROPERTIES,
@@ -383,7 +384,7 @@ class SyncEngine:
             # An email deleted here but not yet on the server must not come back.
             records = [r for r in map(email_record, got) if r.id not in skip]
             # Ids the cache lacked (listed under the sync lock): the bulk insert.
-            kept = [r for r in records if not r.is_receipt]
+            kept = [r for r in records if not r.is_report]
             mail.insert_new_emails(c, records=kept)
             receipts.note_requests(c, kept)
             traces.add(c, traces.received(kept, traces.inbox_id(c)))
@@ -466,19 +467,23 @@ class SyncEngine:
         """Issue 14 §2: read receipts update the messages they answer and are not messages; the
         others are returned."""
         mdns = [r for r in records if r.is_receipt]
-        if not mdns:
+        dsns = [r for r in records if r.is_dsn]
+        if not mdns and not dsns:
             return records
-        got = await read_receipts(self.jmap, mdns)
+        got = await read_receipts(self.jmap, mdns) if mdns else []
+        reports = await read_reports(self.jmap, dsns) if dsns else []
 
         def store(c: Connection) -> tuple[set[str], set[str]]:
-            return receipts.thread_of(c, receipts.record_receipts(c, got))
+            answered = receipts.record_receipts(c, got)
+            answered += [m for m, s in reports if delivery.record_statuses(c, m, s)]
+            return receipts.thread_of(c, answered)
 
         email_ids, thread_ids = await self.cache.write(store)
         if email_ids:
             self.bus.publish(
                 MailChanged(email_ids=frozenset(email_ids), thread_ids=frozenset(thread_ids))
             )
-        return [r for r in records if not r.is_receipt]
+        return [r for r in records if not r.is_report]
 
     # Local actions -----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from app.message import html, receipt
+from app.message import dsn, html, receipt
 from app.remote.jmap import InvalidResponse
 from app.store.records import Address, AttachmentRecord, EmailRecord, MailboxRecord
 
@@ -127,6 +127,7 @@ def email_record(data: Mapping[str, Any]) -> EmailRecord:
         attachments=[a for a in map(_attachment, _list(data.get("attachments"))) if a],
         receipt_to=addresses(data.get(RECEIPT_TO)),
         is_receipt=receipt.is_report_type(_str(data.get(CONTENT_TYPE)) or ""),
+        is_dsn=dsn.is_report_type(_str(data.get(CONTENT_TYPE)) or ""),
     )
 
 

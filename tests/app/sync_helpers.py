@@ -47,6 +47,7 @@ def comparable(record: EmailRecord) -> dict[str, Any]:
     """Every property the cache keeps, in a form two records can be compared by."""
     values = dict(record.__dict__)
     values.pop("patient", None)  # filled later from the IHE_XDM.ZIP, not by Email/get
+    values.pop("delivery", None)  # from the submission and the DSNs (issue 14 §2), not Email/get
     return values
 
 

@@ -44,6 +44,7 @@ SEND_POINTS = [
     "outbox.before_submit",
     "outbox.submitted",
     "outbox.sent",
+    "outbox.status_written",
     "store.committed#4",
     "store.committed#7",
     "store.before_commit#5",

@@ -1,5 +1,6 @@
-"""How a conversation row is painted: who wrote (or, in sent mail, to whom) with the number of
-messages, and the date of the newest; the newest's subject with the conversation's patient
+"""How a conversation row is painted: who wrote (or, in sent mail, to whom, with where the message
+stands: « Lu », « Remis », « Non distribué »…) with the number of messages, and the date of the
+newest; the newest's subject with the conversation's patient
 chips; its preview; the unread dot (any message unread), the flag, the paperclip. Painted, not
 widgets: a list of 100,000 rows stays light.
 On the cards' base (ui/card_delegate.py) like every painted list; the model is lazy, so a row
@@ -18,11 +19,19 @@ from app.records import ConversationSummary, PatientRef
 from ui import theme
 from ui.card_delegate import CardDelegate, CardFonts, paint_pill
 from ui.mail.conversation_model import SUMMARY_ROLE, ConversationModel, people
+from ui.mail.receipts import overall
 from ui.palette import ACCENT, FAINT, MUTED, TEXT
 from ui.plain import paint_text, plain_text
 
 CHIP = (QColor("#e8f3f6"), QColor("#0b5269"))  # the patient chip: background, text
 FLAG = QColor("#d9822b")
+# The compact delivery status of a sent message (issue 14 §2): background, text.
+STATUS = {
+    "failed": (QColor("#fdeceb"), QColor("#b42318")),
+    "read": (QColor("#e7f4ec"), QColor("#1b6b3a")),
+    "delivered": (QColor("#eef1f5"), QColor("#3e4c59")),
+    "sent": (QColor("#f3f4f6"), QColor("#616e7c")),
+}
 ROW_HEIGHT = 80
 SUBJECT_MIN = 140  # px of subject kept beside the patient chips
 
@@ -70,6 +79,15 @@ class ConversationDelegate(CardDelegate[ConversationSummary]):
             if on:
                 icon.paint(painter, QRect(marks_right - 16, top + 2, 16, 16))
                 marks_right -= 20
+        status = (
+            overall(self.model.delivery(summary.thread_id)) if self.model.show_recipients else None
+        )
+        if status is not None:  # Envoyés: « Lu », « Remis », « Non distribué »…
+            kind, label = status
+            pill = paint_pill(
+                painter, marks_right, top + 1, label, STATUS[kind], small, height=18, padding=12
+            )
+            marks_right = pill.left() - 6
         who_font = QFont(base)
         who_font.setBold(summary.unread)
         painter.setFont(who_font)

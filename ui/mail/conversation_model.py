@@ -18,8 +18,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.events import MailChanged
-from app.records import NO_FILTERS, Address, ConversationSummary, Filters, Sort
+from app.records import NO_FILTERS, Address, ConversationSummary, Filters, RecipientStatus, Sort
 from app.session import AccountSession
+from ui.mail.receipts import status_line
 from ui.plain import plain_text, plain_tooltip
 
 PAGE = 200  # ids per fetchMore
@@ -48,6 +49,8 @@ class ConversationModel(QAbstractListModel):
         self._ids: list[str] = []
         self._total = 0
         self._rows: OrderedDict[str, ConversationSummary] = OrderedDict()
+        # Issue 14 §2: per thread shown in Envoyés, where its newest message stands per recipient.
+        self._delivery: dict[str, list[RecipientStatus]] = {}
         self.summary_reads = 0  # how many times rows were read (tests check laziness)
 
     # Query ---------------------------------------------------------------------------------------
@@ -130,6 +133,10 @@ class ConversationModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return plain_text(summary.subject)
         if role == Qt.ItemDataRole.ToolTipRole:
+            delivery = self.delivery(summary.thread_id)
+            if delivery:  # the per-recipient detail of the compact status
+                lines = [status_line(s, summary.to) for s in delivery]
+                return plain_tooltip("\n".join([summary.subject, *lines]))
             return plain_tooltip(summary.subject) or None
         return summary
 
@@ -162,11 +169,20 @@ class ConversationModel(QAbstractListModel):
         start = max(0, row - WINDOW // 4)
         wanted = [i for i in self._ids[start : start + WINDOW] if i not in self._rows]
         self.summary_reads += 1
-        for item in self.session.conversation_summaries(self.scope, wanted):
+        loaded = self.session.conversation_summaries(self.scope, wanted)
+        for item in loaded:
             self._rows[item.thread_id] = item
+        if self.show_recipients:
+            statuses = self.session.delivery_of([item.id for item in loaded])
+            for item in loaded:
+                self._delivery[item.thread_id] = statuses.get(item.id, [])
         while len(self._rows) > CACHE_ROWS:
-            self._rows.popitem(last=False)
+            self._delivery.pop(self._rows.popitem(last=False)[0], None)
         return self._rows.get(thread_id)
+
+    def delivery(self, thread_id: str) -> list[RecipientStatus]:
+        """Where the row's message I sent stands per recipient (empty outside Envoyés)."""
+        return self._delivery.get(thread_id, [])
 
     def email_ids(self, thread_ids: list[str]) -> list[str]:
         """The messages these rows stand for: what an action on them applies to."""
@@ -182,6 +198,7 @@ class ConversationModel(QAbstractListModel):
         (a removed message does not say its conversation): the rows read are forgotten, and
         those on screen read again when drawn, one query."""
         self._rows.clear()
+        self._delivery.clear()
         if self.search_text is not None:
             # The hits stay those of the search; a conversation left with no message goes.
             new_ids = [t.thread_id for t in self.session.conversation_summaries(None, self._ids)]

@@ -134,7 +134,7 @@ class MessageCard(QFrame):
         recipients.setObjectName("messageRecipients")
         recipients.setWordWrap(True)
         column.addWidget(recipients)
-        self.read_status = ReadStatus(record) if record.read_by else None
+        self.read_status = ReadStatus(record) if record.read_by or record.delivery else None
         if self.read_status is not None:
             column.addWidget(self.read_status)
         self.receipt_question: ReceiptQuestion | None = None
@@ -317,7 +317,9 @@ class ReaderView(QWidget):
         if self.thread_id not in change.thread_ids and not touched:
             return
         records = self.session.thread(self.thread_id)
-        if [(r.id, r.read_by) for r in records] == [(r.id, r.read_by) for r in self.records]:
+        if [(r.id, r.read_by, r.delivery) for r in records] == [
+            (r.id, r.read_by, r.delivery) for r in self.records
+        ]:
             self.records = records  # flags only: nothing on screen to redraw
             return
         self.show_thread(self.thread_id, self.email_id, mark_read=False)
