@@ -8,6 +8,51 @@
         <source>Imprimer</source>
         <translation>Print</translation>
     </message>
+    <message>
+        <location filename="../../ui/mail/receipts.py" line="+90"/>
+        <source>Lu par %1 le %2</source>
+        <translation>Read by %1 on %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remis à %1 le %2</source>
+        <translation>Delivered to %1 on %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Non distribué à %1 : %2</source>
+        <translation>Not delivered to %1: %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Envoyé à %1 : %2</source>
+        <translation>Sent to %1: %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Envoyé à %1</source>
+        <translation>Sent to %1</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Non distribué</source>
+        <translation>Not delivered</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lu</source>
+        <translation>Read</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remis</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Envoyé</source>
+        <translation>Sent</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -615,18 +660,18 @@
     <name>ComposerView</name>
     <message>
         <location filename="../../ui/composer/view.py" line="+54"/>
-        <location line="+185"/>
+        <location line="+186"/>
         <source>Nouveau message</source>
         <translation>New message</translation>
     </message>
     <message>
-        <location line="-165"/>
-        <location line="+252"/>
+        <location line="-166"/>
+        <location line="+253"/>
         <source>Envoyer</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location line="-250"/>
+        <location line="-251"/>
         <source>Envoyer (Ctrl+Entrée)</source>
         <translation>Send (Ctrl+Enter)</translation>
     </message>
@@ -706,7 +751,7 @@
         <translation>Request a read receipt</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Votre message…</source>
         <translation>Your message…</translation>
     </message>
@@ -787,7 +832,7 @@
 <context>
     <name>ConversationDelegate</name>
     <message>
-        <location filename="../../ui/mail/conversation_delegate.py" line="+78"/>
+        <location filename="../../ui/mail/conversation_delegate.py" line="+96"/>
         <source>À : </source>
         <translation>To: </translation>
     </message>
@@ -1371,7 +1416,7 @@
 <context>
     <name>DocumentsCard</name>
     <message>
-        <location filename="../../ui/desktop/settings_local.py" line="+31"/>
+        <location filename="../../ui/desktop/settings_local.py" line="+33"/>
         <source>Documents hors connexion</source>
         <translation>Offline documents</translation>
     </message>
@@ -2160,12 +2205,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+206"/>
+        <location line="+216"/>
         <source>Suivre</source>
         <translation>Flag</translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="-213"/>
         <source>Suivre la conversation (son dernier message) ; « Ne plus suivre » vaut pour tous ses messages</source>
         <translation>Follow the conversation (its latest message); “Stop following” applies to all its messages</translation>
     </message>
@@ -2213,6 +2258,16 @@
         <location line="+3"/>
         <source>Les derniers événements de l&apos;application, pour l&apos;assistance</source>
         <translation>The application&apos;s latest events, for support</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Traces de la messagerie</source>
+        <translation>Mailbox activity log</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ce que cet ordinateur a fait dans la messagerie, exportable en CSV</source>
+        <translation>What this computer did in the mailbox, exportable as CSV</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2265,12 +2320,12 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+254"/>
+        <location filename="../../ui/shell/main_window.py" line="+255"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/app_menu.py" line="+44"/>
+        <location filename="../../ui/shell/app_menu.py" line="+45"/>
         <source>Attention : {n} message de la boîte d&apos;envoi n&apos;a pas encore été envoyé. Il sera perdu.</source>
         <translation>Warning: {n} message in the outbox has not been sent yet. It will be lost.</translation>
     </message>
@@ -3215,7 +3270,7 @@
 <context>
     <name>ReadStatus</name>
     <message>
-        <location filename="../../ui/mail/receipts.py" line="+86"/>
+        <location filename="../../ui/mail/receipts.py" line="+25"/>
         <source>Supprimé sans être lu par %1 le %2</source>
         <translation>Deleted without being read by %1 on %2</translation>
     </message>
@@ -3241,7 +3296,7 @@
 <context>
     <name>ReceiptQuestion</name>
     <message>
-        <location filename="../../ui/mail/receipts.py" line="-49"/>
+        <location filename="../../ui/mail/receipts.py" line="-101"/>
         <source>%1 demande un accusé de lecture</source>
         <translation>%1 requests a read receipt</translation>
     </message>
@@ -3381,6 +3436,46 @@
         <location line="+5"/>
         <source>Sans activité pendant ce délai, MonSisra se verrouille et redemande votre mot de passe. Vos brouillons sont conservés.</source>
         <translation>After this long without activity, MonSisra locks and asks for your password again. Your drafts are kept.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Conserver les traces</source>
+        <translation>Keep the activity log for</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Les traces de la messagerie (envois, réceptions, lectures, déplacements, suppressions) sont gardées chiffrées sur cet ordinateur pendant cette durée.</source>
+        <translation>The mailbox activity log (messages sent, received, read, moved, deleted) is kept encrypted on this computer for this long.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>3 mois</source>
+        <translation>3 months</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>6 mois</source>
+        <translation>6 months</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 an</source>
+        <translation>1 year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>3 ans</source>
+        <translation>3 years</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>10 ans</source>
+        <translation>10 years</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{days} jours</source>
+        <translation>{days} days</translation>
     </message>
 </context>
 <context>
@@ -4722,6 +4817,213 @@ Telephone</translation>
     </message>
 </context>
 <context>
+    <name>TracesDialog</name>
+    <message>
+        <location filename="../../ui/traces/dialog.py" line="+45"/>
+        <location line="+10"/>
+        <source>Traces de la messagerie</source>
+        <translation>Mailbox activity log</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ce que cet ordinateur a fait dans votre messagerie (envois, lectures, déplacements, suppressions, accusés de lecture) et les messages reçus. Gardées chiffrées sur cet ordinateur, pendant la durée choisie dans les paramètres.</source>
+        <translation>What this computer did in your mailbox (messages sent, read, moved, deleted, read receipts) and the messages received. Kept encrypted on this computer for the period chosen in the settings.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Toutes les actions</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Toute la période</source>
+        <translation>Whole period</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>7 derniers jours</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>30 derniers jours</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>3 derniers mois</source>
+        <translation>Last 3 months</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>12 derniers mois</source>
+        <translation>Last 12 months</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Rechercher (objet, adresse…)</source>
+        <translation>Search (subject, address…)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Exporter en CSV…</source>
+        <translation>Export as CSV…</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>{n} trace</source>
+        <translation>{n} entry</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{n} traces</source>
+        <translation>{n} entries</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Aucune trace ne correspond à ces critères.</source>
+        <translation>No entry matches these criteria.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Aucune trace pour l&apos;instant.</source>
+        <translation>No entries yet.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Exporter les traces</source>
+        <translation>Export the activity log</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Par</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Correspondants</source>
+        <translation>Correspondents</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objet</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dossiers</source>
+        <translation>Folders</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message-ID</source>
+        <translation>Message-ID</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export en cours…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{n} trace exportée dans {name}.</source>
+        <translation>{n} entry exported to {name}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} traces exportées dans {name}.</source>
+        <translation>{n} entries exported to {name}.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Les traces n&apos;ont pas pu être enregistrées dans ce fichier. Vérifiez le dossier choisi et la place disponible, puis réessayez.</source>
+        <translation>The activity log could not be saved to this file. Check the chosen folder and the free space, then try again.</translation>
+    </message>
+</context>
+<context>
+    <name>TracesModel</name>
+    <message>
+        <location filename="../../ui/traces/model.py" line="+37"/>
+        <source>Envoyé</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reçu</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lu</source>
+        <translation>Read</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marqué non lu</source>
+        <translation>Marked unread</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Déplacé</source>
+        <translation>Moved</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supprimé</source>
+        <translation>Deleted</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accusé de lecture envoyé</source>
+        <translation>Read receipt sent</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objet</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Correspondants</source>
+        <translation>Correspondents</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Par</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dossiers</source>
+        <translation>Folders</translation>
+    </message>
+</context>
+<context>
     <name>Tray</name>
     <message>
         <location filename="../../ui/desktop/tray.py" line="+43"/>
@@ -5350,9 +5652,54 @@ Telephone</translation>
         <translation>A message to a patient&apos;s mailbox cannot exceed {limit} MB: this one would be {size} MB with its documents. Send them in several messages.</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>Envoi impossible, hors espace de confiance MSSanté : {addresses}. La messagerie sécurisée de santé n&apos;échange qu&apos;avec les domaines de sa liste blanche : retirez ces destinataires ou vérifiez leurs adresses dans l&apos;annuaire.</source>
+        <translation>Cannot send, outside the MSSanté trust space: {addresses}. Secure health messaging only exchanges with the domains on its whitelist: remove these recipients or check their addresses in the directory.</translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>L&apos;accusé de lecture n&apos;a pas pu être envoyé. Réessayez plus tard.</source>
         <translation>The read receipt could not be sent. Try again later.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>adresse inconnue</source>
+        <translation>unknown address</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>domaine inconnu</source>
+        <translation>unknown domain</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>boîte du destinataire pleine</source>
+        <translation>recipient&apos;s mailbox full</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>message trop volumineux pour le destinataire</source>
+        <translation>message too large for the recipient</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>refusé par le serveur du destinataire</source>
+        <translation>refused by the recipient&apos;s server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>remise retardée</source>
+        <translation>delivery delayed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>non distribué (code {code})</source>
+        <translation>not delivered (code {code})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Aucun message envoyé n&apos;a cet identifiant : {message_id}.</source>
+        <translation>No sent message has this identifier: {message_id}.</translation>
     </message>
     <message>
         <location filename="../../app/messages/regional.py" line="+11"/>
@@ -5460,7 +5807,22 @@ Telephone</translation>
         <translation>Unknown document type: {code}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
+        <source>--patient attend l&apos;INS du patient (15 caractères, clé comprise) : « {ins} » n&apos;en est pas un.</source>
+        <translation>--patient expects the patient&apos;s INS (15 characters, key included): &quot;{ins}&quot; is not one.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Aucun patient n&apos;a cet INS dans l&apos;annuaire patient régional : rien n&apos;a été envoyé.</source>
+        <translation>No patient has this INS in the regional patient directory: nothing was sent.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>--subject est nécessaire, sauf pour un message sur un patient (--patient).</source>
+        <translation>--subject is required, except for a message about a patient (--patient).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Choisissez le patient dans l&apos;annuaire ou saisissez son nom.</source>
         <translation>Choose the patient in the directory or type their name.</translation>
     </message>
