@@ -41,6 +41,8 @@ from scripts.screenshots_directory import national_sandbox, shoot_national_direc
 from scripts.screenshots_mss import shoot_patient_mailbox  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
 from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
+from scripts.screenshots_status import shoot_status  # noqa: E402
+from scripts.screenshots_traces import shoot_traces  # noqa: E402
 from server import demo  # noqa: E402
 from server.context import Sandbox  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
@@ -101,6 +103,8 @@ async def shoot(
     saved += await shoot_editing(server, work, out)  # issue 13 §1 (planedit)
     saved += await shoot_patient_mailbox(server, work, out)  # issue 14 §1 (mssout)
     saved += await shoot_receipts(server, work, out)  # issue 14 §2 (mdn)
+    saved += await shoot_status(server, work, out)  # issue 14 §2 (delivery status)
+    saved += await shoot_traces(server, work, out)  # issue 14 §5
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     # Issue 13 §5: the registration and telemedicine portal pages (scripts/screenshots_portal.py).

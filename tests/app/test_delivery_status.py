@@ -319,3 +319,48 @@ async def test_cli_status_prints_each_recipient_and_refuses_an_unknown_message(
     unknown = as_alice(server, data, "status", "<inconnu@nulle-part.fr>")
     assert unknown.returncode != 0
     assert "Aucun message envoyé n'a cet identifiant" in unknown.stderr
+
+
+@pytest.mark.asyncio
+async def test_the_sandbox_own_reports_unknown_and_oversize_recipients_end_to_end(
+    server_factory: Callable[..., ServerThread], tmp_path: Path
+) -> None:
+    """No hand-made report: the sandbox refuses an unknown address of its own domain (5.1.1)
+    and, past its size limit, everyone (5.3.4); its real DSNs reach Alice's Inbox and the app
+    shows each recipient's state, the DSNs themselves never listed."""
+    server = server_factory(max_delivered_size=64 * 1024)
+    alice = await AccountSession.open(
+        tmp_path / "alice", server.base_url, ALICE.login, ALICE.password
+    )
+    try:
+        unknown = "personne.inconnue@" + ALICE.email.partition("@")[2]
+        record = await sent(alice, "Compte rendu", [BOB.email, unknown])
+        assert states(record) == {BOB.email: ("delivered", None), unknown: ("failed", "5.1.1")}
+        big = await alice.send(
+            OutgoingMessage(
+                from_=await alice.own_address(),
+                to=[Address(None, BOB.email)],
+                subject="Imagerie",
+                text="x" * (100 * 1024),
+            )
+        )
+        row = alice.outbox_row(big)
+        assert row is not None
+        await alice.sync_once()
+        for _ in range(3):  # the reports arrive as new mail: a sync or two
+            await alice.sync_once()
+        after = alice.email_by_message_id(row.message_id)
+        assert after is not None
+        assert states(after) == {BOB.email: ("failed", "5.3.4")}
+        with server.sandbox.db.read() as conn:
+            reports = conn.execute(
+                "SELECT COUNT(*) FROM emails e JOIN accounts a ON a.id = e.account_id "
+                "WHERE a.login = ? AND e.subject LIKE 'Non distribué%'",
+                (ALICE.login,),
+            ).fetchone()[0]
+        assert reports == 2  # both reports are in her Inbox on the server…
+        listed = subjects(alice)
+        assert not [s for s in listed if s.startswith("Non distribué")]  # …and not in the app
+        assert {"Compte rendu", "Imagerie"} <= set(listed)
+    finally:
+        await alice.close()
