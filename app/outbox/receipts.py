@@ -68,8 +68,8 @@ async def send_receipt(outbox: Outbox, record: EmailRecord, me: Address) -> None
             answer = await jmap.call_one("MDN/send", {"send": send})
         refused = (answer.get("notSent") or {}).get("r")
         if _type(refused) == "serverFail":
-            # Nothing left: Cyrus 3.6 gives its MTA the reverse path `<<>>`, which MTAs refuse
-            # (tests/interop/test_cyrus_receipts.py). The client's own MDN goes instead.
+            # Nothing went: Cyrus 3.6 gives its MTA the reverse path `<<>>`, which an MTA may
+            # refuse (tests/interop/test_cyrus_receipts.py). The client's own MDN goes instead.
             await _send_built(outbox, record, me, identity)
             return
         if refused is not None or not (answer.get("sent") or {}).get("r"):
