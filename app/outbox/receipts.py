@@ -13,7 +13,7 @@ from app.errors import CoreError
 from app.message.compose import domain_of, new_message_id
 from app.message.receipt import DISPLAYED, REPORTING_UA, build_mdn, subject_for, text_for
 from app.outbox.sender import Outbox
-from app.remote.jmap import MDN
+from app.remote.jmap import MDN, InvalidArguments
 from app.store.records import Address, EmailRecord
 
 MDN_SENT = "$mdnsent"
@@ -41,23 +41,37 @@ async def send_receipt(outbox: Outbox, record: EmailRecord, me: Address) -> None
     session = await jmap.session()
     identity = await outbox._identity(me.email)
     if MDN in session.capabilities:
-        answer = await jmap.call_one(
-            "MDN/send",
-            {
-                "identityId": identity,
-                "send": {
-                    "r": {
-                        "forEmailId": record.id,
-                        "subject": subject_for(record.subject),
-                        "textBody": text_for(record.subject, me.name or me.email),
-                        "reportingUA": REPORTING_UA,
-                        "disposition": DISPLAYED,
-                    }
+        send: dict[str, dict[str, object]] = {
+            "r": {
+                "forEmailId": record.id,
+                "subject": subject_for(record.subject),
+                "textBody": text_for(record.subject, me.name or me.email),
+                "reportingUA": REPORTING_UA,
+                "disposition": DISPLAYED,
+            }
+        }
+        try:
+            answer = await jmap.call_one(
+                "MDN/send",
+                {
+                    "identityId": identity,
+                    "send": send,
+                    "onSuccessUpdateEmail": {"#r": {f"keywords/{MDN_SENT}": True}},
                 },
-                "onSuccessUpdateEmail": {"#r": {f"keywords/{MDN_SENT}": True}},
-            },
-        )
+            )
+        except InvalidArguments:
+            # Cyrus 3.6 implements the draft before RFC 9007: no identityId (it sends from the
+            # login), no onSuccessUpdateEmail (it sets $MDNSent itself; the session sets
+            # $mdnsent too) and the sending mode spelt as in RFC 8098, case and all.
+            # tests/interop/test_cyrus_receipts.py
+            send["r"]["disposition"] = {**DISPLAYED, "sendingMode": "MDN-sent-manually"}
+            answer = await jmap.call_one("MDN/send", {"send": send})
         refused = (answer.get("notSent") or {}).get("r")
+        if _type(refused) == "serverFail":
+            # Nothing went: Cyrus 3.6 gives its MTA the reverse path `<<>>`, which an MTA may
+            # refuse (tests/interop/test_cyrus_receipts.py). The client's own MDN goes instead.
+            await _send_built(outbox, record, me, identity)
+            return
         if refused is not None or not (answer.get("sent") or {}).get("r"):
             raise ReceiptError(f"MDN/send refused: {_type(refused)}")
         return

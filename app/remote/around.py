@@ -5,8 +5,13 @@ its start; commas are OR).
 
 CENTRES: the population-weighted centre of each département's communes, derived once from
 server/demo/data/communes.csv (names and codes: INSEE COG, Licence Ouverte / Etalab 2.0;
-positions and populations: GeoNames, www.geonames.org, CC BY 4.0). tests/app/test_around.py
-checks the table still matches that file.
+positions and populations: GeoNames, www.geonames.org, CC BY 4.0);
+tests/app/test_directory_national.py checks the tables still match that file.
+
+REACH_KM: how far from its centre a département's farthest commune lies (same file, rounded up):
+a département whose centre is within the radius plus its reach may hold places within the
+radius. A fixed reach (45 km) left out the edges of départements, even a practice's own
+(Divonne-les-Bains, Ain; issue 14 §4).
 """
 
 from __future__ import annotations
@@ -14,10 +19,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-# A département's typical reach from its centre: one whose centre is within the radius plus this
-# may hold places within the radius.
-REACH_KM = 45.0
-MAX_DEPARTEMENTS = 12
 EARTH_RADIUS_KM = 6371.0088
 GEOLOCATION_EXTENSION = "http://hl7.org/fhir/StructureDefinition/geolocation"
 
@@ -126,6 +127,111 @@ CENTRES: dict[str, tuple[float, float]] = {
 }
 
 
+REACH_KM: dict[str, int] = {
+    "01": 98,
+    "02": 95,
+    "03": 206,
+    "04": 96,
+    "05": 121,
+    "06": 68,
+    "07": 150,
+    "08": 75,
+    "09": 99,
+    "10": 59,
+    "11": 84,
+    "12": 59,
+    "13": 75,
+    "14": 108,
+    "15": 151,
+    "16": 137,
+    "17": 146,
+    "18": 79,
+    "19": 189,
+    "21": 157,
+    "22": 87,
+    "23": 56,
+    "24": 95,
+    "25": 59,
+    "26": 120,
+    "27": 106,
+    "28": 53,
+    "29": 71,
+    "2A": 56,
+    "2B": 68,
+    "30": 86,
+    "31": 109,
+    "32": 121,
+    "33": 141,
+    "34": 122,
+    "35": 67,
+    "36": 54,
+    "37": 65,
+    "38": 95,
+    "39": 126,
+    "40": 123,
+    "41": 107,
+    "42": 78,
+    "43": 118,
+    "44": 65,
+    "45": 71,
+    "46": 130,
+    "47": 110,
+    "48": 102,
+    "49": 50,
+    "50": 72,
+    "51": 105,
+    "52": 113,
+    "53": 99,
+    "54": 85,
+    "55": 103,
+    "56": 67,
+    "57": 136,
+    "58": 107,
+    "59": 91,
+    "60": 65,
+    "61": 73,
+    "62": 147,
+    "63": 113,
+    "64": 74,
+    "65": 88,
+    "66": 80,
+    "67": 84,
+    "68": 108,
+    "69": 101,
+    "70": 137,
+    "71": 114,
+    "72": 48,
+    "73": 106,
+    "74": 49,
+    "75": 6,
+    "76": 90,
+    "77": 68,
+    "78": 42,
+    "79": 58,
+    "80": 92,
+    "81": 126,
+    "82": 121,
+    "83": 70,
+    "84": 64,
+    "85": 74,
+    "86": 101,
+    "87": 54,
+    "88": 75,
+    "89": 62,
+    "90": 17,
+    "91": 45,
+    "92": 12,
+    "93": 12,
+    "94": 14,
+    "95": 39,
+    "971": 45,
+    "972": 30,
+    "973": 195,
+    "974": 44,
+    "976": 20,
+}
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -141,9 +247,9 @@ def postal_prefix(departement: str) -> str:
 
 def departements_around(lat: float, lon: float, km: float) -> list[str]:
     """The départements that may hold places within `km` of (lat, lon), nearest first: always
-    the nearest one, at most MAX_DEPARTEMENTS."""
+    the nearest one. No cap: a département left out is results lost."""
     ranked = sorted((distance_km(lat, lon, c[0], c[1]), d) for d, c in CENTRES.items())
-    chosen = [d for dist, d in ranked if dist <= km + REACH_KM][:MAX_DEPARTEMENTS]
+    chosen = [d for dist, d in ranked if dist <= km + REACH_KM[d]]
     return chosen or [ranked[0][1]]
 
 

@@ -58,6 +58,8 @@ TELEEXPERT_EXTENSION_PART = "/teleexpert"
 DISTANCE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/location-distance"
 RPPS_SYSTEM = "https://rpps.esante.gouv.fr"
 MAX_COUNT = 500
+# "Autour de moi" without `near` reads every page of the départements around, up to this.
+AROUND_MAX_ROWS = 10_000
 
 ORGANIZATION = "etablissement"
 # Profession categories offered in the search form → TRE_G15 codes. "etablissement" searches
@@ -704,8 +706,27 @@ class DirectoryClient:
         practice (app/remote/around.py), each result's distance computed from the position of
         its address where the directory gives one."""
         postal_code = query.postal_code or postal_prefixes_around(near.lat, near.lon, near.km)
-        page = await self._search(replace(query, near=None, postal_code=postal_code))
-        return replace(_with_distances(page, near), near_fallback=True)
+        # The directory orders by name: the nearest may be on any page. All of them (up to
+        # AROUND_MAX_ROWS), then as `near` would: within the radius, nearest first, in one page
+        # (no next link: the rest is read already). Those without a position cannot be placed
+        # and come after.
+        page = await self._search(
+            replace(query, near=None, postal_code=postal_code, count=MAX_COUNT)
+        )
+        found = list(page.correspondents)
+        while page.next_url is not None and len(found) < AROUND_MAX_ROWS:
+            following = await self.next_page(page)
+            if following is None:
+                break
+            page = following
+            found += page.correspondents
+        placed = _with_distances(replace(page, correspondents=found), near).correspondents
+        within = sorted(
+            (c for c in placed if c.distance_km is not None and c.distance_km <= near.km),
+            key=lambda c: (c.distance_km or 0.0, c.display_name),
+        )
+        shown = within + [c for c in placed if c.distance_km is None]
+        return DirectoryPage(shown, len(shown), resource=page.resource, near_fallback=True)
 
     async def _search(self, query: DirectoryQuery) -> DirectoryPage:
         resource = _resource_of(query)

@@ -6,9 +6,11 @@ the départements around, box types are read and boxes on the liste rouge never 
 from __future__ import annotations
 
 import asyncio
+import csv
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -16,7 +18,13 @@ import pytest
 import pytest_asyncio
 
 from app.messages import Message
-from app.remote.around import CENTRES, departements_around, postal_prefixes_around
+from app.remote.around import (
+    CENTRES,
+    REACH_KM,
+    departements_around,
+    distance_km,
+    postal_prefixes_around,
+)
 from app.remote.directory import ORGANIZATION, DirectoryClient, DirectoryQuery, Near, retry_after
 from app.remote.rate import TokenBucket
 from server.testing import ServerThread
@@ -170,3 +178,71 @@ async def test_mailbox_exact_contains_type_and_liste_rouge(national: National) -
     assert named.correspondents
     assert hidden.lower() not in shown
     assert (await client.search(DirectoryQuery(mailbox=hidden))).correspondents == []
+
+
+# Practices where the fallback is easy to get wrong: a city with many professionals around (the
+# first page by name is not the nearest), and places near a département's edge, whose neighbour's
+# centre is far but whose communes are close.
+PRACTICES = [
+    pytest.param(LYON, id="lyon"),
+    pytest.param(Near(48.8566, 2.3522, 10.0), id="paris"),
+    pytest.param(Near(46.3400, 2.6000, 30.0), id="montlucon"),  # Allier: its far west
+    pytest.param(Near(44.9000, -0.9000, 40.0), id="medoc"),
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("practice", PRACTICES)
+async def test_the_fallback_finds_what_near_finds_nearest_first(
+    national: National,
+    server_factory: ServerFactory,
+    demo_template: Path,
+    tmp_path: Path,
+    practice: Near,
+) -> None:
+    """The same directory with `near` and without: "autour de moi" shows the same people, in
+    the same order (by distance), whichever the directory offers."""
+    data = tmp_path / "with-near"
+    shutil.copytree(demo_template, data)
+    with_near = server_factory(data_dir=data, users=())
+    token = get_token(with_near.base_url, GP)
+    query = DirectoryQuery(near=practice, category="medecin", count=30)
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+        expected = await DirectoryClient(http, with_near.base_url + "/fhir").search(query)
+    around = await national.client().search(query)
+    # Everyone within the radius, in one page; the first ones are near's first page.
+    assert around.total == len(around.correspondents) >= len(expected.correspondents)
+    assert around.next_url is None
+    got = replace(around, correspondents=around.correspondents[: len(expected.correspondents)])
+    assert got.near_fallback
+    assert not expected.near_fallback
+    assert expected.correspondents  # the practice has professionals around
+    distances = [c.distance_km for c in got.correspondents]
+    assert all(d is not None and d <= practice.km for d in distances)
+    assert distances == sorted(distances)  # type: ignore[type-var]
+    # The same people at the same distances; people at one place (a tie) may come in any order,
+    # and the last distance's ties may be cut differently.
+    assert [round(c.distance_km or 0, 3) for c in got.correspondents] == [
+        round(c.distance_km or 0, 3) for c in expected.correspondents
+    ]
+    last = round(expected.correspondents[-1].distance_km or 0, 3)
+    assert {c.id for c in got.correspondents if round(c.distance_km or 0, 3) < last} == {
+        c.id for c in expected.correspondents if round(c.distance_km or 0, 3) < last
+    }
+
+
+def test_every_commune_is_within_its_departement_reach() -> None:
+    """REACH_KM still matches the communes the sandbox places people in (a commune beyond its
+    département's reach would be missed by "autour de moi" without `near`)."""
+    source = Path(__file__).resolve().parents[2] / "server" / "demo" / "data" / "communes.csv"
+    lines = [line for line in source.read_text().splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(lines))
+    assert len(rows) > 10_000
+    assert set(REACH_KM) == set(CENTRES) == {r["dep"] for r in rows}
+    for row in rows:
+        lat, lon = CENTRES[row["dep"]]
+        assert distance_km(lat, lon, float(row["lat"]), float(row["lon"])) <= REACH_KM[row["dep"]]
+    # Towns at the edge of their département, far from its centre, searched in it (a fixed reach
+    # of 45 km left it out: Divonne-les-Bains, Ain, and Château-Thierry, Aisne).
+    assert "01" in departements_around(46.357, 6.135, 10)
+    assert "02" in departements_around(49.046, 3.403, 10)

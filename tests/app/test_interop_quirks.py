@@ -5,19 +5,26 @@ English."""
 from __future__ import annotations
 
 import functools
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from app.account.login import open_account
+from app.events import EventBus
+from app.message.compose import OutgoingMessage
+from app.records import Address, EmailRecord
 from app.remote.http import make_http_client
 from app.remote.jmap import JmapClient
-from app.session import mailbox_display_name
+from app.session import AccountSession, mailbox_display_name
+from app.store import mail
 from app.sync.mapping import PREVIEW_CHARS, email_record
 from server.testing import ServerThread
 from tests.app.memory_keyring import MemoryKeyring, memory_keyring  # noqa: F401
-from tests.server.conftest import BOB
+from tests.server.conftest import ALICE, BOB
 
 
 class LikeCyrus(httpx.AsyncHTTPTransport):
@@ -105,3 +112,87 @@ def test_special_folders_named_in_english_show_in_french() -> None:
     assert mailbox_display_name("Mes envois", "sent") == "Mes envois"
     assert mailbox_display_name("Inbox", None) == "Inbox"
     assert mailbox_display_name("Brouillons", "drafts") == "Brouillons"
+
+
+class CyrusMdn(httpx.AsyncHTTPTransport):
+    """The real sandbox, but its MDN methods answer as Cyrus 3.6's do
+    (tests/interop/test_cyrus_receipts.py): MDN/send refuses RFC 9007's identityId, and in its
+    own form fails at the MTA; MDN/parse reads nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mdn_calls: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/jmap/api"):
+            body = json.loads(await request.aread())
+            names = [call[0] for call in body.get("methodCalls", [])]
+            if names and all(name.startswith("MDN/") for name in names):
+                return httpx.Response(200, json=self._answer(body))
+        return await super().handle_async_request(request)
+
+    def _answer(self, body: dict[str, Any]) -> dict[str, Any]:
+        responses = []
+        for name, args, call_id in body["methodCalls"]:
+            self.mdn_calls.append(f"{name} {sorted(args)}")
+            account = args.get("accountId")
+            if name == "MDN/send" and "identityId" in args:
+                answer = ["error", {"type": "invalidArguments", "arguments": ["identityId"]}]
+            elif name == "MDN/send":
+                failed = {"type": "serverFail", "description": "5.5.4 Syntax error"}
+                answer = [name, {"accountId": account, "sent": None, "notSent": {"r": failed}}]
+            else:
+                answer = [name, {"accountId": account, "parsed": None, "notParsable": None}]
+            responses.append([*answer, call_id])
+        return {"methodResponses": responses, "sessionState": "cyrus"}
+
+
+@pytest.mark.asyncio
+async def test_read_receipts_go_and_are_read_where_mdn_methods_fail_as_on_cyrus(
+    server_factory: Callable[..., ServerThread],
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    server = server_factory(jmap_mdn=True)
+    like_cyrus = CyrusMdn()
+    factory = functools.partial(make_http_client, transport=like_cyrus)
+
+    async def session(login: str, password: str) -> AccountSession:
+        account = await open_account(
+            tmp_path / login, server.base_url, login, password, http_factory=factory
+        )
+        return AccountSession(account, EventBus())
+
+    alice = await session(ALICE.login, ALICE.password)
+    bob = await session(BOB.login, BOB.password)
+    try:
+        await alice.send(
+            OutgoingMessage(
+                from_=await alice.own_address(),
+                to=[Address(BOB.name, BOB.email)],
+                subject="Résultats",
+                read_receipt=True,
+            )
+        )
+        await alice.sync_once()
+        await bob.sync_once()
+        [asked] = [e for e in _emails(bob) if e.subject == "Résultats"]
+        await bob.send_read_receipt(asked)  # MDN/send twice refused: the client's own MDN
+        assert like_cyrus.mdn_calls == [
+            "MDN/send ['accountId', 'identityId', 'onSuccessUpdateEmail', 'send']",
+            "MDN/send ['accountId', 'send']",
+        ]
+        await alice.sync_once()  # MDN/parse reads nothing: the client reads the MDN itself
+        assert like_cyrus.mdn_calls[-1].startswith("MDN/parse")
+        [mine] = [e for e in _emails(alice) if e.subject == "Résultats"]
+        assert [(r.recipient, r.disposition) for r in mine.read_by] == [(BOB.email, "displayed")]
+        assert not [e for e in _emails(alice) if e.subject.startswith("Accusé")]
+    finally:
+        await alice.close()
+        await bob.close()
+
+
+def _emails(session: AccountSession) -> list[EmailRecord]:
+    with session.account.cache.read() as conn:
+        found = [mail.get_email(conn, i) for i in mail.email_ids(conn)]
+    return [e for e in found if e is not None]

@@ -45,6 +45,9 @@ class FlowLayout(QLayout):
         self._items.insert(index, self._items.pop())
         self.invalidate()
 
+    def spacing(self) -> int:
+        return self._spacing
+
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
 

@@ -28,14 +28,23 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QFont,
+    QKeyEvent,
+    QPainter,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QCompleter,
     QFrame,
     QLineEdit,
     QListView,
+    QScrollArea,
     QStyle,
     QStyleOptionViewItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -68,6 +77,9 @@ MAX_WORDS = 3  # up to this many words, each is also tried as a specialty or ser
 RECENTS = 20  # recent correspondents matched as the user types
 NEAR_KM = 1000.0  # "near" only sorts by distance here: all of France is in range
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole + 1
+# The field grows with its chips up to this many lines, then scrolls: the body keeps its room in a
+# small window, and the line one types in stays in view (at the bottom, after the chips).
+MAX_VISIBLE_LINES = 3
 
 
 class CandidateDelegate(CardDelegate[Candidate]):
@@ -121,8 +133,26 @@ class RecipientField(QFrame):
         self._chips: list[Chip] = []
         self._search: asyncio.Future[list[Candidate] | None] | None = None
 
-        self.flow = FlowLayout(self)
+        # The chips and the line edit flow in a scroll area: a fixed field height clipped the
+        # typing line under the chips in a narrow window.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("recipientScroll")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.viewport().setAutoFillBackground(False)
+        self.content = QWidget()
+        self.content.setObjectName("recipientContent")
+        self.content.setAutoFillBackground(False)
+        self.flow = FlowLayout(self.content)
         self.flow.setContentsMargins(6, 4, 6, 4)
+        self.scroll_area.setWidget(self.content)
+        outer.addWidget(self.scroll_area)
+        # The typing line is last: kept in view whenever the chips change the height.
+        bar = self.scroll_area.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _low, high: bar.setValue(high))
         self.line_edit = QLineEdit()
         self.line_edit.setObjectName("recipientInput")
         self.line_edit.setFrame(False)
@@ -130,6 +160,7 @@ class RecipientField(QFrame):
         self.line_edit.setValidator(VisibleOnly(self.line_edit))  # no address holds invisibles
         self.line_edit.setPlaceholderText(self.tr("Nom ou adresse MSSanté"))
         self.flow.addWidget(self.line_edit)
+        self.content.installEventFilter(self)  # its layout's requests: chips restyled, wrapped
 
         self.model = QStandardItemModel(self)
         self.completer = QCompleter(self.model, self)
@@ -159,11 +190,14 @@ class RecipientField(QFrame):
 
     def set_recipients(self, addresses: Iterable[Address]) -> None:
         for chip in self._chips:
+            self.flow.removeWidget(chip)
+            chip.hide()
             chip.deleteLater()
         self._chips.clear()
         self._recipients.clear()
         for address in addresses:
             self.add(address, notify=False)
+        self._fit()
         self.changed.emit()
 
     def add(self, address: Address, notify: bool = True) -> bool:
@@ -176,8 +210,9 @@ class RecipientField(QFrame):
         trust.mark(chip, address.email, self.session.trust_space)
         self._chips.append(chip)
         self.flow.insertWidget(len(self._chips) - 1, chip)
+        chip.show()  # now, not when Qt's queued show comes: _fit measures the shown chips
         chip.tab_before(self.line_edit)
-        self.updateGeometry()
+        self._fit()
         if notify:
             self.changed.emit()
         return True
@@ -188,10 +223,32 @@ class RecipientField(QFrame):
                 del self._recipients[i]
                 chip = self._chips.pop(i)
                 self.flow.removeWidget(chip)
+                chip.hide()
                 chip.deleteLater()
-                self.updateGeometry()
+                self._fit()
                 self.changed.emit()
                 return
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The height of every line of chips, up to MAX_VISIBLE_LINES; more scroll."""
+        width = self.scroll_area.viewport().width() or self.width()
+        needed = self.flow.heightForWidth(max(width, 1))
+        heights = [w.sizeHint().height() for w in (self.line_edit, *self._chips)]
+        line = max(heights)
+        margins = self.flow.contentsMargins()
+        cap = MAX_VISIBLE_LINES * (line + self.flow.spacing()) + margins.top() + margins.bottom()
+        self.scroll_area.setFixedHeight(min(needed, cap))
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if needed > cap
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.scroll_area.setVerticalScrollBarPolicy(policy)
+        self.updateGeometry()
 
     def outside_trust_space(self) -> list[str]:
         """The recipients outside the trust space, their chips marked again from the list of
@@ -353,6 +410,9 @@ class RecipientField(QFrame):
     # closes the proposals only ------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.content and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()  # the chips' sizes changed (their style came, a warning, a removal)
+            return super().eventFilter(watched, event)
         if (
             watched is self.line_edit
             and isinstance(event, QKeyEvent)
@@ -386,6 +446,9 @@ class RecipientField(QFrame):
         ):
             # The field's frame shows where the keyboard is (its line edit has no frame).
             theme.restyle(self, focused=event.type() == QEvent.Type.FocusIn)
+            if event.type() == QEvent.Type.FocusIn:  # Tab into a field scrolled up to a chip
+                bar = self.scroll_area.verticalScrollBar()
+                bar.setValue(bar.maximum())  # the typing line is the last line
         return super().eventFilter(watched, event)
 
     def _show_all(self) -> None:
