@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from app.message import mss
+from app.message import dsn, mss
 from app.message.compose import (
     OutgoingAttachment,
     OutgoingMessage,
@@ -411,3 +411,24 @@ async def test_the_sandbox_builds_the_same_message(
         ]
 
     assert shape(sent) == shape(gold)
+
+
+def test_the_sandbox_golden_dsn_reads_as_a_failure_for_its_recipient() -> None:
+    """The DSN kind of the golden set: made by the sandbox (tests/server/golden/), read back by
+    the app's own parser as the sync reads any report that arrives."""
+    raw = (
+        Path(__file__).parents[1] / "server" / "golden" / "dsn-unknown-recipient.eml"
+    ).read_bytes()
+    assert dsn.is_report_type(str(parsed(raw)["Content-Type"]))
+    report = dsn.parse_dsn(raw)
+    assert report is not None
+    assert report.original_message_id == "avis-1@sisra-demo.mssante.fr"
+    [recipient] = report.recipients
+    assert (recipient.recipient, recipient.action, recipient.status) == (
+        "inconnu.absent@sisra-demo.mssante.fr",
+        "failed",
+        "5.1.1",
+    )
+    reason = dsn.reason_of(recipient.status)
+    assert reason is not None
+    assert reason.text() == "adresse inconnue"
