@@ -190,14 +190,16 @@ def build(
     make_boundary = boundary or (lambda: "=_dsn_" + secrets.token_hex(12))
     headers = email.message_from_bytes(original, policy=email.policy.compat32)
     original_ids = mime.as_message_ids(headers.get("message-id"))
-    subject = mime.as_text(headers.get("subject")) or ""
     failed = any(r.action == "failed" for r in reports)
-    title = "Non distribué" if failed else "Remis"
+    # A fixed subject, as mail servers write (Postfix: "Undelivered Mail Returned to Sender"):
+    # the original's subject is in the returned headers, and a search by it finds the message,
+    # not its reports.
+    title = "Message non distribué" if failed else "Avis de remise"
 
     report = MIMEMultipart("report", report_type="delivery-status", boundary=make_boundary())
     report["From"] = f"Postmaster <MAILER-DAEMON@{domain}>"
     report["To"] = to
-    report["Subject"] = Header(f"{title} : {subject}" if subject else title, "utf-8").encode()
+    report["Subject"] = Header(title, "utf-8").encode()
     report["Date"] = format_datetime(now)
     report["Message-ID"] = make_id()
     if original_ids:
