@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from starlette.concurrency import run_in_threadpool
+
 from server.auth.authorize import (
     CLIENT_ID,
     NOT_CONFIGURED,
@@ -19,6 +21,7 @@ from server.auth.authorize import (
     UNREACHABLE,
     AuthorizationServer,
     GrantError,
+    Identity,
     LoginRefused,
     no_account_for,
 )
@@ -138,12 +141,16 @@ class Ciba:
             )
         except LoginRefused as e:
             raise GrantError("access_denied", e.message) from None
+        # A database write and an RSA signature: off the event loop.
+        return await run_in_threadpool(self._complete, base_url, identity)
+
+    def _complete(self, base_url: str, identity: Identity) -> dict[str, Any]:
         issued = self._sandbox.tokens.issue(identity.account.id)
         self._authz.sessions.save(
             issued.family,
             identity.account.id,
-            tokens.access_token,
-            tokens.refresh_token,
+            identity.psc.access_token,
+            identity.psc.refresh_token,
             identity.acr,
         )
         log.info("e-CPS login of account %s", identity.account.id)
