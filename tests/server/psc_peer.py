@@ -246,6 +246,6 @@ class FakePsc:
                 "binding_message": form.get("binding_message"),
                 "scope": form.get("scope"),
             }
-            return JSONResponse({"auth_req_id": auth_req_id, "expires_in": 120, "interval": 1})
+            return JSONResponse({"auth_req_id": auth_req_id, "expires_in": 120, "interval": 3})
 
         return app

@@ -144,6 +144,13 @@ def test_metadata_advertises_the_endpoints_and_psc(
     plain = server_factory()
     meta = httpx.get(plain.base_url + "/.well-known/oauth-authorization-server").json()
     assert meta["monsisra_pro_sante_connect"] is False
+    app = AppRequest.new()
+    r = httpx.get(f"{plain.base_url}/auth/authorize?{app.query()}")
+    back = _query(r.headers["location"])
+    assert back["error"] == "temporarily_unavailable"
+    assert back["error_description"] == (
+        "La connexion par Pro Santé Connect n'est pas proposée par ce serveur."
+    )
 
 
 def test_full_dance_gives_our_tokens_and_a_verifiable_id_token(
@@ -267,6 +274,16 @@ def test_missing_verifier_and_wrong_verifier(sandbox: ServerThread) -> None:
     assert "PKCE" in r.json()["error_description"]
     # The code is spent: the right verifier comes too late.
     assert redeem(sandbox, app, code).status_code == 400
+
+
+def test_expired_code_is_refused(sandbox: ServerThread) -> None:
+    app = AppRequest.new()
+    code = login_code(sandbox, app)
+    for entry in sandbox.sandbox.authz._codes.values():  # as after its 60 s
+        entry.expires_at -= 61
+    r = redeem(sandbox, app, code)
+    assert (r.status_code, r.json()["error"]) == (400, "invalid_grant")
+    assert "expiré" in r.json()["error_description"]
 
 
 def test_other_redirect_uri_at_the_token_endpoint(sandbox: ServerThread) -> None:
