@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from server.auth.oauth_routes import router as oauth_router
 from server.auth.routes import router as auth_router
 from server.bodies import BodyCap
 from server.context import Sandbox
@@ -37,6 +38,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     )
     app.state.sandbox = sandbox
     app.include_router(auth_router)
+    app.include_router(oauth_router)  # issue 15 §2
     app.include_router(jmap_router)
     app.include_router(blob_router)
     app.include_router(push_router)

@@ -14,6 +14,7 @@ import asyncio
 import gc
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -103,6 +104,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="no `near` search in the directory, as on the national API",
     )
+    p.add_argument(
+        "--psc-discovery-url",
+        metavar="URL",
+        help="Pro Santé Connect's discovery document (full URL); unset: no PSC login",
+    )
+    p.add_argument("--psc-client-id", default="", metavar="ID", help="this server's PSC client id")
+    p.add_argument(
+        "--psc-client-secret",
+        default=None,
+        metavar="SECRET",
+        help="this server's PSC client secret (better: env MONSISRA_PSC_CLIENT_SECRET)",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -121,6 +134,11 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
         directory_rate_limit=args.directory_rate_limit,
         directory_near=not args.directory_no_near,
+        psc_discovery_url=args.psc_discovery_url,
+        psc_client_id=args.psc_client_id,
+        psc_client_secret=(
+            args.psc_client_secret or os.environ.get("MONSISRA_PSC_CLIENT_SECRET", "")
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -80,6 +80,18 @@ class ServerConfig:
     # Issue 14 §2: JMAP MDN (RFC 9007) advertised and served; off, clients build receipts
     # themselves (as against a server without it).
     jmap_mdn: bool = True
+    # Issue 15 §2: Pro Santé Connect, whose relying party this server is
+    # (server/auth/psc_client.py).
+    # The discovery document's full URL (PSC's is at a non-standard path); a path starting with
+    # "/" is on this server's own origin (a PSC simulé it serves). None: no PSC login offered.
+    psc_discovery_url: str | None = None
+    psc_client_id: str = ""
+    # Never logged nor shown (repr=False keeps it out of any printed config).
+    psc_client_secret: str = field(default="", repr=False)
+
+    @property
+    def psc_configured(self) -> bool:
+        return bool(self.psc_discovery_url and self.psc_client_id)
 
     @property
     def envelope_sender(self) -> str:

@@ -6,6 +6,8 @@ from fastapi import Request
 
 from server.accounts import Accounts
 from server.auth.authenticate import Authenticator
+from server.auth.authorize import AuthorizationServer
+from server.auth.ciba import Ciba
 from server.auth.throttle import LoginThrottle
 from server.auth.tokens import Tokens
 from server.config import ServerConfig
@@ -32,6 +34,9 @@ class Sandbox:
         self.tokens = Tokens(self.db, config.access_token_lifetime, config.refresh_token_lifetime)
         self.throttle = LoginThrottle(config)
         self.auth = Authenticator(self)
+        # Issue 15 §2: the desktop app's authorization server, PSC's relying party.
+        self.authz = AuthorizationServer(self)
+        self.ciba = Ciba(self, self.authz)
         self.changes = ChangeLog(self.db, self.broker.publish, config.changes_history)
         self.blobs = BlobStore(self)
         self.outbound = OutboundMail(self.db, config.smtp_relay, config.envelope_sender)

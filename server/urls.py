@@ -4,6 +4,12 @@ from __future__ import annotations
 
 AUTH_TOKEN_PATH = "/auth/token"  # noqa: S105 (a path, not a secret)
 AUTH_REVOKE_PATH = "/auth/revoke"
+# Issue 15 §2: this server as the authorization server of the desktop app (RFC 8414, 8252, CIBA).
+AUTH_METADATA_PATH = "/.well-known/oauth-authorization-server"
+AUTH_AUTHORIZE_PATH = "/auth/authorize"
+AUTH_PSC_CALLBACK_PATH = "/auth/psc/callback"
+AUTH_CIBA_PATH = "/auth/ciba"
+AUTH_JWKS_PATH = "/auth/jwks"
 JMAP_SESSION_PATH = "/.well-known/jmap"
 JMAP_API_PATH = "/jmap/api"
 JMAP_UPLOAD_PATH = "/jmap/upload/{accountId}/"

@@ -51,6 +51,7 @@ class IssuedTokens:
     access_token: str
     refresh_token: str
     expires_in: int
+    family: str = ""  # what ties them to a Pro Santé Connect session (server/auth/psc_sessions.py)
 
 
 class TokenExpired(Exception):
@@ -138,6 +139,19 @@ class Tokens:
             else:
                 conn.execute("DELETE FROM tokens WHERE token_hash = ?", (_digest(token),))
 
+    def family_of(self, token: str) -> str | None:
+        """The family of a token still stored (valid, rotated or expired), None if unknown."""
+        with self._db.read() as conn:
+            row = conn.execute(
+                "SELECT family FROM tokens WHERE token_hash = ?", (_digest(token),)
+            ).fetchone()
+        return str(row["family"]) if row and row["family"] else None
+
+    def revoke_family(self, family: str) -> int:
+        """Ends a session: its refresh token and every access token issued in it."""
+        with self._db.write() as conn:
+            return self._revoke_family(conn, family)
+
     def revoke_all(self, account_id: str) -> None:
         with self._db.write() as conn:
             conn.execute("DELETE FROM tokens WHERE account_id = ?", (account_id,))
@@ -154,7 +168,7 @@ class Tokens:
                 (_digest(refresh), account_id, "refresh", now + self._refresh_lifetime, family),
             ],
         )
-        return IssuedTokens(access, refresh, self._access_lifetime)
+        return IssuedTokens(access, refresh, self._access_lifetime, family)
 
     @staticmethod
     def _revoke_family(conn: sqlite3.Connection, family: str) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from server.cli import config_from, parse_args
 
@@ -176,3 +177,24 @@ def test_the_delivered_size_limit_is_a_command_line_setting(tmp_path: Path) -> N
     assert config_from(parse_args(base)).max_delivered_size == 50 * 1024 * 1024
     limited = config_from(parse_args([*base, "--max-delivered-size", "1048576"]))
     assert limited.max_delivered_size == 1048576
+
+
+def test_pro_sante_connect_settings_and_the_secret_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["--data", str(tmp_path)]
+    assert not config_from(parse_args(base)).psc_configured
+    psc = [
+        *base,
+        "--psc-discovery-url",
+        "https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration",
+        "--psc-client-id",
+        "monsisra-region",
+    ]
+    monkeypatch.setenv("MONSISRA_PSC_CLIENT_SECRET", "secret-de-l-environnement")
+    config = config_from(parse_args(psc))
+    assert config.psc_configured
+    assert config.psc_client_secret == "secret-de-l-environnement"
+    assert "secret-de-l-environnement" not in repr(config)
+    flagged = config_from(parse_args([*psc, "--psc-client-secret", "secret-en-option"]))
+    assert flagged.psc_client_secret == "secret-en-option"
