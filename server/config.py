@@ -80,6 +80,17 @@ class ServerConfig:
     # Issue 14 §2: JMAP MDN (RFC 9007) advertised and served; off, clients build receipts
     # themselves (as against a server without it).
     jmap_mdn: bool = True
+    # Issue 15: Pro Santé Connect, the OpenID provider the sandbox is a relying party of (contract
+    # B): its discovery document's full URL, the client id and secret PSC gave this server (the
+    # secret is never logged). None: no PSC configured.
+    psc_discovery_url: str | None = None
+    psc_client_id: str | None = None
+    psc_client_secret: str | None = None
+    # Issue 15: the sandbox serves its own « PSC simulé » (server/psc_simule/) and, once its port
+    # is known (`with_psc_simule`), points the three settings above at it.
+    psc_simule: bool = False
+    # The simulé's userinfo as a signed JWT (application/jwt) rather than JSON, as PSC may answer.
+    psc_simule_userinfo_jwt: bool = False
 
     @property
     def envelope_sender(self) -> str:
