@@ -25,7 +25,7 @@ STYLE_SHEET = (
     ".code{font-family:ui-monospace,monospace;font-size:2rem;letter-spacing:.3rem;"
     "font-weight:700}\n"
     "button{font-size:1rem;padding:.4rem 1.2rem;margin-right:.6rem}\n"
-    "form.inline{display:inline}\n"
+    "form.inline{display:inline}\n.nowrap{white-space:nowrap}\n"
 )
 BANNER = "PSC simulé — environnement de démonstration, aucune vraie carte n'est lue"
 
@@ -61,7 +61,7 @@ def card_page(
         choices = "".join(
             f'<label><input type="radio" name="rpps" value="{escape(p.rpps, quote=True)}"'
             f"{' checked' if i == 0 else ''}> <strong>{escape(p.display_name)}</strong>"
-            f" — {escape(p.profession)}, RPPS {escape(p.rpps)}"
+            f' — {escape(p.profession)}, <span class="nowrap">RPPS {escape(p.rpps)}</span>'
             f'<br><span class="small">{escape(_practices(p))}</span></label>'
             for i, p in enumerate(people)
         )
@@ -77,8 +77,8 @@ def card_page(
     problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     return frame(
         "Carte CPS",
-        f"<p>L'application <strong>{escape(client_id)}</strong> demande votre identité "
-        "Pro Santé Connect. Choisissez la carte à « insérer ».</p>"
+        f'<p>L\'application <strong class="nowrap">{escape(client_id)}</strong> demande '
+        "votre identité Pro Santé Connect. Choisissez la carte à « insérer ».</p>"
         f'{problem}<form method="post" action="{escape(action, quote=True)}">'
         f'<input type="hidden" name="demande" value="{escape(request_id, quote=True)}">'
         f"<fieldset><legend>Professionnel</legend>{choices}</fieldset>"
@@ -122,7 +122,8 @@ def _push(p: Push, now: float) -> str:
     return (
         '<div class="push">'
         f"<p>Connexion demandée pour <strong>{escape(p.professional.display_name)}</strong> "
-        f"(RPPS {escape(p.professional.rpps)}) par <strong>{escape(p.client_id)}</strong>.</p>"
+        f'<span class="nowrap">(RPPS {escape(p.professional.rpps)})</span> par '
+        f'<strong class="nowrap">{escape(p.client_id)}</strong>.</p>'
         f'<p>Code : <span class="code">{escape(code)}</span></p>'
         f'<p class="small">Expire à {escape(until)} (dans {left // 60} min {left % 60:02d} s).</p>'
         f'<form class="inline" method="post" action="{action}">'

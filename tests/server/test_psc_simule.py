@@ -20,6 +20,7 @@ import httpx
 import jwt
 import pytest
 
+from server.psc_simule import with_psc_simule
 from server.testing import ServerThread
 from tests.server.conftest import ServerFactory
 
@@ -471,3 +472,21 @@ def test_ciba_unknown_professional(psc_server: ServerThread) -> None:
     assert r.status_code == 400
     assert r.json()["error"] == "unknown_user_id"
     assert ciba(psc_server, "pas-un-rpps").json()["error"] == "unknown_user_id"
+
+
+def test_the_command_line_flag(tmp_path: Path) -> None:
+    from server.cli import config_from, parse_args
+
+    assert config_from(parse_args(["--data", str(tmp_path)])).psc_simule is False
+    config = config_from(parse_args(["--data", str(tmp_path), "--psc-simule"]))
+    assert config.psc_simule is True
+    # The client settings are filled once the port is known, with a fresh secret each start.
+    first = with_psc_simule(config, "http://127.0.0.1:8750")
+    second = with_psc_simule(config, "http://127.0.0.1:8750")
+    assert first.psc_client_id == "monsisra-sandbox"
+    assert first.psc_client_secret
+    assert first.psc_client_secret != second.psc_client_secret
+    assert first.psc_discovery_url == (
+        "http://127.0.0.1:8750/psc-simule/auth/realms/esante-wallet/"
+        ".well-known/wallet-openid-configuration"
+    )
