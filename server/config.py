@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -81,11 +81,12 @@ class ServerConfig:
     # themselves (as against a server without it).
     jmap_mdn: bool = True
     # Issue 15: Pro Santé Connect, the OpenID provider the sandbox is a relying party of (contract
-    # B): its discovery document's full URL, the client id and secret PSC gave this server (the
-    # secret is never logged). None: no PSC configured.
+    # B): its discovery document's full URL (None: no PSC configured), the client id and secret
+    # PSC gave this server (the secret never logged nor shown: repr=False). The same fields as
+    # the relying party's branch (asapp) adds.
     psc_discovery_url: str | None = None
-    psc_client_id: str | None = None
-    psc_client_secret: str | None = None
+    psc_client_id: str = ""
+    psc_client_secret: str = field(default="", repr=False)
     # Issue 15: the sandbox serves its own « PSC simulé » (server/psc_simule/) and, once its port
     # is known (`with_psc_simule`), points the three settings above at it.
     psc_simule: bool = False

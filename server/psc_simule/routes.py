@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 import jwt
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -71,8 +71,9 @@ Simule = Annotated[tuple[Sandbox, PscSimule], Depends(_simule)]
 def _origin(request: Request, sandbox: Sandbox) -> str:
     """The issuer's origin: that of the discovery URL the relying party was given, else
     127.0.0.1 on the port the request came to."""
-    if sandbox.config.psc_discovery_url:
-        parts = urlsplit(sandbox.config.psc_discovery_url)
+    url = sandbox.config.psc_discovery_url
+    if url and not url.startswith("/"):  # a path alone is on the sandbox's own origin
+        parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
     server = request.scope.get("server") or ("127.0.0.1", 80)
     return f"http://127.0.0.1:{server[1]}"
@@ -261,7 +262,9 @@ def _client(request: Request, form: Any, psc: PscSimule) -> str:
             decoded = base64.b64decode(header[6:], validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             decoded = ""
-        client_id, _, secret = decoded.partition(":")
+        # RFC 6749 §2.3.1: each part form-urlencoded before the Basic encoding.
+        raw_id, _, raw_secret = decoded.partition(":")
+        client_id, secret = unquote_plus(raw_id), unquote_plus(raw_secret)
     if not psc.client_ok(client_id, secret):
         raise ProtocolError("invalid_client", "Invalid client credentials", 401)
     return str(client_id)
