@@ -490,3 +490,33 @@ def test_the_command_line_flag(tmp_path: Path) -> None:
         "http://127.0.0.1:8750/psc-simule/auth/realms/esante-wallet/"
         ".well-known/wallet-openid-configuration"
     )
+
+
+def test_phone_page_escapes_the_binding_message(psc_server: ServerThread) -> None:
+    assert ciba(psc_server, rpps_of(psc_server, GP), binding="<i>K7</i>").status_code == 200
+    page = httpx.get(psc_server.base_url + "/psc-simule/telephone").text
+    assert "&lt;i&gt;K7&lt;/i&gt;" in page
+    assert "<i>" not in page
+    assert ciba(psc_server, rpps_of(psc_server, GP), binding="X" * 33).status_code == 400
+
+
+def test_card_page_asks_again_when_no_professional_is_chosen(psc_server: ServerThread) -> None:
+    page = card_page(psc_server)
+    found = re.search(r'name="demande" value="([^"]+)"', page.text)
+    assert found is not None
+    r = httpx.post(
+        str(page.url).split("?")[0],
+        data={"demande": found.group(1), "mode": "normal", "action": "valider"},
+    )
+    assert r.status_code == 400
+    assert "Choisissez un professionnel." in r.text
+    # The same request still stands: answered properly, it gives a code.
+    back = answer_card(psc_server, page, rpps_of(psc_server, GP))
+    assert back["code"]
+    # Once answered, it is gone.
+    r = httpx.post(
+        str(page.url).split("?")[0],
+        data={"demande": found.group(1), "rpps": rpps_of(psc_server, GP), "action": "valider"},
+    )
+    assert r.status_code == 400
+    assert "expiré" in html.unescape(r.text)
