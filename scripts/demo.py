@@ -51,7 +51,10 @@ def virtual_display(environ: Mapping[str, str], platform: str, xvfb_run: str | N
 
 def start_server(data: Path) -> tuple[subprocess.Popen[str], dict[str, object]]:
     server = subprocess.Popen(  # noqa: S603 (a fixed argv, no shell)
-        [sys.executable, "-m", "server.cli", "--demo", "--port", "0", "--data", str(data)],
+        [
+            *(sys.executable, "-m", "server.cli", "--demo", "--psc-simule"),
+            *("--port", "0", "--data", str(data)),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -21,6 +21,7 @@ from server.portal.registration import router as registration_router
 from server.portal.room import router as room_router
 from server.portal.routes import router as portal_router
 from server.portal.telemedicine import router as telemedicine_router
+from server.psc_simule.routes import router as psc_simule_router
 from server.regional.routes import public_router as regional_public_router
 from server.regional.routes import router as regional_router
 from server.trust.whitelist import router as trust_space_router
@@ -51,6 +52,7 @@ def create_app(sandbox: Sandbox) -> FastAPI:
     app.include_router(registration_router)  # issue 13 §5
     app.include_router(telemedicine_router)  # issue 13 §5
     app.include_router(trust_space_router)  # issue 14 §3
+    app.include_router(psc_simule_router)  # issue 15: answers only with --psc-simule
     # The last added runs first: headers on every answer, the 413s of the body cap included.
     app.add_middleware(BodyCap, sandbox=sandbox)
     app.add_middleware(SecurityHeaders)

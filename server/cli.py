@@ -29,6 +29,8 @@ from server.app import create_app
 from server.config import ServerConfig
 from server.context import Sandbox
 from server.notify import StateBroker
+from server.psc_simule import with_psc_simule
+from server.psc_simule.routes import PHONE_PATH
 from server.testing import bind_loopback, uvicorn_config
 
 # What a request still running when the server stops gets before it is cancelled (seconds).
@@ -116,6 +118,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="SECRET",
         help="this server's PSC client secret (better: env MONSISRA_PSC_CLIENT_SECRET)",
     )
+    p.add_argument(
+        "--psc-simule",
+        action="store_true",
+        help="serve a « PSC simulé » (Pro Santé Connect for demos) and log in through it",
+    )
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -139,6 +146,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         psc_client_secret=(
             args.psc_client_secret or os.environ.get("MONSISRA_PSC_CLIENT_SECRET", "")
         ),
+        psc_simule=args.psc_simule,
     )
 
 
@@ -148,12 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     # uvicorn catches SIGTERM while it serves and raises it again once stopped; this handler makes
     # that (and a SIGTERM while the demo data is made) a clean exit, through the `finally` below.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    config = config_from(args)
-    sandbox = Sandbox(config)
+    # Bound first: the PSC simulé's URLs (issue 15) need the port.
+    sock = bind_loopback(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    url = f"http://{host}:{port}"
+    sandbox = Sandbox(with_psc_simule(config_from(args), url))
     try:
         if args.demo and not demo.is_generated(sandbox):
             _generate_demo(sandbox, args)
-        _serve(sandbox, args)
+        _serve(sandbox, args, sock, url)
     except KeyboardInterrupt:
         pass
     finally:
@@ -179,10 +190,7 @@ def _generate_demo(sandbox: Sandbox, args: argparse.Namespace) -> None:
     print(f"  … faite en {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
 
 
-def _serve(sandbox: Sandbox, args: argparse.Namespace) -> None:
-    sock = bind_loopback(args.host, args.port)
-    host, port = sock.getsockname()[:2]
-    url = f"http://{host}:{port}"
+def _serve(sandbox: Sandbox, args: argparse.Namespace, sock: socket.socket, url: str) -> None:
     accounts = demo.demo_logins() if args.demo else []
     info = {
         "url": url,
@@ -191,7 +199,7 @@ def _serve(sandbox: Sandbox, args: argparse.Namespace) -> None:
         "accounts": accounts,
     }
     print(json.dumps(info, ensure_ascii=False), flush=True)
-    _print_banner(url, accounts)
+    _print_banner(url, accounts, sandbox.psc_simule is not None)
     server = SandboxServer(
         uvicorn_config(
             create_app(sandbox),
@@ -209,9 +217,11 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _print_banner(url: str, accounts: list[dict[str, str]]) -> None:
+def _print_banner(url: str, accounts: list[dict[str, str]], psc_simule: bool = False) -> None:
     """A human-readable summary on stderr (stdout's first line stays machine-readable)."""
     lines = [f"Serveur régional MonSisra (bac à sable) : {url}"]
+    if psc_simule:
+        lines.append(f"PSC simulé, téléphone de l'e-CPS : {url}{PHONE_PATH}")
     if accounts:
         lines.append("Comptes de démonstration (identifiant / mot de passe) :")
         for a in accounts:

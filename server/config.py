@@ -88,6 +88,11 @@ class ServerConfig:
     psc_client_id: str = ""
     # Never logged nor shown (repr=False keeps it out of any printed config).
     psc_client_secret: str = field(default="", repr=False)
+    # Issue 15: the sandbox serves its own « PSC simulé » (server/psc_simule/) and, once its port
+    # is known (`with_psc_simule`), points the three settings above at it.
+    psc_simule: bool = False
+    # The simulé's userinfo as a signed JWT (application/jwt) rather than JSON, as PSC may answer.
+    psc_simule_userinfo_jwt: bool = False
 
     @property
     def psc_configured(self) -> bool:

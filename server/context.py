@@ -18,6 +18,7 @@ from server.mail.store import MailStore
 from server.notify import StateBroker
 from server.outbound import OutboundMail, SmsNotifier
 from server.portal.room_hub import RoomHub
+from server.psc_simule.provider import PscSimule
 from server.refusals import Refusals
 from server.regional.store import RegionalStore
 from server.registration import Registration
@@ -47,6 +48,8 @@ class Sandbox:
         self.registration = Registration(self)  # issue 13 §5: Sara accounts and their activation
         self.refusals = Refusals()  # tests only (server/refusals.py)
         self.rooms = RoomHub()  # the teleconsultation rooms' signalling (issue 13 §2)
+        # Issue 15: the « PSC simulé » provider, only when asked for (demo, tests).
+        self.psc_simule = PscSimule(config) if config.psc_simule else None
 
     def close(self) -> None:
         self.db.close()

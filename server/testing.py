@@ -18,6 +18,7 @@ from server.app import create_app
 from server.config import ServerConfig
 from server.context import Sandbox
 from server.portal.room import MAX_MESSAGE_BYTES
+from server.psc_simule import with_psc_simule
 
 
 def bind_loopback(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -63,11 +64,13 @@ class AppThread:
         port: int = 0,
         tls: TlsFiles | None = None,
         name: str = "asgi-server",
+        sock: socket.socket | None = None,
         **uvicorn_args: Any,
     ):
         """`port` 0 picks a free one; a test restarting "the same server" passes the old one.
-        `tls` serves HTTPS with that certificate (base_url is then https://127.0.0.1:port)."""
-        self._sock = bind_loopback(port=port)
+        `tls` serves HTTPS with that certificate (base_url is then https://127.0.0.1:port).
+        `sock`: a socket already bound (then `port` is ignored)."""
+        self._sock = sock or bind_loopback(port=port)
         host, port = self._sock.getsockname()[:2]
         self.port: int = port
         self.base_url = f"{'https' if tls else 'http'}://{host}:{port}"
@@ -139,6 +142,10 @@ class ServerThread(AppThread):
         tls: TlsFiles | None = None,
         **uvicorn_args: Any,
     ):
+        sock = bind_loopback(port=port)
+        if sandbox is None:  # the PSC simulé's URLs need the port (issue 15)
+            host, bound = sock.getsockname()[:2]
+            config = with_psc_simule(config, f"{'https' if tls else 'http'}://{host}:{bound}")
         self.config = config
         self.sandbox = sandbox or Sandbox(config)
         super().__init__(
@@ -146,6 +153,7 @@ class ServerThread(AppThread):
             port,
             tls,
             "sandbox-server",
+            sock=sock,
             behind_proxy=config.behind_proxy,
             **uvicorn_args,
         )
