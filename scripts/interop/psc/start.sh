@@ -12,7 +12,7 @@
 # provider.mjs pass through (PSC_CLIENT_ID, PSC_CLIENT_SECRET — a random one when unset —,
 # PSC_REDIRECT_URIS, PSC_USERINFO_SIGNED, PSC_AUTHORIZE_HOST, PSC_CIBA_TTL).
 # `stop.sh STATE_DIR` stops it. Exit code 3: cannot run here (node or npm missing, or a Node older
-# than 20.19); any other failure: 1.
+# than 20.18); any other failure: 1.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -27,8 +27,8 @@ case "$STATE" in /*) ;; *) STATE=$(pwd)/$STATE ;; esac
 # ---------------------------------------------------------------- 1. node, npm, packages
 command -v node >/dev/null || cannot "node is missing: run scripts/system-deps.sh interop (Debian: nodejs, npm)"
 command -v npm >/dev/null || cannot "npm is missing: run scripts/system-deps.sh interop (Debian: npm)"
-node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
-  || cannot "Node $(node --version) is too old for oidc-provider 9 (it needs 20.19 or later)"
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 18) ? 0 : 1)' \
+  || cannot "Node $(node --version) is too old for oidc-provider 9 (it needs 20.18 or later)"
 
 # One install at a time (parallel test runs), and only when package-lock.json changed.
 stamp="$HERE/node_modules/.monsisra-lock-sha256"
