@@ -25,8 +25,8 @@ cannot() { log "$*"; exit 3; }
 case "$STATE" in /*) ;; *) STATE=$(pwd)/$STATE ;; esac
 
 # ---------------------------------------------------------------- 1. node, npm, packages
-command -v node >/dev/null || cannot "node is missing: run scripts/system-deps.sh interop (Debian: nodejs, npm)"
-command -v npm >/dev/null || cannot "npm is missing: run scripts/system-deps.sh interop (Debian: npm)"
+command -v node >/dev/null || cannot "node is missing: Node.js 20.18 or later with npm is needed (as root, scripts/system-deps.sh interop installs it)"
+command -v npm >/dev/null || cannot "npm is missing: Node.js 20.18 or later with npm is needed (as root, scripts/system-deps.sh interop installs it)"
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 18) ? 0 : 1)' \
   || cannot "Node $(node --version) is too old for oidc-provider 9 (it needs 20.18 or later)"
 
