@@ -10,6 +10,7 @@ are merged: `git mv tests/interop/psc_chain_pending.py tests/interop/test_psc_ch
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import httpx
 import pytest
 
 from server.testing import ServerThread
+from tests.interop.conftest import PscFactory
 from tests.interop.psc_peer import (
     RPPS,
     PscPeer,
@@ -52,8 +54,14 @@ class Chain:
 @pytest.fixture
 def chain(psc: PscPeer, tmp_path: Path) -> Iterator[Chain]:
     """A sandbox whose PSC is the test provider; alice and bob carry the provider's RPPS."""
+    with chain_to(psc, tmp_path / "sandbox") as made:
+        yield made
+
+
+@contextlib.contextmanager
+def chain_to(psc: PscPeer, data: Path) -> Iterator[Chain]:
     sandbox = start_sandbox(
-        tmp_path / "sandbox",
+        data,
         users=(ALICE, BOB),
         psc_discovery_url=psc.discovery_url,
         psc_client_id=psc.client_id,
@@ -226,6 +234,7 @@ def test_missing_pkce_is_sent_back_and_a_foreign_redirect_gets_no_redirect(chain
         ("eidas0:alice", "Authentification trop faible"),
         ("inconnu", "Aucun compte MonSisra n'est rattaché à votre carte"),
         ("", "Connexion refusée par Pro Santé Connect."),
+        ("expired:alice", "Votre carte CPS a expiré."),
     ],
 )
 def test_refusals_come_back_to_the_app_in_french(chain: Chain, login: str, said: str) -> None:
@@ -314,3 +323,18 @@ def test_ecps_push_refused_on_the_phone_or_for_an_unknown_rpps(chain: Chain) -> 
     unknown = _ciba(chain, "12222222222")
     assert unknown.status_code == 400
     assert unknown.json()["error_description"]
+
+
+def test_signed_userinfo_and_an_expired_push(psc_factory: PscFactory, tmp_path: Path) -> None:
+    """A PSC that signs userinfo (application/jwt) and whose pushes expire after a second."""
+    psc = psc_factory(PSC_USERINFO_SIGNED="1", PSC_CIBA_TTL="1")
+    with chain_to(psc, tmp_path / "sandbox") as chain:
+        app = AppLogin.new()
+        r = exchange(chain, app, browse(chain, app, "bob")["code"])
+        assert r.status_code == 200, r.text
+        assert r.json()["practices"][0]["label"] == "Maison de santé des Pentes — Lyon 1er"
+
+        started = _ciba(chain, RPPS["alice"]).json()
+        expired = _poll(chain, started)
+        assert (expired.status_code, expired.json()["error"]) == (400, "expired_token")
+        assert expired.json()["error_description"]

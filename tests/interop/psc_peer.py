@@ -125,7 +125,8 @@ def pkce_pair() -> tuple[str, str]:
 
 def log_in_at_psc(browser: httpx.Client, url: str, login: str, *, stop_at: str) -> httpx.URL:
     """Plays the browser from `url` through PSC's login page (posting `login`, e.g. "alice",
-    "eidas0:alice", or "" to cancel) until a redirect to a URL starting with `stop_at`, which is
+    "eidas0:alice" for a weak authentication, "expired:alice" for an expired card, or "" to
+    cancel) until a redirect to a URL starting with `stop_at`, which is
     returned (not followed). Any other stop fails the test."""
     posted = False
     for _ in range(20):

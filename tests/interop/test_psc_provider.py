@@ -175,13 +175,17 @@ def test_pkce_is_required_and_checked(rp: Rp) -> None:
     assert (wrong.status_code, wrong.json()["error"]) == (400, "invalid_grant")
 
 
-def test_a_weak_login_and_a_cancel_are_what_the_relying_party_sees(rp: Rp) -> None:
+def test_a_weak_login_a_cancel_and_an_expired_card_are_what_the_rp_sees(rp: Rp) -> None:
     tokens, _ = rp.tokens_for("eidas0:alice")
     assert verified_jws(tokens["id_token"], rp.jwks())["acr"] == "eidas0"
 
     answer, _, _ = rp.log_in("")
     assert answer["error"] == "access_denied"
     assert "code" not in answer
+
+    answer, _, _ = rp.log_in("expired:alice")
+    assert answer["error"] == "access_denied"
+    assert "expired" in answer["error_description"]
 
 
 def test_refresh_rotates_and_an_ended_session_refuses_it(rp: Rp) -> None:

@@ -17,7 +17,8 @@
 // The browser's part (PSC's login page) is a plain form an HTTP client can post:
 //   GET  {issuer}/interaction/{uid}         the page
 //   POST {issuer}/interaction/{uid}         login=<account id or RPPS, optionally "<acr>:" first,
-//                                           e.g. "eidas0:alice" for a too weak authentication>
+//                                           e.g. "eidas0:alice" for a too weak authentication;
+//                                           "expired:alice": the card has expired, access_denied)
 //                                           or refuse=1 (the user cancels: access_denied)
 // The phone's part (e-CPS), test-only, outside the issuer:
 //   GET  /test/ciba                         pending pushes [{id, account, rpps, binding_message, scope}]
@@ -240,6 +241,12 @@ async function interaction(provider, req, res) {
     return;
   }
   const typed = form.get('login') || '';
+  if (typed.startsWith('expired:')) {
+    await provider.interactionFinished(req, res, {
+      error: 'access_denied', error_description: 'The CPS card has expired',
+    }, { mergeWithLastSubmission: false });
+    return;
+  }
   const [acr, who] = typed.includes(':') ? typed.split(':', 2) : [ACR_DEFAULT, typed];
   const a = accountFor(who);
   if (!a) {
