@@ -143,4 +143,5 @@ fresh-check:
 	$(PYTHON) -m scripts.fresh_check
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist
+	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist \
+		scripts/interop/psc/node_modules
