@@ -298,6 +298,7 @@ async function testHook(provider, req, res, route) {
   }
   m = route.match(/^\/test\/revoke\/(\d{11})$/);
   if (req.method === 'POST' && m) {
+    // iat is in seconds: tokens issued within this second count as issued before.
     revokedBefore.set(m[1], Math.floor(Date.now() / 1000) + 1);
     json(200, { rpps: m[1] });
     return;
@@ -321,8 +322,8 @@ server.listen(Number(env.PSC_PORT || 0), '127.0.0.1', () => {
   const issuer = origin + PREFIX;
   const provider = new Provider(issuer, configuration);
 
-  // PSC's own discovery path serves the standard document; both name the authorize endpoint on
-  // another host name than the issuer, as PSC does.
+  // The discovery document (also served at PSC's own path, below) names the authorize endpoint
+  // on another host name than the issuer, as PSC's does.
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.path === '/.well-known/openid-configuration' && ctx.status === 200 && AUTHORIZE_HOST) {
