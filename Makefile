@@ -71,10 +71,13 @@ pytest: $(STAMP) $(QM) $(NOTICES)
 	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/interop --ignore=tests/package $(PYTEST_ARGS)
 
 # The client against a real third-party JMAP server: a private Cyrus IMAP on loopback
-# (scripts/interop/cyrus; as root on Debian it installs the packages). Required by default: a Cyrus
+# (scripts/interop/cyrus; as root on Debian it installs the packages), and the sandbox's Pro Santé
+# Connect leg against a real OpenID provider (scripts/interop/psc: npm oidc-provider, Node.js
+# 20.18+; `npm ci` from its package-lock.json at the first start). Required by default: a peer
 # that cannot start fails the run. `make interop MONSISRA_INTEROP=auto` skips where it cannot run.
 MONSISRA_INTEROP ?= required
 interop: $(STAMP) $(QM) $(NOTICES)
+	@[ "$(MONSISRA_INTEROP)" != required ] || scripts/system-deps.sh interop
 	MONSISRA_INTEROP=$(MONSISRA_INTEROP) $(BIN)/python -m pytest -q -p no:cacheprovider tests/interop
 
 bench: system-deps $(STAMP)
@@ -140,4 +143,5 @@ fresh-check:
 	$(PYTHON) -m scripts.fresh_check
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist
+	rm -rf $(VENV) $(BUILD_VENV) .demo-data .mypy_cache .ruff_cache $(QM) $(NOTICES) build dist \
+		scripts/interop/psc/node_modules

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ import shiboken6
 
 from tests.app.memory_keyring import memory_keyring  # noqa: F401
 from tests.app.store_helpers import cache, cache_path, key  # noqa: F401
-from tests.interop import corpus, cyrus
+from tests.interop import corpus, cyrus, psc_peer
 from tests.interop.cyrus import ALICE, Cyrus
+from tests.interop.psc_peer import PscPeer
 
 # The desktop app's flow (test_cyrus_app.py) runs on the UI tests' one qasync loop, and its
 # composer sends at once, as in tests/ui (the undo delay has its own tests there).
@@ -62,6 +63,48 @@ def cyrus_server() -> Iterator[Cyrus]:
         yield server
     finally:
         cyrus.stop(state)
+
+
+PscFactory = Callable[..., PscPeer]
+
+
+@pytest.fixture(scope="session")
+def psc_factory() -> Iterator[PscFactory]:
+    """Starts OpenID providers dressed as PSC (scripts/interop/psc: about a second once `npm ci`
+    ran), each with its own settings (provider.mjs's PSC_* variables); all stopped at the end.
+    Without node/npm: skipped, or failed under MONSISRA_INTEROP=required, as Cyrus is."""
+    reason = psc_peer.can_run_here()
+    if reason is not None:
+        if _required():
+            pytest.fail(f"MONSISRA_INTEROP=required but {reason}", pytrace=False)
+        pytest.skip(reason)
+    started: list[Path] = []
+
+    def start(**env: str) -> PscPeer:
+        state = psc_peer.new_state_dir()
+        started.append(state)
+        try:
+            return psc_peer.start(state, **env)
+        except psc_peer.PscUnavailable as e:
+            failure: Exception = e
+        except psc_peer.PscFailed as e:
+            failure = e
+        # said outside the except blocks: no chained traceback
+        if isinstance(failure, psc_peer.PscUnavailable) and not _required():
+            pytest.skip(f"the PSC test provider cannot run here: {failure}")
+        pytest.fail(f"the PSC test provider did not start: {failure}", pytrace=False)
+
+    try:
+        yield start
+    finally:
+        for state in started:
+            psc_peer.stop(state)
+
+
+@pytest.fixture(scope="session")
+def psc(psc_factory: PscFactory) -> PscPeer:
+    """One provider for the run, with PSC's defaults (userinfo as JSON)."""
+    return psc_factory()
 
 
 @pytest.fixture(scope="session")
