@@ -2,10 +2,6 @@
 client → the sandbox (authorization server + PSC relying party, contract A) → the real OpenID
 provider dressed as PSC (scripts/interop/psc, contract B).
 
-TO ENABLE (integrator): this file is named so that pytest does not collect it, because it needs
-the sandbox's PSC relying party (`asapp`'s ServerConfig fields psc_discovery_url, psc_client_id,
-psc_client_secret and the /auth/authorize, /auth/psc/callback, /auth/ciba endpoints). Once those
-are merged: `git mv tests/interop/psc_chain_pending.py tests/interop/test_psc_chain.py`.
 """
 
 from __future__ import annotations
