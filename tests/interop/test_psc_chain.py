@@ -1,8 +1,6 @@
 """The whole Pro Santé Connect chain (issue 15 §3): the desktop app's side played by an HTTP
 client → the sandbox (authorization server + PSC relying party, contract A) → the real OpenID
-provider dressed as PSC (scripts/interop/psc, contract B).
-
-"""
+provider dressed as PSC (scripts/interop/psc, contract B)."""
 
 from __future__ import annotations
 
