@@ -21,7 +21,8 @@ from typing import Any
 from app import logs, messages
 from app.account import identities, signout
 from app.account.identities import Identity
-from app.account.login import OpenAccount, open_account, resume_account
+from app.account.login import OpenAccount, open_account, open_account_with_tokens, resume_account
+from app.account.psc import PscGrant
 from app.attachments import Attachments, CachedContent
 from app.copies import PrivateCopies
 from app.errors import CoreError
@@ -199,6 +200,36 @@ class AccountSession:
             http_factory=partial(make_http_client, ca_bundle=ca_bundle),
             approve=approve,
             offline=offline,
+        )
+        session = cls(account, bus)
+        await asyncio.to_thread(session.copies.sweep)
+        return session
+
+    @classmethod
+    async def open_psc(
+        cls,
+        root: Path,
+        server_url: str,
+        grant: PscGrant,
+        passphrase: str,
+        *,
+        remember: bool = False,
+        bus: EventBus | None = None,
+        approve: Iterable[Origin] = (),
+        ca_bundle: Path | None = None,
+    ) -> AccountSession:
+        """`open` after a Pro Santé Connect login: the tokens are here, the local passphrase
+        opens (or, the first time here, creates) the vault."""
+        bus = bus or EventBus()
+        account = await open_account_with_tokens(
+            root,
+            server_url,
+            grant,
+            passphrase,
+            remember=remember,
+            events=bus,
+            http_factory=partial(make_http_client, ca_bundle=ca_bundle),
+            approve=approve,
         )
         session = cls(account, bus)
         await asyncio.to_thread(session.copies.sweep)
