@@ -23,6 +23,7 @@ from app.account import identities, signout
 from app.account.identities import Identity
 from app.account.login import OpenAccount, open_account, open_account_with_tokens, resume_account
 from app.account.psc import PscGrant
+from app.account.psc import practice_email as psc_practice_email
 from app.attachments import Attachments, CachedContent
 from app.copies import PrivateCopies
 from app.errors import CoreError
@@ -664,9 +665,14 @@ class AccountSession:
                         )
                     )
         if self._identities is not None:
-            return self._identities
+            return identities.sending_first(self._identities, self._practice_email())
         with self.account.cache.read() as conn:
-            return identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+            kept = identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+        return identities.sending_first(kept, self._practice_email())
+
+    def _practice_email(self) -> str | None:
+        """A PSC user with several practices sends from the one chosen at login (psc.json)."""
+        return psc_practice_email(self.account.ref.dir)
 
     async def own_address(self) -> Address:
         """The address my messages go from: the server's first identity (the login without

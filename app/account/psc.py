@@ -56,6 +56,7 @@ __all__ = [
     "make_pkce",
     "mark_psc",
     "passphrase_problem",
+    "practice_email",
     "rpps_problem",
 ]
 
@@ -506,12 +507,13 @@ def passphrase_problem(passphrase: str) -> Message | None:
 PSC_FILE_NAME = "psc.json"
 
 
-def mark_psc(account_dir: Path, practice_id: str | None = None) -> None:
+def mark_psc(account_dir: Path, practice: Practice | None = None) -> None:
     """Records that this account logs in with PSC (its vault opens with a passphrase, never a
-    password), and the practice the user sends from. No token, no claim: only those two."""
+    password), and the practice the user sends from (its id and address: they name a workplace,
+    no patient). No token, no claim."""
     doc: dict[str, Any] = {"pro_sante_connect": True}
-    if practice_id is not None:
-        doc["practice"] = practice_id
+    if practice is not None:
+        doc["practice"], doc["email"] = practice.id, practice.email
     paths.private_dir(account_dir)
     write_private_atomically(account_dir / PSC_FILE_NAME, json.dumps(doc).encode())
 
@@ -526,6 +528,11 @@ def _mark(account_dir: Path) -> dict[str, Any]:
 
 def is_psc(account_dir: Path) -> bool:
     return _mark(account_dir).get("pro_sante_connect") is True
+
+
+def practice_email(account_dir: Path) -> str | None:
+    email = _mark(account_dir).get("email")
+    return email if isinstance(email, str) and email else None
 
 
 def chosen_practice(account_dir: Path, practices: tuple[Practice, ...]) -> Practice | None:

@@ -9,6 +9,7 @@ merged, the tests' fixture points at the sandbox instead and this module goes.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import secrets
@@ -247,12 +248,11 @@ def _handler(stub: StubAS) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def psc_as(server: Any) -> Iterator[StubAS]:
-    """Part A's stand-in beside the sandbox, matching alice (the card's RPPS is `RPPS`)."""
-    from tests.server.conftest import ALICE
-
-    stub = StubAS(server.base_url, ALICE.login, ALICE.password)
+@contextlib.contextmanager
+def running_stub(sandbox_url: str, login: str, password: str) -> Iterator[StubAS]:
+    """Part A's stand-in beside the sandbox at `sandbox_url`, matching `login` (the card's RPPS
+    is `RPPS`)."""
+    stub = StubAS(sandbox_url, login, password)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
     stub.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -262,3 +262,12 @@ def psc_as(server: Any) -> Iterator[StubAS]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def psc_as(server: Any) -> Iterator[StubAS]:
+    """The stand-in beside the two-user sandbox, matching alice."""
+    from tests.server.conftest import ALICE
+
+    with running_stub(server.base_url, ALICE.login, ALICE.password) as stub:
+        yield stub

@@ -243,3 +243,14 @@ def test_passphrase_rule() -> None:
     assert psc.passphrase_problem("123456789012345") is not None
     assert psc.passphrase_problem("cheval correct agrafe") is None
     assert psc.passphrase_problem("Cabinet2026!x") is None
+
+
+def test_the_chosen_practice_sends_when_it_is_one_of_my_identities(tmp_path: Path) -> None:
+    from app.account.identities import Identity, sending_first
+    from app.store.records import Address
+
+    mine = [Identity(Address(None, "a@x.fr")), Identity(Address(None, "b@x.fr"))]
+    psc.mark_psc(tmp_path, psc.Practice("p2", "Centre hospitalier", "B@x.fr"))
+    assert sending_first(mine, psc.practice_email(tmp_path))[0].address.email == "b@x.fr"
+    assert sending_first(mine, "other@x.fr") == mine  # not mine: the server's first
+    assert psc.is_psc(tmp_path)
