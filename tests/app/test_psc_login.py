@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -77,7 +78,9 @@ async def test_code_flow_opens_the_account_and_keeps_no_psc_token(
     psc_as: StubAS,  # noqa: F811
     tmp_path: Path,
     memory_keyring: MemoryKeyring,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     seen: list[str] = []
     async with discovered(psc_as) as (http, meta):
         grant = await psc.browser_login(http, meta, browser(seen))
@@ -112,6 +115,10 @@ async def test_code_flow_opens_the_account_and_keeps_no_psc_token(
         assert secret.encode() not in everything
         assert secret not in kept
         assert secret.split(".")[2].encode() not in everything
+
+    assert "PSC login accepted" in caplog.text  # the logs are read…
+    for secret in [*psc_as.issued_id_tokens, *psc_as.issued_refresh, *kept, PASSPHRASE]:
+        assert secret not in caplog.text  # …and hold no token nor the passphrase
 
     # offline: the passphrase alone opens the cache; a wrong one does not
     server.stop()

@@ -227,7 +227,8 @@ class LoginWindow(LoginForm):
         """While a PSC login is under way, the password form rests (one login at a time)."""
         resting = index != 0
         for widget in (self.server_edit, self.login_edit, self.password_edit, self.submit_button):
-            widget.setEnabled(not resting and not self.busy)
+            throttled = widget is self.submit_button and self.throttled
+            widget.setEnabled(not resting and not self.busy and not throttled)
 
     def psc_browser(self) -> None:
         """Opens the server's PSC page in the system browser and waits for its answer."""
