@@ -23,6 +23,7 @@ from app.account import identities, signout
 from app.account.identities import Identity
 from app.account.login import OpenAccount, open_account, open_account_with_tokens, resume_account
 from app.account.psc import PscGrant
+from app.account.psc import is_psc as psc_is_marked
 from app.account.psc import practice_email as psc_practice_email
 from app.attachments import Attachments, CachedContent
 from app.copies import PrivateCopies
@@ -669,6 +670,11 @@ class AccountSession:
         with self.account.cache.read() as conn:
             kept = identities.from_json(mail.get_state(conn, IDENTITY_KEY))
         return identities.sending_first(kept, self._practice_email())
+
+    @property
+    def pro_sante_connect(self) -> bool:
+        """Whether this account logs in with Pro Santé Connect (marked at its first PSC login)."""
+        return psc_is_marked(self.account.ref.dir)
 
     def _practice_email(self) -> str | None:
         """A PSC user with several practices sends from the one chosen at login (psc.json)."""

@@ -7,6 +7,7 @@ countdown. PSC_SHOTS=<folder> saves a picture of each step (the screenshots of t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -21,13 +22,17 @@ from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
 from app.account import psc
+from app.errors import CoreError
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
 from server.testing import ServerThread
 from tests.app.psc_as_stub import RPPS, StubAS, running_stub
 from tests.ui.browser import UrlCatcher, browser, page_as_browser  # noqa: F401
 from tests.ui.conftest import GP_LOGIN, run_sync
+from tests.ui.desktop_helpers import OFFSCREEN_RAISE
 from ui import tasks
+from ui.app import Controller
+from ui.login.locked import LockedLoginWindow
 from ui.login.window import LoginWindow
 
 PASSPHRASE = "ma salle d'attente 2e étage"
@@ -177,3 +182,68 @@ def test_ecps_code_countdown_refusal_and_small_window(
     assert panel.stack.currentWidget() is panel.start_page
     assert "refusée" in window.error_banner.text.text()
     shot(window, "6-refused")
+
+
+@OFFSCREEN_RAISE
+def test_when_the_server_ends_the_psc_session_the_login_window_comes_back_with_psc(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    demo_server: ServerThread,
+    stub: StubAS,
+    data_root: Path,
+    browser: UrlCatcher,  # noqa: F811
+) -> None:
+    settings_mod.override(server_url=demo_server.base_url)
+    controller = Controller(data_root)
+    controller.start()
+    login = controller.login
+    assert isinstance(login, LoginWindow)
+    qtbot.waitUntil(lambda: login.server_reachable is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not tasks.pending(login), timeout=10_000)
+    offered(qtbot, login, stub)
+    panel = login.psc_panel
+    qtbot.mouseClick(panel.browser_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(browser.urls) == 1, timeout=10_000)
+    threading.Thread(target=page_as_browser, args=(browser.urls[0],), daemon=True).start()
+    qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.practice_page, timeout=20_000)
+    qtbot.mouseClick(panel.practice_button, Qt.MouseButton.LeftButton)
+    panel.passphrase_edit.setText(PASSPHRASE)
+    panel.confirm_edit.setText(PASSPHRASE)
+    qtbot.mouseClick(panel.passphrase_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=30_000)
+    session = controller.session
+    assert session is not None
+    assert session.pro_sante_connect
+    auth = session.account.auth
+    assert auth is not None
+    assert auth.tokens is not None
+    assert auth.tokens.refresh_token is not None
+
+    # The server ends the session (as it does when PSC refuses to refresh): our refresh token
+    # and the access tokens issued from it are refused from now on.
+    ended = httpx.post(
+        demo_server.base_url + "/auth/revoke", data={"token": auth.tokens.refresh_token}
+    )
+    assert ended.status_code == 200
+    jmap = session.jmap
+    assert jmap is not None
+
+    async def next_request() -> None:
+        with contextlib.suppress(CoreError):
+            await jmap.get_all("Identity", None, ["email"])
+
+    run_sync(qtbot, next_request())
+    qtbot.waitUntil(lambda: controller.session is None, timeout=30_000)
+    again = controller.login
+    assert isinstance(again, LockedLoginWindow)
+    assert "Pro Santé Connect a pris fin" in again.lock_banner.text.text()
+    qtbot.waitUntil(  # once the window knows the account here: a passphrase, not a password
+        lambda: again.password_caption.text() == "Phrase de déverrouillage", timeout=10_000
+    )
+    offered(qtbot, again, stub)
+    assert again.psc_panel.isVisible()
+    shot(again, "8-session-ended")
+
+    qtbot.addWidget(again)
+    controller.quit()
+    qtbot.waitUntil(lambda: controller.done, timeout=30_000)
