@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from app import settings as settings_mod
 from app.account import psc
+from app.account.login import open_account_with_tokens
 from app.errors import CoreError
 from app.session import AccountSession
 from server.demo.users import DEMO_PASSWORD
@@ -30,7 +31,7 @@ from tests.app.psc_as_stub import RPPS, StubAS, running_stub
 from tests.ui.browser import UrlCatcher, browser, page_as_browser  # noqa: F401
 from tests.ui.conftest import GP_LOGIN, run_sync
 from tests.ui.desktop_helpers import OFFSCREEN_RAISE
-from ui import tasks
+from ui import tasks, theme
 from ui.app import Controller
 from ui.login.locked import LockedLoginWindow
 from ui.login.window import LoginWindow
@@ -52,7 +53,15 @@ def stub(demo_server: ServerThread) -> Iterator[StubAS]:
         yield running
 
 
+def themed() -> None:
+    """The app's look for the pictures (not for the assertions: the tests run without it)."""
+    app = QApplication.instance()
+    if os.environ.get("PSC_SHOTS") and isinstance(app, QApplication):
+        theme.apply(app)
+
+
 def window_on(qtbot: QtBot, root: Path, server_url: str) -> LoginWindow:
+    themed()
     settings_mod.override(server_url=server_url)
     window = LoginWindow(root)
     qtbot.addWidget(window)
@@ -247,3 +256,45 @@ def test_when_the_server_ends_the_psc_session_the_login_window_comes_back_with_p
     qtbot.addWidget(again)
     controller.quit()
     qtbot.waitUntil(lambda: controller.done, timeout=30_000)
+
+
+def test_offline_a_psc_account_opens_with_its_passphrase_and_the_window_says_so(
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    demo_server: ServerThread,
+    stub: StubAS,
+    data_root: Path,
+) -> None:
+    async def first_psc_login() -> None:
+        async with httpx.AsyncClient() as http:
+            meta = await psc.discover(http, stub.url)
+            assert meta is not None
+            request = await psc.ciba_start(http, meta, RPPS)
+            grant = await psc.ciba_wait(http, meta, request, sleep=lambda _s: asyncio.sleep(0))
+        account = await open_account_with_tokens(data_root, demo_server.base_url, grant, PASSPHRASE)
+        await account.close()
+
+    run_sync(qtbot, first_psc_login())
+    demo_server.stop()
+    themed()
+    settings_mod.override(server_url=demo_server.base_url, last_login=GP_LOGIN)
+    window = LoginWindow(data_root)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.psc_note.isVisible, timeout=15_000)
+    assert window.password_caption.text() == "Phrase de déverrouillage"
+    assert "hors connexion, déverrouillez avec votre phrase" in window.psc_note.text()
+    assert not window.psc_panel.isVisible()  # no server: no PSC
+    shot(window, "9-offline-psc")
+
+    opened: list[AccountSession] = []
+    window.opened.connect(opened.append)
+    window.password_edit.setText("pas la bonne phrase")
+    qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=30_000)
+    assert opened == []
+    window.password_edit.setText(PASSPHRASE)
+    qtbot.mouseClick(window.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    assert not opened[0].account.online
+    run_sync(qtbot, opened[0].close())
