@@ -356,13 +356,6 @@ PASSPHRASE_WEAK = Message(
         "(lettres, chiffres, espaces ou signes).",
     )
 )
-PASSPHRASE_NEEDED = Message(
-    QT_TRANSLATE_NOOP(
-        "core",
-        "Choisissez une phrase de déverrouillage : elle protège vos messages sur cet ordinateur "
-        "et vous permettra de les consulter hors connexion.",
-    )
-)
 # The page the browser shows at the end of the PSC login (the loopback's answer).
 PSC_PAGE_DONE_TITLE = Message(QT_TRANSLATE_NOOP("core", "Connexion réussie"))
 PSC_PAGE_DONE = Message(QT_TRANSLATE_NOOP("core", "Vous pouvez revenir à MonSisra bureau."))
