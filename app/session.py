@@ -21,7 +21,10 @@ from typing import Any
 from app import logs, messages
 from app.account import identities, signout
 from app.account.identities import Identity
-from app.account.login import OpenAccount, open_account, resume_account
+from app.account.login import OpenAccount, open_account, open_account_with_tokens, resume_account
+from app.account.psc import PscGrant
+from app.account.psc import is_psc as psc_is_marked
+from app.account.psc import practice_email as psc_practice_email
 from app.attachments import Attachments, CachedContent
 from app.copies import PrivateCopies
 from app.errors import CoreError
@@ -199,6 +202,36 @@ class AccountSession:
             http_factory=partial(make_http_client, ca_bundle=ca_bundle),
             approve=approve,
             offline=offline,
+        )
+        session = cls(account, bus)
+        await asyncio.to_thread(session.copies.sweep)
+        return session
+
+    @classmethod
+    async def open_psc(
+        cls,
+        root: Path,
+        server_url: str,
+        grant: PscGrant,
+        passphrase: str,
+        *,
+        remember: bool = False,
+        bus: EventBus | None = None,
+        approve: Iterable[Origin] = (),
+        ca_bundle: Path | None = None,
+    ) -> AccountSession:
+        """`open` after a Pro Santé Connect login: the tokens are here, the local passphrase
+        opens (or, the first time here, creates) the vault."""
+        bus = bus or EventBus()
+        account = await open_account_with_tokens(
+            root,
+            server_url,
+            grant,
+            passphrase,
+            remember=remember,
+            events=bus,
+            http_factory=partial(make_http_client, ca_bundle=ca_bundle),
+            approve=approve,
         )
         session = cls(account, bus)
         await asyncio.to_thread(session.copies.sweep)
@@ -633,9 +666,19 @@ class AccountSession:
                         )
                     )
         if self._identities is not None:
-            return self._identities
+            return identities.sending_first(self._identities, self._practice_email())
         with self.account.cache.read() as conn:
-            return identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+            kept = identities.from_json(mail.get_state(conn, IDENTITY_KEY))
+        return identities.sending_first(kept, self._practice_email())
+
+    @property
+    def pro_sante_connect(self) -> bool:
+        """Whether this account logs in with Pro Santé Connect (marked at its first PSC login)."""
+        return psc_is_marked(self.account.ref.dir)
+
+    def _practice_email(self) -> str | None:
+        """A PSC user with several practices sends from the one chosen at login (psc.json)."""
+        return psc_practice_email(self.account.ref.dir)
 
     async def own_address(self) -> Address:
         """The address my messages go from: the server's first identity (the login without

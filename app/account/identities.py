@@ -78,4 +78,22 @@ def own_emails(identities: Sequence[Identity], login: str) -> frozenset[str]:
     return frozenset(mine)
 
 
-__all__ = ["PROPERTIES", "Identity", "from_jmap", "from_json", "own_emails", "to_json"]
+def sending_first(identities: Sequence[Identity], email: str | None) -> list[Identity]:
+    """The identity of `email` first (it sends), when it is one of mine; else as they are."""
+    if email:
+        wanted = email.strip().lower()
+        chosen = [i for i in identities if i.address.email.strip().lower() == wanted]
+        if chosen:
+            return chosen[:1] + [i for i in identities if i is not chosen[0]]
+    return list(identities)
+
+
+__all__ = [
+    "PROPERTIES",
+    "Identity",
+    "from_jmap",
+    "from_json",
+    "own_emails",
+    "sending_first",
+    "to_json",
+]

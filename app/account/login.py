@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 
 from app import logs, messages, paths
-from app.account import approvals, rebuild
+from app.account import approvals, psc, rebuild
 from app.account.keychain import NO_KEYRING_FR, TokenStore
 from app.account.vault import Vault, WrongPassword
 from app.errors import CoreError
@@ -65,6 +65,7 @@ __all__ = [
     "VaultPasswordMismatch",
     "change_password",
     "open_account",
+    "open_account_with_tokens",
     "resume_account",
 ]
 
@@ -147,6 +148,11 @@ class OpenAccount:
         try:
             refresh = self.token_store.load() if self.token_store and self.remember else None
             auth = await _authenticate(http, self.ref, self._password, refresh, self.policy)
+        except ReauthRequired:  # a PSC account without a usable refresh: PSC, not a password
+            await http.aclose()
+            if self.events is not None:
+                self.events.publish(ReauthNeeded())
+            return False
         except TlsFailure as e:
             await http.aclose()
             self._say_offline(e.message, tls_refused=True)
@@ -287,10 +293,54 @@ async def resume_account(
     )
 
 
+async def open_account_with_tokens(
+    root: Path,
+    server_url: str,
+    grant: psc.PscGrant,
+    passphrase: str,
+    *,
+    remember: bool = False,
+    http_factory: HttpFactory = make_http_client,
+    events: EventBus | None = None,
+    token_store: TokenStore | None = None,
+    approve: Iterable[Origin] = (),
+) -> OpenAccount:
+    """After a Pro Santé Connect login: the server's tokens are already here, and the local
+    passphrase (never sent anywhere) unlocks the vault, or creates it at the first PSC login
+    here (PassphraseWeak for a weak one, before anything is created). The account is marked PSC
+    so that its offline login and the login window ask for the passphrase."""
+    ref = AccountRef.make(root, server_url, grant.login)
+    if not Vault.exists(ref.dir):
+        problem = psc.passphrase_problem(passphrase)
+        if problem is not None:
+            raise PassphraseWeak("weak passphrase", problem)
+    account = await _open(
+        ref,
+        passphrase,
+        remember=remember,
+        http_factory=http_factory,
+        events=events,
+        token_store=token_store,
+        previous_password=None,
+        resume=True,  # the passphrase unlocks locally first: a wrong one sends nothing
+        approve=approve,
+        offline=False,
+        tokens=grant.tokens,
+    )
+    if not psc.is_psc(ref.dir):
+        psc.mark_psc(ref.dir)
+    return account
+
+
+class PassphraseWeak(CoreError):
+    message = messages.PASSPHRASE_WEAK
+
+
 async def _open(
     ref: AccountRef,
     password: str,
     *,
+    tokens: Tokens | None = None,
     remember: bool,
     http_factory: HttpFactory,
     events: EventBus | None,
@@ -318,7 +368,12 @@ async def _open(
             try:
                 refresh = store.load() if resume and keyring_ok else None
                 try:
-                    auth = await _authenticate(http, ref, password, refresh, policy)
+                    if tokens is not None:  # obtained already (Pro Santé Connect)
+                        auth = ServerAuth(
+                            ref.server_url, tokens=tokens, login=ref.login, policy=policy
+                        )
+                    else:
+                        auth = await _authenticate(http, ref, password, refresh, policy)
                 except ForeignOrigin:
                     if key is not None or not approvals.recorded(ref.dir):
                         raise
@@ -376,7 +431,8 @@ async def _open(
         http_factory=http_factory,
         token_store=store,
         remember=remember and keyring_ok,
-        _password=None if online else password,
+        # Never for a PSC account: its passphrase is no server password.
+        _password=None if online or psc.is_psc(ref.dir) else password,
     )
     if remember and not keyring_ok:
         account.notice_fr = NO_KEYRING_FR

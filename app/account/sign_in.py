@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import paths
+from app.account import psc
 from app.account.probe import ServerProbe, ServerState
 from app.account.vault import Vault, VaultThrottled
 from app.errors import CoreError
+from app.messages import Message
 from app.remote.auth import LoginThrottled
-from app.remote.http import ServerUnreachable, TlsFailure
+from app.remote.http import ServerUnreachable, TlsFailure, make_http_client
 from app.remote.jmap import fetch_public_regional_urls
 from app.remote.origins import Origin, OriginApprovalNeeded
 from app.remote.tls import CaBundleError, trust_context
@@ -132,6 +134,93 @@ class SignIn:
                     approve=approved,
                     ca_bundle=ca_bundle,
                     offline=offline,
+                )
+            except OriginApprovalNeeded as e:
+                await approve(tuple(str(origin) for origin in e.origins))
+                approved += e.origins
+
+    # Pro Santé Connect (issue 15) -------------------------------------------------------------
+
+    @staticmethod
+    async def psc_server(server_url: str, ca_bundle: Path | None) -> psc.PscServer | None:
+        """The server's PSC endpoints when it offers PSC; None otherwise, or when it cannot be
+        asked (the password form stays: the window never waits on this)."""
+        try:
+            async with make_http_client(ca_bundle=ca_bundle) as http:
+                return await psc.discover(http, server_url)
+        except (CoreError, CaBundleError):
+            return None
+
+    @staticmethod
+    async def psc_browser(
+        server: psc.PscServer,
+        open_browser: Callable[[str], bool],
+        ca_bundle: Path | None,
+    ) -> psc.PscGrant:
+        """The browser flow to its end (cancel the task to stop waiting)."""
+        async with make_http_client(ca_bundle=ca_bundle) as http:
+            return await psc.browser_login(http, server, open_browser)
+
+    @staticmethod
+    async def psc_push(server: psc.PscServer, rpps: str, ca_bundle: Path | None) -> psc.CibaRequest:
+        async with make_http_client(ca_bundle=ca_bundle) as http:
+            return await psc.ciba_start(http, server, rpps)
+
+    @staticmethod
+    async def psc_push_wait(
+        server: psc.PscServer, request: psc.CibaRequest, ca_bundle: Path | None
+    ) -> psc.PscGrant:
+        async with make_http_client(ca_bundle=ca_bundle) as http:
+            return await psc.ciba_wait(http, server, request)
+
+    @staticmethod
+    def rpps_problem(rpps: str) -> Message | None:
+        return psc.rpps_problem(rpps)
+
+    @staticmethod
+    def passphrase_problem(passphrase: str) -> Message | None:
+        return psc.passphrase_problem(passphrase)
+
+    def psc_account(self, server_url: str, login: str) -> bool:
+        """Whether this computer keeps that account as a PSC one (its vault opens with the
+        passphrase; the window then says so instead of asking a password)."""
+        if not (server_url and login):
+            return False
+        return psc.is_psc(paths.account_dir(self.root, server_url, login))
+
+    def psc_practice(
+        self, server_url: str, grant: psc.PscGrant, chosen: psc.Practice | None = None
+    ) -> psc.Practice | None:
+        """The practice to send from: `chosen` (then remembered), else the one remembered, else
+        None when the user must pick among several."""
+        folder = paths.account_dir(self.root, server_url, grant.login)
+        if chosen is not None:
+            psc.mark_psc(folder, chosen)
+            return chosen
+        return psc.chosen_practice(folder, grant.practices)
+
+    async def open_psc(
+        self,
+        server_url: str,
+        grant: psc.PscGrant,
+        passphrase: str,
+        *,
+        remember: bool,
+        ca_bundle: Path | None,
+        approve: Approver,
+    ) -> AccountSession:
+        """The account of a PSC login, its vault opened (or created) with the passphrase."""
+        approved: tuple[Origin, ...] = ()
+        while True:
+            try:
+                return await AccountSession.open_psc(
+                    self.root,
+                    server_url,
+                    grant,
+                    passphrase,
+                    remember=remember,
+                    approve=approved,
+                    ca_bundle=ca_bundle,
                 )
             except OriginApprovalNeeded as e:
                 await approve(tuple(str(origin) for origin in e.origins))

@@ -302,3 +302,62 @@ CA_BUNDLE_INVALID = Message(
         "Paramètres.",
     )
 )
+
+# Pro Santé Connect (issue 15): the browser flow, the e-CPS push, the local passphrase.
+PSC_NOT_OFFERED = Message(
+    QT_TRANSLATE_NOOP("core", "Ce serveur ne propose pas la connexion avec Pro Santé Connect.")
+)
+PSC_STATE_MISMATCH = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La réponse reçue du navigateur ne correspond pas à cette demande de connexion : elle a "
+        "été refusée. Recommencez la connexion avec Pro Santé Connect.",
+    )
+)
+PSC_TIMEOUT = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La connexion avec Pro Santé Connect n'a pas été terminée à temps. Recommencez.",
+    )
+)
+PSC_REFUSED = Message(QT_TRANSLATE_NOOP("core", "Connexion refusée par Pro Santé Connect."))
+PSC_ID_TOKEN_INVALID = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La réponse du serveur à la connexion Pro Santé Connect n'a pas pu être vérifiée : "
+        "connexion refusée. Contactez le support si cela se reproduit.",
+    )
+)
+PSC_BROWSER_FAILED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Aucun navigateur n'a pu être ouvert pour la connexion avec Pro Santé Connect.",
+    )
+)
+PSC_RPPS_INVALID = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Le numéro RPPS doit compter 11 chiffres (celui de votre carte CPS) : vérifiez-le.",
+    )
+)
+PSC_CIBA_EXPIRED = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "La demande e-CPS a expiré sans être validée sur votre téléphone. Recommencez.",
+    )
+)
+PSC_CIBA_REFUSED = Message(
+    QT_TRANSLATE_NOOP("core", "La demande a été refusée sur votre téléphone (e-CPS).")
+)
+PASSPHRASE_WEAK = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Phrase trop faible : au moins 12 caractères, avec au moins deux sortes de caractères "
+        "(lettres, chiffres, espaces ou signes).",
+    )
+)
+# The page the browser shows at the end of the PSC login (the loopback's answer).
+PSC_PAGE_DONE_TITLE = Message(QT_TRANSLATE_NOOP("core", "Connexion réussie"))
+PSC_PAGE_DONE = Message(QT_TRANSLATE_NOOP("core", "Vous pouvez revenir à MonSisra bureau."))
+PSC_PAGE_REFUSED_TITLE = Message(QT_TRANSLATE_NOOP("core", "Connexion refusée"))
+PSC_PAGE_NOTHING = Message(QT_TRANSLATE_NOOP("core", "Cette adresse n'attend rien."))

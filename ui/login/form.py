@@ -24,6 +24,7 @@ from app.about import window_title
 from app.settings import Settings
 from ui import theme
 from ui.login.banners import Banner, DemoHint, WrappedText
+from ui.login.psc import PscPanel
 from ui.plain import PlainLabel, RichLabel
 
 
@@ -149,6 +150,8 @@ class LoginForm(QWidget):
         ):
             caption = PlainLabel(label)
             caption.setObjectName("fieldLabel")
+            if edit is self.password_edit:
+                self.password_caption = caption  # "Phrase de déverrouillage" for a PSC account
             caption.setBuddy(edit)
             edit.addAction(theme.icon(icon), QLineEdit.ActionPosition.LeadingPosition)
             edit.setMinimumHeight(36)
@@ -209,6 +212,20 @@ class LoginForm(QWidget):
         )
         self.offline_button.hide()
         form.addWidget(self.offline_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Pro Santé Connect (issue 15): shown once the server says it offers it.
+        self.psc_panel = PscPanel()
+        self.psc_panel.hide()
+        form.addWidget(self.psc_panel)
+        self.psc_note = WrappedText(
+            self.tr(
+                "Compte Pro Santé Connect : hors connexion, déverrouillez avec votre phrase de "
+                "déverrouillage (celle choisie à votre première connexion sur cet ordinateur)."
+            )
+        )
+        self.psc_note.setObjectName("pscNote")
+        self.psc_note.setWordWrap(True)
+        self.psc_note.hide()
+        form.addWidget(self.psc_note)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("busyBar")

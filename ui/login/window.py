@@ -53,6 +53,7 @@ from ui.login.form import LoginForm
 from ui.server_address import complete_server_field, say_server_error, usable_server_url
 
 if TYPE_CHECKING:
+    from app.account.psc import CibaRequest, PscGrant, PscServer
     from app.account.sign_in import Opener, SignIn
     from app.session import AccountSession
 
@@ -90,6 +91,11 @@ class LoginWindow(LoginForm):
         self.approval_dialog: OriginApprovalDialog | None = None  # while the user is asked
         self._probe: asyncio.Future[ServerProbe | None] | None = None
         self._attempt: asyncio.Future[AccountSession | None] | None = None
+        # Pro Santé Connect: the server's endpoints (None: not offered), the login in progress.
+        self.psc_server: PscServer | None = None
+        self.psc_grant: PscGrant | None = None
+        self.psc_creating = False  # the passphrase is being chosen (first PSC login here)
+        self._psc_task: asyncio.Future[PscGrant | None] | None = None
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
         # Never early: a coarse timer may fire 5 % before the server's Retry-After has passed,
@@ -106,6 +112,14 @@ class LoginWindow(LoginForm):
         self.server_edit.editingFinished.connect(self.probe_server)
         self.server_edit.textChanged.connect(self._server_changed)
         self.login_edit.textChanged.connect(self._update_button)
+        panel = self.psc_panel
+        panel.browserRequested.connect(self.psc_browser)
+        panel.pushRequested.connect(panel.show_rpps)
+        panel.rppsGiven.connect(self.psc_push)
+        panel.passphraseGiven.connect(self.psc_open)
+        panel.practiceChosen.connect(self._psc_practice_chosen)
+        panel.cancelled.connect(self.psc_cancel)
+        panel.stack.currentChanged.connect(self._psc_step)
         self.fill(settings_mod.current(), demo_hint)
         first_paint.watch(self)  # start-up measure of bench/ui.py; off unless asked
 
@@ -131,7 +145,7 @@ class LoginWindow(LoginForm):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.reprobe.stop()
-        for future in (self._probe, self._attempt):
+        for future in (self._probe, self._attempt, self._psc_task):
             if future is not None and not future.done():
                 future.cancel()
         super().closeEvent(event)
@@ -187,6 +201,146 @@ class LoginWindow(LoginForm):
         else:
             self.registration_url = probe.registration_url or FALLBACK_REGISTRATION_URL
             self._set_reachable(True)
+        if probe.state is ServerState.ANSWERS:
+            self._discover_psc()
+        elif self._psc_task is None or self._psc_task.done():
+            self._show_psc(None)
+
+    # Pro Santé Connect ---------------------------------------------------------------------------
+
+    def _discover_psc(self) -> None:
+        url, ca_bundle = self.server_url(), settings_mod.current().ca_bundle_path()
+
+        async def discover() -> PscServer | None:
+            core = await self._load_core()
+            return await core.psc_server(url, ca_bundle)
+
+        tasks.run(discover(), self, self._show_psc, key="psc-discovery")
+
+    def _show_psc(self, server: PscServer | None) -> None:
+        """The PSC buttons only when the server offers PSC."""
+        self.psc_server = server
+        self.psc_panel.setVisible(server is not None)
+        grow_to_fit(self)
+
+    def _psc_step(self, index: int) -> None:
+        """While a PSC login is under way, the password form rests (one login at a time)."""
+        resting = index != 0
+        for widget in (self.server_edit, self.login_edit, self.password_edit, self.submit_button):
+            throttled = widget is self.submit_button and self.throttled
+            widget.setEnabled(not resting and not self.busy and not throttled)
+
+    def psc_browser(self) -> None:
+        """Opens the server's PSC page in the system browser and waits for its answer."""
+        server = self.psc_server
+        if server is None or self.busy:
+            return
+        self.error_banner.hide()
+        self.psc_panel.show_waiting()
+        ca_bundle = settings_mod.current().ca_bundle_path()
+
+        async def flow() -> PscGrant:
+            core = await self._load_core()
+            return await core.psc_browser(
+                server, lambda url: browser.open_link(url, self), ca_bundle
+            )
+
+        self._psc_task = tasks.run(flow(), self, self._psc_granted, self._psc_failed, key="psc")
+
+    def psc_push(self, rpps: str) -> None:
+        """The e-CPS push: the RPPS checked here, the code shown, the answer awaited."""
+        server, core = self.psc_server, self.core
+        if server is None or core is None:
+            return
+        problem = core.rpps_problem(rpps)
+        if problem is not None:
+            self.psc_panel.show_rpps(tasks.sentence(problem))
+            return
+        self.error_banner.hide()
+        ca_bundle = settings_mod.current().ca_bundle_path()
+
+        async def flow() -> PscGrant:
+            request: CibaRequest = await core.psc_push(server, rpps, ca_bundle)
+            self.psc_panel.show_code(request.binding_message, request.seconds_left())
+            return await core.psc_push_wait(server, request, ca_bundle)
+
+        self._psc_task = tasks.run(flow(), self, self._psc_granted, self._psc_failed, key="psc")
+
+    def psc_cancel(self) -> None:
+        """« Annuler » at any step: the wait stops (the loopback closes), nothing is kept."""
+        if self._psc_task is not None:
+            self._psc_task.cancel()
+        self.psc_grant = None
+        self._set_busy(False)
+
+    def _psc_failed(self, message_fr: str) -> None:
+        self.psc_panel.show_start()
+        self.psc_grant = None
+        self.error_banner.say(message_fr)
+        grow_to_fit(self)
+
+    def _psc_granted(self, grant: PscGrant) -> None:
+        """Logged in at the server: the practice (if several), then the local passphrase."""
+        self.psc_grant = grant
+        assert self.core is not None
+        if self.core.psc_practice(self.server_url(), grant) is None and grant.practices:
+            self.psc_panel.show_practices([p.label for p in grant.practices])
+        else:
+            self._ask_passphrase()
+        grow_to_fit(self)
+
+    def _psc_practice_chosen(self, index: int) -> None:
+        grant, core = self.psc_grant, self.core
+        if grant is None or core is None or not 0 <= index < len(grant.practices):
+            return
+        core.psc_practice(self.server_url(), grant, grant.practices[index])
+        self._ask_passphrase()
+
+    def _ask_passphrase(self, error: str = "") -> None:
+        grant, core = self.psc_grant, self.core
+        assert grant is not None
+        assert core is not None
+        self.psc_creating = not core.known_here(self.server_url(), grant.login)
+        self.psc_panel.show_passphrase(self.psc_creating, error)
+        grow_to_fit(self)
+
+    def psc_open(self, passphrase: str) -> None:
+        """The account opened with the server's tokens and the passphrase for the vault."""
+        grant, core = self.psc_grant, self.core
+        if grant is None or core is None or self.busy:
+            return
+        if self.psc_creating:
+            problem = core.passphrase_problem(passphrase)
+            if problem is not None:
+                self._ask_passphrase(tasks.sentence(problem))
+                return
+        server, remember = self.server_url(), self.remember_box.isChecked()
+        ca_bundle = settings_mod.current().ca_bundle_path()
+        self._set_busy(True)
+
+        async def attempt() -> AccountSession:
+            return await core.open_psc(
+                server,
+                grant,
+                passphrase,
+                remember=remember,
+                ca_bundle=ca_bundle,
+                approve=self.ask_approval,
+            )
+
+        def done(session: AccountSession) -> None:
+            self._set_busy(False)
+            self.psc_grant = None
+            self.psc_panel.show_start()
+            settings_mod.update(server_url=server, last_login=grant.login, remember_me=remember)
+            log.info("account opened with Pro Santé Connect")
+            self.opened.emit(session)
+
+        def failed(message_fr: str) -> None:
+            self._set_busy(False)
+            self._ask_passphrase(message_fr)
+
+        self._attempt = tasks.change(attempt(), self, done, failed)
 
     def _set_reachable(self, reachable: bool) -> None:
         self.server_reachable = reachable
@@ -236,6 +390,13 @@ class LoginWindow(LoginForm):
         offline = self.server_reachable is False and known
         self.submit_button.setText(self.tr("Ouvrir hors ligne") if offline else self.submit_label())
         self.offline_button.setVisible(self.tls_refused and known)
+        psc_account = self.core is not None and self.core.psc_account(
+            self.server_url(), self.login_edit.text().strip()
+        )
+        self.password_caption.setText(
+            self.tr("Phrase de déverrouillage") if psc_account else self.tr("Mot de passe")
+        )
+        self.psc_note.setVisible(psc_account and self.server_reachable is False)
         if self.server_reachable is False and self.offline_banner.isVisible():
             self.offline_banner.say(self._offline_text())
 
@@ -270,6 +431,21 @@ class LoginWindow(LoginForm):
         ]
         if missing:
             self.error_banner.say(self.tr("Saisissez {what}.").format(what=", ".join(missing)))
+            return
+        core = self.core
+        if (
+            not offline
+            and self.server_reachable is not False
+            and self.psc_server is not None
+            and core is not None
+            and core.psc_account(server, login)
+        ):  # its passphrase is no server password: never sent as one
+            self.error_banner.say(
+                self.tr(
+                    "Ce compte se connecte avec Pro Santé Connect : utilisez le bouton « Se "
+                    "connecter avec Pro Santé Connect »."
+                )
+            )
             return
         if self._refuse_server(server):  # before anything is sent: no password in clear
             self.error_banner.hide()
@@ -367,6 +543,7 @@ class LoginWindow(LoginForm):
             self.password_edit,
             self.submit_button,
             self.offline_button,
+            self.psc_panel,
         ):
             widget.setEnabled(not busy and not (widget is self.submit_button and self.throttled))
         # Without a keyring the box stays disabled (set_keyring_available).

@@ -218,6 +218,22 @@ class Controller(QObject):
         notifier.openRequested.connect(self.open_email)
         window.closed.connect(notifier.stop)
         self.notifier = notifier
+        window.bridge.reauthNeeded.connect(lambda _event: self._session_ended(session))
+
+    def _session_ended(self, session: AccountSession) -> None:
+        """The server ended a Pro Santé Connect session (PSC refused to refresh): back to the
+        login window with its PSC button, the way a lock goes (drafts saved, unsent messages
+        kept in the cache for the next login). A password account is not concerned here."""
+        if self.session is not session or not session.pro_sante_connect:
+            return
+        log.info("Pro Santé Connect session ended by the server")
+        self._leave(
+            lambda ending: ending.close(),
+            lambda ending, _told, _error: leaving.psc_ended_login(
+                self.data_root, ending, self.demo_hint
+            ),
+            "PSC session ended",
+        )
 
     def _on_login_closed(self) -> None:
         if self.session is None and not self.locking:  # closed without logging in

@@ -100,6 +100,24 @@ def locked_login(
     )
 
 
+def psc_ended_login(
+    data_root: Path, session: AccountSession, demo_hint: DemoHint | None
+) -> LoginWindow:
+    """After the server ended a Pro Santé Connect session: the identifiant filled, and why."""
+    ref = session.account.ref
+    return LockedLoginWindow(
+        data_root,
+        ref.server_url,
+        ref.login,
+        QCoreApplication.translate(
+            "Controller",
+            "Votre session Pro Santé Connect a pris fin : reconnectez-vous avec Pro Santé "
+            "Connect. Vos messages non envoyés sont conservés.",
+        ),
+        demo_hint,
+    )
+
+
 def signed_out_login(
     data_root: Path, session: AccountSession, told: bool | None, demo_hint: DemoHint | None
 ) -> LoginWindow:
