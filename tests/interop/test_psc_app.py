@@ -65,7 +65,8 @@ async def test_the_app_logs_in_through_psc_reads_its_mail_and_unlocks_offline(
         visited, open_browser = browser_as("alice")
         grant = await psc.browser_login(http, server, open_browser, timeout=60)
     assert grant.login == ALICE.login
-    assert visited and visited[0].startswith("http://127.0.0.1:")
+    assert visited
+    assert visited[0].startswith("http://127.0.0.1:")
     assert not visited[0].startswith(chain.base)  # the app's own listener, not the sandbox
     assert "code=" in visited[0]
     assert [p.label for p in grant.practices]  # from PSC's SubjectRefPro
