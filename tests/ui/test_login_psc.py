@@ -35,6 +35,7 @@ from ui import tasks, theme
 from ui.app import Controller
 from ui.login.locked import LockedLoginWindow
 from ui.login.window import LoginWindow
+from ui.plain import PlainLabel
 
 __all__ = ["psc_server"]  # the fixture
 
@@ -120,11 +121,17 @@ def test_buttons_only_when_offered_then_browser_wait_cancel_practice_and_passphr
     thread.join(10)
     assert "Vous pouvez revenir à MonSisra bureau" in pages[0]
     choices = panel.practice_group.buttons()
-    assert len(choices) == 2
-    assert choices[0].text()  # the directory's practice, then the health centre
-    assert choices[1].text() == "Maison de santé pluriprofessionnelle des Pentes — Lyon 1er"
+    labels = panel.findChildren(PlainLabel, "practiceLabel")
+    centre = "Maison de santé pluriprofessionnelle des Pentes — Lyon 1er"
+    assert [c.accessibleName() for c in choices] == [t.text() for t in labels]
+    assert len(labels) == 2
+    assert labels[0].text()  # the directory's practice, then the health centre
+    assert labels[1].text() == centre
+    assert labels[1].height() > labels[0].height()  # the long name wraps, nothing cut
+    assert choices[0].isChecked()
     shot(window, "3-practice-picker")
-    choices[1].setChecked(True)
+    qtbot.mouseClick(labels[1], Qt.MouseButton.LeftButton)  # its text picks it
+    assert choices[1].isChecked()
     qtbot.mouseClick(panel.practice_button, Qt.MouseButton.LeftButton)
     assert panel.stack.currentWidget() is panel.passphrase_page
     assert panel.confirm_edit.isVisible()  # first PSC login here: chosen twice
