@@ -9,6 +9,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,9 @@ class Ciba:
         self._authz = authz
         self._requests: dict[str, Request] = {}
         self._lock = threading.Lock()
+        # What expiry and polling pace are judged by: a test moves it (and the PSC simulé's)
+        # forward rather than waiting.
+        self.clock: Callable[[], float] = time.time
 
     async def start(self, base_url: str, login_hint: str) -> dict[str, Any]:
         """POST /auth/ciba. LoginRefused (French) when the RPPS has no account or PSC says no."""
@@ -88,7 +92,7 @@ class Ciba:
         expires_in = _positive(answer.get("expires_in"), 120)
         interval = _positive(answer.get("interval"), _DEFAULT_INTERVAL)
         ours = "cr_" + secrets.token_urlsafe(24)
-        now = time.time()
+        now = self.clock()
         with self._lock:
             self._requests = {k: r for k, r in self._requests.items() if r.expires_at > now - 600}
             self._requests[ours] = Request(
@@ -106,7 +110,7 @@ class Ciba:
         confirmed on the phone; GrantError (pending, slow_down, expired, denied) otherwise."""
         if client_id != CLIENT_ID:
             raise GrantError("invalid_client", "Client inconnu.")
-        now = time.time()
+        now = self.clock()
         with self._lock:
             request = self._requests.get(auth_req_id)
             if request is None or request.done:

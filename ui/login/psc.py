@@ -9,9 +9,11 @@ plain text."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -20,9 +22,27 @@ from PySide6.QtWidgets import (
 )
 
 from ui.login.banners import WrappedText
-from ui.plain import PlainLabel
+from ui.plain import PlainLabel, plain_text
 
 __all__ = ["PscPanel"]
+
+
+class _ChoiceText(WrappedText):
+    """A practice's label beside its radio button: a radio button's own text does not wrap, and
+    a practice's name (« Maison de santé pluriprofessionnelle des Pentes — Lyon 1er ») is often
+    longer than the card; the town that tells two practices apart is at its end. A click on it
+    picks the practice, as a click on a radio button's text would."""
+
+    def __init__(self, text: str, button: QRadioButton) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._button = button
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._button.setChecked(True)
+            self._button.setFocus()
+        super().mouseReleaseEvent(event)
 
 
 class _Steps(QWidget):
@@ -301,12 +321,22 @@ class PscPanel(QFrame):
     def show_practices(self, labels: list[str]) -> None:
         for button in self.practice_group.buttons():
             self.practice_group.removeButton(button)
-            button.deleteLater()
+        while (item := self.practice_box.takeAt(0)) is not None:
+            if (row := item.widget()) is not None:
+                row.deleteLater()
         for index, label in enumerate(labels):
-            button = QRadioButton(label)  # the server's text: a radio button shows it plainly
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            button = QRadioButton()
             button.setObjectName("practiceChoice")
+            button.setAccessibleName(plain_text(label))  # the server's text, read as it is
+            text = _ChoiceText(label, button)
+            text.setObjectName("practiceLabel")
+            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            line.addWidget(text, 1)
             self.practice_group.addButton(button, index)
-            self.practice_box.addWidget(button)
+            self.practice_box.addWidget(row)
         if labels:
             self.practice_group.button(0).setChecked(True)
         self.stack.setCurrentWidget(self.practice_page)
