@@ -351,6 +351,14 @@ PATIENT_MAILBOX_TOO_LARGE = Message(
 
 
 # Issue 14 §3: every send path refuses recipients outside the MSSanté trust space.
+# The class's own sentence (OutsideTrustSpace): a raise names the addresses with the one below.
+OUTSIDE_TRUST_SPACE_ANY = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Envoi impossible : un destinataire est hors de l'espace de confiance MSSanté. Retirez-le "
+        "ou vérifiez son adresse dans l'annuaire.",
+    )
+)
 OUTSIDE_TRUST_SPACE = Message(
     QT_TRANSLATE_NOOP(
         "core",

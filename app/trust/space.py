@@ -42,7 +42,7 @@ class Verdict(enum.Enum):
 class OutsideTrustSpace(CoreError):
     """A message with recipients outside the whitelist: refused before it is queued."""
 
-    message = messages.OUTSIDE_TRUST_SPACE
+    message = messages.OUTSIDE_TRUST_SPACE_ANY  # raised with the addresses named
 
 
 class ForeignWhitelist(CoreError):
