@@ -570,7 +570,7 @@
 <context>
     <name>Chip</name>
     <message>
-        <location filename="../../ui/composer/chips.py" line="+125"/>
+        <location filename="../../ui/composer/chips.py" line="+128"/>
         <source>Retirer</source>
         <translation>Remove</translation>
     </message>
@@ -809,7 +809,12 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ui/shell/leaving.py" line="+111"/>
+        <location filename="../../ui/shell/leaving.py" line="+112"/>
+        <source>Votre session Pro Santé Connect a pris fin : reconnectez-vous avec Pro Santé Connect. Vos messages non envoyés sont conservés.</source>
+        <translation>Your Pro Santé Connect session has ended: sign in again with Pro Santé Connect. Your unsent messages are kept.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Session fermée. Votre mot de passe sera demandé à la prochaine connexion.</source>
         <translation>Session closed. Your password will be asked at the next login.</translation>
     </message>
@@ -1988,7 +1993,7 @@
 <context>
     <name>LoginForm</name>
     <message>
-        <location filename="../../ui/login/form.py" line="+39"/>
+        <location filename="../../ui/login/form.py" line="+40"/>
         <source>Connexion</source>
         <translation>Sign in</translation>
     </message>
@@ -2058,7 +2063,7 @@
         <translation>Password</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Se souvenir de moi</source>
         <translation>Remember me</translation>
     </message>
@@ -2083,7 +2088,12 @@
         <translation>Opens the messages saved on this computer without sending anything to this server. The connection is tried again regularly, with the same checks.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>Compte Pro Santé Connect : hors connexion, déverrouillez avec votre phrase de déverrouillage (celle choisie à votre première connexion sur cet ordinateur).</source>
+        <translation>Pro Santé Connect account: offline, unlock with your unlock passphrase (the one chosen at your first sign-in on this computer).</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Connexion et déverrouillage de vos données…</source>
         <translation>Signing in and unlocking your data…</translation>
     </message>
@@ -2106,7 +2116,7 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login/window.py" line="+219"/>
+        <location filename="../../ui/login/window.py" line="+373"/>
         <source>Mode hors connexion : le serveur ne répond pas. Vous pouvez ouvrir votre compte hors ligne et consulter les messages enregistrés sur cet ordinateur.</source>
         <translation>Offline mode: the server is not responding. You can open your account offline and read the messages saved on this computer.</translation>
     </message>
@@ -2121,7 +2131,17 @@
         <translation>Open offline</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+6"/>
+        <source>Phrase de déverrouillage</source>
+        <translation>Unlock passphrase</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mot de passe</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>le serveur</source>
         <translation>the server</translation>
     </message>
@@ -2141,7 +2161,12 @@
         <translation>Enter {what}.</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+12"/>
+        <source>Ce compte se connecte avec Pro Santé Connect : utilisez le bouton « Se connecter avec Pro Santé Connect ».</source>
+        <translation>This account signs in with Pro Santé Connect: use the &quot;Sign in with Pro Santé Connect&quot; button.</translation>
+    </message>
+    <message>
+        <location line="+80"/>
         <source>Connexion annulée : les autres adresses demandées par le serveur n&apos;ont pas été autorisées. Rien ne leur a été envoyé, et rien n&apos;a été enregistré sur cet ordinateur.</source>
         <translation>Sign-in cancelled: the other addresses the server asked for were not allowed. Nothing was sent to them, and nothing was saved on this computer.</translation>
     </message>
@@ -3268,6 +3293,100 @@
     </message>
 </context>
 <context>
+    <name>PscPanel</name>
+    <message>
+        <location filename="../../ui/login/psc.py" line="+124"/>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>ou</source>
+        <translation>or</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Se connecter avec Pro Santé Connect</source>
+        <translation>Sign in with Pro Santé Connect</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Carte CPS ou e-CPS, dans votre navigateur</source>
+        <translation>CPS card or e-CPS, in your browser</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recevoir une notification e-CPS</source>
+        <translation>Get an e-CPS notification</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Terminez la connexion dans votre navigateur… Insérez votre carte CPS ou validez sur votre téléphone (e-CPS), puis revenez ici.</source>
+        <translation>Finish signing in in your browser… Insert your CPS card or approve on your phone (e-CPS), then come back here.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Votre numéro RPPS (11 chiffres, sur votre carte CPS)</source>
+        <translation>Your RPPS number (11 digits, on your CPS card)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Envoyer la notification</source>
+        <translation>Send the notification</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Vérifiez que votre téléphone affiche ce code, puis validez.</source>
+        <translation>Check that your phone shows this code, then approve.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Phrase de déverrouillage</source>
+        <translation>Unlock passphrase</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Confirmez la phrase</source>
+        <translation>Confirm the passphrase</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Au moins 12 caractères, avec au moins deux sortes de caractères (lettres, chiffres, espaces ou signes). Une courte phrase se retient mieux qu&apos;un mot de passe : « ma salle d&apos;attente 2e étage ».</source>
+        <translation>At least 12 characters, with at least two kinds of characters (letters, digits, spaces or symbols). A short sentence is easier to remember than a password: &quot;my waiting room 2nd floor&quot;.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+29"/>
+        <source>Continuer</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Vous exercez à plusieurs endroits : choisissez celui d&apos;où vous écrivez.</source>
+        <translation>You practise in several places: choose the one you are writing from.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Première connexion sur cet ordinateur : choisissez une phrase de déverrouillage. Elle protège vos messages enregistrés ici et vous permettra de les consulter hors connexion. Elle n&apos;est jamais envoyée.</source>
+        <translation>First sign-in on this computer: choose an unlock passphrase. It protects your messages stored here and lets you read them offline. It is never sent.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saisissez votre phrase de déverrouillage de cet ordinateur.</source>
+        <translation>Enter this computer&apos;s unlock passphrase.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Temps restant : {time}</source>
+        <translation>Time left: {time}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Les deux phrases ne sont pas identiques.</source>
+        <translation>The two passphrases do not match.</translation>
+    </message>
+</context>
+<context>
     <name>ReadStatus</name>
     <message>
         <location filename="../../ui/mail/receipts.py" line="+25"/>
@@ -3319,7 +3438,7 @@
 <context>
     <name>RecipientField</name>
     <message>
-        <location filename="../../ui/composer/recipients.py" line="+131"/>
+        <location filename="../../ui/composer/recipients.py" line="+161"/>
         <source>Nom ou adresse MSSanté</source>
         <translation>Name or MSSanté address</translation>
     </message>
@@ -5327,6 +5446,76 @@ Telephone</translation>
         <translation>The file “{name}” contains no certificate authority in PEM format. Choose the file provided by your organisation (IGC Santé certificates), or remove it in Settings.</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>Ce serveur ne propose pas la connexion avec Pro Santé Connect.</source>
+        <translation>This server does not offer sign-in with Pro Santé Connect.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>La réponse reçue du navigateur ne correspond pas à cette demande de connexion : elle a été refusée. Recommencez la connexion avec Pro Santé Connect.</source>
+        <translation>The answer received from the browser does not match this sign-in request: it was refused. Sign in with Pro Santé Connect again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>La connexion avec Pro Santé Connect n&apos;a pas été terminée à temps. Recommencez.</source>
+        <translation>The Pro Santé Connect sign-in was not completed in time. Please try again.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Connexion refusée par Pro Santé Connect.</source>
+        <translation>Sign-in refused by Pro Santé Connect.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>La réponse du serveur à la connexion Pro Santé Connect n&apos;a pas pu être vérifiée : connexion refusée. Contactez le support si cela se reproduit.</source>
+        <translation>The server&apos;s answer to the Pro Santé Connect sign-in could not be verified: sign-in refused. Contact support if this happens again.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Aucun navigateur n&apos;a pu être ouvert pour la connexion avec Pro Santé Connect.</source>
+        <translation>No browser could be opened for the Pro Santé Connect sign-in.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Le numéro RPPS doit compter 11 chiffres (celui de votre carte CPS) : vérifiez-le.</source>
+        <translation>The RPPS number must have 11 digits (the one on your CPS card): please check it.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>La demande e-CPS a expiré sans être validée sur votre téléphone. Recommencez.</source>
+        <translation>The e-CPS request expired without being approved on your phone. Please try again.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>La demande a été refusée sur votre téléphone (e-CPS).</source>
+        <translation>The request was declined on your phone (e-CPS).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Phrase trop faible : au moins 12 caractères, avec au moins deux sortes de caractères (lettres, chiffres, espaces ou signes).</source>
+        <translation>Passphrase too weak: at least 12 characters, with at least two kinds of characters (letters, digits, spaces or symbols).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Connexion réussie</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vous pouvez revenir à MonSisra bureau.</source>
+        <translation>You can go back to MonSisra bureau.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connexion refusée</source>
+        <translation>Sign-in refused</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cette adresse n&apos;attend rien.</source>
+        <translation>Nothing is expected at this address.</translation>
+    </message>
+    <message>
         <location filename="../../app/messages/mail.py" line="+11"/>
         <source>Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard.</source>
         <translation>The mail server answered unexpectedly. Try again later.</translation>
@@ -5652,7 +5841,12 @@ Telephone</translation>
         <translation>A message to a patient&apos;s mailbox cannot exceed {limit} MB: this one would be {size} MB with its documents. Send them in several messages.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
+        <source>Envoi impossible : un destinataire est hors de l&apos;espace de confiance MSSanté. Retirez-le ou vérifiez son adresse dans l&apos;annuaire.</source>
+        <translation>Cannot send: a recipient is outside the MSSanté trust space. Remove them or check their address in the directory.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Envoi impossible, hors espace de confiance MSSanté : {addresses}. La messagerie sécurisée de santé n&apos;échange qu&apos;avec les domaines de sa liste blanche : retirez ces destinataires ou vérifiez leurs adresses dans l&apos;annuaire.</source>
         <translation>Cannot send, outside the MSSanté trust space: {addresses}. Secure health messaging only exchanges with the domains on its whitelist: remove these recipients or check their addresses in the directory.</translation>
     </message>
