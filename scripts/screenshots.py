@@ -40,6 +40,7 @@ from app.session import AccountSession  # noqa: E402
 from scripts.screenshots_directory import national_sandbox, shoot_national_directory  # noqa: E402
 from scripts.screenshots_mss import shoot_patient_mailbox  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
+from scripts.screenshots_psc import shoot_psc  # noqa: E402
 from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
 from scripts.screenshots_status import shoot_status  # noqa: E402
 from scripts.screenshots_traces import shoot_traces  # noqa: E402
@@ -105,6 +106,7 @@ async def shoot(
     saved += await shoot_receipts(server, work, out)  # issue 14 §2 (mdn)
     saved += await shoot_status(server, work, out)  # issue 14 §2 (delivery status)
     saved += await shoot_traces(server, work, out)  # issue 14 §5
+    saved += await shoot_psc(server, work, out)  # issue 15 §1
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
     # Issue 13 §5: the registration and telemedicine portal pages (scripts/screenshots_portal.py).
@@ -689,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
 
         untrusted = make_pki(work / "pki").self_signed
         with (
-            ServerThread(quick_config(data)) as server,
+            ServerThread(quick_config(data, psc_simule=True)) as server,  # PSC as in make demo
             ServerThread(quick_config(work / "tls-server"), tls=untrusted) as tls_server,
             national_sandbox(data, work) as national,
         ):

@@ -44,7 +44,8 @@ def run_alone(
         finally:
             sandbox.close()
         settings_mod.use(work / "client")
-        with ServerThread(quick_config(work / "server")) as server:
+        # With its PSC simulé, as `make demo`: the login window offers Pro Santé Connect.
+        with ServerThread(quick_config(work / "server", psc_simule=True)) as server:
             saved = qasync.run(shoot(server, work / "shots", out))
     del translators
     print(f"{len(saved)} captures dans {out}", flush=True)
