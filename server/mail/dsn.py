@@ -199,7 +199,7 @@ def build(
     report = MIMEMultipart("report", report_type="delivery-status", boundary=make_boundary())
     report["From"] = f"Postmaster <MAILER-DAEMON@{domain}>"
     report["To"] = to
-    report["Subject"] = Header(title, "utf-8").encode()
+    report["Subject"] = title if title.isascii() else Header(title, "utf-8").encode()
     report["Date"] = format_datetime(now)
     report["Message-ID"] = make_id()
     if original_ids:
