@@ -233,6 +233,10 @@ method_names = st.sampled_from(
         "EmailSubmission/get",
         "EmailSubmission/set",
         "EmailSubmission/changes",
+        "Email/parse",
+        "Email/copy",
+        "Blob/copy",
+        "SearchSnippet/get",
         "Bogus/call",
     ]
 )
@@ -260,6 +264,12 @@ argument_keys = st.sampled_from(
         "calculateTotal",
         "anchorOffset",
         "ifInState",
+        "blobIds",
+        "emailIds",
+        "fromAccountId",
+        "ifFromInState",
+        "onSuccessDestroyOriginal",
+        "destroyFromIfInState",
     ]
 )
 

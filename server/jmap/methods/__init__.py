@@ -169,12 +169,15 @@ def load_all() -> None:
     import importlib
 
     for name in (
+        "copy",
         "core",
         "email",
         "email_import",
+        "email_parse",
         "identity",
         "mailbox",
         "mdn",
+        "snippet",
         "submission",
         "thread",
     ):

@@ -1,0 +1,178 @@
+"""Email/parse (RFC 8621 §4.9): a message blob read as an Email without importing it, so a
+client can show an attached message (message/rfc822) with the same properties as Email/get."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from typing import Any
+
+from server.jmap.methods import MAIL, Call, Json, MethodError, method
+from server.jmap.methods.email import (
+    BODY_PROPERTIES,
+    DEFAULT_BODY_PROPERTIES,
+    PROPERTIES,
+    _header_prop,
+    _part,
+    _truncate,
+)
+from server.mail import mime
+
+# RFC 8621 §4.9: the default properties of a parsed Email.
+DEFAULT_PARSE_PROPERTIES = [
+    "messageId",
+    "inReplyTo",
+    "references",
+    "sender",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "replyTo",
+    "subject",
+    "sentAt",
+    "hasAttachment",
+    "preview",
+    "bodyValues",
+    "textBody",
+    "htmlBody",
+    "attachments",
+]
+# Metadata a blob does not carry: always null in a parsed Email (RFC 8621 §4.9).
+NULL_METADATA = ("id", "mailboxIds", "keywords", "receivedAt", "threadId")
+
+
+def _parsable(raw: bytes) -> bool:
+    """A message has at least one header field; anything else (a PDF, an image) is not one."""
+    if not raw.strip():
+        return False
+    try:
+        return len(email.message_from_bytes(raw, policy=email.policy.compat32).keys()) > 0
+    except Exception:
+        return False
+
+
+def render(
+    data: Json,
+    properties: list[str],
+    body_props: list[str],
+    fetch: tuple[bool, bool, bool],
+    max_bytes: int,
+) -> Json:
+    """The Email/get view of a parse, for the properties that depend on the message only."""
+    fetch_text, fetch_html, fetch_all = fetch
+    parts = {p["partId"]: p for p in mime.iter_parts(data["bodyStructure"])}
+    out: Json = {}
+    for prop in properties:
+        if prop in ("textBody", "htmlBody", "attachments"):
+            out[prop] = [_part(parts[pid], body_props) for pid in data[prop]]
+        elif prop == "bodyStructure":
+            out[prop] = _part(data["bodyStructure"], [*body_props, "subParts"])
+        elif prop == "headers":
+            out[prop] = data["headers"]
+        elif prop == "bodyValues":
+            chosen: list[str] = []
+            if fetch_text or fetch_all:
+                chosen += data["textBody"]
+            if fetch_html or fetch_all:
+                chosen += data["htmlBody"]
+            if fetch_all:
+                chosen += [pid for pid, p in parts.items() if p["type"].startswith("text/")]
+            values: Json = {}
+            for pid in dict.fromkeys(chosen):
+                body = data["bodyValues"].get(pid)
+                if body is None or not parts[pid]["type"].startswith("text/"):
+                    continue
+                text, truncated = _truncate(body["value"], max_bytes)
+                values[pid] = {
+                    "value": text,
+                    "isEncodingProblem": body["isEncodingProblem"],
+                    "isTruncated": truncated,
+                }
+            out[prop] = values
+        elif prop.startswith("header:"):
+            parsed = _header_prop(prop)
+            if parsed:
+                out[prop] = mime.header_value(data["headers"], *parsed)
+        else:
+            out[prop] = data.get(prop)
+    return out
+
+
+@method("Email/parse", MAIL)
+def email_parse(call: Call) -> Json:
+    account_id = call.account_id
+    call.check_keys(
+        {
+            "blobIds",
+            "properties",
+            "bodyProperties",
+            "fetchTextBodyValues",
+            "fetchHTMLBodyValues",
+            "fetchAllBodyValues",
+            "maxBodyValueBytes",
+        }
+    )
+    blob_ids = call.ids("blobIds")
+    if blob_ids is None:
+        raise MethodError("invalidArguments", "blobIds is required.")
+    properties = call.properties("properties", DEFAULT_PARSE_PROPERTIES, PROPERTIES)
+    body_props = call.properties("bodyProperties", DEFAULT_BODY_PROPERTIES, BODY_PROPERTIES)
+    for prop in properties + body_props:
+        if prop.startswith("header:") and _header_prop(prop) is None:
+            raise MethodError("invalidArguments", f"Bad header property {prop}.")
+    fetch = (
+        call.boolean("fetchTextBodyValues"),
+        call.boolean("fetchHTMLBodyValues"),
+        call.boolean("fetchAllBodyValues"),
+    )
+    max_bytes = call.integer("maxBodyValueBytes", 0, minimum=0) or 0
+    blobs = call.sandbox.blobs
+    parsed: Json = {}
+    not_parsable: list[str] = []
+    not_found: list[str] = []
+    # A write transaction: the parts become blobs of the account, so their blobIds download.
+    with call.sandbox.db.write() as conn:
+        for raw_id in blob_ids:
+            blob_id = call.resolve_id(raw_id) or raw_id
+            info = blobs.info(conn, account_id, blob_id)
+            if info is None:
+                not_found.append(raw_id)
+                continue
+            raw = blobs.read_bytes(info.id)
+            if not _parsable(raw):
+                not_parsable.append(raw_id)
+                continue
+            message = mime.parse_message(raw)
+            data = message.data
+            for part in mime.iter_parts(data["bodyStructure"]):
+                part_id = part["partId"]
+                if part_id is not None:
+                    content = message.contents[part_id]
+                    part["blobId"] = blobs.put_bytes(
+                        conn, account_id, content, part["type"] or "text/plain"
+                    ).id
+            out: dict[str, Any] = {}
+            for prop in properties:
+                if prop in NULL_METADATA:
+                    out[prop] = None
+                elif prop == "blobId":
+                    out[prop] = info.id
+                elif prop == "size":
+                    out[prop] = info.size
+            out.update(
+                render(
+                    data,
+                    [p for p in properties if p not in out],
+                    body_props,
+                    fetch,
+                    max_bytes,
+                )
+            )
+            parsed[raw_id] = out
+    return {
+        "accountId": account_id,
+        "parsed": parsed or None,
+        "notParsable": not_parsable or None,
+        "notFound": not_found or None,
+    }
