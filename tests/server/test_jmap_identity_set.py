@@ -25,7 +25,8 @@ def test_create_returns_server_set_properties_and_get_shows_them(alice: Jmap) ->
     )
     created = result["created"]["k1"]  # type: ignore[index]
     assert created["mayDelete"] is True  # a second identity can go; the account's own cannot
-    assert created["textSignature"] == "" and created["replyTo"] is None
+    assert created["textSignature"] == ""
+    assert created["replyTo"] is None
     assert "bcc" not in created  # given by the client: not echoed
     [main, second] = alice.call("Identity/get")["list"]
     assert main["mayDelete"] is False
@@ -135,7 +136,8 @@ def test_identity_changes_reports_created_updated_destroyed(alice: Jmap) -> None
     assert changes["destroyed"] == []
     assert changes["newState"] == alice.state("Identity")
     first = alice.call("Identity/changes", sinceState=since, maxChanges=1)
-    assert first["hasMoreChanges"] is True and first["created"] == [a]
+    assert first["hasMoreChanges"] is True
+    assert first["created"] == [a]
     [[name, error, _]] = alice.request(
         ["Identity/changes", {"accountId": alice.account_id, "sinceState": "junk"}, "0"]
     )
