@@ -227,3 +227,15 @@ def test_no_reply_outside_the_period_or_when_disabled(
     _enable(alice, fromDate=_utc(timedelta(days=-1)), toDate=_utc(timedelta(days=1)))
     _deliver(server)
     assert len(_replies_from(server, alice.account_id)) == 1
+
+
+def test_two_absent_users_do_not_answer_each_other_forever(
+    server: ServerThread, alice: VJmap, bob: VJmap
+) -> None:
+    _enable(alice)
+    _enable(bob)
+    raw = simple_message(sender=BOB.email, message_id="ping@x")
+    server.sandbox.mail.deliver(raw, [ALICE.email], sender_account_id=bob.account_id)
+    # Alice's reply reached Bob; Bob's vacation did not answer it (Auto-Submitted: auto-replied).
+    assert len(bob.call("Email/query", filter={"inMailbox": bob.mailbox("inbox")})["ids"]) == 1
+    assert len(alice.call("Email/query", filter={"inMailbox": alice.mailbox("inbox")})["ids"]) == 1
