@@ -13,6 +13,7 @@ from server.auth.tokens import Tokens
 from server.config import ServerConfig
 from server.directory.store import DirectoryStore
 from server.jmap.changes import ChangeLog
+from server.jmap.push_subscriptions import PushSubscriptions
 from server.mail.blobs import BlobStore
 from server.mail.store import MailStore
 from server.notify import StateBroker
@@ -43,6 +44,7 @@ class Sandbox:
         self.outbound = OutboundMail(self.db, config.smtp_relay, config.envelope_sender)
         self.sms = SmsNotifier(self.db)
         self.mail = MailStore(self)
+        self.push_subscriptions = PushSubscriptions(self)  # RFC 8620 §7.2
         self.directory = DirectoryStore(self)
         self.regional = RegionalStore(self)
         self.registration = Registration(self)  # issue 13 §5: Sara accounts and their activation

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -27,6 +28,9 @@ class StateBroker:
         self._lock = threading.Lock()
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
         self._closed = False
+        # Called with every publish, from the writer's thread: they must not block (RFC 8620
+        # §7.2 push subscriptions hand the change to their own thread).
+        self.observers: list[Callable[[str, dict[str, str]], None]] = []
 
     def subscribe(self, account_id: str) -> Subscription:
         """Called from a coroutine: the subscription is bound to the running loop. Once the
@@ -49,6 +53,8 @@ class StateBroker:
             subs = list(self._subs.get(account_id, ()))
         for sub in subs:
             self._deliver(sub, dict(changed))
+        for observer in self.observers:
+            observer(account_id, dict(changed))
 
     def close(self) -> None:
         """Ends every stream, now and to come (thread-safe)."""

@@ -10,6 +10,7 @@ from server import urls
 from server.accounts import Account
 from server.jmap.methods import CORE, MAIL, SUBMISSION
 from server.jmap.methods.mdn import MDN
+from server.jmap.methods.vacation import VACATION
 
 if TYPE_CHECKING:
     from server.config import ServerConfig
@@ -31,6 +32,7 @@ def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
         },
         MAIL: {},
         SUBMISSION: {},
+        VACATION: {},
         # Issue 14 §1: the X-MSS-NIL of the deployment's messages ("" when it has none).
         urls.REGIONAL_CAPABILITY: {
             **urls.regional_capability(base_url),
@@ -59,6 +61,7 @@ def account_capabilities(config: ServerConfig, account: Account | None = None) -
             "maxDelayedSend": 0,
             "submissionExtensions": {"DSN": [], "SIZE": [str(config.max_delivered_size)]},
         },
+        VACATION: {},
         urls.REGIONAL_CAPABILITY: regional,
         **({MDN: {}} if config.jmap_mdn else {}),
     }
@@ -85,7 +88,12 @@ def session(config: ServerConfig, account: Account | None, base_url: str) -> dic
             "isReadOnly": False,
             "accountCapabilities": account_capabilities(config, account),
         }
-        primary = {MAIL: account.id, SUBMISSION: account.id, urls.REGIONAL_CAPABILITY: account.id}
+        primary = {
+            MAIL: account.id,
+            SUBMISSION: account.id,
+            VACATION: account.id,
+            urls.REGIONAL_CAPABILITY: account.id,
+        }
         if config.jmap_mdn:
             primary[MDN] = account.id
     return {

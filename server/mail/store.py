@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from server.accounts import Account
-from server.mail import mdn, mime
+from server.mail import mdn, mime, vacation
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -170,6 +170,7 @@ class MailStore:
     def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
         sandbox.db.migrate("mail", MIGRATIONS)
+        sandbox.db.migrate("vacation", vacation.MIGRATIONS)
         sandbox.accounts.on_created.append(self._set_up_account)
 
     # --- accounts -------------------------------------------------------------------------
@@ -482,6 +483,7 @@ class MailStore:
                     self.import_message(account.id, raw, received_at=received_at)
                     self._note_receipt(conn, account.id, raw)
                     local.append(address)
+                    self._vacation_reply(conn, account, raw)
                     continue
                 outside.append(address)
             self._sandbox.outbound.send(
@@ -495,6 +497,16 @@ class MailStore:
                 _epoch(received_at),
             )
         return DeliveryReport(local=local, outside=outside, unknown=unknown, too_big=too_big)
+
+    def _vacation_reply(self, conn: sqlite3.Connection, account: Account, raw: bytes) -> None:
+        """The account's vacation response, if one is due (server/mail/vacation.py). It carries
+        Auto-Submitted, so it never starts a reply loop between two absent accounts."""
+        due = vacation.auto_reply(
+            conn, account.id, account.email, raw, self._sandbox.config.mail_domain
+        )
+        if due is not None:
+            reply, sender = due
+            self.deliver(reply, [sender], sender_account_id=account.id)
 
     def _unknown_here(self, conn: sqlite3.Connection, address: str) -> bool:
         """An address of the sandbox's own mail domain that nobody has: a real MTA refuses it

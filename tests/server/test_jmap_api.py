@@ -230,6 +230,11 @@ method_names = st.sampled_from(
         "Email/set",
         "Identity/get",
         "Identity/changes",
+        "Identity/set",
+        "VacationResponse/get",
+        "VacationResponse/set",
+        "PushSubscription/get",
+        "PushSubscription/set",
         "EmailSubmission/get",
         "EmailSubmission/set",
         "EmailSubmission/changes",
@@ -293,7 +298,8 @@ def test_random_json_never_gets_a_server_error(
     for i, (name, args, own_account) in enumerate(calls):
         account = {"accountId": jmap_for_fuzz.account_id} if own_account else {}
         method_calls.append([name, {**args, **account}, str(i)])
-    r = jmap_for_fuzz.post({"using": USING, "methodCalls": method_calls})
+    using = [*USING, "urn:ietf:params:jmap:vacationresponse"]
+    r = jmap_for_fuzz.post({"using": using, "methodCalls": method_calls})
     assert r.status_code == 200, r.text
     for response in r.json()["methodResponses"]:
         assert response[0] != "error" or response[1]["type"] != "serverFail", response

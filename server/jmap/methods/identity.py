@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from server.jmap.methods import SUBMISSION, Call, Json, method, standard_changes
+from server.jmap.methods.identity_set import main_identity
 
 PROPERTIES = [
     "id",
@@ -30,6 +31,7 @@ def identity_get(call: Call) -> Json:
         rows = conn.execute(
             "SELECT * FROM identities WHERE account_id = ? ORDER BY rowid", (account_id,)
         ).fetchall()
+        main = main_identity(conn, call)
     by_id = {r["id"]: r for r in rows}
     order = ids if ids is not None else list(by_id)
     result: list[Json] = []
@@ -45,7 +47,7 @@ def identity_get(call: Call) -> Json:
             "bcc": json.loads(row["bcc"]) if row["bcc"] else None,
             "textSignature": row["text_signature"],
             "htmlSignature": row["html_signature"],
-            "mayDelete": False,
+            "mayDelete": row["id"] != main,
         }
         result.append({p: full[p] for p in ["id", *properties] if p in full})
     return {
