@@ -14,7 +14,17 @@ from server.jmap.methods.mdn import MDN
 if TYPE_CHECKING:
     from server.config import ServerConfig
 
-EMAIL_SORT_OPTIONS = ["receivedAt", "sentAt", "size", "subject", "from"]
+EMAIL_SORT_OPTIONS = [
+    "receivedAt",
+    "sentAt",
+    "size",
+    "subject",
+    "from",
+    "to",
+    "hasKeyword",
+    "allInThreadHaveKeyword",
+    "someInThreadHaveKeyword",
+]
 
 
 def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
