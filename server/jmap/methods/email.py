@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
+from server.jmap.methods.email_structure import build_body
 from server.jmap.methods.mailbox import window
 from server.mail import mime
 
@@ -524,6 +525,7 @@ CREATE_PROPERTIES = {
     "htmlBody",
     "bodyValues",
     "attachments",
+    "bodyStructure",
 }
 
 
@@ -680,10 +682,26 @@ def _create_email(
                 else None,
             )
         )
+    body = None
+    if props.get("bodyStructure") is not None:
+        # §4.6: bodyStructure excludes textBody, htmlBody and attachments.
+        if any(props.get(k) is not None for k in ("textBody", "htmlBody", "attachments")):
+            bad.append("bodyStructure")
+        else:
+            built = build_body(
+                call, conn, account_id, props["bodyStructure"], props.get("bodyValues")
+            )
+            if built.bad:
+                bad.append("bodyStructure")
+            missing_blobs += built.missing_blobs
+            attachments_size += built.size
+            body = built.body
     if bad:
         return None, {"type": "invalidProperties", "properties": sorted(set(bad))}
     if missing_blobs:
         return None, {"type": "blobNotFound", "notFound": missing_blobs}
+    if attachments_size > call.sandbox.config.attachments_limit:
+        return None, {"type": "tooLarge"}
     if not address_fields["from"]:
         row = conn.execute(
             "SELECT name, email FROM identities WHERE account_id = ? ORDER BY rowid LIMIT 1",
@@ -706,6 +724,7 @@ def _create_email(
         references=id_lists["references"],
         sent_at=sent_at,
         extra_headers=extra_headers,
+        body=body,
     )
     try:
         raw = mime.build_message(draft, call.sandbox.config.mail_domain)
