@@ -175,6 +175,7 @@ def load_all() -> None:
         "identity",
         "mailbox",
         "mdn",
+        "query_changes",
         "submission",
         "thread",
     ):

@@ -482,6 +482,9 @@ def email_query(call: Call) -> Json:
         result["ids"] = result["ids"][:QUERY_LIMIT]
         result["limit"] = QUERY_LIMIT
     result["collapseThreads"] = collapse
+    from server.jmap.methods.query_changes import email_query_calculable
+
+    result["canCalculateChanges"] = email_query_calculable(call.args)
     return result
 
 

@@ -212,7 +212,9 @@ def mailbox_query(call: Call) -> Json:
     if sort_as_tree:
         mailboxes = _as_tree(mailboxes)
     ids = [m["id"] for m in mailboxes]
-    return window(call, ids, state)
+    from server.jmap.methods.query_changes import mailbox_query_calculable
+
+    return {**window(call, ids, state), "canCalculateChanges": mailbox_query_calculable(call.args)}
 
 
 def _with_matching_ancestors(mailboxes: list[Json], matching: set[str]) -> set[str]:
