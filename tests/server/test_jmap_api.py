@@ -235,6 +235,8 @@ method_names = st.sampled_from(
         "EmailSubmission/get",
         "EmailSubmission/set",
         "EmailSubmission/changes",
+        "EmailSubmission/query",
+        "EmailSubmission/queryChanges",
         "Bogus/call",
     ]
 )

@@ -177,6 +177,7 @@ def load_all() -> None:
         "mdn",
         "query_changes",
         "submission",
+        "submission_query",
         "thread",
     ):
         importlib.import_module(f"server.jmap.methods.{name}")
