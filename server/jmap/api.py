@@ -54,6 +54,13 @@ def supported_capabilities() -> set[str]:
     return {m.capability for m in METHODS.values()} | {CORE, REGIONAL_CAPABILITY}
 
 
+def check_content_type(value: str | None) -> None:
+    """RFC 8620 §3.6.1: a body that is not declared application/json is not executed."""
+    media_type = (value or "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        raise RequestProblem("notJSON", "The request's Content-Type must be application/json.")
+
+
 def parse_request(body: bytes, max_calls: int) -> Json:
     try:
         request = json.loads(body)

@@ -46,6 +46,7 @@ async def post_api(request: Request, sandbox: SandboxDep) -> Response:
 async def _answer(request: Request, sandbox: Sandbox, account: Account) -> Response:
     body = await request.body()  # within maxSizeRequest: server/bodies.py caps it
     try:
+        api.check_content_type(request.headers.get("content-type"))
         parsed = api.parse_request(body, sandbox.config.max_calls_in_request)
     except api.RequestProblem as e:
         return e.response()

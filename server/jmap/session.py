@@ -15,7 +15,17 @@ from server.jmap.methods.vacation import VACATION
 if TYPE_CHECKING:
     from server.config import ServerConfig
 
-EMAIL_SORT_OPTIONS = ["receivedAt", "sentAt", "size", "subject", "from"]
+EMAIL_SORT_OPTIONS = [
+    "receivedAt",
+    "sentAt",
+    "size",
+    "subject",
+    "from",
+    "to",
+    "hasKeyword",
+    "allInThreadHaveKeyword",
+    "someInThreadHaveKeyword",
+]
 
 
 def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:

@@ -426,6 +426,8 @@ class Draft:
     references: list[str] = field(default_factory=list)
     sent_at: datetime | None = None
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
+    # A whole body built from Email/set's bodyStructure; replaces text, html and attachments.
+    body: EmailMessage | None = None
 
 
 def format_addresses(addresses: list[Json]) -> str:
@@ -481,7 +483,11 @@ def build_message(draft: Draft, domain: str, boundaries: Iterator[str] | None = 
     for name, value in draft.extra_headers:
         msg[name] = value
     msg["MIME-Version"] = "1.0"
-    if draft.text is None and draft.html is None:
+    if draft.body is not None:
+        for name, value in draft.body.items():
+            msg[name] = value
+        msg.set_payload(draft.body.get_payload())
+    elif draft.text is None and draft.html is None:
         msg.set_content("")
     elif draft.text is not None:
         msg.set_content(draft.text)

@@ -106,6 +106,12 @@ MIGRATIONS = [
     "ALTER TABLE sent_outside ADD COLUMN text TEXT",
     # Issue 14 §2: the delivery status notifications each submission produced (dsnBlobIds).
     "ALTER TABLE submissions ADD COLUMN dsn_blob_ids TEXT NOT NULL DEFAULT '[]'",
+    # Issue 16: isSubscribed is kept; props_modseq is the modseq of the last change of anything
+    # but the counts, so Mailbox/changes can say when only the counts changed (updatedProperties).
+    """
+    ALTER TABLE mailboxes ADD COLUMN is_subscribed INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE mailboxes ADD COLUMN props_modseq INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 # Role, French name, sort order: the folders every account starts with.

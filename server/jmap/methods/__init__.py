@@ -181,7 +181,9 @@ def load_all() -> None:
         "mailbox",
         "mdn",
         "snippet",
+        "query_changes",
         "submission",
+        "submission_query",
         "thread",
     ):
         importlib.import_module(f"server.jmap.methods.{name}")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
+from server.jmap.methods.email_structure import build_body
 from server.jmap.methods.mailbox import window
 from server.mail import mime
 
@@ -380,33 +381,62 @@ class _FilterCompiler:
         raise MethodError("unsupportedFilter", f"Unknown filter {key}.")
 
 
+def _first_address(field: str) -> str:
+    """RFC 8621 §4.4.2: the name of the first address, or its email when it has none."""
+    return (
+        f"COALESCE(NULLIF(json_extract(e.parsed, '$.{field}[0].name'), ''), "
+        f"json_extract(e.parsed, '$.{field}[0].email'), '') COLLATE NOCASE"
+    )
+
+
 SORTS = {
     "receivedAt": "e.received_at",
     "sentAt": "COALESCE(e.sent_at, e.received_at)",
     "size": "e.size",
     "subject": "e.subject COLLATE NOCASE",
-    "from": "e.from_text COLLATE NOCASE",
+    "from": _first_address("from"),
+    "to": _first_address("to"),
+}
+# Sorts on a keyword (the comparator's `keyword`, bound as a parameter): false before true.
+KEYWORD_SORTS = {
+    "hasKeyword": "(json_extract(e.keywords, ?) IS NOT NULL)",
+    "allInThreadHaveKeyword": (
+        "(NOT EXISTS (SELECT 1 FROM emails t WHERE t.account_id = e.account_id "
+        "AND t.thread_id = e.thread_id AND json_extract(t.keywords, ?) IS NULL))"
+    ),
+    "someInThreadHaveKeyword": (
+        "(EXISTS (SELECT 1 FROM emails t WHERE t.account_id = e.account_id "
+        "AND t.thread_id = e.thread_id AND json_extract(t.keywords, ?) IS NOT NULL))"
+    ),
 }
 
 
-def _order_by(sort: Any) -> str:
+def _order_by(sort: Any) -> tuple[str, list[Any]]:
     if sort is None:
-        return "e.received_at DESC, e.seq DESC"
+        return "e.received_at DESC, e.seq DESC", []
     if not isinstance(sort, list) or not all(isinstance(s, dict) for s in sort):
         raise MethodError("invalidArguments", "sort must be a list of comparators.")
     terms = []
+    params: list[Any] = []
     last_desc = False
     for comparator in sort:
         prop = comparator.get("property")
-        if not isinstance(prop, str) or prop not in SORTS:
+        if not isinstance(prop, str) or (prop not in SORTS and prop not in KEYWORD_SORTS):
             raise MethodError("unsupportedSort", f"Cannot sort by {prop}.")
         ascending = comparator.get("isAscending", True)
         if not isinstance(ascending, bool):
             raise MethodError("invalidArguments", "isAscending must be a boolean.")
         last_desc = not ascending
-        terms.append(SORTS[prop] + (" DESC" if last_desc else " ASC"))
+        if prop in KEYWORD_SORTS:
+            if "keyword" not in comparator:
+                raise MethodError("invalidArguments", f"Sorting by {prop} needs a keyword.")
+            params.append(_keyword_path(comparator["keyword"]))
+            expression = KEYWORD_SORTS[prop]
+        else:
+            expression = SORTS[prop]
+        terms.append(expression + (" DESC" if last_desc else " ASC"))
     terms.append("e.seq DESC" if last_desc else "e.seq ASC")
-    return ", ".join(terms)
+    return ", ".join(terms), params
 
 
 @method("Email/query", MAIL)
@@ -425,7 +455,7 @@ def email_query(call: Call) -> Json:
         }
     )
     collapse = call.boolean("collapseThreads")
-    order_by = _order_by(call.args.get("sort"))
+    order_by, order_params = _order_by(call.args.get("sort"))
     limit = call.integer("limit", None, minimum=0)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "Email")
@@ -436,7 +466,7 @@ def email_query(call: Call) -> Json:
         rows = conn.execute(
             f"SELECT e.id, e.thread_id FROM emails e WHERE e.account_id = ? AND {where} "
             f"ORDER BY {order_by}",
-            (account_id, *compiler.params),
+            (account_id, *compiler.params, *order_params),
         ).fetchall()
     if collapse:
         seen: set[str] = set()
@@ -452,6 +482,9 @@ def email_query(call: Call) -> Json:
         result["ids"] = result["ids"][:QUERY_LIMIT]
         result["limit"] = QUERY_LIMIT
     result["collapseThreads"] = collapse
+    from server.jmap.methods.query_changes import email_query_calculable
+
+    result["canCalculateChanges"] = email_query_calculable(call.args)
     return result
 
 
@@ -495,6 +528,7 @@ CREATE_PROPERTIES = {
     "htmlBody",
     "bodyValues",
     "attachments",
+    "bodyStructure",
 }
 
 
@@ -651,10 +685,26 @@ def _create_email(
                 else None,
             )
         )
+    body = None
+    if props.get("bodyStructure") is not None:
+        # §4.6: bodyStructure excludes textBody, htmlBody and attachments.
+        if any(props.get(k) is not None for k in ("textBody", "htmlBody", "attachments")):
+            bad.append("bodyStructure")
+        else:
+            built = build_body(
+                call, conn, account_id, props["bodyStructure"], props.get("bodyValues")
+            )
+            if built.bad:
+                bad.append("bodyStructure")
+            missing_blobs += built.missing_blobs
+            attachments_size += built.size
+            body = built.body
     if bad:
         return None, {"type": "invalidProperties", "properties": sorted(set(bad))}
     if missing_blobs:
         return None, {"type": "blobNotFound", "notFound": missing_blobs}
+    if attachments_size > call.sandbox.config.attachments_limit:
+        return None, {"type": "tooLarge"}
     if not address_fields["from"]:
         row = conn.execute(
             "SELECT name, email FROM identities WHERE account_id = ? ORDER BY rowid LIMIT 1",
@@ -677,6 +727,7 @@ def _create_email(
         references=id_lists["references"],
         sent_at=sent_at,
         extra_headers=extra_headers,
+        body=body,
     )
     try:
         raw = mime.build_message(draft, call.sandbox.config.mail_domain)

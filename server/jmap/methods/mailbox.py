@@ -68,7 +68,7 @@ def _mailbox(row: sqlite3.Row, counts: dict[str, int]) -> Json:
         "sortOrder": row["sort_order"],
         **counts,
         "myRights": {**RIGHTS, "mayRename": row["role"] is None, "mayDelete": row["role"] is None},
-        "isSubscribed": True,
+        "isSubscribed": bool(row["is_subscribed"]),
     }
 
 
@@ -104,8 +104,18 @@ def mailbox_get(call: Call) -> Json:
 
 @method("Mailbox/changes", MAIL)
 def mailbox_changes(call: Call) -> Json:
+    """RFC 8621 §2.2: updatedProperties lists the counts when nothing else changed."""
     result = standard_changes(call, "Mailbox")
     result["updatedProperties"] = None
+    if result["updated"]:
+        with call.sandbox.db.read() as conn:
+            other_change = conn.execute(
+                "SELECT 1 FROM mailboxes WHERE account_id = ? AND props_modseq > ? "
+                "AND id IN (SELECT value FROM json_each(?)) LIMIT 1",
+                (call.account_id, int(result["oldState"]), json.dumps(result["updated"])),
+            ).fetchone()
+        if other_change is None:
+            result["updatedProperties"] = list(COUNTS)
     return result
 
 
@@ -139,7 +149,9 @@ def _matches(mailbox: Json, condition: Json) -> bool:
             if value.casefold() not in mailbox["name"].casefold():
                 return False
         elif key == "isSubscribed":
-            if value is not True:
+            if not isinstance(value, bool):
+                raise MethodError("invalidArguments", "isSubscribed must be a boolean.")
+            if mailbox["isSubscribed"] != value:
                 return False
         else:
             raise MethodError("unsupportedFilter", f"Unknown filter {key}.")
@@ -179,9 +191,14 @@ def mailbox_query(call: Call) -> Json:
         rows = conn.execute(
             "SELECT * FROM mailboxes WHERE account_id = ?", (account_id,)
         ).fetchall()
+    sort_as_tree = call.boolean("sortAsTree")
+    filter_as_tree = call.boolean("filterAsTree")
     mailboxes = [_mailbox(r, dict.fromkeys(COUNTS, 0)) for r in rows]
     if filter_:
-        mailboxes = [m for m in mailboxes if _matches(m, filter_)]
+        matching = {m["id"] for m in mailboxes if _matches(m, filter_)}
+        if filter_as_tree:
+            matching = _with_matching_ancestors(mailboxes, matching)
+        mailboxes = [m for m in mailboxes if m["id"] in matching]
     mailboxes.sort(key=lambda m: m["id"])
     for comparator in reversed(sort):
         prop = comparator.get("property")
@@ -192,8 +209,48 @@ def mailbox_query(call: Call) -> Json:
             mailboxes.sort(key=lambda m: str(m["name"]).casefold(), reverse=not ascending)
         else:
             mailboxes.sort(key=lambda m: int(m["sortOrder"]), reverse=not ascending)
+    if sort_as_tree:
+        mailboxes = _as_tree(mailboxes)
     ids = [m["id"] for m in mailboxes]
-    return window(call, ids, state)
+    from server.jmap.methods.query_changes import mailbox_query_calculable
+
+    return {**window(call, ids, state), "canCalculateChanges": mailbox_query_calculable(call.args)}
+
+
+def _with_matching_ancestors(mailboxes: list[Json], matching: set[str]) -> set[str]:
+    """filterAsTree (RFC 8621 §2.3): a mailbox stays only if all its ancestors match too."""
+    parents = {m["id"]: m["parentId"] for m in mailboxes}
+    kept = set()
+    for mailbox_id in matching:
+        parent = parents.get(mailbox_id)
+        seen = {mailbox_id}
+        while parent is not None and parent in matching and parent not in seen:
+            seen.add(parent)
+            parent = parents.get(parent)
+        if parent is None:
+            kept.add(mailbox_id)
+    return kept
+
+
+def _as_tree(mailboxes: list[Json]) -> list[Json]:
+    """sortAsTree: each parent before its children, siblings in the sorted order.
+
+    A mailbox whose parent is not in the list is placed as if it were at the top level.
+    """
+    present = {m["id"] for m in mailboxes}
+    children: dict[str | None, list[Json]] = {}
+    for m in mailboxes:
+        parent = m["parentId"] if m["parentId"] in present else None
+        children.setdefault(parent, []).append(m)
+    out: list[Json] = []
+
+    def walk(parent: str | None) -> None:
+        for child in children.get(parent, []):
+            out.append(child)
+            walk(child["id"])
+
+    walk(None)
+    return out
 
 
 def window(call: Call, ids: list[str], query_state: str) -> Json:
@@ -260,14 +317,16 @@ def mailbox_set(call: Call) -> Json:
                 continue
             mailbox_id = new_id("M")
             conn.execute(
-                "INSERT INTO mailboxes (id, account_id, name, parent_id, sort_order) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO mailboxes "
+                "(id, account_id, name, parent_id, sort_order, is_subscribed) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     mailbox_id,
                     account_id,
                     props["name"],
                     call.resolve_id(props["parentId"]) if props.get("parentId") else None,
                     props.get("sortOrder", 10),
+                    int(props.get("isSubscribed", True)),
                 ),
             )
             changes.record(conn, account_id, "Mailbox", mailbox_id, "created")
@@ -286,7 +345,11 @@ def mailbox_set(call: Call) -> Json:
             if error:
                 not_updated[raw_id] = error
                 continue
-            for key, column in (("name", "name"), ("sortOrder", "sort_order")):
+            for key, column in (
+                ("name", "name"),
+                ("sortOrder", "sort_order"),
+                ("isSubscribed", "is_subscribed"),
+            ):
                 if key in props:
                     conn.execute(
                         f"UPDATE mailboxes SET {column} = ? WHERE id = ?", (props[key], mailbox_id)
@@ -296,7 +359,8 @@ def mailbox_set(call: Call) -> Json:
                 conn.execute(
                     "UPDATE mailboxes SET parent_id = ? WHERE id = ?", (parent, mailbox_id)
                 )
-            changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
+            modseq = changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
+            conn.execute("UPDATE mailboxes SET props_modseq = ? WHERE id = ?", (modseq, mailbox_id))
             updated[raw_id] = None
         for raw_id in destroy:
             mailbox_id = call.resolve_id(raw_id) or raw_id
@@ -380,11 +444,40 @@ def _check_props(
         or not 0 <= props["sortOrder"] < 2**31
     ):
         bad.append("sortOrder")
+    if "isSubscribed" in props and not isinstance(props["isSubscribed"], bool):
+        bad.append("isSubscribed")
     parent = props.get("parentId")
+    resolved: str | None = None
     if parent is not None:
         resolved = call.resolve_id(parent) if isinstance(parent, str) else None
-        if resolved is None or resolved not in boxes or resolved == self_id:
+        if resolved is None or resolved not in boxes or _is_within(boxes, resolved, self_id):
             bad.append("parentId")
     if bad:
         return {"type": "invalidProperties", "properties": sorted(set(bad))}
+    # RFC 8621 §2: no two siblings share a name (checked on the name and parent after the change).
+    current = boxes.get(self_id) if self_id else None
+    name = props["name"] if "name" in props else (current["name"] if current else None)
+    parent_id = resolved if "parentId" in props else (current["parent_id"] if current else None)
+    if any(
+        box["name"] == name and box["parent_id"] == parent_id and box_id != self_id
+        for box_id, box in boxes.items()
+    ):
+        return {
+            "type": "invalidProperties",
+            "properties": ["name"],
+            "description": "A sibling mailbox already has this name.",
+        }
     return None
+
+
+def _is_within(boxes: dict[str, sqlite3.Row], mailbox_id: str, ancestor: str | None) -> bool:
+    """True when mailbox_id is ancestor itself or one of its descendants (a move would loop)."""
+    seen: set[str] = set()
+    current: str | None = mailbox_id
+    while ancestor is not None and current is not None and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        row = boxes.get(current)
+        current = row["parent_id"] if row is not None else None
+    return False

@@ -337,16 +337,22 @@ def submission_set(call: Call) -> Json:
             email_id = call.resolve_id(props["emailId"]) or props["emailId"]
             sent_email["#" + creation_id] = email_id
             sent_email[done["id"]] = email_id
-        for raw_id in update:
+        for raw_id, patch in update.items():
             exists = conn.execute(
                 "SELECT 1 FROM submissions WHERE account_id = ? AND id = ?",
                 (account_id, call.resolve_id(raw_id)),
             ).fetchone()
-            not_updated[raw_id] = (
-                {"type": "cannotUnsend", "description": "Sent immediately."}
-                if exists
-                else {"type": "notFound"}
-            )
+            # RFC 8621 §7.5: only undoStatus may change, and only to "canceled"; the sandbox
+            # sends at once (no delayed sends), so every submission is already final.
+            if not exists:
+                not_updated[raw_id] = {"type": "notFound"}
+            elif patch != {"undoStatus": "canceled"}:
+                not_updated[raw_id] = {
+                    "type": "invalidProperties",
+                    "properties": sorted(patch) if isinstance(patch, dict) else [],
+                }
+            else:
+                not_updated[raw_id] = {"type": "cannotUnsend", "description": "Sent immediately."}
         for raw_id in destroy:
             submission_id = call.resolve_id(raw_id)
             gone = conn.execute(
