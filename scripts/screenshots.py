@@ -361,6 +361,9 @@ async def shoot_teams(server: ServerThread, work: Path, out: Path) -> list[Path]
     finally:
         await gp.close()
         await cardio.close()
+    for path in saved:
+        print(f"{path.stem} : {path}", flush=True)
+    return saved
 
 
 # Issue 13 §1 (planedit) ---------------------------------------------------------------------------
