@@ -99,6 +99,54 @@ def _truncate(value: str, max_bytes: int) -> tuple[str, bool]:
     return encoded[:max_bytes].decode("utf-8", errors="ignore"), True
 
 
+def message_view(
+    data: Json,
+    properties: list[str],
+    body_props: list[str],
+    fetch: tuple[bool, bool, bool],
+    max_bytes: int,
+) -> Json:
+    """The properties that depend on the message only, from its parse: Email/get's and
+    Email/parse's (RFC 8621 §4.9) view of it."""
+    fetch_text, fetch_html, fetch_all = fetch
+    parts = {p["partId"]: p for p in mime.iter_parts(data["bodyStructure"])}
+    out: Json = {}
+    for prop in properties:
+        if prop in ("textBody", "htmlBody", "attachments"):
+            out[prop] = [_part(parts[pid], body_props) for pid in data[prop]]
+        elif prop == "bodyStructure":
+            out[prop] = _part(data["bodyStructure"], [*body_props, "subParts"])
+        elif prop == "headers":
+            out[prop] = data["headers"]
+        elif prop == "bodyValues":
+            chosen: list[str] = []
+            if fetch_text or fetch_all:
+                chosen += data["textBody"]
+            if fetch_html or fetch_all:
+                chosen += data["htmlBody"]
+            if fetch_all:
+                chosen += [pid for pid, p in parts.items() if p["type"].startswith("text/")]
+            values: Json = {}
+            for pid in dict.fromkeys(chosen):
+                body = data["bodyValues"].get(pid)
+                if body is None or not parts[pid]["type"].startswith("text/"):
+                    continue
+                text, truncated = _truncate(body["value"], max_bytes)
+                values[pid] = {
+                    "value": text,
+                    "isEncodingProblem": body["isEncodingProblem"],
+                    "isTruncated": truncated,
+                }
+            out[prop] = values
+        elif prop.startswith("header:"):
+            parsed = _header_prop(prop)
+            if parsed:
+                out[prop] = mime.header_value(data["headers"], *parsed)
+        else:
+            out[prop] = data.get(prop)
+    return out
+
+
 @method("Email/get", MAIL)
 def email_get(call: Call) -> Json:
     account_id = call.account_id
@@ -118,9 +166,11 @@ def email_get(call: Call) -> Json:
     for prop in properties + body_props:
         if prop.startswith("header:") and _header_prop(prop) is None:
             raise MethodError("invalidArguments", f"Bad header property {prop}.")
-    fetch_text = call.boolean("fetchTextBodyValues")
-    fetch_html = call.boolean("fetchHTMLBodyValues")
-    fetch_all = call.boolean("fetchAllBodyValues")
+    fetch = (
+        call.boolean("fetchTextBodyValues"),
+        call.boolean("fetchHTMLBodyValues"),
+        call.boolean("fetchAllBodyValues"),
+    )
     max_bytes = call.integer("maxBodyValueBytes", 0, minimum=0) or 0
     ids = call.ids()
     with call.sandbox.db.read() as conn:
@@ -164,8 +214,8 @@ def email_get(call: Call) -> Json:
         if row is None:
             continue
         data: Json = json.loads(row["parsed"]) if need_parse else {}
-        parts = {p["partId"]: p for p in mime.iter_parts(data["bodyStructure"])} if data else {}
         out: Json = {"id": row["id"]}
+        rest: list[str] = []
         for prop in properties:
             if prop == "id":
                 continue
@@ -181,38 +231,10 @@ def email_get(call: Call) -> Json:
                 out[prop] = row["size"]
             elif prop == "receivedAt":
                 out[prop] = _utc(row["received_at"])
-            elif prop in ("textBody", "htmlBody", "attachments"):
-                out[prop] = [_part(parts[pid], body_props) for pid in data[prop]]
-            elif prop == "bodyStructure":
-                out[prop] = _part(data["bodyStructure"], [*body_props, "subParts"])
-            elif prop == "headers":
-                out[prop] = data["headers"]
-            elif prop == "bodyValues":
-                chosen: list[str] = []
-                if fetch_text or fetch_all:
-                    chosen += data["textBody"]
-                if fetch_html or fetch_all:
-                    chosen += data["htmlBody"]
-                if fetch_all:
-                    chosen += [pid for pid, p in parts.items() if p["type"].startswith("text/")]
-                values: Json = {}
-                for pid in dict.fromkeys(chosen):
-                    body = data["bodyValues"].get(pid)
-                    if body is None or not parts[pid]["type"].startswith("text/"):
-                        continue
-                    text, truncated = _truncate(body["value"], max_bytes)
-                    values[pid] = {
-                        "value": text,
-                        "isEncodingProblem": body["isEncodingProblem"],
-                        "isTruncated": truncated,
-                    }
-                out[prop] = values
-            elif prop.startswith("header:"):
-                parsed = _header_prop(prop)
-                if parsed:
-                    out[prop] = mime.header_value(data["headers"], *parsed)
             else:
-                out[prop] = data.get(prop)
+                rest.append(prop)
+        if rest:  # then the message was read (need_parse)
+            out.update(message_view(data, rest, body_props, fetch, max_bytes))
         result.append(out)
     return {
         "accountId": account_id,

@@ -13,8 +13,7 @@ from server.jmap.methods.email import (
     DEFAULT_BODY_PROPERTIES,
     PROPERTIES,
     _header_prop,
-    _part,
-    _truncate,
+    message_view,
 )
 from server.mail import mime
 
@@ -50,53 +49,6 @@ def _parsable(raw: bytes) -> bool:
         return len(email.message_from_bytes(raw, policy=email.policy.compat32).keys()) > 0
     except Exception:
         return False
-
-
-def render(
-    data: Json,
-    properties: list[str],
-    body_props: list[str],
-    fetch: tuple[bool, bool, bool],
-    max_bytes: int,
-) -> Json:
-    """The Email/get view of a parse, for the properties that depend on the message only."""
-    fetch_text, fetch_html, fetch_all = fetch
-    parts = {p["partId"]: p for p in mime.iter_parts(data["bodyStructure"])}
-    out: Json = {}
-    for prop in properties:
-        if prop in ("textBody", "htmlBody", "attachments"):
-            out[prop] = [_part(parts[pid], body_props) for pid in data[prop]]
-        elif prop == "bodyStructure":
-            out[prop] = _part(data["bodyStructure"], [*body_props, "subParts"])
-        elif prop == "headers":
-            out[prop] = data["headers"]
-        elif prop == "bodyValues":
-            chosen: list[str] = []
-            if fetch_text or fetch_all:
-                chosen += data["textBody"]
-            if fetch_html or fetch_all:
-                chosen += data["htmlBody"]
-            if fetch_all:
-                chosen += [pid for pid, p in parts.items() if p["type"].startswith("text/")]
-            values: Json = {}
-            for pid in dict.fromkeys(chosen):
-                body = data["bodyValues"].get(pid)
-                if body is None or not parts[pid]["type"].startswith("text/"):
-                    continue
-                text, truncated = _truncate(body["value"], max_bytes)
-                values[pid] = {
-                    "value": text,
-                    "isEncodingProblem": body["isEncodingProblem"],
-                    "isTruncated": truncated,
-                }
-            out[prop] = values
-        elif prop.startswith("header:"):
-            parsed = _header_prop(prop)
-            if parsed:
-                out[prop] = mime.header_value(data["headers"], *parsed)
-        else:
-            out[prop] = data.get(prop)
-    return out
 
 
 @method("Email/parse", MAIL)
@@ -161,7 +113,7 @@ def email_parse(call: Call) -> Json:
                 elif prop == "size":
                     out[prop] = info.size
             out.update(
-                render(
+                message_view(
                     data,
                     [p for p in properties if p not in out],
                     body_props,
