@@ -403,21 +403,27 @@ class Vault:
         """(failures, not_before) when the state is there and checks out; otherwise the worst
         case is recorded once (rewritten, so that the wait ends) and returned."""
         state = vault_file.throttle
-        if state is not None and self._authentic(state, vault_file.salt):
+        flaw = "missing or damaged" if state is None else self._flaw(state, vault_file.salt)
+        if state is not None and flaw is None:
             # A clock set back must not stretch the wait beyond the cap.
             return state.failures, min(state.not_before, self._clock() + MAX_DELAY)
-        log.warning("vault: failure state missing or not authentic, the longest delay applies")
+        log.warning("vault: failure state %s, the longest delay applies", flaw)
         worst = self._clock() + MAX_DELAY
         self._write(vault_file, WORST_FAILURES, worst)
         return WORST_FAILURES, worst
 
-    def _authentic(self, state: Throttle, salt: bytes) -> bool:
+    def _flaw(self, state: Throttle, salt: bytes) -> str | None:
+        """Why the state cannot be trusted (None when it can); the reason goes to the log, so
+        that support can tell a removed MAC from a keyring that went away."""
         secret = self._secret(create=False)
         if state.mac is None:
-            return secret is None  # written without a keyring; with one, a MAC was removed
+            # Written without a keyring; with one, a MAC was removed.
+            return None if secret is None else "unsigned although a keyring secret exists"
         if secret is None:
-            return False  # signed, but the secret is gone (or the keyring is not there now)
-        return hmac.compare_digest(state.mac, _mac(secret, state.signed_data(salt)))
+            return "signed but the keyring secret is gone (or the keyring is not there now)"
+        if not hmac.compare_digest(state.mac, _mac(secret, state.signed_data(salt))):
+            return "not authentic (its MAC does not match)"
+        return None
 
     def _write(self, vault_file: VaultFile, failures: int, not_before: float) -> VaultFile:
         state = Throttle(failures, not_before, None)
