@@ -394,3 +394,31 @@ def test_may_create_top_level_mailbox(small: tuple[ServerThread, Jmap]) -> None:
     box = _mailbox(alice, "À la racine")
     [got] = alice.call("Mailbox/get", ids=[box])["list"]
     assert got["parentId"] is None
+
+
+@pytest.mark.parametrize("value", [1, [], {}, True, ""])
+def test_a_collation_that_is_not_a_name_is_refused(
+    small: tuple[ServerThread, Jmap], value: Any
+) -> None:
+    _, alice = small
+    for name, prop in (("Mailbox/query", "name"), ("Email/query", "subject")):
+        response_name, result = one(alice, name, sort=[{"property": prop, "collation": value}])
+        expected = "unsupportedSort" if isinstance(value, str) else "invalidArguments"
+        assert (response_name, result["type"]) == ("error", expected)
+
+
+def test_a_mailbox_name_without_utf8_form_is_refused(small: tuple[ServerThread, Jmap]) -> None:
+    """A lone surrogate (valid JSON \\ud800) has no UTF-8 octets to count."""
+    _, alice = small
+    create = {"x": {"name": "a-SURROGATE"}}
+    call = ["Mailbox/set", {"accountId": alice.account_id, "create": create}, "0"]
+    body = json.dumps({"using": [CORE, MAIL], "methodCalls": [call]})
+    body = body.replace("-SURROGATE", "\\ud800")
+    r = httpx.post(
+        alice.session["apiUrl"],
+        headers={**alice.headers, "Content-Type": "application/json"},
+        content=body.encode(),
+    )
+    [[name, result, _]] = r.json()["methodResponses"]
+    assert name == "Mailbox/set"
+    assert result["notCreated"]["x"] == {"type": "invalidProperties", "properties": ["name"]}
