@@ -30,21 +30,21 @@ def _octet(value: str) -> bytes:
     return value.encode("utf-8", "surrogatepass")
 
 
-# Name → sort key. The first one is the default when a comparator names none (as before).
+# Name → sort key.
 COLLATIONS: dict[str, Key] = {
     "i;ascii-casemap": _ascii_casemap,
     "i;unicode-casemap": _unicode_casemap,
     "i;octet": _octet,
 }
-DEFAULT = "i;ascii-casemap"
+DEFAULT = "i;ascii-casemap"  # when a comparator names none (the RFC leaves it to the server)
 
 
-def of(comparator: dict[str, Any]) -> str:
+def of(comparator: dict[str, Any], default: str = DEFAULT) -> str:
     """The comparator's collation; a name the server does not know is `unsupportedSort`
     (RFC 8620 §5.5: "...or a collation method it does not recognise")."""
-    name = comparator.get("collation", DEFAULT)
+    name = comparator.get("collation")
     if name is None:
-        return DEFAULT
+        return default
     if not isinstance(name, str):
         raise MethodError("invalidArguments", "collation must be a string.")
     if name not in COLLATIONS:

@@ -214,7 +214,8 @@ def mailbox_query(call: Call) -> Json:
             raise MethodError("unsupportedSort", f"Cannot sort by {prop}.")
         ascending = comparator.get("isAscending", True) is not False
         if prop == "name":
-            key = collation.COLLATIONS[collation.of(comparator)]
+            # Folder names have always sorted case-folded, accents included: that stays the default.
+            key = collation.COLLATIONS[collation.of(comparator, "i;unicode-casemap")]
             mailboxes.sort(key=lambda m: key(str(m["name"])), reverse=not ascending)
         else:
             mailboxes.sort(key=lambda m: int(m["sortOrder"]), reverse=not ascending)
