@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import JSONResponse
 
 from server.accounts import Account
-from server.jmap.methods import CORE, METHODS, Call, Json, MethodError, load_all
+from server.jmap.methods import METHODS, Call, Json, MethodError, load_all
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -48,12 +48,6 @@ def problem(type_: str, detail: str, status: int = 400, **extra: Any) -> JSONRes
     )
 
 
-def supported_capabilities() -> set[str]:
-    from server.urls import REGIONAL_CAPABILITY
-
-    return {m.capability for m in METHODS.values()} | {CORE, REGIONAL_CAPABILITY}
-
-
 def check_content_type(value: str | None) -> None:
     """RFC 8620 §3.6.1: a body that is not declared application/json is not executed."""
     media_type = (value or "").split(";", 1)[0].strip().lower()
@@ -61,7 +55,8 @@ def check_content_type(value: str | None) -> None:
         raise RequestProblem("notJSON", "The request's Content-Type must be application/json.")
 
 
-def parse_request(body: bytes, max_calls: int) -> Json:
+def parse_request(body: bytes, max_calls: int, supported: set[str]) -> Json:
+    """`supported`: the capabilities the Session advertises; `using` any other is refused."""
     try:
         request = json.loads(body)
     except (ValueError, RecursionError):
@@ -86,7 +81,7 @@ def parse_request(body: bytes, max_calls: int) -> Json:
         isinstance(k, str) and isinstance(v, str) for k, v in created.items()
     ):
         raise RequestProblem("notRequest", "`createdIds` must map creation ids to ids.")
-    unknown = sorted(set(using) - supported_capabilities())
+    unknown = sorted(set(using) - supported)
     if unknown:
         raise RequestProblem(
             "unknownCapability", f"Unsupported capabilities: {', '.join(unknown)}."

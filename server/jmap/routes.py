@@ -13,7 +13,7 @@ from server.accounts import Account
 from server.context import Sandbox, get_sandbox
 from server.jmap import api
 from server.jmap.limits import Slots
-from server.jmap.session import session, session_state
+from server.jmap.session import capabilities, session, session_state
 
 router = APIRouter()
 _requests = Slots()
@@ -47,7 +47,9 @@ async def _answer(request: Request, sandbox: Sandbox, account: Account) -> Respo
     body = await request.body()  # within maxSizeRequest: server/bodies.py caps it
     try:
         api.check_content_type(request.headers.get("content-type"))
-        parsed = api.parse_request(body, sandbox.config.max_calls_in_request)
+        parsed = api.parse_request(
+            body, sandbox.config.max_calls_in_request, set(capabilities(sandbox.config, ""))
+        )
     except api.RequestProblem as e:
         return e.response()
     state = session_state(sandbox.config, account)

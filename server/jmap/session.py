@@ -1,4 +1,8 @@
-"""The JMAP Session resource (RFC 8620 §2), with the sandbox's regional capability."""
+"""The JMAP Session resource (RFC 8620 §2), with the sandbox's regional capability.
+
+docs/jmap-session.md says what an anonymous and an authenticated caller get, every field, and
+where each limit is enforced. Every limit comes from the config or from the module enforcing it.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from server import urls
 from server.accounts import Account
-from server.jmap.methods import CORE, MAIL, SUBMISSION
+from server.jmap import collation
+from server.jmap.methods import CORE, MAIL, SUBMISSION, mailbox
+from server.jmap.methods.email import SORT_OPTIONS
 from server.jmap.methods.mdn import MDN
 from server.jmap.methods.vacation import VACATION
 
 if TYPE_CHECKING:
     from server.config import ServerConfig
-
-EMAIL_SORT_OPTIONS = [
-    "receivedAt",
-    "sentAt",
-    "size",
-    "subject",
-    "from",
-    "to",
-    "hasKeyword",
-    "allInThreadHaveKeyword",
-    "someInThreadHaveKeyword",
-]
 
 
 def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
@@ -38,7 +32,7 @@ def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
             "maxCallsInRequest": config.max_calls_in_request,
             "maxObjectsInGet": config.max_objects_in_get,
             "maxObjectsInSet": config.max_objects_in_set,
-            "collationAlgorithms": ["i;ascii-casemap", "i;unicode-casemap"],
+            "collationAlgorithms": list(collation.COLLATIONS),
         },
         MAIL: {},
         SUBMISSION: {},
@@ -58,12 +52,12 @@ def account_capabilities(config: ServerConfig, account: Account | None = None) -
     regional: dict[str, Any] = {"rpps": account.rpps} if account and account.rpps else {}
     return {
         MAIL: {
-            "maxMailboxesPerEmail": None,
-            "maxMailboxDepth": 10,
-            "maxSizeMailboxName": 255,
+            "maxMailboxesPerEmail": mailbox.MAX_MAILBOXES_PER_EMAIL,
+            "maxMailboxDepth": mailbox.MAX_MAILBOX_DEPTH,
+            "maxSizeMailboxName": mailbox.MAX_SIZE_MAILBOX_NAME,
             "maxSizeAttachmentsPerEmail": config.attachments_limit,
-            "emailQuerySortOptions": EMAIL_SORT_OPTIONS,
-            "mayCreateTopLevelMailbox": True,
+            "emailQuerySortOptions": SORT_OPTIONS,
+            "mayCreateTopLevelMailbox": mailbox.MAY_CREATE_TOP_LEVEL_MAILBOX,
         },
         # EHLO keywords of the submission MTA (RFC 8621 §1.3.2): DSN's envelope parameters
         # (RFC 3461) are honoured, SIZE says the per-recipient limit.

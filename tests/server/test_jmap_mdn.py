@@ -146,9 +146,13 @@ def test_a_sandbox_without_jmap_mdn_neither_advertises_nor_serves_it(
     server = server_factory(jmap_mdn=False)
     bob = Jmap(server.base_url, get_token(server.base_url, BOB))
     assert MDN not in bob.session["capabilities"]
-    [[name, error, _]] = bob.request(
-        ["MDN/parse", {"accountId": bob.account_id, "blobIds": []}, "0"], using=WITH_MDN
-    )
+    call = ["MDN/parse", {"accountId": bob.account_id, "blobIds": []}, "0"]
+    # RFC 8620 §3.6.1: a capability the Session does not advertise cannot be `used`...
+    refused = bob.post({"using": WITH_MDN, "methodCalls": [call]})
+    assert refused.status_code == 400
+    assert refused.json()["type"] == "urn:ietf:params:jmap:error:unknownCapability"
+    # ...and without it the method is unknown.
+    [[name, error, _]] = bob.request(call)
     assert (name, error["type"]) == ("error", "unknownMethod")
 
 

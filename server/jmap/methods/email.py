@@ -12,6 +12,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+from server.jmap import collation
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
 from server.jmap.methods.email_structure import build_body
 from server.jmap.methods.mailbox import window
@@ -407,7 +408,7 @@ def _first_address(field: str) -> str:
     """RFC 8621 §4.4.2: the name of the first address, or its email when it has none."""
     return (
         f"COALESCE(NULLIF(json_extract(e.parsed, '$.{field}[0].name'), ''), "
-        f"json_extract(e.parsed, '$.{field}[0].email'), '') COLLATE NOCASE"
+        f"json_extract(e.parsed, '$.{field}[0].email'), '')"
     )
 
 
@@ -415,7 +416,10 @@ SORTS = {
     "receivedAt": "e.received_at",
     "sentAt": "COALESCE(e.sent_at, e.received_at)",
     "size": "e.size",
-    "subject": "e.subject COLLATE NOCASE",
+}
+# Sorts on text, compared with the comparator's collation (server/jmap/collation.py).
+TEXT_SORTS = {
+    "subject": "e.subject",
     "from": _first_address("from"),
     "to": _first_address("to"),
 }
@@ -432,6 +436,9 @@ KEYWORD_SORTS = {
     ),
 }
 
+# The Session's emailQuerySortOptions: exactly what _order_by sorts on.
+SORT_OPTIONS = [*SORTS, *TEXT_SORTS, *KEYWORD_SORTS]
+
 
 def _order_by(sort: Any) -> tuple[str, list[Any]]:
     if sort is None:
@@ -443,8 +450,9 @@ def _order_by(sort: Any) -> tuple[str, list[Any]]:
     last_desc = False
     for comparator in sort:
         prop = comparator.get("property")
-        if not isinstance(prop, str) or (prop not in SORTS and prop not in KEYWORD_SORTS):
+        if not isinstance(prop, str) or prop not in SORT_OPTIONS:
             raise MethodError("unsupportedSort", f"Cannot sort by {prop}.")
+        collation_name = collation.of(comparator)
         ascending = comparator.get("isAscending", True)
         if not isinstance(ascending, bool):
             raise MethodError("invalidArguments", "isAscending must be a boolean.")
@@ -454,6 +462,8 @@ def _order_by(sort: Any) -> tuple[str, list[Any]]:
                 raise MethodError("invalidArguments", f"Sorting by {prop} needs a keyword.")
             params.append(_keyword_path(comparator["keyword"]))
             expression = KEYWORD_SORTS[prop]
+        elif prop in TEXT_SORTS:
+            expression = f"{TEXT_SORTS[prop]} COLLATE {collation.sql_name(collation_name)}"
         else:
             expression = SORTS[prop]
         terms.append(expression + (" DESC" if last_desc else " ASC"))
@@ -481,6 +491,7 @@ def email_query(call: Call) -> Json:
     limit = call.integer("limit", None, minimum=0)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "Email")
+        collation.register(conn)
         compiler = _FilterCompiler(call, conn)
         where = "1"
         if call.args.get("filter") is not None:

@@ -9,8 +9,16 @@ import json
 import sqlite3
 from typing import Any
 
+from server.jmap import collation
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
 from server.mail.store import new_id
+
+# The Session's limits of the Mail capability (RFC 8621 §1.3.1), enforced by Mailbox/set below.
+MAX_MAILBOX_DEPTH = 10  # one more than the most ancestors a mailbox may have
+MAX_SIZE_MAILBOX_NAME = 255  # UTF-8 octets
+MAY_CREATE_TOP_LEVEL_MAILBOX = True
+# No limit on the mailboxes of one email (Email/set and Email/import take any number).
+MAX_MAILBOXES_PER_EMAIL = None
 
 PROPERTIES = [
     "id",
@@ -206,7 +214,9 @@ def mailbox_query(call: Call) -> Json:
             raise MethodError("unsupportedSort", f"Cannot sort by {prop}.")
         ascending = comparator.get("isAscending", True) is not False
         if prop == "name":
-            mailboxes.sort(key=lambda m: str(m["name"]).casefold(), reverse=not ascending)
+            # Folder names have always sorted case-folded, accents included: that stays the default.
+            key = collation.COLLATIONS[collation.of(comparator, "i;unicode-casemap")]
+            mailboxes.sort(key=lambda m: key(str(m["name"])), reverse=not ascending)
         else:
             mailboxes.sort(key=lambda m: int(m["sortOrder"]), reverse=not ascending)
     if sort_as_tree:
@@ -432,9 +442,7 @@ def _check_props(
     bad = [k for k in props if k not in allowed]
     if "role" in props and props["role"] is not None:
         bad.append("role")
-    if "name" in props and (
-        not isinstance(props["name"], str) or not props["name"].strip() or len(props["name"]) > 255
-    ):
+    if "name" in props and not _valid_name(props["name"]):
         bad.append("name")
     if creating and "name" not in props:
         bad.append("name")
@@ -452,6 +460,12 @@ def _check_props(
         resolved = call.resolve_id(parent) if isinstance(parent, str) else None
         if resolved is None or resolved not in boxes or _is_within(boxes, resolved, self_id):
             bad.append("parentId")
+    if (creating or "parentId" in props) and "parentId" not in bad:
+        # The deepest mailbox of the moved subtree (or the new one) stays within the limit.
+        above = _depth(boxes, resolved) if resolved else 0
+        below = _height(boxes, self_id) if self_id else 1
+        if above + below > MAX_MAILBOX_DEPTH:
+            bad.append("parentId")
     if bad:
         return {"type": "invalidProperties", "properties": sorted(set(bad))}
     # RFC 8621 §2: no two siblings share a name (checked on the name and parent after the change).
@@ -468,6 +482,34 @@ def _check_props(
             "description": "A sibling mailbox already has this name.",
         }
     return None
+
+
+def _valid_name(name: Any) -> bool:
+    """RFC 8621 §2: a non-empty name of at most maxSizeMailboxName octets in UTF-8."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        return len(name.encode("utf-8")) <= MAX_SIZE_MAILBOX_NAME
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form
+        return False
+
+
+def _depth(boxes: dict[str, sqlite3.Row], mailbox_id: str) -> int:
+    """1 for a top-level mailbox, 2 for its child..."""
+    depth = 0
+    seen: set[str] = set()
+    current: str | None = mailbox_id
+    while current is not None and current in boxes and current not in seen:
+        seen.add(current)
+        depth += 1
+        current = boxes[current]["parent_id"]
+    return depth
+
+
+def _height(boxes: dict[str, sqlite3.Row], mailbox_id: str) -> int:
+    """1 for a mailbox without children, 2 with children but no grandchildren..."""
+    children = [box_id for box_id, box in boxes.items() if box["parent_id"] == mailbox_id]
+    return 1 + max((_height(boxes, child) for child in children), default=0)
 
 
 def _is_within(boxes: dict[str, sqlite3.Row], mailbox_id: str, ancestor: str | None) -> bool:

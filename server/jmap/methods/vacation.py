@@ -64,9 +64,12 @@ def vacation_set(call: Call) -> Json:
     call.check_keys({"ifInState", "create", "update", "destroy"})
     create = call.args.get("create") or {}
     update = call.args.get("update") or {}
-    destroy = call.ids("destroy") or []
+    limit = call.sandbox.config.max_objects_in_set
+    destroy = call.ids("destroy", limit) or []
     if not isinstance(create, dict) or not isinstance(update, dict):
         raise MethodError("invalidArguments", "create and update must be objects.")
+    if len(create) + len(update) + len(destroy) > limit:
+        raise MethodError("requestTooLarge")
     changes = call.sandbox.changes
     updated: Json = {}
     not_updated: Json = {}
