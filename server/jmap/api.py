@@ -55,12 +55,37 @@ def check_content_type(value: str | None) -> None:
         raise RequestProblem("notJSON", "The request's Content-Type must be application/json.")
 
 
+class _NotIJson(ValueError):
+    pass
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> Json:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _NotIJson("duplicate member names")
+    return members
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotIJson(f"{name} is not JSON")
+
+
+def _i_json(body: bytes) -> Any:
+    """The body as I-JSON (RFC 8620 §3.6.1 names it; RFC 7493 §2): UTF-8 only, no duplicate
+    member names, no NaN or Infinity, no lone surrogate (which no database or encoder accepts
+    afterwards: refused here, once, instead of failing in whichever method stores it)."""
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_unique_members, parse_constant=_no_constant)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate raises here
+    except (ValueError, RecursionError):  # UnicodeError and JSONDecodeError are ValueErrors
+        raise RequestProblem("notJSON", "The request body is not valid I-JSON.") from None
+    return value
+
+
 def parse_request(body: bytes, max_calls: int, supported: set[str]) -> Json:
     """`supported`: the capabilities the Session advertises; `using` any other is refused."""
-    try:
-        request = json.loads(body)
-    except (ValueError, RecursionError):
-        raise RequestProblem("notJSON", "The request body is not valid JSON.") from None
+    request = _i_json(body)
     if not isinstance(request, dict):
         raise RequestProblem("notRequest", "The request must be a JSON object.")
     using = request.get("using")
