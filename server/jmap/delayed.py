@@ -10,7 +10,6 @@ delivers what came due while it was down.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
 import time
@@ -49,7 +48,7 @@ class HoldError(ValueError):
     """A HOLDFOR / HOLDUNTIL the sandbox's MTA would refuse (501/554 in SMTP)."""
 
 
-def take_hold(envelope: Any, max_hold: int, now: float) -> tuple[int | None, Any, dict[str, str]]:
+def take_hold(envelope: Any, max_hold: int, now: float) -> tuple[float | None, Any, dict[str, str]]:
     """Splits the FUTURERELEASE parameters off a client's envelope: (the release time in epoch
     seconds or None, the envelope without them, the parameters as given, names upper-cased).
     Raises HoldError for a value RFC 4865 or the sandbox's limit refuses."""
@@ -66,6 +65,8 @@ def take_hold(envelope: Any, max_hold: int, now: float) -> tuple[int | None, Any
         raise HoldError("Delayed sending (FUTURERELEASE) is off on this server.")
     if len(hold) > 1:
         raise HoldError("HOLDFOR and HOLDUNTIL cannot be used together (RFC 4865).")
+    if sum(1 for k in names.values() if k in HOLD_PARAMETERS) > 1:
+        raise HoldError("A FUTURERELEASE parameter is given twice.")
     [(name, value)] = hold.items()
     if not isinstance(value, str):
         raise HoldError(f"{name} needs a value.")
@@ -87,7 +88,7 @@ def take_hold(envelope: Any, max_hold: int, now: float) -> tuple[int | None, Any
             raise HoldError(f"HOLDUNTIL is beyond the maximum hold of {max_hold} seconds.")
     rest = {k: v for k, v in parameters.items() if not (isinstance(k, str) and k.upper() in hold)}
     stripped = {**envelope, "mailFrom": {**envelope["mailFrom"], "parameters": rest or None}}
-    return math.ceil(release), stripped, {name: value}
+    return release, stripped, {name: value}
 
 
 def extension_arguments(max_hold: int, now: float) -> list[str]:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -64,6 +67,10 @@ def _wait_for(check: Callable[[], bool], seconds: float = 15.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "never happened"
         time.sleep(0.1)
+
+
+def _epoch(utc_date: str) -> int:
+    return int(datetime.fromisoformat(utc_date.replace("Z", "+00:00")).timestamp())
 
 
 def _submission(jmap: Jmap, submission_id: str) -> dict[str, Any]:
@@ -150,7 +157,7 @@ def test_canceled_before_release_is_never_delivered(
     server: ServerThread, alice_token: str, bob_token: str
 ) -> None:
     alice, bob = Jmap(server.base_url, alice_token), Jmap(server.base_url, bob_token)
-    created = _submit(alice, "Annulé", _envelope(HOLDFOR="2"))[1][1]["created"]["s"]
+    created = _submit(alice, "Annulé", _envelope(HOLDFOR="4"))[1][1]["created"]["s"]
     state = alice.state("EmailSubmission")
     # The undo puts the message back among the drafts (onSuccessUpdateEmail of an update).
     [[_, done, _], [implicit, email_set, _]] = alice.request(
@@ -222,6 +229,7 @@ def test_bad_hold_values_are_refused_with_a_reason(server: ServerThread, alice_t
         {"HOLDUNTIL": "2026-12-07T10:00:00"},  # no offset: not RFC 3339
         {"HOLDUNTIL": far},
         {"HOLDFOR": "10", "HOLDUNTIL": soon},
+        {"HOLDFOR": "10", "holdfor": "20"},
     ):
         responses = _submit(alice, "Refusé", _envelope(**parameters))
         error = responses[1][1]["notCreated"]["s"]
@@ -243,6 +251,9 @@ def test_a_hold_in_the_past_sends_at_once(
     created = _submit(alice, "Déjà", _envelope(HOLDUNTIL=past))[1][1]["created"]["s"]
     assert created["undoStatus"] == "final"
     assert _inbox_subjects(bob) == ["Déjà"]
+    created = _submit(alice, "Tout de suite", _envelope(HOLDFOR="0"))[1][1]["created"]["s"]
+    assert created["undoStatus"] == "final"
+    assert sorted(_inbox_subjects(bob)) == ["Déjà", "Tout de suite"]
 
 
 def test_delayed_send_off(server_factory: ServerFactory) -> None:
@@ -263,12 +274,37 @@ def test_a_restarted_sandbox_delivers_what_came_due_while_it_was_down(
 ) -> None:
     first = server_factory()
     alice = Jmap(first.base_url, get_token(first.base_url, ALICE))
-    created = _submit(alice, "Après la panne", _envelope(HOLDFOR="2"))[1][1]["created"]["s"]
+    created = _submit(alice, "Après la panne", _envelope(HOLDFOR="4"))[1][1]["created"]["s"]
     data_dir = first.config.data_dir
     first.stop()
-    time.sleep(2.5)  # the release time passes while nothing runs
+    # Stopped before the release: the hold is still in the database.
+    with sqlite3.connect(data_dir / "sandbox.sqlite3") as db:
+        held = db.execute("SELECT release_at FROM held_sends").fetchall()
+    assert held == [(_epoch(created["sendAt"]),)]
+    while time.time() < held[0][0] + 0.5:  # the release time passes while nothing runs
+        time.sleep(0.2)
     second = server_factory(data_dir=data_dir, users=())
     alice = Jmap(second.base_url, get_token(second.base_url, ALICE))
     bob = Jmap(second.base_url, get_token(second.base_url, BOB))
     _wait_for(lambda: _inbox_subjects(bob) == ["Après la panne"])
+    assert _submission(alice, created["id"])["undoStatus"] == "final"
+
+
+def test_the_release_is_pushed(server: ServerThread, alice_token: str) -> None:
+    alice = Jmap(server.base_url, alice_token)
+    created = _submit(alice, "Poussé", _envelope(HOLDFOR="2"))[1][1]["created"]["s"]
+    url = server.base_url + "/jmap/eventsource?types=EmailSubmission&closeafter=state&ping=0"
+    events: list[str] = []
+
+    def listen() -> None:
+        with httpx.stream("GET", url, headers=alice.headers, timeout=20) as r:
+            events.extend(line for line in r.iter_lines() if line.startswith("data:"))
+
+    reader = threading.Thread(target=listen)
+    reader.start()
+    _wait_for(lambda: server.sandbox.broker.listener_count(alice.account_id) > 0)
+    reader.join(timeout=20)
+    assert len(events) == 1
+    changed = json.loads(events[0].split(":", 1)[1])["changed"][alice.account_id]
+    assert changed == {"EmailSubmission": alice.state("EmailSubmission")}
     assert _submission(alice, created["id"])["undoStatus"] == "final"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import math
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -309,7 +310,7 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
     held = release_at is not None and release_at > now
     dsn_blob_ids: list[str] = []
     if held:
-        send_at = release_at or 0
+        send_at = math.ceil(release_at or 0)  # never before the time asked for
         status = _queued(envelope)
         # The message as it is now: destroying or changing the Email later must not change
         # what is sent (RFC 8621 §7.5); blobs are immutable.
