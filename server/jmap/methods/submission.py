@@ -214,10 +214,18 @@ def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
     return message.as_bytes()
 
 
-def _send(sandbox: Sandbox, account_id: str, envelope: Json, raw: bytes) -> tuple[Json, list[str]]:
+def _send(
+    sandbox: Sandbox,
+    account_id: str,
+    envelope: Json,
+    raw: bytes,
+    message: email.message.Message | None = None,
+) -> tuple[Json, list[str]]:
     """Delivery of one submission, now or at its release (RFC 4865): its deliveryStatus and the
-    blob ids of the DSN's it produced. Joins the caller's write transaction."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    blob ids of the DSN's it produced. Joins the caller's write transaction. `message`: `raw`
+    already parsed, if the caller has it."""
+    if message is None:
+        message = email.message_from_bytes(raw, policy=email.policy.compat32)
     delivered = _without_bcc(raw, message)
     recipients = [r["email"] for r in envelope["rcptTo"]]
     report = sandbox.mail.deliver(delivered, recipients, sender_account_id=account_id)
@@ -322,7 +330,7 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
         call.sandbox.db.after_commit(call.sandbox.delayed_sends.wake)
     else:
         send_at = int(now)
-        status, dsn_blob_ids = _send(call.sandbox, account_id, envelope, raw)
+        status, dsn_blob_ids = _send(call.sandbox, account_id, envelope, raw, message)
     undo_status = "pending" if held else "final"
     conn.execute(
         "INSERT INTO submissions (id, account_id, identity_id, email_id, thread_id, envelope, "
