@@ -83,6 +83,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="largest message delivered to one recipient; larger ones bounce (552 5.3.4)",
     )
     p.add_argument(
+        "--max-delayed-send",
+        type=int,
+        default=86400,
+        metavar="SECONDS",
+        help="longest hold of a delayed send (FUTURERELEASE, HOLDFOR/HOLDUNTIL); 0: none",
+    )
+    p.add_argument(
         "--mss-product-reference",
         default="",
         metavar="REF",
@@ -138,6 +145,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         smtp_sender=args.smtp_sender,
         mss_product_reference=args.mss_product_reference,
         max_delivered_size=args.max_delivered_size,
+        max_delayed_send=max(0, args.max_delayed_send),
         trusted_domains=tuple(args.trusted_domain) if args.trusted_domain else None,
         directory_rate_limit=args.directory_rate_limit,
         directory_near=not args.directory_no_near,

@@ -69,6 +69,9 @@ class ServerConfig:
     # Issue 14 §2: the largest message (raw octets) delivered to one recipient; larger ones are
     # refused (552 5.3.4) and their sender gets a delivery status notification.
     max_delivered_size: int = 50 * 1024 * 1024
+    # Issue 16: the longest a submission may be held (FUTURERELEASE, RFC 4865; the Session's
+    # maxDelayedSend), in seconds; 0: delayed sending is off.
+    max_delayed_send: int = 86400
     # Issue 14 §1: the product reference ANS gave this deployment's client (X-MSS-NIL of every
     # message), in the Session's regional capability; empty: the header is omitted.
     mss_product_reference: str = ""

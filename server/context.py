@@ -13,6 +13,7 @@ from server.auth.tokens import Tokens
 from server.config import ServerConfig
 from server.directory.store import DirectoryStore
 from server.jmap.changes import ChangeLog
+from server.jmap.delayed import DelayedSends
 from server.jmap.push_subscriptions import PushSubscriptions
 from server.mail.blobs import BlobStore
 from server.mail.store import MailStore
@@ -52,8 +53,15 @@ class Sandbox:
         self.rooms = RoomHub()  # the teleconsultation rooms' signalling (issue 13 §2)
         # Issue 15: the « PSC simulé » provider, only when asked for (demo, tests).
         self.psc_simule = PscSimule(config) if config.psc_simule else None
+        # RFC 4865 held submissions, released by one thread (server/jmap/delayed.py); what came
+        # due while the sandbox was down goes out as soon as it starts.
+        from server.jmap.methods.submission import release  # the methods import this module
+
+        self.delayed_sends = DelayedSends(self, release)
+        self.delayed_sends.start()
 
     def close(self) -> None:
+        self.delayed_sends.stop()
         self.db.close()
 
 

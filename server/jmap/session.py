@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 from server import urls
 from server.accounts import Account
-from server.jmap import collation
+from server.jmap import collation, delayed
 from server.jmap.methods import CORE, MAIL, SUBMISSION, mailbox
 from server.jmap.methods.email import SORT_OPTIONS
 from server.jmap.methods.mdn import MDN
@@ -46,9 +47,11 @@ def capabilities(config: ServerConfig, base_url: str) -> dict[str, Any]:
     }
 
 
-def account_capabilities(config: ServerConfig, account: Account | None = None) -> dict[str, Any]:
+def account_capabilities(
+    config: ServerConfig, account: Account | None = None, now: float | None = None
+) -> dict[str, Any]:
     """The account's capabilities; its regional one gives the RPPS (Issue 14 §1: the author of
-    the CDA documents the client writes)."""
+    the CDA documents the client writes). `now` dates FUTURERELEASE's latest release."""
     regional: dict[str, Any] = {"rpps": account.rpps} if account and account.rpps else {}
     return {
         MAIL: {
@@ -60,10 +63,23 @@ def account_capabilities(config: ServerConfig, account: Account | None = None) -
             "mayCreateTopLevelMailbox": mailbox.MAY_CREATE_TOP_LEVEL_MAILBOX,
         },
         # EHLO keywords of the submission MTA (RFC 8621 §1.3.2): DSN's envelope parameters
-        # (RFC 3461) are honoured, SIZE says the per-recipient limit.
+        # (RFC 3461) are honoured, SIZE says the per-recipient limit, FUTURERELEASE (RFC 4865)
+        # holds a submission for up to maxDelayedSend seconds.
         SUBMISSION: {
-            "maxDelayedSend": 0,
-            "submissionExtensions": {"DSN": [], "SIZE": [str(config.max_delivered_size)]},
+            "maxDelayedSend": config.max_delayed_send,
+            "submissionExtensions": {
+                "DSN": [],
+                "SIZE": [str(config.max_delivered_size)],
+                **(
+                    {
+                        "FUTURERELEASE": delayed.extension_arguments(
+                            config.max_delayed_send, time.time() if now is None else now
+                        )
+                    }
+                    if config.max_delayed_send > 0
+                    else {}
+                ),
+            },
         },
         VACATION: {},
         urls.REGIONAL_CAPABILITY: regional,
@@ -75,7 +91,8 @@ def session_state(config: ServerConfig, account: Account | None) -> str:
     """Changes whenever what the session says about the account or the limits changes."""
     basis = [
         capabilities(config, ""),
-        account_capabilities(config, account),
+        # At a fixed time: FUTURERELEASE's latest date moves with the clock, the state must not.
+        account_capabilities(config, account, now=0),
         [account.id, account.login, account.display_name, account.email] if account else None,
     ]
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]

@@ -13,11 +13,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import math
 import sqlite3
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from server.jmap import delayed
 from server.jmap.methods import (
     MAIL,
     SUBMISSION,
@@ -30,6 +32,9 @@ from server.jmap.methods import (
 from server.jmap.methods.email import set_emails
 from server.mail import dsn, mime
 from server.mail.store import DeliveryReport, new_id
+
+if TYPE_CHECKING:
+    from server.context import Sandbox
 
 PROPERTIES = [
     "id",
@@ -153,7 +158,12 @@ def _status(report: DeliveryReport, limit: int) -> Json:
 
 
 def _notifications(
-    call: Call, account_id: str, envelope: Json, raw: bytes, report: DeliveryReport, status: Json
+    sandbox: Sandbox,
+    account_id: str,
+    envelope: Json,
+    raw: bytes,
+    report: DeliveryReport,
+    status: Json,
 ) -> list[str]:
     """The DSN the recipients' NOTIFY asks for, delivered to the sender's Inbox; its blob ids."""
     notify = {
@@ -178,7 +188,7 @@ def _notifications(
             )
     if not reports:
         return []
-    config = call.sandbox.config
+    config = sandbox.config
     mail_parameters = envelope["mailFrom"]["parameters"] or {}
     now = datetime.now(UTC)
     message = dsn.build(
@@ -193,7 +203,7 @@ def _notifications(
         full_limit=config.max_delivered_size,
         size_limit=config.max_delivered_size,
     )
-    return [call.sandbox.mail.import_message(account_id, message).blob_id]
+    return [sandbox.mail.import_message(account_id, message).blob_id]
 
 
 def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
@@ -204,8 +214,64 @@ def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
     return message.as_bytes()
 
 
+def _send(
+    sandbox: Sandbox,
+    account_id: str,
+    envelope: Json,
+    raw: bytes,
+    message: email.message.Message | None = None,
+) -> tuple[Json, list[str]]:
+    """Delivery of one submission, now or at its release (RFC 4865): its deliveryStatus and the
+    blob ids of the DSN's it produced. Joins the caller's write transaction. `message`: `raw`
+    already parsed, if the caller has it."""
+    if message is None:
+        message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    delivered = _without_bcc(raw, message)
+    recipients = [r["email"] for r in envelope["rcptTo"]]
+    report = sandbox.mail.deliver(delivered, recipients, sender_account_id=account_id)
+    status = _status(report, sandbox.config.max_delivered_size)
+    return status, _notifications(sandbox, account_id, envelope, delivered, report, status)
+
+
+def _queued(envelope: Json) -> Json:
+    """deliveryStatus of a held submission: accepted by the MTA, not yet relayed (RFC 8621 §7)."""
+    status: Json = {}
+    for r in envelope["rcptTo"]:
+        if r["email"].strip().lower() not in map(str.lower, status):
+            status[r["email"].strip()] = {
+                "smtpReply": "250 2.0.0 OK (FUTURERELEASE)",
+                "delivered": "queued",
+                "displayed": "unknown",
+            }
+    return status
+
+
+def release(sandbox: Sandbox, submission_id: str) -> None:
+    """Sends one held submission whose time has come (the delayed-send thread calls it); its
+    record, if the client kept it, becomes final with the delivery's status."""
+    with sandbox.db.write() as conn:
+        held = conn.execute(
+            "DELETE FROM held_sends WHERE submission_id = ? "
+            "RETURNING account_id, blob_id, envelope",
+            (submission_id,),
+        ).fetchone()
+        if held is None:  # canceled meanwhile
+            return
+        account_id, envelope = held["account_id"], json.loads(held["envelope"])
+        raw = sandbox.blobs.read_bytes(held["blob_id"])
+        status, dsn_blob_ids = _send(sandbox, account_id, envelope, raw)
+        kept = conn.execute(
+            "UPDATE submissions SET undo_status = 'final', delivery_status = ?, dsn_blob_ids = ? "
+            "WHERE id = ? AND undo_status = 'pending'",
+            (json.dumps(status), json.dumps(dsn_blob_ids), submission_id),
+        ).rowcount
+        if kept:
+            sandbox.changes.record(conn, account_id, "EmailSubmission", submission_id, "updated")
+
+
 def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -> Json:
-    """One submission; raises _SetError when it cannot be made."""
+    """One submission, sent now or held (FUTURERELEASE); raises _SetError when it cannot be
+    made."""
     if call.sandbox.refusals.submission_create is not None:
         raise _SetError(dict(call.sandbox.refusals.submission_create))
     if not isinstance(props, dict):
@@ -229,24 +295,47 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
     ).fetchone()
     if identity is None:
         raise _SetError({"type": "invalidProperties", "properties": ["identityId"]})
+    now = time.time()
+    try:
+        release_at, given, hold = delayed.take_hold(
+            props.get("envelope"), call.sandbox.config.max_delayed_send, now
+        )
+    except delayed.HoldError as e:
+        raise _SetError(
+            {"type": "invalidProperties", "properties": ["envelope"], "description": str(e)}
+        ) from None
     raw = call.sandbox.blobs.read_bytes(row["blob_id"])
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    envelope = _envelope(props.get("envelope"), identity["email"], message)
+    envelope = _envelope(given, identity["email"], message)
     if envelope is None:
         raise _SetError({"type": "invalidProperties", "properties": ["envelope"]})
     if not envelope["rcptTo"]:
         raise _SetError({"type": "noRecipients"})
-    recipients = [r["email"] for r in envelope["rcptTo"]]
-    delivered = _without_bcc(raw, message)
-    report = call.sandbox.mail.deliver(delivered, recipients, sender_account_id=account_id)
-    status = _status(report, call.sandbox.config.max_delivered_size)
-    dsn_blob_ids = _notifications(call, account_id, envelope, delivered, report, status)
+    if hold:
+        envelope["mailFrom"]["parameters"] = {**(envelope["mailFrom"]["parameters"] or {}), **hold}
     submission_id = new_id("S")
-    send_at = int(time.time())
+    # A release time already past (HOLDUNTIL in the past, HOLDFOR=0) sends at once.
+    held = release_at is not None and release_at > now
+    dsn_blob_ids: list[str] = []
+    if held:
+        send_at = math.ceil(release_at or 0)  # never before the time asked for
+        status = _queued(envelope)
+        # The message as it is now: destroying or changing the Email later must not change
+        # what is sent (RFC 8621 §7.5); blobs are immutable.
+        conn.execute(
+            "INSERT INTO held_sends (submission_id, account_id, blob_id, envelope, release_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (submission_id, account_id, row["blob_id"], json.dumps(envelope), send_at),
+        )
+        call.sandbox.db.after_commit(call.sandbox.delayed_sends.wake)
+    else:
+        send_at = int(now)
+        status, dsn_blob_ids = _send(call.sandbox, account_id, envelope, raw, message)
+    undo_status = "pending" if held else "final"
     conn.execute(
         "INSERT INTO submissions (id, account_id, identity_id, email_id, thread_id, envelope, "
         "send_at, undo_status, delivery_status, dsn_blob_ids) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 'final', ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             submission_id,
             account_id,
@@ -255,20 +344,61 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
             row["thread_id"],
             json.dumps(envelope),
             send_at,
+            undo_status,
             json.dumps(status),
             json.dumps(dsn_blob_ids),
         ),
     )
     call.sandbox.changes.record(conn, account_id, "EmailSubmission", submission_id, "created")
-    # The server-set properties (RFC 8621 §7.5): sending is immediate and final here.
+    # The server-set properties (RFC 8621 §7.5).
     return {
         "id": submission_id,
         "threadId": row["thread_id"],
         "sendAt": mime.utc_date(datetime.fromtimestamp(send_at, UTC)),
-        "undoStatus": "final",
+        "undoStatus": undo_status,
         "deliveryStatus": status,
         "dsnBlobIds": dsn_blob_ids,
     }
+
+
+def _cancel(call: Call, conn: sqlite3.Connection, account_id: str, raw_id: str, patch: Any) -> None:
+    """Update of one submission: only undoStatus, only to "canceled", only while pending
+    (RFC 8621 §7.5). Raises _SetError otherwise."""
+    submission_id = call.resolve_id(raw_id)
+    row = conn.execute(
+        "SELECT undo_status, delivery_status FROM submissions WHERE account_id = ? AND id = ?",
+        (account_id, submission_id),
+    ).fetchone()
+    if row is None or submission_id is None:
+        raise _SetError({"type": "notFound"})
+    if patch != {"undoStatus": "canceled"}:
+        raise _SetError(
+            {
+                "type": "invalidProperties",
+                "properties": sorted(patch) if isinstance(patch, dict) else [],
+            }
+        )
+    if row["undo_status"] == "canceled":
+        return  # already so: nothing changes
+    unheld = conn.execute(
+        "DELETE FROM held_sends WHERE submission_id = ?", (submission_id,)
+    ).rowcount
+    if row["undo_status"] != "pending" or not unheld:
+        raise _SetError({"type": "cannotUnsend", "description": "Already sent."})
+    status = {
+        address: {**entry, "delivered": "no"}
+        for address, entry in json.loads(row["delivery_status"]).items()
+    }
+    conn.execute(
+        "UPDATE submissions SET undo_status = 'canceled', delivery_status = ? WHERE id = ?",
+        (json.dumps(status), submission_id),
+    )
+    call.sandbox.changes.record(conn, account_id, "EmailSubmission", submission_id, "updated")
+
+
+def _email_of(conn: sqlite3.Connection, submission_id: str | None) -> str:
+    row = conn.execute("SELECT email_id FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 class _SetError(Exception):
@@ -316,6 +446,7 @@ def submission_set(call: Call) -> Json:
     changes = call.sandbox.changes
     created: Json = {}
     not_created: Json = {}
+    updated: Json = {}
     not_updated: Json = {}
     destroyed: list[str] = []
     not_destroyed: Json = {}
@@ -338,23 +469,19 @@ def submission_set(call: Call) -> Json:
             sent_email["#" + creation_id] = email_id
             sent_email[done["id"]] = email_id
         for raw_id, patch in update.items():
-            exists = conn.execute(
-                "SELECT 1 FROM submissions WHERE account_id = ? AND id = ?",
-                (account_id, call.resolve_id(raw_id)),
-            ).fetchone()
-            # RFC 8621 §7.5: only undoStatus may change, and only to "canceled"; the sandbox
-            # sends at once (no delayed sends), so every submission is already final.
-            if not exists:
-                not_updated[raw_id] = {"type": "notFound"}
-            elif patch != {"undoStatus": "canceled"}:
-                not_updated[raw_id] = {
-                    "type": "invalidProperties",
-                    "properties": sorted(patch) if isinstance(patch, dict) else [],
-                }
-            else:
-                not_updated[raw_id] = {"type": "cannotUnsend", "description": "Sent immediately."}
+            try:
+                _cancel(call, conn, account_id, raw_id, patch)
+            except _SetError as e:
+                not_updated[raw_id] = e.error
+                continue
+            updated[raw_id] = None
+            sent_email[raw_id] = _email_of(conn, call.resolve_id(raw_id))
         for raw_id in destroy:
+            # RFC 8621 §7.5: "destroying an EmailSubmission object MUST NOT affect the
+            # deliveries it represents. It purely removes the record of the submission." A
+            # pending one's held send (held_sends) stays and is still released at its sendAt.
             submission_id = call.resolve_id(raw_id)
+            email_of = _email_of(conn, submission_id)
             gone = conn.execute(
                 "DELETE FROM submissions WHERE account_id = ? AND id = ?",
                 (account_id, submission_id),
@@ -364,18 +491,21 @@ def submission_set(call: Call) -> Json:
                 continue
             changes.record(conn, account_id, "EmailSubmission", submission_id, "destroyed")
             destroyed.append(raw_id)
+            sent_email[raw_id] = email_of
         new_state = changes.state(conn, account_id, "EmailSubmission")
     result = {
         "accountId": account_id,
         "oldState": old_state,
         "newState": new_state,
         "created": created or None,
-        "updated": None,
+        "updated": updated or None,
         "destroyed": destroyed or None,
         "notCreated": not_created or None,
         "notUpdated": not_updated or None,
         "notDestroyed": not_destroyed or None,
     }
+    # The onSuccess actions apply to the submissions whose create/update/destroy succeeded
+    # (RFC 8621 §7.5): for a held one, when it is created, not when it is released.
     email_update = {sent_email[ref]: patch for ref, patch in on_update.items() if ref in sent_email}
     email_destroy = [sent_email[ref] for ref in on_destroy if ref in sent_email]
     if email_update or email_destroy:
