@@ -408,7 +408,8 @@ def test_a_collation_that_is_not_a_name_is_refused(
 
 
 def test_a_mailbox_name_without_utf8_form_is_refused(small: tuple[ServerThread, Jmap]) -> None:
-    """A lone surrogate (valid JSON \\ud800) has no UTF-8 octets to count."""
+    """A lone surrogate (valid JSON \\ud800, not I-JSON) has no UTF-8 octets to count: the
+    request is refused as a whole (RFC 8620 §3.6.1 notJSON) and no mailbox is made."""
     _, alice = small
     create = {"x": {"name": "a-SURROGATE"}}
     call = ["Mailbox/set", {"accountId": alice.account_id, "create": create}, "0"]
@@ -419,6 +420,7 @@ def test_a_mailbox_name_without_utf8_form_is_refused(small: tuple[ServerThread, 
         headers={**alice.headers, "Content-Type": "application/json"},
         content=body.encode(),
     )
-    [[name, result, _]] = r.json()["methodResponses"]
-    assert name == "Mailbox/set"
-    assert result["notCreated"]["x"] == {"type": "invalidProperties", "properties": ["name"]}
+    assert r.status_code == 400
+    assert r.json()["type"] == "urn:ietf:params:jmap:error:notJSON"
+    names = [m["name"] for m in alice.call("Mailbox/get")["list"]]
+    assert not [n for n in names if n.startswith("a")], names
