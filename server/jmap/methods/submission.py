@@ -10,11 +10,11 @@ the EmailSubmission/set one (RFC 8621 §7.5).
 
 from __future__ import annotations
 
-import email
-import email.policy
+import email.message
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,9 +153,15 @@ def _status(report: DeliveryReport, limit: int) -> Json:
 
 
 def _notifications(
-    call: Call, account_id: str, envelope: Json, raw: bytes, report: DeliveryReport, status: Json
+    call: Call,
+    account_id: str,
+    envelope: Json,
+    original: Callable[[], bytes],
+    report: DeliveryReport,
+    status: Json,
 ) -> list[str]:
-    """The DSN the recipients' NOTIFY asks for, delivered to the sender's Inbox; its blob ids."""
+    """The DSN the recipients' NOTIFY asks for, delivered to the sender's Inbox; its blob ids.
+    `original` reads the delivered message (whole: only when a DSN is due)."""
     notify = {
         r["email"].strip().lower(): dsn.notify_of(r["parameters"]) for r in envelope["rcptTo"]
     }
@@ -182,7 +188,7 @@ def _notifications(
     mail_parameters = envelope["mailFrom"]["parameters"] or {}
     now = datetime.now(UTC)
     message = dsn.build(
-        original=raw,
+        original=original(),
         reports=reports,
         to=envelope["mailFrom"]["email"],
         domain=config.mail_domain,
@@ -194,14 +200,6 @@ def _notifications(
         size_limit=config.max_delivered_size,
     )
     return [call.sandbox.mail.import_message(account_id, message).blob_id]
-
-
-def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
-    """Bcc recipients are in the envelope, never in the copy that is delivered."""
-    if "bcc" not in message:
-        return raw
-    del message["bcc"]
-    return message.as_bytes()
 
 
 def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -> Json:
@@ -229,18 +227,17 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
     ).fetchone()
     if identity is None:
         raise _SetError({"type": "invalidProperties", "properties": ["identityId"]})
-    raw = call.sandbox.blobs.read_bytes(row["blob_id"])
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    envelope = _envelope(props.get("envelope"), identity["email"], message)
+    stored = call.sandbox.mail.stored(row["blob_id"])
+    envelope = _envelope(props.get("envelope"), identity["email"], stored.headers)
     if envelope is None:
         raise _SetError({"type": "invalidProperties", "properties": ["envelope"]})
     if not envelope["rcptTo"]:
         raise _SetError({"type": "noRecipients"})
     recipients = [r["email"] for r in envelope["rcptTo"]]
-    delivered = _without_bcc(raw, message)
-    report = call.sandbox.mail.deliver(delivered, recipients, sender_account_id=account_id)
+    delivered = call.sandbox.mail.without_bcc(stored)
+    report = call.sandbox.mail.deliver_stored(delivered, recipients, sender_account_id=account_id)
     status = _status(report, call.sandbox.config.max_delivered_size)
-    dsn_blob_ids = _notifications(call, account_id, envelope, delivered, report, status)
+    dsn_blob_ids = _notifications(call, account_id, envelope, delivered.read_bytes, report, status)
     submission_id = new_id("S")
     send_at = int(time.time())
     conn.execute(
