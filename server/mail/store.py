@@ -306,10 +306,12 @@ class MailStore:
         mailbox_ids: Sequence[str],
         keywords: dict[str, bool],
         received_at: datetime | None,
+        known: dict[int, BlobInfo] | None = None,
     ) -> ImportedEmail:
         """import_into for a message blob already on disk: a large one is parsed from a map of
         its file and its big attachments decoded straight into their blobs (never whole in
-        memory); the same message delivered again reuses that parse."""
+        memory); the same message delivered again reuses that parse. `known`: the blobs whose
+        base64 starts at these offsets (Email/set built them in: no need to decode them)."""
         if message.size < stream.STREAM_MIN:
             raw = message.read_bytes()
             return self.import_into(conn, account_id, raw, mailbox_ids, keywords, received_at)
@@ -317,7 +319,7 @@ class MailStore:
         blobs.own(conn, account_id, message.blob_id, message.size, "message/rfc822")
         cached = self._parsed.get(message.blob_id)
         if cached is None:
-            cached = self._parse_stored(conn, account_id, message)
+            cached = self._parse_stored(conn, account_id, message, known or {})
             self._parsed = {message.blob_id: cached}  # the last one: a submission's recipients
         parsed_json, part_blobs = cached
         for blob in part_blobs:
@@ -335,7 +337,11 @@ class MailStore:
         )
 
     def _parse_stored(
-        self, conn: sqlite3.Connection, account_id: str, message: stream.StoredMessage
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        message: stream.StoredMessage,
+        known: dict[int, BlobInfo],
     ) -> tuple[str, list[BlobInfo]]:
         blobs = self._sandbox.blobs
         part_blobs: list[BlobInfo] = []
@@ -352,6 +358,10 @@ class MailStore:
                 cut = skeleton.cut_of(content)
                 if cut is None:
                     info = blobs.put_bytes(conn, account_id, content, type_)
+                elif skeleton.cuts[cut][0] in known:
+                    built = known[skeleton.cuts[cut][0]]
+                    info = blobs.own(conn, account_id, built.id, built.size, type_)
+                    part["size"] = info.size
                 else:
                     chunks = stream.decoded_chunks(mm, *skeleton.cuts[cut])
                     info = blobs.put_chunks(conn, account_id, chunks, type_)

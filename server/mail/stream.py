@@ -32,6 +32,7 @@ _DECODE_CHUNK = 4 * 1024 * 1024
 _MARK = b"\x00mss-stream-cut-%d\x00"
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 def encoded_size(size: int) -> int:
@@ -63,6 +64,16 @@ def splice(built: bytes, files: dict[bytes, Path]) -> Iterator[bytes]:
         yield from base64_lines(files[line])
         rest = at + len(line)
     yield built[rest:]
+
+
+def splice_offsets(built: bytes, sizes: dict[bytes, int]) -> dict[bytes, int]:
+    """Where each file's base64 starts in what `splice` writes (the body of its part)."""
+    offsets: dict[bytes, int] = {}
+    shift = 0
+    for at, line in sorted((built.find(line), line) for line in sizes):
+        offsets[line] = at + shift
+        shift += encoded_size(sizes[line]) - len(line)
+    return offsets
 
 
 def write_temp(tmp_dir: Path, chunks: Iterable[bytes]) -> tuple[Path, str, int]:
@@ -201,7 +212,10 @@ def decoded_chunks(mm: mmap.mmap, start: int, end: int) -> Iterator[bytes]:
     """The base64 of mm[start:end] decoded, chunk by chunk (tolerant, as the email package)."""
     carry = b""
     for at in range(start, end, _DECODE_CHUNK):
-        text = carry + _NOT_BASE64.sub(b"", mm[at : min(end, at + _DECODE_CHUNK)])
+        text = mm[at : min(end, at + _DECODE_CHUNK)].translate(None, b"\r\n")
+        if text.translate(None, _ALPHABET):  # anything but base64 and line ends: rare
+            text = _NOT_BASE64.sub(b"", text)
+        text = carry + text
         pad = text.find(b"=")
         if pad >= 0:  # the end of the data: what follows padding is not base64
             text = text[:pad].ljust((pad + 3) // 4 * 4, b"=")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from email import message_from_bytes, policy
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ import httpx
 from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB, CAROL, ServerFactory, get_token
 from tests.server.jmap_support import Jmap
+from tests.server.test_jmap_dsn import _the_dsn
 
 MB = 1024 * 1024
 LIMIT = 64 * MB
@@ -102,6 +104,13 @@ def test_a_large_attachment_arrives_byte_identical(server_factory: ServerFactory
     [sent] = alice.call("Email/get", ids=[email_id], properties=["blobId", "size"])["list"]
     sent_bytes = _download(alice, sent["blobId"])
     assert len(sent_bytes) == sent["size"]
+    # The message itself is real MIME: the email package finds the document in its base64,
+    # in 76-character lines.
+    parsed = message_from_bytes(sent_bytes, policy=policy.SMTP)
+    [pdf] = [p for p in parsed.walk() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_payload(decode=True) == document
+    body = sent_bytes.split(b"\r\n\r\n")[-2]  # the attachment's base64, after its headers
+    assert {len(line) for line in body.split(b"\r\n")[:-2]} == {76}
     for reader in (bob, carol):
         email = _received(reader)
         assert _download(reader, email["blobId"]) == sent_bytes  # no Bcc: the same bytes
@@ -156,3 +165,7 @@ def test_an_over_size_message_still_bounces(server_factory: ServerFactory) -> No
     assert status["delivered"] == "no"
     assert status["smtpReply"].startswith("552 5.3.4")
     assert bob.call("Email/query", filter={"inMailbox": bob.mailbox("inbox")})["ids"] == []
+    report, [_, recipient] = _the_dsn(alice)
+    assert recipient["Status"] == "5.3.4"
+    assert recipient["Action"] == "failed"
+    assert report.get_payload()[2].get_content_type() == "text/rfc822-headers"  # type: ignore[index]

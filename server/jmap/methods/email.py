@@ -17,6 +17,7 @@ from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_
 from server.jmap.methods.email_structure import build_body
 from server.jmap.methods.mailbox import window
 from server.mail import mime, stream
+from server.mail.blobs import BlobInfo
 
 DEFAULT_PROPERTIES = [
     "id",
@@ -659,7 +660,8 @@ def _create_email(
         except MethodError:
             bad.append("receivedAt")
     attachments: list[mime.Attachment] = []
-    big: dict[bytes, tuple[Path, int]] = {}  # placeholder line → the large attachment's file
+    # placeholder line → the large attachment's file and blob
+    big: dict[bytes, tuple[Path, BlobInfo]] = {}
     attachments_size = 0
     missing_blobs: list[str] = []
     raw_attachments = props.get("attachments") or []
@@ -700,7 +702,7 @@ def _create_email(
         if info.size >= stream.STREAM_MIN and type_.lower() != "message/rfc822":
             # Built around a placeholder; its base64 is streamed from the file (stream.py).
             content, line = stream.placeholder()
-            big[line] = (call.sandbox.blobs.path(blob_id), info.size)
+            big[line] = (call.sandbox.blobs.path(blob_id), info)
         else:
             content = call.sandbox.blobs.read_bytes(blob_id)
         attachments.append(
@@ -763,11 +765,12 @@ def _create_email(
         raw = mime.build_message(draft, call.sandbox.config.mail_domain)
     except (ValueError, TypeError, UnicodeError, IndexError) as e:
         return None, {"type": "invalidProperties", "description": f"Cannot build: {e}"}
-    size = len(raw) + sum(stream.encoded_size(n) - len(line) for line, (_, n) in big.items())
+    size = len(raw) + sum(stream.encoded_size(b.size) - len(line) for line, (_, b) in big.items())
     if size > call.sandbox.config.message_size_limit:
         return None, {"type": "tooLarge"}
     if big:
         files = {line: path for line, (path, _) in big.items()}
+        offsets = stream.splice_offsets(raw, {line: b.size for line, (_, b) in big.items()})
         blob_id, _ = call.sandbox.blobs.store_chunks(stream.splice(raw, files))
         imported = call.sandbox.mail.import_stored(
             conn,
@@ -776,6 +779,7 @@ def _create_email(
             mailbox_ids,
             keywords or {},
             received_at,
+            known={offsets[line]: b for line, (_, b) in big.items()},
         )
     else:
         imported = call.sandbox.mail.import_into(
