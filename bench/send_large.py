@@ -44,20 +44,22 @@ USING = [
 ]
 
 
-def rss_of(pid: int) -> int:
+def rss_of(pid: int, field: str = "VmRSS") -> int:
+    """VmRSS, or RssAnon (the process's own memory, without mapped file pages)."""
     with open(f"/proc/{pid}/status", encoding="ascii") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
+    raise RuntimeError(f"no {field}")
 
 
 @dataclass
 class Sampler:
-    """The server's VmRSS every 20 ms in a thread; the peak since the last reset."""
+    """The server's VmRSS and RssAnon every 20 ms in a thread; their peaks since the last reset."""
 
     pid: int
     peak: int = 0
+    peak_anon: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> None:
@@ -66,11 +68,13 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, rss_of(self.pid))
+            self.peak_anon = max(self.peak_anon, rss_of(self.pid, "RssAnon"))
             self._stop.wait(0.02)
 
-    def reset(self) -> int:
+    def reset(self) -> tuple[int, int]:
         self.peak = rss_of(self.pid)
-        return self.peak
+        self.peak_anon = rss_of(self.pid, "RssAnon")
+        return self.peak, self.peak_anon
 
     def stop(self) -> None:
         self._stop.set()
@@ -151,6 +155,7 @@ class Result:
     build: float
     deliver: float
     growth: int
+    growth_anon: int
     same: bool
     states: str
 
@@ -192,7 +197,8 @@ def send_once(url: str, pid: int, folder: Path, size_mb: int) -> Result:
             create={"s": {"emailId": email_id, "identityId": identity}},
         )
         delivered = time.perf_counter()
-        growth = sampler.peak - before
+        growth = sampler.peak - before[0]
+        growth_anon = sampler.peak_anon - before[1]
     finally:
         sampler.stop()
     status = submitted["created"]["s"]["deliveryStatus"]
@@ -204,7 +210,9 @@ def send_once(url: str, pid: int, folder: Path, size_mb: int) -> Result:
     [got] = recipient.call("Email/get", ids=[received], properties=["attachments"])["list"]
     same = recipient.download_sha256(got["attachments"][0]["blobId"]) == expected
     document.unlink()
-    return Result(uploaded - started, built - uploaded, delivered - built, growth, same, states)
+    return Result(
+        uploaded - started, built - uploaded, delivered - built, growth, growth_anon, same, states
+    )
 
 
 def main() -> None:
@@ -226,7 +234,8 @@ def main() -> None:
                     f"{size} MB PDF: upload {r.upload:.2f} s, build (Email/set) {r.build:.2f} s, "
                     f"deliver (EmailSubmission/set) {r.deliver:.2f} s — build + deliver "
                     f"{r.build + r.deliver:.2f} s; server peak RSS growth "
-                    f"{r.growth / MB:.0f} MB; {r.states}; recipient's download "
+                    f"{r.growth / MB:.0f} MB (RssAnon {r.growth_anon / MB:.0f} MB); {r.states}; "
+                    "recipient's download "
                     f"{'same sha256' if r.same else 'DIFFERENT sha256'}"
                 )
     print(

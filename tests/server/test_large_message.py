@@ -169,3 +169,26 @@ def test_an_over_size_message_still_bounces(server_factory: ServerFactory) -> No
     assert recipient["Status"] == "5.3.4"
     assert recipient["Action"] == "failed"
     assert report.get_payload()[2].get_content_type() == "text/rfc822-headers"  # type: ignore[index]
+
+
+def test_a_large_message_imported_keeps_its_attachment(
+    server_factory: ServerFactory,
+) -> None:
+    server = server_factory(max_size_upload=LIMIT)
+    alice, bob = _client(server, ALICE), _client(server, BOB)
+    document = _pdf(7 * MB)
+    email_id, _ = _send(alice, document, [])
+    [sent] = alice.call("Email/get", ids=[email_id], properties=["blobId"])["list"]
+    raw = _download(alice, sent["blobId"])
+    blob_id = _upload(bob, raw)
+    inbox = bob.mailbox("inbox")
+    imported = bob.call(
+        "Email/import", emails={"i": {"blobId": blob_id, "mailboxIds": {inbox: True}}}
+    )["created"]["i"]
+    assert imported["size"] == len(raw)
+    assert imported["blobId"] == blob_id
+    email = _received(bob)
+    assert email["size"] == len(raw)
+    [att] = email["attachments"]
+    assert att["size"] == len(document)
+    assert _download(bob, att["blobId"]) == document
