@@ -12,10 +12,12 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from server.mail import stream
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -76,6 +78,31 @@ class BlobStore:
                 f.write(data)
             self._place(Path(f.name), target)
         return self._own(conn, account_id, blob_id, len(data), type_)
+
+    def put_chunks(
+        self, conn: sqlite3.Connection, account_id: str, chunks: Iterable[bytes], type_: str
+    ) -> BlobInfo:
+        """Stores what `chunks` yield, written to disk as they come (large messages and their
+        attachments: server/mail/stream.py), inside the caller's write transaction."""
+        blob_id, size = self.store_chunks(chunks)
+        return self._own(conn, account_id, blob_id, size, type_)
+
+    def store_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """The bytes on disk, owned by nobody yet (a delivered copy, before its recipients
+        import it): their blob id and size."""
+        tmp, blob_id, size = stream.write_temp(self._tmp, chunks)
+        target = self.path(blob_id)
+        if target.exists():
+            tmp.unlink()
+        else:
+            self._place(tmp, target)
+        return blob_id, size
+
+    def own(
+        self, conn: sqlite3.Connection, account_id: str, blob_id: str, size: int, type_: str
+    ) -> BlobInfo:
+        """Gives `account_id` a blob already stored (a delivered copy shares the sender's)."""
+        return self._own(conn, account_id, blob_id, size, type_)
 
     async def put_stream(
         self, account_id: str, chunks: AsyncIterator[bytes], type_: str

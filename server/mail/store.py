@@ -8,17 +8,21 @@ Every change is recorded in the JMAP change log in the same transaction.
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
+import itertools
 import json
+import mmap
 import secrets
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from server.accounts import Account
-from server.mail import mdn, mime, vacation
+from server.mail import mdn, mime, stream, vacation
+from server.mail.blobs import BlobInfo
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -178,6 +182,8 @@ class MailStore:
         sandbox.db.migrate("mail", MIGRATIONS)
         sandbox.db.migrate("vacation", vacation.MIGRATIONS)
         sandbox.accounts.on_created.append(self._set_up_account)
+        # The last large message parsed (import_stored): its JSON and its parts' blobs.
+        self._parsed: dict[str, tuple[str, list[BlobInfo]]] = {}
 
     # --- accounts -------------------------------------------------------------------------
 
@@ -277,7 +283,6 @@ class MailStore:
     ) -> ImportedEmail:
         """Import inside the caller's write transaction, into mailboxes already checked."""
         blobs = self._sandbox.blobs
-        changes = self._sandbox.changes
         blob = blobs.put_bytes(conn, account_id, raw, "message/rfc822")
         parsed = mime.parse_message(raw)
         data = parsed.data
@@ -289,6 +294,95 @@ class MailStore:
                     conn, account_id, parsed.contents[part_id], types[part_id] or "text/plain"
                 )
                 part["blobId"] = info.id
+        return self._insert(
+            conn, account_id, blob.id, len(raw), data, mailbox_ids, keywords, received_at
+        )
+
+    def import_stored(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        message: stream.StoredMessage,
+        mailbox_ids: Sequence[str],
+        keywords: dict[str, bool],
+        received_at: datetime | None,
+        known: dict[int, BlobInfo] | None = None,
+    ) -> ImportedEmail:
+        """import_into for a message blob already on disk: a large one is parsed from a map of
+        its file and its big attachments decoded straight into their blobs (never whole in
+        memory); the same message delivered again reuses that parse. `known`: the blobs whose
+        base64 starts at these offsets (Email/set built them in: no need to decode them)."""
+        if message.size < stream.STREAM_MIN:
+            raw = message.read_bytes()
+            return self.import_into(conn, account_id, raw, mailbox_ids, keywords, received_at)
+        blobs = self._sandbox.blobs
+        blobs.own(conn, account_id, message.blob_id, message.size, "message/rfc822")
+        cached = self._parsed.get(message.blob_id)
+        if cached is None:
+            cached = self._parse_stored(conn, account_id, message, known or {})
+            self._parsed = {message.blob_id: cached}  # the last one: a submission's recipients
+        parsed_json, part_blobs = cached
+        for blob in part_blobs:
+            blobs.own(conn, account_id, blob.id, blob.size, blob.type)
+        data = json.loads(parsed_json)
+        return self._insert(
+            conn,
+            account_id,
+            message.blob_id,
+            message.size,
+            data,
+            mailbox_ids,
+            keywords,
+            received_at,
+        )
+
+    def _parse_stored(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        message: stream.StoredMessage,
+        known: dict[int, BlobInfo],
+    ) -> tuple[str, list[BlobInfo]]:
+        blobs = self._sandbox.blobs
+        part_blobs: list[BlobInfo] = []
+        with message.path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            skeleton = stream.skeleton(mm)
+            parsed = mime.parse_message(skeleton.raw)
+            data = parsed.data
+            for part in mime.iter_parts(data["bodyStructure"]):
+                part_id = part["partId"]
+                if part_id is None:
+                    continue
+                type_ = part["type"] or "text/plain"
+                content = parsed.contents[part_id]
+                cut = skeleton.cut_of(content)
+                if cut is None:
+                    info = blobs.put_bytes(conn, account_id, content, type_)
+                elif skeleton.cuts[cut][0] in known:
+                    built = known[skeleton.cuts[cut][0]]
+                    info = blobs.own(conn, account_id, built.id, built.size, type_)
+                    part["size"] = info.size
+                else:
+                    chunks = stream.decoded_chunks(mm, *skeleton.cuts[cut])
+                    info = blobs.put_chunks(conn, account_id, chunks, type_)
+                    part["size"] = info.size
+                part["blobId"] = info.id
+                part_blobs.append(info)
+        return json.dumps(data, ensure_ascii=False), part_blobs
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        account_id: str,
+        blob_id: str,
+        size: int,
+        data: dict[str, Any],
+        mailbox_ids: Sequence[str],
+        keywords: dict[str, bool],
+        received_at: datetime | None,
+    ) -> ImportedEmail:
+        """The parsed message's rows: email, thread, FTS, mailboxes, and their changes."""
+        changes = self._sandbox.changes
         own_ids = data["messageId"] or []
         related = own_ids + (data["inReplyTo"] or []) + (data["references"] or [])
         thread_id = self._find_thread(conn, account_id, related)
@@ -318,8 +412,8 @@ class MailStore:
                 email_id,
                 account_id,
                 thread_id,
-                blob.id,
-                len(raw),
+                blob_id,
+                size,
                 _epoch(received_at),
                 _sent_epoch(data["sentAt"]),
                 own_ids[0] if own_ids else None,
@@ -355,7 +449,7 @@ class MailStore:
         changes.record(
             conn, account_id, "Thread", thread_id, "updated" if thread_exists else "created"
         )
-        return ImportedEmail(email_id=email_id, thread_id=thread_id, blob_id=blob.id)
+        return ImportedEmail(email_id=email_id, thread_id=thread_id, blob_id=blob_id)
 
     @staticmethod
     def _find_thread(
@@ -464,6 +558,88 @@ class MailStore:
         outbound path (recorded, relayed when a relay is set: server/outbound.py). Joins the
         caller's write transaction when there is one."""
         headers = email.message_from_bytes(raw, policy=email.policy.compat32)
+
+        def import_one(conn: sqlite3.Connection, account: Account) -> None:
+            self.import_message(account.id, raw, received_at=received_at)
+            self._note_receipt(conn, account.id, raw)
+
+        return self._deliver(
+            headers,
+            len(raw),
+            raw,
+            import_one,
+            lambda: raw,
+            recipients,
+            sender_account_id,
+            received_at,
+        )
+
+    def deliver_stored(
+        self,
+        message: stream.StoredMessage,
+        recipients: Sequence[str],
+        *,
+        sender_account_id: str | None = None,
+    ) -> DeliveryReport:
+        """deliver for a message blob on disk: every local recipient's copy is that same blob
+        (content-addressed), parsed once; the bytes are read whole only to go outside."""
+        if message.size < stream.STREAM_MIN:
+            return self.deliver(
+                message.read_bytes(), recipients, sender_account_id=sender_account_id
+            )
+
+        def import_one(conn: sqlite3.Connection, account: Account) -> None:
+            inbox = conn.execute(
+                "SELECT id FROM mailboxes WHERE account_id = ? AND role = 'inbox'", (account.id,)
+            ).fetchone()
+            if inbox is None:
+                raise UnknownMailbox("inbox")
+            # No read receipt is this large: _note_receipt has nothing to look at.
+            self.import_stored(conn, account.id, message, [inbox[0]], {}, None)
+
+        return self._deliver(
+            message.headers,
+            message.size,
+            message.head,
+            import_one,
+            message.read_bytes,
+            recipients,
+            sender_account_id,
+            None,
+        )
+
+    def stored(self, blob_id: str) -> stream.StoredMessage:
+        """A message blob whose ownership the caller has checked, its header section read."""
+        return stream.StoredMessage.open(blob_id, self._sandbox.blobs.path(blob_id))
+
+    def without_bcc(self, message: stream.StoredMessage) -> stream.StoredMessage:
+        """The copy that is delivered: Bcc recipients are in the envelope, never in it. A large
+        message gets a new header section and the same body, streamed."""
+        if "bcc" not in message.headers:
+            return message
+        blobs = self._sandbox.blobs
+        if message.size < stream.STREAM_MIN:
+            parsed = email.message_from_bytes(message.read_bytes(), policy=email.policy.compat32)
+            del parsed["bcc"]
+            chunks: Iterable[bytes] = [parsed.as_bytes()]
+        else:
+            chunks = itertools.chain(
+                [stream.without_header(message.head, "bcc")], message.body_chunks()
+            )
+        blob_id, _ = blobs.store_chunks(chunks)
+        return self.stored(blob_id)
+
+    def _deliver(
+        self,
+        headers: email.message.Message,
+        size: int,
+        head: bytes,
+        import_one: Callable[[sqlite3.Connection, Account], None],
+        read_all: Callable[[], bytes],
+        recipients: Sequence[str],
+        sender_account_id: str | None,
+        received_at: datetime | None,
+    ) -> DeliveryReport:
         message_ids = mime.as_message_ids(headers.get("message-id"))
         subject = mime.as_text(headers.get("subject"))
         config = self._sandbox.config
@@ -482,31 +658,33 @@ class MailStore:
                 if account is None and self._unknown_here(conn, address):
                     unknown.append(address)
                     continue
-                if len(raw) > config.max_delivered_size:
+                if size > config.max_delivered_size:
                     too_big.append(address)
                     continue
                 if account is not None:
-                    self.import_message(account.id, raw, received_at=received_at)
-                    self._note_receipt(conn, account.id, raw)
+                    import_one(conn, account)
                     local.append(address)
-                    self._vacation_reply(conn, account, raw)
+                    self._vacation_reply(conn, account, head)
                     continue
                 outside.append(address)
-            self._sandbox.outbound.send(
-                conn,
-                sender_account_id,
-                outside,
-                raw,
-                message_ids[0] if message_ids else None,
-                subject,
-                mime.plain_text(raw),
-                _epoch(received_at),
-            )
+            if outside or size < stream.STREAM_MIN:
+                raw = read_all()
+                self._sandbox.outbound.send(
+                    conn,
+                    sender_account_id,
+                    outside,
+                    raw,
+                    message_ids[0] if message_ids else None,
+                    subject,
+                    mime.plain_text(raw),
+                    _epoch(received_at),
+                )
         return DeliveryReport(local=local, outside=outside, unknown=unknown, too_big=too_big)
 
     def _vacation_reply(self, conn: sqlite3.Connection, account: Account, raw: bytes) -> None:
         """The account's vacation response, if one is due (server/mail/vacation.py). It carries
-        Auto-Submitted, so it never starts a reply loop between two absent accounts."""
+        Auto-Submitted, so it never starts a reply loop between two absent accounts. `raw`: the
+        message, or its header section (all that is read)."""
         due = vacation.auto_reply(
             conn, account.id, account.email, raw, self._sandbox.config.mail_domain
         )

@@ -124,11 +124,11 @@ def _one_copy(
     ).fetchone()
     if existing is not None:
         return None, {"type": "alreadyExists", "existingId": existing["id"]}, None
-    raw = call.sandbox.blobs.read_bytes(row["blob_id"])
-    done = call.sandbox.mail.import_into(
+    stored = call.sandbox.mail.stored(row["blob_id"])
+    done = call.sandbox.mail.import_stored(
         conn,
         to_id,
-        raw,
+        stored,
         boxes,
         keywords if keywords is not None else json.loads(row["keywords"]),
         received_at or datetime.fromtimestamp(row["received_at"], UTC),
@@ -137,7 +137,7 @@ def _one_copy(
         "id": done.email_id,
         "blobId": done.blob_id,
         "threadId": done.thread_id,
-        "size": len(raw),
+        "size": stored.size,
     }
     return created, None, original
 

@@ -10,13 +10,15 @@ import json
 import re
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from server.jmap import collation
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
 from server.jmap.methods.email_structure import build_body
 from server.jmap.methods.mailbox import window
-from server.mail import mime
+from server.mail import mime, stream
+from server.mail.blobs import BlobInfo
 
 DEFAULT_PROPERTIES = [
     "id",
@@ -669,6 +671,8 @@ def _create_email(
         except MethodError:
             bad.append("receivedAt")
     attachments: list[mime.Attachment] = []
+    # placeholder line → the large attachment's file and blob
+    big: dict[bytes, tuple[Path, BlobInfo]] = {}
     attachments_size = 0
     missing_blobs: list[str] = []
     raw_attachments = props.get("attachments") or []
@@ -706,9 +710,15 @@ def _create_email(
         ):
             bad.append("attachments")
             break
+        if info.size >= stream.STREAM_MIN and type_.lower() != "message/rfc822":
+            # Built around a placeholder; its base64 is streamed from the file (stream.py).
+            content, line = stream.placeholder()
+            big[line] = (call.sandbox.blobs.path(blob_id), info)
+        else:
+            content = call.sandbox.blobs.read_bytes(blob_id)
         attachments.append(
             mime.Attachment(
-                content=call.sandbox.blobs.read_bytes(blob_id),
+                content=content,
                 type=type_.lower(),
                 name=name,
                 disposition=disposition,
@@ -766,16 +776,31 @@ def _create_email(
         raw = mime.build_message(draft, call.sandbox.config.mail_domain)
     except (ValueError, TypeError, UnicodeError, IndexError) as e:
         return None, {"type": "invalidProperties", "description": f"Cannot build: {e}"}
-    if len(raw) > call.sandbox.config.message_size_limit:
+    size = len(raw) + sum(stream.encoded_size(b.size) - len(line) for line, (_, b) in big.items())
+    if size > call.sandbox.config.message_size_limit:
         return None, {"type": "tooLarge"}
-    imported = call.sandbox.mail.import_into(
-        conn, account_id, raw, mailbox_ids, keywords or {}, received_at
-    )
+    if big:
+        files = {line: path for line, (path, _) in big.items()}
+        offsets = stream.splice_offsets(raw, {line: b.size for line, (_, b) in big.items()})
+        blob_id, _ = call.sandbox.blobs.store_chunks(stream.splice(raw, files))
+        imported = call.sandbox.mail.import_stored(
+            conn,
+            account_id,
+            call.sandbox.mail.stored(blob_id),
+            mailbox_ids,
+            keywords or {},
+            received_at,
+            known={offsets[line]: b for line, (_, b) in big.items()},
+        )
+    else:
+        imported = call.sandbox.mail.import_into(
+            conn, account_id, raw, mailbox_ids, keywords or {}, received_at
+        )
     return {
         "id": imported.email_id,
         "blobId": imported.blob_id,
         "threadId": imported.thread_id,
-        "size": len(raw),
+        "size": size,
     }, None
 
 

@@ -48,11 +48,11 @@ def email_import(call: Call) -> Json:
             if info is None:
                 not_created[creation_id] = {"type": "blobNotFound", "notFound": [blob_ref]}
                 continue
-            raw = call.sandbox.blobs.read_bytes(info.id)
-            done = call.sandbox.mail.import_into(
+            stored = call.sandbox.mail.stored(info.id)
+            done = call.sandbox.mail.import_stored(
                 conn,
                 account_id,
-                raw,
+                stored,
                 [b for b in boxes if b is not None],
                 keywords,
                 datetime.now(UTC),
@@ -61,7 +61,7 @@ def email_import(call: Call) -> Json:
                 "id": done.email_id,
                 "blobId": done.blob_id,
                 "threadId": done.thread_id,
-                "size": len(raw),
+                "size": stored.size,
             }
             call.created_ids[creation_id] = done.email_id
         new_state = changes.state(conn, account_id, "Email")

@@ -10,12 +10,12 @@ the EmailSubmission/set one (RFC 8621 §7.5).
 
 from __future__ import annotations
 
-import email
-import email.policy
+import email.message
 import json
 import math
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from server.mail.store import DeliveryReport, new_id
 
 if TYPE_CHECKING:
     from server.context import Sandbox
+    from server.mail.stream import StoredMessage
 
 PROPERTIES = [
     "id",
@@ -161,11 +162,12 @@ def _notifications(
     sandbox: Sandbox,
     account_id: str,
     envelope: Json,
-    raw: bytes,
+    original: Callable[[], bytes],
     report: DeliveryReport,
     status: Json,
 ) -> list[str]:
-    """The DSN the recipients' NOTIFY asks for, delivered to the sender's Inbox; its blob ids."""
+    """The DSN the recipients' NOTIFY asks for, delivered to the sender's Inbox; its blob ids.
+    `original` reads the delivered message (whole: only when a DSN is due)."""
     notify = {
         r["email"].strip().lower(): dsn.notify_of(r["parameters"]) for r in envelope["rcptTo"]
     }
@@ -192,7 +194,7 @@ def _notifications(
     mail_parameters = envelope["mailFrom"]["parameters"] or {}
     now = datetime.now(UTC)
     message = dsn.build(
-        original=raw,
+        original=original(),
         reports=reports,
         to=envelope["mailFrom"]["email"],
         domain=config.mail_domain,
@@ -206,31 +208,20 @@ def _notifications(
     return [sandbox.mail.import_message(account_id, message).blob_id]
 
 
-def _without_bcc(raw: bytes, message: email.message.Message) -> bytes:
-    """Bcc recipients are in the envelope, never in the copy that is delivered."""
-    if "bcc" not in message:
-        return raw
-    del message["bcc"]
-    return message.as_bytes()
-
-
 def _send(
-    sandbox: Sandbox,
-    account_id: str,
-    envelope: Json,
-    raw: bytes,
-    message: email.message.Message | None = None,
+    sandbox: Sandbox, account_id: str, envelope: Json, stored: StoredMessage
 ) -> tuple[Json, list[str]]:
     """Delivery of one submission, now or at its release (RFC 4865): its deliveryStatus and the
-    blob ids of the DSN's it produced. Joins the caller's write transaction. `message`: `raw`
-    already parsed, if the caller has it."""
-    if message is None:
-        message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    delivered = _without_bcc(raw, message)
+    blob ids of the DSN's it produced. Joins the caller's write transaction. The message is
+    streamed from its blob file (a 200 MB document is never held in memory whole)."""
+    delivered = sandbox.mail.without_bcc(stored)
     recipients = [r["email"] for r in envelope["rcptTo"]]
-    report = sandbox.mail.deliver(delivered, recipients, sender_account_id=account_id)
+    report = sandbox.mail.deliver_stored(delivered, recipients, sender_account_id=account_id)
     status = _status(report, sandbox.config.max_delivered_size)
-    return status, _notifications(sandbox, account_id, envelope, delivered, report, status)
+    dsn_blob_ids = _notifications(
+        sandbox, account_id, envelope, delivered.read_bytes, report, status
+    )
+    return status, dsn_blob_ids
 
 
 def _queued(envelope: Json) -> Json:
@@ -258,8 +249,8 @@ def release(sandbox: Sandbox, submission_id: str) -> None:
         if held is None:  # canceled meanwhile
             return
         account_id, envelope = held["account_id"], json.loads(held["envelope"])
-        raw = sandbox.blobs.read_bytes(held["blob_id"])
-        status, dsn_blob_ids = _send(sandbox, account_id, envelope, raw)
+        stored = sandbox.mail.stored(held["blob_id"])
+        status, dsn_blob_ids = _send(sandbox, account_id, envelope, stored)
         kept = conn.execute(
             "UPDATE submissions SET undo_status = 'final', delivery_status = ?, dsn_blob_ids = ? "
             "WHERE id = ? AND undo_status = 'pending'",
@@ -304,9 +295,8 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
         raise _SetError(
             {"type": "invalidProperties", "properties": ["envelope"], "description": str(e)}
         ) from None
-    raw = call.sandbox.blobs.read_bytes(row["blob_id"])
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    envelope = _envelope(given, identity["email"], message)
+    stored = call.sandbox.mail.stored(row["blob_id"])
+    envelope = _envelope(given, identity["email"], stored.headers)
     if envelope is None:
         raise _SetError({"type": "invalidProperties", "properties": ["envelope"]})
     if not envelope["rcptTo"]:
@@ -330,7 +320,7 @@ def _create(call: Call, conn: sqlite3.Connection, account_id: str, props: Any) -
         call.sandbox.db.after_commit(call.sandbox.delayed_sends.wake)
     else:
         send_at = int(now)
-        status, dsn_blob_ids = _send(call.sandbox, account_id, envelope, raw, message)
+        status, dsn_blob_ids = _send(call.sandbox, account_id, envelope, stored)
     undo_status = "pending" if held else "final"
     conn.execute(
         "INSERT INTO submissions (id, account_id, identity_id, email_id, thread_id, envelope, "
