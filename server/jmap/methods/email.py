@@ -6,6 +6,7 @@ the emails table with them; Email/set builds real MIME with the email package.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
 import sqlite3
@@ -554,6 +555,66 @@ CREATE_PROPERTIES = {
 }
 
 
+# The Email properties that stand for a header field, and the header forms RFC 8621 §4.1.2 allows.
+_FIELD_OF = {
+    "messageId": "message-id",
+    "inReplyTo": "in-reply-to",
+    "references": "references",
+    "sender": "sender",
+    "from": "from",
+    "to": "to",
+    "cc": "cc",
+    "bcc": "bcc",
+    "replyTo": "reply-to",
+    "subject": "subject",
+    "sentAt": "date",
+}
+_PROPERTY_OF = {v: k for k, v in _FIELD_OF.items() if k != "sender"}
+_ADDRESS_FIELDS = {"from", "sender", "reply-to", "to", "cc", "bcc"}
+_ADDRESS_FIELDS |= {f"resent-{f}" for f in _ADDRESS_FIELDS}
+_TEXT_FIELDS = {"subject", "comments", "keywords", "list-id"}
+_ID_FIELDS = {"message-id", "in-reply-to", "references", "resent-message-id"}
+_DATE_FIELDS = {"date", "resent-date"}
+_URL_FIELDS = {"list-help", "list-unsubscribe", "list-subscribe", "list-post", "list-owner"}
+_URL_FIELDS.add("list-archive")
+_KNOWN_FIELDS = (
+    _ADDRESS_FIELDS | _TEXT_FIELDS | _ID_FIELDS | _DATE_FIELDS | _URL_FIELDS | {"return-path"}
+)
+_FORM_FIELDS = {
+    "asText": _TEXT_FIELDS,
+    "asAddresses": _ADDRESS_FIELDS,
+    "asGroupedAddresses": _ADDRESS_FIELDS,
+    "asMessageIds": _ID_FIELDS,
+    "asDate": _DATE_FIELDS,
+    "asURLs": _URL_FIELDS,
+}
+
+
+def _form_allowed(name: str, form: str) -> bool:
+    """Raw always; a parsed form only for the fields it is defined for, or unknown fields."""
+    return form == "asRaw" or name not in _KNOWN_FIELDS or name in _FORM_FIELDS[form]
+
+
+def _structured(raw_fields: dict[str, str]) -> Json:
+    """Header fields given raw (`header:From`…) read as the Email property they stand for, so
+    the message is built with each field once."""
+    out: Json = {}
+    for prop, value in raw_fields.items():
+        if prop in ("from", "to", "cc", "bcc", "replyTo"):
+            pairs = email.utils.getaddresses([value])
+            out[prop] = [{"name": n or None, "email": e} for n, e in pairs if e]
+        elif prop in ("messageId", "inReplyTo", "references"):
+            out[prop] = re.findall(r"<([^<>\s]+)>", value) or [value.strip()]
+        elif prop == "subject":
+            out[prop] = value.strip()
+        else:
+            try:
+                out[prop] = email.utils.parsedate_to_datetime(value.strip()).isoformat()
+            except (TypeError, ValueError):
+                out[prop] = value
+    return out
+
+
 def _keywords(value: Any) -> dict[str, bool] | None:
     if not isinstance(value, dict):
         return None
@@ -574,8 +635,17 @@ def _body_text(part: Any, body_values: Any, expected: str) -> str | bool | None:
     item = part[0]
     if item.get("type", expected) != expected or not isinstance(item.get("partId"), str):
         return False
+    # §4.6: with a partId, no charset, size or blobId; never headers nor a transfer encoding.
+    if any(
+        k in ("charset", "size", "blobId", "headers")
+        or k.lower().startswith("header:content-transfer-encoding")
+        for k in item
+    ):
+        return False
     value = body_values.get(item["partId"]) if isinstance(body_values, dict) else None
     if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        return False
+    if value.get("isTruncated") or value.get("isEncodingProblem"):
         return False
     text: str = value["value"]
     return text
@@ -589,13 +659,25 @@ def _create_email(
         return None, {"type": "invalidProperties", "description": "Not an object."}
     bad: list[str] = []
     extra_headers: list[tuple[str, str]] = []
+    # §4.6: one property per header field, no Content-* on the Email, no forbidden form.
+    seen = {_FIELD_OF[k] for k in _FIELD_OF if props.get(k) is not None}
+    raw_fields: dict[str, str] = {}
     for key, value in props.items():
         if key in CREATE_PROPERTIES:
             continue
         parsed = _header_prop(key)
+        field = parsed[0].lower() if parsed else ""
+        if parsed and (
+            field in seen or field.startswith("content-") or not _form_allowed(field, parsed[1])
+        ):
+            bad.append(key)
+            continue
+        seen.add(field)
         if parsed and parsed[1] in ("asText", "asRaw") and not parsed[2] and isinstance(value, str):
             if "\r" in value or "\n" in value:
                 bad.append(key)
+            elif field in _PROPERTY_OF:
+                raw_fields[_PROPERTY_OF[field]] = value
             else:
                 extra_headers.append((parsed[0], value))
         elif parsed and parsed[1] == "asAddresses" and not parsed[2] and _addresses(value):
@@ -603,6 +685,9 @@ def _create_email(
             extra_headers.append((parsed[0], mime.format_addresses(_addresses(value) or [])))
         else:
             bad.append(key)
+    props = {**props, **_structured(raw_fields)}
+    if props.get("sender"):
+        extra_headers.append(("Sender", mime.format_addresses(_addresses(props["sender"]) or [])))
     mailboxes = props.get("mailboxIds")
     known = call.sandbox.mail.mailbox_ids(conn, account_id)
     mailbox_ids: list[str] = []
@@ -710,7 +795,13 @@ def _create_email(
     body = None
     if props.get("bodyStructure") is not None:
         # §4.6: bodyStructure excludes textBody, htmlBody and attachments.
+        root = props["bodyStructure"]
         if any(props.get(k) is not None for k in ("textBody", "htmlBody", "attachments")):
+            bad.append("bodyStructure")
+        elif isinstance(root, dict) and any(
+            (_header_prop(k) or ("",))[0].lower() in seen for k in root if k.startswith("header:")
+        ):
+            # §4.6: the root part MUST NOT repeat a header field the Email defines.
             bad.append("bodyStructure")
         else:
             built = build_body(

@@ -1,0 +1,328 @@
+"""RFC 8620/8621 rules checked the way a conformance run checks them, over HTTP.
+
+Written from the RFCs' text for the behaviours that fastmail/JMAP-TestSuite exercises and that
+no other file of tests/server already covers (docs/jmap-conformance.md maps each suite file).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from server.testing import ServerThread
+from tests.server.jmap_support import CORE, Jmap, simple_message
+
+
+@pytest.fixture
+def alice(server: ServerThread, alice_token: str) -> Jmap:
+    return Jmap(server.base_url, alice_token)
+
+
+def _mailbox(jmap: Jmap, name: str) -> str:
+    created = jmap.call("Mailbox/set", create={"m": {"name": name}})["created"]
+    mailbox_id: str = created["m"]["id"]
+    return mailbox_id
+
+
+def _create(jmap: Jmap, props: dict[str, Any]) -> dict[str, Any]:
+    """The Email/set answer for one create, named "new"."""
+    return jmap.call("Email/set", create={"new": props})
+
+
+def _refused(jmap: Jmap, props: dict[str, Any]) -> dict[str, Any]:
+    result = _create(jmap, props)
+    assert not result.get("created"), result
+    error: dict[str, Any] = result["notCreated"]["new"]
+    assert error["type"] == "invalidProperties", error
+    return error
+
+
+def _upload(server: ServerThread, jmap: Jmap, data: bytes, type_: str) -> dict[str, Any]:
+    url = jmap.session["uploadUrl"].replace("{accountId}", jmap.account_id)
+    r = httpx.post(url, headers={**jmap.headers, "Content-Type": type_}, content=data)
+    assert r.status_code == 201, r.text
+    answer: dict[str, Any] = r.json()
+    return answer
+
+
+def _text(props: dict[str, Any], **part: Any) -> dict[str, Any]:
+    return {
+        **props,
+        "bodyValues": {"1": {"value": "Corps du message."}},
+        "textBody": [{"partId": "1", "type": "text/plain", **part}],
+    }
+
+
+# --- RFC 8620 §3.6.2 accountId, §4 Core/echo --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("Mailbox/get", {}),
+        ("Mailbox/query", {}),
+        ("Email/get", {"ids": []}),
+        ("Email/query", {}),
+        ("Thread/get", {"ids": []}),
+    ],
+)
+def test_account_id_is_required_and_must_exist(
+    alice: Jmap, name: str, args: dict[str, Any]
+) -> None:
+    [[response, error, _]] = alice.request([name, args, "0"])
+    assert (response, error["type"]) == ("error", "invalidArguments")
+    [[response, error, _]] = alice.request([name, {**args, "accountId": "no-such-account"}, "0"])
+    assert (response, error["type"]) == ("error", "accountNotFound")
+
+
+def test_core_echo_needs_no_account_and_echoes_exactly(alice: Jmap) -> None:
+    args = {"hello": "world", "n": [1, {"a": None}]}
+    [[response, echoed, _]] = alice.request(["Core/echo", args, "0"], using=[CORE])
+    assert (response, echoed) == ("Core/echo", args)
+
+
+# --- RFC 8620 §5.3 /set: creation ids, null fields, ifInState, unknown ids ---------------------
+
+
+def test_a_creation_id_is_usable_by_a_later_call_only(server: ServerThread, alice: Jmap) -> None:
+    inbox = alice.mailbox("inbox")
+    e1 = server.sandbox.mail.import_message(alice.account_id, simple_message("Un"))
+    e2 = server.sandbox.mail.import_message(alice.account_id, simple_message("Deux"))
+    move = {"mailboxIds": {"#box": True}}
+    [[_, mset, _], [_, eset, _]] = alice.request(
+        ["Mailbox/set", {"accountId": alice.account_id, "create": {"box": {"name": "Rangé"}}}, "0"],
+        [
+            "Email/set",
+            {"accountId": alice.account_id, "update": {e1.email_id: move, e2.email_id: move}},
+            "1",
+        ],
+    )
+    box = mset["created"]["box"]["id"]
+    assert set(eset["updated"]) == {e1.email_id, e2.email_id}
+    assert not eset.get("notUpdated")
+    got = alice.call("Email/get", ids=[e1.email_id, e2.email_id], properties=["mailboxIds"])
+    assert [e["mailboxIds"] for e in got["list"]] == [{box: True}, {box: True}]
+    # "#later" is created by a later call: the server never looks ahead.
+    e3 = server.sandbox.mail.import_message(alice.account_id, simple_message("Trois"))
+    [[_, eset, _], [_, mset, _]] = alice.request(
+        [
+            "Email/set",
+            {
+                "accountId": alice.account_id,
+                "update": {e3.email_id: {"mailboxIds": {"#later": True}}},
+            },
+            "0",
+        ],
+        [
+            "Mailbox/set",
+            {"accountId": alice.account_id, "create": {"later": {"name": "Plus tard"}}},
+            "1",
+        ],
+    )
+    assert not eset.get("updated")
+    assert e3.email_id in eset["notUpdated"]
+    got = alice.call("Email/get", ids=[e3.email_id], properties=["mailboxIds"])
+    assert got["list"][0]["mailboxIds"] == {inbox: True}
+
+
+def test_set_fields_with_nothing_in_them_are_null(alice: Jmap) -> None:
+    result = _create(alice, _text({"mailboxIds": {alice.mailbox("drafts"): True}}))
+    assert result["created"]["new"]["id"]
+    for key in ("notCreated", "updated", "notUpdated", "destroyed", "notDestroyed"):
+        assert result.get(key) is None, (key, result)
+    result = alice.call("Mailbox/set", create={"m": {"name": "Vide"}})
+    for key in ("notCreated", "updated", "notUpdated", "destroyed", "notDestroyed"):
+        assert result.get(key) is None, (key, result)
+
+
+@pytest.mark.parametrize("type_name", ["Email", "Mailbox"])
+def test_if_in_state_and_unknown_ids(alice: Jmap, type_name: str) -> None:
+    [[response, error, _]] = alice.request(
+        [
+            f"{type_name}/set",
+            {"accountId": alice.account_id, "ifInState": "x-bad", "destroy": []},
+            "0",
+        ]
+    )
+    assert (response, error["type"]) == ("error", "stateMismatch")
+    state = alice.state(type_name)
+    result = alice.call(
+        f"{type_name}/set",
+        ifInState=state,
+        update={"nope": {"isSubscribed": True}},
+        destroy=["nope"],
+    )
+    assert result["oldState"] == state
+    assert result["notUpdated"]["nope"]["type"] == "notFound"
+    assert result["notDestroyed"]["nope"]["type"] == "notFound"
+
+
+# --- RFC 8620 §6.1, §6.2 upload and download ----------------------------------------------------
+
+
+def test_upload_answers_the_blob_and_download_gives_it_back(
+    server: ServerThread, alice: Jmap
+) -> None:
+    data = b"\x00\x01 des octets quelconques \xff"
+    answer = _upload(server, alice, data, "application/octet-stream")
+    assert answer["accountId"] == alice.account_id
+    assert answer["size"] == len(data)
+    assert answer["type"] == "application/octet-stream"
+    url = (
+        alice.session["downloadUrl"]
+        .replace("{accountId}", alice.account_id)
+        .replace("{blobId}", answer["blobId"])
+        .replace("{name}", "piece.bin")
+        .replace("{type}", "application/x-test")
+    )
+    r = httpx.get(url, headers=alice.headers)
+    assert r.status_code == 200
+    assert r.content == data
+    assert r.headers["content-type"].startswith("application/x-test")
+    missing = url.replace(answer["blobId"], "Gnothere")
+    assert httpx.get(missing, headers=alice.headers).status_code == 404
+
+
+# --- RFC 8621 §4.6 Email/set create rules -------------------------------------------------------
+
+
+def test_created_emails_have_the_server_set_properties(alice: Jmap) -> None:
+    created = _create(alice, _text({"mailboxIds": {alice.mailbox("drafts"): True}}))["created"][
+        "new"
+    ]
+    assert {"id", "blobId", "threadId", "size"} <= set(created)
+    got = alice.call("Email/get", ids=[created["id"]], properties=["sentAt", "messageId"])
+    assert got["list"][0]["sentAt"]
+    assert got["list"][0]["messageId"]
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "header", "raw"),
+    [
+        ("messageId", ["a1@example.net"], "Message-ID", " <b1@example.net>"),
+        ("inReplyTo", ["a2@example.net"], "In-Reply-To", " <b2@example.net>"),
+        ("references", ["a3@example.net"], "References", " <b3@example.net>"),
+        ("sender", [{"email": "s@example.org"}], "Sender", " t@example.org"),
+        ("from", [{"email": "f@example.org"}], "From", " g@example.org"),
+        ("to", [{"email": "t@example.org"}], "To", " u@example.org"),
+        ("cc", [{"email": "c@example.org"}], "Cc", " d@example.org"),
+        ("bcc", [{"email": "b@example.org"}], "Bcc", " e@example.org"),
+        ("replyTo", [{"email": "r@example.org"}], "Reply-To", " q@example.org"),
+        ("subject", "Un sujet", "Subject", " Autre sujet"),
+        ("sentAt", "2018-08-30T12:00:59-04:00", "Date", " Thu, 30 Aug 2018 12:00:59 -0400"),
+    ],
+)
+def test_a_header_given_twice_is_refused(
+    alice: Jmap, prop: str, value: Any, header: str, raw: str
+) -> None:
+    drafts = {alice.mailbox("drafts"): True}
+    assert _create(alice, {"mailboxIds": drafts, prop: value})["created"]["new"]["id"]
+    assert _create(alice, {"mailboxIds": drafts, f"header:{header}": raw})["created"]["new"]["id"]
+    error = _refused(alice, {"mailboxIds": drafts, prop: value, f"header:{header.lower()}": raw})
+    assert error["properties"] in ([prop], [f"header:{header.lower()}"])
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        {"headers": [{"name": "X-Un", "value": " 1"}]},
+        {"header:Content-Type": " text/plain"},
+        {"header:Content-Language:asText": "fr"},
+        {"header:From:asText": "a@example.org"},
+        {"header:Subject:asAddresses": [{"email": "a@example.org"}]},
+    ],
+)
+def test_forbidden_top_level_header_properties(alice: Jmap, props: dict[str, Any]) -> None:
+    error = _refused(alice, _text({"mailboxIds": {alice.mailbox("drafts"): True}, **props}))
+    assert error["properties"] == list(props)
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        {"charset": "utf-8"},
+        {"size": 12},
+        {"blobId": "Gsomething"},
+        {"header:Content-Transfer-Encoding": " base64"},
+        {"headers": [{"name": "X-Un", "value": " 1"}]},
+    ],
+)
+def test_forbidden_body_part_properties(alice: Jmap, part: dict[str, Any]) -> None:
+    _refused(alice, _text({"mailboxIds": {alice.mailbox("drafts"): True}}, **part))
+
+
+@pytest.mark.parametrize("flag", ["isTruncated", "isEncodingProblem"])
+def test_body_values_must_not_claim_truncation_or_encoding_problems(alice: Jmap, flag: str) -> None:
+    props = _text({"mailboxIds": {alice.mailbox("drafts"): True}})
+    props["bodyValues"]["1"][flag] = True
+    _refused(alice, props)
+    props["bodyValues"]["1"][flag] = False
+    assert _create(alice, props)["created"]["new"]["id"]
+
+
+def test_text_and_html_body_hold_exactly_one_part_of_their_type(alice: Jmap) -> None:
+    drafts = {alice.mailbox("drafts"): True}
+    values = {"1": {"value": "un"}, "2": {"value": "<p>deux</p>"}}
+    two = [{"partId": "1", "type": "text/plain"}, {"partId": "2", "type": "text/plain"}]
+    assert _refused(alice, {"mailboxIds": drafts, "bodyValues": values, "textBody": two})
+    html_as_text = [{"partId": "2", "type": "text/html"}]
+    _refused(alice, {"mailboxIds": drafts, "bodyValues": values, "textBody": html_as_text})
+    text_as_html = [{"partId": "1", "type": "text/plain"}]
+    _refused(alice, {"mailboxIds": drafts, "bodyValues": values, "htmlBody": text_as_html})
+
+
+def test_body_structure_size_with_a_blob_id(server: ServerThread, alice: Jmap) -> None:
+    blob = _upload(server, alice, b"Texte en blob.\r\n", "text/plain")
+    drafts = {alice.mailbox("drafts"): True}
+    part = {"blobId": blob["blobId"], "type": "text/plain"}
+    ok = _create(alice, {"mailboxIds": drafts, "bodyStructure": {**part, "size": blob["size"]}})
+    assert ok["created"]["new"]["id"]
+
+
+def test_body_structure_must_not_repeat_a_top_level_header(alice: Jmap) -> None:
+    props = {
+        "mailboxIds": {alice.mailbox("drafts"): True},
+        "header:X-Service": " Cardiologie",
+        "bodyValues": {"1": {"value": "un"}},
+        "bodyStructure": {"partId": "1", "type": "text/plain", "header:X-Service": " Autre"},
+    }
+    _refused(alice, props)
+
+
+# --- RFC 8621 §4.8 Email/import argument and property checks ------------------------------------
+
+
+@pytest.mark.parametrize("emails", [None, "aucun", ["x"]])
+def test_import_emails_must_be_an_object(alice: Jmap, emails: Any) -> None:
+    args: dict[str, Any] = {"accountId": alice.account_id}
+    if emails is not None:
+        args["emails"] = emails
+    [[response, error, _]] = alice.request(["Email/import", args, "0"])
+    assert (response, error["type"]) == ("error", "invalidArguments")
+
+
+@pytest.mark.parametrize(
+    ("props", "bad"),
+    [
+        ({}, ["blobId", "mailboxIds"]),
+        ({"blobId": ["x"]}, ["blobId"]),
+        ({"receivedAt": ["x"]}, ["receivedAt"]),
+        ({"receivedAt": "hier"}, ["receivedAt"]),
+        ({"mailboxIds": ["x"]}, ["mailboxIds"]),
+        ({"mailboxIds": "x"}, ["mailboxIds"]),
+        ({"keywords": ["x"]}, ["keywords"]),
+        ({"keywords": "x"}, ["keywords"]),
+    ],
+)
+def test_import_bad_properties_are_named(
+    server: ServerThread, alice: Jmap, props: dict[str, Any], bad: list[str]
+) -> None:
+    blob = _upload(server, alice, simple_message(), "message/rfc822")
+    base = {"blobId": blob["blobId"], "mailboxIds": {alice.mailbox("inbox"): True}}
+    email = base | props if props else {}
+    result = alice.call("Email/import", emails={"new": email})
+    assert not result.get("created")
+    error = result["notCreated"]["new"]
+    assert (error["type"], error["properties"]) == ("invalidProperties", bad)
