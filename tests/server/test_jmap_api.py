@@ -246,6 +246,7 @@ method_names = st.sampled_from(
         "SearchSnippet/get",
         "EmailSubmission/query",
         "EmailSubmission/queryChanges",
+        "Email/import",
         "Bogus/call",
     ]
 )
@@ -282,6 +283,7 @@ argument_keys = st.sampled_from(
         "ifFromInState",
         "onSuccessDestroyOriginal",
         "destroyFromIfInState",
+        "emails",
     ]
 )
 

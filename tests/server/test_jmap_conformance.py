@@ -10,9 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from server.testing import ServerThread
-from tests.server.jmap_support import CORE, Jmap, simple_message
+from tests.server.jmap_support import CORE, MAIL, Jmap, simple_message
 
 
 @pytest.fixture
@@ -326,3 +328,62 @@ def test_import_bad_properties_are_named(
     assert not result.get("created")
     error = result["notCreated"]["new"]
     assert (error["type"], error["properties"]) == ("invalidProperties", bad)
+
+
+# --- never a server error: random Email/set create and Email/import objects ----------------------
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_keys = st.sampled_from(
+    [
+        "mailboxIds",
+        "keywords",
+        "receivedAt",
+        "blobId",
+        "from",
+        "sender",
+        "subject",
+        "sentAt",
+        "messageId",
+        "headers",
+        "header:From",
+        "header:from:asText",
+        "header:Date:asDate",
+        "header:Subject",
+        "header:Message-ID:asMessageIds",
+        "header:Content-Type",
+        "header:X-Un:asAddresses",
+        "header:X-Un:asURLs:all",
+        "textBody",
+        "htmlBody",
+        "bodyValues",
+        "bodyStructure",
+        "attachments",
+    ]
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(objects=st.lists(st.dictionaries(_keys, _values, max_size=6), min_size=1, max_size=3))
+def test_random_create_and_import_objects_never_get_a_server_error(
+    server: ServerThread, alice_token: str, objects: list[dict[str, Any]]
+) -> None:
+    jmap = Jmap(server.base_url, alice_token)
+    creates = {f"c{i}": o for i, o in enumerate(objects)}
+    r = jmap.post(
+        {
+            "using": [CORE, MAIL],
+            "methodCalls": [
+                ["Email/set", {"accountId": jmap.account_id, "create": creates}, "0"],
+                ["Email/import", {"accountId": jmap.account_id, "emails": creates}, "1"],
+            ],
+        }
+    )
+    assert r.status_code == 200, r.text
+    for name, result, _ in r.json()["methodResponses"]:
+        assert name != "error" or result["type"] != "serverFail", result
