@@ -387,3 +387,47 @@ def test_random_create_and_import_objects_never_get_a_server_error(
     assert r.status_code == 200, r.text
     for name, result, _ in r.json()["methodResponses"]:
         assert name != "error" or result["type"] != "serverFail", result
+
+
+# --- RFC 8621 §2.5 Mailbox/set destroy, §2.1 Mailbox/get properties, §3.1 Thread/get ------------
+
+
+def test_destroying_a_mailbox_with_email(server: ServerThread, alice: Jmap) -> None:
+    inbox = alice.mailbox("inbox")
+    box = _mailbox(alice, "Dossier")
+    both = server.sandbox.mail.import_message(alice.account_id, simple_message("Deux boîtes"))
+    only = server.sandbox.mail.import_message(alice.account_id, simple_message("Une boîte"))
+    alice.call("Email/set", update={both.email_id: {f"mailboxIds/{box}": True}})
+    alice.call("Email/set", update={only.email_id: {"mailboxIds": {box: True}}})
+    refused = alice.call("Mailbox/set", destroy=[box])
+    assert refused["notDestroyed"][box]["type"] == "mailboxHasEmail"
+    done = alice.call("Mailbox/set", destroy=[box], onDestroyRemoveEmails=True)
+    assert done["destroyed"] == [box]
+    got = alice.call("Email/get", ids=[both.email_id, only.email_id], properties=["mailboxIds"])
+    # An email only in the destroyed mailbox is destroyed with it (§2.5).
+    assert got["list"] == [{"id": both.email_id, "mailboxIds": {inbox: True}}]
+    assert got["notFound"] == [only.email_id]
+
+
+def test_mailbox_get_gives_only_the_asked_properties_and_the_id(alice: Jmap) -> None:
+    got = alice.call("Mailbox/get", ids=None, properties=["name", "role"])
+    assert got["list"]
+    assert all(set(m) == {"id", "name", "role"} for m in got["list"])
+    assert alice.call("Mailbox/get", ids=["nope"])["notFound"] == ["nope"]
+
+
+def test_thread_get_lists_its_emails_oldest_first_and_unknown_ids(
+    server: ServerThread, alice: Jmap
+) -> None:
+    first = server.sandbox.mail.import_message(
+        alice.account_id, simple_message("Fil", message_id="fil-1@example")
+    )
+    reply = server.sandbox.mail.import_message(
+        alice.account_id,
+        simple_message("Re: Fil", message_id="fil-2@example", in_reply_to="fil-1@example"),
+    )
+    assert first.thread_id == reply.thread_id
+    got = alice.call("Thread/get", ids=[first.thread_id, "nope"])
+    assert got["list"] == [{"id": first.thread_id, "emailIds": [first.email_id, reply.email_id]}]
+    assert got["notFound"] == ["nope"]
+    assert alice.call("Thread/get", ids=[])["list"] == []
