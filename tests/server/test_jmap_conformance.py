@@ -431,3 +431,62 @@ def test_thread_get_lists_its_emails_oldest_first_and_unknown_ids(
     assert got["list"] == [{"id": first.thread_id, "emailIds": [first.email_id, reply.email_id]}]
     assert got["notFound"] == ["nope"]
     assert alice.call("Thread/get", ids=[])["list"] == []
+
+
+# --- RFC 8620 §3.6.2: another user's real account is accountNotFound, like an unknown one ------
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("Email/get", {"ids": []}),
+        ("Email/changes", {"sinceState": "0"}),
+        ("Email/query", {}),
+        ("Email/queryChanges", {"sinceQueryState": "0"}),
+        ("Email/set", {}),
+        ("Email/import", {"emails": {}}),
+        ("Email/parse", {"blobIds": []}),
+        ("Mailbox/get", {}),
+        ("Thread/get", {"ids": []}),
+        ("Identity/get", {}),
+        ("EmailSubmission/get", {}),
+        ("SearchSnippet/get", {"emailIds": []}),
+    ],
+)
+def test_another_users_account_is_account_not_found(
+    server: ServerThread, alice: Jmap, bob_token: str, name: str, args: dict[str, Any]
+) -> None:
+    bob = Jmap(server.base_url, bob_token)
+    [[response, error, _]] = alice.request([name, {**args, "accountId": bob.account_id}, "0"])
+    assert (response, error["type"]) == ("error", "accountNotFound")
+
+
+# --- RFC 8621 §4.8: an imported message and its upload both stay downloadable ------------------
+
+
+def test_import_keeps_the_upload_and_the_email_downloadable(
+    server: ServerThread, alice: Jmap
+) -> None:
+    raw = simple_message("Téléchargeable").replace(b"\n", b"\r\n")
+    blob = _upload(server, alice, raw, "message/rfc822")
+    imported = alice.call(
+        "Email/import",
+        emails={"1": {"blobId": blob["blobId"], "mailboxIds": {alice.mailbox("inbox"): True}}},
+    )["created"]["1"]
+    template = alice.session["downloadUrl"].replace("{accountId}", alice.account_id)
+    for blob_id in (blob["blobId"], imported["blobId"]):
+        url = (
+            template.replace("{blobId}", blob_id)
+            .replace("{name}", "message.eml")
+            .replace("{type}", "message/rfc822")
+        )
+        r = httpx.get(url, headers=alice.headers)
+        assert r.status_code == 200
+        assert b"T=C3=A9l=C3=A9chargeable" in r.content or "Téléchargeable".encode() in r.content
+    r = httpx.get(
+        template.replace("{blobId}", blob["blobId"])
+        .replace("{name}", "m.eml")
+        .replace("{type}", "message/rfc822"),
+        headers=alice.headers,
+    )
+    assert r.content == raw
