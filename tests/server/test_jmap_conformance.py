@@ -490,3 +490,61 @@ def test_import_keeps_the_upload_and_the_email_downloadable(
         headers=alice.headers,
     )
     assert r.content == raw
+
+
+# --- RFC 8620 §5.3 and RFC 8621 §2: server-set Mailbox properties -------------------------------
+
+
+def _flipped(box: dict[str, Any]) -> dict[str, Any]:
+    wrong = dict(box, totalEmails=52, unreadEmails=52, totalThreads=52, unreadThreads=52)
+    wrong["myRights"] = {k: not v for k, v in box["myRights"].items()}
+    return wrong
+
+
+def _server_set_errors(box: dict[str, Any]) -> set[str]:
+    expected = {"id", "totalEmails", "unreadEmails", "totalThreads", "unreadThreads"}
+    return expected | {f"myRights/{k}" for k in box["myRights"]}
+
+
+def test_mailbox_create_takes_server_set_values_only_as_the_server_would_set_them(
+    alice: Jmap,
+) -> None:
+    [box] = alice.call("Mailbox/get", ids=[_mailbox(alice, "Premier")])["list"]
+    same = {k: v for k, v in box.items() if k != "id"} | {"name": "Second"}
+    created = alice.call("Mailbox/set", create={"m": same})["created"]["m"]
+    [second] = alice.call("Mailbox/get", ids=[created["id"]])["list"]
+    assert second == box | {"id": created["id"], "name": "Second"}
+    wrong = _flipped(box) | {"name": "Troisième"}
+    error = alice.call("Mailbox/set", create={"m": wrong})["notCreated"]["m"]
+    assert error["type"] == "invalidProperties"
+    assert set(error["properties"]) == _server_set_errors(box)
+
+
+def test_mailbox_update_accepts_the_whole_object_but_not_changed_server_set_values(
+    alice: Jmap,
+) -> None:
+    parent = _mailbox(alice, "Parent")
+    child = _mailbox(alice, "Enfant")
+    moved = {"name": "Nouveau nom", "parentId": parent, "sortOrder": 53}
+    assert child in alice.call("Mailbox/set", update={child: moved})["updated"]
+    [box] = alice.call("Mailbox/get", ids=[child])["list"]
+    assert {k: box[k] for k in moved} == moved
+    whole = box | {"name": "Plus récent"}
+    assert child in alice.call("Mailbox/set", update={child: whole})["updated"]
+    [inbox] = alice.call("Mailbox/get", ids=[alice.mailbox("inbox")])["list"]
+    assert inbox["id"] in alice.call("Mailbox/set", update={inbox["id"]: inbox})["updated"]
+    wrong = _flipped(box) | {"id": child + "a"}
+    error = alice.call("Mailbox/set", update={child: wrong})["notUpdated"][child]
+    assert error["type"] == "invalidProperties"
+    assert set(error["properties"]) == _server_set_errors(box)
+    assert alice.call("Mailbox/get", ids=[child])["list"] == [whole]
+
+
+def test_mailbox_create_needs_a_name(alice: Jmap) -> None:
+    result = alice.call(
+        "Mailbox/set",
+        create={"a": {}, "b": {"name": None}, "c": {"name": ""}, "ok": {"name": "Valide"}},
+    )
+    assert set(result["notCreated"]) == {"a", "b", "c"}
+    assert all(e["properties"] == ["name"] for e in result["notCreated"].values())
+    assert result["created"]["ok"]["id"]
