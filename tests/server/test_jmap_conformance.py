@@ -548,3 +548,93 @@ def test_mailbox_create_needs_a_name(alice: Jmap) -> None:
     assert set(result["notCreated"]) == {"a", "b", "c"}
     assert all(e["properties"] == ["name"] for e in result["notCreated"].values())
     assert result["created"]["ok"]["id"]
+
+
+# --- RFC 8621 §4.1.2 and §4.6: every header form can be given on create ------------------------
+
+
+def _header_round_trip(alice: Jmap, key: str, value: Any) -> list[str]:
+    props = _text({"mailboxIds": {alice.mailbox("drafts"): True}, key: value})
+    created = _create(alice, props)["created"]["new"]
+    name = key.split(":")[1]
+    raw = f"header:{name}:asRaw:all"
+    [got] = alice.call("Email/get", ids=[created["id"]], properties=[raw])["list"]
+    values: list[str] = got[raw]
+    return values
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("header:X-Liste:all", ["chat", "chien"], [" chat", " chien"]),
+        ("header:Comments:asText", "bonjour", [" bonjour"]),
+        ("header:List-Id:asText", "liste", [" liste"]),
+        ("header:X-Un:asText", "salut", [" salut"]),
+        (
+            "header:Resent-To:asAddresses",
+            [{"name": "Foo Bar", "email": "foo@example.net"}],
+            [" Foo Bar <foo@example.net>"],
+        ),
+        (
+            "header:X-Groupe:asGroupedAddresses",
+            [{"name": "Équipe", "addresses": [{"name": None, "email": "a@example.org"}]}],
+            None,
+        ),
+        ("header:Resent-Message-ID:asMessageIds", ["foo@example.com"], [" <foo@example.com>"]),
+        ("header:X-Un:asMessageIds", ["foo@example.com"], [" <foo@example.com>"]),
+        ("header:Resent-Date:asDate", "1969-02-14T12:02:00Z", [" Fri, 14 Feb 1969 12:02:00 +0000"]),
+        (
+            "header:List-Help:asURLs",
+            ["http://example.net", "http://example.org/aide"],
+            [" <http://example.net>, <http://example.org/aide>"],
+        ),
+    ],
+)
+def test_header_forms_on_create(alice: Jmap, key: str, value: Any, expected: Any) -> None:
+    got = _header_round_trip(alice, key, value)
+    if expected is None:
+        assert len(got) == 1
+        assert "a@example.org" in got[0]
+    else:
+        # RFC 8621 §4.1.2.1 keeps the space after the colon in asRaw; Email/get drops it
+        # today (server/mail/mime.py, see docs/jmap-conformance.md): compare the values.
+        assert [v.strip() for v in got] == [v.strip() for v in expected]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("header:X-Un", ["liste", "sans :all"]),
+        ("header:X-Un:asMessageIds", "pas une liste"),
+        ("header:X-Un:asDate", "hier"),
+        ("header:X-Un:asURLs", ["a b"]),
+        ("header:X-Un:asGroupedAddresses", [{"name": "g", "addresses": "x"}]),
+        ("header:Resent-Date:asText", "lundi"),
+        ("header:List-Help:asAddresses", [{"email": "a@example.org"}]),
+        ("header:X-Un:all:asRaw", ["mauvais ordre"]),
+    ],
+)
+def test_bad_header_values_or_forms_on_create(alice: Jmap, key: str, value: Any) -> None:
+    error = _refused(alice, _text({"mailboxIds": {alice.mailbox("drafts"): True}, key: value}))
+    assert error["properties"] == [key]
+
+
+def test_from_as_addresses_and_date_as_date_become_the_email_properties(alice: Jmap) -> None:
+    props = _text(
+        {
+            "mailboxIds": {alice.mailbox("drafts"): True},
+            "header:From:asAddresses": [{"name": "Dr Petit", "email": "petit@example.org"}],
+            "header:Date:asDate": "2018-08-30T16:00:59Z",
+            "header:Message-ID:asMessageIds": ["unique-1@example.org"],
+        }
+    )
+    created = _create(alice, props)["created"]["new"]
+    [got] = alice.call(
+        "Email/get",
+        ids=[created["id"]],
+        properties=["from", "sentAt", "messageId", "header:From:all"],
+    )["list"]
+    assert got["from"] == [{"name": "Dr Petit", "email": "petit@example.org"}]
+    assert got["sentAt"] == "2018-08-30T16:00:59Z"
+    assert got["messageId"] == ["unique-1@example.org"]
+    assert len(got["header:From:all"]) == 1

@@ -61,6 +61,7 @@ BODY_PROPERTIES = {*DEFAULT_BODY_PROPERTIES, "headers", "subParts"}
 _HEADER_PROP = re.compile(
     r"^header:([!-9;-~]+)(?::(asRaw|asText|asAddresses|asGroupedAddresses|asMessageIds|asDate|asURLs))?(:all)?$"
 )
+_MESSAGE_ID = re.compile(r"[^<>\s]+@?[^<>\s]*")
 _KEYWORD = re.compile(r"^[!#-'*+\-/-9=?A-Z^-~]{1,255}$")  # RFC 8621 §4.1.1, minus ( ) { ] % * " \
 QUERY_LIMIT = 10_000
 
@@ -595,6 +596,45 @@ def _form_allowed(name: str, form: str) -> bool:
     return form == "asRaw" or name not in _KNOWN_FIELDS or name in _FORM_FIELDS[form]
 
 
+def _one_line(value: Any) -> bool:
+    return isinstance(value, str) and "\r" not in value and "\n" not in value
+
+
+def _raw_header(form: str, value: Any) -> str | None:
+    """The field value for a header given in a parsed form (RFC 8621 §4.1.2), None if bad."""
+    if form in ("asRaw", "asText"):
+        return value if _one_line(value) else None
+    if form == "asAddresses":
+        addresses = _addresses(value)
+        return mime.format_addresses(addresses) if addresses else None
+    if form == "asGroupedAddresses":
+        if not isinstance(value, list) or not value:
+            return None
+        groups = []
+        for group in value:
+            members = _addresses(group.get("addresses")) if isinstance(group, dict) else None
+            label = group.get("name") if isinstance(group, dict) else None
+            if members is None or (label is not None and not _one_line(label)):
+                return None
+            listed = mime.format_addresses(members)
+            groups.append(f"{label}: {listed};" if label is not None else listed)
+        return ", ".join(groups)
+    if form == "asMessageIds":
+        good = isinstance(value, list) and value
+        if not good or not all(isinstance(v, str) and _MESSAGE_ID.fullmatch(v) for v in value):
+            return None
+        return " ".join(f"<{v}>" for v in value)
+    if form == "asDate":
+        try:
+            return email.utils.format_datetime(datetime.fromtimestamp(_date(value, "date"), UTC))
+        except MethodError:
+            return None
+    urls = value if isinstance(value, list) and value else None
+    if urls is None or not all(isinstance(u, str) and re.fullmatch(r"[^<>\s,]+", u) for u in urls):
+        return None
+    return ", ".join(f"<{u}>" for u in urls)
+
+
 def _structured(raw_fields: dict[str, str]) -> Json:
     """Header fields given raw (`header:From`…) read as the Email property they stand for, so
     the message is built with each field once."""
@@ -662,30 +702,36 @@ def _create_email(
     # §4.6: one property per header field, no Content-* on the Email, no forbidden form.
     seen = {_FIELD_OF[k] for k in _FIELD_OF if props.get(k) is not None}
     raw_fields: dict[str, str] = {}
+    parsed_fields: Json = {}
     for key, value in props.items():
         if key in CREATE_PROPERTIES:
             continue
         parsed = _header_prop(key)
-        field = parsed[0].lower() if parsed else ""
-        if parsed and (
-            field in seen or field.startswith("content-") or not _form_allowed(field, parsed[1])
-        ):
+        if parsed is None:
+            bad.append(key)
+            continue
+        header_name, form, all_values = parsed
+        field = header_name.lower()
+        if field in seen or field.startswith("content-") or not _form_allowed(field, form):
             bad.append(key)
             continue
         seen.add(field)
-        if parsed and parsed[1] in ("asText", "asRaw") and not parsed[2] and isinstance(value, str):
-            if "\r" in value or "\n" in value:
+        if field in _PROPERTY_OF:
+            # A field the Email has a property for: read as that property, given once.
+            if all_values or (form in ("asRaw", "asText") and not _one_line(value)):
                 bad.append(key)
-            elif field in _PROPERTY_OF:
+            elif form in ("asRaw", "asText"):
                 raw_fields[_PROPERTY_OF[field]] = value
             else:
-                extra_headers.append((parsed[0], value))
-        elif parsed and parsed[1] == "asAddresses" and not parsed[2] and _addresses(value):
-            # Disposition-Notification-To (issue 14 §2) and the like, RFC 8621 §4.1.2.3.
-            extra_headers.append((parsed[0], mime.format_addresses(_addresses(value) or [])))
-        else:
+                parsed_fields[_PROPERTY_OF[field]] = value
+            continue
+        values = value if all_values else [value]
+        raws = [_raw_header(form, v) for v in values] if isinstance(values, list) else [None]
+        if any(r is None for r in raws):
             bad.append(key)
-    props = {**props, **_structured(raw_fields)}
+        else:
+            extra_headers += [(header_name, r) for r in raws if r is not None]
+    props = {**props, **_structured(raw_fields), **parsed_fields}
     if props.get("sender"):
         extra_headers.append(("Sender", mime.format_addresses(_addresses(props["sender"]) or [])))
     mailboxes = props.get("mailboxIds")
