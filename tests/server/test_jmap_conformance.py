@@ -638,3 +638,22 @@ def test_from_as_addresses_and_date_as_date_become_the_email_properties(alice: J
     assert got["sentAt"] == "2018-08-30T16:00:59Z"
     assert got["messageId"] == ["unique-1@example.org"]
     assert len(got["header:From:all"]) == 1
+
+
+@pytest.mark.parametrize(("body", "type_"), [("textBody", "text/plain"), ("htmlBody", "text/html")])
+def test_text_and_html_body_from_an_uploaded_blob(
+    server: ServerThread, alice: Jmap, body: str, type_: str
+) -> None:
+    blob = _upload(server, alice, "Écrit à l'avance.".encode(), type_)
+    props = {"mailboxIds": {alice.mailbox("drafts"): True}, body: [{"blobId": blob["blobId"]}]}
+    created = _create(alice, props)["created"]["new"]
+    values = "fetchTextBodyValues" if body == "textBody" else "fetchHTMLBodyValues"
+    [got] = alice.call(
+        "Email/get", ids=[created["id"]], properties=[body, "bodyValues"], **{values: True}
+    )["list"]
+    part = got[body][0]
+    assert part["type"] == type_
+    assert "Écrit à l'avance." in got["bodyValues"][part["partId"]]["value"]
+    missing = {"mailboxIds": props["mailboxIds"], body: [{"blobId": "Gabsent"}]}
+    error = _create(alice, missing)["notCreated"]["new"]
+    assert error == {"type": "blobNotFound", "notFound": ["Gabsent"]}

@@ -10,6 +10,7 @@ import email.utils
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -666,20 +667,29 @@ def _keywords(value: Any) -> dict[str, bool] | None:
     return out
 
 
-def _body_text(part: Any, body_values: Any, expected: str) -> str | bool | None:
-    """The text of a textBody/htmlBody list (one part); False when it is malformed."""
+def _body_text(
+    part: Any, body_values: Any, expected: str, blob_text: Callable[[str], str | None]
+) -> str | bool | None:
+    """The text of a textBody/htmlBody list (one part), from a bodyValue or an uploaded blob;
+    False when it is malformed."""
     if part is None:
         return None
     if not isinstance(part, list) or len(part) != 1 or not isinstance(part[0], dict):
         return False
     item = part[0]
-    if item.get("type", expected) != expected or not isinstance(item.get("partId"), str):
+    if item.get("type", expected) != expected:
         return False
-    # §4.6: with a partId, no charset, size or blobId; never headers nor a transfer encoding.
+    # §4.6: partId or blobId, not both; never headers nor a transfer encoding.
     if any(
-        k in ("charset", "size", "blobId", "headers")
-        or k.lower().startswith("header:content-transfer-encoding")
-        for k in item
+        k == "headers" or k.lower().startswith("header:content-transfer-encoding") for k in item
+    ):
+        return False
+    if isinstance(item.get("blobId"), str) and "partId" not in item:
+        from_blob = blob_text(item["blobId"])
+        return False if from_blob is None else from_blob
+    # With a partId the charset and size are the server's: they MUST NOT be given.
+    if not isinstance(item.get("partId"), str) or any(
+        k in ("charset", "size", "blobId") for k in item
     ):
         return False
     value = body_values.get(item["partId"]) if isinstance(body_values, dict) else None
@@ -770,8 +780,18 @@ def _create_email(
             id_lists[key] = value
         else:
             bad.append(key)
-    text = _body_text(props.get("textBody"), props.get("bodyValues"), "text/plain")
-    html = _body_text(props.get("htmlBody"), props.get("bodyValues"), "text/html")
+
+    body_blobs_missing: list[str] = []
+
+    def blob_text(blob_ref: str) -> str | None:
+        blob_id = call.resolve_id(blob_ref) or blob_ref
+        if call.sandbox.blobs.info(conn, account_id, blob_id) is None:
+            body_blobs_missing.append(blob_ref)
+            return ""
+        return call.sandbox.blobs.read_bytes(blob_id).decode("utf-8", errors="replace")
+
+    text = _body_text(props.get("textBody"), props.get("bodyValues"), "text/plain", blob_text)
+    html = _body_text(props.get("htmlBody"), props.get("bodyValues"), "text/html", blob_text)
     if text is False:
         bad.append("textBody")
     if html is False:
@@ -790,7 +810,7 @@ def _create_email(
             bad.append("receivedAt")
     attachments: list[mime.Attachment] = []
     attachments_size = 0
-    missing_blobs: list[str] = []
+    missing_blobs: list[str] = list(body_blobs_missing)
     raw_attachments = props.get("attachments") or []
     if not isinstance(raw_attachments, list):
         bad.append("attachments")
