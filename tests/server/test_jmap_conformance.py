@@ -657,3 +657,11 @@ def test_text_and_html_body_from_an_uploaded_blob(
     missing = {"mailboxIds": props["mailboxIds"], body: [{"blobId": "Gabsent"}]}
     error = _create(alice, missing)["notCreated"]["new"]
     assert error == {"type": "blobNotFound", "notFound": ["Gabsent"]}
+
+
+def test_email_get_with_no_ids_and_the_minimum_create(alice: Jmap) -> None:
+    got = alice.call("Email/get", ids=[])
+    assert (got["list"], got["accountId"]) == ([], alice.account_id)
+    assert isinstance(got["state"], str)
+    assert _refused(alice, {})["properties"] == ["mailboxIds"]
+    assert _create(alice, {"mailboxIds": {alice.mailbox("drafts"): True}})["created"]["new"]["id"]
