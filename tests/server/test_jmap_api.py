@@ -326,6 +326,7 @@ argument_keys = st.sampled_from(
         "ifFromInState",
         "onSuccessDestroyOriginal",
         "destroyFromIfInState",
+        "emails",
     ]
 )
 

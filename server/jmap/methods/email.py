@@ -6,9 +6,11 @@ the emails table with them; Email/set builds real MIME with the email package.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,7 @@ BODY_PROPERTIES = {*DEFAULT_BODY_PROPERTIES, "headers", "subParts"}
 _HEADER_PROP = re.compile(
     r"^header:([!-9;-~]+)(?::(asRaw|asText|asAddresses|asGroupedAddresses|asMessageIds|asDate|asURLs))?(:all)?$"
 )
+_MESSAGE_ID = re.compile(r"[^<>\s]+@?[^<>\s]*")
 _KEYWORD = re.compile(r"^[!#-'*+\-/-9=?A-Z^-~]{1,255}$")  # RFC 8621 §4.1.1, minus ( ) { ] % * " \
 QUERY_LIMIT = 10_000
 
@@ -567,6 +570,105 @@ CREATE_PROPERTIES = {
 }
 
 
+# The Email properties that stand for a header field, and the header forms RFC 8621 §4.1.2 allows.
+_FIELD_OF = {
+    "messageId": "message-id",
+    "inReplyTo": "in-reply-to",
+    "references": "references",
+    "sender": "sender",
+    "from": "from",
+    "to": "to",
+    "cc": "cc",
+    "bcc": "bcc",
+    "replyTo": "reply-to",
+    "subject": "subject",
+    "sentAt": "date",
+}
+_PROPERTY_OF = {v: k for k, v in _FIELD_OF.items() if k != "sender"}
+_ADDRESS_FIELDS = {"from", "sender", "reply-to", "to", "cc", "bcc"}
+_ADDRESS_FIELDS |= {f"resent-{f}" for f in _ADDRESS_FIELDS}
+_TEXT_FIELDS = {"subject", "comments", "keywords", "list-id"}
+_ID_FIELDS = {"message-id", "in-reply-to", "references", "resent-message-id"}
+_DATE_FIELDS = {"date", "resent-date"}
+_URL_FIELDS = {"list-help", "list-unsubscribe", "list-subscribe", "list-post", "list-owner"}
+_URL_FIELDS.add("list-archive")
+_KNOWN_FIELDS = (
+    _ADDRESS_FIELDS | _TEXT_FIELDS | _ID_FIELDS | _DATE_FIELDS | _URL_FIELDS | {"return-path"}
+)
+_FORM_FIELDS = {
+    "asText": _TEXT_FIELDS,
+    "asAddresses": _ADDRESS_FIELDS,
+    "asGroupedAddresses": _ADDRESS_FIELDS,
+    "asMessageIds": _ID_FIELDS,
+    "asDate": _DATE_FIELDS,
+    "asURLs": _URL_FIELDS,
+}
+
+
+def _form_allowed(name: str, form: str) -> bool:
+    """Raw always; a parsed form only for the fields it is defined for, or unknown fields."""
+    return form == "asRaw" or name not in _KNOWN_FIELDS or name in _FORM_FIELDS[form]
+
+
+def _one_line(value: Any) -> bool:
+    return isinstance(value, str) and "\r" not in value and "\n" not in value
+
+
+def _raw_header(form: str, value: Any) -> str | None:
+    """The field value for a header given in a parsed form (RFC 8621 §4.1.2), None if bad."""
+    if form in ("asRaw", "asText"):
+        return value if _one_line(value) else None
+    if form == "asAddresses":
+        addresses = _addresses(value)
+        return mime.format_addresses(addresses) if addresses else None
+    if form == "asGroupedAddresses":
+        if not isinstance(value, list) or not value:
+            return None
+        groups = []
+        for group in value:
+            members = _addresses(group.get("addresses")) if isinstance(group, dict) else None
+            label = group.get("name") if isinstance(group, dict) else None
+            if members is None or (label is not None and not _one_line(label)):
+                return None
+            listed = mime.format_addresses(members)
+            groups.append(f"{label}: {listed};" if label is not None else listed)
+        return ", ".join(groups)
+    if form == "asMessageIds":
+        good = isinstance(value, list) and value
+        if not good or not all(isinstance(v, str) and _MESSAGE_ID.fullmatch(v) for v in value):
+            return None
+        return " ".join(f"<{v}>" for v in value)
+    if form == "asDate":
+        try:
+            return email.utils.format_datetime(datetime.fromtimestamp(_date(value, "date"), UTC))
+        except MethodError:
+            return None
+    urls = value if isinstance(value, list) and value else None
+    if urls is None or not all(isinstance(u, str) and re.fullmatch(r"[^<>\s,]+", u) for u in urls):
+        return None
+    return ", ".join(f"<{u}>" for u in urls)
+
+
+def _structured(raw_fields: dict[str, str]) -> Json:
+    """Header fields given raw (`header:From`…) read as the Email property they stand for, so
+    the message is built with each field once."""
+    out: Json = {}
+    for prop, value in raw_fields.items():
+        if prop in ("from", "to", "cc", "bcc", "replyTo"):
+            pairs = email.utils.getaddresses([value])
+            out[prop] = [{"name": n or None, "email": e} for n, e in pairs if e]
+        elif prop in ("messageId", "inReplyTo", "references"):
+            out[prop] = re.findall(r"<([^<>\s]+)>", value) or [value.strip()]
+        elif prop == "subject":
+            out[prop] = value.strip()
+        else:
+            try:
+                out[prop] = email.utils.parsedate_to_datetime(value.strip()).isoformat()
+            except (TypeError, ValueError):
+                out[prop] = value
+    return out
+
+
 def _keywords(value: Any) -> dict[str, bool] | None:
     if not isinstance(value, dict):
         return None
@@ -578,17 +680,35 @@ def _keywords(value: Any) -> dict[str, bool] | None:
     return out
 
 
-def _body_text(part: Any, body_values: Any, expected: str) -> str | bool | None:
-    """The text of a textBody/htmlBody list (one part); False when it is malformed."""
+def _body_text(
+    part: Any, body_values: Any, expected: str, blob_text: Callable[[str], str | None]
+) -> str | bool | None:
+    """The text of a textBody/htmlBody list (one part), from a bodyValue or an uploaded blob;
+    False when it is malformed."""
     if part is None:
         return None
     if not isinstance(part, list) or len(part) != 1 or not isinstance(part[0], dict):
         return False
     item = part[0]
-    if item.get("type", expected) != expected or not isinstance(item.get("partId"), str):
+    if item.get("type", expected) != expected:
+        return False
+    # §4.6: partId or blobId, not both; never headers nor a transfer encoding.
+    if any(
+        k == "headers" or k.lower().startswith("header:content-transfer-encoding") for k in item
+    ):
+        return False
+    if isinstance(item.get("blobId"), str) and "partId" not in item:
+        from_blob = blob_text(item["blobId"])
+        return False if from_blob is None else from_blob
+    # With a partId the charset and size are the server's: they MUST NOT be given.
+    if not isinstance(item.get("partId"), str) or any(
+        k in ("charset", "size", "blobId") for k in item
+    ):
         return False
     value = body_values.get(item["partId"]) if isinstance(body_values, dict) else None
     if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        return False
+    if value.get("isTruncated") or value.get("isEncodingProblem"):
         return False
     text: str = value["value"]
     return text
@@ -602,20 +722,41 @@ def _create_email(
         return None, {"type": "invalidProperties", "description": "Not an object."}
     bad: list[str] = []
     extra_headers: list[tuple[str, str]] = []
+    # §4.6: one property per header field, no Content-* on the Email, no forbidden form.
+    seen = {_FIELD_OF[k] for k in _FIELD_OF if props.get(k) is not None}
+    raw_fields: dict[str, str] = {}
+    parsed_fields: Json = {}
     for key, value in props.items():
         if key in CREATE_PROPERTIES:
             continue
         parsed = _header_prop(key)
-        if parsed and parsed[1] in ("asText", "asRaw") and not parsed[2] and isinstance(value, str):
-            if "\r" in value or "\n" in value:
-                bad.append(key)
-            else:
-                extra_headers.append((parsed[0], value))
-        elif parsed and parsed[1] == "asAddresses" and not parsed[2] and _addresses(value):
-            # Disposition-Notification-To (issue 14 §2) and the like, RFC 8621 §4.1.2.3.
-            extra_headers.append((parsed[0], mime.format_addresses(_addresses(value) or [])))
-        else:
+        if parsed is None:
             bad.append(key)
+            continue
+        header_name, form, all_values = parsed
+        field = header_name.lower()
+        if field in seen or field.startswith("content-") or not _form_allowed(field, form):
+            bad.append(key)
+            continue
+        seen.add(field)
+        if field in _PROPERTY_OF:
+            # A field the Email has a property for: read as that property, given once.
+            if all_values or (form in ("asRaw", "asText") and not _one_line(value)):
+                bad.append(key)
+            elif form in ("asRaw", "asText"):
+                raw_fields[_PROPERTY_OF[field]] = value
+            else:
+                parsed_fields[_PROPERTY_OF[field]] = value
+            continue
+        values = value if all_values else [value]
+        raws = [_raw_header(form, v) for v in values] if isinstance(values, list) else [None]
+        if any(r is None for r in raws):
+            bad.append(key)
+        else:
+            extra_headers += [(header_name, r) for r in raws if r is not None]
+    props = {**props, **_structured(raw_fields), **parsed_fields}
+    if props.get("sender"):
+        extra_headers.append(("Sender", mime.format_addresses(_addresses(props["sender"]) or [])))
     mailboxes = props.get("mailboxIds")
     known = call.sandbox.mail.mailbox_ids(conn, account_id)
     mailbox_ids: list[str] = []
@@ -652,8 +793,18 @@ def _create_email(
             id_lists[key] = value
         else:
             bad.append(key)
-    text = _body_text(props.get("textBody"), props.get("bodyValues"), "text/plain")
-    html = _body_text(props.get("htmlBody"), props.get("bodyValues"), "text/html")
+
+    body_blobs_missing: list[str] = []
+
+    def blob_text(blob_ref: str) -> str | None:
+        blob_id = call.resolve_id(blob_ref) or blob_ref
+        if call.sandbox.blobs.info(conn, account_id, blob_id) is None:
+            body_blobs_missing.append(blob_ref)
+            return ""
+        return call.sandbox.blobs.read_bytes(blob_id).decode("utf-8", errors="replace")
+
+    text = _body_text(props.get("textBody"), props.get("bodyValues"), "text/plain", blob_text)
+    html = _body_text(props.get("htmlBody"), props.get("bodyValues"), "text/html", blob_text)
     if text is False:
         bad.append("textBody")
     if html is False:
@@ -674,7 +825,7 @@ def _create_email(
     # placeholder line → the large attachment's file and blob
     big: dict[bytes, tuple[Path, BlobInfo]] = {}
     attachments_size = 0
-    missing_blobs: list[str] = []
+    missing_blobs: list[str] = list(body_blobs_missing)
     raw_attachments = props.get("attachments") or []
     if not isinstance(raw_attachments, list):
         bad.append("attachments")
@@ -731,7 +882,13 @@ def _create_email(
     body = None
     if props.get("bodyStructure") is not None:
         # §4.6: bodyStructure excludes textBody, htmlBody and attachments.
+        root = props["bodyStructure"]
         if any(props.get(k) is not None for k in ("textBody", "htmlBody", "attachments")):
+            bad.append("bodyStructure")
+        elif isinstance(root, dict) and any(
+            (_header_prop(k) or ("",))[0].lower() in seen for k in root if k.startswith("header:")
+        ):
+            # §4.6: the root part MUST NOT repeat a header field the Email defines.
             bad.append("bodyStructure")
         else:
             built = build_body(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from server.jmap.methods import MAIL, Call, Json, MethodError, method
-from server.jmap.methods.email import _keywords
+from server.jmap.methods.email import _date, _keywords
 
 
 @method("Email/import", MAIL)
@@ -28,21 +28,35 @@ def email_import(call: Call) -> Json:
         if if_in_state is not None and if_in_state != old_state:
             raise MethodError("stateMismatch")
         known = call.sandbox.mail.mailbox_ids(conn, account_id)
-        for creation_id, props in emails.items():
-            blob_ref = props.get("blobId") if isinstance(props, dict) else None
+        for creation_id, given in emails.items():
+            props = given if isinstance(given, dict) else {}
+            # RFC 8620 §5.3: name each bad property, required ones included.
+            bad: list[str] = []
+            blob_ref = props.get("blobId")
             blob_id = call.resolve_id(blob_ref) if isinstance(blob_ref, str) else None
-            mailboxes = props.get("mailboxIds") if isinstance(props, dict) else None
-            keywords = _keywords(props.get("keywords", {})) if isinstance(props, dict) else None
+            if not isinstance(blob_ref, str):
+                bad.append("blobId")
+            mailboxes = props.get("mailboxIds")
             boxes = [
                 call.resolve_id(m)
                 for m, on in (mailboxes.items() if isinstance(mailboxes, dict) else ())
                 if on is True
             ]
-            if not boxes or not all(b in known for b in boxes) or keywords is None:
-                not_created[creation_id] = {
-                    "type": "invalidProperties",
-                    "properties": ["mailboxIds", "keywords"],
-                }
+            if not boxes or not all(b in known for b in boxes):
+                bad.append("mailboxIds")
+            keywords = _keywords(props.get("keywords", {}))
+            if keywords is None:
+                bad.append("keywords")
+            received_at = datetime.now(UTC)
+            if props.get("receivedAt") is not None:
+                try:
+                    received_at = datetime.fromtimestamp(
+                        _date(props["receivedAt"], "receivedAt"), UTC
+                    )
+                except MethodError:
+                    bad.append("receivedAt")
+            if bad or keywords is None:
+                not_created[creation_id] = {"type": "invalidProperties", "properties": bad}
                 continue
             info = call.sandbox.blobs.info(conn, account_id, blob_id) if blob_id else None
             if info is None:
@@ -55,7 +69,7 @@ def email_import(call: Call) -> Json:
                 stored,
                 [b for b in boxes if b is not None],
                 keywords,
-                datetime.now(UTC),
+                received_at,
             )
             created[creation_id] = {
                 "id": done.email_id,

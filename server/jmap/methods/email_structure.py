@@ -27,6 +27,7 @@ PART_PROPERTIES = {
     "language",
     "location",
     "subParts",
+    "size",
 }
 # Fields the top-level Email object already defines: a part may not set them (§4.6).
 TOP_LEVEL_HEADERS = {
@@ -128,10 +129,15 @@ def _part(
                 return None
             part.attach(child)
     elif sources == ["partId"]:
-        # The charset is the server's choice for a bodyValue (§4.6): it MUST NOT be given.
+        # The charset and size are the server's for a bodyValue (§4.6): they MUST NOT be given.
         value = values.get(node["partId"]) if isinstance(node["partId"], str) else None
         type_ = (type_ or "text/plain").lower()
-        if value is None or not type_.startswith("text/") or node.get("charset") is not None:
+        if (
+            value is None
+            or not type_.startswith("text/")
+            or node.get("charset") is not None
+            or node.get("size") is not None
+        ):
             built.bad = True
             return None
         part.set_content(value["value"], subtype=type_.split("/", 1)[1])

@@ -321,7 +321,7 @@ def mailbox_set(call: Call) -> Json:
             return {r["id"]: r for r in rows}
 
         for creation_id, props in create.items():
-            error = _check_props(call, props, existing(), creating=True)
+            error = _check_props(call, props, existing(), creating=True, served=NEW_MAILBOX)
             if error:
                 not_created[creation_id] = error
                 continue
@@ -349,8 +349,16 @@ def mailbox_set(call: Call) -> Json:
             if row is None:
                 not_updated[raw_id] = {"type": "notFound"}
                 continue
-            error = _check_props(call, props, boxes, creating=False, self_id=mailbox_id)
-            if not error and row["role"] is not None and ("name" in props or "parentId" in props):
+            served = _mailbox(row, _counts(conn, [mailbox_id])[mailbox_id])
+            error = _check_props(
+                call, props, boxes, creating=False, self_id=mailbox_id, served=served
+            )
+            moved = props.get("parentId", row["parent_id"]) != row["parent_id"]
+            if (
+                not error
+                and row["role"] is not None
+                and (props.get("name", row["name"]) != row["name"] or moved)
+            ):
                 error = {"type": "forbidden", "description": "Role folders keep their name."}
             if error:
                 not_updated[raw_id] = error
@@ -428,19 +436,36 @@ def _others(conn: sqlite3.Connection, email_id: str, mailbox_id: str) -> set[str
     return {r[0] for r in rows}
 
 
+# Properties only the server sets (RFC 8621 §2), and what a new user folder has for them.
+SERVER_SET = {"id", "myRights", *COUNTS}
+NEW_MAILBOX: Json = {
+    "role": None,
+    **dict.fromkeys(COUNTS, 0),
+    "myRights": {**RIGHTS, "mayRename": True, "mayDelete": True},
+}
+
+
 def _check_props(
     call: Call,
     props: Any,
     boxes: dict[str, sqlite3.Row],
     *,
     creating: bool,
+    served: Json,
     self_id: str | None = None,
 ) -> Json | None:
     if not isinstance(props, dict):
         return {"type": "invalidProperties", "description": "Not an object."}
     allowed = {"name", "parentId", "sortOrder", "isSubscribed", "role"}
-    bad = [k for k in props if k not in allowed]
-    if "role" in props and props["role"] is not None:
+    bad = [k for k in props if k not in allowed | SERVER_SET]
+    # RFC 8620 §5.3: a server-set property may be sent back only with the value it has.
+    for key in SERVER_SET & set(props):
+        if key == "myRights" and isinstance(props[key], dict):
+            rights = served["myRights"]
+            bad += [f"myRights/{k}" for k, v in props[key].items() if rights.get(k) != v]
+        elif key not in served or props[key] != served[key]:
+            bad.append(key)
+    if "role" in props and props["role"] != served.get("role"):
         bad.append("role")
     if "name" in props and not _valid_name(props["name"]):
         bad.append("name")
