@@ -82,6 +82,70 @@ def as_addresses(raw: str | None) -> list[Json] | None:
     return result
 
 
+def _address_groups(value: str) -> list[tuple[str | None, str]]:
+    """The address-list cut at its groups (RFC 5322 §3.4 `display-name ":" [list] ";"`): each
+    piece's group phrase (None outside a group) and the text of its addresses. Colons, commas
+    and semicolons inside quotes, comments or angle brackets are not syntax."""
+    pieces: list[tuple[str | None, str]] = []
+    group: str | None = None
+    start = item = 0
+    quoted = angle = False
+    depth = 0
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if quoted or depth:
+            if c == "\\":
+                i += 1
+            elif quoted and c == '"':
+                quoted = False
+            elif depth and c in "()":
+                depth += 1 if c == "(" else -1
+        elif c == '"':
+            quoted = True
+        elif c == "(":
+            depth = 1
+        elif angle:
+            angle = c != ">"
+        elif c == "<":
+            angle = True
+        elif c == "," and group is None:
+            item = i + 1
+        elif c == ":" and group is None:
+            pieces.append((None, value[start:item]))
+            group, start = value[item:i], i + 1
+        elif c == ";" and group is not None:
+            pieces.append((group, value[start:i]))
+            group, start, item = None, i + 1, i + 1
+        i += 1
+    pieces.append((group, value[start:]))
+    return pieces
+
+
+def _group_name(phrase: str) -> str | None:
+    phrase = phrase.strip()
+    if len(phrase) >= 2 and phrase[0] == phrase[-1] == '"':
+        phrase = email.utils.unquote(phrase)
+    return as_text(phrase) or None
+
+
+def as_grouped_addresses(raw: str | None) -> list[Json] | None:
+    """RFC 8621 §4.1.2.4: the groups kept; addresses outside any group, when consecutive, make
+    one group named null."""
+    if raw is None:
+        return None
+    result: list[Json] = []
+    for phrase, text in _address_groups(unfold(fix_text(raw))):
+        addresses = as_addresses(text) or []
+        if phrase is not None:
+            result.append({"name": _group_name(phrase), "addresses": addresses})
+        elif addresses and result and result[-1]["name"] is None:
+            result[-1]["addresses"].extend(addresses)
+        elif addresses:
+            result.append({"name": None, "addresses": addresses})
+    return result
+
+
 def as_message_ids(raw: str | None) -> list[str] | None:
     if raw is None:
         return None
@@ -122,9 +186,7 @@ HEADER_FORMS = {
     "asRaw": lambda raw: raw,
     "asText": as_text,
     "asAddresses": as_addresses,
-    "asGroupedAddresses": lambda raw: (
-        None if raw is None else [{"name": None, "addresses": as_addresses(raw) or []}]
-    ),
+    "asGroupedAddresses": as_grouped_addresses,
     "asMessageIds": as_message_ids,
     "asDate": as_date,
     "asURLs": as_urls,
@@ -141,7 +203,49 @@ def header_value(headers: list[Json], name: str, form: str, all_values: bool) ->
 
 
 def _raw_headers(part: Message) -> list[Json]:
+    """Each field's value as it came (RFC 8621 §4.1.2.1 Raw, §4.1.3 `headers`)."""
     return [{"name": name, "value": fix_text(value)} for name, value in part.raw_items()]
+
+
+def _trimmed(value: Any) -> Any:
+    return value.lstrip(" \t") if isinstance(value, str) else value
+
+
+class _RawPolicy(email.policy.Compat32):
+    """compat32 that stores what follows a field's colon untouched (the space, the folding):
+    RFC 8621 §4.1.2.1 Raw starts right after the colon. compat32 drops the leading blanks;
+    every read through the email package (`get`, content types, re-serialising an embedded
+    message) still sees the value so trimmed, only `raw_items` gives the octets."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        name, value = sourcelines[0].split(":", 1)
+        return name, (value + "".join(sourcelines[1:])).rstrip("\r\n")
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        return super().header_fetch_parse(name, _trimmed(value))
+
+    def fold(self, name: str, value: str) -> str:
+        return super().fold(name, _trimmed(value))
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        return super().fold_binary(name, _trimmed(value))
+
+
+_RAW_POLICY = _RawPolicy()
+
+
+def refresh_headers(root: Json, raw: bytes) -> None:
+    """Sets again the header lists of a cached parse (its root and every body part) from the
+    message's octets, in the order parse_message walked them."""
+    _refresh(root, email.message_from_bytes(raw, policy=_RAW_POLICY))
+
+
+def _refresh(node: Json, msg: Message) -> None:
+    node["headers"] = _raw_headers(msg)
+    payload = msg.get_payload()
+    subs = [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
+    for sub_node, sub_msg in zip(node["subParts"] or [], subs, strict=False):
+        _refresh(sub_node, sub_msg)
 
 
 def _first(headers: list[Json], name: str) -> str | None:
@@ -318,7 +422,7 @@ def _structure(
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    msg = email.message_from_bytes(raw, policy=_RAW_POLICY)
     walker = _Walker()
     root = walker.part(msg)
     text_body: list[Json] = []

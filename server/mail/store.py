@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from server.accounts import Account
 from server.mail import mdn, mime, stream, vacation
-from server.mail.blobs import BlobInfo
+from server.mail.blobs import BlobInfo, BlobStore
+from server.storage import Migration
 
 if TYPE_CHECKING:
     from server.context import Sandbox
@@ -118,6 +119,31 @@ MIGRATIONS = [
     """,
 ]
 
+
+def _raw_header_values(blobs: BlobStore) -> Migration:
+    """Issue 16: the header lists cached before asRaw kept the blanks after the colon (RFC 8621
+    §4.1.2.1), set again from each message's octets (as import parsed them: a large one's
+    skeleton). Its own area, as it needs the blobs: the "mail" steps stay plain SQL."""
+
+    def step(conn: sqlite3.Connection) -> None:
+        rows = conn.execute("SELECT seq, blob_id, parsed FROM emails").fetchall()
+        for seq, blob_id, parsed in rows:
+            path = blobs.path(blob_id) if blobs.is_valid_id(blob_id) else None
+            if path is None or not path.is_file() or path.stat().st_size == 0:
+                continue
+            data = json.loads(parsed)
+            with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                raw = stream.skeleton(mm).raw if len(mm) >= stream.STREAM_MIN else mm[:]
+            mime.refresh_headers(data["bodyStructure"], raw)
+            data["headers"] = data["bodyStructure"]["headers"]
+            conn.execute(
+                "UPDATE emails SET parsed = ? WHERE seq = ?",
+                (json.dumps(data, ensure_ascii=False, separators=(",", ":")), seq),
+            )
+
+    return step
+
+
 # Role, French name, sort order: the folders every account starts with.
 DEFAULT_MAILBOXES: list[tuple[str, str, int]] = [
     ("inbox", "Boîte de réception", 1),
@@ -181,6 +207,7 @@ class MailStore:
         self._sandbox = sandbox
         sandbox.db.migrate("mail", MIGRATIONS)
         sandbox.db.migrate("vacation", vacation.MIGRATIONS)
+        sandbox.db.migrate("mail_raw_headers", [_raw_header_values(sandbox.blobs)])
         sandbox.accounts.on_created.append(self._set_up_account)
         # The last large message parsed (import_stored): its JSON and its parts' blobs.
         self._parsed: dict[str, tuple[str, list[BlobInfo]]] = {}

@@ -21,7 +21,7 @@ from app.remote.http import make_http_client
 from app.remote.jmap import JmapClient
 from app.session import AccountSession, mailbox_display_name
 from app.store import mail
-from app.sync.mapping import PREVIEW_CHARS, email_record
+from app.sync.mapping import CONTENT_TYPE, PREVIEW_CHARS, email_record
 from server.testing import ServerThread
 from tests.app.memory_keyring import MemoryKeyring, memory_keyring  # noqa: F401
 from tests.server.conftest import ALICE, BOB
@@ -100,6 +100,25 @@ def test_a_preview_sent_as_html_is_made_again_from_the_html_body() -> None:
     assert email_record(_email("Bonjour", html)).preview == "Bonjour"
     plain = "<suite> du dossier"
     assert email_record(_email(plain, None, text=plain)).preview == plain
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        # RFC 8621 §4.1.2.1 Raw, as Cyrus and the sandbox send it: the blank after the colon.
+        (' multipart/report; report-type=disposition-notification;\r\n\tboundary="b"', "mdn"),
+        ('\r\n multipart/report;\r\n report-type="delivery-status"', "dsn"),
+        ("\tMultipart/Report; report-type=Delivery-Status", "dsn"),
+        ("multipart/report; report-type=delivery-status", "dsn"),
+        (" multipart/mixed; boundary=x", None),
+        (" multipart/report; report-type=other", None),
+    ],
+)
+def test_the_raw_content_type_with_its_blanks_still_marks_receipts_and_reports(
+    raw: str, kind: str | None
+) -> None:
+    record = email_record({**_email("x", None, text="x"), CONTENT_TYPE: raw})
+    assert (record.is_receipt, record.is_dsn) == (kind == "mdn", kind == "dsn")
 
 
 def test_special_folders_named_in_english_show_in_french() -> None:
