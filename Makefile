@@ -91,6 +91,7 @@ bench: system-deps $(STAMP)
 	$(BIN)/python bench/upload.py --size-mb 200
 	$(BIN)/python bench/send_large.py --sizes-mb 20 200
 	$(BIN)/python bench/delayed_send.py --count 50
+	$(BIN)/python bench/raw_headers.py --messages 2000
 	$(BIN)/python bench/bodies.py --size-mb 200
 	$(BIN)/python bench/xdm.py --messages 6
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/render.py --runs 3
