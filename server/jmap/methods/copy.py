@@ -15,6 +15,7 @@ from typing import Any
 
 from server.jmap.methods import CORE, MAIL, Call, Json, MethodError, method
 from server.jmap.methods.email import _date, _keywords, set_emails
+from server.jmap.methods.set_skeleton import check_if_in_state
 
 # RFC 8621 §4.7: what a copy may change; everything else comes from the original.
 COPY_PROPERTIES = {"id", "mailboxIds", "keywords", "receivedAt"}
@@ -170,13 +171,12 @@ def copy_emails(call: Call, accessible: Set[str]) -> Json:
     not_created: Json = {}
     originals: list[str] = []
     with call.sandbox.db.write() as conn:
-        if_from = call.args.get("ifFromInState")
-        if if_from is not None and if_from != changes.state(conn, from_id, "Email"):
-            raise MethodError("stateMismatch", "ifFromInState does not match.")
-        old_state = changes.state(conn, to_id, "Email")
-        if_in = call.args.get("ifInState")
-        if if_in is not None and if_in != old_state:
-            raise MethodError("stateMismatch", "ifInState does not match.")
+        check_if_in_state(
+            call, conn, from_id, "Email", "ifFromInState", "ifFromInState does not match."
+        )
+        old_state = check_if_in_state(
+            call, conn, to_id, "Email", description="ifInState does not match."
+        )
         for creation_id, props in create.items():
             done, error, original = _one_copy(call, conn, from_id, to_id, props)
             if done is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from server.jmap.methods import SUBMISSION, Call, Json, method, standard_changes
 from server.jmap.methods.identity_set import main_identity
+from server.jmap.methods.set_skeleton import get_args
 
 PROPERTIES = [
     "id",
@@ -23,9 +24,7 @@ PROPERTIES = [
 @method("Identity/get", SUBMISSION)
 def identity_get(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ids", "properties"})
-    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
-    ids = call.ids()
+    properties, ids = get_args(call, PROPERTIES)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "Identity")
         rows = conn.execute(

@@ -11,7 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
-from server.jmap.methods import SUBMISSION, Call, Json, MethodError, method
+from server.jmap.methods import SUBMISSION, Call, Json, method
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, set_args
 from server.mail.store import new_id
 
 _SETTABLE = {"name", "replyTo", "bcc", "textSignature", "htmlSignature"}
@@ -88,38 +89,22 @@ def _columns(props: Json) -> dict[str, Any]:
 @method("Identity/set", SUBMISSION)
 def identity_set(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ifInState", "create", "update", "destroy"})
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
-    limit = call.sandbox.config.max_objects_in_set
-    destroy = call.ids("destroy", limit) or []
-    if not isinstance(create, dict) or not isinstance(update, dict):
-        raise MethodError("invalidArguments", "create and update must be objects.")
-    if len(create) + len(update) + len(destroy) > limit:
-        raise MethodError("requestTooLarge")
+    args = set_args(call)
     changes = call.sandbox.changes
-    created: Json = {}
-    updated: Json = {}
-    destroyed: list[str] = []
-    not_created: Json = {}
-    not_updated: Json = {}
-    not_destroyed: Json = {}
+    outcome = SetResult()
     with call.sandbox.db.write() as conn:
-        old_state = changes.state(conn, account_id, "Identity")
-        if_in_state = call.args.get("ifInState")
-        if if_in_state is not None and if_in_state != old_state:
-            raise MethodError("stateMismatch")
+        old_state = check_if_in_state(call, conn, account_id, "Identity")
         main = main_identity(conn, call)
-        for creation_id, props in create.items():
+        for creation_id, props in args.create.items():
             if not isinstance(props, dict):
-                not_created[creation_id] = {"type": "invalidProperties", "properties": []}
+                outcome.not_created[creation_id] = {"type": "invalidProperties", "properties": []}
                 continue
             bad = _invalid(props, creating=True)
             if bad:
-                not_created[creation_id] = {"type": "invalidProperties", "properties": bad}
+                outcome.not_created[creation_id] = {"type": "invalidProperties", "properties": bad}
                 continue
             if not _allowed(conn, call, props["email"]):
-                not_created[creation_id] = {
+                outcome.not_created[creation_id] = {
                     "type": "forbiddenFrom",
                     "description": "This account may not send from that address.",
                 }
@@ -139,29 +124,29 @@ def identity_set(call: Call) -> Json:
             changes.record(conn, account_id, "Identity", identity_id, "created")
             call.created_ids[creation_id] = identity_id
             # Server-set and defaulted properties come back (RFC 8620 §5.3).
-            created[creation_id] = {
+            outcome.created[creation_id] = {
                 "id": identity_id,
                 "mayDelete": identity_id != main,
                 **{p: d for p, d in _DEFAULTS.items() if p not in props},
             }
-        for raw_id, props in update.items():
+        for raw_id, props in args.update.items():
             identity_id = call.resolve_id(raw_id) or raw_id
             row = conn.execute(
                 "SELECT * FROM identities WHERE id = ? AND account_id = ?",
                 (identity_id, account_id),
             ).fetchone()
             if row is None:
-                not_updated[raw_id] = {"type": "notFound"}
+                outcome.not_updated[raw_id] = {"type": "notFound"}
                 continue
             if not isinstance(props, dict):
-                not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
+                outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
                 continue
             # Immutable properties may be "set" to their current value (RFC 8620 §5.3).
             current = {"id": row["id"], "email": row["email"], "mayDelete": identity_id != main}
             changed = {k: v for k, v in props.items() if not (k in current and current[k] == v)}
             bad = _invalid(changed, creating=False)
             if bad:
-                not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
+                outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
                 continue
             columns = _columns(changed)
             if columns:
@@ -171,36 +156,26 @@ def identity_set(call: Call) -> Json:
                     (*columns.values(), identity_id),
                 )
                 changes.record(conn, account_id, "Identity", identity_id, "updated")
-            updated[raw_id] = None
-        for identity_id in destroy:
+            outcome.updated[raw_id] = None
+        for identity_id in args.destroy:
             row = conn.execute(
                 "SELECT email FROM identities WHERE id = ? AND account_id = ?",
                 (identity_id, account_id),
             ).fetchone()
             if row is None:
-                not_destroyed[identity_id] = {"type": "notFound"}
+                outcome.not_destroyed[identity_id] = {"type": "notFound"}
                 continue
             if identity_id == main:
-                not_destroyed[identity_id] = {
+                outcome.not_destroyed[identity_id] = {
                     "type": "forbidden",
                     "description": "The account's own address cannot be removed.",
                 }
                 continue
             conn.execute("DELETE FROM identities WHERE id = ?", (identity_id,))
             changes.record(conn, account_id, "Identity", identity_id, "destroyed")
-            destroyed.append(identity_id)
+            outcome.destroyed.append(identity_id)
         new_state = changes.state(conn, account_id, "Identity")
-    return {
-        "accountId": account_id,
-        "oldState": old_state,
-        "newState": new_state,
-        "created": created or None,
-        "updated": updated or None,
-        "destroyed": destroyed or None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    return outcome.answer(account_id, old_state, new_state)
 
 
 _DEFAULTS: Json = {
