@@ -17,11 +17,6 @@ from server.testing import ServerThread
 from tests.server.jmap_support import CORE, MAIL, Jmap, simple_message
 
 
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
 def _mailbox(jmap: Jmap, name: str) -> str:
     created = jmap.call("Mailbox/set", create={"m": {"name": name}})["created"]
     mailbox_id: str = created["m"]["id"]

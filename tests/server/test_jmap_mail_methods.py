@@ -26,16 +26,6 @@ from tests.server.jmap_support import (
 )
 
 
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
-@pytest.fixture
-def bob(server: ServerThread, bob_token: str) -> Jmap:
-    return Jmap(server.base_url, bob_token)
-
-
 def _upload(jmap: Jmap, data: bytes, content_type: str = "message/rfc822") -> str:
     url = jmap.session["uploadUrl"].replace("{accountId}", jmap.account_id)
     r = httpx.post(url, content=data, headers={**jmap.headers, "Content-Type": content_type})
