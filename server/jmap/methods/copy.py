@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import CORE, MAIL, Call, Json, MethodError, method
-from server.jmap.methods.email import _date, _keywords, set_emails
+from server.jmap.methods.email import _date, _keywords, new_mailbox_ids, set_emails
 from server.jmap.methods.set_skeleton import check_if_in_state
 
 # RFC 8621 §4.7: what a copy may change; everything else comes from the original.
@@ -86,18 +86,10 @@ def _one_copy(
     original = props.get("id")
     if not isinstance(original, str):
         bad.append("id")
-    mailboxes = props.get("mailboxIds")
-    known = call.sandbox.mail.mailbox_ids(conn, to_id)
-    boxes: list[str] = []
-    if not isinstance(mailboxes, dict) or not mailboxes:
+    boxes = new_mailbox_ids(call, conn, to_id, props.get("mailboxIds"))
+    if boxes is None:
         bad.append("mailboxIds")
-    else:
-        for raw_id, flag in mailboxes.items():
-            resolved = call.resolve_id(raw_id)
-            if flag is not True or resolved not in known:
-                bad.append("mailboxIds")
-                break
-            boxes.append(resolved)
+        boxes = []
     keywords = None
     if "keywords" in props:
         keywords = _keywords(props["keywords"])

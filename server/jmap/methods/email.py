@@ -298,6 +298,23 @@ def _keyword_path(value: Any) -> str:
     return '$."' + value.lower() + '"'
 
 
+def new_mailbox_ids(
+    call: Call, conn: sqlite3.Connection, account_id: str, value: Any
+) -> list[str] | None:
+    """A new Email's mailboxIds (RFC 8621 §4.1.1): at least one, each `true` and an existing
+    mailbox (or #creationId); None when they are not."""
+    if not isinstance(value, dict) or not value:
+        return None
+    known = call.sandbox.mail.mailbox_ids(conn, account_id)
+    mailbox_ids: list[str] = []
+    for raw_id, flag in value.items():
+        resolved = call.resolve_id(raw_id)
+        if flag is not True or resolved not in known:
+            return None
+        mailbox_ids.append(resolved)
+    return mailbox_ids
+
+
 class _FilterCompiler:
     def __init__(self, call: Call, conn: sqlite3.Connection) -> None:
         self.call = call
@@ -758,18 +775,10 @@ def _create_email(
     props = {**props, **_structured(raw_fields), **parsed_fields}
     if props.get("sender"):
         extra_headers.append(("Sender", mime.format_addresses(_addresses(props["sender"]) or [])))
-    mailboxes = props.get("mailboxIds")
-    known = call.sandbox.mail.mailbox_ids(conn, account_id)
-    mailbox_ids: list[str] = []
-    if not isinstance(mailboxes, dict) or not mailboxes:
+    mailbox_ids = new_mailbox_ids(call, conn, account_id, props.get("mailboxIds"))
+    if mailbox_ids is None:
         bad.append("mailboxIds")
-    else:
-        for raw_id, flag in mailboxes.items():
-            resolved = call.resolve_id(raw_id)
-            if flag is not True or resolved not in known:
-                bad.append("mailboxIds")
-                break
-            mailbox_ids.append(resolved)
+        mailbox_ids = []
     keywords = _keywords(props.get("keywords", {}))
     if keywords is None:
         bad.append("keywords")

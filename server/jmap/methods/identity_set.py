@@ -86,6 +86,17 @@ def _columns(props: Json) -> dict[str, Any]:
     return columns
 
 
+def _write(conn: sqlite3.Connection, identity_id: str, columns: dict[str, Any]) -> bool:
+    """Sets the identity's columns; False when there was nothing to set."""
+    if not columns:
+        return False
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    conn.execute(
+        f"UPDATE identities SET {assignments} WHERE id = ?", (*columns.values(), identity_id)
+    )
+    return True
+
+
 @method("Identity/set", SUBMISSION)
 def identity_set(call: Call) -> Json:
     account_id = call.account_id
@@ -114,13 +125,7 @@ def identity_set(call: Call) -> Json:
                 "INSERT INTO identities (id, account_id, name, email) VALUES (?, ?, '', ?)",
                 (identity_id, account_id, props["email"]),
             )
-            columns = _columns(props)
-            if columns:
-                assignments = ", ".join(f"{c} = ?" for c in columns)
-                conn.execute(
-                    f"UPDATE identities SET {assignments} WHERE id = ?",
-                    (*columns.values(), identity_id),
-                )
+            _write(conn, identity_id, _columns(props))
             changes.record(conn, account_id, "Identity", identity_id, "created")
             call.created_ids[creation_id] = identity_id
             # Server-set and defaulted properties come back (RFC 8620 §5.3).
@@ -148,13 +153,7 @@ def identity_set(call: Call) -> Json:
             if bad:
                 outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
                 continue
-            columns = _columns(changed)
-            if columns:
-                assignments = ", ".join(f"{c} = ?" for c in columns)
-                conn.execute(
-                    f"UPDATE identities SET {assignments} WHERE id = ?",
-                    (*columns.values(), identity_id),
-                )
+            if _write(conn, identity_id, _columns(changed)):
                 changes.record(conn, account_id, "Identity", identity_id, "updated")
             outcome.updated[raw_id] = None
         for identity_id in args.destroy:
