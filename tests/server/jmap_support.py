@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import httpx
 
@@ -49,6 +50,16 @@ class Jmap:
         [[response, result, _]] = self.request([name, args, "0"], using=self.using)
         assert response == "error", result
         return dict(result)
+
+    def download_url(self, blob_id: str, name: str, type_: str) -> str:
+        """The Session's downloadUrl template filled in (RFC 8620 §6.2)."""
+        return (
+            self.session["downloadUrl"]
+            .replace("{accountId}", self.account_id)
+            .replace("{blobId}", blob_id)
+            .replace("{name}", quote(name, safe=""))
+            .replace("{type}", quote(type_, safe=""))
+        )
 
     def mailbox(self, role: str) -> str:
         mailboxes = self.call("Mailbox/get")["list"]

@@ -167,13 +167,7 @@ def test_upload_answers_the_blob_and_download_gives_it_back(
     assert answer["accountId"] == alice.account_id
     assert answer["size"] == len(data)
     assert answer["type"] == "application/octet-stream"
-    url = (
-        alice.session["downloadUrl"]
-        .replace("{accountId}", alice.account_id)
-        .replace("{blobId}", answer["blobId"])
-        .replace("{name}", "piece.bin")
-        .replace("{type}", "application/x-test")
-    )
+    url = alice.download_url(answer["blobId"], "piece.bin", "application/x-test")
     r = httpx.get(url, headers=alice.headers)
     assert r.status_code == 200
     assert r.content == data
