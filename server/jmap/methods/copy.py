@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import CORE, MAIL, Call, Json, MethodError, method
-from server.jmap.methods.email import _date, _keywords, new_mailbox_ids, set_emails
+from server.jmap.methods.email import _keywords, date_prop, new_mailbox_ids, set_emails
 from server.jmap.methods.set_skeleton import check_if_in_state
 
 # RFC 8621 §4.7: what a copy may change; everything else comes from the original.
@@ -95,12 +95,7 @@ def _one_copy(
         keywords = _keywords(props["keywords"])
         if keywords is None:
             bad.append("keywords")
-    received_at = None
-    if props.get("receivedAt") is not None:
-        try:
-            received_at = datetime.fromtimestamp(_date(props["receivedAt"], "receivedAt"), UTC)
-        except MethodError:
-            bad.append("receivedAt")
+    received_at = date_prop(props, "receivedAt", bad)
     if bad:
         return None, {"type": "invalidProperties", "properties": sorted(set(bad))}, None
     assert isinstance(original, str)

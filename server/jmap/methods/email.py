@@ -292,6 +292,17 @@ def _date(value: Any, name: str) -> int:
     return int(parsed.timestamp())
 
 
+def date_prop(props: Json, name: str, bad: list[str]) -> datetime | None:
+    """A UTCDate property of a new Email, None when absent; a bad one is named in `bad`."""
+    if props.get(name) is None:
+        return None
+    try:
+        return datetime.fromtimestamp(_date(props[name], name), UTC)
+    except MethodError:
+        bad.append(name)
+        return None
+
+
 def _keyword_path(value: Any) -> str:
     if not isinstance(value, str) or not _KEYWORD.match(value):
         raise MethodError("invalidArguments", "Bad keyword.")
@@ -819,18 +830,8 @@ def _create_email(
         bad.append("textBody")
     if html is False:
         bad.append("htmlBody")
-    sent_at = None
-    if props.get("sentAt") is not None:
-        try:
-            sent_at = datetime.fromtimestamp(_date(props["sentAt"], "sentAt"), UTC)
-        except MethodError:
-            bad.append("sentAt")
-    received_at = None
-    if props.get("receivedAt") is not None:
-        try:
-            received_at = datetime.fromtimestamp(_date(props["receivedAt"], "receivedAt"), UTC)
-        except MethodError:
-            bad.append("receivedAt")
+    sent_at = date_prop(props, "sentAt", bad)
+    received_at = date_prop(props, "receivedAt", bad)
     attachments: list[mime.Attachment] = []
     # placeholder line → the large attachment's file and blob
     big: dict[bytes, tuple[Path, BlobInfo]] = {}

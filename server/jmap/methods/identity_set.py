@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from server.jmap.methods import SUBMISSION, Call, Json, method
-from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, set_args
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, owned_row, set_args
 from server.mail.store import new_id
 
 _SETTABLE = {"name", "replyTo", "bcc", "textSignature", "htmlSignature"}
@@ -134,18 +134,9 @@ def identity_set(call: Call) -> Json:
                 "mayDelete": identity_id != main,
                 **{p: d for p, d in _DEFAULTS.items() if p not in props},
             }
-        for raw_id, props in args.update.items():
-            identity_id = call.resolve_id(raw_id) or raw_id
-            row = conn.execute(
-                "SELECT * FROM identities WHERE id = ? AND account_id = ?",
-                (identity_id, account_id),
-            ).fetchone()
-            if row is None:
-                outcome.not_updated[raw_id] = {"type": "notFound"}
-                continue
-            if not isinstance(props, dict):
-                outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
-                continue
+        for raw_id, identity_id, row, props in outcome.updates(
+            call, conn, "identities", account_id, args.update
+        ):
             # Immutable properties may be "set" to their current value (RFC 8620 §5.3).
             current = {"id": row["id"], "email": row["email"], "mayDelete": identity_id != main}
             changed = {k: v for k, v in props.items() if not (k in current and current[k] == v)}
@@ -157,11 +148,7 @@ def identity_set(call: Call) -> Json:
                 changes.record(conn, account_id, "Identity", identity_id, "updated")
             outcome.updated[raw_id] = None
         for identity_id in args.destroy:
-            row = conn.execute(
-                "SELECT email FROM identities WHERE id = ? AND account_id = ?",
-                (identity_id, account_id),
-            ).fetchone()
-            if row is None:
+            if owned_row(conn, "identities", account_id, identity_id) is None:
                 outcome.not_destroyed[identity_id] = {"type": "notFound"}
                 continue
             if identity_id == main:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import CORE, Call, Json, MethodError, method
-from server.jmap.methods.set_skeleton import SetResult, get_args, set_args
+from server.jmap.methods.set_skeleton import SetResult, get_answer, get_args, set_args
 from server.jmap.push_subscriptions import (
     MAX_LIFETIME,
     PushSubscriptions,
@@ -58,22 +58,17 @@ def push_get(call: Call) -> Json:
             "SELECT * FROM push_subscriptions WHERE account_id = ? ORDER BY rowid",
             (call.account.id,),
         ).fetchall()
-    by_id = {r["id"]: r for r in rows}
-    order = ids if ids is not None else list(by_id)
-    result: list[Json] = []
-    for subscription_id in order:
-        row = by_id.get(subscription_id)
-        if row is None:
-            continue
-        full = {
+    found = {
+        row["id"]: {
             "id": row["id"],
             "deviceClientId": row["device_client_id"],
             "verificationCode": row["verification_code"] if row["verified"] else None,
             "expires": _utc(row["expires"]),
             "types": json.loads(row["types"]) if row["types"] else None,
         }
-        result.append({p: full[p] for p in ["id", *properties]})
-    return {"list": result, "notFound": [i for i in order if i not in by_id]}
+        for row in rows
+    }
+    return get_answer(ids, found, properties)
 
 
 def _create_error(props: Any) -> Json | None:
@@ -134,18 +129,9 @@ def push_set(call: Call) -> Json:
             call.created_ids[creation_id] = subscription_id
             outcome.created[creation_id] = {"id": subscription_id, "expires": _utc(expires or 0)}
             to_verify.append((subscription_id, props["url"], props.get("keys"), code))
-        for raw_id, props in args.update.items():
-            subscription_id = call.resolve_id(raw_id) or raw_id
-            row = conn.execute(
-                "SELECT * FROM push_subscriptions WHERE id = ? AND account_id = ?",
-                (subscription_id, account_id),
-            ).fetchone()
-            if row is None:
-                outcome.not_updated[raw_id] = {"type": "notFound"}
-                continue
-            if not isinstance(props, dict):
-                outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
-                continue
+        for raw_id, subscription_id, row, props in outcome.updates(
+            call, conn, "push_subscriptions", account_id, args.update
+        ):
             # Only these may change (RFC 8620 §7.2.2); the others are immutable.
             bad = sorted(set(props) - {"verificationCode", "expires", "types"})
             given = props.get("verificationCode")

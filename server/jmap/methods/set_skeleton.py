@@ -8,7 +8,7 @@ so the methods cannot drift apart.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -27,6 +27,20 @@ def get_args(
     call.check_keys({"ids", "properties", *extra})
     properties = call.properties("properties", default, set(default if known is None else known))
     return GetArgs(properties, call.ids())
+
+
+def get_answer(ids: list[str] | None, found: Mapping[str, Json], properties: list[str]) -> Json:
+    """A /get's `list` and `notFound` (RFC 8620 §5.1): the ids asked for (all when null), in
+    their order, with the properties asked for and always the id."""
+    order = ids if ids is not None else list(found)
+    return {
+        "list": [
+            {p: found[i][p] for p in ["id", *properties] if p in found[i]}
+            for i in order
+            if i in found
+        ],
+        "notFound": [i for i in order if i not in found],
+    }
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,16 @@ def check_if_in_state(
     return state
 
 
+def owned_row(
+    conn: sqlite3.Connection, table: str, account_id: str, object_id: str
+) -> sqlite3.Row | None:
+    """The row of `table` with that id, if it is the account's (another's is not found)."""
+    row: sqlite3.Row | None = conn.execute(
+        f"SELECT * FROM {table} WHERE id = ? AND account_id = ?", (object_id, account_id)
+    ).fetchone()
+    return row
+
+
 @dataclass
 class SetResult:
     """What a /set did, object by object, rendered as RFC 8620 §5.3's answer."""
@@ -83,6 +107,21 @@ class SetResult:
     not_created: Json = field(default_factory=dict)
     not_updated: Json = field(default_factory=dict)
     not_destroyed: Json = field(default_factory=dict)
+
+    def updates(
+        self, call: Call, conn: sqlite3.Connection, table: str, account_id: str, update: Json
+    ) -> Iterator[tuple[str, str, sqlite3.Row, Json]]:
+        """The updates to try, as (id given, id, row, patch): an unknown id is answered
+        notFound and a patch that is not an object invalidProperties, here."""
+        for raw_id, patch in update.items():
+            object_id = call.resolve_id(raw_id) or raw_id
+            row = owned_row(conn, table, account_id, object_id)
+            if row is None:
+                self.not_updated[raw_id] = {"type": "notFound"}
+            elif not isinstance(patch, dict):
+                self.not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
+            else:
+                yield raw_id, object_id, row, patch
 
     def answer(
         self, account_id: str | None = None, old_state: str | None = None, new_state: str = ""
