@@ -14,6 +14,7 @@ import pytest
 
 from server.testing import ServerThread, TlsFiles, quick_config
 from server.urls import REGIONAL_API_PATH
+from tests.server.jmap_support import Jmap
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,16 @@ def alice_token(server: ServerThread) -> str:
 @pytest.fixture
 def bob_token(server: ServerThread) -> str:
     return get_token(server.base_url, BOB)
+
+
+@pytest.fixture
+def alice(server: ServerThread, alice_token: str) -> Jmap:
+    return Jmap(server.base_url, alice_token)
+
+
+@pytest.fixture
+def bob(server: ServerThread, bob_token: str) -> Jmap:
+    return Jmap(server.base_url, bob_token)
 
 
 @pytest.fixture(scope="session")

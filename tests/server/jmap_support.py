@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import httpx
+
+if TYPE_CHECKING:
+    from server.testing import ServerThread
 
 CORE = "urn:ietf:params:jmap:core"
 MAIL = "urn:ietf:params:jmap:mail"
@@ -16,8 +20,9 @@ USING = [CORE, MAIL, SUBMISSION]
 
 
 class Jmap:
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, using: list[str] = USING) -> None:
         self.base_url = base_url
+        self.using = using
         self.headers = {"Authorization": f"Bearer {token}"}
         session = httpx.get(base_url + "/.well-known/jmap", headers=self.headers).json()
         self.session = session
@@ -35,9 +40,26 @@ class Jmap:
     def call(self, name: str, **args: Any) -> dict[str, Any]:
         """One method on the caller's account; asserts it did not fail."""
         args.setdefault("accountId", self.account_id)
-        [[response_name, result, _]] = self.request([name, args, "c0"])
+        [[response_name, result, _]] = self.request([name, args, "c0"], using=self.using)
         assert response_name == name, result
         return dict(result)
+
+    def error(self, name: str, **args: Any) -> dict[str, Any]:
+        """One method on the caller's account; asserts it failed, gives the error."""
+        args.setdefault("accountId", self.account_id)
+        [[response, result, _]] = self.request([name, args, "0"], using=self.using)
+        assert response == "error", result
+        return dict(result)
+
+    def download_url(self, blob_id: str, name: str, type_: str) -> str:
+        """The Session's downloadUrl template filled in (RFC 8620 §6.2)."""
+        return (
+            self.session["downloadUrl"]
+            .replace("{accountId}", self.account_id)
+            .replace("{blobId}", blob_id)
+            .replace("{name}", quote(name, safe=""))
+            .replace("{type}", quote(type_, safe=""))
+        )
 
     def mailbox(self, role: str) -> str:
         mailboxes = self.call("Mailbox/get")["list"]
@@ -50,6 +72,12 @@ class Jmap:
     def state(self, type_name: str) -> str:
         state: str = self.call(f"{type_name}/get", ids=[])["state"]
         return state
+
+
+def import_message(server: ServerThread, jmap: Jmap, raw: bytes, **kwargs: Any) -> str:
+    """Puts a message in the account as an MTA would (MailStore.import_message): its email id."""
+    email_id: str = server.sandbox.mail.import_message(jmap.account_id, raw, **kwargs).email_id
+    return email_id
 
 
 def simple_message(

@@ -7,13 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.testing import ServerThread
 from tests.server.jmap_support import PDF, Jmap, simple_message
-
-
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
 
 
 def _upload(jmap: Jmap, content: bytes, content_type: str) -> str:

@@ -19,11 +19,6 @@ from tests.server.jmap_support import CORE, MAIL, USING, Jmap, simple_message
 VACATION = "urn:ietf:params:jmap:vacationresponse"
 
 
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
 def _mailbox(jmap: Jmap, name: str) -> str:
     created = jmap.call("Mailbox/set", create={"m": {"name": name}})["created"]
     mailbox_id: str = created["m"]["id"]
@@ -174,13 +169,7 @@ def test_upload_answers_the_blob_and_download_gives_it_back(
     assert answer["accountId"] == alice.account_id
     assert answer["size"] == len(data)
     assert answer["type"] == "application/octet-stream"
-    url = (
-        alice.session["downloadUrl"]
-        .replace("{accountId}", alice.account_id)
-        .replace("{blobId}", answer["blobId"])
-        .replace("{name}", "piece.bin")
-        .replace("{type}", "application/x-test")
-    )
+    url = alice.download_url(answer["blobId"], "piece.bin", "application/x-test")
     r = httpx.get(url, headers=alice.headers)
     assert r.status_code == 200
     assert r.content == data

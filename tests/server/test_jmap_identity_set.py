@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from server.testing import ServerThread
 from tests.server.conftest import ALICE, BOB
 from tests.server.jmap_support import Jmap
-
-
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
 
 
 def _set(jmap: Jmap, **args: object) -> dict[str, object]:

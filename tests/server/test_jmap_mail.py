@@ -18,19 +18,10 @@ from tests.server.jmap_support import (
     MALFORMED,
     PDF,
     Jmap,
+    import_message,
     mixed_with_pdf,
     simple_message,
 )
-
-
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
-def _import(server: ServerThread, jmap: Jmap, raw: bytes, **kwargs: object) -> str:
-    imported = server.sandbox.mail.import_message(jmap.account_id, raw, **kwargs)  # type: ignore[arg-type]
-    return imported.email_id
 
 
 def test_new_account_has_french_default_mailboxes_and_an_identity(alice: Jmap) -> None:
@@ -51,9 +42,9 @@ def test_new_account_has_french_default_mailboxes_and_an_identity(alice: Jmap) -
 
 def test_mailbox_counts_follow_imports_and_seen(server: ServerThread, alice: Jmap) -> None:
     inbox = alice.mailbox("inbox")
-    first = _import(server, alice, simple_message(message_id="a@x"))
-    _import(server, alice, simple_message(message_id="b@x", in_reply_to="a@x"))
-    _import(server, alice, simple_message(message_id="c@x"), keywords=["$seen"])
+    first = import_message(server, alice, simple_message(message_id="a@x"))
+    import_message(server, alice, simple_message(message_id="b@x", in_reply_to="a@x"))
+    import_message(server, alice, simple_message(message_id="c@x"), keywords=["$seen"])
     [box] = alice.call("Mailbox/get", ids=[inbox])["list"]
     assert (box["totalEmails"], box["unreadEmails"]) == (3, 2)
     assert (box["totalThreads"], box["unreadThreads"]) == (2, 1)
@@ -101,7 +92,7 @@ def test_mailbox_set_creates_renames_and_destroys_user_folders(
     assert refused["notCreated"]["bad"]["properties"] == ["name"]
     alice.call("Mailbox/set", update={folder: {"name": "Cardio"}})
     assert alice.call("Mailbox/get", ids=[folder])["list"][0]["name"] == "Cardio"
-    email_id = _import(server, alice, simple_message())
+    email_id = import_message(server, alice, simple_message())
     alice.call("Email/set", update={email_id: {f"mailboxIds/{folder}": True}})
     done = alice.call(
         "Mailbox/set", destroy=[child["created"]["k2"]["id"], folder], onDestroyRemoveEmails=True
@@ -112,7 +103,7 @@ def test_mailbox_set_creates_renames_and_destroys_user_folders(
 
 
 def test_email_get_multipart_with_pdf(server: ServerThread, alice: Jmap) -> None:
-    email_id = _import(server, alice, mixed_with_pdf())
+    email_id = import_message(server, alice, mixed_with_pdf())
     [email] = alice.call(
         "Email/get",
         ids=[email_id],
@@ -153,7 +144,7 @@ def test_email_get_multipart_with_pdf(server: ServerThread, alice: Jmap) -> None
 def test_email_get_encoded_headers_latin1_and_header_forms(
     server: ServerThread, alice: Jmap
 ) -> None:
-    email_id = _import(server, alice, ENCODED_LATIN1)
+    email_id = import_message(server, alice, ENCODED_LATIN1)
     [email] = alice.call(
         "Email/get",
         ids=[email_id],
@@ -198,7 +189,7 @@ def test_email_get_encoded_headers_latin1_and_header_forms(
 
 
 def test_email_get_tolerates_a_malformed_message(server: ServerThread, alice: Jmap) -> None:
-    email_id = _import(server, alice, MALFORMED)
+    email_id = import_message(server, alice, MALFORMED)
     [email] = alice.call("Email/get", ids=[email_id], fetchAllBodyValues=True)["list"]
     assert "broken" in email["subject"]
     assert email["sentAt"] is None
@@ -222,7 +213,7 @@ def test_email_get_tolerates_a_malformed_message(server: ServerThread, alice: Jm
 def test_email_query_filters_sorts_and_windows(server: ServerThread, alice: Jmap) -> None:
     base = datetime(2024, 3, 1, tzinfo=UTC)
     ids = [
-        _import(
+        import_message(
             server,
             alice,
             simple_message(
@@ -235,7 +226,7 @@ def test_email_query_filters_sorts_and_windows(server: ServerThread, alice: Jmap
         )
         for i in range(6)
     ]
-    pdf_id = _import(
+    pdf_id = import_message(
         server,
         alice,
         mixed_with_pdf(),
@@ -303,14 +294,14 @@ def test_email_query_filters_sorts_and_windows(server: ServerThread, alice: Jmap
 
 def test_collapse_threads_keeps_one_email_per_thread(server: ServerThread, alice: Jmap) -> None:
     base = datetime(2024, 3, 1, tzinfo=UTC)
-    first = _import(server, alice, simple_message(message_id="t1@x"), received_at=base)
-    reply = _import(
+    first = import_message(server, alice, simple_message(message_id="t1@x"), received_at=base)
+    reply = import_message(
         server,
         alice,
         simple_message(message_id="t2@x", in_reply_to="t1@x"),
         received_at=base + timedelta(hours=1),
     )
-    other = _import(
+    other = import_message(
         server, alice, simple_message(message_id="o@x"), received_at=base + timedelta(hours=2)
     )
     collapsed = alice.call(
@@ -326,7 +317,7 @@ def test_collapse_threads_keeps_one_email_per_thread(server: ServerThread, alice
 def test_fts_metacharacters_never_break_the_search(
     server: ServerThread, alice: Jmap, text: str
 ) -> None:
-    _import(server, alice, simple_message(subject="OR NEAR quotes"))
+    import_message(server, alice, simple_message(subject="OR NEAR quotes"))
     for key in ("text", "subject", "from", "body"):
         [[name, args, _]] = alice.request(
             ["Email/query", {"accountId": alice.account_id, "filter": {key: text}}, "0"]
@@ -340,8 +331,8 @@ def test_fts_metacharacters_never_break_the_search(
 
 
 def test_query_and_get_chained_by_result_references(server: ServerThread, alice: Jmap) -> None:
-    first = _import(server, alice, simple_message(message_id="r1@x", subject="Un"))
-    second = _import(server, alice, simple_message(message_id="r2@x", in_reply_to="r1@x"))
+    first = import_message(server, alice, simple_message(message_id="r1@x", subject="Un"))
+    second = import_message(server, alice, simple_message(message_id="r2@x", in_reply_to="r1@x"))
     account = alice.account_id
     responses = alice.request(
         ["Email/query", {"accountId": account, "sort": [{"property": "receivedAt"}]}, "q"],
@@ -383,7 +374,7 @@ def test_query_and_get_chained_by_result_references(server: ServerThread, alice:
 def test_email_set_creates_a_draft_with_attachment_and_references_it(
     server: ServerThread, alice: Jmap
 ) -> None:
-    source = _import(server, alice, mixed_with_pdf())
+    source = import_message(server, alice, mixed_with_pdf())
     [pdf] = alice.call("Email/get", ids=[source], properties=["attachments"])["list"][0][
         "attachments"
     ]
@@ -483,7 +474,7 @@ def test_email_set_creates_a_draft_with_attachment_and_references_it(
 
 
 def test_email_set_updates_with_patches_and_destroys(server: ServerThread, alice: Jmap) -> None:
-    email_id = _import(server, alice, simple_message())
+    email_id = import_message(server, alice, simple_message())
     inbox, archive = alice.mailbox("inbox"), alice.mailbox("archive")
     state = alice.state("Email")
     result = alice.call(
@@ -526,9 +517,9 @@ def test_email_changes_across_create_update_destroy_with_paging(
 ) -> None:
     start = alice.state("Email")
     thread_start = alice.state("Thread")
-    kept = _import(server, alice, simple_message(message_id="k@x"))
-    changed = _import(server, alice, simple_message(message_id="c@x"))
-    transient = _import(server, alice, simple_message(message_id="t@x"))
+    kept = import_message(server, alice, simple_message(message_id="k@x"))
+    changed = import_message(server, alice, simple_message(message_id="c@x"))
+    transient = import_message(server, alice, simple_message(message_id="t@x"))
     middle = alice.state("Email")
     alice.call("Email/set", destroy=[transient])
     alice.call("Email/set", update={changed: {"keywords/$seen": True}})
@@ -575,7 +566,7 @@ def test_changes_beyond_the_kept_history_cannot_be_calculated(
     server = server_factory(changes_history=5)
     alice = Jmap(server.base_url, get_token(server.base_url, ALICE))
     start = alice.state("Email")
-    ids = [_import(server, alice, simple_message()) for _ in range(3)]
+    ids = [import_message(server, alice, simple_message()) for _ in range(3)]
     assert alice.call("Email/changes", sinceState=start)["created"] == ids
     for i in range(4):
         alice.call("Email/set", update={ids[0]: {"keywords/$flagged": i % 2 == 0 or None}})
@@ -592,7 +583,7 @@ def test_another_users_account_is_never_readable(
     server: ServerThread, alice: Jmap, bob_token: str
 ) -> None:
     bob = Jmap(server.base_url, bob_token)
-    secret = _import(server, bob, simple_message(subject="Secret de Bob"))
+    secret = import_message(server, bob, simple_message(subject="Secret de Bob"))
     for name in ("Email/get", "Email/query", "Mailbox/get", "Identity/get", "Thread/get"):
         [[response, args, _]] = alice.request([name, {"accountId": bob.account_id}, "0"])
         assert (response, args["type"]) == ("error", "accountNotFound")

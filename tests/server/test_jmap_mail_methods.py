@@ -21,19 +21,10 @@ from tests.server.jmap_support import (
     PDF,
     USING,
     Jmap,
+    import_message,
     mixed_with_pdf,
     simple_message,
 )
-
-
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
-@pytest.fixture
-def bob(server: ServerThread, bob_token: str) -> Jmap:
-    return Jmap(server.base_url, bob_token)
 
 
 def _upload(jmap: Jmap, data: bytes, content_type: str = "message/rfc822") -> str:
@@ -79,40 +70,22 @@ def test_parse_gives_the_message_properties_and_null_metadata(alice: Jmap) -> No
     text_part = email["textBody"][0]["partId"]
     assert "compte rendu" in email["bodyValues"][text_part]["value"]
     # The parts' blobs are the account's: the attachment downloads.
-    url = (
-        alice.session["downloadUrl"]
-        .replace("{accountId}", alice.account_id)
-        .replace("{blobId}", attachment["blobId"])
-        .replace("{name}", "r.pdf")
-        .replace("{type}", "application%2Fpdf")
-    )
+    url = alice.download_url(attachment["blobId"], "r.pdf", "application/pdf")
     assert httpx.get(url, headers=alice.headers).content == PDF
     # Nothing was imported.
     assert alice.call("Email/query")["ids"] == []
 
 
-def test_parse_defaults_to_the_rfc_properties(alice: Jmap) -> None:
-    blob = _upload(alice, simple_message(subject="Défaut"))
+def test_parse_defaults_to_the_rfc_properties(server: ServerThread, alice: Jmap) -> None:
+    """RFC 8621 §4.9: Email/get's default properties less the metadata a blob does not carry."""
+    raw = simple_message(subject="Défaut")
+    blob = _upload(alice, raw)
     email = alice.call("Email/parse", blobIds=[blob])["parsed"][blob]
-    assert set(email) == {
-        "messageId",
-        "inReplyTo",
-        "references",
-        "sender",
-        "from",
-        "to",
-        "cc",
-        "bcc",
-        "replyTo",
-        "subject",
-        "sentAt",
-        "hasAttachment",
-        "preview",
-        "bodyValues",
-        "textBody",
-        "htmlBody",
-        "attachments",
-    }
+    email_id = import_message(server, alice, raw)
+    [got] = alice.call("Email/get", ids=[email_id])["list"]
+    metadata = {"id", "blobId", "threadId", "mailboxIds", "keywords", "size", "receivedAt"}
+    assert "attachments" in got
+    assert set(email) == set(got) - metadata
     assert email["subject"] == "Défaut"
     assert email["bodyValues"] == {}  # no fetch*BodyValues asked
 

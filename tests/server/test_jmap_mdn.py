@@ -86,11 +86,7 @@ def test_bob_sends_the_receipt_alice_asked_for_and_she_parses_it(
     [report] = alice.call("Email/get", ids=inbox, properties=["blobId", "subject"])["list"]
     assert report["subject"] == "Accusé de lecture : Résultats"
     raw = httpx.get(
-        alice.session["downloadUrl"]
-        .replace("{accountId}", alice.account_id)
-        .replace("{blobId}", report["blobId"])
-        .replace("{name}", "mdn.eml")
-        .replace("{type}", "message/rfc822"),
+        alice.download_url(report["blobId"], "mdn.eml", "message/rfc822"),
         headers=alice.headers,
     ).content
     message = message_from_bytes(raw)

@@ -61,11 +61,6 @@ def receiver() -> Iterator[Receiver]:
     r.http.server_close()
 
 
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
 def _set(jmap: Jmap, **args: Any) -> dict[str, Any]:
     [[name, result, _]] = jmap.request(["PushSubscription/set", args, "0"])
     assert name == "PushSubscription/set", result

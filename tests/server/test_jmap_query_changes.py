@@ -7,20 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from server.testing import ServerThread
-from tests.server.jmap_support import USING, Jmap, simple_message
-
-
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
-def _import(server: ServerThread, jmap: Jmap, raw: bytes, **kwargs: object) -> str:
-    imported = server.sandbox.mail.import_message(jmap.account_id, raw, **kwargs)  # type: ignore[arg-type]
-    return imported.email_id
+from tests.server.jmap_support import Jmap, import_message, simple_message
 
 
 def _apply(old: list[str], changes: dict[str, Any]) -> list[str]:
@@ -32,25 +20,18 @@ def _apply(old: list[str], changes: dict[str, Any]) -> list[str]:
     return ids
 
 
-def _error(jmap: Jmap, name: str, **args: Any) -> dict[str, Any]:
-    args.setdefault("accountId", jmap.account_id)
-    [[response, result, _]] = jmap.request([name, args, "0"], using=USING)
-    assert response == "error", result
-    return dict(result)
-
-
 def test_email_query_changes_bring_a_client_to_the_new_results(
     server: ServerThread, alice: Jmap
 ) -> None:
     inbox = alice.mailbox("inbox")
-    first = _import(server, alice, simple_message(subject="b", message_id="1@x"))
-    second = _import(server, alice, simple_message(subject="d", message_id="2@x"))
-    gone = _import(server, alice, simple_message(subject="c", message_id="3@x"))
+    first = import_message(server, alice, simple_message(subject="b", message_id="1@x"))
+    second = import_message(server, alice, simple_message(subject="d", message_id="2@x"))
+    gone = import_message(server, alice, simple_message(subject="c", message_id="3@x"))
     query = {"filter": {"inMailbox": inbox}, "sort": [{"property": "subject"}]}
     before = alice.call("Email/query", **query)
     assert before["canCalculateChanges"] is True
     assert before["ids"] == [first, gone, second]
-    new = _import(server, alice, simple_message(subject="a", message_id="4@x"))
+    new = import_message(server, alice, simple_message(subject="a", message_id="4@x"))
     alice.call("Email/set", destroy=[gone])
     alice.call("Email/set", update={second: {"keywords/$seen": True}})
     changes = alice.call(
@@ -70,7 +51,7 @@ def test_email_query_changes_bring_a_client_to_the_new_results(
 
 def test_an_email_leaving_the_filter_is_removed(server: ServerThread, alice: Jmap) -> None:
     inbox, trash = alice.mailbox("inbox"), alice.mailbox("trash")
-    email = _import(server, alice, simple_message(message_id="m@x"))
+    email = import_message(server, alice, simple_message(message_id="m@x"))
     query = {"filter": {"inMailbox": inbox}}
     before = alice.call("Email/query", **query)
     alice.call("Email/set", update={email: {"mailboxIds": {trash: True}}})
@@ -82,29 +63,29 @@ def test_an_email_leaving_the_filter_is_removed(server: ServerThread, alice: Jma
 def test_email_query_changes_errors(server: ServerThread, alice: Jmap) -> None:
     state = alice.call("Email/query")["queryState"]
     for i in range(3):
-        _import(server, alice, simple_message(message_id=f"{i}@many"))
-    error = _error(alice, "Email/queryChanges", sinceQueryState=state, maxChanges=2)
+        import_message(server, alice, simple_message(message_id=f"{i}@many"))
+    error = alice.error("Email/queryChanges", sinceQueryState=state, maxChanges=2)
     assert error["type"] == "tooManyChanges"
-    assert _error(alice, "Email/queryChanges", sinceQueryState="999999")["type"] == (
+    assert alice.error("Email/queryChanges", sinceQueryState="999999")["type"] == (
         "cannotCalculateChanges"
     )
-    assert _error(alice, "Email/queryChanges", sinceQueryState="not-a-state")["type"] == (
+    assert alice.error("Email/queryChanges", sinceQueryState="not-a-state")["type"] == (
         "cannotCalculateChanges"
     )
-    assert _error(alice, "Email/queryChanges")["type"] == "invalidArguments"
-    assert _error(alice, "Email/queryChanges", sinceQueryState=state, maxChanges=0)["type"] == (
+    assert alice.error("Email/queryChanges")["type"] == "invalidArguments"
+    assert alice.error("Email/queryChanges", sinceQueryState=state, maxChanges=0)["type"] == (
         "invalidArguments"
     )
-    assert _error(alice, "Email/queryChanges", sinceQueryState=state, bogus=1)["type"] == (
+    assert alice.error("Email/queryChanges", sinceQueryState=state, bogus=1)["type"] == (
         "invalidArguments"
     )
     # Results that depend on other emails of the thread cannot be bridged.
     collapsed = alice.call("Email/query", collapseThreads=True)
     assert collapsed["canCalculateChanges"] is False
-    error = _error(alice, "Email/queryChanges", sinceQueryState=state, collapseThreads=True)
+    error = alice.error("Email/queryChanges", sinceQueryState=state, collapseThreads=True)
     assert error["type"] == "cannotCalculateChanges"
     thread_filter = {"someInThreadHaveKeyword": "$flagged"}
-    error = _error(alice, "Email/queryChanges", sinceQueryState=state, filter=thread_filter)
+    error = alice.error("Email/queryChanges", sinceQueryState=state, filter=thread_filter)
     assert error["type"] == "cannotCalculateChanges"
 
 
@@ -124,7 +105,7 @@ def test_mailbox_query_changes(alice: Jmap) -> None:
     assert _apply(after["ids"], changes) == before["ids"]
     tree = alice.call("Mailbox/query", sortAsTree=True)
     assert tree["canCalculateChanges"] is False
-    error = _error(alice, "Mailbox/queryChanges", sinceQueryState="0", sortAsTree=True)
+    error = alice.error("Mailbox/queryChanges", sinceQueryState="0", sortAsTree=True)
     assert error["type"] == "cannotCalculateChanges"
-    error = _error(alice, "Mailbox/queryChanges", sinceQueryState="99999")
+    error = alice.error("Mailbox/queryChanges", sinceQueryState="99999")
     assert error["type"] == "cannotCalculateChanges"

@@ -14,18 +14,7 @@ import httpx
 import pytest
 
 from server.testing import ServerThread
-from tests.server.jmap_support import USING, Jmap, simple_message
-
-
-@pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> Jmap:
-    return Jmap(server.base_url, alice_token)
-
-
-def _import(server: ServerThread, jmap: Jmap, raw: bytes, **kwargs: object) -> str:
-    imported = server.sandbox.mail.import_message(jmap.account_id, raw, **kwargs)  # type: ignore[arg-type]
-    return imported.email_id
-
+from tests.server.jmap_support import USING, Jmap, import_message, simple_message
 
 # --- RFC 8620 §3.6.1 notJSON ----------------------------------------------------------------
 
@@ -145,7 +134,7 @@ def test_mailbox_query_filter_as_tree_drops_children_of_non_matching_parents(
 def test_mailbox_changes_says_when_only_counts_changed(server: ServerThread, alice: Jmap) -> None:
     inbox = alice.mailbox("inbox")
     state = alice.state("Mailbox")
-    _import(server, alice, simple_message(message_id="count@x"))
+    import_message(server, alice, simple_message(message_id="count@x"))
     result = alice.call("Mailbox/changes", sinceState=state)
     assert result["updated"] == [inbox]
     assert result["updatedProperties"] == [
@@ -156,7 +145,7 @@ def test_mailbox_changes_says_when_only_counts_changed(server: ServerThread, ali
     ]
     state = result["newState"]
     _set(alice, update={inbox: {"sortOrder": 7}})
-    _import(server, alice, simple_message(message_id="count2@x"))
+    import_message(server, alice, simple_message(message_id="count2@x"))
     result = alice.call("Mailbox/changes", sinceState=state)
     assert result["updated"] == [inbox]
     assert result["updatedProperties"] is None
@@ -171,9 +160,15 @@ def _sorted(alice: Jmap, **comparator: Any) -> list[str]:
 
 
 def test_email_query_sorts_by_from_and_to_display(server: ServerThread, alice: Jmap) -> None:
-    zoe = _import(server, alice, simple_message(sender="Zoé <a@x.example>", to="b <z@x.example>"))
-    bare = _import(server, alice, simple_message(sender="m@x.example", to="Yves <a@x.example>"))
-    anne = _import(server, alice, simple_message(sender="Anne <z@x.example>", to="c@x.example"))
+    zoe = import_message(
+        server, alice, simple_message(sender="Zoé <a@x.example>", to="b <z@x.example>")
+    )
+    bare = import_message(
+        server, alice, simple_message(sender="m@x.example", to="Yves <a@x.example>")
+    )
+    anne = import_message(
+        server, alice, simple_message(sender="Anne <z@x.example>", to="c@x.example")
+    )
     assert _sorted(alice, property="from") == [anne, bare, zoe]
     assert _sorted(alice, property="from", isAscending=False) == [zoe, bare, anne]
     assert _sorted(alice, property="to") == [zoe, anne, bare]
@@ -185,9 +180,9 @@ def test_email_query_sorts_by_from_and_to_display(server: ServerThread, alice: J
 
 
 def test_email_query_sorts_by_keywords(server: ServerThread, alice: Jmap) -> None:
-    flagged = _import(server, alice, simple_message(message_id="f@x"), keywords=["$flagged"])
-    reply = _import(server, alice, simple_message(message_id="r@x", in_reply_to="f@x"))
-    alone = _import(server, alice, simple_message(message_id="s@x"))
+    flagged = import_message(server, alice, simple_message(message_id="f@x"), keywords=["$flagged"])
+    reply = import_message(server, alice, simple_message(message_id="r@x", in_reply_to="f@x"))
+    alone = import_message(server, alice, simple_message(message_id="s@x"))
     keyword = "$flagged"
     ascending = _sorted(alice, property="hasKeyword", keyword=keyword)
     assert ascending[-1] == flagged

@@ -6,7 +6,7 @@ from typing import Any
 
 from server.testing import ServerThread
 from tests.server.conftest import BOB
-from tests.server.jmap_support import USING, Jmap
+from tests.server.jmap_support import Jmap
 from tests.server.test_jmap_submission import _draft, _send
 
 
@@ -14,13 +14,6 @@ def _sent(alice: Jmap, subject: str) -> dict[str, Any]:
     responses = _send(alice, _draft(alice, [{"name": BOB.name, "email": BOB.email}], subject))
     created: dict[str, Any] = responses[1][1]["created"]["s"]
     return {**created, "emailId": responses[0][1]["created"]["d"]["id"]}
-
-
-def _error(jmap: Jmap, name: str, **args: Any) -> dict[str, Any]:
-    args.setdefault("accountId", jmap.account_id)
-    [[response, result, _]] = jmap.request([name, args, "0"], using=USING)
-    assert response == "error", result
-    return dict(result)
 
 
 def test_submissions_are_queried_filtered_and_sorted(
@@ -46,16 +39,16 @@ def test_submissions_are_queried_filtered_and_sorted(
     )["ids"]
     expected = [s["id"] for s in sorted((first, second), key=lambda s: s["emailId"])][::-1]
     assert by_email_desc == expected
-    assert _error(alice, "EmailSubmission/query", sort=[{"property": "subject"}])["type"] == (
+    assert alice.error("EmailSubmission/query", sort=[{"property": "subject"}])["type"] == (
         "unsupportedSort"
     )
-    assert _error(alice, "EmailSubmission/query", filter={"subject": "x"})["type"] == (
+    assert alice.error("EmailSubmission/query", filter={"subject": "x"})["type"] == (
         "unsupportedFilter"
     )
-    assert _error(alice, "EmailSubmission/query", filter={"undoStatus": "done"})["type"] == (
+    assert alice.error("EmailSubmission/query", filter={"undoStatus": "done"})["type"] == (
         "invalidArguments"
     )
-    assert _error(alice, "EmailSubmission/query", anchor="Snope")["type"] == "anchorNotFound"
+    assert alice.error("EmailSubmission/query", anchor="Snope")["type"] == "anchorNotFound"
 
 
 def test_submission_query_changes(server: ServerThread, alice_token: str) -> None:
@@ -70,11 +63,11 @@ def test_submission_query_changes(server: ServerThread, alice_token: str) -> Non
     assert changes["removed"] == [first["id"]]
     assert changes["added"] == [{"id": second["id"], "index": 0}]
     assert after["ids"] == [second["id"]]
-    error = _error(
-        alice, "EmailSubmission/queryChanges", sinceQueryState=before["queryState"], maxChanges=1
+    error = alice.error(
+        "EmailSubmission/queryChanges", sinceQueryState=before["queryState"], maxChanges=1
     )
     assert error["type"] == "tooManyChanges"
-    error = _error(alice, "EmailSubmission/queryChanges", sinceQueryState="424242")
+    error = alice.error("EmailSubmission/queryChanges", sinceQueryState="424242")
     assert error["type"] == "cannotCalculateChanges"
 
 

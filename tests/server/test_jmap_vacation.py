@@ -15,29 +15,21 @@ VACATION = "urn:ietf:params:jmap:vacationresponse"
 OUTSIDE = "Dr Claire Petit <claire.petit@hopital.example>"
 
 
-class VJmap(Jmap):
-    def call(self, name: str, **args: Any) -> dict[str, Any]:
-        args.setdefault("accountId", self.account_id)
-        [[response_name, result, _]] = self.request([name, args, "c0"], using=[*USING, VACATION])
-        assert response_name == name, result
-        return dict(result)
+@pytest.fixture
+def alice(server: ServerThread, alice_token: str) -> Jmap:
+    return Jmap(server.base_url, alice_token, using=[*USING, VACATION])
 
 
 @pytest.fixture
-def alice(server: ServerThread, alice_token: str) -> VJmap:
-    return VJmap(server.base_url, alice_token)
-
-
-@pytest.fixture
-def bob(server: ServerThread, bob_token: str) -> VJmap:
-    return VJmap(server.base_url, bob_token)
+def bob(server: ServerThread, bob_token: str) -> Jmap:
+    return Jmap(server.base_url, bob_token, using=[*USING, VACATION])
 
 
 def _utc(delta: timedelta) -> str:
     return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _enable(jmap: VJmap, **props: Any) -> None:
+def _enable(jmap: Jmap, **props: Any) -> None:
     result = jmap.call("VacationResponse/set", update={"singleton": {"isEnabled": True, **props}})
     assert result["updated"] == {"singleton": None}
 
@@ -52,14 +44,14 @@ def _deliver(server: ServerThread, sender: str = OUTSIDE, **headers: str) -> Non
     server.sandbox.mail.deliver(extra + raw, [ALICE.email])
 
 
-def test_session_advertises_the_capability_for_the_account(alice: VJmap) -> None:
+def test_session_advertises_the_capability_for_the_account(alice: Jmap) -> None:
     assert VACATION in alice.session["capabilities"]
     assert alice.session["primaryAccounts"][VACATION] == alice.account_id
     account = alice.session["accounts"][alice.account_id]
     assert VACATION in account["accountCapabilities"]
 
 
-def test_get_returns_the_singleton_disabled_by_default(alice: VJmap) -> None:
+def test_get_returns_the_singleton_disabled_by_default(alice: Jmap) -> None:
     result = alice.call("VacationResponse/get")
     assert result["list"] == [
         {
@@ -77,14 +69,14 @@ def test_get_returns_the_singleton_disabled_by_default(alice: VJmap) -> None:
     assert other["notFound"] == ["autre"]
 
 
-def test_methods_need_the_capability_in_using(alice: VJmap) -> None:
+def test_methods_need_the_capability_in_using(alice: Jmap) -> None:
     [[name, error, _]] = alice.request(
         ["VacationResponse/get", {"accountId": alice.account_id}, "0"]
     )
     assert (name, error["type"]) == ("error", "unknownMethod")
 
 
-def test_set_cannot_create_or_destroy_and_checks_properties(alice: VJmap) -> None:
+def test_set_cannot_create_or_destroy_and_checks_properties(alice: Jmap) -> None:
     state = alice.call("VacationResponse/get")["state"]
     result = alice.call(
         "VacationResponse/set",
@@ -107,7 +99,7 @@ def test_set_cannot_create_or_destroy_and_checks_properties(alice: VJmap) -> Non
     assert result["newState"] == state
 
 
-def test_update_is_kept_and_changes_the_state(alice: VJmap) -> None:
+def test_update_is_kept_and_changes_the_state(alice: Jmap) -> None:
     old = alice.call("VacationResponse/get")["state"]
     [[name, error, _]] = alice.request(
         ["VacationResponse/set", {"accountId": alice.account_id, "ifInState": "x"}, "0"],
@@ -136,7 +128,7 @@ def test_update_is_kept_and_changes_the_state(alice: VJmap) -> None:
 
 
 def test_auto_reply_once_per_sender_threaded_and_marked(
-    server: ServerThread, alice: VJmap, bob: VJmap
+    server: ServerThread, alice: Jmap, bob: Jmap
 ) -> None:
     _enable(alice, subject="Absente jusqu'au 15", textBody="Je suis en congés.")
     raw = simple_message(subject="Avis", sender=f"{BOB.name} <{BOB.email}>", message_id="avis-1@x")
@@ -165,7 +157,7 @@ def test_auto_reply_once_per_sender_threaded_and_marked(
     assert reply["header:Auto-Submitted:asText"] == "auto-replied"
 
 
-def test_a_new_setting_starts_a_new_period(server: ServerThread, alice: VJmap) -> None:
+def test_a_new_setting_starts_a_new_period(server: ServerThread, alice: Jmap) -> None:
     _enable(alice)
     _deliver(server)
     _deliver(server)
@@ -193,7 +185,7 @@ def test_a_new_setting_starts_a_new_period(server: ServerThread, alice: VJmap) -
     ],
 )
 def test_no_reply_to_automatic_mail_lists_or_system_senders(
-    server: ServerThread, alice: VJmap, sender: str, headers: dict[str, str]
+    server: ServerThread, alice: Jmap, sender: str, headers: dict[str, str]
 ) -> None:
     _enable(alice)
     _deliver(server, sender, **headers)
@@ -203,7 +195,7 @@ def test_no_reply_to_automatic_mail_lists_or_system_senders(
     ]
 
 
-def test_return_path_is_preferred_to_from(server: ServerThread, alice: VJmap) -> None:
+def test_return_path_is_preferred_to_from(server: ServerThread, alice: Jmap) -> None:
     _enable(alice)
     _deliver(server, OUTSIDE, **{"Return-Path": "<rebond@hopital.example>"})
     [reply] = _replies_from(server, alice.account_id)
@@ -219,7 +211,7 @@ def test_return_path_is_preferred_to_from(server: ServerThread, alice: VJmap) ->
     ],
 )
 def test_no_reply_outside_the_period_or_when_disabled(
-    server: ServerThread, alice: VJmap, period: dict[str, Any]
+    server: ServerThread, alice: Jmap, period: dict[str, Any]
 ) -> None:
     _enable(alice, **period)
     _deliver(server)
@@ -230,7 +222,7 @@ def test_no_reply_outside_the_period_or_when_disabled(
 
 
 def test_two_absent_users_do_not_answer_each_other_forever(
-    server: ServerThread, alice: VJmap, bob: VJmap
+    server: ServerThread, alice: Jmap, bob: Jmap
 ) -> None:
     _enable(alice)
     _enable(bob)

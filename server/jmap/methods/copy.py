@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import CORE, MAIL, Call, Json, MethodError, method
-from server.jmap.methods.email import _date, _keywords, set_emails
+from server.jmap.methods.email import _keywords, date_prop, new_mailbox_ids, set_emails
+from server.jmap.methods.set_skeleton import check_if_in_state
 
 # RFC 8621 §4.7: what a copy may change; everything else comes from the original.
 COPY_PROPERTIES = {"id", "mailboxIds", "keywords", "receivedAt"}
@@ -85,29 +86,16 @@ def _one_copy(
     original = props.get("id")
     if not isinstance(original, str):
         bad.append("id")
-    mailboxes = props.get("mailboxIds")
-    known = call.sandbox.mail.mailbox_ids(conn, to_id)
-    boxes: list[str] = []
-    if not isinstance(mailboxes, dict) or not mailboxes:
+    boxes = new_mailbox_ids(call, conn, to_id, props.get("mailboxIds"))
+    if boxes is None:
         bad.append("mailboxIds")
-    else:
-        for raw_id, flag in mailboxes.items():
-            resolved = call.resolve_id(raw_id)
-            if flag is not True or resolved not in known:
-                bad.append("mailboxIds")
-                break
-            boxes.append(resolved)
+        boxes = []
     keywords = None
     if "keywords" in props:
         keywords = _keywords(props["keywords"])
         if keywords is None:
             bad.append("keywords")
-    received_at = None
-    if props.get("receivedAt") is not None:
-        try:
-            received_at = datetime.fromtimestamp(_date(props["receivedAt"], "receivedAt"), UTC)
-        except MethodError:
-            bad.append("receivedAt")
+    received_at = date_prop(props, "receivedAt", bad)
     if bad:
         return None, {"type": "invalidProperties", "properties": sorted(set(bad))}, None
     assert isinstance(original, str)
@@ -170,13 +158,12 @@ def copy_emails(call: Call, accessible: Set[str]) -> Json:
     not_created: Json = {}
     originals: list[str] = []
     with call.sandbox.db.write() as conn:
-        if_from = call.args.get("ifFromInState")
-        if if_from is not None and if_from != changes.state(conn, from_id, "Email"):
-            raise MethodError("stateMismatch", "ifFromInState does not match.")
-        old_state = changes.state(conn, to_id, "Email")
-        if_in = call.args.get("ifInState")
-        if if_in is not None and if_in != old_state:
-            raise MethodError("stateMismatch", "ifInState does not match.")
+        check_if_in_state(
+            call, conn, from_id, "Email", "ifFromInState", "ifFromInState does not match."
+        )
+        old_state = check_if_in_state(
+            call, conn, to_id, "Email", description="ifInState does not match."
+        )
         for creation_id, props in create.items():
             done, error, original = _one_copy(call, conn, from_id, to_id, props)
             if done is None:

@@ -19,6 +19,7 @@ from server.jmap import collation
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
 from server.jmap.methods.email_structure import build_body
 from server.jmap.methods.mailbox import window
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, set_args
 from server.mail import mime, stream
 from server.mail.blobs import BlobInfo
 
@@ -291,10 +292,38 @@ def _date(value: Any, name: str) -> int:
     return int(parsed.timestamp())
 
 
+def date_prop(props: Json, name: str, bad: list[str]) -> datetime | None:
+    """A UTCDate property of a new Email, None when absent; a bad one is named in `bad`."""
+    if props.get(name) is None:
+        return None
+    try:
+        return datetime.fromtimestamp(_date(props[name], name), UTC)
+    except MethodError:
+        bad.append(name)
+        return None
+
+
 def _keyword_path(value: Any) -> str:
     if not isinstance(value, str) or not _KEYWORD.match(value):
         raise MethodError("invalidArguments", "Bad keyword.")
     return '$."' + value.lower() + '"'
+
+
+def new_mailbox_ids(
+    call: Call, conn: sqlite3.Connection, account_id: str, value: Any
+) -> list[str] | None:
+    """A new Email's mailboxIds (RFC 8621 §4.1.1): at least one, each `true` and an existing
+    mailbox (or #creationId); None when they are not."""
+    if not isinstance(value, dict) or not value:
+        return None
+    known = call.sandbox.mail.mailbox_ids(conn, account_id)
+    mailbox_ids: list[str] = []
+    for raw_id, flag in value.items():
+        resolved = call.resolve_id(raw_id)
+        if flag is not True or resolved not in known:
+            return None
+        mailbox_ids.append(resolved)
+    return mailbox_ids
 
 
 class _FilterCompiler:
@@ -757,18 +786,10 @@ def _create_email(
     props = {**props, **_structured(raw_fields), **parsed_fields}
     if props.get("sender"):
         extra_headers.append(("Sender", mime.format_addresses(_addresses(props["sender"]) or [])))
-    mailboxes = props.get("mailboxIds")
-    known = call.sandbox.mail.mailbox_ids(conn, account_id)
-    mailbox_ids: list[str] = []
-    if not isinstance(mailboxes, dict) or not mailboxes:
+    mailbox_ids = new_mailbox_ids(call, conn, account_id, props.get("mailboxIds"))
+    if mailbox_ids is None:
         bad.append("mailboxIds")
-    else:
-        for raw_id, flag in mailboxes.items():
-            resolved = call.resolve_id(raw_id)
-            if flag is not True or resolved not in known:
-                bad.append("mailboxIds")
-                break
-            mailbox_ids.append(resolved)
+        mailbox_ids = []
     keywords = _keywords(props.get("keywords", {}))
     if keywords is None:
         bad.append("keywords")
@@ -809,18 +830,8 @@ def _create_email(
         bad.append("textBody")
     if html is False:
         bad.append("htmlBody")
-    sent_at = None
-    if props.get("sentAt") is not None:
-        try:
-            sent_at = datetime.fromtimestamp(_date(props["sentAt"], "sentAt"), UTC)
-        except MethodError:
-            bad.append("sentAt")
-    received_at = None
-    if props.get("receivedAt") is not None:
-        try:
-            received_at = datetime.fromtimestamp(_date(props["receivedAt"], "receivedAt"), UTC)
-        except MethodError:
-            bad.append("receivedAt")
+    sent_at = date_prop(props, "sentAt", bad)
+    received_at = date_prop(props, "receivedAt", bad)
     attachments: list[mime.Attachment] = []
     # placeholder line → the large attachment's file and blob
     big: dict[bytes, tuple[Path, BlobInfo]] = {}
@@ -1027,74 +1038,49 @@ def _patched(
 def set_emails(call: Call) -> Json:
     """Email/set, also run implicitly by EmailSubmission/set."""
     account_id = call.account_id
-    call.check_keys({"ifInState", "create", "update", "destroy"})
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
     limit = call.sandbox.config.max_objects_in_set
-    destroy = call.ids("destroy", limit) or []
-    if not isinstance(create, dict) or not isinstance(update, dict):
-        raise MethodError("invalidArguments", "create and update must be objects.")
-    if len(create) + len(update) + len(destroy) > limit:
-        raise MethodError("requestTooLarge", f"At most {limit} objects per call.")
+    args = set_args(call, too_large=f"At most {limit} objects per call.")
     mail = call.sandbox.mail
     changes = call.sandbox.changes
-    created: Json = {}
-    updated: Json = {}
-    destroyed: list[str] = []
-    not_created: Json = {}
-    not_updated: Json = {}
-    not_destroyed: Json = {}
+    outcome = SetResult()
     with call.sandbox.db.write() as conn:
-        old_state = changes.state(conn, account_id, "Email")
-        if_in_state = call.args.get("ifInState")
-        if if_in_state is not None and if_in_state != old_state:
-            raise MethodError("stateMismatch")
-        for creation_id, props in create.items():
+        old_state = check_if_in_state(call, conn, account_id, "Email")
+        for creation_id, props in args.create.items():
             if call.sandbox.refusals.email_create is not None:
-                not_created[creation_id] = dict(call.sandbox.refusals.email_create)
+                outcome.not_created[creation_id] = dict(call.sandbox.refusals.email_create)
                 continue
             done, error = _create_email(call, conn, account_id, props)
             if done is None:
-                not_created[creation_id] = error
+                outcome.not_created[creation_id] = error
                 continue
-            created[creation_id] = done
+            outcome.created[creation_id] = done
             call.created_ids[creation_id] = done["id"]
             if call.sandbox.refusals.drafts_lost > 0:
                 call.sandbox.refusals.drafts_lost -= 1
                 mail.destroy_email(conn, account_id, done["id"])
-        for raw_id, patch in update.items():
+        for raw_id, patch in args.update.items():
             email_id = call.resolve_id(raw_id)
             if email_id is None:
-                not_updated[raw_id] = {"type": "notFound"}
+                outcome.not_updated[raw_id] = {"type": "notFound"}
                 continue
             keywords, mailboxes, error = _patched(call, conn, account_id, email_id, patch)
             if error is not None:
-                not_updated[raw_id] = error
+                outcome.not_updated[raw_id] = error
                 continue
             mail.update_email(conn, account_id, email_id, keywords, mailboxes)
-            updated[raw_id] = None
-        for raw_id in destroy:
+            outcome.updated[raw_id] = None
+        for raw_id in args.destroy:
             email_id = call.resolve_id(raw_id)
             try:
                 if email_id is None:
                     raise KeyError(raw_id)
                 mail.destroy_email(conn, account_id, email_id)
             except KeyError:
-                not_destroyed[raw_id] = {"type": "notFound"}
+                outcome.not_destroyed[raw_id] = {"type": "notFound"}
                 continue
-            destroyed.append(raw_id)
+            outcome.destroyed.append(raw_id)
         new_state = changes.state(conn, account_id, "Email")
-    return {
-        "accountId": account_id,
-        "oldState": old_state,
-        "newState": new_state,
-        "created": created or None,
-        "updated": updated or None,
-        "destroyed": destroyed or None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    return outcome.answer(account_id, old_state, new_state)
 
 
 @method("Email/set", MAIL)

@@ -11,34 +11,19 @@ from server.jmap.methods import MAIL, Call, Json, MethodError, method
 from server.jmap.methods.email import (
     BODY_PROPERTIES,
     DEFAULT_BODY_PROPERTIES,
+    DEFAULT_PROPERTIES,
     PROPERTIES,
     _header_prop,
     message_view,
 )
 from server.mail import mime
 
-# RFC 8621 §4.9: the default properties of a parsed Email.
-DEFAULT_PARSE_PROPERTIES = [
-    "messageId",
-    "inReplyTo",
-    "references",
-    "sender",
-    "from",
-    "to",
-    "cc",
-    "bcc",
-    "replyTo",
-    "subject",
-    "sentAt",
-    "hasAttachment",
-    "preview",
-    "bodyValues",
-    "textBody",
-    "htmlBody",
-    "attachments",
-]
 # Metadata a blob does not carry: always null in a parsed Email (RFC 8621 §4.9).
 NULL_METADATA = ("id", "mailboxIds", "keywords", "receivedAt", "threadId")
+# RFC 8621 §4.9: a parsed Email's default properties are Email/get's, less the metadata.
+DEFAULT_PARSE_PROPERTIES = [
+    p for p in DEFAULT_PROPERTIES if p not in {*NULL_METADATA, "blobId", "size"}
+]
 
 
 def _parsable(raw: bytes) -> bool:

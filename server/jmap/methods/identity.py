@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from server.jmap.methods import SUBMISSION, Call, Json, method, standard_changes
 from server.jmap.methods.identity_set import main_identity
+from server.jmap.methods.set_skeleton import get_answer, get_args
 
 PROPERTIES = [
     "id",
@@ -23,23 +23,15 @@ PROPERTIES = [
 @method("Identity/get", SUBMISSION)
 def identity_get(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ids", "properties"})
-    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
-    ids = call.ids()
+    properties, ids = get_args(call, PROPERTIES)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "Identity")
         rows = conn.execute(
             "SELECT * FROM identities WHERE account_id = ? ORDER BY rowid", (account_id,)
         ).fetchall()
         main = main_identity(conn, call)
-    by_id = {r["id"]: r for r in rows}
-    order = ids if ids is not None else list(by_id)
-    result: list[Json] = []
-    for identity_id in order:
-        row = by_id.get(identity_id)
-        if row is None:
-            continue
-        full: dict[str, Any] = {
+    found: dict[str, Json] = {
+        row["id"]: {
             "id": row["id"],
             "name": row["name"],
             "email": row["email"],
@@ -49,13 +41,9 @@ def identity_get(call: Call) -> Json:
             "htmlSignature": row["html_signature"],
             "mayDelete": row["id"] != main,
         }
-        result.append({p: full[p] for p in ["id", *properties] if p in full})
-    return {
-        "accountId": account_id,
-        "state": state,
-        "list": result,
-        "notFound": [i for i in order if i not in by_id],
+        for row in rows
     }
+    return {"accountId": account_id, "state": state, **get_answer(ids, found, properties)}
 
 
 @method("Identity/changes", SUBMISSION)

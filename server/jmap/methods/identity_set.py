@@ -11,7 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
-from server.jmap.methods import SUBMISSION, Call, Json, MethodError, method
+from server.jmap.methods import SUBMISSION, Call, Json, method
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, owned_row, set_args
 from server.mail.store import new_id
 
 _SETTABLE = {"name", "replyTo", "bcc", "textSignature", "htmlSignature"}
@@ -85,41 +86,36 @@ def _columns(props: Json) -> dict[str, Any]:
     return columns
 
 
+def _write(conn: sqlite3.Connection, identity_id: str, columns: dict[str, Any]) -> bool:
+    """Sets the identity's columns; False when there was nothing to set."""
+    if not columns:
+        return False
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    conn.execute(
+        f"UPDATE identities SET {assignments} WHERE id = ?", (*columns.values(), identity_id)
+    )
+    return True
+
+
 @method("Identity/set", SUBMISSION)
 def identity_set(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ifInState", "create", "update", "destroy"})
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
-    limit = call.sandbox.config.max_objects_in_set
-    destroy = call.ids("destroy", limit) or []
-    if not isinstance(create, dict) or not isinstance(update, dict):
-        raise MethodError("invalidArguments", "create and update must be objects.")
-    if len(create) + len(update) + len(destroy) > limit:
-        raise MethodError("requestTooLarge")
+    args = set_args(call)
     changes = call.sandbox.changes
-    created: Json = {}
-    updated: Json = {}
-    destroyed: list[str] = []
-    not_created: Json = {}
-    not_updated: Json = {}
-    not_destroyed: Json = {}
+    outcome = SetResult()
     with call.sandbox.db.write() as conn:
-        old_state = changes.state(conn, account_id, "Identity")
-        if_in_state = call.args.get("ifInState")
-        if if_in_state is not None and if_in_state != old_state:
-            raise MethodError("stateMismatch")
+        old_state = check_if_in_state(call, conn, account_id, "Identity")
         main = main_identity(conn, call)
-        for creation_id, props in create.items():
+        for creation_id, props in args.create.items():
             if not isinstance(props, dict):
-                not_created[creation_id] = {"type": "invalidProperties", "properties": []}
+                outcome.not_created[creation_id] = {"type": "invalidProperties", "properties": []}
                 continue
             bad = _invalid(props, creating=True)
             if bad:
-                not_created[creation_id] = {"type": "invalidProperties", "properties": bad}
+                outcome.not_created[creation_id] = {"type": "invalidProperties", "properties": bad}
                 continue
             if not _allowed(conn, call, props["email"]):
-                not_created[creation_id] = {
+                outcome.not_created[creation_id] = {
                     "type": "forbiddenFrom",
                     "description": "This account may not send from that address.",
                 }
@@ -129,78 +125,43 @@ def identity_set(call: Call) -> Json:
                 "INSERT INTO identities (id, account_id, name, email) VALUES (?, ?, '', ?)",
                 (identity_id, account_id, props["email"]),
             )
-            columns = _columns(props)
-            if columns:
-                assignments = ", ".join(f"{c} = ?" for c in columns)
-                conn.execute(
-                    f"UPDATE identities SET {assignments} WHERE id = ?",
-                    (*columns.values(), identity_id),
-                )
+            _write(conn, identity_id, _columns(props))
             changes.record(conn, account_id, "Identity", identity_id, "created")
             call.created_ids[creation_id] = identity_id
             # Server-set and defaulted properties come back (RFC 8620 §5.3).
-            created[creation_id] = {
+            outcome.created[creation_id] = {
                 "id": identity_id,
                 "mayDelete": identity_id != main,
                 **{p: d for p, d in _DEFAULTS.items() if p not in props},
             }
-        for raw_id, props in update.items():
-            identity_id = call.resolve_id(raw_id) or raw_id
-            row = conn.execute(
-                "SELECT * FROM identities WHERE id = ? AND account_id = ?",
-                (identity_id, account_id),
-            ).fetchone()
-            if row is None:
-                not_updated[raw_id] = {"type": "notFound"}
-                continue
-            if not isinstance(props, dict):
-                not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
-                continue
+        for raw_id, identity_id, row, props in outcome.updates(
+            call, conn, "identities", account_id, args.update
+        ):
             # Immutable properties may be "set" to their current value (RFC 8620 §5.3).
             current = {"id": row["id"], "email": row["email"], "mayDelete": identity_id != main}
             changed = {k: v for k, v in props.items() if not (k in current and current[k] == v)}
             bad = _invalid(changed, creating=False)
             if bad:
-                not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
+                outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
                 continue
-            columns = _columns(changed)
-            if columns:
-                assignments = ", ".join(f"{c} = ?" for c in columns)
-                conn.execute(
-                    f"UPDATE identities SET {assignments} WHERE id = ?",
-                    (*columns.values(), identity_id),
-                )
+            if _write(conn, identity_id, _columns(changed)):
                 changes.record(conn, account_id, "Identity", identity_id, "updated")
-            updated[raw_id] = None
-        for identity_id in destroy:
-            row = conn.execute(
-                "SELECT email FROM identities WHERE id = ? AND account_id = ?",
-                (identity_id, account_id),
-            ).fetchone()
-            if row is None:
-                not_destroyed[identity_id] = {"type": "notFound"}
+            outcome.updated[raw_id] = None
+        for identity_id in args.destroy:
+            if owned_row(conn, "identities", account_id, identity_id) is None:
+                outcome.not_destroyed[identity_id] = {"type": "notFound"}
                 continue
             if identity_id == main:
-                not_destroyed[identity_id] = {
+                outcome.not_destroyed[identity_id] = {
                     "type": "forbidden",
                     "description": "The account's own address cannot be removed.",
                 }
                 continue
             conn.execute("DELETE FROM identities WHERE id = ?", (identity_id,))
             changes.record(conn, account_id, "Identity", identity_id, "destroyed")
-            destroyed.append(identity_id)
+            outcome.destroyed.append(identity_id)
         new_state = changes.state(conn, account_id, "Identity")
-    return {
-        "accountId": account_id,
-        "oldState": old_state,
-        "newState": new_state,
-        "created": created or None,
-        "updated": updated or None,
-        "destroyed": destroyed or None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    return outcome.answer(account_id, old_state, new_state)
 
 
 _DEFAULTS: Json = {

@@ -11,6 +11,7 @@ from typing import Any
 
 from server.jmap import collation
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, get_args, set_args
 from server.mail.store import new_id
 
 # The Session's limits of the Mail capability (RFC 8621 §1.3.1), enforced by Mailbox/set below.
@@ -83,9 +84,7 @@ def _mailbox(row: sqlite3.Row, counts: dict[str, int]) -> Json:
 @method("Mailbox/get", MAIL)
 def mailbox_get(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ids", "properties"})
-    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
-    ids = call.ids()
+    properties, ids = get_args(call, PROPERTIES)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "Mailbox")
         rows = conn.execute(
@@ -294,36 +293,21 @@ def window(call: Call, ids: list[str], query_state: str) -> Json:
 def mailbox_set(call: Call) -> Json:
     """User folders: create, rename or move, destroy. Role folders cannot be renamed or removed."""
     account_id = call.account_id
-    call.check_keys({"ifInState", "create", "update", "destroy", "onDestroyRemoveEmails"})
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
-    destroy = call.ids("destroy", call.sandbox.config.max_objects_in_set) or []
-    if not isinstance(create, dict) or not isinstance(update, dict):
-        raise MethodError("invalidArguments", "create and update must be objects.")
-    if len(create) + len(update) + len(destroy) > call.sandbox.config.max_objects_in_set:
-        raise MethodError("requestTooLarge")
+    args = set_args(call, {"onDestroyRemoveEmails"})
     remove_emails = call.boolean("onDestroyRemoveEmails")
     changes = call.sandbox.changes
-    created: Json = {}
-    updated: Json = {}
-    destroyed: list[str] = []
-    not_created: Json = {}
-    not_updated: Json = {}
-    not_destroyed: Json = {}
+    outcome = SetResult()
     with call.sandbox.db.write() as conn:
-        old_state = changes.state(conn, account_id, "Mailbox")
-        if_in_state = call.args.get("ifInState")
-        if if_in_state is not None and if_in_state != old_state:
-            raise MethodError("stateMismatch")
+        old_state = check_if_in_state(call, conn, account_id, "Mailbox")
 
         def existing() -> dict[str, sqlite3.Row]:
             rows = conn.execute("SELECT * FROM mailboxes WHERE account_id = ?", (account_id,))
             return {r["id"]: r for r in rows}
 
-        for creation_id, props in create.items():
+        for creation_id, props in args.create.items():
             error = _check_props(call, props, existing(), creating=True, served=NEW_MAILBOX)
             if error:
-                not_created[creation_id] = error
+                outcome.not_created[creation_id] = error
                 continue
             mailbox_id = new_id("M")
             conn.execute(
@@ -341,13 +325,13 @@ def mailbox_set(call: Call) -> Json:
             )
             changes.record(conn, account_id, "Mailbox", mailbox_id, "created")
             call.created_ids[creation_id] = mailbox_id
-            created[creation_id] = {"id": mailbox_id, **dict.fromkeys(COUNTS, 0)}
-        for raw_id, props in update.items():
+            outcome.created[creation_id] = {"id": mailbox_id, **dict.fromkeys(COUNTS, 0)}
+        for raw_id, props in args.update.items():
             mailbox_id = call.resolve_id(raw_id) or raw_id
             boxes = existing()
             row = boxes.get(mailbox_id)
             if row is None:
-                not_updated[raw_id] = {"type": "notFound"}
+                outcome.not_updated[raw_id] = {"type": "notFound"}
                 continue
             served = _mailbox(row, _counts(conn, [mailbox_id])[mailbox_id])
             error = _check_props(
@@ -361,7 +345,7 @@ def mailbox_set(call: Call) -> Json:
             ):
                 error = {"type": "forbidden", "description": "Role folders keep their name."}
             if error:
-                not_updated[raw_id] = error
+                outcome.not_updated[raw_id] = error
                 continue
             for key, column in (
                 ("name", "name"),
@@ -379,20 +363,20 @@ def mailbox_set(call: Call) -> Json:
                 )
             modseq = changes.record(conn, account_id, "Mailbox", mailbox_id, "updated")
             conn.execute("UPDATE mailboxes SET props_modseq = ? WHERE id = ?", (modseq, mailbox_id))
-            updated[raw_id] = None
-        for raw_id in destroy:
+            outcome.updated[raw_id] = None
+        for raw_id in args.destroy:
             mailbox_id = call.resolve_id(raw_id) or raw_id
             row = existing().get(mailbox_id)
             if row is None:
-                not_destroyed[raw_id] = {"type": "notFound"}
+                outcome.not_destroyed[raw_id] = {"type": "notFound"}
                 continue
             if row["role"] is not None:
-                not_destroyed[raw_id] = {"type": "forbidden"}
+                outcome.not_destroyed[raw_id] = {"type": "forbidden"}
                 continue
             if conn.execute(
                 "SELECT 1 FROM mailboxes WHERE parent_id = ?", (mailbox_id,)
             ).fetchone():
-                not_destroyed[raw_id] = {"type": "mailboxHasChild"}
+                outcome.not_destroyed[raw_id] = {"type": "mailboxHasChild"}
                 continue
             seqs = conn.execute(
                 "SELECT e.id, (SELECT COUNT(*) FROM email_mailboxes o WHERE o.email_seq = e.seq) "
@@ -401,7 +385,7 @@ def mailbox_set(call: Call) -> Json:
                 (mailbox_id,),
             ).fetchall()
             if seqs and not remove_emails:
-                not_destroyed[raw_id] = {"type": "mailboxHasEmail"}
+                outcome.not_destroyed[raw_id] = {"type": "mailboxHasEmail"}
                 continue
             for email_id, memberships in seqs:
                 if memberships > 1:
@@ -412,19 +396,9 @@ def mailbox_set(call: Call) -> Json:
                     call.sandbox.mail.destroy_email(conn, account_id, email_id)
             conn.execute("DELETE FROM mailboxes WHERE id = ?", (mailbox_id,))
             changes.record(conn, account_id, "Mailbox", mailbox_id, "destroyed")
-            destroyed.append(raw_id)
+            outcome.destroyed.append(raw_id)
         new_state = changes.state(conn, account_id, "Mailbox")
-    return {
-        "accountId": account_id,
-        "oldState": old_state,
-        "newState": new_state,
-        "created": created or None,
-        "updated": updated or None,
-        "destroyed": destroyed or None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    return outcome.answer(account_id, old_state, new_state)
 
 
 def _others(conn: sqlite3.Connection, email_id: str, mailbox_id: str) -> set[str]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.jmap.methods import CORE, Call, Json, MethodError, method
+from server.jmap.methods.set_skeleton import SetResult, get_answer, get_args, set_args
 from server.jmap.push_subscriptions import (
     MAX_LIFETIME,
     PushSubscriptions,
@@ -48,33 +49,26 @@ def _expires(value: Any) -> int | None:
 
 @method("PushSubscription/get", CORE)
 def push_get(call: Call) -> Json:
-    call.check_keys({"ids", "properties"})
-    properties = call.properties("properties", PROPERTIES, set(PROPERTIES) | _SECRET)
+    properties, ids = get_args(call, PROPERTIES, {*PROPERTIES, *_SECRET})
     if _SECRET & set(properties):
         raise MethodError("forbidden", "url and keys are never returned.")
-    ids = call.ids()
     with call.sandbox.db.write() as conn:
         PushSubscriptions.purge_expired(conn)
         rows = conn.execute(
             "SELECT * FROM push_subscriptions WHERE account_id = ? ORDER BY rowid",
             (call.account.id,),
         ).fetchall()
-    by_id = {r["id"]: r for r in rows}
-    order = ids if ids is not None else list(by_id)
-    result: list[Json] = []
-    for subscription_id in order:
-        row = by_id.get(subscription_id)
-        if row is None:
-            continue
-        full = {
+    found = {
+        row["id"]: {
             "id": row["id"],
             "deviceClientId": row["device_client_id"],
             "verificationCode": row["verification_code"] if row["verified"] else None,
             "expires": _utc(row["expires"]),
             "types": json.loads(row["types"]) if row["types"] else None,
         }
-        result.append({p: full[p] for p in ["id", *properties]})
-    return {"list": result, "notFound": [i for i in order if i not in by_id]}
+        for row in rows
+    }
+    return get_answer(ids, found, properties)
 
 
 def _create_error(props: Any) -> Json | None:
@@ -103,30 +97,17 @@ def _create_error(props: Any) -> Json | None:
 
 @method("PushSubscription/set", CORE)
 def push_set(call: Call) -> Json:
-    call.check_keys({"create", "update", "destroy"})
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
-    limit = call.sandbox.config.max_objects_in_set
-    destroy = call.ids("destroy", limit) or []
-    if not isinstance(create, dict) or not isinstance(update, dict):
-        raise MethodError("invalidArguments", "create and update must be objects.")
-    if len(create) + len(update) + len(destroy) > limit:
-        raise MethodError("requestTooLarge")
+    args = set_args(call, stateful=False)
     account_id = call.account.id
     pushes = call.sandbox.push_subscriptions
-    created: Json = {}
-    updated: Json = {}
-    destroyed: list[str] = []
-    not_created: Json = {}
-    not_updated: Json = {}
-    not_destroyed: Json = {}
+    outcome = SetResult()
     to_verify: list[tuple[str, str, Any, str]] = []
     with call.sandbox.db.write() as conn:
         PushSubscriptions.purge_expired(conn)
-        for creation_id, props in create.items():
+        for creation_id, props in args.create.items():
             error = _create_error(props)
             if error:
-                not_created[creation_id] = error
+                outcome.not_created[creation_id] = error
                 continue
             subscription_id = new_id("P")
             expires = _expires(props.get("expires"))
@@ -146,20 +127,11 @@ def push_set(call: Call) -> Json:
                 ),
             )
             call.created_ids[creation_id] = subscription_id
-            created[creation_id] = {"id": subscription_id, "expires": _utc(expires or 0)}
+            outcome.created[creation_id] = {"id": subscription_id, "expires": _utc(expires or 0)}
             to_verify.append((subscription_id, props["url"], props.get("keys"), code))
-        for raw_id, props in update.items():
-            subscription_id = call.resolve_id(raw_id) or raw_id
-            row = conn.execute(
-                "SELECT * FROM push_subscriptions WHERE id = ? AND account_id = ?",
-                (subscription_id, account_id),
-            ).fetchone()
-            if row is None:
-                not_updated[raw_id] = {"type": "notFound"}
-                continue
-            if not isinstance(props, dict):
-                not_updated[raw_id] = {"type": "invalidProperties", "properties": []}
-                continue
+        for raw_id, subscription_id, row, props in outcome.updates(
+            call, conn, "push_subscriptions", account_id, args.update
+        ):
             # Only these may change (RFC 8620 §7.2.2); the others are immutable.
             bad = sorted(set(props) - {"verificationCode", "expires", "types"})
             given = props.get("verificationCode")
@@ -171,7 +143,7 @@ def push_set(call: Call) -> Json:
             if "types" in props and not _types_ok(props["types"]):
                 bad.append("types")
             if bad:
-                not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
+                outcome.not_updated[raw_id] = {"type": "invalidProperties", "properties": bad}
                 continue
             types = props["types"] if "types" in props else json.loads(row["types"] or "null")
             conn.execute(
@@ -187,26 +159,19 @@ def push_set(call: Call) -> Json:
             capped = "expires" in props and (
                 not isinstance(asked, str) or _expires(asked) != _as_epoch(asked)
             )
-            updated[raw_id] = {"expires": _utc(expires or 0)} if capped else None
-        for subscription_id in destroy:
+            outcome.updated[raw_id] = {"expires": _utc(expires or 0)} if capped else None
+        for subscription_id in args.destroy:
             gone = conn.execute(
                 "DELETE FROM push_subscriptions WHERE id = ? AND account_id = ?",
                 (subscription_id, account_id),
             ).rowcount
             if gone:
-                destroyed.append(subscription_id)
+                outcome.destroyed.append(subscription_id)
             else:
-                not_destroyed[subscription_id] = {"type": "notFound"}
+                outcome.not_destroyed[subscription_id] = {"type": "notFound"}
     for subscription_id, url, keys, code in to_verify:
         pushes.send_verification(subscription_id, url, keys, code)
-    return {
-        "created": created or None,
-        "updated": updated or None,
-        "destroyed": destroyed or None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    return outcome.answer()
 
 
 def _as_epoch(value: str) -> int | None:

@@ -30,6 +30,7 @@ from server.jmap.methods import (
     standard_changes,
 )
 from server.jmap.methods.email import set_emails
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, get_args, set_args
 from server.mail import dsn, mime
 from server.mail.store import DeliveryReport, new_id
 
@@ -69,9 +70,7 @@ def _submission(row: sqlite3.Row) -> Json:
 @method("EmailSubmission/get", SUBMISSION)
 def submission_get(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ids", "properties"})
-    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
-    ids = call.ids()
+    properties, ids = get_args(call, PROPERTIES)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "EmailSubmission")
         if ids is None:
@@ -400,30 +399,11 @@ class _SetError(Exception):
 @method("EmailSubmission/set", SUBMISSION)
 def submission_set(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys(
-        {
-            "ifInState",
-            "create",
-            "update",
-            "destroy",
-            "onSuccessUpdateEmail",
-            "onSuccessDestroyEmail",
-        }
-    )
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
-    limit = call.sandbox.config.max_objects_in_set
-    destroy = call.ids("destroy", limit) or []
+    args = set_args(call, {"onSuccessUpdateEmail", "onSuccessDestroyEmail"})
     on_update = call.args.get("onSuccessUpdateEmail") or {}
-    on_destroy = call.ids("onSuccessDestroyEmail", limit) or []
-    if (
-        not isinstance(create, dict)
-        or not isinstance(update, dict)
-        or not isinstance(on_update, dict)
-    ):
-        raise MethodError("invalidArguments", "create, update and onSuccessUpdateEmail: objects.")
-    if len(create) + len(update) + len(destroy) > limit:
-        raise MethodError("requestTooLarge")
+    on_destroy = call.ids("onSuccessDestroyEmail", call.sandbox.config.max_objects_in_set) or []
+    if not isinstance(on_update, dict):
+        raise MethodError("invalidArguments", "onSuccessUpdateEmail must be an object.")
     if (on_update or on_destroy) and MAIL not in call.using:
         # The onSuccess actions are an Email/set: like Cyrus, refuse them unless the request
         # uses the mail capability (RFC 8620 §3.3), so that clients never rely on leniency.
@@ -434,39 +414,31 @@ def submission_set(call: Call) -> Json:
             arguments=["onSuccessUpdateEmail" if on_update else "onSuccessDestroyEmail"],
         )
     changes = call.sandbox.changes
-    created: Json = {}
-    not_created: Json = {}
-    updated: Json = {}
-    not_updated: Json = {}
-    destroyed: list[str] = []
-    not_destroyed: Json = {}
+    outcome = SetResult()
     # submission id (or #creationId) → the email it sent, for the onSuccess actions
     sent_email: dict[str, str] = {}
     with call.sandbox.db.write() as conn:
-        old_state = changes.state(conn, account_id, "EmailSubmission")
-        if_in_state = call.args.get("ifInState")
-        if if_in_state is not None and if_in_state != old_state:
-            raise MethodError("stateMismatch")
-        for creation_id, props in create.items():
+        old_state = check_if_in_state(call, conn, account_id, "EmailSubmission")
+        for creation_id, props in args.create.items():
             try:
                 done = _create(call, conn, account_id, props)
             except _SetError as e:
-                not_created[creation_id] = e.error
+                outcome.not_created[creation_id] = e.error
                 continue
-            created[creation_id] = done
+            outcome.created[creation_id] = done
             call.created_ids[creation_id] = done["id"]
             email_id = call.resolve_id(props["emailId"]) or props["emailId"]
             sent_email["#" + creation_id] = email_id
             sent_email[done["id"]] = email_id
-        for raw_id, patch in update.items():
+        for raw_id, patch in args.update.items():
             try:
                 _cancel(call, conn, account_id, raw_id, patch)
             except _SetError as e:
-                not_updated[raw_id] = e.error
+                outcome.not_updated[raw_id] = e.error
                 continue
-            updated[raw_id] = None
+            outcome.updated[raw_id] = None
             sent_email[raw_id] = _email_of(conn, call.resolve_id(raw_id))
-        for raw_id in destroy:
+        for raw_id in args.destroy:
             # RFC 8621 §7.5: "destroying an EmailSubmission object MUST NOT affect the
             # deliveries it represents. It purely removes the record of the submission." A
             # pending one's held send (held_sends) stays and is still released at its sendAt.
@@ -477,23 +449,13 @@ def submission_set(call: Call) -> Json:
                 (account_id, submission_id),
             ).rowcount
             if not gone or submission_id is None:
-                not_destroyed[raw_id] = {"type": "notFound"}
+                outcome.not_destroyed[raw_id] = {"type": "notFound"}
                 continue
             changes.record(conn, account_id, "EmailSubmission", submission_id, "destroyed")
-            destroyed.append(raw_id)
+            outcome.destroyed.append(raw_id)
             sent_email[raw_id] = email_of
         new_state = changes.state(conn, account_id, "EmailSubmission")
-    result = {
-        "accountId": account_id,
-        "oldState": old_state,
-        "newState": new_state,
-        "created": created or None,
-        "updated": updated or None,
-        "destroyed": destroyed or None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    result = outcome.answer(account_id, old_state, new_state)
     # The onSuccess actions apply to the submissions whose create/update/destroy succeeded
     # (RFC 8621 §7.5): for a held one, when it is created, not when it is released.
     email_update = {sent_email[ref]: patch for ref, patch in on_update.items() if ref in sent_email}

@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from server.jmap.methods import SUBMISSION, Call, Json, MethodError, method
-from server.jmap.methods.email import _date
+from server.jmap.methods.email import _date, _FilterCompiler
 from server.jmap.methods.mailbox import window
 from server.jmap.methods.query_changes import _query_changes
 
@@ -20,29 +20,8 @@ UNDO_STATUSES = ("pending", "final", "canceled")
 KEYS = {"filter", "sort"}
 
 
-class _Filter:
-    def __init__(self, call: Call) -> None:
-        self.call = call
-        self.params: list[Any] = []
-
-    def compile(self, condition: Any, depth: int = 0) -> str:
-        if not isinstance(condition, dict) or depth > 20:
-            raise MethodError("invalidArguments", "A filter must be an object.")
-        if "operator" in condition:
-            operator = condition["operator"]
-            conditions = condition.get("conditions")
-            if set(condition) - {"operator", "conditions"}:
-                raise MethodError("invalidArguments", "Bad filter operator.")
-            if operator not in ("AND", "OR", "NOT") or not isinstance(conditions, list):
-                raise MethodError("invalidArguments", "Bad filter operator.")
-            if not conditions:
-                return "1" if operator != "OR" else "0"
-            parts = [self.compile(c, depth + 1) for c in conditions]
-            if operator == "NOT":
-                return "NOT (" + " OR ".join(parts) + ")"
-            return "(" + f" {operator} ".join(parts) + ")"
-        clauses = [self._one(k, v) for k, v in condition.items()]
-        return "(" + " AND ".join(clauses) + ")" if clauses else "1"
+class _Filter(_FilterCompiler):
+    """Email/query's FilterOperator compiler, with the conditions of a submission."""
 
     def _one(self, key: str, value: Any) -> str:
         columns = {"identityIds": "identity_id", "emailIds": "email_id", "threadIds": "thread_id"}
@@ -80,7 +59,7 @@ def _order_by(sort: Any) -> str:
 
 
 def _ids(call: Call, conn: sqlite3.Connection, account_id: str) -> list[str]:
-    compiler = _Filter(call)
+    compiler = _Filter(call, conn)
     where = compiler.compile(call.args["filter"]) if call.args.get("filter") is not None else "1"
     order_by = _order_by(call.args.get("sort"))
     rows = conn.execute(

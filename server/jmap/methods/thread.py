@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
+from server.jmap.methods.set_skeleton import get_args
 
 
 @method("Thread/get", MAIL)
 def thread_get(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ids", "properties"})
-    call.properties("properties", [], {"id", "emailIds"})
-    ids = call.ids()
+    ids = get_args(call, [], {"id", "emailIds"}).ids
     if ids is None:
         # RFC 8620 §5.1 lets a server refuse "all of them"; Cyrus always does for threads. So does
         # the sandbox, so that no client comes to rely on it.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from server.jmap.methods import Call, Json, MethodError, method
+from server.jmap.methods import Call, Json, method
+from server.jmap.methods.set_skeleton import SetResult, check_if_in_state, get_args, set_args
 from server.mail import vacation
 from server.mail.vacation import SINGLETON
 
@@ -24,9 +25,7 @@ _FIELDS = {
 @method("VacationResponse/get", VACATION)
 def vacation_get(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys({"ids", "properties"})
-    properties = call.properties("properties", PROPERTIES, set(PROPERTIES))
-    ids = call.ids()
+    properties, ids = get_args(call, PROPERTIES)
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "VacationResponse")
         current = vacation.load(conn, account_id).as_json()
@@ -61,58 +60,36 @@ def _invalid(props: dict[str, Any]) -> list[str]:
 def vacation_set(call: Call) -> Json:
     """Only `update` of the singleton: it can be neither created nor destroyed."""
     account_id = call.account_id
-    call.check_keys({"ifInState", "create", "update", "destroy"})
-    create = call.args.get("create") or {}
-    update = call.args.get("update") or {}
-    limit = call.sandbox.config.max_objects_in_set
-    destroy = call.ids("destroy", limit) or []
-    if not isinstance(create, dict) or not isinstance(update, dict):
-        raise MethodError("invalidArguments", "create and update must be objects.")
-    if len(create) + len(update) + len(destroy) > limit:
-        raise MethodError("requestTooLarge")
+    args = set_args(call)
     changes = call.sandbox.changes
-    updated: Json = {}
-    not_updated: Json = {}
-    singleton_only = "There is one VacationResponse, `singleton`: update it."
-    not_created: Json = {c: {"type": "singleton", "description": singleton_only} for c in create}
-    not_destroyed: Json = {
-        i: (
-            {"type": "singleton", "description": singleton_only}
-            if i == SINGLETON
-            else {"type": "notFound"}
-        )
-        for i in destroy
+    singleton_only: Json = {
+        "type": "singleton",
+        "description": "There is one VacationResponse, `singleton`: update it.",
     }
+    outcome = SetResult(
+        not_created={c: dict(singleton_only) for c in args.create},
+        not_destroyed={
+            i: dict(singleton_only) if i == SINGLETON else {"type": "notFound"}
+            for i in args.destroy
+        },
+    )
     with call.sandbox.db.write() as conn:
-        old_state = changes.state(conn, account_id, "VacationResponse")
-        if_in_state = call.args.get("ifInState")
-        if if_in_state is not None and if_in_state != old_state:
-            raise MethodError("stateMismatch")
-        for object_id, props in update.items():
+        old_state = check_if_in_state(call, conn, account_id, "VacationResponse")
+        for object_id, props in args.update.items():
             if object_id != SINGLETON:
-                not_updated[object_id] = {"type": "notFound"}
+                outcome.not_updated[object_id] = {"type": "notFound"}
                 continue
             if not isinstance(props, dict):
-                not_updated[object_id] = {"type": "invalidProperties", "properties": []}
+                outcome.not_updated[object_id] = {"type": "invalidProperties", "properties": []}
                 continue
             bad = _invalid(props)
             if bad:
-                not_updated[object_id] = {"type": "invalidProperties", "properties": bad}
+                outcome.not_updated[object_id] = {"type": "invalidProperties", "properties": bad}
                 continue
             current = vacation.load(conn, account_id)
             new = replace(current, **{_FIELDS[k]: v for k, v in props.items() if k in _FIELDS})
             vacation.save(conn, account_id, new)
             changes.record(conn, account_id, "VacationResponse", SINGLETON, "updated")
-            updated[object_id] = None
+            outcome.updated[object_id] = None
         new_state = changes.state(conn, account_id, "VacationResponse")
-    return {
-        "accountId": account_id,
-        "oldState": old_state,
-        "newState": new_state,
-        "created": None,
-        "updated": updated or None,
-        "destroyed": None,
-        "notCreated": not_created or None,
-        "notUpdated": not_updated or None,
-        "notDestroyed": not_destroyed or None,
-    }
+    return outcome.answer(account_id, old_state, new_state)
