@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from server.jmap import collation
 from server.jmap.methods import MAIL, Call, Json, MethodError, method, standard_changes
@@ -154,12 +154,19 @@ def message_view(
     return out
 
 
-@method("Email/get", MAIL)
-def email_get(call: Call) -> Json:
-    account_id = call.account_id
+class ViewArgs(NamedTuple):
+    properties: list[str]
+    body_properties: list[str]
+    fetch: tuple[bool, bool, bool]  # fetchTextBodyValues, fetchHTMLBodyValues, fetchAllBodyValues
+    max_bytes: int
+
+
+def view_args(call: Call, ids_key: str, default_properties: list[str]) -> ViewArgs:
+    """The arguments Email/get and Email/parse share (RFC 8621 §4.2, §4.9): one reading, so the
+    two cannot accept different properties or header forms."""
     call.check_keys(
         {
-            "ids",
+            ids_key,
             "properties",
             "bodyProperties",
             "fetchTextBodyValues",
@@ -168,7 +175,7 @@ def email_get(call: Call) -> Json:
             "maxBodyValueBytes",
         }
     )
-    properties = call.properties("properties", DEFAULT_PROPERTIES, PROPERTIES)
+    properties = call.properties("properties", default_properties, PROPERTIES)
     body_props = call.properties("bodyProperties", DEFAULT_BODY_PROPERTIES, BODY_PROPERTIES)
     for prop in properties + body_props:
         if prop.startswith("header:") and _header_prop(prop) is None:
@@ -179,6 +186,13 @@ def email_get(call: Call) -> Json:
         call.boolean("fetchAllBodyValues"),
     )
     max_bytes = call.integer("maxBodyValueBytes", 0, minimum=0) or 0
+    return ViewArgs(properties, body_props, fetch, max_bytes)
+
+
+@method("Email/get", MAIL)
+def email_get(call: Call) -> Json:
+    account_id = call.account_id
+    properties, body_props, fetch, max_bytes = view_args(call, "ids", DEFAULT_PROPERTIES)
     ids = call.ids()
     with call.sandbox.db.read() as conn:
         state = call.sandbox.changes.state(conn, account_id, "Email")

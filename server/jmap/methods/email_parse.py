@@ -9,12 +9,9 @@ from typing import Any
 
 from server.jmap.methods import MAIL, Call, Json, MethodError, method
 from server.jmap.methods.email import (
-    BODY_PROPERTIES,
-    DEFAULT_BODY_PROPERTIES,
     DEFAULT_PROPERTIES,
-    PROPERTIES,
-    _header_prop,
     message_view,
+    view_args,
 )
 from server.mail import mime
 
@@ -39,31 +36,10 @@ def _parsable(raw: bytes) -> bool:
 @method("Email/parse", MAIL)
 def email_parse(call: Call) -> Json:
     account_id = call.account_id
-    call.check_keys(
-        {
-            "blobIds",
-            "properties",
-            "bodyProperties",
-            "fetchTextBodyValues",
-            "fetchHTMLBodyValues",
-            "fetchAllBodyValues",
-            "maxBodyValueBytes",
-        }
-    )
+    properties, body_props, fetch, max_bytes = view_args(call, "blobIds", DEFAULT_PARSE_PROPERTIES)
     blob_ids = call.ids("blobIds")
     if blob_ids is None:
         raise MethodError("invalidArguments", "blobIds is required.")
-    properties = call.properties("properties", DEFAULT_PARSE_PROPERTIES, PROPERTIES)
-    body_props = call.properties("bodyProperties", DEFAULT_BODY_PROPERTIES, BODY_PROPERTIES)
-    for prop in properties + body_props:
-        if prop.startswith("header:") and _header_prop(prop) is None:
-            raise MethodError("invalidArguments", f"Bad header property {prop}.")
-    fetch = (
-        call.boolean("fetchTextBodyValues"),
-        call.boolean("fetchHTMLBodyValues"),
-        call.boolean("fetchAllBodyValues"),
-    )
-    max_bytes = call.integer("maxBodyValueBytes", 0, minimum=0) or 0
     blobs = call.sandbox.blobs
     parsed: Json = {}
     not_parsable: list[str] = []
