@@ -46,6 +46,9 @@ REGIONAL = "urn:monsisra:params:regional"
 MDN = "urn:ietf:params:jmap:mdn"  # RFC 9007: read receipts sent and parsed by the server
 ERROR_PREFIX = "urn:ietf:params:jmap:error:"
 SESSION_PATH = "/.well-known/jmap"
+# The whole of one API request, answer read: the read timeout only bounds the wait for each byte,
+# and a link that drips a byte at a time would hold a sync for ever (issue 17 §1).
+API_DEADLINE_S = 300.0
 
 Invocation = tuple[str, dict[str, Any], str]
 
@@ -589,6 +592,7 @@ class JmapClient:
         self._stale = False
         self._session_lock = asyncio.Lock()
         self._slots: Slots | None = None
+        self.api_deadline = API_DEADLINE_S
         if session is not None:
             self._adopt(session)
 
@@ -694,13 +698,17 @@ class JmapClient:
             raise RequestError("limit", 0, "request larger than maxSizeRequest", "maxSizeRequest")
         async with slots.requests:
             try:
-                response = await self.http.post(
-                    session.api_url,
-                    content=content,
-                    headers={"Content-Type": "application/json", "Accept": "application/json"},
-                )
+                async with asyncio.timeout(self.api_deadline):
+                    response = await self.http.post(
+                        session.api_url,
+                        content=content,
+                        headers={"Content-Type": "application/json", "Accept": "application/json"},
+                    )
             except httpx.TransportError as e:
                 raise await transport_error(e, NetworkError) from None
+            except TimeoutError:
+                log.info("API request past its deadline (%.0f s)", self.api_deadline)
+                raise NetworkError("API request past its deadline") from None
         if response.status_code >= 400:
             error = request_error(response, response.content)
             log.warning("request refused: %s", error)

@@ -101,6 +101,9 @@ class LocalAction:
     actor: str = ""  # issue 14 §5: who did it (this account's address), for the trace
 
 
+PUSH_PING_S = 30
+
+
 class SyncEngine:
     def __init__(
         self,
@@ -119,6 +122,9 @@ class SyncEngine:
         self.bus = bus or EventBus()
         self.page_size = page_size
         self.poll_interval = poll_interval
+        # The server pings the push stream this often (s); a stream silent for about two pings
+        # more is taken for dead and reopened (app.remote.push's read deadline).
+        self.push_ping = PUSH_PING_S
         self._wake = asyncio.Event()
         self.reconnection = reconnection or Reconnection()
         self._lock = asyncio.Lock()  # one sync at a time
@@ -585,7 +591,10 @@ class SyncEngine:
             try:
                 # Reconnected on the same schedule as the sync (its answer ends the sync's wait).
                 changes = self.jmap.push(
-                    types="Email,Mailbox", backoff_initial=RETRY_FIRST_S, backoff_max=RETRY_MAX_S
+                    types="Email,Mailbox",
+                    ping=self.push_ping,
+                    backoff_initial=RETRY_FIRST_S,
+                    backoff_max=RETRY_MAX_S,
                 )
                 async for _change in changes:
                     self.wake()
