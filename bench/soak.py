@@ -50,7 +50,7 @@ from app.remote.http import make_http_client  # noqa: E402
 from app.remote.jmap import JmapClient  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from app.store.records import Address, EmailRecord  # noqa: E402
-from app.sync.engine import SyncEngine  # noqa: E402
+from app.sync.engine import SyncEngine, SyncReport  # noqa: E402
 from app.trust.space import OutsideTrustSpace  # noqa: E402
 from bench.sync import server_process  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
@@ -210,7 +210,7 @@ class Passes:
         self.original = SyncEngine.sync_all
         passes = self
 
-        async def counted(engine: SyncEngine) -> Any:
+        async def counted(engine: SyncEngine) -> SyncReport:
             try:
                 return await passes.original(engine)
             finally:
@@ -218,7 +218,7 @@ class Passes:
                     passes.done += 1
                     passes.changed.notify_all()
 
-        SyncEngine.sync_all = counted  # type: ignore[method-assign]
+        SyncEngine.sync_all = counted  # type: ignore[method-assign,assignment]
 
     def restore(self) -> None:
         SyncEngine.sync_all = self.original  # type: ignore[method-assign]
@@ -276,6 +276,7 @@ class Driver:
             await self.deliver()
             return "server: delivery"
         email_id = self.rng.choice(ids)
+        patch: dict[str, Any]
         if kind == "flag":
             keyword = self.rng.choice(["$seen", "$flagged"])
             patch = {f"keywords/{keyword}": self.rng.choice([True, None])}
