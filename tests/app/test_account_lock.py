@@ -2,7 +2,8 @@
 app core open here and `monsisra-cli` in a real process on the same data folder: the CLI waits,
 then refuses in French with its own exit code, and the cache stays the server's; a process that
 holds the account and is killed with SIGKILL lets it go (the OS drops its lock); a data folder
-reached by a symlink finds the same lock."""
+reached by a symlink finds the same lock; offline and Pro Santé Connect openings are refused
+alike (a PSC one before its tokens are used)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,25 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
+from app.account import psc
 from app.account.lock import LOCK_FILE_NAME, AccountInUse
-from app.account.login import open_account
+from app.account.login import open_account, open_account_with_tokens
 from app.cli import EXIT_ACCOUNT_IN_USE
 from server.testing import ServerThread
 from tests.app.cli_helpers import KILLED, as_alice, cli, deliver_to_alice, ok, opened
 from tests.app.jmap_helpers import jmap_client
+from tests.app.memory_keyring import MemoryKeyring, memory_keyring
+from tests.app.psc_real import GP, card_browser, psc_server, rpps_of
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.server.conftest import ALICE
 
+__all__ = ["memory_keyring", "psc_server"]  # fixtures
+
 IN_USE_FR = AccountInUse.message_fr
+PASSPHRASE = "ma phrase de 2026 pour le cabinet"
 
 # A process that opens alice's account, says so, and keeps it open until it is killed.
 HOLDER = """
@@ -166,3 +174,40 @@ async def test_two_opens_in_one_process_are_refused_and_a_close_frees_the_accoun
     assert first.lock is not None
     assert not first.lock.held
     await assert_matches_server(server, data)
+
+
+async def psc_grant(server: ServerThread) -> psc.PscGrant:
+    """A Pro Santé Connect login of the GP, the card read by httpx in place of the browser."""
+
+    def open_url(url: str) -> bool:
+        asyncio.get_running_loop().create_task(
+            asyncio.to_thread(card_browser, url, rpps_of(server, GP))
+        )
+        return True
+
+    async with httpx.AsyncClient() as http:
+        meta = await psc.discover(http, server.base_url)
+        assert meta is not None
+        return await psc.browser_login(http, meta, open_url)
+
+
+@pytest.mark.asyncio
+async def test_a_pro_sante_connect_login_is_refused_too_and_spends_nothing(
+    psc_server: ServerThread, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    root = tmp_path / "app"
+    first_grant = await psc_grant(psc_server)
+    first = await open_account_with_tokens(root, psc_server.base_url, first_grant, PASSPHRASE)
+    second_grant = await psc_grant(psc_server)
+    try:
+        with pytest.raises(AccountInUse):
+            await open_account_with_tokens(root, psc_server.base_url, second_grant, PASSPHRASE)
+    finally:
+        await first.close()
+    # Refused before its tokens were used: they still open the account once it is free.
+    second = await open_account_with_tokens(root, psc_server.base_url, second_grant, PASSPHRASE)
+    try:
+        assert second.online
+        assert (await second.jmap_client().session()).username == GP
+    finally:
+        await second.close()
