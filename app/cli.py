@@ -7,7 +7,9 @@ sync, outbox, directory — each command does its work once, without the backgro
 The password comes from MONSISRA_PASSWORD or is asked for. Output is JSON on stdout; errors are
 one line on stderr (in French, as the app would say them) and a non-zero exit code. At the first
 login of an account whose server names other origins, the login stops and names them: run again
-with `--approve-origin URL` for each (what the desktop app asks in a dialog).
+with `--approve-origin URL` for each (what the desktop app asks in a dialog). While the account
+is open elsewhere (the app, another command) the command waits up to `--wait` seconds, then
+stops with exit code 75 and says so: the cache is never opened twice.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from app import about, logs, messages, paths
+from app.account.lock import AccountInUse
 from app.errors import CoreError
 from app.events import CacheRebuilt, EventBus
 from app.message.compose import OutgoingAttachment
@@ -41,6 +44,11 @@ from app.session import AccountSession, NoRegionalServices
 from app.store.db import CacheCorrupt, UnsentCorrupt
 
 log = logs.get("cli")
+
+DEFAULT_WAIT_SECONDS = 10.0
+# The account is open elsewhere (the app, another command): a distinct code, so that a script can
+# try again later (EX_TEMPFAIL of sysexits.h: "a temporary failure, try again").
+EXIT_ACCOUNT_IN_USE = 75
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -63,6 +71,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         metavar="FILE",
         help="certificats d'autorité supplémentaires (PEM, IGC Santé), en plus de ceux du système",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDES",
+        help="si le compte est déjà ouvert (l'application, une autre commande) : attendre "
+        f"jusqu'à ce délai qu'il soit fermé, puis abandonner (défaut : {DEFAULT_WAIT_SECONDS:g} s)",
     )
     commands = p.add_subparsers(dest="command", required=True)
     sync = commands.add_parser("sync", help="synchroniser le cache avec le serveur")
@@ -132,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         password = getpass.getpass("Mot de passe : ")
     try:
         result = asyncio.run(run(args, password))
+    except AccountInUse as e:
+        print(f"monsisra-cli: {e.message_fr}", file=sys.stderr)
+        return EXIT_ACCOUNT_IN_USE
     except OriginApprovalNeeded as e:
         flags = " ".join(f"--approve-origin {o}" for o in e.origins)
         print(f"monsisra-cli: {e.message_fr} Pour les autoriser : {flags}", file=sys.stderr)
@@ -158,6 +177,7 @@ async def run(args: argparse.Namespace, password: str) -> Any:
         bus=events,
         approve=args.approve_origin,
         ca_bundle=args.ca_bundle,
+        lock_wait=args.wait,
     )
     try:
         try:

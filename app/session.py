@@ -185,12 +185,14 @@ class AccountSession:
         approve: Iterable[Origin] = (),
         ca_bundle: Path | None = None,
         offline: bool = False,
+        lock_wait: float = 0.0,
     ) -> AccountSession:
         """Online when the server answers, offline on the cache otherwise (errors: see login).
         `approve`: after OriginApprovalNeeded, the origins the user accepted; `ca_bundle`: the
         settings' extra certificate authorities; `offline`: the user chose to open from this
-        computer's cache (after a refused certificate). The copies of documents a crashed or
-        killed session of this account left behind go first."""
+        computer's cache (after a refused certificate); `lock_wait`: how long to wait for another
+        process that has the account open (AccountInUse after it). The copies of documents a
+        crashed or killed session of this account left behind go first."""
         bus = bus or EventBus()
         opener = resume_account if remember else open_account
         account = await opener(
@@ -202,6 +204,7 @@ class AccountSession:
             http_factory=partial(make_http_client, ca_bundle=ca_bundle),
             approve=approve,
             offline=offline,
+            lock_wait=lock_wait,
         )
         session = cls(account, bus)
         await asyncio.to_thread(session.copies.sweep)

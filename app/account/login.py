@@ -33,6 +33,7 @@ import httpx
 from app import logs, messages, paths
 from app.account import approvals, psc, rebuild
 from app.account.keychain import NO_KEYRING_FR, TokenStore
+from app.account.lock import AccountInUse, AccountLock
 from app.account.vault import Vault, WrongPassword
 from app.errors import CoreError
 from app.events import CacheRebuilt, ConnectionChanged, EventBus, ReauthNeeded
@@ -59,6 +60,7 @@ from app.store.db import Cache
 from app.store.key import CacheKey
 
 __all__ = [
+    "AccountInUse",
     "AccountRef",
     "NoLocalAccount",
     "OpenAccount",
@@ -120,6 +122,8 @@ class OpenAccount:
     # Kept in memory only while offline, so that the connection comes back by itself.
     _password: str | None = field(default=None, repr=False)
     _offline_reason: Message | None = field(default=None, repr=False)
+    # Held while open: no other process (a second app, monsisra-cli) opens this account meanwhile.
+    lock: AccountLock | None = field(default=None, repr=False)
 
     def jmap_client(self) -> JmapClient:
         """A JMAP client on this account's connection, within its origins, starting from the
@@ -207,13 +211,16 @@ class OpenAccount:
         return False
 
     async def close(self) -> None:
-        """Closes the connection and the cache, then zeroes the cache key."""
+        """Closes the connection and the cache, then zeroes the cache key and lets another
+        process open the account."""
         try:
             if self.http is not None:
                 await self.http.aclose()
             await asyncio.to_thread(self.cache.close)
         finally:
             self.key.wipe()
+            if self.lock is not None:
+                self.lock.release()
 
 
 async def open_account(
@@ -229,6 +236,7 @@ async def open_account(
     previous_password: str | None = None,
     approve: Iterable[Origin] = (),
     offline: bool = False,
+    lock_wait: float = 0.0,
 ) -> OpenAccount:
     """Online when the server answers (LoginRejected for a wrong password); offline when it does
     not and the account is known here (WrongPassword for a wrong password); NoLocalAccount when
@@ -236,7 +244,8 @@ async def open_account(
     turned into offline. `offline` opens a known account from the cache without contacting the
     server (the user's choice, e.g. after a TlsFailure). `previous_password` re-wraps a vault
     whose password was changed on the server. `approve`: the origins the user accepted after
-    OriginApprovalNeeded (heeded at the first login of the account only)."""
+    OriginApprovalNeeded (heeded at the first login of the account only). AccountInUse when
+    another process has the account open and has not closed it within `lock_wait` seconds."""
     return await _open(
         AccountRef.make(root, server_url, login),
         password,
@@ -248,6 +257,7 @@ async def open_account(
         resume=False,
         approve=approve,
         offline=offline,
+        lock_wait=lock_wait,
     )
 
 
@@ -262,6 +272,7 @@ async def resume_account(
     token_store: TokenStore | None = None,
     approve: Iterable[Origin] = (),
     offline: bool = False,
+    lock_wait: float = 0.0,
 ) -> OpenAccount:
     """A remembered account: the password unlocks the vault here, the keyring's refresh token
     gets the access token (the password is sent only when the server refuses that token)."""
@@ -278,6 +289,7 @@ async def resume_account(
             token_store=token_store,
             approve=approve,
             offline=offline,
+            lock_wait=lock_wait,
         )
     return await _open(
         ref,
@@ -290,6 +302,7 @@ async def resume_account(
         resume=True,
         approve=approve,
         offline=offline,
+        lock_wait=lock_wait,
     )
 
 
@@ -304,6 +317,7 @@ async def open_account_with_tokens(
     events: EventBus | None = None,
     token_store: TokenStore | None = None,
     approve: Iterable[Origin] = (),
+    lock_wait: float = 0.0,
 ) -> OpenAccount:
     """After a Pro Santé Connect login: the server's tokens are already here, and the local
     passphrase (never sent anywhere) unlocks the vault, or creates it at the first PSC login
@@ -326,6 +340,7 @@ async def open_account_with_tokens(
         approve=approve,
         offline=False,
         tokens=grant.tokens,
+        lock_wait=lock_wait,
     )
     if not psc.is_psc(ref.dir):
         psc.mark_psc(ref.dir)
@@ -349,12 +364,17 @@ async def _open(
     resume: bool,
     approve: Iterable[Origin],
     offline: bool,
+    lock_wait: float = 0.0,
 ) -> OpenAccount:
     store = token_store or TokenStore.for_account(ref.dir)
     keyring_ok = store.available()
     known = Vault.exists(ref.dir)
     if offline and not known:
         raise NoLocalAccount("offline asked, no local vault")
+    # A known account is locked before anything (its remembered refresh token is spent once, its
+    # vault re-wrapped, its cache written); a new one only once its vault is about to be created,
+    # so that a declined first login still leaves no folder behind.
+    lock = await AccountLock.wait_for(ref.dir, lock_wait) if ref.dir.exists() else None
     key: CacheKey | None = None
     http: httpx.AsyncClient | None = None
     auth: ServerAuth | None = None
@@ -403,6 +423,8 @@ async def _open(
             assert auth is not None
             session = await _discover(http, auth, policy)
         if key is None:  # a new account: its vault once its Session is accepted
+            if lock is None:
+                lock = await AccountLock.wait_for(ref.dir, lock_wait)
             key = await _unlock_or_create(ref, password, previous_password, online=online)
         if online and policy.asking:
             await asyncio.to_thread(approvals.save, ref.dir, key, policy.approved)
@@ -410,12 +432,16 @@ async def _open(
         policy = policy.settled()
         if auth is not None:
             auth.policy = policy
+        if lock is None:  # the folder appeared after the first look (another opener made it)
+            lock = await AccountLock.wait_for(ref.dir, lock_wait)
         cache = await asyncio.to_thread(_open_cache, ref.cache_path, key, events)
     except BaseException:
         if http is not None:
             await http.aclose()
         if key is not None:
             key.wipe()
+        if lock is not None:
+            lock.release()
         raise
 
     account = OpenAccount(
@@ -433,6 +459,7 @@ async def _open(
         remember=remember and keyring_ok,
         # Never for a PSC account: its passphrase is no server password.
         _password=None if online or psc.is_psc(ref.dir) else password,
+        lock=lock,
     )
     if remember and not keyring_ok:
         account.notice_fr = NO_KEYRING_FR

@@ -361,3 +361,11 @@ PSC_PAGE_DONE_TITLE = Message(QT_TRANSLATE_NOOP("core", "Connexion réussie"))
 PSC_PAGE_DONE = Message(QT_TRANSLATE_NOOP("core", "Vous pouvez revenir à MonSisra bureau."))
 PSC_PAGE_REFUSED_TITLE = Message(QT_TRANSLATE_NOOP("core", "Connexion refusée"))
 PSC_PAGE_NOTHING = Message(QT_TRANSLATE_NOOP("core", "Cette adresse n'attend rien."))
+ACCOUNT_IN_USE = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Ce compte est déjà ouvert sur cet ordinateur, dans une autre fenêtre de MonSisra bureau "
+        "ou par monsisra-cli. Fermez-le là-bas, ou attendez la fin de la commande, puis "
+        "réessayez.",
+    )
+)

@@ -121,9 +121,10 @@ def test_copies_of_a_killed_session_go_at_the_next_opening_and_no_one_elses(
     killed = Child(server, ALICE, alice_data)
     children.append(killed)
     killed_copy = killed.copy()
-    # Alice also in a second process still running (the CLI beside the app), and Bob, another
-    # account on the same machine: their copies are in use.
-    running = Child(server, ALICE, alice_data)
+    # Alice also in a second process still running on another data folder (on one data folder,
+    # one process at a time: app/account/lock.py), and Bob, another account on the same machine:
+    # their copies are in use.
+    running = Child(server, ALICE, tmp_path / "alice-elsewhere")
     children.append(running)
     other = Child(server, BOB, bob_data)
     children.append(other)
