@@ -5516,6 +5516,11 @@ Telephone</translation>
         <translation>Nothing is expected at this address.</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Ce compte est déjà ouvert sur cet ordinateur, dans une autre fenêtre de MonSisra bureau ou par monsisra-cli. Fermez-le là-bas, ou attendez la fin de la commande, puis réessayez.</source>
+        <translation>This account is already open on this computer, in another MonSisra bureau window or by monsisra-cli. Close it there, or wait for the command to finish, then try again.</translation>
+    </message>
+    <message>
         <location filename="../../app/messages/mail.py" line="+11"/>
         <source>Le serveur de messagerie a répondu de façon inattendue. Réessayez plus tard.</source>
         <translation>The mail server answered unexpectedly. Try again later.</translation>
