@@ -13,6 +13,7 @@ locked. The file itself stays (empty): its presence means nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import os
 import sys
@@ -87,9 +88,8 @@ class AccountLock:
         if fd is None:
             return
         try:
-            _unlock(fd)
-        except OSError:
-            pass  # never held (see `take`); closing drops it anyway
+            with contextlib.suppress(OSError):  # never held (see `take`): closing drops it anyway
+                _unlock(fd)
         finally:
             os.close(fd)
 

@@ -29,7 +29,8 @@ from pathlib import Path
 STREAM_MIN = 4 * 1024 * 1024
 _CHUNK = 57 * 18396  # ~1 MB of content: whole 76-character base64 lines
 _DECODE_CHUNK = 4 * 1024 * 1024
-_MARK = b"\x00mss-stream-cut-%d\x00"
+_MARK_PREFIX = b"\x00mss-stream-cut-"
+_MARK = _MARK_PREFIX + b"%d\x00"
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
@@ -147,8 +148,8 @@ class Skeleton:
     cuts: list[tuple[int, int]]
 
     def cut_of(self, content: bytes) -> int | None:
-        if content.startswith(b"\x00mss-stream-cut-") and content.endswith(b"\x00"):
-            return int(content[16:-1])
+        if content.startswith(_MARK_PREFIX) and content.endswith(b"\x00"):
+            return int(content[len(_MARK_PREFIX) : -1])
         return None
 
 

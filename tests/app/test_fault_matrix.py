@@ -19,10 +19,10 @@ from tests.faults.matrix import (  # noqa: F401 (fixtures)
     DOCUMENT,
     HANG,
     KINDS,
-    bounded,
     converged,
     deliver,
     fault,
+    faulted_sync_then_converged,
     proxy,
     sandbox,
     session,
@@ -42,12 +42,8 @@ async def test_initial_sync(
     sandbox: ServerThread,  # noqa: F811 (the fixture imported above)
 ) -> None:
     rule = proxy.add(Rule(fault(kind, 600), path="/jmap/api", skip=1))
-    outcome = await bounded(session.sync_once())
-    assert rule.hits == 1
-    assert isinstance(outcome, CoreError) is (kind != "drip"), outcome  # slow is no failure
-    proxy.clear()
-    await bounded(session.sync_once())
-    await converged(session, sandbox)
+    failure = None if kind == "drip" else CoreError  # slow is no failure
+    await faulted_sync_then_converged(proxy, rule, session, sandbox, failure)
 
 
 @pytest.mark.asyncio
@@ -66,12 +62,8 @@ async def test_delta_sync(
             "Email/set", {"update": {i: {"keywords/$flagged": True} for i in some}}
         )
     rule = proxy.add(Rule(fault(kind, 300), path="/jmap/api", skip=1))
-    outcome = await bounded(session.sync_once())
-    assert rule.hits == 1
-    assert isinstance(outcome, CoreError) is (kind != "drip"), outcome  # slow is no failure
-    proxy.clear()
-    await bounded(session.sync_once())
-    await converged(session, sandbox)
+    failure = None if kind == "drip" else CoreError  # slow is no failure
+    await faulted_sync_then_converged(proxy, rule, session, sandbox, failure)
 
 
 # Deadlines ----------------------------------------------------------------------------------------
@@ -89,12 +81,7 @@ async def test_an_answer_dripping_forever_ends_at_the_calls_deadline(
     session.jmap.api_deadline = 3.0
     slow = Fault("drip", "down", 200, drip_bytes=1, drip_every_s=0.5)
     rule = proxy.add(Rule(slow, path="/jmap/api", skip=1))
-    outcome = await bounded(session.sync_once())
-    assert rule.hits == 1
-    assert isinstance(outcome, ServerUnreachable), outcome
-    proxy.clear()
-    await bounded(session.sync_once())
-    await converged(session, sandbox)
+    await faulted_sync_then_converged(proxy, rule, session, sandbox, ServerUnreachable)
 
 
 # What the status bar is told ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from app.session import AccountSession
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.app.sync_helpers import assert_cache_equals_server
-from tests.faults.proxy import Fault, FaultProxy
+from tests.faults.proxy import Fault, FaultProxy, Rule
 from tests.server.conftest import ALICE, BOB, start_sandbox
 
 T = TypeVar("T")
@@ -113,3 +113,23 @@ async def bounded(work: Awaitable[T]) -> T | CoreError:
 async def converged(session: AccountSession, sandbox: ServerThread) -> None:
     async with jmap_client(sandbox, ALICE) as alice:
         await assert_cache_equals_server(session.account.cache, alice)
+
+
+async def faulted_sync_then_converged(
+    proxy: FaultProxy,
+    rule: Rule,
+    session: AccountSession,
+    sandbox: ServerThread,
+    failure: type[CoreError] | None,
+) -> None:
+    """A sync through `rule`'s fault ends, with `failure` (None: it succeeds, a slow link is no
+    failure); with the fault lifted, the next sync converges to the server."""
+    outcome = await bounded(session.sync_once())
+    assert rule.hits == 1
+    if failure is None:
+        assert not isinstance(outcome, CoreError), outcome
+    else:
+        assert isinstance(outcome, failure), outcome
+    proxy.clear()
+    await bounded(session.sync_once())
+    await converged(session, sandbox)

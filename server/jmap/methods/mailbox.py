@@ -487,10 +487,8 @@ def _valid_name(name: Any) -> bool:
     """RFC 8621 §2: a non-empty name of at most maxSizeMailboxName octets in UTF-8."""
     if not isinstance(name, str) or not name.strip():
         return False
-    try:
-        return len(name.encode("utf-8")) <= MAX_SIZE_MAILBOX_NAME
-    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form
-        return False
+    # Every string has a UTF-8 form here: a lone surrogate is refused with the request (I-JSON).
+    return len(name.encode("utf-8")) <= MAX_SIZE_MAILBOX_NAME
 
 
 def _depth(boxes: dict[str, sqlite3.Row], mailbox_id: str) -> int:

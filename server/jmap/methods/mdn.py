@@ -35,11 +35,6 @@ _SEND_PROPERTIES = {
 }
 
 
-def _served(call: Call) -> None:
-    if not call.sandbox.config.jmap_mdn:
-        raise MethodError("unknownMethod")
-
-
 class _NotSent(Exception):
     def __init__(self, type_: str, description: str, properties: list[str] | None = None) -> None:
         super().__init__(type_)
@@ -50,7 +45,6 @@ class _NotSent(Exception):
 
 @method("MDN/send", MDN)
 def mdn_send(call: Call) -> Json:
-    _served(call)
     account_id = call.account_id
     call.check_keys({"identityId", "send", "onSuccessUpdateEmail"})
     identity_id = call.string("identityId")
@@ -152,7 +146,6 @@ def _subject(original: str | None) -> str:
 
 @method("MDN/parse", MDN)
 def mdn_parse(call: Call) -> Json:
-    _served(call)
     account_id = call.account_id
     call.check_keys({"blobIds"})
     blob_ids = call.ids("blobIds") or []
