@@ -18,12 +18,12 @@ from tests.faults.matrix import (  # noqa: F401 (fixtures)
     HANG,
     KINDS,
     MB,
-    WITH_DOCUMENT,
     bounded,
     fault,
     proxy,
     sandbox,
     session,
+    with_document,
 )
 from tests.faults.proxy import FaultProxy, Rule
 from tests.server.conftest import ALICE, BOB
@@ -38,9 +38,10 @@ async def test_document_download(
     proxy: FaultProxy,  # noqa: F811 (the fixture imported above)
     session: AccountSession,  # noqa: F811 (the fixture imported above)
     sandbox: ServerThread,  # noqa: F811 (the fixture imported above)
+    with_document: str,  # noqa: F811 (the fixture imported above)
 ) -> None:
     await session.sync_once()
-    email = session.email_by_message_id(WITH_DOCUMENT[0])
+    email = session.email_by_message_id(with_document)
     assert email is not None
     part = email.attachments[0]
     assert part.blob_id not in session.documents_offline([part.blob_id])

@@ -34,7 +34,6 @@ QUICK = httpx.Timeout(connect=5.0, read=4.0, write=4.0, pool=5.0)
 DOCUMENT = (b"%PDF-1.4\n" + bytes(range(256)) * 1200).ljust(300_000, b"\n")
 KINDS = ["cut", "reset", "stall", "drip", "truncate", "silence"]
 _serial = itertools.count()
-WITH_DOCUMENT: list[str] = []  # the Message-ID of a delivered message with DOCUMENT
 
 
 def fault(kind: str, after_bytes: int, direction: str = "down") -> Fault:
@@ -70,11 +69,16 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """One sandbox for the matrix (each case has its own client, and its own subjects)."""
     thread = start_sandbox(tmp_path_factory.mktemp("fault-sandbox"), (ALICE, BOB))
     for i in range(30):
-        message_id = deliver(thread, f"Résultat {i}", DOCUMENT if i % 10 == 0 else None)
-        if i == 0:
-            WITH_DOCUMENT.append(message_id)
+        deliver(thread, f"Résultat {i}", DOCUMENT if i % 10 == 0 else None)
     yield thread
     thread.stop()
+
+
+@pytest.fixture(scope="module")
+def with_document(sandbox: ServerThread) -> str:
+    """The Message-ID of a message to alice with DOCUMENT, in this module's sandbox (a global
+    would name the one of a module run before on the same worker)."""
+    return deliver(sandbox, "Compte rendu avec document", DOCUMENT)
 
 
 @pytest_asyncio.fixture
