@@ -25,6 +25,7 @@ import os
 import queue
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from app.remote.blobs import BlobTooLarge, download_chunks
 from app.remote.http import ServerUnreachable, TlsFailure
 from app.remote.jmap import JmapClient
 from app.store import attachments
-from app.store.db import Cache, Connection
+from app.store.db import Cache, Connection, DiskError
 from app.store.grouped import GroupedWrites
 from app.text import strip_bidi
 
@@ -379,11 +380,24 @@ class Attachments:
                 partial(attachments.put_content, blob_id=blob_id, chunks=feed(), now_ms=at_ms)
             )
         )
+        # The writer may stop reading first (a full disk): then nothing more is queued, or the
+        # download would wait for room in the queue forever.
+        ended = threading.Event()
+        writing.add_done_callback(lambda _: ended.set())
+
+        def put(piece: bytes | None) -> None:
+            while not ended.is_set():
+                with contextlib.suppress(queue.Full):
+                    pieces.put(piece, timeout=0.25)
+                    return
+
         try:
             async for piece in chunks:
-                await asyncio.to_thread(pieces.put, piece)
+                await asyncio.to_thread(put, piece)
+                if ended.is_set():
+                    break
         finally:
-            await asyncio.to_thread(pieces.put, None)
+            await asyncio.to_thread(put, None)
         return await writing
 
     async def content(self, blob_id: str, name: str, type_: str, size: int = 0) -> CachedContent:
@@ -424,16 +438,16 @@ class Attachments:
         return await asyncio.to_thread(self._write_bytes_copy, data, safe)
 
     def _write_bytes_copy(self, data: bytes, name: str) -> Path:
-        target = self.copies.new_place() / name
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        with os.fdopen(os.open(target, flags, 0o600), "wb") as f:
-            f.write(data)
+        with _copy_place(self.copies, name) as target:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            with os.fdopen(os.open(target, flags, 0o600), "wb") as f:
+                f.write(data)
         mark_of_the_web(target, self.origin)
         return target
 
     def _write_copy(self, blob_id: str, name: str) -> Path:
-        target = self.copies.new_place() / name
-        self._write(blob_id, target, 0o600)
+        with _copy_place(self.copies, name) as target:
+            self._write(blob_id, target, 0o600)
         mark_of_the_web(target, self.origin)
         return target
 
@@ -456,6 +470,21 @@ class Attachments:
         with os.fdopen(fd, "wb") as f, self.cache.read() as conn:
             for piece in attachments.read_content(conn, blob_id):
                 f.write(piece)
+
+
+@contextlib.contextmanager
+def _copy_place(copies: PrivateCopies, name: str) -> Iterator[Path]:
+    """Where a private copy goes; a copy the disk had no room for (or any write failure) is
+    removed, never left half written for a viewer, and said as DiskError."""
+    try:
+        target = copies.new_place() / name
+    except OSError as e:
+        raise DiskError(type(e).__name__) from None
+    try:
+        yield target
+    except OSError as e:
+        target.unlink(missing_ok=True)
+        raise DiskError(type(e).__name__) from None
 
 
 @dataclass(frozen=True)

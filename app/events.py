@@ -71,6 +71,18 @@ class ConnectionChanged:
 
 
 @dataclass(frozen=True)
+class DiskChanged:
+    """Writing to the data folder failed (disk full or read-only: `reason`, the catalogue's words)
+    or, with no reason, works again: the status bar says it until then (issue 17 §2)."""
+
+    reason: Message | None = None
+
+    @property
+    def reason_fr(self) -> str | None:
+        return None if self.reason is None else self.reason.text()
+
+
+@dataclass(frozen=True)
 class OutboxChanged:
     pending: int
     failed: int

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from app.events import (
     CacheRebuilt,
     ConnectionChanged,
+    DiskChanged,
     DraftsChanged,
     EventBus,
     FavoritesChanged,
@@ -28,6 +29,7 @@ class EventBridge(QObject):
     mailChanged = Signal(object)  # MailChanged
     syncProgress = Signal(object)  # SyncProgress
     connectionChanged = Signal(object)  # ConnectionChanged
+    diskChanged = Signal(object)  # DiskChanged
     outboxChanged = Signal(object)  # OutboxChanged
     cacheRebuilt = Signal(object)  # CacheRebuilt
     reauthNeeded = Signal(object)  # ReauthNeeded
@@ -40,6 +42,7 @@ class EventBridge(QObject):
             bus.subscribe(MailChanged, self.mailChanged.emit),
             bus.subscribe(SyncProgress, self.syncProgress.emit),
             bus.subscribe(ConnectionChanged, self.connectionChanged.emit),
+            bus.subscribe(DiskChanged, self.diskChanged.emit),
             bus.subscribe(OutboxChanged, self.outboxChanged.emit),
             bus.subscribe(CacheRebuilt, self.cacheRebuilt.emit),
             bus.subscribe(ReauthNeeded, self.reauthNeeded.emit),

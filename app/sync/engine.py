@@ -37,7 +37,7 @@ from app import logs, messages
 from app.attachments import Attachments, NotAvailableOffline
 from app.crashpoints import crashpoint
 from app.errors import CoreError
-from app.events import ConnectionChanged, EventBus, MailChanged, SyncProgress
+from app.events import ConnectionChanged, DiskChanged, EventBus, MailChanged, SyncProgress
 from app.messages import Message
 from app.remote.auth import ReauthRequired
 from app.remote.http import ServerUnreachable, TlsFailure
@@ -49,7 +49,7 @@ from app.remote.jmap import (
 )
 from app.remote.origins import OriginRefused
 from app.store import delivery, mail, pending, receipts, traces
-from app.store.db import Cache, Connection
+from app.store.db import Cache, Connection, DiskError
 from app.store.records import EmailRecord, MailboxRecord
 from app.sync.delivery import read_reports
 from app.sync.mapping import (
@@ -130,6 +130,9 @@ class SyncEngine:
         self._lock = asyncio.Lock()  # one sync at a time
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
+        self.disk_error: DiskError | None = (
+            None  # the last pass could not write: said until one can
+        )
         self._offline_reason: Message | None = None
         self.documents = documents  # None: nothing is kept ahead (the CLI, some tests)
         self.offline_days = offline_days
@@ -567,6 +570,13 @@ class SyncEngine:
                 try:
                     await self.sync_all()
                     wait = self.poll_interval
+                    self._set_disk(None)
+                except DiskError as e:
+                    # Full (or read-only) data folder: what was written stays, the rest comes at
+                    # the next pass (poll, push, F5) once there is room again.
+                    log.warning("sync stopped: cannot write (%s)", e)
+                    self._set_disk(e)
+                    wait = self.poll_interval
                 except ReauthRequired:
                     # The UI asks for the password (ReauthNeeded); sync resumes when woken.
                     wait = self.poll_interval
@@ -602,6 +612,14 @@ class SyncEngine:
             except (JmapError, CoreError) as e:
                 log.info("push unavailable for now (%s)", type(e).__name__)
                 await wait_any(stop, asyncio.Event(), RETRY_MAX_S)
+
+    def _set_disk(self, error: DiskError | None) -> None:
+        """Says once that writing failed, and once that it works again."""
+        if (self.disk_error is None) == (error is None):
+            self.disk_error = error
+            return
+        self.disk_error = error
+        self.bus.publish(DiskChanged(None if error is None else error.message))
 
     def _set_online(self, online: bool, error: CoreError | None = None) -> None:
         """Says it once per change: back online, offline, or refused for another reason (a

@@ -27,6 +27,7 @@ from app.errors import CoreError
 from app.remote.http import TlsFailure
 from app.store import attachments as store
 from app.store.attachments import Candidate
+from app.store.db import DiskError
 
 log = logs.get("sync.prefetch")
 
@@ -86,8 +87,8 @@ async def prefetch(documents: Attachments, days: int, now_ms: int | None = None)
         async with gate:
             try:
                 await documents.keep_offline(c.blob_id, c.name or "", c.type, c.size, c.received_ms)
-            except (NotAvailableOffline, TlsFailure):
-                raise
+            except (NotAvailableOffline, TlsFailure, DiskError):
+                raise  # the next ones would fail the same way: the pass ends here
             except CoreError as e:  # this one refused or broken: the others still come
                 log.info("document not kept offline (%s)", type(e).__name__)
                 return False
