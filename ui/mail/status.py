@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.events import ConnectionChanged, MailChanged, OutboxChanged, SyncProgress
+from app.events import ConnectionChanged, DiskChanged, MailChanged, OutboxChanged, SyncProgress
 from app.session import AccountSession
 from ui import tasks, theme
 from ui.bridge import EventBridge
@@ -53,6 +53,10 @@ class StatusBar(QStatusBar):
         self._refusal: str | None = None
         self.last_sync = PlainLabel()
         self.last_sync.setObjectName("lastSync")
+        # Issue 17 §2: the data folder is full (or read-only): said until a pass can write again.
+        self.disk_notice = PlainLabel()
+        self.disk_notice.setObjectName("diskNotice")
+        self.disk_notice.hide()
         self.queued_notice = PlainLabel()
         self.queued_notice.setObjectName("queuedNotice")
         self.queued_notice.hide()
@@ -79,6 +83,7 @@ class StatusBar(QStatusBar):
         row.addSpacing(8)
         row.addWidget(self.last_sync)
         row.addSpacing(8)
+        row.addWidget(self.disk_notice)
         row.addWidget(self.queued_notice)
         self.held = HeldSends(session, bridge, box)
         row.addWidget(self.held)
@@ -92,6 +97,7 @@ class StatusBar(QStatusBar):
         self._show_connection(session.online, None)
         self._count_outbox()
         bridge.connectionChanged.connect(self.on_connection)
+        bridge.diskChanged.connect(self.on_disk)
         bridge.syncProgress.connect(self.on_progress)
         bridge.outboxChanged.connect(self.on_outbox)
         bridge.mailChanged.connect(self.on_mail)
@@ -120,6 +126,14 @@ class StatusBar(QStatusBar):
         self._show_connection(event.online, tasks.sentence(event.reason) or None, event.tls_refused)
         if event.online:
             self._synced_now()
+
+    def on_disk(self, event: DiskChanged) -> None:
+        text = tasks.sentence(event.reason)
+        self.disk_notice.setText(text)
+        self.disk_notice.setToolTip(plain_tooltip(text or None))
+        self.disk_notice.setVisible(bool(text))
+        if text:
+            self.progress.hide()  # the pass stopped: its progress would stay still
 
     def show_refusal(self) -> QMessageBox | None:
         """ "Détails": the whole sentence of the refused secure connection."""
