@@ -51,6 +51,9 @@ class StatusBar(QStatusBar):
         self.refusal_button.clicked.connect(self.show_refusal)
         self.refusal_button.hide()
         self._refusal: str | None = None
+        # When the last sync ended, aware UTC: shown in the zone of the moment of each render (a
+        # time-zone or DST change while the app runs moves the shown time, never the instant).
+        self.synced_at: dt.datetime | None = None
         self.last_sync = PlainLabel()
         self.last_sync.setObjectName("lastSync")
         self.queued_notice = PlainLabel()
@@ -120,6 +123,8 @@ class StatusBar(QStatusBar):
         self._show_connection(event.online, tasks.sentence(event.reason) or None, event.tls_refused)
         if event.online:
             self._synced_now()
+        else:
+            self.show_last_sync()
 
     def show_refusal(self) -> QMessageBox | None:
         """ "Détails": the whole sentence of the refused secure connection."""
@@ -136,8 +141,15 @@ class StatusBar(QStatusBar):
         return box
 
     def _synced_now(self) -> None:
-        now = dt.datetime.now().strftime("%H:%M")
-        self.last_sync.setText(self.tr("Synchronisé à {time}").format(time=now))
+        self.synced_at = dt.datetime.now(dt.UTC)
+        self.show_last_sync()
+
+    def show_last_sync(self) -> None:
+        """ "Synchronisé à" in the current local zone (re-read at each call: TZ may change)."""
+        if self.synced_at is None:
+            return
+        time = self.synced_at.astimezone().strftime("%H:%M")
+        self.last_sync.setText(self.tr("Synchronisé à {time}").format(time=time))
 
     def on_progress(self, event: SyncProgress) -> None:
         if event.phase != "initial" or not event.total:
@@ -167,6 +179,7 @@ class StatusBar(QStatusBar):
         self._show_outbox(counts.pending, counts.failed)
 
     def on_outbox(self, event: OutboxChanged) -> None:
+        self.show_last_sync()
         if event.pending > self.pending and not self.online:
             self.queued_notice.setText(self.tr("Le message sera envoyé au retour de la connexion."))
             self.queued_notice.show()
