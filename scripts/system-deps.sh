@@ -18,6 +18,9 @@ DBUS="dbus-daemon"
 # Issue 13 §2: the teleconsultation room's test runs two headless Chromiums (fake camera) in a
 # network namespace of loopback only (unshare, from util-linux; `ip` brings loopback up).
 BROWSER="chromium iproute2"
+# Issue 17 §3: the clock tests jump the wall clock of a running child (libfaketime's LD_PRELOAD
+# library, its timestamp file re-read at each call; the monotonic clock left alone).
+CLOCK="faketime"
 # Building and checking the installed app: strip/objdump, the .deb and its checks, the MSI
 # tables (msitools, wixl), the installer scripts, a clean chroot, driving the installed window;
 # and the libraries the bundle links to without shipping them (Qt's Wayland plugins), which the
@@ -68,8 +71,8 @@ case "${1:-test}" in
   venv) wanted="$VENV" ;;
   qt) wanted="$QT_RUNTIME" ;;
   demo) wanted="$VENV $QT_RUNTIME $XVFB" ;;
-  test|screenshots) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $BROWSER" ;;
-  package) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $BROWSER $PACKAGE" ;;
+  test|screenshots) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $BROWSER $CLOCK" ;;
+  package) wanted="$VENV $QT_RUNTIME $XVFB $DBUS $BROWSER $CLOCK $PACKAGE" ;;
   interop) wanted="" ;;
   *) echo "usage: $0 venv|qt|demo|test|screenshots|package|interop" >&2; exit 2 ;;
 esac

@@ -358,7 +358,7 @@ async def _grant(
     http: httpx.AsyncClient, server: PscServer, response: httpx.Response, nonce: str | None
 ) -> PscGrant:
     """The token answer: tokens, login, practices; the id_token verified, then dropped."""
-    tokens = parse_token_response(response.content, time.time())
+    tokens = parse_token_response(response.content, time.monotonic())
     doc = _json(response)
     login, id_token = doc.get("login"), doc.get("id_token")
     if not isinstance(login, str) or not login or not isinstance(id_token, str):

@@ -66,7 +66,9 @@ UNAVAILABLE = frozenset({502, 503, 504})
 class Tokens:
     access_token: str
     refresh_token: str | None
-    expires_at: float  # epoch seconds (time.time())
+    # time.monotonic() seconds: the deadline is `expires_in` counted from the answer, so a wall
+    # clock set forward or back neither expires the token early nor keeps it past its life.
+    expires_at: float
 
     def __repr__(self) -> str:  # never print a token, even in a traceback
         return f"Tokens(expires_at={self.expires_at:.0f}, refresh={self.refresh_token is not None})"
@@ -168,7 +170,7 @@ async def password_grant(
     )
     # Only 503 is retried: a 429 here is the login throttle, which the user must see.
     response = await send_with_backoff(http, request, retry_statuses={503}, without_auth=True)
-    now = time.time()
+    now = time.monotonic()
     status = response.status_code
     if status == 200:
         log.info("password grant accepted")
@@ -269,7 +271,7 @@ def _refresh_request(server_url: str, refresh_token: str) -> httpx.Request:
 def _refresh_result(response: httpx.Response, refresh_token: str) -> Tokens:
     status = response.status_code
     if status == 200:
-        return parse_token_response(response.content, time.time(), refresh_token)
+        return parse_token_response(response.content, time.monotonic(), refresh_token)
     if status in (400, 401) and _oauth_error(response) in ("invalid_grant", None):
         log.info("refresh refused (HTTP %d): the password is needed", status)
         raise ReauthRequired(f"refresh refused with {status}")
@@ -447,10 +449,10 @@ class ServerAuth(httpx.Auth):
 
     def _expiring(self) -> bool:
         assert self._tokens is not None
-        return self._tokens.expires_at - self._margin <= time.time()
+        return self._tokens.expires_at - self._margin <= time.monotonic()
 
     def _set_tokens(self, tokens: Tokens) -> None:
-        lifetime = max(0.0, tokens.expires_at - time.time())
+        lifetime = max(0.0, tokens.expires_at - time.monotonic())
         self._margin = min(self._margin_cap, lifetime / 10)
         self._tokens = tokens
         self._generation += 1

@@ -96,11 +96,13 @@ class TrustSpace:
             )
 
     def due(self) -> bool:
-        """Whether a fetch is due now: never fetched, a day old, or an hour after a failure."""
+        """Whether a fetch is due now: never fetched, a day old, or an hour after a failure. The
+        fetch time is kept in the cache, so it is a wall-clock time: one in the future means the
+        clock was set back, and the list is fetched again rather than kept until that date."""
         now = self._clock()
-        if self._failed_at is not None and now - self._failed_at < RETRY_S:
+        if self._failed_at is not None and 0 <= now - self._failed_at < RETRY_S:
             return False
-        return self._stored is None or now - self._stored.fetched_at >= REFRESH_S
+        return self._stored is None or not 0 <= now - self._stored.fetched_at < REFRESH_S
 
     async def refresh(self, client: httpx.AsyncClient, url: str | None) -> bool:
         """Fetches the list from `url` when due; True when the kept list changed. Any failure

@@ -46,7 +46,7 @@ async def test_password_grant_gives_tokens(server: ServerThread) -> None:
         tokens = await password_grant(http, server.base_url, ALICE.login, ALICE.password)
         assert tokens is not None
         assert tokens.refresh_token
-        assert tokens.expires_at > time.time() + 500  # quick_config: 600 s
+        assert tokens.expires_at > time.monotonic() + 500  # quick_config: 600 s
         http.auth = ServerAuth(server.base_url, tokens=tokens, login=ALICE.login)
         assert await session_username(http, server) == "alice"
 
@@ -94,7 +94,7 @@ async def test_401_triggers_one_shared_refresh_and_a_retry(server_factory: Serve
         tokens = await password_grant(http, server.base_url, ALICE.login, ALICE.password)
         assert tokens is not None
         # The client believes its token is good for an hour: only the server's 401 tells.
-        believed = Tokens(tokens.access_token, tokens.refresh_token, time.time() + 3600)
+        believed = Tokens(tokens.access_token, tokens.refresh_token, time.monotonic() + 3600)
         auth = ServerAuth(server.base_url, tokens=believed, login=ALICE.login)
         http.auth = auth
         await asyncio.sleep(1.2)
@@ -175,7 +175,7 @@ async def test_concurrent_refreshes_rotate_once_and_never_present_a_spent_token(
         assert tokens is not None
         seen: list[Tokens] = []
         # The first round believes its token good for an hour: only the server's 401s tell.
-        believed = Tokens(tokens.access_token, tokens.refresh_token, time.time() + 3600)
+        believed = Tokens(tokens.access_token, tokens.refresh_token, time.monotonic() + 3600)
         auth = ServerAuth(
             server.base_url, tokens=believed, login=ALICE.login, on_tokens=seen.append
         )

@@ -51,6 +51,9 @@ class StatusBar(QStatusBar):
         self.refusal_button.clicked.connect(self.show_refusal)
         self.refusal_button.hide()
         self._refusal: str | None = None
+        # When the last sync ended, aware UTC: shown in the zone of the moment of each render (a
+        # time-zone or DST change while the app runs moves the shown time, never the instant).
+        self.synced_at: dt.datetime | None = None
         self.last_sync = PlainLabel()
         self.last_sync.setObjectName("lastSync")
         # Issue 17 §2: the data folder is full (or read-only): said until a pass can write again.
@@ -126,6 +129,8 @@ class StatusBar(QStatusBar):
         self._show_connection(event.online, tasks.sentence(event.reason) or None, event.tls_refused)
         if event.online:
             self._synced_now()
+        else:
+            self.show_last_sync()
 
     def on_disk(self, event: DiskChanged) -> None:
         text = tasks.sentence(event.reason)
@@ -150,8 +155,15 @@ class StatusBar(QStatusBar):
         return box
 
     def _synced_now(self) -> None:
-        now = dt.datetime.now().strftime("%H:%M")
-        self.last_sync.setText(self.tr("Synchronisé à {time}").format(time=now))
+        self.synced_at = dt.datetime.now(dt.UTC)
+        self.show_last_sync()
+
+    def show_last_sync(self) -> None:
+        """ "Synchronisé à" in the current local zone (re-read at each call: TZ may change)."""
+        if self.synced_at is None:
+            return
+        time = self.synced_at.astimezone().strftime("%H:%M")
+        self.last_sync.setText(self.tr("Synchronisé à {time}").format(time=time))
 
     def on_progress(self, event: SyncProgress) -> None:
         if event.phase != "initial" or not event.total:
@@ -181,6 +193,7 @@ class StatusBar(QStatusBar):
         self._show_outbox(counts.pending, counts.failed)
 
     def on_outbox(self, event: OutboxChanged) -> None:
+        self.show_last_sync()
         if event.pending > self.pending and not self.online:
             self.queued_notice.setText(self.tr("Le message sera envoyé au retour de la connexion."))
             self.queued_notice.show()
