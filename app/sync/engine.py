@@ -130,9 +130,8 @@ class SyncEngine:
         self._lock = asyncio.Lock()  # one sync at a time
         self._unreadable_packages: set[str] = set()
         self.online: bool | None = None
-        self.disk_error: DiskError | None = (
-            None  # the last pass could not write: said until one can
-        )
+        # The last pass could not write (a full disk): said until one can.
+        self.disk_error: DiskError | None = None
         self._offline_reason: Message | None = None
         self.documents = documents  # None: nothing is kept ahead (the CLI, some tests)
         self.offline_days = offline_days

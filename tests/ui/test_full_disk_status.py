@@ -36,12 +36,14 @@ def test_the_status_bar_says_the_disk_is_full_during_a_sync_then_clears(
         assert "Impossible d'écrire sur le disque" in notice.text()
         assert "Libérez de l'espace" in notice.text()
         assert not win.status.progress.isVisible()
+        assert not win.status.last_sync.isVisible()  # no "Synchronisé à" while nothing is written
         if SHOTS:
             win.grab().save(str(Path(SHOTS) / "status-disk-full.png"))
         disk.free()
         session.sync_now()
         qtbot.waitUntil(lambda: not notice.isVisible(), timeout=30_000)
         qtbot.waitUntil(lambda: session.unread_total() > 0, timeout=30_000)
+        assert win.status.last_sync.isVisible()
         if SHOTS:
             win.grab().save(str(Path(SHOTS) / "status-disk-freed.png"))
         win.close()

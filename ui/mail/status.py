@@ -137,6 +137,8 @@ class StatusBar(QStatusBar):
         self.disk_notice.setText(text)
         self.disk_notice.setToolTip(plain_tooltip(text or None))
         self.disk_notice.setVisible(bool(text))
+        # Until a pass can write again, "Synchronisé à" would claim what did not happen.
+        self.last_sync.setVisible(not text)
         if text:
             self.progress.hide()  # the pass stopped: its progress would stay still
 
