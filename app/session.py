@@ -585,6 +585,11 @@ class AccountSession:
         with self.account.cache.read() as conn:
             return outbox_rows.list_rows(conn)
 
+    def hold_left(self, row: outbox_rows.OutboxRow) -> float | None:
+        """Seconds left of a message's undo delay (None: it may leave), on the monotonic clock:
+        what the countdown shows (app.outbox.sender.Outbox.hold_left)."""
+        return self.outbox.hold_left(row)
+
     def outbox_counts(self) -> OutboxChanged:
         """Messages waiting (queued or being sent) and refused, as the unsent file has them."""
         with self.account.cache.read() as conn:

@@ -68,6 +68,8 @@ log = logs.get("outbox")
 
 # How many times one send pass creates the email when its draft vanishes before the submission.
 DRAFT_ATTEMPTS = 2
+# The longest undo delay (the setting's range): the cap of a stored delay that does not say its own.
+MAX_HOLD_S = 60.0
 
 
 class OutboxError(CoreError):
@@ -92,6 +94,8 @@ class Outbox:
         self.lock = asyncio.Lock()
         self._limits: tuple[str, SendLimits] | None = None  # (Session state, its limits)
         self._dsn: tuple[str, bool] | None = None  # (Session state, DSN offered)
+        # Outbox id → monotonic end of its undo delay, for this run (see hold_left).
+        self._deadlines: dict[str, float] = {}
 
     # Queueing ----------------------------------------------------------------------------------
 
@@ -99,16 +103,19 @@ class Outbox:
         """Persists `msg` with copies of its documents; returns the outbox id. Works offline.
         MessageTooLarge when the server is known to refuse it for its size (offline, the limits
         are unknown: the server's answer at sending time says it then). With `hold_s`, the undo
-        delay: no send pass takes the message before that many seconds (the time is kept with
-        it, so that a restart after the delay sends it at once)."""
+        delay: no send pass takes the message before that many seconds, measured on the monotonic
+        clock (a wall clock set forward or back meanwhile changes nothing); the wall-clock end and
+        the delay are kept with it too, for a restart (hold_left)."""
         if not msg.message_id:
             msg = dataclasses.replace(msg, message_id=new_message_id(domain_of(msg.from_.email)))
         await self.check_patient_mailbox(msg)
         await self.check_size(msg)
         msg = await self._with_author(msg)
         outbox_id = uuid.uuid4().hex
-        hold_until = _now_ms() + int(hold_s * 1000) if hold_s > 0 else None
-        await asyncio.to_thread(self._store_contents, outbox_id, msg, hold_until)
+        hold = (_now_ms() + int(hold_s * 1000), hold_s) if hold_s > 0 else None
+        if hold is not None:
+            self._deadlines[outbox_id] = time.monotonic() + hold_s
+        await asyncio.to_thread(self._store_contents, outbox_id, msg, hold)
         crashpoint("outbox.queued")
         await self.publish_counts()
         log.info("message queued (%d documents)", len(msg.attachments))
@@ -157,13 +164,16 @@ class Outbox:
             self._limits = (session.state, await fetch_limits(self.jmap))
         return self._limits[1]
 
-    def _store_contents(self, outbox_id: str, msg: OutgoingMessage, hold_until: int | None) -> None:
+    def _store_contents(
+        self, outbox_id: str, msg: OutgoingMessage, hold: tuple[int, float] | None
+    ) -> None:
         """In a thread: one transaction copies every file into the unsent file with the row, then
-        streams the IHE_XDM.ZIP from those copies into chunk rows of its own."""
+        streams the IHE_XDM.ZIP from those copies into chunk rows of its own. `hold`: the undo
+        delay's wall-clock end (epoch ms) and its length (s)."""
         documents = [(a, _content_key(a.path)) for a in msg.attachments]
         payload = _payload(msg, documents, msg.needs_xdm)
-        if hold_until is not None:
-            payload["hold_until"] = hold_until
+        if hold is not None:
+            payload["hold_until"], payload["hold_s"] = hold
 
         def write(c: Connection) -> None:
             rows.add(c, outbox_id, msg.message_id, payload)
@@ -200,9 +210,8 @@ class Outbox:
             waiting = await self.cache.write(
                 lambda c: rows.list_rows(c, OutboxState.QUEUED, OutboxState.SENDING)
             )
-            now = _now_ms()
             for row in waiting:
-                if row.held(now):
+                if self.hold_left(row) is not None:
                     continue
                 try:
                     await self._send(row.id)
@@ -233,11 +242,30 @@ class Outbox:
 
     def next_release(self) -> float | None:
         """Seconds until the first message in its undo delay may leave (None: none is held)."""
-        now = _now_ms()
         with self.cache.read() as c:
             queued = rows.list_rows(c, OutboxState.QUEUED)
-        holds = [until for r in queued if r.held(now) and (until := r.held_until) is not None]
-        return (min(holds) - now) / 1000 if holds else None
+        for gone in self._deadlines.keys() - {r.id for r in queued}:
+            del self._deadlines[gone]  # sent, taken back or cancelled
+        holds = [left for r in queued if (left := self.hold_left(r)) is not None]
+        return min(holds) if holds else None
+
+    def hold_left(self, row: rows.OutboxRow) -> float | None:
+        """Seconds left of `row`'s undo delay, None when it may leave (or is not waiting).
+        Measured on the monotonic clock from when it was queued, so that a wall clock set forward
+        never sends it early (the user would lose "Annuler") nor one set back holds it for hours.
+        A message queued before a restart has only its stored wall-clock end: what is left of it
+        counts from the first time this run sees it — never more than its own delay (the clock
+        set back while the app was closed; an older row without its delay: the setting's
+        maximum), and a past end sends it at once."""
+        if row.state is not OutboxState.QUEUED or row.held_until is None:
+            return None
+        now = time.monotonic()
+        deadline = self._deadlines.get(row.id)
+        if deadline is None:
+            longest = row.hold_s if row.hold_s is not None else MAX_HOLD_S
+            left = min((row.held_until - _now_ms()) / 1000, longest)
+            deadline = self._deadlines[row.id] = now + max(left, 0.0)
+        return deadline - now if deadline > now else None
 
     async def retry(self, outbox_id: str) -> None:
         """Puts a failed message back in the queue (the user asked)."""

@@ -48,12 +48,22 @@ class OutboxRow:
 
     @property
     def held_until(self) -> int | None:
-        """Epoch ms before which a message sent with an undo delay does not leave, or None."""
+        """Epoch ms (wall clock) at which the undo delay of a message ends, or None: kept for a
+        restart; while the app runs, app.outbox.sender.Outbox.hold_left is what counts."""
         value = self.payload.get("hold_until")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
+    @property
+    def hold_s(self) -> float | None:
+        """The undo delay it was queued with, in seconds (None: none, or a row from before it was
+        kept)."""
+        value = self.payload.get("hold_s")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            return None
+        return float(value)
+
     def held(self, now_ms: int) -> bool:
-        """Waiting, and still in its undo delay at `now_ms`."""
+        """Waiting, and still in its undo delay at `now_ms` by the stored wall-clock end."""
         until = self.held_until
         return self.state is OutboxState.QUEUED and until is not None and until > now_ms
 

@@ -214,7 +214,53 @@ def token(server_url: str, login: str, password: str) -> None:
     asyncio.run(main())
 
 
-SCENARIOS = {"clocks": clocks, "autolock": autolock, "backoff": backoff, "token": token}
+def undo(server_url: str, login: str, password: str, data: str, to: str, hold_s: str) -> None:
+    """A running session sends a message to `to` with an undo delay of `hold_s`; the parent jumps
+    the wall clock during it, then asks (stdin) for a send pass ("pass": what push, a reconnection
+    or another send would start), for "Annuler" ("cancel"), or to wait until it left ("left")."""
+    from app.message.compose import OutgoingMessage
+    from app.session import AccountSession
+    from app.store.records import Address
+
+    async def main() -> None:
+        session = await AccountSession.open(Path(data), server_url, login, password)
+        session.start()
+        try:
+            while not (session.online and session.engine is not None):
+                await asyncio.sleep(0.05)
+            me = await session.own_address()
+            message = OutgoingMessage(
+                from_=me, to=[Address(None, to)], subject="Annulable", text="."
+            )
+            await session.send(message, delay_s=float(hold_s))
+            _say("queued", states=[r.state.value for r in session.outbox_list()])
+            while line := (await asyncio.to_thread(sys.stdin.readline)).strip():
+                if line == "pass":
+                    await session.send_outbox()
+                    [row] = session.outbox_list()
+                    _say("passed", state=row.state.value, left=session.hold_left(row))
+                elif line == "cancel":
+                    [row] = session.outbox_list()
+                    await session.reopen_unsent(row.id)
+                    left = len(session.outbox_list())
+                    _say("cancelled", outbox=left, drafts=len(session.drafts()))
+                elif line == "left":
+                    while [r.state.value for r in session.outbox_list()] != ["sent"]:
+                        await asyncio.sleep(0.1)
+                    _say("left")
+        finally:
+            await session.close()
+
+    asyncio.run(main())
+
+
+SCENARIOS = {
+    "clocks": clocks,
+    "autolock": autolock,
+    "backoff": backoff,
+    "token": token,
+    "undo": undo,
+}
 
 if __name__ == "__main__":
     with contextlib.suppress(BrokenPipeError):

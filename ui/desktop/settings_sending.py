@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSpinBox
 
+from app.outbox.sender import MAX_HOLD_S
 from app.settings import Settings
 from ui.desktop.settings_card import SettingsCard, field_row, hint
 
-MAX_DELAY_S = 60
+MAX_DELAY_S = int(MAX_HOLD_S)  # the core caps a stored delay without its length at it
 
 
 class SendingCard(SettingsCard):

@@ -3,16 +3,17 @@ that has not left yet (the setting "Délai d'annulation de l'envoi", ui/composer
 
 The message is already in the unsent file when its line shows (app.outbox: a quit or a crash
 during the delay sends it at the next start), so these lines only show what the outbox holds:
-they are made again from the unsent file after each OutboxChanged, and counted down from the time
-kept with each message. "Annuler" takes the message back to a composer exactly as it was
-(recipients, subject, text, patient, documents) through the outbox's "Modifier" — the one step that
-makes it a saved draft as it leaves the outbox — so nothing is sent and nothing is lost.
+they are made again from the unsent file after each OutboxChanged, and counted down from what the
+core says is left of each delay (AccountSession.hold_left: the monotonic clock, so a wall clock
+set forward or back changes neither the countdown nor when the message leaves). "Annuler" takes
+the message back to a composer exactly as it was (recipients, subject, text, patient, documents)
+through the outbox's "Modifier" — the one step that makes it a saved draft as it leaves the
+outbox — so nothing is sent and nothing is lost.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
@@ -52,12 +53,8 @@ class HeldLine(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.cancel_button)
 
-    def seconds_left(self, now_ms: int) -> int:
-        until = self.row.held_until or now_ms
-        return max(0, math.ceil((until - now_ms) / 1000))
-
-    def show_countdown(self, now_ms: int) -> None:
-        self.label.setText(self.tr("Envoi dans {n} s…").format(n=self.seconds_left(now_ms)))
+    def show_countdown(self, left_s: float) -> None:
+        self.label.setText(self.tr("Envoi dans {n} s…").format(n=math.ceil(left_s)))
 
 
 class HeldSends(QWidget):
@@ -83,8 +80,11 @@ class HeldSends(QWidget):
 
     def refresh(self) -> None:
         """The lines as the unsent file has them: one per message still in its delay."""
-        now = _now_ms()
-        held = {row.id: row for row in self.session.outbox_list() if row.held(now)}
+        held = {
+            row.id: row
+            for row in self.session.outbox_list()
+            if self.session.hold_left(row) is not None
+        }
         for outbox_id in [i for i in self.lines if i not in held]:
             self.lines.pop(outbox_id).deleteLater()
         for outbox_id, row in held.items():
@@ -96,12 +96,12 @@ class HeldSends(QWidget):
         self._tick()
 
     def _tick(self) -> None:
-        now = _now_ms()
-        expired = [i for i, line in self.lines.items() if line.seconds_left(now) == 0]
-        for outbox_id in expired:  # its send pass is starting: nothing to cancel any more
-            self.lines.pop(outbox_id).deleteLater()
-        for line in self.lines.values():
-            line.show_countdown(now)
+        left = {i: self.session.hold_left(line.row) for i, line in self.lines.items()}
+        for outbox_id, seconds in left.items():
+            if seconds is None:  # its send pass is starting: nothing to cancel any more
+                self.lines.pop(outbox_id).deleteLater()
+            else:
+                self.lines[outbox_id].show_countdown(seconds)
         self.setVisible(bool(self.lines))
         if self.lines and not self._timer.isActive():
             self._timer.start()
@@ -129,7 +129,3 @@ class HeldSends(QWidget):
         self.error_box = box
         box.destroyed.connect(lambda *_: setattr(self, "error_box", None))
         box.open()
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
