@@ -27,6 +27,7 @@ import app.session
 from app.errors import CoreError
 from app.events import ConnectionChanged
 from app.message.compose import OutgoingAttachment, OutgoingMessage
+from app.outbox.limits import MessageTooLarge
 from app.remote.http import make_http_client
 from app.session import AccountSession
 from app.store.records import Address
@@ -221,6 +222,45 @@ async def test_document_download(
 
 # A send with a document, exactly once -------------------------------------------------------------
 
+# Cyrus takes at most 10 MiB of attachments per message (its account's maxSizeAttachmentsPerEmail):
+# the issue's 20 MB document is refused before queueing (below). The matrix sends 4 MB: each send
+# is then read back, base64, from the SMTP relay's log, which 8 MB made the slowest part here.
+SENT_DOCUMENT = 4 * MB
+
+
+def imaging(folder: Path, subject: str, size: int) -> OutgoingMessage:
+    big = folder / "imagerie.pdf"
+    with big.open("wb") as f:
+        f.write(b"%PDF-1.4\n")
+        f.write(bytes(range(256)) * (size // 256))
+    return OutgoingMessage(
+        from_=Address("Dr Alice Martin", ALICE),
+        to=[Address("Dr Bob Durand", BOB)],
+        subject=subject,
+        text="Cher confrère, ci-joint l'imagerie.",
+        attachments=[OutgoingAttachment(big, big.name, "application/pdf", "11488-4")],
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_20_mb_document_is_refused_before_queueing_on_cyrus(
+    session: AccountSession, faulty_cyrus: Cyrus, tmp_path: Path
+) -> None:
+    """Over Cyrus's per-message limit: said in French with the sizes, nothing queued, nothing
+    leaves (no fault needed: the limit is Cyrus's own)."""
+    subject = "Imagerie de 20 Mo"
+    with pytest.raises(MessageTooLarge) as caught:
+        await session.send(imaging(tmp_path, subject, 20 * MB))
+    assert caught.value.message_fr == (
+        "Les pièces jointes du message font 20 Mo au total : le serveur accepte au plus 10 Mo "
+        "par message. Envoyez les documents en plusieurs messages."
+    )
+    assert session.outbox_list() == []
+    async with cyrus.jmap_client(faulty_cyrus, BOB) as bob:
+        found = await bob.call_one("Email/query", {"filter": {"subject": subject}})
+    assert found["ids"] == []
+
+
 SEND_RULES = {
     # The document's upload broken after 1 MB went up.
     "cut": lambda: Rule(fault("cut", 1 * MB, "up"), path="/jmap/upload/"),
@@ -237,17 +277,7 @@ SEND_RULES = {
 async def test_send_with_a_document_exactly_once(
     case: str, proxy: FaultProxy, session: AccountSession, faulty_cyrus: Cyrus, tmp_path: Path
 ) -> None:
-    big = tmp_path / "imagerie.pdf"
-    with big.open("wb") as f:
-        f.write(b"%PDF-1.4\n")
-        f.write(bytes(range(256)) * (4 * MB // 256))
-    message = OutgoingMessage(
-        from_=Address("Dr Alice Martin", ALICE),
-        to=[Address("Dr Bob Durand", BOB)],
-        subject=f"Imagerie ({case})",
-        text="Cher confrère, ci-joint l'imagerie.",
-        attachments=[OutgoingAttachment(big, big.name, "application/pdf", "11488-4")],
-    )
+    message = imaging(tmp_path, f"Imagerie ({case})", SENT_DOCUMENT)
     rule = proxy.add(SEND_RULES[case]())
     outbox_id = await asyncio.wait_for(session.send(message), HANG)
     assert rule.hits == 1
