@@ -24,6 +24,7 @@ import pytest
 import pytest_asyncio
 
 import app.session
+from app.account.login import NoLocalAccount
 from app.errors import CoreError
 from app.events import ConnectionChanged
 from app.message.compose import OutgoingAttachment, OutgoingMessage
@@ -45,6 +46,7 @@ pytestmark = pytest.mark.interop
 API = "/jmap/"  # Cyrus's apiUrl: a prefix of every other path, so the API rule says its method
 API_CALL = b"POST /jmap/ HTTP/1.1\r\n"
 BREAKS = ["cut", "reset", "stall", "truncate"]  # each ends the try with an error
+AT_FIRST_BYTE = ["cut", "reset", "stall"]  # an answer truncated at its byte 0 is a cut
 DOCUMENT = (b"%PDF-1.4\n" + bytes(range(256)) * 1200).ljust(300_000, b"\n")
 _serial = itertools.count()
 
@@ -106,20 +108,27 @@ async def proxy(faulty_cyrus: Cyrus) -> AsyncIterator[FaultProxy]:
     await faults.close()
 
 
-@pytest_asyncio.fixture
-async def session(
-    proxy: FaultProxy, faulty_cyrus: Cyrus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[AccountSession]:
-    """Alice's session on Cyrus (HTTP Basic) through the proxy, with deadlines of seconds,
-    documents not kept ahead (a download goes to Cyrus)."""
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions opened with deadlines of seconds (the app's are a minute)."""
 
     def quick_client(**kwargs: Any) -> httpx.AsyncClient:
         return make_http_client(timeout=QUICK, **kwargs)
 
     monkeypatch.setattr(app.session, "make_http_client", quick_client)
-    opened = await AccountSession.open(
-        tmp_path / "client", proxy.url, ALICE, faulty_cyrus.passwords[ALICE]
-    )
+
+
+async def open_alice(proxy: FaultProxy, server: Cyrus, root: Path) -> AccountSession:
+    return await AccountSession.open(root, proxy.url, ALICE, server.passwords[ALICE])
+
+
+@pytest_asyncio.fixture
+async def session(
+    proxy: FaultProxy, faulty_cyrus: Cyrus, tmp_path: Path, quick: None
+) -> AsyncIterator[AccountSession]:
+    """Alice's session on Cyrus (HTTP Basic) through the proxy, with deadlines of seconds,
+    documents not kept ahead (a download goes to Cyrus)."""
+    opened = await open_alice(proxy, faulty_cyrus, tmp_path / "client")
     await opened.set_documents_budget(0, offline_days=0)
     yield opened
     await opened.close()
@@ -155,6 +164,47 @@ async def faulted_sync_then_converged(
 def api_rule(kind: str, after_bytes: int, method: bytes | None = None, skip: int = 0) -> Rule:
     """A fault on Cyrus's API: the request that carries `method` (any, without)."""
     return Rule(fault(kind, after_bytes), path=API, contains=method or API_CALL, skip=skip)
+
+
+# Logging in -------------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kind", AT_FIRST_BYTE)
+async def test_login_with_the_session_fetch_broken(
+    kind: str, proxy: FaultProxy, faulty_cyrus: Cyrus, tmp_path: Path, quick: None
+) -> None:
+    """Cyrus's Session is one redirect away (/.well-known/jmap → /jmap); that second GET broken
+    at its answer's first byte: a first login says the server cannot be reached and leaves
+    nothing in the way of the next one; a known account opens offline on its cache, then
+    comes back online by itself once Cyrus answers, and converges."""
+    root = tmp_path / "client"
+
+    def session_fetch() -> Rule:
+        return proxy.add(Rule(fault(kind, 0), path="/jmap", contains=b"GET /jmap HTTP/1.1\r\n"))
+
+    rule = session_fetch()
+    first = await bounded(open_alice(proxy, faulty_cyrus, root))
+    assert rule.hits == 1
+    assert isinstance(first, NoLocalAccount), first
+    assert first.message_fr.startswith("Le serveur est injoignable et ce compte n'a encore jamais")
+    proxy.clear()
+    known = await bounded(open_alice(proxy, faulty_cyrus, root))
+    assert isinstance(known, AccountSession), known
+    await known.sync_once()
+    await known.close()
+    rule = session_fetch()
+    opened = await bounded(open_alice(proxy, faulty_cyrus, root))
+    assert isinstance(opened, AccountSession), opened
+    try:
+        assert rule.hits == 1
+        assert not opened.online
+        proxy.clear()
+        opened.start()
+        await until(lambda: opened.online, timeout=HANG)
+        await asyncio.wait_for(background_converged(opened, faulty_cyrus), HANG)
+    finally:
+        await opened.close()
 
 
 # Initial and delta sync ---------------------------------------------------------------------------
@@ -303,7 +353,7 @@ async def test_send_with_a_document_exactly_once(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("kind", BREAKS)
+@pytest.mark.parametrize("kind", AT_FIRST_BYTE)
 async def test_push_probe(
     kind: str, proxy: FaultProxy, session: AccountSession, faulty_cyrus: Cyrus
 ) -> None:
