@@ -1,0 +1,161 @@
+"""Issue 17 §1, what the first matrix (test_fault_matrix*.py) left: a transfer dripping so slowly
+that no read timeout trips ends at the floor under its rate (app/remote/pace.py) and says so in
+French; a paged initial sync cut in its middle resumes where it was; the access token revoked in
+the middle of a sync is refreshed without the password, and the sync converges."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from app.remote.pace import Pace, TransferTooSlow
+from app.session import AccountSession
+from app.store import mail
+from app.sync import engine
+from server.testing import ServerThread
+from tests.faults.matrix import (  # noqa: F401 (fixtures)
+    DOCUMENT,
+    HANG,
+    bounded,
+    converged,
+    proxy,
+    sandbox,
+    session,
+    with_document,
+)
+from tests.faults.proxy import Fault, FaultProxy, Rule
+
+# A quick floor for the tests: the document (300 KB) must come within 1 + 3 s; at full speed on
+# loopback it takes milliseconds, a byte every half second never makes it.
+QUICK_PACE = Pace(min_rate=100_000.0, grace=1.0)
+DRIP = Fault("drip", "down", 200, drip_bytes=1, drip_every_s=0.5)
+
+
+def cached_ids(opened: AccountSession) -> set[str]:
+    with opened.account.cache.read() as conn:
+        return mail.email_ids(conn)
+
+
+def resuming(opened: AccountSession) -> bool:
+    with opened.account.cache.read() as conn:
+        return mail.get_state(conn, engine.INITIAL_STATE_KEY) is not None
+
+
+# A download dripping for ever -------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_dripping_download_ends_too_slow_in_french_then_comes_whole(
+    proxy: FaultProxy,  # noqa: F811 (the fixture imported above)
+    session: AccountSession,  # noqa: F811 (the fixture imported above)
+    with_document: str,  # noqa: F811 (the fixture imported above)
+) -> None:
+    await session.sync_once()
+    assert session.jmap is not None
+    session.jmap.transfer_pace = QUICK_PACE
+    email = session.email_by_message_id(with_document)
+    assert email is not None
+    part = email.attachments[0]
+    assert part.name is not None
+    rule = proxy.add(Rule(DRIP, path="/jmap/download"))
+    got = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
+    assert rule.hits == 1
+    assert isinstance(got, TransferTooSlow), got
+    assert got.message.text().startswith("Connexion trop lente")
+    proxy.clear()
+    opened = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
+    assert isinstance(opened, Path), opened
+    assert opened.read_bytes() == DOCUMENT
+
+
+@pytest.mark.asyncio
+async def test_a_dripping_upload_ends_too_slow_then_goes_whole(
+    proxy: FaultProxy,  # noqa: F811 (the fixture imported above)
+    session: AccountSession,  # noqa: F811 (the fixture imported above)
+    sandbox: ServerThread,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The upload direction: the blob's bytes dripped to the server past the floor; nothing is
+    lost, the blob goes again whole. The floor is set to end it before the answer's read
+    timeout (4 s) would: on loopback the whole body fits in the sockets' buffers."""
+    assert session.jmap is not None
+    session.jmap.transfer_pace = Pace(min_rate=200_000.0, grace=0.5)
+    up = Fault("drip", "up", 2000, drip_bytes=1, drip_every_s=0.5)
+    rule = proxy.add(Rule(up, path="/jmap/upload"))
+    got = await bounded(session.jmap.upload(DOCUMENT, "application/pdf"))
+    assert rule.hits == 1
+    assert isinstance(got, TransferTooSlow), got
+    proxy.clear()
+    blob = await bounded(session.jmap.upload(DOCUMENT, "application/pdf"))
+    assert not isinstance(blob, Exception), blob
+    assert blob.size == len(DOCUMENT)
+
+
+# A paged initial sync cut in its middle ---------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_paged_initial_sync_cut_after_two_pages_resumes_where_it_was(
+    proxy: FaultProxy,  # noqa: F811 (the fixture imported above)
+    session: AccountSession,  # noqa: F811 (the fixture imported above)
+    sandbox: ServerThread,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """Pages of 5: the Email/get of the noted state, then page 1 alone, then page 2; the next
+    Email/get (page 3) is cut. The engine keeps its progress (the emails stored and the noted
+    state): the next sync fetches only what is missing, and converges."""
+    rule = proxy.add(
+        Rule(Fault("cut", "down", 0), path="/jmap/api", contains=b'"Email/get"', skip=3)
+    )
+    failed = await bounded(session.sync_once(page_size=5))
+    assert rule.hits == 1
+    assert isinstance(failed, Exception), failed
+    kept = cached_ids(session)
+    assert len(kept) >= 5  # page 1 at least was stored before the cut
+    assert resuming(session)  # the noted state kept: the next pass resumes, not restarts
+    proxy.clear()
+    again = await bounded(session.sync_once(page_size=5))
+    assert not isinstance(again, Exception), again
+    assert kept <= cached_ids(session)
+    assert again.added == len(cached_ids(session)) - len(kept)  # only the missing ones
+    assert not resuming(session)
+    await converged(session, sandbox)
+
+
+# The access token gone in the middle of a sync --------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_the_access_token_revoked_between_pages_is_refreshed_and_the_sync_converges(
+    session: AccountSession,  # noqa: F811 (the fixture imported above)
+    sandbox: ServerThread,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After the first page of a paged initial sync, the server forgets the access token (as
+    when it expires): the next call gets a 401, the client refreshes with its refresh token and
+    goes on; the password is never asked."""
+    auth = session.account.auth
+    assert auth is not None
+    assert auth.tokens is not None
+    first_token = auth.tokens.access_token
+    refreshed_before = auth.refresh_count
+    fetch_page = engine.SyncEngine._fetch_page
+    pages = 0
+
+    async def revoking(self: engine.SyncEngine, ids: list[str]) -> list[dict[str, object]]:
+        nonlocal pages
+        pages += 1
+        if pages == 2:
+            await asyncio.to_thread(sandbox.sandbox.tokens.revoke, first_token)
+        return await fetch_page(self, ids)
+
+    monkeypatch.setattr(engine.SyncEngine, "_fetch_page", revoking)
+    done = await bounded(session.sync_once(page_size=5))
+    assert not isinstance(done, Exception), done
+    assert pages > 2
+    assert auth.refresh_count == refreshed_before + 1
+    assert auth.tokens is not None
+    assert auth.tokens.access_token != first_token
+    assert not auth.needs_reauth
+    assert not resuming(session)
+    await converged(session, sandbox)
