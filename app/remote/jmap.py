@@ -837,9 +837,15 @@ class JmapClient:
         *,
         backoff_initial: float = 1.0,
         backoff_max: float = 60.0,
+        on_drop: Callable[[], None] | None = None,
     ) -> AsyncGenerator[StateChange, None]:
         from app.remote import push
 
         return push.events(
-            self, types, ping, backoff_initial=backoff_initial, backoff_max=backoff_max
+            self,
+            types,
+            ping,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            on_drop=on_drop,
         )

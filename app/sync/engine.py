@@ -368,6 +368,11 @@ class SyncEngine:
         # Whatever changed since the noted state (including during this pass) comes now.
         await self._email_changes(base, report)
 
+    def _distrust_ids(self) -> None:
+        """The push stream dropped: the server may have restarted from a backup between two
+        passes that both succeeded; the next pass compares the ids."""
+        self._ids_checked = False
+
     async def _check_ids(self, report: SyncReport) -> None:
         """At the first pass and after a failed one: the cache's emails compared with the
         server's (ids only). A server restored from a backup has gone back to older states; once
@@ -625,6 +630,7 @@ class SyncEngine:
                     ping=self.push_ping,
                     backoff_initial=RETRY_FIRST_S,
                     backoff_max=RETRY_MAX_S,
+                    on_drop=self._distrust_ids,
                 )
                 async for _change in changes:
                     self.wake()

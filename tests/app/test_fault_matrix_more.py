@@ -20,6 +20,7 @@ from app.store.records import Address
 from app.sync import engine
 from server.testing import ServerThread, quick_config
 from tests.app.jmap_helpers import jmap_client
+from tests.app.waiting import until
 from tests.faults.matrix import (  # noqa: F401 (fixtures)
     DOCUMENT,
     HANG,
@@ -253,6 +254,49 @@ async def test_the_server_restored_from_a_backup_resyncs_and_keeps_the_unsent_wo
             assert not isinstance(again, Exception), again
             assert await received_by_bob(server, subject) == 1
             assert draft_id in [d.id for d in opened.drafts()]
+        finally:
+            await opened.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_restore_between_two_passes_is_noticed_when_the_push_stream_drops(
+    tmp_path: Path,
+) -> None:
+    """The background engine (push and poll): the server restored from a backup while no pass
+    ran, so none failed. The push stream's drop makes the next pass compare the ids; twelve
+    deliveries after the restore (states caught up with the client's) and the cache still
+    converges: what the backup lacks is gone."""
+    data, backup = tmp_path / "server", tmp_path / "backup"
+    server = start_sandbox(data, (ALICE, BOB))
+    port = int(server.base_url.rsplit(":", 1)[1])
+    try:
+        for i in range(6):
+            deliver(server, f"Avant la sauvegarde {i}")
+        opened = await AccountSession.open(
+            tmp_path / "client", server.base_url, ALICE.login, ALICE.password
+        )
+        try:
+            server.stop()
+            await asyncio.to_thread(shutil.copytree, data, backup)
+            server = ServerThread(quick_config(data), port=port).start()
+            opened.start()
+            await until(lambda: len(cached_ids(opened)) == 6, timeout=HANG)
+            after = [deliver(server, f"Après la sauvegarde {i}") for i in range(3)]
+            await until(lambda: opened.email_by_message_id(after[-1]) is not None, timeout=HANG)
+            assert opened.engine is not None
+            opened.engine.poll_interval = 3600.0  # no pass by the clock: push and sync_now only
+            server.stop()  # restored at once: no pass runs, so none fails, meanwhile
+            await asyncio.to_thread(shutil.rmtree, data)
+            await asyncio.to_thread(shutil.copytree, backup, data)
+            server = ServerThread(quick_config(data), port=port).start()
+            for k in range(12):
+                deliver(server, f"Après la restauration {k}")
+            opened.sync_now()
+            await until(lambda: opened.email_by_message_id(after[0]) is None, timeout=HANG)
+            await until(lambda: len(cached_ids(opened)) == 6 + 12, timeout=HANG)
+            await converged(opened, server)
         finally:
             await opened.close()
     finally:
