@@ -38,7 +38,10 @@ from tests.server.conftest import ALICE, BOB, start_sandbox
 # A quick floor for the tests: the document (300 KB) must come within 1 + 3 s; at full speed on
 # loopback it takes milliseconds, a byte every half second never makes it.
 QUICK_PACE = Pace(min_rate=100_000.0, grace=1.0)
-DRIP = Fault("drip", "down", 200, drip_bytes=1, drip_every_s=0.5)
+
+
+def drip(after_bytes: int) -> Fault:
+    return Fault("drip", "down", after_bytes, drip_bytes=1, drip_every_s=0.5)
 
 
 def cached_ids(opened: AccountSession) -> set[str]:
@@ -55,7 +58,9 @@ def resuming(opened: AccountSession) -> bool:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("after_bytes", [200, 100_000], ids=["in-the-head", "in-the-body"])
 async def test_a_dripping_download_ends_too_slow_in_french_then_comes_whole(
+    after_bytes: int,
     proxy: FaultProxy,  # noqa: F811 (the fixture imported above)
     session: AccountSession,  # noqa: F811 (the fixture imported above)
     with_document: str,  # noqa: F811 (the fixture imported above)
@@ -67,7 +72,7 @@ async def test_a_dripping_download_ends_too_slow_in_french_then_comes_whole(
     assert email is not None
     part = email.attachments[0]
     assert part.name is not None
-    rule = proxy.add(Rule(DRIP, path="/jmap/download"))
+    rule = proxy.add(Rule(drip(after_bytes), path="/jmap/download"))
     got = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
     assert rule.hits == 1
     assert isinstance(got, TransferTooSlow), got
