@@ -38,7 +38,7 @@ from app.copies import PrivateCopies, mark_of_the_web
 from app.errors import CoreError
 from app.remote.blobs import BlobTooLarge, download_chunks
 from app.remote.http import ServerUnreachable, TlsFailure
-from app.remote.jmap import JmapClient
+from app.remote.jmap import JmapClient, TransferTooSlow
 from app.store import attachments
 from app.store.db import Cache, Connection, DiskError
 from app.store.grouped import GroupedWrites
@@ -344,8 +344,8 @@ class Attachments:
                     partial(attachments.put_content, blob_id=blob_id, chunks=[data], now_ms=at_ms)
                 )
             return await self._stream_into_cache(blob_id, chunks, at_ms)
-        except TlsFailure:
-            raise  # not "offline": the server's secure connection is refused, say why
+        except (TlsFailure, TransferTooSlow):
+            raise  # not "offline": the secure connection refused, or the link too slow: say why
         except ServerUnreachable:
             raise NotAvailableOffline("offline") from None
 

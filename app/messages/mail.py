@@ -19,6 +19,13 @@ NETWORK_ERROR = Message(
         "consultables hors connexion.",
     )
 )
+CONNECTION_TOO_SLOW = Message(
+    QT_TRANSLATE_NOOP(
+        "core",
+        "Connexion trop lente : le transfert a été interrompu. Il sera repris dès que la "
+        "connexion le permettra.",
+    )
+)
 NO_MAIL_ACCOUNT = Message(
     QT_TRANSLATE_NOOP(
         "core", "Ce compte n'a pas de messagerie sur le serveur. Contactez le support."

@@ -23,9 +23,11 @@ from app.remote.jmap import (
     InvalidResponse,
     JmapError,
     NetworkError,
+    TransferTooSlow,
     decode_json,
     request_error,
 )
+from app.remote.pace import DEFAULT_PACE, Pace, paced
 from app.units import megabytes
 
 if TYPE_CHECKING:
@@ -106,11 +108,12 @@ async def upload(
             pieces = source.chunks()
         body = _counted(pieces, size, progress)
         try:
-            response = await client.http.post(
-                session.upload_url_for(),
-                content=body,
-                headers={"Content-Type": type_, "Content-Length": str(size)},
-            )
+            async with paced(_pace(client), size):
+                response = await client.http.post(
+                    session.upload_url_for(),
+                    content=body,
+                    headers={"Content-Type": type_, "Content-Length": str(size)},
+                )
         except httpx.TransportError as e:
             raise await transport_error(e, NetworkError) from None
     if response.status_code == 413:
@@ -189,13 +192,18 @@ async def download(
     handle: IO[bytes] = os.fdopen(fd, "wb")
     try:
         try:
-            async with client.stream(url, headers=AS_STORED) as response:
+            async with (
+                paced(_pace(client)) as meter,
+                client.stream(url, headers=AS_STORED) as response,
+            ):
                 await _check_download(response)
                 total = _declared_length(response)
+                meter.expect(total)
                 done = 0
                 async for chunk in response.aiter_bytes(CHUNK):
                     await asyncio.to_thread(handle.write, chunk)
                     done += len(chunk)
+                    meter.count(len(chunk))
                     if progress is not None:
                         progress(done, total)
         except httpx.TransportError as e:
@@ -221,11 +229,16 @@ async def download_bytes(
     url = session.download_url_for(blob_id, name, type_)
     data = io.BytesIO()
     try:
-        async with client.stream(url, headers=AS_STORED) as response:
+        async with (
+            paced(_pace(client)) as meter,
+            client.stream(url, headers=AS_STORED) as response,
+        ):
             await _check_download(response)
             if _declared_length(response) > max_bytes:
                 raise BlobTooLarge(f"declared length over {max_bytes}")
+            meter.expect(_declared_length(response))
             async for chunk in response.aiter_bytes(CHUNK):
+                meter.count(len(chunk))
                 if data.tell() + len(chunk) > max_bytes:
                     raise BlobTooLarge(f"more than {max_bytes} bytes")
                 data.write(chunk)
@@ -260,10 +273,42 @@ async def download_chunks(
     """A blob as it arrives, piece by piece (the caller decides where it goes: never a file)."""
     session = await client.session()
     url = session.download_url_for(blob_id, name, type_)
+    pace = _pace(client)
+    loop = asyncio.get_running_loop()
+    waited = 0.0  # reading only: the caller's work between pieces is not the network's
     try:
-        async with client.stream(url, headers=AS_STORED) as response:
+        async with contextlib.AsyncExitStack() as stack:
+            began = loop.time()
+            try:  # the answer's head dripping too
+                async with asyncio.timeout(pace.seconds_for(CHUNK)):
+                    response = await stack.enter_async_context(
+                        client.stream(url, headers=AS_STORED)
+                    )
+            except TimeoutError:
+                raise TransferTooSlow("download below the minimum rate") from None
+            waited += loop.time() - began
             await _check_download(response)
-            async for chunk in response.aiter_bytes(CHUNK):
+            total = _declared_length(response)
+            done = 0
+            pieces = response.aiter_bytes(CHUNK)
+            while True:
+                # Each read bounded by what is left of the deadline: a timeout across `yield`
+                # would cancel the caller's own work.
+                left = pace.seconds_for(total if total > 0 else done + CHUNK) - waited
+                began = loop.time()
+                try:
+                    async with asyncio.timeout(max(left, 0.0)):
+                        chunk = await anext(pieces)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise TransferTooSlow("download below the minimum rate") from None
+                waited += loop.time() - began
+                done += len(chunk)
                 yield chunk
     except httpx.TransportError as e:
         raise await transport_error(e, NetworkError) from None
+
+
+def _pace(client: JmapClient) -> Pace:
+    return client.transfer_pace or DEFAULT_PACE

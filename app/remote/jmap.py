@@ -34,6 +34,7 @@ from app.remote.origins import OriginPolicy, check_server_url, origin_of
 
 if TYPE_CHECKING:
     from app.remote.blobs import ChunkSource, UploadedBlob
+    from app.remote.pace import Pace
     from app.remote.push import StateChange
 
 log = logs.get("jmap")
@@ -85,6 +86,13 @@ class NetworkError(JmapError, ServerUnreachable):
     callers catch one error for "offline" whichever layer noticed it."""
 
     message = messages.NETWORK_ERROR
+
+
+class TransferTooSlow(NetworkError):
+    """A transfer (an API answer, a blob) slower than the floor under its average rate
+    (app/remote/pace.py): a dripping link, ended rather than waited on for ever."""
+
+    message = messages.CONNECTION_TOO_SLOW
 
 
 class InvalidResponse(JmapError):
@@ -593,6 +601,7 @@ class JmapClient:
         self._session_lock = asyncio.Lock()
         self._slots: Slots | None = None
         self.api_deadline = API_DEADLINE_S
+        self.transfer_pace: Pace | None = None  # None: app.remote.pace.DEFAULT_PACE
         if session is not None:
             self._adopt(session)
 
@@ -708,7 +717,7 @@ class JmapClient:
                 raise await transport_error(e, NetworkError) from None
             except TimeoutError:
                 log.info("API request past its deadline (%.0f s)", self.api_deadline)
-                raise NetworkError("API request past its deadline") from None
+                raise TransferTooSlow("API request past its deadline") from None
         if response.status_code >= 400:
             error = request_error(response, response.content)
             log.warning("request refused: %s", error)
@@ -828,9 +837,15 @@ class JmapClient:
         *,
         backoff_initial: float = 1.0,
         backoff_max: float = 60.0,
+        on_drop: Callable[[], None] | None = None,
     ) -> AsyncGenerator[StateChange, None]:
         from app.remote import push
 
         return push.events(
-            self, types, ping, backoff_initial=backoff_initial, backoff_max=backoff_max
+            self,
+            types,
+            ping,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            on_drop=on_drop,
         )

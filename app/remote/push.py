@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,8 +83,11 @@ async def events(
     *,
     backoff_initial: float = 1.0,
     backoff_max: float = 60.0,
+    on_drop: Callable[[], None] | None = None,
 ) -> AsyncGenerator[StateChange, None]:
-    """StateChanges until the server says it has no push; runs as long as it is iterated."""
+    """StateChanges until the server says it has no push; runs as long as it is iterated.
+    `on_drop` is told each time a connection ends or fails (the server may come back as
+    another: restarted, or restored from a backup)."""
     wanted = types if isinstance(types, str) else ",".join(types)
     backoff = Backoff(backoff_initial, backoff_max)
     # Without any byte for this long the connection is dead (the server pings every `ping` s).
@@ -122,6 +125,8 @@ async def events(
             if isinstance(e, JmapError) and not _transient(e):
                 raise
             log.info("push interrupted (%s)", type(e).__name__)
+        if on_drop is not None:
+            on_drop()
         await asyncio.sleep(backoff.next_delay())
 
 

@@ -136,6 +136,9 @@ class SyncEngine:
         self.documents = documents  # None: nothing is kept ahead (the CLI, some tests)
         self.offline_days = offline_days
         self._followers: list[asyncio.Event] = []  # set when a page of emails is written
+        # The ids compared with the server's at the first pass and after a failed one (see
+        # `_check_ids`): False until a pass has done it.
+        self._ids_checked = False
 
     # One pass ----------------------------------------------------------------------------------
 
@@ -143,27 +146,38 @@ class SyncEngine:
         """Pending local actions first, then mailboxes, then emails. Network errors propagate
         (ServerUnreachable); the cache stays consistent at every page."""
         async with self._lock:
-            started = time.monotonic()
-            report = SyncReport()
-            await self._flush_actions()
-            report.mailboxes = await self._sync_mailboxes()
-            # The server answers: said now (the outbox goes at once), not after the whole pass.
-            self.reconnection.answered()
-            self._set_online(True)
-            state = await self.cache.write(lambda c: mail.get_state(c, "Email"))
-            resuming = await self.cache.write(lambda c: mail.get_state(c, INITIAL_STATE_KEY))
-            if state is None or resuming is not None:
+            try:
+                return await self._pass()
+            except BaseException:
+                self._ids_checked = False  # the server may come back as another (a backup)
+                raise
+
+    async def _pass(self) -> SyncReport:
+        started = time.monotonic()
+        report = SyncReport()
+        await self._flush_actions()
+        report.mailboxes = await self._sync_mailboxes()
+        # The server answers: said now (the outbox goes at once), not after the whole pass.
+        self.reconnection.answered()
+        self._set_online(True)
+        state = await self.cache.write(lambda c: mail.get_state(c, "Email"))
+        resuming = await self.cache.write(lambda c: mail.get_state(c, INITIAL_STATE_KEY))
+        if state is None or resuming is not None:
+            await self._reconcile(report)
+        else:
+            try:
+                await self._email_changes(state, report)
+            except CannotCalculateChanges:
+                log.info("email state too old: clean resync")
+                await self.cache.write(lambda c: mail.clear_type(c, "Email"))
                 await self._reconcile(report)
             else:
-                try:
-                    await self._email_changes(state, report)
-                except CannotCalculateChanges:
-                    log.info("email state too old: clean resync")
-                    await self.cache.write(lambda c: mail.clear_type(c, "Email"))
-                    await self._reconcile(report)
-            report.seconds = time.monotonic() - started
-            self._set_online(True)
-            return report
+                if not self._ids_checked:
+                    await self._check_ids(report)
+        self._ids_checked = True
+        report.seconds = time.monotonic() - started
+        self._set_online(True)
+        return report
 
     async def read_patients(self) -> int:
         """The patients of new messages, from their IHE_XDM.ZIP; returns how many were found.
@@ -355,6 +369,27 @@ class SyncEngine:
         crashpoint("sync.initial.finished")
         # Whatever changed since the noted state (including during this pass) comes now.
         await self._email_changes(base, report)
+
+    def _distrust_ids(self) -> None:
+        """The push stream dropped: the server may have restarted from a backup between two
+        passes that both succeeded; the next pass compares the ids."""
+        self._ids_checked = False
+
+    async def _check_ids(self, report: SyncReport) -> None:
+        """At the first pass and after a failed one: the cache's emails compared with the
+        server's (ids only). A server restored from a backup has gone back to older states; once
+        it has made as many changes as were lost, /changes from the cache's state is accepted
+        and bridges nothing of what the backup lacks (issue 17 §1). A difference resyncs without
+        clearing: what is gone goes, what is missing comes, the flags of the rest are read."""
+        server_ids = set(await self._all_email_ids())
+        local = await self.cache.write(mail.email_ids)
+        if server_ids != local:
+            log.warning(
+                "the cache's emails differ from the server's (%d missing, %d gone): resync",
+                len(server_ids - local),
+                len(local - server_ids),
+            )
+            await self._reconcile(report)
 
     async def _all_email_ids(self) -> list[str]:
         """Every email id of the account, newest first (ids only: cheap even for 100,000)."""
@@ -604,6 +639,7 @@ class SyncEngine:
                     ping=self.push_ping,
                     backoff_initial=RETRY_FIRST_S,
                     backoff_max=RETRY_MAX_S,
+                    on_drop=self._distrust_ids,
                 )
                 async for _change in changes:
                     self.wake()
