@@ -1723,7 +1723,7 @@
 <context>
     <name>HeldLine</name>
     <message>
-        <location filename="../../ui/mail/undo_send.py" line="+45"/>
+        <location filename="../../ui/mail/undo_send.py" line="+46"/>
         <source>Annuler</source>
         <translation>Undo</translation>
     </message>
@@ -1733,7 +1733,7 @@
         <translation>Do not send this message, and open it again to edit it</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+6"/>
         <source>Envoi dans {n} s…</source>
         <translation>Sending in {n} s…</translation>
     </message>
@@ -1741,7 +1741,7 @@
 <context>
     <name>HeldSends</name>
     <message>
-        <location line="+66"/>
+        <location line="+69"/>
         <source>Annuler l&apos;envoi</source>
         <translation>Cancel sending</translation>
     </message>
@@ -3600,7 +3600,7 @@
 <context>
     <name>SendingCard</name>
     <message>
-        <location filename="../../ui/desktop/settings_sending.py" line="+21"/>
+        <location filename="../../ui/desktop/settings_sending.py" line="+22"/>
         <source>Envoi</source>
         <translation>Sending</translation>
     </message>
@@ -3842,23 +3842,23 @@ Telephone</translation>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+66"/>
         <source>En ligne</source>
         <translation>Online</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+25"/>
+        <location line="+37"/>
         <source>Connexion sécurisée refusée</source>
         <translation>Secure connection refused</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-35"/>
         <source>Hors connexion</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+51"/>
         <source>Synchronisé à {time}</source>
         <translation>Synchronised at {time}</translation>
     </message>
@@ -3873,7 +3873,7 @@ Telephone</translation>
         <translation>{done} of {total} messages</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Le message sera envoyé au retour de la connexion.</source>
         <translation>The message will be sent when the connection is back.</translation>
     </message>
@@ -5529,6 +5529,11 @@ Telephone</translation>
         <location line="+5"/>
         <source>Le serveur est injoignable. Vérifiez votre connexion à Internet ; vos messages restent consultables hors connexion.</source>
         <translation>The server cannot be reached. Check your Internet connection; your messages can still be read offline.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Connexion trop lente : le transfert a été interrompu. Il sera repris dès que la connexion le permettra.</source>
+        <translation>Connection too slow: the transfer was stopped. It will resume as soon as the connection allows.</translation>
     </message>
     <message>
         <location line="+7"/>
