@@ -19,7 +19,7 @@ from tests.faults.matrix import (  # noqa: F401 (fixtures)
     DOCUMENT,
     HANG,
     KINDS,
-    converged,
+    converges,
     deliver,
     fault,
     faulted_sync_then_converged,
@@ -104,4 +104,4 @@ async def test_a_stalled_sync_says_offline_in_french_then_online(
     assert offline.reason_fr == "Serveur injoignable : les messages en cache restent lisibles."
     proxy.clear()
     await until(lambda: bool(said) and said[-1].online, timeout=HANG)
-    await converged(session, sandbox)
+    await converges(session, sandbox)

@@ -11,7 +11,7 @@ from tests.app.waiting import until
 from tests.faults.matrix import (  # noqa: F401 (fixtures)
     HANG,
     KINDS,
-    converged,
+    converges,
     deliver,
     proxy,
     sandbox,
@@ -43,4 +43,4 @@ async def test_push_stream(
     await until(lambda: session.email_by_message_id(message_id) is not None, timeout=HANG)
     if kind != "drip":
         assert proxy.count("/jmap/eventsource") >= 2  # the dead stream was reopened
-    await converged(session, sandbox)
+    await converges(session, sandbox)

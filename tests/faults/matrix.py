@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -117,6 +117,26 @@ async def bounded(work: Awaitable[T]) -> T | CoreError:
 async def converged(session: AccountSession, sandbox: ServerThread) -> None:
     async with jmap_client(sandbox, ALICE) as alice:
         await assert_cache_equals_server(session.account.cache, alice)
+
+
+async def eventually(check: Callable[[], Awaitable[None]]) -> None:
+    """`check` passes once the background work has caught up: tried again until it does, its
+    assertion raised after HANG seconds."""
+    deadline = asyncio.get_running_loop().time() + HANG
+    while True:
+        try:
+            await check()
+            return
+        except AssertionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+        await asyncio.sleep(0.2)
+
+
+async def converges(session: AccountSession, sandbox: ServerThread) -> None:
+    """The background sync converges: "online" is said after the mailboxes, while the pass may
+    still be writing emails, so the comparison is tried until the pass has ended."""
+    await eventually(lambda: converged(session, sandbox))
 
 
 async def faulted_sync_then_converged(

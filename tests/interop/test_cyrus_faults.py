@@ -34,7 +34,7 @@ from app.session import AccountSession
 from app.store.records import Address
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.app.waiting import until
-from tests.faults.matrix import HANG, MB, QUICK, bounded, fault
+from tests.faults.matrix import HANG, MB, QUICK, bounded, eventually, fault
 from tests.faults.proxy import FaultProxy, Rule
 from tests.interop import cyrus
 from tests.interop.conftest import _required, _start
@@ -141,12 +141,7 @@ async def converged(session: AccountSession, server: Cyrus) -> None:
 
 async def background_converged(session: AccountSession, server: Cyrus) -> None:
     """Returns once the background sync has made the cache equal to Cyrus."""
-    while True:
-        try:
-            await converged(session, server)
-            return
-        except AssertionError:
-            await asyncio.sleep(0.2)
+    await eventually(lambda: converged(session, server))
 
 
 async def faulted_sync_then_converged(
