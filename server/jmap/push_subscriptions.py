@@ -119,8 +119,9 @@ class PushSubscriptions:
         sandbox.broker.observers.append(self._on_change)
 
     def close(self) -> None:
-        """Stops the worker and waits for it (at most one post's timeout): a closed sandbox leaves
-        no thread behind (the soak and the tests count threads). Changes after close push nothing."""
+        """Stops the worker and waits for it (at most one post's timeout): a closed sandbox
+        leaves no thread behind (the soak and the tests count threads). After close, changes
+        push nothing."""
         with self._lock:
             self._closed = True
             worker, self._worker = self._worker, None
