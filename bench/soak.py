@@ -341,13 +341,15 @@ class Desktop:
 
         self.opened = UrlRecorder()
         for scheme in ("http", "https", "file"):
-            QDesktopServices.setUrlHandler(scheme, self.opened, "record")
+            QDesktopServices.setUrlHandler(scheme, self.opened, b"record")
         self.rng, self.colleague = rng, colleague
         self.controller = Controller(data, DemoHint(LOGIN, DEMO_PASSWORD))
         self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.controller.finished.connect(
-            lambda: self.finished.done() or self.finished.set_result(None)
-        )
+        self.controller.finished.connect(self._finished)
+
+    def _finished(self) -> None:
+        if not self.finished.done():
+            self.finished.set_result(None)
 
     @property
     def session(self) -> AccountSession:
@@ -595,12 +597,28 @@ class StackSampler:
         while not self.stopping.wait(0.005):
             if time.monotonic() - self.beat.last < HEARTBEAT_S + STALL_REPORT_S / 2:
                 continue
-            frame = sys._current_frames().get(self.main)
+            frames = sys._current_frames()
+            frame = frames.get(self.main)
             if frame is None:
                 continue
             summary = describe(traceback.extract_stack(frame))
+            # Another thread running Python keeps the GIL from the UI thread: named too.
+            names = {t.ident: t.name for t in threading.enumerate()}
+            busy = [
+                f"{names.get(ident, ident)}: {describe(traceback.extract_stack(f))}"
+                for ident, f in frames.items()
+                if ident not in (self.main, threading.get_ident()) and not idle(f)
+            ]
             with self.lock:
-                self.seen[summary] += 1
+                self.seen[summary + "".join(f"\n           + {b}" for b in busy)] += 1
+
+
+WAITING = {"wait", "get", "select", "poll", "sleep", "_worker", "acquire", "accept", "recv"}
+
+
+def idle(frame: Any) -> bool:
+    """A thread parked in a wait (a queue, a lock, a selector): not what blocks the UI thread."""
+    return frame is None or frame.f_code.co_name in WAITING
 
 
 def describe(stack: traceback.StackSummary) -> str:
