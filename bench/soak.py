@@ -341,7 +341,7 @@ class Desktop:
 
         self.opened = UrlRecorder()
         for scheme in ("http", "https", "file"):
-            QDesktopServices.setUrlHandler(scheme, self.opened, b"record")
+            QDesktopServices.setUrlHandler(scheme, self.opened, "record")  # type: ignore[arg-type]
         self.rng, self.colleague = rng, colleague
         self.controller = Controller(data, DemoHint(LOGIN, DEMO_PASSWORD))
         self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
