@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from app.events import OutboxChanged
-from app.records import OutboxRow, Reopened
+from app.records import OutboxRow, OutboxState, Reopened
 from app.session import AccountSession
 from ui import tasks
 from ui.bridge import EventBridge
@@ -84,7 +84,9 @@ class HeldSends(QWidget):
     def refresh(self) -> None:
         """The lines as the unsent file has them: one per message still in its delay."""
         now = _now_ms()
-        held = {row.id: row for row in self.session.outbox_list() if row.held(now)}
+        held = {
+            row.id: row for row in self.session.outbox_list(OutboxState.QUEUED) if row.held(now)
+        }
         for outbox_id in [i for i in self.lines if i not in held]:
             self.lines.pop(outbox_id).deleteLater()
         for outbox_id, row in held.items():
