@@ -723,7 +723,8 @@ async def soak(url: str, data: Path, args: argparse.Namespace) -> Run:
 async def converge(session: AccountSession, passes: Passes, other: JmapClient, run: Run) -> bool:
     """The outbox empty and the cache equal to the server, after at most a few more passes."""
     last = ""
-    for _ in range(10):
+    deadline = time.monotonic() + 120  # the last send's undo delay (10 s) included
+    while time.monotonic() < deadline:
         await asyncio.wait_for(passes.one_after(session), PASS_TIMEOUT_S)
         if session.unsent_count():
             last = f"{session.unsent_count()} unsent"
