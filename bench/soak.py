@@ -1,25 +1,32 @@
-"""A day of use (issue 17 §5): the app's core open for many sync cycles against a sandbox that
-changes at random, with random user actions; whether anything grows without bound.
+"""A day of use (issue 17 §5): the desktop app open (offscreen) for many sync cycles against a
+sandbox that changes at random, with random user actions through its main window; whether
+anything grows without bound.
 
     .venv/bin/python bench/soak.py [--cycles 5000] [--seconds 900] [--seed 1] [--plot soak.png]
 
 The sandbox (the demo, 200 professionals, no extra messages) runs as a subprocess, so that the
-RSS, file descriptors and threads measured are the client's. The client is an `AccountSession`
-of the demo GP with its background work started (push, sync, outbox, favorites, trust space), as
-the desktop app runs it (its main window is not opened: the core alone is measured).
+RSS, file descriptors and threads measured are the app's. The app is set up as ui/app.py's main
+does (QT_QPA_PLATFORM=offscreen unless set, qasync event loop), and its Controller logs the demo
+GP in through the login window: the main window, the session's background work (push, sync,
+outbox, favorites, trust space), the tray and the auto-lock, as a user runs them.
 
 One cycle: 0–2 changes made on the server by "another device" of the GP over JMAP (a delivery
-with a PDF through Email/import, a flag, a move, a deletion), one user action through the
-session's public methods (read and open a document, reply, send, search, flag, archive, delete,
-list the teleconsultations and téléexpertises, lock and unlock: close and open again), then a sync
-asked (`sync_now`) and awaited (the background engine's next pass). Deletions keep the mailbox
-near its first size, so that what the cache holds is steady and any growth is a leak.
+with a PDF through Email/import, a flag, a move, a deletion), one user action through the main
+window (a row selected: the reader shows it, marks it read, and its PDF is opened with the
+chip's button, handed to a recorder in place of the system's viewer; a reply and a new message
+sent from the composer; a word typed in the search box, then Échap; the list's flag, archive
+and delete; the regional lists; or "Verrouiller" and the password typed on the lock screen),
+then a sync asked (`sync_now`) and awaited (the background engine's next pass). Deletions keep
+the mailbox near its first size, so that what the cache holds is steady and any growth is a leak.
 
 Sampled every second: RSS, open file descriptors, threads (/proc/self), the cache file and its WAL
-sizes, and the longest lateness of a 20 ms heartbeat task since the last sample (event-loop stall).
-The slopes of a least-squares fit over the second half, per 1,000 cycles, are compared with the
-LIMITS below; the run fails (exit 1) when one is over, when a cycle's sync never ends, or when the
-cache differs from the server at the end (tests/app/sync_helpers.py).
+sizes, and the longest lateness of a 20 ms precise QTimer on the UI thread since the last sample
+(the Qt event loop's stall, as the user feels it). Each stall over 100 ms is reported with what the
+UI thread ran meanwhile (its Python stack, sampled every 5 ms by a helper thread while the timer
+is overdue). The slopes of a least-squares fit over the second half, per 1,000 cycles, are
+compared with the LIMITS below; the run fails (exit 1) when one is over, when a cycle's sync or
+action never ends, or when the cache differs from the server at the end
+(tests/app/sync_helpers.py).
 """
 
 from __future__ import annotations
@@ -27,13 +34,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import os
 import random
 import sys
 import tempfile
+import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,14 +52,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.message.compose import OutgoingMessage, new_message_id, reply_to  # noqa: E402
+from app.message.compose import new_message_id  # noqa: E402
 from app.remote.auth import ServerAuth, password_grant  # noqa: E402
 from app.remote.http import make_http_client  # noqa: E402
 from app.remote.jmap import JmapClient  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from app.store.records import Address, EmailRecord  # noqa: E402
 from app.sync.engine import SyncEngine, SyncReport  # noqa: E402
-from app.trust.space import OutsideTrustSpace  # noqa: E402
 from bench.sync import server_process  # noqa: E402
 from server.demo.users import DEMO_PASSWORD  # noqa: E402
 from tests.app.sync_helpers import assert_cache_equals_server  # noqa: E402
@@ -59,6 +66,7 @@ from tests.app.sync_helpers import assert_cache_equals_server  # noqa: E402
 LOGIN = "helene.garnier"  # the demo GP
 COLLEAGUE = "karim.benali"  # in the trust space: the GP's replies and sends go to him
 HEARTBEAT_S = 0.02
+STALL_REPORT_S = 0.1  # stalls longer than this are reported with what ran meanwhile
 SAMPLE_S = 1.0
 PASS_TIMEOUT_S = 120.0  # a sync pass that takes longer is a hang: the run fails
 EXTRA_INBOX = 150  # the inbox is kept near its first size plus this many messages
@@ -75,7 +83,7 @@ LIMITS: dict[str, float] = {
 # spans few cycles: its slope alone is mostly noise, e.g. 4 connections more at the last sample).
 NOISE: dict[str, float] = {
     "rss_mb": 30.0,
-    "fds": 8.0,
+    "fds": 20.0,  # the desktop app's swing between samples (pools, document copies, a lock)
     "threads": 3.0,
     "cache_mb": 2.0,
     "wal_mb": 6.0,
@@ -105,6 +113,7 @@ class Run:
     actions: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     converged: bool = False
+    stalls: list[tuple[float, list[tuple[str, int]]]] = field(default_factory=list)
 
 
 # --- what is measured --------------------------------------------------------------------------
@@ -126,25 +135,7 @@ def file_mb(path: Path) -> float:
         return 0.0
 
 
-class Heartbeat:
-    """A task that sleeps HEARTBEAT_S and notes how late it wakes: the event loop's stalls."""
-
-    def __init__(self) -> None:
-        self.worst = 0.0
-
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            due = loop.time() + HEARTBEAT_S
-            await asyncio.sleep(HEARTBEAT_S)
-            self.worst = max(self.worst, loop.time() - due)
-
-    def take(self) -> float:
-        worst, self.worst = self.worst, 0.0
-        return worst
-
-
-async def sampler(run: Run, cache_path: Callable[[], Path], beat: Heartbeat) -> None:
+async def sampler(run: Run, cache_path: Callable[[], Path], beat: QtHeartbeat) -> None:
     started = time.monotonic()
     while True:
         await asyncio.sleep(SAMPLE_S)
@@ -309,103 +300,340 @@ class Driver:
         )
 
 
-# --- the user ----------------------------------------------------------------------------------
+# --- the user, through the main window -----------------------------------------------------------
 
 
-class User:
-    """Random actions through the session's public methods, as the main window calls them."""
+async def until(ready: Callable[[], bool], seconds: float, what: str) -> None:
+    """Waits (the event loop running) for `ready`; a TimeoutError naming `what` past `seconds`
+    (a hang, not a timing: the run fails on it)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.02)
 
-    def __init__(self, rng: random.Random, me: Address, colleague: Address) -> None:
-        self.rng, self.me, self.colleague = rng, me, colleague
 
-    def pick(self, session: AccountSession) -> EmailRecord | None:
-        inbox = session.mailbox_by_role("inbox")
-        ids = session.list_ids(inbox.id if inbox else None)[:200]
-        if not ids:
+class Desktop:
+    """The app as `ui/app.py` runs it (its Controller: login window, main window, lock screen),
+    and random user actions through the main window: a row selected in the list (the reader opens
+    it, marks it read, and its PDF is opened with the chip's button), a reply and a new message
+    written and sent in the composer, a search typed in the search box, the list's flag, archive
+    and delete actions, the regional pages' lists, and a lock and an unlock through the login
+    window. Documents the app hands to the system's viewer are recorded (`opened`)."""
+
+    def __init__(self, data: Path, rng: random.Random, colleague: Address) -> None:
+        from PySide6.QtCore import QObject, QUrl, Slot
+        from PySide6.QtGui import QDesktopServices
+
+        from ui.login.window import DemoHint
+        from ui.shell.controller import Controller
+
+        class UrlRecorder(QObject):
+            """What QDesktopServices.openUrl would give the system's viewer (not real here)."""
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.urls: list[QUrl] = []
+
+            @Slot(QUrl)
+            def record(self, url: QUrl) -> None:
+                self.urls.append(url)
+
+        self.opened = UrlRecorder()
+        for scheme in ("http", "https", "file"):
+            QDesktopServices.setUrlHandler(scheme, self.opened, "record")  # type: ignore[arg-type]
+        self.rng, self.colleague = rng, colleague
+        self.controller = Controller(data, DemoHint(LOGIN, DEMO_PASSWORD))
+        self.finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.controller.finished.connect(self._finished)
+
+    def _finished(self) -> None:
+        if not self.finished.done():
+            self.finished.set_result(None)
+
+    @property
+    def session(self) -> AccountSession:
+        session = self.controller.session
+        assert session is not None, "no session open"
+        return session
+
+    @property
+    def window(self) -> Any:
+        window = self.controller.window
+        assert window is not None, "no main window"
+        return window
+
+    async def log_in(self, password: str = DEMO_PASSWORD) -> None:
+        """The login window (first, or the lock screen): the password typed and submitted; the
+        main window open on its session."""
+        from PySide6.QtTest import QTest
+
+        login = self.controller.login
+        await until(lambda: login.isVisible() and login.server_reachable is not None, 60, "login")
+        if not login.login_edit.text():
+            login.login_edit.setText(LOGIN)
+        login.password_edit.clear()
+        QTest.keyClicks(login.password_edit, password)
+        login.submit()
+        await until(
+            lambda: self.controller.window is not None and self.controller.session is not None,
+            120,
+            "the main window after the login",
+        )
+
+    async def start(self) -> None:
+        from ui import app as ui_app
+        from ui import tasks
+
+        self.controller.start()
+        await tasks.run(ui_app._settle(self.controller), self.controller)  # as ui/app.py's _run
+        await self.log_in()
+
+    async def quit(self) -> None:
+        self.controller.quit()
+        await asyncio.wait_for(self.finished, 120)
+        from PySide6.QtGui import QDesktopServices
+
+        for scheme in ("http", "https", "file"):
+            QDesktopServices.unsetUrlHandler(scheme)
+
+    def model(self) -> Any:
+        return self.window.conversations.model
+
+    async def select_some_row(self) -> EmailRecord | None:
+        """A random row of the list (its first 200) selected, as a click does; its newest
+        message once the reader shows it."""
+        window = self.window
+        model = self.model()
+        rows = min(model.rowCount(), 200)
+        if rows == 0:
             return None
-        thread = session.thread(session.summaries([self.rng.choice(ids)])[0].thread_id)
-        return thread[-1] if thread else None
+        window.conversations.select_row(self.rng.randrange(rows))
+        record: EmailRecord | None = window.mail_page.selected_record()
+        if record is None:
+            return None
+        await until(lambda: len(window.reader.cards) >= 1, 30, "the reader's cards")
+        return record
 
-    def allowed(self, session: AccountSession) -> bool:
-        return not session.trust_space.outside([self.colleague.email])
+    def allowed(self, addresses: list[Address]) -> bool:
+        return bool(addresses) and not self.session.trust_space.outside(
+            [a.email for a in addresses]
+        )
 
-    async def act(self, session: AccountSession) -> str:
+    async def act(self) -> str:
         kind = self.rng.choices(
             ["read", "reply", "send", "search", "flag", "archive", "delete", "regional"],
             weights=[6, 2, 1, 3, 2, 1, 1, 1],
         )[0]
-        record = self.pick(session)
-        if record is None or kind == "search":
-            session.search(self.rng.choice(["compte", "rendu", "soak", "patient", "cardio"]))
-            session.search_hits("compte rendu")
-            return "user: search"
-        if kind == "read":
-            await session.set_seen([record.id], True)
-            pdfs = [a for a in record.attachments if a.type == "application/pdf"]
-            for attachment in pdfs[:1]:
-                content = await session.document_content(
-                    attachment.blob_id,
-                    attachment.name or "document",
-                    attachment.type,
-                    attachment.size,
-                )
-                with content:
-                    head = content.readall()[:8]
-                    assert head.startswith(b"%PDF-"), (attachment.name, head, attachment.size)
-                path = await session.open_document(
-                    attachment.blob_id,
-                    attachment.name or "document",
-                    attachment.type,
-                    attachment.size,
-                )
-                assert path.read_bytes()[:5] == b"%PDF-", path
-            return "user: read"
-        if kind == "reply":
-            view = {
-                "from": [{"name": a.name, "email": a.email} for a in record.from_],
-                "to": [{"name": a.name, "email": a.email} for a in record.to],
-                "messageId": record.message_id,
-                "references": record.references,
-                "subject": record.subject,
-            }
-            message = reply_to(view, self.me, False, [self.me.email])
-            try:
-                await session.send(
-                    dataclasses.replace(
-                        message, to=message.to or [self.colleague], text="Merci, bien reçu."
-                    )
-                )
-            except OutsideTrustSpace:  # a demo sender outside the trust space: refused, as meant
-                return "user: reply refused (outside the trust space)"
-            return "user: reply"
+        if kind == "search":
+            return await self.search()
         if kind == "send":
-            await session.send(
-                OutgoingMessage(
-                    from_=self.me,
-                    to=[
-                        a
-                        for a in (self.colleague, self.me)
-                        if not session.trust_space.outside([a.email])
-                    ]
-                    or [self.me],
-                    subject="Avis soak",
-                    text="Pouvez-vous regarder ce dossier ?",
-                    message_id=new_message_id(self.me.email.partition("@")[2]),
-                )
-            )
-            return "user: send"
+            return await self.send()
+        if kind == "regional":
+            # The regional pages' lists, as their pages load them (pages not driven here).
+            await self.session.teleconsultations.list()
+            await self.session.expertise.list()
+            return "user: regional"
+        record = await self.select_some_row()
+        if record is None:
+            return await self.search()
+        if kind == "read":
+            return await self.read()
+        if kind == "reply":
+            return await self.reply(record)
+        page = self.window.mail_page
         if kind == "flag":
-            await session.set_flagged([record.id], self.rng.random() < 0.5)
-            return "user: flag"
-        if kind == "archive":
-            await session.archive([record.id])
-            return "user: archive"
-        if kind == "delete":
-            await session.delete([record.id])
-            return "user: delete"
-        await session.teleconsultations.list()
-        await session.expertise.list()
-        return "user: regional"
+            page.toggle_flag()
+        elif kind == "archive":
+            page.archive()
+        else:
+            page.delete()
+        return f"user: {kind}"
+
+    async def read(self) -> str:
+        """The selected message's first PDF opened with its chip's button: fetched (or from the
+        cache), copied out and handed to the system's viewer, whose file must be the PDF."""
+        window = self.window
+        chips = [
+            chip
+            for card in window.reader.cards
+            for chip in card.chips
+            if chip.attachment.type == "application/pdf" and chip.open_button is not None
+        ]
+        if not chips:
+            return "user: read"
+        before = len(self.opened.urls)
+        chips[-1].open_button.click()
+        await until(lambda: len(self.opened.urls) > before, 60, "the document opened")
+        path = Path(self.opened.urls[-1].toLocalFile())
+        assert path.read_bytes()[:5] == b"%PDF-", path
+        return "user: read + document"
+
+    async def sent(self, composer: Any) -> None:
+        await until(lambda: composer.inserter.limits is not None, 30, "the composer's limits")
+        composer.send()
+        await until(lambda: not composer.isVisible(), 60, "the composer closed by its send")
+
+    async def reply(self, record: EmailRecord) -> str:
+        if not self.allowed(record.from_):  # a demo sender outside the trust space: not offered
+            return "user: read (no reply: outside the trust space)"
+        window = self.window
+        count = len(window.composers)
+        window.reply()
+        await until(lambda: len(window.composers) > count, 30, "the reply's composer")
+        composer = window.composers[-1]
+        await until(lambda: "a écrit" in composer.body.toPlainText(), 30, "the reply's quote")
+        composer.body.insertPlainText("Merci, bien reçu.")
+        await self.sent(composer)
+        return "user: reply"
+
+    async def send(self) -> str:
+        from app.message.draft import Draft
+
+        me = await self.session.own_address()
+        to = tuple(a for a in (self.colleague, me) if self.allowed([a])) or (me,)
+        window = self.window
+        composer = window.compose(
+            Draft(to=to, subject="Avis soak", body="Pouvez-vous regarder ce dossier ?")
+        )
+        await self.sent(composer)
+        return "user: send"
+
+    async def search(self) -> str:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        window = self.window
+        model = self.model()
+        word = self.rng.choice(["compte", "rendu", "soak", "patient", "cardio"])
+        window.focus_search()
+        window.search.clear()
+        QTest.keyClicks(window.search, word)
+        await until(lambda: model.search_text == word, 30, "the search's results")
+        QTest.keyClick(window.search, Qt.Key.Key_Escape)
+        await until(lambda: model.search_text is None, 30, "the list back after the search")
+        return "user: search"
+
+    async def lock_and_unlock(self) -> None:
+        """ "Verrouiller" then the password typed on the lock screen: a new session and window."""
+        old = self.controller.session
+        self.controller.lock_now()
+        await until(
+            lambda: self.controller.locked and self.controller.session is None, 60, "the lock"
+        )
+        await self.log_in()
+        assert self.controller.session is not old
+
+
+# --- the event loop's stalls, and what ran during each ------------------------------------------
+
+
+class QtHeartbeat:
+    """A precise 20 ms QTimer on the UI thread; how late each tick comes is how long the Qt event
+    loop (hence the app) could not answer. Each stall over STALL_REPORT_S is recorded with what
+    the UI thread was running meanwhile (StackSampler)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.worst = 0.0
+        self.last = time.monotonic()
+        self.stalls: list[tuple[float, list[tuple[str, int]]]] = []
+        self.sampler = StackSampler(self)
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(int(HEARTBEAT_S * 1000))
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.last = time.monotonic()
+        self._timer.start()
+        self.sampler.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.sampler.stop()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        late = now - self.last - HEARTBEAT_S
+        self.last = now
+        self.worst = max(self.worst, late)
+        seen = self.sampler.take()
+        if late > STALL_REPORT_S:
+            self.stalls.append((late, seen.most_common(3)))
+
+    def take(self) -> float:
+        worst, self.worst = self.worst, 0.0
+        return worst
+
+
+class StackSampler:
+    """A helper thread that, while the heartbeat is overdue, samples the UI thread's Python stack
+    every few ms (sys._current_frames): the frames of ours nearest the top, and the top frame.
+    A C call that keeps the GIL shows as its Python caller, once it lets go."""
+
+    def __init__(self, beat: QtHeartbeat) -> None:
+        self.beat = beat
+        self.main = threading.get_ident()
+        self.lock = threading.Lock()
+        self.seen: Counter[str] = Counter()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="soak-stack-sampler", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+    def take(self) -> Counter[str]:
+        with self.lock:
+            seen, self.seen = self.seen, Counter()
+        return seen
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.005):
+            if time.monotonic() - self.beat.last < HEARTBEAT_S + STALL_REPORT_S / 2:
+                continue
+            frames = sys._current_frames()
+            frame = frames.get(self.main)
+            if frame is None:
+                continue
+            summary = describe(traceback.extract_stack(frame))
+            # Another thread running Python keeps the GIL from the UI thread: named too.
+            names = {t.ident: t.name for t in threading.enumerate()}
+            busy = [
+                f"{names.get(ident, ident)}: {describe(traceback.extract_stack(f))}"
+                for ident, f in frames.items()
+                if ident not in (self.main, threading.get_ident()) and not idle(f)
+            ]
+            with self.lock:
+                self.seen[summary + "".join(f"\n           + {b}" for b in busy)] += 1
+
+
+WAITING = {"wait", "get", "select", "poll", "sleep", "_worker", "acquire", "accept", "recv"}
+
+
+def idle(frame: Any) -> bool:
+    """A thread parked in a wait (a queue, a lock, a selector): not what blocks the UI thread."""
+    return frame is None or frame.f_code.co_name in WAITING
+
+
+def describe(stack: traceback.StackSummary) -> str:
+    """The innermost three frames of the project's code, and the innermost frame of all."""
+    root = str(ROOT) + os.sep
+    ours = [
+        f"{f.filename.removeprefix(root)}:{f.lineno} {f.name}"
+        for f in stack
+        if f.filename.startswith(root)
+        and "/.venv/" not in f.filename
+        and not f.filename.endswith("bench/soak.py")
+    ]
+    top = stack[-1] if stack else None
+    where = f"{Path(top.filename).name}:{top.lineno} {top.name}" if top else "?"
+    return " ← ".join(reversed(ours[-3:])) + f"  [top: {where}]"
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -420,10 +648,7 @@ async def soak(url: str, data: Path, args: argparse.Namespace) -> Run:
     run = Run()
     rng = random.Random(args.seed)
     passes = Passes()
-    beat = Heartbeat()
-    session = await AccountSession.open(data, url, LOGIN, DEMO_PASSWORD)
-    holder = {"session": session}
-    session.start()
+    beat = QtHeartbeat()
     async with make_http_client() as login_http:
         tokens = await password_grant(login_http, url, LOGIN, DEMO_PASSWORD)
         theirs = await password_grant(login_http, url, COLLEAGUE, DEMO_PASSWORD)
@@ -432,41 +657,42 @@ async def soak(url: str, data: Path, args: argparse.Namespace) -> Run:
     async with make_http_client(auth=ServerAuth(url, tokens=theirs)) as http:
         found = await JmapClient(http, url + "/.well-known/jmap").get_all("Identity", None)
         colleague = str(found[0]["email"])
+    desktop = Desktop(data, rng, Address(colleague, "Dr Karim Benali"))
+    await desktop.start()
+    last_cache = [desktop.session.account.cache.path]
+
+    def cache_path() -> Path:
+        session = desktop.controller.session
+        if session is not None:
+            last_cache[0] = session.account.cache.path
+        return last_cache[0]
+
     background: list[asyncio.Task[Any]] = []
     try:
         async with make_http_client(auth=ServerAuth(url, tokens=tokens)) as http:
             other = JmapClient(http, url + "/.well-known/jmap")
-            me = await session.own_address()
+            me = await desktop.session.own_address()
             domain = me.email.partition("@")[2]
             driver = Driver(other, rng, domain, colleague, me.email)
             await driver.start()
-            user = User(rng, me, Address(colleague, "Dr Karim Benali"))
-            await asyncio.wait_for(passes.one_after(session), PASS_TIMEOUT_S)
-            background += [
-                asyncio.ensure_future(beat.run()),
-                asyncio.ensure_future(
-                    sampler(run, lambda: holder["session"].account.cache.path, beat)
-                ),
-            ]
+            await asyncio.wait_for(passes.one_after(desktop.session), PASS_TIMEOUT_S)
+            beat.start()
+            background.append(asyncio.ensure_future(sampler(run, cache_path, beat)))
             deadline = time.monotonic() + args.seconds
             while run.cycles < args.cycles and time.monotonic() < deadline:
-                session = holder["session"]
                 try:
                     for _ in range(rng.randint(0, 2)):
                         await timed(run, driver.change())
                     if rng.random() < args.lock_every:
-                        await session.close()
-                        session = await AccountSession.open(data, url, LOGIN, DEMO_PASSWORD)
-                        holder["session"] = session
-                        session.start()
+                        await desktop.lock_and_unlock()
                         run.actions["user: lock+unlock"] = (
                             run.actions.get("user: lock+unlock", 0) + 1
                         )
                     else:
-                        await timed(run, user.act(session))
-                    await asyncio.wait_for(passes.one_after(session), PASS_TIMEOUT_S)
-                except TimeoutError:
-                    run.errors.append(f"cycle {run.cycles}: no sync pass in {PASS_TIMEOUT_S} s")
+                        await timed(run, desktop.act())
+                    await asyncio.wait_for(passes.one_after(desktop.session), PASS_TIMEOUT_S)
+                except TimeoutError as exc:
+                    run.errors.append(f"cycle {run.cycles}: no end in sight: {exc or 'sync pass'}")
                     break
                 except Exception as exc:
                     run.errors.append(f"cycle {run.cycles}: {type(exc).__name__}: {exc}")
@@ -481,11 +707,15 @@ async def soak(url: str, data: Path, args: argparse.Namespace) -> Run:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            run.converged = await converge(holder["session"], passes, other, run)
+            beat.stop()
+            run.stalls = beat.stalls
+            run.converged = await converge(desktop.session, passes, other, run)
     finally:
         for task in background:
             task.cancel()
-        await holder["session"].close()
+        if beat.sampler.thread.is_alive():
+            beat.stop()
+        await desktop.quit()
         passes.restore()
     return run
 
@@ -493,7 +723,8 @@ async def soak(url: str, data: Path, args: argparse.Namespace) -> Run:
 async def converge(session: AccountSession, passes: Passes, other: JmapClient, run: Run) -> bool:
     """The outbox empty and the cache equal to the server, after at most a few more passes."""
     last = ""
-    for _ in range(10):
+    deadline = time.monotonic() + 120  # the last send's undo delay (10 s) included
+    while time.monotonic() < deadline:
         await asyncio.wait_for(passes.one_after(session), PASS_TIMEOUT_S)
         if session.unsent_count():
             last = f"{session.unsent_count()} unsent"
@@ -581,6 +812,41 @@ def plot(run: Run, path: Path, slopes: dict[str, float]) -> None:
         raise OSError(f"could not write {path}")
 
 
+def run_app(url: str, data: Path, args: argparse.Namespace) -> Run:
+    """The desktop app's setup as ui/app.py's main does it (offscreen unless a display is asked),
+    then the soak on its qasync event loop."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync  # type: ignore[import-untyped]
+
+    from app import logs
+    from app import settings as settings_mod
+    from ui import app as ui_app
+    from ui import qtlog, theme
+
+    data.mkdir(parents=True, exist_ok=True)
+    app = ui_app.make_application(sys.argv[:1])
+    qtlog.install()
+    logs.setup(data / "logs")
+    settings_mod.use(data)
+    settings_mod.override(server_url=url)
+    translators = ui_app.install_translations(app)
+    theme.apply(app)
+    try:
+        run: Run = qasync.run(soak(url, data, args))
+    finally:
+        del translators
+    return run
+
+
+def report_stalls(run: Run) -> None:
+    """Each stall over STALL_REPORT_S, longest first, with what the UI thread ran meanwhile."""
+    print(f"stalls over {STALL_REPORT_S * 1000:.0f} ms: {len(run.stalls)}")
+    for late, seen in sorted(run.stalls, key=lambda s: -s[0])[:15]:
+        print(f"  {late * 1000:6.0f} ms")
+        for where, count in seen or [("(no sample: the sampler did not get the GIL)", 0)]:
+            print(f"      {count:3d}× {where}")
+
+
 # --- main --------------------------------------------------------------------------------------
 
 
@@ -600,7 +866,7 @@ def main(argv: list[str] | None = None) -> int:
         # The demo made by the server process itself (a token lasts 10 min: refreshed in a run).
         extra = ["--demo", "--professionals", "200", "--token-lifetime", "600"]
         with server_process(folder / "server", *extra) as url:
-            run = asyncio.run(soak(url, folder / "client", args))
+            run = run_app(url, folder / "client", args)
     slopes = {key: slope_per_1000(run.samples, key) for key in LIMITS}
     plot(run, args.plot, slopes)
     seconds = run.samples[-1].seconds if run.samples else 0.0
@@ -620,6 +886,7 @@ def main(argv: list[str] | None = None) -> int:
             f"/1000 cycles (limit {LIMITS[key]}), rise {rise:+8.2f} (noise {NOISE[key]})  "
             + ("GROWS" if grows else "ok")
         )
+    report_stalls(run)
     print(f"cache equals server at the end: {'yes' if run.converged else 'NO'}")
     for error in run.errors:
         print("error:", error)

@@ -62,6 +62,7 @@ class Sandbox:
 
     def close(self) -> None:
         self.delayed_sends.stop()
+        self.push_subscriptions.close()
         self.db.close()
 
 

@@ -115,7 +115,19 @@ class PushSubscriptions:
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._closed = False
         sandbox.broker.observers.append(self._on_change)
+
+    def close(self) -> None:
+        """Stops the worker and waits for it (at most one post's timeout): a closed sandbox
+        leaves no thread behind (the soak and the tests count threads). After close, changes
+        push nothing."""
+        with self._lock:
+            self._closed = True
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            self._queue.put(("stop", None))
+            worker.join()
 
     def _on_change(self, account_id: str, changed: dict[str, str]) -> None:
         self._put(("state", (account_id, changed)))
@@ -129,8 +141,10 @@ class PushSubscriptions:
         self._put(("post", (url, keys, body)))
 
     def _put(self, item: tuple[str, Any]) -> None:
-        self._queue.put(item)
         with self._lock:
+            if self._closed:
+                return
+            self._queue.put(item)
             if self._worker is None:
                 self._worker = threading.Thread(
                     target=self._run, name="jmap-push-subscriptions", daemon=True
@@ -140,6 +154,8 @@ class PushSubscriptions:
     def _run(self) -> None:
         while True:
             kind, payload = self._queue.get()
+            if kind == "stop":
+                return
             try:
                 if kind == "post":
                     self._post(*payload)

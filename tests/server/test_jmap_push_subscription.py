@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from server.testing import ServerThread
+from tests.server.conftest import ALICE, BOB, get_token, start_sandbox
 from tests.server.jmap_support import Jmap, simple_message
 
 WAIT = 10  # seconds to wait for a push that must come
@@ -234,3 +236,32 @@ def test_with_keys_every_push_is_encrypted_per_rfc_8291(alice: Jmap, receiver: R
     plain = AESGCM(cek).decrypt(nonce, body[21 + id_len :], None)
     assert plain.endswith(b"\x02")
     assert json.loads(plain[:-1])["@type"] == "PushVerification"
+
+
+def _push_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "jmap-push-subscriptions"]
+
+
+def test_closing_the_sandbox_stops_and_joins_its_push_thread(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    before = len(_push_threads())  # another test's sandbox may still be open on this worker
+    server = start_sandbox(tmp_path / "sandbox", (ALICE, BOB))
+    stopped = False
+    try:
+        alice = Jmap(server.base_url, get_token(server.base_url, ALICE))
+        subscription_id, code = _subscribe(alice, receiver)
+        _set(alice, update={subscription_id: {"verificationCode": code}})
+        server.sandbox.mail.import_message(alice.account_id, simple_message())
+        assert receiver.next_json()["@type"] == "StateChange"
+        assert len(_push_threads()) == before + 1  # the worker runs
+        pushes = server.sandbox.push_subscriptions
+        server.stop()
+        stopped = True
+        assert len(_push_threads()) == before  # stopped and joined by Sandbox.close
+        pushes.send_verification("S1", receiver.url, None, "code")  # after close: nothing
+        assert len(_push_threads()) == before
+        assert receiver.received.empty()
+    finally:
+        if not stopped:
+            server.stop()

@@ -137,7 +137,9 @@ class OutboxView(QDialog):
     def refresh(self) -> None:
         """The rows as the unsent file has them; the selected message stays selected."""
         selected = self.selected()
-        self.rows = [r for r in self.session.outbox_list() if r.state is not OutboxState.SENT]
+        self.rows = self.session.outbox_list(
+            OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED
+        )
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
             subject = str(row.payload.get("subject") or self.tr("(sans objet)"))

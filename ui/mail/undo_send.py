@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from app.events import OutboxChanged
-from app.records import OutboxRow, Reopened
+from app.records import OutboxRow, OutboxState, Reopened
 from app.session import AccountSession
 from ui import tasks
 from ui.bridge import EventBridge
@@ -82,7 +82,7 @@ class HeldSends(QWidget):
         """The lines as the unsent file has them: one per message still in its delay."""
         held = {
             row.id: row
-            for row in self.session.outbox_list()
+            for row in self.session.outbox_list(OutboxState.QUEUED)
             if self.session.hold_left(row) is not None
         }
         for outbox_id in [i for i in self.lines if i not in held]:
