@@ -20,7 +20,9 @@ from server.testing import ServerThread
 from tests.faults.disk import SmallDisk, small_disk
 from tests.ui.composer_helpers import styled
 from tests.ui.conftest import GP_LOGIN, opened_session
+from tests.ui.desktop_helpers import OFFSCREEN_RAISE
 from ui.composer.composer import Composer
+from ui.shell.main_window import MainWindow
 
 SHOTS = os.environ.get("MONSISRA_SHOTS")  # a folder: the windows are saved there (review only)
 FULL = "Impossible d'écrire sur le disque"
@@ -155,3 +157,37 @@ def test_sending_on_a_full_disk_keeps_the_window_and_queues_nothing_then_sends(
     qtbot.waitUntil(lambda: not composer.isVisible(), timeout=15_000)
     assert [r.id for r in session.outbox_list()] == sent
     qtbot.waitUntil(lambda: session.drafts() == [], timeout=15_000)
+
+
+@OFFSCREEN_RAISE  # the main window raises the composer it opens
+def test_closing_the_main_window_on_a_full_disk_waits_and_keeps_the_composer_then_closes(
+    qtbot: QtBot, on_disk: tuple[SmallDisk, AccountSession]
+) -> None:
+    disk, session = on_disk
+    win = MainWindow(session, restore_drafts=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    composer = win.compose()
+    assert isinstance(composer, Composer)
+    qtbot.waitExposed(composer)
+    closed: list[bool] = []
+    win.closed.connect(lambda: closed.append(True))
+    composer.to_field.add(KARIM)
+    disk.fill(leave=0)
+    composer.body.insertPlainText(TEXT)
+
+    win.close()  # quitting: the draft's save fails, both stay open
+    qtbot.waitUntil(lambda: _shows_disk_full(composer), timeout=15_000)
+    assert composer.isVisible()
+    assert win.isVisible()
+    assert closed == []
+    assert session.drafts() == []
+
+    disk.free()
+    win.close()  # space freed: saved, then both close
+    qtbot.waitUntil(lambda: closed == [True], timeout=15_000)
+    assert not composer.isVisible()
+    assert not win.isVisible()
+    [saved] = session.drafts()
+    assert saved.payload["body"].startswith(TEXT)
