@@ -73,6 +73,12 @@ class Composer(ComposerView):
         self.sending = False
         self.done = False  # sent, or discarded: the draft is no longer saved
         self.keeps_draft = True  # False for the screenshot's demo window
+        # Issue 17 §2: a close waits for the draft's save, so that a save failing (a full disk)
+        # leaves the window open with the text rather than losing what was typed since the last.
+        self.unsaved = False  # changes of the user's not yet in the cache
+        self._edits = 0  # counts those changes: a save covers the ones made before it began
+        self._closing = False  # a close waits for its save
+        self._save_failed = False  # the notice says a save failed
         self.send_task: asyncio.Future[Handed | None] | None = None
         self._loading = True
         self.inserter = Inserter(
@@ -174,6 +180,8 @@ class Composer(ComposerView):
     def _changed(self) -> None:
         if self._loading or self.sending or self.done:
             return
+        self._edits += 1
+        self.unsaved = True
         self.draft_label.setText(self.tr("Modifié"))
         self._save_timer.start()
 
@@ -183,18 +191,43 @@ class Composer(ComposerView):
         if self.done or self.sending or not self.keeps_draft:
             return None
         draft = self.draft()
+        edits = self._edits
         if replace(draft, body=own_text(draft.body)).is_empty():  # a signature is no draft
-            return tasks.change(self.session.delete_draft(self.draft_id), self)
+            return tasks.change(
+                self.session.delete_draft(self.draft_id),
+                self,
+                on_done=lambda _none: self._draft_saved(edits, deleted=True),
+                on_error=self._draft_failed,
+            )
         return tasks.change(
             self.session.save_draft(self.draft_id, draft),
             self,
-            on_done=lambda _id: self._draft_saved(),
-            on_error=self.notify,
+            on_done=lambda _id: self._draft_saved(edits),
+            on_error=self._draft_failed,
         )
 
-    def _draft_saved(self) -> None:
-        if not self.done:
+    def _draft_saved(self, edits: int, deleted: bool = False) -> None:
+        if edits == self._edits:
+            self.unsaved = False
+        if self._save_failed:  # the disk has room again: the error is no longer true
+            self._save_failed = False
+            self.notice.hide()
+        if not self.done and not deleted:
             self.draft_label.setText(self.tr("Brouillon enregistré"))
+        if self._closing:  # the close that waited for this save: now, or after the next save
+            if self.unsaved:
+                self.save_draft()
+            else:
+                self.close()
+
+    def _draft_failed(self, message: str) -> None:
+        """The draft could not be saved (a full disk): the window says so and stays open, the
+        text in it, until a save succeeds."""
+        self._closing = False
+        self._save_failed = True
+        if not self.done:
+            self.draft_label.setText(self.tr("Brouillon non enregistré"))
+        self.notify(message, error=True)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.place()
@@ -215,8 +248,15 @@ class Composer(ComposerView):
             )
             event.ignore()
             return
-        if not self.done:
+        if not self.done and self.keeps_draft and self.unsaved:
+            event.ignore()  # closed once saved (`_draft_saved`), or kept open if it fails
+            if not self._closing:
+                self._closing = True
+                self.save_draft()
+            return
+        if not self.done and not self._closing:  # unchanged: saved as it is (a reply's start)
             self.save_draft()
+        self._closing = False
         self.bridge.close()
         if self in Composer._open:
             Composer._open.remove(self)
@@ -362,6 +402,7 @@ class Composer(ComposerView):
 
     def _set_sending(self, on: bool) -> None:
         self.sending = on
+        self._closing = False  # a close asked meanwhile waits for the send instead
         self._save_timer.stop()
         self.show_sending(on)
 

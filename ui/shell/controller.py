@@ -326,6 +326,7 @@ class Controller(QObject):
         composers: list[QWidget] = list(window.composers)
         self.window = None
         self.notifier = None
+        window.waits_for_drafts = False  # the session ends: end_session waits for the saves
         running = leaving.close_main_window(window, composers, self.login)
 
         def done(told: bool | None, error_fr: str | None = None) -> None:

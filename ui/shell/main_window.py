@@ -17,6 +17,7 @@ that paint, or when first needed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -107,6 +108,9 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.bridge = EventBridge(session.bus, self)
         self.composers: list[QWidget] = []
+        # Issue 17 §2: closing (quitting) waits for the composers' drafts to be saved, and stays
+        # open when one fails (a full disk). A lock does not wait: the session ends anyway.
+        self.waits_for_drafts = True
         self._pending: list[MailChanged] = []
         self.unread = -1  # the inbox's unread count, once known
         self.forget_box: QMessageBox | None = None  # "Oublier ce compte…" asked, not answered
@@ -371,8 +375,15 @@ class MainWindow(QMainWindow):
     # Closing -----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        running: list[asyncio.Future[Any]] = []
         for window in list(self.composers):
-            window.close()
+            if window.isVisible():
+                window.close()
+            running += tasks.pending(window)
+        if self.waits_for_drafts and any(w.isVisible() for w in self.composers):
+            event.ignore()  # closed once they are; left open if a draft could not be saved
+            tasks.run(self._close_when_saved(running), self, key="close-when-saved")
+            return
         self.bridge.close()
         # Timers that read or write the session must not reach it while it closes.
         if self.mail_page.reader_made:
@@ -380,6 +391,13 @@ class MainWindow(QMainWindow):
         self._flush.stop()
         super().closeEvent(event)
         self.closed.emit()
+
+    async def _close_when_saved(self, running: list[asyncio.Future[Any]]) -> None:
+        """The close again once the composers' saves (or a send) ended, if they all closed; a
+        composer whose draft could not be saved stays open saying why, and so does this."""
+        await asyncio.gather(*running, return_exceptions=True)
+        if not any(w.isVisible() for w in self.composers):
+            self.close()
 
 
 def demo_screenshot(session: AccountSession) -> QWidget:
