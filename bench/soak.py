@@ -75,6 +75,7 @@ LIMITS: dict[str, float] = {
     "rss_mb": 10.0,
     "fds": 2.0,
     "threads": 2.0,
+    "widgets": 20.0,
     "cache_mb": 4.0,
     "wal_mb": 8.0,
     "stall_ms": 250.0,  # one sample's worst lateness is noisy on a shared machine
@@ -85,6 +86,7 @@ NOISE: dict[str, float] = {
     "rss_mb": 30.0,
     "fds": 20.0,  # the desktop app's swing between samples (pools, document copies, a lock)
     "threads": 3.0,
+    "widgets": 300.0,  # a composer or a reader open at the sample: a few hundred widgets
     "cache_mb": 2.0,
     "wal_mb": 6.0,
     "stall_ms": 150.0,
@@ -93,6 +95,7 @@ UNITS = {
     "rss_mb": "MB",
     "fds": "",
     "threads": "",
+    "widgets": "",
     "cache_mb": "MB",
     "wal_mb": "MB",
     "stall_ms": "ms",
@@ -136,6 +139,8 @@ def file_mb(path: Path) -> float:
 
 
 async def sampler(run: Run, cache_path: Callable[[], Path], beat: QtHeartbeat) -> None:
+    from PySide6.QtWidgets import QApplication
+
     started = time.monotonic()
     while True:
         await asyncio.sleep(SAMPLE_S)
@@ -149,6 +154,7 @@ async def sampler(run: Run, cache_path: Callable[[], Path], beat: QtHeartbeat) -
                     "rss_mb": status["VmRSS"] / 1024,
                     "fds": float(len(os.listdir("/proc/self/fd"))),
                     "threads": float(status["Threads"]),
+                    "widgets": float(len(QApplication.allWidgets())),
                     "cache_mb": file_mb(path),
                     "wal_mb": file_mb(path.with_name(path.name + "-wal")),
                     "stall_ms": beat.take() * 1000,
@@ -157,7 +163,7 @@ async def sampler(run: Run, cache_path: Callable[[], Path], beat: QtHeartbeat) -
         )
 
 
-FLOORED = ("rss_mb", "fds", "threads")  # fitted on their floor: see floor()
+FLOORED = ("rss_mb", "fds", "threads", "widgets")  # fitted on their floor: see floor()
 FLOOR_SAMPLES = 5
 
 
@@ -472,7 +478,9 @@ class Desktop:
     async def sent(self, composer: Any) -> None:
         await until(lambda: composer.inserter.limits is not None, 30, "the composer's limits")
         composer.send()
-        await until(lambda: not composer.isVisible(), 60, "the composer closed by its send")
+        closed = asyncio.Event()
+        composer.destroyed.connect(closed.set)  # a closed composer is deleted (not kept hidden)
+        await until(closed.is_set, 60, "the composer closed by its send")
 
     async def reply(self, record: EmailRecord) -> str:
         if not self.allowed(record.from_):  # a demo sender outside the trust space: not offered

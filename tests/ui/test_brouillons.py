@@ -96,8 +96,7 @@ def test_a_draft_closed_with_the_window_cross_is_listed_at_once_and_reopens(
 
     local.list.setCurrentRow(0)
     qtbot.keyClick(local.list, Qt.Key.Key_Return)  # Enter opens it
-    again = composer_for(draft_id)
-    qtbot.addWidget(again)
+    again = composer_for(draft_id)  # the main window's: deleted when it closes
     assert again.body.toPlainText() == "Bonjour, pourrais-tu revoir son ECG ?"
     local.open_selected()  # again: the same window, not a second one
     assert composer_for(draft_id) is again
@@ -164,8 +163,7 @@ def test_a_server_draft_opens_in_the_composer_to_be_finished(
         assert button.text() == "Reprendre le brouillon"
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
-    composer = composer_for(replaces=record.id)
-    qtbot.addWidget(composer)
+    composer = composer_for(replaces=record.id)  # the main window's: deleted when it closes
     qtbot.waitUntil(lambda: composer.subject_edit.text() == record.subject, timeout=10_000)
     assert composer.to_field.recipients() == record.to
     assert composer.body.toPlainText() == record.text_body
@@ -187,8 +185,7 @@ def test_a_server_draft_closed_is_kept_here_and_sending_it_removes_it_from_the_s
     assert saved.payload["replaces"] == record.id
 
     window.resume_draft(record)  # taken up again: this computer's version, not the server's
-    again = composer_for(replaces=record.id)
-    qtbot.addWidget(again)
+    again = composer_for(replaces=record.id)  # the main window's: deleted when it closes
     assert again.draft_id == saved.id
     assert again.body.toPlainText().endswith("Merci d'avance.")
 

@@ -187,7 +187,7 @@ def test_closing_the_main_window_on_a_full_disk_waits_and_keeps_the_composer_the
     disk.free()
     win.close()  # space freed: saved, then both close
     qtbot.waitUntil(lambda: closed == [True], timeout=15_000)
-    assert not composer.isVisible()
+    qtbot.waitUntil(lambda: win.composers == [], timeout=15_000)  # closed, then deleted
     assert not win.isVisible()
     [saved] = session.drafts()
     assert saved.payload["body"].startswith(TEXT)

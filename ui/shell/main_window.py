@@ -343,6 +343,10 @@ class MainWindow(QMainWindow):
         return self._keep(navigator().compose(self.session, draft or Draft()))
 
     def _keep(self, window: QWidget) -> QWidget:
+        """Kept while open; a composer that closes (sent, discarded, closed) is deleted, and
+        forgotten when destroyed: kept hidden, each one would hold its widgets until the session
+        ends (issue 17 §5, the soak's memory)."""
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.composers.append(window)
         window.destroyed.connect(lambda *_: self._forget(window))
         window.raise_()
