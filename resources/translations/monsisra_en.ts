@@ -583,7 +583,7 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../ui/composer/composer.py" line="+168"/>
+        <location filename="../../ui/composer/composer.py" line="+174"/>
         <source>Document introuvable, retiré du brouillon : </source>
         <translation>Document not found, removed from the draft: </translation>
     </message>
@@ -593,22 +593,27 @@
         <translation>Documents not found, removed from the draft: </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Modifié</source>
         <translation>Modified</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+31"/>
         <source>Brouillon enregistré</source>
         <translation>Draft saved</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+13"/>
+        <source>Brouillon non enregistré</source>
+        <translation>Draft not saved</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Envoi en cours : la fenêtre se fermera une fois le message parti.</source>
         <translation>Sending: this window will close once the message has gone.</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+165"/>
         <source>Envoi en cours…</source>
         <translation>Sending…</translation>
     </message>
@@ -2345,7 +2350,7 @@
         <translation>Clear flag</translation>
     </message>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+255"/>
+        <location filename="../../ui/shell/main_window.py" line="+259"/>
         <source>Mon portail n&apos;est pas disponible hors connexion.</source>
         <translation>My portal is not available offline.</translation>
     </message>
@@ -2629,13 +2634,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+72"/>
+        <location line="+74"/>
         <location line="+5"/>
         <source>Annuler l&apos;envoi</source>
         <translation>Cancel sending</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-77"/>
         <source>Modifier</source>
         <translation>Edit</translation>
     </message>
@@ -2665,7 +2670,7 @@
         <translation>Refused</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <location line="+31"/>
         <source>(sans objet)</source>
         <translation>(no subject)</translation>
