@@ -328,22 +328,11 @@ class Desktop:
     window. Documents the app hands to the system's viewer are recorded (`opened`)."""
 
     def __init__(self, data: Path, rng: random.Random, colleague: Address) -> None:
-        from PySide6.QtCore import QObject, QUrl, Slot
         from PySide6.QtGui import QDesktopServices
 
+        from tests.ui.mail_helpers import UrlRecorder  # the system's viewer is not real here
         from ui.login.window import DemoHint
         from ui.shell.controller import Controller
-
-        class UrlRecorder(QObject):
-            """What QDesktopServices.openUrl would give the system's viewer (not real here)."""
-
-            def __init__(self) -> None:
-                super().__init__()
-                self.urls: list[QUrl] = []
-
-            @Slot(QUrl)
-            def record(self, url: QUrl) -> None:
-                self.urls.append(url)
 
         self.opened = UrlRecorder()
         for scheme in ("http", "https", "file"):

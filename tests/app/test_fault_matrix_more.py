@@ -184,6 +184,22 @@ async def received_by_bob(server: ServerThread, subject: str) -> int:
     return len(found["ids"])
 
 
+async def backed_up(server: ServerThread, data: Path, backup: Path) -> ServerThread:
+    """The server stopped, its folder copied to `backup`, then started again on its port."""
+    port = int(server.base_url.rsplit(":", 1)[1])
+    server.stop()
+    await asyncio.to_thread(shutil.copytree, data, backup)
+    return ServerThread(quick_config(data), port=port).start()
+
+
+async def restored(stopped: ServerThread, data: Path, backup: Path) -> ServerThread:
+    """The stopped server's folder replaced by `backup`, then started again on its port."""
+    port = int(stopped.base_url.rsplit(":", 1)[1])
+    await asyncio.to_thread(shutil.rmtree, data)
+    await asyncio.to_thread(shutil.copytree, backup, data)
+    return ServerThread(quick_config(data), port=port).start()
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("changes_after", [1, 12], ids=["states-behind", "states-caught-up"])
 async def test_the_server_restored_from_a_backup_resyncs_and_keeps_the_unsent_work(
@@ -200,7 +216,6 @@ async def test_the_server_restored_from_a_backup_resyncs_and_keeps_the_unsent_wo
     draft is still there."""
     data, backup = tmp_path / "server", tmp_path / "backup"
     server = start_sandbox(data, (ALICE, BOB))
-    port = int(server.base_url.rsplit(":", 1)[1])
     try:
         for i in range(6):
             deliver(server, f"Avant la sauvegarde {i}")
@@ -209,9 +224,7 @@ async def test_the_server_restored_from_a_backup_resyncs_and_keeps_the_unsent_wo
         )
         try:
             await opened.sync_once()
-            server.stop()
-            await asyncio.to_thread(shutil.copytree, data, backup)
-            server = ServerThread(quick_config(data), port=port).start()
+            server = await backed_up(server, data, backup)
             after = [deliver(server, f"Après la sauvegarde {i}") for i in range(3)]
             async with jmap_client(server, ALICE) as alice:
                 before = await alice.call_one(
@@ -243,9 +256,7 @@ async def test_the_server_restored_from_a_backup_resyncs_and_keeps_the_unsent_wo
             assert row is not None
             assert row.state == "queued", row.state
 
-            await asyncio.to_thread(shutil.rmtree, data)
-            await asyncio.to_thread(shutil.copytree, backup, data)
-            server = ServerThread(quick_config(data), port=port).start()
+            server = await restored(server, data, backup)
             for k in range(changes_after):
                 deliver(server, f"Après la restauration {k}")
             done = await bounded(opened.sync_once())
@@ -276,7 +287,6 @@ async def test_a_restore_between_two_passes_is_noticed_when_the_push_stream_drop
     converges: what the backup lacks is gone."""
     data, backup = tmp_path / "server", tmp_path / "backup"
     server = start_sandbox(data, (ALICE, BOB))
-    port = int(server.base_url.rsplit(":", 1)[1])
     try:
         for i in range(6):
             deliver(server, f"Avant la sauvegarde {i}")
@@ -284,9 +294,7 @@ async def test_a_restore_between_two_passes_is_noticed_when_the_push_stream_drop
             tmp_path / "client", server.base_url, ALICE.login, ALICE.password
         )
         try:
-            server.stop()
-            await asyncio.to_thread(shutil.copytree, data, backup)
-            server = ServerThread(quick_config(data), port=port).start()
+            server = await backed_up(server, data, backup)
             opened.start()
             await until(lambda: len(cached_ids(opened)) == 6, timeout=HANG)
             after = [deliver(server, f"Après la sauvegarde {i}") for i in range(3)]
@@ -294,9 +302,7 @@ async def test_a_restore_between_two_passes_is_noticed_when_the_push_stream_drop
             assert opened.engine is not None
             opened.engine.poll_interval = 3600.0  # no pass by the clock: push and sync_now only
             server.stop()  # restored at once: no pass runs, so none fails, meanwhile
-            await asyncio.to_thread(shutil.rmtree, data)
-            await asyncio.to_thread(shutil.copytree, backup, data)
-            server = ServerThread(quick_config(data), port=port).start()
+            server = await restored(server, data, backup)
             for k in range(12):
                 deliver(server, f"Après la restauration {k}")
             opened.sync_now()
