@@ -102,6 +102,10 @@ class LocalAction:
 
 
 PUSH_PING_S = 30
+# The cache's email ids are compared with the server's at least this often (s), besides the first
+# pass, a failed one and a push drop: a server restored from a backup between two passes that
+# both succeeded, without push, is noticed within the hour (see `_check_ids`).
+IDS_CHECK_S = 3600.0
 
 
 class SyncEngine:
@@ -136,9 +140,10 @@ class SyncEngine:
         self.documents = documents  # None: nothing is kept ahead (the CLI, some tests)
         self.offline_days = offline_days
         self._followers: list[asyncio.Event] = []  # set when a page of emails is written
-        # The ids compared with the server's at the first pass and after a failed one (see
-        # `_check_ids`): False until a pass has done it.
-        self._ids_checked = False
+        # When the ids were last compared with the server's (monotonic s; None: at the next
+        # pass): see `_check_ids`.
+        self._ids_checked_at: float | None = None
+        self.ids_check_every = IDS_CHECK_S
 
     # One pass ----------------------------------------------------------------------------------
 
@@ -149,7 +154,7 @@ class SyncEngine:
             try:
                 return await self._pass()
             except BaseException:
-                self._ids_checked = False  # the server may come back as another (a backup)
+                self._ids_checked_at = None  # the server may come back as another (a backup)
                 raise
 
     async def _pass(self) -> SyncReport:
@@ -172,9 +177,10 @@ class SyncEngine:
                 await self.cache.write(lambda c: mail.clear_type(c, "Email"))
                 await self._reconcile(report)
             else:
-                if not self._ids_checked:
+                if self._ids_due():
                     await self._check_ids(report)
-        self._ids_checked = True
+        if self._ids_checked_at is None:  # a reconcile has just compared everything
+            self._ids_checked_at = time.monotonic()
         report.seconds = time.monotonic() - started
         self._set_online(True)
         return report
@@ -373,16 +379,21 @@ class SyncEngine:
     def _distrust_ids(self) -> None:
         """The push stream dropped: the server may have restarted from a backup between two
         passes that both succeeded; the next pass compares the ids."""
-        self._ids_checked = False
+        self._ids_checked_at = None
+
+    def _ids_due(self) -> bool:
+        checked = self._ids_checked_at
+        return checked is None or time.monotonic() - checked >= self.ids_check_every
 
     async def _check_ids(self, report: SyncReport) -> None:
-        """At the first pass and after a failed one: the cache's emails compared with the
-        server's (ids only). A server restored from a backup has gone back to older states; once
+        """At the first pass, after a failed one, after a push drop, and hourly: the cache's
+        emails compared with the server's (ids only). A server restored from a backup has gone back to older states; once
         it has made as many changes as were lost, /changes from the cache's state is accepted
         and bridges nothing of what the backup lacks (issue 17 §1). A difference resyncs without
         clearing: what is gone goes, what is missing comes, the flags of the rest are read."""
         server_ids = set(await self._all_email_ids())
         local = await self.cache.write(mail.email_ids)
+        self._ids_checked_at = time.monotonic()
         if server_ids != local:
             log.warning(
                 "the cache's emails differ from the server's (%d missing, %d gone): resync",

@@ -313,3 +313,43 @@ async def test_a_restore_between_two_passes_is_noticed_when_the_push_stream_drop
             await opened.close()
     finally:
         server.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_restore_between_two_passes_without_push_is_noticed_by_the_hourly_check(
+    tmp_path: Path,
+) -> None:
+    """No push, no failed pass: the server restored between two passes that both succeed, its
+    states caught up with the client's. The pass right after cannot know (its /changes is
+    accepted); the ids check due every `ids_check_every` seconds (an hour) finds it."""
+    data, backup = tmp_path / "server", tmp_path / "backup"
+    server = start_sandbox(data, (ALICE, BOB))
+    try:
+        for i in range(6):
+            deliver(server, f"Avant la sauvegarde {i}")
+        opened = await AccountSession.open(
+            tmp_path / "client", server.base_url, ALICE.login, ALICE.password
+        )
+        try:
+            engine = opened.engine
+            assert engine is not None
+            server = await backed_up(server, data, backup)
+            await engine.sync_once()
+            after = deliver(server, "Après la sauvegarde")
+            await engine.sync_once()
+            assert opened.email_by_message_id(after) is not None
+            server.stop()
+            server = await restored(server, data, backup)
+            for k in range(12):
+                deliver(server, f"Après la restauration {k}")
+            await engine.sync_once()  # within the hour: /changes only
+            assert opened.email_by_message_id(after) is not None  # what the backup lacks, kept
+
+            engine.ids_check_every = 0.0  # the hour has passed
+            await engine.sync_once()
+            assert opened.email_by_message_id(after) is None
+            await converged(opened, server)
+        finally:
+            await opened.close()
+    finally:
+        server.stop()
