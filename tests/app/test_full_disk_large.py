@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -48,8 +48,8 @@ def streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     taken: list[int] = []
     real = app.attachments.download_chunks
 
-    def counted(*args: Any) -> AsyncIterator[bytes]:
-        async def pieces() -> AsyncIterator[bytes]:
+    def counted(*args: Any) -> AsyncGenerator[bytes, None]:
+        async def pieces() -> AsyncGenerator[bytes, None]:
             async with contextlib.aclosing(real(*args)) as downloading:
                 async for piece in downloading:
                     taken.append(len(piece))
