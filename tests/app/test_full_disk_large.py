@@ -1,8 +1,9 @@
 """A large document on a full disk (issue 17 §2): one over the in-memory limit is streamed to the
 cache's writer through a bounded queue (Attachments._stream_into_cache). When the disk fills
 mid-download the writer stops first; the download must then stop too and say DiskError, not wait
-for ever for room in the queue. The limit is lowered here so that a few megabytes take that path;
-the data folder is a small tmpfs (tests/faults/disk.py), the sandbox and the cache are real."""
+for ever for room in the queue. The limit (32 MB) is lowered to 1 MB here so that a 16 MB document
+takes that path; the data folder is a small tmpfs (tests/faults/disk.py), the sandbox and the
+cache are real."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ from tests.app.test_sync_engine import GP
 from tests.faults.disk import SmallDisk, small_disk
 from tests.faults.matrix import MB
 
-# Random, so that no layer can make it smaller; well over the lowered limit and the queue (8
-# pieces of 256 KB), so that the writer fails while most of it is still to come.
+# Random, so that no layer can make it smaller. Large enough that the writer fails while most of
+# it is still to come: SQLite's page cache (2 MB) and the queue (8 pieces of 256 KB) take the first
+# megabytes before a byte is refused, and a stuck download needs more than the queue holds left.
 LARGE = os.urandom(16 * MB)
 LIMIT = 1 * MB
 T = TypeVar("T")
