@@ -336,14 +336,19 @@ class Attachments:
         NotAvailableOffline without the server."""
         if self.jmap is None:
             raise NotAvailableOffline("not cached")
-        chunks = download_chunks(self.jmap, blob_id, safe_file_name(name), type_)
+        # Closed here, not when collected: a writer that stopped first leaves the download
+        # unfinished, and its connection should not stay open until then.
+        downloading = download_chunks(self.jmap, blob_id, safe_file_name(name), type_)
         try:
-            if size <= IN_MEMORY_LIMIT:
-                data = b"".join([c async for c in chunks])
-                return await self.cache.write(
-                    partial(attachments.put_content, blob_id=blob_id, chunks=[data], now_ms=at_ms)
-                )
-            return await self._stream_into_cache(blob_id, chunks, at_ms)
+            async with contextlib.aclosing(downloading) as chunks:
+                if size <= IN_MEMORY_LIMIT:
+                    data = b"".join([c async for c in chunks])
+                    return await self.cache.write(
+                        partial(
+                            attachments.put_content, blob_id=blob_id, chunks=[data], now_ms=at_ms
+                        )
+                    )
+                return await self._stream_into_cache(blob_id, chunks, at_ms)
         except (TlsFailure, TransferTooSlow):
             raise  # not "offline": the secure connection refused, or the link too slow: say why
         except ServerUnreachable:

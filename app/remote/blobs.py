@@ -9,7 +9,7 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
@@ -269,7 +269,7 @@ def _flush_and_close(handle: IO[bytes]) -> None:
 
 async def download_chunks(
     client: JmapClient, blob_id: str, name: str, type_: str
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """A blob as it arrives, piece by piece (the caller decides where it goes: never a file)."""
     session = await client.session()
     url = session.download_url_for(blob_id, name, type_)
