@@ -28,11 +28,10 @@ from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.app.test_sync_engine import GP
-from tests.faults.disk import SmallDisk, disk  # noqa: F401
+from tests.faults.disk import DISK_FR, SmallDisk, disk, reopened_is_whole  # noqa: F401
 from tests.server.conftest import ALICE, BOB
 
 HANG = 60.0  # only catches a hang
-DISK_FR = "Impossible d'écrire sur le disque"
 
 
 @pytest.fixture
@@ -40,15 +39,6 @@ def opened(disk: SmallDisk, key: CacheKey) -> Iterator[Cache]:  # noqa: F811
     cache = Cache.open(disk.root / "account" / "cache.db", key)
     yield cache
     cache.close()
-
-
-def _reopened_is_whole(cache: Cache, key: CacheKey) -> Cache:
-    """Closes `cache`, opens it again with the same key and checks every page of both files."""
-    cache.close()
-    again = Cache.open(cache.path, key)
-    assert again.check_integrity() == []
-    assert Cache.check_unsent(again.path, key) == []
-    return again
 
 
 def _message(subject: str) -> OutgoingMessage:
@@ -111,7 +101,7 @@ async def test_initial_sync_on_a_full_disk_is_said_then_converges_once_space_is_
         stop.set()
         await asyncio.wait_for(running, HANG)
         await assert_cache_equals_server(cache, client)
-    cache = _reopened_is_whole(cache, key)
+    cache = reopened_is_whole(cache, key)
     _assert_unsent_kept(cache, outbox_id, draft)
     cache.close()
 
@@ -143,7 +133,7 @@ async def test_a_prefetch_that_fills_the_disk_stops_says_why_and_completes_later
         assert DISK_FR in full.value.message_fr
         _assert_unsent_kept(cache, outbox_id, draft)
         disk.free()
-        cache = _reopened_is_whole(cache, key)
+        cache = reopened_is_whole(cache, key)
         documents = Attachments(cache, client, copies)
         engine = SyncEngine(cache, client, documents=documents)
         await asyncio.wait_for(engine.keep_documents(), HANG)
@@ -190,7 +180,7 @@ async def test_opening_a_document_on_a_full_disk_says_so_and_leaves_no_half_copy
         disk.free()
         copy = await documents.open_copy(doc.blob_id, doc.name or "", doc.type, doc.size)
         assert copy.stat().st_size == doc.size
-    _reopened_is_whole(cache, key).close()
+    reopened_is_whole(cache, key).close()
     copies.wipe()
 
 
@@ -210,7 +200,7 @@ async def test_a_draft_saved_on_a_full_disk_keeps_the_last_saved_one_then_saves(
     _assert_unsent_kept(cache, outbox_id, draft)  # the last saved version, whole
     disk.free()
     await cache.write(lambda c: drafts.save(c, "d1", longer))
-    cache = _reopened_is_whole(cache, key)
+    cache = reopened_is_whole(cache, key)
     with cache.read() as conn:
         stored = drafts.load(conn, "d1")
     assert stored is not None
@@ -236,7 +226,7 @@ async def test_a_message_queued_on_a_full_disk_is_refused_whole_and_queues_later
     assert [r.id for r in queued] == [outbox_id]  # no half message in the outbox
     disk.free()
     later = await outbox.queue(_message("Pendant le disque plein"))
-    cache = _reopened_is_whole(cache, key)
+    cache = reopened_is_whole(cache, key)
     with cache.read() as conn:
         assert {r.id for r in rows.list_rows(conn)} == {outbox_id, later}
     _assert_unsent_kept(cache, outbox_id, draft)

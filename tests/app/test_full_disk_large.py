@@ -29,10 +29,9 @@ from app.store.key import CacheKey
 from app.sync.engine import SyncEngine
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
-from tests.app.test_full_disk import DISK_FR, HANG, _reopened_is_whole
 from tests.app.test_sync_engine import GP
-from tests.faults.disk import SmallDisk, small_disk
-from tests.faults.matrix import MB
+from tests.faults.disk import DISK_FR, SmallDisk, reopened_is_whole, small_disk
+from tests.faults.matrix import HANG, MB
 
 # Random, so that no layer can make it smaller. Large enough that the writer fails while most of
 # it is still to come: SQLite's page cache (2 MB) and the queue (8 pieces of 256 KB) take the first
@@ -155,7 +154,7 @@ async def test_a_large_document_opened_on_a_full_disk_ends_with_disk_error_then_
         _nothing_stored(cache, doc.blob_id)
         assert documents.available([doc.blob_id]) == set()
         disk.free()
-        cache = _reopened_is_whole(cache, key)
+        cache = reopened_is_whole(cache, key)
         documents = Attachments(cache, client, copies)
         copy = await _ends(documents.open_copy(doc.blob_id, doc.name or "", doc.type, doc.size))
         got = hashlib.sha256(copy.read_bytes()).hexdigest()
@@ -188,7 +187,7 @@ async def test_a_large_document_kept_offline_on_a_full_disk_ends_with_disk_error
         _stopped_early(streamed)
         _nothing_stored(cache, doc.blob_id)
         disk.free()
-        cache = _reopened_is_whole(cache, key)
+        cache = reopened_is_whole(cache, key)
         documents = Attachments(cache, client, copies)
         assert await _ends(documents.keep_offline(*keep)) == len(LARGE)
     with cache.read() as conn:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from app.store.db import Cache
+from app.store.key import CacheKey
+
 FILLER = ".filler"
 
 
@@ -83,3 +86,15 @@ def disk(tmp_path: Path) -> Iterator[SmallDisk]:
     """A 16 MB filesystem for the account's data folder (the cache, the unsent file)."""
     with small_disk(tmp_path / "disk", 16 * 1024 * 1024) as made:
         yield made
+
+
+DISK_FR = "Impossible d'écrire sur le disque"  # the start of the French sentence of DiskError
+
+
+def reopened_is_whole(cache: Cache, key: CacheKey) -> Cache:
+    """Closes `cache`, opens it again with the same key and checks every page of both files."""
+    cache.close()
+    again = Cache.open(cache.path, key)
+    assert again.check_integrity() == []
+    assert Cache.check_unsent(again.path, key) == []
+    return again
