@@ -387,10 +387,11 @@ class SyncEngine:
 
     async def _check_ids(self, report: SyncReport) -> None:
         """At the first pass, after a failed one, after a push drop, and hourly: the cache's
-        emails compared with the server's (ids only). A server restored from a backup has gone back to older states; once
-        it has made as many changes as were lost, /changes from the cache's state is accepted
-        and bridges nothing of what the backup lacks (issue 17 §1). A difference resyncs without
-        clearing: what is gone goes, what is missing comes, the flags of the rest are read."""
+        emails compared with the server's (ids only). A server restored from a backup has gone
+        back to older states; once it has made as many changes as were lost, /changes from the
+        cache's state is accepted and bridges nothing of what the backup lacks (issue 17 §1).
+        A difference resyncs without clearing: what is gone goes, what is missing comes, the
+        flags of the rest are read."""
         server_ids = set(await self._all_email_ids())
         local = await self.cache.write(mail.email_ids)
         self._ids_checked_at = time.monotonic()
