@@ -8,7 +8,9 @@ size too), then the demo GP's account is opened and every screen module's
 with a printed line). Then the app offline with mail waiting (main-window-offline-queued.png,
 outbox.png): a message the server refused, the network cut, a message queued. Before that, the
 compte rendu of a téléexpertise filed in the patient's record (teleexpertise-report.png,
-patients-documents*.png: with documents, none, offline, small). Then the hostile
+patients-documents*.png: with documents, none, offline, small), and a full data folder
+(disk-full-*.png: the status bar, narrow too, and a composer whose draft could not be saved).
+Then the hostile
 fixture of the tests (tests/hostile.py) is put into the sandbox and the reader, Mes patients,
 Téléexpertise and the directory are shown with it (hostile-*.png): outside text must show as
 characters. And the refusals that protect the
@@ -42,6 +44,7 @@ from scripts.screenshots_mss import shoot_patient_mailbox  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
 from scripts.screenshots_psc import shoot_psc  # noqa: E402
 from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
+from scripts.screenshots_disk import shoot_disk  # noqa: E402
 from scripts.screenshots_status import shoot_status  # noqa: E402
 from scripts.screenshots_traces import shoot_traces  # noqa: E402
 from server import demo  # noqa: E402
@@ -106,6 +109,7 @@ async def shoot(
     saved += await shoot_receipts(server, work, out)  # issue 14 §2 (mdn)
     saved += await shoot_status(server, work, out)  # issue 14 §2 (delivery status)
     saved += await shoot_traces(server, work, out)  # issue 14 §5
+    saved += await shoot_disk(server, work, out)  # issue 17 §2
     saved += await shoot_psc(server, work, out)  # issue 15 §1
     saved += await shoot_offline(server, work, out)  # before the hostile mail lands in its inbox
     saved += await shoot_hostile(server, client, out)
