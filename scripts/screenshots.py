@@ -40,11 +40,11 @@ from app import settings as settings_mod  # noqa: E402
 from app.records import Address  # noqa: E402
 from app.session import AccountSession  # noqa: E402
 from scripts.screenshots_directory import national_sandbox, shoot_national_directory  # noqa: E402
+from scripts.screenshots_disk import shoot_disk  # noqa: E402
 from scripts.screenshots_mss import shoot_patient_mailbox  # noqa: E402
 from scripts.screenshots_portal import shoot_registration_and_portal  # noqa: E402
 from scripts.screenshots_psc import shoot_psc  # noqa: E402
 from scripts.screenshots_receipts import shoot_receipts  # noqa: E402
-from scripts.screenshots_disk import shoot_disk  # noqa: E402
 from scripts.screenshots_status import shoot_status  # noqa: E402
 from scripts.screenshots_traces import shoot_traces  # noqa: E402
 from server import demo  # noqa: E402
