@@ -85,7 +85,8 @@ def test_a_draft_closed_with_the_window_cross_is_listed_at_once_and_reopens(
     qtbot.keyClicks(composer.subject_edit, "Avis cardio pour M. Roux")
     qtbot.keyClicks(composer.body, "Bonjour, pourrais-tu revoir son ECG ?")
     draft_id = composer.draft_id
-    composer.close()  # the window's ×
+    composer.close()  # the window's ×: the draft saved, then the window closes
+    qtbot.waitUntil(lambda: not composer.isVisible(), timeout=10_000)
 
     qtbot.waitUntil(lambda: local.list.count() == 1, timeout=10_000)
     assert local.isVisible()
@@ -118,6 +119,7 @@ def test_deleting_a_local_draft_asks_first_and_annuler_is_the_default(
     composer.show()
     qtbot.keyClicks(composer.body, "Certificat a finir")  # no subject yet
     composer.close()
+    qtbot.waitUntil(lambda: not composer.isVisible(), timeout=10_000)  # saved, then closed
     local = window.mail_page.local_drafts
     qtbot.waitUntil(lambda: local.list.count() == 1, timeout=10_000)
     assert local.list.item(0).text().startswith("(sans objet)\n")
@@ -180,6 +182,7 @@ def test_a_server_draft_closed_is_kept_here_and_sending_it_removes_it_from_the_s
     qtbot.waitUntil(lambda: composer.subject_edit.text() == record.subject, timeout=10_000)
     qtbot.keyClicks(composer.body, "Merci d'avance.")
     composer.close()  # kept on this computer, as continuing the server's draft
+    qtbot.waitUntil(lambda: composer not in window.composers, timeout=10_000)  # saved, closed
     qtbot.waitUntil(lambda: len(ui_session.drafts()) == 1, timeout=10_000)
     saved = ui_session.drafts()[0]
     assert saved.payload["replaces"] == record.id

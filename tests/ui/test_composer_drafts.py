@@ -49,7 +49,8 @@ def test_a_draft_survives_closing_the_window_and_is_restored(
     assert saved.payload["body"] == "Tension a 15/9 ce matin."
 
     qtbot.keyClicks(composer.body, " Revoir dans 8 jours.")
-    composer.close()  # without sending: the draft is saved on close
+    composer.close()  # without sending: the draft is saved, then the window closes
+    qtbot.waitUntil(lambda: not composer.isVisible(), timeout=10_000)
     qtbot.waitUntil(
         lambda: ui_session.drafts()[0].payload["body"].endswith("Revoir dans 8 jours."),
         timeout=10_000,
