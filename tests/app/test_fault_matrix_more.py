@@ -6,7 +6,10 @@ the middle of a sync is refreshed without the password, and the sync converges."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -184,20 +187,49 @@ async def received_by_bob(server: ServerThread, subject: str) -> int:
     return len(found["ids"])
 
 
-async def backed_up(server: ServerThread, data: Path, backup: Path) -> ServerThread:
-    """The server stopped, its folder copied to `backup`, then started again on its port."""
-    port = int(server.base_url.rsplit(":", 1)[1])
-    server.stop()
-    await asyncio.to_thread(shutil.copytree, data, backup)
-    return ServerThread(quick_config(data), port=port).start()
+@dataclass
+class Restorable:
+    """Alice's sandbox on its folder `data` (six messages delivered), her session on it, and the
+    folder a backup of it goes to."""
+
+    data: Path
+    backup: Path
+    server: ServerThread
+    opened: AccountSession
+
+    async def back_up(self) -> None:
+        """The server stopped, its folder copied to the backup, then started again on its port."""
+        port = self.server.port
+        self.server.stop()
+        await asyncio.to_thread(shutil.copytree, self.data, self.backup)
+        self.server = ServerThread(quick_config(self.data), port=port).start()
+
+    async def restore(self) -> None:
+        """The server, stopped (the disaster), started again on its port from the backup."""
+        port = self.server.port
+        await asyncio.to_thread(shutil.rmtree, self.data)
+        await asyncio.to_thread(shutil.copytree, self.backup, self.data)
+        self.server = ServerThread(quick_config(self.data), port=port).start()
 
 
-async def restored(stopped: ServerThread, data: Path, backup: Path) -> ServerThread:
-    """The stopped server's folder replaced by `backup`, then started again on its port."""
-    port = int(stopped.base_url.rsplit(":", 1)[1])
-    await asyncio.to_thread(shutil.rmtree, data)
-    await asyncio.to_thread(shutil.copytree, backup, data)
-    return ServerThread(quick_config(data), port=port).start()
+@contextlib.asynccontextmanager
+async def restorable(tmp_path: Path) -> AsyncIterator[Restorable]:
+    data, backup = tmp_path / "server", tmp_path / "backup"
+    server = start_sandbox(data, (ALICE, BOB))
+    made: Restorable | None = None
+    try:
+        for i in range(6):
+            deliver(server, f"Avant la sauvegarde {i}")
+        opened = await AccountSession.open(
+            tmp_path / "client", server.base_url, ALICE.login, ALICE.password
+        )
+        made = Restorable(data, backup, server, opened)
+        try:
+            yield made
+        finally:
+            await opened.close()
+    finally:
+        (made.server if made is not None else server).stop()
 
 
 @pytest.mark.asyncio
@@ -214,67 +246,55 @@ async def test_the_server_restored_from_a_backup_resyncs_and_keeps_the_unsent_wo
     after a failed pass finds the difference and resyncs. Either way the cache equals the server
     (what the backup lacks is gone, what it has is back), the queued message is sent once, the
     draft is still there."""
-    data, backup = tmp_path / "server", tmp_path / "backup"
-    server = start_sandbox(data, (ALICE, BOB))
-    try:
-        for i in range(6):
-            deliver(server, f"Avant la sauvegarde {i}")
-        opened = await AccountSession.open(
-            tmp_path / "client", server.base_url, ALICE.login, ALICE.password
+    async with restorable(tmp_path) as r:
+        await r.opened.sync_once()
+        await r.back_up()
+        after = [deliver(r.server, f"Après la sauvegarde {i}") for i in range(3)]
+        async with jmap_client(r.server, ALICE) as alice:
+            before = await alice.call_one(
+                "Email/query", {"filter": {"subject": "Avant la sauvegarde"}}
+            )
+            gone, flagged = before["ids"][:2]
+            await alice.call_one(
+                "Email/set",
+                {"update": {flagged: {"keywords/$flagged": True}}, "destroy": [gone]},
+            )
+        await r.opened.sync_once()
+        assert r.opened.email_by_message_id(after[0]) is not None
+        assert gone not in cached_ids(r.opened)
+
+        r.server.stop()  # the disaster; alice goes on working meanwhile
+        draft_id = await r.opened.save_draft(
+            None,
+            Draft(to=(Address(BOB.name, BOB.email),), subject="Brouillon", body="À finir."),
         )
-        try:
-            await opened.sync_once()
-            server = await backed_up(server, data, backup)
-            after = [deliver(server, f"Après la sauvegarde {i}") for i in range(3)]
-            async with jmap_client(server, ALICE) as alice:
-                before = await alice.call_one(
-                    "Email/query", {"filter": {"subject": "Avant la sauvegarde"}}
-                )
-                gone, flagged = before["ids"][:2]
-                await alice.call_one(
-                    "Email/set",
-                    {"update": {flagged: {"keywords/$flagged": True}}, "destroy": [gone]},
-                )
-            await opened.sync_once()
-            assert opened.email_by_message_id(after[0]) is not None
-            assert gone not in cached_ids(opened)
+        subject = "Parti une seule fois après la restauration"
+        message = OutgoingMessage(
+            from_=Address(ALICE.name, ALICE.email),
+            to=[Address(BOB.name, BOB.email)],
+            subject=subject,
+            text="Cher confrère, le compte rendu suit.",
+        )
+        outbox_id = await asyncio.wait_for(r.opened.send(message), HANG)
+        row = r.opened.outbox_row(outbox_id)
+        assert row is not None
+        assert row.state == "queued", row.state
 
-            server.stop()  # the disaster; alice goes on working meanwhile
-            draft_id = await opened.save_draft(
-                None,
-                Draft(to=(Address(BOB.name, BOB.email),), subject="Brouillon", body="À finir."),
-            )
-            subject = "Parti une seule fois après la restauration"
-            message = OutgoingMessage(
-                from_=Address(ALICE.name, ALICE.email),
-                to=[Address(BOB.name, BOB.email)],
-                subject=subject,
-                text="Cher confrère, le compte rendu suit.",
-            )
-            outbox_id = await asyncio.wait_for(opened.send(message), HANG)
-            row = opened.outbox_row(outbox_id)
-            assert row is not None
-            assert row.state == "queued", row.state
-
-            server = await restored(server, data, backup)
-            for k in range(changes_after):
-                deliver(server, f"Après la restauration {k}")
-            done = await bounded(opened.sync_once())
-            assert not isinstance(done, Exception), done
-            await converged(opened, server)
-            assert opened.email_by_message_id(after[0]) is None  # not in the backup
-            assert gone in cached_ids(opened)  # in the backup: back
-            row = opened.outbox_row(outbox_id)
-            assert row is not None
-            assert row.state == "sent", row.state
-            again = await bounded(opened.sync_once())
-            assert not isinstance(again, Exception), again
-            assert await received_by_bob(server, subject) == 1
-            assert draft_id in [d.id for d in opened.drafts()]
-        finally:
-            await opened.close()
-    finally:
-        server.stop()
+        await r.restore()
+        for k in range(changes_after):
+            deliver(r.server, f"Après la restauration {k}")
+        done = await bounded(r.opened.sync_once())
+        assert not isinstance(done, Exception), done
+        await converged(r.opened, r.server)
+        assert r.opened.email_by_message_id(after[0]) is None  # not in the backup
+        assert gone in cached_ids(r.opened)  # in the backup: back
+        row = r.opened.outbox_row(outbox_id)
+        assert row is not None
+        assert row.state == "sent", row.state
+        again = await bounded(r.opened.sync_once())
+        assert not isinstance(again, Exception), again
+        assert await received_by_bob(r.server, subject) == 1
+        assert draft_id in [d.id for d in r.opened.drafts()]
 
 
 @pytest.mark.asyncio
@@ -285,34 +305,22 @@ async def test_a_restore_between_two_passes_is_noticed_when_the_push_stream_drop
     ran, so none failed. The push stream's drop makes the next pass compare the ids; twelve
     deliveries after the restore (states caught up with the client's) and the cache still
     converges: what the backup lacks is gone."""
-    data, backup = tmp_path / "server", tmp_path / "backup"
-    server = start_sandbox(data, (ALICE, BOB))
-    try:
-        for i in range(6):
-            deliver(server, f"Avant la sauvegarde {i}")
-        opened = await AccountSession.open(
-            tmp_path / "client", server.base_url, ALICE.login, ALICE.password
-        )
-        try:
-            server = await backed_up(server, data, backup)
-            opened.start()
-            await until(lambda: len(cached_ids(opened)) == 6, timeout=HANG)
-            after = [deliver(server, f"Après la sauvegarde {i}") for i in range(3)]
-            await until(lambda: opened.email_by_message_id(after[-1]) is not None, timeout=HANG)
-            assert opened.engine is not None
-            opened.engine.poll_interval = 3600.0  # no pass by the clock: push and sync_now only
-            server.stop()  # restored at once: no pass runs, so none fails, meanwhile
-            server = await restored(server, data, backup)
-            for k in range(12):
-                deliver(server, f"Après la restauration {k}")
-            opened.sync_now()
-            await until(lambda: opened.email_by_message_id(after[0]) is None, timeout=HANG)
-            await until(lambda: len(cached_ids(opened)) == 6 + 12, timeout=HANG)
-            await converged(opened, server)
-        finally:
-            await opened.close()
-    finally:
-        server.stop()
+    async with restorable(tmp_path) as r:
+        await r.back_up()
+        r.opened.start()
+        await until(lambda: len(cached_ids(r.opened)) == 6, timeout=HANG)
+        after = [deliver(r.server, f"Après la sauvegarde {i}") for i in range(3)]
+        await until(lambda: r.opened.email_by_message_id(after[-1]) is not None, timeout=HANG)
+        assert r.opened.engine is not None
+        r.opened.engine.poll_interval = 3600.0  # no pass by the clock: push and sync_now only
+        r.server.stop()  # restored at once: no pass runs, so none fails, meanwhile
+        await r.restore()
+        for k in range(12):
+            deliver(r.server, f"Après la restauration {k}")
+        r.opened.sync_now()
+        await until(lambda: r.opened.email_by_message_id(after[0]) is None, timeout=HANG)
+        await until(lambda: len(cached_ids(r.opened)) == 6 + 12, timeout=HANG)
+        await converged(r.opened, r.server)
 
 
 @pytest.mark.asyncio
@@ -322,34 +330,22 @@ async def test_a_restore_between_two_passes_without_push_is_noticed_by_the_hourl
     """No push, no failed pass: the server restored between two passes that both succeed, its
     states caught up with the client's. The pass right after cannot know (its /changes is
     accepted); the ids check due every `ids_check_every` seconds (an hour) finds it."""
-    data, backup = tmp_path / "server", tmp_path / "backup"
-    server = start_sandbox(data, (ALICE, BOB))
-    try:
-        for i in range(6):
-            deliver(server, f"Avant la sauvegarde {i}")
-        opened = await AccountSession.open(
-            tmp_path / "client", server.base_url, ALICE.login, ALICE.password
-        )
-        try:
-            engine = opened.engine
-            assert engine is not None
-            server = await backed_up(server, data, backup)
-            await engine.sync_once()
-            after = deliver(server, "Après la sauvegarde")
-            await engine.sync_once()
-            assert opened.email_by_message_id(after) is not None
-            server.stop()
-            server = await restored(server, data, backup)
-            for k in range(12):
-                deliver(server, f"Après la restauration {k}")
-            await engine.sync_once()  # within the hour: /changes only
-            assert opened.email_by_message_id(after) is not None  # what the backup lacks, kept
+    async with restorable(tmp_path) as r:
+        engine = r.opened.engine
+        assert engine is not None
+        await r.back_up()
+        await engine.sync_once()
+        after = deliver(r.server, "Après la sauvegarde")
+        await engine.sync_once()
+        assert r.opened.email_by_message_id(after) is not None
+        r.server.stop()
+        await r.restore()
+        for k in range(12):
+            deliver(r.server, f"Après la restauration {k}")
+        await engine.sync_once()  # within the hour: /changes only
+        assert r.opened.email_by_message_id(after) is not None  # what the backup lacks, kept
 
-            engine.ids_check_every = 0.0  # the hour has passed
-            await engine.sync_once()
-            assert opened.email_by_message_id(after) is None
-            await converged(opened, server)
-        finally:
-            await opened.close()
-    finally:
-        server.stop()
+        engine.ids_check_every = 0.0  # the hour has passed
+        await engine.sync_once()
+        assert r.opened.email_by_message_id(after) is None
+        await converged(r.opened, r.server)
