@@ -19,6 +19,7 @@ from tests.faults.matrix import (  # noqa: F401 (fixtures)
     KINDS,
     MB,
     bounded,
+    download_through_fault,
     fault,
     proxy,
     sandbox,
@@ -43,19 +44,7 @@ async def test_document_download(
     await session.sync_once()
     email = session.email_by_message_id(with_document)
     assert email is not None
-    part = email.attachments[0]
-    assert part.blob_id not in session.documents_offline([part.blob_id])
-    assert part.name is not None
-    rule = proxy.add(Rule(fault(kind, 100_000), path="/jmap/download"))
-    got = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
-    assert rule.hits == 1
-    assert isinstance(got, Path) is (kind == "drip"), got  # only a slow link gives it at once
-    if isinstance(got, Path):
-        assert got.read_bytes() == DOCUMENT
-    proxy.clear()
-    opened = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
-    assert isinstance(opened, Path), opened
-    assert opened.read_bytes() == DOCUMENT
+    await download_through_fault(session, proxy, email.attachments[0], kind, "/jmap/download")
 
 
 # A send with a 20 MB document, exactly once -------------------------------------------------------

@@ -20,6 +20,7 @@ import app.session
 from app.errors import CoreError
 from app.remote.http import make_http_client
 from app.session import AccountSession
+from app.store.records import AttachmentRecord
 from server.testing import ServerThread
 from tests.app.jmap_helpers import jmap_client
 from tests.app.sync_helpers import assert_cache_equals_server
@@ -157,3 +158,23 @@ async def faulted_sync_then_converged(
     proxy.clear()
     await bounded(session.sync_once())
     await converged(session, sandbox)
+
+
+async def download_through_fault(
+    session: AccountSession, proxy: FaultProxy, part: AttachmentRecord, kind: str, path: str
+) -> None:
+    """`part` (DOCUMENT, not kept offline) opened through a `kind` fault on the download `path`:
+    the try ends (only a slow link gives it at once), and once the fault is lifted the next
+    opening gives it whole."""
+    assert part.name is not None
+    assert part.blob_id not in session.documents_offline([part.blob_id])
+    rule = proxy.add(Rule(fault(kind, 100_000), path=path))
+    got = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
+    assert rule.hits == 1
+    assert isinstance(got, Path) is (kind == "drip"), got
+    if isinstance(got, Path):
+        assert got.read_bytes() == DOCUMENT
+    proxy.clear()
+    opened = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
+    assert isinstance(opened, Path), opened
+    assert opened.read_bytes() == DOCUMENT

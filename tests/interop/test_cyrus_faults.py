@@ -34,10 +34,18 @@ from app.session import AccountSession
 from app.store.records import Address
 from tests.app.sync_helpers import assert_cache_equals_server
 from tests.app.waiting import until
-from tests.faults.matrix import HANG, MB, QUICK, bounded, eventually, fault
+from tests.faults.matrix import (
+    HANG,
+    MB,
+    QUICK,
+    bounded,
+    download_through_fault,
+    eventually,
+    fault,
+)
 from tests.faults.proxy import FaultProxy, Rule
 from tests.interop import cyrus
-from tests.interop.conftest import _required, _start
+from tests.interop.conftest import running_cyrus
 from tests.interop.cyrus import ALICE, BOB, Cyrus
 from tests.interop.test_cyrus_send import _by_message_id, relayed
 
@@ -75,24 +83,10 @@ def deliver(server: Cyrus, subject: str, document: bytes | None = None) -> str:
 def faulty_cyrus() -> Iterator[Cyrus]:
     """This module's own Cyrus (about a second), alice's mailbox seeded with 30 messages, three
     of them with a document; skipped or failed as conftest's `cyrus_server` is."""
-    reason = cyrus.can_run_here()
-    if reason is not None:
-        if _required():
-            pytest.fail(f"MONSISRA_INTEROP=required but {reason}", pytrace=False)
-        pytest.skip(reason)
-    state = cyrus.new_state_dir()
-    server = _start(state)
-    if isinstance(server, Exception):
-        cyrus.stop(state)
-        if isinstance(server, cyrus.CyrusUnavailable) and not _required():
-            pytest.skip(f"Cyrus cannot run here: {server}")
-        pytest.fail(f"Cyrus did not start: {server}", pytrace=False)
-    try:
+    with running_cyrus() as server:
         seed = [_message(f"Résultat {i}", DOCUMENT if i % 10 == 0 else None)[1] for i in range(30)]
         assert cyrus.deliver(server, seed, ALICE) == len(seed)
         yield server
-    finally:
-        cyrus.stop(state)
 
 
 @pytest.fixture(scope="module")
@@ -251,18 +245,7 @@ async def test_document_download(
     email = session.email_by_message_id(with_document.strip("<>"))
     assert email is not None
     part = next(a for a in email.attachments if a.type == "application/pdf")
-    assert part.name is not None
-    assert part.blob_id not in session.documents_offline([part.blob_id])
-    rule = proxy.add(Rule(fault(kind, 100_000), path="/jmap/download/"))
-    got = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
-    assert rule.hits == 1
-    assert isinstance(got, Path) is (kind == "drip"), got  # only a slow link gives it at once
-    if isinstance(got, Path):
-        assert got.read_bytes() == DOCUMENT
-    proxy.clear()
-    opened = await bounded(session.open_document(part.blob_id, part.name, part.type, part.size))
-    assert isinstance(opened, Path), opened
-    assert opened.read_bytes() == DOCUMENT
+    await download_through_fault(session, proxy, part, kind, "/jmap/download/")
 
 
 # A send with a document, exactly once -------------------------------------------------------------
